@@ -1,0 +1,459 @@
+//! Checking: resolves every name of a parsed policy against its schema and
+//! declarations, types every expression, and reports every problem at once.
+//!
+//! Error codes: `E01xx` names and types, `E02xx` expression forms, `E03xx`
+//! hooks, `E04xx` declarations and rules. Warnings are `W01xx`.
+
+mod expr;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Span};
+use crate::ir::*;
+use crate::schema::Schema;
+use crate::syntax::ast::{self, ActionKind, GuardBound, Item, PolicyAst, RuleDecl};
+use expr::Scope;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A policy whose names are resolved and whose expressions are typed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedPolicy {
+    /// `policy "name"`.
+    pub name: String,
+    /// `version "v"` (empty when not given).
+    pub version: String,
+    /// Lets in file order; later lets may use earlier ones.
+    pub lets: Vec<LetDef>,
+    /// Rules in file order (groups flattened).
+    pub rules: Vec<TRule>,
+    /// Groups, indexed by `TRule::group`.
+    pub groups: Vec<TGroup>,
+    /// Guards in file order.
+    pub guards: Vec<TGuard>,
+    /// Batches: name, path as resolved against the policy's folder, and the declaration's span.
+    pub batches: Vec<(String, PathBuf, Span)>,
+    /// Hook signatures.
+    pub hooks: Vec<HookSig>,
+}
+
+/// Finds the `schema "..."` declaration: its path (resolved against the policy's folder) and span.
+pub fn schema_declaration(ast: &PolicyAst, policy_path: &Path) -> Option<(PathBuf, Span)> {
+    ast.items.iter().find_map(|item| match item {
+        Item::Schema { path, .. } => Some((resolve(policy_path, &path.node), path.span)),
+        _ => None,
+    })
+}
+
+/// Resolves a path written in a policy against the policy file's folder.
+pub fn resolve(policy_path: &Path, written: &str) -> PathBuf {
+    let base = policy_path.parent().unwrap_or_else(|| Path::new(""));
+    base.join(written)
+}
+
+/// Checks a parsed policy. Returns the checked policy and its warnings, or every diagnostic.
+pub fn check(
+    ast: &PolicyAst,
+    file: &Path,
+    source: &str,
+    schema: &Schema,
+) -> Result<(CheckedPolicy, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut checker = Checker {
+        file,
+        source,
+        schema,
+        lets: Vec::new(),
+        let_names_pending: Vec::new(),
+        batches: Vec::new(),
+        hooks: Vec::new(),
+        used_lets: HashSet::new(),
+        used_batches: HashSet::new(),
+        used_hooks: HashSet::new(),
+        diags: Vec::new(),
+    };
+    let policy = checker.policy(ast);
+    let has_errors = checker.diags.iter().any(Diagnostic::is_error);
+    let mut diags = checker.diags;
+    diags.sort_by_key(|d| (d.span.start, d.code));
+    if has_errors {
+        Err(diags)
+    } else {
+        Ok((policy, diags))
+    }
+}
+
+pub(crate) struct Checker<'a> {
+    file: &'a Path,
+    source: &'a str,
+    schema: &'a Schema,
+    lets: Vec<LetDef>,
+    /// Lets declared but not yet checked (to explain forward references).
+    let_names_pending: Vec<String>,
+    batches: Vec<String>,
+    hooks: Vec<HookSig>,
+    used_lets: HashSet<usize>,
+    used_batches: HashSet<usize>,
+    used_hooks: HashSet<usize>,
+    diags: Vec<Diagnostic>,
+}
+
+const RESERVED_NAMES: [&str; 1] = ["as_of"];
+
+impl<'a> Checker<'a> {
+    fn err(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(code, self.file, span, message));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn warn(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::warning(code, self.file, span, message));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn source_text(&self, span: Span) -> String {
+        let text = self.source.get(span.range()).unwrap_or("");
+        let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if one_line.chars().count() > 60 {
+            format!("{}…", one_line.chars().take(59).collect::<String>())
+        } else {
+            one_line
+        }
+    }
+
+    fn check_prohibited(&mut self, path: &str, span: Span) {
+        if self.schema.prohibited.iter().any(|p| p == path) {
+            self.err("E0120", span, format!("`{path}` is a prohibited field and may not be used by any policy"))
+                .help = Some(format!("the schema `{}` lists it under `prohibited` (fair lending)", self.schema.path.display()));
+        }
+    }
+
+    fn policy(&mut self, ast: &PolicyAst) -> CheckedPolicy {
+        let mut out = CheckedPolicy {
+            name: String::new(),
+            version: String::new(),
+            lets: Vec::new(),
+            rules: Vec::new(),
+            groups: Vec::new(),
+            guards: Vec::new(),
+            batches: Vec::new(),
+            hooks: Vec::new(),
+        };
+        self.header(ast, &mut out);
+        self.declarations(ast, &mut out);
+        self.let_names_pending = ast
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Let { name, .. } => Some(name.node.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut rule_names: Vec<(String, Span)> = Vec::new();
+        for item in &ast.items {
+            match item {
+                Item::Let { name, value, span } => self.let_decl(name, value, *span),
+                Item::Guard(g) => {
+                    if let Some(guard) = self.guard(g) {
+                        out.guards.push(guard);
+                    }
+                }
+                Item::Rule(rule) => {
+                    if let Some(r) = self.rule(rule, None, out.rules.len(), &mut rule_names) {
+                        out.rules.push(r);
+                    }
+                }
+                Item::Group(group) => {
+                    let index = out.groups.len();
+                    if out.groups.iter().any(|g| *g.name == *group.name.node) {
+                        self.err("E0402", group.name.span, format!("group \"{}\" is defined twice", group.name.node));
+                    }
+                    out.groups.push(TGroup { name: group.name.node.as_str().into(), first: group.first });
+                    if group.rules.is_empty() {
+                        self.warn("W0107", group.name.span, format!("group \"{}\" has no rules", group.name.node));
+                    }
+                    for rule in &group.rules {
+                        if let Some(r) = self.rule(rule, Some(index), out.rules.len(), &mut rule_names) {
+                            out.rules.push(r);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.unused(&out);
+        out.lets = std::mem::take(&mut self.lets);
+        out.hooks = self.hooks.clone();
+        out
+    }
+
+    fn header(&mut self, ast: &PolicyAst, out: &mut CheckedPolicy) {
+        let mut seen_policy = false;
+        let mut seen_schema = false;
+        for item in &ast.items {
+            match item {
+                Item::Policy { name, version, span } => {
+                    if seen_policy {
+                        self.err("E0401", *span, "the policy is named twice");
+                    }
+                    seen_policy = true;
+                    out.name = name.node.clone();
+                    out.version = version.as_ref().map(|v| v.node.clone()).unwrap_or_default();
+                }
+                Item::Schema { span, .. } => {
+                    if seen_schema {
+                        self.err("E0401", *span, "the schema is named twice");
+                    }
+                    seen_schema = true;
+                }
+                _ => {}
+            }
+        }
+        if !seen_policy {
+            self.err("E0401", Span::default(), "the policy has no name")
+                .help = Some("start the file with `policy \"name\" version \"1\"`".into());
+        }
+    }
+
+    fn declarations(&mut self, ast: &PolicyAst, out: &mut CheckedPolicy) {
+        for item in &ast.items {
+            match item {
+                Item::Batch { name, path, span } => {
+                    if self.name_taken(&name.node) {
+                        self.err("E0403", name.span, format!("`{}` is already defined", name.node));
+                        continue;
+                    }
+                    self.batches.push(name.node.clone());
+                    out.batches.push((name.node.clone(), resolve(self.file, &path.node), *span));
+                }
+                Item::Hook(h) => {
+                    if self.name_taken(&h.name.node) {
+                        self.err("E0403", h.name.span, format!("`{}` is already defined", h.name.node));
+                        continue;
+                    }
+                    if let Some(sig) = self.hook_sig(h) {
+                        self.hooks.push(sig);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn name_taken(&self, name: &str) -> bool {
+        self.batches.iter().any(|b| b == name)
+            || self.hooks.iter().any(|h| h.name == name)
+            || self.lets.iter().any(|l| l.name == name)
+            || RESERVED_NAMES.contains(&name)
+    }
+
+    fn hook_type(&mut self, written: &ast::Spanned<String>) -> Option<Ty> {
+        let base = match written.node.as_str() {
+            "bool" => Base::Bool,
+            "int" => Base::Int,
+            "decimal" | "money" => Base::Dec,
+            "string" => Base::Str,
+            "date" => Base::Date,
+            "set<string>" => Base::Set(Box::new(Base::Str)),
+            "set<int>" => Base::Set(Box::new(Base::Int)),
+            "set<date>" => Base::Set(Box::new(Base::Date)),
+            other => {
+                let help = did_you_mean(other, ["bool", "int", "decimal", "money", "string", "date", "set<string>"])
+                    .unwrap_or_else(|| "hook types are bool, int, decimal, money, string, date and set<string|int|date>".into());
+                self.err("E0302", written.span, format!("unknown hook type `{other}`")).help = Some(help);
+                return None;
+            }
+        };
+        Some(Ty::req(base))
+    }
+
+    fn hook_sig(&mut self, h: &ast::HookDecl) -> Option<HookSig> {
+        let mut params = Vec::new();
+        let mut ok = true;
+        for (name, ty) in &h.params {
+            if params.iter().any(|(n, _)| n == &name.node) {
+                self.err("E0303", name.span, format!("parameter `{}` is declared twice", name.node));
+                ok = false;
+            }
+            match self.hook_type(ty) {
+                Some(t) => params.push((name.node.clone(), t)),
+                None => ok = false,
+            }
+        }
+        let result = self.hook_type(&h.result);
+        if matches!(result, Some(Ty { base: Base::Set(_), .. })) {
+            self.err("E0302", h.result.span, "a hook returns a single value, not a set");
+            return None;
+        }
+        if h.budget.as_ref().is_some_and(|b| b.node == 0) {
+            self.err("E0304", h.span, "a hook's budget must be at least 1 operation");
+            ok = false;
+        }
+        let result = result?;
+        ok.then(|| HookSig {
+            name: h.name.node.clone(),
+            params,
+            result,
+            path: resolve(self.file, &h.path.node),
+            budget: h.budget.as_ref().map(|b| b.node),
+            span: h.span,
+        })
+    }
+
+    fn let_decl(&mut self, name: &ast::Ident, value: &ast::Expr, span: Span) {
+        self.let_names_pending.retain(|n| n != &name.node);
+        if self.name_taken(&name.node) {
+            self.err("E0403", name.span, format!("`{}` is already defined", name.node));
+            return;
+        }
+        if self.schema.root.field(&name.node).is_some() {
+            self.err("E0403", name.span, format!("let `{}` would hide the schema field of the same name", name.node))
+                .help = Some("choose another name".into());
+            return;
+        }
+        let checked = self.expr(value, Scope { element: None });
+        // A let that failed to check is still recorded (with a poison type) so
+        // later uses do not report "unknown name" on top of the real error.
+        let value = checked.unwrap_or(TExpr { kind: TKind::Const(Const::None), ty: Ty::opt(Base::NoneLit), span: value.span });
+        if value.ty.base == Base::Duration {
+            self.err("E0102", value.span, "a let cannot hold a duration; write the duration where it is used");
+        }
+        self.lets.push(LetDef { name: name.node.clone(), value, span });
+    }
+
+    fn guard(&mut self, g: &ast::GuardDecl) -> Option<TGuard> {
+        let outcome = match g.outcome.node.as_str() {
+            "close" => Outcome::Close,
+            "freeze" => Outcome::Freeze,
+            "restrict" => Outcome::Restrict,
+            _ => Outcome::Limit,
+        };
+        if let GuardBound::Percent(p) = g.bound.node {
+            if p > rust_decimal::Decimal::ONE_HUNDRED {
+                self.err("E0404", g.bound.span, "a guard's percentage cannot exceed 100%");
+                return None;
+            }
+        }
+        let bound_text = match g.bound.node {
+            GuardBound::Count(n) => n.to_string(),
+            GuardBound::Percent(p) => format!("{}%", p.normalize()),
+        };
+        Some(TGuard { outcome, bound: g.bound.node, text: format!("{} at most {bound_text}", outcome.name()) })
+    }
+
+    fn rule(&mut self, rule: &RuleDecl, group: Option<usize>, order: usize, names: &mut Vec<(String, Span)>) -> Option<TRule> {
+        if names.iter().any(|(n, _)| *n == rule.name.node) {
+            self.err("E0402", rule.name.span, format!("rule \"{}\" is defined twice", rule.name.node))
+                .help = Some("rule names identify decisions in the audit trail; each must be unique".into());
+        }
+        names.push((rule.name.node.clone(), rule.name.span));
+        let when = self.condition(&rule.when, Scope { element: None }, "as a rule's condition");
+        let mut actions = Vec::new();
+        let mut status: Option<&str> = None;
+        let mut limit_set = false;
+        let mut ok = when.is_some();
+        for action in &rule.actions {
+            let this_status = match &action.kind {
+                ActionKind::Close => Some("close"),
+                ActionKind::Freeze(_) => Some("freeze"),
+                ActionKind::Restrict(_) => Some("restrict"),
+                _ => None,
+            };
+            if let (Some(prev), Some(_)) = (status, this_status) {
+                self.err("E0405", action.span, format!("rule \"{}\" already has the status action `{prev}`; a rule takes at most one of close, freeze, restrict", rule.name.node));
+                ok = false;
+            }
+            status = status.or(this_status);
+            if matches!(action.kind, ActionKind::SetLimit(_)) {
+                if limit_set {
+                    self.err("E0405", action.span, "the limit is set twice in one rule");
+                    ok = false;
+                }
+                limit_set = true;
+            }
+            match self.action(action) {
+                Some(a) => actions.push(a),
+                None => ok = false,
+            }
+        }
+        if let Some(d) = rule.actions.iter().find_map(|a| match &a.kind {
+            ActionKind::Freeze(Some(d)) | ActionKind::Restrict(Some(d)) => Some(d),
+            _ => None,
+        }) {
+            let positive = match d.node {
+                crate::value::Duration::Days(n) | crate::value::Duration::Months(n) => n > 0,
+            };
+            if !positive {
+                self.err("E0406", d.span, "a freeze or restriction must last at least 1 day");
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(TRule {
+            name: rule.name.node.as_str().into(),
+            priority: rule.priority(),
+            group,
+            file_order: order,
+            when: when?,
+            actions,
+            span: rule.span,
+        })
+    }
+
+    fn action(&mut self, action: &ast::Action) -> Option<TAction> {
+        let text = |s: &ast::Spanned<String>| -> Arc<str> { s.node.as_str().into() };
+        Some(match &action.kind {
+            ActionKind::Close => TAction::Close,
+            ActionKind::Freeze(d) => TAction::Freeze(d.as_ref().map(|d| d.node)),
+            ActionKind::Restrict(d) => TAction::Restrict(d.as_ref().map(|d| d.node)),
+            ActionKind::SetLimit(e) => {
+                let t = self.expr(e, Scope { element: None })?;
+                let t = self.present(t, "as the new limit")?;
+                if !t.ty.base.is_numeric() {
+                    self.err("E0102", t.span, format!("the new limit must be a number, found {}", t.ty.describe()));
+                    return None;
+                }
+                TAction::SetLimit(expr::to_dec(t))
+            }
+            ActionKind::Notify { channel, template } => {
+                let Some((_, ch)) = Channel::ALL.iter().find(|(n, _)| *n == channel.node) else {
+                    let help = did_you_mean(&channel.node, Channel::ALL.iter().map(|(n, _)| *n))
+                        .unwrap_or_else(|| "the channels are sms, push, email, call and letter".into());
+                    self.err("E0407", channel.span, format!("unknown channel `{}`", channel.node)).help = Some(help);
+                    return None;
+                };
+                TAction::Notify(*ch, text(template))
+            }
+            ActionKind::Escalate(s) => TAction::Escalate(text(s)),
+            ActionKind::Review(s) => TAction::Review(text(s)),
+            ActionKind::Reason { code, text: t } => {
+                if code.node.trim().is_empty() {
+                    self.err("E0408", code.span, "a reason code cannot be empty");
+                    return None;
+                }
+                TAction::Reason(text(code), t.as_ref().map(text))
+            }
+            ActionKind::Tag(s) => TAction::Tag(text(s)),
+        })
+    }
+
+    fn unused(&mut self, out: &CheckedPolicy) {
+        for (i, l) in self.lets.clone().iter().enumerate() {
+            if !self.used_lets.contains(&i) {
+                self.warn("W0101", l.span, format!("let `{}` is never used", l.name)).help = Some("remove it, or use it in a rule".into());
+            }
+        }
+        for (i, (name, _, span)) in out.batches.iter().enumerate() {
+            if !self.used_batches.contains(&i) {
+                self.warn("W0102", *span, format!("batch `{name}` is never used")).help = Some(format!("use it as `id in {name}`"));
+            }
+        }
+        for (i, h) in self.hooks.clone().iter().enumerate() {
+            if !self.used_hooks.contains(&i) {
+                self.warn("W0103", h.span, format!("hook `{}` is never called", h.name));
+            }
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! The checked, name-resolved form of a policy. Produced by [`crate::check`],
+//! lowered by [`crate::compile`] and run by [`crate::eval`]. No node holds a
+//! name that evaluation would need to look up: fields are slots, lets and
+//! batches and hooks are indices.
+
+use crate::diagnostic::Span;
+use crate::syntax::ast::BinaryOp;
+use crate::value::{Date, Duration, SetItem};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// The type of an expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ty {
+    /// What kind of value.
+    pub base: Base,
+    /// May be `none`.
+    pub optional: bool,
+}
+
+/// Base types.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Base {
+    /// `bool`
+    Bool,
+    /// `int`
+    Int,
+    /// `decimal` / `money`
+    Dec,
+    /// `string`
+    Str,
+    /// `date`
+    Date,
+    /// A duration literal.
+    Duration,
+    /// A member of this enum.
+    Enum(Arc<[Box<str>]>),
+    /// `set<T>` with elements of this type.
+    Set(Box<Base>),
+    /// The literal `none`.
+    NoneLit,
+}
+
+impl Ty {
+    /// A type that is never absent.
+    pub fn req(base: Base) -> Ty {
+        Ty { base, optional: false }
+    }
+    /// The same type, possibly absent.
+    pub fn opt(base: Base) -> Ty {
+        Ty { base, optional: true }
+    }
+    /// Readable name for messages.
+    pub fn describe(&self) -> String {
+        let base = self.base.describe();
+        if self.optional {
+            format!("optional {base}")
+        } else {
+            base
+        }
+    }
+}
+
+impl Base {
+    /// Readable name for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Base::Bool => "bool".into(),
+            Base::Int => "int".into(),
+            Base::Dec => "decimal".into(),
+            Base::Str => "string".into(),
+            Base::Date => "date".into(),
+            Base::Duration => "duration".into(),
+            Base::Enum(m) => format!("enum({})", m.join(", ")),
+            Base::Set(e) => format!("set<{}>", e.describe()),
+            Base::NoneLit => "none".into(),
+        }
+    }
+    /// `int` or `decimal`.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Base::Int | Base::Dec)
+    }
+}
+
+/// A constant known at check time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    /// `none`
+    None,
+    /// `true` / `false`
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// An exact decimal.
+    Dec(Decimal),
+    /// A string (or an enum member before it is resolved).
+    Str(Arc<str>),
+    /// An enum member by index.
+    Enum(u32),
+    /// A date.
+    Date(Date),
+    /// A duration.
+    Duration(Duration),
+}
+
+/// Which record a field slot is read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// The account.
+    Account,
+    /// The list element an enclosing aggregate is visiting.
+    Element,
+}
+
+/// A typed expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TExpr {
+    /// What it computes.
+    pub kind: TKind,
+    /// Its type.
+    pub ty: Ty,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// How two values are compared, decided at check time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpKind {
+    /// Both are int.
+    Int,
+    /// Numbers, at least one decimal.
+    Dec,
+    /// Strings.
+    Str,
+    /// Enum members by index.
+    Enum,
+    /// Dates.
+    Date,
+    /// Booleans.
+    Bool,
+}
+
+/// Arithmetic domain, decided at check time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumKind {
+    /// i64 with overflow checks.
+    Int,
+    /// Exact decimal with overflow checks.
+    Dec,
+}
+
+/// Aggregate functions over a list (or set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggFunc {
+    /// `count`
+    Count,
+    /// `sum`
+    Sum,
+    /// `min`
+    Min,
+    /// `max`
+    Max,
+    /// `avg`
+    Avg,
+    /// `any`
+    Any,
+    /// `all`
+    All,
+    /// `latest` (by the list's time key)
+    Latest,
+    /// `earliest` (by the list's time key)
+    Earliest,
+}
+
+/// Scalar built-in functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `abs(x)`
+    Abs,
+    /// `round(x, places)`, half away from zero
+    Round,
+    /// `floor(x)`
+    Floor,
+    /// `ceil(x)`
+    Ceil,
+    /// `min(x, y)`
+    Min2,
+    /// `max(x, y)`
+    Max2,
+    /// `days_between(a, b)`
+    DaysBetween,
+    /// `months_between(a, b)`
+    MonthsBetween,
+    /// `len(string)`
+    LenStr,
+    /// `len(set)`
+    LenSet,
+}
+
+/// The kinds of typed expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TKind {
+    /// A literal.
+    Const(Const),
+    /// A field slot.
+    Field { frame: Frame, slot: usize },
+    /// The snapshot's `as_of` date.
+    AsOf,
+    /// A `let`, by index.
+    Let(usize),
+    /// `not x`
+    Not(Box<TExpr>),
+    /// `-x`
+    Neg(NumKind, Box<TExpr>),
+    /// `a and b` (short-circuit)
+    And(Box<TExpr>, Box<TExpr>),
+    /// `a or b` (short-circuit)
+    Or(Box<TExpr>, Box<TExpr>),
+    /// A comparison.
+    Cmp { op: BinaryOp, kind: CmpKind, lhs: Box<TExpr>, rhs: Box<TExpr> },
+    /// `x == none` (`negate`: `x != none`)
+    IsNone { negate: bool, operand: Box<TExpr> },
+    /// `a ?? b`
+    Coalesce(Box<TExpr>, Box<TExpr>),
+    /// `a + b` etc. on numbers.
+    Arith { op: BinaryOp, kind: NumKind, lhs: Box<TExpr>, rhs: Box<TExpr> },
+    /// An int used where a decimal is needed.
+    ToDec(Box<TExpr>),
+    /// `date + duration` (`subtract`: `date - duration`)
+    DateShift { subtract: bool, date: Box<TExpr>, by: Duration },
+    /// `x in [..]` (`negate` for `not in`); the list is constants.
+    InList { negate: bool, needle: Box<TExpr>, items: Vec<Const> },
+    /// `x in set_field`
+    InSet { negate: bool, needle: Box<TExpr>, set: Box<TExpr> },
+    /// `x in batch`
+    InBatch { negate: bool, needle: Box<TExpr>, batch: usize },
+    /// An aggregate over a list field of the account.
+    Agg(Box<Aggregate>),
+    /// `count(set)`
+    SetCount(Box<TExpr>),
+    /// A scalar built-in.
+    Call { func: Builtin, args: Vec<TExpr> },
+    /// A hook call, by hook index.
+    Hook { hook: usize, args: Vec<TExpr> },
+}
+
+/// `func(list[.field] [where COND] [within D])`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Aggregate {
+    /// Which aggregate.
+    pub func: AggFunc,
+    /// Slot of the list field in the account frame.
+    pub list_slot: usize,
+    /// Element slot of the projected field (`overdues.days`), if any.
+    pub field: Option<usize>,
+    /// Result domain for sum/min/max/avg.
+    pub num: Option<NumKind>,
+    /// `where` condition, in the element frame.
+    pub filter: Option<TExpr>,
+    /// `within` window, on the element slot of the list's time key.
+    pub window: Option<(Duration, usize)>,
+    /// The time key's element slot (for `latest`/`earliest`).
+    pub by_slot: Option<usize>,
+}
+
+/// A `let`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LetDef {
+    /// Its name.
+    pub name: String,
+    /// Its value.
+    pub value: TExpr,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// Notification channels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// `sms`
+    Sms,
+    /// `push`
+    Push,
+    /// `email`
+    Email,
+    /// `call`
+    Call,
+    /// `letter`
+    Letter,
+}
+
+impl Channel {
+    /// All channels with their names.
+    pub const ALL: [(&'static str, Channel); 5] = [
+        ("sms", Channel::Sms),
+        ("push", Channel::Push),
+        ("email", Channel::Email),
+        ("call", Channel::Call),
+        ("letter", Channel::Letter),
+    ];
+    /// The channel's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Push => "push",
+            Channel::Email => "email",
+            Channel::Call => "call",
+            Channel::Letter => "letter",
+        }
+    }
+}
+
+/// A checked action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TAction {
+    /// `close`
+    Close,
+    /// `freeze [for D]`
+    Freeze(Option<Duration>),
+    /// `restrict [for D]`
+    Restrict(Option<Duration>),
+    /// `set limit to EXPR` (a decimal expression)
+    SetLimit(TExpr),
+    /// `notify CHANNEL "template"`
+    Notify(Channel, Arc<str>),
+    /// `escalate to "stage"`
+    Escalate(Arc<str>),
+    /// `review "queue"`
+    Review(Arc<str>),
+    /// `reason "CODE" ["text"]`
+    Reason(Arc<str>, Option<Arc<str>>),
+    /// `tag "label"`
+    Tag(Arc<str>),
+}
+
+/// A checked rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TRule {
+    /// Its name.
+    pub name: Arc<str>,
+    /// Its priority.
+    pub priority: i64,
+    /// Index of its `first` group, if in one.
+    pub group: Option<usize>,
+    /// Position in the file (ties in priority keep file order).
+    pub file_order: usize,
+    /// Its condition.
+    pub when: TExpr,
+    /// Its actions.
+    pub actions: Vec<TAction>,
+    /// The rule's span.
+    pub span: Span,
+}
+
+/// A checked group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TGroup {
+    /// Its name.
+    pub name: Arc<str>,
+    /// Only the first matching rule fires.
+    pub first: bool,
+}
+
+/// The outcomes a decision can have, least severe first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outcome {
+    /// Nothing changes.
+    None,
+    /// The limit changes.
+    Limit,
+    /// The account is restricted.
+    Restrict,
+    /// The account is frozen.
+    Freeze,
+    /// The account is closed.
+    Close,
+}
+
+impl Outcome {
+    /// The outcome's name in decisions.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::None => "none",
+            Outcome::Limit => "limit",
+            Outcome::Restrict => "restrict",
+            Outcome::Freeze => "freeze",
+            Outcome::Close => "close",
+        }
+    }
+    /// Every outcome, most severe first.
+    pub const ALL: [Outcome; 5] = [Outcome::Close, Outcome::Freeze, Outcome::Restrict, Outcome::Limit, Outcome::None];
+    /// Parses an outcome name.
+    pub fn from_name(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.name() == name)
+    }
+}
+
+/// A checked guard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TGuard {
+    /// The outcome it bounds.
+    pub outcome: Outcome,
+    /// The bound.
+    pub bound: crate::syntax::ast::GuardBound,
+    /// As written, for reports (`close at most 2%`).
+    pub text: String,
+}
+
+/// A declared hook's signature.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HookSig {
+    /// The function name.
+    pub name: String,
+    /// Parameter names and types.
+    pub params: Vec<(String, Ty)>,
+    /// Result type.
+    pub result: Ty,
+    /// Script path as resolved.
+    pub path: std::path::PathBuf,
+    /// Operation budget per call.
+    pub budget: Option<u64>,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// Values a set element or list constant may be compared with.
+pub fn const_set_item(c: &Const) -> Option<SetItem> {
+    match c {
+        Const::Str(s) => Some(SetItem::Str(s.as_ref().into())),
+        Const::Int(i) => Some(SetItem::Int(*i)),
+        Const::Date(d) => Some(SetItem::Date(*d)),
+        _ => None,
+    }
+}

@@ -1,0 +1,426 @@
+//! The snapshot schema (spec §2): which fields a snapshot has, with their types,
+//! and the slot layout that compiled policies and snapshot readers share.
+//!
+//! Nested records are flattened: every leaf field of the account (or of one
+//! element of a list field) gets a fixed slot index, so evaluation reads
+//! `record.slots[i]` and never looks a name up.
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Span};
+use crate::yaml::{self, YKind, YNode};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A scalar type a field or set element can have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScalarType {
+    /// `bool`
+    Bool,
+    /// `int` (i64)
+    Int,
+    /// `decimal`
+    Decimal,
+    /// `money` (an exact decimal, like `decimal`, named for what it holds)
+    Money,
+    /// `string`
+    String,
+    /// `date` (ISO `YYYY-MM-DD`)
+    Date,
+    /// `enum(a, b, ...)`: the members in schema order.
+    Enum(Arc<[Box<str>]>),
+}
+
+impl ScalarType {
+    /// The type as written in a schema.
+    pub fn describe(&self) -> String {
+        match self {
+            ScalarType::Bool => "bool".into(),
+            ScalarType::Int => "int".into(),
+            ScalarType::Decimal => "decimal".into(),
+            ScalarType::Money => "money".into(),
+            ScalarType::String => "string".into(),
+            ScalarType::Date => "date".into(),
+            ScalarType::Enum(members) => format!("enum({})", members.join(", ")),
+        }
+    }
+}
+
+/// What a field holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldKind {
+    /// A single scalar.
+    Scalar(ScalarType),
+    /// `set<T>`.
+    Set(ScalarType),
+    /// A nested record; its leaves live in the parent's slots.
+    Record(RecordLayout),
+    /// A list of records.
+    List(ListLayout),
+}
+
+/// One field of a record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDef {
+    /// Its name within the record.
+    pub name: String,
+    /// Its type.
+    pub kind: FieldKind,
+    /// `T?`: may be absent (`none`).
+    pub optional: bool,
+    /// The slot of a leaf (scalar, set or list) in its frame; `None` for a nested record.
+    pub slot: Option<usize>,
+    /// Where the field's type is written in the schema file.
+    pub span: Span,
+}
+
+/// The fields of a record and the number of slots its frame needs.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RecordLayout {
+    /// Fields in schema order.
+    pub fields: Vec<FieldDef>,
+    /// Slots of the frame this record (and its nested records) lives in; only
+    /// meaningful on a frame root (the account, or a list element).
+    pub slot_count: usize,
+}
+
+impl RecordLayout {
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+    /// Every leaf below this record, with its dotted path relative to the frame.
+    pub fn leaves(&self) -> Vec<(String, &FieldDef)> {
+        let mut out = Vec::new();
+        collect_leaves(self, "", &mut out);
+        out
+    }
+}
+
+fn collect_leaves<'a>(record: &'a RecordLayout, prefix: &str, out: &mut Vec<(String, &'a FieldDef)>) {
+    for field in &record.fields {
+        let path = if prefix.is_empty() { field.name.clone() } else { format!("{prefix}.{}", field.name) };
+        match &field.kind {
+            FieldKind::Record(inner) => collect_leaves(inner, &path, out),
+            _ => out.push((path, field)),
+        }
+    }
+}
+
+/// A list field: the layout of one element and its time key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListLayout {
+    /// One element's fields (a frame of its own).
+    pub element: RecordLayout,
+    /// The element field named by `by:`, and its slot; elements are kept sorted by it.
+    pub by: Option<(String, usize)>,
+}
+
+/// A loaded, validated schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// `entity:` (e.g. `account`).
+    pub entity: String,
+    /// `key:`, the dotted path of the field that identifies a snapshot.
+    pub key: String,
+    /// The key's slot in the account frame.
+    pub key_slot: usize,
+    /// `prohibited:` field paths no policy may read.
+    pub prohibited: Vec<String>,
+    /// The account's fields.
+    pub root: RecordLayout,
+}
+
+impl Schema {
+    /// Resolves a dotted path from the account root, through nested records.
+    pub fn lookup(&self, path: &str) -> Option<&FieldDef> {
+        lookup_path(&self.root, path)
+    }
+    /// True when any field is a list (such a schema cannot be read from CSV).
+    pub fn has_lists(&self) -> bool {
+        self.root.leaves().iter().any(|(_, f)| matches!(f.kind, FieldKind::List(_)))
+    }
+}
+
+/// Resolves a dotted path within a record, through nested records.
+pub fn lookup_path<'a>(record: &'a RecordLayout, path: &str) -> Option<&'a FieldDef> {
+    let mut current = record;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let field = current.field(part)?;
+        if parts.peek().is_none() {
+            return Some(field);
+        }
+        match &field.kind {
+            FieldKind::Record(inner) => current = inner,
+            _ => return None,
+        }
+    }
+    None
+}
+
+const TYPE_NAMES: [&str; 9] = ["bool", "int", "decimal", "money", "string", "date", "enum(...)", "set<T>", "list:"];
+
+/// Loads and validates a schema file; every problem is reported, not just the first.
+pub fn load_schema(path: &Path, text: &str) -> Result<Schema, Vec<Diagnostic>> {
+    let doc = yaml::parse_document(text)
+        .map_err(|e| vec![Diagnostic::error("S001", path, e.span, format!("invalid YAML: {}", e.message))])?;
+    let mut loader = SchemaLoader { path, diags: Vec::new() };
+    let schema = loader.schema(&doc);
+    match schema {
+        Some(schema) if loader.diags.is_empty() => Ok(schema),
+        _ => Err(loader.diags),
+    }
+}
+
+struct SchemaLoader<'a> {
+    path: &'a Path,
+    diags: Vec<Diagnostic>,
+}
+
+impl SchemaLoader<'_> {
+    fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(code, self.path, span, message));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn schema(&mut self, doc: &YNode) -> Option<Schema> {
+        let YKind::Map(entries) = &doc.kind else {
+            self.error("S002", doc.span, "a schema must be a mapping with `entity`, `key` and `fields`");
+            return None;
+        };
+        for (key, _) in entries {
+            let name = key.as_scalar().unwrap_or("");
+            if !["entity", "key", "prohibited", "fields"].contains(&name) {
+                let help = did_you_mean(name, ["entity", "key", "prohibited", "fields"]);
+                self.error("S002", key.span, format!("unknown schema section `{name}`")).help = help;
+            }
+        }
+        let entity = self.scalar_section(doc, "entity").unwrap_or_else(|| "account".into());
+        let Some(fields) = doc.get("fields") else {
+            self.error("S002", doc.span, "the schema has no `fields` section");
+            return None;
+        };
+        let mut next_slot = 0;
+        let root = self.record(fields, &mut next_slot, 0)?;
+        let root = RecordLayout { slot_count: next_slot, ..root };
+        let mut schema = Schema {
+            path: self.path.to_path_buf(),
+            entity,
+            key: String::new(),
+            key_slot: 0,
+            prohibited: Vec::new(),
+            root,
+        };
+        self.key(doc, &mut schema);
+        self.prohibited(doc, &mut schema);
+        Some(schema)
+    }
+
+    fn scalar_section(&mut self, doc: &YNode, name: &str) -> Option<String> {
+        let node = doc.get(name)?;
+        match node.as_scalar() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.error("S002", node.span, format!("`{name}` must be a single name"));
+                None
+            }
+        }
+    }
+
+    fn key(&mut self, doc: &YNode, schema: &mut Schema) {
+        let Some(node) = doc.get("key") else {
+            self.error("S004", doc.span, "the schema has no `key` (the field that identifies a snapshot)");
+            return;
+        };
+        let Some(key) = node.as_scalar() else {
+            self.error("S004", node.span, "`key` must be a field name");
+            return;
+        };
+        match schema.lookup(key) {
+            Some(FieldDef { kind: FieldKind::Scalar(ScalarType::String | ScalarType::Int), slot: Some(slot), .. }) => {
+                let slot = *slot;
+                schema.key = key.to_string();
+                schema.key_slot = slot;
+            }
+            Some(_) => {
+                self.error("S004", node.span, format!("the key `{key}` must be a `string` or `int` field"));
+            }
+            None => {
+                let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
+                let help = did_you_mean(key, names.iter().map(String::as_str));
+                self.error("S004", node.span, format!("the key `{key}` is not a field of the schema")).help = help;
+            }
+        }
+    }
+
+    fn prohibited(&mut self, doc: &YNode, schema: &mut Schema) {
+        let Some(node) = doc.get("prohibited") else { return };
+        let YKind::Seq(items) = &node.kind else {
+            self.error("S002", node.span, "`prohibited` must be a list of field names");
+            return;
+        };
+        for item in items {
+            match item.as_scalar() {
+                Some(name) if schema.lookup(name).is_some() => schema.prohibited.push(name.to_string()),
+                Some(name) => {
+                    let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
+                    let help = did_you_mean(name, names.iter().map(String::as_str));
+                    self.error("S006", item.span, format!("prohibited field `{name}` is not in the schema")).help =
+                        help;
+                }
+                None => {
+                    self.error("S002", item.span, "`prohibited` must be a list of field names");
+                }
+            }
+        }
+    }
+
+    /// A mapping of fields; nested records share `next_slot` with their parent frame.
+    fn record(&mut self, node: &YNode, next_slot: &mut usize, depth: usize) -> Option<RecordLayout> {
+        let YKind::Map(entries) = &node.kind else {
+            self.error("S002", node.span, format!("expected a mapping of field names to types, found {}", node.kind_name()));
+            return None;
+        };
+        if depth > 32 {
+            self.error("S002", node.span, "records are nested too deeply (more than 32 levels)");
+            return None;
+        }
+        let mut fields: Vec<FieldDef> = Vec::new();
+        for (key, value) in entries {
+            let name = key.as_scalar().unwrap_or("").to_string();
+            if !is_identifier(&name) {
+                self.error("S007", key.span, format!("`{name}` is not a valid field name"))
+                    .help = Some("field names are letters, digits and `_`, starting with a letter or `_`".into());
+                continue;
+            }
+            if name == "as_of" && depth == 0 {
+                self.error("S007", key.span, "`as_of` is built in (the snapshot's date); it cannot be a schema field");
+                continue;
+            }
+            if fields.iter().any(|f| f.name == name) {
+                self.error("S007", key.span, format!("field `{name}` is defined twice"));
+                continue;
+            }
+            if let Some(field) = self.field(name, value, next_slot, depth) {
+                fields.push(field);
+            }
+        }
+        Some(RecordLayout { fields, slot_count: 0 })
+    }
+
+    fn field(&mut self, name: String, value: &YNode, next_slot: &mut usize, depth: usize) -> Option<FieldDef> {
+        match &value.kind {
+            YKind::Scalar { text, .. } => {
+                let (ty, optional) = match text.strip_suffix('?') {
+                    Some(inner) => (inner.trim(), true),
+                    None => (text.trim(), false),
+                };
+                let kind = self.type_name(ty, value.span)?;
+                let slot = Some(take_slot(next_slot));
+                Some(FieldDef { name, kind, optional, slot, span: value.span })
+            }
+            YKind::Map(_) if value.get("list").is_some_and(|l| matches!(l.kind, YKind::Map(_))) => {
+                let list = self.list(value)?;
+                Some(FieldDef { name, kind: FieldKind::List(list), optional: false, slot: Some(take_slot(next_slot)), span: value.span })
+            }
+            YKind::Map(_) => {
+                let record = self.record(value, next_slot, depth + 1)?;
+                Some(FieldDef { name, kind: FieldKind::Record(record), optional: false, slot: None, span: value.span })
+            }
+            YKind::Seq(_) => {
+                self.error("S003", value.span, format!("field `{name}` has a list where a type was expected"))
+                    .help = Some("a list of records is written `list:` (its fields) and `by:` (its date key)".into());
+                None
+            }
+        }
+    }
+
+    fn list(&mut self, node: &YNode) -> Option<ListLayout> {
+        if let YKind::Map(entries) = &node.kind {
+            for (key, _) in entries {
+                let k = key.as_scalar().unwrap_or("");
+                if k != "list" && k != "by" {
+                    self.error("S005", key.span, format!("unexpected `{k}` in a list field; only `list:` and `by:` belong here"));
+                }
+            }
+        }
+        let mut next_slot = 0;
+        let element = self.record(node.get("list")?, &mut next_slot, 0)?;
+        let element = RecordLayout { slot_count: next_slot, ..element };
+        let by = match node.get("by") {
+            None => None,
+            Some(by_node) => {
+                let by_name = by_node.as_scalar().unwrap_or("");
+                match element.field(by_name) {
+                    Some(FieldDef { kind: FieldKind::Scalar(ScalarType::Date), optional: false, slot: Some(slot), .. }) => {
+                        Some((by_name.to_string(), *slot))
+                    }
+                    Some(_) => {
+                        self.error("S005", by_node.span, format!("`by: {by_name}` must name a required `date` field of the list"));
+                        None
+                    }
+                    None => {
+                        let help = did_you_mean(by_name, element.fields.iter().map(|f| f.name.as_str()));
+                        self.error("S005", by_node.span, format!("`by: {by_name}` is not a field of the list")).help = help;
+                        None
+                    }
+                }
+            }
+        };
+        Some(ListLayout { element, by })
+    }
+
+    fn type_name(&mut self, ty: &str, span: Span) -> Option<FieldKind> {
+        if let Some(inner) = ty.strip_prefix("set<").and_then(|s| s.strip_suffix('>')) {
+            return match self.scalar_type(inner.trim(), span)? {
+                ScalarType::Decimal | ScalarType::Money | ScalarType::Bool => {
+                    self.error("S003", span, format!("`set<{}>` is not supported", inner.trim()))
+                        .help = Some("sets hold `string`, `int`, `date` or `enum(...)` values".into());
+                    None
+                }
+                t => Some(FieldKind::Set(t)),
+            };
+        }
+        self.scalar_type(ty, span).map(FieldKind::Scalar)
+    }
+
+    fn scalar_type(&mut self, ty: &str, span: Span) -> Option<ScalarType> {
+        Some(match ty {
+            "bool" => ScalarType::Bool,
+            "int" => ScalarType::Int,
+            "decimal" => ScalarType::Decimal,
+            "money" => ScalarType::Money,
+            "string" => ScalarType::String,
+            "date" => ScalarType::Date,
+            _ => {
+                if let Some(inner) = ty.strip_prefix("enum(").and_then(|s| s.strip_suffix(')')) {
+                    let members: Vec<Box<str>> = inner.split(',').map(|m| m.trim().into()).collect();
+                    if members.iter().any(|m| m.is_empty()) {
+                        self.error("S003", span, format!("`{ty}` has an empty member"));
+                        return None;
+                    }
+                    return Some(ScalarType::Enum(members.into()));
+                }
+                let help = did_you_mean(ty, TYPE_NAMES)
+                    .unwrap_or_else(|| format!("the types are {}", TYPE_NAMES.join(", ")));
+                self.error("S003", span, format!("unknown type `{ty}`")).help = Some(help);
+                return None;
+            }
+        })
+    }
+}
+
+fn take_slot(next: &mut usize) -> usize {
+    let slot = *next;
+    *next += 1;
+    slot
+}
+
+/// True for `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

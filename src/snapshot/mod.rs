@@ -1,0 +1,48 @@
+//! Reading account snapshots (spec §3) straight into the schema's slot layout.
+//!
+//! Every input snapshot yields exactly one [`ReadItem`], in input order: a
+//! [`Snapshot`] or a [`SnapshotError`] for that snapshot alone.
+
+use crate::value::{Date, Record};
+use std::fmt;
+
+/// The value of a snapshot's key field.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    /// A string key.
+    Str(Box<str>),
+    /// An integer key.
+    Int(i64),
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Str(s) => f.write_str(s),
+            Key::Int(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// One account snapshot, laid out in slots.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The key field's value.
+    pub id: Key,
+    /// `as_of` from the snapshot, if it had one.
+    pub as_of: Option<Date>,
+    /// The account's slots (schema `root` layout).
+    pub record: Record,
+}
+
+/// A snapshot that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotError {
+    /// The key, as far as it could be read.
+    pub id: Option<Key>,
+    /// What is wrong, naming the field path (e.g. `overdues[2].days: expected int, found "x"`).
+    pub message: String,
+}
+
+/// One input snapshot's reading.
+pub type ReadItem = Result<Snapshot, SnapshotError>;

@@ -1,0 +1,306 @@
+//! The abstract syntax tree of a policy. Every node carries its [`Span`];
+//! spans are ignored when two nodes are compared.
+
+use crate::diagnostic::Span;
+use crate::value::{Date, Duration};
+use rust_decimal::Decimal;
+
+/// A value with the span it was written at.
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    /// The value.
+    pub node: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl<T> Spanned<T> {
+    /// Wraps a value with its span.
+    pub fn new(node: T, span: Span) -> Self {
+        Spanned { node, span }
+    }
+}
+
+/// A name (of a let, hook, batch, field segment...).
+pub type Ident = Spanned<String>;
+
+/// A parsed policy file: its items in file order (the formatter keeps that order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyAst {
+    /// Top-level declarations in file order.
+    pub items: Vec<Item>,
+}
+
+/// A top-level declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `policy "name" version "v"`
+    Policy { name: Spanned<String>, version: Option<Spanned<String>>, span: Span },
+    /// `schema "path"`
+    Schema { path: Spanned<String>, span: Span },
+    /// `hook name(params) -> type from "path" [budget N]`
+    Hook(HookDecl),
+    /// `batch name from "path"`
+    Batch { name: Ident, path: Spanned<String>, span: Span },
+    /// `let name = expr`
+    Let { name: Ident, value: Expr, span: Span },
+    /// `guard outcome at most N[%]`
+    Guard(GuardDecl),
+    /// A rule outside any group.
+    Rule(RuleDecl),
+    /// `group "name" [first] { rules }`
+    Group(GroupDecl),
+}
+
+/// A hook declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HookDecl {
+    /// The function name (also the rhai function called).
+    pub name: Ident,
+    /// Parameters with their declared type names.
+    pub params: Vec<(Ident, Spanned<String>)>,
+    /// Declared result type name.
+    pub result: Spanned<String>,
+    /// Script path, relative to the policy file.
+    pub path: Spanned<String>,
+    /// Operation budget per call, overriding the default.
+    pub budget: Option<Spanned<u64>>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `guard OUTCOME at most BOUND`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GuardDecl {
+    /// `close`, `freeze`, `restrict` or `limit`.
+    pub outcome: Spanned<String>,
+    /// The bound.
+    pub bound: Spanned<GuardBound>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// How many accounts a guard allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GuardBound {
+    /// `at most N`
+    Count(u64),
+    /// `at most N%` (the number as written, e.g. `2` for 2%).
+    Percent(Decimal),
+}
+
+/// A group of rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupDecl {
+    /// Its name.
+    pub name: Spanned<String>,
+    /// `first`: only the first matching rule fires.
+    pub first: bool,
+    /// Its rules, in file order.
+    pub rules: Vec<RuleDecl>,
+    /// The whole group.
+    pub span: Span,
+}
+
+/// A rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleDecl {
+    /// Its name, unique in the policy.
+    pub name: Spanned<String>,
+    /// `priority N` (default 0).
+    pub priority: Option<Spanned<i64>>,
+    /// The `when` condition.
+    pub when: Expr,
+    /// The actions after `then`, in order.
+    pub actions: Vec<Action>,
+    /// The whole rule.
+    pub span: Span,
+}
+
+/// An action of a rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    /// Which action.
+    pub kind: ActionKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The actions of spec §4.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActionKind {
+    /// `close`
+    Close,
+    /// `freeze [for D]`
+    Freeze(Option<Spanned<Duration>>),
+    /// `restrict [for D]`
+    Restrict(Option<Spanned<Duration>>),
+    /// `set limit to EXPR`
+    SetLimit(Expr),
+    /// `notify CHANNEL "template"`
+    Notify { channel: Spanned<String>, template: Spanned<String> },
+    /// `escalate to "stage"`
+    Escalate(Spanned<String>),
+    /// `review "queue"`
+    Review(Spanned<String>),
+    /// `reason "CODE" ["text"]`
+    Reason { code: Spanned<String>, text: Option<Spanned<String>> },
+    /// `tag "label"`
+    Tag(Spanned<String>),
+}
+
+/// An expression.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+    }
+}
+
+/// The kinds of expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// `620`, `50_000`
+    Int(i64),
+    /// `0.2`; a percentage `2%` is stored as `0.02` with `percent` set.
+    Decimal { value: Decimal, percent: bool },
+    /// `"text"`
+    Str(String),
+    /// `2026-11-01`
+    Date(Date),
+    /// `7 days`
+    Duration(Duration),
+    /// `true` / `false`
+    Bool(bool),
+    /// `none`
+    None,
+    /// `["A", "B"]`
+    List(Vec<Expr>),
+    /// `a.b.c`: a field, a let, a batch, or `as_of`, by its segments.
+    Path(Vec<Ident>),
+    /// `f(args [where COND] [within D])`
+    Call { name: Ident, args: Vec<Expr>, filter: Option<Box<Expr>>, window: Option<Spanned<Duration>> },
+    /// `not x`, `-x`
+    Unary { op: Spanned<UnaryOp>, operand: Box<Expr> },
+    /// `a op b`
+    Binary { op: Spanned<BinaryOp>, lhs: Box<Expr>, rhs: Box<Expr> },
+}
+
+/// Prefix operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `not`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// Infix operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinaryOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `in`
+    In,
+    /// `not in`
+    NotIn,
+    /// `??`
+    Coalesce,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::NotIn => "not in",
+            BinaryOp::Coalesce => "??",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+    /// Binding strength; higher binds tighter. Shared by the parser and the formatter.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Or => 1,
+            BinaryOp::And => 2,
+            // 3 is prefix `not`
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::In
+            | BinaryOp::NotIn => 4,
+            BinaryOp::Coalesce => 5,
+            BinaryOp::Add | BinaryOp::Sub => 6,
+            BinaryOp::Mul | BinaryOp::Div => 7,
+            // 8 is prefix `-`
+        }
+    }
+}
+
+impl Expr {
+    /// The dotted name of a path expression.
+    pub fn path_name(&self) -> Option<String> {
+        match &self.kind {
+            ExprKind::Path(segments) => {
+                Some(segments.iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join("."))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl RuleDecl {
+    /// The rule's priority (0 when not written).
+    pub fn priority(&self) -> i64 {
+        self.priority.as_ref().map_or(0, |p| p.node)
+    }
+}

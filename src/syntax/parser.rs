@@ -1,0 +1,712 @@
+//! Source text → [`PolicyAst`], with pest doing the tokenizing and a Pratt
+//! parser the precedence. Syntax errors become [`Diagnostic`]s worded for a
+//! risk officer ("expected `then` after the condition"), and the parser
+//! re-parses item by item after a failure so one run reports every broken item.
+
+use super::ast::*;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::value::{parse_date, Duration};
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use rust_decimal::Decimal;
+use std::path::Path;
+use std::sync::LazyLock;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/policy.pest"]
+struct PolicyParser;
+
+/// Bound on pest's recursion so a pathological input (thousands of nested
+/// parentheses) is an error, not a stack overflow.
+const CALL_LIMIT: usize = 2_000_000;
+/// Deepest expression nesting accepted (parentheses, calls, lists, operators).
+pub const MAX_NESTING: usize = 256;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_ge, Assoc::Left)
+            | Op::infix(Rule::op_in, Assoc::Left)
+            | Op::infix(Rule::op_not_in, Assoc::Left))
+        .op(Op::infix(Rule::op_coalesce, Assoc::Right))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+});
+
+/// Parses a policy file. On failure, every syntax error found is returned.
+pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic>> {
+    if nesting_depth(text) > MAX_NESTING {
+        return Err(vec![Diagnostic::error(
+            "P002",
+            file,
+            Span::new(deepest_offset(text), deepest_offset(text) + 1),
+            format!("expression nested more than {MAX_NESTING} levels deep"),
+        )
+        .with_help("split the expression with `let`")]);
+    }
+    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+    let builder = AstBuilder { file };
+    match PolicyParser::parse(Rule::policy_file, text) {
+        Ok(mut pairs) => {
+            let mut diags = Vec::new();
+            let mut items = Vec::new();
+            let top = pairs.next().map(|file| file.into_inner()).into_iter().flatten();
+            for pair in top.filter(|p| is_item(p.as_rule())) {
+                match builder.item(pair) {
+                    Ok(item) => items.push(item),
+                    Err(d) => diags.push(d),
+                }
+            }
+            if diags.is_empty() {
+                Ok(PolicyAst { items })
+            } else {
+                Err(diags)
+            }
+        }
+        Err(first) => Err(recover_errors(file, text, syntax_error(file, &first, 0))),
+    }
+}
+
+fn is_item(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::policy_decl
+            | Rule::schema_decl
+            | Rule::hook_decl
+            | Rule::batch_decl
+            | Rule::let_decl
+            | Rule::guard_decl
+            | Rule::rule_decl
+            | Rule::group_decl
+    )
+}
+
+/// The span of a top-level item.
+pub fn item_span(item: &Item) -> Span {
+    match item {
+        Item::Policy { span, .. }
+        | Item::Schema { span, .. }
+        | Item::Batch { span, .. }
+        | Item::Let { span, .. } => *span,
+        Item::Hook(h) => h.span,
+        Item::Guard(g) => g.span,
+        Item::Rule(r) => r.span,
+        Item::Group(g) => g.span,
+    }
+}
+
+/// After a syntax error, parse each top-level item on its own to find the others.
+fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<Diagnostic> {
+    let mut diags = vec![first];
+    let starts = item_starts(text);
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let Some(chunk) = text.get(start..end) else { continue };
+        if let Err(e) = PolicyParser::parse(Rule::policy_file, chunk) {
+            let d = syntax_error(file, &e, start);
+            if !diags.iter().any(|x| x.span.start == d.span.start) {
+                diags.push(d);
+            }
+        }
+    }
+    diags.sort_by_key(|d| d.span.start);
+    diags
+}
+
+/// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
+fn item_starts(text: &str) -> Vec<usize> {
+    const KEYWORDS: [&str; 8] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group"];
+    let mut starts = Vec::new();
+    let mut depth = 0i32;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let first_word: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if depth <= 0 && KEYWORDS.contains(&first_word.as_str()) {
+            starts.push(offset + (line.len() - trimmed.len()));
+        }
+        depth += brace_balance(line);
+        offset += line.len();
+    }
+    starts
+}
+
+fn brace_balance(line: &str) -> i32 {
+    let mut balance = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => break,
+            '{' if !in_string => balance += 1,
+            '}' if !in_string => balance -= 1,
+            _ => {}
+        }
+    }
+    balance
+}
+
+/// Maximum bracket nesting, a cheap pre-check before recursion gets a chance to overflow.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+fn deepest_offset(text: &str) -> usize {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return i;
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    0
+}
+
+fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: usize) -> Diagnostic {
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let span = Span::new(base + pos, base + pos + 1);
+    let message = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    Diagnostic::error("P001", file, span, message)
+}
+
+/// Words a risk officer understands for what the parser wanted.
+fn expected_message(positives: &[Rule]) -> String {
+    let has = |r: Rule| positives.contains(&r);
+    if has(Rule::kw_then) {
+        return "expected `then` after the condition".into();
+    }
+    if has(Rule::kw_when) {
+        return "expected `when` to start the rule's condition".into();
+    }
+    if has(Rule::EOI) && positives.iter().any(|r| is_item_keyword(*r)) {
+        return "expected a declaration: `policy`, `schema`, `hook`, `batch`, `let`, `guard`, `rule` or `group`".into();
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let mut operator = false;
+    for rule in positives {
+        if is_operator(*rule) {
+            operator = true;
+            continue;
+        }
+        let word = rule_words(*rule);
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    if operator {
+        words.push("an operator");
+    }
+    match words.as_slice() {
+        [] => "syntax error".into(),
+        [one] => format!("expected {one}"),
+        [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
+    }
+}
+
+fn is_item_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_policy | Rule::kw_schema | Rule::kw_hook | Rule::kw_batch | Rule::kw_let | Rule::kw_guard | Rule::kw_rule | Rule::kw_group
+    )
+}
+
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::op_or
+            | Rule::op_and
+            | Rule::op_in
+            | Rule::op_not_in
+            | Rule::op_eq
+            | Rule::op_ne
+            | Rule::op_le
+            | Rule::op_ge
+            | Rule::op_lt
+            | Rule::op_gt
+            | Rule::op_coalesce
+            | Rule::op_add
+            | Rule::op_sub
+            | Rule::op_mul
+            | Rule::op_div
+    )
+}
+
+fn rule_words(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "the end of the file",
+        Rule::expr | Rule::primary | Rule::op_not | Rule::op_neg | Rule::paren => "an expression",
+        Rule::path | Rule::ident => "a name",
+        Rule::string_lit => "a quoted string",
+        Rule::int_lit | Rule::signed_int => "a whole number",
+        Rule::percent_lit => "a percentage",
+        Rule::duration_lit => "a duration such as `30 days`",
+        Rule::unit => "a unit (`days`, `weeks`, `months` or `years`)",
+        Rule::type_name => "a type such as `int` or `decimal`",
+        Rule::guard_outcome => "an outcome (`close`, `freeze`, `restrict` or `limit`)",
+        Rule::channel => "a channel (`sms`, `push`, `email`, `call` or `letter`)",
+        Rule::close_action
+        | Rule::freeze_action
+        | Rule::restrict_action
+        | Rule::set_limit_action
+        | Rule::notify_action
+        | Rule::escalate_action
+        | Rule::review_action
+        | Rule::reason_action
+        | Rule::tag_action
+        | Rule::kw_close
+        | Rule::kw_freeze
+        | Rule::kw_restrict
+        | Rule::kw_set
+        | Rule::kw_notify
+        | Rule::kw_escalate
+        | Rule::kw_review
+        | Rule::kw_reason
+        | Rule::kw_tag => "an action",
+        Rule::priority | Rule::kw_priority => "`priority`",
+        Rule::kw_rule | Rule::rule_decl => "`rule`",
+        Rule::where_clause | Rule::kw_where => "`where`",
+        Rule::within_clause | Rule::kw_within => "`within`",
+        Rule::kw_version => "`version`",
+        Rule::kw_from => "`from`",
+        Rule::kw_to => "`to`",
+        Rule::kw_limit => "`limit`",
+        Rule::kw_at => "`at`",
+        Rule::kw_most => "`most`",
+        Rule::kw_for => "`for`",
+        Rule::group_first => "`first`",
+        Rule::hook_param => "a parameter `name: type`",
+        Rule::hook_budget | Rule::kw_budget => "`budget`",
+        _ => "something else",
+    }
+}
+
+struct AstBuilder<'a> {
+    file: &'a Path,
+}
+
+type Built<T> = Result<T, Diagnostic>;
+
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+impl AstBuilder<'_> {
+    fn bad(&self, pair: &Pair<'_, Rule>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error("P003", self.file, span_of(pair), message)
+    }
+
+    fn next<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
+        pairs.next().ok_or_else(|| self.bad(parent, "incomplete declaration"))
+    }
+
+    /// Skips keyword tokens and returns the next meaningful pair.
+    fn next_non_kw<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
+        loop {
+            let pair = self.next(pairs, parent)?;
+            if !format!("{:?}", pair.as_rule()).starts_with("kw_") {
+                return Ok(pair);
+            }
+        }
+    }
+
+    fn item(&self, pair: Pair<'_, Rule>) -> Built<Item> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let outer = pair.clone();
+        let mut inner = pair.into_inner();
+        Ok(match rule {
+            Rule::policy_decl => {
+                let name = self.string(self.next_non_kw(&mut inner, &outer)?)?;
+                let version = match inner.find(|p| p.as_rule() == Rule::string_lit) {
+                    Some(p) => Some(self.string(p)?),
+                    None => None,
+                };
+                Item::Policy { name, version, span }
+            }
+            Rule::schema_decl => Item::Schema { path: self.string(self.next_non_kw(&mut inner, &outer)?)?, span },
+            Rule::hook_decl => Item::Hook(self.hook(outer)?),
+            Rule::batch_decl => {
+                let name = self.ident(self.next_non_kw(&mut inner, &outer)?);
+                let path = self.string(self.next_non_kw(&mut inner, &outer)?)?;
+                Item::Batch { name, path, span }
+            }
+            Rule::let_decl => {
+                let name = self.ident(self.next_non_kw(&mut inner, &outer)?);
+                let value = self.expr(self.next_non_kw(&mut inner, &outer)?)?;
+                Item::Let { name, value, span }
+            }
+            Rule::guard_decl => Item::Guard(self.guard(outer)?),
+            Rule::rule_decl => Item::Rule(self.rule(outer)?),
+            Rule::group_decl => Item::Group(self.group(outer)?),
+            _ => return Err(self.bad(&outer, "unexpected declaration")),
+        })
+    }
+
+    fn hook(&self, pair: Pair<'_, Rule>) -> Built<HookDecl> {
+        let span = span_of(&pair);
+        let mut name = None;
+        let mut params = Vec::new();
+        let mut result = None;
+        let mut path = None;
+        let mut budget = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.ident(p)),
+                Rule::hook_param => {
+                    let mut it = p.clone().into_inner();
+                    let pname = self.ident(self.next(&mut it, &p)?);
+                    let ty = self.next(&mut it, &p)?;
+                    params.push((pname, Spanned::new(ty.as_str().to_string(), span_of(&ty))));
+                }
+                Rule::type_name => result = Some(Spanned::new(p.as_str().to_string(), span_of(&p))),
+                Rule::string_lit => path = Some(self.string(p)?),
+                Rule::hook_budget => {
+                    let mut it = p.clone().into_inner();
+                    let n = self.next_non_kw(&mut it, &p)?;
+                    let value = self.int(&n)?;
+                    let value = u64::try_from(value).map_err(|_| self.bad(&n, "a budget must be positive"))?;
+                    budget = Some(Spanned::new(value, span_of(&n)));
+                }
+                _ => {}
+            }
+        }
+        let missing = |what: &str| Diagnostic::error("P003", self.file, span, format!("hook declaration lacks {what}"));
+        Ok(HookDecl {
+            name: name.ok_or_else(|| missing("a name"))?,
+            params,
+            result: result.ok_or_else(|| missing("a result type"))?,
+            path: path.ok_or_else(|| missing("a script path"))?,
+            budget,
+            span,
+        })
+    }
+
+    fn guard(&self, pair: Pair<'_, Rule>) -> Built<GuardDecl> {
+        let span = span_of(&pair);
+        let outer = pair.clone();
+        let mut inner = pair.into_inner();
+        let outcome_pair = self.next_non_kw(&mut inner, &outer)?;
+        let outcome = Spanned::new(outcome_pair.as_str().to_string(), span_of(&outcome_pair));
+        let bound_pair = self.next_non_kw(&mut inner, &outer)?;
+        let bound = match bound_pair.as_rule() {
+            Rule::percent_lit => GuardBound::Percent(self.decimal_text(&bound_pair, bound_pair.as_str().trim_end_matches('%'))?),
+            _ => {
+                let n = self.int(&bound_pair)?;
+                GuardBound::Count(u64::try_from(n).map_err(|_| self.bad(&bound_pair, "a bound must not be negative"))?)
+            }
+        };
+        Ok(GuardDecl { outcome, bound: Spanned::new(bound, span_of(&bound_pair)), span })
+    }
+
+    fn group(&self, pair: Pair<'_, Rule>) -> Built<GroupDecl> {
+        let span = span_of(&pair);
+        let mut name = None;
+        let mut first = false;
+        let mut rules = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::string_lit => name = Some(self.string(p)?),
+                Rule::group_first => first = true,
+                Rule::rule_decl => rules.push(self.rule(p)?),
+                _ => {}
+            }
+        }
+        let name = name.ok_or_else(|| Diagnostic::error("P003", self.file, span, "group lacks a name"))?;
+        Ok(GroupDecl { name, first, rules, span })
+    }
+
+    fn rule(&self, pair: Pair<'_, Rule>) -> Built<RuleDecl> {
+        let span = span_of(&pair);
+        let mut name = None;
+        let mut priority = None;
+        let mut when = None;
+        let mut actions = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::string_lit => name = Some(self.string(p)?),
+                Rule::priority => {
+                    let mut it = p.clone().into_inner();
+                    let n = self.next_non_kw(&mut it, &p)?;
+                    priority = Some(Spanned::new(self.int(&n)?, span_of(&n)));
+                }
+                Rule::expr => when = Some(self.expr(p)?),
+                Rule::kw_rule | Rule::kw_when | Rule::kw_then => {}
+                _ => actions.push(self.action(p)?),
+            }
+        }
+        let missing = |what: &str| Diagnostic::error("P003", self.file, span, format!("rule lacks {what}"));
+        Ok(RuleDecl {
+            name: name.ok_or_else(|| missing("a name"))?,
+            priority,
+            when: when.ok_or_else(|| missing("a condition"))?,
+            actions,
+            span,
+        })
+    }
+
+    fn action(&self, pair: Pair<'_, Rule>) -> Built<Action> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let outer = pair.clone();
+        let mut args = pair.into_inner().filter(|p| !format!("{:?}", p.as_rule()).starts_with("kw_"));
+        let mut string = |what: &str| -> Built<Spanned<String>> {
+            match args.next() {
+                Some(p) if p.as_rule() == Rule::string_lit => self.string(p),
+                _ => Err(self.bad(&outer, format!("expected {what}"))),
+            }
+        };
+        let kind = match rule {
+            Rule::close_action => ActionKind::Close,
+            Rule::freeze_action | Rule::restrict_action => {
+                let duration = match outer.clone().into_inner().find(|p| p.as_rule() == Rule::duration_lit) {
+                    Some(d) => Some(Spanned::new(self.duration(&d)?, span_of(&d))),
+                    None => None,
+                };
+                if rule == Rule::freeze_action {
+                    ActionKind::Freeze(duration)
+                } else {
+                    ActionKind::Restrict(duration)
+                }
+            }
+            Rule::set_limit_action => {
+                let e = outer.clone().into_inner().find(|p| p.as_rule() == Rule::expr);
+                match e {
+                    Some(e) => ActionKind::SetLimit(self.expr(e)?),
+                    None => return Err(self.bad(&outer, "expected the new limit")),
+                }
+            }
+            Rule::notify_action => {
+                let channel_pair = outer.clone().into_inner().find(|p| p.as_rule() == Rule::channel);
+                let channel = match channel_pair {
+                    Some(c) => Spanned::new(c.as_str().to_string(), span_of(&c)),
+                    None => return Err(self.bad(&outer, "expected a channel")),
+                };
+                let template = outer
+                    .clone()
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::string_lit)
+                    .map(|p| self.string(p))
+                    .transpose()?
+                    .ok_or_else(|| self.bad(&outer, "expected a template name"))?;
+                ActionKind::Notify { channel, template }
+            }
+            Rule::escalate_action => ActionKind::Escalate(string("a stage")?),
+            Rule::review_action => ActionKind::Review(string("a queue")?),
+            Rule::tag_action => ActionKind::Tag(string("a label")?),
+            Rule::reason_action => {
+                let code = string("a reason code")?;
+                let text = string("").ok();
+                ActionKind::Reason { code, text }
+            }
+            _ => return Err(self.bad(&outer, "unexpected action")),
+        };
+        Ok(Action { kind, span })
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Spanned::new(pair.as_str().to_string(), span_of(&pair))
+    }
+
+    fn string(&self, pair: Pair<'_, Rule>) -> Built<Spanned<String>> {
+        let span = span_of(&pair);
+        let raw = pair.as_str();
+        let body = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
+        let mut out = String::with_capacity(body.len());
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(c @ ('"' | '\\')) => out.push(c),
+                other => {
+                    return Err(Diagnostic::error(
+                        "P004",
+                        self.file,
+                        span,
+                        format!("unknown escape `\\{}` in a string", other.map(String::from).unwrap_or_default()),
+                    )
+                    .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"))
+                }
+            }
+        }
+        Ok(Spanned::new(out, span))
+    }
+
+    fn int(&self, pair: &Pair<'_, Rule>) -> Built<i64> {
+        let digits: String = pair.as_str().chars().filter(|c| *c != '_').collect();
+        digits.parse::<i64>().map_err(|_| self.bad(pair, "number too large (the largest whole number is 9223372036854775807)"))
+    }
+
+    fn decimal_text(&self, pair: &Pair<'_, Rule>, text: &str) -> Built<Decimal> {
+        let digits: String = text.chars().filter(|c| *c != '_').collect();
+        digits.parse::<Decimal>().map_err(|_| self.bad(pair, "number too large or too precise for an exact decimal"))
+    }
+
+    fn duration(&self, pair: &Pair<'_, Rule>) -> Built<Duration> {
+        let mut it = pair.clone().into_inner();
+        let n = self.next(&mut it, pair)?;
+        let count = self.int(&n)?;
+        let unit = self.next(&mut it, pair)?;
+        let overflow = || self.bad(pair, "duration too long");
+        Ok(match unit.as_str().trim_end_matches('s') {
+            "day" => Duration::Days(count),
+            "week" => Duration::Days(count.checked_mul(7).ok_or_else(overflow)?),
+            "month" => Duration::Months(count),
+            _ => Duration::Months(count.checked_mul(12).ok_or_else(overflow)?),
+        })
+    }
+
+    fn expr(&self, pair: Pair<'_, Rule>) -> Built<Expr> {
+        PRATT
+            .map_primary(|p| self.primary(p))
+            .map_prefix(|op, operand| {
+                let operand = operand?;
+                let op_span = span_of(&op);
+                let kind = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
+                Ok(Expr {
+                    span: op_span.to(operand.span),
+                    kind: ExprKind::Unary { op: Spanned::new(kind, op_span), operand: Box::new(operand) },
+                })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let kind = match op.as_rule() {
+                    Rule::op_or => BinaryOp::Or,
+                    Rule::op_and => BinaryOp::And,
+                    Rule::op_eq => BinaryOp::Eq,
+                    Rule::op_ne => BinaryOp::Ne,
+                    Rule::op_lt => BinaryOp::Lt,
+                    Rule::op_le => BinaryOp::Le,
+                    Rule::op_gt => BinaryOp::Gt,
+                    Rule::op_ge => BinaryOp::Ge,
+                    Rule::op_in => BinaryOp::In,
+                    Rule::op_not_in => BinaryOp::NotIn,
+                    Rule::op_coalesce => BinaryOp::Coalesce,
+                    Rule::op_add => BinaryOp::Add,
+                    Rule::op_sub => BinaryOp::Sub,
+                    Rule::op_mul => BinaryOp::Mul,
+                    Rule::op_div => BinaryOp::Div,
+                    _ => return Err(self.bad(&op, "unexpected operator")),
+                };
+                Ok(Expr {
+                    span: lhs.span.to(rhs.span),
+                    kind: ExprKind::Binary { op: Spanned::new(kind, span_of(&op)), lhs: Box::new(lhs), rhs: Box::new(rhs) },
+                })
+            })
+            .parse(pair.into_inner())
+    }
+
+    fn primary(&self, pair: Pair<'_, Rule>) -> Built<Expr> {
+        let span = span_of(&pair);
+        let kind = match pair.as_rule() {
+            Rule::paren => {
+                let inner = pair.clone().into_inner().next().ok_or_else(|| self.bad(&pair, "empty parentheses"))?;
+                let mut e = self.expr(inner)?;
+                e.span = span;
+                return Ok(e);
+            }
+            Rule::int_lit => ExprKind::Int(self.int(&pair)?),
+            Rule::decimal_lit => ExprKind::Decimal { value: self.decimal_text(&pair, pair.as_str())?, percent: false },
+            Rule::percent_lit => {
+                let number = self.decimal_text(&pair, pair.as_str().trim_end_matches('%'))?;
+                let value = number.checked_div(Decimal::ONE_HUNDRED).ok_or_else(|| self.bad(&pair, "percentage too large"))?;
+                ExprKind::Decimal { value, percent: true }
+            }
+            Rule::date_lit => match parse_date(pair.as_str()) {
+                Some(d) => ExprKind::Date(d),
+                None => return Err(self.bad(&pair, format!("`{}` is not a calendar date", pair.as_str()))),
+            },
+            Rule::duration_lit => ExprKind::Duration(self.duration(&pair)?),
+            Rule::string_lit => ExprKind::Str(self.string(pair)?.node),
+            Rule::true_lit => ExprKind::Bool(true),
+            Rule::false_lit => ExprKind::Bool(false),
+            Rule::none_lit => ExprKind::None,
+            Rule::list_lit => ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect::<Built<_>>()?),
+            Rule::path => {
+                let mut offset = span.start as usize;
+                let mut segments = Vec::new();
+                for part in pair.as_str().split('.') {
+                    segments.push(Spanned::new(part.to_string(), Span::new(offset, offset + part.len())));
+                    offset += part.len() + 1;
+                }
+                ExprKind::Path(segments)
+            }
+            Rule::call => self.call(pair)?,
+            _ => return Err(self.bad(&pair, "unexpected expression")),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn call(&self, pair: Pair<'_, Rule>) -> Built<ExprKind> {
+        let mut name = None;
+        let mut args = Vec::new();
+        let mut filter = None;
+        let mut window = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.ident(p)),
+                Rule::expr => args.push(self.expr(p)?),
+                Rule::where_clause => {
+                    if filter.is_some() {
+                        return Err(self.bad(&p, "only one `where` per aggregate"));
+                    }
+                    let e = p.clone().into_inner().find(|x| x.as_rule() == Rule::expr);
+                    let e = e.ok_or_else(|| self.bad(&p, "expected a condition after `where`"))?;
+                    filter = Some(Box::new(self.expr(e)?));
+                }
+                Rule::within_clause => {
+                    if window.is_some() {
+                        return Err(self.bad(&p, "only one `within` per aggregate"));
+                    }
+                    let d = p.clone().into_inner().find(|x| x.as_rule() == Rule::duration_lit);
+                    let d = d.ok_or_else(|| self.bad(&p, "expected a duration after `within`"))?;
+                    window = Some(Spanned::new(self.duration(&d)?, span_of(&d)));
+                }
+                _ => {}
+            }
+        }
+        let name = name.ok_or_else(|| self.bad(&pair, "call lacks a function name"))?;
+        Ok(ExprKind::Call { name, args, filter, window })
+    }
+}

@@ -1,0 +1,206 @@
+//! Runtime values: what a snapshot slot holds and what an expression yields.
+//!
+//! Money is `rust_decimal::Decimal` from input to output; no `f64` anywhere.
+
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// A calendar date.
+pub type Date = NaiveDate;
+
+/// A length of time as written in a policy (`7 days`, `2 weeks`, `12 months`, `1 year`).
+///
+/// Days and weeks are exact; months and years are calendar months (a year is 12),
+/// clamped to the last day of a shorter month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Duration {
+    /// A number of days (weeks are stored as 7 days each).
+    Days(i64),
+    /// A number of calendar months (years are stored as 12 months each).
+    Months(i64),
+}
+
+impl Duration {
+    /// `date + self`, or `None` when the result leaves the calendar.
+    pub fn add_to(self, date: Date) -> Option<Date> {
+        match self {
+            Duration::Days(d) => date.checked_add_signed(chrono::TimeDelta::try_days(d)?),
+            Duration::Months(m) if m >= 0 => date.checked_add_months(Months::new(u32::try_from(m).ok()?)),
+            Duration::Months(m) => date.checked_sub_months(Months::new(u32::try_from(m.checked_neg()?).ok()?)),
+        }
+    }
+    /// `date - self`, or `None` when the result leaves the calendar.
+    pub fn sub_from(self, date: Date) -> Option<Date> {
+        self.negate()?.add_to(date)
+    }
+    fn negate(self) -> Option<Duration> {
+        Some(match self {
+            Duration::Days(d) => Duration::Days(d.checked_neg()?),
+            Duration::Months(m) => Duration::Months(m.checked_neg()?),
+        })
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (n, unit) = match *self {
+            Duration::Days(d) if d % 7 == 0 && d != 0 => (d / 7, "week"),
+            Duration::Days(d) => (d, "day"),
+            Duration::Months(m) if m % 12 == 0 && m != 0 => (m / 12, "year"),
+            Duration::Months(m) => (m, "month"),
+        };
+        write!(f, "{n} {unit}{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// `b - a` in days.
+pub fn days_between(a: Date, b: Date) -> i64 {
+    (b - a).num_days()
+}
+
+/// The largest whole `m` with `a + m months <= b` (negative when `b < a`).
+pub fn months_between(a: Date, b: Date) -> i64 {
+    let guess = i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());
+    // The month-count guess is off by at most one either way once end-of-month
+    // clamping and the day of month are taken into account.
+    let fits = |m: i64| Duration::Months(m).add_to(a).is_some_and(|d| d <= b);
+    let mut m = guess + 1;
+    while m > guess - 2 {
+        if fits(m) {
+            return m;
+        }
+        m -= 1;
+    }
+    m
+}
+
+/// Parses an ISO `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let s = text.get(r)?;
+        if s.bytes().all(|b| b.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
+/// Parses an exact decimal from text such as `12000.10`, `-3`, `1e3` is refused
+/// (exponents are ambiguous for money), `+5` is accepted.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    let t = t.strip_prefix('+').unwrap_or(t);
+    if t.is_empty() || t.contains(['e', 'E']) {
+        return None;
+    }
+    t.parse::<Decimal>().ok()
+}
+
+/// Formats a decimal as the decision format wants: exact, no exponent, no trailing fractional zeros.
+pub fn format_decimal(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// A value stored in a snapshot slot.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// An optional field that is absent (`none`).
+    None,
+    /// `bool`.
+    Bool(bool),
+    /// `int`.
+    Int(i64),
+    /// `decimal` or `money`.
+    Dec(Decimal),
+    /// `string`.
+    Str(Box<str>),
+    /// A member of an `enum(...)`, by its index in the schema's list.
+    Enum(u32),
+    /// `date`.
+    Date(Date),
+    /// `set<T>`: sorted and without duplicates, so membership is a binary search.
+    Set(Box<[SetItem]>),
+    /// A list of records, sorted by the list's time key (oldest first).
+    List(Box<[Record]>),
+}
+
+/// An element of a set.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SetItem {
+    /// From a `set<string>` (or a set of enum members, by name).
+    Str(Box<str>),
+    /// From a `set<int>`.
+    Int(i64),
+    /// From a `set<date>`.
+    Date(Date),
+}
+
+impl fmt::Display for SetItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SetItem::Str(s) => f.write_str(s),
+            SetItem::Int(i) => write!(f, "{i}"),
+            SetItem::Date(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// The slots of one record: the account itself, or one element of a list field.
+///
+/// Nested records (`identity.verified`) are flattened into their parent's slots,
+/// so every leaf field has one fixed slot index known at compile time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// One value per leaf field, in the layout's slot order.
+    pub slots: Box<[Value]>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn months_clamp_to_month_end() {
+        assert_eq!(Duration::Months(1).sub_from(d("2026-03-31")), Some(d("2026-02-28")));
+        assert_eq!(Duration::Months(12).sub_from(d("2024-02-29")), Some(d("2023-02-28")));
+        assert_eq!(Duration::Months(1).add_to(d("2024-01-31")), Some(d("2024-02-29")));
+        assert_eq!(Duration::Days(7).add_to(d("2026-12-28")), Some(d("2027-01-04")));
+    }
+
+    #[test]
+    fn months_between_is_the_largest_whole_month() {
+        assert_eq!(months_between(d("2026-01-31"), d("2026-02-28")), 1);
+        assert_eq!(months_between(d("2026-01-31"), d("2026-02-27")), 0);
+        assert_eq!(months_between(d("2026-05-01"), d("2026-11-01")), 6);
+        assert_eq!(months_between(d("2026-05-02"), d("2026-11-01")), 5);
+        assert_eq!(months_between(d("2026-11-01"), d("2026-05-01")), -6);
+        assert_eq!(months_between(d("2024-02-29"), d("2025-02-28")), 12);
+    }
+
+    #[test]
+    fn dates_are_strict_iso() {
+        assert!(parse_date("2026-02-29").is_none());
+        assert!(parse_date("2024-02-29").is_some());
+        assert!(parse_date("2026-1-01").is_none());
+        assert!(parse_date("+026-01-01").is_none());
+    }
+
+    #[test]
+    fn decimals_are_exact_and_printed_plainly() {
+        assert_eq!(format_decimal(parse_decimal("12000.10").unwrap()), "12000.1");
+        assert_eq!(format_decimal(parse_decimal("14400.00").unwrap()), "14400");
+        assert_eq!(format_decimal(parse_decimal("10000.625").unwrap()), "10000.625");
+        assert!(parse_decimal("1e3").is_none());
+    }
+}

@@ -1,0 +1,224 @@
+//! A small YAML tree that keeps what serde's YAML support throws away: the
+//! exact text of every scalar (so `12000.10` is never an f64) and where each
+//! node stands in the file (so a schema or test error can point at it).
+//!
+//! Built from `saphyr-parser` events. Aliases are refused outright: a policy
+//! file or snapshot has no use for them, and refusing them makes alias bombs
+//! impossible.
+
+use crate::diagnostic::Span;
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+/// Deepest nesting accepted; deeper input is an error rather than a stack overflow.
+pub const MAX_DEPTH: usize = 256;
+
+/// One YAML node with its location.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YNode {
+    /// What it is.
+    pub kind: YKind,
+    /// Byte span in the source.
+    pub span: Span,
+}
+
+/// The kinds of YAML node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum YKind {
+    /// A scalar's text; `plain` is false when it was quoted or a block scalar
+    /// (a quoted `"true"` is a string, a plain `true` a boolean).
+    Scalar { text: String, plain: bool },
+    /// A sequence.
+    Seq(Vec<YNode>),
+    /// A mapping, in file order.
+    Map(Vec<(YNode, YNode)>),
+}
+
+/// A YAML syntax error with its location.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct YamlError {
+    /// What the parser said.
+    pub message: String,
+    /// Where.
+    pub span: Span,
+}
+
+impl YNode {
+    /// The scalar text, if this is a scalar.
+    pub fn as_scalar(&self) -> Option<&str> {
+        match &self.kind {
+            YKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+    /// True for a plain `null`, `~` or empty scalar.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, YKind::Scalar { text, plain: true } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+    /// The value under `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&YNode> {
+        match &self.kind {
+            YKind::Map(entries) => entries.iter().find(|(k, _)| k.as_scalar() == Some(key)).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    /// A short name of the node's kind, for messages.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.kind {
+            YKind::Scalar { .. } => "a scalar",
+            YKind::Seq(_) => "a list",
+            YKind::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Parses every document of a YAML stream.
+pub fn parse_documents(text: &str) -> Result<Vec<YNode>, YamlError> {
+    let offsets = CharOffsets::new(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut builder = Builder { stack: Vec::new(), docs: Vec::new() };
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| YamlError {
+            message: e.info().to_string(),
+            span: offsets.span(e.marker().index(), e.marker().index() + 1),
+        })?;
+        builder.on_event(event, offsets.span(span.start.index(), span.end.index()))?;
+    }
+    Ok(builder.docs)
+}
+
+/// Parses a stream that must hold exactly one document (an empty stream is an empty mapping).
+pub fn parse_document(text: &str) -> Result<YNode, YamlError> {
+    let mut docs = parse_documents(text)?;
+    match docs.len() {
+        0 => Ok(YNode { kind: YKind::Map(Vec::new()), span: Span::default() }),
+        1 => Ok(docs.remove(0)),
+        _ => Err(YamlError { message: "expected a single YAML document".into(), span: docs[1].span }),
+    }
+}
+
+enum Frame {
+    Seq(Span, Vec<YNode>),
+    Map(Span, Vec<(YNode, YNode)>, Option<YNode>),
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    docs: Vec<YNode>,
+}
+
+impl Builder {
+    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
+        match event {
+            Event::Scalar(text, style, _, _) => {
+                let plain = style == ScalarStyle::Plain;
+                self.push(YNode { kind: YKind::Scalar { text: text.into_owned(), plain }, span });
+            }
+            Event::SequenceStart(..) => self.open(Frame::Seq(span, Vec::new()))?,
+            Event::MappingStart(..) => self.open(Frame::Map(span, Vec::new(), None))?,
+            Event::SequenceEnd | Event::MappingEnd => {
+                let node = match self.stack.pop() {
+                    Some(Frame::Seq(start, items)) => YNode { kind: YKind::Seq(items), span: start.to(span) },
+                    Some(Frame::Map(start, entries, _)) => YNode { kind: YKind::Map(entries), span: start.to(span) },
+                    None => return Err(YamlError { message: "unbalanced YAML".into(), span }),
+                };
+                self.push(node);
+            }
+            Event::Alias(_) => {
+                return Err(YamlError {
+                    message: "YAML aliases (`*name`) are not supported; write the value out".into(),
+                    span,
+                })
+            }
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd => {}
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, frame: Frame) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            let span = match &frame {
+                Frame::Seq(s, _) | Frame::Map(s, _, _) => *s,
+            };
+            return Err(YamlError { message: format!("YAML nested deeper than {MAX_DEPTH} levels"), span });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn push(&mut self, node: YNode) {
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq(_, items)) => items.push(node),
+            Some(Frame::Map(_, entries, pending)) => match pending.take() {
+                None => *pending = Some(node),
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
+}
+
+/// Converts the parser's character indices to byte offsets.
+struct CharOffsets {
+    /// Byte offset of every character, plus the text length at the end; empty for ASCII text.
+    bytes: Vec<usize>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let bytes = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect()
+        };
+        CharOffsets { bytes, len: text.len() }
+    }
+    fn byte(&self, char_index: usize) -> usize {
+        if self.bytes.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.bytes.get(char_index).copied().unwrap_or(self.len)
+        }
+    }
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.byte(start), self.byte(end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_scalar_text_and_style() {
+        let doc = parse_document("a: 12000.10\nb: \"true\"\nc: [1, x]\n").unwrap();
+        assert_eq!(doc.get("a").unwrap().kind, YKind::Scalar { text: "12000.10".into(), plain: true });
+        assert_eq!(doc.get("b").unwrap().kind, YKind::Scalar { text: "true".into(), plain: false });
+        assert!(matches!(&doc.get("c").unwrap().kind, YKind::Seq(v) if v.len() == 2));
+    }
+
+    #[test]
+    fn spans_point_at_values() {
+        let text = "name: x\nkind: badtype\n";
+        let doc = parse_document(text).unwrap();
+        let span = doc.get("kind").unwrap().span;
+        assert_eq!(&text[span.range()], "badtype");
+    }
+
+    #[test]
+    fn refuses_aliases() {
+        let err = parse_document("a: &x [1]\nb: *x\n").unwrap_err();
+        assert!(err.message.contains("aliases"));
+    }
+
+    #[test]
+    fn bounds_depth() {
+        let text = "[".repeat(MAX_DEPTH + 5) + &"]".repeat(MAX_DEPTH + 5);
+        assert!(parse_documents(&text).is_err());
+    }
+}
