@@ -1,10 +1,39 @@
-//! verdict: a rule engine for consumer-credit lifecycle decisions.
+//! verdict: a rule engine and policy language for consumer-credit lifecycle decisions.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! policy text ──syntax──▶ AST ──check (+schema)──▶ typed IR ──compile──▶ Program
+//! snapshots ──snapshot──▶ slot records ──eval(Program)──▶ Decisions ──output──▶ JSON/YAML/CSV/table
+//! ```
+//!
+//! ```
+//! use verdict::{load_policy, evaluate, EvalOptions};
+//! use verdict::snapshot::{parse_json_snapshot};
+//!
+//! let policy = load_policy("policies/lifecycle.policy".as_ref()).expect("the example policy compiles");
+//! let program = &policy.program;
+//! let line = r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500",
+//!   "score":700,"opened_on":"2024-01-15","identity":{"verified":true,"mismatch_fields":[]},
+//!   "tags":[],"score_history":[],"overdues":[],"applications":[]}"#;
+//! let snapshot = parse_json_snapshot(line, &program.schema).expect("the snapshot fits the schema");
+//! let decision = evaluate(program, &snapshot, EvalOptions::default()).expect("no evaluation error");
+//! println!("{} → {}", decision.id, decision.outcome.name());
+//! ```
 
+pub mod check;
+pub mod compile;
 pub mod diagnostic;
+pub mod eval;
+pub mod hooks;
+pub mod ir;
+pub mod load;
+pub mod output;
 pub mod schema;
+pub mod snapshot;
 pub mod syntax;
 pub mod value;
 pub mod yaml;
-pub mod check;
-pub mod ir;
-pub mod snapshot;
+
+pub use eval::{evaluate, Decision, ErrorRecord, EvalOptions, Outputs};
+pub use load::{load_policy, load_policy_source, LoadError, LoadedPolicy};

@@ -44,10 +44,26 @@ pub fn schema_declaration(ast: &PolicyAst, policy_path: &Path) -> Option<(PathBu
     })
 }
 
-/// Resolves a path written in a policy against the policy file's folder.
+/// Resolves a path written in a policy against the policy file's folder,
+/// folding `dir/..` so diagnostics name files the way a person would.
 pub fn resolve(policy_path: &Path, written: &str) -> PathBuf {
     let base = policy_path.parent().unwrap_or_else(|| Path::new(""));
-    base.join(written)
+    let mut out = PathBuf::new();
+    for part in base.join(written).components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Checks a parsed policy. Returns the checked policy and its warnings, or every diagnostic.
@@ -99,14 +115,26 @@ pub(crate) struct Checker<'a> {
 const RESERVED_NAMES: [&str; 1] = ["as_of"];
 
 impl<'a> Checker<'a> {
-    fn err(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(code, self.file, span, message));
+    fn err(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, self.file, span, message));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
 
-    fn warn(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::warning(code, self.file, span, message));
+    fn warn(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::warning(code, self.file, span, message));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
@@ -123,8 +151,15 @@ impl<'a> Checker<'a> {
 
     fn check_prohibited(&mut self, path: &str, span: Span) {
         if self.schema.prohibited.iter().any(|p| p == path) {
-            self.err("E0120", span, format!("`{path}` is a prohibited field and may not be used by any policy"))
-                .help = Some(format!("the schema `{}` lists it under `prohibited` (fair lending)", self.schema.path.display()));
+            self.err(
+                "E0120",
+                span,
+                format!("`{path}` is a prohibited field and may not be used by any policy"),
+            )
+            .help = Some(format!(
+                "the schema `{}` lists it under `prohibited` (fair lending)",
+                self.schema.path.display()
+            ));
         }
     }
 
@@ -166,14 +201,27 @@ impl<'a> Checker<'a> {
                 Item::Group(group) => {
                     let index = out.groups.len();
                     if out.groups.iter().any(|g| *g.name == *group.name.node) {
-                        self.err("E0402", group.name.span, format!("group \"{}\" is defined twice", group.name.node));
+                        self.err(
+                            "E0402",
+                            group.name.span,
+                            format!("group \"{}\" is defined twice", group.name.node),
+                        );
                     }
-                    out.groups.push(TGroup { name: group.name.node.as_str().into(), first: group.first });
+                    out.groups.push(TGroup {
+                        name: group.name.node.as_str().into(),
+                        first: group.first,
+                    });
                     if group.rules.is_empty() {
-                        self.warn("W0107", group.name.span, format!("group \"{}\" has no rules", group.name.node));
+                        self.warn(
+                            "W0107",
+                            group.name.span,
+                            format!("group \"{}\" has no rules", group.name.node),
+                        );
                     }
                     for rule in &group.rules {
-                        if let Some(r) = self.rule(rule, Some(index), out.rules.len(), &mut rule_names) {
+                        if let Some(r) =
+                            self.rule(rule, Some(index), out.rules.len(), &mut rule_names)
+                        {
                             out.rules.push(r);
                         }
                     }
@@ -192,7 +240,11 @@ impl<'a> Checker<'a> {
         let mut seen_schema = false;
         for item in &ast.items {
             match item {
-                Item::Policy { name, version, span } => {
+                Item::Policy {
+                    name,
+                    version,
+                    span,
+                } => {
                     if seen_policy {
                         self.err("E0401", *span, "the policy is named twice");
                     }
@@ -220,15 +272,24 @@ impl<'a> Checker<'a> {
             match item {
                 Item::Batch { name, path, span } => {
                     if self.name_taken(&name.node) {
-                        self.err("E0403", name.span, format!("`{}` is already defined", name.node));
+                        self.err(
+                            "E0403",
+                            name.span,
+                            format!("`{}` is already defined", name.node),
+                        );
                         continue;
                     }
                     self.batches.push(name.node.clone());
-                    out.batches.push((name.node.clone(), resolve(self.file, &path.node), *span));
+                    out.batches
+                        .push((name.node.clone(), resolve(self.file, &path.node), *span));
                 }
                 Item::Hook(h) => {
                     if self.name_taken(&h.name.node) {
-                        self.err("E0403", h.name.span, format!("`{}` is already defined", h.name.node));
+                        self.err(
+                            "E0403",
+                            h.name.span,
+                            format!("`{}` is already defined", h.name.node),
+                        );
                         continue;
                     }
                     if let Some(sig) = self.hook_sig(h) {
@@ -260,7 +321,12 @@ impl<'a> Checker<'a> {
             other => {
                 let help = did_you_mean(other, ["bool", "int", "decimal", "money", "string", "date", "set<string>"])
                     .unwrap_or_else(|| "hook types are bool, int, decimal, money, string, date and set<string|int|date>".into());
-                self.err("E0302", written.span, format!("unknown hook type `{other}`")).help = Some(help);
+                self.err(
+                    "E0302",
+                    written.span,
+                    format!("unknown hook type `{other}`"),
+                )
+                .help = Some(help);
                 return None;
             }
         };
@@ -272,7 +338,11 @@ impl<'a> Checker<'a> {
         let mut ok = true;
         for (name, ty) in &h.params {
             if params.iter().any(|(n, _)| n == &name.node) {
-                self.err("E0303", name.span, format!("parameter `{}` is declared twice", name.node));
+                self.err(
+                    "E0303",
+                    name.span,
+                    format!("parameter `{}` is declared twice", name.node),
+                );
                 ok = false;
             }
             match self.hook_type(ty) {
@@ -281,12 +351,26 @@ impl<'a> Checker<'a> {
             }
         }
         let result = self.hook_type(&h.result);
-        if matches!(result, Some(Ty { base: Base::Set(_), .. })) {
-            self.err("E0302", h.result.span, "a hook returns a single value, not a set");
+        if matches!(
+            result,
+            Some(Ty {
+                base: Base::Set(_),
+                ..
+            })
+        ) {
+            self.err(
+                "E0302",
+                h.result.span,
+                "a hook returns a single value, not a set",
+            );
             return None;
         }
         if h.budget.as_ref().is_some_and(|b| b.node == 0) {
-            self.err("E0304", h.span, "a hook's budget must be at least 1 operation");
+            self.err(
+                "E0304",
+                h.span,
+                "a hook's budget must be at least 1 operation",
+            );
             ok = false;
         }
         let result = result?;
@@ -303,22 +387,45 @@ impl<'a> Checker<'a> {
     fn let_decl(&mut self, name: &ast::Ident, value: &ast::Expr, span: Span) {
         self.let_names_pending.retain(|n| n != &name.node);
         if self.name_taken(&name.node) {
-            self.err("E0403", name.span, format!("`{}` is already defined", name.node));
+            self.err(
+                "E0403",
+                name.span,
+                format!("`{}` is already defined", name.node),
+            );
             return;
         }
         if self.schema.root.field(&name.node).is_some() {
-            self.err("E0403", name.span, format!("let `{}` would hide the schema field of the same name", name.node))
-                .help = Some("choose another name".into());
+            self.err(
+                "E0403",
+                name.span,
+                format!(
+                    "let `{}` would hide the schema field of the same name",
+                    name.node
+                ),
+            )
+            .help = Some("choose another name".into());
             return;
         }
         let checked = self.expr(value, Scope { element: None });
         // A let that failed to check is still recorded (with a poison type) so
         // later uses do not report "unknown name" on top of the real error.
-        let value = checked.unwrap_or(TExpr { kind: TKind::Const(Const::None), ty: Ty::opt(Base::NoneLit), span: value.span });
+        let value = checked.unwrap_or(TExpr {
+            kind: TKind::Const(Const::None),
+            ty: Ty::opt(Base::NoneLit),
+            span: value.span,
+        });
         if value.ty.base == Base::Duration {
-            self.err("E0102", value.span, "a let cannot hold a duration; write the duration where it is used");
+            self.err(
+                "E0102",
+                value.span,
+                "a let cannot hold a duration; write the duration where it is used",
+            );
         }
-        self.lets.push(LetDef { name: name.node.clone(), value, span });
+        self.lets.push(LetDef {
+            name: name.node.clone(),
+            value,
+            span,
+        });
     }
 
     fn guard(&mut self, g: &ast::GuardDecl) -> Option<TGuard> {
@@ -330,7 +437,11 @@ impl<'a> Checker<'a> {
         };
         if let GuardBound::Percent(p) = g.bound.node {
             if p > rust_decimal::Decimal::ONE_HUNDRED {
-                self.err("E0404", g.bound.span, "a guard's percentage cannot exceed 100%");
+                self.err(
+                    "E0404",
+                    g.bound.span,
+                    "a guard's percentage cannot exceed 100%",
+                );
                 return None;
             }
         }
@@ -338,13 +449,29 @@ impl<'a> Checker<'a> {
             GuardBound::Count(n) => n.to_string(),
             GuardBound::Percent(p) => format!("{}%", p.normalize()),
         };
-        Some(TGuard { outcome, bound: g.bound.node, text: format!("{} at most {bound_text}", outcome.name()) })
+        Some(TGuard {
+            outcome,
+            bound: g.bound.node,
+            text: format!("{} at most {bound_text}", outcome.name()),
+        })
     }
 
-    fn rule(&mut self, rule: &RuleDecl, group: Option<usize>, order: usize, names: &mut Vec<(String, Span)>) -> Option<TRule> {
+    fn rule(
+        &mut self,
+        rule: &RuleDecl,
+        group: Option<usize>,
+        order: usize,
+        names: &mut Vec<(String, Span)>,
+    ) -> Option<TRule> {
         if names.iter().any(|(n, _)| *n == rule.name.node) {
-            self.err("E0402", rule.name.span, format!("rule \"{}\" is defined twice", rule.name.node))
-                .help = Some("rule names identify decisions in the audit trail; each must be unique".into());
+            self.err(
+                "E0402",
+                rule.name.span,
+                format!("rule \"{}\" is defined twice", rule.name.node),
+            )
+            .help = Some(
+                "rule names identify decisions in the audit trail; each must be unique".into(),
+            );
         }
         names.push((rule.name.node.clone(), rule.name.span));
         let when = self.condition(&rule.when, Scope { element: None }, "as a rule's condition");
@@ -384,7 +511,11 @@ impl<'a> Checker<'a> {
                 crate::value::Duration::Days(n) | crate::value::Duration::Months(n) => n > 0,
             };
             if !positive {
-                self.err("E0406", d.span, "a freeze or restriction must last at least 1 day");
+                self.err(
+                    "E0406",
+                    d.span,
+                    "a freeze or restriction must last at least 1 day",
+                );
                 ok = false;
             }
         }
@@ -412,7 +543,11 @@ impl<'a> Checker<'a> {
                 let t = self.expr(e, Scope { element: None })?;
                 let t = self.present(t, "as the new limit")?;
                 if !t.ty.base.is_numeric() {
-                    self.err("E0102", t.span, format!("the new limit must be a number, found {}", t.ty.describe()));
+                    self.err(
+                        "E0102",
+                        t.span,
+                        format!("the new limit must be a number, found {}", t.ty.describe()),
+                    );
                     return None;
                 }
                 TAction::SetLimit(expr::to_dec(t))
@@ -420,8 +555,15 @@ impl<'a> Checker<'a> {
             ActionKind::Notify { channel, template } => {
                 let Some((_, ch)) = Channel::ALL.iter().find(|(n, _)| *n == channel.node) else {
                     let help = did_you_mean(&channel.node, Channel::ALL.iter().map(|(n, _)| *n))
-                        .unwrap_or_else(|| "the channels are sms, push, email, call and letter".into());
-                    self.err("E0407", channel.span, format!("unknown channel `{}`", channel.node)).help = Some(help);
+                        .unwrap_or_else(|| {
+                            "the channels are sms, push, email, call and letter".into()
+                        });
+                    self.err(
+                        "E0407",
+                        channel.span,
+                        format!("unknown channel `{}`", channel.node),
+                    )
+                    .help = Some(help);
                     return None;
                 };
                 TAction::Notify(*ch, text(template))
@@ -442,17 +584,23 @@ impl<'a> Checker<'a> {
     fn unused(&mut self, out: &CheckedPolicy) {
         for (i, l) in self.lets.clone().iter().enumerate() {
             if !self.used_lets.contains(&i) {
-                self.warn("W0101", l.span, format!("let `{}` is never used", l.name)).help = Some("remove it, or use it in a rule".into());
+                self.warn("W0101", l.span, format!("let `{}` is never used", l.name))
+                    .help = Some("remove it, or use it in a rule".into());
             }
         }
         for (i, (name, _, span)) in out.batches.iter().enumerate() {
             if !self.used_batches.contains(&i) {
-                self.warn("W0102", *span, format!("batch `{name}` is never used")).help = Some(format!("use it as `id in {name}`"));
+                self.warn("W0102", *span, format!("batch `{name}` is never used"))
+                    .help = Some(format!("use it as `id in {name}`"));
             }
         }
         for (i, h) in self.hooks.clone().iter().enumerate() {
             if !self.used_hooks.contains(&i) {
-                self.warn("W0103", h.span, format!("hook `{}` is never called", h.name));
+                self.warn(
+                    "W0103",
+                    h.span,
+                    format!("hook `{}` is never called", h.name),
+                );
             }
         }
     }

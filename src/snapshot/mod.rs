@@ -46,3 +46,13 @@ pub struct SnapshotError {
 
 /// One input snapshot's reading.
 pub type ReadItem = Result<Snapshot, SnapshotError>;
+
+mod convert;
+mod csv;
+mod json;
+mod reader;
+mod yaml;
+
+pub use json::parse_json_snapshot;
+pub use reader::{read_snapshots, Format, ReadError, SnapshotReader};
+pub use yaml::snapshot_from_yaml;

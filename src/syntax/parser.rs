@@ -60,7 +60,11 @@ pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic
         Ok(mut pairs) => {
             let mut diags = Vec::new();
             let mut items = Vec::new();
-            let top = pairs.next().map(|file| file.into_inner()).into_iter().flatten();
+            let top = pairs
+                .next()
+                .map(|file| file.into_inner())
+                .into_iter()
+                .flatten();
             for pair in top.filter(|p| is_item(p.as_rule())) {
                 match builder.item(pair) {
                     Ok(item) => items.push(item),
@@ -111,7 +115,9 @@ fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<Diagnostic>
     let starts = item_starts(text);
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
-        let Some(chunk) = text.get(start..end) else { continue };
+        let Some(chunk) = text.get(start..end) else {
+            continue;
+        };
         if let Err(e) = PolicyParser::parse(Rule::policy_file, chunk) {
             let d = syntax_error(file, &e, start);
             if !diags.iter().any(|x| x.span.start == d.span.start) {
@@ -125,13 +131,18 @@ fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<Diagnostic>
 
 /// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
 fn item_starts(text: &str) -> Vec<usize> {
-    const KEYWORDS: [&str; 8] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group"];
+    const KEYWORDS: [&str; 8] = [
+        "policy", "schema", "hook", "batch", "let", "guard", "rule", "group",
+    ];
     let mut starts = Vec::new();
     let mut depth = 0i32;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        let first_word: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let first_word: String = trimmed
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         if depth <= 0 && KEYWORDS.contains(&first_word.as_str()) {
             starts.push(offset + (line.len() - trimmed.len()));
         }
@@ -218,10 +229,18 @@ fn expected_message(positives: &[Rule]) -> String {
         return "expected a declaration: `policy`, `schema`, `hook`, `batch`, `let`, `guard`, `rule` or `group`".into();
     }
     let mut words: Vec<&str> = Vec::new();
+    // Where an expression may start, listing every kind of literal helps nobody.
+    let expression = has(Rule::path) || has(Rule::call) || has(Rule::paren) || has(Rule::expr);
+    if expression {
+        words.push("an expression");
+    }
     let mut operator = false;
     for rule in positives {
         if is_operator(*rule) {
             operator = true;
+            continue;
+        }
+        if expression && is_expression_start(*rule) {
             continue;
         }
         let word = rule_words(*rule);
@@ -239,10 +258,40 @@ fn expected_message(positives: &[Rule]) -> String {
     }
 }
 
+fn is_expression_start(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::expr
+            | Rule::paren
+            | Rule::path
+            | Rule::call
+            | Rule::ident
+            | Rule::op_not
+            | Rule::op_neg
+            | Rule::list_lit
+            | Rule::date_lit
+            | Rule::duration_lit
+            | Rule::percent_lit
+            | Rule::decimal_lit
+            | Rule::int_lit
+            | Rule::string_lit
+            | Rule::true_lit
+            | Rule::false_lit
+            | Rule::none_lit
+    )
+}
+
 fn is_item_keyword(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::kw_policy | Rule::kw_schema | Rule::kw_hook | Rule::kw_batch | Rule::kw_let | Rule::kw_guard | Rule::kw_rule | Rule::kw_group
+        Rule::kw_policy
+            | Rule::kw_schema
+            | Rule::kw_hook
+            | Rule::kw_batch
+            | Rule::kw_let
+            | Rule::kw_guard
+            | Rule::kw_rule
+            | Rule::kw_group
     )
 }
 
@@ -332,12 +381,22 @@ impl AstBuilder<'_> {
         Diagnostic::error("P003", self.file, span_of(pair), message)
     }
 
-    fn next<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
-        pairs.next().ok_or_else(|| self.bad(parent, "incomplete declaration"))
+    fn next<'i>(
+        &self,
+        pairs: &mut Pairs<'i, Rule>,
+        parent: &Pair<'i, Rule>,
+    ) -> Built<Pair<'i, Rule>> {
+        pairs
+            .next()
+            .ok_or_else(|| self.bad(parent, "incomplete declaration"))
     }
 
     /// Skips keyword tokens and returns the next meaningful pair.
-    fn next_non_kw<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
+    fn next_non_kw<'i>(
+        &self,
+        pairs: &mut Pairs<'i, Rule>,
+        parent: &Pair<'i, Rule>,
+    ) -> Built<Pair<'i, Rule>> {
         loop {
             let pair = self.next(pairs, parent)?;
             if !format!("{:?}", pair.as_rule()).starts_with("kw_") {
@@ -358,9 +417,16 @@ impl AstBuilder<'_> {
                     Some(p) => Some(self.string(p)?),
                     None => None,
                 };
-                Item::Policy { name, version, span }
+                Item::Policy {
+                    name,
+                    version,
+                    span,
+                }
             }
-            Rule::schema_decl => Item::Schema { path: self.string(self.next_non_kw(&mut inner, &outer)?)?, span },
+            Rule::schema_decl => Item::Schema {
+                path: self.string(self.next_non_kw(&mut inner, &outer)?)?,
+                span,
+            },
             Rule::hook_decl => Item::Hook(self.hook(outer)?),
             Rule::batch_decl => {
                 let name = self.ident(self.next_non_kw(&mut inner, &outer)?);
@@ -401,13 +467,21 @@ impl AstBuilder<'_> {
                     let mut it = p.clone().into_inner();
                     let n = self.next_non_kw(&mut it, &p)?;
                     let value = self.int(&n)?;
-                    let value = u64::try_from(value).map_err(|_| self.bad(&n, "a budget must be positive"))?;
+                    let value = u64::try_from(value)
+                        .map_err(|_| self.bad(&n, "a budget must be positive"))?;
                     budget = Some(Spanned::new(value, span_of(&n)));
                 }
                 _ => {}
             }
         }
-        let missing = |what: &str| Diagnostic::error("P003", self.file, span, format!("hook declaration lacks {what}"));
+        let missing = |what: &str| {
+            Diagnostic::error(
+                "P003",
+                self.file,
+                span,
+                format!("hook declaration lacks {what}"),
+            )
+        };
         Ok(HookDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             params,
@@ -426,13 +500,22 @@ impl AstBuilder<'_> {
         let outcome = Spanned::new(outcome_pair.as_str().to_string(), span_of(&outcome_pair));
         let bound_pair = self.next_non_kw(&mut inner, &outer)?;
         let bound = match bound_pair.as_rule() {
-            Rule::percent_lit => GuardBound::Percent(self.decimal_text(&bound_pair, bound_pair.as_str().trim_end_matches('%'))?),
+            Rule::percent_lit => GuardBound::Percent(
+                self.decimal_text(&bound_pair, bound_pair.as_str().trim_end_matches('%'))?,
+            ),
             _ => {
                 let n = self.int(&bound_pair)?;
-                GuardBound::Count(u64::try_from(n).map_err(|_| self.bad(&bound_pair, "a bound must not be negative"))?)
+                GuardBound::Count(
+                    u64::try_from(n)
+                        .map_err(|_| self.bad(&bound_pair, "a bound must not be negative"))?,
+                )
             }
         };
-        Ok(GuardDecl { outcome, bound: Spanned::new(bound, span_of(&bound_pair)), span })
+        Ok(GuardDecl {
+            outcome,
+            bound: Spanned::new(bound, span_of(&bound_pair)),
+            span,
+        })
     }
 
     fn group(&self, pair: Pair<'_, Rule>) -> Built<GroupDecl> {
@@ -448,8 +531,14 @@ impl AstBuilder<'_> {
                 _ => {}
             }
         }
-        let name = name.ok_or_else(|| Diagnostic::error("P003", self.file, span, "group lacks a name"))?;
-        Ok(GroupDecl { name, first, rules, span })
+        let name =
+            name.ok_or_else(|| Diagnostic::error("P003", self.file, span, "group lacks a name"))?;
+        Ok(GroupDecl {
+            name,
+            first,
+            rules,
+            span,
+        })
     }
 
     fn rule(&self, pair: Pair<'_, Rule>) -> Built<RuleDecl> {
@@ -471,7 +560,8 @@ impl AstBuilder<'_> {
                 _ => actions.push(self.action(p)?),
             }
         }
-        let missing = |what: &str| Diagnostic::error("P003", self.file, span, format!("rule lacks {what}"));
+        let missing =
+            |what: &str| Diagnostic::error("P003", self.file, span, format!("rule lacks {what}"));
         Ok(RuleDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             priority,
@@ -485,7 +575,9 @@ impl AstBuilder<'_> {
         let span = span_of(&pair);
         let rule = pair.as_rule();
         let outer = pair.clone();
-        let mut args = pair.into_inner().filter(|p| !format!("{:?}", p.as_rule()).starts_with("kw_"));
+        let mut args = pair
+            .into_inner()
+            .filter(|p| !format!("{:?}", p.as_rule()).starts_with("kw_"));
         let mut string = |what: &str| -> Built<Spanned<String>> {
             match args.next() {
                 Some(p) if p.as_rule() == Rule::string_lit => self.string(p),
@@ -495,7 +587,11 @@ impl AstBuilder<'_> {
         let kind = match rule {
             Rule::close_action => ActionKind::Close,
             Rule::freeze_action | Rule::restrict_action => {
-                let duration = match outer.clone().into_inner().find(|p| p.as_rule() == Rule::duration_lit) {
+                let duration = match outer
+                    .clone()
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::duration_lit)
+                {
                     Some(d) => Some(Spanned::new(self.duration(&d)?, span_of(&d))),
                     None => None,
                 };
@@ -506,14 +602,20 @@ impl AstBuilder<'_> {
                 }
             }
             Rule::set_limit_action => {
-                let e = outer.clone().into_inner().find(|p| p.as_rule() == Rule::expr);
+                let e = outer
+                    .clone()
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::expr);
                 match e {
                     Some(e) => ActionKind::SetLimit(self.expr(e)?),
                     None => return Err(self.bad(&outer, "expected the new limit")),
                 }
             }
             Rule::notify_action => {
-                let channel_pair = outer.clone().into_inner().find(|p| p.as_rule() == Rule::channel);
+                let channel_pair = outer
+                    .clone()
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::channel);
                 let channel = match channel_pair {
                     Some(c) => Spanned::new(c.as_str().to_string(), span_of(&c)),
                     None => return Err(self.bad(&outer, "expected a channel")),
@@ -547,7 +649,10 @@ impl AstBuilder<'_> {
     fn string(&self, pair: Pair<'_, Rule>) -> Built<Spanned<String>> {
         let span = span_of(&pair);
         let raw = pair.as_str();
-        let body = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
+        let body = raw
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(raw);
         let mut out = String::with_capacity(body.len());
         let mut chars = body.chars();
         while let Some(c) = chars.next() {
@@ -564,7 +669,10 @@ impl AstBuilder<'_> {
                         "P004",
                         self.file,
                         span,
-                        format!("unknown escape `\\{}` in a string", other.map(String::from).unwrap_or_default()),
+                        format!(
+                            "unknown escape `\\{}` in a string",
+                            other.map(String::from).unwrap_or_default()
+                        ),
                     )
                     .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"))
                 }
@@ -575,12 +683,19 @@ impl AstBuilder<'_> {
 
     fn int(&self, pair: &Pair<'_, Rule>) -> Built<i64> {
         let digits: String = pair.as_str().chars().filter(|c| *c != '_').collect();
-        digits.parse::<i64>().map_err(|_| self.bad(pair, "number too large (the largest whole number is 9223372036854775807)"))
+        digits.parse::<i64>().map_err(|_| {
+            self.bad(
+                pair,
+                "number too large (the largest whole number is 9223372036854775807)",
+            )
+        })
     }
 
     fn decimal_text(&self, pair: &Pair<'_, Rule>, text: &str) -> Built<Decimal> {
         let digits: String = text.chars().filter(|c| *c != '_').collect();
-        digits.parse::<Decimal>().map_err(|_| self.bad(pair, "number too large or too precise for an exact decimal"))
+        digits
+            .parse::<Decimal>()
+            .map_err(|_| self.bad(pair, "number too large or too precise for an exact decimal"))
     }
 
     fn duration(&self, pair: &Pair<'_, Rule>) -> Built<Duration> {
@@ -603,10 +718,17 @@ impl AstBuilder<'_> {
             .map_prefix(|op, operand| {
                 let operand = operand?;
                 let op_span = span_of(&op);
-                let kind = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
+                let kind = if op.as_rule() == Rule::op_not {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Neg
+                };
                 Ok(Expr {
                     span: op_span.to(operand.span),
-                    kind: ExprKind::Unary { op: Spanned::new(kind, op_span), operand: Box::new(operand) },
+                    kind: ExprKind::Unary {
+                        op: Spanned::new(kind, op_span),
+                        operand: Box::new(operand),
+                    },
                 })
             })
             .map_infix(|lhs, op, rhs| {
@@ -631,7 +753,11 @@ impl AstBuilder<'_> {
                 };
                 Ok(Expr {
                     span: lhs.span.to(rhs.span),
-                    kind: ExprKind::Binary { op: Spanned::new(kind, span_of(&op)), lhs: Box::new(lhs), rhs: Box::new(rhs) },
+                    kind: ExprKind::Binary {
+                        op: Spanned::new(kind, span_of(&op)),
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                    },
                 })
             })
             .parse(pair.into_inner())
@@ -641,33 +767,56 @@ impl AstBuilder<'_> {
         let span = span_of(&pair);
         let kind = match pair.as_rule() {
             Rule::paren => {
-                let inner = pair.clone().into_inner().next().ok_or_else(|| self.bad(&pair, "empty parentheses"))?;
+                let inner = pair
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .ok_or_else(|| self.bad(&pair, "empty parentheses"))?;
                 let mut e = self.expr(inner)?;
                 e.span = span;
                 return Ok(e);
             }
             Rule::int_lit => ExprKind::Int(self.int(&pair)?),
-            Rule::decimal_lit => ExprKind::Decimal { value: self.decimal_text(&pair, pair.as_str())?, percent: false },
+            Rule::decimal_lit => ExprKind::Decimal {
+                value: self.decimal_text(&pair, pair.as_str())?,
+                percent: false,
+            },
             Rule::percent_lit => {
                 let number = self.decimal_text(&pair, pair.as_str().trim_end_matches('%'))?;
-                let value = number.checked_div(Decimal::ONE_HUNDRED).ok_or_else(|| self.bad(&pair, "percentage too large"))?;
-                ExprKind::Decimal { value, percent: true }
+                let value = number
+                    .checked_div(Decimal::ONE_HUNDRED)
+                    .ok_or_else(|| self.bad(&pair, "percentage too large"))?;
+                ExprKind::Decimal {
+                    value,
+                    percent: true,
+                }
             }
             Rule::date_lit => match parse_date(pair.as_str()) {
                 Some(d) => ExprKind::Date(d),
-                None => return Err(self.bad(&pair, format!("`{}` is not a calendar date", pair.as_str()))),
+                None => {
+                    return Err(
+                        self.bad(&pair, format!("`{}` is not a calendar date", pair.as_str()))
+                    )
+                }
             },
             Rule::duration_lit => ExprKind::Duration(self.duration(&pair)?),
             Rule::string_lit => ExprKind::Str(self.string(pair)?.node),
             Rule::true_lit => ExprKind::Bool(true),
             Rule::false_lit => ExprKind::Bool(false),
             Rule::none_lit => ExprKind::None,
-            Rule::list_lit => ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect::<Built<_>>()?),
+            Rule::list_lit => ExprKind::List(
+                pair.into_inner()
+                    .map(|p| self.expr(p))
+                    .collect::<Built<_>>()?,
+            ),
             Rule::path => {
                 let mut offset = span.start as usize;
                 let mut segments = Vec::new();
                 for part in pair.as_str().split('.') {
-                    segments.push(Spanned::new(part.to_string(), Span::new(offset, offset + part.len())));
+                    segments.push(Spanned::new(
+                        part.to_string(),
+                        Span::new(offset, offset + part.len()),
+                    ));
                     offset += part.len() + 1;
                 }
                 ExprKind::Path(segments)
@@ -699,7 +848,10 @@ impl AstBuilder<'_> {
                     if window.is_some() {
                         return Err(self.bad(&p, "only one `within` per aggregate"));
                     }
-                    let d = p.clone().into_inner().find(|x| x.as_rule() == Rule::duration_lit);
+                    let d = p
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::duration_lit);
                     let d = d.ok_or_else(|| self.bad(&p, "expected a duration after `within`"))?;
                     window = Some(Spanned::new(self.duration(&d)?, span_of(&d)));
                 }
@@ -707,6 +859,11 @@ impl AstBuilder<'_> {
             }
         }
         let name = name.ok_or_else(|| self.bad(&pair, "call lacks a function name"))?;
-        Ok(ExprKind::Call { name, args, filter, window })
+        Ok(ExprKind::Call {
+            name,
+            args,
+            filter,
+            window,
+        })
     }
 }

@@ -1,0 +1,60 @@
+//! Subcommands, one file each; every one returns an [`Exit`] code.
+
+mod check;
+mod eval;
+mod render;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes of spec §6. When several apply, the largest wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Success.
+    Ok = 0,
+    /// Some snapshots failed, or tests failed.
+    Failures = 1,
+    /// The policy (or schema, hook, batch) does not compile, or the command line is wrong.
+    Invalid = 2,
+    /// A guard was breached.
+    Guard = 3,
+}
+
+#[derive(Parser)]
+#[command(
+    name = "verdict",
+    version,
+    about = "Credit-lifecycle policies: check, evaluate, test, format, explain, diff"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse, type-check and lint a policy.
+    Check(check::CheckArgs),
+    /// Decide every snapshot with a policy.
+    Eval(eval::EvalArgs),
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            let code = if e.use_stderr() {
+                Exit::Invalid
+            } else {
+                Exit::Ok
+            };
+            return std::process::ExitCode::from(code as u8);
+        }
+    };
+    let exit = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Eval(args) => eval::run(args),
+    };
+    std::process::ExitCode::from(exit as u8)
+}

@@ -1,0 +1,221 @@
+//! Lowering a checked policy into the [`Program`] the evaluator runs: rules in
+//! evaluation order (priority, then file order), batches as hash sets, hooks
+//! compiled, and for `--trace` the source text of every condition.
+
+use crate::check::CheckedPolicy;
+use crate::ir::*;
+use crate::schema::Schema;
+use crate::syntax::ast::BinaryOp;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// A rule ready to run.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Its name.
+    pub name: Arc<str>,
+    /// Its priority.
+    pub priority: i64,
+    /// Its `first` group (index into [`Program::groups`]).
+    pub group: Option<usize>,
+    /// Its condition.
+    pub when: TExpr,
+    /// Its actions in written order.
+    pub actions: Vec<TAction>,
+    /// The leaves of its condition (below `and`, `or`, `not`), as written, for traces.
+    pub conditions: Vec<String>,
+    /// The strongest status this rule can set (None when it sets none).
+    pub status: Outcome,
+    /// Where the rule stands in the policy file.
+    pub span: crate::diagnostic::Span,
+}
+
+/// An account-id batch.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    /// Its name.
+    pub name: String,
+    /// The ids.
+    pub ids: HashSet<Box<str>>,
+}
+
+/// A compiled policy: everything evaluation needs, with no name left to look up.
+#[derive(Debug)]
+pub struct Program {
+    /// `policy "name"`.
+    pub name: String,
+    /// `version "v"`.
+    pub version: String,
+    /// `sha256:` over every file the decisions depend on.
+    pub fingerprint: String,
+    /// The snapshot schema.
+    pub schema: Arc<Schema>,
+    /// Lets, by index.
+    pub lets: Vec<LetDef>,
+    /// Rules in evaluation order.
+    pub rules: Vec<Rule>,
+    /// Groups.
+    pub groups: Vec<TGroup>,
+    /// Guards.
+    pub guards: Vec<TGuard>,
+    /// Batches, by index.
+    pub batches: Vec<Batch>,
+    /// Hooks, by index.
+    pub hooks: Vec<crate::hooks::Hook>,
+}
+
+/// Lowers a checked policy. `batches` and `hooks` are in the checked policy's declaration order.
+pub fn compile(
+    checked: CheckedPolicy,
+    source: &str,
+    schema: Arc<Schema>,
+    batches: Vec<Batch>,
+    hooks: Vec<crate::hooks::Hook>,
+    fingerprint: String,
+) -> Program {
+    let mut rules: Vec<(i64, usize, Rule)> = checked
+        .rules
+        .into_iter()
+        .map(|r| {
+            let mut conditions = Vec::new();
+            condition_leaves(&r.when, source, &mut conditions);
+            let status = r
+                .actions
+                .iter()
+                .map(action_outcome)
+                .max()
+                .unwrap_or(Outcome::None);
+            let rule = Rule {
+                name: r.name,
+                priority: r.priority,
+                group: r.group,
+                when: fold(r.when),
+                actions: r.actions,
+                conditions,
+                status,
+                span: r.span,
+            };
+            (r.priority, r.file_order, rule)
+        })
+        .collect();
+    // INVARIANT: evaluation order is priority descending, then file order.
+    rules.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    Program {
+        name: checked.name,
+        version: checked.version,
+        fingerprint,
+        schema,
+        lets: checked
+            .lets
+            .into_iter()
+            .map(|l| LetDef {
+                value: fold(l.value),
+                ..l
+            })
+            .collect(),
+        rules: rules.into_iter().map(|(_, _, r)| r).collect(),
+        groups: checked.groups,
+        guards: checked.guards,
+        batches,
+        hooks,
+    }
+}
+
+/// The outcome an action sets, if it is a status action.
+pub fn action_outcome(action: &TAction) -> Outcome {
+    match action {
+        TAction::Close => Outcome::Close,
+        TAction::Freeze(_) => Outcome::Freeze,
+        TAction::Restrict(_) => Outcome::Restrict,
+        TAction::SetLimit(_) => Outcome::Limit,
+        _ => Outcome::None,
+    }
+}
+
+/// Collects the source text of each leaf condition, in the order the tracer visits them.
+pub fn condition_leaves(e: &TExpr, source: &str, out: &mut Vec<String>) {
+    match &e.kind {
+        TKind::And(a, b) | TKind::Or(a, b) => {
+            condition_leaves(a, source, out);
+            condition_leaves(b, source, out);
+        }
+        TKind::Not(a) => condition_leaves(a, source, out),
+        _ => {
+            let text = source.get(e.span.range()).unwrap_or("?");
+            out.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
+}
+
+/// Folds constant subexpressions that cannot fail (comparisons of literals,
+/// `not` of a literal, int→decimal of a literal), so a rule such as
+/// `when 1 < 2 and x` pays only for `x`.
+fn fold(e: TExpr) -> TExpr {
+    let TExpr { kind, ty, span } = e;
+    let kind = match kind {
+        TKind::Not(a) => match fold(*a) {
+            TExpr {
+                kind: TKind::Const(Const::Bool(b)),
+                ..
+            } => TKind::Const(Const::Bool(!b)),
+            a => TKind::Not(Box::new(a)),
+        },
+        TKind::And(a, b) => TKind::And(Box::new(fold(*a)), Box::new(fold(*b))),
+        TKind::Or(a, b) => TKind::Or(Box::new(fold(*a)), Box::new(fold(*b))),
+        TKind::Cmp { op, kind, lhs, rhs } => {
+            let (lhs, rhs) = (fold(*lhs), fold(*rhs));
+            match (&lhs.kind, &rhs.kind) {
+                (TKind::Const(a), TKind::Const(b)) => match const_cmp(a, b) {
+                    Some(ord) => TKind::Const(Const::Bool(op_holds(op, ord))),
+                    None => TKind::Cmp {
+                        op,
+                        kind,
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                    },
+                },
+                _ => TKind::Cmp {
+                    op,
+                    kind,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+            }
+        }
+        TKind::ToDec(a) => match fold(*a) {
+            TExpr {
+                kind: TKind::Const(Const::Int(i)),
+                ..
+            } => TKind::Const(Const::Dec(i.into())),
+            a => TKind::ToDec(Box::new(a)),
+        },
+        other => other,
+    };
+    TExpr { kind, ty, span }
+}
+
+fn const_cmp(a: &Const, b: &Const) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Const::Int(x), Const::Int(y)) => Some(x.cmp(y)),
+        (Const::Dec(x), Const::Dec(y)) => Some(x.cmp(y)),
+        (Const::Date(x), Const::Date(y)) => Some(x.cmp(y)),
+        (Const::Str(x), Const::Str(y)) => Some(x.cmp(y)),
+        (Const::Enum(x), Const::Enum(y)) => Some(x.cmp(y)),
+        (Const::Bool(x), Const::Bool(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+/// Whether `op` holds for two values ordered as `ord`.
+pub fn op_holds(op: BinaryOp, ord: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        BinaryOp::Eq => ord == Equal,
+        BinaryOp::Ne => ord != Equal,
+        BinaryOp::Lt => ord == Less,
+        BinaryOp::Le => ord != Greater,
+        BinaryOp::Gt => ord == Greater,
+        BinaryOp::Ge => ord != Less,
+        _ => false,
+    }
+}

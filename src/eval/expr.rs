@@ -1,0 +1,591 @@
+//! Evaluating typed expressions over one account's slots.
+//!
+//! Values borrow from the program and the snapshot ([`Val`] is `Copy`), lets
+//! are computed at most once per account and only when first needed, and
+//! `and`/`or` short-circuit. Nothing here allocates per rule.
+
+use crate::compile::{op_holds, Program};
+use crate::ir::*;
+use crate::value::{days_between, months_between, Date, Record, SetItem, Value};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::cmp::Ordering;
+
+/// A value during evaluation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Val<'a> {
+    /// Absent.
+    None,
+    /// A boolean.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// An exact decimal.
+    Dec(Decimal),
+    /// A string.
+    Str(&'a str),
+    /// An enum member by index.
+    Enum(u32),
+    /// A date.
+    Date(Date),
+    /// A set's sorted elements.
+    Set(&'a [SetItem]),
+}
+
+/// Why evaluating one account failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalFailure {
+    /// `eval` or `hook`.
+    pub kind: FailureKind,
+    /// What happened and where.
+    pub message: String,
+}
+
+/// The kinds of evaluation failure (the decision's `error.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Arithmetic or date failure (division by zero, overflow).
+    Eval,
+    /// A hook failed.
+    Hook,
+}
+
+pub(crate) type EvalResult<'a> = Result<Val<'a>, EvalFailure>;
+
+fn fail<T>(message: impl Into<String>) -> Result<T, EvalFailure> {
+    Err(EvalFailure {
+        kind: FailureKind::Eval,
+        message: message.into(),
+    })
+}
+
+/// A let's state during one account's evaluation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum LetState<'a> {
+    NotYet,
+    Done(Val<'a>),
+}
+
+/// Hook call recorded for traces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HookCall {
+    /// Hook name.
+    pub hook: String,
+    /// Arguments, rendered.
+    pub args: Vec<String>,
+    /// Result, rendered.
+    pub result: String,
+}
+
+/// Everything one account's evaluation reads and caches.
+pub struct Ctx<'a> {
+    pub(crate) program: &'a Program,
+    pub(crate) account: &'a Record,
+    pub(crate) element: Option<&'a Record>,
+    pub(crate) as_of: Date,
+    pub(crate) lets: Vec<LetState<'a>>,
+    /// When tracing, hook calls are recorded here.
+    pub(crate) hook_log: Option<Vec<HookCall>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A fresh context for one account.
+    pub fn new(program: &'a Program, account: &'a Record, as_of: Date) -> Self {
+        Ctx {
+            program,
+            account,
+            element: None,
+            as_of,
+            lets: vec![LetState::NotYet; program.lets.len()],
+            hook_log: None,
+        }
+    }
+
+    /// Evaluates a let (once per account).
+    pub(crate) fn let_value(&mut self, index: usize) -> EvalResult<'a> {
+        match self.lets.get(index) {
+            Some(LetState::Done(v)) => Ok(*v),
+            Some(LetState::NotYet) => {
+                let program = self.program;
+                let Some(def) = program.lets.get(index) else {
+                    return fail("internal: unknown let");
+                };
+                // Lets are account-level: evaluate outside any aggregate's element.
+                let saved = self.element.take();
+                let v = self.eval(&def.value);
+                self.element = saved;
+                let v = v.map_err(|e| EvalFailure {
+                    message: format!("{} (in let `{}`)", e.message, def.name),
+                    ..e
+                })?;
+                if let Some(slot) = self.lets.get_mut(index) {
+                    *slot = LetState::Done(v);
+                }
+                Ok(v)
+            }
+            None => fail("internal: unknown let"),
+        }
+    }
+
+    /// Evaluates a condition to a bool.
+    pub fn truth(&mut self, e: &'a TExpr) -> Result<bool, EvalFailure> {
+        match self.eval(e)? {
+            Val::Bool(b) => Ok(b),
+            other => fail(format!("internal: condition yielded {other:?}")),
+        }
+    }
+
+    /// Evaluates an expression.
+    pub fn eval(&mut self, e: &'a TExpr) -> EvalResult<'a> {
+        match &e.kind {
+            TKind::Const(c) => Ok(const_val(c)),
+            TKind::Field { frame, slot } => {
+                let record = match frame {
+                    Frame::Account => self.account,
+                    Frame::Element => match self.element {
+                        Some(r) => r,
+                        None => return fail("internal: element field outside an aggregate"),
+                    },
+                };
+                Ok(slot_val(record, *slot))
+            }
+            TKind::AsOf => Ok(Val::Date(self.as_of)),
+            TKind::Let(i) => self.let_value(*i),
+            TKind::Not(a) => Ok(Val::Bool(!self.truth(a)?)),
+            TKind::Neg(kind, a) => match (kind, self.eval(a)?) {
+                (NumKind::Int, Val::Int(i)) => i.checked_neg().map(Val::Int).ok_or_else(overflow),
+                (_, Val::Dec(d)) => Ok(Val::Dec(-d)),
+                (_, v) => fail(format!("internal: cannot negate {v:?}")),
+            },
+            TKind::And(a, b) => Ok(Val::Bool(self.truth(a)? && self.truth(b)?)),
+            TKind::Or(a, b) => Ok(Val::Bool(self.truth(a)? || self.truth(b)?)),
+            TKind::Cmp { op, lhs, rhs, .. } => {
+                let (l, r) = (self.eval(lhs)?, self.eval(rhs)?);
+                let ord = compare(l, r)?;
+                Ok(Val::Bool(op_holds(*op, ord)))
+            }
+            TKind::IsNone { negate, operand } => {
+                let is_none = matches!(self.eval(operand)?, Val::None);
+                Ok(Val::Bool(is_none != *negate))
+            }
+            TKind::Coalesce(a, b) => match self.eval(a)? {
+                Val::None => self.eval(b),
+                v => Ok(v),
+            },
+            TKind::Arith { op, lhs, rhs, .. } => {
+                let (l, r) = (self.eval(lhs)?, self.eval(rhs)?);
+                arith(*op, l, r)
+            }
+            TKind::ToDec(a) => match self.eval(a)? {
+                Val::Int(i) => Ok(Val::Dec(Decimal::from(i))),
+                v => Ok(v),
+            },
+            TKind::DateShift { subtract, date, by } => {
+                let Val::Date(d) = self.eval(date)? else {
+                    return fail("internal: date expected");
+                };
+                let shifted = if *subtract {
+                    by.sub_from(d)
+                } else {
+                    by.add_to(d)
+                };
+                shifted.map(Val::Date).ok_or_else(|| EvalFailure {
+                    kind: FailureKind::Eval,
+                    message: format!(
+                        "date out of range: {d} {} {by}",
+                        if *subtract { "-" } else { "+" }
+                    ),
+                })
+            }
+            TKind::InList {
+                negate,
+                needle,
+                items,
+            } => {
+                let n = self.eval(needle)?;
+                let found = items
+                    .iter()
+                    .any(|c| compare(n, const_val(c)).is_ok_and(|o| o == Ordering::Equal));
+                Ok(Val::Bool(found != *negate))
+            }
+            TKind::InSet {
+                negate,
+                needle,
+                set,
+            } => {
+                let n = enum_as_str(self.eval(needle)?, needle);
+                let Val::Set(items) = self.eval(set)? else {
+                    return fail("internal: set expected");
+                };
+                Ok(Val::Bool(set_contains(items, n) != *negate))
+            }
+            TKind::InBatch {
+                negate,
+                needle,
+                batch,
+            } => {
+                let found = match (self.eval(needle)?, self.program.batches.get(*batch)) {
+                    (Val::Str(s), Some(b)) => b.ids.contains(s),
+                    (Val::Int(i), Some(b)) => b.ids.contains(i.to_string().as_str()),
+                    _ => false,
+                };
+                Ok(Val::Bool(found != *negate))
+            }
+            TKind::Agg(agg) => self.aggregate(agg),
+            TKind::SetCount(s) => match self.eval(s)? {
+                Val::Set(items) => Ok(Val::Int(i64::try_from(items.len()).unwrap_or(i64::MAX))),
+                _ => fail("internal: set expected"),
+            },
+            TKind::Call { func, args } => self.builtin(*func, args),
+            TKind::Hook { hook, args } => self.call_hook(*hook, args),
+        }
+    }
+
+    fn builtin(&mut self, func: Builtin, args: &'a [TExpr]) -> EvalResult<'a> {
+        let arg = |ctx: &mut Self, i: usize| -> EvalResult<'a> {
+            match args.get(i) {
+                Some(a) => ctx.eval(a),
+                None => fail("internal: missing argument"),
+            }
+        };
+        let a = arg(self, 0)?;
+        match func {
+            Builtin::Abs => match a {
+                Val::Int(i) => i.checked_abs().map(Val::Int).ok_or_else(overflow),
+                Val::Dec(d) => Ok(Val::Dec(d.abs())),
+                v => fail(format!("internal: abs of {v:?}")),
+            },
+            Builtin::Floor => match a {
+                Val::Dec(d) => Ok(Val::Dec(d.floor())),
+                v => Ok(v),
+            },
+            Builtin::Ceil => match a {
+                Val::Dec(d) => Ok(Val::Dec(d.ceil())),
+                v => Ok(v),
+            },
+            Builtin::Round => {
+                let Val::Int(places) = arg(self, 1)? else {
+                    return fail("internal: round places");
+                };
+                let Ok(places) = u32::try_from(places) else {
+                    return fail(format!(
+                        "round: {places} decimal places is not allowed (use 0 to 28)"
+                    ));
+                };
+                match a {
+                    Val::Dec(d) => Ok(Val::Dec(d.round_dp_with_strategy(
+                        places.min(28),
+                        RoundingStrategy::MidpointAwayFromZero,
+                    ))),
+                    v => Ok(v),
+                }
+            }
+            Builtin::Min2 | Builtin::Max2 => {
+                let b = arg(self, 1)?;
+                let ord = compare(a, b)?;
+                let pick_a = if func == Builtin::Min2 {
+                    ord != Ordering::Greater
+                } else {
+                    ord != Ordering::Less
+                };
+                Ok(if pick_a { a } else { b })
+            }
+            Builtin::DaysBetween | Builtin::MonthsBetween => {
+                let (Val::Date(x), Val::Date(y)) = (a, arg(self, 1)?) else {
+                    return fail("internal: dates expected");
+                };
+                Ok(Val::Int(if func == Builtin::DaysBetween {
+                    days_between(x, y)
+                } else {
+                    months_between(x, y)
+                }))
+            }
+            Builtin::LenStr => match a {
+                Val::Str(s) => Ok(Val::Int(
+                    i64::try_from(s.chars().count()).unwrap_or(i64::MAX),
+                )),
+                _ => fail("internal: string expected"),
+            },
+            Builtin::LenSet => match a {
+                Val::Set(s) => Ok(Val::Int(i64::try_from(s.len()).unwrap_or(i64::MAX))),
+                _ => fail("internal: set expected"),
+            },
+        }
+    }
+
+    fn aggregate(&mut self, agg: &'a Aggregate) -> EvalResult<'a> {
+        let Some(Value::List(elements)) = self.account.slots.get(agg.list_slot) else {
+            return fail("internal: list expected");
+        };
+        let elements: &'a [Record] = elements;
+        let lower = match agg.window {
+            Some((d, _)) => Some(d.sub_from(self.as_of).ok_or_else(|| EvalFailure {
+                kind: FailureKind::Eval,
+                message: format!("date out of range: as_of - {d}"),
+            })?),
+            None => None,
+        };
+        let saved = self.element;
+        let result = self.fold_elements(agg, elements, lower);
+        self.element = saved;
+        result
+    }
+
+    fn fold_elements(
+        &mut self,
+        agg: &'a Aggregate,
+        elements: &'a [Record],
+        lower: Option<Date>,
+    ) -> EvalResult<'a> {
+        let mut count: i64 = 0;
+        let mut acc = Val::None;
+        for element in elements {
+            if let (Some(lower), Some((_, key))) = (lower, agg.window) {
+                match element.slots.get(key) {
+                    Some(Value::Date(d)) if *d > lower && *d <= self.as_of => {}
+                    _ => continue,
+                }
+            }
+            // For `any`/`all` of the list itself, the `where` condition is the
+            // predicate; everywhere else it selects the elements.
+            let predicate = matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none();
+            let mut passes = true;
+            if let Some(filter) = &agg.filter {
+                self.element = Some(element);
+                passes = self.truth(filter)?;
+                if !passes && !predicate {
+                    continue;
+                }
+            }
+            let value = match agg.field {
+                Some(slot) => slot_val(element, slot),
+                None => Val::Bool(passes),
+            };
+            match agg.func {
+                AggFunc::Count => count += 1,
+                AggFunc::Any => {
+                    if value == Val::Bool(true) {
+                        return Ok(Val::Bool(true));
+                    }
+                }
+                AggFunc::All => {
+                    if value != Val::Bool(true) {
+                        return Ok(Val::Bool(false));
+                    }
+                }
+                AggFunc::Latest => acc = value,
+                AggFunc::Earliest => {
+                    return Ok(value);
+                }
+                AggFunc::Sum | AggFunc::Avg => {
+                    if value == Val::None {
+                        continue;
+                    }
+                    count += 1;
+                    acc = if acc == Val::None {
+                        value
+                    } else {
+                        arith(crate::syntax::ast::BinaryOp::Add, acc, value)?
+                    };
+                }
+                AggFunc::Min | AggFunc::Max => {
+                    if value == Val::None {
+                        continue;
+                    }
+                    acc = match acc {
+                        Val::None => value,
+                        current => {
+                            let ord = compare(value, current)?;
+                            let better = if agg.func == AggFunc::Min {
+                                ord == Ordering::Less
+                            } else {
+                                ord == Ordering::Greater
+                            };
+                            if better {
+                                value
+                            } else {
+                                current
+                            }
+                        }
+                    };
+                }
+            }
+        }
+        Ok(match agg.func {
+            AggFunc::Count => Val::Int(count),
+            AggFunc::Any => Val::Bool(false),
+            AggFunc::All => Val::Bool(true),
+            AggFunc::Sum => match (acc, agg.num) {
+                (Val::None, Some(NumKind::Int)) => Val::Int(0),
+                (Val::None, _) => Val::Dec(Decimal::ZERO),
+                (v, _) => v,
+            },
+            AggFunc::Avg => match acc {
+                Val::None => Val::None,
+                Val::Int(total) => divide(Decimal::from(total), Decimal::from(count))?,
+                Val::Dec(total) => divide(total, Decimal::from(count))?,
+                v => v,
+            },
+            AggFunc::Latest | AggFunc::Min | AggFunc::Max => acc,
+            AggFunc::Earliest => Val::None,
+        })
+    }
+
+    fn call_hook(&mut self, hook: usize, args: &'a [TExpr]) -> EvalResult<'a> {
+        let program = self.program;
+        let Some(h) = program.hooks.get(hook) else {
+            return fail("internal: unknown hook");
+        };
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(enum_as_str(self.eval(a)?, a));
+        }
+        let result = h.call(&values);
+        if let Some(log) = &mut self.hook_log {
+            log.push(HookCall {
+                hook: h.name().to_string(),
+                args: values.iter().map(|v| render_val(*v, None)).collect(),
+                result: match &result {
+                    Ok(v) => render_val(*v, None),
+                    Err(e) => format!("error: {}", e.message),
+                },
+            });
+        }
+        result
+    }
+}
+
+fn overflow() -> EvalFailure {
+    EvalFailure {
+        kind: FailureKind::Eval,
+        message: "arithmetic overflow".into(),
+    }
+}
+
+fn divide(a: Decimal, b: Decimal) -> EvalResult<'static> {
+    if b.is_zero() {
+        return fail("division by zero");
+    }
+    a.checked_div(b).map(Val::Dec).ok_or_else(overflow)
+}
+
+/// `+ - * /` on two numbers of the same domain.
+pub(crate) fn arith<'a>(
+    op: crate::syntax::ast::BinaryOp,
+    l: Val<'a>,
+    r: Val<'a>,
+) -> EvalResult<'a> {
+    use crate::syntax::ast::BinaryOp::*;
+    match (l, r) {
+        (Val::Int(a), Val::Int(b)) => {
+            let v = match op {
+                Add => a.checked_add(b),
+                Sub => a.checked_sub(b),
+                Mul => a.checked_mul(b),
+                _ => return divide(Decimal::from(a), Decimal::from(b)),
+            };
+            v.map(Val::Int).ok_or_else(overflow)
+        }
+        (Val::Dec(a), Val::Dec(b)) => {
+            let v = match op {
+                Add => a.checked_add(b),
+                Sub => a.checked_sub(b),
+                Mul => a.checked_mul(b),
+                _ => return divide(a, b),
+            };
+            v.map(Val::Dec).ok_or_else(overflow)
+        }
+        (Val::Int(a), Val::Dec(_)) => arith(op, Val::Dec(Decimal::from(a)), r),
+        (Val::Dec(_), Val::Int(b)) => arith(op, l, Val::Dec(Decimal::from(b))),
+        _ => fail(format!("internal: arithmetic on {l:?} and {r:?}")),
+    }
+}
+
+/// Orders two present values of compatible types.
+pub(crate) fn compare(l: Val<'_>, r: Val<'_>) -> Result<Ordering, EvalFailure> {
+    Ok(match (l, r) {
+        (Val::Int(a), Val::Int(b)) => a.cmp(&b),
+        (Val::Dec(a), Val::Dec(b)) => a.cmp(&b),
+        (Val::Int(a), Val::Dec(b)) => Decimal::from(a).cmp(&b),
+        (Val::Dec(a), Val::Int(b)) => a.cmp(&Decimal::from(b)),
+        (Val::Date(a), Val::Date(b)) => a.cmp(&b),
+        (Val::Str(a), Val::Str(b)) => a.cmp(b),
+        (Val::Enum(a), Val::Enum(b)) => a.cmp(&b),
+        (Val::Bool(a), Val::Bool(b)) => a.cmp(&b),
+        _ => return fail(format!("internal: cannot compare {l:?} with {r:?}")),
+    })
+}
+
+/// An enum member as its name (sets of enum members and hooks see names).
+fn enum_as_str<'a>(v: Val<'a>, e: &'a TExpr) -> Val<'a> {
+    match (v, &e.ty.base) {
+        (Val::Enum(i), Base::Enum(members)) => {
+            members.get(i as usize).map_or(Val::None, |m| Val::Str(m))
+        }
+        _ => v,
+    }
+}
+
+fn set_contains(items: &[SetItem], needle: Val<'_>) -> bool {
+    match needle {
+        Val::Str(s) => items
+            .binary_search_by(|i| match i {
+                SetItem::Str(x) => (**x).cmp(s),
+                SetItem::Int(_) => Ordering::Less,
+                SetItem::Date(_) => Ordering::Greater,
+            })
+            .is_ok(),
+        Val::Int(n) => items.binary_search(&SetItem::Int(n)).is_ok(),
+        Val::Date(d) => items.binary_search(&SetItem::Date(d)).is_ok(),
+        _ => false,
+    }
+}
+
+/// Reads one slot as a value.
+pub(crate) fn slot_val(record: &Record, slot: usize) -> Val<'_> {
+    match record.slots.get(slot) {
+        Some(Value::Bool(b)) => Val::Bool(*b),
+        Some(Value::Int(i)) => Val::Int(*i),
+        Some(Value::Dec(d)) => Val::Dec(*d),
+        Some(Value::Str(s)) => Val::Str(s),
+        Some(Value::Enum(e)) => Val::Enum(*e),
+        Some(Value::Date(d)) => Val::Date(*d),
+        Some(Value::Set(items)) => Val::Set(items),
+        Some(Value::None | Value::List(_)) | None => Val::None,
+    }
+}
+
+pub(crate) fn const_val(c: &Const) -> Val<'_> {
+    match c {
+        Const::None | Const::Duration(_) => Val::None,
+        Const::Bool(b) => Val::Bool(*b),
+        Const::Int(i) => Val::Int(*i),
+        Const::Dec(d) => Val::Dec(*d),
+        Const::Str(s) => Val::Str(s),
+        Const::Enum(e) => Val::Enum(*e),
+        Const::Date(d) => Val::Date(*d),
+    }
+}
+
+/// Renders a value for traces (decimals exact, strings quoted).
+pub fn render_val(v: Val<'_>, enum_members: Option<&[Box<str>]>) -> String {
+    match v {
+        Val::None => "none".into(),
+        Val::Bool(b) => b.to_string(),
+        Val::Int(i) => i.to_string(),
+        Val::Dec(d) => crate::value::format_decimal(d),
+        Val::Str(s) => format!("{s:?}"),
+        Val::Enum(i) => match enum_members.and_then(|m| m.get(i as usize)) {
+            Some(name) => format!("{name:?}"),
+            None => format!("#{i}"),
+        },
+        Val::Date(d) => d.to_string(),
+        Val::Set(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| format!("{:?}", i.to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}

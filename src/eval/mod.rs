@@ -1,0 +1,450 @@
+//! Evaluation: one snapshot → one [`Decision`] (or an [`ErrorRecord`]).
+//!
+//! Rules run in the program's order (priority, then file order); in a `first`
+//! group only the first matching rule fires. The outcome is the most severe
+//! status action fired; its winning rule is the first fired rule carrying it.
+
+mod expr;
+
+pub use expr::{render_val, Ctx, EvalFailure, FailureKind, HookCall, Val};
+
+use crate::compile::{Program, Rule};
+use crate::ir::{Base, Channel, Outcome, TAction, TExpr, TKind};
+use crate::snapshot::{Key, Snapshot, SnapshotError};
+use crate::value::{Date, Duration};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// The decision for one account (spec §5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    /// The account's key.
+    pub id: Key,
+    /// The snapshot's date.
+    pub as_of: Date,
+    /// The most severe status action fired.
+    pub outcome: Outcome,
+    /// `as_of` plus the winning freeze/restrict's duration.
+    pub until: Option<Date>,
+    /// The new credit limit (0 for `close`).
+    pub limit: Option<Decimal>,
+    /// Reasons in firing order, one per code.
+    pub reasons: Vec<Reason>,
+    /// Notifications, escalations, reviews and tags in firing order, without duplicates.
+    pub actions: Vec<ActionRecord>,
+    /// Rules that fired, in evaluation order.
+    pub fired: Vec<Arc<str>>,
+    /// Present when tracing was asked for.
+    pub trace: Option<Trace>,
+}
+
+/// A reason given by a fired rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reason {
+    /// The code, e.g. `R01`.
+    pub code: Arc<str>,
+    /// The text, if the rule gave one.
+    pub text: Option<Arc<str>>,
+    /// The rule that gave it.
+    pub rule: Arc<str>,
+}
+
+/// A non-status action of a fired rule.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActionRecord {
+    /// `notify CHANNEL "template"`
+    Notify {
+        channel: Channel,
+        template: Arc<str>,
+        rule: Arc<str>,
+    },
+    /// `escalate to "stage"`
+    Escalate { stage: Arc<str>, rule: Arc<str> },
+    /// `review "queue"`
+    Review { queue: Arc<str>, rule: Arc<str> },
+    /// `tag "label"`
+    Tag { label: Arc<str>, rule: Arc<str> },
+}
+
+impl ActionRecord {
+    /// Equal but for the rule.
+    fn same_as(&self, other: &ActionRecord) -> bool {
+        match (self, other) {
+            (
+                ActionRecord::Notify {
+                    channel: a,
+                    template: b,
+                    ..
+                },
+                ActionRecord::Notify {
+                    channel: c,
+                    template: d,
+                    ..
+                },
+            ) => a == c && b == d,
+            (ActionRecord::Escalate { stage: a, .. }, ActionRecord::Escalate { stage: b, .. }) => {
+                a == b
+            }
+            (ActionRecord::Review { queue: a, .. }, ActionRecord::Review { queue: b, .. }) => {
+                a == b
+            }
+            (ActionRecord::Tag { label: a, .. }, ActionRecord::Tag { label: b, .. }) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Why a decision came out as it did.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Trace {
+    /// Every rule in evaluation order.
+    pub rules: Vec<RuleTrace>,
+    /// Lets that were computed, with their values.
+    pub lets: Vec<(String, String)>,
+    /// Hook calls with arguments and results.
+    pub hooks: Vec<HookCall>,
+}
+
+/// One rule's evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleTrace {
+    /// The rule.
+    pub rule: Arc<str>,
+    /// What happened.
+    pub status: RuleStatus,
+    /// Each leaf condition with its value (`None`: not evaluated, short-circuited).
+    pub conditions: Vec<(String, Option<String>)>,
+}
+
+/// What happened to a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleStatus {
+    /// Matched and fired.
+    Fired,
+    /// Did not match.
+    NotMatched,
+    /// Not evaluated: an earlier rule of its `first` group fired.
+    Skipped { group: Arc<str>, by: Arc<str> },
+}
+
+/// A snapshot that produced no decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorRecord {
+    /// The account's key, as far as it could be read.
+    pub id: Option<Key>,
+    /// `snapshot`, `eval` or `hook`.
+    pub kind: ErrorKind,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The kinds of error record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorKind {
+    /// The snapshot could not be read or does not match the schema.
+    Snapshot,
+    /// Evaluation failed (division by zero, overflow).
+    Eval,
+    /// A hook failed.
+    Hook,
+}
+
+impl ErrorKind {
+    /// The kind's name in decisions.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Snapshot => "snapshot",
+            ErrorKind::Eval => "eval",
+            ErrorKind::Hook => "hook",
+        }
+    }
+}
+
+/// One output record: a decision or an error.
+pub type Outputs = Result<Decision, ErrorRecord>;
+
+impl From<SnapshotError> for ErrorRecord {
+    fn from(e: SnapshotError) -> Self {
+        ErrorRecord {
+            id: e.id,
+            kind: ErrorKind::Snapshot,
+            message: e.message,
+        }
+    }
+}
+
+/// Options for evaluation.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EvalOptions {
+    /// `as_of` for snapshots that have none.
+    pub default_as_of: Option<Date>,
+    /// Record a [`Trace`].
+    pub trace: bool,
+}
+
+/// Decides one snapshot.
+pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) -> Outputs {
+    let Some(as_of) = snapshot.as_of.or(options.default_as_of) else {
+        return Err(ErrorRecord {
+            id: Some(snapshot.id.clone()),
+            kind: ErrorKind::Snapshot,
+            message: "the snapshot has no `as_of` date and none was given with --as-of".into(),
+        });
+    };
+    let mut ctx = Ctx::new(program, &snapshot.record, as_of);
+    if options.trace {
+        ctx.hook_log = Some(Vec::new());
+    }
+    let mut state = Assembly::default();
+    let mut group_winner: Vec<Option<&Arc<str>>> = vec![None; program.groups.len()];
+    let mut trace = options.trace.then(Trace::default);
+    for rule in &program.rules {
+        let group = rule
+            .group
+            .and_then(|g| program.groups.get(g).map(|grp| (g, grp)));
+        if let Some((g, grp)) = group {
+            if grp.first {
+                if let Some(Some(winner)) = group_winner.get(g) {
+                    if let Some(t) = &mut trace {
+                        t.rules.push(RuleTrace {
+                            rule: rule.name.clone(),
+                            status: RuleStatus::Skipped {
+                                group: grp.name.clone(),
+                                by: (*winner).clone(),
+                            },
+                            conditions: Vec::new(),
+                        });
+                    }
+                    continue;
+                }
+            }
+        }
+        let matched = match &mut trace {
+            Some(t) => {
+                let mut conditions = Vec::with_capacity(rule.conditions.len());
+                let matched = traced(&mut ctx, &rule.when, rule, &mut conditions);
+                let status = if matches!(matched, Ok(true)) {
+                    RuleStatus::Fired
+                } else {
+                    RuleStatus::NotMatched
+                };
+                t.rules.push(RuleTrace {
+                    rule: rule.name.clone(),
+                    status,
+                    conditions,
+                });
+                matched
+            }
+            None => ctx.truth(&rule.when),
+        };
+        let matched = matched.map_err(|e| failure(snapshot, rule, e))?;
+        if !matched {
+            continue;
+        }
+        if let Some((g, _)) = group {
+            if let Some(slot) = group_winner.get_mut(g) {
+                *slot = Some(&rule.name);
+            }
+        }
+        state
+            .fire(&mut ctx, rule)
+            .map_err(|e| failure(snapshot, rule, e))?;
+    }
+    if let Some(t) = &mut trace {
+        t.lets = program
+            .lets
+            .iter()
+            .zip(&ctx.lets)
+            .filter_map(|(def, state)| match state {
+                expr::LetState::Done(v) => {
+                    Some((def.name.clone(), render_val(*v, enum_members(&def.value))))
+                }
+                expr::LetState::NotYet => None,
+            })
+            .collect();
+        t.hooks = ctx.hook_log.take().unwrap_or_default();
+    }
+    Ok(state.finish(snapshot.id.clone(), as_of, trace))
+}
+
+fn failure(snapshot: &Snapshot, rule: &Rule, e: EvalFailure) -> ErrorRecord {
+    ErrorRecord {
+        id: Some(snapshot.id.clone()),
+        kind: match e.kind {
+            FailureKind::Eval => ErrorKind::Eval,
+            FailureKind::Hook => ErrorKind::Hook,
+        },
+        message: format!("{} in rule \"{}\"", e.message, rule.name),
+    }
+}
+
+fn enum_members(e: &TExpr) -> Option<&[Box<str>]> {
+    match &e.ty.base {
+        Base::Enum(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Evaluates a condition, recording the value of each leaf (or that it was short-circuited).
+fn traced<'a>(
+    ctx: &mut Ctx<'a>,
+    e: &'a TExpr,
+    rule: &Rule,
+    out: &mut Vec<(String, Option<String>)>,
+) -> Result<bool, EvalFailure> {
+    match &e.kind {
+        TKind::And(a, b) | TKind::Or(a, b) => {
+            let is_and = matches!(e.kind, TKind::And(..));
+            let left = traced(ctx, a, rule, out)?;
+            if left != is_and {
+                skip(b, rule, out);
+                return Ok(left);
+            }
+            traced(ctx, b, rule, out)
+        }
+        TKind::Not(a) => Ok(!traced(ctx, a, rule, out)?),
+        _ => {
+            let text = rule.conditions.get(out.len()).cloned().unwrap_or_default();
+            let v = ctx.eval(e)?;
+            out.push((text, Some(render_val(v, enum_members(e)))));
+            Ok(v == Val::Bool(true))
+        }
+    }
+}
+
+fn skip(e: &TExpr, rule: &Rule, out: &mut Vec<(String, Option<String>)>) {
+    match &e.kind {
+        TKind::And(a, b) | TKind::Or(a, b) => {
+            skip(a, rule, out);
+            skip(b, rule, out);
+        }
+        TKind::Not(a) => skip(a, rule, out),
+        _ => out.push((
+            rule.conditions.get(out.len()).cloned().unwrap_or_default(),
+            None,
+        )),
+    }
+}
+
+/// Accumulates what fired rules decide.
+#[derive(Default)]
+struct Assembly {
+    close: bool,
+    /// The first fired freeze (with its duration).
+    freeze: Option<Option<Duration>>,
+    /// The first fired restriction (with its duration).
+    restrict: Option<Option<Duration>>,
+    limit: Option<Decimal>,
+    reasons: Vec<Reason>,
+    actions: Vec<ActionRecord>,
+    fired: Vec<Arc<str>>,
+}
+
+impl Assembly {
+    fn fire<'a>(&mut self, ctx: &mut Ctx<'a>, rule: &'a Rule) -> Result<(), EvalFailure> {
+        self.fired.push(rule.name.clone());
+        for action in &rule.actions {
+            let name = || rule.name.clone();
+            match action {
+                TAction::Close => self.close = true,
+                TAction::Freeze(d) => {
+                    self.freeze.get_or_insert(*d);
+                }
+                TAction::Restrict(d) => {
+                    self.restrict.get_or_insert(*d);
+                }
+                TAction::SetLimit(e) => {
+                    // The first (highest-priority) rule to set the limit wins; later
+                    // ones are not even computed.
+                    if self.limit.is_none() {
+                        match ctx.eval(e)? {
+                            Val::Dec(d) => self.limit = Some(d),
+                            Val::Int(i) => self.limit = Some(Decimal::from(i)),
+                            _ => {}
+                        }
+                    }
+                }
+                TAction::Reason(code, text) => {
+                    if !self.reasons.iter().any(|r| r.code == *code) {
+                        self.reasons.push(Reason {
+                            code: code.clone(),
+                            text: text.clone(),
+                            rule: name(),
+                        });
+                    }
+                }
+                TAction::Notify(channel, template) => self.push(ActionRecord::Notify {
+                    channel: *channel,
+                    template: template.clone(),
+                    rule: name(),
+                }),
+                TAction::Escalate(stage) => self.push(ActionRecord::Escalate {
+                    stage: stage.clone(),
+                    rule: name(),
+                }),
+                TAction::Review(queue) => self.push(ActionRecord::Review {
+                    queue: queue.clone(),
+                    rule: name(),
+                }),
+                TAction::Tag(label) => self.push(ActionRecord::Tag {
+                    label: label.clone(),
+                    rule: name(),
+                }),
+            }
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, action: ActionRecord) {
+        if !self.actions.iter().any(|a| a.same_as(&action)) {
+            self.actions.push(action);
+        }
+    }
+
+    fn finish(self, id: Key, as_of: Date, trace: Option<Trace>) -> Decision {
+        let (outcome, duration) = if self.close {
+            (Outcome::Close, None)
+        } else if let Some(d) = self.freeze {
+            (Outcome::Freeze, d)
+        } else if let Some(d) = self.restrict {
+            (Outcome::Restrict, d)
+        } else if self.limit.is_some() {
+            (Outcome::Limit, None)
+        } else {
+            (Outcome::None, None)
+        };
+        let limit = if outcome == Outcome::Close {
+            Some(Decimal::ZERO)
+        } else {
+            self.limit
+        };
+        Decision {
+            id,
+            as_of,
+            outcome,
+            until: duration.and_then(|d| d.add_to(as_of)),
+            limit,
+            reasons: self.reasons,
+            actions: self.actions,
+            fired: self.fired,
+            trace,
+        }
+    }
+}
+
+/// Whether `count` accounts with the guard's outcome, out of `decided`,
+/// breach it (strictly more than the bound), and the bound as a number.
+pub fn guard_check(guard: &crate::ir::TGuard, count: usize, decided: usize) -> (bool, String) {
+    use crate::syntax::ast::GuardBound;
+    match guard.bound {
+        GuardBound::Count(n) => (count as u64 > n, n.to_string()),
+        GuardBound::Percent(p) => {
+            // Exact: count > p% of decided  ⇔  count * 100 > p * decided.
+            let bound = p * Decimal::from(decided as u64) / Decimal::ONE_HUNDRED;
+            (
+                Decimal::from(count as u64) > bound,
+                crate::value::format_decimal(bound),
+            )
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Loading a policy from disk: read → parse → schema → check → batches and
+//! hooks → compile, collecting every diagnostic along the way.
+
+use crate::check::{self, CheckedPolicy};
+use crate::compile::{compile, Batch, Program};
+use crate::diagnostic::{Diagnostic, SourceMap, Span};
+use crate::hooks::Hook;
+use crate::schema::{load_schema, Schema};
+use crate::syntax::{ast::PolicyAst, parse_policy};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A policy ready to evaluate, with its warnings and the sources read.
+#[derive(Debug)]
+pub struct LoadedPolicy {
+    /// The compiled program.
+    pub program: Arc<Program>,
+    /// Warnings from checking (errors stop the load).
+    pub warnings: Vec<Diagnostic>,
+    /// Every file read, for rendering diagnostics.
+    pub sources: SourceMap,
+    /// The parsed policy (for the formatter and explain).
+    pub ast: PolicyAst,
+}
+
+/// A policy that failed to load: every diagnostic found, with the sources read.
+#[derive(Debug, thiserror::Error)]
+#[error("the policy does not compile ({} error(s))", .diagnostics.iter().filter(|d| d.is_error()).count())]
+pub struct LoadError {
+    /// Errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file read.
+    pub sources: SourceMap,
+}
+
+/// Loads, checks and compiles the policy at `path`.
+pub fn load_policy(path: &Path) -> Result<LoadedPolicy, LoadError> {
+    let mut loader = Loader::default();
+    let text = match loader.read(path, path, Span::default()) {
+        Ok(t) => t,
+        Err(d) => return Err(loader.fail(vec![d])),
+    };
+    load_policy_text(path, &text, loader)
+}
+
+/// Loads a policy whose text is given (its schema, batches and hooks are still read from disk).
+pub fn load_policy_source(path: &Path, text: &str) -> Result<LoadedPolicy, LoadError> {
+    let mut loader = Loader::default();
+    loader.sources.add(path, text.into());
+    loader
+        .files
+        .push((path.to_path_buf(), text.as_bytes().to_vec()));
+    load_policy_text(path, text, loader)
+}
+
+fn load_policy_text(
+    path: &Path,
+    text: &str,
+    mut loader: Loader,
+) -> Result<LoadedPolicy, LoadError> {
+    let ast = parse_policy(path, text).map_err(|d| loader.fail_ref(d))?;
+    let Some((schema_path, schema_span)) = check::schema_declaration(&ast, path) else {
+        return Err(loader.fail(vec![Diagnostic::error(
+            "E0409",
+            path,
+            Span::default(),
+            "the policy names no schema",
+        )
+        .with_help("add `schema \"account.schema.yaml\"` after the policy line")]));
+    };
+    let schema_text = loader
+        .read(&schema_path, path, schema_span)
+        .map_err(|d| loader.fail_ref(vec![d]))?;
+    let schema = load_schema(&schema_path, &schema_text).map_err(|d| loader.fail_ref(d))?;
+    let (checked, warnings) =
+        check::check(&ast, path, text, &schema).map_err(|d| loader.fail_ref(d))?;
+    let mut diags = Vec::new();
+    let batches = loader.batches(&checked, path, &mut diags);
+    let hooks = loader.hooks(&checked, path, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        diags.extend(warnings);
+        return Err(loader.fail(diags));
+    }
+    let fingerprint = loader.fingerprint(path);
+    let program = compile(checked, text, Arc::new(schema), batches, hooks, fingerprint);
+    Ok(LoadedPolicy {
+        program: Arc::new(program),
+        warnings,
+        sources: loader.sources,
+        ast,
+    })
+}
+
+#[derive(Default)]
+struct Loader {
+    sources: SourceMap,
+    /// Every file the decisions depend on, in load order, for the fingerprint.
+    files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl Loader {
+    fn fail(&mut self, diagnostics: Vec<Diagnostic>) -> LoadError {
+        LoadError {
+            diagnostics,
+            sources: std::mem::take(&mut self.sources),
+        }
+    }
+
+    fn fail_ref(&mut self, diagnostics: Vec<Diagnostic>) -> LoadError {
+        self.fail(diagnostics)
+    }
+
+    /// Reads a file; a failure is reported at `span` in `from` (the declaration that named it).
+    fn read(&mut self, path: &Path, from: &Path, span: Span) -> Result<String, Diagnostic> {
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    self.sources.add(path, text.as_str().into());
+                    self.files
+                        .push((path.to_path_buf(), text.as_bytes().to_vec()));
+                    Ok(text)
+                }
+                Err(_) => Err(Diagnostic::error(
+                    "E0108",
+                    from,
+                    span,
+                    format!("`{}` is not UTF-8 text", path.display()),
+                )),
+            },
+            Err(e) => Err(Diagnostic::error(
+                "E0108",
+                from,
+                span,
+                format!("cannot read `{}`: {e}", path.display()),
+            )
+            .with_label("named here")),
+        }
+    }
+
+    fn batches(
+        &mut self,
+        checked: &CheckedPolicy,
+        policy: &Path,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Batch> {
+        let mut out = Vec::new();
+        for (name, path, span) in &checked.batches {
+            match self.read(path, policy, *span) {
+                Ok(text) => {
+                    let ids = text
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .map(Box::from)
+                        .collect();
+                    out.push(Batch {
+                        name: name.clone(),
+                        ids,
+                    });
+                }
+                Err(d) => {
+                    diags.push(d);
+                    out.push(Batch {
+                        name: name.clone(),
+                        ids: Default::default(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn hooks(
+        &mut self,
+        checked: &CheckedPolicy,
+        policy: &Path,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Hook> {
+        let mut out = Vec::new();
+        for sig in &checked.hooks {
+            let script = match self.read(&sig.path, policy, sig.span) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            match Hook::load(sig.clone(), &sig.path, &script, policy) {
+                Ok(h) => out.push(h),
+                Err(d) => diags.extend(d),
+            }
+        }
+        out
+    }
+
+    /// `sha256:` over each file's name (relative to the policy's folder) and bytes, in load order.
+    fn fingerprint(&self, policy: &Path) -> String {
+        let base = policy.parent().unwrap_or_else(|| Path::new(""));
+        let mut hasher = Sha256::new();
+        for (path, bytes) in &self.files {
+            let name = path.strip_prefix(base).unwrap_or(path);
+            let name = name.to_string_lossy().replace('\\', "/");
+            hasher.update((name.len() as u64).to_le_bytes());
+            hasher.update(name.as_bytes());
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        }
+        let digest = hasher.finalize();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    }
+}
+
+/// Loads just a schema file (for `synth` and snapshot tools).
+pub fn load_schema_file(path: &Path) -> Result<Schema, LoadError> {
+    let mut loader = Loader::default();
+    let text = loader
+        .read(path, path, Span::default())
+        .map_err(|d| loader.fail_ref(vec![d]))?;
+    load_schema(path, &text).map_err(|d| loader.fail_ref(d))
+}

@@ -1,0 +1,472 @@
+//! Decisions as data for the outside world (spec §5): JSON Lines, JSON, YAML,
+//! CSV and a terminal table. Money is written as an exact string with no
+//! exponent and no trailing fractional zeros.
+
+use crate::compile::Program;
+use crate::eval::{ActionRecord, Decision, ErrorRecord, Outputs, RuleStatus, Trace};
+use crate::snapshot::Key;
+use crate::value::format_decimal;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
+
+/// One output record with the policy it came from, ready to serialize.
+pub struct RecordView<'a> {
+    /// The decision or error.
+    pub record: &'a Outputs,
+    /// The program that decided.
+    pub program: &'a Program,
+}
+
+impl Serialize for RecordView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.record {
+            Ok(d) => DecisionView {
+                d,
+                program: self.program,
+            }
+            .serialize(s),
+            Err(e) => ErrorView(e).serialize(s),
+        }
+    }
+}
+
+struct KeyView<'a>(&'a Key);
+
+impl Serialize for KeyView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Key::Str(k) => s.serialize_str(k),
+            Key::Int(i) => s.serialize_i64(*i),
+        }
+    }
+}
+
+struct ErrorView<'a>(&'a ErrorRecord);
+
+impl Serialize for ErrorView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Inner<'a>(&'a ErrorRecord);
+        impl Serialize for Inner<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("kind", self.0.kind.name())?;
+                m.serialize_entry("message", &self.0.message)?;
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("id", &self.0.id.as_ref().map(KeyView))?;
+        m.serialize_entry("error", &Inner(self.0))?;
+        m.end()
+    }
+}
+
+struct DecisionView<'a> {
+    d: &'a Decision,
+    program: &'a Program,
+}
+
+impl Serialize for DecisionView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.d;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &KeyView(&d.id))?;
+        m.serialize_entry("as_of", &d.as_of.to_string())?;
+        m.serialize_entry("outcome", d.outcome.name())?;
+        m.serialize_entry("until", &d.until.map(|u| u.to_string()))?;
+        m.serialize_entry("limit", &d.limit.map(format_decimal))?;
+        m.serialize_entry("reasons", &Reasons(d))?;
+        m.serialize_entry("actions", &Actions(&d.actions))?;
+        m.serialize_entry("fired", &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
+        m.serialize_entry("policy", &PolicyView(self.program))?;
+        if let Some(t) = &d.trace {
+            m.serialize_entry("trace", &TraceView(t))?;
+        }
+        m.end()
+    }
+}
+
+struct Reasons<'a>(&'a Decision);
+
+impl Serialize for Reasons<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.reasons.len()))?;
+        for r in &self.0.reasons {
+            seq.serialize_element(&Entry(&[
+                ("code", Some(&r.code)),
+                ("text", r.text.as_ref()),
+                ("rule", Some(&r.rule)),
+            ]))?;
+        }
+        seq.end()
+    }
+}
+
+/// A map of optional string values, in the given order.
+struct Entry<'a>(&'a [(&'a str, Option<&'a std::sync::Arc<str>>)]);
+
+impl Serialize for Entry<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, &v.map(|v| &**v))?;
+        }
+        m.end()
+    }
+}
+
+struct Actions<'a>(&'a [ActionRecord]);
+
+impl Serialize for Actions<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for a in self.0 {
+            seq.serialize_element(&ActionView(a))?;
+        }
+        seq.end()
+    }
+}
+
+struct ActionView<'a>(&'a ActionRecord);
+
+impl Serialize for ActionView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        match self.0 {
+            ActionRecord::Notify {
+                channel,
+                template,
+                rule,
+            } => {
+                m.serialize_entry("notify", channel.name())?;
+                m.serialize_entry("template", &**template)?;
+                m.serialize_entry("rule", &**rule)?;
+            }
+            ActionRecord::Escalate { stage, rule } => {
+                m.serialize_entry("escalate", &**stage)?;
+                m.serialize_entry("rule", &**rule)?;
+            }
+            ActionRecord::Review { queue, rule } => {
+                m.serialize_entry("review", &**queue)?;
+                m.serialize_entry("rule", &**rule)?;
+            }
+            ActionRecord::Tag { label, rule } => {
+                m.serialize_entry("tag", &**label)?;
+                m.serialize_entry("rule", &**rule)?;
+            }
+        }
+        m.end()
+    }
+}
+
+struct PolicyView<'a>(&'a Program);
+
+impl Serialize for PolicyView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("name", &self.0.name)?;
+        m.serialize_entry("version", &self.0.version)?;
+        m.serialize_entry("fingerprint", &self.0.fingerprint)?;
+        m.end()
+    }
+}
+
+struct TraceView<'a>(&'a Trace);
+
+impl Serialize for TraceView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Rules<'a>(&'a Trace);
+        impl Serialize for Rules<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.rules.len()))?;
+                for r in &self.0.rules {
+                    seq.serialize_element(&RuleView(r))?;
+                }
+                seq.end()
+            }
+        }
+        struct RuleView<'a>(&'a crate::eval::RuleTrace);
+        impl Serialize for RuleView<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let r = self.0;
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("rule", &*r.rule)?;
+                match &r.status {
+                    RuleStatus::Fired => m.serialize_entry("matched", &true)?,
+                    RuleStatus::NotMatched => m.serialize_entry("matched", &false)?,
+                    RuleStatus::Skipped { group, by } => {
+                        m.serialize_entry("matched", &None::<bool>)?;
+                        m.serialize_entry(
+                            "skipped",
+                            &format!("group \"{group}\" already fired rule \"{by}\""),
+                        )?;
+                    }
+                }
+                let conditions: Vec<_> = r
+                    .conditions
+                    .iter()
+                    .map(|(expr, value)| {
+                        let mut c = serde_json::Map::new();
+                        c.insert("expr".into(), expr.clone().into());
+                        c.insert(
+                            "value".into(),
+                            value.clone().map_or(serde_json::Value::Null, Into::into),
+                        );
+                        if value.is_none() {
+                            c.insert("evaluated".into(), false.into());
+                        }
+                        c
+                    })
+                    .collect();
+                m.serialize_entry("conditions", &conditions)?;
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("rules", &Rules(self.0))?;
+        let lets: serde_json::Map<String, serde_json::Value> = self
+            .0
+            .lets
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().into()))
+            .collect();
+        m.serialize_entry("lets", &lets)?;
+        if !self.0.hooks.is_empty() {
+            let hooks: Vec<serde_json::Value> = self
+                .0
+                .hooks
+                .iter()
+                .map(|h| serde_json::json!({"hook": h.hook, "args": h.args, "result": h.result}))
+                .collect();
+            m.serialize_entry("hooks", &hooks)?;
+        }
+        m.end()
+    }
+}
+
+/// Output formats of `verdict eval`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// One JSON object per line (default).
+    Jsonl,
+    /// A JSON array.
+    Json,
+    /// A YAML list.
+    Yaml,
+    /// CSV with one row per record.
+    Csv,
+    /// An aligned table for a terminal.
+    Table,
+}
+
+/// Writes records one at a time in a chosen format (streaming for JSON Lines and CSV).
+pub struct RecordWriter<W: std::io::Write> {
+    out: W,
+    format: OutputFormat,
+    count: usize,
+    table: Vec<[String; 6]>,
+}
+
+const CSV_HEADER: [&str; 11] = [
+    "id",
+    "as_of",
+    "outcome",
+    "until",
+    "limit",
+    "reasons",
+    "actions",
+    "fired",
+    "error_kind",
+    "error_message",
+    "policy_fingerprint",
+];
+
+impl<W: std::io::Write> RecordWriter<W> {
+    /// A writer of the given format.
+    pub fn new(out: W, format: OutputFormat) -> Self {
+        RecordWriter {
+            out,
+            format,
+            count: 0,
+            table: Vec::new(),
+        }
+    }
+
+    /// Writes one record.
+    pub fn write(&mut self, record: &Outputs, program: &Program) -> std::io::Result<()> {
+        let view = RecordView { record, program };
+        match self.format {
+            OutputFormat::Jsonl => {
+                serde_json::to_writer(&mut self.out, &view)?;
+                self.out.write_all(b"\n")?;
+            }
+            OutputFormat::Json => {
+                self.out
+                    .write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
+                serde_json::to_writer(&mut self.out, &view)?;
+            }
+            OutputFormat::Yaml => {
+                let value = serde_json::to_value(&view).map_err(std::io::Error::other)?;
+                let text = serde_yaml::to_string(&vec![value]).map_err(std::io::Error::other)?;
+                self.out.write_all(text.as_bytes())?;
+            }
+            OutputFormat::Csv => {
+                let mut writer = csv::Writer::from_writer(&mut self.out);
+                if self.count == 0 {
+                    writer
+                        .write_record(CSV_HEADER)
+                        .map_err(std::io::Error::other)?;
+                }
+                writer
+                    .write_record(csv_row(record, program))
+                    .map_err(std::io::Error::other)?;
+                writer.flush()?;
+            }
+            OutputFormat::Table => self.table.push(table_row(record)),
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Finishes the output (closes the JSON array, lays out the table).
+    pub fn finish(mut self) -> std::io::Result<W> {
+        match self.format {
+            OutputFormat::Json => {
+                self.out
+                    .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?
+            }
+            OutputFormat::Yaml if self.count == 0 => self.out.write_all(b"[]\n")?,
+            OutputFormat::Csv if self.count == 0 => {
+                let mut w = csv::Writer::from_writer(&mut self.out);
+                w.write_record(CSV_HEADER).map_err(std::io::Error::other)?;
+                w.flush()?;
+            }
+            OutputFormat::Table => {
+                let text = render_table(&self.table);
+                self.out.write_all(text.as_bytes())?;
+            }
+            _ => {}
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn key_text(id: Option<&Key>) -> String {
+    id.map(ToString::to_string).unwrap_or_default()
+}
+
+fn action_text(a: &ActionRecord) -> String {
+    match a {
+        ActionRecord::Notify {
+            channel, template, ..
+        } => format!("notify {} {template}", channel.name()),
+        ActionRecord::Escalate { stage, .. } => format!("escalate {stage}"),
+        ActionRecord::Review { queue, .. } => format!("review {queue}"),
+        ActionRecord::Tag { label, .. } => format!("tag {label}"),
+    }
+}
+
+fn csv_row(record: &Outputs, program: &Program) -> Vec<String> {
+    match record {
+        Ok(d) => vec![
+            key_text(Some(&d.id)),
+            d.as_of.to_string(),
+            d.outcome.name().into(),
+            d.until.map(|u| u.to_string()).unwrap_or_default(),
+            d.limit.map(format_decimal).unwrap_or_default(),
+            d.reasons
+                .iter()
+                .map(|r| &*r.code)
+                .collect::<Vec<_>>()
+                .join("|"),
+            d.actions
+                .iter()
+                .map(action_text)
+                .collect::<Vec<_>>()
+                .join("|"),
+            d.fired.iter().map(|f| &**f).collect::<Vec<_>>().join("|"),
+            String::new(),
+            String::new(),
+            program.fingerprint.clone(),
+        ],
+        Err(e) => {
+            let mut row = vec![key_text(e.id.as_ref())];
+            row.extend(std::iter::repeat_n(String::new(), 7));
+            row.extend([
+                e.kind.name().to_string(),
+                e.message.clone(),
+                program.fingerprint.clone(),
+            ]);
+            row
+        }
+    }
+}
+
+fn table_row(record: &Outputs) -> [String; 6] {
+    match record {
+        Ok(d) => [
+            key_text(Some(&d.id)),
+            d.outcome.name().into(),
+            d.until.map(|u| u.to_string()).unwrap_or_else(|| "-".into()),
+            d.limit.map(format_decimal).unwrap_or_else(|| "-".into()),
+            if d.reasons.is_empty() {
+                "-".into()
+            } else {
+                d.reasons
+                    .iter()
+                    .map(|r| &*r.code)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            },
+            if d.fired.is_empty() {
+                "-".into()
+            } else {
+                d.fired.iter().map(|f| &**f).collect::<Vec<_>>().join(", ")
+            },
+        ],
+        Err(e) => [
+            key_text(e.id.as_ref()),
+            format!("ERROR ({})", e.kind.name()),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            e.message.clone(),
+        ],
+    }
+}
+
+fn render_table(rows: &[[String; 6]]) -> String {
+    let header = [
+        "ID",
+        "OUTCOME",
+        "UNTIL",
+        "LIMIT",
+        "REASONS",
+        "FIRED / ERROR",
+    ];
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row.iter()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths.iter()).enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(cell);
+            } else {
+                l.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    for row in rows {
+        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    out
+}

@@ -1,0 +1,410 @@
+//! What every snapshot format shares: field paths for messages, error
+//! collection, slot frames with their "was this field given" marks, and the
+//! conversion of scalar text to values.
+//!
+//! The format readers (JSON, YAML, CSV) walk their input and call into here,
+//! so a value means the same thing whichever format it came in.
+
+use super::{Key, ReadItem, Snapshot, SnapshotError};
+use crate::schema::{FieldDef, FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
+use crate::value::{parse_date, parse_decimal, Date, Record, SetItem, Value};
+use std::fmt;
+
+/// A field path, built on the stack as a reader descends and rendered only
+/// when an error names it (`overdues[1].days`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PathSeg<'a> {
+    /// The snapshot itself (or a list element's own frame).
+    Root,
+    /// A named field below a parent.
+    Field(&'a PathSeg<'a>, &'a str),
+    /// The element of a list or set at an index.
+    Index(&'a PathSeg<'a>, usize),
+}
+
+impl<'a> PathSeg<'a> {
+    /// The path of the field `name` below this one.
+    pub(crate) fn field(&'a self, name: &'a str) -> PathSeg<'a> {
+        PathSeg::Field(self, name)
+    }
+    /// The path of element `index` below this one.
+    pub(crate) fn index(&'a self, index: usize) -> PathSeg<'a> {
+        PathSeg::Index(self, index)
+    }
+}
+
+impl fmt::Display for PathSeg<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PathSeg::Root => Ok(()),
+            PathSeg::Field(PathSeg::Root, name) => f.write_str(name),
+            PathSeg::Field(parent, name) => write!(f, "{parent}.{name}"),
+            PathSeg::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
+/// How many problems one error record spells out before summarising the rest.
+const MAX_SHOWN: usize = 5;
+
+/// The problems found in one snapshot; it is an error record when any were found.
+#[derive(Debug, Default)]
+pub(crate) struct Errors {
+    shown: Vec<String>,
+    more: usize,
+}
+
+impl Errors {
+    /// Records a problem at `path` (an empty path for the snapshot as a whole).
+    pub(crate) fn push(&mut self, path: &PathSeg<'_>, message: impl fmt::Display) {
+        if self.shown.len() >= MAX_SHOWN {
+            self.more += 1;
+        } else if matches!(path, PathSeg::Root) {
+            self.shown.push(message.to_string());
+        } else {
+            self.shown.push(format!("{path}: {message}"));
+        }
+    }
+    /// True when nothing is wrong.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+    /// The problems as one message.
+    pub(crate) fn into_message(self) -> String {
+        let mut message = self.shown.join("; ");
+        if self.more > 0 {
+            message.push_str(&format!("; and {} more", self.more));
+        }
+        message
+    }
+}
+
+/// Which slots of a frame the input gave a value (or a wrong value) for.
+#[derive(Debug)]
+enum Marks {
+    Small(u128),
+    Large(Vec<bool>),
+}
+
+/// The slots of one record being read, and which of them the input mentioned.
+#[derive(Debug)]
+pub(crate) struct Frame {
+    slots: Vec<Value>,
+    marks: Marks,
+}
+
+impl Frame {
+    /// An empty frame for a frame-root layout (the account, or a list element).
+    pub(crate) fn new(layout: &RecordLayout) -> Frame {
+        let n = layout.slot_count;
+        let marks = if n <= 128 {
+            Marks::Small(0)
+        } else {
+            Marks::Large(vec![false; n])
+        };
+        Frame {
+            slots: vec![Value::None; n],
+            marks,
+        }
+    }
+
+    /// Notes that the input mentioned `slot` (so it is not reported missing).
+    pub(crate) fn mark(&mut self, slot: usize) {
+        match &mut self.marks {
+            Marks::Small(bits) if slot < 128 => *bits |= 1 << slot,
+            Marks::Small(_) => {}
+            Marks::Large(flags) => {
+                if let Some(flag) = flags.get_mut(slot) {
+                    *flag = true;
+                }
+            }
+        }
+    }
+
+    fn is_marked(&self, slot: usize) -> bool {
+        match &self.marks {
+            Marks::Small(bits) => slot < 128 && bits & (1 << slot) != 0,
+            Marks::Large(flags) => flags.get(slot).copied().unwrap_or(false),
+        }
+    }
+
+    /// Stores a value read for `slot`.
+    pub(crate) fn set(&mut self, slot: usize, value: Value) {
+        self.mark(slot);
+        if let Some(place) = self.slots.get_mut(slot) {
+            *place = value;
+        }
+    }
+
+    /// Stores the outcome of reading a leaf: the value, or the problem at `path`.
+    pub(crate) fn store(
+        &mut self,
+        slot: usize,
+        result: Result<Value, String>,
+        path: &PathSeg<'_>,
+        errors: &mut Errors,
+    ) {
+        match result {
+            Ok(value) => self.set(slot, value),
+            Err(message) => {
+                self.mark(slot);
+                errors.push(path, message);
+            }
+        }
+    }
+
+    /// Marks every leaf below `layout`, after a problem already reported for the whole record.
+    pub(crate) fn mark_all(&mut self, layout: &RecordLayout) {
+        for field in &layout.fields {
+            match (&field.kind, field.slot) {
+                (FieldKind::Record(inner), _) => self.mark_all(inner),
+                (_, Some(slot)) => self.mark(slot),
+                (_, None) => {}
+            }
+        }
+    }
+
+    /// Reports required leaves the input did not mention and hands back the record.
+    pub(crate) fn finish(
+        self,
+        layout: &RecordLayout,
+        path: &PathSeg<'_>,
+        errors: &mut Errors,
+    ) -> Record {
+        self.report_missing(layout, path, errors);
+        Record {
+            slots: self.slots.into_boxed_slice(),
+        }
+    }
+
+    fn report_missing(&self, layout: &RecordLayout, path: &PathSeg<'_>, errors: &mut Errors) {
+        for field in &layout.fields {
+            let here = path.field(&field.name);
+            match (&field.kind, field.slot) {
+                (FieldKind::Record(inner), _) => self.report_missing(inner, &here, errors),
+                (_, Some(slot)) if !field.optional && !self.is_marked(slot) => {
+                    errors.push(&here, "missing required field");
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// What a leaf field holds, borrowed from its definition.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Leaf<'a> {
+    /// A single scalar.
+    Scalar(&'a ScalarType),
+    /// `set<T>`.
+    Set(&'a ScalarType),
+    /// A list of records.
+    List(&'a ListLayout),
+}
+
+/// The type of the built-in `as_of` field.
+pub(crate) static DATE: ScalarType = ScalarType::Date;
+
+impl<'a> Leaf<'a> {
+    /// The leaf a field is, with its slot; `None` for a nested record.
+    pub(crate) fn of(field: &'a FieldDef) -> Option<(Leaf<'a>, usize)> {
+        let leaf = match &field.kind {
+            FieldKind::Scalar(ty) => Leaf::Scalar(ty),
+            FieldKind::Set(ty) => Leaf::Set(ty),
+            FieldKind::List(list) => Leaf::List(list),
+            FieldKind::Record(_) => return None,
+        };
+        Some((leaf, field.slot?))
+    }
+
+    /// What the input should have held, for messages (`int`, `a list of string`).
+    pub(crate) fn expected(self) -> String {
+        match self {
+            Leaf::Scalar(ty) => expected(ty),
+            Leaf::Set(ty) => format!("a list of {}", expected(ty)),
+            Leaf::List(_) => "a list of records".into(),
+        }
+    }
+
+    /// The message for a value of the wrong kind (`expected int, found "ten"`).
+    pub(crate) fn mismatch(self, found: &str) -> String {
+        format!("expected {}, found {found}", self.expected())
+    }
+
+    /// The value of an absent or null leaf: `none` when optional, else an error message.
+    pub(crate) fn null(self, optional: bool) -> Result<Value, String> {
+        if optional {
+            Ok(Value::None)
+        } else {
+            Err(self.mismatch("null"))
+        }
+    }
+}
+
+/// A type as an error message names it.
+pub(crate) fn expected(ty: &ScalarType) -> String {
+    match ty {
+        ScalarType::Date => "date (YYYY-MM-DD)".into(),
+        ScalarType::Enum(members) => format!("one of ({})", members.join(", ")),
+        other => other.describe(),
+    }
+}
+
+/// A piece of input text and how it was written, which decides the types it may stand for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Lexeme<'t> {
+    /// A JSON string or a quoted YAML scalar: not a `bool` or an `int`.
+    Quoted(&'t str),
+    /// A JSON number's exact text: only an `int`, `decimal` or `money`.
+    Number(&'t str),
+    /// A plain YAML scalar or a CSV cell: any type, by the schema.
+    Plain(&'t str),
+}
+
+impl Lexeme<'_> {
+    /// How the value is shown in a message: numbers as written, text quoted.
+    pub(crate) fn found(self) -> String {
+        match self {
+            Lexeme::Number(text) => shorten(text),
+            Lexeme::Quoted(text) | Lexeme::Plain(text) => format!("{:?}", shorten(text)),
+        }
+    }
+}
+
+/// Cuts long input down for a message.
+pub(crate) fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Converts one scalar from its text, as the schema type `ty` says.
+pub(crate) fn scalar(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<Value, String> {
+    let mismatch = || format!("expected {}, found {}", expected(ty), lexeme.found());
+    match (ty, lexeme) {
+        (ScalarType::Bool, Lexeme::Plain(text)) => match text.trim() {
+            t if t.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
+            t if t.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+            _ => Err(mismatch()),
+        },
+        (ScalarType::Int, Lexeme::Plain(text) | Lexeme::Number(text)) => int(text.trim())
+            .map(Value::Int)
+            .map_err(|why| format!("{}{why}", mismatch())),
+        (
+            ScalarType::Decimal | ScalarType::Money,
+            Lexeme::Plain(text) | Lexeme::Number(text) | Lexeme::Quoted(text),
+        ) => exact_decimal(text)
+            .map(Value::Dec)
+            .map_err(|why| format!("{}{why}", mismatch())),
+        (ScalarType::String, Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
+            Ok(Value::Str(text.into()))
+        }
+        (ScalarType::Date, Lexeme::Plain(text) | Lexeme::Quoted(text)) => parse_date(text.trim())
+            .map(Value::Date)
+            .ok_or_else(mismatch),
+        (ScalarType::Enum(members), Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
+            member(members, text).map(Value::Enum).ok_or_else(mismatch)
+        }
+        _ => Err(mismatch()),
+    }
+}
+
+/// Converts one element of a `set<T>` from its text.
+pub(crate) fn set_item(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<SetItem, String> {
+    match (ty, scalar(ty, lexeme)?) {
+        (ScalarType::Enum(members), Value::Enum(index)) => {
+            let name = usize::try_from(index).ok().and_then(|i| members.get(i));
+            name.map(|n| SetItem::Str(n.clone()))
+                .ok_or_else(|| format!("expected {}", expected(ty)))
+        }
+        (_, Value::Str(s)) => Ok(SetItem::Str(s)),
+        (_, Value::Int(i)) => Ok(SetItem::Int(i)),
+        (_, Value::Date(d)) => Ok(SetItem::Date(d)),
+        _ => Err(format!("a set cannot hold {}", ty.describe())),
+    }
+}
+
+/// The index of `text` among an enum's members.
+fn member(members: &[Box<str>], text: &str) -> Option<u32> {
+    let text = text.trim();
+    let index = members.iter().position(|m| &**m == text)?;
+    u32::try_from(index).ok()
+}
+
+/// An `int` from decimal digits, with a reason appended to the message on failure.
+fn int(text: &str) -> Result<i64, &'static str> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("");
+    }
+    text.parse::<i64>().map_err(|_| " (out of range for int)")
+}
+
+/// An exact decimal: refuses exponents and anything `rust_decimal` would round.
+fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
+    let t = text.trim();
+    if t.contains(['e', 'E']) && t.bytes().any(|b| b.is_ascii_digit()) {
+        return Err(" (write it without an exponent)");
+    }
+    let value = parse_decimal(t).ok_or("")?;
+    let fraction_digits = t.split_once('.').map_or(0, |(_, frac)| frac.len());
+    // INVARIANT: a lossless parse keeps every fractional digit as scale;
+    // rust_decimal silently rounds past 28 places or a 96-bit mantissa.
+    if usize::try_from(value.scale()).ok() != Some(fraction_digits) {
+        return Err(" (more digits than an exact decimal holds)");
+    }
+    Ok(value)
+}
+
+/// A set's value: its items sorted and without duplicates.
+pub(crate) fn finish_set(mut items: Vec<SetItem>) -> Value {
+    items.sort_unstable();
+    items.dedup();
+    Value::Set(items.into_boxed_slice())
+}
+
+/// A list's value: its elements stably sorted by the time key (oldest first).
+pub(crate) fn finish_list(mut records: Vec<Record>, list: &ListLayout) -> Value {
+    if let Some((_, slot)) = &list.by {
+        records.sort_by_key(|r| match r.slots.get(*slot) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        });
+    }
+    Value::List(records.into_boxed_slice())
+}
+
+/// The snapshot key held in a slot, if it holds one.
+pub(crate) fn key_of(value: Option<&Value>) -> Option<Key> {
+    match value? {
+        Value::Str(s) => Some(Key::Str(s.clone())),
+        Value::Int(i) => Some(Key::Int(*i)),
+        _ => None,
+    }
+}
+
+/// Completes a snapshot read into `frame`: missing fields, the key, and the verdict.
+pub(crate) fn finish_snapshot(
+    schema: &Schema,
+    frame: Frame,
+    as_of: Option<Date>,
+    mut errors: Errors,
+) -> ReadItem {
+    let record = frame.finish(&schema.root, &PathSeg::Root, &mut errors);
+    let id = key_of(record.slots.get(schema.key_slot));
+    if !errors.is_empty() {
+        return Err(SnapshotError {
+            id,
+            message: errors.into_message(),
+        });
+    }
+    match id {
+        Some(id) => Ok(Snapshot { id, as_of, record }),
+        None => Err(SnapshotError {
+            id: None,
+            message: format!("{}: the key field has no value", schema.key),
+        }),
+    }
+}

@@ -1,0 +1,263 @@
+//! CSV snapshots: a header of field paths (`identity.verified`, `as_of`), one
+//! snapshot per row, sets as `|`-separated values.
+//!
+//! The header is checked once, up front: an unknown column, a column naming a
+//! nested record, a repeated column or a missing required field is the file's
+//! fault ([`ReadError`]), not one row's. A row with the wrong number of cells
+//! or a bad value is an error item for that row alone.
+
+use super::convert::{
+    finish_set, finish_snapshot, key_of, scalar, set_item, Errors, Frame, Lexeme, PathSeg,
+};
+use super::{Key, ReadError, ReadItem, SnapshotError};
+use crate::diagnostic::did_you_mean;
+use crate::schema::{FieldKind, ScalarType, Schema};
+use crate::value::{Date, Value};
+use ::csv::{ByteRecord, Reader, ReaderBuilder};
+use std::io::Read;
+use std::sync::Arc;
+
+/// What a column holds.
+#[derive(Debug)]
+enum Column {
+    /// A column with a blank name (a spreadsheet's trailing comma): ignored.
+    Blank,
+    /// The snapshot's `as_of`.
+    AsOf,
+    /// A leaf of the account.
+    Leaf {
+        /// Its dotted path, for messages.
+        path: String,
+        /// Its slot in the account frame.
+        slot: usize,
+        /// Its type.
+        kind: CellKind,
+        /// `T?`
+        optional: bool,
+    },
+}
+
+/// The types a CSV cell can hold.
+#[derive(Debug)]
+enum CellKind {
+    Scalar(ScalarType),
+    Set(ScalarType),
+}
+
+/// Rows of a CSV file, read one at a time.
+#[derive(Debug)]
+pub(crate) struct CsvRows<R> {
+    reader: Reader<R>,
+    columns: Vec<Column>,
+    schema: Arc<Schema>,
+    row: ByteRecord,
+    done: bool,
+}
+
+/// Opens a CSV stream and checks its header against the schema.
+pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>) -> Result<CsvRows<R>, ReadError> {
+    let leaves = schema.root.leaves();
+    if let Some((path, _)) = leaves
+        .iter()
+        .find(|(_, f)| matches!(f.kind, FieldKind::List(_)))
+    {
+        return Err(ReadError::CsvWithLists {
+            field: path.clone(),
+        });
+    }
+    let mut reader = ReaderBuilder::new().flexible(true).from_reader(input);
+    let header = reader.byte_headers().map_err(csv_error)?.clone();
+    let mut columns: Vec<Column> = Vec::with_capacity(header.len());
+    let mut names: Vec<String> = Vec::with_capacity(header.len());
+    for cell in &header {
+        let name = String::from_utf8_lossy(cell).trim().to_string();
+        if !name.is_empty() && names.contains(&name) {
+            return Err(ReadError::DuplicateColumn { column: name });
+        }
+        columns.push(column(&schema, &name)?);
+        names.push(name);
+    }
+    if !columns.iter().all(|c| matches!(c, Column::Blank)) {
+        let key_path = schema.key.as_str();
+        let required = leaves
+            .iter()
+            .filter(|(path, f)| !f.optional || path == key_path);
+        if let Some((path, _)) = required.into_iter().find(|(path, _)| !names.contains(path)) {
+            return Err(ReadError::MissingColumn {
+                field: path.clone(),
+            });
+        }
+    }
+    let done = columns.iter().all(|c| matches!(c, Column::Blank));
+    Ok(CsvRows {
+        reader,
+        columns,
+        schema,
+        row: ByteRecord::new(),
+        done,
+    })
+}
+
+/// Resolves one header cell.
+fn column(schema: &Schema, name: &str) -> Result<Column, ReadError> {
+    match name {
+        "" => return Ok(Column::Blank),
+        "as_of" => return Ok(Column::AsOf),
+        _ => {}
+    }
+    let Some(field) = schema.lookup(name) else {
+        let paths: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
+        let candidates = paths.iter().map(String::as_str).chain(["as_of"]);
+        return Err(ReadError::UnknownColumn {
+            column: name.to_string(),
+            suggestion: did_you_mean(name, candidates),
+        });
+    };
+    let kind = match &field.kind {
+        FieldKind::Scalar(ty) => CellKind::Scalar(ty.clone()),
+        FieldKind::Set(ty) => CellKind::Set(ty.clone()),
+        FieldKind::Record(inner) => {
+            let example = inner
+                .leaves()
+                .first()
+                .map_or_else(|| name.to_string(), |(p, _)| format!("{name}.{p}"));
+            return Err(ReadError::RecordColumn {
+                column: name.to_string(),
+                example,
+            });
+        }
+        FieldKind::List(_) => {
+            return Err(ReadError::CsvWithLists {
+                field: name.to_string(),
+            })
+        }
+    };
+    let Some(slot) = field.slot else {
+        return Err(ReadError::UnknownColumn {
+            column: name.to_string(),
+            suggestion: None,
+        });
+    };
+    Ok(Column::Leaf {
+        path: name.to_string(),
+        slot,
+        kind,
+        optional: field.optional,
+    })
+}
+
+/// Maps a `csv` error to a reading failure.
+fn csv_error(e: ::csv::Error) -> ReadError {
+    if e.is_io_error() {
+        if let ::csv::ErrorKind::Io(io) = e.into_kind() {
+            return ReadError::Io(io);
+        }
+        return ReadError::Csv("I/O error".into());
+    }
+    ReadError::Csv(e.to_string())
+}
+
+impl<R: Read> Iterator for CsvRows<R> {
+    type Item = Result<ReadItem, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.reader.read_byte_record(&mut self.row) {
+            Ok(true) => Some(Ok(self.convert_row())),
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(csv_error(e)))
+            }
+        }
+    }
+}
+
+impl<R> CsvRows<R> {
+    fn convert_row(&self) -> ReadItem {
+        let mut frame = Frame::new(&self.schema.root);
+        let mut errors = Errors::default();
+        let mut as_of = None;
+        if self.row.len() != self.columns.len() {
+            let line = self.row.position().map_or(0, |p| p.line());
+            let message = format!(
+                "line {line}: expected {} cells (one per header column), found {}",
+                self.columns.len(),
+                self.row.len()
+            );
+            return Err(SnapshotError {
+                id: self.read_key(),
+                message,
+            });
+        }
+        for (column, cell) in self.columns.iter().zip(&self.row) {
+            match column {
+                Column::Blank => {}
+                Column::AsOf => as_of = self.as_of(cell, &mut errors),
+                Column::Leaf {
+                    path,
+                    slot,
+                    kind,
+                    optional,
+                } => {
+                    let here = PathSeg::Root.field(path);
+                    let result = leaf(cell, kind, *optional);
+                    frame.store(*slot, result, &here, &mut errors);
+                }
+            }
+        }
+        finish_snapshot(&self.schema, frame, as_of, errors)
+    }
+
+    fn as_of(&self, cell: &[u8], errors: &mut Errors) -> Option<Date> {
+        let here = PathSeg::Root.field("as_of");
+        match leaf(cell, &CellKind::Scalar(ScalarType::Date), true) {
+            Ok(Value::Date(d)) => Some(d),
+            Ok(_) => None,
+            Err(message) => {
+                errors.push(&here, message);
+                None
+            }
+        }
+    }
+
+    /// The key of the current row, read on its own (for a row that is otherwise unreadable).
+    fn read_key(&self) -> Option<Key> {
+        self.columns
+            .iter()
+            .zip(&self.row)
+            .find_map(|(column, cell)| match column {
+                Column::Leaf { path, kind, .. } if *path == self.schema.key => {
+                    key_of(leaf(cell, kind, false).ok().as_ref())
+                }
+                _ => None,
+            })
+    }
+}
+
+/// Converts one cell. An empty cell is `none` for an optional field and the
+/// empty set for a set; for any other field it is missing.
+fn leaf(cell: &[u8], kind: &CellKind, optional: bool) -> Result<Value, String> {
+    let Ok(text) = std::str::from_utf8(cell) else {
+        return Err("the cell is not valid UTF-8".into());
+    };
+    let empty = text.trim().is_empty();
+    match kind {
+        CellKind::Set(ty) => {
+            let mut items = Vec::new();
+            for part in text.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+                items.push(set_item(ty, Lexeme::Plain(part))?);
+            }
+            Ok(finish_set(items))
+        }
+        CellKind::Scalar(_) if empty && optional => Ok(Value::None),
+        CellKind::Scalar(_) if empty => Err("missing required field (empty cell)".into()),
+        CellKind::Scalar(ty @ ScalarType::String) => scalar(ty, Lexeme::Plain(text)),
+        CellKind::Scalar(ty) => scalar(ty, Lexeme::Plain(text.trim())),
+    }
+}

@@ -1,0 +1,469 @@
+//! The reader facade: pick a format, get one [`ReadItem`] per input snapshot,
+//! in input order.
+//!
+//! JSON Lines and CSV stream (constant memory however long the input); a JSON
+//! file and a YAML file are read whole, though a JSON array's elements are
+//! still converted one at a time as the reader is advanced.
+
+use super::csv::{self as csv_rows, CsvRows};
+use super::json::{parse_at, Origin};
+use super::yaml::read_yaml;
+use super::{ReadItem, SnapshotError};
+use crate::schema::Schema;
+use std::io::{self, BufRead};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A snapshot file format (spec §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// One JSON object, or a JSON array of objects (`.json`).
+    Json,
+    /// One JSON object per line (`.jsonl`, `.ndjson`); blank lines are skipped.
+    Jsonl,
+    /// A YAML document, a list of them, or several `---` documents (`.yaml`, `.yml`).
+    Yaml,
+    /// A header of field paths, then one snapshot per row (`.csv`).
+    Csv,
+}
+
+impl Format {
+    /// The format a file's extension names (case-insensitive), if any.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        Format::from_name(path.extension()?.to_str()?)
+    }
+
+    /// The format called `name` (`json`, `jsonl`, `ndjson`, `yaml`, `yml`, `csv`), as in `--input-format`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "yaml" | "yml" => Format::Yaml,
+            "csv" => Format::Csv,
+            _ => return None,
+        })
+    }
+
+    /// The format's canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Yaml => "yaml",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// A failure that is not one snapshot's fault: the input cannot be read at all,
+/// or (for CSV) its header does not fit the schema.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Reading the input failed (from [`read_snapshots`], or mid-stream from the reader).
+    #[error("cannot read snapshots: {0}")]
+    Io(#[from] io::Error),
+    /// A JSON or YAML input (read whole) is not UTF-8 text.
+    #[error("the snapshots are not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// CSV was asked for with a schema that has a list field.
+    #[error("a schema with list fields cannot be read from CSV: `{field}` is a list")]
+    CsvWithLists {
+        /// The first list field's path.
+        field: String,
+    },
+    /// A CSV header cell names no field of the schema.
+    #[error("CSV column `{column}` is not a field of the schema")]
+    UnknownColumn {
+        /// The header cell.
+        column: String,
+        /// A close field path, as "did you mean `…`?".
+        suggestion: Option<String>,
+    },
+    /// A CSV header cell names a nested record rather than one of its fields.
+    #[error(
+        "CSV column `{column}` is a record; a column holds one of its fields, such as `{example}`"
+    )]
+    RecordColumn {
+        /// The header cell.
+        column: String,
+        /// One of the record's field paths.
+        example: String,
+    },
+    /// A CSV header names the same field twice.
+    #[error("CSV column `{column}` appears more than once")]
+    DuplicateColumn {
+        /// The repeated header cell.
+        column: String,
+    },
+    /// A CSV header has no column for a required field (or the key).
+    #[error("the CSV header has no column for the required field `{field}`")]
+    MissingColumn {
+        /// The field's path.
+        field: String,
+    },
+    /// The CSV is malformed in a way the `csv` crate reports.
+    #[error("invalid CSV: {0}")]
+    Csv(String),
+}
+
+impl ReadError {
+    /// A stable code for docs and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadError::Io(_) => "R001",
+            ReadError::NotUtf8 { .. } => "R002",
+            ReadError::CsvWithLists { .. } => "R003",
+            ReadError::UnknownColumn { .. } => "R004",
+            ReadError::RecordColumn { .. } => "R005",
+            ReadError::DuplicateColumn { .. } => "R006",
+            ReadError::MissingColumn { .. } => "R007",
+            ReadError::Csv(_) => "R008",
+        }
+    }
+
+    /// How to fix it, when there is something to suggest.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            ReadError::CsvWithLists { .. } => Some(
+                "keep these snapshots as JSON, JSON Lines or YAML, which can hold lists".into(),
+            ),
+            ReadError::UnknownColumn { suggestion, .. } => suggestion.clone(),
+            ReadError::MissingColumn { field } => Some(format!("add a `{field}` column")),
+            _ => None,
+        }
+    }
+}
+
+/// Starts reading snapshots of `format` from `input`.
+///
+/// Fails up front when the input cannot be read at all (a JSON or YAML input
+/// is read whole here) or a CSV header does not fit the schema.
+pub fn read_snapshots<R: BufRead>(
+    input: R,
+    format: Format,
+    schema: Arc<Schema>,
+) -> Result<SnapshotReader<R>, ReadError> {
+    let inner = match format {
+        Format::Jsonl => Inner::Lines(JsonLines {
+            input,
+            buf: Vec::new(),
+            line: 0,
+            schema,
+            done: false,
+        }),
+        Format::Csv => Inner::Csv(csv_rows::open(input, schema)?),
+        Format::Json => {
+            let text = read_text(input)?;
+            match text.trim_start().as_bytes().first() {
+                None => Inner::Items(Vec::new().into_iter()),
+                Some(b'[') => Inner::Array(JsonArray::new(text, schema)),
+                Some(_) => Inner::Items(vec![parse_at(&text, &schema, Origin::START)].into_iter()),
+            }
+        }
+        Format::Yaml => Inner::Items(read_yaml(&read_text(input)?, &schema).into_iter()),
+    };
+    Ok(SnapshotReader {
+        inner,
+        failure: None,
+    })
+}
+
+/// Reads a whole input as text, without a leading byte-order mark.
+fn read_text<R: BufRead>(mut input: R) -> Result<String, ReadError> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let mut text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+/// An iterator over the snapshots of one input, in input order: one
+/// [`ReadItem`] per snapshot (the snapshot, or that snapshot's error record).
+///
+/// If the input stops being readable mid-stream (an I/O error, a CSV the
+/// `csv` crate cannot split), the reader yields one last error item with
+/// `id: None` saying so, then ends; [`SnapshotReader::take_error`] hands over
+/// the [`ReadError`] itself for a caller that treats it as fatal.
+#[derive(Debug)]
+pub struct SnapshotReader<R> {
+    inner: Inner<R>,
+    failure: Option<ReadError>,
+}
+
+impl<R> SnapshotReader<R> {
+    /// The failure that ended reading early, if any (taken: a second call gives `None`).
+    pub fn take_error(&mut self) -> Option<ReadError> {
+        self.failure.take()
+    }
+}
+
+#[derive(Debug)]
+enum Inner<R> {
+    Lines(JsonLines<R>),
+    Array(JsonArray),
+    Items(std::vec::IntoIter<ReadItem>),
+    Csv(CsvRows<R>),
+}
+
+impl<R: BufRead> Iterator for SnapshotReader<R> {
+    type Item = ReadItem;
+
+    fn next(&mut self) -> Option<ReadItem> {
+        let next = match &mut self.inner {
+            Inner::Lines(lines) => lines.next(),
+            Inner::Array(array) => array.next().map(Ok),
+            Inner::Items(items) => items.next().map(Ok),
+            Inner::Csv(rows) => rows.next(),
+        };
+        match next? {
+            Ok(item) => Some(item),
+            Err(failure) => {
+                let message = format!("reading stopped here: {failure}");
+                self.failure = Some(failure);
+                Some(Err(SnapshotError { id: None, message }))
+            }
+        }
+    }
+}
+
+/// JSON Lines, one line at a time.
+#[derive(Debug)]
+struct JsonLines<R> {
+    input: R,
+    buf: Vec<u8>,
+    line: usize,
+    schema: Arc<Schema>,
+    done: bool,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    fn next(&mut self) -> Option<Result<ReadItem, ReadError>> {
+        while !self.done {
+            self.buf.clear();
+            match self.input.read_until(b'\n', &mut self.buf) {
+                Ok(0) => self.done = true,
+                Ok(_) => {
+                    self.line += 1;
+                    if let Some(item) = self.convert_line() {
+                        return Some(Ok(item));
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(ReadError::Io(e)));
+                }
+            }
+        }
+        None
+    }
+
+    /// The current line's snapshot; `None` for a blank line.
+    fn convert_line(&self) -> Option<ReadItem> {
+        let mut bytes = &self.buf[..];
+        if self.line == 1 {
+            bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        }
+        bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        Some(match std::str::from_utf8(bytes) {
+            Ok(text) => parse_at(
+                text,
+                &self.schema,
+                Origin {
+                    line: self.line,
+                    column: 1,
+                },
+            ),
+            Err(e) => Err(SnapshotError {
+                id: None,
+                message: format!(
+                    "line {}: not UTF-8 text (invalid byte at column {})",
+                    self.line,
+                    e.valid_up_to() + 1
+                ),
+            }),
+        })
+    }
+}
+
+/// The elements of a JSON array, split apart by a light scan and converted one
+/// at a time, so a syntax error inside one element spoils only that element.
+#[derive(Debug)]
+struct JsonArray {
+    text: String,
+    schema: Arc<Schema>,
+    /// Byte offset of the next thing to read.
+    pos: usize,
+    /// Line of `pos` (1-based) and the byte offset where that line starts.
+    line: usize,
+    line_start: usize,
+    state: ArrayState,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum ArrayState {
+    /// Before the opening `[`.
+    Start,
+    /// Between elements.
+    Elements,
+    /// After the closing `]`: only whitespace may follow.
+    Closed,
+    /// Nothing more to yield.
+    Done,
+}
+
+impl JsonArray {
+    fn new(text: String, schema: Arc<Schema>) -> JsonArray {
+        JsonArray {
+            text,
+            schema,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+            state: ArrayState::Start,
+        }
+    }
+
+    /// Moves `pos` to `to`, counting the lines passed.
+    fn advance(&mut self, to: usize) {
+        let to = to.min(self.text.len());
+        for (i, b) in self
+            .text
+            .as_bytes()
+            .iter()
+            .enumerate()
+            .take(to)
+            .skip(self.pos)
+        {
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = i + 1;
+            }
+        }
+        self.pos = to;
+    }
+
+    fn skip_whitespace(&mut self) {
+        let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+        let n = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        self.advance(self.pos + n);
+    }
+
+    fn origin(&self) -> Origin {
+        Origin {
+            line: self.line,
+            column: self.pos - self.line_start + 1,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    /// An error at `pos`, after which nothing more is read.
+    fn error_here(&mut self, what: &str) -> SnapshotError {
+        self.state = ArrayState::Done;
+        let Origin { line, column } = self.origin();
+        SnapshotError {
+            id: None,
+            message: format!("invalid JSON at line {line}, column {column}: {what}"),
+        }
+    }
+
+    fn next(&mut self) -> Option<ReadItem> {
+        self.skip_whitespace();
+        match self.state {
+            ArrayState::Done => return None,
+            ArrayState::Closed if self.peek().is_none() => {
+                self.state = ArrayState::Done;
+                return None;
+            }
+            ArrayState::Closed => {
+                return Some(Err(self.error_here("unexpected text after the closing `]`")))
+            }
+            ArrayState::Start => {
+                self.advance(self.pos + 1); // INVARIANT: read_snapshots only builds a JsonArray for text starting with `[`.
+                self.skip_whitespace();
+                self.state = ArrayState::Elements;
+                if self.peek() == Some(b']') {
+                    self.advance(self.pos + 1);
+                    self.state = ArrayState::Closed;
+                    return self.next();
+                }
+            }
+            ArrayState::Elements => {}
+        }
+        let start = self.pos;
+        let origin = self.origin();
+        let Some((end, closer)) = scan_element(self.text.as_bytes(), start) else {
+            let item = parse_at(
+                self.text.get(start..).unwrap_or_default(),
+                &self.schema,
+                origin,
+            );
+            self.advance(self.text.len());
+            return Some(match item {
+                Err(e) => {
+                    self.state = ArrayState::Done;
+                    Err(e)
+                }
+                Ok(snapshot) => {
+                    let error =
+                        self.error_here("the array is not closed with `]` (is the file cut off?)");
+                    Err(SnapshotError {
+                        id: Some(snapshot.id),
+                        ..error
+                    })
+                }
+            });
+        };
+        let item = parse_at(
+            self.text.get(start..end).unwrap_or_default(),
+            &self.schema,
+            origin,
+        );
+        self.advance(end + 1);
+        if closer == b']' {
+            self.state = ArrayState::Closed;
+        }
+        Some(item)
+    }
+}
+
+/// The end of the array element starting at `start`: the offset of the `,` or
+/// `]` after it and which it is, or `None` when the text ends first.
+fn scan_element(bytes: &[u8], start: usize) -> Option<(usize, u8)> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth > 0 => depth -= 1,
+            b']' | b',' if depth == 0 => return Some((i, b)),
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,186 @@
+//! YAML snapshots, from the spanned tree of [`crate::yaml`], which keeps every
+//! scalar's exact text: a plain `12000.10` is an exact decimal and a plain
+//! `true` a boolean, while a quoted `"true"` is only ever a string.
+
+use super::convert::{
+    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme,
+    PathSeg, DATE,
+};
+use super::{ReadItem, SnapshotError};
+use crate::diagnostic::line_col;
+use crate::schema::{FieldKind, RecordLayout, Schema};
+use crate::value::{Date, Value};
+use crate::yaml::{parse_documents, YKind, YNode};
+
+/// Reads every snapshot of a YAML stream: each document is one snapshot or a
+/// list of them; empty documents are skipped. A syntax error is one error item.
+pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
+    let docs = match parse_documents(text) {
+        Ok(docs) => docs,
+        Err(e) => {
+            let (line, column) = line_col(text, e.span.start as usize);
+            let message = format!(
+                "invalid YAML at line {line}, column {column}: {}",
+                e.message
+            );
+            return vec![Err(SnapshotError { id: None, message })];
+        }
+    };
+    let mut items = Vec::new();
+    for doc in &docs {
+        match &doc.kind {
+            YKind::Seq(snapshots) => {
+                items.extend(snapshots.iter().map(|s| snapshot_from_yaml(s, schema)))
+            }
+            _ if doc.is_null() => {}
+            _ => items.push(snapshot_from_yaml(doc, schema)),
+        }
+    }
+    items
+}
+
+/// Reads one snapshot from a YAML mapping (as in a decision test's `snapshot:`).
+pub fn snapshot_from_yaml(node: &YNode, schema: &Schema) -> ReadItem {
+    let mut frame = Frame::new(&schema.root);
+    let mut errors = Errors::default();
+    let mut as_of = None;
+    let mut reader = RecordReader {
+        frame: &mut frame,
+        errors: &mut errors,
+    };
+    reader.record(
+        node,
+        &schema.root,
+        &PathSeg::Root,
+        Role::Snapshot(&mut as_of),
+    );
+    finish_snapshot(schema, frame, as_of, errors)
+}
+
+/// Which record is being read; decides what `null` and `as_of` mean.
+enum Role<'a> {
+    /// The snapshot itself: `as_of` is read here; `null` is an error.
+    Snapshot(&'a mut Option<Date>),
+    /// A nested record: `null` leaves its fields missing.
+    Nested,
+    /// An element of a list: `null` is an error.
+    Element,
+}
+
+/// Reads YAML nodes into one frame.
+struct RecordReader<'a> {
+    frame: &'a mut Frame,
+    errors: &'a mut Errors,
+}
+
+impl RecordReader<'_> {
+    fn record(
+        &mut self,
+        node: &YNode,
+        layout: &RecordLayout,
+        path: &PathSeg<'_>,
+        mut role: Role<'_>,
+    ) {
+        let YKind::Map(entries) = &node.kind else {
+            if matches!(role, Role::Nested) && node.is_null() {
+                return;
+            }
+            let what = if matches!(role, Role::Snapshot(_)) {
+                "a mapping (one snapshot)"
+            } else {
+                "a mapping"
+            };
+            self.errors
+                .push(path, format!("expected {what}, found {}", found(node)));
+            self.frame.mark_all(layout);
+            return;
+        };
+        for (key, value) in entries {
+            let Some(name) = key.as_scalar() else {
+                continue;
+            };
+            if let Some(field) = layout.field(name) {
+                let here = path.field(&field.name);
+                match (&field.kind, Leaf::of(field)) {
+                    (FieldKind::Record(inner), _) => self.record(value, inner, &here, Role::Nested),
+                    (_, Some((leaf, slot))) => {
+                        let result = leaf_value(value, leaf, field.optional, &here, self.errors);
+                        self.frame.store(slot, result, &here, self.errors);
+                    }
+                    (_, None) => {}
+                }
+            } else if let (Role::Snapshot(as_of), "as_of") = (&mut role, name) {
+                let here = PathSeg::Root.field("as_of");
+                match leaf_value(value, Leaf::Scalar(&DATE), true, &here, self.errors) {
+                    Ok(Value::Date(d)) => **as_of = Some(d),
+                    Ok(_) => {}
+                    Err(message) => self.errors.push(&here, message),
+                }
+            }
+        }
+    }
+}
+
+/// Reads one leaf; problems inside set or list elements go to `errors` directly.
+fn leaf_value(
+    node: &YNode,
+    leaf: Leaf<'_>,
+    optional: bool,
+    path: &PathSeg<'_>,
+    errors: &mut Errors,
+) -> Result<Value, String> {
+    if node.is_null() {
+        return leaf.null(optional);
+    }
+    match (leaf, &node.kind) {
+        (Leaf::Scalar(ty), YKind::Scalar { text, plain }) => scalar(ty, lexeme(text, *plain)),
+        (Leaf::Set(ty), YKind::Seq(items)) => {
+            let mut set = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                let result = match &item.kind {
+                    YKind::Scalar { text, plain } if !item.is_null() => {
+                        set_item(ty, lexeme(text, *plain))
+                    }
+                    _ => Err(Leaf::Scalar(ty).mismatch(&found(item))),
+                };
+                match result {
+                    Ok(item) => set.push(item),
+                    Err(message) => errors.push(&path.index(index), message),
+                }
+            }
+            Ok(finish_set(set))
+        }
+        (Leaf::List(list), YKind::Seq(items)) => {
+            let mut records = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                let here = path.index(index);
+                let mut frame = Frame::new(&list.element);
+                RecordReader {
+                    frame: &mut frame,
+                    errors: &mut *errors,
+                }
+                .record(item, &list.element, &here, Role::Element);
+                records.push(frame.finish(&list.element, &here, errors));
+            }
+            Ok(finish_list(records, list))
+        }
+        _ => Err(leaf.mismatch(&found(node))),
+    }
+}
+
+fn lexeme(text: &str, plain: bool) -> Lexeme<'_> {
+    if plain {
+        Lexeme::Plain(text)
+    } else {
+        Lexeme::Quoted(text)
+    }
+}
+
+/// How a node is shown in a message.
+fn found(node: &YNode) -> String {
+    match &node.kind {
+        _ if node.is_null() => "null".into(),
+        YKind::Scalar { text, plain } => lexeme(text, *plain).found(),
+        _ => node.kind_name().into(),
+    }
+}

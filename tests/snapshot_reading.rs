@@ -1,0 +1,703 @@
+//! Reading snapshots (spec §3): every format, exact decimals, and one item per
+//! input snapshot, in input order, with errors that name the field path.
+
+use rust_decimal::Decimal;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use verdict::schema::{load_schema, FieldKind, Schema};
+use verdict::snapshot::{
+    parse_json_snapshot, read_snapshots, Format, Key, ReadError, ReadItem, Snapshot,
+};
+use verdict::value::{parse_date, Record, SetItem, Value};
+
+const SCHEMA: &str = "
+entity: account
+key: id
+fields:
+  id: string
+  status: enum(active, restricted, frozen, closed)
+  credit_limit: money
+  rate: decimal
+  score: int
+  opened_on: date
+  identity:
+    verified: bool
+    mismatch_fields: set<string>
+  appeal_open: bool?
+  tags: set<string>
+  codes: set<int>
+  channels: set<enum(sms, push, email)>
+  overdues:
+    list:
+      due_on: date
+      days: int
+      amount: money
+      repaid_on: date?
+    by: due_on
+  birth_year: int?
+";
+
+const FLAT_SCHEMA: &str = "
+entity: account
+key: id
+fields:
+  id: string
+  status: enum(active, restricted, frozen, closed)
+  credit_limit: money
+  score: int
+  identity:
+    verified: bool
+  appeal_open: bool?
+  tags: set<string>
+";
+
+/// A valid snapshot for [`SCHEMA`], as JSON.
+const BASE: &str = r#"{"id": "A-1", "as_of": "2026-11-01", "status": "active", "credit_limit": "10000",
+  "rate": "0.05", "score": 720, "opened_on": "2024-03-15",
+  "identity": {"verified": true, "mismatch_fields": []}, "tags": [], "codes": [], "channels": [],
+  "overdues": []}"#;
+
+fn schema(text: &str) -> Arc<Schema> {
+    Arc::new(load_schema(Path::new("test.schema.yaml"), text).unwrap())
+}
+
+fn read(format: Format, input: &str, schema: &Arc<Schema>) -> Vec<ReadItem> {
+    read_snapshots(input.as_bytes(), format, schema.clone())
+        .unwrap()
+        .collect()
+}
+
+/// The value of the account field at a dotted path.
+fn get<'r>(schema: &Schema, record: &'r Record, path: &str) -> &'r Value {
+    let slot = schema.lookup(path).unwrap().slot.unwrap();
+    &record.slots[slot]
+}
+
+/// [`BASE`] with top-level keys replaced by raw JSON (`None` removes the key).
+fn with(changes: &[(&str, Option<&str>)]) -> String {
+    let mut object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(BASE).unwrap();
+    for (key, raw) in changes {
+        match raw {
+            Some(raw) => object.insert(key.to_string(), serde_json::from_str(raw).unwrap()),
+            None => object.remove(*key),
+        };
+    }
+    serde_json::to_string(&object).unwrap()
+}
+
+fn ok(item: ReadItem) -> Snapshot {
+    item.unwrap_or_else(|e| panic!("expected a snapshot, got error: {}", e.message))
+}
+
+fn err_message(item: ReadItem) -> String {
+    match item {
+        Ok(s) => panic!("expected an error, got snapshot {}", s.id),
+        Err(e) => e.message,
+    }
+}
+
+fn dec(text: &str) -> Value {
+    Value::Dec(Decimal::from_str(text).unwrap())
+}
+
+fn date(text: &str) -> Value {
+    Value::Date(parse_date(text).unwrap())
+}
+
+fn strs(items: &[&str]) -> Value {
+    Value::Set(items.iter().map(|s| SetItem::Str((*s).into())).collect())
+}
+
+#[test]
+fn a_valid_snapshot_fills_every_slot() {
+    let s = schema(SCHEMA);
+    let snap = ok(parse_json_snapshot(BASE, &s));
+    assert_eq!(snap.id, Key::Str("A-1".into()));
+    assert_eq!(snap.as_of, parse_date("2026-11-01"));
+    assert_eq!(snap.record.slots.len(), s.root.slot_count);
+    assert_eq!(get(&s, &snap.record, "status"), &Value::Enum(0));
+    assert_eq!(get(&s, &snap.record, "score"), &Value::Int(720));
+    assert_eq!(get(&s, &snap.record, "opened_on"), &date("2024-03-15"));
+    assert_eq!(
+        get(&s, &snap.record, "identity.verified"),
+        &Value::Bool(true)
+    );
+    assert_eq!(
+        get(&s, &snap.record, "identity.mismatch_fields"),
+        &strs(&[])
+    );
+    assert_eq!(get(&s, &snap.record, "appeal_open"), &Value::None);
+    assert_eq!(
+        get(&s, &snap.record, "overdues"),
+        &Value::List(Box::new([]))
+    );
+}
+
+#[test]
+fn decimals_are_exact_from_strings_and_numbers() {
+    let s = schema(SCHEMA);
+    let limit = |raw: &str| {
+        let snap = ok(parse_json_snapshot(
+            &with(&[("credit_limit", Some(raw))]),
+            &s,
+        ));
+        get(&s, &snap.record, "credit_limit").clone()
+    };
+    assert_eq!(limit(r#""12000.10""#), dec("12000.10"));
+    assert_eq!(limit("12000.10"), dec("12000.10"));
+    assert_eq!(limit("10000.625"), dec("10000.625"));
+    assert_eq!(limit("0.1"), dec("0.1"));
+    assert_eq!(limit("7005"), dec("7005"));
+    assert_eq!(limit("-0"), dec("0"));
+    // 28 significant digits, well past what an f64 keeps.
+    assert_eq!(
+        limit("12345678901234567890.12345678"),
+        dec("12345678901234567890.12345678")
+    );
+    assert_eq!(
+        limit(r#""12345678901234567890.12345678""#),
+        dec("12345678901234567890.12345678")
+    );
+    let Value::Dec(d) = limit("12000.10") else {
+        panic!()
+    };
+    assert_eq!(d.to_string(), "12000.10");
+}
+
+#[test]
+fn decimals_that_cannot_be_exact_are_refused() {
+    let s = schema(SCHEMA);
+    let limit = |raw: &str| {
+        err_message(parse_json_snapshot(
+            &with(&[("credit_limit", Some(raw))]),
+            &s,
+        ))
+    };
+    assert!(
+        limit("1e3").contains("credit_limit: expected money, found 1e3"),
+        "{}",
+        limit("1e3")
+    );
+    assert!(limit("0.123456789012345678901234567891")
+        .contains("more digits than an exact decimal holds"));
+    assert!(limit(r#""12,000""#).contains(r#"credit_limit: expected money, found "12,000""#));
+    assert!(limit("true").contains("credit_limit: expected money, found true"));
+}
+
+#[test]
+fn ints_are_json_integers_only() {
+    let s = schema(SCHEMA);
+    let score = |raw: &str| parse_json_snapshot(&with(&[("score", Some(raw))]), &s);
+    assert_eq!(get(&s, &ok(score("-3")).record, "score"), &Value::Int(-3));
+    assert_eq!(
+        get(&s, &ok(score("9223372036854775807")).record, "score"),
+        &Value::Int(i64::MAX)
+    );
+    assert_eq!(err_message(score("1.5")), "score: expected int, found 1.5");
+    assert_eq!(
+        err_message(score("720.0")),
+        "score: expected int, found 720.0"
+    );
+    assert_eq!(
+        err_message(score(r#""720""#)),
+        r#"score: expected int, found "720""#
+    );
+    assert_eq!(
+        err_message(score("9223372036854775808")),
+        "score: expected int, found 9223372036854775808 (out of range for int)"
+    );
+    // An integer is a fine decimal.
+    let snap = ok(parse_json_snapshot(&with(&[("rate", Some("3"))]), &s));
+    assert_eq!(get(&s, &snap.record, "rate"), &dec("3"));
+}
+
+#[test]
+fn missing_required_fields_are_named() {
+    let s = schema(SCHEMA);
+    let e = parse_json_snapshot(&with(&[("opened_on", None)]), &s).unwrap_err();
+    assert_eq!(e.message, "opened_on: missing required field");
+    assert_eq!(e.id, Some(Key::Str("A-1".into())));
+
+    let e = err_message(parse_json_snapshot(
+        &with(&[("identity", Some(r#"{"mismatch_fields": []}"#))]),
+        &s,
+    ));
+    assert_eq!(e, "identity.verified: missing required field");
+
+    let e = err_message(parse_json_snapshot(&with(&[("identity", None)]), &s));
+    assert_eq!(e, "identity.verified: missing required field; identity.mismatch_fields: missing required field");
+
+    let e = err_message(parse_json_snapshot(&with(&[("score", Some("null"))]), &s));
+    assert_eq!(e, "score: expected int, found null");
+}
+
+#[test]
+fn null_or_missing_optional_fields_are_none() {
+    let s = schema(SCHEMA);
+    for changes in [[("appeal_open", Some("null"))], [("appeal_open", None)]] {
+        let snap = ok(parse_json_snapshot(&with(&changes), &s));
+        assert_eq!(get(&s, &snap.record, "appeal_open"), &Value::None);
+    }
+    let snap = ok(parse_json_snapshot(
+        &with(&[("appeal_open", Some("false")), ("birth_year", Some("1988"))]),
+        &s,
+    ));
+    assert_eq!(get(&s, &snap.record, "appeal_open"), &Value::Bool(false));
+    assert_eq!(get(&s, &snap.record, "birth_year"), &Value::Int(1988));
+    // `as_of` may be null or missing: the command line can supply it.
+    assert_eq!(
+        ok(parse_json_snapshot(&with(&[("as_of", None)]), &s)).as_of,
+        None
+    );
+    assert_eq!(
+        ok(parse_json_snapshot(&with(&[("as_of", Some("null"))]), &s)).as_of,
+        None
+    );
+    let e = err_message(parse_json_snapshot(
+        &with(&[("as_of", Some(r#""2026-13-01""#))]),
+        &s,
+    ));
+    assert_eq!(
+        e,
+        r#"as_of: expected date (YYYY-MM-DD), found "2026-13-01""#
+    );
+}
+
+#[test]
+fn enums_must_be_members() {
+    let s = schema(SCHEMA);
+    let snap = ok(parse_json_snapshot(
+        &with(&[("status", Some(r#""frozen""#))]),
+        &s,
+    ));
+    assert_eq!(get(&s, &snap.record, "status"), &Value::Enum(2));
+    let e = err_message(parse_json_snapshot(
+        &with(&[("status", Some(r#""Frozen""#))]),
+        &s,
+    ));
+    assert_eq!(
+        e,
+        r#"status: expected one of (active, restricted, frozen, closed), found "Frozen""#
+    );
+}
+
+#[test]
+fn sets_are_sorted_and_deduplicated() {
+    let s = schema(SCHEMA);
+    let snap = ok(parse_json_snapshot(
+        &with(&[
+            ("tags", Some(r#"["vip", "paperless", "vip"]"#)),
+            ("codes", Some("[30, 4, 30, 12]")),
+            ("channels", Some(r#"["sms", "email", "sms"]"#)),
+        ]),
+        &s,
+    ));
+    assert_eq!(get(&s, &snap.record, "tags"), &strs(&["paperless", "vip"]));
+    let codes = Value::Set([4, 12, 30].map(SetItem::Int).into());
+    assert_eq!(get(&s, &snap.record, "codes"), &codes);
+    assert_eq!(get(&s, &snap.record, "channels"), &strs(&["email", "sms"]));
+
+    let e = err_message(parse_json_snapshot(
+        &with(&[("channels", Some(r#"["sms", "fax"]"#))]),
+        &s,
+    ));
+    assert_eq!(
+        e,
+        r#"channels[1]: expected one of (sms, push, email), found "fax""#
+    );
+    let e = err_message(parse_json_snapshot(
+        &with(&[("tags", Some(r#""vip""#))]),
+        &s,
+    ));
+    assert_eq!(e, r#"tags: expected a list of string, found "vip""#);
+}
+
+#[test]
+fn lists_are_stably_sorted_by_their_time_key() {
+    let s = schema(SCHEMA);
+    let overdues = r#"[
+        {"due_on": "2026-05-01", "days": 1, "amount": "10"},
+        {"due_on": "2025-01-01", "days": 2, "amount": 20.50, "repaid_on": "2025-02-01"},
+        {"due_on": "2026-05-01", "days": 3, "amount": "30", "repaid_on": null}
+    ]"#;
+    let snap = ok(parse_json_snapshot(
+        &with(&[("overdues", Some(overdues))]),
+        &s,
+    ));
+    let Value::List(elements) = get(&s, &snap.record, "overdues") else {
+        panic!("not a list")
+    };
+    let FieldKind::List(layout) = &s.lookup("overdues").unwrap().kind else {
+        panic!()
+    };
+    let slot = |name: &str| layout.element.field(name).unwrap().slot.unwrap();
+    let days: Vec<&Value> = elements.iter().map(|e| &e.slots[slot("days")]).collect();
+    assert_eq!(days, [&Value::Int(2), &Value::Int(1), &Value::Int(3)]);
+    assert!(elements
+        .iter()
+        .all(|e| e.slots.len() == layout.element.slot_count));
+    assert_eq!(elements[0].slots[slot("amount")], dec("20.50"));
+    assert_eq!(elements[0].slots[slot("repaid_on")], date("2025-02-01"));
+    assert_eq!(elements[2].slots[slot("repaid_on")], Value::None);
+}
+
+#[test]
+fn errors_inside_list_elements_name_the_element() {
+    let s = schema(SCHEMA);
+    let overdues = r#"[{"due_on": "2026-05-01", "days": 1, "amount": "10"},
+                       {"due_on": "2026-06-01", "days": "ten", "amount": "10"},
+                       {"days": 1, "amount": "10"}, 5]"#;
+    let e = parse_json_snapshot(&with(&[("overdues", Some(overdues))]), &s).unwrap_err();
+    assert_eq!(
+        e.message,
+        r#"overdues[1].days: expected int, found "ten"; overdues[2].due_on: missing required field; overdues[3]: expected an object, found 5"#
+    );
+    assert_eq!(e.id, Some(Key::Str("A-1".into())));
+}
+
+#[test]
+fn nested_records_and_unknown_keys() {
+    let s = schema(SCHEMA);
+    let text = with(&[
+        (
+            "identity",
+            Some(
+                r#"{"verified": false, "mismatch_fields": ["phone"], "checked_by": {"x": [1, 2]}}"#,
+            ),
+        ),
+        ("extra", Some(r#"{"deep": [{"a": 1.5}, null, "x"]}"#)),
+        (
+            "overdues",
+            Some(r#"[{"due_on": "2026-05-01", "days": 1, "amount": "10", "note": [1]}]"#),
+        ),
+    ]);
+    let snap = ok(parse_json_snapshot(&text, &s));
+    assert_eq!(
+        get(&s, &snap.record, "identity.verified"),
+        &Value::Bool(false)
+    );
+    assert_eq!(
+        get(&s, &snap.record, "identity.mismatch_fields"),
+        &strs(&["phone"])
+    );
+
+    let e = err_message(parse_json_snapshot(
+        &with(&[("identity", Some("true"))]),
+        &s,
+    ));
+    assert_eq!(e, "identity: expected an object, found true");
+}
+
+#[test]
+fn the_id_is_reported_when_it_can_be_read() {
+    let s = schema(SCHEMA);
+    let e = parse_json_snapshot(&with(&[("score", Some(r#""high""#))]), &s).unwrap_err();
+    assert_eq!(e.id, Some(Key::Str("A-1".into())));
+    let e = parse_json_snapshot(&with(&[("id", None)]), &s).unwrap_err();
+    assert_eq!(
+        (e.id, e.message.as_str()),
+        (None, "id: missing required field")
+    );
+    let e = parse_json_snapshot(&with(&[("id", Some("17"))]), &s).unwrap_err();
+    assert_eq!(
+        (e.id, e.message.as_str()),
+        (None, "id: expected string, found 17")
+    );
+    // Broken syntax: nothing is trusted, not even an id read before the break.
+    let e = parse_json_snapshot(r#"{"id": "A-1", "score": 7"#, &s).unwrap_err();
+    assert_eq!(e.id, None);
+    assert!(
+        e.message.starts_with("invalid JSON at line 1, column 25:"),
+        "{}",
+        e.message
+    );
+    // An int key.
+    let s = schema("key: n\nfields:\n  n: int\n");
+    assert_eq!(ok(parse_json_snapshot(r#"{"n": 42}"#, &s)).id, Key::Int(42));
+}
+
+#[test]
+fn json_lines_yield_one_item_per_line() {
+    let s = schema(SCHEMA);
+    let input = format!(
+        "{}\n\n{}\r\n{{\"id\": \"A-3\", \"score\": 12\n   \n{}\n[1]\n",
+        with(&[("id", Some(r#""A-1""#))]),
+        with(&[("id", Some(r#""A-2""#))]),
+        with(&[("id", Some(r#""A-4""#))]),
+    );
+    let items = read(Format::Jsonl, &input, &s);
+    assert_eq!(items.len(), 5);
+    let ids: Vec<Option<String>> = items
+        .iter()
+        .map(|i| match i {
+            Ok(s) => Some(s.id.to_string()),
+            Err(e) => e.id.as_ref().map(Key::to_string),
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            Some("A-1".into()),
+            Some("A-2".into()),
+            None,
+            Some("A-4".into()),
+            None
+        ]
+    );
+    let broken = items[2].as_ref().unwrap_err();
+    assert!(
+        broken.message.starts_with("invalid JSON at line 4, column"),
+        "{}",
+        broken.message
+    );
+    assert_eq!(
+        items[4].as_ref().unwrap_err().message,
+        "expected a JSON object (one snapshot), found a list"
+    );
+}
+
+#[test]
+fn a_json_array_yields_one_item_per_element() {
+    let s = schema(SCHEMA);
+    let input = format!(
+        "[\n{},\n{},\n{}\n]\n",
+        with(&[("id", Some(r#""A-1""#))]),
+        with(&[
+            ("id", Some(r#""A-2""#)),
+            ("score", Some(r#"{"nested": [1, {"x": 2}]}"#))
+        ]),
+        with(&[("id", Some(r#""A-3""#))]),
+    );
+    let items = read(Format::Json, &input, &s);
+    assert_eq!(items.len(), 3);
+    assert!(items[0].is_ok() && items[2].is_ok());
+    let e = items[1].as_ref().unwrap_err();
+    assert_eq!(
+        (e.id.clone(), e.message.as_str()),
+        (
+            Some(Key::Str("A-2".into())),
+            "score: expected int, found an object"
+        )
+    );
+
+    // A syntax error inside one element spoils that element only.
+    let input = format!("[{}, {{\"id\": \"B\",, }}, {}]", BASE, BASE);
+    let items = read(Format::Json, &input, &s);
+    assert_eq!(
+        items.iter().map(Result::is_ok).collect::<Vec<_>>(),
+        [true, false, true]
+    );
+
+    // A cut-off file ends with one error.
+    let input = format!("[{}, {}", BASE, &BASE[..40]);
+    let items = read(Format::Json, &input, &s);
+    assert_eq!(items.len(), 2);
+    assert!(items[1]
+        .as_ref()
+        .unwrap_err()
+        .message
+        .starts_with("invalid JSON"));
+
+    assert!(read(Format::Json, " [ ] ", &s).is_empty());
+    assert!(read(Format::Json, "", &s).is_empty());
+    assert_eq!(read(Format::Json, BASE, &s).len(), 1);
+    assert!(ok(read(Format::Json, BASE, &s).remove(0)).id == Key::Str("A-1".into()));
+}
+
+#[test]
+fn yaml_lists_and_documents() {
+    let s = schema(SCHEMA);
+    let one = "id: Y-1\nas_of: 2026-11-01\nstatus: active\ncredit_limit: 12000.10\nrate: \"0.05\"\nscore: 720
+opened_on: 2024-03-15\nidentity: {verified: true, mismatch_fields: [phone, address, phone]}
+appeal_open: null\ntags: []\ncodes: [3, 1]\nchannels: [push]
+overdues:\n  - {due_on: 2026-05-01, days: 3, amount: 10000.625}\n  - {due_on: 2025-05-01, days: 1, amount: \"5\"}\n";
+    let list = format!(
+        "- {}\n- {}",
+        one.replace('\n', "\n  "),
+        one.replace("Y-1", "Y-2").replace('\n', "\n  ")
+    );
+    let items = read(Format::Yaml, &list, &s);
+    assert_eq!(items.len(), 2);
+    let snap = ok(items.into_iter().next().unwrap());
+    assert_eq!(snap.id, Key::Str("Y-1".into()));
+    assert_eq!(snap.as_of, parse_date("2026-11-01"));
+    assert_eq!(get(&s, &snap.record, "credit_limit"), &dec("12000.10"));
+    assert_eq!(
+        get(&s, &snap.record, "identity.mismatch_fields"),
+        &strs(&["address", "phone"])
+    );
+    assert_eq!(get(&s, &snap.record, "appeal_open"), &Value::None);
+    let Value::List(overdues) = get(&s, &snap.record, "overdues") else {
+        panic!()
+    };
+    assert_eq!(overdues[0].slots[0], date("2025-05-01"));
+    assert_eq!(overdues[1].slots[2], dec("10000.625"));
+
+    let docs = format!(
+        "---\n{one}---\n{}\n---\n",
+        one.replace("Y-1", "Y-3")
+            .replace("score: 720", "score: ten")
+    );
+    let items = read(Format::Yaml, &docs, &s);
+    assert_eq!(items.len(), 2);
+    assert!(items[0].is_ok());
+    let e = items[1].as_ref().unwrap_err();
+    assert_eq!(
+        (e.id.clone(), e.message.as_str()),
+        (
+            Some(Key::Str("Y-3".into())),
+            r#"score: expected int, found "ten""#
+        )
+    );
+
+    // A quoted "true" is a string, never a bool; a quoted int is refused too.
+    let quoted = one
+        .replace("verified: true", "verified: \"true\"")
+        .replace("score: 720", "score: '720'");
+    let e = err_message(read(Format::Yaml, &quoted, &s).remove(0));
+    assert_eq!(
+        e,
+        r#"score: expected int, found "720"; identity.verified: expected bool, found "true""#
+    );
+
+    let items = read(Format::Yaml, "- {id: [unclosed\n", &s);
+    assert_eq!(items.len(), 1);
+    assert!(items[0]
+        .as_ref()
+        .unwrap_err()
+        .message
+        .starts_with("invalid YAML at line"));
+}
+
+#[test]
+fn csv_rows_with_sets_empty_cells_and_bad_rows() {
+    let s = schema(FLAT_SCHEMA);
+    let input = "id,as_of,status,credit_limit,score,identity.verified,appeal_open,tags
+S-1,2026-11-01,active,12000.10,640,true,,
+S-2,2026-11-01,frozen, 10000.625 ,700,FALSE,false,vip|paperless|vip
+S-3,2026-11-01,active,4000,n/a,true,,
+S-4,2026-11-01,active,4000
+S-5,,active,1,1,true,,
+";
+    let items = read(Format::Csv, input, &s);
+    assert_eq!(items.len(), 5);
+    let s1 = ok(items[0].clone());
+    assert_eq!(get(&s, &s1.record, "credit_limit"), &dec("12000.10"));
+    assert_eq!(get(&s, &s1.record, "appeal_open"), &Value::None);
+    assert_eq!(get(&s, &s1.record, "tags"), &strs(&[]));
+    assert_eq!(s1.as_of, parse_date("2026-11-01"));
+    let s2 = ok(items[1].clone());
+    assert_eq!(get(&s, &s2.record, "status"), &Value::Enum(2));
+    assert_eq!(get(&s, &s2.record, "credit_limit"), &dec("10000.625"));
+    assert_eq!(
+        get(&s, &s2.record, "identity.verified"),
+        &Value::Bool(false)
+    );
+    assert_eq!(get(&s, &s2.record, "appeal_open"), &Value::Bool(false));
+    assert_eq!(get(&s, &s2.record, "tags"), &strs(&["paperless", "vip"]));
+    let e = items[2].as_ref().unwrap_err();
+    assert_eq!(
+        (e.id.clone(), e.message.as_str()),
+        (
+            Some(Key::Str("S-3".into())),
+            r#"score: expected int, found "n/a""#
+        )
+    );
+    let e = items[3].as_ref().unwrap_err();
+    assert_eq!(e.id, Some(Key::Str("S-4".into())));
+    assert_eq!(
+        e.message,
+        "line 5: expected 8 cells (one per header column), found 4"
+    );
+    assert_eq!(ok(items[4].clone()).as_of, None);
+}
+
+#[test]
+fn csv_headers_are_checked_against_the_schema() {
+    let err = |schema_text: &str, input: &str| match read_snapshots(
+        input.as_bytes(),
+        Format::Csv,
+        schema(schema_text),
+    ) {
+        Ok(_) => panic!("expected a ReadError"),
+        Err(e) => e,
+    };
+    let e = err(SCHEMA, "id\n");
+    assert!(matches!(&e, ReadError::CsvWithLists { field } if field == "overdues"));
+    assert_eq!(
+        e.to_string(),
+        "a schema with list fields cannot be read from CSV: `overdues` is a list"
+    );
+
+    let e = err(
+        FLAT_SCHEMA,
+        "id,status,credit_limit,score,identity.verifed,tags\n",
+    );
+    assert_eq!(
+        e.to_string(),
+        "CSV column `identity.verifed` is not a field of the schema"
+    );
+    assert_eq!(
+        e.help().as_deref(),
+        Some("did you mean `identity.verified`?")
+    );
+
+    let e = err(
+        FLAT_SCHEMA,
+        "id,status,credit_limit,identity.verified,tags\n",
+    );
+    assert_eq!(
+        e.to_string(),
+        "the CSV header has no column for the required field `score`"
+    );
+    let e = err(FLAT_SCHEMA, "id,id\n");
+    assert!(matches!(e, ReadError::DuplicateColumn { .. }));
+    let e = err(FLAT_SCHEMA, "id,identity\n");
+    assert!(matches!(e, ReadError::RecordColumn { .. }));
+
+    assert!(read(Format::Csv, "", &schema(FLAT_SCHEMA)).is_empty());
+}
+
+#[test]
+fn formats_follow_the_extension_or_name() {
+    assert_eq!(Format::from_path(Path::new("a/b.json")), Some(Format::Json));
+    assert_eq!(Format::from_path(Path::new("b.JSONL")), Some(Format::Jsonl));
+    assert_eq!(
+        Format::from_path(Path::new("b.ndjson")),
+        Some(Format::Jsonl)
+    );
+    assert_eq!(Format::from_path(Path::new("b.yml")), Some(Format::Yaml));
+    assert_eq!(Format::from_path(Path::new("b.yaml")), Some(Format::Yaml));
+    assert_eq!(Format::from_path(Path::new("b.csv")), Some(Format::Csv));
+    assert_eq!(Format::from_path(Path::new("b.txt")), None);
+    assert_eq!(Format::from_path(Path::new("json")), None);
+    assert_eq!(Format::from_name("ndjson"), Some(Format::Jsonl));
+    assert_eq!(Format::from_name("yaml"), Some(Format::Yaml));
+    assert_eq!(Format::from_name("xml"), None);
+}
+
+#[test]
+fn the_shipped_portfolios_read_as_expected() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let load = |name: &str| schema(&std::fs::read_to_string(root.join(name)).unwrap());
+    let account = load("account.schema.yaml");
+    let jsonl = std::fs::read_to_string(root.join("portfolio.jsonl")).unwrap();
+    let items = read(Format::Jsonl, &jsonl, &account);
+    assert_eq!(items.len(), 43);
+    let failed: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.is_err())
+        .map(|(n, _)| n + 1)
+        .collect();
+    assert_eq!(failed, [8, 21, 37]);
+    let yaml = std::fs::read_to_string(root.join("portfolio.yaml")).unwrap();
+    assert!(read(Format::Yaml, &yaml, &account)
+        .iter()
+        .all(Result::is_ok));
+    let csv = std::fs::read_to_string(root.join("simple-portfolio.csv")).unwrap();
+    let items = read(Format::Csv, &csv, &load("simple.schema.yaml"));
+    assert_eq!(items.iter().filter(|i| i.is_err()).count(), 1);
+}
