@@ -79,12 +79,7 @@ pub fn compile(
         .map(|r| {
             let mut conditions = Vec::new();
             condition_leaves(&r.when, source, &mut conditions);
-            let status = r
-                .actions
-                .iter()
-                .map(action_outcome)
-                .max()
-                .unwrap_or(Outcome::None);
+            let status = r.actions.iter().map(action_outcome).max().unwrap_or(Outcome::None);
             let rule = Rule {
                 name: r.name,
                 priority: r.priority,
@@ -105,14 +100,7 @@ pub fn compile(
         version: checked.version,
         fingerprint,
         schema,
-        lets: checked
-            .lets
-            .into_iter()
-            .map(|l| LetDef {
-                value: fold(l.value),
-                ..l
-            })
-            .collect(),
+        lets: checked.lets.into_iter().map(|l| LetDef { value: fold(l.value), ..l }).collect(),
         rules: rules.into_iter().map(|(_, _, r)| r).collect(),
         groups: checked.groups,
         guards: checked.guards,
@@ -154,10 +142,7 @@ fn fold(e: TExpr) -> TExpr {
     let TExpr { kind, ty, span } = e;
     let kind = match kind {
         TKind::Not(a) => match fold(*a) {
-            TExpr {
-                kind: TKind::Const(Const::Bool(b)),
-                ..
-            } => TKind::Const(Const::Bool(!b)),
+            TExpr { kind: TKind::Const(Const::Bool(b)), .. } => TKind::Const(Const::Bool(!b)),
             a => TKind::Not(Box::new(a)),
         },
         TKind::And(a, b) => TKind::And(Box::new(fold(*a)), Box::new(fold(*b))),
@@ -167,26 +152,13 @@ fn fold(e: TExpr) -> TExpr {
             match (&lhs.kind, &rhs.kind) {
                 (TKind::Const(a), TKind::Const(b)) => match const_cmp(a, b) {
                     Some(ord) => TKind::Const(Const::Bool(op_holds(op, ord))),
-                    None => TKind::Cmp {
-                        op,
-                        kind,
-                        lhs: Box::new(lhs),
-                        rhs: Box::new(rhs),
-                    },
+                    None => TKind::Cmp { op, kind, lhs: Box::new(lhs), rhs: Box::new(rhs) },
                 },
-                _ => TKind::Cmp {
-                    op,
-                    kind,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
+                _ => TKind::Cmp { op, kind, lhs: Box::new(lhs), rhs: Box::new(rhs) },
             }
         }
         TKind::ToDec(a) => match fold(*a) {
-            TExpr {
-                kind: TKind::Const(Const::Int(i)),
-                ..
-            } => TKind::Const(Const::Dec(i.into())),
+            TExpr { kind: TKind::Const(Const::Int(i)), .. } => TKind::Const(Const::Dec(i.into())),
             a => TKind::ToDec(Box::new(a)),
         },
         other => other,

@@ -20,17 +20,11 @@ pub struct Span {
 impl Span {
     /// A span from byte offsets.
     pub fn new(start: usize, end: usize) -> Span {
-        Span {
-            start: clamp_u32(start),
-            end: clamp_u32(end.max(start)),
-        }
+        Span { start: clamp_u32(start), end: clamp_u32(end.max(start)) }
     }
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
     /// Byte range for slicing.
     pub fn range(self) -> std::ops::Range<usize> {
@@ -84,16 +78,8 @@ impl Diagnostic {
         }
     }
     /// A new warning diagnostic.
-    pub fn warning(
-        code: &'static str,
-        file: &Path,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, file, span, message)
-        }
+    pub fn warning(code: &'static str, file: &Path, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, file, span, message) }
     }
     /// Adds the text printed under the caret.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
@@ -118,13 +104,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}[{}]: {}",
-            if self.is_error() { "error" } else { "warning" },
-            self.code,
-            self.message
-        )
+        write!(f, "{}[{}]: {}", if self.is_error() { "error" } else { "warning" }, self.code, self.message)
     }
 }
 
@@ -147,10 +127,7 @@ impl SourceMap {
     /// Remembers a file's text.
     pub fn add(&mut self, path: &Path, text: Arc<str>) {
         if self.get(path).is_none() {
-            self.files.push(SourceFile {
-                path: path.to_path_buf(),
-                text,
-            });
+            self.files.push(SourceFile { path: path.to_path_buf(), text });
         }
     }
     /// The text of a file, if it was read.
@@ -181,10 +158,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -211,9 +185,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[at(i - 1, j)] + 1)
-                .min(d[at(i, j - 1)] + 1)
-                .min(d[at(i - 1, j - 1)] + cost);
+            let mut best = (d[at(i - 1, j)] + 1).min(d[at(i, j - 1)] + 1).min(d[at(i - 1, j - 1)] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[at(i - 2, j - 2)] + 1);
             }
@@ -235,14 +207,8 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(
-            did_you_mean("scroe", ["score", "status"]).as_deref(),
-            Some("did you mean `score`?")
-        );
+        assert_eq!(did_you_mean("scroe", ["score", "status"]).as_deref(), Some("did you mean `score`?"));
         assert_eq!(did_you_mean("zzzzz", ["score"]), None);
-        assert_eq!(
-            did_you_mean("balanse", ["balance", "score"]).as_deref(),
-            Some("did you mean `balance`?")
-        );
+        assert_eq!(did_you_mean("balanse", ["balance", "score"]).as_deref(), Some("did you mean `balance`?"));
     }
 }

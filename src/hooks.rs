@@ -13,8 +13,8 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::eval::{EvalFailure, FailureKind, Val};
 use crate::ir::{Base, HookSig};
 use rhai::packages::{
-    ArithmeticPackage, BasicArrayPackage, BasicMapPackage, BasicMathPackage, BasicStringPackage,
-    LogicPackage, MoreStringPackage, Package,
+    ArithmeticPackage, BasicArrayPackage, BasicMapPackage, BasicMathPackage, BasicStringPackage, LogicPackage,
+    MoreStringPackage, Package,
 };
 use rhai::{Dynamic, Engine, AST};
 use std::path::Path;
@@ -31,9 +31,7 @@ pub struct Hook {
 
 impl std::fmt::Debug for Hook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hook")
-            .field("sig", &self.sig)
-            .finish_non_exhaustive()
+        f.debug_struct("Hook").field("sig", &self.sig).finish_non_exhaustive()
     }
 }
 
@@ -62,12 +60,7 @@ pub fn sandbox(budget: u64) -> Engine {
 
 impl Hook {
     /// Compiles a hook's script and checks that it defines the declared function.
-    pub fn load(
-        sig: HookSig,
-        script_path: &Path,
-        script: &str,
-        decl_file: &Path,
-    ) -> Result<Hook, Vec<Diagnostic>> {
+    pub fn load(sig: HookSig, script_path: &Path, script: &str, decl_file: &Path) -> Result<Hook, Vec<Diagnostic>> {
         let engine = sandbox(sig.budget.unwrap_or(DEFAULT_BUDGET));
         let ast = engine.compile(script).map_err(|e| {
             let pos = e.position();
@@ -79,10 +72,8 @@ impl Hook {
                 format!("rhai syntax error: {}", e.err_type()),
             )]
         })?;
-        let defined: Vec<(String, usize)> = ast
-            .iter_functions()
-            .map(|f| (f.name.to_string(), f.params.len()))
-            .collect();
+        let defined: Vec<(String, usize)> =
+            ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
         match defined.iter().find(|(n, _)| *n == sig.name) {
             Some((_, n)) if *n == sig.params.len() => Ok(Hook { sig, engine, ast }),
             Some((_, n)) => Err(vec![Diagnostic::error(
@@ -97,31 +88,20 @@ impl Hook {
                 ),
             )]),
             None => {
-                let help = crate::diagnostic::did_you_mean(
-                    &sig.name,
-                    defined.iter().map(|(n, _)| n.as_str()),
-                )
-                .or_else(|| {
-                    (!defined.is_empty()).then(|| {
-                        format!(
-                            "the script defines {}",
-                            defined
-                                .iter()
-                                .map(|(n, _)| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    })
-                });
+                let help =
+                    crate::diagnostic::did_you_mean(&sig.name, defined.iter().map(|(n, _)| n.as_str())).or_else(|| {
+                        (!defined.is_empty()).then(|| {
+                            format!(
+                                "the script defines {}",
+                                defined.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                            )
+                        })
+                    });
                 Err(vec![Diagnostic::error(
                     "E0311",
                     decl_file,
                     sig.span,
-                    format!(
-                        "`{}` does not define a function `{}`",
-                        script_path.display(),
-                        sig.name
-                    ),
+                    format!("`{}` does not define a function `{}`", script_path.display(), sig.name),
                 )
                 .with_help_opt(help)])
             }
@@ -152,38 +132,28 @@ impl Hook {
     fn failure(&self, message: &str) -> EvalFailure {
         EvalFailure {
             kind: FailureKind::Hook,
-            message: format!(
-                "hook `{}` ({}) failed: {message}",
-                self.sig.name,
-                self.sig.path.display()
-            ),
+            message: format!("hook `{}` ({}) failed: {message}", self.sig.name, self.sig.path.display()),
         }
     }
 
     fn convert_result(&self, result: Dynamic) -> Result<Val<'static>, EvalFailure> {
         let wrong = |found: &str| {
-            self.failure(&format!(
-                "returned {found}, but it is declared to return {}",
-                self.sig.result.base.describe()
-            ))
+            self.failure(&format!("returned {found}, but it is declared to return {}", self.sig.result.base.describe()))
         };
         match &self.sig.result.base {
             Base::Bool => result.as_bool().map(Val::Bool).map_err(wrong),
             Base::Int => match result.as_int() {
                 Ok(i) => Ok(Val::Int(i)),
                 Err(found) => match result.as_decimal() {
-                    Ok(d) if d.fract().is_zero() => i64::try_from(d)
-                        .map(Val::Int)
-                        .map_err(|_| wrong("a number out of range")),
+                    Ok(d) if d.fract().is_zero() => {
+                        i64::try_from(d).map(Val::Int).map_err(|_| wrong("a number out of range"))
+                    }
                     _ => Err(wrong(found)),
                 },
             },
             Base::Dec => match result.as_decimal() {
                 Ok(d) => Ok(Val::Dec(d)),
-                Err(found) => result
-                    .as_int()
-                    .map(|i| Val::Dec(i.into()))
-                    .map_err(|_| wrong(found)),
+                Err(found) => result.as_int().map(|i| Val::Dec(i.into())).map_err(|_| wrong(found)),
             },
             Base::Date => {
                 let text = result.into_immutable_string().map_err(wrong)?;
@@ -205,9 +175,7 @@ fn to_dynamic(v: Val<'_>) -> Dynamic {
         Val::Str(s) => Dynamic::from(s.to_string()),
         Val::Enum(i) => Dynamic::from_int(i64::from(i)),
         Val::Date(d) => Dynamic::from(d.to_string()),
-        Val::Set(items) => {
-            Dynamic::from_array(items.iter().map(|i| Dynamic::from(i.to_string())).collect())
-        }
+        Val::Set(items) => Dynamic::from_array(items.iter().map(|i| Dynamic::from(i.to_string())).collect()),
     }
 }
 
@@ -215,10 +183,7 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return offset
-                + l.char_indices()
-                    .nth(col.saturating_sub(1))
-                    .map_or(0, |(b, _)| b);
+            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(0, |(b, _)| b);
         }
         offset += l.len();
     }

@@ -44,17 +44,11 @@ pub enum Base {
 impl Ty {
     /// A type that is never absent.
     pub fn req(base: Base) -> Ty {
-        Ty {
-            base,
-            optional: false,
-        }
+        Ty { base, optional: false }
     }
     /// The same type, possibly absent.
     pub fn opt(base: Base) -> Ty {
-        Ty {
-            base,
-            optional: true,
-        }
+        Ty { base, optional: true }
     }
     /// Readable name for messages.
     pub fn describe(&self) -> String {
@@ -223,49 +217,23 @@ pub enum TKind {
     /// `a or b` (short-circuit)
     Or(Box<TExpr>, Box<TExpr>),
     /// A comparison.
-    Cmp {
-        op: BinaryOp,
-        kind: CmpKind,
-        lhs: Box<TExpr>,
-        rhs: Box<TExpr>,
-    },
+    Cmp { op: BinaryOp, kind: CmpKind, lhs: Box<TExpr>, rhs: Box<TExpr> },
     /// `x == none` (`negate`: `x != none`)
     IsNone { negate: bool, operand: Box<TExpr> },
     /// `a ?? b`
     Coalesce(Box<TExpr>, Box<TExpr>),
     /// `a + b` etc. on numbers.
-    Arith {
-        op: BinaryOp,
-        kind: NumKind,
-        lhs: Box<TExpr>,
-        rhs: Box<TExpr>,
-    },
+    Arith { op: BinaryOp, kind: NumKind, lhs: Box<TExpr>, rhs: Box<TExpr> },
     /// An int used where a decimal is needed.
     ToDec(Box<TExpr>),
     /// `date + duration` (`subtract`: `date - duration`)
-    DateShift {
-        subtract: bool,
-        date: Box<TExpr>,
-        by: Duration,
-    },
+    DateShift { subtract: bool, date: Box<TExpr>, by: Duration },
     /// `x in [..]` (`negate` for `not in`); the list is constants.
-    InList {
-        negate: bool,
-        needle: Box<TExpr>,
-        items: Vec<Const>,
-    },
+    InList { negate: bool, needle: Box<TExpr>, items: Vec<Const> },
     /// `x in set_field`
-    InSet {
-        negate: bool,
-        needle: Box<TExpr>,
-        set: Box<TExpr>,
-    },
+    InSet { negate: bool, needle: Box<TExpr>, set: Box<TExpr> },
     /// `x in batch`
-    InBatch {
-        negate: bool,
-        needle: Box<TExpr>,
-        batch: usize,
-    },
+    InBatch { negate: bool, needle: Box<TExpr>, batch: usize },
     /// An aggregate over a list field of the account.
     Agg(Box<Aggregate>),
     /// `count(set)`
@@ -420,13 +388,7 @@ impl Outcome {
         }
     }
     /// Every outcome, most severe first.
-    pub const ALL: [Outcome; 5] = [
-        Outcome::Close,
-        Outcome::Freeze,
-        Outcome::Restrict,
-        Outcome::Limit,
-        Outcome::None,
-    ];
+    pub const ALL: [Outcome; 5] = [Outcome::Close, Outcome::Freeze, Outcome::Restrict, Outcome::Limit, Outcome::None];
     /// Parses an outcome name.
     pub fn from_name(name: &str) -> Option<Outcome> {
         Outcome::ALL.into_iter().find(|o| o.name() == name)

@@ -48,33 +48,19 @@ pub fn load_policy(path: &Path) -> Result<LoadedPolicy, LoadError> {
 pub fn load_policy_source(path: &Path, text: &str) -> Result<LoadedPolicy, LoadError> {
     let mut loader = Loader::default();
     loader.sources.add(path, text.into());
-    loader
-        .files
-        .push((path.to_path_buf(), text.as_bytes().to_vec()));
+    loader.files.push((path.to_path_buf(), text.as_bytes().to_vec()));
     load_policy_text(path, text, loader)
 }
 
-fn load_policy_text(
-    path: &Path,
-    text: &str,
-    mut loader: Loader,
-) -> Result<LoadedPolicy, LoadError> {
+fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<LoadedPolicy, LoadError> {
     let ast = parse_policy(path, text).map_err(|d| loader.fail_ref(d))?;
     let Some((schema_path, schema_span)) = check::schema_declaration(&ast, path) else {
-        return Err(loader.fail(vec![Diagnostic::error(
-            "E0409",
-            path,
-            Span::default(),
-            "the policy names no schema",
-        )
-        .with_help("add `schema \"account.schema.yaml\"` after the policy line")]));
+        return Err(loader.fail(vec![Diagnostic::error("E0409", path, Span::default(), "the policy names no schema")
+            .with_help("add `schema \"account.schema.yaml\"` after the policy line")]));
     };
-    let schema_text = loader
-        .read(&schema_path, path, schema_span)
-        .map_err(|d| loader.fail_ref(vec![d]))?;
+    let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| loader.fail_ref(vec![d]))?;
     let schema = load_schema(&schema_path, &schema_text).map_err(|d| loader.fail_ref(d))?;
-    let (checked, warnings) =
-        check::check(&ast, path, text, &schema).map_err(|d| loader.fail_ref(d))?;
+    let (checked, warnings) = check::check(&ast, path, text, &schema).map_err(|d| loader.fail_ref(d))?;
     let mut diags = Vec::new();
     let batches = loader.batches(&checked, path, &mut diags);
     let hooks = loader.hooks(&checked, path, &mut diags);
@@ -84,12 +70,7 @@ fn load_policy_text(
     }
     let fingerprint = loader.fingerprint(path);
     let program = compile(checked, text, Arc::new(schema), batches, hooks, fingerprint);
-    Ok(LoadedPolicy {
-        program: Arc::new(program),
-        warnings,
-        sources: loader.sources,
-        ast,
-    })
+    Ok(LoadedPolicy { program: Arc::new(program), warnings, sources: loader.sources, ast })
 }
 
 #[derive(Default)]
@@ -101,10 +82,7 @@ struct Loader {
 
 impl Loader {
     fn fail(&mut self, diagnostics: Vec<Diagnostic>) -> LoadError {
-        LoadError {
-            diagnostics,
-            sources: std::mem::take(&mut self.sources),
-        }
+        LoadError { diagnostics, sources: std::mem::take(&mut self.sources) }
     }
 
     fn fail_ref(&mut self, diagnostics: Vec<Diagnostic>) -> LoadError {
@@ -117,33 +95,19 @@ impl Loader {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
                     self.sources.add(path, text.as_str().into());
-                    self.files
-                        .push((path.to_path_buf(), text.as_bytes().to_vec()));
+                    self.files.push((path.to_path_buf(), text.as_bytes().to_vec()));
                     Ok(text)
                 }
-                Err(_) => Err(Diagnostic::error(
-                    "E0108",
-                    from,
-                    span,
-                    format!("`{}` is not UTF-8 text", path.display()),
-                )),
+                Err(_) => {
+                    Err(Diagnostic::error("E0108", from, span, format!("`{}` is not UTF-8 text", path.display())))
+                }
             },
-            Err(e) => Err(Diagnostic::error(
-                "E0108",
-                from,
-                span,
-                format!("cannot read `{}`: {e}", path.display()),
-            )
-            .with_label("named here")),
+            Err(e) => Err(Diagnostic::error("E0108", from, span, format!("cannot read `{}`: {e}", path.display()))
+                .with_label("named here")),
         }
     }
 
-    fn batches(
-        &mut self,
-        checked: &CheckedPolicy,
-        policy: &Path,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Vec<Batch> {
+    fn batches(&mut self, checked: &CheckedPolicy, policy: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Batch> {
         let mut out = Vec::new();
         for (name, path, span) in &checked.batches {
             match self.read(path, policy, *span) {
@@ -154,29 +118,18 @@ impl Loader {
                         .filter(|l| !l.is_empty() && !l.starts_with('#'))
                         .map(Box::from)
                         .collect();
-                    out.push(Batch {
-                        name: name.clone(),
-                        ids,
-                    });
+                    out.push(Batch { name: name.clone(), ids });
                 }
                 Err(d) => {
                     diags.push(d);
-                    out.push(Batch {
-                        name: name.clone(),
-                        ids: Default::default(),
-                    });
+                    out.push(Batch { name: name.clone(), ids: Default::default() });
                 }
             }
         }
         out
     }
 
-    fn hooks(
-        &mut self,
-        checked: &CheckedPolicy,
-        policy: &Path,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Vec<Hook> {
+    fn hooks(&mut self, checked: &CheckedPolicy, policy: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Hook> {
         let mut out = Vec::new();
         for sig in &checked.hooks {
             let script = match self.read(&sig.path, policy, sig.span) {
@@ -215,8 +168,6 @@ impl Loader {
 /// Loads just a schema file (for `synth` and snapshot tools).
 pub fn load_schema_file(path: &Path) -> Result<Schema, LoadError> {
     let mut loader = Loader::default();
-    let text = loader
-        .read(path, path, Span::default())
-        .map_err(|d| loader.fail_ref(vec![d]))?;
+    let text = loader.read(path, path, Span::default()).map_err(|d| loader.fail_ref(vec![d]))?;
     load_schema(path, &text).map_err(|d| loader.fail_ref(d))
 }

@@ -20,11 +20,7 @@ pub struct RecordView<'a> {
 impl Serialize for RecordView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.record {
-            Ok(d) => DecisionView {
-                d,
-                program: self.program,
-            }
-            .serialize(s),
+            Ok(d) => DecisionView { d, program: self.program }.serialize(s),
             Err(e) => ErrorView(e).serialize(s),
         }
     }
@@ -133,11 +129,7 @@ impl Serialize for ActionView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         match self.0 {
-            ActionRecord::Notify {
-                channel,
-                template,
-                rule,
-            } => {
+            ActionRecord::Notify { channel, template, rule } => {
                 m.serialize_entry("notify", channel.name())?;
                 m.serialize_entry("template", &**template)?;
                 m.serialize_entry("rule", &**rule)?;
@@ -196,10 +188,7 @@ impl Serialize for TraceView<'_> {
                     RuleStatus::NotMatched => m.serialize_entry("matched", &false)?,
                     RuleStatus::Skipped { group, by } => {
                         m.serialize_entry("matched", &None::<bool>)?;
-                        m.serialize_entry(
-                            "skipped",
-                            &format!("group \"{group}\" already fired rule \"{by}\""),
-                        )?;
+                        m.serialize_entry("skipped", &format!("group \"{group}\" already fired rule \"{by}\""))?;
                     }
                 }
                 let conditions: Vec<_> = r
@@ -208,10 +197,7 @@ impl Serialize for TraceView<'_> {
                     .map(|(expr, value)| {
                         let mut c = serde_json::Map::new();
                         c.insert("expr".into(), expr.clone().into());
-                        c.insert(
-                            "value".into(),
-                            value.clone().map_or(serde_json::Value::Null, Into::into),
-                        );
+                        c.insert("value".into(), value.clone().map_or(serde_json::Value::Null, Into::into));
                         if value.is_none() {
                             c.insert("evaluated".into(), false.into());
                         }
@@ -224,12 +210,8 @@ impl Serialize for TraceView<'_> {
         }
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("rules", &Rules(self.0))?;
-        let lets: serde_json::Map<String, serde_json::Value> = self
-            .0
-            .lets
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone().into()))
-            .collect();
+        let lets: serde_json::Map<String, serde_json::Value> =
+            self.0.lets.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
         m.serialize_entry("lets", &lets)?;
         if !self.0.hooks.is_empty() {
             let hooks: Vec<serde_json::Value> = self
@@ -284,12 +266,7 @@ const CSV_HEADER: [&str; 11] = [
 impl<W: std::io::Write> RecordWriter<W> {
     /// A writer of the given format.
     pub fn new(out: W, format: OutputFormat) -> Self {
-        RecordWriter {
-            out,
-            format,
-            count: 0,
-            table: Vec::new(),
-        }
+        RecordWriter { out, format, count: 0, table: Vec::new() }
     }
 
     /// Writes one record.
@@ -301,8 +278,7 @@ impl<W: std::io::Write> RecordWriter<W> {
                 self.out.write_all(b"\n")?;
             }
             OutputFormat::Json => {
-                self.out
-                    .write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
+                self.out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
                 serde_json::to_writer(&mut self.out, &view)?;
             }
             OutputFormat::Yaml => {
@@ -313,13 +289,9 @@ impl<W: std::io::Write> RecordWriter<W> {
             OutputFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(&mut self.out);
                 if self.count == 0 {
-                    writer
-                        .write_record(CSV_HEADER)
-                        .map_err(std::io::Error::other)?;
+                    writer.write_record(CSV_HEADER).map_err(std::io::Error::other)?;
                 }
-                writer
-                    .write_record(csv_row(record, program))
-                    .map_err(std::io::Error::other)?;
+                writer.write_record(csv_row(record, program)).map_err(std::io::Error::other)?;
                 writer.flush()?;
             }
             OutputFormat::Table => self.table.push(table_row(record)),
@@ -331,10 +303,7 @@ impl<W: std::io::Write> RecordWriter<W> {
     /// Finishes the output (closes the JSON array, lays out the table).
     pub fn finish(mut self) -> std::io::Result<W> {
         match self.format {
-            OutputFormat::Json => {
-                self.out
-                    .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?
-            }
+            OutputFormat::Json => self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?,
             OutputFormat::Yaml if self.count == 0 => self.out.write_all(b"[]\n")?,
             OutputFormat::Csv if self.count == 0 => {
                 let mut w = csv::Writer::from_writer(&mut self.out);
@@ -358,9 +327,7 @@ fn key_text(id: Option<&Key>) -> String {
 
 fn action_text(a: &ActionRecord) -> String {
     match a {
-        ActionRecord::Notify {
-            channel, template, ..
-        } => format!("notify {} {template}", channel.name()),
+        ActionRecord::Notify { channel, template, .. } => format!("notify {} {template}", channel.name()),
         ActionRecord::Escalate { stage, .. } => format!("escalate {stage}"),
         ActionRecord::Review { queue, .. } => format!("review {queue}"),
         ActionRecord::Tag { label, .. } => format!("tag {label}"),
@@ -375,16 +342,8 @@ fn csv_row(record: &Outputs, program: &Program) -> Vec<String> {
             d.outcome.name().into(),
             d.until.map(|u| u.to_string()).unwrap_or_default(),
             d.limit.map(format_decimal).unwrap_or_default(),
-            d.reasons
-                .iter()
-                .map(|r| &*r.code)
-                .collect::<Vec<_>>()
-                .join("|"),
-            d.actions
-                .iter()
-                .map(action_text)
-                .collect::<Vec<_>>()
-                .join("|"),
+            d.reasons.iter().map(|r| &*r.code).collect::<Vec<_>>().join("|"),
+            d.actions.iter().map(action_text).collect::<Vec<_>>().join("|"),
             d.fired.iter().map(|f| &**f).collect::<Vec<_>>().join("|"),
             String::new(),
             String::new(),
@@ -393,11 +352,7 @@ fn csv_row(record: &Outputs, program: &Program) -> Vec<String> {
         Err(e) => {
             let mut row = vec![key_text(e.id.as_ref())];
             row.extend(std::iter::repeat_n(String::new(), 7));
-            row.extend([
-                e.kind.name().to_string(),
-                e.message.clone(),
-                program.fingerprint.clone(),
-            ]);
+            row.extend([e.kind.name().to_string(), e.message.clone(), program.fingerprint.clone()]);
             row
         }
     }
@@ -413,17 +368,9 @@ fn table_row(record: &Outputs) -> [String; 6] {
             if d.reasons.is_empty() {
                 "-".into()
             } else {
-                d.reasons
-                    .iter()
-                    .map(|r| &*r.code)
-                    .collect::<Vec<_>>()
-                    .join(",")
+                d.reasons.iter().map(|r| &*r.code).collect::<Vec<_>>().join(",")
             },
-            if d.fired.is_empty() {
-                "-".into()
-            } else {
-                d.fired.iter().map(|f| &**f).collect::<Vec<_>>().join(", ")
-            },
+            if d.fired.is_empty() { "-".into() } else { d.fired.iter().map(|f| &**f).collect::<Vec<_>>().join(", ") },
         ],
         Err(e) => [
             key_text(e.id.as_ref()),
@@ -437,14 +384,7 @@ fn table_row(record: &Outputs) -> [String; 6] {
 }
 
 fn render_table(rows: &[[String; 6]]) -> String {
-    let header = [
-        "ID",
-        "OUTCOME",
-        "UNTIL",
-        "LIMIT",
-        "REASONS",
-        "FIRED / ERROR",
-    ];
+    let header = ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "FIRED / ERROR"];
     let mut widths = header.map(|h| h.chars().count());
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row.iter()) {

@@ -95,17 +95,9 @@ impl RecordLayout {
     }
 }
 
-fn collect_leaves<'a>(
-    record: &'a RecordLayout,
-    prefix: &str,
-    out: &mut Vec<(String, &'a FieldDef)>,
-) {
+fn collect_leaves<'a>(record: &'a RecordLayout, prefix: &str, out: &mut Vec<(String, &'a FieldDef)>) {
     for field in &record.fields {
-        let path = if prefix.is_empty() {
-            field.name.clone()
-        } else {
-            format!("{prefix}.{}", field.name)
-        };
+        let path = if prefix.is_empty() { field.name.clone() } else { format!("{prefix}.{}", field.name) };
         match &field.kind {
             FieldKind::Record(inner) => collect_leaves(inner, &path, out),
             _ => out.push((path, field)),
@@ -146,10 +138,7 @@ impl Schema {
     }
     /// True when any field is a list (such a schema cannot be read from CSV).
     pub fn has_lists(&self) -> bool {
-        self.root
-            .leaves()
-            .iter()
-            .any(|(_, f)| matches!(f.kind, FieldKind::List(_)))
+        self.root.leaves().iter().any(|(_, f)| matches!(f.kind, FieldKind::List(_)))
     }
 }
 
@@ -170,32 +159,13 @@ pub fn lookup_path<'a>(record: &'a RecordLayout, path: &str) -> Option<&'a Field
     None
 }
 
-const TYPE_NAMES: [&str; 9] = [
-    "bool",
-    "int",
-    "decimal",
-    "money",
-    "string",
-    "date",
-    "enum(...)",
-    "set<T>",
-    "list:",
-];
+const TYPE_NAMES: [&str; 9] = ["bool", "int", "decimal", "money", "string", "date", "enum(...)", "set<T>", "list:"];
 
 /// Loads and validates a schema file; every problem is reported, not just the first.
 pub fn load_schema(path: &Path, text: &str) -> Result<Schema, Vec<Diagnostic>> {
-    let doc = yaml::parse_document(text).map_err(|e| {
-        vec![Diagnostic::error(
-            "S001",
-            path,
-            e.span,
-            format!("invalid YAML: {}", e.message),
-        )]
-    })?;
-    let mut loader = SchemaLoader {
-        path,
-        diags: Vec::new(),
-    };
+    let doc = yaml::parse_document(text)
+        .map_err(|e| vec![Diagnostic::error("S001", path, e.span, format!("invalid YAML: {}", e.message))])?;
+    let mut loader = SchemaLoader { path, diags: Vec::new() };
     let schema = loader.schema(&doc);
     match schema {
         Some(schema) if loader.diags.is_empty() => Ok(schema),
@@ -209,48 +179,32 @@ struct SchemaLoader<'a> {
 }
 
 impl SchemaLoader<'_> {
-    fn error(
-        &mut self,
-        code: &'static str,
-        span: Span,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::error(code, self.path, span, message));
+    fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(code, self.path, span, message));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
 
     fn schema(&mut self, doc: &YNode) -> Option<Schema> {
         let YKind::Map(entries) = &doc.kind else {
-            self.error(
-                "S002",
-                doc.span,
-                "a schema must be a mapping with `entity`, `key` and `fields`",
-            );
+            self.error("S002", doc.span, "a schema must be a mapping with `entity`, `key` and `fields`");
             return None;
         };
         for (key, _) in entries {
             let name = key.as_scalar().unwrap_or("");
             if !["entity", "key", "prohibited", "fields"].contains(&name) {
                 let help = did_you_mean(name, ["entity", "key", "prohibited", "fields"]);
-                self.error("S002", key.span, format!("unknown schema section `{name}`"))
-                    .help = help;
+                self.error("S002", key.span, format!("unknown schema section `{name}`")).help = help;
             }
         }
-        let entity = self
-            .scalar_section(doc, "entity")
-            .unwrap_or_else(|| "account".into());
+        let entity = self.scalar_section(doc, "entity").unwrap_or_else(|| "account".into());
         let Some(fields) = doc.get("fields") else {
             self.error("S002", doc.span, "the schema has no `fields` section");
             return None;
         };
         let mut next_slot = 0;
         let root = self.record(fields, &mut next_slot, 0)?;
-        let root = RecordLayout {
-            slot_count: next_slot,
-            ..root
-        };
+        let root = RecordLayout { slot_count: next_slot, ..root };
         let mut schema = Schema {
             path: self.path.to_path_buf(),
             entity,
@@ -277,11 +231,7 @@ impl SchemaLoader<'_> {
 
     fn key(&mut self, doc: &YNode, schema: &mut Schema) {
         let Some(node) = doc.get("key") else {
-            self.error(
-                "S004",
-                doc.span,
-                "the schema has no `key` (the field that identifies a snapshot)",
-            );
+            self.error("S004", doc.span, "the schema has no `key` (the field that identifies a snapshot)");
             return;
         };
         let Some(key) = node.as_scalar() else {
@@ -290,30 +240,19 @@ impl SchemaLoader<'_> {
         };
         match schema.lookup(key) {
             Some(FieldDef {
-                kind: FieldKind::Scalar(ScalarType::String | ScalarType::Int),
-                slot: Some(slot),
-                ..
+                kind: FieldKind::Scalar(ScalarType::String | ScalarType::Int), slot: Some(slot), ..
             }) => {
                 let slot = *slot;
                 schema.key = key.to_string();
                 schema.key_slot = slot;
             }
             Some(_) => {
-                self.error(
-                    "S004",
-                    node.span,
-                    format!("the key `{key}` must be a `string` or `int` field"),
-                );
+                self.error("S004", node.span, format!("the key `{key}` must be a `string` or `int` field"));
             }
             None => {
                 let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
                 let help = did_you_mean(key, names.iter().map(String::as_str));
-                self.error(
-                    "S004",
-                    node.span,
-                    format!("the key `{key}` is not a field of the schema"),
-                )
-                .help = help;
+                self.error("S004", node.span, format!("the key `{key}` is not a field of the schema")).help = help;
             }
         }
     }
@@ -323,86 +262,49 @@ impl SchemaLoader<'_> {
             return;
         };
         let YKind::Seq(items) = &node.kind else {
-            self.error(
-                "S002",
-                node.span,
-                "`prohibited` must be a list of field names",
-            );
+            self.error("S002", node.span, "`prohibited` must be a list of field names");
             return;
         };
         for item in items {
             match item.as_scalar() {
-                Some(name) if schema.lookup(name).is_some() => {
-                    schema.prohibited.push(name.to_string())
-                }
+                Some(name) if schema.lookup(name).is_some() => schema.prohibited.push(name.to_string()),
                 Some(name) => {
-                    let names: Vec<String> =
-                        schema.root.leaves().into_iter().map(|(p, _)| p).collect();
+                    let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
                     let help = did_you_mean(name, names.iter().map(String::as_str));
-                    self.error(
-                        "S006",
-                        item.span,
-                        format!("prohibited field `{name}` is not in the schema"),
-                    )
-                    .help = help;
+                    self.error("S006", item.span, format!("prohibited field `{name}` is not in the schema")).help =
+                        help;
                 }
                 None => {
-                    self.error(
-                        "S002",
-                        item.span,
-                        "`prohibited` must be a list of field names",
-                    );
+                    self.error("S002", item.span, "`prohibited` must be a list of field names");
                 }
             }
         }
     }
 
     /// A mapping of fields; nested records share `next_slot` with their parent frame.
-    fn record(
-        &mut self,
-        node: &YNode,
-        next_slot: &mut usize,
-        depth: usize,
-    ) -> Option<RecordLayout> {
+    fn record(&mut self, node: &YNode, next_slot: &mut usize, depth: usize) -> Option<RecordLayout> {
         let YKind::Map(entries) = &node.kind else {
             self.error(
                 "S002",
                 node.span,
-                format!(
-                    "expected a mapping of field names to types, found {}",
-                    node.kind_name()
-                ),
+                format!("expected a mapping of field names to types, found {}", node.kind_name()),
             );
             return None;
         };
         if depth > 32 {
-            self.error(
-                "S002",
-                node.span,
-                "records are nested too deeply (more than 32 levels)",
-            );
+            self.error("S002", node.span, "records are nested too deeply (more than 32 levels)");
             return None;
         }
         let mut fields: Vec<FieldDef> = Vec::new();
         for (key, value) in entries {
             let name = key.as_scalar().unwrap_or("").to_string();
             if !is_identifier(&name) {
-                self.error(
-                    "S007",
-                    key.span,
-                    format!("`{name}` is not a valid field name"),
-                )
-                .help = Some(
-                    "field names are letters, digits and `_`, starting with a letter or `_`".into(),
-                );
+                self.error("S007", key.span, format!("`{name}` is not a valid field name")).help =
+                    Some("field names are letters, digits and `_`, starting with a letter or `_`".into());
                 continue;
             }
             if name == "as_of" && depth == 0 {
-                self.error(
-                    "S007",
-                    key.span,
-                    "`as_of` is built in (the snapshot's date); it cannot be a schema field",
-                );
+                self.error("S007", key.span, "`as_of` is built in (the snapshot's date); it cannot be a schema field");
                 continue;
             }
             if fields.iter().any(|f| f.name == name) {
@@ -413,19 +315,10 @@ impl SchemaLoader<'_> {
                 fields.push(field);
             }
         }
-        Some(RecordLayout {
-            fields,
-            slot_count: 0,
-        })
+        Some(RecordLayout { fields, slot_count: 0 })
     }
 
-    fn field(
-        &mut self,
-        name: String,
-        value: &YNode,
-        next_slot: &mut usize,
-        depth: usize,
-    ) -> Option<FieldDef> {
+    fn field(&mut self, name: String, value: &YNode, next_slot: &mut usize, depth: usize) -> Option<FieldDef> {
         match &value.kind {
             YKind::Scalar { text, .. } => {
                 let (ty, optional) = match text.strip_suffix('?') {
@@ -434,19 +327,9 @@ impl SchemaLoader<'_> {
                 };
                 let kind = self.type_name(ty, value.span)?;
                 let slot = Some(take_slot(next_slot));
-                Some(FieldDef {
-                    name,
-                    kind,
-                    optional,
-                    slot,
-                    span: value.span,
-                })
+                Some(FieldDef { name, kind, optional, slot, span: value.span })
             }
-            YKind::Map(_)
-                if value
-                    .get("list")
-                    .is_some_and(|l| matches!(l.kind, YKind::Map(_))) =>
-            {
+            YKind::Map(_) if value.get("list").is_some_and(|l| matches!(l.kind, YKind::Map(_))) => {
                 let list = self.list(value)?;
                 Some(FieldDef {
                     name,
@@ -458,24 +341,11 @@ impl SchemaLoader<'_> {
             }
             YKind::Map(_) => {
                 let record = self.record(value, next_slot, depth + 1)?;
-                Some(FieldDef {
-                    name,
-                    kind: FieldKind::Record(record),
-                    optional: false,
-                    slot: None,
-                    span: value.span,
-                })
+                Some(FieldDef { name, kind: FieldKind::Record(record), optional: false, slot: None, span: value.span })
             }
             YKind::Seq(_) => {
-                self.error(
-                    "S003",
-                    value.span,
-                    format!("field `{name}` has a list where a type was expected"),
-                )
-                .help = Some(
-                    "a list of records is written `list:` (its fields) and `by:` (its date key)"
-                        .into(),
-                );
+                self.error("S003", value.span, format!("field `{name}` has a list where a type was expected")).help =
+                    Some("a list of records is written `list:` (its fields) and `by:` (its date key)".into());
                 None
             }
         }
@@ -489,19 +359,14 @@ impl SchemaLoader<'_> {
                     self.error(
                         "S005",
                         key.span,
-                        format!(
-                            "unexpected `{k}` in a list field; only `list:` and `by:` belong here"
-                        ),
+                        format!("unexpected `{k}` in a list field; only `list:` and `by:` belong here"),
                     );
                 }
             }
         }
         let mut next_slot = 0;
         let element = self.record(node.get("list")?, &mut next_slot, 0)?;
-        let element = RecordLayout {
-            slot_count: next_slot,
-            ..element
-        };
+        let element = RecordLayout { slot_count: next_slot, ..element };
         let by = match node.get("by") {
             None => None,
             Some(by_node) => {
@@ -517,21 +382,14 @@ impl SchemaLoader<'_> {
                         self.error(
                             "S005",
                             by_node.span,
-                            format!(
-                                "`by: {by_name}` must name a required `date` field of the list"
-                            ),
+                            format!("`by: {by_name}` must name a required `date` field of the list"),
                         );
                         None
                     }
                     None => {
-                        let help =
-                            did_you_mean(by_name, element.fields.iter().map(|f| f.name.as_str()));
-                        self.error(
-                            "S005",
-                            by_node.span,
-                            format!("`by: {by_name}` is not a field of the list"),
-                        )
-                        .help = help;
+                        let help = did_you_mean(by_name, element.fields.iter().map(|f| f.name.as_str()));
+                        self.error("S005", by_node.span, format!("`by: {by_name}` is not a field of the list")).help =
+                            help;
                         None
                     }
                 }
@@ -544,12 +402,8 @@ impl SchemaLoader<'_> {
         if let Some(inner) = ty.strip_prefix("set<").and_then(|s| s.strip_suffix('>')) {
             return match self.scalar_type(inner.trim(), span)? {
                 ScalarType::Decimal | ScalarType::Money | ScalarType::Bool => {
-                    self.error(
-                        "S003",
-                        span,
-                        format!("`set<{}>` is not supported", inner.trim()),
-                    )
-                    .help = Some("sets hold `string`, `int`, `date` or `enum(...)` values".into());
+                    self.error("S003", span, format!("`set<{}>` is not supported", inner.trim())).help =
+                        Some("sets hold `string`, `int`, `date` or `enum(...)` values".into());
                     None
                 }
                 t => Some(FieldKind::Set(t)),
@@ -568,18 +422,16 @@ impl SchemaLoader<'_> {
             "date" => ScalarType::Date,
             _ => {
                 if let Some(inner) = ty.strip_prefix("enum(").and_then(|s| s.strip_suffix(')')) {
-                    let members: Vec<Box<str>> =
-                        inner.split(',').map(|m| m.trim().into()).collect();
+                    let members: Vec<Box<str>> = inner.split(',').map(|m| m.trim().into()).collect();
                     if members.iter().any(|m| m.is_empty()) {
                         self.error("S003", span, format!("`{ty}` has an empty member"));
                         return None;
                     }
                     return Some(ScalarType::Enum(members.into()));
                 }
-                let help = did_you_mean(ty, TYPE_NAMES)
-                    .unwrap_or_else(|| format!("the types are {}", TYPE_NAMES.join(", ")));
-                self.error("S003", span, format!("unknown type `{ty}`"))
-                    .help = Some(help);
+                let help =
+                    did_you_mean(ty, TYPE_NAMES).unwrap_or_else(|| format!("the types are {}", TYPE_NAMES.join(", ")));
+                self.error("S003", span, format!("unknown type `{ty}`")).help = Some(help);
                 return None;
             }
         })
@@ -595,8 +447,6 @@ fn take_slot(next: &mut usize) -> usize {
 /// True for `[A-Za-z_][A-Za-z0-9_]*`.
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

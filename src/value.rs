@@ -26,12 +26,8 @@ impl Duration {
     pub fn add_to(self, date: Date) -> Option<Date> {
         match self {
             Duration::Days(d) => date.checked_add_signed(chrono::TimeDelta::try_days(d)?),
-            Duration::Months(m) if m >= 0 => {
-                date.checked_add_months(Months::new(u32::try_from(m).ok()?))
-            }
-            Duration::Months(m) => {
-                date.checked_sub_months(Months::new(u32::try_from(m.checked_neg()?).ok()?))
-            }
+            Duration::Months(m) if m >= 0 => date.checked_add_months(Months::new(u32::try_from(m).ok()?)),
+            Duration::Months(m) => date.checked_sub_months(Months::new(u32::try_from(m.checked_neg()?).ok()?)),
         }
     }
     /// `date - self`, or `None` when the result leaves the calendar.
@@ -176,22 +172,10 @@ mod tests {
 
     #[test]
     fn months_clamp_to_month_end() {
-        assert_eq!(
-            Duration::Months(1).sub_from(d("2026-03-31")),
-            Some(d("2026-02-28"))
-        );
-        assert_eq!(
-            Duration::Months(12).sub_from(d("2024-02-29")),
-            Some(d("2023-02-28"))
-        );
-        assert_eq!(
-            Duration::Months(1).add_to(d("2024-01-31")),
-            Some(d("2024-02-29"))
-        );
-        assert_eq!(
-            Duration::Days(7).add_to(d("2026-12-28")),
-            Some(d("2027-01-04"))
-        );
+        assert_eq!(Duration::Months(1).sub_from(d("2026-03-31")), Some(d("2026-02-28")));
+        assert_eq!(Duration::Months(12).sub_from(d("2024-02-29")), Some(d("2023-02-28")));
+        assert_eq!(Duration::Months(1).add_to(d("2024-01-31")), Some(d("2024-02-29")));
+        assert_eq!(Duration::Days(7).add_to(d("2026-12-28")), Some(d("2027-01-04")));
     }
 
     #[test]
@@ -214,15 +198,9 @@ mod tests {
 
     #[test]
     fn decimals_are_exact_and_printed_plainly() {
-        assert_eq!(
-            format_decimal(parse_decimal("12000.10").unwrap()),
-            "12000.1"
-        );
+        assert_eq!(format_decimal(parse_decimal("12000.10").unwrap()), "12000.1");
         assert_eq!(format_decimal(parse_decimal("14400.00").unwrap()), "14400");
-        assert_eq!(
-            format_decimal(parse_decimal("10000.625").unwrap()),
-            "10000.625"
-        );
+        assert_eq!(format_decimal(parse_decimal("10000.625").unwrap()), "10000.625");
         assert!(parse_decimal("1e3").is_none());
     }
 }

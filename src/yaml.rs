@@ -58,10 +58,7 @@ impl YNode {
     /// The value under `key`, if this is a mapping that has it.
     pub fn get(&self, key: &str) -> Option<&YNode> {
         match &self.kind {
-            YKind::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| k.as_scalar() == Some(key))
-                .map(|(_, v)| v),
+            YKind::Map(entries) => entries.iter().find(|(k, _)| k.as_scalar() == Some(key)).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -79,10 +76,7 @@ impl YNode {
 pub fn parse_documents(text: &str) -> Result<Vec<YNode>, YamlError> {
     let offsets = CharOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
-    let mut builder = Builder {
-        stack: Vec::new(),
-        docs: Vec::new(),
-    };
+    let mut builder = Builder { stack: Vec::new(), docs: Vec::new() };
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| YamlError {
             message: e.info().to_string(),
@@ -97,15 +91,9 @@ pub fn parse_documents(text: &str) -> Result<Vec<YNode>, YamlError> {
 pub fn parse_document(text: &str) -> Result<YNode, YamlError> {
     let mut docs = parse_documents(text)?;
     match docs.len() {
-        0 => Ok(YNode {
-            kind: YKind::Map(Vec::new()),
-            span: Span::default(),
-        }),
+        0 => Ok(YNode { kind: YKind::Map(Vec::new()), span: Span::default() }),
         1 => Ok(docs.remove(0)),
-        _ => Err(YamlError {
-            message: "expected a single YAML document".into(),
-            span: docs[1].span,
-        }),
+        _ => Err(YamlError { message: "expected a single YAML document".into(), span: docs[1].span }),
     }
 }
 
@@ -124,32 +112,15 @@ impl Builder {
         match event {
             Event::Scalar(text, style, _, _) => {
                 let plain = style == ScalarStyle::Plain;
-                self.push(YNode {
-                    kind: YKind::Scalar {
-                        text: text.into_owned(),
-                        plain,
-                    },
-                    span,
-                });
+                self.push(YNode { kind: YKind::Scalar { text: text.into_owned(), plain }, span });
             }
             Event::SequenceStart(..) => self.open(Frame::Seq(span, Vec::new()))?,
             Event::MappingStart(..) => self.open(Frame::Map(span, Vec::new(), None))?,
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
-                    Some(Frame::Seq(start, items)) => YNode {
-                        kind: YKind::Seq(items),
-                        span: start.to(span),
-                    },
-                    Some(Frame::Map(start, entries, _)) => YNode {
-                        kind: YKind::Map(entries),
-                        span: start.to(span),
-                    },
-                    None => {
-                        return Err(YamlError {
-                            message: "unbalanced YAML".into(),
-                            span,
-                        })
-                    }
+                    Some(Frame::Seq(start, items)) => YNode { kind: YKind::Seq(items), span: start.to(span) },
+                    Some(Frame::Map(start, entries, _)) => YNode { kind: YKind::Map(entries), span: start.to(span) },
+                    None => return Err(YamlError { message: "unbalanced YAML".into(), span }),
                 };
                 self.push(node);
             }
@@ -159,11 +130,7 @@ impl Builder {
                     span,
                 })
             }
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart(_)
-            | Event::DocumentEnd => {}
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => {}
         }
         Ok(())
     }
@@ -173,10 +140,7 @@ impl Builder {
             let span = match &frame {
                 Frame::Seq(s, _) | Frame::Map(s, _, _) => *s,
             };
-            return Err(YamlError {
-                message: format!("YAML nested deeper than {MAX_DEPTH} levels"),
-                span,
-            });
+            return Err(YamlError { message: format!("YAML nested deeper than {MAX_DEPTH} levels"), span });
         }
         self.stack.push(frame);
         Ok(())
@@ -206,15 +170,9 @@ impl CharOffsets {
         let bytes = if text.is_ascii() {
             Vec::new()
         } else {
-            text.char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(text.len()))
-                .collect()
+            text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect()
         };
-        CharOffsets {
-            bytes,
-            len: text.len(),
-        }
+        CharOffsets { bytes, len: text.len() }
     }
     fn byte(&self, char_index: usize) -> usize {
         if self.bytes.is_empty() {
@@ -235,20 +193,8 @@ mod tests {
     #[test]
     fn keeps_scalar_text_and_style() {
         let doc = parse_document("a: 12000.10\nb: \"true\"\nc: [1, x]\n").unwrap();
-        assert_eq!(
-            doc.get("a").unwrap().kind,
-            YKind::Scalar {
-                text: "12000.10".into(),
-                plain: true
-            }
-        );
-        assert_eq!(
-            doc.get("b").unwrap().kind,
-            YKind::Scalar {
-                text: "true".into(),
-                plain: false
-            }
-        );
+        assert_eq!(doc.get("a").unwrap().kind, YKind::Scalar { text: "12000.10".into(), plain: true });
+        assert_eq!(doc.get("b").unwrap().kind, YKind::Scalar { text: "true".into(), plain: false });
         assert!(matches!(&doc.get("c").unwrap().kind, YKind::Seq(v) if v.len() == 2));
     }
 
@@ -268,7 +214,7 @@ mod tests {
 
     #[test]
     fn bounds_depth() {
-        let text = "[".repeat(MAX_DEPTH + 5) + &"]".repeat(MAX_DEPTH + 5);
+        let text = format!("{}{}", "[".repeat(MAX_DEPTH + 5), "]".repeat(MAX_DEPTH + 5));
         assert!(parse_documents(&text).is_err());
     }
 }

@@ -57,8 +57,7 @@ fn run(body: &str, fields: &str) -> verdict::Outputs {
     let extra: serde_json::Map<String, serde_json::Value> = serde_json::from_str(fields).unwrap();
     account.extend(extra);
     let line = serde_json::to_string(&account).unwrap();
-    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema)
-        .expect("snapshot fits");
+    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).expect("snapshot fits");
     verdict::evaluate(&policy.program, &snapshot, Default::default())
 }
 
@@ -68,96 +67,45 @@ fn decide(body: &str, fields: &str) -> Decision {
 
 /// The value of `expr`, computed as a new limit.
 fn value(expr: &str, fields: &str) -> String {
-    let d = decide(
-        &format!("rule \"v\" {{ when true then set limit to {expr} }}"),
-        fields,
-    );
+    let d = decide(&format!("rule \"v\" {{ when true then set limit to {expr} }}"), fields);
     verdict::value::format_decimal(d.limit.expect("limit set"))
 }
 
 /// Whether `cond` holds.
 fn holds(cond: &str, fields: &str) -> bool {
-    let d = decide(
-        &format!("rule \"c\" {{ when {cond} then tag \"yes\" }}"),
-        fields,
-    );
+    let d = decide(&format!("rule \"c\" {{ when {cond} then tag \"yes\" }}"), fields);
     !d.fired.is_empty()
 }
 
 #[test]
 fn months_clamp_to_the_end_of_a_shorter_month() {
-    assert!(holds(
-        "as_of - 1 month == 2026-02-28",
-        r#"{"as_of":"2026-03-31"}"#
-    ));
-    assert!(holds(
-        "as_of + 1 month == 2026-04-30",
-        r#"{"as_of":"2026-03-31"}"#
-    ));
-    assert!(holds(
-        "as_of - 1 year == 2023-02-28",
-        r#"{"as_of":"2024-02-29"}"#
-    ));
-    assert!(holds(
-        "as_of + 4 years == 2028-02-29",
-        r#"{"as_of":"2024-02-29"}"#
-    ));
-    assert!(holds(
-        "as_of + 2 weeks == 2027-01-04",
-        r#"{"as_of":"2026-12-21"}"#
-    ));
+    assert!(holds("as_of - 1 month == 2026-02-28", r#"{"as_of":"2026-03-31"}"#));
+    assert!(holds("as_of + 1 month == 2026-04-30", r#"{"as_of":"2026-03-31"}"#));
+    assert!(holds("as_of - 1 year == 2023-02-28", r#"{"as_of":"2024-02-29"}"#));
+    assert!(holds("as_of + 4 years == 2028-02-29", r#"{"as_of":"2024-02-29"}"#));
+    assert!(holds("as_of + 2 weeks == 2027-01-04", r#"{"as_of":"2026-12-21"}"#));
 }
 
 #[test]
 fn months_between_counts_whole_calendar_months() {
-    assert_eq!(
-        value(
-            "months_between(opened_on, as_of)",
-            r#"{"opened_on":"2026-01-31","as_of":"2026-02-28"}"#
-        ),
-        "1"
-    );
-    assert_eq!(
-        value(
-            "months_between(opened_on, as_of)",
-            r#"{"opened_on":"2026-01-31","as_of":"2026-02-27"}"#
-        ),
-        "0"
-    );
-    assert_eq!(
-        value(
-            "days_between(opened_on, as_of)",
-            r#"{"opened_on":"2024-02-28","as_of":"2024-03-01"}"#
-        ),
-        "2"
-    );
+    assert_eq!(value("months_between(opened_on, as_of)", r#"{"opened_on":"2026-01-31","as_of":"2026-02-28"}"#), "1");
+    assert_eq!(value("months_between(opened_on, as_of)", r#"{"opened_on":"2026-01-31","as_of":"2026-02-27"}"#), "0");
+    assert_eq!(value("days_between(opened_on, as_of)", r#"{"opened_on":"2024-02-28","as_of":"2024-03-01"}"#), "2");
 }
 
 #[test]
 fn windows_exclude_their_lower_edge_and_the_future() {
     let overdues = |dates: &[&str]| {
-        let items: Vec<String> = dates
-            .iter()
-            .map(|d| format!(r#"{{"due_on":"{d}","days":10,"amount":"1"}}"#))
-            .collect();
+        let items: Vec<String> =
+            dates.iter().map(|d| format!(r#"{{"due_on":"{d}","days":10,"amount":"1"}}"#)).collect();
         format!(r#"{{"overdues":[{}]}}"#, items.join(","))
     };
     let count = |dates: &[&str]| value("count(overdues within 12 months)", &overdues(dates));
-    assert_eq!(
-        count(&["2025-11-01"]),
-        "0",
-        "exactly as_of - 12 months is outside"
-    );
+    assert_eq!(count(&["2025-11-01"]), "0", "exactly as_of - 12 months is outside");
     assert_eq!(count(&["2025-11-02"]), "1");
     assert_eq!(count(&["2026-11-01"]), "1", "as_of itself is inside");
     assert_eq!(count(&["2026-11-02"]), "0", "after as_of is outside");
-    assert_eq!(
-        value(
-            "count(overdues within 7 days)",
-            &overdues(&["2026-10-25", "2026-10-26"])
-        ),
-        "1"
-    );
+    assert_eq!(value("count(overdues within 7 days)", &overdues(&["2026-10-25", "2026-10-26"])), "1");
 }
 
 #[test]
@@ -175,14 +123,8 @@ fn arithmetic_is_exact_decimal() {
     assert_eq!(value("7 / 2", "{}"), "3.5");
     // 28 significant digits: a third is not exact, and verdict does not pretend it is.
     assert_eq!(value("1 / 3 * 3", "{}"), "0.9999999999999999999999999999");
-    assert_eq!(
-        value("credit_limit * 1.2", r#"{"credit_limit":"10000.625"}"#),
-        "12000.75"
-    );
-    assert_eq!(
-        value("credit_limit * 1.2", r#"{"credit_limit":10000.625}"#),
-        "12000.75"
-    );
+    assert_eq!(value("credit_limit * 1.2", r#"{"credit_limit":"10000.625"}"#), "12000.75");
+    assert_eq!(value("credit_limit * 1.2", r#"{"credit_limit":10000.625}"#), "12000.75");
     assert_eq!(value("0.1 + 0.2", "{}"), "0.3");
     assert_eq!(value("credit_limit * 2%", "{}"), "200");
     assert_eq!(value("balance / credit_limit", "{}"), "0.25");
@@ -206,43 +148,23 @@ fn aggregates_over_elements() {
         {"due_on":"2026-01-01","days":5,"amount":"50","repaid_on":"2026-01-06"},
         {"due_on":"2026-10-01","days":20,"amount":"10.005"}]}"#;
     assert_eq!(value("sum(overdues.amount)", o), "160.105");
-    assert_eq!(
-        value("sum(overdues.amount where repaid_on == none)", o),
-        "110.105"
-    );
+    assert_eq!(value("sum(overdues.amount where repaid_on == none)", o), "110.105");
     assert_eq!(value("max(overdues.days) ?? 0", o), "40");
     assert_eq!(value("min(overdues.days) ?? 0", o), "5");
-    assert_eq!(
-        value("avg(overdues.days) ?? 0", o),
-        "21.666666666666666666666666667"
-    );
-    assert_eq!(
-        value("latest(overdues.days) ?? 0", o),
-        "20",
-        "latest by the date key, not by input order"
-    );
+    assert_eq!(value("avg(overdues.days) ?? 0", o), "21.666666666666666666666666667");
+    assert_eq!(value("latest(overdues.days) ?? 0", o), "20", "latest by the date key, not by input order");
     assert_eq!(value("earliest(overdues.days) ?? 0", o), "5");
-    assert!(holds(
-        "any(overdues where days > 30 and repaid_on == none)",
-        o
-    ));
+    assert!(holds("any(overdues where days > 30 and repaid_on == none)", o));
     assert!(!holds("all(overdues where repaid_on != none)", o));
     assert!(holds("all(overdues where days >= 5)", o));
-    assert!(
-        holds("all(overdues where days > 10 within 3 months)", o),
-        "the window selects, the where tests"
-    );
+    assert!(holds("all(overdues where days > 10 within 3 months)", o), "the window selects, the where tests");
 }
 
 #[test]
 fn element_fields_shadow_account_fields() {
-    let schema_has_days_only_in_elements =
-        r#"{"overdues":[{"due_on":"2026-10-01","days":3,"amount":"9999"}]}"#;
+    let schema_has_days_only_in_elements = r#"{"overdues":[{"due_on":"2026-10-01","days":3,"amount":"9999"}]}"#;
     // `amount` inside `where` is the element's; `balance` is the account's.
-    assert!(holds(
-        "any(overdues where amount > balance)",
-        schema_has_days_only_in_elements
-    ));
+    assert!(holds("any(overdues where amount > balance)", schema_has_days_only_in_elements));
 }
 
 #[test]
@@ -250,22 +172,15 @@ fn lets_are_lazy_and_and_or_short_circuit() {
     let body = "let utilization = balance / credit_limit\nrule \"r\" { when credit_limit > 0 and utilization > 0.9 then restrict }";
     let d = decide(body, r#"{"credit_limit":"0"}"#);
     assert_eq!(d.outcome, Outcome::None);
-    let e = run(
-        "let u = balance / credit_limit\nrule \"r\" { when u > 0.9 then restrict }",
-        r#"{"credit_limit":"0"}"#,
-    )
-    .unwrap_err();
+    let e = run("let u = balance / credit_limit\nrule \"r\" { when u > 0.9 then restrict }", r#"{"credit_limit":"0"}"#)
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Eval);
     assert!(e.message.contains("division by zero"), "{}", e.message);
 }
 
 #[test]
 fn overflow_is_an_error_record() {
-    let e = run(
-        r#"rule "r" { when score * 9223372036854775807 > 0 then restrict }"#,
-        "{}",
-    )
-    .unwrap_err();
+    let e = run(r#"rule "r" { when score * 9223372036854775807 > 0 then restrict }"#, "{}").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Eval);
     assert!(e.message.contains("overflow"), "{}", e.message);
 }
@@ -279,24 +194,14 @@ fn membership() {
     let batch = "batch b from \"batches/b.txt\"\nrule \"r\" { when id in b then tag \"in\" }";
     assert_eq!(decide(batch, r#"{"id":"A-3"}"#).fired.len(), 1);
     assert_eq!(decide(batch, r#"{"id":"A-2"}"#).fired.len(), 0);
-    assert_eq!(
-        decide(batch, r##"{"id":"# ids"}"##).fired.len(),
-        0,
-        "comment lines are not ids"
-    );
+    assert_eq!(decide(batch, r##"{"id":"# ids"}"##).fired.len(), 0, "comment lines are not ids");
 }
 
 #[test]
 fn optional_fields_default() {
     assert!(holds("not (appeal_open ?? false)", "{}"));
-    assert!(holds(
-        "not (appeal_open ?? false)",
-        r#"{"appeal_open":null}"#
-    ));
-    assert!(!holds(
-        "not (appeal_open ?? false)",
-        r#"{"appeal_open":true}"#
-    ));
+    assert!(holds("not (appeal_open ?? false)", r#"{"appeal_open":null}"#));
+    assert!(!holds("not (appeal_open ?? false)", r#"{"appeal_open":true}"#));
     assert!(holds("appeal_open == none", "{}"));
 }
 
@@ -311,39 +216,20 @@ rule "freeze-short" priority 2 { when true then freeze for 10 days reason "F2" r
 "#;
     let d = decide(body, "{}");
     assert_eq!(d.outcome, Outcome::Freeze);
-    assert_eq!(
-        d.until.map(|u| u.to_string()).as_deref(),
-        Some("2026-11-11"),
-        "the first fired freeze wins"
-    );
-    assert_eq!(
-        d.limit.map(verdict::value::format_decimal).as_deref(),
-        Some("5000"),
-        "the highest-priority limit wins"
-    );
+    assert_eq!(d.until.map(|u| u.to_string()).as_deref(), Some("2026-11-11"), "the first fired freeze wins");
+    assert_eq!(d.limit.map(verdict::value::format_decimal).as_deref(), Some("5000"), "the highest-priority limit wins");
     let fired: Vec<&str> = d.fired.iter().map(|f| &**f).collect();
-    assert_eq!(
-        fired,
-        ["cut", "raise", "freeze-short", "freeze-long", "restrict"]
-    );
+    assert_eq!(fired, ["cut", "raise", "freeze-short", "freeze-long", "restrict"]);
     let codes: Vec<&str> = d.reasons.iter().map(|r| &*r.code).collect();
-    assert_eq!(
-        codes,
-        ["L2", "L1", "F2", "R", "F1"],
-        "a code already given is left out"
-    );
-    assert_eq!(
-        d.actions.len(),
-        1,
-        "an action equal but for its rule is left out"
-    );
+    assert_eq!(codes, ["L2", "L1", "F2", "R", "F1"], "a code already given is left out");
+    assert_eq!(d.actions.len(), 1, "an action equal but for its rule is left out");
 
-    let closed = decide("rule \"c\" { when true then close notify sms \"x\" }\nrule \"l\" priority 5 { when true then set limit to 1 }", "{}");
-    assert_eq!(closed.outcome, Outcome::Close);
-    assert_eq!(
-        closed.limit.map(verdict::value::format_decimal).as_deref(),
-        Some("0")
+    let closed = decide(
+        "rule \"c\" { when true then close notify sms \"x\" }\nrule \"l\" priority 5 { when true then set limit to 1 }",
+        "{}",
     );
+    assert_eq!(closed.outcome, Outcome::Close);
+    assert_eq!(closed.limit.map(verdict::value::format_decimal).as_deref(), Some("0"));
     assert_eq!(closed.until, None);
 }
 
@@ -359,22 +245,14 @@ group "all" {
   rule "d" { when score > 50 then tag "d" }
 }
 "#;
-    let fired: Vec<String> = decide(body, "{}")
-        .fired
-        .iter()
-        .map(|f| f.to_string())
-        .collect();
+    let fired: Vec<String> = decide(body, "{}").fired.iter().map(|f| f.to_string()).collect();
     assert_eq!(fired, ["a", "c", "d"]);
 }
 
 #[test]
 fn ties_in_priority_keep_file_order() {
     let body = "rule \"z\" { when true then tag \"z\" }\nrule \"a\" { when true then tag \"a\" }\nrule \"m\" priority 1 { when true then tag \"m\" }";
-    let fired: Vec<String> = decide(body, "{}")
-        .fired
-        .iter()
-        .map(|f| f.to_string())
-        .collect();
+    let fired: Vec<String> = decide(body, "{}").fired.iter().map(|f| f.to_string()).collect();
     assert_eq!(fired, ["m", "z", "a"]);
 }
 
@@ -390,9 +268,6 @@ fn a_snapshot_without_as_of_is_an_error_unless_given() {
     let snapshot = verdict::snapshot::parse_json_snapshot(line, &policy.program.schema).unwrap();
     let e = verdict::evaluate(&policy.program, &snapshot, Default::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Snapshot);
-    let options = verdict::EvalOptions {
-        default_as_of: verdict::value::parse_date("2026-01-01"),
-        trace: false,
-    };
+    let options = verdict::EvalOptions { default_as_of: verdict::value::parse_date("2026-01-01"), trace: false };
     assert!(verdict::evaluate(&policy.program, &snapshot, options).is_ok());
 }

@@ -68,63 +68,23 @@ impl<'a> Checker<'a> {
     /// Checks an expression that must yield a present value of some type.
     pub(super) fn expr(&mut self, e: &Expr, scope: Scope<'_>) -> Checked {
         match &e.kind {
-            ExprKind::Int(i) => Some(texpr(
-                TKind::Const(Const::Int(*i)),
-                Ty::req(Base::Int),
-                e.span,
-            )),
-            ExprKind::Decimal { value, .. } => Some(texpr(
-                TKind::Const(Const::Dec(*value)),
-                Ty::req(Base::Dec),
-                e.span,
-            )),
-            ExprKind::Str(s) => Some(texpr(
-                TKind::Const(Const::Str(s.as_str().into())),
-                Ty::req(Base::Str),
-                e.span,
-            )),
-            ExprKind::Date(d) => Some(texpr(
-                TKind::Const(Const::Date(*d)),
-                Ty::req(Base::Date),
-                e.span,
-            )),
-            ExprKind::Duration(d) => Some(texpr(
-                TKind::Const(Const::Duration(*d)),
-                Ty::req(Base::Duration),
-                e.span,
-            )),
-            ExprKind::Bool(b) => Some(texpr(
-                TKind::Const(Const::Bool(*b)),
-                Ty::req(Base::Bool),
-                e.span,
-            )),
-            ExprKind::None => Some(texpr(
-                TKind::Const(Const::None),
-                Ty::opt(Base::NoneLit),
-                e.span,
-            )),
+            ExprKind::Int(i) => Some(texpr(TKind::Const(Const::Int(*i)), Ty::req(Base::Int), e.span)),
+            ExprKind::Decimal { value, .. } => {
+                Some(texpr(TKind::Const(Const::Dec(*value)), Ty::req(Base::Dec), e.span))
+            }
+            ExprKind::Str(s) => Some(texpr(TKind::Const(Const::Str(s.as_str().into())), Ty::req(Base::Str), e.span)),
+            ExprKind::Date(d) => Some(texpr(TKind::Const(Const::Date(*d)), Ty::req(Base::Date), e.span)),
+            ExprKind::Duration(d) => Some(texpr(TKind::Const(Const::Duration(*d)), Ty::req(Base::Duration), e.span)),
+            ExprKind::Bool(b) => Some(texpr(TKind::Const(Const::Bool(*b)), Ty::req(Base::Bool), e.span)),
+            ExprKind::None => Some(texpr(TKind::Const(Const::None), Ty::opt(Base::NoneLit), e.span)),
             ExprKind::List(_) => {
-                self.err(
-                    "E0201",
-                    e.span,
-                    "a list can only stand on the right of `in` or `not in`",
-                );
+                self.err("E0201", e.span, "a list can only stand on the right of `in` or `not in`");
                 None
             }
             ExprKind::Path(segments) => self.path(segments, e.span, scope),
-            ExprKind::Call {
-                name,
-                args,
-                filter,
-                window,
-            } => self.call(
-                name,
-                args,
-                filter.as_deref(),
-                window.as_ref(),
-                e.span,
-                scope,
-            ),
+            ExprKind::Call { name, args, filter, window } => {
+                self.call(name, args, filter.as_deref(), window.as_ref(), e.span, scope)
+            }
             ExprKind::Unary { op, operand } => self.unary(op, operand, e.span, scope),
             ExprKind::Binary { op, lhs, rhs } => self.binary(op, lhs, rhs, e.span, scope),
         }
@@ -141,9 +101,16 @@ impl<'a> Checker<'a> {
                 _ => "0",
             };
             self.diags.push(
-                Diagnostic::error("E0103", self.file, t.span, format!("`{name}` may be absent (none) and cannot be used {what}"))
-                    .with_label("may be none")
-                    .with_help(format!("say what absence means: `({name} ?? {default})`, or test it with `{name} != none`")),
+                Diagnostic::error(
+                    "E0103",
+                    self.file,
+                    t.span,
+                    format!("`{name}` may be absent (none) and cannot be used {what}"),
+                )
+                .with_label("may be none")
+                .with_help(format!(
+                    "say what absence means: `({name} ?? {default})`, or test it with `{name} != none`"
+                )),
             );
             return None;
         }
@@ -153,22 +120,10 @@ impl<'a> Checker<'a> {
     fn expect_base(&mut self, t: TExpr, want: &Base, what: &str) -> Checked {
         let t = self.present(t, what)?;
         if &t.ty.base == want || (matches!(want, Base::Dec) && t.ty.base == Base::Int) {
-            let t = if matches!(want, Base::Dec) {
-                to_dec(t)
-            } else {
-                t
-            };
+            let t = if matches!(want, Base::Dec) { to_dec(t) } else { t };
             return Some(t);
         }
-        self.err(
-            "E0102",
-            t.span,
-            format!(
-                "expected {} {what}, found {}",
-                want.describe(),
-                t.ty.describe()
-            ),
-        );
+        self.err("E0102", t.span, format!("expected {} {what}, found {}", want.describe(), t.ty.describe()));
         None
     }
 
@@ -184,20 +139,12 @@ impl<'a> Checker<'a> {
         if t.ty.base.is_numeric() {
             return Some(t);
         }
-        self.err(
-            "E0102",
-            t.span,
-            format!("expected a number {what}, found {}", t.ty.describe()),
-        );
+        self.err("E0102", t.span, format!("expected a number {what}, found {}", t.ty.describe()));
         None
     }
 
     fn path(&mut self, segments: &[Ident], span: Span, scope: Scope<'_>) -> Checked {
-        let name = segments
-            .iter()
-            .map(|s| s.node.as_str())
-            .collect::<Vec<_>>()
-            .join(".");
+        let name = segments.iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
         // Element fields shadow everything else inside a `where`.
         if let Some(element) = scope.element {
             if element.field(&segments[0].node).is_some() {
@@ -206,6 +153,9 @@ impl<'a> Checker<'a> {
         }
         if segments.len() == 1 {
             let first = &segments[0].node;
+            if self.poisoned.contains(first) {
+                return None;
+            }
             if first == "as_of" {
                 return Some(texpr(TKind::AsOf, Ty::req(Base::Date), span));
             }
@@ -218,19 +168,13 @@ impl<'a> Checker<'a> {
                 self.err(
                     "E0104",
                     span,
-                    format!(
-                        "`{first}` is a let defined later in the file (or it refers to itself)"
-                    ),
+                    format!("`{first}` is a let defined later in the file (or it refers to itself)"),
                 )
                 .help = Some("a let may only use lets defined above it".into());
                 return None;
             }
             if self.batches.iter().any(|b| b == first) {
-                self.err(
-                    "E0201",
-                    span,
-                    format!("`{first}` is a batch; it can only stand on the right of `in`"),
-                );
+                self.err("E0201", span, format!("`{first}` is a batch; it can only stand on the right of `in`"));
                 return None;
             }
         }
@@ -238,13 +182,7 @@ impl<'a> Checker<'a> {
         if schema.root.field(&segments[0].node).is_some() {
             return self.field_path(&schema.root, Frame::Account, segments, span);
         }
-        let mut candidates: Vec<String> = self
-            .schema
-            .root
-            .leaves()
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect();
+        let mut candidates: Vec<String> = self.schema.root.leaves().into_iter().map(|(p, _)| p).collect();
         candidates.extend(self.lets.iter().map(|l| l.name.clone()));
         candidates.extend(self.batches.iter().cloned());
         if let Some(element) = scope.element {
@@ -252,40 +190,20 @@ impl<'a> Checker<'a> {
         }
         candidates.push("as_of".into());
         let help = did_you_mean(&name, candidates.iter().map(String::as_str));
-        self.err("E0101", span, format!("unknown name `{name}`"))
-            .help = help;
+        self.err("E0101", span, format!("unknown name `{name}`")).help = help;
         None
     }
 
-    fn field_path(
-        &mut self,
-        record: &RecordLayout,
-        frame: Frame,
-        segments: &[Ident],
-        span: Span,
-    ) -> Checked {
+    fn field_path(&mut self, record: &RecordLayout, frame: Frame, segments: &[Ident], span: Span) -> Checked {
         let mut current = record;
         for (i, seg) in segments.iter().enumerate() {
             let Some(field) = current.field(&seg.node) else {
-                let prefix = segments[..i]
-                    .iter()
-                    .map(|s| s.node.as_str())
-                    .collect::<Vec<_>>()
-                    .join(".");
+                let prefix = segments[..i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
                 let help = did_you_mean(&seg.node, current.fields.iter().map(|f| f.name.as_str()));
-                self.err(
-                    "E0101",
-                    seg.span,
-                    format!("`{prefix}` has no field `{}`", seg.node),
-                )
-                .help = help;
+                self.err("E0101", seg.span, format!("`{prefix}` has no field `{}`", seg.node)).help = help;
                 return None;
             };
-            let path_so_far = segments[..=i]
-                .iter()
-                .map(|s| s.node.as_str())
-                .collect::<Vec<_>>()
-                .join(".");
+            let path_so_far = segments[..=i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
             if frame == Frame::Account {
                 self.check_prohibited(&path_so_far, span);
             }
@@ -293,27 +211,23 @@ impl<'a> Checker<'a> {
             match (&field.kind, last) {
                 (FieldKind::Record(inner), false) => current = inner,
                 (FieldKind::Record(inner), true) => {
-                    let help = inner.fields.first().map(|f| {
-                        format!("name one of its fields, e.g. `{path_so_far}.{}`", f.name)
-                    });
-                    self.err(
-                        "E0105",
-                        span,
-                        format!("`{path_so_far}` is a record, not a value"),
-                    )
-                    .help = help;
+                    let help = inner
+                        .fields
+                        .first()
+                        .map(|f| format!("name one of its fields, e.g. `{path_so_far}.{}`", f.name));
+                    self.err("E0105", span, format!("`{path_so_far}` is a record, not a value")).help = help;
                     return None;
                 }
                 (FieldKind::List(_), _) => {
-                    self.err("E0105", span, format!("`{path_so_far}` is a list; use it in an aggregate such as `count({path_so_far})`"));
+                    self.err(
+                        "E0105",
+                        span,
+                        format!("`{path_so_far}` is a list; use it in an aggregate such as `count({path_so_far})`"),
+                    );
                     return None;
                 }
                 (_, false) => {
-                    self.err(
-                        "E0101",
-                        segments[i + 1].span,
-                        format!("`{path_so_far}` has no fields"),
-                    );
+                    self.err("E0101", segments[i + 1].span, format!("`{path_so_far}` has no fields"));
                     return None;
                 }
                 (kind, true) => return Some(self.leaf(field, kind, frame, span)),
@@ -330,23 +244,10 @@ impl<'a> Checker<'a> {
             FieldKind::Record(_) | FieldKind::List(_) => Base::NoneLit,
         };
         let slot = field.slot.unwrap_or(0);
-        texpr(
-            TKind::Field { frame, slot },
-            Ty {
-                base,
-                optional: field.optional,
-            },
-            span,
-        )
+        texpr(TKind::Field { frame, slot }, Ty { base, optional: field.optional }, span)
     }
 
-    fn unary(
-        &mut self,
-        op: &Spanned<UnaryOp>,
-        operand: &Expr,
-        span: Span,
-        scope: Scope<'_>,
-    ) -> Checked {
+    fn unary(&mut self, op: &Spanned<UnaryOp>, operand: &Expr, span: Span, scope: Scope<'_>) -> Checked {
         match op.node {
             UnaryOp::Not => {
                 let t = self.condition(operand, scope, "after `not`")?;
@@ -361,30 +262,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn binary(
-        &mut self,
-        op: &Spanned<BinaryOp>,
-        lhs: &Expr,
-        rhs: &Expr,
-        span: Span,
-        scope: Scope<'_>,
-    ) -> Checked {
+    fn binary(&mut self, op: &Spanned<BinaryOp>, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
         let sym = op.node.symbol();
         match op.node {
             BinaryOp::And | BinaryOp::Or => {
                 let l = self.condition(lhs, scope, &format!("on the left of `{sym}`"));
                 let r = self.condition(rhs, scope, &format!("on the right of `{sym}`"));
                 let (l, r) = (Box::new(l?), Box::new(r?));
-                let kind = if op.node == BinaryOp::And {
-                    TKind::And(l, r)
-                } else {
-                    TKind::Or(l, r)
-                };
+                let kind = if op.node == BinaryOp::And { TKind::And(l, r) } else { TKind::Or(l, r) };
                 Some(texpr(kind, Ty::req(Base::Bool), span))
             }
-            BinaryOp::In | BinaryOp::NotIn => {
-                self.membership(op.node == BinaryOp::NotIn, lhs, rhs, span, scope)
-            }
+            BinaryOp::In | BinaryOp::NotIn => self.membership(op.node == BinaryOp::NotIn, lhs, rhs, span, scope),
             BinaryOp::Coalesce => {
                 let l = self.expr(lhs, scope);
                 let r = self.expr(rhs, scope);
@@ -393,47 +281,26 @@ impl<'a> Checker<'a> {
                     self.warn(
                         "W0105",
                         l.span,
-                        format!(
-                            "`{}` is never none, so `?? ...` has no effect",
-                            self.source_text(l.span)
-                        ),
+                        format!("`{}` is never none, so `?? ...` has no effect", self.source_text(l.span)),
                     );
                 }
                 let (l, r, base) = self.unify(l, r, sym)?;
-                let ty = Ty {
-                    base,
-                    optional: r.ty.optional,
-                };
+                let ty = Ty { base, optional: r.ty.optional };
                 Some(texpr(TKind::Coalesce(Box::new(l), Box::new(r)), ty, span))
             }
             BinaryOp::Eq | BinaryOp::Ne => {
                 let negate = op.node == BinaryOp::Ne;
                 if matches!(rhs.kind, ExprKind::None) || matches!(lhs.kind, ExprKind::None) {
-                    let other = if matches!(rhs.kind, ExprKind::None) {
-                        lhs
-                    } else {
-                        rhs
-                    };
+                    let other = if matches!(rhs.kind, ExprKind::None) { lhs } else { rhs };
                     let t = self.expr(other, scope)?;
                     if !t.ty.optional {
                         self.warn(
                             "W0105",
                             t.span,
-                            format!(
-                                "`{}` is never none, so this test is always {}",
-                                self.source_text(t.span),
-                                negate
-                            ),
+                            format!("`{}` is never none, so this test is always {}", self.source_text(t.span), negate),
                         );
                     }
-                    return Some(texpr(
-                        TKind::IsNone {
-                            negate,
-                            operand: Box::new(t),
-                        },
-                        Ty::req(Base::Bool),
-                        span,
-                    ));
+                    return Some(texpr(TKind::IsNone { negate, operand: Box::new(t) }, Ty::req(Base::Bool), span));
                 }
                 self.comparison(op.node, lhs, rhs, span, scope)
             }
@@ -446,14 +313,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn comparison(
-        &mut self,
-        op: BinaryOp,
-        lhs: &Expr,
-        rhs: &Expr,
-        span: Span,
-        scope: Scope<'_>,
-    ) -> Checked {
+    fn comparison(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
         let what_l = format!("in a comparison (`{}`)", op.symbol());
         let l = self.expr(lhs, scope).and_then(|t| self.present(t, &what_l));
         let r = self.expr(rhs, scope).and_then(|t| self.present(t, &what_l));
@@ -478,9 +338,9 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 let help = match (&l.ty.base, &r.ty.base) {
-                    (Base::Date, b) if b.is_numeric() => Some(
-                        "compare dates with dates, e.g. `opened_on < as_of - 6 months`".to_string(),
-                    ),
+                    (Base::Date, b) if b.is_numeric() => {
+                        Some("compare dates with dates, e.g. `opened_on < as_of - 6 months`".to_string())
+                    }
                     _ if ordered && !l.ty.base.is_numeric() => {
                         Some("`<`, `<=`, `>`, `>=` compare numbers or dates".to_string())
                     }
@@ -489,37 +349,19 @@ impl<'a> Checker<'a> {
                 self.err(
                     "E0102",
                     span,
-                    format!(
-                        "cannot compare {} with {} using `{}`",
-                        l.ty.describe(),
-                        r.ty.describe(),
-                        op.symbol()
-                    ),
+                    format!("cannot compare {} with {} using `{}`", l.ty.describe(), r.ty.describe(), op.symbol()),
                 )
                 .help = help;
                 return None;
             }
         };
-        Some(texpr(
-            TKind::Cmp {
-                op,
-                kind,
-                lhs: Box::new(l),
-                rhs: Box::new(r),
-            },
-            Ty::req(Base::Bool),
-            span,
-        ))
+        Some(texpr(TKind::Cmp { op, kind, lhs: Box::new(l), rhs: Box::new(r) }, Ty::req(Base::Bool), span))
     }
 
     /// Turns a string literal into the enum member it names, or reports it.
     fn enum_literal(&mut self, t: TExpr, members: &Arc<[Box<str>]>) -> Checked {
         let TKind::Const(Const::Str(s)) = &t.kind else {
-            self.err(
-                "E0102",
-                t.span,
-                "an enum field can only be compared with a literal such as `\"active\"`",
-            );
+            self.err("E0102", t.span, "an enum field can only be compared with a literal such as `\"active\"`");
             return None;
         };
         match members.iter().position(|m| **m == **s) {
@@ -531,25 +373,14 @@ impl<'a> Checker<'a> {
             None => {
                 let help = did_you_mean(s, members.iter().map(|m| &**m))
                     .unwrap_or_else(|| format!("the members are {}", members.join(", ")));
-                self.err(
-                    "E0106",
-                    t.span,
-                    format!("\"{s}\" is not a member of enum({})", members.join(", ")),
-                )
-                .help = Some(help);
+                self.err("E0106", t.span, format!("\"{s}\" is not a member of enum({})", members.join(", "))).help =
+                    Some(help);
                 None
             }
         }
     }
 
-    fn arithmetic(
-        &mut self,
-        op: BinaryOp,
-        lhs: &Expr,
-        rhs: &Expr,
-        span: Span,
-        scope: Scope<'_>,
-    ) -> Checked {
+    fn arithmetic(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
         let what = format!("in arithmetic (`{}`)", op.symbol());
         let l = self.expr(lhs, scope).and_then(|t| self.present(t, &what));
         let r = self.expr(rhs, scope).and_then(|t| self.present(t, &what));
@@ -559,59 +390,32 @@ impl<'a> Checker<'a> {
                 let TKind::Const(Const::Duration(by)) = r.kind else {
                     return None;
                 };
-                let kind = TKind::DateShift {
-                    subtract: op == BinaryOp::Sub,
-                    date: Box::new(l),
-                    by,
-                };
+                let kind = TKind::DateShift { subtract: op == BinaryOp::Sub, date: Box::new(l), by };
                 Some(texpr(kind, Ty::req(Base::Date), span))
             }
             (Base::Duration, Base::Date, BinaryOp::Add) => {
                 let TKind::Const(Const::Duration(by)) = l.kind else {
                     return None;
                 };
-                Some(texpr(
-                    TKind::DateShift {
-                        subtract: false,
-                        date: Box::new(r),
-                        by,
-                    },
-                    Ty::req(Base::Date),
-                    span,
-                ))
+                Some(texpr(TKind::DateShift { subtract: false, date: Box::new(r), by }, Ty::req(Base::Date), span))
             }
             (Base::Date, Base::Date, BinaryOp::Sub) => {
-                self.err("E0102", span, "dates cannot be subtracted directly")
-                    .help = Some("use `days_between(a, b)` or `months_between(a, b)`".into());
+                self.err("E0102", span, "dates cannot be subtracted directly").help =
+                    Some("use `days_between(a, b)` or `months_between(a, b)`".into());
                 None
             }
             (Base::Int, Base::Int, BinaryOp::Div) => Some(texpr(
-                TKind::Arith {
-                    op,
-                    kind: NumKind::Dec,
-                    lhs: Box::new(to_dec(l)),
-                    rhs: Box::new(to_dec(r)),
-                },
+                TKind::Arith { op, kind: NumKind::Dec, lhs: Box::new(to_dec(l)), rhs: Box::new(to_dec(r)) },
                 Ty::req(Base::Dec),
                 span,
             )),
             (Base::Int, Base::Int, _) => Some(texpr(
-                TKind::Arith {
-                    op,
-                    kind: NumKind::Int,
-                    lhs: Box::new(l),
-                    rhs: Box::new(r),
-                },
+                TKind::Arith { op, kind: NumKind::Int, lhs: Box::new(l), rhs: Box::new(r) },
                 Ty::req(Base::Int),
                 span,
             )),
             (a, b, _) if a.is_numeric() && b.is_numeric() => Some(texpr(
-                TKind::Arith {
-                    op,
-                    kind: NumKind::Dec,
-                    lhs: Box::new(to_dec(l)),
-                    rhs: Box::new(to_dec(r)),
-                },
+                TKind::Arith { op, kind: NumKind::Dec, lhs: Box::new(to_dec(l)), rhs: Box::new(to_dec(r)) },
                 Ty::req(Base::Dec),
                 span,
             )),
@@ -619,12 +423,7 @@ impl<'a> Checker<'a> {
                 self.err(
                     "E0102",
                     span,
-                    format!(
-                        "cannot apply `{}` to {} and {}",
-                        op.symbol(),
-                        l.ty.describe(),
-                        r.ty.describe()
-                    ),
+                    format!("cannot apply `{}` to {} and {}", op.symbol(), l.ty.describe(), r.ty.describe()),
                 );
                 None
             }
@@ -667,24 +466,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn membership(
-        &mut self,
-        negate: bool,
-        lhs: &Expr,
-        rhs: &Expr,
-        span: Span,
-        scope: Scope<'_>,
-    ) -> Checked {
+    fn membership(&mut self, negate: bool, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
         let what = "on the left of `in`";
         let needle = self.expr(lhs, scope).and_then(|t| self.present(t, what));
         let bool_ty = Ty::req(Base::Bool);
         // A batch named by the right-hand side.
         if let ExprKind::Path(segs) = &rhs.kind {
-            if segs.len() == 1
-                && scope
-                    .element
-                    .is_none_or(|e| e.field(&segs[0].node).is_none())
-            {
+            if segs.len() == 1 && scope.element.is_none_or(|e| e.field(&segs[0].node).is_none()) {
                 if let Some(batch) = self.batches.iter().position(|b| *b == segs[0].node) {
                     self.used_batches.insert(batch);
                     let needle = needle?;
@@ -699,15 +487,7 @@ impl<'a> Checker<'a> {
                         );
                         return None;
                     }
-                    return Some(texpr(
-                        TKind::InBatch {
-                            negate,
-                            needle: Box::new(needle),
-                            batch,
-                        },
-                        bool_ty,
-                        span,
-                    ));
+                    return Some(texpr(TKind::InBatch { negate, needle: Box::new(needle), batch }, bool_ty, span));
                 }
             }
         }
@@ -743,28 +523,15 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            return Some(texpr(
-                TKind::InList {
-                    negate,
-                    needle: Box::new(needle),
-                    items: consts,
-                },
-                bool_ty,
-                span,
-            ));
+            return Some(texpr(TKind::InList { negate, needle: Box::new(needle), items: consts }, bool_ty, span));
         }
-        let set = self
-            .expr(rhs, scope)
-            .and_then(|t| self.present(t, "on the right of `in`"));
+        let set = self.expr(rhs, scope).and_then(|t| self.present(t, "on the right of `in`"));
         let (needle, set) = (needle?, set?);
         let Base::Set(elem) = &set.ty.base else {
             self.err(
                 "E0102",
                 set.span,
-                format!(
-                    "`in` needs a list `[...]`, a set field or a batch on its right, found {}",
-                    set.ty.describe()
-                ),
+                format!("`in` needs a list `[...]`, a set field or a batch on its right, found {}", set.ty.describe()),
             )
             .help = Some("for a batch, declare it: `batch name from \"file.txt\"`".into());
             return None;
@@ -777,23 +544,11 @@ impl<'a> Checker<'a> {
             self.err(
                 "E0102",
                 needle.span,
-                format!(
-                    "the set holds {}, but the left of `in` is {}",
-                    elem.describe(),
-                    needle.ty.describe()
-                ),
+                format!("the set holds {}, but the left of `in` is {}", elem.describe(), needle.ty.describe()),
             );
             return None;
         }
-        Some(texpr(
-            TKind::InSet {
-                negate,
-                needle: Box::new(needle),
-                set: Box::new(set),
-            },
-            bool_ty,
-            span,
-        ))
+        Some(texpr(TKind::InSet { negate, needle: Box::new(needle), set: Box::new(set) }, bool_ty, span))
     }
 
     fn call(
@@ -806,30 +561,32 @@ impl<'a> Checker<'a> {
         scope: Scope<'_>,
     ) -> Checked {
         let fname = name.node.as_str();
-        let agg = AGGREGATES
-            .iter()
-            .find(|(n, _)| *n == fname)
-            .map(|(_, f)| *f);
+        let agg = AGGREGATES.iter().find(|(n, _)| *n == fname).map(|(_, f)| *f);
         let is_pair_minmax = matches!(fname, "min" | "max") && args.len() == 2;
         if let Some(func) = agg.filter(|_| !is_pair_minmax) {
             return self.aggregate(func, name, args, filter, window, span, scope);
         }
         if let Some(f) = filter {
-            self.err(
-                "E0203",
-                f.span,
-                format!("`where` only belongs in an aggregate, not in `{fname}(...)`"),
-            );
+            self.err("E0203", f.span, format!("`where` only belongs in an aggregate, not in `{fname}(...)`"));
         }
         if let Some(w) = window {
-            self.err(
-                "E0203",
-                w.span,
-                format!("`within` only belongs in an aggregate, not in `{fname}(...)`"),
-            );
+            self.err("E0203", w.span, format!("`within` only belongs in an aggregate, not in `{fname}(...)`"));
         }
         if let Some(hook) = self.hooks.iter().position(|h| h.name == fname) {
             return self.hook_call(hook, args, span, scope);
+        }
+        if self.poisoned.contains(fname) {
+            return None;
+        }
+        const SCALAR_FUNCTIONS: [&str; 9] =
+            ["abs", "round", "floor", "ceil", "min", "max", "days_between", "months_between", "len"];
+        if !SCALAR_FUNCTIONS.contains(&fname) {
+            let mut names: Vec<&str> = FUNCTIONS.to_vec();
+            names.push("len");
+            names.extend(self.hooks.iter().map(|h| h.name.as_str()));
+            let help = did_you_mean(fname, names);
+            self.err("E0107", name.span, format!("unknown function `{fname}`")).help = help;
+            return None;
         }
         let checked: Vec<Checked> = args.iter().map(|a| self.expr(a, scope)).collect();
         let mut targs = Vec::with_capacity(checked.len());
@@ -843,11 +600,7 @@ impl<'a> Checker<'a> {
                 this.err(
                     "E0204",
                     span,
-                    format!(
-                        "`{fname}` takes {n} argument{}, found {}",
-                        if n == 1 { "" } else { "s" },
-                        targs.len()
-                    ),
+                    format!("`{fname}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, targs.len()),
                 );
                 None
             }
@@ -867,11 +620,7 @@ impl<'a> Checker<'a> {
                 arity(2, self)?;
                 let base = self.numeric_arg(&targs[0], fname)?;
                 if targs[1].ty.base != Base::Int {
-                    self.err(
-                        "E0102",
-                        targs[1].span,
-                        "the number of decimal places must be a whole number",
-                    );
+                    self.err("E0102", targs[1].span, "the number of decimal places must be a whole number");
                     return None;
                 }
                 (Builtin::Round, Ty::req(base))
@@ -898,33 +647,18 @@ impl<'a> Checker<'a> {
                 if base == Base::Dec {
                     targs = targs.into_iter().map(to_dec).collect();
                 }
-                (
-                    if fname == "min" {
-                        Builtin::Min2
-                    } else {
-                        Builtin::Max2
-                    },
-                    Ty::req(base),
-                )
+                (if fname == "min" { Builtin::Min2 } else { Builtin::Max2 }, Ty::req(base))
             }
             "days_between" | "months_between" => {
                 arity(2, self)?;
                 for t in &targs {
                     if t.ty.base != Base::Date {
-                        self.err(
-                            "E0102",
-                            t.span,
-                            format!("`{fname}` takes two dates, found {}", t.ty.describe()),
-                        );
+                        self.err("E0102", t.span, format!("`{fname}` takes two dates, found {}", t.ty.describe()));
                         return None;
                     }
                 }
                 (
-                    if fname == "days_between" {
-                        Builtin::DaysBetween
-                    } else {
-                        Builtin::MonthsBetween
-                    },
+                    if fname == "days_between" { Builtin::DaysBetween } else { Builtin::MonthsBetween },
                     Ty::req(Base::Int),
                 )
             }
@@ -937,25 +671,14 @@ impl<'a> Checker<'a> {
                         self.err(
                             "E0102",
                             targs[0].span,
-                            format!(
-                                "`len` takes a string or a set, found {}",
-                                targs[0].ty.describe()
-                            ),
+                            format!("`len` takes a string or a set, found {}", targs[0].ty.describe()),
                         );
                         return None;
                     }
                 };
                 (func, Ty::req(Base::Int))
             }
-            _ => {
-                let mut names: Vec<&str> = FUNCTIONS.to_vec();
-                names.push("len");
-                names.extend(self.hooks.iter().map(|h| h.name.as_str()));
-                let help = did_you_mean(fname, names);
-                self.err("E0107", name.span, format!("unknown function `{fname}`"))
-                    .help = help;
-                return None;
-            }
+            _ => return None,
         };
         Some(texpr(TKind::Call { func, args: targs }, ty, span))
     }
@@ -964,11 +687,7 @@ impl<'a> Checker<'a> {
         if t.ty.base.is_numeric() {
             Some(t.ty.base.clone())
         } else {
-            self.err(
-                "E0102",
-                t.span,
-                format!("`{fname}` takes a number, found {}", t.ty.describe()),
-            );
+            self.err("E0102", t.span, format!("`{fname}` takes a number, found {}", t.ty.describe()));
             None
         }
     }
@@ -980,21 +699,12 @@ impl<'a> Checker<'a> {
             self.err(
                 "E0204",
                 span,
-                format!(
-                    "hook `{}` takes {} argument(s), found {}",
-                    sig.name,
-                    sig.params.len(),
-                    args.len()
-                ),
+                format!("hook `{}` takes {} argument(s), found {}", sig.name, sig.params.len(), args.len()),
             )
             .help = Some(format!(
                 "declared as `{}({})`",
                 sig.name,
-                sig.params
-                    .iter()
-                    .map(|(n, t)| format!("{n}: {}", t.base.describe()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                sig.params.iter().map(|(n, t)| format!("{n}: {}", t.base.describe())).collect::<Vec<_>>().join(", ")
             ));
             return None;
         }
@@ -1022,11 +732,7 @@ impl<'a> Checker<'a> {
             };
             targs.push(t);
         }
-        Some(texpr(
-            TKind::Hook { hook, args: targs },
-            sig.result.clone(),
-            span,
-        ))
+        Some(texpr(TKind::Hook { hook, args: targs }, sig.result.clone(), span))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1042,18 +748,18 @@ impl<'a> Checker<'a> {
     ) -> Checked {
         let fname = name.node.as_str();
         let [arg] = args else {
-            self.err(
-                "E0204",
-                span,
-                format!("`{fname}` takes one list, such as `{fname}(overdues)`"),
-            );
+            self.err("E0204", span, format!("`{fname}` takes one list, such as `{fname}(overdues)`"));
             return None;
         };
         let Some(segments) = (match &arg.kind {
             ExprKind::Path(s) => Some(s),
             _ => None,
         }) else {
-            self.err("E0205", arg.span, format!("`{fname}` aggregates a list field (or a set), such as `{fname}(overdues.days)`"));
+            self.err(
+                "E0205",
+                arg.span,
+                format!("`{fname}` aggregates a list field (or a set), such as `{fname}(overdues.days)`"),
+            );
             return None;
         };
         // A set field: only `count` applies.
@@ -1064,21 +770,11 @@ impl<'a> Checker<'a> {
                     self.err("E0205", span, format!("a set supports `count(set)` and `len(set)` only; `{fname}` with `where`/`within` needs a list field"));
                     return None;
                 }
-                return Some(texpr(
-                    TKind::SetCount(Box::new(t)),
-                    Ty::req(Base::Int),
-                    span,
-                ));
+                return Some(texpr(TKind::SetCount(Box::new(t)), Ty::req(Base::Int), span));
             }
-            ListOrSet::List {
-                slot,
-                layout,
-                field,
-            } => (slot, layout, field),
+            ListOrSet::List { slot, layout, field } => (slot, layout, field),
         };
-        let elem_scope = Scope {
-            element: Some(&list.element),
-        };
+        let elem_scope = Scope { element: Some(&list.element) };
         let filter_t = match filter {
             Some(f) => Some(self.condition(f, elem_scope, "after `where`")?),
             None => None,
@@ -1087,11 +783,7 @@ impl<'a> Checker<'a> {
             Some(w) => match &list.by {
                 Some((_, by_slot)) => Some((w.node, *by_slot)),
                 None => {
-                    self.err(
-                        "E0206",
-                        w.span,
-                        "`within` needs the list to have a date key (`by:` in the schema)",
-                    );
+                    self.err("E0206", w.span, "`within` needs the list to have a date key (`by:` in the schema)");
                     return None;
                 }
             },
@@ -1100,25 +792,13 @@ impl<'a> Checker<'a> {
         let by_slot = list.by.as_ref().map(|(_, s)| *s);
         let projected = match field_seg {
             Some(seg) => {
-                let t = self.field_path(
-                    &list.element,
-                    Frame::Element,
-                    std::slice::from_ref(seg),
-                    seg.span,
-                )?;
+                let t = self.field_path(&list.element, Frame::Element, std::slice::from_ref(seg), seg.span)?;
                 Some(t)
             }
             None => None,
         };
-        let mut agg = Aggregate {
-            func,
-            list_slot,
-            field: None,
-            num: None,
-            filter: filter_t,
-            window: window_t,
-            by_slot,
-        };
+        let mut agg =
+            Aggregate { func, list_slot, field: None, num: None, filter: filter_t, window: window_t, by_slot };
         let ty = match func {
             AggFunc::Count => Ty::req(Base::Int),
             AggFunc::Any | AggFunc::All => {
@@ -1127,33 +807,33 @@ impl<'a> Checker<'a> {
                         self.err(
                             "E0205",
                             p.span,
-                            format!(
-                                "`{fname}` of a field needs a bool field, found {}",
-                                p.ty.describe()
-                            ),
+                            format!("`{fname}` of a field needs a bool field, found {}", p.ty.describe()),
                         );
                         return None;
                     }
                 }
                 Ty::req(Base::Bool)
             }
-            AggFunc::Sum
-            | AggFunc::Min
-            | AggFunc::Max
-            | AggFunc::Avg
-            | AggFunc::Latest
-            | AggFunc::Earliest => {
+            AggFunc::Sum | AggFunc::Min | AggFunc::Max | AggFunc::Avg | AggFunc::Latest | AggFunc::Earliest => {
                 let Some(p) = &projected else {
+                    let example = list
+                        .element
+                        .fields
+                        .iter()
+                        .find(|f| {
+                            matches!(
+                                f.kind,
+                                FieldKind::Scalar(ScalarType::Int | ScalarType::Decimal | ScalarType::Money)
+                            )
+                        })
+                        .or(list.element.fields.first())
+                        .map_or("amount", |f| f.name.as_str());
                     self.err(
                         "E0205",
                         arg.span,
                         format!(
-                            "`{fname}` needs a field of the list, such as `{fname}({}.{})`",
-                            segments[0].node,
-                            list.element
-                                .fields
-                                .first()
-                                .map_or("amount", |f| f.name.as_str())
+                            "`{fname}` needs a field of the list, such as `{fname}({}.{example})`",
+                            segments[0].node
                         ),
                     );
                     return None;
@@ -1162,9 +842,7 @@ impl<'a> Checker<'a> {
                     self.err(
                         "E0206",
                         span,
-                        format!(
-                            "`{fname}` needs the list to have a date key (`by:` in the schema)"
-                        ),
+                        format!("`{fname}` needs the list to have a date key (`by:` in the schema)"),
                     );
                     return None;
                 }
@@ -1175,18 +853,10 @@ impl<'a> Checker<'a> {
                     _ => true,
                 };
                 if !ok {
-                    self.err(
-                        "E0205",
-                        p.span,
-                        format!("`{fname}` needs a number field, found {}", p.ty.describe()),
-                    );
+                    self.err("E0205", p.span, format!("`{fname}` needs a number field, found {}", p.ty.describe()));
                     return None;
                 }
-                agg.num = if base.is_numeric() {
-                    Some(num_kind(&base))
-                } else {
-                    None
-                };
+                agg.num = if base.is_numeric() { Some(num_kind(&base)) } else { None };
                 match func {
                     AggFunc::Sum => Ty::req(base),
                     AggFunc::Avg => {
@@ -1197,22 +867,13 @@ impl<'a> Checker<'a> {
                 }
             }
         };
-        if let Some(TExpr {
-            kind: TKind::Field { slot, .. },
-            ..
-        }) = projected
-        {
+        if let Some(TExpr { kind: TKind::Field { slot, .. }, .. }) = projected {
             agg.field = Some(slot);
         }
         Some(texpr(TKind::Agg(Box::new(agg)), ty, span))
     }
 
-    fn resolve_list<'s>(
-        &mut self,
-        segments: &'s [Ident],
-        span: Span,
-        scope: Scope<'_>,
-    ) -> Option<ListOrSet<'a, 's>> {
+    fn resolve_list<'s>(&mut self, segments: &'s [Ident], span: Span, scope: Scope<'_>) -> Option<ListOrSet<'a, 's>> {
         let schema: &'a crate::schema::Schema = self.schema;
         let mut current = &schema.root;
         for (i, seg) in segments.iter().enumerate() {
@@ -1220,29 +881,17 @@ impl<'a> Checker<'a> {
                 // Not a field: maybe a set-valued let, or a typo.
                 break;
             };
-            let path_so_far = segments[..=i]
-                .iter()
-                .map(|s| s.node.as_str())
-                .collect::<Vec<_>>()
-                .join(".");
+            let path_so_far = segments[..=i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
             self.check_prohibited(&path_so_far, span);
             match &field.kind {
                 FieldKind::Record(inner) => current = inner,
                 FieldKind::List(layout) => {
                     let rest = &segments[i + 1..];
                     if rest.len() > 1 {
-                        self.err(
-                            "E0205",
-                            span,
-                            "an aggregate can project one field of the list element",
-                        );
+                        self.err("E0205", span, "an aggregate can project one field of the list element");
                         return None;
                     }
-                    return Some(ListOrSet::List {
-                        slot: field.slot.unwrap_or(0),
-                        layout,
-                        field: rest.first(),
-                    });
+                    return Some(ListOrSet::List { slot: field.slot.unwrap_or(0), layout, field: rest.first() });
                 }
                 FieldKind::Set(_) | FieldKind::Scalar(_) => break,
             }
@@ -1254,11 +903,7 @@ impl<'a> Checker<'a> {
                 self.err(
                     "E0205",
                     span,
-                    format!(
-                        "`{}` is {}, not a list field or a set",
-                        self.source_text(span),
-                        t.ty.describe()
-                    ),
+                    format!("`{}` is {}, not a list field or a set", self.source_text(span), t.ty.describe()),
                 );
                 None
             }
@@ -1268,11 +913,7 @@ impl<'a> Checker<'a> {
 
 enum ListOrSet<'a, 's> {
     Set(TExpr),
-    List {
-        slot: usize,
-        layout: &'a ListLayout,
-        field: Option<&'s Ident>,
-    },
+    List { slot: usize, layout: &'a ListLayout, field: Option<&'s Ident> },
 }
 
 pub(super) fn num_kind(base: &Base) -> NumKind {
@@ -1291,23 +932,9 @@ pub(super) fn to_dec(t: TExpr) -> TExpr {
     let span = t.span;
     let optional = t.ty.optional;
     if let TKind::Const(Const::Int(i)) = t.kind {
-        return texpr(
-            TKind::Const(Const::Dec(i.into())),
-            Ty {
-                base: Base::Dec,
-                optional,
-            },
-            span,
-        );
+        return texpr(TKind::Const(Const::Dec(i.into())), Ty { base: Base::Dec, optional }, span);
     }
-    texpr(
-        TKind::ToDec(Box::new(t)),
-        Ty {
-            base: Base::Dec,
-            optional,
-        },
-        span,
-    )
+    texpr(TKind::ToDec(Box::new(t)), Ty { base: Base::Dec, optional }, span)
 }
 
 fn numeric_like(c: Const, target: &Base) -> Const {

@@ -53,10 +53,7 @@ pub fn resolve(policy_path: &Path, written: &str) -> PathBuf {
         match part {
             std::path::Component::CurDir => {}
             std::path::Component::ParentDir
-                if matches!(
-                    out.components().next_back(),
-                    Some(std::path::Component::Normal(_))
-                ) =>
+                if matches!(out.components().next_back(), Some(std::path::Component::Normal(_))) =>
             {
                 out.pop();
             }
@@ -81,6 +78,7 @@ pub fn check(
         let_names_pending: Vec::new(),
         batches: Vec::new(),
         hooks: Vec::new(),
+        poisoned: HashSet::new(),
         used_lets: HashSet::new(),
         used_batches: HashSet::new(),
         used_hooks: HashSet::new(),
@@ -106,6 +104,8 @@ pub(crate) struct Checker<'a> {
     let_names_pending: Vec<String>,
     batches: Vec<String>,
     hooks: Vec<HookSig>,
+    /// Lets and hooks whose declaration had an error: their uses report nothing more.
+    poisoned: HashSet<String>,
     used_lets: HashSet<usize>,
     used_batches: HashSet<usize>,
     used_hooks: HashSet<usize>,
@@ -115,26 +115,14 @@ pub(crate) struct Checker<'a> {
 const RESERVED_NAMES: [&str; 1] = ["as_of"];
 
 impl<'a> Checker<'a> {
-    fn err(
-        &mut self,
-        code: &'static str,
-        span: Span,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::error(code, self.file, span, message));
+    fn err(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(code, self.file, span, message));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
 
-    fn warn(
-        &mut self,
-        code: &'static str,
-        span: Span,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::warning(code, self.file, span, message));
+    fn warn(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::warning(code, self.file, span, message));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
@@ -151,15 +139,8 @@ impl<'a> Checker<'a> {
 
     fn check_prohibited(&mut self, path: &str, span: Span) {
         if self.schema.prohibited.iter().any(|p| p == path) {
-            self.err(
-                "E0120",
-                span,
-                format!("`{path}` is a prohibited field and may not be used by any policy"),
-            )
-            .help = Some(format!(
-                "the schema `{}` lists it under `prohibited` (fair lending)",
-                self.schema.path.display()
-            ));
+            self.err("E0120", span, format!("`{path}` is a prohibited field and may not be used by any policy")).help =
+                Some(format!("the schema `{}` lists it under `prohibited` (fair lending)", self.schema.path.display()));
         }
     }
 
@@ -201,27 +182,14 @@ impl<'a> Checker<'a> {
                 Item::Group(group) => {
                     let index = out.groups.len();
                     if out.groups.iter().any(|g| *g.name == *group.name.node) {
-                        self.err(
-                            "E0402",
-                            group.name.span,
-                            format!("group \"{}\" is defined twice", group.name.node),
-                        );
+                        self.err("E0402", group.name.span, format!("group \"{}\" is defined twice", group.name.node));
                     }
-                    out.groups.push(TGroup {
-                        name: group.name.node.as_str().into(),
-                        first: group.first,
-                    });
+                    out.groups.push(TGroup { name: group.name.node.as_str().into(), first: group.first });
                     if group.rules.is_empty() {
-                        self.warn(
-                            "W0107",
-                            group.name.span,
-                            format!("group \"{}\" has no rules", group.name.node),
-                        );
+                        self.warn("W0107", group.name.span, format!("group \"{}\" has no rules", group.name.node));
                     }
                     for rule in &group.rules {
-                        if let Some(r) =
-                            self.rule(rule, Some(index), out.rules.len(), &mut rule_names)
-                        {
+                        if let Some(r) = self.rule(rule, Some(index), out.rules.len(), &mut rule_names) {
                             out.rules.push(r);
                         }
                     }
@@ -240,11 +208,7 @@ impl<'a> Checker<'a> {
         let mut seen_schema = false;
         for item in &ast.items {
             match item {
-                Item::Policy {
-                    name,
-                    version,
-                    span,
-                } => {
+                Item::Policy { name, version, span } => {
                     if seen_policy {
                         self.err("E0401", *span, "the policy is named twice");
                     }
@@ -262,8 +226,8 @@ impl<'a> Checker<'a> {
             }
         }
         if !seen_policy {
-            self.err("E0401", Span::default(), "the policy has no name")
-                .help = Some("start the file with `policy \"name\" version \"1\"`".into());
+            self.err("E0401", Span::default(), "the policy has no name").help =
+                Some("start the file with `policy \"name\" version \"1\"`".into());
         }
     }
 
@@ -272,28 +236,22 @@ impl<'a> Checker<'a> {
             match item {
                 Item::Batch { name, path, span } => {
                     if self.name_taken(&name.node) {
-                        self.err(
-                            "E0403",
-                            name.span,
-                            format!("`{}` is already defined", name.node),
-                        );
+                        self.err("E0403", name.span, format!("`{}` is already defined", name.node));
                         continue;
                     }
                     self.batches.push(name.node.clone());
-                    out.batches
-                        .push((name.node.clone(), resolve(self.file, &path.node), *span));
+                    out.batches.push((name.node.clone(), resolve(self.file, &path.node), *span));
                 }
                 Item::Hook(h) => {
                     if self.name_taken(&h.name.node) {
-                        self.err(
-                            "E0403",
-                            h.name.span,
-                            format!("`{}` is already defined", h.name.node),
-                        );
+                        self.err("E0403", h.name.span, format!("`{}` is already defined", h.name.node));
                         continue;
                     }
-                    if let Some(sig) = self.hook_sig(h) {
-                        self.hooks.push(sig);
+                    match self.hook_sig(h) {
+                        Some(sig) => self.hooks.push(sig),
+                        None => {
+                            self.poisoned.insert(h.name.node.clone());
+                        }
                     }
                 }
                 _ => {}
@@ -320,13 +278,10 @@ impl<'a> Checker<'a> {
             "set<date>" => Base::Set(Box::new(Base::Date)),
             other => {
                 let help = did_you_mean(other, ["bool", "int", "decimal", "money", "string", "date", "set<string>"])
-                    .unwrap_or_else(|| "hook types are bool, int, decimal, money, string, date and set<string|int|date>".into());
-                self.err(
-                    "E0302",
-                    written.span,
-                    format!("unknown hook type `{other}`"),
-                )
-                .help = Some(help);
+                    .unwrap_or_else(|| {
+                        "hook types are bool, int, decimal, money, string, date and set<string|int|date>".into()
+                    });
+                self.err("E0302", written.span, format!("unknown hook type `{other}`")).help = Some(help);
                 return None;
             }
         };
@@ -338,11 +293,7 @@ impl<'a> Checker<'a> {
         let mut ok = true;
         for (name, ty) in &h.params {
             if params.iter().any(|(n, _)| n == &name.node) {
-                self.err(
-                    "E0303",
-                    name.span,
-                    format!("parameter `{}` is declared twice", name.node),
-                );
+                self.err("E0303", name.span, format!("parameter `{}` is declared twice", name.node));
                 ok = false;
             }
             match self.hook_type(ty) {
@@ -351,26 +302,12 @@ impl<'a> Checker<'a> {
             }
         }
         let result = self.hook_type(&h.result);
-        if matches!(
-            result,
-            Some(Ty {
-                base: Base::Set(_),
-                ..
-            })
-        ) {
-            self.err(
-                "E0302",
-                h.result.span,
-                "a hook returns a single value, not a set",
-            );
+        if matches!(result, Some(Ty { base: Base::Set(_), .. })) {
+            self.err("E0302", h.result.span, "a hook returns a single value, not a set");
             return None;
         }
-        if h.budget.as_ref().is_some_and(|b| b.node == 0) {
-            self.err(
-                "E0304",
-                h.span,
-                "a hook's budget must be at least 1 operation",
-            );
+        if let Some(budget) = h.budget.as_ref().filter(|b| b.node == 0) {
+            self.err("E0304", budget.span, "a hook's budget must be at least 1 operation");
             ok = false;
         }
         let result = result?;
@@ -387,45 +324,26 @@ impl<'a> Checker<'a> {
     fn let_decl(&mut self, name: &ast::Ident, value: &ast::Expr, span: Span) {
         self.let_names_pending.retain(|n| n != &name.node);
         if self.name_taken(&name.node) {
-            self.err(
-                "E0403",
-                name.span,
-                format!("`{}` is already defined", name.node),
-            );
+            self.err("E0403", name.span, format!("`{}` is already defined", name.node));
             return;
         }
         if self.schema.root.field(&name.node).is_some() {
-            self.err(
-                "E0403",
-                name.span,
-                format!(
-                    "let `{}` would hide the schema field of the same name",
-                    name.node
-                ),
-            )
-            .help = Some("choose another name".into());
+            self.err("E0403", name.span, format!("let `{}` would hide the schema field of the same name", name.node))
+                .help = Some("choose another name".into());
             return;
         }
         let checked = self.expr(value, Scope { element: None });
-        // A let that failed to check is still recorded (with a poison type) so
-        // later uses do not report "unknown name" on top of the real error.
-        let value = checked.unwrap_or(TExpr {
-            kind: TKind::Const(Const::None),
-            ty: Ty::opt(Base::NoneLit),
-            span: value.span,
-        });
-        if value.ty.base == Base::Duration {
-            self.err(
-                "E0102",
-                value.span,
-                "a let cannot hold a duration; write the duration where it is used",
-            );
+        match checked {
+            Some(value) if value.ty.base == Base::Duration => {
+                self.err("E0102", value.span, "a let cannot hold a duration; write the duration where it is used");
+                self.poisoned.insert(name.node.clone());
+            }
+            Some(value) => self.lets.push(LetDef { name: name.node.clone(), value, span }),
+            // Its uses report nothing more: the error is at the let.
+            None => {
+                self.poisoned.insert(name.node.clone());
+            }
         }
-        self.lets.push(LetDef {
-            name: name.node.clone(),
-            value,
-            span,
-        });
     }
 
     fn guard(&mut self, g: &ast::GuardDecl) -> Option<TGuard> {
@@ -437,11 +355,7 @@ impl<'a> Checker<'a> {
         };
         if let GuardBound::Percent(p) = g.bound.node {
             if p > rust_decimal::Decimal::ONE_HUNDRED {
-                self.err(
-                    "E0404",
-                    g.bound.span,
-                    "a guard's percentage cannot exceed 100%",
-                );
+                self.err("E0404", g.bound.span, "a guard's percentage cannot exceed 100%");
                 return None;
             }
         }
@@ -449,11 +363,7 @@ impl<'a> Checker<'a> {
             GuardBound::Count(n) => n.to_string(),
             GuardBound::Percent(p) => format!("{}%", p.normalize()),
         };
-        Some(TGuard {
-            outcome,
-            bound: g.bound.node,
-            text: format!("{} at most {bound_text}", outcome.name()),
-        })
+        Some(TGuard { outcome, bound: g.bound.node, text: format!("{} at most {bound_text}", outcome.name()) })
     }
 
     fn rule(
@@ -464,14 +374,8 @@ impl<'a> Checker<'a> {
         names: &mut Vec<(String, Span)>,
     ) -> Option<TRule> {
         if names.iter().any(|(n, _)| *n == rule.name.node) {
-            self.err(
-                "E0402",
-                rule.name.span,
-                format!("rule \"{}\" is defined twice", rule.name.node),
-            )
-            .help = Some(
-                "rule names identify decisions in the audit trail; each must be unique".into(),
-            );
+            self.err("E0402", rule.name.span, format!("rule \"{}\" is defined twice", rule.name.node)).help =
+                Some("rule names identify decisions in the audit trail; each must be unique".into());
         }
         names.push((rule.name.node.clone(), rule.name.span));
         let when = self.condition(&rule.when, Scope { element: None }, "as a rule's condition");
@@ -511,11 +415,7 @@ impl<'a> Checker<'a> {
                 crate::value::Duration::Days(n) | crate::value::Duration::Months(n) => n > 0,
             };
             if !positive {
-                self.err(
-                    "E0406",
-                    d.span,
-                    "a freeze or restriction must last at least 1 day",
-                );
+                self.err("E0406", d.span, "a freeze or restriction must last at least 1 day");
                 ok = false;
             }
         }
@@ -543,11 +443,7 @@ impl<'a> Checker<'a> {
                 let t = self.expr(e, Scope { element: None })?;
                 let t = self.present(t, "as the new limit")?;
                 if !t.ty.base.is_numeric() {
-                    self.err(
-                        "E0102",
-                        t.span,
-                        format!("the new limit must be a number, found {}", t.ty.describe()),
-                    );
+                    self.err("E0102", t.span, format!("the new limit must be a number, found {}", t.ty.describe()));
                     return None;
                 }
                 TAction::SetLimit(expr::to_dec(t))
@@ -555,15 +451,8 @@ impl<'a> Checker<'a> {
             ActionKind::Notify { channel, template } => {
                 let Some((_, ch)) = Channel::ALL.iter().find(|(n, _)| *n == channel.node) else {
                     let help = did_you_mean(&channel.node, Channel::ALL.iter().map(|(n, _)| *n))
-                        .unwrap_or_else(|| {
-                            "the channels are sms, push, email, call and letter".into()
-                        });
-                    self.err(
-                        "E0407",
-                        channel.span,
-                        format!("unknown channel `{}`", channel.node),
-                    )
-                    .help = Some(help);
+                        .unwrap_or_else(|| "the channels are sms, push, email, call and letter".into());
+                    self.err("E0407", channel.span, format!("unknown channel `{}`", channel.node)).help = Some(help);
                     return None;
                 };
                 TAction::Notify(*ch, text(template))
@@ -584,23 +473,19 @@ impl<'a> Checker<'a> {
     fn unused(&mut self, out: &CheckedPolicy) {
         for (i, l) in self.lets.clone().iter().enumerate() {
             if !self.used_lets.contains(&i) {
-                self.warn("W0101", l.span, format!("let `{}` is never used", l.name))
-                    .help = Some("remove it, or use it in a rule".into());
+                self.warn("W0101", l.span, format!("let `{}` is never used", l.name)).help =
+                    Some("remove it, or use it in a rule".into());
             }
         }
         for (i, (name, _, span)) in out.batches.iter().enumerate() {
             if !self.used_batches.contains(&i) {
-                self.warn("W0102", *span, format!("batch `{name}` is never used"))
-                    .help = Some(format!("use it as `id in {name}`"));
+                self.warn("W0102", *span, format!("batch `{name}` is never used")).help =
+                    Some(format!("use it as `id in {name}`"));
             }
         }
         for (i, h) in self.hooks.clone().iter().enumerate() {
             if !self.used_hooks.contains(&i) {
-                self.warn(
-                    "W0103",
-                    h.span,
-                    format!("hook `{}` is never called", h.name),
-                );
+                self.warn("W0103", h.span, format!("hook `{}` is never called", h.name));
             }
         }
     }

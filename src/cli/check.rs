@@ -32,11 +32,7 @@ pub fn run(args: CheckArgs) -> Exit {
         } else {
             eprint!("{}", render_all(&diags, &sources, stderr_color()));
             if ok {
-                eprintln!(
-                    "{}: ok ({warnings} warning{})",
-                    path.display(),
-                    if warnings == 1 { "" } else { "s" }
-                );
+                eprintln!("{}: ok ({warnings} warning{})", path.display(), if warnings == 1 { "" } else { "s" });
             } else {
                 eprintln!(
                     "{}: {errors} error{}, {warnings} warning{}",

@@ -73,41 +73,24 @@ pub fn run(args: EvalArgs) -> Exit {
         "table" => OutputFormat::Table,
         _ => OutputFormat::Jsonl,
     };
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-    {
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: cannot start worker threads: {e}");
             return Exit::Invalid;
         }
     };
-    let options = EvalOptions {
-        default_as_of,
-        trace: args.trace,
-    };
+    let options = EvalOptions { default_as_of, trace: args.trace };
     let program = &loaded.program;
-    let inputs = if args.snapshots.is_empty() {
-        vec![PathBuf::from("-")]
-    } else {
-        args.snapshots.clone()
-    };
+    let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
 
     let result = with_output(args.output.as_deref(), |out| {
         let mut writer = RecordWriter::new(out, format);
         let mut tally = Tally::default();
         let mut exit = Exit::Ok;
         for input in &inputs {
-            let code = decide_input(
-                input,
-                args.input_format.as_deref(),
-                program,
-                options,
-                &pool,
-                &mut writer,
-                &mut tally,
-            )?;
+            let code =
+                decide_input(input, args.input_format.as_deref(), program, options, &pool, &mut writer, &mut tally)?;
             exit = exit.max(code);
         }
         writer.finish()?;
@@ -131,10 +114,7 @@ pub fn run(args: EvalArgs) -> Exit {
 }
 
 /// Runs `body` with standard output, or with a temporary file renamed over `path` only on success.
-fn with_output<T>(
-    path: Option<&Path>,
-    body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
-) -> std::io::Result<T> {
+fn with_output<T>(path: Option<&Path>, body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>) -> std::io::Result<T> {
     match path {
         None => {
             let stdout = std::io::stdout();
@@ -143,9 +123,8 @@ fn with_output<T>(
         }
         Some(path) => {
             let tmp = temp_path(path);
-            let file = std::fs::File::create(&tmp).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot create `{}`: {e}", tmp.display()))
-            })?;
+            let file = std::fs::File::create(&tmp)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("cannot create `{}`: {e}", tmp.display())))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
             let result = body(&mut w).and_then(|r| {
                 w.flush()?;
@@ -156,10 +135,7 @@ fn with_output<T>(
             match result {
                 Ok(r) => {
                     std::fs::rename(&tmp, path).map_err(|e| {
-                        std::io::Error::new(
-                            e.kind(),
-                            format!("cannot write `{}`: {e}", path.display()),
-                        )
+                        std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))
                     })?;
                     Ok(r)
                 }
@@ -173,10 +149,7 @@ fn with_output<T>(
 }
 
 fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "decisions".into());
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "decisions".into());
     path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }
 
@@ -196,10 +169,7 @@ fn decide_input(
         None => match Format::from_path(input) {
             Some(f) => f,
             None => {
-                eprintln!(
-                    "error: cannot tell the format of `{}` from its name; use --input-format",
-                    input.display()
-                );
+                eprintln!("error: cannot tell the format of `{}` from its name; use --input-format", input.display());
                 return Ok(Exit::Invalid);
             }
         },
@@ -261,11 +231,7 @@ fn summary_line(t: &Tally) -> String {
         t.records,
         if t.records == 1 { "" } else { "s" },
         t.decided,
-        if outcomes.is_empty() {
-            "none".into()
-        } else {
-            outcomes.join(", ")
-        },
+        if outcomes.is_empty() { "none".into() } else { outcomes.join(", ") },
         t.errors,
         if t.errors == 1 { "" } else { "s" },
     )

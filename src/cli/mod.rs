@@ -20,11 +20,7 @@ pub enum Exit {
 }
 
 #[derive(Parser)]
-#[command(
-    name = "verdict",
-    version,
-    about = "Credit-lifecycle policies: check, evaluate, test, format, explain, diff"
-)]
+#[command(name = "verdict", version, about = "Credit-lifecycle policies: check, evaluate, test, format, explain, diff")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,11 +40,7 @@ pub fn run() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            let code = if e.use_stderr() {
-                Exit::Invalid
-            } else {
-                Exit::Ok
-            };
+            let code = if e.use_stderr() { Exit::Invalid } else { Exit::Ok };
             return std::process::ExitCode::from(code as u8);
         }
     };

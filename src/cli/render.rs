@@ -20,16 +20,17 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.diag.message)
+        // With a source excerpt miette prints `╭─[file:line:col]` itself; without one, say where.
+        if self.source.is_none() {
+            write!(f, "{}: ", self.location)?;
+        }
+        write!(f, "[{}] {}", self.diag.code, self.diag.message)
     }
 }
 
 impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.diag.code))
-    }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.diag.severity {
             Severity::Error => miette::Severity::Error,
@@ -37,10 +38,7 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diag
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -49,24 +47,16 @@ impl miette::Diagnostic for Report<'_> {
         self.source.as_ref()?;
         let span = self.diag.span;
         let len = (span.end - span.start).max(1) as usize;
-        let label = LabeledSpan::new_with_span(
-            self.diag.label.clone(),
-            SourceSpan::new((span.start as usize).into(), len),
-        );
+        let label =
+            LabeledSpan::new_with_span(self.diag.label.clone(), SourceSpan::new((span.start as usize).into(), len));
         Some(Box::new(std::iter::once(label)))
     }
 }
 
 /// Renders diagnostics for a terminal (plain when `color` is false, as in tests and pipes).
 pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
     for diag in diags {
         let (line, col) = sources.line_col(&diag.file, diag.span.start);
@@ -79,11 +69,7 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Str
             }
             NamedSource::new(diag.file.display().to_string(), text)
         });
-        let report = Report {
-            diag,
-            source,
-            location,
-        };
+        let report = Report { diag, source, location };
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{report}\n"));
         }

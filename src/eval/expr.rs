@@ -52,10 +52,7 @@ pub enum FailureKind {
 pub(crate) type EvalResult<'a> = Result<Val<'a>, EvalFailure>;
 
 fn fail<T>(message: impl Into<String>) -> Result<T, EvalFailure> {
-    Err(EvalFailure {
-        kind: FailureKind::Eval,
-        message: message.into(),
-    })
+    Err(EvalFailure { kind: FailureKind::Eval, message: message.into() })
 }
 
 /// A let's state during one account's evaluation.
@@ -90,14 +87,7 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// A fresh context for one account.
     pub fn new(program: &'a Program, account: &'a Record, as_of: Date) -> Self {
-        Ctx {
-            program,
-            account,
-            element: None,
-            as_of,
-            lets: vec![LetState::NotYet; program.lets.len()],
-            hook_log: None,
-        }
+        Ctx { program, account, element: None, as_of, lets: vec![LetState::NotYet; program.lets.len()], hook_log: None }
     }
 
     /// Evaluates a let (once per account).
@@ -113,10 +103,8 @@ impl<'a> Ctx<'a> {
                 let saved = self.element.take();
                 let v = self.eval(&def.value);
                 self.element = saved;
-                let v = v.map_err(|e| EvalFailure {
-                    message: format!("{} (in let `{}`)", e.message, def.name),
-                    ..e
-                })?;
+                let v =
+                    v.map_err(|e| EvalFailure { message: format!("{} (in let `{}`)", e.message, def.name), ..e })?;
                 if let Some(slot) = self.lets.get_mut(index) {
                     *slot = LetState::Done(v);
                 }
@@ -183,46 +171,25 @@ impl<'a> Ctx<'a> {
                 let Val::Date(d) = self.eval(date)? else {
                     return fail("internal: date expected");
                 };
-                let shifted = if *subtract {
-                    by.sub_from(d)
-                } else {
-                    by.add_to(d)
-                };
+                let shifted = if *subtract { by.sub_from(d) } else { by.add_to(d) };
                 shifted.map(Val::Date).ok_or_else(|| EvalFailure {
                     kind: FailureKind::Eval,
-                    message: format!(
-                        "date out of range: {d} {} {by}",
-                        if *subtract { "-" } else { "+" }
-                    ),
+                    message: format!("date out of range: {d} {} {by}", if *subtract { "-" } else { "+" }),
                 })
             }
-            TKind::InList {
-                negate,
-                needle,
-                items,
-            } => {
+            TKind::InList { negate, needle, items } => {
                 let n = self.eval(needle)?;
-                let found = items
-                    .iter()
-                    .any(|c| compare(n, const_val(c)).is_ok_and(|o| o == Ordering::Equal));
+                let found = items.iter().any(|c| compare(n, const_val(c)).is_ok_and(|o| o == Ordering::Equal));
                 Ok(Val::Bool(found != *negate))
             }
-            TKind::InSet {
-                negate,
-                needle,
-                set,
-            } => {
+            TKind::InSet { negate, needle, set } => {
                 let n = enum_as_str(self.eval(needle)?, needle);
                 let Val::Set(items) = self.eval(set)? else {
                     return fail("internal: set expected");
                 };
                 Ok(Val::Bool(set_contains(items, n) != *negate))
             }
-            TKind::InBatch {
-                negate,
-                needle,
-                batch,
-            } => {
+            TKind::InBatch { negate, needle, batch } => {
                 let found = match (self.eval(needle)?, self.program.batches.get(*batch)) {
                     (Val::Str(s), Some(b)) => b.ids.contains(s),
                     (Val::Int(i), Some(b)) => b.ids.contains(i.to_string().as_str()),
@@ -267,42 +234,29 @@ impl<'a> Ctx<'a> {
                     return fail("internal: round places");
                 };
                 let Ok(places) = u32::try_from(places) else {
-                    return fail(format!(
-                        "round: {places} decimal places is not allowed (use 0 to 28)"
-                    ));
+                    return fail(format!("round: {places} decimal places is not allowed (use 0 to 28)"));
                 };
                 match a {
-                    Val::Dec(d) => Ok(Val::Dec(d.round_dp_with_strategy(
-                        places.min(28),
-                        RoundingStrategy::MidpointAwayFromZero,
-                    ))),
+                    Val::Dec(d) => {
+                        Ok(Val::Dec(d.round_dp_with_strategy(places.min(28), RoundingStrategy::MidpointAwayFromZero)))
+                    }
                     v => Ok(v),
                 }
             }
             Builtin::Min2 | Builtin::Max2 => {
                 let b = arg(self, 1)?;
                 let ord = compare(a, b)?;
-                let pick_a = if func == Builtin::Min2 {
-                    ord != Ordering::Greater
-                } else {
-                    ord != Ordering::Less
-                };
+                let pick_a = if func == Builtin::Min2 { ord != Ordering::Greater } else { ord != Ordering::Less };
                 Ok(if pick_a { a } else { b })
             }
             Builtin::DaysBetween | Builtin::MonthsBetween => {
                 let (Val::Date(x), Val::Date(y)) = (a, arg(self, 1)?) else {
                     return fail("internal: dates expected");
                 };
-                Ok(Val::Int(if func == Builtin::DaysBetween {
-                    days_between(x, y)
-                } else {
-                    months_between(x, y)
-                }))
+                Ok(Val::Int(if func == Builtin::DaysBetween { days_between(x, y) } else { months_between(x, y) }))
             }
             Builtin::LenStr => match a {
-                Val::Str(s) => Ok(Val::Int(
-                    i64::try_from(s.chars().count()).unwrap_or(i64::MAX),
-                )),
+                Val::Str(s) => Ok(Val::Int(i64::try_from(s.chars().count()).unwrap_or(i64::MAX))),
                 _ => fail("internal: string expected"),
             },
             Builtin::LenSet => match a {
@@ -330,12 +284,7 @@ impl<'a> Ctx<'a> {
         result
     }
 
-    fn fold_elements(
-        &mut self,
-        agg: &'a Aggregate,
-        elements: &'a [Record],
-        lower: Option<Date>,
-    ) -> EvalResult<'a> {
+    fn fold_elements(&mut self, agg: &'a Aggregate, elements: &'a [Record], lower: Option<Date>) -> EvalResult<'a> {
         let mut count: i64 = 0;
         let mut acc = Val::None;
         for element in elements {
@@ -381,11 +330,7 @@ impl<'a> Ctx<'a> {
                         continue;
                     }
                     count += 1;
-                    acc = if acc == Val::None {
-                        value
-                    } else {
-                        arith(crate::syntax::ast::BinaryOp::Add, acc, value)?
-                    };
+                    acc = if acc == Val::None { value } else { arith(crate::syntax::ast::BinaryOp::Add, acc, value)? };
                 }
                 AggFunc::Min | AggFunc::Max => {
                     if value == Val::None {
@@ -395,11 +340,8 @@ impl<'a> Ctx<'a> {
                         Val::None => value,
                         current => {
                             let ord = compare(value, current)?;
-                            let better = if agg.func == AggFunc::Min {
-                                ord == Ordering::Less
-                            } else {
-                                ord == Ordering::Greater
-                            };
+                            let better =
+                                if agg.func == AggFunc::Min { ord == Ordering::Less } else { ord == Ordering::Greater };
                             if better {
                                 value
                             } else {
@@ -455,10 +397,7 @@ impl<'a> Ctx<'a> {
 }
 
 fn overflow() -> EvalFailure {
-    EvalFailure {
-        kind: FailureKind::Eval,
-        message: "arithmetic overflow".into(),
-    }
+    EvalFailure { kind: FailureKind::Eval, message: "arithmetic overflow".into() }
 }
 
 fn divide(a: Decimal, b: Decimal) -> EvalResult<'static> {
@@ -469,11 +408,7 @@ fn divide(a: Decimal, b: Decimal) -> EvalResult<'static> {
 }
 
 /// `+ - * /` on two numbers of the same domain.
-pub(crate) fn arith<'a>(
-    op: crate::syntax::ast::BinaryOp,
-    l: Val<'a>,
-    r: Val<'a>,
-) -> EvalResult<'a> {
+pub(crate) fn arith<'a>(op: crate::syntax::ast::BinaryOp, l: Val<'a>, r: Val<'a>) -> EvalResult<'a> {
     use crate::syntax::ast::BinaryOp::*;
     match (l, r) {
         (Val::Int(a), Val::Int(b)) => {
@@ -518,9 +453,7 @@ pub(crate) fn compare(l: Val<'_>, r: Val<'_>) -> Result<Ordering, EvalFailure> {
 /// An enum member as its name (sets of enum members and hooks see names).
 fn enum_as_str<'a>(v: Val<'a>, e: &'a TExpr) -> Val<'a> {
     match (v, &e.ty.base) {
-        (Val::Enum(i), Base::Enum(members)) => {
-            members.get(i as usize).map_or(Val::None, |m| Val::Str(m))
-        }
+        (Val::Enum(i), Base::Enum(members)) => members.get(i as usize).map_or(Val::None, |m| Val::Str(m)),
         _ => v,
     }
 }
@@ -579,13 +512,8 @@ pub fn render_val(v: Val<'_>, enum_members: Option<&[Box<str>]>) -> String {
             None => format!("#{i}"),
         },
         Val::Date(d) => d.to_string(),
-        Val::Set(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(|i| format!("{:?}", i.to_string()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Val::Set(items) => {
+            format!("[{}]", items.iter().map(|i| format!("{:?}", i.to_string())).collect::<Vec<_>>().join(", "))
+        }
     }
 }

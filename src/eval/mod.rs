@@ -53,11 +53,7 @@ pub struct Reason {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ActionRecord {
     /// `notify CHANNEL "template"`
-    Notify {
-        channel: Channel,
-        template: Arc<str>,
-        rule: Arc<str>,
-    },
+    Notify { channel: Channel, template: Arc<str>, rule: Arc<str> },
     /// `escalate to "stage"`
     Escalate { stage: Arc<str>, rule: Arc<str> },
     /// `review "queue"`
@@ -71,23 +67,11 @@ impl ActionRecord {
     fn same_as(&self, other: &ActionRecord) -> bool {
         match (self, other) {
             (
-                ActionRecord::Notify {
-                    channel: a,
-                    template: b,
-                    ..
-                },
-                ActionRecord::Notify {
-                    channel: c,
-                    template: d,
-                    ..
-                },
+                ActionRecord::Notify { channel: a, template: b, .. },
+                ActionRecord::Notify { channel: c, template: d, .. },
             ) => a == c && b == d,
-            (ActionRecord::Escalate { stage: a, .. }, ActionRecord::Escalate { stage: b, .. }) => {
-                a == b
-            }
-            (ActionRecord::Review { queue: a, .. }, ActionRecord::Review { queue: b, .. }) => {
-                a == b
-            }
+            (ActionRecord::Escalate { stage: a, .. }, ActionRecord::Escalate { stage: b, .. }) => a == b,
+            (ActionRecord::Review { queue: a, .. }, ActionRecord::Review { queue: b, .. }) => a == b,
             (ActionRecord::Tag { label: a, .. }, ActionRecord::Tag { label: b, .. }) => a == b,
             _ => false,
         }
@@ -165,11 +149,7 @@ pub type Outputs = Result<Decision, ErrorRecord>;
 
 impl From<SnapshotError> for ErrorRecord {
     fn from(e: SnapshotError) -> Self {
-        ErrorRecord {
-            id: e.id,
-            kind: ErrorKind::Snapshot,
-            message: e.message,
-        }
+        ErrorRecord { id: e.id, kind: ErrorKind::Snapshot, message: e.message }
     }
 }
 
@@ -199,19 +179,14 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
     let mut group_winner: Vec<Option<&Arc<str>>> = vec![None; program.groups.len()];
     let mut trace = options.trace.then(Trace::default);
     for rule in &program.rules {
-        let group = rule
-            .group
-            .and_then(|g| program.groups.get(g).map(|grp| (g, grp)));
+        let group = rule.group.and_then(|g| program.groups.get(g).map(|grp| (g, grp)));
         if let Some((g, grp)) = group {
             if grp.first {
                 if let Some(Some(winner)) = group_winner.get(g) {
                     if let Some(t) = &mut trace {
                         t.rules.push(RuleTrace {
                             rule: rule.name.clone(),
-                            status: RuleStatus::Skipped {
-                                group: grp.name.clone(),
-                                by: (*winner).clone(),
-                            },
+                            status: RuleStatus::Skipped { group: grp.name.clone(), by: (*winner).clone() },
                             conditions: Vec::new(),
                         });
                     }
@@ -223,16 +198,8 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
             Some(t) => {
                 let mut conditions = Vec::with_capacity(rule.conditions.len());
                 let matched = traced(&mut ctx, &rule.when, rule, &mut conditions);
-                let status = if matches!(matched, Ok(true)) {
-                    RuleStatus::Fired
-                } else {
-                    RuleStatus::NotMatched
-                };
-                t.rules.push(RuleTrace {
-                    rule: rule.name.clone(),
-                    status,
-                    conditions,
-                });
+                let status = if matches!(matched, Ok(true)) { RuleStatus::Fired } else { RuleStatus::NotMatched };
+                t.rules.push(RuleTrace { rule: rule.name.clone(), status, conditions });
                 matched
             }
             None => ctx.truth(&rule.when),
@@ -246,9 +213,7 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
                 *slot = Some(&rule.name);
             }
         }
-        state
-            .fire(&mut ctx, rule)
-            .map_err(|e| failure(snapshot, rule, e))?;
+        state.fire(&mut ctx, rule).map_err(|e| failure(snapshot, rule, e))?;
     }
     if let Some(t) = &mut trace {
         t.lets = program
@@ -256,9 +221,7 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
             .iter()
             .zip(&ctx.lets)
             .filter_map(|(def, state)| match state {
-                expr::LetState::Done(v) => {
-                    Some((def.name.clone(), render_val(*v, enum_members(&def.value))))
-                }
+                expr::LetState::Done(v) => Some((def.name.clone(), render_val(*v, enum_members(&def.value)))),
                 expr::LetState::NotYet => None,
             })
             .collect();
@@ -319,10 +282,7 @@ fn skip(e: &TExpr, rule: &Rule, out: &mut Vec<(String, Option<String>)>) {
             skip(b, rule, out);
         }
         TKind::Not(a) => skip(a, rule, out),
-        _ => out.push((
-            rule.conditions.get(out.len()).cloned().unwrap_or_default(),
-            None,
-        )),
+        _ => out.push((rule.conditions.get(out.len()).cloned().unwrap_or_default(), None)),
     }
 }
 
@@ -366,30 +326,15 @@ impl Assembly {
                 }
                 TAction::Reason(code, text) => {
                     if !self.reasons.iter().any(|r| r.code == *code) {
-                        self.reasons.push(Reason {
-                            code: code.clone(),
-                            text: text.clone(),
-                            rule: name(),
-                        });
+                        self.reasons.push(Reason { code: code.clone(), text: text.clone(), rule: name() });
                     }
                 }
-                TAction::Notify(channel, template) => self.push(ActionRecord::Notify {
-                    channel: *channel,
-                    template: template.clone(),
-                    rule: name(),
-                }),
-                TAction::Escalate(stage) => self.push(ActionRecord::Escalate {
-                    stage: stage.clone(),
-                    rule: name(),
-                }),
-                TAction::Review(queue) => self.push(ActionRecord::Review {
-                    queue: queue.clone(),
-                    rule: name(),
-                }),
-                TAction::Tag(label) => self.push(ActionRecord::Tag {
-                    label: label.clone(),
-                    rule: name(),
-                }),
+                TAction::Notify(channel, template) => {
+                    self.push(ActionRecord::Notify { channel: *channel, template: template.clone(), rule: name() })
+                }
+                TAction::Escalate(stage) => self.push(ActionRecord::Escalate { stage: stage.clone(), rule: name() }),
+                TAction::Review(queue) => self.push(ActionRecord::Review { queue: queue.clone(), rule: name() }),
+                TAction::Tag(label) => self.push(ActionRecord::Tag { label: label.clone(), rule: name() }),
             }
         }
         Ok(())
@@ -413,11 +358,7 @@ impl Assembly {
         } else {
             (Outcome::None, None)
         };
-        let limit = if outcome == Outcome::Close {
-            Some(Decimal::ZERO)
-        } else {
-            self.limit
-        };
+        let limit = if outcome == Outcome::Close { Some(Decimal::ZERO) } else { self.limit };
         Decision {
             id,
             as_of,
@@ -441,10 +382,7 @@ pub fn guard_check(guard: &crate::ir::TGuard, count: usize, decided: usize) -> (
         GuardBound::Percent(p) => {
             // Exact: count > p% of decided  ⇔  count * 100 > p * decided.
             let bound = p * Decimal::from(decided as u64) / Decimal::ONE_HUNDRED;
-            (
-                Decimal::from(count as u64) > bound,
-                crate::value::format_decimal(bound),
-            )
+            (Decimal::from(count as u64) > bound, crate::value::format_decimal(bound))
         }
     }
 }

@@ -71,11 +71,11 @@ impl Errors {
     }
     /// The problems as one message.
     pub(crate) fn into_message(self) -> String {
-        let mut message = self.shown.join("; ");
-        if self.more > 0 {
-            message.push_str(&format!("; and {} more", self.more));
+        let message = self.shown.join("; ");
+        match self.more {
+            0 => message,
+            more => format!("{message}; and {more} more"),
         }
-        message
     }
 }
 
@@ -97,15 +97,8 @@ impl Frame {
     /// An empty frame for a frame-root layout (the account, or a list element).
     pub(crate) fn new(layout: &RecordLayout) -> Frame {
         let n = layout.slot_count;
-        let marks = if n <= 128 {
-            Marks::Small(0)
-        } else {
-            Marks::Large(vec![false; n])
-        };
-        Frame {
-            slots: vec![Value::None; n],
-            marks,
-        }
+        let marks = if n <= 128 { Marks::Small(0) } else { Marks::Large(vec![false; n]) };
+        Frame { slots: vec![Value::None; n], marks }
     }
 
     /// Notes that the input mentioned `slot` (so it is not reported missing).
@@ -165,16 +158,9 @@ impl Frame {
     }
 
     /// Reports required leaves the input did not mention and hands back the record.
-    pub(crate) fn finish(
-        self,
-        layout: &RecordLayout,
-        path: &PathSeg<'_>,
-        errors: &mut Errors,
-    ) -> Record {
+    pub(crate) fn finish(self, layout: &RecordLayout, path: &PathSeg<'_>, errors: &mut Errors) -> Record {
         self.report_missing(layout, path, errors);
-        Record {
-            slots: self.slots.into_boxed_slice(),
-        }
+        Record { slots: self.slots.into_boxed_slice() }
     }
 
     fn report_missing(&self, layout: &RecordLayout, path: &PathSeg<'_>, errors: &mut Errors) {
@@ -289,21 +275,17 @@ pub(crate) fn scalar(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<Value, Strin
             t if t.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
             _ => Err(mismatch()),
         },
-        (ScalarType::Int, Lexeme::Plain(text) | Lexeme::Number(text)) => int(text.trim())
-            .map(Value::Int)
-            .map_err(|why| format!("{}{why}", mismatch())),
+        (ScalarType::Int, Lexeme::Plain(text) | Lexeme::Number(text)) => {
+            int(text.trim()).map(Value::Int).map_err(|why| format!("{}{why}", mismatch()))
+        }
         (
             ScalarType::Decimal | ScalarType::Money,
             Lexeme::Plain(text) | Lexeme::Number(text) | Lexeme::Quoted(text),
-        ) => exact_decimal(text)
-            .map(Value::Dec)
-            .map_err(|why| format!("{}{why}", mismatch())),
-        (ScalarType::String, Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
-            Ok(Value::Str(text.into()))
+        ) => exact_decimal(text).map(Value::Dec).map_err(|why| format!("{}{why}", mismatch())),
+        (ScalarType::String, Lexeme::Plain(text) | Lexeme::Quoted(text)) => Ok(Value::Str(text.into())),
+        (ScalarType::Date, Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
+            parse_date(text.trim()).map(Value::Date).ok_or_else(mismatch)
         }
-        (ScalarType::Date, Lexeme::Plain(text) | Lexeme::Quoted(text)) => parse_date(text.trim())
-            .map(Value::Date)
-            .ok_or_else(mismatch),
         (ScalarType::Enum(members), Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
             member(members, text).map(Value::Enum).ok_or_else(mismatch)
         }
@@ -316,8 +298,7 @@ pub(crate) fn set_item(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<SetItem, S
     match (ty, scalar(ty, lexeme)?) {
         (ScalarType::Enum(members), Value::Enum(index)) => {
             let name = usize::try_from(index).ok().and_then(|i| members.get(i));
-            name.map(|n| SetItem::Str(n.clone()))
-                .ok_or_else(|| format!("expected {}", expected(ty)))
+            name.map(|n| SetItem::Str(n.clone())).ok_or_else(|| format!("expected {}", expected(ty)))
         }
         (_, Value::Str(s)) => Ok(SetItem::Str(s)),
         (_, Value::Int(i)) => Ok(SetItem::Int(i)),
@@ -386,25 +367,14 @@ pub(crate) fn key_of(value: Option<&Value>) -> Option<Key> {
 }
 
 /// Completes a snapshot read into `frame`: missing fields, the key, and the verdict.
-pub(crate) fn finish_snapshot(
-    schema: &Schema,
-    frame: Frame,
-    as_of: Option<Date>,
-    mut errors: Errors,
-) -> ReadItem {
+pub(crate) fn finish_snapshot(schema: &Schema, frame: Frame, as_of: Option<Date>, mut errors: Errors) -> ReadItem {
     let record = frame.finish(&schema.root, &PathSeg::Root, &mut errors);
     let id = key_of(record.slots.get(schema.key_slot));
     if !errors.is_empty() {
-        return Err(SnapshotError {
-            id,
-            message: errors.into_message(),
-        });
+        return Err(SnapshotError { id, message: errors.into_message() });
     }
     match id {
         Some(id) => Ok(Snapshot { id, as_of, record }),
-        None => Err(SnapshotError {
-            id: None,
-            message: format!("{}: the key field has no value", schema.key),
-        }),
+        None => Err(SnapshotError { id: None, message: format!("{}: the key field has no value", schema.key) }),
     }
 }

@@ -6,9 +6,7 @@
 //! fault ([`ReadError`]), not one row's. A row with the wrong number of cells
 //! or a bad value is an error item for that row alone.
 
-use super::convert::{
-    finish_set, finish_snapshot, key_of, scalar, set_item, Errors, Frame, Lexeme, PathSeg,
-};
+use super::convert::{finish_set, finish_snapshot, key_of, scalar, set_item, Errors, Frame, Lexeme, PathSeg};
 use super::{Key, ReadError, ReadItem, SnapshotError};
 use crate::diagnostic::did_you_mean;
 use crate::schema::{FieldKind, ScalarType, Schema};
@@ -57,13 +55,8 @@ pub(crate) struct CsvRows<R> {
 /// Opens a CSV stream and checks its header against the schema.
 pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>) -> Result<CsvRows<R>, ReadError> {
     let leaves = schema.root.leaves();
-    if let Some((path, _)) = leaves
-        .iter()
-        .find(|(_, f)| matches!(f.kind, FieldKind::List(_)))
-    {
-        return Err(ReadError::CsvWithLists {
-            field: path.clone(),
-        });
+    if let Some((path, _)) = leaves.iter().find(|(_, f)| matches!(f.kind, FieldKind::List(_))) {
+        return Err(ReadError::CsvWithLists { field: path.clone() });
     }
     let mut reader = ReaderBuilder::new().flexible(true).from_reader(input);
     let header = reader.byte_headers().map_err(csv_error)?.clone();
@@ -79,23 +72,13 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>) -> Result<CsvRows<R>,
     }
     if !columns.iter().all(|c| matches!(c, Column::Blank)) {
         let key_path = schema.key.as_str();
-        let required = leaves
-            .iter()
-            .filter(|(path, f)| !f.optional || path == key_path);
+        let required = leaves.iter().filter(|(path, f)| !f.optional || path == key_path);
         if let Some((path, _)) = required.into_iter().find(|(path, _)| !names.contains(path)) {
-            return Err(ReadError::MissingColumn {
-                field: path.clone(),
-            });
+            return Err(ReadError::MissingColumn { field: path.clone() });
         }
     }
     let done = columns.iter().all(|c| matches!(c, Column::Blank));
-    Ok(CsvRows {
-        reader,
-        columns,
-        schema,
-        row: ByteRecord::new(),
-        done,
-    })
+    Ok(CsvRows { reader, columns, schema, row: ByteRecord::new(), done })
 }
 
 /// Resolves one header cell.
@@ -108,42 +91,21 @@ fn column(schema: &Schema, name: &str) -> Result<Column, ReadError> {
     let Some(field) = schema.lookup(name) else {
         let paths: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
         let candidates = paths.iter().map(String::as_str).chain(["as_of"]);
-        return Err(ReadError::UnknownColumn {
-            column: name.to_string(),
-            suggestion: did_you_mean(name, candidates),
-        });
+        return Err(ReadError::UnknownColumn { column: name.to_string(), suggestion: did_you_mean(name, candidates) });
     };
     let kind = match &field.kind {
         FieldKind::Scalar(ty) => CellKind::Scalar(ty.clone()),
         FieldKind::Set(ty) => CellKind::Set(ty.clone()),
         FieldKind::Record(inner) => {
-            let example = inner
-                .leaves()
-                .first()
-                .map_or_else(|| name.to_string(), |(p, _)| format!("{name}.{p}"));
-            return Err(ReadError::RecordColumn {
-                column: name.to_string(),
-                example,
-            });
+            let example = inner.leaves().first().map_or_else(|| name.to_string(), |(p, _)| format!("{name}.{p}"));
+            return Err(ReadError::RecordColumn { column: name.to_string(), example });
         }
-        FieldKind::List(_) => {
-            return Err(ReadError::CsvWithLists {
-                field: name.to_string(),
-            })
-        }
+        FieldKind::List(_) => return Err(ReadError::CsvWithLists { field: name.to_string() }),
     };
     let Some(slot) = field.slot else {
-        return Err(ReadError::UnknownColumn {
-            column: name.to_string(),
-            suggestion: None,
-        });
+        return Err(ReadError::UnknownColumn { column: name.to_string(), suggestion: None });
     };
-    Ok(Column::Leaf {
-        path: name.to_string(),
-        slot,
-        kind,
-        optional: field.optional,
-    })
+    Ok(Column::Leaf { path: name.to_string(), slot, kind, optional: field.optional })
 }
 
 /// Maps a `csv` error to a reading failure.
@@ -184,27 +146,19 @@ impl<R> CsvRows<R> {
         let mut errors = Errors::default();
         let mut as_of = None;
         if self.row.len() != self.columns.len() {
-            let line = self.row.position().map_or(0, |p| p.line());
+            let line = self.row.position().map_or(0, ::csv::Position::line);
             let message = format!(
                 "line {line}: expected {} cells (one per header column), found {}",
                 self.columns.len(),
                 self.row.len()
             );
-            return Err(SnapshotError {
-                id: self.read_key(),
-                message,
-            });
+            return Err(SnapshotError { id: self.read_key(), message });
         }
         for (column, cell) in self.columns.iter().zip(&self.row) {
             match column {
                 Column::Blank => {}
-                Column::AsOf => as_of = self.as_of(cell, &mut errors),
-                Column::Leaf {
-                    path,
-                    slot,
-                    kind,
-                    optional,
-                } => {
+                Column::AsOf => as_of = read_as_of(cell, &mut errors),
+                Column::Leaf { path, slot, kind, optional } => {
                     let here = PathSeg::Root.field(path);
                     let result = leaf(cell, kind, *optional);
                     frame.store(*slot, result, &here, &mut errors);
@@ -214,29 +168,26 @@ impl<R> CsvRows<R> {
         finish_snapshot(&self.schema, frame, as_of, errors)
     }
 
-    fn as_of(&self, cell: &[u8], errors: &mut Errors) -> Option<Date> {
-        let here = PathSeg::Root.field("as_of");
-        match leaf(cell, &CellKind::Scalar(ScalarType::Date), true) {
-            Ok(Value::Date(d)) => Some(d),
-            Ok(_) => None,
-            Err(message) => {
-                errors.push(&here, message);
-                None
-            }
-        }
-    }
-
     /// The key of the current row, read on its own (for a row that is otherwise unreadable).
     fn read_key(&self) -> Option<Key> {
-        self.columns
-            .iter()
-            .zip(&self.row)
-            .find_map(|(column, cell)| match column {
-                Column::Leaf { path, kind, .. } if *path == self.schema.key => {
-                    key_of(leaf(cell, kind, false).ok().as_ref())
-                }
-                _ => None,
-            })
+        self.columns.iter().zip(&self.row).find_map(|(column, cell)| match column {
+            Column::Leaf { path, kind, .. } if *path == self.schema.key => {
+                key_of(leaf(cell, kind, false).ok().as_ref())
+            }
+            _ => None,
+        })
+    }
+}
+
+/// The `as_of` cell: a date, or none when empty.
+fn read_as_of(cell: &[u8], errors: &mut Errors) -> Option<Date> {
+    match leaf(cell, &CellKind::Scalar(ScalarType::Date), true) {
+        Ok(Value::Date(d)) => Some(d),
+        Ok(_) => None,
+        Err(message) => {
+            errors.push(&PathSeg::Root.field("as_of"), message);
+            None
+        }
     }
 }
 

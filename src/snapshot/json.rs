@@ -10,8 +10,7 @@
 //! key is [`NUMBER_TOKEN`] and whose value is the number's exact text.
 
 use super::convert::{
-    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme,
-    PathSeg, DATE,
+    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, DATE,
 };
 use super::{ReadItem, SnapshotError};
 use crate::schema::{FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
@@ -36,7 +35,12 @@ impl Origin {
     pub(crate) const START: Origin = Origin { line: 1, column: 1 };
 }
 
-/// Reads one snapshot from a JSON object.
+/// Reads one snapshot from a JSON object (one line of JSON Lines, say).
+///
+/// # Errors
+///
+/// An error record (with the id when it could be read) when the text is not
+/// valid JSON, not an object, or does not match the schema.
 pub fn parse_json_snapshot(text: &str, schema: &Schema) -> ReadItem {
     parse_at(text, schema, Origin::START)
 }
@@ -55,10 +59,7 @@ pub(crate) fn parse_at(text: &str, schema: &Schema, origin: Origin) -> ReadItem 
         role: Role::Snapshot(&mut as_of),
     };
     if let Err(e) = seed.deserialize(&mut de).and_then(|()| de.end()) {
-        return Err(SnapshotError {
-            id: None,
-            message: syntax_message(&e, origin),
-        });
+        return Err(SnapshotError { id: None, message: syntax_message(&e, origin) });
     }
     finish_snapshot(schema, frame, as_of, errors)
 }
@@ -66,18 +67,12 @@ pub(crate) fn parse_at(text: &str, schema: &Schema, origin: Origin) -> ReadItem 
 /// `invalid JSON at line L, column C: …`, with the position counted in the whole file.
 pub(crate) fn syntax_message(e: &serde_json::Error, origin: Origin) -> String {
     let text = e.to_string();
-    let what = text
-        .rfind(" at line ")
-        .map_or(text.as_str(), |cut| &text[..cut]);
+    let what = text.rfind(" at line ").map_or(text.as_str(), |cut| &text[..cut]);
     if e.line() == 0 {
         return format!("invalid JSON: {what}");
     }
     let line = origin.line + e.line() - 1;
-    let column = if e.line() == 1 {
-        origin.column + e.column().saturating_sub(1)
-    } else {
-        e.column()
-    };
+    let column = if e.line() == 1 { origin.column + e.column().saturating_sub(1) } else { e.column() };
     let column = column.max(1);
     format!("invalid JSON at line {line}, column {column}: {what}")
 }
@@ -108,8 +103,7 @@ impl RecordSeed<'_> {
             Role::Snapshot(_) => "a JSON object (one snapshot)",
             Role::Nested | Role::Element => "an object",
         };
-        self.errors
-            .push(self.path, format!("expected {what}, found {found}"));
+        self.errors.push(self.path, format!("expected {what}, found {found}"));
         self.frame.mark_all(self.layout);
     }
 
@@ -121,23 +115,13 @@ impl RecordSeed<'_> {
         if let FieldKind::Record(inner) = &field.kind {
             let errors = &mut *self.errors;
             let frame = &mut *self.frame;
-            return map.next_value_seed(RecordSeed {
-                layout: inner,
-                frame,
-                path: &path,
-                errors,
-                role: Role::Nested,
-            });
+            return map.next_value_seed(RecordSeed { layout: inner, frame, path: &path, errors, role: Role::Nested });
         }
         let Some((leaf, slot)) = Leaf::of(field) else {
             return map.next_value::<IgnoredAny>().map(drop);
         };
-        let value = map.next_value_seed(LeafSeed {
-            leaf,
-            optional: field.optional,
-            path: &path,
-            errors: self.errors,
-        })?;
+        let value =
+            map.next_value_seed(LeafSeed { leaf, optional: field.optional, path: &path, errors: self.errors })?;
         self.frame.store(slot, value, &path, self.errors);
         Ok(())
     }
@@ -160,10 +144,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let top = matches!(self.role, Role::Snapshot(_));
         let mut first = true;
-        while let Some(key) = map.next_key_seed(KeySeed {
-            layout: self.layout,
-            top,
-        })? {
+        while let Some(key) = map.next_key_seed(KeySeed { layout: self.layout, top })? {
             match key {
                 FieldKey::Number if first => {
                     let text: String = map.next_value()?;
@@ -173,12 +154,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 FieldKey::Field(index) => self.field(index, &mut map)?,
                 FieldKey::AsOf => {
                     let path = PathSeg::Root.field("as_of");
-                    let seed = LeafSeed {
-                        leaf: Leaf::Scalar(&DATE),
-                        optional: true,
-                        path: &path,
-                        errors: self.errors,
-                    };
+                    let seed = LeafSeed { leaf: Leaf::Scalar(&DATE), optional: true, path: &path, errors: self.errors };
                     match map.next_value_seed(seed)? {
                         Ok(Value::Date(d)) => {
                             if let Role::Snapshot(as_of) = &mut self.role {
@@ -297,11 +273,7 @@ impl LeafSeed<'_> {
         }
     }
 
-    fn set<'de, A: SeqAccess<'de>>(
-        self,
-        ty: &ScalarType,
-        mut seq: A,
-    ) -> Result<LeafResult, A::Error> {
+    fn set<'de, A: SeqAccess<'de>>(self, ty: &ScalarType, mut seq: A) -> Result<LeafResult, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
         let mut index = 0;
         while let Some(item) = seq.next_element_seed(SetItemSeed { ty })? {
@@ -314,19 +286,11 @@ impl LeafSeed<'_> {
         Ok(Ok(finish_set(items)))
     }
 
-    fn list<'de, A: SeqAccess<'de>>(
-        self,
-        list: &ListLayout,
-        mut seq: A,
-    ) -> Result<LeafResult, A::Error> {
+    fn list<'de, A: SeqAccess<'de>>(self, list: &ListLayout, mut seq: A) -> Result<LeafResult, A::Error> {
         let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
         loop {
             let path = self.path.index(records.len());
-            let seed = ElementSeed {
-                layout: &list.element,
-                path: &path,
-                errors: &mut *self.errors,
-            };
+            let seed = ElementSeed { layout: &list.element, path: &path, errors: &mut *self.errors };
             match seq.next_element_seed(seed)? {
                 Some(record) => records.push(record),
                 None => break,
@@ -409,10 +373,7 @@ impl<'de> Visitor<'de> for LeafSeed<'_> {
 /// is then the next to read); otherwise consumes the whole map.
 fn number_text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<bool, A::Error> {
     let empty = RecordLayout::default();
-    match map.next_key_seed(KeySeed {
-        layout: &empty,
-        top: false,
-    })? {
+    match map.next_key_seed(KeySeed { layout: &empty, top: false })? {
         Some(FieldKey::Number) => Ok(true),
         Some(_) => {
             map.next_value::<IgnoredAny>()?;

@@ -2,6 +2,12 @@
 //!
 //! Every input snapshot yields exactly one [`ReadItem`], in input order: a
 //! [`Snapshot`] or a [`SnapshotError`] for that snapshot alone.
+//!
+//! [`read_snapshots`] reads a stream in any [`Format`] (JSON Lines and CSV
+//! stream row by row); [`parse_json_snapshot`] reads one JSON object and
+//! [`snapshot_from_yaml`] one YAML mapping. JSON is deserialized straight into
+//! the schema's slots, and money is never an `f64`: numbers arrive as their
+//! exact text.
 
 use crate::value::{Date, Record};
 use std::fmt;

@@ -29,11 +29,13 @@ pub enum Format {
 
 impl Format {
     /// The format a file's extension names (case-insensitive), if any.
+    #[must_use]
     pub fn from_path(path: &Path) -> Option<Format> {
         Format::from_name(path.extension()?.to_str()?)
     }
 
     /// The format called `name` (`json`, `jsonl`, `ndjson`, `yaml`, `yml`, `csv`), as in `--input-format`.
+    #[must_use]
     pub fn from_name(name: &str) -> Option<Format> {
         Some(match name.to_ascii_lowercase().as_str() {
             "json" => Format::Json,
@@ -45,6 +47,7 @@ impl Format {
     }
 
     /// The format's canonical name.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Format::Json => "json",
@@ -83,9 +86,7 @@ pub enum ReadError {
         suggestion: Option<String>,
     },
     /// A CSV header cell names a nested record rather than one of its fields.
-    #[error(
-        "CSV column `{column}` is a record; a column holds one of its fields, such as `{example}`"
-    )]
+    #[error("CSV column `{column}` is a record; a column holds one of its fields, such as `{example}`")]
     RecordColumn {
         /// The header cell.
         column: String,
@@ -111,6 +112,7 @@ pub enum ReadError {
 
 impl ReadError {
     /// A stable code for docs and tests.
+    #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
             ReadError::Io(_) => "R001",
@@ -125,11 +127,12 @@ impl ReadError {
     }
 
     /// How to fix it, when there is something to suggest.
+    #[must_use]
     pub fn help(&self) -> Option<String> {
         match self {
-            ReadError::CsvWithLists { .. } => Some(
-                "keep these snapshots as JSON, JSON Lines or YAML, which can hold lists".into(),
-            ),
+            ReadError::CsvWithLists { .. } => {
+                Some("keep these snapshots as JSON, JSON Lines or YAML, which can hold lists".into())
+            }
             ReadError::UnknownColumn { suggestion, .. } => suggestion.clone(),
             ReadError::MissingColumn { field } => Some(format!("add a `{field}` column")),
             _ => None,
@@ -139,21 +142,19 @@ impl ReadError {
 
 /// Starts reading snapshots of `format` from `input`.
 ///
+/// # Errors
+///
 /// Fails up front when the input cannot be read at all (a JSON or YAML input
-/// is read whole here) or a CSV header does not fit the schema.
+/// is read whole here), or for CSV when the schema has list fields or the
+/// header does not fit the schema. A snapshot that does not match the schema
+/// is not an error here: the reader yields its error record in its place.
 pub fn read_snapshots<R: BufRead>(
     input: R,
     format: Format,
     schema: Arc<Schema>,
 ) -> Result<SnapshotReader<R>, ReadError> {
     let inner = match format {
-        Format::Jsonl => Inner::Lines(JsonLines {
-            input,
-            buf: Vec::new(),
-            line: 0,
-            schema,
-            done: false,
-        }),
+        Format::Jsonl => Inner::Lines(JsonLines { input, buf: Vec::new(), line: 0, schema, done: false }),
         Format::Csv => Inner::Csv(csv_rows::open(input, schema)?),
         Format::Json => {
             let text = read_text(input)?;
@@ -165,19 +166,14 @@ pub fn read_snapshots<R: BufRead>(
         }
         Format::Yaml => Inner::Items(read_yaml(&read_text(input)?, &schema).into_iter()),
     };
-    Ok(SnapshotReader {
-        inner,
-        failure: None,
-    })
+    Ok(SnapshotReader { inner, failure: None })
 }
 
 /// Reads a whole input as text, without a leading byte-order mark.
 fn read_text<R: BufRead>(mut input: R) -> Result<String, ReadError> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes)?;
-    let mut text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
-        offset: e.utf8_error().valid_up_to(),
-    })?;
+    let mut text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 { offset: e.utf8_error().valid_up_to() })?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
@@ -277,21 +273,10 @@ impl<R: BufRead> JsonLines<R> {
             return None;
         }
         Some(match std::str::from_utf8(bytes) {
-            Ok(text) => parse_at(
-                text,
-                &self.schema,
-                Origin {
-                    line: self.line,
-                    column: 1,
-                },
-            ),
+            Ok(text) => parse_at(text, &self.schema, Origin { line: self.line, column: 1 }),
             Err(e) => Err(SnapshotError {
                 id: None,
-                message: format!(
-                    "line {}: not UTF-8 text (invalid byte at column {})",
-                    self.line,
-                    e.valid_up_to() + 1
-                ),
+                message: format!("line {}: not UTF-8 text (invalid byte at column {})", self.line, e.valid_up_to() + 1),
             }),
         })
     }
@@ -325,27 +310,13 @@ enum ArrayState {
 
 impl JsonArray {
     fn new(text: String, schema: Arc<Schema>) -> JsonArray {
-        JsonArray {
-            text,
-            schema,
-            pos: 0,
-            line: 1,
-            line_start: 0,
-            state: ArrayState::Start,
-        }
+        JsonArray { text, schema, pos: 0, line: 1, line_start: 0, state: ArrayState::Start }
     }
 
     /// Moves `pos` to `to`, counting the lines passed.
     fn advance(&mut self, to: usize) {
         let to = to.min(self.text.len());
-        for (i, b) in self
-            .text
-            .as_bytes()
-            .iter()
-            .enumerate()
-            .take(to)
-            .skip(self.pos)
-        {
+        for (i, b) in self.text.as_bytes().iter().enumerate().take(to).skip(self.pos) {
             if *b == b'\n' {
                 self.line += 1;
                 self.line_start = i + 1;
@@ -361,10 +332,7 @@ impl JsonArray {
     }
 
     fn origin(&self) -> Origin {
-        Origin {
-            line: self.line,
-            column: self.pos - self.line_start + 1,
-        }
+        Origin { line: self.line, column: self.pos - self.line_start + 1 }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -375,10 +343,7 @@ impl JsonArray {
     fn error_here(&mut self, what: &str) -> SnapshotError {
         self.state = ArrayState::Done;
         let Origin { line, column } = self.origin();
-        SnapshotError {
-            id: None,
-            message: format!("invalid JSON at line {line}, column {column}: {what}"),
-        }
+        SnapshotError { id: None, message: format!("invalid JSON at line {line}, column {column}: {what}") }
     }
 
     fn next(&mut self) -> Option<ReadItem> {
@@ -389,9 +354,7 @@ impl JsonArray {
                 self.state = ArrayState::Done;
                 return None;
             }
-            ArrayState::Closed => {
-                return Some(Err(self.error_here("unexpected text after the closing `]`")))
-            }
+            ArrayState::Closed => return Some(Err(self.error_here("unexpected text after the closing `]`"))),
             ArrayState::Start => {
                 self.advance(self.pos + 1); // INVARIANT: read_snapshots only builds a JsonArray for text starting with `[`.
                 self.skip_whitespace();
@@ -407,11 +370,7 @@ impl JsonArray {
         let start = self.pos;
         let origin = self.origin();
         let Some((end, closer)) = scan_element(self.text.as_bytes(), start) else {
-            let item = parse_at(
-                self.text.get(start..).unwrap_or_default(),
-                &self.schema,
-                origin,
-            );
+            let item = parse_at(self.text.get(start..).unwrap_or_default(), &self.schema, origin);
             self.advance(self.text.len());
             return Some(match item {
                 Err(e) => {
@@ -419,20 +378,12 @@ impl JsonArray {
                     Err(e)
                 }
                 Ok(snapshot) => {
-                    let error =
-                        self.error_here("the array is not closed with `]` (is the file cut off?)");
-                    Err(SnapshotError {
-                        id: Some(snapshot.id),
-                        ..error
-                    })
+                    let error = self.error_here("the array is not closed with `]` (is the file cut off?)");
+                    Err(SnapshotError { id: Some(snapshot.id), ..error })
                 }
             });
         };
-        let item = parse_at(
-            self.text.get(start..end).unwrap_or_default(),
-            &self.schema,
-            origin,
-        );
+        let item = parse_at(self.text.get(start..end).unwrap_or_default(), &self.schema, origin);
         self.advance(end + 1);
         if closer == b']' {
             self.state = ArrayState::Closed;

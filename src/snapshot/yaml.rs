@@ -3,8 +3,7 @@
 //! `true` a boolean, while a quoted `"true"` is only ever a string.
 
 use super::convert::{
-    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme,
-    PathSeg, DATE,
+    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, DATE,
 };
 use super::{ReadItem, SnapshotError};
 use crate::diagnostic::line_col;
@@ -19,10 +18,7 @@ pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
         Ok(docs) => docs,
         Err(e) => {
             let (line, column) = line_col(text, e.span.start as usize);
-            let message = format!(
-                "invalid YAML at line {line}, column {column}: {}",
-                e.message
-            );
+            let message = format!("invalid YAML at line {line}, column {column}: {}", e.message);
             return vec![Err(SnapshotError { id: None, message })];
         }
     };
@@ -30,7 +26,7 @@ pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
     for doc in &docs {
         match &doc.kind {
             YKind::Seq(snapshots) => {
-                items.extend(snapshots.iter().map(|s| snapshot_from_yaml(s, schema)))
+                items.extend(snapshots.iter().map(|s| snapshot_from_yaml(s, schema)));
             }
             _ if doc.is_null() => {}
             _ => items.push(snapshot_from_yaml(doc, schema)),
@@ -40,20 +36,17 @@ pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
 }
 
 /// Reads one snapshot from a YAML mapping (as in a decision test's `snapshot:`).
+///
+/// # Errors
+///
+/// An error record (with the id when it could be read) when the node is not a
+/// mapping or does not match the schema.
 pub fn snapshot_from_yaml(node: &YNode, schema: &Schema) -> ReadItem {
     let mut frame = Frame::new(&schema.root);
     let mut errors = Errors::default();
     let mut as_of = None;
-    let mut reader = RecordReader {
-        frame: &mut frame,
-        errors: &mut errors,
-    };
-    reader.record(
-        node,
-        &schema.root,
-        &PathSeg::Root,
-        Role::Snapshot(&mut as_of),
-    );
+    let mut reader = RecordReader { frame: &mut frame, errors: &mut errors };
+    reader.record(node, &schema.root, &PathSeg::Root, Role::Snapshot(&mut as_of));
     finish_snapshot(schema, frame, as_of, errors)
 }
 
@@ -74,24 +67,13 @@ struct RecordReader<'a> {
 }
 
 impl RecordReader<'_> {
-    fn record(
-        &mut self,
-        node: &YNode,
-        layout: &RecordLayout,
-        path: &PathSeg<'_>,
-        mut role: Role<'_>,
-    ) {
+    fn record(&mut self, node: &YNode, layout: &RecordLayout, path: &PathSeg<'_>, mut role: Role<'_>) {
         let YKind::Map(entries) = &node.kind else {
             if matches!(role, Role::Nested) && node.is_null() {
                 return;
             }
-            let what = if matches!(role, Role::Snapshot(_)) {
-                "a mapping (one snapshot)"
-            } else {
-                "a mapping"
-            };
-            self.errors
-                .push(path, format!("expected {what}, found {}", found(node)));
+            let what = if matches!(role, Role::Snapshot(_)) { "a mapping (one snapshot)" } else { "a mapping" };
+            self.errors.push(path, format!("expected {what}, found {}", found(node)));
             self.frame.mark_all(layout);
             return;
         };
@@ -138,9 +120,7 @@ fn leaf_value(
             let mut set = Vec::with_capacity(items.len());
             for (index, item) in items.iter().enumerate() {
                 let result = match &item.kind {
-                    YKind::Scalar { text, plain } if !item.is_null() => {
-                        set_item(ty, lexeme(text, *plain))
-                    }
+                    YKind::Scalar { text, plain } if !item.is_null() => set_item(ty, lexeme(text, *plain)),
                     _ => Err(Leaf::Scalar(ty).mismatch(&found(item))),
                 };
                 match result {
@@ -155,11 +135,12 @@ fn leaf_value(
             for (index, item) in items.iter().enumerate() {
                 let here = path.index(index);
                 let mut frame = Frame::new(&list.element);
-                RecordReader {
-                    frame: &mut frame,
-                    errors: &mut *errors,
-                }
-                .record(item, &list.element, &here, Role::Element);
+                RecordReader { frame: &mut frame, errors: &mut *errors }.record(
+                    item,
+                    &list.element,
+                    &here,
+                    Role::Element,
+                );
                 records.push(frame.finish(&list.element, &here, errors));
             }
             Ok(finish_list(records, list))

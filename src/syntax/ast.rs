@@ -41,27 +41,15 @@ pub struct PolicyAst {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     /// `policy "name" version "v"`
-    Policy {
-        name: Spanned<String>,
-        version: Option<Spanned<String>>,
-        span: Span,
-    },
+    Policy { name: Spanned<String>, version: Option<Spanned<String>>, span: Span },
     /// `schema "path"`
     Schema { path: Spanned<String>, span: Span },
     /// `hook name(params) -> type from "path" [budget N]`
     Hook(HookDecl),
     /// `batch name from "path"`
-    Batch {
-        name: Ident,
-        path: Spanned<String>,
-        span: Span,
-    },
+    Batch { name: Ident, path: Spanned<String>, span: Span },
     /// `let name = expr`
-    Let {
-        name: Ident,
-        value: Expr,
-        span: Span,
-    },
+    Let { name: Ident, value: Expr, span: Span },
     /// `guard outcome at most N[%]`
     Guard(GuardDecl),
     /// A rule outside any group.
@@ -156,19 +144,13 @@ pub enum ActionKind {
     /// `set limit to EXPR`
     SetLimit(Expr),
     /// `notify CHANNEL "template"`
-    Notify {
-        channel: Spanned<String>,
-        template: Spanned<String>,
-    },
+    Notify { channel: Spanned<String>, template: Spanned<String> },
     /// `escalate to "stage"`
     Escalate(Spanned<String>),
     /// `review "queue"`
     Review(Spanned<String>),
     /// `reason "CODE" ["text"]`
-    Reason {
-        code: Spanned<String>,
-        text: Option<Spanned<String>>,
-    },
+    Reason { code: Spanned<String>, text: Option<Spanned<String>> },
     /// `tag "label"`
     Tag(Spanned<String>),
 }
@@ -210,23 +192,11 @@ pub enum ExprKind {
     /// `a.b.c`: a field, a let, a batch, or `as_of`, by its segments.
     Path(Vec<Ident>),
     /// `f(args [where COND] [within D])`
-    Call {
-        name: Ident,
-        args: Vec<Expr>,
-        filter: Option<Box<Expr>>,
-        window: Option<Spanned<Duration>>,
-    },
+    Call { name: Ident, args: Vec<Expr>, filter: Option<Box<Expr>>, window: Option<Spanned<Duration>> },
     /// `not x`, `-x`
-    Unary {
-        op: Spanned<UnaryOp>,
-        operand: Box<Expr>,
-    },
+    Unary { op: Spanned<UnaryOp>, operand: Box<Expr> },
     /// `a op b`
-    Binary {
-        op: Spanned<BinaryOp>,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
-    },
+    Binary { op: Spanned<BinaryOp>, lhs: Box<Expr>, rhs: Box<Expr> },
 }
 
 /// Prefix operators.
@@ -320,13 +290,7 @@ impl Expr {
     /// The dotted name of a path expression.
     pub fn path_name(&self) -> Option<String> {
         match &self.kind {
-            ExprKind::Path(segments) => Some(
-                segments
-                    .iter()
-                    .map(|s| s.node.as_str())
-                    .collect::<Vec<_>>()
-                    .join("."),
-            ),
+            ExprKind::Path(segments) => Some(segments.iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".")),
             _ => None,
         }
     }

@@ -60,11 +60,7 @@ pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic
         Ok(mut pairs) => {
             let mut diags = Vec::new();
             let mut items = Vec::new();
-            let top = pairs
-                .next()
-                .map(|file| file.into_inner())
-                .into_iter()
-                .flatten();
+            let top = pairs.next().map(|file| file.into_inner()).into_iter().flatten();
             for pair in top.filter(|p| is_item(p.as_rule())) {
                 match builder.item(pair) {
                     Ok(item) => items.push(item),
@@ -98,10 +94,9 @@ fn is_item(rule: Rule) -> bool {
 /// The span of a top-level item.
 pub fn item_span(item: &Item) -> Span {
     match item {
-        Item::Policy { span, .. }
-        | Item::Schema { span, .. }
-        | Item::Batch { span, .. }
-        | Item::Let { span, .. } => *span,
+        Item::Policy { span, .. } | Item::Schema { span, .. } | Item::Batch { span, .. } | Item::Let { span, .. } => {
+            *span
+        }
         Item::Hook(h) => h.span,
         Item::Guard(g) => g.span,
         Item::Rule(r) => r.span,
@@ -131,18 +126,13 @@ fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<Diagnostic>
 
 /// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
 fn item_starts(text: &str) -> Vec<usize> {
-    const KEYWORDS: [&str; 8] = [
-        "policy", "schema", "hook", "batch", "let", "guard", "rule", "group",
-    ];
+    const KEYWORDS: [&str; 8] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group"];
     let mut starts = Vec::new();
     let mut depth = 0i32;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        let first_word: String = trimmed
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
+        let first_word: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
         if depth <= 0 && KEYWORDS.contains(&first_word.as_str()) {
             starts.push(offset + (line.len() - trimmed.len()));
         }
@@ -381,22 +371,12 @@ impl AstBuilder<'_> {
         Diagnostic::error("P003", self.file, span_of(pair), message)
     }
 
-    fn next<'i>(
-        &self,
-        pairs: &mut Pairs<'i, Rule>,
-        parent: &Pair<'i, Rule>,
-    ) -> Built<Pair<'i, Rule>> {
-        pairs
-            .next()
-            .ok_or_else(|| self.bad(parent, "incomplete declaration"))
+    fn next<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
+        pairs.next().ok_or_else(|| self.bad(parent, "incomplete declaration"))
     }
 
     /// Skips keyword tokens and returns the next meaningful pair.
-    fn next_non_kw<'i>(
-        &self,
-        pairs: &mut Pairs<'i, Rule>,
-        parent: &Pair<'i, Rule>,
-    ) -> Built<Pair<'i, Rule>> {
+    fn next_non_kw<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
         loop {
             let pair = self.next(pairs, parent)?;
             if !format!("{:?}", pair.as_rule()).starts_with("kw_") {
@@ -417,16 +397,9 @@ impl AstBuilder<'_> {
                     Some(p) => Some(self.string(p)?),
                     None => None,
                 };
-                Item::Policy {
-                    name,
-                    version,
-                    span,
-                }
+                Item::Policy { name, version, span }
             }
-            Rule::schema_decl => Item::Schema {
-                path: self.string(self.next_non_kw(&mut inner, &outer)?)?,
-                span,
-            },
+            Rule::schema_decl => Item::Schema { path: self.string(self.next_non_kw(&mut inner, &outer)?)?, span },
             Rule::hook_decl => Item::Hook(self.hook(outer)?),
             Rule::batch_decl => {
                 let name = self.ident(self.next_non_kw(&mut inner, &outer)?);
@@ -467,21 +440,13 @@ impl AstBuilder<'_> {
                     let mut it = p.clone().into_inner();
                     let n = self.next_non_kw(&mut it, &p)?;
                     let value = self.int(&n)?;
-                    let value = u64::try_from(value)
-                        .map_err(|_| self.bad(&n, "a budget must be positive"))?;
+                    let value = u64::try_from(value).map_err(|_| self.bad(&n, "a budget must be positive"))?;
                     budget = Some(Spanned::new(value, span_of(&n)));
                 }
                 _ => {}
             }
         }
-        let missing = |what: &str| {
-            Diagnostic::error(
-                "P003",
-                self.file,
-                span,
-                format!("hook declaration lacks {what}"),
-            )
-        };
+        let missing = |what: &str| Diagnostic::error("P003", self.file, span, format!("hook declaration lacks {what}"));
         Ok(HookDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             params,
@@ -500,22 +465,15 @@ impl AstBuilder<'_> {
         let outcome = Spanned::new(outcome_pair.as_str().to_string(), span_of(&outcome_pair));
         let bound_pair = self.next_non_kw(&mut inner, &outer)?;
         let bound = match bound_pair.as_rule() {
-            Rule::percent_lit => GuardBound::Percent(
-                self.decimal_text(&bound_pair, bound_pair.as_str().trim_end_matches('%'))?,
-            ),
+            Rule::percent_lit => {
+                GuardBound::Percent(self.decimal_text(&bound_pair, bound_pair.as_str().trim_end_matches('%'))?)
+            }
             _ => {
                 let n = self.int(&bound_pair)?;
-                GuardBound::Count(
-                    u64::try_from(n)
-                        .map_err(|_| self.bad(&bound_pair, "a bound must not be negative"))?,
-                )
+                GuardBound::Count(u64::try_from(n).map_err(|_| self.bad(&bound_pair, "a bound must not be negative"))?)
             }
         };
-        Ok(GuardDecl {
-            outcome,
-            bound: Spanned::new(bound, span_of(&bound_pair)),
-            span,
-        })
+        Ok(GuardDecl { outcome, bound: Spanned::new(bound, span_of(&bound_pair)), span })
     }
 
     fn group(&self, pair: Pair<'_, Rule>) -> Built<GroupDecl> {
@@ -531,14 +489,8 @@ impl AstBuilder<'_> {
                 _ => {}
             }
         }
-        let name =
-            name.ok_or_else(|| Diagnostic::error("P003", self.file, span, "group lacks a name"))?;
-        Ok(GroupDecl {
-            name,
-            first,
-            rules,
-            span,
-        })
+        let name = name.ok_or_else(|| Diagnostic::error("P003", self.file, span, "group lacks a name"))?;
+        Ok(GroupDecl { name, first, rules, span })
     }
 
     fn rule(&self, pair: Pair<'_, Rule>) -> Built<RuleDecl> {
@@ -560,8 +512,7 @@ impl AstBuilder<'_> {
                 _ => actions.push(self.action(p)?),
             }
         }
-        let missing =
-            |what: &str| Diagnostic::error("P003", self.file, span, format!("rule lacks {what}"));
+        let missing = |what: &str| Diagnostic::error("P003", self.file, span, format!("rule lacks {what}"));
         Ok(RuleDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             priority,
@@ -575,9 +526,7 @@ impl AstBuilder<'_> {
         let span = span_of(&pair);
         let rule = pair.as_rule();
         let outer = pair.clone();
-        let mut args = pair
-            .into_inner()
-            .filter(|p| !format!("{:?}", p.as_rule()).starts_with("kw_"));
+        let mut args = pair.into_inner().filter(|p| !format!("{:?}", p.as_rule()).starts_with("kw_"));
         let mut string = |what: &str| -> Built<Spanned<String>> {
             match args.next() {
                 Some(p) if p.as_rule() == Rule::string_lit => self.string(p),
@@ -587,11 +536,7 @@ impl AstBuilder<'_> {
         let kind = match rule {
             Rule::close_action => ActionKind::Close,
             Rule::freeze_action | Rule::restrict_action => {
-                let duration = match outer
-                    .clone()
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::duration_lit)
-                {
+                let duration = match outer.clone().into_inner().find(|p| p.as_rule() == Rule::duration_lit) {
                     Some(d) => Some(Spanned::new(self.duration(&d)?, span_of(&d))),
                     None => None,
                 };
@@ -602,20 +547,14 @@ impl AstBuilder<'_> {
                 }
             }
             Rule::set_limit_action => {
-                let e = outer
-                    .clone()
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::expr);
+                let e = outer.clone().into_inner().find(|p| p.as_rule() == Rule::expr);
                 match e {
                     Some(e) => ActionKind::SetLimit(self.expr(e)?),
                     None => return Err(self.bad(&outer, "expected the new limit")),
                 }
             }
             Rule::notify_action => {
-                let channel_pair = outer
-                    .clone()
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::channel);
+                let channel_pair = outer.clone().into_inner().find(|p| p.as_rule() == Rule::channel);
                 let channel = match channel_pair {
                     Some(c) => Spanned::new(c.as_str().to_string(), span_of(&c)),
                     None => return Err(self.bad(&outer, "expected a channel")),
@@ -649,10 +588,7 @@ impl AstBuilder<'_> {
     fn string(&self, pair: Pair<'_, Rule>) -> Built<Spanned<String>> {
         let span = span_of(&pair);
         let raw = pair.as_str();
-        let body = raw
-            .strip_prefix('"')
-            .and_then(|s| s.strip_suffix('"'))
-            .unwrap_or(raw);
+        let body = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
         let mut out = String::with_capacity(body.len());
         let mut chars = body.chars();
         while let Some(c) = chars.next() {
@@ -669,10 +605,7 @@ impl AstBuilder<'_> {
                         "P004",
                         self.file,
                         span,
-                        format!(
-                            "unknown escape `\\{}` in a string",
-                            other.map(String::from).unwrap_or_default()
-                        ),
+                        format!("unknown escape `\\{}` in a string", other.map(String::from).unwrap_or_default()),
                     )
                     .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"))
                 }
@@ -683,19 +616,14 @@ impl AstBuilder<'_> {
 
     fn int(&self, pair: &Pair<'_, Rule>) -> Built<i64> {
         let digits: String = pair.as_str().chars().filter(|c| *c != '_').collect();
-        digits.parse::<i64>().map_err(|_| {
-            self.bad(
-                pair,
-                "number too large (the largest whole number is 9223372036854775807)",
-            )
-        })
+        digits
+            .parse::<i64>()
+            .map_err(|_| self.bad(pair, "number too large (the largest whole number is 9223372036854775807)"))
     }
 
     fn decimal_text(&self, pair: &Pair<'_, Rule>, text: &str) -> Built<Decimal> {
         let digits: String = text.chars().filter(|c| *c != '_').collect();
-        digits
-            .parse::<Decimal>()
-            .map_err(|_| self.bad(pair, "number too large or too precise for an exact decimal"))
+        digits.parse::<Decimal>().map_err(|_| self.bad(pair, "number too large or too precise for an exact decimal"))
     }
 
     fn duration(&self, pair: &Pair<'_, Rule>) -> Built<Duration> {
@@ -718,17 +646,10 @@ impl AstBuilder<'_> {
             .map_prefix(|op, operand| {
                 let operand = operand?;
                 let op_span = span_of(&op);
-                let kind = if op.as_rule() == Rule::op_not {
-                    UnaryOp::Not
-                } else {
-                    UnaryOp::Neg
-                };
+                let kind = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
                 Ok(Expr {
                     span: op_span.to(operand.span),
-                    kind: ExprKind::Unary {
-                        op: Spanned::new(kind, op_span),
-                        operand: Box::new(operand),
-                    },
+                    kind: ExprKind::Unary { op: Spanned::new(kind, op_span), operand: Box::new(operand) },
                 })
             })
             .map_infix(|lhs, op, rhs| {
@@ -767,56 +688,34 @@ impl AstBuilder<'_> {
         let span = span_of(&pair);
         let kind = match pair.as_rule() {
             Rule::paren => {
-                let inner = pair
-                    .clone()
-                    .into_inner()
-                    .next()
-                    .ok_or_else(|| self.bad(&pair, "empty parentheses"))?;
+                let inner = pair.clone().into_inner().next().ok_or_else(|| self.bad(&pair, "empty parentheses"))?;
                 let mut e = self.expr(inner)?;
                 e.span = span;
                 return Ok(e);
             }
             Rule::int_lit => ExprKind::Int(self.int(&pair)?),
-            Rule::decimal_lit => ExprKind::Decimal {
-                value: self.decimal_text(&pair, pair.as_str())?,
-                percent: false,
-            },
+            Rule::decimal_lit => ExprKind::Decimal { value: self.decimal_text(&pair, pair.as_str())?, percent: false },
             Rule::percent_lit => {
                 let number = self.decimal_text(&pair, pair.as_str().trim_end_matches('%'))?;
-                let value = number
-                    .checked_div(Decimal::ONE_HUNDRED)
-                    .ok_or_else(|| self.bad(&pair, "percentage too large"))?;
-                ExprKind::Decimal {
-                    value,
-                    percent: true,
-                }
+                let value =
+                    number.checked_div(Decimal::ONE_HUNDRED).ok_or_else(|| self.bad(&pair, "percentage too large"))?;
+                ExprKind::Decimal { value, percent: true }
             }
             Rule::date_lit => match parse_date(pair.as_str()) {
                 Some(d) => ExprKind::Date(d),
-                None => {
-                    return Err(
-                        self.bad(&pair, format!("`{}` is not a calendar date", pair.as_str()))
-                    )
-                }
+                None => return Err(self.bad(&pair, format!("`{}` is not a calendar date", pair.as_str()))),
             },
             Rule::duration_lit => ExprKind::Duration(self.duration(&pair)?),
             Rule::string_lit => ExprKind::Str(self.string(pair)?.node),
             Rule::true_lit => ExprKind::Bool(true),
             Rule::false_lit => ExprKind::Bool(false),
             Rule::none_lit => ExprKind::None,
-            Rule::list_lit => ExprKind::List(
-                pair.into_inner()
-                    .map(|p| self.expr(p))
-                    .collect::<Built<_>>()?,
-            ),
+            Rule::list_lit => ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect::<Built<_>>()?),
             Rule::path => {
                 let mut offset = span.start as usize;
                 let mut segments = Vec::new();
                 for part in pair.as_str().split('.') {
-                    segments.push(Spanned::new(
-                        part.to_string(),
-                        Span::new(offset, offset + part.len()),
-                    ));
+                    segments.push(Spanned::new(part.to_string(), Span::new(offset, offset + part.len())));
                     offset += part.len() + 1;
                 }
                 ExprKind::Path(segments)
@@ -848,10 +747,7 @@ impl AstBuilder<'_> {
                     if window.is_some() {
                         return Err(self.bad(&p, "only one `within` per aggregate"));
                     }
-                    let d = p
-                        .clone()
-                        .into_inner()
-                        .find(|x| x.as_rule() == Rule::duration_lit);
+                    let d = p.clone().into_inner().find(|x| x.as_rule() == Rule::duration_lit);
                     let d = d.ok_or_else(|| self.bad(&p, "expected a duration after `within`"))?;
                     window = Some(Spanned::new(self.duration(&d)?, span_of(&d)));
                 }
@@ -859,11 +755,6 @@ impl AstBuilder<'_> {
             }
         }
         let name = name.ok_or_else(|| self.bad(&pair, "call lacks a function name"))?;
-        Ok(ExprKind::Call {
-            name,
-            args,
-            filter,
-            window,
-        })
+        Ok(ExprKind::Call { name, args, filter, window })
     }
 }
