@@ -1,8 +1,13 @@
 //! Subcommands, one file each; every one returns an [`Exit`] code.
 
 mod check;
+mod diff;
 mod eval;
+mod explain;
+mod fmt;
 mod render;
+mod synth;
+mod test;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +37,16 @@ enum Command {
     Check(check::CheckArgs),
     /// Decide every snapshot with a policy.
     Eval(eval::EvalArgs),
+    /// Run decision tests (`*.test.yaml`).
+    Test(test::TestArgs),
+    /// Rewrite policies in the canonical layout.
+    Fmt(fmt::FmtArgs),
+    /// One account's decision with its full trace, readable.
+    Explain(explain::ExplainArgs),
+    /// The impact of a policy change over a portfolio.
+    Diff(diff::DiffArgs),
+    /// Generate a realistic, schema-conforming portfolio.
+    Synth(synth::SynthArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -47,6 +62,11 @@ pub fn run() -> std::process::ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Synth(args) => synth::run(args),
     };
     std::process::ExitCode::from(exit as u8)
 }
