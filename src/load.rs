@@ -39,7 +39,7 @@ pub fn load_policy(path: &Path) -> Result<LoadedPolicy, LoadError> {
     let mut loader = Loader::default();
     let text = match loader.read(path, path, Span::default()) {
         Ok(t) => t,
-        Err(d) => return Err(loader.fail(vec![d])),
+        Err(d) => return Err(loader.fail(vec![*d])),
     };
     load_policy_text(path, &text, loader)
 }
@@ -58,7 +58,7 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
         return Err(loader.fail(vec![Diagnostic::error("E0409", path, Span::default(), "the policy names no schema")
             .with_help("add `schema \"account.schema.yaml\"` after the policy line")]));
     };
-    let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| loader.fail_ref(vec![d]))?;
+    let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| loader.fail_ref(vec![*d]))?;
     let schema = load_schema(&schema_path, &schema_text).map_err(|d| loader.fail_ref(d))?;
     let (checked, warnings) = check::check(&ast, path, text, &schema).map_err(|d| loader.fail_ref(d))?;
     let mut diags = Vec::new();
@@ -90,7 +90,7 @@ impl Loader {
     }
 
     /// Reads a file; a failure is reported at `span` in `from` (the declaration that named it).
-    fn read(&mut self, path: &Path, from: &Path, span: Span) -> Result<String, Diagnostic> {
+    fn read(&mut self, path: &Path, from: &Path, span: Span) -> Result<String, Box<Diagnostic>> {
         match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
@@ -98,12 +98,17 @@ impl Loader {
                     self.files.push((path.to_path_buf(), text.as_bytes().to_vec()));
                     Ok(text)
                 }
-                Err(_) => {
-                    Err(Diagnostic::error("E0108", from, span, format!("`{}` is not UTF-8 text", path.display())))
-                }
+                Err(_) => Err(Box::new(Diagnostic::error(
+                    "E0108",
+                    from,
+                    span,
+                    format!("`{}` is not UTF-8 text", path.display()),
+                ))),
             },
-            Err(e) => Err(Diagnostic::error("E0108", from, span, format!("cannot read `{}`: {e}", path.display()))
-                .with_label("named here")),
+            Err(e) => Err(Box::new(
+                Diagnostic::error("E0108", from, span, format!("cannot read `{}`: {e}", path.display()))
+                    .with_label("named here"),
+            )),
         }
     }
 
@@ -121,7 +126,7 @@ impl Loader {
                     out.push(Batch { name: name.clone(), ids });
                 }
                 Err(d) => {
-                    diags.push(d);
+                    diags.push(*d);
                     out.push(Batch { name: name.clone(), ids: Default::default() });
                 }
             }
@@ -135,7 +140,7 @@ impl Loader {
             let script = match self.read(&sig.path, policy, sig.span) {
                 Ok(t) => t,
                 Err(d) => {
-                    diags.push(d);
+                    diags.push(*d);
                     continue;
                 }
             };
@@ -168,6 +173,6 @@ impl Loader {
 /// Loads just a schema file (for `synth` and snapshot tools).
 pub fn load_schema_file(path: &Path) -> Result<Schema, LoadError> {
     let mut loader = Loader::default();
-    let text = loader.read(path, path, Span::default()).map_err(|d| loader.fail_ref(vec![d]))?;
+    let text = loader.read(path, path, Span::default()).map_err(|d| loader.fail_ref(vec![*d]))?;
     load_schema(path, &text).map_err(|d| loader.fail_ref(d))
 }

@@ -74,7 +74,10 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>) -> Result<CsvRows<R>,
         let key_path = schema.key.as_str();
         let required = leaves.iter().filter(|(path, f)| !f.optional || path == key_path);
         if let Some((path, _)) = required.into_iter().find(|(path, _)| !names.contains(path)) {
-            return Err(ReadError::MissingColumn { field: path.clone() });
+            let unknown = names.iter().filter(|n| !n.is_empty() && schema.lookup(n).is_none() && *n != "as_of");
+            let suggestion = did_you_mean(path, unknown.map(String::as_str))
+                .map(|s| s.replace("did you mean", "is it the column").replace('?', " misspelt?"));
+            return Err(ReadError::MissingColumn { field: path.clone(), suggestion });
         }
     }
     let done = columns.iter().all(|c| matches!(c, Column::Blank));
@@ -88,10 +91,10 @@ fn column(schema: &Schema, name: &str) -> Result<Column, ReadError> {
         "as_of" => return Ok(Column::AsOf),
         _ => {}
     }
+    // Spec §3: fields the schema does not name are ignored (a spreadsheet may
+    // carry notes); a misspelt required field is caught as a missing column.
     let Some(field) = schema.lookup(name) else {
-        let paths: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
-        let candidates = paths.iter().map(String::as_str).chain(["as_of"]);
-        return Err(ReadError::UnknownColumn { column: name.to_string(), suggestion: did_you_mean(name, candidates) });
+        return Ok(Column::Blank);
     };
     let kind = match &field.kind {
         FieldKind::Scalar(ty) => CellKind::Scalar(ty.clone()),
@@ -103,7 +106,7 @@ fn column(schema: &Schema, name: &str) -> Result<Column, ReadError> {
         FieldKind::List(_) => return Err(ReadError::CsvWithLists { field: name.to_string() }),
     };
     let Some(slot) = field.slot else {
-        return Err(ReadError::UnknownColumn { column: name.to_string(), suggestion: None });
+        return Ok(Column::Blank);
     };
     Ok(Column::Leaf { path: name.to_string(), slot, kind, optional: field.optional })
 }

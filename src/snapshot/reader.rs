@@ -77,14 +77,6 @@ pub enum ReadError {
         /// The first list field's path.
         field: String,
     },
-    /// A CSV header cell names no field of the schema.
-    #[error("CSV column `{column}` is not a field of the schema")]
-    UnknownColumn {
-        /// The header cell.
-        column: String,
-        /// A close field path, as "did you mean `…`?".
-        suggestion: Option<String>,
-    },
     /// A CSV header cell names a nested record rather than one of its fields.
     #[error("CSV column `{column}` is a record; a column holds one of its fields, such as `{example}`")]
     RecordColumn {
@@ -104,6 +96,8 @@ pub enum ReadError {
     MissingColumn {
         /// The field's path.
         field: String,
+        /// A header cell that looks like a misspelling of it.
+        suggestion: Option<String>,
     },
     /// The CSV is malformed in a way the `csv` crate reports.
     #[error("invalid CSV: {0}")]
@@ -118,7 +112,6 @@ impl ReadError {
             ReadError::Io(_) => "R001",
             ReadError::NotUtf8 { .. } => "R002",
             ReadError::CsvWithLists { .. } => "R003",
-            ReadError::UnknownColumn { .. } => "R004",
             ReadError::RecordColumn { .. } => "R005",
             ReadError::DuplicateColumn { .. } => "R006",
             ReadError::MissingColumn { .. } => "R007",
@@ -133,8 +126,9 @@ impl ReadError {
             ReadError::CsvWithLists { .. } => {
                 Some("keep these snapshots as JSON, JSON Lines or YAML, which can hold lists".into())
             }
-            ReadError::UnknownColumn { suggestion, .. } => suggestion.clone(),
-            ReadError::MissingColumn { field } => Some(format!("add a `{field}` column")),
+            ReadError::MissingColumn { field, suggestion } => {
+                Some(suggestion.clone().unwrap_or_else(|| format!("add a `{field}` column")))
+            }
             _ => None,
         }
     }

@@ -64,7 +64,7 @@ pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic
             for pair in top.filter(|p| is_item(p.as_rule())) {
                 match builder.item(pair) {
                     Ok(item) => items.push(item),
-                    Err(d) => diags.push(d),
+                    Err(d) => diags.push(*d),
                 }
             }
             if diags.is_empty() {
@@ -359,7 +359,8 @@ struct AstBuilder<'a> {
     file: &'a Path,
 }
 
-type Built<T> = Result<T, Diagnostic>;
+/// A diagnostic on the parser's internal error path, boxed so every `Result` stays small.
+type Built<T> = Result<T, Box<Diagnostic>>;
 
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
@@ -367,8 +368,8 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 }
 
 impl AstBuilder<'_> {
-    fn bad(&self, pair: &Pair<'_, Rule>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error("P003", self.file, span_of(pair), message)
+    fn bad(&self, pair: &Pair<'_, Rule>, message: impl Into<String>) -> Box<Diagnostic> {
+        Box::new(Diagnostic::error("P003", self.file, span_of(pair), message))
     }
 
     fn next<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
@@ -446,7 +447,8 @@ impl AstBuilder<'_> {
                 _ => {}
             }
         }
-        let missing = |what: &str| Diagnostic::error("P003", self.file, span, format!("hook declaration lacks {what}"));
+        let missing =
+            |what: &str| Box::new(Diagnostic::error("P003", self.file, span, format!("hook declaration lacks {what}")));
         Ok(HookDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             params,
@@ -489,7 +491,7 @@ impl AstBuilder<'_> {
                 _ => {}
             }
         }
-        let name = name.ok_or_else(|| Diagnostic::error("P003", self.file, span, "group lacks a name"))?;
+        let name = name.ok_or_else(|| Box::new(Diagnostic::error("P003", self.file, span, "group lacks a name")))?;
         Ok(GroupDecl { name, first, rules, span })
     }
 
@@ -512,7 +514,7 @@ impl AstBuilder<'_> {
                 _ => actions.push(self.action(p)?),
             }
         }
-        let missing = |what: &str| Diagnostic::error("P003", self.file, span, format!("rule lacks {what}"));
+        let missing = |what: &str| Box::new(Diagnostic::error("P003", self.file, span, format!("rule lacks {what}")));
         Ok(RuleDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             priority,
@@ -601,13 +603,15 @@ impl AstBuilder<'_> {
                 Some('t') => out.push('\t'),
                 Some(c @ ('"' | '\\')) => out.push(c),
                 other => {
-                    return Err(Diagnostic::error(
-                        "P004",
-                        self.file,
-                        span,
-                        format!("unknown escape `\\{}` in a string", other.map(String::from).unwrap_or_default()),
-                    )
-                    .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"))
+                    return Err(Box::new(
+                        Diagnostic::error(
+                            "P004",
+                            self.file,
+                            span,
+                            format!("unknown escape `\\{}` in a string", other.map(String::from).unwrap_or_default()),
+                        )
+                        .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"),
+                    ))
                 }
             }
         }

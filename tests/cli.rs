@@ -1,0 +1,178 @@
+//! The command line as a risk officer uses it: exit codes, stdin, formats.
+//! Each test snapshots exit code, stdout and stderr together.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Runs `verdict` with `args` (and `stdin`, if given) from the repository root.
+fn verdict(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run verdict");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let mask = |s: &[u8]| {
+        let text = String::from_utf8_lossy(s).into_owned();
+        // The fingerprint changes with every edit of the example policy; the decisions are what is pinned here.
+        let re_start = "sha256:";
+        let mut masked = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(re_start) {
+            masked.push_str(&rest[..i + re_start.len()]);
+            rest = &rest[i + re_start.len()..];
+            let hex = rest.chars().take_while(char::is_ascii_hexdigit).count();
+            masked.push_str(if hex == 64 { "[fingerprint]" } else { "" });
+            rest = &rest[hex..];
+        }
+        masked.push_str(rest);
+        masked
+    };
+    (out.status.code().unwrap_or(-1), mask(&out.stdout), mask(&out.stderr))
+}
+
+fn transcript(args: &[&str], stdin: Option<&str>) -> String {
+    let (code, stdout, stderr) = verdict(args, stdin);
+    format!("$ verdict {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}", args.join(" "))
+}
+
+const GOOD: &str = r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500","score":700,"opened_on":"2024-01-15","identity":{"verified":true,"mismatch_fields":[]},"tags":[],"score_history":[],"overdues":[],"applications":[]}"#;
+const LOW: &str = r#"{"id":"A-2","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500","score":550,"opened_on":"2024-01-15","identity":{"verified":true,"mismatch_fields":[]},"tags":[],"score_history":[],"overdues":[],"applications":[]}"#;
+
+#[test]
+fn check_ok_exits_0() {
+    insta::assert_snapshot!(transcript(&["check", "policies/lifecycle.policy"], None));
+}
+
+#[test]
+fn check_of_a_broken_policy_exits_2_with_every_error() {
+    insta::assert_snapshot!(transcript(&["check", "tests/fixtures/invalid/P001_several_items.policy"], None));
+}
+
+#[test]
+fn check_json_diagnostics() {
+    let (code, stdout, _) =
+        verdict(&["check", "--error-format", "json", "tests/fixtures/invalid/E0101_unknown_field.policy"], None);
+    assert_eq!(code, 2);
+    let parsed: serde_json::Value = serde_json::from_str(&stdout).expect("JSON diagnostics");
+    assert_eq!(parsed[0]["code"], "E0101");
+    assert_eq!(parsed[0]["line"], 3);
+    assert_eq!(parsed[0]["column"], 17);
+    assert_eq!(parsed[0]["help"], "did you mean `score`?");
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_exit_2() {
+    let (code, _, _) = verdict(&["check", "tests/fixtures/valid/W0101_unused_let.policy"], None);
+    assert_eq!(code, 0);
+    let (code, _, _) = verdict(&["check", "--deny-warnings", "tests/fixtures/valid/W0101_unused_let.policy"], None);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn eval_from_stdin_exits_0() {
+    insta::assert_snapshot!(transcript(&["eval", "policies/lifecycle.policy"], Some(&format!("{GOOD}\n"))));
+}
+
+#[test]
+fn eval_with_a_broken_line_exits_1_and_keeps_every_record_in_order() {
+    let input = format!("{GOOD}\n{{not json\n{LOW}\n");
+    let (code, stdout, stderr) =
+        verdict(&["eval", "policies/lifecycle.policy", "-", "--format", "jsonl"], Some(&input));
+    assert_eq!(code, 1, "{stderr}");
+    let ids: Vec<serde_json::Value> =
+        stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone()).collect();
+    assert_eq!(ids, [serde_json::json!("A-1"), serde_json::Value::Null, serde_json::json!("A-2")]);
+}
+
+#[test]
+fn eval_of_a_policy_that_does_not_compile_exits_2() {
+    insta::assert_snapshot!(transcript(&["eval", "tests/fixtures/invalid/E0106_enum_member.policy"], Some(GOOD)));
+}
+
+#[test]
+fn wrong_command_lines_exit_2() {
+    assert_eq!(verdict(&["eval"], None).0, 2);
+    assert_eq!(verdict(&["frobnicate"], None).0, 2);
+    assert_eq!(verdict(&["eval", "policies/lifecycle.policy", "--as-of", "2026-13-01"], None).0, 2);
+    assert_eq!(verdict(&["eval", "policies/lifecycle.policy", "no/such/file.jsonl"], None).0, 2);
+    assert_eq!(
+        verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "--format", "xml"], None).0,
+        2
+    );
+}
+
+#[test]
+fn a_breached_guard_writes_every_decision_then_exits_3() {
+    let input = format!("{LOW}\n{}\n{GOOD}\n", LOW.replace("A-2", "A-3"));
+    insta::assert_snapshot!(transcript(&["eval", "tests/cli/guard.policy", "--format", "table"], Some(&input)));
+}
+
+#[test]
+fn the_largest_exit_code_wins() {
+    // A broken record (1) and a breached guard (3): 3.
+    let input = format!("{LOW}\n{}\n{{broken\n", LOW.replace("A-2", "A-3"));
+    assert_eq!(verdict(&["eval", "tests/cli/guard.policy"], Some(&input)).0, 3);
+}
+
+#[test]
+fn as_of_fills_in_missing_dates() {
+    let no_date = GOOD.replace(r#""as_of":"2026-11-01","#, "");
+    let (code, stdout, _) = verdict(&["eval", "policies/lifecycle.policy"], Some(&no_date));
+    assert_eq!(code, 1);
+    assert!(stdout.contains(r#""kind":"snapshot""#) && stdout.contains("as_of"), "{stdout}");
+    let (code, stdout, _) = verdict(&["eval", "policies/lifecycle.policy", "--as-of", "2026-11-01"], Some(&no_date));
+    assert_eq!(code, 0);
+    assert!(stdout.contains(r#""as_of":"2026-11-01""#), "{stdout}");
+}
+
+#[test]
+fn output_formats() {
+    let input = format!("{GOOD}\n{LOW}\n{{broken\n");
+    for format in ["json", "yaml", "csv", "table"] {
+        insta::assert_snapshot!(
+            format!("format_{format}"),
+            transcript(&["eval", "policies/lifecycle.policy", "--format", format], Some(&input))
+        );
+    }
+}
+
+#[test]
+fn trace_shows_each_condition_and_its_value() {
+    let (code, stdout, _) = verdict(&["eval", "policies/lifecycle.policy", "--trace", "--format", "json"], Some(LOW));
+    assert_eq!(code, 0);
+    let decisions: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    insta::assert_yaml_snapshot!(decisions[0]["trace"]);
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let dir = std::env::temp_dir().join(format!("verdict-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("decisions.jsonl");
+    let out_arg = out.to_str().unwrap();
+    let (code, stdout, _) =
+        verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "--output", out_arg], None);
+    assert_eq!(code, 1, "the example portfolio has broken records");
+    assert!(stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 43);
+    // A run that cannot finish (a missing input) leaves the previous file untouched and no partial file behind.
+    let (code, _, _) = verdict(
+        &["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "missing.jsonl", "--output", out_arg],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 43);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() != "decisions.jsonl")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
