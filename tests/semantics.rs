@@ -148,6 +148,8 @@ fn aggregates_over_elements() {
         {"due_on":"2026-01-01","days":5,"amount":"50","repaid_on":"2026-01-06"},
         {"due_on":"2026-10-01","days":20,"amount":"10.005"}]}"#;
     assert_eq!(value("sum(overdues.amount)", o), "160.105");
+    assert_eq!(value("count(overdues)", o), "3");
+    assert_eq!(value("count(overdues.repaid_on)", o), "1", "counts the elements where the field is present");
     assert_eq!(value("sum(overdues.amount where repaid_on == none)", o), "110.105");
     assert_eq!(value("max(overdues.days) ?? 0", o), "40");
     assert_eq!(value("min(overdues.days) ?? 0", o), "5");

@@ -310,7 +310,8 @@ impl<'a> Ctx<'a> {
                 None => Val::Bool(passes),
             };
             match agg.func {
-                AggFunc::Count => count += 1,
+                // `count(list.field)` counts the elements where the field is present.
+                AggFunc::Count => count += i64::from(value != Val::None),
                 AggFunc::Any => {
                     if value == Val::Bool(true) {
                         return Ok(Val::Bool(true));
