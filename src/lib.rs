@@ -25,6 +25,8 @@ pub mod check;
 pub mod compile;
 pub mod diagnostic;
 pub mod eval;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hooks;
 pub mod ir;
 pub mod load;

@@ -1,0 +1,59 @@
+//! Entry points shared by the `cargo fuzz` targets (`fuzz/`) and the
+//! regression test that replays their minimized corpus (`tests/fuzz_corpus.rs`),
+//! so CI runs exactly what the fuzzers ran. Each function may reject its input;
+//! none may panic, hang or lose a record.
+
+use crate::schema::{load_schema, Schema};
+use crate::snapshot::{read_snapshots, Format};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+const SCHEMA_TEXT: &str = include_str!("../policies/account.schema.yaml");
+
+fn example_schema() -> Option<&'static Schema> {
+    static SCHEMA: OnceLock<Option<Schema>> = OnceLock::new();
+    SCHEMA.get_or_init(|| load_schema(Path::new("account.schema.yaml"), SCHEMA_TEXT).ok()).as_ref()
+}
+
+/// Parses and checks `text` as a policy over the example schema.
+pub fn policy_check(text: &str) {
+    let Some(schema) = example_schema() else { return };
+    let path = Path::new("fuzz.policy");
+    if let Ok(ast) = crate::syntax::parse_policy(path, text) {
+        let _ = crate::check::check(&ast, path, text, schema);
+    }
+}
+
+/// Loads `text` as a schema.
+pub fn schema_yaml(text: &str) {
+    let _ = load_schema(Path::new("fuzz.schema.yaml"), text);
+}
+
+/// Reads `data` as snapshots in every format; for JSON Lines, checks that
+/// every non-blank line yields exactly one record.
+pub fn snapshot_read(data: &[u8]) {
+    let Some(schema) = example_schema() else { return };
+    let schema = Arc::new(schema.clone());
+    for format in [Format::Json, Format::Jsonl, Format::Yaml, Format::Csv] {
+        if let Ok(reader) = read_snapshots(data, format, schema.clone()) {
+            let records = reader.count();
+            if format == Format::Jsonl && std::str::from_utf8(data).is_ok() {
+                let lines = data.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count();
+                assert_eq!(records, lines, "one record per JSON line");
+            }
+        }
+    }
+}
+
+/// Decides `data` (a JSON snapshot) with the example lifecycle policy.
+pub fn eval_snapshot(data: &[u8]) {
+    static POLICY: OnceLock<Option<crate::LoadedPolicy>> = OnceLock::new();
+    let policy = POLICY.get_or_init(|| {
+        crate::load_policy(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/lifecycle.policy"))).ok()
+    });
+    let (Some(policy), Ok(text)) = (policy, std::str::from_utf8(data)) else { return };
+    if let Ok(snapshot) = crate::snapshot::parse_json_snapshot(text, &policy.program.schema) {
+        let options = crate::EvalOptions { default_as_of: crate::value::parse_date("2026-11-01"), trace: true };
+        let _ = crate::evaluate(&policy.program, &snapshot, options);
+    }
+}
