@@ -432,3 +432,35 @@ pub fn const_set_item(c: &Const) -> Option<SetItem> {
         _ => None,
     }
 }
+
+impl TExpr {
+    /// The direct subexpressions, in evaluation order.
+    pub fn children(&self) -> Vec<&TExpr> {
+        match &self.kind {
+            TKind::Const(_) | TKind::Field { .. } | TKind::AsOf | TKind::Let(_) => Vec::new(),
+            TKind::Not(a) | TKind::Neg(_, a) | TKind::ToDec(a) | TKind::SetCount(a) => vec![a],
+            TKind::IsNone { operand, .. } => vec![operand],
+            TKind::DateShift { date, .. } => vec![date],
+            TKind::And(a, b) | TKind::Or(a, b) | TKind::Coalesce(a, b) => vec![a, b],
+            TKind::Cmp { lhs, rhs, .. } | TKind::Arith { lhs, rhs, .. } => vec![lhs, rhs],
+            TKind::InList { needle, .. } | TKind::InBatch { needle, .. } => vec![needle],
+            TKind::InSet { needle, set, .. } => vec![needle, set],
+            TKind::Agg(agg) => agg.filter.iter().collect(),
+            TKind::Call { args, .. } | TKind::Hook { args, .. } => args.iter().collect(),
+        }
+    }
+
+    /// How deep evaluation recurses for this expression, counting the lets it
+    /// reads (`let_depths[i]` is let `i`'s own depth).
+    pub fn eval_depth(&self, let_depths: &[usize]) -> usize {
+        let own = match &self.kind {
+            TKind::Let(i) => let_depths.get(*i).copied().unwrap_or(0),
+            _ => 0,
+        };
+        1 + self.children().iter().map(|c| c.eval_depth(let_depths)).max().unwrap_or(0).max(own)
+    }
+}
+
+/// The deepest evaluation a policy may ask for: far beyond any condition a
+/// person writes, and shallow enough for evaluation on a 2 MiB thread stack.
+pub const MAX_EVAL_DEPTH: usize = 128;

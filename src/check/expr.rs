@@ -159,12 +159,12 @@ impl<'a> Checker<'a> {
             if first == "as_of" {
                 return Some(texpr(TKind::AsOf, Ty::req(Base::Date), span));
             }
-            if let Some(index) = self.lets.iter().position(|l| l.name == *first) {
+            if let Some(&index) = self.let_index.get(first.as_str()) {
                 let ty = self.lets[index].value.ty.clone();
                 self.used_lets.insert(index);
                 return Some(texpr(TKind::Let(index), ty, span));
             }
-            if self.let_names_pending.iter().any(|n| n == first) {
+            if self.let_names_pending.contains(first.as_str()) {
                 self.err(
                     "E0104",
                     span,

@@ -75,7 +75,9 @@ pub fn check(
         source,
         schema,
         lets: Vec::new(),
-        let_names_pending: Vec::new(),
+        let_names_pending: HashSet::new(),
+        let_index: std::collections::HashMap::new(),
+        let_depths: Vec::new(),
         batches: Vec::new(),
         hooks: Vec::new(),
         poisoned: HashSet::new(),
@@ -101,7 +103,11 @@ pub(crate) struct Checker<'a> {
     schema: &'a Schema,
     lets: Vec<LetDef>,
     /// Lets declared but not yet checked (to explain forward references).
-    let_names_pending: Vec<String>,
+    let_names_pending: HashSet<String>,
+    /// Index of each checked let by name.
+    let_index: std::collections::HashMap<String, usize>,
+    /// Evaluation depth of each checked let (see [`TExpr::eval_depth`]).
+    let_depths: Vec<usize>,
     batches: Vec<String>,
     hooks: Vec<HookSig>,
     /// Lets and hooks whose declaration had an error: their uses report nothing more.
@@ -137,6 +143,23 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Reports an expression too deep to evaluate safely; true when it is fine.
+    fn shallow_enough(&mut self, e: &TExpr) -> bool {
+        let depth = e.eval_depth(&self.let_depths);
+        if depth > MAX_EVAL_DEPTH {
+            self.err(
+                "E0130",
+                e.span,
+                format!(
+                    "this expression nests {depth} levels deep (with the lets it uses); the most is {MAX_EVAL_DEPTH}"
+                ),
+            )
+            .help = Some("split it into several `let`s that each combine a few values".into());
+            return false;
+        }
+        true
+    }
+
     fn check_prohibited(&mut self, path: &str, span: Span) {
         if self.schema.prohibited.iter().any(|p| p == path) {
             self.err("E0120", span, format!("`{path}` is a prohibited field and may not be used by any policy")).help =
@@ -165,7 +188,7 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
-        let mut rule_names: Vec<(String, Span)> = Vec::new();
+        let mut rule_names: HashSet<String> = HashSet::new();
         for item in &ast.items {
             match item {
                 Item::Let { name, value, span } => self.let_decl(name, value, *span),
@@ -262,7 +285,7 @@ impl<'a> Checker<'a> {
     fn name_taken(&self, name: &str) -> bool {
         self.batches.iter().any(|b| b == name)
             || self.hooks.iter().any(|h| h.name == name)
-            || self.lets.iter().any(|l| l.name == name)
+            || self.let_index.contains_key(name)
             || RESERVED_NAMES.contains(&name)
     }
 
@@ -322,7 +345,7 @@ impl<'a> Checker<'a> {
     }
 
     fn let_decl(&mut self, name: &ast::Ident, value: &ast::Expr, span: Span) {
-        self.let_names_pending.retain(|n| n != &name.node);
+        self.let_names_pending.remove(&name.node);
         if self.name_taken(&name.node) {
             self.err("E0403", name.span, format!("`{}` is already defined", name.node));
             return;
@@ -338,7 +361,14 @@ impl<'a> Checker<'a> {
                 self.err("E0102", value.span, "a let cannot hold a duration; write the duration where it is used");
                 self.poisoned.insert(name.node.clone());
             }
-            Some(value) => self.lets.push(LetDef { name: name.node.clone(), value, span }),
+            Some(value) if !self.shallow_enough(&value) => {
+                self.poisoned.insert(name.node.clone());
+            }
+            Some(value) => {
+                self.let_depths.push(value.eval_depth(&self.let_depths));
+                self.let_index.insert(name.node.clone(), self.lets.len());
+                self.lets.push(LetDef { name: name.node.clone(), value, span });
+            }
             // Its uses report nothing more: the error is at the let.
             None => {
                 self.poisoned.insert(name.node.clone());
@@ -371,14 +401,15 @@ impl<'a> Checker<'a> {
         rule: &RuleDecl,
         group: Option<usize>,
         order: usize,
-        names: &mut Vec<(String, Span)>,
+        names: &mut HashSet<String>,
     ) -> Option<TRule> {
-        if names.iter().any(|(n, _)| *n == rule.name.node) {
+        if !names.insert(rule.name.node.clone()) {
             self.err("E0402", rule.name.span, format!("rule \"{}\" is defined twice", rule.name.node)).help =
                 Some("rule names identify decisions in the audit trail; each must be unique".into());
         }
-        names.push((rule.name.node.clone(), rule.name.span));
-        let when = self.condition(&rule.when, Scope { element: None }, "as a rule's condition");
+        let when = self
+            .condition(&rule.when, Scope { element: None }, "as a rule's condition")
+            .filter(|w| self.shallow_enough(w));
         let mut actions = Vec::new();
         let mut status: Option<&str> = None;
         let mut limit_set = false;
@@ -444,6 +475,9 @@ impl<'a> Checker<'a> {
                 let t = self.present(t, "as the new limit")?;
                 if !t.ty.base.is_numeric() {
                     self.err("E0102", t.span, format!("the new limit must be a number, found {}", t.ty.describe()));
+                    return None;
+                }
+                if !self.shallow_enough(&t) {
                     return None;
                 }
                 TAction::SetLimit(expr::to_dec(t))

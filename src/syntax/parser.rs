@@ -18,11 +18,15 @@ use std::sync::LazyLock;
 #[grammar = "../grammar/policy.pest"]
 struct PolicyParser;
 
-/// Bound on pest's recursion so a pathological input (thousands of nested
-/// parentheses) is an error, not a stack overflow.
-const CALL_LIMIT: usize = 2_000_000;
-/// Deepest expression nesting accepted (parentheses, calls, lists, operators).
+/// pest's call limit bounds the total work of one parse (against runaway
+/// backtracking); it grows with the input, so large policies still parse.
+fn call_limit(text: &str) -> usize {
+    1_000_000usize.saturating_add(text.len().saturating_mul(200))
+}
+/// Deepest bracket nesting accepted (parentheses, calls, lists).
 pub const MAX_NESTING: usize = 256;
+/// Most operators one expression may hold (its tree is at most this deep).
+pub const MAX_OPERATORS: usize = 1000;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
@@ -54,7 +58,7 @@ pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic
         )
         .with_help("split the expression with `let`")]);
     }
-    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+    pest::set_call_limit(std::num::NonZeroUsize::new(call_limit(text)));
     let builder = AstBuilder { file };
     match PolicyParser::parse(Rule::policy_file, text) {
         Ok(mut pairs) => {
@@ -645,6 +649,26 @@ impl AstBuilder<'_> {
     }
 
     fn expr(&self, pair: Pair<'_, Rule>) -> Built<Expr> {
+        // A chain of operators becomes a tree as deep as the chain is long, and
+        // every later stage walks it recursively: bound it here, before the
+        // Pratt parser recurses, so no policy can overflow a stack.
+        let operators = pair
+            .clone()
+            .into_inner()
+            .flatten()
+            .filter(|p| is_operator(p.as_rule()) || matches!(p.as_rule(), Rule::op_not | Rule::op_neg))
+            .count();
+        if operators > MAX_OPERATORS {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "P002",
+                    self.file,
+                    span_of(&pair),
+                    format!("expression has more than {MAX_OPERATORS} operators"),
+                )
+                .with_help("split it into several `let`s"),
+            ));
+        }
         PRATT
             .map_primary(|p| self.primary(p))
             .map_prefix(|op, operand| {

@@ -1,0 +1,114 @@
+//! Pathological inputs end in a clear error or complete; none overflows a
+//! stack, exhausts memory or hangs. Maximums are in docs/limits.md.
+
+use std::path::PathBuf;
+use verdict::diagnostic::Diagnostic;
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("verdict-limits-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
+    dir
+}
+
+fn load(name: &str, body: &str) -> Result<verdict::LoadedPolicy, Vec<Diagnostic>> {
+    let dir = workdir(name);
+    let text = format!("policy \"limits\" version \"1\"\nschema \"account.schema.yaml\"\n{body}");
+    verdict::load_policy_source(&dir.join("p.policy"), &text).map_err(|e| e.diagnostics)
+}
+
+fn codes(r: Result<verdict::LoadedPolicy, Vec<Diagnostic>>) -> Vec<&'static str> {
+    match r {
+        Ok(_) => vec![],
+        Err(d) => d.iter().map(|d| d.code).collect(),
+    }
+}
+
+#[test]
+fn ten_thousand_nested_parentheses_are_a_diagnostic() {
+    let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    assert_eq!(codes(load("parens", &format!("rule \"r\" {{ when {deep} > 0 then restrict }}\n"))), ["P002"]);
+}
+
+#[test]
+fn a_hundred_thousand_operators_are_a_diagnostic() {
+    let chain = vec!["1"; 100_000].join(" + ");
+    assert_eq!(codes(load("chain", &format!("rule \"r\" {{ when {chain} > 0 then restrict }}\n"))), ["P002"]);
+    let nots = "not ".repeat(100_000);
+    assert_eq!(codes(load("nots", &format!("rule \"r\" {{ when {nots}true then restrict }}\n"))), ["P002"]);
+}
+
+#[test]
+fn expressions_deeper_than_evaluation_allows_are_a_diagnostic() {
+    let chain = vec!["score"; 1000].join(" + ");
+    assert_eq!(codes(load("deep", &format!("rule \"r\" {{ when {chain} > 0 then restrict }}\n"))), ["E0130"]);
+    // Depth through lets counts too.
+    let mut lets = String::from("let l0 = score\n");
+    for i in 1..200 {
+        lets.push_str(&format!("let l{i} = l{} + 1\n", i - 1));
+    }
+    lets.push_str("rule \"r\" { when l199 > 0 then restrict }\n");
+    assert!(codes(load("deep-lets", &lets)).contains(&"E0130"));
+}
+
+#[test]
+fn the_deepest_allowed_expression_evaluates_on_a_small_stack() {
+    let chain = vec!["score"; verdict::ir::MAX_EVAL_DEPTH - 2].join(" + ");
+    let policy = load("fine", &format!("rule \"r\" {{ when {chain} > 0 then restrict }}\n")).expect("compiles");
+    let line = big_account(4, 0);
+    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).unwrap();
+    // Evaluation runs on the caller's stack: a test thread's default 2 MiB.
+    let decision = verdict::evaluate(&policy.program, &snapshot, Default::default()).unwrap();
+    assert_eq!(decision.outcome, verdict::ir::Outcome::Restrict);
+}
+
+#[test]
+fn a_policy_of_a_hundred_thousand_rules_compiles() {
+    let mut body = String::with_capacity(100_000 * 80);
+    for i in 0..100_000 {
+        body.push_str(&format!(
+            "rule \"r{i}\" priority {} {{ when score < {} then restrict reason \"C{i}\" }}\n",
+            i % 7,
+            300 + i % 500
+        ));
+    }
+    let policy = load("many", &body).expect("compiles");
+    assert_eq!(policy.program.rules.len(), 100_000);
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused() {
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
+    let schema = verdict::schema::load_schema("bomb.yaml".as_ref(), bomb).unwrap_err();
+    assert_eq!(schema[0].code, "S001");
+    let loaded = verdict::load_policy("policies/lifecycle.policy".as_ref()).unwrap();
+    let reader = verdict::snapshot::read_snapshots(
+        bomb.as_bytes(),
+        verdict::snapshot::Format::Yaml,
+        loaded.program.schema.clone(),
+    )
+    .unwrap();
+    let items: Vec<_> = reader.collect();
+    assert_eq!(items.len(), 1);
+    assert!(items[0].as_ref().is_err_and(|e| e.message.contains("alias")), "{:?}", items[0]);
+}
+
+fn big_account(strings: usize, overdues: usize) -> String {
+    let overdue = r#"{"due_on":"2026-10-01","days":3,"amount":"1.5"}"#;
+    let list = vec![overdue; overdues].join(",");
+    format!(
+        r#"{{"id":"{}","as_of":"2026-11-01","status":"active","credit_limit":"1000","balance":"10","score":700,"opened_on":"2020-01-01","identity":{{"verified":true,"mismatch_fields":[]}},"tags":[],"score_history":[],"overdues":[{list}],"applications":[]}}"#,
+        "A".repeat(strings)
+    )
+}
+
+#[test]
+fn a_ten_megabyte_string_and_a_million_element_list_are_decided() {
+    let loaded = verdict::load_policy("policies/lifecycle.policy".as_ref()).unwrap();
+    let program = &loaded.program;
+    for line in [big_account(10 << 20, 0), big_account(8, 1_000_000)] {
+        let snapshot = verdict::snapshot::parse_json_snapshot(&line, &program.schema).expect("fits the schema");
+        let decision = verdict::evaluate(program, &snapshot, Default::default()).expect("decided");
+        assert!(!decision.id.to_string().is_empty());
+    }
+}
