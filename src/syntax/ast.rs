@@ -38,7 +38,7 @@ pub struct PolicyAst {
 }
 
 /// A top-level declaration.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Item {
     /// `policy "name" version "v"`
     Policy { name: Spanned<String>, version: Option<Spanned<String>>, span: Span },
@@ -59,7 +59,7 @@ pub enum Item {
 }
 
 /// A hook declaration.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct HookDecl {
     /// The function name (also the rhai function called).
     pub name: Ident,
@@ -76,7 +76,7 @@ pub struct HookDecl {
 }
 
 /// `guard OUTCOME at most BOUND`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct GuardDecl {
     /// `close`, `freeze`, `restrict` or `limit`.
     pub outcome: Spanned<String>,
@@ -96,7 +96,7 @@ pub enum GuardBound {
 }
 
 /// A group of rules.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct GroupDecl {
     /// Its name.
     pub name: Spanned<String>,
@@ -109,7 +109,7 @@ pub struct GroupDecl {
 }
 
 /// A rule.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct RuleDecl {
     /// Its name, unique in the policy.
     pub name: Spanned<String>,
@@ -124,7 +124,7 @@ pub struct RuleDecl {
 }
 
 /// An action of a rule.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Action {
     /// Which action.
     pub kind: ActionKind,
@@ -300,5 +300,65 @@ impl RuleDecl {
     /// The rule's priority (0 when not written).
     pub fn priority(&self) -> i64 {
         self.priority.as_ref().map_or(0, |p| p.node)
+    }
+}
+
+/// Implements equality that compares the listed fields and ignores `span`,
+/// so two parses of differently laid-out text compare equal.
+macro_rules! eq_ignoring_span {
+    ($t:ty: $($field:ident),+) => {
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                true $(&& self.$field == other.$field)+
+            }
+        }
+    };
+}
+
+eq_ignoring_span!(HookDecl: name, params, result, path, budget);
+eq_ignoring_span!(GuardDecl: outcome, bound);
+eq_ignoring_span!(GroupDecl: name, first, rules);
+eq_ignoring_span!(RuleDecl: name, priority, when, actions);
+eq_ignoring_span!(Action: kind);
+
+impl PartialEq for Item {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Item::Policy { name: a, version: b, .. }, Item::Policy { name: c, version: d, .. }) => a == c && b == d,
+            (Item::Schema { path: a, .. }, Item::Schema { path: b, .. }) => a == b,
+            (Item::Hook(a), Item::Hook(b)) => a == b,
+            (Item::Batch { name: a, path: b, .. }, Item::Batch { name: c, path: d, .. }) => a == c && b == d,
+            (Item::Let { name: a, value: b, .. }, Item::Let { name: c, value: d, .. }) => a == c && b == d,
+            (Item::Guard(a), Item::Guard(b)) => a == b,
+            (Item::Rule(a), Item::Rule(b)) => a == b,
+            (Item::Group(a), Item::Group(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::parse_policy;
+
+    #[test]
+    fn equality_ignores_layout() {
+        let a = parse_policy(
+            "a.policy".as_ref(),
+            "policy \"p\"\nlet x = 1 + 2\nrule \"r\" { when x > 1 then close notify sms \"t\" }",
+        )
+        .unwrap();
+        let b = parse_policy(
+            "b.policy".as_ref(),
+            "# same policy, other layout\npolicy   \"p\"\n\nlet x = (1 + 2)\n\nrule \"r\" {\n  when x > 1\n  then close\n       notify sms \"t\"\n}\n",
+        )
+        .unwrap();
+        assert_eq!(a, b);
+        let c = parse_policy(
+            "c.policy".as_ref(),
+            "policy \"p\"\nlet x = 1 + 2\nrule \"r\" { when x > 2 then close notify sms \"t\" }",
+        )
+        .unwrap();
+        assert_ne!(a, c);
     }
 }
