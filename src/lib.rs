@@ -24,6 +24,7 @@
 pub mod check;
 pub mod compile;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod hooks;
 pub mod ir;
