@@ -60,7 +60,7 @@ p.note { color: var(--muted); margin: 0 0 14px; font-size: 13px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 table.grid th, table.grid td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 table.grid thead th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
-td.num, th.num { text-align: right; }
+td.num, th.num, table.grid .num { text-align: right; }
 table.matrix th, table.matrix td { width: 92px; height: 54px; text-align: center; border: 1px solid #fff; }
 table.matrix thead th { font-weight: 600; color: var(--muted); vertical-align: bottom; height: 30px; }
 table.matrix tbody th, table.matrix tfoot th { text-align: right; padding-right: 12px; font-weight: 600; color: var(--muted); }
@@ -94,6 +94,11 @@ svg { max-width: 100%; height: auto; }
 svg text { font-family: inherit; }
 table.exposure td { padding: 4px 16px 4px 0; font-size: 15px; }
 table.exposure td.amount { text-align: right; font-weight: 600; }
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { background: #fff; }
+  section { break-inside: avoid; }
+}
 footer { color: var(--muted); font-size: 12px; padding: 0 40px 30px; max-width: 1320px; }
 "#;
 
@@ -525,6 +530,17 @@ fn fired_list(a: &ChangedAccount, old: bool) -> String {
         .join(", ")
 }
 
+/// ` (−501)` after the new side when both versions set a limit and they differ.
+fn limit_delta(a: &ChangedAccount) -> String {
+    let limit = |o: &crate::eval::Outputs| o.as_ref().ok().and_then(|d| d.limit);
+    match (limit(&a.old), limit(&a.new)) {
+        (Some(old), Some(new)) if old != new => new
+            .checked_sub(old)
+            .map_or_else(String::new, |d| format!(" <span class=\"small muted\">({})</span>", esc(&signed(d)))),
+        _ => String::new(),
+    }
+}
+
 fn reasons(o: &crate::eval::Outputs) -> String {
     match o {
         Ok(d) if !d.reasons.is_empty() => d.reasons.iter().map(|r| esc(&r.code)).collect::<Vec<_>>().join(" "),
@@ -571,7 +587,7 @@ fn changed(h: &mut String, r: &DiffReport) {
             a.current_limit.map(format_decimal).unwrap_or_default(),
             esc(&side_summary(&a.old)),
             reasons(&a.old),
-            esc(&side_summary(&a.new)),
+            esc(&side_summary(&a.new)) + limit_delta(a).as_str(),
             reasons(&a.new),
             differs.join(" "),
             fired_list(a, true),

@@ -17,15 +17,16 @@
 //! whose key fields differ cannot be paired and are refused.
 
 mod html;
+mod json;
 mod report;
 mod rules;
 mod tee;
 mod text;
 
 pub use html::{esc, render_html};
+pub use json::SideView;
 pub use report::{
-    Bucket, ChangedAccount, DiffReport, Exposure, GuardRow, MatrixCell, PolicyInfo, ReportMeta, Row, RuleRow, SideView,
-    ROWS,
+    Bucket, ChangedAccount, DiffReport, Exposure, GuardRow, MatrixCell, PolicyInfo, ReportMeta, Row, RuleRow, ROWS,
 };
 pub use rules::{compare as compare_text, ChangeStatus, LetChange, RuleChange, TextChanges};
 pub use text::render_text;
