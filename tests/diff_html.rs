@@ -282,4 +282,6 @@ fn chromium_renders_the_page() {
     assert_eq!(json["matrix"][3]["old"], "limit");
     assert_eq!(shown, json["matrix"][3]["new"]["freeze"].to_string());
     assert!(dom.contains("A-1011"));
+    // Chromium profiles are large; keep /tmp tidy when the test passes.
+    let _ = std::fs::remove_dir_all(dir);
 }

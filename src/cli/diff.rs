@@ -53,6 +53,7 @@ pub struct DiffArgs {
     jobs: Option<usize>,
 }
 
+/// Runs the diff and reports it; see the module doc for the exit codes.
 pub fn run(args: DiffArgs) -> Exit {
     let old = verdict::load_policy(&args.old);
     let new = verdict::load_policy(&args.new);
