@@ -24,6 +24,7 @@
 pub mod check;
 pub mod compile;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -1,12 +1,218 @@
-//! `verdict diff OLD NEW [SNAPSHOTS...]`: impact of a policy change.
+//! `verdict diff OLD NEW [SNAPSHOTS...]`: the impact of a policy change over a portfolio.
+//!
+//! Exit codes: 0 the run completed (a difference is not a failure); 1 with
+//! `--fail-on-change` when any decision differs; 2 a policy does not compile,
+//! the schemas cannot be paired, an input or output cannot be used, or the
+//! command line is wrong; 3 a guard of the new policy is breached over the run.
+//! When several apply, the largest wins.
 
+use super::render::{render_all, stderr_color};
 use super::Exit;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use verdict::diff::{ChangedAccount, DiffOptions, Differ, ReportMeta};
+use verdict::eval::EvalOptions;
+use verdict::snapshot::Format;
+use verdict::value::parse_date;
 
 /// Arguments of `verdict diff`.
 #[derive(clap::Args)]
-pub struct DiffArgs {}
+pub struct DiffArgs {
+    /// The policy in force.
+    old: PathBuf,
+    /// The proposed policy.
+    new: PathBuf,
+    /// Snapshot files (`-` or none: standard input, JSON Lines unless --input-format says otherwise).
+    snapshots: Vec<PathBuf>,
+    /// Report format on standard output.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+    /// Also write the report as one self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Write every changed account to FILE as JSON Lines (the report lists only the first --top).
+    #[arg(long, value_name = "FILE")]
+    changed: Option<PathBuf>,
+    /// Changed accounts listed in the JSON and HTML reports.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    top: usize,
+    /// The money field holding an account's current credit limit [default: credit_limit, if the schema has it].
+    #[arg(long, value_name = "NAME")]
+    limit_field: Option<String>,
+    /// Exit with 1 when any decision differs (for review pipelines).
+    #[arg(long)]
+    fail_on_change: bool,
+    /// Format of the snapshots when it cannot be told from the file name (stdin).
+    #[arg(long, value_parser = ["json", "jsonl", "ndjson", "yaml", "csv"])]
+    input_format: Option<String>,
+    /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+}
 
-pub fn run(_args: DiffArgs) -> Exit {
-    eprintln!("verdict diff: not built yet");
-    Exit::Invalid
+/// Runs the diff and reports it; see the module doc for the exit codes.
+pub fn run(args: DiffArgs) -> Exit {
+    let old = verdict::load_policy(&args.old);
+    let new = verdict::load_policy(&args.new);
+    let (old, new) = match (old, new) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                eprint!("{}", render_all(&e.diagnostics, &e.sources, stderr_color()));
+            }
+            return Exit::Invalid;
+        }
+    };
+    let default_as_of = match args.as_of.as_deref().map(|s| (s, parse_date(s))) {
+        Some((s, None)) => {
+            eprintln!("error: --as-of `{s}` is not a YYYY-MM-DD date");
+            return Exit::Invalid;
+        }
+        Some((_, d)) => d,
+        None => None,
+    };
+    let options = DiffOptions {
+        eval: EvalOptions { default_as_of, trace: false },
+        limit_field: args.limit_field.clone(),
+        keep: args.top,
+    };
+    let differ = match Differ::new((&args.old, &old), (&args.new, &new), options) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error[{}]: {e}", e.code());
+            return Exit::Invalid;
+        }
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start worker threads: {e}");
+            return Exit::Invalid;
+        }
+    };
+    let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
+
+    let mut changed_out = match args.changed.as_deref().map(create) {
+        None => None,
+        Some(Ok(w)) => Some(w),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return Exit::Invalid;
+        }
+    };
+    let mut sink = |account: &ChangedAccount| -> std::io::Result<()> {
+        if let Some(w) = &mut changed_out {
+            serde_json::to_writer(&mut *w, account)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    };
+    let mut run = differ.run();
+    for input in &inputs {
+        let (reader, format) = match open_input(input, args.input_format.as_deref()) {
+            Ok(r) => r,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Exit::Invalid;
+            }
+        };
+        let pairs = match differ.read(reader, format) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error[{}]: `{}`: {e}", e.code(), input.display());
+                return Exit::Invalid;
+            }
+        };
+        let name = input.display().to_string();
+        if let Err(e) = run.feed(&name, pairs, Some(&pool), &mut sink) {
+            eprintln!("error: cannot write the changed accounts: {e}");
+            return Exit::Invalid;
+        }
+    }
+    if let Some(Err(e)) = changed_out.as_mut().map(Write::flush) {
+        eprintln!("error: cannot write the changed accounts: {e}");
+        return Exit::Invalid;
+    }
+    let any_change = run.any_change();
+    let meta = ReportMeta { generated: now(), inputs: inputs.iter().map(|p| p.display().to_string()).collect() };
+    let report = run.finish(meta);
+
+    let text = if args.format == "json" {
+        match serde_json::to_string_pretty(&report) {
+            Ok(mut t) => {
+                t.push('\n');
+                t
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the report: {e}");
+                return Exit::Invalid;
+            }
+        }
+    } else {
+        verdict::diff::render_text(&report)
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        eprintln!("error: cannot write the report: {e}");
+        return Exit::Invalid;
+    }
+    if let Some(path) = &args.html {
+        if let Err(e) = std::fs::write(path, verdict::diff::render_html(&report)) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return Exit::Invalid;
+        }
+    }
+
+    let mut exit = Exit::Ok;
+    if args.fail_on_change && any_change {
+        eprintln!("verdict diff: {} decision(s) differ (--fail-on-change)", report.changed);
+        exit = exit.max(Exit::Failures);
+    }
+    for g in report.guards.iter().filter(|g| g.breached) {
+        eprintln!(
+            "guard breached: `guard {}` of the new policy: {} of {} decisions are `{}` (bound {})",
+            g.guard, g.count, g.decided, g.outcome, g.bound
+        );
+        exit = exit.max(Exit::Guard);
+    }
+    exit
+}
+
+fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, String> {
+    std::fs::File::create(path)
+        .map(|f| std::io::BufWriter::with_capacity(1 << 16, f))
+        .map_err(|e| format!("cannot create `{}`: {e}", path.display()))
+}
+
+fn open_input(input: &Path, input_format: Option<&str>) -> Result<(Box<dyn BufRead>, Format), String> {
+    let is_stdin = input.as_os_str() == "-";
+    let format = match input_format.and_then(Format::from_name) {
+        Some(f) => f,
+        None if is_stdin => Format::Jsonl,
+        None => Format::from_path(input).ok_or_else(|| {
+            format!("cannot tell the format of `{}` from its name; use --input-format", input.display())
+        })?,
+    };
+    let reader: Box<dyn BufRead> = if is_stdin {
+        Box::new(BufReader::new(std::io::stdin()))
+    } else {
+        let file = std::fs::File::open(input).map_err(|e| format!("cannot read `{}`: {e}", input.display()))?;
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    };
+    Ok((reader, format))
+}
+
+/// Now, in UTC to the minute (`SOURCE_DATE_EPOCH`, when set, for reproducible reports).
+fn now() -> String {
+    let secs =
+        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
+                .unwrap_or(0)
+        });
+    chrono::DateTime::from_timestamp(secs, 0).map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
 }

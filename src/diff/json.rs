@@ -1,0 +1,235 @@
+//! The diff report as JSON: field order as documented in `docs/diff.md`, money
+//! as exact strings (like decisions), a changed account's sides as decisions
+//! of spec §5 without `id`, `as_of` and `policy`.
+
+use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ROWS};
+use crate::eval::{ActionRecord, Outputs};
+use crate::snapshot::Key;
+use crate::value::format_decimal;
+use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
+
+fn money(d: Option<Decimal>) -> Option<String> {
+    d.map(format_decimal)
+}
+
+struct KeyView<'a>(&'a Key);
+
+impl Serialize for KeyView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Key::Str(k) => s.serialize_str(k),
+            Key::Int(i) => s.serialize_i64(*i),
+        }
+    }
+}
+
+/// One side of a changed account: the decision as in spec §5 (without `id`,
+/// `as_of` and `policy`, which the account record holds), or the error.
+pub struct SideView<'a>(pub &'a Outputs);
+
+impl Serialize for SideView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        match self.0 {
+            Ok(d) => {
+                m.serialize_entry("outcome", d.outcome.name())?;
+                m.serialize_entry("until", &d.until.map(|u| u.to_string()))?;
+                m.serialize_entry("limit", &money(d.limit))?;
+                let reasons: Vec<_> = d
+                    .reasons
+                    .iter()
+                    .map(|r| Reason { code: &r.code, text: r.text.as_deref(), rule: &r.rule })
+                    .collect();
+                m.serialize_entry("reasons", &reasons)?;
+                m.serialize_entry("actions", &d.actions.iter().map(ActionView).collect::<Vec<_>>())?;
+                m.serialize_entry("fired", &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
+            }
+            Err(e) => {
+                m.serialize_entry("error", &ErrorView { kind: e.kind.name(), message: &e.message })?;
+            }
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Reason<'a> {
+    code: &'a str,
+    text: Option<&'a str>,
+    rule: &'a str,
+}
+
+#[derive(Serialize)]
+struct ErrorView<'a> {
+    kind: &'a str,
+    message: &'a str,
+}
+
+struct ActionView<'a>(&'a ActionRecord);
+
+impl Serialize for ActionView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        match self.0 {
+            ActionRecord::Notify { channel, template, rule } => {
+                m.serialize_entry("notify", channel.name())?;
+                m.serialize_entry("template", &**template)?;
+                m.serialize_entry("rule", &**rule)?;
+            }
+            ActionRecord::Escalate { stage, rule } => {
+                m.serialize_entry("escalate", &**stage)?;
+                m.serialize_entry("rule", &**rule)?;
+            }
+            ActionRecord::Review { queue, rule } => {
+                m.serialize_entry("review", &**queue)?;
+                m.serialize_entry("rule", &**rule)?;
+            }
+            ActionRecord::Tag { label, rule } => {
+                m.serialize_entry("tag", &**label)?;
+                m.serialize_entry("rule", &**rule)?;
+            }
+        }
+        m.end()
+    }
+}
+
+impl Serialize for ChangedAccount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("input", &*self.input)?;
+        m.serialize_entry("record", &self.record)?;
+        m.serialize_entry("id", &self.id.as_ref().map(KeyView))?;
+        m.serialize_entry("as_of", &self.as_of.map(|d| d.to_string()))?;
+        m.serialize_entry("differs", &self.differs)?;
+        m.serialize_entry("current_limit", &money(self.current_limit))?;
+        m.serialize_entry("old", &SideView(&self.old))?;
+        m.serialize_entry("new", &SideView(&self.new))?;
+        m.end()
+    }
+}
+
+/// A list of `(name, value)` written as a JSON object in that order.
+struct Ordered<'a, V>(&'a [(&'a str, V)]);
+
+impl<V: Serialize> Serialize for Ordered<'_, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for DiffReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("old", &self.old)?;
+        m.serialize_entry("new", &self.new)?;
+        m.serialize_entry("generated", &self.meta.generated)?;
+        m.serialize_entry("inputs", &self.meta.inputs)?;
+        m.serialize_entry("schemas", if self.same_schema { "same" } else { "different" })?;
+        m.serialize_entry("records", &self.records)?;
+        let decided = |total: &dyn Fn(Row) -> u64| self.records - total(Row::Error);
+        let summary = [
+            ("decided_old", decided(&|r| self.old_total(r))),
+            ("decided_new", decided(&|r| self.new_total(r))),
+            ("errors_old", self.old_total(Row::Error)),
+            ("errors_new", self.new_total(Row::Error)),
+            ("changed", self.changed),
+            ("unchanged", self.records - self.changed),
+        ];
+        m.serialize_entry("summary", &Ordered(&summary))?;
+        m.serialize_entry("differs", &Ordered(&self.parts))?;
+        let outcomes: Vec<_> = ROWS
+            .iter()
+            .map(|&r| {
+                let counts = [("old", self.old_total(r)), ("new", self.new_total(r)), ("newly", self.newly(r))];
+                (r.name(), counts)
+            })
+            .collect();
+        let outcomes: Vec<_> = outcomes.iter().map(|(name, counts)| (*name, Ordered(counts))).collect();
+        m.serialize_entry("outcomes", &Ordered(&outcomes))?;
+        m.serialize_entry("matrix", &MatrixView(self))?;
+        m.serialize_entry("rules", &self.rules)?;
+        m.serialize_entry("lets", &self.lets)?;
+        m.serialize_entry("exposure", &self.exposure.as_ref().map(ExposureView))?;
+        m.serialize_entry("exposure_note", &self.exposure_note)?;
+        m.serialize_entry("guards", &self.guards)?;
+        m.serialize_entry("guard_breached", &self.guard_breached())?;
+        let changed = ChangedView { total: self.changed, shown: self.accounts.len(), accounts: &self.accounts };
+        m.serialize_entry("changed", &changed)?;
+        m.end()
+    }
+}
+
+/// The matrix as a list of rows: `{"old": "close", "new": {"close": 7, …}, "total": 7, …}`.
+struct MatrixView<'a>(&'a DiffReport);
+
+impl Serialize for MatrixView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct RowView<'a> {
+            old: &'static str,
+            new: Ordered<'a, u64>,
+            total: u64,
+            same_outcome_changed: u64,
+        }
+        let r = self.0;
+        let mut seq = s.serialize_seq(Some(ROWS.len()))?;
+        for old in ROWS {
+            let cells: Vec<(&str, u64)> = ROWS.iter().map(|&new| (new.name(), r.cell(old, new))).collect();
+            seq.serialize_element(&RowView {
+                old: old.name(),
+                new: Ordered(&cells),
+                total: r.old_total(old),
+                same_outcome_changed: r.same_outcome_changed.get(old.index()).copied().unwrap_or(0),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct ExposureView<'a>(&'a Exposure);
+
+impl Serialize for ExposureView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct BucketView {
+            bucket: &'static str,
+            old: u64,
+            new: u64,
+        }
+        let e = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("field", &e.field)?;
+        m.serialize_entry("accounts", &e.accounts)?;
+        m.serialize_entry("without_limit", &e.without_limit)?;
+        m.serialize_entry("current", &money(e.current))?;
+        m.serialize_entry("old", &money(e.old))?;
+        m.serialize_entry("new", &money(e.new))?;
+        m.serialize_entry("old_change", &money(Exposure::change(e.current, e.old)))?;
+        m.serialize_entry("new_change", &money(Exposure::change(e.current, e.new)))?;
+        m.serialize_entry("new_vs_old", &money(Exposure::change(e.old, e.new)))?;
+        let buckets: Vec<BucketView> = Bucket::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, b)| BucketView {
+                bucket: b.label(),
+                old: e.buckets_old.get(i).copied().unwrap_or(0),
+                new: e.buckets_new.get(i).copied().unwrap_or(0),
+            })
+            .collect();
+        m.serialize_entry("buckets", &buckets)?;
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct ChangedView<'a> {
+    total: u64,
+    shown: usize,
+    accounts: &'a [ChangedAccount],
+}

@@ -1,0 +1,478 @@
+//! Impact analysis: what a policy change would do to the book.
+//!
+//! Two versions of a policy decide the same snapshots in one streaming pass:
+//! every snapshot is read once, decided by both ([`Differ::judge`]), and
+//! folded into running totals ([`DiffRun`]); accounts whose decision differs
+//! are handed to a sink one at a time (for `--changed FILE`) and only the
+//! first few are kept for the report. Memory does not grow with the portfolio.
+//!
+//! ```text
+//! input ──tee?──▶ (old snapshot, new snapshot) ──rayon chunk──▶ (old decision, new decision)
+//!        ──▶ swap-set matrix, rule fires, limit exposure, guards ──▶ DiffReport ──▶ text / JSON / HTML
+//! ```
+//!
+//! When the two schemas lay snapshots out alike, each snapshot is read once
+//! and shared. When they differ (the new version adds a field, say), each raw
+//! snapshot is read with each schema from the same bytes ([`tee`]); schemas
+//! whose key fields differ cannot be paired and are refused.
+
+mod html;
+mod json;
+mod report;
+mod rules;
+mod tee;
+mod text;
+
+pub use html::{esc, render_html};
+pub use json::SideView;
+pub use report::{
+    Bucket, ChangedAccount, DiffReport, Exposure, GuardRow, MatrixCell, PolicyInfo, ReportMeta, Row, RuleRow, ROWS,
+};
+pub use rules::{compare as compare_text, ChangeStatus, LetChange, RuleChange, TextChanges};
+pub use text::render_text;
+
+use crate::compile::Program;
+use crate::eval::{evaluate, ActionRecord, EvalOptions, Outputs};
+use crate::schema::{FieldDef, FieldKind, RecordLayout, ScalarType, Schema};
+use crate::snapshot::{read_snapshots, Format, ReadError, ReadItem, Snapshot, SnapshotError, SnapshotReader};
+use crate::value::Value;
+use crate::LoadedPolicy;
+use rayon::prelude::*;
+use report::Tally;
+use rust_decimal::Decimal;
+use std::io::{self, BufRead};
+use std::sync::Arc;
+use tee::TeeReader;
+
+/// Snapshot pairs decided together; bounds memory whatever the portfolio's size.
+const CHUNK: usize = 4096;
+
+/// The money field read as an account's current credit limit unless `--limit-field` names another.
+pub const DEFAULT_LIMIT_FIELD: &str = "credit_limit";
+
+/// Why a diff cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// The two schemas cannot be paired snapshot by snapshot (their keys differ).
+    #[error("the two policies' schemas cannot be compared: {0}")]
+    IncompatibleSchemas(String),
+    /// `--limit-field` names no money or decimal field of the account in either schema.
+    #[error("`{field}` cannot be the credit limit: {problem}")]
+    LimitField {
+        /// The field asked for.
+        field: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// An input cannot be read at all under one of the schemas (e.g. a CSV header that does not fit it).
+    #[error("under the {side} policy's schema: {error}")]
+    Read {
+        /// `old` or `new`.
+        side: &'static str,
+        /// The reader's error.
+        error: ReadError,
+    },
+}
+
+impl DiffError {
+    /// A stable code for docs and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DiffError::IncompatibleSchemas(_) => "D001",
+            DiffError::LimitField { .. } => "D002",
+            DiffError::Read { .. } => "D003",
+        }
+    }
+}
+
+/// How a diff runs.
+#[derive(Clone, Debug)]
+pub struct DiffOptions {
+    /// Evaluation options shared by both versions (`--as-of`); tracing is never needed.
+    pub eval: EvalOptions,
+    /// The field holding an account's current credit limit. `None`: `credit_limit` if the
+    /// schema has it as money or decimal, otherwise the report has no limit exposure.
+    pub limit_field: Option<String>,
+    /// Changed accounts kept for the report's table (all of them go to the sink).
+    pub keep: usize,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions { eval: EvalOptions::default(), limit_field: None, keep: 200 }
+    }
+}
+
+/// Which version's snapshot an account's current limit is read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LimitSide {
+    Old,
+    New,
+}
+
+/// Where the current credit limit lives.
+#[derive(Clone, Debug)]
+struct LimitSource {
+    field: String,
+    side: LimitSide,
+    slot: usize,
+}
+
+/// Two compiled policies ready to be compared over snapshots.
+#[derive(Debug)]
+pub struct Differ {
+    /// The version in force.
+    pub old: Arc<Program>,
+    /// The proposed version.
+    pub new: Arc<Program>,
+    /// Whether both read snapshots with the same layout (one read serves both).
+    pub same_schema: bool,
+    /// Paths the policies were loaded from, for the report.
+    paths: (String, String),
+    limit: Option<LimitSource>,
+    /// Why there is no limit exposure, when there is none.
+    limit_note: Option<String>,
+    text: TextChanges,
+    options: DiffOptions,
+}
+
+impl Differ {
+    /// Prepares a comparison of `old` with `new`.
+    ///
+    /// # Errors
+    ///
+    /// [`DiffError::IncompatibleSchemas`] when the schemas' keys differ, and
+    /// [`DiffError::LimitField`] when an explicit limit field is not a money or
+    /// decimal field of the account.
+    pub fn new(
+        old: (&std::path::Path, &LoadedPolicy),
+        new: (&std::path::Path, &LoadedPolicy),
+        options: DiffOptions,
+    ) -> Result<Differ, DiffError> {
+        let (old_program, new_program) = (old.1.program.clone(), new.1.program.clone());
+        let same_schema = same_layout(&old_program.schema, &new_program.schema);
+        if !same_schema {
+            keys_compatible(&old_program.schema, &new_program.schema)?;
+        }
+        let (limit, limit_note) = limit_source(&old_program.schema, &new_program.schema, &options)?;
+        Ok(Differ {
+            text: rules::compare(&old.1.ast, &new.1.ast),
+            old: old_program,
+            new: new_program,
+            same_schema,
+            paths: (old.0.display().to_string(), new.0.display().to_string()),
+            limit,
+            limit_note,
+            options,
+        })
+    }
+
+    /// The field read as the current credit limit, if any.
+    pub fn limit_field(&self) -> Option<&str> {
+        self.limit.as_ref().map(|l| l.field.as_str())
+    }
+
+    /// Starts reading snapshot pairs from one input.
+    ///
+    /// # Errors
+    ///
+    /// [`DiffError::Read`] when the input cannot be read at all under one of the schemas.
+    pub fn read<R: BufRead>(&self, input: R, format: Format) -> Result<PairReader<R>, DiffError> {
+        let inner = if self.same_schema {
+            let reader = read_snapshots(input, format, self.old.schema.clone())
+                .map_err(|error| DiffError::Read { side: "old", error })?;
+            PairInner::Shared(Box::new(reader))
+        } else {
+            let (a, b) = tee::tee(input);
+            let old = read_snapshots(a, format, self.old.schema.clone())
+                .map_err(|error| DiffError::Read { side: "old", error })?;
+            let new = read_snapshots(b, format, self.new.schema.clone())
+                .map_err(|error| DiffError::Read { side: "new", error })?;
+            PairInner::Split(Box::new((old, new)))
+        };
+        Ok(PairReader { inner })
+    }
+
+    /// Decides one snapshot pair with both versions.
+    pub fn judge(&self, pair: &Pair) -> Judged {
+        let options = EvalOptions { trace: false, ..self.options.eval };
+        let decide = |program: &Program, item: &ReadItem| match item {
+            Ok(snapshot) => evaluate(program, snapshot, options),
+            Err(e) => Err(e.clone().into()),
+        };
+        match pair {
+            Pair::Shared(item) => Judged {
+                old: decide(&self.old, item),
+                new: decide(&self.new, item),
+                current_limit: self.limit.as_ref().and_then(|l| read_limit(item, l.slot)),
+            },
+            Pair::Split { old, new } => Judged {
+                old: decide(&self.old, old),
+                new: decide(&self.new, new),
+                current_limit: self.limit.as_ref().and_then(|l| match l.side {
+                    LimitSide::Old => read_limit(old, l.slot),
+                    LimitSide::New => read_limit(new, l.slot),
+                }),
+            },
+        }
+    }
+
+    /// Starts a run: feed it inputs, then [`DiffRun::finish`] it into a report.
+    pub fn run(&self) -> DiffRun<'_> {
+        DiffRun { differ: self, tally: Tally::new(self), kept: Vec::new() }
+    }
+}
+
+/// One input snapshot, as each version reads it.
+#[derive(Debug)]
+pub enum Pair {
+    /// Both schemas lay snapshots out alike: one reading serves both.
+    Shared(ReadItem),
+    /// Read once with each schema, from the same raw snapshot.
+    Split {
+        /// Read with the old policy's schema.
+        old: ReadItem,
+        /// Read with the new policy's schema.
+        new: ReadItem,
+    },
+}
+
+/// Both decisions for one snapshot, with the account's current credit limit.
+#[derive(Debug)]
+pub struct Judged {
+    /// The old version's decision (or error record).
+    pub old: Outputs,
+    /// The new version's decision (or error record).
+    pub new: Outputs,
+    /// The account's current limit, when the limit field could be read.
+    pub current_limit: Option<Decimal>,
+}
+
+/// An iterator over the snapshot pairs of one input, in input order.
+pub struct PairReader<R: BufRead> {
+    inner: PairInner<R>,
+}
+
+type SplitReaders<R> = (SnapshotReader<TeeReader<R>>, SnapshotReader<TeeReader<R>>);
+
+enum PairInner<R: BufRead> {
+    Shared(Box<SnapshotReader<R>>),
+    Split(Box<SplitReaders<R>>),
+}
+
+impl<R: BufRead> Iterator for PairReader<R> {
+    type Item = Pair;
+
+    fn next(&mut self) -> Option<Pair> {
+        match &mut self.inner {
+            PairInner::Shared(reader) => reader.next().map(Pair::Shared),
+            PairInner::Split(readers) => {
+                let (old, new) = (readers.0.next(), readers.1.next());
+                // Both readers split the same bytes into snapshots the same way, so they end
+                // together; if one ever ended first, its side of the pair becomes an error record.
+                let missing = |other: &ReadItem| SnapshotError {
+                    id: match other {
+                        Ok(s) => Some(s.id.clone()),
+                        Err(e) => e.id.clone(),
+                    },
+                    message: "this schema's reader ended before the other's".into(),
+                };
+                match (old, new) {
+                    (None, None) => None,
+                    (Some(old), Some(new)) => Some(Pair::Split { old, new }),
+                    (Some(old), None) => Some(Pair::Split { new: Err(missing(&old)), old }),
+                    (None, Some(new)) => Some(Pair::Split { old: Err(missing(&new)), new }),
+                }
+            }
+        }
+    }
+}
+
+/// A diff in progress: running totals, and the first changed accounts.
+pub struct DiffRun<'a> {
+    differ: &'a Differ,
+    tally: Tally,
+    kept: Vec<ChangedAccount>,
+}
+
+impl DiffRun<'_> {
+    /// Decides every pair of one input (in parallel chunks, on `pool` or else rayon's global
+    /// pool) and folds the decisions in, in input order. Each changed account is passed to `sink`.
+    ///
+    /// # Errors
+    ///
+    /// Only the sink's errors.
+    pub fn feed<I: Iterator<Item = Pair>>(
+        &mut self,
+        input: &str,
+        pairs: I,
+        pool: Option<&rayon::ThreadPool>,
+        sink: &mut dyn FnMut(&ChangedAccount) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let input: Arc<str> = Arc::from(input);
+        let mut pairs = pairs.peekable();
+        let mut record = 0u64;
+        let mut chunk = Vec::with_capacity(CHUNK);
+        while pairs.peek().is_some() {
+            chunk.clear();
+            chunk.extend(pairs.by_ref().take(CHUNK));
+            let differ = self.differ;
+            let decide = || -> Vec<Judged> { chunk.par_iter().map(|p| differ.judge(p)).collect() };
+            let judged = match pool {
+                Some(pool) => pool.install(decide),
+                None => decide(),
+            };
+            for j in judged {
+                record += 1;
+                let differs = differences(&j.old, &j.new);
+                self.tally.add(&j, &differs);
+                if !differs.is_empty() {
+                    let account = ChangedAccount::new(input.clone(), record, differs, j);
+                    sink(&account)?;
+                    if self.kept.len() < self.differ.options.keep {
+                        self.kept.push(account);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether any decision has differed so far.
+    pub fn any_change(&self) -> bool {
+        self.tally.changed > 0
+    }
+
+    /// The report.
+    pub fn finish(self, meta: ReportMeta) -> DiffReport {
+        report::build(self.differ, self.tally, self.kept, meta)
+    }
+}
+
+/// The parts of a decision that differ: `error` (one side failed, or both failed
+/// differently), else any of `outcome`, `until`, `limit`, `reasons`, `actions`.
+/// Reasons and actions are compared without the rule that gave them, so renaming
+/// a rule alone changes no decision; `fired` is not compared for the same reason.
+pub fn differences(old: &Outputs, new: &Outputs) -> Vec<&'static str> {
+    match (old, new) {
+        (Ok(a), Ok(b)) => {
+            let mut out = Vec::new();
+            if a.outcome != b.outcome {
+                out.push("outcome");
+            }
+            if a.until != b.until {
+                out.push("until");
+            }
+            if a.limit != b.limit {
+                out.push("limit");
+            }
+            let reasons = |d: &crate::Decision| -> Vec<(Arc<str>, Option<Arc<str>>)> {
+                d.reasons.iter().map(|r| (r.code.clone(), r.text.clone())).collect()
+            };
+            if reasons(a) != reasons(b) {
+                out.push("reasons");
+            }
+            if a.actions.len() != b.actions.len() || a.actions.iter().zip(&b.actions).any(|(x, y)| !same_action(x, y)) {
+                out.push("actions");
+            }
+            out
+        }
+        (Err(a), Err(b)) if a.kind == b.kind && a.message == b.message => Vec::new(),
+        _ => vec!["error"],
+    }
+}
+
+/// Equal but for the rule that gave it.
+fn same_action(a: &ActionRecord, b: &ActionRecord) -> bool {
+    use ActionRecord::*;
+    match (a, b) {
+        (Notify { channel: c1, template: t1, .. }, Notify { channel: c2, template: t2, .. }) => c1 == c2 && t1 == t2,
+        (Escalate { stage: s1, .. }, Escalate { stage: s2, .. }) => s1 == s2,
+        (Review { queue: q1, .. }, Review { queue: q2, .. }) => q1 == q2,
+        (Tag { label: l1, .. }, Tag { label: l2, .. }) => l1 == l2,
+        _ => false,
+    }
+}
+
+fn read_limit(item: &ReadItem, slot: usize) -> Option<Decimal> {
+    let snapshot: &Snapshot = item.as_ref().ok()?;
+    match snapshot.record.slots.get(slot)? {
+        Value::Dec(d) => Some(*d),
+        Value::Int(i) => Some(Decimal::from(*i)),
+        _ => None,
+    }
+}
+
+/// Whether two schemas lay snapshots out alike (spans and file paths aside).
+fn same_layout(a: &Schema, b: &Schema) -> bool {
+    a.key == b.key && a.key_slot == b.key_slot && record_eq(&a.root, &b.root)
+}
+
+fn record_eq(a: &RecordLayout, b: &RecordLayout) -> bool {
+    a.slot_count == b.slot_count && a.fields.len() == b.fields.len() && a.fields.iter().zip(&b.fields).all(field_eq)
+}
+
+fn field_eq((a, b): (&FieldDef, &FieldDef)) -> bool {
+    a.name == b.name
+        && a.optional == b.optional
+        && a.slot == b.slot
+        && match (&a.kind, &b.kind) {
+            (FieldKind::Scalar(x), FieldKind::Scalar(y)) | (FieldKind::Set(x), FieldKind::Set(y)) => x == y,
+            (FieldKind::Record(x), FieldKind::Record(y)) => record_eq(x, y),
+            (FieldKind::List(x), FieldKind::List(y)) => x.by == y.by && record_eq(&x.element, &y.element),
+            _ => false,
+        }
+}
+
+/// Snapshots can be paired across two schemas only if both identify them by the same key.
+fn keys_compatible(old: &Schema, new: &Schema) -> Result<(), DiffError> {
+    let describe = |s: &Schema| match s.lookup(&s.key).map(|f| &f.kind) {
+        Some(FieldKind::Scalar(t)) => t.describe(),
+        _ => "?".into(),
+    };
+    if old.key != new.key || describe(old) != describe(new) {
+        return Err(DiffError::IncompatibleSchemas(format!(
+            "the old schema identifies an account by `{}` ({}), the new one by `{}` ({})",
+            old.key,
+            describe(old),
+            new.key,
+            describe(new)
+        )));
+    }
+    Ok(())
+}
+
+/// Finds the current-limit field: in the old schema if it has it, else in the new one.
+fn limit_source(
+    old: &Schema,
+    new: &Schema,
+    options: &DiffOptions,
+) -> Result<(Option<LimitSource>, Option<String>), DiffError> {
+    let field = options.limit_field.clone().unwrap_or_else(|| DEFAULT_LIMIT_FIELD.into());
+    let slot_in = |schema: &Schema| -> Result<usize, String> {
+        let Some(def) = schema.lookup(&field) else {
+            return Err(format!("`{}` has no such field", schema.path.display()));
+        };
+        match (&def.kind, def.slot) {
+            (FieldKind::Scalar(ScalarType::Money | ScalarType::Decimal), Some(slot)) => Ok(slot),
+            (kind, _) => Err(format!(
+                "in `{}` it is {}, not money or decimal",
+                schema.path.display(),
+                match kind {
+                    FieldKind::Scalar(t) | FieldKind::Set(t) => t.describe(),
+                    FieldKind::Record(_) => "a record".into(),
+                    FieldKind::List(_) => "a list".into(),
+                }
+            )),
+        }
+    };
+    match (slot_in(old), slot_in(new)) {
+        (Ok(slot), _) => Ok((Some(LimitSource { field, side: LimitSide::Old, slot }), None)),
+        (Err(_), Ok(slot)) => Ok((Some(LimitSource { field, side: LimitSide::New, slot }), None)),
+        (Err(problem), Err(_)) if options.limit_field.is_some() => Err(DiffError::LimitField { field, problem }),
+        (Err(problem), Err(_)) => Ok((
+            None,
+            Some(format!("no limit exposure: `{field}` is not a money field ({problem}); name one with --limit-field")),
+        )),
+    }
+}

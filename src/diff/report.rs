@@ -1,0 +1,572 @@
+//! The diff report: running totals while the snapshots stream by ([`Tally`]),
+//! and the finished [`DiffReport`] (its JSON form is in `json.rs`).
+
+use super::rules::{ChangeStatus, LetChange};
+use super::{Differ, Judged};
+use crate::compile::Program;
+use crate::eval::Outputs;
+use crate::ir::Outcome;
+use crate::snapshot::Key;
+use crate::value::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A row or column of the swap-set matrix: an outcome, or `error` for an account
+/// that version could not decide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Row {
+    /// `close`
+    Close,
+    /// `freeze`
+    Freeze,
+    /// `restrict`
+    Restrict,
+    /// `limit`
+    Limit,
+    /// `none`
+    None,
+    /// An error record.
+    Error,
+}
+
+/// The matrix's rows and columns, most severe first.
+pub const ROWS: [Row; 6] = [Row::Close, Row::Freeze, Row::Restrict, Row::Limit, Row::None, Row::Error];
+
+impl Row {
+    /// The row's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Row::Close => "close",
+            Row::Freeze => "freeze",
+            Row::Restrict => "restrict",
+            Row::Limit => "limit",
+            Row::None => "none",
+            Row::Error => "error",
+        }
+    }
+
+    /// Where a decision (or error) falls.
+    pub fn of(record: &Outputs) -> Row {
+        match record {
+            Ok(d) => Row::from_outcome(d.outcome),
+            Err(_) => Row::Error,
+        }
+    }
+
+    /// The row of an outcome.
+    pub fn from_outcome(outcome: Outcome) -> Row {
+        match outcome {
+            Outcome::Close => Row::Close,
+            Outcome::Freeze => Row::Freeze,
+            Outcome::Restrict => Row::Restrict,
+            Outcome::Limit => Row::Limit,
+            Outcome::None => Row::None,
+        }
+    }
+
+    /// Position in [`ROWS`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// How severe: close 5 … none 1; errors 0 (for colouring a move as tighter or looser).
+    pub fn severity(self) -> u8 {
+        match self {
+            Row::Close => 5,
+            Row::Freeze => 4,
+            Row::Restrict => 3,
+            Row::Limit => 2,
+            Row::None => 1,
+            Row::Error => 0,
+        }
+    }
+}
+
+/// A band of limit change, current limit → limit after the decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bucket {
+    /// Cut by more than 50% (a close cuts 100%).
+    CutOver50,
+    /// Cut by 20% to 50%, both included.
+    Cut20To50,
+    /// Cut by less than 20%.
+    CutUnder20,
+    /// The same limit.
+    Unchanged,
+    /// Raised by less than 20%.
+    RaiseUnder20,
+    /// Raised by 20% to 50%, both included.
+    Raise20To50,
+    /// Raised by more than 50% (or from a current limit of 0).
+    RaiseOver50,
+}
+
+impl Bucket {
+    /// Every band, deepest cut first.
+    pub const ALL: [Bucket; 7] = [
+        Bucket::CutOver50,
+        Bucket::Cut20To50,
+        Bucket::CutUnder20,
+        Bucket::Unchanged,
+        Bucket::RaiseUnder20,
+        Bucket::Raise20To50,
+        Bucket::RaiseOver50,
+    ];
+
+    /// The band's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Bucket::CutOver50 => "cut > 50%",
+            Bucket::Cut20To50 => "cut 20–50%",
+            Bucket::CutUnder20 => "cut < 20%",
+            Bucket::Unchanged => "unchanged",
+            Bucket::RaiseUnder20 => "raise < 20%",
+            Bucket::Raise20To50 => "raise 20–50%",
+            Bucket::RaiseOver50 => "raise > 50%",
+        }
+    }
+
+    /// The band of a change from `current` to `after`, computed exactly (no division).
+    pub fn of(current: Decimal, after: Decimal) -> Bucket {
+        let Some(change) = after.checked_sub(current) else {
+            return if after > current { Bucket::RaiseOver50 } else { Bucket::CutOver50 };
+        };
+        let base = current.abs();
+        // |change| * k compared with the base; an overflow means a change far beyond any band.
+        let beyond = |k: i64| change.abs().checked_mul(Decimal::from(k)).map_or(true, |v| v > base);
+        let at_least = |k: i64| change.abs().checked_mul(Decimal::from(k)).map_or(true, |v| v >= base);
+        match change.cmp(&Decimal::ZERO) {
+            std::cmp::Ordering::Equal => Bucket::Unchanged,
+            std::cmp::Ordering::Less if beyond(2) => Bucket::CutOver50,
+            std::cmp::Ordering::Less if at_least(5) => Bucket::Cut20To50,
+            std::cmp::Ordering::Less => Bucket::CutUnder20,
+            std::cmp::Ordering::Greater if beyond(2) => Bucket::RaiseOver50,
+            std::cmp::Ordering::Greater if at_least(5) => Bucket::Raise20To50,
+            std::cmp::Ordering::Greater => Bucket::RaiseUnder20,
+        }
+    }
+}
+
+/// Running totals of a diff.
+pub(crate) struct Tally {
+    records: u64,
+    matrix: [[u64; 6]; 6],
+    /// Per outcome: accounts keeping it under both versions whose decision still differs.
+    same_outcome_changed: [u64; 6],
+    pub(crate) changed: u64,
+    /// Per part of a decision (outcome, until, limit, reasons, actions, error): accounts where it differs.
+    parts: [u64; 6],
+    fires: HashMap<Arc<str>, Fires>,
+    exposure: Option<ExposureTally>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Fires {
+    old: u64,
+    new: u64,
+    gained: u64,
+    lost: u64,
+}
+
+struct ExposureTally {
+    accounts: u64,
+    without: u64,
+    /// Totals; `None` once a sum overflowed.
+    current: Option<Decimal>,
+    old: Option<Decimal>,
+    new: Option<Decimal>,
+    buckets_old: [u64; 7],
+    buckets_new: [u64; 7],
+}
+
+const PARTS: [&str; 6] = ["outcome", "until", "limit", "reasons", "actions", "error"];
+
+fn bump<const N: usize>(counts: &mut [u64; N], index: usize) {
+    if let Some(c) = counts.get_mut(index) {
+        *c += 1;
+    }
+}
+
+impl Tally {
+    pub(crate) fn new(differ: &Differ) -> Tally {
+        Tally {
+            records: 0,
+            matrix: [[0; 6]; 6],
+            same_outcome_changed: [0; 6],
+            changed: 0,
+            parts: [0; 6],
+            fires: HashMap::new(),
+            exposure: differ.limit.as_ref().map(|_| ExposureTally {
+                accounts: 0,
+                without: 0,
+                current: Some(Decimal::ZERO),
+                old: Some(Decimal::ZERO),
+                new: Some(Decimal::ZERO),
+                buckets_old: [0; 7],
+                buckets_new: [0; 7],
+            }),
+        }
+    }
+
+    pub(crate) fn add(&mut self, j: &Judged, differs: &[&'static str]) {
+        self.records += 1;
+        let (old_row, new_row) = (Row::of(&j.old), Row::of(&j.new));
+        if let Some(row) = self.matrix.get_mut(old_row.index()) {
+            bump(row, new_row.index());
+        }
+        if !differs.is_empty() {
+            self.changed += 1;
+            if old_row == new_row {
+                bump(&mut self.same_outcome_changed, old_row.index());
+            }
+            for part in differs {
+                if let Some(i) = PARTS.iter().position(|p| p == part) {
+                    bump(&mut self.parts, i);
+                }
+            }
+        }
+        let fired = |o: &Outputs| -> Vec<Arc<str>> { o.as_ref().map(|d| d.fired.clone()).unwrap_or_default() };
+        let (old_fired, new_fired) = (fired(&j.old), fired(&j.new));
+        for rule in &old_fired {
+            let f = self.fires.entry(rule.clone()).or_default();
+            f.old += 1;
+            if !new_fired.contains(rule) {
+                f.lost += 1;
+            }
+        }
+        for rule in &new_fired {
+            let f = self.fires.entry(rule.clone()).or_default();
+            f.new += 1;
+            if !old_fired.contains(rule) {
+                f.gained += 1;
+            }
+        }
+        if let Some(e) = &mut self.exposure {
+            let Some(current) = j.current_limit else {
+                e.without += 1;
+                return;
+            };
+            // An account a version could not decide keeps its current limit under that version.
+            let after = |o: &Outputs| o.as_ref().ok().and_then(|d| d.limit).unwrap_or(current);
+            let (old_after, new_after) = (after(&j.old), after(&j.new));
+            e.accounts += 1;
+            e.current = e.current.and_then(|t| t.checked_add(current));
+            e.old = e.old.and_then(|t| t.checked_add(old_after));
+            e.new = e.new.and_then(|t| t.checked_add(new_after));
+            bump(&mut e.buckets_old, Bucket::of(current, old_after) as usize);
+            bump(&mut e.buckets_new, Bucket::of(current, new_after) as usize);
+        }
+    }
+}
+
+/// The caller's part of the report: when it was made and from what.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ReportMeta {
+    /// When the report was made, as the caller wants it shown (e.g. `2026-11-01 09:30 UTC`).
+    pub generated: String,
+    /// The snapshot inputs, as named on the command line.
+    pub inputs: Vec<String>,
+}
+
+/// Which policy a side of the report is.
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicyInfo {
+    /// The policy file as given.
+    pub path: String,
+    /// `policy "name"`.
+    pub name: String,
+    /// `version "v"`.
+    pub version: String,
+    /// `sha256:` over every file its decisions depend on.
+    pub fingerprint: String,
+}
+
+impl PolicyInfo {
+    fn of(path: &str, p: &Program) -> PolicyInfo {
+        PolicyInfo {
+            path: path.into(),
+            name: p.name.clone(),
+            version: p.version.clone(),
+            fingerprint: p.fingerprint.clone(),
+        }
+    }
+}
+
+/// One cell of the swap-set matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatrixCell {
+    /// Outcome under the old version.
+    pub old: Row,
+    /// Outcome under the new version.
+    pub new: Row,
+    /// Accounts.
+    pub count: u64,
+}
+
+/// One rule of either version: how its text changed and how often it fired.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleRow {
+    /// The rule's name.
+    pub rule: String,
+    /// Added, removed, changed or unchanged (by its text).
+    pub status: ChangeStatus,
+    /// For a changed rule: `condition`, `actions`, `priority`, `group`.
+    pub parts: Vec<&'static str>,
+    /// Changed lets the rule reads (directly or through other lets).
+    pub via_lets: Vec<String>,
+    /// Decisions it fired in under the old version (`null`: not in that version).
+    pub old_fires: Option<u64>,
+    /// Decisions it fired in under the new version (`null`: not in that version).
+    pub new_fires: Option<u64>,
+    /// Accounts where it fires under the new version but did not under the old.
+    pub gained: u64,
+    /// Accounts where it fired under the old version but does not under the new.
+    pub lost: u64,
+}
+
+/// Total credit limits before and after, and how limits move.
+#[derive(Clone, Debug)]
+pub struct Exposure {
+    /// The field read as the current limit.
+    pub field: String,
+    /// Accounts with a known current limit (the totals are over these).
+    pub accounts: u64,
+    /// Records without one (unreadable snapshot, or the optional field absent).
+    pub without_limit: u64,
+    /// Total current limit (`None`: the sum overflowed).
+    pub current: Option<Decimal>,
+    /// Total limit after the old version's decisions.
+    pub old: Option<Decimal>,
+    /// Total limit after the new version's decisions.
+    pub new: Option<Decimal>,
+    /// Accounts per band of change, old version, in [`Bucket::ALL`] order.
+    pub buckets_old: [u64; 7],
+    /// Accounts per band of change, new version.
+    pub buckets_new: [u64; 7],
+}
+
+impl Exposure {
+    /// `after - current`, when both totals are known.
+    pub fn change(current: Option<Decimal>, after: Option<Decimal>) -> Option<Decimal> {
+        after?.checked_sub(current?)
+    }
+}
+
+/// A guard of the new version, checked over the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct GuardRow {
+    /// As written (`close at most 20%`).
+    pub guard: String,
+    /// The outcome it bounds.
+    pub outcome: &'static str,
+    /// Accounts with that outcome under the new version.
+    pub count: u64,
+    /// Accounts with that outcome under the old version, for comparison.
+    pub old_count: u64,
+    /// Decisions the new version made (the base of a percentage).
+    pub decided: u64,
+    /// The bound as a number of accounts.
+    pub bound: String,
+    /// `count` is strictly above the bound.
+    pub breached: bool,
+}
+
+/// An account whose decision differs.
+#[derive(Clone, Debug)]
+pub struct ChangedAccount {
+    /// The input it came from.
+    pub input: Arc<str>,
+    /// Its position in that input (1-based).
+    pub record: u64,
+    /// The account's key, as far as it could be read.
+    pub id: Option<Key>,
+    /// The snapshot's date, when a version decided it.
+    pub as_of: Option<Date>,
+    /// What differs (see [`super::differences`]).
+    pub differs: Vec<&'static str>,
+    /// The account's current limit, when known.
+    pub current_limit: Option<Decimal>,
+    /// The old version's decision.
+    pub old: Outputs,
+    /// The new version's decision.
+    pub new: Outputs,
+}
+
+impl ChangedAccount {
+    pub(crate) fn new(input: Arc<str>, record: u64, differs: Vec<&'static str>, j: Judged) -> ChangedAccount {
+        let id = match (&j.old, &j.new) {
+            (Ok(d), _) | (_, Ok(d)) => Some(d.id.clone()),
+            (Err(a), Err(b)) => a.id.clone().or_else(|| b.id.clone()),
+        };
+        let as_of = j.old.as_ref().ok().or(j.new.as_ref().ok()).map(|d| d.as_of);
+        ChangedAccount { input, record, id, as_of, differs, current_limit: j.current_limit, old: j.old, new: j.new }
+    }
+}
+
+/// What a policy change would do to the book.
+#[derive(Clone, Debug)]
+pub struct DiffReport {
+    /// When and from what.
+    pub meta: ReportMeta,
+    /// The version in force.
+    pub old: PolicyInfo,
+    /// The proposed version.
+    pub new: PolicyInfo,
+    /// Both versions read snapshots with the same schema layout.
+    pub same_schema: bool,
+    /// Snapshots read.
+    pub records: u64,
+    /// Accounts by old row × new row, indexed by [`Row::index`].
+    pub matrix: [[u64; 6]; 6],
+    /// Per old row: accounts keeping that outcome whose decision differs all the same.
+    pub same_outcome_changed: [u64; 6],
+    /// Accounts whose decision differs.
+    pub changed: u64,
+    /// Accounts where each part differs: outcome, until, limit, reasons, actions, error.
+    pub parts: [(&'static str, u64); 6],
+    /// Every rule: the new version's in evaluation order, then the removed ones.
+    pub rules: Vec<RuleRow>,
+    /// Lets added, removed or changed.
+    pub lets: Vec<LetChange>,
+    /// Limit exposure, when the current limit could be read.
+    pub exposure: Option<Exposure>,
+    /// Why there is no limit exposure.
+    pub exposure_note: Option<String>,
+    /// The new version's guards.
+    pub guards: Vec<GuardRow>,
+    /// The first changed accounts, in input order.
+    pub accounts: Vec<ChangedAccount>,
+}
+
+impl DiffReport {
+    /// Accounts in one cell of the matrix.
+    pub fn cell(&self, old: Row, new: Row) -> u64 {
+        self.matrix.get(old.index()).and_then(|r| r.get(new.index())).copied().unwrap_or(0)
+    }
+    /// Accounts with this row under the old version.
+    pub fn old_total(&self, row: Row) -> u64 {
+        ROWS.iter().map(|&n| self.cell(row, n)).sum()
+    }
+    /// Accounts with this row under the new version.
+    pub fn new_total(&self, row: Row) -> u64 {
+        ROWS.iter().map(|&o| self.cell(o, row)).sum()
+    }
+    /// Accounts that move into `row` under the new version (from any other row).
+    pub fn newly(&self, row: Row) -> u64 {
+        self.new_total(row) - self.cell(row, row)
+    }
+    /// Whether a guard of the new version is breached.
+    pub fn guard_breached(&self) -> bool {
+        self.guards.iter().any(|g| g.breached)
+    }
+}
+
+pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, meta: ReportMeta) -> DiffReport {
+    let (old, new) = (&differ.old, &differ.new);
+    let mut rules = Vec::new();
+    let mut row = |name: &Arc<str>, in_old: bool, in_new: bool| {
+        let fires = tally.fires.get(name).copied().unwrap_or_default();
+        let change = differ.text.rules.get(&**name);
+        rules.push(RuleRow {
+            rule: name.to_string(),
+            status: change.map_or(ChangeStatus::Unchanged, |c| c.status),
+            parts: change.map(|c| c.parts.clone()).unwrap_or_default(),
+            via_lets: change.map(|c| c.via_lets.clone()).unwrap_or_default(),
+            old_fires: in_old.then_some(fires.old),
+            new_fires: in_new.then_some(fires.new),
+            gained: fires.gained,
+            lost: fires.lost,
+        });
+    };
+    for rule in &new.rules {
+        row(&rule.name, old.rules.iter().any(|r| r.name == rule.name), true);
+    }
+    for rule in &old.rules {
+        if !new.rules.iter().any(|r| r.name == rule.name) {
+            row(&rule.name, true, false);
+        }
+    }
+    let mut report = DiffReport {
+        meta,
+        old: PolicyInfo::of(&differ.paths.0, old),
+        new: PolicyInfo::of(&differ.paths.1, new),
+        same_schema: differ.same_schema,
+        records: tally.records,
+        matrix: tally.matrix,
+        same_outcome_changed: tally.same_outcome_changed,
+        changed: tally.changed,
+        parts: [("", 0); 6],
+        rules,
+        lets: differ.text.lets.clone(),
+        exposure: None,
+        exposure_note: differ.limit_note.clone(),
+        guards: Vec::new(),
+        accounts: kept,
+    };
+    for (slot, (name, count)) in report.parts.iter_mut().zip(PARTS.iter().zip(tally.parts)) {
+        *slot = (name, count);
+    }
+    report.exposure = tally.exposure.zip(differ.limit.as_ref()).map(|(e, source)| Exposure {
+        field: source.field.clone(),
+        accounts: e.accounts,
+        without_limit: e.without,
+        current: e.current,
+        old: e.old,
+        new: e.new,
+        buckets_old: e.buckets_old,
+        buckets_new: e.buckets_new,
+    });
+    let decided = ROWS.iter().filter(|r| **r != Row::Error).map(|&r| report.new_total(r)).sum::<u64>();
+    report.guards = new
+        .guards
+        .iter()
+        .map(|g| {
+            let row = Row::from_outcome(g.outcome);
+            let count = report.new_total(row);
+            let (breached, bound) = crate::eval::guard_check(
+                g,
+                usize::try_from(count).unwrap_or(usize::MAX),
+                usize::try_from(decided).unwrap_or(usize::MAX),
+            );
+            GuardRow {
+                guard: g.text.clone(),
+                outcome: g.outcome.name(),
+                count,
+                old_count: report.old_total(row),
+                decided,
+                bound,
+                breached,
+            }
+        })
+        .collect();
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn limit_bands_are_exact_at_their_edges() {
+        let b = |cur: &str, after: &str| Bucket::of(d(cur), d(after));
+        assert_eq!(b("10000", "0"), Bucket::CutOver50);
+        assert_eq!(b("10000", "4999.99"), Bucket::CutOver50);
+        assert_eq!(b("10000", "5000"), Bucket::Cut20To50);
+        assert_eq!(b("10000", "7000"), Bucket::Cut20To50);
+        assert_eq!(b("10000", "8000"), Bucket::Cut20To50);
+        assert_eq!(b("10000", "8000.01"), Bucket::CutUnder20);
+        assert_eq!(b("10000", "10000.00"), Bucket::Unchanged);
+        assert_eq!(b("10000", "11500"), Bucket::RaiseUnder20);
+        assert_eq!(b("10000", "12000"), Bucket::Raise20To50);
+        assert_eq!(b("10000", "15000"), Bucket::Raise20To50);
+        assert_eq!(b("10000", "15000.01"), Bucket::RaiseOver50);
+        assert_eq!(b("0", "0"), Bucket::Unchanged);
+        assert_eq!(b("0", "100"), Bucket::RaiseOver50);
+    }
+}

@@ -1,0 +1,263 @@
+//! What changed in the policy text: rules and lets matched across the two
+//! versions by name, their bodies compared as syntax trees (spans ignored, so
+//! moving a rule or re-indenting it is no change).
+
+use crate::syntax::ast::{ActionKind, Expr, ExprKind, Item, PolicyAst, RuleDecl};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+/// How a rule or let differs between the two versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeStatus {
+    /// The same in both.
+    Unchanged,
+    /// In both, with a different body.
+    Changed,
+    /// Only in the new version.
+    Added,
+    /// Only in the old version.
+    Removed,
+}
+
+impl ChangeStatus {
+    /// The status as written in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeStatus::Unchanged => "unchanged",
+            ChangeStatus::Changed => "changed",
+            ChangeStatus::Added => "added",
+            ChangeStatus::Removed => "removed",
+        }
+    }
+}
+
+/// One rule of either version, as written.
+#[derive(Clone, Debug)]
+struct RuleInfo<'a> {
+    decl: &'a RuleDecl,
+    /// The group's name and whether it is `first`.
+    group: Option<(&'a str, bool)>,
+}
+
+/// How one rule differs (from the policy text alone).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleChange {
+    /// The rule's name.
+    pub rule: String,
+    /// Added, removed, changed or unchanged.
+    pub status: ChangeStatus,
+    /// For a changed rule, which parts: `condition`, `actions`, `priority`, `group`.
+    pub parts: Vec<&'static str>,
+    /// Lets that changed (or appeared or vanished) and that the rule reads, directly or
+    /// through other lets: a rule whose own text is unchanged can still decide differently.
+    pub via_lets: Vec<String>,
+}
+
+/// How one `let` differs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LetChange {
+    /// The let's name.
+    #[serde(rename = "let")]
+    pub name: String,
+    /// Added, removed or changed (unchanged lets are not listed).
+    pub status: ChangeStatus,
+}
+
+/// Everything that differs in the text of the two policies' rules and lets.
+#[derive(Clone, Debug, Default)]
+pub struct TextChanges {
+    /// Every rule of either version, keyed by name.
+    pub rules: HashMap<String, RuleChange>,
+    /// Lets added, removed or changed, in the new version's order then the removed ones.
+    pub lets: Vec<LetChange>,
+}
+
+fn rules_of(ast: &PolicyAst) -> Vec<RuleInfo<'_>> {
+    let mut out = Vec::new();
+    for item in &ast.items {
+        match item {
+            Item::Rule(decl) => out.push(RuleInfo { decl, group: None }),
+            Item::Group(g) => {
+                out.extend(g.rules.iter().map(|decl| RuleInfo { decl, group: Some((g.name.node.as_str(), g.first)) }))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn lets_of(ast: &PolicyAst) -> Vec<(&str, &Expr)> {
+    ast.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Let { name, value, .. } => Some((name.node.as_str(), value)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Compares the rules and lets of two parsed policies.
+pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
+    let old_lets = lets_of(old);
+    let new_lets = lets_of(new);
+    let old_let_map: HashMap<&str, &Expr> = old_lets.iter().copied().collect();
+    let new_let_map: HashMap<&str, &Expr> = new_lets.iter().copied().collect();
+    let mut lets = Vec::new();
+    for (name, value) in &new_lets {
+        match old_let_map.get(name) {
+            None => lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Added }),
+            Some(old_value) if *old_value != *value => {
+                lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Changed })
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, _) in &old_lets {
+        if !new_let_map.contains_key(name) {
+            lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Removed });
+        }
+    }
+    let changed_lets: BTreeSet<&str> = lets.iter().map(|l| l.name.as_str()).collect();
+
+    let old_rules = rules_of(old);
+    let new_rules = rules_of(new);
+    let old_map: HashMap<&str, &RuleInfo> = old_rules.iter().map(|r| (r.decl.name.node.as_str(), r)).collect();
+    let new_names: BTreeSet<&str> = new_rules.iter().map(|r| r.decl.name.node.as_str()).collect();
+    let mut rules = HashMap::new();
+    for info in &new_rules {
+        let name = info.decl.name.node.as_str();
+        let via_lets = lets_read(info.decl, &new_let_map, &changed_lets);
+        let (status, parts) = match old_map.get(name) {
+            None => (ChangeStatus::Added, Vec::new()),
+            Some(old_info) => {
+                let parts = differing_parts(old_info, info);
+                let status = if parts.is_empty() { ChangeStatus::Unchanged } else { ChangeStatus::Changed };
+                (status, parts)
+            }
+        };
+        rules.insert(name.to_string(), RuleChange { rule: name.into(), status, parts, via_lets });
+    }
+    for info in &old_rules {
+        let name = info.decl.name.node.as_str();
+        if !new_names.contains(name) {
+            let via_lets = lets_read(info.decl, &old_let_map, &changed_lets);
+            rules.insert(
+                name.to_string(),
+                RuleChange { rule: name.into(), status: ChangeStatus::Removed, parts: Vec::new(), via_lets },
+            );
+        }
+    }
+    TextChanges { rules, lets }
+}
+
+/// The parts of a rule that differ. The derived equality of [`RuleDecl`] and
+/// [`crate::syntax::ast::Action`] would compare their own spans, so the parts
+/// are compared one by one (each of those ignores spans).
+fn differing_parts(old: &RuleInfo, new: &RuleInfo) -> Vec<&'static str> {
+    let mut parts = Vec::new();
+    if old.decl.when != new.decl.when {
+        parts.push("condition");
+    }
+    let old_actions: Vec<&ActionKind> = old.decl.actions.iter().map(|a| &a.kind).collect();
+    let new_actions: Vec<&ActionKind> = new.decl.actions.iter().map(|a| &a.kind).collect();
+    if old_actions != new_actions {
+        parts.push("actions");
+    }
+    if old.decl.priority() != new.decl.priority() {
+        parts.push("priority");
+    }
+    if old.group != new.group {
+        parts.push("group");
+    }
+    parts
+}
+
+/// The changed lets a rule reads, directly or through the lets it reads.
+fn lets_read(rule: &RuleDecl, lets: &HashMap<&str, &Expr>, changed: &BTreeSet<&str>) -> Vec<String> {
+    let mut names = Vec::new();
+    names_in(&rule.when, &mut names);
+    for action in &rule.actions {
+        if let ActionKind::SetLimit(e) = &action.kind {
+            names_in(e, &mut names);
+        }
+    }
+    // Follow lets through lets; `seen` stops cycles (which `check` forbids anyway).
+    let mut seen = BTreeSet::new();
+    while let Some(name) = names.pop() {
+        if seen.insert(name.clone()) {
+            if let Some(value) = lets.get(name.as_str()) {
+                names_in(value, &mut names);
+            }
+        }
+    }
+    seen.into_iter().filter(|n| changed.contains(n.as_str())).collect()
+}
+
+/// The first segment of every path in `e`: the names a let could be read by.
+fn names_in(e: &Expr, out: &mut Vec<String>) {
+    match &e.kind {
+        ExprKind::Path(segments) => {
+            if let Some(first) = segments.first() {
+                out.push(first.node.clone());
+            }
+        }
+        ExprKind::List(items) => items.iter().for_each(|i| names_in(i, out)),
+        ExprKind::Call { args, filter, .. } => {
+            args.iter().for_each(|a| names_in(a, out));
+            if let Some(f) = filter {
+                names_in(f, out);
+            }
+        }
+        ExprKind::Unary { operand, .. } => names_in(operand, out),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            names_in(lhs, out);
+            names_in(rhs, out);
+        }
+        ExprKind::Int(_)
+        | ExprKind::Decimal { .. }
+        | ExprKind::Str(_)
+        | ExprKind::Date(_)
+        | ExprKind::Duration(_)
+        | ExprKind::Bool(_)
+        | ExprKind::None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse_policy;
+    use std::path::Path;
+
+    fn ast(body: &str) -> PolicyAst {
+        let text = format!("policy \"t\" version \"1\"\nschema \"s.yaml\"\n{body}");
+        parse_policy(Path::new("t.policy"), &text).unwrap()
+    }
+
+    #[test]
+    fn rules_are_matched_by_name_and_compared_without_spans() {
+        let old = ast("let a = 1\nlet b = a + 1\n\
+             rule \"same\" { when score > 1 then close }\n\
+             rule \"cond\" { when score > 1 then close }\n\
+             rule \"prio\" priority 5 { when score > 1 then close }\n\
+             rule \"uses-b\" { when b > 1 then close }\n\
+             rule \"gone\" { when true then close }");
+        let new = ast("let a = 2\nlet b = a + 1\n\n\n\
+             rule \"uses-b\" { when b > 1 then close }\n\
+             rule \"same\" {\n  when score   > 1\n  then close\n}\n\
+             rule \"cond\" { when score > 2 then close }\n\
+             rule \"prio\" priority 6 { when score > 1 then close reason \"X\" }\n\
+             rule \"new\" { when true then close }");
+        let c = compare(&old, &new);
+        let get = |n: &str| c.rules.get(n).unwrap();
+        assert_eq!(get("same").status, ChangeStatus::Unchanged);
+        assert_eq!(get("cond").parts, vec!["condition"]);
+        assert_eq!(get("prio").parts, vec!["actions", "priority"]);
+        assert_eq!(get("gone").status, ChangeStatus::Removed);
+        assert_eq!(get("new").status, ChangeStatus::Added);
+        assert_eq!(get("uses-b").status, ChangeStatus::Unchanged);
+        assert_eq!(get("uses-b").via_lets, vec!["a".to_string()]);
+        assert_eq!(c.lets, vec![LetChange { name: "a".into(), status: ChangeStatus::Changed }]);
+    }
+}

@@ -1,0 +1,258 @@
+//! The diff report as a compact text for a terminal.
+
+use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ROWS};
+use super::rules::ChangeStatus;
+use crate::eval::Outputs;
+use crate::value::format_decimal;
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+/// Changed accounts listed in the terminal (the JSON and HTML reports keep more).
+const SHOWN: usize = 20;
+
+/// A cell's alignment.
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// Lays out rows of cells in columns, two spaces apart, indented by two.
+fn table(rows: &[Vec<String>], align: &[Align]) -> String {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            let w = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(old) => *old = (*old).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::from(" ");
+        for (i, cell) in row.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            line.push(' ');
+            match align.get(i).copied().unwrap_or(Align::Left) {
+                Align::Left => line.push_str(&format!("{cell:<w$}")),
+                Align::Right => line.push_str(&format!("{cell:>w$}")),
+            }
+            line.push(' ');
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn count(n: u64) -> String {
+    if n == 0 {
+        "·".into()
+    } else {
+        n.to_string()
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A signed amount: `+1200`, `-350.5`, `0`.
+pub(crate) fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", format_decimal(d))
+    } else {
+        format_decimal(d)
+    }
+}
+
+fn short_fingerprint(f: &str) -> String {
+    let cut: String = f.chars().take(19).collect();
+    if cut.len() < f.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+/// One side of a changed account in a few words: `limit 5600`, `freeze until 2027-04-30, limit 5600`.
+pub(crate) fn side_summary(o: &Outputs) -> String {
+    match o {
+        Ok(d) => {
+            let mut s = d.outcome.name().to_string();
+            if let Some(u) = d.until {
+                let _ = write!(s, " until {u}");
+            }
+            match d.limit {
+                Some(l) if d.outcome == crate::ir::Outcome::Limit => {
+                    let _ = write!(s, " {}", format_decimal(l));
+                }
+                Some(l) => {
+                    let _ = write!(s, ", limit {}", format_decimal(l));
+                }
+                None => {}
+            }
+            s
+        }
+        Err(e) => format!("error ({})", e.kind.name()),
+    }
+}
+
+/// Rules that fire only on one side: `+new-rule −old-rule`.
+pub(crate) fn fired_delta(a: &ChangedAccount) -> String {
+    let fired = |o: &Outputs| o.as_ref().map(|d| d.fired.clone()).unwrap_or_default();
+    let (old, new) = (fired(&a.old), fired(&a.new));
+    let mut parts: Vec<String> = new.iter().filter(|r| !old.contains(r)).map(|r| format!("+{r}")).collect();
+    parts.extend(old.iter().filter(|r| !new.contains(r)).map(|r| format!("−{r}")));
+    parts.join(" ")
+}
+
+/// The report as text.
+pub fn render_text(r: &DiffReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "verdict diff: {} {} → {} {}", r.old.name, r.old.version, r.new.name, r.new.version);
+    let _ = writeln!(out, "  old  {}  {}", r.old.path, short_fingerprint(&r.old.fingerprint));
+    let _ = writeln!(out, "  new  {}  {}", r.new.path, short_fingerprint(&r.new.fingerprint));
+    let decided_old = r.records - r.old_total(Row::Error);
+    let decided_new = r.records - r.new_total(Row::Error);
+    let parts: Vec<String> = r.parts.iter().filter(|(_, n)| *n > 0).map(|(p, n)| format!("{p} {n}")).collect();
+    let _ = writeln!(
+        out,
+        "{} · {decided_old} decided by the old version, {decided_new} by the new · {} change{}",
+        plural(r.records, "snapshot"),
+        plural(r.changed, "decision"),
+        if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) },
+    );
+    if !r.same_schema {
+        let _ = writeln!(out, "  (the schemas differ: each snapshot was read with each version's schema)");
+    }
+
+    out.push_str("\nSwap-set matrix (rows: old outcome, columns: new outcome)\n");
+    let mut rows = vec![std::iter::once(String::new())
+        .chain(ROWS.iter().map(|c| c.name().to_string()))
+        .chain(std::iter::once("total".into()))
+        .collect::<Vec<_>>()];
+    for old in ROWS {
+        let mut row = vec![old.name().to_string()];
+        row.extend(ROWS.iter().map(|&new| count(r.cell(old, new))));
+        row.push(r.old_total(old).to_string());
+        rows.push(row);
+    }
+    let mut total = vec!["total".to_string()];
+    total.extend(ROWS.iter().map(|&new| r.new_total(new).to_string()));
+    total.push(r.records.to_string());
+    rows.push(total);
+    let mut align = vec![Align::Left];
+    align.extend([Align::Right; 7]);
+    out.push_str(&table(&rows, &align));
+
+    out.push_str("\nRules\n");
+    let mut rows = vec![["rule", "text", "old", "new", "gained", "lost"].map(String::from).to_vec()];
+    for rule in &r.rules {
+        let mut status = rule.status.name().to_string();
+        if rule.status == ChangeStatus::Changed {
+            let _ = write!(status, ": {}", rule.parts.join(", "));
+        }
+        if !rule.via_lets.is_empty() {
+            let _ = write!(status, " (via let {})", rule.via_lets.join(", "));
+        }
+        let fires = |f: Option<u64>| f.map_or("—".into(), |n| n.to_string());
+        rows.push(vec![
+            rule.rule.clone(),
+            status,
+            fires(rule.old_fires),
+            fires(rule.new_fires),
+            count(rule.gained),
+            count(rule.lost),
+        ]);
+    }
+    out.push_str(&table(&rows, &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right]));
+    for l in &r.lets {
+        let _ = writeln!(out, "  let {}: {}", l.name, l.status.name());
+    }
+
+    match (&r.exposure, &r.exposure_note) {
+        (Some(e), _) => exposure(&mut out, e),
+        (None, Some(note)) => {
+            let _ = writeln!(out, "\nLimit exposure: {note}");
+        }
+        (None, None) => {}
+    }
+
+    if !r.guards.is_empty() {
+        out.push_str("\nGuards of the new version\n");
+        let rows: Vec<Vec<String>> = r
+            .guards
+            .iter()
+            .map(|g| {
+                vec![
+                    if g.breached { "BREACHED".into() } else { "ok".into() },
+                    format!("guard {}", g.guard),
+                    format!("{} of {} (bound {}; old version {})", g.count, g.decided, g.bound, g.old_count),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&rows, &[Align::Left, Align::Left, Align::Left]));
+    }
+
+    if r.changed > 0 {
+        let shown = r.accounts.len().min(SHOWN);
+        let _ = writeln!(
+            out,
+            "\nChanged accounts ({}{})",
+            r.changed,
+            if (shown as u64) < r.changed {
+                format!("; first {shown} shown, all with --changed FILE")
+            } else {
+                "".into()
+            }
+        );
+        let rows: Vec<Vec<String>> = r
+            .accounts
+            .iter()
+            .take(shown)
+            .map(|a| {
+                vec![
+                    a.id.as_ref().map_or_else(|| format!("#{}", a.record), ToString::to_string),
+                    side_summary(&a.old),
+                    "→".into(),
+                    side_summary(&a.new),
+                    a.differs.join(","),
+                    fired_delta(a),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&rows, &[Align::Left; 6]));
+    }
+    out
+}
+
+fn exposure(out: &mut String, e: &Exposure) {
+    let _ = writeln!(
+        out,
+        "\nLimit exposure ({}, {}{})",
+        e.field,
+        plural(e.accounts, "account"),
+        if e.without_limit > 0 { format!("; {} without a current limit", e.without_limit) } else { "".into() }
+    );
+    let amount = |d: Option<Decimal>| d.map_or("overflow".into(), format_decimal);
+    let change = |from, to| Exposure::change(from, to).map_or(String::new(), |c| format!("({})", signed(c)));
+    let rows = vec![
+        vec!["current".into(), amount(e.current), String::new()],
+        vec!["after old".into(), amount(e.old), change(e.current, e.old)],
+        vec!["after new".into(), amount(e.new), change(e.current, e.new)],
+        vec!["new − old".into(), Exposure::change(e.old, e.new).map_or("—".into(), signed), String::new()],
+    ];
+    out.push_str(&table(&rows, &[Align::Left, Align::Right, Align::Left]));
+    let mut rows = vec![vec!["change".to_string(), "old".into(), "new".into()]];
+    for (i, b) in Bucket::ALL.iter().enumerate() {
+        rows.push(vec![
+            b.label().into(),
+            count(e.buckets_old.get(i).copied().unwrap_or(0)),
+            count(e.buckets_new.get(i).copied().unwrap_or(0)),
+        ]);
+    }
+    out.push_str(&table(&rows, &[Align::Left, Align::Right, Align::Right]));
+}

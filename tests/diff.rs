@@ -1,0 +1,345 @@
+//! `verdict diff`: the JSON report of the two example policy versions (snapshotted,
+//! and its key figures checked against hand-worked values), schemas that differ,
+//! streaming of changed accounts, and the command line's exit codes.
+
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use verdict::diff::{ChangedAccount, DiffError, DiffOptions, DiffReport, Differ, ReportMeta, Row};
+use verdict::snapshot::Format;
+
+const OLD: &str = "policies/lifecycle.policy";
+const NEW: &str = "policies/lifecycle-v2.policy";
+const PORTFOLIO: &str = "policies/portfolio.jsonl";
+
+fn load(path: &Path) -> verdict::LoadedPolicy {
+    match verdict::load_policy(path) {
+        Ok(p) => p,
+        Err(e) => panic!("{} does not compile: {:#?}", path.display(), e.diagnostics),
+    }
+}
+
+/// Runs a diff through the library; returns the report and every account the sink saw.
+fn diff(old: &Path, new: &Path, inputs: &[&Path], options: DiffOptions) -> (DiffReport, Vec<ChangedAccount>) {
+    let (o, n) = (load(old), load(new));
+    let differ = Differ::new((old, &o), (new, &n), options).expect("the policies can be compared");
+    let mut run = differ.run();
+    let mut seen = Vec::new();
+    for input in inputs {
+        let format = Format::from_path(input).unwrap();
+        let reader = BufReader::new(std::fs::File::open(input).unwrap());
+        let pairs = differ.read(reader, format).unwrap();
+        run.feed(&input.display().to_string(), pairs, None, &mut |a| {
+            seen.push(a.clone());
+            Ok(())
+        })
+        .unwrap();
+    }
+    let meta = ReportMeta {
+        generated: "2026-11-01 08:00 UTC".into(),
+        inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
+    };
+    (run.finish(meta), seen)
+}
+
+fn example() -> (DiffReport, Vec<ChangedAccount>) {
+    diff(OLD.as_ref(), NEW.as_ref(), &[PORTFOLIO.as_ref()], DiffOptions::default())
+}
+
+fn ids(accounts: &[ChangedAccount]) -> Vec<String> {
+    accounts.iter().map(|a| a.id.as_ref().map(ToString::to_string).unwrap_or_default()).collect()
+}
+
+#[test]
+fn json_report_of_the_two_example_versions() {
+    let (report, _) = example();
+    let json = serde_json::to_string_pretty(&report).unwrap();
+    // Fingerprints cover the policy files; checked here, redacted in the snapshot so that
+    // a comment edit in an example policy does not churn it.
+    assert_eq!(report.old.fingerprint, load(OLD.as_ref()).program.fingerprint);
+    assert_eq!(report.new.fingerprint, load(NEW.as_ref()).program.fingerprint);
+    let json = json.replace(&report.old.fingerprint, "sha256:[old]").replace(&report.new.fingerprint, "sha256:[new]");
+    insta::assert_snapshot!("lifecycle_v1_to_v2", json);
+}
+
+/// The figures of the example, worked out by hand from policies/EXPECTED.md (the
+/// old decisions) and the change memo at the top of lifecycle-v2.policy.
+#[test]
+fn example_figures_match_the_hand_worked_ones() {
+    let (r, seen) = example();
+    assert_eq!(r.records, 43);
+    // EXPECTED.md: close 7 · freeze 4 · restrict 4 · limit 10 · none 15, 3 errors.
+    let old: Vec<u64> = [Row::Close, Row::Freeze, Row::Restrict, Row::Limit, Row::None, Row::Error]
+        .iter()
+        .map(|&row| r.old_total(row))
+        .collect();
+    assert_eq!(old, [7, 4, 4, 10, 15, 3]);
+    // A-1011 (drop 80, score 600) now freezes; A-1026 (75 days open) is now restricted.
+    assert_eq!(r.cell(Row::Limit, Row::Freeze), 1);
+    assert_eq!(r.cell(Row::None, Row::Restrict), 1);
+    assert_eq!(r.cell(Row::Error, Row::Error), 3);
+    let off_diagonal: u64 = verdict::diff::ROWS
+        .iter()
+        .flat_map(|&o| verdict::diff::ROWS.iter().map(move |&n| (o, n)))
+        .filter(|(o, n)| o != n)
+        .map(|(o, n)| r.cell(o, n))
+        .sum();
+    assert_eq!(off_diagonal, 2);
+    assert_eq!(r.changed, 8);
+    assert_eq!(ids(&seen), ["A-1007", "A-1011", "A-1017", "A-1024", "A-1026", "A-1034", "A-1035", "A-1039"]);
+    assert_eq!(ids(&r.accounts), ids(&seen));
+    let e = r.exposure.as_ref().expect("the schema has credit_limit");
+    assert_eq!((e.accounts, e.without_limit), (40, 3));
+    let dec = |s: &str| Some(s.parse::<rust_decimal::Decimal>().unwrap());
+    assert_eq!(e.current, dec("383512.375"));
+    assert_eq!(e.old, dec("315562"));
+    // The four smaller raises: 12002→11501, 6000→5750, 9601→9201, 18000→17250.
+    assert_eq!(e.new, dec("313661"));
+    assert_eq!(e.buckets_old, [7, 6, 0, 22, 1, 4, 0]);
+    assert_eq!(e.buckets_new, [7, 6, 0, 22, 5, 0, 0]);
+    let guards: Vec<(&str, u64, &str, bool)> =
+        r.guards.iter().map(|g| (g.guard.as_str(), g.count, g.bound.as_str(), g.breached)).collect();
+    assert_eq!(
+        guards,
+        [
+            ("close at most 20%", 7, "8", false),
+            ("freeze at most 5000", 5, "5000", false),
+            ("restrict at most 15%", 5, "6", false)
+        ]
+    );
+}
+
+#[test]
+fn rules_are_compared_by_text_and_counted_per_version() {
+    let (r, _) = example();
+    let row = |name: &str| r.rules.iter().find(|x| x.rule == name).unwrap();
+    let s = |name: &str| row(name).status.name();
+    assert_eq!((s("score-drop-freeze"), row("score-drop-freeze").parts.clone()), ("changed", vec!["condition"]));
+    assert_eq!((s("limit-raise"), row("limit-raise").parts.clone()), ("changed", vec!["actions"]));
+    assert_eq!(s("serious-delinquency-restrict"), "added");
+    assert_eq!(s("push"), "removed");
+    assert_eq!(s("limit-cut"), "unchanged");
+    let fires = |name: &str| (row(name).old_fires, row(name).new_fires, row(name).gained, row(name).lost);
+    assert_eq!(fires("score-drop-freeze"), (Some(4), Some(5), 1, 0));
+    assert_eq!(fires("serious-delinquency-restrict"), (None, Some(2), 2, 0)); // A-1007, A-1026
+    assert_eq!(fires("push"), (Some(1), None, 0, 1)); // A-1024 …
+    assert_eq!(fires("sms"), (Some(2), Some(3), 1, 0)); // … now gets the sms rung
+    assert_eq!(fires("limit-raise"), (Some(7), Some(7), 0, 0));
+    assert_eq!(r.rules.last().unwrap().rule, "push", "removed rules come last");
+}
+
+#[test]
+fn the_same_policy_twice_changes_nothing() {
+    let (r, seen) = diff(OLD.as_ref(), OLD.as_ref(), &[PORTFOLIO.as_ref()], DiffOptions::default());
+    assert_eq!(r.changed, 0);
+    assert!(seen.is_empty());
+    assert!(r.rules.iter().all(|x| x.status.name() == "unchanged" && x.gained == 0 && x.lost == 0));
+    let e = r.exposure.unwrap();
+    assert_eq!(e.old, e.new);
+}
+
+#[test]
+fn only_the_first_changed_accounts_are_kept_but_all_are_streamed() {
+    let options = DiffOptions { keep: 2, ..DiffOptions::default() };
+    let portfolio: &Path = PORTFOLIO.as_ref();
+    let (r, seen) = diff(OLD.as_ref(), NEW.as_ref(), &[portfolio, portfolio], options);
+    assert_eq!(r.records, 86);
+    assert_eq!(r.changed, 16);
+    assert_eq!(seen.len(), 16);
+    assert_eq!(ids(&r.accounts), ["A-1007", "A-1011"]);
+    // Positions count within each input.
+    assert_eq!((seen[8].record, seen[8].id.as_ref().unwrap().to_string()), (7, "A-1007".to_string()));
+}
+
+fn workdir() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir =
+        std::env::temp_dir().join(format!("verdict-diff-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const SCHEMA: &str = "entity: account\nkey: id\nfields:\n  id: string\n  credit_limit: money\n  score: int\n";
+
+/// A folder with `old.policy` over SCHEMA and `new.policy` over `new_schema`.
+fn pair(old_body: &str, new_schema: &str, new_body: &str) -> PathBuf {
+    let dir = workdir();
+    std::fs::write(dir.join("old.schema.yaml"), SCHEMA).unwrap();
+    std::fs::write(dir.join("new.schema.yaml"), new_schema).unwrap();
+    let head = |v: &str, s: &str| format!("policy \"p\" version \"{v}\"\nschema \"{s}\"\n");
+    std::fs::write(dir.join("old.policy"), head("1", "old.schema.yaml") + old_body).unwrap();
+    std::fs::write(dir.join("new.policy"), head("2", "new.schema.yaml") + new_body).unwrap();
+    dir
+}
+
+#[test]
+fn a_new_schema_field_is_read_from_the_same_snapshot() {
+    let new_schema = format!("{SCHEMA}  watchlist: bool?\n");
+    let dir = pair(
+        "rule \"low\" { when score < 500 then freeze }\n",
+        &new_schema,
+        "rule \"low\" { when score < 500 then freeze }\nrule \"watch\" { when watchlist ?? false then restrict }\n",
+    );
+    let lines = [
+        r#"{"id":"A","as_of":"2026-11-01","credit_limit":"1000","score":400}"#,
+        r#"{"id":"B","as_of":"2026-11-01","credit_limit":"1000","score":700,"watchlist":true}"#,
+        r#"{"id":"C","as_of":"2026-11-01","credit_limit":"1000","score":700,"watchlist":"yes"}"#,
+        r#"{"id":"D","as_of":"2026-11-01","credit_limit":"1000","score":700}"#,
+    ];
+    std::fs::write(dir.join("s.jsonl"), lines.join("\n")).unwrap();
+    // A CSV header must fit both schemas: the new, optional column is simply absent here.
+    let csv = "id,as_of,credit_limit,score\nA,2026-11-01,1000,400\nB,2026-11-01,1000,700\n";
+    std::fs::write(dir.join("s.csv"), csv).unwrap();
+    let inputs: [&Path; 2] = [&dir.join("s.jsonl"), &dir.join("s.csv")];
+    let (r, seen) = diff(&dir.join("old.policy"), &dir.join("new.policy"), &inputs, DiffOptions::default());
+    assert!(!r.same_schema);
+    assert_eq!(r.records, 6);
+    // B is newly restricted; C's `watchlist` is not a bool, which only the new schema
+    // reads, so only the new version has an error record for it.
+    assert_eq!(ids(&seen), ["B", "C"]);
+    assert_eq!(seen[1].differs, ["error"]);
+    assert!(seen[1].old.is_ok() && seen[1].new.is_err());
+    assert_eq!(r.cell(Row::None, Row::Restrict), 1);
+    assert_eq!(r.cell(Row::None, Row::Error), 1);
+    assert_eq!(r.cell(Row::Freeze, Row::Freeze), 2);
+    assert_eq!(r.cell(Row::None, Row::None), 2);
+
+    // A CSV column that only the new schema knows is refused by the old schema's reader.
+    let (o, n) = (load(&dir.join("old.policy")), load(&dir.join("new.policy")));
+    let differ =
+        Differ::new((&dir.join("old.policy"), &o), (&dir.join("new.policy"), &n), DiffOptions::default()).unwrap();
+    let wide = "id,as_of,credit_limit,score,watchlist\nA,2026-11-01,1000,400,true\n";
+    let e = differ.read(wide.as_bytes(), Format::Csv).err().expect("the old schema has no watchlist column");
+    assert_eq!(e.code(), "D003");
+    assert!(e.to_string().starts_with("under the old policy's schema: CSV column `watchlist`"), "{e}");
+}
+
+#[test]
+fn schemas_with_different_keys_are_refused() {
+    let other = SCHEMA.replace("key: id", "key: score");
+    let dir = pair("rule \"r\" { when score < 1 then close }\n", &other, "rule \"r\" { when score < 1 then close }\n");
+    let (o, n) = (load(&dir.join("old.policy")), load(&dir.join("new.policy")));
+    let e =
+        Differ::new((&dir.join("old.policy"), &o), (&dir.join("new.policy"), &n), DiffOptions::default()).unwrap_err();
+    assert!(matches!(e, DiffError::IncompatibleSchemas(_)), "{e}");
+    assert_eq!(e.code(), "D001");
+    assert!(e.to_string().contains("`id` (string)") && e.to_string().contains("`score` (int)"), "{e}");
+}
+
+#[test]
+fn the_limit_field_can_be_named_and_must_be_money() {
+    let dir = pair("rule \"r\" { when score < 1 then close }\n", SCHEMA, "rule \"r\" { when score < 1 then close }\n");
+    let (o, n) = (load(&dir.join("old.policy")), load(&dir.join("new.policy")));
+    let make = |field: &str| {
+        let options = DiffOptions { limit_field: Some(field.into()), ..DiffOptions::default() };
+        Differ::new((&dir.join("old.policy"), &o), (&dir.join("new.policy"), &n), options)
+    };
+    assert_eq!(make("credit_limit").unwrap().limit_field(), Some("credit_limit"));
+    let e = make("score").unwrap_err();
+    assert_eq!(e.code(), "D002");
+    assert!(e.to_string().contains("int, not money"), "{e}");
+    assert!(make("nope").is_err());
+}
+
+// ---- the command line --------------------------------------------------------------
+
+fn verdict(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).env("NO_COLOR", "1").output().expect("run verdict")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn a_completed_run_exits_0_even_with_changes() {
+    let out = verdict(&["diff", OLD, NEW, PORTFOLIO]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("verdict diff: jiebei-lifecycle 2026.11.1 → jiebei-lifecycle 2027.01.1\n"), "{text}");
+    assert!(text.contains("8 decisions change"), "{text}");
+    assert!(text.contains("A-1011  limit 5600"), "{text}");
+}
+
+#[test]
+fn fail_on_change_exits_1_only_when_a_decision_differs() {
+    let out = verdict(&["diff", OLD, NEW, PORTFOLIO, "--fail-on-change"]);
+    assert_eq!(code(&out), 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("8 decision(s) differ"));
+    let out = verdict(&["diff", OLD, OLD, PORTFOLIO, "--fail-on-change"]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn invalid_policies_and_command_lines_exit_2() {
+    let out = verdict(&["diff", OLD, "tests/fixtures/invalid/E0101_unknown_field.policy", PORTFOLIO]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E0101"));
+    assert_eq!(code(&verdict(&["diff", OLD])), 2, "a missing argument");
+    assert_eq!(code(&verdict(&["diff", OLD, NEW, "policies/nope.jsonl"])), 2, "an input that cannot be read");
+    assert_eq!(code(&verdict(&["diff", OLD, NEW, PORTFOLIO, "--limit-field", "score"])), 2);
+    assert_eq!(code(&verdict(&["diff", OLD, NEW, PORTFOLIO, "--as-of", "2026-13-01"])), 2);
+}
+
+#[test]
+fn a_breached_guard_of_the_new_policy_exits_3() {
+    let dir = workdir();
+    let text = std::fs::read_to_string(NEW).unwrap().replace("guard restrict at most 15%", "guard restrict at most 4");
+    let abs = |p: &str| std::fs::canonicalize(p).unwrap().display().to_string();
+    let text = text
+        .replace("\"account.schema.yaml\"", &format!("{:?}", abs("policies/account.schema.yaml")))
+        .replace("\"batches/reg-2023-q3.txt\"", &format!("{:?}", abs("policies/batches/reg-2023-q3.txt")));
+    let tight = dir.join("tight.policy");
+    std::fs::write(&tight, text).unwrap();
+    let out = verdict(&["diff", OLD, tight.to_str().unwrap(), PORTFOLIO, "--fail-on-change"]);
+    assert_eq!(code(&out), 3, "the larger code wins: {}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("guard breached: `guard restrict at most 4` of the new policy: 5 of 40"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("BREACHED"));
+}
+
+#[test]
+fn changed_accounts_are_written_as_json_lines() {
+    let dir = workdir();
+    let file = dir.join("changed.jsonl");
+    let out =
+        verdict(&["diff", OLD, NEW, PORTFOLIO, "--format", "json", "--top", "3", "--changed", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 0);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["changed"]["total"], 8);
+    assert_eq!(report["changed"]["shown"], 3);
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&file).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 8);
+    let a1011 = &lines[1];
+    assert_eq!(a1011["id"], "A-1011");
+    assert_eq!(a1011["record"], 12);
+    assert_eq!(a1011["current_limit"], "8000");
+    assert_eq!(a1011["old"]["outcome"], "limit");
+    assert_eq!(a1011["new"]["outcome"], "freeze");
+    assert_eq!(a1011["new"]["until"], "2027-04-30");
+    assert_eq!(a1011["new"]["fired"], serde_json::json!(["score-drop-freeze", "limit-cut"]));
+    assert_eq!(a1011["differs"], serde_json::json!(["outcome", "until", "reasons", "actions"]));
+    // The report's first accounts are the file's first lines.
+    assert_eq!(report["changed"]["accounts"][2], lines[2]);
+}
+
+#[test]
+fn snapshots_can_come_from_standard_input() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["diff", OLD, NEW, "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = std::fs::read(PORTFOLIO).unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &input).unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["records"], 43);
+    assert_eq!(report["inputs"], serde_json::json!(["-"]));
+    assert_eq!(report["changed"]["total"], 8);
+}

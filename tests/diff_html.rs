@@ -1,0 +1,287 @@
+//! The HTML report of `verdict diff`: well formed, self-contained, holding the
+//! figures of the JSON report, escaping what it shows; and rendered for real by
+//! headless Chromium.
+//!
+//! The page is written as polyglot XHTML, so `roxmltree` (a strict XML parser
+//! with no dependencies) checks that every tag is closed and nested right and
+//! every `&` and `<` escaped; an HTML5 parser would silently repair such faults.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const OLD: &str = "policies/lifecycle.policy";
+const NEW: &str = "policies/lifecycle-v2.policy";
+const PORTFOLIO: &str = "policies/portfolio.jsonl";
+
+fn workdir() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "verdict-diff-html-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `verdict diff OLD NEW INPUT --format json --html FILE`: the JSON report and the page.
+fn report(old: &str, new: &str, input: &str) -> (serde_json::Value, String, PathBuf) {
+    let html = workdir().join("report.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["diff", old, new, input, "--format", "json", "--html", html.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1793520000")
+        .output()
+        .expect("run verdict");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = serde_json::from_slice(&out.stdout).unwrap();
+    (json, std::fs::read_to_string(&html).unwrap(), html)
+}
+
+fn text_of(node: roxmltree::Node) -> String {
+    node.descendants().filter(|n| n.is_text()).map(|n| n.text().unwrap_or("")).collect()
+}
+
+fn by_id<'a, 'i>(doc: &'a roxmltree::Document<'i>, id: &str) -> roxmltree::Node<'a, 'i> {
+    doc.descendants().find(|n| n.attribute("id") == Some(id)).unwrap_or_else(|| panic!("no element #{id}"))
+}
+
+/// HTML elements that have no end tag; any other element written `<x/>` would be broken HTML.
+const VOID: [&str; 6] = ["meta", "br", "hr", "img", "input", "link"];
+
+#[test]
+fn the_page_is_well_formed_and_self_contained() {
+    let (_, html, _) = report(OLD, NEW, PORTFOLIO);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(&html, options).expect("the page is well-formed XHTML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "html");
+    let names: Vec<&str> = root.children().filter(|n| n.is_element()).map(|n| n.tag_name().name()).collect();
+    assert_eq!(names, ["head", "body"]);
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        assert!(!["script", "link", "img", "iframe", "object", "embed"].contains(&name), "<{name}> fetches or runs");
+        for attr in node.attributes() {
+            let fetches = attr.value().contains("http") && attr.name() != "xmlns";
+            assert!(!fetches && !attr.name().starts_with("on"), "<{name} {}=…> reaches out", attr.name());
+        }
+        let in_html = node.tag_name().namespace().is_none();
+        if in_html && !VOID.contains(&name) && node.children().next().is_none() {
+            // `<td></td>` is fine, `<td/>` is not: find how the element was written.
+            let written = &html[node.range()];
+            assert!(!written.ends_with("/>"), "non-void element self-closed: {written}");
+        }
+    }
+    assert!(!html.contains("url("), "no CSS resource to fetch");
+    assert!(!html.contains("@import"));
+}
+
+#[test]
+fn the_page_holds_the_figures_of_the_json_report() {
+    let (json, html, _) = report(OLD, NEW, PORTFOLIO);
+    let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(&html, options).unwrap();
+
+    let title = text_of(doc.descendants().find(|n| n.has_tag_name("title")).unwrap());
+    assert_eq!(title, "Policy impact: jiebei-lifecycle 2026.11.1 → 2027.01.1");
+    let header = text_of(doc.descendants().find(|n| n.has_tag_name("header")).unwrap());
+    for side in ["old", "new"] {
+        for field in ["name", "version", "fingerprint", "path"] {
+            let value = json[side][field].as_str().unwrap();
+            assert!(header.contains(value), "the header shows the {side} policy's {field} {value}");
+        }
+    }
+    assert!(header.contains("Generated 2026-11-01 08:00 UTC · 43 snapshots"), "{header}");
+
+    // Every cell of the matrix, and its totals.
+    let matrix = by_id(&doc, "swap-matrix");
+    let mut cells = 0;
+    for row in json["matrix"].as_array().unwrap() {
+        let old = row["old"].as_str().unwrap();
+        for (new, count) in row["new"].as_object().unwrap() {
+            let cell = matrix
+                .descendants()
+                .find(|n| n.attribute("data-old") == Some(old) && n.attribute("data-new") == Some(new.as_str()))
+                .unwrap_or_else(|| panic!("no cell {old}→{new}"));
+            let shown = cell.first_child().and_then(|t| t.text()).unwrap();
+            let expected = if count == 0 { "·".to_string() } else { count.to_string() };
+            assert_eq!(shown, expected, "cell {old}→{new}");
+            cells += 1;
+        }
+        let total = matrix.descendants().find(|n| n.attribute("data-total-old") == Some(old)).unwrap();
+        assert_eq!(text_of(total), row["total"].to_string());
+    }
+    assert_eq!(cells, 36);
+    for (outcome, counts) in json["outcomes"].as_object().unwrap() {
+        let total = matrix.descendants().find(|n| n.attribute("data-total-new") == Some(outcome.as_str())).unwrap();
+        assert_eq!(text_of(total), counts["new"].to_string());
+    }
+    let all = matrix.descendants().find(|n| n.attribute("data-total") == Some("all")).unwrap();
+    assert_eq!(text_of(all), json["records"].to_string());
+
+    // Limit exposure, exactly as the JSON writes it.
+    for (id, key) in [("exposure-current", "current"), ("exposure-old", "old"), ("exposure-new", "new")] {
+        assert_eq!(text_of(by_id(&doc, id)), json["exposure"][key].as_str().unwrap());
+    }
+    assert_eq!(text_of(by_id(&doc, "exposure-delta")), json["exposure"]["new_vs_old"].as_str().unwrap());
+
+    // Rule fires per version.
+    let rules = by_id(&doc, "rule-table");
+    for rule in json["rules"].as_array().unwrap() {
+        let name = rule["rule"].as_str().unwrap();
+        let row = rules.descendants().find(|n| n.attribute("data-rule") == Some(name)).unwrap();
+        let cells: Vec<String> = row.children().filter(|n| n.is_element()).map(text_of).collect();
+        let fires = |v: &serde_json::Value| v.as_u64().map_or("—".to_string(), |n| n.to_string());
+        assert_eq!(cells[0], name);
+        assert!(cells[1].starts_with(rule["status"].as_str().unwrap()));
+        assert_eq!(
+            cells[2..],
+            [fires(&rule["old_fires"]), fires(&rule["new_fires"]), fires(&rule["gained"]), fires(&rule["lost"])]
+        );
+    }
+
+    // The changed accounts, in order.
+    let table = by_id(&doc, "changed-table");
+    let ids: Vec<String> = table
+        .descendants()
+        .filter(|n| n.has_tag_name("tr") && n.parent().is_some_and(|p| p.has_tag_name("tbody")))
+        .map(|tr| text_of(tr.children().filter(|n| n.is_element()).nth(1).unwrap()))
+        .collect();
+    let expected: Vec<&str> =
+        json["changed"]["accounts"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, expected);
+
+    // The guards, and the charts.
+    let guards = text_of(by_id(&doc, "guard-table"));
+    for g in json["guards"].as_array().unwrap() {
+        assert!(guards.contains(&format!("guard {}", g["guard"].as_str().unwrap())));
+    }
+    for chart in ["outcome-bars", "limit-bars", "rule-bars"] {
+        assert!(by_id(&doc, chart).has_tag_name(("http://www.w3.org/2000/svg", "svg")), "{chart} is inline SVG");
+    }
+}
+
+#[test]
+fn text_from_the_policies_is_escaped() {
+    let dir = workdir();
+    std::fs::write(dir.join("s.yaml"), "entity: account\nkey: id\nfields:\n  id: string\n  credit_limit: money\n")
+        .unwrap();
+    let evil = r#"<script>alert("x")</script> & 'co'"#;
+    let policy =
+        |version: &str, body: &str| format!("policy \"p<&>\" version \"{version}\"\nschema \"s.yaml\"\n{body}\n");
+    let rule = format!(
+        "rule \"{}\" {{ when credit_limit > 0 then close reason \"R<1>\" \"a & b\" }}",
+        evil.replace('"', "\\\"")
+    );
+    std::fs::write(dir.join("old.policy"), policy("1", "")).unwrap();
+    std::fs::write(dir.join("new.policy"), policy("2\\\"/><b>", &rule)).unwrap();
+    std::fs::write(dir.join("s.jsonl"), "{\"id\":\"<A&1>\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"10\"}\n")
+        .unwrap();
+    let path = |f: &str| dir.join(f).display().to_string();
+    let (_, html, _) = report(&path("old.policy"), &path("new.policy"), &path("s.jsonl"));
+    assert!(!html.contains("<script"), "{html}");
+    let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(&html, options).expect("still well formed");
+    let text = text_of(doc.root_element());
+    assert!(text.contains(evil), "the rule name reads as written");
+    assert!(text.contains("<A&1>") && text.contains("p<&> 1 → 2\"/><b>"), "{text}");
+    assert!(text.contains("R<1>"));
+}
+
+// ---- headless Chromium ----------------------------------------------------------
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Runs Chromium headless with a fresh profile, killing it after a minute.
+fn chromium(profile: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start chromium");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish within a minute");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn chromium_renders_the_page() {
+    if !Path::new(CHROMIUM).exists() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{CHROMIUM} is missing: .ci/run installs Debian's chromium package before the tests");
+        }
+        eprintln!(
+            "\n!!! SKIPPED chromium_renders_the_page: {CHROMIUM} is not installed (apt-get install chromium) !!!\n"
+        );
+        return;
+    }
+    let (json, _, html) = report(OLD, NEW, PORTFOLIO);
+    let dir = html.parent().unwrap();
+    let url = format!("file://{}", html.display());
+
+    let shot = dir.join("shot.png");
+    let out = chromium(
+        &dir.join("profile-shot"),
+        &[&format!("--screenshot={}", shot.display()), "--window-size=1280,2000", &url],
+    );
+    assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&out.stderr));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (1280, 2000));
+    let channels = info.color_type.samples();
+    let pixels = &pixels[..info.buffer_size()];
+    let mut colours = std::collections::HashSet::new();
+    let mut dark = 0usize;
+    for px in pixels.chunks(channels) {
+        colours.insert(px[..3].to_vec());
+        if px[..3].iter().all(|&c| c < 80) {
+            dark += 1;
+        }
+    }
+    let total = pixels.len() / channels;
+    // A blank or unstyled page has a handful of colours; this one has text, a dark
+    // header, a heat map and charts.
+    assert!(colours.len() > 200, "only {} colours: the page did not render", colours.len());
+    assert!(dark * 100 > total * 5, "the dark header and text cover {dark} of {total} pixels");
+    // The heat map's red cell (limit → freeze) is on screen.
+    assert!(
+        pixels.chunks(channels).any(|p| p[0] > 190 && p[1] < 90 && p[2] < 90),
+        "no red matrix cell in the screenshot"
+    );
+
+    let out = chromium(&dir.join("profile-dom"), &["--dump-dom", &url]);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(dom.contains("<title>Policy impact: jiebei-lifecycle 2026.11.1 → 2027.01.1</title>"), "{dom}");
+    assert!(dom.contains("id=\"swap-matrix\""));
+    // The rendered matrix cell limit → freeze holds the JSON report's count.
+    let cell = dom.split("data-old=\"limit\" data-new=\"freeze\"").nth(1).expect("the cell is in the DOM");
+    let shown = cell.split_once('>').and_then(|(_, rest)| rest.split('<').next()).unwrap();
+    assert_eq!(json["matrix"][3]["old"], "limit");
+    assert_eq!(shown, json["matrix"][3]["new"]["freeze"].to_string());
+    assert!(dom.contains("A-1011"));
+    // Chromium profiles are large; keep /tmp tidy when the test passes.
+    let _ = std::fs::remove_dir_all(dir);
+}
