@@ -205,14 +205,21 @@ fn a_new_schema_field_is_read_from_the_same_snapshot() {
     assert_eq!(r.cell(Row::Freeze, Row::Freeze), 2);
     assert_eq!(r.cell(Row::None, Row::None), 2);
 
-    // A CSV column that only the new schema knows is refused by the old schema's reader.
+    // A CSV column that only the new schema knows is ignored by the old schema's
+    // reader (spec §3), but a header either schema cannot read is refused, naming which.
     let (o, n) = (load(&dir.join("old.policy")), load(&dir.join("new.policy")));
     let differ =
         Differ::new((&dir.join("old.policy"), &o), (&dir.join("new.policy"), &n), DiffOptions::default()).unwrap();
     let wide = "id,as_of,credit_limit,score,watchlist\nA,2026-11-01,1000,400,true\n";
-    let e = differ.read(wide.as_bytes(), Format::Csv).err().expect("the old schema has no watchlist column");
+    assert!(differ.read(wide.as_bytes(), Format::Csv).is_ok(), "the old schema ignores the watchlist column");
+    let narrow = "id,as_of,credit_limit\nA,2026-11-01,1000\n";
+    let e = differ.read(narrow.as_bytes(), Format::Csv).err().expect("neither schema reads a CSV without score");
     assert_eq!(e.code(), "D003");
-    assert!(e.to_string().starts_with("under the old policy's schema: CSV column `watchlist`"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("under the old policy's schema: the CSV header has no column for the required field `score`"),
+        "{e}"
+    );
 }
 
 #[test]
