@@ -136,7 +136,7 @@ impl Bucket {
         let base = current.abs();
         // |change| * k compared with the base; an overflow means a change far beyond any band.
         let beyond = |k: i64| change.abs().checked_mul(Decimal::from(k)).is_none_or(|v| v > base);
-        let at_least = |k: i64| change.abs().checked_mul(Decimal::from(k)).map_or(true, |v| v >= base);
+        let at_least = |k: i64| change.abs().checked_mul(Decimal::from(k)).is_none_or(|v| v >= base);
         match change.cmp(&Decimal::ZERO) {
             std::cmp::Ordering::Equal => Bucket::Unchanged,
             std::cmp::Ordering::Less if beyond(2) => Bucket::CutOver50,
