@@ -34,6 +34,7 @@ pub mod output;
 pub mod schema;
 pub mod snapshot;
 pub mod syntax;
+pub mod testing;
 pub mod value;
 pub mod yaml;
 
