@@ -25,6 +25,7 @@ pub mod check;
 pub mod compile;
 pub mod diagnostic;
 pub mod eval;
+pub mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hooks;

@@ -12,6 +12,16 @@ use verdict::testing::{
     discover, AccountChange, CaseResult, Failure, Mismatch, PolicyCoverage, Runner, Shown, TestOptions,
 };
 
+/// Writes to stdout; a closed pipe (`verdict test | head`) ends the output, not in a panic.
+macro_rules! say {
+    (raw $text:expr) => {{
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), $text.as_bytes());
+    }};
+    ($($arg:tt)*) => {{
+        let _ = std::io::Write::write_fmt(&mut std::io::stdout(), format_args!("{}\n", format_args!($($arg)*)));
+    }};
+}
+
 /// Lists longer than this are shown one item per line.
 const LIST_WIDTH: usize = 80;
 
@@ -47,14 +57,14 @@ pub fn run(args: TestArgs) -> Exit {
     let (mut passed, mut failed) = (0usize, 0usize);
     for path in &files {
         let report = runner.run_file(path);
-        println!("{}", report.path.display());
+        say!("{}", report.path.display());
         if !report.diagnostics.is_empty() {
             eprint!("{}", render_all(&report.diagnostics, &report.sources, stderr_color()));
         }
         if !report.is_valid() {
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
             let ran = if report.cases.is_empty() { "not run: " } else { "" };
-            println!("  {ran}{errors} error{} in the test file, its policy or a file it names", plural(errors));
+            say!("  {ran}{errors} error{} in the test file, its policy or a file it names", plural(errors));
             exit = exit.max(Exit::Invalid);
         }
         for case in &report.cases {
@@ -62,25 +72,25 @@ pub fn run(args: TestArgs) -> Exit {
                 CaseResult::Passed { note } => {
                     passed += 1;
                     match note {
-                        Some(note) => println!("  PASS {} ({note})", case.name),
-                        None => println!("  PASS {}", case.name),
+                        Some(note) => say!("  PASS {} ({note})", case.name),
+                        None => say!("  PASS {}", case.name),
                     }
                 }
                 CaseResult::Failed(failure) => {
                     failed += 1;
                     exit = exit.max(Exit::Failures);
-                    println!("  FAIL {} (line {})", case.name, case.line);
-                    print!("{}", failure_text(failure));
+                    say!("  FAIL {} (line {})", case.name, case.line);
+                    say!(raw failure_text(failure));
                 }
             }
         }
     }
     if args.coverage {
         for c in runner.coverage() {
-            print!("{}", coverage_text(&c));
+            say!(raw coverage_text(&c));
         }
     }
-    println!("{passed} passed, {failed} failed");
+    say!("{passed} passed, {failed} failed");
     exit
 }
 

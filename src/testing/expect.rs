@@ -350,7 +350,7 @@ fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
             let got = field("error");
             let kind_ok = got.get("kind").and_then(Value::as_str) == Some(kind.name());
             let msg = got.get("message").and_then(Value::as_str).unwrap_or_default();
-            let msg_ok = message.as_deref().map_or(true, |m| msg.contains(m));
+            let msg_ok = message.as_deref().is_none_or(|m| msg.contains(m));
             (!(kind_ok && msg_ok)).then(|| one("error", expected_error(*kind, message.as_deref()), show_error(got)))
         }
     }
@@ -359,8 +359,8 @@ fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
 fn reason_matches(p: &ReasonPat, got: &Value) -> bool {
     let text = got.get("text").and_then(Value::as_str);
     got.get("code").and_then(Value::as_str) == Some(p.code.as_str())
-        && p.text.as_ref().map_or(true, |t| t.as_deref() == text)
-        && p.rule.as_ref().map_or(true, |r| got.get("rule").and_then(Value::as_str) == Some(r.as_str()))
+        && p.text.as_ref().is_none_or(|t| t.as_deref() == text)
+        && p.rule.as_ref().is_none_or(|r| got.get("rule").and_then(Value::as_str) == Some(r.as_str()))
 }
 
 fn action_matches(p: &ActionPat, got: &Value) -> bool {
@@ -370,7 +370,7 @@ fn action_matches(p: &ActionPat, got: &Value) -> bool {
     // Same fields but for `rule` (compared only when expected).
     map.iter().filter(|(k, _)| k.as_str() != "rule").count() == p.fields.len()
         && p.fields.iter().all(|(k, v)| map.get(*k).and_then(Value::as_str) == Some(v.as_str()))
-        && p.rule.as_ref().map_or(true, |r| map.get("rule").and_then(Value::as_str) == Some(r.as_str()))
+        && p.rule.as_ref().is_none_or(|r| map.get("rule").and_then(Value::as_str) == Some(r.as_str()))
 }
 
 fn scalar(name: &str, expected: String, got: &Value) -> Option<Mismatch> {
