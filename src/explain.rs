@@ -6,11 +6,11 @@
 //! [`explain`] finds the account in a snapshot file, evaluates it with a trace
 //! ([`crate::eval::evaluate_traced`]) and pairs the trace with the rules'
 //! conditions as written. Rendering is the command line's job;
-//! [`Explanation::to_json`] gives the same content as data.
+//! [`Explanation::view`] gives the same content as data (for JSON).
 
 use crate::compile::{Program, Rule};
 use crate::diagnostic::did_you_mean;
-use crate::eval::{evaluate_traced, ErrorKind, Operands, Outputs, RuleStatus, RuleTrace, Trace};
+use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, RuleStatus, RuleTrace, Trace};
 use crate::ir::{CmpKind, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
@@ -186,9 +186,12 @@ pub fn explain(
         }
         Err(e) => (Err(e.clone().into()), None),
     };
-    let (rules, lets, hooks) = match &trace {
-        Some(trace) => (rules(program, trace, &record, source), lets(program, trace, source), hooks(program, trace)),
-        None => (Vec::new(), Vec::new(), Vec::new()),
+    let (rules, lets, hooks) = match (&trace, &record) {
+        // A snapshot error (unreadable, or no `as_of`) comes before any rule runs.
+        (None, _) | (_, Err(ErrorRecord { kind: ErrorKind::Snapshot, .. })) => (Vec::new(), Vec::new(), Vec::new()),
+        (Some(trace), _) => {
+            (rules(program, trace, &record, source), lets(program, trace, source), hooks(program, trace))
+        }
     };
     Ok(Explanation { id: id.to_string(), file: snapshots.to_path_buf(), position, same_id, record, rules, lets, hooks })
 }

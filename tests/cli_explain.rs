@@ -141,3 +141,20 @@ fn a_policy_that_does_not_compile_exits_2() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("[E0101]"), "{out}");
 }
+
+#[test]
+fn as_of_comes_from_the_command_line_when_the_snapshot_has_none() {
+    let (code, out) = explain(&["policies/simple.policy", "tests/testing/no-as-of.yaml", "--id", "N-1"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("snapshot error: the snapshot has no `as_of` date"), "{out}");
+    assert!(out.contains("no rule was evaluated"), "{out}");
+    // 4900 / 5000 = 0.98 > 95%: the cut to 4000 of S-01.
+    let (code, out) =
+        explain(&["policies/simple.policy", "tests/testing/no-as-of.yaml", "--id", "N-1", "--as-of", "2026-11-01"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(", as of 2026-11-01\n"), "{out}");
+    assert!(out.contains("  limit    4000\n"), "{out}");
+    let (code, out) =
+        explain(&["policies/simple.policy", "tests/testing/no-as-of.yaml", "--id", "N-1", "--as-of", "soon"]);
+    assert_eq!(code, 2, "{out}");
+}

@@ -122,7 +122,7 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
         Err(e) => field(&mut out, "error", &[format!("{} error: {}", e.kind.name(), e.message)]),
     }
     if x.rules.is_empty() {
-        out.push_str("\nno rule was evaluated: the snapshot does not fit the schema\n");
+        out.push_str("\nno rule was evaluated: the account has no decision\n");
         return out;
     }
     out.push_str("\nrules in evaluation order (✓ fired or holds, ✗ did not, · not evaluated)\n");
