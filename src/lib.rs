@@ -26,6 +26,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
+pub mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hooks;
@@ -35,6 +36,7 @@ pub mod output;
 pub mod schema;
 pub mod snapshot;
 pub mod syntax;
+pub mod testing;
 pub mod value;
 pub mod yaml;
 

@@ -3,7 +3,7 @@
 //! exponent and no trailing fractional zeros.
 
 use crate::compile::Program;
-use crate::eval::{ActionRecord, Decision, ErrorRecord, Outputs, RuleStatus, Trace};
+use crate::eval::{ActionRecord, Decision, ErrorRecord, Operands, Outputs, RuleStatus, Trace};
 use crate::snapshot::Key;
 use crate::value::format_decimal;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -194,12 +194,28 @@ impl Serialize for TraceView<'_> {
                 let conditions: Vec<_> = r
                     .conditions
                     .iter()
-                    .map(|(expr, value)| {
+                    .enumerate()
+                    .map(|(i, (expr, value))| {
                         let mut c = serde_json::Map::new();
                         c.insert("expr".into(), expr.clone().into());
                         c.insert("value".into(), value.clone().map_or(serde_json::Value::Null, Into::into));
                         if value.is_none() {
                             c.insert("evaluated".into(), false.into());
+                        }
+                        // What the leaf read: both sides of a comparison, the needle of an `in`.
+                        match r.operands.get(i) {
+                            Some(Some(Operands::Compare { op, left, right, .. })) => {
+                                c.insert("left".into(), left.clone().into());
+                                c.insert("op".into(), op.symbol().into());
+                                c.insert("right".into(), right.clone().into());
+                            }
+                            Some(Some(Operands::Member { needle, set })) => {
+                                c.insert("needle".into(), needle.clone().into());
+                                if let Some(set) = set {
+                                    c.insert("set".into(), set.clone().into());
+                                }
+                            }
+                            _ => {}
                         }
                         c
                     })

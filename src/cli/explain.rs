@@ -1,12 +1,258 @@
-//! `verdict explain POLICY SNAPSHOT --id ID`: one decision, explained.
+//! `verdict explain POLICY SNAPSHOT --id ID`: one account's decision and the
+//! reasoning behind it, for a terminal (100 columns) or as JSON.
+//!
+//! Exit codes: 0 explained, 1 the account's record is an error (it is still
+//! explained as far as evaluation got), 2 the policy does not compile, the
+//! file cannot be read or has no such account.
 
+use super::render::{render_all, stderr_color};
 use super::Exit;
+use std::path::PathBuf;
+use verdict::eval::ActionRecord;
+use verdict::explain::{explain, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
+use verdict::value::{format_decimal, parse_date};
+
+/// Output width for a terminal.
+const WIDTH: usize = 100;
 
 /// Arguments of `verdict explain`.
 #[derive(clap::Args)]
-pub struct ExplainArgs {}
+pub struct ExplainArgs {
+    /// The policy file.
+    policy: PathBuf,
+    /// The snapshot file holding the account (any snapshot format).
+    snapshot: PathBuf,
+    /// The account's id (the schema's key field).
+    #[arg(long)]
+    id: String,
+    /// `text` for a terminal (default) or `json`.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+    /// The snapshot's date when it has no `as_of` (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+}
 
-pub fn run(_args: ExplainArgs) -> Exit {
-    eprintln!("verdict explain: not built yet");
-    Exit::Invalid
+pub fn run(args: ExplainArgs) -> Exit {
+    let loaded = match verdict::load_policy(&args.policy) {
+        Ok(l) => l,
+        Err(e) => {
+            eprint!("{}", render_all(&e.diagnostics, &e.sources, stderr_color()));
+            return Exit::Invalid;
+        }
+    };
+    let as_of = match args.as_of.as_deref().map(|s| (s, parse_date(s))) {
+        Some((s, None)) => {
+            eprintln!("error: --as-of `{s}` is not a YYYY-MM-DD date");
+            return Exit::Invalid;
+        }
+        Some((_, d)) => d,
+        None => None,
+    };
+    let x = match explain(&loaded, &args.snapshot, &args.id, as_of) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let ExplainError::NotFound { help: Some(help), .. } = &e {
+                eprintln!("  help: {help}");
+            }
+            return Exit::Invalid;
+        }
+    };
+    if x.same_id > 1 {
+        eprintln!(
+            "note: {} snapshots of `{}` have the id `{}`; this is the first (snapshot {})",
+            x.same_id,
+            x.file.display(),
+            x.id,
+            x.position
+        );
+    }
+    let text = if args.format == "json" {
+        let mut json = serde_json::to_string_pretty(&x.view(&loaded.program)).unwrap_or_default();
+        json.push('\n');
+        json
+    } else {
+        render(&x, &loaded.program)
+    };
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+    if x.record.is_err() {
+        Exit::Failures
+    } else {
+        Exit::Ok
+    }
+}
+
+/// The explanation for a terminal.
+fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
+    let mut out = String::new();
+    let as_of = match &x.record {
+        Ok(d) => format!(", as of {}", d.as_of),
+        Err(_) => String::new(),
+    };
+    push_wrapped(
+        &mut out,
+        &format!("account {} (snapshot {} of {}){as_of}", x.id, x.position, x.file.display()),
+        "",
+        "  ",
+    );
+    // The full fingerprint is in `--format json`; a prefix identifies it on a terminal, as git's short hashes do.
+    let fingerprint: String = program.fingerprint.chars().take("sha256:".len() + 12).collect();
+    push_wrapped(&mut out, &format!("policy {} {} ({fingerprint}…)", program.name, program.version), "", "  ");
+    out.push_str("\ndecision\n");
+    match &x.record {
+        Ok(d) => {
+            let dash = || "-".to_string();
+            field(&mut out, "outcome", &[d.outcome.name().to_string()]);
+            field(&mut out, "until", &[d.until.map_or_else(dash, |u| u.to_string())]);
+            field(&mut out, "limit", &[d.limit.map_or_else(dash, format_decimal)]);
+            let reasons: Vec<String> = d
+                .reasons
+                .iter()
+                .map(|r| match &r.text {
+                    Some(t) => format!("{} {t:?} ({})", r.code, r.rule),
+                    None => format!("{} ({})", r.code, r.rule),
+                })
+                .collect();
+            field(&mut out, "reasons", &reasons);
+            field(&mut out, "actions", &d.actions.iter().map(action).collect::<Vec<_>>());
+            field(&mut out, "fired", &[d.fired.join(", ")]);
+        }
+        Err(e) => field(&mut out, "error", &[format!("{} error: {}", e.kind.name(), e.message)]),
+    }
+    if x.rules.is_empty() {
+        out.push_str("\nno rule was evaluated: the account has no decision\n");
+        return out;
+    }
+    out.push_str("\nrules in evaluation order (✓ fired or holds, ✗ did not, · not evaluated)\n");
+    for r in &x.rules {
+        rule(&mut out, r);
+    }
+    out.push_str("\nlets\n");
+    lets(&mut out, x);
+    out.push_str("\nhook calls\n");
+    if x.hooks.is_empty() {
+        out.push_str("  none\n");
+    }
+    for h in &x.hooks {
+        let args: Vec<String> = h.args.iter().map(|a| format!("{} = {}", a.name, a.value)).collect();
+        push_wrapped(&mut out, &format!("{}({}) → {}", h.hook, args.join(", "), h.result), "  ", "      ");
+    }
+    out
+}
+
+/// A decision field; several values go one per line, aligned.
+fn field(out: &mut String, name: &str, values: &[String]) {
+    let head = format!("  {name:<8} ");
+    let values: Vec<&String> = values.iter().filter(|v| !v.is_empty()).collect();
+    if values.is_empty() {
+        out.push_str(&format!("{head}-\n"));
+    }
+    for (i, v) in values.iter().enumerate() {
+        let first = if i == 0 { head.clone() } else { " ".repeat(head.chars().count()) };
+        push_wrapped(out, v, &first, &" ".repeat(head.chars().count() + 2));
+    }
+}
+
+fn action(a: &ActionRecord) -> String {
+    match a {
+        ActionRecord::Notify { channel, template, rule } => format!("notify {} {template:?} ({rule})", channel.name()),
+        ActionRecord::Escalate { stage, rule } => format!("escalate to {stage:?} ({rule})"),
+        ActionRecord::Review { queue, rule } => format!("review {queue:?} ({rule})"),
+        ActionRecord::Tag { label, rule } => format!("tag {label:?} ({rule})"),
+    }
+}
+
+fn rule(out: &mut String, r: &verdict::explain::RuleExplanation) {
+    let mut place = format!("priority {}", r.priority);
+    if let Some(g) = &r.group {
+        place.push_str(&format!(", group \"{g}\""));
+    }
+    let (mark, what) = match &r.status {
+        RuleOutcome::Fired => ("✓", "fired".to_string()),
+        RuleOutcome::NotMatched => ("✗", "not matched".to_string()),
+        RuleOutcome::Skipped { by } => ("·", format!("skipped: \"{by}\" fired first in its group")),
+        RuleOutcome::Failed { message } => ("!", format!("evaluation failed: {message}")),
+        RuleOutcome::NotEvaluated => ("·", "not evaluated: evaluation stopped at a failing rule".to_string()),
+    };
+    push_wrapped(out, &format!("{mark} {} ({place}): {what}", r.rule), "  ", "      ");
+    for c in &r.conditions {
+        push_wrapped(out, &condition(c), "      ", "          ");
+    }
+}
+
+/// `✗ recent_overdues >= 3 → recent_overdues = 2, rule needs >= 3 (1 below the bound)`.
+fn condition(c: &ConditionExplanation) -> String {
+    let mark = match (c.failed, c.holds) {
+        (true, _) => "!",
+        (_, Some(true)) => "✓",
+        (_, Some(false)) => "✗",
+        (_, None) => "·",
+    };
+    let named = c.reads.first().is_some_and(|r| is_name(&r.expr));
+    let mut detail = if c.failed {
+        "evaluation failed here".to_string()
+    } else if c.value.is_none() {
+        "not evaluated".to_string()
+    } else if let (Some(compared), false) = (&c.compared, named) {
+        // A computed left side (`count(...) >= 6`) reads best with its value in place: `0 >= 6`.
+        compared.clone()
+    } else if c.reads.is_empty() {
+        c.value.clone().unwrap_or_default()
+    } else {
+        c.reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect::<Vec<_>>().join(", ")
+    };
+    if c.blocking && !c.failed {
+        match (&c.needs, named || c.compared.is_none()) {
+            (Some(needs), true) => detail.push_str(&format!(", rule needs {needs}")),
+            (Some(_), false) => detail.push_str(" is false"),
+            (None, _) => {}
+        }
+        if let Some(gap) = &c.gap {
+            detail.push_str(&format!(" ({gap})"));
+        }
+    }
+    format!("{mark} {} → {detail}", c.text)
+}
+
+/// A field, let or element name (`score`, `identity.verified`): shown as `name = value`.
+fn is_name(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '.')
+}
+
+fn lets(out: &mut String, x: &Explanation) {
+    let name_w = x.lets.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
+    // After a failure, a let without a value may simply not have been reached.
+    let absent = if x.record.is_err() { "(not computed)" } else { "(not needed)" };
+    let shown = |v: &Option<String>| v.as_ref().map_or_else(|| absent.to_string(), |v| format!("= {v}"));
+    let value_w = x.lets.iter().map(|l| shown(&l.value).chars().count()).max().unwrap_or(0).min(18);
+    for l in &x.lets {
+        let value = shown(&l.value);
+        let head = format!("  {:<name_w$} {value:<value_w$}  ", l.name);
+        let indent = " ".repeat(head.chars().count().min(WIDTH / 2));
+        push_wrapped(out, &l.definition, &head, &indent);
+    }
+}
+
+/// Appends `text` word-wrapped to [`WIDTH`], the first line after `first`, the others after `rest`.
+fn push_wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if !empty && len + 1 + word.chars().count() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
 }

@@ -62,6 +62,16 @@ pub(crate) enum LetState<'a> {
     Done(Val<'a>),
 }
 
+/// What an `in` / `not in` test read.
+pub(crate) struct Membership<'a> {
+    /// Whether the test (with its `not`) holds.
+    pub holds: bool,
+    /// The value looked for (enum members as their names when looked for in a set).
+    pub needle: Val<'a>,
+    /// The set searched, when it is a set field.
+    pub set: Option<Val<'a>>,
+}
+
 /// Hook call recorded for traces.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HookCall {
@@ -177,26 +187,10 @@ impl<'a> Ctx<'a> {
                     message: format!("date out of range: {d} {} {by}", if *subtract { "-" } else { "+" }),
                 })
             }
-            TKind::InList { negate, needle, items } => {
-                let n = self.eval(needle)?;
-                let found = items.iter().any(|c| compare(n, const_val(c)).is_ok_and(|o| o == Ordering::Equal));
-                Ok(Val::Bool(found != *negate))
-            }
-            TKind::InSet { negate, needle, set } => {
-                let n = enum_as_str(self.eval(needle)?, needle);
-                let Val::Set(items) = self.eval(set)? else {
-                    return fail("internal: set expected");
-                };
-                Ok(Val::Bool(set_contains(items, n) != *negate))
-            }
-            TKind::InBatch { negate, needle, batch } => {
-                let found = match (self.eval(needle)?, self.program.batches.get(*batch)) {
-                    (Val::Str(s), Some(b)) => b.ids.contains(s),
-                    (Val::Int(i), Some(b)) => b.ids.contains(i.to_string().as_str()),
-                    _ => false,
-                };
-                Ok(Val::Bool(found != *negate))
-            }
+            TKind::InList { .. } | TKind::InSet { .. } | TKind::InBatch { .. } => match self.membership(e)? {
+                Some(m) => Ok(Val::Bool(m.holds)),
+                None => fail("internal: membership expected"),
+            },
             TKind::Agg(agg) => self.aggregate(agg),
             TKind::SetCount(s) => match self.eval(s)? {
                 Val::Set(items) => Ok(Val::Int(i64::try_from(items.len()).unwrap_or(i64::MAX))),
@@ -205,6 +199,35 @@ impl<'a> Ctx<'a> {
             TKind::Call { func, args } => self.builtin(*func, args),
             TKind::Hook { hook, args } => self.call_hook(*hook, args),
         }
+    }
+
+    /// Evaluates an `in` / `not in` test, keeping what it read (for traces);
+    /// `None` when `e` is not a membership test.
+    pub(crate) fn membership(&mut self, e: &'a TExpr) -> Result<Option<Membership<'a>>, EvalFailure> {
+        Ok(Some(match &e.kind {
+            TKind::InList { negate, needle, items } => {
+                let n = self.eval(needle)?;
+                let found = items.iter().any(|c| compare(n, const_val(c)).is_ok_and(|o| o == Ordering::Equal));
+                Membership { holds: found != *negate, needle: n, set: None }
+            }
+            TKind::InSet { negate, needle, set } => {
+                let n = enum_as_str(self.eval(needle)?, needle);
+                let Val::Set(items) = self.eval(set)? else {
+                    return fail("internal: set expected");
+                };
+                Membership { holds: set_contains(items, n) != *negate, needle: n, set: Some(Val::Set(items)) }
+            }
+            TKind::InBatch { negate, needle, batch } => {
+                let n = self.eval(needle)?;
+                let found = match (n, self.program.batches.get(*batch)) {
+                    (Val::Str(s), Some(b)) => b.ids.contains(s),
+                    (Val::Int(i), Some(b)) => b.ids.contains(i.to_string().as_str()),
+                    _ => false,
+                };
+                Membership { holds: found != *negate, needle: n, set: None }
+            }
+            _ => return Ok(None),
+        }))
     }
 
     fn builtin(&mut self, func: Builtin, args: &'a [TExpr]) -> EvalResult<'a> {

@@ -8,9 +8,10 @@ mod expr;
 
 pub use expr::{render_val, Ctx, EvalFailure, FailureKind, HookCall, Val};
 
-use crate::compile::{Program, Rule};
+use crate::compile::{op_holds, Program, Rule};
 use crate::ir::{Base, Channel, Outcome, TAction, TExpr, TKind};
 use crate::snapshot::{Key, Snapshot, SnapshotError};
+use crate::syntax::ast::BinaryOp;
 use crate::value::{Date, Duration};
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -98,6 +99,34 @@ pub struct RuleTrace {
     pub status: RuleStatus,
     /// Each leaf condition with its value (`None`: not evaluated, short-circuited).
     pub conditions: Vec<(String, Option<String>)>,
+    /// What each leaf of `conditions` read, at the same index: both sides of a
+    /// comparison, the needle of an `in` test; `None` for other leaves and for
+    /// leaves not evaluated.
+    // INVARIANT: `operands.len() == conditions.len()`.
+    pub operands: Vec<Option<Operands>>,
+}
+
+/// The values a leaf condition read, so a reader can see how far it was from holding.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operands {
+    /// `left OP right`, both sides as evaluated.
+    Compare {
+        /// The comparison operator.
+        op: BinaryOp,
+        /// The left side's value, rendered.
+        left: String,
+        /// The right side's value, rendered.
+        right: String,
+        /// `right - left`: exact for numbers, in days for dates, `None` for other types.
+        delta: Option<Decimal>,
+    },
+    /// `needle in collection` (or `not in`).
+    Member {
+        /// The value looked for, rendered.
+        needle: String,
+        /// The set's elements when the collection is a set field (lists and batches are in the policy).
+        set: Option<String>,
+    },
 }
 
 /// What happened to a rule.
@@ -164,7 +193,23 @@ pub struct EvalOptions {
 
 /// Decides one snapshot.
 pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) -> Outputs {
-    let Some(as_of) = snapshot.as_of.or(options.default_as_of) else {
+    let mut trace = options.trace.then(Trace::default);
+    let decided = decide(program, snapshot, options.default_as_of, trace.as_mut());
+    decided.map(|d| Decision { trace, ..d })
+}
+
+/// Decides one snapshot and returns its trace beside the result, also when
+/// evaluation fails: the trace then ends with the rule that failed, and holds
+/// the lets and hook calls computed until then (for `verdict explain`).
+pub fn evaluate_traced(program: &Program, snapshot: &Snapshot, default_as_of: Option<Date>) -> (Outputs, Trace) {
+    let mut trace = Trace::default();
+    let decided = decide(program, snapshot, default_as_of, Some(&mut trace));
+    (decided, trace)
+}
+
+/// Decides one snapshot, filling `trace` when one is given (the decision's own `trace` stays `None`).
+fn decide(program: &Program, snapshot: &Snapshot, default_as_of: Option<Date>, trace: Option<&mut Trace>) -> Outputs {
+    let Some(as_of) = snapshot.as_of.or(default_as_of) else {
         return Err(ErrorRecord {
             id: Some(snapshot.id.clone()),
             kind: ErrorKind::Snapshot,
@@ -172,12 +217,37 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
         });
     };
     let mut ctx = Ctx::new(program, &snapshot.record, as_of);
-    if options.trace {
-        ctx.hook_log = Some(Vec::new());
-    }
     let mut state = Assembly::default();
+    let Some(trace) = trace else {
+        run_rules(&mut ctx, &mut state, snapshot, None)?;
+        return Ok(state.finish(snapshot.id.clone(), as_of));
+    };
+    ctx.hook_log = Some(Vec::new());
+    let ran = run_rules(&mut ctx, &mut state, snapshot, Some(trace));
+    // Lets and hook calls are kept even when a rule failed: they show how far evaluation got.
+    trace.lets = program
+        .lets
+        .iter()
+        .zip(&ctx.lets)
+        .filter_map(|(def, state)| match state {
+            expr::LetState::Done(v) => Some((def.name.clone(), render_val(*v, enum_members(&def.value)))),
+            expr::LetState::NotYet => None,
+        })
+        .collect();
+    trace.hooks = ctx.hook_log.take().unwrap_or_default();
+    ran?;
+    Ok(state.finish(snapshot.id.clone(), as_of))
+}
+
+/// Runs every rule in evaluation order, firing those that match.
+fn run_rules<'a>(
+    ctx: &mut Ctx<'a>,
+    state: &mut Assembly,
+    snapshot: &Snapshot,
+    mut trace: Option<&mut Trace>,
+) -> Result<(), ErrorRecord> {
+    let program = ctx.program;
     let mut group_winner: Vec<Option<&Arc<str>>> = vec![None; program.groups.len()];
-    let mut trace = options.trace.then(Trace::default);
     for rule in &program.rules {
         let group = rule.group.and_then(|g| program.groups.get(g).map(|grp| (g, grp)));
         if let Some((g, grp)) = group {
@@ -188,6 +258,7 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
                             rule: rule.name.clone(),
                             status: RuleStatus::Skipped { group: grp.name.clone(), by: (*winner).clone() },
                             conditions: Vec::new(),
+                            operands: Vec::new(),
                         });
                     }
                     continue;
@@ -196,10 +267,15 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
         }
         let matched = match &mut trace {
             Some(t) => {
-                let mut conditions = Vec::with_capacity(rule.conditions.len());
-                let matched = traced(&mut ctx, &rule.when, rule, &mut conditions);
+                let mut leaves = Leaves { rule, conditions: Vec::new(), operands: Vec::new() };
+                let matched = traced(ctx, &rule.when, &mut leaves);
                 let status = if matches!(matched, Ok(true)) { RuleStatus::Fired } else { RuleStatus::NotMatched };
-                t.rules.push(RuleTrace { rule: rule.name.clone(), status, conditions });
+                t.rules.push(RuleTrace {
+                    rule: rule.name.clone(),
+                    status,
+                    conditions: leaves.conditions,
+                    operands: leaves.operands,
+                });
                 matched
             }
             None => ctx.truth(&rule.when),
@@ -213,21 +289,9 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
                 *slot = Some(&rule.name);
             }
         }
-        state.fire(&mut ctx, rule).map_err(|e| failure(snapshot, rule, e))?;
+        state.fire(ctx, rule).map_err(|e| failure(snapshot, rule, e))?;
     }
-    if let Some(t) = &mut trace {
-        t.lets = program
-            .lets
-            .iter()
-            .zip(&ctx.lets)
-            .filter_map(|(def, state)| match state {
-                expr::LetState::Done(v) => Some((def.name.clone(), render_val(*v, enum_members(&def.value)))),
-                expr::LetState::NotYet => None,
-            })
-            .collect();
-        t.hooks = ctx.hook_log.take().unwrap_or_default();
-    }
-    Ok(state.finish(snapshot.id.clone(), as_of, trace))
+    Ok(())
 }
 
 fn failure(snapshot: &Snapshot, rule: &Rule, e: EvalFailure) -> ErrorRecord {
@@ -248,41 +312,89 @@ fn enum_members(e: &TExpr) -> Option<&[Box<str>]> {
     }
 }
 
-/// Evaluates a condition, recording the value of each leaf (or that it was short-circuited).
-fn traced<'a>(
-    ctx: &mut Ctx<'a>,
-    e: &'a TExpr,
-    rule: &Rule,
-    out: &mut Vec<(String, Option<String>)>,
-) -> Result<bool, EvalFailure> {
+/// The leaves of one rule's condition as the tracer records them.
+struct Leaves<'r> {
+    rule: &'r Rule,
+    conditions: Vec<(String, Option<String>)>,
+    operands: Vec<Option<Operands>>,
+}
+
+impl Leaves<'_> {
+    fn push(&mut self, value: Option<String>, operands: Option<Operands>) {
+        let text = self.rule.conditions.get(self.conditions.len()).cloned().unwrap_or_default();
+        self.conditions.push((text, value));
+        self.operands.push(operands);
+    }
+}
+
+/// Evaluates a condition, recording the value of each leaf (or that it was
+/// short-circuited) and what it read.
+fn traced<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr, out: &mut Leaves<'_>) -> Result<bool, EvalFailure> {
     match &e.kind {
         TKind::And(a, b) | TKind::Or(a, b) => {
             let is_and = matches!(e.kind, TKind::And(..));
-            let left = traced(ctx, a, rule, out)?;
+            let left = traced(ctx, a, out)?;
             if left != is_and {
-                skip(b, rule, out);
+                skip(b, out);
                 return Ok(left);
             }
-            traced(ctx, b, rule, out)
+            traced(ctx, b, out)
         }
-        TKind::Not(a) => Ok(!traced(ctx, a, rule, out)?),
+        TKind::Not(a) => Ok(!traced(ctx, a, out)?),
         _ => {
-            let text = rule.conditions.get(out.len()).cloned().unwrap_or_default();
-            let v = ctx.eval(e)?;
-            out.push((text, Some(render_val(v, enum_members(e)))));
+            let (v, operands) = leaf(ctx, e)?;
+            out.push(Some(render_val(v, enum_members(e))), operands);
             Ok(v == Val::Bool(true))
         }
     }
 }
 
-fn skip(e: &TExpr, rule: &Rule, out: &mut Vec<(String, Option<String>)>) {
+/// Evaluates one leaf exactly as [`Ctx::eval`] would (each side once), keeping what it read.
+fn leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
+    match &e.kind {
+        TKind::Cmp { op, lhs, rhs, .. } => {
+            let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
+            let holds = op_holds(*op, expr::compare(l, r)?);
+            let delta = match (l, r) {
+                (Val::Date(a), Val::Date(b)) => Some(Decimal::from(crate::value::days_between(a, b))),
+                _ => match expr::arith(BinaryOp::Sub, r, l) {
+                    Ok(Val::Dec(d)) => Some(d),
+                    Ok(Val::Int(i)) => Some(Decimal::from(i)),
+                    _ => None,
+                },
+            };
+            let operands = Operands::Compare {
+                op: *op,
+                left: render_val(l, enum_members(lhs)),
+                right: render_val(r, enum_members(rhs)),
+                delta,
+            };
+            Ok((Val::Bool(holds), Some(operands)))
+        }
+        TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
+            match ctx.membership(e)? {
+                Some(m) => {
+                    let operands = Operands::Member {
+                        needle: render_val(m.needle, enum_members(needle)),
+                        set: m.set.map(|s| render_val(s, None)),
+                    };
+                    Ok((Val::Bool(m.holds), Some(operands)))
+                }
+                None => Ok((ctx.eval(e)?, None)),
+            }
+        }
+        _ => Ok((ctx.eval(e)?, None)),
+    }
+}
+
+fn skip(e: &TExpr, out: &mut Leaves<'_>) {
     match &e.kind {
         TKind::And(a, b) | TKind::Or(a, b) => {
-            skip(a, rule, out);
-            skip(b, rule, out);
+            skip(a, out);
+            skip(b, out);
         }
-        TKind::Not(a) => skip(a, rule, out),
-        _ => out.push((rule.conditions.get(out.len()).cloned().unwrap_or_default(), None)),
+        TKind::Not(a) => skip(a, out),
+        _ => out.push(None, None),
     }
 }
 
@@ -346,7 +458,7 @@ impl Assembly {
         }
     }
 
-    fn finish(self, id: Key, as_of: Date, trace: Option<Trace>) -> Decision {
+    fn finish(self, id: Key, as_of: Date) -> Decision {
         let (outcome, duration) = if self.close {
             (Outcome::Close, None)
         } else if let Some(d) = self.freeze {
@@ -368,7 +480,7 @@ impl Assembly {
             reasons: self.reasons,
             actions: self.actions,
             fired: self.fired,
-            trace,
+            trace: None,
         }
     }
 }

@@ -1,0 +1,619 @@
+//! Why one account was decided as it was: its decision, then every rule in
+//! evaluation order with each condition, the values it read and, for a rule
+//! that did not fire, the condition that stopped it and how far it was from
+//! holding (`recent_overdues = 2, rule needs >= 3`).
+//!
+//! [`explain`] finds the account in a snapshot file, evaluates it with a trace
+//! ([`crate::eval::evaluate_traced`]) and pairs the trace with the rules'
+//! conditions as written. Rendering is the command line's job;
+//! [`Explanation::view`] gives the same content as data (for JSON).
+
+use crate::compile::{Program, Rule};
+use crate::diagnostic::did_you_mean;
+use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, RuleStatus, RuleTrace, Trace};
+use crate::ir::{CmpKind, TExpr, TKind};
+use crate::load::LoadedPolicy;
+use crate::output::RecordView;
+use crate::snapshot::{read_snapshots, Format, ReadItem};
+use crate::syntax::ast::BinaryOp;
+use crate::value::{format_decimal, Date};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Why no explanation could be given.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    /// The snapshot file cannot be read.
+    #[error("{0}")]
+    Read(String),
+    /// No snapshot of the file has the id.
+    #[error("no account `{id}` in `{}` ({count} snapshot{})", .file.display(), if *.count == 1 { "" } else { "s" })]
+    NotFound {
+        /// The id asked for.
+        id: String,
+        /// The snapshot file.
+        file: PathBuf,
+        /// How many snapshots it holds.
+        count: usize,
+        /// A close id, or the range of ids, to help.
+        help: Option<String>,
+    },
+}
+
+/// One account's decision with the reasoning behind it.
+#[derive(Debug)]
+pub struct Explanation {
+    /// The account's id.
+    pub id: String,
+    /// The snapshot file.
+    pub file: PathBuf,
+    /// The account's position in the file (1-based, counting snapshots).
+    pub position: usize,
+    /// How many snapshots of the file have this id (the first is explained).
+    pub same_id: usize,
+    /// The decision, or the error record.
+    pub record: Outputs,
+    /// Every rule in evaluation order (empty when the snapshot could not be read).
+    pub rules: Vec<RuleExplanation>,
+    /// Every `let` of the policy, with its value when it was computed.
+    pub lets: Vec<LetExplanation>,
+    /// Hook calls, in call order.
+    pub hooks: Vec<HookExplanation>,
+}
+
+/// One rule's part in the decision.
+#[derive(Debug, Serialize)]
+pub struct RuleExplanation {
+    /// The rule's name.
+    pub rule: String,
+    /// Its priority.
+    pub priority: i64,
+    /// Its group, if any.
+    pub group: Option<String>,
+    /// What happened to it.
+    #[serde(flatten)]
+    pub status: RuleOutcome,
+    /// Each leaf condition (below `and`, `or`, `not`), in evaluation order.
+    pub conditions: Vec<ConditionExplanation>,
+}
+
+/// What happened to a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum RuleOutcome {
+    /// Its condition held and it fired.
+    Fired,
+    /// Its condition did not hold.
+    NotMatched,
+    /// An earlier rule of its `first` group fired.
+    Skipped {
+        /// That rule.
+        by: String,
+    },
+    /// Evaluating it failed (the account's record is an error).
+    Failed {
+        /// Why.
+        message: String,
+    },
+    /// Evaluation stopped at an earlier rule that failed.
+    NotEvaluated,
+}
+
+/// One leaf condition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConditionExplanation {
+    /// The condition as written, with `not ` in front when it is negated.
+    #[serde(rename = "expr")]
+    pub text: String,
+    /// The leaf's own value (before any `not`); `None` when it was not evaluated.
+    pub value: Option<String>,
+    /// Whether the condition (with its `not`) held; `None` when not evaluated.
+    pub holds: Option<bool>,
+    /// This condition is why the rule did not fire.
+    pub blocking: bool,
+    /// Evaluating this condition failed (the rule's status is [`RuleOutcome::Failed`]).
+    pub failed: bool,
+    /// The values it read.
+    pub reads: Vec<Read>,
+    /// A comparison with the values it read in place (`2 >= 3`), its operator
+    /// turned around when the comparison stands under a `not`.
+    pub compared: Option<String>,
+    /// What the rule needed of it, when it did not hold (`>= 3`, `in reg_2023_q3`).
+    pub needs: Option<String>,
+    /// How far it was from holding (`1 below the bound`).
+    pub gap: Option<String>,
+}
+
+/// A value a condition read: a side of a comparison, the needle of an `in`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Read {
+    /// The expression as written.
+    pub expr: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// A hook argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Argument {
+    /// The hook's parameter.
+    pub name: String,
+    /// The value passed.
+    pub value: String,
+}
+
+/// A `let` and its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LetExplanation {
+    /// Its name.
+    pub name: String,
+    /// Its definition as written.
+    pub definition: String,
+    /// Its value; `None` when no rule needed it.
+    pub value: Option<String>,
+}
+
+/// A hook call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HookExplanation {
+    /// The hook.
+    pub hook: String,
+    /// Each argument with its parameter's name.
+    pub args: Vec<Argument>,
+    /// The result (or `error: ...`).
+    pub result: String,
+}
+
+/// Explains the account `id` of the snapshot file `snapshots` under `policy`.
+///
+/// # Errors
+///
+/// When the file cannot be read or has no snapshot with that id.
+pub fn explain(
+    policy: &LoadedPolicy,
+    snapshots: &Path,
+    id: &str,
+    default_as_of: Option<Date>,
+) -> Result<Explanation, ExplainError> {
+    let program = &policy.program;
+    let (position, item, same_id) = find(snapshots, id, program)?;
+    let source = policy.sources.files().first().map_or("", |f| &*f.text);
+    let (record, trace) = match &item {
+        Ok(snapshot) => {
+            let (record, trace) = evaluate_traced(program, snapshot, default_as_of);
+            (record, Some(trace))
+        }
+        Err(e) => (Err(e.clone().into()), None),
+    };
+    let (rules, lets, hooks) = match (&trace, &record) {
+        // A snapshot error (unreadable, or no `as_of`) comes before any rule runs.
+        (None, _) | (_, Err(ErrorRecord { kind: ErrorKind::Snapshot, .. })) => (Vec::new(), Vec::new(), Vec::new()),
+        (Some(trace), _) => {
+            (rules(program, trace, &record, source), lets(program, trace, source), hooks(program, trace))
+        }
+    };
+    Ok(Explanation { id: id.to_string(), file: snapshots.to_path_buf(), position, same_id, record, rules, lets, hooks })
+}
+
+/// The first snapshot with `id`, its 1-based position and how many share the id.
+fn find(path: &Path, id: &str, program: &Program) -> Result<(usize, ReadItem, usize), ExplainError> {
+    let format = Format::from_path(path).ok_or_else(|| {
+        ExplainError::Read(format!(
+            "cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv)",
+            path.display()
+        ))
+    })?;
+    let file =
+        std::fs::File::open(path).map_err(|e| ExplainError::Read(format!("cannot read `{}`: {e}", path.display())))?;
+    let reader = read_snapshots(std::io::BufReader::new(file), format, program.schema.clone())
+        .map_err(|e| ExplainError::Read(format!("cannot read `{}`: {e}", path.display())))?;
+    let mut found: Option<(usize, ReadItem)> = None;
+    let mut same_id = 0;
+    let mut ids = Vec::new();
+    let mut count = 0;
+    for (index, item) in reader.enumerate() {
+        count += 1;
+        let item_id = match &item {
+            Ok(s) => Some(s.id.to_string()),
+            Err(e) => e.id.as_ref().map(ToString::to_string),
+        };
+        match item_id {
+            Some(i) if i == id => {
+                same_id += 1;
+                if found.is_none() {
+                    found = Some((index + 1, item));
+                }
+            }
+            Some(i) => ids.push(i),
+            None => {}
+        }
+    }
+    match found {
+        Some((position, item)) => Ok((position, item, same_id)),
+        None => {
+            let help = did_you_mean(id, ids.iter().map(String::as_str)).or_else(|| {
+                let (first, last) = (ids.iter().min()?, ids.iter().max()?);
+                Some(format!("its ids run from `{first}` to `{last}`"))
+            });
+            Err(ExplainError::NotFound { id: id.to_string(), file: path.to_path_buf(), count, help })
+        }
+    }
+}
+
+fn rules(program: &Program, trace: &Trace, record: &Outputs, source: &str) -> Vec<RuleExplanation> {
+    // INVARIANT: the trace lists the program's rules in order; when evaluation
+    // failed it stops at the failing rule, the last one it lists.
+    let failed = match record {
+        Err(e) if e.kind != ErrorKind::Snapshot => trace.rules.len().checked_sub(1),
+        _ => None,
+    };
+    program
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let group = rule.group.and_then(|g| program.groups.get(g)).map(|g| g.name.to_string());
+            let rt = trace.rules.get(i);
+            let status = match (rt, failed == Some(i), record) {
+                (None, _, _) => RuleOutcome::NotEvaluated,
+                (Some(_), true, Err(e)) => RuleOutcome::Failed { message: e.message.clone() },
+                (Some(rt), _, _) => match &rt.status {
+                    RuleStatus::Fired => RuleOutcome::Fired,
+                    RuleStatus::NotMatched => RuleOutcome::NotMatched,
+                    RuleStatus::Skipped { by, .. } => RuleOutcome::Skipped { by: by.to_string() },
+                },
+            };
+            let conditions = match (&status, rt) {
+                (RuleOutcome::Skipped { .. } | RuleOutcome::NotEvaluated, _) | (_, None) => Vec::new(),
+                (_, Some(rt)) => conditions(program, rule, rt, &status, source),
+            };
+            RuleExplanation { rule: rule.name.to_string(), priority: rule.priority, group, status, conditions }
+        })
+        .collect()
+}
+
+/// A rule's condition as a tree over its leaves (numbered in evaluation order).
+enum Node {
+    Leaf(usize),
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Not(Box<Node>),
+}
+
+fn tree<'a>(e: &'a TExpr, negated: bool, leaves: &mut Vec<(&'a TExpr, bool)>) -> Node {
+    match &e.kind {
+        TKind::And(a, b) => Node::And(Box::new(tree(a, negated, leaves)), Box::new(tree(b, negated, leaves))),
+        TKind::Or(a, b) => Node::Or(Box::new(tree(a, negated, leaves)), Box::new(tree(b, negated, leaves))),
+        TKind::Not(a) => Node::Not(Box::new(tree(a, !negated, leaves))),
+        _ => {
+            leaves.push((e, negated));
+            Node::Leaf(leaves.len() - 1)
+        }
+    }
+}
+
+fn node_value(n: &Node, vals: &[Option<bool>]) -> Option<bool> {
+    match n {
+        Node::Leaf(i) => vals.get(*i).copied().flatten(),
+        Node::Not(a) => node_value(a, vals).map(|v| !v),
+        Node::And(a, b) => match node_value(a, vals)? {
+            false => Some(false),
+            true => node_value(b, vals),
+        },
+        Node::Or(a, b) => match node_value(a, vals)? {
+            true => Some(true),
+            false => node_value(b, vals),
+        },
+    }
+}
+
+/// The leaves that gave `n` the value it has: for a rule that did not fire,
+/// the conditions that stopped it.
+fn blame(n: &Node, vals: &[Option<bool>], out: &mut Vec<usize>) {
+    match n {
+        Node::Leaf(i) => out.push(*i),
+        Node::Not(a) => blame(a, vals, out),
+        Node::And(a, b) | Node::Or(a, b) => {
+            // `and` is decided by a false side, `or` by a true one; otherwise both count.
+            let decisive = matches!(n, Node::Or(..));
+            if node_value(a, vals) == Some(decisive) {
+                blame(a, vals, out);
+            } else if node_value(b, vals) == Some(decisive) {
+                blame(b, vals, out);
+            } else {
+                blame(a, vals, out);
+                blame(b, vals, out);
+            }
+        }
+    }
+}
+
+fn conditions(
+    program: &Program,
+    rule: &Rule,
+    rt: &RuleTrace,
+    status: &RuleOutcome,
+    source: &str,
+) -> Vec<ConditionExplanation> {
+    let mut leaves = Vec::new();
+    let root = tree(&rule.when, false, &mut leaves);
+    let vals: Vec<Option<bool>> =
+        (0..leaves.len()).map(|i| rt.conditions.get(i).and_then(|(_, v)| v.as_deref()).map(|v| v == "true")).collect();
+    let mut blocking = Vec::new();
+    if *status == RuleOutcome::NotMatched {
+        blame(&root, &vals, &mut blocking);
+    }
+    leaves
+        .iter()
+        .enumerate()
+        .map(|(i, (expr, negated))| {
+            let written = rule.conditions.get(i).cloned().unwrap_or_default();
+            let value = rt.conditions.get(i).and_then(|(_, v)| v.clone());
+            let holds = vals.get(i).copied().flatten().map(|v| v != *negated);
+            let operands = rt.operands.get(i).and_then(Option::as_ref);
+            let mut c = ConditionExplanation {
+                text: if *negated { negate_text(&written) } else { written },
+                value,
+                holds,
+                blocking: blocking.contains(&i),
+                failed: matches!(status, RuleOutcome::Failed { .. }) && i == rt.conditions.len(),
+                reads: Vec::new(),
+                compared: None,
+                needs: None,
+                gap: None,
+            };
+            describe(&mut c, expr, *negated, operands, program, source);
+            if c.reads.is_empty() && *negated {
+                // `not x`: show what `x` itself was.
+                if let (Some(inner), Some(v)) = (rule.conditions.get(i), &c.value) {
+                    c.reads.push(Read { expr: inner.clone(), value: v.clone() });
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+fn negate_text(text: &str) -> String {
+    let atomic = text.starts_with('(') && text.ends_with(')') || !text.contains(' ');
+    if atomic {
+        format!("not {text}")
+    } else {
+        format!("not ({text})")
+    }
+}
+
+/// Fills in what a leaf read, what it needed and how far it was.
+fn describe(
+    c: &mut ConditionExplanation,
+    e: &TExpr,
+    negated: bool,
+    operands: Option<&Operands>,
+    program: &Program,
+    source: &str,
+) {
+    let text_of = |e: &TExpr| squash(source.get(e.span.range()).unwrap_or("?"));
+    match (&e.kind, operands) {
+        (TKind::Cmp { op, kind, lhs, rhs }, Some(Operands::Compare { left, right, delta, .. })) => {
+            // Speak of the side that is not a literal (`0 < x` reads as `x > 0`).
+            let swap = is_const(lhs) && !is_const(rhs);
+            let (l, r, lv, rv) = if swap { (rhs, lhs, right, left) } else { (lhs, rhs, left, right) };
+            let mut op = if swap { mirror(*op) } else { *op };
+            let delta = if swap { delta.map(|d| -d) } else { *delta };
+            if negated {
+                op = invert(op);
+            }
+            c.reads.push(Read { expr: text_of(l), value: lv.clone() });
+            if !is_const(r) {
+                c.reads.push(Read { expr: text_of(r), value: rv.clone() });
+            }
+            c.compared = Some(format!("{lv} {} {rv}", op.symbol()));
+            if c.holds == Some(false) {
+                let bound = if is_const(r) { rv.clone() } else { text_of(r) };
+                c.needs = Some(format!("{} {bound}", op.symbol()));
+                c.gap = delta.and_then(|d| gap(d, op, *kind));
+            }
+        }
+        (TKind::InList { negate, needle, .. }, Some(Operands::Member { needle: nv, set }))
+        | (TKind::InSet { negate, needle, .. }, Some(Operands::Member { needle: nv, set }))
+        | (TKind::InBatch { negate, needle, .. }, Some(Operands::Member { needle: nv, set })) => {
+            if !is_const(needle) {
+                c.reads.push(Read { expr: text_of(needle), value: nv.clone() });
+            }
+            let collection = match &e.kind {
+                TKind::InBatch { batch, .. } => program.batches.get(*batch).map(|b| b.name.clone()),
+                TKind::InSet { set: s, .. } => Some(text_of(s)),
+                _ => None,
+            }
+            .unwrap_or_else(|| after_in(&text_of(e), &text_of(needle)));
+            if let (Some(set), TKind::InSet { set: s, .. }) = (set, &e.kind) {
+                c.reads.push(Read { expr: text_of(s), value: set.clone() });
+            }
+            if c.holds == Some(false) {
+                let wants_in = negate == &negated;
+                let word = if wants_in { "in" } else { "not in" };
+                c.needs = Some(format!("{} {word} {collection}", text_of(needle)));
+            }
+        }
+        _ => {
+            if c.holds == Some(false) {
+                c.needs = Some(if negated { "false" } else { "true" }.into());
+            }
+        }
+    }
+}
+
+fn is_const(e: &TExpr) -> bool {
+    matches!(e.kind, TKind::Const(_))
+}
+
+/// The list after `in` / `not in` in a membership test's text.
+fn after_in(text: &str, needle: &str) -> String {
+    let rest = text.strip_prefix(needle).unwrap_or(text).trim_start();
+    let rest = rest.strip_prefix("not").map_or(rest, str::trim_start);
+    rest.strip_prefix("in").map_or(rest, str::trim_start).to_string()
+}
+
+/// Collapses whitespace, as traces show conditions.
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `a OP b` ⇔ `b mirror(OP) a`.
+fn mirror(op: BinaryOp) -> BinaryOp {
+    match op {
+        BinaryOp::Lt => BinaryOp::Gt,
+        BinaryOp::Le => BinaryOp::Ge,
+        BinaryOp::Gt => BinaryOp::Lt,
+        BinaryOp::Ge => BinaryOp::Le,
+        other => other,
+    }
+}
+
+/// `not (a OP b)` ⇔ `a invert(OP) b`.
+fn invert(op: BinaryOp) -> BinaryOp {
+    match op {
+        BinaryOp::Lt => BinaryOp::Ge,
+        BinaryOp::Le => BinaryOp::Gt,
+        BinaryOp::Gt => BinaryOp::Le,
+        BinaryOp::Ge => BinaryOp::Lt,
+        BinaryOp::Eq => BinaryOp::Ne,
+        BinaryOp::Ne => BinaryOp::Eq,
+        other => other,
+    }
+}
+
+/// How far the left side is from the bound (`right - left` is `delta`): for
+/// numbers the difference, for dates the days; nothing for `!=`.
+fn gap(delta: Decimal, op: BinaryOp, kind: CmpKind) -> Option<String> {
+    if op == BinaryOp::Ne {
+        return None;
+    }
+    if delta.is_zero() {
+        return Some("at the bound".into());
+    }
+    let size = format_decimal(delta.abs());
+    Some(match kind {
+        CmpKind::Date => {
+            let days = if delta.abs() == Decimal::ONE { "day" } else { "days" };
+            let side = if delta > Decimal::ZERO { "before" } else { "after" };
+            format!("{size} {days} {side} the bound")
+        }
+        CmpKind::Int | CmpKind::Dec => {
+            format!("{size} {} the bound", if delta > Decimal::ZERO { "below" } else { "above" })
+        }
+        _ => return None,
+    })
+}
+
+fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
+    program
+        .lets
+        .iter()
+        .map(|def| LetExplanation {
+            name: def.name.clone(),
+            definition: squash(source.get(def.value.span.range()).unwrap_or("?")),
+            value: trace.lets.iter().find(|(n, _)| *n == def.name).map(|(_, v)| v.clone()),
+        })
+        .collect()
+}
+
+fn hooks(program: &Program, trace: &Trace) -> Vec<HookExplanation> {
+    trace
+        .hooks
+        .iter()
+        .map(|call| {
+            let params = program.hooks.iter().find(|h| h.name() == call.hook).map(|h| &h.signature().params);
+            let args = call
+                .args
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let name = params.and_then(|p| p.get(i)).map_or_else(|| format!("#{}", i + 1), |p| p.0.clone());
+                    Argument { name, value: v.clone() }
+                })
+                .collect();
+            HookExplanation { hook: call.hook.clone(), args, result: call.result.clone() }
+        })
+        .collect()
+}
+
+impl Explanation {
+    /// The explanation as data (for `--format json`): the record exactly as
+    /// `verdict eval` writes it, then the rules, lets and hook calls.
+    pub fn view<'a>(&'a self, program: &'a Program) -> impl Serialize + 'a {
+        ExplanationView {
+            id: &self.id,
+            snapshot: SnapshotRef { file: self.file.display().to_string(), position: self.position },
+            record: RecordView { record: &self.record, program },
+            rules: &self.rules,
+            lets: &self.lets,
+            hooks: &self.hooks,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ExplanationView<'a> {
+    id: &'a str,
+    snapshot: SnapshotRef,
+    record: RecordView<'a>,
+    rules: &'a [RuleExplanation],
+    lets: &'a [LetExplanation],
+    hooks: &'a [HookExplanation],
+}
+
+#[derive(Serialize)]
+struct SnapshotRef {
+    file: String,
+    position: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_read_as_distance_to_the_bound() {
+        assert_eq!(gap(Decimal::ONE, BinaryOp::Ge, CmpKind::Int).as_deref(), Some("1 below the bound"));
+        assert_eq!(gap(Decimal::ZERO, BinaryOp::Gt, CmpKind::Int).as_deref(), Some("at the bound"));
+        assert_eq!(gap(Decimal::new(-25, 1), BinaryOp::Lt, CmpKind::Dec).as_deref(), Some("2.5 above the bound"));
+        assert_eq!(gap(Decimal::NEGATIVE_ONE, BinaryOp::Le, CmpKind::Date).as_deref(), Some("1 day after the bound"));
+        assert_eq!(gap(Decimal::ONE, BinaryOp::Ne, CmpKind::Int), None);
+    }
+
+    #[test]
+    fn negation_and_mirroring_keep_the_meaning() {
+        for op in [BinaryOp::Lt, BinaryOp::Le, BinaryOp::Gt, BinaryOp::Ge, BinaryOp::Eq, BinaryOp::Ne] {
+            assert_eq!(invert(invert(op)), op);
+            assert_eq!(mirror(mirror(op)), op);
+        }
+        assert_eq!(negate_text("(appeal_open ?? false)"), "not (appeal_open ?? false)");
+        assert_eq!(negate_text("identity.verified"), "not identity.verified");
+        assert_eq!(negate_text("score > 3"), "not (score > 3)");
+        assert_eq!(after_in("id not in reg_2023_q3", "id"), "reg_2023_q3");
+        assert_eq!(after_in(r#"status in ["a", "b"]"#, "status"), r#"["a", "b"]"#);
+    }
+
+    #[test]
+    fn blame_finds_the_conditions_that_decided() {
+        // (a and b) or c, with a = true, b = false, c = false: b and c stopped it.
+        let n =
+            Node::Or(Box::new(Node::And(Box::new(Node::Leaf(0)), Box::new(Node::Leaf(1)))), Box::new(Node::Leaf(2)));
+        let vals = [Some(true), Some(false), Some(false)];
+        let mut out = Vec::new();
+        blame(&n, &vals, &mut out);
+        assert_eq!(out, [1, 2]);
+        // a and b, with a = false (b not evaluated): only a.
+        let n = Node::And(Box::new(Node::Leaf(0)), Box::new(Node::Leaf(1)));
+        let mut out = Vec::new();
+        blame(&n, &[Some(false), None], &mut out);
+        assert_eq!(out, [0]);
+        // not a, with a = true.
+        let n = Node::Not(Box::new(Node::Leaf(0)));
+        let mut out = Vec::new();
+        blame(&n, &[Some(true)], &mut out);
+        assert_eq!(out, [0]);
+    }
+}

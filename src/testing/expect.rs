@@ -1,0 +1,481 @@
+//! A case's `expect:`: any subset of the decision's fields (spec §7), read
+//! against the policy (so a misspelt rule or reason code is caught before the
+//! run) and compared with the decision as it is written out (spec §5).
+
+use super::codes;
+use super::file::{get, Reader};
+use super::{Mismatch, Shown};
+use crate::compile::Program;
+use crate::diagnostic::did_you_mean;
+use crate::eval::ErrorKind;
+use crate::ir::{Channel, Outcome, TAction};
+use crate::value::{format_decimal, parse_decimal, Date};
+use crate::yaml::{YKind, YNode};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+const KEYS: [&str; 10] = ["id", "as_of", "outcome", "until", "limit", "reasons", "actions", "fired", "policy", "error"];
+
+/// What a case expects.
+#[derive(Debug, Default)]
+pub(crate) struct Expectation {
+    checks: Vec<Check>,
+}
+
+#[derive(Debug)]
+enum Check {
+    Id(String),
+    AsOf(Date),
+    Outcome(Outcome),
+    Until(Option<Date>),
+    Limit(Option<Decimal>),
+    Reasons(Vec<ReasonPat>),
+    Actions(Vec<ActionPat>),
+    Fired(Vec<String>),
+    Policy(Vec<(&'static str, String)>),
+    Error { kind: ErrorKind, message: Option<String> },
+}
+
+/// A reason as expected: its code alone, or some of code, text and rule.
+#[derive(Debug)]
+struct ReasonPat {
+    code: String,
+    /// `Some(None)`: the reason must have no text.
+    text: Option<Option<String>>,
+    rule: Option<String>,
+}
+
+/// An action as expected; its rule is compared only when given.
+#[derive(Debug)]
+struct ActionPat {
+    /// The action as it appears in a decision, without `rule`.
+    fields: Vec<(&'static str, String)>,
+    rule: Option<String>,
+}
+
+/// Reads `expect:`; `None` when it has errors (they are in `r.diags`).
+pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Expectation> {
+    let errors_before = r.diags.len();
+    let entries = r.map(node, "`expect`")?;
+    r.known_keys(entries, &KEYS, "`expect`");
+    let mut exp = Expectation::default();
+    for (key, value) in entries {
+        let check = match key.as_scalar().unwrap_or_default() {
+            "id" => r.text(value, "`id`").map(|t| Check::Id(t.to_string())),
+            "as_of" => r.date(value, "`as_of`").map(Check::AsOf),
+            "outcome" => read_outcome(value, r),
+            "until" if value.is_null() => Some(Check::Until(None)),
+            "until" => r.date(value, "`until`").map(|d| Check::Until(Some(d))),
+            "limit" if value.is_null() => Some(Check::Limit(None)),
+            "limit" => read_limit(value, r),
+            "reasons" => read_list(value, "`reasons`", r, |item, r| read_reason(item, program, r)).map(Check::Reasons),
+            "actions" => read_list(value, "`actions`", r, |item, r| read_action(item, program, r)).map(Check::Actions),
+            "fired" => read_list(value, "`fired`", r, |item, r| read_rule_name(item, program, r)).map(Check::Fired),
+            "policy" => read_policy(value, r),
+            "error" => read_error(value, r),
+            _ => None,
+        };
+        exp.checks.extend(check);
+    }
+    let decision_keys = ["as_of", "outcome", "until", "limit", "reasons", "actions", "fired", "policy"];
+    if let (Some(err), Some(other)) = (get(entries, "error"), decision_keys.iter().find(|k| get(entries, k).is_some()))
+    {
+        r.error_help(
+            codes::CONFLICT,
+            err.span,
+            format!("a case expecting an error cannot also expect `{other}`"),
+            "an account that fails has no decision; keep `error` (and `id`) or the decision's fields",
+        );
+    }
+    (r.diags.len() == errors_before).then_some(exp)
+}
+
+fn read_outcome(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
+    let text = r.text(node, "`outcome`")?;
+    match Outcome::from_name(text) {
+        Some(o) => Some(Check::Outcome(o)),
+        None => {
+            let names = Outcome::ALL.map(Outcome::name);
+            let help =
+                did_you_mean(text, names).unwrap_or_else(|| format!("an outcome is one of {}", names.join(", ")));
+            r.error_help(codes::VALUE, node.span, format!("`{text}` is not an outcome"), help);
+            None
+        }
+    }
+}
+
+fn read_limit(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
+    let text = r.text(node, "`limit`")?;
+    match parse_decimal(text) {
+        Some(d) => Some(Check::Limit(Some(d))),
+        None => {
+            r.error_help(
+                codes::VALUE,
+                node.span,
+                format!("`limit` `{text}` is not an exact number"),
+                "write the limit as a number or a string such as \"14400\" (or null for no limit)",
+            );
+            None
+        }
+    }
+}
+
+fn read_list<T>(
+    node: &YNode,
+    what: &str,
+    r: &mut Reader<'_>,
+    mut item: impl FnMut(&YNode, &mut Reader<'_>) -> Option<T>,
+) -> Option<Vec<T>> {
+    let items = r.seq(node, what)?;
+    let read: Vec<Option<T>> = items.iter().map(|i| item(i, r)).collect();
+    read.into_iter().collect()
+}
+
+fn read_rule_name(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<String> {
+    let name = r.text(node, "a rule name")?;
+    if program.rules.iter().any(|rule| &*rule.name == name) {
+        return Some(name.to_string());
+    }
+    let help = did_you_mean(name, program.rules.iter().map(|rule| &*rule.name))
+        .unwrap_or_else(|| "`fired` lists the names of the policy's rules".into());
+    r.error_help(codes::VALUE, node.span, format!("the policy has no rule `{name}`"), help);
+    None
+}
+
+fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<ReasonPat> {
+    let codes_given = || {
+        program.rules.iter().flat_map(|rule| rule.actions.iter()).filter_map(|a| match a {
+            TAction::Reason(code, _) => Some(&**code),
+            _ => None,
+        })
+    };
+    let (code_node, text, rule) = match &node.kind {
+        YKind::Scalar { .. } => (node, None, None),
+        YKind::Map(entries) => {
+            r.known_keys(entries, &["code", "text", "rule"], "a reason");
+            let Some(code) = get(entries, "code") else {
+                r.error(codes::MISSING, node.span, "this reason has no `code`");
+                return None;
+            };
+            let text = match get(entries, "text") {
+                Some(t) if t.is_null() => Some(None),
+                Some(t) => Some(Some(r.text(t, "a reason's `text`")?.to_string())),
+                None => None,
+            };
+            let rule = match get(entries, "rule") {
+                Some(n) => Some(read_rule_name(n, program, r)?),
+                None => None,
+            };
+            (code, text, rule)
+        }
+        YKind::Seq(_) => {
+            r.error(codes::SHAPE, node.span, "a reason is a code (`R01`) or a mapping with `code`, `text`, `rule`");
+            return None;
+        }
+    };
+    let code = r.text(code_node, "a reason code")?;
+    if !codes_given().any(|c| c == code) {
+        let help = did_you_mean(code, codes_given()).unwrap_or_else(|| {
+            let mut all: Vec<&str> = codes_given().collect();
+            all.dedup();
+            format!("the policy's reason codes are {}", all.join(", "))
+        });
+        r.error_help(codes::VALUE, code_node.span, format!("no rule of the policy gives reason `{code}`"), help);
+        return None;
+    }
+    Some(ReasonPat { code: code.to_string(), text, rule })
+}
+
+fn read_action(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<ActionPat> {
+    let entries = r.map(node, "an action")?;
+    r.known_keys(entries, &["notify", "template", "escalate", "review", "tag", "rule"], "an action");
+    let kinds: Vec<&str> =
+        ["notify", "escalate", "review", "tag"].into_iter().filter(|k| get(entries, k).is_some()).collect();
+    let [kind] = kinds.as_slice() else {
+        r.error_help(
+            codes::SHAPE,
+            node.span,
+            "an action has exactly one of `notify` (with `template`), `escalate`, `review` or `tag`",
+            "for example `{notify: sms, template: overdue-reminder}` or `{escalate: legal}`",
+        );
+        return None;
+    };
+    let value = get(entries, kind).and_then(|v| r.text(v, &format!("`{kind}`")))?.to_string();
+    let mut fields = vec![(*kind, value.clone())];
+    if *kind == "notify" {
+        if !Channel::ALL.iter().any(|(name, _)| *name == value) {
+            let names = Channel::ALL.map(|(n, _)| n);
+            let help = did_you_mean(&value, names).unwrap_or_else(|| format!("channels are {}", names.join(", ")));
+            let span = get(entries, "notify").map_or(node.span, |n| n.span);
+            r.error_help(codes::VALUE, span, format!("`{value}` is not a notification channel"), help);
+            return None;
+        }
+        let Some(template) = get(entries, "template") else {
+            r.error(codes::MISSING, node.span, "a `notify` action needs its `template`");
+            return None;
+        };
+        fields.push(("template", r.text(template, "`template`")?.to_string()));
+    } else if let Some(t) = get(entries, "template") {
+        r.error(codes::CONFLICT, t.span, format!("`template` belongs to `notify`, not `{kind}`"));
+        return None;
+    }
+    let rule = match get(entries, "rule") {
+        Some(n) => Some(read_rule_name(n, program, r)?),
+        None => None,
+    };
+    Some(ActionPat { fields, rule })
+}
+
+fn read_policy(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
+    let entries = r.map(node, "`policy`")?;
+    r.known_keys(entries, &["name", "version", "fingerprint"], "`policy`");
+    let mut fields = Vec::new();
+    for key in ["name", "version", "fingerprint"] {
+        if let Some(v) = get(entries, key) {
+            fields.push((key, r.text(v, &format!("`policy.{key}`"))?.to_string()));
+        }
+    }
+    Some(Check::Policy(fields))
+}
+
+fn read_error(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
+    let (kind_node, message) = match &node.kind {
+        YKind::Map(entries) => {
+            r.known_keys(entries, &["kind", "message"], "`error`");
+            let Some(kind) = get(entries, "kind") else {
+                r.error(codes::MISSING, node.span, "`error` needs its `kind` (snapshot, eval or hook)");
+                return None;
+            };
+            let message = match get(entries, "message") {
+                Some(m) => Some(r.text(m, "`error.message`")?.to_string()),
+                None => None,
+            };
+            (kind, message)
+        }
+        _ => (node, None),
+    };
+    let text = r.text(kind_node, "`error`")?;
+    let kinds = [ErrorKind::Snapshot, ErrorKind::Eval, ErrorKind::Hook];
+    match kinds.into_iter().find(|k| k.name() == text) {
+        Some(kind) => Some(Check::Error { kind, message }),
+        None => {
+            r.error_help(
+                codes::VALUE,
+                kind_node.span,
+                format!("`{text}` is not an error kind"),
+                "an error's kind is snapshot, eval or hook",
+            );
+            None
+        }
+    }
+}
+
+impl Expectation {
+    /// Every way `actual` (a record as `verdict eval` writes it) differs from the expectation.
+    pub(crate) fn compare(&self, actual: &Value) -> Vec<Mismatch> {
+        let error = actual.get("error");
+        let wants_error = self.checks.iter().any(|c| matches!(c, Check::Error { .. }));
+        match (error, wants_error) {
+            (Some(e), false) => {
+                // Nothing else can be compared: an account that fails has no decision.
+                let mut out: Vec<Mismatch> = self.checks.iter().filter_map(|c| self.check_id(c, actual)).collect();
+                out.push(one("error", "none (a decision)", show_error(e)));
+                return out;
+            }
+            (None, true) => {
+                let wanted = self.checks.iter().find_map(|c| match c {
+                    Check::Error { kind, message } => Some(expected_error(*kind, message.as_deref())),
+                    _ => None,
+                });
+                return vec![one("error", wanted.unwrap_or_default(), format!("none: decided {}", summary(actual)))];
+            }
+            _ => {}
+        }
+        self.checks.iter().filter_map(|c| check(c, actual)).collect()
+    }
+
+    fn check_id(&self, c: &Check, actual: &Value) -> Option<Mismatch> {
+        matches!(c, Check::Id(_)).then(|| check(c, actual)).flatten()
+    }
+}
+
+fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
+    let field = |name: &str| actual.get(name).unwrap_or(&Value::Null);
+    match c {
+        Check::Id(id) => (show(field("id")) != *id).then(|| one("id", id, show(field("id")))),
+        Check::AsOf(d) => scalar("as_of", d.to_string(), field("as_of")),
+        Check::Outcome(o) => scalar("outcome", o.name().to_string(), field("outcome")),
+        Check::Until(u) => scalar("until", u.map_or_else(|| "null".into(), |d| d.to_string()), field("until")),
+        Check::Limit(l) => {
+            let got = field("limit");
+            let got_dec = got.as_str().and_then(parse_decimal);
+            (got_dec != *l).then(|| one("limit", l.map_or_else(|| "null".into(), format_decimal), show(got)))
+        }
+        Check::Fired(names) => {
+            let got: Vec<String> = list(field("fired")).iter().map(show).collect();
+            (got != *names).then(|| lists("fired", names.clone(), got))
+        }
+        Check::Reasons(pats) => {
+            let got = list(field("reasons"));
+            let ok = got.len() == pats.len() && pats.iter().zip(&got).all(|(p, g)| reason_matches(p, g));
+            let full = pats.iter().any(|p| p.text.is_some() || p.rule.is_some());
+            (!ok).then(|| {
+                let expected = pats.iter().map(show_reason_pat).collect();
+                lists("reasons", expected, got.iter().map(|g| show_reason(g, full)).collect())
+            })
+        }
+        Check::Actions(pats) => {
+            let got = list(field("actions"));
+            let ok = got.len() == pats.len() && pats.iter().zip(&got).all(|(p, g)| action_matches(p, g));
+            let with_rule = pats.iter().any(|p| p.rule.is_some());
+            (!ok).then(|| {
+                let expected = pats.iter().map(show_action_pat).collect();
+                lists("actions", expected, got.iter().map(|g| show_action(g, with_rule)).collect())
+            })
+        }
+        Check::Policy(fields) => {
+            let got = field("policy");
+            let differ = fields.iter().any(|(k, v)| got.get(k).map(show).as_deref() != Some(v.as_str()));
+            differ.then(|| {
+                let expected = fields.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
+                let actual = fields
+                    .iter()
+                    .map(|(k, _)| format!("{k} {}", got.get(k).map(show).unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                one("policy", expected, actual)
+            })
+        }
+        Check::Error { kind, message } => {
+            let got = field("error");
+            let kind_ok = got.get("kind").and_then(Value::as_str) == Some(kind.name());
+            let msg = got.get("message").and_then(Value::as_str).unwrap_or_default();
+            let msg_ok = message.as_deref().is_none_or(|m| msg.contains(m));
+            (!(kind_ok && msg_ok)).then(|| one("error", expected_error(*kind, message.as_deref()), show_error(got)))
+        }
+    }
+}
+
+fn reason_matches(p: &ReasonPat, got: &Value) -> bool {
+    let text = got.get("text").and_then(Value::as_str);
+    got.get("code").and_then(Value::as_str) == Some(p.code.as_str())
+        && p.text.as_ref().is_none_or(|t| t.as_deref() == text)
+        && p.rule.as_ref().is_none_or(|r| got.get("rule").and_then(Value::as_str) == Some(r.as_str()))
+}
+
+fn action_matches(p: &ActionPat, got: &Value) -> bool {
+    let Some(map) = got.as_object() else {
+        return false;
+    };
+    // Same fields but for `rule` (compared only when expected).
+    map.iter().filter(|(k, _)| k.as_str() != "rule").count() == p.fields.len()
+        && p.fields.iter().all(|(k, v)| map.get(*k).and_then(Value::as_str) == Some(v.as_str()))
+        && p.rule.as_ref().is_none_or(|r| map.get("rule").and_then(Value::as_str) == Some(r.as_str()))
+}
+
+fn scalar(name: &str, expected: String, got: &Value) -> Option<Mismatch> {
+    let got = show(got);
+    (got != expected).then(|| one(name, expected, got))
+}
+
+fn one(field: &str, expected: impl Into<String>, actual: impl Into<String>) -> Mismatch {
+    Mismatch { field: field.into(), expected: Shown::One(expected.into()), actual: Shown::One(actual.into()) }
+}
+
+fn lists(field: &str, expected: Vec<String>, actual: Vec<String>) -> Mismatch {
+    Mismatch { field: field.into(), expected: Shown::List(expected), actual: Shown::List(actual) }
+}
+
+fn list(v: &Value) -> Vec<Value> {
+    v.as_array().cloned().unwrap_or_default()
+}
+
+fn expected_error(kind: ErrorKind, message: Option<&str>) -> String {
+    match message {
+        Some(m) => format!("{} error with a message containing {m:?}", kind.name()),
+        None => format!("{} error", kind.name()),
+    }
+}
+
+/// A JSON value as a person reads it: strings bare, `null` as `null`.
+pub(crate) fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// An error record's `error` member: `kind: message`.
+pub(crate) fn show_error(e: &Value) -> String {
+    let kind = e.get("kind").map(show).unwrap_or_default();
+    let message = e.get("message").map(show).unwrap_or_default();
+    format!("{kind} error: {message}")
+}
+
+/// A decision in a few words: `outcome close, fired [a, b]`.
+pub(crate) fn summary(v: &Value) -> String {
+    let fired: Vec<String> = list(v.get("fired").unwrap_or(&Value::Null)).iter().map(show).collect();
+    format!("outcome {}, fired [{}]", v.get("outcome").map(show).unwrap_or_default(), fired.join(", "))
+}
+
+/// A reason as `CODE "text" (rule)`, or just its code.
+pub(crate) fn show_reason(v: &Value, full: bool) -> String {
+    let code = v.get("code").map(show).unwrap_or_default();
+    if !full {
+        return code;
+    }
+    let mut out = code;
+    if let Some(Value::String(text)) = v.get("text") {
+        out.push_str(&format!(" {text:?}"));
+    }
+    if let Some(rule) = v.get("rule") {
+        out.push_str(&format!(" (rule {})", show(rule)));
+    }
+    out
+}
+
+fn show_reason_pat(p: &ReasonPat) -> String {
+    let mut out = p.code.clone();
+    match &p.text {
+        Some(Some(t)) => out.push_str(&format!(" {t:?}")),
+        Some(None) => out.push_str(" (no text)"),
+        None => {}
+    }
+    if let Some(rule) = &p.rule {
+        out.push_str(&format!(" (rule {rule})"));
+    }
+    out
+}
+
+/// An action as the policy writes it: `notify sms "overdue-reminder"`, `escalate to "legal"`.
+pub(crate) fn show_action(v: &Value, with_rule: bool) -> String {
+    let get = |k: &str| v.get(k).map(show);
+    let mut out = if let Some(channel) = get("notify") {
+        format!("notify {channel} {:?}", get("template").unwrap_or_default())
+    } else if let Some(stage) = get("escalate") {
+        format!("escalate to {stage:?}")
+    } else if let Some(queue) = get("review") {
+        format!("review {queue:?}")
+    } else if let Some(label) = get("tag") {
+        format!("tag {label:?}")
+    } else {
+        v.to_string()
+    };
+    if with_rule {
+        if let Some(rule) = get("rule") {
+            out.push_str(&format!(" (rule {rule})"));
+        }
+    }
+    out
+}
+
+fn show_action_pat(p: &ActionPat) -> String {
+    let mut map = serde_json::Map::new();
+    for (k, v) in &p.fields {
+        map.insert((*k).into(), Value::String(v.clone()));
+    }
+    if let Some(rule) = &p.rule {
+        map.insert("rule".into(), Value::String(rule.clone()));
+    }
+    show_action(&Value::Object(map), p.rule.is_some())
+}

@@ -1,0 +1,247 @@
+//! Golden tests: a whole portfolio's records pinned in a JSON Lines file (the
+//! very lines `verdict eval` writes), rewritten by `--accept` and compared
+//! record by record, by account, on every other run.
+//!
+//! Records are compared without their `policy` member, so editing a comment in
+//! the policy (which changes its fingerprint) does not fail a golden test; the
+//! fingerprint is still written, so a reviewer sees which policy decided.
+
+use super::expect::{show, show_action, show_error, show_reason, summary};
+use super::file::GoldenSpec;
+use super::{codes, AccountChange, AccountDiff, CaseResult, Failure, Mismatch, Shown};
+use crate::diagnostic::{Diagnostic, SourceMap, Span};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The fields of a record in the order differences are reported.
+const FIELDS: [&str; 9] = ["id", "as_of", "outcome", "until", "limit", "reasons", "actions", "fired", "error"];
+
+/// Compares (or with `accept`, writes) the golden file for `lines`, the
+/// portfolio's records as JSON Lines.
+pub(crate) fn check_golden(
+    spec: &GoldenSpec,
+    test_file: &Path,
+    lines: &[String],
+    accept: bool,
+    sources: &mut SourceMap,
+) -> Result<CaseResult, Box<Diagnostic>> {
+    let existing = match std::fs::read_to_string(&spec.golden) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(Box::new(Diagnostic::error(
+                codes::FILE,
+                test_file,
+                spec.golden_span,
+                format!("cannot read the golden file `{}`: {e}", spec.golden.display()),
+            )))
+        }
+    };
+    let mut text = lines.join("\n");
+    text.push('\n');
+    if accept {
+        if existing.as_deref() == Some(text.as_str()) {
+            return Ok(CaseResult::Passed { note: Some(format!("{} records, unchanged", lines.len())) });
+        }
+        write_atomically(&spec.golden, &text).map_err(|e| {
+            Box::new(Diagnostic::error(
+                codes::FILE,
+                test_file,
+                spec.golden_span,
+                format!("cannot write the golden file `{}`: {e}", spec.golden.display()),
+            ))
+        })?;
+        let note = format!("accepted: {} records written to {}", lines.len(), spec.golden.display());
+        return Ok(CaseResult::Passed { note: Some(note) });
+    }
+    let Some(existing) = existing else {
+        return Ok(CaseResult::Failed(Failure::GoldenMissing { path: spec.golden.clone() }));
+    };
+    sources.add(&spec.golden, existing.as_str().into());
+    let golden = parse_lines(&existing, &spec.golden)?;
+    let actual = parse_lines(&text, &spec.golden)?;
+    let diffs = compare(&golden, &actual);
+    if !diffs.is_empty() {
+        return Ok(CaseResult::Failed(Failure::Golden(diffs)));
+    }
+    let policy_changed = golden.iter().zip(&actual).any(|(g, a)| g.get("policy") != a.get("policy"));
+    let note = if policy_changed {
+        format!("{} records; the policy's fingerprint changed, no decision did: `--accept` records it", lines.len())
+    } else {
+        format!("{} records", lines.len())
+    };
+    Ok(CaseResult::Passed { note: Some(note) })
+}
+
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "golden".into());
+    let tmp = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// One JSON value per non-blank line.
+fn parse_lines(text: &str, path: &Path) -> Result<Vec<Value>, Box<Diagnostic>> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end();
+        if body.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(body) {
+            Ok(v) if v.is_object() => out.push(v),
+            Ok(_) => {
+                return Err(Box::new(
+                    Diagnostic::error(codes::FILE, path, Span::new(start, start + body.len()), "not a record")
+                        .with_help("each line of a golden file is one JSON object, as `verdict eval` writes it"),
+                ))
+            }
+            Err(e) => {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        codes::FILE,
+                        path,
+                        Span::new(start, start + body.len()),
+                        format!("this line of the golden file is not JSON: {e}"),
+                    )
+                    .with_help("rewrite the file with `verdict test --accept`, then review the difference"),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Each record's account key: its id, and how many records before it had the same id.
+fn keys(records: &[Value]) -> Vec<(String, usize)> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    records
+        .iter()
+        .map(|r| {
+            let id = match r.get("id") {
+                None | Some(Value::Null) => "(no id)".to_string(),
+                Some(v) => show(v),
+            };
+            let n = seen.entry(id.clone()).or_default();
+            *n += 1;
+            (id, *n)
+        })
+        .collect()
+}
+
+/// Every account whose record changed, appeared or disappeared, in portfolio order.
+fn compare(golden: &[Value], actual: &[Value]) -> Vec<AccountDiff> {
+    let golden_keys = keys(golden);
+    let actual_keys = keys(actual);
+    let index: HashMap<&(String, usize), &Value> = golden_keys.iter().zip(golden).collect();
+    let mut diffs = Vec::new();
+    for (key, record) in actual_keys.iter().zip(actual) {
+        let account = key.0.clone();
+        match index.get(key) {
+            None => diffs.push(AccountDiff { account, change: AccountChange::Added(describe(record)) }),
+            Some(expected) => {
+                let fields = record_diff(expected, record);
+                if !fields.is_empty() {
+                    diffs.push(AccountDiff { account, change: AccountChange::Changed(fields) });
+                }
+            }
+        }
+    }
+    let present: std::collections::HashSet<&(String, usize)> = actual_keys.iter().collect();
+    for (key, record) in golden_keys.iter().zip(golden) {
+        if !present.contains(key) {
+            diffs.push(AccountDiff { account: key.0.clone(), change: AccountChange::Removed(describe(record)) });
+        }
+    }
+    diffs
+}
+
+/// A record in a few words.
+fn describe(record: &Value) -> String {
+    match record.get("error") {
+        Some(e) => show_error(e),
+        None => format!("decided {}", summary(record)),
+    }
+}
+
+/// The fields that differ between two records (ignoring `policy`).
+fn record_diff(expected: &Value, actual: &Value) -> Vec<Mismatch> {
+    if expected.get("error").is_some() != actual.get("error").is_some() {
+        let one = |v: &Value| Shown::One(describe(v));
+        return vec![Mismatch { field: "record".into(), expected: one(expected), actual: one(actual) }];
+    }
+    let extra = |v: &Value| -> Vec<String> {
+        v.as_object()
+            .map(|m| m.keys().filter(|k| k.as_str() != "policy" && !FIELDS.contains(&k.as_str())).cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut names: Vec<String> = FIELDS.iter().map(|f| f.to_string()).collect();
+    for k in extra(expected).into_iter().chain(extra(actual)) {
+        if !names.contains(&k) {
+            names.push(k);
+        }
+    }
+    names
+        .iter()
+        .filter_map(|name| {
+            let (e, a) = (expected.get(name.as_str()), actual.get(name.as_str()));
+            if e == a {
+                return None;
+            }
+            let (e, a) = (e.unwrap_or(&Value::Null), a.unwrap_or(&Value::Null));
+            Some(Mismatch { field: name.clone(), expected: shown(name, e), actual: shown(name, a) })
+        })
+        .collect()
+}
+
+fn shown(field: &str, v: &Value) -> Shown {
+    let items = || v.as_array().cloned().unwrap_or_default();
+    match field {
+        "reasons" => Shown::List(items().iter().map(|r| show_reason(r, true)).collect()),
+        "actions" => Shown::List(items().iter().map(|a| show_action(a, true)).collect()),
+        "fired" => Shown::List(items().iter().map(show).collect()),
+        "error" => Shown::One(show_error(v)),
+        _ => Shown::One(show(v)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recs(lines: &[&str]) -> Vec<Value> {
+        lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+
+    #[test]
+    fn matches_accounts_by_id_not_position() {
+        let golden = recs(&[r#"{"id":"A","outcome":"none"}"#, r#"{"id":"B","outcome":"close"}"#]);
+        let actual = recs(&[r#"{"id":"B","outcome":"close"}"#, r#"{"id":"A","outcome":"none"}"#]);
+        assert!(compare(&golden, &actual).is_empty());
+    }
+
+    #[test]
+    fn reports_changed_added_and_removed_accounts() {
+        let golden = recs(&[r#"{"id":"A","outcome":"none","fired":[]}"#, r#"{"id":"B","outcome":"close"}"#]);
+        let actual = recs(&[r#"{"id":"A","outcome":"freeze","fired":["f"]}"#, r#"{"id":"C","outcome":"none"}"#]);
+        let diffs = compare(&golden, &actual);
+        assert_eq!(diffs.len(), 3);
+        let AccountChange::Changed(fields) = &diffs[0].change else { panic!("A changed") };
+        assert_eq!(fields.iter().map(|m| m.field.as_str()).collect::<Vec<_>>(), ["outcome", "fired"]);
+        assert!(matches!(diffs[1].change, AccountChange::Added(_)) && diffs[1].account == "C");
+        assert!(matches!(diffs[2].change, AccountChange::Removed(_)) && diffs[2].account == "B");
+    }
+
+    #[test]
+    fn ignores_the_policy_member() {
+        let golden = recs(&[r#"{"id":"A","outcome":"none","policy":{"fingerprint":"sha256:1"}}"#]);
+        let actual = recs(&[r#"{"id":"A","outcome":"none","policy":{"fingerprint":"sha256:2"}}"#]);
+        assert!(compare(&golden, &actual).is_empty());
+    }
+}

@@ -1,0 +1,551 @@
+//! Decision tests (spec §7): `*.test.yaml` files that pin what a policy decides.
+//!
+//! A test file names its policy and holds cases (a snapshot, inline or in a
+//! file, and the decision fields it expects) and optionally a golden test (a
+//! whole portfolio's records kept in a JSON Lines file). [`Runner`] runs test
+//! files one at a time, loading each policy once, and returns reports as data;
+//! the command line renders them. The format is documented in `docs/testing.md`.
+//!
+//! ```
+//! use verdict::testing::{Runner, TestOptions, CaseResult};
+//!
+//! let mut runner = Runner::new(TestOptions::default());
+//! let report = runner.run_file("policies/tests/simple.test.yaml".as_ref());
+//! assert!(report.diagnostics.is_empty());
+//! assert!(report.cases.iter().all(|c| matches!(c.result, CaseResult::Passed { .. })));
+//! ```
+
+mod expect;
+mod file;
+mod golden;
+
+pub use file::normalize;
+
+use crate::compile::Program;
+use crate::diagnostic::{did_you_mean, line_col, Diagnostic, SourceMap, Span};
+use crate::eval::{evaluate, evaluate_traced, EvalOptions, Outputs, RuleStatus, Trace};
+use crate::output::RecordView;
+use crate::schema::Schema;
+use crate::snapshot::{read_snapshots, snapshot_from_yaml, Format, ReadItem};
+use crate::value::Date;
+use file::{CaseSpec, Reader, SnapshotSource};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Stable codes of the diagnostics about test files (`docs/testing.md` lists them).
+pub mod codes {
+    /// The test file cannot be read, or is not valid YAML.
+    pub const READ: &str = "T001";
+    /// A value has the wrong shape (a list where a mapping belongs, ...).
+    pub const SHAPE: &str = "T002";
+    /// A key the format does not know.
+    pub const UNKNOWN_KEY: &str = "T003";
+    /// A required key is missing.
+    pub const MISSING: &str = "T004";
+    /// Keys that cannot go together.
+    pub const CONFLICT: &str = "T005";
+    /// A value that is not valid where it stands (a date, an outcome, a rule name, a reason code).
+    pub const VALUE: &str = "T006";
+    /// Two cases of a file share a name.
+    pub const DUPLICATE: &str = "T007";
+    /// A file the test names (policy, snapshot file, portfolio, golden file) cannot be used.
+    pub const FILE: &str = "T008";
+    /// The policy does not compile (its own diagnostics were reported with the first test file using it).
+    pub const POLICY: &str = "T009";
+}
+
+/// How to run tests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TestOptions {
+    /// Write golden files instead of comparing with them.
+    pub accept: bool,
+    /// Record which rules fired and were reached (see [`Runner::coverage`]).
+    pub coverage: bool,
+}
+
+/// What running one test file gave.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The test file.
+    pub path: PathBuf,
+    /// The policy it tests, once known.
+    pub policy: Option<PathBuf>,
+    /// Each case (and the golden test, last), in file order.
+    pub cases: Vec<CaseReport>,
+    /// Problems with the test file or its policy; when there is an error, no case ran.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The texts the diagnostics point into.
+    pub sources: SourceMap,
+}
+
+impl FileReport {
+    /// True when the file and its policy were valid (its cases ran).
+    pub fn is_valid(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// One case's result.
+#[derive(Debug)]
+pub struct CaseReport {
+    /// The case's name (`golden FILE` for a golden test).
+    pub name: String,
+    /// The line of the test file where the case starts.
+    pub line: usize,
+    /// Passed or failed, and how.
+    pub result: CaseResult,
+}
+
+/// Whether a case passed.
+#[derive(Debug)]
+pub enum CaseResult {
+    /// The decision is as expected.
+    Passed {
+        /// Something worth saying anyway (a golden test's record count, a file written by `--accept`).
+        note: Option<String>,
+    },
+    /// The decision differs from the expectation.
+    Failed(Failure),
+}
+
+/// How a case failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The decision fields that differ.
+    Fields(Vec<Mismatch>),
+    /// The golden file does not exist yet.
+    GoldenMissing {
+        /// Where it should be.
+        path: PathBuf,
+    },
+    /// The accounts whose records differ from the golden file.
+    Golden(Vec<AccountDiff>),
+}
+
+/// One field that differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The decision field (`outcome`, `fired`, ...; `record` when a decision became an error or back).
+    pub field: String,
+    /// What the test expects.
+    pub expected: Shown,
+    /// What the policy decided.
+    pub actual: Shown,
+}
+
+/// A value as shown in a difference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    /// A single value.
+    One(String),
+    /// A list, item by item.
+    List(Vec<String>),
+}
+
+/// An account whose golden record changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountDiff {
+    /// The account's id (`(no id)` for a record without one).
+    pub account: String,
+    /// What changed.
+    pub change: AccountChange,
+}
+
+/// How an account's golden record changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountChange {
+    /// These fields differ.
+    Changed(Vec<Mismatch>),
+    /// The account is in the portfolio but not in the golden file (its record, in a few words).
+    Added(String),
+    /// The account is in the golden file but no longer in the portfolio.
+    Removed(String),
+}
+
+/// Which rules of one policy the run exercised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyCoverage {
+    /// The policy.
+    pub policy: PathBuf,
+    /// How many records (cases and golden accounts) it decided.
+    pub records: usize,
+    /// Rules that never fired (leaving out those in `never_reached`), in evaluation order.
+    pub never_fired: Vec<String>,
+    /// Rules of `first` groups never evaluated because an earlier rule of the group always fired.
+    pub never_reached: Vec<Unreached>,
+}
+
+/// A `first`-group rule that no record reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreached {
+    /// The rule.
+    pub rule: String,
+    /// Its group.
+    pub group: String,
+    /// The rules of the group that fired before it could be evaluated.
+    pub fired_instead: Vec<String>,
+}
+
+/// What the run saw of one rule.
+#[derive(Debug, Default, Clone)]
+struct RuleStats {
+    fired: usize,
+    evaluated: usize,
+    skipped_by: BTreeSet<String>,
+}
+
+/// One policy as loaded for the run.
+struct PolicyRun {
+    path: PathBuf,
+    /// `None` when it does not compile.
+    program: Option<Arc<Program>>,
+    rule_index: HashMap<Arc<str>, usize>,
+    stats: Vec<RuleStats>,
+    records: usize,
+}
+
+/// Runs test files, loading each policy once.
+pub struct Runner {
+    options: TestOptions,
+    policies: Vec<PolicyRun>,
+    by_path: HashMap<PathBuf, usize>,
+}
+
+impl Runner {
+    /// A runner with the given options.
+    pub fn new(options: TestOptions) -> Self {
+        Runner { options, policies: Vec::new(), by_path: HashMap::new() }
+    }
+
+    /// Runs every case of one test file.
+    pub fn run_file(&mut self, path: &Path) -> FileReport {
+        let mut report = FileReport {
+            path: path.to_path_buf(),
+            policy: None,
+            cases: Vec::new(),
+            diagnostics: Vec::new(),
+            sources: SourceMap::default(),
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                let message = format!("cannot read the test file `{}`: {e}", path.display());
+                report.diagnostics.push(Diagnostic::error(codes::READ, path, Span::default(), message));
+                return report;
+            }
+        };
+        report.sources.add(path, text.as_str().into());
+        let doc = match crate::yaml::parse_document(&text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let message = format!("the test file is not valid YAML: {}", e.message);
+                report.diagnostics.push(Diagnostic::error(codes::READ, path, e.span, message));
+                return report;
+            }
+        };
+        let mut r = Reader { file: path, diags: Vec::new() };
+        let spec = file::read_test_file(&doc, &mut r);
+        let file_ok = !r.diags.iter().any(Diagnostic::is_error);
+        let Some(spec) = spec else {
+            report.diagnostics = in_file_order(r.diags, path);
+            return report;
+        };
+        report.policy = Some(spec.policy.clone());
+        let Some((index, program)) = self.policy(&spec.policy, spec.policy_span, &mut r, &mut report.sources) else {
+            report.diagnostics = in_file_order(r.diags, path);
+            return report;
+        };
+        // Read every expectation and snapshot first: a mistake in the file stops it before any case runs.
+        let prepared: Vec<_> = spec
+            .cases
+            .iter()
+            .filter_map(|case| {
+                let expectation = expect::read_expectation(&case.expect, &program, &mut r);
+                let snapshot = case_snapshot(case, &program.schema, &mut r);
+                Some((case, expectation?, snapshot?))
+            })
+            .collect();
+        if !file_ok || r.diags.iter().any(Diagnostic::is_error) {
+            report.diagnostics = in_file_order(r.diags, path);
+            return report;
+        }
+        for (case, expectation, snapshot) in prepared {
+            let record = self.decide(index, &program, &snapshot, spec.as_of);
+            let actual = serde_json::to_value(RecordView { record: &record, program: &program })
+                .unwrap_or(serde_json::Value::Null);
+            let mismatches = expectation.compare(&actual);
+            let result = if mismatches.is_empty() {
+                CaseResult::Passed { note: None }
+            } else {
+                CaseResult::Failed(Failure::Fields(mismatches))
+            };
+            let line = line_col(&text, case.span.start as usize).0;
+            report.cases.push(CaseReport { name: case.name.clone(), line, result });
+        }
+        if let Some(g) = &spec.golden {
+            let name =
+                g.golden.file_name().map_or_else(|| g.golden.display().to_string(), |n| n.to_string_lossy().into());
+            let line = line_col(&text, g.golden_span.start as usize).0;
+            match self.golden(index, &program, g, path, spec.as_of, &mut report.sources) {
+                Ok(result) => report.cases.push(CaseReport { name: format!("golden {name}"), line, result }),
+                Err(d) => report.diagnostics.push(*d),
+            }
+        }
+        report.diagnostics.extend(r.diags);
+        report
+    }
+
+    /// Per policy, the rules no record fired or reached (with [`TestOptions::coverage`]).
+    pub fn coverage(&self) -> Vec<PolicyCoverage> {
+        self.policies
+            .iter()
+            .filter_map(|p| {
+                let program = p.program.as_ref()?;
+                let mut never_fired = Vec::new();
+                let mut never_reached = Vec::new();
+                for (rule, stats) in program.rules.iter().zip(&p.stats) {
+                    if stats.fired > 0 {
+                        continue;
+                    }
+                    let group = rule.group.and_then(|g| program.groups.get(g));
+                    match group {
+                        Some(g) if g.first && stats.evaluated == 0 && !stats.skipped_by.is_empty() => {
+                            never_reached.push(Unreached {
+                                rule: rule.name.to_string(),
+                                group: g.name.to_string(),
+                                fired_instead: stats.skipped_by.iter().cloned().collect(),
+                            });
+                        }
+                        _ => never_fired.push(rule.name.to_string()),
+                    }
+                }
+                Some(PolicyCoverage { policy: p.path.clone(), records: p.records, never_fired, never_reached })
+            })
+            .collect()
+    }
+
+    /// The policy at `path`, loaded on first use; `None` (with a diagnostic) when it does not compile.
+    fn policy(
+        &mut self,
+        path: &Path,
+        span: Span,
+        r: &mut Reader<'_>,
+        sources: &mut SourceMap,
+    ) -> Option<(usize, Arc<Program>)> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if let Some(&index) = self.by_path.get(&key) {
+            let program = self.policies.get(index).and_then(|p| p.program.clone());
+            if program.is_none() {
+                r.error(
+                    codes::POLICY,
+                    span,
+                    format!("the policy `{}` does not compile (its errors are reported above)", path.display()),
+                );
+            }
+            return program.map(|p| (index, p));
+        }
+        let program = match crate::load_policy(path) {
+            Ok(loaded) => Some(loaded.program),
+            Err(e) if e.sources.get(path).is_none() => {
+                // The policy file itself could not be read: point at the line naming it.
+                let why = e.diagnostics.first().map_or_else(String::new, |d| d.message.clone());
+                r.error(codes::FILE, span, why);
+                None
+            }
+            Err(e) => {
+                for f in e.sources.files() {
+                    sources.add(&f.path, f.text.clone());
+                }
+                r.diags.extend(e.diagnostics);
+                None
+            }
+        };
+        let rules = program.as_ref().map_or(0, |p| p.rules.len());
+        let rule_index = program
+            .as_ref()
+            .map(|p| p.rules.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect())
+            .unwrap_or_default();
+        let index = self.policies.len();
+        self.policies.push(PolicyRun {
+            path: path.to_path_buf(),
+            program: program.clone(),
+            rule_index,
+            stats: vec![RuleStats::default(); rules],
+            records: 0,
+        });
+        self.by_path.insert(key, index);
+        program.map(|p| (index, p))
+    }
+
+    /// Decides one snapshot, recording coverage when asked to.
+    fn decide(&mut self, index: usize, program: &Program, item: &ReadItem, as_of: Option<Date>) -> Outputs {
+        let snapshot = match item {
+            Ok(s) => s,
+            Err(e) => return Err(e.clone().into()),
+        };
+        if !self.options.coverage {
+            return evaluate(program, snapshot, EvalOptions { default_as_of: as_of, trace: false });
+        }
+        let (record, trace) = evaluate_traced(program, snapshot, as_of);
+        if let Some(p) = self.policies.get_mut(index) {
+            p.record(&trace);
+        }
+        record
+    }
+
+    /// Decides the golden test's portfolio and compares (or writes) its golden file.
+    fn golden(
+        &mut self,
+        index: usize,
+        program: &Program,
+        spec: &file::GoldenSpec,
+        test_file: &Path,
+        as_of: Option<Date>,
+        sources: &mut SourceMap,
+    ) -> Result<CaseResult, Box<Diagnostic>> {
+        let items = read_snapshot_file(&spec.snapshots, &program.schema)
+            .map_err(|why| Box::new(Diagnostic::error(codes::FILE, test_file, spec.snapshots_span, why)))?;
+        let lines: Vec<String> = items
+            .iter()
+            .map(|item| {
+                let record = self.decide(index, program, item, as_of);
+                serde_json::to_string(&RecordView { record: &record, program }).unwrap_or_default()
+            })
+            .collect();
+        golden::check_golden(spec, test_file, &lines, self.options.accept, sources)
+    }
+}
+
+impl PolicyRun {
+    fn record(&mut self, trace: &Trace) {
+        self.records += 1;
+        for rt in &trace.rules {
+            let Some(stats) = self.rule_index.get(&rt.rule).and_then(|&i| self.stats.get_mut(i)) else {
+                continue;
+            };
+            match &rt.status {
+                RuleStatus::Fired => {
+                    stats.fired += 1;
+                    stats.evaluated += 1;
+                }
+                RuleStatus::NotMatched => stats.evaluated += 1,
+                RuleStatus::Skipped { by, .. } => {
+                    stats.skipped_by.insert(by.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// The test file's own diagnostics by position (those of other files, such as the policy, after them).
+fn in_file_order(mut diags: Vec<Diagnostic>, test_file: &Path) -> Vec<Diagnostic> {
+    // A stable sort: the policy's own diagnostics keep the order the loader gave them.
+    diags.sort_by_key(|d| if d.file == test_file { (false, d.span.start) } else { (true, 0) });
+    diags
+}
+
+/// A case's snapshot, read (a snapshot that does not fit the schema is an
+/// error record the case may expect); `None` with a diagnostic when its file is unusable.
+fn case_snapshot(case: &CaseSpec, schema: &Arc<Schema>, r: &mut Reader<'_>) -> Option<ReadItem> {
+    match &case.snapshot {
+        SnapshotSource::Inline(node) => Some(snapshot_from_yaml(node, schema)),
+        SnapshotSource::File { path, span, id } => {
+            let items = match read_snapshot_file(path, schema) {
+                Ok(items) => items,
+                Err(why) => {
+                    r.error(codes::FILE, *span, why);
+                    return None;
+                }
+            };
+            let item_id = |item: &ReadItem| match item {
+                Ok(s) => Some(s.id.to_string()),
+                Err(e) => e.id.as_ref().map(ToString::to_string),
+            };
+            match id {
+                Some((wanted, id_span)) => {
+                    let found = items.iter().find(|item| item_id(item).as_deref() == Some(wanted.as_str()));
+                    if found.is_none() {
+                        let ids: Vec<String> = items.iter().filter_map(item_id).collect();
+                        let help = did_you_mean(wanted, ids.iter().map(String::as_str))
+                            .unwrap_or_else(|| format!("`{}` has {} snapshots", path.display(), items.len()));
+                        let message = format!("no snapshot with id `{wanted}` in `{}`", path.display());
+                        r.error_help(codes::FILE, *id_span, message, help);
+                    }
+                    found.cloned()
+                }
+                None if items.len() == 1 => items.into_iter().next(),
+                None => {
+                    let message = format!("`{}` has {} snapshots, not one", path.display(), items.len());
+                    r.error_help(codes::FILE, *span, message, "pick one with `snapshot_id: ID`");
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// Reads every snapshot of a file, its format told by its extension.
+///
+/// # Errors
+///
+/// A message when the file cannot be read at all or its format is unknown; a
+/// snapshot that does not fit the schema is an error item, not an error.
+pub fn read_snapshot_file(path: &Path, schema: &Arc<Schema>) -> Result<Vec<ReadItem>, String> {
+    let format = Format::from_path(path).ok_or_else(|| {
+        format!("cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv)", path.display())
+    })?;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let mut reader = read_snapshots(std::io::BufReader::new(file), format, schema.clone())
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let items: Vec<ReadItem> = reader.by_ref().collect();
+    match reader.take_error() {
+        Some(e) => Err(format!("cannot read `{}`: {e}", path.display())),
+        None => Ok(items),
+    }
+}
+
+/// Every test file under `paths`: folders are searched recursively (skipping
+/// hidden ones) for `*.test.yaml`, in sorted order; a file named directly is
+/// run whatever its name. Each file appears once.
+///
+/// # Errors
+///
+/// A message naming a path that does not exist or cannot be listed.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let mut found = Vec::new();
+        if meta.is_dir() {
+            walk(path, &mut found)?;
+            found.sort();
+        } else {
+            found.push(normalize(path));
+        }
+        for f in found {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() && !name.starts_with('.') {
+            walk(&entry.path(), out)?;
+        } else if kind.is_file() && name.ends_with(".test.yaml") {
+            out.push(normalize(&entry.path()));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! `verdict explain` through the binary: exit code, stdout and stderr
+//! snapshotted together, on accounts of the shipped portfolio whose decisions
+//! are worked out by hand in `policies/EXPECTED.md`.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `verdict explain ARGS` from the repository root; the exit code, stdout and stderr as one text.
+fn explain(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .arg("explain")
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run verdict");
+    let stdout = redact_fingerprints(&String::from_utf8_lossy(&out.stdout));
+    let code = out.status.code().unwrap_or(-1);
+    (code, format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// `sha256:<hex>` → `sha256:[fingerprint]`, so that editing a comment in a policy does not change these snapshots.
+fn redact_fingerprints(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("sha256:") {
+        let (head, tail) = rest.split_at(i + "sha256:".len());
+        out.push_str(head);
+        out.push_str("[fingerprint]");
+        rest = tail.trim_start_matches(|c: char| c.is_ascii_hexdigit());
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Explains one account of `policies/portfolio.jsonl` with the lifecycle policy, checking it fits 100 columns.
+fn portfolio(id: &str) -> (i32, String) {
+    let (code, out) = explain(&["policies/lifecycle.policy", "policies/portfolio.jsonl", "--id", id]);
+    fits_a_terminal(&out);
+    (code, out)
+}
+
+fn fits_a_terminal(out: &str) {
+    for line in out.lines() {
+        assert!(line.chars().count() <= 100, "wider than 100 columns: {line:?}");
+    }
+}
+
+#[test]
+fn a_frozen_account() {
+    // A-1008: drop 110, score 590 -> freeze until 2027-04-30; the cut (4904) fires too.
+    let (code, out) = portfolio("A-1008");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("✓ score-drop-freeze (priority 80): fired"), "{out}");
+    assert!(out.contains("✓ score_drop >= 100 → score_drop = 110"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_limit_cut() {
+    // A-1011: the 800 of 2026-08-03 is outside the window: drop 80 misses the freeze by 20, cuts to 5600.
+    let (code, out) = portfolio("A-1011");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("score_drop = 80, rule needs >= 100 (20 below the bound)"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_collections_rung() {
+    // A-1025: 31 days open -> the call rung; push and sms are skipped.
+    let (code, out) = portfolio("A-1025");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("open_overdue_days = 31, rule needs > 60 (29 below the bound)"), "{out}");
+    assert!(out.contains("· push (priority 0, group \"collections\"): skipped: \"call\" fired first"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn an_account_where_nothing_fired() {
+    // A-1006: the overdue due 2025-11-01 is outside 12 months: 2 recent overdues, one short of closing.
+    let (code, out) = portfolio("A-1006");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("recent_overdues = 2, rule needs >= 3 (1 below the bound)"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_has_the_same_content() {
+    // A-1024 read from the YAML portfolio: 30 days open is not > 30, so the push rung.
+    let (code, out) =
+        explain(&["policies/lifecycle.policy", "policies/portfolio.yaml", "--id", "A-1024", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let json = out.split("--- stdout\n").nth(1).and_then(|s| s.split("--- stderr\n").next()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["record"]["fired"], serde_json::json!(["push"]));
+    assert_eq!(v["rules"].as_array().unwrap().len(), 14);
+    let call = &v["rules"][11];
+    assert_eq!(call["rule"], "call");
+    assert_eq!(call["conditions"][0]["gap"], "at the bound");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_snapshot_error_is_shown_and_exits_1() {
+    let (code, out) = portfolio("A-1091");
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn an_evaluation_error_shows_how_far_evaluation_got() {
+    let (code, out) = explain(&["policies/lifecycle.policy", "tests/testing/overflow.jsonl", "--id", "X-OVERFLOW"]);
+    assert_eq!(code, 1, "{out}");
+    fits_a_terminal(&out);
+    assert!(out.contains("! utilization > 90% → evaluation failed here"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn hook_calls_show_arguments_and_results() {
+    // S-01 of the CSV portfolio: utilization 0.98, so the fixture's risk hook gives 0.6.
+    let (code, out) = explain(&["tests/testing/hooked.policy", "policies/simple-portfolio.csv", "--id", "S-01"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("risk(score = 640, utilization = 0.98) → 0.6"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn an_unknown_id_suggests_a_close_one() {
+    let (code, out) = portfolio("A-10O8");
+    assert_eq!(code, 2, "{out}");
+    insta::assert_snapshot!("unknown_id_typo", out);
+    let (code, out) = portfolio("B-7");
+    assert_eq!(code, 2, "{out}");
+    insta::assert_snapshot!("unknown_id_range", out);
+}
+
+#[test]
+fn a_policy_that_does_not_compile_exits_2() {
+    let (code, out) = explain(&["tests/testing/broken.policy", "policies/simple-portfolio.csv", "--id", "S-01"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[E0101]"), "{out}");
+}
+
+#[test]
+fn as_of_comes_from_the_command_line_when_the_snapshot_has_none() {
+    let (code, out) = explain(&["policies/simple.policy", "tests/testing/no-as-of.yaml", "--id", "N-1"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("snapshot error: the snapshot has no `as_of` date"), "{out}");
+    assert!(out.contains("no rule was evaluated"), "{out}");
+    // 4900 / 5000 = 0.98 > 95%: the cut to 4000 of S-01.
+    let (code, out) =
+        explain(&["policies/simple.policy", "tests/testing/no-as-of.yaml", "--id", "N-1", "--as-of", "2026-11-01"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(", as of 2026-11-01\n"), "{out}");
+    assert!(out.contains("  limit    4000\n"), "{out}");
+    let (code, out) =
+        explain(&["policies/simple.policy", "tests/testing/no-as-of.yaml", "--id", "N-1", "--as-of", "soon"]);
+    assert_eq!(code, 2, "{out}");
+}

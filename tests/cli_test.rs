@@ -1,0 +1,191 @@
+//! `verdict test` through the binary: exit code, stdout and stderr snapshotted together.
+//!
+//! The shipped decision tests (`policies/tests/`) must pass; fixtures under
+//! `tests/testing/` show failures, coverage and every test-file diagnostic;
+//! the golden workflow runs in a scratch folder so `--accept` writes nothing
+//! into the repository.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Runs `verdict ARGS` in `dir`; the exit code, stdout and stderr as one text.
+fn verdict(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run verdict");
+    let code = out.status.code().unwrap_or(-1);
+    let text = format!(
+        "exit: {code}\n--- stdout\n{}--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (code, text)
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_shipped_policy_tests_pass() {
+    let (code, out) = verdict(repo(), &["test", "policies/"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\n44 passed, 0 failed\n--- stderr\n"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn coverage_of_the_shipped_tests_reaches_every_rule() {
+    let (code, out) = verdict(repo(), &["test", "--coverage", "policies/tests"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("coverage of policies/lifecycle.policy"), "{out}");
+    assert_eq!(out.matches("every rule fired at least once").count(), 2, "{out}");
+}
+
+#[test]
+fn coverage_names_rules_never_fired_and_never_reached() {
+    let (code, out) = verdict(repo(), &["test", "--coverage", "tests/testing/ladder.test.yaml"]);
+    assert_eq!(code, 0, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn failures_show_what_differs() {
+    let (code, out) = verdict(repo(), &["test", "tests/testing/failing.fails.yaml"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("\n1 passed, 6 failed\n"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn every_mistake_of_a_test_file_is_a_diagnostic() {
+    let (code, out) = verdict(repo(), &["test", "tests/testing/invalid.invalid.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    for c in ["T002", "T003", "T004", "T005", "T006", "T007", "T008"] {
+        assert!(out.contains(&format!("[{c}]")), "{c} missing:\n{out}");
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_broken_policy_is_reported_once() {
+    let (code, out) =
+        verdict(repo(), &["test", "tests/testing/broken-a.invalid.yaml", "tests/testing/broken-b.invalid.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.matches("[E0101]").count(), 1, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn unreadable_files_point_at_the_line_naming_them() {
+    let (code, out) =
+        verdict(repo(), &["test", "tests/testing/no-policy.invalid.yaml", "tests/testing/malformed.invalid.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_failure_and_an_invalid_file_exit_2() {
+    let (code, out) =
+        verdict(repo(), &["test", "tests/testing/failing.fails.yaml", "tests/testing/malformed.invalid.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("\n1 passed, 6 failed\n"), "{out}");
+}
+
+#[test]
+fn paths_without_tests_are_an_error() {
+    let (code, out) = verdict(repo(), &["test", "grammar"]);
+    assert_eq!(code, 2, "{out}");
+    insta::assert_snapshot!("no_test_files", out);
+    let (code, out) = verdict(repo(), &["test", "no/such/folder"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("error: cannot read `no/such/folder`"), "{out}");
+}
+
+/// A scratch folder with the ladder policy, its schema, a portfolio and a golden test file.
+fn golden_workdir() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "verdict-cli-golden-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = std::fs::read_to_string(repo().join("tests/testing/ladder.policy")).unwrap();
+    let policy = policy.replace("../../policies/simple.schema.yaml", "simple.schema.yaml");
+    std::fs::write(dir.join("ladder.policy"), policy).unwrap();
+    std::fs::copy(repo().join("policies/simple.schema.yaml"), dir.join("simple.schema.yaml")).unwrap();
+    std::fs::write(dir.join("portfolio.jsonl"), PORTFOLIO).unwrap();
+    std::fs::write(
+        dir.join("ladder.test.yaml"),
+        "policy: ladder.policy\nas_of: 2026-11-01\ngolden: ladder.golden.jsonl\nsnapshots: portfolio.jsonl\n",
+    )
+    .unwrap();
+    dir
+}
+
+const PORTFOLIO: &str = r#"{"id":"G-1","status":"active","credit_limit":"1000","balance":"100","score":450,"opened_on":"2020-01-01","identity":{"verified":true},"tags":[]}
+{"id":"G-2","status":"active","credit_limit":"1000","balance":"100","score":700,"opened_on":"2020-01-01","identity":{"verified":true},"tags":["watchlist"]}
+{"id":"G-3","status":"active","credit_limit":"1000","balance":"100","score":"n/a","opened_on":"2020-01-01","identity":{"verified":true},"tags":[]}
+"#;
+
+#[test]
+fn golden_files_are_written_by_accept_and_compared_after() {
+    let dir = golden_workdir();
+    let golden = dir.join("ladder.golden.jsonl");
+
+    let (code, missing) = verdict(&dir, &["test"]);
+    assert_eq!(code, 1, "{missing}");
+    insta::assert_snapshot!("golden_1_missing", missing);
+
+    let (code, accepted) = verdict(&dir, &["test", "--accept"]);
+    assert_eq!(code, 0, "{accepted}");
+    insta::assert_snapshot!("golden_2_accepted", accepted);
+    let written = std::fs::read_to_string(&golden).unwrap();
+    assert_eq!(written.lines().count(), 3);
+    assert!(written.lines().take(2).all(|l| l.contains(r#""fingerprint":"sha256:"#)), "{written}");
+    // The lines are exactly what `verdict eval` writes for the portfolio.
+    let eval = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["eval", "ladder.policy", "portfolio.jsonl", "--as-of", "2026-11-01"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&eval.stdout), written);
+
+    let (code, unchanged) = verdict(&dir, &["test"]);
+    assert_eq!(code, 0, "{unchanged}");
+    insta::assert_snapshot!("golden_3_unchanged", unchanged);
+
+    // A comment changes the fingerprint, not a decision: still a pass, with a note.
+    let policy = std::fs::read_to_string(dir.join("ladder.policy")).unwrap();
+    std::fs::write(dir.join("ladder.policy"), format!("# reviewed\n{policy}")).unwrap();
+    let (code, fingerprint) = verdict(&dir, &["test"]);
+    assert_eq!(code, 0, "{fingerprint}");
+    insta::assert_snapshot!("golden_4_fingerprint_only", fingerprint);
+
+    // G-1 now decides differently, G-3 reads fine, G-2 is gone and G-4 is new.
+    let portfolio = PORTFOLIO
+        .replace(r#""score":450"#, r#""score":550"#)
+        .replace(r#""score":"n/a""#, r#""score":800"#)
+        .replace(r#""id":"G-2""#, r#""id":"G-4""#);
+    std::fs::write(dir.join("portfolio.jsonl"), portfolio).unwrap();
+    let (code, changed) = verdict(&dir, &["test"]);
+    assert_eq!(code, 1, "{changed}");
+    insta::assert_snapshot!("golden_5_changed", changed);
+
+    let (code, _) = verdict(&dir, &["test", "--accept"]);
+    assert_eq!(code, 0);
+    let (code, again) = verdict(&dir, &["test", "ladder.test.yaml"]);
+    assert_eq!(code, 0, "{again}");
+
+    std::fs::write(&golden, "{\"id\":\"G-1\"}\nnot json\n").unwrap();
+    let (code, corrupt) = verdict(&dir, &["test"]);
+    assert_eq!(code, 2, "{corrupt}");
+    insta::assert_snapshot!("golden_6_corrupt", corrupt);
+    let _ = std::fs::remove_dir_all(&dir);
+}
