@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! policy text ──syntax──▶ AST ──check (+schema)──▶ typed IR ──compile──▶ Program
+//! AST ──format──▶ policy text in the canonical layout (`verdict fmt`)
 //! snapshots ──snapshot──▶ slot records ──eval(Program)──▶ Decisions ──output──▶ JSON/YAML/CSV/table
 //! ```
 //!
@@ -25,6 +26,7 @@ pub mod check;
 pub mod compile;
 pub mod diagnostic;
 pub mod eval;
+pub mod format;
 pub mod hooks;
 pub mod ir;
 pub mod load;
