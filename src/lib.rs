@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! policy text ──syntax──▶ AST ──check (+schema)──▶ typed IR ──compile──▶ Program
+//! AST ──format──▶ policy text in the canonical layout (`verdict fmt`)
 //! snapshots ──snapshot──▶ slot records ──eval(Program)──▶ Decisions ──output──▶ JSON/YAML/CSV/table
 //! ```
 //!
@@ -27,6 +28,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod eval;
 pub mod explain;
+pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hooks;

@@ -159,6 +159,22 @@ pub fn lookup_path<'a>(record: &'a RecordLayout, path: &str) -> Option<&'a Field
     None
 }
 
+/// Resolves a dotted path through nested records and list elements
+/// (`overdues.amount` names the `amount` of every element of `overdues`).
+pub fn lookup_through_lists<'a>(record: &'a RecordLayout, path: &str) -> Option<&'a FieldDef> {
+    let (head, rest) = match path.split_once('.') {
+        Some((head, rest)) => (head, Some(rest)),
+        None => (path, None),
+    };
+    let field = record.field(head)?;
+    match (rest, &field.kind) {
+        (None, _) => Some(field),
+        (Some(rest), FieldKind::Record(inner)) => lookup_through_lists(inner, rest),
+        (Some(rest), FieldKind::List(list)) => lookup_through_lists(&list.element, rest),
+        (Some(_), _) => None,
+    }
+}
+
 const TYPE_NAMES: [&str; 9] = ["bool", "int", "decimal", "money", "string", "date", "enum(...)", "set<T>", "list:"];
 
 /// Loads and validates a schema file; every problem is reported, not just the first.
@@ -267,7 +283,9 @@ impl SchemaLoader<'_> {
         };
         for item in items {
             match item.as_scalar() {
-                Some(name) if schema.lookup(name).is_some() => schema.prohibited.push(name.to_string()),
+                Some(name) if lookup_through_lists(&schema.root, name).is_some() => {
+                    schema.prohibited.push(name.to_string())
+                }
                 Some(name) => {
                     let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
                     let help = did_you_mean(name, names.iter().map(String::as_str));

@@ -204,8 +204,11 @@ impl<'a> Checker<'a> {
                 return None;
             };
             let path_so_far = segments[..=i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
-            if frame == Frame::Account {
-                self.check_prohibited(&path_so_far, span);
+            match (frame, self.element_lists.last()) {
+                (Frame::Account, _) => self.check_prohibited(&path_so_far, span),
+                // A list element's field is named through its list: `overdues.amount`.
+                (Frame::Element, Some(list)) => self.check_prohibited(&format!("{list}.{path_so_far}"), span),
+                (Frame::Element, None) => {}
             }
             let last = i + 1 == segments.len();
             match (&field.kind, last) {
@@ -772,13 +775,25 @@ impl<'a> Checker<'a> {
                 }
                 return Some(texpr(TKind::SetCount(Box::new(t)), Ty::req(Base::Int), span));
             }
-            ListOrSet::List { slot, layout, field } => (slot, layout, field),
+            ListOrSet::List { slot, layout, field, path } => {
+                self.element_lists.push(path);
+                (slot, layout, field)
+            }
         };
         let elem_scope = Scope { element: Some(&list.element) };
         let filter_t = match filter {
-            Some(f) => Some(self.condition(f, elem_scope, "after `where`")?),
-            None => None,
+            Some(f) => self.condition(f, elem_scope, "after `where`").map(Some),
+            None => Some(None),
         };
+        let projected = match (&filter_t, field_seg) {
+            (Some(_), Some(seg)) => {
+                self.field_path(&list.element, Frame::Element, std::slice::from_ref(seg), seg.span).map(Some)
+            }
+            (Some(_), None) => Some(None),
+            (None, _) => None,
+        };
+        self.element_lists.pop();
+        let filter_t = filter_t?;
         let window_t = match window {
             Some(w) => match &list.by {
                 Some((_, by_slot)) => Some((w.node, *by_slot)),
@@ -790,13 +805,7 @@ impl<'a> Checker<'a> {
             None => None,
         };
         let by_slot = list.by.as_ref().map(|(_, s)| *s);
-        let projected = match field_seg {
-            Some(seg) => {
-                let t = self.field_path(&list.element, Frame::Element, std::slice::from_ref(seg), seg.span)?;
-                Some(t)
-            }
-            None => None,
-        };
+        let projected = projected?;
         let mut agg =
             Aggregate { func, list_slot, field: None, num: None, filter: filter_t, window: window_t, by_slot };
         let ty = match func {
@@ -891,7 +900,12 @@ impl<'a> Checker<'a> {
                         self.err("E0205", span, "an aggregate can project one field of the list element");
                         return None;
                     }
-                    return Some(ListOrSet::List { slot: field.slot.unwrap_or(0), layout, field: rest.first() });
+                    return Some(ListOrSet::List {
+                        slot: field.slot.unwrap_or(0),
+                        layout,
+                        field: rest.first(),
+                        path: path_so_far,
+                    });
                 }
                 FieldKind::Set(_) | FieldKind::Scalar(_) => break,
             }
@@ -913,7 +927,7 @@ impl<'a> Checker<'a> {
 
 enum ListOrSet<'a, 's> {
     Set(TExpr),
-    List { slot: usize, layout: &'a ListLayout, field: Option<&'s Ident> },
+    List { slot: usize, layout: &'a ListLayout, field: Option<&'s Ident>, path: String },
 }
 
 pub(super) fn num_kind(base: &Base) -> NumKind {

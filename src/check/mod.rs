@@ -2,9 +2,12 @@
 //! declarations, types every expression, and reports every problem at once.
 //!
 //! Error codes: `E01xx` names and types, `E02xx` expression forms, `E03xx`
-//! hooks, `E04xx` declarations and rules. Warnings are `W01xx`.
+//! hooks, `E04xx` declarations and rules. Warnings are `W01xx`; those that
+//! review a policy's logic rather than its names are in `lint.rs`.
 
 mod expr;
+mod facts;
+mod lint;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Span};
 use crate::ir::*;
@@ -84,11 +87,15 @@ pub fn check(
         used_lets: HashSet::new(),
         used_batches: HashSet::new(),
         used_hooks: HashSet::new(),
+        element_lists: Vec::new(),
         diags: Vec::new(),
     };
     let policy = checker.policy(ast);
     let has_errors = checker.diags.iter().any(Diagnostic::is_error);
     let mut diags = checker.diags;
+    if !has_errors {
+        diags.extend(lint::lint(ast, &policy, file, source));
+    }
     diags.sort_by_key(|d| (d.span.start, d.code));
     if has_errors {
         Err(diags)
@@ -115,6 +122,9 @@ pub(crate) struct Checker<'a> {
     used_lets: HashSet<usize>,
     used_batches: HashSet<usize>,
     used_hooks: HashSet<usize>,
+    /// Paths of the lists whose elements enclosing aggregates visit, innermost
+    /// last (prohibited element fields are named through them).
+    element_lists: Vec<String>,
     diags: Vec<Diagnostic>,
 }
 

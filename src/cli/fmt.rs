@@ -1,12 +1,158 @@
-//! `verdict fmt [--check] FILES...`: canonical layout.
+//! `verdict fmt [--check] FILES...`: rewrites policies in the canonical layout
+//! (docs/formatting.md).
+//!
+//! Files that change are listed on stdout, one path per line, and a summary
+//! goes to stderr. `--check` changes nothing and exits 1 when a file would
+//! change. A file that does not parse is reported and left alone (exit 2).
 
+use super::render::{render_all, stderr_color};
 use super::Exit;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use verdict::diagnostic::SourceMap;
+use verdict::format::format_source;
 
 /// Arguments of `verdict fmt`.
 #[derive(clap::Args)]
-pub struct FmtArgs {}
+pub struct FmtArgs {
+    /// Policy files, or folders to search for `*.policy`; `-` formats stdin to stdout.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Change nothing; list the files that are not formatted and exit 1 if there are any.
+    #[arg(long)]
+    check: bool,
+}
 
-pub fn run(_args: FmtArgs) -> Exit {
-    eprintln!("verdict fmt: not built yet");
-    Exit::Invalid
+/// What formatting one file came to.
+enum Outcome {
+    Unchanged,
+    Changed,
+    Failed(Exit),
+}
+
+pub fn run(args: FmtArgs) -> Exit {
+    let mut exit = Exit::Ok;
+    let mut files = Vec::new();
+    for path in &args.files {
+        if let Err(e) = collect(path, &mut files) {
+            eprintln!("verdict fmt: cannot read {}: {e}", path.display());
+            exit = Exit::Invalid;
+        }
+    }
+    let (mut changed, mut unchanged, mut failed) = (0, 0, 0);
+    for path in &files {
+        let outcome = if path.as_os_str() == "-" { stdin_to_stdout() } else { one_file(path, args.check) };
+        match outcome {
+            Outcome::Unchanged => unchanged += 1,
+            Outcome::Changed => {
+                changed += 1;
+                if args.check {
+                    exit = exit.max(Exit::Failures);
+                }
+            }
+            Outcome::Failed(e) => {
+                failed += 1;
+                exit = exit.max(e);
+            }
+        }
+    }
+    let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+    let verb = if args.check { "would be reformatted" } else { "reformatted" };
+    let failed = if failed > 0 { format!(", {} could not be formatted", files(failed)) } else { String::new() };
+    eprintln!("{} {verb}, {unchanged} already formatted{failed}", files(changed));
+    exit
+}
+
+/// Named files as given; folders searched (sorted) for `*.policy` files.
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect(&entry, out)?;
+        } else if entry.extension().is_some_and(|x| x == "policy") {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+fn one_file(path: &Path, check: bool) -> Outcome {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("verdict fmt: cannot read {}: {e}", path.display());
+            return Outcome::Failed(Exit::Invalid);
+        }
+    };
+    let formatted = match format_source(path, &text) {
+        Ok(f) => f,
+        Err(diags) => {
+            let mut sources = SourceMap::default();
+            sources.add(path, text.into());
+            eprint!("{}", render_all(&diags, &sources, stderr_color()));
+            return Outcome::Failed(Exit::Invalid);
+        }
+    };
+    if formatted == text {
+        return Outcome::Unchanged;
+    }
+    if !check {
+        if let Err(e) = write_atomically(path, &formatted) {
+            eprintln!("verdict fmt: cannot write {}: {e}", path.display());
+            return Outcome::Failed(Exit::Failures);
+        }
+    }
+    println!("{}", path.display());
+    Outcome::Changed
+}
+
+fn stdin_to_stdout() -> Outcome {
+    let mut text = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+        eprintln!("verdict fmt: cannot read stdin: {e}");
+        return Outcome::Failed(Exit::Invalid);
+    }
+    let path = Path::new("<stdin>");
+    match format_source(path, &text) {
+        Ok(formatted) => {
+            let _ = std::io::stdout().write_all(formatted.as_bytes());
+            if formatted == text {
+                Outcome::Unchanged
+            } else {
+                Outcome::Changed
+            }
+        }
+        Err(diags) => {
+            let mut sources = SourceMap::default();
+            sources.add(path, text.into());
+            eprint!("{}", render_all(&diags, &sources, stderr_color()));
+            Outcome::Failed(Exit::Invalid)
+        }
+    }
+}
+
+/// Replaces a file's contents so that a reader sees the old text or the new,
+/// never half of it: write a sibling temp file, then rename it over the original.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.fmt-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&temp, meta.permissions())?;
+        }
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }

@@ -1,0 +1,229 @@
+//! The checker as a reviewer: warnings about rules that are well typed but
+//! wrong for the business (docs in the codes' messages and help lines).
+//!
+//! - `W0110` a rule that can never fire: every way its condition could hold
+//!   needs two comparisons that contradict each other (`score < 600 and
+//!   score > 700`, `status == "active" and status == "closed"`).
+//! - `W0111` a rule of a `first` group that is never reached: whenever it
+//!   matches, an earlier rule of the group matches too.
+//! - `W0112` a rule that closes an account without notifying the customer.
+//!
+//! The reasoning: a condition is put in disjunctive normal form with `not`
+//! pushed down to the comparisons (lets that are conditions are expanded),
+//! and each conjunction is checked by interval reasoning per compared
+//! expression ([`super::facts`]). It only ever proves; when a condition is
+//! too large it says nothing.
+
+use super::facts::{contradiction, Lit};
+use super::CheckedPolicy;
+use crate::diagnostic::Diagnostic;
+use crate::ir::{LetDef, TExpr, TKind, TRule};
+use crate::syntax::ast::{ActionKind, Item, PolicyAst, RuleDecl};
+use std::path::Path;
+
+/// Conjunctions beyond this many make a condition too large to reason about.
+const MAX_DISJUNCTS: usize = 256;
+/// How deep lets that are conditions are expanded.
+const MAX_LET_DEPTH: usize = 8;
+
+/// A condition in disjunctive normal form: any of the conjunctions holds.
+type Dnf = Vec<Vec<Lit>>;
+
+/// The reviewer's warnings for a policy that checked without errors.
+pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source: &str) -> Vec<Diagnostic> {
+    let decls: Vec<&RuleDecl> = ast
+        .items
+        .iter()
+        .flat_map(|item| match item {
+            Item::Rule(r) => vec![r],
+            Item::Group(g) => g.rules.iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut diags = Vec::new();
+    let text = |lit: &Lit| {
+        let written = short(source.get(lit.span().range()).unwrap_or(""));
+        match (lit.holds, written.starts_with('(')) {
+            (true, _) => written,
+            (false, true) => format!("not {written}"),
+            (false, false) => format!("not ({written})"),
+        }
+    };
+    // INVARIANT: a policy without errors has one checked rule per declared rule, in file order.
+    let rules: Vec<(&RuleDecl, &TRule)> = decls.into_iter().zip(&policy.rules).collect();
+    let mut never = vec![false; rules.len()];
+    for (i, (decl, rule)) in rules.iter().enumerate() {
+        let Some(dnf) = to_dnf(&rule.when, true, &policy.lets, 0) else { continue };
+        let Some(why) = always_false(&dnf) else { continue };
+        never[i] = true;
+        let message = match why {
+            Some((a, b)) => {
+                format!("rule \"{}\" can never fire: `{}` and `{}` cannot both hold", decl.name.node, text(a), text(b))
+            }
+            None => format!("rule \"{}\" can never fire: its condition is always false", decl.name.node),
+        };
+        diags.push(
+            Diagnostic::warning("W0110", file, rule.when.span, message)
+                .with_label("never true")
+                .with_help("check the bounds: one comparison is probably reversed or has the wrong number"),
+        );
+    }
+    shadowed(&rules, &never, policy, file, &mut diags);
+    for (decl, _) in &rules {
+        let closes = decl.actions.iter().find(|a| matches!(a.kind, ActionKind::Close));
+        let notifies = decl.actions.iter().any(|a| matches!(a.kind, ActionKind::Notify { .. }));
+        if let (Some(close), false) = (closes, notifies) {
+            diags.push(
+                Diagnostic::warning(
+                    "W0112",
+                    file,
+                    close.span,
+                    format!("rule \"{}\" closes the account without notifying the customer", decl.name.node),
+                )
+                .with_help(
+                    "customers must be told before their account is closed: add e.g. `notify letter \"closure-notice\"`",
+                ),
+            );
+        }
+    }
+    diags
+}
+
+/// `W0111`: in each `first` group, a rule whose condition implies the
+/// condition of a rule evaluated before it never fires.
+fn shadowed(
+    rules: &[(&RuleDecl, &TRule)],
+    never: &[bool],
+    policy: &CheckedPolicy,
+    file: &Path,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (g, group) in policy.groups.iter().enumerate() {
+        if !group.first {
+            continue;
+        }
+        let mut members: Vec<usize> = (0..rules.len()).filter(|&i| rules[i].1.group == Some(g)).collect();
+        // Evaluation order: highest priority first, ties in file order.
+        members.sort_by_key(|&i| (std::cmp::Reverse(rules[i].1.priority), rules[i].1.file_order));
+        // Rules found unreachable are left out of the explanations of later ones
+        // (leaving a condition out only makes the proof harder, never wrong).
+        let mut unreachable = never.to_vec();
+        for (k, &later) in members.iter().enumerate() {
+            if unreachable[later] {
+                continue;
+            }
+            let Some(matches) = to_dnf(&rules[later].1.when, true, &policy.lets, 0) else { continue };
+            let earlier: Vec<usize> = members[..k].iter().copied().filter(|&e| !unreachable[e]).collect();
+            let implies = |cond: &TExpr| {
+                let misses = to_dnf(cond, false, &policy.lets, 0);
+                misses.and_then(|m| and(matches.clone(), m)).is_some_and(|both| always_false(&both).is_some())
+            };
+            // One earlier rule that always matches too, else several that together do.
+            let by: Vec<usize> = match earlier.iter().copied().find(|&e| implies(&rules[e].1.when)) {
+                Some(e) => vec![e],
+                None => {
+                    let overlapping: Vec<usize> = earlier
+                        .iter()
+                        .copied()
+                        .filter(|&e| {
+                            let both =
+                                to_dnf(&rules[e].1.when, true, &policy.lets, 0).and_then(|d| and(matches.clone(), d));
+                            both.map_or(true, |b| always_false(&b).is_none())
+                        })
+                        .collect();
+                    let any_of = overlapping.iter().map(|&e| rules[e].1.when.clone()).reduce(|a, b| TExpr {
+                        span: a.span,
+                        ty: a.ty.clone(),
+                        kind: TKind::Or(Box::new(a), Box::new(b)),
+                    });
+                    match any_of {
+                        Some(cond) if overlapping.len() > 1 && implies(&cond) => overlapping,
+                        _ => continue,
+                    }
+                }
+            };
+            unreachable[later] = true;
+            let decl = rules[later].0;
+            let names: Vec<String> = by.iter().map(|&e| format!("\"{}\"", rules[e].0.name.node)).collect();
+            let (what, fix) = match names.as_slice() {
+                [one] => (
+                    format!("the earlier rule {one}"),
+                    format!("put \"{}\" before {one} (or give it a higher priority), or remove it", decl.name.node),
+                ),
+                _ => (
+                    format!("one of the earlier rules {}", names.join(", ")),
+                    "narrow the earlier rules or move this one before them, or remove it".to_string(),
+                ),
+            };
+            out.push(
+                Diagnostic::warning(
+                    "W0111",
+                    file,
+                    decl.name.span,
+                    format!(
+                        "rule \"{}\" is never reached: whenever it matches, {what} of `first` group \"{}\" matches too",
+                        decl.name.node, group.name
+                    ),
+                )
+                .with_label("shadowed")
+                .with_help(format!("only the first matching rule of the group fires: {fix}")),
+            );
+        }
+    }
+}
+
+/// `Some` when no conjunction can hold, with the two atoms that contradict
+/// each other in the first one (`None` inside when the condition is the constant `false`).
+fn always_false(dnf: &Dnf) -> Option<Option<(&Lit, &Lit)>> {
+    let mut first = None;
+    for conj in dnf {
+        let pair = contradiction(conj)?;
+        first = first.or(Some(pair));
+    }
+    Some(first)
+}
+
+/// The condition `e` (or its negation when `positive` is false) in disjunctive
+/// normal form; `None` when it grows too large.
+fn to_dnf(e: &TExpr, positive: bool, lets: &[LetDef], depth: usize) -> Option<Dnf> {
+    match &e.kind {
+        TKind::Not(inner) => to_dnf(inner, !positive, lets, depth),
+        TKind::And(a, b) | TKind::Or(a, b) => {
+            let (l, r) = (to_dnf(a, positive, lets, depth)?, to_dnf(b, positive, lets, depth)?);
+            // De Morgan: a negated `and` is an `or` of the negations, and vice versa.
+            if matches!(e.kind, TKind::And(..)) == positive {
+                and(l, r)
+            } else {
+                or(l, r)
+            }
+        }
+        TKind::Const(crate::ir::Const::Bool(b)) => Some(if *b == positive { vec![Vec::new()] } else { Vec::new() }),
+        TKind::Let(i) if depth < MAX_LET_DEPTH => match lets.get(*i) {
+            Some(def) if def.value.ty.base == crate::ir::Base::Bool => to_dnf(&def.value, positive, lets, depth + 1),
+            _ => Some(vec![vec![Lit::new(e, positive)]]),
+        },
+        _ => Some(vec![vec![Lit::new(e, positive)]]),
+    }
+}
+
+fn and(l: Dnf, r: Dnf) -> Option<Dnf> {
+    if l.len().saturating_mul(r.len()) > MAX_DISJUNCTS {
+        return None;
+    }
+    Some(l.iter().flat_map(|a| r.iter().map(move |b| a.iter().chain(b).cloned().collect())).collect())
+}
+
+fn or(mut l: Dnf, r: Dnf) -> Option<Dnf> {
+    l.extend(r);
+    (l.len() <= MAX_DISJUNCTS).then_some(l)
+}
+
+/// Source text on one line, shortened for a message.
+fn short(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 50 {
+        format!("{}…", one_line.chars().take(49).collect::<String>())
+    } else {
+        one_line
+    }
+}

@@ -1,0 +1,225 @@
+//! What the formatter recovers from the source text that the AST does not
+//! keep: comments (silent in the grammar), blank lines, the position of
+//! keywords, and literals as they were written.
+
+use super::doc::Doc;
+
+/// One `# ...` comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Comment {
+    /// Byte offset of the `#`.
+    pub start: usize,
+    /// Byte offset just past its last character (before the newline).
+    pub end: usize,
+    /// The comment as written, without trailing whitespace.
+    pub text: String,
+    /// Code precedes it on its line: it stays at the end of a line.
+    pub trailing: bool,
+}
+
+/// Every comment of a source text, in order. Strings are skipped, so a `#`
+/// inside `"..."` is not a comment.
+pub(crate) fn lex_comments(src: &str) -> Vec<Comment> {
+    let mut comments = Vec::new();
+    let mut code_on_line = false;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = src.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+            if c == '\n' {
+                code_on_line = false;
+            }
+            continue;
+        }
+        match c {
+            '\n' => code_on_line = false,
+            '"' => {
+                in_string = true;
+                code_on_line = true;
+            }
+            '#' => {
+                let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
+                let text = src[i..end].trim_end().to_string();
+                comments.push(Comment { start: i, end: i + text.len(), text, trailing: code_on_line });
+                // Skip to the newline, which the loop then sees.
+                while chars.clone().next().is_some_and(|(j, _)| j < end) {
+                    chars.next();
+                }
+            }
+            c if c.is_whitespace() => {}
+            _ => code_on_line = true,
+        }
+    }
+    comments
+}
+
+/// The comments of a file, handed out in source order as the formatter reaches them.
+pub(crate) struct CommentQueue {
+    comments: Vec<Comment>,
+    next: usize,
+}
+
+impl CommentQueue {
+    /// A queue over these comments (in source order).
+    pub(crate) fn new(comments: Vec<Comment>) -> Self {
+        CommentQueue { comments, next: 0 }
+    }
+
+    /// The next comment not yet placed, if it starts before `pos`.
+    pub(crate) fn peek_before(&self, pos: usize) -> Option<&Comment> {
+        self.comments.get(self.next).filter(|c| c.start < pos)
+    }
+
+    /// Places every comment that starts before `pos`.
+    pub(crate) fn before(&mut self, pos: usize) -> Doc {
+        let mut docs = Vec::new();
+        while let Some(c) = self.peek_before(pos) {
+            docs.push(comment_doc(c));
+            self.next += 1;
+        }
+        Doc::Concat(docs)
+    }
+
+    /// Places the trailing comments (those after code on their line) that start
+    /// before `pos`, stopping at the first comment on a line of its own.
+    pub(crate) fn trailing_before(&mut self, pos: usize) -> Doc {
+        let mut docs = Vec::new();
+        while let Some(c) = self.peek_before(pos).filter(|c| c.trailing) {
+            docs.push(comment_doc(c));
+            self.next += 1;
+        }
+        Doc::Concat(docs)
+    }
+
+    /// Takes the next comment (the caller peeked it).
+    pub(crate) fn pop(&mut self) -> Option<Comment> {
+        let c = self.comments.get(self.next).cloned();
+        self.next += usize::from(c.is_some());
+        c
+    }
+}
+
+/// A comment as a layout element.
+pub(crate) fn comment_doc(c: &Comment) -> Doc {
+    if c.trailing {
+        Doc::Suffix(c.text.clone())
+    } else {
+        Doc::OwnLine(c.text.clone())
+    }
+}
+
+/// True when the whitespace between two offsets holds an empty line.
+pub(crate) fn blank_between(src: &str, from: usize, to: usize) -> bool {
+    src.get(from..to).is_some_and(|gap| gap.matches('\n').count() >= 2)
+}
+
+/// The offset of keyword `kw` in `src[from..to]`, outside comments; the last
+/// occurrence when there are several.
+pub(crate) fn keyword(src: &str, from: usize, to: usize, kw: &str) -> Option<usize> {
+    let gap = src.get(from..to)?;
+    let mut found = None;
+    let mut offset = 0;
+    for line in gap.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or("");
+        let mut search = 0;
+        while let Some(i) = code[search..].find(kw) {
+            let at = search + i;
+            let before_ok = code[..at].chars().next_back().map_or(true, |c| !is_word(c));
+            let after_ok = code[at + kw.len()..].chars().next().map_or(true, |c| !is_word(c));
+            if before_ok && after_ok {
+                found = Some(from + offset + at);
+            }
+            search = at + kw.len();
+        }
+        offset += line.len();
+    }
+    found
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// A literal as written (`50_000`, `2%`, `12 months`, `"a\"b"`), from the
+/// source text of its span: parentheses around it, comments and extra
+/// whitespace are left out.
+pub(crate) fn literal_text(src: &str, start: usize, end: usize) -> Option<String> {
+    let text = src.get(start..end)?;
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        let Some(c) = rest.chars().next() else { break };
+        let len = match c {
+            '#' => {
+                rest = rest.find('\n').map_or("", |n| &rest[n..]);
+                continue;
+            }
+            '"' => string_len(rest),
+            '(' | ')' => 1,
+            _ => rest.find(|c: char| c.is_whitespace() || matches!(c, '#' | '(' | ')' | '"')).unwrap_or(rest.len()),
+        };
+        tokens.push(&rest[..len]);
+        rest = &rest[len..];
+    }
+    let inner: Vec<&str> = tokens.into_iter().filter(|t| *t != "(" && *t != ")").collect();
+    (!inner.is_empty()).then(|| inner.join(" "))
+}
+
+/// Length of the string literal that `s` starts with (through its closing quote).
+fn string_len(s: &str) -> usize {
+    let mut escaped = false;
+    for (i, c) in s.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_inside_strings_are_not_comments() {
+        let src = "rule \"a#b\" { # real\n  when x # also\n# own\n";
+        let c = lex_comments(src);
+        assert_eq!(
+            c.iter().map(|c| (c.text.as_str(), c.trailing)).collect::<Vec<_>>(),
+            [("# real", true), ("# also", true), ("# own", false)]
+        );
+        assert_eq!(&src[c[0].start..c[0].end], "# real");
+    }
+
+    #[test]
+    fn escaped_quotes_do_not_end_strings() {
+        let c = lex_comments("reason \"R\" \"say \\\"#1\\\"\" # note\n");
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].text, "# note");
+    }
+
+    #[test]
+    fn keywords_are_found_outside_comments_as_whole_words() {
+        let src = "{ # when then\n  when whenever when\n";
+        assert_eq!(keyword(src, 0, src.len(), "when"), Some(src.rfind("when").unwrap_or(0)));
+        assert_eq!(keyword("{ # when\n", 0, 9, "when"), None);
+    }
+
+    #[test]
+    fn literals_keep_their_text_without_parentheses_or_comments() {
+        assert_eq!(literal_text("( 50_000 )", 0, 10).as_deref(), Some("50_000"));
+        assert_eq!(literal_text("12 # c\n months", 0, 14).as_deref(), Some("12 months"));
+        assert_eq!(literal_text("(\"a)#\\\"\")", 0, 9).as_deref(), Some("\"a)#\\\"\""));
+    }
+}

@@ -1,0 +1,407 @@
+//! `verdict fmt`: a formatted policy parses to the same AST, formatting is
+//! idempotent and keeps every comment — over every fixture, over fixtures
+//! with a comment slipped in at every token boundary, and over random ASTs.
+
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use verdict::diagnostic::Span;
+use verdict::format::{format_source, print_ast};
+use verdict::syntax::ast::*;
+use verdict::syntax::parse_policy;
+use verdict::value::Duration;
+
+/// Every `.policy` under the fixture folders and `policies/` that parses.
+fn parsable_policies() -> Vec<(PathBuf, String)> {
+    policies_in(&["tests/fixtures/valid", "tests/fixtures/invalid", "policies"])
+}
+
+fn policies_in(dirs: &[&str]) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "policy"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if parse_policy(&path, &text).is_ok() {
+                out.push((path, text));
+            }
+        }
+    }
+    assert!(out.len() > dirs.len(), "expected policies in {dirs:?}, found {}", out.len());
+    out
+}
+
+/// The AST without its spans (the derived `PartialEq` of items, rules and
+/// actions compares their spans; expressions and names ignore theirs).
+fn shape(ast: &PolicyAst) -> String {
+    let debug = format!("{ast:?}");
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug.as_str();
+    while let Some(i) = rest.find("Span { start: ") {
+        out.push_str(&rest[..i]);
+        out.push('_');
+        rest = rest[i..].find('}').map_or("", |j| &rest[i + j + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The comments of a text (outside strings), in order.
+fn comments(text: &str) -> Vec<String> {
+    code_and_comments(text).1
+}
+
+/// Offsets just past each token outside strings and comments, and the comment texts.
+fn code_and_comments(text: &str) -> (Vec<usize>, Vec<String>) {
+    let (mut ends, mut comments) = (Vec::new(), Vec::new());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                comments.push(text[i..end].trim_end().to_string());
+                i = end;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                ends.push(i);
+            }
+            c if c.is_ascii_whitespace() => i += 1,
+            _ => {
+                i += 1;
+                if i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                    ends.push(i);
+                }
+            }
+        }
+    }
+    (ends, comments)
+}
+
+/// The formatter's contract for one text: same AST, idempotent, same comments in the same order.
+fn assert_formats_well(path: &Path, text: &str) -> String {
+    let ast = parse_policy(path, text).unwrap();
+    let once = format_source(path, text).unwrap();
+    let reparsed = parse_policy(path, &once)
+        .unwrap_or_else(|e| panic!("{}: output does not parse: {e:?}\n{once}", path.display()));
+    assert!(
+        shape(&reparsed) == shape(&ast),
+        "{}: formatting changed the AST\n--- input\n{text}\n--- output\n{once}",
+        path.display()
+    );
+    let twice = format_source(path, &once).unwrap();
+    assert!(twice == once, "{}: not idempotent\n--- once\n{once}\n--- twice\n{twice}", path.display());
+    assert_eq!(comments(&once), comments(text), "{}: comments lost or reordered\n{once}", path.display());
+    once
+}
+
+#[test]
+fn every_fixture_formats_to_the_same_ast_idempotently_with_its_comments() {
+    for (path, text) in parsable_policies() {
+        assert_formats_well(&path, &text);
+    }
+}
+
+#[test]
+fn a_comment_at_any_token_boundary_survives_and_formatting_stays_idempotent() {
+    // The example policies hold every construct; the small fixtures add time, not cases.
+    let files = policies_in(&["tests/fixtures/valid", "policies"]);
+    let rich = files.iter().filter(|(p, _)| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('W')));
+    for (path, text) in rich {
+        let (ends, _) = code_and_comments(text);
+        for (n, &at) in ends.iter().enumerate() {
+            for style in [format!(" # c{n}\n"), format!("\n# c{n}\n")] {
+                let mut t = text.clone();
+                t.insert_str(at, &style);
+                assert_formats_well(path, &t);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_example_policies_are_formatted() {
+    for name in ["policies/lifecycle.policy", "policies/simple.policy"] {
+        let text = std::fs::read_to_string(name).unwrap();
+        assert_eq!(format_source(Path::new(name), &text).unwrap(), text, "run `verdict fmt {name}`");
+    }
+}
+
+#[test]
+fn canonical_layout() {
+    let src = r#"# header comment
+
+policy "p"   version "1"
+schema "s.yaml"        # where the schema is
+hook h(a:int,b: decimal)->decimal from "h.rhai" budget 10_000
+batch b from "b.txt"
+let x = ( score )
+let y = 50_000 + 2%*x     # trailing
+
+
+let z = (a and b) or c and not (d ?? false) or not e == f
+guard close at most 2.50%
+rule "r" priority -5 { # after brace
+  when a > 1 # after a
+  # before and
+  and b < 2 then close reason "R" "t" # after reason
+  notify sms "x"
+  # before brace
+}
+group "g" first {   # what the group does
+  rule "one" { when x > 30 then tag "a" }
+  # about two
+  rule "two" { when x > 60 and (y ?? 0) - -1 > 2 then tag "b" }
+}
+# the end
+"#;
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn long_conditions_break_before_and_or_aligned_under_the_condition() {
+    let src = "rule \"limit-raise\" priority 10 { when months_between(opened_on, as_of) >= 6 and recent_overdues == 0 and fraud_risk(score, utilization) < 0.2 then set limit to min(round(credit_limit * 1.2, 0), 50000) }";
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    assert_eq!(
+        out,
+        "rule \"limit-raise\" priority 10 {\n  when months_between(opened_on, as_of) >= 6 and recent_overdues == 0\n       and fraud_risk(score, utilization) < 0.2\n  then set limit to min(round(credit_limit * 1.2, 0), 50000)\n}\n"
+    );
+}
+
+// ------------------------------------------------------------------ the command line
+
+fn verdict(dir: &Path, args: &[&str]) -> String {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("verdict-fmt-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("messy.policy"), "policy \"m\"\nrule \"r\" { when  a>1 then close }  # end\n").unwrap();
+    std::fs::write(dir.join("tidy.policy"), "policy \"t\"\n").unwrap();
+    dir
+}
+
+#[test]
+fn fmt_check_lists_files_that_would_change_and_exits_1() {
+    let dir = scratch("check");
+    let before = std::fs::read_to_string(dir.join("messy.policy")).unwrap();
+    insta::assert_snapshot!(verdict(&dir, &["fmt", "--check", "messy.policy", "tidy.policy"]));
+    assert_eq!(std::fs::read_to_string(dir.join("messy.policy")).unwrap(), before, "--check changes nothing");
+    insta::assert_snapshot!(verdict(&dir, &["fmt", "--check", "tidy.policy"]));
+}
+
+#[test]
+fn fmt_rewrites_files_in_place_and_lists_them() {
+    let dir = scratch("write");
+    insta::assert_snapshot!(verdict(&dir, &["fmt", "."]));
+    insta::assert_snapshot!(std::fs::read_to_string(dir.join("messy.policy")).unwrap());
+    assert_eq!(verdict(&dir, &["fmt", "--check", "."]).lines().next(), Some("exit: 0"));
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "no temp files left behind: {leftovers:?}");
+}
+
+#[test]
+fn fmt_reports_a_file_that_does_not_parse_and_exits_2() {
+    let dir = scratch("broken");
+    std::fs::write(dir.join("broken.policy"), "policy \"b\"\nrule \"r\" { when a > then close }\n").unwrap();
+    insta::assert_snapshot!(verdict(&dir, &["fmt", "broken.policy", "messy.policy"]));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("broken.policy")).unwrap(),
+        "policy \"b\"\nrule \"r\" { when a > then close }\n"
+    );
+}
+
+// ------------------------------------------------------------------ random ASTs
+
+fn sp<T>(node: T) -> Spanned<T> {
+    Spanned::new(node, Span::default())
+}
+
+fn ex(kind: ExprKind) -> Expr {
+    Expr { kind, span: Span::default() }
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["score", "balance", "identity", "verified", "overdues", "days", "as_of", "x_1", "_y"])
+        .prop_map(str::to_string)
+}
+
+fn text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 #()\\[\\]\"\\\\\n\té-]{0,10}"
+}
+
+fn duration() -> impl Strategy<Value = Duration> {
+    prop_oneof![(0i64..400).prop_map(Duration::Days), (0i64..400).prop_map(Duration::Months)]
+}
+
+fn leaf() -> impl Strategy<Value = Expr> {
+    prop_oneof![
+        (0i64..=i64::MAX).prop_map(|i| ex(ExprKind::Int(i))),
+        (0i64..10_000_000, 1u32..6)
+            .prop_map(|(m, s)| ex(ExprKind::Decimal { value: rust_decimal::Decimal::new(m, s), percent: false })),
+        (0i64..100_000, 0u32..3).prop_map(|(m, s)| ex(ExprKind::Decimal {
+            // As the parser computes it from the printed (normalized) number.
+            value: rust_decimal::Decimal::new(m, s).normalize() / rust_decimal::Decimal::ONE_HUNDRED,
+            percent: true
+        })),
+        text().prop_map(|s| ex(ExprKind::Str(s))),
+        (1900i32..2100, 1u32..13, 1u32..29)
+            .prop_map(|(y, m, d)| ex(ExprKind::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()))),
+        duration().prop_map(|d| ex(ExprKind::Duration(d))),
+        any::<bool>().prop_map(|b| ex(ExprKind::Bool(b))),
+        Just(ex(ExprKind::None)),
+        prop::collection::vec(name(), 1..4).prop_map(|s| ex(ExprKind::Path(s.into_iter().map(sp).collect()))),
+    ]
+}
+
+const BINARY: [BinaryOp; 15] = [
+    BinaryOp::Or,
+    BinaryOp::And,
+    BinaryOp::Eq,
+    BinaryOp::Ne,
+    BinaryOp::Lt,
+    BinaryOp::Le,
+    BinaryOp::Gt,
+    BinaryOp::Ge,
+    BinaryOp::In,
+    BinaryOp::NotIn,
+    BinaryOp::Coalesce,
+    BinaryOp::Add,
+    BinaryOp::Sub,
+    BinaryOp::Mul,
+    BinaryOp::Div,
+];
+
+fn expr() -> impl Strategy<Value = Expr> {
+    leaf().prop_recursive(5, 64, 4, |inner| {
+        prop_oneof![
+            (any::<bool>(), inner.clone()).prop_map(|(not, e)| ex(ExprKind::Unary {
+                op: sp(if not { UnaryOp::Not } else { UnaryOp::Neg }),
+                operand: Box::new(e)
+            })),
+            (prop::sample::select(BINARY.to_vec()), inner.clone(), inner.clone())
+                .prop_map(|(op, l, r)| ex(ExprKind::Binary { op: sp(op), lhs: Box::new(l), rhs: Box::new(r) })),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|v| ex(ExprKind::List(v))),
+            (name(), prop::collection::vec(inner.clone(), 0..3), prop::option::of(inner), prop::option::of(duration()))
+                .prop_map(|(n, args, filter, window)| ex(ExprKind::Call {
+                    name: sp(n),
+                    args,
+                    filter: filter.map(Box::new),
+                    window: window.map(sp)
+                })),
+        ]
+    })
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    let kind = prop_oneof![
+        Just(ActionKind::Close),
+        prop::option::of(duration()).prop_map(|d| ActionKind::Freeze(d.map(sp))),
+        prop::option::of(duration()).prop_map(|d| ActionKind::Restrict(d.map(sp))),
+        expr().prop_map(ActionKind::SetLimit),
+        (name(), text()).prop_map(|(c, t)| ActionKind::Notify { channel: sp(c), template: sp(t) }),
+        text().prop_map(|s| ActionKind::Escalate(sp(s))),
+        text().prop_map(|s| ActionKind::Review(sp(s))),
+        (text(), prop::option::of(text())).prop_map(|(c, t)| ActionKind::Reason { code: sp(c), text: t.map(sp) }),
+        text().prop_map(|s| ActionKind::Tag(sp(s))),
+    ];
+    kind.prop_map(|kind| Action { kind, span: Span::default() })
+}
+
+fn rule() -> impl Strategy<Value = RuleDecl> {
+    (text(), prop::option::of(any::<i32>()), expr(), prop::collection::vec(action(), 1..4)).prop_map(
+        |(name, priority, when, actions)| RuleDecl {
+            name: sp(name),
+            priority: priority.map(|p| sp(i64::from(p))),
+            when,
+            actions,
+            span: Span::default(),
+        },
+    )
+}
+
+fn item() -> impl Strategy<Value = Item> {
+    let types = || prop::sample::select(vec!["int", "decimal", "set<string>"]).prop_map(|t| sp(t.to_string()));
+    prop_oneof![
+        (text(), prop::option::of(text())).prop_map(|(n, v)| Item::Policy {
+            name: sp(n),
+            version: v.map(sp),
+            span: Span::default()
+        }),
+        text().prop_map(|p| Item::Schema { path: sp(p), span: Span::default() }),
+        (
+            name(),
+            prop::collection::vec((name(), types()), 0..3),
+            types(),
+            text(),
+            prop::option::of(0..=i64::MAX as u64)
+        )
+            .prop_map(|(n, params, result, path, budget)| Item::Hook(HookDecl {
+                name: sp(n),
+                params: params.into_iter().map(|(p, t)| (sp(p), t)).collect(),
+                result,
+                path: sp(path),
+                budget: budget.map(sp),
+                span: Span::default(),
+            })),
+        (name(), text()).prop_map(|(n, p)| Item::Batch { name: sp(n), path: sp(p), span: Span::default() }),
+        (name(), expr()).prop_map(|(n, e)| Item::Let { name: sp(n), value: e, span: Span::default() }),
+        (
+            prop::sample::select(vec!["close", "freeze", "restrict", "limit"]),
+            prop_oneof![
+                (0..=i64::MAX as u64).prop_map(GuardBound::Count),
+                (0i64..100_000, 0u32..3).prop_map(|(m, s)| GuardBound::Percent(rust_decimal::Decimal::new(m, s)))
+            ]
+        )
+            .prop_map(|(o, b)| Item::Guard(GuardDecl {
+                outcome: sp(o.to_string()),
+                bound: sp(b),
+                span: Span::default()
+            })),
+        rule().prop_map(Item::Rule),
+        (text(), any::<bool>(), prop::collection::vec(rule(), 0..3))
+            .prop_map(|(n, first, rules)| Item::Group(GroupDecl { name: sp(n), first, rules, span: Span::default() })),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn printed_expressions_parse_back_to_the_same_ast(e in expr()) {
+        let ast = PolicyAst { items: vec![Item::Let { name: sp("v".into()), value: e, span: Span::default() }] };
+        let printed = print_ast(&ast);
+        let parsed = parse_policy(Path::new("p.policy"), &printed);
+        prop_assert!(parsed.as_ref().is_ok_and(|p| shape(p) == shape(&ast)), "printed:\n{printed}\nparsed: {parsed:?}");
+        prop_assert_eq!(format_source(Path::new("p.policy"), &printed).unwrap(), printed);
+    }
+
+    #[test]
+    fn printed_policies_parse_back_to_the_same_ast(items in prop::collection::vec(item(), 0..6)) {
+        let ast = PolicyAst { items };
+        let printed = print_ast(&ast);
+        let parsed = parse_policy(Path::new("p.policy"), &printed);
+        prop_assert!(parsed.as_ref().is_ok_and(|p| shape(p) == shape(&ast)), "printed:\n{printed}\nparsed: {parsed:?}");
+        prop_assert_eq!(format_source(Path::new("p.policy"), &printed).unwrap(), printed);
+    }
+}
