@@ -333,8 +333,8 @@ fn satisfiable(term: &Term, atoms: &[&Atom]) -> bool {
     match candidates {
         Some(values) => values.iter().any(|v| {
             !excluded.iter().any(|x| same(x, v))
-                && lowers.iter().all(|(lo, strict)| cmp(v, lo).map_or(true, |o| o.is_gt() || (o.is_eq() && !strict)))
-                && uppers.iter().all(|(hi, strict)| cmp(v, hi).map_or(true, |o| o.is_lt() || (o.is_eq() && !strict)))
+                && lowers.iter().all(|(lo, strict)| cmp(v, lo).is_none_or(|o| o.is_gt() || (o.is_eq() && !strict)))
+                && uppers.iter().all(|(hi, strict)| cmp(v, hi).is_none_or(|o| o.is_lt() || (o.is_eq() && !strict)))
         }),
         None => true,
     }

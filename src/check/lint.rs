@@ -128,7 +128,7 @@ fn shadowed(
                         .filter(|&e| {
                             let both =
                                 to_dnf(&rules[e].1.when, true, &policy.lets, 0).and_then(|d| and(matches.clone(), d));
-                            both.map_or(true, |b| always_false(&b).is_none())
+                            both.is_none_or(|b| always_false(&b).is_none())
                         })
                         .collect();
                     let any_of = overlapping.iter().map(|&e| rules[e].1.when.clone()).reduce(|a, b| TExpr {

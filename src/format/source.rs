@@ -131,8 +131,8 @@ pub(crate) fn keyword(src: &str, from: usize, to: usize, kw: &str) -> Option<usi
         let mut search = 0;
         while let Some(i) = code[search..].find(kw) {
             let at = search + i;
-            let before_ok = code[..at].chars().next_back().map_or(true, |c| !is_word(c));
-            let after_ok = code[at + kw.len()..].chars().next().map_or(true, |c| !is_word(c));
+            let before_ok = code[..at].chars().next_back().is_none_or(|c| !is_word(c));
+            let after_ok = code[at + kw.len()..].chars().next().is_none_or(|c| !is_word(c));
             if before_ok && after_ok {
                 found = Some(from + offset + at);
             }
