@@ -198,21 +198,21 @@ impl Serialize for TraceView<'_> {
                     .map(|(i, (expr, value))| {
                         let mut c = serde_json::Map::new();
                         c.insert("expr".into(), expr.clone().into());
-                        c.insert("value".into(), value.clone().map_or(serde_json::Value::Null, Into::into));
+                        c.insert("value".into(), value.as_deref().map_or(serde_json::Value::Null, typed));
                         if value.is_none() {
                             c.insert("evaluated".into(), false.into());
                         }
                         // What the leaf read: both sides of a comparison, the needle of an `in`.
                         match r.operands.get(i) {
                             Some(Some(Operands::Compare { op, left, right, .. })) => {
-                                c.insert("left".into(), left.clone().into());
+                                c.insert("left".into(), typed(left));
                                 c.insert("op".into(), op.symbol().into());
-                                c.insert("right".into(), right.clone().into());
+                                c.insert("right".into(), typed(right));
                             }
                             Some(Some(Operands::Member { needle, set })) => {
-                                c.insert("needle".into(), needle.clone().into());
+                                c.insert("needle".into(), typed(needle));
                                 if let Some(set) = set {
-                                    c.insert("set".into(), set.clone().into());
+                                    c.insert("set".into(), typed(set));
                                 }
                             }
                             _ => {}
@@ -227,7 +227,7 @@ impl Serialize for TraceView<'_> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("rules", &Rules(self.0))?;
         let lets: serde_json::Map<String, serde_json::Value> =
-            self.0.lets.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+            self.0.lets.iter().map(|(k, v)| (k.clone(), typed(v))).collect();
         m.serialize_entry("lets", &lets)?;
         if !self.0.hooks.is_empty() {
             let hooks: Vec<serde_json::Value> = self
@@ -240,6 +240,29 @@ impl Serialize for TraceView<'_> {
         }
         m.end()
     }
+}
+
+/// A traced value (rendered for people by [`crate::eval::render_val`]) as
+/// typed JSON: booleans and whole numbers as JSON values, strings unquoted,
+/// `none` as null, sets as arrays; decimals stay exact strings, like money
+/// everywhere else in a decision.
+fn typed(display: &str) -> serde_json::Value {
+    match display {
+        "none" => return serde_json::Value::Null,
+        "true" => return true.into(),
+        "false" => return false.into(),
+        _ => {}
+    }
+    if let Ok(i) = display.parse::<i64>() {
+        return i.into();
+    }
+    if display.starts_with('"') || display.starts_with('[') {
+        // Strings and sets were rendered with quotes; JSON reads them back.
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(display) {
+            return v;
+        }
+    }
+    display.into()
 }
 
 /// Output formats of `verdict eval`.

@@ -148,7 +148,7 @@ fn trace_shows_each_condition_and_its_value() {
     let (code, stdout, _) = verdict(&["eval", "policies/lifecycle.policy", "--trace", "--format", "json"], Some(LOW));
     assert_eq!(code, 0);
     let decisions: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    insta::assert_yaml_snapshot!(decisions[0]["trace"]);
+    insta::assert_snapshot!(serde_json::to_string_pretty(&decisions[0]["trace"]).unwrap());
 }
 
 #[test]
