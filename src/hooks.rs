@@ -17,6 +17,7 @@
 //! script is an exact decimal, so `utilization < 0.5` compares exactly, and
 //! rhai's built-in operators mix integers with decimals (`score * 0.01`,
 //! `utilization * 2 + 1`). `/` on two integers stays rhai's integer division.
+//! `round` rounds half away from zero, as in the policy language.
 //!
 //! `print` and `debug` go nowhere, unless the call is traced: then their lines
 //! are collected in a thread-local buffer, so one compiled engine serves every
@@ -31,7 +32,7 @@ use rhai::packages::{
     LogicPackage, MoreStringPackage, Package,
 };
 use rhai::{ASTNode, CallFnOptions, Dynamic, Engine, EvalAltResult, Expr, Position, Scope, Stmt, AST, INT};
-use rust_decimal::{Decimal, MathematicalOps};
+use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 use std::cell::{Cell, RefCell};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -131,6 +132,12 @@ pub fn sandbox(budget: u64) -> Engine {
     engine.register_fn("ln", |x: INT| rhai_math(Decimal::from(x).checked_ln(), "ln", x));
     engine.register_fn("log", |x: INT| rhai_math(Decimal::from(x).checked_log10(), "log", x));
     engine.register_fn("sqrt", |x: INT| rhai_math(Decimal::from(x).sqrt(), "sqrt", x));
+    // Rounding as in the policy language (half away from zero), not rhai's half-to-even.
+    engine.register_fn("round", |x: Decimal| x.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero));
+    engine.register_fn("round", |x: Decimal, places: INT| match u32::try_from(places) {
+        Ok(places) => Ok(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)),
+        Err(_) => Err(Box::<EvalAltResult>::from(format!("round({x}, {places}): places must be 0 or more"))),
+    });
     // `eval` would run code built from strings at run time, past the check.
     engine.disable_symbol("eval");
     // A variable the script never defines is a check-time error, not a per-account one.

@@ -134,6 +134,9 @@ fn results_are_converted_to_the_declared_type() {
     assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { (exp(2) - exp(2.0)).abs() }", CALL), "0");
     assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { round(exp(utilization), 6) }", CALL), "1.284025");
     assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { sqrt(16) + ln(1) }", CALL), "4");
+    // `round` rounds half away from zero, as in the policy language (rhai's own rounds half to even)
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { round(0.125, 2) + round(2.5) }", CALL), "3.13");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { (-0.125).round(2) }", CALL), "-0.13");
     // an int literal argument for a decimal parameter
     assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { utilization * 3 }", "h(1, 2)"), "6");
 }
