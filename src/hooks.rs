@@ -1,32 +1,112 @@
 //! rhai scoring hooks: compiled once at load, called per account in a sandbox.
 //!
-//! The engine starts from `Engine::new_raw()` with only arithmetic, logic,
-//! string, array and map packages: no file, network, clock, environment or
-//! module access. Every call has an operation budget and limits on call depth,
-//! expression depth, string and array size, so a hostile script ends in an
-//! error record for that account, never a hung or crashed run.
+//! The engine starts from `Engine::new_raw()` with only the arithmetic, logic,
+//! math, string, array, map and iterator packages. rhai is built with
+//! `no_module` and `no_time`, and `eval` is disabled, so a script cannot import
+//! anything, read a file, the network, the clock or the environment, nor run
+//! code it builds from strings. Every call has an operation budget, a
+//! wall-clock backstop and limits on call depth, expression depth, string,
+//! array and map size, so a hostile script ends in an error record for that
+//! account, never a hung or crashed run. Undefined variables, `eval` and
+//! assignments into elements (which rhai does not hold to the size limits)
+//! are rejected when the script is loaded.
+//!
+//! Only the declared function runs: a script's top-level statements never do.
 //!
 //! rhai is built with `decimal` and `no_float`: a literal like `0.5` in a
-//! script is an exact decimal, so `utilization < 0.5` compares exactly.
+//! script is an exact decimal, so `utilization < 0.5` compares exactly, and
+//! rhai's built-in operators mix integers with decimals (`score * 0.01`,
+//! `utilization * 2 + 1`). `/` on two integers stays rhai's integer division.
+//! `round` rounds half away from zero, as in the policy language.
+//!
+//! `print` and `debug` go nowhere, unless the call is traced: then their lines
+//! are collected in a thread-local buffer, so one compiled engine serves every
+//! evaluation thread.
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::eval::{EvalFailure, FailureKind, Val};
 use crate::ir::{Base, HookSig};
+use crate::value::SetItem;
 use rhai::packages::{
-    ArithmeticPackage, BasicArrayPackage, BasicMapPackage, BasicMathPackage, BasicStringPackage, LogicPackage,
-    MoreStringPackage, Package,
+    ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage, BasicStringPackage,
+    LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{Dynamic, Engine, AST};
+use rhai::{ASTNode, CallFnOptions, Dynamic, Engine, EvalAltResult, Expr, Position, Scope, Stmt, AST, INT};
+use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
+use std::cell::{Cell, RefCell};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Operations a hook call may use unless the policy sets `budget N`.
+///
+/// A small scoring function takes a few dozen operations; 100 000 lets a
+/// script loop over a few thousand items and still ends a runaway loop within
+/// milliseconds.
 pub const DEFAULT_BUDGET: u64 = 100_000;
+
+/// Deepest chain of nested script function calls (runaway recursion stops here).
+pub const MAX_CALL_LEVELS: usize = 32;
+/// Deepest expression nesting, at the top level and inside functions.
+pub const MAX_EXPR_DEPTHS: (usize, usize) = (64, 32);
+/// Longest string a script may build, in bytes (strings inside arrays and maps count too).
+pub const MAX_STRING_SIZE: usize = 64 * 1024;
+/// Most elements in one array.
+pub const MAX_ARRAY_SIZE: usize = 10_000;
+/// Most entries in one map.
+pub const MAX_MAP_SIZE: usize = 10_000;
+/// The least wall-clock time a call may take before it is stopped; hooks with a
+/// larger budget get a microsecond per operation.
+///
+/// A backstop, not the limit a script is written against: an operation usually
+/// takes tens of nanoseconds, but one call of a collection function (`contains`
+/// on a 10 000-item array) is a single operation doing thousands of
+/// comparisons, so the budget alone would let a hostile script run for a
+/// minute. Only a script already far beyond any sensible running time can meet
+/// this limit, so it does not make ordinary decisions depend on the machine.
+pub const MIN_TIME_LIMIT: Duration = Duration::from_secs(1);
+/// Lines of `print`/`debug` output a traced call keeps.
+pub const MAX_PRINTED_LINES: usize = 64;
+/// Characters kept of one printed line.
+const MAX_PRINTED_CHARS: usize = 1_000;
+
+thread_local! {
+    // INVARIANT: `Some` only for the duration of one `Hook::call_traced` on this
+    // thread; hooks cannot call hooks, so calls never nest.
+    static PRINTED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    /// When the hook running on this thread must stop (set by `Hook::call`).
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Operations between two looks at the clock: keeps the cost of the look
+/// negligible while a call overruns its time limit by at most a few milliseconds.
+const CLOCK_EVERY: u64 = 16;
+
+/// rhai's progress callback: stops the script once the thread's deadline has passed.
+fn past_deadline(operations: u64) -> Option<Dynamic> {
+    if operations % CLOCK_EVERY != 0 {
+        return None;
+    }
+    let deadline = DEADLINE.with(Cell::get)?;
+    (Instant::now() > deadline).then_some(Dynamic::UNIT)
+}
+
+fn capture(line: &str) {
+    PRINTED.with(|p| {
+        if let Some(lines) = p.borrow_mut().as_mut() {
+            if lines.len() < MAX_PRINTED_LINES {
+                lines.push(line.chars().take(MAX_PRINTED_CHARS).collect());
+            }
+        }
+    });
+}
 
 /// A loaded hook: its signature, its sandboxed engine and its compiled script.
 pub struct Hook {
     sig: HookSig,
     engine: Engine,
     ast: AST,
+    /// The script's text, to locate a failing function when rhai gives no position.
+    script: Box<str>,
 }
 
 impl std::fmt::Debug for Hook {
@@ -35,7 +115,8 @@ impl std::fmt::Debug for Hook {
     }
 }
 
-/// A sandboxed engine with the given operation budget.
+/// A sandboxed engine with the given operation budget per call (the wall-clock
+/// limit applies to calls made through [`Hook::call`]).
 pub fn sandbox(budget: u64) -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(ArithmeticPackage::new().as_shared_module());
@@ -45,17 +126,41 @@ pub fn sandbox(budget: u64) -> Engine {
     engine.register_global_module(MoreStringPackage::new().as_shared_module());
     engine.register_global_module(BasicArrayPackage::new().as_shared_module());
     engine.register_global_module(BasicMapPackage::new().as_shared_module());
+    engine.register_global_module(BasicIteratorPackage::new().as_shared_module());
+    // rhai's decimal math takes only decimals: `exp(2)` should work like `exp(2.0)`.
+    engine.register_fn("exp", |x: INT| rhai_math(Decimal::from(x).checked_exp(), "exp", x));
+    engine.register_fn("ln", |x: INT| rhai_math(Decimal::from(x).checked_ln(), "ln", x));
+    engine.register_fn("log", |x: INT| rhai_math(Decimal::from(x).checked_log10(), "log", x));
+    engine.register_fn("sqrt", |x: INT| rhai_math(Decimal::from(x).sqrt(), "sqrt", x));
+    // Rounding as in the policy language (half away from zero), not rhai's half-to-even.
+    engine.register_fn("round", |x: Decimal| x.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero));
+    engine.register_fn("round", |x: Decimal, places: INT| match u32::try_from(places) {
+        Ok(places) => Ok(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)),
+        Err(_) => Err(Box::<EvalAltResult>::from(format!("round({x}, {places}): places must be 0 or more"))),
+    });
+    // `eval` would run code built from strings at run time, past the check.
+    engine.disable_symbol("eval");
+    // A variable the script never defines is a check-time error, not a per-account one.
+    engine.set_strict_variables(true);
     engine.set_max_operations(budget);
-    engine.set_max_call_levels(32);
-    engine.set_max_expr_depths(64, 32);
-    engine.set_max_string_size(64 * 1024);
-    engine.set_max_array_size(10_000);
-    engine.set_max_map_size(10_000);
+    engine.set_max_call_levels(MAX_CALL_LEVELS);
+    engine.set_max_expr_depths(MAX_EXPR_DEPTHS.0, MAX_EXPR_DEPTHS.1);
+    engine.set_max_string_size(MAX_STRING_SIZE);
+    engine.set_max_array_size(MAX_ARRAY_SIZE);
+    engine.set_max_map_size(MAX_MAP_SIZE);
     engine.set_max_functions(256);
-    engine.set_max_variables(1_000);
-    engine.on_print(|_| {});
-    engine.on_debug(|_, _, _| {});
+    engine.set_max_variables(256);
+    engine.on_progress(past_deadline);
+    engine.on_print(capture);
+    engine.on_debug(|text, _source, pos| match line_col(pos) {
+        Some((line, col)) => capture(&format!("{text} (debug at {line}:{col})")),
+        None => capture(text),
+    });
     engine
+}
+
+fn rhai_math(result: Option<Decimal>, name: &str, x: INT) -> Result<Decimal, Box<EvalAltResult>> {
+    result.ok_or_else(|| format!("{name}({x}) has no decimal result").into())
 }
 
 impl Hook {
@@ -69,13 +174,27 @@ impl Hook {
                 "E0310",
                 script_path,
                 Span::new(offset, offset + 1),
-                format!("rhai syntax error: {}", e.err_type()),
+                format!("the script does not compile: {}", e.err_type()),
             )]
         })?;
+        if let Some(pos) = element_assignment(&ast) {
+            let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+            return Err(vec![Diagnostic::error(
+                "E0312",
+                script_path,
+                Span::new(offset, offset + 1),
+                "a hook may not assign into an element or property",
+            )
+            .with_help_opt(Some(
+                "build a new value instead: `a.push(x)`, `a + [x]`, `m + #{ k: v }`; rhai does not count what \
+                 such an assignment adds against the size limits"
+                    .into(),
+            ))]);
+        }
         let defined: Vec<(String, usize)> =
             ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
         match defined.iter().find(|(n, _)| *n == sig.name) {
-            Some((_, n)) if *n == sig.params.len() => Ok(Hook { sig, engine, ast }),
+            Some((_, n)) if *n == sig.params.len() => Ok(Hook { sig, engine, ast, script: script.into() }),
             Some((_, n)) => Err(vec![Diagnostic::error(
                 "E0311",
                 decl_file,
@@ -118,27 +237,123 @@ impl Hook {
         &self.sig
     }
 
-    /// Calls the hook with already-evaluated arguments.
+    /// The operation budget of one call.
+    pub fn budget(&self) -> u64 {
+        self.sig.budget.unwrap_or(DEFAULT_BUDGET)
+    }
+
+    /// The wall-clock time one call may take: [`MIN_TIME_LIMIT`], or a microsecond per
+    /// operation of a larger budget.
+    pub fn time_limit(&self) -> Duration {
+        Duration::from_micros(self.budget()).max(MIN_TIME_LIMIT)
+    }
+
+    /// Calls the hook with already-evaluated arguments (enum members given by name).
     pub fn call(&self, args: &[Val<'_>]) -> Result<Val<'static>, EvalFailure> {
-        let args: Vec<Dynamic> = args.iter().map(|v| to_dynamic(*v)).collect();
-        let mut scope = rhai::Scope::new();
-        let result: Dynamic = self
-            .engine
-            .call_fn(&mut scope, &self.ast, &self.sig.name, args)
-            .map_err(|e| self.failure(&e.to_string()))?;
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.to_dynamic(*a)?);
+        }
+        // Only the hook's function runs: top-level statements of the script are
+        // never evaluated, and no scope is kept between calls.
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(false);
+        DEADLINE.with(|d| d.set(Some(Instant::now() + self.time_limit())));
+        let result = self.engine.call_fn_with_options(options, &mut Scope::new(), &self.ast, &self.sig.name, values);
+        DEADLINE.with(|d| d.set(None));
+        let result: Dynamic = result.map_err(|e| self.script_failure(*e))?;
         self.convert_result(result)
     }
 
-    fn failure(&self, message: &str) -> EvalFailure {
-        EvalFailure {
-            kind: FailureKind::Hook,
-            message: format!("hook `{}` ({}) failed: {message}", self.sig.name, self.sig.path.display()),
+    /// Calls the hook and also returns what it printed (`print` and `debug`), for traces.
+    pub fn call_traced(&self, args: &[Val<'_>]) -> (Result<Val<'static>, EvalFailure>, Vec<String>) {
+        PRINTED.with(|p| *p.borrow_mut() = Some(Vec::new()));
+        let result = self.call(args);
+        let printed = PRINTED.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        (result, printed)
+    }
+
+    fn to_dynamic(&self, v: Val<'_>) -> Result<Dynamic, EvalFailure> {
+        Ok(match v {
+            Val::Bool(b) => Dynamic::from_bool(b),
+            Val::Int(i) => Dynamic::from_int(i),
+            Val::Dec(d) => Dynamic::from_decimal(d),
+            Val::Str(s) => Dynamic::from(s.to_string()),
+            Val::Date(d) => Dynamic::from(d.to_string()),
+            Val::Set(items) => Dynamic::from_array(
+                items
+                    .iter()
+                    .map(|i| match i {
+                        SetItem::Str(s) => Dynamic::from(s.to_string()),
+                        SetItem::Int(n) => Dynamic::from_int(*n),
+                        SetItem::Date(d) => Dynamic::from(d.to_string()),
+                    })
+                    .collect(),
+            ),
+            // The checker rejects absent arguments, and the evaluator passes enum members by name.
+            Val::None | Val::Enum(_) => {
+                return Err(self.failure(None, &format!("internal: argument {v:?} cannot be passed to a script")))
+            }
+        })
+    }
+
+    /// A failure naming the hook and, when known, the script location.
+    fn failure(&self, at: Option<(usize, usize)>, message: &str) -> EvalFailure {
+        let path = self.sig.path.display();
+        let place = match at {
+            Some((line, col)) => format!("at {path}:{line}:{col}"),
+            None => format!("in {path}"),
+        };
+        EvalFailure { kind: FailureKind::Hook, message: format!("hook `{}` failed {place}: {message}", self.sig.name) }
+    }
+
+    /// A rhai error as a failure at the deepest script position rhai knows; when it
+    /// knows none (a budget or size limit), at the failing function's definition.
+    fn script_failure(&self, err: EvalAltResult) -> EvalFailure {
+        let mut function = None;
+        let mut at = None;
+        let mut innermost = err;
+        while let EvalAltResult::ErrorInFunctionCall(name, _, next, pos) = innermost {
+            at = line_col(pos).or(at);
+            function = Some(name);
+            innermost = *next;
         }
+        let function = function.unwrap_or_else(|| self.sig.name.clone());
+        let pos = innermost.take_position();
+        let at = line_col(pos).or(at).or_else(|| fn_location(&self.script, &function));
+        let message = match innermost {
+            EvalAltResult::ErrorTooManyOperations(_) => {
+                format!("ran out of its budget of {} operations", self.budget())
+            }
+            EvalAltResult::ErrorTerminated(..) => {
+                format!("ran longer than its time limit of {} ms", self.time_limit().as_millis())
+            }
+            EvalAltResult::ErrorStackOverflow(_) => {
+                format!("called functions more than {MAX_CALL_LEVELS} levels deep")
+            }
+            EvalAltResult::ErrorDataTooLarge(what, _) => format!(
+                "{what} over the limit (strings {MAX_STRING_SIZE} bytes, arrays {MAX_ARRAY_SIZE} items, maps \
+                 {MAX_MAP_SIZE} entries)"
+            ),
+            other => other.to_string(),
+        };
+        let message = if function == self.sig.name { message } else { format!("{message} (in function `{function}`)") };
+        self.failure(at, &message)
     }
 
     fn convert_result(&self, result: Dynamic) -> Result<Val<'static>, EvalFailure> {
+        let declared = self.sig.result.base.describe();
         let wrong = |found: &str| {
-            self.failure(&format!("returned {found}, but it is declared to return {}", self.sig.result.base.describe()))
+            let found = match found {
+                "()" => "nothing",
+                "i64" => "an integer",
+                "decimal" => "a decimal",
+                "bool" => "a bool",
+                "string" => "a string",
+                "array" => "an array",
+                "map" => "a map",
+                other => other,
+            };
+            self.failure(None, &format!("returned {found}, but it is declared to return {declared}"))
         };
         match &self.sig.result.base {
             Base::Bool => result.as_bool().map(Val::Bool).map_err(wrong),
@@ -146,13 +361,14 @@ impl Hook {
                 Ok(i) => Ok(Val::Int(i)),
                 Err(found) => match result.as_decimal() {
                     Ok(d) if d.fract().is_zero() => {
-                        i64::try_from(d).map(Val::Int).map_err(|_| wrong("a number out of range"))
+                        i64::try_from(d).map(Val::Int).map_err(|_| wrong(&format!("{d}, out of the integer range")))
                     }
-                    _ => Err(wrong(found)),
+                    Ok(d) => Err(wrong(&format!("{d}, which is not a whole number"))),
+                    Err(_) => Err(wrong(found)),
                 },
             },
             Base::Dec => match result.as_decimal() {
-                Ok(d) => Ok(Val::Dec(d)),
+                Ok(d) => Ok(Val::Dec(d.normalize())),
                 Err(found) => result.as_int().map(|i| Val::Dec(i.into())).map_err(|_| wrong(found)),
             },
             Base::Date => {
@@ -161,22 +377,57 @@ impl Hook {
                     .map(Val::Date)
                     .ok_or_else(|| wrong(&format!("\"{text}\", which is not a YYYY-MM-DD date")))
             }
-            other => Err(self.failure(&format!("hooks cannot return {}", other.describe()))),
+            // The checker only lets hooks return bool, int, decimal, money or date.
+            other => Err(self.failure(None, &format!("internal: hooks cannot return {}", other.describe()))),
         }
     }
 }
 
-fn to_dynamic(v: Val<'_>) -> Dynamic {
-    match v {
-        Val::None => Dynamic::UNIT,
-        Val::Bool(b) => Dynamic::from_bool(b),
-        Val::Int(i) => Dynamic::from_int(i),
-        Val::Dec(d) => Dynamic::from_decimal(d),
-        Val::Str(s) => Dynamic::from(s.to_string()),
-        Val::Enum(i) => Dynamic::from_int(i64::from(i)),
-        Val::Date(d) => Dynamic::from(d.to_string()),
-        Val::Set(items) => Dynamic::from_array(items.iter().map(|i| Dynamic::from(i.to_string())).collect()),
+/// The first assignment into an array element, map entry or property (`a[i] = v`,
+/// `m.k += v`), anywhere in the script.
+///
+/// rhai checks only the assigned value against the size limits, not the array or
+/// map it lands in, so `m[key] = value` in a loop could grow a map without bound
+/// (with keys of any length). Every other way to grow a value is a function or
+/// operator call, which rhai checks, so forbidding these assignments keeps every
+/// value within the limits.
+fn element_assignment(ast: &AST) -> Option<Position> {
+    let mut found = None;
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Stmt(Stmt::Assignment(x))) = path.last() {
+            let target = &x.1.lhs;
+            if !matches!(target, Expr::Variable(..) | Expr::ThisPtr(..)) {
+                found = Some(target.start_position());
+                return false;
+            }
+        }
+        true
+    });
+    found
+}
+
+fn line_col(pos: Position) -> Option<(usize, usize)> {
+    Some((pos.line()?, pos.position().unwrap_or(1)))
+}
+
+/// Where `fn name` is defined in a script (1-based line and column of `fn`).
+fn fn_location(script: &str, name: &str) -> Option<(usize, usize)> {
+    for (i, full) in script.lines().enumerate() {
+        // Good enough for an error message: ignores `//` comments, not strings or block comments.
+        let line = full.split("//").next().unwrap_or_default();
+        let mut from = 0;
+        while let Some(found) = line.get(from..).and_then(|rest| rest.find("fn ")) {
+            let at = from + found;
+            let before_ok = line[..at].chars().next_back().map_or(true, |c| !(c.is_alphanumeric() || c == '_'));
+            let rest = line[at + 3..].trim_start();
+            let defines = rest.strip_prefix(name).is_some_and(|r| r.trim_start().starts_with('('));
+            if before_ok && defines {
+                return Some((i + 1, line[..at].chars().count() + 1));
+            }
+            from = at + 3;
+        }
     }
+    None
 }
 
 fn offset_of(text: &str, line: usize, col: usize) -> usize {
@@ -188,4 +439,18 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
         offset += l.len();
     }
     offset.min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_function_definitions() {
+        let script = "// fn f(x) in a comment\nfn g(x) { x }\n  private fn f (x) { x }";
+        assert_eq!(fn_location(script, "g"), Some((2, 1)));
+        assert_eq!(fn_location(script, "f"), Some((3, 11)));
+        assert_eq!(fn_location("fn fg(x) {}\nfn f(x) {}", "f"), Some((2, 1)));
+        assert_eq!(fn_location("fn g() {}", "f"), None);
+    }
 }

@@ -234,7 +234,13 @@ impl Serialize for TraceView<'_> {
                 .0
                 .hooks
                 .iter()
-                .map(|h| serde_json::json!({"hook": h.hook, "args": h.args, "result": h.result}))
+                .map(|h| {
+                    let mut call = serde_json::json!({"hook": h.hook, "args": h.args, "result": h.result});
+                    if !h.printed.is_empty() {
+                        call["printed"] = h.printed.clone().into();
+                    }
+                    call
+                })
                 .collect();
             m.serialize_entry("hooks", &hooks)?;
         }

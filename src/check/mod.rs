@@ -335,8 +335,11 @@ impl<'a> Checker<'a> {
             }
         }
         let result = self.hook_type(&h.result);
-        if matches!(result, Some(Ty { base: Base::Set(_), .. })) {
-            self.err("E0302", h.result.span, "a hook returns a single value, not a set");
+        // A string result could not be checked against enum members as literals are, and
+        // results are plain values that must not borrow from one call's script.
+        if let Some(Ty { base: base @ (Base::Set(_) | Base::Str), .. }) = &result {
+            self.err("E0305", h.result.span, format!("a hook cannot return {}", base.describe())).help =
+                Some("a hook returns bool, int, decimal, money or date".into());
             return None;
         }
         if let Some(budget) = h.budget.as_ref().filter(|b| b.node == 0) {

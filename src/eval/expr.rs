@@ -81,6 +81,8 @@ pub struct HookCall {
     pub args: Vec<String>,
     /// Result, rendered.
     pub result: String,
+    /// What the script printed (`print`, `debug`) during the call.
+    pub printed: Vec<String>,
 }
 
 /// Everything one account's evaluation reads and caches.
@@ -405,17 +407,19 @@ impl<'a> Ctx<'a> {
         for a in args {
             values.push(enum_as_str(self.eval(a)?, a));
         }
-        let result = h.call(&values);
-        if let Some(log) = &mut self.hook_log {
-            log.push(HookCall {
-                hook: h.name().to_string(),
-                args: values.iter().map(|v| render_val(*v, None)).collect(),
-                result: match &result {
-                    Ok(v) => render_val(*v, None),
-                    Err(e) => format!("error: {}", e.message),
-                },
-            });
-        }
+        let Some(log) = &mut self.hook_log else {
+            return h.call(&values);
+        };
+        let (result, printed) = h.call_traced(&values);
+        log.push(HookCall {
+            hook: h.name().to_string(),
+            args: values.iter().map(|v| render_val(*v, None)).collect(),
+            result: match &result {
+                Ok(v) => render_val(*v, None),
+                Err(e) => format!("error: {}", e.message),
+            },
+            printed,
+        });
         result
     }
 }

@@ -1,0 +1,536 @@
+//! rhai hooks (spec §4, issue 3): how values cross into a script and back,
+//! the sandbox against hostile scripts, and hook calls in traces.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use verdict::eval::{Decision, ErrorKind, EvalOptions};
+use verdict::{LoadedPolicy, Outputs};
+
+const SCHEMA: &str = r#"
+entity: account
+key: id
+fields:
+  id: string
+  status: enum(active, frozen, closed)
+  credit_limit: money
+  balance: money
+  score: int
+  opened_on: date
+  verified: bool
+  tags: set<string>
+  codes: set<int>
+  holidays: set<date>
+"#;
+
+const ACCOUNT: &str = r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500",
+    "score":700,"opened_on":"2020-01-15","verified":true,"tags":["vip","student"],"codes":[30,4,210],
+    "holidays":["2026-12-25","2026-01-01"]}"#;
+
+/// A fresh folder with the schema and the given `hooks/NAME.rhai` scripts.
+fn workdir(scripts: &[(&str, &str)]) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "verdict-hooks-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(dir.join("hooks")).unwrap();
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
+    for (name, text) in scripts {
+        std::fs::write(dir.join(format!("hooks/{name}.rhai")), text).unwrap();
+    }
+    dir
+}
+
+fn policy_text(body: &str) -> String {
+    format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n")
+}
+
+/// Loads a policy whose hook `h` is defined by `script`.
+fn load(body: &str, script: &str) -> LoadedPolicy {
+    let dir = workdir(&[("h", script)]);
+    match verdict::load_policy_source(&dir.join("t.policy"), &policy_text(body)) {
+        Ok(p) => p,
+        Err(e) => panic!("policy does not compile: {:#?}", e.diagnostics),
+    }
+}
+
+/// An account: the default one with some fields replaced.
+fn account(fields: &str) -> String {
+    let mut account: serde_json::Map<String, serde_json::Value> = serde_json::from_str(ACCOUNT).unwrap();
+    let extra: serde_json::Map<String, serde_json::Value> = serde_json::from_str(fields).unwrap();
+    account.extend(extra);
+    serde_json::to_string(&account).unwrap()
+}
+
+fn decide_with(policy: &LoadedPolicy, fields: &str, options: EvalOptions) -> Outputs {
+    let snapshot =
+        verdict::snapshot::parse_json_snapshot(&account(fields), &policy.program.schema).expect("snapshot fits");
+    verdict::evaluate(&policy.program, &snapshot, options)
+}
+
+fn decide(policy: &LoadedPolicy, fields: &str) -> Outputs {
+    decide_with(policy, fields, EvalOptions::default())
+}
+
+/// The limit a decision set, as text.
+fn limit(d: &Decision) -> String {
+    verdict::value::format_decimal(d.limit.expect("a limit was set"))
+}
+
+/// The value of `call` with hook `h` declared as `decl` (`h(...) -> type`) and defined by `script`.
+fn value(decl: &str, script: &str, call: &str) -> String {
+    let p = load(
+        &format!("hook {decl} from \"hooks/h.rhai\"\nrule \"v\" {{ when true then set limit to {call} }}"),
+        script,
+    );
+    limit(&decide(&p, "{}").expect("decision"))
+}
+
+/// Whether the bool hook holds.
+fn holds(decl: &str, script: &str, call: &str) -> bool {
+    let p = load(&format!("hook {decl} from \"hooks/h.rhai\"\nrule \"c\" {{ when {call} then tag \"yes\" }}"), script);
+    !decide(&p, "{}").expect("decision").fired.is_empty()
+}
+
+const SCORE_UTIL: &str = "h(score: int, utilization: decimal) -> decimal";
+const CALL: &str = "h(score, balance / credit_limit)"; // score 700, utilization 0.25
+
+#[test]
+fn decimals_and_integers_mix_like_the_script_author_expects() {
+    let cond = "h(score: int, utilization: decimal) -> bool";
+    assert!(holds(cond, "fn h(score, utilization) { utilization < 0.5 }", CALL));
+    assert!(!holds(cond, "fn h(score, utilization) { utilization > 0.25 }", CALL));
+    assert!(holds(cond, "fn h(score, utilization) { utilization < 1 }", CALL));
+    assert!(holds(cond, "fn h(score, utilization) { score > 699.5 }", CALL));
+    assert!(holds(cond, "fn h(score, utilization) { score == 700.0 }", CALL));
+    assert!(holds(cond, "fn h(score, utilization) { utilization == 0.250 }", CALL));
+
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { score * 2 }", CALL), "1400");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { utilization * 0.2 + 1 }", CALL), "1.05");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { utilization * 2 + 1 }", CALL), "1.5");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { score * 0.01 }", CALL), "7");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { score + utilization }", CALL), "700.25");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { 1 - utilization }", CALL), "0.75");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { (score - 600) / 100.0 }", CALL), "1");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { 0.1 + 0.2 }", CALL), "0.3");
+    // rhai's own integer division, documented in src/hooks.rs
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { score / 1000 }", CALL), "0");
+}
+
+#[test]
+fn results_are_converted_to_the_declared_type() {
+    // an integer result for a decimal hook
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { 3 }", CALL), "3");
+    // a whole decimal for an int hook
+    let int_hook = "h(score: int, utilization: decimal) -> int";
+    assert_eq!(value(int_hook, "fn h(score, utilization) { score * 1.5 }", CALL), "1050");
+    assert_eq!(value(int_hook, "fn h(score, utilization) { 2.000 }", CALL), "2");
+    // an int hook's result mixes with decimals in the policy
+    assert_eq!(value(int_hook, "fn h(score, utilization) { score }", "h(score, 0.5) * 0.5"), "350");
+    // exact decimal math, also on integer arguments
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { (exp(2) - exp(2.0)).abs() }", CALL), "0");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { round(exp(utilization), 6) }", CALL), "1.284025");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { sqrt(16) + ln(1) }", CALL), "4");
+    // `round` rounds half away from zero, as in the policy language (rhai's own rounds half to even)
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { round(0.125, 2) + round(2.5) }", CALL), "3.13");
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { (-0.125).round(2) }", CALL), "-0.13");
+    // an int literal argument for a decimal parameter
+    assert_eq!(value(SCORE_UTIL, "fn h(score, utilization) { utilization * 3 }", "h(1, 2)"), "6");
+}
+
+#[test]
+fn arguments_arrive_as_the_spec_says() {
+    let body = |decl: &str, call: &str| {
+        format!("hook h({decl}) -> bool from \"hooks/h.rhai\"\nrule \"c\" {{ when h({call}) then tag \"yes\" }}")
+    };
+    let cases = [
+        ("x: money", "balance", "type_of(x) == \"decimal\" && x == 2500"),
+        ("x: decimal", "balance / credit_limit", "type_of(x) == \"decimal\" && x == 0.25"),
+        ("x: int", "score", "type_of(x) == \"i64\" && x == 700"),
+        ("x: bool", "verified", "x == true"),
+        ("x: string", "id", "x == \"A-1\""),
+        ("x: string", "status", "x == \"active\""),
+        ("x: date", "opened_on", "x == \"2020-01-15\""),
+        ("x: date", "as_of", "x.sub_string(0, 4) == \"2026\""),
+        ("x: set<string>", "tags", "type_of(x) == \"array\" && x.contains(\"vip\") && x.len() == 2"),
+        ("x: set<int>", "codes", "type_of(x[0]) == \"i64\" && x.contains(210) && x.len() == 3"),
+        ("x: set<date>", "holidays", "x.contains(\"2026-12-25\")"),
+    ];
+    for (decl, call, test) in cases {
+        let p = load(&body(decl, call), &format!("fn h(x) {{ {test} }}"));
+        let d = decide(&p, "{}").expect("decision");
+        assert_eq!(d.fired.len(), 1, "h({decl}) called with {call} should satisfy `{test}`");
+    }
+    // a date result
+    let p = load(
+        "hook h(d: date) -> date from \"hooks/h.rhai\"\nrule \"c\" { when h(opened_on) == 2021-01-15 then tag \"yes\" }",
+        r#"fn h(d) { let y = parse_int(d.sub_string(0, 4)); `${y + 1}${d.sub_string(4)}` }"#,
+    );
+    assert_eq!(decide(&p, "{}").expect("decision").fired.len(), 1);
+}
+
+/// A policy calling `h(score)`; the script misbehaves only for the account whose score is 666.
+fn hostile(script: &str) -> LoadedPolicy {
+    load(
+        "hook h(score: int) -> decimal from \"hooks/h.rhai\"\n\
+         rule \"raise\" { when h(score) < 1 then set limit to h(score) * credit_limit }",
+        script,
+    )
+}
+
+/// Asserts the hostile account fails with a hook error whose message names the
+/// hook and contains `wanted`, within bounded time, and that the next account is
+/// still decided correctly.
+fn assert_contained(policy: &LoadedPolicy, wanted: &str) -> String {
+    let started = Instant::now();
+    let err = decide(policy, r#"{"id":"A-666","score":666}"#).expect_err("the hostile account fails");
+    let spent = started.elapsed();
+    assert!(spent < Duration::from_secs(2), "a hostile hook took {spent:?}");
+    assert_eq!(err.kind, ErrorKind::Hook, "{err:?}");
+    assert_eq!(err.id.map(|k| k.to_string()).as_deref(), Some("A-666"));
+    assert!(err.message.starts_with("hook `h` failed "), "{}", err.message);
+    assert!(err.message.contains("hooks/h.rhai"), "{}", err.message);
+    assert!(err.message.contains(wanted), "{} should contain {wanted}", err.message);
+    let d = decide(policy, r#"{"id":"A-2","score":700}"#).expect("the next account is decided");
+    assert_eq!(limit(&d), "7000");
+    err.message
+}
+
+#[test]
+fn an_infinite_loop_runs_out_of_budget() {
+    let script = "fn h(score) {\n  if score == 666 {\n    loop { score += 1; }\n  }\n  score / 1000.0\n}\n";
+    let message = assert_contained(&hostile(script), "ran out of its budget of 100000 operations");
+    assert!(message.contains("hooks/h.rhai:1:1"), "{message}");
+}
+
+#[test]
+fn a_budget_can_be_set_per_hook() {
+    let script = "fn h(score) {\n  let n = 0;\n  for i in 0..200 { n += 1; }\n  score / 1000.0\n}\n";
+    let generous = load(
+        "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when true then set limit to h(score) }",
+        script,
+    );
+    assert_eq!(limit(&decide(&generous, "{}").unwrap()), "0.7");
+    let tight = load(
+        "hook h(score: int) -> decimal from \"hooks/h.rhai\" budget 50\nrule \"r\" { when true then set limit to h(score) }",
+        script,
+    );
+    let err = decide(&tight, "{}").unwrap_err();
+    assert!(err.message.contains("ran out of its budget of 50 operations"), "{}", err.message);
+}
+
+#[test]
+fn runaway_recursion_is_stopped() {
+    let script = "fn down(n) { down(n + 1) }\nfn h(score) {\n  if score == 666 { down(0) }\n  score / 1000.0\n}\n";
+    let message = assert_contained(&hostile(script), "more than 32 levels deep");
+    // rhai gives no position for a stack overflow: the location is the hook's function
+    assert!(message.contains("hooks/h.rhai:2:1: "), "{message}");
+}
+
+#[test]
+fn recursion_with_deep_expressions_does_not_overflow_the_native_stack() {
+    // every level nests expressions as deep as the limit allows, so the evaluator's own recursion is deep
+    let script = |depth: usize| {
+        let nested = format!("{}down(n + 1){}", "1 + (".repeat(depth), ")".repeat(depth));
+        format!("fn down(n) {{ {nested} }}\nfn h(score) {{\n  if score == 666 {{ down(0) }}\n  score / 1000.0\n}}\n")
+    };
+    let body = "hook h(score: int) -> decimal from \"hooks/h.rhai\"\n\
+                rule \"raise\" { when h(score) < 1 then set limit to h(score) * credit_limit }";
+    let (depth, policy) = (1..40)
+        .rev()
+        .find_map(|depth| {
+            let dir = workdir(&[("h", &script(depth))]);
+            verdict::load_policy_source(&dir.join("t.policy"), &policy_text(body)).ok().map(|p| (depth, p))
+        })
+        .expect("some depth compiles");
+    assert!(depth >= 10, "only {depth} nested expressions compile");
+    // on a thread with the small stack of a worker
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            assert_contained(&policy, "more than 32 levels deep");
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn string_doubling_hits_the_size_limit() {
+    let script = "fn h(score) {\n  let s = \"x\";\n  if score == 666 { loop { s += s; } }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "Length of string over the limit");
+}
+
+#[test]
+fn a_huge_array_hits_the_size_limit() {
+    let script = "fn h(score) {\n  if score == 666 { let a = []; a.pad(100000000, 0); }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "Size of array/BLOB over the limit");
+    // many strings held in one array count together
+    let script = "fn h(score) {\n  let s = \"\"; s.pad(60000, \"x\");\n  let a = [];\n  \
+                  if score == 666 { for i in 0..100 { a.push(s); } }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "over the limit");
+    // doubling an array of arrays
+    let script =
+        "fn h(score) {\n  let a = [[1, 2], [3]];\n  if score == 666 { loop { a += a; } }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "Size of array/BLOB over the limit");
+}
+
+#[test]
+fn an_undefined_function_fails_at_its_call() {
+    let script = "fn h(score) {\n  if score == 666 { return nope(score); }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "hooks/h.rhai:2:28: Function not found: nope (i64)");
+}
+
+#[test]
+fn a_wrong_return_type_is_a_hook_error() {
+    let script = "fn h(score) {\n  if score == 666 { return \"high\"; }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "returned a string, but it is declared to return decimal");
+    let script = "fn h(score) {\n  if score == 666 { return; }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "returned nothing, but it is declared to return decimal");
+    let script = "fn h(score) {\n  if score == 666 { return [1]; }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "returned an array");
+    // a fractional decimal for an int hook
+    let p = load(
+        "hook h(score: int) -> int from \"hooks/h.rhai\"\nrule \"r\" { when true then set limit to h(score) }",
+        "fn h(score) { score / 1000.0 }",
+    );
+    let err = decide(&p, "{}").unwrap_err();
+    assert!(err.message.contains("returned 0.7, which is not a whole number, but it is declared to return int"));
+    // a date hook returning a non-date
+    let p = load(
+        "hook h(d: date) -> date from \"hooks/h.rhai\"\nrule \"r\" { when h(opened_on) > as_of then tag \"x\" }",
+        "fn h(d) { d + \"!\" }",
+    );
+    let err = decide(&p, "{}").unwrap_err();
+    assert!(err.message.contains("returned \"2020-01-15!\", which is not a YYYY-MM-DD date"), "{}", err.message);
+}
+
+#[test]
+fn division_by_zero_inside_the_script_is_a_hook_error() {
+    let script = "fn h(score) {\n  let r = 1 / (score - 666);\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "hooks/h.rhai:2:13: Division by zero: 1 / 0");
+    let script = "fn h(score) {\n  score / (score - 666.0)\n}\n";
+    let p = load(
+        "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when h(score) > 0 then tag \"x\" }",
+        script,
+    );
+    let err = decide(&p, r#"{"score":666}"#).unwrap_err();
+    assert!(err.message.contains("Division by zero"), "{}", err.message);
+    assert_eq!(decide(&p, "{}").unwrap().fired.len(), 1);
+}
+
+#[test]
+fn overflow_and_math_errors_are_hook_errors() {
+    let script = "fn h(score) {\n  if score == 666 { return exp(score); }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "exp(666) has no decimal result");
+    let script = "fn h(score) {\n  if score == 666 { return 9223372036854775807 + score; }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "Addition overflow");
+}
+
+#[test]
+fn scripts_cannot_reach_outside_the_sandbox() {
+    for (script, what) in [
+        ("fn h(score) { eval(\"1\") }", "eval"),
+        ("import \"os\" as os;\nfn h(score) { 1 }", "import"),
+        ("fn h(score) { y * 2 }", "an undefined variable"),
+    ] {
+        let dir = workdir(&[("h", script)]);
+        let body =
+            "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when h(score) > 0 then tag \"x\" }";
+        let err = verdict::load_policy_source(&dir.join("t.policy"), &policy_text(body))
+            .expect_err(&format!("{what} must not compile"));
+        assert_eq!(err.diagnostics[0].code, "E0310", "{what}: {:?}", err.diagnostics);
+    }
+    // functions of the clock, files and the environment are not there to call
+    for call in ["timestamp()", "open_file(\"/etc/passwd\")", "env(\"HOME\")", "sleep(10)"] {
+        let script = format!("fn h(score) {{\n  if score == 666 {{ return {call}; }}\n  score / 1000.0\n}}\n");
+        assert_contained(&hostile(&script), "Function not found");
+    }
+}
+
+#[test]
+fn top_level_statements_never_run() {
+    let script = "loop {}\nfn h(score) { score / 1000.0 }\n";
+    let p = load(
+        "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when true then set limit to h(score) }",
+        script,
+    );
+    assert_eq!(limit(&decide(&p, "{}").unwrap()), "0.7");
+}
+
+#[test]
+fn traces_show_hook_calls_and_what_they_printed() {
+    let p = load(
+        "hook h(score: int, utilization: decimal) -> decimal from \"hooks/h.rhai\"\n\
+         rule \"r\" { when h(score, balance / credit_limit) < 1 then tag \"low\" }",
+        "fn h(score, utilization) {\n  print(`score ${score}`);\n  debug(utilization);\n  utilization * 2\n}\n",
+    );
+    let d = decide_with(&p, "{}", EvalOptions { trace: true, ..Default::default() }).expect("decision");
+    let trace = d.trace.expect("a trace");
+    assert_eq!(trace.hooks.len(), 1);
+    let call = &trace.hooks[0];
+    assert_eq!(call.hook, "h");
+    assert_eq!(call.args, ["700", "0.25"]);
+    assert_eq!(call.result, "0.5");
+    assert_eq!(call.printed, ["score 700", "0.25 (debug at 3:3)"]);
+    // without a trace nothing is collected (and nothing printed: see the CLI test)
+    assert!(decide(&p, "{}").unwrap().trace.is_none());
+}
+
+// ---- through the command line -------------------------------------------------
+
+fn verdict(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run verdict");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// Hostile accounts among good ones: each fails alone, the others are decided, nothing is printed.
+#[test]
+fn cli_eval_contains_hostile_hooks() {
+    let script = "fn h(score) {\n  print(\"noise\");\n  debug(\"more noise\");\n  \
+                  if score == 1 { loop {} }\n  \
+                  if score == 2 { let s = \"x\"; loop { s += s; } }\n  \
+                  if score == 3 { return h(score); }\n  \
+                  if score == 4 { return \"x\"; }\n  \
+                  score / 1000.0\n}\n";
+    let dir = workdir(&[("h", script)]);
+    std::fs::write(
+        dir.join("t.policy"),
+        policy_text("hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"raise\" { when h(score) < 1 then set limit to h(score) * credit_limit }"),
+    )
+    .unwrap();
+    let lines: Vec<String> = [(1, "A-1"), (700, "A-2"), (2, "A-3"), (3, "A-4"), (4, "A-5"), (650, "A-6")]
+        .iter()
+        .map(|(score, id)| account(&format!(r#"{{"id":"{id}","score":{score}}}"#)))
+        .collect();
+    std::fs::write(dir.join("accounts.jsonl"), lines.join("\n") + "\n").unwrap();
+    for jobs in ["1", "3"] {
+        let started = Instant::now();
+        let (code, stdout, stderr) = verdict(&dir, &["eval", "t.policy", "accounts.jsonl", "--jobs", jobs]);
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert_eq!(code, 1, "failures exit 1; stderr: {stderr}");
+        assert!(!stdout.contains("noise") && !stderr.contains("noise"), "print must go nowhere:\n{stdout}\n{stderr}");
+        let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let summary: Vec<String> = records
+            .iter()
+            .map(|r| match &r["error"] {
+                serde_json::Value::Null => {
+                    format!("{} limit {}", r["id"].as_str().unwrap(), r["limit"].as_str().unwrap())
+                }
+                e => format!(
+                    "{} {}: {}",
+                    r["id"].as_str().unwrap(),
+                    e["kind"].as_str().unwrap(),
+                    e["message"].as_str().unwrap()
+                ),
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "A-1 hook: hook `h` failed at hooks/h.rhai:1:1: ran out of its budget of 100000 operations in rule \"raise\"",
+                "A-2 limit 7000",
+                "A-3 hook: hook `h` failed at hooks/h.rhai:1:1: Length of string over the limit (strings 65536 bytes, arrays \
+                 10000 items, maps 10000 entries) in rule \"raise\"",
+                "A-4 hook: hook `h` failed at hooks/h.rhai:1:1: called functions more than 32 levels deep in rule \"raise\"",
+                "A-5 hook: hook `h` failed in hooks/h.rhai: returned a string, but it is declared to return decimal in rule \
+                 \"raise\"",
+                "A-6 limit 6500",
+            ],
+            "with --jobs {jobs}"
+        );
+    }
+}
+
+#[test]
+fn cli_trace_shows_hook_calls() {
+    let dir = workdir(&[("h", "fn h(score, utilization) {\n  print(\"scored\");\n  utilization * 2\n}\n")]);
+    std::fs::write(
+        dir.join("t.policy"),
+        policy_text("hook h(score: int, utilization: decimal) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when h(score, balance / credit_limit) < 1 then tag \"low\" }"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("a.jsonl"), account("{}") + "\n").unwrap();
+    let (code, stdout, stderr) = verdict(&dir, &["eval", "t.policy", "a.jsonl", "--trace"]);
+    assert_eq!(code, 0, "{stderr}");
+    let record: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(
+        record["trace"]["hooks"],
+        serde_json::json!([{"hook": "h", "args": ["700", "0.25"], "result": "0.5", "printed": ["scored"]}])
+    );
+}
+
+#[test]
+fn assigning_into_elements_is_rejected_at_load() {
+    for script in [
+        "fn h(score) { let m = #{}; m[`${score}`] = 1; 1 }",
+        "fn h(score) { let a = [0]; a[0] = score; 1 }",
+        "fn h(score) { let a = [[0]]; a[0][0] += score; 1 }",
+        "fn h(score) { let m = #{ k: 1 }; m.k = score; 1 }",
+        "fn helper(m) { m.k.j = 1; m }\nfn h(score) { 1 }",
+    ] {
+        let dir = workdir(&[("h", script)]);
+        let body =
+            "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when h(score) > 0 then tag \"x\" }";
+        let err = verdict::load_policy_source(&dir.join("t.policy"), &policy_text(body)).expect_err(script);
+        assert_eq!(err.diagnostics[0].code, "E0312", "{script}: {:?}", err.diagnostics);
+    }
+    // assigning whole variables, and growing values through (checked) calls, is fine
+    let p = load(
+        "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when true then set limit to h(score) }",
+        "fn h(score) { let a = []; a.push(score); a += [1]; let m = #{ k: 2 }; m += #{ j: 3 }; a.len() + m.len() + m.k }",
+    );
+    assert_eq!(limit(&decide(&p, "{}").unwrap()), "6");
+}
+
+#[test]
+fn a_slow_loop_within_budget_is_stopped_by_the_time_limit() {
+    // each `contains` is one operation comparing 10 000 items: the budget alone would allow a minute
+    let script = "fn h(score) {\n  let a = [];\n  a.pad(9999, 0);\n  if score == 666 { loop { a.contains(1); } }\n  \
+                  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "ran longer than its time limit of 1000 ms");
+}
+
+/// The example policy's fraud score over the example portfolio: every call with
+/// its arguments and result (the hook is last in `limit-raise`, so only the
+/// accounts that pass every other condition reach it), and the decisions it
+/// let through. The values were checked by hand: z = -3.2 - 0.03 (score - 700)
+/// + 4 utilization, p = 1 / (1 + e^-z), e.g. A-1033: z = -2, p = 0.1192.
+#[test]
+fn the_example_fraud_score_over_the_example_portfolio() {
+    let policy = verdict::load_policy(Path::new("policies/lifecycle.policy")).expect("the example compiles");
+    let input = std::io::BufReader::new(std::fs::File::open("policies/portfolio.jsonl").unwrap());
+    let reader =
+        verdict::snapshot::read_snapshots(input, verdict::snapshot::Format::Jsonl, policy.program.schema.clone())
+            .unwrap();
+    let options = EvalOptions { trace: true, ..Default::default() };
+    let mut calls = Vec::new();
+    for item in reader {
+        let Ok(snapshot) = item else { continue };
+        let Ok(decision) = verdict::evaluate(&policy.program, &snapshot, options) else { continue };
+        for call in decision.trace.expect("traced").hooks {
+            let raised = decision.fired.iter().any(|r| &**r == "limit-raise");
+            calls.push(format!(
+                "{}: {}({}) = {} -> limit-raise {}",
+                decision.id,
+                call.hook,
+                call.args.join(", "),
+                call.result,
+                if raised { "fired" } else { "blocked" }
+            ));
+        }
+    }
+    insta::assert_yaml_snapshot!(calls);
+}
