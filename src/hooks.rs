@@ -418,7 +418,7 @@ fn fn_location(script: &str, name: &str) -> Option<(usize, usize)> {
         let mut from = 0;
         while let Some(found) = line.get(from..).and_then(|rest| rest.find("fn ")) {
             let at = from + found;
-            let before_ok = line[..at].chars().next_back().map_or(true, |c| !(c.is_alphanumeric() || c == '_'));
+            let before_ok = line[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
             let rest = line[at + 3..].trim_start();
             let defines = rest.strip_prefix(name).is_some_and(|r| r.trim_start().starts_with('('));
             if before_ok && defines {
