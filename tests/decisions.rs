@@ -55,17 +55,20 @@ fn the_fingerprint_covers_every_file_the_decisions_depend_on() {
     let dir = std::env::temp_dir().join(format!("verdict-fp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("batches")).unwrap();
-    for f in ["lifecycle.policy", "account.schema.yaml", "batches/reg-2023-q3.txt"] {
+    std::fs::create_dir_all(dir.join("hooks")).unwrap();
+    let files = ["lifecycle.policy", "account.schema.yaml", "batches/reg-2023-q3.txt", "hooks/fraud_risk.rhai"];
+    for f in files {
         std::fs::copy(Path::new("policies").join(f), dir.join(f)).unwrap();
     }
     let fp = || verdict::load_policy(&dir.join("lifecycle.policy")).unwrap().program.fingerprint.clone();
     let original = fp();
     let shipped = verdict::load_policy(Path::new("policies/lifecycle.policy")).unwrap().program.fingerprint.clone();
     assert_eq!(original, shipped, "the same files give the same fingerprint wherever they live");
-    for f in ["lifecycle.policy", "account.schema.yaml", "batches/reg-2023-q3.txt"] {
+    for f in files {
         let path = dir.join(f);
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, format!("{text}\n# edited\n")).unwrap();
+        let comment = if f.ends_with(".rhai") { "// edited" } else { "# edited" };
+        std::fs::write(&path, format!("{text}\n{comment}\n")).unwrap();
         assert_ne!(fp(), original, "editing {f} changes the fingerprint");
         std::fs::write(&path, text).unwrap();
         assert_eq!(fp(), original);
