@@ -31,7 +31,9 @@ pub mod load;
 pub mod output;
 pub mod schema;
 pub mod snapshot;
+pub mod stream;
 pub mod syntax;
+pub mod synth;
 pub mod value;
 pub mod yaml;
 

@@ -269,6 +269,32 @@ impl<W: std::io::Write> RecordWriter<W> {
         RecordWriter { out, format, count: 0, table: Vec::new() }
     }
 
+    /// A writer that continues an output of which `written` records were
+    /// already written elsewhere, so that chunks of one output can be encoded
+    /// on several threads (JSON separators and the CSV header depend on it)
+    /// and joined with [`RecordWriter::append_encoded`]. Not for
+    /// [`OutputFormat::Table`], whose layout needs every row.
+    pub fn resume(out: W, format: OutputFormat, written: usize) -> Self {
+        RecordWriter { out, format, count: written, table: Vec::new() }
+    }
+
+    /// True when the format can be encoded in chunks with [`RecordWriter::resume`].
+    pub fn chunkable(format: OutputFormat) -> bool {
+        format != OutputFormat::Table
+    }
+
+    /// Appends `records` records encoded by a [`RecordWriter::resume`]d writer.
+    pub fn append_encoded(&mut self, bytes: &[u8], records: usize) -> std::io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.count += records;
+        Ok(())
+    }
+
+    /// The records written so far.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
     /// Writes one record.
     pub fn write(&mut self, record: &Outputs, program: &Program) -> std::io::Result<()> {
         let view = RecordView { record, program };
