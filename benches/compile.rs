@@ -3,7 +3,8 @@
 #[path = "support/big_policy.rs"]
 mod big_policy;
 
-use criterion::{black_box, Criterion};
+use criterion::Criterion;
+use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
 

@@ -6,8 +6,9 @@ mod native_lifecycle;
 #[path = "support/ratio.rs"]
 mod ratio;
 
-use criterion::{black_box, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use native_lifecycle::NativeLifecycle;
+use std::hint::black_box;
 use verdict::snapshot::{parse_json_snapshot, Snapshot};
 use verdict::synth::snapshot_json;
 use verdict::value::parse_date;

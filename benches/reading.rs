@@ -4,7 +4,8 @@
 #[path = "support/ratio.rs"]
 mod ratio;
 
-use criterion::{black_box, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
+use std::hint::black_box;
 use verdict::snapshot::parse_json_snapshot;
 use verdict::synth::snapshot_json;
 use verdict::value::parse_date;

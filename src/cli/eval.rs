@@ -222,7 +222,7 @@ fn thousands(n: u64) -> String {
 }
 
 /// Rules listed by name in the human summary; the rest are counted (all are in `--summary`).
-const FIRED_SHOWN: usize = 12;
+const FIRED_SHOWN: usize = 20;
 
 /// The summary for people: the classic first line, then errors, fires and guards.
 fn render_summary(s: &Summary, timed: bool) -> String {
