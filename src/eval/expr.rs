@@ -126,13 +126,29 @@ impl<'a> Ctx<'a> {
             TKind::Or(a, b) => Ok(self.truth(a)? || self.truth(b)?),
             TKind::Not(a) => Ok(!self.truth(a)?),
             TKind::Cmp { op, lhs, rhs, .. } => {
-                let (l, r) = (self.eval(lhs)?, self.eval(rhs)?);
+                let (l, r) = (self.operand(lhs)?, self.operand(rhs)?);
                 Ok(op_holds(*op, compare(l, r)?))
             }
             _ => match self.eval(e)? {
                 Val::Bool(b) => Ok(b),
                 other => Err(not_a_condition(other)),
             },
+        }
+    }
+
+    /// [`Ctx::eval`] with literals, fields and computed lets read in place:
+    /// most operands are one of those, and a call returning a value through
+    /// memory costs more than reading it.
+    #[inline(always)]
+    fn operand(&mut self, e: &'a TExpr) -> EvalResult<'a> {
+        match &e.kind {
+            TKind::Const(c) => Ok(const_val(c)),
+            TKind::Field { frame: Frame::Account, slot } => Ok(slot_val(self.account, *slot)),
+            TKind::Let(i) => match self.lets.get(*i) {
+                Some(LetState::Done(v)) => Ok(*v),
+                _ => self.let_value(*i),
+            },
+            _ => self.eval(e),
         }
     }
 
@@ -159,8 +175,8 @@ impl<'a> Ctx<'a> {
                 let is_none = matches!(self.eval(operand)?, Val::None);
                 Ok(Val::Bool(is_none != *negate))
             }
-            TKind::Coalesce(a, b) => match self.eval(a)? {
-                Val::None => self.eval(b),
+            TKind::Coalesce(a, b) => match self.operand(a)? {
+                Val::None => self.operand(b),
                 v => Ok(v),
             },
             _ => self.eval_other(e),
@@ -187,7 +203,7 @@ impl<'a> Ctx<'a> {
                 (_, v) => fail(format!("internal: cannot negate {v:?}")),
             },
             TKind::Arith { op, lhs, rhs, .. } => {
-                let (l, r) = (self.eval(lhs)?, self.eval(rhs)?);
+                let (l, r) = (self.operand(lhs)?, self.operand(rhs)?);
                 arith(*op, l, r)
             }
             TKind::ToDec(a) => match self.eval(a)? {

@@ -21,6 +21,9 @@ struct PolicyParser;
 /// Bound on pest's recursion so a pathological input (thousands of nested
 /// parentheses) is an error, not a stack overflow.
 const CALL_LIMIT: usize = 2_000_000;
+/// Rule calls allowed per byte of policy text on top of [`CALL_LIMIT`]
+/// (ordinary policies make about 10).
+const CALLS_PER_BYTE: usize = 100;
 /// Deepest expression nesting accepted (parentheses, calls, lists, operators).
 pub const MAX_NESTING: usize = 256;
 
@@ -54,7 +57,12 @@ pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic
         )
         .with_help("split the expression with `let`")]);
     }
-    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+    // pest counts every rule call of the whole parse, so the bound grows with
+    // the text (a 10,000-rule policy makes some 20 million calls); nesting is
+    // bounded separately above.
+    pest::set_call_limit(std::num::NonZeroUsize::new(
+        CALL_LIMIT.saturating_add(text.len().saturating_mul(CALLS_PER_BYTE)),
+    ));
     let builder = AstBuilder { file };
     match PolicyParser::parse(Rule::policy_file, text) {
         Ok(mut pairs) => {
