@@ -20,7 +20,7 @@ if [ ! -s "$INPUT" ]; then
 fi
 OUT="$WORK/decisions.jsonl"
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p')"
-echo "input: $INPUT ($(du -h "$INPUT" | cut -f1), $COUNT snapshots)"
+echo "input: $INPUT ($(du -hL "$INPUT" | cut -f1), $COUNT snapshots)"
 
 declare -A SECONDS_FOR
 if command -v hyperfine > /dev/null; then
