@@ -37,8 +37,10 @@ pub mod load;
 pub mod output;
 pub mod schema;
 pub mod snapshot;
+pub mod stream;
 pub mod syntax;
 pub mod testing;
+pub mod synth;
 pub mod value;
 pub mod yaml;
 

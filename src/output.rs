@@ -292,6 +292,8 @@ pub struct RecordWriter<W: std::io::Write> {
     format: OutputFormat,
     count: usize,
     table: Vec<[String; 6]>,
+    /// One JSON record at a time, reused so that writing allocates nothing.
+    scratch: Vec<u8>,
 }
 
 const CSV_HEADER: [&str; 11] = [
@@ -311,7 +313,33 @@ const CSV_HEADER: [&str; 11] = [
 impl<W: std::io::Write> RecordWriter<W> {
     /// A writer of the given format.
     pub fn new(out: W, format: OutputFormat) -> Self {
-        RecordWriter { out, format, count: 0, table: Vec::new() }
+        RecordWriter { out, format, count: 0, table: Vec::new(), scratch: Vec::new() }
+    }
+
+    /// A writer that continues an output of which `written` records were
+    /// already written elsewhere, so that chunks of one output can be encoded
+    /// on several threads (JSON separators and the CSV header depend on it)
+    /// and joined with [`RecordWriter::append_encoded`]. Not for
+    /// [`OutputFormat::Table`], whose layout needs every row.
+    pub fn resume(out: W, format: OutputFormat, written: usize) -> Self {
+        RecordWriter { out, format, count: written, table: Vec::new(), scratch: Vec::new() }
+    }
+
+    /// True when the format can be encoded in chunks with [`RecordWriter::resume`].
+    pub fn chunkable(format: OutputFormat) -> bool {
+        format != OutputFormat::Table
+    }
+
+    /// Appends `records` records encoded by a [`RecordWriter::resume`]d writer.
+    pub fn append_encoded(&mut self, bytes: &[u8], records: usize) -> std::io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.count += records;
+        Ok(())
+    }
+
+    /// The records written so far.
+    pub fn count(&self) -> usize {
+        self.count
     }
 
     /// Writes one record.
@@ -319,12 +347,16 @@ impl<W: std::io::Write> RecordWriter<W> {
         let view = RecordView { record, program };
         match self.format {
             OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, &view)?;
-                self.out.write_all(b"\n")?;
+                self.scratch.clear();
+                json_record(&mut self.scratch, &view)?;
+                self.scratch.push(b'\n');
+                self.out.write_all(&self.scratch)?;
             }
             OutputFormat::Json => {
-                self.out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
-                serde_json::to_writer(&mut self.out, &view)?;
+                self.scratch.clear();
+                self.scratch.extend_from_slice(if self.count == 0 { b"[\n  " } else { b",\n  " });
+                json_record(&mut self.scratch, &view)?;
+                self.out.write_all(&self.scratch)?;
             }
             OutputFormat::Yaml => {
                 let value = serde_json::to_value(&view).map_err(std::io::Error::other)?;
@@ -363,6 +395,133 @@ impl<W: std::io::Write> RecordWriter<W> {
         }
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+/// Appends one record as compact JSON: decisions without a trace by hand (the
+/// bulk of a whole-book run), anything else through serde. Both give the same bytes.
+fn json_record(buf: &mut Vec<u8>, view: &RecordView) -> std::io::Result<()> {
+    match view.record {
+        Ok(d) if d.trace.is_none() => {
+            fast_json::decision(buf, d, view.program);
+            Ok(())
+        }
+        _ => serde_json::to_writer(buf, view).map_err(std::io::Error::other),
+    }
+}
+
+/// A decision's JSON written directly, byte for byte what `DecisionView` serializes to.
+mod fast_json {
+    use super::*;
+    use crate::value::Date;
+    use chrono::Datelike;
+    use std::io::Write as _;
+
+    pub(super) fn decision(buf: &mut Vec<u8>, d: &Decision, program: &Program) {
+        buf.extend_from_slice(b"{\"id\":");
+        match &d.id {
+            Key::Str(k) => string(buf, k),
+            Key::Int(i) => {
+                let _ = write!(buf, "{i}");
+            }
+        }
+        buf.extend_from_slice(b",\"as_of\":");
+        date(buf, d.as_of);
+        buf.extend_from_slice(b",\"outcome\":\"");
+        buf.extend_from_slice(d.outcome.name().as_bytes());
+        buf.extend_from_slice(b"\",\"until\":");
+        match d.until {
+            Some(u) => date(buf, u),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(b",\"limit\":");
+        match d.limit {
+            Some(l) => string(buf, &format_decimal(l)),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(b",\"reasons\":[");
+        for (i, r) in d.reasons.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            buf.extend_from_slice(b"{\"code\":");
+            string(buf, &r.code);
+            buf.extend_from_slice(b",\"text\":");
+            match &r.text {
+                Some(t) => string(buf, t),
+                None => buf.extend_from_slice(b"null"),
+            }
+            buf.extend_from_slice(b",\"rule\":");
+            string(buf, &r.rule);
+            buf.push(b'}');
+        }
+        buf.extend_from_slice(b"],\"actions\":[");
+        for (i, a) in d.actions.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            let rule = match a {
+                ActionRecord::Notify { channel, template, rule } => {
+                    buf.extend_from_slice(b"{\"notify\":");
+                    string(buf, channel.name());
+                    buf.extend_from_slice(b",\"template\":");
+                    string(buf, template);
+                    rule
+                }
+                ActionRecord::Escalate { stage, rule } => {
+                    buf.extend_from_slice(b"{\"escalate\":");
+                    string(buf, stage);
+                    rule
+                }
+                ActionRecord::Review { queue, rule } => {
+                    buf.extend_from_slice(b"{\"review\":");
+                    string(buf, queue);
+                    rule
+                }
+                ActionRecord::Tag { label, rule } => {
+                    buf.extend_from_slice(b"{\"tag\":");
+                    string(buf, label);
+                    rule
+                }
+            };
+            buf.extend_from_slice(b",\"rule\":");
+            string(buf, rule);
+            buf.push(b'}');
+        }
+        buf.extend_from_slice(b"],\"fired\":[");
+        for (i, f) in d.fired.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            string(buf, f);
+        }
+        buf.extend_from_slice(b"],\"policy\":{\"name\":");
+        string(buf, &program.name);
+        buf.extend_from_slice(b",\"version\":");
+        string(buf, &program.version);
+        buf.extend_from_slice(b",\"fingerprint\":");
+        string(buf, &program.fingerprint);
+        buf.extend_from_slice(b"}}");
+    }
+
+    /// A JSON string; text that needs escaping goes through serde_json so the escapes are the same.
+    fn string(buf: &mut Vec<u8>, s: &str) {
+        if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            let _ = serde_json::to_writer(&mut *buf, s);
+            return;
+        }
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    }
+
+    fn date(buf: &mut Vec<u8>, d: Date) {
+        let (y, m, day) = (d.year(), d.month(), d.day());
+        if (0..=9999).contains(&y) {
+            let _ = write!(buf, "\"{y:04}-{m:02}-{day:02}\"");
+        } else {
+            string(buf, &d.to_string());
+        }
     }
 }
 
@@ -454,4 +613,51 @@ fn render_table(rows: &[[String; 6]]) -> String {
         line(&row.iter().map(String::as_str).collect::<Vec<_>>());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::Reason;
+    use crate::ir::{Channel, Outcome};
+    use std::sync::Arc;
+
+    /// The hand-written JSON of a decision is byte for byte serde's, escapes and all.
+    #[test]
+    fn fast_decision_json_is_serdes() {
+        let policy = crate::load_policy("policies/lifecycle.policy".as_ref()).unwrap();
+        let program = &policy.program;
+        let a = |s: &str| Arc::<str>::from(s);
+        let date = |s: &str| crate::value::parse_date(s).unwrap();
+        let mut d = Decision {
+            id: Key::Str("A-\"1\"\\ é \u{1}\n".into()),
+            as_of: date("2026-11-01"),
+            outcome: Outcome::Freeze,
+            until: Some(date("0999-01-31")),
+            limit: Some(rust_decimal::Decimal::new(1440000, 2)),
+            reasons: vec![
+                Reason { code: a("R\t1"), text: None, rule: a("r") },
+                Reason { code: a("R2"), text: Some(a("ünïcode ☃ \u{7f}")), rule: a("r") },
+            ],
+            actions: vec![
+                ActionRecord::Notify { channel: Channel::Sms, template: a("t"), rule: a("r") },
+                ActionRecord::Escalate { stage: a("legal"), rule: a("r") },
+                ActionRecord::Review { queue: a("q/\u{1f}"), rule: a("r") },
+                ActionRecord::Tag { label: a("x"), rule: a("r") },
+            ],
+            fired: vec![a("r"), a("s")],
+            trace: None,
+        };
+        for id in [Key::Int(-42), d.id.clone()] {
+            d.id = id;
+            for until in [None, Some(date("0999-01-31"))] {
+                d.until = until;
+                let record: Outputs = Ok(d.clone());
+                let view = RecordView { record: &record, program };
+                let mut fast = Vec::new();
+                fast_json::decision(&mut fast, &d, program);
+                assert_eq!(String::from_utf8(fast).unwrap(), serde_json::to_string(&view).unwrap());
+            }
+        }
+    }
 }

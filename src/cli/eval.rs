@@ -2,17 +2,15 @@
 
 use super::render::{render_all, stderr_color};
 use super::Exit;
-use rayon::prelude::*;
-use std::io::{BufRead, BufReader, Write};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use verdict::compile::Program;
-use verdict::eval::{evaluate, EvalOptions, Outputs};
-use verdict::output::{OutputFormat, RecordWriter};
-use verdict::snapshot::{read_snapshots, Format};
+use std::time::Instant;
+use verdict::eval::EvalOptions;
+use verdict::output::OutputFormat;
+use verdict::snapshot::Format;
+use verdict::stream::{evaluate_stream, Progress, RuleCount, Source, StreamOptions, Summary, DEFAULT_CHUNK};
 use verdict::value::parse_date;
-
-/// Snapshots evaluated together; bounds memory whatever the portfolio's size.
-const CHUNK: usize = 4096;
 
 /// Arguments of `verdict eval`.
 #[derive(clap::Args)]
@@ -39,18 +37,16 @@ pub struct EvalArgs {
     /// Write decisions to FILE instead of standard output (replaced only once the run completes).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-}
-
-/// What a run counted, for guards and the summary.
-#[derive(Default)]
-struct Tally {
-    records: usize,
-    decided: usize,
-    errors: usize,
-    by_outcome: std::collections::BTreeMap<verdict::ir::Outcome, usize>,
+    /// Also write the run's summary (counts per outcome, rule, error kind; guards) to FILE as JSON.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// Snapshots per unit of parallel work (for tests and tuning).
+    #[arg(long, value_name = "N", hide = true)]
+    chunk: Option<usize>,
 }
 
 pub fn run(args: EvalArgs) -> Exit {
+    let started = Instant::now();
     let loaded = match verdict::load_policy(&args.policy) {
         Ok(l) => l,
         Err(e) => {
@@ -73,48 +69,235 @@ pub fn run(args: EvalArgs) -> Exit {
         "table" => OutputFormat::Table,
         _ => OutputFormat::Jsonl,
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: cannot start worker threads: {e}");
-            return Exit::Invalid;
-        }
+    let options = StreamOptions {
+        eval: EvalOptions { default_as_of, trace: args.trace },
+        output: format,
+        jobs: args.jobs.unwrap_or(0),
+        chunk: args.chunk.unwrap_or(DEFAULT_CHUNK),
     };
-    let options = EvalOptions { default_as_of, trace: args.trace };
     let program = &loaded.program;
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
+    let (sources, size, mut exit) = open_sources(&inputs, args.input_format.as_deref());
 
-    let result = with_output(args.output.as_deref(), |out| {
-        let mut writer = RecordWriter::new(out, format);
-        let mut tally = Tally::default();
-        let mut exit = Exit::Ok;
-        for input in &inputs {
-            let code =
-                decide_input(input, args.input_format.as_deref(), program, options, &pool, &mut writer, &mut tally)?;
-            exit = exit.max(code);
-        }
-        writer.finish()?;
-        Ok((exit, tally))
+    let bar = progress_bar(size);
+    let report = with_output(args.output.as_deref(), |out| {
+        evaluate_stream(program, sources, out, &options, |p| {
+            if let Some(bar) = &bar {
+                show_progress(bar, p, size, started);
+            }
+        })
+        .map(|(report, _)| report)
     });
-    let (mut exit, tally) = match result {
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = match report {
         Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit.max(Exit::Failures),
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::Failures;
         }
     };
-    if tally.errors > 0 {
+    for e in &report.input_errors {
+        eprintln!("error: `{}`: {}", e.name, e.error);
+        exit = exit.max(Exit::Invalid);
+    }
+    let summary = Summary::new(program, &report.tally).timed(started.elapsed().as_secs_f64());
+    if summary.errors.total > 0 {
         exit = exit.max(Exit::Failures);
     }
-    eprintln!("{}", summary_line(&tally));
-    if guards_breached(program, &tally) {
+    eprint!("{}", render_summary(&summary, std::io::stderr().is_terminal()));
+    if summary.breached() {
         exit = exit.max(Exit::Guard);
+    }
+    if let Some(path) = &args.summary {
+        let written = with_output(Some(path), |out| {
+            serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::other)?;
+            out.write_all(b"\n")
+        });
+        if let Err(e) = written {
+            eprintln!("error: cannot write the summary: {e}");
+            exit = exit.max(Exit::Failures);
+        }
     }
     exit
 }
 
+/// Opens every input (a failure is reported and skipped), with their total
+/// size when every input is a regular file.
+fn open_sources(inputs: &[PathBuf], input_format: Option<&str>) -> (Vec<Source>, Option<u64>, Exit) {
+    let mut sources = Vec::new();
+    let mut size = Some(0u64);
+    let mut exit = Exit::Ok;
+    for input in inputs {
+        let is_stdin = input.as_os_str() == "-";
+        let format = match input_format.and_then(Format::from_name) {
+            Some(f) => f,
+            None if is_stdin => Format::Jsonl,
+            None => match Format::from_path(input) {
+                Some(f) => f,
+                None => {
+                    eprintln!(
+                        "error: cannot tell the format of `{}` from its name; use --input-format",
+                        input.display()
+                    );
+                    exit = Exit::Invalid;
+                    continue;
+                }
+            },
+        };
+        let reader: Box<dyn BufRead + Send> = if is_stdin {
+            size = None;
+            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
+        } else {
+            match std::fs::File::open(input) {
+                Ok(f) => {
+                    let len = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+                    size = size.zip(len).map(|(a, b)| a + b);
+                    Box::new(BufReader::with_capacity(1 << 16, f))
+                }
+                Err(e) => {
+                    eprintln!("error: cannot read `{}`: {e}", input.display());
+                    exit = Exit::Invalid;
+                    continue;
+                }
+            }
+        };
+        sources.push(Source { name: input.display().to_string(), input: reader, format });
+    }
+    (sources, size, exit)
+}
+
+/// A progress bar on stderr when it is a terminal; `None` otherwise (silent).
+fn progress_bar(size: Option<u64>) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = match size {
+        Some(len) => {
+            let bar = ProgressBar::new(len);
+            let style = ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{wide_bar}] {percent:>3}%  {msg}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            bar.set_style(style);
+            bar
+        }
+        None => {
+            let bar = ProgressBar::new_spinner();
+            let style = ProgressStyle::with_template("{spinner} {elapsed_precise}  {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            bar.set_style(style);
+            bar
+        }
+    };
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    Some(bar)
+}
+
+fn show_progress(bar: &ProgressBar, p: Progress, size: Option<u64>, started: Instant) {
+    let seconds = started.elapsed().as_secs_f64();
+    let rate = if seconds > 0.0 { p.records as f64 / seconds } else { 0.0 };
+    if size.is_some() {
+        bar.set_position(p.bytes);
+    } else {
+        bar.tick();
+    }
+    bar.set_message(format!("{} accounts, {}/s", thousands(p.records), thousands(rate as u64)));
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Rules listed by name in the human summary; the rest are counted (all are in `--summary`).
+const FIRED_SHOWN: usize = 20;
+
+/// The summary for people: the classic first line, then errors, fires and guards.
+fn render_summary(s: &Summary, timed: bool) -> String {
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    let o = &s.outcomes;
+    let outcomes: Vec<String> =
+        [("close", o.close), ("freeze", o.freeze), ("restrict", o.restrict), ("limit", o.limit), ("none", o.none)]
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(name, n)| format!("{name} {n}"))
+            .collect();
+    let mut out = format!(
+        "verdict: {} snapshot{}: {} decided ({}), {} error{}\n",
+        s.accounts,
+        plural(s.accounts),
+        s.decided,
+        if outcomes.is_empty() { "none".into() } else { outcomes.join(", ") },
+        s.errors.total,
+        plural(s.errors.total),
+    );
+    if s.errors.total > 0 {
+        let e = &s.errors;
+        let kinds: Vec<String> = [("snapshot", e.snapshot), ("eval", e.eval), ("hook", e.hook)]
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        out.push_str(&format!("  errors: {}\n", kinds.join(", ")));
+    }
+    let mut fired: Vec<&RuleCount> = s.fired.iter().filter(|r| r.count > 0).collect();
+    if !fired.is_empty() {
+        let more = fired.len().saturating_sub(FIRED_SHOWN);
+        if more > 0 {
+            // Keep the most-fired rules, shown in evaluation order.
+            let mut by_count: Vec<usize> = (0..fired.len()).collect();
+            by_count.sort_by(|a, b| fired[*b].count.cmp(&fired[*a].count).then(a.cmp(b)));
+            let mut keep: Vec<usize> = by_count.into_iter().take(FIRED_SHOWN).collect();
+            keep.sort_unstable();
+            fired = keep.into_iter().filter_map(|i| fired.get(i).copied()).collect();
+        }
+        let list: Vec<String> = fired.iter().map(|r| format!("{} {}", r.rule, r.count)).collect();
+        let rest = if more > 0 { format!(", and {more} more rule{}", plural(more as u64)) } else { String::new() };
+        out.push_str(&format!("  fired: {}{rest}\n", list.join(", ")));
+    }
+    for g in s.guards.iter().filter(|g| !g.breached) {
+        out.push_str(&format!(
+            "  guard `{}`: {} of {} decision{} {} `{}` (bound {}): ok\n",
+            g.guard,
+            g.count,
+            s.decided,
+            plural(s.decided),
+            if g.count == 1 { "is" } else { "are" },
+            g.outcome,
+            g.bound
+        ));
+    }
+    for g in s.guards.iter().filter(|g| g.breached) {
+        out.push_str(&format!(
+            "guard breached: `guard {}`: {} of {} decisions are `{}` (bound {})\n",
+            g.guard, g.count, s.decided, g.outcome, g.bound
+        ));
+    }
+    if timed {
+        if let (Some(secs), Some(rate)) = (s.seconds, s.accounts_per_second) {
+            out.push_str(&format!("  time: {secs:.2} s, {} accounts/s\n", thousands(rate as u64)));
+        }
+    }
+    out
+}
+
 /// Runs `body` with standard output, or with a temporary file renamed over `path` only on success.
-fn with_output<T>(path: Option<&Path>, body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>) -> std::io::Result<T> {
+pub(super) fn with_output<T>(
+    path: Option<&Path>,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+) -> std::io::Result<T> {
     match path {
         None => {
             let stdout = std::io::stdout();
@@ -151,107 +334,4 @@ fn with_output<T>(path: Option<&Path>, body: impl FnOnce(&mut dyn Write) -> std:
 fn temp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "decisions".into());
     path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
-}
-
-fn decide_input(
-    input: &Path,
-    input_format: Option<&str>,
-    program: &Program,
-    options: EvalOptions,
-    pool: &rayon::ThreadPool,
-    writer: &mut RecordWriter<&mut dyn Write>,
-    tally: &mut Tally,
-) -> std::io::Result<Exit> {
-    let is_stdin = input.as_os_str() == "-";
-    let format = match input_format.and_then(Format::from_name) {
-        Some(f) => f,
-        None if is_stdin => Format::Jsonl,
-        None => match Format::from_path(input) {
-            Some(f) => f,
-            None => {
-                eprintln!("error: cannot tell the format of `{}` from its name; use --input-format", input.display());
-                return Ok(Exit::Invalid);
-            }
-        },
-    };
-    let reader: Box<dyn BufRead + Send> = if is_stdin {
-        Box::new(BufReader::new(std::io::stdin()))
-    } else {
-        match std::fs::File::open(input) {
-            Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
-            Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", input.display());
-                return Ok(Exit::Invalid);
-            }
-        }
-    };
-    let snapshots = match read_snapshots(reader, format, program.schema.clone()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: `{}`: {e}", input.display());
-            return Ok(Exit::Invalid);
-        }
-    };
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut snapshots = snapshots.peekable();
-    while snapshots.peek().is_some() {
-        chunk.clear();
-        chunk.extend(snapshots.by_ref().take(CHUNK));
-        let decided: Vec<Outputs> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|item| match item {
-                    Ok(snapshot) => evaluate(program, snapshot, options),
-                    Err(e) => Err(e.clone().into()),
-                })
-                .collect()
-        });
-        for record in &decided {
-            tally.records += 1;
-            match record {
-                Ok(d) => {
-                    tally.decided += 1;
-                    *tally.by_outcome.entry(d.outcome).or_default() += 1;
-                }
-                Err(_) => tally.errors += 1,
-            }
-            writer.write(record, program)?;
-        }
-    }
-    Ok(Exit::Ok)
-}
-
-fn summary_line(t: &Tally) -> String {
-    let outcomes: Vec<String> = verdict::ir::Outcome::ALL
-        .iter()
-        .filter_map(|o| t.by_outcome.get(o).map(|n| format!("{} {n}", o.name())))
-        .collect();
-    format!(
-        "verdict: {} snapshot{}: {} decided ({}), {} error{}",
-        t.records,
-        if t.records == 1 { "" } else { "s" },
-        t.decided,
-        if outcomes.is_empty() { "none".into() } else { outcomes.join(", ") },
-        t.errors,
-        if t.errors == 1 { "" } else { "s" },
-    )
-}
-
-/// Reports every breached guard on stderr; true when any was breached.
-fn guards_breached(program: &Program, t: &Tally) -> bool {
-    let mut breached = false;
-    for guard in &program.guards {
-        let count = t.by_outcome.get(&guard.outcome).copied().unwrap_or(0);
-        let (over, bound_text) = verdict::eval::guard_check(guard, count, t.decided);
-        if over {
-            breached = true;
-            eprintln!(
-                "guard breached: `guard {}`: {count} of {} decisions are `{}` (bound {bound_text})",
-                guard.text,
-                t.decided,
-                guard.outcome.name()
-            );
-        }
-    }
-    breached
 }

@@ -1,12 +1,53 @@
-//! `verdict synth SCHEMA --count N --seed S`: a generated portfolio.
+//! `verdict synth SCHEMA --count N --seed S`: a generated portfolio (JSON Lines).
 
+use super::eval::with_output;
+use super::render::{render_all, stderr_color};
 use super::Exit;
+use std::path::PathBuf;
+use verdict::synth::{write_portfolio, SynthOptions};
+use verdict::value::parse_date;
+
+/// The default `as_of`: fixed, so that a seed alone names a portfolio (no clock involved).
+const DEFAULT_AS_OF: &str = "2026-11-01";
 
 /// Arguments of `verdict synth`.
 #[derive(clap::Args)]
-pub struct SynthArgs {}
+pub struct SynthArgs {
+    /// The snapshot schema (YAML).
+    schema: PathBuf,
+    /// How many snapshots to write.
+    #[arg(long, short = 'n', value_name = "N")]
+    count: u64,
+    /// Seed of the generator: the same seed gives the same portfolio.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    seed: u64,
+    /// The snapshots' date (YYYY-MM-DD); generated dates fall before it.
+    #[arg(long, value_name = "DATE", default_value = DEFAULT_AS_OF)]
+    as_of: String,
+    /// Write to FILE instead of standard output (replaced only once complete).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
 
-pub fn run(_args: SynthArgs) -> Exit {
-    eprintln!("verdict synth: not built yet");
-    Exit::Invalid
+pub fn run(args: SynthArgs) -> Exit {
+    let schema = match verdict::load::load_schema_file(&args.schema) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint!("{}", render_all(&e.diagnostics, &e.sources, stderr_color()));
+            return Exit::Invalid;
+        }
+    };
+    let Some(as_of) = parse_date(&args.as_of) else {
+        eprintln!("error: --as-of `{}` is not a YYYY-MM-DD date", args.as_of);
+        return Exit::Invalid;
+    };
+    let options = SynthOptions { count: args.count, seed: args.seed, as_of };
+    match with_output(args.output.as_deref(), |out| write_portfolio(&schema, &options, out)) {
+        Ok(()) => Exit::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+        Err(e) => {
+            eprintln!("error: {e}");
+            Exit::Failures
+        }
+    }
 }

@@ -51,6 +51,7 @@ pub enum FailureKind {
 
 pub(crate) type EvalResult<'a> = Result<Val<'a>, EvalFailure>;
 
+#[cold]
 fn fail<T>(message: impl Into<String>) -> Result<T, EvalFailure> {
     Err(EvalFailure { kind: FailureKind::Eval, message: message.into() })
 }
@@ -103,6 +104,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Evaluates a let (once per account).
+    #[inline(never)]
     pub(crate) fn let_value(&mut self, index: usize) -> EvalResult<'a> {
         match self.lets.get(index) {
             Some(LetState::Done(v)) => Ok(*v),
@@ -127,52 +129,93 @@ impl<'a> Ctx<'a> {
     }
 
     /// Evaluates a condition to a bool.
+    ///
+    /// `and`, `or`, `not` and comparisons are decided here without going
+    /// through a [`Val`]: conditions are most of what a policy evaluates.
     pub fn truth(&mut self, e: &'a TExpr) -> Result<bool, EvalFailure> {
-        match self.eval(e)? {
-            Val::Bool(b) => Ok(b),
-            other => fail(format!("internal: condition yielded {other:?}")),
+        match &e.kind {
+            TKind::And(a, b) => Ok(self.truth(a)? && self.truth(b)?),
+            TKind::Or(a, b) => Ok(self.truth(a)? || self.truth(b)?),
+            TKind::Not(a) => Ok(!self.truth(a)?),
+            TKind::Cmp { op, lhs, rhs, .. } => {
+                let (l, r) = (self.operand(lhs)?, self.operand(rhs)?);
+                Ok(op_holds(*op, compare(l, r)?))
+            }
+            _ => match self.eval(e)? {
+                Val::Bool(b) => Ok(b),
+                other => Err(not_a_condition(other)),
+            },
+        }
+    }
+
+    /// [`Ctx::eval`] with literals, fields and computed lets read in place:
+    /// most operands are one of those, and a call returning a value through
+    /// memory costs more than reading it.
+    #[inline(always)]
+    fn operand(&mut self, e: &'a TExpr) -> EvalResult<'a> {
+        match &e.kind {
+            TKind::Const(c) => Ok(const_val(c)),
+            TKind::Field { frame: Frame::Account, slot } => Ok(slot_val(self.account, *slot)),
+            TKind::Let(i) => match self.lets.get(*i) {
+                Some(LetState::Done(v)) => Ok(*v),
+                _ => self.let_value(*i),
+            },
+            _ => self.eval(e),
         }
     }
 
     /// Evaluates an expression.
+    ///
+    /// The common, cheap forms are handled here and everything else in
+    /// [`Ctx::eval_other`], kept out of line so that this function, which
+    /// recurses for every node, stays small.
     pub fn eval(&mut self, e: &'a TExpr) -> EvalResult<'a> {
         match &e.kind {
             TKind::Const(c) => Ok(const_val(c)),
-            TKind::Field { frame, slot } => {
-                let record = match frame {
-                    Frame::Account => self.account,
-                    Frame::Element => match self.element {
-                        Some(r) => r,
-                        None => return fail("internal: element field outside an aggregate"),
-                    },
-                };
-                Ok(slot_val(record, *slot))
-            }
+            TKind::Field { frame: Frame::Account, slot } => Ok(slot_val(self.account, *slot)),
+            TKind::Field { frame: Frame::Element, slot } => match self.element {
+                Some(r) => Ok(slot_val(r, *slot)),
+                None => fail("internal: element field outside an aggregate"),
+            },
             TKind::AsOf => Ok(Val::Date(self.as_of)),
-            TKind::Let(i) => self.let_value(*i),
-            TKind::Not(a) => Ok(Val::Bool(!self.truth(a)?)),
+            TKind::Let(i) => match self.lets.get(*i) {
+                Some(LetState::Done(v)) => Ok(*v),
+                _ => self.let_value(*i),
+            },
+            TKind::Not(_) | TKind::And(..) | TKind::Or(..) | TKind::Cmp { .. } => self.truth(e).map(Val::Bool),
+            TKind::IsNone { negate, operand } => {
+                let is_none = matches!(self.eval(operand)?, Val::None);
+                Ok(Val::Bool(is_none != *negate))
+            }
+            TKind::Coalesce(a, b) => match self.operand(a)? {
+                Val::None => self.operand(b),
+                v => Ok(v),
+            },
+            _ => self.eval_other(e),
+        }
+    }
+
+    /// The forms [`Ctx::eval`] does not handle itself.
+    #[inline(never)]
+    fn eval_other(&mut self, e: &'a TExpr) -> EvalResult<'a> {
+        match &e.kind {
+            TKind::Const(_)
+            | TKind::Field { .. }
+            | TKind::AsOf
+            | TKind::Let(_)
+            | TKind::Not(_)
+            | TKind::And(..)
+            | TKind::Or(..)
+            | TKind::Cmp { .. }
+            | TKind::IsNone { .. }
+            | TKind::Coalesce(..) => self.eval(e),
             TKind::Neg(kind, a) => match (kind, self.eval(a)?) {
                 (NumKind::Int, Val::Int(i)) => i.checked_neg().map(Val::Int).ok_or_else(overflow),
                 (_, Val::Dec(d)) => Ok(Val::Dec(-d)),
                 (_, v) => fail(format!("internal: cannot negate {v:?}")),
             },
-            TKind::And(a, b) => Ok(Val::Bool(self.truth(a)? && self.truth(b)?)),
-            TKind::Or(a, b) => Ok(Val::Bool(self.truth(a)? || self.truth(b)?)),
-            TKind::Cmp { op, lhs, rhs, .. } => {
-                let (l, r) = (self.eval(lhs)?, self.eval(rhs)?);
-                let ord = compare(l, r)?;
-                Ok(Val::Bool(op_holds(*op, ord)))
-            }
-            TKind::IsNone { negate, operand } => {
-                let is_none = matches!(self.eval(operand)?, Val::None);
-                Ok(Val::Bool(is_none != *negate))
-            }
-            TKind::Coalesce(a, b) => match self.eval(a)? {
-                Val::None => self.eval(b),
-                v => Ok(v),
-            },
             TKind::Arith { op, lhs, rhs, .. } => {
-                let (l, r) = (self.eval(lhs)?, self.eval(rhs)?);
+                let (l, r) = (self.operand(lhs)?, self.operand(rhs)?);
                 arith(*op, l, r)
             }
             TKind::ToDec(a) => match self.eval(a)? {
@@ -424,6 +467,12 @@ impl<'a> Ctx<'a> {
     }
 }
 
+#[cold]
+fn not_a_condition(v: Val<'_>) -> EvalFailure {
+    EvalFailure { kind: FailureKind::Eval, message: format!("internal: condition yielded {v:?}") }
+}
+
+#[cold]
 fn overflow() -> EvalFailure {
     EvalFailure { kind: FailureKind::Eval, message: "arithmetic overflow".into() }
 }
@@ -474,8 +523,13 @@ pub(crate) fn compare(l: Val<'_>, r: Val<'_>) -> Result<Ordering, EvalFailure> {
         (Val::Str(a), Val::Str(b)) => a.cmp(b),
         (Val::Enum(a), Val::Enum(b)) => a.cmp(&b),
         (Val::Bool(a), Val::Bool(b)) => a.cmp(&b),
-        _ => return fail(format!("internal: cannot compare {l:?} with {r:?}")),
+        _ => return Err(cannot_compare(l, r)),
     })
+}
+
+#[cold]
+fn cannot_compare(l: Val<'_>, r: Val<'_>) -> EvalFailure {
+    EvalFailure { kind: FailureKind::Eval, message: format!("internal: cannot compare {l:?} with {r:?}") }
 }
 
 /// An enum member as its name (sets of enum members and hooks see names).

@@ -144,7 +144,11 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let top = matches!(self.role, Role::Snapshot(_));
         let mut first = true;
-        while let Some(key) = map.next_key_seed(KeySeed { layout: self.layout, top })? {
+        let mut hint = 0;
+        while let Some(key) = map.next_key_seed(KeySeed { layout: self.layout, top, hint })? {
+            if let FieldKey::Field(index) = key {
+                hint = index + 1;
+            }
             match key {
                 FieldKey::Number if first => {
                     let text: String = map.next_value()?;
@@ -226,6 +230,9 @@ enum FieldKey {
 struct KeySeed<'a> {
     layout: &'a RecordLayout,
     top: bool,
+    /// The field tried first: the one after the previous key's, since
+    /// snapshots are usually written in schema order.
+    hint: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -241,6 +248,9 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         f.write_str("a field name")
     }
     fn visit_str<E>(self, key: &str) -> Result<FieldKey, E> {
+        if self.layout.fields.get(self.hint).is_some_and(|f| f.name == key) {
+            return Ok(FieldKey::Field(self.hint));
+        }
         if let Some(index) = self.layout.fields.iter().position(|f| f.name == key) {
             return Ok(FieldKey::Field(index));
         }
@@ -373,7 +383,7 @@ impl<'de> Visitor<'de> for LeafSeed<'_> {
 /// is then the next to read); otherwise consumes the whole map.
 fn number_text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<bool, A::Error> {
     let empty = RecordLayout::default();
-    match map.next_key_seed(KeySeed { layout: &empty, top: false })? {
+    match map.next_key_seed(KeySeed { layout: &empty, top: false, hint: 0 })? {
         Some(FieldKey::Number) => Ok(true),
         Some(_) => {
             map.next_value::<IgnoredAny>()?;

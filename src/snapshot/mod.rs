@@ -60,5 +60,5 @@ mod reader;
 mod yaml;
 
 pub use json::parse_json_snapshot;
-pub use reader::{read_snapshots, Format, ReadError, SnapshotReader};
+pub use reader::{json_line_content, parse_json_line, read_snapshots, Format, ReadError, SnapshotReader};
 pub use yaml::snapshot_from_yaml;

@@ -257,23 +257,41 @@ impl<R: BufRead> JsonLines<R> {
 
     /// The current line's snapshot; `None` for a blank line.
     fn convert_line(&self) -> Option<ReadItem> {
-        let mut bytes = &self.buf[..];
-        if self.line == 1 {
-            bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-        }
-        bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return None;
-        }
-        Some(match std::str::from_utf8(bytes) {
-            Ok(text) => parse_at(text, &self.schema, Origin { line: self.line, column: 1 }),
-            Err(e) => Err(SnapshotError {
-                id: None,
-                message: format!("line {}: not UTF-8 text (invalid byte at column {})", self.line, e.valid_up_to() + 1),
-            }),
-        })
+        parse_json_line(&self.buf, self.line, &self.schema)
     }
+}
+
+/// The content of line number `line` (1-based) of a JSON Lines input, without
+/// its line ending (and, on line 1, a byte-order mark); `None` when the line is
+/// blank, which is no snapshot.
+#[must_use]
+pub fn json_line_content(bytes: &[u8], line: usize) -> Option<&[u8]> {
+    let mut bytes = bytes;
+    if line == 1 {
+        bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    }
+    bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    Some(bytes)
+}
+
+/// Reads line number `line` (1-based) of a JSON Lines input, exactly as
+/// [`read_snapshots`] does (so a caller can split lines on one thread and
+/// parse them on many): `None` for a blank line, else the snapshot or its
+/// error record, with syntax errors placed on that line.
+#[must_use]
+pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<ReadItem> {
+    let bytes = json_line_content(bytes, line)?;
+    Some(match std::str::from_utf8(bytes) {
+        Ok(text) => parse_at(text, schema, Origin { line, column: 1 }),
+        Err(e) => Err(SnapshotError {
+            id: None,
+            message: format!("line {line}: not UTF-8 text (invalid byte at column {})", e.valid_up_to() + 1),
+        }),
+    })
 }
 
 /// The elements of a JSON array, split apart by a light scan and converted one

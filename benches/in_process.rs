@@ -1,0 +1,59 @@
+//! In-process evaluation: the compiled `policies/lifecycle.policy` versus the
+//! same rules written by hand in Rust, over the same parsed snapshots.
+
+#[path = "support/native_lifecycle.rs"]
+mod native_lifecycle;
+#[path = "support/ratio.rs"]
+mod ratio;
+
+use criterion::{Criterion, Throughput};
+use native_lifecycle::NativeLifecycle;
+use std::hint::black_box;
+use verdict::snapshot::{parse_json_snapshot, Snapshot};
+use verdict::synth::snapshot_json;
+use verdict::value::parse_date;
+use verdict::{evaluate, load_policy, EvalOptions};
+
+const ACCOUNTS: u64 = 10_000;
+
+fn main() {
+    let policy = load_policy("policies/lifecycle.policy".as_ref()).expect("the example policy compiles");
+    let program = &policy.program;
+    let native = NativeLifecycle::new(program).expect("the example schema");
+    let as_of = parse_date("2026-11-01").expect("a date");
+    let snapshots: Vec<Snapshot> = (0..ACCOUNTS)
+        .filter_map(|i| {
+            let mut line = String::new();
+            snapshot_json(&program.schema, 42, i, as_of, &mut line);
+            parse_json_snapshot(&line, &program.schema).ok()
+        })
+        .collect();
+    let options = EvalOptions::default();
+    let mut engine = || {
+        for s in &snapshots {
+            black_box(evaluate(program, black_box(s), options).is_ok());
+        }
+    };
+    let mut hand = || {
+        for s in &snapshots {
+            black_box(native.decide(black_box(s), None).is_ok());
+        }
+    };
+
+    let mut c = Criterion::default().configure_from_args();
+    let mut group = c.benchmark_group("in_process");
+    group.throughput(Throughput::Elements(ACCOUNTS));
+    group.bench_function("compiled_policy", |b| b.iter(&mut engine));
+    group.bench_function("hand_written", |b| b.iter(&mut hand));
+    group.finish();
+    c.final_summary();
+
+    let rounds = if ratio::benchmarking() { 31 } else { 1 };
+    ratio::interleaved(
+        "in-process (target <= 2x)",
+        ACCOUNTS,
+        rounds,
+        ("compiled policy", &mut engine),
+        ("hand-written Rust", &mut hand),
+    );
+}

@@ -1,0 +1,523 @@
+//! `policies/lifecycle.policy` written by hand in Rust, over the same parsed
+//! snapshots (slots) the engine reads: the physical limit of this design, for
+//! the in-process benchmark. `tests/native_lifecycle.rs` asserts it decides
+//! exactly as the compiled policy does.
+//!
+//! To follow a change of the policy, change the rule's function below (each
+//! rule is one `if` in `decide`, in evaluation order) and, for a new field,
+//! one line in `Slots::resolve`.
+
+#![allow(dead_code)]
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::HashSet;
+use std::sync::Arc;
+use verdict::compile::Program;
+use verdict::eval::{ActionRecord, Decision, ErrorKind, ErrorRecord, Outputs, Reason};
+use verdict::ir::{Channel, Outcome};
+use verdict::schema::{FieldKind, RecordLayout, ScalarType};
+use verdict::snapshot::Snapshot;
+use verdict::value::{days_between, months_between, Date, Duration, Record, SetItem, Value};
+
+/// Slot indices, resolved once from the schema (a hand-written program would have them as constants).
+struct Slots {
+    id: usize,
+    status: usize,
+    closed: u32,
+    active: u32,
+    restricted: u32,
+    credit_limit: usize,
+    balance: usize,
+    score: usize,
+    opened_on: usize,
+    verified: usize,
+    mismatch_fields: usize,
+    appeal_open: usize,
+    closure_requested: usize,
+    last_review_on: usize,
+    income_verified: usize,
+    tags: usize,
+    score_history: usize,
+    sh_scored_on: usize,
+    sh_value: usize,
+    overdues: usize,
+    od_due_on: usize,
+    od_days: usize,
+    od_repaid_on: usize,
+    applications: usize,
+    ap_at: usize,
+    ap_amount: usize,
+}
+
+fn slot(layout: &RecordLayout, path: &str) -> Option<usize> {
+    verdict::schema::lookup_path(layout, path)?.slot
+}
+
+fn element<'a>(layout: &'a RecordLayout, list: &str) -> Option<&'a RecordLayout> {
+    match &verdict::schema::lookup_path(layout, list)?.kind {
+        FieldKind::List(l) => Some(&l.element),
+        _ => None,
+    }
+}
+
+impl Slots {
+    fn resolve(program: &Program) -> Option<Slots> {
+        let root = &program.schema.root;
+        let members = match &verdict::schema::lookup_path(root, "status")?.kind {
+            FieldKind::Scalar(ScalarType::Enum(m)) => m.clone(),
+            _ => return None,
+        };
+        let member = |name: &str| members.iter().position(|m| &**m == name).map(|i| i as u32);
+        let sh = element(root, "score_history")?;
+        let od = element(root, "overdues")?;
+        let ap = element(root, "applications")?;
+        Some(Slots {
+            id: program.schema.key_slot,
+            status: slot(root, "status")?,
+            closed: member("closed")?,
+            active: member("active")?,
+            restricted: member("restricted")?,
+            credit_limit: slot(root, "credit_limit")?,
+            balance: slot(root, "balance")?,
+            score: slot(root, "score")?,
+            opened_on: slot(root, "opened_on")?,
+            verified: slot(root, "identity.verified")?,
+            mismatch_fields: slot(root, "identity.mismatch_fields")?,
+            appeal_open: slot(root, "appeal_open")?,
+            closure_requested: slot(root, "closure_requested")?,
+            last_review_on: slot(root, "last_review_on")?,
+            income_verified: slot(root, "income_verified")?,
+            tags: slot(root, "tags")?,
+            score_history: slot(root, "score_history")?,
+            sh_scored_on: slot(sh, "scored_on")?,
+            sh_value: slot(sh, "value")?,
+            overdues: slot(root, "overdues")?,
+            od_due_on: slot(od, "due_on")?,
+            od_days: slot(od, "days")?,
+            od_repaid_on: slot(od, "repaid_on")?,
+            applications: slot(root, "applications")?,
+            ap_at: slot(ap, "at")?,
+            ap_amount: slot(ap, "amount")?,
+        })
+    }
+}
+
+/// Rule names, reason codes and texts, templates: made once, shared by every decision.
+struct Texts {
+    rules: [Arc<str>; 14],
+    strings: Vec<Arc<str>>,
+}
+
+const RULES: [&str; 14] = [
+    "regulatory-batch-closure",
+    "customer-requested-closure",
+    "closure-awaiting-repayment",
+    "repeated-overdue-closure",
+    "score-drop-freeze",
+    "application-burst",
+    "identity-mismatch",
+    "limit-cut",
+    "limit-raise",
+    "legal",
+    "agent",
+    "call",
+    "push",
+    "sms",
+];
+
+/// The lifecycle policy as a Rust function.
+pub struct NativeLifecycle {
+    s: Slots,
+    batch: HashSet<Box<str>>,
+    texts: Texts,
+}
+
+fn int(r: &Record, i: usize) -> i64 {
+    match r.slots.get(i) {
+        Some(Value::Int(v)) => *v,
+        _ => 0,
+    }
+}
+fn dec(r: &Record, i: usize) -> Decimal {
+    match r.slots.get(i) {
+        Some(Value::Dec(v)) => *v,
+        _ => Decimal::ZERO,
+    }
+}
+fn date(r: &Record, i: usize) -> Option<Date> {
+    match r.slots.get(i) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    }
+}
+fn opt_bool(r: &Record, i: usize) -> Option<bool> {
+    match r.slots.get(i) {
+        Some(Value::Bool(b)) => Some(*b),
+        _ => None,
+    }
+}
+fn list(r: &Record, i: usize) -> &[Record] {
+    match r.slots.get(i) {
+        Some(Value::List(l)) => l,
+        _ => &[],
+    }
+}
+fn set(r: &Record, i: usize) -> &[SetItem] {
+    match r.slots.get(i) {
+        Some(Value::Set(s)) => s,
+        _ => &[],
+    }
+}
+
+/// Lets, computed at most once and only when needed (as the engine does).
+struct Lets<'a> {
+    n: &'a NativeLifecycle,
+    a: &'a Record,
+    as_of: Date,
+    recent_overdues: Option<i64>,
+    score_drop: Option<i64>,
+    utilization: Option<Decimal>,
+}
+
+impl Lets<'_> {
+    fn recent_overdues(&mut self) -> i64 {
+        if let Some(v) = self.recent_overdues {
+            return v;
+        }
+        let lower = Duration::Months(12).sub_from(self.as_of);
+        let s = &self.n.s;
+        let v = list(self.a, s.overdues)
+            .iter()
+            .filter(|e| matches!((date(e, s.od_due_on), lower), (Some(d), Some(l)) if d > l && d <= self.as_of))
+            .count() as i64;
+        self.recent_overdues = Some(v);
+        v
+    }
+
+    fn score_drop(&mut self) -> i64 {
+        if let Some(v) = self.score_drop {
+            return v;
+        }
+        let s = &self.n.s;
+        let score = int(self.a, s.score);
+        let lower = Duration::Days(90).sub_from(self.as_of);
+        let recent_max = list(self.a, s.score_history)
+            .iter()
+            .filter(|e| matches!((date(e, s.sh_scored_on), lower), (Some(d), Some(l)) if d > l && d <= self.as_of))
+            .map(|e| int(e, s.sh_value))
+            .max();
+        let v = recent_max.unwrap_or(score) - score;
+        self.score_drop = Some(v);
+        v
+    }
+
+    fn utilization(&mut self) -> Result<Decimal, String> {
+        if let Some(v) = self.utilization {
+            return Ok(v);
+        }
+        let s = &self.n.s;
+        let limit = dec(self.a, s.credit_limit);
+        if limit.is_zero() {
+            return Err("division by zero (in let `utilization`)".into());
+        }
+        let v = dec(self.a, s.balance)
+            .checked_div(limit)
+            .ok_or_else(|| "arithmetic overflow (in let `utilization`)".to_string())?;
+        self.utilization = Some(v);
+        Ok(v)
+    }
+
+    fn review_due(&self) -> Result<bool, String> {
+        let s = &self.n.s;
+        let since = date(self.a, s.last_review_on).or(date(self.a, s.opened_on)).unwrap_or(self.as_of);
+        match Duration::Months(6).add_to(since) {
+            Some(d) => Ok(d <= self.as_of),
+            None => Err(format!("date out of range: {since} + 6 months (in let `review_due`)")),
+        }
+    }
+
+    fn open_overdue_days(&self) -> i64 {
+        let s = &self.n.s;
+        list(self.a, s.overdues)
+            .iter()
+            .filter(|e| date(e, s.od_repaid_on).is_none())
+            .map(|e| int(e, s.od_days))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// What fired rules decided (mirrors the engine's assembly rules of spec §4).
+#[derive(Default)]
+struct Out {
+    close: bool,
+    freeze: Option<Option<Duration>>,
+    restrict: Option<Option<Duration>>,
+    limit: Option<Decimal>,
+    reasons: Vec<Reason>,
+    actions: Vec<ActionRecord>,
+    fired: Vec<Arc<str>>,
+}
+
+impl Out {
+    fn reason(&mut self, code: &Arc<str>, text: &Arc<str>, rule: &Arc<str>) {
+        if !self.reasons.iter().any(|r| r.code == *code) {
+            self.reasons.push(Reason { code: code.clone(), text: Some(text.clone()), rule: rule.clone() });
+        }
+    }
+    fn action(&mut self, a: ActionRecord) {
+        let same = |x: &ActionRecord| match (x, &a) {
+            (
+                ActionRecord::Notify { channel: c1, template: t1, .. },
+                ActionRecord::Notify { channel: c2, template: t2, .. },
+            ) => c1 == c2 && t1 == t2,
+            (ActionRecord::Escalate { stage: s1, .. }, ActionRecord::Escalate { stage: s2, .. }) => s1 == s2,
+            _ => false,
+        };
+        if !self.actions.iter().any(same) {
+            self.actions.push(a);
+        }
+    }
+}
+
+impl NativeLifecycle {
+    /// The hand-written policy for `program`'s schema and batch; `None` when the schema is not the example's.
+    pub fn new(program: &Program) -> Option<NativeLifecycle> {
+        let strings = [
+            "REG-01",
+            "Closed under regulatory batch 2023-Q3",
+            "regulatory-closure",
+            "C01",
+            "Closed at the customer's request",
+            "closure-confirmation",
+            "C02",
+            "Closure requested with an outstanding balance",
+            "repay-to-close",
+            "closure-desk",
+            "R01",
+            "Repeated overdue repayments",
+            "closure-notice",
+            "R02",
+            "Credit score dropped sharply",
+            "account-frozen",
+            "R06",
+            "Abnormally frequent applications",
+            "verify-identity",
+            "application-burst",
+            "R05",
+            "Identity information does not match",
+            "kyc-refresh",
+            "L02",
+            "Limit reduced on periodic review",
+            "L01",
+            "Good repayment history",
+            "legal",
+            "legal-notice",
+            "agent",
+            "agent-call",
+            "call",
+            "overdue-call",
+            "overdue-reminder",
+        ];
+        Some(NativeLifecycle {
+            s: Slots::resolve(program)?,
+            batch: program.batches.first()?.ids.clone(),
+            texts: Texts { rules: RULES.map(Arc::from), strings: strings.iter().map(|s| Arc::from(*s)).collect() },
+        })
+    }
+
+    fn t(&self, i: usize) -> Arc<str> {
+        self.texts.strings.get(i).cloned().unwrap_or_else(|| Arc::from(""))
+    }
+
+    fn failure(snapshot: &Snapshot, rule: &str, message: String) -> ErrorRecord {
+        ErrorRecord {
+            id: Some(snapshot.id.clone()),
+            kind: ErrorKind::Eval,
+            message: format!("{message} in rule \"{rule}\""),
+        }
+    }
+
+    /// Decides one snapshot exactly as `policies/lifecycle.policy` does.
+    pub fn decide(&self, snapshot: &Snapshot, default_as_of: Option<Date>) -> Outputs {
+        let Some(as_of) = snapshot.as_of.or(default_as_of) else {
+            return Err(ErrorRecord {
+                id: Some(snapshot.id.clone()),
+                kind: ErrorKind::Snapshot,
+                message: "the snapshot has no `as_of` date and none was given with --as-of".into(),
+            });
+        };
+        let s = &self.s;
+        let a = &snapshot.record;
+        let r = &self.texts.rules;
+        let mut lets = Lets { n: self, a, as_of, recent_overdues: None, score_drop: None, utilization: None };
+        let mut out = Out::default();
+        let status = match a.slots.get(s.status) {
+            Some(Value::Enum(i)) => *i,
+            _ => u32::MAX,
+        };
+        let is_open = status != s.closed;
+        let closure_requested = opt_bool(a, s.closure_requested).unwrap_or(false);
+        let appeal_open = opt_bool(a, s.appeal_open).unwrap_or(false);
+        let balance = dec(a, s.balance);
+        let credit_limit = dec(a, s.credit_limit);
+        let score = int(a, s.score);
+        let overdues = list(a, s.overdues);
+
+        // regulatory-batch-closure
+        let id_in_batch = match a.slots.get(s.id) {
+            Some(Value::Str(id)) => self.batch.contains(id),
+            _ => false,
+        };
+        if is_open && id_in_batch {
+            out.fired.push(r[0].clone());
+            out.close = true;
+            out.reason(&self.t(0), &self.t(1), &r[0]);
+            out.action(ActionRecord::Notify { channel: Channel::Letter, template: self.t(2), rule: r[0].clone() });
+        }
+        // customer-requested-closure
+        if is_open && closure_requested && balance <= Decimal::ZERO {
+            out.fired.push(r[1].clone());
+            out.close = true;
+            out.reason(&self.t(3), &self.t(4), &r[1]);
+            out.action(ActionRecord::Notify { channel: Channel::Email, template: self.t(5), rule: r[1].clone() });
+        }
+        // closure-awaiting-repayment
+        if is_open && closure_requested && balance > Decimal::ZERO {
+            out.fired.push(r[2].clone());
+            out.action(ActionRecord::Review { queue: self.t(9), rule: r[2].clone() });
+            out.reason(&self.t(6), &self.t(7), &r[2]);
+            out.action(ActionRecord::Notify { channel: Channel::Email, template: self.t(8), rule: r[2].clone() });
+        }
+        // repeated-overdue-closure
+        if is_open && (lets.recent_overdues() >= 3 || overdues.iter().any(|e| int(e, s.od_days) > 90)) {
+            out.fired.push(r[3].clone());
+            out.close = true;
+            out.reason(&self.t(10), &self.t(11), &r[3]);
+            out.action(ActionRecord::Notify { channel: Channel::Sms, template: self.t(12), rule: r[3].clone() });
+        }
+        // score-drop-freeze
+        if (status == s.active || status == s.restricted) && lets.score_drop() >= 100 && score < 620 && !appeal_open {
+            out.fired.push(r[4].clone());
+            out.freeze.get_or_insert(Some(Duration::Days(180)));
+            out.reason(&self.t(13), &self.t(14), &r[4]);
+            out.action(ActionRecord::Notify { channel: Channel::Push, template: self.t(15), rule: r[4].clone() });
+        }
+        // application-burst
+        if is_open && {
+            let apps = list(a, s.applications);
+            let within = |days: i64, e: &&Record| {
+                let lower = Duration::Days(days).sub_from(as_of);
+                matches!((date(e, s.ap_at), lower), (Some(d), Some(l)) if d > l && d <= as_of)
+            };
+            apps.iter().filter(|e| within(7, e)).count() >= 6
+                || apps.iter().filter(|e| within(30, e)).map(|e| dec(e, s.ap_amount)).sum::<Decimal>()
+                    > Decimal::from(3) * credit_limit
+        } {
+            out.fired.push(r[5].clone());
+            out.restrict.get_or_insert(Some(Duration::Days(30)));
+            out.reason(&self.t(16), &self.t(17), &r[5]);
+            out.action(ActionRecord::Notify { channel: Channel::Push, template: self.t(18), rule: r[5].clone() });
+            out.action(ActionRecord::Tag { label: self.t(19), rule: r[5].clone() });
+        }
+        // identity-mismatch
+        if is_open && (opt_bool(a, s.verified) != Some(true) || !set(a, s.mismatch_fields).is_empty()) {
+            out.fired.push(r[6].clone());
+            out.restrict.get_or_insert(None);
+            out.reason(&self.t(20), &self.t(21), &r[6]);
+            out.action(ActionRecord::Notify { channel: Channel::Push, template: self.t(18), rule: r[6].clone() });
+            out.action(ActionRecord::Tag { label: self.t(22), rule: r[6].clone() });
+        }
+        // limit-cut
+        let review_due = |lets: &Lets, rule: &str| lets.review_due().map_err(|m| Self::failure(snapshot, rule, m));
+        if is_open && review_due(&lets, &r[7])? && credit_limit > Decimal::ZERO && !appeal_open && {
+            score < 600
+                || lets.utilization().map_err(|m| Self::failure(snapshot, &r[7], m))? > Decimal::new(90, 2)
+                || lets.score_drop() >= 60
+        } {
+            out.fired.push(r[7].clone());
+            if out.limit.is_none() {
+                let cut = credit_limit
+                    .checked_mul(Decimal::new(70, 2))
+                    .ok_or_else(|| Self::failure(snapshot, &r[7], "arithmetic overflow".into()))?;
+                out.limit = Some(cut.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero));
+            }
+            out.reason(&self.t(23), &self.t(24), &r[7]);
+        }
+        // limit-raise
+        if status == s.active
+            && review_due(&lets, &r[8])?
+            && months_between(date(a, s.opened_on).unwrap_or(as_of), as_of) >= 12
+            && lets.recent_overdues() == 0
+            && overdues.iter().all(|e| date(e, s.od_repaid_on).is_some())
+            && score >= 680
+            && {
+                let last_scored = list(a, s.score_history).last().and_then(|e| date(e, s.sh_scored_on));
+                days_between(last_scored.or(date(a, s.opened_on)).unwrap_or(as_of), as_of) <= 90
+            }
+            && opt_bool(a, s.income_verified).unwrap_or(false)
+            && !set(a, s.tags).iter().any(|t| matches!(t, SetItem::Str(t) if &**t == "hardship"))
+            && credit_limit > Decimal::ZERO
+            && credit_limit < Decimal::from(50000)
+            && lets.utilization().map_err(|m| Self::failure(snapshot, &r[8], m))? < Decimal::new(50, 2)
+        {
+            out.fired.push(r[8].clone());
+            if out.limit.is_none() {
+                let raised = credit_limit
+                    .checked_mul(Decimal::new(12, 1))
+                    .ok_or_else(|| Self::failure(snapshot, &r[8], "arithmetic overflow".into()))?
+                    .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+                out.limit = Some(raised.min(Decimal::from(50000)));
+            }
+            out.reason(&self.t(25), &self.t(26), &r[8]);
+        }
+        // group "collections" first
+        let days = lets.open_overdue_days();
+        let rung = if days > 90 {
+            Some((9, Some(27), Channel::Letter, 28))
+        } else if days > 60 {
+            Some((10, Some(29), Channel::Call, 30))
+        } else if days > 30 {
+            Some((11, Some(31), Channel::Call, 32))
+        } else if days > 7 {
+            Some((12, None, Channel::Push, 33))
+        } else if days > 0 {
+            Some((13, None, Channel::Sms, 33))
+        } else {
+            None
+        };
+        if let Some((rule, stage, channel, template)) = rung {
+            out.fired.push(r[rule].clone());
+            if let Some(stage) = stage {
+                out.action(ActionRecord::Escalate { stage: self.t(stage), rule: r[rule].clone() });
+            }
+            out.action(ActionRecord::Notify { channel, template: self.t(template), rule: r[rule].clone() });
+        }
+        Ok(finish(out, snapshot, as_of))
+    }
+}
+
+fn finish(out: Out, snapshot: &Snapshot, as_of: Date) -> Decision {
+    let (outcome, duration) = if out.close {
+        (Outcome::Close, None)
+    } else if let Some(d) = out.freeze {
+        (Outcome::Freeze, d)
+    } else if let Some(d) = out.restrict {
+        (Outcome::Restrict, d)
+    } else if out.limit.is_some() {
+        (Outcome::Limit, None)
+    } else {
+        (Outcome::None, None)
+    };
+    Decision {
+        id: snapshot.id.clone(),
+        as_of,
+        outcome,
+        until: duration.and_then(|d| d.add_to(as_of)),
+        limit: if outcome == Outcome::Close { Some(Decimal::ZERO) } else { out.limit },
+        reasons: out.reasons,
+        actions: out.actions,
+        fired: out.fired,
+        trace: None,
+    }
+}

@@ -1,0 +1,429 @@
+//! Whole-book runs: snapshots read, decided on all cores and written in input
+//! order, with memory that does not grow with the portfolio.
+//!
+//! Three stages overlap:
+//!
+//! ```text
+//! reader thread ──chunks──▶ worker pool (parse + evaluate + encode) ──▶ writer (caller's thread, in order)
+//!        ▲                                                                    │
+//!        └────────────────────── empty chunks come back ◀──────────────────────┘
+//! ```
+//!
+//! JSON Lines is split into raw lines on the reader thread and parsed by the
+//! workers, so parsing runs on every core too. CSV streams row by row; a JSON
+//! file and a YAML file are read whole by [`read_snapshots`] (their memory
+//! grows with the file), then evaluated in chunks like the rest.
+//!
+//! Memory is bounded by the chunks in flight: a fixed number of them (about
+//! two per worker) circulate between the stages, and the reader waits for one
+//! to come back before reading more. The output is byte-identical whatever
+//! the number of workers.
+
+mod summary;
+
+pub use summary::{ErrorCounts, GuardReport, OutcomeCounts, PolicyInfo, RuleCount, Summary, Tally};
+
+use crate::compile::Program;
+use crate::eval::{evaluate, EvalOptions, Outputs};
+use crate::output::{OutputFormat, RecordWriter};
+use crate::snapshot::{json_line_content, parse_json_line, read_snapshots, Format, ReadError, ReadItem, SnapshotError};
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Read, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+
+/// Snapshots per chunk unless [`StreamOptions::chunk`] says otherwise.
+pub const DEFAULT_CHUNK: usize = 1024;
+
+/// A chunk is also closed once its raw text reaches this many bytes, so a
+/// file of huge snapshots does not make huge chunks.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// One input of a run.
+pub struct Source {
+    /// How to name it in messages (a path, or `-`).
+    pub name: String,
+    /// Its bytes.
+    pub input: Box<dyn BufRead + Send>,
+    /// Its format.
+    pub format: Format,
+}
+
+/// How to run.
+#[derive(Clone, Copy, Debug)]
+pub struct StreamOptions {
+    /// Evaluation options for every snapshot.
+    pub eval: EvalOptions,
+    /// The output format.
+    pub output: OutputFormat,
+    /// Worker threads; 0 for one per core.
+    pub jobs: usize,
+    /// Snapshots per chunk (at least 1).
+    pub chunk: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions { eval: EvalOptions::default(), output: OutputFormat::Jsonl, jobs: 0, chunk: DEFAULT_CHUNK }
+    }
+}
+
+/// How far a run has come, reported after each chunk is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Records written.
+    pub records: u64,
+    /// Input bytes read (over all sources).
+    pub bytes: u64,
+}
+
+/// An input that could not be read at all (it yields no records).
+#[derive(Debug)]
+pub struct InputError {
+    /// The source's name.
+    pub name: String,
+    /// Why.
+    pub error: ReadError,
+}
+
+/// What a run produced besides its output.
+#[derive(Debug)]
+pub struct RunReport {
+    /// Counts for guards and the summary.
+    pub tally: Tally,
+    /// Inputs that could not be read at all.
+    pub input_errors: Vec<InputError>,
+}
+
+/// Decides every snapshot of `sources` with `program`, writing one record per
+/// snapshot to `out` in input order, and calls `progress` after each chunk.
+///
+/// # Errors
+///
+/// When writing fails, or the worker threads cannot be started. A snapshot
+/// that cannot be read or decided is an error record in the output, not an
+/// error here; an input that cannot be read at all is in
+/// [`RunReport::input_errors`].
+pub fn evaluate_stream<W: Write>(
+    program: &Program,
+    sources: Vec<Source>,
+    out: W,
+    options: &StreamOptions,
+    mut progress: impl FnMut(Progress),
+) -> io::Result<(RunReport, W)> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .thread_name(|i| format!("verdict-worker-{i}"))
+        .build()
+        .map_err(|e| io::Error::other(format!("cannot start worker threads: {e}")))?;
+    let in_flight = 2 * pool.current_num_threads() + 2;
+    let (free_tx, free_rx) = channel::<Chunk>();
+    for _ in 0..in_flight {
+        let _ = free_tx.send(Chunk::new(program));
+    }
+    let (done_tx, done_rx) = channel::<Chunk>();
+    let stop = AtomicBool::new(false);
+    let bytes = Arc::new(AtomicU64::new(0));
+    let shared = Shared { program, options: *options, stop: &stop };
+
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut reader =
+                Reader { shared, free: free_rx, done: done_tx, seq: 0, records: 0, bytes, errors: Vec::new() };
+            pool.in_place_scope(|tasks| reader.read_all(sources, tasks));
+            reader.errors
+        });
+        let written = write_in_order(program, options.output, out, done_rx, &free_tx, &stop, &mut progress);
+        // Whatever happened to the writer, let the reader finish and join it.
+        stop.store(written.is_err(), Ordering::Relaxed);
+        drop(free_tx);
+        let input_errors = reader.join().unwrap_or_default();
+        written.map(|(tally, out)| (RunReport { tally, input_errors }, out))
+    })
+}
+
+/// What every stage shares.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    program: &'a Program,
+    options: StreamOptions,
+    /// Set when writing failed: the reader stops.
+    stop: &'a AtomicBool,
+}
+
+/// A batch of snapshots travelling reader → worker → writer → reader.
+struct Chunk {
+    /// Position in the output.
+    seq: u64,
+    /// Index (over the whole run) of the chunk's first record.
+    first_record: u64,
+    /// Input bytes read when the chunk was closed.
+    bytes: u64,
+    /// Raw JSON Lines text, and each line's range in it with its line number.
+    text: Vec<u8>,
+    lines: Vec<(usize, usize, usize)>,
+    /// Snapshots already read (formats other than JSON Lines), and a final
+    /// "reading stopped" record after the lines when the input failed.
+    items: Vec<ReadItem>,
+    /// Encoded records (every format but the table).
+    encoded: Vec<u8>,
+    /// Decided records, for the table (laid out once all rows are known).
+    records: Vec<Outputs>,
+    /// Counts for this chunk.
+    tally: Tally,
+}
+
+impl Chunk {
+    fn new(program: &Program) -> Chunk {
+        Chunk {
+            seq: 0,
+            first_record: 0,
+            bytes: 0,
+            text: Vec::new(),
+            lines: Vec::new(),
+            items: Vec::new(),
+            encoded: Vec::new(),
+            records: Vec::new(),
+            tally: Tally::new(program),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.lines.len() + self.items.len()
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.lines.clear();
+        self.items.clear();
+        self.encoded.clear();
+        self.records.clear();
+        self.tally.clear();
+    }
+
+    /// Parses, decides and encodes the chunk's snapshots (on a worker).
+    fn process(&mut self, shared: Shared) -> io::Result<()> {
+        let Shared { program, options, .. } = shared;
+        let chunkable = RecordWriter::<Vec<u8>>::chunkable(options.output);
+        let first = usize::try_from(self.first_record).unwrap_or(usize::MAX);
+        let mut writer = RecordWriter::resume(&mut self.encoded, options.output, first);
+        let schema = &program.schema;
+        let lines = self.lines.iter().filter_map(|&(start, end, line)| {
+            let bytes = self.text.get(start..end).unwrap_or_default();
+            parse_json_line(bytes, line, schema)
+        });
+        for item in lines.chain(self.items.drain(..)) {
+            let record = match item {
+                Ok(snapshot) => evaluate(program, &snapshot, options.eval),
+                Err(e) => Err(e.into()),
+            };
+            self.tally.add(&record, program);
+            if chunkable {
+                writer.write(&record, program)?;
+            } else {
+                self.records.push(record);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The reader stage: fills chunks and hands them to the workers.
+struct Reader<'a> {
+    shared: Shared<'a>,
+    free: Receiver<Chunk>,
+    done: Sender<Chunk>,
+    seq: u64,
+    records: u64,
+    bytes: Arc<AtomicU64>,
+    errors: Vec<InputError>,
+}
+
+impl<'a> Reader<'a> {
+    fn read_all<'s>(&mut self, sources: Vec<Source>, tasks: &rayon::Scope<'s>)
+    where
+        'a: 's,
+    {
+        for source in sources {
+            if self.stopped() {
+                break;
+            }
+            let input = Counted { inner: source.input, bytes: self.bytes.clone() };
+            match source.format {
+                Format::Jsonl => self.read_lines(input, tasks),
+                format => match read_snapshots(input, format, self.shared.program.schema.clone()) {
+                    Ok(items) => self.read_items(items, tasks),
+                    Err(error) => self.errors.push(InputError { name: source.name, error }),
+                },
+            }
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.shared.stop.load(Ordering::Relaxed)
+    }
+
+    /// An empty chunk to fill; `None` once the writer has gone.
+    fn take(&mut self) -> Option<Chunk> {
+        let mut chunk = self.free.recv().ok()?;
+        chunk.clear();
+        Some(chunk)
+    }
+
+    /// Sends a filled chunk to a worker, which passes it on to the writer.
+    fn dispatch<'s>(&mut self, mut chunk: Chunk, tasks: &rayon::Scope<'s>)
+    where
+        'a: 's,
+    {
+        chunk.seq = self.seq;
+        chunk.first_record = self.records;
+        chunk.bytes = self.bytes.load(Ordering::Relaxed);
+        self.seq += 1;
+        self.records += chunk.len() as u64;
+        let shared = self.shared;
+        let done = self.done.clone();
+        tasks.spawn(move |_| {
+            if chunk.process(shared).is_err() {
+                // Encoding into memory does not fail; should it, the run must not write a partial chunk.
+                shared.stop.store(true, Ordering::Relaxed);
+                chunk.encoded.clear();
+            }
+            let _ = done.send(chunk);
+        });
+    }
+
+    fn read_lines<'s, R: BufRead>(&mut self, mut input: R, tasks: &rayon::Scope<'s>)
+    where
+        'a: 's,
+    {
+        let limit = self.shared.options.chunk.max(1);
+        let mut line = 0usize;
+        loop {
+            let Some(mut chunk) = self.take() else { return };
+            let mut finished = false;
+            while chunk.lines.len() < limit && chunk.text.len() < CHUNK_BYTES {
+                let start = chunk.text.len();
+                match input.read_until(b'\n', &mut chunk.text) {
+                    Ok(0) => {
+                        finished = true;
+                        break;
+                    }
+                    Ok(_) => {
+                        line += 1;
+                        let end = chunk.text.len();
+                        match chunk.text.get(start..end).and_then(|l| json_line_content(l, line)) {
+                            Some(_) => chunk.lines.push((start, end, line)),
+                            // A blank line is no snapshot; drop its bytes.
+                            None => chunk.text.truncate(start),
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => chunk.text.truncate(start),
+                    Err(e) => {
+                        chunk.text.truncate(start);
+                        let message = format!("reading stopped here: {}", ReadError::Io(e));
+                        chunk.items.push(Err(SnapshotError { id: None, message }));
+                        finished = true;
+                        break;
+                    }
+                }
+            }
+            if chunk.len() > 0 {
+                self.dispatch(chunk, tasks);
+            }
+            if finished || self.stopped() {
+                return;
+            }
+        }
+    }
+
+    fn read_items<'s>(&mut self, mut items: impl Iterator<Item = ReadItem>, tasks: &rayon::Scope<'s>)
+    where
+        'a: 's,
+    {
+        let limit = self.shared.options.chunk.max(1);
+        loop {
+            let Some(mut chunk) = self.take() else { return };
+            chunk.items.extend(items.by_ref().take(limit));
+            let full = chunk.items.len() == limit;
+            if !chunk.items.is_empty() {
+                self.dispatch(chunk, tasks);
+            }
+            if !full || self.stopped() {
+                return;
+            }
+        }
+    }
+}
+
+/// The writer stage: puts chunks back in order, writes them, and returns them to the reader.
+fn write_in_order<W: Write>(
+    program: &Program,
+    format: OutputFormat,
+    out: W,
+    done: Receiver<Chunk>,
+    free: &Sender<Chunk>,
+    stop: &AtomicBool,
+    progress: &mut impl FnMut(Progress),
+) -> io::Result<(Tally, W)> {
+    let mut writer = RecordWriter::new(out, format);
+    let mut tally = Tally::new(program);
+    let mut pending: BTreeMap<u64, Chunk> = BTreeMap::new();
+    let mut next = 0u64;
+    let mut failure = None;
+    for chunk in done {
+        pending.insert(chunk.seq, chunk);
+        while let Some(chunk) = pending.remove(&next) {
+            next += 1;
+            if failure.is_none() && !stop.load(Ordering::Relaxed) {
+                tally.merge(&chunk.tally);
+                let written = if chunk.records.is_empty() {
+                    writer.append_encoded(&chunk.encoded, chunk.len())
+                } else {
+                    chunk.records.iter().try_for_each(|r| writer.write(r, program))
+                };
+                match written {
+                    Ok(()) => progress(Progress { records: tally.records, bytes: chunk.bytes }),
+                    Err(e) => {
+                        stop.store(true, Ordering::Relaxed);
+                        failure = Some(e);
+                    }
+                }
+            }
+            // The reader may have finished already; then nobody needs the chunk back.
+            let _ = free.send(chunk);
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if stop.load(Ordering::Relaxed) {
+        return Err(io::Error::other("a chunk of decisions could not be encoded"));
+    }
+    let out = writer.finish()?;
+    Ok((tally, out))
+}
+
+/// Counts the bytes read through it, for progress.
+struct Counted<R> {
+    inner: R,
+    bytes: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amount: usize) {
+        self.bytes.fetch_add(amount as u64, Ordering::Relaxed);
+        self.inner.consume(amount);
+    }
+}

@@ -1,0 +1,264 @@
+//! What a run counted ([`Tally`]) and the report made of it ([`Summary`]):
+//! accounts, decisions per outcome, fires per rule, errors per kind, and the
+//! guards with their counts and bounds.
+
+use crate::compile::Program;
+use crate::eval::{guard_check, ErrorKind, Outputs};
+use crate::ir::Outcome;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// Counts over a run, mergeable across chunks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Records written (decisions and errors).
+    pub records: u64,
+    /// Records that are decisions.
+    pub decided: u64,
+    /// Decisions per outcome, indexed by `Outcome as usize`.
+    pub outcomes: [u64; 5],
+    /// Error records per kind: snapshot, eval, hook.
+    pub errors: [u64; 3],
+    /// Fires per rule, indexed like [`Program::rules`] (evaluation order).
+    pub fired: Vec<u64>,
+}
+
+fn error_index(kind: ErrorKind) -> usize {
+    match kind {
+        ErrorKind::Snapshot => 0,
+        ErrorKind::Eval => 1,
+        ErrorKind::Hook => 2,
+    }
+}
+
+impl Tally {
+    /// Zero counts for `program`'s rules.
+    pub fn new(program: &Program) -> Tally {
+        Tally { fired: vec![0; program.rules.len()], ..Tally::default() }
+    }
+
+    /// Back to zero, keeping the rule count.
+    pub fn clear(&mut self) {
+        self.records = 0;
+        self.decided = 0;
+        self.outcomes = [0; 5];
+        self.errors = [0; 3];
+        self.fired.iter_mut().for_each(|n| *n = 0);
+    }
+
+    /// Counts one output record of `program`.
+    pub fn add(&mut self, record: &Outputs, program: &Program) {
+        self.records += 1;
+        match record {
+            Ok(d) => {
+                self.decided += 1;
+                if let Some(n) = self.outcomes.get_mut(d.outcome as usize) {
+                    *n += 1;
+                }
+                // INVARIANT: `fired` lists rules in evaluation order, as `program.rules` does,
+                // so one forward walk finds them all.
+                let mut cursor = 0;
+                for name in &d.fired {
+                    let found = program
+                        .rules
+                        .get(cursor..)
+                        .and_then(|rest| rest.iter().position(|r| Arc::ptr_eq(&r.name, name)))
+                        .map(|offset| cursor + offset)
+                        .or_else(|| program.rules.iter().position(|r| r.name == *name));
+                    if let Some(i) = found {
+                        if let Some(n) = self.fired.get_mut(i) {
+                            *n += 1;
+                        }
+                        cursor = i + 1;
+                    }
+                }
+            }
+            Err(e) => {
+                if let Some(n) = self.errors.get_mut(error_index(e.kind)) {
+                    *n += 1;
+                }
+            }
+        }
+    }
+
+    /// Adds another tally of the same program.
+    pub fn merge(&mut self, other: &Tally) {
+        self.records += other.records;
+        self.decided += other.decided;
+        for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *a += b;
+        }
+        for (a, b) in self.errors.iter_mut().zip(other.errors) {
+            *a += b;
+        }
+        if self.fired.len() < other.fired.len() {
+            self.fired.resize(other.fired.len(), 0);
+        }
+        for (a, b) in self.fired.iter_mut().zip(&other.fired) {
+            *a += b;
+        }
+    }
+
+    /// Decisions with `outcome`.
+    pub fn outcome(&self, outcome: Outcome) -> u64 {
+        self.outcomes.get(outcome as usize).copied().unwrap_or(0)
+    }
+
+    /// Error records of `kind`.
+    pub fn errors_of(&self, kind: ErrorKind) -> u64 {
+        self.errors.get(error_index(kind)).copied().unwrap_or(0)
+    }
+
+    /// All error records.
+    pub fn error_count(&self) -> u64 {
+        self.errors.iter().sum()
+    }
+}
+
+/// A run's report, as `--summary FILE` writes it (JSON).
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// The policy that decided.
+    pub policy: PolicyInfo,
+    /// Records written: one per input snapshot.
+    pub accounts: u64,
+    /// Records that are decisions.
+    pub decided: u64,
+    /// Decisions per outcome.
+    pub outcomes: OutcomeCounts,
+    /// Error records per kind.
+    pub errors: ErrorCounts,
+    /// Every rule in evaluation order with the number of decisions it fired in.
+    pub fired: Vec<RuleCount>,
+    /// Every guard with its count and bound.
+    pub guards: Vec<GuardReport>,
+    /// Wall-clock seconds of the run, when measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
+    /// Records per second, when measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accounts_per_second: Option<f64>,
+}
+
+/// Which policy a summary is about.
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicyInfo {
+    /// `policy "name"`.
+    pub name: String,
+    /// `version "v"`.
+    pub version: String,
+    /// The decisions' fingerprint.
+    pub fingerprint: String,
+}
+
+/// Decisions per outcome, most severe first.
+#[derive(Clone, Debug, Serialize)]
+pub struct OutcomeCounts {
+    /// `close`.
+    pub close: u64,
+    /// `freeze`.
+    pub freeze: u64,
+    /// `restrict`.
+    pub restrict: u64,
+    /// `limit`.
+    pub limit: u64,
+    /// `none`.
+    pub none: u64,
+}
+
+/// Error records per kind.
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorCounts {
+    /// All of them.
+    pub total: u64,
+    /// Snapshots that could not be read.
+    pub snapshot: u64,
+    /// Evaluation failures.
+    pub eval: u64,
+    /// Hook failures.
+    pub hook: u64,
+}
+
+/// One rule's fires.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleCount {
+    /// The rule.
+    pub rule: String,
+    /// Decisions it fired in.
+    pub count: u64,
+}
+
+/// One guard over the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct GuardReport {
+    /// As written (`close at most 2%`).
+    pub guard: String,
+    /// The outcome it bounds.
+    pub outcome: &'static str,
+    /// Decisions with that outcome.
+    pub count: u64,
+    /// The bound as a number of decisions (exact; `2%` of 1234 is `24.68`).
+    pub bound: String,
+    /// Strictly more than the bound.
+    pub breached: bool,
+}
+
+impl Summary {
+    /// The report of a run of `program` that counted `tally`.
+    pub fn new(program: &Program, tally: &Tally) -> Summary {
+        let decided = usize::try_from(tally.decided).unwrap_or(usize::MAX);
+        let guards = program
+            .guards
+            .iter()
+            .map(|g| {
+                let count = tally.outcome(g.outcome);
+                let (breached, bound) = guard_check(g, usize::try_from(count).unwrap_or(usize::MAX), decided);
+                GuardReport { guard: g.text.clone(), outcome: g.outcome.name(), count, bound, breached }
+            })
+            .collect();
+        Summary {
+            policy: PolicyInfo {
+                name: program.name.clone(),
+                version: program.version.clone(),
+                fingerprint: program.fingerprint.clone(),
+            },
+            accounts: tally.records,
+            decided: tally.decided,
+            outcomes: OutcomeCounts {
+                close: tally.outcome(Outcome::Close),
+                freeze: tally.outcome(Outcome::Freeze),
+                restrict: tally.outcome(Outcome::Restrict),
+                limit: tally.outcome(Outcome::Limit),
+                none: tally.outcome(Outcome::None),
+            },
+            errors: ErrorCounts {
+                total: tally.error_count(),
+                snapshot: tally.errors_of(ErrorKind::Snapshot),
+                eval: tally.errors_of(ErrorKind::Eval),
+                hook: tally.errors_of(ErrorKind::Hook),
+            },
+            fired: program
+                .rules
+                .iter()
+                .zip(tally.fired.iter().chain(std::iter::repeat(&0)))
+                .map(|(r, n)| RuleCount { rule: r.name.to_string(), count: *n })
+                .collect(),
+            guards,
+            seconds: None,
+            accounts_per_second: None,
+        }
+    }
+
+    /// Adds the run's wall-clock time.
+    #[must_use]
+    pub fn timed(mut self, seconds: f64) -> Summary {
+        self.seconds = Some(seconds);
+        self.accounts_per_second = (seconds > 0.0).then(|| self.accounts as f64 / seconds);
+        self
+    }
+
+    /// True when any guard is breached.
+    pub fn breached(&self) -> bool {
+        self.guards.iter().any(|g| g.breached)
+    }
+}

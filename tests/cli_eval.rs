@@ -1,0 +1,228 @@
+//! `verdict eval` and `verdict synth` from the outside: exit codes, stderr
+//! summaries, files, and identical output whatever the number of jobs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn verdict(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).env("NO_COLOR", "1").output().expect("run verdict")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Exit code, then stderr: what a person running the command sees.
+fn shown(o: &Output) -> String {
+    format!("exit: {}\n{}", o.status.code().unwrap_or(-1), stderr(o))
+}
+
+/// A synth portfolio of `n` snapshots with broken lines mixed in, written to a scratch file.
+fn broken_portfolio(name: &str, n: usize) -> PathBuf {
+    let out = verdict(&["synth", "policies/account.schema.yaml", "--count", &n.to_string(), "--seed", "5"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut mixed = String::new();
+    for (i, line) in text.lines().enumerate() {
+        match i % 1000 {
+            3 => mixed.push_str("{\"id\": \"A-broken\", \"score\": 7"),
+            500 => mixed.push_str(&line.replacen("\"score\":", "\"score\":null,\"x\":", 1)),
+            _ => mixed.push_str(line),
+        }
+        mixed.push('\n');
+    }
+    let path = scratch(name);
+    std::fs::write(&path, mixed).unwrap();
+    path
+}
+
+#[test]
+fn the_example_portfolio_summary() {
+    let out = verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 43);
+    insta::assert_snapshot!(shown(&out));
+}
+
+#[test]
+fn jobs_do_not_change_a_byte() {
+    let input = broken_portfolio("mixed.jsonl", 20_000);
+    let input = input.to_str().unwrap();
+    let one = verdict(&["eval", "policies/lifecycle.policy", input, "--jobs", "1"]);
+    let two = verdict(&["eval", "policies/lifecycle.policy", input, "--jobs", "2"]);
+    let small = verdict(&["eval", "policies/lifecycle.policy", input, "--jobs", "2", "--chunk", "7"]);
+    assert_eq!(one.status.code(), Some(1), "broken snapshots make exit code 1");
+    assert!(one.stdout == two.stdout, "--jobs 1 and --jobs 2 differ");
+    assert!(one.stdout == small.stdout, "small chunks differ");
+    assert_eq!(stderr(&one), stderr(&two));
+    let records = String::from_utf8(two.stdout.clone()).unwrap();
+    assert_eq!(records.lines().count(), 20_000, "one record per snapshot");
+    assert_eq!(records.lines().filter(|l| l.contains("\"error\":")).count(), 40);
+    assert!(stderr(&two).starts_with("verdict: 20000 snapshots: 19960 decided ("));
+    assert!(stderr(&two).contains("  errors: snapshot 40\n"));
+}
+
+#[test]
+fn a_breached_guard_still_writes_every_decision() {
+    let input = broken_portfolio("guarded.jsonl", 5_000);
+    let dir = scratch("guard");
+    std::fs::create_dir_all(dir.join("batches")).unwrap();
+    std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
+    std::fs::copy("policies/batches/reg-2023-q3.txt", dir.join("batches/reg-2023-q3.txt")).unwrap();
+    let text = std::fs::read_to_string("policies/lifecycle.policy").unwrap().replace("at most 20%", "at most 1%");
+    std::fs::write(dir.join("strict.policy"), text).unwrap();
+    let policy = dir.join("strict.policy");
+    let output = scratch("guarded-decisions.jsonl");
+    let summary = scratch("guarded-summary.json");
+    let out = verdict(&[
+        "eval",
+        policy.to_str().unwrap(),
+        input.to_str().unwrap(),
+        "--jobs",
+        "2",
+        "--chunk",
+        "100",
+        "--output",
+        output.to_str().unwrap(),
+        "--summary",
+        summary.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&output).unwrap();
+    assert_eq!(written.lines().count(), 5_000);
+    let closes = written.lines().filter(|l| l.contains("\"outcome\":\"close\"")).count();
+    let err = stderr(&out);
+    let decided = 5_000 - 10;
+    assert!(
+        err.contains(&format!("guard breached: `guard close at most 1%`: {closes} of {decided} decisions are `close`")),
+        "{err}"
+    );
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(summary["guards"][0]["count"], closes);
+    assert_eq!(summary["guards"][0]["breached"], true);
+    assert_eq!(summary["guards"][0]["bound"], "49.9");
+    assert_eq!(summary["accounts"], 5_000);
+}
+
+#[test]
+fn the_summary_file() {
+    let path = scratch("summary.json");
+    let out = verdict(&[
+        "eval",
+        "policies/lifecycle.policy",
+        "policies/portfolio.jsonl",
+        "--summary",
+        path.to_str().unwrap(),
+        "--output",
+        scratch("portfolio-decisions.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let mut summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let timing = summary.as_object_mut().unwrap();
+    assert!(timing.remove("seconds").is_some_and(|s| s.as_f64().is_some()));
+    assert!(timing.remove("accounts_per_second").is_some());
+    // The fingerprint changes with every edit of the policy files; its format is what matters here.
+    let fingerprint = summary["policy"]["fingerprint"].take();
+    assert!(fingerprint.as_str().is_some_and(|f| f.starts_with("sha256:") && f.len() == 71));
+    insta::assert_snapshot!(serde_json::to_string_pretty(&summary).unwrap());
+}
+
+#[test]
+fn synth_is_deterministic_for_a_seed() {
+    let args = ["synth", "policies/account.schema.yaml", "--count", "500", "--seed", "11"];
+    let a = verdict(&args);
+    let b = verdict(&args);
+    let c = verdict(&["synth", "policies/account.schema.yaml", "--count", "500", "--seed", "12"]);
+    assert!(a.status.success());
+    assert!(a.stdout == b.stdout);
+    assert!(a.stdout != c.stdout);
+    // Account i does not depend on how many are asked for.
+    let fewer = verdict(&["synth", "policies/account.schema.yaml", "--count", "3", "--seed", "11"]);
+    assert!(a.stdout.starts_with(&fewer.stdout));
+    insta::assert_snapshot!(String::from_utf8(fewer.stdout).unwrap());
+}
+
+#[test]
+fn synth_output_reads_back_for_any_schema() {
+    let schema = scratch("every-type.schema.yaml");
+    std::fs::write(
+        &schema,
+        "entity: loan\nkey: loan_no\nfields:\n  loan_no: int\n  kind: enum(mortgage, auto, card)\n  rate: decimal\n  \
+         principal: money\n  signed_on: date\n  note: string?\n  flags: set<enum(a, b, c)>\n  codes: set<int>\n  \
+         holidays: set<date>\n  borrower:\n    name: string\n    address:\n      city: string\n      moved_on: date?\n  \
+         payments:\n    list:\n      paid_on: date\n      amount: money\n      late: bool?\n    by: paid_on\n  \
+         notes:\n    list:\n      text: string\n",
+    )
+    .unwrap();
+    let output = scratch("loans.jsonl");
+    let out = verdict(&[
+        "synth",
+        schema.to_str().unwrap(),
+        "-n",
+        "300",
+        "--seed",
+        "3",
+        "--as-of",
+        "2025-06-30",
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let loaded = verdict::load::load_schema_file(&schema).unwrap();
+    let text = std::fs::read_to_string(&output).unwrap();
+    assert_eq!(text.lines().count(), 300);
+    let as_of = verdict::value::parse_date("2025-06-30");
+    for (i, line) in text.lines().enumerate() {
+        let snapshot =
+            verdict::snapshot::parse_json_snapshot(line, &loaded).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+        assert_eq!(snapshot.id, verdict::snapshot::Key::Int(i as i64 + 1));
+        assert_eq!(snapshot.as_of, as_of);
+    }
+    for schema in ["policies/account.schema.yaml", "policies/simple.schema.yaml"] {
+        let loaded = verdict::load::load_schema_file(Path::new(schema)).unwrap();
+        let out = verdict(&["synth", schema, "-n", "2000", "--seed", "8"]);
+        for line in String::from_utf8(out.stdout).unwrap().lines() {
+            assert!(verdict::snapshot::parse_json_snapshot(line, &loaded).is_ok(), "{line}");
+        }
+    }
+}
+
+#[test]
+fn synth_portfolios_look_like_a_book() {
+    let out = verdict(&["synth", "policies/account.schema.yaml", "-n", "4000", "--seed", "1"]);
+    let schema = verdict::load::load_schema_file(Path::new("policies/account.schema.yaml")).unwrap();
+    let (mut scores, mut with_overdues, mut bursts, mut mismatches) = (Vec::new(), 0, 0, 0);
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(verdict::snapshot::parse_json_snapshot(line, &schema).is_ok());
+        scores.push(v["score"].as_i64().unwrap());
+        with_overdues += usize::from(!v["overdues"].as_array().unwrap().is_empty());
+        bursts += usize::from(v["applications"].as_array().unwrap().len() >= 6);
+        mismatches += usize::from(
+            v["identity"]["verified"] == false || !v["identity"]["mismatch_fields"].as_array().unwrap().is_empty(),
+        );
+        let limit = v["credit_limit"].as_str().unwrap();
+        assert!(limit.split('.').nth(1).is_some_and(|cents| cents.len() == 2), "money has 2 decimals: {limit}");
+    }
+    scores.sort_unstable();
+    let (p10, p90) = (scores[400], scores[3600]);
+    assert!(p10 >= 550 && p90 <= 800, "most scores within 550..800: p10 {p10}, p90 {p90}");
+    assert!((200..1200).contains(&with_overdues), "a minority has overdues: {with_overdues}");
+    assert!((10..200).contains(&bursts), "a few application bursts: {bursts}");
+    assert!((20..300).contains(&mismatches), "occasional identity mismatch: {mismatches}");
+}
+
+#[test]
+fn bad_command_lines() {
+    let out = verdict(&["synth", "policies/account.schema.yaml", "-n", "1", "--as-of", "2026-02-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "--jobs", "0"]);
+    // --jobs 0 means one worker per core, like no --jobs.
+    assert_eq!(out.status.code(), Some(1));
+}
