@@ -39,8 +39,8 @@ pub mod schema;
 pub mod snapshot;
 pub mod stream;
 pub mod syntax;
-pub mod testing;
 pub mod synth;
+pub mod testing;
 pub mod value;
 pub mod yaml;
 
