@@ -74,6 +74,8 @@ fn a_breached_guard_still_writes_every_decision() {
     std::fs::create_dir_all(dir.join("batches")).unwrap();
     std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
     std::fs::copy("policies/batches/reg-2023-q3.txt", dir.join("batches/reg-2023-q3.txt")).unwrap();
+    std::fs::create_dir_all(dir.join("hooks")).unwrap();
+    std::fs::copy("policies/hooks/fraud_risk.rhai", dir.join("hooks/fraud_risk.rhai")).unwrap();
     let text = std::fs::read_to_string("policies/lifecycle.policy").unwrap().replace("at most 20%", "at most 1%");
     std::fs::write(dir.join("strict.policy"), text).unwrap();
     let policy = dir.join("strict.policy");

@@ -296,7 +296,8 @@ fn a_breached_guard_of_the_new_policy_exits_3() {
     let abs = |p: &str| std::fs::canonicalize(p).unwrap().display().to_string();
     let text = text
         .replace("\"account.schema.yaml\"", &format!("{:?}", abs("policies/account.schema.yaml")))
-        .replace("\"batches/reg-2023-q3.txt\"", &format!("{:?}", abs("policies/batches/reg-2023-q3.txt")));
+        .replace("\"batches/reg-2023-q3.txt\"", &format!("{:?}", abs("policies/batches/reg-2023-q3.txt")))
+        .replace("\"hooks/fraud_risk.rhai\"", &format!("{:?}", abs("policies/hooks/fraud_risk.rhai")));
     let tight = dir.join("tight.policy");
     std::fs::write(&tight, text).unwrap();
     let out = verdict(&["diff", OLD, tight.to_str().unwrap(), PORTFOLIO, "--fail-on-change"]);

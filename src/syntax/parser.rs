@@ -366,6 +366,16 @@ struct AstBuilder<'a> {
 /// A diagnostic on the parser's internal error path, boxed so every `Result` stays small.
 type Built<T> = Result<T, Box<Diagnostic>>;
 
+/// The span of a pair that ends in an optional part (`[budget N]`,
+/// `[for D]`, a reason's `["text"]`): pest consumes the whitespace and
+/// comments before trying the optional part, so the pair's own span would run
+/// on over them; this one ends at its last token.
+fn tight_span(pair: &Pair<'_, Rule>) -> Span {
+    let whole = span_of(pair);
+    let end = pair.clone().into_inner().flatten().map(|p| p.as_span().end()).max();
+    Span::new(whole.start as usize, end.map_or(whole.end as usize, |e| e.min(whole.end as usize)))
+}
+
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
     Span::new(s.start(), s.end())
@@ -391,7 +401,10 @@ impl AstBuilder<'_> {
     }
 
     fn item(&self, pair: Pair<'_, Rule>) -> Built<Item> {
-        let span = span_of(&pair);
+        let span = match pair.as_rule() {
+            Rule::policy_decl | Rule::hook_decl => tight_span(&pair),
+            _ => span_of(&pair),
+        };
         let rule = pair.as_rule();
         let outer = pair.clone();
         let mut inner = pair.into_inner();
@@ -424,7 +437,7 @@ impl AstBuilder<'_> {
     }
 
     fn hook(&self, pair: Pair<'_, Rule>) -> Built<HookDecl> {
-        let span = span_of(&pair);
+        let span = tight_span(&pair);
         let mut name = None;
         let mut params = Vec::new();
         let mut result = None;
@@ -529,7 +542,7 @@ impl AstBuilder<'_> {
     }
 
     fn action(&self, pair: Pair<'_, Rule>) -> Built<Action> {
-        let span = span_of(&pair);
+        let span = tight_span(&pair);
         let rule = pair.as_rule();
         let outer = pair.clone();
         let mut args = pair.into_inner().filter(|p| !format!("{:?}", p.as_rule()).starts_with("kw_"));
