@@ -176,7 +176,8 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
         ctx.hook_log = Some(Vec::new());
     }
     let mut state = Assembly::default();
-    let mut group_winner: Vec<Option<&Arc<str>>> = vec![None; program.groups.len()];
+    // Filled only once a grouped rule fires (most accounts fire none): no allocation otherwise.
+    let mut group_winner: Vec<Option<&Arc<str>>> = Vec::new();
     let mut trace = options.trace.then(Trace::default);
     for rule in &program.rules {
         let group = rule.group.and_then(|g| program.groups.get(g).map(|grp| (g, grp)));
@@ -209,6 +210,9 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
             continue;
         }
         if let Some((g, _)) = group {
+            if group_winner.len() <= g {
+                group_winner.resize(program.groups.len().max(g + 1), None);
+            }
             if let Some(slot) = group_winner.get_mut(g) {
                 *slot = Some(&rule.name);
             }
