@@ -337,6 +337,11 @@ impl<W: std::io::Write> RecordWriter<W> {
         Ok(())
     }
 
+    /// The format written.
+    pub fn format(&self) -> OutputFormat {
+        self.format
+    }
+
     /// The records written so far.
     pub fn count(&self) -> usize {
         self.count

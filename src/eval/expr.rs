@@ -138,13 +138,77 @@ impl<'a> Ctx<'a> {
             TKind::Or(a, b) => Ok(self.truth(a)? || self.truth(b)?),
             TKind::Not(a) => Ok(!self.truth(a)?),
             TKind::Cmp { op, lhs, rhs, .. } => {
+                if let Some(ord) = self.compare_with_literal(lhs, rhs) {
+                    return Ok(op_holds(*op, ord));
+                }
                 let (l, r) = (self.operand(lhs)?, self.operand(rhs)?);
-                Ok(op_holds(*op, compare(l, r)?))
+                let ord = match (l, r) {
+                    (Val::Int(a), Val::Int(b)) => a.cmp(&b),
+                    _ => compare(l, r)?,
+                };
+                Ok(op_holds(*op, ord))
             }
-            _ => match self.eval(e)? {
+            TKind::Coalesce(a, b) => match self.stored(a) {
+                Some(Value::Bool(x)) => Ok(*x),
+                Some(Value::None) => self.truth(b),
+                _ => match self.operand(a)? {
+                    Val::None => self.truth(b),
+                    Val::Bool(x) => Ok(x),
+                    other => Err(not_a_condition(other)),
+                },
+            },
+            TKind::IsNone { negate, operand } => match self.stored(operand) {
+                Some(v) => Ok(matches!(v, Value::None | Value::List(_)) != *negate),
+                None => Ok(matches!(self.operand(operand)?, Val::None) != *negate),
+            },
+            TKind::Field { .. } => match self.stored(e) {
+                Some(Value::Bool(b)) => Ok(*b),
+                _ => match self.operand(e)? {
+                    Val::Bool(b) => Ok(b),
+                    other => Err(not_a_condition(other)),
+                },
+            },
+            TKind::Let(i) => match self.lets.get(*i) {
+                Some(LetState::Done(Val::Bool(b))) => Ok(*b),
+                _ => match self.let_value(*i)? {
+                    Val::Bool(b) => Ok(b),
+                    other => Err(not_a_condition(other)),
+                },
+            },
+            _ => match self.operand(e)? {
                 Val::Bool(b) => Ok(b),
                 other => Err(not_a_condition(other)),
             },
+        }
+    }
+
+    /// The slot a field expression reads, if `e` is one (and its record is at hand).
+    #[inline(always)]
+    fn stored(&self, e: &'a TExpr) -> Option<&'a Value> {
+        match &e.kind {
+            TKind::Field { frame: Frame::Account, slot } => self.account.slots.get(*slot),
+            TKind::Field { frame: Frame::Element, slot } => self.element?.slots.get(*slot),
+            _ => None,
+        }
+    }
+
+    /// `field OP literal` and `let OP literal` (with the let computed), the
+    /// most common comparisons, ordered straight from where the values live,
+    /// without building a [`Val`]; `None` for anything else (and for absent
+    /// values), which the general path handles.
+    #[inline(always)]
+    fn compare_with_literal(&self, lhs: &'a TExpr, rhs: &'a TExpr) -> Option<Ordering> {
+        let TKind::Const(c) = &rhs.kind else {
+            return None;
+        };
+        match &lhs.kind {
+            TKind::Field { frame: Frame::Account, slot } => value_order(self.account.slots.get(*slot)?, c),
+            TKind::Field { frame: Frame::Element, slot } => value_order(self.element?.slots.get(*slot)?, c),
+            TKind::Let(i) => match self.lets.get(*i)? {
+                LetState::Done(v) => val_order(v, c),
+                LetState::NotYet => None,
+            },
+            _ => None,
         }
     }
 
@@ -156,6 +220,9 @@ impl<'a> Ctx<'a> {
         match &e.kind {
             TKind::Const(c) => Ok(const_val(c)),
             TKind::Field { frame: Frame::Account, slot } => Ok(slot_val(self.account, *slot)),
+            TKind::Field { frame: Frame::Element, slot } if self.element.is_some() => {
+                Ok(self.element.map_or(Val::None, |r| slot_val(r, *slot)))
+            }
             TKind::Let(i) => match self.lets.get(*i) {
                 Some(LetState::Done(v)) => Ok(*v),
                 _ => self.let_value(*i),
@@ -184,7 +251,7 @@ impl<'a> Ctx<'a> {
             },
             TKind::Not(_) | TKind::And(..) | TKind::Or(..) | TKind::Cmp { .. } => self.truth(e).map(Val::Bool),
             TKind::IsNone { negate, operand } => {
-                let is_none = matches!(self.eval(operand)?, Val::None);
+                let is_none = matches!(self.operand(operand)?, Val::None);
                 Ok(Val::Bool(is_none != *negate))
             }
             TKind::Coalesce(a, b) => match self.operand(a)? {
@@ -524,6 +591,38 @@ pub(crate) fn compare(l: Val<'_>, r: Val<'_>) -> Result<Ordering, EvalFailure> {
         (Val::Enum(a), Val::Enum(b)) => a.cmp(&b),
         (Val::Bool(a), Val::Bool(b)) => a.cmp(&b),
         _ => return Err(cannot_compare(l, r)),
+    })
+}
+
+/// [`compare`] of a slot's value with a literal, when both are present and of the same domain.
+#[inline(always)]
+fn value_order(v: &Value, c: &Const) -> Option<Ordering> {
+    Some(match (v, c) {
+        (Value::Int(a), Const::Int(b)) => a.cmp(b),
+        (Value::Dec(a), Const::Dec(b)) => a.cmp(b),
+        (Value::Int(a), Const::Dec(b)) => Decimal::from(*a).cmp(b),
+        (Value::Dec(a), Const::Int(b)) => a.cmp(&Decimal::from(*b)),
+        (Value::Enum(a), Const::Enum(b)) => a.cmp(b),
+        (Value::Date(a), Const::Date(b)) => a.cmp(b),
+        (Value::Bool(a), Const::Bool(b)) => a.cmp(b),
+        (Value::Str(a), Const::Str(b)) => (**a).cmp(&**b),
+        _ => return None,
+    })
+}
+
+/// [`compare`] of a computed value with a literal, when both are present and of the same domain.
+#[inline(always)]
+fn val_order(v: &Val<'_>, c: &Const) -> Option<Ordering> {
+    Some(match (v, c) {
+        (Val::Int(a), Const::Int(b)) => a.cmp(b),
+        (Val::Dec(a), Const::Dec(b)) => a.cmp(b),
+        (Val::Int(a), Const::Dec(b)) => Decimal::from(*a).cmp(b),
+        (Val::Dec(a), Const::Int(b)) => a.cmp(&Decimal::from(*b)),
+        (Val::Enum(a), Const::Enum(b)) => a.cmp(b),
+        (Val::Date(a), Const::Date(b)) => a.cmp(b),
+        (Val::Bool(a), Const::Bool(b)) => a.cmp(b),
+        (Val::Str(a), Const::Str(b)) => (*a).cmp(&**b),
+        _ => return None,
     })
 }
 

@@ -247,7 +247,8 @@ fn run_rules<'a>(
     mut trace: Option<&mut Trace>,
 ) -> Result<(), ErrorRecord> {
     let program = ctx.program;
-    let mut group_winner: Vec<Option<&Arc<str>>> = vec![None; program.groups.len()];
+    // Filled only once a grouped rule fires (most accounts fire none): no allocation otherwise.
+    let mut group_winner: Vec<Option<&Arc<str>>> = Vec::new();
     for rule in &program.rules {
         let group = rule.group.and_then(|g| program.groups.get(g).map(|grp| (g, grp)));
         if let Some((g, grp)) = group {
@@ -285,6 +286,9 @@ fn run_rules<'a>(
             continue;
         }
         if let Some((g, _)) = group {
+            if group_winner.len() <= g {
+                group_winner.resize(program.groups.len().max(g + 1), None);
+            }
             if let Some(slot) = group_winner.get_mut(g) {
                 *slot = Some(&rule.name);
             }

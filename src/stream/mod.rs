@@ -18,6 +18,10 @@
 //! two per worker) circulate between the stages, and the reader waits for one
 //! to come back before reading more. The output is byte-identical whatever
 //! the number of workers.
+//!
+//! With one job there is one thread: the caller's reads, decides and writes
+//! each chunk in turn (no pool, no reader or writer thread), so `--jobs N`
+//! means N cores' worth of work.
 
 mod summary;
 
@@ -112,32 +116,45 @@ pub fn evaluate_stream<W: Write>(
     options: &StreamOptions,
     mut progress: impl FnMut(Progress),
 ) -> io::Result<(RunReport, W)> {
+    let stop = AtomicBool::new(false);
+    let bytes = Arc::new(AtomicU64::new(0));
+    let shared = Shared { program, options: *options, stop: &stop };
+    let (free_tx, free_rx) = channel::<Chunk>();
+    let (done_tx, done_rx) = channel::<Chunk>();
+    let reader = |free| Reader { shared, free, done: done_tx, seq: 0, records: 0, bytes, errors: Vec::new() };
+
+    if options.jobs == 1 {
+        // One job is one thread: reading, deciding and writing take turns (two
+        // chunks circulate: one being filled while the other is written).
+        let _ = free_tx.send(Chunk::new(program));
+        let _ = free_tx.send(Chunk::new(program));
+        let mut writer = InOrder::new(shared, out, free_tx, &mut progress);
+        let mut reader = reader(free_rx);
+        reader.read_all(sources, &mut Sink::Inline(&mut |chunk| writer.accept(chunk)));
+        let input_errors = std::mem::take(&mut reader.errors);
+        drop(reader);
+        return writer.finish().map(|(tally, out)| (RunReport { tally, input_errors }, out));
+    }
+
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .thread_name(|i| format!("verdict-worker-{i}"))
         .build()
         .map_err(|e| io::Error::other(format!("cannot start worker threads: {e}")))?;
-    let in_flight = 2 * pool.current_num_threads() + 2;
-    let (free_tx, free_rx) = channel::<Chunk>();
-    for _ in 0..in_flight {
+    for _ in 0..2 * pool.current_num_threads() + 2 {
         let _ = free_tx.send(Chunk::new(program));
     }
-    let (done_tx, done_rx) = channel::<Chunk>();
-    let stop = AtomicBool::new(false);
-    let bytes = Arc::new(AtomicU64::new(0));
-    let shared = Shared { program, options: *options, stop: &stop };
-
     std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
-            let mut reader =
-                Reader { shared, free: free_rx, done: done_tx, seq: 0, records: 0, bytes, errors: Vec::new() };
-            pool.in_place_scope(|tasks| reader.read_all(sources, tasks));
+            let mut reader = reader(free_rx);
+            pool.in_place_scope(|tasks| reader.read_all(sources, &mut Sink::Pool(tasks)));
             reader.errors
         });
-        let written = write_in_order(program, options.output, out, done_rx, &free_tx, &stop, &mut progress);
-        // Whatever happened to the writer, let the reader finish and join it.
-        stop.store(written.is_err(), Ordering::Relaxed);
-        drop(free_tx);
+        let mut writer = InOrder::new(shared, out, free_tx, &mut progress);
+        for chunk in done_rx {
+            writer.accept(chunk);
+        }
+        let written = writer.finish();
         let input_errors = reader.join().unwrap_or_default();
         written.map(|(tally, out)| (RunReport { tally, input_errors }, out))
     })
@@ -229,6 +246,23 @@ impl Chunk {
     }
 }
 
+/// Where the reader sends a filled chunk.
+enum Sink<'r, 's> {
+    /// To a worker of the pool, which passes it on to the writer thread.
+    Pool(&'r rayon::Scope<'s>),
+    /// `--jobs 1`: decided and written at once, on the reader's own thread.
+    Inline(&'r mut dyn FnMut(Chunk)),
+}
+
+/// Parses, decides and encodes a chunk; a failure stops the run without writing a partial chunk.
+fn process(chunk: &mut Chunk, shared: Shared) {
+    if chunk.process(shared).is_err() {
+        // Encoding into memory does not fail; should it, the run must not write a partial chunk.
+        shared.stop.store(true, Ordering::Relaxed);
+        chunk.encoded.clear();
+    }
+}
+
 /// The reader stage: fills chunks and hands them to the workers.
 struct Reader<'a> {
     shared: Shared<'a>,
@@ -241,7 +275,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn read_all<'s>(&mut self, sources: Vec<Source>, tasks: &rayon::Scope<'s>)
+    fn read_all<'s>(&mut self, sources: Vec<Source>, sink: &mut Sink<'_, 's>)
     where
         'a: 's,
     {
@@ -251,9 +285,9 @@ impl<'a> Reader<'a> {
             }
             let input = Counted { inner: source.input, bytes: self.bytes.clone() };
             match source.format {
-                Format::Jsonl => self.read_lines(input, tasks),
+                Format::Jsonl => self.read_lines(input, sink),
                 format => match read_snapshots(input, format, self.shared.program.schema.clone()) {
-                    Ok(items) => self.read_items(items, tasks),
+                    Ok(items) => self.read_items(items, sink),
                     Err(error) => self.errors.push(InputError { name: source.name, error }),
                 },
             }
@@ -272,7 +306,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Sends a filled chunk to a worker, which passes it on to the writer.
-    fn dispatch<'s>(&mut self, mut chunk: Chunk, tasks: &rayon::Scope<'s>)
+    fn dispatch<'s>(&mut self, mut chunk: Chunk, sink: &mut Sink<'_, 's>)
     where
         'a: 's,
     {
@@ -282,18 +316,22 @@ impl<'a> Reader<'a> {
         self.seq += 1;
         self.records += chunk.len() as u64;
         let shared = self.shared;
-        let done = self.done.clone();
-        tasks.spawn(move |_| {
-            if chunk.process(shared).is_err() {
-                // Encoding into memory does not fail; should it, the run must not write a partial chunk.
-                shared.stop.store(true, Ordering::Relaxed);
-                chunk.encoded.clear();
+        match sink {
+            Sink::Pool(tasks) => {
+                let done = self.done.clone();
+                tasks.spawn(move |_| {
+                    process(&mut chunk, shared);
+                    let _ = done.send(chunk);
+                });
             }
-            let _ = done.send(chunk);
-        });
+            Sink::Inline(write) => {
+                process(&mut chunk, shared);
+                write(chunk);
+            }
+        }
     }
 
-    fn read_lines<'s, R: BufRead>(&mut self, mut input: R, tasks: &rayon::Scope<'s>)
+    fn read_lines<'s, R: BufRead>(&mut self, mut input: R, sink: &mut Sink<'_, 's>)
     where
         'a: 's,
     {
@@ -329,7 +367,7 @@ impl<'a> Reader<'a> {
                 }
             }
             if chunk.len() > 0 {
-                self.dispatch(chunk, tasks);
+                self.dispatch(chunk, sink);
             }
             if finished || self.stopped() {
                 return;
@@ -337,7 +375,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read_items<'s>(&mut self, mut items: impl Iterator<Item = ReadItem>, tasks: &rayon::Scope<'s>)
+    fn read_items<'s>(&mut self, mut items: impl Iterator<Item = ReadItem>, sink: &mut Sink<'_, 's>)
     where
         'a: 's,
     {
@@ -347,7 +385,7 @@ impl<'a> Reader<'a> {
             chunk.items.extend(items.by_ref().take(limit));
             let full = chunk.items.len() == limit;
             if !chunk.items.is_empty() {
-                self.dispatch(chunk, tasks);
+                self.dispatch(chunk, sink);
             }
             if !full || self.stopped() {
                 return;
@@ -357,51 +395,68 @@ impl<'a> Reader<'a> {
 }
 
 /// The writer stage: puts chunks back in order, writes them, and returns them to the reader.
-fn write_in_order<W: Write>(
-    program: &Program,
-    format: OutputFormat,
-    out: W,
-    done: Receiver<Chunk>,
-    free: &Sender<Chunk>,
-    stop: &AtomicBool,
-    progress: &mut impl FnMut(Progress),
-) -> io::Result<(Tally, W)> {
-    let mut writer = RecordWriter::new(out, format);
-    let mut tally = Tally::new(program);
-    let mut pending: BTreeMap<u64, Chunk> = BTreeMap::new();
-    let mut next = 0u64;
-    let mut failure = None;
-    for chunk in done {
-        pending.insert(chunk.seq, chunk);
-        while let Some(chunk) = pending.remove(&next) {
-            next += 1;
-            if failure.is_none() && !stop.load(Ordering::Relaxed) {
-                tally.merge(&chunk.tally);
-                let written = if chunk.records.is_empty() {
-                    writer.append_encoded(&chunk.encoded, chunk.len())
+struct InOrder<'a, W: Write, P> {
+    program: &'a Program,
+    writer: RecordWriter<W>,
+    tally: Tally,
+    pending: BTreeMap<u64, Chunk>,
+    next: u64,
+    failure: Option<io::Error>,
+    stop: &'a AtomicBool,
+    free: Sender<Chunk>,
+    progress: P,
+}
+
+impl<'a, W: Write, P: FnMut(Progress)> InOrder<'a, W, P> {
+    fn new(shared: Shared<'a>, out: W, free: Sender<Chunk>, progress: P) -> Self {
+        InOrder {
+            program: shared.program,
+            writer: RecordWriter::new(out, shared.options.output),
+            tally: Tally::new(shared.program),
+            pending: BTreeMap::new(),
+            next: 0,
+            failure: None,
+            stop: shared.stop,
+            free,
+            progress,
+        }
+    }
+
+    /// Takes a processed chunk and writes every chunk that is now next in line.
+    fn accept(&mut self, chunk: Chunk) {
+        self.pending.insert(chunk.seq, chunk);
+        while let Some(chunk) = self.pending.remove(&self.next) {
+            self.next += 1;
+            if self.failure.is_none() && !self.stop.load(Ordering::Relaxed) {
+                self.tally.merge(&chunk.tally);
+                let written = if RecordWriter::<W>::chunkable(self.writer.format()) {
+                    self.writer.append_encoded(&chunk.encoded, chunk.len())
                 } else {
-                    chunk.records.iter().try_for_each(|r| writer.write(r, program))
+                    chunk.records.iter().try_for_each(|r| self.writer.write(r, self.program))
                 };
                 match written {
-                    Ok(()) => progress(Progress { records: tally.records, bytes: chunk.bytes }),
+                    Ok(()) => (self.progress)(Progress { records: self.tally.records, bytes: chunk.bytes }),
                     Err(e) => {
-                        stop.store(true, Ordering::Relaxed);
-                        failure = Some(e);
+                        self.stop.store(true, Ordering::Relaxed);
+                        self.failure = Some(e);
                     }
                 }
             }
             // The reader may have finished already; then nobody needs the chunk back.
-            let _ = free.send(chunk);
+            let _ = self.free.send(chunk);
         }
     }
-    if let Some(e) = failure {
-        return Err(e);
+
+    fn finish(self) -> io::Result<(Tally, W)> {
+        if let Some(e) = self.failure {
+            return Err(e);
+        }
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(io::Error::other("a chunk of decisions could not be encoded"));
+        }
+        let out = self.writer.finish()?;
+        Ok((self.tally, out))
     }
-    if stop.load(Ordering::Relaxed) {
-        return Err(io::Error::other("a chunk of decisions could not be encoded"));
-    }
-    let out = writer.finish()?;
-    Ok((tally, out))
 }
 
 /// Counts the bytes read through it, for progress.
