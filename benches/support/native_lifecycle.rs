@@ -9,7 +9,7 @@
 
 #![allow(dead_code)]
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 use std::collections::HashSet;
 use std::sync::Arc;
 use verdict::compile::Program;
@@ -460,6 +460,9 @@ impl NativeLifecycle {
             && credit_limit > Decimal::ZERO
             && credit_limit < Decimal::from(50000)
             && lets.utilization().map_err(|m| Self::failure(snapshot, &r[8], m))? < Decimal::new(50, 2)
+            && fraud_risk(score, lets.utilization().map_err(|m| Self::failure(snapshot, &r[8], m))?)
+                .ok_or_else(|| Self::failure(snapshot, &r[8], "hook `fraud_risk` failed".into()))?
+                < Decimal::new(2, 1)
         {
             out.fired.push(r[8].clone());
             if out.limit.is_none() {
@@ -495,6 +498,16 @@ impl NativeLifecycle {
         }
         Ok(finish(out, snapshot, as_of))
     }
+}
+
+/// `policies/hooks/fraud_risk.rhai` by hand, with the same exact decimal
+/// operations rhai performs: z = -3.2 - 0.03 * (score - 700) + 4 * utilization,
+/// p = 1 / (1 + e^-z), rounded half away from zero to 4 places.
+fn fraud_risk(score: i64, utilization: Decimal) -> Option<Decimal> {
+    let shift = Decimal::new(3, 2).checked_mul(Decimal::from(score.checked_sub(700)?))?;
+    let z = Decimal::new(-32, 1).checked_sub(shift)?.checked_add(Decimal::from(4).checked_mul(utilization)?)?;
+    let p = Decimal::ONE.checked_div(Decimal::ONE.checked_add((-z).checked_exp()?)?)?;
+    Some(p.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero))
 }
 
 fn finish(out: Out, snapshot: &Snapshot, as_of: Date) -> Decision {
