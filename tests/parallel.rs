@@ -129,6 +129,8 @@ fn guarded_policy(guards: &str) -> PathBuf {
     std::fs::create_dir_all(dir.join("batches")).unwrap();
     std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
     std::fs::copy("policies/batches/reg-2023-q3.txt", dir.join("batches/reg-2023-q3.txt")).unwrap();
+    std::fs::create_dir_all(dir.join("hooks")).unwrap();
+    std::fs::copy("policies/hooks/fraud_risk.rhai", dir.join("hooks/fraud_risk.rhai")).unwrap();
     let text = std::fs::read_to_string("policies/lifecycle.policy").unwrap();
     let text: String =
         text.lines().filter(|l| !l.starts_with("guard ")).map(|l| format!("{l}\n")).collect::<String>() + guards;
