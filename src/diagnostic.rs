@@ -170,6 +170,10 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 
 /// Edit distance over characters counting a swap of neighbours as one edit
 /// (optimal string alignment), so `scroe` is one edit from `score`.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "`d` has `(a.len() + 1) * (b.len() + 1)` cells and `i`, `j` stay within `1..=a.len()` and `1..=b.len()`"
+)]
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();

@@ -22,6 +22,11 @@
 //! println!("{} → {}", decision.id, decision.outcome.name());
 //! ```
 
+// Library code never panics on input: failures are diagnostics or error
+// records. Indexing that an invariant makes safe is allowed case by case with
+// `#[expect(clippy::indexing_slicing, reason = ...)]` naming the invariant.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
 pub mod check;
 pub mod compile;
 pub mod diagnostic;

@@ -235,11 +235,14 @@ impl Serialize for TraceView<'_> {
                 .hooks
                 .iter()
                 .map(|h| {
-                    let mut call = serde_json::json!({"hook": h.hook, "args": h.args, "result": h.result});
+                    let mut call = serde_json::Map::new();
+                    call.insert("hook".into(), h.hook.clone().into());
+                    call.insert("args".into(), h.args.clone().into());
+                    call.insert("result".into(), h.result.clone().into());
                     if !h.printed.is_empty() {
-                        call["printed"] = h.printed.clone().into();
+                        call.insert("printed".into(), h.printed.clone().into());
                     }
-                    call
+                    serde_json::Value::Object(call)
                 })
                 .collect();
             m.serialize_entry("hooks", &hooks)?;

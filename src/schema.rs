@@ -195,6 +195,10 @@ struct SchemaLoader<'a> {
 }
 
 impl SchemaLoader<'_> {
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the diagnostic was pushed on the line above, so the vector is not empty"
+    )]
     fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diags.push(Diagnostic::error(code, self.path, span, message));
         let last = self.diags.len() - 1;

@@ -76,6 +76,7 @@ pub fn months_between(a: Date, b: Date) -> i64 {
 }
 
 /// Parses an ISO `YYYY-MM-DD` date.
+#[expect(clippy::indexing_slicing, reason = "the length was checked to be 10 just above")]
 pub fn parse_date(text: &str) -> Option<Date> {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {

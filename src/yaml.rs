@@ -88,6 +88,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<YNode>, YamlError> {
 }
 
 /// Parses a stream that must hold exactly one document (an empty stream is an empty mapping).
+#[expect(clippy::indexing_slicing, reason = "the document count was checked just above")]
 pub fn parse_document(text: &str) -> Result<YNode, YamlError> {
     let mut docs = parse_documents(text)?;
     match docs.len() {

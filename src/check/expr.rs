@@ -143,6 +143,10 @@ impl<'a> Checker<'a> {
         None
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
+    )]
     fn path(&mut self, segments: &[Ident], span: Span, scope: Scope<'_>) -> Checked {
         let name = segments.iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
         // Element fields shadow everything else inside a `where`.
@@ -194,6 +198,10 @@ impl<'a> Checker<'a> {
         None
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
+    )]
     fn field_path(&mut self, record: &RecordLayout, frame: Frame, segments: &[Ident], span: Span) -> Checked {
         let mut current = record;
         for (i, seg) in segments.iter().enumerate() {
@@ -469,6 +477,10 @@ impl<'a> Checker<'a> {
         }
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
+    )]
     fn membership(&mut self, negate: bool, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
         let what = "on the left of `in`";
         let needle = self.expr(lhs, scope).and_then(|t| self.present(t, what));
@@ -554,6 +566,10 @@ impl<'a> Checker<'a> {
         Some(texpr(TKind::InSet { negate, needle: Box::new(needle), set: Box::new(set) }, bool_ty, span))
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
+    )]
     fn call(
         &mut self,
         name: &Ident,
@@ -695,6 +711,10 @@ impl<'a> Checker<'a> {
         }
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
+    )]
     fn hook_call(&mut self, hook: usize, args: &[Expr], span: Span, scope: Scope<'_>) -> Checked {
         self.used_hooks.insert(hook);
         let sig = self.hooks[hook].clone();
@@ -739,6 +759,10 @@ impl<'a> Checker<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
+    )]
     fn aggregate(
         &mut self,
         func: AggFunc,
@@ -882,6 +906,10 @@ impl<'a> Checker<'a> {
         Some(texpr(TKind::Agg(Box::new(agg)), ty, span))
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
+    )]
     fn resolve_list<'s>(&mut self, segments: &'s [Ident], span: Span, scope: Scope<'_>) -> Option<ListOrSet<'a, 's>> {
         let schema: &'a crate::schema::Schema = self.schema;
         let mut current = &schema.root;

@@ -251,6 +251,7 @@ fn key(e: &TExpr) -> String {
 /// When the conditions of a conjunction cannot all hold: two of them that
 /// together are impossible (the first and last involved, when it
 /// takes more than two).
+#[expect(clippy::indexing_slicing, reason = "`i` comes from enumerating `conj`, so `i + 1 ..` is at most its length")]
 pub(super) fn contradiction(conj: &[Lit]) -> Option<(&Lit, &Lit)> {
     for (i, a) in conj.iter().enumerate() {
         for b in &conj[i + 1..] {

@@ -30,6 +30,10 @@ const MAX_LET_DEPTH: usize = 8;
 type Dnf = Vec<Vec<Lit>>;
 
 /// The reviewer's warnings for a policy that checked without errors.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "every index ranges over `0..rules.len()` (or positions found in `members`), and the vectors indexed were built with that length"
+)]
 pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source: &str) -> Vec<Diagnostic> {
     let decls: Vec<&RuleDecl> = ast
         .items
@@ -91,6 +95,10 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
 
 /// `W0111`: in each `first` group, a rule whose condition implies the
 /// condition of a rule evaluated before it never fires.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "every index ranges over `0..rules.len()` (or positions found in `members`), and the vectors indexed were built with that length"
+)]
 fn shadowed(
     rules: &[(&RuleDecl, &TRule)],
     never: &[bool],

@@ -131,12 +131,20 @@ pub(crate) struct Checker<'a> {
 const RESERVED_NAMES: [&str; 1] = ["as_of"];
 
 impl<'a> Checker<'a> {
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the diagnostic was pushed on the line above, so the vector is not empty"
+    )]
     fn err(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diags.push(Diagnostic::error(code, self.file, span, message));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the diagnostic was pushed on the line above, so the vector is not empty"
+    )]
     fn warn(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diags.push(Diagnostic::warning(code, self.file, span, message));
         let last = self.diags.len() - 1;

@@ -69,6 +69,7 @@ pub(crate) struct Printer<'a> {
 }
 
 impl Printer<'_> {
+    #[expect(clippy::indexing_slicing, reason = "offsets are token boundaries found in the same source text")]
     fn policy(mut self, ast: &PolicyAst, end: usize) -> String {
         let spans: Vec<Span> = ast.items.iter().map(item_span).collect();
         let sections: Vec<Section> = ast.items.iter().map(section).collect();
@@ -194,6 +195,7 @@ impl Printer<'_> {
         Doc::Concat(docs)
     }
 
+    #[expect(clippy::indexing_slicing, reason = "offsets are token boundaries found in the same source text")]
     fn group(&mut self, g: &GroupDecl) -> Doc {
         let mut docs = vec![self.tok(g.span.start as usize, "group "), self.string(&g.name)];
         docs.push(Doc::text(if g.first { " first {" } else { " {" }));
