@@ -420,6 +420,18 @@ impl<'a> Ctx<'a> {
     }
 
     fn fold_elements(&mut self, agg: &'a Aggregate, elements: &'a [Record], lower: Option<Date>) -> EvalResult<'a> {
+        let elements = match (lower, agg.window) {
+            (Some(lower), Some((_, key))) => self.window(elements, key, lower),
+            _ => elements,
+        };
+        if agg.func == AggFunc::Latest && agg.filter.is_none() {
+            // The latest is the last element in the window: nothing else needs reading.
+            return Ok(match (elements.last(), agg.field) {
+                (Some(element), Some(slot)) => slot_val(element, slot),
+                (Some(_), None) => Val::Bool(true),
+                (None, _) => Val::None,
+            });
+        }
         let mut count: i64 = 0;
         let mut acc = Val::None;
         for element in elements {
@@ -506,6 +518,21 @@ impl<'a> Ctx<'a> {
             AggFunc::Latest | AggFunc::Min | AggFunc::Max => acc,
             AggFunc::Earliest => Val::None,
         })
+    }
+
+    /// The elements whose time key lies in `(lower, as_of]`, found by binary search.
+    ///
+    /// INVARIANT: a list is sorted by its time key, oldest first ([`Value::List`],
+    /// `snapshot::convert::finish_list`), and `within` windows on that key; the
+    /// caller still checks each element's date, so a list that broke the
+    /// invariant would lose elements, never gain them.
+    fn window(&self, elements: &'a [Record], key: usize, lower: Date) -> &'a [Record] {
+        let as_of = self.as_of;
+        let after_lower = |e: &Record| matches!(e.slots.get(key), Some(Value::Date(d)) if *d > lower);
+        let start = elements.partition_point(|e| !after_lower(e));
+        let rest = elements.get(start..).unwrap_or_default();
+        let end = rest.partition_point(|e| matches!(e.slots.get(key), Some(Value::Date(d)) if *d <= as_of));
+        rest.get(..end).unwrap_or_default()
     }
 
     fn call_hook(&mut self, hook: usize, args: &'a [TExpr]) -> EvalResult<'a> {
