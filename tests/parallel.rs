@@ -155,3 +155,64 @@ fn guards_are_counted_over_the_whole_parallel_run() {
     assert!(s2.guards.iter().all(|g| g.breached), "{:?}", s2.guards);
     assert!(s2.guards[1].count > 10);
 }
+
+/// Gives some JSON Lines, then fails like a disk or a pipe can.
+struct FailingInput {
+    text: std::io::Cursor<Vec<u8>>,
+}
+
+impl std::io::Read for FailingInput {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match std::io::Read::read(&mut self.text, buf)? {
+            0 => Err(std::io::Error::other("the disk went away")),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn an_input_failing_mid_stream_ends_with_one_error_record() {
+    let policy = lifecycle();
+    let program = &policy.program;
+    let (text, snapshots, _) = portfolio(program, 3_000);
+    for jobs in [1, 2] {
+        let input = std::io::BufReader::new(FailingInput { text: Cursor::new(text.clone().into_bytes()) });
+        let source = Source { name: "flaky".into(), input: Box::new(input), format: Format::Jsonl };
+        let options = StreamOptions { jobs, chunk: 100, ..StreamOptions::default() };
+        let (report, out) = evaluate_stream(program, vec![source], Vec::new(), &options, |_| {}).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.lines().count(), snapshots + 1);
+        assert_eq!(report.tally.records as usize, snapshots + 1);
+        let last = out.lines().last().unwrap();
+        assert!(last.contains("reading stopped here: cannot read snapshots: the disk went away"), "{last}");
+    }
+}
+
+#[test]
+fn several_inputs_make_one_run() {
+    let policy = lifecycle();
+    let program = &policy.program;
+    let (text, snapshots, broken) = portfolio(program, 2_000);
+    let yaml = std::fs::read_to_string("policies/portfolio.yaml").unwrap();
+    let sources = || {
+        vec![
+            Source { name: "a".into(), input: Box::new(Cursor::new(text.clone())), format: Format::Jsonl },
+            Source { name: "b".into(), input: Box::new(Cursor::new(yaml.clone())), format: Format::Yaml },
+            Source { name: "c".into(), input: Box::new(Cursor::new("id,score\n")), format: Format::Csv },
+            Source { name: "d".into(), input: Box::new(Cursor::new(text.clone())), format: Format::Jsonl },
+        ]
+    };
+    let mut outputs = Vec::new();
+    for jobs in [1, 2] {
+        let options = StreamOptions { jobs, chunk: 64, ..StreamOptions::default() };
+        let (report, out) = evaluate_stream(program, sources(), Vec::new(), &options, |_| {}).unwrap();
+        // The CSV input cannot be read at all (a schema with lists); the others all count.
+        assert_eq!(report.input_errors.len(), 1);
+        assert_eq!(report.input_errors[0].name, "c");
+        let yaml_records = report.tally.records as usize - 2 * snapshots;
+        assert!(yaml_records > 0);
+        assert!(report.tally.error_count() as usize >= 2 * broken);
+        outputs.push(out);
+    }
+    assert!(outputs[0] == outputs[1]);
+}

@@ -137,10 +137,28 @@ impl<'a> Ctx<'a> {
             TKind::And(a, b) => Ok(self.truth(a)? && self.truth(b)?),
             TKind::Or(a, b) => Ok(self.truth(a)? || self.truth(b)?),
             TKind::Not(a) => Ok(!self.truth(a)?),
+            TKind::Cmp { op, lhs, rhs, .. } => match self.compare_with_literal(lhs, rhs) {
+                Some(ord) => Ok(op_holds(*op, ord)),
+                None => self.truth_other(e),
+            },
+            TKind::Field { .. } => match self.stored(e) {
+                Some(Value::Bool(b)) => Ok(*b),
+                _ => self.truth_other(e),
+            },
+            TKind::Let(i) => match self.lets.get(*i) {
+                Some(LetState::Done(Val::Bool(b))) => Ok(*b),
+                _ => self.truth_other(e),
+            },
+            _ => self.truth_other(e),
+        }
+    }
+
+    /// The conditions [`Ctx::truth`] does not decide itself, kept out of line
+    /// so that its recursion stays cheap.
+    #[inline(never)]
+    fn truth_other(&mut self, e: &'a TExpr) -> Result<bool, EvalFailure> {
+        match &e.kind {
             TKind::Cmp { op, lhs, rhs, .. } => {
-                if let Some(ord) = self.compare_with_literal(lhs, rhs) {
-                    return Ok(op_holds(*op, ord));
-                }
                 let (l, r) = (self.operand(lhs)?, self.operand(rhs)?);
                 let ord = match (l, r) {
                     (Val::Int(a), Val::Int(b)) => a.cmp(&b),
@@ -160,20 +178,6 @@ impl<'a> Ctx<'a> {
             TKind::IsNone { negate, operand } => match self.stored(operand) {
                 Some(v) => Ok(matches!(v, Value::None | Value::List(_)) != *negate),
                 None => Ok(matches!(self.operand(operand)?, Val::None) != *negate),
-            },
-            TKind::Field { .. } => match self.stored(e) {
-                Some(Value::Bool(b)) => Ok(*b),
-                _ => match self.operand(e)? {
-                    Val::Bool(b) => Ok(b),
-                    other => Err(not_a_condition(other)),
-                },
-            },
-            TKind::Let(i) => match self.lets.get(*i) {
-                Some(LetState::Done(Val::Bool(b))) => Ok(*b),
-                _ => match self.let_value(*i)? {
-                    Val::Bool(b) => Ok(b),
-                    other => Err(not_a_condition(other)),
-                },
             },
             _ => match self.operand(e)? {
                 Val::Bool(b) => Ok(b),

@@ -124,9 +124,8 @@ pub fn evaluate_stream<W: Write>(
     let reader = |free| Reader { shared, free, done: done_tx, seq: 0, records: 0, bytes, errors: Vec::new() };
 
     if options.jobs == 1 {
-        // One job is one thread: reading, deciding and writing take turns (two
-        // chunks circulate: one being filled while the other is written).
-        let _ = free_tx.send(Chunk::new(program));
+        // One job is one thread: each chunk is read, decided and written in
+        // turn, and comes straight back to be filled again.
         let _ = free_tx.send(Chunk::new(program));
         let mut writer = InOrder::new(shared, out, free_tx, &mut progress);
         let mut reader = reader(free_rx);
