@@ -123,7 +123,8 @@ impl Serialize for Actions<'_> {
     }
 }
 
-struct ActionView<'a>(&'a ActionRecord);
+/// One action of a decision as spec §5 writes it (`{"notify":…,"template":…,"rule":…}` and the like).
+pub struct ActionView<'a>(pub &'a ActionRecord);
 
 impl Serialize for ActionView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

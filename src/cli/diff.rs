@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use verdict::diff::{ChangedAccount, DiffOptions, Differ, ReportMeta};
 use verdict::eval::EvalOptions;
 use verdict::snapshot::Format;
-use verdict::value::parse_date;
 
 /// Arguments of `verdict diff`.
 #[derive(clap::Args)]
@@ -46,8 +45,8 @@ pub struct DiffArgs {
     #[arg(long, value_parser = ["json", "jsonl", "ndjson", "yaml", "csv"])]
     input_format: Option<String>,
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
+    as_of: Option<verdict::value::Date>,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
@@ -66,14 +65,7 @@ pub fn run(args: DiffArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    let default_as_of = match args.as_of.as_deref().map(|s| (s, parse_date(s))) {
-        Some((s, None)) => {
-            eprintln!("error: --as-of `{s}` is not a YYYY-MM-DD date");
-            return Exit::Invalid;
-        }
-        Some((_, d)) => d,
-        None => None,
-    };
+    let default_as_of = args.as_of;
     let options = DiffOptions {
         eval: EvalOptions { default_as_of, trace: false },
         limit_field: args.limit_field.clone(),

@@ -10,7 +10,6 @@ use verdict::eval::EvalOptions;
 use verdict::output::OutputFormat;
 use verdict::snapshot::Format;
 use verdict::stream::{evaluate_stream, Progress, RuleCount, Source, StreamOptions, Summary, DEFAULT_CHUNK};
-use verdict::value::parse_date;
 
 /// Arguments of `verdict eval`.
 #[derive(clap::Args)]
@@ -29,8 +28,8 @@ pub struct EvalArgs {
     #[arg(long)]
     trace: bool,
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
+    as_of: Option<verdict::value::Date>,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
@@ -54,14 +53,7 @@ pub fn run(args: EvalArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    let default_as_of = match args.as_of.as_deref().map(|s| (s, parse_date(s))) {
-        Some((s, None)) => {
-            eprintln!("error: --as-of `{s}` is not a YYYY-MM-DD date");
-            return Exit::Invalid;
-        }
-        Some((_, d)) => d,
-        None => None,
-    };
+    let default_as_of = args.as_of;
     let format = match args.format.as_str() {
         "json" => OutputFormat::Json,
         "yaml" => OutputFormat::Yaml,

@@ -10,7 +10,7 @@ use super::Exit;
 use std::path::PathBuf;
 use verdict::eval::ActionRecord;
 use verdict::explain::{explain, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
-use verdict::value::{format_decimal, parse_date};
+use verdict::value::format_decimal;
 
 /// Output width for a terminal.
 const WIDTH: usize = 100;
@@ -29,8 +29,8 @@ pub struct ExplainArgs {
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     format: String,
     /// The snapshot's date when it has no `as_of` (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
+    as_of: Option<verdict::value::Date>,
 }
 
 pub fn run(args: ExplainArgs) -> Exit {
@@ -41,14 +41,7 @@ pub fn run(args: ExplainArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    let as_of = match args.as_of.as_deref().map(|s| (s, parse_date(s))) {
-        Some((s, None)) => {
-            eprintln!("error: --as-of `{s}` is not a YYYY-MM-DD date");
-            return Exit::Invalid;
-        }
-        Some((_, d)) => d,
-        None => None,
-    };
+    let as_of = args.as_of;
     let x = match explain(&loaded, &args.snapshot, &args.id, as_of) {
         Ok(x) => x,
         Err(e) => {

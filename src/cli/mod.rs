@@ -49,6 +49,12 @@ enum Command {
     Synth(synth::SynthArgs),
 }
 
+/// `--as-of DATE`: a strict `YYYY-MM-DD` date, checked by clap so a wrong one
+/// is a command-line error (exit 2) in every subcommand alike.
+pub fn as_of_date(text: &str) -> Result<verdict::value::Date, String> {
+    verdict::value::parse_date(text).ok_or_else(|| format!("`{text}` is not a YYYY-MM-DD date"))
+}
+
 /// Parses the command line and runs the subcommand.
 pub fn run() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {

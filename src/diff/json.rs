@@ -3,7 +3,8 @@
 //! of spec §5 without `id`, `as_of` and `policy`.
 
 use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ROWS};
-use crate::eval::{ActionRecord, Outputs};
+use crate::eval::Outputs;
+use crate::output::ActionView;
 use crate::snapshot::Key;
 use crate::value::format_decimal;
 use rust_decimal::Decimal;
@@ -65,34 +66,6 @@ struct Reason<'a> {
 struct ErrorView<'a> {
     kind: &'a str,
     message: &'a str,
-}
-
-struct ActionView<'a>(&'a ActionRecord);
-
-impl Serialize for ActionView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        match self.0 {
-            ActionRecord::Notify { channel, template, rule } => {
-                m.serialize_entry("notify", channel.name())?;
-                m.serialize_entry("template", &**template)?;
-                m.serialize_entry("rule", &**rule)?;
-            }
-            ActionRecord::Escalate { stage, rule } => {
-                m.serialize_entry("escalate", &**stage)?;
-                m.serialize_entry("rule", &**rule)?;
-            }
-            ActionRecord::Review { queue, rule } => {
-                m.serialize_entry("review", &**queue)?;
-                m.serialize_entry("rule", &**rule)?;
-            }
-            ActionRecord::Tag { label, rule } => {
-                m.serialize_entry("tag", &**label)?;
-                m.serialize_entry("rule", &**rule)?;
-            }
-        }
-        m.end()
-    }
 }
 
 impl Serialize for ChangedAccount {
