@@ -26,7 +26,8 @@ impl Serialize for RecordView<'_> {
     }
 }
 
-struct KeyView<'a>(&'a Key);
+/// A snapshot key as JSON: a string key as a string, an integer key as a number.
+pub struct KeyView<'a>(pub &'a Key);
 
 impl Serialize for KeyView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

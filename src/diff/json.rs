@@ -4,8 +4,7 @@
 
 use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ROWS};
 use crate::eval::Outputs;
-use crate::output::ActionView;
-use crate::snapshot::Key;
+use crate::output::{ActionView, KeyView};
 use crate::value::format_decimal;
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -13,17 +12,6 @@ use serde::Serialize;
 
 fn money(d: Option<Decimal>) -> Option<String> {
     d.map(format_decimal)
-}
-
-struct KeyView<'a>(&'a Key);
-
-impl Serialize for KeyView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Key::Str(k) => s.serialize_str(k),
-            Key::Int(i) => s.serialize_i64(*i),
-        }
-    }
 }
 
 /// One side of a changed account: the decision as in spec §5 (without `id`,
