@@ -1,6 +1,8 @@
 //! `verdict eval` and `verdict synth` from the outside: exit codes, stderr
 //! summaries, files, and identical output whatever the number of jobs.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -70,15 +72,8 @@ fn jobs_do_not_change_a_byte() {
 #[test]
 fn a_breached_guard_still_writes_every_decision() {
     let input = broken_portfolio("guarded.jsonl", 5_000);
-    let dir = scratch("guard");
-    std::fs::create_dir_all(dir.join("batches")).unwrap();
-    std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
-    std::fs::copy("policies/batches/reg-2023-q3.txt", dir.join("batches/reg-2023-q3.txt")).unwrap();
-    std::fs::create_dir_all(dir.join("hooks")).unwrap();
-    std::fs::copy("policies/hooks/fraud_risk.rhai", dir.join("hooks/fraud_risk.rhai")).unwrap();
     let text = std::fs::read_to_string("policies/lifecycle.policy").unwrap().replace("at most 20%", "at most 1%");
-    std::fs::write(dir.join("strict.policy"), text).unwrap();
-    let policy = dir.join("strict.policy");
+    let policy = common::policy_beside_example_files(&scratch("guard"), "strict.policy", &text);
     let output = scratch("guarded-decisions.jsonl");
     let summary = scratch("guarded-summary.json");
     let out = verdict(&[

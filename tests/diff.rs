@@ -2,6 +2,8 @@
 //! and its key figures checked against hand-worked values), schemas that differ,
 //! streaming of changed accounts, and the command line's exit codes.
 
+mod common;
+
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -293,13 +295,7 @@ fn invalid_policies_and_command_lines_exit_2() {
 fn a_breached_guard_of_the_new_policy_exits_3() {
     let dir = workdir();
     let text = std::fs::read_to_string(NEW).unwrap().replace("guard restrict at most 15%", "guard restrict at most 4");
-    let abs = |p: &str| std::fs::canonicalize(p).unwrap().display().to_string();
-    let text = text
-        .replace("\"account.schema.yaml\"", &format!("{:?}", abs("policies/account.schema.yaml")))
-        .replace("\"batches/reg-2023-q3.txt\"", &format!("{:?}", abs("policies/batches/reg-2023-q3.txt")))
-        .replace("\"hooks/fraud_risk.rhai\"", &format!("{:?}", abs("policies/hooks/fraud_risk.rhai")));
-    let tight = dir.join("tight.policy");
-    std::fs::write(&tight, text).unwrap();
+    let tight = common::policy_beside_example_files(&dir, "tight.policy", &text);
     let out = verdict(&["diff", OLD, tight.to_str().unwrap(), PORTFOLIO, "--fail-on-change"]);
     assert_eq!(code(&out), 3, "the larger code wins: {}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -1,6 +1,8 @@
 //! Whole-book runs through the library: order, determinism and counts do not
 //! depend on the number of workers or the chunk size, broken records included.
 
+mod common;
+
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use verdict::compile::Program;
@@ -126,17 +128,10 @@ fn the_tally_counts_every_record() {
 /// A copy of the lifecycle policy with its guards replaced, in a scratch folder next to copies of its files.
 fn guarded_policy(guards: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("guards-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("batches")).unwrap();
-    std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
-    std::fs::copy("policies/batches/reg-2023-q3.txt", dir.join("batches/reg-2023-q3.txt")).unwrap();
-    std::fs::create_dir_all(dir.join("hooks")).unwrap();
-    std::fs::copy("policies/hooks/fraud_risk.rhai", dir.join("hooks/fraud_risk.rhai")).unwrap();
     let text = std::fs::read_to_string("policies/lifecycle.policy").unwrap();
     let text: String =
         text.lines().filter(|l| !l.starts_with("guard ")).map(|l| format!("{l}\n")).collect::<String>() + guards;
-    let path = dir.join("guarded.policy");
-    std::fs::write(&path, text).unwrap();
-    path
+    common::policy_beside_example_files(&dir, "guarded.policy", &text)
 }
 
 #[test]
