@@ -37,6 +37,17 @@ pub struct Batch {
     pub name: String,
     /// The ids.
     pub ids: HashSet<Box<str>>,
+    /// The ids that are an integer written canonically (`7`, not `007`), for
+    /// int-keyed schemas: looked up without formatting the key per account.
+    pub numbers: HashSet<i64>,
+}
+
+impl Batch {
+    /// A batch of the given ids.
+    pub fn new(name: String, ids: HashSet<Box<str>>) -> Batch {
+        let numbers = ids.iter().filter_map(|id| id.parse::<i64>().ok().filter(|n| n.to_string() == **id)).collect();
+        Batch { name, ids, numbers }
+    }
 }
 
 /// A compiled policy: everything evaluation needs, with no name left to look up.
@@ -189,5 +200,21 @@ pub fn op_holds(op: BinaryOp, ord: std::cmp::Ordering) -> bool {
         BinaryOp::Gt => ord == Greater,
         BinaryOp::Ge => ord != Less,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Batch;
+
+    #[test]
+    fn batches_know_their_canonical_integer_ids() {
+        let ids = ["7", "007", "-3", "A-1", "+4"].into_iter().map(Box::from).collect();
+        let batch = Batch::new("b".into(), ids);
+        let mut numbers: Vec<i64> = batch.numbers.iter().copied().collect();
+        numbers.sort_unstable();
+        // `007` and `+4` are not how key 7 or 4 is written, so they never matched an int key.
+        assert_eq!(numbers, [-3, 7]);
+        assert_eq!(batch.ids.len(), 5);
     }
 }

@@ -153,11 +153,11 @@ impl Loader {
                         .filter(|l| !l.is_empty() && !l.starts_with('#'))
                         .map(Box::from)
                         .collect();
-                    out.push(Batch { name: name.clone(), ids });
+                    out.push(Batch::new(name.clone(), ids));
                 }
                 Err(d) => {
                     diags.push(*d);
-                    out.push(Batch { name: name.clone(), ids: Default::default() });
+                    out.push(Batch::new(name.clone(), Default::default()));
                 }
             }
         }

@@ -337,7 +337,7 @@ impl<'a> Ctx<'a> {
                 let n = self.eval(needle)?;
                 let found = match (n, self.program.batches.get(*batch)) {
                     (Val::Str(s), Some(b)) => b.ids.contains(s),
-                    (Val::Int(i), Some(b)) => b.ids.contains(i.to_string().as_str()),
+                    (Val::Int(i), Some(b)) => b.numbers.contains(&i),
                     _ => false,
                 };
                 Membership { holds: found != *negate, needle: n, set: None }
