@@ -4,7 +4,7 @@
 //! none may panic, hang or lose a record.
 
 use crate::schema::{load_schema, Schema};
-use crate::snapshot::{read_snapshots, Format};
+use crate::snapshot::{read_snapshots_with, Format, ReadLimits};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -29,20 +29,34 @@ pub fn schema_yaml(text: &str) {
     let _ = load_schema(Path::new("fuzz.schema.yaml"), text);
 }
 
-/// Reads `data` as snapshots in every format; for JSON Lines, checks that
-/// every non-blank line yields exactly one record.
+/// Reads `data` as snapshots in every format, with the default limits and
+/// with tiny ones (so the oversize paths run too); for JSON Lines, checks that
+/// every non-blank line yields exactly one record either way.
 pub fn snapshot_read(data: &[u8]) {
     let Some(schema) = example_schema() else { return };
     let schema = Arc::new(schema.clone());
-    for format in [Format::Json, Format::Jsonl, Format::Yaml, Format::Csv] {
-        if let Ok(reader) = read_snapshots(data, format, schema.clone()) {
-            let records = reader.count();
-            if format == Format::Jsonl && std::str::from_utf8(data).is_ok() {
-                let lines = data.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count();
-                assert_eq!(records, lines, "one record per JSON line");
+    let tiny = ReadLimits { max_snapshot_bytes: 24, max_file_bytes: 512 };
+    for limits in [ReadLimits::default(), tiny] {
+        for format in [Format::Json, Format::Jsonl, Format::Yaml, Format::Csv] {
+            if let Ok(reader) = read_snapshots_with(data, format, schema.clone(), limits) {
+                let records = reader.count();
+                if format == Format::Jsonl && std::str::from_utf8(data).is_ok() {
+                    assert_eq!(records, json_lines(data), "one record per JSON line");
+                }
             }
         }
     }
+}
+
+/// Non-blank lines, counted independently of the reader: a line is blank if
+/// it is all ASCII whitespace, after a byte-order mark on the first line.
+fn json_lines(data: &[u8]) -> usize {
+    let bom = "\u{feff}".as_bytes();
+    data.split(|b| *b == b'\n')
+        .enumerate()
+        .map(|(i, line)| if i == 0 { line.strip_prefix(bom).unwrap_or(line) } else { line })
+        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+        .count()
 }
 
 /// Decides `data` (a JSON snapshot) with the example lifecycle policy.

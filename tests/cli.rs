@@ -162,9 +162,27 @@ fn output_file_is_written_whole_or_not_at_all() {
     assert_eq!(code, 1, "the example portfolio has broken records");
     assert!(stdout.is_empty());
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 43);
-    // A run that cannot finish (a missing input) leaves the previous file untouched and no partial file behind.
+    // A run that cannot read all its inputs (here a missing one) leaves the
+    // previous file untouched and no partial file behind.
+    let (code, _, stderr) = verdict(
+        &["eval", "policies/lifecycle.policy", "policies/portfolio.yaml", "missing.jsonl", "--output", out_arg],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("was not written, as some input could not be read"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 43);
+    // Nor does one that fails part-way (a directory fails at its first read).
     let (code, _, _) = verdict(
-        &["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "missing.jsonl", "--output", out_arg],
+        &[
+            "eval",
+            "policies/lifecycle.policy",
+            "policies/portfolio.yaml",
+            "policies",
+            "--input-format",
+            "yaml",
+            "-o",
+            out_arg,
+        ],
         None,
     );
     assert_eq!(code, 2);
@@ -175,4 +193,38 @@ fn output_file_is_written_whole_or_not_at_all() {
         .filter(|e| e.file_name() != "decisions.jsonl")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn an_input_that_cannot_be_read_is_named_and_exits_2() {
+    // The readable input is decided; the unreadable one is an error record
+    // where its snapshots would be, named on stderr.
+    let args = ["eval", "policies/lifecycle.policy", "-", "policies", "--input-format", "jsonl"];
+    insta::assert_snapshot!(transcript(&args, Some(GOOD)));
+    let args =
+        ["diff", "policies/lifecycle.policy", "policies/lifecycle-v2.policy", "policies", "--input-format", "jsonl"];
+    insta::assert_snapshot!(transcript(&args, None));
+}
+
+#[test]
+fn snapshot_and_file_maximums() {
+    let long = GOOD.replace("\"tags\":[]", &format!("\"tags\":[\"{}\"]", "x".repeat(400))).replace("A-1", "A-LONG");
+    let input = format!("{GOOD}\n{long}\n{LOW}\n");
+    insta::assert_snapshot!(transcript(
+        &["eval", "policies/lifecycle.policy", "--max-snapshot-bytes", "300"],
+        Some(&input)
+    ));
+    let (code, stdout, _) =
+        verdict(&["eval", "policies/lifecycle.policy", "--max-snapshot-bytes", "1KiB"], Some(&input));
+    assert_eq!((code, stdout.lines().filter(|l| l.contains("\"error\"")).count()), (0, 0));
+    insta::assert_snapshot!(transcript(
+        &["eval", "policies/lifecycle.policy", "policies/portfolio.yaml", "--max-file-bytes", "1kb"],
+        None
+    ));
+    for bad in ["12parsecs", "0", "+5", "99999999999999999999", "1.5MB", "MB"] {
+        let (code, _, stderr) =
+            verdict(&["eval", "policies/lifecycle.policy", "--max-snapshot-bytes", bad], Some(GOOD));
+        assert_eq!(code, 2, "{bad}");
+        assert!(stderr.contains("is not a"), "{bad}: {stderr}");
+    }
 }

@@ -179,7 +179,10 @@ fn an_input_failing_mid_stream_ends_with_one_error_record() {
         assert_eq!(out.lines().count(), snapshots + 1);
         assert_eq!(report.tally.records as usize, snapshots + 1);
         let last = out.lines().last().unwrap();
-        assert!(last.contains("reading stopped here: cannot read snapshots: the disk went away"), "{last}");
+        assert!(last.contains("reading `flaky` stopped here: cannot read snapshots: the disk went away"), "{last}");
+        // The caller hears of it too, naming the input.
+        let names: Vec<&str> = report.input_errors.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["flaky"]);
     }
 }
 

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use verdict::schema::{load_schema, FieldKind, Schema};
-use verdict::snapshot::{parse_json_snapshot, read_snapshots, Format, Key, ReadError, ReadItem, Snapshot};
+use verdict::snapshot::{
+    parse_json_snapshot, read_snapshots, read_snapshots_with, Format, Key, ReadError, ReadItem, ReadLimits, Snapshot,
+};
 use verdict::value::{parse_date, Record, SetItem, Value};
 
 const SCHEMA: &str = "
@@ -537,4 +539,83 @@ fn an_input_that_fails_mid_stream_ends_with_one_error_item() {
     let e = items[1].as_ref().unwrap_err();
     assert_eq!((e.id.clone(), e.message.as_str()), (None, "reading stopped here: cannot read snapshots: disk on fire"));
     assert!(matches!(reader.take_error(), Some(ReadError::Io(_))));
+    // Named, the reader says which input failed.
+    let input = std::io::BufReader::new(std::io::Read::chain(first_line.as_bytes(), Failing));
+    let items: Vec<ReadItem> =
+        read_snapshots(input, Format::Jsonl, schema(SCHEMA)).unwrap().named("book.jsonl").collect();
+    let e = items[1].as_ref().unwrap_err();
+    assert_eq!(e.message, "reading `book.jsonl` stopped here: cannot read snapshots: disk on fire");
+}
+
+/// Reads with a maximum snapshot size of `max` bytes; the ids (or `-`) and error messages.
+fn read_limited(format: Format, input: &str, max: u64) -> Vec<(String, String)> {
+    let limits = ReadLimits { max_snapshot_bytes: max, ..ReadLimits::default() };
+    let reader = read_snapshots_with(input.as_bytes(), format, schema(FLAT_SCHEMA), limits).unwrap();
+    reader
+        .map(|item| match item {
+            Ok(s) => (s.id.to_string(), String::new()),
+            Err(e) => (e.id.map_or("-".into(), |k| k.to_string()), e.message),
+        })
+        .collect()
+}
+
+fn flat(id: &str, tag: &str) -> String {
+    format!(
+        r#"{{"id": "{id}", "as_of": "2026-11-01", "status": "active", "credit_limit": "10", "score": 700, "identity": {{"verified": true}}, "tags": ["{tag}"]}}"#
+    )
+}
+
+#[test]
+fn a_snapshot_over_the_maximum_is_an_error_record_in_its_place() {
+    let big_tag = "x".repeat(500);
+    let (a, big, c) = (flat("A", "t"), flat("B", &big_tag), flat("C", "t"));
+    let over = |place: &str, bytes: usize| {
+        format!("{place}: the snapshot is {bytes} bytes, over the maximum of 300 bytes (--max-snapshot-bytes)")
+    };
+    let ok = |id: &str| (id.to_string(), String::new());
+
+    // JSON Lines: the line (with its line ending) is measured and skipped unread.
+    let lines = format!("{a}\n{big}\r\n\n{c}\n");
+    assert_eq!(
+        read_limited(Format::Jsonl, &lines, 300),
+        [ok("A"), ("-".into(), over("line 2", big.len() + 2)), ok("C")]
+    );
+
+    // A JSON array: the element.
+    let array = format!("[{a},\n {big},\n {c}]");
+    let place = "the array element at line 2, column 2";
+    assert_eq!(read_limited(Format::Json, &array, 300), [ok("A"), ("-".into(), over(place, big.len())), ok("C")]);
+
+    // A file of one JSON object: the file.
+    assert_eq!(read_limited(Format::Json, &big, 300), [("-".into(), over("the file's one JSON object", big.len()))]);
+    assert_eq!(read_limited(Format::Json, &a, 300), [ok("A")]);
+
+    // CSV: the row's cells (and separators); the key is still named.
+    let csv = format!("id,status,credit_limit,score,identity.verified,tags\nA,active,10,700,true,t\nB,active,10,700,true,{big_tag}\nC,active,10,700,true,t\n");
+    let row = 1 + 6 + 2 + 3 + 4 + big_tag.len() + 6;
+    assert_eq!(read_limited(Format::Csv, &csv, 300), [ok("A"), ("B".into(), over("line 3", row)), ok("C")]);
+
+    // Within the maximum, all of them are read.
+    for format in [Format::Jsonl, Format::Json] {
+        let input = if format == Format::Jsonl { &lines } else { &array };
+        assert!(read_limited(format, input, 10_000).iter().all(|(_, e)| e.is_empty()));
+    }
+}
+
+#[test]
+fn a_json_or_yaml_file_over_the_maximum_is_not_read() {
+    let limits = ReadLimits { max_file_bytes: 100, ..ReadLimits::default() };
+    let text = format!("[{}]", flat("A", "t"));
+    for format in [Format::Json, Format::Yaml] {
+        let e = read_snapshots_with(text.as_bytes(), format, schema(FLAT_SCHEMA), limits).unwrap_err();
+        assert!(matches!(e, ReadError::FileTooLarge { limit: 100 }), "{e:?}");
+        assert_eq!(e.code(), "R009");
+        assert!(e.help().unwrap().contains("JSON Lines"));
+    }
+    // Exactly at the maximum is fine; streamed formats have no file maximum.
+    let limits = ReadLimits { max_file_bytes: text.len() as u64, ..ReadLimits::default() };
+    assert_eq!(read_snapshots_with(text.as_bytes(), Format::Json, schema(FLAT_SCHEMA), limits).unwrap().count(), 1);
+    let limits = ReadLimits { max_file_bytes: 1, ..ReadLimits::default() };
+    let lines = format!("{}\n{}\n", flat("A", "t"), flat("B", "t"));
+    assert_eq!(read_snapshots_with(lines.as_bytes(), Format::Jsonl, schema(FLAT_SCHEMA), limits).unwrap().count(), 2);
 }

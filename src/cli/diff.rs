@@ -50,6 +50,8 @@ pub struct DiffArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
+    #[command(flatten)]
+    limits: super::LimitArgs,
 }
 
 /// Runs the diff and reports it; see the module doc for the exit codes.
@@ -70,6 +72,7 @@ pub fn run(args: DiffArgs) -> Exit {
         eval: EvalOptions { default_as_of, trace: false },
         limit_field: args.limit_field.clone(),
         keep: args.top,
+        limits: args.limits.limits(),
     };
     let differ = match Differ::new((&args.old, &old), (&args.new, &new), options) {
         Ok(d) => d,
@@ -111,16 +114,24 @@ pub fn run(args: DiffArgs) -> Exit {
                 return Exit::Invalid;
             }
         };
-        let pairs = match differ.read(reader, format) {
-            Ok(p) => p,
+        let name = input.display().to_string();
+        let mut pairs = match differ.read(reader, format) {
+            Ok(p) => p.named(&name),
             Err(e) => {
                 eprintln!("error[{}]: `{}`: {e}", e.code(), input.display());
                 return Exit::Invalid;
             }
         };
-        let name = input.display().to_string();
-        if let Err(e) = run.feed(&name, pairs, Some(&pool), &mut sink) {
+        if let Err(e) = run.feed(&name, &mut pairs, Some(&pool), &mut sink) {
             eprintln!("error: cannot write the changed accounts: {e}");
+            return Exit::Invalid;
+        }
+        if let Some(e) = pairs.take_error() {
+            // Reading stopped part-way: the report would cover only part of the book.
+            eprintln!("error[{}]: `{name}`: {e}", e.code());
+            if let Some(help) = e.help() {
+                eprintln!("  help: {help}");
+            }
             return Exit::Invalid;
         }
     }

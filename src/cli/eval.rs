@@ -9,7 +9,7 @@ use std::time::Instant;
 use verdict::eval::EvalOptions;
 use verdict::output::OutputFormat;
 use verdict::snapshot::Format;
-use verdict::stream::{evaluate_stream, Progress, RuleCount, Source, StreamOptions, Summary, DEFAULT_CHUNK};
+use verdict::stream::{evaluate_stream, Progress, RuleCount, RunReport, Source, StreamOptions, Summary, DEFAULT_CHUNK};
 
 /// Arguments of `verdict eval`.
 #[derive(clap::Args)]
@@ -39,6 +39,8 @@ pub struct EvalArgs {
     /// Also write the run's summary (counts per outcome, rule, error kind; guards) to FILE as JSON.
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
+    #[command(flatten)]
+    limits: super::LimitArgs,
     /// Snapshots per unit of parallel work (for tests and tuning).
     #[arg(long, value_name = "N", hide = true)]
     chunk: Option<usize>,
@@ -66,20 +68,29 @@ pub fn run(args: EvalArgs) -> Exit {
         output: format,
         jobs: args.jobs.unwrap_or(0),
         chunk: args.chunk.unwrap_or(DEFAULT_CHUNK),
+        limits: args.limits.limits(),
     };
     let program = &loaded.program;
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
     let (sources, size, mut exit) = open_sources(&inputs, args.input_format.as_deref());
 
     let bar = progress_bar(size);
-    let report = with_output(args.output.as_deref(), |out| {
-        evaluate_stream(program, sources, out, &options, |p| {
-            if let Some(bar) = &bar {
-                show_progress(bar, p, size, started);
-            }
-        })
-        .map(|(report, _)| report)
-    });
+    // A run that could not read all its inputs is not the book's decisions:
+    // the output file is then left as it was.
+    let all_opened = exit == Exit::Ok;
+    let complete = |report: &RunReport| all_opened && report.input_errors.is_empty();
+    let report = with_output_if(
+        args.output.as_deref(),
+        |out| {
+            evaluate_stream(program, sources, out, &options, |p| {
+                if let Some(bar) = &bar {
+                    show_progress(bar, p, size, started);
+                }
+            })
+            .map(|(report, _)| report)
+        },
+        complete,
+    );
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -92,8 +103,17 @@ pub fn run(args: EvalArgs) -> Exit {
         }
     };
     for e in &report.input_errors {
-        eprintln!("error: `{}`: {}", e.name, e.error);
+        eprintln!("error[{}]: `{}`: {}", e.error.code(), e.name, e.error);
+        if let Some(help) = e.error.help() {
+            eprintln!("  help: {help}");
+        }
         exit = exit.max(Exit::Invalid);
+    }
+    if let (Some(path), false) = (&args.output, complete(&report)) {
+        eprintln!(
+            "error: `{}` was not written, as some input could not be read; a previous file is unchanged",
+            path.display()
+        );
     }
     let summary = Summary::new(program, &report.tally).timed(started.elapsed().as_secs_f64());
     if summary.errors.total > 0 {
@@ -290,6 +310,16 @@ pub(super) fn with_output<T>(
     path: Option<&Path>,
     body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
 ) -> std::io::Result<T> {
+    with_output_if(path, body, |_| true)
+}
+
+/// As [`with_output`], but the file replaces `path` only if `complete` says
+/// the result is whole; otherwise the temporary file is removed.
+pub(super) fn with_output_if<T>(
+    path: Option<&Path>,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+    complete: impl FnOnce(&T) -> bool,
+) -> std::io::Result<T> {
     match path {
         None => {
             let stdout = std::io::stdout();
@@ -308,6 +338,10 @@ pub(super) fn with_output<T>(
             });
             drop(w);
             match result {
+                Ok(r) if !complete(&r) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    Ok(r)
+                }
                 Ok(r) => {
                     std::fs::rename(&tmp, path).map_err(|e| {
                         std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))

@@ -55,6 +55,52 @@ pub fn as_of_date(text: &str) -> Result<verdict::value::Date, String> {
     verdict::value::parse_date(text).ok_or_else(|| format!("`{text}` is not a YYYY-MM-DD date"))
 }
 
+/// A size in bytes for `--max-snapshot-bytes` and `--max-file-bytes`: a
+/// number, optionally followed by a unit (`KB`, `MB`, `GB` in powers of
+/// 1,000; `KiB`, `MiB`, `GiB` in powers of 1,024; case-insensitive).
+pub fn byte_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
+    let (digits, unit) = trimmed.split_at(split);
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        _ => return Err(format!("`{text}` is not a size: use bytes, or a number with KB, MB, GB, KiB, MiB or GiB")),
+    };
+    let number: u64 = digits.parse().map_err(|_| format!("`{text}` is not a size: it needs a whole number"))?;
+    match number.checked_mul(scale) {
+        Some(0) | None => Err(format!("`{text}` is not a usable size: it must be at least 1 byte and fit 64 bits")),
+        Some(bytes) => Ok(bytes),
+    }
+}
+
+/// `--max-snapshot-bytes` and `--max-file-bytes`, shared by the commands that read portfolios.
+#[derive(clap::Args, Clone, Copy, Debug)]
+pub struct LimitArgs {
+    /// Largest snapshot read (a JSON line, CSV row, JSON array element); a larger one is an error record [default: 64MiB].
+    #[arg(long, value_name = "SIZE", value_parser = byte_size)]
+    max_snapshot_bytes: Option<u64>,
+    /// Largest JSON or YAML file, which is read whole (JSON Lines streams any size) [default: 1GiB].
+    #[arg(long, value_name = "SIZE", value_parser = byte_size)]
+    max_file_bytes: Option<u64>,
+}
+
+impl LimitArgs {
+    /// The limits these options give.
+    pub fn limits(self) -> verdict::snapshot::ReadLimits {
+        let defaults = verdict::snapshot::ReadLimits::default();
+        verdict::snapshot::ReadLimits {
+            max_snapshot_bytes: self.max_snapshot_bytes.unwrap_or(defaults.max_snapshot_bytes),
+            max_file_bytes: self.max_file_bytes.unwrap_or(defaults.max_file_bytes),
+        }
+    }
+}
+
 /// Parses the command line and runs the subcommand.
 pub fn run() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
@@ -75,4 +121,24 @@ pub fn run() -> std::process::ExitCode {
         Command::Synth(args) => synth::run(args),
     };
     std::process::ExitCode::from(exit as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_size;
+
+    #[test]
+    fn sizes_take_decimal_and_binary_units() {
+        let ok = |t: &str| byte_size(t).unwrap();
+        assert_eq!(ok("300"), 300);
+        assert_eq!(ok("300B"), 300);
+        assert_eq!(ok("1kb"), 1_000);
+        assert_eq!(ok("1KiB"), 1_024);
+        assert_eq!(ok("64 MiB"), 64 << 20);
+        assert_eq!(ok("100MB"), 100_000_000);
+        assert_eq!(ok("2GiB"), 2 << 30);
+        for bad in ["", "MB", "0", "1.5MB", "-1", "12 parsecs", "99999999999GiB"] {
+            assert!(byte_size(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -34,7 +34,9 @@ pub use text::render_text;
 use crate::compile::Program;
 use crate::eval::{evaluate, ActionRecord, EvalOptions, Outputs};
 use crate::schema::{FieldDef, FieldKind, RecordLayout, ScalarType, Schema};
-use crate::snapshot::{read_snapshots, Format, ReadError, ReadItem, Snapshot, SnapshotError, SnapshotReader};
+use crate::snapshot::{
+    read_snapshots_with, Format, ReadError, ReadItem, ReadLimits, Snapshot, SnapshotError, SnapshotReader,
+};
 use crate::value::Value;
 use crate::LoadedPolicy;
 use rayon::prelude::*;
@@ -95,11 +97,13 @@ pub struct DiffOptions {
     pub limit_field: Option<String>,
     /// Changed accounts kept for the report's table (all of them go to the sink).
     pub keep: usize,
+    /// How large a snapshot (and a JSON or YAML file) may be.
+    pub limits: ReadLimits,
 }
 
 impl Default for DiffOptions {
     fn default() -> Self {
-        DiffOptions { eval: EvalOptions::default(), limit_field: None, keep: 200 }
+        DiffOptions { eval: EvalOptions::default(), limit_field: None, keep: 200, limits: ReadLimits::default() }
     }
 }
 
@@ -179,14 +183,14 @@ impl Differ {
     /// [`DiffError::Read`] when the input cannot be read at all under one of the schemas.
     pub fn read<R: BufRead>(&self, input: R, format: Format) -> Result<PairReader<R>, DiffError> {
         let inner = if self.same_schema {
-            let reader = read_snapshots(input, format, self.old.schema.clone())
+            let reader = read_snapshots_with(input, format, self.old.schema.clone(), self.options.limits)
                 .map_err(|error| DiffError::Read { side: "old", error })?;
             PairInner::Shared(Box::new(reader))
         } else {
             let (a, b) = tee::tee(input);
-            let old = read_snapshots(a, format, self.old.schema.clone())
+            let old = read_snapshots_with(a, format, self.old.schema.clone(), self.options.limits)
                 .map_err(|error| DiffError::Read { side: "old", error })?;
-            let new = read_snapshots(b, format, self.new.schema.clone())
+            let new = read_snapshots_with(b, format, self.new.schema.clone(), self.options.limits)
                 .map_err(|error| DiffError::Read { side: "new", error })?;
             PairInner::Split(Box::new((old, new)))
         };
@@ -258,6 +262,32 @@ type SplitReaders<R> = (SnapshotReader<TeeReader<R>>, SnapshotReader<TeeReader<R
 enum PairInner<R: BufRead> {
     Shared(Box<SnapshotReader<R>>),
     Split(Box<SplitReaders<R>>),
+}
+
+impl<R: BufRead> PairReader<R> {
+    /// Names the input (a path) in the error record that ends a failed read.
+    #[must_use]
+    pub fn named(self, name: &str) -> Self {
+        let inner = match self.inner {
+            PairInner::Shared(reader) => PairInner::Shared(Box::new(reader.named(name))),
+            PairInner::Split(readers) => {
+                let (old, new) = *readers;
+                PairInner::Split(Box::new((old.named(name), new.named(name))))
+            }
+        };
+        PairReader { inner }
+    }
+
+    /// The failure that stopped reading part-way, if any (taken: a second call gives `None`).
+    pub fn take_error(&mut self) -> Option<ReadError> {
+        match &mut self.inner {
+            PairInner::Shared(reader) => reader.take_error(),
+            PairInner::Split(readers) => {
+                let (old, new) = (readers.0.take_error(), readers.1.take_error());
+                old.or(new)
+            }
+        }
+    }
 }
 
 impl<R: BufRead> Iterator for PairReader<R> {

@@ -7,6 +7,7 @@
 //! or a bad value is an error item for that row alone.
 
 use super::convert::{finish_set, finish_snapshot, key_of, scalar, set_item, Errors, Frame, Lexeme, PathSeg};
+use super::limits::ReadLimits;
 use super::{Key, ReadError, ReadItem, SnapshotError};
 use crate::diagnostic::did_you_mean;
 use crate::schema::{FieldKind, ScalarType, Schema};
@@ -48,12 +49,13 @@ pub(crate) struct CsvRows<R> {
     reader: Reader<R>,
     columns: Vec<Column>,
     schema: Arc<Schema>,
+    limits: ReadLimits,
     row: ByteRecord,
     done: bool,
 }
 
 /// Opens a CSV stream and checks its header against the schema.
-pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>) -> Result<CsvRows<R>, ReadError> {
+pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -> Result<CsvRows<R>, ReadError> {
     let leaves = schema.root.leaves();
     if let Some((path, _)) = leaves.iter().find(|(_, f)| matches!(f.kind, FieldKind::List(_))) {
         return Err(ReadError::CsvWithLists { field: path.clone() });
@@ -81,7 +83,7 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>) -> Result<CsvRows<R>,
         }
     }
     let done = columns.iter().all(|c| matches!(c, Column::Blank));
-    Ok(CsvRows { reader, columns, schema, row: ByteRecord::new(), done })
+    Ok(CsvRows { reader, columns, schema, limits, row: ByteRecord::new(), done })
 }
 
 /// Resolves one header cell.
@@ -148,6 +150,14 @@ impl<R> CsvRows<R> {
         let mut frame = Frame::new(&self.schema.root);
         let mut errors = Errors::default();
         let mut as_of = None;
+        // The csv crate has no bound of its own: the row was read whole, but
+        // an oversize one is refused before it is converted.
+        let bytes = self.row.as_slice().len() + self.row.len();
+        if self.limits.snapshot_too_large(bytes) {
+            let line = self.row.position().map_or(0, ::csv::Position::line);
+            let error = self.limits.oversize_snapshot(&format!("line {line}"), bytes as u64);
+            return Err(SnapshotError { id: self.read_key(), ..error });
+        }
         if self.row.len() != self.columns.len() {
             let line = self.row.position().map_or(0, ::csv::Position::line);
             let message = format!(

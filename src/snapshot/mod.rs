@@ -56,9 +56,13 @@ pub type ReadItem = Result<Snapshot, SnapshotError>;
 mod convert;
 mod csv;
 mod json;
+mod limits;
 mod reader;
 mod yaml;
 
 pub use json::parse_json_snapshot;
-pub use reader::{json_line_content, parse_json_line, read_snapshots, Format, ReadError, SnapshotReader};
+pub use limits::{read_line_bounded, LineRead, ReadLimits, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SNAPSHOT_BYTES};
+pub use reader::{
+    json_line_content, parse_json_line, read_snapshots, read_snapshots_with, Format, ReadError, SnapshotReader,
+};
 pub use yaml::snapshot_from_yaml;

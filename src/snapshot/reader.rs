@@ -7,10 +7,11 @@
 
 use super::csv::{self as csv_rows, CsvRows};
 use super::json::{parse_at, Origin};
+use super::limits::{read_line_bounded, LineRead, ReadLimits};
 use super::yaml::read_yaml;
 use super::{ReadItem, SnapshotError};
 use crate::schema::Schema;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -102,6 +103,12 @@ pub enum ReadError {
     /// The CSV is malformed in a way the `csv` crate reports.
     #[error("invalid CSV: {0}")]
     Csv(String),
+    /// A JSON or YAML input, read whole, is larger than [`ReadLimits::max_file_bytes`].
+    #[error("the file is over the maximum of {limit} bytes for JSON or YAML, which are read whole (--max-file-bytes)")]
+    FileTooLarge {
+        /// The maximum.
+        limit: u64,
+    },
 }
 
 impl ReadError {
@@ -116,6 +123,7 @@ impl ReadError {
             ReadError::DuplicateColumn { .. } => "R006",
             ReadError::MissingColumn { .. } => "R007",
             ReadError::Csv(_) => "R008",
+            ReadError::FileTooLarge { .. } => "R009",
         }
     }
 
@@ -129,44 +137,71 @@ impl ReadError {
             ReadError::MissingColumn { field, suggestion } => {
                 Some(suggestion.clone().unwrap_or_else(|| format!("add a `{field}` column")))
             }
+            ReadError::FileTooLarge { .. } => {
+                Some("convert it to JSON Lines, which is streamed whatever its size, or raise --max-file-bytes".into())
+            }
             _ => None,
         }
     }
 }
 
-/// Starts reading snapshots of `format` from `input`.
+/// Starts reading snapshots of `format` from `input`, within the default [`ReadLimits`].
 ///
 /// # Errors
 ///
-/// Fails up front when the input cannot be read at all (a JSON or YAML input
-/// is read whole here), or for CSV when the schema has list fields or the
-/// header does not fit the schema. A snapshot that does not match the schema
-/// is not an error here: the reader yields its error record in its place.
+/// As [`read_snapshots_with`].
 pub fn read_snapshots<R: BufRead>(
     input: R,
     format: Format,
     schema: Arc<Schema>,
 ) -> Result<SnapshotReader<R>, ReadError> {
+    read_snapshots_with(input, format, schema, ReadLimits::default())
+}
+
+/// Starts reading snapshots of `format` from `input`; a snapshot over
+/// `limits.max_snapshot_bytes` is an error record in its place.
+///
+/// # Errors
+///
+/// Fails up front when the input cannot be read at all (a JSON or YAML input
+/// is read whole here, and must fit `limits.max_file_bytes`), or for CSV when
+/// the schema has list fields or the header does not fit the schema. A
+/// snapshot that does not match the schema is not an error here: the reader
+/// yields its error record in its place.
+pub fn read_snapshots_with<R: BufRead>(
+    input: R,
+    format: Format,
+    schema: Arc<Schema>,
+    limits: ReadLimits,
+) -> Result<SnapshotReader<R>, ReadError> {
     let inner = match format {
-        Format::Jsonl => Inner::Lines(JsonLines { input, buf: Vec::new(), line: 0, schema, done: false }),
-        Format::Csv => Inner::Csv(csv_rows::open(input, schema)?),
+        Format::Jsonl => Inner::Lines(JsonLines { input, buf: Vec::new(), line: 0, schema, limits, done: false }),
+        Format::Csv => Inner::Csv(csv_rows::open(input, schema, limits)?),
         Format::Json => {
-            let text = read_text(input)?;
+            let text = read_text(input, limits)?;
             match text.trim_start().as_bytes().first() {
                 None => Inner::Items(Vec::new().into_iter()),
-                Some(b'[') => Inner::Array(JsonArray::new(text, schema)),
+                Some(b'[') => Inner::Array(JsonArray::new(text, schema, limits)),
+                Some(_) if limits.snapshot_too_large(text.len()) => {
+                    let error = limits.oversize_snapshot("the file's one JSON object", text.len() as u64);
+                    Inner::Items(vec![Err(error)].into_iter())
+                }
                 Some(_) => Inner::Items(vec![parse_at(&text, &schema, Origin::START)].into_iter()),
             }
         }
-        Format::Yaml => Inner::Items(read_yaml(&read_text(input)?, &schema).into_iter()),
+        Format::Yaml => Inner::Items(read_yaml(&read_text(input, limits)?, &schema).into_iter()),
     };
-    Ok(SnapshotReader { inner, failure: None })
+    Ok(SnapshotReader { inner, failure: None, name: None })
 }
 
-/// Reads a whole input as text, without a leading byte-order mark.
-fn read_text<R: BufRead>(mut input: R) -> Result<String, ReadError> {
+/// Reads a whole input as text, without a leading byte-order mark, refusing
+/// one over `limits.max_file_bytes` (without reading more than that).
+fn read_text<R: BufRead>(input: R, limits: ReadLimits) -> Result<String, ReadError> {
     let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes)?;
+    input.take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(ReadError::FileTooLarge { limit: limits.max_file_bytes });
+    }
     let mut text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 { offset: e.utf8_error().valid_up_to() })?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
@@ -179,15 +214,24 @@ fn read_text<R: BufRead>(mut input: R) -> Result<String, ReadError> {
 ///
 /// If the input stops being readable mid-stream (an I/O error, a CSV the
 /// `csv` crate cannot split), the reader yields one last error item with
-/// `id: None` saying so, then ends; [`SnapshotReader::take_error`] hands over
-/// the [`ReadError`] itself for a caller that treats it as fatal.
+/// `id: None` saying so (naming the input, if [`SnapshotReader::named`] was
+/// called), then ends; [`SnapshotReader::take_error`] hands over the
+/// [`ReadError`] itself for a caller that treats it as fatal.
 #[derive(Debug)]
 pub struct SnapshotReader<R> {
     inner: Inner<R>,
     failure: Option<ReadError>,
+    name: Option<String>,
 }
 
 impl<R> SnapshotReader<R> {
+    /// Names the input (a path) in the error item that ends a failed read.
+    #[must_use]
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
     /// The failure that ended reading early, if any (taken: a second call gives `None`).
     pub fn take_error(&mut self) -> Option<ReadError> {
         self.failure.take()
@@ -215,7 +259,10 @@ impl<R: BufRead> Iterator for SnapshotReader<R> {
         match next? {
             Ok(item) => Some(item),
             Err(failure) => {
-                let message = format!("reading stopped here: {failure}");
+                let message = match &self.name {
+                    Some(name) => format!("reading `{name}` stopped here: {failure}"),
+                    None => format!("reading stopped here: {failure}"),
+                };
                 self.failure = Some(failure);
                 Some(Err(SnapshotError { id: None, message }))
             }
@@ -230,6 +277,7 @@ struct JsonLines<R> {
     buf: Vec<u8>,
     line: usize,
     schema: Arc<Schema>,
+    limits: ReadLimits,
     done: bool,
 }
 
@@ -237,15 +285,19 @@ impl<R: BufRead> JsonLines<R> {
     fn next(&mut self) -> Option<Result<ReadItem, ReadError>> {
         while !self.done {
             self.buf.clear();
-            match self.input.read_until(b'\n', &mut self.buf) {
-                Ok(0) => self.done = true,
-                Ok(_) => {
+            let max = self.limits.max_snapshot_bytes;
+            match read_line_bounded(&mut self.input, &mut self.buf, max, self.line == 0) {
+                Ok(LineRead::End) => self.done = true,
+                Ok(LineRead::Line) => {
                     self.line += 1;
                     if let Some(item) = self.convert_line() {
                         return Some(Ok(item));
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Ok(LineRead::TooLong(bytes)) => {
+                    self.line += 1;
+                    return Some(Ok(Err(self.limits.oversize_snapshot(&format!("line {}", self.line), bytes))));
+                }
                 Err(e) => {
                     self.done = true;
                     return Some(Err(ReadError::Io(e)));
@@ -300,6 +352,7 @@ pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<Rea
 struct JsonArray {
     text: String,
     schema: Arc<Schema>,
+    limits: ReadLimits,
     /// Byte offset of the next thing to read.
     pos: usize,
     /// Line of `pos` (1-based) and the byte offset where that line starts.
@@ -321,8 +374,8 @@ enum ArrayState {
 }
 
 impl JsonArray {
-    fn new(text: String, schema: Arc<Schema>) -> JsonArray {
-        JsonArray { text, schema, pos: 0, line: 1, line_start: 0, state: ArrayState::Start }
+    fn new(text: String, schema: Arc<Schema>, limits: ReadLimits) -> JsonArray {
+        JsonArray { text, schema, limits, pos: 0, line: 1, line_start: 0, state: ArrayState::Start }
     }
 
     /// Moves `pos` to `to`, counting the lines passed.
@@ -395,7 +448,12 @@ impl JsonArray {
                 }
             });
         };
-        let item = parse_at(self.text.get(start..end).unwrap_or_default(), &self.schema, origin);
+        let item = if self.limits.snapshot_too_large(end - start) {
+            let place = format!("the array element at line {}, column {}", origin.line, origin.column);
+            Err(self.limits.oversize_snapshot(&place, (end - start) as u64))
+        } else {
+            parse_at(self.text.get(start..end).unwrap_or_default(), &self.schema, origin)
+        };
         self.advance(end + 1);
         if closer == b']' {
             self.state = ArrayState::Closed;

@@ -30,7 +30,10 @@ pub use summary::{ErrorCounts, GuardReport, OutcomeCounts, PolicyInfo, RuleCount
 use crate::compile::Program;
 use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::output::{OutputFormat, RecordWriter};
-use crate::snapshot::{json_line_content, parse_json_line, read_snapshots, Format, ReadError, ReadItem, SnapshotError};
+use crate::snapshot::{
+    json_line_content, parse_json_line, read_line_bounded, read_snapshots_with, Format, LineRead, ReadError, ReadItem,
+    ReadLimits, SnapshotError,
+};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -65,11 +68,19 @@ pub struct StreamOptions {
     pub jobs: usize,
     /// Snapshots per chunk (at least 1).
     pub chunk: usize,
+    /// How large a snapshot (and a JSON or YAML file) may be.
+    pub limits: ReadLimits,
 }
 
 impl Default for StreamOptions {
     fn default() -> Self {
-        StreamOptions { eval: EvalOptions::default(), output: OutputFormat::Jsonl, jobs: 0, chunk: DEFAULT_CHUNK }
+        StreamOptions {
+            eval: EvalOptions::default(),
+            output: OutputFormat::Jsonl,
+            jobs: 0,
+            chunk: DEFAULT_CHUNK,
+            limits: ReadLimits::default(),
+        }
     }
 }
 
@@ -82,7 +93,8 @@ pub struct Progress {
     pub bytes: u64,
 }
 
-/// An input that could not be read at all (it yields no records).
+/// An input that could not be read: at all (it yields no records), or
+/// part-way (its last record is an error record saying where reading stopped).
 #[derive(Debug)]
 pub struct InputError {
     /// The source's name.
@@ -96,7 +108,7 @@ pub struct InputError {
 pub struct RunReport {
     /// Counts for guards and the summary.
     pub tally: Tally,
-    /// Inputs that could not be read at all.
+    /// Inputs that could not be read, at all or part-way.
     pub input_errors: Vec<InputError>,
 }
 
@@ -176,9 +188,9 @@ struct Chunk {
     first_record: u64,
     /// Input bytes read when the chunk was closed.
     bytes: u64,
-    /// Raw JSON Lines text, and each line's range in it with its line number.
+    /// Raw JSON Lines text, and its lines in input order.
     text: Vec<u8>,
-    lines: Vec<(usize, usize, usize)>,
+    lines: Vec<RawLine>,
     /// Snapshots already read (formats other than JSON Lines), and a final
     /// "reading stopped" record after the lines when the input failed.
     items: Vec<ReadItem>,
@@ -225,9 +237,13 @@ impl Chunk {
         let first = usize::try_from(self.first_record).unwrap_or(usize::MAX);
         let mut writer = RecordWriter::resume(&mut self.encoded, options.output, first);
         let schema = &program.schema;
-        let lines = self.lines.iter().filter_map(|&(start, end, line)| {
-            let bytes = self.text.get(start..end).unwrap_or_default();
-            parse_json_line(bytes, line, schema)
+        let lines = self.lines.iter().filter_map(|raw| match *raw {
+            RawLine::Text { start, end, line } => {
+                parse_json_line(self.text.get(start..end).unwrap_or_default(), line, schema)
+            }
+            RawLine::TooLong { line, bytes } => {
+                Some(Err(options.limits.oversize_snapshot(&format!("line {line}"), bytes)))
+            }
         });
         for item in lines.chain(self.items.drain(..)) {
             let record = match item {
@@ -243,6 +259,15 @@ impl Chunk {
         }
         Ok(())
     }
+}
+
+/// One line of JSON Lines, as the reader left it for a worker.
+#[derive(Clone, Copy)]
+enum RawLine {
+    /// The line's range in the chunk's text, and its number.
+    Text { start: usize, end: usize, line: usize },
+    /// A line over the maximum snapshot size, skipped unread: its number and length.
+    TooLong { line: usize, bytes: u64 },
 }
 
 /// Where the reader sends a filled chunk.
@@ -283,12 +308,22 @@ impl<'a> Reader<'a> {
                 break;
             }
             let input = Counted { inner: source.input, bytes: self.bytes.clone() };
-            match source.format {
-                Format::Jsonl => self.read_lines(input, sink),
-                format => match read_snapshots(input, format, self.shared.program.schema.clone()) {
-                    Ok(items) => self.read_items(items, sink),
-                    Err(error) => self.errors.push(InputError { name: source.name, error }),
+            let (schema, limits) = (&self.shared.program.schema, self.shared.options.limits);
+            // A failure part-way is an error record in place (written by the
+            // reading itself) and an input error, so the caller hears of it.
+            let failure = match source.format {
+                Format::Jsonl => self.read_lines(input, &source.name, sink),
+                format => match read_snapshots_with(input, format, schema.clone(), limits) {
+                    Ok(items) => {
+                        let mut items = items.named(&source.name);
+                        self.read_items(&mut items, sink);
+                        items.take_error()
+                    }
+                    Err(error) => Some(error),
                 },
+            };
+            if let Some(error) = failure {
+                self.errors.push(InputError { name: source.name, error });
             }
         }
     }
@@ -330,36 +365,44 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read_lines<'s, R: BufRead>(&mut self, mut input: R, sink: &mut Sink<'_, 's>)
+    /// Reads JSON Lines into chunks; the error that stopped reading part-way, if any.
+    fn read_lines<'s, R: BufRead>(&mut self, mut input: R, name: &str, sink: &mut Sink<'_, 's>) -> Option<ReadError>
     where
         'a: 's,
     {
         let limit = self.shared.options.chunk.max(1);
+        let max = self.shared.options.limits.max_snapshot_bytes;
         let mut line = 0usize;
         loop {
-            let Some(mut chunk) = self.take() else { return };
+            // No chunk: the writer has gone, and nothing more is wanted.
+            let mut chunk = self.take()?;
+            let mut failure = None;
             let mut finished = false;
             while chunk.lines.len() < limit && chunk.text.len() < CHUNK_BYTES {
                 let start = chunk.text.len();
-                match input.read_until(b'\n', &mut chunk.text) {
-                    Ok(0) => {
+                match read_line_bounded(&mut input, &mut chunk.text, max, line == 0) {
+                    Ok(LineRead::End) => {
                         finished = true;
                         break;
                     }
-                    Ok(_) => {
+                    Ok(LineRead::Line) => {
                         line += 1;
                         let end = chunk.text.len();
                         match chunk.text.get(start..end).and_then(|l| json_line_content(l, line)) {
-                            Some(_) => chunk.lines.push((start, end, line)),
+                            Some(_) => chunk.lines.push(RawLine::Text { start, end, line }),
                             // A blank line is no snapshot; drop its bytes.
                             None => chunk.text.truncate(start),
                         }
                     }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => chunk.text.truncate(start),
+                    Ok(LineRead::TooLong(bytes)) => {
+                        line += 1;
+                        chunk.lines.push(RawLine::TooLong { line, bytes });
+                    }
                     Err(e) => {
-                        chunk.text.truncate(start);
-                        let message = format!("reading stopped here: {}", ReadError::Io(e));
+                        let error = ReadError::Io(e);
+                        let message = format!("reading `{name}` stopped here: {error}");
                         chunk.items.push(Err(SnapshotError { id: None, message }));
+                        failure = Some(error);
                         finished = true;
                         break;
                     }
@@ -369,12 +412,12 @@ impl<'a> Reader<'a> {
                 self.dispatch(chunk, sink);
             }
             if finished || self.stopped() {
-                return;
+                return failure;
             }
         }
     }
 
-    fn read_items<'s>(&mut self, mut items: impl Iterator<Item = ReadItem>, sink: &mut Sink<'_, 's>)
+    fn read_items<'s>(&mut self, items: &mut impl Iterator<Item = ReadItem>, sink: &mut Sink<'_, 's>)
     where
         'a: 's,
     {

@@ -1,0 +1,248 @@
+//! How much of one input verdict agrees to hold in memory.
+//!
+//! A snapshot is read whole before it is decided, so one enormous snapshot
+//! (a 100 MB JSON line, a runaway CSV row) would otherwise be buffered in
+//! full. JSON Lines is read with [`read_line_bounded`], which stops keeping a
+//! line's bytes once it passes the maximum and skips to the next line: the
+//! oversize line becomes an error record for that line alone, in its place,
+//! and memory stays at the maximum whatever the line's length.
+
+use super::SnapshotError;
+use std::io::{self, BufRead};
+
+/// Bounds on reading snapshots. The defaults suit any realistic credit book;
+/// both can be raised (or lowered) per run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Bytes of one snapshot's text: a JSON Lines line, a CSV row, an element
+    /// of a JSON array, a whole single-object JSON file. A larger snapshot is
+    /// an error record in its place. Default 64 MiB.
+    pub max_snapshot_bytes: u64,
+    /// Bytes of a JSON or YAML file, which is read whole before its snapshots
+    /// are split apart (JSON Lines and CSV stream and have no such bound). A
+    /// larger file cannot be read at all. Default 1 GiB.
+    pub max_file_bytes: u64,
+}
+
+/// 64 MiB: a snapshot with a thousand repayments is a few hundred KiB.
+pub const DEFAULT_MAX_SNAPSHOT_BYTES: u64 = 64 << 20;
+/// 1 GiB of JSON or YAML, read whole (JSON Lines streams any size).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits { max_snapshot_bytes: DEFAULT_MAX_SNAPSHOT_BYTES, max_file_bytes: DEFAULT_MAX_FILE_BYTES }
+    }
+}
+
+impl ReadLimits {
+    /// Whether a snapshot of `bytes` bytes is over the maximum.
+    #[must_use]
+    pub fn snapshot_too_large(&self, bytes: usize) -> bool {
+        u64::try_from(bytes).map_or(true, |b| b > self.max_snapshot_bytes)
+    }
+
+    /// The error record for a snapshot of `bytes` bytes over the maximum, at `place` (e.g. `line 7`).
+    #[must_use]
+    pub fn oversize_snapshot(&self, place: &str, bytes: u64) -> SnapshotError {
+        SnapshotError {
+            id: None,
+            message: format!(
+                "{place}: the snapshot is {} bytes, over the maximum of {} bytes (--max-snapshot-bytes)",
+                bytes, self.max_snapshot_bytes
+            ),
+        }
+    }
+}
+
+/// What [`read_line_bounded`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineRead {
+    /// The input had ended; nothing was appended.
+    End,
+    /// One line (with its `\n`, unless it was the last) was appended. A line
+    /// over the maximum that holds nothing but whitespace (after a leading
+    /// byte-order mark on the first line) is blank, not too long: it is
+    /// appended as a bare `\n`, so it is skipped like any blank line.
+    Line,
+    /// The line was longer than the maximum: it was skipped, nothing was
+    /// appended, and this is its length in bytes (with its `\n`).
+    TooLong(u64),
+}
+
+/// Appends the next line of `input` (up to and including `\n`) to `buf`, like
+/// [`BufRead::read_until`], unless it is longer than `max` bytes: then the
+/// rest of the line is read and dropped without being kept, so memory never
+/// grows past `max` whatever the line's length. `first_line` says whether a
+/// leading byte-order mark may be ignored when telling a blank line.
+///
+/// # Errors
+///
+/// An I/O error from `input` (other than `Interrupted`, which is retried).
+/// `buf` is then left as it was before the call.
+pub fn read_line_bounded<R: BufRead + ?Sized>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    max: u64,
+    first_line: bool,
+) -> io::Result<LineRead> {
+    let start = buf.len();
+    let mut length: u64 = 0;
+    let mut skipping = false;
+    // Only while skipping: whether the line is blank after all.
+    let mut blank = BlankCheck::new(first_line);
+    loop {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        };
+        let (piece, ends_line) = match available.iter().position(|&b| b == b'\n') {
+            Some(newline) => (available.get(..=newline).unwrap_or(available), true),
+            None => (available, false),
+        };
+        let at_end = piece.is_empty();
+        let taken = piece.len();
+        length = length.saturating_add(taken as u64);
+        if !skipping && length > max {
+            // Past the maximum: give back what was kept and drop the rest unread.
+            skipping = true;
+            blank.feed(buf.get(start..).unwrap_or_default());
+            buf.truncate(start);
+        }
+        if skipping {
+            blank.feed(piece);
+        } else {
+            // Grow by doubling as usual, but never past the maximum, so a
+            // line just under it does not reserve twice its size.
+            let needed = buf.len() + taken;
+            if needed > buf.capacity() {
+                let ceiling = start.saturating_add(usize::try_from(max).unwrap_or(usize::MAX));
+                let target = buf.capacity().saturating_mul(2).min(ceiling).max(needed);
+                buf.reserve_exact(target - buf.len());
+            }
+            buf.extend_from_slice(piece);
+        }
+        input.consume(taken);
+        if ends_line || at_end {
+            return Ok(match (skipping, length) {
+                (false, 0) => LineRead::End,
+                (false, _) => LineRead::Line,
+                (true, _) if blank.is_blank() => {
+                    buf.push(b'\n');
+                    LineRead::Line
+                }
+                (true, bytes) => LineRead::TooLong(bytes),
+            });
+        }
+    }
+}
+
+/// Tells, as a line's bytes go by, whether it is blank: nothing but ASCII
+/// whitespace, after a leading byte-order mark where one is ignored (as
+/// [`super::json_line_content`] tells it of a line read whole).
+struct BlankCheck {
+    /// A BOM may still start the line, and this much of it has been seen.
+    bom: Option<usize>,
+    blank: bool,
+}
+
+impl BlankCheck {
+    const BOM: &'static [u8] = "\u{feff}".as_bytes();
+
+    fn new(first_line: bool) -> BlankCheck {
+        BlankCheck { bom: first_line.then_some(0), blank: true }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if !self.blank {
+                return;
+            }
+            if let Some(seen) = self.bom {
+                if Self::BOM.get(seen) == Some(&b) {
+                    self.bom = (seen + 1 < Self::BOM.len()).then_some(seen + 1);
+                    continue;
+                }
+                // Not a BOM after all; the part of one already seen is text.
+                self.bom = None;
+                if seen > 0 {
+                    self.blank = false;
+                    return;
+                }
+            }
+            self.blank = b.is_ascii_whitespace();
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        // A BOM begun but never finished is text.
+        self.blank && self.bom.is_none_or(|seen| seen == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], max: u64) -> Vec<Result<Vec<u8>, u64>> {
+        // A tiny buffer, so lines straddle many fill_buf calls.
+        let mut reader = io::BufReader::with_capacity(3, input);
+        let mut out = Vec::new();
+        loop {
+            let mut buf = Vec::new();
+            match read_line_bounded(&mut reader, &mut buf, max, out.is_empty()).unwrap() {
+                LineRead::End => return out,
+                LineRead::Line => out.push(Ok(buf)),
+                LineRead::TooLong(n) => {
+                    assert!(buf.is_empty());
+                    out.push(Err(n));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn splits_lines_like_read_until() {
+        let got = lines(b"ab\n\ncdefg\nh", 100);
+        assert_eq!(got, vec![Ok(b"ab\n".to_vec()), Ok(b"\n".to_vec()), Ok(b"cdefg\n".to_vec()), Ok(b"h".to_vec())]);
+    }
+
+    #[test]
+    fn skips_only_the_long_line_and_counts_its_bytes() {
+        let got = lines(b"ab\nabcdefghij\ncd\nklmnopqrstuv", 5);
+        assert_eq!(got, vec![Ok(b"ab\n".to_vec()), Err(11), Ok(b"cd\n".to_vec()), Err(12)]);
+    }
+
+    #[test]
+    fn a_line_of_exactly_the_maximum_is_kept() {
+        assert_eq!(lines(b"abcd\n", 5), vec![Ok(b"abcd\n".to_vec())]);
+        assert_eq!(lines(b"abcde\n", 5), vec![Err(6)]);
+    }
+
+    #[test]
+    fn a_long_blank_line_is_blank() {
+        assert_eq!(lines(b"      \t\r\nab\n", 3), vec![Ok(b"\n".to_vec()), Ok(b"ab\n".to_vec())]);
+        let bom_then_spaces = ["\u{feff}".as_bytes(), b"        \n"].concat();
+        assert_eq!(lines(&bom_then_spaces, 3), vec![Ok(b"\n".to_vec())]);
+        // A byte-order mark is only ignored at the start of the input.
+        let mut reader = io::BufReader::with_capacity(2, &bom_then_spaces[..]);
+        let mut buf = Vec::new();
+        assert_eq!(read_line_bounded(&mut reader, &mut buf, 3, false).unwrap(), LineRead::TooLong(12));
+        // Nor is a lone BOM prefix followed by text.
+        assert_eq!(lines(&[&"\u{feff}".as_bytes()[..2], b"   \n"].concat(), 3), vec![Err(6)]);
+    }
+
+    #[test]
+    fn appends_after_what_the_buffer_holds() {
+        let mut reader = io::BufReader::with_capacity(2, &b"xyz\n0123456789\n"[..]);
+        let mut buf = b"kept".to_vec();
+        assert_eq!(read_line_bounded(&mut reader, &mut buf, 8, false).unwrap(), LineRead::Line);
+        assert_eq!(buf, b"keptxyz\n");
+        assert_eq!(read_line_bounded(&mut reader, &mut buf, 8, false).unwrap(), LineRead::TooLong(11));
+        assert_eq!(buf, b"keptxyz\n");
+    }
+}
