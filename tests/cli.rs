@@ -204,6 +204,26 @@ fn an_input_that_cannot_be_read_is_named_and_exits_2() {
     let args =
         ["diff", "policies/lifecycle.policy", "policies/lifecycle-v2.policy", "policies", "--input-format", "jsonl"];
     insta::assert_snapshot!(transcript(&args, None));
+    // A diff that could not read its book writes no --changed file, not even a partial one.
+    let dir = std::env::temp_dir().join(format!("verdict-diff-unread-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let changed = dir.join("changed.jsonl");
+    let (code, _, _) = verdict(
+        &[
+            "diff",
+            "policies/lifecycle.policy",
+            "policies/lifecycle-v2.policy",
+            "policies/portfolio.yaml",
+            "policies",
+            "--input-format",
+            "yaml",
+            "--changed",
+            changed.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing left in {}", dir.display());
 }
 
 #[test]
@@ -226,5 +246,41 @@ fn snapshot_and_file_maximums() {
             verdict(&["eval", "policies/lifecycle.policy", "--max-snapshot-bytes", bad], Some(GOOD));
         assert_eq!(code, 2, "{bad}");
         assert!(stderr.contains("is not a"), "{bad}: {stderr}");
+    }
+}
+
+#[test]
+fn an_interrupted_run_leaves_no_partial_file() {
+    let dir = std::env::temp_dir().join(format!("verdict-interrupt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("decisions.jsonl");
+    std::fs::write(&target, "previous\n").unwrap();
+    for signal in ["INT", "TERM"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
+            .args(["eval", "policies/lifecycle.policy", "-", "--output", target.to_str().unwrap()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Decisions are on their way into the temporary file; stdin stays open.
+        let mut stdin = child.stdin.take().unwrap();
+        for _ in 0..5_000 {
+            writeln!(stdin, "{GOOD}").unwrap();
+        }
+        let partial = dir.join(format!(".decisions.jsonl.{}.partial", child.id()));
+        let started = std::time::Instant::now();
+        while !partial.exists() {
+            assert!(started.elapsed().as_secs() < 30, "no temporary file appeared");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = Command::new("sh").args(["-c", &format!("kill -{signal} {}", child.id())]).status().unwrap();
+        assert!(killed.success());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(130), "SIG{signal}: {}", String::from_utf8_lossy(&out.stderr));
+        drop(stdin);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous\n");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["decisions.jsonl"], "SIG{signal}");
     }
 }

@@ -6,6 +6,7 @@
 //! command line is wrong; 3 a guard of the new policy is breached over the run.
 //! When several apply, the largest wins.
 
+use super::files::{write_whole, AtomicFile};
 use super::render::{render_all, stderr_color};
 use super::Exit;
 use std::io::{BufRead, BufReader, Write};
@@ -90,7 +91,8 @@ pub fn run(args: DiffArgs) -> Exit {
     };
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
 
-    let mut changed_out = match args.changed.as_deref().map(create) {
+    // Written whole or not at all: replaced only once the diff has completed.
+    let mut changed_out = match args.changed.as_deref().map(AtomicFile::create) {
         None => None,
         Some(Ok(w)) => Some(w),
         Some(Err(e)) => {
@@ -135,7 +137,7 @@ pub fn run(args: DiffArgs) -> Exit {
             return Exit::Invalid;
         }
     }
-    if let Some(Err(e)) = changed_out.as_mut().map(Write::flush) {
+    if let Some(Err(e)) = changed_out.map(AtomicFile::commit) {
         eprintln!("error: cannot write the changed accounts: {e}");
         return Exit::Invalid;
     }
@@ -163,7 +165,7 @@ pub fn run(args: DiffArgs) -> Exit {
         return Exit::Invalid;
     }
     if let Some(path) = &args.html {
-        if let Err(e) = std::fs::write(path, verdict::diff::render_html(&report)) {
+        if let Err(e) = write_whole(path, verdict::diff::render_html(&report).as_bytes()) {
             eprintln!("error: cannot write `{}`: {e}", path.display());
             return Exit::Invalid;
         }
@@ -182,12 +184,6 @@ pub fn run(args: DiffArgs) -> Exit {
         exit = exit.max(Exit::Guard);
     }
     exit
-}
-
-fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, String> {
-    std::fs::File::create(path)
-        .map(|f| std::io::BufWriter::with_capacity(1 << 16, f))
-        .map_err(|e| format!("cannot create `{}`: {e}", path.display()))
 }
 
 fn open_input(input: &Path, input_format: Option<&str>) -> Result<(Box<dyn BufRead>, Format), String> {

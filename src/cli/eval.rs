@@ -1,5 +1,6 @@
 //! `verdict eval POLICY [SNAPSHOTS...]`: one decision per snapshot, in input order.
 
+use super::files::AtomicFile;
 use super::render::{render_all, stderr_color};
 use super::Exit;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -327,37 +328,12 @@ pub(super) fn with_output_if<T>(
             body(&mut lock)
         }
         Some(path) => {
-            let tmp = temp_path(path);
-            let file = std::fs::File::create(&tmp)
-                .map_err(|e| std::io::Error::new(e.kind(), format!("cannot create `{}`: {e}", tmp.display())))?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-            let result = body(&mut w).and_then(|r| {
-                w.flush()?;
-                w.get_ref().sync_all()?;
-                Ok(r)
-            });
-            drop(w);
-            match result {
-                Ok(r) if !complete(&r) => {
-                    let _ = std::fs::remove_file(&tmp);
-                    Ok(r)
-                }
-                Ok(r) => {
-                    std::fs::rename(&tmp, path).map_err(|e| {
-                        std::io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))
-                    })?;
-                    Ok(r)
-                }
-                Err(e) => {
-                    let _ = std::fs::remove_file(&tmp);
-                    Err(e)
-                }
+            let mut file = AtomicFile::create(path)?;
+            let result = body(&mut file)?;
+            if complete(&result) {
+                file.commit()?;
             }
+            Ok(result)
         }
     }
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "decisions".into());
-    path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }

@@ -102,7 +102,7 @@ fn one_file(path: &Path, check: bool) -> Outcome {
         return Outcome::Unchanged;
     }
     if !check {
-        if let Err(e) = write_atomically(path, &formatted) {
+        if let Err(e) = super::files::write_whole(path, formatted.as_bytes()) {
             eprintln!("verdict fmt: cannot write {}: {e}", path.display());
             return Outcome::Failed(Exit::Failures);
         }
@@ -134,25 +134,4 @@ fn stdin_to_stdout() -> Outcome {
             Outcome::Failed(Exit::Invalid)
         }
     }
-}
-
-/// Replaces a file's contents so that a reader sees the old text or the new,
-/// never half of it: write a sibling temp file, then rename it over the original.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{name}.fmt-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }

@@ -4,6 +4,7 @@ mod check;
 mod diff;
 mod eval;
 mod explain;
+mod files;
 mod fmt;
 mod render;
 mod synth;
@@ -103,6 +104,7 @@ impl LimitArgs {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> std::process::ExitCode {
+    files::remove_partial_files_on_interrupt();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
