@@ -1,5 +1,8 @@
 //! The `verdict` command line: a thin layer over the library.
 
+// As in the library: the command line must not panic on any input either.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
 mod cli;
 
 /// Snapshots and decisions are many small allocations made and freed on every

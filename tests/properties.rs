@@ -1,6 +1,7 @@
 //! Properties over generated portfolios: whatever mix of good and broken
 //! snapshots comes in, exactly one record comes out per snapshot, in input
-//! order, and the number of worker threads never changes a byte.
+//! order (snapshots over the maximum size included), and the number of worker
+//! threads never changes a byte.
 
 use proptest::prelude::*;
 use std::io::Write;
@@ -20,19 +21,24 @@ enum Line {
     },
     /// Not JSON at all.
     Garbage(String),
+    /// A good account over the maximum snapshot size ([`MAX`]): skipped unread.
+    Oversize(String),
 }
+
+/// `--max-snapshot-bytes` in every run: well above any generated good line.
+const MAX: &str = "2000";
 
 impl Line {
     fn text(&self) -> &str {
         match self {
             Line::Good { json, .. } | Line::Misfit { json, .. } => json,
-            Line::Garbage(g) => g,
+            Line::Garbage(g) | Line::Oversize(g) => g,
         }
     }
     fn expected_id(&self) -> serde_json::Value {
         match self {
             Line::Good { id, .. } | Line::Misfit { id, .. } => id.clone().into(),
-            Line::Garbage(_) => serde_json::Value::Null,
+            Line::Garbage(_) | Line::Oversize(_) => serde_json::Value::Null,
         }
     }
 }
@@ -76,7 +82,12 @@ fn line_strategy() -> impl Strategy<Value = Line> {
             serde_json::from_str::<serde_json::Value>(s).is_err() && !s.trim().is_empty()
         })
         .prop_map(Line::Garbage);
-    prop_oneof![6 => good, 2 => misfit, 1 => garbage]
+    let oversize = (0u32..1_000_000, 2000usize..6000).prop_map(|(id, length)| {
+        let mut a = account(id, 700, "1000", &[]);
+        a["note"] = serde_json::json!("n".repeat(length));
+        Line::Oversize(a.to_string())
+    });
+    prop_oneof![6 => good, 2 => misfit, 1 => garbage, 1 => oversize]
 }
 
 fn run(args: &[&str], input: &str) -> (i32, String) {
@@ -101,7 +112,7 @@ proptest! {
     #[test]
     fn one_record_per_snapshot_in_input_order(lines in prop::collection::vec(line_strategy(), 1..120)) {
         let input: String = lines.iter().map(|l| format!("{}\n", l.text())).collect();
-        let (code, stdout) = run(&["eval", "policies/lifecycle.policy", "--jobs", "2"], &input);
+        let (code, stdout) = run(&["eval", "policies/lifecycle.policy", "--jobs", "2", "--max-snapshot-bytes", MAX], &input);
         let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         prop_assert_eq!(records.len(), lines.len());
         for (line, record) in lines.iter().zip(&records) {
@@ -109,7 +120,9 @@ proptest! {
             let is_error = record.get("error").is_some();
             match line {
                 Line::Good { .. } => prop_assert!(!is_error || record["error"]["kind"] != "snapshot", "{record}"),
-                Line::Misfit { .. } | Line::Garbage(_) => prop_assert_eq!(&record["error"]["kind"], "snapshot"),
+                Line::Misfit { .. } | Line::Garbage(_) | Line::Oversize(_) => {
+                    prop_assert_eq!(&record["error"]["kind"], "snapshot")
+                }
             }
         }
         let any_error = records.iter().any(|r| r.get("error").is_some());
@@ -119,8 +132,8 @@ proptest! {
     #[test]
     fn worker_count_never_changes_a_byte(lines in prop::collection::vec(line_strategy(), 1..300)) {
         let input: String = lines.iter().map(|l| format!("{}\n", l.text())).collect();
-        let one = run(&["eval", "policies/lifecycle.policy", "--jobs", "1", "--trace"], &input);
-        let two = run(&["eval", "policies/lifecycle.policy", "--jobs", "2", "--trace"], &input);
+        let one = run(&["eval", "policies/lifecycle.policy", "--jobs", "1", "--trace", "--max-snapshot-bytes", MAX], &input);
+        let two = run(&["eval", "policies/lifecycle.policy", "--jobs", "2", "--trace", "--max-snapshot-bytes", MAX], &input);
         prop_assert_eq!(one, two);
     }
 }

@@ -270,11 +270,11 @@ fn render_summary(s: &Summary, timed: bool) -> String {
         let more = fired.len().saturating_sub(FIRED_SHOWN);
         if more > 0 {
             // Keep the most-fired rules, shown in evaluation order.
-            let mut by_count: Vec<usize> = (0..fired.len()).collect();
-            by_count.sort_by(|a, b| fired[*b].count.cmp(&fired[*a].count).then(a.cmp(b)));
-            let mut keep: Vec<usize> = by_count.into_iter().take(FIRED_SHOWN).collect();
-            keep.sort_unstable();
-            fired = keep.into_iter().filter_map(|i| fired.get(i).copied()).collect();
+            let mut by_count: Vec<(usize, &RuleCount)> = fired.iter().copied().enumerate().collect();
+            by_count.sort_by(|(i, a), (j, b)| b.count.cmp(&a.count).then(i.cmp(j)));
+            let mut keep: Vec<(usize, &RuleCount)> = by_count.into_iter().take(FIRED_SHOWN).collect();
+            keep.sort_unstable_by_key(|(i, _)| *i);
+            fired = keep.into_iter().map(|(_, r)| r).collect();
         }
         let list: Vec<String> = fired.iter().map(|r| format!("{} {}", r.rule, r.count)).collect();
         let rest = if more > 0 { format!(", and {more} more rule{}", plural(more as u64)) } else { String::new() };
