@@ -112,3 +112,30 @@ fn a_ten_megabyte_string_and_a_million_element_list_are_decided() {
         assert!(!decision.id.to_string().is_empty());
     }
 }
+
+#[test]
+fn a_first_group_of_twenty_thousand_rules_checks_with_a_bounded_shadow_search() {
+    // Comparing every rule with every earlier one would take minutes; W0111
+    // stops after a fixed number of comparisons, early rules still checked.
+    let mut body = String::from("group \"g\" first {\n  rule \"wide\" { when score < 700 then restrict }\n  rule \"narrow\" { when score < 600 then restrict }\n");
+    for i in 0..20_000 {
+        // Disjoint ranges: no rule shadows another, so each is compared with all before it.
+        body.push_str(&format!("  rule \"r{i}\" {{ when balance > {i} and balance <= {} then restrict }}\n", i + 1));
+    }
+    body.push_str("  rule \"late\" { when score < 500 then restrict }\n}\n");
+    let policy = load("first-group", &body).expect("compiles");
+    assert_eq!(policy.program.rules.len(), 20_003);
+    let shadowed: Vec<&str> = policy
+        .warnings
+        .iter()
+        .filter(|d| d.code == "W0111")
+        .map(|d| d.message.split('"').nth(1).unwrap_or(""))
+        .collect();
+    // "narrow" is found; "late", shadowed by "wide" too, is past the search's bound.
+    assert!(
+        shadowed == ["narrow"],
+        "{} W0111 warnings, the first {:?}",
+        shadowed.len(),
+        &shadowed[..shadowed.len().min(3)]
+    );
+}

@@ -25,6 +25,9 @@ use std::path::Path;
 const MAX_DISJUNCTS: usize = 256;
 /// How deep lets that are conditions are expanded.
 const MAX_LET_DEPTH: usize = 8;
+/// Rule pairs compared for `W0111` in one policy. A `first` group of a few
+/// hundred rules is checked whole; beyond that, later rules go unchecked.
+const MAX_SHADOW_COMPARISONS: usize = 200_000;
 
 /// A condition in disjunctive normal form: any of the conjunctions holds.
 type Dnf = Vec<Vec<Lit>>;
@@ -95,6 +98,11 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
 
 /// `W0111`: in each `first` group, a rule whose condition implies the
 /// condition of a rule evaluated before it never fires.
+///
+/// Every rule is compared with every earlier one, so the work grows with the
+/// square of a group's size: it stops after [`MAX_SHADOW_COMPARISONS`] (a
+/// missed warning, never a false one), so a group of 20,000 generated rules
+/// still checks in a moment.
 #[expect(
     clippy::indexing_slicing,
     reason = "every index ranges over `0..rules.len()` (or positions found in `members`), and the vectors indexed were built with that length"
@@ -106,6 +114,10 @@ fn shadowed(
     file: &Path,
     out: &mut Vec<Diagnostic>,
 ) {
+    let mut budget = MAX_SHADOW_COMPARISONS;
+    // Each rule's condition in normal form, and its negation, computed once.
+    let mut matching: Vec<Option<Option<Dnf>>> = vec![None; rules.len()];
+    let mut missing: Vec<Option<Option<Dnf>>> = vec![None; rules.len()];
     for (g, group) in policy.groups.iter().enumerate() {
         if !group.first {
             continue;
@@ -120,22 +132,27 @@ fn shadowed(
             if unreachable[later] {
                 continue;
             }
-            let Some(matches) = to_dnf(&rules[later].1.when, true, &policy.lets, 0) else { continue };
             let earlier: Vec<usize> = members[..k].iter().copied().filter(|&e| !unreachable[e]).collect();
-            let implies = |cond: &TExpr| {
-                let misses = to_dnf(cond, false, &policy.lets, 0);
+            // Two passes over the earlier rules at most: stop before the budget runs out.
+            let Some(left) = budget.checked_sub(2 * earlier.len()) else { return };
+            budget = left;
+            let Some(matches) = dnf_of(&mut matching, rules, later, true, policy).clone() else { continue };
+            let implies = |misses: Option<Dnf>| {
                 misses.and_then(|m| and(matches.clone(), m)).is_some_and(|both| always_false(&both).is_some())
             };
             // One earlier rule that always matches too, else several that together do.
-            let by: Vec<usize> = match earlier.iter().copied().find(|&e| implies(&rules[e].1.when)) {
+            let single =
+                earlier.iter().copied().find(|&e| implies(dnf_of(&mut missing, rules, e, false, policy).clone()));
+            let by: Vec<usize> = match single {
                 Some(e) => vec![e],
                 None => {
                     let overlapping: Vec<usize> = earlier
                         .iter()
                         .copied()
                         .filter(|&e| {
-                            let both =
-                                to_dnf(&rules[e].1.when, true, &policy.lets, 0).and_then(|d| and(matches.clone(), d));
+                            let both = dnf_of(&mut matching, rules, e, true, policy)
+                                .clone()
+                                .and_then(|d| and(matches.clone(), d));
                             both.is_none_or(|b| always_false(&b).is_none())
                         })
                         .collect();
@@ -145,7 +162,9 @@ fn shadowed(
                         kind: TKind::Or(Box::new(a), Box::new(b)),
                     });
                     match any_of {
-                        Some(cond) if overlapping.len() > 1 && implies(&cond) => overlapping,
+                        Some(cond) if overlapping.len() > 1 && implies(to_dnf(&cond, false, &policy.lets, 0)) => {
+                            overlapping
+                        }
                         _ => continue,
                     }
                 }
@@ -178,6 +197,18 @@ fn shadowed(
             );
         }
     }
+}
+
+/// Rule `i`'s condition (or its negation) in normal form, computed on first use.
+#[expect(clippy::indexing_slicing, reason = "`i` indexes `rules`, and `cache` was built with its length")]
+fn dnf_of<'c>(
+    cache: &'c mut [Option<Option<Dnf>>],
+    rules: &[(&RuleDecl, &TRule)],
+    i: usize,
+    positive: bool,
+    policy: &CheckedPolicy,
+) -> &'c Option<Dnf> {
+    cache[i].get_or_insert_with(|| to_dnf(&rules[i].1.when, positive, &policy.lets, 0))
 }
 
 /// `Some` when no conjunction can hold, with the two atoms that contradict
