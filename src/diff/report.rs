@@ -10,7 +10,7 @@ use crate::snapshot::Key;
 use crate::value::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A row or column of the swap-set matrix: an outcome, or `error` for an account
@@ -480,13 +480,14 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
             lost: fires.lost,
         });
     };
+    // Name sets, so a policy of many rules is not compared name by name with each other rule.
+    let old_names: HashSet<&str> = old.rules.iter().map(|r| &*r.name).collect();
+    let new_names: HashSet<&str> = new.rules.iter().map(|r| &*r.name).collect();
     for rule in &new.rules {
-        row(&rule.name, old.rules.iter().any(|r| r.name == rule.name), true);
+        row(&rule.name, old_names.contains(&*rule.name), true);
     }
-    for rule in &old.rules {
-        if !new.rules.iter().any(|r| r.name == rule.name) {
-            row(&rule.name, true, false);
-        }
+    for rule in old.rules.iter().filter(|r| !new_names.contains(&*r.name)) {
+        row(&rule.name, true, false);
     }
     let mut report = DiffReport {
         meta,
