@@ -67,7 +67,11 @@ pub fn eval_snapshot(data: &[u8]) {
     });
     let (Some(policy), Ok(text)) = (policy, std::str::from_utf8(data)) else { return };
     if let Ok(snapshot) = crate::snapshot::parse_json_snapshot(text, &policy.program.schema) {
-        let options = crate::EvalOptions { default_as_of: crate::value::parse_date("2026-11-01"), trace: true };
+        let options = crate::EvalOptions {
+            default_as_of: crate::value::parse_date("2026-11-01"),
+            trace: true,
+            ..crate::EvalOptions::default()
+        };
         let _ = crate::evaluate(&policy.program, &snapshot, options);
     }
 }

@@ -139,3 +139,23 @@ fn a_first_group_of_twenty_thousand_rules_checks_with_a_bounded_shadow_search() 
         &shadowed[..shadowed.len().min(3)]
     );
 }
+
+#[test]
+fn nested_aggregates_over_a_long_list_are_bounded_per_account() {
+    // An aggregate inside another's `where` goes over its list once per outer
+    // element: quadratic. The work is bounded per account, and past the bound
+    // the account is an error record, not a run that never ends.
+    let body = "let near_max = count(overdues where days >= (max(overdues.days) ?? 0) - 5)\n\
+                rule \"r\" { when near_max > 3 then restrict }\n";
+    let policy = load("nested", body).expect("compiles");
+    let line = big_account(4, 2_000);
+    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).unwrap();
+    // 2,000 × 2,000 visits fit the default bound; with a bound of 1,000,000 they do not.
+    assert!(verdict::evaluate(&policy.program, &snapshot, Default::default()).is_ok());
+    let tight = verdict::EvalOptions { max_element_visits: 1_000_000, ..Default::default() };
+    let e = verdict::evaluate(&policy.program, &snapshot, tight).unwrap_err();
+    assert_eq!(e.kind, verdict::eval::ErrorKind::Eval);
+    assert!(e.message.contains("more than 1000000 list elements"), "{}", e.message);
+    // (One pass per aggregate over a million elements, as the example policy
+    // makes, stays within the default: see the million-element test above.)
+}

@@ -270,6 +270,7 @@ fn a_snapshot_without_as_of_is_an_error_unless_given() {
     let snapshot = verdict::snapshot::parse_json_snapshot(line, &policy.program.schema).unwrap();
     let e = verdict::evaluate(&policy.program, &snapshot, Default::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Snapshot);
-    let options = verdict::EvalOptions { default_as_of: verdict::value::parse_date("2026-01-01"), trace: false };
+    let options =
+        verdict::EvalOptions { default_as_of: verdict::value::parse_date("2026-01-01"), ..Default::default() };
     assert!(verdict::evaluate(&policy.program, &snapshot, options).is_ok());
 }

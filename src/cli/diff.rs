@@ -70,7 +70,7 @@ pub fn run(args: DiffArgs) -> Exit {
     };
     let default_as_of = args.as_of;
     let options = DiffOptions {
-        eval: EvalOptions { default_as_of, trace: false },
+        eval: EvalOptions { default_as_of, ..EvalOptions::default() },
         limit_field: args.limit_field.clone(),
         keep: args.top,
         limits: args.limits.limits(),

@@ -65,7 +65,7 @@ pub fn run(args: EvalArgs) -> Exit {
         _ => OutputFormat::Jsonl,
     };
     let options = StreamOptions {
-        eval: EvalOptions { default_as_of, trace: args.trace },
+        eval: EvalOptions { default_as_of, trace: args.trace, ..EvalOptions::default() },
         output: format,
         jobs: args.jobs.unwrap_or(0),
         chunk: args.chunk.unwrap_or(DEFAULT_CHUNK),

@@ -95,12 +95,25 @@ pub struct Ctx<'a> {
     pub(crate) lets: Vec<LetState<'a>>,
     /// When tracing, hook calls are recorded here.
     pub(crate) hook_log: Option<Vec<HookCall>>,
+    /// List elements the aggregates have gone over so far, and how many they may.
+    visits: usize,
+    pub(crate) max_visits: usize,
 }
+
+/// List elements all aggregates together may go over for one account, unless
+/// [`super::EvalOptions::max_element_visits`] says otherwise. One
+/// pass over a list is linear, but an aggregate nested in another's `where`
+/// goes over its list once per element of the outer one: 20,000 overdues
+/// would take seconds, a million hours. Past this bound the account is an
+/// `eval` error record. A million-element list read by every aggregate of the
+/// example policy is well within it.
+pub const MAX_ELEMENT_VISITS: usize = 100_000_000;
 
 impl<'a> Ctx<'a> {
     /// A fresh context for one account.
     pub fn new(program: &'a Program, account: &'a Record, as_of: Date) -> Self {
-        Ctx { program, account, element: None, as_of, lets: vec![LetState::NotYet; program.lets.len()], hook_log: None }
+        let lets = vec![LetState::NotYet; program.lets.len()];
+        Ctx { program, account, element: None, as_of, lets, hook_log: None, visits: 0, max_visits: MAX_ELEMENT_VISITS }
     }
 
     /// Evaluates a let (once per account).
@@ -428,6 +441,14 @@ impl<'a> Ctx<'a> {
             (Some(lower), Some((_, key))) => self.window(elements, key, lower),
             _ => elements,
         };
+        // Counted per aggregate, not per element: one addition, whatever the list's length.
+        self.visits = self.visits.saturating_add(elements.len());
+        if self.visits > self.max_visits {
+            return fail(format!(
+                "too much work for one account: its aggregates went over more than {} list elements (an aggregate inside another's `where` goes over its list once per element)",
+                self.max_visits
+            ));
+        }
         if agg.func == AggFunc::Latest && agg.filter.is_none() {
             // The latest is the last element in the window: nothing else needs reading.
             return Ok(match (elements.last(), agg.field) {

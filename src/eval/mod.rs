@@ -6,7 +6,7 @@
 
 mod expr;
 
-pub use expr::{render_val, Ctx, EvalFailure, FailureKind, HookCall, Val};
+pub use expr::{render_val, Ctx, EvalFailure, FailureKind, HookCall, Val, MAX_ELEMENT_VISITS};
 
 use crate::compile::{op_holds, Program, Rule};
 use crate::ir::{Base, Channel, Outcome, TAction, TExpr, TKind};
@@ -183,18 +183,27 @@ impl From<SnapshotError> for ErrorRecord {
 }
 
 /// Options for evaluation.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct EvalOptions {
     /// `as_of` for snapshots that have none.
     pub default_as_of: Option<Date>,
     /// Record a [`Trace`].
     pub trace: bool,
+    /// List elements the aggregates may go over for one account before it is
+    /// an `eval` error record (default [`MAX_ELEMENT_VISITS`]).
+    pub max_element_visits: usize,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions { default_as_of: None, trace: false, max_element_visits: MAX_ELEMENT_VISITS }
+    }
 }
 
 /// Decides one snapshot.
 pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) -> Outputs {
     let mut trace = options.trace.then(Trace::default);
-    let decided = decide(program, snapshot, options.default_as_of, trace.as_mut());
+    let decided = decide(program, snapshot, options, trace.as_mut());
     decided.map(|d| Decision { trace, ..d })
 }
 
@@ -203,13 +212,14 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
 /// the lets and hook calls computed until then (for `verdict explain`).
 pub fn evaluate_traced(program: &Program, snapshot: &Snapshot, default_as_of: Option<Date>) -> (Outputs, Trace) {
     let mut trace = Trace::default();
-    let decided = decide(program, snapshot, default_as_of, Some(&mut trace));
+    let options = EvalOptions { default_as_of, trace: true, ..EvalOptions::default() };
+    let decided = decide(program, snapshot, options, Some(&mut trace));
     (decided, trace)
 }
 
 /// Decides one snapshot, filling `trace` when one is given (the decision's own `trace` stays `None`).
-fn decide(program: &Program, snapshot: &Snapshot, default_as_of: Option<Date>, trace: Option<&mut Trace>) -> Outputs {
-    let Some(as_of) = snapshot.as_of.or(default_as_of) else {
+fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: Option<&mut Trace>) -> Outputs {
+    let Some(as_of) = snapshot.as_of.or(options.default_as_of) else {
         return Err(ErrorRecord {
             id: Some(snapshot.id.clone()),
             kind: ErrorKind::Snapshot,
@@ -217,6 +227,7 @@ fn decide(program: &Program, snapshot: &Snapshot, default_as_of: Option<Date>, t
         });
     };
     let mut ctx = Ctx::new(program, &snapshot.record, as_of);
+    ctx.max_visits = options.max_element_visits;
     let mut state = Assembly::default();
     let Some(trace) = trace else {
         run_rules(&mut ctx, &mut state, snapshot, None)?;

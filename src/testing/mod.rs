@@ -385,7 +385,7 @@ impl Runner {
             Err(e) => return Err(e.clone().into()),
         };
         if !self.options.coverage {
-            return evaluate(program, snapshot, EvalOptions { default_as_of: as_of, trace: false });
+            return evaluate(program, snapshot, EvalOptions { default_as_of: as_of, ..EvalOptions::default() });
         }
         let (record, trace) = evaluate_traced(program, snapshot, as_of);
         if let Some(p) = self.policies.get_mut(index) {
