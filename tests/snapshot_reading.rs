@@ -619,3 +619,18 @@ fn a_json_or_yaml_file_over_the_maximum_is_not_read() {
     let lines = format!("{}\n{}\n", flat("A", "t"), flat("B", "t"));
     assert_eq!(read_snapshots_with(lines.as_bytes(), Format::Jsonl, schema(FLAT_SCHEMA), limits).unwrap().count(), 2);
 }
+
+#[test]
+fn a_csv_header_of_a_hundred_thousand_columns_is_read() {
+    // Columns the schema does not name are ignored; checking the header for
+    // repeats must not compare every cell with every other.
+    let extra: Vec<String> = (0..100_000).map(|i| format!("note{i}")).collect();
+    let header = format!("id,status,credit_limit,score,identity.verified,tags,{}", extra.join(","));
+    let row = format!("A,active,10,700,true,t,{}", ",".repeat(extra.len() - 1));
+    let items = read(Format::Csv, &format!("{header}\n{row}\n"), &schema(FLAT_SCHEMA));
+    assert_eq!(items.len(), 1);
+    assert!(items[0].is_ok(), "{:?}", items[0]);
+    let repeated = format!("{header},note77\n{row},\n");
+    let e = read_snapshots(repeated.as_bytes(), Format::Csv, schema(FLAT_SCHEMA)).unwrap_err();
+    assert!(matches!(e, ReadError::DuplicateColumn { column } if column == "note77"));
+}

@@ -13,6 +13,7 @@ use crate::diagnostic::did_you_mean;
 use crate::schema::{FieldKind, ScalarType, Schema};
 use crate::value::{Date, Value};
 use ::csv::{ByteRecord, Reader, ReaderBuilder};
+use std::collections::HashSet;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -64,9 +65,11 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     let header = reader.byte_headers().map_err(csv_error)?.clone();
     let mut columns: Vec<Column> = Vec::with_capacity(header.len());
     let mut names: Vec<String> = Vec::with_capacity(header.len());
+    // A set beside the list: a header of many thousand columns is not compared cell by cell.
+    let mut seen: HashSet<String> = HashSet::with_capacity(header.len());
     for cell in &header {
         let name = String::from_utf8_lossy(cell).trim().to_string();
-        if !name.is_empty() && names.contains(&name) {
+        if !name.is_empty() && !seen.insert(name.clone()) {
             return Err(ReadError::DuplicateColumn { column: name });
         }
         columns.push(column(&schema, &name)?);
@@ -75,7 +78,7 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     if !columns.iter().all(|c| matches!(c, Column::Blank)) {
         let key_path = schema.key.as_str();
         let required = leaves.iter().filter(|(path, f)| !f.optional || path == key_path);
-        if let Some((path, _)) = required.into_iter().find(|(path, _)| !names.contains(path)) {
+        if let Some((path, _)) = required.into_iter().find(|(path, _)| !seen.contains(path)) {
             let unknown = names.iter().filter(|n| !n.is_empty() && schema.lookup(n).is_none() && *n != "as_of");
             let suggestion = did_you_mean(path, unknown.map(String::as_str))
                 .map(|s| s.replace("did you mean", "is it the column").replace('?', " misspelt?"));
