@@ -15,12 +15,18 @@ fn example_schema() -> Option<&'static Schema> {
     SCHEMA.get_or_init(|| load_schema(Path::new("account.schema.yaml"), SCHEMA_TEXT).ok()).as_ref()
 }
 
-/// Parses and checks `text` as a policy over the example schema.
+/// Parses and checks `text` as a policy over the example schema; for a
+/// policy that parses, checks that the formatter keeps its meaning (the
+/// formatted text parses to the same tree) and is idempotent.
 pub fn policy_check(text: &str) {
     let Some(schema) = example_schema() else { return };
     let path = Path::new("fuzz.policy");
     if let Ok(ast) = crate::syntax::parse_policy(path, text) {
         let _ = crate::check::check(&ast, path, text, schema);
+        let formatted = crate::format::format_ast(&ast, text);
+        let reparsed = crate::syntax::parse_policy(path, &formatted);
+        assert!(reparsed.as_ref().is_ok_and(|again| *again == ast), "formatting keeps the policy's meaning");
+        assert_eq!(crate::format::format_source(path, &formatted).ok(), Some(formatted), "formatting is idempotent");
     }
 }
 
@@ -59,19 +65,37 @@ fn json_lines(data: &[u8]) -> usize {
         .count()
 }
 
-/// Decides `data` (a JSON snapshot) with the example lifecycle policy.
+/// Decides `data` (a JSON snapshot) with each example policy that can read
+/// it, with traces; checks that deciding twice gives the same record, and
+/// that the record encodes as one line of valid JSON.
 pub fn eval_snapshot(data: &[u8]) {
-    static POLICY: OnceLock<Option<crate::LoadedPolicy>> = OnceLock::new();
-    let policy = POLICY.get_or_init(|| {
-        crate::load_policy(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/lifecycle.policy"))).ok()
+    static POLICIES: OnceLock<Vec<crate::LoadedPolicy>> = OnceLock::new();
+    let policies = POLICIES.get_or_init(|| {
+        ["lifecycle.policy", "lifecycle-v2.policy", "simple.policy"]
+            .iter()
+            .filter_map(|name| {
+                let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies").join(name);
+                crate::load_policy(&path).ok()
+            })
+            .collect()
     });
-    let (Some(policy), Ok(text)) = (policy, std::str::from_utf8(data)) else { return };
-    if let Ok(snapshot) = crate::snapshot::parse_json_snapshot(text, &policy.program.schema) {
-        let options = crate::EvalOptions {
-            default_as_of: crate::value::parse_date("2026-11-01"),
-            trace: true,
-            ..crate::EvalOptions::default()
-        };
-        let _ = crate::evaluate(&policy.program, &snapshot, options);
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let options = crate::EvalOptions {
+        default_as_of: crate::value::parse_date("2026-11-01"),
+        trace: true,
+        ..crate::EvalOptions::default()
+    };
+    for policy in policies {
+        let program = &policy.program;
+        let Ok(snapshot) = crate::snapshot::parse_json_snapshot(text, &program.schema) else { continue };
+        let record = crate::evaluate(program, &snapshot, options);
+        assert_eq!(record, crate::evaluate(program, &snapshot, options), "deciding is deterministic");
+        let mut writer = crate::output::RecordWriter::new(Vec::new(), crate::output::OutputFormat::Jsonl);
+        if writer.write(&record, program).is_ok() {
+            if let Ok(line) = writer.finish() {
+                assert!(serde_json::from_slice::<serde_json::Value>(&line).is_ok(), "the record encodes as JSON");
+                assert_eq!(line.iter().filter(|b| **b == b'\n').count(), 1, "the record is one line");
+            }
+        }
     }
 }
