@@ -159,3 +159,22 @@ fn nested_aggregates_over_a_long_list_are_bounded_per_account() {
     // (One pass per aggregate over a million elements, as the example policy
     // makes, stays within the default: see the million-element test above.)
 }
+
+#[test]
+fn nested_condition_lets_do_not_blow_up_the_reviewer_warnings() {
+    // Each let reads the one before sixteen times: expanded for the
+    // can-never-fire and shadowed-rule warnings, its normal form would have
+    // 16^8 terms. The expansion stops early and the warnings say nothing.
+    let mut body = String::from("let l0 = score > 1\n");
+    for i in 1..=8 {
+        // A balanced `and` of 16 copies, so nesting stays shallow.
+        let mut copies = format!("l{}", i - 1);
+        for _ in 0..4 {
+            copies = format!("({copies} and {copies})");
+        }
+        body.push_str(&format!("let l{i} = {copies}\n"));
+    }
+    body.push_str("group \"g\" first {\n  rule \"a\" { when l8 then restrict }\n  rule \"b\" { when l8 and score > 2 then restrict }\n}\n");
+    let policy = load("nested-lets", &body).expect("compiles");
+    assert_eq!(policy.program.rules.len(), 2);
+}

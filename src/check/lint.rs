@@ -25,6 +25,12 @@ use std::path::Path;
 const MAX_DISJUNCTS: usize = 256;
 /// How deep lets that are conditions are expanded.
 const MAX_LET_DEPTH: usize = 8;
+/// Literals in one normal form, over all its conjunctions: a conjunction's
+/// literals are compared pairwise, so long ones cost their square.
+const MAX_LITERALS: usize = 2_048;
+/// Expression nodes visited to build one normal form (lets count each time
+/// they are expanded).
+const MAX_DNF_STEPS: usize = 10_000;
 /// Rule pairs compared for `W0111` in one policy. A `first` group of a few
 /// hundred rules is checked whole; beyond that, later rules go unchecked.
 const MAX_SHADOW_COMPARISONS: usize = 200_000;
@@ -60,7 +66,7 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
     let rules: Vec<(&RuleDecl, &TRule)> = decls.into_iter().zip(&policy.rules).collect();
     let mut never = vec![false; rules.len()];
     for (i, (decl, rule)) in rules.iter().enumerate() {
-        let Some(dnf) = to_dnf(&rule.when, true, &policy.lets, 0) else { continue };
+        let Some(dnf) = to_dnf(&rule.when, true, &policy.lets) else { continue };
         let Some(why) = always_false(&dnf) else { continue };
         never[i] = true;
         let message = match why {
@@ -162,7 +168,7 @@ fn shadowed(
                         kind: TKind::Or(Box::new(a), Box::new(b)),
                     });
                     match any_of {
-                        Some(cond) if overlapping.len() > 1 && implies(to_dnf(&cond, false, &policy.lets, 0)) => {
+                        Some(cond) if overlapping.len() > 1 && implies(to_dnf(&cond, false, &policy.lets)) => {
                             overlapping
                         }
                         _ => continue,
@@ -208,7 +214,7 @@ fn dnf_of<'c>(
     positive: bool,
     policy: &CheckedPolicy,
 ) -> &'c Option<Dnf> {
-    cache[i].get_or_insert_with(|| to_dnf(&rules[i].1.when, positive, &policy.lets, 0))
+    cache[i].get_or_insert_with(|| to_dnf(&rules[i].1.when, positive, &policy.lets))
 }
 
 /// `Some` when no conjunction can hold, with the two atoms that contradict
@@ -223,12 +229,22 @@ fn always_false(dnf: &Dnf) -> Option<Option<(&Lit, &Lit)>> {
 }
 
 /// The condition `e` (or its negation when `positive` is false) in disjunctive
-/// normal form; `None` when it grows too large.
-fn to_dnf(e: &TExpr, positive: bool, lets: &[LetDef], depth: usize) -> Option<Dnf> {
+/// normal form; `None` when it grows too large or takes too long to build.
+fn to_dnf(e: &TExpr, positive: bool, lets: &[LetDef]) -> Option<Dnf> {
+    let mut steps = MAX_DNF_STEPS;
+    dnf_of_expr(e, positive, lets, 0, &mut steps)
+}
+
+/// [`to_dnf`], counting down `steps`: a let read several times is expanded
+/// each time, so without a bound a short policy of nested lets could take
+/// exponential time even while each form stays small.
+fn dnf_of_expr(e: &TExpr, positive: bool, lets: &[LetDef], depth: usize, steps: &mut usize) -> Option<Dnf> {
+    *steps = steps.checked_sub(1)?;
     match &e.kind {
-        TKind::Not(inner) => to_dnf(inner, !positive, lets, depth),
+        TKind::Not(inner) => dnf_of_expr(inner, !positive, lets, depth, steps),
         TKind::And(a, b) | TKind::Or(a, b) => {
-            let (l, r) = (to_dnf(a, positive, lets, depth)?, to_dnf(b, positive, lets, depth)?);
+            let l = dnf_of_expr(a, positive, lets, depth, steps)?;
+            let r = dnf_of_expr(b, positive, lets, depth, steps)?;
             // De Morgan: a negated `and` is an `or` of the negations, and vice versa.
             if matches!(e.kind, TKind::And(..)) == positive {
                 and(l, r)
@@ -238,15 +254,27 @@ fn to_dnf(e: &TExpr, positive: bool, lets: &[LetDef], depth: usize) -> Option<Dn
         }
         TKind::Const(crate::ir::Const::Bool(b)) => Some(if *b == positive { vec![Vec::new()] } else { Vec::new() }),
         TKind::Let(i) if depth < MAX_LET_DEPTH => match lets.get(*i) {
-            Some(def) if def.value.ty.base == crate::ir::Base::Bool => to_dnf(&def.value, positive, lets, depth + 1),
+            Some(def) if def.value.ty.base == crate::ir::Base::Bool => {
+                dnf_of_expr(&def.value, positive, lets, depth + 1, steps)
+            }
             _ => Some(vec![vec![Lit::new(e, positive)]]),
         },
         _ => Some(vec![vec![Lit::new(e, positive)]]),
     }
 }
 
+/// Literals in a normal form, over all its conjunctions.
+fn literals(d: &Dnf) -> usize {
+    d.iter().map(Vec::len).sum()
+}
+
 fn and(l: Dnf, r: Dnf) -> Option<Dnf> {
     if l.len().saturating_mul(r.len()) > MAX_DISJUNCTS {
+        return None;
+    }
+    // Each pair of conjunctions makes one of both their lengths: |l|·Σ|b| + |r|·Σ|a| in all.
+    let total = l.len().saturating_mul(literals(&r)).saturating_add(r.len().saturating_mul(literals(&l)));
+    if total > MAX_LITERALS {
         return None;
     }
     Some(l.iter().flat_map(|a| r.iter().map(move |b| a.iter().chain(b).cloned().collect())).collect())
@@ -254,7 +282,7 @@ fn and(l: Dnf, r: Dnf) -> Option<Dnf> {
 
 fn or(mut l: Dnf, r: Dnf) -> Option<Dnf> {
     l.extend(r);
-    (l.len() <= MAX_DISJUNCTS).then_some(l)
+    (l.len() <= MAX_DISJUNCTS && literals(&l) <= MAX_LITERALS).then_some(l)
 }
 
 /// Source text on one line, shortened for a message.
