@@ -7,6 +7,7 @@
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Span};
 use crate::yaml::{self, YKind, YNode};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -80,12 +81,36 @@ pub struct RecordLayout {
     /// Slots of the frame this record (and its nested records) lives in; only
     /// meaningful on a frame root (the account, or a list element).
     pub slot_count: usize,
+    /// Field positions by name, for records too wide to search in order
+    /// (readers look up every key of every snapshot).
+    by_name: HashMap<Box<str>, usize>,
 }
 
+/// Up to this many fields, a search in order beats hashing the name.
+const SEARCHED_IN_ORDER: usize = 16;
+
 impl RecordLayout {
+    fn new(fields: Vec<FieldDef>) -> RecordLayout {
+        let by_name = if fields.len() > SEARCHED_IN_ORDER {
+            fields.iter().enumerate().map(|(i, f)| (f.name.as_str().into(), i)).collect()
+        } else {
+            HashMap::new()
+        };
+        RecordLayout { fields, slot_count: 0, by_name }
+    }
+
+    /// The position of the field called `name` in [`RecordLayout::fields`].
+    pub fn position(&self, name: &str) -> Option<usize> {
+        if self.fields.len() > SEARCHED_IN_ORDER {
+            self.by_name.get(name).copied()
+        } else {
+            self.fields.iter().position(|f| f.name == name)
+        }
+    }
+
     /// The field called `name`.
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
-        self.fields.iter().find(|f| f.name == name)
+        self.position(name).and_then(|i| self.fields.get(i))
     }
     /// Every leaf below this record, with its dotted path relative to the frame.
     pub fn leaves(&self) -> Vec<(String, &FieldDef)> {
@@ -318,6 +343,8 @@ impl SchemaLoader<'_> {
             return None;
         }
         let mut fields: Vec<FieldDef> = Vec::new();
+        // Names seen so far, so a schema of many fields is not compared field by field.
+        let mut seen: HashSet<&str> = HashSet::new();
         for (key, value) in entries {
             let name = key.as_scalar().unwrap_or("").to_string();
             if !is_identifier(&name) {
@@ -329,7 +356,7 @@ impl SchemaLoader<'_> {
                 self.error("S007", key.span, "`as_of` is built in (the snapshot's date); it cannot be a schema field");
                 continue;
             }
-            if fields.iter().any(|f| f.name == name) {
+            if !seen.insert(key.as_scalar().unwrap_or("")) {
                 self.error("S007", key.span, format!("field `{name}` is defined twice"));
                 continue;
             }
@@ -337,7 +364,7 @@ impl SchemaLoader<'_> {
                 fields.push(field);
             }
         }
-        Some(RecordLayout { fields, slot_count: 0 })
+        Some(RecordLayout::new(fields))
     }
 
     fn field(&mut self, name: String, value: &YNode, next_slot: &mut usize, depth: usize) -> Option<FieldDef> {

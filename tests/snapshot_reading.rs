@@ -634,3 +634,30 @@ fn a_csv_header_of_a_hundred_thousand_columns_is_read() {
     let e = read_snapshots(repeated.as_bytes(), Format::Csv, schema(FLAT_SCHEMA)).unwrap_err();
     assert!(matches!(e, ReadError::DuplicateColumn { column } if column == "note77"));
 }
+
+#[test]
+fn a_schema_of_twenty_thousand_fields_reads_keys_in_any_order() {
+    // Keys are looked up by name, not searched field by field (in order, a
+    // snapshot's keys are matched by position before any lookup).
+    let n = 20_000;
+    let mut text = String::from("entity: account\nkey: id\nfields:\n  id: string\n");
+    for i in 0..n {
+        text.push_str(&format!("  f{i}: int?\n"));
+    }
+    let s = schema(&text);
+    let reversed: Vec<String> = (0..n).rev().map(|i| format!("\"f{i}\": {i}")).collect();
+    let json = format!("{{\"id\": \"W\", \"as_of\": \"2026-11-01\", {}}}", reversed.join(", "));
+    let yaml: String = std::iter::once("id: W\nas_of: 2026-11-01\n".to_string())
+        .chain((0..n).rev().map(|i| format!("f{i}: {i}\n")))
+        .collect();
+    for (format, input) in [(Format::Jsonl, json), (Format::Yaml, yaml)] {
+        let items = read(format, &input, &s);
+        let snapshot = items[0].as_ref().unwrap();
+        for i in [0, 1, 16, 17, 9_999, n - 1] {
+            assert_eq!(get(&s, &snapshot.record, &format!("f{i}")), &Value::Int(i as i64), "{format:?} f{i}");
+        }
+    }
+    // A field named twice is still found, however many there are.
+    let e = load_schema(Path::new("w.schema.yaml"), &format!("{text}  f77: int\n")).unwrap_err();
+    assert!(e.iter().any(|d| d.code == "S007" && d.message.contains("`f77` is defined twice")), "{e:?}");
+}

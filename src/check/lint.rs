@@ -124,16 +124,23 @@ fn shadowed(
     // Each rule's condition in normal form, and its negation, computed once.
     let mut matching: Vec<Option<Option<Dnf>>> = vec![None; rules.len()];
     let mut missing: Vec<Option<Option<Dnf>>> = vec![None; rules.len()];
-    for (g, group) in policy.groups.iter().enumerate() {
+    // Each group's rules, gathered in one pass (not one pass over all rules per group).
+    let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); policy.groups.len()];
+    for (i, (_, rule)) in rules.iter().enumerate() {
+        if let Some(members) = rule.group.and_then(|g| by_group.get_mut(g)) {
+            members.push(i);
+        }
+    }
+    // Rules found unreachable are left out of the explanations of later ones
+    // (leaving a condition out only makes the proof harder, never wrong).
+    // Groups do not share rules, so one record serves them all.
+    let mut unreachable = never.to_vec();
+    for (group, mut members) in policy.groups.iter().zip(by_group) {
         if !group.first {
             continue;
         }
-        let mut members: Vec<usize> = (0..rules.len()).filter(|&i| rules[i].1.group == Some(g)).collect();
         // Evaluation order: highest priority first, ties in file order.
         members.sort_by_key(|&i| (std::cmp::Reverse(rules[i].1.priority), rules[i].1.file_order));
-        // Rules found unreachable are left out of the explanations of later ones
-        // (leaving a condition out only makes the proof harder, never wrong).
-        let mut unreachable = never.to_vec();
         for (k, &later) in members.iter().enumerate() {
             if unreachable[later] {
                 continue;

@@ -207,6 +207,7 @@ impl<'a> Checker<'a> {
             })
             .collect();
         let mut rule_names: HashSet<String> = HashSet::new();
+        let mut group_names: HashSet<&str> = HashSet::new();
         for item in &ast.items {
             match item {
                 Item::Let { name, value, span } => self.let_decl(name, value, *span),
@@ -222,7 +223,7 @@ impl<'a> Checker<'a> {
                 }
                 Item::Group(group) => {
                     let index = out.groups.len();
-                    if out.groups.iter().any(|g| *g.name == *group.name.node) {
+                    if !group_names.insert(group.name.node.as_str()) {
                         self.err("E0402", group.name.span, format!("group \"{}\" is defined twice", group.name.node));
                     }
                     out.groups.push(TGroup { name: group.name.node.as_str().into(), first: group.first });

@@ -251,7 +251,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         if self.layout.fields.get(self.hint).is_some_and(|f| f.name == key) {
             return Ok(FieldKey::Field(self.hint));
         }
-        if let Some(index) = self.layout.fields.iter().position(|f| f.name == key) {
+        if let Some(index) = self.layout.position(key) {
             return Ok(FieldKey::Field(index));
         }
         Ok(match key {
