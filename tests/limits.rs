@@ -178,3 +178,29 @@ fn nested_condition_lets_do_not_blow_up_the_reviewer_warnings() {
     let policy = load("nested-lets", &body).expect("compiles");
     assert_eq!(policy.program.rules.len(), 2);
 }
+
+#[test]
+fn thousands_of_firing_rules_keep_reasons_and_actions_once_in_order() {
+    // Past a handful, repeats are found by hashing instead of comparing each
+    // new reason or action with all before it; the result is the same.
+    let mut body = String::new();
+    for i in 0..3_000 {
+        body.push_str(&format!(
+            "rule \"r{i}\" {{ when score > 0 then reason \"C{}\" tag \"t{}\" notify sms \"n{}\" }}\n",
+            i % 1_000,
+            i % 700,
+            i % 40
+        ));
+    }
+    let policy = load("many-fire", &body).expect("compiles");
+    let snapshot = verdict::snapshot::parse_json_snapshot(&big_account(4, 0), &policy.program.schema).unwrap();
+    let decision = verdict::evaluate(&policy.program, &snapshot, Default::default()).unwrap();
+    assert_eq!(decision.fired.len(), 3_000);
+    let codes: Vec<String> = decision.reasons.iter().map(|r| r.code.to_string()).collect();
+    assert_eq!(codes, (0..1_000).map(|i| format!("C{i}")).collect::<Vec<_>>());
+    // Each reason names the first rule that gave it.
+    assert_eq!(&*decision.reasons[999].rule, "r999");
+    let tags = decision.actions.iter().filter(|a| matches!(a, verdict::eval::ActionRecord::Tag { .. })).count();
+    let notes = decision.actions.iter().filter(|a| matches!(a, verdict::eval::ActionRecord::Notify { .. })).count();
+    assert_eq!((tags, notes, decision.actions.len()), (700, 40, 740));
+}

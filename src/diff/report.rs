@@ -229,17 +229,18 @@ impl Tally {
         }
         let fired = |o: &Outputs| -> Vec<Arc<str>> { o.as_ref().map(|d| d.fired.clone()).unwrap_or_default() };
         let (old_fired, new_fired) = (fired(&j.old), fired(&j.new));
+        let (in_old, in_new) = (FiredSet::new(&old_fired), FiredSet::new(&new_fired));
         for rule in &old_fired {
             let f = self.fires.entry(rule.clone()).or_default();
             f.old += 1;
-            if !new_fired.contains(rule) {
+            if !in_new.contains(rule) {
                 f.lost += 1;
             }
         }
         for rule in &new_fired {
             let f = self.fires.entry(rule.clone()).or_default();
             f.new += 1;
-            if !old_fired.contains(rule) {
+            if !in_old.contains(rule) {
                 f.gained += 1;
             }
         }
@@ -463,6 +464,27 @@ impl DiffReport {
     }
 }
 
+/// The rules one side fired, to ask whether it fired a rule: searched in
+/// order when few (as nearly always), hashed when many, so an account that
+/// fires thousands of rules is not compared rule by rule.
+pub(crate) struct FiredSet<'a> {
+    list: &'a [Arc<str>],
+    set: Option<HashSet<&'a str>>,
+}
+
+impl<'a> FiredSet<'a> {
+    pub(crate) fn new(list: &'a [Arc<str>]) -> FiredSet<'a> {
+        FiredSet { list, set: (list.len() > 16).then(|| list.iter().map(|r| &**r).collect()) }
+    }
+
+    pub(crate) fn contains(&self, rule: &str) -> bool {
+        match &self.set {
+            Some(set) => set.contains(rule),
+            None => self.list.iter().any(|r| &**r == rule),
+        }
+    }
+}
+
 pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, meta: ReportMeta) -> DiffReport {
     let (old, new) = (&differ.old, &differ.new);
     let mut rules = Vec::new();
@@ -548,6 +570,17 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fired_sets_answer_alike_searched_or_hashed() {
+        for n in [3, 17, 200] {
+            let list: Vec<Arc<str>> = (0..n).map(|i| Arc::from(format!("r{i}"))).collect();
+            let set = FiredSet::new(&list);
+            assert_eq!(set.set.is_some(), n > 16);
+            assert!((0..n).all(|i| set.contains(&format!("r{i}"))));
+            assert!(!set.contains("r-1") && !set.contains(&format!("r{n}")));
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

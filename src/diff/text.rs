@@ -1,6 +1,6 @@
 //! The diff report as a compact text for a terminal.
 
-use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ROWS};
+use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, FiredSet, Row, ROWS};
 use super::rules::ChangeStatus;
 use crate::eval::Outputs;
 use crate::value::format_decimal;
@@ -104,8 +104,9 @@ pub(crate) fn side_summary(o: &Outputs) -> String {
 pub(crate) fn fired_delta(a: &ChangedAccount) -> String {
     let fired = |o: &Outputs| o.as_ref().map(|d| d.fired.clone()).unwrap_or_default();
     let (old, new) = (fired(&a.old), fired(&a.new));
-    let mut parts: Vec<String> = new.iter().filter(|r| !old.contains(r)).map(|r| format!("+{r}")).collect();
-    parts.extend(old.iter().filter(|r| !new.contains(r)).map(|r| format!("−{r}")));
+    let (in_old, in_new) = (FiredSet::new(&old), FiredSet::new(&new));
+    let mut parts: Vec<String> = new.iter().filter(|r| !in_old.contains(r)).map(|r| format!("+{r}")).collect();
+    parts.extend(old.iter().filter(|r| !in_new.contains(r)).map(|r| format!("−{r}")));
     parts.join(" ")
 }
 

@@ -14,6 +14,7 @@ use crate::snapshot::{Key, Snapshot, SnapshotError};
 use crate::syntax::ast::BinaryOp;
 use crate::value::{Date, Duration};
 use rust_decimal::Decimal;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The decision for one account (spec §5).
@@ -63,7 +64,25 @@ pub enum ActionRecord {
     Tag { label: Arc<str>, rule: Arc<str> },
 }
 
+/// What makes two actions the same: all but the rule that gave them.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ActionKey {
+    Notify(Channel, Arc<str>),
+    Escalate(Arc<str>),
+    Review(Arc<str>),
+    Tag(Arc<str>),
+}
+
 impl ActionRecord {
+    fn key(&self) -> ActionKey {
+        match self {
+            ActionRecord::Notify { channel, template, .. } => ActionKey::Notify(*channel, template.clone()),
+            ActionRecord::Escalate { stage, .. } => ActionKey::Escalate(stage.clone()),
+            ActionRecord::Review { queue, .. } => ActionKey::Review(queue.clone()),
+            ActionRecord::Tag { label, .. } => ActionKey::Tag(label.clone()),
+        }
+    }
+
     /// Equal but for the rule.
     fn same_as(&self, other: &ActionRecord) -> bool {
         match (self, other) {
@@ -78,6 +97,11 @@ impl ActionRecord {
         }
     }
 }
+
+/// Up to this many reasons or actions, a new one is compared with each in
+/// turn (an account fires a handful of rules, and nothing is allocated);
+/// beyond it, a hash set keeps the check constant however many rules fire.
+const DEDUP_IN_ORDER: usize = 16;
 
 /// Why a decision came out as it did.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -425,6 +449,9 @@ struct Assembly {
     reasons: Vec<Reason>,
     actions: Vec<ActionRecord>,
     fired: Vec<Arc<str>>,
+    /// Built once `reasons` / `actions` pass [`DEDUP_IN_ORDER`].
+    reason_codes: Option<HashSet<Arc<str>>>,
+    action_keys: Option<HashSet<ActionKey>>,
 }
 
 impl Assembly {
@@ -452,8 +479,15 @@ impl Assembly {
                     }
                 }
                 TAction::Reason(code, text) => {
-                    if !self.reasons.iter().any(|r| r.code == *code) {
+                    let seen = match &mut self.reason_codes {
+                        Some(codes) => !codes.insert(code.clone()),
+                        None => self.reasons.iter().any(|r| r.code == *code),
+                    };
+                    if !seen {
                         self.reasons.push(Reason { code: code.clone(), text: text.clone(), rule: name() });
+                        if self.reason_codes.is_none() && self.reasons.len() > DEDUP_IN_ORDER {
+                            self.reason_codes = Some(self.reasons.iter().map(|r| r.code.clone()).collect());
+                        }
                     }
                 }
                 TAction::Notify(channel, template) => {
@@ -468,8 +502,15 @@ impl Assembly {
     }
 
     fn push(&mut self, action: ActionRecord) {
-        if !self.actions.iter().any(|a| a.same_as(&action)) {
+        let seen = match &mut self.action_keys {
+            Some(keys) => !keys.insert(action.key()),
+            None => self.actions.iter().any(|a| a.same_as(&action)),
+        };
+        if !seen {
             self.actions.push(action);
+            if self.action_keys.is_none() && self.actions.len() > DEDUP_IN_ORDER {
+                self.action_keys = Some(self.actions.iter().map(ActionRecord::key).collect());
+            }
         }
     }
 
