@@ -19,6 +19,7 @@ use crate::syntax::ast::BinaryOp;
 use crate::value::{format_decimal, Date};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Why no explanation could be given.
@@ -508,13 +509,15 @@ fn gap(delta: Decimal, op: BinaryOp, kind: CmpKind) -> Option<String> {
 }
 
 fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
+    // The values computed, by name: a policy may have thousands of lets.
+    let computed: HashMap<&str, &String> = trace.lets.iter().rev().map(|(n, v)| (&**n, v)).collect();
     program
         .lets
         .iter()
         .map(|def| LetExplanation {
             name: def.name.clone(),
             definition: squash(source.get(def.value.span.range()).unwrap_or("?")),
-            value: trace.lets.iter().find(|(n, _)| *n == def.name).map(|(_, v)| v.clone()),
+            value: computed.get(&*def.name).map(|v| (*v).clone()),
         })
         .collect()
 }

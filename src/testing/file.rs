@@ -6,7 +6,7 @@ use super::codes;
 use crate::diagnostic::{did_you_mean, Diagnostic, Span};
 use crate::value::{parse_date, Date};
 use crate::yaml::{YKind, YNode};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// A test file's parts.
@@ -322,15 +322,19 @@ pub(crate) fn merge(base: &YNode, over: &YNode) -> YNode {
     let (YKind::Map(b), YKind::Map(o)) = (&base.kind, &over.kind) else {
         return over.clone();
     };
+    // Keys by name on both sides, so a snapshot of many fields is not searched key by key.
+    let over_keys: HashMap<Option<&str>, usize> =
+        o.iter().enumerate().rev().map(|(i, (k, _))| (k.as_scalar(), i)).collect();
+    let base_keys: HashSet<Option<&str>> = b.iter().map(|(k, _)| k.as_scalar()).collect();
     let mut entries: Vec<(YNode, YNode)> = b
         .iter()
-        .map(|(k, v)| match o.iter().find(|(ok, _)| ok.as_scalar() == k.as_scalar()) {
+        .map(|(k, v)| match over_keys.get(&k.as_scalar()).and_then(|&i| o.get(i)) {
             Some((ok, ov)) => (ok.clone(), merge(v, ov)),
             None => (k.clone(), v.clone()),
         })
         .collect();
     for (k, v) in o {
-        if !b.iter().any(|(bk, _)| bk.as_scalar() == k.as_scalar()) {
+        if !base_keys.contains(&k.as_scalar()) {
             entries.push((k.clone(), v.clone()));
         }
     }
@@ -383,5 +387,21 @@ mod tests {
         assert_eq!(m.get("n").and_then(|n| n.get("y")).and_then(YNode::as_scalar), Some("3"));
         assert!(matches!(&m.get("l").unwrap().kind, YKind::Seq(v) if v.len() == 1));
         assert_eq!(m.get("b").and_then(YNode::as_scalar), Some("2"));
+    }
+
+    #[test]
+    fn merging_wide_snapshots_keeps_base_order_then_new_keys() {
+        // Keys are matched by hashing: 20,000 on each side would otherwise be
+        // 400 million comparisons.
+        let n = 20_000;
+        let base: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+        let over: String = (0..n).rev().map(|i| format!("k{}: x{i}\n", i + n / 2)).collect();
+        let m = merge(&parse_document(&base).unwrap(), &parse_document(&over).unwrap());
+        let YKind::Map(entries) = &m.kind else { panic!("a map") };
+        assert_eq!(entries.len(), n + n / 2);
+        let key = |i: usize| entries[i].0.as_scalar().unwrap().to_string();
+        assert_eq!((key(0), key(n - 1), key(n)), ("k0".into(), format!("k{}", n - 1), format!("k{}", n + n / 2 - 1)));
+        assert_eq!(m.get("k3").and_then(YNode::as_scalar), Some("3"));
+        assert_eq!(m.get(&format!("k{}", n / 2)).and_then(YNode::as_scalar), Some("x0"));
     }
 }
