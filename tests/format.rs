@@ -405,3 +405,17 @@ proptest! {
         prop_assert_eq!(format_source(Path::new("p.policy"), &printed).unwrap(), printed);
     }
 }
+
+#[test]
+fn chains_of_negations_format_without_parentheses() {
+    // Parenthesizing each sign nested a chain of 300 one level per sign, past
+    // the parser's limit: the formatted policy no longer parsed.
+    let minus = "- ".repeat(300);
+    let nots = "not ".repeat(300);
+    let text = format!(
+        "policy \"n\" version \"1\"\nschema \"s.yaml\"\nrule \"r\" {{ when {minus}score > 0 and {nots}(score > 1) then restrict }}\n"
+    );
+    let once = assert_formats_well(Path::new("n.policy"), &text);
+    assert!(!once.contains('('.to_string().repeat(2).as_str()), "{once}");
+    assert!(once.contains("- - -score > 0") && once.contains("not not not (score > 1)"), "{once}");
+}

@@ -105,8 +105,18 @@ impl Printer<'_> {
                 };
                 let head = self.tok(op.span.start as usize, symbol);
                 let body = self.expr(operand);
-                let body = if is_atom(operand) { body } else { paren(body) };
-                Doc::Concat(vec![head, body])
+                // A unary operand needs no parentheses (`not not x`, `- -x`):
+                // adding them would nest a chain of negations one level per
+                // sign, past the parser's nesting limit for a long chain.
+                let nested_unary = matches!(operand.kind, ExprKind::Unary { .. });
+                let body = if is_atom(operand) || nested_unary { body } else { paren(body) };
+                let gap = matches!(&operand.kind, ExprKind::Unary { op: inner, .. } if inner.node == UnaryOp::Neg)
+                    && op.node == UnaryOp::Neg;
+                if gap {
+                    Doc::Concat(vec![head, Doc::text(" "), body])
+                } else {
+                    Doc::Concat(vec![head, body])
+                }
             }
             ExprKind::Binary { op, .. } if matches!(op.node, BinaryOp::And | BinaryOp::Or) => self.chain(e, op.node),
             ExprKind::Binary { op, lhs, rhs } => {
