@@ -182,3 +182,13 @@ fn a_hundred_thousand_character_misspelt_name_is_reported_without_a_suggestion()
     let diags = errors(load("short-name", "rule \"r\" { when scroe > 0 then restrict }\n"));
     assert_eq!(diags[0].help.as_deref(), Some("did you mean `score`?"));
 }
+
+#[test]
+fn unknown_names_past_the_hundredth_are_reported_without_a_suggestion() {
+    let body: String = (0..150).map(|i| format!("rule \"r{i}\" {{ when scroe > {i} then restrict }}\n")).collect();
+    let diags = errors(load("many-unknown", &body));
+    let helps: Vec<Option<&str>> = diags.iter().filter(|d| d.code == "E0101").map(|d| d.help.as_deref()).collect();
+    assert_eq!(helps.len(), 150, "every unknown name is still an error");
+    assert!(helps[..100].iter().all(|h| *h == Some("did you mean `score`?")));
+    assert!(helps[100..].iter().all(Option::is_none));
+}
