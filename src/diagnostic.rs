@@ -157,6 +157,34 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Where each line of a text starts, found once so that the line and column
+/// of many offsets cost a binary search each instead of a scan from the start
+/// (20,000 diagnostics on a 640 KB file made [`line_col`] read 6 GB).
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    /// Byte offsets just after each `\n`.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex { starts: text.match_indices('\n').map(|(i, _)| i + 1).collect() }
+    }
+
+    /// The same as [`line_col`]`(text, offset)`, for the `text` this index was made from.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        // `line_col` counts over the whole text when the offset is not on a
+        // character boundary; so does this.
+        let offset = offset.min(text.len());
+        let offset = if text.is_char_boundary(offset) { offset } else { text.len() };
+        let newlines_before = self.starts.partition_point(|&start| start <= offset);
+        let line_start = newlines_before.checked_sub(1).and_then(|i| self.starts.get(i)).copied().unwrap_or(0);
+        let col = text.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (newlines_before + 1, col)
+    }
+}
+
 /// Names longer than this (in characters) get no suggestion. A person's typo
 /// is far shorter; without a bound a 64,000-character name made the checker
 /// compare it with every candidate at quadratic cost. Candidates need no bound
@@ -293,6 +321,14 @@ mod tests {
     fn line_col_counts_characters() {
         assert_eq!(line_col("ab\ncé d", 6), (2, 3));
         assert_eq!(line_col("x", 0), (1, 1));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_line_index_agrees_with_line_col(text in "[a\né\r]{0,40}", offset in 0usize..45) {
+            let index = LineIndex::new(&text);
+            proptest::prop_assert_eq!(index.line_col(&text, offset), line_col(&text, offset));
+        }
     }
 
     #[test]
