@@ -204,3 +204,36 @@ fn thousands_of_firing_rules_keep_reasons_and_actions_once_in_order() {
     let notes = decision.actions.iter().filter(|a| matches!(a, verdict::eval::ActionRecord::Notify { .. })).count();
     assert_eq!((tags, notes, decision.actions.len()), (700, 40, 740));
 }
+
+fn errors(r: Result<verdict::LoadedPolicy, Vec<Diagnostic>>) -> Vec<Diagnostic> {
+    match r {
+        Ok(_) => panic!("the policy compiled; an error was expected"),
+        Err(diags) => diags,
+    }
+}
+
+#[test]
+fn a_hundred_thousand_character_misspelt_name_is_reported_without_a_suggestion() {
+    // Comparing it with a let one edit away filled a 10^10-cell table (40 GB)
+    // before "did you mean" had a length bound.
+    let let_name = "x".repeat(100_000);
+    let misspelt = format!("{}y", "x".repeat(99_999));
+    let body = format!("let {let_name} = 1\nrule \"r\" {{ when {misspelt} > 0 then restrict }}\n");
+    let diags = errors(load("long-name", &body));
+    let unknown: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == "E0101").collect();
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0].help, None);
+    // A name of ordinary length is still corrected.
+    let diags = errors(load("short-name", "rule \"r\" { when scroe > 0 then restrict }\n"));
+    assert_eq!(diags[0].help.as_deref(), Some("did you mean `score`?"));
+}
+
+#[test]
+fn unknown_names_past_the_hundredth_are_reported_without_a_suggestion() {
+    let body: String = (0..150).map(|i| format!("rule \"r{i}\" {{ when scroe > {i} then restrict }}\n")).collect();
+    let diags = errors(load("many-unknown", &body));
+    let helps: Vec<Option<&str>> = diags.iter().filter(|d| d.code == "E0101").map(|d| d.help.as_deref()).collect();
+    assert_eq!(helps.len(), 150, "every unknown name is still an error");
+    assert!(helps[..100].iter().all(|h| *h == Some("did you mean `score`?")));
+    assert!(helps[100..].iter().all(Option::is_none));
+}

@@ -186,16 +186,30 @@ impl<'a> Checker<'a> {
         if schema.root.field(&segments[0].node).is_some() {
             return self.field_path(&schema.root, Frame::Account, segments, span);
         }
-        let mut candidates: Vec<String> = self.schema.root.leaves().into_iter().map(|(p, _)| p).collect();
-        candidates.extend(self.lets.iter().map(|l| l.name.clone()));
-        candidates.extend(self.batches.iter().cloned());
-        if let Some(element) = scope.element {
-            candidates.extend(element.leaves().into_iter().map(|(p, _)| p));
-        }
-        candidates.push("as_of".into());
-        let help = did_you_mean(&name, candidates.iter().map(String::as_str));
+        let help = self.suggest_name(&name, scope);
         self.err("E0101", span, format!("unknown name `{name}`")).help = help;
         None
+    }
+
+    /// The "did you mean" for an unknown name: the closest schema field, let
+    /// (checked so far), batch, element field or `as_of`, in that order.
+    fn suggest_name(&mut self, name: &str, scope: Scope<'_>) -> Option<String> {
+        if self.name_suggestions >= super::MAX_NAME_SUGGESTIONS {
+            return None;
+        }
+        self.name_suggestions += 1;
+        let schema = self.schema;
+        let root = self.root_leaves.get_or_insert_with(|| schema.root.leaves().into_iter().map(|(p, _)| p).collect());
+        let element: Vec<String> =
+            scope.element.map(|e| e.leaves().into_iter().map(|(p, _)| p).collect()).unwrap_or_default();
+        let candidates = root
+            .iter()
+            .chain(self.lets.iter().map(|l| &l.name))
+            .chain(self.batches.iter())
+            .chain(element.iter())
+            .map(String::as_str)
+            .chain(["as_of"]);
+        did_you_mean(name, candidates)
     }
 
     #[expect(

@@ -7,6 +7,7 @@ mod explain;
 mod files;
 mod fmt;
 mod render;
+mod source;
 mod synth;
 mod test;
 

@@ -1,24 +1,30 @@
 //! Rendering diagnostics for people (miette: file:line:col, the source line,
 //! a caret, help) or as JSON for tools.
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use super::source::FileSource;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
+use std::collections::HashMap;
 use std::fmt;
 use std::io::IsTerminal;
-use verdict::diagnostic::{Diagnostic, Severity, SourceMap};
+use std::path::Path;
+use std::sync::Arc;
+use verdict::diagnostic::{Diagnostic, LineIndex, Severity, SourceFile, SourceMap};
 
-struct Report<'a> {
+/// One diagnostic as miette sees it. `S` is generic so a test can render
+/// with miette's own whole-text source and compare.
+struct Report<'a, S = FileSource> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<&'a S>,
     location: String,
 }
 
-impl fmt::Debug for Report<'_> {
+impl<S> fmt::Debug for Report<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.diag.message)
     }
 }
 
-impl fmt::Display for Report<'_> {
+impl<S> fmt::Display for Report<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // With a source excerpt miette prints `╭─[file:line:col]` itself; without one, say where.
         if self.source.is_none() {
@@ -28,9 +34,9 @@ impl fmt::Display for Report<'_> {
     }
 }
 
-impl std::error::Error for Report<'_> {}
+impl<S> std::error::Error for Report<'_, S> {}
 
-impl miette::Diagnostic for Report<'_> {
+impl<S: miette::SourceCode> miette::Diagnostic for Report<'_, S> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.diag.severity {
             Severity::Error => miette::Severity::Error,
@@ -41,7 +47,7 @@ impl miette::Diagnostic for Report<'_> {
         self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source.map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
@@ -53,21 +59,71 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+/// What rendering needs of one file, built at its first diagnostic and shared
+/// by the rest: each diagnostic used to copy and scan the whole text.
+struct Prepared<'s> {
+    file: &'s SourceFile,
+    lines: LineIndex,
+    source: FileSource,
+    /// The text with a space after it, built only if a diagnostic points at the end.
+    padded: Option<FileSource>,
+}
+
+impl<'s> Prepared<'s> {
+    fn new(file: &'s SourceFile) -> Self {
+        let name = file.path.display().to_string();
+        Prepared {
+            file,
+            lines: LineIndex::new(&file.text),
+            source: FileSource::new(name, file.text.clone()),
+            padded: None,
+        }
+    }
+
+    fn line_col(&self, offset: u32) -> (usize, usize) {
+        self.lines.line_col(&self.file.text, offset as usize)
+    }
+}
+
+/// The files of `sources`, each prepared once, looked up by path.
+struct PreparedFiles<'s> {
+    sources: &'s SourceMap,
+    files: HashMap<&'s Path, Prepared<'s>>,
+}
+
+impl<'s> PreparedFiles<'s> {
+    fn new(sources: &'s SourceMap) -> Self {
+        PreparedFiles { sources, files: HashMap::new() }
+    }
+
+    fn get(&mut self, path: &Path) -> Option<&mut Prepared<'s>> {
+        let file = self.sources.get(path)?;
+        Some(self.files.entry(&file.path).or_insert_with(|| Prepared::new(file)))
+    }
+
+    /// 1-based line and column, as [`SourceMap::line_col`] gives them.
+    fn line_col(&mut self, path: &Path, offset: u32) -> (usize, usize) {
+        self.get(path).map_or((1, 1), |p| p.line_col(offset))
+    }
+}
+
 /// Renders diagnostics for a terminal (plain when `color` is false, as in tests and pipes).
 pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let mut files = PreparedFiles::new(sources);
     let mut out = String::new();
     for diag in diags {
-        let (line, col) = sources.line_col(&diag.file, diag.span.start);
+        let (line, col) = files.line_col(&diag.file, diag.span.start);
         let location = format!("{}:{line}:{col}", diag.file.display());
-        let source = sources.get(&diag.file).map(|f| {
-            let mut text = f.text.to_string();
+        let source = files.get(&diag.file).map(|p| {
             // miette cannot point past the end; give an end-of-file caret a place to stand.
-            if diag.span.start as usize >= text.len() {
-                text.push(' ');
+            if diag.span.start as usize >= p.file.text.len() {
+                let name = diag.file.display().to_string();
+                &*p.padded.get_or_insert_with(|| FileSource::new(name, Arc::from(format!("{} ", p.file.text))))
+            } else {
+                &p.source
             }
-            NamedSource::new(diag.file.display().to_string(), text)
         });
         let report = Report { diag, source, location };
         if handler.render_report(&mut out, &report).is_err() {
@@ -85,10 +141,11 @@ pub fn stderr_color() -> bool {
 
 /// Diagnostics as JSON, one object each, for editors and pipelines.
 pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut files = PreparedFiles::new(sources);
     let items: Vec<serde_json::Value> = diags
         .iter()
         .map(|d| {
-            let (line, col) = sources.line_col(&d.file, d.span.start);
+            let (line, col) = files.line_col(&d.file, d.span.start);
             serde_json::json!({
                 "severity": if d.is_error() { "error" } else { "warning" },
                 "code": d.code,
@@ -103,4 +160,81 @@ pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&items).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use miette::NamedSource;
+    use verdict::diagnostic::Span;
+
+    /// Rendering as it was before files were prepared once: every diagnostic
+    /// with a fresh copy of the whole text, read by miette's own scan.
+    fn render_each_with_whole_text(diags: &[Diagnostic], sources: &SourceMap) -> String {
+        let handler =
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100).with_links(false);
+        let mut out = String::new();
+        for diag in diags {
+            let (line, col) = sources.line_col(&diag.file, diag.span.start);
+            let location = format!("{}:{line}:{col}", diag.file.display());
+            let source = sources.get(&diag.file).map(|f| {
+                let mut text = f.text.to_string();
+                if diag.span.start as usize >= text.len() {
+                    text.push(' ');
+                }
+                NamedSource::new(diag.file.display().to_string(), text)
+            });
+            let report = Report { diag, source: source.as_ref(), location };
+            if handler.render_report(&mut out, &report).is_err() {
+                out.push_str(&format!("{report}\n"));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn many_diagnostics_render_as_each_did_with_the_whole_text() {
+        let mut text = String::from("policy \"p\" version \"1\"\r\nschema \"s.yaml\"\n");
+        for i in 0..60 {
+            text.push_str(&format!("let näme_{i} = score + {i}\n"));
+        }
+        text.push_str("rule \"r\" {\n  when x\n  then close\n}");
+        let mut sources = SourceMap::default();
+        sources.add(Path::new("a.policy"), Arc::from(text.as_str()));
+        sources.add(Path::new("b.policy"), Arc::from("let b = 1\n"));
+        let at = |file: &str, start: usize, end: usize| {
+            Diagnostic::warning("W0101", Path::new(file), Span::new(start, end), "unused").with_label("here")
+        };
+        let mut diags = Vec::new();
+        // Every line start and a span across lines, in both files, interleaved, out of order.
+        for (i, _) in text.match_indices('\n').rev() {
+            diags.push(at("a.policy", i + 1, i + 4));
+            diags.push(at("b.policy", 4, 5).with_help("did you mean `a`?"));
+        }
+        diags.push(at("a.policy", 0, 0));
+        diags.push(at("a.policy", 30, 90));
+        // At the end of a file, running past it, and in a file that was never read.
+        diags.push(at("a.policy", text.len(), text.len()));
+        diags.push(at("a.policy", text.len() - 3, text.len() + 9));
+        diags.push(at("b.policy", 10, 10));
+        diags.push(at("unread.policy", 3, 4));
+        let want = render_each_with_whole_text(&diags, &sources);
+        assert!(want.contains("a.policy:64") && want.contains("unread.policy:1:1"), "{want}");
+        assert_eq!(render_all(&diags, &sources, false), want);
+    }
+
+    #[test]
+    fn json_locations_are_those_of_the_source_map() {
+        let mut sources = SourceMap::default();
+        sources.add(Path::new("a.policy"), Arc::from("ab\ncé d\n"));
+        let diags: Vec<Diagnostic> = (0..10)
+            .map(|i| Diagnostic::error("E0101", Path::new("a.policy"), Span::new(i, i + 1), "unknown"))
+            .collect();
+        let json: serde_json::Value = serde_json::from_str(&render_json(&diags, &sources)).unwrap();
+        for (d, item) in diags.iter().zip(json.as_array().unwrap()) {
+            let (line, col) = sources.line_col(&d.file, d.span.start);
+            assert_eq!((item["line"].as_u64(), item["column"].as_u64()), (Some(line as u64), Some(col as u64)));
+        }
+    }
 }
