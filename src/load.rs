@@ -41,44 +41,48 @@ const LOAD_STACK: usize = 256 << 20;
 
 /// Loads, checks and compiles the policy at `path`.
 pub fn load_policy(path: &Path) -> Result<LoadedPolicy, LoadError> {
-    on_large_stack(|| {
+    let loaded = on_large_stack(|| {
         let mut loader = Loader::default();
         let text = match loader.read(path, path, Span::default()) {
             Ok(t) => t,
             Err(d) => return Err(loader.fail(vec![*d])),
         };
         load_policy_text(path, &text, loader)
-    })
+    });
+    loaded.unwrap_or_else(|e| Err(no_thread(&e)))
 }
 
 /// Loads a policy whose text is given (its schema, batches and hooks are still read from disk).
 pub fn load_policy_source(path: &Path, text: &str) -> Result<LoadedPolicy, LoadError> {
-    on_large_stack(|| {
+    let loaded = on_large_stack(|| {
         let mut loader = Loader::default();
         loader.sources.add(path, text.into());
         loader.files.push((path.to_path_buf(), text.as_bytes().to_vec()));
         load_policy_text(path, text, loader)
-    })
+    });
+    loaded.unwrap_or_else(|e| Err(no_thread(&e)))
+}
+
+fn no_thread(e: &std::io::Error) -> LoadError {
+    let message = format!("cannot start a thread to load the policy: {e}");
+    LoadError {
+        diagnostics: vec![Diagnostic::error("E0001", Path::new(""), Span::default(), message)],
+        sources: SourceMap::default(),
+    }
 }
 
 /// Runs `work` on a thread with a stack large enough for the deepest policy
-/// the parser accepts, whatever the caller's own stack.
-fn on_large_stack(work: impl FnOnce() -> Result<LoadedPolicy, LoadError> + Send) -> Result<LoadedPolicy, LoadError> {
+/// the parser accepts (parsing, checking and printing recurse along the
+/// expression tree), whatever the caller's own stack.
+///
+/// # Errors
+///
+/// When the thread cannot be started.
+pub(crate) fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> std::io::Result<T> {
     std::thread::scope(|scope| {
-        let spawned =
-            std::thread::Builder::new().name("verdict-load".into()).stack_size(LOAD_STACK).spawn_scoped(scope, work);
-        match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(e) => Err(LoadError {
-                diagnostics: vec![Diagnostic::error(
-                    "E0001",
-                    Path::new(""),
-                    Span::default(),
-                    format!("cannot start a thread to load the policy: {e}"),
-                )],
-                sources: SourceMap::default(),
-            }),
-        }
+        let handle =
+            std::thread::Builder::new().name("verdict-load".into()).stack_size(LOAD_STACK).spawn_scoped(scope, work)?;
+        Ok(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     })
 }
 

@@ -237,3 +237,19 @@ fn unknown_names_past_the_hundredth_are_reported_without_a_suggestion() {
     assert!(helps[..100].iter().all(|h| *h == Some("did you mean `score`?")));
     assert!(helps[100..].iter().all(Option::is_none));
 }
+
+#[test]
+fn formatting_the_deepest_policy_needs_nothing_of_the_callers_stack() {
+    // Like loading, formatting runs on a large stack of its own: a caller on
+    // a small thread can format the deepest policy the parser accepts.
+    let deep = format!("{}score{}", "(".repeat(250), ")".repeat(250));
+    let text =
+        format!("policy \"d\" version \"1\"\nschema \"s.yaml\"\nrule \"r\" {{ when {deep} > 0 then restrict }}\n");
+    let formatted = std::thread::Builder::new()
+        .stack_size(128 << 10)
+        .spawn(move || verdict::format::format_source("d.policy".as_ref(), &text).map(|f| f.len()))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(formatted.is_ok_and(|len| len > 0));
+}

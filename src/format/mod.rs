@@ -22,10 +22,17 @@ use source::{blank_between, comment_doc, keyword, lex_comments, CommentQueue};
 use std::path::Path;
 
 /// Parses a policy and prints it in the canonical layout, keeping its comments.
-/// A policy that does not parse yields its syntax errors.
+/// A policy that does not parse yields its syntax errors. Runs on a thread
+/// with a large stack, as loading does, so the caller's stack does not matter.
 pub fn format_source(file: &Path, text: &str) -> Result<String, Vec<Diagnostic>> {
-    let ast = parse_policy(file, text)?;
-    Ok(format_ast(&ast, text))
+    let formatted = crate::load::on_large_stack(|| {
+        let ast = parse_policy(file, text)?;
+        Ok(format_ast(&ast, text))
+    });
+    formatted.unwrap_or_else(|e| {
+        let message = format!("cannot start a thread to format the policy: {e}");
+        Err(vec![Diagnostic::error("E0001", file, crate::diagnostic::Span::default(), message)])
+    })
 }
 
 /// Prints a parsed policy in the canonical layout; `source` is the text it was
