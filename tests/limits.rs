@@ -253,3 +253,13 @@ fn formatting_the_deepest_policy_needs_nothing_of_the_callers_stack() {
         .unwrap();
     assert!(formatted.is_ok_and(|len| len > 0));
 }
+
+#[test]
+fn every_one_of_twenty_thousand_broken_rules_is_reported() {
+    // Each broken item is parsed on its own after the first error; repeats
+    // are found by position in a set, not by comparing with every error so far.
+    let body: String = (0..20_000).map(|i| format!("rule \"r{i}\" {{ when score < then restrict }}\n")).collect();
+    let diags = errors(load("broken", &body));
+    assert_eq!(diags.len(), 20_000);
+    assert!(diags.iter().all(|d| d.code == "P001"));
+}

@@ -11,6 +11,7 @@ use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
 use rust_decimal::Decimal;
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -110,6 +111,9 @@ pub fn item_span(item: &Item) -> Span {
 
 /// After a syntax error, parse each top-level item on its own to find the others.
 fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<Diagnostic> {
+    // Where errors were reported, so a file of many broken items is not
+    // compared error by error.
+    let mut reported: HashSet<u32> = HashSet::from([first.span.start]);
     let mut diags = vec![first];
     let starts = item_starts(text);
     for (i, &start) in starts.iter().enumerate() {
@@ -119,7 +123,7 @@ fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<Diagnostic>
         };
         if let Err(e) = PolicyParser::parse(Rule::policy_file, chunk) {
             let d = syntax_error(file, &e, start);
-            if !diags.iter().any(|x| x.span.start == d.span.start) {
+            if reported.insert(d.span.start) {
                 diags.push(d);
             }
         }
