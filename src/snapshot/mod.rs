@@ -63,6 +63,7 @@ mod yaml;
 pub use json::parse_json_snapshot;
 pub use limits::{read_line_bounded, LineRead, ReadLimits, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SNAPSHOT_BYTES};
 pub use reader::{
-    json_line_content, parse_json_line, read_snapshots, read_snapshots_with, Format, ReadError, SnapshotReader,
+    json_line_content, parse_json_line, read_snapshots, read_snapshots_with, reading_stopped, Format, ReadError,
+    SnapshotReader,
 };
 pub use yaml::snapshot_from_yaml;

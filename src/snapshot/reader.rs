@@ -259,15 +259,23 @@ impl<R: BufRead> Iterator for SnapshotReader<R> {
         match next? {
             Ok(item) => Some(item),
             Err(failure) => {
-                let message = match &self.name {
-                    Some(name) => format!("reading `{name}` stopped here: {failure}"),
-                    None => format!("reading stopped here: {failure}"),
-                };
+                let record = reading_stopped(self.name.as_deref(), &failure);
                 self.failure = Some(failure);
-                Some(Err(SnapshotError { id: None, message }))
+                Some(Err(record))
             }
         }
     }
+}
+
+/// The error record that ends an input whose reading failed part-way, naming
+/// the input when known (the last record of that input, in its place).
+#[must_use]
+pub fn reading_stopped(name: Option<&str>, failure: &ReadError) -> SnapshotError {
+    let message = match name {
+        Some(name) => format!("reading `{name}` stopped here: {failure}"),
+        None => format!("reading stopped here: {failure}"),
+    };
+    SnapshotError { id: None, message }
 }
 
 /// JSON Lines, one line at a time.

@@ -31,8 +31,8 @@ use crate::compile::Program;
 use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::output::{OutputFormat, RecordWriter};
 use crate::snapshot::{
-    json_line_content, parse_json_line, read_line_bounded, read_snapshots_with, Format, LineRead, ReadError, ReadItem,
-    ReadLimits, SnapshotError,
+    json_line_content, parse_json_line, read_line_bounded, read_snapshots_with, reading_stopped, Format, LineRead,
+    ReadError, ReadItem, ReadLimits,
 };
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
@@ -400,8 +400,7 @@ impl<'a> Reader<'a> {
                     }
                     Err(e) => {
                         let error = ReadError::Io(e);
-                        let message = format!("reading `{name}` stopped here: {error}");
-                        chunk.items.push(Err(SnapshotError { id: None, message }));
+                        chunk.items.push(Err(reading_stopped(Some(name), &error)));
                         failure = Some(error);
                         finished = true;
                         break;
