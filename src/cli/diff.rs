@@ -7,7 +7,7 @@
 //! When several apply, the largest wins.
 
 use super::files::{write_whole, AtomicFile};
-use super::render::{render_all, stderr_color};
+use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -130,10 +130,7 @@ pub fn run(args: DiffArgs) -> Exit {
         }
         if let Some(e) = pairs.take_error() {
             // Reading stopped part-way: the report would cover only part of the book.
-            eprintln!("error[{}]: `{name}`: {e}", e.code());
-            if let Some(help) = e.help() {
-                eprintln!("  help: {help}");
-            }
+            eprint!("{}", read_error(&name, &e));
             return Exit::Invalid;
         }
     }

@@ -1,7 +1,7 @@
 //! `verdict eval POLICY [SNAPSHOTS...]`: one decision per snapshot, in input order.
 
 use super::files::AtomicFile;
-use super::render::{render_all, stderr_color};
+use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
@@ -104,10 +104,7 @@ pub fn run(args: EvalArgs) -> Exit {
         }
     };
     for e in &report.input_errors {
-        eprintln!("error[{}]: `{}`: {}", e.error.code(), e.name, e.error);
-        if let Some(help) = e.error.help() {
-            eprintln!("  help: {help}");
-        }
+        eprint!("{}", read_error(&e.name, &e.error));
         exit = exit.max(Exit::Invalid);
     }
     if let (Some(path), false) = (&args.output, complete(&report)) {

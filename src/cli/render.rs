@@ -139,6 +139,16 @@ pub fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// An input that could not be read, for stderr: its code, its name, why, and
+/// how to fix it when there is something to suggest.
+pub fn read_error(name: &str, error: &verdict::snapshot::ReadError) -> String {
+    let mut out = format!("error[{}]: `{name}`: {error}\n", error.code());
+    if let Some(help) = error.help() {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out
+}
+
 /// Diagnostics as JSON, one object each, for editors and pipelines.
 pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
     let mut files = PreparedFiles::new(sources);
