@@ -64,36 +64,35 @@ pub enum ActionRecord {
     Tag { label: Arc<str>, rule: Arc<str> },
 }
 
-/// What makes two actions the same: all but the rule that gave them.
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum ActionKey {
-    Notify(Channel, Arc<str>),
-    Escalate(Arc<str>),
-    Review(Arc<str>),
-    Tag(Arc<str>),
+/// What makes two actions the same: all but the rule that gave them. Compared
+/// borrowed (`S = &Arc<str>`, nothing cloned) while an account's actions are
+/// few, and owned in the hash set kept once they are many.
+#[derive(PartialEq, Eq, Hash)]
+enum ActionKey<S> {
+    Notify(Channel, S),
+    Escalate(S),
+    Review(S),
+    Tag(S),
+}
+
+impl ActionKey<&Arc<str>> {
+    fn owned(self) -> ActionKey<Arc<str>> {
+        match self {
+            ActionKey::Notify(channel, template) => ActionKey::Notify(channel, template.clone()),
+            ActionKey::Escalate(stage) => ActionKey::Escalate(stage.clone()),
+            ActionKey::Review(queue) => ActionKey::Review(queue.clone()),
+            ActionKey::Tag(label) => ActionKey::Tag(label.clone()),
+        }
+    }
 }
 
 impl ActionRecord {
-    fn key(&self) -> ActionKey {
+    fn key(&self) -> ActionKey<&Arc<str>> {
         match self {
-            ActionRecord::Notify { channel, template, .. } => ActionKey::Notify(*channel, template.clone()),
-            ActionRecord::Escalate { stage, .. } => ActionKey::Escalate(stage.clone()),
-            ActionRecord::Review { queue, .. } => ActionKey::Review(queue.clone()),
-            ActionRecord::Tag { label, .. } => ActionKey::Tag(label.clone()),
-        }
-    }
-
-    /// Equal but for the rule.
-    fn same_as(&self, other: &ActionRecord) -> bool {
-        match (self, other) {
-            (
-                ActionRecord::Notify { channel: a, template: b, .. },
-                ActionRecord::Notify { channel: c, template: d, .. },
-            ) => a == c && b == d,
-            (ActionRecord::Escalate { stage: a, .. }, ActionRecord::Escalate { stage: b, .. }) => a == b,
-            (ActionRecord::Review { queue: a, .. }, ActionRecord::Review { queue: b, .. }) => a == b,
-            (ActionRecord::Tag { label: a, .. }, ActionRecord::Tag { label: b, .. }) => a == b,
-            _ => false,
+            ActionRecord::Notify { channel, template, .. } => ActionKey::Notify(*channel, template),
+            ActionRecord::Escalate { stage, .. } => ActionKey::Escalate(stage),
+            ActionRecord::Review { queue, .. } => ActionKey::Review(queue),
+            ActionRecord::Tag { label, .. } => ActionKey::Tag(label),
         }
     }
 }
@@ -451,7 +450,7 @@ struct Assembly {
     fired: Vec<Arc<str>>,
     /// Built once `reasons` / `actions` pass [`DEDUP_IN_ORDER`].
     reason_codes: Option<HashSet<Arc<str>>>,
-    action_keys: Option<HashSet<ActionKey>>,
+    action_keys: Option<HashSet<ActionKey<Arc<str>>>>,
 }
 
 impl Assembly {
@@ -503,13 +502,13 @@ impl Assembly {
 
     fn push(&mut self, action: ActionRecord) {
         let seen = match &mut self.action_keys {
-            Some(keys) => !keys.insert(action.key()),
-            None => self.actions.iter().any(|a| a.same_as(&action)),
+            Some(keys) => !keys.insert(action.key().owned()),
+            None => self.actions.iter().any(|a| a.key() == action.key()),
         };
         if !seen {
             self.actions.push(action);
             if self.action_keys.is_none() && self.actions.len() > DEDUP_IN_ORDER {
-                self.action_keys = Some(self.actions.iter().map(ActionRecord::key).collect());
+                self.action_keys = Some(self.actions.iter().map(|a| a.key().owned()).collect());
             }
         }
     }
