@@ -418,4 +418,8 @@ fn chains_of_negations_format_without_parentheses() {
     let once = assert_formats_well(Path::new("n.policy"), &text);
     assert!(!once.contains('('.to_string().repeat(2).as_str()), "{once}");
     assert!(once.contains("- - -score > 0") && once.contains("not not not (score > 1)"), "{once}");
+    // `not` binds looser than a comparison: under a sign it keeps its parentheses.
+    let mixed = "policy \"n\" version \"1\"\nschema \"s.yaml\"\nrule \"r\" { when -(not score) == 0 and not -score > 1 then restrict }\n";
+    let once = assert_formats_well(Path::new("m.policy"), mixed);
+    assert!(once.contains("-(not score) == 0 and not (-score > 1)"), "{once}");
 }

@@ -105,18 +105,22 @@ impl Printer<'_> {
                 };
                 let head = self.tok(op.span.start as usize, symbol);
                 let body = self.expr(operand);
-                // A unary operand needs no parentheses (`not not x`, `- -x`):
-                // adding them would nest a chain of negations one level per
-                // sign, past the parser's nesting limit for a long chain.
-                let nested_unary = matches!(operand.kind, ExprKind::Unary { .. });
-                let body = if is_atom(operand) || nested_unary { body } else { paren(body) };
-                let gap = matches!(&operand.kind, ExprKind::Unary { op: inner, .. } if inner.node == UnaryOp::Neg)
-                    && op.node == UnaryOp::Neg;
-                if gap {
-                    Doc::Concat(vec![head, Doc::text(" "), body])
-                } else {
-                    Doc::Concat(vec![head, body])
-                }
+                let body = match (op.node, &operand.kind) {
+                    // A unary operand needs no parentheses (`not not x`, `- -x`,
+                    // `not -x`): adding them would nest a chain of negations one
+                    // level per sign, past the parser's nesting limit for a long
+                    // chain. Two signs keep a space between them.
+                    (UnaryOp::Neg, ExprKind::Unary { op: inner, .. }) if inner.node == UnaryOp::Neg => {
+                        Doc::Concat(vec![Doc::text(" "), body])
+                    }
+                    // But `-(not x)` keeps them: `not` binds looser than a
+                    // comparison, so `-not x == y` would read as `-(not (x == y))`.
+                    (UnaryOp::Neg, ExprKind::Unary { .. }) => paren(body),
+                    (_, ExprKind::Unary { .. }) => body,
+                    _ if is_atom(operand) => body,
+                    _ => paren(body),
+                };
+                Doc::Concat(vec![head, body])
             }
             ExprKind::Binary { op, .. } if matches!(op.node, BinaryOp::And | BinaryOp::Or) => self.chain(e, op.node),
             ExprKind::Binary { op, lhs, rhs } => {
