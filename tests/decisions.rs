@@ -74,3 +74,100 @@ fn the_fingerprint_covers_every_file_the_decisions_depend_on() {
         assert_eq!(fp(), original);
     }
 }
+
+/// The sections of `policies/EXPECTED.md` that pin a run: `## \`POLICY\` over \`PORTFOLIO\``,
+/// with the body up to the next section.
+fn expected_sections() -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string("policies/EXPECTED.md").expect("EXPECTED.md");
+    let mut sections = Vec::new();
+    for part in text.split("\n## ").skip(1) {
+        let (title, body) = part.split_once('\n').unwrap_or((part, ""));
+        let names: Vec<&str> = title.split('`').skip(1).step_by(2).collect();
+        if let [policy, portfolio] = names[..] {
+            if title.contains(" over ") {
+                sections.push((format!("policies/{policy}"), format!("policies/{portfolio}"), body.to_string()));
+            }
+        }
+    }
+    sections
+}
+
+/// A decision as EXPECTED.md writes it: the JSON blocks leave out `policy`, and
+/// for an error record only `id` and `error.kind` are meant.
+fn as_documented(decision: &serde_json::Value) -> serde_json::Value {
+    let mut d = decision.clone();
+    if let Some(obj) = d.as_object_mut() {
+        obj.remove("policy");
+        if let Some(error) = obj.get_mut("error").and_then(|e| e.as_object_mut()) {
+            error.remove("message");
+        }
+    }
+    d
+}
+
+fn cell_list(cell: &str, sep: char) -> Vec<String> {
+    if cell == "—" {
+        return Vec::new();
+    }
+    cell.split(sep).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// Checks one row of a summary table (`| n | id | outcome | until | limit | reasons | fired |`).
+fn check_table_row(cells: &[&str], decisions: &[serde_json::Value], section: &str) {
+    let n: usize = cells[0].parse().expect("row number");
+    let d = &decisions[n - 1];
+    let at = format!("{section}, row {n}");
+    if cells[2].contains("**error**") {
+        let kind = cells[2].split('(').nth(1).and_then(|k| k.split(')').next()).expect("error kind");
+        assert_eq!(d["error"]["kind"], kind, "{at}");
+        if !cells[1].starts_with('*') {
+            assert_eq!(d["id"], cells[1], "{at}");
+        }
+        return;
+    }
+    assert_eq!(d["id"], cells[1], "{at}");
+    assert_eq!(d["outcome"], cells[2], "{at}");
+    let or_null = |c: &str| if c == "—" { serde_json::Value::Null } else { c.into() };
+    assert_eq!(d["until"], or_null(cells[3]), "{at}");
+    assert_eq!(d["limit"], or_null(cells[4]), "{at}");
+    let reasons: Vec<String> =
+        d["reasons"].as_array().expect("reasons").iter().map(|r| r["code"].as_str().unwrap_or("").into()).collect();
+    assert_eq!(reasons, cell_list(cells[5], ' '), "{at}");
+    let fired: Vec<String> =
+        d["fired"].as_array().expect("fired").iter().map(|f| f.as_str().unwrap_or("").into()).collect();
+    assert_eq!(fired, cell_list(cells[6], ','), "{at}");
+}
+
+/// `policies/EXPECTED.md` was worked out by hand before the engine existed;
+/// every table row and JSON block in it must be what the engine decides.
+#[test]
+fn decisions_are_the_ones_worked_out_by_hand_in_expected_md() {
+    let sections = expected_sections();
+    assert!(sections.len() >= 3, "the lifecycle (JSON Lines and YAML) and simple sections");
+    for (policy, portfolio, body) in sections {
+        let name = format!("{policy} over {portfolio}");
+        let decisions = decide(&policy, &portfolio);
+        let mut rows = 0;
+        for line in body.lines().filter(|l| l.starts_with("| ")) {
+            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            if cells.len() == 7 && cells[0].parse::<usize>().is_ok() {
+                check_table_row(&cells, &decisions, &name);
+                rows += 1;
+            }
+        }
+        assert_eq!(rows, decisions.len(), "{name}: one table row per record");
+        let blocks: Vec<&str> =
+            body.split("```json\n").skip(1).map(|b| b.split("\n```").next().unwrap_or_default()).collect();
+        if blocks.is_empty() {
+            continue;
+        }
+        assert_eq!(blocks.len(), decisions.len(), "{name}: one JSON block per record");
+        for (i, (block, decision)) in blocks.iter().zip(&decisions).enumerate() {
+            let mut expected: serde_json::Value = serde_json::from_str(block).expect("JSON block");
+            if let Some(error) = expected.get_mut("error").and_then(|e| e.as_object_mut()) {
+                error.remove("message");
+            }
+            assert_eq!(as_documented(decision), expected, "{name}, record {}", i + 1);
+        }
+    }
+}

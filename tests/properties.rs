@@ -106,6 +106,22 @@ fn run(args: &[&str], input: &str) -> (i32, String) {
     (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap())
 }
 
+/// The exit code a run of the example policy must end with: 3 when its guards
+/// (`close at most 20%`, `freeze at most 5000`) are breached, else 1 when a
+/// record is an error, else 0.
+fn expected_exit_code(records: &[serde_json::Value]) -> i32 {
+    let decided = records.iter().filter(|r| r.get("error").is_none()).count();
+    let with = |outcome: &str| records.iter().filter(|r| r["outcome"] == outcome).count();
+    let breached = with("close") * 100 > 20 * decided || with("freeze") > 5000;
+    if breached {
+        3
+    } else if decided < records.len() {
+        1
+    } else {
+        0
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -119,14 +135,14 @@ proptest! {
             prop_assert_eq!(&record["id"], &line.expected_id());
             let is_error = record.get("error").is_some();
             match line {
-                Line::Good { .. } => prop_assert!(!is_error || record["error"]["kind"] != "snapshot", "{record}"),
+                // A good account is decided: the example policy guards every division and its hook cannot fail on these values.
+                Line::Good { .. } => prop_assert!(!is_error, "{record}"),
                 Line::Misfit { .. } | Line::Garbage(_) | Line::Oversize(_) => {
                     prop_assert_eq!(&record["error"]["kind"], "snapshot")
                 }
             }
         }
-        let any_error = records.iter().any(|r| r.get("error").is_some());
-        prop_assert!(code == if any_error { 1 } else { 0 } || code == 3, "exit {}", code);
+        prop_assert_eq!(code, expected_exit_code(&records), "exit code");
     }
 
     #[test]

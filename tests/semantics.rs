@@ -24,6 +24,7 @@ fields:
       days: int
       amount: money
       repaid_on: date?
+      fee: money?
     by: due_on
 "#;
 
@@ -205,6 +206,49 @@ fn optional_fields_default() {
     assert!(holds("not (appeal_open ?? false)", r#"{"appeal_open":null}"#));
     assert!(!holds("not (appeal_open ?? false)", r#"{"appeal_open":true}"#));
     assert!(holds("appeal_open == none", "{}"));
+}
+
+#[test]
+fn a_default_is_the_value_of_an_absent_condition() {
+    // Defaults other than `false`: a `??` that ignored its right side would pass `?? false` tests.
+    assert!(holds("appeal_open ?? true", "{}"));
+    assert!(holds("appeal_open ?? true", r#"{"appeal_open":null}"#));
+    assert!(!holds("appeal_open ?? true", r#"{"appeal_open":false}"#));
+    assert!(holds("(appeal_open ?? (score > 600)) and score == 700", "{}"));
+    assert!(!holds("appeal_open ?? (score > 900)", "{}"));
+    assert_eq!(value("max(overdues.days) ?? score", "{}"), "700");
+}
+
+#[test]
+fn filtered_latest_and_earliest_pick_by_date_among_the_matches() {
+    let o = r#"{"overdues":[
+        {"due_on":"2026-10-01","days":20,"amount":"3"},
+        {"due_on":"2026-01-01","days":5,"amount":"1","repaid_on":"2026-01-06"},
+        {"due_on":"2026-09-01","days":40,"amount":"2"},
+        {"due_on":"2026-10-15","days":7,"amount":"4","repaid_on":"2026-10-20"}]}"#;
+    assert_eq!(value("latest(overdues.days where repaid_on == none) ?? 0", o), "20");
+    assert_eq!(value("earliest(overdues.days where repaid_on == none) ?? 0", o), "40");
+    assert_eq!(value("latest(overdues.days where repaid_on != none) ?? 0", o), "7");
+    assert_eq!(value("earliest(overdues.days where repaid_on != none) ?? 0", o), "5");
+    assert_eq!(value("latest(overdues.days where days > 100) ?? -1", o), "-1");
+}
+
+#[test]
+fn aggregates_of_an_optional_field_skip_absent_values() {
+    let o = r#"{"overdues":[
+        {"due_on":"2026-01-01","days":1,"amount":"1","fee":"10"},
+        {"due_on":"2026-02-01","days":1,"amount":"1"},
+        {"due_on":"2026-03-01","days":1,"amount":"1","fee":"20"}]}"#;
+    assert_eq!(value("avg(overdues.fee) ?? 0", o), "15", "the average of the present values");
+    assert_eq!(value("sum(overdues.fee)", o), "30");
+    assert_eq!(value("min(overdues.fee) ?? 0", o), "10");
+    assert_eq!(value("max(overdues.fee) ?? 0", o), "20");
+    assert_eq!(value("count(overdues.fee)", o), "2");
+    assert_eq!(value("latest(overdues.fee) ?? 0", o), "20");
+    assert_eq!(
+        value("avg(overdues.fee) ?? -1", r#"{"overdues":[{"due_on":"2026-01-01","days":1,"amount":"1"}]}"#),
+        "-1"
+    );
 }
 
 #[test]

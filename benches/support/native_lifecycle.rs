@@ -9,6 +9,7 @@
 
 #![allow(dead_code)]
 
+use chrono::Datelike;
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -17,7 +18,31 @@ use verdict::eval::{ActionRecord, Decision, ErrorKind, ErrorRecord, Outputs, Rea
 use verdict::ir::{Channel, Outcome};
 use verdict::schema::{FieldKind, RecordLayout, ScalarType};
 use verdict::snapshot::Snapshot;
-use verdict::value::{days_between, months_between, Date, Duration, Record, SetItem, Value};
+use verdict::value::{Date, Record, SetItem, Value};
+
+// The calendar is chrono's, used directly: the engine's own calendar code
+// (`verdict::value`) is what this baseline checks, so it must not share it.
+
+/// `d` minus `n` days.
+fn minus_days(d: Date, n: i64) -> Option<Date> {
+    d.checked_sub_days(chrono::Days::new(u64::try_from(n).ok()?))
+}
+
+/// The largest whole `m` with `a + m months <= b`, months clamped to a shorter month's end.
+fn whole_months(a: Date, b: Date) -> i64 {
+    let m = i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());
+    // `a + m months` lies in b's month, on a's day of month clamped to that month's length.
+    let last_day = b
+        .with_day(1)
+        .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+        .and_then(|next| next.pred_opt())
+        .map_or(31, |d| d.day());
+    if a.day().min(last_day) > b.day() {
+        m - 1
+    } else {
+        m
+    }
+}
 
 /// Slot indices, resolved once from the schema (a hand-written program would have them as constants).
 struct Slots {
@@ -184,7 +209,7 @@ impl Lets<'_> {
         if let Some(v) = self.recent_overdues {
             return v;
         }
-        let lower = Duration::Months(12).sub_from(self.as_of);
+        let lower = self.as_of.checked_sub_months(chrono::Months::new(12));
         let s = &self.n.s;
         let v = list(self.a, s.overdues)
             .iter()
@@ -200,7 +225,7 @@ impl Lets<'_> {
         }
         let s = &self.n.s;
         let score = int(self.a, s.score);
-        let lower = Duration::Days(90).sub_from(self.as_of);
+        let lower = minus_days(self.as_of, 90);
         let recent_max = list(self.a, s.score_history)
             .iter()
             .filter(|e| matches!((date(e, s.sh_scored_on), lower), (Some(d), Some(l)) if d > l && d <= self.as_of))
@@ -230,7 +255,7 @@ impl Lets<'_> {
     fn review_due(&self) -> Result<bool, String> {
         let s = &self.n.s;
         let since = date(self.a, s.last_review_on).or(date(self.a, s.opened_on)).unwrap_or(self.as_of);
-        match Duration::Months(6).add_to(since) {
+        match since.checked_add_months(chrono::Months::new(6)) {
             Some(d) => Ok(d <= self.as_of),
             None => Err(format!("date out of range: {since} + 6 months (in let `review_due`)")),
         }
@@ -251,8 +276,10 @@ impl Lets<'_> {
 #[derive(Default)]
 struct Out {
     close: bool,
-    freeze: Option<Option<Duration>>,
-    restrict: Option<Option<Duration>>,
+    /// The first fired freeze, with its length in days.
+    freeze: Option<Option<u64>>,
+    /// The first fired restriction, with its length in days.
+    restrict: Option<Option<u64>>,
     limit: Option<Decimal>,
     reasons: Vec<Reason>,
     actions: Vec<ActionRecord>,
@@ -399,7 +426,7 @@ impl NativeLifecycle {
         // score-drop-freeze
         if (status == s.active || status == s.restricted) && lets.score_drop() >= 100 && score < 620 && !appeal_open {
             out.fired.push(r[4].clone());
-            out.freeze.get_or_insert(Some(Duration::Days(180)));
+            out.freeze.get_or_insert(Some(180));
             out.reason(&self.t(13), &self.t(14), &r[4]);
             out.action(ActionRecord::Notify { channel: Channel::Push, template: self.t(15), rule: r[4].clone() });
         }
@@ -407,7 +434,7 @@ impl NativeLifecycle {
         if is_open && {
             let apps = list(a, s.applications);
             let within = |days: i64, e: &&Record| {
-                let lower = Duration::Days(days).sub_from(as_of);
+                let lower = minus_days(as_of, days);
                 matches!((date(e, s.ap_at), lower), (Some(d), Some(l)) if d > l && d <= as_of)
             };
             apps.iter().filter(|e| within(7, e)).count() >= 6
@@ -415,7 +442,7 @@ impl NativeLifecycle {
                     > Decimal::from(3) * credit_limit
         } {
             out.fired.push(r[5].clone());
-            out.restrict.get_or_insert(Some(Duration::Days(30)));
+            out.restrict.get_or_insert(Some(30));
             out.reason(&self.t(16), &self.t(17), &r[5]);
             out.action(ActionRecord::Notify { channel: Channel::Push, template: self.t(18), rule: r[5].clone() });
             out.action(ActionRecord::Tag { label: self.t(19), rule: r[5].clone() });
@@ -447,13 +474,13 @@ impl NativeLifecycle {
         // limit-raise
         if status == s.active
             && review_due(&lets, &r[8])?
-            && months_between(date(a, s.opened_on).unwrap_or(as_of), as_of) >= 12
+            && whole_months(date(a, s.opened_on).unwrap_or(as_of), as_of) >= 12
             && lets.recent_overdues() == 0
             && overdues.iter().all(|e| date(e, s.od_repaid_on).is_some())
             && score >= 680
             && {
                 let last_scored = list(a, s.score_history).last().and_then(|e| date(e, s.sh_scored_on));
-                days_between(last_scored.or(date(a, s.opened_on)).unwrap_or(as_of), as_of) <= 90
+                (as_of - last_scored.or(date(a, s.opened_on)).unwrap_or(as_of)).num_days() <= 90
             }
             && opt_bool(a, s.income_verified).unwrap_or(false)
             && !set(a, s.tags).iter().any(|t| matches!(t, SetItem::Str(t) if &**t == "hardship"))
@@ -526,7 +553,7 @@ fn finish(out: Out, snapshot: &Snapshot, as_of: Date) -> Decision {
         id: snapshot.id.clone(),
         as_of,
         outcome,
-        until: duration.and_then(|d| d.add_to(as_of)),
+        until: duration.and_then(|d| as_of.checked_add_days(chrono::Days::new(d))),
         limit: if outcome == Outcome::Close { Some(Decimal::ZERO) } else { out.limit },
         reasons: out.reasons,
         actions: out.actions,

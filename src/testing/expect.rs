@@ -58,6 +58,15 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
     let errors_before = r.diags.len();
     let entries = r.map(node, "`expect`")?;
     r.known_keys(entries, &KEYS, "`expect`");
+    if entries.is_empty() {
+        // An empty expectation holds for every decision and every error: the case could never fail.
+        r.error_help(
+            codes::MISSING,
+            node.span,
+            "this `expect` is empty, so the case would pass whatever the policy decides",
+            "name at least one field of the decision, e.g. `expect: {outcome: none}`",
+        );
+    }
     let mut exp = Expectation::default();
     for (key, value) in entries {
         let check = match key.as_scalar().unwrap_or_default() {
