@@ -154,6 +154,13 @@ pub fn write_whole(path: &Path, text: &[u8]) -> io::Result<()> {
     file.commit()
 }
 
+/// True when an output at `path` would be replaced whole (a regular file, or
+/// one not there yet); false when it would be written through (a device, a
+/// FIFO, a descriptor's name), which nothing can take back.
+pub fn replaces(path: &Path) -> bool {
+    !matches!(plan(path), Ok(Plan::Through))
+}
+
 /// Follows `path`'s symbolic links to what a write would reach.
 fn plan(path: &Path) -> io::Result<Plan> {
     let mut current = path.to_path_buf();

@@ -112,6 +112,13 @@ fn an_output_that_is_a_fifo_is_written_through() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(fifo_content(&fifo, reader).contains("<html"));
     assert_eq!(names_in(&dir), ["d.jsonl", "decisions"], "no temporary file left behind");
+
+    // What went through cannot be taken back when an input turns out unreadable: said so.
+    let reader = read_fifo(&fifo);
+    let out = verdict(&["eval", POLICY, PORTFOLIO, "missing.jsonl", "--output", s(&fifo)]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(fifo_content(&fifo, reader).lines().count(), RECORDS);
+    assert!(stderr(&out).contains("is written through, not replaced"), "{}", stderr(&out));
 }
 
 #[test]
@@ -259,10 +266,17 @@ fn an_output_that_is_an_input_is_refused_before_anything_runs() {
         assert!(out.stdout.is_empty(), "{args:?}: nothing runs");
     }
     // Standard output is an output too: appended to the book, the decisions
-    // would be read back as snapshots without end.
-    let appended = verdict_redirected(&["eval", s(&policy), s(&snapshots)], &format!(">> '{}'", s(&snapshots)));
-    assert_eq!(code(&appended), 2, "{}", stderr(&appended));
-    assert!(stderr(&appended).contains("(standard output) is the same file as"), "{}", stderr(&appended));
+    // would be read back as snapshots without end; so is standard input an input.
+    let book_arg = format!("'{}'", s(&snapshots));
+    for (args, redirect) in [
+        (vec!["eval", s(&policy), s(&snapshots)], format!(">> {book_arg}")),
+        (vec!["eval", s(&policy)], format!("< {book_arg} >> {book_arg}")),
+        (vec!["diff", s(&policy), POLICY, "-"], format!("< {book_arg} >> {book_arg}")),
+    ] {
+        let appended = verdict_redirected(&args, &redirect);
+        assert_eq!(code(&appended), 2, "{args:?}: {}", stderr(&appended));
+        assert!(stderr(&appended).contains("(standard output) is the same file as"), "{}", stderr(&appended));
+    }
     assert_eq!(std::fs::read(&snapshots).unwrap(), book);
     assert_eq!(std::fs::read(&schema).unwrap(), schema_text);
     assert!(!new.exists());
@@ -285,6 +299,16 @@ fn verdict_policy_copy(dir: &Path) -> PathBuf {
     let path = dir.join("lifecycle.policy");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+#[test]
+fn two_outputs_through_one_stream_both_reach_it() {
+    // Nothing is replaced, so nothing is lost: the summary follows the decisions down the pipe.
+    let out = verdict(&["eval", POLICY, PORTFOLIO, "--summary", "/dev/fd/1"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().take_while(|l| l.starts_with("{\"id\"")).count(), RECORDS);
+    assert!(stdout.contains("\"accounts\": 43"), "{stdout}");
 }
 
 #[test]

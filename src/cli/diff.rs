@@ -186,6 +186,9 @@ fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceM
     outputs.extend(args.changed.as_deref().map(|p| ("--changed", p)));
     let mut inputs: Vec<_> = policies.into_iter().flat_map(policy_files).collect();
     inputs.extend(args.snapshots.iter().map(|p| ("a snapshot file", p.as_path())));
+    if args.snapshots.is_empty() {
+        inputs.push(("standard input", Path::new("-")));
+    }
     refuse_clashes(&outputs, &inputs)
 }
 

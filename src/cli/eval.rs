@@ -107,10 +107,17 @@ pub fn run(args: EvalArgs) -> Exit {
         exit = exit.max(Exit::Invalid);
     }
     if let (Some(path), false) = (&args.output, complete(&report)) {
-        eprintln!(
-            "error: `{}` was not written, as some input could not be read; a previous file is unchanged",
-            path.display()
-        );
+        if verdict::outfile::replaces(path) {
+            eprintln!(
+                "error: `{}` was not written, as some input could not be read; a previous file is unchanged",
+                path.display()
+            );
+        } else {
+            eprintln!(
+                "error: `{}` got the decisions of the inputs that could be read only (it is written through, not replaced)",
+                path.display()
+            );
+        }
     }
     let summary = Summary::new(program, &report.tally).timed(started.elapsed().as_secs_f64());
     if summary.errors.total > 0 {
@@ -141,6 +148,9 @@ fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap)
     outputs.extend(args.summary.as_deref().map(|p| ("--summary", p)));
     let mut inputs = policy_files(policy);
     inputs.extend(args.snapshots.iter().map(|p| ("a snapshot file", p.as_path())));
+    if args.snapshots.is_empty() {
+        inputs.push(("standard input", Path::new("-")));
+    }
     refuse_clashes(&outputs, &inputs)
 }
 

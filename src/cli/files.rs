@@ -168,18 +168,21 @@ fn lost(e: &io::Error) -> Exit {
 /// An output named on the command line: the option naming it and its path.
 pub type Named<'a> = (&'a str, &'a Path);
 
-/// Refuses, before anything runs, an output that is also one of `inputs` or
-/// another output: writing it would destroy what is being read, or what was
-/// just written. Each clash is named on stderr; returns whether there was one.
+/// Refuses, before anything runs, an output that is also one of `inputs`
+/// (`-` is standard input), or another output replaced whole: writing it
+/// would destroy what is being read, or what was just written. (Two outputs
+/// through one stream, such as a pipe, both reach it.) Each clash is named on
+/// stderr; returns whether there was one.
 pub fn refuse_clashes<'a>(outputs: &[Named<'a>], inputs: &[Named<'a>]) -> bool {
     fn id<'a>(&(what, path): &Named<'a>) -> Option<(FileIdentity, &'a str, &'a Path)> {
+        let path = if path.as_os_str() == "-" { Path::new("/dev/stdin") } else { path };
         FileIdentity::of(path).map(|id| (id, what, path))
     }
-    let inputs: Vec<_> = inputs.iter().filter(|(_, p)| p.as_os_str() != "-").filter_map(id).collect();
-    let mut seen: Vec<(FileIdentity, &str, &Path)> = Vec::new();
+    let inputs: Vec<_> = inputs.iter().filter_map(id).collect();
+    let mut replaced: Vec<(FileIdentity, &str, &Path)> = Vec::new();
     let mut clash = false;
     for (id, what, path) in outputs.iter().filter_map(id) {
-        let earlier = inputs.iter().chain(&seen).find(|(other, ..)| *other == id);
+        let earlier = inputs.iter().chain(&replaced).find(|(other, ..)| *other == id);
         if let Some((_, other, other_path)) = earlier {
             eprintln!(
                 "error: `{}` ({what}) is the same file as `{}` ({other}); refusing to overwrite it",
@@ -188,7 +191,9 @@ pub fn refuse_clashes<'a>(outputs: &[Named<'a>], inputs: &[Named<'a>]) -> bool {
             );
             clash = true;
         }
-        seen.push((id, what, path));
+        if verdict::outfile::replaces(path) {
+            replaced.push((id, what, path));
+        }
     }
     clash
 }
