@@ -354,9 +354,18 @@ fn a_closed_standard_output_is_a_failure_not_silence() {
         assert_eq!(code(&out), 4, "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains("cannot write to standard output: it is closed"), "{args:?}: {}", stderr(&out));
     }
-    // Closed, not merely discarded: `>/dev/null` is a choice, and succeeds.
+    // Closed, not merely discarded: `>/dev/null` is a choice, and succeeds,
+    // also opened for reading and writing as Python's DEVNULL and Go's exec do.
     let out = verdict_redirected(&["synth", SCHEMA, "--count", "10"], ">/dev/null");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let null = || std::fs::OpenOptions::new().read(true).write(true).open("/dev/null").unwrap();
+    let status = Command::new(BIN)
+        .args(["check", POLICY])
+        .stdout(Stdio::from(null()))
+        .stderr(Stdio::from(null()))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
 }
 
 #[test]

@@ -35,28 +35,29 @@ static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
 /// The worst failure writing to standard error, as an [`Exit`] (0: none).
 static STDERR_LOST: AtomicU8 = AtomicU8::new(0);
 
-/// Notes which standard streams were closed when verdict started (`>&-`).
-/// std gives a closed standard stream `/dev/null` before `main` (so that no
-/// file opened later takes its descriptor) and then writes there without a
-/// word: the flags kept here make those writes errors instead.
-pub fn note_closed_standard_streams() {
-    STDOUT_CLOSED.store(closed_at_start(1), Ordering::Relaxed);
-    STDERR_CLOSED.store(closed_at_start(2), Ordering::Relaxed);
+/// Notes, before std's start-up, which standard streams verdict was started
+/// with closed (`>&-`). std then gives each closed one `/dev/null` (so that
+/// no file opened later takes its descriptor) and writes there without a
+/// word; the flags kept here make those writes errors instead. Only then can
+/// a closed stream be told from one a caller chose to point at `/dev/null`.
+/// An `.init_array` entry runs as the program is loaded, ahead of `main` and
+/// of std's own start-up, as constructors do in C.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static NOTE_CLOSED_STANDARD_STREAMS: extern "C" fn() = note_closed_standard_streams;
+
+#[cfg(target_os = "linux")]
+extern "C" fn note_closed_standard_streams() {
+    STDOUT_CLOSED.store(closed(1), Ordering::Relaxed);
+    STDERR_CLOSED.store(closed(2), Ordering::Relaxed);
 }
 
-/// True when descriptor `fd` is the `/dev/null` std opened in place of a
-/// closed one: read and write (`O_RDWR`), where a shell's `>/dev/null` opens
-/// it write-only. Only Linux shows a descriptor's flags (`/proc/self/fdinfo`);
-/// elsewhere a closed stream is not told from `/dev/null`.
-fn closed_at_start(fd: u8) -> bool {
-    if !std::fs::read_link(format!("/proc/self/fd/{fd}")).is_ok_and(|target| target == Path::new("/dev/null")) {
-        return false;
-    }
-    let Ok(info) = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) else { return false };
-    let flags = info.lines().find_map(|line| line.strip_prefix("flags:"));
-    const ACCESS_MODE: u32 = 0o3;
-    const READ_WRITE: u32 = 0o2;
-    flags.and_then(|f| u32::from_str_radix(f.trim(), 8).ok()).is_some_and(|f| f & ACCESS_MODE == READ_WRITE)
+/// True when descriptor `fd` is not open (its `/proc` entry is missing; with
+/// no `/proc` to ask, it is taken as open).
+#[cfg(target_os = "linux")]
+fn closed(fd: u8) -> bool {
+    std::fs::read_link(format!("/proc/self/fd/{fd}")).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
 }
 
 /// Standard output, buffered, for a command's results; its errors say they

@@ -139,7 +139,6 @@ fn clap_text(e: &clap::Error, color: bool) -> String {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> std::process::ExitCode {
-    files::note_closed_standard_streams();
     files::remove_partial_files_on_interrupt();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
