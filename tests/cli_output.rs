@@ -215,6 +215,19 @@ fn a_replaced_file_keeps_its_permissions() {
     assert_eq!(std::fs::metadata(&decisions).unwrap().permissions().mode() & 0o7777, 0o600);
 }
 
+#[test]
+fn a_golden_file_behind_a_link_is_written_through_it() {
+    let dir = golden_workdir();
+    std::fs::create_dir_all(dir.join("kept")).unwrap();
+    let link = dir.join("ladder.golden.jsonl");
+    std::os::unix::fs::symlink("kept/ladder.jsonl", &link).unwrap();
+    let out = Command::new(BIN).args(["test", "--accept"]).current_dir(&dir).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(dir.join("kept/ladder.jsonl")).unwrap().lines().count(), 2);
+    assert_eq!(names_in(&dir.join("kept")), ["ladder.jsonl"]);
+}
+
 /// A scratch folder with the ladder policy, its schema, a portfolio and a golden test file.
 fn golden_workdir() -> PathBuf {
     let dir = scratch("golden");
