@@ -39,6 +39,7 @@ pub mod fuzzing;
 pub mod hooks;
 pub mod ir;
 pub mod load;
+pub mod outfile;
 pub mod output;
 pub mod schema;
 pub mod snapshot;

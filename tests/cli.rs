@@ -268,9 +268,15 @@ fn an_interrupted_run_leaves_no_partial_file() {
         for _ in 0..5_000 {
             writeln!(stdin, "{GOOD}").unwrap();
         }
-        let partial = dir.join(format!(".decisions.jsonl.{}.partial", child.id()));
+        // Its name is unpredictable: `.decisions.jsonl.<random>.partial`.
+        let partial_exists = || {
+            std::fs::read_dir(&dir).unwrap().any(|e| {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                name.starts_with(".decisions.jsonl.") && name.ends_with(".partial")
+            })
+        };
         let started = std::time::Instant::now();
-        while !partial.exists() {
+        while !partial_exists() {
             assert!(started.elapsed().as_secs() < 30, "no temporary file appeared");
             std::thread::sleep(std::time::Duration::from_millis(20));
         }

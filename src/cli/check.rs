@@ -28,7 +28,9 @@ pub fn run(args: CheckArgs) -> Exit {
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags.len() - errors;
         if args.error_format == "json" {
-            println!("{}", render_json(&diags, &sources));
+            if let Err(e) = super::files::print(&format!("{}\n", render_json(&diags, &sources))) {
+                return exit.max(super::files::output_failed(&e));
+            }
         } else {
             eprint!("{}", render_all(&diags, &sources, stderr_color()));
             if ok {

@@ -2,11 +2,12 @@
 //!
 //! Exit codes: 0 the run completed (a difference is not a failure); 1 with
 //! `--fail-on-change` when any decision differs; 2 a policy does not compile,
-//! the schemas cannot be paired, an input or output cannot be used, or the
-//! command line is wrong; 3 a guard of the new policy is breached over the run.
-//! When several apply, the largest wins.
+//! the schemas cannot be paired, an input cannot be read or is also an
+//! output, or the command line is wrong; 3 a guard of the new policy is
+//! breached over the run; 4 an output cannot be written (141 quietly when its
+//! reader went away). When several apply, the largest wins.
 
-use super::files::{write_whole, AtomicFile};
+use super::files::{output_failed, policy_files, refuse_clashes, standard_output, write_whole, OutputFile};
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
 use std::io::{BufRead, BufReader, Write};
@@ -68,6 +69,9 @@ pub fn run(args: DiffArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    if refuses_its_outputs(&args, [&old.sources, &new.sources]) {
+        return Exit::Invalid;
+    }
     let default_as_of = args.as_of;
     let options = DiffOptions {
         eval: EvalOptions { default_as_of, ..EvalOptions::default() },
@@ -92,13 +96,10 @@ pub fn run(args: DiffArgs) -> Exit {
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
 
     // Written whole or not at all: replaced only once the diff has completed.
-    let mut changed_out = match args.changed.as_deref().map(AtomicFile::create) {
+    let mut changed_out = match args.changed.as_deref().map(OutputFile::create) {
         None => None,
         Some(Ok(w)) => Some(w),
-        Some(Err(e)) => {
-            eprintln!("error: {e}");
-            return Exit::Invalid;
-        }
+        Some(Err(e)) => return output_failed(&e),
     };
     let mut sink = |account: &ChangedAccount| -> std::io::Result<()> {
         if let Some(w) = &mut changed_out {
@@ -125,8 +126,7 @@ pub fn run(args: DiffArgs) -> Exit {
             }
         };
         if let Err(e) = run.feed(&name, &mut pairs, Some(&pool), &mut sink) {
-            eprintln!("error: cannot write the changed accounts: {e}");
-            return Exit::Invalid;
+            return output_failed(&e);
         }
         if let Some(e) = pairs.take_error() {
             // Reading stopped part-way: the report would cover only part of the book.
@@ -134,9 +134,8 @@ pub fn run(args: DiffArgs) -> Exit {
             return Exit::Invalid;
         }
     }
-    if let Some(Err(e)) = changed_out.map(AtomicFile::commit) {
-        eprintln!("error: cannot write the changed accounts: {e}");
-        return Exit::Invalid;
+    if let Some(Err(e)) = changed_out.map(OutputFile::commit) {
+        return output_failed(&e);
     }
     let any_change = run.any_change();
     let meta = ReportMeta { generated: now(), inputs: inputs.iter().map(|p| p.display().to_string()).collect() };
@@ -156,15 +155,12 @@ pub fn run(args: DiffArgs) -> Exit {
     } else {
         verdict::diff::render_text(&report)
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        eprintln!("error: cannot write the report: {e}");
-        return Exit::Invalid;
+    if let Err(e) = super::files::print(&text) {
+        return output_failed(&e);
     }
     if let Some(path) = &args.html {
         if let Err(e) = write_whole(path, verdict::diff::render_html(&report).as_bytes()) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
-            return Exit::Invalid;
+            return output_failed(&e);
         }
     }
 
@@ -181,6 +177,19 @@ pub fn run(args: DiffArgs) -> Exit {
         exit = exit.max(Exit::Guard);
     }
     exit
+}
+
+/// Names, and refuses, an output that is also an input or the other output.
+fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceMap; 2]) -> bool {
+    let mut outputs = vec![standard_output()];
+    outputs.extend(args.html.as_deref().map(|p| ("--html", p)));
+    outputs.extend(args.changed.as_deref().map(|p| ("--changed", p)));
+    let mut inputs: Vec<_> = policies.into_iter().flat_map(policy_files).collect();
+    inputs.extend(args.snapshots.iter().map(|p| ("a snapshot file", p.as_path())));
+    if args.snapshots.is_empty() {
+        inputs.push(("standard input", Path::new("-")));
+    }
+    refuse_clashes(&outputs, &inputs)
 }
 
 fn open_input(input: &Path, input_format: Option<&str>) -> Result<(Box<dyn BufRead>, Format), String> {

@@ -1,6 +1,6 @@
 //! `verdict eval POLICY [SNAPSHOTS...]`: one decision per snapshot, in input order.
 
-use super::files::AtomicFile;
+use super::files::{output_failed, policy_files, refuse_clashes, standard_output, OutputFile};
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -56,6 +56,9 @@ pub fn run(args: EvalArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    if refuses_its_outputs(&args, &loaded.sources) {
+        return Exit::Invalid;
+    }
     let default_as_of = args.as_of;
     let format = match args.format.as_str() {
         "json" => OutputFormat::Json,
@@ -97,21 +100,24 @@ pub fn run(args: EvalArgs) -> Exit {
     }
     let report = match report {
         Ok(r) => r,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return exit.max(Exit::Failures),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Failures;
-        }
+        Err(e) => return exit.max(output_failed(&e)),
     };
     for e in &report.input_errors {
         eprint!("{}", read_error(&e.name, &e.error));
         exit = exit.max(Exit::Invalid);
     }
     if let (Some(path), false) = (&args.output, complete(&report)) {
-        eprintln!(
-            "error: `{}` was not written, as some input could not be read; a previous file is unchanged",
-            path.display()
-        );
+        if verdict::outfile::replaces(path) {
+            eprintln!(
+                "error: `{}` was not written, as some input could not be read; a previous file is unchanged",
+                path.display()
+            );
+        } else {
+            eprintln!(
+                "error: `{}` got the decisions of the inputs that could be read only (it is written through, not replaced)",
+                path.display()
+            );
+        }
     }
     let summary = Summary::new(program, &report.tally).timed(started.elapsed().as_secs_f64());
     if summary.errors.total > 0 {
@@ -127,11 +133,25 @@ pub fn run(args: EvalArgs) -> Exit {
             out.write_all(b"\n")
         });
         if let Err(e) = written {
-            eprintln!("error: cannot write the summary: {e}");
-            exit = exit.max(Exit::Failures);
+            exit = exit.max(output_failed(&e));
         }
     }
     exit
+}
+
+/// Names, and refuses, an output that is also an input or the other output.
+fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap) -> bool {
+    let mut outputs = vec![match &args.output {
+        Some(path) => ("--output", path.as_path()),
+        None => standard_output(),
+    }];
+    outputs.extend(args.summary.as_deref().map(|p| ("--summary", p)));
+    let mut inputs = policy_files(policy);
+    inputs.extend(args.snapshots.iter().map(|p| ("a snapshot file", p.as_path())));
+    if args.snapshots.is_empty() {
+        inputs.push(("standard input", Path::new("-")));
+    }
+    refuse_clashes(&outputs, &inputs)
 }
 
 /// Opens every input (a failure is reported and skipped), with their total
@@ -303,7 +323,7 @@ fn render_summary(s: &Summary, timed: bool) -> String {
     out
 }
 
-/// Runs `body` with standard output, or with a temporary file renamed over `path` only on success.
+/// Runs `body` with standard output, or with a file that replaces `path` only on success.
 pub(super) fn with_output<T>(
     path: Option<&Path>,
     body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
@@ -320,12 +340,13 @@ pub(super) fn with_output_if<T>(
 ) -> std::io::Result<T> {
     match path {
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            body(&mut lock)
+            let mut out = super::files::stdout()?;
+            let result = body(&mut out)?;
+            out.flush()?;
+            Ok(result)
         }
         Some(path) => {
-            let mut file = AtomicFile::create(path)?;
+            let mut file = OutputFile::create(path)?;
             let result = body(&mut file)?;
             if complete(&result) {
                 file.commit()?;

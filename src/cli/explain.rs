@@ -68,12 +68,10 @@ pub fn run(args: ExplainArgs) -> Exit {
     } else {
         render(&x, &loaded.program)
     };
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
-    if x.record.is_err() {
-        Exit::Failures
-    } else {
-        Exit::Ok
+    let exit = if x.record.is_err() { Exit::Failures } else { Exit::Ok };
+    match super::files::print(&text) {
+        Ok(()) => exit,
+        Err(e) => exit.max(super::files::output_failed(&e)),
     }
 }
 

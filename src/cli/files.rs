@@ -1,19 +1,19 @@
-//! Output files written whole or not at all.
+//! Where the command line's words and files go, and what happens when they
+//! cannot get there.
 //!
-//! Each output goes to a temporary file beside its target and is renamed over
-//! the target only when [`AtomicFile::commit`] is called, so a reader sees the
-//! old file or the new one, never half of one. A file not committed is
-//! removed: on an error or a panic by [`Drop`], on Ctrl-C or SIGTERM by the
-//! handler [`remove_partial_files_on_interrupt`] installs (which then exits
-//! with 130).
+//! Files are written by [`verdict::outfile`]: whole or not at all, and
+//! through what is not ours. Here: the interrupt handler that removes
+//! unfinished files; standard output and error, which a closed descriptor or
+//! a full disk must not turn into silence or a panic; and the refusal of an
+//! output that is also an input.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use super::Exit;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use verdict::outfile::FileIdentity;
 
-/// Temporary files not yet committed, for the interrupt handler.
-static PARTIAL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+pub use verdict::outfile::{write_whole, OutputFile};
 
 /// Exit status after an interrupt (128 + SIGINT, as shells report it).
 pub const INTERRUPTED: u8 = 130;
@@ -23,98 +23,190 @@ pub const INTERRUPTED: u8 = 130;
 /// context, so it may touch the file system.
 pub fn remove_partial_files_on_interrupt() {
     let _ = ctrlc::set_handler(|| {
-        let partial = PARTIAL.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
-        for path in partial {
-            let _ = std::fs::remove_file(path);
-        }
+        verdict::outfile::remove_partial_files();
         std::process::exit(i32::from(INTERRUPTED));
     });
 }
 
-fn track(path: &Path, pending: bool) {
-    if let Ok(mut partial) = PARTIAL.lock() {
-        partial.retain(|p| p != path);
-        if pending {
-            partial.push(path.to_path_buf());
-        }
-    }
+/// Standard output was closed when verdict started (`>&-`).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+/// Standard error was closed when verdict started (`2>&-`).
+static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
+/// The worst failure writing to standard error, as an [`Exit`] (0: none).
+static STDERR_LOST: AtomicU8 = AtomicU8::new(0);
+
+/// Notes, before std's start-up, which standard streams verdict was started
+/// with closed (`>&-`). std then gives each closed one `/dev/null` (so that
+/// no file opened later takes its descriptor) and writes there without a
+/// word; the flags kept here make those writes errors instead. Only then can
+/// a closed stream be told from one a caller chose to point at `/dev/null`.
+/// An `.init_array` entry runs as the program is loaded, ahead of `main` and
+/// of std's own start-up, as constructors do in C.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static NOTE_CLOSED_STANDARD_STREAMS: extern "C" fn() = note_closed_standard_streams;
+
+#[cfg(target_os = "linux")]
+extern "C" fn note_closed_standard_streams() {
+    STDOUT_CLOSED.store(closed(1), Ordering::Relaxed);
+    STDERR_CLOSED.store(closed(2), Ordering::Relaxed);
 }
 
-/// A file being written in place of `target`.
-pub struct AtomicFile {
-    target: PathBuf,
-    temp: PathBuf,
-    writer: BufWriter<File>,
-    committed: bool,
+/// True when descriptor `fd` is not open (its `/proc` entry is missing; with
+/// no `/proc` to ask, it is taken as open).
+#[cfg(target_os = "linux")]
+fn closed(fd: u8) -> bool {
+    std::fs::read_link(format!("/proc/self/fd/{fd}")).is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
 }
 
-impl AtomicFile {
-    /// Starts writing a replacement for `target`.
-    ///
-    /// # Errors
-    ///
-    /// When the temporary file cannot be created (the message names it).
-    pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let name = target.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let temp = target.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-        // Tracked before it exists, so an interrupt between the two still removes it.
-        track(&temp, true);
-        let file = File::create(&temp).map_err(|e| {
-            track(&temp, false);
-            io::Error::new(e.kind(), format!("cannot create `{}`: {e}", temp.display()))
-        })?;
-        let writer = BufWriter::with_capacity(1 << 16, file);
-        Ok(AtomicFile { target: target.to_path_buf(), temp, writer, committed: false })
-    }
+/// Standard output, buffered, for a command's results; its errors say they
+/// are standard output's.
+pub struct Stdout(io::BufWriter<io::StdoutLock<'static>>);
 
-    /// Flushes the file to disk and renames it over the target, keeping the
-    /// target's permissions if it existed.
-    ///
-    /// # Errors
-    ///
-    /// When flushing, syncing or renaming fails; the temporary file is then removed.
-    pub fn commit(mut self) -> io::Result<()> {
-        self.writer.flush()?;
-        self.writer.get_ref().sync_all()?;
-        if let Ok(meta) = std::fs::metadata(&self.target) {
-            std::fs::set_permissions(&self.temp, meta.permissions())?;
-        }
-        std::fs::rename(&self.temp, &self.target)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot write `{}`: {e}", self.target.display())))?;
-        self.committed = true;
-        track(&self.temp, false);
-        Ok(())
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.write(buf)
-    }
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.writer.write_all(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.temp);
-            track(&self.temp, false);
-        }
-    }
-}
-
-/// Writes `text` to `path` whole or not at all.
+/// Standard output, for a command's results.
 ///
 /// # Errors
 ///
-/// As [`AtomicFile::create`] and [`AtomicFile::commit`].
-pub fn write_whole(path: &Path, text: &[u8]) -> io::Result<()> {
-    let mut file = AtomicFile::create(path)?;
-    file.write_all(text)?;
-    file.commit()
+/// When standard output was closed.
+pub fn stdout() -> io::Result<Stdout> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Err(on_stdout(io::Error::other("it is closed")));
+    }
+    Ok(Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())))
+}
+
+fn on_stdout(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("cannot write to standard output: {e}"))
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(on_stdout)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf).map_err(on_stdout)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(on_stdout)
+    }
+}
+
+/// Writes `text` to standard output and flushes it.
+///
+/// # Errors
+///
+/// When standard output was closed or the write fails.
+pub fn print(text: &str) -> io::Result<()> {
+    let mut out = stdout()?;
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// The first failure of [`print_or_remember`], reported by [`stdout_failure`].
+static STDOUT_LOST: std::sync::Mutex<Option<io::Error>> = std::sync::Mutex::new(None);
+
+/// Writes `text` to standard output as [`print`] does, for a command that
+/// prints as it goes: the first failure is remembered, and nothing more is
+/// written after it.
+pub fn print_or_remember(text: &str) {
+    let Ok(mut lost) = STDOUT_LOST.lock() else { return };
+    if lost.is_none() {
+        *lost = print(text).err();
+    }
+}
+
+/// Reports the failure [`print_or_remember`] met, if any, as [`output_failed`] does.
+pub fn stdout_failure() -> Exit {
+    match STDOUT_LOST.lock().ok().and_then(|mut lost| lost.take()) {
+        Some(e) => output_failed(&e),
+        None => Exit::Ok,
+    }
+}
+
+/// Writes to standard error, for `eprint!`/`eprintln!` (see main.rs): a
+/// failure cannot be reported anywhere else, so it is remembered for the exit
+/// code ([`stderr_failure`]) instead of ending in a panic as std's macros do.
+pub fn to_stderr(args: std::fmt::Arguments<'_>) {
+    let written = if STDERR_CLOSED.load(Ordering::Relaxed) {
+        Err(io::Error::other("standard error is closed"))
+    } else {
+        io::stderr().lock().write_fmt(args)
+    };
+    if let Err(e) = written {
+        STDERR_LOST.fetch_max(lost(&e) as u8, Ordering::Relaxed);
+    }
+}
+
+/// The exit code standard error's failures call for ([`Exit::Ok`] if none).
+pub fn stderr_failure() -> Exit {
+    match STDERR_LOST.load(Ordering::Relaxed) {
+        0 => Exit::Ok,
+        n if n == Exit::BrokenPipe as u8 => Exit::BrokenPipe,
+        _ => Exit::Output,
+    }
+}
+
+/// The exit code for an output that could not be written: a closed pipe
+/// (the reader has gone, as with `| head`) ends quietly; anything else is
+/// reported (the error names the file, or standard output).
+pub fn output_failed(e: &io::Error) -> Exit {
+    let exit = lost(e);
+    if exit != Exit::BrokenPipe {
+        eprintln!("error: {e}");
+    }
+    exit
+}
+
+fn lost(e: &io::Error) -> Exit {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Exit::BrokenPipe
+    } else {
+        Exit::Output
+    }
+}
+
+/// An output named on the command line: the option naming it and its path.
+pub type Named<'a> = (&'a str, &'a Path);
+
+/// Refuses, before anything runs, an output that is also one of `inputs`
+/// (`-` is standard input), or another output replaced whole: writing it
+/// would destroy what is being read, or what was just written. (Two outputs
+/// through one stream, such as a pipe, both reach it.) Each clash is named on
+/// stderr; returns whether there was one.
+pub fn refuse_clashes<'a>(outputs: &[Named<'a>], inputs: &[Named<'a>]) -> bool {
+    fn id<'a>(&(what, path): &Named<'a>) -> Option<(FileIdentity, &'a str, &'a Path)> {
+        let path = if path.as_os_str() == "-" { Path::new("/dev/stdin") } else { path };
+        FileIdentity::of(path).map(|id| (id, what, path))
+    }
+    let inputs: Vec<_> = inputs.iter().filter_map(id).collect();
+    let mut replaced: Vec<(FileIdentity, &str, &Path)> = Vec::new();
+    let mut clash = false;
+    for (id, what, path) in outputs.iter().filter_map(id) {
+        let earlier = inputs.iter().chain(&replaced).find(|(other, ..)| *other == id);
+        if let Some((_, other, other_path)) = earlier {
+            eprintln!(
+                "error: `{}` ({what}) is the same file as `{}` ({other}); refusing to overwrite it",
+                path.display(),
+                other_path.display()
+            );
+            clash = true;
+        }
+        if verdict::outfile::replaces(path) {
+            replaced.push((id, what, path));
+        }
+    }
+    clash
+}
+
+/// Standard output as an output to compare with the inputs: `eval book.jsonl
+/// >> book.jsonl` would read its own decisions back without end. (Where
+/// `/dev/stdout` does not exist it names no input, and nothing is refused.)
+pub fn standard_output() -> Named<'static> {
+    ("standard output", Path::new("/dev/stdout"))
+}
+
+/// Every file a loaded policy read (the policy, its schema, hooks and batches), each named by its role.
+pub fn policy_files(sources: &verdict::diagnostic::SourceMap) -> Vec<Named<'_>> {
+    sources.files().iter().map(|f| ("read by the policy", f.path.as_path())).collect()
 }

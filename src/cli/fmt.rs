@@ -7,7 +7,7 @@
 
 use super::render::{render_all, stderr_color};
 use super::Exit;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use verdict::diagnostic::SourceMap;
 use verdict::format::format_source;
@@ -60,7 +60,7 @@ pub fn run(args: FmtArgs) -> Exit {
     let verb = if args.check { "would be reformatted" } else { "reformatted" };
     let failed = if failed > 0 { format!(", {} could not be formatted", files(failed)) } else { String::new() };
     eprintln!("{} {verb}, {unchanged} already formatted{failed}", files(changed));
-    exit
+    exit.max(super::files::stdout_failure())
 }
 
 /// Named files as given; folders searched (sorted) for `*.policy` files.
@@ -103,11 +103,10 @@ fn one_file(path: &Path, check: bool) -> Outcome {
     }
     if !check {
         if let Err(e) = super::files::write_whole(path, formatted.as_bytes()) {
-            eprintln!("verdict fmt: cannot write {}: {e}", path.display());
-            return Outcome::Failed(Exit::Failures);
+            return Outcome::Failed(super::files::output_failed(&e));
         }
     }
-    println!("{}", path.display());
+    super::files::print_or_remember(&format!("{}\n", path.display()));
     Outcome::Changed
 }
 
@@ -120,7 +119,9 @@ fn stdin_to_stdout() -> Outcome {
     let path = Path::new("<stdin>");
     match format_source(path, &text) {
         Ok(formatted) => {
-            let _ = std::io::stdout().write_all(formatted.as_bytes());
+            if let Err(e) = super::files::print(&formatted) {
+                return Outcome::Failed(super::files::output_failed(&e));
+            }
             if formatted == text {
                 Outcome::Unchanged
             } else {

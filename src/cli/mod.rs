@@ -24,10 +24,32 @@ pub enum Exit {
     Invalid = 2,
     /// A guard was breached.
     Guard = 3,
+    /// An output could not be written (a full disk, a closed standard output, an I/O error).
+    Output = 4,
+    /// A reader of the output went away (`| head`): the run stopped quietly, as a
+    /// filter killed by SIGPIPE does, with the status a shell gives one (128 + 13).
+    BrokenPipe = 141,
 }
 
+/// The exit codes, for `verdict --help`.
+const EXIT_CODES: &str = "\
+Exit codes (when several apply, the largest wins):
+  0    success
+  1    some snapshots failed, or tests failed
+  2    the policy (or schema, hook, batch) does not compile, an input cannot be read
+       or is also an output, or the command line is wrong
+  3    a guard was breached
+  4    an output could not be written (a full disk, a closed standard output)
+  130  interrupted (Ctrl-C, SIGTERM)
+  141  the reader of the output went away (a closed pipe, as with `| head`)";
+
 #[derive(Parser)]
-#[command(name = "verdict", version, about = "Credit-lifecycle policies: check, evaluate, test, format, explain, diff")]
+#[command(
+    name = "verdict",
+    version,
+    about = "Credit-lifecycle policies: check, evaluate, test, format, explain, diff",
+    after_help = EXIT_CODES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -103,15 +125,32 @@ impl LimitArgs {
     }
 }
 
+/// What clap has to say (an error, the help, the version), styled for a
+/// terminal only: it is printed here rather than by clap, whose printing
+/// ignores a failed write.
+fn clap_text(e: &clap::Error, color: bool) -> String {
+    let text = e.render();
+    if color {
+        text.ansi().to_string()
+    } else {
+        text.to_string()
+    }
+}
+
 /// Parses the command line and runs the subcommand.
 pub fn run() -> std::process::ExitCode {
     files::remove_partial_files_on_interrupt();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", clap_text(&e, render::stderr_color()));
+            return std::process::ExitCode::from(Exit::Invalid.max(files::stderr_failure()) as u8);
+        }
         Err(e) => {
-            let _ = e.print();
-            let code = if e.use_stderr() { Exit::Invalid } else { Exit::Ok };
-            return std::process::ExitCode::from(code as u8);
+            // `--help` and `--version`: the text asked for, on standard output.
+            let color = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
+            let exit = files::print(&clap_text(&e, color)).map_or_else(|e| files::output_failed(&e), |()| Exit::Ok);
+            return std::process::ExitCode::from(exit.max(files::stderr_failure()) as u8);
         }
     };
     let exit = match cli.command {
@@ -123,6 +162,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Synth(args) => synth::run(args),
     };
+    let exit = exit.max(files::stderr_failure());
     std::process::ExitCode::from(exit as u8)
 }
 

@@ -1,6 +1,7 @@
 //! `verdict synth SCHEMA --count N --seed S`: a generated portfolio (JSON Lines).
 
 use super::eval::with_output;
+use super::files::{output_failed, refuse_clashes};
 use super::render::{render_all, stderr_color};
 use super::Exit;
 use std::path::PathBuf;
@@ -41,13 +42,14 @@ pub fn run(args: SynthArgs) -> Exit {
         eprintln!("error: --as-of `{}` is not a YYYY-MM-DD date", args.as_of);
         return Exit::Invalid;
     };
+    if let Some(output) = &args.output {
+        if refuse_clashes(&[("--output", output)], &[("the schema", &args.schema)]) {
+            return Exit::Invalid;
+        }
+    }
     let options = SynthOptions { count: args.count, seed: args.seed, as_of };
     match with_output(args.output.as_deref(), |out| write_portfolio(&schema, &options, out)) {
         Ok(()) => Exit::Ok,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
-        Err(e) => {
-            eprintln!("error: {e}");
-            Exit::Failures
-        }
+        Err(e) => output_failed(&e),
     }
 }

@@ -12,13 +12,14 @@ use verdict::testing::{
     discover, AccountChange, CaseResult, Failure, Mismatch, PolicyCoverage, Runner, Shown, TestOptions,
 };
 
-/// Writes to stdout; a closed pipe (`verdict test | head`) ends the output, not in a panic.
+/// Writes to stdout; a failure (a closed pipe, a full disk) ends the output
+/// and is reported at the end ([`super::files::stdout_failure`]), not in a panic.
 macro_rules! say {
     (raw $text:expr) => {{
-        let _ = std::io::Write::write_all(&mut std::io::stdout(), $text.as_bytes());
+        super::files::print_or_remember(&$text);
     }};
     ($($arg:tt)*) => {{
-        let _ = std::io::Write::write_fmt(&mut std::io::stdout(), format_args!("{}\n", format_args!($($arg)*)));
+        super::files::print_or_remember(&format!("{}\n", format_args!($($arg)*)));
     }};
 }
 
@@ -91,7 +92,7 @@ pub fn run(args: TestArgs) -> Exit {
         }
     }
     say!("{passed} passed, {failed} failed");
-    exit
+    exit.max(super::files::stdout_failure())
 }
 
 fn plural(n: usize) -> &'static str {

@@ -7,15 +7,40 @@
 //! fingerprint is still written, so a reviewer sees which policy decided.
 
 use super::expect::{show, show_action, show_error, show_reason, summary};
-use super::file::GoldenSpec;
+use super::file::{GoldenSpec, Reader};
 use super::{codes, AccountChange, AccountDiff, CaseResult, Failure, Mismatch, Shown};
 use crate::diagnostic::{Diagnostic, SourceMap, Span};
+use crate::outfile::FileIdentity;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The fields of a record in the order differences are reported.
 const FIELDS: [&str; 9] = ["id", "as_of", "outcome", "until", "limit", "reasons", "actions", "fired", "error"];
+
+/// Refuses a golden file that is also a file the test reads (the test file,
+/// the snapshots, the policy or a file the policy loads): `--accept` would
+/// overwrite it. Compared by identity, so `./x`, `x` and a link to `x` are one.
+pub(crate) fn refuse_an_input(spec: &GoldenSpec, test_file: &Path, policy_files: &[PathBuf], r: &mut Reader<'_>) {
+    let Some(golden) = FileIdentity::of(&spec.golden) else { return };
+    let inputs = [("the test file itself", test_file), ("its `snapshots:`", spec.snapshots.as_path())]
+        .into_iter()
+        .chain(policy_files.iter().map(|p| ("its policy or a file the policy loads", p.as_path())));
+    for (role, input) in inputs {
+        if FileIdentity::of(input).as_ref() == Some(&golden) {
+            r.error_help(
+                codes::FILE,
+                spec.golden_span,
+                format!(
+                    "the golden file is the same file as `{}`, {role}: `--accept` would overwrite it",
+                    input.display()
+                ),
+                "name a file of its own for the golden records, such as `portfolio.golden.jsonl`",
+            );
+            return;
+        }
+    }
+}
 
 /// Compares (or with `accept`, writes) the golden file for `lines`, the
 /// portfolio's records as JSON Lines.
@@ -44,12 +69,12 @@ pub(crate) fn check_golden(
         if existing.as_deref() == Some(text.as_str()) {
             return Ok(CaseResult::Passed { note: Some(format!("{} records, unchanged", lines.len())) });
         }
-        write_atomically(&spec.golden, &text).map_err(|e| {
+        crate::outfile::write_whole(&spec.golden, text.as_bytes()).map_err(|e| {
             Box::new(Diagnostic::error(
                 codes::FILE,
                 test_file,
                 spec.golden_span,
-                format!("cannot write the golden file `{}`: {e}", spec.golden.display()),
+                format!("cannot write the golden file: {e}"),
             ))
         })?;
         let note = format!("accepted: {} records written to {}", lines.len(), spec.golden.display());
@@ -72,15 +97,6 @@ pub(crate) fn check_golden(
         format!("{} records", lines.len())
     };
     Ok(CaseResult::Passed { note: Some(note) })
-}
-
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "golden".into());
-    let tmp = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 /// One JSON value per non-blank line.

@@ -198,6 +198,8 @@ struct RuleStats {
 /// One policy as loaded for the run.
 struct PolicyRun {
     path: PathBuf,
+    /// Every file the policy read (itself, its schema, hooks, batches), which a golden file must not be.
+    files: Vec<PathBuf>,
     /// `None` when it does not compile.
     program: Option<Arc<Program>>,
     rule_index: HashMap<Arc<str>, usize>,
@@ -266,6 +268,9 @@ impl Runner {
                 Some((case, expectation?, snapshot?))
             })
             .collect();
+        if let (Some(g), Some(policy)) = (&spec.golden, self.policies.get(index)) {
+            golden::refuse_an_input(g, path, &policy.files, &mut r);
+        }
         if !file_ok || r.diags.iter().any(Diagnostic::is_error) {
             report.diagnostics = in_file_order(r.diags, path);
             return report;
@@ -345,8 +350,12 @@ impl Runner {
             }
             return program.map(|p| (index, p));
         }
+        let mut files = Vec::new();
         let program = match crate::load_policy(path) {
-            Ok(loaded) => Some(loaded.program),
+            Ok(loaded) => {
+                files = loaded.sources.files().iter().map(|f| f.path.clone()).collect();
+                Some(loaded.program)
+            }
             Err(e) if e.sources.get(path).is_none() => {
                 // The policy file itself could not be read: point at the line naming it.
                 let why = e.diagnostics.first().map_or_else(String::new, |d| d.message.clone());
@@ -369,6 +378,7 @@ impl Runner {
         let index = self.policies.len();
         self.policies.push(PolicyRun {
             path: path.to_path_buf(),
+            files,
             program: program.clone(),
             rule_index,
             stats: vec![RuleStats::default(); rules],

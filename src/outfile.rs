@@ -1,0 +1,354 @@
+//! Files verdict writes: replaced whole or not at all, and never a file that
+//! is not ours.
+//!
+//! A regular file (or a path that does not exist yet) is written to a
+//! temporary file beside it and renamed over it only when
+//! [`OutputFile::commit`] is called, so a reader sees the old file or the new
+//! one, never half of one. A file not committed is removed: on an error or a
+//! panic by [`Drop`], on an interrupt by [`remove_partial_files`], which the
+//! command line's signal handler calls.
+//!
+//! Anything else is written *through*, never replaced: a device
+//! (`/dev/null`), a FIFO, a socket, and a descriptor's name (`/dev/stdout`,
+//! `/dev/fd/3`, `/proc/self/fd/1`) whatever it refers to, since renaming over
+//! those would destroy what the name stands for (run as root, a rename over
+//! `/dev/null` replaces the machine's `/dev/null`). A symbolic link to a
+//! regular file stays a link: its target is replaced.
+
+use std::fs::{File, Metadata, OpenOptions};
+use std::hash::{BuildHasher, Hasher};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Temporary files not yet committed, for [`remove_partial_files`].
+static PARTIAL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Symbolic links followed before giving up, as Linux's `MAXSYMLINKS`.
+const MAX_LINKS: usize = 40;
+
+/// Names tried for a temporary file before giving up (each is random, so a
+/// clash means something is planting files).
+const TEMP_ATTEMPTS: usize = 16;
+
+/// Removes every temporary file not yet committed (for an interrupt handler,
+/// which then exits).
+pub fn remove_partial_files() {
+    let partial = PARTIAL.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+    for path in partial {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+fn track(path: &Path, pending: bool) {
+    if let Ok(mut partial) = PARTIAL.lock() {
+        partial.retain(|p| p != path);
+        if pending {
+            partial.push(path.to_path_buf());
+        }
+    }
+}
+
+/// A file being written in place of a target path.
+pub struct OutputFile {
+    writer: BufWriter<File>,
+    how: How,
+    /// The path as given, to name in errors.
+    named: PathBuf,
+}
+
+enum How {
+    /// A temporary file renamed over `target` on commit; removed unless committed.
+    Replace { target: PathBuf, temp: PathBuf, committed: bool },
+    /// The target itself, opened for writing (a device, a FIFO, a descriptor's name).
+    Through,
+}
+
+/// What a path given as an output turns out to be.
+enum Plan {
+    /// A regular file (its metadata), or nothing yet: replace it, at this
+    /// path, symbolic links resolved.
+    Replace(PathBuf, Option<Metadata>),
+    /// Not ours to replace: write through the path as given.
+    Through,
+}
+
+impl OutputFile {
+    /// Starts writing `target`: a temporary file beside a regular (or new)
+    /// file, or the target itself when it is not a regular file.
+    ///
+    /// # Errors
+    ///
+    /// When the target cannot be opened or the temporary file created (the message names it).
+    pub fn create(target: &Path) -> io::Result<OutputFile> {
+        let named = target.to_path_buf();
+        let (file, how) = match plan(target).map_err(|e| naming(target, e))? {
+            Plan::Through => {
+                // Appending: a descriptor's name then continues what the shell
+                // opened (`>>` keeps the log), and a device or FIFO ignores it.
+                let file = OpenOptions::new().append(true).open(target).map_err(|e| naming(target, e))?;
+                (file, How::Through)
+            }
+            Plan::Replace(path, existing) => {
+                let (temp, file) = create_temp(&path, existing.as_ref()).map_err(|e| naming(target, e))?;
+                (file, How::Replace { target: path, temp, committed: false })
+            }
+        };
+        Ok(OutputFile { writer: BufWriter::with_capacity(1 << 16, file), how, named })
+    }
+
+    /// Flushes the file and, for a replacement, syncs it to disk and renames
+    /// it over the target.
+    ///
+    /// # Errors
+    ///
+    /// When flushing, syncing or renaming fails; a temporary file is then removed.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.flush()?;
+        let How::Replace { target, temp, committed } = &mut self.how else {
+            return Ok(());
+        };
+        let synced = self.writer.get_ref().sync_all().and_then(|()| std::fs::rename(&*temp, &*target));
+        synced.map_err(|e| naming(&self.named, e))?;
+        *committed = true;
+        track(temp, false);
+        Ok(())
+    }
+}
+
+/// `e`, saying which output it befell (its kind kept: a closed pipe stays one).
+fn naming(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf).map_err(|e| naming(&self.named, e))
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.writer.write_all(buf).map_err(|e| naming(&self.named, e))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush().map_err(|e| naming(&self.named, e))
+    }
+}
+
+impl Drop for OutputFile {
+    fn drop(&mut self) {
+        if let How::Replace { temp, committed: false, .. } = &self.how {
+            let _ = std::fs::remove_file(temp);
+            track(temp, false);
+        }
+    }
+}
+
+/// Writes `text` to `path` whole or not at all (through it when it is not a regular file).
+///
+/// # Errors
+///
+/// As [`OutputFile::create`] and [`OutputFile::commit`].
+pub fn write_whole(path: &Path, text: &[u8]) -> io::Result<()> {
+    let mut file = OutputFile::create(path)?;
+    file.write_all(text)?;
+    file.commit()
+}
+
+/// True when an output at `path` would be replaced whole (a regular file, or
+/// one not there yet); false when it would be written through (a device, a
+/// FIFO, a descriptor's name), which nothing can take back.
+pub fn replaces(path: &Path) -> bool {
+    !matches!(plan(path), Ok(Plan::Through))
+}
+
+/// Follows `path`'s symbolic links to what a write would reach.
+fn plan(path: &Path) -> io::Result<Plan> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        let meta = match std::fs::symlink_metadata(&current) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Plan::Replace(current, None)),
+            Err(e) => return Err(e),
+        };
+        let kind = meta.file_type();
+        if kind.is_file() {
+            return Ok(Plan::Replace(current, Some(meta)));
+        }
+        if !kind.is_symlink() || names_a_descriptor(&current) {
+            return Ok(Plan::Through);
+        }
+        let link = std::fs::read_link(&current)?;
+        // A relative link is relative to the folder holding it; an absolute one replaces the path.
+        current = current.parent().map_or_else(|| link.clone(), |dir| dir.join(&link));
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// True for a link in `/proc` (`/proc/self/fd/1`, which `/dev/stdout` and
+/// `/dev/fd/N` lead to): it names an open descriptor, and its target is
+/// whatever that descriptor is, reached only through the link.
+fn names_a_descriptor(link: &Path) -> bool {
+    let dir = link.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::canonicalize(dir).is_ok_and(|d| d.starts_with("/proc"))
+}
+
+/// Creates a new temporary file beside `target`, under a name no one can
+/// guess, refusing any file already there (so a planted symbolic link cannot
+/// redirect the write), with the owner and permissions of the file it will
+/// replace.
+fn create_temp(target: &Path, existing: Option<&Metadata>) -> io::Result<(PathBuf, File)> {
+    let name = target.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
+    for _ in 0..TEMP_ATTEMPTS {
+        let temp = target.with_file_name(format!(".{name}.{:016x}.partial", unpredictable()));
+        // Tracked before it exists, so an interrupt between the two still removes it.
+        track(&temp, true);
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if existing.is_some() {
+            // Private until it has the replaced file's permissions.
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        }
+        match options.open(&temp) {
+            Ok(file) => {
+                if let Some(meta) = existing {
+                    keep_owner_and_permissions(&file, meta).inspect_err(|_| {
+                        let _ = std::fs::remove_file(&temp);
+                        track(&temp, false);
+                    })?;
+                }
+                return Ok((temp, file));
+            }
+            Err(e) => {
+                track(&temp, false);
+                if e.kind() != io::ErrorKind::AlreadyExists {
+                    return Err(e);
+                }
+                last = e;
+            }
+        }
+    }
+    Err(io::Error::new(last.kind(), format!("no free name for a temporary file: {last}")))
+}
+
+/// Gives `file` the permissions of `meta` and, as far as we may, its owner
+/// and group (a file replaced by root stays its user's).
+fn keep_owner_and_permissions(file: &File, meta: &Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Only the owner's own user or root may change it: otherwise this fails, and the file is ours.
+        let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+    }
+    file.set_permissions(meta.permissions())
+}
+
+/// A number no other process can predict: std's `RandomState` is keyed from
+/// the operating system's random source; the time, process id and a counter
+/// make each call differ even within one process.
+fn unpredictable() -> u64 {
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u32(std::process::id());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    hasher.write_u128(now.as_nanos());
+    hasher.finish()
+}
+
+/// What makes two paths the same file, for refusing an output that is also
+/// an input: the device and inode of a file that exists, so `./x`, `x` and a
+/// link to `x` are one; the resolved path of one that does not exist yet.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FileIdentity(Identity);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Identity {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileIdentity {
+    /// The identity of `path`; `None` for a character device (a terminal,
+    /// `/dev/null`), which is a stream rather than a file and may be named
+    /// as an input and an output at once.
+    pub fn of(path: &Path) -> Option<FileIdentity> {
+        match std::fs::metadata(path) {
+            #[cfg(unix)]
+            Ok(meta) => {
+                use std::os::unix::fs::{FileTypeExt, MetadataExt};
+                let stream = meta.file_type().is_char_device();
+                (!stream).then(|| FileIdentity(Identity::Inode(meta.dev(), meta.ino())))
+            }
+            #[cfg(not(unix))]
+            Ok(_) => Some(FileIdentity(Identity::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.into())))),
+            Err(_) => Some(FileIdentity(Identity::Path(resolved_new_path(path)))),
+        }
+    }
+}
+
+/// A path that does not exist, as the output's links resolve it, its folder made canonical.
+fn resolved_new_path(path: &Path) -> PathBuf {
+    let target = match plan(path) {
+        Ok(Plan::Replace(target, _)) => target,
+        _ => path.to_path_buf(),
+    };
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(dir), target.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => target,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("verdict-outfile-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn temporary_names_differ_and_cannot_be_guessed_from_the_process_id() {
+        let a = unpredictable();
+        let b = unpredictable();
+        assert_ne!(a, b);
+        assert_ne!(a, u64::from(std::process::id()));
+    }
+
+    #[test]
+    fn paths_to_one_file_have_one_identity() {
+        let dir = scratch("identity");
+        let file = dir.join("x");
+        std::fs::write(&file, "x").unwrap();
+        let dotted = dir.join(".").join("x");
+        assert_eq!(FileIdentity::of(&file), FileIdentity::of(&dotted));
+        assert_ne!(FileIdentity::of(&file), FileIdentity::of(&dir.join("y")));
+        assert_eq!(FileIdentity::of(&dir.join("new")), FileIdentity::of(&dir.join(".").join("new")));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&file, dir.join("link")).unwrap();
+            assert_eq!(FileIdentity::of(&file), FileIdentity::of(&dir.join("link")));
+            std::os::unix::fs::symlink("new", dir.join("dangling")).unwrap();
+            assert_eq!(FileIdentity::of(&dir.join("new")), FileIdentity::of(&dir.join("dangling")));
+        }
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
+        let dir = scratch("mode");
+        let file = dir.join("secret.jsonl");
+        std::fs::write(&file, "old").unwrap();
+        #[cfg(unix)]
+        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o640)).unwrap();
+        let before = std::fs::metadata(&file).unwrap().permissions();
+        write_whole(&file, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions(), before);
+    }
+}
