@@ -1,0 +1,94 @@
+//! Input that is easy to misread: every record of a file is accounted for,
+//! and a value means what a person reading the file would take it to mean.
+//! (Issue 11: CSV headers and quotes, duplicate keys, plain decimals, empty
+//! inputs, one bad YAML document among good ones.)
+
+use std::path::Path;
+use std::sync::Arc;
+use verdict::schema::{load_schema, Schema};
+use verdict::snapshot::{read_snapshots, Format, Key, ReadError, ReadItem};
+
+const SCHEMA: &str = "
+entity: account
+key: id
+fields:
+  id: string
+  status: enum(active, frozen)
+  credit_limit: money
+  rate: decimal?
+  score: int
+  identity:
+    verified: bool
+  tags: set<string>
+";
+
+const HEADER: &str = "id,status,credit_limit,score,identity.verified,tags";
+
+fn schema() -> Arc<Schema> {
+    Arc::new(load_schema(Path::new("test.schema.yaml"), SCHEMA).unwrap())
+}
+
+fn read(format: Format, input: &str) -> Vec<ReadItem> {
+    read_snapshots(input.as_bytes(), format, schema()).unwrap().collect()
+}
+
+fn refused(format: Format, input: &str) -> ReadError {
+    match read_snapshots(input.as_bytes(), format, schema()) {
+        Ok(items) => panic!("expected the input to be refused, got {:?}", items.collect::<Vec<_>>()),
+        Err(e) => e,
+    }
+}
+
+/// Each item as `id: ok` or `id: error message` (`-` for no id).
+fn outline(items: &[ReadItem]) -> Vec<String> {
+    let id = |k: &Option<Key>| k.as_ref().map_or("-".to_string(), Key::to_string);
+    items
+        .iter()
+        .map(|item| match item {
+            Ok(s) => format!("{}: ok", s.id),
+            Err(e) => format!("{}: {}", id(&e.id), e.message),
+        })
+        .collect()
+}
+
+fn json(id: &str, extra: &str) -> String {
+    format!(
+        r#"{{"id": "{id}", "as_of": "2026-11-01", "status": "active", "credit_limit": "10", "score": 700, "identity": {{"verified": true}}, "tags": []{extra}}}"#
+    )
+}
+
+fn yaml(id: &str) -> String {
+    format!("id: {id}\nas_of: 2026-11-01\nstatus: active\ncredit_limit: 10\nscore: 700\nidentity: {{verified: true}}\ntags: []\n")
+}
+
+// ---- 5. CSV -----------------------------------------------------------------
+
+// ---- 6. Duplicate keys ------------------------------------------------------
+
+// ---- 7. Plain decimals ------------------------------------------------------
+
+#[test]
+fn underscores_are_not_digits_in_snapshot_data() {
+    let money = |items: Vec<ReadItem>| outline(&items);
+    let refused = r#"A: credit_limit: expected money, found "12_50""#;
+    assert_eq!(money(read(Format::Json, &json("A", "").replace(r#""10""#, r#""12_50""#))), [refused]);
+    assert_eq!(money(read(Format::Yaml, &yaml("A").replace("limit: 10", "limit: 12_50"))), [refused]);
+    assert_eq!(money(read(Format::Yaml, &yaml("A").replace("limit: 10", "limit: '12_50'"))), [refused]);
+    assert_eq!(money(read(Format::Csv, &format!("{HEADER}\nA,active,12_50,700,true,\n"))), [refused]);
+    let rate = read(Format::Json, &json("A", r#", "rate": "0.0_5""#));
+    assert_eq!(outline(&rate), [r#"A: rate: expected decimal, found "0.0_5""#]);
+    let score = read(Format::Yaml, &yaml("A").replace("score: 700", "score: 7_00"));
+    assert_eq!(outline(&score), [r#"A: score: expected int, found "7_00""#]);
+    let as_of = read(Format::Json, &json("A", "").replace("2026-11-01", "2026_11_01"));
+    assert_eq!(outline(&as_of), [r#"A: as_of: expected date (YYYY-MM-DD), found "2026_11_01""#]);
+
+    assert_eq!(verdict::value::parse_decimal("12_50"), None);
+    assert_eq!(verdict::value::parse_decimal("_1"), None);
+    assert_eq!(verdict::value::parse_decimal("1."), None);
+    assert_eq!(verdict::value::parse_decimal(" +12.50 "), Some(rust_decimal::Decimal::new(1250, 2)));
+}
+
+// ---- 9. One bad YAML document -----------------------------------------------
+
+// ---- 10. Empty input --------------------------------------------------------
+
