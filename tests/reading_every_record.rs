@@ -65,6 +65,38 @@ fn yaml(id: &str) -> String {
 
 // ---- 6. Duplicate keys ------------------------------------------------------
 
+#[test]
+fn a_key_given_twice_in_json_is_a_snapshot_error() {
+    let items = read(Format::Jsonl, &format!("{}\n{}\n", json("A", r#", "score": 300"#), json("B", "")));
+    assert_eq!(outline(&items), ["A: score: duplicate key (given more than once)", "B: ok"]);
+
+    let nested = json("A", r#", "identity": {"verified": false, "verified": true}"#);
+    let outlined = outline(&read(Format::Json, &nested));
+    assert_eq!(outlined, ["A: identity: duplicate key (given more than once)"]);
+    let inner = json("A", "").replace(r#"{"verified": true}"#, r#"{"verified": false, "verified": true}"#);
+    let outlined = outline(&read(Format::Json, &inner));
+    assert_eq!(outlined, ["A: identity.verified: duplicate key (given more than once)"]);
+
+    let as_of = json("A", r#", "as_of": "2026-12-01""#);
+    assert_eq!(outline(&read(Format::Json, &as_of)), ["A: as_of: duplicate key (given more than once)"]);
+    let unknown = json("A", r#", "note": 1, "note": 2"#);
+    assert_eq!(outline(&read(Format::Json, &unknown)), ["A: note: duplicate key (given more than once)"]);
+
+    let element = r#"{"n": 1, "xs": [{"d": "2026-01-01", "d": "2026-02-01"}]}"#;
+    let s = Arc::new(load_schema(Path::new("l.yaml"), "key: n\nfields:\n  n: int\n  xs:\n    list:\n      d: date\n    by: d\n").unwrap());
+    let e = verdict::snapshot::parse_json_snapshot(element, &s).unwrap_err();
+    assert_eq!(e.message, "xs[0].d: duplicate key (given more than once)");
+}
+
+#[test]
+fn a_key_given_twice_in_yaml_is_a_snapshot_error() {
+    let doubled = format!("{}score: 300\n", yaml("A"));
+    let items = read(Format::Yaml, &format!("{doubled}---\n{}", yaml("B")));
+    assert_eq!(outline(&items), ["A: score: duplicate key (given more than once)", "B: ok"]);
+    let nested = yaml("A").replace("{verified: true}", "{verified: true, verified: false}");
+    assert_eq!(outline(&read(Format::Yaml, &nested)), ["A: identity.verified: duplicate key (given more than once)"]);
+}
+
 // ---- 7. Plain decimals ------------------------------------------------------
 
 #[test]

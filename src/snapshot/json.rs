@@ -10,7 +10,7 @@
 //! key is [`NUMBER_TOKEN`] and whose value is the number's exact text.
 
 use super::convert::{
-    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, DATE,
+    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, SeenKeys, DATE,
 };
 use super::{ReadItem, SnapshotError};
 use crate::schema::{FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
@@ -145,7 +145,8 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         let top = matches!(self.role, Role::Snapshot(_));
         let mut first = true;
         let mut hint = 0;
-        while let Some(key) = map.next_key_seed(KeySeed { layout: self.layout, top, hint })? {
+        let mut seen = SeenKeys::default();
+        while let Some(key) = map.next_key_seed(KeySeed { layout: self.layout, top, hint, seen: Some(&mut seen) })? {
             if let FieldKey::Field(index) = key {
                 hint = index + 1;
             }
@@ -154,6 +155,19 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                     let text: String = map.next_value()?;
                     self.wrong_type(&text);
                     return Ok(());
+                }
+                FieldKey::Field(index) if !seen.field(index) => {
+                    let name = self.layout.fields.get(index).map_or("", |f| &f.name);
+                    self.errors.push(&self.path.field(name), SeenKeys::DUPLICATE);
+                    map.next_value::<IgnoredAny>()?;
+                }
+                FieldKey::AsOf if !seen.as_of() => {
+                    self.errors.push(&PathSeg::Root.field("as_of"), SeenKeys::DUPLICATE);
+                    map.next_value::<IgnoredAny>()?;
+                }
+                FieldKey::Repeated(name) => {
+                    self.errors.push(&self.path.field(&name), SeenKeys::DUPLICATE);
+                    map.next_value::<IgnoredAny>()?;
                 }
                 FieldKey::Field(index) => self.field(index, &mut map)?,
                 FieldKey::AsOf => {
@@ -224,6 +238,8 @@ enum FieldKey {
     Number,
     /// A key the schema does not name (ignored).
     Unknown,
+    /// A key the schema does not name, given a second time in the object.
+    Repeated(Box<str>),
 }
 
 /// Resolves an object key against a layout without allocating.
@@ -233,6 +249,9 @@ struct KeySeed<'a> {
     /// The field tried first: the one after the previous key's, since
     /// snapshots are usually written in schema order.
     hint: usize,
+    /// The object's keys so far, to tell a repeated unknown key (which is
+    /// only seen here, as the key is not kept).
+    seen: Option<&'a mut SeenKeys>,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -257,7 +276,16 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         Ok(match key {
             "as_of" if self.top => FieldKey::AsOf,
             NUMBER_TOKEN => FieldKey::Number,
-            _ => FieldKey::Unknown,
+            _ => match self.seen {
+                Some(seen) => {
+                    if seen.unknown(key) {
+                        FieldKey::Unknown
+                    } else {
+                        FieldKey::Repeated(key.into())
+                    }
+                }
+                None => FieldKey::Unknown,
+            },
         })
     }
 }
@@ -383,7 +411,7 @@ impl<'de> Visitor<'de> for LeafSeed<'_> {
 /// is then the next to read); otherwise consumes the whole map.
 fn number_text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<bool, A::Error> {
     let empty = RecordLayout::default();
-    match map.next_key_seed(KeySeed { layout: &empty, top: false, hint: 0 })? {
+    match map.next_key_seed(KeySeed { layout: &empty, top: false, hint: 0, seen: None })? {
         Some(FieldKey::Number) => Ok(true),
         Some(_) => {
             map.next_value::<IgnoredAny>()?;

@@ -3,7 +3,7 @@
 //! `true` a boolean, while a quoted `"true"` is only ever a string.
 
 use super::convert::{
-    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, DATE,
+    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, SeenKeys, DATE,
 };
 use super::{ReadItem, SnapshotError};
 use crate::diagnostic::line_col;
@@ -77,11 +77,20 @@ impl RecordReader<'_> {
             self.frame.mark_all(layout);
             return;
         };
+        let mut seen = SeenKeys::default();
         for (key, value) in entries {
             let Some(name) = key.as_scalar() else {
                 continue;
             };
-            if let Some(field) = layout.field(name) {
+            let index = layout.position(name);
+            let first = match index {
+                Some(index) => seen.field(index),
+                None if name == "as_of" && matches!(role, Role::Snapshot(_)) => seen.as_of(),
+                None => seen.unknown(name),
+            };
+            if !first {
+                self.errors.push(&path.field(name), SeenKeys::DUPLICATE);
+            } else if let Some(field) = index.and_then(|i| layout.fields.get(i)) {
                 let here = path.field(&field.name);
                 match (&field.kind, Leaf::of(field)) {
                     (FieldKind::Record(inner), _) => self.record(value, inner, &here, Role::Nested),
