@@ -124,3 +124,13 @@ fn underscores_are_not_digits_in_snapshot_data() {
 
 // ---- 10. Empty input --------------------------------------------------------
 
+#[test]
+fn an_empty_json_file_is_not_json() {
+    for text in ["", "  \n\t\n", "\u{feff}"] {
+        let e = refused(Format::Json, text);
+        assert_eq!(e.code(), "R010");
+        assert_eq!(e.to_string(), "the file is empty: a JSON file holds one snapshot object or an array of them");
+    }
+    // An empty array is JSON: no snapshots.
+    assert!(read(Format::Json, "[]").is_empty());
+}

@@ -103,6 +103,10 @@ pub enum ReadError {
     /// The CSV is malformed in a way the `csv` crate reports.
     #[error("invalid CSV: {0}")]
     Csv(String),
+    /// A JSON file (not JSON Lines) holds nothing but whitespace: that is not
+    /// JSON, and most likely an export that failed.
+    #[error("the file is empty: a JSON file holds one snapshot object or an array of them")]
+    EmptyJson,
     /// A JSON or YAML input, read whole, is larger than [`ReadLimits::max_file_bytes`].
     #[error("the file is over the maximum of {limit} bytes for JSON or YAML, which are read whole (--max-file-bytes)")]
     FileTooLarge {
@@ -124,6 +128,7 @@ impl ReadError {
             ReadError::MissingColumn { .. } => "R007",
             ReadError::Csv(_) => "R008",
             ReadError::FileTooLarge { .. } => "R009",
+            ReadError::EmptyJson => "R010",
         }
     }
 
@@ -137,6 +142,7 @@ impl ReadError {
             ReadError::MissingColumn { field, suggestion } => {
                 Some(suggestion.clone().unwrap_or_else(|| format!("add a `{field}` column")))
             }
+            ReadError::EmptyJson => Some("an empty book is `[]`; JSON Lines (`.jsonl`) may be empty".into()),
             ReadError::FileTooLarge { .. } => {
                 Some("convert it to JSON Lines, which is streamed whatever its size, or raise --max-file-bytes".into())
             }
@@ -180,7 +186,7 @@ pub fn read_snapshots_with<R: BufRead>(
         Format::Json => {
             let text = read_text(input, limits)?;
             match text.trim_start().as_bytes().first() {
-                None => Inner::Items(Vec::new().into_iter()),
+                None => return Err(ReadError::EmptyJson),
                 Some(b'[') => Inner::Array(JsonArray::new(text, schema, limits)),
                 Some(_) if limits.snapshot_too_large(text.len()) => {
                     let error = limits.oversize_snapshot("the file's one JSON object", text.len() as u64);
