@@ -63,6 +63,57 @@ fn yaml(id: &str) -> String {
 
 // ---- 5. CSV -----------------------------------------------------------------
 
+#[test]
+fn a_csv_header_that_names_no_field_is_the_files_error() {
+    let rows = "A;active;10;700;true;t\n";
+    let e = refused(Format::Csv, &format!("{}\n{rows}", HEADER.replace(',', ";")));
+    assert_eq!(e.code(), "R011");
+    let message = e.to_string();
+    assert!(message.starts_with("no column of the CSV header names a field of the schema"), "{message}");
+    assert!(message.contains("`id`") && message.contains("`credit_limit`"), "expected columns are named: {message}");
+    assert!(e.help().unwrap().contains("`;`"), "{:?}", e.help());
+
+    let e = refused(Format::Csv, &format!("{}\nA,active,10,700,true,t\n", HEADER.to_uppercase()));
+    assert!(e.help().unwrap().contains("`ID`"), "{:?}", e.help());
+
+    let e = refused(Format::Csv, "A,active,10,700,true,t\nB,active,10,700,true,t\n");
+    assert!(e.help().unwrap().contains("header"), "{:?}", e.help());
+
+    // A file with no line at all has no snapshots and no header to check.
+    assert!(read(Format::Csv, "").is_empty());
+}
+
+#[test]
+fn a_csv_with_a_byte_order_mark_reads_its_first_column() {
+    let input = format!("\u{feff}{HEADER}\nA,active,10,700,true,t\n");
+    assert_eq!(outline(&read(Format::Csv, &input)), ["A: ok"]);
+    let quoted = format!("\u{feff}\"id\",{}\nA,active,10,700,true,t\n", &HEADER[3..]);
+    assert_eq!(outline(&read(Format::Csv, &quoted)), ["A: ok"]);
+}
+
+#[test]
+fn an_unclosed_csv_quote_reports_the_rows_it_hides() {
+    let input = format!(
+        "{HEADER}\nA,active,10,700,true,t\nB,active,\"10,700,true,t\nC,active,10,700,true,t\n\nD,frozen,\"\"x\"\",1,true,t\n"
+    );
+    let never_closed = "line 3, column 10: this quote is never closed, so the rest of the file was read as one cell";
+    let hidden = |line: usize| format!("line {line}: not read: it lies inside the quote opened at line 3, column 10");
+    assert_eq!(
+        outline(&read(Format::Csv, &input)),
+        ["A: ok".to_string(), format!("B: {never_closed}"), format!("C: {}", hidden(4)), format!("D: {}", hidden(6))]
+    );
+
+    // In the last column the row has all its cells, and would have passed.
+    let input = format!("{HEADER}\nA,active,10,700,true,\"t\r\nB,active,10,700,true,t\r\n");
+    let items = read(Format::Csv, &input);
+    assert_eq!(outline(&items).len(), 2);
+    assert!(items.iter().all(Result::is_err), "{:?}", outline(&items));
+
+    // A quoted cell that spans lines and is closed is one cell, as before.
+    let input = format!("{HEADER}\nA,active,10,700,true,\"t\nu\"\nB,active,10,700,true,t\n");
+    assert_eq!(outline(&read(Format::Csv, &input)), ["A: ok", "B: ok"]);
+}
+
 // ---- 6. Duplicate keys ------------------------------------------------------
 
 #[test]
@@ -83,7 +134,10 @@ fn a_key_given_twice_in_json_is_a_snapshot_error() {
     assert_eq!(outline(&read(Format::Json, &unknown)), ["A: note: duplicate key (given more than once)"]);
 
     let element = r#"{"n": 1, "xs": [{"d": "2026-01-01", "d": "2026-02-01"}]}"#;
-    let s = Arc::new(load_schema(Path::new("l.yaml"), "key: n\nfields:\n  n: int\n  xs:\n    list:\n      d: date\n    by: d\n").unwrap());
+    let s = Arc::new(
+        load_schema(Path::new("l.yaml"), "key: n\nfields:\n  n: int\n  xs:\n    list:\n      d: date\n    by: d\n")
+            .unwrap(),
+    );
     let e = verdict::snapshot::parse_json_snapshot(element, &s).unwrap_err();
     assert_eq!(e.message, "xs[0].d: duplicate key (given more than once)");
 }

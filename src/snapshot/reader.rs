@@ -107,6 +107,17 @@ pub enum ReadError {
     /// JSON, and most likely an export that failed.
     #[error("the file is empty: a JSON file holds one snapshot object or an array of them")]
     EmptyJson,
+    /// No cell of a CSV header names a field of the schema (or `as_of`): the
+    /// file is not read as having no snapshots.
+    #[error("no column of the CSV header names a field of the schema (the header reads `{header}`); expected columns such as {expected}")]
+    NoSchemaColumns {
+        /// The header as read, shortened.
+        header: String,
+        /// A few of the fields a header should name, each in backticks.
+        expected: String,
+        /// What seems to be wrong with it.
+        hint: String,
+    },
     /// A JSON or YAML input, read whole, is larger than [`ReadLimits::max_file_bytes`].
     #[error("the file is over the maximum of {limit} bytes for JSON or YAML, which are read whole (--max-file-bytes)")]
     FileTooLarge {
@@ -129,6 +140,7 @@ impl ReadError {
             ReadError::Csv(_) => "R008",
             ReadError::FileTooLarge { .. } => "R009",
             ReadError::EmptyJson => "R010",
+            ReadError::NoSchemaColumns { .. } => "R011",
         }
     }
 
@@ -143,6 +155,7 @@ impl ReadError {
                 Some(suggestion.clone().unwrap_or_else(|| format!("add a `{field}` column")))
             }
             ReadError::EmptyJson => Some("an empty book is `[]`; JSON Lines (`.jsonl`) may be empty".into()),
+            ReadError::NoSchemaColumns { hint, .. } => Some(hint.clone()),
             ReadError::FileTooLarge { .. } => {
                 Some("convert it to JSON Lines, which is streamed whatever its size, or raise --max-file-bytes".into())
             }
