@@ -176,6 +176,34 @@ fn underscores_are_not_digits_in_snapshot_data() {
 
 // ---- 9. One bad YAML document -----------------------------------------------
 
+#[test]
+fn one_bad_yaml_document_is_one_error_record() {
+    let alias = format!("{}---\nid: &x B\nnote: *x\n---\n{}", yaml("A"), yaml("C"));
+    let outlined = outline(&read(Format::Yaml, &alias));
+    assert_eq!(outlined.len(), 3, "{outlined:?}");
+    assert_eq!(outlined[0], "A: ok");
+    assert!(outlined[1].starts_with("-: invalid YAML at line 10, column 7: YAML aliases"), "{outlined:?}");
+    assert_eq!(outlined[2], "C: ok");
+
+    // A syntax error: the documents after it are read afresh from the next `---`.
+    let broken = format!("{}---\nid: [B\nscore: 1\n---\n{}---\n{}", yaml("A"), yaml("C"), yaml("D"));
+    let outlined = outline(&read(Format::Yaml, &broken));
+    assert_eq!(outlined.len(), 4, "{outlined:?}");
+    assert!(outlined[1].starts_with("-: invalid YAML at line "), "{outlined:?}");
+    assert_eq!([&outlined[0], &outlined[2], &outlined[3]], ["A: ok", "C: ok", "D: ok"]);
+
+    // A list document with an alias is one error record too; the file's other documents are read.
+    let list = format!(
+        "- {}\n- &y {}\n- *y\n---\n{}",
+        yaml("L1").replace('\n', "\n  "),
+        yaml("L2").replace('\n', "\n  "),
+        yaml("E")
+    );
+    let outlined = outline(&read(Format::Yaml, &list));
+    assert_eq!(outlined.len(), 2, "{outlined:?}");
+    assert_eq!(outlined[1], "E: ok");
+}
+
 // ---- 10. Empty input --------------------------------------------------------
 
 #[test]

@@ -9,27 +9,29 @@ use super::{ReadItem, SnapshotError};
 use crate::diagnostic::line_col;
 use crate::schema::{FieldKind, RecordLayout, Schema};
 use crate::value::{Date, Value};
-use crate::yaml::{parse_documents, YKind, YNode};
+use crate::yaml::{parse_each_document, YKind, YNode};
 
 /// Reads every snapshot of a YAML stream: each document is one snapshot or a
-/// list of them; empty documents are skipped. A syntax error is one error item.
+/// list of them; empty documents are skipped. A document that cannot be read
+/// (broken syntax, an alias) is one error item, and the others are read.
 pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
-    let docs = match parse_documents(text) {
-        Ok(docs) => docs,
-        Err(e) => {
-            let (line, column) = line_col(text, e.span.start as usize);
-            let message = format!("invalid YAML at line {line}, column {column}: {}", e.message);
-            return vec![Err(SnapshotError { id: None, message })];
-        }
-    };
     let mut items = Vec::new();
-    for doc in &docs {
+    for doc in parse_each_document(text) {
+        let doc = match doc {
+            Ok(doc) => doc,
+            Err(e) => {
+                let (line, column) = line_col(text, e.span.start as usize);
+                let message = format!("invalid YAML at line {line}, column {column}: {}", e.message);
+                items.push(Err(SnapshotError { id: None, message }));
+                continue;
+            }
+        };
         match &doc.kind {
             YKind::Seq(snapshots) => {
                 items.extend(snapshots.iter().map(|s| snapshot_from_yaml(s, schema)));
             }
             _ if doc.is_null() => {}
-            _ => items.push(snapshot_from_yaml(doc, schema)),
+            _ => items.push(snapshot_from_yaml(&doc, schema)),
         }
     }
     items
