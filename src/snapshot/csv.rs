@@ -143,7 +143,7 @@ fn no_schema_columns(schema: &Schema, names: &[String]) -> ReadError {
             format!("column names are field paths and case-sensitive: the column `{cell}` would be `{field}`")
         }
         (None, None) => format!(
-            "the first line must be a header naming fields ({}); is the header row missing?",
+            "the first line must be a header naming fields (`{},…`); is the header row missing?",
             wanted.iter().take(3).copied().collect::<Vec<_>>().join(",")
         ),
     };
