@@ -216,3 +216,55 @@ fn an_empty_json_file_is_not_json() {
     // An empty array is JSON: no snapshots.
     assert!(read(Format::Json, "[]").is_empty());
 }
+
+// ---- 8. Batch files and policies --------------------------------------------
+
+/// A policy over [`SCHEMA`] whose batch file holds `batch` and whose own text is `policy` (with `{}` for the rules).
+fn load_with_batch(name: &str, batch: &str, policy: &str) -> verdict::LoadedPolicy {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reading-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("test.schema.yaml"), SCHEMA).unwrap();
+    std::fs::write(dir.join("reg.txt"), batch).unwrap();
+    let path = dir.join("p.policy");
+    std::fs::write(&path, policy).unwrap();
+    verdict::load_policy(&path).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics))
+}
+
+const BATCH_POLICY: &str = "policy \"p\" version \"1\"\nschema \"test.schema.yaml\"\nbatch reg from \"reg.txt\"\nrule \"r\" { when id in reg then restrict }\n";
+
+/// The ids of `ids` that the batch of `policy` holds.
+fn in_batch(policy: &verdict::LoadedPolicy, ids: &[&str]) -> Vec<String> {
+    let lines: String = ids.iter().map(|id| json(id, "") + "\n").collect();
+    let items: Vec<ReadItem> = read(Format::Jsonl, &lines);
+    items
+        .into_iter()
+        .map(|item| item.unwrap())
+        .filter(|s| verdict::evaluate(&policy.program, s, Default::default()).unwrap().fired.len() == 1)
+        .map(|s| s.id.to_string())
+        .collect()
+}
+
+#[test]
+fn batch_files_are_read_as_a_person_means_them() {
+    let ids = ["A-1", "A-2", "A-3", "A-4", "A#5", "X"];
+    for (name, text) in [
+        ("bom-crlf", "\u{feff}A-1\r\nA-2\r\n# a comment\r\nA-3  # from the regulator\r\n\tA-4\t\r\nA#5\r\n"),
+        ("cr", "\u{feff}A-1\rA-2\r#\rA-3 # why\rA-4\rA#5"),
+        ("lf", "A-1\nA-2\n\nA-3\t# why\n  A-4\nA#5\n"),
+    ] {
+        let policy = load_with_batch(name, text, BATCH_POLICY);
+        assert_eq!(in_batch(&policy, &ids), ["A-1", "A-2", "A-3", "A-4", "A#5"], "{name}");
+        assert!(policy.warnings.is_empty(), "{name}: {:?}", policy.warnings);
+    }
+}
+
+#[test]
+fn a_batch_listing_an_id_twice_is_warned_about() {
+    let policy = load_with_batch("repeat", "A-1\nA-2\nA-1 # again\nA-2\nA-3\n", BATCH_POLICY);
+    let [warning] = policy.warnings.as_slice() else { panic!("{:?}", policy.warnings) };
+    assert_eq!(warning.code, "W0113");
+    assert_eq!(warning.message, "batch `reg` lists 2 ids more than once: `A-1`, `A-2`");
+    assert!(warning.file.ends_with("reg.txt"));
+    assert_eq!(warning.span.start, 8, "at the first repeat");
+}
+
