@@ -268,3 +268,11 @@ fn a_batch_listing_an_id_twice_is_warned_about() {
     assert_eq!(warning.span.start, 8, "at the first repeat");
 }
 
+#[test]
+fn a_policy_with_cr_or_crlf_line_ends_reads_as_with_lf() {
+    let with_comments = "# a policy\npolicy \"p\" version \"1\" # name\nschema \"test.schema.yaml\"\nbatch reg from \"reg.txt\"\n# rules\nrule \"r\" { when id in reg # the batch\n then restrict }\n";
+    for ending in ["\r\n", "\r"] {
+        let policy = load_with_batch("ends", "A-1\n", &with_comments.replace('\n', ending));
+        assert_eq!(in_batch(&policy, &["A-1", "A-2"]), ["A-1"], "{ending:?}");
+    }
+}
