@@ -219,6 +219,10 @@ fn synth_portfolios_look_like_a_book() {
 fn bad_command_lines() {
     let out = verdict(&["synth", "policies/account.schema.yaml", "-n", "1", "--as-of", "2026-02-30"]);
     assert_eq!(out.status.code(), Some(2));
+    // Dates are plain ISO dates: no underscores, as anywhere in data.
+    let out = verdict(&["eval", "policies/simple.policy", "policies/simple-portfolio.csv", "--as-of", "2026_11_01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`2026_11_01` is not a YYYY-MM-DD date"), "{}", stderr(&out));
     let out = verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "--jobs", "0"]);
     // --jobs 0 means one worker per core, like no --jobs.
     assert_eq!(out.status.code(), Some(1));

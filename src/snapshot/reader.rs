@@ -183,8 +183,9 @@ pub fn read_snapshots<R: BufRead>(
 /// # Errors
 ///
 /// Fails up front when the input cannot be read at all (a JSON or YAML input
-/// is read whole here, and must fit `limits.max_file_bytes`), or for CSV when
-/// the schema has list fields or the header does not fit the schema. A
+/// is read whole here, and must fit `limits.max_file_bytes`), when a JSON
+/// input is empty, or for CSV when the schema has list fields or the header
+/// does not fit the schema. A
 /// snapshot that does not match the schema is not an error here: the reader
 /// yields its error record in its place.
 pub fn read_snapshots_with<R: BufRead>(
