@@ -107,6 +107,23 @@ impl RecordSeed<'_> {
         self.frame.mark_all(self.layout);
     }
 
+    /// The name of `key` when the object gave it before (noting it in `seen` otherwise).
+    fn repeated(&self, key: &FieldKey, seen: &mut SeenKeys) -> Option<Box<str>> {
+        let first = match key {
+            FieldKey::Field(index) => seen.field(*index),
+            FieldKey::AsOf => seen.as_of(),
+            FieldKey::Repeated(_) => false,
+            FieldKey::Number | FieldKey::Unknown => true,
+        };
+        match key {
+            _ if first => None,
+            FieldKey::Field(index) => self.layout.fields.get(*index).map(|f| f.name.as_str().into()),
+            FieldKey::AsOf => Some("as_of".into()),
+            FieldKey::Repeated(name) => Some(name.clone()),
+            FieldKey::Number | FieldKey::Unknown => None,
+        }
+    }
+
     fn field<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         let Some(field) = self.layout.fields.get(index) else {
             return map.next_value::<IgnoredAny>().map(drop);
@@ -150,24 +167,17 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
             if let FieldKey::Field(index) = key {
                 hint = index + 1;
             }
+            if let Some(name) = self.repeated(&key, &mut seen) {
+                self.errors.push(&self.path.field(&name), SeenKeys::DUPLICATE);
+                map.next_value::<IgnoredAny>()?;
+                first = false;
+                continue;
+            }
             match key {
                 FieldKey::Number if first => {
                     let text: String = map.next_value()?;
                     self.wrong_type(&text);
                     return Ok(());
-                }
-                FieldKey::Field(index) if !seen.field(index) => {
-                    let name = self.layout.fields.get(index).map_or("", |f| &f.name);
-                    self.errors.push(&self.path.field(name), SeenKeys::DUPLICATE);
-                    map.next_value::<IgnoredAny>()?;
-                }
-                FieldKey::AsOf if !seen.as_of() => {
-                    self.errors.push(&PathSeg::Root.field("as_of"), SeenKeys::DUPLICATE);
-                    map.next_value::<IgnoredAny>()?;
-                }
-                FieldKey::Repeated(name) => {
-                    self.errors.push(&self.path.field(&name), SeenKeys::DUPLICATE);
-                    map.next_value::<IgnoredAny>()?;
                 }
                 FieldKey::Field(index) => self.field(index, &mut map)?,
                 FieldKey::AsOf => {
@@ -183,7 +193,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                         Err(message) => self.errors.push(&path, message),
                     }
                 }
-                FieldKey::Number | FieldKey::Unknown => {
+                FieldKey::Number | FieldKey::Unknown | FieldKey::Repeated(_) => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
