@@ -253,12 +253,8 @@ const REPEATED_IDS_SHOWN: usize = 5;
 /// repeat is harmless to the decision, but often a typo for another id).
 fn repeated_ids(name: &str, path: &Path, repeated: &[BatchEntry<'_>]) -> Option<Diagnostic> {
     let first = repeated.first()?;
-    let mut ids: Vec<&str> = Vec::new();
-    for entry in repeated {
-        if !ids.contains(&entry.id) {
-            ids.push(entry.id);
-        }
-    }
+    let mut seen = HashSet::new();
+    let ids: Vec<&str> = repeated.iter().map(|e| e.id).filter(|id| seen.insert(*id)).collect();
     let shown: Vec<String> = ids.iter().take(REPEATED_IDS_SHOWN).map(|id| format!("`{id}`")).collect();
     let more = match ids.len().saturating_sub(REPEATED_IDS_SHOWN) {
         0 => String::new(),
