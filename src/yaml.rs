@@ -324,6 +324,28 @@ mod tests {
         assert_eq!(parse_documents(text).unwrap_err(), e.clone());
     }
 
+    /// Lines that make YAML streams of good and bad documents.
+    const PIECES: &[&str] =
+        &["---\n", "...\n", "id: a\n", "- [1, 2\n", "&x b\n", "*x\n", "'q\n", "k: v\n", "# c\n", "\n", "  - x\n"];
+
+    proptest::proptest! {
+        /// Whatever the text, reading ends, and a stream without an error reads as before.
+        #[test]
+        fn each_document_agrees_with_the_whole_stream(
+            parts in proptest::collection::vec(
+                proptest::sample::select(PIECES),
+                0..12,
+            )
+        ) {
+            let text = parts.concat();
+            let each = parse_each_document(&text);
+            match parse_documents(&text) {
+                Ok(docs) => proptest::prop_assert_eq!(each, docs.into_iter().map(Ok).collect::<Vec<_>>()),
+                Err(first) => proptest::prop_assert!(each.contains(&Err(first))),
+            }
+        }
+    }
+
     #[test]
     fn bounds_depth() {
         let text = format!("{}{}", "[".repeat(MAX_DEPTH + 5), "]".repeat(MAX_DEPTH + 5));

@@ -126,3 +126,36 @@ pub(crate) fn hidden_lines(cell: &[u8]) -> Vec<u8> {
     }
     raw
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where a quote left open at the end of `text` opened, read through a [`QuoteWatch`].
+    fn unclosed(text: &str) -> Option<(u64, u64)> {
+        let mut watch = QuoteWatch::new(text.as_bytes());
+        std::io::copy(&mut watch, &mut std::io::sink()).unwrap();
+        watch.unclosed()
+    }
+
+    #[test]
+    fn follows_the_csv_crates_quoting() {
+        assert_eq!(unclosed("a,b\n1,\"2\n3,4\n"), Some((2, 3)));
+        assert_eq!(unclosed("a,b\n1,\"2\n3\",4\n"), None, "closed on the next line");
+        assert_eq!(unclosed("a,\"b\"\"c\n"), Some((1, 3)), "a doubled quote is one quote character");
+        assert_eq!(unclosed("a,\"b\"\"\"\n"), None);
+        assert_eq!(unclosed("a,b\"c\n"), None, "a quote inside an unquoted field is a character");
+        assert_eq!(unclosed("a,\"b\"c\"d\n"), None, "after a closed quote the field goes on unquoted");
+        assert_eq!(unclosed("\u{feff}\"a,b\n"), Some((1, 1)), "a quote after a byte-order mark opens a field");
+        assert_eq!(unclosed("é,\"x"), Some((1, 3)), "columns count characters");
+        assert_eq!(unclosed("a\r\"b"), Some((1, 3)), "lines are counted at \\n, as the csv crate does");
+        assert_eq!(unclosed(""), None);
+    }
+
+    #[test]
+    fn hidden_lines_are_as_in_the_file() {
+        assert_eq!(hidden_lines(b"2"), b"");
+        assert_eq!(hidden_lines(b"2\r\n3,4\r\n5,\"x\"\r\n"), b"3,4\r\n5,\"\"x\"\"\r\n");
+        assert_eq!(hidden_lines(b"2\n\n3"), b"\n3");
+    }
+}
