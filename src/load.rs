@@ -8,6 +8,7 @@ use crate::hooks::Hook;
 use crate::schema::{load_schema, Schema};
 use crate::syntax::{ast::PolicyAst, parse_policy};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -94,7 +95,7 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
     };
     let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| loader.fail_ref(vec![*d]))?;
     let schema = load_schema(&schema_path, &schema_text).map_err(|d| loader.fail_ref(d))?;
-    let (checked, warnings) = check::check(&ast, path, text, &schema).map_err(|d| loader.fail_ref(d))?;
+    let (checked, mut warnings) = check::check(&ast, path, text, &schema).map_err(|d| loader.fail_ref(d))?;
     let mut diags = Vec::new();
     let batches = loader.batches(&checked, path, &mut diags);
     let hooks = loader.hooks(&checked, path, &mut diags);
@@ -102,6 +103,7 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
         diags.extend(warnings);
         return Err(loader.fail(diags));
     }
+    warnings.extend(diags);
     let fingerprint = loader.fingerprint(path);
     let program = compile(checked, text, Arc::new(schema), batches, hooks, fingerprint);
     Ok(LoadedPolicy { program: Arc::new(program), warnings, sources: loader.sources, ast })
@@ -151,12 +153,14 @@ impl Loader {
         for (name, path, span) in &checked.batches {
             match self.read(path, policy, *span) {
                 Ok(text) => {
-                    let ids = text
-                        .lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                        .map(Box::from)
-                        .collect();
+                    let mut ids = HashSet::new();
+                    let mut repeated = Vec::new();
+                    for entry in batch_entries(&text) {
+                        if !ids.insert(Box::from(entry.id)) {
+                            repeated.push(entry);
+                        }
+                    }
+                    diags.extend(repeated_ids(name, path, &repeated));
                     out.push(Batch::new(name.clone(), ids));
                 }
                 Err(d) => {
@@ -202,6 +206,69 @@ impl Loader {
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         format!("sha256:{hex}")
     }
+}
+
+/// One id of a batch file, where it stands.
+#[derive(Clone, Copy, Debug)]
+struct BatchEntry<'t> {
+    id: &'t str,
+    span: Span,
+}
+
+/// The ids of a batch file, one per line, read as a person means them: a
+/// byte-order mark, `\r\n` or `\r` line ends and surrounding whitespace are
+/// not part of an id; blank lines and `#` comments (a whole line, or after an
+/// id and a space) are skipped. A `#` inside an id (`A#1`) is kept.
+fn batch_entries(text: &str) -> Vec<BatchEntry<'_>> {
+    let mut entries = Vec::new();
+    let mut start = usize::from(text.starts_with('\u{feff}')) * '\u{feff}'.len_utf8();
+    while let Some(rest) = text.get(start..) {
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let line = rest.get(..end).unwrap_or_default();
+        let comment = line
+            .char_indices()
+            .find(|&(i, c)| {
+                c == '#'
+                    && line.get(..i).is_some_and(|before| before.is_empty() || before.ends_with(char::is_whitespace))
+            })
+            .map_or(line.len(), |(i, _)| i);
+        let kept = line.get(..comment).unwrap_or_default();
+        let id = kept.trim();
+        if !id.is_empty() {
+            let id_start = start + (kept.len() - kept.trim_start().len());
+            entries.push(BatchEntry { id, span: Span::new(id_start, id_start + id.len()) });
+        }
+        if end == rest.len() {
+            break;
+        }
+        start += end + if rest.get(end..).is_some_and(|r| r.starts_with("\r\n")) { 2 } else { 1 };
+    }
+    entries
+}
+
+/// Ids a batch file lists more than once, shown at most this many by name in `W0113`.
+const REPEATED_IDS_SHOWN: usize = 5;
+
+/// `W0113`: one warning for a batch file that lists ids more than once (a
+/// repeat is harmless to the decision, but often a typo for another id).
+fn repeated_ids(name: &str, path: &Path, repeated: &[BatchEntry<'_>]) -> Option<Diagnostic> {
+    let first = repeated.first()?;
+    let mut seen = HashSet::new();
+    let ids: Vec<&str> = repeated.iter().map(|e| e.id).filter(|id| seen.insert(*id)).collect();
+    let shown: Vec<String> = ids.iter().take(REPEATED_IDS_SHOWN).map(|id| format!("`{id}`")).collect();
+    let more = match ids.len().saturating_sub(REPEATED_IDS_SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let message = match ids.len() {
+        1 => format!("batch `{name}` lists {} more than once", shown.join(", ")),
+        n => format!("batch `{name}` lists {n} ids more than once: {}{more}", shown.join(", ")),
+    };
+    Some(
+        Diagnostic::warning("W0113", path, first.span, message)
+            .with_label("listed again here")
+            .with_help("each id counts once; remove the repeated lines, and check that none is a typo for another id"),
+    )
 }
 
 /// Loads just a schema file (for `synth` and snapshot tools).

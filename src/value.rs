@@ -93,15 +93,21 @@ pub fn parse_date(text: &str) -> Option<Date> {
     NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
-/// Parses an exact decimal from text such as `12000.10`, `-3`, `1e3` is refused
-/// (exponents are ambiguous for money), `+5` is accepted.
+/// Parses an exact decimal from plain decimal text such as `12000.10`, `-3`
+/// or `+5` (surrounding whitespace ignored). Anything else is refused: `1e3`
+/// (exponents are ambiguous for money), and `12_50`, `1.`, `.5`, which
+/// `rust_decimal` would read (as 1250, 1 and 0.5) but which no system
+/// exporting money writes: underscores belong to the policy language's
+/// literals, never to data.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
     let t = text.trim();
-    let t = t.strip_prefix('+').unwrap_or(t);
-    if t.is_empty() || t.contains(['e', 'E']) {
+    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
         return None;
     }
-    t.parse::<Decimal>().ok()
+    t.strip_prefix('+').unwrap_or(t).parse::<Decimal>().ok()
 }
 
 /// Formats a decimal as the decision format wants: exact, no exponent, no trailing fractional zeros.

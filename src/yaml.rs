@@ -72,22 +72,65 @@ impl YNode {
     }
 }
 
-/// Parses every document of a YAML stream.
+/// Parses every document of a YAML stream; the first error fails it all.
 pub fn parse_documents(text: &str) -> Result<Vec<YNode>, YamlError> {
-    let offsets = CharOffsets::new(text);
-    let mut parser = Parser::new_from_str(text);
-    let mut builder = Builder { stack: Vec::new(), docs: Vec::new() };
-    while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| YamlError {
-            message: e.info().to_string(),
-            span: offsets.span(e.marker().index(), e.marker().index() + 1),
-        })?;
-        builder.on_event(event, offsets.span(span.start.index(), span.end.index()))?;
-    }
-    Ok(builder.docs)
+    parse_each_document(text).into_iter().collect()
 }
 
-/// Parses a stream that must hold exactly one document (an empty stream is an empty mapping).
+/// Parses every document of a YAML stream, each on its own: a document with
+/// an error (an alias, broken syntax) is that error, and the documents after
+/// it are still read. After a syntax error the parser cannot go on, so
+/// reading starts afresh at the next `---` line.
+pub fn parse_each_document(text: &str) -> Vec<Result<YNode, YamlError>> {
+    let offsets = CharOffsets::new(text);
+    let mut builder = Builder { stack: Vec::new(), docs: Vec::new(), failed: None, done_to: 0 };
+    let (mut base, mut base_chars) = (0, 0);
+    while let Some(rest) = text.get(base..) {
+        let stopped = builder.parse(rest, &offsets, base_chars);
+        // A document that failed before the syntax error is reported once, for its first error.
+        if let Some(error) = builder.failed.take().or(stopped.clone()) {
+            builder.docs.push(Err(error));
+        }
+        if stopped.is_none() {
+            break;
+        }
+        // The failed document runs from where the last one ended to the next `---`.
+        let Some(next) = next_document(text, builder.done_to.max(base)) else { break };
+        base_chars += text.get(base..next).map_or(0, |t| t.chars().count());
+        base = next;
+        builder.stack.clear();
+        builder.done_to = next;
+    }
+    builder.docs
+}
+
+/// Where the document after the one at `from` starts: its `---` line (or the
+/// line after a `...`), if there is one. Blank, comment and directive lines
+/// before the document belong to it, as does its own `---`.
+fn next_document(text: &str, from: usize) -> Option<usize> {
+    let mut offset = from;
+    let mut in_document = false;
+    for line in text.get(from..)?.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_end();
+        let marker = trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
+        match (in_document, marker, trimmed == "...") {
+            (true, true, _) => return Some(start),
+            (true, _, true) => return Some(offset),
+            (false, true, _) => in_document = true,
+            _ => in_document |= !is_blank_or_comment(trimmed),
+        }
+    }
+    None
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let line = line.trim_start();
+    line.is_empty() || line.starts_with('#') || line.starts_with('%') || line == "..."
+}
+
+/// Parses a single-document stream (an empty stream is an empty mapping).
 #[expect(clippy::indexing_slicing, reason = "the document count was checked just above")]
 pub fn parse_document(text: &str) -> Result<YNode, YamlError> {
     let mut docs = parse_documents(text)?;
@@ -105,11 +148,51 @@ enum Frame {
 
 struct Builder {
     stack: Vec<Frame>,
-    docs: Vec<YNode>,
+    docs: Vec<Result<YNode, YamlError>>,
+    /// The error of the document being read, if it has one: its other events are ignored.
+    failed: Option<YamlError>,
+    /// Byte offset where the last finished document ends.
+    done_to: usize,
 }
 
 impl Builder {
-    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
+    /// Parses `text`, which starts `base_chars` characters into the whole
+    /// stream, to its end; the syntax error that stopped it early, if any.
+    fn parse(&mut self, text: &str, offsets: &CharOffsets, base_chars: usize) -> Option<YamlError> {
+        let mut parser = Parser::new_from_str(text);
+        while let Some(next) = parser.next_event() {
+            match next {
+                Ok((event, span)) => {
+                    let span = offsets.span(base_chars + span.start.index(), base_chars + span.end.index());
+                    self.on_event(event, span);
+                }
+                Err(e) => {
+                    let at = base_chars + e.marker().index();
+                    return Some(YamlError { message: e.info().to_string(), span: offsets.span(at, at + 1) });
+                }
+            }
+        }
+        None
+    }
+
+    fn on_event(&mut self, event: Event<'_>, span: Span) {
+        if let Event::DocumentEnd = event {
+            if let Some(error) = self.failed.take() {
+                self.docs.push(Err(error));
+            }
+            self.done_to = self.done_to.max(span.end as usize);
+            return;
+        }
+        if self.failed.is_some() {
+            return;
+        }
+        if let Err(error) = self.on_node_event(event, span) {
+            self.stack.clear();
+            self.failed = Some(error);
+        }
+    }
+
+    fn on_node_event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
         match event {
             Event::Scalar(text, style, _, _) => {
                 let plain = style == ScalarStyle::Plain;
@@ -149,7 +232,10 @@ impl Builder {
 
     fn push(&mut self, node: YNode) {
         match self.stack.last_mut() {
-            None => self.docs.push(node),
+            None => {
+                self.done_to = self.done_to.max(node.span.end as usize);
+                self.docs.push(Ok(node));
+            }
             Some(Frame::Seq(_, items)) => items.push(node),
             Some(Frame::Map(_, entries, pending)) => match pending.take() {
                 None => *pending = Some(node),
@@ -211,6 +297,53 @@ mod tests {
     fn refuses_aliases() {
         let err = parse_document("a: &x [1]\nb: *x\n").unwrap_err();
         assert!(err.message.contains("aliases"));
+    }
+
+    /// Each document as its `id`, or `!` for an error.
+    fn outline(text: &str) -> Vec<String> {
+        let id = |d: &YNode| d.get("id").and_then(YNode::as_scalar).unwrap_or("?").to_string();
+        parse_each_document(text).iter().map(|d| d.as_ref().map_or("!".into(), id)).collect()
+    }
+
+    #[test]
+    fn a_bad_document_spoils_only_itself() {
+        assert_eq!(outline("id: a\n---\nid: &x b\nc: *x\n---\nid: c\n"), ["a", "!", "c"]);
+        // Broken syntax in the first, implicit, document; then in the last one.
+        assert_eq!(outline("id: [a\n---\nid: b\n--- \nid: c\n---\nid: {d\n"), ["!", "b", "c", "!"]);
+        // An unclosed flow collection runs into the next `---`: that document is still read.
+        assert_eq!(outline("--- # one\nid: a\nx: [1,\n---\nid: b\n"), ["!", "b"]);
+        // After `...` a document may start without `---`.
+        assert_eq!(outline("id: 'a\n...\nid: b\n"), ["!", "b"]);
+        // Two errors in one document are one error.
+        assert_eq!(outline("id: &x a\nb: *x\nc: [\n---\nid: d\n"), ["!", "d"]);
+        // Error spans are placed in the whole text, past multibyte characters.
+        let text = "id: é\n---\nid: [b\n";
+        let docs = parse_each_document(text);
+        let Some(Err(e)) = docs.get(1) else { panic!("{docs:?}") };
+        assert!(e.span.start as usize >= text.find("[b").unwrap(), "{e:?}");
+        assert_eq!(parse_documents(text).unwrap_err(), e.clone());
+    }
+
+    /// Lines that make YAML streams of good and bad documents.
+    const PIECES: &[&str] =
+        &["---\n", "...\n", "id: a\n", "- [1, 2\n", "&x b\n", "*x\n", "'q\n", "k: v\n", "# c\n", "\n", "  - x\n"];
+
+    proptest::proptest! {
+        /// Whatever the text, reading ends, and a stream without an error reads as before.
+        #[test]
+        fn each_document_agrees_with_the_whole_stream(
+            parts in proptest::collection::vec(
+                proptest::sample::select(PIECES),
+                0..12,
+            )
+        ) {
+            let text = parts.concat();
+            let each = parse_each_document(&text);
+            match parse_documents(&text) {
+                Ok(docs) => proptest::prop_assert_eq!(each, docs.into_iter().map(Ok).collect::<Vec<_>>()),
+                Err(first) => proptest::prop_assert!(each.contains(&Err(first))),
+            }
+        }
     }
 
     #[test]

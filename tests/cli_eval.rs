@@ -219,7 +219,87 @@ fn synth_portfolios_look_like_a_book() {
 fn bad_command_lines() {
     let out = verdict(&["synth", "policies/account.schema.yaml", "-n", "1", "--as-of", "2026-02-30"]);
     assert_eq!(out.status.code(), Some(2));
+    // Dates are plain ISO dates: no underscores, as anywhere in data.
+    let out = verdict(&["eval", "policies/simple.policy", "policies/simple-portfolio.csv", "--as-of", "2026_11_01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`2026_11_01` is not a YYYY-MM-DD date"), "{}", stderr(&out));
     let out = verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "--jobs", "0"]);
     // --jobs 0 means one worker per core, like no --jobs.
     assert_eq!(out.status.code(), Some(1));
+}
+
+fn verdict_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run verdict");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn an_empty_input_is_said_to_be_empty() {
+    let empty_lines = scratch("empty.jsonl");
+    std::fs::write(&empty_lines, "\n  \n").unwrap();
+    let header_only = scratch("header-only.csv");
+    std::fs::write(&header_only, "id,status,credit_limit,balance,score,opened_on,identity.verified,tags\n").unwrap();
+    let out =
+        verdict(&["eval", "policies/simple.policy", empty_lines.to_str().unwrap(), header_only.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let said = stderr(&out);
+    assert!(
+        said.contains(&format!(
+            "warning: `{}` holds no snapshots; nothing was decided from it\n",
+            empty_lines.display()
+        )),
+        "{said}"
+    );
+    assert!(said.contains(&format!("warning: `{}` holds no snapshots", header_only.display())), "{said}");
+    assert!(said.contains("verdict: 0 snapshots: 0 decided (none), 0 errors\n"), "{said}");
+
+    let out = verdict_with_stdin(&["eval", "policies/simple.policy"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).starts_with("warning: standard input holds no snapshots; nothing was decided from it\n"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A book that holds snapshots says nothing of the kind.
+    let out = verdict(&["eval", "policies/simple.policy", "policies/simple-portfolio.csv"]);
+    assert!(!stderr(&out).contains("warning:"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_empty_json_file_or_a_csv_header_naming_no_field_exits_2() {
+    let empty = scratch("empty.json");
+    std::fs::write(&empty, "").unwrap();
+    let out = verdict(&["eval", "policies/simple.policy", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error[R010]: `{}`: the file is empty: a JSON file holds one snapshot object or an array of them\n",
+            empty.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    let semicolons = scratch("semicolons.csv");
+    let book = std::fs::read_to_string("policies/simple-portfolio.csv").unwrap().replace(',', ";");
+    std::fs::write(&semicolons, book).unwrap();
+    let out = verdict(&["eval", "policies/simple.policy", semicolons.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = stderr(&out);
+    assert!(said.contains("error[R011]: "), "{said}");
+    assert!(
+        said.contains("  help: the header seems to be separated by `;`: verdict reads comma-separated values\n"),
+        "{said}"
+    );
 }

@@ -189,3 +189,12 @@ fn golden_files_are_written_by_accept_and_compared_after() {
     insta::assert_snapshot!("golden_6_corrupt", corrupt);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_case_snapshot_is_read_as_strictly_as_a_book() {
+    let (code, out) = verdict(repo(), &["test", "tests/testing/repeated-key.fails.yaml"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("got snapshot error: score: duplicate key (given more than once)\n"), "{out}");
+    assert!(out.contains(r#"got snapshot error: credit_limit: expected money, found "12_50""#), "{out}");
+    assert!(out.contains("\n1 passed, 2 failed\n"), "{out}");
+}

@@ -106,6 +106,10 @@ pub fn run(args: EvalArgs) -> Exit {
         eprint!("{}", read_error(&e.name, &e.error));
         exit = exit.max(Exit::Invalid);
     }
+    for name in &report.empty_inputs {
+        let name = if name == "-" { "standard input".to_string() } else { format!("`{name}`") };
+        eprintln!("warning: {name} holds no snapshots; nothing was decided from it");
+    }
     if let (Some(path), false) = (&args.output, complete(&report)) {
         if verdict::outfile::replaces(path) {
             eprintln!(

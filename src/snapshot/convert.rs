@@ -8,6 +8,7 @@
 use super::{Key, ReadItem, Snapshot, SnapshotError};
 use crate::schema::{FieldDef, FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
 use crate::value::{parse_date, parse_decimal, Date, Record, SetItem, Value};
+use std::collections::HashSet;
 use std::fmt;
 
 /// A field path, built on the stack as a reader descends and rendered only
@@ -76,6 +77,45 @@ impl Errors {
             0 => message,
             more => format!("{message}; and {more} more"),
         }
+    }
+}
+
+/// The keys one object (or mapping) has given so far, so that a key given
+/// twice is an error rather than the last one silently winning.
+#[derive(Debug, Default)]
+pub(crate) struct SeenKeys {
+    /// The layout's fields by index: a bit each for the first 128, a set beyond.
+    small: u128,
+    large: HashSet<usize>,
+    as_of: bool,
+    /// Keys the schema does not name: ignored, but not given twice either.
+    unknown: HashSet<Box<str>>,
+}
+
+impl SeenKeys {
+    /// The message for a key given twice, recorded at the key's path.
+    pub(crate) const DUPLICATE: &'static str = "duplicate key (given more than once)";
+
+    /// Notes the layout's field `index`; false when it was given before.
+    pub(crate) fn field(&mut self, index: usize) -> bool {
+        match u32::try_from(index).ok().and_then(|i| 1u128.checked_shl(i)) {
+            Some(bit) => {
+                let first = self.small & bit == 0;
+                self.small |= bit;
+                first
+            }
+            None => self.large.insert(index),
+        }
+    }
+
+    /// Notes the snapshot's `as_of`; false when it was given before.
+    pub(crate) fn as_of(&mut self) -> bool {
+        !std::mem::replace(&mut self.as_of, true)
+    }
+
+    /// Notes a key the schema does not name; false when it was given before.
+    pub(crate) fn unknown(&mut self, key: &str) -> bool {
+        !self.unknown.contains(key) && self.unknown.insert(key.into())
     }
 }
 

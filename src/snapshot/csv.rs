@@ -1,19 +1,23 @@
 //! CSV snapshots: a header of field paths (`identity.verified`, `as_of`), one
 //! snapshot per row, sets as `|`-separated values.
 //!
-//! The header is checked once, up front: an unknown column, a column naming a
-//! nested record, a repeated column or a missing required field is the file's
-//! fault ([`ReadError`]), not one row's. A row with the wrong number of cells
-//! or a bad value is an error item for that row alone.
+//! The header is checked once, up front: a header in which no cell names a
+//! field (a wrong delimiter, no header row), a column naming a nested record,
+//! a repeated column or a missing required field is the file's fault
+//! ([`ReadError`]), not one row's. A row with the wrong number of cells or a
+//! bad value is an error item for that row alone. A quote never closed, which
+//! the `csv` crate reads as one cell running to the end of the file, is an
+//! error item for its row and one for each row it hid.
 
-use super::convert::{finish_set, finish_snapshot, key_of, scalar, set_item, Errors, Frame, Lexeme, PathSeg};
+use super::convert::{finish_set, finish_snapshot, key_of, scalar, set_item, shorten, Errors, Frame, Lexeme, PathSeg};
+use super::csv_quotes::{hidden_lines, QuoteWatch};
 use super::limits::ReadLimits;
 use super::{Key, ReadError, ReadItem, SnapshotError};
 use crate::diagnostic::did_you_mean;
 use crate::schema::{FieldKind, ScalarType, Schema};
 use crate::value::{Date, Value};
 use ::csv::{ByteRecord, Reader, ReaderBuilder};
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -47,11 +51,13 @@ enum CellKind {
 /// Rows of a CSV file, read one at a time.
 #[derive(Debug)]
 pub(crate) struct CsvRows<R> {
-    reader: Reader<R>,
+    reader: Reader<QuoteWatch<R>>,
     columns: Vec<Column>,
     schema: Arc<Schema>,
     limits: ReadLimits,
     row: ByteRecord,
+    /// Error records for the rows an unclosed quote hid, yielded after its own row.
+    hidden: VecDeque<ReadItem>,
     done: bool,
 }
 
@@ -61,8 +67,13 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     if let Some((path, _)) = leaves.iter().find(|(_, f)| matches!(f.kind, FieldKind::List(_))) {
         return Err(ReadError::CsvWithLists { field: path.clone() });
     }
-    let mut reader = ReaderBuilder::new().flexible(true).from_reader(input);
+    let mut reader = ReaderBuilder::new().flexible(true).from_reader(QuoteWatch::new(input));
     let header = reader.byte_headers().map_err(csv_error)?.clone();
+    if let Some((line, column)) = reader.get_ref().unclosed() {
+        return Err(ReadError::Csv(format!(
+            "the quote at line {line}, column {column} is never closed, so the header ran to the end of the file"
+        )));
+    }
     let mut columns: Vec<Column> = Vec::with_capacity(header.len());
     let mut names: Vec<String> = Vec::with_capacity(header.len());
     // A set beside the list: a header of many thousand columns is not compared cell by cell.
@@ -75,18 +86,68 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
         columns.push(column(&schema, &name)?);
         names.push(name);
     }
-    if !columns.iter().all(|c| matches!(c, Column::Blank)) {
-        let key_path = schema.key.as_str();
-        let required = leaves.iter().filter(|(path, f)| !f.optional || path == key_path);
-        if let Some((path, _)) = required.into_iter().find(|(path, _)| !seen.contains(path)) {
-            let unknown = names.iter().filter(|n| !n.is_empty() && schema.lookup(n).is_none() && *n != "as_of");
-            let suggestion = did_you_mean(path, unknown.map(String::as_str))
-                .map(|s| s.replace("did you mean", "is it the column").replace('?', " misspelt?"));
-            return Err(ReadError::MissingColumn { field: path.clone(), suggestion });
-        }
+    // A file without a single line has no header to check, and no snapshots.
+    let done = header.is_empty();
+    if !done {
+        check_header(&schema, &columns, &names, &seen)?;
     }
-    let done = columns.iter().all(|c| matches!(c, Column::Blank));
-    Ok(CsvRows { reader, columns, schema, limits, row: ByteRecord::new(), done })
+    Ok(CsvRows { reader, columns, schema, limits, row: ByteRecord::new(), hidden: VecDeque::new(), done })
+}
+
+/// Checks that the header names some field, and every required one.
+fn check_header(
+    schema: &Schema,
+    columns: &[Column],
+    names: &[String],
+    seen: &HashSet<String>,
+) -> Result<(), ReadError> {
+    if columns.iter().all(|c| matches!(c, Column::Blank)) {
+        return Err(no_schema_columns(schema, names));
+    }
+    let leaves = schema.root.leaves();
+    let key_path = schema.key.as_str();
+    let required = leaves.iter().filter(|(path, f)| !f.optional || path == key_path);
+    if let Some((path, _)) = required.into_iter().find(|(path, _)| !seen.contains(path)) {
+        let unknown = names.iter().filter(|n| !n.is_empty() && schema.lookup(n).is_none() && *n != "as_of");
+        let suggestion = did_you_mean(path, unknown.map(String::as_str))
+            .map(|s| s.replace("did you mean", "is it the column").replace('?', " misspelt?"));
+        return Err(ReadError::MissingColumn { field: path.clone(), suggestion });
+    }
+    Ok(())
+}
+
+/// The error for a header in which no cell names a field: a wrong
+/// delimiter, fields in the wrong letter case, or no header row at all. Read
+/// on, it would have been a file of no snapshots.
+fn no_schema_columns(schema: &Schema, names: &[String]) -> ReadError {
+    let leaves = schema.root.leaves();
+    let key = schema.key.as_str();
+    let wanted: Vec<&str> = std::iter::once(key)
+        .chain(leaves.iter().filter(|(path, f)| !f.optional && path != key).map(|(path, _)| path.as_str()))
+        .collect();
+    let mut expected: Vec<String> = wanted.iter().take(4).map(|p| format!("`{p}`")).collect();
+    if wanted.len() > 4 {
+        expected.push("…".into());
+    }
+    let delimiter = [';', '\t', '|'].into_iter().find(|d| names.iter().any(|n| n.contains(*d)));
+    let other_case = names.iter().find_map(|n| {
+        let field = leaves.iter().find(|(path, _)| path.eq_ignore_ascii_case(n))?;
+        Some((n, &field.0))
+    });
+    let hint = match (delimiter, other_case) {
+        (Some(d), _) => format!(
+            "the header seems to be separated by `{}`: verdict reads comma-separated values",
+            d.escape_default()
+        ),
+        (None, Some((cell, field))) => {
+            format!("column names are field paths and case-sensitive: the column `{cell}` would be `{field}`")
+        }
+        (None, None) => format!(
+            "the first line must be a header naming fields (`{},…`); is the header row missing?",
+            wanted.iter().take(3).copied().collect::<Vec<_>>().join(",")
+        ),
+    };
+    ReadError::NoSchemaColumns { header: shorten(&names.join(",")), expected: expected.join(", "), hint }
 }
 
 /// Resolves one header cell.
@@ -131,11 +192,20 @@ impl<R: Read> Iterator for CsvRows<R> {
     type Item = Result<ReadItem, ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(item) = self.hidden.pop_front() {
+            return Some(Ok(item));
+        }
         if self.done {
             return None;
         }
         match self.reader.read_byte_record(&mut self.row) {
-            Ok(true) => Some(Ok(self.convert_row())),
+            Ok(true) => match self.reader.get_ref().unclosed() {
+                Some(opened) => {
+                    self.done = true;
+                    Some(Ok(self.unclosed_quote(opened)))
+                }
+                None => Some(Ok(self.convert_row())),
+            },
             Ok(false) => {
                 self.done = true;
                 None
@@ -184,9 +254,37 @@ impl<R> CsvRows<R> {
         finish_snapshot(&self.schema, frame, as_of, errors)
     }
 
+    /// The error record of the row whose quote at `opened` is never closed
+    /// (the `csv` crate read the rest of the file into its last cell), after
+    /// queueing one for each row that quote hid.
+    fn unclosed_quote(&mut self, (line, column): (u64, u64)) -> ReadItem {
+        let last = self.row.len().checked_sub(1).and_then(|i| self.row.get(i)).unwrap_or_default();
+        let hidden = hidden_lines(last);
+        let mut row = ByteRecord::new();
+        // INVARIANT: inside an unclosed quote every `"` was doubled, so no
+        // quote spans lines here: each line holds its own rows.
+        for (at, text) in (line + 1..).zip(hidden.split(|&b| b == b'\n')) {
+            let mut rows = ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text);
+            while let Ok(true) = rows.read_byte_record(&mut row) {
+                let message =
+                    format!("line {at}: not read: it lies inside the quote opened at line {line}, column {column}");
+                self.hidden.push_back(Err(SnapshotError { id: self.key_in(&row), message }));
+            }
+        }
+        let message = format!(
+            "line {line}, column {column}: this quote is never closed, so the rest of the file was read as one cell"
+        );
+        Err(SnapshotError { id: self.read_key(), message })
+    }
+
     /// The key of the current row, read on its own (for a row that is otherwise unreadable).
     fn read_key(&self) -> Option<Key> {
-        self.columns.iter().zip(&self.row).find_map(|(column, cell)| match column {
+        self.key_in(&self.row)
+    }
+
+    /// The key held by `row`, read on its own.
+    fn key_in(&self, row: &ByteRecord) -> Option<Key> {
+        self.columns.iter().zip(row).find_map(|(column, cell)| match column {
             Column::Leaf { path, kind, .. } if *path == self.schema.key => {
                 key_of(leaf(cell, kind, false).ok().as_ref())
             }

@@ -10,7 +10,7 @@
 //! key is [`NUMBER_TOKEN`] and whose value is the number's exact text.
 
 use super::convert::{
-    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, DATE,
+    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, SeenKeys, DATE,
 };
 use super::{ReadItem, SnapshotError};
 use crate::schema::{FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
@@ -107,6 +107,23 @@ impl RecordSeed<'_> {
         self.frame.mark_all(self.layout);
     }
 
+    /// The name of `key` when the object gave it before (noting it in `seen` otherwise).
+    fn repeated(&self, key: &FieldKey, seen: &mut SeenKeys) -> Option<Box<str>> {
+        let first = match key {
+            FieldKey::Field(index) => seen.field(*index),
+            FieldKey::AsOf => seen.as_of(),
+            FieldKey::Repeated(_) => false,
+            FieldKey::Number | FieldKey::Unknown => true,
+        };
+        match key {
+            _ if first => None,
+            FieldKey::Field(index) => self.layout.fields.get(*index).map(|f| f.name.as_str().into()),
+            FieldKey::AsOf => Some("as_of".into()),
+            FieldKey::Repeated(name) => Some(name.clone()),
+            FieldKey::Number | FieldKey::Unknown => None,
+        }
+    }
+
     fn field<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
         let Some(field) = self.layout.fields.get(index) else {
             return map.next_value::<IgnoredAny>().map(drop);
@@ -145,9 +162,16 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         let top = matches!(self.role, Role::Snapshot(_));
         let mut first = true;
         let mut hint = 0;
-        while let Some(key) = map.next_key_seed(KeySeed { layout: self.layout, top, hint })? {
+        let mut seen = SeenKeys::default();
+        while let Some(key) = map.next_key_seed(KeySeed { layout: self.layout, top, hint, seen: Some(&mut seen) })? {
             if let FieldKey::Field(index) = key {
                 hint = index + 1;
+            }
+            if let Some(name) = self.repeated(&key, &mut seen) {
+                self.errors.push(&self.path.field(&name), SeenKeys::DUPLICATE);
+                map.next_value::<IgnoredAny>()?;
+                first = false;
+                continue;
             }
             match key {
                 FieldKey::Number if first => {
@@ -169,7 +193,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                         Err(message) => self.errors.push(&path, message),
                     }
                 }
-                FieldKey::Number | FieldKey::Unknown => {
+                FieldKey::Number | FieldKey::Unknown | FieldKey::Repeated(_) => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -224,6 +248,8 @@ enum FieldKey {
     Number,
     /// A key the schema does not name (ignored).
     Unknown,
+    /// A key the schema does not name, given a second time in the object.
+    Repeated(Box<str>),
 }
 
 /// Resolves an object key against a layout without allocating.
@@ -233,6 +259,9 @@ struct KeySeed<'a> {
     /// The field tried first: the one after the previous key's, since
     /// snapshots are usually written in schema order.
     hint: usize,
+    /// The object's keys so far, to tell a repeated unknown key (which is
+    /// only seen here, as the key is not kept).
+    seen: Option<&'a mut SeenKeys>,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -257,7 +286,16 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         Ok(match key {
             "as_of" if self.top => FieldKey::AsOf,
             NUMBER_TOKEN => FieldKey::Number,
-            _ => FieldKey::Unknown,
+            _ => match self.seen {
+                Some(seen) => {
+                    if seen.unknown(key) {
+                        FieldKey::Unknown
+                    } else {
+                        FieldKey::Repeated(key.into())
+                    }
+                }
+                None => FieldKey::Unknown,
+            },
         })
     }
 }
@@ -383,7 +421,7 @@ impl<'de> Visitor<'de> for LeafSeed<'_> {
 /// is then the next to read); otherwise consumes the whole map.
 fn number_text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<bool, A::Error> {
     let empty = RecordLayout::default();
-    match map.next_key_seed(KeySeed { layout: &empty, top: false, hint: 0 })? {
+    match map.next_key_seed(KeySeed { layout: &empty, top: false, hint: 0, seen: None })? {
         Some(FieldKey::Number) => Ok(true),
         Some(_) => {
             map.next_value::<IgnoredAny>()?;

@@ -55,6 +55,7 @@ pub type ReadItem = Result<Snapshot, SnapshotError>;
 
 mod convert;
 mod csv;
+mod csv_quotes;
 mod json;
 mod limits;
 mod reader;

@@ -103,6 +103,21 @@ pub enum ReadError {
     /// The CSV is malformed in a way the `csv` crate reports.
     #[error("invalid CSV: {0}")]
     Csv(String),
+    /// A JSON file (not JSON Lines) holds nothing but whitespace: that is not
+    /// JSON, and most likely an export that failed.
+    #[error("the file is empty: a JSON file holds one snapshot object or an array of them")]
+    EmptyJson,
+    /// No cell of a CSV header names a field of the schema (or `as_of`): the
+    /// file is not read as having no snapshots.
+    #[error("no column of the CSV header names a field of the schema (the header reads `{header}`); expected columns such as {expected}")]
+    NoSchemaColumns {
+        /// The header as read, shortened.
+        header: String,
+        /// A few of the fields a header should name, each in backticks.
+        expected: String,
+        /// What seems to be wrong with it.
+        hint: String,
+    },
     /// A JSON or YAML input, read whole, is larger than [`ReadLimits::max_file_bytes`].
     #[error("the file is over the maximum of {limit} bytes for JSON or YAML, which are read whole (--max-file-bytes)")]
     FileTooLarge {
@@ -124,6 +139,8 @@ impl ReadError {
             ReadError::MissingColumn { .. } => "R007",
             ReadError::Csv(_) => "R008",
             ReadError::FileTooLarge { .. } => "R009",
+            ReadError::EmptyJson => "R010",
+            ReadError::NoSchemaColumns { .. } => "R011",
         }
     }
 
@@ -137,6 +154,8 @@ impl ReadError {
             ReadError::MissingColumn { field, suggestion } => {
                 Some(suggestion.clone().unwrap_or_else(|| format!("add a `{field}` column")))
             }
+            ReadError::EmptyJson => Some("an empty book is `[]`; JSON Lines (`.jsonl`) may be empty".into()),
+            ReadError::NoSchemaColumns { hint, .. } => Some(hint.clone()),
             ReadError::FileTooLarge { .. } => {
                 Some("convert it to JSON Lines, which is streamed whatever its size, or raise --max-file-bytes".into())
             }
@@ -164,8 +183,9 @@ pub fn read_snapshots<R: BufRead>(
 /// # Errors
 ///
 /// Fails up front when the input cannot be read at all (a JSON or YAML input
-/// is read whole here, and must fit `limits.max_file_bytes`), or for CSV when
-/// the schema has list fields or the header does not fit the schema. A
+/// is read whole here, and must fit `limits.max_file_bytes`), when a JSON
+/// input is empty, or for CSV when the schema has list fields or the header
+/// does not fit the schema. A
 /// snapshot that does not match the schema is not an error here: the reader
 /// yields its error record in its place.
 pub fn read_snapshots_with<R: BufRead>(
@@ -180,7 +200,7 @@ pub fn read_snapshots_with<R: BufRead>(
         Format::Json => {
             let text = read_text(input, limits)?;
             match text.trim_start().as_bytes().first() {
-                None => Inner::Items(Vec::new().into_iter()),
+                None => return Err(ReadError::EmptyJson),
                 Some(b'[') => Inner::Array(JsonArray::new(text, schema, limits)),
                 Some(_) if limits.snapshot_too_large(text.len()) => {
                     let error = limits.oversize_snapshot("the file's one JSON object", text.len() as u64);

@@ -3,33 +3,35 @@
 //! `true` a boolean, while a quoted `"true"` is only ever a string.
 
 use super::convert::{
-    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, DATE,
+    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, SeenKeys, DATE,
 };
 use super::{ReadItem, SnapshotError};
 use crate::diagnostic::line_col;
 use crate::schema::{FieldKind, RecordLayout, Schema};
 use crate::value::{Date, Value};
-use crate::yaml::{parse_documents, YKind, YNode};
+use crate::yaml::{parse_each_document, YKind, YNode};
 
 /// Reads every snapshot of a YAML stream: each document is one snapshot or a
-/// list of them; empty documents are skipped. A syntax error is one error item.
+/// list of them; empty documents are skipped. A document that cannot be read
+/// (broken syntax, an alias) is one error item, and the others are read.
 pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
-    let docs = match parse_documents(text) {
-        Ok(docs) => docs,
-        Err(e) => {
-            let (line, column) = line_col(text, e.span.start as usize);
-            let message = format!("invalid YAML at line {line}, column {column}: {}", e.message);
-            return vec![Err(SnapshotError { id: None, message })];
-        }
-    };
     let mut items = Vec::new();
-    for doc in &docs {
+    for doc in parse_each_document(text) {
+        let doc = match doc {
+            Ok(doc) => doc,
+            Err(e) => {
+                let (line, column) = line_col(text, e.span.start as usize);
+                let message = format!("invalid YAML at line {line}, column {column}: {}", e.message);
+                items.push(Err(SnapshotError { id: None, message }));
+                continue;
+            }
+        };
         match &doc.kind {
             YKind::Seq(snapshots) => {
                 items.extend(snapshots.iter().map(|s| snapshot_from_yaml(s, schema)));
             }
             _ if doc.is_null() => {}
-            _ => items.push(snapshot_from_yaml(doc, schema)),
+            _ => items.push(snapshot_from_yaml(&doc, schema)),
         }
     }
     items
@@ -77,11 +79,20 @@ impl RecordReader<'_> {
             self.frame.mark_all(layout);
             return;
         };
+        let mut seen = SeenKeys::default();
         for (key, value) in entries {
             let Some(name) = key.as_scalar() else {
                 continue;
             };
-            if let Some(field) = layout.field(name) {
+            let index = layout.position(name);
+            let first = match index {
+                Some(index) => seen.field(index),
+                None if name == "as_of" && matches!(role, Role::Snapshot(_)) => seen.as_of(),
+                None => seen.unknown(name),
+            };
+            if !first {
+                self.errors.push(&path.field(name), SeenKeys::DUPLICATE);
+            } else if let Some(field) = index.and_then(|i| layout.fields.get(i)) {
                 let here = path.field(&field.name);
                 match (&field.kind, Leaf::of(field)) {
                     (FieldKind::Record(inner), _) => self.record(value, inner, &here, Role::Nested),

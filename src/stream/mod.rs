@@ -110,6 +110,9 @@ pub struct RunReport {
     pub tally: Tally,
     /// Inputs that could not be read, at all or part-way.
     pub input_errors: Vec<InputError>,
+    /// Inputs read whole that held no snapshot (an empty JSON Lines stream,
+    /// `[]`, a CSV header alone): nothing was decided from them.
+    pub empty_inputs: Vec<String>,
 }
 
 /// Decides every snapshot of `sources` with `program`, writing one record per
@@ -133,7 +136,8 @@ pub fn evaluate_stream<W: Write>(
     let shared = Shared { program, options: *options, stop: &stop };
     let (free_tx, free_rx) = channel::<Chunk>();
     let (done_tx, done_rx) = channel::<Chunk>();
-    let reader = |free| Reader { shared, free, done: done_tx, seq: 0, records: 0, bytes, errors: Vec::new() };
+    let reader =
+        |free| Reader { shared, free, done: done_tx, seq: 0, records: 0, bytes, errors: Vec::new(), empty: Vec::new() };
 
     if options.jobs == 1 {
         // One job is one thread: each chunk is read, decided and written in
@@ -142,9 +146,9 @@ pub fn evaluate_stream<W: Write>(
         let mut writer = InOrder::new(shared, out, free_tx, &mut progress);
         let mut reader = reader(free_rx);
         reader.read_all(sources, &mut Sink::Inline(&mut |chunk| writer.accept(chunk)));
-        let input_errors = std::mem::take(&mut reader.errors);
+        let (input_errors, empty_inputs) = (std::mem::take(&mut reader.errors), std::mem::take(&mut reader.empty));
         drop(reader);
-        return writer.finish().map(|(tally, out)| (RunReport { tally, input_errors }, out));
+        return writer.finish().map(|(tally, out)| (RunReport { tally, input_errors, empty_inputs }, out));
     }
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -159,15 +163,15 @@ pub fn evaluate_stream<W: Write>(
         let reader = scope.spawn(|| {
             let mut reader = reader(free_rx);
             pool.in_place_scope(|tasks| reader.read_all(sources, &mut Sink::Pool(tasks)));
-            reader.errors
+            (reader.errors, reader.empty)
         });
         let mut writer = InOrder::new(shared, out, free_tx, &mut progress);
         for chunk in done_rx {
             writer.accept(chunk);
         }
         let written = writer.finish();
-        let input_errors = reader.join().unwrap_or_default();
-        written.map(|(tally, out)| (RunReport { tally, input_errors }, out))
+        let (input_errors, empty_inputs) = reader.join().unwrap_or_default();
+        written.map(|(tally, out)| (RunReport { tally, input_errors, empty_inputs }, out))
     })
 }
 
@@ -296,6 +300,8 @@ struct Reader<'a> {
     records: u64,
     bytes: Arc<AtomicU64>,
     errors: Vec<InputError>,
+    /// Inputs read to their end without a single snapshot.
+    empty: Vec<String>,
 }
 
 impl<'a> Reader<'a> {
@@ -307,6 +313,7 @@ impl<'a> Reader<'a> {
             if self.stopped() {
                 break;
             }
+            let records_before = self.records;
             let input = Counted { inner: source.input, bytes: self.bytes.clone() };
             let (schema, limits) = (&self.shared.program.schema, self.shared.options.limits);
             // A failure part-way is an error record in place (written by the
@@ -322,8 +329,10 @@ impl<'a> Reader<'a> {
                     Err(error) => Some(error),
                 },
             };
-            if let Some(error) = failure {
-                self.errors.push(InputError { name: source.name, error });
+            match failure {
+                Some(error) => self.errors.push(InputError { name: source.name, error }),
+                None if self.records == records_before && !self.stopped() => self.empty.push(source.name),
+                None => {}
             }
         }
     }

@@ -333,8 +333,11 @@ pub(crate) fn merge(base: &YNode, over: &YNode) -> YNode {
             None => (k.clone(), v.clone()),
         })
         .collect();
-    for (k, v) in o {
-        if !base_keys.contains(&k.as_scalar()) {
+    // A key the overlay gives twice stays twice, so the snapshot reader
+    // reports it rather than one of the two silently winning.
+    for (i, (k, v)) in o.iter().enumerate() {
+        let laid_over = base_keys.contains(&k.as_scalar()) && over_keys.get(&k.as_scalar()) == Some(&i);
+        if !laid_over {
             entries.push((k.clone(), v.clone()));
         }
     }
@@ -387,6 +390,16 @@ mod tests {
         assert_eq!(m.get("n").and_then(|n| n.get("y")).and_then(YNode::as_scalar), Some("3"));
         assert!(matches!(&m.get("l").unwrap().kind, YKind::Seq(v) if v.len() == 1));
         assert_eq!(m.get("b").and_then(YNode::as_scalar), Some("2"));
+    }
+
+    #[test]
+    fn merge_keeps_a_key_the_overlay_repeats() {
+        let base = parse_document("a: 1\nb: 2\n").unwrap();
+        let over = parse_document("a: 3\nc: 4\na: 5\nc: 6\n").unwrap();
+        let YKind::Map(entries) = merge(&base, &over).kind else { panic!("a map") };
+        let pairs: Vec<(&str, &str)> =
+            entries.iter().map(|(k, v)| (k.as_scalar().unwrap(), v.as_scalar().unwrap())).collect();
+        assert_eq!(pairs, [("a", "3"), ("b", "2"), ("c", "4"), ("a", "5"), ("c", "6")]);
     }
 
     #[test]
