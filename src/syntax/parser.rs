@@ -19,11 +19,12 @@ use std::sync::LazyLock;
 #[grammar = "../grammar/policy.pest"]
 struct PolicyParser;
 
-/// pest's call limit bounds the total work of one parse (against runaway
-/// backtracking); it grows with the input, so large policies still parse.
-fn call_limit(text: &str) -> usize {
-    1_000_000usize.saturating_add(text.len().saturating_mul(200))
-}
+// pest's `set_call_limit` is not used: its limit is one process-wide value,
+// captured when any parse starts, so a limit sized to one text would bound
+// every policy parsed at the same time on other threads. The grammar never
+// backtracks over more than one bracket level (its work is linear in the
+// text), and `MAX_NESTING`, checked before pest runs, bounds its recursion.
+
 /// Deepest bracket nesting accepted (parentheses, calls, lists).
 pub const MAX_NESTING: usize = 256;
 /// Most operators one expression may hold (its tree is at most this deep).
@@ -59,7 +60,6 @@ pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic
         )
         .with_help("split the expression with `let`")]);
     }
-    pest::set_call_limit(std::num::NonZeroUsize::new(call_limit(text)));
     let builder = AstBuilder { file };
     match PolicyParser::parse(Rule::policy_file, text) {
         Ok(mut pairs) => {
