@@ -423,3 +423,13 @@ fn chains_of_negations_format_without_parentheses() {
     let once = assert_formats_well(Path::new("m.policy"), mixed);
     assert!(once.contains("-(not score) == 0 and not (-score > 1)"), "{once}");
 }
+
+#[test]
+fn the_blank_line_after_a_let_is_kept_whatever_its_value_ends_in() {
+    for value in ["1", "score", "max(score, 1)", "1 + 2", "\"s\"", "-(1 + 2)"] {
+        let text = format!(
+            "policy \"p\" version \"1\"\nschema \"s.yaml\"\n\nlet a = {value}\n\nlet b = {value}\n# about c\n\nlet c = {value}\n"
+        );
+        assert_eq!(assert_formats_well(Path::new("p.policy"), &text), text);
+    }
+}

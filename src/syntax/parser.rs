@@ -370,19 +370,38 @@ struct AstBuilder<'a> {
 /// A diagnostic on the parser's internal error path, boxed so every `Result` stays small.
 type Built<T> = Result<T, Box<Diagnostic>>;
 
-/// The span of a pair that ends in an optional part (`[budget N]`,
-/// `[for D]`, a reason's `["text"]`): pest consumes the whitespace and
-/// comments before trying the optional part, so the pair's own span would run
-/// on over them; this one ends at its last token.
-fn tight_span(pair: &Pair<'_, Rule>) -> Span {
-    let whole = span_of(pair);
-    let end = pair.clone().into_inner().flatten().map(|p| p.as_span().end()).max();
-    Span::new(whole.start as usize, end.map_or(whole.end as usize, |e| e.min(whole.end as usize)))
-}
-
+/// A pair's span, from its first token to its last. pest skips whitespace and
+/// comments before it tries a trailing repetition or optional part (an
+/// expression's `(infix ~ primary)*`, `[budget N]`, a reason's `["text"]`)
+/// and keeps what it skipped when the part is absent, so a pair's own span
+/// can run on over the blank lines and comments that follow it.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(s.start(), last_token_end(pair))
+}
+
+/// Where the last token of a pair ends: after its last inner pair, only the
+/// rule's own punctuation (`)`, `]`, `}`) and what pest skipped can follow.
+fn last_token_end(pair: &Pair<'_, Rule>) -> usize {
+    let end = pair.as_span().end();
+    let Some(last) = pair.clone().into_inner().next_back() else {
+        // A token (or a rule made only of punctuation) is its text exactly.
+        return end;
+    };
+    let from = last_token_end(&last);
+    // INVARIANT: between the last inner pair and the end there is no string
+    // (strings are pairs), so `#` starts a comment.
+    let tail = pair.get_input().get(from..end).unwrap_or("");
+    let mut tight = from;
+    let mut offset = from;
+    for line in tail.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or("").trim_end();
+        if !code.is_empty() {
+            tight = offset + code.len();
+        }
+        offset += line.len();
+    }
+    tight
 }
 
 impl AstBuilder<'_> {
@@ -405,10 +424,7 @@ impl AstBuilder<'_> {
     }
 
     fn item(&self, pair: Pair<'_, Rule>) -> Built<Item> {
-        let span = match pair.as_rule() {
-            Rule::policy_decl | Rule::hook_decl => tight_span(&pair),
-            _ => span_of(&pair),
-        };
+        let span = span_of(&pair);
         let rule = pair.as_rule();
         let outer = pair.clone();
         let mut inner = pair.into_inner();
@@ -441,7 +457,7 @@ impl AstBuilder<'_> {
     }
 
     fn hook(&self, pair: Pair<'_, Rule>) -> Built<HookDecl> {
-        let span = tight_span(&pair);
+        let span = span_of(&pair);
         let mut name = None;
         let mut params = Vec::new();
         let mut result = None;
@@ -546,7 +562,7 @@ impl AstBuilder<'_> {
     }
 
     fn action(&self, pair: Pair<'_, Rule>) -> Built<Action> {
-        let span = tight_span(&pair);
+        let span = span_of(&pair);
         let rule = pair.as_rule();
         let outer = pair.clone();
         let mut args = pair.into_inner().filter(|p| !format!("{:?}", p.as_rule()).starts_with("kw_"));
