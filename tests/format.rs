@@ -433,3 +433,10 @@ fn the_blank_line_after_a_let_is_kept_whatever_its_value_ends_in() {
         assert_eq!(assert_formats_well(Path::new("p.policy"), &text), text);
     }
 }
+
+#[test]
+fn a_byte_order_mark_is_read_as_nothing_and_not_written_back() {
+    let text = "# about p\npolicy \"p\" version \"1\"\nschema \"s.yaml\"\n";
+    let with_bom = format!("\u{feff}{text}");
+    assert_eq!(format_source(Path::new("p.policy"), &with_bom).unwrap(), text);
+}
