@@ -172,6 +172,10 @@ pub enum AggFunc {
     Earliest,
 }
 
+/// The most decimal places `round(x, places)` takes (rust_decimal's scale);
+/// fewer than 0 or more than this is refused, never clamped.
+pub const MAX_ROUND_PLACES: i64 = 28;
+
 /// Scalar built-in functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Builtin {

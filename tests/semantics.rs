@@ -119,6 +119,16 @@ fn rounding_is_half_away_from_zero() {
 }
 
 #[test]
+fn rounding_to_more_than_28_places_computed_per_account_is_an_error_record() {
+    assert_eq!(value("round(1.5, score - 672)", "{}"), "1.5");
+    for places in ["score - 671", "score - 701"] {
+        let e = run(&format!("rule \"r\" {{ when round(1.5, {places}) > 0 then restrict }}"), "{}").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Eval);
+        assert!(e.message.contains("use 0 to 28"), "{}", e.message);
+    }
+}
+
+#[test]
 fn arithmetic_is_exact_decimal() {
     assert_eq!(value("7 / 2", "{}"), "3.5");
     // 28 significant digits: a third is not exact, and verdict does not pretend it is.

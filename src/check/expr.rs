@@ -656,6 +656,11 @@ impl<'a> Checker<'a> {
                     self.err("E0102", targs[1].span, "the number of decimal places must be a whole number");
                     return None;
                 }
+                if let Some(places) = const_int(&targs[1]).filter(|p| !(0..=MAX_ROUND_PLACES).contains(p)) {
+                    let message = format!("`round` takes 0 to {MAX_ROUND_PLACES} decimal places, found {places}");
+                    self.err("E0102", targs[1].span, message);
+                    return None;
+                }
                 (Builtin::Round, Ty::req(base))
             }
             "min" | "max" => {
@@ -991,6 +996,15 @@ pub(super) fn to_dec(t: TExpr) -> TExpr {
         return texpr(TKind::Const(Const::Dec(i.into())), Ty { base: Base::Dec, optional }, span);
     }
     texpr(TKind::ToDec(Box::new(t)), Ty { base: Base::Dec, optional }, span)
+}
+
+/// The value of a whole-number literal, signed or not (`28`, `-1`).
+fn const_int(e: &TExpr) -> Option<i64> {
+    match &e.kind {
+        TKind::Const(Const::Int(n)) => Some(*n),
+        TKind::Neg(NumKind::Int, inner) => const_int(inner).and_then(i64::checked_neg),
+        _ => None,
+    }
 }
 
 fn numeric_like(c: Const, target: &Base) -> Const {
