@@ -71,7 +71,7 @@ impl Base {
             Base::Str => "string".into(),
             Base::Date => "date".into(),
             Base::Duration => "duration".into(),
-            Base::Enum(m) => format!("enum({})", m.join(", ")),
+            Base::Enum(m) => format!("enum({})", crate::schema::enum_members_text(m)),
             Base::Set(e) => format!("set<{}>", e.describe()),
             Base::NoneLit => "none".into(),
         }

@@ -11,7 +11,7 @@ entity: account
 key: id
 fields:
   id: string
-  status: enum(active, frozen, closed)
+  status: enum(active, frozen, closed, "written off", "say \"hi\"")
   credit_limit: money
   balance: money
   score: int
@@ -283,4 +283,20 @@ fn a_snapshot_without_as_of_is_an_error_unless_given() {
     let options =
         verdict::EvalOptions { default_as_of: verdict::value::parse_date("2026-01-01"), ..Default::default() };
     assert!(verdict::evaluate(&policy.program, &snapshot, options).is_ok());
+}
+
+#[test]
+fn quoted_enum_members_compare_like_any_other() {
+    assert!(holds(r#"status == "written off""#, r#"{"status":"written off"}"#));
+    assert!(!holds(r#"status == "written off""#, r#"{"status":"closed"}"#));
+    assert!(holds(r#"status in ["say \"hi\"", "closed"]"#, r#"{"status":"say \"hi\""}"#));
+    let dir = workdir();
+    let text = "policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when status == \"written\" then restrict }\n";
+    let diags = verdict::load_policy_source(&dir.join("t.policy"), text).unwrap_err().diagnostics;
+    let e0106 = diags.iter().find(|d| d.code == "E0106").expect("E0106");
+    assert!(
+        e0106.message.ends_with(r#"enum(active, frozen, closed, "written off", "say \"hi\"")"#),
+        "{}",
+        e0106.message
+    );
 }

@@ -397,9 +397,13 @@ impl<'a> Checker<'a> {
             )),
             None => {
                 let help = did_you_mean(s, members.iter().map(|m| &**m))
-                    .unwrap_or_else(|| format!("the members are {}", members.join(", ")));
-                self.err("E0106", t.span, format!("\"{s}\" is not a member of enum({})", members.join(", "))).help =
-                    Some(help);
+                    .unwrap_or_else(|| format!("the members are {}", crate::schema::enum_members_text(&members)));
+                self.err(
+                    "E0106",
+                    t.span,
+                    format!("\"{s}\" is not a member of enum({})", crate::schema::enum_members_text(&members)),
+                )
+                .help = Some(help);
                 None
             }
         }
