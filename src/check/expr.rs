@@ -397,11 +397,11 @@ impl<'a> Checker<'a> {
             )),
             None => {
                 let help = did_you_mean(s, members.iter().map(|m| &**m))
-                    .unwrap_or_else(|| format!("the members are {}", crate::schema::enum_members_text(&members)));
+                    .unwrap_or_else(|| format!("the members are {}", crate::schema::enum_members_text(members)));
                 self.err(
                     "E0106",
                     t.span,
-                    format!("\"{s}\" is not a member of enum({})", crate::schema::enum_members_text(&members)),
+                    format!("\"{s}\" is not a member of enum({})", crate::schema::enum_members_text(members)),
                 )
                 .help = Some(help);
                 None
