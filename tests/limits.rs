@@ -279,3 +279,16 @@ fn deep_unclosed_brackets_of_every_kind_are_a_syntax_error() {
         assert_eq!(codes(load(&format!("unclosed-{i}"), shape)), ["P001"], "{shape}");
     }
 }
+
+#[test]
+fn brackets_in_strings_and_comments_do_not_count_as_nesting() {
+    // Only brackets the parser recurses on are bounded: a reason text or a
+    // comment may hold any number of them.
+    let parens = "(".repeat(300);
+    let body = format!(
+        "# {parens}\nrule \"r\" {{ when score > 1 then restrict reason \"R1\" \"{parens} \\\" [[[\" # {parens}\n}}\n"
+    );
+    assert_eq!(codes(load("quoted-brackets", &body)), Vec::<&str>::new());
+    let deep = format!("let d = \"(\" + {}score{}\n", "(".repeat(257), ")".repeat(257));
+    assert_eq!(codes(load("deep-after-string", &deep)), ["P002"]);
+}

@@ -51,11 +51,11 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 /// Parses a policy file. On failure, every syntax error found is returned.
 pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic>> {
-    if nesting_depth(text) > MAX_NESTING {
+    if let Some(at) = too_deep_at(text) {
         return Err(vec![Diagnostic::error(
             "P002",
             file,
-            Span::new(deepest_offset(text), deepest_offset(text) + 1),
+            Span::new(at, at + 1),
             format!("expression nested more than {MAX_NESTING} levels deep"),
         )
         .with_help("split the expression with `let`")]);
@@ -168,37 +168,32 @@ fn brace_balance(line: &str) -> i32 {
     balance
 }
 
-/// Maximum bracket nesting, a cheap pre-check before recursion gets a chance to overflow.
-fn nesting_depth(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for b in text.bytes() {
-        match b {
-            b'(' | b'[' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
-}
-
-fn deepest_offset(text: &str) -> usize {
+/// Where the first bracket nested deeper than [`MAX_NESTING`] opens, if one
+/// does: a cheap pre-check before the parser's recursion gets a chance to
+/// overflow. Brackets in strings and comments are text, not nesting.
+fn too_deep_at(text: &str) -> Option<usize> {
     let mut depth = 0usize;
+    let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
     for (i, b) in text.bytes().enumerate() {
         match b {
+            b'\n' => (in_string, escaped, in_comment) = (false, false, false),
+            _ if in_comment => {}
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            _ if in_string => {}
+            b'#' => in_comment = true,
             b'(' | b'[' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return i;
+                    return Some(i);
                 }
             }
             b')' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    0
+    None
 }
 
 fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: usize) -> Diagnostic {
