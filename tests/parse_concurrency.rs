@@ -2,7 +2,12 @@
 //! threads (a library caller, a server) never bound or change each other.
 
 use std::num::NonZeroUsize;
+use std::sync::Mutex;
 use verdict::syntax::{ast::PolicyAst, parse_policy};
+
+/// Held by each test: one of them sets pest's process-wide limit for a moment,
+/// which would bound the other's parses.
+static PEST_LIMIT: Mutex<()> = Mutex::new(());
 
 fn parse(text: &str) -> Option<PolicyAst> {
     parse_policy("p.policy".as_ref(), text).ok()
@@ -23,6 +28,7 @@ fn pest_call_limit_stops(calls: usize) -> bool {
 fn parsing_leaves_pests_process_wide_call_limit_alone() {
     // pest captures its one process-wide limit when a parse starts; a parser
     // that set it for its own text would set it for every other parse too.
+    let _alone = PEST_LIMIT.lock().unwrap_or_else(|e| e.into_inner());
     pest::set_call_limit(None);
     let text = "policy \"p\" version \"1\"\nschema \"s.yaml\"\nlet a = score + 1\n";
     assert!(parse(text).is_some());
@@ -42,6 +48,7 @@ fn large_policy(rules: usize) -> String {
 fn a_large_and_a_deeply_nested_policy_parse_right_side_by_side() {
     // A large text takes far more parser calls than a small one; each parse
     // must be bounded by its own text, never by the other thread's.
+    let _alone = PEST_LIMIT.lock().unwrap_or_else(|e| e.into_inner());
     let rules = 1_500;
     let large = large_policy(rules);
     let deep = format!("{}score{}", "(".repeat(250), ")".repeat(250));
