@@ -153,8 +153,16 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    let col = before.get(line_start..).map_or(1, |s| column(s, line_start == 0));
     (line, col)
+}
+
+/// The 1-based column after `line_before`, the text of a line before an
+/// offset, in characters. A byte order mark starting the file is not one: an
+/// editor does not show it.
+fn column(line_before: &str, first_line: bool) -> usize {
+    let shown = if first_line { line_before.strip_prefix('\u{feff}').unwrap_or(line_before) } else { line_before };
+    shown.chars().count() + 1
 }
 
 /// Where each line of a text starts, found once so that the line and column
@@ -180,7 +188,7 @@ impl LineIndex {
         let offset = if text.is_char_boundary(offset) { offset } else { text.len() };
         let newlines_before = self.starts.partition_point(|&start| start <= offset);
         let line_start = newlines_before.checked_sub(1).and_then(|i| self.starts.get(i)).copied().unwrap_or(0);
-        let col = text.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let col = text.get(line_start..offset).map_or(1, |s| column(s, line_start == 0));
         (newlines_before + 1, col)
     }
 }
@@ -321,11 +329,13 @@ mod tests {
     fn line_col_counts_characters() {
         assert_eq!(line_col("ab\ncé d", 6), (2, 3));
         assert_eq!(line_col("x", 0), (1, 1));
+        assert_eq!(line_col("\u{feff}rule x", 8), (1, 6), "a byte order mark is not a column");
+        assert_eq!(line_col("\u{feff}a\n\u{feff}b", 8), (2, 2), "only at the start of the file");
     }
 
     proptest::proptest! {
         #[test]
-        fn the_line_index_agrees_with_line_col(text in "[a\né\r]{0,40}", offset in 0usize..45) {
+        fn the_line_index_agrees_with_line_col(text in "[a\né\r\u{feff}]{0,40}", offset in 0usize..45) {
             let index = LineIndex::new(&text);
             proptest::prop_assert_eq!(index.line_col(&text, offset), line_col(&text, offset));
         }

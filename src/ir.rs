@@ -71,7 +71,7 @@ impl Base {
             Base::Str => "string".into(),
             Base::Date => "date".into(),
             Base::Duration => "duration".into(),
-            Base::Enum(m) => format!("enum({})", m.join(", ")),
+            Base::Enum(m) => format!("enum({})", crate::schema::enum_members_text(m)),
             Base::Set(e) => format!("set<{}>", e.describe()),
             Base::NoneLit => "none".into(),
         }
@@ -171,6 +171,10 @@ pub enum AggFunc {
     /// `earliest` (by the list's time key)
     Earliest,
 }
+
+/// The most decimal places `round(x, places)` takes (rust_decimal's scale);
+/// fewer than 0 or more than this is refused, never clamped.
+pub const MAX_ROUND_PLACES: i64 = 28;
 
 /// Scalar built-in functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

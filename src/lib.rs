@@ -46,6 +46,7 @@ pub mod snapshot;
 pub mod stream;
 pub mod syntax;
 pub mod synth;
+pub mod terminal;
 pub mod testing;
 pub mod value;
 pub mod yaml;

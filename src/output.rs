@@ -572,7 +572,12 @@ fn csv_row(record: &Outputs, program: &Program) -> Vec<String> {
     }
 }
 
+/// One row of `--format table`, its cells escaped for a terminal.
 fn table_row(record: &Outputs) -> [String; 6] {
+    table_cells(record).map(|cell| crate::terminal::escape(&cell).into_owned())
+}
+
+fn table_cells(record: &Outputs) -> [String; 6] {
     match record {
         Ok(d) => [
             key_text(Some(&d.id)),

@@ -40,9 +40,75 @@ impl ScalarType {
             ScalarType::Money => "money".into(),
             ScalarType::String => "string".into(),
             ScalarType::Date => "date".into(),
-            ScalarType::Enum(members) => format!("enum({})", members.join(", ")),
+            ScalarType::Enum(members) => format!("enum({})", enum_members_text(members)),
         }
     }
+}
+
+/// An enum's members as a schema writes them: comma-separated, a member
+/// quoted (with `\"` and `\\` escapes) when it holds a comma, a
+/// parenthesis, a quote, a backslash or a space, or is empty.
+pub fn enum_members_text(members: &[Box<str>]) -> String {
+    let written: Vec<String> = members.iter().map(|m| enum_member_text(m)).collect();
+    written.join(", ")
+}
+
+fn enum_member_text(member: &str) -> String {
+    let plain =
+        !member.is_empty() && !member.chars().any(|c| matches!(c, ',' | '(' | ')' | '"' | '\\') || c.is_whitespace());
+    if plain {
+        member.to_string()
+    } else {
+        format!("\"{}\"", member.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// The members between `enum(` and `)`: plain words or quoted strings
+/// (`enum("car, other", none)`), separated by commas. Errs with what is wrong.
+fn parse_enum_members(inner: &str) -> Result<Vec<Box<str>>, String> {
+    let mut members = Vec::new();
+    let mut rest = inner.trim_start();
+    loop {
+        let (member, after) = match rest.strip_prefix('"') {
+            Some(quoted) => parse_quoted_member(quoted)?,
+            None => {
+                let end = rest.find(',').unwrap_or(rest.len());
+                let (word, after) = rest.split_at(end);
+                let word = word.trim();
+                if word.contains(['"', '\\']) {
+                    return Err(format!("member `{word}` holds a quote or a backslash: quote the whole member"));
+                }
+                (word.to_string(), after)
+            }
+        };
+        if member.is_empty() {
+            return Err("an empty member".into());
+        }
+        members.push(member.into());
+        let after = after.trim_start();
+        match after.strip_prefix(',') {
+            Some(next) => rest = next.trim_start(),
+            None if after.is_empty() => return Ok(members),
+            None => return Err(format!("expected `,` or the end after a member, found `{after}`")),
+        }
+    }
+}
+
+/// A quoted member after its opening quote: its text, unescaped, and what follows the closing quote.
+fn parse_quoted_member(text: &str) -> Result<(String, &str), String> {
+    let mut member = String::new();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Ok((member, text.get(i + 1..).unwrap_or(""))),
+            '\\' => match chars.next() {
+                Some((_, escaped @ ('"' | '\\'))) => member.push(escaped),
+                _ => return Err("in a quoted member only `\\\"` and `\\\\` are escapes".into()),
+            },
+            c => member.push(c),
+        }
+    }
+    Err("a quoted member is not closed".into())
 }
 
 /// What a field holds.
@@ -471,12 +537,16 @@ impl SchemaLoader<'_> {
             "date" => ScalarType::Date,
             _ => {
                 if let Some(inner) = ty.strip_prefix("enum(").and_then(|s| s.strip_suffix(')')) {
-                    let members: Vec<Box<str>> = inner.split(',').map(|m| m.trim().into()).collect();
-                    if members.iter().any(|m| m.is_empty()) {
-                        self.error("S003", span, format!("`{ty}` has an empty member"));
-                        return None;
-                    }
-                    return Some(ScalarType::Enum(members.into()));
+                    return match parse_enum_members(inner) {
+                        Ok(members) => Some(ScalarType::Enum(members.into())),
+                        Err(problem) => {
+                            self.error("S003", span, format!("`{ty}`: {problem}")).help = Some(
+                                "write members as `enum(a, b)`; quote one holding a comma or spaces: `enum(\"car, other\", none)`"
+                                    .into(),
+                            );
+                            None
+                        }
+                    };
                 }
                 let help =
                     did_you_mean(ty, TYPE_NAMES).unwrap_or_else(|| format!("the types are {}", TYPE_NAMES.join(", ")));

@@ -218,9 +218,17 @@ impl Gen<'_, '_> {
     }
 
     fn string(&mut self, text: &str) {
-        // Generated strings are plain ASCII words; quoting them needs no escapes.
+        // Generated words need no escapes, but enum members are the schema's
+        // and may hold quotes, backslashes or anything else.
         self.out.push('"');
-        self.out.push_str(text);
+        for c in text.chars() {
+            match c {
+                '"' => self.out.push_str("\\\""),
+                '\\' => self.out.push_str("\\\\"),
+                c if c.is_control() => self.out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                c => self.out.push(c),
+            }
+        }
         self.out.push('"');
     }
 

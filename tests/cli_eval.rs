@@ -150,7 +150,7 @@ fn synth_output_reads_back_for_any_schema() {
     let schema = scratch("every-type.schema.yaml");
     std::fs::write(
         &schema,
-        "entity: loan\nkey: loan_no\nfields:\n  loan_no: int\n  kind: enum(mortgage, auto, card)\n  rate: decimal\n  \
+        "entity: loan\nkey: loan_no\nfields:\n  loan_no: int\n  kind: enum(mortgage, auto, card, \"car, other\", \"say \\\"hi\\\"\")\n  rate: decimal\n  \
          principal: money\n  signed_on: date\n  note: string?\n  flags: set<enum(a, b, c)>\n  codes: set<int>\n  \
          holidays: set<date>\n  borrower:\n    name: string\n    address:\n      city: string\n      moved_on: date?\n  \
          payments:\n    list:\n      paid_on: date\n      amount: money\n      late: bool?\n    by: paid_on\n  \
@@ -174,6 +174,8 @@ fn synth_output_reads_back_for_any_schema() {
     let loaded = verdict::load::load_schema_file(&schema).unwrap();
     let text = std::fs::read_to_string(&output).unwrap();
     assert_eq!(text.lines().count(), 300);
+    // A quoted enum member is written as its text, without the schema's quotes.
+    assert!(text.contains(r#""kind":"car, other""#) && text.contains(r#""kind":"say \"hi\"""#), "{text}");
     let as_of = verdict::value::parse_date("2025-06-30");
     for (i, line) in text.lines().enumerate() {
         let snapshot =

@@ -423,3 +423,20 @@ fn chains_of_negations_format_without_parentheses() {
     let once = assert_formats_well(Path::new("m.policy"), mixed);
     assert!(once.contains("-(not score) == 0 and not (-score > 1)"), "{once}");
 }
+
+#[test]
+fn the_blank_line_after_a_let_is_kept_whatever_its_value_ends_in() {
+    for value in ["1", "score", "max(score, 1)", "1 + 2", "\"s\"", "-(1 + 2)"] {
+        let text = format!(
+            "policy \"p\" version \"1\"\nschema \"s.yaml\"\n\nlet a = {value}\n\nlet b = {value}\n# about c\n\nlet c = {value}\n"
+        );
+        assert_eq!(assert_formats_well(Path::new("p.policy"), &text), text);
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_read_as_nothing_and_not_written_back() {
+    let text = "# about p\npolicy \"p\" version \"1\"\nschema \"s.yaml\"\n";
+    let with_bom = format!("\u{feff}{text}");
+    assert_eq!(format_source(Path::new("p.policy"), &with_bom).unwrap(), text);
+}

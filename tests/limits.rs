@@ -263,3 +263,32 @@ fn every_one_of_twenty_thousand_broken_rules_is_reported() {
     assert_eq!(diags.len(), 20_000);
     assert!(diags.iter().all(|d| d.code == "P001"));
 }
+
+#[test]
+fn deep_unclosed_brackets_of_every_kind_are_a_syntax_error() {
+    // No call limit stops the parser: its work on a broken text stays linear,
+    // each bracket level retried at most once, and it ends in a diagnostic.
+    let shapes = [
+        format!("let a = {}x\n", "f(".repeat(255)),
+        format!("let a = {}x\n", "[f(".repeat(85)),
+        format!("let a = {}x\n", "count(a where ".repeat(255)),
+        format!("let a = {}x{}\n", "f(".repeat(255), ", ]".repeat(255)),
+        format!("rule \"r\" {{ when {} then restrict }}\n", "not (".repeat(255)),
+    ];
+    for (i, shape) in shapes.iter().enumerate() {
+        assert_eq!(codes(load(&format!("unclosed-{i}"), shape)), ["P001"], "{shape}");
+    }
+}
+
+#[test]
+fn brackets_in_strings_and_comments_do_not_count_as_nesting() {
+    // Only brackets the parser recurses on are bounded: a reason text or a
+    // comment may hold any number of them.
+    let parens = "(".repeat(300);
+    let body = format!(
+        "# {parens}\nrule \"r\" {{ when score > 1 then restrict reason \"R1\" \"{parens} \\\" [[[\" # {parens}\n}}\n"
+    );
+    assert_eq!(codes(load("quoted-brackets", &body)), Vec::<&str>::new());
+    let deep = format!("let d = \"(\" + {}score{}\n", "(".repeat(257), ")".repeat(257));
+    assert_eq!(codes(load("deep-after-string", &deep)), ["P002"]);
+}

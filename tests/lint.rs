@@ -110,3 +110,24 @@ fn the_example_policies_are_warning_free() {
         assert!(loaded.warnings.is_empty(), "{path}: {:?}", loaded.warnings);
     }
 }
+
+/// The text the `W0101` warning of a policy whose lets are `lets` points at.
+fn unused_let_spans(lets: &str) -> Vec<String> {
+    let text = format!(
+        "policy \"t\" version \"1\"\nschema \"../account.schema.yaml\"\n{lets}\nrule \"r\" {{ when score < 1 then restrict }}\n"
+    );
+    let path = Path::new("tests/fixtures/valid/inline.policy");
+    let loaded = verdict::load_policy_source(path, &text).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    let unused = loaded.warnings.iter().filter(|d| d.code == "W0101");
+    unused.map(|d| text[d.span.range()].to_string()).collect()
+}
+
+#[test]
+fn an_unused_let_is_pointed_at_up_to_its_last_token() {
+    // An expression ending in a call, a name or a literal once took in the
+    // blank lines and comments after it.
+    for value in ["max(score, 1)", "score", "1", "-score", "\"a # b\"", "(score)", "score + 1"] {
+        let lets = format!("let a = {value}\n\n# about b\n\nlet b = {value}  # b's comment\n");
+        assert_eq!(unused_let_spans(&lets), [format!("let a = {value}"), format!("let b = {value}")]);
+    }
+}

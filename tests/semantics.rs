@@ -11,7 +11,7 @@ entity: account
 key: id
 fields:
   id: string
-  status: enum(active, frozen, closed)
+  status: enum(active, frozen, closed, "written off", "say \"hi\"")
   credit_limit: money
   balance: money
   score: int
@@ -117,6 +117,16 @@ fn rounding_is_half_away_from_zero() {
     assert_eq!(value("round(-0.125, 2)", "{}"), "-0.13");
     assert_eq!(value("floor(-1.5)", "{}"), "-2");
     assert_eq!(value("ceil(1.2)", "{}"), "2");
+}
+
+#[test]
+fn rounding_to_more_than_28_places_computed_per_account_is_an_error_record() {
+    assert_eq!(value("round(1.5, score - 672)", "{}"), "1.5");
+    for places in ["score - 671", "score - 701"] {
+        let e = run(&format!("rule \"r\" {{ when round(1.5, {places}) > 0 then restrict }}"), "{}").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Eval);
+        assert!(e.message.contains("use 0 to 28"), "{}", e.message);
+    }
 }
 
 #[test]
@@ -317,4 +327,20 @@ fn a_snapshot_without_as_of_is_an_error_unless_given() {
     let options =
         verdict::EvalOptions { default_as_of: verdict::value::parse_date("2026-01-01"), ..Default::default() };
     assert!(verdict::evaluate(&policy.program, &snapshot, options).is_ok());
+}
+
+#[test]
+fn quoted_enum_members_compare_like_any_other() {
+    assert!(holds(r#"status == "written off""#, r#"{"status":"written off"}"#));
+    assert!(!holds(r#"status == "written off""#, r#"{"status":"closed"}"#));
+    assert!(holds(r#"status in ["say \"hi\"", "closed"]"#, r#"{"status":"say \"hi\""}"#));
+    let dir = workdir();
+    let text = "policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when status == \"written\" then restrict }\n";
+    let diags = verdict::load_policy_source(&dir.join("t.policy"), text).unwrap_err().diagnostics;
+    let e0106 = diags.iter().find(|d| d.code == "E0106").expect("E0106");
+    assert!(
+        e0106.message.ends_with(r#"enum(active, frozen, closed, "written off", "say \"hi\"")"#),
+        "{}",
+        e0106.message
+    );
 }

@@ -662,3 +662,36 @@ fn a_schema_of_twenty_thousand_fields_reads_keys_in_any_order() {
     let e = load_schema(Path::new("w.schema.yaml"), &format!("{text}  f77: int\n")).unwrap_err();
     assert!(e.iter().any(|d| d.code == "S007" && d.message.contains("`f77` is defined twice")), "{e:?}");
 }
+
+#[test]
+fn enum_members_may_be_quoted_with_escapes() {
+    let text = r#"
+entity: loan
+key: id
+fields:
+  id: string
+  purpose: enum("car, other", none, "say \"hi\"", "back\\slash", "(x)")?
+  kinds: set<enum("a, b", c)>
+"#;
+    let s = schema(text);
+    let members = ["car, other", "none", "say \"hi\"", "back\\slash", "(x)"];
+    let purpose = s.lookup("purpose").unwrap();
+    let quoted = r#"enum("car, other", none, "say \"hi\"", "back\\slash", "(x)")"#;
+    match &purpose.kind {
+        FieldKind::Scalar(t) => assert_eq!(t.describe(), quoted, "the type is written back as it reads"),
+        other => panic!("{other:?}"),
+    }
+    assert!(purpose.optional);
+    for (i, member) in members.iter().enumerate() {
+        let line = serde_json::json!({"id": "L-1", "purpose": member, "kinds": ["a, b"]}).to_string();
+        let snap = ok(parse_json_snapshot(&line, &s));
+        assert_eq!(get(&s, &snap.record, "purpose"), &Value::Enum(i as u32), "{member}");
+    }
+    let e = err_message(parse_json_snapshot(r#"{"id": "L-1", "purpose": "car", "kinds": []}"#, &s));
+    assert!(e.contains(r#"("car, other", none, "say \"hi\"""#), "{e}");
+    for bad in [r#"enum("car, other)"#, r#"enum("a" b)"#, r#"enum("a\q")"#, r#"enum(a, "")"#, "enum(a,)"] {
+        let text = format!("entity: loan\nkey: id\nfields:\n  id: string\n  purpose: {bad}\n");
+        let diags = load_schema(Path::new("bad.schema.yaml"), &text).unwrap_err();
+        assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["S003"], "{bad}");
+    }
+}

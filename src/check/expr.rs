@@ -397,9 +397,13 @@ impl<'a> Checker<'a> {
             )),
             None => {
                 let help = did_you_mean(s, members.iter().map(|m| &**m))
-                    .unwrap_or_else(|| format!("the members are {}", members.join(", ")));
-                self.err("E0106", t.span, format!("\"{s}\" is not a member of enum({})", members.join(", "))).help =
-                    Some(help);
+                    .unwrap_or_else(|| format!("the members are {}", crate::schema::enum_members_text(members)));
+                self.err(
+                    "E0106",
+                    t.span,
+                    format!("\"{s}\" is not a member of enum({})", crate::schema::enum_members_text(members)),
+                )
+                .help = Some(help);
                 None
             }
         }
@@ -654,6 +658,11 @@ impl<'a> Checker<'a> {
                 let base = self.numeric_arg(&targs[0], fname)?;
                 if targs[1].ty.base != Base::Int {
                     self.err("E0102", targs[1].span, "the number of decimal places must be a whole number");
+                    return None;
+                }
+                if let Some(places) = const_int(&targs[1]).filter(|p| !(0..=MAX_ROUND_PLACES).contains(p)) {
+                    let message = format!("`round` takes 0 to {MAX_ROUND_PLACES} decimal places, found {places}");
+                    self.err("E0102", targs[1].span, message);
                     return None;
                 }
                 (Builtin::Round, Ty::req(base))
@@ -991,6 +1000,15 @@ pub(super) fn to_dec(t: TExpr) -> TExpr {
         return texpr(TKind::Const(Const::Dec(i.into())), Ty { base: Base::Dec, optional }, span);
     }
     texpr(TKind::ToDec(Box::new(t)), Ty { base: Base::Dec, optional }, span)
+}
+
+/// The value of a whole-number literal, signed or not (`28`, `-1`).
+fn const_int(e: &TExpr) -> Option<i64> {
+    match &e.kind {
+        TKind::Const(Const::Int(n)) => Some(*n),
+        TKind::Neg(NumKind::Int, inner) => const_int(inner).and_then(i64::checked_neg),
+        _ => None,
+    }
 }
 
 fn numeric_like(c: Const, target: &Base) -> Const {

@@ -297,7 +297,8 @@ fn render_summary(s: &Summary, timed: bool) -> String {
             keep.sort_unstable_by_key(|(i, _)| *i);
             fired = keep.into_iter().map(|(_, r)| r).collect();
         }
-        let list: Vec<String> = fired.iter().map(|r| format!("{} {}", r.rule, r.count)).collect();
+        let list: Vec<String> =
+            fired.iter().map(|r| format!("{} {}", verdict::terminal::escape(&r.rule), r.count)).collect();
         let rest = if more > 0 { format!(", and {more} more rule{}", plural(more as u64)) } else { String::new() };
         out.push_str(&format!("  fired: {}{rest}\n", list.join(", ")));
     }

@@ -10,6 +10,7 @@ use super::Exit;
 use std::path::PathBuf;
 use verdict::eval::ActionRecord;
 use verdict::explain::{explain, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
+use verdict::terminal::escape;
 use verdict::value::format_decimal;
 
 /// Output width for a terminal.
@@ -45,9 +46,9 @@ pub fn run(args: ExplainArgs) -> Exit {
     let x = match explain(&loaded, &args.snapshot, &args.id, as_of) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape(&e.to_string()));
             if let ExplainError::NotFound { help: Some(help), .. } = &e {
-                eprintln!("  help: {help}");
+                eprintln!("  help: {}", escape(help));
             }
             return Exit::Invalid;
         }
@@ -56,8 +57,8 @@ pub fn run(args: ExplainArgs) -> Exit {
         eprintln!(
             "note: {} snapshots of `{}` have the id `{}`; this is the first (snapshot {})",
             x.same_id,
-            x.file.display(),
-            x.id,
+            escape(&x.file.display().to_string()),
+            escape(&x.id),
             x.position
         );
     }
@@ -226,8 +227,11 @@ fn lets(out: &mut String, x: &Explanation) {
     }
 }
 
-/// Appends `text` word-wrapped to [`WIDTH`], the first line after `first`, the others after `rest`.
+/// Appends `text` word-wrapped to [`WIDTH`], the first line after `first`, the
+/// others after `rest`. Every line of the explanation passes through here, so
+/// here ids, values and names from the data are escaped for the terminal.
 fn push_wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
+    let (text, first, rest) = (escape(text), escape(first), escape(rest));
     let mut line = first.to_string();
     let mut empty = true;
     for word in text.split(' ') {

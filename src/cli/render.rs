@@ -9,6 +9,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 use verdict::diagnostic::{Diagnostic, LineIndex, Severity, SourceFile, SourceMap};
+use verdict::terminal::escape;
 
 /// One diagnostic as miette sees it. `S` is generic so a test can render
 /// with miette's own whole-text source and compare.
@@ -30,7 +31,7 @@ impl<S> fmt::Display for Report<'_, S> {
         if self.source.is_none() {
             write!(f, "{}: ", self.location)?;
         }
-        write!(f, "[{}] {}", self.diag.code, self.diag.message)
+        write!(f, "[{}] {}", self.diag.code, escape(&self.diag.message))
     }
 }
 
@@ -44,7 +45,7 @@ impl<S: miette::SourceCode> miette::Diagnostic for Report<'_, S> {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag.help.as_ref().map(|h| Box::new(escape(h)) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.map(|s| s as &dyn miette::SourceCode)
@@ -53,8 +54,10 @@ impl<S: miette::SourceCode> miette::Diagnostic for Report<'_, S> {
         self.source.as_ref()?;
         let span = self.diag.span;
         let len = (span.end - span.start).max(1) as usize;
-        let label =
-            LabeledSpan::new_with_span(self.diag.label.clone(), SourceSpan::new((span.start as usize).into(), len));
+        let label = LabeledSpan::new_with_span(
+            self.diag.label.as_deref().map(|l| escape(l).into_owned()),
+            SourceSpan::new((span.start as usize).into(), len),
+        );
         Some(Box::new(std::iter::once(label)))
     }
 }
@@ -142,9 +145,9 @@ pub fn stderr_color() -> bool {
 /// An input that could not be read, for stderr: its code, its name, why, and
 /// how to fix it when there is something to suggest.
 pub fn read_error(name: &str, error: &verdict::snapshot::ReadError) -> String {
-    let mut out = format!("error[{}]: `{name}`: {error}\n", error.code());
+    let mut out = format!("error[{}]: `{}`: {}\n", error.code(), escape(name), escape(&error.to_string()));
     if let Some(help) = error.help() {
-        out.push_str(&format!("  help: {help}\n"));
+        out.push_str(&format!("  help: {}\n", escape(&help)));
     }
     out
 }

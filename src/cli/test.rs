@@ -7,19 +7,24 @@
 
 use super::render::{render_all, stderr_color};
 use super::Exit;
+use std::borrow::Cow;
 use std::path::PathBuf;
+use verdict::terminal::escape;
 use verdict::testing::{
     discover, AccountChange, CaseResult, Failure, Mismatch, PolicyCoverage, Runner, Shown, TestOptions,
 };
 
 /// Writes to stdout; a failure (a closed pipe, a full disk) ends the output
 /// and is reported at the end ([`super::files::stdout_failure`]), not in a panic.
+/// A formatted line is escaped for the terminal whole (case names, ids and
+/// values are data); `raw` text is several lines, its data escaped as it is built.
 macro_rules! say {
     (raw $text:expr) => {{
         super::files::print_or_remember(&$text);
     }};
     ($($arg:tt)*) => {{
-        super::files::print_or_remember(&format!("{}\n", format_args!($($arg)*)));
+        let line = escape(&format!($($arg)*));
+        super::files::print_or_remember(&format!("{line}\n"));
     }};
 }
 
@@ -121,17 +126,19 @@ fn failure_text(failure: &Failure) -> String {
             for a in accounts {
                 match &a.change {
                     AccountChange::Changed(fields) => {
-                        out.push_str(&format!("      {} changed\n", a.account));
+                        out.push_str(&format!("      {} changed\n", escape(&a.account)));
                         for m in fields {
                             mismatch_text(m, "        ", &mut out);
                         }
                     }
                     AccountChange::Added(what) => {
-                        out.push_str(&format!("      {} is new (not in the golden file): {what}\n", a.account))
+                        let (account, what) = (escape(&a.account), escape(what));
+                        out.push_str(&format!("      {account} is new (not in the golden file): {what}\n"))
                     }
                     AccountChange::Removed(what) => out.push_str(&format!(
-                        "      {} is gone (in the golden file, not in the portfolio): {what}\n",
-                        a.account
+                        "      {} is gone (in the golden file, not in the portfolio): {}\n",
+                        escape(&a.account),
+                        escape(what)
                     )),
                 }
             }
@@ -149,9 +156,11 @@ fn failure_text(failure: &Failure) -> String {
 /// `field: expected X, got Y`, or both lists under the field's name.
 fn mismatch_text(m: &Mismatch, indent: &str, out: &mut String) {
     match (&m.expected, &m.actual) {
-        (Shown::One(e), Shown::One(a)) => out.push_str(&format!("{indent}{}: expected {e}, got {a}\n", m.field)),
+        (Shown::One(e), Shown::One(a)) => {
+            out.push_str(&format!("{indent}{}: expected {}, got {}\n", escape(&m.field), escape(e), escape(a)));
+        }
         (e, a) => {
-            out.push_str(&format!("{indent}{}:\n", m.field));
+            out.push_str(&format!("{indent}{}:\n", escape(&m.field)));
             shown_text("expected:", e, &format!("{indent}  "), out);
             shown_text("got:     ", a, &format!("{indent}  "), out);
         }
@@ -160,14 +169,15 @@ fn mismatch_text(m: &Mismatch, indent: &str, out: &mut String) {
 
 fn shown_text(label: &str, shown: &Shown, indent: &str, out: &mut String) {
     match shown {
-        Shown::One(v) => out.push_str(&format!("{indent}{label} {v}\n")),
+        Shown::One(v) => out.push_str(&format!("{indent}{label} {}\n", escape(v))),
         Shown::List(items) => {
+            let items: Vec<Cow<'_, str>> = items.iter().map(|item| escape(item)).collect();
             let inline = format!("[{}]", items.join(", "));
             if indent.len() + label.len() + 1 + inline.len() <= LIST_WIDTH {
                 out.push_str(&format!("{indent}{label} {inline}\n"));
             } else {
                 out.push_str(&format!("{indent}{}\n", label.trim_end()));
-                for item in items {
+                for item in &items {
                     out.push_str(&format!("{indent}  - {item}\n"));
                 }
             }
@@ -176,7 +186,8 @@ fn shown_text(label: &str, shown: &Shown, indent: &str, out: &mut String) {
 }
 
 fn coverage_text(c: &PolicyCoverage) -> String {
-    let mut out = format!("coverage of {} ({} record{} evaluated)\n", c.policy.display(), c.records, plural(c.records));
+    let policy = escape(&c.policy.display().to_string()).into_owned();
+    let mut out = format!("coverage of {policy} ({} record{} evaluated)\n", c.records, plural(c.records));
     if c.never_fired.is_empty() && c.never_reached.is_empty() {
         out.push_str("  every rule fired at least once\n");
         return out;
@@ -184,7 +195,7 @@ fn coverage_text(c: &PolicyCoverage) -> String {
     if !c.never_fired.is_empty() {
         out.push_str("  never fired:\n");
         for rule in &c.never_fired {
-            out.push_str(&format!("    {rule}\n"));
+            out.push_str(&format!("    {}\n", escape(rule)));
         }
     }
     if !c.never_reached.is_empty() {
@@ -192,9 +203,9 @@ fn coverage_text(c: &PolicyCoverage) -> String {
         for u in &c.never_reached {
             out.push_str(&format!(
                 "    {} (group \"{}\"; fired instead: {})\n",
-                u.rule,
-                u.group,
-                u.fired_instead.join(", ")
+                escape(&u.rule),
+                escape(&u.group),
+                escape(&u.fired_instead.join(", "))
             ));
         }
     }

@@ -3,8 +3,10 @@
 use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, FiredSet, Row, ROWS};
 use super::rules::ChangeStatus;
 use crate::eval::Outputs;
+use crate::terminal::escape;
 use crate::value::format_decimal;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Changed accounts listed in the terminal (the JSON and HTML reports keep more).
@@ -17,10 +19,12 @@ enum Align {
     Right,
 }
 
-/// Lays out rows of cells in columns, two spaces apart, indented by two.
+/// Lays out rows of cells in columns, two spaces apart, indented by two; the
+/// cells escaped for a terminal (ids and rule names are data).
 fn table(rows: &[Vec<String>], align: &[Align]) -> String {
+    let rows: Vec<Vec<Cow<'_, str>>> = rows.iter().map(|row| row.iter().map(|c| escape(c)).collect()).collect();
     let mut widths: Vec<usize> = Vec::new();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             let w = cell.chars().count();
             match widths.get_mut(i) {
@@ -30,7 +34,7 @@ fn table(rows: &[Vec<String>], align: &[Align]) -> String {
         }
     }
     let mut out = String::new();
-    for row in rows {
+    for row in &rows {
         let mut line = String::from(" ");
         for (i, cell) in row.iter().enumerate() {
             let w = widths.get(i).copied().unwrap_or(0);
@@ -113,9 +117,17 @@ pub(crate) fn fired_delta(a: &ChangedAccount) -> String {
 /// The report as text.
 pub fn render_text(r: &DiffReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "verdict diff: {} {} → {} {}", r.old.name, r.old.version, r.new.name, r.new.version);
-    let _ = writeln!(out, "  old  {}  {}", r.old.path, short_fingerprint(&r.old.fingerprint));
-    let _ = writeln!(out, "  new  {}  {}", r.new.path, short_fingerprint(&r.new.fingerprint));
+    let (old, new) = (&r.old, &r.new);
+    let _ = writeln!(
+        out,
+        "verdict diff: {} {} → {} {}",
+        escape(&old.name),
+        escape(&old.version),
+        escape(&new.name),
+        escape(&new.version)
+    );
+    let _ = writeln!(out, "  old  {}  {}", escape(&old.path), short_fingerprint(&old.fingerprint));
+    let _ = writeln!(out, "  new  {}  {}", escape(&new.path), short_fingerprint(&new.fingerprint));
     let decided_old = r.records - r.old_total(Row::Error);
     let decided_new = r.records - r.new_total(Row::Error);
     let parts: Vec<String> = r.parts.iter().filter(|(_, n)| *n > 0).map(|(p, n)| format!("{p} {n}")).collect();
@@ -177,7 +189,7 @@ pub fn render_text(r: &DiffReport) -> String {
     match (&r.exposure, &r.exposure_note) {
         (Some(e), _) => exposure(&mut out, e),
         (None, Some(note)) => {
-            let _ = writeln!(out, "\nLimit exposure: {note}");
+            let _ = writeln!(out, "\nLimit exposure: {}", escape(note));
         }
         (None, None) => {}
     }
@@ -234,7 +246,7 @@ fn exposure(out: &mut String, e: &Exposure) {
     let _ = writeln!(
         out,
         "\nLimit exposure ({}, {}{})",
-        e.field,
+        escape(&e.field),
         plural(e.accounts, "account"),
         if e.without_limit > 0 { format!("; {} without a current limit", e.without_limit) } else { "".into() }
     );

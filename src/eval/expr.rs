@@ -385,12 +385,15 @@ impl<'a> Ctx<'a> {
                 let Val::Int(places) = arg(self, 1)? else {
                     return fail("internal: round places");
                 };
-                let Ok(places) = u32::try_from(places) else {
-                    return fail(format!("round: {places} decimal places is not allowed (use 0 to 28)"));
+                let in_range = u32::try_from(places).ok().filter(|_| places <= MAX_ROUND_PLACES);
+                let Some(places) = in_range else {
+                    return fail(format!(
+                        "round: {places} decimal places is not allowed (use 0 to {MAX_ROUND_PLACES})"
+                    ));
                 };
                 match a {
                     Val::Dec(d) => {
-                        Ok(Val::Dec(d.round_dp_with_strategy(places.min(28), RoundingStrategy::MidpointAwayFromZero)))
+                        Ok(Val::Dec(d.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)))
                     }
                     v => Ok(v),
                 }

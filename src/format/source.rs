@@ -54,6 +54,8 @@ pub(crate) fn lex_comments(src: &str) -> Vec<Comment> {
                 }
             }
             c if c.is_whitespace() => {}
+            // A byte order mark starting the file is not code: a comment after it leads.
+            '\u{feff}' if i == 0 => {}
             _ => code_on_line = true,
         }
     }

@@ -271,7 +271,7 @@ impl<'a> Leaf<'a> {
 pub(crate) fn expected(ty: &ScalarType) -> String {
     match ty {
         ScalarType::Date => "date (YYYY-MM-DD)".into(),
-        ScalarType::Enum(members) => format!("one of ({})", members.join(", ")),
+        ScalarType::Enum(members) => format!("one of ({})", crate::schema::enum_members_text(members)),
         other => other.describe(),
     }
 }

@@ -19,11 +19,12 @@ use std::sync::LazyLock;
 #[grammar = "../grammar/policy.pest"]
 struct PolicyParser;
 
-/// pest's call limit bounds the total work of one parse (against runaway
-/// backtracking); it grows with the input, so large policies still parse.
-fn call_limit(text: &str) -> usize {
-    1_000_000usize.saturating_add(text.len().saturating_mul(200))
-}
+// pest's `set_call_limit` is not used: its limit is one process-wide value,
+// captured when any parse starts, so a limit sized to one text would bound
+// every policy parsed at the same time on other threads. The grammar never
+// backtracks over more than one bracket level (its work is linear in the
+// text), and `MAX_NESTING`, checked before pest runs, bounds its recursion.
+
 /// Deepest bracket nesting accepted (parentheses, calls, lists).
 pub const MAX_NESTING: usize = 256;
 /// Most operators one expression may hold (its tree is at most this deep).
@@ -50,16 +51,15 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 /// Parses a policy file. On failure, every syntax error found is returned.
 pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic>> {
-    if nesting_depth(text) > MAX_NESTING {
+    if let Some(at) = too_deep_at(text) {
         return Err(vec![Diagnostic::error(
             "P002",
             file,
-            Span::new(deepest_offset(text), deepest_offset(text) + 1),
+            Span::new(at, at + 1),
             format!("expression nested more than {MAX_NESTING} levels deep"),
         )
         .with_help("split the expression with `let`")]);
     }
-    pest::set_call_limit(std::num::NonZeroUsize::new(call_limit(text)));
     let builder = AstBuilder { file };
     match PolicyParser::parse(Rule::policy_file, text) {
         Ok(mut pairs) => {
@@ -168,37 +168,32 @@ fn brace_balance(line: &str) -> i32 {
     balance
 }
 
-/// Maximum bracket nesting, a cheap pre-check before recursion gets a chance to overflow.
-fn nesting_depth(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for b in text.bytes() {
-        match b {
-            b'(' | b'[' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
-}
-
-fn deepest_offset(text: &str) -> usize {
+/// Where the first bracket nested deeper than [`MAX_NESTING`] opens, if one
+/// does: a cheap pre-check before the parser's recursion gets a chance to
+/// overflow. Brackets in strings and comments are text, not nesting.
+fn too_deep_at(text: &str) -> Option<usize> {
     let mut depth = 0usize;
+    let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
     for (i, b) in text.bytes().enumerate() {
         match b {
+            b'\n' => (in_string, escaped, in_comment) = (false, false, false),
+            _ if in_comment => {}
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            _ if in_string => {}
+            b'#' => in_comment = true,
             b'(' | b'[' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return i;
+                    return Some(i);
                 }
             }
             b')' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    0
+    None
 }
 
 fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: usize) -> Diagnostic {
@@ -370,19 +365,38 @@ struct AstBuilder<'a> {
 /// A diagnostic on the parser's internal error path, boxed so every `Result` stays small.
 type Built<T> = Result<T, Box<Diagnostic>>;
 
-/// The span of a pair that ends in an optional part (`[budget N]`,
-/// `[for D]`, a reason's `["text"]`): pest consumes the whitespace and
-/// comments before trying the optional part, so the pair's own span would run
-/// on over them; this one ends at its last token.
-fn tight_span(pair: &Pair<'_, Rule>) -> Span {
-    let whole = span_of(pair);
-    let end = pair.clone().into_inner().flatten().map(|p| p.as_span().end()).max();
-    Span::new(whole.start as usize, end.map_or(whole.end as usize, |e| e.min(whole.end as usize)))
-}
-
+/// A pair's span, from its first token to its last. pest skips whitespace and
+/// comments before it tries a trailing repetition or optional part (an
+/// expression's `(infix ~ primary)*`, `[budget N]`, a reason's `["text"]`)
+/// and keeps what it skipped when the part is absent, so a pair's own span
+/// can run on over the blank lines and comments that follow it.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(s.start(), last_token_end(pair))
+}
+
+/// Where the last token of a pair ends: after its last inner pair, only the
+/// rule's own punctuation (`)`, `]`, `}`) and what pest skipped can follow.
+fn last_token_end(pair: &Pair<'_, Rule>) -> usize {
+    let end = pair.as_span().end();
+    let Some(last) = pair.clone().into_inner().next_back() else {
+        // A token (or a rule made only of punctuation) is its text exactly.
+        return end;
+    };
+    let from = last_token_end(&last);
+    // INVARIANT: between the last inner pair and the end there is no string
+    // (strings are pairs), so `#` starts a comment.
+    let tail = pair.get_input().get(from..end).unwrap_or("");
+    let mut tight = from;
+    let mut offset = from;
+    for line in tail.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or("").trim_end();
+        if !code.is_empty() {
+            tight = offset + code.len();
+        }
+        offset += line.len();
+    }
+    tight
 }
 
 impl AstBuilder<'_> {
@@ -405,10 +419,7 @@ impl AstBuilder<'_> {
     }
 
     fn item(&self, pair: Pair<'_, Rule>) -> Built<Item> {
-        let span = match pair.as_rule() {
-            Rule::policy_decl | Rule::hook_decl => tight_span(&pair),
-            _ => span_of(&pair),
-        };
+        let span = span_of(&pair);
         let rule = pair.as_rule();
         let outer = pair.clone();
         let mut inner = pair.into_inner();
@@ -441,7 +452,7 @@ impl AstBuilder<'_> {
     }
 
     fn hook(&self, pair: Pair<'_, Rule>) -> Built<HookDecl> {
-        let span = tight_span(&pair);
+        let span = span_of(&pair);
         let mut name = None;
         let mut params = Vec::new();
         let mut result = None;
@@ -546,7 +557,7 @@ impl AstBuilder<'_> {
     }
 
     fn action(&self, pair: Pair<'_, Rule>) -> Built<Action> {
-        let span = tight_span(&pair);
+        let span = span_of(&pair);
         let rule = pair.as_rule();
         let outer = pair.clone();
         let mut args = pair.into_inner().filter(|p| !format!("{:?}", p.as_rule()).starts_with("kw_"));

@@ -1,0 +1,62 @@
+//! Text from snapshots, policies and test files, made safe to print on a
+//! terminal.
+//!
+//! An account id, a string field, a rule name or an error message may hold a
+//! newline (which draws a fake row in a table) or an escape sequence (which
+//! can retitle or clear the terminal, or hide what follows). Every report
+//! written for people passes such text through [`escape`]; JSON, YAML and CSV
+//! have escapes of their own and are left to their encoders.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// `text` with every character a terminal would act on written visibly, as
+/// Rust writes it: `\n`, `\r`, `\t`, and `\u{1b}` for the others (control
+/// characters, Unicode line separators and bidirectional overrides). Other
+/// text, backslashes and quotes included, is unchanged.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(acts_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if acts_on_terminal(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// True for a character that moves the cursor, starts an escape sequence or
+/// reorders the text around it rather than printing as itself.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{61c}' | '\u{200e}' | '\u{200f}')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_written_visibly() {
+        assert_eq!(escape("A-1\nB\r\tC"), "A-1\\nB\\r\\tC");
+        assert_eq!(escape("\u{1b}]0;title\u{7}\u{1b}[2J"), "\\u{1b}]0;title\\u{7}\\u{1b}[2J");
+        assert_eq!(escape("\u{7f}\u{9b}\u{202e}\u{2028}"), "\\u{7f}\\u{9b}\\u{202e}\\u{2028}");
+    }
+
+    #[test]
+    fn ordinary_text_is_borrowed_unchanged() {
+        for text in ["A-1", "say \"hi\" \\ back", "näme – ✓ 名前", ""] {
+            assert!(matches!(escape(text), Cow::Borrowed(t) if t == text), "{text}");
+        }
+    }
+}
