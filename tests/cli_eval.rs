@@ -223,3 +223,23 @@ fn bad_command_lines() {
     // --jobs 0 means one worker per core, like no --jobs.
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `--jobs` above `MAX_JOBS` is a command-line error (exit 2) at once, not a
+/// hundred thousand threads being started.
+#[test]
+fn too_many_jobs_is_a_command_line_error() {
+    for command in [
+        vec!["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl"],
+        vec!["diff", "policies/lifecycle.policy", "policies/lifecycle.policy", "policies/portfolio.jsonl"],
+    ] {
+        let started = std::time::Instant::now();
+        let out = verdict(&[command.as_slice(), &["--jobs", "100000"]].concat());
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{command:?} took {:?}", started.elapsed());
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("at most 1024"), "{command:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{command:?}");
+        // the largest allowed number still runs
+        let out = verdict(&[command.as_slice(), &["--jobs", "1024"]].concat());
+        assert_ne!(out.status.code(), Some(2), "{command:?}: {}", stderr(&out));
+    }
+}

@@ -48,8 +48,8 @@ pub struct DiffArgs {
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, at most 1024 (default: all cores).
+    #[arg(long, value_name = "N", value_parser = super::jobs)]
     jobs: Option<usize>,
     #[command(flatten)]
     limits: super::LimitArgs,

@@ -31,8 +31,8 @@ pub struct EvalArgs {
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, at most 1024 (default: all cores).
+    #[arg(long, value_name = "N", value_parser = super::jobs)]
     jobs: Option<usize>,
     /// Write decisions to FILE instead of standard output (replaced only once the run completes).
     #[arg(long, short, value_name = "FILE")]

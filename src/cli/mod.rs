@@ -57,6 +57,17 @@ pub fn as_of_date(text: &str) -> Result<verdict::value::Date, String> {
     verdict::value::parse_date(text).ok_or_else(|| format!("`{text}` is not a YYYY-MM-DD date"))
 }
 
+/// `--jobs N`: worker threads, 0 for one per core, at most
+/// [`verdict::stream::MAX_JOBS`] (a larger number is a command-line error, exit 2).
+pub fn jobs(text: &str) -> Result<usize, String> {
+    let max = verdict::stream::MAX_JOBS;
+    match text.trim().parse::<u64>() {
+        Ok(n) if n <= max as u64 => Ok(n as usize),
+        Ok(_) => Err(format!("{text} jobs are too many: at most {max} (0 means one per core)")),
+        Err(_) => Err(format!("`{text}` is not a number of jobs (0 means one per core, at most {max})")),
+    }
+}
+
 /// A size in bytes for `--max-snapshot-bytes` and `--max-file-bytes`: a
 /// number, optionally followed by a unit (`KB`, `MB`, `GB` in powers of
 /// 1,000; `KiB`, `MiB`, `GiB` in powers of 1,024; case-insensitive).
