@@ -187,6 +187,26 @@ fn overflow_is_an_error_record() {
     assert!(e.message.contains("overflow"), "{}", e.message);
 }
 
+/// A new limit below zero is no decision: the account is an `eval` error
+/// record naming the rule and the value; zero (a limit cut to nothing) is one.
+#[test]
+fn a_negative_limit_is_an_error_record() {
+    for (expr, shown) in [("balance - credit_limit", "-7500"), ("-1", "-1"), ("score * -0.01", "-7")] {
+        let e = run(&format!("rule \"cut\" {{ when true then set limit to {expr} }}"), "{}").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Eval, "{expr}");
+        assert_eq!(e.message, format!("the new limit {shown} is negative in rule \"cut\""), "{expr}");
+    }
+    assert_eq!(value("balance - 2500", "{}"), "0");
+    assert_eq!(value("-0", "{}"), "0");
+    assert_eq!(value("0 - 0.00", "{}"), "0");
+    // a close makes the limit 0, but the rule that set it still gave a negative number
+    let body = "rule \"c\" { when true then close }\nrule \"l\" { when true then set limit to -5 }";
+    assert_eq!(run(body, "{}").unwrap_err().kind, ErrorKind::Eval);
+    // only the winning limit is computed: a later negative one does not fail the account
+    let body = "rule \"a\" priority 5 { when true then set limit to 100 }\nrule \"b\" { when true then set limit to -5 }";
+    assert_eq!(decide(body, "{}").limit.map(verdict::value::format_decimal).as_deref(), Some("100"));
+}
+
 #[test]
 fn membership() {
     assert!(holds("\"vip\" in tags", r#"{"tags":["x","vip"]}"#));

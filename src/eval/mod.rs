@@ -470,11 +470,11 @@ impl Assembly {
                     // The first (highest-priority) rule to set the limit wins; later
                     // ones are not even computed.
                     if self.limit.is_none() {
-                        match ctx.eval(e)? {
-                            Val::Dec(d) => self.limit = Some(d),
-                            Val::Int(i) => self.limit = Some(Decimal::from(i)),
-                            _ => {}
-                        }
+                        self.limit = match ctx.eval(e)? {
+                            Val::Dec(d) => Some(new_limit(d)?),
+                            Val::Int(i) => Some(new_limit(Decimal::from(i))?),
+                            _ => None,
+                        };
                     }
                 }
                 TAction::Reason(code, text) => {
@@ -538,6 +538,18 @@ impl Assembly {
             trace: None,
         }
     }
+}
+
+/// A computed limit as the decision carries it: a credit limit below zero is
+/// no limit, so it fails the account rather than being written (`-0` is 0).
+fn new_limit(limit: Decimal) -> Result<Decimal, EvalFailure> {
+    if limit < Decimal::ZERO {
+        return Err(EvalFailure {
+            kind: FailureKind::Eval,
+            message: format!("the new limit {} is negative", crate::value::format_decimal(limit)),
+        });
+    }
+    Ok(if limit.is_zero() { Decimal::ZERO } else { limit })
 }
 
 /// Whether `count` accounts with the guard's outcome, out of `decided`,
