@@ -21,7 +21,24 @@ pub enum Duration {
     Months(i64),
 }
 
+/// The longest duration a policy may write, in months (100 years).
+///
+/// Durations move dates, and dates stay within the years verdict reads
+/// ([`in_written_range`]); a century is beyond any freeze, restriction or
+/// look-back a credit policy means, so a longer one is a typo (`check`
+/// refuses it, `E0207`) rather than a date of year 300000 at run time.
+pub const MAX_DURATION_MONTHS: i64 = 1_200;
+/// The longest duration a policy may write, in days (100 years of 365¼ days; 5,217 weeks).
+pub const MAX_DURATION_DAYS: i64 = 36_525;
+
 impl Duration {
+    /// Whether the duration is at most [`MAX_DURATION_MONTHS`] or [`MAX_DURATION_DAYS`] long, either way.
+    pub fn within_max(self) -> bool {
+        match self {
+            Duration::Days(d) => d.unsigned_abs() <= MAX_DURATION_DAYS.unsigned_abs(),
+            Duration::Months(m) => m.unsigned_abs() <= MAX_DURATION_MONTHS.unsigned_abs(),
+        }
+    }
     /// `date + self`, or `None` when the result leaves the calendar.
     pub fn add_to(self, date: Date) -> Option<Date> {
         match self {
@@ -33,6 +50,21 @@ impl Duration {
     /// `date - self`, or `None` when the result leaves the calendar.
     pub fn sub_from(self, date: Date) -> Option<Date> {
         self.negate()?.add_to(date)
+    }
+    /// `date + self` (or `- self`), only if the result is a date verdict can
+    /// write and read back ([`in_written_range`]).
+    pub fn shift_within_range(self, date: Date, subtract: bool) -> Result<Date, DateRangeError> {
+        let shifted = if subtract { self.sub_from(date) } else { self.add_to(date) };
+        match shifted {
+            Some(d) if in_written_range(d) => Ok(d),
+            Some(d) if d > date => Err(DateRangeError::After),
+            Some(_) => Err(DateRangeError::Before),
+            None if subtract == self.is_negative() => Err(DateRangeError::After),
+            None => Err(DateRangeError::Before),
+        }
+    }
+    fn is_negative(self) -> bool {
+        matches!(self, Duration::Days(n) | Duration::Months(n) if n < 0)
     }
     fn negate(self) -> Option<Duration> {
         Some(match self {
@@ -51,6 +83,34 @@ impl fmt::Display for Duration {
             Duration::Months(m) => (m, "month"),
         };
         write!(f, "{n} {unit}{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// The first and last years of a date verdict reads (`parse_date`: four digits).
+const WRITTEN_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// Whether a computed date can be written as verdict reads dates: 0000-01-01
+/// to 9999-12-31. An `until` of year 10000 would be a decision verdict itself
+/// refuses as input.
+pub fn in_written_range(date: Date) -> bool {
+    WRITTEN_YEARS.contains(&date.year())
+}
+
+/// Which way a computed date left the range verdict reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateRangeError {
+    /// Before 0000-01-01.
+    Before,
+    /// After 9999-12-31.
+    After,
+}
+
+impl fmt::Display for DateRangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateRangeError::Before => "before 0000-01-01",
+            DateRangeError::After => "after 9999-12-31",
+        })
     }
 }
 

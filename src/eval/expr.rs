@@ -310,10 +310,8 @@ impl<'a> Ctx<'a> {
                 let Val::Date(d) = self.eval(date)? else {
                     return fail("internal: date expected");
                 };
-                let shifted = if *subtract { by.sub_from(d) } else { by.add_to(d) };
-                shifted.map(Val::Date).ok_or_else(|| EvalFailure {
-                    kind: FailureKind::Eval,
-                    message: format!("date out of range: {d} {} {by}", if *subtract { "-" } else { "+" }),
+                by.shift_within_range(d, *subtract).map(Val::Date).or_else(|out| {
+                    fail(format!("date out of range: {d} {} {by} is {out}", if *subtract { "-" } else { "+" }))
                 })
             }
             TKind::InList { .. } | TKind::InSet { .. } | TKind::InBatch { .. } => match self.membership(e)? {
@@ -423,6 +421,9 @@ impl<'a> Ctx<'a> {
             return fail("internal: list expected");
         };
         let elements: &'a [Record] = elements;
+        // The window's start is only compared with the elements' dates, never
+        // written: one before year 0000 (as_of 0003-06-01, `within 5 years`)
+        // is exact, and selects every element up to as_of.
         let lower = match agg.window {
             Some((d, _)) => Some(d.sub_from(self.as_of).ok_or_else(|| EvalFailure {
                 kind: FailureKind::Eval,

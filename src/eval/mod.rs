@@ -440,10 +440,10 @@ fn skip(e: &TExpr, out: &mut Leaves<'_>) {
 #[derive(Default)]
 struct Assembly {
     close: bool,
-    /// The first fired freeze (with its duration).
-    freeze: Option<Option<Duration>>,
-    /// The first fired restriction (with its duration).
-    restrict: Option<Option<Duration>>,
+    /// The first fired freeze (with the day it ends, if it has a duration).
+    freeze: Option<Option<Date>>,
+    /// The first fired restriction (with the day it ends, if it has a duration).
+    restrict: Option<Option<Date>>,
     limit: Option<Decimal>,
     reasons: Vec<Reason>,
     actions: Vec<ActionRecord>,
@@ -460,12 +460,15 @@ impl Assembly {
             let name = || rule.name.clone();
             match action {
                 TAction::Close => self.close = true,
-                TAction::Freeze(d) => {
-                    self.freeze.get_or_insert(*d);
+                // Only the first fired freeze (restriction) can decide `until`,
+                // so only its end is computed, as for the limit.
+                TAction::Freeze(d) if self.freeze.is_none() => {
+                    self.freeze = Some(ends(ctx.as_of, *d, "freeze")?);
                 }
-                TAction::Restrict(d) => {
-                    self.restrict.get_or_insert(*d);
+                TAction::Restrict(d) if self.restrict.is_none() => {
+                    self.restrict = Some(ends(ctx.as_of, *d, "restriction")?);
                 }
+                TAction::Freeze(_) | TAction::Restrict(_) => {}
                 TAction::SetLimit(e) => {
                     // The first (highest-priority) rule to set the limit wins; later
                     // ones are not even computed.
@@ -514,7 +517,7 @@ impl Assembly {
     }
 
     fn finish(self, id: Key, as_of: Date) -> Decision {
-        let (outcome, duration) = if self.close {
+        let (outcome, until) = if self.close {
             (Outcome::Close, None)
         } else if let Some(d) = self.freeze {
             (Outcome::Freeze, d)
@@ -530,7 +533,7 @@ impl Assembly {
             id,
             as_of,
             outcome,
-            until: duration.and_then(|d| d.add_to(as_of)),
+            until,
             limit,
             reasons: self.reasons,
             actions: self.actions,
@@ -538,6 +541,17 @@ impl Assembly {
             trace: None,
         }
     }
+}
+
+/// The day a freeze or restriction of `duration` from `as_of` ends: a date
+/// verdict can write and read back, or the account fails (a `null` would read
+/// as "no end", and year 10000 is refused as input).
+fn ends(as_of: Date, duration: Option<Duration>, what: &str) -> Result<Option<Date>, EvalFailure> {
+    let Some(d) = duration else { return Ok(None) };
+    d.shift_within_range(as_of, false).map(Some).map_err(|out| EvalFailure {
+        kind: FailureKind::Eval,
+        message: format!("the {what} would end {out} ({as_of} + {d})"),
+    })
 }
 
 /// A computed limit as the decision carries it: a credit limit below zero is
