@@ -44,6 +44,15 @@ use std::time::{Duration, Instant};
 /// milliseconds.
 pub const DEFAULT_BUDGET: u64 = 100_000;
 
+/// The largest `budget N` a hook may declare (`check` refuses more, `E0304`).
+///
+/// The operation budget is the bound that decides, the same on every machine;
+/// without a maximum, `budget 9223372036854775807` let a loop run forever. Ten
+/// million operations take about a second, a hundred times the default, and
+/// every call's operations count toward the account's work bound
+/// ([`crate::eval::MAX_ELEMENT_VISITS`]).
+pub const MAX_BUDGET: u64 = 10_000_000;
+
 /// Deepest chain of nested script function calls (runaway recursion stops here).
 pub const MAX_CALL_LEVELS: usize = 32;
 /// Deepest expression nesting, at the top level and inside functions.
