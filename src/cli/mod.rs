@@ -24,6 +24,9 @@ pub enum Exit {
     Invalid = 2,
     /// A guard was breached.
     Guard = 3,
+    /// A hook call ran past the wall-clock backstop: some accounts are not
+    /// decided, and whether a call meets the backstop depends on the machine.
+    HookTimeout = 4,
 }
 
 #[derive(Parser)]

@@ -47,6 +47,9 @@ pub enum FailureKind {
     Eval,
     /// A hook failed.
     Hook,
+    /// A hook call ran past the wall-clock backstop: no decision, and a run
+    /// that is not whole (see [`crate::hooks::DEFAULT_BACKSTOP`]).
+    Timeout,
 }
 
 pub(crate) type EvalResult<'a> = Result<Val<'a>, EvalFailure>;
@@ -95,25 +98,54 @@ pub struct Ctx<'a> {
     pub(crate) lets: Vec<LetState<'a>>,
     /// When tracing, hook calls are recorded here.
     pub(crate) hook_log: Option<Vec<HookCall>>,
-    /// List elements the aggregates have gone over so far, and how many they may.
+    /// List elements the aggregates have gone over and operations the hooks
+    /// have run so far, and how many they may together.
     visits: usize,
     pub(crate) max_visits: usize,
+    /// How long one hook call may run before it fails the run.
+    pub(crate) hook_backstop: std::time::Duration,
 }
 
-/// List elements all aggregates together may go over for one account, unless
+/// List elements all aggregates together may go over for one account, with
+/// the operations its hook calls run, unless
 /// [`super::EvalOptions::max_element_visits`] says otherwise. One
 /// pass over a list is linear, but an aggregate nested in another's `where`
 /// goes over its list once per element of the outer one: 20,000 overdues
-/// would take seconds, a million hours. Past this bound the account is an
-/// `eval` error record. A million-element list read by every aggregate of the
-/// example policy is well within it.
+/// would take seconds, a million hours; a hook in a `where` runs once per
+/// element. Past this bound the account is an `eval` error record. A
+/// million-element list read by every aggregate of the example policy is well
+/// within it.
 pub const MAX_ELEMENT_VISITS: usize = 100_000_000;
 
 impl<'a> Ctx<'a> {
     /// A fresh context for one account.
     pub fn new(program: &'a Program, account: &'a Record, as_of: Date) -> Self {
         let lets = vec![LetState::NotYet; program.lets.len()];
-        Ctx { program, account, element: None, as_of, lets, hook_log: None, visits: 0, max_visits: MAX_ELEMENT_VISITS }
+        Ctx {
+            program,
+            account,
+            element: None,
+            as_of,
+            lets,
+            hook_log: None,
+            visits: 0,
+            max_visits: MAX_ELEMENT_VISITS,
+            hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
+        }
+    }
+
+    /// Counts `work` (list elements, hook operations) toward the account's bound.
+    fn charge(&mut self, work: usize) -> Result<(), EvalFailure> {
+        self.visits = self.visits.saturating_add(work);
+        if self.visits > self.max_visits {
+            return fail(format!(
+                "too much work for one account: more than {} list elements gone over by its aggregates and \
+                 operations run by its hooks (an aggregate inside another's `where` goes over its list once per \
+                 element, and a hook there runs once per element)",
+                self.max_visits
+            ));
+        }
+        Ok(())
     }
 
     /// Evaluates a let (once per account).
@@ -443,13 +475,7 @@ impl<'a> Ctx<'a> {
             _ => elements,
         };
         // Counted per aggregate, not per element: one addition, whatever the list's length.
-        self.visits = self.visits.saturating_add(elements.len());
-        if self.visits > self.max_visits {
-            return fail(format!(
-                "too much work for one account: its aggregates went over more than {} list elements (an aggregate inside another's `where` goes over its list once per element)",
-                self.max_visits
-            ));
-        }
+        self.charge(elements.len())?;
         if agg.func == AggFunc::Latest && agg.filter.is_none() {
             // The latest is the last element in the window: nothing else needs reading.
             return Ok(match (elements.last(), agg.field) {
@@ -570,10 +596,13 @@ impl<'a> Ctx<'a> {
         for a in args {
             values.push(enum_as_str(self.eval(a)?, a));
         }
+        let backstop = self.hook_backstop;
         let Some(log) = &mut self.hook_log else {
-            return h.call(&values);
+            let result = h.call_within(&values, backstop);
+            self.charge_hook_operations()?;
+            return result;
         };
-        let (result, printed) = h.call_traced(&values);
+        let (result, printed) = h.call_traced(&values, backstop);
         log.push(HookCall {
             hook: h.name().to_string(),
             args: values.iter().map(|v| render_val(*v, None)).collect(),
@@ -583,7 +612,14 @@ impl<'a> Ctx<'a> {
             },
             printed,
         });
+        self.charge_hook_operations()?;
         result
+    }
+
+    /// Counts the operations of the hook call just made toward the account's bound.
+    fn charge_hook_operations(&mut self) -> Result<(), EvalFailure> {
+        let operations = crate::hooks::operations_of_last_call();
+        self.charge(usize::try_from(operations).unwrap_or(usize::MAX))
     }
 }
 

@@ -183,6 +183,9 @@ pub enum ErrorKind {
     Eval,
     /// A hook failed.
     Hook,
+    /// A hook call ran past the wall-clock backstop: the account is not
+    /// decided, and the run is not whole (`verdict eval` exits 4).
+    Timeout,
 }
 
 impl ErrorKind {
@@ -192,6 +195,7 @@ impl ErrorKind {
             ErrorKind::Snapshot => "snapshot",
             ErrorKind::Eval => "eval",
             ErrorKind::Hook => "hook",
+            ErrorKind::Timeout => "timeout",
         }
     }
 }
@@ -212,14 +216,23 @@ pub struct EvalOptions {
     pub default_as_of: Option<Date>,
     /// Record a [`Trace`].
     pub trace: bool,
-    /// List elements the aggregates may go over for one account before it is
-    /// an `eval` error record (default [`MAX_ELEMENT_VISITS`]).
+    /// List elements the aggregates may go over, and operations the hooks may
+    /// run, for one account before it is an `eval` error record (default
+    /// [`MAX_ELEMENT_VISITS`]).
     pub max_element_visits: usize,
+    /// How long one hook call may run before it is stopped with a
+    /// [`ErrorKind::Timeout`] record (default [`crate::hooks::DEFAULT_BACKSTOP`]).
+    pub hook_backstop: std::time::Duration,
 }
 
 impl Default for EvalOptions {
     fn default() -> Self {
-        EvalOptions { default_as_of: None, trace: false, max_element_visits: MAX_ELEMENT_VISITS }
+        EvalOptions {
+            default_as_of: None,
+            trace: false,
+            max_element_visits: MAX_ELEMENT_VISITS,
+            hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
+        }
     }
 }
 
@@ -251,6 +264,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     };
     let mut ctx = Ctx::new(program, &snapshot.record, as_of);
     ctx.max_visits = options.max_element_visits;
+    ctx.hook_backstop = options.hook_backstop;
     let mut state = Assembly::default();
     let Some(trace) = trace else {
         run_rules(&mut ctx, &mut state, snapshot, None)?;
@@ -338,6 +352,7 @@ fn failure(snapshot: &Snapshot, rule: &Rule, e: EvalFailure) -> ErrorRecord {
         kind: match e.kind {
             FailureKind::Eval => ErrorKind::Eval,
             FailureKind::Hook => ErrorKind::Hook,
+            FailureKind::Timeout => ErrorKind::Timeout,
         },
         message: format!("{} in rule \"{}\"", e.message, rule.name),
     }
