@@ -240,6 +240,22 @@ mod tests {
     }
 
     #[test]
+    fn shifts_stay_within_the_dates_verdict_reads() {
+        let shift = |by: Duration, date: &str, subtract: bool| by.shift_within_range(d(date), subtract);
+        assert_eq!(shift(Duration::Days(1), "9999-12-30", false), Ok(d("9999-12-31")));
+        assert_eq!(shift(Duration::Days(2), "9999-12-30", false), Err(DateRangeError::After));
+        assert_eq!(shift(Duration::Months(1), "0000-01-31", true), Err(DateRangeError::Before));
+        assert_eq!(shift(Duration::Months(-1), "0000-01-31", false), Err(DateRangeError::Before));
+        assert_eq!(shift(Duration::Months(1), "0000-02-29", true), Ok(d("0000-01-29")));
+        // past chrono's own calendar, the direction still tells which end was left
+        assert_eq!(shift(Duration::Days(i64::MAX), "2026-01-01", false), Err(DateRangeError::After));
+        assert_eq!(shift(Duration::Days(i64::MAX), "2026-01-01", true), Err(DateRangeError::Before));
+        assert_eq!(shift(Duration::Months(i64::MIN), "2026-01-01", false), Err(DateRangeError::Before));
+        assert!(Duration::Months(1_200).within_max() && !Duration::Months(1_201).within_max());
+        assert!(Duration::Days(-36_525).within_max() && !Duration::Days(36_526).within_max());
+    }
+
+    #[test]
     fn months_between_is_the_largest_whole_month() {
         assert_eq!(months_between(d("2026-01-31"), d("2026-02-28")), 1);
         assert_eq!(months_between(d("2026-01-31"), d("2026-02-27")), 0);

@@ -479,7 +479,8 @@ fn cli_engine_panics_are_quiet_and_the_backstop_fails_the_run() {
         policy_text("hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"raise\" { when h(score) < 1 then set limit to h(score) * credit_limit }"),
     )
     .unwrap();
-    let panicking = [(1, "A-1"), (700, "A-2"), (1, "A-3")].map(|(s, id)| account(&format!(r#"{{"id":"{id}","score":{s}}}"#)));
+    let panicking =
+        [(1, "A-1"), (700, "A-2"), (1, "A-3")].map(|(s, id)| account(&format!(r#"{{"id":"{id}","score":{s}}}"#)));
     std::fs::write(dir.join("panics.jsonl"), panicking.join("\n") + "\n").unwrap();
     for jobs in ["1", "2"] {
         let (code, stdout, stderr) = verdict(&dir, &["eval", "t.policy", "panics.jsonl", "--jobs", jobs]);
@@ -493,7 +494,8 @@ fn cli_engine_panics_are_quiet_and_the_backstop_fails_the_run() {
         assert_eq!(kinds, ["hook", "decided", "hook"], "--jobs {jobs}");
     }
 
-    let slow = [(700, "A-1"), (2, "A-2"), (650, "A-3")].map(|(s, id)| account(&format!(r#"{{"id":"{id}","score":{s}}}"#)));
+    let slow =
+        [(700, "A-1"), (2, "A-2"), (650, "A-3")].map(|(s, id)| account(&format!(r#"{{"id":"{id}","score":{s}}}"#)));
     std::fs::write(dir.join("slow.jsonl"), slow.join("\n") + "\n").unwrap();
     std::fs::write(dir.join("out.jsonl"), "previous\n").unwrap();
     let args = ["eval", "t.policy", "slow.jsonl", "--hook-backstop-ms", "300"];

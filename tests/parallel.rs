@@ -226,6 +226,6 @@ fn more_workers_than_the_maximum_is_an_error() {
     let started = std::time::Instant::now();
     let result = evaluate_stream(&policy.program, vec![source], Vec::new(), &options, |_| {});
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    let err = result.err().expect("too many workers is an error");
+    let err = result.expect_err("too many workers is an error");
     assert!(err.to_string().contains("at most 1024"), "{err}");
 }

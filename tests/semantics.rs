@@ -131,7 +131,10 @@ fn computed_dates_stay_within_the_years_verdict_reads() {
     assert_eq!(last.until.map(|d| d.to_string()).as_deref(), Some("9999-12-31"), "the last date is fine");
     // date ± duration in an expression, both ways
     let e = run("rule \"c\" { when as_of + 20 years > opened_on then tag \"x\" }", late).unwrap_err();
-    assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Eval, "date out of range: 9990-06-01 + 20 years is after 9999-12-31 in rule \"c\""));
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (ErrorKind::Eval, "date out of range: 9990-06-01 + 20 years is after 9999-12-31 in rule \"c\"")
+    );
     let early = r#"{"opened_on":"0005-03-01"}"#;
     let e = run("rule \"c\" { when opened_on - 6 years < as_of then tag \"x\" }", early).unwrap_err();
     assert_eq!(e.message, "date out of range: 0005-03-01 - 6 years is before 0000-01-01 in rule \"c\"");
@@ -144,7 +147,10 @@ fn computed_dates_stay_within_the_years_verdict_reads() {
     let span = r#"{"opened_on":"0000-01-01","as_of":"9999-12-31"}"#;
     assert_eq!(value("months_between(opened_on, as_of)", span), "119999");
     assert_eq!(value("days_between(opened_on, as_of)", span), "3652424");
-    assert_eq!(value("months_between(as_of, opened_on)", r#"{"opened_on":"0000-01-15","as_of":"9999-12-31"}"#), "-120000");
+    assert_eq!(
+        value("months_between(as_of, opened_on)", r#"{"opened_on":"0000-01-15","as_of":"9999-12-31"}"#),
+        "-120000"
+    );
 }
 
 #[test]
@@ -243,7 +249,8 @@ fn a_negative_limit_is_an_error_record() {
     let body = "rule \"c\" { when true then close }\nrule \"l\" { when true then set limit to -5 }";
     assert_eq!(run(body, "{}").unwrap_err().kind, ErrorKind::Eval);
     // only the winning limit is computed: a later negative one does not fail the account
-    let body = "rule \"a\" priority 5 { when true then set limit to 100 }\nrule \"b\" { when true then set limit to -5 }";
+    let body =
+        "rule \"a\" priority 5 { when true then set limit to 100 }\nrule \"b\" { when true then set limit to -5 }";
     assert_eq!(decide(body, "{}").limit.map(verdict::value::format_decimal).as_deref(), Some("100"));
 }
 

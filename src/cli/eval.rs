@@ -274,8 +274,7 @@ fn render_summary(s: &Summary, timed: bool) -> String {
     );
     if s.errors.total > 0 {
         let e = &s.errors;
-        let kinds: Vec<String> =
-            [("snapshot", e.snapshot), ("eval", e.eval), ("hook", e.hook), ("timeout", e.timeout)]
+        let kinds: Vec<String> = [("snapshot", e.snapshot), ("eval", e.eval), ("hook", e.hook), ("timeout", e.timeout)]
             .iter()
             .filter(|(_, n)| *n > 0)
             .map(|(k, n)| format!("{k} {n}"))

@@ -598,9 +598,9 @@ impl<'a> Ctx<'a> {
         }
         let backstop = self.hook_backstop;
         let Some(log) = &mut self.hook_log else {
-            let result = h.call_within(&values, backstop);
+            let value = h.call_within(&values, backstop)?;
             self.charge_hook_operations()?;
-            return result;
+            return Ok(value);
         };
         let (result, printed) = h.call_traced(&values, backstop);
         log.push(HookCall {
@@ -612,8 +612,9 @@ impl<'a> Ctx<'a> {
             },
             printed,
         });
+        let value = result?;
         self.charge_hook_operations()?;
-        result
+        Ok(value)
     }
 
     /// Counts the operations of the hook call just made toward the account's bound.
