@@ -3,7 +3,8 @@
 //! Exit codes: 0 the run completed (a difference is not a failure); 1 with
 //! `--fail-on-change` when any decision differs; 2 a policy does not compile,
 //! the schemas cannot be paired, an input or output cannot be used, or the
-//! command line is wrong; 3 a guard of the new policy is breached over the run.
+//! command line is wrong; 3 a guard of the new policy is breached over the run;
+//! 4 a hook call ran past the wall-clock backstop (then no report is written).
 //! When several apply, the largest wins.
 
 use super::files::{write_whole, AtomicFile};
@@ -53,6 +54,9 @@ pub struct DiffArgs {
     jobs: Option<usize>,
     #[command(flatten)]
     limits: super::LimitArgs,
+    /// Milliseconds one hook call may run before it fails the run (for tests; default a minute).
+    #[arg(long, value_name = "MS", hide = true)]
+    hook_backstop_ms: Option<u64>,
 }
 
 /// Runs the diff and reports it; see the module doc for the exit codes.
@@ -70,7 +74,11 @@ pub fn run(args: DiffArgs) -> Exit {
     };
     let default_as_of = args.as_of;
     let options = DiffOptions {
-        eval: EvalOptions { default_as_of, ..EvalOptions::default() },
+        eval: EvalOptions {
+            default_as_of,
+            hook_backstop: super::hook_backstop(args.hook_backstop_ms),
+            ..EvalOptions::default()
+        },
         limit_field: args.limit_field.clone(),
         keep: args.top,
         limits: args.limits.limits(),
@@ -133,6 +141,17 @@ pub fn run(args: DiffArgs) -> Exit {
             eprint!("{}", read_error(&name, &e));
             return Exit::Invalid;
         }
+    }
+    let timeouts = run.timeouts();
+    if timeouts > 0 {
+        // Accounts whose decision depends on the machine's speed: the diff is not whole.
+        eprintln!(
+            "error: {timeouts} hook call{} ran past the wall-clock backstop of {} s: the diff is incomplete, and no \
+             report or changed accounts are written",
+            if timeouts == 1 { "" } else { "s" },
+            super::hook_backstop(args.hook_backstop_ms).as_secs_f64()
+        );
+        return Exit::HookTimeout;
     }
     if let Some(Err(e)) = changed_out.map(AtomicFile::commit) {
         eprintln!("error: cannot write the changed accounts: {e}");

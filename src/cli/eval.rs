@@ -71,9 +71,7 @@ pub fn run(args: EvalArgs) -> Exit {
         eval: EvalOptions {
             default_as_of,
             trace: args.trace,
-            hook_backstop: args
-                .hook_backstop_ms
-                .map_or(verdict::hooks::DEFAULT_BACKSTOP, std::time::Duration::from_millis),
+            hook_backstop: super::hook_backstop(args.hook_backstop_ms),
             ..EvalOptions::default()
         },
         output: format,

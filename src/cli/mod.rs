@@ -71,6 +71,12 @@ pub fn jobs(text: &str) -> Result<usize, String> {
     }
 }
 
+/// The wall-clock backstop of one hook call: `--hook-backstop-ms` (hidden,
+/// for tests), else [`verdict::hooks::DEFAULT_BACKSTOP`].
+pub fn hook_backstop(ms: Option<u64>) -> std::time::Duration {
+    ms.map_or(verdict::hooks::DEFAULT_BACKSTOP, std::time::Duration::from_millis)
+}
+
 /// A size in bytes for `--max-snapshot-bytes` and `--max-file-bytes`: a
 /// number, optionally followed by a unit (`KB`, `MB`, `GB` in powers of
 /// 1,000; `KiB`, `MiB`, `GiB` in powers of 1,024; case-insensitive).
