@@ -89,6 +89,12 @@ impl fmt::Display for Duration {
 /// The first and last years of a date verdict reads (`parse_date`: four digits).
 const WRITTEN_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 
+/// The earliest date verdict reads and writes, 0000-01-01.
+pub const FIRST_WRITTEN_DATE: Date = match NaiveDate::from_ymd_opt(*WRITTEN_YEARS.start(), 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
 /// Whether a computed date can be written as verdict reads dates: 0000-01-01
 /// to 9999-12-31. An `until` of year 10000 would be a decision verdict itself
 /// refuses as input.

@@ -190,6 +190,22 @@ fn synth_output_reads_back_for_any_schema() {
     }
 }
 
+/// Synthetic snapshots for an `as_of` early in year 0000 hold only dates
+/// verdict reads: a history reaching further back stops at 0000-01-01 rather
+/// than writing `-0005-07-08`.
+#[test]
+fn synth_dates_stay_within_the_years_verdict_reads() {
+    let schema = verdict::load::load_schema_file(Path::new("policies/account.schema.yaml")).unwrap();
+    for as_of in ["0000-01-10", "9999-12-31"] {
+        let as_of = verdict::value::parse_date(as_of).unwrap();
+        for i in 0..200 {
+            let mut line = String::new();
+            verdict::synth::snapshot_json(&schema, 4, i, as_of, &mut line);
+            assert!(verdict::snapshot::parse_json_snapshot(&line, &schema).is_ok(), "{line}");
+        }
+    }
+}
+
 #[test]
 fn synth_portfolios_look_like_a_book() {
     let out = verdict(&["synth", "policies/account.schema.yaml", "-n", "4000", "--seed", "1"]);
