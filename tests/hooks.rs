@@ -232,6 +232,23 @@ fn a_budget_can_be_set_per_hook() {
 }
 
 #[test]
+fn a_budget_has_a_maximum() {
+    let body = |budget: u64| {
+        format!("hook h(score: int) -> decimal from \"hooks/h.rhai\" budget {budget}\nrule \"r\" {{ when true then set limit to h(score) }}")
+    };
+    let dir = workdir(&[("h", "fn h(score) { score / 1000.0 }")]);
+    let largest = verdict::hooks::MAX_BUDGET;
+    assert_eq!(largest, 10_000_000);
+    let load = |budget| verdict::load_policy_source(&dir.join("t.policy"), &policy_text(&body(budget)));
+    assert!(load(largest).is_ok());
+    for budget in [largest + 1, u64::MAX >> 1] {
+        let err = load(budget).expect_err("over the maximum");
+        assert_eq!(err.diagnostics[0].code, "E0304");
+        assert_eq!(err.diagnostics[0].message, "a hook's budget is at most 10000000 operations");
+    }
+}
+
+#[test]
 fn runaway_recursion_is_stopped() {
     let script = "fn down(n) { down(n + 1) }\nfn h(score) {\n  if score == 666 { down(0) }\n  score / 1000.0\n}\n";
     let message = assert_contained(&hostile(script), "more than 32 levels deep");
