@@ -116,7 +116,7 @@ pub fn quiet_hook_panics() {
 }
 
 /// Operations between two looks at the clock: keeps the cost of the look
-/// negligible while a call overruns its time limit by at most a few milliseconds.
+/// negligible while a call overruns its backstop by at most a few milliseconds.
 const CLOCK_EVERY: u64 = 16;
 
 /// rhai's progress callback: counts the call's operations, and stops the
