@@ -75,7 +75,7 @@ pub const MAX_MAP_SIZE: usize = 10_000;
 /// collection function (`contains` on a 10,000-item array) is a single
 /// operation doing thousands of comparisons, so a hostile script within its
 /// budget could run for minutes. A call that meets the backstop fails the run
-/// (a `timeout` record, exit 4), because whether it is met depends on the
+/// (a `timeout` record, exit 5), because whether it is met depends on the
 /// machine and its load.
 pub const DEFAULT_BACKSTOP: Duration = Duration::from_secs(60);
 /// Lines of `print`/`debug` output a traced call keeps.

@@ -304,7 +304,7 @@ fn a_breached_guard_of_the_new_policy_exits_3() {
 }
 
 /// A hook call of either version past the wall-clock backstop is no decision
-/// to compare: the diff counts it, and the command fails with exit 4 without
+/// to compare: the diff counts it, and the command fails with exit 5 without
 /// a report or a `--changed` file, as `eval` does.
 #[test]
 fn a_hook_past_the_backstop_fails_the_diff() {
@@ -333,7 +333,7 @@ fn a_hook_past_the_backstop_fails_the_diff() {
     std::fs::write(&changed, "previous\n").unwrap();
     let [old, new, book, changed] = [&old, &new, &book, &changed].map(|p| p.to_str().unwrap().to_string());
     let out = verdict(&["diff", &old, &new, &book, "--hook-backstop-ms", "200", "--changed", &changed]);
-    assert_eq!(code(&out), 4, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(code(&out), 5, "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("error: 2 hook calls ran past the wall-clock backstop of 0.2 s"), "{stderr}");
     assert!(out.stdout.is_empty(), "no report of a partial diff");

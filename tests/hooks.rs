@@ -482,7 +482,7 @@ fn cli_eval_contains_hostile_hooks() {
 
 /// Through the command line: a panic in the engine prints no panic report
 /// (with one worker and with several), and a call past the backstop fails
-/// the run with exit 4 and leaves `--output` as it was.
+/// the run with exit 5 and leaves `--output` as it was.
 #[test]
 fn cli_engine_panics_are_quiet_and_the_backstop_fails_the_run() {
     let script = "fn h(score) {\n  let a = [];\n  for i in 0..30 { a.push((i * 7919) % 101); }\n  \
@@ -517,7 +517,7 @@ fn cli_engine_panics_are_quiet_and_the_backstop_fails_the_run() {
     std::fs::write(dir.join("out.jsonl"), "previous\n").unwrap();
     let args = ["eval", "t.policy", "slow.jsonl", "--hook-backstop-ms", "300"];
     let (code, stdout, stderr) = verdict(&dir, &args);
-    assert_eq!(code, 4, "{stderr}");
+    assert_eq!(code, 5, "{stderr}");
     let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(records.len(), 3, "the other accounts are still decided");
     assert_eq!(records[1]["error"]["kind"], "timeout");
@@ -526,7 +526,7 @@ fn cli_engine_panics_are_quiet_and_the_backstop_fails_the_run() {
         "{stderr}"
     );
     let (code, _, stderr) = verdict(&dir, &[&args[..], &["--output", "out.jsonl"]].concat());
-    assert_eq!(code, 4, "{stderr}");
+    assert_eq!(code, 5, "{stderr}");
     assert_eq!(std::fs::read_to_string(dir.join("out.jsonl")).unwrap(), "previous\n", "--output is not replaced");
     assert!(stderr.contains("`out.jsonl` was not written"), "{stderr}");
 }
@@ -575,7 +575,7 @@ fn assigning_into_elements_is_rejected_at_load() {
 /// A script within its budget but slow per operation (each `contains` is one
 /// operation comparing 10,000 items) is not decided by the clock: past the
 /// wall-clock backstop, far beyond any legitimate call, its account is a
-/// `timeout` record, which fails the whole run (exit 4), never a `hook` error
+/// `timeout` record, which fails the whole run (exit 5), never a `hook` error
 /// that reads like a decision. The backstop is lowered here to keep the test short.
 #[test]
 fn a_slow_loop_within_budget_meets_the_backstop_which_is_not_a_decision() {

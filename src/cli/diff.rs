@@ -4,7 +4,7 @@
 //! `--fail-on-change` when any decision differs; 2 a policy does not compile,
 //! the schemas cannot be paired, an input or output cannot be used, or the
 //! command line is wrong; 3 a guard of the new policy is breached over the run;
-//! 4 a hook call ran past the wall-clock backstop (then no report is written).
+//! 5 a hook call ran past the wall-clock backstop (then no report is written).
 //! When several apply, the largest wins.
 
 use super::files::{write_whole, AtomicFile};

@@ -26,7 +26,7 @@ pub enum Exit {
     Guard = 3,
     /// A hook call ran past the wall-clock backstop: some accounts are not
     /// decided, and whether a call meets the backstop depends on the machine.
-    HookTimeout = 4,
+    HookTimeout = 5,
 }
 
 #[derive(Parser)]

@@ -184,7 +184,7 @@ pub enum ErrorKind {
     /// A hook failed.
     Hook,
     /// A hook call ran past the wall-clock backstop: the account is not
-    /// decided, and the run is not whole (`verdict eval` exits 4).
+    /// decided, and the run is not whole (`verdict eval` exits 5).
     Timeout,
 }
 
