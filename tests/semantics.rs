@@ -127,6 +127,12 @@ fn computed_dates_stay_within_the_years_verdict_reads() {
     assert_eq!(e.message, "the freeze would end after 9999-12-31 (9990-06-01 + 10 years) in rule \"f\"");
     let e = run("rule \"r\" { when true then restrict for 3650 days }", late).unwrap_err();
     assert_eq!(e.message, "the restriction would end after 9999-12-31 (9990-06-01 + 3650 days) in rule \"r\"");
+    // computed when it fires, whichever outcome wins; a later freeze's end is not computed
+    let closed = "rule \"c\" priority 5 { when true then close }\nrule \"f\" { when true then freeze for 10 years }";
+    assert_eq!(run(closed, late).unwrap_err().kind, ErrorKind::Eval);
+    let second =
+        "rule \"a\" priority 5 { when true then freeze for 1 year }\nrule \"b\" { when true then freeze for 10 years }";
+    assert_eq!(decide(second, late).until.map(|d| d.to_string()).as_deref(), Some("9991-06-01"));
     let last = decide("rule \"f\" { when true then freeze for 9 years }", r#"{"as_of":"9990-12-31"}"#);
     assert_eq!(last.until.map(|d| d.to_string()).as_deref(), Some("9999-12-31"), "the last date is fine");
     // date ± duration in an expression, both ways
