@@ -4,10 +4,13 @@
 //! math, string, array, map and iterator packages. rhai is built with
 //! `no_module` and `no_time`, and `eval` is disabled, so a script cannot import
 //! anything, read a file, the network, the clock or the environment, nor run
-//! code it builds from strings. Every call has an operation budget, a
-//! wall-clock backstop and limits on call depth, expression depth, string,
-//! array and map size, so a hostile script ends in an error record for that
-//! account, never a hung or crashed run. Undefined variables, `eval` and
+//! code it builds from strings. Every call has an operation budget and limits
+//! on call depth, expression depth, string, array and map size, so a hostile
+//! script ends in an error record for that account, the same on every
+//! machine, never a hung or crashed run; a panic inside rhai is caught and is
+//! a hook error too. A wall-clock backstop far beyond any legitimate call
+//! stops what the budget lets run too long, and fails the run (a `timeout`
+//! record): the clock never decides an account. Undefined variables, `eval` and
 //! assignments into elements (which rhai does not hold to the size limits)
 //! are rejected when the script is loaded.
 //!
@@ -44,6 +47,15 @@ use std::time::{Duration, Instant};
 /// milliseconds.
 pub const DEFAULT_BUDGET: u64 = 100_000;
 
+/// The largest `budget N` a hook may declare (`check` refuses more, `E0304`).
+///
+/// The operation budget is the bound that decides, the same on every machine;
+/// without a maximum, `budget 9223372036854775807` let a loop run forever. Ten
+/// million operations take about a second, a hundred times the default, and
+/// every call's operations count toward the account's work bound
+/// ([`crate::eval::MAX_ELEMENT_VISITS`]).
+pub const MAX_BUDGET: u64 = 10_000_000;
+
 /// Deepest chain of nested script function calls (runaway recursion stops here).
 pub const MAX_CALL_LEVELS: usize = 32;
 /// Deepest expression nesting, at the top level and inside functions.
@@ -54,16 +66,18 @@ pub const MAX_STRING_SIZE: usize = 64 * 1024;
 pub const MAX_ARRAY_SIZE: usize = 10_000;
 /// Most entries in one map.
 pub const MAX_MAP_SIZE: usize = 10_000;
-/// The least wall-clock time a call may take before it is stopped; hooks with a
-/// larger budget get a microsecond per operation.
+/// The wall-clock time one call may take unless
+/// [`crate::eval::EvalOptions::hook_backstop`] says otherwise.
 ///
-/// A backstop, not the limit a script is written against: an operation usually
-/// takes tens of nanoseconds, but one call of a collection function (`contains`
-/// on a 10 000-item array) is a single operation doing thousands of
-/// comparisons, so the budget alone would let a hostile script run for a
-/// minute. Only a script already far beyond any sensible running time can meet
-/// this limit, so it does not make ordinary decisions depend on the machine.
-pub const MIN_TIME_LIMIT: Duration = Duration::from_secs(1);
+/// A backstop, not a bound that decides: the operation budget and the size
+/// limits decide, the same on every machine. An operation usually takes tens
+/// of nanoseconds (the largest budget about a second), but one call of a
+/// collection function (`contains` on a 10,000-item array) is a single
+/// operation doing thousands of comparisons, so a hostile script within its
+/// budget could run for minutes. A call that meets the backstop fails the run
+/// (a `timeout` record, exit 5), because whether it is met depends on the
+/// machine and its load.
+pub const DEFAULT_BACKSTOP: Duration = Duration::from_secs(60);
 /// Lines of `print`/`debug` output a traced call keeps.
 pub const MAX_PRINTED_LINES: usize = 64;
 /// Characters kept of one printed line.
@@ -75,14 +89,40 @@ thread_local! {
     static PRINTED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
     /// When the hook running on this thread must stop (set by `Hook::call`).
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// Operations the current (or last) hook call on this thread has run.
+    static OPERATIONS: Cell<u64> = const { Cell::new(0) };
+    /// Whether a hook call is running on this thread, for [`quiet_hook_panics`].
+    static IN_CALL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Operations the last hook call on this thread ran (they count toward the
+/// account's work bound, as list elements do).
+pub fn operations_of_last_call() -> u64 {
+    OPERATIONS.with(Cell::get)
+}
+
+/// Installs a panic hook that prints nothing for a panic inside a hook call
+/// (which [`Hook::call`] catches and turns into a hook error for the account)
+/// and defers to the previous hook for every other panic. For binaries: a
+/// library does not own the process's panic hook. The flag it reads is per
+/// thread, and a call runs on one thread, so it holds for every worker.
+pub fn quiet_hook_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_CALL.with(Cell::get) {
+            previous(info);
+        }
+    }));
 }
 
 /// Operations between two looks at the clock: keeps the cost of the look
-/// negligible while a call overruns its time limit by at most a few milliseconds.
+/// negligible while a call overruns its backstop by at most a few milliseconds.
 const CLOCK_EVERY: u64 = 16;
 
-/// rhai's progress callback: stops the script once the thread's deadline has passed.
+/// rhai's progress callback: counts the call's operations, and stops the
+/// script once the thread's deadline has passed.
 fn past_deadline(operations: u64) -> Option<Dynamic> {
+    OPERATIONS.with(|o| o.set(operations));
     if operations % CLOCK_EVERY != 0 {
         return None;
     }
@@ -116,7 +156,7 @@ impl std::fmt::Debug for Hook {
 }
 
 /// A sandboxed engine with the given operation budget per call (the wall-clock
-/// limit applies to calls made through [`Hook::call`]).
+/// backstop applies to calls made through [`Hook::call`]).
 pub fn sandbox(budget: u64) -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(ArithmeticPackage::new().as_shared_module());
@@ -242,14 +282,15 @@ impl Hook {
         self.sig.budget.unwrap_or(DEFAULT_BUDGET)
     }
 
-    /// The wall-clock time one call may take: [`MIN_TIME_LIMIT`], or a microsecond per
-    /// operation of a larger budget.
-    pub fn time_limit(&self) -> Duration {
-        Duration::from_micros(self.budget()).max(MIN_TIME_LIMIT)
+    /// Calls the hook with already-evaluated arguments (enum members given by
+    /// name), with the [`DEFAULT_BACKSTOP`].
+    pub fn call(&self, args: &[Val<'_>]) -> Result<Val<'static>, EvalFailure> {
+        self.call_within(args, DEFAULT_BACKSTOP)
     }
 
-    /// Calls the hook with already-evaluated arguments (enum members given by name).
-    pub fn call(&self, args: &[Val<'_>]) -> Result<Val<'static>, EvalFailure> {
+    /// Calls the hook, stopping it (a [`FailureKind::Timeout`]) if it runs past `backstop`.
+    pub fn call_within(&self, args: &[Val<'_>], backstop: Duration) -> Result<Val<'static>, EvalFailure> {
+        OPERATIONS.with(|o| o.set(0));
         let mut values = Vec::with_capacity(args.len());
         for a in args {
             values.push(self.to_dynamic(*a)?);
@@ -257,17 +298,30 @@ impl Hook {
         // Only the hook's function runs: top-level statements of the script are
         // never evaluated, and no scope is kept between calls.
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(false);
-        DEADLINE.with(|d| d.set(Some(Instant::now() + self.time_limit())));
-        let result = self.engine.call_fn_with_options(options, &mut Scope::new(), &self.ast, &self.sig.name, values);
+        DEADLINE.with(|d| d.set(Instant::now().checked_add(backstop)));
+        IN_CALL.with(|c| c.set(true));
+        // rhai can panic (Rust's sort panics on a comparator that is not a total
+        // order); the engine is only read during a call, so it is still whole.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.engine.call_fn_with_options(options, &mut Scope::new(), &self.ast, &self.sig.name, values)
+        }));
+        IN_CALL.with(|c| c.set(false));
         DEADLINE.with(|d| d.set(None));
-        let result: Dynamic = result.map_err(|e| self.script_failure(*e))?;
+        let result: Dynamic = match result {
+            Ok(result) => result.map_err(|e| self.script_failure(*e, backstop))?,
+            Err(panic) => return Err(self.failure(None, &format!("the script engine failed: {}", panic_text(&panic)))),
+        };
         self.convert_result(result)
     }
 
     /// Calls the hook and also returns what it printed (`print` and `debug`), for traces.
-    pub fn call_traced(&self, args: &[Val<'_>]) -> (Result<Val<'static>, EvalFailure>, Vec<String>) {
+    pub fn call_traced(
+        &self,
+        args: &[Val<'_>],
+        backstop: Duration,
+    ) -> (Result<Val<'static>, EvalFailure>, Vec<String>) {
         PRINTED.with(|p| *p.borrow_mut() = Some(Vec::new()));
-        let result = self.call(args);
+        let result = self.call_within(args, backstop);
         let printed = PRINTED.with(|p| p.borrow_mut().take()).unwrap_or_default();
         (result, printed)
     }
@@ -308,7 +362,7 @@ impl Hook {
 
     /// A rhai error as a failure at the deepest script position rhai knows; when it
     /// knows none (a budget or size limit), at the failing function's definition.
-    fn script_failure(&self, err: EvalAltResult) -> EvalFailure {
+    fn script_failure(&self, err: EvalAltResult, backstop: Duration) -> EvalFailure {
         let mut function = None;
         let mut at = None;
         let mut innermost = err;
@@ -324,9 +378,7 @@ impl Hook {
             EvalAltResult::ErrorTooManyOperations(_) => {
                 format!("ran out of its budget of {} operations", self.budget())
             }
-            EvalAltResult::ErrorTerminated(..) => {
-                format!("ran longer than its time limit of {} ms", self.time_limit().as_millis())
-            }
+            EvalAltResult::ErrorTerminated(..) => return self.past_backstop(at, backstop),
             EvalAltResult::ErrorStackOverflow(_) => {
                 format!("called functions more than {MAX_CALL_LEVELS} levels deep")
             }
@@ -338,6 +390,22 @@ impl Hook {
         };
         let message = if function == self.sig.name { message } else { format!("{message} (in function `{function}`)") };
         self.failure(at, &message)
+    }
+
+    /// The failure of a call stopped by the wall-clock backstop: not the
+    /// account's decision, but a run that cannot be trusted to be whole.
+    fn past_backstop(&self, at: Option<(usize, usize)>, backstop: Duration) -> EvalFailure {
+        let place = at.map(|(line, col)| format!(" (at {}:{line}:{col})", self.sig.path.display())).unwrap_or_default();
+        EvalFailure {
+            kind: FailureKind::Timeout,
+            message: format!(
+                "hook `{}` ran past the wall-clock backstop of {} s{place} within its budget of {} operations; \
+                 whether a call meets the backstop depends on the machine, so the run is incomplete",
+                self.sig.name,
+                backstop.as_secs_f64(),
+                self.budget()
+            ),
+        }
     }
 
     fn convert_result(&self, result: Dynamic) -> Result<Val<'static>, EvalFailure> {
@@ -404,6 +472,15 @@ fn element_assignment(ast: &AST) -> Option<Position> {
         true
     });
     found
+}
+
+/// What a caught panic said (its payload is a `&str` or a `String` when it says anything).
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "it panicked".into())
 }
 
 fn line_col(pos: Position) -> Option<(usize, usize)> {

@@ -34,5 +34,8 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // A panic inside a hook call is caught and becomes that account's hook
+    // error; it must not print a panic report as if verdict had crashed.
+    verdict::hooks::quiet_hook_panics();
     cli::run()
 }

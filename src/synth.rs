@@ -202,8 +202,11 @@ struct Gen<'s, 'o> {
 }
 
 impl Gen<'_, '_> {
+    /// `days` before `as_of`, but not before the first date verdict reads: a
+    /// history reaching back past year 0000 is cut there.
     fn days_ago(&self, days: i64) -> Date {
-        self.as_of.checked_sub_signed(chrono::TimeDelta::days(days)).unwrap_or(self.as_of)
+        let first = crate::value::FIRST_WRITTEN_DATE;
+        self.as_of.checked_sub_signed(chrono::TimeDelta::days(days)).map_or(first, |d| d.max(first))
     }
 
     fn date(&mut self, date: Date) {

@@ -21,7 +21,24 @@ pub enum Duration {
     Months(i64),
 }
 
+/// The longest duration a policy may write, in months (100 years).
+///
+/// Durations move dates, and dates stay within the years verdict reads
+/// ([`in_written_range`]); a century is beyond any freeze, restriction or
+/// look-back a credit policy means, so a longer one is a typo (`check`
+/// refuses it, `E0207`) rather than a date of year 300000 at run time.
+pub const MAX_DURATION_MONTHS: i64 = 1_200;
+/// The longest duration a policy may write, in days (100 years of 365¼ days; 5,217 weeks).
+pub const MAX_DURATION_DAYS: i64 = 36_525;
+
 impl Duration {
+    /// Whether the duration is at most [`MAX_DURATION_MONTHS`] or [`MAX_DURATION_DAYS`] long, either way.
+    pub fn within_max(self) -> bool {
+        match self {
+            Duration::Days(d) => d.unsigned_abs() <= MAX_DURATION_DAYS.unsigned_abs(),
+            Duration::Months(m) => m.unsigned_abs() <= MAX_DURATION_MONTHS.unsigned_abs(),
+        }
+    }
     /// `date + self`, or `None` when the result leaves the calendar.
     pub fn add_to(self, date: Date) -> Option<Date> {
         match self {
@@ -33,6 +50,21 @@ impl Duration {
     /// `date - self`, or `None` when the result leaves the calendar.
     pub fn sub_from(self, date: Date) -> Option<Date> {
         self.negate()?.add_to(date)
+    }
+    /// `date + self` (or `- self`), only if the result is a date verdict can
+    /// write and read back ([`in_written_range`]).
+    pub fn shift_within_range(self, date: Date, subtract: bool) -> Result<Date, DateRangeError> {
+        let shifted = if subtract { self.sub_from(date) } else { self.add_to(date) };
+        match shifted {
+            Some(d) if in_written_range(d) => Ok(d),
+            Some(d) if d > date => Err(DateRangeError::After),
+            Some(_) => Err(DateRangeError::Before),
+            None if subtract == self.is_negative() => Err(DateRangeError::After),
+            None => Err(DateRangeError::Before),
+        }
+    }
+    fn is_negative(self) -> bool {
+        matches!(self, Duration::Days(n) | Duration::Months(n) if n < 0)
     }
     fn negate(self) -> Option<Duration> {
         Some(match self {
@@ -51,6 +83,40 @@ impl fmt::Display for Duration {
             Duration::Months(m) => (m, "month"),
         };
         write!(f, "{n} {unit}{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// The first and last years of a date verdict reads (`parse_date`: four digits).
+const WRITTEN_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// The earliest date verdict reads and writes, 0000-01-01.
+pub const FIRST_WRITTEN_DATE: Date = match NaiveDate::from_ymd_opt(*WRITTEN_YEARS.start(), 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// Whether a computed date can be written as verdict reads dates: 0000-01-01
+/// to 9999-12-31. An `until` of year 10000 would be a decision verdict itself
+/// refuses as input.
+pub fn in_written_range(date: Date) -> bool {
+    WRITTEN_YEARS.contains(&date.year())
+}
+
+/// Which way a computed date left the range verdict reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateRangeError {
+    /// Before 0000-01-01.
+    Before,
+    /// After 9999-12-31.
+    After,
+}
+
+impl fmt::Display for DateRangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateRangeError::Before => "before 0000-01-01",
+            DateRangeError::After => "after 9999-12-31",
+        })
     }
 }
 
@@ -183,6 +249,22 @@ mod tests {
         assert_eq!(Duration::Months(12).sub_from(d("2024-02-29")), Some(d("2023-02-28")));
         assert_eq!(Duration::Months(1).add_to(d("2024-01-31")), Some(d("2024-02-29")));
         assert_eq!(Duration::Days(7).add_to(d("2026-12-28")), Some(d("2027-01-04")));
+    }
+
+    #[test]
+    fn shifts_stay_within_the_dates_verdict_reads() {
+        let shift = |by: Duration, date: &str, subtract: bool| by.shift_within_range(d(date), subtract);
+        assert_eq!(shift(Duration::Days(1), "9999-12-30", false), Ok(d("9999-12-31")));
+        assert_eq!(shift(Duration::Days(2), "9999-12-30", false), Err(DateRangeError::After));
+        assert_eq!(shift(Duration::Months(1), "0000-01-31", true), Err(DateRangeError::Before));
+        assert_eq!(shift(Duration::Months(-1), "0000-01-31", false), Err(DateRangeError::Before));
+        assert_eq!(shift(Duration::Months(1), "0000-02-29", true), Ok(d("0000-01-29")));
+        // past chrono's own calendar, the direction still tells which end was left
+        assert_eq!(shift(Duration::Days(i64::MAX), "2026-01-01", false), Err(DateRangeError::After));
+        assert_eq!(shift(Duration::Days(i64::MAX), "2026-01-01", true), Err(DateRangeError::Before));
+        assert_eq!(shift(Duration::Months(i64::MIN), "2026-01-01", false), Err(DateRangeError::Before));
+        assert!(Duration::Months(1_200).within_max() && !Duration::Months(1_201).within_max());
+        assert!(Duration::Days(-36_525).within_max() && !Duration::Days(36_526).within_max());
     }
 
     #[test]

@@ -192,6 +192,22 @@ fn synth_output_reads_back_for_any_schema() {
     }
 }
 
+/// Synthetic snapshots for an `as_of` early in year 0000 hold only dates
+/// verdict reads: a history reaching further back stops at 0000-01-01 rather
+/// than writing `-0005-07-08`.
+#[test]
+fn synth_dates_stay_within_the_years_verdict_reads() {
+    let schema = verdict::load::load_schema_file(Path::new("policies/account.schema.yaml")).unwrap();
+    for as_of in ["0000-01-10", "9999-12-31"] {
+        let as_of = verdict::value::parse_date(as_of).unwrap();
+        for i in 0..200 {
+            let mut line = String::new();
+            verdict::synth::snapshot_json(&schema, 4, i, as_of, &mut line);
+            assert!(verdict::snapshot::parse_json_snapshot(&line, &schema).is_ok(), "{line}");
+        }
+    }
+}
+
 #[test]
 fn synth_portfolios_look_like_a_book() {
     let out = verdict(&["synth", "policies/account.schema.yaml", "-n", "4000", "--seed", "1"]);
@@ -304,4 +320,29 @@ fn an_empty_json_file_or_a_csv_header_naming_no_field_exits_2() {
         said.contains("  help: the header seems to be separated by `;`: verdict reads comma-separated values\n"),
         "{said}"
     );
+}
+
+/// `--jobs` above `MAX_JOBS` is a command-line error (exit 2) at once, not a
+/// hundred thousand threads being started.
+#[test]
+fn too_many_jobs_is_a_command_line_error() {
+    for command in [
+        vec!["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl"],
+        vec!["diff", "policies/lifecycle.policy", "policies/lifecycle.policy", "policies/portfolio.jsonl"],
+    ] {
+        let started = std::time::Instant::now();
+        let out = verdict(&[command.as_slice(), &["--jobs", "100000"]].concat());
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{command:?} took {:?}", started.elapsed());
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("at most 1024"), "{command:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{command:?}");
+        // the largest allowed number is accepted: the run gets as far as the
+        // policy, which is missing here (a thousand threads on a shared test
+        // machine are not worth starting to show it)
+        let mut missing = command.clone();
+        missing[1] = "policies/missing.policy";
+        let out = verdict(&[missing.as_slice(), &["--jobs", "1024"]].concat());
+        assert_eq!(out.status.code(), Some(2), "{missing:?}");
+        assert!(stderr(&out).contains("missing.policy") && !stderr(&out).contains("jobs"), "{}", stderr(&out));
+    }
 }

@@ -303,6 +303,43 @@ fn a_breached_guard_of_the_new_policy_exits_3() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("BREACHED"));
 }
 
+/// A hook call of either version past the wall-clock backstop is no decision
+/// to compare: the diff counts it, and the command fails with exit 5 without
+/// a report or a `--changed` file, as `eval` does.
+#[test]
+fn a_hook_past_the_backstop_fails_the_diff() {
+    let slow =
+        "fn h(score) {\n  let b = []; b.pad(9999, 0);\n  if score == 2 { loop { b.contains(1); } }\n  score\n}\n";
+    let body = "hook h(score: int) -> int from \"h.rhai\"\nrule \"r\" { when h(score) > 500 then restrict }\n";
+    let dir = pair(body, SCHEMA, body);
+    std::fs::write(dir.join("h.rhai"), slow).unwrap();
+    let snapshots = "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":700}\n\
+                     {\"id\":\"A-2\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":2}\n";
+    std::fs::write(dir.join("book.jsonl"), snapshots).unwrap();
+    let (old, new, book) = (dir.join("old.policy"), dir.join("new.policy"), dir.join("book.jsonl"));
+
+    let options = DiffOptions {
+        eval: verdict::EvalOptions { hook_backstop: std::time::Duration::from_millis(200), ..Default::default() },
+        ..DiffOptions::default()
+    };
+    let (o, n) = (load(&old), load(&new));
+    let differ = Differ::new((&old, &o), (&new, &n), options).unwrap();
+    let mut run = differ.run();
+    let pairs = differ.read(std::io::BufReader::new(std::fs::File::open(&book).unwrap()), Format::Jsonl).unwrap();
+    run.feed("book.jsonl", pairs, None, &mut |_| Ok(())).unwrap();
+    assert_eq!(run.timeouts(), 2, "A-2 met the backstop under both versions");
+
+    let changed = dir.join("changed.jsonl");
+    std::fs::write(&changed, "previous\n").unwrap();
+    let [old, new, book, changed] = [&old, &new, &book, &changed].map(|p| p.to_str().unwrap().to_string());
+    let out = verdict(&["diff", &old, &new, &book, "--hook-backstop-ms", "200", "--changed", &changed]);
+    assert_eq!(code(&out), 5, "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error: 2 hook calls ran past the wall-clock backstop of 0.2 s"), "{stderr}");
+    assert!(out.stdout.is_empty(), "no report of a partial diff");
+    assert_eq!(std::fs::read_to_string(&changed).unwrap(), "previous\n");
+}
+
 #[test]
 fn changed_accounts_are_written_as_json_lines() {
     let dir = workdir();

@@ -214,3 +214,18 @@ fn several_inputs_make_one_run() {
     }
     assert!(outputs[0] == outputs[1]);
 }
+
+/// A library caller asking for more than `MAX_JOBS` workers gets an error at
+/// once, with nothing written, instead of a run that starts that many threads.
+#[test]
+fn more_workers_than_the_maximum_is_an_error() {
+    let policy = lifecycle();
+    let (text, _, _) = portfolio(&policy.program, 10);
+    let source = Source { name: "-".into(), input: Box::new(Cursor::new(text)), format: Format::Jsonl };
+    let options = StreamOptions { jobs: verdict::stream::MAX_JOBS + 1, ..StreamOptions::default() };
+    let started = std::time::Instant::now();
+    let result = evaluate_stream(&policy.program, vec![source], Vec::new(), &options, |_| {});
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let err = result.expect_err("too many workers is an error");
+    assert!(err.to_string().contains("at most 1024"), "{err}");
+}

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use verdict::eval::{Decision, ErrorKind};
+use verdict::eval::{Decision, ErrorKind, EvalOptions};
 use verdict::ir::Outcome;
 
 const SCHEMA: &str = r#"
@@ -43,6 +43,10 @@ fn workdir() -> PathBuf {
 
 /// Decides one snapshot (given as JSON fields merged over a default account) with the given policy body.
 fn run(body: &str, fields: &str) -> verdict::Outputs {
+    run_with(body, fields, Default::default())
+}
+
+fn run_with(body: &str, fields: &str, options: EvalOptions) -> verdict::Outputs {
     let dir = workdir();
     let text = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n");
     let path = dir.join("t.policy");
@@ -59,17 +63,20 @@ fn run(body: &str, fields: &str) -> verdict::Outputs {
     account.extend(extra);
     let line = serde_json::to_string(&account).unwrap();
     let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).expect("snapshot fits");
-    verdict::evaluate(&policy.program, &snapshot, Default::default())
+    verdict::evaluate(&policy.program, &snapshot, options)
 }
 
 fn decide(body: &str, fields: &str) -> Decision {
     run(body, fields).expect("decision")
 }
 
-/// The value of `expr`, computed as a new limit.
+/// The value of `expr`, as a trace shows it: computed as a let that a rule
+/// reads (not as a new limit, which may not be negative).
 fn value(expr: &str, fields: &str) -> String {
-    let d = decide(&format!("rule \"v\" {{ when true then set limit to {expr} }}"), fields);
-    verdict::value::format_decimal(d.limit.expect("limit set"))
+    let body = format!("let v = {expr}\nrule \"v\" {{ when v == v then tag \"x\" }}");
+    let d = run_with(&body, fields, EvalOptions { trace: true, ..Default::default() }).expect("decision");
+    let lets = d.trace.expect("traced").lets;
+    lets.into_iter().find(|(name, _)| name == "v").map(|(_, v)| v).expect("v computed")
 }
 
 /// Whether `cond` holds.
@@ -107,6 +114,50 @@ fn windows_exclude_their_lower_edge_and_the_future() {
     assert_eq!(count(&["2026-11-01"]), "1", "as_of itself is inside");
     assert_eq!(count(&["2026-11-02"]), "0", "after as_of is outside");
     assert_eq!(value("count(overdues within 7 days)", &overdues(&["2026-10-25", "2026-10-26"])), "1");
+}
+
+/// Every date verdict computes stays within the dates it reads (four-digit
+/// years, 0000-01-01 to 9999-12-31); one that would leave them fails its
+/// account with an `eval` error record instead of being written or compared.
+#[test]
+fn computed_dates_stay_within_the_years_verdict_reads() {
+    let late = r#"{"as_of":"9990-06-01"}"#;
+    // `until`: 9990-06-01 + 10 years would be year 10000, which verdict refuses as input
+    let e = run("rule \"f\" { when true then freeze for 10 years }", late).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Eval);
+    assert_eq!(e.message, "the freeze would end after 9999-12-31 (9990-06-01 + 10 years) in rule \"f\"");
+    let e = run("rule \"r\" { when true then restrict for 3650 days }", late).unwrap_err();
+    assert_eq!(e.message, "the restriction would end after 9999-12-31 (9990-06-01 + 3650 days) in rule \"r\"");
+    // computed when it fires, whichever outcome wins; a later freeze's end is not computed
+    let closed = "rule \"c\" priority 5 { when true then close }\nrule \"f\" { when true then freeze for 10 years }";
+    assert_eq!(run(closed, late).unwrap_err().kind, ErrorKind::Eval);
+    let second =
+        "rule \"a\" priority 5 { when true then freeze for 1 year }\nrule \"b\" { when true then freeze for 10 years }";
+    assert_eq!(decide(second, late).until.map(|d| d.to_string()).as_deref(), Some("9991-06-01"));
+    let last = decide("rule \"f\" { when true then freeze for 9 years }", r#"{"as_of":"9990-12-31"}"#);
+    assert_eq!(last.until.map(|d| d.to_string()).as_deref(), Some("9999-12-31"), "the last date is fine");
+    // date ± duration in an expression, both ways
+    let e = run("rule \"c\" { when as_of + 20 years > opened_on then tag \"x\" }", late).unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (ErrorKind::Eval, "date out of range: 9990-06-01 + 20 years is after 9999-12-31 in rule \"c\"")
+    );
+    let early = r#"{"opened_on":"0005-03-01"}"#;
+    let e = run("rule \"c\" { when opened_on - 6 years < as_of then tag \"x\" }", early).unwrap_err();
+    assert_eq!(e.message, "date out of range: 0005-03-01 - 6 years is before 0000-01-01 in rule \"c\"");
+    assert!(holds("opened_on - 5 years == 0000-03-01", early));
+    // a `within` window's start is only compared, never a value: one reaching
+    // before year 0000 takes every element from the first date on
+    let window = r#"{"as_of":"0003-06-01","overdues":[{"due_on":"0000-01-01","days":1,"amount":"1"}]}"#;
+    assert_eq!(value("count(overdues within 5 years)", window), "1");
+    // whole months and days between the first and the last date
+    let span = r#"{"opened_on":"0000-01-01","as_of":"9999-12-31"}"#;
+    assert_eq!(value("months_between(opened_on, as_of)", span), "119999");
+    assert_eq!(value("days_between(opened_on, as_of)", span), "3652424");
+    assert_eq!(
+        value("months_between(as_of, opened_on)", r#"{"opened_on":"0000-01-15","as_of":"9999-12-31"}"#),
+        "-120000"
+    );
 }
 
 #[test]
@@ -196,6 +247,28 @@ fn overflow_is_an_error_record() {
     let e = run(r#"rule "r" { when score * 9223372036854775807 > 0 then restrict }"#, "{}").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Eval);
     assert!(e.message.contains("overflow"), "{}", e.message);
+}
+
+/// A new limit below zero is no decision: the account is an `eval` error
+/// record naming the rule and the value; zero (a limit cut to nothing) is one.
+#[test]
+fn a_negative_limit_is_an_error_record() {
+    for (expr, shown) in [("balance - credit_limit", "-7500"), ("-1", "-1"), ("score * -0.01", "-7")] {
+        let e = run(&format!("rule \"cut\" {{ when true then set limit to {expr} }}"), "{}").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Eval, "{expr}");
+        assert_eq!(e.message, format!("the new limit {shown} is negative in rule \"cut\""), "{expr}");
+    }
+    for zero in ["balance - 2500", "-0", "0 - 0.00", "-0.00"] {
+        let d = decide(&format!("rule \"cut\" {{ when true then set limit to {zero} }}"), "{}");
+        assert_eq!(d.limit.map(verdict::value::format_decimal).as_deref(), Some("0"), "{zero}");
+    }
+    // a close makes the limit 0, but the rule that set it still gave a negative number
+    let body = "rule \"c\" { when true then close }\nrule \"l\" { when true then set limit to -5 }";
+    assert_eq!(run(body, "{}").unwrap_err().kind, ErrorKind::Eval);
+    // only the winning limit is computed: a later negative one does not fail the account
+    let body =
+        "rule \"a\" priority 5 { when true then set limit to 100 }\nrule \"b\" { when true then set limit to -5 }";
+    assert_eq!(decide(body, "{}").limit.map(verdict::value::format_decimal).as_deref(), Some("100"));
 }
 
 #[test]

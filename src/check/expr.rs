@@ -74,7 +74,9 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Str(s) => Some(texpr(TKind::Const(Const::Str(s.as_str().into())), Ty::req(Base::Str), e.span)),
             ExprKind::Date(d) => Some(texpr(TKind::Const(Const::Date(*d)), Ty::req(Base::Date), e.span)),
-            ExprKind::Duration(d) => Some(texpr(TKind::Const(Const::Duration(*d)), Ty::req(Base::Duration), e.span)),
+            ExprKind::Duration(d) => self
+                .duration_within_max(*d, e.span)
+                .then(|| texpr(TKind::Const(Const::Duration(*d)), Ty::req(Base::Duration), e.span)),
             ExprKind::Bool(b) => Some(texpr(TKind::Const(Const::Bool(*b)), Ty::req(Base::Bool), e.span)),
             ExprKind::None => Some(texpr(TKind::Const(Const::None), Ty::opt(Base::NoneLit), e.span)),
             ExprKind::List(_) => {
@@ -842,6 +844,7 @@ impl<'a> Checker<'a> {
         self.element_lists.pop();
         let filter_t = filter_t?;
         let window_t = match window {
+            Some(w) if !self.duration_within_max(w.node, w.span) => return None,
             Some(w) => match &list.by {
                 Some((_, by_slot)) => Some((w.node, *by_slot)),
                 None => {

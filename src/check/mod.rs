@@ -154,6 +154,29 @@ impl<'a> Checker<'a> {
         &mut self.diags[last]
     }
 
+    /// Whether a duration written in the policy is at most 100 years; reports `E0207` if not.
+    fn duration_within_max(&mut self, duration: crate::value::Duration, span: Span) -> bool {
+        use crate::value::{MAX_DURATION_DAYS, MAX_DURATION_MONTHS};
+        if duration.within_max() {
+            return true;
+        }
+        self.err(
+            "E0207",
+            span,
+            format!(
+                "this duration is too long: a duration is at most {} years ({MAX_DURATION_MONTHS} months or \
+                 {MAX_DURATION_DAYS} days)",
+                MAX_DURATION_MONTHS / 12
+            ),
+        )
+        .help = Some(
+            "dates stay within 0000-01-01 to 9999-12-31; a freeze or restriction without an end is written \
+             without `for`"
+                .into(),
+        );
+        false
+    }
+
     #[expect(
         clippy::indexing_slicing,
         reason = "the diagnostic was pushed on the line above, so the vector is not empty"
@@ -364,9 +387,21 @@ impl<'a> Checker<'a> {
                 Some("a hook returns bool, int, decimal, money or date".into());
             return None;
         }
-        if let Some(budget) = h.budget.as_ref().filter(|b| b.node == 0) {
-            self.err("E0304", budget.span, "a hook's budget must be at least 1 operation");
-            ok = false;
+        match &h.budget {
+            Some(budget) if budget.node == 0 => {
+                self.err("E0304", budget.span, "a hook's budget must be at least 1 operation");
+                ok = false;
+            }
+            Some(budget) if budget.node > crate::hooks::MAX_BUDGET => {
+                let max = crate::hooks::MAX_BUDGET;
+                self.err("E0304", budget.span, format!("a hook's budget is at most {max} operations")).help = Some(
+                    "the budget is what stops a runaway script: one call of the largest takes about a second, \
+                     and every call an account makes counts toward its work bound"
+                        .into(),
+                );
+                ok = false;
+            }
+            _ => {}
         }
         let result = result?;
         ok.then(|| HookSig {
@@ -484,6 +519,7 @@ impl<'a> Checker<'a> {
                 self.err("E0406", d.span, "a freeze or restriction must last at least 1 day");
                 ok = false;
             }
+            ok &= self.duration_within_max(d.node, d.span);
         }
         if !ok {
             return None;

@@ -5,7 +5,8 @@
 //! the schemas cannot be paired, an input cannot be read or is also an
 //! output, or the command line is wrong; 3 a guard of the new policy is
 //! breached over the run; 4 an output cannot be written (141 quietly when its
-//! reader went away). When several apply, the largest wins.
+//! reader went away); 5 a hook call ran past the wall-clock backstop (then no
+//! report is written). When several apply, the largest wins.
 
 use super::files::{output_failed, policy_files, refuse_clashes, standard_output, write_whole, OutputFile};
 use super::render::{read_error, render_all, stderr_color};
@@ -49,11 +50,14 @@ pub struct DiffArgs {
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, at most 1024 (default: all cores).
+    #[arg(long, value_name = "N", value_parser = super::jobs)]
     jobs: Option<usize>,
     #[command(flatten)]
     limits: super::LimitArgs,
+    /// Milliseconds one hook call may run before it fails the run (for tests; default a minute).
+    #[arg(long, value_name = "MS", hide = true)]
+    hook_backstop_ms: Option<u64>,
 }
 
 /// Runs the diff and reports it; see the module doc for the exit codes.
@@ -74,7 +78,11 @@ pub fn run(args: DiffArgs) -> Exit {
     }
     let default_as_of = args.as_of;
     let options = DiffOptions {
-        eval: EvalOptions { default_as_of, ..EvalOptions::default() },
+        eval: EvalOptions {
+            default_as_of,
+            hook_backstop: super::hook_backstop(args.hook_backstop_ms),
+            ..EvalOptions::default()
+        },
         limit_field: args.limit_field.clone(),
         keep: args.top,
         limits: args.limits.limits(),
@@ -133,6 +141,17 @@ pub fn run(args: DiffArgs) -> Exit {
             eprint!("{}", read_error(&name, &e));
             return Exit::Invalid;
         }
+    }
+    let timeouts = run.timeouts();
+    if timeouts > 0 {
+        // Accounts whose decision depends on the machine's speed: the diff is not whole.
+        eprintln!(
+            "error: {timeouts} hook call{} ran past the wall-clock backstop of {} s: the diff is incomplete, and no \
+             report or changed accounts are written",
+            if timeouts == 1 { "" } else { "s" },
+            super::hook_backstop(args.hook_backstop_ms).as_secs_f64()
+        );
+        return Exit::HookTimeout;
     }
     if let Some(Err(e)) = changed_out.map(OutputFile::commit) {
         return output_failed(&e);

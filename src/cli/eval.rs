@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use verdict::eval::EvalOptions;
+use verdict::eval::{ErrorKind, EvalOptions};
 use verdict::output::OutputFormat;
 use verdict::snapshot::Format;
 use verdict::stream::{evaluate_stream, Progress, RuleCount, RunReport, Source, StreamOptions, Summary, DEFAULT_CHUNK};
@@ -31,8 +31,8 @@ pub struct EvalArgs {
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, at most 1024 (default: all cores).
+    #[arg(long, value_name = "N", value_parser = super::jobs)]
     jobs: Option<usize>,
     /// Write decisions to FILE instead of standard output (replaced only once the run completes).
     #[arg(long, short, value_name = "FILE")]
@@ -45,6 +45,9 @@ pub struct EvalArgs {
     /// Snapshots per unit of parallel work (for tests and tuning).
     #[arg(long, value_name = "N", hide = true)]
     chunk: Option<usize>,
+    /// Milliseconds one hook call may run before it fails the run (for tests; default a minute).
+    #[arg(long, value_name = "MS", hide = true)]
+    hook_backstop_ms: Option<u64>,
 }
 
 pub fn run(args: EvalArgs) -> Exit {
@@ -68,7 +71,12 @@ pub fn run(args: EvalArgs) -> Exit {
         _ => OutputFormat::Jsonl,
     };
     let options = StreamOptions {
-        eval: EvalOptions { default_as_of, trace: args.trace, ..EvalOptions::default() },
+        eval: EvalOptions {
+            default_as_of,
+            trace: args.trace,
+            hook_backstop: super::hook_backstop(args.hook_backstop_ms),
+            ..EvalOptions::default()
+        },
         output: format,
         jobs: args.jobs.unwrap_or(0),
         chunk: args.chunk.unwrap_or(DEFAULT_CHUNK),
@@ -79,10 +87,11 @@ pub fn run(args: EvalArgs) -> Exit {
     let (sources, size, mut exit) = open_sources(&inputs, args.input_format.as_deref());
 
     let bar = progress_bar(size);
-    // A run that could not read all its inputs is not the book's decisions:
-    // the output file is then left as it was.
+    // A run that could not read all its inputs, or whose hook calls met the
+    // backstop, is not the book's decisions: the output file is then left as it was.
     let all_opened = exit == Exit::Ok;
-    let complete = |report: &RunReport| all_opened && report.input_errors.is_empty();
+    let timeouts = |report: &RunReport| report.tally.errors_of(ErrorKind::Timeout);
+    let complete = |report: &RunReport| all_opened && report.input_errors.is_empty() && timeouts(report) == 0;
     let report = with_output_if(
         args.output.as_deref(),
         |out| {
@@ -110,15 +119,23 @@ pub fn run(args: EvalArgs) -> Exit {
         let name = if name == "-" { "standard input".to_string() } else { format!("`{name}`") };
         eprintln!("warning: {name} holds no snapshots; nothing was decided from it");
     }
+    let timed_out = timeouts(&report);
+    if timed_out > 0 {
+        eprintln!(
+            "error: {timed_out} hook call{} ran past the wall-clock backstop of {} s: the run is incomplete, as \
+             those accounts are not decided and meeting the backstop depends on the machine",
+            if timed_out == 1 { "" } else { "s" },
+            options.eval.hook_backstop.as_secs_f64()
+        );
+        exit = exit.max(Exit::HookTimeout);
+    }
     if let (Some(path), false) = (&args.output, complete(&report)) {
+        let why = if timed_out > 0 { "a hook call ran past the backstop" } else { "some input could not be read" };
         if verdict::outfile::replaces(path) {
-            eprintln!(
-                "error: `{}` was not written, as some input could not be read; a previous file is unchanged",
-                path.display()
-            );
+            eprintln!("error: `{}` was not written, as {why}; a previous file is unchanged", path.display());
         } else {
             eprintln!(
-                "error: `{}` got the decisions of the inputs that could be read only (it is written through, not replaced)",
+                "error: `{}` got an incomplete run, as {why} (it is written through, not replaced)",
                 path.display()
             );
         }
@@ -279,7 +296,7 @@ fn render_summary(s: &Summary, timed: bool) -> String {
     );
     if s.errors.total > 0 {
         let e = &s.errors;
-        let kinds: Vec<String> = [("snapshot", e.snapshot), ("eval", e.eval), ("hook", e.hook)]
+        let kinds: Vec<String> = [("snapshot", e.snapshot), ("eval", e.eval), ("hook", e.hook), ("timeout", e.timeout)]
             .iter()
             .filter(|(_, n)| *n > 0)
             .map(|(k, n)| format!("{k} {n}"))

@@ -26,6 +26,9 @@ pub enum Exit {
     Guard = 3,
     /// An output could not be written (a full disk, a closed standard output, an I/O error).
     Output = 4,
+    /// A hook call ran past the wall-clock backstop: some accounts are not
+    /// decided, and whether a call meets the backstop depends on the machine.
+    HookTimeout = 5,
     /// A reader of the output went away (`| head`): the run stopped quietly, as a
     /// filter killed by SIGPIPE does, with the status a shell gives one (128 + 13).
     BrokenPipe = 141,
@@ -40,6 +43,7 @@ Exit codes (when several apply, the largest wins):
        or is also an output, or the command line is wrong
   3    a guard was breached
   4    an output could not be written (a full disk, a closed standard output)
+  5    a hook call ran past the wall-clock backstop (a minute): the run is not whole
   130  interrupted (Ctrl-C, SIGTERM)
   141  the reader of the output went away (a closed pipe, as with `| head`)";
 
@@ -77,6 +81,23 @@ enum Command {
 /// is a command-line error (exit 2) in every subcommand alike.
 pub fn as_of_date(text: &str) -> Result<verdict::value::Date, String> {
     verdict::value::parse_date(text).ok_or_else(|| format!("`{text}` is not a YYYY-MM-DD date"))
+}
+
+/// `--jobs N`: worker threads, 0 for one per core, at most
+/// [`verdict::stream::MAX_JOBS`] (a larger number is a command-line error, exit 2).
+pub fn jobs(text: &str) -> Result<usize, String> {
+    let max = verdict::stream::MAX_JOBS;
+    match text.trim().parse::<u64>() {
+        Ok(n) if n <= max as u64 => Ok(n as usize),
+        Ok(_) => Err(format!("{text} jobs are too many: at most {max} (0 means one per core)")),
+        Err(_) => Err(format!("`{text}` is not a number of jobs (0 means one per core, at most {max})")),
+    }
+}
+
+/// The wall-clock backstop of one hook call: `--hook-backstop-ms` (hidden,
+/// for tests), else [`verdict::hooks::DEFAULT_BACKSTOP`].
+pub fn hook_backstop(ms: Option<u64>) -> std::time::Duration {
+    ms.map_or(verdict::hooks::DEFAULT_BACKSTOP, std::time::Duration::from_millis)
 }
 
 /// A size in bytes for `--max-snapshot-bytes` and `--max-file-bytes`: a

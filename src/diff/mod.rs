@@ -373,6 +373,13 @@ impl DiffRun<'_> {
         self.tally.changed > 0
     }
 
+    /// Hook calls of either version stopped so far by the wall-clock backstop
+    /// ([`crate::eval::ErrorKind::Timeout`]): while there are any, the diff is
+    /// not whole, whatever it reports.
+    pub fn timeouts(&self) -> u64 {
+        self.tally.timeouts
+    }
+
     /// The report.
     pub fn finish(self, meta: ReportMeta) -> DiffReport {
         report::build(self.differ, self.tally, self.kept, meta)

@@ -160,6 +160,9 @@ pub(crate) struct Tally {
     parts: [u64; 6],
     fires: HashMap<Arc<str>, Fires>,
     exposure: Option<ExposureTally>,
+    /// Hook calls of either version stopped by the wall-clock backstop: no
+    /// decisions to compare, so the diff is incomplete.
+    pub(crate) timeouts: u64,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -207,11 +210,14 @@ impl Tally {
                 buckets_old: [0; 7],
                 buckets_new: [0; 7],
             }),
+            timeouts: 0,
         }
     }
 
     pub(crate) fn add(&mut self, j: &Judged, differs: &[&'static str]) {
         self.records += 1;
+        let timed_out = |o: &Outputs| matches!(o, Err(e) if e.kind == crate::eval::ErrorKind::Timeout);
+        self.timeouts += u64::from(timed_out(&j.old)) + u64::from(timed_out(&j.new));
         let (old_row, new_row) = (Row::of(&j.old), Row::of(&j.new));
         if let Some(row) = self.matrix.get_mut(old_row.index()) {
             bump(row, new_row.index());

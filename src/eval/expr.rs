@@ -47,6 +47,9 @@ pub enum FailureKind {
     Eval,
     /// A hook failed.
     Hook,
+    /// A hook call ran past the wall-clock backstop: no decision, and a run
+    /// that is not whole (see [`crate::hooks::DEFAULT_BACKSTOP`]).
+    Timeout,
 }
 
 pub(crate) type EvalResult<'a> = Result<Val<'a>, EvalFailure>;
@@ -95,25 +98,54 @@ pub struct Ctx<'a> {
     pub(crate) lets: Vec<LetState<'a>>,
     /// When tracing, hook calls are recorded here.
     pub(crate) hook_log: Option<Vec<HookCall>>,
-    /// List elements the aggregates have gone over so far, and how many they may.
+    /// List elements the aggregates have gone over and operations the hooks
+    /// have run so far, and how many they may together.
     visits: usize,
     pub(crate) max_visits: usize,
+    /// How long one hook call may run before it fails the run.
+    pub(crate) hook_backstop: std::time::Duration,
 }
 
-/// List elements all aggregates together may go over for one account, unless
+/// List elements all aggregates together may go over for one account, with
+/// the operations its hook calls run, unless
 /// [`super::EvalOptions::max_element_visits`] says otherwise. One
 /// pass over a list is linear, but an aggregate nested in another's `where`
 /// goes over its list once per element of the outer one: 20,000 overdues
-/// would take seconds, a million hours. Past this bound the account is an
-/// `eval` error record. A million-element list read by every aggregate of the
-/// example policy is well within it.
+/// would take seconds, a million hours; a hook in a `where` runs once per
+/// element. Past this bound the account is an `eval` error record. A
+/// million-element list read by every aggregate of the example policy is well
+/// within it.
 pub const MAX_ELEMENT_VISITS: usize = 100_000_000;
 
 impl<'a> Ctx<'a> {
     /// A fresh context for one account.
     pub fn new(program: &'a Program, account: &'a Record, as_of: Date) -> Self {
         let lets = vec![LetState::NotYet; program.lets.len()];
-        Ctx { program, account, element: None, as_of, lets, hook_log: None, visits: 0, max_visits: MAX_ELEMENT_VISITS }
+        Ctx {
+            program,
+            account,
+            element: None,
+            as_of,
+            lets,
+            hook_log: None,
+            visits: 0,
+            max_visits: MAX_ELEMENT_VISITS,
+            hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
+        }
+    }
+
+    /// Counts `work` (list elements, hook operations) toward the account's bound.
+    fn charge(&mut self, work: usize) -> Result<(), EvalFailure> {
+        self.visits = self.visits.saturating_add(work);
+        if self.visits > self.max_visits {
+            return fail(format!(
+                "too much work for one account: more than {} list elements gone over by its aggregates and \
+                 operations run by its hooks (an aggregate inside another's `where` goes over its list once per \
+                 element, and a hook there runs once per element)",
+                self.max_visits
+            ));
+        }
+        Ok(())
     }
 
     /// Evaluates a let (once per account).
@@ -310,10 +342,8 @@ impl<'a> Ctx<'a> {
                 let Val::Date(d) = self.eval(date)? else {
                     return fail("internal: date expected");
                 };
-                let shifted = if *subtract { by.sub_from(d) } else { by.add_to(d) };
-                shifted.map(Val::Date).ok_or_else(|| EvalFailure {
-                    kind: FailureKind::Eval,
-                    message: format!("date out of range: {d} {} {by}", if *subtract { "-" } else { "+" }),
+                by.shift_within_range(d, *subtract).map(Val::Date).or_else(|out| {
+                    fail(format!("date out of range: {d} {} {by} is {out}", if *subtract { "-" } else { "+" }))
                 })
             }
             TKind::InList { .. } | TKind::InSet { .. } | TKind::InBatch { .. } => match self.membership(e)? {
@@ -426,6 +456,9 @@ impl<'a> Ctx<'a> {
             return fail("internal: list expected");
         };
         let elements: &'a [Record] = elements;
+        // The window's start is only compared with the elements' dates, never
+        // written: one before year 0000 (as_of 0003-06-01, `within 5 years`)
+        // is exact, and selects every element up to as_of.
         let lower = match agg.window {
             Some((d, _)) => Some(d.sub_from(self.as_of).ok_or_else(|| EvalFailure {
                 kind: FailureKind::Eval,
@@ -445,13 +478,7 @@ impl<'a> Ctx<'a> {
             _ => elements,
         };
         // Counted per aggregate, not per element: one addition, whatever the list's length.
-        self.visits = self.visits.saturating_add(elements.len());
-        if self.visits > self.max_visits {
-            return fail(format!(
-                "too much work for one account: its aggregates went over more than {} list elements (an aggregate inside another's `where` goes over its list once per element)",
-                self.max_visits
-            ));
-        }
+        self.charge(elements.len())?;
         if agg.func == AggFunc::Latest && agg.filter.is_none() {
             // The latest is the last element in the window: nothing else needs reading.
             return Ok(match (elements.last(), agg.field) {
@@ -572,10 +599,13 @@ impl<'a> Ctx<'a> {
         for a in args {
             values.push(enum_as_str(self.eval(a)?, a));
         }
+        let backstop = self.hook_backstop;
         let Some(log) = &mut self.hook_log else {
-            return h.call(&values);
+            let value = h.call_within(&values, backstop)?;
+            self.charge_hook_operations()?;
+            return Ok(value);
         };
-        let (result, printed) = h.call_traced(&values);
+        let (result, printed) = h.call_traced(&values, backstop);
         log.push(HookCall {
             hook: h.name().to_string(),
             args: values.iter().map(|v| render_val(*v, None)).collect(),
@@ -585,7 +615,15 @@ impl<'a> Ctx<'a> {
             },
             printed,
         });
-        result
+        let value = result?;
+        self.charge_hook_operations()?;
+        Ok(value)
+    }
+
+    /// Counts the operations of the hook call just made toward the account's bound.
+    fn charge_hook_operations(&mut self) -> Result<(), EvalFailure> {
+        let operations = crate::hooks::operations_of_last_call();
+        self.charge(usize::try_from(operations).unwrap_or(usize::MAX))
     }
 }
 

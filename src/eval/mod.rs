@@ -183,6 +183,9 @@ pub enum ErrorKind {
     Eval,
     /// A hook failed.
     Hook,
+    /// A hook call ran past the wall-clock backstop: the account is not
+    /// decided, and the run is not whole (`verdict eval` exits 5).
+    Timeout,
 }
 
 impl ErrorKind {
@@ -192,6 +195,7 @@ impl ErrorKind {
             ErrorKind::Snapshot => "snapshot",
             ErrorKind::Eval => "eval",
             ErrorKind::Hook => "hook",
+            ErrorKind::Timeout => "timeout",
         }
     }
 }
@@ -212,14 +216,23 @@ pub struct EvalOptions {
     pub default_as_of: Option<Date>,
     /// Record a [`Trace`].
     pub trace: bool,
-    /// List elements the aggregates may go over for one account before it is
-    /// an `eval` error record (default [`MAX_ELEMENT_VISITS`]).
+    /// List elements the aggregates may go over, and operations the hooks may
+    /// run, for one account before it is an `eval` error record (default
+    /// [`MAX_ELEMENT_VISITS`]).
     pub max_element_visits: usize,
+    /// How long one hook call may run before it is stopped with a
+    /// [`ErrorKind::Timeout`] record (default [`crate::hooks::DEFAULT_BACKSTOP`]).
+    pub hook_backstop: std::time::Duration,
 }
 
 impl Default for EvalOptions {
     fn default() -> Self {
-        EvalOptions { default_as_of: None, trace: false, max_element_visits: MAX_ELEMENT_VISITS }
+        EvalOptions {
+            default_as_of: None,
+            trace: false,
+            max_element_visits: MAX_ELEMENT_VISITS,
+            hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
+        }
     }
 }
 
@@ -251,6 +264,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     };
     let mut ctx = Ctx::new(program, &snapshot.record, as_of);
     ctx.max_visits = options.max_element_visits;
+    ctx.hook_backstop = options.hook_backstop;
     let mut state = Assembly::default();
     let Some(trace) = trace else {
         run_rules(&mut ctx, &mut state, snapshot, None)?;
@@ -338,6 +352,7 @@ fn failure(snapshot: &Snapshot, rule: &Rule, e: EvalFailure) -> ErrorRecord {
         kind: match e.kind {
             FailureKind::Eval => ErrorKind::Eval,
             FailureKind::Hook => ErrorKind::Hook,
+            FailureKind::Timeout => ErrorKind::Timeout,
         },
         message: format!("{} in rule \"{}\"", e.message, rule.name),
     }
@@ -440,10 +455,10 @@ fn skip(e: &TExpr, out: &mut Leaves<'_>) {
 #[derive(Default)]
 struct Assembly {
     close: bool,
-    /// The first fired freeze (with its duration).
-    freeze: Option<Option<Duration>>,
-    /// The first fired restriction (with its duration).
-    restrict: Option<Option<Duration>>,
+    /// The first fired freeze (with the day it ends, if it has a duration).
+    freeze: Option<Option<Date>>,
+    /// The first fired restriction (with the day it ends, if it has a duration).
+    restrict: Option<Option<Date>>,
     limit: Option<Decimal>,
     reasons: Vec<Reason>,
     actions: Vec<ActionRecord>,
@@ -460,21 +475,24 @@ impl Assembly {
             let name = || rule.name.clone();
             match action {
                 TAction::Close => self.close = true,
-                TAction::Freeze(d) => {
-                    self.freeze.get_or_insert(*d);
+                // Only the first fired freeze (restriction) can decide `until`,
+                // so only its end is computed, as for the limit.
+                TAction::Freeze(d) if self.freeze.is_none() => {
+                    self.freeze = Some(ends(ctx.as_of, *d, "freeze")?);
                 }
-                TAction::Restrict(d) => {
-                    self.restrict.get_or_insert(*d);
+                TAction::Restrict(d) if self.restrict.is_none() => {
+                    self.restrict = Some(ends(ctx.as_of, *d, "restriction")?);
                 }
+                TAction::Freeze(_) | TAction::Restrict(_) => {}
                 TAction::SetLimit(e) => {
                     // The first (highest-priority) rule to set the limit wins; later
                     // ones are not even computed.
                     if self.limit.is_none() {
-                        match ctx.eval(e)? {
-                            Val::Dec(d) => self.limit = Some(d),
-                            Val::Int(i) => self.limit = Some(Decimal::from(i)),
-                            _ => {}
-                        }
+                        self.limit = match ctx.eval(e)? {
+                            Val::Dec(d) => Some(new_limit(d)?),
+                            Val::Int(i) => Some(new_limit(Decimal::from(i))?),
+                            _ => None,
+                        };
                     }
                 }
                 TAction::Reason(code, text) => {
@@ -514,7 +532,7 @@ impl Assembly {
     }
 
     fn finish(self, id: Key, as_of: Date) -> Decision {
-        let (outcome, duration) = if self.close {
+        let (outcome, until) = if self.close {
             (Outcome::Close, None)
         } else if let Some(d) = self.freeze {
             (Outcome::Freeze, d)
@@ -530,7 +548,7 @@ impl Assembly {
             id,
             as_of,
             outcome,
-            until: duration.and_then(|d| d.add_to(as_of)),
+            until,
             limit,
             reasons: self.reasons,
             actions: self.actions,
@@ -538,6 +556,29 @@ impl Assembly {
             trace: None,
         }
     }
+}
+
+/// The day a freeze or restriction of `duration` from `as_of` ends: a date
+/// verdict can write and read back, or the account fails (a `null` would read
+/// as "no end", and year 10000 is refused as input).
+fn ends(as_of: Date, duration: Option<Duration>, what: &str) -> Result<Option<Date>, EvalFailure> {
+    let Some(d) = duration else { return Ok(None) };
+    d.shift_within_range(as_of, false).map(Some).map_err(|out| EvalFailure {
+        kind: FailureKind::Eval,
+        message: format!("the {what} would end {out} ({as_of} + {d})"),
+    })
+}
+
+/// A computed limit as the decision carries it: a credit limit below zero is
+/// no limit, so it fails the account rather than being written (`-0` is 0).
+fn new_limit(limit: Decimal) -> Result<Decimal, EvalFailure> {
+    if limit < Decimal::ZERO {
+        return Err(EvalFailure {
+            kind: FailureKind::Eval,
+            message: format!("the new limit {} is negative", crate::value::format_decimal(limit)),
+        });
+    }
+    Ok(if limit.is_zero() { Decimal::ZERO } else { limit })
 }
 
 /// Whether `count` accounts with the guard's outcome, out of `decided`,

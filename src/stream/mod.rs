@@ -43,6 +43,13 @@ use std::sync::Arc;
 /// Snapshots per chunk unless [`StreamOptions::chunk`] says otherwise.
 pub const DEFAULT_CHUNK: usize = 1024;
 
+/// The most worker threads a run may ask for ([`StreamOptions::jobs`],
+/// `--jobs`). Far beyond any machine's cores, and a fixed number, so a command
+/// line valid on one machine is valid on every other: `--jobs 100000` would
+/// start a hundred thousand threads (and twice as many chunks) before deciding
+/// anything.
+pub const MAX_JOBS: usize = 1024;
+
 /// A chunk is also closed once its raw text reaches this many bytes, so a
 /// file of huge snapshots does not make huge chunks.
 const CHUNK_BYTES: usize = 1 << 20;
@@ -64,7 +71,7 @@ pub struct StreamOptions {
     pub eval: EvalOptions,
     /// The output format.
     pub output: OutputFormat,
-    /// Worker threads; 0 for one per core.
+    /// Worker threads; 0 for one per core; at most [`MAX_JOBS`].
     pub jobs: usize,
     /// Snapshots per chunk (at least 1).
     pub chunk: usize,
@@ -120,7 +127,8 @@ pub struct RunReport {
 ///
 /// # Errors
 ///
-/// When writing fails, or the worker threads cannot be started. A snapshot
+/// When writing fails, or the worker threads cannot be started (also when
+/// [`StreamOptions::jobs`] is over [`MAX_JOBS`]). A snapshot
 /// that cannot be read or decided is an error record in the output, not an
 /// error here; an input that cannot be read at all is in
 /// [`RunReport::input_errors`].
@@ -131,6 +139,9 @@ pub fn evaluate_stream<W: Write>(
     options: &StreamOptions,
     mut progress: impl FnMut(Progress),
 ) -> io::Result<(RunReport, W)> {
+    if options.jobs > MAX_JOBS {
+        return Err(io::Error::other(format!("cannot start {} worker threads: at most {MAX_JOBS}", options.jobs)));
+    }
     let stop = AtomicBool::new(false);
     let bytes = Arc::new(AtomicU64::new(0));
     let shared = Shared { program, options: *options, stop: &stop };

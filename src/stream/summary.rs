@@ -17,8 +17,8 @@ pub struct Tally {
     pub decided: u64,
     /// Decisions per outcome, indexed by `Outcome as usize`.
     pub outcomes: [u64; 5],
-    /// Error records per kind: snapshot, eval, hook.
-    pub errors: [u64; 3],
+    /// Error records per kind: snapshot, eval, hook, timeout.
+    pub errors: [u64; 4],
     /// Fires per rule, indexed like [`Program::rules`] (evaluation order).
     pub fired: Vec<u64>,
 }
@@ -28,6 +28,7 @@ fn error_index(kind: ErrorKind) -> usize {
         ErrorKind::Snapshot => 0,
         ErrorKind::Eval => 1,
         ErrorKind::Hook => 2,
+        ErrorKind::Timeout => 3,
     }
 }
 
@@ -42,7 +43,7 @@ impl Tally {
         self.records = 0;
         self.decided = 0;
         self.outcomes = [0; 5];
-        self.errors = [0; 3];
+        self.errors = [0; 4];
         self.fired.iter_mut().for_each(|n| *n = 0);
     }
 
@@ -177,6 +178,14 @@ pub struct ErrorCounts {
     pub eval: u64,
     /// Hook failures.
     pub hook: u64,
+    /// Hook calls stopped by the wall-clock backstop (each fails the run);
+    /// written only when there were some.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub timeout: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One rule's fires.
@@ -236,6 +245,7 @@ impl Summary {
                 snapshot: tally.errors_of(ErrorKind::Snapshot),
                 eval: tally.errors_of(ErrorKind::Eval),
                 hook: tally.errors_of(ErrorKind::Hook),
+                timeout: tally.errors_of(ErrorKind::Timeout),
             },
             fired: program
                 .rules
