@@ -23,7 +23,8 @@ macro_rules! say {
         super::files::print_or_remember(&$text);
     }};
     ($($arg:tt)*) => {{
-        let line = escape(&format!($($arg)*));
+        let text = format!($($arg)*);
+        let line = escape(&text);
         super::files::print_or_remember(&format!("{line}\n"));
     }};
 }
