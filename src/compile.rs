@@ -5,7 +5,6 @@
 use crate::check::CheckedPolicy;
 use crate::ir::*;
 use crate::schema::Schema;
-use crate::syntax::ast::BinaryOp;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -161,8 +160,8 @@ fn fold(e: TExpr) -> TExpr {
         TKind::Cmp { op, kind, lhs, rhs } => {
             let (lhs, rhs) = (fold(*lhs), fold(*rhs));
             match (&lhs.kind, &rhs.kind) {
-                (TKind::Const(a), TKind::Const(b)) => match const_cmp(a, b) {
-                    Some(ord) => TKind::Const(Const::Bool(op_holds(op, ord))),
+                (TKind::Const(a), TKind::Const(b)) => match crate::value::order(a.val(), b.val()) {
+                    Some(ord) => TKind::Const(Const::Bool(op.holds(ord))),
                     None => TKind::Cmp { op, kind, lhs: Box::new(lhs), rhs: Box::new(rhs) },
                 },
                 _ => TKind::Cmp { op, kind, lhs: Box::new(lhs), rhs: Box::new(rhs) },
@@ -175,32 +174,6 @@ fn fold(e: TExpr) -> TExpr {
         other => other,
     };
     TExpr { kind, ty, span }
-}
-
-fn const_cmp(a: &Const, b: &Const) -> Option<std::cmp::Ordering> {
-    match (a, b) {
-        (Const::Int(x), Const::Int(y)) => Some(x.cmp(y)),
-        (Const::Dec(x), Const::Dec(y)) => Some(x.cmp(y)),
-        (Const::Date(x), Const::Date(y)) => Some(x.cmp(y)),
-        (Const::Str(x), Const::Str(y)) => Some(x.cmp(y)),
-        (Const::Enum(x), Const::Enum(y)) => Some(x.cmp(y)),
-        (Const::Bool(x), Const::Bool(y)) => Some(x.cmp(y)),
-        _ => None,
-    }
-}
-
-/// Whether `op` holds for two values ordered as `ord`.
-pub fn op_holds(op: BinaryOp, ord: std::cmp::Ordering) -> bool {
-    use std::cmp::Ordering::*;
-    match op {
-        BinaryOp::Eq => ord == Equal,
-        BinaryOp::Ne => ord != Equal,
-        BinaryOp::Lt => ord == Less,
-        BinaryOp::Le => ord != Greater,
-        BinaryOp::Gt => ord == Greater,
-        BinaryOp::Ge => ord != Less,
-        _ => false,
-    }
 }
 
 #[cfg(test)]

@@ -11,11 +11,10 @@
 use crate::compile::{Program, Rule};
 use crate::diagnostic::did_you_mean;
 use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, RuleStatus, RuleTrace, Trace};
-use crate::ir::{CmpKind, TExpr, TKind};
+use crate::ir::{CmpKind, CmpOp, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
 use crate::snapshot::{read_snapshots, Format, ReadItem};
-use crate::syntax::ast::BinaryOp;
 use crate::value::{format_decimal, Date};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -400,10 +399,10 @@ fn describe(
             // Speak of the side that is not a literal (`0 < x` reads as `x > 0`).
             let swap = is_const(lhs) && !is_const(rhs);
             let (l, r, lv, rv) = if swap { (rhs, lhs, right, left) } else { (lhs, rhs, left, right) };
-            let mut op = if swap { mirror(*op) } else { *op };
+            let mut op = if swap { op.flip() } else { *op };
             let delta = if swap { delta.map(|d| -d) } else { *delta };
             if negated {
-                op = invert(op);
+                op = op.negate();
             }
             c.reads.push(Read { expr: text_of(l), value: lv.clone() });
             if !is_const(r) {
@@ -461,34 +460,10 @@ fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `a OP b` ⇔ `b mirror(OP) a`.
-fn mirror(op: BinaryOp) -> BinaryOp {
-    match op {
-        BinaryOp::Lt => BinaryOp::Gt,
-        BinaryOp::Le => BinaryOp::Ge,
-        BinaryOp::Gt => BinaryOp::Lt,
-        BinaryOp::Ge => BinaryOp::Le,
-        other => other,
-    }
-}
-
-/// `not (a OP b)` ⇔ `a invert(OP) b`.
-fn invert(op: BinaryOp) -> BinaryOp {
-    match op {
-        BinaryOp::Lt => BinaryOp::Ge,
-        BinaryOp::Le => BinaryOp::Gt,
-        BinaryOp::Gt => BinaryOp::Le,
-        BinaryOp::Ge => BinaryOp::Lt,
-        BinaryOp::Eq => BinaryOp::Ne,
-        BinaryOp::Ne => BinaryOp::Eq,
-        other => other,
-    }
-}
-
 /// How far the left side is from the bound (`right - left` is `delta`): for
 /// numbers the difference, for dates the days; nothing for `!=`.
-fn gap(delta: Decimal, op: BinaryOp, kind: CmpKind) -> Option<String> {
-    if op == BinaryOp::Ne {
+fn gap(delta: Decimal, op: CmpOp, kind: CmpKind) -> Option<String> {
+    if op == CmpOp::Ne {
         return None;
     }
     if delta.is_zero() {
@@ -579,19 +554,15 @@ mod tests {
 
     #[test]
     fn gaps_read_as_distance_to_the_bound() {
-        assert_eq!(gap(Decimal::ONE, BinaryOp::Ge, CmpKind::Int).as_deref(), Some("1 below the bound"));
-        assert_eq!(gap(Decimal::ZERO, BinaryOp::Gt, CmpKind::Int).as_deref(), Some("at the bound"));
-        assert_eq!(gap(Decimal::new(-25, 1), BinaryOp::Lt, CmpKind::Dec).as_deref(), Some("2.5 above the bound"));
-        assert_eq!(gap(Decimal::NEGATIVE_ONE, BinaryOp::Le, CmpKind::Date).as_deref(), Some("1 day after the bound"));
-        assert_eq!(gap(Decimal::ONE, BinaryOp::Ne, CmpKind::Int), None);
+        assert_eq!(gap(Decimal::ONE, CmpOp::Ge, CmpKind::Int).as_deref(), Some("1 below the bound"));
+        assert_eq!(gap(Decimal::ZERO, CmpOp::Gt, CmpKind::Int).as_deref(), Some("at the bound"));
+        assert_eq!(gap(Decimal::new(-25, 1), CmpOp::Lt, CmpKind::Dec).as_deref(), Some("2.5 above the bound"));
+        assert_eq!(gap(Decimal::NEGATIVE_ONE, CmpOp::Le, CmpKind::Date).as_deref(), Some("1 day after the bound"));
+        assert_eq!(gap(Decimal::ONE, CmpOp::Ne, CmpKind::Int), None);
     }
 
     #[test]
-    fn negation_and_mirroring_keep_the_meaning() {
-        for op in [BinaryOp::Lt, BinaryOp::Le, BinaryOp::Gt, BinaryOp::Ge, BinaryOp::Eq, BinaryOp::Ne] {
-            assert_eq!(invert(invert(op)), op);
-            assert_eq!(mirror(mirror(op)), op);
-        }
+    fn negated_conditions_read_as_written() {
         assert_eq!(negate_text("(appeal_open ?? false)"), "not (appeal_open ?? false)");
         assert_eq!(negate_text("identity.verified"), "not identity.verified");
         assert_eq!(negate_text("score > 3"), "not (score > 3)");

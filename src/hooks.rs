@@ -27,9 +27,9 @@
 //! evaluation thread.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::eval::{EvalFailure, FailureKind, Val};
 use crate::ir::{Base, HookSig};
 use crate::value::SetItem;
+use crate::value::{EvalFailure, FailureKind, Val};
 use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage, BasicStringPackage,
     LogicPackage, MoreStringPackage, Package,

@@ -4,8 +4,10 @@
 //! batches and hooks are indices.
 
 use crate::diagnostic::Span;
-use crate::syntax::ast::BinaryOp;
-use crate::value::{Date, Duration, SetItem};
+use crate::value::{Date, Duration, SetItem, Val};
+
+pub mod ops;
+pub use ops::{ArithOp, CmpOp};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -101,6 +103,23 @@ pub enum Const {
     Date(Date),
     /// A duration.
     Duration(Duration),
+}
+
+impl Const {
+    /// The constant as an evaluation value (`none` for a duration, which is
+    /// only ever an operand of date arithmetic).
+    #[inline(always)]
+    pub fn val(&self) -> Val<'_> {
+        match self {
+            Const::None | Const::Duration(_) => Val::None,
+            Const::Bool(b) => Val::Bool(*b),
+            Const::Int(i) => Val::Int(*i),
+            Const::Dec(d) => Val::Dec(*d),
+            Const::Str(s) => Val::Str(s),
+            Const::Enum(e) => Val::Enum(*e),
+            Const::Date(d) => Val::Date(*d),
+        }
+    }
 }
 
 /// Which record a field slot is read from.
@@ -221,13 +240,13 @@ pub enum TKind {
     /// `a or b` (short-circuit)
     Or(Box<TExpr>, Box<TExpr>),
     /// A comparison.
-    Cmp { op: BinaryOp, kind: CmpKind, lhs: Box<TExpr>, rhs: Box<TExpr> },
+    Cmp { op: CmpOp, kind: CmpKind, lhs: Box<TExpr>, rhs: Box<TExpr> },
     /// `x == none` (`negate`: `x != none`)
     IsNone { negate: bool, operand: Box<TExpr> },
     /// `a ?? b`
     Coalesce(Box<TExpr>, Box<TExpr>),
     /// `a + b` etc. on numbers.
-    Arith { op: BinaryOp, kind: NumKind, lhs: Box<TExpr>, rhs: Box<TExpr> },
+    Arith { op: ArithOp, kind: NumKind, lhs: Box<TExpr>, rhs: Box<TExpr> },
     /// An int used where a decimal is needed.
     ToDec(Box<TExpr>),
     /// `date + duration` (`subtract`: `date - duration`)

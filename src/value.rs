@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
+use std::cmp::Ordering;
 use std::fmt;
 
 /// A calendar date.
@@ -233,6 +234,137 @@ impl fmt::Display for SetItem {
 pub struct Record {
     /// One value per leaf field, in the layout's slot order.
     pub slots: Box<[Value]>,
+}
+
+impl Record {
+    /// The value in `slot` (`none` for a list, or a slot the record lacks).
+    #[inline(always)]
+    pub fn val(&self, slot: usize) -> Val<'_> {
+        self.slots.get(slot).map_or(Val::None, Value::val)
+    }
+}
+
+impl Value {
+    /// The stored value as an evaluation value (`none` for a list: lists are
+    /// only read by aggregates).
+    #[inline(always)]
+    pub fn val(&self) -> Val<'_> {
+        match self {
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Int(i) => Val::Int(*i),
+            Value::Dec(d) => Val::Dec(*d),
+            Value::Str(s) => Val::Str(s),
+            Value::Enum(e) => Val::Enum(*e),
+            Value::Date(d) => Val::Date(*d),
+            Value::Set(items) => Val::Set(items),
+            Value::None | Value::List(_) => Val::None,
+        }
+    }
+}
+
+/// A value during evaluation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Val<'a> {
+    /// Absent.
+    None,
+    /// A boolean.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// An exact decimal.
+    Dec(Decimal),
+    /// A string.
+    Str(&'a str),
+    /// An enum member by index.
+    Enum(u32),
+    /// A date.
+    Date(Date),
+    /// A set's sorted elements.
+    Set(&'a [SetItem]),
+}
+
+/// Why evaluating one account failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalFailure {
+    /// `eval` or `hook`.
+    pub kind: FailureKind,
+    /// What happened and where.
+    pub message: String,
+}
+
+/// The kinds of evaluation failure (the decision's `error.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Arithmetic or date failure (division by zero, overflow).
+    Eval,
+    /// A hook failed.
+    Hook,
+    /// A hook call ran past the wall-clock backstop: no decision, and a run
+    /// that is not whole (see [`crate::hooks::DEFAULT_BACKSTOP`]).
+    Timeout,
+}
+
+impl EvalFailure {
+    /// An `eval` failure.
+    #[cold]
+    pub fn eval(message: impl Into<String>) -> EvalFailure {
+        EvalFailure { kind: FailureKind::Eval, message: message.into() }
+    }
+    /// Exact arithmetic overflowed.
+    #[cold]
+    pub fn overflow() -> EvalFailure {
+        EvalFailure::eval("arithmetic overflow")
+    }
+    /// A state the checker rules out; reaching it is a bug, reported as an
+    /// `eval` failure of that account rather than a crash of the run.
+    #[cold]
+    pub fn internal(what: impl std::fmt::Display) -> EvalFailure {
+        EvalFailure::eval(format!("internal: {what}"))
+    }
+}
+
+/// How two present values of the same domain are ordered (an int beside a
+/// decimal is widened); `None` for an absent value or two domains that are
+/// not compared. The one ordering of values: literals, slots and computed
+/// values are all ordered through it.
+#[inline(always)]
+pub fn order(l: Val<'_>, r: Val<'_>) -> Option<Ordering> {
+    Some(match (l, r) {
+        (Val::Int(a), Val::Int(b)) => a.cmp(&b),
+        (Val::Dec(a), Val::Dec(b)) => a.cmp(&b),
+        (Val::Int(a), Val::Dec(b)) => Decimal::from(a).cmp(&b),
+        (Val::Dec(a), Val::Int(b)) => a.cmp(&Decimal::from(b)),
+        (Val::Date(a), Val::Date(b)) => a.cmp(&b),
+        (Val::Str(a), Val::Str(b)) => a.cmp(b),
+        (Val::Enum(a), Val::Enum(b)) => a.cmp(&b),
+        (Val::Bool(a), Val::Bool(b)) => a.cmp(&b),
+        _ => return None,
+    })
+}
+
+/// [`order`], where two values that cannot be ordered are a failure (the
+/// checker rules them out).
+pub fn compare(l: Val<'_>, r: Val<'_>) -> Result<Ordering, EvalFailure> {
+    order(l, r).ok_or_else(|| EvalFailure::internal(format_args!("cannot compare {l:?} with {r:?}")))
+}
+
+/// Renders a value for traces (decimals exact, strings quoted).
+pub fn render_val(v: Val<'_>, enum_members: Option<&[Box<str>]>) -> String {
+    match v {
+        Val::None => "none".into(),
+        Val::Bool(b) => b.to_string(),
+        Val::Int(i) => i.to_string(),
+        Val::Dec(d) => crate::value::format_decimal(d),
+        Val::Str(s) => format!("{s:?}"),
+        Val::Enum(i) => match enum_members.and_then(|m| m.get(i as usize)) {
+            Some(name) => format!("{name:?}"),
+            None => format!("#{i}"),
+        },
+        Val::Date(d) => d.to_string(),
+        Val::Set(items) => {
+            format!("[{}]", items.iter().map(|i| format!("{:?}", i.to_string())).collect::<Vec<_>>().join(", "))
+        }
+    }
 }
 
 #[cfg(test)]

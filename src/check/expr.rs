@@ -329,23 +329,33 @@ impl<'a> Checker<'a> {
                     }
                     return Some(texpr(TKind::IsNone { negate, operand: Box::new(t) }, Ty::req(Base::Bool), span));
                 }
-                self.comparison(op.node, lhs, rhs, span, scope)
+                let cmp = if negate { CmpOp::Ne } else { CmpOp::Eq };
+                self.comparison(cmp, lhs, rhs, span, scope)
             }
-            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                self.comparison(op.node, lhs, rhs, span, scope)
-            }
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
-                self.arithmetic(op.node, lhs, rhs, span, scope)
+            BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::Add
+            | BinaryOp::Sub
+            | BinaryOp::Mul
+            | BinaryOp::Div => {
+                if let Some(cmp) = CmpOp::from_binary(op.node) {
+                    self.comparison(cmp, lhs, rhs, span, scope)
+                } else {
+                    let arith = ArithOp::from_binary(op.node)?;
+                    self.arithmetic(arith, lhs, rhs, span, scope)
+                }
             }
         }
     }
 
-    fn comparison(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
+    fn comparison(&mut self, op: CmpOp, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
         let what_l = format!("in a comparison (`{}`)", op.symbol());
         let l = self.expr(lhs, scope).and_then(|t| self.present(t, &what_l));
         let r = self.expr(rhs, scope).and_then(|t| self.present(t, &what_l));
         let (l, r) = (l?, r?);
-        let ordered = !matches!(op, BinaryOp::Eq | BinaryOp::Ne);
+        let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
         let (l, r, kind) = match (&l.ty.base, &r.ty.base) {
             (Base::Int, Base::Int) => (l, r, CmpKind::Int),
             (a, b) if a.is_numeric() && b.is_numeric() => (to_dec(l), to_dec(r), CmpKind::Dec),
@@ -411,31 +421,31 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn arithmetic(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
+    fn arithmetic(&mut self, op: ArithOp, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
         let what = format!("in arithmetic (`{}`)", op.symbol());
         let l = self.expr(lhs, scope).and_then(|t| self.present(t, &what));
         let r = self.expr(rhs, scope).and_then(|t| self.present(t, &what));
         let (l, r) = (l?, r?);
         match (&l.ty.base, &r.ty.base, op) {
-            (Base::Date, Base::Duration, BinaryOp::Add | BinaryOp::Sub) => {
+            (Base::Date, Base::Duration, ArithOp::Add | ArithOp::Sub) => {
                 let TKind::Const(Const::Duration(by)) = r.kind else {
                     return None;
                 };
-                let kind = TKind::DateShift { subtract: op == BinaryOp::Sub, date: Box::new(l), by };
+                let kind = TKind::DateShift { subtract: op == ArithOp::Sub, date: Box::new(l), by };
                 Some(texpr(kind, Ty::req(Base::Date), span))
             }
-            (Base::Duration, Base::Date, BinaryOp::Add) => {
+            (Base::Duration, Base::Date, ArithOp::Add) => {
                 let TKind::Const(Const::Duration(by)) = l.kind else {
                     return None;
                 };
                 Some(texpr(TKind::DateShift { subtract: false, date: Box::new(r), by }, Ty::req(Base::Date), span))
             }
-            (Base::Date, Base::Date, BinaryOp::Sub) => {
+            (Base::Date, Base::Date, ArithOp::Sub) => {
                 self.err("E0102", span, "dates cannot be subtracted directly").help =
                     Some("use `days_between(a, b)` or `months_between(a, b)`".into());
                 None
             }
-            (Base::Int, Base::Int, BinaryOp::Div) => Some(texpr(
+            (Base::Int, Base::Int, ArithOp::Div) => Some(texpr(
                 TKind::Arith { op, kind: NumKind::Dec, lhs: Box::new(to_dec(l)), rhs: Box::new(to_dec(r)) },
                 Ty::req(Base::Dec),
                 span,

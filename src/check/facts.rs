@@ -10,8 +10,7 @@
 //! opaque, but a condition and its negation still contradict.
 
 use crate::diagnostic::Span;
-use crate::ir::{Base, Const, TExpr, TKind};
-use crate::syntax::ast::BinaryOp;
+use crate::ir::{Base, CmpOp, Const, TExpr, TKind};
 use crate::value::{Date, Duration};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -29,7 +28,7 @@ pub(super) struct Lit {
 #[derive(Clone, Debug)]
 enum Atom {
     /// `term op value`
-    Cmp { term: Term, op: Op, val: Val },
+    Cmp { term: Term, op: CmpOp, val: Val },
     /// `term in [values]` (`negate`: `not in`)
     Member { term: Term, vals: Vec<Val>, negate: bool },
     /// Any other condition, by its shape, holding or not.
@@ -47,51 +46,6 @@ struct Term {
     date: bool,
     /// Every value it can take, for enums.
     domain: Option<Vec<Val>>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Op {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-}
-
-impl Op {
-    fn from_binary(op: BinaryOp) -> Option<Op> {
-        Some(match op {
-            BinaryOp::Lt => Op::Lt,
-            BinaryOp::Le => Op::Le,
-            BinaryOp::Gt => Op::Gt,
-            BinaryOp::Ge => Op::Ge,
-            BinaryOp::Eq => Op::Eq,
-            BinaryOp::Ne => Op::Ne,
-            _ => return None,
-        })
-    }
-    /// `not (a op b)` is `a op' b` (values compared are never absent).
-    fn negate(self) -> Op {
-        match self {
-            Op::Lt => Op::Ge,
-            Op::Le => Op::Gt,
-            Op::Gt => Op::Le,
-            Op::Ge => Op::Lt,
-            Op::Eq => Op::Ne,
-            Op::Ne => Op::Eq,
-        }
-    }
-    /// `b op' a` for `a op b`.
-    fn flip(self) -> Op {
-        match self {
-            Op::Lt => Op::Gt,
-            Op::Le => Op::Ge,
-            Op::Gt => Op::Lt,
-            Op::Ge => Op::Le,
-            other => other,
-        }
-    }
 }
 
 /// A constant a term is compared with.
@@ -163,7 +117,7 @@ impl Lit {
 fn atom(e: &TExpr, holds: bool) -> Option<Atom> {
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
-            let op = Op::from_binary(*op)?;
+            let op = *op;
             let op = if holds { op } else { op.negate() };
             let (term, op, val) = match (value(rhs), value(lhs)) {
                 (Some(v), None) => (term(lhs), op, v),
@@ -172,8 +126,10 @@ fn atom(e: &TExpr, holds: bool) -> Option<Atom> {
             };
             match (&val, op) {
                 // `x == true` is the condition `x`.
-                (Val::Bool(b), Op::Eq | Op::Ne) => Some(Atom::Opaque { key: term.key, holds: *b == (op == Op::Eq) }),
-                (Val::Str(_) | Val::Enum(_) | Val::Bool(_), Op::Lt | Op::Le | Op::Gt | Op::Ge) => None,
+                (Val::Bool(b), CmpOp::Eq | CmpOp::Ne) => {
+                    Some(Atom::Opaque { key: term.key, holds: *b == (op == CmpOp::Eq) })
+                }
+                (Val::Str(_) | Val::Enum(_) | Val::Bool(_), CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge) => None,
                 _ => Some(Atom::Cmp { term, op, val }),
             }
         }
@@ -310,10 +266,10 @@ fn satisfiable(term: &Term, atoms: &[&Atom]) -> bool {
     for atom in atoms {
         match atom {
             Atom::Cmp { op, val, .. } => match op {
-                Op::Eq => keep_only(&mut candidates, std::slice::from_ref(val)),
-                Op::Ne => excluded.push(val.clone()),
-                Op::Gt | Op::Ge => lowers.push(tighten(term, val, *op == Op::Gt, true)),
-                Op::Lt | Op::Le => uppers.push(tighten(term, val, *op == Op::Lt, false)),
+                CmpOp::Eq => keep_only(&mut candidates, std::slice::from_ref(val)),
+                CmpOp::Ne => excluded.push(val.clone()),
+                CmpOp::Gt | CmpOp::Ge => lowers.push(tighten(term, val, *op == CmpOp::Gt, true)),
+                CmpOp::Lt | CmpOp::Le => uppers.push(tighten(term, val, *op == CmpOp::Lt, false)),
             },
             Atom::Member { vals, negate: false, .. } => keep_only(&mut candidates, vals),
             Atom::Member { vals, negate: true, .. } => excluded.extend(vals.iter().cloned()),

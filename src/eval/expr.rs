@@ -4,59 +4,21 @@
 //! are computed at most once per account and only when first needed, and
 //! `and`/`or` short-circuit. Nothing here allocates per rule.
 
-use crate::compile::{op_holds, Program};
+use crate::compile::Program;
+use crate::ir::ops::divide;
 use crate::ir::*;
-use crate::value::{days_between, months_between, Date, Record, SetItem, Value};
+use crate::value::{
+    compare, days_between, months_between, order, render_val, Date, EvalFailure, FailureKind, Record, SetItem, Val,
+    Value,
+};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
-
-/// A value during evaluation.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Val<'a> {
-    /// Absent.
-    None,
-    /// A boolean.
-    Bool(bool),
-    /// A whole number.
-    Int(i64),
-    /// An exact decimal.
-    Dec(Decimal),
-    /// A string.
-    Str(&'a str),
-    /// An enum member by index.
-    Enum(u32),
-    /// A date.
-    Date(Date),
-    /// A set's sorted elements.
-    Set(&'a [SetItem]),
-}
-
-/// Why evaluating one account failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EvalFailure {
-    /// `eval` or `hook`.
-    pub kind: FailureKind,
-    /// What happened and where.
-    pub message: String,
-}
-
-/// The kinds of evaluation failure (the decision's `error.kind`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailureKind {
-    /// Arithmetic or date failure (division by zero, overflow).
-    Eval,
-    /// A hook failed.
-    Hook,
-    /// A hook call ran past the wall-clock backstop: no decision, and a run
-    /// that is not whole (see [`crate::hooks::DEFAULT_BACKSTOP`]).
-    Timeout,
-}
 
 pub(crate) type EvalResult<'a> = Result<Val<'a>, EvalFailure>;
 
 #[cold]
 fn fail<T>(message: impl Into<String>) -> Result<T, EvalFailure> {
-    Err(EvalFailure { kind: FailureKind::Eval, message: message.into() })
+    Err(EvalFailure::eval(message))
 }
 
 /// A let's state during one account's evaluation.
@@ -183,7 +145,7 @@ impl<'a> Ctx<'a> {
             TKind::Or(a, b) => Ok(self.truth(a)? || self.truth(b)?),
             TKind::Not(a) => Ok(!self.truth(a)?),
             TKind::Cmp { op, lhs, rhs, .. } => match self.compare_with_literal(lhs, rhs) {
-                Some(ord) => Ok(op_holds(*op, ord)),
+                Some(ord) => Ok(op.holds(ord)),
                 None => self.truth_other(e),
             },
             TKind::Field { .. } => match self.stored(e) {
@@ -209,7 +171,7 @@ impl<'a> Ctx<'a> {
                     (Val::Int(a), Val::Int(b)) => a.cmp(&b),
                     _ => compare(l, r)?,
                 };
-                Ok(op_holds(*op, ord))
+                Ok(op.holds(ord))
             }
             TKind::Coalesce(a, b) => match self.stored(a) {
                 Some(Value::Bool(x)) => Ok(*x),
@@ -251,10 +213,10 @@ impl<'a> Ctx<'a> {
             return None;
         };
         match &lhs.kind {
-            TKind::Field { frame: Frame::Account, slot } => value_order(self.account.slots.get(*slot)?, c),
-            TKind::Field { frame: Frame::Element, slot } => value_order(self.element?.slots.get(*slot)?, c),
+            TKind::Field { frame: Frame::Account, slot } => order(self.account.slots.get(*slot)?.val(), c.val()),
+            TKind::Field { frame: Frame::Element, slot } => order(self.element?.slots.get(*slot)?.val(), c.val()),
             TKind::Let(i) => match self.lets.get(*i)? {
-                LetState::Done(v) => val_order(v, c),
+                LetState::Done(v) => order(*v, c.val()),
                 LetState::NotYet => None,
             },
             _ => None,
@@ -267,10 +229,10 @@ impl<'a> Ctx<'a> {
     #[inline(always)]
     fn operand(&mut self, e: &'a TExpr) -> EvalResult<'a> {
         match &e.kind {
-            TKind::Const(c) => Ok(const_val(c)),
-            TKind::Field { frame: Frame::Account, slot } => Ok(slot_val(self.account, *slot)),
+            TKind::Const(c) => Ok(c.val()),
+            TKind::Field { frame: Frame::Account, slot } => Ok(self.account.val(*slot)),
             TKind::Field { frame: Frame::Element, slot } if self.element.is_some() => {
-                Ok(self.element.map_or(Val::None, |r| slot_val(r, *slot)))
+                Ok(self.element.map_or(Val::None, |r| r.val(*slot)))
             }
             TKind::Let(i) => match self.lets.get(*i) {
                 Some(LetState::Done(v)) => Ok(*v),
@@ -287,10 +249,10 @@ impl<'a> Ctx<'a> {
     /// recurses for every node, stays small.
     pub fn eval(&mut self, e: &'a TExpr) -> EvalResult<'a> {
         match &e.kind {
-            TKind::Const(c) => Ok(const_val(c)),
-            TKind::Field { frame: Frame::Account, slot } => Ok(slot_val(self.account, *slot)),
+            TKind::Const(c) => Ok(c.val()),
+            TKind::Field { frame: Frame::Account, slot } => Ok(self.account.val(*slot)),
             TKind::Field { frame: Frame::Element, slot } => match self.element {
-                Some(r) => Ok(slot_val(r, *slot)),
+                Some(r) => Ok(r.val(*slot)),
                 None => fail("internal: element field outside an aggregate"),
             },
             TKind::AsOf => Ok(Val::Date(self.as_of)),
@@ -326,13 +288,13 @@ impl<'a> Ctx<'a> {
             | TKind::IsNone { .. }
             | TKind::Coalesce(..) => self.eval(e),
             TKind::Neg(kind, a) => match (kind, self.eval(a)?) {
-                (NumKind::Int, Val::Int(i)) => i.checked_neg().map(Val::Int).ok_or_else(overflow),
+                (NumKind::Int, Val::Int(i)) => i.checked_neg().map(Val::Int).ok_or_else(EvalFailure::overflow),
                 (_, Val::Dec(d)) => Ok(Val::Dec(-d)),
                 (_, v) => fail(format!("internal: cannot negate {v:?}")),
             },
             TKind::Arith { op, lhs, rhs, .. } => {
                 let (l, r) = (self.operand(lhs)?, self.operand(rhs)?);
-                arith(*op, l, r)
+                op.apply(l, r)
             }
             TKind::ToDec(a) => match self.eval(a)? {
                 Val::Int(i) => Ok(Val::Dec(Decimal::from(i))),
@@ -366,7 +328,7 @@ impl<'a> Ctx<'a> {
         Ok(Some(match &e.kind {
             TKind::InList { negate, needle, items } => {
                 let n = self.eval(needle)?;
-                let found = items.iter().any(|c| compare(n, const_val(c)).is_ok_and(|o| o == Ordering::Equal));
+                let found = items.iter().any(|c| compare(n, c.val()).is_ok_and(|o| o == Ordering::Equal));
                 Membership { holds: found != *negate, needle: n, set: None }
             }
             TKind::InSet { negate, needle, set } => {
@@ -399,7 +361,7 @@ impl<'a> Ctx<'a> {
         let a = arg(self, 0)?;
         match func {
             Builtin::Abs => match a {
-                Val::Int(i) => i.checked_abs().map(Val::Int).ok_or_else(overflow),
+                Val::Int(i) => i.checked_abs().map(Val::Int).ok_or_else(EvalFailure::overflow),
                 Val::Dec(d) => Ok(Val::Dec(d.abs())),
                 v => fail(format!("internal: abs of {v:?}")),
             },
@@ -482,7 +444,7 @@ impl<'a> Ctx<'a> {
         if agg.func == AggFunc::Latest && agg.filter.is_none() {
             // The latest is the last element in the window: nothing else needs reading.
             return Ok(match (elements.last(), agg.field) {
-                (Some(element), Some(slot)) => slot_val(element, slot),
+                (Some(element), Some(slot)) => element.val(slot),
                 (Some(_), None) => Val::Bool(true),
                 (None, _) => Val::None,
             });
@@ -508,7 +470,7 @@ impl<'a> Ctx<'a> {
                 }
             }
             let value = match agg.field {
-                Some(slot) => slot_val(element, slot),
+                Some(slot) => element.val(slot),
                 None => Val::Bool(passes),
             };
             match agg.func {
@@ -533,7 +495,7 @@ impl<'a> Ctx<'a> {
                         continue;
                     }
                     count += 1;
-                    acc = if acc == Val::None { value } else { arith(crate::syntax::ast::BinaryOp::Add, acc, value)? };
+                    acc = if acc == Val::None { value } else { ArithOp::Add.apply(acc, value)? };
                 }
                 AggFunc::Min | AggFunc::Max => {
                     if value == Val::None {
@@ -566,8 +528,8 @@ impl<'a> Ctx<'a> {
             },
             AggFunc::Avg => match acc {
                 Val::None => Val::None,
-                Val::Int(total) => divide(Decimal::from(total), Decimal::from(count))?,
-                Val::Dec(total) => divide(total, Decimal::from(count))?,
+                Val::Int(total) => Val::Dec(divide(Decimal::from(total), Decimal::from(count))?),
+                Val::Dec(total) => Val::Dec(divide(total, Decimal::from(count))?),
                 v => v,
             },
             AggFunc::Latest | AggFunc::Min | AggFunc::Max => acc,
@@ -629,99 +591,7 @@ impl<'a> Ctx<'a> {
 
 #[cold]
 fn not_a_condition(v: Val<'_>) -> EvalFailure {
-    EvalFailure { kind: FailureKind::Eval, message: format!("internal: condition yielded {v:?}") }
-}
-
-#[cold]
-fn overflow() -> EvalFailure {
-    EvalFailure { kind: FailureKind::Eval, message: "arithmetic overflow".into() }
-}
-
-fn divide(a: Decimal, b: Decimal) -> EvalResult<'static> {
-    if b.is_zero() {
-        return fail("division by zero");
-    }
-    a.checked_div(b).map(Val::Dec).ok_or_else(overflow)
-}
-
-/// `+ - * /` on two numbers of the same domain.
-pub(crate) fn arith<'a>(op: crate::syntax::ast::BinaryOp, l: Val<'a>, r: Val<'a>) -> EvalResult<'a> {
-    use crate::syntax::ast::BinaryOp::*;
-    match (l, r) {
-        (Val::Int(a), Val::Int(b)) => {
-            let v = match op {
-                Add => a.checked_add(b),
-                Sub => a.checked_sub(b),
-                Mul => a.checked_mul(b),
-                _ => return divide(Decimal::from(a), Decimal::from(b)),
-            };
-            v.map(Val::Int).ok_or_else(overflow)
-        }
-        (Val::Dec(a), Val::Dec(b)) => {
-            let v = match op {
-                Add => a.checked_add(b),
-                Sub => a.checked_sub(b),
-                Mul => a.checked_mul(b),
-                _ => return divide(a, b),
-            };
-            v.map(Val::Dec).ok_or_else(overflow)
-        }
-        (Val::Int(a), Val::Dec(_)) => arith(op, Val::Dec(Decimal::from(a)), r),
-        (Val::Dec(_), Val::Int(b)) => arith(op, l, Val::Dec(Decimal::from(b))),
-        _ => fail(format!("internal: arithmetic on {l:?} and {r:?}")),
-    }
-}
-
-/// Orders two present values of compatible types.
-pub(crate) fn compare(l: Val<'_>, r: Val<'_>) -> Result<Ordering, EvalFailure> {
-    Ok(match (l, r) {
-        (Val::Int(a), Val::Int(b)) => a.cmp(&b),
-        (Val::Dec(a), Val::Dec(b)) => a.cmp(&b),
-        (Val::Int(a), Val::Dec(b)) => Decimal::from(a).cmp(&b),
-        (Val::Dec(a), Val::Int(b)) => a.cmp(&Decimal::from(b)),
-        (Val::Date(a), Val::Date(b)) => a.cmp(&b),
-        (Val::Str(a), Val::Str(b)) => a.cmp(b),
-        (Val::Enum(a), Val::Enum(b)) => a.cmp(&b),
-        (Val::Bool(a), Val::Bool(b)) => a.cmp(&b),
-        _ => return Err(cannot_compare(l, r)),
-    })
-}
-
-/// [`compare`] of a slot's value with a literal, when both are present and of the same domain.
-#[inline(always)]
-fn value_order(v: &Value, c: &Const) -> Option<Ordering> {
-    Some(match (v, c) {
-        (Value::Int(a), Const::Int(b)) => a.cmp(b),
-        (Value::Dec(a), Const::Dec(b)) => a.cmp(b),
-        (Value::Int(a), Const::Dec(b)) => Decimal::from(*a).cmp(b),
-        (Value::Dec(a), Const::Int(b)) => a.cmp(&Decimal::from(*b)),
-        (Value::Enum(a), Const::Enum(b)) => a.cmp(b),
-        (Value::Date(a), Const::Date(b)) => a.cmp(b),
-        (Value::Bool(a), Const::Bool(b)) => a.cmp(b),
-        (Value::Str(a), Const::Str(b)) => (**a).cmp(&**b),
-        _ => return None,
-    })
-}
-
-/// [`compare`] of a computed value with a literal, when both are present and of the same domain.
-#[inline(always)]
-fn val_order(v: &Val<'_>, c: &Const) -> Option<Ordering> {
-    Some(match (v, c) {
-        (Val::Int(a), Const::Int(b)) => a.cmp(b),
-        (Val::Dec(a), Const::Dec(b)) => a.cmp(b),
-        (Val::Int(a), Const::Dec(b)) => Decimal::from(*a).cmp(b),
-        (Val::Dec(a), Const::Int(b)) => a.cmp(&Decimal::from(*b)),
-        (Val::Enum(a), Const::Enum(b)) => a.cmp(b),
-        (Val::Date(a), Const::Date(b)) => a.cmp(b),
-        (Val::Bool(a), Const::Bool(b)) => a.cmp(b),
-        (Val::Str(a), Const::Str(b)) => (*a).cmp(&**b),
-        _ => return None,
-    })
-}
-
-#[cold]
-fn cannot_compare(l: Val<'_>, r: Val<'_>) -> EvalFailure {
-    EvalFailure { kind: FailureKind::Eval, message: format!("internal: cannot compare {l:?} with {r:?}") }
+    EvalFailure::internal(format_args!("condition yielded {v:?}"))
 }
 
 /// An enum member as its name (sets of enum members and hooks see names).
@@ -744,50 +614,5 @@ fn set_contains(items: &[SetItem], needle: Val<'_>) -> bool {
         Val::Int(n) => items.binary_search(&SetItem::Int(n)).is_ok(),
         Val::Date(d) => items.binary_search(&SetItem::Date(d)).is_ok(),
         _ => false,
-    }
-}
-
-/// Reads one slot as a value.
-pub(crate) fn slot_val(record: &Record, slot: usize) -> Val<'_> {
-    match record.slots.get(slot) {
-        Some(Value::Bool(b)) => Val::Bool(*b),
-        Some(Value::Int(i)) => Val::Int(*i),
-        Some(Value::Dec(d)) => Val::Dec(*d),
-        Some(Value::Str(s)) => Val::Str(s),
-        Some(Value::Enum(e)) => Val::Enum(*e),
-        Some(Value::Date(d)) => Val::Date(*d),
-        Some(Value::Set(items)) => Val::Set(items),
-        Some(Value::None | Value::List(_)) | None => Val::None,
-    }
-}
-
-pub(crate) fn const_val(c: &Const) -> Val<'_> {
-    match c {
-        Const::None | Const::Duration(_) => Val::None,
-        Const::Bool(b) => Val::Bool(*b),
-        Const::Int(i) => Val::Int(*i),
-        Const::Dec(d) => Val::Dec(*d),
-        Const::Str(s) => Val::Str(s),
-        Const::Enum(e) => Val::Enum(*e),
-        Const::Date(d) => Val::Date(*d),
-    }
-}
-
-/// Renders a value for traces (decimals exact, strings quoted).
-pub fn render_val(v: Val<'_>, enum_members: Option<&[Box<str>]>) -> String {
-    match v {
-        Val::None => "none".into(),
-        Val::Bool(b) => b.to_string(),
-        Val::Int(i) => i.to_string(),
-        Val::Dec(d) => crate::value::format_decimal(d),
-        Val::Str(s) => format!("{s:?}"),
-        Val::Enum(i) => match enum_members.and_then(|m| m.get(i as usize)) {
-            Some(name) => format!("{name:?}"),
-            None => format!("#{i}"),
-        },
-        Val::Date(d) => d.to_string(),
-        Val::Set(items) => {
-            format!("[{}]", items.iter().map(|i| format!("{:?}", i.to_string())).collect::<Vec<_>>().join(", "))
-        }
     }
 }

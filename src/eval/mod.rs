@@ -6,12 +6,12 @@
 
 mod expr;
 
-pub use expr::{render_val, Ctx, EvalFailure, FailureKind, HookCall, Val, MAX_ELEMENT_VISITS};
+pub use crate::value::{render_val, EvalFailure, FailureKind, Val};
+pub use expr::{Ctx, HookCall, MAX_ELEMENT_VISITS};
 
-use crate::compile::{op_holds, Program, Rule};
-use crate::ir::{Base, Channel, Outcome, TAction, TExpr, TKind};
+use crate::compile::{Program, Rule};
+use crate::ir::{ArithOp, Base, Channel, CmpOp, Outcome, TAction, TExpr, TKind};
 use crate::snapshot::{Key, Snapshot, SnapshotError};
-use crate::syntax::ast::BinaryOp;
 use crate::value::{Date, Duration};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
@@ -135,7 +135,7 @@ pub enum Operands {
     /// `left OP right`, both sides as evaluated.
     Compare {
         /// The comparison operator.
-        op: BinaryOp,
+        op: CmpOp,
         /// The left side's value, rendered.
         left: String,
         /// The right side's value, rendered.
@@ -407,10 +407,10 @@ fn leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr) -> Result<(Val<'a>, Option<Operands
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
             let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
-            let holds = op_holds(*op, expr::compare(l, r)?);
+            let holds = op.holds(crate::value::compare(l, r)?);
             let delta = match (l, r) {
                 (Val::Date(a), Val::Date(b)) => Some(Decimal::from(crate::value::days_between(a, b))),
-                _ => match expr::arith(BinaryOp::Sub, r, l) {
+                _ => match ArithOp::Sub.apply(r, l) {
                     Ok(Val::Dec(d)) => Some(d),
                     Ok(Val::Int(i)) => Some(Decimal::from(i)),
                     _ => None,
