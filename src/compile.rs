@@ -21,8 +21,9 @@ pub struct Rule {
     pub when: TExpr,
     /// Its actions in written order.
     pub actions: Vec<TAction>,
-    /// The leaves of its condition (below `and`, `or`, `not`), as written, for traces.
-    pub conditions: Vec<String>,
+    /// Its condition as leaves and shape, for traces and explanations (the
+    /// fast path runs `when`).
+    pub condition: Condition,
     /// The strongest status this rule can set (None when it sets none).
     pub status: Outcome,
     /// Where the rule stands in the policy file.
@@ -87,16 +88,16 @@ pub fn compile(
         .rules
         .into_iter()
         .map(|r| {
-            let mut conditions = Vec::new();
-            condition_leaves(&r.when, source, &mut conditions);
+            let when = fold(r.when);
+            let condition = Condition::of(&when, source);
             let status = r.actions.iter().map(action_outcome).max().unwrap_or(Outcome::None);
             let rule = Rule {
                 name: r.name,
                 priority: r.priority,
                 group: r.group,
-                when: fold(r.when),
+                when,
                 actions: r.actions,
-                conditions,
+                condition,
                 status,
                 span: r.span,
             };
@@ -127,21 +128,6 @@ pub fn action_outcome(action: &TAction) -> Outcome {
         TAction::Restrict(_) => Outcome::Restrict,
         TAction::SetLimit(_) => Outcome::Limit,
         _ => Outcome::None,
-    }
-}
-
-/// Collects the source text of each leaf condition, in the order the tracer visits them.
-pub fn condition_leaves(e: &TExpr, source: &str, out: &mut Vec<String>) {
-    match &e.kind {
-        TKind::And(a, b) | TKind::Or(a, b) => {
-            condition_leaves(a, source, out);
-            condition_leaves(b, source, out);
-        }
-        TKind::Not(a) => condition_leaves(a, source, out),
-        _ => {
-            let text = source.get(e.span.range()).unwrap_or("?");
-            out.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
-        }
     }
 }
 

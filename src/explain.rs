@@ -11,14 +11,13 @@
 use crate::compile::{Program, Rule};
 use crate::diagnostic::did_you_mean;
 use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, RuleStatus, RuleTrace, Trace};
-use crate::ir::{CmpKind, CmpOp, TExpr, TKind};
+use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
 use crate::snapshot::{read_snapshots, Format, ReadItem};
-use crate::value::{format_decimal, Date};
+use crate::value::{format_decimal, Date, Traced};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Why no explanation could be given.
@@ -273,53 +272,18 @@ fn rules(program: &Program, trace: &Trace, record: &Outputs, source: &str) -> Ve
         .collect()
 }
 
-/// A rule's condition as a tree over its leaves (numbered in evaluation order).
-enum Node {
-    Leaf(usize),
-    And(Box<Node>, Box<Node>),
-    Or(Box<Node>, Box<Node>),
-    Not(Box<Node>),
-}
-
-fn tree<'a>(e: &'a TExpr, negated: bool, leaves: &mut Vec<(&'a TExpr, bool)>) -> Node {
-    match &e.kind {
-        TKind::And(a, b) => Node::And(Box::new(tree(a, negated, leaves)), Box::new(tree(b, negated, leaves))),
-        TKind::Or(a, b) => Node::Or(Box::new(tree(a, negated, leaves)), Box::new(tree(b, negated, leaves))),
-        TKind::Not(a) => Node::Not(Box::new(tree(a, !negated, leaves))),
-        _ => {
-            leaves.push((e, negated));
-            Node::Leaf(leaves.len() - 1)
-        }
-    }
-}
-
-fn node_value(n: &Node, vals: &[Option<bool>]) -> Option<bool> {
-    match n {
-        Node::Leaf(i) => vals.get(*i).copied().flatten(),
-        Node::Not(a) => node_value(a, vals).map(|v| !v),
-        Node::And(a, b) => match node_value(a, vals)? {
-            false => Some(false),
-            true => node_value(b, vals),
-        },
-        Node::Or(a, b) => match node_value(a, vals)? {
-            true => Some(true),
-            false => node_value(b, vals),
-        },
-    }
-}
-
 /// The leaves that gave `n` the value it has: for a rule that did not fire,
 /// the conditions that stopped it.
-fn blame(n: &Node, vals: &[Option<bool>], out: &mut Vec<usize>) {
+fn blame(n: &Shape, vals: &[Option<bool>], out: &mut Vec<usize>) {
     match n {
-        Node::Leaf(i) => out.push(*i),
-        Node::Not(a) => blame(a, vals, out),
-        Node::And(a, b) | Node::Or(a, b) => {
+        Shape::Leaf(i) => out.push(*i),
+        Shape::Not(a) => blame(a, vals, out),
+        Shape::And(a, b) | Shape::Or(a, b) => {
             // `and` is decided by a false side, `or` by a true one; otherwise both count.
-            let decisive = matches!(n, Node::Or(..));
-            if node_value(a, vals) == Some(decisive) {
+            let decisive = matches!(n, Shape::Or(..));
+            if a.value(vals) == Some(decisive) {
                 blame(a, vals, out);
-            } else if node_value(b, vals) == Some(decisive) {
+            } else if b.value(vals) == Some(decisive) {
                 blame(b, vals, out);
             } else {
                 blame(a, vals, out);
@@ -336,38 +300,41 @@ fn conditions(
     status: &RuleOutcome,
     source: &str,
 ) -> Vec<ConditionExplanation> {
-    let mut leaves = Vec::new();
-    let root = tree(&rule.when, false, &mut leaves);
-    let vals: Vec<Option<bool>> =
-        (0..leaves.len()).map(|i| rt.conditions.get(i).and_then(|(_, v)| v.as_deref()).map(|v| v == "true")).collect();
+    let leaves = &rule.condition.leaves;
+    let vals: Vec<Option<bool>> = (0..leaves.len())
+        .map(|i| match rt.leaves.get(i).and_then(|l| l.value.as_ref()) {
+            Some(Traced::Bool(b)) => Some(*b),
+            _ => None,
+        })
+        .collect();
     let mut blocking = Vec::new();
     if *status == RuleOutcome::NotMatched {
-        blame(&root, &vals, &mut blocking);
+        blame(&rule.condition.shape, &vals, &mut blocking);
     }
     leaves
         .iter()
         .enumerate()
-        .map(|(i, (expr, negated))| {
-            let written = rule.conditions.get(i).cloned().unwrap_or_default();
-            let value = rt.conditions.get(i).and_then(|(_, v)| v.clone());
-            let holds = vals.get(i).copied().flatten().map(|v| v != *negated);
-            let operands = rt.operands.get(i).and_then(Option::as_ref);
+        .map(|(i, leaf)| {
+            let traced = rt.leaves.get(i);
+            let value = traced.and_then(|l| l.value.as_ref()).map(ToString::to_string);
+            let holds = vals.get(i).copied().flatten().map(|v| v != leaf.negated);
+            let operands = traced.and_then(|l| l.operands.as_ref());
             let mut c = ConditionExplanation {
-                text: if *negated { negate_text(&written) } else { written },
+                text: if leaf.negated { negate_text(&leaf.text) } else { leaf.text.clone() },
                 value,
                 holds,
                 blocking: blocking.contains(&i),
-                failed: matches!(status, RuleOutcome::Failed { .. }) && i == rt.conditions.len(),
+                failed: matches!(status, RuleOutcome::Failed { .. }) && i == rt.leaves.len(),
                 reads: Vec::new(),
                 compared: None,
                 needs: None,
                 gap: None,
             };
-            describe(&mut c, expr, *negated, operands, program, source);
-            if c.reads.is_empty() && *negated {
+            describe(&mut c, &leaf.expr, leaf.negated, operands, program, source);
+            if c.reads.is_empty() && leaf.negated {
                 // `not x`: show what `x` itself was.
-                if let (Some(inner), Some(v)) = (rule.conditions.get(i), &c.value) {
-                    c.reads.push(Read { expr: inner.clone(), value: v.clone() });
+                if let Some(v) = &c.value {
+                    c.reads.push(Read { expr: leaf.text.clone(), value: v.clone() });
                 }
             }
             c
@@ -399,6 +366,7 @@ fn describe(
             // Speak of the side that is not a literal (`0 < x` reads as `x > 0`).
             let swap = is_const(lhs) && !is_const(rhs);
             let (l, r, lv, rv) = if swap { (rhs, lhs, right, left) } else { (lhs, rhs, left, right) };
+            let (lv, rv) = (lv.to_string(), rv.to_string());
             let mut op = if swap { op.flip() } else { *op };
             let delta = if swap { delta.map(|d| -d) } else { *delta };
             if negated {
@@ -419,7 +387,7 @@ fn describe(
         | (TKind::InSet { negate, needle, .. }, Some(Operands::Member { needle: nv, set }))
         | (TKind::InBatch { negate, needle, .. }, Some(Operands::Member { needle: nv, set })) => {
             if !is_const(needle) {
-                c.reads.push(Read { expr: text_of(needle), value: nv.clone() });
+                c.reads.push(Read { expr: text_of(needle), value: nv.to_string() });
             }
             let collection = match &e.kind {
                 TKind::InBatch { batch, .. } => program.batches.get(*batch).map(|b| b.name.clone()),
@@ -428,7 +396,7 @@ fn describe(
             }
             .unwrap_or_else(|| after_in(&text_of(e), &text_of(needle)));
             if let (Some(set), TKind::InSet { set: s, .. }) = (set, &e.kind) {
-                c.reads.push(Read { expr: text_of(s), value: set.clone() });
+                c.reads.push(Read { expr: text_of(s), value: set.to_string() });
             }
             if c.holds == Some(false) {
                 let wants_in = negate == &negated;
@@ -484,15 +452,20 @@ fn gap(delta: Decimal, op: CmpOp, kind: CmpKind) -> Option<String> {
 }
 
 fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
-    // The values computed, by name: a policy may have thousands of lets.
-    let computed: HashMap<&str, &String> = trace.lets.iter().rev().map(|(n, v)| (&**n, v)).collect();
+    let mut values: Vec<Option<String>> = vec![None; program.lets.len()];
+    for (index, value) in &trace.lets {
+        if let Some(slot) = values.get_mut(*index) {
+            *slot = Some(value.to_string());
+        }
+    }
     program
         .lets
         .iter()
-        .map(|def| LetExplanation {
+        .zip(values)
+        .map(|(def, value)| LetExplanation {
             name: def.name.clone(),
             definition: squash(source.get(def.value.span.range()).unwrap_or("?")),
-            value: computed.get(&*def.name).map(|v| (*v).clone()),
+            value,
         })
         .collect()
 }
@@ -502,17 +475,26 @@ fn hooks(program: &Program, trace: &Trace) -> Vec<HookExplanation> {
         .hooks
         .iter()
         .map(|call| {
-            let params = program.hooks.iter().find(|h| h.name() == call.hook).map(|h| &h.signature().params);
+            let hook = program.hooks.get(call.hook);
+            let params = hook.map(|h| &h.signature().params);
             let args = call
                 .args
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
                     let name = params.and_then(|p| p.get(i)).map_or_else(|| format!("#{}", i + 1), |p| p.0.clone());
-                    Argument { name, value: v.clone() }
+                    Argument { name, value: v.to_string() }
                 })
                 .collect();
-            HookExplanation { hook: call.hook.clone(), args, result: call.result.clone() }
+            let result = match &call.result {
+                Ok(v) => v.to_string(),
+                Err(message) => format!("error: {message}"),
+            };
+            HookExplanation {
+                hook: hook.map_or_else(|| format!("#{}", call.hook), |h| h.name().to_string()),
+                args,
+                result,
+            }
         })
         .collect()
 }
@@ -573,19 +555,21 @@ mod tests {
     #[test]
     fn blame_finds_the_conditions_that_decided() {
         // (a and b) or c, with a = true, b = false, c = false: b and c stopped it.
-        let n =
-            Node::Or(Box::new(Node::And(Box::new(Node::Leaf(0)), Box::new(Node::Leaf(1)))), Box::new(Node::Leaf(2)));
+        let n = Shape::Or(
+            Box::new(Shape::And(Box::new(Shape::Leaf(0)), Box::new(Shape::Leaf(1)))),
+            Box::new(Shape::Leaf(2)),
+        );
         let vals = [Some(true), Some(false), Some(false)];
         let mut out = Vec::new();
         blame(&n, &vals, &mut out);
         assert_eq!(out, [1, 2]);
         // a and b, with a = false (b not evaluated): only a.
-        let n = Node::And(Box::new(Node::Leaf(0)), Box::new(Node::Leaf(1)));
+        let n = Shape::And(Box::new(Shape::Leaf(0)), Box::new(Shape::Leaf(1)));
         let mut out = Vec::new();
         blame(&n, &[Some(false), None], &mut out);
         assert_eq!(out, [0]);
         // not a, with a = true.
-        let n = Node::Not(Box::new(Node::Leaf(0)));
+        let n = Shape::Not(Box::new(Shape::Leaf(0)));
         let mut out = Vec::new();
         blame(&n, &[Some(true)], &mut out);
         assert_eq!(out, [0]);

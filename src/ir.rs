@@ -6,7 +6,9 @@
 use crate::diagnostic::Span;
 use crate::value::{Date, Duration, SetItem, Val};
 
+pub mod condition;
 pub mod ops;
+pub use condition::{Condition, Leaf, Shape};
 pub use ops::{ArithOp, CmpOp};
 use rust_decimal::Decimal;
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 use crate::compile::Program;
 use crate::eval::{ActionRecord, Decision, ErrorRecord, Operands, Outputs, RuleStatus, Trace};
 use crate::snapshot::Key;
-use crate::value::format_decimal;
+use crate::value::{format_decimal, Traced};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
@@ -77,7 +77,7 @@ impl Serialize for DecisionView<'_> {
         m.serialize_entry("fired", &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
         m.serialize_entry("policy", &PolicyView(self.program))?;
         if let Some(t) = &d.trace {
-            m.serialize_entry("trace", &TraceView(t))?;
+            m.serialize_entry("trace", &TraceView(t, self.program))?;
         }
         m.end()
     }
@@ -165,115 +165,98 @@ impl Serialize for PolicyView<'_> {
     }
 }
 
-struct TraceView<'a>(&'a Trace);
+/// A decision's trace as typed JSON: each rule with its condition's leaves
+/// (as written, from the program) and what they read, the lets computed and
+/// the hook calls made.
+struct TraceView<'a>(&'a Trace, &'a Program);
 
 impl Serialize for TraceView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct Rules<'a>(&'a Trace);
-        impl Serialize for Rules<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut seq = s.serialize_seq(Some(self.0.rules.len()))?;
-                for r in &self.0.rules {
-                    seq.serialize_element(&RuleView(r))?;
-                }
-                seq.end()
-            }
-        }
-        struct RuleView<'a>(&'a crate::eval::RuleTrace);
-        impl Serialize for RuleView<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let r = self.0;
-                let mut m = s.serialize_map(None)?;
-                m.serialize_entry("rule", &*r.rule)?;
-                match &r.status {
-                    RuleStatus::Fired => m.serialize_entry("matched", &true)?,
-                    RuleStatus::NotMatched => m.serialize_entry("matched", &false)?,
-                    RuleStatus::Skipped { group, by } => {
-                        m.serialize_entry("matched", &None::<bool>)?;
-                        m.serialize_entry("skipped", &format!("group \"{group}\" already fired rule \"{by}\""))?;
-                    }
-                }
-                let conditions: Vec<_> = r
-                    .conditions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (expr, value))| {
-                        let mut c = serde_json::Map::new();
-                        c.insert("expr".into(), expr.clone().into());
-                        c.insert("value".into(), value.as_deref().map_or(serde_json::Value::Null, typed));
-                        if value.is_none() {
-                            c.insert("evaluated".into(), false.into());
-                        }
-                        // What the leaf read: both sides of a comparison, the needle of an `in`.
-                        match r.operands.get(i) {
-                            Some(Some(Operands::Compare { op, left, right, .. })) => {
-                                c.insert("left".into(), typed(left));
-                                c.insert("op".into(), op.symbol().into());
-                                c.insert("right".into(), typed(right));
-                            }
-                            Some(Some(Operands::Member { needle, set })) => {
-                                c.insert("needle".into(), typed(needle));
-                                if let Some(set) = set {
-                                    c.insert("set".into(), typed(set));
-                                }
-                            }
-                            _ => {}
-                        }
-                        c
-                    })
-                    .collect();
-                m.serialize_entry("conditions", &conditions)?;
-                m.end()
-            }
-        }
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("rules", &Rules(self.0))?;
+        let (trace, program) = (self.0, self.1);
+        let rules: Vec<RuleView<'_>> = trace.rules.iter().map(|r| RuleView(r, program)).collect();
         let lets: serde_json::Map<String, serde_json::Value> =
-            self.0.lets.iter().map(|(k, v)| (k.clone(), typed(v))).collect();
+            trace.lets.iter().filter_map(|(i, v)| Some((program.lets.get(*i)?.name.clone(), v.to_json()))).collect();
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("rules", &rules)?;
         m.serialize_entry("lets", &lets)?;
-        if !self.0.hooks.is_empty() {
-            let hooks: Vec<serde_json::Value> = self
-                .0
-                .hooks
-                .iter()
-                .map(|h| {
-                    let mut call = serde_json::Map::new();
-                    call.insert("hook".into(), h.hook.clone().into());
-                    call.insert("args".into(), h.args.clone().into());
-                    call.insert("result".into(), h.result.clone().into());
-                    if !h.printed.is_empty() {
-                        call.insert("printed".into(), h.printed.clone().into());
-                    }
-                    serde_json::Value::Object(call)
-                })
-                .collect();
+        if !trace.hooks.is_empty() {
+            let hooks: Vec<serde_json::Value> = trace.hooks.iter().map(|h| hook_call(h, program)).collect();
             m.serialize_entry("hooks", &hooks)?;
         }
         m.end()
     }
 }
 
-/// A traced value (rendered for people by [`crate::eval::render_val`]) as
-/// typed JSON: booleans and whole numbers as JSON values, strings unquoted,
-/// `none` as null, sets as arrays; decimals stay exact strings, like money
-/// everywhere else in a decision.
-fn typed(display: &str) -> serde_json::Value {
-    match display {
-        "none" => return serde_json::Value::Null,
-        "true" => return true.into(),
-        "false" => return false.into(),
-        _ => {}
-    }
-    if let Ok(i) = display.parse::<i64>() {
-        return i.into();
-    }
-    if display.starts_with('"') || display.starts_with('[') {
-        // Strings and sets were rendered with quotes; JSON reads them back.
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(display) {
-            return v;
+struct RuleView<'a>(&'a crate::eval::RuleTrace, &'a Program);
+
+impl Serialize for RuleView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("rule", &*r.rule)?;
+        match &r.status {
+            RuleStatus::Fired => m.serialize_entry("matched", &true)?,
+            RuleStatus::NotMatched => m.serialize_entry("matched", &false)?,
+            RuleStatus::Skipped { group, by } => {
+                m.serialize_entry("matched", &None::<bool>)?;
+                m.serialize_entry("skipped", &format!("group \"{group}\" already fired rule \"{by}\""))?;
+            }
         }
+        let written = self.1.rules.get(r.index).map(|rule| &rule.condition.leaves);
+        let conditions: Vec<_> = r
+            .leaves
+            .iter()
+            .enumerate()
+            .map(|(i, leaf)| {
+                let text = written.and_then(|w| w.get(i)).map_or("?", |l| l.text.as_str());
+                leaf_json(text, leaf)
+            })
+            .collect();
+        m.serialize_entry("conditions", &conditions)?;
+        m.end()
     }
-    display.into()
+}
+
+/// One leaf of a traced condition: as written, its value, and what it read
+/// (both sides of a comparison, the needle of an `in`).
+fn leaf_json(text: &str, leaf: &crate::eval::LeafTrace) -> serde_json::Map<String, serde_json::Value> {
+    let mut c = serde_json::Map::new();
+    c.insert("expr".into(), text.into());
+    c.insert("value".into(), leaf.value.as_ref().map_or(serde_json::Value::Null, Traced::to_json));
+    if leaf.value.is_none() {
+        c.insert("evaluated".into(), false.into());
+    }
+    match &leaf.operands {
+        Some(Operands::Compare { op, left, right, .. }) => {
+            c.insert("left".into(), left.to_json());
+            c.insert("op".into(), op.symbol().into());
+            c.insert("right".into(), right.to_json());
+        }
+        Some(Operands::Member { needle, set }) => {
+            c.insert("needle".into(), needle.to_json());
+            if let Some(set) = set {
+                c.insert("set".into(), set.to_json());
+            }
+        }
+        None => {}
+    }
+    c
+}
+
+fn hook_call(h: &crate::eval::HookCall, program: &Program) -> serde_json::Value {
+    let mut call = serde_json::Map::new();
+    let name = program.hooks.get(h.hook).map_or_else(|| format!("#{}", h.hook), |hook| hook.name().to_string());
+    call.insert("hook".into(), name.into());
+    call.insert("args".into(), h.args.iter().map(Traced::to_json).collect());
+    let result = match &h.result {
+        Ok(v) => v.to_json(),
+        Err(message) => format!("error: {message}").into(),
+    };
+    call.insert("result".into(), result);
+    if !h.printed.is_empty() {
+        call.insert("printed".into(), h.printed.clone().into());
+    }
+    serde_json::Value::Object(call)
 }
 
 /// Output formats of `verdict eval`.

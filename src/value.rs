@@ -348,21 +348,90 @@ pub fn compare(l: Val<'_>, r: Val<'_>) -> Result<Ordering, EvalFailure> {
     order(l, r).ok_or_else(|| EvalFailure::internal(format_args!("cannot compare {l:?} with {r:?}")))
 }
 
-/// Renders a value for traces (decimals exact, strings quoted).
-pub fn render_val(v: Val<'_>, enum_members: Option<&[Box<str>]>) -> String {
-    match v {
-        Val::None => "none".into(),
-        Val::Bool(b) => b.to_string(),
-        Val::Int(i) => i.to_string(),
-        Val::Dec(d) => crate::value::format_decimal(d),
-        Val::Str(s) => format!("{s:?}"),
-        Val::Enum(i) => match enum_members.and_then(|m| m.get(i as usize)) {
-            Some(name) => format!("{name:?}"),
-            None => format!("#{i}"),
-        },
-        Val::Date(d) => d.to_string(),
-        Val::Set(items) => {
-            format!("[{}]", items.iter().map(|i| format!("{:?}", i.to_string())).collect::<Vec<_>>().join(", "))
+/// A value recorded in a trace, owned and typed until an output encoder
+/// writes it: as text for people ([`fmt::Display`]) or as typed JSON
+/// ([`Traced::to_json`]). Enum members are kept by name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Traced {
+    /// Absent.
+    None,
+    /// A boolean.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// An exact decimal.
+    Dec(Decimal),
+    /// A string.
+    Str(Box<str>),
+    /// An enum member, by name.
+    Member(Box<str>),
+    /// A date.
+    Date(Date),
+    /// A set's sorted elements.
+    Set(Box<[SetItem]>),
+}
+
+impl Traced {
+    /// Keeps `v`, naming an enum member from `enum_members` (the enum of the
+    /// expression that gave it).
+    pub fn of(v: Val<'_>, enum_members: Option<&[Box<str>]>) -> Traced {
+        match v {
+            Val::None => Traced::None,
+            Val::Bool(b) => Traced::Bool(b),
+            Val::Int(i) => Traced::Int(i),
+            Val::Dec(d) => Traced::Dec(d),
+            Val::Str(s) => Traced::Str(s.into()),
+            Val::Enum(i) => match enum_members.and_then(|m| m.get(i as usize)) {
+                Some(name) => Traced::Member(name.clone()),
+                None => Traced::Member(format!("#{i}").into()),
+            },
+            Val::Date(d) => Traced::Date(d),
+            Val::Set(items) => Traced::Set(items.into()),
+        }
+    }
+
+    /// The value as typed JSON: booleans and whole numbers as JSON values,
+    /// strings and members as strings, `none` as null, sets as arrays;
+    /// decimals and dates as exact strings, like money everywhere else in a
+    /// decision.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Traced::None => serde_json::Value::Null,
+            Traced::Bool(b) => (*b).into(),
+            Traced::Int(i) => (*i).into(),
+            Traced::Dec(d) => format_decimal(*d).into(),
+            Traced::Str(s) | Traced::Member(s) => (**s).into(),
+            Traced::Date(d) => d.to_string().into(),
+            Traced::Set(items) => items
+                .iter()
+                .map(|item| match item {
+                    SetItem::Str(s) => serde_json::Value::from(&**s),
+                    SetItem::Int(i) => (*i).into(),
+                    SetItem::Date(d) => d.to_string().into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// For people: decimals exact, strings and members quoted, sets as a list.
+impl fmt::Display for Traced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Traced::None => f.write_str("none"),
+            Traced::Bool(b) => write!(f, "{b}"),
+            Traced::Int(i) => write!(f, "{i}"),
+            Traced::Dec(d) => f.write_str(&format_decimal(*d)),
+            Traced::Str(s) | Traced::Member(s) => write!(f, "{s:?}"),
+            Traced::Date(d) => write!(f, "{d}"),
+            Traced::Set(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}{:?}", item.to_string())?;
+                }
+                f.write_str("]")
+            }
         }
     }
 }

@@ -95,7 +95,8 @@ fn value(decl: &str, script: &str, call: &str) -> String {
     );
     let d = decide_with(&p, "{}", EvalOptions { trace: true, ..Default::default() }).expect("decision");
     let lets = d.trace.expect("traced").lets;
-    lets.into_iter().find(|(name, _)| name == "v").map(|(_, v)| v).expect("v computed")
+    // `v` is the policy's only let.
+    lets.into_iter().find(|(index, _)| *index == 0).map(|(_, v)| v.to_string()).expect("v computed")
 }
 
 /// Whether the bool hook holds.
@@ -398,9 +399,10 @@ fn traces_show_hook_calls_and_what_they_printed() {
     let trace = d.trace.expect("a trace");
     assert_eq!(trace.hooks.len(), 1);
     let call = &trace.hooks[0];
-    assert_eq!(call.hook, "h");
-    assert_eq!(call.args, ["700", "0.25"]);
-    assert_eq!(call.result, "0.5");
+    assert_eq!(p.program.hooks[call.hook].name(), "h");
+    let args: Vec<String> = call.args.iter().map(ToString::to_string).collect();
+    assert_eq!(args, ["700", "0.25"]);
+    assert_eq!(call.result.as_ref().map(ToString::to_string), Ok("0.5".to_string()));
     assert_eq!(call.printed, ["score 700", "0.25 (debug at 3:3)"]);
     // without a trace nothing is collected (and nothing printed: see the CLI test)
     assert!(decide(&p, "{}").unwrap().trace.is_none());
@@ -545,7 +547,7 @@ fn cli_trace_shows_hook_calls() {
     let record: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(
         record["trace"]["hooks"],
-        serde_json::json!([{"hook": "h", "args": ["700", "0.25"], "result": "0.5", "printed": ["scored"]}])
+        serde_json::json!([{"hook": "h", "args": [700, "0.25"], "result": "0.5", "printed": ["scored"]}])
     );
 }
 
@@ -655,9 +657,9 @@ fn the_example_fraud_score_over_the_example_portfolio() {
             calls.push(format!(
                 "{}: {}({}) = {} -> limit-raise {}",
                 decision.id,
-                call.hook,
-                call.args.join(", "),
-                call.result,
+                policy.program.hooks[call.hook].name(),
+                call.args.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                call.result.as_ref().map_or_else(|e| format!("error: {e}"), ToString::to_string),
                 if raised { "fired" } else { "blocked" }
             ));
         }

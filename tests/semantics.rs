@@ -76,7 +76,8 @@ fn value(expr: &str, fields: &str) -> String {
     let body = format!("let v = {expr}\nrule \"v\" {{ when v == v then tag \"x\" }}");
     let d = run_with(&body, fields, EvalOptions { trace: true, ..Default::default() }).expect("decision");
     let lets = d.trace.expect("traced").lets;
-    lets.into_iter().find(|(name, _)| name == "v").map(|(_, v)| v).expect("v computed")
+    // `v` is the policy's only let.
+    lets.into_iter().find(|(index, _)| *index == 0).map(|(_, v)| v.to_string()).expect("v computed")
 }
 
 /// Whether `cond` holds.

@@ -4,12 +4,12 @@
 //! are computed at most once per account and only when first needed, and
 //! `and`/`or` short-circuit. Nothing here allocates per rule.
 
+use super::trace::HookCall;
 use crate::compile::Program;
 use crate::ir::ops::divide;
 use crate::ir::*;
 use crate::value::{
-    compare, days_between, months_between, order, render_val, Date, EvalFailure, FailureKind, Record, SetItem, Val,
-    Value,
+    compare, days_between, months_between, order, Date, EvalFailure, FailureKind, Record, SetItem, Traced, Val, Value,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
@@ -36,19 +36,6 @@ pub(crate) struct Membership<'a> {
     pub needle: Val<'a>,
     /// The set searched, when it is a set field.
     pub set: Option<Val<'a>>,
-}
-
-/// Hook call recorded for traces.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HookCall {
-    /// Hook name.
-    pub hook: String,
-    /// Arguments, rendered.
-    pub args: Vec<String>,
-    /// Result, rendered.
-    pub result: String,
-    /// What the script printed (`print`, `debug`) during the call.
-    pub printed: Vec<String>,
 }
 
 /// Everything one account's evaluation reads and caches.
@@ -569,12 +556,9 @@ impl<'a> Ctx<'a> {
         };
         let (result, printed) = h.call_traced(&values, backstop);
         log.push(HookCall {
-            hook: h.name().to_string(),
-            args: values.iter().map(|v| render_val(*v, None)).collect(),
-            result: match &result {
-                Ok(v) => render_val(*v, None),
-                Err(e) => format!("error: {}", e.message),
-            },
+            hook,
+            args: values.iter().map(|v| Traced::of(*v, None)).collect(),
+            result: result.as_ref().map(|v| Traced::of(*v, None)).map_err(|e| e.message.clone()),
             printed,
         });
         let value = result?;

@@ -5,12 +5,14 @@
 //! status action fired; its winning rule is the first fired rule carrying it.
 
 mod expr;
+mod trace;
 
-pub use crate::value::{render_val, EvalFailure, FailureKind, Val};
-pub use expr::{Ctx, HookCall, MAX_ELEMENT_VISITS};
+pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
+pub use expr::{Ctx, MAX_ELEMENT_VISITS};
+pub use trace::{HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
 
 use crate::compile::{Program, Rule};
-use crate::ir::{ArithOp, Base, Channel, CmpOp, Outcome, TAction, TExpr, TKind};
+use crate::ir::{Channel, Outcome, TAction};
 use crate::snapshot::{Key, Snapshot, SnapshotError};
 use crate::value::{Date, Duration};
 use rust_decimal::Decimal;
@@ -101,67 +103,6 @@ impl ActionRecord {
 /// turn (an account fires a handful of rules, and nothing is allocated);
 /// beyond it, a hash set keeps the check constant however many rules fire.
 const DEDUP_IN_ORDER: usize = 16;
-
-/// Why a decision came out as it did.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Trace {
-    /// Every rule in evaluation order.
-    pub rules: Vec<RuleTrace>,
-    /// Lets that were computed, with their values.
-    pub lets: Vec<(String, String)>,
-    /// Hook calls with arguments and results.
-    pub hooks: Vec<HookCall>,
-}
-
-/// One rule's evaluation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RuleTrace {
-    /// The rule.
-    pub rule: Arc<str>,
-    /// What happened.
-    pub status: RuleStatus,
-    /// Each leaf condition with its value (`None`: not evaluated, short-circuited).
-    pub conditions: Vec<(String, Option<String>)>,
-    /// What each leaf of `conditions` read, at the same index: both sides of a
-    /// comparison, the needle of an `in` test; `None` for other leaves and for
-    /// leaves not evaluated.
-    // INVARIANT: `operands.len() == conditions.len()`.
-    pub operands: Vec<Option<Operands>>,
-}
-
-/// The values a leaf condition read, so a reader can see how far it was from holding.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Operands {
-    /// `left OP right`, both sides as evaluated.
-    Compare {
-        /// The comparison operator.
-        op: CmpOp,
-        /// The left side's value, rendered.
-        left: String,
-        /// The right side's value, rendered.
-        right: String,
-        /// `right - left`: exact for numbers, in days for dates, `None` for other types.
-        delta: Option<Decimal>,
-    },
-    /// `needle in collection` (or `not in`).
-    Member {
-        /// The value looked for, rendered.
-        needle: String,
-        /// The set's elements when the collection is a set field (lists and batches are in the policy).
-        set: Option<String>,
-    },
-}
-
-/// What happened to a rule.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RuleStatus {
-    /// Matched and fired.
-    Fired,
-    /// Did not match.
-    NotMatched,
-    /// Not evaluated: an earlier rule of its `first` group fired.
-    Skipped { group: Arc<str>, by: Arc<str> },
-}
 
 /// A snapshot that produced no decision.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -277,8 +218,9 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
         .lets
         .iter()
         .zip(&ctx.lets)
-        .filter_map(|(def, state)| match state {
-            expr::LetState::Done(v) => Some((def.name.clone(), render_val(*v, enum_members(&def.value)))),
+        .enumerate()
+        .filter_map(|(i, (def, state))| match state {
+            expr::LetState::Done(v) => Some((i, Traced::of(*v, trace::enum_members(&def.value)))),
             expr::LetState::NotYet => None,
         })
         .collect();
@@ -297,7 +239,7 @@ fn run_rules<'a>(
     let program = ctx.program;
     // Filled only once a grouped rule fires (most accounts fire none): no allocation otherwise.
     let mut group_winner: Vec<Option<&Arc<str>>> = Vec::new();
-    for rule in &program.rules {
+    for (index, rule) in program.rules.iter().enumerate() {
         let group = rule.group.and_then(|g| program.groups.get(g).map(|grp| (g, grp)));
         if let Some((g, grp)) = group {
             if grp.first {
@@ -305,9 +247,9 @@ fn run_rules<'a>(
                     if let Some(t) = &mut trace {
                         t.rules.push(RuleTrace {
                             rule: rule.name.clone(),
+                            index,
                             status: RuleStatus::Skipped { group: grp.name.clone(), by: (*winner).clone() },
-                            conditions: Vec::new(),
-                            operands: Vec::new(),
+                            leaves: Vec::new(),
                         });
                     }
                     continue;
@@ -316,15 +258,9 @@ fn run_rules<'a>(
         }
         let matched = match &mut trace {
             Some(t) => {
-                let mut leaves = Leaves { rule, conditions: Vec::new(), operands: Vec::new() };
-                let matched = traced(ctx, &rule.when, &mut leaves);
+                let (matched, leaves) = trace::traced(ctx, &rule.condition);
                 let status = if matches!(matched, Ok(true)) { RuleStatus::Fired } else { RuleStatus::NotMatched };
-                t.rules.push(RuleTrace {
-                    rule: rule.name.clone(),
-                    status,
-                    conditions: leaves.conditions,
-                    operands: leaves.operands,
-                });
+                t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves });
                 matched
             }
             None => ctx.truth(&rule.when),
@@ -355,99 +291,6 @@ fn failure(snapshot: &Snapshot, rule: &Rule, e: EvalFailure) -> ErrorRecord {
             FailureKind::Timeout => ErrorKind::Timeout,
         },
         message: format!("{} in rule \"{}\"", e.message, rule.name),
-    }
-}
-
-fn enum_members(e: &TExpr) -> Option<&[Box<str>]> {
-    match &e.ty.base {
-        Base::Enum(m) => Some(m),
-        _ => None,
-    }
-}
-
-/// The leaves of one rule's condition as the tracer records them.
-struct Leaves<'r> {
-    rule: &'r Rule,
-    conditions: Vec<(String, Option<String>)>,
-    operands: Vec<Option<Operands>>,
-}
-
-impl Leaves<'_> {
-    fn push(&mut self, value: Option<String>, operands: Option<Operands>) {
-        let text = self.rule.conditions.get(self.conditions.len()).cloned().unwrap_or_default();
-        self.conditions.push((text, value));
-        self.operands.push(operands);
-    }
-}
-
-/// Evaluates a condition, recording the value of each leaf (or that it was
-/// short-circuited) and what it read.
-fn traced<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr, out: &mut Leaves<'_>) -> Result<bool, EvalFailure> {
-    match &e.kind {
-        TKind::And(a, b) | TKind::Or(a, b) => {
-            let is_and = matches!(e.kind, TKind::And(..));
-            let left = traced(ctx, a, out)?;
-            if left != is_and {
-                skip(b, out);
-                return Ok(left);
-            }
-            traced(ctx, b, out)
-        }
-        TKind::Not(a) => Ok(!traced(ctx, a, out)?),
-        _ => {
-            let (v, operands) = leaf(ctx, e)?;
-            out.push(Some(render_val(v, enum_members(e))), operands);
-            Ok(v == Val::Bool(true))
-        }
-    }
-}
-
-/// Evaluates one leaf exactly as [`Ctx::eval`] would (each side once), keeping what it read.
-fn leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
-    match &e.kind {
-        TKind::Cmp { op, lhs, rhs, .. } => {
-            let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
-            let holds = op.holds(crate::value::compare(l, r)?);
-            let delta = match (l, r) {
-                (Val::Date(a), Val::Date(b)) => Some(Decimal::from(crate::value::days_between(a, b))),
-                _ => match ArithOp::Sub.apply(r, l) {
-                    Ok(Val::Dec(d)) => Some(d),
-                    Ok(Val::Int(i)) => Some(Decimal::from(i)),
-                    _ => None,
-                },
-            };
-            let operands = Operands::Compare {
-                op: *op,
-                left: render_val(l, enum_members(lhs)),
-                right: render_val(r, enum_members(rhs)),
-                delta,
-            };
-            Ok((Val::Bool(holds), Some(operands)))
-        }
-        TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
-            match ctx.membership(e)? {
-                Some(m) => {
-                    let operands = Operands::Member {
-                        needle: render_val(m.needle, enum_members(needle)),
-                        set: m.set.map(|s| render_val(s, None)),
-                    };
-                    Ok((Val::Bool(m.holds), Some(operands)))
-                }
-                None => Ok((ctx.eval(e)?, None)),
-            }
-        }
-        _ => Ok((ctx.eval(e)?, None)),
-    }
-}
-
-fn skip(e: &TExpr, out: &mut Leaves<'_>) {
-    match &e.kind {
-        TKind::And(a, b) | TKind::Or(a, b) => {
-            skip(a, out);
-            skip(b, out);
-        }
-        TKind::Not(a) => skip(a, out),
-        _ => out.push(None, None),
     }
 }
 

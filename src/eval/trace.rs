@@ -1,0 +1,182 @@
+//! Traces: why a decision came out as it did. A traced rule runs its
+//! compiled [`Condition`] leaf by leaf, in the one order the compiler fixed,
+//! recording each leaf's typed value and what it read. Values stay typed
+//! ([`Traced`]) until an output encoder writes them.
+
+use super::expr::Ctx;
+use crate::ir::{ArithOp, Base, CmpOp, Condition, Shape, TExpr, TKind};
+use crate::value::{compare, days_between, EvalFailure, Traced, Val};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// Why a decision came out as it did.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Trace {
+    /// Every rule in evaluation order.
+    pub rules: Vec<RuleTrace>,
+    /// Lets that were computed (by index into the program's lets), with their values.
+    pub lets: Vec<(usize, Traced)>,
+    /// Hook calls with arguments and results.
+    pub hooks: Vec<HookCall>,
+}
+
+/// One rule's evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleTrace {
+    /// The rule.
+    pub rule: Arc<str>,
+    /// Its index in the program's rules (which holds its condition's leaves).
+    pub index: usize,
+    /// What happened.
+    pub status: RuleStatus,
+    /// Each leaf of the rule's condition, at the leaf's index. When
+    /// evaluating a leaf failed, the list ends just before that leaf.
+    pub leaves: Vec<LeafTrace>,
+}
+
+/// One leaf of a traced condition.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LeafTrace {
+    /// The leaf's own value (before any `not`); `None`: not evaluated (short-circuited).
+    pub value: Option<Traced>,
+    /// What it read: both sides of a comparison, the needle of an `in` test;
+    /// `None` for other leaves and for leaves not evaluated.
+    pub operands: Option<Operands>,
+}
+
+/// The values a leaf condition read, so a reader can see how far it was from holding.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operands {
+    /// `left OP right`, both sides as evaluated.
+    Compare {
+        /// The comparison operator.
+        op: CmpOp,
+        /// The left side's value.
+        left: Traced,
+        /// The right side's value.
+        right: Traced,
+        /// `right - left`: exact for numbers, in days for dates, `None` for other types.
+        delta: Option<Decimal>,
+    },
+    /// `needle in collection` (or `not in`).
+    Member {
+        /// The value looked for.
+        needle: Traced,
+        /// The set's elements when the collection is a set field (lists and batches are in the policy).
+        set: Option<Traced>,
+    },
+}
+
+/// What happened to a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleStatus {
+    /// Matched and fired.
+    Fired,
+    /// Did not match.
+    NotMatched,
+    /// Not evaluated: an earlier rule of its `first` group fired.
+    Skipped { group: Arc<str>, by: Arc<str> },
+}
+
+/// Hook call recorded for traces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HookCall {
+    /// The hook, by index into the program's hooks.
+    pub hook: usize,
+    /// Arguments.
+    pub args: Vec<Traced>,
+    /// Result, or why the call failed.
+    pub result: Result<Traced, String>,
+    /// What the script printed (`print`, `debug`) during the call.
+    pub printed: Vec<String>,
+}
+
+/// The enum an expression's value belongs to, to name its members.
+pub(crate) fn enum_members(e: &TExpr) -> Option<&[Box<str>]> {
+    match &e.ty.base {
+        Base::Enum(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Evaluates `condition` leaf by leaf, as the fast path would (same leaves,
+/// same short-circuits), returning whether it holds and each leaf's trace.
+pub(crate) fn traced<'a>(ctx: &mut Ctx<'a>, condition: &'a Condition) -> (Result<bool, EvalFailure>, Vec<LeafTrace>) {
+    let mut leaves = vec![LeafTrace::default(); condition.leaves.len()];
+    let mut failed_at = None;
+    let held = walk(ctx, condition, &condition.shape, &mut leaves, &mut failed_at);
+    if let Some(at) = failed_at {
+        leaves.truncate(at);
+    }
+    (held, leaves)
+}
+
+fn walk<'a>(
+    ctx: &mut Ctx<'a>,
+    condition: &'a Condition,
+    shape: &Shape,
+    out: &mut [LeafTrace],
+    failed_at: &mut Option<usize>,
+) -> Result<bool, EvalFailure> {
+    match shape {
+        Shape::Leaf(i) => {
+            let Some(leaf) = condition.leaves.get(*i) else {
+                return Err(EvalFailure::internal("a condition's shape names a leaf it does not have"));
+            };
+            match read_leaf(ctx, &leaf.expr) {
+                Ok((value, operands)) => {
+                    let holds = value == Val::Bool(true);
+                    if let Some(slot) = out.get_mut(*i) {
+                        *slot = LeafTrace { value: Some(Traced::of(value, enum_members(&leaf.expr))), operands };
+                    }
+                    Ok(holds)
+                }
+                Err(e) => {
+                    *failed_at = Some(*i);
+                    Err(e)
+                }
+            }
+        }
+        Shape::Not(a) => Ok(!walk(ctx, condition, a, out, failed_at)?),
+        Shape::And(a, b) => Ok(walk(ctx, condition, a, out, failed_at)? && walk(ctx, condition, b, out, failed_at)?),
+        Shape::Or(a, b) => Ok(walk(ctx, condition, a, out, failed_at)? || walk(ctx, condition, b, out, failed_at)?),
+    }
+}
+
+/// Evaluates one leaf exactly as [`Ctx::eval`] would (each side once), keeping what it read.
+fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
+    match &e.kind {
+        TKind::Cmp { op, lhs, rhs, .. } => {
+            let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
+            let holds = op.holds(compare(l, r)?);
+            let delta = match (l, r) {
+                (Val::Date(a), Val::Date(b)) => Some(Decimal::from(days_between(a, b))),
+                _ => match ArithOp::Sub.apply(r, l) {
+                    Ok(Val::Dec(d)) => Some(d),
+                    Ok(Val::Int(i)) => Some(Decimal::from(i)),
+                    _ => None,
+                },
+            };
+            let operands = Operands::Compare {
+                op: *op,
+                left: Traced::of(l, enum_members(lhs)),
+                right: Traced::of(r, enum_members(rhs)),
+                delta,
+            };
+            Ok((Val::Bool(holds), Some(operands)))
+        }
+        TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
+            match ctx.membership(e)? {
+                Some(m) => {
+                    let operands = Operands::Member {
+                        needle: Traced::of(m.needle, enum_members(needle)),
+                        set: m.set.map(|s| Traced::of(s, None)),
+                    };
+                    Ok((Val::Bool(m.holds), Some(operands)))
+                }
+                None => Ok((ctx.eval(e)?, None)),
+            }
+        }
+        _ => Ok((ctx.eval(e)?, None)),
+    }
+}

@@ -1,0 +1,87 @@
+//! A rule's condition as a structure: its leaves (the conditions below
+//! `and`, `or` and `not`) in evaluation order, and the shape that combines
+//! them. Built once at compile time by [`Condition::of`], the one place that
+//! decides the order of leaves; the tracer, `explain`, `test` coverage and
+//! `diff` all index leaves by that order, so they can never disagree.
+
+use super::{TExpr, TKind};
+
+/// A rule's condition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    /// The leaves, in evaluation order.
+    pub leaves: Vec<Leaf>,
+    /// How the leaves combine.
+    pub shape: Shape,
+}
+
+/// One leaf of a condition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leaf {
+    /// The leaf's expression (a boolean that is not `and`, `or` or `not`).
+    pub expr: TExpr,
+    /// The leaf as written, whitespace collapsed, for traces and explanations.
+    pub text: String,
+    /// It stands under an odd number of `not`s.
+    pub negated: bool,
+}
+
+/// How leaves combine, by their index in [`Condition::leaves`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    /// The leaf at this index.
+    Leaf(usize),
+    /// `not x`
+    Not(Box<Shape>),
+    /// `a and b` (`b` only when `a` holds)
+    And(Box<Shape>, Box<Shape>),
+    /// `a or b` (`b` only when `a` does not hold)
+    Or(Box<Shape>, Box<Shape>),
+}
+
+impl Condition {
+    /// Splits `when` into leaves and shape; `source` is the policy text its spans index.
+    pub fn of(when: &TExpr, source: &str) -> Condition {
+        let mut leaves = Vec::new();
+        let shape = split(when, false, source, &mut leaves);
+        Condition { leaves, shape }
+    }
+}
+
+fn split(e: &TExpr, negated: bool, source: &str, leaves: &mut Vec<Leaf>) -> Shape {
+    // INVARIANT: the left operand's leaves come before the right's, which is
+    // the order `and`/`or` evaluate them in.
+    match &e.kind {
+        TKind::And(a, b) => {
+            Shape::And(Box::new(split(a, negated, source, leaves)), Box::new(split(b, negated, source, leaves)))
+        }
+        TKind::Or(a, b) => {
+            Shape::Or(Box::new(split(a, negated, source, leaves)), Box::new(split(b, negated, source, leaves)))
+        }
+        TKind::Not(a) => Shape::Not(Box::new(split(a, !negated, source, leaves))),
+        _ => {
+            let text = source.get(e.span.range()).unwrap_or("?").split_whitespace().collect::<Vec<_>>().join(" ");
+            leaves.push(Leaf { expr: e.clone(), text, negated });
+            Shape::Leaf(leaves.len() - 1)
+        }
+    }
+}
+
+impl Shape {
+    /// The value of this part of the condition, given each leaf's value
+    /// (`None`: not evaluated), as `and`/`or` short-circuit.
+    pub fn value(&self, leaves: &[Option<bool>]) -> Option<bool> {
+        match self {
+            Shape::Leaf(i) => leaves.get(*i).copied().flatten(),
+            Shape::Not(a) => a.value(leaves).map(|v| !v),
+            Shape::And(a, b) => match a.value(leaves)? {
+                false => Some(false),
+                true => b.value(leaves),
+            },
+            Shape::Or(a, b) => match a.value(leaves)? {
+                true => Some(true),
+                false => b.value(leaves),
+            },
+        }
+    }
+}
