@@ -15,6 +15,8 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::io::{Read, Write};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -252,7 +254,8 @@ fn an_output_that_is_an_input_is_refused_before_anything_runs() {
     let snapshots = dir.join("book.jsonl");
     std::fs::copy(PORTFOLIO, &snapshots).unwrap();
     let book = std::fs::read(&snapshots).unwrap();
-    let policy = verdict_policy_copy(&dir);
+    let text = std::fs::read_to_string(POLICY).unwrap();
+    let policy = common::policy_beside_example_files(&dir, "lifecycle.policy", &text);
     let schema = dir.join("account.schema.yaml");
     let schema_text = std::fs::read(&schema).unwrap();
     let link = dir.join("link.jsonl");
@@ -295,23 +298,6 @@ fn an_output_that_is_an_input_is_refused_before_anything_runs() {
     assert!(!new.exists());
     let out = verdict(&["eval", s(&policy), s(&snapshots), "--output", s(&dir.join("ok.jsonl"))]);
     assert_eq!(code(&out), 1, "a different file is fine: {}", stderr(&out));
-}
-
-/// The example policy and everything it reads, copied into `dir`.
-fn verdict_policy_copy(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(POLICY).unwrap();
-    let examples = Path::new("policies");
-    std::fs::copy(examples.join("account.schema.yaml"), dir.join("account.schema.yaml")).unwrap();
-    for folder in ["batches", "hooks"] {
-        std::fs::create_dir_all(dir.join(folder)).unwrap();
-        for entry in std::fs::read_dir(examples.join(folder)).unwrap() {
-            let from = entry.unwrap().path();
-            std::fs::copy(&from, dir.join(folder).join(from.file_name().unwrap())).unwrap();
-        }
-    }
-    let path = dir.join("lifecycle.policy");
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 #[test]

@@ -5,25 +5,16 @@
 //! the golden workflow runs in a scratch folder so `--accept` writes nothing
 //! into the repository.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Runs `verdict ARGS` in `dir`; the exit code, stdout and stderr as one text.
 fn verdict(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run verdict");
-    let code = out.status.code().unwrap_or(-1);
-    let text = format!(
-        "exit: {code}\n--- stdout\n{}--- stderr\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (code, text)
+    let (code, stdout, stderr) = common::verdict_in(dir, args);
+    (code, format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}"))
 }
 
 fn repo() -> &'static Path {

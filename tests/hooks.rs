@@ -1,8 +1,9 @@
 //! rhai hooks (spec §4, issue 3): how values cross into a script and back,
 //! the sandbox against hostile scripts, and hook calls in traces.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use verdict::eval::{Decision, ErrorKind, EvalOptions};
@@ -411,17 +412,14 @@ fn traces_show_hook_calls_and_what_they_printed() {
 // ---- through the command line -------------------------------------------------
 
 fn verdict(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run verdict");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    common::verdict_in(dir, args)
+}
+
+/// `t.policy` in `dir`: raise the limit by the hook `h(score)` when it is below 1.
+fn write_raise_policy(dir: &Path) {
+    let policy = "hook h(score: int) -> decimal from \"hooks/h.rhai\"\n\
+                  rule \"raise\" { when h(score) < 1 then set limit to h(score) * credit_limit }";
+    std::fs::write(dir.join("t.policy"), policy_text(policy)).unwrap();
 }
 
 /// Hostile accounts among good ones: each fails alone, the others are decided, nothing is printed.
@@ -434,11 +432,7 @@ fn cli_eval_contains_hostile_hooks() {
                   if score == 4 { return \"x\"; }\n  \
                   score / 1000.0\n}\n";
     let dir = workdir(&[("h", script)]);
-    std::fs::write(
-        dir.join("t.policy"),
-        policy_text("hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"raise\" { when h(score) < 1 then set limit to h(score) * credit_limit }"),
-    )
-    .unwrap();
+    write_raise_policy(&dir);
     let lines: Vec<String> = [(1, "A-1"), (700, "A-2"), (2, "A-3"), (3, "A-4"), (4, "A-5"), (650, "A-6")]
         .iter()
         .map(|(score, id)| account(&format!(r#"{{"id":"{id}","score":{score}}}"#)))
@@ -493,11 +487,7 @@ fn cli_engine_panics_are_quiet_and_the_backstop_fails_the_run() {
                   if score == 2 { loop { b.contains(1); } }\n  \
                   score / 1000.0\n}\n";
     let dir = workdir(&[("h", script)]);
-    std::fs::write(
-        dir.join("t.policy"),
-        policy_text("hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"raise\" { when h(score) < 1 then set limit to h(score) * credit_limit }"),
-    )
-    .unwrap();
+    write_raise_policy(&dir);
     let panicking =
         [(1, "A-1"), (700, "A-2"), (1, "A-3")].map(|(s, id)| account(&format!(r#"{{"id":"{id}","score":{s}}}"#)));
     std::fs::write(dir.join("panics.jsonl"), panicking.join("\n") + "\n").unwrap();

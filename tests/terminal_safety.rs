@@ -3,8 +3,9 @@
 //! an id must not draw a fake row, an escape sequence must not retitle or
 //! clear the terminal. Machine formats (JSON) escape them their own way.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// An id with a newline, a title-setting sequence and a bell.
 const ID: &str = "A\n1\u{1b}]0;pwned\u{7}";
@@ -36,14 +37,7 @@ fn scratch(test: &str) -> PathBuf {
 
 /// Runs verdict in `dir`: exit code, stdout and stderr.
 fn verdict(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run verdict");
-    let text = |b: &[u8]| String::from_utf8(b.to_vec()).expect("UTF-8 output");
-    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+    common::verdict_in(dir, args)
 }
 
 #[track_caller]

@@ -1,6 +1,24 @@
-//! Shared by the integration tests that need a variant of an example policy.
+//! Shared by the integration tests: a variant of an example policy beside
+//! copies of its files, and running the binary in a folder.
+
+// Each test crate includes this module and uses only some of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Runs `verdict` with `args` in `dir` (colours off): its exit code, stdout
+/// and stderr (invalid UTF-8 shown as replacement characters).
+pub fn verdict_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run verdict");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
 
 /// Writes `text` as the policy `name` in `dir`, beside copies of everything the
 /// example policies depend on (the schema, every batch file, every hook
