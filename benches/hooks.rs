@@ -1,11 +1,18 @@
 //! The cost of a hook call: one account decided by a small policy, without and
 //! with a small arithmetic hook in its condition; the difference is the
 //! per-call overhead (argument conversion, the sandboxed rhai call, the result
-//! conversion). Also the example fraud score (`exp` on decimals) called alone.
+//! conversion). Also the example fraud score (`exp` on decimals) called alone,
+//! and where its time goes: `RATIO` lines compare, in interleaved rounds, a
+//! call of `fraud_risk` with a hook that returns its argument, with the same
+//! script without `exp`, and with rust_decimal's `checked_exp` called directly.
 //!
 //! `cargo bench --bench hooks`
 
-use criterion::{criterion_group, criterion_main, Criterion};
+#[path = "support/ratio.rs"]
+mod ratio;
+
+use criterion::Criterion;
+use rust_decimal::{Decimal, MathematicalOps};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use verdict::eval::{EvalOptions, Val};
@@ -54,14 +61,97 @@ fn call(c: &mut Criterion) {
     let dir = workdir();
     let small = load(&dir, "rule \"r\" { when risk(score, 0.5) < 1 then tag \"ok\" }");
     let hook = &small.program.hooks[0];
-    let args = [Val::Int(700), Val::Dec(rust_decimal::Decimal::new(25, 2))];
+    let args = [Val::Int(700), Val::Dec(Decimal::new(25, 2))];
     c.bench_function("call/small arithmetic hook", |b| b.iter(|| hook.call(black_box(&args))));
 
     let example = verdict::load_policy(Path::new("policies/lifecycle.policy")).expect("the example compiles");
     let fraud = example.program.hooks.iter().find(|h| h.name() == "fraud_risk").expect("fraud_risk");
-    let args = [Val::Int(720), Val::Dec(rust_decimal::Decimal::new(3, 1))];
+    let args = [Val::Int(720), Val::Dec(Decimal::new(3, 1))];
     c.bench_function("call/example fraud_risk (exp)", |b| b.iter(|| fraud.call(black_box(&args))));
 }
 
-criterion_group!(benches, decide, call);
-criterion_main!(benches);
+/// Calls of one hook per interleaved round (about 5 ms of `fraud_risk`).
+const CALLS: u64 = 1_000;
+
+/// A hook over `(score, utilization)` whose body is `body`, loaded through a policy.
+fn body_hook(dir: &Path, name: &str, body: &str) -> verdict::LoadedPolicy {
+    let file = format!("{name}.rhai");
+    std::fs::write(dir.join(&file), format!("fn {name}(score, utilization) {{ {body} }}\n")).expect("script");
+    let text = format!(
+        "policy \"bench\" version \"1\"\nschema \"account.schema.yaml\"\n\
+         hook {name}(score: int, utilization: decimal) -> decimal from \"{file}\"\n\
+         rule \"r\" {{ when {name}(score, 0.5) < 1 then tag \"ok\" }}\n"
+    );
+    match verdict::load_policy_source(&dir.join(format!("{name}.policy")), &text) {
+        Ok(p) => p,
+        Err(e) => panic!("bench policy does not compile: {:#?}", e.diagnostics),
+    }
+}
+
+/// Where a call of the shipped `fraud_risk` spends its time (`RATIO` lines).
+fn breakdown() {
+    let dir = workdir();
+    let example = verdict::load_policy(Path::new("policies/lifecycle.policy")).expect("the example compiles");
+    let fraud = example.program.hooks.iter().find(|h| h.name() == "fraud_risk").expect("fraud_risk");
+    // score 720, utilization 0.3: z = -2.60, so the hook computes exp(2.60)
+    let args = [Val::Int(720), Val::Dec(Decimal::new(3, 1))];
+    let identity = body_hook(&dir, "identity", "utilization");
+    let without_exp = body_hook(
+        &dir,
+        "without_exp",
+        "let z = -3.2 - 0.03 * (score - 700) + 4 * utilization; round(1 / (1 + (-z)), 4)",
+    );
+    fn calls<'a>(hook: &'a verdict::hooks::Hook, args: &'a [Val<'a>]) -> impl FnMut() + 'a {
+        move || {
+            for _ in 0..CALLS {
+                black_box(hook.call(black_box(args)).is_ok());
+            }
+        }
+    }
+    let rounds = if ratio::benchmarking() { 31 } else { 1 };
+    let mut fraud_calls = calls(fraud, &args);
+    for (title, name, mut other) in [
+        (
+            "hook call: fraud_risk vs a hook returning its argument",
+            "identity hook",
+            calls(&identity.program.hooks[0], &args),
+        ),
+        (
+            "hook call: fraud_risk vs the same script without exp",
+            "without exp",
+            calls(&without_exp.program.hooks[0], &args),
+        ),
+    ] {
+        ratio::interleaved(title, CALLS, rounds, ("fraud_risk", &mut fraud_calls), (name, &mut other));
+    }
+    // exp(2.60) as fraud_risk computes it, and exp of a 28-digit argument (a
+    // utilization from a division has 28 digits)
+    for (title, z) in [
+        ("exp(2.60)", Decimal::new(260, 2)),
+        (
+            "exp(2.6123456789012345678901234567)",
+            Decimal::from_i128_with_scale(26_123_456_789_012_345_678_901_234_567, 28),
+        ),
+    ] {
+        let mut exp = || {
+            for _ in 0..CALLS {
+                black_box(black_box(z).checked_exp());
+            }
+        };
+        ratio::interleaved(
+            &format!("rust_decimal {title} vs a whole fraud_risk call"),
+            CALLS,
+            rounds,
+            ("checked_exp", &mut exp),
+            ("fraud_risk", &mut fraud_calls),
+        );
+    }
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    decide(&mut c);
+    call(&mut c);
+    c.final_summary();
+    breakdown();
+}
