@@ -2,7 +2,7 @@
 //! hook, assigns every node a type, and enforces the absent-value rule.
 
 use super::Checker;
-use crate::diagnostic::{did_you_mean, Diagnostic, Span};
+use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
 use crate::schema::{FieldDef, FieldKind, ListLayout, RecordLayout, ScalarType};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, Spanned, UnaryOp};
@@ -80,7 +80,7 @@ impl<'a> Checker<'a> {
             ExprKind::Bool(b) => Some(texpr(TKind::Const(Const::Bool(*b)), Ty::req(Base::Bool), e.span)),
             ExprKind::None => Some(texpr(TKind::Const(Const::None), Ty::opt(Base::NoneLit), e.span)),
             ExprKind::List(_) => {
-                self.err("E0201", e.span, "a list can only stand on the right of `in` or `not in`");
+                self.err(codes::LIST_OUT_OF_PLACE, e.span, "a list can only stand on the right of `in` or `not in`");
                 None
             }
             ExprKind::Path(segments) => self.path(segments, e.span, scope),
@@ -104,7 +104,7 @@ impl<'a> Checker<'a> {
             };
             self.diags.push(
                 Diagnostic::error(
-                    "E0103",
+                    codes::MAYBE_ABSENT,
                     self.file,
                     t.span,
                     format!("`{name}` may be absent (none) and cannot be used {what}"),
@@ -125,7 +125,11 @@ impl<'a> Checker<'a> {
             let t = if matches!(want, Base::Dec) { to_dec(t) } else { t };
             return Some(t);
         }
-        self.err("E0102", t.span, format!("expected {} {what}, found {}", want.describe(), t.ty.describe()));
+        self.err(
+            codes::TYPE_MISMATCH,
+            t.span,
+            format!("expected {} {what}, found {}", want.describe(), t.ty.describe()),
+        );
         None
     }
 
@@ -141,7 +145,7 @@ impl<'a> Checker<'a> {
         if t.ty.base.is_numeric() {
             return Some(t);
         }
-        self.err("E0102", t.span, format!("expected a number {what}, found {}", t.ty.describe()));
+        self.err(codes::TYPE_MISMATCH, t.span, format!("expected a number {what}, found {}", t.ty.describe()));
         None
     }
 
@@ -172,7 +176,7 @@ impl<'a> Checker<'a> {
             }
             if self.let_names_pending.contains(first.as_str()) {
                 self.err(
-                    "E0104",
+                    codes::LET_ORDER,
                     span,
                     format!("`{first}` is a let defined later in the file (or it refers to itself)"),
                 )
@@ -180,7 +184,11 @@ impl<'a> Checker<'a> {
                 return None;
             }
             if self.batches.iter().any(|b| b == first) {
-                self.err("E0201", span, format!("`{first}` is a batch; it can only stand on the right of `in`"));
+                self.err(
+                    codes::LIST_OUT_OF_PLACE,
+                    span,
+                    format!("`{first}` is a batch; it can only stand on the right of `in`"),
+                );
                 return None;
             }
         }
@@ -189,7 +197,7 @@ impl<'a> Checker<'a> {
             return self.field_path(&schema.root, Frame::Account, segments, span);
         }
         let help = self.suggest_name(&name, scope);
-        self.err("E0101", span, format!("unknown name `{name}`")).help = help;
+        self.err(codes::UNKNOWN_NAME, span, format!("unknown name `{name}`")).help = help;
         None
     }
 
@@ -224,7 +232,7 @@ impl<'a> Checker<'a> {
             let Some(field) = current.field(&seg.node) else {
                 let prefix = segments[..i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
                 let help = did_you_mean(&seg.node, current.fields.iter().map(|f| f.name.as_str()));
-                self.err("E0101", seg.span, format!("`{prefix}` has no field `{}`", seg.node)).help = help;
+                self.err(codes::UNKNOWN_NAME, seg.span, format!("`{prefix}` has no field `{}`", seg.node)).help = help;
                 return None;
             };
             let path_so_far = segments[..=i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
@@ -242,19 +250,19 @@ impl<'a> Checker<'a> {
                         .fields
                         .first()
                         .map(|f| format!("name one of its fields, e.g. `{path_so_far}.{}`", f.name));
-                    self.err("E0105", span, format!("`{path_so_far}` is a record, not a value")).help = help;
+                    self.err(codes::NOT_A_VALUE, span, format!("`{path_so_far}` is a record, not a value")).help = help;
                     return None;
                 }
                 (FieldKind::List(_), _) => {
                     self.err(
-                        "E0105",
+                        codes::NOT_A_VALUE,
                         span,
                         format!("`{path_so_far}` is a list; use it in an aggregate such as `count({path_so_far})`"),
                     );
                     return None;
                 }
                 (_, false) => {
-                    self.err("E0101", segments[i + 1].span, format!("`{path_so_far}` has no fields"));
+                    self.err(codes::UNKNOWN_NAME, segments[i + 1].span, format!("`{path_so_far}` has no fields"));
                     return None;
                 }
                 (kind, true) => return Some(self.leaf(field, kind, frame, span)),
@@ -306,7 +314,7 @@ impl<'a> Checker<'a> {
                 let (l, r) = (l?, r?);
                 if !l.ty.optional {
                     self.warn(
-                        "W0105",
+                        codes::NEVER_NONE,
                         l.span,
                         format!("`{}` is never none, so `?? ...` has no effect", self.source_text(l.span)),
                     );
@@ -322,7 +330,7 @@ impl<'a> Checker<'a> {
                     let t = self.expr(other, scope)?;
                     if !t.ty.optional {
                         self.warn(
-                            "W0105",
+                            codes::NEVER_NONE,
                             t.span,
                             format!("`{}` is never none, so this test is always {}", self.source_text(t.span), negate),
                         );
@@ -384,7 +392,7 @@ impl<'a> Checker<'a> {
                     _ => None,
                 };
                 self.err(
-                    "E0102",
+                    codes::TYPE_MISMATCH,
                     span,
                     format!("cannot compare {} with {} using `{}`", l.ty.describe(), r.ty.describe(), op.symbol()),
                 )
@@ -398,7 +406,11 @@ impl<'a> Checker<'a> {
     /// Turns a string literal into the enum member it names, or reports it.
     fn enum_literal(&mut self, t: TExpr, members: &Arc<[Box<str>]>) -> Checked {
         let TKind::Const(Const::Str(s)) = &t.kind else {
-            self.err("E0102", t.span, "an enum field can only be compared with a literal such as `\"active\"`");
+            self.err(
+                codes::TYPE_MISMATCH,
+                t.span,
+                "an enum field can only be compared with a literal such as `\"active\"`",
+            );
             return None;
         };
         match members.iter().position(|m| **m == **s) {
@@ -411,7 +423,7 @@ impl<'a> Checker<'a> {
                 let help = did_you_mean(s, members.iter().map(|m| &**m))
                     .unwrap_or_else(|| format!("the members are {}", crate::schema::enum_members_text(members)));
                 self.err(
-                    "E0106",
+                    codes::NOT_A_MEMBER,
                     t.span,
                     format!("\"{s}\" is not a member of enum({})", crate::schema::enum_members_text(members)),
                 )
@@ -441,7 +453,7 @@ impl<'a> Checker<'a> {
                 Some(texpr(TKind::DateShift { subtract: false, date: Box::new(r), by }, Ty::req(Base::Date), span))
             }
             (Base::Date, Base::Date, ArithOp::Sub) => {
-                self.err("E0102", span, "dates cannot be subtracted directly").help =
+                self.err(codes::TYPE_MISMATCH, span, "dates cannot be subtracted directly").help =
                     Some("use `days_between(a, b)` or `months_between(a, b)`".into());
                 None
             }
@@ -462,7 +474,7 @@ impl<'a> Checker<'a> {
             )),
             _ => {
                 self.err(
-                    "E0102",
+                    codes::TYPE_MISMATCH,
                     span,
                     format!("cannot apply `{}` to {} and {}", op.symbol(), l.ty.describe(), r.ty.describe()),
                 );
@@ -494,7 +506,7 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 self.err(
-                    "E0102",
+                    codes::TYPE_MISMATCH,
                     l.span.to(r.span),
                     format!(
                         "both sides of `{sym}` must have the same type, found {} and {}",
@@ -523,7 +535,7 @@ impl<'a> Checker<'a> {
                     let needle = needle?;
                     if !matches!(needle.ty.base, Base::Str | Base::Int) {
                         self.err(
-                            "E0102",
+                            codes::TYPE_MISMATCH,
                             needle.span,
                             format!(
                                 "a batch holds account ids; expected a string or int, found {}",
@@ -549,7 +561,7 @@ impl<'a> Checker<'a> {
                     (a, b) if a == b || (a.is_numeric() && b.is_numeric()) => t,
                     _ => {
                         self.err(
-                            "E0102",
+                            codes::TYPE_MISMATCH,
                             t.span,
                             format!(
                                 "list item is {}, but the left of `in` is {}",
@@ -563,7 +575,7 @@ impl<'a> Checker<'a> {
                 match t.kind {
                     TKind::Const(c) => consts.push(numeric_like(c, &needle.ty.base)),
                     _ => {
-                        self.err("E0202", t.span, "list items must be literals");
+                        self.err(codes::LIST_ITEM_NOT_LITERAL, t.span, "list items must be literals");
                         return None;
                     }
                 }
@@ -574,7 +586,7 @@ impl<'a> Checker<'a> {
         let (needle, set) = (needle?, set?);
         let Base::Set(elem) = &set.ty.base else {
             self.err(
-                "E0102",
+                codes::TYPE_MISMATCH,
                 set.span,
                 format!("`in` needs a list `[...]`, a set field or a batch on its right, found {}", set.ty.describe()),
             )
@@ -587,7 +599,7 @@ impl<'a> Checker<'a> {
         };
         if !compatible {
             self.err(
-                "E0102",
+                codes::TYPE_MISMATCH,
                 needle.span,
                 format!("the set holds {}, but the left of `in` is {}", elem.describe(), needle.ty.describe()),
             );
@@ -616,10 +628,18 @@ impl<'a> Checker<'a> {
             return self.aggregate(func, name, args, filter, window, span, scope);
         }
         if let Some(f) = filter {
-            self.err("E0203", f.span, format!("`where` only belongs in an aggregate, not in `{fname}(...)`"));
+            self.err(
+                codes::CLAUSE_OUT_OF_PLACE,
+                f.span,
+                format!("`where` only belongs in an aggregate, not in `{fname}(...)`"),
+            );
         }
         if let Some(w) = window {
-            self.err("E0203", w.span, format!("`within` only belongs in an aggregate, not in `{fname}(...)`"));
+            self.err(
+                codes::CLAUSE_OUT_OF_PLACE,
+                w.span,
+                format!("`within` only belongs in an aggregate, not in `{fname}(...)`"),
+            );
         }
         if let Some(hook) = self.hooks.iter().position(|h| h.name == fname) {
             return self.hook_call(hook, args, span, scope);
@@ -634,7 +654,7 @@ impl<'a> Checker<'a> {
             names.push("len");
             names.extend(self.hooks.iter().map(|h| h.name.as_str()));
             let help = did_you_mean(fname, names);
-            self.err("E0107", name.span, format!("unknown function `{fname}`")).help = help;
+            self.err(codes::UNKNOWN_FUNCTION, name.span, format!("unknown function `{fname}`")).help = help;
             return None;
         }
         let checked: Vec<Checked> = args.iter().map(|a| self.expr(a, scope)).collect();
@@ -647,7 +667,7 @@ impl<'a> Checker<'a> {
                 Some(())
             } else {
                 this.err(
-                    "E0204",
+                    codes::ARITY,
                     span,
                     format!("`{fname}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, targs.len()),
                 );
@@ -669,12 +689,16 @@ impl<'a> Checker<'a> {
                 arity(2, self)?;
                 let base = self.numeric_arg(&targs[0], fname)?;
                 if targs[1].ty.base != Base::Int {
-                    self.err("E0102", targs[1].span, "the number of decimal places must be a whole number");
+                    self.err(
+                        codes::TYPE_MISMATCH,
+                        targs[1].span,
+                        "the number of decimal places must be a whole number",
+                    );
                     return None;
                 }
                 if let Some(places) = const_int(&targs[1]).filter(|p| !(0..=MAX_ROUND_PLACES).contains(p)) {
                     let message = format!("`round` takes 0 to {MAX_ROUND_PLACES} decimal places, found {places}");
-                    self.err("E0102", targs[1].span, message);
+                    self.err(codes::TYPE_MISMATCH, targs[1].span, message);
                     return None;
                 }
                 (Builtin::Round, Ty::req(base))
@@ -687,7 +711,7 @@ impl<'a> Checker<'a> {
                     (Base::Date, Base::Date) => Base::Date,
                     _ => {
                         self.err(
-                            "E0102",
+                            codes::TYPE_MISMATCH,
                             span,
                             format!(
                                 "`{fname}(a, b)` needs two numbers or two dates, found {} and {}",
@@ -707,7 +731,11 @@ impl<'a> Checker<'a> {
                 arity(2, self)?;
                 for t in &targs {
                     if t.ty.base != Base::Date {
-                        self.err("E0102", t.span, format!("`{fname}` takes two dates, found {}", t.ty.describe()));
+                        self.err(
+                            codes::TYPE_MISMATCH,
+                            t.span,
+                            format!("`{fname}` takes two dates, found {}", t.ty.describe()),
+                        );
                         return None;
                     }
                 }
@@ -723,7 +751,7 @@ impl<'a> Checker<'a> {
                     Base::Set(_) => Builtin::LenSet,
                     _ => {
                         self.err(
-                            "E0102",
+                            codes::TYPE_MISMATCH,
                             targs[0].span,
                             format!("`len` takes a string or a set, found {}", targs[0].ty.describe()),
                         );
@@ -741,7 +769,7 @@ impl<'a> Checker<'a> {
         if t.ty.base.is_numeric() {
             Some(t.ty.base.clone())
         } else {
-            self.err("E0102", t.span, format!("`{fname}` takes a number, found {}", t.ty.describe()));
+            self.err(codes::TYPE_MISMATCH, t.span, format!("`{fname}` takes a number, found {}", t.ty.describe()));
             None
         }
     }
@@ -755,7 +783,7 @@ impl<'a> Checker<'a> {
         let sig = self.hooks[hook].clone();
         if args.len() != sig.params.len() {
             self.err(
-                "E0204",
+                codes::ARITY,
                 span,
                 format!("hook `{}` takes {} argument(s), found {}", sig.name, sig.params.len(), args.len()),
             )
@@ -776,7 +804,7 @@ impl<'a> Checker<'a> {
                 (Base::Str, Base::Enum(_)) => t,
                 _ => {
                     self.err(
-                        "E0301",
+                        codes::HOOK_ARGUMENT,
                         t.span,
                         format!(
                             "hook `{}` expects {} for `{pname}`, found {}",
@@ -810,7 +838,7 @@ impl<'a> Checker<'a> {
     ) -> Checked {
         let fname = name.node.as_str();
         let [arg] = args else {
-            self.err("E0204", span, format!("`{fname}` takes one list, such as `{fname}(overdues)`"));
+            self.err(codes::ARITY, span, format!("`{fname}` takes one list, such as `{fname}(overdues)`"));
             return None;
         };
         let Some(segments) = (match &arg.kind {
@@ -818,7 +846,7 @@ impl<'a> Checker<'a> {
             _ => None,
         }) else {
             self.err(
-                "E0205",
+                codes::NOT_AGGREGATABLE,
                 arg.span,
                 format!("`{fname}` aggregates a list field (or a set), such as `{fname}(overdues.days)`"),
             );
@@ -829,7 +857,7 @@ impl<'a> Checker<'a> {
         let (list_slot, list, field_seg) = match resolved {
             ListOrSet::Set(t) => {
                 if func != AggFunc::Count || filter.is_some() || window.is_some() {
-                    self.err("E0205", span, format!("a set supports `count(set)` and `len(set)` only; `{fname}` with `where`/`within` needs a list field"));
+                    self.err(codes::NOT_AGGREGATABLE, span, format!("a set supports `count(set)` and `len(set)` only; `{fname}` with `where`/`within` needs a list field"));
                     return None;
                 }
                 return Some(texpr(TKind::SetCount(Box::new(t)), Ty::req(Base::Int), span));
@@ -858,7 +886,11 @@ impl<'a> Checker<'a> {
             Some(w) => match &list.by {
                 Some((_, by_slot)) => Some((w.node, *by_slot)),
                 None => {
-                    self.err("E0206", w.span, "`within` needs the list to have a date key (`by:` in the schema)");
+                    self.err(
+                        codes::NO_DATE_KEY,
+                        w.span,
+                        "`within` needs the list to have a date key (`by:` in the schema)",
+                    );
                     return None;
                 }
             },
@@ -874,7 +906,7 @@ impl<'a> Checker<'a> {
                 if let Some(p) = &projected {
                     if p.ty.base != Base::Bool {
                         self.err(
-                            "E0205",
+                            codes::NOT_AGGREGATABLE,
                             p.span,
                             format!("`{fname}` of a field needs a bool field, found {}", p.ty.describe()),
                         );
@@ -898,7 +930,7 @@ impl<'a> Checker<'a> {
                         .or(list.element.fields.first())
                         .map_or("amount", |f| f.name.as_str());
                     self.err(
-                        "E0205",
+                        codes::NOT_AGGREGATABLE,
                         arg.span,
                         format!(
                             "`{fname}` needs a field of the list, such as `{fname}({}.{example})`",
@@ -909,7 +941,7 @@ impl<'a> Checker<'a> {
                 };
                 if matches!(func, AggFunc::Latest | AggFunc::Earliest) && by_slot.is_none() {
                     self.err(
-                        "E0206",
+                        codes::NO_DATE_KEY,
                         span,
                         format!("`{fname}` needs the list to have a date key (`by:` in the schema)"),
                     );
@@ -922,7 +954,11 @@ impl<'a> Checker<'a> {
                     _ => true,
                 };
                 if !ok {
-                    self.err("E0205", p.span, format!("`{fname}` needs a number field, found {}", p.ty.describe()));
+                    self.err(
+                        codes::NOT_AGGREGATABLE,
+                        p.span,
+                        format!("`{fname}` needs a number field, found {}", p.ty.describe()),
+                    );
                     return None;
                 }
                 agg.num = if base.is_numeric() { Some(num_kind(&base)) } else { None };
@@ -961,7 +997,11 @@ impl<'a> Checker<'a> {
                 FieldKind::List(layout) => {
                     let rest = &segments[i + 1..];
                     if rest.len() > 1 {
-                        self.err("E0205", span, "an aggregate can project one field of the list element");
+                        self.err(
+                            codes::NOT_AGGREGATABLE,
+                            span,
+                            "an aggregate can project one field of the list element",
+                        );
                         return None;
                     }
                     return Some(ListOrSet::List {
@@ -979,7 +1019,7 @@ impl<'a> Checker<'a> {
             Base::Set(_) => Some(ListOrSet::Set(self.present(t, "in an aggregate")?)),
             _ => {
                 self.err(
-                    "E0205",
+                    codes::NOT_AGGREGATABLE,
                     span,
                     format!("`{}` is {}, not a list field or a set", self.source_text(span), t.ty.describe()),
                 );

@@ -16,7 +16,7 @@
 
 use super::facts::{contradiction, Lit};
 use super::CheckedPolicy;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{codes, Diagnostic};
 use crate::ir::{LetDef, TExpr, TKind, TRule};
 use crate::syntax::ast::{ActionKind, Item, PolicyAst, RuleDecl};
 use std::path::Path;
@@ -76,7 +76,7 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
             None => format!("rule \"{}\" can never fire: its condition is always false", decl.name.node),
         };
         diags.push(
-            Diagnostic::warning("W0110", file, rule.when.span, message)
+            Diagnostic::warning(codes::NEVER_FIRES, file, rule.when.span, message)
                 .with_label("never true")
                 .with_help("check the bounds: one comparison is probably reversed or has the wrong number"),
         );
@@ -88,7 +88,7 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
         if let (Some(close), false) = (closes, notifies) {
             diags.push(
                 Diagnostic::warning(
-                    "W0112",
+                    codes::CLOSE_WITHOUT_NOTIFY,
                     file,
                     close.span,
                     format!("rule \"{}\" closes the account without notifying the customer", decl.name.node),
@@ -197,7 +197,7 @@ fn shadowed(
             };
             out.push(
                 Diagnostic::warning(
-                    "W0111",
+                    codes::SHADOWED_RULE,
                     file,
                     decl.name.span,
                     format!(

@@ -32,6 +32,7 @@ pub use rules::{compare as compare_text, ChangeStatus, LetChange, RuleChange, Te
 pub use text::render_text;
 
 use crate::compile::Program;
+use crate::diagnostic::codes;
 use crate::eval::{evaluate, ActionRecord, EvalOptions, Outputs};
 use crate::schema::{FieldDef, FieldKind, RecordLayout, ScalarType, Schema};
 use crate::snapshot::{
@@ -80,9 +81,9 @@ impl DiffError {
     /// A stable code for docs and tests.
     pub fn code(&self) -> &'static str {
         match self {
-            DiffError::IncompatibleSchemas(_) => "D001",
-            DiffError::LimitField { .. } => "D002",
-            DiffError::Read { .. } => "D003",
+            DiffError::IncompatibleSchemas(_) => codes::INCOMPATIBLE_SCHEMAS,
+            DiffError::LimitField { .. } => codes::LIMIT_FIELD,
+            DiffError::Read { .. } => codes::DIFF_READ,
         }
     }
 }

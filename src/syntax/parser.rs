@@ -4,7 +4,7 @@
 //! re-parses item by item after a failure so one run reports every broken item.
 
 use super::ast::*;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::value::{parse_date, Duration};
 use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::{Pair, Pairs};
@@ -53,7 +53,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic>> {
     if let Some(at) = too_deep_at(text) {
         return Err(vec![Diagnostic::error(
-            "P002",
+            codes::TOO_DEEP,
             file,
             Span::new(at, at + 1),
             format!("expression nested more than {MAX_NESTING} levels deep"),
@@ -206,7 +206,7 @@ fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: usize) -> D
         ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::error("P001", file, span, message)
+    Diagnostic::error(codes::SYNTAX, file, span, message)
 }
 
 /// Words a risk officer understands for what the parser wanted.
@@ -401,7 +401,7 @@ fn last_token_end(pair: &Pair<'_, Rule>) -> usize {
 
 impl AstBuilder<'_> {
     fn bad(&self, pair: &Pair<'_, Rule>, message: impl Into<String>) -> Box<Diagnostic> {
-        Box::new(Diagnostic::error("P003", self.file, span_of(pair), message))
+        Box::new(Diagnostic::error(codes::INCOMPLETE_DECLARATION, self.file, span_of(pair), message))
     }
 
     fn next<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
@@ -479,8 +479,14 @@ impl AstBuilder<'_> {
                 _ => {}
             }
         }
-        let missing =
-            |what: &str| Box::new(Diagnostic::error("P003", self.file, span, format!("hook declaration lacks {what}")));
+        let missing = |what: &str| {
+            Box::new(Diagnostic::error(
+                codes::INCOMPLETE_DECLARATION,
+                self.file,
+                span,
+                format!("hook declaration lacks {what}"),
+            ))
+        };
         Ok(HookDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             params,
@@ -523,7 +529,9 @@ impl AstBuilder<'_> {
                 _ => {}
             }
         }
-        let name = name.ok_or_else(|| Box::new(Diagnostic::error("P003", self.file, span, "group lacks a name")))?;
+        let name = name.ok_or_else(|| {
+            Box::new(Diagnostic::error(codes::INCOMPLETE_DECLARATION, self.file, span, "group lacks a name"))
+        })?;
         Ok(GroupDecl { name, first, rules, span })
     }
 
@@ -546,7 +554,9 @@ impl AstBuilder<'_> {
                 _ => actions.push(self.action(p)?),
             }
         }
-        let missing = |what: &str| Box::new(Diagnostic::error("P003", self.file, span, format!("rule lacks {what}")));
+        let missing = |what: &str| {
+            Box::new(Diagnostic::error(codes::INCOMPLETE_DECLARATION, self.file, span, format!("rule lacks {what}")))
+        };
         Ok(RuleDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             priority,
@@ -637,7 +647,7 @@ impl AstBuilder<'_> {
                 other => {
                     return Err(Box::new(
                         Diagnostic::error(
-                            "P004",
+                            codes::UNKNOWN_ESCAPE,
                             self.file,
                             span,
                             format!("unknown escape `\\{}` in a string", other.map(String::from).unwrap_or_default()),
@@ -689,7 +699,7 @@ impl AstBuilder<'_> {
         if operators > MAX_OPERATORS {
             return Err(Box::new(
                 Diagnostic::error(
-                    "P002",
+                    codes::TOO_DEEP,
                     self.file,
                     span_of(&pair),
                     format!("expression has more than {MAX_OPERATORS} operators"),

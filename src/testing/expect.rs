@@ -2,11 +2,10 @@
 //! against the policy (so a misspelt rule or reason code is caught before the
 //! run) and compared with the decision as it is written out (spec §5).
 
-use super::codes;
 use super::file::{get, Reader};
 use super::{Mismatch, Shown};
 use crate::compile::Program;
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{codes, did_you_mean};
 use crate::eval::ErrorKind;
 use crate::ir::{Channel, Outcome, TAction};
 use crate::value::{format_decimal, parse_decimal, Date};
@@ -61,7 +60,7 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
     if entries.is_empty() {
         // An empty expectation holds for every decision and every error: the case could never fail.
         r.error_help(
-            codes::MISSING,
+            codes::TEST_MISSING,
             node.span,
             "this `expect` is empty, so the case would pass whatever the policy decides",
             "name at least one field of the decision, e.g. `expect: {outcome: none}`",
@@ -90,7 +89,7 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
     if let (Some(err), Some(other)) = (get(entries, "error"), decision_keys.iter().find(|k| get(entries, k).is_some()))
     {
         r.error_help(
-            codes::CONFLICT,
+            codes::TEST_CONFLICT,
             err.span,
             format!("a case expecting an error cannot also expect `{other}`"),
             "an account that fails has no decision; keep `error` (and `id`) or the decision's fields",
@@ -107,7 +106,7 @@ fn read_outcome(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
             let names = Outcome::ALL.map(Outcome::name);
             let help =
                 did_you_mean(text, names).unwrap_or_else(|| format!("an outcome is one of {}", names.join(", ")));
-            r.error_help(codes::VALUE, node.span, format!("`{text}` is not an outcome"), help);
+            r.error_help(codes::TEST_VALUE, node.span, format!("`{text}` is not an outcome"), help);
             None
         }
     }
@@ -119,7 +118,7 @@ fn read_limit(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
         Some(d) => Some(Check::Limit(Some(d))),
         None => {
             r.error_help(
-                codes::VALUE,
+                codes::TEST_VALUE,
                 node.span,
                 format!("`limit` `{text}` is not an exact number"),
                 "write the limit as a number or a string such as \"14400\" (or null for no limit)",
@@ -147,7 +146,7 @@ fn read_rule_name(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option
     }
     let help = did_you_mean(name, program.rules.iter().map(|rule| &*rule.name))
         .unwrap_or_else(|| "`fired` lists the names of the policy's rules".into());
-    r.error_help(codes::VALUE, node.span, format!("the policy has no rule `{name}`"), help);
+    r.error_help(codes::TEST_VALUE, node.span, format!("the policy has no rule `{name}`"), help);
     None
 }
 
@@ -163,7 +162,7 @@ fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Re
         YKind::Map(entries) => {
             r.known_keys(entries, &["code", "text", "rule"], "a reason");
             let Some(code) = get(entries, "code") else {
-                r.error(codes::MISSING, node.span, "this reason has no `code`");
+                r.error(codes::TEST_MISSING, node.span, "this reason has no `code`");
                 return None;
             };
             let text = match get(entries, "text") {
@@ -178,7 +177,11 @@ fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Re
             (code, text, rule)
         }
         YKind::Seq(_) => {
-            r.error(codes::SHAPE, node.span, "a reason is a code (`R01`) or a mapping with `code`, `text`, `rule`");
+            r.error(
+                codes::TEST_SHAPE,
+                node.span,
+                "a reason is a code (`R01`) or a mapping with `code`, `text`, `rule`",
+            );
             return None;
         }
     };
@@ -189,7 +192,7 @@ fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Re
             all.dedup();
             format!("the policy's reason codes are {}", all.join(", "))
         });
-        r.error_help(codes::VALUE, code_node.span, format!("no rule of the policy gives reason `{code}`"), help);
+        r.error_help(codes::TEST_VALUE, code_node.span, format!("no rule of the policy gives reason `{code}`"), help);
         return None;
     }
     Some(ReasonPat { code: code.to_string(), text, rule })
@@ -202,7 +205,7 @@ fn read_action(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Ac
         ["notify", "escalate", "review", "tag"].into_iter().filter(|k| get(entries, k).is_some()).collect();
     let [kind] = kinds.as_slice() else {
         r.error_help(
-            codes::SHAPE,
+            codes::TEST_SHAPE,
             node.span,
             "an action has exactly one of `notify` (with `template`), `escalate`, `review` or `tag`",
             "for example `{notify: sms, template: overdue-reminder}` or `{escalate: legal}`",
@@ -216,16 +219,16 @@ fn read_action(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Ac
             let names = Channel::ALL.map(|(n, _)| n);
             let help = did_you_mean(&value, names).unwrap_or_else(|| format!("channels are {}", names.join(", ")));
             let span = get(entries, "notify").map_or(node.span, |n| n.span);
-            r.error_help(codes::VALUE, span, format!("`{value}` is not a notification channel"), help);
+            r.error_help(codes::TEST_VALUE, span, format!("`{value}` is not a notification channel"), help);
             return None;
         }
         let Some(template) = get(entries, "template") else {
-            r.error(codes::MISSING, node.span, "a `notify` action needs its `template`");
+            r.error(codes::TEST_MISSING, node.span, "a `notify` action needs its `template`");
             return None;
         };
         fields.push(("template", r.text(template, "`template`")?.to_string()));
     } else if let Some(t) = get(entries, "template") {
-        r.error(codes::CONFLICT, t.span, format!("`template` belongs to `notify`, not `{kind}`"));
+        r.error(codes::TEST_CONFLICT, t.span, format!("`template` belongs to `notify`, not `{kind}`"));
         return None;
     }
     let rule = match get(entries, "rule") {
@@ -252,7 +255,7 @@ fn read_error(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
         YKind::Map(entries) => {
             r.known_keys(entries, &["kind", "message"], "`error`");
             let Some(kind) = get(entries, "kind") else {
-                r.error(codes::MISSING, node.span, "`error` needs its `kind` (snapshot, eval or hook)");
+                r.error(codes::TEST_MISSING, node.span, "`error` needs its `kind` (snapshot, eval or hook)");
                 return None;
             };
             let message = match get(entries, "message") {
@@ -269,7 +272,7 @@ fn read_error(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
         Some(kind) => Some(Check::Error { kind, message }),
         None => {
             r.error_help(
-                codes::VALUE,
+                codes::TEST_VALUE,
                 kind_node.span,
                 format!("`{text}` is not an error kind"),
                 "an error's kind is snapshot, eval or hook",

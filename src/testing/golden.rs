@@ -8,8 +8,8 @@
 
 use super::expect::{show, show_action, show_error, show_reason, summary};
 use super::file::{GoldenSpec, Reader};
-use super::{codes, AccountChange, AccountDiff, CaseResult, Failure, Mismatch, Shown};
-use crate::diagnostic::{Diagnostic, SourceMap, Span};
+use super::{AccountChange, AccountDiff, CaseResult, Failure, Mismatch, Shown};
+use crate::diagnostic::{codes, Diagnostic, SourceMap, Span};
 use crate::outfile::FileIdentity;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -29,7 +29,7 @@ pub(crate) fn refuse_an_input(spec: &GoldenSpec, test_file: &Path, policy_files:
     for (role, input) in inputs {
         if FileIdentity::of(input).as_ref() == Some(&golden) {
             r.error_help(
-                codes::FILE,
+                codes::TEST_FILE,
                 spec.golden_span,
                 format!(
                     "the golden file is the same file as `{}`, {role}: `--accept` would overwrite it",
@@ -56,7 +56,7 @@ pub(crate) fn check_golden(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             return Err(Box::new(Diagnostic::error(
-                codes::FILE,
+                codes::TEST_FILE,
                 test_file,
                 spec.golden_span,
                 format!("cannot read the golden file `{}`: {e}", spec.golden.display()),
@@ -71,7 +71,7 @@ pub(crate) fn check_golden(
         }
         crate::outfile::write_whole(&spec.golden, text.as_bytes()).map_err(|e| {
             Box::new(Diagnostic::error(
-                codes::FILE,
+                codes::TEST_FILE,
                 test_file,
                 spec.golden_span,
                 format!("cannot write the golden file: {e}"),
@@ -114,14 +114,14 @@ fn parse_lines(text: &str, path: &Path) -> Result<Vec<Value>, Box<Diagnostic>> {
             Ok(v) if v.is_object() => out.push(v),
             Ok(_) => {
                 return Err(Box::new(
-                    Diagnostic::error(codes::FILE, path, Span::new(start, start + body.len()), "not a record")
+                    Diagnostic::error(codes::TEST_FILE, path, Span::new(start, start + body.len()), "not a record")
                         .with_help("each line of a golden file is one JSON object, as `verdict eval` writes it"),
                 ))
             }
             Err(e) => {
                 return Err(Box::new(
                     Diagnostic::error(
-                        codes::FILE,
+                        codes::TEST_FILE,
                         path,
                         Span::new(start, start + body.len()),
                         format!("this line of the golden file is not JSON: {e}"),
