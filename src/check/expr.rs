@@ -2,6 +2,7 @@
 //! hook, assigns every node a type, and enforces the absent-value rule.
 
 use super::Checker;
+use crate::builtins::{self, FnKind, BUILTINS};
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
 use crate::schema::{FieldDef, FieldKind, ListLayout, RecordLayout, ScalarType};
@@ -18,36 +19,6 @@ pub(super) struct Scope<'s> {
 
 /// The result of checking: a typed expression, or `None` after an error was reported.
 type Checked = Option<TExpr>;
-
-const AGGREGATES: [(&str, AggFunc); 9] = [
-    ("count", AggFunc::Count),
-    ("sum", AggFunc::Sum),
-    ("min", AggFunc::Min),
-    ("max", AggFunc::Max),
-    ("avg", AggFunc::Avg),
-    ("any", AggFunc::Any),
-    ("all", AggFunc::All),
-    ("latest", AggFunc::Latest),
-    ("earliest", AggFunc::Earliest),
-];
-
-const FUNCTIONS: [&str; 15] = [
-    "count",
-    "sum",
-    "min",
-    "max",
-    "avg",
-    "any",
-    "all",
-    "latest",
-    "earliest",
-    "abs",
-    "round",
-    "floor",
-    "ceil",
-    "days_between",
-    "months_between",
-];
 
 pub(super) fn scalar_base(t: &ScalarType) -> Base {
     match t {
@@ -622,10 +593,13 @@ impl<'a> Checker<'a> {
         scope: Scope<'_>,
     ) -> Checked {
         let fname = name.node.as_str();
-        let agg = AGGREGATES.iter().find(|(n, _)| *n == fname).map(|(_, f)| *f);
-        let is_pair_minmax = matches!(fname, "min" | "max") && args.len() == 2;
-        if let Some(func) = agg.filter(|_| !is_pair_minmax) {
-            return self.aggregate(func, name, args, filter, window, span, scope);
+        let builtin = builtins::lookup(fname);
+        let is_pair = matches!(builtin.map(|b| b.kind), Some(FnKind::AggregateOrPair(..))) && args.len() == 2;
+        match builtin.map(|b| b.kind) {
+            Some(FnKind::Aggregate(func) | FnKind::AggregateOrPair(func, _)) if !is_pair => {
+                return self.aggregate(func, name, args, filter, window, span, scope);
+            }
+            _ => {}
         }
         if let Some(f) = filter {
             self.err(
@@ -647,46 +621,27 @@ impl<'a> Checker<'a> {
         if self.poisoned.contains(fname) {
             return None;
         }
-        const SCALAR_FUNCTIONS: [&str; 9] =
-            ["abs", "round", "floor", "ceil", "min", "max", "days_between", "months_between", "len"];
-        if !SCALAR_FUNCTIONS.contains(&fname) {
-            let mut names: Vec<&str> = FUNCTIONS.to_vec();
-            names.push("len");
-            names.extend(self.hooks.iter().map(|h| h.name.as_str()));
+        let Some(builtin) = builtin else {
+            let names = BUILTINS.iter().map(|b| b.name).chain(self.hooks.iter().map(|h| h.name.as_str()));
             let help = did_you_mean(fname, names);
             self.err(codes::UNKNOWN_FUNCTION, name.span, format!("unknown function `{fname}`")).help = help;
             return None;
-        }
+        };
         let checked: Vec<Checked> = args.iter().map(|a| self.expr(a, scope)).collect();
         let mut targs = Vec::with_capacity(checked.len());
         for c in checked {
             targs.push(self.present(c?, &format!("as an argument of `{fname}`"))?);
         }
-        let arity = |n: usize, this: &mut Self| -> Option<()> {
-            if targs.len() == n {
-                Some(())
-            } else {
-                this.err(
-                    codes::ARITY,
-                    span,
-                    format!("`{fname}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, targs.len()),
-                );
-                None
-            }
-        };
-        let (func, ty) = match fname {
-            "abs" | "floor" | "ceil" => {
-                arity(1, self)?;
-                let base = self.numeric_arg(&targs[0], fname)?;
-                let func = match fname {
-                    "abs" => Builtin::Abs,
-                    "floor" => Builtin::Floor,
-                    _ => Builtin::Ceil,
-                };
-                (func, Ty::req(base))
-            }
-            "round" => {
-                arity(2, self)?;
+        if !is_pair && targs.len() != builtin.arity {
+            let n = builtin.arity;
+            let message =
+                format!("`{fname}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, targs.len());
+            self.err(codes::ARITY, span, message);
+            return None;
+        }
+        let (func, ty) = match builtin.kind {
+            FnKind::Number(func) => (func, Ty::req(self.numeric_arg(&targs[0], fname)?)),
+            FnKind::Round => {
                 let base = self.numeric_arg(&targs[0], fname)?;
                 if targs[1].ty.base != Base::Int {
                     self.err(
@@ -703,7 +658,7 @@ impl<'a> Checker<'a> {
                 }
                 (Builtin::Round, Ty::req(base))
             }
-            "min" | "max" => {
+            FnKind::AggregateOrPair(_, func) => {
                 let (a, b) = (&targs[0].ty.base, &targs[1].ty.base);
                 let base = match (a, b) {
                     (Base::Int, Base::Int) => Base::Int,
@@ -725,10 +680,9 @@ impl<'a> Checker<'a> {
                 if base == Base::Dec {
                     targs = targs.into_iter().map(to_dec).collect();
                 }
-                (if fname == "min" { Builtin::Min2 } else { Builtin::Max2 }, Ty::req(base))
+                (func, Ty::req(base))
             }
-            "days_between" | "months_between" => {
-                arity(2, self)?;
+            FnKind::TwoDates(func) => {
                 for t in &targs {
                     if t.ty.base != Base::Date {
                         self.err(
@@ -739,13 +693,9 @@ impl<'a> Checker<'a> {
                         return None;
                     }
                 }
-                (
-                    if fname == "days_between" { Builtin::DaysBetween } else { Builtin::MonthsBetween },
-                    Ty::req(Base::Int),
-                )
+                (func, Ty::req(Base::Int))
             }
-            "len" => {
-                arity(1, self)?;
+            FnKind::Length => {
                 let func = match targs[0].ty.base {
                     Base::Str => Builtin::LenStr,
                     Base::Set(_) => Builtin::LenSet,
@@ -760,7 +710,7 @@ impl<'a> Checker<'a> {
                 };
                 (func, Ty::req(Base::Int))
             }
-            _ => return None,
+            FnKind::Aggregate(_) => return None,
         };
         Some(texpr(TKind::Call { func, args: targs }, ty, span))
     }
