@@ -276,8 +276,8 @@ fn typed(display: &str) -> serde_json::Value {
     display.into()
 }
 
-/// Output formats of `verdict eval`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Output formats of `verdict eval` (its `--format` takes their names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// One JSON object per line (default).
     Jsonl,

@@ -290,3 +290,32 @@ fn an_interrupted_run_leaves_no_partial_file() {
         assert_eq!(names, ["decisions.jsonl"], "SIG{signal}");
     }
 }
+
+/// Every enumerated option lists its choices in `--help` and refuses others
+/// as a command-line error; `ndjson` stays a name of JSON Lines.
+#[test]
+fn enumerated_options_list_their_choices() {
+    let choices: [(&str, &str, &[&str]); 5] = [
+        ("eval", "--format", &["jsonl", "json", "yaml", "csv", "table"]),
+        ("eval", "--input-format", &["json", "jsonl", "yaml", "csv"]),
+        ("diff", "--format", &["text", "json"]),
+        ("explain", "--format", &["text", "json"]),
+        ("check", "--error-format", &["human", "json"]),
+    ];
+    for (command, option, values) in choices {
+        let (code, help, _) = verdict(&[command, "--help"], None);
+        assert_eq!(code, 0);
+        let from = help.find(&format!("{option} <")).unwrap_or_else(|| panic!("{command} {option} in --help"));
+        let section = &help[from..];
+        for value in values {
+            assert!(section.contains(&format!("- {value}:")), "{command} {option} lists {value}:\n{help}");
+        }
+        let (code, _, err) = verdict(&[command, option, "bogus", "policies/lifecycle.policy"], None);
+        assert_eq!(code, 2, "{command} {option} bogus: {err}");
+        assert!(err.contains("invalid value 'bogus'"), "{err}");
+    }
+    let line = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();
+    let (ndjson, out, _) = verdict(&["eval", "policies/lifecycle.policy", "--input-format", "ndjson"], Some(&line));
+    let (jsonl, same, _) = verdict(&["eval", "policies/lifecycle.policy", "--input-format", "jsonl"], Some(&line));
+    assert_eq!((ndjson, &out), (jsonl, &same));
+}

@@ -27,8 +27,8 @@ pub struct DiffArgs {
     /// Snapshot files (`-` or none: standard input, JSON Lines unless --input-format says otherwise).
     snapshots: Vec<PathBuf>,
     /// Report format on standard output.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-    format: String,
+    #[arg(long, default_value = "text")]
+    format: super::ReportFormat,
     /// Also write the report as one self-contained HTML page to FILE.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -45,8 +45,8 @@ pub struct DiffArgs {
     #[arg(long)]
     fail_on_change: bool,
     /// Format of the snapshots when it cannot be told from the file name (stdin).
-    #[arg(long, value_parser = ["json", "jsonl", "ndjson", "yaml", "csv"])]
-    input_format: Option<String>,
+    #[arg(long)]
+    input_format: Option<Format>,
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
@@ -118,7 +118,7 @@ pub fn run(args: DiffArgs) -> Exit {
     };
     let mut run = differ.run();
     for input in &inputs {
-        let (reader, format) = match open_input(input, args.input_format.as_deref()) {
+        let (reader, format) = match open_input(input, args.input_format) {
             Ok(r) => r,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -160,7 +160,7 @@ pub fn run(args: DiffArgs) -> Exit {
     let meta = ReportMeta { generated: now(), inputs: inputs.iter().map(|p| p.display().to_string()).collect() };
     let report = run.finish(meta);
 
-    let text = if args.format == "json" {
+    let text = if args.format == super::ReportFormat::Json {
         match serde_json::to_string_pretty(&report) {
             Ok(mut t) => {
                 t.push('\n');
@@ -211,9 +211,9 @@ fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceM
     refuse_clashes(&outputs, &inputs)
 }
 
-fn open_input(input: &Path, input_format: Option<&str>) -> Result<(Box<dyn BufRead>, Format), String> {
+fn open_input(input: &Path, input_format: Option<Format>) -> Result<(Box<dyn BufRead>, Format), String> {
     let is_stdin = input.as_os_str() == "-";
-    let format = match input_format.and_then(Format::from_name) {
+    let format = match input_format {
         Some(f) => f,
         None if is_stdin => Format::Jsonl,
         None => Format::from_path(input).ok_or_else(|| {

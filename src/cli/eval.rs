@@ -20,11 +20,11 @@ pub struct EvalArgs {
     /// Snapshot files (`-` or none: standard input, JSON Lines unless --input-format says otherwise).
     snapshots: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "json", "yaml", "csv", "table"])]
-    format: String,
+    #[arg(long, default_value = "jsonl")]
+    format: OutputFormat,
     /// Format of the snapshots when it cannot be told from the file name (stdin).
-    #[arg(long, value_parser = ["json", "jsonl", "ndjson", "yaml", "csv"])]
-    input_format: Option<String>,
+    #[arg(long)]
+    input_format: Option<Format>,
     /// Add each rule's evaluation (matched or not, the value of each condition) to its decision.
     #[arg(long)]
     trace: bool,
@@ -63,13 +63,7 @@ pub fn run(args: EvalArgs) -> Exit {
         return Exit::Invalid;
     }
     let default_as_of = args.as_of;
-    let format = match args.format.as_str() {
-        "json" => OutputFormat::Json,
-        "yaml" => OutputFormat::Yaml,
-        "csv" => OutputFormat::Csv,
-        "table" => OutputFormat::Table,
-        _ => OutputFormat::Jsonl,
-    };
+    let format = args.format;
     let options = StreamOptions {
         eval: EvalOptions {
             default_as_of,
@@ -84,7 +78,7 @@ pub fn run(args: EvalArgs) -> Exit {
     };
     let program = &loaded.program;
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
-    let (sources, size, mut exit) = open_sources(&inputs, args.input_format.as_deref());
+    let (sources, size, mut exit) = open_sources(&inputs, args.input_format);
 
     let bar = progress_bar(size);
     // A run that could not read all its inputs, or whose hook calls met the
@@ -177,13 +171,13 @@ fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap)
 
 /// Opens every input (a failure is reported and skipped), with their total
 /// size when every input is a regular file.
-fn open_sources(inputs: &[PathBuf], input_format: Option<&str>) -> (Vec<Source>, Option<u64>, Exit) {
+fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source>, Option<u64>, Exit) {
     let mut sources = Vec::new();
     let mut size = Some(0u64);
     let mut exit = Exit::Ok;
     for input in inputs {
         let is_stdin = input.as_os_str() == "-";
-        let format = match input_format.and_then(Format::from_name) {
+        let format = match input_format {
             Some(f) => f,
             None if is_stdin => Format::Jsonl,
             None => match Format::from_path(input) {

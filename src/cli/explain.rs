@@ -27,8 +27,8 @@ pub struct ExplainArgs {
     #[arg(long)]
     id: String,
     /// `text` for a terminal (default) or `json`.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-    format: String,
+    #[arg(long, default_value = "text")]
+    format: super::ReportFormat,
     /// The snapshot's date when it has no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
@@ -62,7 +62,7 @@ pub fn run(args: ExplainArgs) -> Exit {
             x.position
         );
     }
-    let text = if args.format == "json" {
+    let text = if args.format == super::ReportFormat::Json {
         let mut json = serde_json::to_string_pretty(&x.view(&loaded.program)).unwrap_or_default();
         json.push('\n');
         json
