@@ -30,6 +30,7 @@
 pub mod builtins;
 pub mod check;
 pub mod compile;
+pub mod decision;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;

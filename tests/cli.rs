@@ -319,3 +319,23 @@ fn enumerated_options_list_their_choices() {
     let (jsonl, same, _) = verdict(&["eval", "policies/lifecycle.policy", "--input-format", "jsonl"], Some(&line));
     assert_eq!((ndjson, &out), (jsonl, &same));
 }
+
+/// A decision record is written with the fields `decision::fields` names, in
+/// its order, by the fast JSON Lines encoder as by every other.
+#[test]
+fn records_carry_the_fields_of_the_vocabulary() {
+    use verdict::decision::fields;
+    let (_, out, _) = verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl"], None);
+    let decision = out.lines().find(|l| !l.contains("\"error\":")).expect("a decision");
+    let at: Vec<usize> = fields::DECISION
+        .iter()
+        .map(|f| decision.find(&format!("\"{f}\":")).unwrap_or_else(|| panic!("{f} in {decision}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{decision}");
+    let error = out.lines().find(|l| l.contains("\"error\":")).expect("an error record");
+    let expected = format!("{{\"{}\":", fields::ID);
+    assert!(error.starts_with(&expected), "{error}");
+    for f in fields::ERROR_FIELDS {
+        assert!(error.contains(&format!("\"{f}\":")), "{f} in {error}");
+    }
+}

@@ -8,6 +8,7 @@
 use super::render::{render_all, stderr_color};
 use super::Exit;
 use std::path::PathBuf;
+use verdict::decision::fields;
 use verdict::eval::ActionRecord;
 use verdict::explain::{explain, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
 use verdict::terminal::escape;
@@ -96,9 +97,9 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
     match &x.record {
         Ok(d) => {
             let dash = || "-".to_string();
-            field(&mut out, "outcome", &[d.outcome.name().to_string()]);
-            field(&mut out, "until", &[d.until.map_or_else(dash, |u| u.to_string())]);
-            field(&mut out, "limit", &[d.limit.map_or_else(dash, format_decimal)]);
+            field(&mut out, fields::OUTCOME, &[d.outcome.name().to_string()]);
+            field(&mut out, fields::UNTIL, &[d.until.map_or_else(dash, |u| u.to_string())]);
+            field(&mut out, fields::LIMIT, &[d.limit.map_or_else(dash, format_decimal)]);
             let reasons: Vec<String> = d
                 .reasons
                 .iter()
@@ -107,11 +108,11 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
                     None => format!("{} ({})", r.code, r.rule),
                 })
                 .collect();
-            field(&mut out, "reasons", &reasons);
-            field(&mut out, "actions", &d.actions.iter().map(action).collect::<Vec<_>>());
-            field(&mut out, "fired", &[d.fired.join(", ")]);
+            field(&mut out, fields::REASONS, &reasons);
+            field(&mut out, fields::ACTIONS, &d.actions.iter().map(action).collect::<Vec<_>>());
+            field(&mut out, fields::FIRED, &[d.fired.join(", ")]);
         }
-        Err(e) => field(&mut out, "error", &[format!("{} error: {}", e.kind.name(), e.message)]),
+        Err(e) => field(&mut out, fields::ERROR, &[format!("{} error: {}", e.kind.name(), e.message)]),
     }
     if x.rules.is_empty() {
         out.push_str("\nno rule was evaluated: the account has no decision\n");
