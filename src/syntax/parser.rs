@@ -3,9 +3,12 @@
 //! risk officer ("expected `then` after the condition"), and the parser
 //! re-parses item by item after a failure so one run reports every broken item.
 
+mod keywords;
+
 use super::ast::*;
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::value::{parse_date, Duration};
+use keywords::is_keyword;
 use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
@@ -412,7 +415,7 @@ impl AstBuilder<'_> {
     fn next_non_kw<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
         loop {
             let pair = self.next(pairs, parent)?;
-            if !format!("{:?}", pair.as_rule()).starts_with("kw_") {
+            if !is_keyword(pair.as_rule()) {
                 return Ok(pair);
             }
         }
@@ -570,7 +573,7 @@ impl AstBuilder<'_> {
         let span = span_of(&pair);
         let rule = pair.as_rule();
         let outer = pair.clone();
-        let mut args = pair.into_inner().filter(|p| !format!("{:?}", p.as_rule()).starts_with("kw_"));
+        let mut args = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
         let mut string = |what: &str| -> Built<Spanned<String>> {
             match args.next() {
                 Some(p) if p.as_rule() == Rule::string_lit => self.string(p),
