@@ -5,9 +5,12 @@
 //! hooks, `E04xx` declarations and rules. Warnings are `W01xx`; those that
 //! review a policy's logic rather than its names are in `lint.rs`.
 
+mod aggregate;
+mod call;
 mod expr;
 mod facts;
 mod lint;
+mod membership;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
