@@ -456,6 +456,27 @@ mod fast_json {
             None => buf.extend_from_slice(b"null"),
         }
         buf.extend_from_slice(b",\"reasons\":[");
+        reasons(buf, d);
+        buf.extend_from_slice(b"],\"actions\":[");
+        actions(buf, &d.actions);
+        buf.extend_from_slice(b"],\"fired\":[");
+        for (i, f) in d.fired.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            string(buf, f);
+        }
+        buf.extend_from_slice(b"],\"policy\":{\"name\":");
+        string(buf, &program.name);
+        buf.extend_from_slice(b",\"version\":");
+        string(buf, &program.version);
+        buf.extend_from_slice(b",\"fingerprint\":");
+        string(buf, &program.fingerprint);
+        buf.extend_from_slice(b"}}");
+    }
+
+    /// The members of `"reasons": [...]`.
+    fn reasons(buf: &mut Vec<u8>, d: &Decision) {
         for (i, r) in d.reasons.iter().enumerate() {
             if i > 0 {
                 buf.push(b',');
@@ -471,8 +492,11 @@ mod fast_json {
             string(buf, &r.rule);
             buf.push(b'}');
         }
-        buf.extend_from_slice(b"],\"actions\":[");
-        for (i, a) in d.actions.iter().enumerate() {
+    }
+
+    /// The members of `"actions": [...]`.
+    fn actions(buf: &mut Vec<u8>, actions: &[ActionRecord]) {
+        for (i, a) in actions.iter().enumerate() {
             if i > 0 {
                 buf.push(b',');
             }
@@ -504,20 +528,6 @@ mod fast_json {
             string(buf, rule);
             buf.push(b'}');
         }
-        buf.extend_from_slice(b"],\"fired\":[");
-        for (i, f) in d.fired.iter().enumerate() {
-            if i > 0 {
-                buf.push(b',');
-            }
-            string(buf, f);
-        }
-        buf.extend_from_slice(b"],\"policy\":{\"name\":");
-        string(buf, &program.name);
-        buf.extend_from_slice(b",\"version\":");
-        string(buf, &program.version);
-        buf.extend_from_slice(b",\"fingerprint\":");
-        string(buf, &program.fingerprint);
-        buf.extend_from_slice(b"}}");
     }
 
     /// A JSON string; text that needs escaping goes through serde_json so the escapes are the same.
