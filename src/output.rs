@@ -307,19 +307,11 @@ pub struct RecordWriter<W: std::io::Write> {
     scratch: Vec<u8>,
 }
 
-const CSV_HEADER: [&str; 11] = [
-    fields::ID,
-    fields::AS_OF,
-    fields::OUTCOME,
-    fields::UNTIL,
-    fields::LIMIT,
-    fields::REASONS,
-    fields::ACTIONS,
-    fields::FIRED,
-    "error_kind",
-    "error_message",
-    "policy_fingerprint",
-];
+/// The decision's fields up to `fired`, then the error's and the policy's fingerprint.
+const CSV_HEADER: [&str; 11] = {
+    let d = fields::DECISION;
+    [d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], "error_kind", "error_message", "policy_fingerprint"]
+};
 
 impl<W: std::io::Write> RecordWriter<W> {
     /// A writer of the given format.

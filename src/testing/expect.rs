@@ -14,19 +14,6 @@ use crate::yaml::{YKind, YNode};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-const KEYS: [&str; 10] = [
-    fields::ID,
-    fields::AS_OF,
-    fields::OUTCOME,
-    fields::UNTIL,
-    fields::LIMIT,
-    fields::REASONS,
-    fields::ACTIONS,
-    fields::FIRED,
-    fields::POLICY,
-    fields::ERROR,
-];
-
 /// What a case expects.
 #[derive(Debug, Default)]
 pub(crate) struct Expectation {
@@ -68,7 +55,7 @@ struct ActionPat {
 pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Expectation> {
     let errors_before = r.diags.len();
     let entries = r.map(node, "`expect`")?;
-    r.known_keys(entries, &KEYS, "`expect`");
+    r.known_keys(entries, &fields::RECORD, "`expect`");
     if entries.is_empty() {
         // An empty expectation holds for every decision and every error: the case could never fail.
         r.error_help(
@@ -103,19 +90,8 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
         };
         exp.checks.extend(check);
     }
-    let decision_keys = [
-        fields::AS_OF,
-        fields::OUTCOME,
-        fields::UNTIL,
-        fields::LIMIT,
-        fields::REASONS,
-        fields::ACTIONS,
-        fields::FIRED,
-        fields::POLICY,
-    ];
-    if let (Some(err), Some(other)) =
-        (get(entries, fields::ERROR), decision_keys.iter().find(|k| get(entries, k).is_some()))
-    {
+    let mut decision_keys = fields::DECISION.iter().filter(|k| **k != fields::ID);
+    if let (Some(err), Some(other)) = (get(entries, fields::ERROR), decision_keys.find(|k| get(entries, k).is_some())) {
         r.error_help(
             codes::TEST_CONFLICT,
             err.span,

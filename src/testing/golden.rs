@@ -16,19 +16,6 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The fields of a record in the order differences are reported.
-const FIELDS: [&str; 9] = [
-    fields::ID,
-    fields::AS_OF,
-    fields::OUTCOME,
-    fields::UNTIL,
-    fields::LIMIT,
-    fields::REASONS,
-    fields::ACTIONS,
-    fields::FIRED,
-    fields::ERROR,
-];
-
 /// Refuses a golden file that is also a file the test reads (the test file,
 /// the snapshots, the policy or a file the policy loads): `--accept` would
 /// overwrite it. Compared by identity, so `./x`, `x` and a link to `x` are one.
@@ -205,12 +192,12 @@ fn record_diff(expected: &Value, actual: &Value) -> Vec<Mismatch> {
     }
     let extra = |v: &Value| -> Vec<String> {
         v.as_object()
-            .map(|m| {
-                m.keys().filter(|k| k.as_str() != fields::POLICY && !FIELDS.contains(&k.as_str())).cloned().collect()
-            })
+            .map(|m| m.keys().filter(|k| !fields::RECORD.contains(&k.as_str())).cloned().collect())
             .unwrap_or_default()
     };
-    let mut names: Vec<String> = FIELDS.iter().map(|f| f.to_string()).collect();
+    // The fields in the order differences are reported; `policy` is not compared.
+    let mut names: Vec<String> =
+        fields::RECORD.iter().filter(|f| **f != fields::POLICY).map(|f| f.to_string()).collect();
     for k in extra(expected).into_iter().chain(extra(actual)) {
         if !names.contains(&k) {
             names.push(k);
