@@ -102,3 +102,53 @@ fn the_docs_list_every_code() {
     }
     assert_eq!(doc[start..end], expected, "{DOC} is out of date: run with VERDICT_UPDATE_DOCS=1");
 }
+
+/// Every diagnostic the fixtures give carries a registered code, with the
+/// severity the registry declares for it.
+#[test]
+fn diagnostics_carry_registered_codes_of_their_severity() {
+    let mut seen = 0;
+    for folder in ["tests/fixtures/valid", "tests/fixtures/invalid"] {
+        let mut policies: Vec<PathBuf> = std::fs::read_dir(root().join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "policy"))
+            .collect();
+        policies.sort();
+        for path in policies {
+            let diagnostics = match verdict::load_policy(&path) {
+                Ok(loaded) => loaded.warnings,
+                Err(e) => e.diagnostics,
+            };
+            for d in diagnostics {
+                let info = verdict::diagnostic::codes::info(d.code)
+                    .unwrap_or_else(|| panic!("{}: {} is not in the registry", path.display(), d.code));
+                assert_eq!(info.severity, d.severity, "{}: {}", path.display(), d.code);
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 50, "the fixtures gave only {seen} diagnostics");
+}
+
+/// A code the docs or the README name is one the registry declares.
+#[test]
+fn the_docs_name_only_registered_codes() {
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root().join("docs")).unwrap().map(|e| e.unwrap().path()).collect();
+    docs.push(root().join("README.md"));
+    for path in docs.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+        let text = std::fs::read_to_string(path).unwrap();
+        for (i, _) in text.match_indices('`') {
+            let rest = &text[i + 1..];
+            let Some(end) = rest.find('`') else { continue };
+            let word = &rest[..end];
+            let digits = word.get(1..).unwrap_or("");
+            let is_code = word.starts_with(['E', 'W', 'P', 'S', 'R', 'T', 'D'])
+                && (3..=4).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit());
+            if is_code {
+                assert!(verdict::diagnostic::codes::info(word).is_some(), "{} names {word}", path.display());
+            }
+        }
+    }
+}
