@@ -13,8 +13,15 @@ pub enum FnKind {
     /// An aggregate over one list field (or, for `count`, a set): `sum(overdues.days)`.
     Aggregate(AggFunc),
     /// `min`/`max`: an aggregate of one list, or with two arguments the
-    /// smaller/larger of two numbers or two dates.
+    /// smaller/larger of two numbers or two dates ([`ScalarFn::Pair`]).
     AggregateOrPair(AggFunc, Builtin),
+    /// A function of values.
+    Scalar(ScalarFn),
+}
+
+/// A built-in function of values (not of a list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarFn {
     /// One number to a number of the same type: `abs`, `floor`, `ceil`.
     Number(Builtin),
     /// `round(x, places)`.
@@ -23,6 +30,8 @@ pub enum FnKind {
     TwoDates(Builtin),
     /// The length of a string or a set.
     Length,
+    /// `min(a, b)`/`max(a, b)`: the [`FnKind::AggregateOrPair`] functions called with two values.
+    Pair(Builtin),
 }
 
 /// One built-in function.
@@ -130,7 +139,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         params: "x",
         result: "number",
         arity: 1,
-        kind: FnKind::Number(Builtin::Abs),
+        kind: FnKind::Scalar(ScalarFn::Number(Builtin::Abs)),
         doc: "The absolute value of a number, of the same type.",
     },
     BuiltinFn {
@@ -138,7 +147,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         params: "x, places",
         result: "number",
         arity: 2,
-        kind: FnKind::Round,
+        kind: FnKind::Scalar(ScalarFn::Round),
         doc: "A number rounded half away from zero to 0 to 28 decimal places; an int stays an int.",
     },
     BuiltinFn {
@@ -146,7 +155,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         params: "x",
         result: "number",
         arity: 1,
-        kind: FnKind::Number(Builtin::Floor),
+        kind: FnKind::Scalar(ScalarFn::Number(Builtin::Floor)),
         doc: "The largest whole number not above a number, of the same type.",
     },
     BuiltinFn {
@@ -154,7 +163,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         params: "x",
         result: "number",
         arity: 1,
-        kind: FnKind::Number(Builtin::Ceil),
+        kind: FnKind::Scalar(ScalarFn::Number(Builtin::Ceil)),
         doc: "The smallest whole number not below a number, of the same type.",
     },
     BuiltinFn {
@@ -162,7 +171,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         params: "a, b",
         result: "int",
         arity: 2,
-        kind: FnKind::TwoDates(Builtin::DaysBetween),
+        kind: FnKind::Scalar(ScalarFn::TwoDates(Builtin::DaysBetween)),
         doc: "`b - a` in days.",
     },
     BuiltinFn {
@@ -170,7 +179,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         params: "a, b",
         result: "int",
         arity: 2,
-        kind: FnKind::TwoDates(Builtin::MonthsBetween),
+        kind: FnKind::Scalar(ScalarFn::TwoDates(Builtin::MonthsBetween)),
         doc: "The largest whole `m` with `a + m months <= b`.",
     },
     BuiltinFn {
@@ -178,7 +187,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         params: "s",
         result: "int",
         arity: 1,
-        kind: FnKind::Length,
+        kind: FnKind::Scalar(ScalarFn::Length),
         doc: "The length of a string in characters, or the number of members of a set.",
     },
 ];

@@ -2,7 +2,7 @@
 
 use super::expr::{texpr, to_dec, Checked, Scope};
 use super::Checker;
-use crate::builtins::{self, BuiltinFn, FnKind, BUILTINS};
+use crate::builtins::{self, FnKind, ScalarFn, BUILTINS};
 use crate::diagnostic::{codes, did_you_mean, Span};
 use crate::ir::*;
 use crate::syntax::ast::{Expr, Ident, Spanned};
@@ -28,13 +28,13 @@ impl Checker<'_> {
     pub(super) fn call(&mut self, call: CallSite<'_>, scope: Scope<'_>) -> Checked {
         let fname = call.name.node.as_str();
         let builtin = builtins::lookup(fname);
-        let is_pair = matches!(builtin.map(|b| b.kind), Some(FnKind::AggregateOrPair(..))) && call.args.len() == 2;
-        match builtin.map(|b| b.kind) {
-            Some(FnKind::Aggregate(func) | FnKind::AggregateOrPair(func, _)) if !is_pair => {
-                return self.aggregate(func, call, scope);
-            }
-            _ => {}
-        }
+        let scalar = match builtin.map(|b| b.kind) {
+            Some(FnKind::Aggregate(func)) => return self.aggregate(func, call, scope),
+            Some(FnKind::AggregateOrPair(func, _)) if call.args.len() != 2 => return self.aggregate(func, call, scope),
+            Some(FnKind::AggregateOrPair(_, pair)) => Some(ScalarFn::Pair(pair)),
+            Some(FnKind::Scalar(scalar)) => Some(scalar),
+            None => None,
+        };
         if let Some(f) = call.filter {
             self.err(
                 codes::CLAUSE_OUT_OF_PLACE,
@@ -55,7 +55,7 @@ impl Checker<'_> {
         if self.poisoned.contains(fname) {
             return None;
         }
-        let Some(builtin) = builtin else {
+        let (Some(builtin), Some(scalar)) = (builtin, scalar) else {
             let names = BUILTINS.iter().map(|b| b.name).chain(self.hooks.iter().map(|h| h.name.as_str()));
             let help = did_you_mean(fname, names);
             self.err(codes::UNKNOWN_FUNCTION, call.name.span, format!("unknown function `{fname}`")).help = help;
@@ -66,6 +66,7 @@ impl Checker<'_> {
         for c in checked {
             targs.push(self.present(c?, &format!("as an argument of `{fname}`"))?);
         }
+        let is_pair = matches!(scalar, ScalarFn::Pair(_));
         if !is_pair && targs.len() != builtin.arity {
             let n = builtin.arity;
             let message =
@@ -73,7 +74,7 @@ impl Checker<'_> {
             self.err(codes::ARITY, call.span, message);
             return None;
         }
-        let (func, ty, targs) = self.scalar_call(builtin, targs, call.span)?;
+        let (func, ty, targs) = self.scalar_call(fname, scalar, targs, call.span)?;
         Some(texpr(TKind::Call { func, args: targs }, ty, call.span))
     }
 
@@ -83,17 +84,22 @@ impl Checker<'_> {
         clippy::indexing_slicing,
         reason = "the caller checked the argument count against the function's arity (a pair has two)"
     )]
-    fn scalar_call(&mut self, builtin: &BuiltinFn, targs: Vec<TExpr>, span: Span) -> Option<(Builtin, Ty, Vec<TExpr>)> {
-        let fname = builtin.name;
-        let (func, base) = match builtin.kind {
-            FnKind::Number(func) => (func, self.numeric_arg(&targs[0], fname)?),
-            FnKind::Round => (Builtin::Round, self.round_args(&targs)?),
-            FnKind::AggregateOrPair(_, func) => {
+    fn scalar_call(
+        &mut self,
+        fname: &str,
+        scalar: ScalarFn,
+        targs: Vec<TExpr>,
+        span: Span,
+    ) -> Option<(Builtin, Ty, Vec<TExpr>)> {
+        let (func, base) = match scalar {
+            ScalarFn::Number(func) => (func, self.numeric_arg(&targs[0], fname)?),
+            ScalarFn::Round => (Builtin::Round, self.round_args(&targs)?),
+            ScalarFn::Pair(func) => {
                 let base = self.pair_base(fname, &targs, span)?;
                 let targs = if base == Base::Dec { targs.into_iter().map(to_dec).collect() } else { targs };
                 return Some((func, Ty::req(base), targs));
             }
-            FnKind::TwoDates(func) => {
+            ScalarFn::TwoDates(func) => {
                 if let Some(t) = targs.iter().find(|t| t.ty.base != Base::Date) {
                     self.err(
                         codes::TYPE_MISMATCH,
@@ -104,7 +110,7 @@ impl Checker<'_> {
                 }
                 (func, Base::Int)
             }
-            FnKind::Length => {
+            ScalarFn::Length => {
                 let func = match targs[0].ty.base {
                     Base::Str => Builtin::LenStr,
                     Base::Set(_) => Builtin::LenSet,
@@ -119,7 +125,6 @@ impl Checker<'_> {
                 };
                 (func, Base::Int)
             }
-            FnKind::Aggregate(_) => return None,
         };
         Some((func, Ty::req(base), targs))
     }
