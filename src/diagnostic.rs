@@ -4,6 +4,8 @@
 //! values. Rendering them (with the source line and a caret) is the CLI's job;
 //! the library only keeps the source texts in a [`SourceMap`] so a renderer can.
 
+pub mod codes;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

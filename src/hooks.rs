@@ -26,7 +26,7 @@
 //! are collected in a thread-local buffer, so one compiled engine serves every
 //! evaluation thread.
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::ir::{Base, HookSig};
 use crate::value::SetItem;
 use crate::value::{EvalFailure, FailureKind, Val};
@@ -211,7 +211,7 @@ impl Hook {
             let pos = e.position();
             let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
             vec![Diagnostic::error(
-                "E0310",
+                codes::SCRIPT_SYNTAX,
                 script_path,
                 Span::new(offset, offset + 1),
                 format!("the script does not compile: {}", e.err_type()),
@@ -220,7 +220,7 @@ impl Hook {
         if let Some(pos) = element_assignment(&ast) {
             let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
             return Err(vec![Diagnostic::error(
-                "E0312",
+                codes::SCRIPT_ELEMENT_ASSIGNMENT,
                 script_path,
                 Span::new(offset, offset + 1),
                 "a hook may not assign into an element or property",
@@ -236,7 +236,7 @@ impl Hook {
         match defined.iter().find(|(n, _)| *n == sig.name) {
             Some((_, n)) if *n == sig.params.len() => Ok(Hook { sig, engine, ast, script: script.into() }),
             Some((_, n)) => Err(vec![Diagnostic::error(
-                "E0311",
+                codes::SCRIPT_FUNCTION,
                 decl_file,
                 sig.span,
                 format!(
@@ -257,7 +257,7 @@ impl Hook {
                         })
                     });
                 Err(vec![Diagnostic::error(
-                    "E0311",
+                    codes::SCRIPT_FUNCTION,
                     decl_file,
                     sig.span,
                     format!("`{}` does not define a function `{}`", script_path.display(), sig.name),

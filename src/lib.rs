@@ -27,8 +27,10 @@
 // `#[expect(clippy::indexing_slicing, reason = ...)]` naming the invariant.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod builtins;
 pub mod check;
 pub mod compile;
+pub mod decision;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;

@@ -3,7 +3,7 @@
 
 use crate::check::{self, CheckedPolicy};
 use crate::compile::{compile, Batch, Program};
-use crate::diagnostic::{Diagnostic, SourceMap, Span};
+use crate::diagnostic::{codes, Diagnostic, SourceMap, Span};
 use crate::hooks::Hook;
 use crate::schema::{load_schema, Schema};
 use crate::syntax::{ast::PolicyAst, parse_policy};
@@ -67,7 +67,7 @@ pub fn load_policy_source(path: &Path, text: &str) -> Result<LoadedPolicy, LoadE
 fn no_thread(e: &std::io::Error) -> LoadError {
     let message = format!("cannot start a thread to load the policy: {e}");
     LoadError {
-        diagnostics: vec![Diagnostic::error("E0001", Path::new(""), Span::default(), message)],
+        diagnostics: vec![Diagnostic::error(codes::INTERNAL, Path::new(""), Span::default(), message)],
         sources: SourceMap::default(),
     }
 }
@@ -90,8 +90,13 @@ pub(crate) fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> std::i
 fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<LoadedPolicy, LoadError> {
     let ast = parse_policy(path, text).map_err(|d| loader.fail_ref(d))?;
     let Some((schema_path, schema_span)) = check::schema_declaration(&ast, path) else {
-        return Err(loader.fail(vec![Diagnostic::error("E0409", path, Span::default(), "the policy names no schema")
-            .with_help("add `schema \"account.schema.yaml\"` after the policy line")]));
+        return Err(loader.fail(vec![Diagnostic::error(
+            codes::NO_SCHEMA,
+            path,
+            Span::default(),
+            "the policy names no schema",
+        )
+        .with_help("add `schema \"account.schema.yaml\"` after the policy line")]));
     };
     let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| loader.fail_ref(vec![*d]))?;
     let schema = load_schema(&schema_path, &schema_text).map_err(|d| loader.fail_ref(d))?;
@@ -135,14 +140,14 @@ impl Loader {
                     Ok(text)
                 }
                 Err(_) => Err(Box::new(Diagnostic::error(
-                    "E0108",
+                    codes::UNREADABLE_FILE,
                     from,
                     span,
                     format!("`{}` is not UTF-8 text", path.display()),
                 ))),
             },
             Err(e) => Err(Box::new(
-                Diagnostic::error("E0108", from, span, format!("cannot read `{}`: {e}", path.display()))
+                Diagnostic::error(codes::UNREADABLE_FILE, from, span, format!("cannot read `{}`: {e}", path.display()))
                     .with_label("named here"),
             )),
         }
@@ -265,7 +270,7 @@ fn repeated_ids(name: &str, path: &Path, repeated: &[BatchEntry<'_>]) -> Option<
         n => format!("batch `{name}` lists {n} ids more than once: {}{more}", shown.join(", ")),
     };
     Some(
-        Diagnostic::warning("W0113", path, first.span, message)
+        Diagnostic::warning(codes::REPEATED_BATCH_ID, path, first.span, message)
             .with_label("listed again here")
             .with_help("each id counts once; remove the repeated lines, and check that none is a typo for another id"),
     )

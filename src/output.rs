@@ -3,6 +3,7 @@
 //! exponent and no trailing fractional zeros.
 
 use crate::compile::Program;
+use crate::decision::fields;
 use crate::eval::{ActionRecord, Decision, ErrorRecord, Operands, Outputs, RuleStatus, Trace};
 use crate::snapshot::Key;
 use crate::value::{format_decimal, Traced};
@@ -21,7 +22,7 @@ impl Serialize for RecordView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.record {
             Ok(d) => DecisionView { d, program: self.program }.serialize(s),
-            Err(e) => ErrorView(e).serialize(s),
+            Err(e) => ErrorRecordView(e).serialize(s),
         }
     }
 }
@@ -38,22 +39,26 @@ impl Serialize for KeyView<'_> {
     }
 }
 
-struct ErrorView<'a>(&'a ErrorRecord);
+/// An error record's `error`: `{"kind": …, "message": …}`.
+pub struct ErrorView<'a>(pub &'a ErrorRecord);
 
 impl Serialize for ErrorView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct Inner<'a>(&'a ErrorRecord);
-        impl Serialize for Inner<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(2))?;
-                m.serialize_entry("kind", self.0.kind.name())?;
-                m.serialize_entry("message", &self.0.message)?;
-                m.end()
-            }
-        }
         let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("id", &self.0.id.as_ref().map(KeyView))?;
-        m.serialize_entry("error", &Inner(self.0))?;
+        m.serialize_entry(fields::KIND, self.0.kind.name())?;
+        m.serialize_entry(fields::MESSAGE, &self.0.message)?;
+        m.end()
+    }
+}
+
+/// A whole error record: `{"id": …, "error": …}`.
+struct ErrorRecordView<'a>(&'a ErrorRecord);
+
+impl Serialize for ErrorRecordView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry(fields::ID, &self.0.id.as_ref().map(KeyView))?;
+        m.serialize_entry(fields::ERROR, &ErrorView(self.0))?;
         m.end()
     }
 }
@@ -67,32 +72,33 @@ impl Serialize for DecisionView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let d = self.d;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &KeyView(&d.id))?;
-        m.serialize_entry("as_of", &d.as_of.to_string())?;
-        m.serialize_entry("outcome", d.outcome.name())?;
-        m.serialize_entry("until", &d.until.map(|u| u.to_string()))?;
-        m.serialize_entry("limit", &d.limit.map(format_decimal))?;
-        m.serialize_entry("reasons", &Reasons(d))?;
-        m.serialize_entry("actions", &Actions(&d.actions))?;
-        m.serialize_entry("fired", &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
-        m.serialize_entry("policy", &PolicyView(self.program))?;
+        m.serialize_entry(fields::ID, &KeyView(&d.id))?;
+        m.serialize_entry(fields::AS_OF, &d.as_of.to_string())?;
+        m.serialize_entry(fields::OUTCOME, d.outcome.name())?;
+        m.serialize_entry(fields::UNTIL, &d.until.map(|u| u.to_string()))?;
+        m.serialize_entry(fields::LIMIT, &d.limit.map(format_decimal))?;
+        m.serialize_entry(fields::REASONS, &Reasons(d))?;
+        m.serialize_entry(fields::ACTIONS, &Actions(&d.actions))?;
+        m.serialize_entry(fields::FIRED, &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
+        m.serialize_entry(fields::POLICY, &PolicyView(self.program))?;
         if let Some(t) = &d.trace {
-            m.serialize_entry("trace", &TraceView(t, self.program))?;
+            m.serialize_entry(fields::TRACE, &TraceView(t, self.program))?;
         }
         m.end()
     }
 }
 
-struct Reasons<'a>(&'a Decision);
+/// A decision's reasons: `[{"code": …, "text": …, "rule": …}, …]`.
+pub struct Reasons<'a>(pub &'a Decision);
 
 impl Serialize for Reasons<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.reasons.len()))?;
         for r in &self.0.reasons {
             seq.serialize_element(&Entry(&[
-                ("code", Some(&r.code)),
-                ("text", r.text.as_ref()),
-                ("rule", Some(&r.rule)),
+                (fields::CODE, Some(&r.code)),
+                (fields::TEXT, r.text.as_ref()),
+                (fields::RULE, Some(&r.rule)),
             ]))?;
         }
         seq.end()
@@ -132,21 +138,21 @@ impl Serialize for ActionView<'_> {
         let mut m = s.serialize_map(None)?;
         match self.0 {
             ActionRecord::Notify { channel, template, rule } => {
-                m.serialize_entry("notify", channel.name())?;
-                m.serialize_entry("template", &**template)?;
-                m.serialize_entry("rule", &**rule)?;
+                m.serialize_entry(fields::NOTIFY, channel.name())?;
+                m.serialize_entry(fields::TEMPLATE, &**template)?;
+                m.serialize_entry(fields::RULE, &**rule)?;
             }
             ActionRecord::Escalate { stage, rule } => {
-                m.serialize_entry("escalate", &**stage)?;
-                m.serialize_entry("rule", &**rule)?;
+                m.serialize_entry(fields::ESCALATE, &**stage)?;
+                m.serialize_entry(fields::RULE, &**rule)?;
             }
             ActionRecord::Review { queue, rule } => {
-                m.serialize_entry("review", &**queue)?;
-                m.serialize_entry("rule", &**rule)?;
+                m.serialize_entry(fields::REVIEW, &**queue)?;
+                m.serialize_entry(fields::RULE, &**rule)?;
             }
             ActionRecord::Tag { label, rule } => {
-                m.serialize_entry("tag", &**label)?;
-                m.serialize_entry("rule", &**rule)?;
+                m.serialize_entry(fields::TAG, &**label)?;
+                m.serialize_entry(fields::RULE, &**rule)?;
             }
         }
         m.end()
@@ -158,9 +164,9 @@ struct PolicyView<'a>(&'a Program);
 impl Serialize for PolicyView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("name", &self.0.name)?;
-        m.serialize_entry("version", &self.0.version)?;
-        m.serialize_entry("fingerprint", &self.0.fingerprint)?;
+        m.serialize_entry(fields::NAME, &self.0.name)?;
+        m.serialize_entry(fields::VERSION, &self.0.version)?;
+        m.serialize_entry(fields::FINGERPRINT, &self.0.fingerprint)?;
         m.end()
     }
 }
@@ -259,8 +265,8 @@ fn hook_call(h: &crate::eval::HookCall, program: &Program) -> serde_json::Value 
     serde_json::Value::Object(call)
 }
 
-/// Output formats of `verdict eval`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Output formats of `verdict eval` (its `--format` takes their names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// One JSON object per line (default).
     Jsonl,
@@ -284,19 +290,11 @@ pub struct RecordWriter<W: std::io::Write> {
     scratch: Vec<u8>,
 }
 
-const CSV_HEADER: [&str; 11] = [
-    "id",
-    "as_of",
-    "outcome",
-    "until",
-    "limit",
-    "reasons",
-    "actions",
-    "fired",
-    "error_kind",
-    "error_message",
-    "policy_fingerprint",
-];
+/// The decision's fields up to `fired`, then the error's and the policy's fingerprint.
+const CSV_HEADER: [&str; 11] = {
+    let d = fields::DECISION;
+    [d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], "error_kind", "error_message", "policy_fingerprint"]
+};
 
 impl<W: std::io::Write> RecordWriter<W> {
     /// A writer of the given format.
@@ -433,6 +431,27 @@ mod fast_json {
             None => buf.extend_from_slice(b"null"),
         }
         buf.extend_from_slice(b",\"reasons\":[");
+        reasons(buf, d);
+        buf.extend_from_slice(b"],\"actions\":[");
+        actions(buf, &d.actions);
+        buf.extend_from_slice(b"],\"fired\":[");
+        for (i, f) in d.fired.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            string(buf, f);
+        }
+        buf.extend_from_slice(b"],\"policy\":{\"name\":");
+        string(buf, &program.name);
+        buf.extend_from_slice(b",\"version\":");
+        string(buf, &program.version);
+        buf.extend_from_slice(b",\"fingerprint\":");
+        string(buf, &program.fingerprint);
+        buf.extend_from_slice(b"}}");
+    }
+
+    /// The members of `"reasons": [...]`.
+    fn reasons(buf: &mut Vec<u8>, d: &Decision) {
         for (i, r) in d.reasons.iter().enumerate() {
             if i > 0 {
                 buf.push(b',');
@@ -448,8 +467,11 @@ mod fast_json {
             string(buf, &r.rule);
             buf.push(b'}');
         }
-        buf.extend_from_slice(b"],\"actions\":[");
-        for (i, a) in d.actions.iter().enumerate() {
+    }
+
+    /// The members of `"actions": [...]`.
+    fn actions(buf: &mut Vec<u8>, actions: &[ActionRecord]) {
+        for (i, a) in actions.iter().enumerate() {
             if i > 0 {
                 buf.push(b',');
             }
@@ -481,20 +503,6 @@ mod fast_json {
             string(buf, rule);
             buf.push(b'}');
         }
-        buf.extend_from_slice(b"],\"fired\":[");
-        for (i, f) in d.fired.iter().enumerate() {
-            if i > 0 {
-                buf.push(b',');
-            }
-            string(buf, f);
-        }
-        buf.extend_from_slice(b"],\"policy\":{\"name\":");
-        string(buf, &program.name);
-        buf.extend_from_slice(b",\"version\":");
-        string(buf, &program.version);
-        buf.extend_from_slice(b",\"fingerprint\":");
-        string(buf, &program.fingerprint);
-        buf.extend_from_slice(b"}}");
     }
 
     /// A JSON string; text that needs escaping goes through serde_json so the escapes are the same.

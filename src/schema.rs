@@ -5,7 +5,7 @@
 //! element of a list field) gets a fixed slot index, so evaluation reads
 //! `record.slots[i]` and never looks a name up.
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Span};
+use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::yaml::{self, YKind, YNode};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -270,8 +270,9 @@ const TYPE_NAMES: [&str; 9] = ["bool", "int", "decimal", "money", "string", "dat
 
 /// Loads and validates a schema file; every problem is reported, not just the first.
 pub fn load_schema(path: &Path, text: &str) -> Result<Schema, Vec<Diagnostic>> {
-    let doc = yaml::parse_document(text)
-        .map_err(|e| vec![Diagnostic::error("S001", path, e.span, format!("invalid YAML: {}", e.message))])?;
+    let doc = yaml::parse_document(text).map_err(|e| {
+        vec![Diagnostic::error(codes::SCHEMA_YAML, path, e.span, format!("invalid YAML: {}", e.message))]
+    })?;
     let mut loader = SchemaLoader { path, diags: Vec::new() };
     let schema = loader.schema(&doc);
     match schema {
@@ -298,19 +299,19 @@ impl SchemaLoader<'_> {
 
     fn schema(&mut self, doc: &YNode) -> Option<Schema> {
         let YKind::Map(entries) = &doc.kind else {
-            self.error("S002", doc.span, "a schema must be a mapping with `entity`, `key` and `fields`");
+            self.error(codes::SCHEMA_SHAPE, doc.span, "a schema must be a mapping with `entity`, `key` and `fields`");
             return None;
         };
         for (key, _) in entries {
             let name = key.as_scalar().unwrap_or("");
             if !["entity", "key", "prohibited", "fields"].contains(&name) {
                 let help = did_you_mean(name, ["entity", "key", "prohibited", "fields"]);
-                self.error("S002", key.span, format!("unknown schema section `{name}`")).help = help;
+                self.error(codes::SCHEMA_SHAPE, key.span, format!("unknown schema section `{name}`")).help = help;
             }
         }
         let entity = self.scalar_section(doc, "entity").unwrap_or_else(|| "account".into());
         let Some(fields) = doc.get("fields") else {
-            self.error("S002", doc.span, "the schema has no `fields` section");
+            self.error(codes::SCHEMA_SHAPE, doc.span, "the schema has no `fields` section");
             return None;
         };
         let mut next_slot = 0;
@@ -334,7 +335,7 @@ impl SchemaLoader<'_> {
         match node.as_scalar() {
             Some(s) => Some(s.to_string()),
             None => {
-                self.error("S002", node.span, format!("`{name}` must be a single name"));
+                self.error(codes::SCHEMA_SHAPE, node.span, format!("`{name}` must be a single name"));
                 None
             }
         }
@@ -342,11 +343,11 @@ impl SchemaLoader<'_> {
 
     fn key(&mut self, doc: &YNode, schema: &mut Schema) {
         let Some(node) = doc.get("key") else {
-            self.error("S004", doc.span, "the schema has no `key` (the field that identifies a snapshot)");
+            self.error(codes::SCHEMA_KEY, doc.span, "the schema has no `key` (the field that identifies a snapshot)");
             return;
         };
         let Some(key) = node.as_scalar() else {
-            self.error("S004", node.span, "`key` must be a field name");
+            self.error(codes::SCHEMA_KEY, node.span, "`key` must be a field name");
             return;
         };
         match schema.lookup(key) {
@@ -358,12 +359,13 @@ impl SchemaLoader<'_> {
                 schema.key_slot = slot;
             }
             Some(_) => {
-                self.error("S004", node.span, format!("the key `{key}` must be a `string` or `int` field"));
+                self.error(codes::SCHEMA_KEY, node.span, format!("the key `{key}` must be a `string` or `int` field"));
             }
             None => {
                 let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
                 let help = did_you_mean(key, names.iter().map(String::as_str));
-                self.error("S004", node.span, format!("the key `{key}` is not a field of the schema")).help = help;
+                self.error(codes::SCHEMA_KEY, node.span, format!("the key `{key}` is not a field of the schema"))
+                    .help = help;
             }
         }
     }
@@ -373,7 +375,7 @@ impl SchemaLoader<'_> {
             return;
         };
         let YKind::Seq(items) = &node.kind else {
-            self.error("S002", node.span, "`prohibited` must be a list of field names");
+            self.error(codes::SCHEMA_SHAPE, node.span, "`prohibited` must be a list of field names");
             return;
         };
         for item in items {
@@ -384,11 +386,15 @@ impl SchemaLoader<'_> {
                 Some(name) => {
                     let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
                     let help = did_you_mean(name, names.iter().map(String::as_str));
-                    self.error("S006", item.span, format!("prohibited field `{name}` is not in the schema")).help =
-                        help;
+                    self.error(
+                        codes::SCHEMA_PROHIBITED,
+                        item.span,
+                        format!("prohibited field `{name}` is not in the schema"),
+                    )
+                    .help = help;
                 }
                 None => {
-                    self.error("S002", item.span, "`prohibited` must be a list of field names");
+                    self.error(codes::SCHEMA_SHAPE, item.span, "`prohibited` must be a list of field names");
                 }
             }
         }
@@ -398,14 +404,14 @@ impl SchemaLoader<'_> {
     fn record(&mut self, node: &YNode, next_slot: &mut usize, depth: usize) -> Option<RecordLayout> {
         let YKind::Map(entries) = &node.kind else {
             self.error(
-                "S002",
+                codes::SCHEMA_SHAPE,
                 node.span,
                 format!("expected a mapping of field names to types, found {}", node.kind_name()),
             );
             return None;
         };
         if depth > 32 {
-            self.error("S002", node.span, "records are nested too deeply (more than 32 levels)");
+            self.error(codes::SCHEMA_SHAPE, node.span, "records are nested too deeply (more than 32 levels)");
             return None;
         }
         let mut fields: Vec<FieldDef> = Vec::new();
@@ -414,16 +420,20 @@ impl SchemaLoader<'_> {
         for (key, value) in entries {
             let name = key.as_scalar().unwrap_or("").to_string();
             if !is_identifier(&name) {
-                self.error("S007", key.span, format!("`{name}` is not a valid field name")).help =
+                self.error(codes::SCHEMA_FIELD_NAME, key.span, format!("`{name}` is not a valid field name")).help =
                     Some("field names are letters, digits and `_`, starting with a letter or `_`".into());
                 continue;
             }
             if name == "as_of" && depth == 0 {
-                self.error("S007", key.span, "`as_of` is built in (the snapshot's date); it cannot be a schema field");
+                self.error(
+                    codes::SCHEMA_FIELD_NAME,
+                    key.span,
+                    "`as_of` is built in (the snapshot's date); it cannot be a schema field",
+                );
                 continue;
             }
             if !seen.insert(key.as_scalar().unwrap_or("")) {
-                self.error("S007", key.span, format!("field `{name}` is defined twice"));
+                self.error(codes::SCHEMA_FIELD_NAME, key.span, format!("field `{name}` is defined twice"));
                 continue;
             }
             if let Some(field) = self.field(name, value, next_slot, depth) {
@@ -459,8 +469,12 @@ impl SchemaLoader<'_> {
                 Some(FieldDef { name, kind: FieldKind::Record(record), optional: false, slot: None, span: value.span })
             }
             YKind::Seq(_) => {
-                self.error("S003", value.span, format!("field `{name}` has a list where a type was expected")).help =
-                    Some("a list of records is written `list:` (its fields) and `by:` (its date key)".into());
+                self.error(
+                    codes::SCHEMA_TYPE,
+                    value.span,
+                    format!("field `{name}` has a list where a type was expected"),
+                )
+                .help = Some("a list of records is written `list:` (its fields) and `by:` (its date key)".into());
                 None
             }
         }
@@ -472,7 +486,7 @@ impl SchemaLoader<'_> {
                 let k = key.as_scalar().unwrap_or("");
                 if k != "list" && k != "by" {
                     self.error(
-                        "S005",
+                        codes::SCHEMA_LIST,
                         key.span,
                         format!("unexpected `{k}` in a list field; only `list:` and `by:` belong here"),
                     );
@@ -495,7 +509,7 @@ impl SchemaLoader<'_> {
                     }) => Some((by_name.to_string(), *slot)),
                     Some(_) => {
                         self.error(
-                            "S005",
+                            codes::SCHEMA_LIST,
                             by_node.span,
                             format!("`by: {by_name}` must name a required `date` field of the list"),
                         );
@@ -503,8 +517,12 @@ impl SchemaLoader<'_> {
                     }
                     None => {
                         let help = did_you_mean(by_name, element.fields.iter().map(|f| f.name.as_str()));
-                        self.error("S005", by_node.span, format!("`by: {by_name}` is not a field of the list")).help =
-                            help;
+                        self.error(
+                            codes::SCHEMA_LIST,
+                            by_node.span,
+                            format!("`by: {by_name}` is not a field of the list"),
+                        )
+                        .help = help;
                         None
                     }
                 }
@@ -517,7 +535,7 @@ impl SchemaLoader<'_> {
         if let Some(inner) = ty.strip_prefix("set<").and_then(|s| s.strip_suffix('>')) {
             return match self.scalar_type(inner.trim(), span)? {
                 ScalarType::Decimal | ScalarType::Money | ScalarType::Bool => {
-                    self.error("S003", span, format!("`set<{}>` is not supported", inner.trim())).help =
+                    self.error(codes::SCHEMA_TYPE, span, format!("`set<{}>` is not supported", inner.trim())).help =
                         Some("sets hold `string`, `int`, `date` or `enum(...)` values".into());
                     None
                 }
@@ -540,7 +558,7 @@ impl SchemaLoader<'_> {
                     return match parse_enum_members(inner) {
                         Ok(members) => Some(ScalarType::Enum(members.into())),
                         Err(problem) => {
-                            self.error("S003", span, format!("`{ty}`: {problem}")).help = Some(
+                            self.error(codes::SCHEMA_TYPE, span, format!("`{ty}`: {problem}")).help = Some(
                                 "write members as `enum(a, b)`; quote one holding a comma or spaces: `enum(\"car, other\", none)`"
                                     .into(),
                             );
@@ -550,7 +568,7 @@ impl SchemaLoader<'_> {
                 }
                 let help =
                     did_you_mean(ty, TYPE_NAMES).unwrap_or_else(|| format!("the types are {}", TYPE_NAMES.join(", ")));
-                self.error("S003", span, format!("unknown type `{ty}`")).help = Some(help);
+                self.error(codes::SCHEMA_TYPE, span, format!("unknown type `{ty}`")).help = Some(help);
                 return None;
             }
         })

@@ -290,3 +290,52 @@ fn an_interrupted_run_leaves_no_partial_file() {
         assert_eq!(names, ["decisions.jsonl"], "SIG{signal}");
     }
 }
+
+/// Every enumerated option lists its choices in `--help` and refuses others
+/// as a command-line error; `ndjson` stays a name of JSON Lines.
+#[test]
+fn enumerated_options_list_their_choices() {
+    let choices: [(&str, &str, &[&str]); 5] = [
+        ("eval", "--format", &["jsonl", "json", "yaml", "csv", "table"]),
+        ("eval", "--input-format", &["json", "jsonl", "yaml", "csv"]),
+        ("diff", "--format", &["text", "json"]),
+        ("explain", "--format", &["text", "json"]),
+        ("check", "--error-format", &["human", "json"]),
+    ];
+    for (command, option, values) in choices {
+        let (code, help, _) = verdict(&[command, "--help"], None);
+        assert_eq!(code, 0);
+        let from = help.find(&format!("{option} <")).unwrap_or_else(|| panic!("{command} {option} in --help"));
+        let section = &help[from..];
+        for value in values {
+            assert!(section.contains(&format!("- {value}:")), "{command} {option} lists {value}:\n{help}");
+        }
+        let (code, _, err) = verdict(&[command, option, "bogus", "policies/lifecycle.policy"], None);
+        assert_eq!(code, 2, "{command} {option} bogus: {err}");
+        assert!(err.contains("invalid value 'bogus'"), "{err}");
+    }
+    let line = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();
+    let (ndjson, out, _) = verdict(&["eval", "policies/lifecycle.policy", "--input-format", "ndjson"], Some(&line));
+    let (jsonl, same, _) = verdict(&["eval", "policies/lifecycle.policy", "--input-format", "jsonl"], Some(&line));
+    assert_eq!((ndjson, &out), (jsonl, &same));
+}
+
+/// A decision record is written with the fields `decision::fields` names, in
+/// its order, by the fast JSON Lines encoder as by every other.
+#[test]
+fn records_carry_the_fields_of_the_vocabulary() {
+    use verdict::decision::fields;
+    let (_, out, _) = verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl"], None);
+    let decision = out.lines().find(|l| !l.contains("\"error\":")).expect("a decision");
+    let at: Vec<usize> = fields::DECISION
+        .iter()
+        .map(|f| decision.find(&format!("\"{f}\":")).unwrap_or_else(|| panic!("{f} in {decision}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{decision}");
+    let error = out.lines().find(|l| l.contains("\"error\":")).expect("an error record");
+    let expected = format!("{{\"{}\":", fields::ID);
+    assert!(error.starts_with(&expected), "{error}");
+    for f in fields::ERROR_FIELDS {
+        assert!(error.contains(&format!("\"{f}\":")), "{f} in {error}");
+    }
+}

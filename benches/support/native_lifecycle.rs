@@ -7,7 +7,10 @@
 //! rule is one `if` in `decide`, in evaluation order) and, for a new field,
 //! one line in `Slots::resolve`.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "a support module shared by several benches, each using part of it; `expect` would fail in the benches that use all of it"
+)]
 
 use chrono::Datelike;
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};

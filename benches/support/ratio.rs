@@ -2,7 +2,10 @@
 //! round, so that both see the same machine state (other load, frequency);
 //! the medians are compared.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "a support module shared by several benches, each using part of it; `expect` would fail in the benches that use all of it"
+)]
 
 use std::time::{Duration, Instant};
 

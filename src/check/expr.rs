@@ -1,12 +1,12 @@
 //! Type-checking expressions: resolves every name to a slot, let, batch or
 //! hook, assigns every node a type, and enforces the absent-value rule.
 
+use super::call::CallSite;
 use super::Checker;
-use crate::diagnostic::{did_you_mean, Diagnostic, Span};
+use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
-use crate::schema::{FieldDef, FieldKind, ListLayout, RecordLayout, ScalarType};
+use crate::schema::{FieldDef, FieldKind, RecordLayout, ScalarType};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, Spanned, UnaryOp};
-use crate::value::Duration;
 use std::sync::Arc;
 
 /// Where names are looked up while checking one expression.
@@ -17,37 +17,7 @@ pub(super) struct Scope<'s> {
 }
 
 /// The result of checking: a typed expression, or `None` after an error was reported.
-type Checked = Option<TExpr>;
-
-const AGGREGATES: [(&str, AggFunc); 9] = [
-    ("count", AggFunc::Count),
-    ("sum", AggFunc::Sum),
-    ("min", AggFunc::Min),
-    ("max", AggFunc::Max),
-    ("avg", AggFunc::Avg),
-    ("any", AggFunc::Any),
-    ("all", AggFunc::All),
-    ("latest", AggFunc::Latest),
-    ("earliest", AggFunc::Earliest),
-];
-
-const FUNCTIONS: [&str; 15] = [
-    "count",
-    "sum",
-    "min",
-    "max",
-    "avg",
-    "any",
-    "all",
-    "latest",
-    "earliest",
-    "abs",
-    "round",
-    "floor",
-    "ceil",
-    "days_between",
-    "months_between",
-];
+pub(super) type Checked = Option<TExpr>;
 
 pub(super) fn scalar_base(t: &ScalarType) -> Base {
     match t {
@@ -60,7 +30,7 @@ pub(super) fn scalar_base(t: &ScalarType) -> Base {
     }
 }
 
-fn texpr(kind: TKind, ty: Ty, span: Span) -> TExpr {
+pub(super) fn texpr(kind: TKind, ty: Ty, span: Span) -> TExpr {
     TExpr { kind, ty, span }
 }
 
@@ -80,12 +50,13 @@ impl<'a> Checker<'a> {
             ExprKind::Bool(b) => Some(texpr(TKind::Const(Const::Bool(*b)), Ty::req(Base::Bool), e.span)),
             ExprKind::None => Some(texpr(TKind::Const(Const::None), Ty::opt(Base::NoneLit), e.span)),
             ExprKind::List(_) => {
-                self.err("E0201", e.span, "a list can only stand on the right of `in` or `not in`");
+                self.err(codes::LIST_OUT_OF_PLACE, e.span, "a list can only stand on the right of `in` or `not in`");
                 None
             }
             ExprKind::Path(segments) => self.path(segments, e.span, scope),
             ExprKind::Call { name, args, filter, window } => {
-                self.call(name, args, filter.as_deref(), window.as_ref(), e.span, scope)
+                let call = CallSite { name, args, filter: filter.as_deref(), window: window.as_ref(), span: e.span };
+                self.call(call, scope)
             }
             ExprKind::Unary { op, operand } => self.unary(op, operand, e.span, scope),
             ExprKind::Binary { op, lhs, rhs } => self.binary(op, lhs, rhs, e.span, scope),
@@ -104,7 +75,7 @@ impl<'a> Checker<'a> {
             };
             self.diags.push(
                 Diagnostic::error(
-                    "E0103",
+                    codes::MAYBE_ABSENT,
                     self.file,
                     t.span,
                     format!("`{name}` may be absent (none) and cannot be used {what}"),
@@ -125,7 +96,11 @@ impl<'a> Checker<'a> {
             let t = if matches!(want, Base::Dec) { to_dec(t) } else { t };
             return Some(t);
         }
-        self.err("E0102", t.span, format!("expected {} {what}, found {}", want.describe(), t.ty.describe()));
+        self.err(
+            codes::TYPE_MISMATCH,
+            t.span,
+            format!("expected {} {what}, found {}", want.describe(), t.ty.describe()),
+        );
         None
     }
 
@@ -141,7 +116,7 @@ impl<'a> Checker<'a> {
         if t.ty.base.is_numeric() {
             return Some(t);
         }
-        self.err("E0102", t.span, format!("expected a number {what}, found {}", t.ty.describe()));
+        self.err(codes::TYPE_MISMATCH, t.span, format!("expected a number {what}, found {}", t.ty.describe()));
         None
     }
 
@@ -149,7 +124,7 @@ impl<'a> Checker<'a> {
         clippy::indexing_slicing,
         reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
     )]
-    fn path(&mut self, segments: &[Ident], span: Span, scope: Scope<'_>) -> Checked {
+    pub(super) fn path(&mut self, segments: &[Ident], span: Span, scope: Scope<'_>) -> Checked {
         let name = segments.iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
         // Element fields shadow everything else inside a `where`.
         if let Some(element) = scope.element {
@@ -172,7 +147,7 @@ impl<'a> Checker<'a> {
             }
             if self.let_names_pending.contains(first.as_str()) {
                 self.err(
-                    "E0104",
+                    codes::LET_ORDER,
                     span,
                     format!("`{first}` is a let defined later in the file (or it refers to itself)"),
                 )
@@ -180,7 +155,11 @@ impl<'a> Checker<'a> {
                 return None;
             }
             if self.batches.iter().any(|b| b == first) {
-                self.err("E0201", span, format!("`{first}` is a batch; it can only stand on the right of `in`"));
+                self.err(
+                    codes::LIST_OUT_OF_PLACE,
+                    span,
+                    format!("`{first}` is a batch; it can only stand on the right of `in`"),
+                );
                 return None;
             }
         }
@@ -189,7 +168,7 @@ impl<'a> Checker<'a> {
             return self.field_path(&schema.root, Frame::Account, segments, span);
         }
         let help = self.suggest_name(&name, scope);
-        self.err("E0101", span, format!("unknown name `{name}`")).help = help;
+        self.err(codes::UNKNOWN_NAME, span, format!("unknown name `{name}`")).help = help;
         None
     }
 
@@ -218,13 +197,19 @@ impl<'a> Checker<'a> {
         clippy::indexing_slicing,
         reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
     )]
-    fn field_path(&mut self, record: &RecordLayout, frame: Frame, segments: &[Ident], span: Span) -> Checked {
+    pub(super) fn field_path(
+        &mut self,
+        record: &RecordLayout,
+        frame: Frame,
+        segments: &[Ident],
+        span: Span,
+    ) -> Checked {
         let mut current = record;
         for (i, seg) in segments.iter().enumerate() {
             let Some(field) = current.field(&seg.node) else {
                 let prefix = segments[..i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
                 let help = did_you_mean(&seg.node, current.fields.iter().map(|f| f.name.as_str()));
-                self.err("E0101", seg.span, format!("`{prefix}` has no field `{}`", seg.node)).help = help;
+                self.err(codes::UNKNOWN_NAME, seg.span, format!("`{prefix}` has no field `{}`", seg.node)).help = help;
                 return None;
             };
             let path_so_far = segments[..=i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
@@ -242,19 +227,19 @@ impl<'a> Checker<'a> {
                         .fields
                         .first()
                         .map(|f| format!("name one of its fields, e.g. `{path_so_far}.{}`", f.name));
-                    self.err("E0105", span, format!("`{path_so_far}` is a record, not a value")).help = help;
+                    self.err(codes::NOT_A_VALUE, span, format!("`{path_so_far}` is a record, not a value")).help = help;
                     return None;
                 }
                 (FieldKind::List(_), _) => {
                     self.err(
-                        "E0105",
+                        codes::NOT_A_VALUE,
                         span,
                         format!("`{path_so_far}` is a list; use it in an aggregate such as `count({path_so_far})`"),
                     );
                     return None;
                 }
                 (_, false) => {
-                    self.err("E0101", segments[i + 1].span, format!("`{path_so_far}` has no fields"));
+                    self.err(codes::UNKNOWN_NAME, segments[i + 1].span, format!("`{path_so_far}` has no fields"));
                     return None;
                 }
                 (kind, true) => return Some(self.leaf(field, kind, frame, span)),
@@ -306,7 +291,7 @@ impl<'a> Checker<'a> {
                 let (l, r) = (l?, r?);
                 if !l.ty.optional {
                     self.warn(
-                        "W0105",
+                        codes::NEVER_NONE,
                         l.span,
                         format!("`{}` is never none, so `?? ...` has no effect", self.source_text(l.span)),
                     );
@@ -322,7 +307,7 @@ impl<'a> Checker<'a> {
                     let t = self.expr(other, scope)?;
                     if !t.ty.optional {
                         self.warn(
-                            "W0105",
+                            codes::NEVER_NONE,
                             t.span,
                             format!("`{}` is never none, so this test is always {}", self.source_text(t.span), negate),
                         );
@@ -384,7 +369,7 @@ impl<'a> Checker<'a> {
                     _ => None,
                 };
                 self.err(
-                    "E0102",
+                    codes::TYPE_MISMATCH,
                     span,
                     format!("cannot compare {} with {} using `{}`", l.ty.describe(), r.ty.describe(), op.symbol()),
                 )
@@ -396,9 +381,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Turns a string literal into the enum member it names, or reports it.
-    fn enum_literal(&mut self, t: TExpr, members: &Arc<[Box<str>]>) -> Checked {
+    pub(super) fn enum_literal(&mut self, t: TExpr, members: &Arc<[Box<str>]>) -> Checked {
         let TKind::Const(Const::Str(s)) = &t.kind else {
-            self.err("E0102", t.span, "an enum field can only be compared with a literal such as `\"active\"`");
+            self.err(
+                codes::TYPE_MISMATCH,
+                t.span,
+                "an enum field can only be compared with a literal such as `\"active\"`",
+            );
             return None;
         };
         match members.iter().position(|m| **m == **s) {
@@ -411,7 +400,7 @@ impl<'a> Checker<'a> {
                 let help = did_you_mean(s, members.iter().map(|m| &**m))
                     .unwrap_or_else(|| format!("the members are {}", crate::schema::enum_members_text(members)));
                 self.err(
-                    "E0106",
+                    codes::NOT_A_MEMBER,
                     t.span,
                     format!("\"{s}\" is not a member of enum({})", crate::schema::enum_members_text(members)),
                 )
@@ -441,7 +430,7 @@ impl<'a> Checker<'a> {
                 Some(texpr(TKind::DateShift { subtract: false, date: Box::new(r), by }, Ty::req(Base::Date), span))
             }
             (Base::Date, Base::Date, ArithOp::Sub) => {
-                self.err("E0102", span, "dates cannot be subtracted directly").help =
+                self.err(codes::TYPE_MISMATCH, span, "dates cannot be subtracted directly").help =
                     Some("use `days_between(a, b)` or `months_between(a, b)`".into());
                 None
             }
@@ -462,7 +451,7 @@ impl<'a> Checker<'a> {
             )),
             _ => {
                 self.err(
-                    "E0102",
+                    codes::TYPE_MISMATCH,
                     span,
                     format!("cannot apply `{}` to {} and {}", op.symbol(), l.ty.describe(), r.ty.describe()),
                 );
@@ -494,7 +483,7 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 self.err(
-                    "E0102",
+                    codes::TYPE_MISMATCH,
                     l.span.to(r.span),
                     format!(
                         "both sides of `{sym}` must have the same type, found {} and {}",
@@ -506,492 +495,6 @@ impl<'a> Checker<'a> {
             }
         }
     }
-
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
-    )]
-    fn membership(&mut self, negate: bool, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
-        let what = "on the left of `in`";
-        let needle = self.expr(lhs, scope).and_then(|t| self.present(t, what));
-        let bool_ty = Ty::req(Base::Bool);
-        // A batch named by the right-hand side.
-        if let ExprKind::Path(segs) = &rhs.kind {
-            if segs.len() == 1 && scope.element.is_none_or(|e| e.field(&segs[0].node).is_none()) {
-                if let Some(batch) = self.batches.iter().position(|b| *b == segs[0].node) {
-                    self.used_batches.insert(batch);
-                    let needle = needle?;
-                    if !matches!(needle.ty.base, Base::Str | Base::Int) {
-                        self.err(
-                            "E0102",
-                            needle.span,
-                            format!(
-                                "a batch holds account ids; expected a string or int, found {}",
-                                needle.ty.describe()
-                            ),
-                        );
-                        return None;
-                    }
-                    return Some(texpr(TKind::InBatch { negate, needle: Box::new(needle), batch }, bool_ty, span));
-                }
-            }
-        }
-        if let ExprKind::List(items) = &rhs.kind {
-            let needle = needle?;
-            let mut consts = Vec::with_capacity(items.len());
-            for item in items {
-                let t = self.expr(item, scope)?;
-                let t = match (&needle.ty.base, &t.ty.base) {
-                    (Base::Enum(m), Base::Str) => {
-                        let m = m.clone();
-                        self.enum_literal(t, &m)?
-                    }
-                    (a, b) if a == b || (a.is_numeric() && b.is_numeric()) => t,
-                    _ => {
-                        self.err(
-                            "E0102",
-                            t.span,
-                            format!(
-                                "list item is {}, but the left of `in` is {}",
-                                t.ty.describe(),
-                                needle.ty.describe()
-                            ),
-                        );
-                        return None;
-                    }
-                };
-                match t.kind {
-                    TKind::Const(c) => consts.push(numeric_like(c, &needle.ty.base)),
-                    _ => {
-                        self.err("E0202", t.span, "list items must be literals");
-                        return None;
-                    }
-                }
-            }
-            return Some(texpr(TKind::InList { negate, needle: Box::new(needle), items: consts }, bool_ty, span));
-        }
-        let set = self.expr(rhs, scope).and_then(|t| self.present(t, "on the right of `in`"));
-        let (needle, set) = (needle?, set?);
-        let Base::Set(elem) = &set.ty.base else {
-            self.err(
-                "E0102",
-                set.span,
-                format!("`in` needs a list `[...]`, a set field or a batch on its right, found {}", set.ty.describe()),
-            )
-            .help = Some("for a batch, declare it: `batch name from \"file.txt\"`".into());
-            return None;
-        };
-        let compatible = match (&**elem, &needle.ty.base) {
-            (Base::Enum(_), Base::Str) | (Base::Str, Base::Enum(_)) => true,
-            (a, b) => a == b,
-        };
-        if !compatible {
-            self.err(
-                "E0102",
-                needle.span,
-                format!("the set holds {}, but the left of `in` is {}", elem.describe(), needle.ty.describe()),
-            );
-            return None;
-        }
-        Some(texpr(TKind::InSet { negate, needle: Box::new(needle), set: Box::new(set) }, bool_ty, span))
-    }
-
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
-    )]
-    fn call(
-        &mut self,
-        name: &Ident,
-        args: &[Expr],
-        filter: Option<&Expr>,
-        window: Option<&Spanned<Duration>>,
-        span: Span,
-        scope: Scope<'_>,
-    ) -> Checked {
-        let fname = name.node.as_str();
-        let agg = AGGREGATES.iter().find(|(n, _)| *n == fname).map(|(_, f)| *f);
-        let is_pair_minmax = matches!(fname, "min" | "max") && args.len() == 2;
-        if let Some(func) = agg.filter(|_| !is_pair_minmax) {
-            return self.aggregate(func, name, args, filter, window, span, scope);
-        }
-        if let Some(f) = filter {
-            self.err("E0203", f.span, format!("`where` only belongs in an aggregate, not in `{fname}(...)`"));
-        }
-        if let Some(w) = window {
-            self.err("E0203", w.span, format!("`within` only belongs in an aggregate, not in `{fname}(...)`"));
-        }
-        if let Some(hook) = self.hooks.iter().position(|h| h.name == fname) {
-            return self.hook_call(hook, args, span, scope);
-        }
-        if self.poisoned.contains(fname) {
-            return None;
-        }
-        const SCALAR_FUNCTIONS: [&str; 9] =
-            ["abs", "round", "floor", "ceil", "min", "max", "days_between", "months_between", "len"];
-        if !SCALAR_FUNCTIONS.contains(&fname) {
-            let mut names: Vec<&str> = FUNCTIONS.to_vec();
-            names.push("len");
-            names.extend(self.hooks.iter().map(|h| h.name.as_str()));
-            let help = did_you_mean(fname, names);
-            self.err("E0107", name.span, format!("unknown function `{fname}`")).help = help;
-            return None;
-        }
-        let checked: Vec<Checked> = args.iter().map(|a| self.expr(a, scope)).collect();
-        let mut targs = Vec::with_capacity(checked.len());
-        for c in checked {
-            targs.push(self.present(c?, &format!("as an argument of `{fname}`"))?);
-        }
-        let arity = |n: usize, this: &mut Self| -> Option<()> {
-            if targs.len() == n {
-                Some(())
-            } else {
-                this.err(
-                    "E0204",
-                    span,
-                    format!("`{fname}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, targs.len()),
-                );
-                None
-            }
-        };
-        let (func, ty) = match fname {
-            "abs" | "floor" | "ceil" => {
-                arity(1, self)?;
-                let base = self.numeric_arg(&targs[0], fname)?;
-                let func = match fname {
-                    "abs" => Builtin::Abs,
-                    "floor" => Builtin::Floor,
-                    _ => Builtin::Ceil,
-                };
-                (func, Ty::req(base))
-            }
-            "round" => {
-                arity(2, self)?;
-                let base = self.numeric_arg(&targs[0], fname)?;
-                if targs[1].ty.base != Base::Int {
-                    self.err("E0102", targs[1].span, "the number of decimal places must be a whole number");
-                    return None;
-                }
-                if let Some(places) = const_int(&targs[1]).filter(|p| !(0..=MAX_ROUND_PLACES).contains(p)) {
-                    let message = format!("`round` takes 0 to {MAX_ROUND_PLACES} decimal places, found {places}");
-                    self.err("E0102", targs[1].span, message);
-                    return None;
-                }
-                (Builtin::Round, Ty::req(base))
-            }
-            "min" | "max" => {
-                let (a, b) = (&targs[0].ty.base, &targs[1].ty.base);
-                let base = match (a, b) {
-                    (Base::Int, Base::Int) => Base::Int,
-                    (x, y) if x.is_numeric() && y.is_numeric() => Base::Dec,
-                    (Base::Date, Base::Date) => Base::Date,
-                    _ => {
-                        self.err(
-                            "E0102",
-                            span,
-                            format!(
-                                "`{fname}(a, b)` needs two numbers or two dates, found {} and {}",
-                                a.describe(),
-                                b.describe()
-                            ),
-                        );
-                        return None;
-                    }
-                };
-                if base == Base::Dec {
-                    targs = targs.into_iter().map(to_dec).collect();
-                }
-                (if fname == "min" { Builtin::Min2 } else { Builtin::Max2 }, Ty::req(base))
-            }
-            "days_between" | "months_between" => {
-                arity(2, self)?;
-                for t in &targs {
-                    if t.ty.base != Base::Date {
-                        self.err("E0102", t.span, format!("`{fname}` takes two dates, found {}", t.ty.describe()));
-                        return None;
-                    }
-                }
-                (
-                    if fname == "days_between" { Builtin::DaysBetween } else { Builtin::MonthsBetween },
-                    Ty::req(Base::Int),
-                )
-            }
-            "len" => {
-                arity(1, self)?;
-                let func = match targs[0].ty.base {
-                    Base::Str => Builtin::LenStr,
-                    Base::Set(_) => Builtin::LenSet,
-                    _ => {
-                        self.err(
-                            "E0102",
-                            targs[0].span,
-                            format!("`len` takes a string or a set, found {}", targs[0].ty.describe()),
-                        );
-                        return None;
-                    }
-                };
-                (func, Ty::req(Base::Int))
-            }
-            _ => return None,
-        };
-        Some(texpr(TKind::Call { func, args: targs }, ty, span))
-    }
-
-    fn numeric_arg(&mut self, t: &TExpr, fname: &str) -> Option<Base> {
-        if t.ty.base.is_numeric() {
-            Some(t.ty.base.clone())
-        } else {
-            self.err("E0102", t.span, format!("`{fname}` takes a number, found {}", t.ty.describe()));
-            None
-        }
-    }
-
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
-    )]
-    fn hook_call(&mut self, hook: usize, args: &[Expr], span: Span, scope: Scope<'_>) -> Checked {
-        self.used_hooks.insert(hook);
-        let sig = self.hooks[hook].clone();
-        if args.len() != sig.params.len() {
-            self.err(
-                "E0204",
-                span,
-                format!("hook `{}` takes {} argument(s), found {}", sig.name, sig.params.len(), args.len()),
-            )
-            .help = Some(format!(
-                "declared as `{}({})`",
-                sig.name,
-                sig.params.iter().map(|(n, t)| format!("{n}: {}", t.base.describe())).collect::<Vec<_>>().join(", ")
-            ));
-            return None;
-        }
-        let mut targs = Vec::with_capacity(args.len());
-        for (arg, (pname, pty)) in args.iter().zip(&sig.params) {
-            let t = self.expr(arg, scope)?;
-            let t = self.present(t, &format!("as hook argument `{pname}`"))?;
-            let t = match (&pty.base, &t.ty.base) {
-                (a, b) if a == b => t,
-                (Base::Dec, Base::Int) => to_dec(t),
-                (Base::Str, Base::Enum(_)) => t,
-                _ => {
-                    self.err(
-                        "E0301",
-                        t.span,
-                        format!(
-                            "hook `{}` expects {} for `{pname}`, found {}",
-                            sig.name,
-                            pty.base.describe(),
-                            t.ty.describe()
-                        ),
-                    );
-                    return None;
-                }
-            };
-            targs.push(t);
-        }
-        Some(texpr(TKind::Hook { hook, args: targs }, sig.result.clone(), span))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
-    )]
-    fn aggregate(
-        &mut self,
-        func: AggFunc,
-        name: &Ident,
-        args: &[Expr],
-        filter: Option<&Expr>,
-        window: Option<&Spanned<Duration>>,
-        span: Span,
-        scope: Scope<'_>,
-    ) -> Checked {
-        let fname = name.node.as_str();
-        let [arg] = args else {
-            self.err("E0204", span, format!("`{fname}` takes one list, such as `{fname}(overdues)`"));
-            return None;
-        };
-        let Some(segments) = (match &arg.kind {
-            ExprKind::Path(s) => Some(s),
-            _ => None,
-        }) else {
-            self.err(
-                "E0205",
-                arg.span,
-                format!("`{fname}` aggregates a list field (or a set), such as `{fname}(overdues.days)`"),
-            );
-            return None;
-        };
-        // A set field: only `count` applies.
-        let resolved = self.resolve_list(segments, arg.span, scope)?;
-        let (list_slot, list, field_seg) = match resolved {
-            ListOrSet::Set(t) => {
-                if func != AggFunc::Count || filter.is_some() || window.is_some() {
-                    self.err("E0205", span, format!("a set supports `count(set)` and `len(set)` only; `{fname}` with `where`/`within` needs a list field"));
-                    return None;
-                }
-                return Some(texpr(TKind::SetCount(Box::new(t)), Ty::req(Base::Int), span));
-            }
-            ListOrSet::List { slot, layout, field, path } => {
-                self.element_lists.push(path);
-                (slot, layout, field)
-            }
-        };
-        let elem_scope = Scope { element: Some(&list.element) };
-        let filter_t = match filter {
-            Some(f) => self.condition(f, elem_scope, "after `where`").map(Some),
-            None => Some(None),
-        };
-        let projected = match (&filter_t, field_seg) {
-            (Some(_), Some(seg)) => {
-                self.field_path(&list.element, Frame::Element, std::slice::from_ref(seg), seg.span).map(Some)
-            }
-            (Some(_), None) => Some(None),
-            (None, _) => None,
-        };
-        self.element_lists.pop();
-        let filter_t = filter_t?;
-        let window_t = match window {
-            Some(w) if !self.duration_within_max(w.node, w.span) => return None,
-            Some(w) => match &list.by {
-                Some((_, by_slot)) => Some((w.node, *by_slot)),
-                None => {
-                    self.err("E0206", w.span, "`within` needs the list to have a date key (`by:` in the schema)");
-                    return None;
-                }
-            },
-            None => None,
-        };
-        let by_slot = list.by.as_ref().map(|(_, s)| *s);
-        let projected = projected?;
-        let mut agg =
-            Aggregate { func, list_slot, field: None, num: None, filter: filter_t, window: window_t, by_slot };
-        let ty = match func {
-            AggFunc::Count => Ty::req(Base::Int),
-            AggFunc::Any | AggFunc::All => {
-                if let Some(p) = &projected {
-                    if p.ty.base != Base::Bool {
-                        self.err(
-                            "E0205",
-                            p.span,
-                            format!("`{fname}` of a field needs a bool field, found {}", p.ty.describe()),
-                        );
-                        return None;
-                    }
-                }
-                Ty::req(Base::Bool)
-            }
-            AggFunc::Sum | AggFunc::Min | AggFunc::Max | AggFunc::Avg | AggFunc::Latest | AggFunc::Earliest => {
-                let Some(p) = &projected else {
-                    let example = list
-                        .element
-                        .fields
-                        .iter()
-                        .find(|f| {
-                            matches!(
-                                f.kind,
-                                FieldKind::Scalar(ScalarType::Int | ScalarType::Decimal | ScalarType::Money)
-                            )
-                        })
-                        .or(list.element.fields.first())
-                        .map_or("amount", |f| f.name.as_str());
-                    self.err(
-                        "E0205",
-                        arg.span,
-                        format!(
-                            "`{fname}` needs a field of the list, such as `{fname}({}.{example})`",
-                            segments[0].node
-                        ),
-                    );
-                    return None;
-                };
-                if matches!(func, AggFunc::Latest | AggFunc::Earliest) && by_slot.is_none() {
-                    self.err(
-                        "E0206",
-                        span,
-                        format!("`{fname}` needs the list to have a date key (`by:` in the schema)"),
-                    );
-                    return None;
-                }
-                let base = p.ty.base.clone();
-                let ok = match func {
-                    AggFunc::Sum | AggFunc::Avg => base.is_numeric(),
-                    AggFunc::Min | AggFunc::Max => base.is_numeric() || base == Base::Date,
-                    _ => true,
-                };
-                if !ok {
-                    self.err("E0205", p.span, format!("`{fname}` needs a number field, found {}", p.ty.describe()));
-                    return None;
-                }
-                agg.num = if base.is_numeric() { Some(num_kind(&base)) } else { None };
-                match func {
-                    AggFunc::Sum => Ty::req(base),
-                    AggFunc::Avg => {
-                        agg.num = Some(NumKind::Dec);
-                        Ty::opt(Base::Dec)
-                    }
-                    _ => Ty::opt(base),
-                }
-            }
-        };
-        if let Some(TExpr { kind: TKind::Field { slot, .. }, .. }) = projected {
-            agg.field = Some(slot);
-        }
-        Some(texpr(TKind::Agg(Box::new(agg)), ty, span))
-    }
-
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "paths have at least one segment (the grammar requires a first name), argument counts are checked before arguments are read, and let and hook indices come from lookups in the same vectors"
-    )]
-    fn resolve_list<'s>(&mut self, segments: &'s [Ident], span: Span, scope: Scope<'_>) -> Option<ListOrSet<'a, 's>> {
-        let schema: &'a crate::schema::Schema = self.schema;
-        let mut current = &schema.root;
-        for (i, seg) in segments.iter().enumerate() {
-            let Some(field) = current.field(&seg.node) else {
-                // Not a field: maybe a set-valued let, or a typo.
-                break;
-            };
-            let path_so_far = segments[..=i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
-            self.check_prohibited(&path_so_far, span);
-            match &field.kind {
-                FieldKind::Record(inner) => current = inner,
-                FieldKind::List(layout) => {
-                    let rest = &segments[i + 1..];
-                    if rest.len() > 1 {
-                        self.err("E0205", span, "an aggregate can project one field of the list element");
-                        return None;
-                    }
-                    return Some(ListOrSet::List {
-                        slot: field.slot.unwrap_or(0),
-                        layout,
-                        field: rest.first(),
-                        path: path_so_far,
-                    });
-                }
-                FieldKind::Set(_) | FieldKind::Scalar(_) => break,
-            }
-        }
-        let t = self.path(segments, span, scope)?;
-        match t.ty.base {
-            Base::Set(_) => Some(ListOrSet::Set(self.present(t, "in an aggregate")?)),
-            _ => {
-                self.err(
-                    "E0205",
-                    span,
-                    format!("`{}` is {}, not a list field or a set", self.source_text(span), t.ty.describe()),
-                );
-                None
-            }
-        }
-    }
-}
-
-enum ListOrSet<'a, 's> {
-    Set(TExpr),
-    List { slot: usize, layout: &'a ListLayout, field: Option<&'s Ident>, path: String },
 }
 
 pub(super) fn num_kind(base: &Base) -> NumKind {
@@ -1013,20 +516,4 @@ pub(super) fn to_dec(t: TExpr) -> TExpr {
         return texpr(TKind::Const(Const::Dec(i.into())), Ty { base: Base::Dec, optional }, span);
     }
     texpr(TKind::ToDec(Box::new(t)), Ty { base: Base::Dec, optional }, span)
-}
-
-/// The value of a whole-number literal, signed or not (`28`, `-1`).
-fn const_int(e: &TExpr) -> Option<i64> {
-    match &e.kind {
-        TKind::Const(Const::Int(n)) => Some(*n),
-        TKind::Neg(NumKind::Int, inner) => const_int(inner).and_then(i64::checked_neg),
-        _ => None,
-    }
-}
-
-fn numeric_like(c: Const, target: &Base) -> Const {
-    match (c, target) {
-        (Const::Int(i), Base::Dec) => Const::Dec(i.into()),
-        (c, _) => c,
-    }
 }

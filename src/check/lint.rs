@@ -16,7 +16,7 @@
 
 use super::facts::{contradiction, Lit};
 use super::CheckedPolicy;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{codes, Diagnostic};
 use crate::ir::{LetDef, TExpr, TKind, TRule};
 use crate::syntax::ast::{ActionKind, Item, PolicyAst, RuleDecl};
 use std::path::Path;
@@ -76,7 +76,7 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
             None => format!("rule \"{}\" can never fire: its condition is always false", decl.name.node),
         };
         diags.push(
-            Diagnostic::warning("W0110", file, rule.when.span, message)
+            Diagnostic::warning(codes::NEVER_FIRES, file, rule.when.span, message)
                 .with_label("never true")
                 .with_help("check the bounds: one comparison is probably reversed or has the wrong number"),
         );
@@ -88,7 +88,7 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
         if let (Some(close), false) = (closes, notifies) {
             diags.push(
                 Diagnostic::warning(
-                    "W0112",
+                    codes::CLOSE_WITHOUT_NOTIFY,
                     file,
                     close.span,
                     format!("rule \"{}\" closes the account without notifying the customer", decl.name.node),
@@ -185,31 +185,34 @@ fn shadowed(
             unreachable[later] = true;
             let decl = rules[later].0;
             let names: Vec<String> = by.iter().map(|&e| format!("\"{}\"", rules[e].0.name.node)).collect();
-            let (what, fix) = match names.as_slice() {
-                [one] => (
-                    format!("the earlier rule {one}"),
-                    format!("put \"{}\" before {one} (or give it a higher priority), or remove it", decl.name.node),
-                ),
-                _ => (
-                    format!("one of the earlier rules {}", names.join(", ")),
-                    "narrow the earlier rules or move this one before them, or remove it".to_string(),
-                ),
-            };
-            out.push(
-                Diagnostic::warning(
-                    "W0111",
-                    file,
-                    decl.name.span,
-                    format!(
-                        "rule \"{}\" is never reached: whenever it matches, {what} of `first` group \"{}\" matches too",
-                        decl.name.node, group.name
-                    ),
-                )
-                .with_label("shadowed")
-                .with_help(format!("only the first matching rule of the group fires: {fix}")),
-            );
+            out.push(shadowed_warning(decl, &names, &group.name, file));
         }
     }
+}
+
+/// `W0111` for rule `decl`, shadowed by the earlier rules `names` (quoted) of group `group`.
+fn shadowed_warning(decl: &RuleDecl, names: &[String], group: &str, file: &Path) -> Diagnostic {
+    let (what, fix) = match names {
+        [one] => (
+            format!("the earlier rule {one}"),
+            format!("put \"{}\" before {one} (or give it a higher priority), or remove it", decl.name.node),
+        ),
+        _ => (
+            format!("one of the earlier rules {}", names.join(", ")),
+            "narrow the earlier rules or move this one before them, or remove it".to_string(),
+        ),
+    };
+    Diagnostic::warning(
+        codes::SHADOWED_RULE,
+        file,
+        decl.name.span,
+        format!(
+            "rule \"{}\" is never reached: whenever it matches, {what} of `first` group \"{group}\" matches too",
+            decl.name.node
+        ),
+    )
+    .with_label("shadowed")
+    .with_help(format!("only the first matching rule of the group fires: {fix}"))
 }
 
 /// Rule `i`'s condition (or its negation) in normal form, computed on first use.

@@ -5,11 +5,14 @@
 //! hooks, `E04xx` declarations and rules. Warnings are `W01xx`; those that
 //! review a policy's logic rather than its names are in `lint.rs`.
 
+mod aggregate;
+mod call;
 mod expr;
 mod facts;
 mod lint;
+mod membership;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Span};
+use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
 use crate::schema::Schema;
 use crate::syntax::ast::{self, ActionKind, GuardBound, Item, PolicyAst, RuleDecl};
@@ -161,7 +164,7 @@ impl<'a> Checker<'a> {
             return true;
         }
         self.err(
-            "E0207",
+            codes::DURATION_TOO_LONG,
             span,
             format!(
                 "this duration is too long: a duration is at most {} years ({MAX_DURATION_MONTHS} months or \
@@ -202,7 +205,7 @@ impl<'a> Checker<'a> {
         let depth = e.eval_depth(&self.let_depths);
         if depth > MAX_EVAL_DEPTH {
             self.err(
-                "E0130",
+                codes::TOO_DEEP_TO_EVALUATE,
                 e.span,
                 format!(
                     "this expression nests {depth} levels deep (with the lets it uses); the most is {MAX_EVAL_DEPTH}"
@@ -216,7 +219,12 @@ impl<'a> Checker<'a> {
 
     fn check_prohibited(&mut self, path: &str, span: Span) {
         if self.schema.prohibited.iter().any(|p| p == path) {
-            self.err("E0120", span, format!("`{path}` is a prohibited field and may not be used by any policy")).help =
+            self.err(
+                codes::PROHIBITED_FIELD,
+                span,
+                format!("`{path}` is a prohibited field and may not be used by any policy"),
+            )
+            .help =
                 Some(format!("the schema `{}` lists it under `prohibited` (fair lending)", self.schema.path.display()));
         }
     }
@@ -260,11 +268,19 @@ impl<'a> Checker<'a> {
                 Item::Group(group) => {
                     let index = out.groups.len();
                     if !group_names.insert(group.name.node.as_str()) {
-                        self.err("E0402", group.name.span, format!("group \"{}\" is defined twice", group.name.node));
+                        self.err(
+                            codes::DUPLICATE_RULE,
+                            group.name.span,
+                            format!("group \"{}\" is defined twice", group.name.node),
+                        );
                     }
                     out.groups.push(TGroup { name: group.name.node.as_str().into(), first: group.first });
                     if group.rules.is_empty() {
-                        self.warn("W0107", group.name.span, format!("group \"{}\" has no rules", group.name.node));
+                        self.warn(
+                            codes::EMPTY_GROUP,
+                            group.name.span,
+                            format!("group \"{}\" has no rules", group.name.node),
+                        );
                     }
                     for rule in &group.rules {
                         if let Some(r) = self.rule(rule, Some(index), out.rules.len(), &mut rule_names) {
@@ -288,7 +304,7 @@ impl<'a> Checker<'a> {
             match item {
                 Item::Policy { name, version, span } => {
                     if seen_policy {
-                        self.err("E0401", *span, "the policy is named twice");
+                        self.err(codes::POLICY_HEADER, *span, "the policy is named twice");
                     }
                     seen_policy = true;
                     out.name = name.node.clone();
@@ -296,7 +312,7 @@ impl<'a> Checker<'a> {
                 }
                 Item::Schema { span, .. } => {
                     if seen_schema {
-                        self.err("E0401", *span, "the schema is named twice");
+                        self.err(codes::POLICY_HEADER, *span, "the schema is named twice");
                     }
                     seen_schema = true;
                 }
@@ -304,7 +320,7 @@ impl<'a> Checker<'a> {
             }
         }
         if !seen_policy {
-            self.err("E0401", Span::default(), "the policy has no name").help =
+            self.err(codes::POLICY_HEADER, Span::default(), "the policy has no name").help =
                 Some("start the file with `policy \"name\" version \"1\"`".into());
         }
     }
@@ -314,7 +330,7 @@ impl<'a> Checker<'a> {
             match item {
                 Item::Batch { name, path, span } => {
                     if self.name_taken(&name.node) {
-                        self.err("E0403", name.span, format!("`{}` is already defined", name.node));
+                        self.err(codes::DUPLICATE_NAME, name.span, format!("`{}` is already defined", name.node));
                         continue;
                     }
                     self.batches.push(name.node.clone());
@@ -322,7 +338,7 @@ impl<'a> Checker<'a> {
                 }
                 Item::Hook(h) => {
                     if self.name_taken(&h.name.node) {
-                        self.err("E0403", h.name.span, format!("`{}` is already defined", h.name.node));
+                        self.err(codes::DUPLICATE_NAME, h.name.span, format!("`{}` is already defined", h.name.node));
                         continue;
                     }
                     match self.hook_sig(h) {
@@ -359,7 +375,8 @@ impl<'a> Checker<'a> {
                     .unwrap_or_else(|| {
                         "hook types are bool, int, decimal, money, string, date and set<string|int|date>".into()
                     });
-                self.err("E0302", written.span, format!("unknown hook type `{other}`")).help = Some(help);
+                self.err(codes::UNKNOWN_HOOK_TYPE, written.span, format!("unknown hook type `{other}`")).help =
+                    Some(help);
                 return None;
             }
         };
@@ -371,7 +388,7 @@ impl<'a> Checker<'a> {
         let mut ok = true;
         for (name, ty) in &h.params {
             if params.iter().any(|(n, _)| n == &name.node) {
-                self.err("E0303", name.span, format!("parameter `{}` is declared twice", name.node));
+                self.err(codes::DUPLICATE_PARAMETER, name.span, format!("parameter `{}` is declared twice", name.node));
                 ok = false;
             }
             match self.hook_type(ty) {
@@ -383,18 +400,19 @@ impl<'a> Checker<'a> {
         // A string result could not be checked against enum members as literals are, and
         // results are plain values that must not borrow from one call's script.
         if let Some(Ty { base: base @ (Base::Set(_) | Base::Str), .. }) = &result {
-            self.err("E0305", h.result.span, format!("a hook cannot return {}", base.describe())).help =
+            self.err(codes::HOOK_RESULT, h.result.span, format!("a hook cannot return {}", base.describe())).help =
                 Some("a hook returns bool, int, decimal, money or date".into());
             return None;
         }
         match &h.budget {
             Some(budget) if budget.node == 0 => {
-                self.err("E0304", budget.span, "a hook's budget must be at least 1 operation");
+                self.err(codes::HOOK_BUDGET, budget.span, "a hook's budget must be at least 1 operation");
                 ok = false;
             }
             Some(budget) if budget.node > crate::hooks::MAX_BUDGET => {
                 let max = crate::hooks::MAX_BUDGET;
-                self.err("E0304", budget.span, format!("a hook's budget is at most {max} operations")).help = Some(
+                self.err(codes::HOOK_BUDGET, budget.span, format!("a hook's budget is at most {max} operations"))
+                    .help = Some(
                     "the budget is what stops a runaway script: one call of the largest takes about a second, \
                      and every call an account makes counts toward its work bound"
                         .into(),
@@ -417,18 +435,26 @@ impl<'a> Checker<'a> {
     fn let_decl(&mut self, name: &ast::Ident, value: &ast::Expr, span: Span) {
         self.let_names_pending.remove(&name.node);
         if self.name_taken(&name.node) {
-            self.err("E0403", name.span, format!("`{}` is already defined", name.node));
+            self.err(codes::DUPLICATE_NAME, name.span, format!("`{}` is already defined", name.node));
             return;
         }
         if self.schema.root.field(&name.node).is_some() {
-            self.err("E0403", name.span, format!("let `{}` would hide the schema field of the same name", name.node))
-                .help = Some("choose another name".into());
+            self.err(
+                codes::DUPLICATE_NAME,
+                name.span,
+                format!("let `{}` would hide the schema field of the same name", name.node),
+            )
+            .help = Some("choose another name".into());
             return;
         }
         let checked = self.expr(value, Scope { element: None });
         match checked {
             Some(value) if value.ty.base == Base::Duration => {
-                self.err("E0102", value.span, "a let cannot hold a duration; write the duration where it is used");
+                self.err(
+                    codes::TYPE_MISMATCH,
+                    value.span,
+                    "a let cannot hold a duration; write the duration where it is used",
+                );
                 self.poisoned.insert(name.node.clone());
             }
             Some(value) if !self.shallow_enough(&value) => {
@@ -455,7 +481,7 @@ impl<'a> Checker<'a> {
         };
         if let GuardBound::Percent(p) = g.bound.node {
             if p > rust_decimal::Decimal::ONE_HUNDRED {
-                self.err("E0404", g.bound.span, "a guard's percentage cannot exceed 100%");
+                self.err(codes::GUARD_BOUND, g.bound.span, "a guard's percentage cannot exceed 100%");
                 return None;
             }
         }
@@ -474,8 +500,8 @@ impl<'a> Checker<'a> {
         names: &mut HashSet<String>,
     ) -> Option<TRule> {
         if !names.insert(rule.name.node.clone()) {
-            self.err("E0402", rule.name.span, format!("rule \"{}\" is defined twice", rule.name.node)).help =
-                Some("rule names identify decisions in the audit trail; each must be unique".into());
+            self.err(codes::DUPLICATE_RULE, rule.name.span, format!("rule \"{}\" is defined twice", rule.name.node))
+                .help = Some("rule names identify decisions in the audit trail; each must be unique".into());
         }
         let when = self
             .condition(&rule.when, Scope { element: None }, "as a rule's condition")
@@ -492,13 +518,13 @@ impl<'a> Checker<'a> {
                 _ => None,
             };
             if let (Some(prev), Some(_)) = (status, this_status) {
-                self.err("E0405", action.span, format!("rule \"{}\" already has the status action `{prev}`; a rule takes at most one of close, freeze, restrict", rule.name.node));
+                self.err(codes::CONFLICTING_ACTIONS, action.span, format!("rule \"{}\" already has the status action `{prev}`; a rule takes at most one of close, freeze, restrict", rule.name.node));
                 ok = false;
             }
             status = status.or(this_status);
             if matches!(action.kind, ActionKind::SetLimit(_)) {
                 if limit_set {
-                    self.err("E0405", action.span, "the limit is set twice in one rule");
+                    self.err(codes::CONFLICTING_ACTIONS, action.span, "the limit is set twice in one rule");
                     ok = false;
                 }
                 limit_set = true;
@@ -516,7 +542,7 @@ impl<'a> Checker<'a> {
                 crate::value::Duration::Days(n) | crate::value::Duration::Months(n) => n > 0,
             };
             if !positive {
-                self.err("E0406", d.span, "a freeze or restriction must last at least 1 day");
+                self.err(codes::DURATION_TOO_SHORT, d.span, "a freeze or restriction must last at least 1 day");
                 ok = false;
             }
             ok &= self.duration_within_max(d.node, d.span);
@@ -545,7 +571,11 @@ impl<'a> Checker<'a> {
                 let t = self.expr(e, Scope { element: None })?;
                 let t = self.present(t, "as the new limit")?;
                 if !t.ty.base.is_numeric() {
-                    self.err("E0102", t.span, format!("the new limit must be a number, found {}", t.ty.describe()));
+                    self.err(
+                        codes::TYPE_MISMATCH,
+                        t.span,
+                        format!("the new limit must be a number, found {}", t.ty.describe()),
+                    );
                     return None;
                 }
                 if !self.shallow_enough(&t) {
@@ -557,7 +587,8 @@ impl<'a> Checker<'a> {
                 let Some((_, ch)) = Channel::ALL.iter().find(|(n, _)| *n == channel.node) else {
                     let help = did_you_mean(&channel.node, Channel::ALL.iter().map(|(n, _)| *n))
                         .unwrap_or_else(|| "the channels are sms, push, email, call and letter".into());
-                    self.err("E0407", channel.span, format!("unknown channel `{}`", channel.node)).help = Some(help);
+                    self.err(codes::UNKNOWN_CHANNEL, channel.span, format!("unknown channel `{}`", channel.node))
+                        .help = Some(help);
                     return None;
                 };
                 TAction::Notify(*ch, text(template))
@@ -566,7 +597,7 @@ impl<'a> Checker<'a> {
             ActionKind::Review(s) => TAction::Review(text(s)),
             ActionKind::Reason { code, text: t } => {
                 if code.node.trim().is_empty() {
-                    self.err("E0408", code.span, "a reason code cannot be empty");
+                    self.err(codes::EMPTY_REASON_CODE, code.span, "a reason code cannot be empty");
                     return None;
                 }
                 TAction::Reason(text(code), t.as_ref().map(text))
@@ -578,19 +609,19 @@ impl<'a> Checker<'a> {
     fn unused(&mut self, out: &CheckedPolicy) {
         for (i, l) in self.lets.clone().iter().enumerate() {
             if !self.used_lets.contains(&i) {
-                self.warn("W0101", l.span, format!("let `{}` is never used", l.name)).help =
+                self.warn(codes::UNUSED_LET, l.span, format!("let `{}` is never used", l.name)).help =
                     Some("remove it, or use it in a rule".into());
             }
         }
         for (i, (name, _, span)) in out.batches.iter().enumerate() {
             if !self.used_batches.contains(&i) {
-                self.warn("W0102", *span, format!("batch `{name}` is never used")).help =
+                self.warn(codes::UNUSED_BATCH, *span, format!("batch `{name}` is never used")).help =
                     Some(format!("use it as `id in {name}`"));
             }
         }
         for (i, h) in self.hooks.clone().iter().enumerate() {
             if !self.used_hooks.contains(&i) {
-                self.warn("W0103", h.span, format!("hook `{}` is never called", h.name));
+                self.warn(codes::UNUSED_HOOK, h.span, format!("hook `{}` is never called", h.name));
             }
         }
     }

@@ -13,9 +13,9 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 2 when there are any).
     #[arg(long)]
     deny_warnings: bool,
-    /// Diagnostics as `human` (default) or `json`.
-    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
-    error_format: String,
+    /// How diagnostics are written.
+    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    error_format: super::ErrorFormat,
 }
 
 pub fn run(args: CheckArgs) -> Exit {
@@ -27,7 +27,7 @@ pub fn run(args: CheckArgs) -> Exit {
         };
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags.len() - errors;
-        if args.error_format == "json" {
+        if args.error_format == super::ErrorFormat::Json {
             if let Err(e) = super::files::print(&format!("{}\n", render_json(&diags, &sources))) {
                 return exit.max(super::files::output_failed(&e));
             }

@@ -13,9 +13,10 @@ use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use verdict::diff::{ChangedAccount, DiffOptions, Differ, ReportMeta};
+use verdict::diff::{ChangedAccount, DiffOptions, DiffReport, DiffRun, Differ, ReportMeta};
 use verdict::eval::EvalOptions;
 use verdict::snapshot::Format;
+use verdict::LoadedPolicy;
 
 /// Arguments of `verdict diff`.
 #[derive(clap::Args)]
@@ -27,8 +28,8 @@ pub struct DiffArgs {
     /// Snapshot files (`-` or none: standard input, JSON Lines unless --input-format says otherwise).
     snapshots: Vec<PathBuf>,
     /// Report format on standard output.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-    format: String,
+    #[arg(long, default_value = "text")]
+    format: super::ReportFormat,
     /// Also write the report as one self-contained HTML page to FILE.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -45,8 +46,8 @@ pub struct DiffArgs {
     #[arg(long)]
     fail_on_change: bool,
     /// Format of the snapshots when it cannot be told from the file name (stdin).
-    #[arg(long, value_parser = ["json", "jsonl", "ndjson", "yaml", "csv"])]
-    input_format: Option<String>,
+    #[arg(long)]
+    input_format: Option<Format>,
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
@@ -62,24 +63,20 @@ pub struct DiffArgs {
 
 /// Runs the diff and reports it; see the module doc for the exit codes.
 pub fn run(args: DiffArgs) -> Exit {
-    let old = verdict::load_policy(&args.old);
-    let new = verdict::load_policy(&args.new);
-    let (old, new) = match (old, new) {
-        (Ok(o), Ok(n)) => (o, n),
-        (o, n) => {
-            for e in [o.err(), n.err()].into_iter().flatten() {
-                eprint!("{}", render_all(&e.diagnostics, &e.sources, stderr_color()));
-            }
-            return Exit::Invalid;
-        }
-    };
-    if refuses_its_outputs(&args, [&old.sources, &new.sources]) {
-        return Exit::Invalid;
+    match diff(&args) {
+        Ok(exit) | Err(exit) => exit,
     }
-    let default_as_of = args.as_of;
+}
+
+/// The diff from loading to the report; `Err` is an exit before the report.
+fn diff(args: &DiffArgs) -> Result<Exit, Exit> {
+    let (old, new) = load_both(args)?;
+    if refuses_its_outputs(args, [&old.sources, &new.sources]) {
+        return Err(Exit::Invalid);
+    }
     let options = DiffOptions {
         eval: EvalOptions {
-            default_as_of,
+            default_as_of: args.as_of,
             hook_backstop: super::hook_backstop(args.hook_backstop_ms),
             ..EvalOptions::default()
         },
@@ -87,27 +84,21 @@ pub fn run(args: DiffArgs) -> Exit {
         keep: args.top,
         limits: args.limits.limits(),
     };
-    let differ = match Differ::new((&args.old, &old), (&args.new, &new), options) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error[{}]: {e}", e.code());
-            return Exit::Invalid;
-        }
-    };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: cannot start worker threads: {e}");
-            return Exit::Invalid;
-        }
-    };
+    let differ = Differ::new((&args.old, &old), (&args.new, &new), options).map_err(|e| {
+        eprintln!("error[{}]: {e}", e.code());
+        Exit::Invalid
+    })?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build().map_err(|e| {
+        eprintln!("error: cannot start worker threads: {e}");
+        Exit::Invalid
+    })?;
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
 
     // Written whole or not at all: replaced only once the diff has completed.
     let mut changed_out = match args.changed.as_deref().map(OutputFile::create) {
         None => None,
         Some(Ok(w)) => Some(w),
-        Some(Err(e)) => return output_failed(&e),
+        Some(Err(e)) => return Err(output_failed(&e)),
     };
     let mut sink = |account: &ChangedAccount| -> std::io::Result<()> {
         if let Some(w) = &mut changed_out {
@@ -118,71 +109,102 @@ pub fn run(args: DiffArgs) -> Exit {
     };
     let mut run = differ.run();
     for input in &inputs {
-        let (reader, format) = match open_input(input, args.input_format.as_deref()) {
-            Ok(r) => r,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return Exit::Invalid;
-            }
-        };
-        let name = input.display().to_string();
-        let mut pairs = match differ.read(reader, format) {
-            Ok(p) => p.named(&name),
-            Err(e) => {
-                eprintln!("error[{}]: `{}`: {e}", e.code(), input.display());
-                return Exit::Invalid;
-            }
-        };
-        if let Err(e) = run.feed(&name, &mut pairs, Some(&pool), &mut sink) {
-            return output_failed(&e);
-        }
-        if let Some(e) = pairs.take_error() {
-            // Reading stopped part-way: the report would cover only part of the book.
-            eprint!("{}", read_error(&name, &e));
-            return Exit::Invalid;
-        }
+        feed(&differ, &mut run, input, args.input_format, &pool, &mut sink)?;
     }
-    let timeouts = run.timeouts();
-    if timeouts > 0 {
-        // Accounts whose decision depends on the machine's speed: the diff is not whole.
-        eprintln!(
-            "error: {timeouts} hook call{} ran past the wall-clock backstop of {} s: the diff is incomplete, and no \
-             report or changed accounts are written",
-            if timeouts == 1 { "" } else { "s" },
-            super::hook_backstop(args.hook_backstop_ms).as_secs_f64()
-        );
-        return Exit::HookTimeout;
-    }
+    refuse_timeouts(run.timeouts(), args)?;
     if let Some(Err(e)) = changed_out.map(OutputFile::commit) {
-        return output_failed(&e);
+        return Err(output_failed(&e));
     }
     let any_change = run.any_change();
     let meta = ReportMeta { generated: now(), inputs: inputs.iter().map(|p| p.display().to_string()).collect() };
     let report = run.finish(meta);
+    write_report(args, &report)?;
+    Ok(exit_for(args, any_change, &report))
+}
 
-    let text = if args.format == "json" {
-        match serde_json::to_string_pretty(&report) {
+/// Both policies, or their diagnostics reported.
+fn load_both(args: &DiffArgs) -> Result<(LoadedPolicy, LoadedPolicy), Exit> {
+    match (verdict::load_policy(&args.old), verdict::load_policy(&args.new)) {
+        (Ok(o), Ok(n)) => Ok((o, n)),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                eprint!("{}", render_all(&e.diagnostics, &e.sources, stderr_color()));
+            }
+            Err(Exit::Invalid)
+        }
+    }
+}
+
+/// Reads one input's snapshot pairs into the run; an input that cannot be
+/// read whole stops the diff (the report would cover part of the book).
+fn feed(
+    differ: &Differ,
+    run: &mut DiffRun<'_>,
+    input: &Path,
+    input_format: Option<Format>,
+    pool: &rayon::ThreadPool,
+    sink: &mut dyn FnMut(&ChangedAccount) -> std::io::Result<()>,
+) -> Result<(), Exit> {
+    let (reader, format) = open_input(input, input_format).map_err(|message| {
+        eprintln!("error: {message}");
+        Exit::Invalid
+    })?;
+    let name = input.display().to_string();
+    let mut pairs = match differ.read(reader, format) {
+        Ok(p) => p.named(&name),
+        Err(e) => {
+            eprintln!("error[{}]: `{}`: {e}", e.code(), input.display());
+            return Err(Exit::Invalid);
+        }
+    };
+    run.feed(&name, &mut pairs, Some(pool), sink).map_err(|e| output_failed(&e))?;
+    if let Some(e) = pairs.take_error() {
+        eprint!("{}", read_error(&name, &e));
+        return Err(Exit::Invalid);
+    }
+    Ok(())
+}
+
+/// Refuses a diff in which hook calls ran past the backstop: those accounts'
+/// decisions depend on the machine's speed, so the diff is not whole.
+fn refuse_timeouts(timeouts: u64, args: &DiffArgs) -> Result<(), Exit> {
+    if timeouts == 0 {
+        return Ok(());
+    }
+    eprintln!(
+        "error: {timeouts} hook call{} ran past the wall-clock backstop of {} s: the diff is incomplete, and no \
+         report or changed accounts are written",
+        if timeouts == 1 { "" } else { "s" },
+        super::hook_backstop(args.hook_backstop_ms).as_secs_f64()
+    );
+    Err(Exit::HookTimeout)
+}
+
+/// Writes the report to standard output (text or JSON) and, if asked, as HTML.
+fn write_report(args: &DiffArgs, report: &DiffReport) -> Result<(), Exit> {
+    let text = if args.format == super::ReportFormat::Json {
+        match serde_json::to_string_pretty(report) {
             Ok(mut t) => {
                 t.push('\n');
                 t
             }
             Err(e) => {
                 eprintln!("error: cannot write the report: {e}");
-                return Exit::Invalid;
+                return Err(Exit::Invalid);
             }
         }
     } else {
-        verdict::diff::render_text(&report)
+        verdict::diff::render_text(report)
     };
-    if let Err(e) = super::files::print(&text) {
-        return output_failed(&e);
-    }
+    super::files::print(&text).map_err(|e| output_failed(&e))?;
     if let Some(path) = &args.html {
-        if let Err(e) = write_whole(path, verdict::diff::render_html(&report).as_bytes()) {
-            return output_failed(&e);
-        }
+        write_whole(path, verdict::diff::render_html(report).as_bytes()).map_err(|e| output_failed(&e))?;
     }
+    Ok(())
+}
 
+/// The exit code of a completed diff: `--fail-on-change` and the new policy's guards.
+fn exit_for(args: &DiffArgs, any_change: bool, report: &DiffReport) -> Exit {
     let mut exit = Exit::Ok;
     if args.fail_on_change && any_change {
         eprintln!("verdict diff: {} decision(s) differ (--fail-on-change)", report.changed);
@@ -211,9 +233,9 @@ fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceM
     refuse_clashes(&outputs, &inputs)
 }
 
-fn open_input(input: &Path, input_format: Option<&str>) -> Result<(Box<dyn BufRead>, Format), String> {
+fn open_input(input: &Path, input_format: Option<Format>) -> Result<(Box<dyn BufRead>, Format), String> {
     let is_stdin = input.as_os_str() == "-";
-    let format = match input_format.and_then(Format::from_name) {
+    let format = match input_format {
         Some(f) => f,
         None if is_stdin => Format::Jsonl,
         None => Format::from_path(input).ok_or_else(|| {

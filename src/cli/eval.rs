@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use verdict::compile::Program;
 use verdict::eval::{ErrorKind, EvalOptions};
 use verdict::output::OutputFormat;
 use verdict::snapshot::Format;
@@ -20,11 +21,11 @@ pub struct EvalArgs {
     /// Snapshot files (`-` or none: standard input, JSON Lines unless --input-format says otherwise).
     snapshots: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "json", "yaml", "csv", "table"])]
-    format: String,
+    #[arg(long, default_value = "jsonl")]
+    format: OutputFormat,
     /// Format of the snapshots when it cannot be told from the file name (stdin).
-    #[arg(long, value_parser = ["json", "jsonl", "ndjson", "yaml", "csv"])]
-    input_format: Option<String>,
+    #[arg(long)]
+    input_format: Option<Format>,
     /// Add each rule's evaluation (matched or not, the value of each condition) to its decision.
     #[arg(long)]
     trace: bool,
@@ -63,13 +64,7 @@ pub fn run(args: EvalArgs) -> Exit {
         return Exit::Invalid;
     }
     let default_as_of = args.as_of;
-    let format = match args.format.as_str() {
-        "json" => OutputFormat::Json,
-        "yaml" => OutputFormat::Yaml,
-        "csv" => OutputFormat::Csv,
-        "table" => OutputFormat::Table,
-        _ => OutputFormat::Jsonl,
-    };
+    let format = args.format;
     let options = StreamOptions {
         eval: EvalOptions {
             default_as_of,
@@ -84,7 +79,7 @@ pub fn run(args: EvalArgs) -> Exit {
     };
     let program = &loaded.program;
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
-    let (sources, size, mut exit) = open_sources(&inputs, args.input_format.as_deref());
+    let (sources, size, mut exit) = open_sources(&inputs, args.input_format);
 
     let bar = progress_bar(size);
     // A run that could not read all its inputs, or whose hook calls met the
@@ -111,6 +106,18 @@ pub fn run(args: EvalArgs) -> Exit {
         Ok(r) => r,
         Err(e) => return exit.max(output_failed(&e)),
     };
+    let timed_out = timeouts(&report);
+    exit = exit.max(report_incomplete(&report, timed_out, options.eval.hook_backstop));
+    if let (Some(path), false) = (&args.output, complete(&report)) {
+        not_written(path, timed_out);
+    }
+    exit.max(summarize(program, &report, started, args.summary.as_deref()))
+}
+
+/// Reports inputs that could not be read or held nothing, and hook calls
+/// that met the backstop; the exit code they call for.
+fn report_incomplete(report: &RunReport, timed_out: u64, backstop: std::time::Duration) -> Exit {
+    let mut exit = Exit::Ok;
     for e in &report.input_errors {
         eprint!("{}", read_error(&e.name, &e.error));
         exit = exit.max(Exit::Invalid);
@@ -119,27 +126,32 @@ pub fn run(args: EvalArgs) -> Exit {
         let name = if name == "-" { "standard input".to_string() } else { format!("`{name}`") };
         eprintln!("warning: {name} holds no snapshots; nothing was decided from it");
     }
-    let timed_out = timeouts(&report);
     if timed_out > 0 {
         eprintln!(
             "error: {timed_out} hook call{} ran past the wall-clock backstop of {} s: the run is incomplete, as \
              those accounts are not decided and meeting the backstop depends on the machine",
             if timed_out == 1 { "" } else { "s" },
-            options.eval.hook_backstop.as_secs_f64()
+            backstop.as_secs_f64()
         );
         exit = exit.max(Exit::HookTimeout);
     }
-    if let (Some(path), false) = (&args.output, complete(&report)) {
-        let why = if timed_out > 0 { "a hook call ran past the backstop" } else { "some input could not be read" };
-        if verdict::outfile::replaces(path) {
-            eprintln!("error: `{}` was not written, as {why}; a previous file is unchanged", path.display());
-        } else {
-            eprintln!(
-                "error: `{}` got an incomplete run, as {why} (it is written through, not replaced)",
-                path.display()
-            );
-        }
+    exit
+}
+
+/// Says why `--output` did not get the run, and what became of the file.
+fn not_written(path: &Path, timed_out: u64) {
+    let why = if timed_out > 0 { "a hook call ran past the backstop" } else { "some input could not be read" };
+    if verdict::outfile::replaces(path) {
+        eprintln!("error: `{}` was not written, as {why}; a previous file is unchanged", path.display());
+    } else {
+        eprintln!("error: `{}` got an incomplete run, as {why} (it is written through, not replaced)", path.display());
     }
+}
+
+/// Prints the run's summary (and writes it to `--summary FILE`); the exit
+/// code its errors and guards call for.
+fn summarize(program: &Program, report: &RunReport, started: Instant, summary_file: Option<&Path>) -> Exit {
+    let mut exit = Exit::Ok;
     let summary = Summary::new(program, &report.tally).timed(started.elapsed().as_secs_f64());
     if summary.errors.total > 0 {
         exit = exit.max(Exit::Failures);
@@ -148,7 +160,7 @@ pub fn run(args: EvalArgs) -> Exit {
     if summary.breached() {
         exit = exit.max(Exit::Guard);
     }
-    if let Some(path) = &args.summary {
+    if let Some(path) = summary_file {
         let written = with_output(Some(path), |out| {
             serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::other)?;
             out.write_all(b"\n")
@@ -177,13 +189,13 @@ fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap)
 
 /// Opens every input (a failure is reported and skipped), with their total
 /// size when every input is a regular file.
-fn open_sources(inputs: &[PathBuf], input_format: Option<&str>) -> (Vec<Source>, Option<u64>, Exit) {
+fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source>, Option<u64>, Exit) {
     let mut sources = Vec::new();
     let mut size = Some(0u64);
     let mut exit = Exit::Ok;
     for input in inputs {
         let is_stdin = input.as_os_str() == "-";
-        let format = match input_format.and_then(Format::from_name) {
+        let format = match input_format {
             Some(f) => f,
             None if is_stdin => Format::Jsonl,
             None => match Format::from_path(input) {

@@ -8,6 +8,7 @@
 use super::render::{render_all, stderr_color};
 use super::Exit;
 use std::path::PathBuf;
+use verdict::decision::fields;
 use verdict::eval::ActionRecord;
 use verdict::explain::{explain, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
 use verdict::terminal::escape;
@@ -27,8 +28,8 @@ pub struct ExplainArgs {
     #[arg(long)]
     id: String,
     /// `text` for a terminal (default) or `json`.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-    format: String,
+    #[arg(long, default_value = "text")]
+    format: super::ReportFormat,
     /// The snapshot's date when it has no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
@@ -62,7 +63,7 @@ pub fn run(args: ExplainArgs) -> Exit {
             x.position
         );
     }
-    let text = if args.format == "json" {
+    let text = if args.format == super::ReportFormat::Json {
         let mut json = serde_json::to_string_pretty(&x.view(&loaded.program)).unwrap_or_default();
         json.push('\n');
         json
@@ -96,9 +97,9 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
     match &x.record {
         Ok(d) => {
             let dash = || "-".to_string();
-            field(&mut out, "outcome", &[d.outcome.name().to_string()]);
-            field(&mut out, "until", &[d.until.map_or_else(dash, |u| u.to_string())]);
-            field(&mut out, "limit", &[d.limit.map_or_else(dash, format_decimal)]);
+            field(&mut out, fields::OUTCOME, &[d.outcome.name().to_string()]);
+            field(&mut out, fields::UNTIL, &[d.until.map_or_else(dash, |u| u.to_string())]);
+            field(&mut out, fields::LIMIT, &[d.limit.map_or_else(dash, format_decimal)]);
             let reasons: Vec<String> = d
                 .reasons
                 .iter()
@@ -107,11 +108,11 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
                     None => format!("{} ({})", r.code, r.rule),
                 })
                 .collect();
-            field(&mut out, "reasons", &reasons);
-            field(&mut out, "actions", &d.actions.iter().map(action).collect::<Vec<_>>());
-            field(&mut out, "fired", &[d.fired.join(", ")]);
+            field(&mut out, fields::REASONS, &reasons);
+            field(&mut out, fields::ACTIONS, &d.actions.iter().map(action).collect::<Vec<_>>());
+            field(&mut out, fields::FIRED, &[d.fired.join(", ")]);
         }
-        Err(e) => field(&mut out, "error", &[format!("{} error: {}", e.kind.name(), e.message)]),
+        Err(e) => field(&mut out, fields::ERROR, &[format!("{} error: {}", e.kind.name(), e.message)]),
     }
     if x.rules.is_empty() {
         out.push_str("\nno rule was evaluated: the account has no decision\n");

@@ -77,6 +77,24 @@ enum Command {
     Synth(synth::SynthArgs),
 }
 
+/// `--format` of a report (`explain`, `diff`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For a terminal.
+    Text,
+    /// For programs.
+    Json,
+}
+
+/// `--error-format` of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ErrorFormat {
+    /// Rendered with the source line and a caret, on standard error.
+    Human,
+    /// One JSON document on standard output.
+    Json,
+}
+
 /// `--as-of DATE`: a strict `YYYY-MM-DD` date, checked by clap so a wrong one
 /// is a command-line error (exit 2) in every subcommand alike.
 pub fn as_of_date(text: &str) -> Result<verdict::value::Date, String> {

@@ -179,7 +179,7 @@ pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
 mod tests {
     use super::*;
     use miette::NamedSource;
-    use verdict::diagnostic::Span;
+    use verdict::diagnostic::{codes, Span};
 
     /// Rendering as it was before files were prepared once: every diagnostic
     /// with a fresh copy of the whole text, read by miette's own scan.
@@ -217,7 +217,7 @@ mod tests {
         sources.add(Path::new("a.policy"), Arc::from(text.as_str()));
         sources.add(Path::new("b.policy"), Arc::from("let b = 1\n"));
         let at = |file: &str, start: usize, end: usize| {
-            Diagnostic::warning("W0101", Path::new(file), Span::new(start, end), "unused").with_label("here")
+            Diagnostic::warning(codes::UNUSED_LET, Path::new(file), Span::new(start, end), "unused").with_label("here")
         };
         let mut diags = Vec::new();
         // Every line start and a span across lines, in both files, interleaved, out of order.
@@ -242,7 +242,7 @@ mod tests {
         let mut sources = SourceMap::default();
         sources.add(Path::new("a.policy"), Arc::from("ab\ncé d\n"));
         let diags: Vec<Diagnostic> = (0..10)
-            .map(|i| Diagnostic::error("E0101", Path::new("a.policy"), Span::new(i, i + 1), "unknown"))
+            .map(|i| Diagnostic::error(codes::UNKNOWN_NAME, Path::new("a.policy"), Span::new(i, i + 1), "unknown"))
             .collect();
         let json: serde_json::Value = serde_json::from_str(&render_json(&diags, &sources)).unwrap();
         for (d, item) in diags.iter().zip(json.as_array().unwrap()) {

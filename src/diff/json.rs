@@ -3,8 +3,9 @@
 //! of spec §5 without `id`, `as_of` and `policy`.
 
 use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ROWS};
+use crate::decision::fields;
 use crate::eval::Outputs;
-use crate::output::{ActionView, KeyView};
+use crate::output::{ActionView, ErrorView, KeyView, Reasons};
 use crate::value::format_decimal;
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -23,37 +24,19 @@ impl Serialize for SideView<'_> {
         let mut m = s.serialize_map(None)?;
         match self.0 {
             Ok(d) => {
-                m.serialize_entry("outcome", d.outcome.name())?;
-                m.serialize_entry("until", &d.until.map(|u| u.to_string()))?;
-                m.serialize_entry("limit", &money(d.limit))?;
-                let reasons: Vec<_> = d
-                    .reasons
-                    .iter()
-                    .map(|r| Reason { code: &r.code, text: r.text.as_deref(), rule: &r.rule })
-                    .collect();
-                m.serialize_entry("reasons", &reasons)?;
-                m.serialize_entry("actions", &d.actions.iter().map(ActionView).collect::<Vec<_>>())?;
-                m.serialize_entry("fired", &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
+                m.serialize_entry(fields::OUTCOME, d.outcome.name())?;
+                m.serialize_entry(fields::UNTIL, &d.until.map(|u| u.to_string()))?;
+                m.serialize_entry(fields::LIMIT, &money(d.limit))?;
+                m.serialize_entry(fields::REASONS, &Reasons(d))?;
+                m.serialize_entry(fields::ACTIONS, &d.actions.iter().map(ActionView).collect::<Vec<_>>())?;
+                m.serialize_entry(fields::FIRED, &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
             }
             Err(e) => {
-                m.serialize_entry("error", &ErrorView { kind: e.kind.name(), message: &e.message })?;
+                m.serialize_entry(fields::ERROR, &ErrorView(e))?;
             }
         }
         m.end()
     }
-}
-
-#[derive(Serialize)]
-struct Reason<'a> {
-    code: &'a str,
-    text: Option<&'a str>,
-    rule: &'a str,
-}
-
-#[derive(Serialize)]
-struct ErrorView<'a> {
-    kind: &'a str,
-    message: &'a str,
 }
 
 impl Serialize for ChangedAccount {

@@ -32,7 +32,9 @@ pub use rules::{compare as compare_text, ChangeStatus, LetChange, RuleChange, Te
 pub use text::render_text;
 
 use crate::compile::Program;
-use crate::eval::{evaluate, ActionRecord, EvalOptions, Outputs};
+use crate::decision::fields;
+use crate::diagnostic::codes;
+use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::schema::{FieldDef, FieldKind, RecordLayout, ScalarType, Schema};
 use crate::snapshot::{
     read_snapshots_with, Format, ReadError, ReadItem, ReadLimits, Snapshot, SnapshotError, SnapshotReader,
@@ -80,9 +82,9 @@ impl DiffError {
     /// A stable code for docs and tests.
     pub fn code(&self) -> &'static str {
         match self {
-            DiffError::IncompatibleSchemas(_) => "D001",
-            DiffError::LimitField { .. } => "D002",
-            DiffError::Read { .. } => "D003",
+            DiffError::IncompatibleSchemas(_) => codes::INCOMPATIBLE_SCHEMAS,
+            DiffError::LimitField { .. } => codes::LIMIT_FIELD,
+            DiffError::Read { .. } => codes::DIFF_READ,
         }
     }
 }
@@ -395,39 +397,27 @@ pub fn differences(old: &Outputs, new: &Outputs) -> Vec<&'static str> {
         (Ok(a), Ok(b)) => {
             let mut out = Vec::new();
             if a.outcome != b.outcome {
-                out.push("outcome");
+                out.push(fields::OUTCOME);
             }
             if a.until != b.until {
-                out.push("until");
+                out.push(fields::UNTIL);
             }
             if a.limit != b.limit {
-                out.push("limit");
+                out.push(fields::LIMIT);
             }
             let reasons = |d: &crate::Decision| -> Vec<(Arc<str>, Option<Arc<str>>)> {
                 d.reasons.iter().map(|r| (r.code.clone(), r.text.clone())).collect()
             };
             if reasons(a) != reasons(b) {
-                out.push("reasons");
+                out.push(fields::REASONS);
             }
-            if a.actions.len() != b.actions.len() || a.actions.iter().zip(&b.actions).any(|(x, y)| !same_action(x, y)) {
-                out.push("actions");
+            if a.actions.len() != b.actions.len() || a.actions.iter().zip(&b.actions).any(|(x, y)| x.key() != y.key()) {
+                out.push(fields::ACTIONS);
             }
             out
         }
         (Err(a), Err(b)) if a.kind == b.kind && a.message == b.message => Vec::new(),
-        _ => vec!["error"],
-    }
-}
-
-/// Equal but for the rule that gave it.
-fn same_action(a: &ActionRecord, b: &ActionRecord) -> bool {
-    use ActionRecord::*;
-    match (a, b) {
-        (Notify { channel: c1, template: t1, .. }, Notify { channel: c2, template: t2, .. }) => c1 == c2 && t1 == t2,
-        (Escalate { stage: s1, .. }, Escalate { stage: s2, .. }) => s1 == s2,
-        (Review { queue: q1, .. }, Review { queue: q2, .. }) => q1 == q2,
-        (Tag { label: l1, .. }, Tag { label: l2, .. }) => l1 == l2,
-        _ => false,
+        _ => vec![fields::ERROR],
     }
 }
 

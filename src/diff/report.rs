@@ -4,6 +4,7 @@
 use super::rules::{ChangeStatus, LetChange};
 use super::{Differ, Judged};
 use crate::compile::Program;
+use crate::decision::fields;
 use crate::eval::Outputs;
 use crate::ir::Outcome;
 use crate::snapshot::Key;
@@ -184,7 +185,8 @@ struct ExposureTally {
     buckets_new: [u64; 7],
 }
 
-const PARTS: [&str; 6] = ["outcome", "until", "limit", "reasons", "actions", "error"];
+const PARTS: [&str; 6] =
+    [fields::OUTCOME, fields::UNTIL, fields::LIMIT, fields::REASONS, fields::ACTIONS, fields::ERROR];
 
 fn bump<const N: usize>(counts: &mut [u64; N], index: usize) {
     if let Some(c) = counts.get_mut(index) {

@@ -117,6 +117,23 @@ pub(crate) fn fired_delta(a: &ChangedAccount) -> String {
 /// The report as text.
 pub fn render_text(r: &DiffReport) -> String {
     let mut out = String::new();
+    header(&mut out, r);
+    matrix(&mut out, r);
+    rules(&mut out, r);
+    match (&r.exposure, &r.exposure_note) {
+        (Some(e), _) => exposure(&mut out, e),
+        (None, Some(note)) => {
+            let _ = writeln!(out, "\nLimit exposure: {}", escape(note));
+        }
+        (None, None) => {}
+    }
+    guards(&mut out, r);
+    changed_accounts(&mut out, r);
+    out
+}
+
+/// The two versions, the counts, and whether the schemas differ.
+fn header(out: &mut String, r: &DiffReport) {
     let (old, new) = (&r.old, &r.new);
     let _ = writeln!(
         out,
@@ -141,7 +158,10 @@ pub fn render_text(r: &DiffReport) -> String {
     if !r.same_schema {
         let _ = writeln!(out, "  (the schemas differ: each snapshot was read with each version's schema)");
     }
+}
 
+/// Which outcome each account had under each version.
+fn matrix(out: &mut String, r: &DiffReport) {
     out.push_str("\nSwap-set matrix (rows: old outcome, columns: new outcome)\n");
     let mut rows = vec![std::iter::once(String::new())
         .chain(ROWS.iter().map(|c| c.name().to_string()))
@@ -160,7 +180,10 @@ pub fn render_text(r: &DiffReport) -> String {
     let mut align = vec![Align::Left];
     align.extend([Align::Right; 7]);
     out.push_str(&table(&rows, &align));
+}
 
+/// Each rule's change and firing counts, and the changed lets.
+fn rules(out: &mut String, r: &DiffReport) {
     out.push_str("\nRules\n");
     let mut rows = vec![["rule", "text", "old", "new", "gained", "lost"].map(String::from).to_vec()];
     for rule in &r.rules {
@@ -185,15 +208,10 @@ pub fn render_text(r: &DiffReport) -> String {
     for l in &r.lets {
         let _ = writeln!(out, "  let {}: {}", l.name, l.status.name());
     }
+}
 
-    match (&r.exposure, &r.exposure_note) {
-        (Some(e), _) => exposure(&mut out, e),
-        (None, Some(note)) => {
-            let _ = writeln!(out, "\nLimit exposure: {}", escape(note));
-        }
-        (None, None) => {}
-    }
-
+/// The new version's guards over the portfolio.
+fn guards(out: &mut String, r: &DiffReport) {
     if !r.guards.is_empty() {
         out.push_str("\nGuards of the new version\n");
         let rows: Vec<Vec<String>> = r
@@ -209,7 +227,10 @@ pub fn render_text(r: &DiffReport) -> String {
             .collect();
         out.push_str(&table(&rows, &[Align::Left, Align::Left, Align::Left]));
     }
+}
 
+/// The first changed accounts, each side summarised.
+fn changed_accounts(out: &mut String, r: &DiffReport) {
     if r.changed > 0 {
         let shown = r.accounts.len().min(SHOWN);
         let _ = writeln!(
@@ -239,7 +260,6 @@ pub fn render_text(r: &DiffReport) -> String {
             .collect();
         out.push_str(&table(&rows, &[Align::Left; 6]));
     }
-    out
 }
 
 fn exposure(out: &mut String, e: &Exposure) {

@@ -70,7 +70,7 @@ pub enum ActionRecord {
 /// borrowed (`S = &Arc<str>`, nothing cloned) while an account's actions are
 /// few, and owned in the hash set kept once they are many.
 #[derive(PartialEq, Eq, Hash)]
-enum ActionKey<S> {
+pub(crate) enum ActionKey<S> {
     Notify(Channel, S),
     Escalate(S),
     Review(S),
@@ -89,7 +89,7 @@ impl ActionKey<&Arc<str>> {
 }
 
 impl ActionRecord {
-    fn key(&self) -> ActionKey<&Arc<str>> {
+    pub(crate) fn key(&self) -> ActionKey<&Arc<str>> {
         match self {
             ActionRecord::Notify { channel, template, .. } => ActionKey::Notify(*channel, template),
             ActionRecord::Escalate { stage, .. } => ActionKey::Escalate(stage),

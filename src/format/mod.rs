@@ -13,7 +13,7 @@ mod source;
 
 pub use doc::WIDTH;
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::syntax::ast::{Action, ActionKind, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned};
 use crate::syntax::parse_policy;
 use crate::syntax::parser::item_span;
@@ -31,7 +31,7 @@ pub fn format_source(file: &Path, text: &str) -> Result<String, Vec<Diagnostic>>
     });
     formatted.unwrap_or_else(|e| {
         let message = format!("cannot start a thread to format the policy: {e}");
-        Err(vec![Diagnostic::error("E0001", file, crate::diagnostic::Span::default(), message)])
+        Err(vec![Diagnostic::error(codes::INTERNAL, file, crate::diagnostic::Span::default(), message)])
     })
 }
 

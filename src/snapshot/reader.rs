@@ -10,17 +10,19 @@ use super::json::{parse_at, Origin};
 use super::limits::{read_line_bounded, LineRead, ReadLimits};
 use super::yaml::read_yaml;
 use super::{ReadItem, SnapshotError};
+use crate::diagnostic::codes;
 use crate::schema::Schema;
 use std::io::{self, BufRead, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-/// A snapshot file format (spec §3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A snapshot file format (spec §3); `--input-format` takes its names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
     /// One JSON object, or a JSON array of objects (`.json`).
     Json,
     /// One JSON object per line (`.jsonl`, `.ndjson`); blank lines are skipped.
+    #[value(alias = "ndjson")]
     Jsonl,
     /// A YAML document, a list of them, or several `---` documents (`.yaml`, `.yml`).
     Yaml,
@@ -131,16 +133,16 @@ impl ReadError {
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
-            ReadError::Io(_) => "R001",
-            ReadError::NotUtf8 { .. } => "R002",
-            ReadError::CsvWithLists { .. } => "R003",
-            ReadError::RecordColumn { .. } => "R005",
-            ReadError::DuplicateColumn { .. } => "R006",
-            ReadError::MissingColumn { .. } => "R007",
-            ReadError::Csv(_) => "R008",
-            ReadError::FileTooLarge { .. } => "R009",
-            ReadError::EmptyJson => "R010",
-            ReadError::NoSchemaColumns { .. } => "R011",
+            ReadError::Io(_) => codes::READ_IO,
+            ReadError::NotUtf8 { .. } => codes::NOT_UTF8,
+            ReadError::CsvWithLists { .. } => codes::CSV_WITH_LISTS,
+            ReadError::RecordColumn { .. } => codes::CSV_RECORD_COLUMN,
+            ReadError::DuplicateColumn { .. } => codes::CSV_DUPLICATE_COLUMN,
+            ReadError::MissingColumn { .. } => codes::CSV_MISSING_COLUMN,
+            ReadError::Csv(_) => codes::CSV_MALFORMED,
+            ReadError::FileTooLarge { .. } => codes::FILE_TOO_LARGE,
+            ReadError::EmptyJson => codes::EMPTY_JSON,
+            ReadError::NoSchemaColumns { .. } => codes::CSV_NO_SCHEMA_COLUMNS,
         }
     }
 

@@ -2,19 +2,17 @@
 //! against the policy (so a misspelt rule or reason code is caught before the
 //! run) and compared with the decision as it is written out (spec §5).
 
-use super::codes;
 use super::file::{get, Reader};
 use super::{Mismatch, Shown};
 use crate::compile::Program;
-use crate::diagnostic::did_you_mean;
+use crate::decision::fields;
+use crate::diagnostic::{codes, did_you_mean};
 use crate::eval::ErrorKind;
 use crate::ir::{Channel, Outcome, TAction};
 use crate::value::{format_decimal, parse_decimal, Date};
 use crate::yaml::{YKind, YNode};
 use rust_decimal::Decimal;
 use serde_json::Value;
-
-const KEYS: [&str; 10] = ["id", "as_of", "outcome", "until", "limit", "reasons", "actions", "fired", "policy", "error"];
 
 /// What a case expects.
 #[derive(Debug, Default)]
@@ -57,11 +55,11 @@ struct ActionPat {
 pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Expectation> {
     let errors_before = r.diags.len();
     let entries = r.map(node, "`expect`")?;
-    r.known_keys(entries, &KEYS, "`expect`");
+    r.known_keys(entries, &fields::RECORD, "`expect`");
     if entries.is_empty() {
         // An empty expectation holds for every decision and every error: the case could never fail.
         r.error_help(
-            codes::MISSING,
+            codes::TEST_MISSING,
             node.span,
             "this `expect` is empty, so the case would pass whatever the policy decides",
             "name at least one field of the decision, e.g. `expect: {outcome: none}`",
@@ -70,27 +68,32 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
     let mut exp = Expectation::default();
     for (key, value) in entries {
         let check = match key.as_scalar().unwrap_or_default() {
-            "id" => r.text(value, "`id`").map(|t| Check::Id(t.to_string())),
-            "as_of" => r.date(value, "`as_of`").map(Check::AsOf),
-            "outcome" => read_outcome(value, r),
-            "until" if value.is_null() => Some(Check::Until(None)),
-            "until" => r.date(value, "`until`").map(|d| Check::Until(Some(d))),
-            "limit" if value.is_null() => Some(Check::Limit(None)),
-            "limit" => read_limit(value, r),
-            "reasons" => read_list(value, "`reasons`", r, |item, r| read_reason(item, program, r)).map(Check::Reasons),
-            "actions" => read_list(value, "`actions`", r, |item, r| read_action(item, program, r)).map(Check::Actions),
-            "fired" => read_list(value, "`fired`", r, |item, r| read_rule_name(item, program, r)).map(Check::Fired),
-            "policy" => read_policy(value, r),
-            "error" => read_error(value, r),
+            fields::ID => r.text(value, "`id`").map(|t| Check::Id(t.to_string())),
+            fields::AS_OF => r.date(value, "`as_of`").map(Check::AsOf),
+            fields::OUTCOME => read_outcome(value, r),
+            fields::UNTIL if value.is_null() => Some(Check::Until(None)),
+            fields::UNTIL => r.date(value, "`until`").map(|d| Check::Until(Some(d))),
+            fields::LIMIT if value.is_null() => Some(Check::Limit(None)),
+            fields::LIMIT => read_limit(value, r),
+            fields::REASONS => {
+                read_list(value, "`reasons`", r, |item, r| read_reason(item, program, r)).map(Check::Reasons)
+            }
+            fields::ACTIONS => {
+                read_list(value, "`actions`", r, |item, r| read_action(item, program, r)).map(Check::Actions)
+            }
+            fields::FIRED => {
+                read_list(value, "`fired`", r, |item, r| read_rule_name(item, program, r)).map(Check::Fired)
+            }
+            fields::POLICY => read_policy(value, r),
+            fields::ERROR => read_error(value, r),
             _ => None,
         };
         exp.checks.extend(check);
     }
-    let decision_keys = ["as_of", "outcome", "until", "limit", "reasons", "actions", "fired", "policy"];
-    if let (Some(err), Some(other)) = (get(entries, "error"), decision_keys.iter().find(|k| get(entries, k).is_some()))
-    {
+    let mut decision_keys = fields::DECISION.iter().filter(|k| **k != fields::ID);
+    if let (Some(err), Some(other)) = (get(entries, fields::ERROR), decision_keys.find(|k| get(entries, k).is_some())) {
         r.error_help(
-            codes::CONFLICT,
+            codes::TEST_CONFLICT,
             err.span,
             format!("a case expecting an error cannot also expect `{other}`"),
             "an account that fails has no decision; keep `error` (and `id`) or the decision's fields",
@@ -107,7 +110,7 @@ fn read_outcome(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
             let names = Outcome::ALL.map(Outcome::name);
             let help =
                 did_you_mean(text, names).unwrap_or_else(|| format!("an outcome is one of {}", names.join(", ")));
-            r.error_help(codes::VALUE, node.span, format!("`{text}` is not an outcome"), help);
+            r.error_help(codes::TEST_VALUE, node.span, format!("`{text}` is not an outcome"), help);
             None
         }
     }
@@ -119,7 +122,7 @@ fn read_limit(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
         Some(d) => Some(Check::Limit(Some(d))),
         None => {
             r.error_help(
-                codes::VALUE,
+                codes::TEST_VALUE,
                 node.span,
                 format!("`limit` `{text}` is not an exact number"),
                 "write the limit as a number or a string such as \"14400\" (or null for no limit)",
@@ -147,7 +150,7 @@ fn read_rule_name(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option
     }
     let help = did_you_mean(name, program.rules.iter().map(|rule| &*rule.name))
         .unwrap_or_else(|| "`fired` lists the names of the policy's rules".into());
-    r.error_help(codes::VALUE, node.span, format!("the policy has no rule `{name}`"), help);
+    r.error_help(codes::TEST_VALUE, node.span, format!("the policy has no rule `{name}`"), help);
     None
 }
 
@@ -161,24 +164,28 @@ fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Re
     let (code_node, text, rule) = match &node.kind {
         YKind::Scalar { .. } => (node, None, None),
         YKind::Map(entries) => {
-            r.known_keys(entries, &["code", "text", "rule"], "a reason");
-            let Some(code) = get(entries, "code") else {
-                r.error(codes::MISSING, node.span, "this reason has no `code`");
+            r.known_keys(entries, &fields::REASON, "a reason");
+            let Some(code) = get(entries, fields::CODE) else {
+                r.error(codes::TEST_MISSING, node.span, "this reason has no `code`");
                 return None;
             };
-            let text = match get(entries, "text") {
+            let text = match get(entries, fields::TEXT) {
                 Some(t) if t.is_null() => Some(None),
                 Some(t) => Some(Some(r.text(t, "a reason's `text`")?.to_string())),
                 None => None,
             };
-            let rule = match get(entries, "rule") {
+            let rule = match get(entries, fields::RULE) {
                 Some(n) => Some(read_rule_name(n, program, r)?),
                 None => None,
             };
             (code, text, rule)
         }
         YKind::Seq(_) => {
-            r.error(codes::SHAPE, node.span, "a reason is a code (`R01`) or a mapping with `code`, `text`, `rule`");
+            r.error(
+                codes::TEST_SHAPE,
+                node.span,
+                "a reason is a code (`R01`) or a mapping with `code`, `text`, `rule`",
+            );
             return None;
         }
     };
@@ -189,7 +196,7 @@ fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Re
             all.dedup();
             format!("the policy's reason codes are {}", all.join(", "))
         });
-        r.error_help(codes::VALUE, code_node.span, format!("no rule of the policy gives reason `{code}`"), help);
+        r.error_help(codes::TEST_VALUE, code_node.span, format!("no rule of the policy gives reason `{code}`"), help);
         return None;
     }
     Some(ReasonPat { code: code.to_string(), text, rule })
@@ -197,12 +204,14 @@ fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Re
 
 fn read_action(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<ActionPat> {
     let entries = r.map(node, "an action")?;
-    r.known_keys(entries, &["notify", "template", "escalate", "review", "tag", "rule"], "an action");
-    let kinds: Vec<&str> =
-        ["notify", "escalate", "review", "tag"].into_iter().filter(|k| get(entries, k).is_some()).collect();
+    r.known_keys(entries, &fields::ACTION, "an action");
+    let kinds: Vec<&str> = [fields::NOTIFY, fields::ESCALATE, fields::REVIEW, fields::TAG]
+        .into_iter()
+        .filter(|k| get(entries, k).is_some())
+        .collect();
     let [kind] = kinds.as_slice() else {
         r.error_help(
-            codes::SHAPE,
+            codes::TEST_SHAPE,
             node.span,
             "an action has exactly one of `notify` (with `template`), `escalate`, `review` or `tag`",
             "for example `{notify: sms, template: overdue-reminder}` or `{escalate: legal}`",
@@ -210,36 +219,36 @@ fn read_action(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Ac
         return None;
     };
     let value = get(entries, kind).and_then(|v| r.text(v, &format!("`{kind}`")))?.to_string();
-    let mut fields = vec![(*kind, value.clone())];
-    if *kind == "notify" {
+    let mut shown = vec![(*kind, value.clone())];
+    if *kind == fields::NOTIFY {
         if !Channel::ALL.iter().any(|(name, _)| *name == value) {
             let names = Channel::ALL.map(|(n, _)| n);
             let help = did_you_mean(&value, names).unwrap_or_else(|| format!("channels are {}", names.join(", ")));
-            let span = get(entries, "notify").map_or(node.span, |n| n.span);
-            r.error_help(codes::VALUE, span, format!("`{value}` is not a notification channel"), help);
+            let span = get(entries, fields::NOTIFY).map_or(node.span, |n| n.span);
+            r.error_help(codes::TEST_VALUE, span, format!("`{value}` is not a notification channel"), help);
             return None;
         }
-        let Some(template) = get(entries, "template") else {
-            r.error(codes::MISSING, node.span, "a `notify` action needs its `template`");
+        let Some(template) = get(entries, fields::TEMPLATE) else {
+            r.error(codes::TEST_MISSING, node.span, "a `notify` action needs its `template`");
             return None;
         };
-        fields.push(("template", r.text(template, "`template`")?.to_string()));
-    } else if let Some(t) = get(entries, "template") {
-        r.error(codes::CONFLICT, t.span, format!("`template` belongs to `notify`, not `{kind}`"));
+        shown.push((fields::TEMPLATE, r.text(template, "`template`")?.to_string()));
+    } else if let Some(t) = get(entries, fields::TEMPLATE) {
+        r.error(codes::TEST_CONFLICT, t.span, format!("`template` belongs to `notify`, not `{kind}`"));
         return None;
     }
-    let rule = match get(entries, "rule") {
+    let rule = match get(entries, fields::RULE) {
         Some(n) => Some(read_rule_name(n, program, r)?),
         None => None,
     };
-    Some(ActionPat { fields, rule })
+    Some(ActionPat { fields: shown, rule })
 }
 
 fn read_policy(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
     let entries = r.map(node, "`policy`")?;
-    r.known_keys(entries, &["name", "version", "fingerprint"], "`policy`");
+    r.known_keys(entries, &[fields::NAME, fields::VERSION, fields::FINGERPRINT], "`policy`");
     let mut fields = Vec::new();
-    for key in ["name", "version", "fingerprint"] {
+    for key in [fields::NAME, fields::VERSION, fields::FINGERPRINT] {
         if let Some(v) = get(entries, key) {
             fields.push((key, r.text(v, &format!("`policy.{key}`"))?.to_string()));
         }
@@ -250,12 +259,12 @@ fn read_policy(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
 fn read_error(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
     let (kind_node, message) = match &node.kind {
         YKind::Map(entries) => {
-            r.known_keys(entries, &["kind", "message"], "`error`");
-            let Some(kind) = get(entries, "kind") else {
-                r.error(codes::MISSING, node.span, "`error` needs its `kind` (snapshot, eval or hook)");
+            r.known_keys(entries, &fields::ERROR_FIELDS, "`error`");
+            let Some(kind) = get(entries, fields::KIND) else {
+                r.error(codes::TEST_MISSING, node.span, "`error` needs its `kind` (snapshot, eval or hook)");
                 return None;
             };
-            let message = match get(entries, "message") {
+            let message = match get(entries, fields::MESSAGE) {
                 Some(m) => Some(r.text(m, "`error.message`")?.to_string()),
                 None => None,
             };
@@ -269,7 +278,7 @@ fn read_error(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
         Some(kind) => Some(Check::Error { kind, message }),
         None => {
             r.error_help(
-                codes::VALUE,
+                codes::TEST_VALUE,
                 kind_node.span,
                 format!("`{text}` is not an error kind"),
                 "an error's kind is snapshot, eval or hook",
@@ -282,13 +291,13 @@ fn read_error(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
 impl Expectation {
     /// Every way `actual` (a record as `verdict eval` writes it) differs from the expectation.
     pub(crate) fn compare(&self, actual: &Value) -> Vec<Mismatch> {
-        let error = actual.get("error");
+        let error = actual.get(fields::ERROR);
         let wants_error = self.checks.iter().any(|c| matches!(c, Check::Error { .. }));
         match (error, wants_error) {
             (Some(e), false) => {
                 // Nothing else can be compared: an account that fails has no decision.
                 let mut out: Vec<Mismatch> = self.checks.iter().filter_map(|c| self.check_id(c, actual)).collect();
-                out.push(one("error", "none (a decision)", show_error(e)));
+                out.push(one(fields::ERROR, "none (a decision)", show_error(e)));
                 return out;
             }
             (None, true) => {
@@ -296,7 +305,11 @@ impl Expectation {
                     Check::Error { kind, message } => Some(expected_error(*kind, message.as_deref())),
                     _ => None,
                 });
-                return vec![one("error", wanted.unwrap_or_default(), format!("none: decided {}", summary(actual)))];
+                return vec![one(
+                    fields::ERROR,
+                    wanted.unwrap_or_default(),
+                    format!("none: decided {}", summary(actual)),
+                )];
             }
             _ => {}
         }
@@ -311,39 +324,41 @@ impl Expectation {
 fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
     let field = |name: &str| actual.get(name).unwrap_or(&Value::Null);
     match c {
-        Check::Id(id) => (show(field("id")) != *id).then(|| one("id", id, show(field("id")))),
-        Check::AsOf(d) => scalar("as_of", d.to_string(), field("as_of")),
-        Check::Outcome(o) => scalar("outcome", o.name().to_string(), field("outcome")),
-        Check::Until(u) => scalar("until", u.map_or_else(|| "null".into(), |d| d.to_string()), field("until")),
+        Check::Id(id) => (show(field(fields::ID)) != *id).then(|| one(fields::ID, id, show(field(fields::ID)))),
+        Check::AsOf(d) => scalar(fields::AS_OF, d.to_string(), field(fields::AS_OF)),
+        Check::Outcome(o) => scalar(fields::OUTCOME, o.name().to_string(), field(fields::OUTCOME)),
+        Check::Until(u) => {
+            scalar(fields::UNTIL, u.map_or_else(|| "null".into(), |d| d.to_string()), field(fields::UNTIL))
+        }
         Check::Limit(l) => {
-            let got = field("limit");
+            let got = field(fields::LIMIT);
             let got_dec = got.as_str().and_then(parse_decimal);
-            (got_dec != *l).then(|| one("limit", l.map_or_else(|| "null".into(), format_decimal), show(got)))
+            (got_dec != *l).then(|| one(fields::LIMIT, l.map_or_else(|| "null".into(), format_decimal), show(got)))
         }
         Check::Fired(names) => {
-            let got: Vec<String> = list(field("fired")).iter().map(show).collect();
-            (got != *names).then(|| lists("fired", names.clone(), got))
+            let got: Vec<String> = list(field(fields::FIRED)).iter().map(show).collect();
+            (got != *names).then(|| lists(fields::FIRED, names.clone(), got))
         }
         Check::Reasons(pats) => {
-            let got = list(field("reasons"));
+            let got = list(field(fields::REASONS));
             let ok = got.len() == pats.len() && pats.iter().zip(&got).all(|(p, g)| reason_matches(p, g));
             let full = pats.iter().any(|p| p.text.is_some() || p.rule.is_some());
             (!ok).then(|| {
                 let expected = pats.iter().map(show_reason_pat).collect();
-                lists("reasons", expected, got.iter().map(|g| show_reason(g, full)).collect())
+                lists(fields::REASONS, expected, got.iter().map(|g| show_reason(g, full)).collect())
             })
         }
         Check::Actions(pats) => {
-            let got = list(field("actions"));
+            let got = list(field(fields::ACTIONS));
             let ok = got.len() == pats.len() && pats.iter().zip(&got).all(|(p, g)| action_matches(p, g));
             let with_rule = pats.iter().any(|p| p.rule.is_some());
             (!ok).then(|| {
                 let expected = pats.iter().map(show_action_pat).collect();
-                lists("actions", expected, got.iter().map(|g| show_action(g, with_rule)).collect())
+                lists(fields::ACTIONS, expected, got.iter().map(|g| show_action(g, with_rule)).collect())
             })
         }
         Check::Policy(fields) => {
-            let got = field("policy");
+            let got = field(fields::POLICY);
             let differ = fields.iter().any(|(k, v)| got.get(k).map(show).as_deref() != Some(v.as_str()));
             differ.then(|| {
                 let expected = fields.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
@@ -352,24 +367,25 @@ fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
                     .map(|(k, _)| format!("{k} {}", got.get(k).map(show).unwrap_or_default()))
                     .collect::<Vec<_>>()
                     .join(", ");
-                one("policy", expected, actual)
+                one(fields::POLICY, expected, actual)
             })
         }
         Check::Error { kind, message } => {
-            let got = field("error");
-            let kind_ok = got.get("kind").and_then(Value::as_str) == Some(kind.name());
-            let msg = got.get("message").and_then(Value::as_str).unwrap_or_default();
+            let got = field(fields::ERROR);
+            let kind_ok = got.get(fields::KIND).and_then(Value::as_str) == Some(kind.name());
+            let msg = got.get(fields::MESSAGE).and_then(Value::as_str).unwrap_or_default();
             let msg_ok = message.as_deref().is_none_or(|m| msg.contains(m));
-            (!(kind_ok && msg_ok)).then(|| one("error", expected_error(*kind, message.as_deref()), show_error(got)))
+            (!(kind_ok && msg_ok))
+                .then(|| one(fields::ERROR, expected_error(*kind, message.as_deref()), show_error(got)))
         }
     }
 }
 
 fn reason_matches(p: &ReasonPat, got: &Value) -> bool {
-    let text = got.get("text").and_then(Value::as_str);
-    got.get("code").and_then(Value::as_str) == Some(p.code.as_str())
+    let text = got.get(fields::TEXT).and_then(Value::as_str);
+    got.get(fields::CODE).and_then(Value::as_str) == Some(p.code.as_str())
         && p.text.as_ref().is_none_or(|t| t.as_deref() == text)
-        && p.rule.as_ref().is_none_or(|r| got.get("rule").and_then(Value::as_str) == Some(r.as_str()))
+        && p.rule.as_ref().is_none_or(|r| got.get(fields::RULE).and_then(Value::as_str) == Some(r.as_str()))
 }
 
 fn action_matches(p: &ActionPat, got: &Value) -> bool {
@@ -377,9 +393,9 @@ fn action_matches(p: &ActionPat, got: &Value) -> bool {
         return false;
     };
     // Same fields but for `rule` (compared only when expected).
-    map.iter().filter(|(k, _)| k.as_str() != "rule").count() == p.fields.len()
+    map.iter().filter(|(k, _)| k.as_str() != fields::RULE).count() == p.fields.len()
         && p.fields.iter().all(|(k, v)| map.get(*k).and_then(Value::as_str) == Some(v.as_str()))
-        && p.rule.as_ref().is_none_or(|r| map.get("rule").and_then(Value::as_str) == Some(r.as_str()))
+        && p.rule.as_ref().is_none_or(|r| map.get(fields::RULE).and_then(Value::as_str) == Some(r.as_str()))
 }
 
 fn scalar(name: &str, expected: String, got: &Value) -> Option<Mismatch> {
@@ -416,28 +432,28 @@ pub(crate) fn show(v: &Value) -> String {
 
 /// An error record's `error` member: `kind: message`.
 pub(crate) fn show_error(e: &Value) -> String {
-    let kind = e.get("kind").map(show).unwrap_or_default();
-    let message = e.get("message").map(show).unwrap_or_default();
+    let kind = e.get(fields::KIND).map(show).unwrap_or_default();
+    let message = e.get(fields::MESSAGE).map(show).unwrap_or_default();
     format!("{kind} error: {message}")
 }
 
 /// A decision in a few words: `outcome close, fired [a, b]`.
 pub(crate) fn summary(v: &Value) -> String {
-    let fired: Vec<String> = list(v.get("fired").unwrap_or(&Value::Null)).iter().map(show).collect();
-    format!("outcome {}, fired [{}]", v.get("outcome").map(show).unwrap_or_default(), fired.join(", "))
+    let fired: Vec<String> = list(v.get(fields::FIRED).unwrap_or(&Value::Null)).iter().map(show).collect();
+    format!("outcome {}, fired [{}]", v.get(fields::OUTCOME).map(show).unwrap_or_default(), fired.join(", "))
 }
 
 /// A reason as `CODE "text" (rule)`, or just its code.
 pub(crate) fn show_reason(v: &Value, full: bool) -> String {
-    let code = v.get("code").map(show).unwrap_or_default();
+    let code = v.get(fields::CODE).map(show).unwrap_or_default();
     if !full {
         return code;
     }
     let mut out = code;
-    if let Some(Value::String(text)) = v.get("text") {
+    if let Some(Value::String(text)) = v.get(fields::TEXT) {
         out.push_str(&format!(" {text:?}"));
     }
-    if let Some(rule) = v.get("rule") {
+    if let Some(rule) = v.get(fields::RULE) {
         out.push_str(&format!(" (rule {})", show(rule)));
     }
     out
@@ -459,19 +475,19 @@ fn show_reason_pat(p: &ReasonPat) -> String {
 /// An action as the policy writes it: `notify sms "overdue-reminder"`, `escalate to "legal"`.
 pub(crate) fn show_action(v: &Value, with_rule: bool) -> String {
     let get = |k: &str| v.get(k).map(show);
-    let mut out = if let Some(channel) = get("notify") {
-        format!("notify {channel} {:?}", get("template").unwrap_or_default())
-    } else if let Some(stage) = get("escalate") {
+    let mut out = if let Some(channel) = get(fields::NOTIFY) {
+        format!("notify {channel} {:?}", get(fields::TEMPLATE).unwrap_or_default())
+    } else if let Some(stage) = get(fields::ESCALATE) {
         format!("escalate to {stage:?}")
-    } else if let Some(queue) = get("review") {
+    } else if let Some(queue) = get(fields::REVIEW) {
         format!("review {queue:?}")
-    } else if let Some(label) = get("tag") {
+    } else if let Some(label) = get(fields::TAG) {
         format!("tag {label:?}")
     } else {
         v.to_string()
     };
     if with_rule {
-        if let Some(rule) = get("rule") {
+        if let Some(rule) = get(fields::RULE) {
             out.push_str(&format!(" (rule {rule})"));
         }
     }
@@ -484,7 +500,7 @@ fn show_action_pat(p: &ActionPat) -> String {
         map.insert((*k).into(), Value::String(v.clone()));
     }
     if let Some(rule) = &p.rule {
-        map.insert("rule".into(), Value::String(rule.clone()));
+        map.insert(fields::RULE.into(), Value::String(rule.clone()));
     }
     show_action(&Value::Object(map), p.rule.is_some())
 }

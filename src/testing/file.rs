@@ -2,8 +2,7 @@
 //! (file, span, help) for every problem. Expectations are read later, once the
 //! policy is loaded, so that rule names and reason codes can be checked.
 
-use super::codes;
-use crate::diagnostic::{did_you_mean, Diagnostic, Span};
+use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::value::{parse_date, Date};
 use crate::yaml::{YKind, YNode};
 use std::collections::{HashMap, HashSet};
@@ -86,7 +85,11 @@ impl Reader<'_> {
         match &node.kind {
             YKind::Map(entries) => Some(entries),
             _ => {
-                self.error(codes::SHAPE, node.span, format!("{what} must be a mapping, found {}", node.kind_name()));
+                self.error(
+                    codes::TEST_SHAPE,
+                    node.span,
+                    format!("{what} must be a mapping, found {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -97,7 +100,7 @@ impl Reader<'_> {
         match &node.kind {
             YKind::Seq(items) => Some(items),
             _ => {
-                self.error(codes::SHAPE, node.span, format!("{what} must be a list, found {}", node.kind_name()));
+                self.error(codes::TEST_SHAPE, node.span, format!("{what} must be a list, found {}", node.kind_name()));
                 None
             }
         }
@@ -109,7 +112,7 @@ impl Reader<'_> {
             YKind::Scalar { text, .. } if !node.is_null() => Some(text),
             _ => {
                 let found = if node.is_null() { "nothing" } else { node.kind_name() };
-                self.error(codes::SHAPE, node.span, format!("{what} must be a single value, found {found}"));
+                self.error(codes::TEST_SHAPE, node.span, format!("{what} must be a single value, found {found}"));
                 None
             }
         }
@@ -120,7 +123,7 @@ impl Reader<'_> {
         let text = self.text(node, what)?;
         let date = parse_date(text);
         if date.is_none() {
-            self.error(codes::VALUE, node.span, format!("{what} `{text}` is not a YYYY-MM-DD date"));
+            self.error(codes::TEST_VALUE, node.span, format!("{what} `{text}` is not a YYYY-MM-DD date"));
         }
         date
     }
@@ -132,7 +135,7 @@ impl Reader<'_> {
             if !known.contains(&name) {
                 let help = did_you_mean(name, known.iter().copied())
                     .unwrap_or_else(|| format!("{what} may have: {}", known.join(", ")));
-                self.error_help(codes::UNKNOWN_KEY, key.span, format!("unknown key `{name}` in {what}"), help);
+                self.error_help(codes::TEST_UNKNOWN_KEY, key.span, format!("unknown key `{name}` in {what}"), help);
             }
         }
     }
@@ -157,7 +160,7 @@ pub(crate) fn read_test_file(doc: &YNode, r: &mut Reader<'_>) -> Option<TestFile
         Some(node) => r.text(node, "`policy`").map(|p| (normalize(&dir.join(p)), node.span)),
         None => {
             r.error_help(
-                codes::MISSING,
+                codes::TEST_MISSING,
                 doc.span,
                 "the test file names no policy",
                 "add `policy: ../my.policy` (relative to the test file)",
@@ -175,7 +178,7 @@ pub(crate) fn read_test_file(doc: &YNode, r: &mut Reader<'_>) -> Option<TestFile
     let golden = read_golden(entries, doc.span, &dir, r);
     if get(entries, "cases").is_none() && get(entries, "golden").is_none() && get(entries, "snapshots").is_none() {
         r.error_help(
-            codes::MISSING,
+            codes::TEST_MISSING,
             doc.span,
             "the test file has no `cases:` and no `golden:`",
             "add `cases:` with one or more cases, or `golden:` with `snapshots:`",
@@ -203,7 +206,7 @@ fn read_golden(entries: &[(YNode, YNode)], whole: Span, dir: &Path, r: &mut Read
         (Some(_), None) => {
             let span = key_span(entries, "golden").unwrap_or(whole);
             r.error_help(
-                codes::MISSING,
+                codes::TEST_MISSING,
                 span,
                 "`golden:` needs `snapshots:`, the portfolio whose decisions it keeps",
                 "add `snapshots: ../portfolio.jsonl` (relative to the test file)",
@@ -213,7 +216,7 @@ fn read_golden(entries: &[(YNode, YNode)], whole: Span, dir: &Path, r: &mut Read
         (None, Some(_)) => {
             let span = key_span(entries, "snapshots").unwrap_or(whole);
             r.error_help(
-                codes::MISSING,
+                codes::TEST_MISSING,
                 span,
                 "`snapshots:` needs `golden:`, the file that keeps their decisions",
                 "add `golden: my.golden.jsonl` and run `verdict test --accept` to write it",
@@ -234,14 +237,14 @@ fn read_cases(items: &[YNode], base: Option<&YNode>, dir: &Path, r: &mut Reader<
         let name = match get(entries, "name") {
             Some(n) => r.text(n, "a case's `name`").map(|t| (t.to_string(), n.span)),
             None => {
-                r.error(codes::MISSING, item.span, "this case has no `name`");
+                r.error(codes::TEST_MISSING, item.span, "this case has no `name`");
                 None
             }
         };
         if let Some((name, span)) = &name {
             if !names.insert(name.clone()) {
                 r.error_help(
-                    codes::DUPLICATE,
+                    codes::TEST_DUPLICATE,
                     *span,
                     format!("two cases are named `{name}`"),
                     "give every case of a file its own name",
@@ -253,7 +256,7 @@ fn read_cases(items: &[YNode], base: Option<&YNode>, dir: &Path, r: &mut Reader<
             Some(e) => r.map(e, "`expect`").map(|_| e.clone()),
             None => {
                 r.error_help(
-                    codes::MISSING,
+                    codes::TEST_MISSING,
                     item.span,
                     "this case has no `expect`",
                     "say what the decision must be, e.g. `expect: {outcome: none}`",
@@ -280,7 +283,7 @@ fn read_source(
         (Some(inline), None) => {
             if let Some(id) = id {
                 r.error_help(
-                    codes::CONFLICT,
+                    codes::TEST_CONFLICT,
                     id.span,
                     "`snapshot_id` picks an account of a `snapshot_file`",
                     "write the `id` inside the `snapshot:` mapping instead",
@@ -301,12 +304,12 @@ fn read_source(
             Some(SnapshotSource::File { path: normalize(&dir.join(path)), span: file.span, id })
         }
         (Some(_), Some(file)) => {
-            r.error(codes::CONFLICT, file.span, "a case has either `snapshot` or `snapshot_file`, not both");
+            r.error(codes::TEST_CONFLICT, file.span, "a case has either `snapshot` or `snapshot_file`, not both");
             None
         }
         (None, None) => {
             r.error_help(
-                codes::MISSING,
+                codes::TEST_MISSING,
                 whole,
                 "this case has no snapshot",
                 "add `snapshot:` (a mapping) or `snapshot_file:` (a file next to the test)",

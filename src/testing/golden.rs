@@ -8,15 +8,13 @@
 
 use super::expect::{show, show_action, show_error, show_reason, summary};
 use super::file::{GoldenSpec, Reader};
-use super::{codes, AccountChange, AccountDiff, CaseResult, Failure, Mismatch, Shown};
-use crate::diagnostic::{Diagnostic, SourceMap, Span};
+use super::{AccountChange, AccountDiff, CaseResult, Failure, Mismatch, Shown};
+use crate::decision::fields;
+use crate::diagnostic::{codes, Diagnostic, SourceMap, Span};
 use crate::outfile::FileIdentity;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-/// The fields of a record in the order differences are reported.
-const FIELDS: [&str; 9] = ["id", "as_of", "outcome", "until", "limit", "reasons", "actions", "fired", "error"];
 
 /// Refuses a golden file that is also a file the test reads (the test file,
 /// the snapshots, the policy or a file the policy loads): `--accept` would
@@ -29,7 +27,7 @@ pub(crate) fn refuse_an_input(spec: &GoldenSpec, test_file: &Path, policy_files:
     for (role, input) in inputs {
         if FileIdentity::of(input).as_ref() == Some(&golden) {
             r.error_help(
-                codes::FILE,
+                codes::TEST_FILE,
                 spec.golden_span,
                 format!(
                     "the golden file is the same file as `{}`, {role}: `--accept` would overwrite it",
@@ -56,7 +54,7 @@ pub(crate) fn check_golden(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             return Err(Box::new(Diagnostic::error(
-                codes::FILE,
+                codes::TEST_FILE,
                 test_file,
                 spec.golden_span,
                 format!("cannot read the golden file `{}`: {e}", spec.golden.display()),
@@ -71,7 +69,7 @@ pub(crate) fn check_golden(
         }
         crate::outfile::write_whole(&spec.golden, text.as_bytes()).map_err(|e| {
             Box::new(Diagnostic::error(
-                codes::FILE,
+                codes::TEST_FILE,
                 test_file,
                 spec.golden_span,
                 format!("cannot write the golden file: {e}"),
@@ -90,7 +88,7 @@ pub(crate) fn check_golden(
     if !diffs.is_empty() {
         return Ok(CaseResult::Failed(Failure::Golden(diffs)));
     }
-    let policy_changed = golden.iter().zip(&actual).any(|(g, a)| g.get("policy") != a.get("policy"));
+    let policy_changed = golden.iter().zip(&actual).any(|(g, a)| g.get(fields::POLICY) != a.get(fields::POLICY));
     let note = if policy_changed {
         format!("{} records; the policy's fingerprint changed, no decision did: `--accept` records it", lines.len())
     } else {
@@ -114,14 +112,14 @@ fn parse_lines(text: &str, path: &Path) -> Result<Vec<Value>, Box<Diagnostic>> {
             Ok(v) if v.is_object() => out.push(v),
             Ok(_) => {
                 return Err(Box::new(
-                    Diagnostic::error(codes::FILE, path, Span::new(start, start + body.len()), "not a record")
+                    Diagnostic::error(codes::TEST_FILE, path, Span::new(start, start + body.len()), "not a record")
                         .with_help("each line of a golden file is one JSON object, as `verdict eval` writes it"),
                 ))
             }
             Err(e) => {
                 return Err(Box::new(
                     Diagnostic::error(
-                        codes::FILE,
+                        codes::TEST_FILE,
                         path,
                         Span::new(start, start + body.len()),
                         format!("this line of the golden file is not JSON: {e}"),
@@ -140,7 +138,7 @@ fn keys(records: &[Value]) -> Vec<(String, usize)> {
     records
         .iter()
         .map(|r| {
-            let id = match r.get("id") {
+            let id = match r.get(fields::ID) {
                 None | Some(Value::Null) => "(no id)".to_string(),
                 Some(v) => show(v),
             };
@@ -180,7 +178,7 @@ fn compare(golden: &[Value], actual: &[Value]) -> Vec<AccountDiff> {
 
 /// A record in a few words.
 fn describe(record: &Value) -> String {
-    match record.get("error") {
+    match record.get(fields::ERROR) {
         Some(e) => show_error(e),
         None => format!("decided {}", summary(record)),
     }
@@ -188,16 +186,18 @@ fn describe(record: &Value) -> String {
 
 /// The fields that differ between two records (ignoring `policy`).
 fn record_diff(expected: &Value, actual: &Value) -> Vec<Mismatch> {
-    if expected.get("error").is_some() != actual.get("error").is_some() {
+    if expected.get(fields::ERROR).is_some() != actual.get(fields::ERROR).is_some() {
         let one = |v: &Value| Shown::One(describe(v));
         return vec![Mismatch { field: "record".into(), expected: one(expected), actual: one(actual) }];
     }
     let extra = |v: &Value| -> Vec<String> {
         v.as_object()
-            .map(|m| m.keys().filter(|k| k.as_str() != "policy" && !FIELDS.contains(&k.as_str())).cloned().collect())
+            .map(|m| m.keys().filter(|k| !fields::RECORD.contains(&k.as_str())).cloned().collect())
             .unwrap_or_default()
     };
-    let mut names: Vec<String> = FIELDS.iter().map(|f| f.to_string()).collect();
+    // The fields in the order differences are reported; `policy` is not compared.
+    let mut names: Vec<String> =
+        fields::RECORD.iter().filter(|f| **f != fields::POLICY).map(|f| f.to_string()).collect();
     for k in extra(expected).into_iter().chain(extra(actual)) {
         if !names.contains(&k) {
             names.push(k);
@@ -219,10 +219,10 @@ fn record_diff(expected: &Value, actual: &Value) -> Vec<Mismatch> {
 fn shown(field: &str, v: &Value) -> Shown {
     let items = || v.as_array().cloned().unwrap_or_default();
     match field {
-        "reasons" => Shown::List(items().iter().map(|r| show_reason(r, true)).collect()),
-        "actions" => Shown::List(items().iter().map(|a| show_action(a, true)).collect()),
-        "fired" => Shown::List(items().iter().map(show).collect()),
-        "error" => Shown::One(show_error(v)),
+        fields::REASONS => Shown::List(items().iter().map(|r| show_reason(r, true)).collect()),
+        fields::ACTIONS => Shown::List(items().iter().map(|a| show_action(a, true)).collect()),
+        fields::FIRED => Shown::List(items().iter().map(show).collect()),
+        fields::ERROR => Shown::One(show_error(v)),
         _ => Shown::One(show(v)),
     }
 }

@@ -22,7 +22,7 @@ mod golden;
 pub use file::normalize;
 
 use crate::compile::Program;
-use crate::diagnostic::{did_you_mean, line_col, Diagnostic, SourceMap, Span};
+use crate::diagnostic::{codes, did_you_mean, line_col, Diagnostic, SourceMap, Span};
 use crate::eval::{evaluate, evaluate_traced, EvalOptions, Outputs, RuleStatus, Trace};
 use crate::output::RecordView;
 use crate::schema::Schema;
@@ -32,28 +32,6 @@ use file::{CaseSpec, Reader, SnapshotSource};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// Stable codes of the diagnostics about test files (`docs/testing.md` lists them).
-pub mod codes {
-    /// The test file cannot be read, or is not valid YAML.
-    pub const READ: &str = "T001";
-    /// A value has the wrong shape (a list where a mapping belongs, ...).
-    pub const SHAPE: &str = "T002";
-    /// A key the format does not know.
-    pub const UNKNOWN_KEY: &str = "T003";
-    /// A required key is missing.
-    pub const MISSING: &str = "T004";
-    /// Keys that cannot go together.
-    pub const CONFLICT: &str = "T005";
-    /// A value that is not valid where it stands (a date, an outcome, a rule name, a reason code).
-    pub const VALUE: &str = "T006";
-    /// Two cases of a file share a name.
-    pub const DUPLICATE: &str = "T007";
-    /// A file the test names (policy, snapshot file, portfolio, golden file) cannot be used.
-    pub const FILE: &str = "T008";
-    /// The policy does not compile (its own diagnostics were reported with the first test file using it).
-    pub const POLICY: &str = "T009";
-}
 
 /// How to run tests.
 #[derive(Clone, Copy, Debug, Default)]
@@ -233,7 +211,7 @@ impl Runner {
             Ok(t) => t,
             Err(e) => {
                 let message = format!("cannot read the test file `{}`: {e}", path.display());
-                report.diagnostics.push(Diagnostic::error(codes::READ, path, Span::default(), message));
+                report.diagnostics.push(Diagnostic::error(codes::TEST_READ, path, Span::default(), message));
                 return report;
             }
         };
@@ -242,7 +220,7 @@ impl Runner {
             Ok(doc) => doc,
             Err(e) => {
                 let message = format!("the test file is not valid YAML: {}", e.message);
-                report.diagnostics.push(Diagnostic::error(codes::READ, path, e.span, message));
+                report.diagnostics.push(Diagnostic::error(codes::TEST_READ, path, e.span, message));
                 return report;
             }
         };
@@ -343,7 +321,7 @@ impl Runner {
             let program = self.policies.get(index).and_then(|p| p.program.clone());
             if program.is_none() {
                 r.error(
-                    codes::POLICY,
+                    codes::TEST_POLICY,
                     span,
                     format!("the policy `{}` does not compile (its errors are reported above)", path.display()),
                 );
@@ -359,7 +337,7 @@ impl Runner {
             Err(e) if e.sources.get(path).is_none() => {
                 // The policy file itself could not be read: point at the line naming it.
                 let why = e.diagnostics.first().map_or_else(String::new, |d| d.message.clone());
-                r.error(codes::FILE, span, why);
+                r.error(codes::TEST_FILE, span, why);
                 None
             }
             Err(e) => {
@@ -415,7 +393,7 @@ impl Runner {
         sources: &mut SourceMap,
     ) -> Result<CaseResult, Box<Diagnostic>> {
         let items = read_snapshot_file(&spec.snapshots, &program.schema)
-            .map_err(|why| Box::new(Diagnostic::error(codes::FILE, test_file, spec.snapshots_span, why)))?;
+            .map_err(|why| Box::new(Diagnostic::error(codes::TEST_FILE, test_file, spec.snapshots_span, why)))?;
         let lines: Vec<String> = items
             .iter()
             .map(|item| {
@@ -464,7 +442,7 @@ fn case_snapshot(case: &CaseSpec, schema: &Arc<Schema>, r: &mut Reader<'_>) -> O
             let items = match read_snapshot_file(path, schema) {
                 Ok(items) => items,
                 Err(why) => {
-                    r.error(codes::FILE, *span, why);
+                    r.error(codes::TEST_FILE, *span, why);
                     return None;
                 }
             };
@@ -480,14 +458,14 @@ fn case_snapshot(case: &CaseSpec, schema: &Arc<Schema>, r: &mut Reader<'_>) -> O
                         let help = did_you_mean(wanted, ids.iter().map(String::as_str))
                             .unwrap_or_else(|| format!("`{}` has {} snapshots", path.display(), items.len()));
                         let message = format!("no snapshot with id `{wanted}` in `{}`", path.display());
-                        r.error_help(codes::FILE, *id_span, message, help);
+                        r.error_help(codes::TEST_FILE, *id_span, message, help);
                     }
                     found.cloned()
                 }
                 None if items.len() == 1 => items.into_iter().next(),
                 None => {
                     let message = format!("`{}` has {} snapshots, not one", path.display(), items.len());
-                    r.error_help(codes::FILE, *span, message, "pick one with `snapshot_id: ID`");
+                    r.error_help(codes::TEST_FILE, *span, message, "pick one with `snapshot_id: ID`");
                     None
                 }
             }

@@ -1,0 +1,109 @@
+//! Checking `x in ...` and `x not in ...`: a batch, a literal list or a set.
+
+use super::expr::{texpr, Checked, Scope};
+use super::Checker;
+use crate::diagnostic::{codes, Span};
+use crate::ir::*;
+use crate::syntax::ast::{Expr, ExprKind};
+
+impl Checker<'_> {
+    /// Checks `lhs in rhs` (`negate`: `not in`) against a batch, a literal list or a set.
+    pub(super) fn membership(&mut self, negate: bool, lhs: &Expr, rhs: &Expr, span: Span, scope: Scope<'_>) -> Checked {
+        let what = "on the left of `in`";
+        let needle = self.expr(lhs, scope).and_then(|t| self.present(t, what));
+        if let Some(batch) = self.batch_named(rhs, scope) {
+            return self.in_batch(negate, needle?, batch, span);
+        }
+        if let ExprKind::List(items) = &rhs.kind {
+            return self.in_list(negate, needle?, items, span, scope);
+        }
+        let set = self.expr(rhs, scope).and_then(|t| self.present(t, "on the right of `in`"));
+        let (needle, set) = (needle?, set?);
+        let Base::Set(elem) = &set.ty.base else {
+            self.err(
+                codes::TYPE_MISMATCH,
+                set.span,
+                format!("`in` needs a list `[...]`, a set field or a batch on its right, found {}", set.ty.describe()),
+            )
+            .help = Some("for a batch, declare it: `batch name from \"file.txt\"`".into());
+            return None;
+        };
+        let compatible = match (&**elem, &needle.ty.base) {
+            (Base::Enum(_), Base::Str) | (Base::Str, Base::Enum(_)) => true,
+            (a, b) => a == b,
+        };
+        if !compatible {
+            self.err(
+                codes::TYPE_MISMATCH,
+                needle.span,
+                format!("the set holds {}, but the left of `in` is {}", elem.describe(), needle.ty.describe()),
+            );
+            return None;
+        }
+        Some(texpr(TKind::InSet { negate, needle: Box::new(needle), set: Box::new(set) }, Ty::req(Base::Bool), span))
+    }
+
+    /// The batch a right-hand side of `in` names (a single name that no
+    /// element field shadows), marked as used.
+    fn batch_named(&mut self, rhs: &Expr, scope: Scope<'_>) -> Option<usize> {
+        let ExprKind::Path(segs) = &rhs.kind else { return None };
+        let [name] = segs.as_slice() else { return None };
+        if scope.element.is_some_and(|e| e.field(&name.node).is_some()) {
+            return None;
+        }
+        let batch = self.batches.iter().position(|b| *b == name.node)?;
+        self.used_batches.insert(batch);
+        Some(batch)
+    }
+
+    /// `id in batch`: a batch holds account ids, strings or whole numbers.
+    fn in_batch(&mut self, negate: bool, needle: TExpr, batch: usize, span: Span) -> Checked {
+        if !matches!(needle.ty.base, Base::Str | Base::Int) {
+            self.err(
+                codes::TYPE_MISMATCH,
+                needle.span,
+                format!("a batch holds account ids; expected a string or int, found {}", needle.ty.describe()),
+            );
+            return None;
+        }
+        Some(texpr(TKind::InBatch { negate, needle: Box::new(needle), batch }, Ty::req(Base::Bool), span))
+    }
+
+    /// `x in [a, b]`: literal items of the needle's type.
+    fn in_list(&mut self, negate: bool, needle: TExpr, items: &[Expr], span: Span, scope: Scope<'_>) -> Checked {
+        let mut consts = Vec::with_capacity(items.len());
+        for item in items {
+            let t = self.expr(item, scope)?;
+            let t = match (&needle.ty.base, &t.ty.base) {
+                (Base::Enum(m), Base::Str) => {
+                    let m = m.clone();
+                    self.enum_literal(t, &m)?
+                }
+                (a, b) if a == b || (a.is_numeric() && b.is_numeric()) => t,
+                _ => {
+                    self.err(
+                        codes::TYPE_MISMATCH,
+                        t.span,
+                        format!("list item is {}, but the left of `in` is {}", t.ty.describe(), needle.ty.describe()),
+                    );
+                    return None;
+                }
+            };
+            match t.kind {
+                TKind::Const(c) => consts.push(numeric_like(c, &needle.ty.base)),
+                _ => {
+                    self.err(codes::LIST_ITEM_NOT_LITERAL, t.span, "list items must be literals");
+                    return None;
+                }
+            }
+        }
+        Some(texpr(TKind::InList { negate, needle: Box::new(needle), items: consts }, Ty::req(Base::Bool), span))
+    }
+}
+
+fn numeric_like(c: Const, target: &Base) -> Const {
+    match (c, target) {
+        (Const::Int(i), Base::Dec) => Const::Dec(i.into()),
+        (c, _) => c,
+    }
+}

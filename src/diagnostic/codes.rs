@@ -1,0 +1,216 @@
+//! Every diagnostic code, declared once: its id, a short name, its severity
+//! and what it means.
+//!
+//! The stages refer to these constants, never to a code's text (a test scans
+//! `src/` for code literals outside this file), and `docs/diagnostics.md`
+//! lists [`ALL`] in a table that a test keeps equal to it. Codes are stable:
+//! docs, scripts and tests name them, so one is never reused for another
+//! meaning.
+//!
+//! Prefixes: `P` parse, `S` schema, `E` policy error, `W` policy warning,
+//! `R` reading snapshots, `D` diff, `T` test files.
+
+use super::Severity;
+
+/// One code's entry in the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeInfo {
+    /// The stable code, e.g. `E0102`.
+    pub code: &'static str,
+    /// A short kebab-case name, e.g. `type-mismatch`.
+    pub name: &'static str,
+    /// Whether a diagnostic with this code is an error or a warning.
+    pub severity: Severity,
+    /// One paragraph saying when it is reported and how to fix it.
+    pub doc: &'static str,
+}
+
+/// The entry of a code, if it is one.
+#[must_use]
+pub fn info(code: &str) -> Option<&'static CodeInfo> {
+    ALL.iter().find(|c| c.code == code)
+}
+
+/// Declares each code's constant and its [`ALL`] entry from one line.
+macro_rules! registry {
+    ($($konst:ident = $code:literal, $name:literal, $severity:ident, $doc:literal;)*) => {
+        $(
+            #[doc = concat!("`", $code, "` (", $name, "): ", $doc)]
+            pub const $konst: &str = $code;
+        )*
+        /// Every code, in the order of the documentation's table.
+        pub const ALL: &[CodeInfo] = &[
+            $(CodeInfo { code: $code, name: $name, severity: Severity::$severity, doc: $doc },)*
+        ];
+    };
+}
+
+registry! {
+    // Syntax.
+    SYNTAX = "P001", "syntax", Error,
+        "The policy does not parse: a token is missing or out of place. The caret shows where the parser stopped and what it expected there.";
+    TOO_DEEP = "P002", "too-deep", Error,
+        "An expression nests brackets more than 256 levels deep or has more than 1,000 operators. Split it with `let`s.";
+    INCOMPLETE_DECLARATION = "P003", "incomplete-declaration", Error,
+        "A declaration lacks a part it needs (a rule or group without a name, a hook without its script), or a literal cannot be read (a number too large for an exact value, a duration too long).";
+    UNKNOWN_ESCAPE = "P004", "unknown-escape", Error,
+        "A string holds an escape other than `\\\"`, `\\\\`, `\\n` and `\\t`.";
+
+    // Schemas.
+    SCHEMA_YAML = "S001", "schema-yaml", Error,
+        "The schema file is not valid YAML.";
+    SCHEMA_SHAPE = "S002", "schema-shape", Error,
+        "The schema is not shaped as one: a section it does not know, no `fields`, a value where a mapping belongs, or records nested more than 32 levels deep.";
+    SCHEMA_TYPE = "S003", "schema-type", Error,
+        "A field's type is unknown or malformed: an unknown type name, an unsupported `set<...>`, a bad `enum(...)` (an unclosed quote, a bad escape, an empty member), or a list written where a type belongs.";
+    SCHEMA_KEY = "S004", "schema-key", Error,
+        "The schema has no `key`, or its key is not a `string` or `int` field of the schema.";
+    SCHEMA_LIST = "S005", "schema-list", Error,
+        "A list field is malformed: a key other than `list:` and `by:`, or a `by:` that is not a required `date` field of the list.";
+    SCHEMA_PROHIBITED = "S006", "schema-prohibited", Error,
+        "A field listed under `prohibited` is not in the schema.";
+    SCHEMA_FIELD_NAME = "S007", "schema-field-name", Error,
+        "A field name is not valid (letters, digits and `_`, not starting with a digit), is defined twice, or is `as_of`, which every snapshot has built in.";
+
+    // Policies: loading, names and types.
+    INTERNAL = "E0001", "internal", Error,
+        "The policy could not be loaded or formatted for a reason that is not its fault, such as a thread that could not be started.";
+    UNKNOWN_NAME = "E0101", "unknown-name", Error,
+        "A name is neither a let, a batch nor a schema field, or a path names a field its record does not have. A close name is suggested.";
+    TYPE_MISMATCH = "E0102", "type-mismatch", Error,
+        "An expression has the wrong type where it stands: operands an operator does not take, a function argument of the wrong type, a comparison of unlike values, a let holding a duration, a new limit that is not a number.";
+    MAYBE_ABSENT = "E0103", "maybe-absent", Error,
+        "An optional field (one that may be none) is used where a value is needed. Give it a default with `??` or test it with `is none` first.";
+    LET_ORDER = "E0104", "let-order", Error,
+        "A let is used before its definition, or refers to itself: lets are read top to bottom.";
+    NOT_A_VALUE = "E0105", "not-a-value", Error,
+        "A path names a record or a list where a value is needed; a list is used through an aggregate such as `count(...)`.";
+    NOT_A_MEMBER = "E0106", "not-a-member", Error,
+        "An enum field is compared with a string that is not one of its members.";
+    UNKNOWN_FUNCTION = "E0107", "unknown-function", Error,
+        "A call names neither a built-in function nor a declared hook. A close name is suggested.";
+    UNREADABLE_FILE = "E0108", "unreadable-file", Error,
+        "A file the policy names (its schema, a hook's script, a batch) cannot be read, or is not UTF-8 text.";
+    PROHIBITED_FIELD = "E0120", "prohibited-field", Error,
+        "The policy uses a field its schema lists under `prohibited` (fair lending): no policy may read it.";
+    TOO_DEEP_TO_EVALUATE = "E0130", "too-deep-to-evaluate", Error,
+        "An expression, counting the lets it reads, nests more than 128 levels deep. Split it into lets that each combine a few values.";
+    LIST_OUT_OF_PLACE = "E0201", "list-out-of-place", Error,
+        "A list `[...]` or a batch stands anywhere but on the right of `in` or `not in`.";
+    LIST_ITEM_NOT_LITERAL = "E0202", "list-item-not-literal", Error,
+        "An item of a list `[...]` is not a literal.";
+    CLAUSE_OUT_OF_PLACE = "E0203", "clause-out-of-place", Error,
+        "`where` or `within` is given to a function that is not an aggregate.";
+    ARITY = "E0204", "arity", Error,
+        "A function or hook is called with the wrong number of arguments.";
+    NOT_AGGREGATABLE = "E0205", "not-aggregatable", Error,
+        "An aggregate is given something it cannot aggregate: not a list field or a set, a projection of a field of the wrong type, or a set with `where`/`within`.";
+    NO_DATE_KEY = "E0206", "no-date-key", Error,
+        "`within`, `latest` or `earliest` is used on a list whose schema has no date key (`by:`).";
+    DURATION_TOO_LONG = "E0207", "duration-too-long", Error,
+        "A duration written in the policy is over 100 years (1,200 months or 36,525 days).";
+    HOOK_ARGUMENT = "E0301", "hook-argument", Error,
+        "A hook is called with an argument whose type is not the declared parameter's.";
+    UNKNOWN_HOOK_TYPE = "E0302", "unknown-hook-type", Error,
+        "A hook declaration names a type a hook cannot take or return. A close type is suggested.";
+    DUPLICATE_PARAMETER = "E0303", "duplicate-parameter", Error,
+        "A hook declares two parameters of the same name.";
+    HOOK_BUDGET = "E0304", "hook-budget", Error,
+        "A hook's `budget` is below 1 or above 10,000,000 operations (about a second).";
+    HOOK_RESULT = "E0305", "hook-result", Error,
+        "A hook is declared to return a type it cannot: a hook returns bool, int, decimal, money or date.";
+    SCRIPT_SYNTAX = "E0310", "script-syntax", Error,
+        "A hook's rhai script does not compile.";
+    SCRIPT_FUNCTION = "E0311", "script-function", Error,
+        "A hook's script does not define the declared function, or defines it with another number of parameters.";
+    SCRIPT_ELEMENT_ASSIGNMENT = "E0312", "script-element-assignment", Error,
+        "A hook's script assigns into an element or property, which rhai does not hold to its size limits. Build a new value instead.";
+    POLICY_HEADER = "E0401", "policy-header", Error,
+        "The policy has no `policy \"name\" version \"1\"` line, or names its policy or schema twice.";
+    DUPLICATE_RULE = "E0402", "duplicate-rule", Error,
+        "Two rules, or two groups, share a name: rule names identify decisions in the audit trail.";
+    DUPLICATE_NAME = "E0403", "duplicate-name", Error,
+        "A let, batch or hook name is already defined, or a let has the name of a schema field: one name, one meaning.";
+    GUARD_BOUND = "E0404", "guard-bound", Error,
+        "A guard's percentage is over 100%.";
+    CONFLICTING_ACTIONS = "E0405", "conflicting-actions", Error,
+        "A rule takes two status actions (close, freeze, restrict) or sets the limit twice: which rule decided would be ambiguous.";
+    DURATION_TOO_SHORT = "E0406", "duration-too-short", Error,
+        "A `freeze for` or `restrict for` lasts less than one day.";
+    UNKNOWN_CHANNEL = "E0407", "unknown-channel", Error,
+        "A `notify` names a channel that does not exist. A close channel is suggested.";
+    EMPTY_REASON_CODE = "E0408", "empty-reason-code", Error,
+        "A reason code is the empty string.";
+    NO_SCHEMA = "E0409", "no-schema", Error,
+        "The policy names no schema: add `schema \"account.schema.yaml\"` after the policy line.";
+
+    // Policies: warnings.
+    UNUSED_LET = "W0101", "unused-let", Warning,
+        "A let is never used.";
+    UNUSED_BATCH = "W0102", "unused-batch", Warning,
+        "A batch is never used: use it as `id in name`.";
+    UNUSED_HOOK = "W0103", "unused-hook", Warning,
+        "A hook is declared but never called.";
+    NEVER_NONE = "W0105", "never-none", Warning,
+        "`?? default` or an `is none` test on a value that is never none has no effect.";
+    EMPTY_GROUP = "W0107", "empty-group", Warning,
+        "A group has no rules.";
+    NEVER_FIRES = "W0110", "never-fires", Warning,
+        "A rule can never fire: every way its condition could hold contradicts itself (a comparison is probably reversed or has the wrong number).";
+    SHADOWED_RULE = "W0111", "shadowed-rule", Warning,
+        "A rule of a `first` group is never reached: whenever its condition holds, an earlier rule's does too.";
+    CLOSE_WITHOUT_NOTIFY = "W0112", "close-without-notify", Warning,
+        "A rule closes an account without notifying the customer.";
+    REPEATED_BATCH_ID = "W0113", "repeated-batch-id", Warning,
+        "A batch file lists an id more than once; each id counts once. One warning per file, at the first repeat.";
+
+    // Reading snapshots.
+    READ_IO = "R001", "read-io", Error,
+        "The snapshots cannot be read (a missing file, a failing device).";
+    NOT_UTF8 = "R002", "not-utf8", Error,
+        "A JSON or YAML input is not UTF-8 text.";
+    CSV_WITH_LISTS = "R003", "csv-with-lists", Error,
+        "CSV is asked for with a schema that has a list field, which a CSV row cannot hold.";
+    CSV_RECORD_COLUMN = "R005", "csv-record-column", Error,
+        "A CSV header cell names a nested record rather than one of its fields (`address.city`, not `address`).";
+    CSV_DUPLICATE_COLUMN = "R006", "csv-duplicate-column", Error,
+        "A CSV header names the same field twice.";
+    CSV_MISSING_COLUMN = "R007", "csv-missing-column", Error,
+        "A CSV header has no column for a required field or for the key.";
+    CSV_MALFORMED = "R008", "csv-malformed", Error,
+        "The CSV is malformed (the `csv` reader's error is shown).";
+    FILE_TOO_LARGE = "R009", "file-too-large", Error,
+        "A JSON or YAML file, read whole, is over `--max-file-bytes` (1 GiB by default); JSON Lines and CSV stream and have no bound.";
+    EMPTY_JSON = "R010", "empty-json", Error,
+        "A `.json` file holds nothing but whitespace, which is not JSON: most likely an export that failed.";
+    CSV_NO_SCHEMA_COLUMNS = "R011", "csv-no-schema-columns", Error,
+        "No column of a CSV header names a field of the schema; the file is not read as having no snapshots.";
+
+    // Diff.
+    INCOMPATIBLE_SCHEMAS = "D001", "incompatible-schemas", Error,
+        "The two policies' schemas cannot be paired snapshot by snapshot (their keys differ).";
+    LIMIT_FIELD = "D002", "limit-field", Error,
+        "`--limit-field` names no money or decimal field of the account in either schema.";
+    DIFF_READ = "D003", "diff-read", Error,
+        "An input cannot be read under one of the two schemas (e.g. a CSV header that fits only one).";
+
+    // Test files.
+    TEST_READ = "T001", "test-read", Error,
+        "The test file cannot be read, or is not valid YAML.";
+    TEST_SHAPE = "T002", "test-shape", Error,
+        "A value of the wrong shape (a list where a mapping belongs, ...).";
+    TEST_UNKNOWN_KEY = "T003", "test-unknown-key", Error,
+        "A key the test format does not know. A close key is suggested.";
+    TEST_MISSING = "T004", "test-missing", Error,
+        "A required key is missing (`policy`, a case's `name`, `expect`, snapshot; `golden` without `snapshots`), or `expect` names no field.";
+    TEST_CONFLICT = "T005", "test-conflict", Error,
+        "Keys that cannot go together (`snapshot` and `snapshot_file`; `error` with decision fields).";
+    TEST_VALUE = "T006", "test-value", Error,
+        "A value that is not valid where it stands: a date, an outcome, a limit, a rule name, a reason code, a channel, an error kind.";
+    TEST_DUPLICATE = "T007", "test-duplicate", Error,
+        "Two cases of a file share a name.";
+    TEST_FILE = "T008", "test-file", Error,
+        "A file the test names cannot be used: the policy, a snapshot file (or it has no such id, or several snapshots), the portfolio, the golden file.";
+    TEST_POLICY = "T009", "test-policy", Error,
+        "The policy does not compile; its own diagnostics are shown with the first test file that names it.";
+}

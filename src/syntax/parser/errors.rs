@@ -1,0 +1,233 @@
+//! Syntax errors: their messages ("expected ..." in words, not rule names),
+//! recovery after the first so that one run reports every broken item, and
+//! the nesting bound checked before pest runs.
+
+use super::*;
+
+/// After a syntax error, parse each top-level item on its own to find the others.
+pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<Diagnostic> {
+    // Where errors were reported, so a file of many broken items is not
+    // compared error by error.
+    let mut reported: HashSet<u32> = HashSet::from([first.span.start]);
+    let mut diags = vec![first];
+    let starts = item_starts(text);
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let Some(chunk) = text.get(start..end) else {
+            continue;
+        };
+        if let Err(e) = PolicyParser::parse(Rule::policy_file, chunk) {
+            let d = syntax_error(file, &e, start);
+            if reported.insert(d.span.start) {
+                diags.push(d);
+            }
+        }
+    }
+    diags.sort_by_key(|d| d.span.start);
+    diags
+}
+
+/// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
+fn item_starts(text: &str) -> Vec<usize> {
+    const KEYWORDS: [&str; 8] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group"];
+    let mut starts = Vec::new();
+    let mut depth = 0i32;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let first_word: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if depth <= 0 && KEYWORDS.contains(&first_word.as_str()) {
+            starts.push(offset + (line.len() - trimmed.len()));
+        }
+        depth += brace_balance(line);
+        offset += line.len();
+    }
+    starts
+}
+
+fn brace_balance(line: &str) -> i32 {
+    let mut balance = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => break,
+            '{' if !in_string => balance += 1,
+            '}' if !in_string => balance -= 1,
+            _ => {}
+        }
+    }
+    balance
+}
+
+/// Where the first bracket nested deeper than [`MAX_NESTING`] opens, if one
+/// does: a cheap pre-check before the parser's recursion gets a chance to
+/// overflow. Brackets in strings and comments are text, not nesting.
+pub(super) fn too_deep_at(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'\n' => (in_string, escaped, in_comment) = (false, false, false),
+            _ if in_comment => {}
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            _ if in_string => {}
+            b'#' => in_comment = true,
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: usize) -> Diagnostic {
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let span = Span::new(base + pos, base + pos + 1);
+    let message = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    Diagnostic::error(codes::SYNTAX, file, span, message)
+}
+
+/// Words a risk officer understands for what the parser wanted.
+fn expected_message(positives: &[Rule]) -> String {
+    let has = |r: Rule| positives.contains(&r);
+    if has(Rule::kw_then) {
+        return "expected `then` after the condition".into();
+    }
+    if has(Rule::kw_when) {
+        return "expected `when` to start the rule's condition".into();
+    }
+    if has(Rule::EOI) && positives.iter().any(|r| is_item_keyword(*r)) {
+        return "expected a declaration: `policy`, `schema`, `hook`, `batch`, `let`, `guard`, `rule` or `group`".into();
+    }
+    let mut words: Vec<&str> = Vec::new();
+    // Where an expression may start, listing every kind of literal helps nobody.
+    let expression = has(Rule::path) || has(Rule::call) || has(Rule::paren) || has(Rule::expr);
+    if expression {
+        words.push("an expression");
+    }
+    let mut operator = false;
+    for rule in positives {
+        if is_operator(*rule) {
+            operator = true;
+            continue;
+        }
+        if expression && is_expression_start(*rule) {
+            continue;
+        }
+        let word = rule_words(*rule);
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    if operator {
+        words.push("an operator");
+    }
+    match words.as_slice() {
+        [] => "syntax error".into(),
+        [one] => format!("expected {one}"),
+        [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
+    }
+}
+
+fn is_expression_start(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::expr
+            | Rule::paren
+            | Rule::path
+            | Rule::call
+            | Rule::ident
+            | Rule::op_not
+            | Rule::op_neg
+            | Rule::list_lit
+            | Rule::date_lit
+            | Rule::duration_lit
+            | Rule::percent_lit
+            | Rule::decimal_lit
+            | Rule::int_lit
+            | Rule::string_lit
+            | Rule::true_lit
+            | Rule::false_lit
+            | Rule::none_lit
+    )
+}
+
+fn is_item_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_policy
+            | Rule::kw_schema
+            | Rule::kw_hook
+            | Rule::kw_batch
+            | Rule::kw_let
+            | Rule::kw_guard
+            | Rule::kw_rule
+            | Rule::kw_group
+    )
+}
+
+fn rule_words(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "the end of the file",
+        Rule::expr | Rule::primary | Rule::op_not | Rule::op_neg | Rule::paren => "an expression",
+        Rule::path | Rule::ident => "a name",
+        Rule::string_lit => "a quoted string",
+        Rule::int_lit | Rule::signed_int => "a whole number",
+        Rule::percent_lit => "a percentage",
+        Rule::duration_lit => "a duration such as `30 days`",
+        Rule::unit => "a unit (`days`, `weeks`, `months` or `years`)",
+        Rule::type_name => "a type such as `int` or `decimal`",
+        Rule::guard_outcome => "an outcome (`close`, `freeze`, `restrict` or `limit`)",
+        Rule::channel => "a channel (`sms`, `push`, `email`, `call` or `letter`)",
+        Rule::close_action
+        | Rule::freeze_action
+        | Rule::restrict_action
+        | Rule::set_limit_action
+        | Rule::notify_action
+        | Rule::escalate_action
+        | Rule::review_action
+        | Rule::reason_action
+        | Rule::tag_action
+        | Rule::kw_close
+        | Rule::kw_freeze
+        | Rule::kw_restrict
+        | Rule::kw_set
+        | Rule::kw_notify
+        | Rule::kw_escalate
+        | Rule::kw_review
+        | Rule::kw_reason
+        | Rule::kw_tag => "an action",
+        Rule::priority | Rule::kw_priority => "`priority`",
+        Rule::kw_rule | Rule::rule_decl => "`rule`",
+        Rule::where_clause | Rule::kw_where => "`where`",
+        Rule::within_clause | Rule::kw_within => "`within`",
+        Rule::kw_version => "`version`",
+        Rule::kw_from => "`from`",
+        Rule::kw_to => "`to`",
+        Rule::kw_limit => "`limit`",
+        Rule::kw_at => "`at`",
+        Rule::kw_most => "`most`",
+        Rule::kw_for => "`for`",
+        Rule::group_first => "`first`",
+        Rule::hook_param => "a parameter `name: type`",
+        Rule::hook_budget | Rule::kw_budget => "`budget`",
+        _ => "something else",
+    }
+}

@@ -1,0 +1,65 @@
+//! The keyword tokens of the grammar (`kw_*` in `grammar/policy.pest`).
+//!
+//! Keywords carry no meaning of their own once the pair they introduce is
+//! built, so the AST builder skips them; it knows them by this table, not by
+//! the text of their rule's name.
+
+use super::Rule;
+
+/// Each keyword's rule and its text.
+const KEYWORDS: [(Rule, &str); 30] = [
+    (Rule::kw_policy, "policy"),
+    (Rule::kw_version, "version"),
+    (Rule::kw_schema, "schema"),
+    (Rule::kw_hook, "hook"),
+    (Rule::kw_from, "from"),
+    (Rule::kw_budget, "budget"),
+    (Rule::kw_batch, "batch"),
+    (Rule::kw_let, "let"),
+    (Rule::kw_guard, "guard"),
+    (Rule::kw_at, "at"),
+    (Rule::kw_most, "most"),
+    (Rule::kw_rule, "rule"),
+    (Rule::kw_priority, "priority"),
+    (Rule::kw_group, "group"),
+    (Rule::kw_when, "when"),
+    (Rule::kw_then, "then"),
+    (Rule::kw_close, "close"),
+    (Rule::kw_freeze, "freeze"),
+    (Rule::kw_restrict, "restrict"),
+    (Rule::kw_for, "for"),
+    (Rule::kw_set, "set"),
+    (Rule::kw_limit, "limit"),
+    (Rule::kw_to, "to"),
+    (Rule::kw_notify, "notify"),
+    (Rule::kw_escalate, "escalate"),
+    (Rule::kw_review, "review"),
+    (Rule::kw_reason, "reason"),
+    (Rule::kw_tag, "tag"),
+    (Rule::kw_where, "where"),
+    (Rule::kw_within, "within"),
+];
+
+/// Whether a pair of this rule is a keyword token.
+pub(super) fn is_keyword(rule: Rule) -> bool {
+    KEYWORDS.iter().any(|(keyword, _)| *keyword == rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::PolicyParser;
+    use super::*;
+    use pest::Parser as _;
+
+    #[test]
+    fn the_table_holds_every_keyword_of_the_grammar() {
+        let grammar = include_str!("../../../grammar/policy.pest");
+        let defined = grammar.lines().filter(|l| l.starts_with("kw_")).count();
+        assert_eq!(defined, KEYWORDS.len(), "a `kw_` rule of the grammar is missing from KEYWORDS");
+        for (rule, text) in KEYWORDS {
+            assert!(PolicyParser::parse(rule, text).is_ok(), "{text} is its keyword");
+            assert!(is_keyword(rule));
+        }
+        assert!(!is_keyword(Rule::ident));
+    }
+}
