@@ -15,7 +15,11 @@ fn verdict(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         .spawn()
         .expect("run verdict");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        // A run refused before it reads (a wrong command line) closes its end early.
+        match child.stdin.take().expect("stdin").write_all(input.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            written => written.expect("write stdin"),
+        }
     }
     let out = child.wait_with_output().expect("wait");
     let mask = |s: &[u8]| {
