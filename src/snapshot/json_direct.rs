@@ -19,18 +19,50 @@ use super::json_tokens::{number_text, Bail, Cursor, Literal, Number, Step};
 use super::ReadItem;
 use crate::schema::{FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
 use crate::value::{Record, SetItem, Value};
+use std::borrow::Cow;
+use std::cell::Cell;
 
 /// Reads one snapshot from `text`; `None` when the text is left to the
 /// `serde_json` reader (it is not valid JSON, or holds one of the oddities above).
 pub(crate) fn read(text: &str, schema: &Schema) -> Option<ReadItem> {
-    let mut reader = Reader { cursor: Cursor::new(text), errors: Errors::default() };
+    let Scratch { elements, items } = SCRATCH.with(Cell::take);
+    let mut reader = Reader { cursor: Cursor::new(text), errors: Errors::default(), elements, items };
     let mut frame = Frame::new(&schema.root);
     let mut as_of = None;
-    reader.record(&schema.root, &mut frame, &PathSeg::Root, Role::Snapshot(&mut as_of)).ok()?;
-    if !reader.cursor.at_end() {
-        return None;
+    let read = reader.record(&schema.root, &mut frame, &PathSeg::Root, Role::Snapshot(&mut as_of));
+    let done = read.is_ok() && reader.cursor.at_end();
+    SCRATCH.with(|scratch| scratch.set(Scratch::keep(reader.elements, reader.items)));
+    done.then(|| finish_snapshot(schema, frame, as_of, reader.errors))
+}
+
+/// Room for list elements and set items, kept from one snapshot to the
+/// next on a thread so that reading one does not grow them afresh.
+#[derive(Default)]
+struct Scratch {
+    elements: Vec<Record>,
+    items: Vec<SetItem>,
+}
+
+impl Scratch {
+    /// More than this much room is not kept: one huge snapshot should not hold memory for the rest of the run.
+    const MAX_KEPT: usize = 1024;
+
+    /// The room of `elements` and `items`, emptied.
+    fn keep(mut elements: Vec<Record>, mut items: Vec<SetItem>) -> Scratch {
+        elements.clear();
+        items.clear();
+        if elements.capacity() > Scratch::MAX_KEPT {
+            elements = Vec::new();
+        }
+        if items.capacity() > Scratch::MAX_KEPT {
+            items = Vec::new();
+        }
+        Scratch { elements, items }
     }
-    Some(finish_snapshot(schema, frame, as_of, reader.errors))
+}
+
+thread_local! {
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
 }
 
 /// A leaf's value, or the problem with it (recorded by the caller).
@@ -40,6 +72,11 @@ type LeafResult = Result<Value, String>;
 struct Reader<'t> {
     cursor: Cursor<'t>,
     errors: Errors,
+    /// The elements of the lists being read, innermost last: each list's are
+    /// moved out into one allocation of the right size when it ends.
+    elements: Vec<Record>,
+    /// The items of the set being read, likewise.
+    items: Vec<SetItem>,
 }
 
 /// A record being read: its layout, the frame its leaves go to, and its path.
@@ -49,7 +86,20 @@ struct Target<'a> {
     path: &'a PathSeg<'a>,
 }
 
-impl Reader<'_> {
+/// How many fields from the expected one a key is compared with before it is looked up.
+const EXPECTED_AHEAD: usize = 4;
+
+/// What an object's key names.
+enum Key<'t> {
+    /// The layout's field at this index.
+    Field(usize),
+    /// The snapshot's `as_of`.
+    AsOf,
+    /// A key the schema does not name (skipped, but not to be given twice).
+    Other(Cow<'t, str>),
+}
+
+impl<'t> Reader<'t> {
     /// Reads the value at the cursor as the record `layout`, in the role `role`.
     fn record(&mut self, layout: &RecordLayout, frame: &mut Frame, path: &PathSeg<'_>, role: Role<'_>) -> Step<()> {
         let target = Target { layout, path };
@@ -82,38 +132,66 @@ impl Reader<'_> {
         self.cursor.enter()?;
         let top = matches!(role, Role::Snapshot(_));
         let mut seen = SeenKeys::default();
-        // The field tried first: the one after the previous key's, since
-        // snapshots are usually written in schema order.
+        // Where the next key is looked for first: after the previous one's
+        // field, since snapshots are usually written in schema order.
         let mut hint = 0;
         let mut first = true;
-        while let Some(key) = self.cursor.next_key(first)? {
+        while self.cursor.next_key_start(first)? {
             first = false;
-            let layout = target.layout;
-            let index = match layout.fields.get(hint) {
-                Some(field) if field.name == *key => Some(hint),
-                _ => layout.position(&key),
+            let key = match self.expected_key(target.layout, top, hint)? {
+                Some(key) => key,
+                None => self.any_key(target.layout, top)?,
             };
-            let (fresh, name) = match index {
-                Some(index) => {
+            let (fresh, name) = match &key {
+                Key::Field(index) => {
                     hint = index + 1;
-                    (seen.field(index), layout.fields.get(index).map_or("", |f| f.name.as_str()))
+                    (seen.field(*index), target.layout.fields.get(*index).map_or("", |f| f.name.as_str()))
                 }
-                None if top && key == "as_of" => (seen.as_of(), "as_of"),
-                None if key == NUMBER_TOKEN => return Err(Bail),
-                None => (seen.unknown(&key), &*key),
+                Key::AsOf => (seen.as_of(), "as_of"),
+                Key::Other(text) => (seen.unknown(text), &**text),
             };
             if !fresh {
                 self.errors.push(&target.path.field(name), SeenKeys::DUPLICATE);
                 self.cursor.skip_value()?;
                 continue;
             }
-            match index {
-                Some(index) => self.field(target, index, frame)?,
-                None if top && key == "as_of" => self.as_of(&mut role)?,
-                None => self.cursor.skip_value()?,
+            match key {
+                Key::Field(index) => self.field(target, index, frame)?,
+                Key::AsOf => self.as_of(&mut role)?,
+                Key::Other(_) => self.cursor.skip_value()?,
             }
         }
         Ok(())
+    }
+
+    /// The key at the cursor when it is one of the few fields from `hint`
+    /// on (or the snapshot's `as_of`), matched without reading it as a string.
+    fn expected_key(&mut self, layout: &RecordLayout, top: bool, hint: usize) -> Step<Option<Key<'static>>> {
+        for (index, field) in layout.fields.iter().enumerate().skip(hint).take(EXPECTED_AHEAD) {
+            if self.cursor.key_is(&field.name)? {
+                return Ok(Some(Key::Field(index)));
+            }
+        }
+        if top && self.cursor.key_is("as_of")? {
+            return Ok(Some(Key::AsOf));
+        }
+        Ok(None)
+    }
+
+    /// The key at the cursor, whatever it is.
+    fn any_key(&mut self, layout: &RecordLayout, top: bool) -> Step<Key<'t>> {
+        let key = self.cursor.key()?;
+        // `as_of` first: no field of the snapshot itself is called that.
+        if top && key == "as_of" {
+            return Ok(Key::AsOf);
+        }
+        if let Some(index) = layout.position(&key) {
+            return Ok(Key::Field(index));
+        }
+        if key == NUMBER_TOKEN {
+            return Err(Bail);
+        }
+        Ok(Key::Other(key))
     }
 
     /// Reads the value of the layout's field `index`.
@@ -183,16 +261,16 @@ impl Reader<'_> {
     /// Reads a `set<ty>`: its items sorted and deduplicated.
     fn set(&mut self, ty: &ScalarType, path: &PathSeg<'_>) -> Step<LeafResult> {
         self.cursor.enter()?;
-        let mut items = Vec::new();
+        self.items.clear();
         let mut index = 0;
         while self.cursor.next_element(index == 0)? {
             match self.set_item(ty)? {
-                Ok(item) => items.push(item),
+                Ok(item) => self.items.push(item),
                 Err(message) => self.errors.push(&path.index(index), message),
             }
             index += 1;
         }
-        Ok(Ok(finish_set(items)))
+        Ok(Ok(finish_set(self.items.drain(..).collect())))
     }
 
     /// Reads one item of a `set<ty>`.
@@ -219,13 +297,15 @@ impl Reader<'_> {
     /// Reads a list of records, each into a frame of its own, sorted by the time key.
     fn list(&mut self, list: &ListLayout, path: &PathSeg<'_>) -> Step<LeafResult> {
         self.cursor.enter()?;
-        let mut records: Vec<Record> = Vec::new();
-        while self.cursor.next_element(records.is_empty())? {
-            let path = path.index(records.len());
+        let start = self.elements.len();
+        while self.cursor.next_element(self.elements.len() == start)? {
+            let path = path.index(self.elements.len() - start);
             let mut frame = Frame::new(&list.element);
             self.record(&list.element, &mut frame, &path, Role::Element)?;
-            records.push(frame.finish(&list.element, &path, &mut self.errors));
+            let record = frame.finish(&list.element, &path, &mut self.errors);
+            self.elements.push(record);
         }
+        let records = self.elements.drain(start..).collect();
         Ok(Ok(finish_list(records, list)))
     }
 

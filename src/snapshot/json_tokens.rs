@@ -51,11 +51,13 @@ impl<'t> Cursor<'t> {
         self.text.as_bytes()
     }
 
+    #[inline]
     fn byte(&self) -> Option<u8> {
         self.bytes().get(self.pos).copied()
     }
 
     /// The next byte that is not whitespace, left unread.
+    #[inline]
     pub(super) fn peek(&mut self) -> Step<u8> {
         loop {
             match self.byte() {
@@ -67,6 +69,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// Reads `byte` after any whitespace.
+    #[inline]
     fn expect(&mut self, byte: u8) -> Step<()> {
         if self.peek()? == byte {
             self.pos += 1;
@@ -93,6 +96,7 @@ impl<'t> Cursor<'t> {
 
     /// Reads the `,` before the next member of an object or array (unless
     /// `first`), or its closing `close`: true when a member follows.
+    #[inline]
     fn next_member(&mut self, first: bool, close: u8) -> Step<bool> {
         let b = self.peek()?;
         if b == close {
@@ -112,15 +116,48 @@ impl<'t> Cursor<'t> {
     /// The next key of an object (after [`Cursor::enter`]) and its `:`, or
     /// `None` after the closing `}`. `first` says no key was read yet.
     pub(super) fn next_key(&mut self, first: bool) -> Step<Option<Cow<'t, str>>> {
-        if !self.next_member(first, b'}')? {
+        if !self.next_key_start(first)? {
             return Ok(None);
+        }
+        self.key().map(Some)
+    }
+
+    /// Reads the `,` before the next key of an object (unless `first`) or its
+    /// closing `}`: true when a key follows, and the cursor is at its `"`.
+    #[inline]
+    pub(super) fn next_key_start(&mut self, first: bool) -> Step<bool> {
+        if !self.next_member(first, b'}')? {
+            return Ok(false);
         }
         if self.peek()? != b'"' {
             return Err(Bail);
         }
+        Ok(true)
+    }
+
+    /// Reads the key at the cursor (after [`Cursor::next_key_start`]) and its `:`.
+    pub(super) fn key(&mut self) -> Step<Cow<'t, str>> {
         let key = self.string()?;
         self.expect(b':')?;
-        Ok(Some(key))
+        Ok(key)
+    }
+
+    /// Reads the key at the cursor (after [`Cursor::next_key_start`]) and its
+    /// `:` if it is `name` written as itself, without escapes; true if so.
+    /// Comparing with the name the key is likely to be spares scanning it.
+    /// `name` holds no `"`, `\` or control character (it is a field name,
+    /// which is an identifier), so the quote after it is the key's end.
+    #[inline]
+    pub(super) fn key_is(&mut self, name: &str) -> Step<bool> {
+        let name = name.as_bytes();
+        let rest = self.bytes().get(self.pos + 1..).unwrap_or_default();
+        let is =
+            rest.first() == name.first() && rest.get(..name.len()) == Some(name) && rest.get(name.len()) == Some(&b'"');
+        if is {
+            self.pos += name.len() + 2;
+            self.expect(b':')?;
+        }
+        Ok(is)
     }
 
     /// Whether another element of an array (after [`Cursor::enter`]) follows;
@@ -130,6 +167,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// Reads `true`, `false` or `null`.
+    #[inline]
     pub(super) fn literal(&mut self) -> Step<Literal> {
         let rest = self.bytes().get(self.pos..).unwrap_or_default();
         let (literal, len) = if rest.starts_with(b"true") {
@@ -193,6 +231,7 @@ impl<'t> Cursor<'t> {
 
     /// Reads the string the cursor is at (its `"`), unescaped: borrowed from
     /// the text unless it holds an escape.
+    #[inline]
     pub(super) fn string(&mut self) -> Step<Cow<'t, str>> {
         let start = self.pos + 1;
         self.pos = start;
@@ -213,10 +252,9 @@ impl<'t> Cursor<'t> {
 
     /// Moves over characters that stand for themselves in a string, to the
     /// next `"`, `\` or control character (or the end); returns where it stopped.
+    #[inline]
     fn plain_run(&mut self) -> usize {
-        let rest = self.bytes().get(self.pos..).unwrap_or_default();
-        let run = rest.iter().position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1f)).unwrap_or(rest.len());
-        self.pos += run;
+        self.pos += plain_len(self.bytes().get(self.pos..).unwrap_or_default());
         self.pos
     }
 
@@ -315,6 +353,36 @@ impl<'t> Cursor<'t> {
     }
 }
 
+/// Whether a byte ends a run of string text that stands for itself.
+fn ends_run(b: u8) -> bool {
+    matches!(b, b'"' | b'\\' | 0..=0x1f)
+}
+
+/// The length of the run of string text at the start of `bytes` that stands
+/// for itself: up to the first `"`, `\` or control character, or all of it.
+/// Eight bytes at a time: strings are most of a snapshot's bytes.
+fn plain_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // `(x - ONES * n) & !x & HIGH` flags bytes below `n` (a zero byte for
+    // n = 1); the lowest flag is exact, which is the one used.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut len = 0;
+    for chunk in &mut chunks {
+        let Ok(eight) = <[u8; 8]>::try_from(chunk) else { break };
+        let word = u64::from_le_bytes(eight);
+        let found =
+            below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1) | below(word, 0x20);
+        if found != 0 {
+            return len + (found.trailing_zeros() / 8) as usize;
+        }
+        len += 8;
+    }
+    let rest = chunks.remainder();
+    len + rest.iter().position(|&b| ends_run(b)).unwrap_or(rest.len())
+}
+
 /// A JSON number as `serde_json` (with `arbitrary_precision`) hands it to a
 /// visitor: a `u64` or `i64` when it is an integer that fits, else its text.
 #[derive(Debug, PartialEq, Eq)]
@@ -396,6 +464,53 @@ mod tests {
         ] {
             assert_eq!(string(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn plain_runs_end_at_the_first_quote_backslash_or_control_character() {
+        let naive = |bytes: &[u8]| bytes.iter().position(|&b| ends_run(b)).unwrap_or(bytes.len());
+        let alphabet = [b'a', b'"', b'\\', 0, 0x1f, b' ', 0x7f, 0x80, 0xe9, 0xff, b'!', b'#', b'[', b'\\' + 1];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 24) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| {
+                    let pick = (state >> (i % 60)) as usize;
+                    if pick % 5 == 0 {
+                        alphabet[pick / 5 % alphabet.len()]
+                    } else {
+                        b'x'
+                    }
+                })
+                .collect();
+            assert_eq!(plain_len(&bytes), naive(&bytes), "{bytes:?}");
+        }
+        for at in 0..20 {
+            for stop in [b'"', b'\\', 0, 0x1f] {
+                let mut bytes = vec![0xc3; 20];
+                bytes[at] = stop;
+                assert_eq!(plain_len(&bytes), at);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_matched_as_written() {
+        let key_is = |text: &str, name: &str| {
+            let mut cursor = Cursor::new(text);
+            let is = cursor.enter().and_then(|()| cursor.next_key_start(true)).and_then(|_| cursor.key_is(name));
+            let is = is.unwrap_or(false);
+            (is, cursor.pos)
+        };
+        assert_eq!(key_is(r#"{ "score" : 1}"#, "score"), (true, 11));
+        assert_eq!(key_is(r#"{"score":1}"#, "scor"), (false, 1));
+        assert_eq!(key_is(r#"{"scores":1}"#, "score"), (false, 1));
+        assert_eq!(key_is(r#"{"sc\u006fre":1}"#, "score"), (false, 1));
+        assert_eq!(key_is(r#"{"score"}"#, "score"), (false, 8), "a key without its colon is broken");
+        assert_eq!(key_is(r#"{"score"#, "score"), (false, 1));
     }
 
     #[test]
