@@ -1,5 +1,8 @@
 //! JSON snapshots, deserialized straight into slots by schema-driven seeds
-//! (no `serde_json::Value` in between).
+//! (no `serde_json::Value` in between). Every snapshot is first read by the
+//! one-pass reader in [`super::json_direct`], which means the same; this one
+//! reads what that one leaves to it, chiefly broken syntax, so that the
+//! message is `serde_json`'s.
 //!
 //! A value of the wrong type is recorded as a problem and skipped with
 //! [`IgnoredAny`], so the parser stays in step and a JSON array still yields one

@@ -5,9 +5,9 @@
 //!
 //! [`read_snapshots`] reads a stream in any [`Format`] (JSON Lines and CSV
 //! stream row by row); [`parse_json_snapshot`] reads one JSON object and
-//! [`snapshot_from_yaml`] one YAML mapping. JSON is deserialized straight into
-//! the schema's slots, and money is never an `f64`: numbers arrive as their
-//! exact text.
+//! [`snapshot_from_yaml`] one YAML mapping. JSON is read in one pass straight
+//! into the schema's slots, and money is never an `f64`: numbers are
+//! converted from their exact text.
 
 use crate::value::{Date, Record};
 use std::fmt;
