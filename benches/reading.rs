@@ -45,7 +45,7 @@ fn main() {
     let rounds = if ratio::benchmarking() { 31 } else { 1 };
     println!("({} bytes of JSON Lines, {:.0} bytes per snapshot)", bytes, bytes as f64 / ACCOUNTS as f64);
     ratio::interleaved(
-        "reading (target <= 1x)",
+        "reading (target <= 0.5x: twice as fast)",
         ACCOUNTS,
         rounds,
         ("snapshot parsing", &mut slots),

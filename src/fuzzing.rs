@@ -61,6 +61,26 @@ pub fn snapshot_read(data: &[u8]) {
             }
         }
     }
+    if let Ok(text) = std::str::from_utf8(data) {
+        json_readers_agree(&schema, text);
+        for line in text.lines() {
+            json_readers_agree(&schema, line);
+        }
+    }
+}
+
+/// Reads `text` as one JSON snapshot with both JSON readers: whenever the
+/// one-pass reader reads it (rather than leaving it to `serde_json`), it must
+/// give the same snapshot or error record as the `serde_json` reader, down to
+/// each decimal's scale. Returns whether the one-pass reader read it.
+pub fn json_readers_agree(schema: &Schema, text: &str) -> bool {
+    let Some(direct) = crate::snapshot::read_json_direct(text, schema) else {
+        return false;
+    };
+    let serde = crate::snapshot::parse_with_serde(text, schema, crate::snapshot::Origin::START);
+    // Debug text, not `==`: decimals compare by value, and 1.0 must not pass for 1.00.
+    assert_eq!(format!("{direct:?}"), format!("{serde:?}"), "the JSON readers disagree on {text:?}");
+    true
 }
 
 /// Non-blank lines, counted independently of the reader: a line is blank if

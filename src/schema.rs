@@ -150,6 +150,9 @@ pub struct RecordLayout {
     /// Field positions by name, for records too wide to search in order
     /// (readers look up every key of every snapshot).
     by_name: HashMap<Box<str>, usize>,
+    /// On a frame root: the slots of its required leaves as a bit mask, when
+    /// they are all below 128 (see [`RecordLayout::required_slots`]).
+    required: Option<u128>,
 }
 
 /// Up to this many fields, a search in order beats hashing the name.
@@ -162,7 +165,35 @@ impl RecordLayout {
         } else {
             HashMap::new()
         };
-        RecordLayout { fields, slot_count: 0, by_name }
+        RecordLayout { fields, slot_count: 0, by_name, required: None }
+    }
+
+    /// This record as the root of a frame of `slot_count` slots (the account, or a list element).
+    fn into_frame_root(self, slot_count: usize) -> RecordLayout {
+        let mut required = Some(0);
+        self.add_required(&mut required);
+        RecordLayout { slot_count, required, ..self }
+    }
+
+    fn add_required(&self, mask: &mut Option<u128>) {
+        for field in &self.fields {
+            match (&field.kind, field.slot) {
+                (FieldKind::Record(inner), _) => inner.add_required(mask),
+                (_, Some(slot)) if !field.optional => {
+                    let bit = u32::try_from(slot).ok().and_then(|s| 1u128.checked_shl(s));
+                    *mask = mask.zip(bit).map(|(m, bit)| m | bit);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// On a frame root (the account, or a list element), the slots of the
+    /// leaves a snapshot must give, as a bit mask (bit `i` for slot `i`);
+    /// `None` elsewhere, or when a required slot is past 127. Readers check
+    /// it to skip looking for missing fields when none is.
+    pub fn required_slots(&self) -> Option<u128> {
+        self.required
     }
 
     /// The position of the field called `name` in [`RecordLayout::fields`].
@@ -316,7 +347,7 @@ impl SchemaLoader<'_> {
         };
         let mut next_slot = 0;
         let root = self.record(fields, &mut next_slot, 0)?;
-        let root = RecordLayout { slot_count: next_slot, ..root };
+        let root = root.into_frame_root(next_slot);
         let mut schema = Schema {
             path: self.path.to_path_buf(),
             entity,
@@ -495,7 +526,7 @@ impl SchemaLoader<'_> {
         }
         let mut next_slot = 0;
         let element = self.record(node.get("list")?, &mut next_slot, 0)?;
-        let element = RecordLayout { slot_count: next_slot, ..element };
+        let element = element.into_frame_root(next_slot);
         let by = match node.get("by") {
             None => None,
             Some(by_node) => {

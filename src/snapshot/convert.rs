@@ -86,10 +86,11 @@ impl Errors {
 pub(crate) struct SeenKeys {
     /// The layout's fields by index: a bit each for the first 128, a set beyond.
     small: u128,
-    large: HashSet<usize>,
+    large: Option<HashSet<usize>>,
     as_of: bool,
     /// Keys the schema does not name: ignored, but not given twice either.
-    unknown: HashSet<Box<str>>,
+    /// (The sets are made when first needed: most objects need neither.)
+    unknown: Option<HashSet<Box<str>>>,
 }
 
 impl SeenKeys {
@@ -104,7 +105,7 @@ impl SeenKeys {
                 self.small |= bit;
                 first
             }
-            None => self.large.insert(index),
+            None => self.large.get_or_insert_with(HashSet::new).insert(index),
         }
     }
 
@@ -115,7 +116,8 @@ impl SeenKeys {
 
     /// Notes a key the schema does not name; false when it was given before.
     pub(crate) fn unknown(&mut self, key: &str) -> bool {
-        !self.unknown.contains(key) && self.unknown.insert(key.into())
+        let unknown = self.unknown.get_or_insert_with(HashSet::new);
+        !unknown.contains(key) && unknown.insert(key.into())
     }
 }
 
@@ -138,10 +140,13 @@ impl Frame {
     pub(crate) fn new(layout: &RecordLayout) -> Frame {
         let n = layout.slot_count;
         let marks = if n <= 128 { Marks::Small(0) } else { Marks::Large(vec![false; n]) };
-        Frame { slots: vec![Value::None; n], marks }
+        let mut slots = Vec::with_capacity(n);
+        slots.resize_with(n, || Value::None);
+        Frame { slots, marks }
     }
 
     /// Notes that the input mentioned `slot` (so it is not reported missing).
+    #[inline]
     pub(crate) fn mark(&mut self, slot: usize) {
         match &mut self.marks {
             Marks::Small(bits) if slot < 128 => *bits |= 1 << slot,
@@ -162,14 +167,21 @@ impl Frame {
     }
 
     /// Stores a value read for `slot`.
+    #[inline]
     pub(crate) fn set(&mut self, slot: usize, value: Value) {
         self.mark(slot);
         if let Some(place) = self.slots.get_mut(slot) {
-            *place = value;
+            // A slot is stored once (a key given twice is refused), so what
+            // is replaced is the `None` the frame started with: nothing to drop.
+            let old = std::mem::replace(place, value);
+            if let Value::None = old {
+                std::mem::forget(old);
+            }
         }
     }
 
     /// Stores the outcome of reading a leaf: the value, or the problem at `path`.
+    #[inline]
     pub(crate) fn store(
         &mut self,
         slot: usize,
@@ -199,7 +211,13 @@ impl Frame {
 
     /// Reports required leaves the input did not mention and hands back the record.
     pub(crate) fn finish(self, layout: &RecordLayout, path: &PathSeg<'_>, errors: &mut Errors) -> Record {
-        self.report_missing(layout, path, errors);
+        let all_given = match (&self.marks, layout.required_slots()) {
+            (Marks::Small(marks), Some(required)) => marks & required == required,
+            _ => false,
+        };
+        if !all_given {
+            self.report_missing(layout, path, errors);
+        }
         Record { slots: self.slots.into_boxed_slice() }
     }
 
@@ -324,7 +342,7 @@ pub(crate) fn scalar(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<Value, Strin
         ) => exact_decimal(text).map(Value::Dec).map_err(|why| format!("{}{why}", mismatch())),
         (ScalarType::String, Lexeme::Plain(text) | Lexeme::Quoted(text)) => Ok(Value::Str(text.into())),
         (ScalarType::Date, Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
-            parse_date(text.trim()).map(Value::Date).ok_or_else(mismatch)
+            date(text).map(Value::Date).ok_or_else(mismatch)
         }
         (ScalarType::Enum(members), Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
             member(members, text).map(Value::Enum).ok_or_else(mismatch)
@@ -347,6 +365,20 @@ pub(crate) fn set_item(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<SetItem, S
     }
 }
 
+/// A date from `YYYY-MM-DD`, surrounding whitespace ignored; as
+/// [`parse_date`], which reads any text that is not just the ten characters.
+fn date(text: &str) -> Option<Date> {
+    let digit = |b: u8| (b as char).to_digit(10);
+    let number = |digits: &[u8]| digits.iter().try_fold(0, |n, &b| Some(n * 10 + digit(b)?));
+    match text.as_bytes() {
+        [year @ .., b'-', m1, m2, b'-', d1, d2] if year.len() == 4 => {
+            let year = i32::try_from(number(year)?).ok()?;
+            Date::from_ymd_opt(year, number(&[*m1, *m2])?, number(&[*d1, *d2])?)
+        }
+        _ => parse_date(text.trim()),
+    }
+}
+
 /// The index of `text` among an enum's members.
 fn member(members: &[Box<str>], text: &str) -> Option<u32> {
     let text = text.trim();
@@ -365,6 +397,9 @@ fn int(text: &str) -> Result<i64, &'static str> {
 
 /// An exact decimal: refuses exponents and anything `rust_decimal` would round.
 fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
+    if let Some(value) = short_decimal(text) {
+        return Ok(value);
+    }
     let t = text.trim();
     if t.contains(['e', 'E']) && t.bytes().any(|b| b.is_ascii_digit()) {
         return Err(" (write it without an exponent)");
@@ -377,6 +412,35 @@ fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
         return Err(" (more digits than an exact decimal holds)");
     }
     Ok(value)
+}
+
+/// A decimal written plainly (`12000.10`, `-3`, `0.5`) in at most 18 digits,
+/// which an `i64` mantissa holds exactly; `None` for any other text (`-0`,
+/// `+1`, `1.`, spaces, more digits), which [`exact_decimal`] reads the long way.
+fn short_decimal(text: &str) -> Option<rust_decimal::Decimal> {
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        bytes => (false, bytes),
+    };
+    let mut mantissa: i64 = 0;
+    let mut count = 0;
+    let mut point = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' if count < 18 => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                count += 1;
+            }
+            b'.' if point.is_none() && i > 0 && i + 1 < digits.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if count == 0 || (negative && mantissa == 0) {
+        return None;
+    }
+    let scale = point.map_or(0, |p| digits.len() - p - 1);
+    let mantissa = if negative { -mantissa } else { mantissa };
+    rust_decimal::Decimal::try_new(mantissa, u32::try_from(scale).ok()?).ok()
 }
 
 /// A set's value: its items sorted and without duplicates.
@@ -416,5 +480,101 @@ pub(crate) fn finish_snapshot(schema: &Schema, frame: Frame, as_of: Option<Date>
     match id {
         Some(id) => Ok(Snapshot { id, as_of, record }),
         None => Err(SnapshotError { id: None, message: format!("{}: the key field has no value", schema.key) }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts around the shapes the short paths take or refuse.
+    fn samples() -> Vec<String> {
+        let mut out: Vec<String> = [
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "+1",
+            "1.",
+            ".5",
+            "-.5",
+            "1.2.3",
+            "12000.10",
+            "-350.40",
+            "007.50",
+            "999999999999999999",
+            "9999999999999999999",
+            "-999999999999999999",
+            "0.000000000000000001",
+            "1e3",
+            " 1",
+            "1 ",
+            "",
+            "-",
+            "1_0",
+            "١٢",
+            "2026-05-01",
+            " 2026-05-01",
+            "2026-5-01",
+            "2026-02-29",
+            "2024-02-29",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-32",
+            "2026/01/01",
+            "20260-01-01",
+            "+026-01-01",
+            "2026-01-0x",
+            "２０２６-01-01",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..5_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 22) as usize;
+            let text: String =
+                (0..len).map(|i| b"0123456789.-+ e"[((state >> (i * 3 % 60)) % 15) as usize] as char).collect();
+            out.push(text);
+        }
+        out
+    }
+
+    #[test]
+    fn short_decimals_are_the_decimals_the_long_way_reads() {
+        let long_way = |t: &str| {
+            parse_decimal(t.trim()).filter(|v| {
+                let fraction = t.trim().split_once('.').map_or(0, |(_, f)| f.len());
+                usize::try_from(v.scale()).ok() == Some(fraction)
+            })
+        };
+        let mut taken = 0;
+        for text in samples() {
+            if let Some(short) = short_decimal(&text) {
+                let long = long_way(&text).unwrap_or_else(|| panic!("{text:?} is read only the short way"));
+                assert_eq!(short.serialize(), long.serialize(), "{text:?}");
+                taken += 1;
+            }
+        }
+        assert!(taken > 500, "only {taken} samples took the short way");
+    }
+
+    #[test]
+    fn dates_are_the_dates_parse_date_reads() {
+        for text in samples() {
+            assert_eq!(date(&text), parse_date(text.trim()), "{text:?}");
+        }
+        for year in [0, 1900, 2000, 2023, 2024, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    assert_eq!(date(&text), parse_date(&text), "{text}");
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,8 @@
 //! JSON snapshots, deserialized straight into slots by schema-driven seeds
-//! (no `serde_json::Value` in between).
+//! (no `serde_json::Value` in between). Every snapshot is first read by the
+//! one-pass reader in [`super::json_direct`], which means the same; this one
+//! reads what that one leaves to it, chiefly broken syntax, so that the
+//! message is `serde_json`'s.
 //!
 //! A value of the wrong type is recorded as a problem and skipped with
 //! [`IgnoredAny`], so the parser stays in step and a JSON array still yields one
@@ -19,7 +22,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use std::fmt;
 
 /// The map key `serde_json` uses to hand over a number's exact text.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+pub(super) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// Where a piece of JSON text starts in its file (1-based), for syntax error positions.
 #[derive(Clone, Copy, Debug)]
@@ -45,8 +48,18 @@ pub fn parse_json_snapshot(text: &str, schema: &Schema) -> ReadItem {
     parse_at(text, schema, Origin::START)
 }
 
-/// Reads one snapshot from JSON text that starts at `origin` in its file.
+/// Reads one snapshot from JSON text that starts at `origin` in its file: in
+/// one pass by [`super::json_direct`], or by `serde_json` when that bails
+/// (broken syntax, whose message is `serde_json`'s, or a rare oddity).
 pub(crate) fn parse_at(text: &str, schema: &Schema, origin: Origin) -> ReadItem {
+    match super::json_direct::read(text, schema) {
+        Some(item) => item,
+        None => parse_with_serde(text, schema, origin),
+    }
+}
+
+/// Reads one snapshot with `serde_json`, deserializing straight into slots.
+pub(crate) fn parse_with_serde(text: &str, schema: &Schema, origin: Origin) -> ReadItem {
     let mut de = serde_json::Deserializer::from_str(text);
     let mut frame = Frame::new(&schema.root);
     let mut errors = Errors::default();
@@ -77,8 +90,8 @@ pub(crate) fn syntax_message(e: &serde_json::Error, origin: Origin) -> String {
     format!("invalid JSON at line {line}, column {column}: {what}")
 }
 
-/// Which record a [`RecordSeed`] reads; decides what `null` and `as_of` mean.
-enum Role<'a> {
+/// Which record a reader reads; decides what `null` and `as_of` mean.
+pub(super) enum Role<'a> {
     /// The snapshot itself: `as_of` is read here; `null` is an error.
     Snapshot(&'a mut Option<Date>),
     /// A nested record: `null` leaves its fields missing.

@@ -5,9 +5,9 @@
 //!
 //! [`read_snapshots`] reads a stream in any [`Format`] (JSON Lines and CSV
 //! stream row by row); [`parse_json_snapshot`] reads one JSON object and
-//! [`snapshot_from_yaml`] one YAML mapping. JSON is deserialized straight into
-//! the schema's slots, and money is never an `f64`: numbers arrive as their
-//! exact text.
+//! [`snapshot_from_yaml`] one YAML mapping. JSON is read in one pass straight
+//! into the schema's slots, and money is never an `f64`: numbers are
+//! converted from their exact text.
 
 use crate::value::{Date, Record};
 use std::fmt;
@@ -57,11 +57,15 @@ mod convert;
 mod csv;
 mod csv_quotes;
 mod json;
+mod json_direct;
+mod json_tokens;
 mod limits;
 mod reader;
 mod yaml;
 
 pub use json::parse_json_snapshot;
+pub(crate) use json::{parse_with_serde, Origin};
+pub(crate) use json_direct::read as read_json_direct;
 pub use limits::{read_line_bounded, LineRead, ReadLimits, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SNAPSHOT_BYTES};
 pub use reader::{
     json_line_content, parse_json_line, read_snapshots, read_snapshots_with, reading_stopped, Format, ReadError,
