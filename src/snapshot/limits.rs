@@ -100,7 +100,9 @@ pub fn read_line_bounded<R: BufRead + ?Sized>(
                 return Err(e);
             }
         };
-        let (piece, ends_line) = match available.iter().position(|&b| b == b'\n') {
+        // memchr, not `iter().position`: this scan is the reader thread's
+        // main cost, and the byte-at-a-time loop was 6% of a whole run's CPU.
+        let (piece, ends_line) = match memchr::memchr(b'\n', available) {
             Some(newline) => (available.get(..=newline).unwrap_or(available), true),
             None => (available, false),
         };
