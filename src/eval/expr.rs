@@ -84,7 +84,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Counts `work` (list elements, hook operations) toward the account's bound.
-    fn charge(&mut self, work: usize) -> Result<(), EvalFailure> {
+    pub(crate) fn charge(&mut self, work: usize) -> Result<(), EvalFailure> {
         self.visits = self.visits.saturating_add(work);
         if self.visits > self.max_visits {
             return fail(format!(
@@ -530,7 +530,7 @@ impl<'a> Ctx<'a> {
     /// `snapshot::convert::finish_list`), and `within` windows on that key; the
     /// caller still checks each element's date, so a list that broke the
     /// invariant would lose elements, never gain them.
-    fn window(&self, elements: &'a [Record], key: usize, lower: Date) -> &'a [Record] {
+    pub(crate) fn window(&self, elements: &'a [Record], key: usize, lower: Date) -> &'a [Record] {
         let as_of = self.as_of;
         let after_lower = |e: &Record| matches!(e.slots.get(key), Some(Value::Date(d)) if *d > lower);
         let start = elements.partition_point(|e| !after_lower(e));

@@ -5,6 +5,7 @@
 //! status action fired; its winning rule is the first fired rule carrying it.
 
 mod expr;
+mod run;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
@@ -263,7 +264,7 @@ fn run_rules<'a>(
                 t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves });
                 matched
             }
-            None => ctx.truth(&rule.when),
+            None => run::holds(ctx, &rule.code),
         };
         let matched = matched.map_err(|e| failure(snapshot, rule, e))?;
         if !matched {
