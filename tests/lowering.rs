@@ -56,7 +56,7 @@ rule "dates" priority 8 {
 }
 rule "sets" priority 8 { when count(tags) >= 1 and len(identity.mismatch_fields) == 0 or "vip" in tags then tag "sets" }
 rule "rounding" priority 8 {
-  when round(balance / 3, 2) > 10 and floor(balance) >= 0 and max(score, 600) > 0
+  when round(balance / 3, 2) > 10 and floor(balance) >= 0 and max(score, 600) > 0 and min(balance, 0.5) <= 0.50
   then set limit to round(credit_limit * 1.1, 0)
 }
 rule "div-zero" priority 5 { when count(overdues) == 1 and balance / (count(overdues) - 1) > 0 then tag "never" }
@@ -67,7 +67,7 @@ rule "hook" priority 4 {
   when score > 750 and credit_limit > 0 and fraud_risk(score, balance / credit_limit) < 0.5
   then tag "hooked"
 }
-rule "batch" priority 4 { when id in reg then tag "batched" }
+rule "batch" priority 4 { when id in reg or id not in reg and "hardship" not in tags then tag "batched" }
 "#;
 
 /// Decides `count` generated accounts both ways; returns how many failed.
@@ -125,7 +125,7 @@ fn the_lowering_specialises_the_common_forms() {
     let program = forms();
     let generic_rules: Vec<&str> =
         program.rules.iter().filter(|r| matches!(r.code, BoolCode::Generic(_))).map(|r| &*r.name).collect();
-    assert_eq!(generic_rules, ["batch"], "only a batch test falls back to the interpreter at the top");
+    assert!(generic_rules.is_empty(), "no rule falls back to the interpreter at the top: {generic_rules:?}");
     let typed_lets = program.let_code.iter().filter(|c| !matches!(c, LetCode::Generic)).count();
     assert_eq!(typed_lets, program.lets.len(), "every let of a required type runs lowered");
 }

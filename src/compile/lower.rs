@@ -57,6 +57,10 @@ pub enum BoolCode {
     EnumMask { frame: Frame, slot: usize, mask: u64, absent: bool },
     /// `x == none` (`negate`: `x != none`).
     IsNone { negate: bool, operand: Box<OptCode> },
+    /// `field in batch` (`negate`: `not in`) on a string or int field.
+    InBatch { frame: Frame, slot: usize, batch: usize, negate: bool },
+    /// `literal in set_field` (`negate`: `not in`).
+    SetHas { frame: Frame, slot: usize, needle: Const, negate: bool },
     /// `any` / `all` of a list with a `where`.
     Agg(Box<AggCode>),
     /// Anything else, run by the interpreter.
@@ -84,6 +88,8 @@ pub enum IntCode {
     DaysBetween(Box<DateCode>, Box<DateCode>),
     /// `months_between(a, b)`
     MonthsBetween(Box<DateCode>, Box<DateCode>),
+    /// `min(a, b)` (`max`: `max(a, b)`), the first on a tie.
+    Pick { max: bool, a: Box<IntCode>, b: Box<IntCode> },
     /// `count(..)` or an int `sum(..)`.
     Agg(Box<AggCode>),
     /// Anything else, run by the interpreter.
@@ -109,6 +115,8 @@ pub enum DecCode {
     Coalesce(Box<OptCode>, Box<DecCode>),
     /// `round(x, places)` with literal places in range.
     Round(Box<DecCode>, u32),
+    /// `min(a, b)` (`max`: `max(a, b)`), the first on a tie (which keeps its scale).
+    Pick { max: bool, a: Box<DecCode>, b: Box<DecCode> },
     /// A decimal `sum(..)`.
     Agg(Box<AggCode>),
     /// Anything else, run by the interpreter.
@@ -215,6 +223,20 @@ pub fn lower_bool(e: &TExpr) -> BoolCode {
             BoolCode::IsNone { negate: *negate, operand: Box::new(lower_opt(operand)) }
         }
         TKind::InList { negate, needle, items } => enum_in(needle, items.iter(), *negate).unwrap_or_else(|| generic(e)),
+        TKind::InBatch { negate, needle, batch } => match (&needle.kind, needle.ty.optional) {
+            (TKind::Field { frame, slot }, false) => {
+                BoolCode::InBatch { frame: *frame, slot: *slot, batch: *batch, negate: *negate }
+            }
+            _ => generic(e),
+        },
+        TKind::InSet { negate, needle, set } => match (&needle.kind, &set.kind, set.ty.optional) {
+            (
+                TKind::Const(c @ (Const::Str(_) | Const::Int(_) | Const::Date(_))),
+                TKind::Field { frame, slot },
+                false,
+            ) => BoolCode::SetHas { frame: *frame, slot: *slot, needle: c.clone(), negate: *negate },
+            _ => generic(e),
+        },
         TKind::Agg(agg) if matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none() => {
             BoolCode::Agg(Box::new(lower_agg(agg)))
         }
@@ -303,6 +325,12 @@ pub fn lower_int(e: &TExpr) -> IntCode {
             [a, b] if required(a, &Base::Date) && required(b, &Base::Date) => IntCode::MonthsBetween(date(a), date(b)),
             _ => IntCode::Generic(e.clone()),
         },
+        TKind::Call { func: func @ (Builtin::Min2 | Builtin::Max2), args } => match args.as_slice() {
+            [a, b] if required(a, &Base::Int) && required(b, &Base::Int) => {
+                IntCode::Pick { max: *func == Builtin::Max2, a: boxed(a), b: boxed(b) }
+            }
+            _ => IntCode::Generic(e.clone()),
+        },
         TKind::Agg(agg) if agg.func == AggFunc::Count || agg.func == AggFunc::Sum => {
             IntCode::Agg(Box::new(lower_agg(agg)))
         }
@@ -340,6 +368,12 @@ pub fn lower_dec(e: &TExpr) -> DecCode {
                     Some(places) => DecCode::Round(boxed(x), places),
                     None => DecCode::Generic(e.clone()),
                 }
+            }
+            _ => DecCode::Generic(e.clone()),
+        },
+        TKind::Call { func: func @ (Builtin::Min2 | Builtin::Max2), args } => match args.as_slice() {
+            [a, b] if required(a, &Base::Dec) && required(b, &Base::Dec) => {
+                DecCode::Pick { max: *func == Builtin::Max2, a: boxed(a), b: boxed(b) }
             }
             _ => DecCode::Generic(e.clone()),
         },

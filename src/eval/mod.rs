@@ -5,6 +5,7 @@
 //! status action fired; its winning rule is the first fired rule carrying it.
 
 mod expr;
+mod lets;
 mod run;
 mod trace;
 
@@ -218,7 +219,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     trace.lets = program
         .lets
         .iter()
-        .zip(&ctx.lets)
+        .zip(ctx.lets.as_slice())
         .enumerate()
         .filter_map(|(i, (def, state))| match state {
             expr::LetState::Done(v) => Some((i, Traced::of(*v, trace::enum_members(&def.value)))),

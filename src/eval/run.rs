@@ -9,7 +9,7 @@
 //! `TExpr` (same order of evaluation, same failures, same work charged):
 //! `tests/lowering.rs` decides generated books both ways.
 
-use super::expr::{Ctx, LetState};
+use super::expr::{set_contains, Ctx, LetState};
 use crate::compile::lower::{AggCode, BoolCode, DateCode, DecCode, IntCode, LetCode, OptCode};
 use crate::ir::ops::divide;
 use crate::ir::{AggFunc, ArithOp, Frame, NumKind, TExpr};
@@ -24,7 +24,8 @@ type Run<T> = Result<T, Failed>;
 
 /// Decides a lowered condition.
 pub(crate) fn holds<'a>(ctx: &mut Ctx<'a>, code: &'a BoolCode) -> Result<bool, EvalFailure> {
-    let mut runner = Runner { ctx, failure: None };
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
     match runner.bool(code) {
         Ok(b) => Ok(b),
         Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
@@ -33,6 +34,8 @@ pub(crate) fn holds<'a>(ctx: &mut Ctx<'a>, code: &'a BoolCode) -> Result<bool, E
 
 struct Runner<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
+    /// `ctx.account`, one indirection closer.
+    account: &'a Record,
     failure: Option<EvalFailure>,
 }
 
@@ -55,7 +58,7 @@ impl<'a> Runner<'_, 'a> {
     #[inline(always)]
     fn val(&self, frame: Frame, slot: usize) -> Val<'a> {
         match frame {
-            Frame::Account => self.ctx.account.val(slot),
+            Frame::Account => self.account.val(slot),
             Frame::Element => self.ctx.element.map_or(Val::None, |r| r.val(slot)),
         }
     }
@@ -63,7 +66,7 @@ impl<'a> Runner<'_, 'a> {
     #[inline(always)]
     fn stored(&self, frame: Frame, slot: usize) -> Option<&'a Value> {
         match frame {
-            Frame::Account => self.ctx.account.slots.get(slot),
+            Frame::Account => self.account.slots.get(slot),
             Frame::Element => self.ctx.element?.slots.get(slot),
         }
     }
@@ -95,6 +98,10 @@ impl<'a> Runner<'_, 'a> {
                 Some(Value::Dec(v)) => op.holds(v.cmp(k)),
                 _ => return self.fail(mismatch("decimal", self.val(*frame, *slot))),
             },
+            BoolCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Bool(b))) => *b,
+                _ => return self.bool_other(code),
+            },
             BoolCode::EnumMask { frame, slot, mask, absent } => match self.stored(*frame, *slot) {
                 Some(Value::Enum(i)) => mask.checked_shr(*i).is_some_and(|m| m & 1 == 1),
                 Some(Value::None) | None => *absent,
@@ -122,6 +129,18 @@ impl<'a> Runner<'_, 'a> {
             BoolCode::DecCmp(op, l, r) => op.holds(self.dec(l)?.cmp(&self.dec(r)?)),
             BoolCode::DateCmp(op, l, r) => op.holds(self.date(l)?.cmp(&self.date(r)?)),
             BoolCode::IsNone { negate, operand } => (self.opt(operand)? == Val::None) != *negate,
+            BoolCode::InBatch { frame, slot, batch, negate } => {
+                let found = match (self.stored(*frame, *slot), self.ctx.program.batches.get(*batch)) {
+                    (Some(Value::Str(s)), Some(b)) => b.ids.contains(s),
+                    (Some(Value::Int(i)), Some(b)) => b.numbers.contains(i),
+                    _ => false,
+                };
+                found != *negate
+            }
+            BoolCode::SetHas { frame, slot, needle, negate } => match self.stored(*frame, *slot) {
+                Some(Value::Set(items)) => set_contains(items, needle.val()) != *negate,
+                _ => return self.fail(EvalFailure::internal("set expected")),
+            },
             BoolCode::Agg(agg) => match self.agg(agg)? {
                 Val::Bool(b) => b,
                 v => return self.fail(mismatch("bool", v)),
@@ -141,7 +160,10 @@ impl<'a> Runner<'_, 'a> {
                 Some(Value::Int(i)) => return Ok(*i),
                 _ => self.val(*frame, *slot),
             },
-            IntCode::Let(i) => self.let_value(*i)?,
+            IntCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Int(v))) => return Ok(*v),
+                _ => self.let_value(*i)?,
+            },
             IntCode::Arith(op, l, r) => {
                 let (l, r) = (self.int(l)?, self.int(r)?);
                 let v = match op {
@@ -166,6 +188,11 @@ impl<'a> Runner<'_, 'a> {
             },
             IntCode::DaysBetween(a, b) => return Ok(days_between(self.date(a)?, self.date(b)?)),
             IntCode::MonthsBetween(a, b) => return Ok(months_between(self.date(a)?, self.date(b)?)),
+            IntCode::Pick { max, a, b } => {
+                let (a, b) = (self.int(a)?, self.int(b)?);
+                let pick_a = if *max { a >= b } else { a <= b };
+                return Ok(if pick_a { a } else { b });
+            }
             IntCode::Agg(agg) => self.agg(agg)?,
             IntCode::Generic(e) => self.generic(e)?,
         };
@@ -182,7 +209,10 @@ impl<'a> Runner<'_, 'a> {
                 Some(Value::Dec(d)) => return Ok(*d),
                 _ => self.val(*frame, *slot),
             },
-            DecCode::Let(i) => self.let_value(*i)?,
+            DecCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Dec(d))) => return Ok(*d),
+                _ => self.let_value(*i)?,
+            },
             DecCode::FromInt(a) => return self.int(a).map(Decimal::from),
             DecCode::Arith(op, l, r) => {
                 let (l, r) = (self.dec(l)?, self.dec(r)?);
@@ -196,6 +226,11 @@ impl<'a> Runner<'_, 'a> {
             DecCode::Round(a, places) => {
                 let d = self.dec(a)?;
                 return Ok(d.round_dp_with_strategy(*places, RoundingStrategy::MidpointAwayFromZero));
+            }
+            DecCode::Pick { max, a, b } => {
+                let (a, b) = (self.dec(a)?, self.dec(b)?);
+                let pick_a = if *max { a >= b } else { a <= b };
+                return Ok(if pick_a { a } else { b });
             }
             DecCode::Agg(agg) => self.agg(agg)?,
             DecCode::Generic(e) => self.generic(e)?,
@@ -287,7 +322,7 @@ impl<'a> Runner<'_, 'a> {
 
     /// An aggregate, as `Ctx::aggregate` computes it, with its `where` lowered.
     fn agg(&mut self, agg: &'a AggCode) -> Run<Val<'a>> {
-        let Some(Value::List(elements)) = self.ctx.account.slots.get(agg.list_slot) else {
+        let Some(Value::List(elements)) = self.account.slots.get(agg.list_slot) else {
             return self.fail(EvalFailure::internal("list expected"));
         };
         let elements: &'a [Record] = elements;
