@@ -28,6 +28,9 @@ pub struct Rule {
     pub condition: Condition,
     /// Its condition lowered: what the fast path runs.
     pub code: lower::BoolCode,
+    /// Its first `set limit to` lowered, when the limit is a decimal (the
+    /// only one computed: a later one in the same rule never is).
+    pub limit_code: Option<lower::DecCode>,
     /// The strongest status this rule can set (None when it sets none).
     pub status: Outcome,
     /// Where the rule stands in the policy file.
@@ -97,6 +100,15 @@ pub fn compile(
             let when = fold(r.when);
             let condition = Condition::of(&when, source);
             let code = lower::lower_bool(&when);
+            let limit_code = r
+                .actions
+                .iter()
+                .find_map(|a| match a {
+                    TAction::SetLimit(e) => Some(e),
+                    _ => None,
+                })
+                .filter(|e| !e.ty.optional && e.ty.base == Base::Dec)
+                .map(lower::lower_dec);
             let status = r.actions.iter().map(action_outcome).max().unwrap_or(Outcome::None);
             let rule = Rule {
                 name: r.name,
@@ -106,6 +118,7 @@ pub fn compile(
                 actions: r.actions,
                 condition,
                 code,
+                limit_code,
                 status,
                 span: r.span,
             };

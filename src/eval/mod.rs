@@ -279,7 +279,9 @@ fn run_rules<'a>(
                 *slot = Some(&rule.name);
             }
         }
-        state.fire(ctx, rule).map_err(|e| failure(snapshot, rule, e))?;
+        // Untraced, a limit is computed by its lowered code too.
+        let lowered = trace.is_none();
+        state.fire(ctx, rule, lowered).map_err(|e| failure(snapshot, rule, e))?;
     }
     Ok(())
 }
@@ -314,7 +316,7 @@ struct Assembly {
 }
 
 impl Assembly {
-    fn fire<'a>(&mut self, ctx: &mut Ctx<'a>, rule: &'a Rule) -> Result<(), EvalFailure> {
+    fn fire<'a>(&mut self, ctx: &mut Ctx<'a>, rule: &'a Rule, lowered: bool) -> Result<(), EvalFailure> {
         self.fired.push(rule.name.clone());
         for action in &rule.actions {
             let name = || rule.name.clone();
@@ -332,6 +334,12 @@ impl Assembly {
                 TAction::SetLimit(e) => {
                     // The first (highest-priority) rule to set the limit wins; later
                     // ones are not even computed.
+                    if self.limit.is_none() && lowered {
+                        if let Some(code) = &rule.limit_code {
+                            self.limit = Some(new_limit(run::decimal(ctx, code)?)?);
+                            continue;
+                        }
+                    }
                     if self.limit.is_none() {
                         self.limit = match ctx.eval(e)? {
                             Val::Dec(d) => Some(new_limit(d)?),

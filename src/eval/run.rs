@@ -32,6 +32,16 @@ pub(crate) fn holds<'a>(ctx: &mut Ctx<'a>, code: &'a BoolCode) -> Result<bool, E
     }
 }
 
+/// Computes a lowered decimal (a new limit).
+pub(crate) fn decimal<'a>(ctx: &mut Ctx<'a>, code: &'a DecCode) -> Result<Decimal, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match runner.dec(code) {
+        Ok(d) => Ok(d),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
 struct Runner<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
     /// `ctx.account`, one indirection closer.
@@ -372,6 +382,13 @@ impl<'a> Runner<'_, 'a> {
                 _ => {}
             }
         }
+        match (agg.func, agg.field, agg.num) {
+            (AggFunc::Min | AggFunc::Max, Some(slot), Some(NumKind::Int)) => {
+                return self.int_extreme(agg, elements, lower, slot)
+            }
+            (AggFunc::Sum, Some(slot), Some(NumKind::Dec)) => return self.dec_sum(agg, elements, lower, slot),
+            _ => {}
+        }
         let mut count: i64 = 0;
         let mut acc = Val::None;
         // For `any`/`all` of the list itself, the `where` condition is the
@@ -409,6 +426,71 @@ impl<'a> Runner<'_, 'a> {
             }
         }
         self.finish(agg, acc, count)
+    }
+
+    /// Whether `element` is in the window and passes the `where` (which reads it as its element).
+    #[inline(always)]
+    fn selects(&mut self, agg: &'a AggCode, element: &'a Record, lower: Option<Date>) -> Run<bool> {
+        if !self.in_window(agg, element, lower) {
+            return Ok(false);
+        }
+        match &agg.filter {
+            Some(filter) => {
+                self.ctx.element = Some(element);
+                self.bool(filter)
+            }
+            None => Ok(true),
+        }
+    }
+
+    /// `min` / `max` of an int field, in an `i64`.
+    fn int_extreme(
+        &mut self,
+        agg: &'a AggCode,
+        elements: &'a [Record],
+        lower: Option<Date>,
+        slot: usize,
+    ) -> Run<Val<'a>> {
+        let mut acc: Option<i64> = None;
+        for element in elements {
+            if !self.selects(agg, element, lower)? {
+                continue;
+            }
+            let v = match element.slots.get(slot) {
+                Some(Value::Int(v)) => *v,
+                Some(Value::None) | None => continue,
+                Some(other) => return self.fail(mismatch("int", other.val())),
+            };
+            acc = Some(match acc {
+                None => v,
+                Some(a) if agg.func == AggFunc::Min => a.min(v),
+                Some(a) => a.max(v),
+            });
+        }
+        Ok(acc.map_or(Val::None, Val::Int))
+    }
+
+    /// `sum` of a decimal field, in a `Decimal` (the first value kept as it is, scale included).
+    fn dec_sum(&mut self, agg: &'a AggCode, elements: &'a [Record], lower: Option<Date>, slot: usize) -> Run<Val<'a>> {
+        let mut acc: Option<Decimal> = None;
+        for element in elements {
+            if !self.selects(agg, element, lower)? {
+                continue;
+            }
+            let v = match element.slots.get(slot) {
+                Some(Value::Dec(v)) => *v,
+                Some(Value::None) | None => continue,
+                Some(other) => return self.fail(mismatch("decimal", other.val())),
+            };
+            acc = Some(match acc {
+                None => v,
+                Some(a) => match a.checked_add(v) {
+                    Some(sum) => sum,
+                    None => return self.fail(EvalFailure::overflow()),
+                },
+            });
+        }
+        Ok(Val::Dec(acc.unwrap_or(Decimal::ZERO)))
     }
 
     fn extreme(&mut self, func: AggFunc, acc: Val<'a>, value: Val<'a>) -> Run<Val<'a>> {
