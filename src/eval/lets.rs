@@ -9,6 +9,10 @@ use super::expr::LetState;
 const INLINE: usize = 16;
 
 /// Each let's state for one account, by index.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "inline on purpose: the cache lives in the evaluation context on the stack, one per account, and boxing it is the allocation it avoids"
+)]
 pub(crate) enum LetCache<'a> {
     /// Up to [`INLINE`] lets (the entries past the policy's are never read).
     Inline([LetState<'a>; INLINE]),
