@@ -112,6 +112,14 @@ impl<'a> Runner<'_, 'a> {
                 Some(LetState::Done(Val::Bool(b))) => *b,
                 _ => return self.bool_other(code),
             },
+            BoolCode::IntLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
+                Some(LetState::Done(Val::Int(v))) => op.holds(v.cmp(k)),
+                _ => return self.bool_other(code),
+            },
+            BoolCode::DecLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
+                Some(LetState::Done(Val::Dec(v))) => op.holds(v.cmp(k)),
+                _ => return self.bool_other(code),
+            },
             BoolCode::EnumMask { frame, slot, mask, absent } => match self.stored(*frame, *slot) {
                 Some(Value::Enum(i)) => mask.checked_shr(*i).is_some_and(|m| m & 1 == 1),
                 Some(Value::None) | None => *absent,
@@ -134,6 +142,14 @@ impl<'a> Runner<'_, 'a> {
                 Val::None => self.bool(b)?,
                 Val::Bool(x) => x,
                 v => return self.fail(mismatch("bool", v)),
+            },
+            BoolCode::IntLetCmp { index, op, k } => match self.let_value(*index)? {
+                Val::Int(v) => op.holds(v.cmp(k)),
+                v => return self.fail(mismatch("int", v)),
+            },
+            BoolCode::DecLetCmp { index, op, k } => match self.let_value(*index)? {
+                Val::Dec(v) => op.holds(v.cmp(k)),
+                v => return self.fail(mismatch("decimal", v)),
             },
             BoolCode::IntCmp(op, l, r) => op.holds(self.int(l)?.cmp(&self.int(r)?)),
             BoolCode::DecCmp(op, l, r) => op.holds(self.dec(l)?.cmp(&self.dec(r)?)),
