@@ -17,7 +17,7 @@
 //! [`super::Program`]. A flat array would need a value stack or registers by
 //! type, i.e. tags again. Measured (`cargo bench --bench in_process`, the
 //! hook-free ratio): the interpreter 3.70x the hand-written Rust, these
-//! trees 2.7-2.9x in the same conditions. The closure and flat-array forms
+//! trees 2.5x in the same conditions. The closure and flat-array forms
 //! were not built to compare; `perf` puts the remaining time in the
 //! per-node calls of `Runner::bool`/`int` and in the aggregates' element
 //! loops, which closures would not remove.
