@@ -2,6 +2,8 @@
 //! evaluation order (priority, then file order), batches as hash sets, hooks
 //! compiled, and for `--trace` the source text of every condition.
 
+pub mod lower;
+
 use crate::check::CheckedPolicy;
 use crate::ir::*;
 use crate::schema::Schema;
@@ -22,8 +24,13 @@ pub struct Rule {
     /// Its actions in written order.
     pub actions: Vec<TAction>,
     /// Its condition as leaves and shape, for traces and explanations (the
-    /// fast path runs `when`).
+    /// fast path runs `code`).
     pub condition: Condition,
+    /// Its condition lowered: what the fast path runs.
+    pub code: lower::BoolCode,
+    /// Its first `set limit to` lowered, when the limit is a decimal (the
+    /// only one computed: a later one in the same rule never is).
+    pub limit_code: Option<lower::DecCode>,
     /// The strongest status this rule can set (None when it sets none).
     pub status: Outcome,
     /// Where the rule stands in the policy file.
@@ -63,6 +70,8 @@ pub struct Program {
     pub schema: Arc<Schema>,
     /// Lets, by index.
     pub lets: Vec<LetDef>,
+    /// Each let's value lowered, by index.
+    pub let_code: Vec<lower::LetCode>,
     /// Rules in evaluation order.
     pub rules: Vec<Rule>,
     /// Groups.
@@ -90,6 +99,16 @@ pub fn compile(
         .map(|r| {
             let when = fold(r.when);
             let condition = Condition::of(&when, source);
+            let code = lower::lower_bool(&when);
+            let limit_code = r
+                .actions
+                .iter()
+                .find_map(|a| match a {
+                    TAction::SetLimit(e) => Some(e),
+                    _ => None,
+                })
+                .filter(|e| !e.ty.optional && e.ty.base == Base::Dec)
+                .map(lower::lower_dec);
             let status = r.actions.iter().map(action_outcome).max().unwrap_or(Outcome::None);
             let rule = Rule {
                 name: r.name,
@@ -98,6 +117,8 @@ pub fn compile(
                 when,
                 actions: r.actions,
                 condition,
+                code,
+                limit_code,
                 status,
                 span: r.span,
             };
@@ -106,12 +127,14 @@ pub fn compile(
         .collect();
     // INVARIANT: evaluation order is priority descending, then file order.
     rules.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let lets: Vec<LetDef> = checked.lets.into_iter().map(|l| LetDef { value: fold(l.value), ..l }).collect();
     Program {
         name: checked.name,
         version: checked.version,
         fingerprint,
         schema,
-        lets: checked.lets.into_iter().map(|l| LetDef { value: fold(l.value), ..l }).collect(),
+        let_code: lets.iter().map(|l| lower::lower_let(&l.value)).collect(),
+        lets,
         rules: rules.into_iter().map(|(_, _, r)| r).collect(),
         groups: checked.groups,
         guards: checked.guards,

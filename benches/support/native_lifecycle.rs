@@ -155,6 +155,9 @@ const RULES: [&str; 14] = [
 
 /// The lifecycle policy as a Rust function.
 pub struct NativeLifecycle {
+    /// Whether `limit-raise` calls the `fraud_risk` hook (the shipped policy)
+    /// or not (the hook-free variant the in-process bench also measures).
+    hook: bool,
     s: Slots,
     batch: HashSet<Box<str>>,
     texts: Texts,
@@ -350,10 +353,17 @@ impl NativeLifecycle {
             "overdue-reminder",
         ];
         Some(NativeLifecycle {
+            hook: true,
             s: Slots::resolve(program)?,
             batch: program.batches.first()?.ids.clone(),
             texts: Texts { rules: RULES.map(Arc::from), strings: strings.iter().map(|s| Arc::from(*s)).collect() },
         })
+    }
+
+    /// The same policy with `limit-raise`'s `fraud_risk(..) < 0.2` left out
+    /// ([`WITHOUT_HOOK`] applied to the policy text).
+    pub fn without_hook(self) -> NativeLifecycle {
+        NativeLifecycle { hook: false, ..self }
     }
 
     fn t(&self, i: usize) -> Arc<str> {
@@ -490,9 +500,10 @@ impl NativeLifecycle {
             && credit_limit > Decimal::ZERO
             && credit_limit < Decimal::from(50000)
             && lets.utilization().map_err(|m| Self::failure(snapshot, &r[8], m))? < Decimal::new(50, 2)
-            && fraud_risk(score, lets.utilization().map_err(|m| Self::failure(snapshot, &r[8], m))?)
-                .ok_or_else(|| Self::failure(snapshot, &r[8], "hook `fraud_risk` failed".into()))?
-                < Decimal::new(2, 1)
+            && (!self.hook
+                || fraud_risk(score, lets.utilization().map_err(|m| Self::failure(snapshot, &r[8], m))?)
+                    .ok_or_else(|| Self::failure(snapshot, &r[8], "hook `fraud_risk` failed".into()))?
+                    < Decimal::new(2, 1))
         {
             out.fired.push(r[8].clone());
             if out.limit.is_none() {
@@ -529,6 +540,9 @@ impl NativeLifecycle {
         Ok(finish(out, snapshot, as_of))
     }
 }
+
+/// What the hook-free variant of `policies/lifecycle.policy` leaves out of its text.
+pub const WITHOUT_HOOK: &str = "\n       and fraud_risk(score, utilization) < 0.2";
 
 /// `policies/hooks/fraud_risk.rhai` by hand, with the same exact decimal
 /// operations rhai performs: z = -3.2 - 0.03 * (score - 700) + 4 * utilization,

@@ -44,7 +44,7 @@ pub struct Ctx<'a> {
     pub(crate) account: &'a Record,
     pub(crate) element: Option<&'a Record>,
     pub(crate) as_of: Date,
-    pub(crate) lets: Vec<LetState<'a>>,
+    pub(crate) lets: super::lets::LetCache<'a>,
     /// When tracing, hook calls are recorded here.
     pub(crate) hook_log: Option<Vec<HookCall>>,
     /// List elements the aggregates have gone over and operations the hooks
@@ -69,7 +69,7 @@ pub const MAX_ELEMENT_VISITS: usize = 100_000_000;
 impl<'a> Ctx<'a> {
     /// A fresh context for one account.
     pub fn new(program: &'a Program, account: &'a Record, as_of: Date) -> Self {
-        let lets = vec![LetState::NotYet; program.lets.len()];
+        let lets = super::lets::LetCache::new(program.lets.len());
         Ctx {
             program,
             account,
@@ -84,7 +84,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Counts `work` (list elements, hook operations) toward the account's bound.
-    fn charge(&mut self, work: usize) -> Result<(), EvalFailure> {
+    pub(crate) fn charge(&mut self, work: usize) -> Result<(), EvalFailure> {
         self.visits = self.visits.saturating_add(work);
         if self.visits > self.max_visits {
             return fail(format!(
@@ -530,7 +530,7 @@ impl<'a> Ctx<'a> {
     /// `snapshot::convert::finish_list`), and `within` windows on that key; the
     /// caller still checks each element's date, so a list that broke the
     /// invariant would lose elements, never gain them.
-    fn window(&self, elements: &'a [Record], key: usize, lower: Date) -> &'a [Record] {
+    pub(crate) fn window(&self, elements: &'a [Record], key: usize, lower: Date) -> &'a [Record] {
         let as_of = self.as_of;
         let after_lower = |e: &Record| matches!(e.slots.get(key), Some(Value::Date(d)) if *d > lower);
         let start = elements.partition_point(|e| !after_lower(e));
@@ -586,7 +586,7 @@ fn enum_as_str<'a>(v: Val<'a>, e: &'a TExpr) -> Val<'a> {
     }
 }
 
-fn set_contains(items: &[SetItem], needle: Val<'_>) -> bool {
+pub(crate) fn set_contains(items: &[SetItem], needle: Val<'_>) -> bool {
     match needle {
         Val::Str(s) => items
             .binary_search_by(|i| match i {

@@ -5,6 +5,8 @@
 //! status action fired; its winning rule is the first fired rule carrying it.
 
 mod expr;
+mod lets;
+mod run;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
@@ -217,7 +219,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     trace.lets = program
         .lets
         .iter()
-        .zip(&ctx.lets)
+        .zip(ctx.lets.as_slice())
         .enumerate()
         .filter_map(|(i, (def, state))| match state {
             expr::LetState::Done(v) => Some((i, Traced::of(*v, trace::enum_members(&def.value)))),
@@ -263,7 +265,7 @@ fn run_rules<'a>(
                 t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves });
                 matched
             }
-            None => ctx.truth(&rule.when),
+            None => run::holds(ctx, &rule.code),
         };
         let matched = matched.map_err(|e| failure(snapshot, rule, e))?;
         if !matched {
@@ -277,7 +279,9 @@ fn run_rules<'a>(
                 *slot = Some(&rule.name);
             }
         }
-        state.fire(ctx, rule).map_err(|e| failure(snapshot, rule, e))?;
+        // Untraced, a limit is computed by its lowered code too.
+        let lowered = trace.is_none();
+        state.fire(ctx, rule, lowered).map_err(|e| failure(snapshot, rule, e))?;
     }
     Ok(())
 }
@@ -312,7 +316,7 @@ struct Assembly {
 }
 
 impl Assembly {
-    fn fire<'a>(&mut self, ctx: &mut Ctx<'a>, rule: &'a Rule) -> Result<(), EvalFailure> {
+    fn fire<'a>(&mut self, ctx: &mut Ctx<'a>, rule: &'a Rule, lowered: bool) -> Result<(), EvalFailure> {
         self.fired.push(rule.name.clone());
         for action in &rule.actions {
             let name = || rule.name.clone();
@@ -330,6 +334,12 @@ impl Assembly {
                 TAction::SetLimit(e) => {
                     // The first (highest-priority) rule to set the limit wins; later
                     // ones are not even computed.
+                    if self.limit.is_none() && lowered {
+                        if let Some(code) = &rule.limit_code {
+                            self.limit = Some(new_limit(run::decimal(ctx, code)?)?);
+                            continue;
+                        }
+                    }
                     if self.limit.is_none() {
                         self.limit = match ctx.eval(e)? {
                             Val::Dec(d) => Some(new_limit(d)?),

@@ -1,0 +1,561 @@
+//! Running lowered code ([`crate::compile::lower`]) over one account: the
+//! rules' fast path. Each code type runs to its own Rust type (`bool`, `i64`,
+//! `Decimal`, `Date`), so results stay in registers; a failure is parked in
+//! the runner and signalled by the zero-sized [`Failed`], out of band. Lets
+//! share the interpreter's cache ([`Ctx::lets`]): a let computed here is
+//! never computed again by a generic node, and the other way round.
+//!
+//! Whatever a lowered node does, the interpreter does the same for the same
+//! `TExpr` (same order of evaluation, same failures, same work charged):
+//! `tests/lowering.rs` decides generated books both ways.
+
+use super::expr::{set_contains, Ctx, LetState};
+use crate::compile::lower::{AggCode, BoolCode, DateCode, DecCode, IntCode, LetCode, OptCode};
+use crate::ir::ops::divide;
+use crate::ir::{AggFunc, ArithOp, Frame, NumKind, TExpr};
+use crate::value::{compare, days_between, months_between, Date, EvalFailure, FailureKind, Record, Val, Value};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::cmp::Ordering;
+
+/// A failure, parked in [`Runner::failure`].
+pub(crate) struct Failed;
+
+type Run<T> = Result<T, Failed>;
+
+/// Decides a lowered condition.
+pub(crate) fn holds<'a>(ctx: &mut Ctx<'a>, code: &'a BoolCode) -> Result<bool, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match runner.bool(code) {
+        Ok(b) => Ok(b),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
+/// Computes a lowered decimal (a new limit).
+pub(crate) fn decimal<'a>(ctx: &mut Ctx<'a>, code: &'a DecCode) -> Result<Decimal, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match runner.dec(code) {
+        Ok(d) => Ok(d),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
+struct Runner<'c, 'a> {
+    ctx: &'c mut Ctx<'a>,
+    /// `ctx.account`, one indirection closer.
+    account: &'a Record,
+    failure: Option<EvalFailure>,
+}
+
+#[cold]
+fn mismatch(what: &str, v: Val<'_>) -> EvalFailure {
+    EvalFailure::internal(format_args!("{what} expected, found {v:?}"))
+}
+
+impl<'a> Runner<'_, 'a> {
+    #[cold]
+    fn fail<T>(&mut self, e: EvalFailure) -> Run<T> {
+        self.failure = Some(e);
+        Err(Failed)
+    }
+
+    fn park<T>(&mut self, r: Result<T, EvalFailure>) -> Run<T> {
+        r.or_else(|e| self.fail(e))
+    }
+
+    #[inline(always)]
+    fn val(&self, frame: Frame, slot: usize) -> Val<'a> {
+        match frame {
+            Frame::Account => self.account.val(slot),
+            Frame::Element => self.ctx.element.map_or(Val::None, |r| r.val(slot)),
+        }
+    }
+
+    #[inline(always)]
+    fn stored(&self, frame: Frame, slot: usize) -> Option<&'a Value> {
+        match frame {
+            Frame::Account => self.account.slots.get(slot),
+            Frame::Element => self.ctx.element?.slots.get(slot),
+        }
+    }
+
+    fn generic(&mut self, e: &'a TExpr) -> Run<Val<'a>> {
+        let v = self.ctx.eval(e);
+        self.park(v)
+    }
+
+    fn bool(&mut self, code: &'a BoolCode) -> Run<bool> {
+        Ok(match code {
+            BoolCode::Const(b) => *b,
+            BoolCode::Not(a) => !self.bool(a)?,
+            BoolCode::And(a, b) => self.bool(a)? && self.bool(b)?,
+            BoolCode::Or(a, b) => self.bool(a)? || self.bool(b)?,
+            BoolCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
+                Some(Value::Bool(b)) => *b,
+                _ => return self.fail(mismatch("bool", self.val(*frame, *slot))),
+            },
+            BoolCode::SlotOr { frame, slot, default } => match self.stored(*frame, *slot) {
+                Some(Value::Bool(b)) => *b,
+                _ => *default,
+            },
+            BoolCode::IntSlotCmp { frame, slot, op, k } => match self.stored(*frame, *slot) {
+                Some(Value::Int(v)) => op.holds(v.cmp(k)),
+                _ => return self.fail(mismatch("int", self.val(*frame, *slot))),
+            },
+            BoolCode::DecSlotCmp { frame, slot, op, k } => match self.stored(*frame, *slot) {
+                Some(Value::Dec(v)) => op.holds(v.cmp(k)),
+                _ => return self.fail(mismatch("decimal", self.val(*frame, *slot))),
+            },
+            BoolCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Bool(b))) => *b,
+                _ => return self.bool_other(code),
+            },
+            BoolCode::IntLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
+                Some(LetState::Done(Val::Int(v))) => op.holds(v.cmp(k)),
+                _ => return self.bool_other(code),
+            },
+            BoolCode::DecLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
+                Some(LetState::Done(Val::Dec(v))) => op.holds(v.cmp(k)),
+                _ => return self.bool_other(code),
+            },
+            BoolCode::EnumMask { frame, slot, mask, absent } => match self.stored(*frame, *slot) {
+                Some(Value::Enum(i)) => mask.checked_shr(*i).is_some_and(|m| m & 1 == 1),
+                Some(Value::None) | None => *absent,
+                _ => return self.fail(mismatch("enum member", self.val(*frame, *slot))),
+            },
+            _ => return self.bool_other(code),
+        })
+    }
+
+    /// The conditions [`Runner::bool`] does not decide itself, out of line
+    /// so that its recursion stays cheap.
+    #[inline(never)]
+    fn bool_other(&mut self, code: &'a BoolCode) -> Run<bool> {
+        Ok(match code {
+            BoolCode::Let(i) => match self.let_value(*i)? {
+                Val::Bool(b) => b,
+                v => return self.fail(mismatch("bool", v)),
+            },
+            BoolCode::Coalesce(a, b) => match self.opt(a)? {
+                Val::None => self.bool(b)?,
+                Val::Bool(x) => x,
+                v => return self.fail(mismatch("bool", v)),
+            },
+            BoolCode::IntLetCmp { index, op, k } => match self.let_value(*index)? {
+                Val::Int(v) => op.holds(v.cmp(k)),
+                v => return self.fail(mismatch("int", v)),
+            },
+            BoolCode::DecLetCmp { index, op, k } => match self.let_value(*index)? {
+                Val::Dec(v) => op.holds(v.cmp(k)),
+                v => return self.fail(mismatch("decimal", v)),
+            },
+            BoolCode::IntCmp(op, l, r) => op.holds(self.int(l)?.cmp(&self.int(r)?)),
+            BoolCode::DecCmp(op, l, r) => op.holds(self.dec(l)?.cmp(&self.dec(r)?)),
+            BoolCode::DateCmp(op, l, r) => op.holds(self.date(l)?.cmp(&self.date(r)?)),
+            BoolCode::IsNone { negate, operand } => (self.opt(operand)? == Val::None) != *negate,
+            BoolCode::InBatch { frame, slot, batch, negate } => {
+                let found = match (self.stored(*frame, *slot), self.ctx.program.batches.get(*batch)) {
+                    (Some(Value::Str(s)), Some(b)) => b.ids.contains(s),
+                    (Some(Value::Int(i)), Some(b)) => b.numbers.contains(i),
+                    _ => false,
+                };
+                found != *negate
+            }
+            BoolCode::SetHas { frame, slot, needle, negate } => match self.stored(*frame, *slot) {
+                Some(Value::Set(items)) => set_contains(items, needle.val()) != *negate,
+                _ => return self.fail(EvalFailure::internal("set expected")),
+            },
+            BoolCode::Agg(agg) => match self.agg(agg)? {
+                Val::Bool(b) => b,
+                v => return self.fail(mismatch("bool", v)),
+            },
+            BoolCode::Generic(e) => {
+                let t = self.ctx.truth(e);
+                self.park(t)?
+            }
+            other => self.bool(other)?,
+        })
+    }
+
+    fn int(&mut self, code: &'a IntCode) -> Run<i64> {
+        let v = match code {
+            IntCode::Const(i) => return Ok(*i),
+            IntCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
+                Some(Value::Int(i)) => return Ok(*i),
+                _ => self.val(*frame, *slot),
+            },
+            IntCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Int(v))) => return Ok(*v),
+                _ => self.let_value(*i)?,
+            },
+            IntCode::Arith(op, l, r) => {
+                let (l, r) = (self.int(l)?, self.int(r)?);
+                let v = match op {
+                    ArithOp::Add => l.checked_add(r),
+                    ArithOp::Sub => l.checked_sub(r),
+                    ArithOp::Mul => l.checked_mul(r),
+                    ArithOp::Div => return self.fail(EvalFailure::internal("int division")),
+                };
+                return v.map_or_else(|| self.fail(EvalFailure::overflow()), Ok);
+            }
+            IntCode::Neg(a) => {
+                let a = self.int(a)?;
+                return a.checked_neg().map_or_else(|| self.fail(EvalFailure::overflow()), Ok);
+            }
+            IntCode::Coalesce(a, b) => match self.opt(a)? {
+                Val::None => return self.int(b),
+                v => v,
+            },
+            IntCode::SetLen(frame, slot) => match self.stored(*frame, *slot) {
+                Some(Value::Set(items)) => return Ok(i64::try_from(items.len()).unwrap_or(i64::MAX)),
+                _ => self.val(*frame, *slot),
+            },
+            IntCode::DaysBetween(a, b) => return Ok(days_between(self.date(a)?, self.date(b)?)),
+            IntCode::MonthsBetween(a, b) => return Ok(months_between(self.date(a)?, self.date(b)?)),
+            IntCode::Pick { max, a, b } => {
+                let (a, b) = (self.int(a)?, self.int(b)?);
+                let pick_a = if *max { a >= b } else { a <= b };
+                return Ok(if pick_a { a } else { b });
+            }
+            IntCode::Agg(agg) => self.agg(agg)?,
+            IntCode::Generic(e) => self.generic(e)?,
+        };
+        match v {
+            Val::Int(i) => Ok(i),
+            v => self.fail(mismatch("int", v)),
+        }
+    }
+
+    fn dec(&mut self, code: &'a DecCode) -> Run<Decimal> {
+        let v = match code {
+            DecCode::Const(d) => return Ok(*d),
+            DecCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
+                Some(Value::Dec(d)) => return Ok(*d),
+                _ => self.val(*frame, *slot),
+            },
+            DecCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Dec(d))) => return Ok(*d),
+                _ => self.let_value(*i)?,
+            },
+            DecCode::FromInt(a) => return self.int(a).map(Decimal::from),
+            DecCode::Arith(op, l, r) => {
+                let (l, r) = (self.dec(l)?, self.dec(r)?);
+                return self.park(op.decimals(l, r));
+            }
+            DecCode::Neg(a) => return self.dec(a).map(|d| -d),
+            DecCode::Coalesce(a, b) => match self.opt(a)? {
+                Val::None => return self.dec(b),
+                v => v,
+            },
+            DecCode::Round(a, places) => {
+                let d = self.dec(a)?;
+                return Ok(d.round_dp_with_strategy(*places, RoundingStrategy::MidpointAwayFromZero));
+            }
+            DecCode::Pick { max, a, b } => {
+                let (a, b) = (self.dec(a)?, self.dec(b)?);
+                let pick_a = if *max { a >= b } else { a <= b };
+                return Ok(if pick_a { a } else { b });
+            }
+            DecCode::Agg(agg) => self.agg(agg)?,
+            DecCode::Generic(e) => self.generic(e)?,
+        };
+        match v {
+            Val::Dec(d) => Ok(d),
+            v => self.fail(mismatch("decimal", v)),
+        }
+    }
+
+    fn date(&mut self, code: &'a DateCode) -> Run<Date> {
+        let v = match code {
+            DateCode::Const(d) => return Ok(*d),
+            DateCode::AsOf => return Ok(self.ctx.as_of),
+            DateCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
+                Some(Value::Date(d)) => return Ok(*d),
+                _ => self.val(*frame, *slot),
+            },
+            DateCode::Let(i) => self.let_value(*i)?,
+            DateCode::Shift { subtract, date, by } => {
+                let d = self.date(date)?;
+                return match by.shift_within_range(d, *subtract) {
+                    Ok(shifted) => Ok(shifted),
+                    Err(out) => self.fail(EvalFailure::eval(format!(
+                        "date out of range: {d} {} {by} is {out}",
+                        if *subtract { "-" } else { "+" }
+                    ))),
+                };
+            }
+            DateCode::Coalesce(a, b) => match self.opt(a)? {
+                Val::None => return self.date(b),
+                v => v,
+            },
+            DateCode::Generic(e) => self.generic(e)?,
+        };
+        match v {
+            Val::Date(d) => Ok(d),
+            v => self.fail(mismatch("date", v)),
+        }
+    }
+
+    fn opt(&mut self, code: &'a OptCode) -> Run<Val<'a>> {
+        match code {
+            OptCode::Slot(frame, slot) => Ok(self.val(*frame, *slot)),
+            OptCode::Agg(agg) => self.agg(agg),
+            OptCode::Generic(e) => self.generic(e),
+        }
+    }
+
+    /// A let's value: from the account's cache, or computed (once) by its
+    /// lowered code, failures naming the let as the interpreter does.
+    fn let_value(&mut self, index: usize) -> Run<Val<'a>> {
+        if let Some(LetState::Done(v)) = self.ctx.lets.get(index) {
+            return Ok(*v);
+        }
+        let program = self.ctx.program;
+        let (Some(def), Some(code)) = (program.lets.get(index), program.let_code.get(index)) else {
+            return self.fail(EvalFailure::internal("unknown let"));
+        };
+        // Lets are account-level: computed outside any aggregate's element.
+        let saved = self.ctx.element.take();
+        let v = match code {
+            LetCode::Bool(c) => self.bool(c).map(Val::Bool),
+            LetCode::Int(c) => self.int(c).map(Val::Int),
+            LetCode::Dec(c) => self.dec(c).map(Val::Dec),
+            LetCode::Date(c) => self.date(c).map(Val::Date),
+            LetCode::Generic => {
+                self.ctx.element = saved;
+                let v = self.ctx.let_value(index);
+                return self.park(v);
+            }
+        };
+        self.ctx.element = saved;
+        match v {
+            Ok(v) => {
+                if let Some(slot) = self.ctx.lets.get_mut(index) {
+                    *slot = LetState::Done(v);
+                }
+                Ok(v)
+            }
+            Err(Failed) => {
+                if let Some(e) = &mut self.failure {
+                    e.message = format!("{} (in let `{}`)", e.message, def.name);
+                }
+                Err(Failed)
+            }
+        }
+    }
+
+    /// An aggregate, as `Ctx::aggregate` computes it, with its `where` lowered.
+    fn agg(&mut self, agg: &'a AggCode) -> Run<Val<'a>> {
+        let Some(Value::List(elements)) = self.account.slots.get(agg.list_slot) else {
+            return self.fail(EvalFailure::internal("list expected"));
+        };
+        let elements: &'a [Record] = elements;
+        let lower = match agg.window {
+            Some((d, _)) => match d.sub_from(self.ctx.as_of) {
+                Some(lower) => Some(lower),
+                None => {
+                    return self.fail(EvalFailure {
+                        kind: FailureKind::Eval,
+                        message: format!("date out of range: as_of - {d}"),
+                    })
+                }
+            },
+            None => None,
+        };
+        let elements = match (lower, agg.window) {
+            (Some(lower), Some((_, key))) => self.ctx.window(elements, key, lower),
+            _ => elements,
+        };
+        let charged = self.ctx.charge(elements.len());
+        self.park(charged)?;
+        let saved = self.ctx.element;
+        let result = self.fold(agg, elements, lower);
+        self.ctx.element = saved;
+        result
+    }
+
+    fn in_window(&self, agg: &AggCode, element: &Record, lower: Option<Date>) -> bool {
+        match (lower, agg.window) {
+            (Some(lower), Some((_, key))) => {
+                matches!(element.slots.get(key), Some(Value::Date(d)) if *d > lower && *d <= self.ctx.as_of)
+            }
+            _ => true,
+        }
+    }
+
+    fn fold(&mut self, agg: &'a AggCode, elements: &'a [Record], lower: Option<Date>) -> Run<Val<'a>> {
+        if agg.filter.is_none() {
+            match (agg.func, agg.field) {
+                // The latest is the last element in the window: nothing else needs reading.
+                (AggFunc::Latest, Some(slot)) => return Ok(elements.last().map_or(Val::None, |e| e.val(slot))),
+                (AggFunc::Latest, None) => return Ok(if elements.is_empty() { Val::None } else { Val::Bool(true) }),
+                (AggFunc::Count, None) => {
+                    let n = elements.iter().filter(|e| self.in_window(agg, e, lower)).count();
+                    return Ok(Val::Int(i64::try_from(n).unwrap_or(i64::MAX)));
+                }
+                _ => {}
+            }
+        }
+        match (agg.func, agg.field, agg.num) {
+            (AggFunc::Min | AggFunc::Max, Some(slot), Some(NumKind::Int)) => {
+                return self.int_extreme(agg, elements, lower, slot)
+            }
+            (AggFunc::Sum, Some(slot), Some(NumKind::Dec)) => return self.dec_sum(agg, elements, lower, slot),
+            _ => {}
+        }
+        let mut count: i64 = 0;
+        let mut acc = Val::None;
+        // For `any`/`all` of the list itself, the `where` condition is the
+        // predicate; everywhere else it selects the elements.
+        let predicate = matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none();
+        for element in elements {
+            if !self.in_window(agg, element, lower) {
+                continue;
+            }
+            let mut passes = true;
+            if let Some(filter) = &agg.filter {
+                self.ctx.element = Some(element);
+                passes = self.bool(filter)?;
+                if !passes && !predicate {
+                    continue;
+                }
+            }
+            let value = match agg.field {
+                Some(slot) => element.val(slot),
+                None => Val::Bool(passes),
+            };
+            match agg.func {
+                AggFunc::Count => count += i64::from(value != Val::None),
+                AggFunc::Any if value == Val::Bool(true) => return Ok(Val::Bool(true)),
+                AggFunc::All if value != Val::Bool(true) => return Ok(Val::Bool(false)),
+                AggFunc::Any | AggFunc::All => {}
+                AggFunc::Latest => acc = value,
+                AggFunc::Earliest => return Ok(value),
+                AggFunc::Sum | AggFunc::Avg if value != Val::None => {
+                    count += 1;
+                    acc = if acc == Val::None { value } else { self.park(ArithOp::Add.apply(acc, value))? };
+                }
+                AggFunc::Min | AggFunc::Max if value != Val::None => acc = self.extreme(agg.func, acc, value)?,
+                AggFunc::Sum | AggFunc::Avg | AggFunc::Min | AggFunc::Max => {}
+            }
+        }
+        self.finish(agg, acc, count)
+    }
+
+    /// Whether `element` is in the window and passes the `where` (which reads it as its element).
+    #[inline(always)]
+    fn selects(&mut self, agg: &'a AggCode, element: &'a Record, lower: Option<Date>) -> Run<bool> {
+        if !self.in_window(agg, element, lower) {
+            return Ok(false);
+        }
+        match &agg.filter {
+            Some(filter) => {
+                self.ctx.element = Some(element);
+                self.bool(filter)
+            }
+            None => Ok(true),
+        }
+    }
+
+    /// `min` / `max` of an int field, in an `i64`.
+    fn int_extreme(
+        &mut self,
+        agg: &'a AggCode,
+        elements: &'a [Record],
+        lower: Option<Date>,
+        slot: usize,
+    ) -> Run<Val<'a>> {
+        let mut acc: Option<i64> = None;
+        for element in elements {
+            if !self.selects(agg, element, lower)? {
+                continue;
+            }
+            let v = match element.slots.get(slot) {
+                Some(Value::Int(v)) => *v,
+                Some(Value::None) | None => continue,
+                Some(other) => return self.fail(mismatch("int", other.val())),
+            };
+            acc = Some(match acc {
+                None => v,
+                Some(a) if agg.func == AggFunc::Min => a.min(v),
+                Some(a) => a.max(v),
+            });
+        }
+        Ok(acc.map_or(Val::None, Val::Int))
+    }
+
+    /// `sum` of a decimal field, in a `Decimal` (the first value kept as it is, scale included).
+    fn dec_sum(&mut self, agg: &'a AggCode, elements: &'a [Record], lower: Option<Date>, slot: usize) -> Run<Val<'a>> {
+        let mut acc: Option<Decimal> = None;
+        for element in elements {
+            if !self.selects(agg, element, lower)? {
+                continue;
+            }
+            let v = match element.slots.get(slot) {
+                Some(Value::Dec(v)) => *v,
+                Some(Value::None) | None => continue,
+                Some(other) => return self.fail(mismatch("decimal", other.val())),
+            };
+            acc = Some(match acc {
+                None => v,
+                Some(a) => match a.checked_add(v) {
+                    Some(sum) => sum,
+                    None => return self.fail(EvalFailure::overflow()),
+                },
+            });
+        }
+        Ok(Val::Dec(acc.unwrap_or(Decimal::ZERO)))
+    }
+
+    fn extreme(&mut self, func: AggFunc, acc: Val<'a>, value: Val<'a>) -> Run<Val<'a>> {
+        Ok(match (acc, value) {
+            (Val::None, _) => value,
+            (Val::Int(a), Val::Int(v)) => Val::Int(if func == AggFunc::Min { a.min(v) } else { a.max(v) }),
+            (current, _) => {
+                let ord = self.park(compare(value, current))?;
+                let better = if func == AggFunc::Min { ord == Ordering::Less } else { ord == Ordering::Greater };
+                if better {
+                    value
+                } else {
+                    current
+                }
+            }
+        })
+    }
+
+    fn finish(&mut self, agg: &AggCode, acc: Val<'a>, count: i64) -> Run<Val<'a>> {
+        Ok(match agg.func {
+            AggFunc::Count => Val::Int(count),
+            AggFunc::Any => Val::Bool(false),
+            AggFunc::All => Val::Bool(true),
+            AggFunc::Sum => match (acc, agg.num) {
+                (Val::None, Some(NumKind::Int)) => Val::Int(0),
+                (Val::None, _) => Val::Dec(Decimal::ZERO),
+                (v, _) => v,
+            },
+            AggFunc::Avg => match acc {
+                Val::None => Val::None,
+                Val::Int(total) => Val::Dec(self.park(divide(Decimal::from(total), Decimal::from(count)))?),
+                Val::Dec(total) => Val::Dec(self.park(divide(total, Decimal::from(count)))?),
+                v => v,
+            },
+            AggFunc::Latest | AggFunc::Min | AggFunc::Max => acc,
+            AggFunc::Earliest => Val::None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::CmpOp;
+
+    #[test]
+    fn an_enum_mask_reads_one_bit_per_member() {
+        let mask: u64 = 0b0101;
+        let holds = |i: u32| mask.checked_shr(i).is_some_and(|m| m & 1 == 1);
+        assert!(holds(0) && !holds(1) && holds(2) && !holds(64));
+        assert!(CmpOp::Le.holds(1.cmp(&2)));
+    }
+}

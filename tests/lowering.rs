@@ -1,0 +1,131 @@
+//! The lowered fast path (`compile::lower`, `eval::run`) decides exactly as
+//! the interpreter: every generated account is decided both ways, untraced
+//! (the rules run their lowered code) and traced (the rules run their
+//! `Condition` leaf by leaf through the interpreter), and the decisions and
+//! error records must be identical. The policies are the shipped ones and one
+//! that exercises every specialised form, failures included.
+
+use verdict::compile::lower::{BoolCode, LetCode};
+use verdict::compile::Program;
+use verdict::eval::Outputs;
+use verdict::snapshot::parse_json_snapshot;
+use verdict::synth::snapshot_json;
+use verdict::value::parse_date;
+use verdict::{evaluate, load_policy, load_policy_source, EvalOptions};
+
+/// Every form the lowering specialises, and each failure it must report as
+/// the interpreter does: division by zero, overflow, a date out of range
+/// (all inside lets and outside), and, with a small bound, the element-visit
+/// bound.
+const FORMS: &str = r#"
+policy "lowering-forms" version "1"
+schema "account.schema.yaml"
+batch reg from "batches/reg-2023-q3.txt"
+hook fraud_risk(score: int, utilization: decimal) -> decimal from "hooks/fraud_risk.rhai"
+
+let is_open = status != "closed"
+let n_apps = count(applications)
+let spend = sum(applications.amount within 30 days)
+let avg_app = avg(applications.amount) ?? 0
+let worst = max(overdues.days) ?? 0
+let least = min(overdues.days where repaid_on != none) ?? -1
+let first_due = earliest(overdues.due_on) ?? opened_on
+let last_due = latest(overdues.due_on) ?? opened_on
+let paid_total = sum(overdues.amount where repaid_on != none)
+let days_open = days_between(opened_on, as_of)
+let far = (last_review_on ?? 9990-01-01) + 100 years
+let shaky = balance / (count(overdues) - 2)
+
+rule "enum-eq" priority 9 { when status == "frozen" then tag "frozen" }
+rule "enum-in" priority 9 { when status not in ["active", "closed"] and 5 < score then tag "not-in" }
+rule "enum-in-let" priority 9 { when is_open and status in ["restricted"] then tag "in" }
+rule "opt-bool" priority 9 { when (appeal_open ?? true) or not (income_verified ?? false) then tag "bools" }
+rule "bool-field" priority 9 { when identity.verified and not (closure_requested ?? false) then tag "verified" }
+rule "is-none" priority 9 { when last_review_on == none and closure_requested != none then tag "none-tests" }
+rule "slots" priority 9 { when score >= 700 and balance > 1000.50 and credit_limit != 0 then tag "slots" }
+rule "arith" priority 9 { when -score + 2 * score - score == 0 and balance * 2 - balance <= balance + 0 then tag "arith" }
+rule "aggs" priority 8 {
+  when n_apps > 2 and spend >= avg_app and worst >= least and paid_total >= 0
+       and any(overdues where days > 30 and amount > 100) and all(score_history where value > 300)
+  then tag "aggs"
+}
+rule "dates" priority 8 {
+  when first_due <= last_due and days_open > 365 and months_between(opened_on, as_of) < 1000
+       and opened_on + 2 weeks < as_of - 1 day and latest(score_history.scored_on) != none
+  then tag "dates"
+}
+rule "sets" priority 8 { when count(tags) >= 1 and len(identity.mismatch_fields) == 0 or "vip" in tags then tag "sets" }
+rule "rounding" priority 8 {
+  when round(balance / 3, 2) > 10 and floor(balance) >= 0 and max(score, 600) > 0 and min(balance, 0.5) <= 0.50
+  then set limit to round(credit_limit * 1.1, 0)
+}
+rule "div-zero" priority 5 { when count(overdues) == 1 and balance / (count(overdues) - 1) > 0 then tag "never" }
+rule "div-zero-let" priority 5 { when score < 560 and shaky > 0 then tag "shaky" }
+rule "overflow" priority 5 { when count(applications) >= 5 and score * 4000000000000000000 > 0 then tag "never" }
+rule "date-range" priority 5 { when score < 550 and far > as_of then tag "never" }
+rule "hook" priority 4 {
+  when score > 750 and credit_limit > 0 and fraud_risk(score, balance / credit_limit) < 0.5
+  then tag "hooked"
+}
+rule "batch" priority 4 { when id in reg or id not in reg and "hardship" not in tags then tag "batched" }
+"#;
+
+/// Decides `count` generated accounts both ways; returns how many failed.
+fn same_both_ways(program: &Program, seed: u64, count: u64, max_element_visits: usize) -> usize {
+    let as_of = parse_date("2026-11-01").unwrap();
+    let fast = EvalOptions { max_element_visits, ..EvalOptions::default() };
+    let traced = EvalOptions { trace: true, ..fast };
+    let mut failures = 0;
+    for i in 0..count {
+        let mut line = String::new();
+        snapshot_json(&program.schema, seed, i, as_of, &mut line);
+        let Ok(snapshot) = parse_json_snapshot(&line, &program.schema) else { continue };
+        let lowered = evaluate(program, &snapshot, fast);
+        let interpreted: Outputs =
+            evaluate(program, &snapshot, traced).map(|d| verdict::eval::Decision { trace: None, ..d });
+        assert_eq!(lowered, interpreted, "seed {seed}, account {i}: {line}");
+        failures += usize::from(lowered.is_err());
+    }
+    failures
+}
+
+fn forms() -> std::sync::Arc<Program> {
+    load_policy_source("policies/lowering-forms.policy".as_ref(), FORMS).unwrap().program
+}
+
+#[test]
+fn shipped_policies_decide_alike_both_ways() {
+    for path in ["policies/lifecycle.policy", "policies/lifecycle-v2.policy", "policies/simple.policy"] {
+        let program = load_policy(path.as_ref()).unwrap().program;
+        for seed in [1, 7, 42] {
+            same_both_ways(&program, seed, 3_000, verdict::eval::MAX_ELEMENT_VISITS);
+        }
+    }
+}
+
+#[test]
+fn every_specialised_form_decides_alike_both_ways_failures_included() {
+    let program = forms();
+    let mut failures = 0;
+    for seed in [1, 7, 42, 2026] {
+        failures += same_both_ways(&program, seed, 3_000, verdict::eval::MAX_ELEMENT_VISITS);
+    }
+    assert!(failures > 100, "the failing rules fail for some accounts ({failures})");
+}
+
+#[test]
+fn the_element_visit_bound_fails_the_same_accounts_both_ways() {
+    let program = forms();
+    let failures = same_both_ways(&program, 3, 2_000, 12);
+    assert!(failures > 100, "a bound of 12 elements fails many accounts ({failures})");
+}
+
+#[test]
+fn the_lowering_specialises_the_common_forms() {
+    let program = forms();
+    let generic_rules: Vec<&str> =
+        program.rules.iter().filter(|r| matches!(r.code, BoolCode::Generic(_))).map(|r| &*r.name).collect();
+    assert!(generic_rules.is_empty(), "no rule falls back to the interpreter at the top: {generic_rules:?}");
+    let typed_lets = program.let_code.iter().filter(|c| !matches!(c, LetCode::Generic)).count();
+    assert_eq!(typed_lets, program.lets.len(), "every let of a required type runs lowered");
+}
