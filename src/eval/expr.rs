@@ -4,9 +4,9 @@
 //! are computed at most once per account and only when first needed, and
 //! `and`/`or` short-circuit. Nothing here allocates per rule.
 
+use super::fold::Fold;
 use super::trace::HookCall;
 use crate::compile::Program;
-use crate::ir::ops::divide;
 use crate::ir::*;
 use crate::value::{
     compare, days_between, months_between, order, Date, EvalFailure, FailureKind, Record, SetItem, Traced, Val, Value,
@@ -436,8 +436,10 @@ impl<'a> Ctx<'a> {
                 (None, _) => Val::None,
             });
         }
-        let mut count: i64 = 0;
-        let mut acc = Val::None;
+        // For `any`/`all` of the list itself, the `where` condition is the
+        // predicate; everywhere else it selects the elements.
+        let predicate = matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none();
+        let mut fold = Fold::new(agg.func, agg.num);
         for element in elements {
             if let (Some(lower), Some((_, key))) = (lower, agg.window) {
                 match element.slots.get(key) {
@@ -445,9 +447,6 @@ impl<'a> Ctx<'a> {
                     _ => continue,
                 }
             }
-            // For `any`/`all` of the list itself, the `where` condition is the
-            // predicate; everywhere else it selects the elements.
-            let predicate = matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none();
             let mut passes = true;
             if let Some(filter) = &agg.filter {
                 self.element = Some(element);
@@ -460,68 +459,11 @@ impl<'a> Ctx<'a> {
                 Some(slot) => element.val(slot),
                 None => Val::Bool(passes),
             };
-            match agg.func {
-                // `count(list.field)` counts the elements where the field is present.
-                AggFunc::Count => count += i64::from(value != Val::None),
-                AggFunc::Any => {
-                    if value == Val::Bool(true) {
-                        return Ok(Val::Bool(true));
-                    }
-                }
-                AggFunc::All => {
-                    if value != Val::Bool(true) {
-                        return Ok(Val::Bool(false));
-                    }
-                }
-                AggFunc::Latest => acc = value,
-                AggFunc::Earliest => {
-                    return Ok(value);
-                }
-                AggFunc::Sum | AggFunc::Avg => {
-                    if value == Val::None {
-                        continue;
-                    }
-                    count += 1;
-                    acc = if acc == Val::None { value } else { ArithOp::Add.apply(acc, value)? };
-                }
-                AggFunc::Min | AggFunc::Max => {
-                    if value == Val::None {
-                        continue;
-                    }
-                    acc = match acc {
-                        Val::None => value,
-                        current => {
-                            let ord = compare(value, current)?;
-                            let better =
-                                if agg.func == AggFunc::Min { ord == Ordering::Less } else { ord == Ordering::Greater };
-                            if better {
-                                value
-                            } else {
-                                current
-                            }
-                        }
-                    };
-                }
+            if let Some(done) = fold.step(value)? {
+                return Ok(done);
             }
         }
-        Ok(match agg.func {
-            AggFunc::Count => Val::Int(count),
-            AggFunc::Any => Val::Bool(false),
-            AggFunc::All => Val::Bool(true),
-            AggFunc::Sum => match (acc, agg.num) {
-                (Val::None, Some(NumKind::Int)) => Val::Int(0),
-                (Val::None, _) => Val::Dec(Decimal::ZERO),
-                (v, _) => v,
-            },
-            AggFunc::Avg => match acc {
-                Val::None => Val::None,
-                Val::Int(total) => Val::Dec(divide(Decimal::from(total), Decimal::from(count))?),
-                Val::Dec(total) => Val::Dec(divide(total, Decimal::from(count))?),
-                v => v,
-            },
-            AggFunc::Latest | AggFunc::Min | AggFunc::Max => acc,
-            AggFunc::Earliest => Val::None,
-        })
+        fold.finish()
     }
 
     /// The elements whose time key lies in `(lower, as_of]`, found by binary search.

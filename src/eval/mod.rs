@@ -5,6 +5,7 @@
 //! status action fired; its winning rule is the first fired rule carrying it.
 
 mod expr;
+mod fold;
 mod lets;
 mod run;
 mod trace;

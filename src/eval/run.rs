@@ -10,12 +10,11 @@
 //! `tests/lowering.rs` decides generated books both ways.
 
 use super::expr::{set_contains, Ctx, LetState};
+use super::fold::Fold;
 use crate::compile::lower::{AggCode, BoolCode, DateCode, DecCode, IntCode, LetCode, OptCode};
-use crate::ir::ops::divide;
 use crate::ir::{AggFunc, ArithOp, Frame, NumKind, TExpr};
-use crate::value::{compare, days_between, months_between, Date, EvalFailure, FailureKind, Record, Val, Value};
+use crate::value::{days_between, months_between, Date, EvalFailure, FailureKind, Record, Val, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::cmp::Ordering;
 
 /// A failure, parked in [`Runner::failure`].
 pub(crate) struct Failed;
@@ -405,11 +404,10 @@ impl<'a> Runner<'_, 'a> {
             (AggFunc::Sum, Some(slot), Some(NumKind::Dec)) => return self.dec_sum(agg, elements, lower, slot),
             _ => {}
         }
-        let mut count: i64 = 0;
-        let mut acc = Val::None;
         // For `any`/`all` of the list itself, the `where` condition is the
         // predicate; everywhere else it selects the elements.
         let predicate = matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none();
+        let mut fold = Fold::new(agg.func, agg.num);
         for element in elements {
             if !self.in_window(agg, element, lower) {
                 continue;
@@ -426,22 +424,11 @@ impl<'a> Runner<'_, 'a> {
                 Some(slot) => element.val(slot),
                 None => Val::Bool(passes),
             };
-            match agg.func {
-                AggFunc::Count => count += i64::from(value != Val::None),
-                AggFunc::Any if value == Val::Bool(true) => return Ok(Val::Bool(true)),
-                AggFunc::All if value != Val::Bool(true) => return Ok(Val::Bool(false)),
-                AggFunc::Any | AggFunc::All => {}
-                AggFunc::Latest => acc = value,
-                AggFunc::Earliest => return Ok(value),
-                AggFunc::Sum | AggFunc::Avg if value != Val::None => {
-                    count += 1;
-                    acc = if acc == Val::None { value } else { self.park(ArithOp::Add.apply(acc, value))? };
-                }
-                AggFunc::Min | AggFunc::Max if value != Val::None => acc = self.extreme(agg.func, acc, value)?,
-                AggFunc::Sum | AggFunc::Avg | AggFunc::Min | AggFunc::Max => {}
+            if let Some(done) = self.park(fold.step(value))? {
+                return Ok(done);
             }
         }
-        self.finish(agg, acc, count)
+        self.park(fold.finish())
     }
 
     /// Whether `element` is in the window and passes the `where` (which reads it as its element).
@@ -507,43 +494,6 @@ impl<'a> Runner<'_, 'a> {
             });
         }
         Ok(Val::Dec(acc.unwrap_or(Decimal::ZERO)))
-    }
-
-    fn extreme(&mut self, func: AggFunc, acc: Val<'a>, value: Val<'a>) -> Run<Val<'a>> {
-        Ok(match (acc, value) {
-            (Val::None, _) => value,
-            (Val::Int(a), Val::Int(v)) => Val::Int(if func == AggFunc::Min { a.min(v) } else { a.max(v) }),
-            (current, _) => {
-                let ord = self.park(compare(value, current))?;
-                let better = if func == AggFunc::Min { ord == Ordering::Less } else { ord == Ordering::Greater };
-                if better {
-                    value
-                } else {
-                    current
-                }
-            }
-        })
-    }
-
-    fn finish(&mut self, agg: &AggCode, acc: Val<'a>, count: i64) -> Run<Val<'a>> {
-        Ok(match agg.func {
-            AggFunc::Count => Val::Int(count),
-            AggFunc::Any => Val::Bool(false),
-            AggFunc::All => Val::Bool(true),
-            AggFunc::Sum => match (acc, agg.num) {
-                (Val::None, Some(NumKind::Int)) => Val::Int(0),
-                (Val::None, _) => Val::Dec(Decimal::ZERO),
-                (v, _) => v,
-            },
-            AggFunc::Avg => match acc {
-                Val::None => Val::None,
-                Val::Int(total) => Val::Dec(self.park(divide(Decimal::from(total), Decimal::from(count)))?),
-                Val::Dec(total) => Val::Dec(self.park(divide(total, Decimal::from(count)))?),
-                v => v,
-            },
-            AggFunc::Latest | AggFunc::Min | AggFunc::Max => acc,
-            AggFunc::Earliest => Val::None,
-        })
     }
 }
 
