@@ -533,9 +533,7 @@ mod tests {
         .to_vec();
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         for _ in 0..5_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            state = crate::snapshot::xorshift(state);
             let len = (state % 22) as usize;
             let text: String =
                 (0..len).map(|i| b"0123456789.-+ e"[((state >> (i * 3 % 60)) % 15) as usize] as char).collect();

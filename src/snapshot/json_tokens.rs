@@ -472,9 +472,7 @@ mod tests {
         let alphabet = [b'a', b'"', b'\\', 0, 0x1f, b' ', 0x7f, 0x80, 0xe9, 0xff, b'!', b'#', b'[', b'\\' + 1];
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            state = crate::snapshot::xorshift(state);
             let len = (state % 24) as usize;
             let bytes: Vec<u8> = (0..len)
                 .map(|i| {

@@ -72,3 +72,13 @@ pub use reader::{
     SnapshotReader,
 };
 pub use yaml::snapshot_from_yaml;
+
+/// The next state of a xorshift64 sequence: cheap, reproducible inputs for
+/// the readers' exhaustive unit tests.
+#[cfg(test)]
+fn xorshift(mut state: u64) -> u64 {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    state
+}
