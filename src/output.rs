@@ -351,7 +351,7 @@ impl<W: std::io::Write> RecordWriter<W> {
             }
             OutputFormat::Yaml => {
                 let value = serde_json::to_value(&view).map_err(std::io::Error::other)?;
-                let text = serde_yaml::to_string(&vec![value]).map_err(std::io::Error::other)?;
+                let text = crate::yaml::record_as_list_item(&value).map_err(std::io::Error::other)?;
                 self.out.write_all(text.as_bytes())?;
             }
             OutputFormat::Csv => {

@@ -343,3 +343,43 @@ fn records_carry_the_fields_of_the_vocabulary() {
         assert!(error.contains(&format!("\"{f}\":")), "{f} in {error}");
     }
 }
+
+/// Reads our YAML tree back as JSON the way a YAML 1.2 reader would: plain
+/// `null`, `true`/`false` and integers are what they say, everything else is a string.
+fn yaml_as_json(node: &verdict::yaml::YNode) -> serde_json::Value {
+    use serde_json::Value;
+    use verdict::yaml::YKind;
+    match &node.kind {
+        YKind::Scalar { text, plain: true } if text == "null" => Value::Null,
+        YKind::Scalar { text, plain: true } if text == "true" || text == "false" => Value::Bool(text == "true"),
+        YKind::Scalar { text, plain: true } if text.parse::<i64>().is_ok() => serde_json::from_str(text).unwrap(),
+        YKind::Scalar { text, .. } => Value::String(text.clone()),
+        YKind::Seq(items) => Value::Array(items.iter().map(yaml_as_json).collect()),
+        YKind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(key, value)| match &key.kind {
+                    YKind::Scalar { text, .. } => (text.clone(), yaml_as_json(value)),
+                    other => panic!("a mapping key that is not a scalar: {other:?}"),
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn yaml_output_reads_back_as_the_json_output() {
+    // Decisions with quoted-looking strings ("7000", "0"), nulls, empty lists,
+    // nested records and error records, with and without a trace.
+    for trace in [false, true] {
+        let mut args = vec!["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl"];
+        if trace {
+            args.push("--trace");
+        }
+        let (_, json, _) = verdict(&[&args[..], &["--format", "json"]].concat(), None);
+        let (_, yaml, _) = verdict(&[&args[..], &["--format", "yaml"]].concat(), None);
+        let from_json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let from_yaml = yaml_as_json(&verdict::yaml::parse_document(&yaml).unwrap());
+        assert_eq!(from_yaml, from_json, "trace: {trace}");
+    }
+}
