@@ -273,6 +273,47 @@ impl CharOffsets {
     }
 }
 
+/// One record as an item of a YAML block sequence (`- key: value` lines,
+/// ending with a newline), so that records written one after another form a
+/// single YAML list. Written with saphyr's emitter, the writing side of the
+/// library this module reads with.
+///
+/// Numbers keep their exact text: an integer is written as one, any other
+/// number (never produced by verdict's decisions, whose decimals are strings)
+/// as its JSON text. Strings that would read back as something else (`"7000"`,
+/// `"true"`, `"null"`) are quoted.
+pub fn record_as_list_item(record: &serde_json::Value) -> Result<String, saphyr::EmitError> {
+    let item = saphyr::Yaml::Sequence(vec![to_saphyr(record)]);
+    let mut text = String::new();
+    saphyr::YamlEmitter::new(&mut text).dump(&item)?;
+    // The emitter starts every dump with a document marker; the records of one
+    // run are items of one list, so it is left out.
+    let body = text.strip_prefix("---\n").unwrap_or(&text);
+    Ok(format!("{body}\n"))
+}
+
+fn to_saphyr(value: &serde_json::Value) -> saphyr::Yaml<'_> {
+    use saphyr::{Scalar, Yaml};
+    use saphyr_parser::ScalarStyle;
+    use std::borrow::Cow;
+    match value {
+        serde_json::Value::Null => Yaml::Representation(Cow::Borrowed("null"), ScalarStyle::Plain, None),
+        serde_json::Value::Bool(flag) => Yaml::Value(Scalar::Boolean(*flag)),
+        serde_json::Value::Number(number) => match number.as_i64() {
+            Some(int) => Yaml::Value(Scalar::Integer(int)),
+            None => Yaml::Representation(Cow::Owned(number.to_string()), ScalarStyle::Plain, None),
+        },
+        serde_json::Value::String(text) => Yaml::Value(Scalar::String(Cow::Borrowed(text))),
+        serde_json::Value::Array(items) => Yaml::Sequence(items.iter().map(to_saphyr).collect()),
+        serde_json::Value::Object(fields) => Yaml::Mapping(
+            fields
+                .iter()
+                .map(|(key, field)| (Yaml::Value(Scalar::String(Cow::Borrowed(key))), to_saphyr(field)))
+                .collect(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,46 +391,5 @@ mod tests {
     fn bounds_depth() {
         let text = format!("{}{}", "[".repeat(MAX_DEPTH + 5), "]".repeat(MAX_DEPTH + 5));
         assert!(parse_documents(&text).is_err());
-    }
-}
-
-/// One record as an item of a YAML block sequence (`- key: value` lines,
-/// ending with a newline), so that records written one after another form a
-/// single YAML list. Written with saphyr's emitter, the writing side of the
-/// library this module reads with.
-///
-/// Numbers keep their exact text: an integer is written as one, any other
-/// number (never produced by verdict's decisions, whose decimals are strings)
-/// as its JSON text. Strings that would read back as something else (`"7000"`,
-/// `"true"`, `"null"`) are quoted.
-pub fn record_as_list_item(record: &serde_json::Value) -> Result<String, saphyr::EmitError> {
-    let item = saphyr::Yaml::Sequence(vec![to_saphyr(record)]);
-    let mut text = String::new();
-    saphyr::YamlEmitter::new(&mut text).dump(&item)?;
-    // The emitter starts every dump with a document marker; the records of one
-    // run are items of one list, so it is left out.
-    let body = text.strip_prefix("---\n").unwrap_or(&text);
-    Ok(format!("{body}\n"))
-}
-
-fn to_saphyr(value: &serde_json::Value) -> saphyr::Yaml<'_> {
-    use saphyr::{Scalar, Yaml};
-    use saphyr_parser::ScalarStyle;
-    use std::borrow::Cow;
-    match value {
-        serde_json::Value::Null => Yaml::Representation(Cow::Borrowed("null"), ScalarStyle::Plain, None),
-        serde_json::Value::Bool(flag) => Yaml::Value(Scalar::Boolean(*flag)),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(int) => Yaml::Value(Scalar::Integer(int)),
-            None => Yaml::Representation(Cow::Owned(number.to_string()), ScalarStyle::Plain, None),
-        },
-        serde_json::Value::String(text) => Yaml::Value(Scalar::String(Cow::Borrowed(text))),
-        serde_json::Value::Array(items) => Yaml::Sequence(items.iter().map(to_saphyr).collect()),
-        serde_json::Value::Object(fields) => Yaml::Mapping(
-            fields
-                .iter()
-                .map(|(key, field)| (Yaml::Value(Scalar::String(Cow::Borrowed(key))), to_saphyr(field)))
-                .collect(),
-        ),
     }
 }
