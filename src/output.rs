@@ -266,7 +266,8 @@ fn hook_call(h: &crate::eval::HookCall, program: &Program) -> serde_json::Value 
 }
 
 /// Output formats of `verdict eval` (its `--format` takes their names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OutputFormat {
     /// One JSON object per line (default).
     Jsonl,

@@ -17,12 +17,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// A snapshot file format (spec §3); `--input-format` takes its names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// One JSON object, or a JSON array of objects (`.json`).
     Json,
     /// One JSON object per line (`.jsonl`, `.ndjson`); blank lines are skipped.
-    #[value(alias = "ndjson")]
+    #[cfg_attr(feature = "cli", value(alias = "ndjson"))]
     Jsonl,
     /// A YAML document, a list of them, or several `---` documents (`.yaml`, `.yml`).
     Yaml,
