@@ -123,7 +123,7 @@ const CLOCK_EVERY: u64 = 16;
 /// script once the thread's deadline has passed.
 fn past_deadline(operations: u64) -> Option<Dynamic> {
     OPERATIONS.with(|o| o.set(operations));
-    if operations % CLOCK_EVERY != 0 {
+    if !operations.is_multiple_of(CLOCK_EVERY) {
         return None;
     }
     let deadline = DEADLINE.with(Cell::get)?;

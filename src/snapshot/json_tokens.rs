@@ -477,7 +477,7 @@ mod tests {
             let bytes: Vec<u8> = (0..len)
                 .map(|i| {
                     let pick = (state >> (i % 60)) as usize;
-                    if pick % 5 == 0 {
+                    if pick.is_multiple_of(5) {
                         alphabet[pick / 5 % alphabet.len()]
                     } else {
                         b'x'
