@@ -55,3 +55,9 @@ pub mod yaml;
 
 pub use eval::{evaluate, Decision, ErrorRecord, EvalOptions, Outputs};
 pub use load::{load_policy, load_policy_source, LoadError, LoadedPolicy};
+
+/// The README's code blocks, compiled and run as doctests so that its library
+/// example stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -118,6 +118,18 @@ pub struct ErrorRecord {
     pub message: String,
 }
 
+impl std::fmt::Display for ErrorRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = self.kind.name();
+        match &self.id {
+            Some(id) => write!(f, "{kind} error for {id}: {}", self.message),
+            None => write!(f, "{kind} error: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for ErrorRecord {}
+
 /// The kinds of error record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ErrorKind {

@@ -50,6 +50,17 @@ pub struct SnapshotError {
     pub message: String,
 }
 
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "snapshot {id}: {}", self.message),
+            None => write!(f, "snapshot: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {}
+
 /// One input snapshot's reading.
 pub type ReadItem = Result<Snapshot, SnapshotError>;
 
