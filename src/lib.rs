@@ -51,6 +51,7 @@ pub mod synth;
 pub mod terminal;
 pub mod testing;
 pub mod value;
+pub mod walk;
 pub mod yaml;
 
 pub use eval::{evaluate, Decision, ErrorRecord, EvalOptions, Outputs};

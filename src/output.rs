@@ -286,7 +286,7 @@ pub struct RecordWriter<W: std::io::Write> {
     out: W,
     format: OutputFormat,
     count: usize,
-    table: Vec<[String; 6]>,
+    table: Vec<[String; TABLE_COLUMNS]>,
     /// One JSON record at a time, reused so that writing allocates nothing.
     scratch: Vec<u8>,
 }
@@ -601,11 +601,14 @@ fn csv_row(record: &Outputs, program: &Program) -> Vec<String> {
 }
 
 /// One row of `--format table`, its cells escaped for a terminal.
-fn table_row(record: &Outputs) -> [String; 6] {
+/// Columns of `--format table`.
+const TABLE_COLUMNS: usize = 7;
+
+fn table_row(record: &Outputs) -> [String; TABLE_COLUMNS] {
     table_cells(record).map(|cell| crate::terminal::escape(&cell).into_owned())
 }
 
-fn table_cells(record: &Outputs) -> [String; 6] {
+fn table_cells(record: &Outputs) -> [String; TABLE_COLUMNS] {
     match record {
         Ok(d) => [
             key_text(Some(&d.id)),
@@ -617,11 +620,17 @@ fn table_cells(record: &Outputs) -> [String; 6] {
             } else {
                 d.reasons.iter().map(|r| &*r.code).collect::<Vec<_>>().join(",")
             },
+            if d.actions.is_empty() {
+                "-".into()
+            } else {
+                d.actions.iter().map(action_cell).collect::<Vec<_>>().join(" ")
+            },
             if d.fired.is_empty() { "-".into() } else { d.fired.iter().map(|f| &**f).collect::<Vec<_>>().join(", ") },
         ],
         Err(e) => [
-            key_text(e.id.as_ref()),
+            e.id.as_ref().map_or_else(|| "(no id)".into(), |id| key_text(Some(id))),
             format!("ERROR ({})", e.kind.name()),
+            "-".into(),
             "-".into(),
             "-".into(),
             "-".into(),
@@ -630,12 +639,23 @@ fn table_cells(record: &Outputs) -> [String; 6] {
     }
 }
 
-fn render_table(rows: &[[String; 6]]) -> String {
-    let header = ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "FIRED / ERROR"];
-    let mut widths = header.map(|h| h.chars().count());
+/// An action in a table cell, short so the table fits a terminal:
+/// `sms:overdue-reminder`, `escalate:legal`, `review:closure-desk`, `tag:kyc-refresh`.
+fn action_cell(action: &ActionRecord) -> String {
+    match action {
+        ActionRecord::Notify { channel, template, .. } => format!("{}:{template}", channel.name()),
+        ActionRecord::Escalate { stage, .. } => format!("escalate:{stage}"),
+        ActionRecord::Review { queue, .. } => format!("review:{queue}"),
+        ActionRecord::Tag { label, .. } => format!("tag:{label}"),
+    }
+}
+
+fn render_table(rows: &[[String; TABLE_COLUMNS]]) -> String {
+    let header = ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "ACTIONS", "FIRED / ERROR"];
+    let mut widths = header.map(crate::terminal::width);
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row.iter()) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(crate::terminal::width(cell));
         }
     }
     let mut out = String::new();
@@ -645,7 +665,8 @@ fn render_table(rows: &[[String; 6]]) -> String {
             if i + 1 == cells.len() {
                 l.push_str(cell);
             } else {
-                l.push_str(&format!("{cell:<w$}  "));
+                l.push_str(&crate::terminal::pad_right(cell, *w));
+                l.push_str("  ");
             }
         }
         out.push_str(l.trim_end());

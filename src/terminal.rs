@@ -42,6 +42,23 @@ fn acts_on_terminal(c: char) -> bool {
         || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
+/// The columns `text` takes on a terminal: East Asian wide characters take
+/// two, combining marks none (Unicode's East Asian Width), so tables of
+/// Chinese ids or template names line up.
+pub fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` followed by spaces up to `columns` display columns.
+pub fn pad_right(text: &str, columns: usize) -> String {
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width(text))))
+}
+
+/// Spaces up to `columns` display columns, then `text`.
+pub fn pad_left(text: &str, columns: usize) -> String {
+    format!("{}{text}", " ".repeat(columns.saturating_sub(width(text))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

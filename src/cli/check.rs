@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 /// Arguments of `verdict check`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes("  verdict check policies/lifecycle.policy\n  verdict check --deny-warnings --error-format json policies/*.policy"))]
 pub struct CheckArgs {
     /// The policy file(s).
     #[arg(required = true)]
@@ -34,7 +35,9 @@ pub fn run(args: CheckArgs) -> Exit {
         } else {
             eprint!("{}", render_all(&diags, &sources, stderr_color()));
             if ok {
-                eprintln!("{}: ok ({warnings} warning{})", path.display(), if warnings == 1 { "" } else { "s" });
+                if !super::render::quiet() {
+                    eprintln!("{}: ok ({warnings} warning{})", path.display(), if warnings == 1 { "" } else { "s" });
+                }
             } else {
                 eprintln!(
                     "{}: {errors} error{}, {warnings} warning{}",

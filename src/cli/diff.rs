@@ -20,6 +20,7 @@ use verdict::LoadedPolicy;
 
 /// Arguments of `verdict diff`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes("  verdict diff policies/lifecycle.policy policies/lifecycle-v2.policy policies/portfolio.jsonl\n  verdict diff old.policy new.policy book.jsonl --html impact.html --fail-on-change"))]
 pub struct DiffArgs {
     /// The policy in force.
     old: PathBuf,
@@ -52,7 +53,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
     /// Worker threads, at most 1024 (default: all cores).
-    #[arg(long, value_name = "N", value_parser = super::jobs)]
+    #[arg(long, short = 'j', value_name = "N", value_parser = super::jobs)]
     jobs: Option<usize>,
     #[command(flatten)]
     limits: super::LimitArgs,

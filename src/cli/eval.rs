@@ -15,6 +15,7 @@ use verdict::stream::{evaluate_stream, Progress, RuleCount, RunReport, Source, S
 
 /// Arguments of `verdict eval`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes("  verdict eval policies/lifecycle.policy policies/portfolio.jsonl --format table\n  verdict eval policy.policy book.jsonl -j 2 -o decisions.jsonl --summary run.json\n  cat book.jsonl | verdict eval policy.policy --trace -q"))]
 pub struct EvalArgs {
     /// The policy file.
     policy: PathBuf,
@@ -33,11 +34,11 @@ pub struct EvalArgs {
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
     /// Worker threads, at most 1024 (default: all cores).
-    #[arg(long, value_name = "N", value_parser = super::jobs)]
+    #[arg(long, short = 'j', value_name = "N", value_parser = super::jobs)]
     jobs: Option<usize>,
-    /// Write decisions to FILE instead of standard output (replaced only once the run completes).
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// Write decisions to FILE instead of standard output (replaced only once the run completes; `-` is standard output).
+    #[arg(long, short, value_name = "FILE", value_parser = super::output_path)]
+    output: Option<super::OutputPath>,
     /// Also write the run's summary (counts per outcome, rule, error kind; guards) to FILE as JSON.
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -88,7 +89,7 @@ pub fn run(args: EvalArgs) -> Exit {
     let timeouts = |report: &RunReport| report.tally.errors_of(ErrorKind::Timeout);
     let complete = |report: &RunReport| all_opened && report.input_errors.is_empty() && timeouts(report) == 0;
     let report = with_output_if(
-        args.output.as_deref(),
+        args.output.as_ref().and_then(super::OutputPath::file),
         |out| {
             evaluate_stream(program, sources, out, &options, |p| {
                 if let Some(bar) = &bar {
@@ -108,7 +109,7 @@ pub fn run(args: EvalArgs) -> Exit {
     };
     let timed_out = timeouts(&report);
     exit = exit.max(report_incomplete(&report, timed_out, options.eval.hook_backstop));
-    if let (Some(path), false) = (&args.output, complete(&report)) {
+    if let (Some(path), false) = (args.output.as_ref().and_then(super::OutputPath::file), complete(&report)) {
         not_written(path, timed_out);
     }
     exit.max(summarize(program, &report, started, args.summary.as_deref()))
@@ -156,7 +157,10 @@ fn summarize(program: &Program, report: &RunReport, started: Instant, summary_fi
     if summary.errors.total > 0 {
         exit = exit.max(Exit::Failures);
     }
-    eprint!("{}", render_summary(&summary, std::io::stderr().is_terminal()));
+    // Quiet runs keep what a pipeline must not miss: a breached guard.
+    if !super::render::quiet() || summary.breached() {
+        eprint!("{}", render_summary(&summary, std::io::stderr().is_terminal()));
+    }
     if summary.breached() {
         exit = exit.max(Exit::Guard);
     }
@@ -174,8 +178,8 @@ fn summarize(program: &Program, report: &RunReport, started: Instant, summary_fi
 
 /// Names, and refuses, an output that is also an input or the other output.
 fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap) -> bool {
-    let mut outputs = vec![match &args.output {
-        Some(path) => ("--output", path.as_path()),
+    let mut outputs = vec![match args.output.as_ref().and_then(super::OutputPath::file) {
+        Some(path) => ("--output", path),
         None => standard_output(),
     }];
     outputs.extend(args.summary.as_deref().map(|p| ("--summary", p)));
@@ -234,7 +238,7 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
 
 /// A progress bar on stderr when it is a terminal; `None` otherwise (silent).
 fn progress_bar(size: Option<u64>) -> Option<ProgressBar> {
-    if !std::io::stderr().is_terminal() {
+    if !std::io::stderr().is_terminal() || super::render::quiet() {
         return None;
     }
     let bar = match size {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use verdict::decision::fields;
 use verdict::eval::ActionRecord;
 use verdict::explain::{explain, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
-use verdict::terminal::escape;
+use verdict::terminal::{escape, pad_right, width};
 use verdict::value::format_decimal;
 
 /// Output width for a terminal.
@@ -19,6 +19,7 @@ const WIDTH: usize = 100;
 
 /// Arguments of `verdict explain`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes("  verdict explain policies/lifecycle.policy policies/portfolio.jsonl --id A-1008"))]
 pub struct ExplainArgs {
     /// The policy file.
     policy: PathBuf,
@@ -143,8 +144,8 @@ fn field(out: &mut String, name: &str, values: &[String]) {
         out.push_str(&format!("{head}-\n"));
     }
     for (i, v) in values.iter().enumerate() {
-        let first = if i == 0 { head.clone() } else { " ".repeat(head.chars().count()) };
-        push_wrapped(out, v, &first, &" ".repeat(head.chars().count() + 2));
+        let first = if i == 0 { head.clone() } else { " ".repeat(width(&head)) };
+        push_wrapped(out, v, &first, &" ".repeat(width(&head) + 2));
     }
 }
 
@@ -215,15 +216,15 @@ fn is_name(text: &str) -> bool {
 }
 
 fn lets(out: &mut String, x: &Explanation) {
-    let name_w = x.lets.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
+    let name_w = x.lets.iter().map(|l| width(&l.name)).max().unwrap_or(0);
     // After a failure, a let without a value may simply not have been reached.
     let absent = if x.record.is_err() { "(not computed)" } else { "(not needed)" };
     let shown = |v: &Option<String>| v.as_ref().map_or_else(|| absent.to_string(), |v| format!("= {v}"));
-    let value_w = x.lets.iter().map(|l| shown(&l.value).chars().count()).max().unwrap_or(0).min(18);
+    let value_w = x.lets.iter().map(|l| width(&shown(&l.value))).max().unwrap_or(0).min(18);
     for l in &x.lets {
         let value = shown(&l.value);
-        let head = format!("  {:<name_w$} {value:<value_w$}  ", l.name);
-        let indent = " ".repeat(head.chars().count().min(WIDTH / 2));
+        let head = format!("  {} {}  ", pad_right(&l.name, name_w), pad_right(&value, value_w));
+        let indent = " ".repeat(width(&head).min(WIDTH / 2));
         push_wrapped(out, &l.definition, &head, &indent);
     }
 }
@@ -236,8 +237,8 @@ fn push_wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
     let mut line = first.to_string();
     let mut empty = true;
     for word in text.split(' ') {
-        let len = line.chars().count();
-        if !empty && len + 1 + word.chars().count() > WIDTH {
+        let len = width(&line);
+        if !empty && len + 1 + width(word) > WIDTH {
             out.push_str(line.trim_end());
             out.push('\n');
             line = rest.to_string();

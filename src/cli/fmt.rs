@@ -14,6 +14,7 @@ use verdict::format::format_source;
 
 /// Arguments of `verdict fmt`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes("  verdict fmt policies/\n  verdict fmt --check policies/lifecycle.policy"))]
 pub struct FmtArgs {
     /// Policy files, or folders to search for `*.policy`; `-` formats stdin to stdout.
     #[arg(required = true)]
@@ -34,9 +35,22 @@ pub fn run(args: FmtArgs) -> Exit {
     let mut exit = Exit::Ok;
     let mut files = Vec::new();
     for path in &args.files {
-        if let Err(e) = collect(path, &mut files) {
-            eprintln!("verdict fmt: cannot read {}: {e}", path.display());
-            exit = Exit::Invalid;
+        if path.as_os_str() == "-" {
+            files.push(path.clone());
+            continue;
+        }
+        match verdict::walk::find_files(std::slice::from_ref(path), ".policy") {
+            Ok(found) => {
+                for file in found {
+                    if !files.contains(&file) {
+                        files.push(file);
+                    }
+                }
+            }
+            Err(e) => {
+                eprintln!("verdict fmt: {e}");
+                exit = Exit::Invalid;
+            }
         }
     }
     let (mut changed, mut unchanged, mut failed) = (0, 0, 0);
@@ -59,26 +73,10 @@ pub fn run(args: FmtArgs) -> Exit {
     let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
     let verb = if args.check { "would be reformatted" } else { "reformatted" };
     let failed = if failed > 0 { format!(", {} could not be formatted", files(failed)) } else { String::new() };
-    eprintln!("{} {verb}, {unchanged} already formatted{failed}", files(changed));
+    if !super::render::quiet() || !failed.is_empty() {
+        eprintln!("{} {verb}, {unchanged} already formatted{failed}", files(changed));
+    }
     exit.max(super::files::stdout_failure())
-}
-
-/// Named files as given; folders searched (sorted) for `*.policy` files.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if !path.is_dir() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            collect(&entry, out)?;
-        } else if entry.extension().is_some_and(|x| x == "policy") {
-            out.push(entry);
-        }
-    }
-    Ok(())
 }
 
 fn one_file(path: &Path, check: bool) -> Outcome {

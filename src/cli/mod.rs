@@ -6,10 +6,12 @@ mod eval;
 mod explain;
 mod files;
 mod fmt;
+mod generate;
 mod render;
 mod source;
 mod synth;
 mod test;
+mod test_report;
 
 use clap::{Parser, Subcommand};
 
@@ -54,9 +56,15 @@ Exit codes (when several apply, the largest wins):
     about = "Credit-lifecycle policies: check, evaluate, test, format, explain, diff",
     after_help = EXIT_CODES
 )]
-struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Only errors and breached guards on standard error: no summaries, progress or "ok" lines.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// When to color diagnostics, summaries and help (`auto`: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_name = "WHEN", global = true, default_value = "auto")]
+    color: render::ColorChoice,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +83,10 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Generate a realistic, schema-conforming portfolio.
     Synth(synth::SynthArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(generate::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(generate::ManArgs),
 }
 
 /// `--format` of a report (`explain`, `diff`).
@@ -93,6 +105,40 @@ pub enum ErrorFormat {
     Human,
     /// One JSON document on standard output.
     Json,
+}
+
+/// A subcommand's `--help` epilogue: its examples, then the exit codes.
+pub fn examples_and_exit_codes(examples: &str) -> String {
+    format!("Examples:\n{examples}\n\n{EXIT_CODES}")
+}
+
+/// Where `--output` writes: a file, or standard output for `-` (as for
+/// every Unix filter; a file named `-` is written as `./-`).
+#[derive(Clone, Debug)]
+pub enum OutputPath {
+    /// Standard output.
+    Stdout,
+    /// A file.
+    File(std::path::PathBuf),
+}
+
+impl OutputPath {
+    /// The file, or `None` for standard output.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            OutputPath::Stdout => None,
+            OutputPath::File(path) => Some(path),
+        }
+    }
+}
+
+/// `--output FILE`, with `-` for standard output.
+pub fn output_path(text: &str) -> Result<OutputPath, String> {
+    match text {
+        "-" => Ok(OutputPath::Stdout),
+        "" => Err("an output file needs a name (`-` is standard output)".into()),
+        _ => Ok(OutputPath::File(text.into())),
+    }
 }
 
 /// `--as-of DATE`: a strict `YYYY-MM-DD` date, checked by clap so a wrong one
@@ -187,11 +233,12 @@ pub fn run() -> std::process::ExitCode {
         }
         Err(e) => {
             // `--help` and `--version`: the text asked for, on standard output.
-            let color = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
+            let color = render::color_for(std::io::IsTerminal::is_terminal(&std::io::stdout()));
             let exit = files::print(&clap_text(&e, color)).map_or_else(|e| files::output_failed(&e), |()| Exit::Ok);
             return std::process::ExitCode::from(exit.max(files::stderr_failure()) as u8);
         }
     };
+    render::set_presentation(render::Presentation { color: cli.color, quiet: cli.quiet });
     let exit = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
@@ -200,6 +247,8 @@ pub fn run() -> std::process::ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Synth(args) => synth::run(args),
+        Command::Completions(args) => generate::completions(args),
+        Command::Man(args) => generate::man(args),
     };
     let exit = exit.max(files::stderr_failure());
     std::process::ExitCode::from(exit as u8)

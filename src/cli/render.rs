@@ -137,9 +137,56 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Str
     out
 }
 
-/// True when stderr is a terminal (and NO_COLOR is not set).
+/// `--color`: when diagnostics, summaries and help are colored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When the stream is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    /// Always, even into a file or a pipe.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The global options that shape what is written for people: set once,
+/// right after the command line is parsed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Presentation {
+    /// `--color`.
+    pub color: ColorChoice,
+    /// `--quiet`: only errors (and breached guards) on standard error.
+    pub quiet: bool,
+}
+
+static PRESENTATION: std::sync::OnceLock<Presentation> = std::sync::OnceLock::new();
+
+/// Records the global options (the first call wins; later ones are ignored).
+pub fn set_presentation(presentation: Presentation) {
+    let _ = PRESENTATION.set(presentation);
+}
+
+fn presentation() -> Presentation {
+    PRESENTATION.get().copied().unwrap_or_default()
+}
+
+/// True when `--quiet` was given: summaries, progress and "ok" lines are left out.
+pub fn quiet() -> bool {
+    presentation().quiet
+}
+
+/// Whether a stream that is (or is not) a terminal gets colors.
+pub fn color_for(is_terminal: bool) -> bool {
+    match presentation().color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// True when stderr gets colors (`--color`, else a terminal without NO_COLOR).
 pub fn stderr_color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    color_for(std::io::stderr().is_terminal())
 }
 
 /// An input that could not be read, for stderr: its code, its name, why, and
@@ -154,8 +201,14 @@ pub fn read_error(name: &str, error: &verdict::snapshot::ReadError) -> String {
 
 /// Diagnostics as JSON, one object each, for editors and pipelines.
 pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    serde_json::to_string_pretty(&diagnostics_json(diags, sources)).unwrap_or_default()
+}
+
+/// Diagnostics as JSON values (file, line, column, code, message, help), for
+/// `check --error-format json` and `test --format json`.
+pub fn diagnostics_json(diags: &[Diagnostic], sources: &SourceMap) -> Vec<serde_json::Value> {
     let mut files = PreparedFiles::new(sources);
-    let items: Vec<serde_json::Value> = diags
+    diags
         .iter()
         .map(|d| {
             let (line, col) = files.line_col(&d.file, d.span.start);
@@ -171,8 +224,7 @@ pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
                 "help": d.help,
             })
         })
-        .collect();
-    serde_json::to_string_pretty(&items).unwrap_or_default()
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ const DEFAULT_AS_OF: &str = "2026-11-01";
 
 /// Arguments of `verdict synth`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes("  verdict synth policies/account.schema.yaml -n 1000000 --seed 7 -o book.jsonl"))]
 pub struct SynthArgs {
     /// The snapshot schema (YAML).
     schema: PathBuf,
@@ -25,9 +26,9 @@ pub struct SynthArgs {
     /// The snapshots' date (YYYY-MM-DD); generated dates fall before it.
     #[arg(long, value_name = "DATE", default_value = DEFAULT_AS_OF)]
     as_of: String,
-    /// Write to FILE instead of standard output (replaced only once complete).
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// Write to FILE instead of standard output (replaced only once complete; `-` is standard output).
+    #[arg(long, short, value_name = "FILE", value_parser = super::output_path)]
+    output: Option<super::OutputPath>,
 }
 
 pub fn run(args: SynthArgs) -> Exit {
@@ -42,13 +43,14 @@ pub fn run(args: SynthArgs) -> Exit {
         eprintln!("error: --as-of `{}` is not a YYYY-MM-DD date", args.as_of);
         return Exit::Invalid;
     };
-    if let Some(output) = &args.output {
+    let output = args.output.as_ref().and_then(super::OutputPath::file);
+    if let Some(output) = output {
         if refuse_clashes(&[("--output", output)], &[("the schema", &args.schema)]) {
             return Exit::Invalid;
         }
     }
     let options = SynthOptions { count: args.count, seed: args.seed, as_of };
-    match with_output(args.output.as_deref(), |out| write_portfolio(&schema, &options, out)) {
+    match with_output(output, |out| write_portfolio(&schema, &options, out)) {
         Ok(()) => Exit::Ok,
         Err(e) => output_failed(&e),
     }

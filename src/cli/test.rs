@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 use verdict::terminal::escape;
 use verdict::testing::{
-    discover, AccountChange, CaseResult, Failure, Mismatch, PolicyCoverage, Runner, Shown, TestOptions,
+    discover, AccountChange, CaseResult, Failure, FileReport, Mismatch, PolicyCoverage, Runner, Shown, TestOptions,
 };
 
 /// Writes to stdout; a failure (a closed pipe, a full disk) ends the output
@@ -34,6 +34,7 @@ const LIST_WIDTH: usize = 80;
 
 /// Arguments of `verdict test`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes("  verdict test policies/\n  verdict test --coverage policies/tests/lifecycle.test.yaml"))]
 pub struct TestArgs {
     /// Test files, or folders searched recursively for `*.test.yaml` (default: the current folder).
     paths: Vec<PathBuf>,
@@ -43,6 +44,9 @@ pub struct TestArgs {
     /// Write golden files from the current decisions instead of comparing with them.
     #[arg(long)]
     accept: bool,
+    /// How results are written to standard output.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    format: TestFormat,
 }
 
 pub fn run(args: TestArgs) -> Exit {
@@ -61,44 +65,84 @@ pub fn run(args: TestArgs) -> Exit {
         exit = Exit::Invalid;
     }
     let mut runner = Runner::new(TestOptions { accept: args.accept, coverage: args.coverage });
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut counts = Counts::default();
+    let mut reports = Vec::new();
     for path in &files {
         let report = runner.run_file(path);
-        say!("{}", report.path.display());
-        if !report.diagnostics.is_empty() {
-            eprint!("{}", render_all(&report.diagnostics, &report.sources, stderr_color()));
+        exit = exit.max(counts.add(&report));
+        match args.format {
+            TestFormat::Text => say_file(&report),
+            TestFormat::Json | TestFormat::Junit => reports.push(report),
         }
+    }
+    let coverage = if args.coverage { runner.coverage() } else { Vec::new() };
+    match args.format {
+        TestFormat::Text => {
+            for c in &coverage {
+                say!(raw coverage_text(c));
+            }
+            say!("{} passed, {} failed", counts.passed, counts.failed);
+        }
+        TestFormat::Json => say!(raw super::test_report::json(&reports, &coverage, counts.passed, counts.failed)),
+        TestFormat::Junit => say!(raw super::test_report::junit(&reports)),
+    }
+    exit.max(super::files::stdout_failure())
+}
+
+/// `--format` of `verdict test`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// PASS/FAIL lines for a terminal, the differences under each failure.
+    Text,
+    /// One JSON document: every file, case, failure and diagnostic.
+    Json,
+    /// JUnit XML, which CI systems show as they show code tests.
+    Junit,
+}
+
+/// Cases passed and failed so far.
+#[derive(Default)]
+struct Counts {
+    passed: usize,
+    failed: usize,
+}
+
+impl Counts {
+    /// Counts one file's cases; the exit code the file calls for.
+    fn add(&mut self, report: &FileReport) -> Exit {
+        let failed = report.cases.iter().filter(|c| matches!(c.result, CaseResult::Failed(_))).count();
+        self.failed += failed;
+        self.passed += report.cases.len() - failed;
+        let mut exit = if failed > 0 { Exit::Failures } else { Exit::Ok };
         if !report.is_valid() {
-            let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
-            let ran = if report.cases.is_empty() { "not run: " } else { "" };
-            say!("  {ran}{errors} error{} in the test file, its policy or a file it names", plural(errors));
             exit = exit.max(Exit::Invalid);
         }
-        for case in &report.cases {
-            match &case.result {
-                CaseResult::Passed { note } => {
-                    passed += 1;
-                    match note {
-                        Some(note) => say!("  PASS {} ({note})", case.name),
-                        None => say!("  PASS {}", case.name),
-                    }
-                }
-                CaseResult::Failed(failure) => {
-                    failed += 1;
-                    exit = exit.max(Exit::Failures);
-                    say!("  FAIL {} (line {})", case.name, case.line);
-                    say!(raw failure_text(failure));
-                }
+        exit
+    }
+}
+
+/// One file's results as text: its name, its problems, a line per case.
+fn say_file(report: &FileReport) {
+    say!("{}", report.path.display());
+    if !report.diagnostics.is_empty() {
+        eprint!("{}", render_all(&report.diagnostics, &report.sources, stderr_color()));
+    }
+    if !report.is_valid() {
+        let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+        let ran = if report.cases.is_empty() { "not run: " } else { "" };
+        say!("  {ran}{errors} error{} in the test file, its policy or a file it names", plural(errors));
+    }
+    for case in &report.cases {
+        match &case.result {
+            CaseResult::Passed { .. } if super::render::quiet() => {}
+            CaseResult::Passed { note: Some(note) } => say!("  PASS {} ({note})", case.name),
+            CaseResult::Passed { note: None } => say!("  PASS {}", case.name),
+            CaseResult::Failed(failure) => {
+                say!("  FAIL {} (line {})", case.name, case.line);
+                say!(raw failure_text(failure));
             }
         }
     }
-    if args.coverage {
-        for c in runner.coverage() {
-            say!(raw coverage_text(&c));
-        }
-    }
-    say!("{passed} passed, {failed} failed");
-    exit.max(super::files::stdout_failure())
 }
 
 fn plural(n: usize) -> &'static str {
@@ -109,7 +153,8 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn failure_text(failure: &Failure) -> String {
+/// A failure as indented text (its data escaped for a terminal).
+pub(super) fn failure_text(failure: &Failure) -> String {
     let mut out = String::new();
     match failure {
         Failure::Fields(mismatches) => {
@@ -189,6 +234,16 @@ fn shown_text(label: &str, shown: &Shown, indent: &str, out: &mut String) {
 fn coverage_text(c: &PolicyCoverage) -> String {
     let policy = escape(&c.policy.display().to_string()).into_owned();
     let mut out = format!("coverage of {policy} ({} record{} evaluated)\n", c.records, plural(c.records));
+    for file in &c.not_run {
+        out.push_str(&format!(
+            "  {} did not run (an error in the file): its cases are not counted\n",
+            escape(&file.display().to_string())
+        ));
+    }
+    if c.records == 0 && !c.not_run.is_empty() {
+        out.push_str("  no record was decided, so nothing is known of its rules\n");
+        return out;
+    }
     if c.never_fired.is_empty() && c.never_reached.is_empty() {
         out.push_str("  every rule fired at least once\n");
         return out;

@@ -26,7 +26,7 @@ fn table(rows: &[Vec<String>], align: &[Align]) -> String {
     let mut widths: Vec<usize> = Vec::new();
     for row in &rows {
         for (i, cell) in row.iter().enumerate() {
-            let w = cell.chars().count();
+            let w = crate::terminal::width(cell);
             match widths.get_mut(i) {
                 Some(old) => *old = (*old).max(w),
                 None => widths.push(w),
@@ -40,8 +40,8 @@ fn table(rows: &[Vec<String>], align: &[Align]) -> String {
             let w = widths.get(i).copied().unwrap_or(0);
             line.push(' ');
             match align.get(i).copied().unwrap_or(Align::Left) {
-                Align::Left => line.push_str(&format!("{cell:<w$}")),
-                Align::Right => line.push_str(&format!("{cell:>w$}")),
+                Align::Left => line.push_str(&crate::terminal::pad_right(cell, w)),
+                Align::Right => line.push_str(&crate::terminal::pad_left(cell, w)),
             }
             line.push(' ');
         }

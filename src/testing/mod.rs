@@ -152,6 +152,10 @@ pub struct PolicyCoverage {
     pub never_fired: Vec<String>,
     /// Rules of `first` groups never evaluated because an earlier rule of the group always fired.
     pub never_reached: Vec<Unreached>,
+    /// Test files of the policy that did not run (an error in the file): what
+    /// they would have covered is unknown, so a rule listed above may be one
+    /// of theirs.
+    pub not_run: Vec<PathBuf>,
 }
 
 /// A `first`-group rule that no record reached.
@@ -183,6 +187,8 @@ struct PolicyRun {
     rule_index: HashMap<Arc<str>, usize>,
     stats: Vec<RuleStats>,
     records: usize,
+    /// Test files of this policy that could not run (an error in the file).
+    not_run: Vec<PathBuf>,
 }
 
 /// Runs test files, loading each policy once.
@@ -250,6 +256,9 @@ impl Runner {
             golden::refuse_an_input(g, path, &policy.files, &mut r);
         }
         if !file_ok || r.diags.iter().any(Diagnostic::is_error) {
+            if let Some(policy) = self.policies.get_mut(index) {
+                policy.not_run.push(path.to_path_buf());
+            }
             report.diagnostics = in_file_order(r.diags, path);
             return report;
         }
@@ -303,7 +312,13 @@ impl Runner {
                         _ => never_fired.push(rule.name.to_string()),
                     }
                 }
-                Some(PolicyCoverage { policy: p.path.clone(), records: p.records, never_fired, never_reached })
+                Some(PolicyCoverage {
+                    policy: p.path.clone(),
+                    records: p.records,
+                    never_fired,
+                    never_reached,
+                    not_run: p.not_run.clone(),
+                })
             })
             .collect()
     }
@@ -361,6 +376,7 @@ impl Runner {
             rule_index,
             stats: vec![RuleStats::default(); rules],
             records: 0,
+            not_run: Vec::new(),
         });
         self.by_path.insert(key, index);
         program.map(|p| (index, p))
@@ -501,39 +517,6 @@ pub fn read_snapshot_file(path: &Path, schema: &Arc<Schema>) -> Result<Vec<ReadI
 ///
 /// A message naming a path that does not exist or cannot be listed.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out: Vec<PathBuf> = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let mut found = Vec::new();
-        if meta.is_dir() {
-            walk(path, &mut found)?;
-            found.sort();
-        } else {
-            found.push(normalize(path));
-        }
-        for f in found {
-            if !out.contains(&f) {
-                out.push(f);
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() && !name.starts_with('.') {
-            walk(&entry.path(), out)?;
-        } else if kind.is_file() && name.ends_with(".test.yaml") {
-            out.push(normalize(&entry.path()));
-        }
-    }
-    Ok(())
+    let found = crate::walk::find_files(paths, ".test.yaml").map_err(|e| e.to_string())?;
+    Ok(found.iter().map(|path| normalize(path)).collect())
 }

@@ -1,0 +1,121 @@
+//! `verdict test --format json|junit`: the results for programs and CI
+//! systems, built once every file has run.
+
+use super::render::diagnostics_json;
+use super::test::failure_text;
+use serde_json::{json, Value};
+use verdict::testing::{CaseResult, FileReport, PolicyCoverage};
+
+/// Every file, case, failure and diagnostic as one JSON document.
+pub fn json(reports: &[FileReport], coverage: &[PolicyCoverage], passed: usize, failed: usize) -> String {
+    let files: Vec<Value> = reports.iter().map(file_json).collect();
+    let mut document = serde_json::Map::new();
+    document.insert("files".into(), files.into());
+    document.insert("passed".into(), passed.into());
+    document.insert("failed".into(), failed.into());
+    if !coverage.is_empty() {
+        document.insert("coverage".into(), coverage.iter().map(coverage_json).collect());
+    }
+    format!("{}\n", serde_json::to_string_pretty(&document).unwrap_or_default())
+}
+
+fn file_json(report: &FileReport) -> Value {
+    let cases: Vec<Value> = report
+        .cases
+        .iter()
+        .map(|case| match &case.result {
+            CaseResult::Passed { note } => {
+                json!({ "name": case.name, "line": case.line, "result": "passed", "note": note })
+            }
+            CaseResult::Failed(failure) => json!({
+                "name": case.name, "line": case.line, "result": "failed", "failure": failure_text(failure)
+            }),
+        })
+        .collect();
+    json!({
+        "path": report.path.display().to_string(),
+        "policy": report.policy.as_ref().map(|p| p.display().to_string()),
+        "ran": report.is_valid() || !report.cases.is_empty(),
+        "diagnostics": diagnostics_json(&report.diagnostics, &report.sources),
+        "cases": cases,
+    })
+}
+
+fn coverage_json(c: &PolicyCoverage) -> Value {
+    json!({
+        "policy": c.policy.display().to_string(),
+        "records": c.records,
+        "not_run": c.not_run.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "never_fired": c.never_fired,
+        "never_reached": c.never_reached.iter().map(|u| json!({
+            "rule": u.rule, "group": u.group, "fired_instead": u.fired_instead
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// JUnit XML: a `testsuite` per test file, a `testcase` per case; a failed
+/// case carries a `failure`, a file that could not run an `error` case
+/// holding its diagnostics.
+pub fn junit(reports: &[FileReport]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"verdict test\">\n");
+    for report in reports {
+        suite(report, &mut out);
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn suite(report: &FileReport, out: &mut String) {
+    let name = xml(&report.path.display().to_string());
+    let failures = report.cases.iter().filter(|c| matches!(c.result, CaseResult::Failed(_))).count();
+    let errors = usize::from(!report.is_valid());
+    let tests = report.cases.len() + errors;
+    out.push_str(&format!(
+        "  <testsuite name=\"{name}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n"
+    ));
+    if !report.is_valid() {
+        let messages: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: [{}] {}", d.file.display(), d.code, d.message))
+            .collect();
+        out.push_str(&format!(
+            "    <testcase name=\"{name}\" classname=\"{name}\">\n      <error message=\"the test file could not run\">{}</error>\n    </testcase>\n",
+            xml(&messages.join("\n"))
+        ));
+    }
+    for case in &report.cases {
+        let case_name = xml(&case.name);
+        match &case.result {
+            CaseResult::Passed { .. } => {
+                out.push_str(&format!("    <testcase name=\"{case_name}\" classname=\"{name}\"/>\n"));
+            }
+            CaseResult::Failed(failure) => out.push_str(&format!(
+                "    <testcase name=\"{case_name}\" classname=\"{name}\">\n      <failure message=\"line {}\">{}</failure>\n    </testcase>\n",
+                case.line,
+                xml(&failure_text(failure))
+            )),
+        }
+    }
+    out.push_str("  </testsuite>\n");
+}
+
+/// Text as XML character data or an attribute value. Characters XML 1.0
+/// cannot carry at all (most C0 controls) are written as U+FFFD.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
