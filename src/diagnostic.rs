@@ -228,7 +228,6 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
