@@ -388,6 +388,7 @@ pub struct TGroup {
 
 /// The outcomes a decision can have, least severe first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Outcome {
     /// Nothing changes.
     None,

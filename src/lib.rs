@@ -25,10 +25,19 @@
 // Library code never panics on input: failures are diagnostics or error
 // records. Indexing that an invariant makes safe is allowed case by case with
 // `#[expect(clippy::indexing_slicing, reason = ...)]` naming the invariant.
+#![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+// The stages inside the pipeline (the AST, the checker, the typed IR and the
+// compiler) are public for the crate's own tests, benchmarks and fuzzers but
+// hidden from the documentation: they change with the language and are not
+// promised to library users, who load policies (`load_policy`), read
+// snapshots (`snapshot`), decide (`evaluate`, `stream`) and write decisions
+// (`output`).
 pub mod builtins;
+#[doc(hidden)]
 pub mod check;
+#[doc(hidden)]
 pub mod compile;
 pub mod decision;
 pub mod diagnostic;
@@ -39,6 +48,7 @@ pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hooks;
+#[doc(hidden)]
 pub mod ir;
 pub mod load;
 pub mod outfile;
@@ -46,6 +56,7 @@ pub mod output;
 pub mod schema;
 pub mod snapshot;
 pub mod stream;
+#[doc(hidden)]
 pub mod syntax;
 pub mod synth;
 pub mod terminal;
@@ -54,7 +65,9 @@ pub mod value;
 pub mod walk;
 pub mod yaml;
 
+pub use compile::Program;
 pub use eval::{evaluate, Decision, ErrorRecord, EvalOptions, Outputs};
+pub use ir::{Channel, Outcome};
 pub use load::{load_policy, load_policy_source, LoadError, LoadedPolicy};
 
 /// The README's code blocks, compiled and run as doctests so that its library

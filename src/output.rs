@@ -268,6 +268,7 @@ fn hook_call(h: &crate::eval::HookCall, program: &Program) -> serde_json::Value 
 /// Output formats of `verdict eval` (its `--format` takes their names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum OutputFormat {
     /// One JSON object per line (default).
     Jsonl,

@@ -26,7 +26,12 @@ pub struct YNode {
 pub enum YKind {
     /// A scalar's text; `plain` is false when it was quoted or a block scalar
     /// (a quoted `"true"` is a string, a plain `true` a boolean).
-    Scalar { text: String, plain: bool },
+    Scalar {
+        /// The scalar's text, as written (unquoted, unescaped).
+        text: String,
+        /// False when it was quoted or a block scalar.
+        plain: bool,
+    },
     /// A sequence.
     Seq(Vec<YNode>),
     /// A mapping, in file order.

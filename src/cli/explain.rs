@@ -150,12 +150,7 @@ fn field(out: &mut String, name: &str, values: &[String]) {
 }
 
 fn action(a: &ActionRecord) -> String {
-    match a {
-        ActionRecord::Notify { channel, template, rule } => format!("notify {} {template:?} ({rule})", channel.name()),
-        ActionRecord::Escalate { stage, rule } => format!("escalate to {stage:?} ({rule})"),
-        ActionRecord::Review { queue, rule } => format!("review {queue:?} ({rule})"),
-        ActionRecord::Tag { label, rule } => format!("tag {label:?} ({rule})"),
-    }
+    format!("{} ({})", a.policy_text(), a.rule())
 }
 
 fn rule(out: &mut String, r: &verdict::explain::RuleExplanation) {

@@ -13,7 +13,7 @@
 //!
 //! When the two schemas lay snapshots out alike, each snapshot is read once
 //! and shared. When they differ (the new version adds a field, say), each raw
-//! snapshot is read with each schema from the same bytes ([`tee`]); schemas
+//! snapshot is read with each schema from the same bytes (`tee`); schemas
 //! whose key fields differ cannot be paired and are refused.
 
 mod html;

@@ -232,7 +232,7 @@ impl<'a> Ctx<'a> {
     /// Evaluates an expression.
     ///
     /// The common, cheap forms are handled here and everything else in
-    /// [`Ctx::eval_other`], kept out of line so that this function, which
+    /// `Ctx::eval_other`, kept out of line so that this function, which
     /// recurses for every node, stays small.
     pub fn eval(&mut self, e: &'a TExpr) -> EvalResult<'a> {
         match &e.kind {

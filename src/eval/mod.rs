@@ -58,15 +58,61 @@ pub struct Reason {
 
 /// A non-status action of a fired rule.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ActionRecord {
     /// `notify CHANNEL "template"`
-    Notify { channel: Channel, template: Arc<str>, rule: Arc<str> },
+    Notify {
+        /// How the customer is told.
+        channel: Channel,
+        /// The message template.
+        template: Arc<str>,
+        /// The rule that gave the action.
+        rule: Arc<str>,
+    },
     /// `escalate to "stage"`
-    Escalate { stage: Arc<str>, rule: Arc<str> },
+    Escalate {
+        /// The collections stage.
+        stage: Arc<str>,
+        /// The rule that gave the action.
+        rule: Arc<str>,
+    },
     /// `review "queue"`
-    Review { queue: Arc<str>, rule: Arc<str> },
+    Review {
+        /// The review queue.
+        queue: Arc<str>,
+        /// The rule that gave the action.
+        rule: Arc<str>,
+    },
     /// `tag "label"`
-    Tag { label: Arc<str>, rule: Arc<str> },
+    Tag {
+        /// The label.
+        label: Arc<str>,
+        /// The rule that gave the action.
+        rule: Arc<str>,
+    },
+}
+
+impl ActionRecord {
+    /// The action as a policy writes it: `notify sms "overdue-reminder"`,
+    /// `escalate to "legal"`, `review "closure-desk"`, `tag "kyc-refresh"`.
+    pub fn policy_text(&self) -> String {
+        match self {
+            ActionRecord::Notify { channel, template, .. } => format!("notify {} {template:?}", channel.name()),
+            ActionRecord::Escalate { stage, .. } => format!("escalate to {stage:?}"),
+            ActionRecord::Review { queue, .. } => format!("review {queue:?}"),
+            ActionRecord::Tag { label, .. } => format!("tag {label:?}"),
+        }
+    }
+
+    /// The rule that gave the action.
+    pub fn rule(&self) -> &str {
+        match self {
+            ActionRecord::Notify { rule, .. }
+            | ActionRecord::Escalate { rule, .. }
+            | ActionRecord::Review { rule, .. }
+            | ActionRecord::Tag { rule, .. } => rule,
+        }
+    }
 }
 
 /// What makes two actions the same: all but the rule that gave them. Compared
@@ -132,6 +178,7 @@ impl std::error::Error for ErrorRecord {}
 
 /// The kinds of error record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The snapshot could not be read or does not match the schema.
     Snapshot,

@@ -75,7 +75,12 @@ pub enum RuleStatus {
     /// Did not match.
     NotMatched,
     /// Not evaluated: an earlier rule of its `first` group fired.
-    Skipped { group: Arc<str>, by: Arc<str> },
+    Skipped {
+        /// The `first` group.
+        group: Arc<str>,
+        /// The rule of the group that fired first.
+        by: Arc<str>,
+    },
 }
 
 /// Hook call recorded for traces.

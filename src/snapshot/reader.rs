@@ -19,6 +19,7 @@ use std::sync::Arc;
 /// A snapshot file format (spec §3); `--input-format` takes its names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum Format {
     /// One JSON object, or a JSON array of objects (`.json`).
     Json,

@@ -11,7 +11,7 @@
 //!
 //! JSON Lines is split into raw lines on the reader thread and parsed by the
 //! workers, so parsing runs on every core too. CSV streams row by row; a JSON
-//! file and a YAML file are read whole by [`read_snapshots`] (their memory
+//! file and a YAML file are read whole by [`crate::snapshot::read_snapshots`] (their memory
 //! grows with the file), then evaluated in chunks like the rest.
 //!
 //! Memory is bounded by the chunks in flight: a fixed number of them (about
