@@ -41,6 +41,7 @@ pub mod fuzzing;
 pub mod hooks;
 pub mod ir;
 pub mod load;
+pub mod lsp;
 pub mod outfile;
 pub mod output;
 pub mod schema;
