@@ -51,6 +51,9 @@ pub mod hooks;
 #[doc(hidden)]
 pub mod ir;
 pub mod load;
+/// The language server (`verdict lsp`); part of the command line's feature.
+#[cfg(feature = "cli")]
+pub mod lsp;
 pub mod outfile;
 pub mod output;
 pub mod schema;

@@ -12,6 +12,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod analysis;
+pub use analysis::{analyze_policy_source, named_files, Analysis};
+
 /// A policy ready to evaluate, with its warnings and the sources read.
 #[derive(Debug)]
 pub struct LoadedPolicy {

@@ -7,6 +7,7 @@ mod explain;
 mod files;
 mod fmt;
 mod generate;
+mod lsp;
 mod render;
 mod source;
 mod synth;
@@ -87,6 +88,8 @@ enum Command {
     Completions(generate::CompletionsArgs),
     /// Print the man page (roff).
     Man(generate::ManArgs),
+    /// A language server for editors, over standard input and output.
+    Lsp(lsp::LspArgs),
 }
 
 /// `--format` of a report (`explain`, `diff`).
@@ -249,6 +252,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Synth(args) => synth::run(args),
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
+        Command::Lsp(args) => lsp::run(args),
     };
     let exit = exit.max(files::stderr_failure());
     std::process::ExitCode::from(exit as u8)

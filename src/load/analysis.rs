@@ -1,0 +1,102 @@
+//! Checking a policy as an editor holds it: the text comes from memory (an
+//! unsaved buffer), its schema, hooks and batches from disk next to the
+//! document's path, and whatever could be understood is kept even when the
+//! policy has errors (the language server hovers and completes over it).
+
+use super::{on_large_stack, Loader};
+use crate::check::{self, CheckedPolicy};
+use crate::diagnostic::{codes, Diagnostic, SourceMap, Span};
+use crate::schema::{load_schema, Schema};
+use crate::syntax::ast::{Item, PolicyAst};
+use crate::syntax::parse_policy;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What checking an in-memory policy found: every diagnostic, and each stage
+/// that succeeded (later stages are `None` after the first that failed).
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Errors and warnings, of the policy and of the files it names, as `verdict check` reports them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file read (the policy's own text included), for positions in them.
+    pub sources: SourceMap,
+    /// The parsed policy, when it parses.
+    pub ast: Option<PolicyAst>,
+    /// The schema, when the policy names one that loads.
+    pub schema: Option<Arc<Schema>>,
+    /// The checked policy, when it has no error of names or types.
+    pub checked: Option<CheckedPolicy>,
+    /// Each batch read: its name and how many distinct ids it lists.
+    pub batch_sizes: Vec<(String, usize)>,
+    /// The schema, batch and hook files the policy names (read or not), so a
+    /// change to one of them can re-check it.
+    pub depends_on: Vec<PathBuf>,
+}
+
+/// Checks the policy `text` as if it were the file at `path`: its schema,
+/// batches and hooks are read from disk relative to `path`. Nothing is
+/// compiled; the diagnostics are those loading the policy would report.
+pub fn analyze_policy_source(path: &Path, text: &str) -> Analysis {
+    on_large_stack(|| analyze(path, text)).unwrap_or_else(|e| Analysis {
+        diagnostics: vec![Diagnostic::error(
+            codes::INTERNAL,
+            path,
+            Span::default(),
+            format!("cannot start a thread to check the policy: {e}"),
+        )],
+        ..Analysis::default()
+    })
+}
+
+fn analyze(path: &Path, text: &str) -> Analysis {
+    let mut loader = Loader::default();
+    loader.sources.add(path, text.into());
+    let mut out = Analysis::default();
+    let ast = match parse_policy(path, text) {
+        Ok(ast) => ast,
+        Err(diagnostics) => return Analysis { diagnostics, sources: loader.sources, ..out },
+    };
+    out.depends_on = named_files(&ast, path);
+    let schema = schema_of(&ast, path, &mut loader, &mut out.diagnostics);
+    if let Some(schema) = &schema {
+        match check::check(&ast, path, text, schema) {
+            Ok((checked, warnings)) => {
+                let mut diags = Vec::new();
+                let batches = loader.batches(&checked, path, &mut diags);
+                out.batch_sizes = batches.iter().map(|b| (b.name.clone(), b.ids.len())).collect();
+                loader.hooks(&checked, path, &mut diags);
+                out.diagnostics.extend(diags);
+                out.diagnostics.extend(warnings);
+                out.checked = Some(checked);
+            }
+            Err(diagnostics) => out.diagnostics.extend(diagnostics),
+        }
+    }
+    Analysis { sources: loader.sources, ast: Some(ast), schema: schema.map(Arc::new), ..out }
+}
+
+/// Reads and loads the schema the policy names, reporting what fails.
+fn schema_of(ast: &PolicyAst, path: &Path, loader: &mut Loader, diags: &mut Vec<Diagnostic>) -> Option<Schema> {
+    let Some((schema_path, span)) = check::schema_declaration(ast, path) else {
+        diags.push(
+            Diagnostic::error(codes::NO_SCHEMA, path, Span::default(), "the policy names no schema")
+                .with_help("add `schema \"account.schema.yaml\"` after the policy line"),
+        );
+        return None;
+    };
+    let schema_text = loader.read(&schema_path, path, span).map_err(|d| diags.push(*d)).ok()?;
+    load_schema(&schema_path, &schema_text).map_err(|d| diags.extend(d)).ok()
+}
+
+/// The schema, batch and hook files a parsed policy names, resolved against its folder.
+pub fn named_files(ast: &PolicyAst, path: &Path) -> Vec<PathBuf> {
+    ast.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Schema { path: written, .. } | Item::Batch { path: written, .. } => Some(&written.node),
+            Item::Hook(hook) => Some(&hook.path.node),
+            _ => None,
+        })
+        .map(|written| check::resolve(path, written))
+        .collect()
+}

@@ -1,0 +1,245 @@
+//! Completion from the text before the cursor, so it works while the line
+//! being typed does not parse yet: channels after `notify`, enum members
+//! after `==`, `!=` and `in [`, fields after `record.`, else every name.
+
+use super::document::Document;
+use crate::builtins::BUILTINS;
+use crate::ir::{Base, Channel};
+use crate::schema::{lookup_through_lists, FieldDef, FieldKind, RecordLayout, ScalarType};
+use lsp_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, Range, TextEdit};
+
+/// The words of the language, offered where a name may start.
+pub const KEYWORDS: &[&str] = &[
+    "policy",
+    "version",
+    "schema",
+    "hook",
+    "from",
+    "budget",
+    "batch",
+    "let",
+    "guard",
+    "at",
+    "most",
+    "rule",
+    "priority",
+    "group",
+    "first",
+    "when",
+    "then",
+    "close",
+    "freeze",
+    "restrict",
+    "for",
+    "set",
+    "limit",
+    "to",
+    "notify",
+    "escalate",
+    "review",
+    "reason",
+    "tag",
+    "and",
+    "or",
+    "not",
+    "in",
+    "where",
+    "within",
+    "true",
+    "false",
+    "none",
+    "case",
+    "else",
+    "end",
+    "table",
+    "scorecard",
+    "split",
+    "by",
+    "salt",
+    "effective",
+    "reinstate",
+    "approve",
+    "refer",
+    "decline",
+    "base",
+    "reasons",
+    "top",
+];
+
+/// The completions at byte `offset` of the document.
+pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
+    let text = doc.text.as_str();
+    let offset = floor_boundary(text, offset);
+    let line_start = text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let before = text.get(line_start..offset).unwrap_or("");
+    let word_len =
+        before.len() - before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.').len();
+    let (head, word) = before.split_at(before.len() - word_len);
+    let word_start = line_start + head.len();
+    let replace = |from: usize, to: usize| doc.lines.range(text, crate::diagnostic::Span::new(from, to));
+
+    if head.trim_end().ends_with("notify") && head.ends_with(char::is_whitespace) && !word.contains('.') {
+        return Channel::ALL
+            .iter()
+            .map(|(name, _)| item(name, CompletionItemKind::ENUM_MEMBER, Some("channel")))
+            .collect();
+    }
+    let (quote_less, quoted) = match head.strip_suffix('"') {
+        Some(rest) => (rest, true),
+        None => (head, false),
+    };
+    if let Some(members) = compared_enum(doc, quote_less) {
+        let from = if quoted { word_start - 1 } else { word_start };
+        let closing = usize::from(quoted && text.get(offset..).is_some_and(|after| after.starts_with('"')));
+        let range = replace(from, offset + closing);
+        return members.iter().map(|m| member_item(m, range)).collect();
+    }
+    if let Some((prefix, partial)) = word.rsplit_once('.') {
+        let range = replace(offset - partial.len(), offset);
+        return nested_fields(doc, prefix, range);
+    }
+    everything(doc)
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The members of the enum compared in `head` (`status == `, `status in [..., `), if any.
+fn compared_enum(doc: &Document, head: &str) -> Option<Vec<String>> {
+    let trimmed = head.trim_end();
+    let lhs = if let Some(rest) = trimmed.strip_suffix("==").or_else(|| trimmed.strip_suffix("!=")) {
+        rest
+    } else {
+        // Inside an open list after `in`: `status in ["active", `.
+        let open = trimmed.rfind('[')?;
+        if trimmed.get(open..)?.contains(']') {
+            return None;
+        }
+        let before_list = trimmed.get(..open)?.trim_end();
+        let rest = before_list.strip_suffix("in").filter(|r| r.ends_with(char::is_whitespace))?;
+        rest.trim_end().strip_suffix("not").filter(|r| r.ends_with(char::is_whitespace)).unwrap_or(rest)
+    };
+    let lhs = lhs.trim_end();
+    let path_len = lhs.len() - lhs.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.').len();
+    let path = lhs.get(lhs.len() - path_len..)?;
+    enum_members(doc, path)
+}
+
+/// The members of the enum a field or a let named `path` holds.
+fn enum_members(doc: &Document, path: &str) -> Option<Vec<String>> {
+    let schema = doc.schema.as_deref()?;
+    if let Some(def) = lookup_through_lists(&schema.root, path) {
+        return match &def.kind {
+            FieldKind::Scalar(ScalarType::Enum(members)) | FieldKind::Set(ScalarType::Enum(members)) => {
+                Some(members.iter().map(|m| m.to_string()).collect())
+            }
+            _ => None,
+        };
+    }
+    let checked = doc.analysis.checked.as_ref()?;
+    match &checked.lets.iter().find(|l| l.name == path)?.value.ty.base {
+        Base::Enum(members) => Some(members.iter().map(|m| m.to_string()).collect()),
+        _ => None,
+    }
+}
+
+fn member_item(member: &str, range: Range) -> CompletionItem {
+    let quoted = format!("\"{}\"", member.replace('\\', "\\\\").replace('"', "\\\""));
+    CompletionItem {
+        label: quoted.clone(),
+        kind: Some(CompletionItemKind::ENUM_MEMBER),
+        filter_text: Some(quoted.clone()),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, quoted))),
+        ..CompletionItem::default()
+    }
+}
+
+/// The fields of the record or list element at `prefix` (`identity.`, `overdues.`).
+fn nested_fields(doc: &Document, prefix: &str, range: Range) -> Vec<CompletionItem> {
+    let Some(schema) = doc.schema.as_deref() else { return Vec::new() };
+    let record = match lookup_through_lists(&schema.root, prefix).map(|def| &def.kind) {
+        Some(FieldKind::Record(record)) => record,
+        Some(FieldKind::List(list)) => &list.element,
+        _ => return Vec::new(),
+    };
+    record
+        .fields
+        .iter()
+        .map(|field| CompletionItem {
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, field.name.clone()))),
+            ..field_item(&field.name, field)
+        })
+        .collect()
+}
+
+/// Every name that may start an expression or a declaration.
+fn everything(doc: &Document) -> Vec<CompletionItem> {
+    let mut items: Vec<CompletionItem> = KEYWORDS.iter().map(|k| item(k, CompletionItemKind::KEYWORD, None)).collect();
+    for (keyword, kind) in [("let", CompletionItemKind::VARIABLE), ("batch", CompletionItemKind::CONSTANT)] {
+        for name in declared(&doc.text, keyword) {
+            let detail = let_type(doc, name).unwrap_or_else(|| keyword.to_string());
+            items.push(item(name, kind, Some(&detail)));
+        }
+    }
+    for name in declared(&doc.text, "hook") {
+        items.push(item(name, CompletionItemKind::FUNCTION, Some("hook")));
+    }
+    for f in BUILTINS {
+        items.push(CompletionItem {
+            detail: Some(f.signature()),
+            documentation: Some(Documentation::String(f.doc.into())),
+            ..item(f.name, CompletionItemKind::FUNCTION, None)
+        });
+    }
+    if let Some(schema) = doc.schema.as_deref() {
+        push_fields(&schema.root, "", &mut items);
+    }
+    items
+}
+
+/// Fields with their whole paths: `score`, `identity`, `identity.verified`.
+fn push_fields(record: &RecordLayout, prefix: &str, items: &mut Vec<CompletionItem>) {
+    for field in &record.fields {
+        let path = format!("{prefix}{}", field.name);
+        items.push(field_item(&path, field));
+        if let FieldKind::Record(inner) = &field.kind {
+            push_fields(inner, &format!("{path}."), items);
+        }
+    }
+}
+
+fn field_item(label: &str, field: &FieldDef) -> CompletionItem {
+    item(label, CompletionItemKind::FIELD, Some(&super::hover::field_type(field)))
+}
+
+fn item(label: &str, kind: CompletionItemKind, detail: Option<&str>) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: detail.map(str::to_string),
+        ..CompletionItem::default()
+    }
+}
+
+fn let_type(doc: &Document, name: &str) -> Option<String> {
+    let checked = doc.analysis.checked.as_ref()?;
+    checked.lets.iter().find(|l| l.name == name).map(|l| l.value.ty.describe())
+}
+
+/// The names declared with `keyword NAME` at the start of a line, read from
+/// the text so that they complete while the policy does not parse.
+fn declared<'t>(text: &'t str, keyword: &str) -> Vec<&'t str> {
+    text.lines()
+        .filter_map(|line| line.trim_start().strip_prefix(keyword)?.strip_prefix([' ', '\t']))
+        .filter_map(|rest| {
+            let rest = rest.trim_start();
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            rest.get(..end).filter(|name| !name.is_empty())
+        })
+        .collect()
+}

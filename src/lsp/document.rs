@@ -1,0 +1,105 @@
+//! One open policy: its text as the editor holds it, and what the last check of that text found.
+
+use super::index::Index;
+use super::position::LineMap;
+use crate::load::{analyze_policy_source, load_schema_file, Analysis};
+use crate::schema::Schema;
+use lsp_types::{Position, TextDocumentContentChangeEvent, Uri};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// An open policy document.
+#[derive(Debug)]
+pub struct Document {
+    /// Its URI, as the editor named it.
+    pub uri: Uri,
+    /// The file it stands for (the folder its schema, hooks and batches are found in).
+    pub path: PathBuf,
+    /// The text, with every change applied.
+    pub text: String,
+    /// Lines of `text`.
+    pub lines: LineMap,
+    /// The last check of `text` (stale while `dirty`).
+    pub analysis: Analysis,
+    /// Names of the last check, by offset and by target.
+    pub index: Index,
+    /// The schema to complete with: the last check's, else one found by
+    /// reading the `schema "..."` line while the policy does not parse.
+    pub schema: Option<Arc<Schema>>,
+    /// Changed since the last check.
+    pub dirty: bool,
+}
+
+impl Document {
+    /// A document opened with `text`, not yet checked.
+    pub fn new(uri: Uri, text: String) -> Document {
+        let path = super::uri::to_path(&uri).unwrap_or_else(|| {
+            // An unsaved buffer: its files are looked for in the current folder.
+            std::env::current_dir().unwrap_or_default().join("untitled.policy")
+        });
+        let lines = LineMap::new(&text);
+        Document {
+            uri,
+            path,
+            text,
+            lines,
+            analysis: Analysis::default(),
+            index: Index::default(),
+            schema: None,
+            dirty: true,
+        }
+    }
+
+    /// Applies the editor's changes, in order (a change without a range replaces the text).
+    pub fn apply(&mut self, changes: Vec<TextDocumentContentChangeEvent>) {
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let start = self.lines.offset(&self.text, range.start);
+                    let end = self.lines.offset(&self.text, range.end).max(start);
+                    self.text.replace_range(start..end, &change.text);
+                }
+                None => self.text = change.text,
+            }
+            self.lines = LineMap::new(&self.text);
+        }
+        self.dirty = true;
+    }
+
+    /// Checks the text again.
+    pub fn check(&mut self) {
+        self.analysis = analyze_policy_source(&self.path, &self.text);
+        self.index = match &self.analysis.ast {
+            Some(ast) => Index::build(ast, self.analysis.schema.as_deref()),
+            None => Index::default(),
+        };
+        self.schema = match &self.analysis.schema {
+            Some(schema) => Some(Arc::clone(schema)),
+            None if self.analysis.ast.is_none() => declared_schema(&self.path, &self.text).or(self.schema.take()),
+            None => None,
+        };
+        self.dirty = false;
+    }
+
+    /// Whether the last check read (or tried to read) `file`.
+    pub fn depends_on(&self, file: &Path) -> bool {
+        let canonical = std::fs::canonicalize(file).ok();
+        self.analysis
+            .depends_on
+            .iter()
+            .any(|named| named == file || (canonical.is_some() && std::fs::canonicalize(named).ok() == canonical))
+    }
+
+    /// The byte offset of an editor position.
+    pub fn offset(&self, position: Position) -> usize {
+        self.lines.offset(&self.text, position)
+    }
+}
+
+/// The schema of a policy that does not parse, from its `schema "..."` line, so completion still knows the fields.
+fn declared_schema(path: &Path, text: &str) -> Option<Arc<Schema>> {
+    let line = text.lines().map(str::trim_start).find(|line| line.starts_with("schema "))?;
+    let written = line.strip_prefix("schema")?.trim_start().strip_prefix('"')?;
+    let written = written.get(..written.find('"')?)?;
+    load_schema_file(&crate::check::resolve(path, written)).ok().map(Arc::new)
+}

@@ -1,0 +1,166 @@
+//! What the server does with each request and notification it knows.
+
+use super::{completion, hover, navigate, symbols, Document, Failure, Server};
+use lsp_server::{ErrorCode, Notification, Request};
+use lsp_types as lsp;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::io::Write;
+
+impl Server {
+    /// The result of a request, or why there is none.
+    pub(super) fn answer(&mut self, request: Request) -> Result<Value, Failure> {
+        let Request { method, params, .. } = request;
+        let value = match method.as_str() {
+            "initialize" => to_value(self.initialize(parse(params)?)),
+            "shutdown" => {
+                self.shutting_down = true;
+                Value::Null
+            }
+            "textDocument/hover" => {
+                let p: lsp::HoverParams = parse(params)?;
+                let at = &p.text_document_position_params;
+                to_value(self.at(&at.text_document.uri, at.position).and_then(|(doc, o)| hover::hover(doc, o)))
+            }
+            "textDocument/definition" => {
+                let p: lsp::GotoDefinitionParams = parse(params)?;
+                let at = &p.text_document_position_params;
+                let found =
+                    self.at(&at.text_document.uri, at.position).and_then(|(doc, o)| navigate::definition(doc, o));
+                to_value(found.map(lsp::GotoDefinitionResponse::Scalar))
+            }
+            "textDocument/references" => {
+                let p: lsp::ReferenceParams = parse(params)?;
+                let at = &p.text_document_position;
+                let include = p.context.include_declaration;
+                to_value(
+                    self.at(&at.text_document.uri, at.position).map(|(doc, o)| navigate::references(doc, o, include)),
+                )
+            }
+            "textDocument/completion" => {
+                let p: lsp::CompletionParams = parse(params)?;
+                let at = &p.text_document_position;
+                let items = self.at(&at.text_document.uri, at.position).map(|(doc, o)| completion::complete(doc, o));
+                to_value(items.map(lsp::CompletionResponse::Array))
+            }
+            "textDocument/formatting" => {
+                let p: lsp::DocumentFormattingParams = parse(params)?;
+                to_value(self.format(&p.text_document.uri)?)
+            }
+            "textDocument/documentSymbol" => {
+                let p: lsp::DocumentSymbolParams = parse(params)?;
+                let outline = self.docs.get(&p.text_document.uri).map(symbols::document_symbols);
+                to_value(outline.map(lsp::DocumentSymbolResponse::Nested))
+            }
+            _ => return Err((ErrorCode::MethodNotFound, format!("verdict lsp does not answer `{method}`"))),
+        };
+        Ok(value)
+    }
+
+    fn initialize(&mut self, params: lsp::InitializeParams) -> lsp::InitializeResult {
+        self.initialized = true;
+        self.can_watch = params
+            .capabilities
+            .workspace
+            .and_then(|w| w.did_change_watched_files)
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        let sync = lsp::TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+            save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+            ..lsp::TextDocumentSyncOptions::default()
+        };
+        let completion = lsp::CompletionOptions {
+            trigger_characters: Some([".", " ", "\"", "["].map(String::from).to_vec()),
+            ..lsp::CompletionOptions::default()
+        };
+        let capabilities = lsp::ServerCapabilities {
+            position_encoding: Some(lsp::PositionEncodingKind::UTF16),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            references_provider: Some(lsp::OneOf::Left(true)),
+            completion_provider: Some(completion),
+            document_formatting_provider: Some(lsp::OneOf::Left(true)),
+            document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            ..lsp::ServerCapabilities::default()
+        };
+        let server_info = lsp::ServerInfo { name: "verdict".into(), version: Some(env!("CARGO_PKG_VERSION").into()) };
+        lsp::InitializeResult { capabilities, server_info: Some(server_info) }
+    }
+
+    /// An open document and the byte offset of a position in it.
+    fn at(&self, uri: &lsp::Uri, position: lsp::Position) -> Option<(&Document, usize)> {
+        let doc = self.docs.get(uri)?;
+        Some((doc, doc.offset(position)))
+    }
+
+    /// The whole document in the `verdict fmt` layout, as one edit (none when it already is).
+    fn format(&self, uri: &lsp::Uri) -> Result<Option<Vec<lsp::TextEdit>>, Failure> {
+        let Some(doc) = self.docs.get(uri) else { return Ok(None) };
+        let formatted = crate::format::format_source(&doc.path, &doc.text).map_err(|_| {
+            (ErrorCode::RequestFailed, "the policy does not parse: fix its syntax errors to format it".to_string())
+        })?;
+        if formatted == doc.text {
+            return Ok(Some(Vec::new()));
+        }
+        let whole = doc.lines.range(&doc.text, crate::diagnostic::Span::new(0, doc.text.len()));
+        Ok(Some(vec![lsp::TextEdit::new(whole, formatted)]))
+    }
+
+    /// Applies a notification; one that does not read is dropped (a notification has no answer).
+    pub(super) fn notification(&mut self, n: Notification, output: &mut impl Write) {
+        let Notification { method, params } = n;
+        match method.as_str() {
+            "textDocument/didOpen" => {
+                let Ok(p) = parse::<lsp::DidOpenTextDocumentParams>(params) else { return };
+                let doc = Document::new(p.text_document.uri.clone(), p.text_document.text);
+                self.docs.insert(p.text_document.uri, doc);
+            }
+            "textDocument/didChange" => {
+                let Ok(p) = parse::<lsp::DidChangeTextDocumentParams>(params) else { return };
+                if let Some(doc) = self.docs.get_mut(&p.text_document.uri) {
+                    doc.apply(p.content_changes);
+                }
+            }
+            "textDocument/didSave" => {
+                let Ok(p) = parse::<lsp::DidSaveTextDocumentParams>(params) else { return };
+                if let Some(doc) = self.docs.get_mut(&p.text_document.uri) {
+                    doc.dirty = true;
+                }
+            }
+            "textDocument/didClose" => {
+                let Ok(p) = parse::<lsp::DidCloseTextDocumentParams>(params) else { return };
+                let uri = p.text_document.uri;
+                self.docs.remove(&uri);
+                let elsewhere = self.published_elsewhere.remove(&uri).unwrap_or_default();
+                for cleared in std::iter::once(uri).chain(elsewhere) {
+                    super::notify(
+                        output,
+                        "textDocument/publishDiagnostics",
+                        lsp::PublishDiagnosticsParams::new(cleared, vec![], None),
+                    );
+                }
+            }
+            "workspace/didChangeWatchedFiles" => {
+                let Ok(p) = parse::<lsp::DidChangeWatchedFilesParams>(params) else { return };
+                let changed: Vec<_> = p.changes.iter().filter_map(|c| super::uri::to_path(&c.uri)).collect();
+                for doc in self.docs.values_mut() {
+                    if changed.iter().any(|file| doc.depends_on(file)) {
+                        doc.dirty = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parse<T: DeserializeOwned>(params: Value) -> Result<T, Failure> {
+    serde_json::from_value(params).map_err(|e| (ErrorCode::InvalidParams, format!("the parameters do not read: {e}")))
+}
+
+fn to_value(value: impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}

@@ -1,0 +1,189 @@
+//! `verdict lsp`: a language server for `.policy` files, over standard input
+//! and output (docs/editors.md).
+//!
+//! One thread reads frames ([`transport`]); the server answers them in
+//! order on the calling thread. Changes are applied as they come and a
+//! document is checked again once no more messages wait (a burst of
+//! keystrokes is checked once), or before a request about it is answered.
+
+mod completion;
+mod diagnostics;
+mod document;
+mod handlers;
+mod hover;
+mod index;
+mod navigate;
+mod position;
+mod symbols;
+mod transport;
+mod uri;
+
+pub use document::Document;
+pub use transport::{read as read_frame, Incoming};
+
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::Uri;
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::sync::mpsc;
+
+/// How the session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// `exit` after `shutdown`: exit code 0.
+    Clean,
+    /// `exit` without `shutdown`, or the input closed: exit code 1, as the protocol asks.
+    Abrupt,
+}
+
+/// Serves one client on `input` and `output` until it exits or goes away.
+pub fn serve(input: impl BufRead + Send + 'static, mut output: impl Write) -> Ending {
+    let (sender, receiver) = mpsc::channel();
+    // The reader ends when the input does or the server stops listening.
+    std::thread::spawn(move || {
+        let mut input = input;
+        while let Ok(Some(incoming)) = transport::read(&mut input) {
+            if sender.send(incoming).is_err() {
+                break;
+            }
+        }
+    });
+    let mut server = Server::default();
+    loop {
+        let Ok(first) = receiver.recv() else { return Ending::Abrupt };
+        let mut next = Some(first);
+        while let Some(incoming) = next {
+            if let Some(ending) = server.take(incoming, &mut output) {
+                return ending;
+            }
+            next = receiver.try_recv().ok();
+        }
+        server.check_changed(&mut output);
+    }
+}
+
+/// The server's state between messages.
+#[derive(Default)]
+struct Server {
+    initialized: bool,
+    shutting_down: bool,
+    /// Whether the client lets the server register file watchers.
+    can_watch: bool,
+    docs: HashMap<Uri, Document>,
+    /// For each document, the other files it last published diagnostics to
+    /// (a schema, a hook script), to clear them once they are gone.
+    published_elsewhere: HashMap<Uri, Vec<Uri>>,
+    next_request: i32,
+}
+
+impl Server {
+    /// Handles one frame; `Some` when the session ends.
+    fn take(&mut self, incoming: Incoming, output: &mut impl Write) -> Option<Ending> {
+        match incoming {
+            Incoming::Garbage(problem) => {
+                let _ = transport::write_parse_error(output, &problem);
+                None
+            }
+            Incoming::Message(Message::Request(request)) => {
+                self.check_changed(output);
+                let response = self.request(request);
+                send(output, response);
+                None
+            }
+            Incoming::Message(Message::Notification(n)) if n.method == "exit" => {
+                Some(if self.shutting_down { Ending::Clean } else { Ending::Abrupt })
+            }
+            Incoming::Message(Message::Notification(n)) => {
+                if n.method == "initialized" {
+                    self.watch_files(output);
+                }
+                if self.initialized {
+                    self.notification(n, output);
+                }
+                None
+            }
+            // Answers to our own requests (the watcher registration) need nothing.
+            Incoming::Message(Message::Response(_)) => None,
+        }
+    }
+
+    fn request(&mut self, request: Request) -> Response {
+        let id = request.id.clone();
+        if self.shutting_down {
+            return error(id, ErrorCode::InvalidRequest, "the server is shutting down".into());
+        }
+        if !self.initialized && request.method != "initialize" {
+            return error(id, ErrorCode::ServerNotInitialized, "the server is not initialized yet".into());
+        }
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(request)));
+        match answer {
+            Ok(Ok(value)) => Response { id, response_result: Ok(value) },
+            Ok(Err((code, message))) => error(id, code, message),
+            Err(_) => error(id, ErrorCode::InternalError, "internal error answering this request".into()),
+        }
+    }
+
+    /// Checks every changed document again and publishes its diagnostics.
+    fn check_changed(&mut self, output: &mut impl Write) {
+        for doc in self.docs.values_mut().filter(|d| d.dirty) {
+            doc.check();
+            let lists = diagnostics::publish(doc);
+            let elsewhere: Vec<Uri> = lists.iter().skip(1).map(|p| p.uri.clone()).collect();
+            let before = self.published_elsewhere.insert(doc.uri.clone(), elsewhere.clone()).unwrap_or_default();
+            for gone in before.into_iter().filter(|uri| !elsewhere.contains(uri)) {
+                notify(
+                    output,
+                    "textDocument/publishDiagnostics",
+                    lsp_types::PublishDiagnosticsParams::new(gone, vec![], None),
+                );
+            }
+            for list in lists {
+                notify(output, "textDocument/publishDiagnostics", list);
+            }
+        }
+    }
+
+    /// Asks the client to report changes to the files policies name.
+    fn watch_files(&mut self, output: &mut impl Write) {
+        if !self.can_watch {
+            return;
+        }
+        let watchers = ["**/*.yaml", "**/*.yml", "**/*.rhai", "**/*.txt"]
+            .map(|glob| lsp_types::FileSystemWatcher {
+                glob_pattern: lsp_types::GlobPattern::String(glob.into()),
+                kind: None,
+            })
+            .to_vec();
+        let options = lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = lsp_types::Registration {
+            id: "verdict-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        let params = lsp_types::RegistrationParams { registrations: vec![registration] };
+        self.next_request += 1;
+        let request = Request {
+            id: RequestId::from(self.next_request),
+            method: "client/registerCapability".into(),
+            params: serde_json::to_value(params).unwrap_or_default(),
+        };
+        let _ = transport::write(output, &Message::Request(request));
+    }
+}
+
+/// A failed request's answer.
+type Failure = (ErrorCode, String);
+
+fn error(id: RequestId, code: ErrorCode, message: String) -> Response {
+    Response::new_err(id, code as i32, message)
+}
+
+fn send(output: &mut impl Write, response: Response) {
+    // A client that stopped reading is noticed when its input closes.
+    let _ = transport::write(output, &Message::Response(response));
+}
+
+fn notify(output: &mut impl Write, method: &str, params: impl serde::Serialize) {
+    let params = serde_json::to_value(params).unwrap_or_default();
+    let _ = transport::write(output, &Message::Notification(Notification { method: method.into(), params }));
+}

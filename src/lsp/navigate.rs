@@ -1,0 +1,81 @@
+//! Go to definition and find references.
+
+use super::document::Document;
+use super::index::Target;
+use super::position::LineMap;
+use crate::diagnostic::Span;
+use crate::syntax::ast::Item;
+use lsp_types::{Location, Position, Range};
+use std::path::Path;
+
+/// Where the name at `offset` is defined: a let's declaration, a batch's
+/// file, a hook's function in its script, a field's line in the schema.
+pub fn definition(doc: &Document, offset: usize) -> Option<Location> {
+    let occurrence = doc.index.at(offset)?;
+    match &occurrence.target {
+        Target::Let(_) => {
+            let decl = doc.index.of(&occurrence.target).find(|o| o.declaration)?;
+            Some(Location::new(doc.uri.clone(), doc.lines.range(&doc.text, decl.span)))
+        }
+        Target::Batch(name) => {
+            let written = doc.analysis.ast.as_ref()?.items.iter().find_map(|item| match item {
+                Item::Batch { name: n, path, .. } if n.node == *name => Some(&path.node),
+                _ => None,
+            })?;
+            file_location(&crate::check::resolve(&doc.path, written), Range::default())
+        }
+        Target::Hook(name) => hook(doc, name),
+        Target::Field { schema_span, .. } => {
+            let schema = doc.analysis.schema.as_deref()?;
+            let source = doc.analysis.sources.get(&schema.path)?;
+            let range = field_line(&source.text, *schema_span);
+            file_location(&schema.path, range)
+        }
+        Target::Function(_) => None,
+    }
+}
+
+/// Every use of the name at `offset` (and its declaration, when asked).
+pub fn references(doc: &Document, offset: usize, include_declaration: bool) -> Vec<Location> {
+    let Some(occurrence) = doc.index.at(offset) else { return Vec::new() };
+    doc.index
+        .of(&occurrence.target)
+        .filter(|o| include_declaration || !o.declaration)
+        .map(|o| Location::new(doc.uri.clone(), doc.lines.range(&doc.text, o.span)))
+        .collect()
+}
+
+/// A hook's `fn NAME(` in its script, else the script's start.
+fn hook(doc: &Document, name: &str) -> Option<Location> {
+    let decl = doc.analysis.ast.as_ref()?.items.iter().find_map(|item| match item {
+        Item::Hook(h) if h.name.node == name => Some(h),
+        _ => None,
+    })?;
+    let path = crate::check::resolve(&doc.path, &decl.path.node);
+    let script = std::fs::read_to_string(&path).unwrap_or_default();
+    let wanted = format!("fn {name}(");
+    let range = match script.find(&wanted) {
+        Some(at) => {
+            let lines = LineMap::new(&script);
+            let start = at + "fn ".len();
+            lines.range(&script, Span::new(start, start + name.len()))
+        }
+        None => Range::default(),
+    };
+    file_location(&path, range)
+}
+
+/// The line a schema field is written on, from its indentation to the end of its type.
+fn field_line(text: &str, span: Span) -> Range {
+    let lines = LineMap::new(text);
+    let type_end = lines.position(text, span.end as usize);
+    let line_start = text.get(..span.start as usize).and_then(|before| before.rfind('\n')).map_or(0, |i| i + 1);
+    let line = text.get(line_start..).and_then(|rest| rest.lines().next()).unwrap_or("");
+    let indent = line.len() - line.trim_start().len();
+    let start = lines.position(text, line_start + indent);
+    Range::new(start, Position::new(start.line, type_end.character.max(start.character)))
+}
+
+fn file_location(path: &Path, range: Range) -> Option<Location> {
+    Some(Location::new(super::uri::from_path(path)?, range))
+}

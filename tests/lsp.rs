@@ -1,0 +1,422 @@
+//! `verdict lsp` through its protocol: a test client starts the real binary
+//! and speaks JSON-RPC over its standard input and output.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+const SCHEMA: &str = "\
+entity: account
+key: id
+fields:
+  id: string
+  # what the account may still do
+  status: enum(active, frozen, closed)
+  score: int                     # current credit score
+  identity:
+    verified: bool
+  overdues:
+    list:
+      due_on: date
+      days: int
+    by: due_on
+";
+
+/// Line 7 (0-based) has `scroe` after a rule name with a character outside
+/// the BMP: 19 UTF-16 units in, where a count of characters says 18 and of bytes 22.
+const BROKEN: &str = r#"policy "p"
+schema "account.schema.yaml"
+hook risk(score: int) -> int from "risk.rhai"
+batch watch from "watch.txt"
+
+let late = count(overdues where days > 30)
+
+rule "𝔼-é" { when scroe < 500 then close }
+
+rule "r1" {
+  when late > 2 and status == "active" and id in watch and risk(score) > 100
+  then close notify sms "x"
+}
+"#;
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    next_id: i64,
+    dir: PathBuf,
+}
+
+impl Client {
+    fn start(dir: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
+            .arg("lsp")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start verdict lsp");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (sender, incoming) = channel();
+        std::thread::spawn(move || {
+            while let Some(message) = read_frame(&mut stdout) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Client { child, stdin, incoming, next_id: 0, dir: dir.to_path_buf() }
+    }
+
+    fn send(&mut self, message: &Value) {
+        self.send_raw(&serde_json::to_vec(message).unwrap());
+    }
+
+    fn send_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and waits for its response (the whole response).
+    fn request_full(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait_for(|m| m["id"].as_i64() == Some(id) && m.get("method").is_none())
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request_full(method, params);
+        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        response["result"].clone()
+    }
+
+    /// The next message that `wanted` picks, skipping others; fails after 60 s.
+    fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self.incoming.recv_timeout(left).expect("the server answered within 60 s");
+            if wanted(&message) {
+                return message;
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let message = self
+            .wait_for(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"].as_str() == Some(uri));
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn uri(&self, name: &str) -> String {
+        format!("file://{}", self.dir.join(name).display())
+    }
+
+    fn at(&self, name: &str, line: u32, character: u32) -> Value {
+        json!({"textDocument": {"uri": self.uri(name)}, "position": {"line": line, "character": character}})
+    }
+
+    fn initialize(&mut self) -> Value {
+        let capabilities = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+        let result =
+            self.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}));
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    /// Waits for the process to end; its exit code.
+    fn exit_code(mut self) -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "verdict lsp did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn read_frame(input: &mut impl BufRead) -> Option<Value> {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if input.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            length = n.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    input.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// A folder with the policy's schema, hook script and batch file.
+fn workspace(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("lsp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
+    std::fs::write(dir.join("risk.rhai"), "// scores twice\nfn risk(score) {\n  score * 2\n}\n").unwrap();
+    std::fs::write(dir.join("watch.txt"), "A-1\nA-2\nA-3\n").unwrap();
+    // Canonical, so that the URIs the server derives from paths are the ones written here.
+    dir.canonicalize().unwrap()
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics.iter().map(|d| d["code"].as_str().unwrap()).collect()
+}
+
+fn range(line: u32, from: u32, to: u32) -> Value {
+    json!({"start": {"line": line, "character": from}, "end": {"line": line, "character": to}})
+}
+
+fn labels(completion: &Value) -> Vec<String> {
+    completion.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+}
+
+fn open(client: &mut Client, name: &str, text: &str) {
+    std::fs::write(client.dir.join(name), text).unwrap();
+    let doc = json!({"uri": client.uri(name), "languageId": "verdict-policy", "version": 1, "text": text});
+    client.notify("textDocument/didOpen", json!({"textDocument": doc}));
+}
+
+#[test]
+fn a_session_from_a_broken_policy_to_a_clean_one() {
+    let dir = workspace("session");
+    let mut client = Client::start(&dir);
+    let init = client.initialize();
+    assert_eq!(init["capabilities"]["hoverProvider"], true);
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2, "incremental changes");
+    let registration = client.wait_for(|m| m["method"] == "client/registerCapability");
+    assert_eq!(registration["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
+    let id = registration["id"].clone();
+    client.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+
+    let uri = client.uri("p.policy");
+    open(&mut client, "p.policy", BROKEN);
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(codes(&diagnostics), ["E0101"], "{diagnostics:?}");
+    let unknown = &diagnostics[0];
+    assert_eq!(unknown["range"], range(7, 19, 24), "UTF-16 columns: {unknown}");
+    assert_eq!(unknown["severity"], 1);
+    assert_eq!(unknown["source"], "verdict");
+    assert!(unknown["message"].as_str().unwrap().contains("help: did you mean `score`?"), "{unknown}");
+
+    // Hover over a field, through a nested list, while the policy still has an error.
+    let hover = client.request("textDocument/hover", client.at("p.policy", 10, 66));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("score: int") && text.contains("current credit score"), "{text}");
+    let hover = client.request("textDocument/hover", client.at("p.policy", 5, 33));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("overdues.days: int"), "an element field in `where`: {text}");
+    let hover = client.request("textDocument/hover", client.at("p.policy", 10, 22));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("status: enum(active, frozen, closed)") && text.contains("what the account may still do"),
+        "{text}"
+    );
+
+    // Definition of a field: the schema file, at the field's line.
+    let definition = client.request("textDocument/definition", client.at("p.policy", 10, 65));
+    assert_eq!(definition["uri"], client.uri("account.schema.yaml"));
+    assert_eq!(definition["range"]["start"]["line"], 6, "{definition}");
+    // Of a let: its declaration; of a hook: its function in the script; of a batch: its file.
+    let definition = client.request("textDocument/definition", client.at("p.policy", 10, 8));
+    assert_eq!(definition["range"], range(5, 4, 8));
+    let definition = client.request("textDocument/definition", client.at("p.policy", 10, 61));
+    assert_eq!(
+        (definition["uri"].clone(), definition["range"].clone()),
+        (json!(client.uri("risk.rhai")), range(1, 3, 7))
+    );
+    let definition = client.request("textDocument/definition", client.at("p.policy", 10, 51));
+    assert_eq!(definition["uri"], client.uri("watch.txt"));
+
+    // References of `late`, with and without its declaration.
+    let mut params = client.at("p.policy", 5, 5);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client.request("textDocument/references", params.clone());
+    let ranges: Vec<&Value> = references.as_array().unwrap().iter().map(|l| &l["range"]).collect();
+    assert_eq!(ranges, [&range(5, 4, 8), &range(10, 7, 11)]);
+    params["context"] = json!({"includeDeclaration": false});
+    assert_eq!(client.request("textDocument/references", params).as_array().unwrap().len(), 1);
+
+    // The outline.
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["risk", "watch", "late", "𝔼-é", "r1"]);
+
+    // Formatting: one whole-document edit in the `verdict fmt` layout.
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let formatted = edits[0]["newText"].as_str().unwrap();
+    assert_eq!(formatted, verdict::format::format_source(Path::new("p.policy"), BROKEN).unwrap());
+    assert_eq!(edits[0]["range"]["start"], json!({"line": 0, "character": 0}));
+
+    // Fix the typo with an incremental change: the error goes, and the
+    // reviewer's warnings (which wait for a policy without errors) come.
+    let change = json!({"range": range(7, 19, 24), "text": "score"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]}),
+    );
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(codes(&diagnostics), ["W0112"], "{diagnostics:?}");
+    assert_eq!((diagnostics[0]["severity"].clone(), diagnostics[0]["range"].clone()), (json!(2), range(7, 36, 41)));
+    // Then the warning's fix: nothing is left.
+    let change = json!({"range": range(7, 41, 41), "text": " notify letter \"closure\""});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [change]}),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+
+    // Hover now knows every let's type, the hook's signature and the batch's size.
+    let hover = client.request("textDocument/hover", client.at("p.policy", 10, 8));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("let late: int"), "{hover}");
+    let hover = client.request("textDocument/hover", client.at("p.policy", 10, 61));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("hook risk(score: int) -> int"), "{hover}");
+    let hover = client.request("textDocument/hover", client.at("p.policy", 10, 51));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("3 ids"), "{hover}");
+    let hover = client.request("textDocument/hover", client.at("p.policy", 5, 13));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("count(list where cond within D) -> int"), "{hover}");
+
+    // The schema changes on disk: `score` is renamed, and the policy is checked again.
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA.replace("  score: int", "  credit_score: int")).unwrap();
+    let change = json!({"uri": client.uri("account.schema.yaml"), "type": 2});
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [change]}));
+    let diagnostics = client.diagnostics(&uri);
+    assert!(!diagnostics.is_empty() && codes(&diagnostics).iter().all(|c| *c == "E0101"), "{diagnostics:?}");
+
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}
+
+#[test]
+fn completion_offers_fields_members_and_channels() {
+    let dir = workspace("completion");
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let text = "policy \"p\"\nschema \"account.schema.yaml\"\nlet late = 1\nrule \"r\" {\n  when status == \n  then notify \n}\nrule \"s\" { when identity. }\n";
+    open(&mut client, "c.policy", text);
+    let _ = client.diagnostics(&client.uri("c.policy"));
+
+    let all = labels(&client.request("textDocument/completion", client.at("c.policy", 4, 7)));
+    for wanted in ["score", "identity.verified", "overdues", "late", "count", "months_between", "when", "scorecard"] {
+        assert!(all.iter().any(|l| l == wanted), "{wanted} in {all:?}");
+    }
+    let members = client.request("textDocument/completion", client.at("c.policy", 4, 17));
+    assert_eq!(labels(&members), ["\"active\"", "\"frozen\"", "\"closed\""]);
+    assert_eq!(members[0]["textEdit"]["range"], range(4, 17, 17));
+    let channels = labels(&client.request("textDocument/completion", client.at("c.policy", 5, 14)));
+    assert_eq!(channels, ["sms", "push", "email", "call", "letter"]);
+    let nested = labels(&client.request("textDocument/completion", client.at("c.policy", 7, 25)));
+    assert_eq!(nested, ["verified"]);
+
+    // Inside an auto-closed string after `in [`: the edit replaces both quotes.
+    let change = json!({"range": range(4, 17, 17), "text": "or status in [\"\"]"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 2}, "contentChanges": [change]}),
+    );
+    let members = client.request("textDocument/completion", client.at("c.policy", 4, 32));
+    assert_eq!(labels(&members).len(), 3);
+    assert_eq!(members[1]["textEdit"], json!({"range": range(4, 31, 33), "newText": "\"frozen\""}));
+
+    // A policy that does not parse is not formatted.
+    let refused = client.request_full(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": client.uri("c.policy")}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(refused["error"]["code"], -32803, "{refused}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 1, "exit without shutdown");
+}
+
+#[test]
+fn garbage_never_stops_the_server() {
+    let dir = workspace("garbage");
+    let mut client = Client::start(&dir);
+    let early = client.request_full("textDocument/hover", client.at("x.policy", 0, 0));
+    assert_eq!(early["error"]["code"], -32002, "before initialize: {early}");
+    client.initialize();
+    client.send_raw(b"{this is not json");
+    let reply = client.wait_for(|m| m.get("error").is_some());
+    assert_eq!((reply["id"].clone(), reply["error"]["code"].clone()), (Value::Null, json!(-32700)));
+    client.send_raw(b"[1, 2, 3]");
+    client.send_raw(br#"{"jsonrpc": "2.0", "id": 99, "method": "textDocument/hover", "params": {"nonsense": true}}"#);
+    let reply = client.wait_for(|m| m["id"] == 99);
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    let unknown = client.request_full("workspace/nothingLikeThis", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    client.notify("textDocument/didOpen", json!({"textDocument": 5}));
+    client.notify("textDocument/didChange", json!({"textDocument": {"uri": client.uri("never-opened.policy"), "version": 1}, "contentChanges": [{"text": ""}]}));
+    // A change that reaches past the end of the text is clamped to it.
+    open(&mut client, "g.policy", "policy \"g\"\n");
+    let far =
+        json!({"range": {"start": {"line": 40, "character": 9}, "end": {"line": 2, "character": 0}}, "text": "é"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": client.uri("g.policy"), "version": 2}, "contentChanges": [far]}),
+    );
+    // Still answering.
+    let symbols =
+        client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": client.uri("g.policy")}}));
+    assert!(symbols.is_array() || symbols.is_null());
+    client.request("shutdown", Value::Null);
+    let after = client.request_full("textDocument/hover", client.at("g.policy", 0, 0));
+    assert_eq!(after["error"]["code"], -32600, "after shutdown: {after}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}
+
+#[test]
+fn diagnostics_of_named_files_are_published_there_and_cleared() {
+    let dir = workspace("named-files");
+    std::fs::write(dir.join("watch.txt"), "A-1\nA-1\n").unwrap();
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let policy = "policy \"q\"\nschema \"account.schema.yaml\"\nbatch watch from \"watch.txt\"\n\
+                  rule \"r\" { when id in watch then review \"desk\" }\n";
+    open(&mut client, "q.policy", policy);
+    let batch_uri = client.uri("watch.txt");
+    let diagnostics = client.diagnostics(&batch_uri);
+    assert_eq!(codes(&diagnostics), ["W0113"], "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["range"], range(1, 0, 3));
+    let related = &diagnostics[0]["relatedInformation"][0];
+    assert_eq!(
+        (related["message"].clone(), related["location"]["uri"].clone()),
+        (json!("listed again here"), json!(batch_uri))
+    );
+
+    std::fs::write(dir.join("watch.txt"), "A-1\nA-2\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": batch_uri, "type": 2}]}));
+    assert_eq!(client.diagnostics(&batch_uri), Vec::<Value>::new());
+    // A saved policy is checked again too.
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": client.uri("q.policy")}}));
+    assert_eq!(client.diagnostics(&client.uri("q.policy")), Vec::<Value>::new());
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}
