@@ -7,6 +7,7 @@ mod explain;
 mod files;
 mod fmt;
 mod render;
+mod serve;
 mod source;
 mod synth;
 mod test;
@@ -75,6 +76,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Generate a realistic, schema-conforming portfolio.
     Synth(synth::SynthArgs),
+    /// Serve decisions over HTTP (the decision service).
+    Serve(serve::ServeArgs),
 }
 
 /// `--format` of a report (`explain`, `diff`).
@@ -178,7 +181,6 @@ fn clap_text(e: &clap::Error, color: bool) -> String {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> std::process::ExitCode {
-    files::remove_partial_files_on_interrupt();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
@@ -192,7 +194,12 @@ pub fn run() -> std::process::ExitCode {
             return std::process::ExitCode::from(exit.max(files::stderr_failure()) as u8);
         }
     };
+    // The service handles its own signals: SIGTERM and Ctrl-C drain it.
+    if !matches!(cli.command, Command::Serve(_)) {
+        files::remove_partial_files_on_interrupt();
+    }
     let exit = match cli.command {
+        Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),

@@ -154,8 +154,13 @@ pub fn read_error(name: &str, error: &verdict::snapshot::ReadError) -> String {
 
 /// Diagnostics as JSON, one object each, for editors and pipelines.
 pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    serde_json::to_string_pretty(&diagnostics_json(diags, sources)).unwrap_or_default()
+}
+
+/// Each diagnostic as a JSON object (what [`render_json`] writes), for a larger document.
+pub fn diagnostics_json(diags: &[Diagnostic], sources: &SourceMap) -> Vec<serde_json::Value> {
     let mut files = PreparedFiles::new(sources);
-    let items: Vec<serde_json::Value> = diags
+    diags
         .iter()
         .map(|d| {
             let (line, col) = files.line_col(&d.file, d.span.start);
@@ -171,8 +176,7 @@ pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
                 "help": d.help,
             })
         })
-        .collect();
-    serde_json::to_string_pretty(&items).unwrap_or_default()
+        .collect()
 }
 
 #[cfg(test)]
