@@ -130,3 +130,26 @@ fn content_range(raw: &[u8], start: usize, line: usize) -> Range<usize> {
         None => start..start,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_knows_its_line_and_the_snapshot_without_line_ending_or_bom() {
+        let policy = verdict::load_policy("policies/lifecycle.policy".as_ref()).unwrap();
+        let text = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();
+        let first = text.lines().next().unwrap();
+        let body = format!("\u{feff}{first}\r\n\n  \n{first}");
+        let decided = decide_lines(&policy.program, body.as_bytes(), EvalOptions::default());
+        let lines: Vec<usize> = decided.records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [1, 4]);
+        for record in &decided.records {
+            assert_eq!(&body.as_bytes()[record.input.clone()], first.as_bytes());
+        }
+        let out = String::from_utf8(decided.body.clone()).unwrap();
+        let (a, b) = (&decided.records[0].output, &decided.records[1].output);
+        assert_eq!(out[a.clone()], out[b.clone()]);
+        assert_eq!(out, format!("{}\n{}\n", &out[a.clone()], &out[b.clone()]));
+    }
+}
