@@ -9,6 +9,7 @@ mod fmt;
 mod generate;
 mod lsp;
 mod render;
+mod serve;
 mod source;
 mod synth;
 mod test;
@@ -90,6 +91,8 @@ enum Command {
     Man(generate::ManArgs),
     /// A language server for editors, over standard input and output.
     Lsp(lsp::LspArgs),
+    /// Serve decisions over HTTP (the decision service).
+    Serve(serve::ServeArgs),
 }
 
 /// `--format` of a report (`explain`, `diff`).
@@ -227,7 +230,6 @@ fn clap_text(e: &clap::Error, color: bool) -> String {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> std::process::ExitCode {
-    files::remove_partial_files_on_interrupt();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
@@ -242,7 +244,12 @@ pub fn run() -> std::process::ExitCode {
         }
     };
     render::set_presentation(render::Presentation { color: cli.color, quiet: cli.quiet });
+    // The service handles its own signals: SIGTERM and Ctrl-C drain it.
+    if !matches!(cli.command, Command::Serve(_)) {
+        files::remove_partial_files_on_interrupt();
+    }
     let exit = match cli.command {
+        Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),

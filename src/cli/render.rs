@@ -205,7 +205,7 @@ pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
 }
 
 /// Diagnostics as JSON values (file, line, column, code, message, help), for
-/// `check --error-format json` and `test --format json`.
+/// `check --error-format json`, `test --format json` and the service's refused reloads.
 pub fn diagnostics_json(diags: &[Diagnostic], sources: &SourceMap) -> Vec<serde_json::Value> {
     let mut files = PreparedFiles::new(sources);
     diags

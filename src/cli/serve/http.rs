@@ -1,0 +1,197 @@
+//! The endpoints: routing, bodies read within their limits, responses.
+
+use super::decide::{decide_lines, decide_single, Decided};
+use super::log::Entry;
+use super::reload::reload;
+use super::state::Service;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::{Method, Request, Response, StatusCode};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+/// Every response's body: whole, in memory.
+pub type Body = Full<Bytes>;
+
+/// The response header carrying the decision id.
+pub const DECISION_ID: HeaderName = HeaderName::from_static("x-decision-id");
+/// The response header carrying the fingerprint of the policy that decided.
+pub const POLICY_FINGERPRINT: HeaderName = HeaderName::from_static("x-policy-fingerprint");
+
+const JSON: &str = "application/json";
+const JSON_LINES: &str = "application/x-ndjson";
+
+/// Answers one request; never fails (a failure is a response).
+pub async fn handle(service: Arc<Service>, request: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    let path = request.uri().path();
+    let (endpoint, allowed) = match path {
+        "/v1/decide" => ("/v1/decide", Method::POST),
+        "/v1/reload" => ("/v1/reload", Method::POST),
+        "/v1/policy" => ("/v1/policy", Method::GET),
+        "/healthz" => ("/healthz", Method::GET),
+        "/metrics" => ("/metrics", Method::GET),
+        _ => ("other", Method::GET),
+    };
+    let allow = if allowed == Method::POST { "POST" } else { "GET" };
+    let response = if endpoint == "other" {
+        error(StatusCode::NOT_FOUND, &format!("no endpoint `{}`", printable(path)))
+    } else if request.method() != allowed {
+        let mut r = error(StatusCode::METHOD_NOT_ALLOWED, &format!("{endpoint} takes {allowed}"));
+        r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+        r
+    } else {
+        match endpoint {
+            "/v1/decide" => decide(&service, request).await,
+            "/v1/reload" => {
+                let reloaded = reload(Arc::clone(&service), "POST /v1/reload").await;
+                respond(status(reloaded.status), JSON, reloaded.body)
+            }
+            "/v1/policy" => respond(StatusCode::OK, JSON, service.policy.load().info_body.clone()),
+            "/healthz" => respond(StatusCode::OK, JSON, &b"{\"status\":\"ok\"}\n"[..]),
+            _ => respond(StatusCode::OK, prometheus::TEXT_FORMAT, service.metrics.render()),
+        }
+    };
+    service.metrics.respond(endpoint, response.status().as_u16());
+    Ok(response)
+}
+
+/// `POST /v1/decide`: one JSON snapshot, or JSON Lines.
+async fn decide(service: &Arc<Service>, request: Request<Incoming>) -> Response<Body> {
+    let received = SystemTime::now();
+    let lines = match is_json_lines(request.headers()) {
+        Ok(lines) => lines,
+        Err(refused) => return refused.response(),
+    };
+    let body = match read_body(service, request).await {
+        Ok(body) => body,
+        Err(refused) => return refused.response(),
+    };
+    let started = Instant::now();
+    // INVARIANT: the policy is loaded once, so the whole request is decided by it.
+    let served = service.policy.load_full();
+    let decided = if lines {
+        let (program, input, options) = (Arc::clone(&served.program), body.clone(), service.eval);
+        match tokio::task::spawn_blocking(move || decide_lines(&program, &input, options)).await {
+            Ok(decided) => decided,
+            Err(e) => {
+                return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the request could not be decided: {e}"))
+            }
+        }
+    } else {
+        decide_single(&served.program, &body, service.eval)
+    };
+    let Decided { body: output, records, tally, status: code } = decided;
+    service.metrics.count(&tally, started.elapsed().as_secs_f64());
+    let id = service.next_id();
+    let output = Bytes::from(output);
+    let mut response = respond(status(code), if lines { JSON_LINES } else { JSON }, output.clone());
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(DECISION_ID, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&served.fingerprint) {
+        response.headers_mut().insert(POLICY_FINGERPRINT, v);
+    }
+    if let Some(log) = &service.log {
+        let fingerprint = Arc::clone(&served.fingerprint);
+        log.send(Entry { id, lines, time: received, fingerprint, input: body, output, records }).await;
+    }
+    response
+}
+
+/// A request refused before any snapshot was read.
+struct Refused {
+    status: StatusCode,
+    message: String,
+    /// Close the connection: the rest of the request is not read.
+    close: bool,
+}
+
+impl Refused {
+    fn response(self) -> Response<Body> {
+        let mut response = error(self.status, &self.message);
+        if self.close {
+            response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        response
+    }
+}
+
+/// Whether the body is JSON Lines (else one JSON snapshot); 415 for any
+/// other content type. A request without one is taken as JSON.
+fn is_json_lines(headers: &HeaderMap) -> Result<bool, Refused> {
+    let Some(value) = headers.get(CONTENT_TYPE) else { return Ok(false) };
+    let media = value.to_str().unwrap_or_default();
+    let media = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match media.as_str() {
+        "application/json" => Ok(false),
+        "application/x-ndjson" | "application/jsonl" => Ok(true),
+        _ => Err(Refused {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            message: format!(
+                "content type `{}` is not accepted: send application/json (one snapshot) or application/x-ndjson \
+                 (JSON Lines)",
+                printable(&media)
+            ),
+            close: false,
+        }),
+    }
+}
+
+/// Reads a request's body: 413 past the size limit (at once when its
+/// Content-Length says so, else as soon as it is passed, without reading
+/// further), 408 when the client is too slow.
+async fn read_body(service: &Service, request: Request<Incoming>) -> Result<Bytes, Refused> {
+    let max = service.limits.max_request_bytes;
+    let too_large = || Refused {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        message: format!("the body is over the limit of {max} bytes"),
+        close: true,
+    };
+    let declared = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large());
+    }
+    let limited = Limited::new(request.into_body(), usize::try_from(max).unwrap_or(usize::MAX));
+    match tokio::time::timeout(service.limits.client_timeout, limited.collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Ok(Err(e)) => Err(Refused {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("the body could not be read: {e}"),
+            close: true,
+        }),
+        Err(_) => Err(Refused {
+            status: StatusCode::REQUEST_TIMEOUT,
+            message: format!("the body did not arrive within {} s", service.limits.client_timeout.as_secs_f64()),
+            close: true,
+        }),
+    }
+}
+
+/// A status code from its number (all of ours are valid).
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A response with a body and its content type.
+fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response<Body> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// A request refused before any snapshot was read: an error record of kind `request`.
+fn error(status: StatusCode, message: &str) -> Response<Body> {
+    let record = serde_json::json!({"error": {"kind": "request", "message": message}});
+    let mut body = serde_json::to_vec(&record).unwrap_or_default();
+    body.push(b'\n');
+    respond(status, JSON, body)
+}
+
+/// Text from a client, cut short and with control characters escaped, fit for a message.
+fn printable(text: &str) -> String {
+    text.chars().take(200).flat_map(char::escape_debug).collect()
+}

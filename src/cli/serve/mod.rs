@@ -1,0 +1,137 @@
+//! `verdict serve POLICY [--addr HOST:PORT]`: the decision service.
+//!
+//! `POST /v1/decide` decides one JSON snapshot, or JSON Lines, with exactly
+//! the bytes `verdict eval` writes; `GET /v1/policy`, `GET /healthz`,
+//! `GET /metrics`; `POST /v1/reload` and SIGHUP load the policy again and
+//! swap it in only if it checks. See docs/serve.md.
+//!
+//! ```text
+//! server (accept, signals) ──▶ http (route, read body within limits) ──▶ decide (library)
+//!                                   │                                       │
+//!                                   └── state: the policy (ArcSwap), metrics, log ◀──┘
+//! ```
+
+mod decide;
+mod http;
+mod log;
+mod metrics;
+mod reload;
+mod server;
+mod state;
+
+use super::render::{render_all, stderr_color};
+use super::Exit;
+use state::{Limits, Served, Service};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use verdict::eval::EvalOptions;
+
+/// The largest request body unless `--max-request-bytes` says otherwise.
+const DEFAULT_MAX_REQUEST_BYTES: u64 = 16 << 20;
+
+/// How long a client may take over a request's headers, or its body.
+const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Arguments of `verdict serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The policy file (loaded again on `POST /v1/reload` and SIGHUP).
+    policy: PathBuf,
+    /// Address to listen on (port 0: any free port; the address taken is printed).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Largest request body; a larger one is refused with 413 [default: 16MiB].
+    #[arg(long, value_name = "SIZE", value_parser = super::byte_size)]
+    max_request_bytes: Option<u64>,
+    /// Append one JSON line per decision to FILE (id, time, fingerprint, snapshot hash, decision).
+    #[arg(long, value_name = "FILE")]
+    decision_log: Option<PathBuf>,
+    /// Milliseconds a client may take to send a request's headers, or its body (default 10 s).
+    #[arg(long, value_name = "MS", hide = true)]
+    client_timeout_ms: Option<u64>,
+    /// Milliseconds one hook call may run before its account is a `timeout` error record (default a minute).
+    #[arg(long, value_name = "MS", hide = true)]
+    hook_backstop_ms: Option<u64>,
+}
+
+pub fn run(args: ServeArgs) -> Exit {
+    let loaded = match verdict::load_policy(&args.policy) {
+        Ok(l) => l,
+        Err(e) => {
+            eprint!("{}", render_all(&e.diagnostics, &e.sources, stderr_color()));
+            return Exit::Invalid;
+        }
+    };
+    let limits = Limits {
+        max_request_bytes: args.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
+        client_timeout: args.client_timeout_ms.map_or(DEFAULT_CLIENT_TIMEOUT, Duration::from_millis),
+    };
+    let eval = EvalOptions { hook_backstop: super::hook_backstop(args.hook_backstop_ms), ..EvalOptions::default() };
+    let metrics = match metrics::Metrics::new() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: the metrics could not be set up: {e}");
+            return Exit::Invalid;
+        }
+    };
+    let served = Served::new(loaded.program, SystemTime::now());
+    let service = Service::new(served, args.policy.clone(), eval, limits, metrics);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the service's threads: {e}");
+            return Exit::Invalid;
+        }
+    };
+    runtime.block_on(serve(service, &args.addr, args.decision_log))
+}
+
+/// Binds, opens the log, serves until a signal, then drains and closes the log.
+async fn serve(mut service: Service, addr: &str, decision_log: Option<PathBuf>) -> Exit {
+    let writer = match decision_log.as_deref().map(log::open).transpose() {
+        Ok(opened) => opened.map(|(sender, writer)| {
+            service.log = Some(sender);
+            writer
+        }),
+        Err(e) => {
+            let path = decision_log.as_deref().unwrap_or_else(|| "".as_ref()).display();
+            eprintln!("error: cannot open the decision log `{path}`: {e}");
+            return Exit::Invalid;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on `{addr}`: {e}");
+            return Exit::Invalid;
+        }
+    };
+    let bound = listener.local_addr().map_or_else(|_| addr.to_string(), |a| a.to_string());
+    let served = service.policy.load_full();
+    eprintln!(
+        "verdict serve: {} {} ({}) listening on http://{bound}",
+        served.program.name, served.program.version, served.program.fingerprint
+    );
+    drop(served);
+    let service = Arc::new(service);
+    let mut exit = match server::serve(listener, Arc::clone(&service)).await {
+        Ok(true) => Exit::Ok,
+        Ok(false) => {
+            eprintln!("verdict serve: some requests were still running after {} s", server::DRAIN.as_secs());
+            Exit::Failures
+        }
+        Err(e) => {
+            eprintln!("error: cannot watch for signals: {e}");
+            Exit::Invalid
+        }
+    };
+    if let Some(writer) = writer {
+        if let Err(e) = writer.close().await {
+            eprintln!("error: the decision log could not be written whole: {e}");
+            exit = exit.max(Exit::Output);
+        }
+    }
+    eprintln!("verdict serve: stopped");
+    exit
+}

@@ -1,0 +1,73 @@
+//! Reloading the policy (`POST /v1/reload`, SIGHUP): a policy that does not
+//! check is refused and the old one keeps serving; a good one replaces it in
+//! one atomic swap.
+
+use super::state::{unix_seconds, Served, Service};
+use crate::cli::render::{diagnostics_json, render_all};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// What a reload came to: the HTTP status and body that say so.
+pub struct Reloaded {
+    /// 200 when swapped, 422 when refused, 500 when it could not be tried.
+    pub status: u16,
+    /// A JSON document.
+    pub body: Vec<u8>,
+}
+
+/// Loads the policy files again and swaps the new policy in if it checks.
+pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
+    let _one_at_a_time = service.reloading.lock().await;
+    let path = service.path.clone();
+    let loaded = tokio::task::spawn_blocking(move || verdict::load_policy(&path)).await;
+    let old = service.policy.load_full();
+    let (status, body) = match loaded {
+        Ok(Ok(policy)) => {
+            let now = SystemTime::now();
+            let served = Served::new(policy.program, now);
+            let body = serde_json::json!({
+                "reloaded": true,
+                "previous_fingerprint": old.program.fingerprint,
+                "policy": served.info.clone(),
+                "warnings": diagnostics_json(&policy.warnings, &policy.sources),
+            });
+            service.metrics.serving(&served.program, unix_seconds(now));
+            eprintln!(
+                "verdict serve: reloaded ({why}): {} {} ({}), was {}",
+                served.program.name, served.program.version, served.program.fingerprint, old.program.fingerprint
+            );
+            service.policy.store(Arc::new(served));
+            service.metrics.reloaded(true);
+            (200, body)
+        }
+        Ok(Err(e)) => {
+            let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "verdict serve: reload ({why}) refused: the policy does not check ({errors} error(s)); still serving {}",
+                old.program.fingerprint
+            );
+            eprint!("{}", render_all(&e.diagnostics, &e.sources, false));
+            service.metrics.reloaded(false);
+            let body = serde_json::json!({
+                "reloaded": false,
+                "error": {"kind": "policy", "message": e.to_string()},
+                "diagnostics": diagnostics_json(&e.diagnostics, &e.sources),
+                "serving": old.program.fingerprint,
+            });
+            (422, body)
+        }
+        Err(e) => {
+            eprintln!("verdict serve: reload ({why}) could not run: {e}; still serving {}", old.program.fingerprint);
+            service.metrics.reloaded(false);
+            let body = serde_json::json!({
+                "reloaded": false,
+                "error": {"kind": "internal", "message": format!("the reload could not run: {e}")},
+                "serving": old.program.fingerprint,
+            });
+            (500, body)
+        }
+    };
+    let mut body = serde_json::to_vec(&body).unwrap_or_default();
+    body.push(b'\n');
+    Reloaded { status, body }
+}

@@ -1,0 +1,66 @@
+//! Accepting connections, the signals, and a graceful shutdown that lets
+//! every request in flight finish.
+
+use super::http::handle;
+use super::reload::reload;
+use super::state::Service;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::signal::unix::{signal, SignalKind};
+
+/// How long requests in flight may take to finish once shutdown begins.
+pub const DRAIN: Duration = Duration::from_secs(30);
+
+/// Serves until SIGTERM or Ctrl-C, then drains: new connections are no
+/// longer accepted, idle ones are closed, requests in flight are answered.
+/// Returns whether every connection finished within [`DRAIN`].
+pub async fn serve(listener: TcpListener, service: Arc<Service>) -> std::io::Result<bool> {
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let hangup = signal(SignalKind::hangup())?;
+    tokio::spawn(reload_on_hangup(hangup, Arc::clone(&service)));
+    let mut builder = http1::Builder::new();
+    // A client that takes longer than this to send its request's headers is
+    // disconnected (its body has the same time, in `http::read_body`).
+    builder.timer(TokioTimer::new()).header_read_timeout(service.limits.client_timeout);
+    let graceful = GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    // Responses are written whole: no reason to wait for more.
+                    let _ = stream.set_nodelay(true);
+                    let service = Arc::clone(&service);
+                    let svc = service_fn(move |request| handle(Arc::clone(&service), request));
+                    let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), svc));
+                    tokio::spawn(async move {
+                        // A client that goes away or breaks the protocol ends only its connection.
+                        let _ = connection.await;
+                    });
+                }
+                Err(e) => {
+                    // Out of file descriptors, most often: wait for some to close.
+                    eprintln!("verdict serve: cannot accept a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+        }
+    }
+    drop(listener);
+    eprintln!("verdict serve: shutting down; answering the requests in flight");
+    Ok(tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_ok())
+}
+
+/// Reloads the policy on every SIGHUP.
+async fn reload_on_hangup(mut hangup: tokio::signal::unix::Signal, service: Arc<Service>) {
+    while hangup.recv().await.is_some() {
+        reload(Arc::clone(&service), "SIGHUP").await;
+    }
+}

@@ -1,0 +1,114 @@
+//! The policy being served, swapped whole on reload, and what every request shares.
+
+use super::log::{timestamp, LogSender};
+use super::metrics::Metrics;
+use arc_swap::ArcSwap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use verdict::compile::Program;
+use verdict::eval::EvalOptions;
+
+/// A loaded policy and when it was loaded.
+pub struct Served {
+    /// The compiled program.
+    pub program: Arc<Program>,
+    /// Its fingerprint, shared with the decision log's entries.
+    pub fingerprint: Arc<str>,
+    /// Name, version, fingerprint and load time.
+    pub info: serde_json::Value,
+    /// `GET /v1/policy`'s body: `info` as a JSON line.
+    pub info_body: Vec<u8>,
+}
+
+impl Served {
+    /// Wraps a freshly loaded program.
+    pub fn new(program: Arc<Program>, loaded: SystemTime) -> Served {
+        let info = serde_json::json!({
+            "name": program.name,
+            "version": program.version,
+            "fingerprint": program.fingerprint,
+            "loaded_at": timestamp(loaded),
+        });
+        let mut info_body = serde_json::to_vec(&info).unwrap_or_default();
+        info_body.push(b'\n');
+        Served { fingerprint: program.fingerprint.as_str().into(), program, info, info_body }
+    }
+}
+
+/// Limits on what a client may send, and how slowly.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The largest request body (413 beyond it).
+    pub max_request_bytes: u64,
+    /// How long a client may take to send a request's headers, or its body.
+    pub client_timeout: Duration,
+}
+
+/// What every request shares.
+pub struct Service {
+    /// The policy deciding now. Each request loads it once, so it is decided
+    /// wholly by one policy, whatever reloads happen meanwhile.
+    pub policy: ArcSwap<Served>,
+    /// The policy file given on the command line, loaded again on reload.
+    pub path: PathBuf,
+    /// Evaluation options for every snapshot.
+    pub eval: EvalOptions,
+    /// Request limits.
+    pub limits: Limits,
+    /// The metrics.
+    pub metrics: Metrics,
+    /// The decision log, when asked for.
+    pub log: Option<LogSender>,
+    /// One reload at a time.
+    pub reloading: tokio::sync::Mutex<()>,
+    ids: Ids,
+}
+
+impl Service {
+    /// A service over an already loaded policy.
+    pub fn new(served: Served, path: PathBuf, eval: EvalOptions, limits: Limits, metrics: Metrics) -> Service {
+        metrics.serving(&served.program, unix_seconds(SystemTime::now()));
+        Service {
+            policy: ArcSwap::from_pointee(served),
+            path,
+            eval,
+            limits,
+            metrics,
+            log: None,
+            reloading: tokio::sync::Mutex::new(()),
+            ids: Ids::new(),
+        }
+    }
+
+    /// The next decision id.
+    pub fn next_id(&self) -> Arc<str> {
+        self.ids.next()
+    }
+}
+
+/// Decision ids: the process's start (microseconds since the epoch, in hex),
+/// its pid, and a sequence number, so ids are unique across restarts and
+/// across instances on one machine.
+struct Ids {
+    prefix: String,
+    next: AtomicU64,
+}
+
+impl Ids {
+    fn new() -> Ids {
+        let started = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+        Ids { prefix: format!("{:x}-{:x}-", started.as_micros(), std::process::id()), next: AtomicU64::new(1) }
+    }
+
+    fn next(&self) -> Arc<str> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        format!("{}{n}", self.prefix).into()
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_seconds(time: SystemTime) -> i64 {
+    time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

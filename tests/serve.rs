@@ -1,0 +1,372 @@
+//! `verdict serve` over real HTTP: the real binary on a free port.
+
+mod serve_support;
+
+use serve_support::{eval, fingerprint_of, policies_copy, read_all, send, Server, BIN};
+use std::path::Path;
+use std::time::Duration;
+
+const POLICY: &str = "policies/lifecycle.policy";
+const PORTFOLIO: &str = "policies/portfolio.jsonl";
+
+fn portfolio_lines() -> Vec<String> {
+    std::fs::read_to_string(PORTFOLIO).unwrap().lines().map(str::to_string).collect()
+}
+
+#[test]
+fn every_snapshot_alone_and_the_whole_book_decide_as_eval_does() {
+    let server = Server::start(Path::new(POLICY), &[]);
+    let expected = eval(Path::new(POLICY), Path::new(PORTFOLIO));
+    let whole = server.decide_lines(&std::fs::read_to_string(PORTFOLIO).unwrap());
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.content_type, "application/x-ndjson");
+    assert_eq!(whole.body, expected, "JSON Lines in, eval's JSON Lines out, in order");
+    for (line, decision) in portfolio_lines().iter().zip(expected.lines()) {
+        let reply = server.decide(line);
+        let status = match decision.contains("\"error\":{\"kind\":\"snapshot\"") {
+            false => 200,
+            true if serde_json::from_str::<serde_json::Value>(line).is_ok() => 422,
+            true => 400,
+        };
+        assert_eq!(reply.status, status, "{line}");
+        if status == 400 {
+            // Its syntax error is placed within the body, as eval places it within a file of that line alone.
+            let alone = std::env::temp_dir().join(format!("verdict-serve-alone-{}.jsonl", std::process::id()));
+            std::fs::write(&alone, line).unwrap();
+            assert_eq!(reply.body, eval(Path::new(POLICY), &alone));
+        } else {
+            assert_eq!(reply.body, format!("{decision}\n"));
+        }
+        assert_eq!(reply.content_type, "application/json");
+        assert!(reply.decision_id.is_some());
+    }
+}
+
+#[test]
+fn generated_books_decide_as_eval_does() {
+    let dir = std::env::temp_dir().join(format!("verdict-serve-synth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let server = Server::start(Path::new(POLICY), &[]);
+    for seed in 1..=4 {
+        let book = dir.join(format!("book-{seed}.jsonl"));
+        let made = std::process::Command::new(BIN)
+            .args(["synth", "policies/account.schema.yaml", "--count", "400", "--seed", &seed.to_string(), "--output"])
+            .arg(&book)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let expected = eval(Path::new(POLICY), &book);
+        let text = std::fs::read_to_string(&book).unwrap();
+        assert_eq!(server.decide_lines(&text).body, expected, "seed {seed}");
+        for (line, decision) in text.lines().zip(expected.lines()).step_by(37) {
+            assert_eq!(server.decide(line).body, format!("{decision}\n"), "seed {seed}");
+        }
+    }
+}
+
+#[test]
+fn the_other_endpoints_answer() {
+    let server = Server::start(Path::new(POLICY), &[]);
+    let health = server.get("/healthz");
+    assert_eq!((health.status, health.body.as_str()), (200, "{\"status\":\"ok\"}\n"));
+    let policy: serde_json::Value = serde_json::from_str(&server.get("/v1/policy").body).unwrap();
+    assert_eq!(policy["name"], "jiebei-lifecycle");
+    assert_eq!(policy["version"], "2026.11.1");
+    let fingerprint = policy["fingerprint"].as_str().unwrap().to_string();
+    assert!(fingerprint.starts_with("sha256:"));
+    assert!(policy["loaded_at"].as_str().unwrap().ends_with('Z'));
+    let decided = server.decide_lines(&std::fs::read_to_string(PORTFOLIO).unwrap());
+    assert_eq!(decided.fingerprint.as_deref(), Some(fingerprint.as_str()));
+    let _ = server.post("/v1/decide", Some("text/plain"), b"x");
+
+    let metrics = server.get("/metrics");
+    assert_eq!(metrics.status, 200);
+    assert!(metrics.content_type.starts_with("text/plain; version=0.0.4"));
+    let m = &metrics.body;
+    let outcomes: u64 = ["none", "limit", "restrict", "freeze", "close"]
+        .iter()
+        .map(|o| sample(m, &format!("verdict_decisions_total{{outcome=\"{o}\"}}")).unwrap_or(0))
+        .sum();
+    let errors = sample(m, "verdict_errors_total{kind=\"snapshot\"}").unwrap_or(0);
+    let records = decided.body.lines().count() as u64;
+    assert_eq!(outcomes + errors, records, "{m}");
+    assert!(errors > 0, "the portfolio holds bad snapshots on purpose");
+    assert_eq!(sample(m, "verdict_decide_duration_seconds_count"), Some(1), "{m}");
+    assert!(m.contains("verdict_decide_duration_seconds_bucket{le=\"0.001\"}"));
+    let info =
+        format!("verdict_policy_info{{fingerprint=\"{fingerprint}\",name=\"jiebei-lifecycle\",version=\"2026.11.1\"}}");
+    assert_eq!(sample(m, &info), Some(1), "{m}");
+    assert_eq!(sample(m, "verdict_http_responses_total{code=\"415\",endpoint=\"/v1/decide\"}"), Some(1), "{m}");
+}
+
+/// The value of a sample line `NAME{LABELS} VALUE` in Prometheus' text.
+fn sample(metrics: &str, name: &str) -> Option<u64> {
+    metrics.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[test]
+fn bad_requests_get_their_status_and_an_error_record() {
+    let server = Server::start(Path::new(POLICY), &["--max-request-bytes", "4KiB"]);
+    let kind = |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap()["error"]["kind"].clone();
+    for (body, status) in [("{not json", 400), ("", 400), ("\u{1}", 400), ("[1, 2]", 422), ("{\"id\": \"A-9\"}", 422)] {
+        let reply = server.decide(body);
+        assert_eq!(reply.status, status, "{body:?}: {}", reply.body);
+        assert_eq!(kind(&reply.body), "snapshot", "{body:?}");
+    }
+    let missing = server.decide("{\"id\": \"A-9\"}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&missing.body).unwrap()["id"], "A-9");
+    let not_utf8 = server.post("/v1/decide", Some("application/json"), b"{\"id\": \"\xff\"}");
+    assert_eq!(not_utf8.status, 400);
+
+    let wrong_type = server.post("/v1/decide", Some("text/csv"), b"id\nA-1\n");
+    assert_eq!((wrong_type.status, kind(&wrong_type.body)), (415, "request".into()));
+    let snapshot = portfolio_lines().remove(0);
+    let untyped = server.post("/v1/decide", None, snapshot.as_bytes());
+    assert_eq!(untyped.status, 200, "no content type is taken as JSON");
+    let charset = server.post("/v1/decide", Some("application/json; charset=utf-8"), snapshot.as_bytes());
+    assert_eq!(charset.status, 200);
+
+    assert_eq!(server.get("/nowhere").status, 404);
+    assert_eq!(server.get("/v1/decide").status, 405);
+    assert_eq!(server.post("/healthz", None, b"").status, 405);
+
+    let oversize = server.decide_lines(&"x".repeat(5000));
+    assert_eq!((oversize.status, kind(&oversize.body)), (413, "request".into()));
+    // A line that fails is its record; the request is still 200.
+    let mixed = format!("{snapshot}\n{{oops\n\n[3]\r\n{snapshot}");
+    let reply = server.decide_lines(&mixed);
+    assert_eq!(reply.status, 200);
+    let records: Vec<&str> = reply.body.lines().collect();
+    assert_eq!(records.len(), 4, "a blank line is no snapshot: {}", reply.body);
+    assert_eq!(records[0], records[3]);
+    assert!(records[1].contains("line 2") && records[2].contains("\"kind\":\"snapshot\""), "{}", reply.body);
+    assert_eq!(server.decide_lines("").body, "");
+}
+
+#[test]
+fn a_body_over_the_limit_is_refused_before_it_is_read() {
+    let server = Server::start(Path::new(POLICY), &["--max-request-bytes", "1000"]);
+    // Announced larger than the limit: refused at once, the body never sent.
+    let mut stream = server.connect();
+    send(
+        &mut stream,
+        b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n",
+    );
+    let answer = read_all(&mut stream);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    // Chunked, without a length: refused once the limit is passed.
+    let mut stream = server.connect();
+    send(
+        &mut stream,
+        b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    for _ in 0..3 {
+        send(&mut stream, format!("200\r\n{}\r\n", " ".repeat(0x200)).as_bytes());
+    }
+    let answer = read_all(&mut stream);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    // Exactly the limit is fine.
+    let mut at_limit = portfolio_lines().remove(0).into_bytes();
+    at_limit.resize(1000, b' ');
+    assert_eq!(server.post("/v1/decide", Some("application/json"), &at_limit).status, 200);
+}
+
+#[test]
+fn slow_clients_time_out() {
+    let server = Server::start(Path::new(POLICY), &["--client-timeout-ms", "300"]);
+    let started = std::time::Instant::now();
+    let mut headers = server.connect();
+    send(&mut headers, b"GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    let mut body = server.connect();
+    send(&mut body, b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":");
+    let answer = read_all(&mut body);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(!read_all(&mut headers).contains("200 OK"));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(server.get("/healthz").status, 200, "the service goes on");
+}
+
+#[test]
+fn eval_and_hook_errors_are_decided_requests() {
+    let dir = policies_copy("hook-error");
+    std::fs::write(
+        dir.join("hooks/fraud_risk.rhai"),
+        "fn fraud_risk(score, utilization) { throw \"model offline\" }\n",
+    )
+    .unwrap();
+    let policy = dir.join("lifecycle.policy");
+    let expected = eval(&policy, Path::new(PORTFOLIO));
+    let lines = portfolio_lines();
+    let failing: Vec<(&String, &str)> =
+        lines.iter().zip(expected.lines()).filter(|(_, d)| d.contains("\"kind\":\"hook\"")).collect();
+    assert!(!failing.is_empty(), "some account calls the hook");
+    let server = Server::start(&policy, &[]);
+    for (line, decision) in failing {
+        let reply = server.decide(line);
+        assert_eq!((reply.status, reply.body), (200, format!("{decision}\n")));
+    }
+    let m = server.get("/metrics").body;
+    assert!(sample(&m, "verdict_errors_total{kind=\"hook\"}").unwrap_or(0) > 0, "{m}");
+}
+
+#[test]
+fn reload_swaps_a_good_policy_and_refuses_a_bad_one() {
+    let dir = policies_copy("reload");
+    let policy = dir.join("lifecycle.policy");
+    let server = Server::start(&policy, &[]);
+    let snapshot = portfolio_lines().remove(0);
+    let old = fingerprint_of(&server.decide(&snapshot).body).unwrap();
+
+    std::fs::write(
+        &policy,
+        "policy \"broken\" version \"1\"\nschema \"account.schema.yaml\"\nrule r { when nonsense > 1 then close }\n",
+    )
+    .unwrap();
+    let refused = server.post("/v1/reload", None, b"");
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(body["reloaded"], false);
+    let first = &body["diagnostics"][0];
+    assert!(first["code"].is_string() && first["line"].is_u64() && first["message"].is_string(), "{body}");
+    assert_eq!(fingerprint_of(&server.decide(&snapshot).body).unwrap(), old, "the old policy still serves");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !server.stderr.lock().unwrap().contains("refused") {
+        assert!(std::time::Instant::now() < deadline, "the refusal is logged");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    std::fs::copy(dir.join("lifecycle-v2.policy"), &policy).unwrap();
+    let reloaded = server.post("/v1/reload", None, b"");
+    assert_eq!(reloaded.status, 200, "{}", reloaded.body);
+    let new = fingerprint_of(&server.decide(&snapshot).body).unwrap();
+    assert_ne!(new, old);
+    let info: serde_json::Value = serde_json::from_str(&server.get("/v1/policy").body).unwrap();
+    assert_eq!((info["fingerprint"].as_str(), info["version"].as_str()), (Some(new.as_str()), Some("2027.01.1")));
+    assert!(server.get("/metrics").body.contains(&format!("fingerprint=\"{new}\"")));
+    assert!(!server.get("/metrics").body.contains(&format!("fingerprint=\"{old}\"")));
+    assert_eq!(eval(&policy, Path::new(PORTFOLIO)), server.decide_lines(&portfolio_lines().join("\n")).body);
+
+    // SIGHUP reloads too.
+    std::fs::copy("policies/lifecycle.policy", &policy).unwrap();
+    server.signal("HUP");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while fingerprint_of(&server.decide(&snapshot).body).unwrap() != old {
+        assert!(std::time::Instant::now() < deadline, "SIGHUP did not reload");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn every_request_is_decided_wholly_by_one_policy_while_reloading() {
+    let dir = policies_copy("atomic");
+    let policy = dir.join("lifecycle.policy");
+    let versions =
+        [std::fs::read_to_string(&policy).unwrap(), std::fs::read_to_string(dir.join("lifecycle-v2.policy")).unwrap()];
+    let book = portfolio_lines().join("\n");
+    // Each policy's decisions of the book, by fingerprint.
+    let mut expected = std::collections::HashMap::new();
+    for text in &versions {
+        std::fs::write(&policy, text).unwrap();
+        let decisions = eval(&policy, Path::new(PORTFOLIO));
+        let fingerprint = decisions.lines().find_map(fingerprint_of).unwrap();
+        expected.insert(fingerprint, decisions);
+    }
+    assert_eq!(expected.len(), 2);
+    std::fs::write(&policy, &versions[0]).unwrap();
+    let server = std::sync::Arc::new(Server::start(&policy, &[]));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let (server, stop, book, expected) = (server.clone(), stop.clone(), book.clone(), expected.clone());
+            std::thread::spawn(move || {
+                let mut seen = std::collections::HashSet::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let reply = server.decide_lines(&book);
+                    assert_eq!(reply.status, 200);
+                    let fingerprint = reply.fingerprint.unwrap();
+                    assert_eq!(Some(&reply.body), expected.get(&fingerprint), "one policy decided every line");
+                    seen.insert(fingerprint);
+                }
+                seen
+            })
+        })
+        .collect();
+    for round in 0..20 {
+        std::fs::write(&policy, &versions[(round + 1) % 2]).unwrap();
+        let reply = server.post("/v1/reload", None, b"");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut seen = std::collections::HashSet::new();
+    for client in clients {
+        seen.extend(client.join().expect("no client saw a failure"));
+    }
+    assert_eq!(seen.len(), 2, "both policies served");
+}
+
+#[test]
+fn sigterm_answers_requests_in_flight_then_flushes_the_log() {
+    let log = std::env::temp_dir().join(format!("verdict-serve-drain-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut server = Server::start(Path::new(POLICY), &["--decision-log", log.to_str().unwrap()]);
+    let snapshot = portfolio_lines().remove(0);
+    let mut stream = server.connect();
+    let head = format!(
+        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        snapshot.len()
+    );
+    send(&mut stream, head.as_bytes());
+    let (first, rest) = snapshot.split_at(snapshot.len() / 2);
+    send(&mut stream, first.as_bytes());
+    std::thread::sleep(Duration::from_millis(200));
+    server.signal("TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(server.child.try_wait().unwrap().is_none(), "a request is still in flight");
+    send(&mut stream, rest.as_bytes());
+    let answer = read_all(&mut stream);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let expected = eval(Path::new(POLICY), Path::new(PORTFOLIO));
+    assert!(answer.ends_with(&format!("{}\n", expected.lines().next().unwrap())), "{answer}");
+    assert_eq!(server.wait(Duration::from_secs(30)), Some(0));
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(logged.lines().count(), 1, "{logged}");
+}
+
+#[test]
+fn the_decision_log_has_one_whole_line_per_record() {
+    use sha2::{Digest, Sha256};
+    let log = std::env::temp_dir().join(format!("verdict-serve-log-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut server = Server::start(Path::new(POLICY), &["--decision-log", log.to_str().unwrap()]);
+    let lines = portfolio_lines();
+    let single = server.decide(&lines[0]);
+    let book = format!("{}\r\n\n{}", lines[1], lines[2..].join("\n"));
+    let many = server.decide_lines(&book);
+    server.signal("TERM");
+    assert_eq!(server.wait(Duration::from_secs(30)), Some(0));
+
+    let logged: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a whole JSON line"))
+        .collect();
+    assert_eq!(logged.len(), lines.len());
+    let sha = |text: &str| format!("{:x}", Sha256::digest(text.as_bytes()));
+    let single_id = single.decision_id.unwrap();
+    assert_eq!(logged[0]["decision_id"], single_id.as_str());
+    assert_eq!(logged[0]["snapshot_sha256"], sha(&lines[0]));
+    assert_eq!(logged[0]["decision"], serde_json::from_str::<serde_json::Value>(&single.body).unwrap());
+    let many_id = many.decision_id.unwrap();
+    let records: Vec<&str> = many.body.lines().collect();
+    for (i, entry) in logged[1..].iter().enumerate() {
+        // The book's line numbers: line 2 is blank.
+        let line = if i == 0 { 1 } else { i + 2 };
+        assert_eq!(entry["decision_id"], format!("{many_id}-{line}"));
+        assert_eq!(entry["snapshot_sha256"], sha(&lines[i + 1]), "the line without its line ending");
+        let decision: serde_json::Value = serde_json::from_str(records[i]).unwrap();
+        assert_eq!(entry["decision"], decision);
+        assert!(entry["time"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(entry["fingerprint"].as_str(), many.fingerprint.as_deref());
+    }
+}
