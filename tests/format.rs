@@ -302,6 +302,12 @@ fn expr() -> impl Strategy<Value = Expr> {
             (prop::sample::select(BINARY.to_vec()), inner.clone(), inner.clone())
                 .prop_map(|(op, l, r)| ex(ExprKind::Binary { op: sp(op), lhs: Box::new(l), rhs: Box::new(r) })),
             prop::collection::vec(inner.clone(), 0..3).prop_map(|v| ex(ExprKind::List(v))),
+            (prop::collection::vec((inner.clone(), inner.clone()), 1..3), prop::option::of(inner.clone())).prop_map(
+                |(branches, otherwise)| ex(ExprKind::Case {
+                    branches: branches.into_iter().map(|(when, then)| CaseBranch { when, then }).collect(),
+                    otherwise: otherwise.map(Box::new),
+                })
+            ),
             (name(), prop::collection::vec(inner.clone(), 0..3), prop::option::of(inner), prop::option::of(duration()))
                 .prop_map(|(n, args, filter, window)| ex(ExprKind::Call {
                     name: sp(n),

@@ -37,6 +37,12 @@ pub(super) fn texpr(kind: TKind, ty: Ty, span: Span) -> TExpr {
 impl<'a> Checker<'a> {
     /// Checks an expression that must yield a present value of some type.
     pub(super) fn expr(&mut self, e: &Expr, scope: Scope<'_>) -> Checked {
+        let t = self.expr_as_written(e, scope)?;
+        Some(self.narrow(t))
+    }
+
+    /// [`Checker::expr`] without what narrowing knows.
+    fn expr_as_written(&mut self, e: &Expr, scope: Scope<'_>) -> Checked {
         match &e.kind {
             ExprKind::Int(i) => Some(texpr(TKind::Const(Const::Int(*i)), Ty::req(Base::Int), e.span)),
             ExprKind::Decimal { value, .. } => {
@@ -60,6 +66,7 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Unary { op, operand } => self.unary(op, operand, e.span, scope),
             ExprKind::Binary { op, lhs, rhs } => self.binary(op, lhs, rhs, e.span, scope),
+            ExprKind::Case { branches, otherwise } => self.case(branches, otherwise.as_deref(), e.span, scope),
         }
     }
 

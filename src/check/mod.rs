@@ -7,10 +7,12 @@
 
 mod aggregate;
 mod call;
+mod case;
 mod expr;
 mod facts;
 mod lint;
 mod membership;
+mod narrow;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
@@ -93,6 +95,7 @@ pub fn check(
         element_lists: Vec::new(),
         root_leaves: None,
         name_suggestions: 0,
+        narrowed: Vec::new(),
         diags: Vec::new(),
     };
     let policy = checker.policy(ast);
@@ -135,6 +138,8 @@ pub(crate) struct Checker<'a> {
     root_leaves: Option<Vec<String>>,
     /// Unknown-name suggestions made so far (see [`MAX_NAME_SUGGESTIONS`]).
     name_suggestions: usize,
+    /// Optional values proved present where the expression being checked stands.
+    narrowed: Vec<narrow::Fact>,
     diags: Vec<Diagnostic>,
 }
 

@@ -225,6 +225,9 @@ fn lets(out: &mut String, x: &Explanation) {
         let head = format!("  {:<name_w$} {value:<value_w$}  ", l.name);
         let indent = " ".repeat(head.chars().count().min(WIDTH / 2));
         push_wrapped(out, &l.definition, &head, &indent);
+        if let Some(branch) = &l.branch {
+            push_wrapped(out, branch, &format!("{indent}took "), &format!("{indent}     "));
+        }
     }
 }
 

@@ -109,6 +109,8 @@ registry! {
         "`within`, `latest` or `earliest` is used on a list whose schema has no date key (`by:`).";
     DURATION_TOO_LONG = "E0207", "duration-too-long", Error,
         "A duration written in the policy is over 100 years (1,200 months or 36,525 days).";
+    NONE_BRANCH = "E0220", "none-branch", Error,
+        "A case branch (or its `else`) gives `none`. A case without `else` is already none when no branch holds: leave the `else` out and say what none means with `??` where the case is used.";
     HOOK_ARGUMENT = "E0301", "hook-argument", Error,
         "A hook is called with an argument whose type is not the declared parameter's.";
     UNKNOWN_HOOK_TYPE = "E0302", "unknown-hook-type", Error,

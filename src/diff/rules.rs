@@ -214,6 +214,15 @@ fn names_in(e: &Expr, out: &mut Vec<String>) {
             names_in(lhs, out);
             names_in(rhs, out);
         }
+        ExprKind::Case { branches, otherwise } => {
+            for b in branches {
+                names_in(&b.when, out);
+                names_in(&b.then, out);
+            }
+            if let Some(o) = otherwise {
+                names_in(o, out);
+            }
+        }
         ExprKind::Int(_)
         | ExprKind::Decimal { .. }
         | ExprKind::Str(_)

@@ -4,6 +4,7 @@
 //! group only the first matching rule fires. The outcome is the most severe
 //! status action fired; its winning rule is the first fired rule carrying it.
 
+mod case;
 mod expr;
 mod fold;
 mod lets;
@@ -11,8 +12,9 @@ mod run;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
+pub use case::case_json;
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
-pub use trace::{HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
+pub use trace::{CaseTaken, HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
 
 use crate::compile::{Program, Rule};
 use crate::ir::{Channel, Outcome, TAction};
@@ -215,6 +217,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
         return Ok(state.finish(snapshot.id.clone(), as_of));
     };
     ctx.hook_log = Some(Vec::new());
+    ctx.case_log = Some(Vec::new());
     let ran = run_rules(&mut ctx, &mut state, snapshot, Some(trace));
     // Lets and hook calls are kept even when a rule failed: they show how far evaluation got.
     trace.lets = program
@@ -228,6 +231,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
         })
         .collect();
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
+    trace.cases = ctx.case_log.take().unwrap_or_default();
     ran?;
     Ok(state.finish(snapshot.id.clone(), as_of))
 }

@@ -7,6 +7,7 @@
 //! `2%`, `12 months`). The result parses to the same AST, and formatting it
 //! again changes nothing (`tests/format.rs` checks both).
 
+mod case;
 mod doc;
 mod expr;
 mod source;
@@ -159,8 +160,8 @@ impl Printer<'_> {
             Item::Let { name, value, span } => {
                 let head = self.tok(span.start as usize, "let ");
                 let name = self.tok(name.span.start as usize, format!("{} = ", name.node));
-                let value = self.expr(value);
-                Doc::Concat(vec![head, name, Doc::Align(Box::new(value))])
+                let value_doc = self.expr(value);
+                Doc::Concat(vec![head, name, expr::hang(value, value_doc)])
             }
             Item::Guard(g) => {
                 let bound = match g.bound.node {
@@ -291,7 +292,7 @@ impl Printer<'_> {
             ActionKind::SetLimit(e) => {
                 let head = self.tok(start, "set limit to ");
                 let value = self.expr(e);
-                Doc::Concat(vec![head, Doc::Align(Box::new(value))])
+                Doc::Concat(vec![head, expr::hang(e, value)])
             }
             ActionKind::Notify { channel, template } => Doc::Concat(vec![
                 self.tok(start, "notify "),

@@ -197,6 +197,17 @@ pub enum ExprKind {
     Unary { op: Spanned<UnaryOp>, operand: Box<Expr> },
     /// `a op b`
     Binary { op: Spanned<BinaryOp>, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `case when c then v ... [else v] end`
+    Case { branches: Vec<CaseBranch>, otherwise: Option<Box<Expr>> },
+}
+
+/// One `when COND then VALUE` of a case expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseBranch {
+    /// The condition.
+    pub when: Expr,
+    /// The value when the condition is the first to hold.
+    pub then: Expr,
 }
 
 /// Prefix operators.

@@ -3,6 +3,7 @@
 //! risk officer ("expected `then` after the condition"), and the parser
 //! re-parses item by item after a failure so one run reports every broken item.
 
+mod case;
 mod errors;
 mod keywords;
 
@@ -564,6 +565,7 @@ impl AstBuilder<'_> {
                 ExprKind::Path(segments)
             }
             Rule::call => self.call(pair)?,
+            Rule::case_expr => self.case(pair)?,
             _ => return Err(self.bad(&pair, "unexpected expression")),
         };
         Ok(Expr { kind, span })
