@@ -2,6 +2,7 @@
 //! hook, assigns every node a type, and enforces the absent-value rule.
 
 use super::call::CallSite;
+use super::narrow::present_when;
 use super::Checker;
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
@@ -286,7 +287,12 @@ impl<'a> Checker<'a> {
         match op.node {
             BinaryOp::And | BinaryOp::Or => {
                 let l = self.condition(lhs, scope, &format!("on the left of `{sym}`"));
-                let r = self.condition(rhs, scope, &format!("on the right of `{sym}`"));
+                // The right runs only when the left held (`and`) or failed (`or`): what that proves present is.
+                let mut facts = Vec::new();
+                if let Some(l) = &l {
+                    present_when(l, op.node == BinaryOp::And, &mut facts);
+                }
+                let r = self.knowing(&facts, |c| c.condition(rhs, scope, &format!("on the right of `{sym}`")));
                 let (l, r) = (Box::new(l?), Box::new(r?));
                 let kind = if op.node == BinaryOp::And { TKind::And(l, r) } else { TKind::Or(l, r) };
                 Some(texpr(kind, Ty::req(Base::Bool), span))
