@@ -352,15 +352,35 @@ pub enum TAction {
     /// `set limit to EXPR` (a decimal expression)
     SetLimit(TExpr),
     /// `notify CHANNEL "template"`
-    Notify(Channel, Arc<str>),
+    Notify(Channel, TText),
     /// `escalate to "stage"`
-    Escalate(Arc<str>),
+    Escalate(TText),
     /// `review "queue"`
-    Review(Arc<str>),
+    Review(TText),
     /// `reason "CODE" ["text"]`
-    Reason(Arc<str>, Option<Arc<str>>),
+    Reason(TText, Option<TText>),
     /// `tag "label"`
-    Tag(Arc<str>),
+    Tag(TText),
+}
+
+/// A string an action carries: a literal, built once at load, or a string
+/// expression (a case, a let) computed when the rule fires.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TText {
+    /// Written as a literal.
+    Lit(Arc<str>),
+    /// Computed: a present `string` expression.
+    Expr(TExpr),
+}
+
+impl TText {
+    /// The literal, when it is one.
+    pub fn literal(&self) -> Option<&Arc<str>> {
+        match self {
+            TText::Lit(s) => Some(s),
+            TText::Expr(_) => None,
+        }
+    }
 }
 
 /// A checked rule.

@@ -178,7 +178,7 @@ fn lets_read(rule: &RuleDecl, lets: &HashMap<&str, &Expr>, changed: &BTreeSet<&s
     let mut names = Vec::new();
     names_in(&rule.when, &mut names);
     for action in &rule.actions {
-        if let ActionKind::SetLimit(e) = &action.kind {
+        for e in action.kind.exprs() {
             names_in(e, &mut names);
         }
     }

@@ -15,7 +15,9 @@ mod source;
 pub use doc::WIDTH;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
-use crate::syntax::ast::{Action, ActionKind, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned};
+use crate::syntax::ast::{
+    Action, ActionKind, Expr, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned,
+};
 use crate::syntax::parse_policy;
 use crate::syntax::parser::item_span;
 use doc::{render, Doc};
@@ -298,20 +300,26 @@ impl Printer<'_> {
                 self.tok(start, "notify "),
                 self.tok(channel.span.start as usize, channel.node.clone()),
                 Doc::text(" "),
-                self.string(template),
+                self.text_arg(template),
             ]),
-            ActionKind::Escalate(stage) => Doc::Concat(vec![self.tok(start, "escalate to "), self.string(stage)]),
-            ActionKind::Review(queue) => Doc::Concat(vec![self.tok(start, "review "), self.string(queue)]),
+            ActionKind::Escalate(stage) => Doc::Concat(vec![self.tok(start, "escalate to "), self.text_arg(stage)]),
+            ActionKind::Review(queue) => Doc::Concat(vec![self.tok(start, "review "), self.text_arg(queue)]),
             ActionKind::Reason { code, text } => {
-                let mut docs = vec![self.tok(start, "reason "), self.string(code)];
+                let mut docs = vec![self.tok(start, "reason "), self.text_arg(code)];
                 if let Some(t) = text {
                     docs.push(Doc::text(" "));
-                    docs.push(self.string(t));
+                    docs.push(self.text_arg(t));
                 }
                 Doc::Concat(docs)
             }
-            ActionKind::Tag(label) => Doc::Concat(vec![self.tok(start, "tag "), self.string(label)]),
+            ActionKind::Tag(label) => Doc::Concat(vec![self.tok(start, "tag "), self.text_arg(label)]),
         }
+    }
+
+    /// An action's string: a literal as written, or the expression that computes it.
+    fn text_arg(&mut self, e: &Expr) -> Doc {
+        let doc = self.expr(e);
+        expr::hang(e, doc)
     }
 
     /// A string literal as written (escapes included), or quoted from its value.
