@@ -373,6 +373,12 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 let help = match (&l.ty.base, &r.ty.base) {
+                    (Base::Date, Base::Str) | (Base::Str, Base::Date)
+                        if quoted_date(&l).or(quoted_date(&r)).is_some() =>
+                    {
+                        let date = quoted_date(&l).or(quoted_date(&r)).unwrap_or_default();
+                        Some(format!("drop the quotes: `{date}` without quotes is a date, `\"{date}\"` is a string"))
+                    }
                     (Base::Date, b) if b.is_numeric() => {
                         Some("compare dates with dates, e.g. `opened_on < as_of - 6 months`".to_string())
                     }
@@ -507,6 +513,14 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+}
+
+/// The text of a string literal that reads as a date (`"2026-01-01"`).
+fn quoted_date(t: &TExpr) -> Option<String> {
+    match &t.kind {
+        TKind::Const(Const::Str(s)) if crate::value::parse_date(s).is_some() => Some(s.to_string()),
+        _ => None,
     }
 }
 

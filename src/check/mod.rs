@@ -14,6 +14,7 @@ mod facts;
 mod lint;
 mod membership;
 mod narrow;
+mod suggest;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;

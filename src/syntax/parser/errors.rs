@@ -121,7 +121,29 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::error(codes::SYNTAX, file, span, message)
+    let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
+    let col = match error.line_col {
+        pest::error::LineColLocation::Pos((_, c)) | pest::error::LineColLocation::Span((_, c), _) => c,
+    };
+    if wrote_if(error.line(), col.saturating_sub(1)) {
+        return diagnostic.with_help(
+            "the language has no `if`: use `case when … then … else … end` (see docs/reference.md#case-expressions)",
+        );
+    }
+    diagnostic
+}
+
+/// Whether the word at `col` (a character column of `line`), or the word
+/// just before it, is `if`: the parser stops at it or just after it.
+fn wrote_if(line: &str, col: usize) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    let word_char = |c: &char| c.is_alphanumeric() || *c == '_';
+    let at: String = chars.get(col..).unwrap_or_default().iter().take_while(|c| word_char(c)).collect();
+    let before = chars.get(..col).unwrap_or_default();
+    let trimmed = before.iter().rev().skip_while(|c| c.is_whitespace());
+    let mut previous: Vec<char> = trimmed.take_while(|c| word_char(c)).copied().collect();
+    previous.reverse();
+    at == "if" || previous.iter().collect::<String>() == "if"
 }
 
 /// Words a risk officer understands for what the parser wanted.
