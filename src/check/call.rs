@@ -3,7 +3,7 @@
 use super::expr::{texpr, to_dec, Checked, Scope};
 use super::Checker;
 use crate::builtins::{self, FnKind, ScalarFn, BUILTINS};
-use crate::diagnostic::{codes, did_you_mean, Span};
+use crate::diagnostic::{codes, Span};
 use crate::ir::*;
 use crate::syntax::ast::{Expr, Ident, Spanned};
 use crate::value::Duration;
