@@ -125,8 +125,8 @@ fn branch_types_mix_as_numbers_and_strings_do() {
     );
     assert_eq!(value("case when score > 0 then opened_on + 1 day else as_of end", "{}"), "\"2020-01-16\"");
     // A string case compares with any string (it is no enum).
-    let body = format!("let tier = case when score > 900 then \"vip\" else status end\nrule \"t\" {{ when tier == \"active\" then tag \"a\" }}");
-    assert_eq!(run(&body, "{}").unwrap().fired, [std::sync::Arc::<str>::from("t")]);
+    let body = "let tier = case when score > 900 then \"vip\" else status end\nrule \"t\" { when tier == \"active\" then tag \"a\" }";
+    assert_eq!(run(body, "{}").unwrap().fired, [std::sync::Arc::<str>::from("t")]);
 }
 
 #[test]
