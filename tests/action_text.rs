@@ -150,9 +150,11 @@ fn tests_diff_and_explain_work_with_computed_strings() {
     let (code, out, err) = verdict_in(&dir, &["test", "t.test.yaml", "--coverage"]);
     assert_eq!(code, 0, "{out}{err}");
     std::fs::write(dir.join("new.policy"), POLICY.replace("\"gentle-reminder\"", "\"prime-reminder\"")).unwrap();
-    let (code, out, err) = verdict_in(&dir, &["diff", "t.policy", "new.policy", "book.jsonl"]);
+    let (code, out, err) = verdict_in(&dir, &["diff", "t.policy", "new.policy", "book.jsonl", "--html", "r.html"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("collect"), "{out}");
+    assert!(out.contains("collect  changed: actions") && out.contains("A  none  →  none  actions"), "{out}");
+    let html = std::fs::read_to_string(dir.join("r.html")).unwrap();
+    assert!(html.contains("collect"), "the HTML report names the changed rule");
     let (code, out, err) = verdict_in(&dir, &["explain", "t.policy", "book.jsonl", "--id", "B"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("escalate to \"legal\"") || out.contains("legal"), "{out}");
