@@ -90,7 +90,8 @@ impl<'a> Checker<'a> {
                 )
                 .with_label("may be none")
                 .with_help(format!(
-                    "say what absence means: `({name} ?? {default})`, or test it with `{name} != none`"
+                    "say what absence means: `({name} ?? {default})`, or test it first: `{name} != none and …` \
+                     (docs/reference.md#absent-values-and-narrowing)"
                 )),
             );
             return None;

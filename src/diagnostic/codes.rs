@@ -80,7 +80,7 @@ registry! {
     TYPE_MISMATCH = "E0102", "type-mismatch", Error,
         "An expression has the wrong type where it stands: operands an operator does not take, a function argument of the wrong type, a comparison of unlike values, a let holding a duration, a new limit that is not a number.";
     MAYBE_ABSENT = "E0103", "maybe-absent", Error,
-        "An optional field (one that may be none) is used where a value is needed. Give it a default with `??` or test it with `is none` first.";
+        "A value that may be absent (an optional field, `min`/`max`/`avg`/`latest`/`earliest` of a list, a case without `else`) is used where a value is needed. Give it a default with `??`, or test it first: after `x != none and`, `x` is present (docs/reference.md, absent values and narrowing).";
     LET_ORDER = "E0104", "let-order", Error,
         "A let is used before its definition, or refers to itself: lets are read top to bottom.";
     NOT_A_VALUE = "E0105", "not-a-value", Error,
