@@ -151,6 +151,10 @@ pub struct LetExplanation {
     pub definition: String,
     /// Its value; `None` when no rule needed it.
     pub value: Option<String>,
+    /// When its value is a case that was computed, the branch that gave it
+    /// (`when score >= 740`, `else`, or `no branch held`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
 }
 
 /// A hook call.
@@ -466,8 +470,18 @@ fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
             name: def.name.clone(),
             definition: squash(source.get(def.value.span.range()).unwrap_or("?")),
             value,
+            branch: trace.cases.iter().find(|c| c.at == def.value.span).map(|c| branch_text(c, source)),
         })
         .collect()
+}
+
+/// The branch a case took, as written.
+fn branch_text(taken: &crate::eval::CaseTaken, source: &str) -> String {
+    match (taken.when, taken.otherwise) {
+        (Some(when), _) => format!("when {}", squash(source.get(when.range()).unwrap_or("?"))),
+        (None, true) => "else".into(),
+        (None, false) => "no branch held".into(),
+    }
 }
 
 fn hooks(program: &Program, trace: &Trace) -> Vec<HookExplanation> {

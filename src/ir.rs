@@ -267,6 +267,11 @@ pub enum TKind {
     Call { func: Builtin, args: Vec<TExpr> },
     /// A hook call, by hook index.
     Hook { hook: usize, args: Vec<TExpr> },
+    /// `case when c then v ... [else v] end`: the value of the first branch
+    /// whose condition holds, else `otherwise` (absent when there is none).
+    Case { branches: Vec<(TExpr, TExpr)>, otherwise: Option<Box<TExpr>> },
+    /// An enum member as its name: a case mixing members with strings is a string.
+    EnumName(Box<TExpr>),
 }
 
 /// `func(list[.field] [where COND] [within D])`.
@@ -347,15 +352,35 @@ pub enum TAction {
     /// `set limit to EXPR` (a decimal expression)
     SetLimit(TExpr),
     /// `notify CHANNEL "template"`
-    Notify(Channel, Arc<str>),
+    Notify(Channel, TText),
     /// `escalate to "stage"`
-    Escalate(Arc<str>),
+    Escalate(TText),
     /// `review "queue"`
-    Review(Arc<str>),
+    Review(TText),
     /// `reason "CODE" ["text"]`
-    Reason(Arc<str>, Option<Arc<str>>),
+    Reason(TText, Option<TText>),
     /// `tag "label"`
-    Tag(Arc<str>),
+    Tag(TText),
+}
+
+/// A string an action carries: a literal, built once at load, or a string
+/// expression (a case, a let) computed when the rule fires.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TText {
+    /// Written as a literal.
+    Lit(Arc<str>),
+    /// Computed: a present `string` expression.
+    Expr(TExpr),
+}
+
+impl TText {
+    /// The literal, when it is one.
+    pub fn literal(&self) -> Option<&Arc<str>> {
+        match self {
+            TText::Lit(s) => Some(s),
+            TText::Expr(_) => None,
+        }
+    }
 }
 
 /// A checked rule.
@@ -464,7 +489,7 @@ impl TExpr {
     pub fn children(&self) -> Vec<&TExpr> {
         match &self.kind {
             TKind::Const(_) | TKind::Field { .. } | TKind::AsOf | TKind::Let(_) => Vec::new(),
-            TKind::Not(a) | TKind::Neg(_, a) | TKind::ToDec(a) | TKind::SetCount(a) => vec![a],
+            TKind::Not(a) | TKind::Neg(_, a) | TKind::ToDec(a) | TKind::SetCount(a) | TKind::EnumName(a) => vec![a],
             TKind::IsNone { operand, .. } => vec![operand],
             TKind::DateShift { date, .. } => vec![date],
             TKind::And(a, b) | TKind::Or(a, b) | TKind::Coalesce(a, b) => vec![a, b],
@@ -473,6 +498,9 @@ impl TExpr {
             TKind::InSet { needle, set, .. } => vec![needle, set],
             TKind::Agg(agg) => agg.filter.iter().collect(),
             TKind::Call { args, .. } | TKind::Hook { args, .. } => args.iter().collect(),
+            TKind::Case { branches, otherwise } => {
+                branches.iter().flat_map(|(w, v)| [w, v]).chain(otherwise.as_deref()).collect()
+            }
         }
     }
 

@@ -189,6 +189,11 @@ impl Serialize for TraceView<'_> {
             let hooks: Vec<serde_json::Value> = trace.hooks.iter().map(|h| hook_call(h, program)).collect();
             m.serialize_entry("hooks", &hooks)?;
         }
+        if !trace.cases.is_empty() {
+            let cases: Vec<serde_json::Value> =
+                trace.cases.iter().map(|c| crate::eval::case_json(c, program)).collect();
+            m.serialize_entry("cases", &cases)?;
+        }
         m.end()
     }
 }

@@ -463,6 +463,18 @@ impl SchemaLoader<'_> {
                 );
                 continue;
             }
+            if crate::syntax::is_reserved(&name) {
+                self.error(
+                    codes::SCHEMA_FIELD_NAME,
+                    key.span,
+                    format!("`{name}` is a reserved word of the policy language; it cannot be a field name"),
+                )
+                .help = Some(format!(
+                    "rename the field (e.g. `{name}_value`, with the snapshots' key renamed to match); the reserved \
+                     words are listed in docs/reference.md"
+                ));
+                continue;
+            }
             if !seen.insert(key.as_scalar().unwrap_or("")) {
                 self.error(codes::SCHEMA_FIELD_NAME, key.span, format!("field `{name}` is defined twice"));
                 continue;

@@ -237,6 +237,10 @@ fn sp<T>(node: T) -> Spanned<T> {
     Spanned::new(node, Span::default())
 }
 
+fn str_lit(s: String) -> Expr {
+    ex(ExprKind::Str(s))
+}
+
 fn ex(kind: ExprKind) -> Expr {
     Expr { kind, span: Span::default() }
 }
@@ -302,6 +306,12 @@ fn expr() -> impl Strategy<Value = Expr> {
             (prop::sample::select(BINARY.to_vec()), inner.clone(), inner.clone())
                 .prop_map(|(op, l, r)| ex(ExprKind::Binary { op: sp(op), lhs: Box::new(l), rhs: Box::new(r) })),
             prop::collection::vec(inner.clone(), 0..3).prop_map(|v| ex(ExprKind::List(v))),
+            (prop::collection::vec((inner.clone(), inner.clone()), 1..3), prop::option::of(inner.clone())).prop_map(
+                |(branches, otherwise)| ex(ExprKind::Case {
+                    branches: branches.into_iter().map(|(when, then)| CaseBranch { when, then }).collect(),
+                    otherwise: otherwise.map(Box::new),
+                })
+            ),
             (name(), prop::collection::vec(inner.clone(), 0..3), prop::option::of(inner), prop::option::of(duration()))
                 .prop_map(|(n, args, filter, window)| ex(ExprKind::Call {
                     name: sp(n),
@@ -319,11 +329,21 @@ fn action() -> impl Strategy<Value = Action> {
         prop::option::of(duration()).prop_map(|d| ActionKind::Freeze(d.map(sp))),
         prop::option::of(duration()).prop_map(|d| ActionKind::Restrict(d.map(sp))),
         expr().prop_map(ActionKind::SetLimit),
-        (name(), text()).prop_map(|(c, t)| ActionKind::Notify { channel: sp(c), template: sp(t) }),
-        text().prop_map(|s| ActionKind::Escalate(sp(s))),
-        text().prop_map(|s| ActionKind::Review(sp(s))),
-        (text(), prop::option::of(text())).prop_map(|(c, t)| ActionKind::Reason { code: sp(c), text: t.map(sp) }),
-        text().prop_map(|s| ActionKind::Tag(sp(s))),
+        (name(), text()).prop_map(|(c, t)| ActionKind::Notify { channel: sp(c), template: str_lit(t) }),
+        text().prop_map(|s| ActionKind::Escalate(str_lit(s))),
+        text().prop_map(|s| ActionKind::Review(str_lit(s))),
+        (text(), prop::option::of(text()))
+            .prop_map(|(c, t)| ActionKind::Reason { code: str_lit(c), text: t.map(str_lit) }),
+        text().prop_map(|s| ActionKind::Tag(str_lit(s))),
+        // Computed strings: a name or a case of literals.
+        (name(), text()).prop_map(|(n, t)| ActionKind::Escalate(ex(ExprKind::Case {
+            branches: vec![CaseBranch { when: ex(ExprKind::Path(vec![sp(n)])), then: str_lit(t.clone()) }],
+            otherwise: Some(Box::new(str_lit(t))),
+        }))),
+        (name(), name()).prop_map(|(c, t)| ActionKind::Reason {
+            code: ex(ExprKind::Path(vec![sp(c)])),
+            text: Some(ex(ExprKind::Path(vec![sp(t)])))
+        }),
     ];
     kind.prop_map(|kind| Action { kind, span: Span::default() })
 }

@@ -5,7 +5,7 @@
 //! error records must be identical. The policies are the shipped ones and one
 //! that exercises every specialised form, failures included.
 
-use verdict::compile::lower::{BoolCode, LetCode};
+use verdict::compile::lower::{BoolCode, DecCode, LetCode};
 use verdict::compile::Program;
 use verdict::eval::Outputs;
 use verdict::snapshot::parse_json_snapshot;
@@ -35,6 +35,11 @@ let paid_total = sum(overdues.amount where repaid_on != none)
 let days_open = days_between(opened_on, as_of)
 let far = (last_review_on ?? 9990-01-01) + 100 years
 let shaky = balance / (count(overdues) - 2)
+let tier = case when score >= 740 then "prime" when score >= 680 then status else "subprime" end
+let factor = case when score < 600 then 0.5 when score < 700 then 1 else 1.25 end
+let bonus = case when count(overdues) > 2 then 1 when balance / (count(overdues) - 1) > 100 then 2 end ?? 0
+let review_due = case when last_review_on != none then last_review_on + 1 year else opened_on end
+let open_band = case when worst > 90 then 3 when worst > 30 then 2 end
 
 rule "enum-eq" priority 9 { when status == "frozen" then tag "frozen" }
 rule "enum-in" priority 9 { when status not in ["active", "closed"] and 5 < score then tag "not-in" }
@@ -66,6 +71,11 @@ rule "date-range" priority 5 { when score < 550 and far > as_of then tag "never"
 rule "hook" priority 4 {
   when score > 750 and credit_limit > 0 and fraud_risk(score, balance / credit_limit) < 0.5
   then tag "hooked"
+}
+rule "case" priority 7 {
+  when (tier == "prime" or factor > 1) and bonus >= 1 and review_due < as_of
+       and case when score > 700 then true else identity.verified end and (open_band ?? 0) < 3
+  then set limit to case when score > 750 then credit_limit * factor else round(balance * factor, 2) end
 }
 rule "batch" priority 4 { when id in reg or id not in reg and "hardship" not in tags then tag "batched" }
 "#;
@@ -127,5 +137,7 @@ fn the_lowering_specialises_the_common_forms() {
         program.rules.iter().filter(|r| matches!(r.code, BoolCode::Generic(_))).map(|r| &*r.name).collect();
     assert!(generic_rules.is_empty(), "no rule falls back to the interpreter at the top: {generic_rules:?}");
     let typed_lets = program.let_code.iter().filter(|c| !matches!(c, LetCode::Generic)).count();
+    let case_rule = program.rules.iter().find(|r| &*r.name == "case").unwrap();
+    assert!(matches!(case_rule.limit_code, Some(DecCode::Case(_))), "{:?}", case_rule.limit_code);
     assert_eq!(typed_lets, program.lets.len(), "every let of a required type runs lowered");
 }

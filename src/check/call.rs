@@ -3,7 +3,7 @@
 use super::expr::{texpr, to_dec, Checked, Scope};
 use super::Checker;
 use crate::builtins::{self, FnKind, ScalarFn, BUILTINS};
-use crate::diagnostic::{codes, did_you_mean, Span};
+use crate::diagnostic::{codes, Span};
 use crate::ir::*;
 use crate::syntax::ast::{Expr, Ident, Spanned};
 use crate::value::Duration;
@@ -24,6 +24,27 @@ pub(super) struct CallSite<'e> {
 }
 
 impl Checker<'_> {
+    /// The nearest names (built-in functions and the policy's hooks), then every function there is.
+    fn unknown_function_help(&self, fname: &str) -> String {
+        let names = BUILTINS.iter().map(|b| b.name).chain(self.hooks.iter().map(|h| h.name.as_str()));
+        let quoted = |names: Vec<&str>| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
+        let near = quoted(super::suggest::nearest(fname, names, 3));
+        let mut builtins: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+        builtins.dedup();
+        let mut help = match near.as_slice() {
+            [] => String::new(),
+            [one] => format!("did you mean {one}? "),
+            [init @ .., last] => format!("did you mean {} or {last}? ", init.join(", ")),
+        };
+        help.push_str(&format!("the functions are {}", builtins.join(", ")));
+        if !self.hooks.is_empty() {
+            let hooks: Vec<&str> = self.hooks.iter().map(|h| h.name.as_str()).collect();
+            help.push_str(&format!(", and the policy's hooks {}", hooks.join(", ")));
+        }
+        help.push_str(" (docs/reference.md#functions)");
+        help
+    }
+
     /// Checks a call: an aggregate, a hook or a scalar built-in function.
     pub(super) fn call(&mut self, call: CallSite<'_>, scope: Scope<'_>) -> Checked {
         let fname = call.name.node.as_str();
@@ -56,9 +77,8 @@ impl Checker<'_> {
             return None;
         }
         let (Some(builtin), Some(scalar)) = (builtin, scalar) else {
-            let names = BUILTINS.iter().map(|b| b.name).chain(self.hooks.iter().map(|h| h.name.as_str()));
-            let help = did_you_mean(fname, names);
-            self.err(codes::UNKNOWN_FUNCTION, call.name.span, format!("unknown function `{fname}`")).help = help;
+            let help = self.unknown_function_help(fname);
+            self.err(codes::UNKNOWN_FUNCTION, call.name.span, format!("unknown function `{fname}`")).help = Some(help);
             return None;
         };
         let mut targs = Vec::with_capacity(call.args.len());

@@ -2,6 +2,7 @@
 //! hook, assigns every node a type, and enforces the absent-value rule.
 
 use super::call::CallSite;
+use super::narrow::present_when;
 use super::Checker;
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
@@ -37,6 +38,12 @@ pub(super) fn texpr(kind: TKind, ty: Ty, span: Span) -> TExpr {
 impl<'a> Checker<'a> {
     /// Checks an expression that must yield a present value of some type.
     pub(super) fn expr(&mut self, e: &Expr, scope: Scope<'_>) -> Checked {
+        let t = self.expr_as_written(e, scope)?;
+        Some(self.narrow(t))
+    }
+
+    /// [`Checker::expr`] without what narrowing knows.
+    fn expr_as_written(&mut self, e: &Expr, scope: Scope<'_>) -> Checked {
         match &e.kind {
             ExprKind::Int(i) => Some(texpr(TKind::Const(Const::Int(*i)), Ty::req(Base::Int), e.span)),
             ExprKind::Decimal { value, .. } => {
@@ -60,6 +67,7 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Unary { op, operand } => self.unary(op, operand, e.span, scope),
             ExprKind::Binary { op, lhs, rhs } => self.binary(op, lhs, rhs, e.span, scope),
+            ExprKind::Case { branches, otherwise } => self.case(branches, otherwise.as_deref(), e.span, scope),
         }
     }
 
@@ -82,7 +90,8 @@ impl<'a> Checker<'a> {
                 )
                 .with_label("may be none")
                 .with_help(format!(
-                    "say what absence means: `({name} ?? {default})`, or test it with `{name} != none`"
+                    "say what absence means: `({name} ?? {default})`, or test it first: `{name} != none and …` \
+                     (docs/reference.md#absent-values-and-narrowing)"
                 )),
             );
             return None;
@@ -279,7 +288,12 @@ impl<'a> Checker<'a> {
         match op.node {
             BinaryOp::And | BinaryOp::Or => {
                 let l = self.condition(lhs, scope, &format!("on the left of `{sym}`"));
-                let r = self.condition(rhs, scope, &format!("on the right of `{sym}`"));
+                // The right runs only when the left held (`and`) or failed (`or`): what that proves present is.
+                let mut facts = Vec::new();
+                if let Some(l) = &l {
+                    present_when(l, op.node == BinaryOp::And, &mut facts);
+                }
+                let r = self.knowing(&facts, |c| c.condition(rhs, scope, &format!("on the right of `{sym}`")));
                 let (l, r) = (Box::new(l?), Box::new(r?));
                 let kind = if op.node == BinaryOp::And { TKind::And(l, r) } else { TKind::Or(l, r) };
                 Some(texpr(kind, Ty::req(Base::Bool), span))
@@ -360,6 +374,12 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 let help = match (&l.ty.base, &r.ty.base) {
+                    (Base::Date, Base::Str) | (Base::Str, Base::Date)
+                        if quoted_date(&l).or(quoted_date(&r)).is_some() =>
+                    {
+                        let date = quoted_date(&l).or(quoted_date(&r)).unwrap_or_default();
+                        Some(format!("drop the quotes: `{date}` without quotes is a date, `\"{date}\"` is a string"))
+                    }
                     (Base::Date, b) if b.is_numeric() => {
                         Some("compare dates with dates, e.g. `opened_on < as_of - 6 months`".to_string())
                     }
@@ -494,6 +514,14 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+}
+
+/// The text of a string literal that reads as a date (`"2026-01-01"`).
+fn quoted_date(t: &TExpr) -> Option<String> {
+    match &t.kind {
+        TKind::Const(Const::Str(s)) if crate::value::parse_date(s).is_some() => Some(s.to_string()),
+        _ => None,
     }
 }
 

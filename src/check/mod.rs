@@ -5,12 +5,16 @@
 //! hooks, `E04xx` declarations and rules. Warnings are `W01xx`; those that
 //! review a policy's logic rather than its names are in `lint.rs`.
 
+mod action_text;
 mod aggregate;
 mod call;
+mod case;
 mod expr;
 mod facts;
 mod lint;
 mod membership;
+mod narrow;
+mod suggest;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
@@ -19,7 +23,6 @@ use crate::syntax::ast::{self, ActionKind, GuardBound, Item, PolicyAst, RuleDecl
 use expr::Scope;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// A policy whose names are resolved and whose expressions are typed.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,6 +96,7 @@ pub fn check(
         element_lists: Vec::new(),
         root_leaves: None,
         name_suggestions: 0,
+        narrowed: Vec::new(),
         diags: Vec::new(),
     };
     let policy = checker.policy(ast);
@@ -135,6 +139,8 @@ pub(crate) struct Checker<'a> {
     root_leaves: Option<Vec<String>>,
     /// Unknown-name suggestions made so far (see [`MAX_NAME_SUGGESTIONS`]).
     name_suggestions: usize,
+    /// Optional values proved present where the expression being checked stands.
+    narrowed: Vec<narrow::Fact>,
     diags: Vec<Diagnostic>,
 }
 
@@ -562,7 +568,6 @@ impl<'a> Checker<'a> {
     }
 
     fn action(&mut self, action: &ast::Action) -> Option<TAction> {
-        let text = |s: &ast::Spanned<String>| -> Arc<str> { s.node.as_str().into() };
         Some(match &action.kind {
             ActionKind::Close => TAction::Close,
             ActionKind::Freeze(d) => TAction::Freeze(d.as_ref().map(|d| d.node)),
@@ -591,18 +596,23 @@ impl<'a> Checker<'a> {
                         .help = Some(help);
                     return None;
                 };
-                TAction::Notify(*ch, text(template))
+                TAction::Notify(*ch, self.action_text(template, "the template of `notify`")?)
             }
-            ActionKind::Escalate(s) => TAction::Escalate(text(s)),
-            ActionKind::Review(s) => TAction::Review(text(s)),
-            ActionKind::Reason { code, text: t } => {
-                if code.node.trim().is_empty() {
+            ActionKind::Escalate(s) => TAction::Escalate(self.action_text(s, "the stage of `escalate to`")?),
+            ActionKind::Review(s) => TAction::Review(self.action_text(s, "the queue of `review`")?),
+            ActionKind::Reason { code, text } => {
+                if matches!(&code.kind, ast::ExprKind::Str(c) if c.trim().is_empty()) {
                     self.err(codes::EMPTY_REASON_CODE, code.span, "a reason code cannot be empty");
                     return None;
                 }
-                TAction::Reason(text(code), t.as_ref().map(text))
+                let code = self.action_text(code, "a reason's code");
+                let text = match text {
+                    Some(t) => Some(self.action_text(t, "a reason's text")?),
+                    None => None,
+                };
+                TAction::Reason(code?, text)
             }
-            ActionKind::Tag(s) => TAction::Tag(text(s)),
+            ActionKind::Tag(s) => TAction::Tag(self.action_text(s, "the label of `tag`")?),
         })
     }
 

@@ -221,6 +221,9 @@ fn lets(out: &mut String, x: &Explanation) {
         let head = format!("  {} {}  ", pad_right(&l.name, name_w), pad_right(&value, value_w));
         let indent = " ".repeat(width(&head).min(WIDTH / 2));
         push_wrapped(out, &l.definition, &head, &indent);
+        if let Some(branch) = &l.branch {
+            push_wrapped(out, branch, &format!("{indent}took "), &format!("{indent}     "));
+        }
     }
 }
 

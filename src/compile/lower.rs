@@ -71,6 +71,8 @@ pub enum BoolCode {
     SetHas { frame: Frame, slot: usize, needle: Const, negate: bool },
     /// `any` / `all` of a list with a `where`.
     Agg(Box<AggCode>),
+    /// A case of conditions.
+    Case(Box<CaseCode<BoolCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -100,6 +102,8 @@ pub enum IntCode {
     Pick { max: bool, a: Box<IntCode>, b: Box<IntCode> },
     /// `count(..)` or an int `sum(..)`.
     Agg(Box<AggCode>),
+    /// A case of ints with an `else`.
+    Case(Box<CaseCode<IntCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -127,6 +131,8 @@ pub enum DecCode {
     Pick { max: bool, a: Box<DecCode>, b: Box<DecCode> },
     /// A decimal `sum(..)`.
     Agg(Box<AggCode>),
+    /// A case of decimals with an `else`.
+    Case(Box<CaseCode<DecCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -146,6 +152,8 @@ pub enum DateCode {
     Shift { subtract: bool, date: Box<DateCode>, by: Duration },
     /// `opt ?? x`
     Coalesce(Box<OptCode>, Box<DateCode>),
+    /// A case of dates with an `else`.
+    Case(Box<CaseCode<DateCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -158,8 +166,32 @@ pub enum OptCode {
     Slot(Frame, usize),
     /// An aggregate (`max`, `latest`, ...).
     Agg(Box<AggCode>),
+    /// A literal (a case's branch value).
+    Const(Const),
+    /// The absent value (a case without `else` when no branch holds).
+    Absent,
+    /// A present value of a lowered type (a case's branch value).
+    Bool(Box<BoolCode>),
+    /// A present int (a case's branch value).
+    Int(Box<IntCode>),
+    /// A present decimal (a case's branch value).
+    Dec(Box<DecCode>),
+    /// A present date (a case's branch value).
+    Date(Box<DateCode>),
+    /// A case of any type, with or without `else`.
+    Case(Box<CaseCode<OptCode>>),
     /// Anything else (lets included), run by the interpreter.
     Generic(TExpr),
+}
+
+/// `case when c then v ... else v end`: the conditions lowered, and the
+/// values by the case's type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseCode<T> {
+    /// Each branch's condition and value, in written order.
+    pub branches: Vec<(BoolCode, T)>,
+    /// The value when no condition holds ([`OptCode::Absent`] without `else`).
+    pub otherwise: T,
 }
 
 /// An aggregate with its `where` lowered.
@@ -190,6 +222,8 @@ pub enum LetCode {
     Dec(DecCode),
     /// A date.
     Date(DateCode),
+    /// A case of another type (a string, an enum) or an optional one.
+    Opt(OptCode),
     /// Any other type (or an optional one): computed by the interpreter.
     Generic,
 }
@@ -200,6 +234,11 @@ fn required(e: &TExpr, base: &Base) -> bool {
 
 /// Lowers a `let`'s value.
 pub fn lower_let(value: &TExpr) -> LetCode {
+    if let TKind::Case { .. } = value.kind {
+        if value.ty.optional || !matches!(value.ty.base, Base::Bool | Base::Int | Base::Dec | Base::Date) {
+            return LetCode::Opt(lower_opt(value));
+        }
+    }
     match &value.ty {
         Ty { optional: true, .. } => LetCode::Generic,
         Ty { base: Base::Bool, .. } => LetCode::Bool(lower_bool(value)),
@@ -248,7 +287,31 @@ pub fn lower_bool(e: &TExpr) -> BoolCode {
         TKind::Agg(agg) if matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none() => {
             BoolCode::Agg(Box::new(lower_agg(agg)))
         }
+        TKind::Case { branches, otherwise: Some(o) } if required(e, &Base::Bool) => {
+            BoolCode::Case(Box::new(lower_case(branches, o, lower_bool)))
+        }
         _ => generic(e),
+    }
+}
+
+/// A case whose value is never absent, its values lowered by `value`.
+fn lower_case<T>(branches: &[(TExpr, TExpr)], otherwise: &TExpr, value: impl Fn(&TExpr) -> T) -> CaseCode<T> {
+    CaseCode {
+        branches: branches.iter().map(|(when, then)| (lower_bool(when), value(then))).collect(),
+        otherwise: value(otherwise),
+    }
+}
+
+/// A case's branch value, lowered by its type.
+fn lower_value(e: &TExpr) -> OptCode {
+    match &e.ty {
+        Ty { optional: true, .. } => lower_opt(e),
+        _ if matches!(e.kind, TKind::Const(_) | TKind::Field { .. }) => lower_opt(e),
+        Ty { base: Base::Bool, .. } => OptCode::Bool(Box::new(lower_bool(e))),
+        Ty { base: Base::Int, .. } => OptCode::Int(Box::new(lower_int(e))),
+        Ty { base: Base::Dec, .. } => OptCode::Dec(Box::new(lower_dec(e))),
+        Ty { base: Base::Date, .. } => OptCode::Date(Box::new(lower_date(e))),
+        _ => lower_opt(e),
     }
 }
 
@@ -348,6 +411,7 @@ pub fn lower_int(e: &TExpr) -> IntCode {
         TKind::Agg(agg) if agg.func == AggFunc::Count || agg.func == AggFunc::Sum => {
             IntCode::Agg(Box::new(lower_agg(agg)))
         }
+        TKind::Case { branches, otherwise: Some(o) } => IntCode::Case(Box::new(lower_case(branches, o, lower_int))),
         _ => IntCode::Generic(e.clone()),
     }
 }
@@ -392,6 +456,7 @@ pub fn lower_dec(e: &TExpr) -> DecCode {
             _ => DecCode::Generic(e.clone()),
         },
         TKind::Agg(agg) if agg.func == AggFunc::Sum => DecCode::Agg(Box::new(lower_agg(agg))),
+        TKind::Case { branches, otherwise: Some(o) } => DecCode::Case(Box::new(lower_case(branches, o, lower_dec))),
         _ => DecCode::Generic(e.clone()),
     }
 }
@@ -410,6 +475,7 @@ pub fn lower_date(e: &TExpr) -> DateCode {
             DateCode::Shift { subtract: *subtract, date: Box::new(lower_date(date)), by: *by }
         }
         TKind::Coalesce(a, b) => DateCode::Coalesce(Box::new(lower_opt(a)), Box::new(lower_date(b))),
+        TKind::Case { branches, otherwise: Some(o) } => DateCode::Case(Box::new(lower_case(branches, o, lower_date))),
         _ => DateCode::Generic(e.clone()),
     }
 }
@@ -419,6 +485,12 @@ pub fn lower_opt(e: &TExpr) -> OptCode {
     match &e.kind {
         TKind::Field { frame, slot } => OptCode::Slot(*frame, *slot),
         TKind::Agg(agg) => OptCode::Agg(Box::new(lower_agg(agg))),
+        // `none` and durations are no values a case gives; they stay with the interpreter.
+        TKind::Const(c) if !matches!(c, Const::None | Const::Duration(_)) => OptCode::Const(c.clone()),
+        TKind::Case { branches, otherwise } => OptCode::Case(Box::new(CaseCode {
+            branches: branches.iter().map(|(when, then)| (lower_bool(when), lower_value(then))).collect(),
+            otherwise: otherwise.as_deref().map_or(OptCode::Absent, lower_value),
+        })),
         _ => OptCode::Generic(e.clone()),
     }
 }

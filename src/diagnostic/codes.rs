@@ -70,7 +70,7 @@ registry! {
     SCHEMA_PROHIBITED = "S006", "schema-prohibited", Error,
         "A field listed under `prohibited` is not in the schema.";
     SCHEMA_FIELD_NAME = "S007", "schema-field-name", Error,
-        "A field name is not valid (letters, digits and `_`, not starting with a digit), is defined twice, or is `as_of`, which every snapshot has built in.";
+        "A field name is not valid (letters, digits and `_`, not starting with a digit), is defined twice, is `as_of`, which every snapshot has built in, or is a reserved word of the language (`case`, `end`, `table`, `split`, ...; see docs/reference.md): rename the field.";
 
     // Policies: loading, names and types.
     INTERNAL = "E0001", "internal", Error,
@@ -80,7 +80,7 @@ registry! {
     TYPE_MISMATCH = "E0102", "type-mismatch", Error,
         "An expression has the wrong type where it stands: operands an operator does not take, a function argument of the wrong type, a comparison of unlike values, a let holding a duration, a new limit that is not a number.";
     MAYBE_ABSENT = "E0103", "maybe-absent", Error,
-        "An optional field (one that may be none) is used where a value is needed. Give it a default with `??` or test it with `is none` first.";
+        "A value that may be absent (an optional field, `min`/`max`/`avg`/`latest`/`earliest` of a list, a case without `else`) is used where a value is needed. Give it a default with `??`, or test it first: after `x != none and`, `x` is present (docs/reference.md, absent values and narrowing).";
     LET_ORDER = "E0104", "let-order", Error,
         "A let is used before its definition, or refers to itself: lets are read top to bottom.";
     NOT_A_VALUE = "E0105", "not-a-value", Error,
@@ -109,6 +109,8 @@ registry! {
         "`within`, `latest` or `earliest` is used on a list whose schema has no date key (`by:`).";
     DURATION_TOO_LONG = "E0207", "duration-too-long", Error,
         "A duration written in the policy is over 100 years (1,200 months or 36,525 days).";
+    NONE_BRANCH = "E0220", "none-branch", Error,
+        "A case branch (or its `else`) gives `none`. A case without `else` is already none when no branch holds: leave the `else` out and say what none means with `??` where the case is used.";
     HOOK_ARGUMENT = "E0301", "hook-argument", Error,
         "A hook is called with an argument whose type is not the declared parameter's.";
     UNKNOWN_HOOK_TYPE = "E0302", "unknown-hook-type", Error,

@@ -178,7 +178,7 @@ fn lets_read(rule: &RuleDecl, lets: &HashMap<&str, &Expr>, changed: &BTreeSet<&s
     let mut names = Vec::new();
     names_in(&rule.when, &mut names);
     for action in &rule.actions {
-        if let ActionKind::SetLimit(e) = &action.kind {
+        for e in action.kind.exprs() {
             names_in(e, &mut names);
         }
     }
@@ -213,6 +213,15 @@ fn names_in(e: &Expr, out: &mut Vec<String>) {
         ExprKind::Binary { lhs, rhs, .. } => {
             names_in(lhs, out);
             names_in(rhs, out);
+        }
+        ExprKind::Case { branches, otherwise } => {
+            for b in branches {
+                names_in(&b.when, out);
+                names_in(&b.then, out);
+            }
+            if let Some(o) = otherwise {
+                names_in(o, out);
+            }
         }
         ExprKind::Int(_)
         | ExprKind::Decimal { .. }

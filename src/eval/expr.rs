@@ -47,6 +47,8 @@ pub struct Ctx<'a> {
     pub(crate) lets: super::lets::LetCache<'a>,
     /// When tracing, hook calls are recorded here.
     pub(crate) hook_log: Option<Vec<HookCall>>,
+    /// When tracing, the branch each case took is recorded here.
+    pub(crate) case_log: Option<Vec<super::trace::CaseTaken>>,
     /// List elements the aggregates have gone over and operations the hooks
     /// have run so far, and how many they may together.
     visits: usize,
@@ -77,6 +79,7 @@ impl<'a> Ctx<'a> {
             as_of,
             lets,
             hook_log: None,
+            case_log: None,
             visits: 0,
             max_visits: MAX_ELEMENT_VISITS,
             hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
@@ -306,6 +309,11 @@ impl<'a> Ctx<'a> {
             },
             TKind::Call { func, args } => self.builtin(*func, args),
             TKind::Hook { hook, args } => self.call_hook(*hook, args),
+            TKind::Case { branches, otherwise } => self.case(e, branches, otherwise.as_deref()),
+            TKind::EnumName(a) => {
+                let v = self.eval(a)?;
+                Ok(enum_as_str(v, a))
+            }
         }
     }
 

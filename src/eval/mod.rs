@@ -4,6 +4,8 @@
 //! group only the first matching rule fires. The outcome is the most severe
 //! status action fired; its winning rule is the first fired rule carrying it.
 
+mod action_text;
+mod case;
 mod expr;
 mod fold;
 mod lets;
@@ -11,8 +13,9 @@ mod run;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
+pub use case::case_json;
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
-pub use trace::{HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
+pub use trace::{CaseTaken, HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
 
 use crate::compile::{Program, Rule};
 use crate::ir::{Channel, Outcome, TAction};
@@ -274,6 +277,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
         return Ok(state.finish(snapshot.id.clone(), as_of));
     };
     ctx.hook_log = Some(Vec::new());
+    ctx.case_log = Some(Vec::new());
     let ran = run_rules(&mut ctx, &mut state, snapshot, Some(trace));
     // Lets and hook calls are kept even when a rule failed: they show how far evaluation got.
     trace.lets = program
@@ -287,6 +291,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
         })
         .collect();
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
+    trace.cases = ctx.case_log.take().unwrap_or_default();
     ran?;
     Ok(state.finish(snapshot.id.clone(), as_of))
 }
@@ -409,23 +414,38 @@ impl Assembly {
                     }
                 }
                 TAction::Reason(code, text) => {
+                    let code = action_text::reason_code(ctx, code)?;
                     let seen = match &mut self.reason_codes {
                         Some(codes) => !codes.insert(code.clone()),
-                        None => self.reasons.iter().any(|r| r.code == *code),
+                        None => self.reasons.iter().any(|r| r.code == code),
                     };
                     if !seen {
-                        self.reasons.push(Reason { code: code.clone(), text: text.clone(), rule: name() });
+                        let text = match text {
+                            Some(t) => Some(action_text::text(ctx, t)?),
+                            None => None,
+                        };
+                        self.reasons.push(Reason { code, text, rule: name() });
                         if self.reason_codes.is_none() && self.reasons.len() > DEDUP_IN_ORDER {
                             self.reason_codes = Some(self.reasons.iter().map(|r| r.code.clone()).collect());
                         }
                     }
                 }
                 TAction::Notify(channel, template) => {
-                    self.push(ActionRecord::Notify { channel: *channel, template: template.clone(), rule: name() })
+                    let template = action_text::text(ctx, template)?;
+                    self.push(ActionRecord::Notify { channel: *channel, template, rule: name() })
                 }
-                TAction::Escalate(stage) => self.push(ActionRecord::Escalate { stage: stage.clone(), rule: name() }),
-                TAction::Review(queue) => self.push(ActionRecord::Review { queue: queue.clone(), rule: name() }),
-                TAction::Tag(label) => self.push(ActionRecord::Tag { label: label.clone(), rule: name() }),
+                TAction::Escalate(stage) => {
+                    let stage = action_text::text(ctx, stage)?;
+                    self.push(ActionRecord::Escalate { stage, rule: name() })
+                }
+                TAction::Review(queue) => {
+                    let queue = action_text::text(ctx, queue)?;
+                    self.push(ActionRecord::Review { queue, rule: name() })
+                }
+                TAction::Tag(label) => {
+                    let label = action_text::text(ctx, label)?;
+                    self.push(ActionRecord::Tag { label, rule: name() })
+                }
             }
         }
         Ok(())

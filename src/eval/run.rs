@@ -11,7 +11,7 @@
 
 use super::expr::{set_contains, Ctx, LetState};
 use super::fold::Fold;
-use crate::compile::lower::{AggCode, BoolCode, DateCode, DecCode, IntCode, LetCode, OptCode};
+use crate::compile::lower::{AggCode, BoolCode, CaseCode, DateCode, DecCode, IntCode, LetCode, OptCode};
 use crate::ir::{AggFunc, ArithOp, Frame, NumKind, TExpr};
 use crate::value::{days_between, months_between, Date, EvalFailure, FailureKind, Record, Val, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -170,6 +170,10 @@ impl<'a> Runner<'_, 'a> {
                 Val::Bool(b) => b,
                 v => return self.fail(mismatch("bool", v)),
             },
+            BoolCode::Case(case) => {
+                let value = self.branch(case)?;
+                self.bool(value)?
+            }
             BoolCode::Generic(e) => {
                 let t = self.ctx.truth(e);
                 self.park(t)?
@@ -219,6 +223,10 @@ impl<'a> Runner<'_, 'a> {
                 return Ok(if pick_a { a } else { b });
             }
             IntCode::Agg(agg) => self.agg(agg)?,
+            IntCode::Case(case) => {
+                let value = self.branch(case)?;
+                return self.int(value);
+            }
             IntCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -258,6 +266,10 @@ impl<'a> Runner<'_, 'a> {
                 return Ok(if pick_a { a } else { b });
             }
             DecCode::Agg(agg) => self.agg(agg)?,
+            DecCode::Case(case) => {
+                let value = self.branch(case)?;
+                return self.dec(value);
+            }
             DecCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -289,6 +301,10 @@ impl<'a> Runner<'_, 'a> {
                 Val::None => return self.date(b),
                 v => v,
             },
+            DateCode::Case(case) => {
+                let value = self.branch(case)?;
+                return self.date(value);
+            }
             DateCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -301,8 +317,29 @@ impl<'a> Runner<'_, 'a> {
         match code {
             OptCode::Slot(frame, slot) => Ok(self.val(*frame, *slot)),
             OptCode::Agg(agg) => self.agg(agg),
+            OptCode::Const(c) => Ok(c.val()),
+            OptCode::Absent => Ok(Val::None),
+            OptCode::Bool(c) => self.bool(c).map(Val::Bool),
+            OptCode::Int(c) => self.int(c).map(Val::Int),
+            OptCode::Dec(c) => self.dec(c).map(Val::Dec),
+            OptCode::Date(c) => self.date(c).map(Val::Date),
+            OptCode::Case(case) => {
+                let value = self.branch(case)?;
+                self.opt(value)
+            }
             OptCode::Generic(e) => self.generic(e),
         }
+    }
+
+    /// The value code of a case's first branch whose condition holds (the
+    /// `else` when none does); later conditions are not run.
+    fn branch<T>(&mut self, case: &'a CaseCode<T>) -> Run<&'a T> {
+        for (when, then) in &case.branches {
+            if self.bool(when)? {
+                return Ok(then);
+            }
+        }
+        Ok(&case.otherwise)
     }
 
     /// A let's value: from the account's cache, or computed (once) by its
@@ -322,6 +359,7 @@ impl<'a> Runner<'_, 'a> {
             LetCode::Int(c) => self.int(c).map(Val::Int),
             LetCode::Dec(c) => self.dec(c).map(Val::Dec),
             LetCode::Date(c) => self.date(c).map(Val::Date),
+            LetCode::Opt(c) => self.opt(c),
             LetCode::Generic => {
                 self.ctx.element = saved;
                 let v = self.ctx.let_value(index);

@@ -18,6 +18,24 @@ pub struct Trace {
     pub lets: Vec<(usize, Traced)>,
     /// Hook calls with arguments and results.
     pub hooks: Vec<HookCall>,
+    /// The branch each case expression took (outside aggregates), in evaluation order.
+    pub cases: Vec<CaseTaken>,
+}
+
+/// Which branch of a `case` gave its value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseTaken {
+    /// The whole case expression.
+    pub at: crate::diagnostic::Span,
+    /// The branch taken, from 0 in written order; `None`: no condition held
+    /// (the `else`, or none without one).
+    pub branch: Option<usize>,
+    /// The case has an `else` (which gave the value when `branch` is `None`).
+    pub otherwise: bool,
+    /// The condition that held, where it was written.
+    pub when: Option<crate::diagnostic::Span>,
+    /// The case's value.
+    pub value: Traced,
 }
 
 /// One rule's evaluation.

@@ -54,6 +54,15 @@ fn needs_parens(child: &Expr, parent: BinaryOp, side: Side) -> bool {
     }
 }
 
+/// A value after `let name = ` or `set limit to `: aligned under its start,
+/// except a case, whose branches indent from the line's start (`end` under `let`).
+pub(super) fn hang(e: &Expr, doc: Doc) -> Doc {
+    match e.kind {
+        ExprKind::Case { .. } => doc,
+        _ => Doc::Align(Box::new(doc)),
+    }
+}
+
 fn paren(inner: Doc) -> Doc {
     Doc::Concat(vec![Doc::text("("), Doc::Align(Box::new(inner)), Doc::text(")")])
 }
@@ -122,6 +131,7 @@ impl Printer<'_> {
                 };
                 Doc::Concat(vec![head, body])
             }
+            ExprKind::Case { branches, otherwise } => self.case(e, branches, otherwise.as_deref()),
             ExprKind::Binary { op, .. } if matches!(op.node, BinaryOp::And | BinaryOp::Or) => self.chain(e, op.node),
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.operand(lhs, op.node, Side::Left);
@@ -210,7 +220,8 @@ impl Printer<'_> {
             | ExprKind::Path(_)
             | ExprKind::Call { .. }
             | ExprKind::Unary { .. }
-            | ExprKind::Binary { .. } => String::new(),
+            | ExprKind::Binary { .. }
+            | ExprKind::Case { .. } => String::new(),
         }
     }
 

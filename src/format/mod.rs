@@ -7,6 +7,7 @@
 //! `2%`, `12 months`). The result parses to the same AST, and formatting it
 //! again changes nothing (`tests/format.rs` checks both).
 
+mod case;
 mod doc;
 mod expr;
 mod source;
@@ -14,7 +15,9 @@ mod source;
 pub use doc::WIDTH;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
-use crate::syntax::ast::{Action, ActionKind, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned};
+use crate::syntax::ast::{
+    Action, ActionKind, Expr, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned,
+};
 use crate::syntax::parse_policy;
 use crate::syntax::parser::item_span;
 use doc::{render, Doc};
@@ -159,8 +162,8 @@ impl Printer<'_> {
             Item::Let { name, value, span } => {
                 let head = self.tok(span.start as usize, "let ");
                 let name = self.tok(name.span.start as usize, format!("{} = ", name.node));
-                let value = self.expr(value);
-                Doc::Concat(vec![head, name, Doc::Align(Box::new(value))])
+                let value_doc = self.expr(value);
+                Doc::Concat(vec![head, name, expr::hang(value, value_doc)])
             }
             Item::Guard(g) => {
                 let bound = match g.bound.node {
@@ -291,26 +294,32 @@ impl Printer<'_> {
             ActionKind::SetLimit(e) => {
                 let head = self.tok(start, "set limit to ");
                 let value = self.expr(e);
-                Doc::Concat(vec![head, Doc::Align(Box::new(value))])
+                Doc::Concat(vec![head, expr::hang(e, value)])
             }
             ActionKind::Notify { channel, template } => Doc::Concat(vec![
                 self.tok(start, "notify "),
                 self.tok(channel.span.start as usize, channel.node.clone()),
                 Doc::text(" "),
-                self.string(template),
+                self.text_arg(template),
             ]),
-            ActionKind::Escalate(stage) => Doc::Concat(vec![self.tok(start, "escalate to "), self.string(stage)]),
-            ActionKind::Review(queue) => Doc::Concat(vec![self.tok(start, "review "), self.string(queue)]),
+            ActionKind::Escalate(stage) => Doc::Concat(vec![self.tok(start, "escalate to "), self.text_arg(stage)]),
+            ActionKind::Review(queue) => Doc::Concat(vec![self.tok(start, "review "), self.text_arg(queue)]),
             ActionKind::Reason { code, text } => {
-                let mut docs = vec![self.tok(start, "reason "), self.string(code)];
+                let mut docs = vec![self.tok(start, "reason "), self.text_arg(code)];
                 if let Some(t) = text {
                     docs.push(Doc::text(" "));
-                    docs.push(self.string(t));
+                    docs.push(self.text_arg(t));
                 }
                 Doc::Concat(docs)
             }
-            ActionKind::Tag(label) => Doc::Concat(vec![self.tok(start, "tag "), self.string(label)]),
+            ActionKind::Tag(label) => Doc::Concat(vec![self.tok(start, "tag "), self.text_arg(label)]),
         }
+    }
+
+    /// An action's string: a literal as written, or the expression that computes it.
+    fn text_arg(&mut self, e: &Expr) -> Doc {
+        let doc = self.expr(e);
+        expr::hang(e, doc)
     }
 
     /// A string literal as written (escapes included), or quoted from its value.

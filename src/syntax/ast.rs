@@ -143,16 +143,31 @@ pub enum ActionKind {
     Restrict(Option<Spanned<Duration>>),
     /// `set limit to EXPR`
     SetLimit(Expr),
-    /// `notify CHANNEL "template"`
-    Notify { channel: Spanned<String>, template: Spanned<String> },
-    /// `escalate to "stage"`
-    Escalate(Spanned<String>),
-    /// `review "queue"`
-    Review(Spanned<String>),
-    /// `reason "CODE" ["text"]`
-    Reason { code: Spanned<String>, text: Option<Spanned<String>> },
-    /// `tag "label"`
-    Tag(Spanned<String>),
+    /// `notify CHANNEL "template"` (the template any string expression)
+    Notify { channel: Spanned<String>, template: Expr },
+    /// `escalate to "stage"` (any string expression)
+    Escalate(Expr),
+    /// `review "queue"` (any string expression)
+    Review(Expr),
+    /// `reason "CODE" ["text"]` (each any string expression)
+    Reason { code: Expr, text: Option<Expr> },
+    /// `tag "label"` (any string expression)
+    Tag(Expr),
+}
+
+impl ActionKind {
+    /// The expressions the action computes, in written order.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            ActionKind::Close | ActionKind::Freeze(_) | ActionKind::Restrict(_) => Vec::new(),
+            ActionKind::SetLimit(e)
+            | ActionKind::Notify { template: e, .. }
+            | ActionKind::Escalate(e)
+            | ActionKind::Review(e)
+            | ActionKind::Tag(e) => vec![e],
+            ActionKind::Reason { code, text } => std::iter::once(code).chain(text).collect(),
+        }
+    }
 }
 
 /// An expression.
@@ -197,6 +212,17 @@ pub enum ExprKind {
     Unary { op: Spanned<UnaryOp>, operand: Box<Expr> },
     /// `a op b`
     Binary { op: Spanned<BinaryOp>, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `case when c then v ... [else v] end`
+    Case { branches: Vec<CaseBranch>, otherwise: Option<Box<Expr>> },
+}
+
+/// One `when COND then VALUE` of a case expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseBranch {
+    /// The condition.
+    pub when: Expr,
+    /// The value when the condition is the first to hold.
+    pub then: Expr,
 }
 
 /// Prefix operators.

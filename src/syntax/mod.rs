@@ -2,5 +2,7 @@
 
 pub mod ast;
 pub mod parser;
+mod reserved;
 
 pub use parser::parse_policy;
+pub use reserved::{is_reserved, RESERVED_WORDS};

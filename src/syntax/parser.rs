@@ -3,6 +3,7 @@
 //! risk officer ("expected `then` after the condition"), and the parser
 //! re-parses item by item after a failure so one run reports every broken item.
 
+mod case;
 mod errors;
 mod keywords;
 
@@ -347,11 +348,11 @@ impl AstBuilder<'_> {
         let span = span_of(&pair);
         let rule = pair.as_rule();
         let outer = pair.clone();
-        let mut args = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
-        let mut string = |what: &str| -> Built<Spanned<String>> {
+        let mut args = pair.into_inner().filter(|p| p.as_rule() == Rule::expr);
+        let mut text = |what: &str| -> Built<Expr> {
             match args.next() {
-                Some(p) if p.as_rule() == Rule::string_lit => self.string(p),
-                _ => Err(self.bad(&outer, format!("expected {what}"))),
+                Some(p) => self.expr(p),
+                None => Err(self.bad(&outer, format!("expected {what}"))),
             }
         };
         let kind = match rule {
@@ -380,21 +381,14 @@ impl AstBuilder<'_> {
                     Some(c) => Spanned::new(c.as_str().to_string(), span_of(&c)),
                     None => return Err(self.bad(&outer, "expected a channel")),
                 };
-                let template = outer
-                    .clone()
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::string_lit)
-                    .map(|p| self.string(p))
-                    .transpose()?
-                    .ok_or_else(|| self.bad(&outer, "expected a template name"))?;
-                ActionKind::Notify { channel, template }
+                ActionKind::Notify { channel, template: text("a template name")? }
             }
-            Rule::escalate_action => ActionKind::Escalate(string("a stage")?),
-            Rule::review_action => ActionKind::Review(string("a queue")?),
-            Rule::tag_action => ActionKind::Tag(string("a label")?),
+            Rule::escalate_action => ActionKind::Escalate(text("a stage")?),
+            Rule::review_action => ActionKind::Review(text("a queue")?),
+            Rule::tag_action => ActionKind::Tag(text("a label")?),
             Rule::reason_action => {
-                let code = string("a reason code")?;
-                let text = string("").ok();
+                let code = text("a reason code")?;
+                let text = text("").ok();
                 ActionKind::Reason { code, text }
             }
             _ => return Err(self.bad(&outer, "unexpected action")),
@@ -564,6 +558,7 @@ impl AstBuilder<'_> {
                 ExprKind::Path(segments)
             }
             Rule::call => self.call(pair)?,
+            Rule::case_expr => self.case(pair)?,
             _ => return Err(self.bad(&pair, "unexpected expression")),
         };
         Ok(Expr { kind, span })

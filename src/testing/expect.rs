@@ -157,10 +157,16 @@ fn read_rule_name(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option
 fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<ReasonPat> {
     let codes_given = || {
         program.rules.iter().flat_map(|rule| rule.actions.iter()).filter_map(|a| match a {
-            TAction::Reason(code, _) => Some(&**code),
+            TAction::Reason(code, _) => code.literal().map(|c| &**c),
             _ => None,
         })
     };
+    // A computed code may be any string: only literal codes can be checked here.
+    let computed = program
+        .rules
+        .iter()
+        .flat_map(|rule| rule.actions.iter())
+        .any(|a| matches!(a, TAction::Reason(code, _) if code.literal().is_none()));
     let (code_node, text, rule) = match &node.kind {
         YKind::Scalar { .. } => (node, None, None),
         YKind::Map(entries) => {
@@ -190,7 +196,7 @@ fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Re
         }
     };
     let code = r.text(code_node, "a reason code")?;
-    if !codes_given().any(|c| c == code) {
+    if !computed && !codes_given().any(|c| c == code) {
         let help = did_you_mean(code, codes_given()).unwrap_or_else(|| {
             let mut all: Vec<&str> = codes_given().collect();
             all.dedup();

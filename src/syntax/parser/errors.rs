@@ -69,7 +69,13 @@ fn brace_balance(line: &str) -> i32 {
 pub(super) fn too_deep_at(text: &str) -> Option<usize> {
     let mut depth = 0usize;
     let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
-    for (i, b) in text.bytes().enumerate() {
+    let bytes = text.as_bytes();
+    let word_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    for (i, &b) in bytes.iter().enumerate() {
+        // `case ... end` nests like a bracket (the parser recurses into its branches).
+        let after_word = i > 0 && bytes.get(i - 1).is_some_and(|p| word_char(*p) || *p == b'.');
+        let word_start = !in_string && !in_comment && word_char(b) && !after_word;
+        let word = if word_start { word_at(bytes, i) } else { &[][..] };
         match b {
             b'\n' => (in_string, escaped, in_comment) = (false, false, false),
             _ if in_comment => {}
@@ -84,11 +90,25 @@ pub(super) fn too_deep_at(text: &str) -> Option<usize> {
                     return Some(i);
                 }
             }
+            _ if word == b"case" => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
             b')' | b']' => depth = depth.saturating_sub(1),
+            _ if word == b"end" => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
     None
+}
+
+/// The word (letters, digits, `_`) starting at `at`.
+fn word_at(bytes: &[u8], at: usize) -> &[u8] {
+    let rest = bytes.get(at..).unwrap_or_default();
+    let len = rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count();
+    rest.get(..len).unwrap_or_default()
 }
 
 pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: usize) -> Diagnostic {
@@ -101,7 +121,29 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::error(codes::SYNTAX, file, span, message)
+    let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
+    let col = match error.line_col {
+        pest::error::LineColLocation::Pos((_, c)) | pest::error::LineColLocation::Span((_, c), _) => c,
+    };
+    if wrote_if(error.line(), col.saturating_sub(1)) {
+        return diagnostic.with_help(
+            "the language has no `if`: use `case when … then … else … end` (see docs/reference.md#case-expressions)",
+        );
+    }
+    diagnostic
+}
+
+/// Whether the word at `col` (a character column of `line`), or the word
+/// just before it, is `if`: the parser stops at it or just after it.
+fn wrote_if(line: &str, col: usize) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    let word_char = |c: &char| c.is_alphanumeric() || *c == '_';
+    let at: String = chars.get(col..).unwrap_or_default().iter().take_while(|c| word_char(c)).collect();
+    let before = chars.get(..col).unwrap_or_default();
+    let trimmed = before.iter().rev().skip_while(|c| c.is_whitespace());
+    let mut previous: Vec<char> = trimmed.take_while(|c| word_char(c)).copied().collect();
+    previous.reverse();
+    at == "if" || previous.iter().collect::<String>() == "if"
 }
 
 /// Words a risk officer understands for what the parser wanted.
@@ -109,6 +151,9 @@ fn expected_message(positives: &[Rule]) -> String {
     let has = |r: Rule| positives.contains(&r);
     if has(Rule::kw_then) {
         return "expected `then` after the condition".into();
+    }
+    if has(Rule::kw_when) && (has(Rule::kw_end) || has(Rule::kw_else)) {
+        return "expected `when`, `else` or `end` in the case".into();
     }
     if has(Rule::kw_when) {
         return "expected `when` to start the rule's condition".into();
@@ -151,6 +196,8 @@ fn is_expression_start(rule: Rule) -> bool {
         rule,
         Rule::expr
             | Rule::paren
+            | Rule::case_expr
+            | Rule::kw_case
             | Rule::path
             | Rule::call
             | Rule::ident
@@ -219,6 +266,9 @@ fn rule_words(rule: Rule) -> &'static str {
         Rule::where_clause | Rule::kw_where => "`where`",
         Rule::within_clause | Rule::kw_within => "`within`",
         Rule::kw_version => "`version`",
+        Rule::kw_else | Rule::case_else => "`else`",
+        Rule::kw_end => "`end`",
+        Rule::case_branch => "`when`",
         Rule::kw_from => "`from`",
         Rule::kw_to => "`to`",
         Rule::kw_limit => "`limit`",

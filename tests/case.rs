@@ -1,0 +1,183 @@
+//! `case when … then … else … end`: which branch gives the value, what is
+//! never computed, the absent value without `else`, the types branches mix
+//! to, and that it stands wherever an expression may.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use verdict::eval::{Decision, ErrorKind, EvalOptions};
+
+const SCHEMA: &str = r#"
+entity: account
+key: id
+fields:
+  id: string
+  status: enum(active, frozen, closed)
+  credit_limit: money
+  balance: money
+  score: int
+  opened_on: date
+  last_review_on: date?
+  income: money?
+  tags: set<string>
+"#;
+
+fn workdir() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir =
+        std::env::temp_dir().join(format!("verdict-case-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
+    dir
+}
+
+fn load(body: &str) -> Result<verdict::LoadedPolicy, Vec<String>> {
+    let text = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n");
+    verdict::load_policy_source(&workdir().join("t.policy"), &text)
+        .map_err(|e| e.diagnostics.iter().map(|d| format!("[{}] {} {:?}", d.code, d.message, d.help)).collect())
+}
+
+/// Decides one account (JSON fields over a default account), lowered and traced; both must agree.
+fn run(body: &str, fields: &str) -> verdict::Outputs {
+    let policy = load(body).unwrap_or_else(|d| panic!("policy does not compile: {d:#?}"));
+    let mut account: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500",
+            "score":700,"opened_on":"2020-01-15","tags":[]}"#,
+    )
+    .unwrap();
+    account.extend(serde_json::from_str::<serde_json::Map<_, _>>(fields).unwrap());
+    let line = serde_json::to_string(&account).unwrap();
+    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).expect("snapshot fits");
+    let fast = verdict::evaluate(&policy.program, &snapshot, EvalOptions::default());
+    let traced = verdict::evaluate(&policy.program, &snapshot, EvalOptions { trace: true, ..Default::default() });
+    assert_eq!(fast, traced.clone().map(|d| Decision { trace: None, ..d }), "lowered and interpreted agree");
+    traced
+}
+
+/// The value of `expr` as a let that a rule reads, as a JSON trace writes it
+/// (decimals as strings, ints as numbers, none as null).
+fn value(expr: &str, fields: &str) -> String {
+    let body = format!("let v = {expr}\nrule \"v\" {{ when v == none or v != none then tag \"x\" }}");
+    let d = run(&body, fields).expect("decision");
+    let lets = d.trace.expect("traced").lets;
+    lets.into_iter().find(|(i, _)| *i == 0).map(|(_, v)| v.to_json().to_string()).expect("computed")
+}
+
+const TIER: &str = r#"case
+  when score >= 740 then "prime"
+  when score >= 680 then "near-prime"
+  else "subprime"
+end"#;
+
+#[test]
+fn the_first_branch_that_holds_gives_the_value() {
+    assert_eq!(value(TIER, r#"{"score":800}"#), "\"prime\"");
+    assert_eq!(value(TIER, r#"{"score":740}"#), "\"prime\"");
+    assert_eq!(value(TIER, r#"{"score":739}"#), "\"near-prime\"");
+    assert_eq!(value(TIER, r#"{"score":600}"#), "\"subprime\"");
+    // Overlapping conditions: order decides.
+    let overlapping = "case when score > 100 then 1 when score > 600 then 2 else 3 end";
+    assert_eq!(value(overlapping, r#"{"score":700}"#), "1");
+}
+
+#[test]
+fn later_branches_are_never_computed() {
+    let guarded = "case when credit_limit == 0 then 0 when balance / credit_limit > 0.5 then 1 else 2 end";
+    assert_eq!(value(guarded, r#"{"credit_limit":"0"}"#), "0", "the division would fail");
+    assert_eq!(value(guarded, r#"{"balance":"6000"}"#), "1");
+    // The else is not computed when a branch holds, nor a value of a branch not taken.
+    let lazy_else = "case when score > 0 then 1 else balance / (credit_limit - credit_limit) end";
+    assert_eq!(value(lazy_else, "{}"), "\"1\"");
+    let lazy_value = "case when score < 0 then balance / (credit_limit - credit_limit) else 2 end";
+    assert_eq!(value(lazy_value, "{}"), "\"2\"");
+    // A condition that fails is an error record like any division by zero.
+    let failing = "case when balance / (credit_limit - credit_limit) > 0 then 1 else 2 end";
+    let body = format!("let v = {failing}\nrule \"v\" {{ when v == 1 then tag \"x\" }}");
+    let err = run(&body, "{}").expect_err("division by zero");
+    assert_eq!(err.kind, ErrorKind::Eval);
+}
+
+#[test]
+fn without_else_the_value_is_absent_when_no_branch_holds() {
+    let open = "case when score >= 740 then 2 when score >= 680 then 1 end";
+    assert_eq!(value(&format!("{open} ?? 0"), r#"{"score":600}"#), "0");
+    assert_eq!(value(&format!("{open} ?? 0"), r#"{"score":700}"#), "1");
+    assert_eq!(value(open, r#"{"score":600}"#), "null");
+    let body = format!("let v = {open}\nrule \"t\" {{ when v == none then tag \"none\" }}");
+    assert_eq!(run(&body, r#"{"score":1}"#).unwrap().fired, [std::sync::Arc::<str>::from("t")]);
+    // Used without saying what absence means, it is the absent-value error.
+    let errors = load(&format!("rule \"t\" {{ when {open} > 0 then tag \"x\" }}")).unwrap_err();
+    assert!(errors[0].starts_with("[E0103]"), "{errors:?}");
+}
+
+#[test]
+fn branch_types_mix_as_numbers_and_strings_do() {
+    assert_eq!(value("case when score > 0 then 1 else 1.5 end", "{}"), "\"1\"", "int and decimal give decimal");
+    assert_eq!(value("case when score > 0 then balance else 2 end", "{}"), "\"2500\"", "money with an int");
+    assert_eq!(
+        value("case when score > 900 then \"vip\" else status end", "{}"),
+        "\"active\"",
+        "enum members mix to string"
+    );
+    assert_eq!(
+        value("case when score > 0 then status else status end", "{}"),
+        "\"active\"",
+        "one enum stays that enum"
+    );
+    assert_eq!(value("case when score > 0 then opened_on + 1 day else as_of end", "{}"), "\"2020-01-16\"");
+    // A string case compares with any string (it is no enum).
+    let body = "let tier = case when score > 900 then \"vip\" else status end\nrule \"t\" { when tier == \"active\" then tag \"a\" }";
+    assert_eq!(run(body, "{}").unwrap().fired, [std::sync::Arc::<str>::from("t")]);
+}
+
+#[test]
+fn mismatched_branches_and_none_values_are_errors() {
+    let errors = load("let v = case when score > 0 then 1 else \"x\" end\nrule \"t\" { when v == v then tag \"x\" }")
+        .unwrap_err();
+    assert!(
+        errors[0].starts_with("[E0102]") && errors[0].contains("int") && errors[0].contains("string"),
+        "{errors:?}"
+    );
+    let errors = load("let v = case when score > 0 then 1 else none end\nrule \"t\" { when v == v then tag \"x\" }")
+        .unwrap_err();
+    assert!(errors[0].starts_with("[E0220]") && errors[0].contains("leave `else` out"), "{errors:?}");
+    let errors = load("let v = case when score > 0 then none else 1 end\nrule \"t\" { when v == v then tag \"x\" }")
+        .unwrap_err();
+    assert!(errors[0].starts_with("[E0220]"), "{errors:?}");
+    let errors =
+        load("let v = case when score then 1 else 2 end\nrule \"t\" { when v == v then tag \"x\" }").unwrap_err();
+    assert!(errors[0].starts_with("[E0102]") && errors[0].contains("case's condition"), "{errors:?}");
+}
+
+#[test]
+fn a_case_stands_wherever_an_expression_may() {
+    // In a condition, in a set limit, nested, and as a function's argument.
+    let body = r#"
+rule "r" {
+  when case when score > 650 then balance < credit_limit else false end
+       and max(case when score > 0 then 1 else 2 end, 0) == 1
+  then set limit to case
+         when score >= 740 then credit_limit * 2
+         when score >= 680 then round(credit_limit * case when balance > 0 then 1.5 else 1 end, 0)
+         else credit_limit
+       end
+}"#;
+    assert_eq!(run(body, r#"{"score":700}"#).unwrap().limit, Some("15000".parse().unwrap()));
+    assert_eq!(run(body, r#"{"score":800}"#).unwrap().limit, Some("20000".parse().unwrap()));
+    assert!(run(body, r#"{"score":600}"#).unwrap().fired.is_empty());
+}
+
+#[test]
+fn a_trace_names_the_branch_a_let_took() {
+    let body = format!("let tier = {TIER}\nrule \"t\" {{ when tier == \"prime\" then tag \"p\" }}");
+    let d = run(&body, r#"{"score":700}"#).unwrap();
+    let cases = d.trace.unwrap().cases;
+    assert_eq!(cases.len(), 1);
+    assert_eq!((cases[0].branch, cases[0].value.to_json()), (Some(1), serde_json::json!("near-prime")));
+}
+
+#[test]
+fn case_end_and_else_are_reserved() {
+    for word in ["case", "else", "end"] {
+        assert!(load(&format!("let {word} = 1\nrule \"t\" {{ when {word} > 0 then tag \"x\" }}")).is_err(), "{word}");
+    }
+}

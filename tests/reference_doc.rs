@@ -1,0 +1,111 @@
+//! docs/reference.md cannot drift from the code: its function table is
+//! generated from `builtins::BUILTINS` (rewrite it with
+//! `VERDICT_UPDATE_DOCS=1 cargo test --test reference_doc`), it lists every
+//! reserved word, every diagnostic code it names is registered, and it keeps
+//! the sections other constructs fill.
+
+use std::path::PathBuf;
+use verdict::builtins::BUILTINS;
+use verdict::diagnostic::codes;
+
+const DOC: &str = "docs/reference.md";
+const START: &str = "<!-- functions:begin -->\n";
+const END: &str = "<!-- functions:end -->";
+
+fn doc() -> (PathBuf, String) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DOC);
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
+}
+
+fn table() -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut out = String::from("| function | result | what it does |\n| --- | --- | --- |\n");
+    for f in BUILTINS {
+        out.push_str(&format!("| `{}({})` | {} | {} |\n", f.name, cell(f.params), cell(f.result), cell(f.doc)));
+    }
+    out
+}
+
+#[test]
+fn the_function_table_is_the_registry() {
+    let (path, text) = doc();
+    let start = text.find(START).expect("the table's start marker") + START.len();
+    let end = text.find(END).expect("the table's end marker");
+    let expected = table();
+    if text[start..end] != expected && std::env::var_os("VERDICT_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{expected}{}", &text[..start], &text[end..])).unwrap();
+        return;
+    }
+    assert_eq!(text[start..end], expected, "{DOC} is out of date: run with VERDICT_UPDATE_DOCS=1");
+}
+
+#[test]
+fn every_reserved_word_is_listed() {
+    let (_, text) = doc();
+    let section = text.split("## Reserved words").nth(1).expect("a reserved words section");
+    let section = section.split("\n## ").next().unwrap_or_default();
+    for word in verdict::syntax::RESERVED_WORDS {
+        assert!(section.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == word), "`{word}` is not listed");
+    }
+}
+
+#[test]
+fn the_codes_it_names_are_registered_and_it_points_to_the_full_list() {
+    let (_, text) = doc();
+    assert!(text.contains("(diagnostics.md)"), "the reference links the generated list of codes");
+    let mut named = 0;
+    for token in text.split('`') {
+        let is_code = token.len() >= 4
+            && token.starts_with(['P', 'S', 'E', 'W', 'R', 'D', 'T'])
+            && token[1..].chars().all(|c| c.is_ascii_digit());
+        if is_code {
+            assert!(codes::info(token).is_some(), "{DOC} names `{token}`, which is not a registered code");
+            named += 1;
+        }
+    }
+    assert!(named > 20, "the reference names the codes of its constructs ({named})");
+}
+
+#[test]
+fn the_sections_of_every_construct_are_there() {
+    let (_, text) = doc();
+    for heading in [
+        "## Schema (YAML)",
+        "### Lets",
+        "### Batches",
+        "### Hooks",
+        "### Guards",
+        "### Operators",
+        "### Absent values and narrowing",
+        "### Case expressions",
+        "### Aggregates",
+        "## Functions",
+        "## Rules",
+        "### Groups",
+        "## Actions",
+        "## Decision tables",
+        "## Scorecards",
+        "## Effective dates",
+        "## Splits",
+        "## Reinstatement",
+        "## Admission",
+        "## Reserved words",
+        "## Diagnostics",
+    ] {
+        assert!(text.contains(&format!("{heading}\n")), "{DOC} lacks `{heading}`");
+    }
+}
+
+#[test]
+fn the_docs_cite_the_reference_never_the_spec_by_section() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(!text.contains("spec §") && !text.contains("§"), "{} cites the spec by section", file.display());
+    }
+}
