@@ -5,7 +5,7 @@
 use crate::builtins;
 use crate::diagnostic::Span;
 use crate::schema::{lookup_through_lists, FieldDef, FieldKind, RecordLayout, Schema};
-use crate::syntax::ast::{ActionKind, Expr, ExprKind, Item, PolicyAst, RuleDecl};
+use crate::syntax::ast::{Expr, ExprKind, Item, PolicyAst, RuleDecl};
 use std::collections::HashSet;
 
 /// What a name stands for.
@@ -121,8 +121,9 @@ impl<'a> Walker<'a> {
     fn rule(&mut self, rule: &RuleDecl) {
         self.expr(&rule.when);
         for action in &rule.actions {
-            if let ActionKind::SetLimit(limit) = &action.kind {
-                self.expr(limit);
+            // Limits and computed strings (`escalate to plan.stage`) read names too.
+            for expr in action.kind.exprs() {
+                self.expr(expr);
             }
         }
     }
@@ -137,6 +138,15 @@ impl<'a> Walker<'a> {
                 self.expr(rhs);
             }
             ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
+            ExprKind::Case { branches, otherwise } => {
+                for branch in branches {
+                    self.expr(&branch.when);
+                    self.expr(&branch.then);
+                }
+                if let Some(otherwise) = otherwise {
+                    self.expr(otherwise);
+                }
+            }
             ExprKind::Int(_)
             | ExprKind::Decimal { .. }
             | ExprKind::Str(_)
