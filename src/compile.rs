@@ -33,6 +33,8 @@ pub struct Rule {
     pub limit_code: Option<lower::DecCode>,
     /// The strongest status this rule can set (None when it sets none).
     pub status: Outcome,
+    /// The days it takes part; `None`: every day.
+    pub effective: Option<EffectiveDays>,
     /// Where the rule stands in the policy file.
     pub span: crate::diagnostic::Span,
 }
@@ -120,6 +122,7 @@ pub fn compile(
                 code,
                 limit_code,
                 status,
+                effective: r.effective,
                 span: r.span,
             };
             (r.priority, r.file_order, rule)

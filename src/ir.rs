@@ -373,8 +373,47 @@ pub struct TRule {
     pub when: TExpr,
     /// Its actions.
     pub actions: Vec<TAction>,
+    /// The days it takes part (its own and its group's); `None`: every day.
+    pub effective: Option<EffectiveDays>,
     /// The rule's span.
     pub span: Span,
+}
+
+/// The days a rule takes part (`effective FROM [to TO]`, both included): the
+/// rule's own dates and its group's, intersected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EffectiveDays {
+    /// The first day.
+    pub from: Date,
+    /// The last day, if any.
+    pub to: Option<Date>,
+}
+
+impl EffectiveDays {
+    /// Whether a snapshot of `as_of` is within the days.
+    #[inline(always)]
+    pub fn holds(&self, as_of: Date) -> bool {
+        as_of >= self.from && self.to.is_none_or(|to| as_of <= to)
+    }
+
+    /// Days within both (empty when `from` ends up after `to`).
+    pub fn intersect(self, other: EffectiveDays) -> EffectiveDays {
+        let to = match (self.to, other.to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        EffectiveDays { from: self.from.max(other.from), to }
+    }
+}
+
+impl std::fmt::Display for EffectiveDays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "effective {}", self.from)?;
+        match self.to {
+            Some(to) => write!(f, " to {to}"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A checked group.

@@ -207,6 +207,10 @@ impl Serialize for RuleView<'_> {
                 m.serialize_entry("matched", &None::<bool>)?;
                 m.serialize_entry("skipped", &format!("group \"{group}\" already fired rule \"{by}\""))?;
             }
+            RuleStatus::NotInEffect(days) => {
+                m.serialize_entry("matched", &None::<bool>)?;
+                m.serialize_entry("skipped", &format!("not in effect ({days})"))?;
+            }
         }
         let written = self.1.rules.get(r.index).map(|rule| &rule.condition.leaves);
         let conditions: Vec<_> = r

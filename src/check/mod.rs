@@ -7,6 +7,7 @@
 
 mod aggregate;
 mod call;
+mod effective;
 mod expr;
 mod facts;
 mod lint;
@@ -261,7 +262,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Item::Rule(rule) => {
-                    if let Some(r) = self.rule(rule, None, out.rules.len(), &mut rule_names) {
+                    if let Some(r) = self.rule(rule, (None, None), out.rules.len(), &mut rule_names) {
                         out.rules.push(r);
                     }
                 }
@@ -282,8 +283,9 @@ impl<'a> Checker<'a> {
                             format!("group \"{}\" has no rules", group.name.node),
                         );
                     }
+                    let days = group.effective.as_ref().and_then(|e| self.effective_days(e));
                     for rule in &group.rules {
-                        if let Some(r) = self.rule(rule, Some(index), out.rules.len(), &mut rule_names) {
+                        if let Some(r) = self.rule(rule, (Some(index), days), out.rules.len(), &mut rule_names) {
                             out.rules.push(r);
                         }
                     }
@@ -492,10 +494,11 @@ impl<'a> Checker<'a> {
         Some(TGuard { outcome, bound: g.bound.node, text: format!("{} at most {bound_text}", outcome.name()) })
     }
 
+    /// Checks a rule of `group` (its index and its days, when it is in one).
     fn rule(
         &mut self,
         rule: &RuleDecl,
-        group: Option<usize>,
+        (group, group_days): (Option<usize>, Option<EffectiveDays>),
         order: usize,
         names: &mut HashSet<String>,
     ) -> Option<TRule> {
@@ -509,7 +512,8 @@ impl<'a> Checker<'a> {
         let mut actions = Vec::new();
         let mut status: Option<&str> = None;
         let mut limit_set = false;
-        let mut ok = when.is_some();
+        let effective = self.rule_days(rule, group_days);
+        let mut ok = when.is_some() && effective.is_ok();
         for action in &rule.actions {
             let this_status = match &action.kind {
                 ActionKind::Close => Some("close"),
@@ -557,6 +561,7 @@ impl<'a> Checker<'a> {
             file_order: order,
             when: when?,
             actions,
+            effective: effective.ok()?,
             span: rule.span,
         })
     }

@@ -167,6 +167,7 @@ fn rule(out: &mut String, r: &verdict::explain::RuleExplanation) {
         RuleOutcome::NotMatched => ("✗", "not matched".to_string()),
         RuleOutcome::Skipped { by } => ("·", format!("skipped: \"{by}\" fired first in its group")),
         RuleOutcome::Failed { message } => ("!", format!("evaluation failed: {message}")),
+        RuleOutcome::NotInEffect { days } => ("·", format!("not in effect: {days}")),
         RuleOutcome::NotEvaluated => ("·", "not evaluated: evaluation stopped at a failing rule".to_string()),
     };
     push_wrapped(out, &format!("{mark} {} ({place}): {what}", r.rule), "  ", "      ");

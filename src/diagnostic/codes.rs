@@ -143,6 +143,8 @@ registry! {
         "A reason code is the empty string.";
     NO_SCHEMA = "E0409", "no-schema", Error,
         "The policy names no schema: add `schema \"account.schema.yaml\"` after the policy line.";
+    EFFECTIVE_DATES = "E0450", "effective-dates", Error,
+        "The last day of `effective FROM to TO` is before the first: the rule (or group) would never take part.";
 
     // Policies: warnings.
     UNUSED_LET = "W0101", "unused-let", Warning,

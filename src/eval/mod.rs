@@ -243,6 +243,13 @@ fn run_rules<'a>(
     // Filled only once a grouped rule fires (most accounts fire none): no allocation otherwise.
     let mut group_winner: Vec<Option<&Arc<str>>> = Vec::new();
     for (index, rule) in program.rules.iter().enumerate() {
+        if let Some(days) = rule.effective.filter(|days| !days.holds(ctx.as_of)) {
+            if let Some(t) = &mut trace {
+                let status = RuleStatus::NotInEffect(days);
+                t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves: Vec::new() });
+            }
+            continue;
+        }
         let group = rule.group.and_then(|g| program.groups.get(g).map(|grp| (g, grp)));
         if let Some((g, grp)) = group {
             if grp.first {

@@ -76,6 +76,8 @@ pub enum RuleStatus {
     NotMatched,
     /// Not evaluated: an earlier rule of its `first` group fired.
     Skipped { group: Arc<str>, by: Arc<str> },
+    /// Not evaluated: the snapshot's `as_of` is outside the rule's (or its group's) dates.
+    NotInEffect(crate::ir::EffectiveDays),
 }
 
 /// Hook call recorded for traces.

@@ -14,7 +14,9 @@ mod source;
 pub use doc::WIDTH;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
-use crate::syntax::ast::{Action, ActionKind, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned};
+use crate::syntax::ast::{
+    Action, ActionKind, Effective, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned,
+};
 use crate::syntax::parse_policy;
 use crate::syntax::parser::item_span;
 use doc::{render, Doc};
@@ -205,7 +207,13 @@ impl Printer<'_> {
     #[expect(clippy::indexing_slicing, reason = "offsets are token boundaries found in the same source text")]
     fn group(&mut self, g: &GroupDecl) -> Doc {
         let mut docs = vec![self.tok(g.span.start as usize, "group "), self.string(&g.name)];
-        docs.push(Doc::text(if g.first { " first {" } else { " {" }));
+        if g.first {
+            docs.push(Doc::text(" first"));
+        }
+        if let Some(e) = &g.effective {
+            docs.push(self.effective(e));
+        }
+        docs.push(Doc::text(" {"));
         let close = (g.span.end as usize).saturating_sub(1);
         let first_rule = g.rules.first().map_or(close, |r| r.span.start as usize);
         docs.push(self.comments.trailing_before(first_rule));
@@ -233,6 +241,10 @@ impl Printer<'_> {
             docs.push(self.number(p, p.node.to_string()));
             header_end = p.span.end as usize;
         }
+        if let Some(e) = &r.effective {
+            docs.push(self.effective(e));
+            header_end = e.span.end as usize;
+        }
         docs.push(Doc::text(" {"));
         let cond_start = r.when.span.start as usize;
         let when_kw = self.keyword(header_end, cond_start, "when");
@@ -250,6 +262,17 @@ impl Printer<'_> {
         body.extend([Doc::Newline, self.comments.before(close)]);
         docs.push(Doc::Indent(2, Box::new(Doc::Concat(body))));
         docs.extend([Doc::Newline, Doc::text("}")]);
+        Doc::Concat(docs)
+    }
+
+    /// ` effective FROM [to TO]`, dates as written.
+    fn effective(&mut self, e: &Effective) -> Doc {
+        let mut docs = vec![Doc::text(" "), self.tok(e.span.start as usize, "effective ")];
+        docs.push(self.number(&e.from, e.from.node.to_string()));
+        if let Some(to) = &e.to {
+            docs.push(Doc::text(" to "));
+            docs.push(self.number(to, to.node.to_string()));
+        }
         Doc::Concat(docs)
     }
 

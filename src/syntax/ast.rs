@@ -102,6 +102,8 @@ pub struct GroupDecl {
     pub name: Spanned<String>,
     /// `first`: only the first matching rule fires.
     pub first: bool,
+    /// `effective FROM [to TO]`: the days its rules take part.
+    pub effective: Option<Effective>,
     /// Its rules, in file order.
     pub rules: Vec<RuleDecl>,
     /// The whole group.
@@ -115,11 +117,24 @@ pub struct RuleDecl {
     pub name: Spanned<String>,
     /// `priority N` (default 0).
     pub priority: Option<Spanned<i64>>,
+    /// `effective FROM [to TO]`: the days the rule takes part.
+    pub effective: Option<Effective>,
     /// The `when` condition.
     pub when: Expr,
     /// The actions after `then`, in order.
     pub actions: Vec<Action>,
     /// The whole rule.
+    pub span: Span,
+}
+
+/// `effective FROM [to TO]` on a rule or group: both days included.
+#[derive(Clone, Debug)]
+pub struct Effective {
+    /// The first day.
+    pub from: Spanned<Date>,
+    /// The last day, if any.
+    pub to: Option<Spanned<Date>>,
+    /// The whole clause.
     pub span: Span,
 }
 
@@ -317,8 +332,9 @@ macro_rules! eq_ignoring_span {
 
 eq_ignoring_span!(HookDecl: name, params, result, path, budget);
 eq_ignoring_span!(GuardDecl: outcome, bound);
-eq_ignoring_span!(GroupDecl: name, first, rules);
-eq_ignoring_span!(RuleDecl: name, priority, when, actions);
+eq_ignoring_span!(GroupDecl: name, first, effective, rules);
+eq_ignoring_span!(RuleDecl: name, priority, effective, when, actions);
+eq_ignoring_span!(Effective: from, to);
 eq_ignoring_span!(Action: kind);
 
 impl PartialEq for Item {

@@ -8,7 +8,7 @@ mod keywords;
 
 use super::ast::*;
 use crate::diagnostic::{codes, Diagnostic, Span};
-use crate::value::{parse_date, Duration};
+use crate::value::{parse_date, Date, Duration};
 use errors::{recover_errors, syntax_error, too_deep_at};
 use keywords::is_keyword;
 use pest::error::{ErrorVariant, InputLocation};
@@ -297,11 +297,13 @@ impl AstBuilder<'_> {
         let span = span_of(&pair);
         let mut name = None;
         let mut first = false;
+        let mut effective = None;
         let mut rules = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::string_lit => name = Some(self.string(p)?),
                 Rule::group_first => first = true,
+                Rule::effective => effective = Some(self.effective(p)?),
                 Rule::rule_decl => rules.push(self.rule(p)?),
                 _ => {}
             }
@@ -309,13 +311,14 @@ impl AstBuilder<'_> {
         let name = name.ok_or_else(|| {
             Box::new(Diagnostic::error(codes::INCOMPLETE_DECLARATION, self.file, span, "group lacks a name"))
         })?;
-        Ok(GroupDecl { name, first, rules, span })
+        Ok(GroupDecl { name, first, effective, rules, span })
     }
 
     fn rule(&self, pair: Pair<'_, Rule>) -> Built<RuleDecl> {
         let span = span_of(&pair);
         let mut name = None;
         let mut priority = None;
+        let mut effective = None;
         let mut when = None;
         let mut actions = Vec::new();
         for p in pair.into_inner() {
@@ -326,6 +329,7 @@ impl AstBuilder<'_> {
                     let n = self.next_non_kw(&mut it, &p)?;
                     priority = Some(Spanned::new(self.int(&n)?, span_of(&n)));
                 }
+                Rule::effective => effective = Some(self.effective(p)?),
                 Rule::expr => when = Some(self.expr(p)?),
                 Rule::kw_rule | Rule::kw_when | Rule::kw_then => {}
                 _ => actions.push(self.action(p)?),
@@ -337,10 +341,26 @@ impl AstBuilder<'_> {
         Ok(RuleDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             priority,
+            effective,
             when: when.ok_or_else(|| missing("a condition"))?,
             actions,
             span,
         })
+    }
+
+    /// `effective FROM [to TO]`.
+    fn effective(&self, pair: Pair<'_, Rule>) -> Built<Effective> {
+        let span = span_of(&pair);
+        let outer = pair.clone();
+        let mut dates = pair.into_inner().filter(|p| p.as_rule() == Rule::date_lit);
+        let date = |p: Pair<'_, Rule>| -> Built<Spanned<Date>> {
+            let value = parse_date(p.as_str())
+                .ok_or_else(|| self.bad(&p, format!("`{}` is not a calendar date", p.as_str())))?;
+            Ok(Spanned::new(value, span_of(&p)))
+        };
+        let from = date(dates.next().ok_or_else(|| self.bad(&outer, "expected the first day"))?)?;
+        let to = dates.next().map(date).transpose()?;
+        Ok(Effective { from, to, span })
     }
 
     fn action(&self, pair: Pair<'_, Rule>) -> Built<Action> {
