@@ -84,6 +84,8 @@ pub struct Program {
     pub batches: Vec<Batch>,
     /// Hooks, by index.
     pub hooks: Vec<crate::hooks::Hook>,
+    /// Splits, by index (an account's arms are computed in this order).
+    pub splits: Vec<TSplit>,
 }
 
 /// Lowers a checked policy. `batches` and `hooks` are in the checked policy's declaration order.
@@ -143,6 +145,7 @@ pub fn compile(
         guards: checked.guards,
         batches,
         hooks,
+        splits: checked.splits,
     }
 }
 

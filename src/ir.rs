@@ -8,9 +8,11 @@ use crate::value::{Date, Duration, SetItem, Val};
 
 pub mod condition;
 pub mod ops;
+pub mod split;
 pub use condition::{Condition, Leaf, Shape};
 pub use ops::{ArithOp, CmpOp};
 use rust_decimal::Decimal;
+pub use split::TSplit;
 use std::sync::Arc;
 
 /// The type of an expression.
@@ -267,6 +269,8 @@ pub enum TKind {
     Call { func: Builtin, args: Vec<TExpr> },
     /// A hook call, by hook index.
     Hook { hook: usize, args: Vec<TExpr> },
+    /// The account's arm of a split, by split index (an enum of its arms).
+    Split(usize),
 }
 
 /// `func(list[.field] [where COND] [within D])`.
@@ -501,7 +505,7 @@ impl TExpr {
     /// The direct subexpressions, in evaluation order.
     pub fn children(&self) -> Vec<&TExpr> {
         match &self.kind {
-            TKind::Const(_) | TKind::Field { .. } | TKind::AsOf | TKind::Let(_) => Vec::new(),
+            TKind::Const(_) | TKind::Field { .. } | TKind::AsOf | TKind::Let(_) | TKind::Split(_) => Vec::new(),
             TKind::Not(a) | TKind::Neg(_, a) | TKind::ToDec(a) | TKind::SetCount(a) => vec![a],
             TKind::IsNone { operand, .. } => vec![operand],
             TKind::DateShift { date, .. } => vec![date],

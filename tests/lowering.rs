@@ -36,6 +36,12 @@ let days_open = days_between(opened_on, as_of)
 let far = (last_review_on ?? 9990-01-01) + 100 years
 let shaky = balance / (count(overdues) - 2)
 
+split arm_test by id salt "lowering" {
+  control 50%
+  test    30%
+  third   20%
+}
+
 rule "enum-eq" priority 9 { when status == "frozen" then tag "frozen" }
 rule "enum-in" priority 9 { when status not in ["active", "closed"] and 5 < score then tag "not-in" }
 rule "enum-in-let" priority 9 { when is_open and status in ["restricted"] then tag "in" }
@@ -67,6 +73,10 @@ rule "hook" priority 4 {
   when score > 750 and credit_limit > 0 and fraud_risk(score, balance / credit_limit) < 0.5
   then tag "hooked"
 }
+rule "arm-eq" priority 4 { when arm_test == "test" then tag "test-arm" }
+rule "arm-in" priority 4 { when arm_test not in ["control"] and score > 600 then tag "arm-in" }
+rule "dated" priority 4 effective 2026-01-01 to 2026-12-31 { when score > 0 then tag "dated" }
+rule "dated-out" priority 4 effective 2027-01-01 { when balance / 0 > 1 then tag "never" }
 rule "batch" priority 4 { when id in reg or id not in reg and "hardship" not in tags then tag "batched" }
 "#;
 

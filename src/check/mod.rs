@@ -12,6 +12,7 @@ mod expr;
 mod facts;
 mod lint;
 mod membership;
+mod split;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
@@ -41,6 +42,8 @@ pub struct CheckedPolicy {
     pub batches: Vec<(String, PathBuf, Span)>,
     /// Hook signatures.
     pub hooks: Vec<HookSig>,
+    /// Splits in file order.
+    pub splits: Vec<TSplit>,
 }
 
 /// Finds the `schema "..."` declaration: its path (resolved against the policy's folder) and span.
@@ -91,6 +94,7 @@ pub fn check(
         used_lets: HashSet::new(),
         used_batches: HashSet::new(),
         used_hooks: HashSet::new(),
+        splits: Vec::new(),
         element_lists: Vec::new(),
         root_leaves: None,
         name_suggestions: 0,
@@ -128,6 +132,8 @@ pub(crate) struct Checker<'a> {
     used_lets: HashSet<usize>,
     used_batches: HashSet<usize>,
     used_hooks: HashSet<usize>,
+    /// Splits checked so far, by index (names resolve to `TKind::Split`).
+    splits: Vec<TSplit>,
     /// Paths of the lists whose elements enclosing aggregates visit, innermost
     /// last (prohibited element fields are named through them).
     element_lists: Vec<String>,
@@ -240,6 +246,7 @@ impl<'a> Checker<'a> {
             guards: Vec::new(),
             batches: Vec::new(),
             hooks: Vec::new(),
+            splits: Vec::new(),
         };
         self.header(ast, &mut out);
         self.declarations(ast, &mut out);
@@ -296,6 +303,7 @@ impl<'a> Checker<'a> {
         self.unused(&out);
         out.lets = std::mem::take(&mut self.lets);
         out.hooks = self.hooks.clone();
+        out.splits = std::mem::take(&mut self.splits);
         out
     }
 
@@ -350,6 +358,19 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                Item::Split(s) => {
+                    let name = &s.name.node;
+                    if self.name_taken(name) || self.schema.root.field(name).is_some() {
+                        self.err(codes::DUPLICATE_NAME, s.name.span, format!("`{name}` is already defined"));
+                        continue;
+                    }
+                    match self.split(s) {
+                        Some(split) => self.splits.push(split),
+                        None => {
+                            self.poisoned.insert(name.clone());
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -359,6 +380,7 @@ impl<'a> Checker<'a> {
         self.batches.iter().any(|b| b == name)
             || self.hooks.iter().any(|h| h.name == name)
             || self.let_index.contains_key(name)
+            || self.splits.iter().any(|s| &*s.name == name)
             || RESERVED_NAMES.contains(&name)
     }
 

@@ -145,6 +145,12 @@ registry! {
         "The policy names no schema: add `schema \"account.schema.yaml\"` after the policy line.";
     EFFECTIVE_DATES = "E0450", "effective-dates", Error,
         "The last day of `effective FROM to TO` is before the first: the rule (or group) would never take part.";
+    SPLIT_WEIGHTS = "E0451", "split-weights", Error,
+        "A split's weights are not percentages with at most two decimals, or do not sum to exactly 100%.";
+    SPLIT_BY = "E0452", "split-by", Error,
+        "A split is decided by a field that is not a required `string` or `int` of the account (the key, or e.g. a customer id).";
+    SPLIT_ARMS = "E0453", "split-arms", Error,
+        "A split has no arms, or declares an arm twice.";
 
     // Policies: warnings.
     UNUSED_LET = "W0101", "unused-let", Warning,

@@ -97,6 +97,10 @@ impl Serialize for DiffReport {
         let outcomes: Vec<_> = outcomes.iter().map(|(name, counts)| (*name, Ordered(counts))).collect();
         m.serialize_entry("outcomes", &Ordered(&outcomes))?;
         m.serialize_entry("matrix", &MatrixView(self))?;
+        if !self.arms.is_empty() {
+            let arms: Vec<serde_json::Value> = self.arms.iter().map(super::arms::json).collect();
+            m.serialize_entry("arms", &arms)?;
+        }
         m.serialize_entry("rules", &self.rules)?;
         m.serialize_entry("lets", &self.lets)?;
         m.serialize_entry("exposure", &self.exposure.as_ref().map(ExposureView))?;

@@ -164,6 +164,8 @@ pub(crate) struct Tally {
     /// Hook calls of either version stopped by the wall-clock backstop: no
     /// decisions to compare, so the diff is incomplete.
     pub(crate) timeouts: u64,
+    /// Accounts by arm.
+    arms: super::arms::ArmTally,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -213,6 +215,7 @@ impl Tally {
                 buckets_new: [0; 7],
             }),
             timeouts: 0,
+            arms: super::arms::ArmTally::default(),
         }
     }
 
@@ -220,6 +223,7 @@ impl Tally {
         self.records += 1;
         let timed_out = |o: &Outputs| matches!(o, Err(e) if e.kind == crate::eval::ErrorKind::Timeout);
         self.timeouts += u64::from(timed_out(&j.old)) + u64::from(timed_out(&j.new));
+        self.arms.add(&j.old, &j.new, !differs.is_empty());
         let (old_row, new_row) = (Row::of(&j.old), Row::of(&j.new));
         if let Some(row) = self.matrix.get_mut(old_row.index()) {
             bump(row, new_row.index());
@@ -447,6 +451,8 @@ pub struct DiffReport {
     pub guards: Vec<GuardRow>,
     /// The first changed accounts, in input order.
     pub accounts: Vec<ChangedAccount>,
+    /// Accounts by arm of each split (empty when neither version has one).
+    pub arms: Vec<super::arms::ArmRow>,
 }
 
 impl DiffReport {
@@ -535,6 +541,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         exposure_note: differ.limit_note.clone(),
         guards: Vec::new(),
         accounts: kept,
+        arms: tally.arms.finish(),
     };
     for (slot, (name, count)) in report.parts.iter_mut().zip(PARTS.iter().zip(tally.parts)) {
         *slot = (name, count);

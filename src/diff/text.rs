@@ -119,6 +119,7 @@ pub fn render_text(r: &DiffReport) -> String {
     let mut out = String::new();
     header(&mut out, r);
     matrix(&mut out, r);
+    super::arms::render(&mut out, &r.arms);
     rules(&mut out, r);
     match (&r.exposure, &r.exposure_note) {
         (Some(e), _) => exposure(&mut out, e),

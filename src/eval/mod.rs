@@ -8,10 +8,12 @@ mod expr;
 mod fold;
 mod lets;
 mod run;
+mod split;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
+pub use split::{hash as split_hash, Arm};
 pub use trace::{HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
 
 use crate::compile::{Program, Rule};
@@ -41,6 +43,8 @@ pub struct Decision {
     pub actions: Vec<ActionRecord>,
     /// Rules that fired, in evaluation order.
     pub fired: Vec<Arc<str>>,
+    /// The account's arm of every split of the policy, in declaration order.
+    pub arms: Vec<Arm>,
     /// Present when tracing was asked for.
     pub trace: Option<Trace>,
 }
@@ -212,7 +216,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     let mut state = Assembly::default();
     let Some(trace) = trace else {
         run_rules(&mut ctx, &mut state, snapshot, None)?;
-        return Ok(state.finish(snapshot.id.clone(), as_of));
+        return Ok(state.finish(snapshot.id.clone(), as_of, &ctx));
     };
     ctx.hook_log = Some(Vec::new());
     let ran = run_rules(&mut ctx, &mut state, snapshot, Some(trace));
@@ -229,7 +233,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
         .collect();
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     ran?;
-    Ok(state.finish(snapshot.id.clone(), as_of))
+    Ok(state.finish(snapshot.id.clone(), as_of, &ctx))
 }
 
 /// Runs every rule in evaluation order, firing those that match.
@@ -392,7 +396,7 @@ impl Assembly {
         }
     }
 
-    fn finish(self, id: Key, as_of: Date) -> Decision {
+    fn finish(self, id: Key, as_of: Date, ctx: &Ctx<'_>) -> Decision {
         let (outcome, until) = if self.close {
             (Outcome::Close, None)
         } else if let Some(d) = self.freeze {
@@ -414,6 +418,7 @@ impl Assembly {
             reasons: self.reasons,
             actions: self.actions,
             fired: self.fired,
+            arms: split::named(&ctx.program.splits, &ctx.arms),
             trace: None,
         }
     }

@@ -15,7 +15,7 @@ pub use doc::WIDTH;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::syntax::ast::{
-    Action, ActionKind, Effective, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned,
+    Action, ActionKind, Effective, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned, SplitDecl,
 };
 use crate::syntax::parse_policy;
 use crate::syntax::parser::item_span;
@@ -65,7 +65,7 @@ fn section(item: &Item) -> Section {
     match item {
         Item::Policy { .. } | Item::Schema { .. } => Section::Header,
         Item::Hook(_) | Item::Batch { .. } => Section::Inputs,
-        Item::Let { .. } => Section::Lets,
+        Item::Let { .. } | Item::Split(_) => Section::Lets,
         Item::Guard(_) => Section::Guards,
         Item::Rule(_) | Item::Group(_) => Section::Rules,
     }
@@ -178,7 +178,44 @@ impl Printer<'_> {
             }
             Item::Rule(r) => self.rule(r),
             Item::Group(g) => self.group(g),
+            Item::Split(s) => self.split(s),
         }
+    }
+
+    /// ```text
+    /// split limit_test by id salt "2026-q4" {
+    ///   champion   90%
+    ///   challenger 10%
+    /// }
+    /// ```
+    /// Arm names padded to one column; weights as written.
+    fn split(&mut self, s: &SplitDecl) -> Doc {
+        let by = s.by.iter().map(|seg| seg.node.as_str()).collect::<Vec<_>>().join(".");
+        let mut docs = vec![
+            self.tok(s.span.start as usize, "split "),
+            self.tok(s.name.span.start as usize, s.name.node.clone()),
+            Doc::text(" by "),
+            self.tok(s.by.first().map_or(s.name.span.end, |b| b.span.start) as usize, by),
+        ];
+        if let Some(salt) = &s.salt {
+            docs.push(Doc::text(" salt "));
+            docs.push(self.string(salt));
+        }
+        docs.push(Doc::text(" {"));
+        let close = (s.span.end as usize).saturating_sub(1);
+        let width = s.arms.iter().map(|(arm, _)| arm.node.chars().count()).max().unwrap_or(0);
+        let mut body = Vec::new();
+        for (i, (arm, weight)) in s.arms.iter().enumerate() {
+            body.push(Doc::Newline);
+            body.push(self.tok(arm.span.start as usize, format!("{:<width$} ", arm.node)));
+            body.push(self.number(weight, format!("{}%", weight.node)));
+            let next = s.arms.get(i + 1).map_or(close, |(n, _)| n.span.start as usize);
+            body.push(self.comments.trailing_before(next));
+        }
+        body.extend([Doc::Newline, self.comments.before(close)]);
+        docs.push(Doc::Indent(2, Box::new(Doc::Concat(body))));
+        docs.extend([Doc::Newline, Doc::text("}")]);
+        Doc::Concat(docs)
     }
 
     fn hook(&mut self, h: &HookDecl) -> Doc {

@@ -21,6 +21,21 @@ pub struct Tally {
     pub errors: [u64; 4],
     /// Fires per rule, indexed like [`Program::rules`] (evaluation order).
     pub fired: Vec<u64>,
+    /// Decisions per arm and outcome: the arms of every split one after the
+    /// other, [`OUTCOMES`] counts each, indexed by `Outcome as usize`.
+    pub arms: Vec<u64>,
+}
+
+/// Counts kept per arm: one per outcome.
+const OUTCOMES: usize = 5;
+
+/// Where each split's arms start in [`Tally::arms`] (in arms, not counts).
+fn arm_offsets(program: &Program) -> impl Iterator<Item = usize> + '_ {
+    program.splits.iter().scan(0, |next, s| {
+        let at = *next;
+        *next += s.arms.len();
+        Some(at)
+    })
 }
 
 fn error_index(kind: ErrorKind) -> usize {
@@ -35,7 +50,8 @@ fn error_index(kind: ErrorKind) -> usize {
 impl Tally {
     /// Zero counts for `program`'s rules.
     pub fn new(program: &Program) -> Tally {
-        Tally { fired: vec![0; program.rules.len()], ..Tally::default() }
+        let arms: usize = program.splits.iter().map(|s| s.arms.len()).sum();
+        Tally { fired: vec![0; program.rules.len()], arms: vec![0; arms * OUTCOMES], ..Tally::default() }
     }
 
     /// Back to zero, keeping the rule count.
@@ -45,6 +61,7 @@ impl Tally {
         self.outcomes = [0; 5];
         self.errors = [0; 4];
         self.fired.iter_mut().for_each(|n| *n = 0);
+        self.arms.iter_mut().for_each(|n| *n = 0);
     }
 
     /// Counts one output record of `program`.
@@ -55,6 +72,12 @@ impl Tally {
                 self.decided += 1;
                 if let Some(n) = self.outcomes.get_mut(d.outcome as usize) {
                     *n += 1;
+                }
+                for (offset, arm) in arm_offsets(program).zip(&d.arms) {
+                    let at = (offset + arm.index as usize) * OUTCOMES + d.outcome as usize;
+                    if let Some(n) = self.arms.get_mut(at) {
+                        *n += 1;
+                    }
                 }
                 // INVARIANT: `fired` lists rules in evaluation order, as `program.rules` does,
                 // so one forward walk finds them all.
@@ -98,6 +121,17 @@ impl Tally {
         for (a, b) in self.fired.iter_mut().zip(&other.fired) {
             *a += b;
         }
+        if self.arms.len() < other.arms.len() {
+            self.arms.resize(other.arms.len(), 0);
+        }
+        for (a, b) in self.arms.iter_mut().zip(&other.arms) {
+            *a += b;
+        }
+    }
+
+    /// Decisions of arm `arm` (in [`Tally::arms`] order) with `outcome`.
+    fn arm_outcome(&self, arm: usize, outcome: Outcome) -> u64 {
+        self.arms.get(arm * OUTCOMES + outcome as usize).copied().unwrap_or(0)
     }
 
     /// Decisions with `outcome`.
@@ -133,6 +167,9 @@ pub struct Summary {
     pub fired: Vec<RuleCount>,
     /// Every guard with its count and bound.
     pub guards: Vec<GuardReport>,
+    /// Decisions per outcome in each arm of each split (left out without splits).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub arms: Vec<SplitCounts>,
     /// Wall-clock seconds of the run, when measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
@@ -165,6 +202,72 @@ pub struct OutcomeCounts {
     pub limit: u64,
     /// `none`.
     pub none: u64,
+}
+
+/// One split's decisions by arm.
+#[derive(Clone, Debug, Serialize)]
+pub struct SplitCounts {
+    /// The split.
+    pub split: String,
+    /// Its arms in declared order.
+    pub arms: Vec<ArmCounts>,
+}
+
+/// One arm's decisions.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArmCounts {
+    /// The arm.
+    pub arm: String,
+    /// Decisions that fell in it.
+    pub decided: u64,
+    /// Those decisions per outcome.
+    pub outcomes: OutcomeCounts,
+}
+
+impl OutcomeCounts {
+    /// The counts `count` gives each outcome.
+    fn of(count: impl Fn(Outcome) -> u64) -> OutcomeCounts {
+        OutcomeCounts {
+            close: count(Outcome::Close),
+            freeze: count(Outcome::Freeze),
+            restrict: count(Outcome::Restrict),
+            limit: count(Outcome::Limit),
+            none: count(Outcome::None),
+        }
+    }
+
+    /// The counts as (outcome, count), most severe first.
+    pub fn pairs(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("close", self.close),
+            ("freeze", self.freeze),
+            ("restrict", self.restrict),
+            ("limit", self.limit),
+            ("none", self.none),
+        ]
+    }
+}
+
+/// Each split's decisions by arm and outcome.
+fn split_counts(program: &Program, tally: &Tally) -> Vec<SplitCounts> {
+    program
+        .splits
+        .iter()
+        .zip(arm_offsets(program))
+        .map(|(s, offset)| SplitCounts {
+            split: s.name.to_string(),
+            arms: s
+                .arm_names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let outcomes = OutcomeCounts::of(|o| tally.arm_outcome(offset + i, o));
+                    let decided = outcomes.pairs().iter().map(|(_, n)| n).sum();
+                    ArmCounts { arm: name.to_string(), decided, outcomes }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Error records per kind.
@@ -233,13 +336,7 @@ impl Summary {
             },
             accounts: tally.records,
             decided: tally.decided,
-            outcomes: OutcomeCounts {
-                close: tally.outcome(Outcome::Close),
-                freeze: tally.outcome(Outcome::Freeze),
-                restrict: tally.outcome(Outcome::Restrict),
-                limit: tally.outcome(Outcome::Limit),
-                none: tally.outcome(Outcome::None),
-            },
+            outcomes: OutcomeCounts::of(|o| tally.outcome(o)),
             errors: ErrorCounts {
                 total: tally.error_count(),
                 snapshot: tally.errors_of(ErrorKind::Snapshot),
@@ -254,6 +351,7 @@ impl Summary {
                 .map(|(r, n)| RuleCount { rule: r.name.to_string(), count: *n })
                 .collect(),
             guards,
+            arms: split_counts(program, tally),
             seconds: None,
             accounts_per_second: None,
         }

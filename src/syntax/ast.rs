@@ -56,6 +56,23 @@ pub enum Item {
     Rule(RuleDecl),
     /// `group "name" [first] { rules }`
     Group(GroupDecl),
+    /// `split name by field [salt "s"] { arm N% ... }`
+    Split(SplitDecl),
+}
+
+/// `split NAME by FIELD [salt "S"] { ARM PCT% ... }`.
+#[derive(Clone, Debug)]
+pub struct SplitDecl {
+    /// Its name (a value whose type is the enum of its arms).
+    pub name: Ident,
+    /// The field whose value decides the arm (`id`, `customer.id`), by its segments.
+    pub by: Vec<Ident>,
+    /// `salt "S"` (the name when not given).
+    pub salt: Option<Spanned<String>>,
+    /// The arms in declared order, each with its weight as written (`10.5` for `10.5%`).
+    pub arms: Vec<(Ident, Spanned<Decimal>)>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// A hook declaration.
@@ -335,6 +352,7 @@ eq_ignoring_span!(GuardDecl: outcome, bound);
 eq_ignoring_span!(GroupDecl: name, first, effective, rules);
 eq_ignoring_span!(RuleDecl: name, priority, effective, when, actions);
 eq_ignoring_span!(Effective: from, to);
+eq_ignoring_span!(SplitDecl: name, by, salt, arms);
 eq_ignoring_span!(Action: kind);
 
 impl PartialEq for Item {
@@ -348,6 +366,7 @@ impl PartialEq for Item {
             (Item::Guard(a), Item::Guard(b)) => a == b,
             (Item::Rule(a), Item::Rule(b)) => a == b,
             (Item::Group(a), Item::Group(b)) => a == b,
+            (Item::Split(a), Item::Split(b)) => a == b,
             _ => false,
         }
     }

@@ -98,6 +98,7 @@ fn is_item(rule: Rule) -> bool {
             | Rule::guard_decl
             | Rule::rule_decl
             | Rule::group_decl
+            | Rule::split_decl
     )
 }
 
@@ -111,6 +112,7 @@ pub fn item_span(item: &Item) -> Span {
         Item::Guard(g) => g.span,
         Item::Rule(r) => r.span,
         Item::Group(g) => g.span,
+        Item::Split(s) => s.span,
     }
 }
 
@@ -224,6 +226,7 @@ impl AstBuilder<'_> {
             Rule::guard_decl => Item::Guard(self.guard(outer)?),
             Rule::rule_decl => Item::Rule(self.rule(outer)?),
             Rule::group_decl => Item::Group(self.group(outer)?),
+            Rule::split_decl => Item::Split(self.split(outer)?),
             _ => return Err(self.bad(&outer, "unexpected declaration")),
         })
     }
@@ -346,6 +349,36 @@ impl AstBuilder<'_> {
             actions,
             span,
         })
+    }
+
+    /// `split NAME by FIELD [salt "S"] { ARM PCT% ... }`.
+    fn split(&self, pair: Pair<'_, Rule>) -> Built<SplitDecl> {
+        let span = span_of(&pair);
+        let outer = pair.clone();
+        let mut name = None;
+        let mut by = Vec::new();
+        let mut salt = None;
+        let mut arms = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.ident(p)),
+                Rule::path => by = self.segments(&p),
+                Rule::split_salt => {
+                    let mut it = p.clone().into_inner();
+                    salt = Some(self.string(self.next_non_kw(&mut it, &p)?)?);
+                }
+                Rule::split_arm => {
+                    let mut it = p.clone().into_inner();
+                    let arm = self.ident(self.next(&mut it, &p)?);
+                    let weight = self.next(&mut it, &p)?;
+                    let value = self.decimal_text(&weight, weight.as_str().trim_end_matches('%'))?;
+                    arms.push((arm, Spanned::new(value, span_of(&weight))));
+                }
+                _ => {}
+            }
+        }
+        let name = name.ok_or_else(|| self.bad(&outer, "split lacks a name"))?;
+        Ok(SplitDecl { name, by, salt, arms, span })
     }
 
     /// `effective FROM [to TO]`.
@@ -574,19 +607,22 @@ impl AstBuilder<'_> {
             Rule::false_lit => ExprKind::Bool(false),
             Rule::none_lit => ExprKind::None,
             Rule::list_lit => ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect::<Built<_>>()?),
-            Rule::path => {
-                let mut offset = span.start as usize;
-                let mut segments = Vec::new();
-                for part in pair.as_str().split('.') {
-                    segments.push(Spanned::new(part.to_string(), Span::new(offset, offset + part.len())));
-                    offset += part.len() + 1;
-                }
-                ExprKind::Path(segments)
-            }
+            Rule::path => ExprKind::Path(self.segments(&pair)),
             Rule::call => self.call(pair)?,
             _ => return Err(self.bad(&pair, "unexpected expression")),
         };
         Ok(Expr { kind, span })
+    }
+
+    /// A path's segments, each with its own span.
+    fn segments(&self, pair: &Pair<'_, Rule>) -> Vec<Ident> {
+        let mut offset = span_of(pair).start as usize;
+        let mut segments = Vec::new();
+        for part in pair.as_str().split('.') {
+            segments.push(Spanned::new(part.to_string(), Span::new(offset, offset + part.len())));
+            offset += part.len() + 1;
+        }
+        segments
     }
 
     fn call(&self, pair: Pair<'_, Rule>) -> Built<ExprKind> {

@@ -7,7 +7,7 @@
 use super::Rule;
 
 /// Each keyword's rule and its text.
-const KEYWORDS: [(Rule, &str); 31] = [
+const KEYWORDS: [(Rule, &str); 34] = [
     (Rule::kw_policy, "policy"),
     (Rule::kw_version, "version"),
     (Rule::kw_schema, "schema"),
@@ -39,6 +39,9 @@ const KEYWORDS: [(Rule, &str); 31] = [
     (Rule::kw_where, "where"),
     (Rule::kw_within, "within"),
     (Rule::kw_effective, "effective"),
+    (Rule::kw_split, "split"),
+    (Rule::kw_by, "by"),
+    (Rule::kw_salt, "salt"),
 ];
 
 /// Whether a pair of this rule is a keyword token.
