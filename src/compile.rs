@@ -88,6 +88,19 @@ pub struct Program {
     pub splits: Vec<TSplit>,
 }
 
+impl Program {
+    /// The outcomes its decisions may have, most severe first: an account's
+    /// (with `reinstate` only when a rule reinstates) or an application's.
+    /// Reports list these, so a policy that cannot reinstate reads as before.
+    pub fn outcomes(&self) -> Vec<Outcome> {
+        if self.schema.is_application() {
+            return Outcome::APPLICATION.to_vec();
+        }
+        let reinstates = self.rules.iter().any(|r| r.status == Outcome::Reinstate);
+        Outcome::ACCOUNT.into_iter().filter(|o| *o != Outcome::Reinstate || reinstates).collect()
+    }
+}
+
 /// Lowers a checked policy. `batches` and `hooks` are in the checked policy's declaration order.
 pub fn compile(
     checked: CheckedPolicy,
@@ -155,6 +168,8 @@ pub fn action_outcome(action: &TAction) -> Outcome {
         TAction::Close => Outcome::Close,
         TAction::Freeze(_) => Outcome::Freeze,
         TAction::Restrict(_) => Outcome::Restrict,
+        TAction::Reinstate => Outcome::Reinstate,
+        TAction::Admit(o) => *o,
         TAction::SetLimit(_) => Outcome::Limit,
         _ => Outcome::None,
     }

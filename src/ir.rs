@@ -348,6 +348,10 @@ pub enum TAction {
     Freeze(Option<Duration>),
     /// `restrict [for D]`
     Restrict(Option<Duration>),
+    /// `reinstate`
+    Reinstate,
+    /// `approve`, `refer`, `decline`: an application's admission decision.
+    Admit(Outcome),
     /// `set limit to EXPR` (a decimal expression)
     SetLimit(TExpr),
     /// `notify CHANNEL "template"`
@@ -429,19 +433,30 @@ pub struct TGroup {
     pub first: bool,
 }
 
-/// The outcomes a decision can have, least severe first.
+/// The outcomes a decision can have, least severe first: an account's
+/// (`close > freeze > restrict > reinstate > limit > none`), then an
+/// application's (`decline > refer > approve > none`). A policy decides one
+/// entity, so outcomes of the two never meet in one decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Outcome {
     /// Nothing changes.
     None,
     /// The limit changes.
     Limit,
+    /// A restriction or freeze is lifted.
+    Reinstate,
     /// The account is restricted.
     Restrict,
     /// The account is frozen.
     Freeze,
     /// The account is closed.
     Close,
+    /// The application is approved.
+    Approve,
+    /// The application is referred to a person.
+    Refer,
+    /// The application is declined.
+    Decline,
 }
 
 impl Outcome {
@@ -450,13 +465,36 @@ impl Outcome {
         match self {
             Outcome::None => "none",
             Outcome::Limit => "limit",
+            Outcome::Reinstate => "reinstate",
             Outcome::Restrict => "restrict",
             Outcome::Freeze => "freeze",
             Outcome::Close => "close",
+            Outcome::Approve => "approve",
+            Outcome::Refer => "refer",
+            Outcome::Decline => "decline",
         }
     }
-    /// Every outcome, most severe first.
-    pub const ALL: [Outcome; 5] = [Outcome::Close, Outcome::Freeze, Outcome::Restrict, Outcome::Limit, Outcome::None];
+    /// Every outcome: an account's most severe first, then an application's.
+    pub const ALL: [Outcome; 9] = [
+        Outcome::Close,
+        Outcome::Freeze,
+        Outcome::Restrict,
+        Outcome::Reinstate,
+        Outcome::Limit,
+        Outcome::None,
+        Outcome::Decline,
+        Outcome::Refer,
+        Outcome::Approve,
+    ];
+    /// An account's outcomes, most severe first.
+    pub const ACCOUNT: [Outcome; 6] =
+        [Outcome::Close, Outcome::Freeze, Outcome::Restrict, Outcome::Reinstate, Outcome::Limit, Outcome::None];
+    /// An application's outcomes, most severe first.
+    pub const APPLICATION: [Outcome; 4] = [Outcome::Decline, Outcome::Refer, Outcome::Approve, Outcome::None];
+    /// Whether the outcome is an application's admission decision.
+    pub fn is_admission(self) -> bool {
+        matches!(self, Outcome::Approve | Outcome::Refer | Outcome::Decline)
+    }
     /// Parses an outcome name.
     pub fn from_name(name: &str) -> Option<Outcome> {
         Outcome::ALL.into_iter().find(|o| o.name() == name)

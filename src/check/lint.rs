@@ -273,6 +273,12 @@ fn dnf_of_expr(e: &TExpr, positive: bool, lets: &[LetDef], depth: usize, steps: 
     }
 }
 
+/// Whether condition `e` is proven never to hold (`false` when it may, or
+/// when it is too large to reason about).
+pub(super) fn never_holds(e: &TExpr, lets: &[LetDef]) -> bool {
+    to_dnf(e, true, lets).is_some_and(|dnf| always_false(&dnf).is_some())
+}
+
 /// Literals in a normal form, over all its conjunctions.
 fn literals(d: &Dnf) -> usize {
     d.iter().map(Vec::len).sum()

@@ -8,10 +8,12 @@
 mod aggregate;
 mod call;
 mod effective;
+mod entity;
 mod expr;
 mod facts;
 mod lint;
 mod membership;
+mod reinstate;
 mod split;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
@@ -101,6 +103,9 @@ pub fn check(
         diags: Vec::new(),
     };
     let policy = checker.policy(ast);
+    if !checker.diags.iter().any(Diagnostic::is_error) {
+        checker.reinstate_warnings(&policy);
+    }
     let has_errors = checker.diags.iter().any(Diagnostic::is_error);
     let mut diags = checker.diags;
     if !has_errors {
@@ -497,12 +502,10 @@ impl<'a> Checker<'a> {
     }
 
     fn guard(&mut self, g: &ast::GuardDecl) -> Option<TGuard> {
-        let outcome = match g.outcome.node.as_str() {
-            "close" => Outcome::Close,
-            "freeze" => Outcome::Freeze,
-            "restrict" => Outcome::Restrict,
-            _ => Outcome::Limit,
-        };
+        let outcome = Outcome::from_name(&g.outcome.node).unwrap_or(Outcome::Limit);
+        if !self.fits_entity(outcome, g.outcome.span, true) {
+            return None;
+        }
         if let GuardBound::Percent(p) = g.bound.node {
             if p > rust_decimal::Decimal::ONE_HUNDRED {
                 self.err(codes::GUARD_BOUND, g.bound.span, "a guard's percentage cannot exceed 100%");
@@ -532,19 +535,27 @@ impl<'a> Checker<'a> {
             .condition(&rule.when, Scope { element: None }, "as a rule's condition")
             .filter(|w| self.shallow_enough(w));
         let mut actions = Vec::new();
-        let mut status: Option<&str> = None;
+        let mut status: Option<Outcome> = None;
         let mut limit_set = false;
         let effective = self.rule_days(rule, group_days);
         let mut ok = when.is_some() && effective.is_ok();
         for action in &rule.actions {
-            let this_status = match &action.kind {
-                ActionKind::Close => Some("close"),
-                ActionKind::Freeze(_) => Some("freeze"),
-                ActionKind::Restrict(_) => Some("restrict"),
-                _ => None,
-            };
+            let this_status = Self::status_of(&action.kind);
+            if let Some(this) = this_status {
+                ok &= self.fits_entity(this, action.span, false);
+            }
             if let (Some(prev), Some(_)) = (status, this_status) {
-                self.err(codes::CONFLICTING_ACTIONS, action.span, format!("rule \"{}\" already has the status action `{prev}`; a rule takes at most one of close, freeze, restrict", rule.name.node));
+                let kinds = if self.schema.is_application() {
+                    "approve, refer, decline"
+                } else {
+                    "close, freeze, restrict, reinstate"
+                };
+                let message = format!(
+                    "rule \"{}\" already has the status action `{}`; a rule takes at most one of {kinds}",
+                    rule.name.node,
+                    prev.name()
+                );
+                self.err(codes::CONFLICTING_ACTIONS, action.span, message);
                 ok = false;
             }
             status = status.or(this_status);
@@ -594,6 +605,10 @@ impl<'a> Checker<'a> {
             ActionKind::Close => TAction::Close,
             ActionKind::Freeze(d) => TAction::Freeze(d.as_ref().map(|d| d.node)),
             ActionKind::Restrict(d) => TAction::Restrict(d.as_ref().map(|d| d.node)),
+            ActionKind::Reinstate => TAction::Reinstate,
+            ActionKind::Approve => TAction::Admit(Outcome::Approve),
+            ActionKind::Refer => TAction::Admit(Outcome::Refer),
+            ActionKind::Decline => TAction::Admit(Outcome::Decline),
             ActionKind::SetLimit(e) => {
                 let t = self.expr(e, Scope { element: None })?;
                 let t = self.present(t, "as the new limit")?;

@@ -318,6 +318,10 @@ struct Assembly {
     freeze: Option<Option<Date>>,
     /// The first fired restriction (with the day it ends, if it has a duration).
     restrict: Option<Option<Date>>,
+    /// A `reinstate` fired.
+    reinstate: bool,
+    /// The most severe admission decision fired (`approve`, `refer`, `decline`).
+    admit: Option<Outcome>,
     limit: Option<Decimal>,
     reasons: Vec<Reason>,
     actions: Vec<ActionRecord>,
@@ -343,6 +347,8 @@ impl Assembly {
                     self.restrict = Some(ends(ctx.as_of, *d, "restriction")?);
                 }
                 TAction::Freeze(_) | TAction::Restrict(_) => {}
+                TAction::Reinstate => self.reinstate = true,
+                TAction::Admit(o) => self.admit = self.admit.max(Some(*o)),
                 TAction::SetLimit(e) => {
                     // The first (highest-priority) rule to set the limit wins; later
                     // ones are not even computed.
@@ -397,12 +403,17 @@ impl Assembly {
     }
 
     fn finish(self, id: Key, as_of: Date, ctx: &Ctx<'_>) -> Decision {
+        if ctx.program.schema.is_application() {
+            return self.admission(id, as_of, ctx);
+        }
         let (outcome, until) = if self.close {
             (Outcome::Close, None)
         } else if let Some(d) = self.freeze {
             (Outcome::Freeze, d)
         } else if let Some(d) = self.restrict {
             (Outcome::Restrict, d)
+        } else if self.reinstate {
+            (Outcome::Reinstate, None)
         } else if self.limit.is_some() {
             (Outcome::Limit, None)
         } else {
@@ -415,6 +426,26 @@ impl Assembly {
             outcome,
             until,
             limit,
+            reasons: self.reasons,
+            actions: self.actions,
+            fired: self.fired,
+            arms: split::named(&ctx.program.splits, &ctx.arms),
+            trace: None,
+        }
+    }
+}
+
+impl Assembly {
+    /// An application's decision: `decline > refer > approve > none`; the
+    /// limit set (the initial limit) only for an approved application.
+    fn admission(self, id: Key, as_of: Date, ctx: &Ctx<'_>) -> Decision {
+        let outcome = self.admit.unwrap_or(Outcome::None);
+        Decision {
+            id,
+            as_of,
+            outcome,
+            until: None,
+            limit: if outcome == Outcome::Approve { self.limit } else { None },
             reasons: self.reasons,
             actions: self.actions,
             fired: self.fired,

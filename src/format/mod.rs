@@ -339,6 +339,10 @@ impl Printer<'_> {
         let start = a.span.start as usize;
         match &a.kind {
             ActionKind::Close => self.tok(start, "close"),
+            ActionKind::Reinstate => self.tok(start, "reinstate"),
+            ActionKind::Approve => self.tok(start, "approve"),
+            ActionKind::Refer => self.tok(start, "refer"),
+            ActionKind::Decline => self.tok(start, "decline"),
             ActionKind::Freeze(d) | ActionKind::Restrict(d) => {
                 let word = if matches!(a.kind, ActionKind::Freeze(_)) { "freeze" } else { "restrict" };
                 let mut docs = vec![self.tok(start, word)];

@@ -16,7 +16,7 @@ pub struct Tally {
     /// Records that are decisions.
     pub decided: u64,
     /// Decisions per outcome, indexed by `Outcome as usize`.
-    pub outcomes: [u64; 5],
+    pub outcomes: [u64; OUTCOMES],
     /// Error records per kind: snapshot, eval, hook, timeout.
     pub errors: [u64; 4],
     /// Fires per rule, indexed like [`Program::rules`] (evaluation order).
@@ -26,8 +26,8 @@ pub struct Tally {
     pub arms: Vec<u64>,
 }
 
-/// Counts kept per arm: one per outcome.
-const OUTCOMES: usize = 5;
+/// Counts kept per outcome (indexed by `Outcome as usize`).
+const OUTCOMES: usize = Outcome::ALL.len();
 
 /// Where each split's arms start in [`Tally::arms`] (in arms, not counts).
 fn arm_offsets(program: &Program) -> impl Iterator<Item = usize> + '_ {
@@ -58,7 +58,7 @@ impl Tally {
     pub fn clear(&mut self) {
         self.records = 0;
         self.decided = 0;
-        self.outcomes = [0; 5];
+        self.outcomes = [0; OUTCOMES];
         self.errors = [0; 4];
         self.fired.iter_mut().for_each(|n| *n = 0);
         self.arms.iter_mut().for_each(|n| *n = 0);
@@ -189,19 +189,23 @@ pub struct PolicyInfo {
     pub fingerprint: String,
 }
 
-/// Decisions per outcome, most severe first.
-#[derive(Clone, Debug, Serialize)]
+/// Decisions per outcome, most severe first: the outcomes the policy's
+/// decisions may have ([`Program::outcomes`]), written as a JSON object.
+#[derive(Clone, Debug)]
 pub struct OutcomeCounts {
-    /// `close`.
-    pub close: u64,
-    /// `freeze`.
-    pub freeze: u64,
-    /// `restrict`.
-    pub restrict: u64,
-    /// `limit`.
-    pub limit: u64,
-    /// `none`.
-    pub none: u64,
+    /// Each outcome's name and count.
+    pub counts: Vec<(&'static str, u64)>,
+}
+
+impl Serialize for OutcomeCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.counts.len()))?;
+        for (name, n) in &self.counts {
+            m.serialize_entry(name, n)?;
+        }
+        m.end()
+    }
 }
 
 /// One split's decisions by arm.
@@ -225,26 +229,19 @@ pub struct ArmCounts {
 }
 
 impl OutcomeCounts {
-    /// The counts `count` gives each outcome.
-    fn of(count: impl Fn(Outcome) -> u64) -> OutcomeCounts {
-        OutcomeCounts {
-            close: count(Outcome::Close),
-            freeze: count(Outcome::Freeze),
-            restrict: count(Outcome::Restrict),
-            limit: count(Outcome::Limit),
-            none: count(Outcome::None),
-        }
+    /// The counts `count` gives each of `program`'s outcomes.
+    fn of(program: &Program, count: impl Fn(Outcome) -> u64) -> OutcomeCounts {
+        OutcomeCounts { counts: program.outcomes().into_iter().map(|o| (o.name(), count(o))).collect() }
     }
 
     /// The counts as (outcome, count), most severe first.
     pub fn pairs(&self) -> Vec<(&'static str, u64)> {
-        vec![
-            ("close", self.close),
-            ("freeze", self.freeze),
-            ("restrict", self.restrict),
-            ("limit", self.limit),
-            ("none", self.none),
-        ]
+        self.counts.clone()
+    }
+
+    /// The count of the outcome named `name` (0 when the policy cannot decide it).
+    pub fn get(&self, name: &str) -> u64 {
+        self.counts.iter().find(|(n, _)| *n == name).map_or(0, |(_, c)| *c)
     }
 }
 
@@ -261,7 +258,7 @@ fn split_counts(program: &Program, tally: &Tally) -> Vec<SplitCounts> {
                 .iter()
                 .enumerate()
                 .map(|(i, name)| {
-                    let outcomes = OutcomeCounts::of(|o| tally.arm_outcome(offset + i, o));
+                    let outcomes = OutcomeCounts::of(program, |o| tally.arm_outcome(offset + i, o));
                     let decided = outcomes.pairs().iter().map(|(_, n)| n).sum();
                     ArmCounts { arm: name.to_string(), decided, outcomes }
                 })
@@ -336,7 +333,7 @@ impl Summary {
             },
             accounts: tally.records,
             decided: tally.decided,
-            outcomes: OutcomeCounts::of(|o| tally.outcome(o)),
+            outcomes: OutcomeCounts::of(program, |o| tally.outcome(o)),
             errors: ErrorCounts {
                 total: tally.error_count(),
                 snapshot: tally.errors_of(ErrorKind::Snapshot),

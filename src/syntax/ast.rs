@@ -95,7 +95,7 @@ pub struct HookDecl {
 /// `guard OUTCOME at most BOUND`.
 #[derive(Clone, Debug)]
 pub struct GuardDecl {
-    /// `close`, `freeze`, `restrict` or `limit`.
+    /// `close`, `freeze`, `restrict`, `reinstate`, `limit`, `decline`, `refer` or `approve`.
     pub outcome: Spanned<String>,
     /// The bound.
     pub bound: Spanned<GuardBound>,
@@ -173,6 +173,14 @@ pub enum ActionKind {
     Freeze(Option<Spanned<Duration>>),
     /// `restrict [for D]`
     Restrict(Option<Spanned<Duration>>),
+    /// `reinstate`
+    Reinstate,
+    /// `approve` (an application policy)
+    Approve,
+    /// `refer` (an application policy)
+    Refer,
+    /// `decline` (an application policy)
+    Decline,
     /// `set limit to EXPR`
     SetLimit(Expr),
     /// `notify CHANNEL "template"`

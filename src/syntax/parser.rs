@@ -409,6 +409,10 @@ impl AstBuilder<'_> {
         };
         let kind = match rule {
             Rule::close_action => ActionKind::Close,
+            Rule::reinstate_action => ActionKind::Reinstate,
+            Rule::approve_action => ActionKind::Approve,
+            Rule::refer_action => ActionKind::Refer,
+            Rule::decline_action => ActionKind::Decline,
             Rule::freeze_action | Rule::restrict_action => {
                 let duration = match outer.clone().into_inner().find(|p| p.as_rule() == Rule::duration_lit) {
                     Some(d) => Some(Spanned::new(self.duration(&d)?, span_of(&d))),

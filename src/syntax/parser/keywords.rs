@@ -7,7 +7,7 @@
 use super::Rule;
 
 /// Each keyword's rule and its text.
-const KEYWORDS: [(Rule, &str); 34] = [
+const KEYWORDS: [(Rule, &str); 38] = [
     (Rule::kw_policy, "policy"),
     (Rule::kw_version, "version"),
     (Rule::kw_schema, "schema"),
@@ -42,6 +42,10 @@ const KEYWORDS: [(Rule, &str); 34] = [
     (Rule::kw_split, "split"),
     (Rule::kw_by, "by"),
     (Rule::kw_salt, "salt"),
+    (Rule::kw_reinstate, "reinstate"),
+    (Rule::kw_approve, "approve"),
+    (Rule::kw_refer, "refer"),
+    (Rule::kw_decline, "decline"),
 ];
 
 /// Whether a pair of this rule is a keyword token.
