@@ -188,6 +188,11 @@ fn diff_breaks_outcomes_down_by_arm() {
     assert_eq!(report["arms"][1]["arm"], "challenger");
     assert_eq!(report["arms"][1]["new"]["limit"], 2);
     assert_eq!(report["arms"][1]["changed"], 2);
+    let (code, _, err) =
+        time::verdict_in(&dir, &["diff", "old.policy", "new.policy", "book.jsonl", "--html", "r.html"]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(dir.join("r.html")).unwrap();
+    assert!(html.contains("<td>limit_test</td><td>challenger</td><td class=\"num\">2</td><td class=\"num\">2</td><td>none 2</td><td>limit 2</td>"), "{html}");
 }
 
 #[test]

@@ -118,6 +118,38 @@ pub(crate) fn render(out: &mut String, arms: &[ArmRow]) {
     }
 }
 
+/// The HTML report's section: a table of arms (nothing without splits).
+pub(crate) fn html(h: &mut String, arms: &[ArmRow]) {
+    use super::html::esc;
+    if arms.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<section id=\"arms\">\n<h2>By arm</h2>\n<p class=\"note\">Accounts by the arm of each split (the \
+         proposed policy's), how many changed, and their outcomes under each version.</p>\n\
+         <table class=\"grid\" id=\"arm-table\">\n<thead><tr><th>split</th><th>arm</th>\
+         <th class=\"num\">accounts</th><th class=\"num\">changed</th><th>in force</th><th>proposed</th></tr>\
+         </thead>\n<tbody>\n",
+    );
+    let shown = |counts: &[u64; ROWS.len()]| {
+        let pairs: Vec<String> = ArmRow::outcomes(counts).iter().map(|(n, c)| format!("{n} {c}")).collect();
+        pairs.join(", ")
+    };
+    for a in arms {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&a.split),
+            esc(&a.arm),
+            a.accounts,
+            a.changed,
+            esc(&shown(&a.old)),
+            esc(&shown(&a.new))
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
 /// An arm in the JSON report: `{"split", "arm", "accounts", "changed", "old": {...}, "new": {...}}`.
 pub(crate) fn json(a: &ArmRow) -> serde_json::Value {
     let counts = |c: &[u64; ROWS.len()]| -> serde_json::Map<String, serde_json::Value> {

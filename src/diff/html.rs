@@ -122,6 +122,7 @@ pub fn render_html(r: &DiffReport) -> String {
     h.push_str("<main>\n");
     cards(&mut h, r);
     matrix(&mut h, r);
+    super::arms::html(&mut h, &r.arms);
     h.push_str("<div class=\"row2\">\n<div>\n");
     outcomes(&mut h, r);
     guards(&mut h, r);
