@@ -221,3 +221,17 @@ fn test_files_may_expect_arms() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(format!("{out}{err}").contains("did you mean `challenger`"), "{out}{err}");
 }
+
+#[test]
+fn explain_shows_the_arms_and_what_a_rule_read() {
+    let dir = time::scratch("split-explain");
+    time::write_policy(&dir, "p.policy", LIMIT_TEST);
+    std::fs::write(dir.join("book.jsonl"), book(&["A-1"])).unwrap();
+    let (code, out, err) = time::verdict_in(&dir, &["explain", "p.policy", "book.jsonl", "--id", "A-1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  arms     limit_test = champion\n"), "{out}");
+    assert!(
+        out.contains(r#"limit_test == "challenger" → limit_test = "champion", rule needs == "challenger""#),
+        "{out}"
+    );
+}

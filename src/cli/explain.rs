@@ -111,6 +111,10 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
             field(&mut out, fields::REASONS, &reasons);
             field(&mut out, fields::ACTIONS, &d.actions.iter().map(action).collect::<Vec<_>>());
             field(&mut out, fields::FIRED, &[d.fired.join(", ")]);
+            if !d.arms.is_empty() {
+                let arms: Vec<String> = d.arms.iter().map(|a| format!("{} = {}", a.split, a.arm)).collect();
+                field(&mut out, fields::ARMS, &arms);
+            }
         }
         Err(e) => field(&mut out, fields::ERROR, &[format!("{} error: {}", e.kind.name(), e.message)]),
     }
