@@ -119,3 +119,19 @@ fn explain_says_not_in_effect() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("not in effect: effective 2027-01-01"), "{out}");
 }
+
+#[test]
+fn a_dated_rule_shadows_only_on_its_own_days() {
+    let group = |a: &str, b: &str| {
+        format!(
+            "group \"g\" first {{\n  rule \"a\" {a} {{ when score > 600 then tag \"a\" }}\n  \
+             rule \"b\" {b} {{ when score > 700 then tag \"b\" }}\n}}"
+        )
+    };
+    // Last year's strategy does not hide next year's.
+    assert!(codes(&group("effective 2026-01-01 to 2026-12-31", "effective 2027-01-01")).is_empty());
+    assert!(codes(&group("effective 2026-01-01", "")).is_empty());
+    // Dates that cover the later rule's still shadow it.
+    assert_eq!(codes(&group("effective 2026-01-01", "effective 2026-06-01 to 2026-12-31")), ["W0111"]);
+    assert_eq!(codes(&group("", "effective 2027-01-01")), ["W0111"]);
+}
