@@ -135,3 +135,10 @@ fn a_dated_rule_shadows_only_on_its_own_days() {
     assert_eq!(codes(&group("effective 2026-01-01", "effective 2026-06-01 to 2026-12-31")), ["W0111"]);
     assert_eq!(codes(&group("", "effective 2027-01-01")), ["W0111"]);
 }
+
+#[test]
+fn a_rule_whose_dates_miss_its_groups_never_fires() {
+    let body = "group \"g\" effective 2026-06-01 to 2026-12-31 {\n  rule \"r\" effective 2027-01-01 { when score > 0 then tag \"x\" }\n}";
+    assert_eq!(codes(body), ["W0110"]);
+    assert!(fired_on(body, "2027-01-01").is_empty());
+}

@@ -35,7 +35,22 @@ impl Checker<'_> {
             None => None,
         };
         Ok(match (own, group) {
-            (Some(a), Some(b)) => Some(a.intersect(b)),
+            (Some(a), Some(b)) => {
+                let both = a.intersect(b);
+                if both.to.is_some_and(|to| to < both.from) {
+                    let span = rule.effective.as_ref().map_or(rule.name.span, |e| e.span);
+                    self.warn(
+                        codes::NEVER_FIRES,
+                        span,
+                        format!(
+                            "rule \"{}\" can never fire: its dates ({a}) and its group's ({b}) share no day",
+                            rule.name.node
+                        ),
+                    )
+                    .help = Some("a rule of a dated group takes part only on days both allow".into());
+                }
+                Some(both)
+            }
             (a, b) => a.or(b),
         })
     }
