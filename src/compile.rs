@@ -33,6 +33,8 @@ pub struct Rule {
     pub limit_code: Option<lower::DecCode>,
     /// The strongest status this rule can set (None when it sets none).
     pub status: Outcome,
+    /// The days it takes part; `None`: every day.
+    pub effective: Option<EffectiveDays>,
     /// Where the rule stands in the policy file.
     pub span: crate::diagnostic::Span,
 }
@@ -82,6 +84,21 @@ pub struct Program {
     pub batches: Vec<Batch>,
     /// Hooks, by index.
     pub hooks: Vec<crate::hooks::Hook>,
+    /// Splits, by index (an account's arms are computed in this order).
+    pub splits: Vec<TSplit>,
+}
+
+impl Program {
+    /// The outcomes its decisions may have, most severe first: an account's
+    /// (with `reinstate` only when a rule reinstates) or an application's.
+    /// Reports list these, so a policy that cannot reinstate reads as before.
+    pub fn outcomes(&self) -> Vec<Outcome> {
+        if self.schema.is_application() {
+            return Outcome::APPLICATION.to_vec();
+        }
+        let reinstates = self.rules.iter().any(|r| r.status == Outcome::Reinstate);
+        Outcome::ACCOUNT.into_iter().filter(|o| *o != Outcome::Reinstate || reinstates).collect()
+    }
 }
 
 /// Lowers a checked policy. `batches` and `hooks` are in the checked policy's declaration order.
@@ -120,6 +137,7 @@ pub fn compile(
                 code,
                 limit_code,
                 status,
+                effective: r.effective,
                 span: r.span,
             };
             (r.priority, r.file_order, rule)
@@ -140,6 +158,7 @@ pub fn compile(
         guards: checked.guards,
         batches,
         hooks,
+        splits: checked.splits,
     }
 }
 
@@ -149,6 +168,8 @@ pub fn action_outcome(action: &TAction) -> Outcome {
         TAction::Close => Outcome::Close,
         TAction::Freeze(_) => Outcome::Freeze,
         TAction::Restrict(_) => Outcome::Restrict,
+        TAction::Reinstate => Outcome::Reinstate,
+        TAction::Admit(o) => *o,
         TAction::SetLimit(_) => Outcome::Limit,
         _ => Outcome::None,
     }

@@ -25,6 +25,8 @@ pub mod fields {
     pub const ACTIONS: &str = "actions";
     /// The names of the rules that fired.
     pub const FIRED: &str = "fired";
+    /// The account's arm of every split (left out when the policy has none).
+    pub const ARMS: &str = "arms";
     /// The policy that decided: name, version, fingerprint.
     pub const POLICY: &str = "policy";
     /// Each rule's evaluation, with `--trace`.
@@ -65,7 +67,7 @@ pub mod fields {
     /// A decision's fields in the order they are written (before `trace`).
     pub const DECISION: [&str; 9] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY];
     /// Every top-level field a record may have but `trace`: a decision's and an error's.
-    pub const RECORD: [&str; 10] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY, ERROR];
+    pub const RECORD: [&str; 11] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, ARMS, POLICY, ERROR];
     /// The fields of a reason, in order.
     pub const REASON: [&str; 3] = [CODE, TEXT, RULE];
     /// The keys an action may have: its kind's key, `template` for a notification, `rule`.

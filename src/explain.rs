@@ -97,6 +97,11 @@ pub enum RuleOutcome {
     },
     /// Evaluation stopped at an earlier rule that failed.
     NotEvaluated,
+    /// The snapshot's `as_of` is outside the rule's dates: it was not evaluated.
+    NotInEffect {
+        /// Its dates (`effective 2027-01-01 to 2027-12-31`).
+        days: String,
+    },
 }
 
 /// One leaf condition.
@@ -265,10 +270,12 @@ fn rules(program: &Program, trace: &Trace, record: &Outputs, source: &str) -> Ve
                     RuleStatus::Fired => RuleOutcome::Fired,
                     RuleStatus::NotMatched => RuleOutcome::NotMatched,
                     RuleStatus::Skipped { by, .. } => RuleOutcome::Skipped { by: by.to_string() },
+                    RuleStatus::NotInEffect(days) => RuleOutcome::NotInEffect { days: days.to_string() },
                 },
             };
             let conditions = match (&status, rt) {
-                (RuleOutcome::Skipped { .. } | RuleOutcome::NotEvaluated, _) | (_, None) => Vec::new(),
+                (RuleOutcome::Skipped { .. } | RuleOutcome::NotInEffect { .. } | RuleOutcome::NotEvaluated, _)
+                | (_, None) => Vec::new(),
                 (_, Some(rt)) => conditions(program, rule, rt, &status, source),
             };
             RuleExplanation { rule: rule.name.to_string(), priority: rule.priority, group, status, conditions }

@@ -8,9 +8,11 @@ use crate::value::{Date, Duration, SetItem, Val};
 
 pub mod condition;
 pub mod ops;
+pub mod split;
 pub use condition::{Condition, Leaf, Shape};
 pub use ops::{ArithOp, CmpOp};
 use rust_decimal::Decimal;
+pub use split::TSplit;
 use std::sync::Arc;
 
 /// The type of an expression.
@@ -272,6 +274,8 @@ pub enum TKind {
     Case { branches: Vec<(TExpr, TExpr)>, otherwise: Option<Box<TExpr>> },
     /// An enum member as its name: a case mixing members with strings is a string.
     EnumName(Box<TExpr>),
+    /// The account's arm of a split, by split index (an enum of its arms).
+    Split(usize),
 }
 
 /// `func(list[.field] [where COND] [within D])`.
@@ -349,6 +353,10 @@ pub enum TAction {
     Freeze(Option<Duration>),
     /// `restrict [for D]`
     Restrict(Option<Duration>),
+    /// `reinstate`
+    Reinstate,
+    /// `approve`, `refer`, `decline`: an application's admission decision.
+    Admit(Outcome),
     /// `set limit to EXPR` (a decimal expression)
     SetLimit(TExpr),
     /// `notify CHANNEL "template"`
@@ -398,8 +406,47 @@ pub struct TRule {
     pub when: TExpr,
     /// Its actions.
     pub actions: Vec<TAction>,
+    /// The days it takes part (its own and its group's); `None`: every day.
+    pub effective: Option<EffectiveDays>,
     /// The rule's span.
     pub span: Span,
+}
+
+/// The days a rule takes part (`effective FROM [to TO]`, both included): the
+/// rule's own dates and its group's, intersected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EffectiveDays {
+    /// The first day.
+    pub from: Date,
+    /// The last day, if any.
+    pub to: Option<Date>,
+}
+
+impl EffectiveDays {
+    /// Whether a snapshot of `as_of` is within the days.
+    #[inline(always)]
+    pub fn holds(&self, as_of: Date) -> bool {
+        as_of >= self.from && self.to.is_none_or(|to| as_of <= to)
+    }
+
+    /// Days within both (empty when `from` ends up after `to`).
+    pub fn intersect(self, other: EffectiveDays) -> EffectiveDays {
+        let to = match (self.to, other.to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        EffectiveDays { from: self.from.max(other.from), to }
+    }
+}
+
+impl std::fmt::Display for EffectiveDays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "effective {}", self.from)?;
+        match self.to {
+            Some(to) => write!(f, " to {to}"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A checked group.
@@ -411,7 +458,10 @@ pub struct TGroup {
     pub first: bool,
 }
 
-/// The outcomes a decision can have, least severe first.
+/// The outcomes a decision can have, least severe first: an account's
+/// (`close > freeze > restrict > reinstate > limit > none`), then an
+/// application's (`decline > refer > approve > none`). A policy decides one
+/// entity, so outcomes of the two never meet in one decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Outcome {
@@ -419,12 +469,20 @@ pub enum Outcome {
     None,
     /// The limit changes.
     Limit,
+    /// A restriction or freeze is lifted.
+    Reinstate,
     /// The account is restricted.
     Restrict,
     /// The account is frozen.
     Freeze,
     /// The account is closed.
     Close,
+    /// The application is approved.
+    Approve,
+    /// The application is referred to a person.
+    Refer,
+    /// The application is declined.
+    Decline,
 }
 
 impl Outcome {
@@ -433,13 +491,36 @@ impl Outcome {
         match self {
             Outcome::None => "none",
             Outcome::Limit => "limit",
+            Outcome::Reinstate => "reinstate",
             Outcome::Restrict => "restrict",
             Outcome::Freeze => "freeze",
             Outcome::Close => "close",
+            Outcome::Approve => "approve",
+            Outcome::Refer => "refer",
+            Outcome::Decline => "decline",
         }
     }
-    /// Every outcome, most severe first.
-    pub const ALL: [Outcome; 5] = [Outcome::Close, Outcome::Freeze, Outcome::Restrict, Outcome::Limit, Outcome::None];
+    /// Every outcome: an account's most severe first, then an application's.
+    pub const ALL: [Outcome; 9] = [
+        Outcome::Close,
+        Outcome::Freeze,
+        Outcome::Restrict,
+        Outcome::Reinstate,
+        Outcome::Limit,
+        Outcome::None,
+        Outcome::Decline,
+        Outcome::Refer,
+        Outcome::Approve,
+    ];
+    /// An account's outcomes, most severe first.
+    pub const ACCOUNT: [Outcome; 6] =
+        [Outcome::Close, Outcome::Freeze, Outcome::Restrict, Outcome::Reinstate, Outcome::Limit, Outcome::None];
+    /// An application's outcomes, most severe first.
+    pub const APPLICATION: [Outcome; 4] = [Outcome::Decline, Outcome::Refer, Outcome::Approve, Outcome::None];
+    /// Whether the outcome is an application's admission decision.
+    pub fn is_admission(self) -> bool {
+        matches!(self, Outcome::Approve | Outcome::Refer | Outcome::Decline)
+    }
     /// Parses an outcome name.
     pub fn from_name(name: &str) -> Option<Outcome> {
         Outcome::ALL.into_iter().find(|o| o.name() == name)
@@ -488,7 +569,7 @@ impl TExpr {
     /// The direct subexpressions, in evaluation order.
     pub fn children(&self) -> Vec<&TExpr> {
         match &self.kind {
-            TKind::Const(_) | TKind::Field { .. } | TKind::AsOf | TKind::Let(_) => Vec::new(),
+            TKind::Const(_) | TKind::Field { .. } | TKind::AsOf | TKind::Let(_) | TKind::Split(_) => Vec::new(),
             TKind::Not(a) | TKind::Neg(_, a) | TKind::ToDec(a) | TKind::SetCount(a) | TKind::EnumName(a) => vec![a],
             TKind::IsNone { operand, .. } => vec![operand],
             TKind::DateShift { date, .. } => vec![date],

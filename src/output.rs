@@ -80,6 +80,9 @@ impl Serialize for DecisionView<'_> {
         m.serialize_entry(fields::REASONS, &Reasons(d))?;
         m.serialize_entry(fields::ACTIONS, &Actions(&d.actions))?;
         m.serialize_entry(fields::FIRED, &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
+        if !d.arms.is_empty() {
+            m.serialize_entry(fields::ARMS, &ArmsView(&d.arms))?;
+        }
         m.serialize_entry(fields::POLICY, &PolicyView(self.program))?;
         if let Some(t) = &d.trace {
             m.serialize_entry(fields::TRACE, &TraceView(t, self.program))?;
@@ -159,6 +162,19 @@ impl Serialize for ActionView<'_> {
     }
 }
 
+/// A decision's arms: `{"limit_test": "challenger", …}` in declaration order.
+pub struct ArmsView<'a>(pub &'a [crate::eval::Arm]);
+
+impl Serialize for ArmsView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for arm in self.0 {
+            m.serialize_entry(&*arm.split, &*arm.arm)?;
+        }
+        m.end()
+    }
+}
+
 struct PolicyView<'a>(&'a Program);
 
 impl Serialize for PolicyView<'_> {
@@ -211,6 +227,10 @@ impl Serialize for RuleView<'_> {
             RuleStatus::Skipped { group, by } => {
                 m.serialize_entry("matched", &None::<bool>)?;
                 m.serialize_entry("skipped", &format!("group \"{group}\" already fired rule \"{by}\""))?;
+            }
+            RuleStatus::NotInEffect(days) => {
+                m.serialize_entry("matched", &None::<bool>)?;
+                m.serialize_entry("skipped", &format!("not in effect ({days})"))?;
             }
         }
         let written = self.1.rules.get(r.index).map(|rule| &rule.condition.leaves);
@@ -293,6 +313,8 @@ pub struct RecordWriter<W: std::io::Write> {
     format: OutputFormat,
     count: usize,
     table: Vec<[String; TABLE_COLUMNS]>,
+    /// The table has an ARMS column (the policy has splits).
+    table_arms: bool,
     /// One JSON record at a time, reused so that writing allocates nothing.
     scratch: Vec<u8>,
 }
@@ -306,7 +328,7 @@ const CSV_HEADER: [&str; 11] = {
 impl<W: std::io::Write> RecordWriter<W> {
     /// A writer of the given format.
     pub fn new(out: W, format: OutputFormat) -> Self {
-        RecordWriter { out, format, count: 0, table: Vec::new(), scratch: Vec::new() }
+        RecordWriter { out, format, count: 0, table: Vec::new(), table_arms: false, scratch: Vec::new() }
     }
 
     /// A writer that continues an output of which `written` records were
@@ -315,7 +337,7 @@ impl<W: std::io::Write> RecordWriter<W> {
     /// and joined with [`RecordWriter::append_encoded`]. Not for
     /// [`OutputFormat::Table`], whose layout needs every row.
     pub fn resume(out: W, format: OutputFormat, written: usize) -> Self {
-        RecordWriter { out, format, count: written, table: Vec::new(), scratch: Vec::new() }
+        RecordWriter { out, format, count: written, table: Vec::new(), table_arms: false, scratch: Vec::new() }
     }
 
     /// True when the format can be encoded in chunks with [`RecordWriter::resume`].
@@ -363,13 +385,17 @@ impl<W: std::io::Write> RecordWriter<W> {
             }
             OutputFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(&mut self.out);
+                let arms = !program.splits.is_empty();
                 if self.count == 0 {
-                    writer.write_record(CSV_HEADER).map_err(std::io::Error::other)?;
+                    writer.write_record(csv_header(arms)).map_err(std::io::Error::other)?;
                 }
-                writer.write_record(csv_row(record, program)).map_err(std::io::Error::other)?;
+                writer.write_record(csv_row(record, program, arms)).map_err(std::io::Error::other)?;
                 writer.flush()?;
             }
-            OutputFormat::Table => self.table.push(table_row(record)),
+            OutputFormat::Table => {
+                self.table_arms |= !program.splits.is_empty();
+                self.table.push(table_row(record));
+            }
         }
         self.count += 1;
         Ok(())
@@ -386,7 +412,7 @@ impl<W: std::io::Write> RecordWriter<W> {
                 w.flush()?;
             }
             OutputFormat::Table => {
-                let text = render_table(&self.table);
+                let text = render_table(&self.table, self.table_arms);
                 self.out.write_all(text.as_bytes())?;
             }
             _ => {}
@@ -448,7 +474,20 @@ mod fast_json {
             }
             string(buf, f);
         }
-        buf.extend_from_slice(b"],\"policy\":{\"name\":");
+        buf.push(b']');
+        if !d.arms.is_empty() {
+            buf.extend_from_slice(b",\"arms\":{");
+            for (i, arm) in d.arms.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                string(buf, &arm.split);
+                buf.push(b':');
+                string(buf, &arm.arm);
+            }
+            buf.push(b'}');
+        }
+        buf.extend_from_slice(b",\"policy\":{\"name\":");
         string(buf, &program.name);
         buf.extend_from_slice(b",\"version\":");
         string(buf, &program.version);
@@ -582,7 +621,33 @@ fn action_text(a: &ActionRecord) -> String {
     }
 }
 
-fn csv_row(record: &Outputs, program: &Program) -> Vec<String> {
+/// The CSV header: with an `arms` column after `fired` when the policy has splits.
+fn csv_header(arms: bool) -> Vec<&'static str> {
+    let mut header = CSV_HEADER.to_vec();
+    if arms {
+        header.insert(8, fields::ARMS);
+    }
+    header
+}
+
+/// A decision's arms in a CSV or table cell: `limit_test=challenger|other=b`.
+fn arms_text(arms: &[crate::eval::Arm], separator: &str) -> String {
+    arms.iter().map(|a| format!("{}={}", a.split, a.arm)).collect::<Vec<_>>().join(separator)
+}
+
+fn csv_row(record: &Outputs, program: &Program, arms: bool) -> Vec<String> {
+    let mut row = csv_cells(record, program);
+    if arms {
+        let cell = match record {
+            Ok(d) => arms_text(&d.arms, "|"),
+            Err(_) => String::new(),
+        };
+        row.insert(8, cell);
+    }
+    row
+}
+
+fn csv_cells(record: &Outputs, program: &Program) -> Vec<String> {
     match record {
         Ok(d) => vec![
             key_text(Some(&d.id)),
@@ -607,8 +672,9 @@ fn csv_row(record: &Outputs, program: &Program) -> Vec<String> {
 }
 
 /// One row of `--format table`, its cells escaped for a terminal.
-/// Columns of `--format table`.
-const TABLE_COLUMNS: usize = 7;
+/// Columns of `--format table`: ID, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS,
+/// ARMS, FIRED / ERROR (ARMS shown only for a policy with splits).
+const TABLE_COLUMNS: usize = 8;
 
 fn table_row(record: &Outputs) -> [String; TABLE_COLUMNS] {
     table_cells(record).map(|cell| crate::terminal::escape(&cell).into_owned())
@@ -631,11 +697,13 @@ fn table_cells(record: &Outputs) -> [String; TABLE_COLUMNS] {
             } else {
                 d.actions.iter().map(action_cell).collect::<Vec<_>>().join(" ")
             },
+            if d.arms.is_empty() { "-".into() } else { arms_text(&d.arms, ",") },
             if d.fired.is_empty() { "-".into() } else { d.fired.iter().map(|f| &**f).collect::<Vec<_>>().join(", ") },
         ],
         Err(e) => [
             e.id.as_ref().map_or_else(|| "(no id)".into(), |id| key_text(Some(id))),
             format!("ERROR ({})", e.kind.name()),
+            "-".into(),
             "-".into(),
             "-".into(),
             "-".into(),
@@ -656,10 +724,21 @@ fn action_cell(action: &ActionRecord) -> String {
     }
 }
 
-fn render_table(rows: &[[String; TABLE_COLUMNS]]) -> String {
-    let header = ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "ACTIONS", "FIRED / ERROR"];
-    let mut widths = header.map(crate::terminal::width);
-    for row in rows {
+fn render_table(rows: &[[String; TABLE_COLUMNS]], arms: bool) -> String {
+    const ARMS: usize = 6;
+    let keep = |i: &usize| arms || *i != ARMS;
+    let pick = |row: &[String; TABLE_COLUMNS]| -> Vec<String> {
+        row.iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, c)| c.clone()).collect()
+    };
+    let header: Vec<&str> = ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "ACTIONS", "ARMS", "FIRED / ERROR"]
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep(i))
+        .map(|(_, h)| h)
+        .collect();
+    let rows: Vec<Vec<String>> = rows.iter().map(pick).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| crate::terminal::width(h)).collect();
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row.iter()) {
             *w = (*w).max(crate::terminal::width(cell));
         }
@@ -679,7 +758,7 @@ fn render_table(rows: &[[String; TABLE_COLUMNS]]) -> String {
         out.push('\n');
     };
     line(&header);
-    for row in rows {
+    for row in &rows {
         line(&row.iter().map(String::as_str).collect::<Vec<_>>());
     }
     out
@@ -716,6 +795,7 @@ mod tests {
                 ActionRecord::Tag { label: a("x"), rule: a("r") },
             ],
             fired: vec![a("r"), a("s")],
+            arms: Vec::new(),
             trace: None,
         };
         for id in [Key::Int(-42), d.id.clone(), Key::Str("ACC-0000123456789012345\\".into())] {
@@ -729,6 +809,17 @@ mod tests {
                 assert_eq!(String::from_utf8(fast).unwrap(), serde_json::to_string(&view).unwrap());
             }
         }
+        let arm = |split: &str, arm: &str| crate::eval::Arm { split: a(split), arm: a(arm), index: 0 };
+        d.arms = vec![arm("limit_test", "challenger"), arm("t\"2", "ü\n")];
+        let record: Outputs = Ok(d.clone());
+        let mut fast = Vec::new();
+        fast_json::decision(&mut fast, &d, program);
+        let serde = serde_json::to_string(&RecordView { record: &record, program }).unwrap();
+        assert_eq!(String::from_utf8(fast).unwrap(), serde);
+        assert!(
+            serde.contains(r#""fired":["r","s"],"arms":{"limit_test":"challenger","t\"2":"ü\n"},"policy""#),
+            "{serde}"
+        );
     }
 
     /// The word-at-a-time escape check agrees with the byte-at-a-time one for

@@ -236,6 +236,16 @@ pub struct ListLayout {
     pub by: Option<(String, usize)>,
 }
 
+impl Schema {
+    /// Whether the snapshots are credit applications (`entity: application`,
+    /// decided with approve, refer and decline). Any other entity (`account`,
+    /// the default, or a name of the team's own such as `loan`) is decided
+    /// as accounts are.
+    pub fn is_application(&self) -> bool {
+        self.entity == "application"
+    }
+}
+
 /// A loaded, validated schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {

@@ -348,11 +348,23 @@ fn action() -> impl Strategy<Value = Action> {
     kind.prop_map(|kind| Action { kind, span: Span::default() })
 }
 
+/// `effective FROM [to TO]` (the printer does not judge the order of the days).
+fn effective() -> impl Strategy<Value = Option<Effective>> {
+    let first = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+    let day = move || (0u64..40_000).prop_map(move |n| first + chrono::Days::new(n));
+    prop::option::of((day(), prop::option::of(day())).prop_map(|(from, to)| Effective {
+        from: sp(from),
+        to: to.map(sp),
+        span: Span::default(),
+    }))
+}
+
 fn rule() -> impl Strategy<Value = RuleDecl> {
-    (text(), prop::option::of(any::<i32>()), expr(), prop::collection::vec(action(), 1..4)).prop_map(
-        |(name, priority, when, actions)| RuleDecl {
+    (text(), prop::option::of(any::<i32>()), effective(), expr(), prop::collection::vec(action(), 1..4)).prop_map(
+        |(name, priority, effective, when, actions)| RuleDecl {
             name: sp(name),
             priority: priority.map(|p| sp(i64::from(p))),
+            effective,
             when,
             actions,
             span: Span::default(),
@@ -399,8 +411,15 @@ fn item() -> impl Strategy<Value = Item> {
                 span: Span::default()
             })),
         rule().prop_map(Item::Rule),
-        (text(), any::<bool>(), prop::collection::vec(rule(), 0..3))
-            .prop_map(|(n, first, rules)| Item::Group(GroupDecl { name: sp(n), first, rules, span: Span::default() })),
+        (text(), any::<bool>(), effective(), prop::collection::vec(rule(), 0..3)).prop_map(
+            |(n, first, effective, rules)| Item::Group(GroupDecl {
+                name: sp(n),
+                first,
+                effective,
+                rules,
+                span: Span::default()
+            })
+        ),
     ]
 }
 

@@ -41,6 +41,12 @@ let bonus = case when count(overdues) > 2 then 1 when balance / (count(overdues)
 let review_due = case when last_review_on != none then last_review_on + 1 year else opened_on end
 let open_band = case when worst > 90 then 3 when worst > 30 then 2 end
 
+split arm_test by id salt "lowering" {
+  control 50%
+  test    30%
+  third   20%
+}
+
 rule "enum-eq" priority 9 { when status == "frozen" then tag "frozen" }
 rule "enum-in" priority 9 { when status not in ["active", "closed"] and 5 < score then tag "not-in" }
 rule "enum-in-let" priority 9 { when is_open and status in ["restricted"] then tag "in" }
@@ -77,6 +83,10 @@ rule "case" priority 7 {
        and case when score > 700 then true else identity.verified end and (open_band ?? 0) < 3
   then set limit to case when score > 750 then credit_limit * factor else round(balance * factor, 2) end
 }
+rule "arm-eq" priority 4 { when arm_test == "test" then tag "test-arm" }
+rule "arm-in" priority 4 { when arm_test not in ["control"] and score > 600 then tag "arm-in" }
+rule "dated" priority 4 effective 2026-01-01 to 2026-12-31 { when score > 0 then tag "dated" }
+rule "dated-out" priority 4 effective 2027-01-01 { when balance / 0 > 1 then tag "never" }
 rule "batch" priority 4 { when id in reg or id not in reg and "hardship" not in tags then tag "batched" }
 "#;
 

@@ -121,7 +121,7 @@ fn the_tally_counts_every_record() {
         assert_eq!(*fired as usize, written, "fires of {}", rule.name);
     }
     let summary = Summary::new(program, t);
-    assert_eq!(summary.outcomes.close, t.outcome(Outcome::Close));
+    assert_eq!(summary.outcomes.get("close"), t.outcome(Outcome::Close));
     assert_eq!(summary.fired.len(), program.rules.len());
 }
 

@@ -154,6 +154,10 @@ impl<'a> Checker<'a> {
                 self.used_lets.insert(index);
                 return Some(texpr(TKind::Let(index), ty, span));
             }
+            if let Some(index) = self.splits.iter().position(|s| *s.name == **first) {
+                let arms = self.splits[index].arms.clone();
+                return Some(texpr(TKind::Split(index), Ty::req(Base::Enum(arms)), span));
+            }
             if self.let_names_pending.contains(first.as_str()) {
                 self.err(
                     codes::LET_ORDER,
@@ -198,6 +202,7 @@ impl<'a> Checker<'a> {
             .chain(self.batches.iter())
             .chain(element.iter())
             .map(String::as_str)
+            .chain(self.splits.iter().map(|s| &*s.name))
             .chain(["as_of"]);
         did_you_mean(name, candidates)
     }

@@ -145,7 +145,12 @@ fn shadowed(
             if unreachable[later] {
                 continue;
             }
-            let earlier: Vec<usize> = members[..k].iter().copied().filter(|&e| !unreachable[e]).collect();
+            // An earlier rule shadows only on days it is in effect whenever the later one is.
+            let earlier: Vec<usize> = members[..k]
+                .iter()
+                .copied()
+                .filter(|&e| !unreachable[e] && in_effect_whenever(rules[e].1, rules[later].1))
+                .collect();
             // Two passes over the earlier rules at most: stop before the budget runs out.
             let Some(left) = budget.checked_sub(2 * earlier.len()) else { return };
             budget = left;
@@ -187,6 +192,16 @@ fn shadowed(
             let names: Vec<String> = by.iter().map(|&e| format!("\"{}\"", rules[e].0.name.node)).collect();
             out.push(shadowed_warning(decl, &names, &group.name, file));
         }
+    }
+}
+
+/// Whether `earlier` takes part on every day `later` does (its effective
+/// dates, if any, cover the later rule's).
+fn in_effect_whenever(earlier: &TRule, later: &TRule) -> bool {
+    match (earlier.effective, later.effective) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(e), Some(l)) => e.from <= l.from && e.to.is_none_or(|e_to| l.to.is_some_and(|l_to| l_to <= e_to)),
     }
 }
 
@@ -271,6 +286,12 @@ fn dnf_of_expr(e: &TExpr, positive: bool, lets: &[LetDef], depth: usize, steps: 
         },
         _ => Some(vec![vec![Lit::new(e, positive)]]),
     }
+}
+
+/// Whether condition `e` is proven never to hold (`false` when it may, or
+/// when it is too large to reason about).
+pub(super) fn never_holds(e: &TExpr, lets: &[LetDef]) -> bool {
+    to_dnf(e, true, lets).is_some_and(|dnf| always_false(&dnf).is_some())
 }
 
 /// Literals in a normal form, over all its conjunctions.

@@ -9,11 +9,15 @@ mod action_text;
 mod aggregate;
 mod call;
 mod case;
+mod effective;
+mod entity;
 mod expr;
 mod facts;
 mod lint;
 mod membership;
 mod narrow;
+mod reinstate;
+mod split;
 mod suggest;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
@@ -43,6 +47,8 @@ pub struct CheckedPolicy {
     pub batches: Vec<(String, PathBuf, Span)>,
     /// Hook signatures.
     pub hooks: Vec<HookSig>,
+    /// Splits in file order.
+    pub splits: Vec<TSplit>,
 }
 
 /// Finds the `schema "..."` declaration: its path (resolved against the policy's folder) and span.
@@ -93,6 +99,7 @@ pub fn check(
         used_lets: HashSet::new(),
         used_batches: HashSet::new(),
         used_hooks: HashSet::new(),
+        splits: Vec::new(),
         element_lists: Vec::new(),
         root_leaves: None,
         name_suggestions: 0,
@@ -100,6 +107,9 @@ pub fn check(
         diags: Vec::new(),
     };
     let policy = checker.policy(ast);
+    if !checker.diags.iter().any(Diagnostic::is_error) {
+        checker.reinstate_warnings(&policy);
+    }
     let has_errors = checker.diags.iter().any(Diagnostic::is_error);
     let mut diags = checker.diags;
     if !has_errors {
@@ -131,6 +141,8 @@ pub(crate) struct Checker<'a> {
     used_lets: HashSet<usize>,
     used_batches: HashSet<usize>,
     used_hooks: HashSet<usize>,
+    /// Splits checked so far, by index (names resolve to `TKind::Split`).
+    splits: Vec<TSplit>,
     /// Paths of the lists whose elements enclosing aggregates visit, innermost
     /// last (prohibited element fields are named through them).
     element_lists: Vec<String>,
@@ -245,6 +257,7 @@ impl<'a> Checker<'a> {
             guards: Vec::new(),
             batches: Vec::new(),
             hooks: Vec::new(),
+            splits: Vec::new(),
         };
         self.header(ast, &mut out);
         self.declarations(ast, &mut out);
@@ -267,7 +280,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Item::Rule(rule) => {
-                    if let Some(r) = self.rule(rule, None, out.rules.len(), &mut rule_names) {
+                    if let Some(r) = self.rule(rule, (None, None), out.rules.len(), &mut rule_names) {
                         out.rules.push(r);
                     }
                 }
@@ -288,8 +301,9 @@ impl<'a> Checker<'a> {
                             format!("group \"{}\" has no rules", group.name.node),
                         );
                     }
+                    let days = group.effective.as_ref().and_then(|e| self.effective_days(e));
                     for rule in &group.rules {
-                        if let Some(r) = self.rule(rule, Some(index), out.rules.len(), &mut rule_names) {
+                        if let Some(r) = self.rule(rule, (Some(index), days), out.rules.len(), &mut rule_names) {
                             out.rules.push(r);
                         }
                     }
@@ -300,6 +314,7 @@ impl<'a> Checker<'a> {
         self.unused(&out);
         out.lets = std::mem::take(&mut self.lets);
         out.hooks = self.hooks.clone();
+        out.splits = std::mem::take(&mut self.splits);
         out
     }
 
@@ -354,6 +369,19 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                Item::Split(s) => {
+                    let name = &s.name.node;
+                    if self.name_taken(name) || self.schema.root.field(name).is_some() {
+                        self.err(codes::DUPLICATE_NAME, s.name.span, format!("`{name}` is already defined"));
+                        continue;
+                    }
+                    match self.split(s) {
+                        Some(split) => self.splits.push(split),
+                        None => {
+                            self.poisoned.insert(name.clone());
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -363,6 +391,7 @@ impl<'a> Checker<'a> {
         self.batches.iter().any(|b| b == name)
             || self.hooks.iter().any(|h| h.name == name)
             || self.let_index.contains_key(name)
+            || self.splits.iter().any(|s| &*s.name == name)
             || RESERVED_NAMES.contains(&name)
     }
 
@@ -479,12 +508,10 @@ impl<'a> Checker<'a> {
     }
 
     fn guard(&mut self, g: &ast::GuardDecl) -> Option<TGuard> {
-        let outcome = match g.outcome.node.as_str() {
-            "close" => Outcome::Close,
-            "freeze" => Outcome::Freeze,
-            "restrict" => Outcome::Restrict,
-            _ => Outcome::Limit,
-        };
+        let outcome = Outcome::from_name(&g.outcome.node).unwrap_or(Outcome::Limit);
+        if !self.fits_entity(outcome, g.outcome.span, true) {
+            return None;
+        }
         if let GuardBound::Percent(p) = g.bound.node {
             if p > rust_decimal::Decimal::ONE_HUNDRED {
                 self.err(codes::GUARD_BOUND, g.bound.span, "a guard's percentage cannot exceed 100%");
@@ -498,10 +525,11 @@ impl<'a> Checker<'a> {
         Some(TGuard { outcome, bound: g.bound.node, text: format!("{} at most {bound_text}", outcome.name()) })
     }
 
+    /// Checks a rule of `group` (its index and its days, when it is in one).
     fn rule(
         &mut self,
         rule: &RuleDecl,
-        group: Option<usize>,
+        (group, group_days): (Option<usize>, Option<EffectiveDays>),
         order: usize,
         names: &mut HashSet<String>,
     ) -> Option<TRule> {
@@ -513,18 +541,27 @@ impl<'a> Checker<'a> {
             .condition(&rule.when, Scope { element: None }, "as a rule's condition")
             .filter(|w| self.shallow_enough(w));
         let mut actions = Vec::new();
-        let mut status: Option<&str> = None;
+        let mut status: Option<Outcome> = None;
         let mut limit_set = false;
-        let mut ok = when.is_some();
+        let effective = self.rule_days(rule, group_days);
+        let mut ok = when.is_some() && effective.is_ok();
         for action in &rule.actions {
-            let this_status = match &action.kind {
-                ActionKind::Close => Some("close"),
-                ActionKind::Freeze(_) => Some("freeze"),
-                ActionKind::Restrict(_) => Some("restrict"),
-                _ => None,
-            };
+            let this_status = Self::status_of(&action.kind);
+            if let Some(this) = this_status {
+                ok &= self.fits_entity(this, action.span, false);
+            }
             if let (Some(prev), Some(_)) = (status, this_status) {
-                self.err(codes::CONFLICTING_ACTIONS, action.span, format!("rule \"{}\" already has the status action `{prev}`; a rule takes at most one of close, freeze, restrict", rule.name.node));
+                let kinds = if self.schema.is_application() {
+                    "approve, refer, decline"
+                } else {
+                    "close, freeze, restrict, reinstate"
+                };
+                let message = format!(
+                    "rule \"{}\" already has the status action `{}`; a rule takes at most one of {kinds}",
+                    rule.name.node,
+                    prev.name()
+                );
+                self.err(codes::CONFLICTING_ACTIONS, action.span, message);
                 ok = false;
             }
             status = status.or(this_status);
@@ -563,6 +600,7 @@ impl<'a> Checker<'a> {
             file_order: order,
             when: when?,
             actions,
+            effective: effective.ok()?,
             span: rule.span,
         })
     }
@@ -572,6 +610,10 @@ impl<'a> Checker<'a> {
             ActionKind::Close => TAction::Close,
             ActionKind::Freeze(d) => TAction::Freeze(d.as_ref().map(|d| d.node)),
             ActionKind::Restrict(d) => TAction::Restrict(d.as_ref().map(|d| d.node)),
+            ActionKind::Reinstate => TAction::Reinstate,
+            ActionKind::Approve => TAction::Admit(Outcome::Approve),
+            ActionKind::Refer => TAction::Admit(Outcome::Refer),
+            ActionKind::Decline => TAction::Admit(Outcome::Decline),
             ActionKind::SetLimit(e) => {
                 let t = self.expr(e, Scope { element: None })?;
                 let t = self.present(t, "as the new limit")?;

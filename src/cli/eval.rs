@@ -294,13 +294,10 @@ const FIRED_SHOWN: usize = 20;
 /// The summary for people: the classic first line, then errors, fires and guards.
 fn render_summary(s: &Summary, timed: bool) -> String {
     let plural = |n: u64| if n == 1 { "" } else { "s" };
-    let o = &s.outcomes;
-    let outcomes: Vec<String> =
-        [("close", o.close), ("freeze", o.freeze), ("restrict", o.restrict), ("limit", o.limit), ("none", o.none)]
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(name, n)| format!("{name} {n}"))
-            .collect();
+    let counted = |o: &verdict::stream::OutcomeCounts| -> Vec<String> {
+        o.pairs().iter().filter(|(_, n)| *n > 0).map(|(name, n)| format!("{name} {n}")).collect()
+    };
+    let outcomes = counted(&s.outcomes);
     let mut out = format!(
         "verdict: {} snapshot{}: {} decided ({}), {} error{}\n",
         s.accounts,
@@ -334,6 +331,23 @@ fn render_summary(s: &Summary, timed: bool) -> String {
             fired.iter().map(|r| format!("{} {}", verdict::terminal::escape(&r.rule), r.count)).collect();
         let rest = if more > 0 { format!(", and {more} more rule{}", plural(more as u64)) } else { String::new() };
         out.push_str(&format!("  fired: {}{rest}\n", list.join(", ")));
+    }
+    for split in &s.arms {
+        let arms: Vec<String> = split
+            .arms
+            .iter()
+            .map(|a| {
+                let outcomes = counted(&a.outcomes);
+                let detail = if outcomes.is_empty() { String::new() } else { format!(" ({})", outcomes.join(", ")) };
+                format!("{} {}{detail}", verdict::terminal::escape(&a.arm), a.decided)
+            })
+            .collect();
+        out.push_str(&format!(
+            "  arms of {}: {}
+",
+            verdict::terminal::escape(&split.split),
+            arms.join("; ")
+        ));
     }
     for g in s.guards.iter().filter(|g| !g.breached) {
         out.push_str(&format!(

@@ -112,6 +112,10 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
             field(&mut out, fields::REASONS, &reasons);
             field(&mut out, fields::ACTIONS, &d.actions.iter().map(action).collect::<Vec<_>>());
             field(&mut out, fields::FIRED, &[d.fired.join(", ")]);
+            if !d.arms.is_empty() {
+                let arms: Vec<String> = d.arms.iter().map(|a| format!("{} = {}", a.split, a.arm)).collect();
+                field(&mut out, fields::ARMS, &arms);
+            }
         }
         Err(e) => field(&mut out, fields::ERROR, &[format!("{} error: {}", e.kind.name(), e.message)]),
     }
@@ -163,6 +167,7 @@ fn rule(out: &mut String, r: &verdict::explain::RuleExplanation) {
         RuleOutcome::NotMatched => ("✗", "not matched".to_string()),
         RuleOutcome::Skipped { by } => ("·", format!("skipped: \"{by}\" fired first in its group")),
         RuleOutcome::Failed { message } => ("!", format!("evaluation failed: {message}")),
+        RuleOutcome::NotInEffect { days } => ("·", format!("not in effect: {days}")),
         RuleOutcome::NotEvaluated => ("·", "not evaluated: evaluation stopped at a failing rule".to_string()),
     };
     push_wrapped(out, &format!("{mark} {} ({place}): {what}", r.rule), "  ", "      ");

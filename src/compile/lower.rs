@@ -63,6 +63,9 @@ pub enum BoolCode {
     /// with literals): bit `i` of `mask` says whether member `i` makes it
     /// hold; `absent` is the result for `none` (an optional field).
     EnumMask { frame: Frame, slot: usize, mask: u64, absent: bool },
+    /// A split's arm is one of a set (`==`, `!=`, `in`, `not in`): bit `i`
+    /// of `mask` says whether arm `i` makes it hold.
+    ArmMask { split: usize, mask: u64 },
     /// `x == none` (`negate`: `x != none`).
     IsNone { negate: bool, operand: Box<OptCode> },
     /// `field in batch` (`negate`: `not in`) on a string or int field.
@@ -355,8 +358,11 @@ fn lower_cmp(e: &TExpr, op: CmpOp, kind: CmpKind, lhs: &TExpr, rhs: &TExpr) -> B
 /// `field in [members]` (or `==` one member) as a bitmask, when the field is
 /// an enum of at most 64 members and every item is one of them.
 fn enum_in<'c>(needle: &TExpr, items: impl Iterator<Item = &'c Const>, negate: bool) -> Option<BoolCode> {
-    let (TKind::Field { frame, slot }, Base::Enum(members)) = (&needle.kind, &needle.ty.base) else {
-        return None;
+    let Base::Enum(members) = &needle.ty.base else { return None };
+    let field = match &needle.kind {
+        TKind::Field { frame, slot } => Some((frame, slot)),
+        TKind::Split(_) => None,
+        _ => return None,
     };
     if members.len() > 64 {
         return None;
@@ -368,7 +374,11 @@ fn enum_in<'c>(needle: &TExpr, items: impl Iterator<Item = &'c Const>, negate: b
     }
     // Members beyond the enum never occur; `not in` holds for any member outside the list.
     let mask = if negate { !mask } else { mask };
-    Some(BoolCode::EnumMask { frame: *frame, slot: *slot, mask, absent: negate })
+    Some(match (field, &needle.kind) {
+        (Some((frame, slot)), _) => BoolCode::EnumMask { frame: *frame, slot: *slot, mask, absent: negate },
+        (None, TKind::Split(split)) => BoolCode::ArmMask { split: *split, mask },
+        (None, _) => return None,
+    })
 }
 
 /// Lowers an int expression that is never absent.

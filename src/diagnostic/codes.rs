@@ -136,7 +136,7 @@ registry! {
     GUARD_BOUND = "E0404", "guard-bound", Error,
         "A guard's percentage is over 100%.";
     CONFLICTING_ACTIONS = "E0405", "conflicting-actions", Error,
-        "A rule takes two status actions (close, freeze, restrict) or sets the limit twice: which rule decided would be ambiguous.";
+        "A rule takes two status actions (close, freeze, restrict, reinstate; approve, refer, decline) or sets the limit twice: which rule decided would be ambiguous.";
     DURATION_TOO_SHORT = "E0406", "duration-too-short", Error,
         "A `freeze for` or `restrict for` lasts less than one day.";
     UNKNOWN_CHANNEL = "E0407", "unknown-channel", Error,
@@ -145,6 +145,18 @@ registry! {
         "A reason code is the empty string.";
     NO_SCHEMA = "E0409", "no-schema", Error,
         "The policy names no schema: add `schema \"account.schema.yaml\"` after the policy line.";
+    EFFECTIVE_DATES = "E0450", "effective-dates", Error,
+        "The last day of `effective FROM to TO` is before the first: the rule (or group) would never take part.";
+    SPLIT_WEIGHTS = "E0451", "split-weights", Error,
+        "A split's weights are not percentages with at most two decimals, or do not sum to exactly 100%.";
+    SPLIT_BY = "E0452", "split-by", Error,
+        "A split is decided by a field that is not a required `string` or `int` of the account (the key, or e.g. a customer id).";
+    SPLIT_ARMS = "E0453", "split-arms", Error,
+        "A split has no arms, or declares an arm twice.";
+    ACCOUNT_ACTION_IN_APPLICATION = "E0454", "account-action-in-application", Error,
+        "An application policy (`entity: application`) uses an account action or outcome (close, freeze, restrict, reinstate; a guard on those or on `limit`): applications are decided with approve, refer and decline.";
+    ADMISSION_ACTION_IN_ACCOUNT = "E0455", "admission-action-in-account", Error,
+        "An account policy uses an admission action or outcome (approve, refer, decline): those decide credit applications, in a policy whose schema says `entity: application`.";
 
     // Policies: warnings.
     UNUSED_LET = "W0101", "unused-let", Warning,
@@ -165,6 +177,8 @@ registry! {
         "A rule closes an account without notifying the customer.";
     REPEATED_BATCH_ID = "W0113", "repeated-batch-id", Warning,
         "A batch file lists an id more than once; each id counts once. One warning per file, at the first repeat.";
+    REINSTATE_NOT_RESTRICTED = "W0150", "reinstate-not-restricted", Warning,
+        "A rule that reinstates can fire on an account whose `status` is neither restricted nor frozen (the schema has an enum `status`): add `status in [\"restricted\", \"frozen\"]` to its condition.";
 
     // Reading snapshots.
     READ_IO = "R001", "read-io", Error,

@@ -6,7 +6,7 @@
 //! XML: a strict XML parser can check it in tests. Every piece of text from the
 //! policies or snapshots goes through [`esc`].
 
-use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ROWS};
+use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row};
 use super::rules::ChangeStatus;
 use super::text::{side_summary, signed};
 use crate::value::format_decimal;
@@ -122,6 +122,7 @@ pub fn render_html(r: &DiffReport) -> String {
     h.push_str("<main>\n");
     cards(&mut h, r);
     matrix(&mut h, r);
+    super::arms::html(&mut h, &r.arms);
     h.push_str("<div class=\"row2\">\n<div>\n");
     outcomes(&mut h, r);
     guards(&mut h, r);
@@ -236,16 +237,16 @@ fn matrix(h: &mut String, r: &DiffReport) {
          move to a more severe outcome, green ones to a less severe outcome, amber ones to or from an error.</p>\n\
          <div class=\"row2\">\n<div class=\"matrix-box\"><table class=\"matrix\" id=\"swap-matrix\">\n<thead><tr><th class=\"corner\">in force ↓ · proposed →</th>",
     );
-    for c in ROWS {
+    for &c in &r.rows {
         let _ = write!(h, "<th>{}</th>", c.name());
     }
     h.push_str("<th>total</th></tr></thead>\n<tbody>\n");
-    let max_off = ROWS.iter().flat_map(|&o| ROWS.iter().map(move |&n| (o, n))).filter(|(o, n)| o != n);
+    let max_off = r.rows.iter().flat_map(|&o| r.rows.iter().map(move |&n| (o, n))).filter(|(o, n)| o != n);
     let max_off = max_off.map(|(o, n)| r.cell(o, n)).max().unwrap_or(0).max(1);
-    let max_diag = ROWS.iter().map(|&o| r.cell(o, o)).max().unwrap_or(0).max(1);
-    for old in ROWS {
+    let max_diag = r.rows.iter().map(|&o| r.cell(o, o)).max().unwrap_or(0).max(1);
+    for &old in &r.rows {
         let _ = write!(h, "<tr><th>{}</th>", old.name());
-        for new in ROWS {
+        for &new in &r.rows {
             let n = r.cell(old, new);
             let style = if n == 0 {
                 "background: #f7f8fa; color: #c3cad2".to_string()
@@ -274,7 +275,7 @@ fn matrix(h: &mut String, r: &DiffReport) {
         let _ = writeln!(h, "<td class=\"total\" data-total-old=\"{}\">{}</td></tr>", old.name(), r.old_total(old));
     }
     h.push_str("</tbody>\n<tfoot><tr><th>total</th>");
-    for new in ROWS {
+    for &new in &r.rows {
         let _ = write!(h, "<td data-total-new=\"{}\">{}</td>", new.name(), r.new_total(new));
     }
     let _ = write!(
@@ -292,9 +293,10 @@ fn matrix(h: &mut String, r: &DiffReport) {
 
 /// The off-diagonal cells as a list, largest first, with example accounts.
 fn moves(h: &mut String, r: &DiffReport) {
-    let mut cells: Vec<(Row, Row, u64)> = ROWS
+    let mut cells: Vec<(Row, Row, u64)> = r
+        .rows
         .iter()
-        .flat_map(|&o| ROWS.iter().map(move |&n| (o, n)))
+        .flat_map(|&o| r.rows.iter().map(move |&n| (o, n)))
         .filter(|(o, n)| o != n)
         .map(|(o, n)| (o, n, r.cell(o, n)))
         .filter(|c| c.2 > 0)
@@ -395,7 +397,7 @@ fn bars(id: &str, caption: &str, rows: &[(String, Option<u64>, Option<u64>)], la
 
 fn outcomes(h: &mut String, r: &DiffReport) {
     let rows: Vec<_> =
-        ROWS.iter().map(|&o| (o.name().to_string(), Some(r.old_total(o)), Some(r.new_total(o)))).collect();
+        r.rows.iter().map(|&o| (o.name().to_string(), Some(r.old_total(o)), Some(r.new_total(o)))).collect();
     let _ = write!(
         h,
         "<section id=\"outcomes\">\n<h2>Outcomes</h2>\n<p class=\"note\">Accounts per outcome under each \

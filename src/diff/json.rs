@@ -2,7 +2,7 @@
 //! as exact strings (like decisions), a changed account's sides as decisions
 //! of spec §5 without `id`, `as_of` and `policy`.
 
-use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ROWS};
+use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row};
 use crate::decision::fields;
 use crate::eval::Outputs;
 use crate::output::{ActionView, ErrorView, KeyView, Reasons};
@@ -87,7 +87,8 @@ impl Serialize for DiffReport {
         ];
         m.serialize_entry("summary", &Ordered(&summary))?;
         m.serialize_entry("differs", &Ordered(&self.parts))?;
-        let outcomes: Vec<_> = ROWS
+        let outcomes: Vec<_> = self
+            .rows
             .iter()
             .map(|&r| {
                 let counts = [("old", self.old_total(r)), ("new", self.new_total(r)), ("newly", self.newly(r))];
@@ -97,6 +98,10 @@ impl Serialize for DiffReport {
         let outcomes: Vec<_> = outcomes.iter().map(|(name, counts)| (*name, Ordered(counts))).collect();
         m.serialize_entry("outcomes", &Ordered(&outcomes))?;
         m.serialize_entry("matrix", &MatrixView(self))?;
+        if !self.arms.is_empty() {
+            let arms: Vec<serde_json::Value> = self.arms.iter().map(super::arms::json).collect();
+            m.serialize_entry("arms", &arms)?;
+        }
         m.serialize_entry("rules", &self.rules)?;
         m.serialize_entry("lets", &self.lets)?;
         m.serialize_entry("exposure", &self.exposure.as_ref().map(ExposureView))?;
@@ -122,9 +127,9 @@ impl Serialize for MatrixView<'_> {
             same_outcome_changed: u64,
         }
         let r = self.0;
-        let mut seq = s.serialize_seq(Some(ROWS.len()))?;
-        for old in ROWS {
-            let cells: Vec<(&str, u64)> = ROWS.iter().map(|&new| (new.name(), r.cell(old, new))).collect();
+        let mut seq = s.serialize_seq(Some(r.rows.len()))?;
+        for &old in &r.rows {
+            let cells: Vec<(&str, u64)> = r.rows.iter().map(|&new| (new.name(), r.cell(old, new))).collect();
             seq.serialize_element(&RowView {
                 old: old.name(),
                 new: Ordered(&cells),

@@ -16,6 +16,7 @@
 //! snapshot is read with each schema from the same bytes (`tee`); schemas
 //! whose key fields differ cannot be paired and are refused.
 
+mod arms;
 mod html;
 mod json;
 mod report;

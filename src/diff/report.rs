@@ -30,10 +30,42 @@ pub enum Row {
     None,
     /// An error record.
     Error,
+    /// `reinstate`
+    Reinstate,
+    /// `decline`
+    Decline,
+    /// `refer`
+    Refer,
+    /// `approve`
+    Approve,
 }
 
-/// The matrix's rows and columns, most severe first.
-pub const ROWS: [Row; 6] = [Row::Close, Row::Freeze, Row::Restrict, Row::Limit, Row::None, Row::Error];
+/// Every row, indexed by [`Row::index`]; a report shows those of its policies' entity ([`DiffReport::rows`]).
+pub const ROWS: [Row; 10] = [
+    Row::Close,
+    Row::Freeze,
+    Row::Restrict,
+    Row::Limit,
+    Row::None,
+    Row::Error,
+    Row::Reinstate,
+    Row::Decline,
+    Row::Refer,
+    Row::Approve,
+];
+
+/// The rows an account report shows, most severe first (`reinstate` only
+/// when a version can reinstate).
+pub fn shown_rows(application: bool, reinstates: bool) -> Vec<Row> {
+    if application {
+        return vec![Row::Decline, Row::Refer, Row::Approve, Row::None, Row::Error];
+    }
+    let mut rows = vec![Row::Close, Row::Freeze, Row::Restrict, Row::Limit, Row::None, Row::Error];
+    if reinstates {
+        rows.insert(3, Row::Reinstate);
+    }
+    rows
+}
 
 impl Row {
     /// The row's name in reports.
@@ -45,6 +77,10 @@ impl Row {
             Row::Limit => "limit",
             Row::None => "none",
             Row::Error => "error",
+            Row::Reinstate => "reinstate",
+            Row::Decline => "decline",
+            Row::Refer => "refer",
+            Row::Approve => "approve",
         }
     }
 
@@ -64,6 +100,10 @@ impl Row {
             Outcome::Restrict => Row::Restrict,
             Outcome::Limit => Row::Limit,
             Outcome::None => Row::None,
+            Outcome::Reinstate => Row::Reinstate,
+            Outcome::Decline => Row::Decline,
+            Outcome::Refer => Row::Refer,
+            Outcome::Approve => Row::Approve,
         }
     }
 
@@ -72,13 +112,15 @@ impl Row {
         self as usize
     }
 
-    /// How severe: close 5 … none 1; errors 0 (for colouring a move as tighter or looser).
+    /// How severe: close 6 … none 1 (decline 4, refer 3, approve 2); errors 0
+    /// (for colouring a move as tighter or looser).
     pub fn severity(self) -> u8 {
         match self {
-            Row::Close => 5,
-            Row::Freeze => 4,
-            Row::Restrict => 3,
-            Row::Limit => 2,
+            Row::Close => 6,
+            Row::Freeze => 5,
+            Row::Restrict | Row::Decline => 4,
+            Row::Reinstate | Row::Refer => 3,
+            Row::Limit | Row::Approve => 2,
             Row::None => 1,
             Row::Error => 0,
         }
@@ -153,9 +195,9 @@ impl Bucket {
 /// Running totals of a diff.
 pub(crate) struct Tally {
     records: u64,
-    matrix: [[u64; 6]; 6],
+    matrix: [[u64; ROWS.len()]; ROWS.len()],
     /// Per outcome: accounts keeping it under both versions whose decision still differs.
-    same_outcome_changed: [u64; 6],
+    same_outcome_changed: [u64; ROWS.len()],
     pub(crate) changed: u64,
     /// Per part of a decision (outcome, until, limit, reasons, actions, error): accounts where it differs.
     parts: [u64; 6],
@@ -164,6 +206,8 @@ pub(crate) struct Tally {
     /// Hook calls of either version stopped by the wall-clock backstop: no
     /// decisions to compare, so the diff is incomplete.
     pub(crate) timeouts: u64,
+    /// Accounts by arm.
+    arms: super::arms::ArmTally,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -198,8 +242,8 @@ impl Tally {
     pub(crate) fn new(differ: &Differ) -> Tally {
         Tally {
             records: 0,
-            matrix: [[0; 6]; 6],
-            same_outcome_changed: [0; 6],
+            matrix: [[0; ROWS.len()]; ROWS.len()],
+            same_outcome_changed: [0; ROWS.len()],
             changed: 0,
             parts: [0; 6],
             fires: HashMap::new(),
@@ -213,6 +257,7 @@ impl Tally {
                 buckets_new: [0; 7],
             }),
             timeouts: 0,
+            arms: super::arms::ArmTally::default(),
         }
     }
 
@@ -220,6 +265,7 @@ impl Tally {
         self.records += 1;
         let timed_out = |o: &Outputs| matches!(o, Err(e) if e.kind == crate::eval::ErrorKind::Timeout);
         self.timeouts += u64::from(timed_out(&j.old)) + u64::from(timed_out(&j.new));
+        self.arms.add(&j.old, &j.new, !differs.is_empty());
         let (old_row, new_row) = (Row::of(&j.old), Row::of(&j.new));
         if let Some(row) = self.matrix.get_mut(old_row.index()) {
             bump(row, new_row.index());
@@ -428,9 +474,9 @@ pub struct DiffReport {
     /// Snapshots read.
     pub records: u64,
     /// Accounts by old row × new row, indexed by [`Row::index`].
-    pub matrix: [[u64; 6]; 6],
+    pub matrix: [[u64; ROWS.len()]; ROWS.len()],
     /// Per old row: accounts keeping that outcome whose decision differs all the same.
-    pub same_outcome_changed: [u64; 6],
+    pub same_outcome_changed: [u64; ROWS.len()],
     /// Accounts whose decision differs.
     pub changed: u64,
     /// Accounts where each part differs: outcome, until, limit, reasons, actions, error.
@@ -447,6 +493,11 @@ pub struct DiffReport {
     pub guards: Vec<GuardRow>,
     /// The first changed accounts, in input order.
     pub accounts: Vec<ChangedAccount>,
+    /// Accounts by arm of each split (empty when neither version has one).
+    pub arms: Vec<super::arms::ArmRow>,
+    /// The rows (and columns) the matrix shows: the outcomes of the
+    /// policies' entity, most severe first, then `error`.
+    pub rows: Vec<Row>,
 }
 
 impl DiffReport {
@@ -457,6 +508,10 @@ impl DiffReport {
     /// Accounts with this row under the old version.
     pub fn old_total(&self, row: Row) -> u64 {
         ROWS.iter().map(|&n| self.cell(row, n)).sum()
+    }
+    /// Whether the matrix shows this row.
+    pub fn shows(&self, row: Row) -> bool {
+        self.rows.contains(&row)
     }
     /// Accounts with this row under the new version.
     pub fn new_total(&self, row: Row) -> u64 {
@@ -535,6 +590,11 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         exposure_note: differ.limit_note.clone(),
         guards: Vec::new(),
         accounts: kept,
+        arms: tally.arms.finish(),
+        rows: shown_rows(
+            new.schema.is_application(),
+            [old, new].iter().any(|p| p.rules.iter().any(|r| r.status == Outcome::Reinstate)),
+        ),
     };
     for (slot, (name, count)) in report.parts.iter_mut().zip(PARTS.iter().zip(tally.parts)) {
         *slot = (name, count);

@@ -2,7 +2,7 @@
 //! versions by name, their bodies compared as syntax trees (spans ignored, so
 //! moving a rule or re-indenting it is no change).
 
-use crate::syntax::ast::{ActionKind, Expr, ExprKind, Item, PolicyAst, RuleDecl};
+use crate::syntax::ast::{ActionKind, Effective, Expr, ExprKind, Item, PolicyAst, RuleDecl};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -38,6 +38,8 @@ struct RuleInfo<'a> {
     decl: &'a RuleDecl,
     /// The group's name and whether it is `first`.
     group: Option<(&'a str, bool)>,
+    /// The group's `effective` clause.
+    group_days: Option<&'a Effective>,
 }
 
 /// How one rule differs (from the policy text alone).
@@ -47,7 +49,7 @@ pub struct RuleChange {
     pub rule: String,
     /// Added, removed, changed or unchanged.
     pub status: ChangeStatus,
-    /// For a changed rule, which parts: `condition`, `actions`, `priority`, `group`.
+    /// For a changed rule, which parts: `condition`, `actions`, `priority`, `group`, `effective`.
     pub parts: Vec<&'static str>,
     /// Lets that changed (or appeared or vanished) and that the rule reads, directly or
     /// through other lets: a rule whose own text is unchanged can still decide differently.
@@ -77,10 +79,12 @@ fn rules_of(ast: &PolicyAst) -> Vec<RuleInfo<'_>> {
     let mut out = Vec::new();
     for item in &ast.items {
         match item {
-            Item::Rule(decl) => out.push(RuleInfo { decl, group: None }),
-            Item::Group(g) => {
-                out.extend(g.rules.iter().map(|decl| RuleInfo { decl, group: Some((g.name.node.as_str(), g.first)) }))
-            }
+            Item::Rule(decl) => out.push(RuleInfo { decl, group: None, group_days: None }),
+            Item::Group(g) => out.extend(g.rules.iter().map(|decl| RuleInfo {
+                decl,
+                group: Some((g.name.node.as_str(), g.first)),
+                group_days: g.effective.as_ref(),
+            })),
             _ => {}
         }
     }
@@ -169,6 +173,9 @@ fn differing_parts(old: &RuleInfo, new: &RuleInfo) -> Vec<&'static str> {
     }
     if old.group != new.group {
         parts.push("group");
+    }
+    if (&old.decl.effective, old.group_days) != (&new.decl.effective, new.group_days) {
+        parts.push("effective");
     }
     parts
 }

@@ -1,6 +1,6 @@
 //! The diff report as a compact text for a terminal.
 
-use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, FiredSet, Row, ROWS};
+use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, FiredSet, Row};
 use super::rules::ChangeStatus;
 use crate::eval::Outputs;
 use crate::terminal::escape;
@@ -119,6 +119,7 @@ pub fn render_text(r: &DiffReport) -> String {
     let mut out = String::new();
     header(&mut out, r);
     matrix(&mut out, r);
+    super::arms::render(&mut out, &r.arms);
     rules(&mut out, r);
     match (&r.exposure, &r.exposure_note) {
         (Some(e), _) => exposure(&mut out, e),
@@ -164,21 +165,21 @@ fn header(out: &mut String, r: &DiffReport) {
 fn matrix(out: &mut String, r: &DiffReport) {
     out.push_str("\nSwap-set matrix (rows: old outcome, columns: new outcome)\n");
     let mut rows = vec![std::iter::once(String::new())
-        .chain(ROWS.iter().map(|c| c.name().to_string()))
+        .chain(r.rows.iter().map(|c| c.name().to_string()))
         .chain(std::iter::once("total".into()))
         .collect::<Vec<_>>()];
-    for old in ROWS {
+    for &old in &r.rows {
         let mut row = vec![old.name().to_string()];
-        row.extend(ROWS.iter().map(|&new| count(r.cell(old, new))));
+        row.extend(r.rows.iter().map(|&new| count(r.cell(old, new))));
         row.push(r.old_total(old).to_string());
         rows.push(row);
     }
     let mut total = vec!["total".to_string()];
-    total.extend(ROWS.iter().map(|&new| r.new_total(new).to_string()));
+    total.extend(r.rows.iter().map(|&new| r.new_total(new).to_string()));
     total.push(r.records.to_string());
     rows.push(total);
     let mut align = vec![Align::Left];
-    align.extend([Align::Right; 7]);
+    align.extend(std::iter::repeat_n(Align::Right, r.rows.len() + 1));
     out.push_str(&table(&rows, &align));
 }
 

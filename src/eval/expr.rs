@@ -55,6 +55,8 @@ pub struct Ctx<'a> {
     pub(crate) max_visits: usize,
     /// How long one hook call may run before it fails the run.
     pub(crate) hook_backstop: std::time::Duration,
+    /// The account's arm of each split, by split index.
+    pub(crate) arms: Vec<u32>,
 }
 
 /// List elements all aggregates together may go over for one account, with
@@ -83,6 +85,7 @@ impl<'a> Ctx<'a> {
             visits: 0,
             max_visits: MAX_ELEMENT_VISITS,
             hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
+            arms: super::split::assign_all(&program.splits, account),
         }
     }
 
@@ -250,6 +253,10 @@ impl<'a> Ctx<'a> {
                 Some(LetState::Done(v)) => Ok(*v),
                 _ => self.let_value(*i),
             },
+            TKind::Split(i) => match self.arms.get(*i) {
+                Some(arm) => Ok(Val::Enum(*arm)),
+                None => fail("internal: a split the program does not have"),
+            },
             TKind::Not(_) | TKind::And(..) | TKind::Or(..) | TKind::Cmp { .. } => self.truth(e).map(Val::Bool),
             TKind::IsNone { negate, operand } => {
                 let is_none = matches!(self.operand(operand)?, Val::None);
@@ -271,6 +278,7 @@ impl<'a> Ctx<'a> {
             | TKind::Field { .. }
             | TKind::AsOf
             | TKind::Let(_)
+            | TKind::Split(_)
             | TKind::Not(_)
             | TKind::And(..)
             | TKind::Or(..)

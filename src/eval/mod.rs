@@ -10,11 +10,13 @@ mod expr;
 mod fold;
 mod lets;
 mod run;
+mod split;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
 pub use case::case_json;
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
+pub use split::{hash as split_hash, Arm};
 pub use trace::{CaseTaken, HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
 
 use crate::compile::{Program, Rule};
@@ -44,6 +46,8 @@ pub struct Decision {
     pub actions: Vec<ActionRecord>,
     /// Rules that fired, in evaluation order.
     pub fired: Vec<Arc<str>>,
+    /// The account's arm of every split of the policy, in declaration order.
+    pub arms: Vec<Arm>,
     /// Present when tracing was asked for.
     pub trace: Option<Trace>,
 }
@@ -274,7 +278,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     let mut state = Assembly::default();
     let Some(trace) = trace else {
         run_rules(&mut ctx, &mut state, snapshot, None)?;
-        return Ok(state.finish(snapshot.id.clone(), as_of));
+        return Ok(state.finish(snapshot.id.clone(), as_of, &ctx));
     };
     ctx.hook_log = Some(Vec::new());
     ctx.case_log = Some(Vec::new());
@@ -293,7 +297,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     trace.cases = ctx.case_log.take().unwrap_or_default();
     ran?;
-    Ok(state.finish(snapshot.id.clone(), as_of))
+    Ok(state.finish(snapshot.id.clone(), as_of, &ctx))
 }
 
 /// Runs every rule in evaluation order, firing those that match.
@@ -307,6 +311,13 @@ fn run_rules<'a>(
     // Filled only once a grouped rule fires (most accounts fire none): no allocation otherwise.
     let mut group_winner: Vec<Option<&Arc<str>>> = Vec::new();
     for (index, rule) in program.rules.iter().enumerate() {
+        if let Some(days) = rule.effective.filter(|days| !days.holds(ctx.as_of)) {
+            if let Some(t) = &mut trace {
+                let status = RuleStatus::NotInEffect(days);
+                t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves: Vec::new() });
+            }
+            continue;
+        }
         let group = rule.group.and_then(|g| program.groups.get(g).map(|grp| (g, grp)));
         if let Some((g, grp)) = group {
             if grp.first {
@@ -371,6 +382,10 @@ struct Assembly {
     freeze: Option<Option<Date>>,
     /// The first fired restriction (with the day it ends, if it has a duration).
     restrict: Option<Option<Date>>,
+    /// A `reinstate` fired.
+    reinstate: bool,
+    /// The most severe admission decision fired (`approve`, `refer`, `decline`).
+    admit: Option<Outcome>,
     limit: Option<Decimal>,
     reasons: Vec<Reason>,
     actions: Vec<ActionRecord>,
@@ -396,6 +411,8 @@ impl Assembly {
                     self.restrict = Some(ends(ctx.as_of, *d, "restriction")?);
                 }
                 TAction::Freeze(_) | TAction::Restrict(_) => {}
+                TAction::Reinstate => self.reinstate = true,
+                TAction::Admit(o) => self.admit = self.admit.max(Some(*o)),
                 TAction::SetLimit(e) => {
                     // The first (highest-priority) rule to set the limit wins; later
                     // ones are not even computed.
@@ -464,13 +481,18 @@ impl Assembly {
         }
     }
 
-    fn finish(self, id: Key, as_of: Date) -> Decision {
+    fn finish(self, id: Key, as_of: Date, ctx: &Ctx<'_>) -> Decision {
+        if ctx.program.schema.is_application() {
+            return self.admission(id, as_of, ctx);
+        }
         let (outcome, until) = if self.close {
             (Outcome::Close, None)
         } else if let Some(d) = self.freeze {
             (Outcome::Freeze, d)
         } else if let Some(d) = self.restrict {
             (Outcome::Restrict, d)
+        } else if self.reinstate {
+            (Outcome::Reinstate, None)
         } else if self.limit.is_some() {
             (Outcome::Limit, None)
         } else {
@@ -486,6 +508,27 @@ impl Assembly {
             reasons: self.reasons,
             actions: self.actions,
             fired: self.fired,
+            arms: split::named(&ctx.program.splits, &ctx.arms),
+            trace: None,
+        }
+    }
+}
+
+impl Assembly {
+    /// An application's decision: `decline > refer > approve > none`; the
+    /// limit set (the initial limit) only for an approved application.
+    fn admission(self, id: Key, as_of: Date, ctx: &Ctx<'_>) -> Decision {
+        let outcome = self.admit.unwrap_or(Outcome::None);
+        Decision {
+            id,
+            as_of,
+            outcome,
+            until: None,
+            limit: if outcome == Outcome::Approve { self.limit } else { None },
+            reasons: self.reasons,
+            actions: self.actions,
+            fired: self.fired,
+            arms: split::named(&ctx.program.splits, &ctx.arms),
             trace: None,
         }
     }

@@ -124,6 +124,10 @@ impl<'a> Runner<'_, 'a> {
                 Some(Value::None) | None => *absent,
                 _ => return self.fail(mismatch("enum member", self.val(*frame, *slot))),
             },
+            BoolCode::ArmMask { split, mask } => match self.ctx.arms.get(*split) {
+                Some(arm) => mask.checked_shr(*arm).is_some_and(|m| m & 1 == 1),
+                None => return self.fail(EvalFailure::internal("a split the program does not have")),
+            },
             _ => return self.bool_other(code),
         })
     }

@@ -99,6 +99,8 @@ pub enum RuleStatus {
         /// The rule of the group that fired first.
         by: Arc<str>,
     },
+    /// Not evaluated: the snapshot's `as_of` is outside the rule's (or its group's) dates.
+    NotInEffect(crate::ir::EffectiveDays),
 }
 
 /// Hook call recorded for traces.

@@ -16,7 +16,7 @@ pub use doc::WIDTH;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::syntax::ast::{
-    Action, ActionKind, Expr, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned,
+    Action, ActionKind, Effective, Expr, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned, SplitDecl,
 };
 use crate::syntax::parse_policy;
 use crate::syntax::parser::item_span;
@@ -66,7 +66,7 @@ fn section(item: &Item) -> Section {
     match item {
         Item::Policy { .. } | Item::Schema { .. } => Section::Header,
         Item::Hook(_) | Item::Batch { .. } => Section::Inputs,
-        Item::Let { .. } => Section::Lets,
+        Item::Let { .. } | Item::Split(_) => Section::Lets,
         Item::Guard(_) => Section::Guards,
         Item::Rule(_) | Item::Group(_) => Section::Rules,
     }
@@ -179,7 +179,44 @@ impl Printer<'_> {
             }
             Item::Rule(r) => self.rule(r),
             Item::Group(g) => self.group(g),
+            Item::Split(s) => self.split(s),
         }
+    }
+
+    /// ```text
+    /// split limit_test by id salt "2026-q4" {
+    ///   champion   90%
+    ///   challenger 10%
+    /// }
+    /// ```
+    /// Arm names padded to one column; weights as written.
+    fn split(&mut self, s: &SplitDecl) -> Doc {
+        let by = s.by.iter().map(|seg| seg.node.as_str()).collect::<Vec<_>>().join(".");
+        let mut docs = vec![
+            self.tok(s.span.start as usize, "split "),
+            self.tok(s.name.span.start as usize, s.name.node.clone()),
+            Doc::text(" by "),
+            self.tok(s.by.first().map_or(s.name.span.end, |b| b.span.start) as usize, by),
+        ];
+        if let Some(salt) = &s.salt {
+            docs.push(Doc::text(" salt "));
+            docs.push(self.string(salt));
+        }
+        docs.push(Doc::text(" {"));
+        let close = (s.span.end as usize).saturating_sub(1);
+        let width = s.arms.iter().map(|(arm, _)| arm.node.chars().count()).max().unwrap_or(0);
+        let mut body = Vec::new();
+        for (i, (arm, weight)) in s.arms.iter().enumerate() {
+            body.push(Doc::Newline);
+            body.push(self.tok(arm.span.start as usize, format!("{:<width$} ", arm.node)));
+            body.push(self.number(weight, format!("{}%", weight.node)));
+            let next = s.arms.get(i + 1).map_or(close, |(n, _)| n.span.start as usize);
+            body.push(self.comments.trailing_before(next));
+        }
+        body.extend([Doc::Newline, self.comments.before(close)]);
+        docs.push(Doc::Indent(2, Box::new(Doc::Concat(body))));
+        docs.extend([Doc::Newline, Doc::text("}")]);
+        Doc::Concat(docs)
     }
 
     fn hook(&mut self, h: &HookDecl) -> Doc {
@@ -208,7 +245,13 @@ impl Printer<'_> {
     #[expect(clippy::indexing_slicing, reason = "offsets are token boundaries found in the same source text")]
     fn group(&mut self, g: &GroupDecl) -> Doc {
         let mut docs = vec![self.tok(g.span.start as usize, "group "), self.string(&g.name)];
-        docs.push(Doc::text(if g.first { " first {" } else { " {" }));
+        if g.first {
+            docs.push(Doc::text(" first"));
+        }
+        if let Some(e) = &g.effective {
+            docs.push(self.effective(e));
+        }
+        docs.push(Doc::text(" {"));
         let close = (g.span.end as usize).saturating_sub(1);
         let first_rule = g.rules.first().map_or(close, |r| r.span.start as usize);
         docs.push(self.comments.trailing_before(first_rule));
@@ -236,6 +279,10 @@ impl Printer<'_> {
             docs.push(self.number(p, p.node.to_string()));
             header_end = p.span.end as usize;
         }
+        if let Some(e) = &r.effective {
+            docs.push(self.effective(e));
+            header_end = e.span.end as usize;
+        }
         docs.push(Doc::text(" {"));
         let cond_start = r.when.span.start as usize;
         let when_kw = self.keyword(header_end, cond_start, "when");
@@ -253,6 +300,17 @@ impl Printer<'_> {
         body.extend([Doc::Newline, self.comments.before(close)]);
         docs.push(Doc::Indent(2, Box::new(Doc::Concat(body))));
         docs.extend([Doc::Newline, Doc::text("}")]);
+        Doc::Concat(docs)
+    }
+
+    /// ` effective FROM [to TO]`, dates as written.
+    fn effective(&mut self, e: &Effective) -> Doc {
+        let mut docs = vec![Doc::text(" "), self.tok(e.span.start as usize, "effective ")];
+        docs.push(self.number(&e.from, e.from.node.to_string()));
+        if let Some(to) = &e.to {
+            docs.push(Doc::text(" to "));
+            docs.push(self.number(to, to.node.to_string()));
+        }
         Doc::Concat(docs)
     }
 
@@ -282,6 +340,10 @@ impl Printer<'_> {
         let start = a.span.start as usize;
         match &a.kind {
             ActionKind::Close => self.tok(start, "close"),
+            ActionKind::Reinstate => self.tok(start, "reinstate"),
+            ActionKind::Approve => self.tok(start, "approve"),
+            ActionKind::Refer => self.tok(start, "refer"),
+            ActionKind::Decline => self.tok(start, "decline"),
             ActionKind::Freeze(d) | ActionKind::Restrict(d) => {
                 let word = if matches!(a.kind, ActionKind::Freeze(_)) { "freeze" } else { "restrict" };
                 let mut docs = vec![self.tok(start, word)];

@@ -58,6 +58,11 @@ fn outline(item: &Item) -> Option<Outline> {
         Item::Guard(guard) => {
             entry(&format!("guard {}", guard.outcome.node), None, SymbolKind::CONSTANT, guard.span, guard.outcome.span)
         }
+        Item::Split(split) => {
+            let arms: Vec<&str> = split.arms.iter().map(|(arm, _)| arm.node.as_str()).collect();
+            let detail = format!("split: {}", arms.join(" | "));
+            entry(&split.name.node, Some(detail), SymbolKind::ENUM, split.span, split.name.span)
+        }
         Item::Policy { .. } | Item::Schema { .. } => return None,
     })
 }

@@ -25,7 +25,9 @@
 
 mod summary;
 
-pub use summary::{ErrorCounts, GuardReport, OutcomeCounts, PolicyInfo, RuleCount, Summary, Tally};
+pub use summary::{
+    ArmCounts, ErrorCounts, GuardReport, OutcomeCounts, PolicyInfo, RuleCount, SplitCounts, Summary, Tally,
+};
 
 use crate::compile::Program;
 use crate::eval::{evaluate, EvalOptions, Outputs};

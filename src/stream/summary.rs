@@ -16,11 +16,26 @@ pub struct Tally {
     /// Records that are decisions.
     pub decided: u64,
     /// Decisions per outcome, indexed by `Outcome as usize`.
-    pub outcomes: [u64; 5],
+    pub outcomes: [u64; OUTCOMES],
     /// Error records per kind: snapshot, eval, hook, timeout.
     pub errors: [u64; 4],
     /// Fires per rule, indexed like [`Program::rules`] (evaluation order).
     pub fired: Vec<u64>,
+    /// Decisions per arm and outcome: the arms of every split one after the
+    /// other, [`OUTCOMES`] counts each, indexed by `Outcome as usize`.
+    pub arms: Vec<u64>,
+}
+
+/// Counts kept per outcome (indexed by `Outcome as usize`).
+const OUTCOMES: usize = Outcome::ALL.len();
+
+/// Where each split's arms start in [`Tally::arms`] (in arms, not counts).
+fn arm_offsets(program: &Program) -> impl Iterator<Item = usize> + '_ {
+    program.splits.iter().scan(0, |next, s| {
+        let at = *next;
+        *next += s.arms.len();
+        Some(at)
+    })
 }
 
 fn error_index(kind: ErrorKind) -> usize {
@@ -35,16 +50,18 @@ fn error_index(kind: ErrorKind) -> usize {
 impl Tally {
     /// Zero counts for `program`'s rules.
     pub fn new(program: &Program) -> Tally {
-        Tally { fired: vec![0; program.rules.len()], ..Tally::default() }
+        let arms: usize = program.splits.iter().map(|s| s.arms.len()).sum();
+        Tally { fired: vec![0; program.rules.len()], arms: vec![0; arms * OUTCOMES], ..Tally::default() }
     }
 
     /// Back to zero, keeping the rule count.
     pub fn clear(&mut self) {
         self.records = 0;
         self.decided = 0;
-        self.outcomes = [0; 5];
+        self.outcomes = [0; OUTCOMES];
         self.errors = [0; 4];
         self.fired.iter_mut().for_each(|n| *n = 0);
+        self.arms.iter_mut().for_each(|n| *n = 0);
     }
 
     /// Counts one output record of `program`.
@@ -55,6 +72,12 @@ impl Tally {
                 self.decided += 1;
                 if let Some(n) = self.outcomes.get_mut(d.outcome as usize) {
                     *n += 1;
+                }
+                for (offset, arm) in arm_offsets(program).zip(&d.arms) {
+                    let at = (offset + arm.index as usize) * OUTCOMES + d.outcome as usize;
+                    if let Some(n) = self.arms.get_mut(at) {
+                        *n += 1;
+                    }
                 }
                 // INVARIANT: `fired` lists rules in evaluation order, as `program.rules` does,
                 // so one forward walk finds them all.
@@ -98,6 +121,17 @@ impl Tally {
         for (a, b) in self.fired.iter_mut().zip(&other.fired) {
             *a += b;
         }
+        if self.arms.len() < other.arms.len() {
+            self.arms.resize(other.arms.len(), 0);
+        }
+        for (a, b) in self.arms.iter_mut().zip(&other.arms) {
+            *a += b;
+        }
+    }
+
+    /// Decisions of arm `arm` (in [`Tally::arms`] order) with `outcome`.
+    fn arm_outcome(&self, arm: usize, outcome: Outcome) -> u64 {
+        self.arms.get(arm * OUTCOMES + outcome as usize).copied().unwrap_or(0)
     }
 
     /// Decisions with `outcome`.
@@ -133,6 +167,9 @@ pub struct Summary {
     pub fired: Vec<RuleCount>,
     /// Every guard with its count and bound.
     pub guards: Vec<GuardReport>,
+    /// Decisions per outcome in each arm of each split (left out without splits).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub arms: Vec<SplitCounts>,
     /// Wall-clock seconds of the run, when measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
@@ -152,19 +189,82 @@ pub struct PolicyInfo {
     pub fingerprint: String,
 }
 
-/// Decisions per outcome, most severe first.
-#[derive(Clone, Debug, Serialize)]
+/// Decisions per outcome, most severe first: the outcomes the policy's
+/// decisions may have ([`Program::outcomes`]), written as a JSON object.
+#[derive(Clone, Debug)]
 pub struct OutcomeCounts {
-    /// `close`.
-    pub close: u64,
-    /// `freeze`.
-    pub freeze: u64,
-    /// `restrict`.
-    pub restrict: u64,
-    /// `limit`.
-    pub limit: u64,
-    /// `none`.
-    pub none: u64,
+    /// Each outcome's name and count.
+    pub counts: Vec<(&'static str, u64)>,
+}
+
+impl Serialize for OutcomeCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.counts.len()))?;
+        for (name, n) in &self.counts {
+            m.serialize_entry(name, n)?;
+        }
+        m.end()
+    }
+}
+
+/// One split's decisions by arm.
+#[derive(Clone, Debug, Serialize)]
+pub struct SplitCounts {
+    /// The split.
+    pub split: String,
+    /// Its arms in declared order.
+    pub arms: Vec<ArmCounts>,
+}
+
+/// One arm's decisions.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArmCounts {
+    /// The arm.
+    pub arm: String,
+    /// Decisions that fell in it.
+    pub decided: u64,
+    /// Those decisions per outcome.
+    pub outcomes: OutcomeCounts,
+}
+
+impl OutcomeCounts {
+    /// The counts `count` gives each of `program`'s outcomes.
+    fn of(program: &Program, count: impl Fn(Outcome) -> u64) -> OutcomeCounts {
+        OutcomeCounts { counts: program.outcomes().into_iter().map(|o| (o.name(), count(o))).collect() }
+    }
+
+    /// The counts as (outcome, count), most severe first.
+    pub fn pairs(&self) -> Vec<(&'static str, u64)> {
+        self.counts.clone()
+    }
+
+    /// The count of the outcome named `name` (0 when the policy cannot decide it).
+    pub fn get(&self, name: &str) -> u64 {
+        self.counts.iter().find(|(n, _)| *n == name).map_or(0, |(_, c)| *c)
+    }
+}
+
+/// Each split's decisions by arm and outcome.
+fn split_counts(program: &Program, tally: &Tally) -> Vec<SplitCounts> {
+    program
+        .splits
+        .iter()
+        .zip(arm_offsets(program))
+        .map(|(s, offset)| SplitCounts {
+            split: s.name.to_string(),
+            arms: s
+                .arm_names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let outcomes = OutcomeCounts::of(program, |o| tally.arm_outcome(offset + i, o));
+                    let decided = outcomes.pairs().iter().map(|(_, n)| n).sum();
+                    ArmCounts { arm: name.to_string(), decided, outcomes }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Error records per kind.
@@ -233,13 +333,7 @@ impl Summary {
             },
             accounts: tally.records,
             decided: tally.decided,
-            outcomes: OutcomeCounts {
-                close: tally.outcome(Outcome::Close),
-                freeze: tally.outcome(Outcome::Freeze),
-                restrict: tally.outcome(Outcome::Restrict),
-                limit: tally.outcome(Outcome::Limit),
-                none: tally.outcome(Outcome::None),
-            },
+            outcomes: OutcomeCounts::of(program, |o| tally.outcome(o)),
             errors: ErrorCounts {
                 total: tally.error_count(),
                 snapshot: tally.errors_of(ErrorKind::Snapshot),
@@ -254,6 +348,7 @@ impl Summary {
                 .map(|(r, n)| RuleCount { rule: r.name.to_string(), count: *n })
                 .collect(),
             guards,
+            arms: split_counts(program, tally),
             seconds: None,
             accounts_per_second: None,
         }

@@ -56,6 +56,23 @@ pub enum Item {
     Rule(RuleDecl),
     /// `group "name" [first] { rules }`
     Group(GroupDecl),
+    /// `split name by field [salt "s"] { arm N% ... }`
+    Split(SplitDecl),
+}
+
+/// `split NAME by FIELD [salt "S"] { ARM PCT% ... }`.
+#[derive(Clone, Debug)]
+pub struct SplitDecl {
+    /// Its name (a value whose type is the enum of its arms).
+    pub name: Ident,
+    /// The field whose value decides the arm (`id`, `customer.id`), by its segments.
+    pub by: Vec<Ident>,
+    /// `salt "S"` (the name when not given).
+    pub salt: Option<Spanned<String>>,
+    /// The arms in declared order, each with its weight as written (`10.5` for `10.5%`).
+    pub arms: Vec<(Ident, Spanned<Decimal>)>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// A hook declaration.
@@ -78,7 +95,7 @@ pub struct HookDecl {
 /// `guard OUTCOME at most BOUND`.
 #[derive(Clone, Debug)]
 pub struct GuardDecl {
-    /// `close`, `freeze`, `restrict` or `limit`.
+    /// `close`, `freeze`, `restrict`, `reinstate`, `limit`, `decline`, `refer` or `approve`.
     pub outcome: Spanned<String>,
     /// The bound.
     pub bound: Spanned<GuardBound>,
@@ -102,6 +119,8 @@ pub struct GroupDecl {
     pub name: Spanned<String>,
     /// `first`: only the first matching rule fires.
     pub first: bool,
+    /// `effective FROM [to TO]`: the days its rules take part.
+    pub effective: Option<Effective>,
     /// Its rules, in file order.
     pub rules: Vec<RuleDecl>,
     /// The whole group.
@@ -115,11 +134,24 @@ pub struct RuleDecl {
     pub name: Spanned<String>,
     /// `priority N` (default 0).
     pub priority: Option<Spanned<i64>>,
+    /// `effective FROM [to TO]`: the days the rule takes part.
+    pub effective: Option<Effective>,
     /// The `when` condition.
     pub when: Expr,
     /// The actions after `then`, in order.
     pub actions: Vec<Action>,
     /// The whole rule.
+    pub span: Span,
+}
+
+/// `effective FROM [to TO]` on a rule or group: both days included.
+#[derive(Clone, Debug)]
+pub struct Effective {
+    /// The first day.
+    pub from: Spanned<Date>,
+    /// The last day, if any.
+    pub to: Option<Spanned<Date>>,
+    /// The whole clause.
     pub span: Span,
 }
 
@@ -141,6 +173,14 @@ pub enum ActionKind {
     Freeze(Option<Spanned<Duration>>),
     /// `restrict [for D]`
     Restrict(Option<Spanned<Duration>>),
+    /// `reinstate`
+    Reinstate,
+    /// `approve` (an application policy)
+    Approve,
+    /// `refer` (an application policy)
+    Refer,
+    /// `decline` (an application policy)
+    Decline,
     /// `set limit to EXPR`
     SetLimit(Expr),
     /// `notify CHANNEL "template"` (the template any string expression)
@@ -159,7 +199,13 @@ impl ActionKind {
     /// The expressions the action computes, in written order.
     pub fn exprs(&self) -> Vec<&Expr> {
         match self {
-            ActionKind::Close | ActionKind::Freeze(_) | ActionKind::Restrict(_) => Vec::new(),
+            ActionKind::Close
+            | ActionKind::Freeze(_)
+            | ActionKind::Restrict(_)
+            | ActionKind::Reinstate
+            | ActionKind::Approve
+            | ActionKind::Refer
+            | ActionKind::Decline => Vec::new(),
             ActionKind::SetLimit(e)
             | ActionKind::Notify { template: e, .. }
             | ActionKind::Escalate(e)
@@ -343,8 +389,10 @@ macro_rules! eq_ignoring_span {
 
 eq_ignoring_span!(HookDecl: name, params, result, path, budget);
 eq_ignoring_span!(GuardDecl: outcome, bound);
-eq_ignoring_span!(GroupDecl: name, first, rules);
-eq_ignoring_span!(RuleDecl: name, priority, when, actions);
+eq_ignoring_span!(GroupDecl: name, first, effective, rules);
+eq_ignoring_span!(RuleDecl: name, priority, effective, when, actions);
+eq_ignoring_span!(Effective: from, to);
+eq_ignoring_span!(SplitDecl: name, by, salt, arms);
 eq_ignoring_span!(Action: kind);
 
 impl PartialEq for Item {
@@ -358,6 +406,7 @@ impl PartialEq for Item {
             (Item::Guard(a), Item::Guard(b)) => a == b,
             (Item::Rule(a), Item::Rule(b)) => a == b,
             (Item::Group(a), Item::Group(b)) => a == b,
+            (Item::Split(a), Item::Split(b)) => a == b,
             _ => false,
         }
     }

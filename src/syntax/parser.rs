@@ -9,7 +9,7 @@ mod keywords;
 
 use super::ast::*;
 use crate::diagnostic::{codes, Diagnostic, Span};
-use crate::value::{parse_date, Duration};
+use crate::value::{parse_date, Date, Duration};
 use errors::{recover_errors, syntax_error, too_deep_at};
 use keywords::is_keyword;
 use pest::error::{ErrorVariant, InputLocation};
@@ -99,6 +99,7 @@ fn is_item(rule: Rule) -> bool {
             | Rule::guard_decl
             | Rule::rule_decl
             | Rule::group_decl
+            | Rule::split_decl
     )
 }
 
@@ -112,6 +113,7 @@ pub fn item_span(item: &Item) -> Span {
         Item::Guard(g) => g.span,
         Item::Rule(r) => r.span,
         Item::Group(g) => g.span,
+        Item::Split(s) => s.span,
     }
 }
 
@@ -225,6 +227,7 @@ impl AstBuilder<'_> {
             Rule::guard_decl => Item::Guard(self.guard(outer)?),
             Rule::rule_decl => Item::Rule(self.rule(outer)?),
             Rule::group_decl => Item::Group(self.group(outer)?),
+            Rule::split_decl => Item::Split(self.split(outer)?),
             _ => return Err(self.bad(&outer, "unexpected declaration")),
         })
     }
@@ -298,11 +301,13 @@ impl AstBuilder<'_> {
         let span = span_of(&pair);
         let mut name = None;
         let mut first = false;
+        let mut effective = None;
         let mut rules = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::string_lit => name = Some(self.string(p)?),
                 Rule::group_first => first = true,
+                Rule::effective => effective = Some(self.effective(p)?),
                 Rule::rule_decl => rules.push(self.rule(p)?),
                 _ => {}
             }
@@ -310,13 +315,14 @@ impl AstBuilder<'_> {
         let name = name.ok_or_else(|| {
             Box::new(Diagnostic::error(codes::INCOMPLETE_DECLARATION, self.file, span, "group lacks a name"))
         })?;
-        Ok(GroupDecl { name, first, rules, span })
+        Ok(GroupDecl { name, first, effective, rules, span })
     }
 
     fn rule(&self, pair: Pair<'_, Rule>) -> Built<RuleDecl> {
         let span = span_of(&pair);
         let mut name = None;
         let mut priority = None;
+        let mut effective = None;
         let mut when = None;
         let mut actions = Vec::new();
         for p in pair.into_inner() {
@@ -327,6 +333,7 @@ impl AstBuilder<'_> {
                     let n = self.next_non_kw(&mut it, &p)?;
                     priority = Some(Spanned::new(self.int(&n)?, span_of(&n)));
                 }
+                Rule::effective => effective = Some(self.effective(p)?),
                 Rule::expr => when = Some(self.expr(p)?),
                 Rule::kw_rule | Rule::kw_when | Rule::kw_then => {}
                 _ => actions.push(self.action(p)?),
@@ -338,10 +345,56 @@ impl AstBuilder<'_> {
         Ok(RuleDecl {
             name: name.ok_or_else(|| missing("a name"))?,
             priority,
+            effective,
             when: when.ok_or_else(|| missing("a condition"))?,
             actions,
             span,
         })
+    }
+
+    /// `split NAME by FIELD [salt "S"] { ARM PCT% ... }`.
+    fn split(&self, pair: Pair<'_, Rule>) -> Built<SplitDecl> {
+        let span = span_of(&pair);
+        let outer = pair.clone();
+        let mut name = None;
+        let mut by = Vec::new();
+        let mut salt = None;
+        let mut arms = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.ident(p)),
+                Rule::path => by = self.segments(&p),
+                Rule::split_salt => {
+                    let mut it = p.clone().into_inner();
+                    salt = Some(self.string(self.next_non_kw(&mut it, &p)?)?);
+                }
+                Rule::split_arm => {
+                    let mut it = p.clone().into_inner();
+                    let arm = self.ident(self.next(&mut it, &p)?);
+                    let weight = self.next(&mut it, &p)?;
+                    let value = self.decimal_text(&weight, weight.as_str().trim_end_matches('%'))?;
+                    arms.push((arm, Spanned::new(value, span_of(&weight))));
+                }
+                _ => {}
+            }
+        }
+        let name = name.ok_or_else(|| self.bad(&outer, "split lacks a name"))?;
+        Ok(SplitDecl { name, by, salt, arms, span })
+    }
+
+    /// `effective FROM [to TO]`.
+    fn effective(&self, pair: Pair<'_, Rule>) -> Built<Effective> {
+        let span = span_of(&pair);
+        let outer = pair.clone();
+        let mut dates = pair.into_inner().filter(|p| p.as_rule() == Rule::date_lit);
+        let date = |p: Pair<'_, Rule>| -> Built<Spanned<Date>> {
+            let value = parse_date(p.as_str())
+                .ok_or_else(|| self.bad(&p, format!("`{}` is not a calendar date", p.as_str())))?;
+            Ok(Spanned::new(value, span_of(&p)))
+        };
+        let from = date(dates.next().ok_or_else(|| self.bad(&outer, "expected the first day"))?)?;
+        let to = dates.next().map(date).transpose()?;
+        Ok(Effective { from, to, span })
     }
 
     fn action(&self, pair: Pair<'_, Rule>) -> Built<Action> {
@@ -357,6 +410,10 @@ impl AstBuilder<'_> {
         };
         let kind = match rule {
             Rule::close_action => ActionKind::Close,
+            Rule::reinstate_action => ActionKind::Reinstate,
+            Rule::approve_action => ActionKind::Approve,
+            Rule::refer_action => ActionKind::Refer,
+            Rule::decline_action => ActionKind::Decline,
             Rule::freeze_action | Rule::restrict_action => {
                 let duration = match outer.clone().into_inner().find(|p| p.as_rule() == Rule::duration_lit) {
                     Some(d) => Some(Spanned::new(self.duration(&d)?, span_of(&d))),
@@ -548,20 +605,23 @@ impl AstBuilder<'_> {
             Rule::false_lit => ExprKind::Bool(false),
             Rule::none_lit => ExprKind::None,
             Rule::list_lit => ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect::<Built<_>>()?),
-            Rule::path => {
-                let mut offset = span.start as usize;
-                let mut segments = Vec::new();
-                for part in pair.as_str().split('.') {
-                    segments.push(Spanned::new(part.to_string(), Span::new(offset, offset + part.len())));
-                    offset += part.len() + 1;
-                }
-                ExprKind::Path(segments)
-            }
+            Rule::path => ExprKind::Path(self.segments(&pair)),
             Rule::call => self.call(pair)?,
             Rule::case_expr => self.case(pair)?,
             _ => return Err(self.bad(&pair, "unexpected expression")),
         };
         Ok(Expr { kind, span })
+    }
+
+    /// A path's segments, each with its own span.
+    fn segments(&self, pair: &Pair<'_, Rule>) -> Vec<Ident> {
+        let mut offset = span_of(pair).start as usize;
+        let mut segments = Vec::new();
+        for part in pair.as_str().split('.') {
+            segments.push(Spanned::new(part.to_string(), Span::new(offset, offset + part.len())));
+            offset += part.len() + 1;
+        }
+        segments
     }
 
     fn call(&self, pair: Pair<'_, Rule>) -> Built<ExprKind> {

@@ -30,8 +30,13 @@ enum Check {
     Reasons(Vec<ReasonPat>),
     Actions(Vec<ActionPat>),
     Fired(Vec<String>),
+    /// The arms of the named splits (others are not compared).
+    Arms(Vec<(String, String)>),
     Policy(Vec<(&'static str, String)>),
-    Error { kind: ErrorKind, message: Option<String> },
+    Error {
+        kind: ErrorKind,
+        message: Option<String>,
+    },
 }
 
 /// A reason as expected: its code alone, or some of code, text and rule.
@@ -85,6 +90,7 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
                 read_list(value, "`fired`", r, |item, r| read_rule_name(item, program, r)).map(Check::Fired)
             }
             fields::POLICY => read_policy(value, r),
+            fields::ARMS => read_arms(value, program, r),
             fields::ERROR => read_error(value, r),
             _ => None,
         };
@@ -262,6 +268,33 @@ fn read_policy(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
     Some(Check::Policy(fields))
 }
 
+/// `arms: {limit_test: challenger}`: splits and arms of the policy, each checked by name.
+fn read_arms(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Check> {
+    let entries = r.map(node, "`arms`")?;
+    let mut arms = Vec::new();
+    for (key, value) in entries {
+        let split_name = key.as_scalar().unwrap_or_default();
+        let arm = r.text(value, &format!("`arms.{split_name}`"))?.to_string();
+        let Some(split) = program.splits.iter().find(|s| &*s.name == split_name) else {
+            let names: Vec<&str> = program.splits.iter().map(|s| &*s.name).collect();
+            let help = did_you_mean(split_name, names.iter().copied()).unwrap_or_else(|| match names.is_empty() {
+                true => "the policy declares no split".into(),
+                false => format!("the policy's splits are {}", names.join(", ")),
+            });
+            r.error_help(codes::TEST_VALUE, key.span, format!("`{split_name}` is not a split of the policy"), help);
+            return None;
+        };
+        if !split.arms.iter().any(|a| **a == *arm) {
+            let help = did_you_mean(&arm, split.arms.iter().map(|a| &**a))
+                .unwrap_or_else(|| format!("the arms of `{split_name}` are {}", split.arms.join(", ")));
+            r.error_help(codes::TEST_VALUE, value.span, format!("`{arm}` is not an arm of `{split_name}`"), help);
+            return None;
+        }
+        arms.push((split_name.to_string(), arm));
+    }
+    Some(Check::Arms(arms))
+}
+
 fn read_error(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
     let (kind_node, message) = match &node.kind {
         YKind::Map(entries) => {
@@ -344,6 +377,15 @@ fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
         Check::Fired(names) => {
             let got: Vec<String> = list(field(fields::FIRED)).iter().map(show).collect();
             (got != *names).then(|| lists(fields::FIRED, names.clone(), got))
+        }
+        Check::Arms(arms) => {
+            let got = field(fields::ARMS);
+            let wrong = arms.iter().any(|(split, arm)| got.get(split).and_then(Value::as_str) != Some(arm.as_str()));
+            let shown = |pairs: Vec<String>| format!("{{{}}}", pairs.join(", "));
+            let expected = shown(arms.iter().map(|(s, a)| format!("{s}: {a}")).collect());
+            let actual =
+                shown(arms.iter().map(|(s, _)| format!("{s}: {}", show(got.get(s).unwrap_or(&Value::Null)))).collect());
+            wrong.then(|| one(fields::ARMS, expected, actual))
         }
         Check::Reasons(pats) => {
             let got = list(field(fields::REASONS));

@@ -437,6 +437,7 @@ impl PolicyRun {
                 RuleStatus::Skipped { by, .. } => {
                     stats.skipped_by.insert(by.to_string());
                 }
+                RuleStatus::NotInEffect(_) => {}
             }
         }
     }

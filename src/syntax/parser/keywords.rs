@@ -7,7 +7,7 @@
 use super::Rule;
 
 /// Each keyword's rule and its text.
-const KEYWORDS: [(Rule, &str); 33] = [
+const KEYWORDS: [(Rule, &str); 41] = [
     (Rule::kw_policy, "policy"),
     (Rule::kw_version, "version"),
     (Rule::kw_schema, "schema"),
@@ -41,6 +41,14 @@ const KEYWORDS: [(Rule, &str); 33] = [
     (Rule::kw_case, "case"),
     (Rule::kw_else, "else"),
     (Rule::kw_end, "end"),
+    (Rule::kw_effective, "effective"),
+    (Rule::kw_split, "split"),
+    (Rule::kw_by, "by"),
+    (Rule::kw_salt, "salt"),
+    (Rule::kw_reinstate, "reinstate"),
+    (Rule::kw_approve, "approve"),
+    (Rule::kw_refer, "refer"),
+    (Rule::kw_decline, "decline"),
 ];
 
 /// Whether a pair of this rule is a keyword token.

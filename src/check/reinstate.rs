@@ -1,0 +1,62 @@
+//! `W0150`: a rule that reinstates can fire on an account that is neither
+//! restricted nor frozen, when the schema has an enum `status` field. The
+//! rule's condition, with `status not in ["restricted", "frozen"]` added, is
+//! put through the reviewer's reasoning (`lint.rs`, `facts.rs`): comparisons
+//! of `status` (`==`, `!=`, `in` / `not in` members) joined by `and`, also
+//! through lets defined as such. Only a proof that the rule cannot fire then
+//! keeps the warning away.
+
+use super::expr::Scope;
+use super::{lint, CheckedPolicy, Checker};
+use crate::diagnostic::{codes, Span};
+use crate::ir::{Base, Const, TAction, TExpr, TKind, Ty};
+use crate::syntax::ast::Spanned;
+
+/// The members a reinstated account should have had.
+const LIFTED: [&str; 2] = ["restricted", "frozen"];
+
+impl Checker<'_> {
+    /// Warns about each reinstating rule that can fire on an account neither restricted nor frozen.
+    pub(super) fn reinstate_warnings(&mut self, policy: &CheckedPolicy) {
+        let reinstating: Vec<_> =
+            policy.rules.iter().filter(|r| r.actions.iter().any(|a| matches!(a, TAction::Reinstate))).collect();
+        if reinstating.is_empty() || self.schema.root.field("status").is_none() {
+            return;
+        }
+        let status = Spanned::new("status".to_string(), Span::default());
+        let Some(field) = self.path(std::slice::from_ref(&status), Span::default(), Scope { element: None }) else {
+            return;
+        };
+        let Base::Enum(members) = &field.ty.base else { return };
+        let items: Vec<Const> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| LIFTED.contains(&&***m))
+            .filter_map(|(i, _)| u32::try_from(i).ok().map(Const::Enum))
+            .collect();
+        let not_lifted = TExpr {
+            kind: TKind::InList { negate: true, needle: Box::new(field.clone()), items },
+            ty: Ty::req(Base::Bool),
+            span: Span::default(),
+        };
+        for rule in reinstating {
+            let both = TExpr {
+                kind: TKind::And(Box::new(rule.when.clone()), Box::new(not_lifted.clone())),
+                ty: Ty::req(Base::Bool),
+                span: rule.when.span,
+            };
+            if lint::never_holds(&both, &policy.lets) {
+                continue;
+            }
+            self.warn(
+                codes::REINSTATE_NOT_RESTRICTED,
+                rule.when.span,
+                format!(
+                    "rule \"{}\" reinstates, and can fire on an account that is neither restricted nor frozen",
+                    rule.name
+                ),
+            )
+            .help = Some("add `status in [\"restricted\", \"frozen\"]` to its condition".into());
+        }
+    }
+}
