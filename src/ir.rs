@@ -8,6 +8,7 @@ use crate::value::{Date, Duration, SetItem, Val};
 
 pub mod condition;
 pub mod ops;
+pub mod table;
 pub use condition::{Condition, Leaf, Shape};
 pub use ops::{ArithOp, CmpOp};
 use rust_decimal::Decimal;
@@ -267,6 +268,11 @@ pub enum TKind {
     Call { func: Builtin, args: Vec<TExpr> },
     /// A hook call, by hook index.
     Hook { hook: usize, args: Vec<TExpr> },
+    /// The row of a decision table that the inputs match, as its number
+    /// counted from 1 in written order (`else` last); all inputs are computed.
+    TableRow(Arc<table::TTable>),
+    /// One output of a table: the value of that output in the row `row` gives.
+    TableOut { row: Box<TExpr>, table: Arc<table::TTable>, output: usize },
 }
 
 /// `func(list[.field] [where COND] [within D])`.
@@ -472,6 +478,11 @@ impl TExpr {
             TKind::InSet { needle, set, .. } => vec![needle, set],
             TKind::Agg(agg) => agg.filter.iter().collect(),
             TKind::Call { args, .. } | TKind::Hook { args, .. } => args.iter().collect(),
+            TKind::TableRow(table) => table.inputs.iter().collect(),
+            TKind::TableOut { row, table, output } => std::iter::once(row.as_ref())
+                .chain(table.rows.iter().filter_map(|r| r.values.get(*output)))
+                .chain(table.else_values.iter().filter_map(|v| v.get(*output)))
+                .collect(),
         }
     }
 

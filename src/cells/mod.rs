@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod atoms;
 pub mod interval;
+pub mod lookup;
 
 pub use interval::{Cut, IntervalSet};
 

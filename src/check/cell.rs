@@ -16,7 +16,6 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// A cell literal as a point of its input's domain.
-#[allow(dead_code, reason = "read by decision tables and scorecards, which build on this module")]
 enum Point {
     Int(i64),
     Dec(Decimal),
@@ -24,7 +23,6 @@ enum Point {
     Str(Arc<str>),
 }
 
-#[allow(dead_code, reason = "called by decision tables and scorecards, which build on this module")]
 impl Checker<'_> {
     /// The domain of a cell's input, or `None` (reported) for a type a cell cannot test.
     pub(super) fn cell_domain(&mut self, input: &TExpr) -> Option<Domain> {
@@ -188,7 +186,6 @@ impl Checker<'_> {
     }
 }
 
-#[allow(dead_code, reason = "used by `Checker::cell`")]
 fn describe(domain: &Domain) -> String {
     match &domain.kind {
         DomainKind::Int { .. } => "an int".into(),
@@ -200,7 +197,6 @@ fn describe(domain: &Domain) -> String {
     }
 }
 
-#[allow(dead_code, reason = "used by `Checker::cell`")]
 fn lower<T: crate::cells::interval::Point>(v: T, closed: bool) -> Cut<T> {
     if closed {
         Cut::Below(v)
@@ -209,7 +205,6 @@ fn lower<T: crate::cells::interval::Point>(v: T, closed: bool) -> Cut<T> {
     }
 }
 
-#[allow(dead_code, reason = "used by `Checker::cell`")]
 fn upper<T: crate::cells::interval::Point>(v: T, closed: bool) -> Cut<T> {
     if closed {
         Cut::Above(v)
@@ -219,7 +214,6 @@ fn upper<T: crate::cells::interval::Point>(v: T, closed: bool) -> Cut<T> {
 }
 
 /// The values `op point` holds (`Eq` for a bare literal).
-#[allow(dead_code, reason = "used by `Checker::cell`")]
 fn cmp_values(op: CellOp, point: &Point, domain: &Domain) -> Values {
     fn range<T: crate::cells::interval::Point>(op: CellOp, v: T) -> IntervalSet<T> {
         match op {

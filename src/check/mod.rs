@@ -12,6 +12,7 @@ mod expr;
 mod facts;
 mod lint;
 mod membership;
+mod table;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
@@ -448,7 +449,10 @@ impl<'a> Checker<'a> {
             .help = Some("choose another name".into());
             return;
         }
-        let checked = self.expr(value, Scope { element: None });
+        let checked = match &value.kind {
+            ast::ExprKind::Table(table) => self.table_let(table, value.span),
+            _ => self.expr(value, Scope { element: None }),
+        };
         match checked {
             Some(value) if value.ty.base == Base::Duration => {
                 self.err(

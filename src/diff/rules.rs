@@ -210,6 +210,10 @@ fn names_in(e: &Expr, out: &mut Vec<String>) {
             }
         }
         ExprKind::Unary { operand, .. } => names_in(operand, out),
+        ExprKind::Table(table) => {
+            table.inputs.iter().for_each(|i| names_in(i, out));
+            table.rows.iter().flat_map(|r| &r.values).for_each(|v| names_in(v, out));
+        }
         ExprKind::Binary { lhs, rhs, .. } => {
             names_in(lhs, out);
             names_in(rhs, out);

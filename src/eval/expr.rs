@@ -306,6 +306,12 @@ impl<'a> Ctx<'a> {
             },
             TKind::Call { func, args } => self.builtin(*func, args),
             TKind::Hook { hook, args } => self.call_hook(*hook, args),
+            TKind::TableRow(table) => {
+                // Rows are numbered from 1 in written order (`else` counted), as
+                // diagnostics, traces and `explain` name them.
+                self.table_row(table).map(|row| Val::Int(i64::try_from(row).map_or(i64::MAX, |r| r + 1)))
+            }
+            TKind::TableOut { row, table, output } => self.table_output(row, table, *output),
         }
     }
 

@@ -8,6 +8,7 @@ mod expr;
 mod fold;
 mod lets;
 mod run;
+mod table;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};

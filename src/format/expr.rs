@@ -122,6 +122,7 @@ impl Printer<'_> {
                 };
                 Doc::Concat(vec![head, body])
             }
+            ExprKind::Table(table) => self.table(table, e),
             ExprKind::Binary { op, .. } if matches!(op.node, BinaryOp::And | BinaryOp::Or) => self.chain(e, op.node),
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.operand(lhs, op.node, Side::Left);
@@ -210,7 +211,8 @@ impl Printer<'_> {
             | ExprKind::Path(_)
             | ExprKind::Call { .. }
             | ExprKind::Unary { .. }
-            | ExprKind::Binary { .. } => String::new(),
+            | ExprKind::Binary { .. }
+            | ExprKind::Table(_) => String::new(),
         }
     }
 

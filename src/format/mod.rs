@@ -10,6 +10,7 @@
 mod doc;
 mod expr;
 mod source;
+mod table;
 
 pub use doc::WIDTH;
 
@@ -159,8 +160,11 @@ impl Printer<'_> {
             Item::Let { name, value, span } => {
                 let head = self.tok(span.start as usize, "let ");
                 let name = self.tok(name.span.start as usize, format!("{} = ", name.node));
+                let is_table = matches!(value.kind, crate::syntax::ast::ExprKind::Table(_));
                 let value = self.expr(value);
-                Doc::Concat(vec![head, name, Doc::Align(Box::new(value))])
+                // A table's rows indent under the `let`, not under the `table` keyword.
+                let value = if is_table { value } else { Doc::Align(Box::new(value)) };
+                Doc::Concat(vec![head, name, value])
             }
             Item::Guard(g) => {
                 let bound = match g.bound.node {

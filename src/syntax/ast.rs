@@ -197,6 +197,8 @@ pub enum ExprKind {
     Unary { op: Spanned<UnaryOp>, operand: Box<Expr> },
     /// `a op b`
     Binary { op: Spanned<BinaryOp>, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `table (inputs) -> outputs [first] { rows }`
+    Table(Box<super::table::TableExpr>),
 }
 
 /// Prefix operators.

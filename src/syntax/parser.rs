@@ -7,6 +7,7 @@ mod cells;
 pub use cells::parse_cell;
 mod errors;
 mod keywords;
+mod table;
 
 use super::ast::*;
 use crate::diagnostic::{codes, Diagnostic, Span};
@@ -566,6 +567,7 @@ impl AstBuilder<'_> {
                 ExprKind::Path(segments)
             }
             Rule::call => self.call(pair)?,
+            Rule::table_expr => self.table(pair)?,
             _ => return Err(self.bad(&pair, "unexpected expression")),
         };
         Ok(Expr { kind, span })

@@ -7,7 +7,7 @@
 use super::Rule;
 
 /// Each keyword's rule and its text.
-const KEYWORDS: [(Rule, &str); 30] = [
+const KEYWORDS: [(Rule, &str); 32] = [
     (Rule::kw_policy, "policy"),
     (Rule::kw_version, "version"),
     (Rule::kw_schema, "schema"),
@@ -38,6 +38,8 @@ const KEYWORDS: [(Rule, &str); 30] = [
     (Rule::kw_tag, "tag"),
     (Rule::kw_where, "where"),
     (Rule::kw_within, "within"),
+    (Rule::kw_table, "table"),
+    (Rule::kw_else, "else"),
 ];
 
 /// Whether a pair of this rule is a keyword token.
