@@ -13,6 +13,7 @@ mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
+pub use table::{matched_rows, table_match, tables, NamedTable, NearMiss, TableMatch};
 pub use trace::{HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
 
 use crate::compile::{Program, Rule};

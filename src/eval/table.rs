@@ -54,3 +54,145 @@ impl<'a> Ctx<'a> {
 fn name(table: &TTable, column: usize) -> &str {
     table.input_names.get(column).map_or("?", String::as_str)
 }
+
+/// A table of a policy with the name a report gives it: the let it is the
+/// value of, or the let or rule it stands in.
+#[derive(Clone, Debug)]
+pub struct NamedTable {
+    /// `limit_factor`, or `a table in rule "collections"`.
+    pub name: String,
+    /// The table.
+    pub table: std::sync::Arc<TTable>,
+}
+
+/// Every table of a program, lets first (in order), then rules'.
+pub fn tables(program: &crate::compile::Program) -> Vec<NamedTable> {
+    let mut out: Vec<NamedTable> = Vec::new();
+    let mut add = |e: &TExpr, name: &dyn Fn(bool) -> String| {
+        let mut found = Vec::new();
+        collect(e, &mut found);
+        let whole = matches!(&e.kind, crate::ir::TKind::TableRow(_) | crate::ir::TKind::TableOut { .. });
+        for (i, table) in found.into_iter().enumerate() {
+            if !out.iter().any(|t| std::sync::Arc::ptr_eq(&t.table, &table)) {
+                // Only a table that is the let's whole value is known by the let's name.
+                out.push(NamedTable { name: name(whole && i == 0), table });
+            }
+        }
+    };
+    for def in &program.lets {
+        add(&def.value, &|whole| if whole { def.name.clone() } else { format!("a table in let `{}`", def.name) });
+    }
+    for rule in &program.rules {
+        add(&rule.when, &|_| format!("a table in rule \"{}\"", rule.name));
+        for action in &rule.actions {
+            if let crate::ir::TAction::SetLimit(e) = action {
+                add(e, &|_| format!("a table in rule \"{}\"", rule.name));
+            }
+        }
+    }
+    out
+}
+
+fn collect(e: &TExpr, out: &mut Vec<std::sync::Arc<TTable>>) {
+    if let crate::ir::TKind::TableRow(table) = &e.kind {
+        out.push(table.clone());
+    }
+    for child in e.children() {
+        collect(child, out);
+    }
+}
+
+/// The row (numbered from 1, `else` last) each table's inputs match for one
+/// account; `None` where an input fails to compute or the account has no date.
+pub fn matched_rows(
+    program: &crate::compile::Program,
+    snapshot: &crate::snapshot::Snapshot,
+    default_as_of: Option<crate::value::Date>,
+    tables: &[NamedTable],
+) -> Vec<Option<usize>> {
+    let Some(as_of) = snapshot.as_of.or(default_as_of) else {
+        return vec![None; tables.len()];
+    };
+    let mut ctx = Ctx::new(program, &snapshot.record, as_of);
+    tables.iter().map(|t| ctx.table_row(&t.table).ok().map(|r| r + 1)).collect()
+}
+
+/// How one account met a table: its inputs, the row it matched, and the
+/// nearest row that would have given another value (for `explain`).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TableMatch {
+    /// The table's name (see [`NamedTable`]).
+    pub table: String,
+    /// Each input as written, with the account's value.
+    pub inputs: Vec<(String, String)>,
+    /// The row matched, numbered from 1 (`else` last).
+    pub row: usize,
+    /// The nearest row with other values: the fewest cells that do not hold
+    /// the account's inputs, ties to the earlier row.
+    pub nearest: Option<NearMiss>,
+}
+
+/// A row the account nearly matched.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct NearMiss {
+    /// The row, numbered from 1.
+    pub row: usize,
+    /// The inputs whose cells in that row do not hold the account's value.
+    pub missed: Vec<String>,
+}
+
+/// How one account met a table; `None` when an input fails to compute or the account has no date.
+pub fn table_match(
+    program: &crate::compile::Program,
+    snapshot: &crate::snapshot::Snapshot,
+    default_as_of: Option<crate::value::Date>,
+    named: &NamedTable,
+) -> Option<TableMatch> {
+    let as_of = snapshot.as_of.or(default_as_of)?;
+    let mut ctx = Ctx::new(program, &snapshot.record, as_of);
+    let table = &named.table;
+    let row = ctx.table_row(table).ok()?;
+    let mut values = Vec::new();
+    for input in &table.inputs {
+        values.push(ctx.eval(input).ok()?);
+    }
+    let inputs = table
+        .input_names
+        .iter()
+        .zip(&values)
+        .zip(&table.domains)
+        .map(|((name, v), d)| {
+            let members = match &d.kind {
+                crate::cells::DomainKind::Enum(m) => Some(&m[..]),
+                _ => None,
+            };
+            (name.clone(), crate::value::Traced::of(*v, members).to_string())
+        })
+        .collect();
+    let same_values = |other: usize| {
+        (0..table.outputs.len()).all(|o| match (table.value(row, o), table.value(other, o)) {
+            (Some(a), Some(b)) => {
+                matches!((&a.kind, &b.kind), (crate::ir::TKind::Const(x), crate::ir::TKind::Const(y)) if x == y)
+            }
+            _ => false,
+        })
+    };
+    let nearest = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(r, _)| *r != row && !same_values(*r))
+        .map(|(r, cand)| {
+            let missed: Vec<String> = cand
+                .cells
+                .iter()
+                .zip(&values)
+                .zip(&table.input_names)
+                .filter(|((cell, v), _)| !cell.contains(**v))
+                .map(|(_, name)| name.clone())
+                .collect();
+            NearMiss { row: r + 1, missed }
+        })
+        .min_by_key(|n| (n.missed.len(), n.row));
+    Some(TableMatch { table: named.name.clone(), inputs, row: row + 1, nearest })
+}

@@ -13,6 +13,7 @@ mod source;
 mod table;
 
 pub use doc::WIDTH;
+pub use table::row_text;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::syntax::ast::{Action, ActionKind, GroupDecl, GuardBound, HookDecl, Item, PolicyAst, RuleDecl, Spanned};

@@ -113,3 +113,16 @@ impl Printer<'_> {
         }
     }
 }
+
+/// A row in canonical form on one line (`[600, 680) | < 30% => 1.0`), for reports.
+pub fn row_text(row: &crate::syntax::table::TableRow) -> String {
+    let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };
+    let cells = if row.is_else {
+        "else".to_string()
+    } else {
+        row.cells.iter().map(|c| printer.cell_text(c)).collect::<Vec<_>>().join(" | ")
+    };
+    let values: Vec<String> =
+        row.values.iter().map(|v| super::doc::render(&printer.expr(v)).trim_end().to_string()).collect();
+    format!("{cells} => {}", values.join(", "))
+}

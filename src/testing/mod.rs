@@ -152,6 +152,9 @@ pub struct PolicyCoverage {
     pub never_fired: Vec<String>,
     /// Rules of `first` groups never evaluated because an earlier rule of the group always fired.
     pub never_reached: Vec<Unreached>,
+    /// Per decision table (by name), its rows (numbered from 1, `else` last)
+    /// that no record's inputs matched; tables whose every row was hit are left out.
+    pub rows_never_hit: Vec<(String, Vec<usize>)>,
 }
 
 /// A `first`-group rule that no record reached.
@@ -183,6 +186,9 @@ struct PolicyRun {
     rule_index: HashMap<Arc<str>, usize>,
     stats: Vec<RuleStats>,
     records: usize,
+    /// The policy's decision tables, and for each, which of its rows a record matched.
+    tables: Vec<crate::eval::NamedTable>,
+    row_hits: Vec<Vec<bool>>,
 }
 
 /// Runs test files, loading each policy once.
@@ -303,7 +309,23 @@ impl Runner {
                         _ => never_fired.push(rule.name.to_string()),
                     }
                 }
-                Some(PolicyCoverage { policy: p.path.clone(), records: p.records, never_fired, never_reached })
+                let rows_never_hit = p
+                    .tables
+                    .iter()
+                    .zip(&p.row_hits)
+                    .filter_map(|(t, hits)| {
+                        let missed: Vec<usize> =
+                            hits.iter().enumerate().filter(|(_, hit)| !**hit).map(|(r, _)| r + 1).collect();
+                        (!missed.is_empty()).then(|| (t.name.clone(), missed))
+                    })
+                    .collect();
+                Some(PolicyCoverage {
+                    policy: p.path.clone(),
+                    records: p.records,
+                    never_fired,
+                    never_reached,
+                    rows_never_hit,
+                })
             })
             .collect()
     }
@@ -354,7 +376,11 @@ impl Runner {
             .map(|p| p.rules.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect())
             .unwrap_or_default();
         let index = self.policies.len();
+        let tables = program.as_deref().map(crate::eval::tables).unwrap_or_default();
+        let row_hits = tables.iter().map(|t| vec![false; t.table.row_count()]).collect();
         self.policies.push(PolicyRun {
+            tables,
+            row_hits,
             path: path.to_path_buf(),
             files,
             program: program.clone(),
@@ -378,6 +404,12 @@ impl Runner {
         let (record, trace) = evaluate_traced(program, snapshot, as_of);
         if let Some(p) = self.policies.get_mut(index) {
             p.record(&trace);
+            let rows = crate::eval::matched_rows(program, snapshot, as_of, &p.tables);
+            for (hits, row) in p.row_hits.iter_mut().zip(rows) {
+                if let Some(hit) = row.and_then(|r| r.checked_sub(1)).and_then(|r| hits.get_mut(r)) {
+                    *hit = true;
+                }
+            }
         }
         record
     }
