@@ -152,11 +152,12 @@ fn inputs_are_computed_when_the_value_is_first_needed() {
 fn a_table_with_named_outputs_is_read_by_name() {
     let body =
         "let plan = table (score) -> (a: int, b: int) { _ => 1, 2 }\nrule \"r\" { when plan > 0 then tag \"x\" }";
-    let err = policy(body).err().expect("`plan` alone is not a value");
+    let Err(err) = policy(body) else { panic!("`plan` alone is not a value") };
     assert!(err.contains("E0604") && err.contains("plan.a"), "{err}");
     let body =
         "let plan = table (score) -> (a: int, b: int) { _ => 1, 2 }\nrule \"r\" { when plan.c > 0 then tag \"x\" }";
-    assert!(policy(body).err().expect("no output c").contains("E0101"));
+    let Err(err) = policy(body) else { panic!("no output c") };
+    assert!(err.contains("E0101"), "{err}");
 }
 
 // ------------------------------------------------------------ proofs vs brute force

@@ -11,7 +11,7 @@
 
 use super::atoms::Atoms;
 use super::{Bits, Domain, Sample, ValueSet};
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 /// Most cases a proof visits before it gives up (see [`Findings::too_large`]).
 pub const MAX_CASES: usize = 1_000_000;
@@ -97,13 +97,13 @@ impl Walk<'_> {
             return;
         };
         // Atoms that leave the same rows lead to the same findings: walk one.
-        let mut seen: HashMap<Bits, ()> = HashMap::new();
+        let mut seen: HashSet<Bits> = HashSet::new();
         let classes: Vec<(usize, Bits)> = per_atom
             .iter()
             .enumerate()
             .filter_map(|(a, rows)| {
                 let next = live.intersect(rows);
-                seen.insert(next.clone(), ()).is_none().then_some((a, next))
+                seen.insert(next.clone()).then_some((a, next))
             })
             .collect();
         for (a, next) in classes {

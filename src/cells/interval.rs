@@ -67,7 +67,7 @@ impl Point for Decimal {
 }
 
 /// A place between values: the ends of intervals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub enum Cut<T> {
     /// Below every value.
     NegInf,
@@ -97,6 +97,15 @@ impl<T: Point> Cut<T> {
     }
 }
 
+// Equality follows the order: over whole numbers `above v` is `below v + 1`.
+impl<T: Point> PartialEq for Cut<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl<T: Point> Eq for Cut<T> {}
+
 impl<T: Point> PartialOrd for Cut<T> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -111,12 +120,20 @@ impl<T: Point> Ord for Cut<T> {
 
 /// A set of numbers: sorted intervals `[lo, hi)` in cuts, disjoint and not
 /// touching (so two equal sets have equal representations).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct IntervalSet<T> {
     // INVARIANT: each `lo < hi`; for consecutive intervals `hi < next lo`;
     // every cut is in its `normal` form.
     segments: Vec<(Cut<T>, Cut<T>)>,
 }
+
+impl<T: Point> PartialEq for IntervalSet<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.segments == other.segments
+    }
+}
+
+impl<T: Point> Eq for IntervalSet<T> {}
 
 impl<T: Point> IntervalSet<T> {
     /// No value.
@@ -141,7 +158,7 @@ impl<T: Point> IntervalSet<T> {
 
     fn normalized(mut segments: Vec<(Cut<T>, Cut<T>)>) -> Self {
         segments.retain(|(lo, hi)| lo < hi);
-        segments.sort_by(|a, b| a.0.cmp(&b.0));
+        segments.sort_by_key(|a| a.0);
         let mut out: Vec<(Cut<T>, Cut<T>)> = Vec::with_capacity(segments.len());
         for (lo, hi) in segments {
             let (lo, hi) = (lo.normal(), hi.normal());

@@ -18,6 +18,12 @@ use crate::syntax::ast::{Ident, Spanned};
 use crate::syntax::table::{TableExpr, TableRow};
 use std::sync::Arc;
 
+/// An output's name (none for a single unnamed output) and type.
+type Output = (Option<Arc<str>>, Ty);
+
+/// A table's rows other than `else`, and the `else` row's values.
+type CheckedRows = (Vec<TTableRow>, Option<Vec<TExpr>>);
+
 impl Checker<'_> {
     /// A table standing as a value: its one unnamed output.
     pub(super) fn table_value(&mut self, t: &TableExpr, span: Span, scope: Scope<'_>) -> Checked {
@@ -90,7 +96,7 @@ impl Checker<'_> {
             inputs.push(typed);
             domains.push(domain);
         }
-        let outputs: Vec<Option<(Option<Arc<str>>, Ty)>> = t
+        let outputs: Vec<Option<Output>> = t
             .outputs
             .iter()
             .map(|o| self.output_type(&o.ty).map(|ty| (o.name.as_ref().map(|n| n.node.as_str().into()), ty)))
@@ -125,15 +131,14 @@ impl Checker<'_> {
     }
 
     /// The rows, checked; `None` after any error.
-    #[expect(clippy::type_complexity, reason = "the rows and the `else` row's values, built together")]
     fn table_rows(
         &mut self,
         t: &TableExpr,
         domains: &[Option<Domain>],
         names: &[String],
-        outputs: &[Option<(Option<Arc<str>>, Ty)>],
+        outputs: &[Option<Output>],
         scope: Scope<'_>,
-    ) -> Option<(Vec<TTableRow>, Option<Vec<TExpr>>)> {
+    ) -> Option<CheckedRows> {
         let mut ok = true;
         let mut rows = Vec::new();
         let mut else_values = None;
@@ -184,12 +189,7 @@ impl Checker<'_> {
         true
     }
 
-    fn row_values(
-        &mut self,
-        row: &TableRow,
-        outputs: &[Option<(Option<Arc<str>>, Ty)>],
-        scope: Scope<'_>,
-    ) -> Option<Vec<TExpr>> {
+    fn row_values(&mut self, row: &TableRow, outputs: &[Option<Output>], scope: Scope<'_>) -> Option<Vec<TExpr>> {
         let mut ok = true;
         let mut values = Vec::new();
         for (value, output) in row.values.iter().zip(outputs) {

@@ -288,6 +288,6 @@ mod tests {
         assert_eq!(get("new").status, ChangeStatus::Added);
         assert_eq!(get("uses-b").status, ChangeStatus::Unchanged);
         assert_eq!(get("uses-b").via_lets, vec!["a".to_string()]);
-        assert_eq!(c.lets, vec![LetChange { name: "a".into(), status: ChangeStatus::Changed }]);
+        assert_eq!(c.lets, vec![LetChange { name: "a".into(), status: ChangeStatus::Changed, rows: Vec::new() }]);
     }
 }
