@@ -59,6 +59,8 @@ pub struct Explanation {
     pub lets: Vec<LetExplanation>,
     /// Hook calls, in call order.
     pub hooks: Vec<HookExplanation>,
+    /// Each decision table: the row the account matched and its nearest miss.
+    pub tables: Vec<crate::eval::TableMatch>,
 }
 
 /// One rule's part in the decision.
@@ -201,7 +203,24 @@ pub fn explain(
             (rules(program, trace, &record, source), lets(program, trace, source), hooks(program, trace))
         }
     };
-    Ok(Explanation { id: id.to_string(), file: snapshots.to_path_buf(), position, same_id, record, rules, lets, hooks })
+    let tables = match &item {
+        Ok(snapshot) if !rules.is_empty() => crate::eval::tables(program)
+            .iter()
+            .filter_map(|t| crate::eval::table_match(program, snapshot, default_as_of, t))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Explanation {
+        id: id.to_string(),
+        file: snapshots.to_path_buf(),
+        position,
+        same_id,
+        record,
+        rules,
+        lets,
+        hooks,
+        tables,
+    })
 }
 
 /// The first snapshot with `id`, its 1-based position and how many share the id.
@@ -531,6 +550,7 @@ impl Explanation {
             rules: &self.rules,
             lets: &self.lets,
             hooks: &self.hooks,
+            tables: &self.tables,
         }
     }
 }
@@ -543,6 +563,8 @@ struct ExplanationView<'a> {
     rules: &'a [RuleExplanation],
     lets: &'a [LetExplanation],
     hooks: &'a [HookExplanation],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    tables: &'a [crate::eval::TableMatch],
 }
 
 #[derive(Serialize)]

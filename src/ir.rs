@@ -9,6 +9,7 @@ use crate::value::{Date, Duration, SetItem, Val};
 pub mod condition;
 pub mod ops;
 pub mod split;
+pub mod table;
 pub use condition::{Condition, Leaf, Shape};
 pub use ops::{ArithOp, CmpOp};
 use rust_decimal::Decimal;
@@ -276,6 +277,11 @@ pub enum TKind {
     EnumName(Box<TExpr>),
     /// The account's arm of a split, by split index (an enum of its arms).
     Split(usize),
+    /// The row of a decision table that the inputs match, as its number
+    /// counted from 1 in written order (`else` last); all inputs are computed.
+    TableRow(Arc<table::TTable>),
+    /// One output of a table: the value of that output in the row `row` gives.
+    TableOut { row: Box<TExpr>, table: Arc<table::TTable>, output: usize },
 }
 
 /// `func(list[.field] [where COND] [within D])`.
@@ -582,6 +588,11 @@ impl TExpr {
             TKind::Case { branches, otherwise } => {
                 branches.iter().flat_map(|(w, v)| [w, v]).chain(otherwise.as_deref()).collect()
             }
+            TKind::TableRow(table) => table.inputs.iter().collect(),
+            TKind::TableOut { row, table, output } => std::iter::once(row.as_ref())
+                .chain(table.rows.iter().filter_map(|r| r.values.get(*output)))
+                .chain(table.else_values.iter().filter_map(|v| v.get(*output)))
+                .collect(),
         }
     }
 

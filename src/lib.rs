@@ -36,6 +36,8 @@
 // (`output`).
 pub mod builtins;
 #[doc(hidden)]
+pub mod cells;
+#[doc(hidden)]
 pub mod check;
 #[doc(hidden)]
 pub mod compile;

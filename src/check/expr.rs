@@ -68,6 +68,7 @@ impl<'a> Checker<'a> {
             ExprKind::Unary { op, operand } => self.unary(op, operand, e.span, scope),
             ExprKind::Binary { op, lhs, rhs } => self.binary(op, lhs, rhs, e.span, scope),
             ExprKind::Case { branches, otherwise } => self.case(branches, otherwise.as_deref(), e.span, scope),
+            ExprKind::Table(table) => self.table_value(table, e.span, scope),
         }
     }
 
@@ -135,6 +136,11 @@ impl<'a> Checker<'a> {
     )]
     pub(super) fn path(&mut self, segments: &[Ident], span: Span, scope: Scope<'_>) -> Checked {
         let name = segments.iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
+        if scope.element.is_none_or(|e| segments.first().is_none_or(|s| e.field(&s.node).is_none())) {
+            if let Some(output) = self.table_output_path(segments, span) {
+                return output;
+            }
+        }
         // Element fields shadow everything else inside a `where`.
         if let Some(element) = scope.element {
             if element.field(&segments[0].node).is_some() {

@@ -9,6 +9,7 @@ mod action_text;
 mod aggregate;
 mod call;
 mod case;
+mod cell;
 mod effective;
 mod entity;
 mod expr;
@@ -19,6 +20,7 @@ mod narrow;
 mod reinstate;
 mod split;
 mod suggest;
+mod table;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
@@ -482,7 +484,10 @@ impl<'a> Checker<'a> {
             .help = Some("choose another name".into());
             return;
         }
-        let checked = self.expr(value, Scope { element: None });
+        let checked = match &value.kind {
+            ast::ExprKind::Table(table) => self.table_let(table, value.span),
+            _ => self.expr(value, Scope { element: None }),
+        };
         match checked {
             Some(value) if value.ty.base == Base::Duration => {
                 self.err(

@@ -129,6 +129,7 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
     }
     out.push_str("\nlets\n");
     lets(&mut out, x);
+    tables(&mut out, x);
     out.push_str("\nhook calls\n");
     if x.hooks.is_empty() {
         out.push_str("  none\n");
@@ -228,6 +229,32 @@ fn lets(out: &mut String, x: &Explanation) {
         push_wrapped(out, &l.definition, &head, &indent);
         if let Some(branch) = &l.branch {
             push_wrapped(out, branch, &format!("{indent}took "), &format!("{indent}     "));
+        }
+    }
+}
+
+/// Each decision table: the inputs, the row matched, and the nearest row
+/// that would have given other values (the fewest cells missed).
+fn tables(out: &mut String, x: &Explanation) {
+    if x.tables.is_empty() {
+        return;
+    }
+    out.push_str("\ndecision tables\n");
+    for t in &x.tables {
+        let inputs: Vec<String> = t.inputs.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+        push_wrapped(out, &format!("{}: {} → row {}", t.table, inputs.join(", "), t.row), "  ", "      ");
+        if let Some(near) = t.nearest.as_ref().filter(|n| n.missed.is_empty()) {
+            let what = format!("row {} matches too; the table takes the earlier row first", near.row);
+            push_wrapped(out, &what, "      ", "      ");
+        } else if let Some(near) = &t.nearest {
+            let what = format!(
+                "nearest other row: row {} (its cell{} for {} do{} not hold)",
+                near.row,
+                if near.missed.len() == 1 { "" } else { "s" },
+                near.missed.join(", "),
+                if near.missed.len() == 1 { "es" } else { "" }
+            );
+            push_wrapped(out, &what, "      ", "      ");
         }
     }
 }

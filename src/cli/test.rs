@@ -246,6 +246,15 @@ fn coverage_text(c: &PolicyCoverage) -> String {
     }
     if c.never_fired.is_empty() && c.never_reached.is_empty() {
         out.push_str("  every rule fired at least once\n");
+    }
+    if !c.rows_never_hit.is_empty() {
+        out.push_str("  table rows no record matched:\n");
+        for (table, rows) in &c.rows_never_hit {
+            let rows = rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+            out.push_str(&format!("    {}: row{} {rows}\n", escape(table), if rows.contains(',') { "s" } else { "" }));
+        }
+    }
+    if c.never_fired.is_empty() && c.never_reached.is_empty() {
         return out;
     }
     if !c.never_fired.is_empty() {

@@ -158,6 +158,22 @@ registry! {
     ADMISSION_ACTION_IN_ACCOUNT = "E0455", "admission-action-in-account", Error,
         "An account policy uses an admission action or outcome (approve, refer, decline): those decide credit applications, in a policy whose schema says `entity: application`.";
 
+    // Decision tables and their cells.
+    CELL_TYPE = "E0601", "cell-type", Error,
+        "A cell does not fit its input: a literal of another type (a decimal or percentage for an `int` input, a string for a number), an ordering (`<`, an interval) on an enum, string or bool, a list of anything but strings or enum members, or an input of a type a table cannot test (a set).";
+    EMPTY_CELL = "E0602", "empty-cell", Error,
+        "An interval cell holds no value (`[740, 680)`, `(5, 5)`; over whole numbers also `(5, 6)`): its lower end is written first.";
+    NONE_CELL = "E0603", "none-cell", Error,
+        "A `none` cell tests an input that is never absent, so it matches nothing. Use `_` for any value.";
+    TABLE_SHAPE = "E0604", "table-shape", Error,
+        "A decision table is malformed: a row without one cell per input or one value per output, an `else` row that is not last, an unknown output type, `none` as an output value, a table with named outputs used other than as a let's whole value, or such a let used without naming an output.";
+    TABLE_GAP = "E0605", "table-gap", Error,
+        "A decision table is not complete: some input the types allow (an enum member, a boolean, a number, a date, `none` of an optional input) matches no row. The example input is shown; add a row for it or an `else =>` row.";
+    TABLE_OVERLAP = "E0606", "table-overlap", Error,
+        "Two rows of a unique decision table match the same input (shown). Narrow a cell, or mark the table `first` to take the first matching row in order.";
+    TABLE_TOO_LARGE = "E0607", "table-too-large", Error,
+        "A decision table has more than 1,000,000 distinct cases to prove complete and unique. Split it into smaller tables.";
+
     // Policies: warnings.
     UNUSED_LET = "W0101", "unused-let", Warning,
         "A let is never used.";
@@ -179,6 +195,9 @@ registry! {
         "A batch file lists an id more than once; each id counts once. One warning per file, at the first repeat.";
     REINSTATE_NOT_RESTRICTED = "W0150", "reinstate-not-restricted", Warning,
         "A rule that reinstates can fire on an account whose `status` is neither restricted nor frozen (the schema has an enum `status`): add `status in [\"restricted\", \"frozen\"]` to its condition.";
+
+    UNREACHABLE_ROW = "W0601", "unreachable-row", Warning,
+        "A row of a decision table is never taken: every input it matches is taken by earlier rows of a `first` table (named, with an example), it matches no input the types allow, or an `else` row follows rows that already match every input.";
 
     // Reading snapshots.
     READ_IO = "R001", "read-io", Error,

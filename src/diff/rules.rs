@@ -64,6 +64,30 @@ pub struct LetChange {
     pub name: String,
     /// Added, removed or changed (unchanged lets are not listed).
     pub status: ChangeStatus,
+    /// For a changed decision table, its rows that changed: `- row N: ...` as
+    /// the old version wrote it, `+ row N: ...` as the new one does (rows
+    /// numbered from 1 in each version).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<String>,
+}
+
+/// The rows of two versions of a table that are not in the other, as `- row N: ...` / `+ row N: ...`.
+fn changed_rows(old: &Expr, new: &Expr) -> Vec<String> {
+    let (ExprKind::Table(old), ExprKind::Table(new)) = (&old.kind, &new.kind) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, row) in old.rows.iter().enumerate() {
+        if !new.rows.contains(row) {
+            out.push(format!("- row {}: {}", i + 1, crate::format::row_text(row)));
+        }
+    }
+    for (i, row) in new.rows.iter().enumerate() {
+        if !old.rows.contains(row) {
+            out.push(format!("+ row {}: {}", i + 1, crate::format::row_text(row)));
+        }
+    }
+    out
 }
 
 /// Everything that differs in the text of the two policies' rules and lets.
@@ -110,16 +134,18 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
     let mut lets = Vec::new();
     for (name, value) in &new_lets {
         match old_let_map.get(name) {
-            None => lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Added }),
-            Some(old_value) if *old_value != *value => {
-                lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Changed })
-            }
+            None => lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Added, rows: Vec::new() }),
+            Some(old_value) if *old_value != *value => lets.push(LetChange {
+                name: (*name).into(),
+                status: ChangeStatus::Changed,
+                rows: changed_rows(old_value, value),
+            }),
             Some(_) => {}
         }
     }
     for (name, _) in &old_lets {
         if !new_let_map.contains_key(name) {
-            lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Removed });
+            lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Removed, rows: Vec::new() });
         }
     }
     let changed_lets: BTreeSet<&str> = lets.iter().map(|l| l.name.as_str()).collect();
@@ -217,6 +243,10 @@ fn names_in(e: &Expr, out: &mut Vec<String>) {
             }
         }
         ExprKind::Unary { operand, .. } => names_in(operand, out),
+        ExprKind::Table(table) => {
+            table.inputs.iter().for_each(|i| names_in(i, out));
+            table.rows.iter().flat_map(|r| &r.values).for_each(|v| names_in(v, out));
+        }
         ExprKind::Binary { lhs, rhs, .. } => {
             names_in(lhs, out);
             names_in(rhs, out);
@@ -274,6 +304,6 @@ mod tests {
         assert_eq!(get("new").status, ChangeStatus::Added);
         assert_eq!(get("uses-b").status, ChangeStatus::Unchanged);
         assert_eq!(get("uses-b").via_lets, vec!["a".to_string()]);
-        assert_eq!(c.lets, vec![LetChange { name: "a".into(), status: ChangeStatus::Changed }]);
+        assert_eq!(c.lets, vec![LetChange { name: "a".into(), status: ChangeStatus::Changed, rows: Vec::new() }]);
     }
 }

@@ -322,6 +322,12 @@ impl<'a> Ctx<'a> {
                 let v = self.eval(a)?;
                 Ok(enum_as_str(v, a))
             }
+            TKind::TableRow(table) => {
+                // Rows are numbered from 1 in written order (`else` counted), as
+                // diagnostics, traces and `explain` name them.
+                self.table_row(table).map(|row| Val::Int(i64::try_from(row).map_or(i64::MAX, |r| r + 1)))
+            }
+            TKind::TableOut { row, table, output } => self.table_output(row, table, *output),
         }
     }
 

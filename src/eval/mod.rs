@@ -11,12 +11,14 @@ mod fold;
 mod lets;
 mod run;
 mod split;
+mod table;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
 pub use case::case_json;
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
 pub use split::{hash as split_hash, Arm};
+pub use table::{matched_rows, table_match, tables, NamedTable, NearMiss, TableMatch};
 pub use trace::{CaseTaken, HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
 
 use crate::compile::{Program, Rule};

@@ -58,7 +58,8 @@ fn needs_parens(child: &Expr, parent: BinaryOp, side: Side) -> bool {
 /// except a case, whose branches indent from the line's start (`end` under `let`).
 pub(super) fn hang(e: &Expr, doc: Doc) -> Doc {
     match e.kind {
-        ExprKind::Case { .. } => doc,
+        // A table's rows, like a case's branches, indent under the `let`.
+        ExprKind::Case { .. } | ExprKind::Table(_) => doc,
         _ => Doc::Align(Box::new(doc)),
     }
 }
@@ -132,6 +133,7 @@ impl Printer<'_> {
                 Doc::Concat(vec![head, body])
             }
             ExprKind::Case { branches, otherwise } => self.case(e, branches, otherwise.as_deref()),
+            ExprKind::Table(table) => self.table(table, e),
             ExprKind::Binary { op, .. } if matches!(op.node, BinaryOp::And | BinaryOp::Or) => self.chain(e, op.node),
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.operand(lhs, op.node, Side::Left);
@@ -221,7 +223,8 @@ impl Printer<'_> {
             | ExprKind::Call { .. }
             | ExprKind::Unary { .. }
             | ExprKind::Binary { .. }
-            | ExprKind::Case { .. } => String::new(),
+            | ExprKind::Case { .. }
+            | ExprKind::Table(_) => String::new(),
         }
     }
 

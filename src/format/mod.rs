@@ -11,8 +11,10 @@ mod case;
 mod doc;
 mod expr;
 mod source;
+mod table;
 
 pub use doc::WIDTH;
+pub use table::row_text;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::syntax::ast::{

@@ -143,6 +143,10 @@ impl<'a> Walker<'a> {
                 self.expr(rhs);
             }
             ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
+            ExprKind::Table(table) => {
+                table.inputs.iter().for_each(|input| self.expr(input));
+                table.rows.iter().flat_map(|row| &row.values).for_each(|value| self.expr(value));
+            }
             ExprKind::Case { branches, otherwise } => {
                 for branch in branches {
                     self.expr(&branch.when);

@@ -79,6 +79,7 @@ fn let_kind(value: &Expr) -> (SymbolKind, &'static str) {
         | ExprKind::Bool(_)
         | ExprKind::None
         | ExprKind::List(_) => (SymbolKind::CONSTANT, "let"),
+        ExprKind::Table(_) => (SymbolKind::STRUCT, "table"),
         _ => (SymbolKind::VARIABLE, "let"),
     }
 }

@@ -258,6 +258,8 @@ pub enum ExprKind {
     Unary { op: Spanned<UnaryOp>, operand: Box<Expr> },
     /// `a op b`
     Binary { op: Spanned<BinaryOp>, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `table (inputs) -> outputs [first] { rows }`
+    Table(Box<super::table::TableExpr>),
     /// `case when c then v ... [else v] end`
     Case { branches: Vec<CaseBranch>, otherwise: Option<Box<Expr>> },
 }

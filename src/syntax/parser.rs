@@ -4,8 +4,11 @@
 //! re-parses item by item after a failure so one run reports every broken item.
 
 mod case;
+mod cells;
+pub use cells::parse_cell;
 mod errors;
 mod keywords;
+mod table;
 
 use super::ast::*;
 use crate::diagnostic::{codes, Diagnostic, Span};
@@ -608,6 +611,7 @@ impl AstBuilder<'_> {
             Rule::path => ExprKind::Path(self.segments(&pair)),
             Rule::call => self.call(pair)?,
             Rule::case_expr => self.case(pair)?,
+            Rule::table_expr => self.table(pair)?,
             _ => return Err(self.bad(&pair, "unexpected expression")),
         };
         Ok(Expr { kind, span })

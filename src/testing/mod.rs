@@ -156,6 +156,9 @@ pub struct PolicyCoverage {
     /// they would have covered is unknown, so a rule listed above may be one
     /// of theirs.
     pub not_run: Vec<PathBuf>,
+    /// Per decision table (by name), its rows (numbered from 1, `else` last)
+    /// that no record's inputs matched; tables whose every row was hit are left out.
+    pub rows_never_hit: Vec<(String, Vec<usize>)>,
 }
 
 /// A `first`-group rule that no record reached.
@@ -189,6 +192,9 @@ struct PolicyRun {
     records: usize,
     /// Test files of this policy that could not run (an error in the file).
     not_run: Vec<PathBuf>,
+    /// The policy's decision tables, and for each, which of its rows a record matched.
+    tables: Vec<crate::eval::NamedTable>,
+    row_hits: Vec<Vec<bool>>,
 }
 
 /// Runs test files, loading each policy once.
@@ -312,12 +318,23 @@ impl Runner {
                         _ => never_fired.push(rule.name.to_string()),
                     }
                 }
+                let rows_never_hit = p
+                    .tables
+                    .iter()
+                    .zip(&p.row_hits)
+                    .filter_map(|(t, hits)| {
+                        let missed: Vec<usize> =
+                            hits.iter().enumerate().filter(|(_, hit)| !**hit).map(|(r, _)| r + 1).collect();
+                        (!missed.is_empty()).then(|| (t.name.clone(), missed))
+                    })
+                    .collect();
                 Some(PolicyCoverage {
                     policy: p.path.clone(),
                     records: p.records,
                     never_fired,
                     never_reached,
                     not_run: p.not_run.clone(),
+                    rows_never_hit,
                 })
             })
             .collect()
@@ -369,7 +386,11 @@ impl Runner {
             .map(|p| p.rules.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect())
             .unwrap_or_default();
         let index = self.policies.len();
+        let tables = program.as_deref().map(crate::eval::tables).unwrap_or_default();
+        let row_hits = tables.iter().map(|t| vec![false; t.table.row_count()]).collect();
         self.policies.push(PolicyRun {
+            tables,
+            row_hits,
             path: path.to_path_buf(),
             files,
             program: program.clone(),
@@ -394,6 +415,12 @@ impl Runner {
         let (record, trace) = evaluate_traced(program, snapshot, as_of);
         if let Some(p) = self.policies.get_mut(index) {
             p.record(&trace);
+            let rows = crate::eval::matched_rows(program, snapshot, as_of, &p.tables);
+            for (hits, row) in p.row_hits.iter_mut().zip(rows) {
+                if let Some(hit) = row.and_then(|r| r.checked_sub(1)).and_then(|r| hits.get_mut(r)) {
+                    *hit = true;
+                }
+            }
         }
         record
     }

@@ -213,6 +213,8 @@ fn is_expression_start(rule: Rule) -> bool {
             | Rule::true_lit
             | Rule::false_lit
             | Rule::none_lit
+            | Rule::table_expr
+            | Rule::kw_table
     )
 }
 
@@ -233,7 +235,13 @@ fn is_item_keyword(rule: Rule) -> bool {
 fn rule_words(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "the end of the file",
-        Rule::expr | Rule::primary | Rule::op_not | Rule::op_neg | Rule::paren => "an expression",
+        Rule::expr | Rule::primary | Rule::op_not | Rule::op_neg | Rule::paren | Rule::table_expr | Rule::kw_table => {
+            "an expression"
+        }
+        Rule::cell | Rule::table_row | Rule::cell_lit | Rule::cell_any | Rule::cell_cmp | Rule::cell_interval => {
+            "a row of cells (`< 600 | _ => value`)"
+        }
+        Rule::table_else | Rule::kw_else => "`else =>`",
         Rule::path | Rule::ident => "a name",
         Rule::string_lit => "a quoted string",
         Rule::int_lit | Rule::signed_int => "a whole number",
@@ -266,7 +274,7 @@ fn rule_words(rule: Rule) -> &'static str {
         Rule::where_clause | Rule::kw_where => "`where`",
         Rule::within_clause | Rule::kw_within => "`within`",
         Rule::kw_version => "`version`",
-        Rule::kw_else | Rule::case_else => "`else`",
+        Rule::case_else => "`else`",
         Rule::kw_end => "`end`",
         Rule::case_branch => "`when`",
         Rule::kw_from => "`from`",

@@ -7,7 +7,7 @@
 use super::Rule;
 
 /// Each keyword's rule and its text.
-const KEYWORDS: [(Rule, &str); 41] = [
+const KEYWORDS: [(Rule, &str); 42] = [
     (Rule::kw_policy, "policy"),
     (Rule::kw_version, "version"),
     (Rule::kw_schema, "schema"),
@@ -49,6 +49,7 @@ const KEYWORDS: [(Rule, &str); 41] = [
     (Rule::kw_approve, "approve"),
     (Rule::kw_refer, "refer"),
     (Rule::kw_decline, "decline"),
+    (Rule::kw_table, "table"),
 ];
 
 /// Whether a pair of this rule is a keyword token.

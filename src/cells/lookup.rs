@@ -1,0 +1,78 @@
+//! Finding a table's row in time that does not grow with its rows: per
+//! input, a binary search over the atoms' starts (or a member index) gives
+//! an atom, each atom has the bitset of the rows holding it, and the rows
+//! matching all inputs are the AND of those bitsets, 64 rows per word. The
+//! lowest set bit is the first matching row (a unique table has at most one).
+
+use super::atoms::Atoms;
+use super::{Domain, ValueSet};
+use crate::value::Val;
+
+/// The lookup of one table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lookup {
+    /// Each input's atoms.
+    columns: Vec<Atoms>,
+    /// Per input, per atom, `words` words of row bits.
+    bits: Vec<Vec<u64>>,
+    /// Words per atom (rows / 64, rounded up).
+    words: usize,
+}
+
+impl Lookup {
+    /// The lookup of rows of cells over inputs of these domains.
+    pub fn new(domains: &[Domain], rows: &[Vec<ValueSet>]) -> Lookup {
+        let words = rows.len().div_ceil(64).max(1);
+        let mut columns = Vec::with_capacity(domains.len());
+        let mut bits = Vec::with_capacity(domains.len());
+        for (c, domain) in domains.iter().enumerate() {
+            let cells: Vec<&ValueSet> = rows.iter().filter_map(|r| r.get(c)).collect();
+            let atoms = Atoms::of(domain, &cells);
+            let mut col = vec![0u64; atoms.len() * words];
+            for (a, sample) in atoms.samples.iter().enumerate() {
+                for (r, cell) in cells.iter().enumerate() {
+                    if cell.contains_sample(sample) {
+                        if let Some(w) = col.get_mut(a * words + r / 64) {
+                            *w |= 1 << (r % 64);
+                        }
+                    }
+                }
+            }
+            columns.push(atoms);
+            bits.push(col);
+        }
+        Lookup { columns, bits, words }
+    }
+
+    /// How many inputs.
+    pub fn inputs(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The atom of input `column`'s value (`None`: a value of another type).
+    #[inline]
+    pub fn atom(&self, column: usize, v: Val<'_>) -> Option<usize> {
+        self.columns.get(column)?.locate(v)
+    }
+
+    /// The first row matching the inputs whose atoms are given, one per input.
+    #[inline]
+    pub fn first_row(&self, atoms: &[usize]) -> Option<usize> {
+        for w in 0..self.words {
+            let mut acc = u64::MAX;
+            for (col, atom) in self.bits.iter().zip(atoms) {
+                acc &= col.get(atom * self.words + w).copied().unwrap_or(0);
+            }
+            if acc != 0 {
+                return Some(w * 64 + acc.trailing_zeros() as usize);
+            }
+        }
+        None
+    }
+
+    /// The first row matching these input values (a value per input).
+    pub fn find(&self, values: &[Val<'_>]) -> Option<usize> {
+        let atoms: Option<Vec<usize>> = values.iter().enumerate().map(|(c, v)| self.atom(c, *v)).collect();
+        self.first_row(&atoms?)
+    }
+}

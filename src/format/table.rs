@@ -1,0 +1,128 @@
+//! Decision tables laid out as aligned columns: each input's cells padded to
+//! the column's widest, `|` between them, `=>` aligned (the `else` row's
+//! too), comments kept on their lines.
+
+use super::doc::Doc;
+use super::expr::quote;
+use super::source::literal_text;
+use super::Printer;
+use crate::syntax::ast::Expr;
+use crate::syntax::cells::{Cell, CellKind, CellLit, CellOp, LitKind};
+use crate::syntax::table::TableExpr;
+use rust_decimal::Decimal;
+
+/// How far rows are indented under the table's line.
+const ROW_INDENT: usize = 2;
+
+impl Printer<'_> {
+    /// A table: its header, its rows as aligned columns, and `}`.
+    pub(super) fn table(&mut self, t: &TableExpr, whole: &Expr) -> Doc {
+        let mut head = vec![self.tok(whole.span.start as usize, "table (")];
+        for (i, input) in t.inputs.iter().enumerate() {
+            if i > 0 {
+                head.push(Doc::text(", "));
+            }
+            head.push(self.expr(input));
+        }
+        head.push(Doc::text(") -> "));
+        let outputs: Vec<String> = t
+            .outputs
+            .iter()
+            .map(|o| match &o.name {
+                Some(n) => format!("{}: {}", n.node, o.ty.node),
+                None => o.ty.node.clone(),
+            })
+            .collect();
+        head.push(Doc::text(if t.named { format!("({})", outputs.join(", ")) } else { outputs.join(", ") }));
+        head.push(Doc::text(if t.first { " first {" } else { " {" }));
+        // A comment at the end of the header's line stays there.
+        let close = (whole.span.end as usize).saturating_sub(1);
+        let first_row = t.rows.first().map_or(close, |r| r.span.start as usize);
+        head.push(self.comments.trailing_before(first_row));
+        let texts: Vec<Vec<String>> =
+            t.rows.iter().map(|r| r.cells.iter().map(|c| self.cell_text(c)).collect()).collect();
+        let mut widths = vec![0usize; t.inputs.len()];
+        for row in texts.iter().zip(&t.rows).filter(|(_, r)| !r.is_else).map(|(t, _)| t) {
+            for (w, text) in widths.iter_mut().zip(row) {
+                *w = (*w).max(text.chars().count());
+            }
+        }
+        let total = (widths.iter().sum::<usize>() + 3 * widths.len().saturating_sub(1)).max(4);
+        let mut body = Vec::new();
+        for (index, (row, cells)) in t.rows.iter().zip(&texts).enumerate() {
+            body.push(Doc::Newline);
+            if row.is_else {
+                body.push(self.tok(row.span.start as usize, format!("{:<total$} => ", "else")));
+            } else {
+                // One token per cell, so a comment written inside a row stays between its cells.
+                let last = cells.len().saturating_sub(1);
+                for (i, ((cell, text), w)) in row.cells.iter().zip(cells).zip(&widths).enumerate() {
+                    let sep = if i == last { "" } else { " | " };
+                    body.push(self.tok(cell.span.start as usize, format!("{text:<w$}{sep}")));
+                }
+                let used = widths.iter().sum::<usize>() + 3 * last;
+                body.push(Doc::text(format!("{} => ", " ".repeat(total.saturating_sub(used)))));
+            }
+            for (i, value) in row.values.iter().enumerate() {
+                if i > 0 {
+                    body.push(Doc::text(", "));
+                }
+                body.push(self.expr(value));
+            }
+            // A comment at the end of the row's line belongs to it.
+            let next = t.rows.get(index + 1).map_or(close, |r| r.span.start as usize);
+            body.push(self.comments.trailing_before(next));
+        }
+        let inner = Doc::Concat(vec![Doc::Concat(body), Doc::Concat(vec![self.comments.before(close)])]);
+        Doc::Concat(vec![Doc::Concat(head), Doc::Indent(ROW_INDENT, Box::new(inner)), Doc::Newline, Doc::text("}")])
+    }
+
+    fn cell_text(&self, cell: &Cell) -> String {
+        match &cell.kind {
+            CellKind::Any => "_".into(),
+            CellKind::None => "none".into(),
+            CellKind::Cmp { op, lit } if op.node == CellOp::Eq => self.lit_text(lit),
+            CellKind::Cmp { op, lit } => format!("{} {}", op.node.symbol(), self.lit_text(lit)),
+            CellKind::Interval { lo, lo_closed, hi, hi_closed } => format!(
+                "{}{}, {}{}",
+                if *lo_closed { "[" } else { "(" },
+                self.lit_text(lo),
+                self.lit_text(hi),
+                if *hi_closed { "]" } else { ")" }
+            ),
+            CellKind::List(items) => {
+                format!("[{}]", items.iter().map(|l| self.lit_text(l)).collect::<Vec<_>>().join(", "))
+            }
+        }
+    }
+
+    fn lit_text(&self, lit: &CellLit) -> String {
+        if let Some(text) = self.src.and_then(|s| literal_text(s, lit.span.start as usize, lit.span.end as usize)) {
+            return text.replace("- ", "-");
+        }
+        match &lit.node {
+            LitKind::Int(i) => i.to_string(),
+            LitKind::Decimal { value, percent: true } => {
+                format!("{}%", value.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(*value).normalize())
+            }
+            LitKind::Decimal { value, .. } if value.scale() == 0 => format!("{value}.0"),
+            LitKind::Decimal { value, .. } => value.to_string(),
+            LitKind::Str(s) => quote(s),
+            LitKind::Date(d) => d.format("%Y-%m-%d").to_string(),
+            LitKind::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// A row in canonical form on one line (`[600, 680) | < 30% => 1.0`), for reports.
+pub fn row_text(row: &crate::syntax::table::TableRow) -> String {
+    let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };
+    let cells = if row.is_else {
+        "else".to_string()
+    } else {
+        row.cells.iter().map(|c| printer.cell_text(c)).collect::<Vec<_>>().join(" | ")
+    };
+    let values: Vec<String> =
+        row.values.iter().map(|v| super::doc::render(&printer.expr(v)).trim_end().to_string()).collect();
+    format!("{cells} => {}", values.join(", "))
+}

@@ -1,0 +1,304 @@
+//! Decision tables: hit policies, `else`, `none` cells, lazy outputs,
+//! several outputs by name, and `check`'s proofs against brute force.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use verdict::cells::analysis::{prove, Grid};
+use verdict::cells::{Bits, Cut, Domain, DomainKind, IntervalSet, Sample, ValueSet, Values};
+use verdict::eval::{Decision, EvalOptions};
+
+const SCHEMA: &str = r#"
+entity: account
+key: id
+fields:
+  id: string
+  status: enum(active, frozen, closed)
+  credit_limit: money
+  balance: money
+  score: int
+  reviewed_on: date?
+  flag: bool?
+  overdues:
+    list:
+      due_on: date
+      days: int
+    by: due_on
+"#;
+
+fn policy(body: &str) -> Result<verdict::LoadedPolicy, String> {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir: PathBuf = std::env::temp_dir().join(format!(
+        "verdict-tables-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
+    let text = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n");
+    verdict::load_policy_source(&dir.join("t.policy"), &text).map_err(|e| format!("{:#?}", e.diagnostics))
+}
+
+fn decide(body: &str, fields: &str) -> Result<Decision, String> {
+    let policy = policy(body).unwrap_or_else(|e| panic!("policy does not compile: {e}"));
+    let mut account: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500",
+            "score":700,"overdues":[]}"#,
+    )
+    .unwrap();
+    account.extend(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(fields).unwrap());
+    let line = serde_json::to_string(&account).unwrap();
+    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).expect("snapshot fits");
+    verdict::evaluate(&policy.program, &snapshot, EvalOptions::default()).map_err(|e| e.message.clone())
+}
+
+/// The tags fired: each rule `tag_V` fires when the table's value is V.
+fn tags(body: &str, fields: &str) -> Vec<String> {
+    decide(body, fields).expect("decision").actions.iter().map(|a| format!("{a:?}")).collect()
+}
+
+fn value_of(table: &str, values: &[&str], fields: &str) -> String {
+    let mut body = format!("let v = {table}\n");
+    for (i, v) in values.iter().enumerate() {
+        body.push_str(&format!("rule \"is {i}\" {{ when v == {v} then tag \"t\" }}\n"));
+    }
+    let d = decide(&body, fields).expect("decision");
+    assert_eq!(d.fired.len(), 1, "exactly one value: {:?}", d.fired);
+    let i: usize = d.fired[0].trim_start_matches("is ").parse().unwrap();
+    values[i].to_string()
+}
+
+const LIMIT_FACTOR: &str = "table (score, balance / credit_limit) -> decimal {
+  < 600      | _      => 0.5
+  [600, 680) | < 30%  => 1.0
+  [600, 680) | >= 30% => 0.8
+  >= 680     | _      => 1.2
+}";
+
+#[test]
+fn a_unique_table_takes_its_one_matching_row() {
+    let values = ["0.5", "1.0", "0.8", "1.2"];
+    assert_eq!(value_of(LIMIT_FACTOR, &values, r#"{"score":599}"#), "0.5");
+    assert_eq!(value_of(LIMIT_FACTOR, &values, r#"{"score":600,"balance":"2999.99"}"#), "1.0");
+    assert_eq!(value_of(LIMIT_FACTOR, &values, r#"{"score":679,"balance":"3000"}"#), "0.8");
+    assert_eq!(value_of(LIMIT_FACTOR, &values, r#"{"score":680}"#), "1.2");
+}
+
+#[test]
+fn a_first_table_takes_the_first_match_and_else_the_rest() {
+    let t = "table (max(overdues.days) ?? 0, status) -> string first {
+      <= 0     | _        => \"none\"
+      [1, 15]  | _        => \"remind\"
+      [16, 60] | \"active\" => \"gentle\"
+      [1, 60]  | _        => \"call\"
+      else                => \"legal\"
+    }";
+    let values = ["\"none\"", "\"remind\"", "\"gentle\"", "\"call\"", "\"legal\""];
+    let od = |days: i64, status: &str| {
+        format!(r#"{{"status":"{status}","overdues":[{{"due_on":"2026-10-01","days":{days}}}]}}"#)
+    };
+    assert_eq!(value_of(t, &values, "{}"), "\"none\"");
+    assert_eq!(value_of(t, &values, &od(15, "active")), "\"remind\"");
+    assert_eq!(value_of(t, &values, &od(16, "active")), "\"gentle\"");
+    assert_eq!(value_of(t, &values, &od(16, "frozen")), "\"call\"");
+    assert_eq!(value_of(t, &values, &od(61, "active")), "\"legal\"");
+}
+
+#[test]
+fn none_cells_match_absence_and_only_wildcards_do_too() {
+    let t = "table (reviewed_on, flag) -> int {
+      none          | _     => 0
+      < 2026-01-01  | true  => 1
+      < 2026-01-01  | false => 2
+      < 2026-01-01  | none  => 3
+      >= 2026-01-01 | _     => 4
+    }";
+    let values = ["0", "1", "2", "3", "4"];
+    assert_eq!(value_of(t, &values, r#"{"reviewed_on":null}"#), "0");
+    assert_eq!(value_of(t, &values, r#"{"reviewed_on":"2025-12-31","flag":true}"#), "1");
+    assert_eq!(value_of(t, &values, r#"{"reviewed_on":"2025-12-31","flag":false}"#), "2");
+    assert_eq!(value_of(t, &values, r#"{"reviewed_on":"2025-12-31"}"#), "3");
+    assert_eq!(value_of(t, &values, r#"{"reviewed_on":"2026-01-01"}"#), "4");
+}
+
+#[test]
+fn several_outputs_are_used_by_name_and_only_the_matched_rows_are_computed() {
+    // Row 1's second output divides by zero: it is never computed, because
+    // accounts with a limit match row 2, and row 1's `stage` is not read.
+    let body = "let plan = table (credit_limit) -> (stage: string, factor: decimal) {
+      <= 0 => \"none\", 1 / credit_limit
+      > 0  => \"review\", balance / credit_limit
+    }
+    rule \"r\" { when plan.stage == \"review\" and plan.factor == 0.25 then tag \"ok\" }
+    rule \"s\" { when plan.stage == \"none\" then tag \"no limit\" }";
+    assert_eq!(tags(body, "{}").len(), 1);
+    let d = decide(body, r#"{"credit_limit":"0"}"#).expect("row 1's factor is never read");
+    assert_eq!(d.fired.iter().map(|f| f.to_string()).collect::<Vec<_>>(), vec!["s".to_string()]);
+}
+
+#[test]
+fn inputs_are_computed_when_the_value_is_first_needed() {
+    // The table's input divides by zero for this account: the table is only
+    // read behind `credit_limit > 0`, so the account decides.
+    let body = format!("let f = {LIMIT_FACTOR}\nrule \"r\" {{ when credit_limit > 0 and f > 1 then tag \"up\" }}");
+    assert!(decide(&body, r#"{"credit_limit":"0"}"#).is_ok());
+    assert!(decide(
+        &format!("let f = {LIMIT_FACTOR}\nrule \"r\" {{ when f > 1 then tag \"up\" }}"),
+        r#"{"credit_limit":"0"}"#
+    )
+    .is_err());
+}
+
+#[test]
+fn a_table_with_named_outputs_is_read_by_name() {
+    let body =
+        "let plan = table (score) -> (a: int, b: int) { _ => 1, 2 }\nrule \"r\" { when plan > 0 then tag \"x\" }";
+    let Err(err) = policy(body) else { panic!("`plan` alone is not a value") };
+    assert!(err.contains("E0604") && err.contains("plan.a"), "{err}");
+    let body =
+        "let plan = table (score) -> (a: int, b: int) { _ => 1, 2 }\nrule \"r\" { when plan.c > 0 then tag \"x\" }";
+    let Err(err) = policy(body) else { panic!("no output c") };
+    assert!(err.contains("E0101"), "{err}");
+}
+
+// ------------------------------------------------------------ proofs vs brute force
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// One small column: an int domain (values -3..=3 reasoned over all ints,
+/// or non-negative), an enum of 3, a bool; each maybe optional.
+fn domain(rng: &mut Rng) -> Domain {
+    let kind = match rng.below(4) {
+        0 => DomainKind::Int { non_negative: false },
+        1 => DomainKind::Int { non_negative: true },
+        2 => DomainKind::Enum(vec!["a".into(), "b".into(), "c".into()].into()),
+        _ => DomainKind::Bool,
+    };
+    Domain { kind, optional: rng.below(3) == 0 }
+}
+
+fn cell(rng: &mut Rng, d: &Domain) -> ValueSet {
+    if rng.below(5) == 0 {
+        return d.universe();
+    }
+    if d.optional && rng.below(6) == 0 {
+        return ValueSet { absent: true, ..d.nothing() };
+    }
+    let values = match &d.kind {
+        DomainKind::Int { .. } => {
+            let a = rng.below(7) as i64 - 3;
+            let b = a + rng.below(4) as i64;
+            let lo = if rng.below(4) == 0 { Cut::NegInf } else { Cut::Below(a) };
+            let hi = if rng.below(4) == 0 { Cut::PosInf } else { Cut::Above(b) };
+            Values::Ints(IntervalSet::between(lo, hi))
+        }
+        DomainKind::Enum(_) | DomainKind::Bool => {
+            let len = if matches!(d.kind, DomainKind::Bool) { 2 } else { 3 };
+            let mut bits = Bits::none(len);
+            for i in 0..len {
+                if rng.below(2) == 0 {
+                    bits.insert(i);
+                }
+            }
+            Values::Bits(bits)
+        }
+        _ => unreachable!(),
+    };
+    ValueSet { values, absent: false }.intersect(&d.universe())
+}
+
+/// Every value of a small domain that matters: the ints -5..=5 cover every
+/// cell end the generator writes (-3..=6) and beyond on both sides.
+fn values(d: &Domain) -> Vec<Sample> {
+    let mut out: Vec<Sample> = match &d.kind {
+        DomainKind::Int { non_negative } => (-5..=8).filter(|v| !non_negative || *v >= 0).map(Sample::Int).collect(),
+        DomainKind::Enum(_) => (0..3).map(Sample::Enum).collect(),
+        _ => vec![Sample::Bool(false), Sample::Bool(true)],
+    };
+    if d.optional {
+        out.push(Sample::Absent);
+    }
+    out
+}
+
+fn all_inputs(domains: &[Domain]) -> Vec<Vec<Sample>> {
+    let mut out = vec![Vec::new()];
+    for d in domains {
+        out = out.into_iter().flat_map(|p| values(d).into_iter().map(move |v| [p.clone(), vec![v]].concat())).collect();
+    }
+    out
+}
+
+#[test]
+fn proofs_agree_with_brute_force_on_small_tables() {
+    let mut rng = Rng(0x5eed_7ab1e);
+    for case in 0..3000 {
+        let columns = 1 + rng.below(3) as usize;
+        let domains: Vec<Domain> = (0..columns).map(|_| domain(&mut rng)).collect();
+        let rows: Vec<Vec<ValueSet>> =
+            (0..1 + rng.below(6)).map(|_| domains.iter().map(|d| cell(&mut rng, d)).collect()).collect();
+        let found = prove(&Grid { domains: &domains, rows: &rows });
+        let matching = |input: &[Sample]| -> Vec<usize> {
+            (0..rows.len()).filter(|r| rows[*r].iter().zip(input).all(|(c, v)| c.contains_sample(v))).collect()
+        };
+        let inputs = all_inputs(&domains);
+        let gap = inputs.iter().any(|i| matching(i).is_empty());
+        assert_eq!(found.gap.is_some(), gap, "case {case}: gap {:?}", found.gap);
+        if let Some(example) = &found.gap {
+            assert!(matching(example).is_empty(), "case {case}: the gap's example matches a row");
+        }
+        let overlapping: Vec<usize> = (0..rows.len())
+            .filter(|r| inputs.iter().any(|i| matching(i).iter().skip(1).any(|x| x == r) && matching(i)[0] != *r))
+            .collect();
+        let mut later: Vec<usize> = found.overlaps.iter().map(|(_, b, _)| *b).collect();
+        later.sort();
+        assert_eq!(later, overlapping, "case {case}: overlapping rows");
+        for (a, b, example) in &found.overlaps {
+            let m = matching(example);
+            assert!(m.contains(a) && m.contains(b), "case {case}: overlap example");
+        }
+        for r in 0..rows.len() {
+            let first_somewhere = inputs.iter().any(|i| matching(i).first() == Some(&r));
+            assert_eq!(found.first_of_some[r], first_somewhere, "case {case}: row {r} reachable");
+            let matched = inputs.iter().any(|i| matching(i).contains(&r));
+            assert_eq!(found.matched_by[r].is_some(), matched, "case {case}: row {r} matches something");
+        }
+    }
+}
+
+#[test]
+fn the_lookup_agrees_with_matching_row_by_row() {
+    let mut rng = Rng(0xfeed_beef);
+    for case in 0..500 {
+        let columns = 1 + rng.below(3) as usize;
+        let domains: Vec<Domain> = (0..columns).map(|_| domain(&mut rng)).collect();
+        let rows: Vec<Vec<ValueSet>> =
+            (0..1 + rng.below(70)).map(|_| domains.iter().map(|d| cell(&mut rng, d)).collect()).collect();
+        let lookup = verdict::cells::lookup::Lookup::new(&domains, &rows);
+        for input in all_inputs(&domains) {
+            let expected = (0..rows.len()).find(|r| rows[*r].iter().zip(&input).all(|(c, v)| c.contains_sample(v)));
+            let vals: Vec<verdict::eval::Val<'_>> = input
+                .iter()
+                .map(|s| match s {
+                    Sample::Absent => verdict::eval::Val::None,
+                    Sample::Int(i) => verdict::eval::Val::Int(*i),
+                    Sample::Enum(e) => verdict::eval::Val::Enum(*e),
+                    Sample::Bool(b) => verdict::eval::Val::Bool(*b),
+                    other => panic!("not generated: {other:?}"),
+                })
+                .collect();
+            assert_eq!(lookup.find(&vals), expected, "case {case}: {input:?}");
+        }
+    }
+}

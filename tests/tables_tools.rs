@@ -1,0 +1,61 @@
+//! Decision tables through the command line: decisions of a table-using
+//! policy over a small book (worked out by hand in tests/tables/README.md),
+//! `explain`'s matched rows and near misses, `test --coverage` and `diff`.
+
+mod common;
+
+use common::verdict_in;
+use std::path::Path;
+
+const POLICY: &str = "tests/fixtures/valid/tables.policy";
+const BOOK: &str = "tests/tables/book.jsonl";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn decisions_of_the_table_policy() {
+    let (code, stdout, stderr) = verdict_in(root(), &["eval", POLICY, BOOK, "--format", "table"]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+    let (_, traced, _) = verdict_in(root(), &["eval", POLICY, BOOK, "--trace"]);
+    // A table with named outputs shows the row it matched, numbered from 1.
+    assert!(traced.lines().nth(3).is_some_and(|l| l.contains(r#""plan":5"#)), "{traced}");
+}
+
+#[test]
+fn explain_names_the_matched_row_and_the_nearest_miss() {
+    let (code, stdout, stderr) = verdict_in(root(), &["explain", POLICY, BOOK, "--id", "T-6"]);
+    assert_eq!(code, 0, "{stderr}");
+    let tables = stdout.split("decision tables\n").nth(1).and_then(|t| t.split("\nhook calls").next()).unwrap();
+    insta::assert_snapshot!(tables);
+}
+
+#[test]
+fn coverage_lists_the_rows_no_case_matched() {
+    let (code, stdout, stderr) = verdict_in(root(), &["test", "--coverage", "tests/tables/tables.test.yaml"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn diff_lists_the_changed_rows() {
+    let dir = std::env::temp_dir().join(format!("verdict-tables-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = std::fs::read_to_string(root().join(POLICY)).unwrap();
+    let new = old
+        .replace("[600, 680) | < 30%  => 1\n", "[600, 680) | < 25%  => 1\n")
+        .replace("[600, 680) | >= 30% => 0.8\n", "[600, 680) | >= 25% => 0.8\n");
+    assert_ne!(old, new);
+    let schema = root().join("tests/fixtures/account.schema.yaml");
+    for (name, text) in [("old.policy", &old), ("new.policy", &new)] {
+        std::fs::write(dir.join(name), text.replace("../account.schema.yaml", &schema.display().to_string())).unwrap();
+    }
+    let book = root().join(BOOK);
+    let (code, stdout, stderr) = verdict_in(&dir, &["diff", "old.policy", "new.policy", &book.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    let lets =
+        stdout.lines().filter(|l| l.starts_with("  let ") || l.starts_with("    - row") || l.starts_with("    + row"));
+    insta::assert_snapshot!(lets.collect::<Vec<_>>().join("\n"));
+}
