@@ -39,12 +39,14 @@ pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hooks;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod outfile;
 pub mod output;
 pub mod schema;
 pub mod snapshot;
+pub mod stability;
 pub mod stream;
 pub mod syntax;
 pub mod synth;

