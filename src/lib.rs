@@ -28,6 +28,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod builtins;
+pub mod cells;
 pub mod check;
 pub mod compile;
 pub mod decision;

@@ -7,6 +7,7 @@
 
 mod aggregate;
 mod call;
+mod cell;
 mod expr;
 mod facts;
 mod lint;

@@ -144,6 +144,14 @@ registry! {
     NO_SCHEMA = "E0409", "no-schema", Error,
         "The policy names no schema: add `schema \"account.schema.yaml\"` after the policy line.";
 
+    // Decision tables and their cells.
+    CELL_TYPE = "E0601", "cell-type", Error,
+        "A cell does not fit its input: a literal of another type (a decimal or percentage for an `int` input, a string for a number), an ordering (`<`, an interval) on an enum, string or bool, a list of anything but strings or enum members, or an input of a type a table cannot test (a set).";
+    EMPTY_CELL = "E0602", "empty-cell", Error,
+        "An interval cell holds no value (`[740, 680)`, `(5, 5)`; over whole numbers also `(5, 6)`): its lower end is written first.";
+    NONE_CELL = "E0603", "none-cell", Error,
+        "A `none` cell tests an input that is never absent, so it matches nothing. Use `_` for any value.";
+
     // Policies: warnings.
     UNUSED_LET = "W0101", "unused-let", Warning,
         "A let is never used.";

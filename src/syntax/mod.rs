@@ -1,6 +1,7 @@
 //! Parsing: policy text → AST with spans.
 
 pub mod ast;
+pub mod cells;
 pub mod parser;
 
 pub use parser::parse_policy;

@@ -3,6 +3,8 @@
 //! risk officer ("expected `then` after the condition"), and the parser
 //! re-parses item by item after a failure so one run reports every broken item.
 
+mod cells;
+pub use cells::parse_cell;
 mod errors;
 mod keywords;
 

@@ -1,0 +1,170 @@
+//! Proving a table of cells, exactly: complete (every input value matches a
+//! row), unique (no input matches two rows), and which rows can be reached
+//! at all under a first-match policy. Used by decision tables (one column
+//! per input) and scorecard characteristics (one column of bins).
+//!
+//! Each input's domain is split into atoms (`atoms.rs`); a row holds an atom
+//! entirely or not at all, so the inputs' atoms, combined, are every case
+//! there is. The walk goes column by column keeping the rows still matching;
+//! combinations that leave the same rows are walked once, so a matrix of
+//! 40 × 25 rows visits about 1,000 cases, not all atoms' product.
+
+use super::atoms::Atoms;
+use super::{Bits, Domain, Sample, ValueSet};
+use std::collections::HashMap;
+
+/// Most cases a proof visits before it gives up (see [`Findings::too_large`]).
+pub const MAX_CASES: usize = 1_000_000;
+
+/// A table to prove: its inputs' domains and its rows' cells, row by row.
+pub struct Grid<'a> {
+    /// One domain per column.
+    pub domains: &'a [Domain],
+    /// One cell per column, per row (`else` left out).
+    pub rows: &'a [Vec<ValueSet>],
+}
+
+/// What a proof found. Rows are indices into [`Grid::rows`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Findings {
+    /// An input no row matches, if any.
+    pub gap: Option<Vec<Sample>>,
+    /// For each row that an earlier row overlaps: (earlier row, later row, an input both match).
+    pub overlaps: Vec<(usize, usize, Vec<Sample>)>,
+    /// Whether each row is the first match of some input.
+    pub first_of_some: Vec<bool>,
+    /// For each row, an input it matches (whether or not an earlier row does too).
+    pub matched_by: Vec<Option<Vec<Sample>>>,
+    /// For each row, the earlier rows that take the inputs it matches.
+    pub covered_by: Vec<Vec<usize>>,
+    /// The table has more cases than [`MAX_CASES`]: the findings are incomplete.
+    pub too_large: bool,
+}
+
+struct Walk<'a> {
+    atoms: Vec<Atoms>,
+    /// `members[c][a]`: the rows whose cell in column `c` holds atom `a`.
+    members: Vec<Vec<Bits>>,
+    rows: usize,
+    out: Findings,
+    cases: usize,
+    point: Vec<Sample>,
+    grid: &'a Grid<'a>,
+}
+
+/// Proves a grid: every finding at once.
+pub fn prove(grid: &Grid<'_>) -> Findings {
+    let rows = grid.rows.len();
+    let mut atoms = Vec::with_capacity(grid.domains.len());
+    let mut members = Vec::with_capacity(grid.domains.len());
+    for (c, domain) in grid.domains.iter().enumerate() {
+        let cells: Vec<&ValueSet> = grid.rows.iter().filter_map(|r| r.get(c)).collect();
+        let col = Atoms::of(domain, &cells);
+        let per_atom = col
+            .samples
+            .iter()
+            .map(|s| {
+                let mut bits = Bits::none(rows);
+                for (r, cell) in cells.iter().enumerate() {
+                    if cell.contains_sample(s) {
+                        bits.insert(r);
+                    }
+                }
+                bits
+            })
+            .collect();
+        atoms.push(col);
+        members.push(per_atom);
+    }
+    let out = Findings {
+        first_of_some: vec![false; rows],
+        matched_by: vec![None; rows],
+        covered_by: vec![Vec::new(); rows],
+        ..Findings::default()
+    };
+    let mut walk = Walk { atoms, members, rows, out, cases: 0, point: Vec::new(), grid };
+    walk.column(0, Bits::all(rows));
+    walk.out
+}
+
+impl Walk<'_> {
+    fn column(&mut self, c: usize, live: Bits) {
+        if self.out.too_large {
+            return;
+        }
+        let Some(per_atom) = self.members.get(c) else {
+            self.case(&live);
+            return;
+        };
+        // Atoms that leave the same rows lead to the same findings: walk one.
+        let mut seen: HashMap<Bits, ()> = HashMap::new();
+        let classes: Vec<(usize, Bits)> = per_atom
+            .iter()
+            .enumerate()
+            .filter_map(|(a, rows)| {
+                let next = live.intersect(rows);
+                seen.insert(next.clone(), ()).is_none().then_some((a, next))
+            })
+            .collect();
+        for (a, next) in classes {
+            let Some(sample) = self.atoms.get(c).and_then(|at| at.samples.get(a)).cloned() else {
+                continue;
+            };
+            self.point.push(sample);
+            if next.is_empty() {
+                // No row is left: every completion is a gap; one example is enough.
+                self.fill_rest(c + 1);
+                self.case(&next);
+                self.point.truncate(c + 1);
+            } else {
+                self.column(c + 1, next);
+            }
+            self.point.pop();
+        }
+    }
+
+    /// Completes the example point with each remaining column's first atom.
+    fn fill_rest(&mut self, from: usize) {
+        for c in from..self.grid.domains.len() {
+            if let Some(s) = self.atoms.get(c).and_then(|a| a.samples.first()).cloned() {
+                self.point.push(s);
+            }
+        }
+    }
+
+    /// One case: the rows in `live` match the input `self.point`.
+    fn case(&mut self, live: &Bits) {
+        self.cases += 1;
+        if self.cases > MAX_CASES {
+            self.out.too_large = true;
+            return;
+        }
+        let matching: Vec<usize> = (0..self.rows).filter(|r| live.contains(*r)).collect();
+        let Some(&first) = matching.first() else {
+            if self.out.gap.is_none() {
+                self.out.gap = Some(self.point.clone());
+            }
+            return;
+        };
+        if let Some(flag) = self.out.first_of_some.get_mut(first) {
+            *flag = true;
+        }
+        for &r in &matching {
+            if let Some(slot @ None) = self.out.matched_by.get_mut(r) {
+                *slot = Some(self.point.clone());
+            }
+            if r != first {
+                if let Some(cover) = self.out.covered_by.get_mut(r) {
+                    if !cover.contains(&first) {
+                        cover.push(first);
+                    }
+                }
+            }
+        }
+        for &later in matching.iter().skip(1) {
+            if !self.out.overlaps.iter().any(|(_, l, _)| *l == later) {
+                self.out.overlaps.push((first, later, self.point.clone()));
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+use super::analysis::{prove, Grid};
+use super::atoms::Atoms;
+use super::*;
+
+fn int_domain(optional: bool) -> Domain {
+    Domain { kind: DomainKind::Int { non_negative: false }, optional }
+}
+
+fn ints(lo: Cut<i64>, hi: Cut<i64>) -> ValueSet {
+    ValueSet { values: Values::Ints(IntervalSet::between(lo, hi)), absent: false }
+}
+
+fn enum_domain() -> Domain {
+    let members: Arc<[Box<str>]> = vec!["prime".into(), "near".into(), "sub".into()].into();
+    Domain { kind: DomainKind::Enum(members), optional: false }
+}
+
+fn member(i: usize) -> ValueSet {
+    let mut bits = Bits::none(3);
+    bits.insert(i);
+    ValueSet { values: Values::Bits(bits), absent: false }
+}
+
+#[test]
+fn absence_is_a_point_of_its_own() {
+    let d = int_domain(true);
+    let any = d.universe();
+    let none = ValueSet { absent: true, ..d.nothing() };
+    let present = any.minus(&none);
+    assert!(!present.absent && !present.is_empty());
+    assert_eq!(none.example(&d), Some(Sample::Absent));
+    assert!(none.complement(&d) == present);
+    assert!(any.contains(Val::None) && !present.contains(Val::None));
+}
+
+#[test]
+fn enum_and_string_sets() {
+    let d = enum_domain();
+    let not_prime = member(0).complement(&d);
+    assert_eq!(not_prime.example(&d), Some(Sample::Enum(1)));
+    assert!(member(0).union(&not_prime) == d.universe());
+    let a = StrSet { items: ["A".into()].into(), cofinite: false };
+    let not_a = StrSet { items: ["A".into()].into(), cofinite: true };
+    assert!(a.contains("A") && !not_a.contains("A") && not_a.contains("B"));
+    assert_eq!(not_a.example().as_deref(), Some("other"));
+    let strs = |s: StrSet| ValueSet { values: Values::Strs(s), absent: false };
+    assert!(strs(a).intersect(&strs(not_a)).is_empty());
+}
+
+#[test]
+fn non_negative_ints_start_at_zero() {
+    let d = Domain { kind: DomainKind::Int { non_negative: true }, optional: false };
+    let rest = ints(Cut::Below(1), Cut::PosInf).complement(&d);
+    assert_eq!(rest.example(&d), Some(Sample::Int(0)));
+    let zero_or_more = ints(Cut::NegInf, Cut::Above(0)).union(&ints(Cut::Below(1), Cut::PosInf));
+    assert!(zero_or_more.complement(&d).is_empty());
+}
+
+#[test]
+fn atoms_split_at_every_end_and_locate_values() {
+    let d = int_domain(true);
+    let cells =
+        [ints(Cut::NegInf, Cut::Above(0)), ints(Cut::Below(1), Cut::Above(15)), ints(Cut::Below(16), Cut::PosInf)];
+    let atoms = Atoms::of(&d, &cells.iter().collect::<Vec<_>>());
+    assert_eq!(atoms.samples, vec![Sample::Int(0), Sample::Int(1), Sample::Int(16), Sample::Absent]);
+    for (v, atom) in [(-5, 0), (0, 0), (1, 1), (15, 1), (16, 2), (1000, 2)] {
+        assert_eq!(atoms.locate(Val::Int(v)), Some(atom), "{v}");
+    }
+    assert_eq!(atoms.locate(Val::None), Some(3));
+}
+
+#[test]
+fn decimal_atoms_keep_points_apart() {
+    let d = Domain { kind: DomainKind::Dec, optional: false };
+    let lt = ValueSet {
+        values: Values::Decs(IntervalSet::between(Cut::NegInf, Cut::Below(Decimal::new(3, 1)))),
+        absent: false,
+    };
+    let ge = lt.complement(&d);
+    let atoms = Atoms::of(&d, &[&lt, &ge]);
+    assert_eq!(atoms.samples, vec![Sample::Dec(Decimal::new(-7, 1)), Sample::Dec(Decimal::new(3, 1))]);
+    assert_eq!(atoms.locate(Val::Dec(Decimal::new(29, 2))), Some(0));
+    assert_eq!(atoms.locate(Val::Dec(Decimal::new(3, 1))), Some(1));
+    let le = ValueSet {
+        values: Values::Decs(IntervalSet::between(Cut::NegInf, Cut::Above(Decimal::new(3, 1)))),
+        absent: false,
+    };
+    let atoms = Atoms::of(&d, &[&le, &ge]);
+    assert_eq!(atoms.samples.len(), 3, "below 0.3, 0.3 itself, above 0.3");
+}
+
+#[test]
+fn proof_finds_the_gap_the_overlap_and_the_covered_row() {
+    let d = [int_domain(false), enum_domain()];
+    let rows = vec![
+        vec![ints(Cut::NegInf, Cut::Below(600)), d[1].universe()],
+        vec![ints(Cut::Below(600), Cut::Above(700)), member(0)],
+        vec![ints(Cut::Below(650), Cut::PosInf), d[1].universe()],
+    ];
+    let found = prove(&Grid { domains: &d, rows: &rows });
+    // 600..649 with "near" or "sub" matches nothing.
+    assert_eq!(found.gap, Some(vec![Sample::Int(600), Sample::Enum(1)]));
+    assert_eq!(found.overlaps, vec![(1, 2, vec![Sample::Int(650), Sample::Enum(0)])]);
+    assert_eq!(found.first_of_some, vec![true, true, true]);
+    assert_eq!(found.covered_by[2], vec![1]);
+}
+
+#[test]
+fn a_row_inside_earlier_ones_is_never_first() {
+    let d = [int_domain(false)];
+    let rows = vec![
+        vec![ints(Cut::NegInf, Cut::Above(10))],
+        vec![ints(Cut::Below(11), Cut::PosInf)],
+        vec![ints(Cut::Below(5), Cut::Above(20))],
+    ];
+    let found = prove(&Grid { domains: &d, rows: &rows });
+    assert_eq!(found.gap, None);
+    assert_eq!(found.first_of_some, vec![true, true, false]);
+    assert_eq!(found.covered_by[2], vec![0, 1]);
+}
