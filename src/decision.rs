@@ -25,6 +25,8 @@ pub mod fields {
     pub const ACTIONS: &str = "actions";
     /// The names of the rules that fired.
     pub const FIRED: &str = "fired";
+    /// Every scorecard's value by name (left out when the policy has none).
+    pub const SCORES: &str = "scores";
     /// The policy that decided: name, version, fingerprint.
     pub const POLICY: &str = "policy";
     /// Each rule's evaluation, with `--trace`.

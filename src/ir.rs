@@ -8,6 +8,7 @@ use crate::value::{Date, Duration, SetItem, Val};
 
 pub mod condition;
 pub mod ops;
+pub mod scorecard;
 pub use condition::{Condition, Leaf, Shape};
 pub use ops::{ArithOp, CmpOp};
 use rust_decimal::Decimal;
@@ -267,6 +268,8 @@ pub enum TKind {
     Call { func: Builtin, args: Vec<TExpr> },
     /// A hook call, by hook index.
     Hook { hook: usize, args: Vec<TExpr> },
+    /// A scorecard (the whole value of a let): base plus each characteristic's points.
+    Scorecard(Box<scorecard::TScorecard>),
 }
 
 /// `func(list[.field] [where COND] [within D])`.
@@ -356,6 +359,8 @@ pub enum TAction {
     Reason(Arc<str>, Option<Arc<str>>),
     /// `tag "label"`
     Tag(Arc<str>),
+    /// `reasons from SCORECARD [top N]`: the scorecard's let index, and N.
+    ReasonsFrom { scorecard: usize, top: usize },
 }
 
 /// A checked rule.
@@ -472,6 +477,7 @@ impl TExpr {
             TKind::InSet { needle, set, .. } => vec![needle, set],
             TKind::Agg(agg) => agg.filter.iter().collect(),
             TKind::Call { args, .. } | TKind::Hook { args, .. } => args.iter().collect(),
+            TKind::Scorecard(card) => card.characteristics.iter().map(|c| &c.input).collect(),
         }
     }
 

@@ -80,9 +80,25 @@ impl Serialize for DecisionView<'_> {
         m.serialize_entry(fields::REASONS, &Reasons(d))?;
         m.serialize_entry(fields::ACTIONS, &Actions(&d.actions))?;
         m.serialize_entry(fields::FIRED, &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
+        if !d.scores.is_empty() {
+            m.serialize_entry(fields::SCORES, &Scores(&d.scores))?;
+        }
         m.serialize_entry(fields::POLICY, &PolicyView(self.program))?;
         if let Some(t) = &d.trace {
             m.serialize_entry(fields::TRACE, &TraceView(t, self.program))?;
+        }
+        m.end()
+    }
+}
+
+/// A decision's scores: `{"app_score": "585", …}` in declaration order.
+pub struct Scores<'a>(pub &'a [crate::eval::scorecard::Score]);
+
+impl Serialize for Scores<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for score in self.0 {
+            m.serialize_entry(&*score.name, &format_decimal(score.value))?;
         }
         m.end()
     }
@@ -285,7 +301,7 @@ pub struct RecordWriter<W: std::io::Write> {
     out: W,
     format: OutputFormat,
     count: usize,
-    table: Vec<[String; 6]>,
+    table: Vec<[String; 7]>,
     /// One JSON record at a time, reused so that writing allocates nothing.
     scratch: Vec<u8>,
 }
@@ -357,9 +373,11 @@ impl<W: std::io::Write> RecordWriter<W> {
             OutputFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(&mut self.out);
                 if self.count == 0 {
-                    writer.write_record(CSV_HEADER).map_err(std::io::Error::other)?;
+                    writer.write_record(csv_header(program)).map_err(std::io::Error::other)?;
                 }
-                writer.write_record(csv_row(record, program)).map_err(std::io::Error::other)?;
+                let mut row = csv_row(record, program);
+                row.extend(csv_scores(record, program));
+                writer.write_record(row).map_err(std::io::Error::other)?;
                 writer.flush()?;
             }
             OutputFormat::Table => self.table.push(table_row(record)),
@@ -369,6 +387,9 @@ impl<W: std::io::Write> RecordWriter<W> {
     }
 
     /// Finishes the output (closes the JSON array, lays out the table).
+    ///
+    /// With no record written, a CSV header has no scorecard columns (the
+    /// program is not at hand); it names the fixed columns only.
     pub fn finish(mut self) -> std::io::Result<W> {
         match self.format {
             OutputFormat::Json => self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?,
@@ -441,7 +462,20 @@ mod fast_json {
             }
             string(buf, f);
         }
-        buf.extend_from_slice(b"],\"policy\":{\"name\":");
+        buf.push(b']');
+        if !d.scores.is_empty() {
+            buf.extend_from_slice(b",\"scores\":{");
+            for (i, score) in d.scores.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                string(buf, &score.name);
+                buf.push(b':');
+                string(buf, &format_decimal(score.value));
+            }
+            buf.push(b'}');
+        }
+        buf.extend_from_slice(b",\"policy\":{\"name\":");
         string(buf, &program.name);
         buf.extend_from_slice(b",\"version\":");
         string(buf, &program.version);
@@ -599,9 +633,33 @@ fn csv_row(record: &Outputs, program: &Program) -> Vec<String> {
     }
 }
 
-/// One row of `--format table`, its cells escaped for a terminal.
-fn table_row(record: &Outputs) -> [String; 6] {
-    table_cells(record).map(|cell| crate::terminal::escape(&cell).into_owned())
+/// The CSV header: the fixed columns, then one per scorecard (by its name).
+fn csv_header(program: &Program) -> Vec<&str> {
+    let mut header = CSV_HEADER.to_vec();
+    header.extend(program.lets.iter().filter(|l| matches!(l.value.kind, crate::ir::TKind::Scorecard(_))).map(|l| l.name.as_str()));
+    header
+}
+
+/// A record's scorecard columns: each score, or empty in an error row.
+fn csv_scores(record: &Outputs, program: &Program) -> Vec<String> {
+    match record {
+        Ok(d) => d.scores.iter().map(|s| format_decimal(s.value)).collect(),
+        Err(_) => {
+            let cards = program.lets.iter().filter(|l| matches!(l.value.kind, crate::ir::TKind::Scorecard(_))).count();
+            vec![String::new(); cards]
+        }
+    }
+}
+
+/// One row of `--format table`, its cells escaped for a terminal; the scores
+/// (`app_score=585`) are a seventh column, shown only when some row has one.
+fn table_row(record: &Outputs) -> [String; 7] {
+    let [a, b, c, d, e, f] = table_cells(record);
+    let scores = match record {
+        Ok(d) => d.scores.iter().map(|s| format!("{}={}", s.name, format_decimal(s.value))).collect::<Vec<_>>().join(" "),
+        Err(_) => String::new(),
+    };
+    [a, b, c, d, e, scores, f].map(|cell| crate::terminal::escape(&cell).into_owned())
 }
 
 fn table_cells(record: &Outputs) -> [String; 6] {
@@ -629,10 +687,16 @@ fn table_cells(record: &Outputs) -> [String; 6] {
     }
 }
 
-fn render_table(rows: &[[String; 6]]) -> String {
-    let header = ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "FIRED / ERROR"];
-    let mut widths = header.map(|h| h.chars().count());
-    for row in rows {
+fn render_table(rows: &[[String; 7]]) -> String {
+    const SCORES: usize = 5;
+    let with_scores = rows.iter().any(|r| r.get(SCORES).is_some_and(|c| !c.is_empty()));
+    let keep = |i: usize| with_scores || i != SCORES;
+    let all = ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "SCORES", "FIRED / ERROR"];
+    let header: Vec<&str> = all.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, h)| *h).collect();
+    let rows: Vec<Vec<&str>> =
+        rows.iter().map(|r| r.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| c.as_str()).collect()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row.iter()) {
             *w = (*w).max(cell.chars().count());
         }
@@ -651,8 +715,8 @@ fn render_table(rows: &[[String; 6]]) -> String {
         out.push('\n');
     };
     line(&header);
-    for row in rows {
-        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    for row in &rows {
+        line(row);
     }
     out
 }
@@ -688,12 +752,20 @@ mod tests {
                 ActionRecord::Tag { label: a("x"), rule: a("r") },
             ],
             fired: vec![a("r"), a("s")],
+            scores: Vec::new(),
             trace: None,
         };
         for id in [Key::Int(-42), d.id.clone(), Key::Str("ACC-0000123456789012345\\".into())] {
             d.id = id;
             for until in [None, Some(date("0999-01-31")), Some(date("0001-12-09")), Some(date("9999-10-31"))] {
                 d.until = until;
+                // With and without scorecards.
+                d.scores = if until.is_some() {
+                    let score = |n: &str, v: i64, dp| crate::eval::scorecard::Score { name: a(n), value: rust_decimal::Decimal::new(v, dp) };
+                    vec![score("app_score", 5850, 1), score("b\"x", -125, 2)]
+                } else {
+                    Vec::new()
+                };
                 let record: Outputs = Ok(d.clone());
                 let view = RecordView { record: &record, program };
                 let mut fast = Vec::new();

@@ -575,6 +575,7 @@ fn finish(out: Out, snapshot: &Snapshot, as_of: Date) -> Decision {
         reasons: out.reasons,
         actions: out.actions,
         fired: out.fired,
+        scores: Vec::new(),
         trace: None,
     }
 }

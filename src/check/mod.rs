@@ -12,6 +12,7 @@ mod expr;
 mod facts;
 mod lint;
 mod membership;
+mod scorecard;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::ir::*;
@@ -247,7 +248,7 @@ impl<'a> Checker<'a> {
             .items
             .iter()
             .filter_map(|i| match i {
-                Item::Let { name, .. } => Some(name.node.clone()),
+                Item::Let { name, .. } | Item::Scorecard { name, .. } => Some(name.node.clone()),
                 _ => None,
             })
             .collect();
@@ -256,6 +257,7 @@ impl<'a> Checker<'a> {
         for item in &ast.items {
             match item {
                 Item::Let { name, value, span } => self.let_decl(name, value, *span),
+                Item::Scorecard { name, card, span } => self.scorecard_decl(name, card, *span),
                 Item::Guard(g) => {
                     if let Some(guard) = self.guard(g) {
                         out.guards.push(guard);
@@ -433,11 +435,12 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn let_decl(&mut self, name: &ast::Ident, value: &ast::Expr, span: Span) {
+    /// Whether a let may take this name (reported if not).
+    fn let_name_free(&mut self, name: &ast::Ident) -> bool {
         self.let_names_pending.remove(&name.node);
         if self.name_taken(&name.node) {
             self.err(codes::DUPLICATE_NAME, name.span, format!("`{}` is already defined", name.node));
-            return;
+            return false;
         }
         if self.schema.root.field(&name.node).is_some() {
             self.err(
@@ -446,6 +449,21 @@ impl<'a> Checker<'a> {
                 format!("let `{}` would hide the schema field of the same name", name.node),
             )
             .help = Some("choose another name".into());
+            return false;
+        }
+        true
+    }
+
+    /// Adds a checked let; returns its index.
+    fn push_let(&mut self, name: &ast::Ident, value: TExpr, span: Span) -> usize {
+        self.let_depths.push(value.eval_depth(&self.let_depths));
+        self.let_index.insert(name.node.clone(), self.lets.len());
+        self.lets.push(LetDef { name: name.node.clone(), value, span });
+        self.lets.len() - 1
+    }
+
+    fn let_decl(&mut self, name: &ast::Ident, value: &ast::Expr, span: Span) {
+        if !self.let_name_free(name) {
             return;
         }
         let checked = self.expr(value, Scope { element: None });
@@ -462,9 +480,7 @@ impl<'a> Checker<'a> {
                 self.poisoned.insert(name.node.clone());
             }
             Some(value) => {
-                self.let_depths.push(value.eval_depth(&self.let_depths));
-                self.let_index.insert(name.node.clone(), self.lets.len());
-                self.lets.push(LetDef { name: name.node.clone(), value, span });
+                self.push_let(name, value, span);
             }
             // Its uses report nothing more: the error is at the let.
             None => {
@@ -604,6 +620,7 @@ impl<'a> Checker<'a> {
                 TAction::Reason(text(code), t.as_ref().map(text))
             }
             ActionKind::Tag(s) => TAction::Tag(text(s)),
+            ActionKind::ReasonsFrom { scorecard, top } => self.reasons_from(scorecard, top.as_ref())?,
         })
     }
 

@@ -152,6 +152,20 @@ registry! {
     NONE_CELL = "E0603", "none-cell", Error,
         "A `none` cell tests an input that is never absent, so it matches nothing. Use `_` for any value.";
 
+    // Scorecards.
+    SCORECARD_GAP = "E0611", "scorecard-gap", Error,
+        "A scorecard characteristic has no bin for some value its input can take (the example names one). Add a bin for it, or an `else` bin last.";
+    SCORECARD_OVERLAP = "E0612", "scorecard-overlap", Error,
+        "Two bins of a scorecard characteristic match the same value (the example names one), so its points would be ambiguous. The later bin is shown.";
+    SCORECARD_ELSE = "E0613", "scorecard-else", Error,
+        "An `else` bin of a scorecard characteristic is not its last bin, or there are two.";
+    NOT_A_SCORECARD = "E0614", "not-a-scorecard", Error,
+        "`reasons from NAME` names something that is not a scorecard (a let whose value is `scorecard base N { ... }`), or `top` is 0.";
+    NON_MONOTONE_SCORECARD = "W0611", "non-monotone-scorecard", Warning,
+        "The points of a characteristic with ordered numeric bins go up and down (a common validation finding): check the binning, or merge bins so the points rise or fall with the value.";
+    UNREACHABLE_ELSE_BIN = "W0612", "unreachable-else-bin", Warning,
+        "The other bins of a scorecard characteristic already cover every value, so its `else` bin is never used.";
+
     // Policies: warnings.
     UNUSED_LET = "W0101", "unused-let", Warning,
         "A let is never used.";

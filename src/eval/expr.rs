@@ -306,6 +306,7 @@ impl<'a> Ctx<'a> {
             },
             TKind::Call { func, args } => self.builtin(*func, args),
             TKind::Hook { hook, args } => self.call_hook(*hook, args),
+            TKind::Scorecard(card) => super::scorecard::score(self, card),
         }
     }
 

@@ -8,6 +8,7 @@ mod expr;
 mod fold;
 mod lets;
 mod run;
+pub mod scorecard;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
@@ -41,6 +42,8 @@ pub struct Decision {
     pub actions: Vec<ActionRecord>,
     /// Rules that fired, in evaluation order.
     pub fired: Vec<Arc<str>>,
+    /// Every scorecard's value, in declaration order (empty without scorecards).
+    pub scores: Vec<scorecard::Score>,
     /// Present when tracing was asked for.
     pub trace: Option<Trace>,
 }
@@ -212,7 +215,8 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     let mut state = Assembly::default();
     let Some(trace) = trace else {
         run_rules(&mut ctx, &mut state, snapshot, None)?;
-        return Ok(state.finish(snapshot.id.clone(), as_of));
+        let scores = all_scores(&mut ctx, snapshot)?;
+        return Ok(Decision { scores, ..state.finish(snapshot.id.clone(), as_of) });
     };
     ctx.hook_log = Some(Vec::new());
     let ran = run_rules(&mut ctx, &mut state, snapshot, Some(trace));
@@ -229,7 +233,21 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
         .collect();
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     ran?;
-    Ok(state.finish(snapshot.id.clone(), as_of))
+    let scores = all_scores(&mut ctx, snapshot)?;
+    Ok(Decision { scores, ..state.finish(snapshot.id.clone(), as_of) })
+}
+
+/// Every scorecard's value for a deciding account; one that fails is the account's error.
+fn all_scores(ctx: &mut Ctx<'_>, snapshot: &Snapshot) -> Result<Vec<scorecard::Score>, ErrorRecord> {
+    scorecard::scores(ctx).map_err(|e| ErrorRecord {
+        id: Some(snapshot.id.clone()),
+        kind: match e.kind {
+            FailureKind::Hook => ErrorKind::Hook,
+            FailureKind::Timeout => ErrorKind::Timeout,
+            FailureKind::Eval => ErrorKind::Eval,
+        },
+        message: format!("{} while computing the scorecards", e.message),
+    })
 }
 
 /// Runs every rule in evaluation order, firing those that match.
@@ -350,16 +368,7 @@ impl Assembly {
                     }
                 }
                 TAction::Reason(code, text) => {
-                    let seen = match &mut self.reason_codes {
-                        Some(codes) => !codes.insert(code.clone()),
-                        None => self.reasons.iter().any(|r| r.code == *code),
-                    };
-                    if !seen {
-                        self.reasons.push(Reason { code: code.clone(), text: text.clone(), rule: name() });
-                        if self.reason_codes.is_none() && self.reasons.len() > DEDUP_IN_ORDER {
-                            self.reason_codes = Some(self.reasons.iter().map(|r| r.code.clone()).collect());
-                        }
-                    }
+                    self.reason(Reason { code: code.clone(), text: text.clone(), rule: name() });
                 }
                 TAction::Notify(channel, template) => {
                     self.push(ActionRecord::Notify { channel: *channel, template: template.clone(), rule: name() })
@@ -367,12 +376,34 @@ impl Assembly {
                 TAction::Escalate(stage) => self.push(ActionRecord::Escalate { stage: stage.clone(), rule: name() }),
                 TAction::Review(queue) => self.push(ActionRecord::Review { queue: queue.clone(), rule: name() }),
                 TAction::Tag(label) => self.push(ActionRecord::Tag { label: label.clone(), rule: name() }),
+                TAction::ReasonsFrom { scorecard: index, top } => {
+                    let Some(card) = scorecard::scorecard_of(ctx.program, *index) else { continue };
+                    let given = &self.reasons;
+                    let added = scorecard::reasons(ctx, card, *top, &rule.name, |c| given.iter().any(|r| &*r.code == c))?;
+                    for reason in added {
+                        self.reason(reason);
+                    }
+                }
             }
         }
         Ok(())
     }
 
-    fn push(&mut self, action: ActionRecord) {
+    /// Adds a reason unless its code was already given.
+    fn reason(&mut self, reason: Reason) {
+        let seen = match &mut self.reason_codes {
+            Some(codes) => !codes.insert(reason.code.clone()),
+            None => self.reasons.iter().any(|r| r.code == reason.code),
+        };
+        if !seen {
+            self.reasons.push(reason);
+            if self.reason_codes.is_none() && self.reasons.len() > DEDUP_IN_ORDER {
+                self.reason_codes = Some(self.reasons.iter().map(|r| r.code.clone()).collect());
+            }
+        }
+    }
+
+        fn push(&mut self, action: ActionRecord) {
         let seen = match &mut self.action_keys {
             Some(keys) => !keys.insert(action.key().owned()),
             None => self.actions.iter().any(|a| a.key() == action.key()),
@@ -407,6 +438,7 @@ impl Assembly {
             reasons: self.reasons,
             actions: self.actions,
             fired: self.fired,
+            scores: Vec::new(),
             trace: None,
         }
     }

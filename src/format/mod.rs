@@ -9,6 +9,7 @@
 
 mod doc;
 mod expr;
+mod scorecard;
 mod source;
 
 pub(crate) use expr::quote;
@@ -65,7 +66,7 @@ fn section(item: &Item) -> Section {
     match item {
         Item::Policy { .. } | Item::Schema { .. } => Section::Header,
         Item::Hook(_) | Item::Batch { .. } => Section::Inputs,
-        Item::Let { .. } => Section::Lets,
+        Item::Let { .. } | Item::Scorecard { .. } => Section::Lets,
         Item::Guard(_) => Section::Guards,
         Item::Rule(_) | Item::Group(_) => Section::Rules,
     }
@@ -176,6 +177,7 @@ impl Printer<'_> {
                     self.number(&g.bound, bound),
                 ])
             }
+            Item::Scorecard { name, card, span } => self.scorecard(name, card, *span),
             Item::Rule(r) => self.rule(r),
             Item::Group(g) => self.group(g),
         }
@@ -312,6 +314,14 @@ impl Printer<'_> {
                 Doc::Concat(docs)
             }
             ActionKind::Tag(label) => Doc::Concat(vec![self.tok(start, "tag "), self.string(label)]),
+            ActionKind::ReasonsFrom { scorecard, top } => {
+                let mut docs = vec![self.tok(start, "reasons from "), self.tok(scorecard.span.start as usize, scorecard.node.clone())];
+                if let Some(n) = top {
+                    docs.push(Doc::text(" top "));
+                    docs.push(self.number(n, n.node.to_string()));
+                }
+                Doc::Concat(docs)
+            }
         }
     }
 

@@ -3,5 +3,6 @@
 pub mod ast;
 pub mod cells;
 pub mod parser;
+pub mod scorecard;
 
 pub use parser::parse_policy;

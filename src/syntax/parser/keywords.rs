@@ -7,7 +7,7 @@
 use super::Rule;
 
 /// Each keyword's rule and its text.
-const KEYWORDS: [(Rule, &str); 30] = [
+const KEYWORDS: [(Rule, &str); 35] = [
     (Rule::kw_policy, "policy"),
     (Rule::kw_version, "version"),
     (Rule::kw_schema, "schema"),
@@ -38,6 +38,11 @@ const KEYWORDS: [(Rule, &str); 30] = [
     (Rule::kw_tag, "tag"),
     (Rule::kw_where, "where"),
     (Rule::kw_within, "within"),
+    (Rule::kw_scorecard, "scorecard"),
+    (Rule::kw_base, "base"),
+    (Rule::kw_else, "else"),
+    (Rule::kw_reasons, "reasons"),
+    (Rule::kw_top, "top"),
 ];
 
 /// Whether a pair of this rule is a keyword token.
