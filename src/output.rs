@@ -636,7 +636,9 @@ fn csv_row(record: &Outputs, program: &Program) -> Vec<String> {
 /// The CSV header: the fixed columns, then one per scorecard (by its name).
 fn csv_header(program: &Program) -> Vec<&str> {
     let mut header = CSV_HEADER.to_vec();
-    header.extend(program.lets.iter().filter(|l| matches!(l.value.kind, crate::ir::TKind::Scorecard(_))).map(|l| l.name.as_str()));
+    header.extend(
+        program.lets.iter().filter(|l| matches!(l.value.kind, crate::ir::TKind::Scorecard(_))).map(|l| l.name.as_str()),
+    );
     header
 }
 
@@ -656,7 +658,9 @@ fn csv_scores(record: &Outputs, program: &Program) -> Vec<String> {
 fn table_row(record: &Outputs) -> [String; 7] {
     let [a, b, c, d, e, f] = table_cells(record);
     let scores = match record {
-        Ok(d) => d.scores.iter().map(|s| format!("{}={}", s.name, format_decimal(s.value))).collect::<Vec<_>>().join(" "),
+        Ok(d) => {
+            d.scores.iter().map(|s| format!("{}={}", s.name, format_decimal(s.value))).collect::<Vec<_>>().join(" ")
+        }
         Err(_) => String::new(),
     };
     [a, b, c, d, e, scores, f].map(|cell| crate::terminal::escape(&cell).into_owned())
@@ -693,8 +697,10 @@ fn render_table(rows: &[[String; 7]]) -> String {
     let keep = |i: usize| with_scores || i != SCORES;
     let all = ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "SCORES", "FIRED / ERROR"];
     let header: Vec<&str> = all.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, h)| *h).collect();
-    let rows: Vec<Vec<&str>> =
-        rows.iter().map(|r| r.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| c.as_str()).collect()).collect();
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| c.as_str()).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row.iter()) {
@@ -761,7 +767,10 @@ mod tests {
                 d.until = until;
                 // With and without scorecards.
                 d.scores = if until.is_some() {
-                    let score = |n: &str, v: i64, dp| crate::eval::scorecard::Score { name: a(n), value: rust_decimal::Decimal::new(v, dp) };
+                    let score = |n: &str, v: i64, dp| crate::eval::scorecard::Score {
+                        name: a(n),
+                        value: rust_decimal::Decimal::new(v, dp),
+                    };
                     vec![score("app_score", 5850, 1), score("b\"x", -125, 2)]
                 } else {
                     Vec::new()

@@ -34,7 +34,11 @@ impl Checker<'_> {
             }
         }
         let ty = Ty::req(if int { Base::Int } else { Base::Dec });
-        let value = texpr(TKind::Scorecard(Box::new(TScorecard { base: card.base.node.value, int, characteristics })), ty, span);
+        let value = texpr(
+            TKind::Scorecard(Box::new(TScorecard { base: card.base.node.value, int, characteristics })),
+            ty,
+            span,
+        );
         if !ok || !self.shallow_enough(&value) {
             self.poisoned.insert(name.node.clone());
             return;
@@ -63,8 +67,12 @@ impl Checker<'_> {
         match (&findings.gap, has_else) {
             (Some(_), false) => {
                 let example = show(&findings.gap);
-                self.err(codes::SCORECARD_GAP, decl.input.span, format!("no bin of `{shown}` matches {shown} = {example}"))
-                    .help = Some(format!("add a bin for {example}, or an `else` bin last"));
+                self.err(
+                    codes::SCORECARD_GAP,
+                    decl.input.span,
+                    format!("no bin of `{shown}` matches {shown} = {example}"),
+                )
+                .help = Some(format!("add a bin for {example}, or an `else` bin last"));
                 proved = false;
             }
             (None, true) => {
@@ -102,7 +110,16 @@ impl Checker<'_> {
             .collect();
         let best = bins.iter().map(|b| b.points).max().unwrap_or_default();
         let text = decl.text.as_ref().map(|t| t.node.as_str().into());
-        Some(TCharacteristic { input, code: decl.code.node.as_str().into(), text, bins, best, atoms, atom_bin, span: decl.span })
+        Some(TCharacteristic {
+            input,
+            code: decl.code.node.as_str().into(),
+            text,
+            bins,
+            best,
+            atoms,
+            atom_bin,
+            span: decl.span,
+        })
     }
 
     /// The bins as checked cells; `else` only last, once.
@@ -119,8 +136,12 @@ impl Checker<'_> {
                     }
                 },
                 None if i + 1 != decl.bins.len() => {
-                    self.err(codes::SCORECARD_ELSE, bin.span, format!("the `else` bin of `{shown}` must be its last"))
-                        .help = Some("move it after the other bins".into());
+                    self.err(
+                        codes::SCORECARD_ELSE,
+                        bin.span,
+                        format!("the `else` bin of `{shown}` must be its last"),
+                    )
+                    .help = Some("move it after the other bins".into());
                     ok = false;
                     continue;
                 }

@@ -9,6 +9,7 @@ mod fmt;
 mod import;
 mod render;
 mod source;
+mod stability;
 mod synth;
 mod test;
 
@@ -78,6 +79,8 @@ enum Command {
     Synth(synth::SynthArgs),
     /// Turn a scoring package's output into policy text.
     Import(import::ImportArgs),
+    /// Population stability of the policy's scorecards between two portfolios (PSI, CSI).
+    Stability(stability::StabilityArgs),
 }
 
 /// `--format` of a report (`explain`, `diff`).
@@ -204,6 +207,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Synth(args) => synth::run(args),
         Command::Import(args) => import::run(args),
+        Command::Stability(args) => stability::run(args),
     };
     let exit = exit.max(files::stderr_failure());
     std::process::ExitCode::from(exit as u8)

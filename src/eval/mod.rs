@@ -379,7 +379,8 @@ impl Assembly {
                 TAction::ReasonsFrom { scorecard: index, top } => {
                     let Some(card) = scorecard::scorecard_of(ctx.program, *index) else { continue };
                     let given = &self.reasons;
-                    let added = scorecard::reasons(ctx, card, *top, &rule.name, |c| given.iter().any(|r| &*r.code == c))?;
+                    let added =
+                        scorecard::reasons(ctx, card, *top, &rule.name, |c| given.iter().any(|r| &*r.code == c))?;
                     for reason in added {
                         self.reason(reason);
                     }
@@ -403,7 +404,7 @@ impl Assembly {
         }
     }
 
-        fn push(&mut self, action: ActionRecord) {
+    fn push(&mut self, action: ActionRecord) {
         let seen = match &mut self.action_keys {
             Some(keys) => !keys.insert(action.key().owned()),
             None => self.actions.iter().any(|a| a.key() == action.key()),

@@ -122,3 +122,35 @@ pub(crate) fn scores(ctx: &mut Ctx<'_>) -> Result<Vec<Score>, EvalFailure> {
     }
     Ok(out)
 }
+
+/// One account's scorecards, each with the bin every characteristic fell in
+/// (for `verdict stability`): `(let index, score, bins)`, in declaration order.
+pub type AccountScores = Vec<(usize, Decimal, Vec<usize>)>;
+
+/// Scores one snapshot on every scorecard of `program`, without running the rules.
+///
+/// # Errors
+///
+/// A characteristic that fails, or a snapshot without `as_of` and no default.
+pub fn score_snapshot(
+    program: &Program,
+    snapshot: &crate::snapshot::Snapshot,
+    default_as_of: Option<crate::value::Date>,
+) -> Result<AccountScores, EvalFailure> {
+    let as_of = snapshot
+        .as_of
+        .or(default_as_of)
+        .ok_or_else(|| EvalFailure::eval("the snapshot has no `as_of` date and none was given with --as-of"))?;
+    let mut ctx = Ctx::new(program, &snapshot.record, as_of);
+    let mut out = Vec::new();
+    for (i, def) in program.lets.iter().enumerate() {
+        let TKind::Scorecard(card) = &def.value.kind else { continue };
+        let scored = breakdown(&mut ctx, card)?;
+        let mut total = card.base;
+        for s in &scored {
+            total = total.checked_add(s.points).ok_or_else(|| EvalFailure::eval("the score overflows"))?;
+        }
+        out.push((i, total, scored.iter().map(|s| s.bin).collect()));
+    }
+    Ok(out)
+}

@@ -315,7 +315,10 @@ impl Printer<'_> {
             }
             ActionKind::Tag(label) => Doc::Concat(vec![self.tok(start, "tag "), self.string(label)]),
             ActionKind::ReasonsFrom { scorecard, top } => {
-                let mut docs = vec![self.tok(start, "reasons from "), self.tok(scorecard.span.start as usize, scorecard.node.clone())];
+                let mut docs = vec![
+                    self.tok(start, "reasons from "),
+                    self.tok(scorecard.span.start as usize, scorecard.node.clone()),
+                ];
                 if let Some(n) = top {
                     docs.push(Doc::text(" top "));
                     docs.push(self.number(n, n.node.to_string()));

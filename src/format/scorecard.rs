@@ -80,7 +80,9 @@ impl Printer<'_> {
 
     /// A literal's text as written, or `fallback` without a source.
     fn source_or(&self, span: Span, fallback: String) -> String {
-        self.src.and_then(|s| s.get(span.range())).map_or(fallback, |t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        self.src
+            .and_then(|s| s.get(span.range()))
+            .map_or(fallback, |t| t.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
 
@@ -111,7 +113,9 @@ pub(crate) fn cell_text(cell: &Cell) -> String {
 fn lit_text(lit: &CellLit) -> String {
     match &lit.node {
         LitKind::Int(i) => i.to_string(),
-        LitKind::Decimal { value, percent: true } => format!("{}%", (value * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
+        LitKind::Decimal { value, percent: true } => {
+            format!("{}%", (value * rust_decimal::Decimal::ONE_HUNDRED).normalize())
+        }
         LitKind::Decimal { value, .. } => value.to_string(),
         LitKind::Str(s) => quote(s),
         LitKind::Date(d) => d.to_string(),

@@ -1,0 +1,183 @@
+//! Scorecards: the score, its type, `reasons from` ranked by points lost,
+//! `"scores"` in decisions, and a failing characteristic as an error record.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use verdict::eval::{Decision, ErrorKind};
+
+const SCHEMA: &str = r#"
+entity: account
+key: id
+fields:
+  id: string
+  status: enum(active, frozen, closed)
+  credit_limit: money
+  balance: money
+  score: int
+  income: money?
+  appeal_open: bool?
+"#;
+
+fn load(body: &str) -> Result<verdict::LoadedPolicy, verdict::LoadError> {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir: PathBuf = std::env::temp_dir().join(format!(
+        "verdict-scorecards-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
+    let text = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n");
+    verdict::load_policy_source(&dir.join("t.policy"), &text)
+}
+
+fn run(body: &str, fields: &str) -> verdict::Outputs {
+    let policy = load(body).unwrap_or_else(|e| panic!("policy does not compile: {:#?}", e.diagnostics));
+    let mut account: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500","score":700}"#,
+    )
+    .unwrap();
+    account.extend(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(fields).unwrap());
+    let line = serde_json::to_string(&account).unwrap();
+    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).expect("snapshot fits");
+    verdict::evaluate(&policy.program, &snapshot, Default::default())
+}
+
+fn decide(body: &str, fields: &str) -> Decision {
+    run(body, fields).expect("decision")
+}
+
+fn scores(d: &Decision) -> Vec<(String, String)> {
+    d.scores.iter().map(|s| (s.name.to_string(), s.value.to_string())).collect()
+}
+
+fn codes(d: &Decision) -> Vec<&str> {
+    d.reasons.iter().map(|r| &*r.code).collect()
+}
+
+/// The example of the language reference: age, utilization, income.
+const APP: &str = r#"
+let app_score = scorecard base 600 {
+  score "A01" "Score too low" {
+    < 600      => -15
+    [600, 700) => 0
+    >= 700     => 20
+  }
+  balance / credit_limit "U01" "Proportion of balances to credit limits is too high" {
+    < 30%      => 30
+    [30%, 70%) => 0
+    >= 70%     => -40
+  }
+  income "I01" "Income insufficient" {
+    none       => -20
+    < 3000     => -10
+    >= 3000    => 15
+  }
+}
+"#;
+
+fn app(rule: &str) -> String {
+    format!("{APP}{rule}")
+}
+
+#[test]
+fn the_score_is_base_plus_each_characteristics_bin() {
+    let body = app(r#"rule "r" { when app_score < 0 then tag "x" }"#);
+    // 700 → 20; 2500/10000 = 25% → 30; no income → -20.
+    assert_eq!(scores(&decide(&body, "{}")), [("app_score".into(), "630".into())]);
+    // 599 → -15; 80% → -40; 3000 → 15.
+    let d = decide(&body, r#"{"score":599,"balance":"8000","income":"3000"}"#);
+    assert_eq!(scores(&d), [("app_score".into(), "560".into())]);
+    // Interval ends: 600 is in [600, 700), 70% in >= 70%, 2999.99 in < 3000.
+    let d = decide(&body, r#"{"score":600,"balance":"7000","income":"2999.99"}"#);
+    assert_eq!(scores(&d), [("app_score".into(), "550".into())]);
+}
+
+#[test]
+fn a_decimal_point_makes_the_score_a_decimal() {
+    let card = |base: &str, points: &str| {
+        format!(
+            "let s = scorecard base {base} {{\n  score \"A\" {{\n    < 650 => {points}\n    >= 650 => 1\n  }}\n}}\n\
+             rule \"r\" {{ when s == 601 then tag \"int\" }}"
+        )
+    };
+    assert!(load(&card("600", "-2")).is_ok());
+    // An int compared with a decimal literal works either way; the type shows in a decimal comparison.
+    let d = decide(&card("600.5", "-2"), r#"{"score":700}"#);
+    assert_eq!(scores(&d), [("s".into(), "601.5".into())]);
+    let d = decide(&card("600", "-2.25"), r#"{"score":600}"#);
+    assert_eq!(scores(&d), [("s".into(), "597.75".into())]);
+    // `limit` needs money; an int score is accepted as one, so is a decimal.
+    let body = "let s = scorecard base 600 {\n  score \"A\" {\n    _ => 5\n  }\n}\nrule \"r\" { when s > 0 then set limit to s }";
+    assert_eq!(decide(body, "{}").limit.map(|l| l.to_string()), Some("605".into()));
+}
+
+#[test]
+fn reasons_rank_characteristics_by_points_lost() {
+    // Lost: A01 20 - (-15) = 35, U01 30 - (-40) = 70, I01 15 - (-20) = 35.
+    let body = app(r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
+    let d = decide(&body, r#"{"score":599,"balance":"8000"}"#);
+    assert_eq!(codes(&d), ["U01", "A01", "I01"]);
+    assert_eq!(d.reasons[0].text.as_deref(), Some("Proportion of balances to credit limits is too high"));
+    assert_eq!(&*d.reasons[0].rule, "r");
+    // Only characteristics that lost more than 0: 700 gets A01's best bin.
+    let d = decide(&body, r#"{"score":700,"balance":"8000"}"#);
+    assert_eq!(codes(&d), ["U01", "I01"]);
+}
+
+#[test]
+fn top_takes_n_then_leaves_out_codes_already_given() {
+    let top = |n: &str, before: &str| {
+        app(&format!(r#"rule "r" {{ when app_score < 600 then {before} reasons from app_score {n} }}"#))
+    };
+    let fields = r#"{"score":599,"balance":"8000"}"#;
+    assert_eq!(codes(&decide(&top("top 2", ""), fields)), ["U01", "A01"]);
+    assert_eq!(codes(&decide(&top("top 1", ""), fields)), ["U01"]);
+    // U01 was already given by the rule: top 2 takes U01 and A01, then leaves U01 out.
+    let d = decide(&top("top 2", r#"reason "U01" "given""#), fields);
+    assert_eq!(codes(&d), ["U01", "A01"]);
+    assert_eq!(d.reasons[0].text.as_deref(), Some("given"));
+    let d = decide(&top("top 1", r#"reason "U01" "given""#), fields);
+    assert_eq!(codes(&d), ["U01"]);
+}
+
+#[test]
+fn ties_keep_declaration_order_and_the_default_is_four() {
+    let mut body = String::from("let s = scorecard base 0 {\n");
+    for i in 1..=6 {
+        body.push_str(&format!("  score \"C{i}\" {{\n    < 650 => 0\n    >= 650 => 10\n  }}\n"));
+    }
+    body.push_str("}\nrule \"r\" { when s < 10 then reasons from s }");
+    assert_eq!(codes(&decide(&body, r#"{"score":600}"#)), ["C1", "C2", "C3", "C4"]);
+}
+
+#[test]
+fn every_scorecard_is_listed_in_declaration_order_and_none_without_one() {
+    let body = "let z = scorecard base 1 {\n  score \"Z\" {\n    _ => 1\n  }\n}\n\
+                let a = scorecard base 2.5 {\n  status \"A\" {\n    \"active\" => 1\n    else => 0\n  }\n}\n\
+                rule \"r\" { when score > 0 then tag \"x\" }";
+    assert_eq!(scores(&decide(body, "{}")), [("z".into(), "2".into()), ("a".into(), "3.5".into())]);
+    assert!(decide(r#"rule "r" { when score > 0 then tag "x" }"#, "{}").scores.is_empty());
+}
+
+#[test]
+fn a_characteristic_that_fails_makes_an_eval_error_record() {
+    let body =
+        "let s = scorecard base 0 {\n  balance / (credit_limit - 10000) \"D\" {\n    < 1 => 0\n    >= 1 => 5\n  }\n}\n\
+                rule \"r\" { when score > 0 then tag \"x\" }";
+    let err = run(body, "{}").expect_err("division by zero");
+    assert_eq!(err.kind, ErrorKind::Eval);
+    assert!(err.message.contains("scorecard"), "{}", err.message);
+    // Where the characteristic can be computed, the same policy decides.
+    assert!(run(body, r#"{"credit_limit":"20000"}"#).is_ok());
+}
+
+#[test]
+fn optional_inputs_take_their_none_bin() {
+    let body =
+        "let s = scorecard base 0 {\n  appeal_open \"AP\" {\n    none => 1\n    true => 2\n    false => 3\n  }\n}\n\
+                rule \"r\" { when score > 0 then tag \"x\" }";
+    assert_eq!(scores(&decide(body, "{}"))[0].1, "1");
+    assert_eq!(scores(&decide(body, r#"{"appeal_open":true}"#))[0].1, "2");
+    assert_eq!(scores(&decide(body, r#"{"appeal_open":false}"#))[0].1, "3");
+}
