@@ -65,9 +65,10 @@ pub mod fields {
     pub const FINGERPRINT: &str = "fingerprint";
 
     /// A decision's fields in the order they are written (before `trace`).
-    pub const DECISION: [&str; 9] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY];
+    /// (`scores` is written between `fired` and `policy`, and only by a policy with a scorecard.)
+    pub const DECISION: [&str; 10] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY, SCORES];
     /// Every top-level field a record may have but `trace`: a decision's and an error's.
-    pub const RECORD: [&str; 10] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY, ERROR];
+    pub const RECORD: [&str; 11] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY, ERROR, SCORES];
     /// The fields of a reason, in order.
     pub const REASON: [&str; 3] = [CODE, TEXT, RULE];
     /// The keys an action may have: its kind's key, `template` for a notification, `rule`.

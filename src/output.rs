@@ -205,8 +205,31 @@ impl Serialize for TraceView<'_> {
             let hooks: Vec<serde_json::Value> = trace.hooks.iter().map(|h| hook_call(h, program)).collect();
             m.serialize_entry("hooks", &hooks)?;
         }
+        if !trace.scorecards.is_empty() {
+            m.serialize_entry("scorecards", &scorecard_traces(trace, program))?;
+        }
         m.end()
     }
+}
+
+/// `"scorecards": {"app_score": [{"characteristic": "A01", "value": 24, "bin": 1, "points": "-15", "lost": "35"}, …]}`.
+fn scorecard_traces(trace: &Trace, program: &Program) -> serde_json::Map<String, serde_json::Value> {
+    let mut cards = serde_json::Map::new();
+    for card in &trace.scorecards {
+        let Some(def) = program.lets.get(card.scorecard) else { continue };
+        let Some(tcard) = crate::eval::scorecard::scorecard_of(program, card.scorecard) else { continue };
+        let rows = tcard
+            .characteristics
+            .iter()
+            .zip(&card.characteristics)
+            .map(|(c, t)| {
+                serde_json::json!({"characteristic": &*c.code, "value": t.value.to_json(), "bin": t.bin + 1,
+                    "points": format_decimal(t.points), "lost": format_decimal(t.lost)})
+            })
+            .collect();
+        cards.insert(def.name.clone(), serde_json::Value::Array(rows));
+    }
+    cards
 }
 
 struct RuleView<'a>(&'a crate::eval::RuleTrace, &'a Program);

@@ -181,3 +181,70 @@ fn optional_inputs_take_their_none_bin() {
     assert_eq!(scores(&decide(body, r#"{"appeal_open":true}"#))[0].1, "2");
     assert_eq!(scores(&decide(body, r#"{"appeal_open":false}"#))[0].1, "3");
 }
+
+/// A directory with the schema, `APP`'s policy and one account, for the command line.
+fn cli_dir(name: &str, rule: &str) -> PathBuf {
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("scorecards-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
+    let policy = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{}\n", app(rule));
+    std::fs::write(dir.join("t.policy"), policy).unwrap();
+    std::fs::write(
+        dir.join("book.jsonl"),
+        r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"8000","score":599}
+"#,
+    )
+    .unwrap();
+    dir
+}
+
+fn verdict(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn tests_may_expect_scores_and_scorecard_reasons() {
+    let dir = cli_dir("test", r#"rule "r" { when app_score < 600 then reasons from app_score top 2 }"#);
+    let case = |score: &str| {
+        format!(
+            "policy: t.policy\ncases:\n  - name: low\n    snapshot: {{id: A-1, as_of: 2026-11-01, status: active, credit_limit: \"10000\", balance: \"8000\", score: 599}}\n    expect:\n      scores: {{app_score: {score}}}\n      reasons: [U01, A01]\n"
+        )
+    };
+    // 599 → -15, 8000 / 10000 → -40, no income → -20.
+    std::fs::write(dir.join("ok.test.yaml"), case("525")).unwrap();
+    let out = verdict(&dir, &["test", "ok.test.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(dir.join("off.test.yaml"), case("526")).unwrap();
+    let out = verdict(&dir, &["test", "off.test.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(shown.contains("expected app_score 526, got app_score 525"), "{shown}");
+    std::fs::write(dir.join("typo.test.yaml"), case("525").replace("{app_score:", "{app_scor:")).unwrap();
+    let out = verdict(&dir, &["test", "typo.test.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no scorecard `app_scor`"));
+}
+
+#[test]
+fn trace_and_explain_show_each_characteristic() {
+    let dir = cli_dir("trace", r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
+    let out = verdict(&dir, &["eval", "t.policy", "book.jsonl", "--trace"]);
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = &record["trace"]["scorecards"]["app_score"];
+    assert_eq!(
+        rows[1],
+        serde_json::json!({"characteristic": "U01", "value": "0.8", "bin": 3, "points": "-40", "lost": "70"})
+    );
+    assert_eq!(rows[2]["value"], serde_json::Value::Null);
+    let out = verdict(&dir, &["explain", "t.policy", "book.jsonl", "--id", "A-1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("scorecard app_score (base 600)"), "{text}");
+    assert!(text.contains("U01    balance / credit_limit = 0.8, >= 70% → -40 (lost 70)"), "{text}");
+    assert!(text.contains("I01    income = none, none → -20 (lost 35)"), "{text}");
+}

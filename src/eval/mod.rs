@@ -234,6 +234,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     ran?;
     let scores = all_scores(&mut ctx, snapshot)?;
+    trace.scorecards = scorecard::traces(&mut ctx).unwrap_or_default();
     Ok(Decision { scores, ..state.finish(snapshot.id.clone(), as_of) })
 }
 

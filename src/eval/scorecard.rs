@@ -154,3 +154,48 @@ pub fn score_snapshot(
     }
     Ok(out)
 }
+
+/// A scorecard as `--trace` and `explain` show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScorecardTrace {
+    /// The scorecard's let.
+    pub scorecard: usize,
+    /// One per characteristic, in declaration order.
+    pub characteristics: Vec<CharacteristicTrace>,
+}
+
+/// One characteristic's value, bin, points and points lost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CharacteristicTrace {
+    /// The input's value.
+    pub value: crate::value::Traced,
+    /// The bin it fell in (index into the characteristic's bins).
+    pub bin: usize,
+    /// The bin's points.
+    pub points: Decimal,
+    /// The characteristic's best points minus these.
+    pub lost: Decimal,
+}
+
+/// Every scorecard's breakdown for a traced account.
+pub(crate) fn traces(ctx: &mut Ctx<'_>) -> Result<Vec<ScorecardTrace>, EvalFailure> {
+    let program = ctx.program;
+    let mut out = Vec::new();
+    for (i, def) in program.lets.iter().enumerate() {
+        let TKind::Scorecard(card) = &def.value.kind else { continue };
+        let scored = breakdown(ctx, card)?;
+        let characteristics = card
+            .characteristics
+            .iter()
+            .zip(scored)
+            .map(|(c, s)| CharacteristicTrace {
+                value: crate::value::Traced::of(s.value, super::trace::enum_members(&c.input)),
+                bin: s.bin,
+                points: s.points,
+                lost: s.lost,
+            })
+            .collect();
+        out.push(ScorecardTrace { scorecard: i, characteristics });
+    }
+    Ok(out)
+}
