@@ -248,3 +248,26 @@ fn trace_and_explain_show_each_characteristic() {
     assert!(text.contains("U01    balance / credit_limit = 0.8, >= 70% → -40 (lost 70)"), "{text}");
     assert!(text.contains("I01    income = none, none → -20 (lost 35)"), "{text}");
 }
+
+#[test]
+fn coverage_lists_the_bins_no_case_fell_in() {
+    let dir = cli_dir("coverage", r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
+    let case = "policy: t.policy\ncases:\n  - name: low\n    snapshot: {id: A-1, as_of: 2026-11-01, status: active, credit_limit: \"10000\", balance: \"8000\", score: 599}\n    expect: {scores: {app_score: 525}}\n";
+    std::fs::write(dir.join("c.test.yaml"), case).unwrap();
+    let out = verdict(&dir, &["test", "c.test.yaml", "--coverage"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    // The case fell in A01 bin 1, U01 bin 3 and I01 bin 1 (none): the six others were never hit.
+    assert!(shown.contains("scorecard bins no record fell in:"), "{shown}");
+    for unhit in [
+        "app_score A01 bin 2 (0 points)",
+        "app_score A01 bin 3 (20 points)",
+        "app_score U01 bin 1 (30 points)",
+        "app_score U01 bin 2 (0 points)",
+        "app_score I01 bin 2 (-10 points)",
+        "app_score I01 bin 3 (15 points)",
+    ] {
+        assert!(shown.contains(unhit), "{unhit} in {shown}");
+    }
+    assert!(!shown.contains("A01 bin 1 "), "{shown}");
+}

@@ -189,7 +189,7 @@ fn shown_text(label: &str, shown: &Shown, indent: &str, out: &mut String) {
 fn coverage_text(c: &PolicyCoverage) -> String {
     let policy = escape(&c.policy.display().to_string()).into_owned();
     let mut out = format!("coverage of {policy} ({} record{} evaluated)\n", c.records, plural(c.records));
-    if c.never_fired.is_empty() && c.never_reached.is_empty() {
+    if c.never_fired.is_empty() && c.never_reached.is_empty() && c.bins_never_hit.is_empty() {
         out.push_str("  every rule fired at least once\n");
         return out;
     }
@@ -207,6 +207,18 @@ fn coverage_text(c: &PolicyCoverage) -> String {
                 escape(&u.rule),
                 escape(&u.group),
                 escape(&u.fired_instead.join(", "))
+            ));
+        }
+    }
+    if !c.bins_never_hit.is_empty() {
+        out.push_str("  scorecard bins no record fell in:\n");
+        for b in &c.bins_never_hit {
+            out.push_str(&format!(
+                "    {} {} bin {} ({} points)\n",
+                escape(&b.scorecard),
+                escape(&b.code),
+                b.bin,
+                b.points
             ));
         }
     }

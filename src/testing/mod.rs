@@ -152,6 +152,21 @@ pub struct PolicyCoverage {
     pub never_fired: Vec<String>,
     /// Rules of `first` groups never evaluated because an earlier rule of the group always fired.
     pub never_reached: Vec<Unreached>,
+    /// Scorecard bins no record fell in.
+    pub bins_never_hit: Vec<UnhitBin>,
+}
+
+/// A scorecard bin that no record fell in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnhitBin {
+    /// The scorecard.
+    pub scorecard: String,
+    /// The characteristic's reason code.
+    pub code: String,
+    /// The bin's number in its characteristic (from 1).
+    pub bin: usize,
+    /// Its points.
+    pub points: String,
 }
 
 /// A `first`-group rule that no record reached.
@@ -183,6 +198,8 @@ struct PolicyRun {
     rule_index: HashMap<Arc<str>, usize>,
     stats: Vec<RuleStats>,
     records: usize,
+    /// Scorecard bins some record fell in: (scorecard's let, characteristic, bin).
+    bins_hit: std::collections::HashSet<(usize, usize, usize)>,
 }
 
 /// Runs test files, loading each policy once.
@@ -303,7 +320,14 @@ impl Runner {
                         _ => never_fired.push(rule.name.to_string()),
                     }
                 }
-                Some(PolicyCoverage { policy: p.path.clone(), records: p.records, never_fired, never_reached })
+                let bins_never_hit = unhit_bins(program, &p.bins_hit);
+                Some(PolicyCoverage {
+                    policy: p.path.clone(),
+                    records: p.records,
+                    never_fired,
+                    never_reached,
+                    bins_never_hit,
+                })
             })
             .collect()
     }
@@ -361,6 +385,7 @@ impl Runner {
             rule_index,
             stats: vec![RuleStats::default(); rules],
             records: 0,
+            bins_hit: std::collections::HashSet::new(),
         });
         self.by_path.insert(key, index);
         program.map(|p| (index, p))
@@ -408,6 +433,11 @@ impl Runner {
 impl PolicyRun {
     fn record(&mut self, trace: &Trace) {
         self.records += 1;
+        for card in &trace.scorecards {
+            for (c, got) in card.characteristics.iter().enumerate() {
+                self.bins_hit.insert((card.scorecard, c, got.bin));
+            }
+        }
         for rt in &trace.rules {
             let Some(stats) = self.rule_index.get(&rt.rule).and_then(|&i| self.stats.get_mut(i)) else {
                 continue;
@@ -424,6 +454,27 @@ impl PolicyRun {
             }
         }
     }
+}
+
+/// Every bin of every scorecard that is not in `hit`, in declaration order.
+fn unhit_bins(program: &Program, hit: &std::collections::HashSet<(usize, usize, usize)>) -> Vec<UnhitBin> {
+    let mut out = Vec::new();
+    for (i, def) in program.lets.iter().enumerate() {
+        let crate::ir::TKind::Scorecard(card) = &def.value.kind else { continue };
+        for (c, characteristic) in card.characteristics.iter().enumerate() {
+            for (b, bin) in characteristic.bins.iter().enumerate() {
+                if !hit.contains(&(i, c, b)) {
+                    out.push(UnhitBin {
+                        scorecard: def.name.clone(),
+                        code: characteristic.code.to_string(),
+                        bin: b + 1,
+                        points: crate::value::format_decimal(bin.points),
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The test file's own diagnostics by position (those of other files, such as the policy, after them).
