@@ -271,3 +271,31 @@ fn coverage_lists_the_bins_no_case_fell_in() {
     }
     assert!(!shown.contains("A01 bin 1 "), "{shown}");
 }
+
+#[test]
+fn diff_reports_changed_bins_and_the_score_shift() {
+    let dir = cli_dir("diff", r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
+    let old = std::fs::read_to_string(dir.join("t.policy")).unwrap();
+    // U01's top bin loses 10 points fewer; A01 is untouched.
+    std::fs::write(dir.join("new.policy"), old.replace(">= 70%     => -40", ">= 70%     => -30")).unwrap();
+    std::fs::write(
+        dir.join("two.jsonl"),
+        concat!(
+            r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"8000","score":599}"#,
+            "\n",
+            r#"{"id":"A-2","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"1000","score":720}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = verdict(&dir, &["diff", "t.policy", "new.policy", "two.jsonl"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("let app_score: changed"), "{text}");
+    assert!(text.contains("let app_score.U01: changed"), "{text}");
+    assert!(!text.contains("app_score.A01"), "{text}");
+    // A-1: 525 → 535; A-2: 630 → 630. Means 577.5 → 582.5.
+    assert!(
+        text.contains("scorecard app_score: mean 577.5 → 582.5 (shift 5); 1 accounts rose, 0 fell, of 2"),
+        "{text}"
+    );
+}
