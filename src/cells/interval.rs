@@ -141,7 +141,7 @@ impl<T: Point> IntervalSet<T> {
 
     fn normalized(mut segments: Vec<(Cut<T>, Cut<T>)>) -> Self {
         segments.retain(|(lo, hi)| lo < hi);
-        segments.sort_by(|a, b| a.0.cmp(&b.0));
+        segments.sort_by_key(|a| a.0);
         let mut out: Vec<(Cut<T>, Cut<T>)> = Vec::with_capacity(segments.len());
         for (lo, hi) in segments {
             let (lo, hi) = (lo.normal(), hi.normal());

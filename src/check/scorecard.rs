@@ -171,7 +171,7 @@ impl Checker<'_> {
                 Some(_) => return,
             }
         }
-        ordered.sort_by(|a, b| a.0.cmp(&b.0));
+        ordered.sort_by_key(|a| a.0);
         let steps: Vec<std::cmp::Ordering> =
             ordered.windows(2).filter_map(|w| if let [a, b] = w { Some(b.1.cmp(&a.1)) } else { None }).collect();
         let rises = steps.contains(&std::cmp::Ordering::Greater);

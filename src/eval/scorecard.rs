@@ -93,7 +93,7 @@ pub(crate) fn reasons<'a>(
     let mut losing: Vec<(usize, Decimal)> =
         scored.iter().enumerate().filter(|(_, s)| s.lost > Decimal::ZERO).map(|(i, s)| (i, s.lost)).collect();
     // A stable sort keeps declaration order among equal losses.
-    losing.sort_by(|a, b| b.1.cmp(&a.1));
+    losing.sort_by_key(|l| std::cmp::Reverse(l.1));
     let mut out: Vec<Reason> = Vec::new();
     for (i, _) in losing.into_iter().take(top) {
         let Some(c) = card.characteristics.get(i) else { continue };
