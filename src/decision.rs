@@ -65,8 +65,8 @@ pub mod fields {
     pub const FINGERPRINT: &str = "fingerprint";
 
     /// A decision's fields in the order they are written (before `trace`).
-    /// (`scores` is written between `fired` and `policy`, and only by a policy with a scorecard.)
-    pub const DECISION: [&str; 10] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY, SCORES];
+    /// (`scores`, written only by a policy with a scorecard, comes between `fired` and `policy`.)
+    pub const DECISION: [&str; 9] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY];
     /// Every top-level field a record may have but `trace`: a decision's and an error's.
     pub const RECORD: [&str; 11] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY, ERROR, SCORES];
     /// The fields of a reason, in order.
