@@ -25,6 +25,8 @@ pub mod fields {
     pub const ACTIONS: &str = "actions";
     /// The names of the rules that fired.
     pub const FIRED: &str = "fired";
+    /// Every scorecard's value by name (left out when the policy has none).
+    pub const SCORES: &str = "scores";
     /// The account's arm of every split (left out when the policy has none).
     pub const ARMS: &str = "arms";
     /// The policy that decided: name, version, fingerprint.
@@ -65,9 +67,11 @@ pub mod fields {
     pub const FINGERPRINT: &str = "fingerprint";
 
     /// A decision's fields in the order they are written (before `trace`).
+    /// (`scores`, written only by a policy with a scorecard, comes between `fired` and `policy`.)
     pub const DECISION: [&str; 9] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, POLICY];
     /// Every top-level field a record may have but `trace`: a decision's and an error's.
-    pub const RECORD: [&str; 11] = [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, ARMS, POLICY, ERROR];
+    pub const RECORD: [&str; 12] =
+        [ID, AS_OF, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS, FIRED, SCORES, ARMS, POLICY, ERROR];
     /// The fields of a reason, in order.
     pub const REASON: [&str; 3] = [CODE, TEXT, RULE];
     /// The keys an action may have: its kind's key, `template` for a notification, `rule`.

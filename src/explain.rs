@@ -61,6 +61,36 @@ pub struct Explanation {
     pub hooks: Vec<HookExplanation>,
     /// Each decision table: the row the account matched and its nearest miss.
     pub tables: Vec<crate::eval::TableMatch>,
+    /// Each scorecard, characteristic by characteristic (empty without scorecards or a decision).
+    pub scorecards: Vec<ScorecardExplanation>,
+}
+
+/// A scorecard's part in the decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScorecardExplanation {
+    /// Its name.
+    pub scorecard: String,
+    /// Its base points.
+    pub base: String,
+    /// One per characteristic, in declaration order.
+    pub characteristics: Vec<CharacteristicExplanation>,
+}
+
+/// One characteristic: its value, the bin it fell in, its points and the points it lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CharacteristicExplanation {
+    /// Its reason code.
+    pub code: String,
+    /// Its expression as written.
+    pub characteristic: String,
+    /// The account's value.
+    pub value: String,
+    /// The bin's cell as written.
+    pub bin: String,
+    /// The bin's points.
+    pub points: String,
+    /// The best bin's points minus these.
+    pub lost: String,
 }
 
 /// One rule's part in the decision.
@@ -210,6 +240,7 @@ pub fn explain(
             .collect(),
         _ => Vec::new(),
     };
+    let scorecards = trace.as_ref().map(|t| scorecards(program, t, source)).unwrap_or_default();
     Ok(Explanation {
         id: id.to_string(),
         file: snapshots.to_path_buf(),
@@ -220,7 +251,43 @@ pub fn explain(
         lets,
         hooks,
         tables,
+        scorecards,
     })
+}
+
+fn scorecards(program: &Program, trace: &Trace, source: &str) -> Vec<ScorecardExplanation> {
+    let text = |span: crate::diagnostic::Span| squash(source.get(span.range()).unwrap_or("?"));
+    let dec = crate::value::format_decimal;
+    trace
+        .scorecards
+        .iter()
+        .filter_map(|t| {
+            let card = crate::eval::scorecard::scorecard_of(program, t.scorecard)?;
+            let characteristics = card
+                .characteristics
+                .iter()
+                .zip(&t.characteristics)
+                .map(|(c, got)| CharacteristicExplanation {
+                    code: c.code.to_string(),
+                    characteristic: text(c.input.span),
+                    value: got.value.to_string(),
+                    bin: c
+                        .bins
+                        .get(got.bin)
+                        .map(|b| text(b.span))
+                        .map(|b| b.split("=>").next().unwrap_or("").trim().to_string())
+                        .unwrap_or_default(),
+                    points: dec(got.points),
+                    lost: dec(got.lost),
+                })
+                .collect();
+            Some(ScorecardExplanation {
+                scorecard: program.lets.get(t.scorecard)?.name.clone(),
+                base: dec(card.base),
+                characteristics,
+            })
+        })
+        .collect()
 }
 
 /// The first snapshot with `id`, its 1-based position and how many share the id.
@@ -551,6 +618,7 @@ impl Explanation {
             lets: &self.lets,
             hooks: &self.hooks,
             tables: &self.tables,
+            scorecards: &self.scorecards,
         }
     }
 }
@@ -565,6 +633,8 @@ struct ExplanationView<'a> {
     hooks: &'a [HookExplanation],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     tables: &'a [crate::eval::TableMatch],
+    #[serde(skip_serializing_if = "<[ScorecardExplanation]>::is_empty")]
+    scorecards: &'a [ScorecardExplanation],
 }
 
 #[derive(Serialize)]

@@ -8,6 +8,7 @@ use crate::value::{Date, Duration, SetItem, Val};
 
 pub mod condition;
 pub mod ops;
+pub mod scorecard;
 pub mod split;
 pub mod table;
 pub use condition::{Condition, Leaf, Shape};
@@ -282,6 +283,8 @@ pub enum TKind {
     TableRow(Arc<table::TTable>),
     /// One output of a table: the value of that output in the row `row` gives.
     TableOut { row: Box<TExpr>, table: Arc<table::TTable>, output: usize },
+    /// A scorecard (the whole value of a let): base plus each characteristic's points.
+    Scorecard(Box<scorecard::TScorecard>),
 }
 
 /// `func(list[.field] [where COND] [within D])`.
@@ -375,6 +378,8 @@ pub enum TAction {
     Reason(TText, Option<TText>),
     /// `tag "label"`
     Tag(TText),
+    /// `reasons from SCORECARD [top N]`: the scorecard's let index, and N.
+    ReasonsFrom { scorecard: usize, top: usize },
 }
 
 /// A string an action carries: a literal, built once at load, or a string
@@ -593,6 +598,7 @@ impl TExpr {
                 .chain(table.rows.iter().filter_map(|r| r.values.get(*output)))
                 .chain(table.else_values.iter().filter_map(|v| v.get(*output)))
                 .collect(),
+            TKind::Scorecard(card) => card.characteristics.iter().map(|c| &c.input).collect(),
         }
     }
 

@@ -50,6 +50,7 @@ pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hooks;
+pub mod import;
 #[doc(hidden)]
 pub mod ir;
 pub mod load;
@@ -60,6 +61,7 @@ pub mod outfile;
 pub mod output;
 pub mod schema;
 pub mod snapshot;
+pub mod stability;
 pub mod stream;
 #[doc(hidden)]
 pub mod syntax;

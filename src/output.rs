@@ -80,12 +80,28 @@ impl Serialize for DecisionView<'_> {
         m.serialize_entry(fields::REASONS, &Reasons(d))?;
         m.serialize_entry(fields::ACTIONS, &Actions(&d.actions))?;
         m.serialize_entry(fields::FIRED, &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
+        if !d.scores.is_empty() {
+            m.serialize_entry(fields::SCORES, &Scores(&d.scores))?;
+        }
         if !d.arms.is_empty() {
             m.serialize_entry(fields::ARMS, &ArmsView(&d.arms))?;
         }
         m.serialize_entry(fields::POLICY, &PolicyView(self.program))?;
         if let Some(t) = &d.trace {
             m.serialize_entry(fields::TRACE, &TraceView(t, self.program))?;
+        }
+        m.end()
+    }
+}
+
+/// A decision's scores: `{"app_score": "585", …}` in declaration order.
+pub struct Scores<'a>(pub &'a [crate::eval::scorecard::Score]);
+
+impl Serialize for Scores<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for score in self.0 {
+            m.serialize_entry(&*score.name, &format_decimal(score.value))?;
         }
         m.end()
     }
@@ -205,6 +221,9 @@ impl Serialize for TraceView<'_> {
             let hooks: Vec<serde_json::Value> = trace.hooks.iter().map(|h| hook_call(h, program)).collect();
             m.serialize_entry("hooks", &hooks)?;
         }
+        if !trace.scorecards.is_empty() {
+            m.serialize_entry("scorecards", &scorecard_traces(trace, program))?;
+        }
         if !trace.cases.is_empty() {
             let cases: Vec<serde_json::Value> =
                 trace.cases.iter().map(|c| crate::eval::case_json(c, program)).collect();
@@ -212,6 +231,26 @@ impl Serialize for TraceView<'_> {
         }
         m.end()
     }
+}
+
+/// `"scorecards": {"app_score": [{"characteristic": "A01", "value": 24, "bin": 1, "points": "-15", "lost": "35"}, …]}`.
+fn scorecard_traces(trace: &Trace, program: &Program) -> serde_json::Map<String, serde_json::Value> {
+    let mut cards = serde_json::Map::new();
+    for card in &trace.scorecards {
+        let Some(def) = program.lets.get(card.scorecard) else { continue };
+        let Some(tcard) = crate::eval::scorecard::scorecard_of(program, card.scorecard) else { continue };
+        let rows = tcard
+            .characteristics
+            .iter()
+            .zip(&card.characteristics)
+            .map(|(c, t)| {
+                serde_json::json!({"characteristic": &*c.code, "value": t.value.to_json(), "bin": t.bin + 1,
+                    "points": format_decimal(t.points), "lost": format_decimal(t.lost)})
+            })
+            .collect();
+        cards.insert(def.name.clone(), serde_json::Value::Array(rows));
+    }
+    cards
 }
 
 struct RuleView<'a>(&'a crate::eval::RuleTrace, &'a Program);
@@ -387,9 +426,13 @@ impl<W: std::io::Write> RecordWriter<W> {
                 let mut writer = csv::Writer::from_writer(&mut self.out);
                 let arms = !program.splits.is_empty();
                 if self.count == 0 {
-                    writer.write_record(csv_header(arms)).map_err(std::io::Error::other)?;
+                    let mut header = csv_header(arms);
+                    header.extend(scorecard_names(program));
+                    writer.write_record(header).map_err(std::io::Error::other)?;
                 }
-                writer.write_record(csv_row(record, program, arms)).map_err(std::io::Error::other)?;
+                let mut row = csv_row(record, program, arms);
+                row.extend(csv_scores(record, program));
+                writer.write_record(row).map_err(std::io::Error::other)?;
                 writer.flush()?;
             }
             OutputFormat::Table => {
@@ -402,6 +445,9 @@ impl<W: std::io::Write> RecordWriter<W> {
     }
 
     /// Finishes the output (closes the JSON array, lays out the table).
+    ///
+    /// With no record written, a CSV header has no scorecard columns (the
+    /// program is not at hand); it names the fixed columns only.
     pub fn finish(mut self) -> std::io::Result<W> {
         match self.format {
             OutputFormat::Json => self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?,
@@ -475,6 +521,18 @@ mod fast_json {
             string(buf, f);
         }
         buf.push(b']');
+        if !d.scores.is_empty() {
+            buf.extend_from_slice(b",\"scores\":{");
+            for (i, score) in d.scores.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                string(buf, &score.name);
+                buf.push(b':');
+                string(buf, &format_decimal(score.value));
+            }
+            buf.push(b'}');
+        }
         if !d.arms.is_empty() {
             buf.extend_from_slice(b",\"arms\":{");
             for (i, arm) in d.arms.iter().enumerate() {
@@ -671,11 +729,25 @@ fn csv_cells(record: &Outputs, program: &Program) -> Vec<String> {
     }
 }
 
-/// One row of `--format table`, its cells escaped for a terminal.
-/// Columns of `--format table`: ID, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS,
-/// ARMS, FIRED / ERROR (ARMS shown only for a policy with splits).
-const TABLE_COLUMNS: usize = 8;
+/// The scorecards' names, in declaration order: one CSV column each.
+fn scorecard_names(program: &Program) -> impl Iterator<Item = &str> {
+    program.lets.iter().filter(|l| matches!(l.value.kind, crate::ir::TKind::Scorecard(_))).map(|l| l.name.as_str())
+}
 
+/// A record's scorecard columns: each score, or empty in an error row.
+fn csv_scores(record: &Outputs, program: &Program) -> Vec<String> {
+    match record {
+        Ok(d) => d.scores.iter().map(|s| format_decimal(s.value)).collect(),
+        Err(_) => vec![String::new(); scorecard_names(program).count()],
+    }
+}
+
+/// Columns of `--format table`: ID, OUTCOME, UNTIL, LIMIT, REASONS, ACTIONS,
+/// SCORES, ARMS, FIRED / ERROR. SCORES is shown only when some row has a
+/// score, ARMS only for a policy with splits.
+const TABLE_COLUMNS: usize = 9;
+
+/// One row of `--format table`, its cells escaped for a terminal.
 fn table_row(record: &Outputs) -> [String; TABLE_COLUMNS] {
     table_cells(record).map(|cell| crate::terminal::escape(&cell).into_owned())
 }
@@ -697,6 +769,7 @@ fn table_cells(record: &Outputs) -> [String; TABLE_COLUMNS] {
             } else {
                 d.actions.iter().map(action_cell).collect::<Vec<_>>().join(" ")
             },
+            d.scores.iter().map(|s| format!("{}={}", s.name, format_decimal(s.value))).collect::<Vec<_>>().join(" "),
             if d.arms.is_empty() { "-".into() } else { arms_text(&d.arms, ",") },
             if d.fired.is_empty() { "-".into() } else { d.fired.iter().map(|f| &**f).collect::<Vec<_>>().join(", ") },
         ],
@@ -707,6 +780,7 @@ fn table_cells(record: &Outputs) -> [String; TABLE_COLUMNS] {
             "-".into(),
             "-".into(),
             "-".into(),
+            String::new(),
             "-".into(),
             e.message.clone(),
         ],
@@ -725,17 +799,20 @@ fn action_cell(action: &ActionRecord) -> String {
 }
 
 fn render_table(rows: &[[String; TABLE_COLUMNS]], arms: bool) -> String {
-    const ARMS: usize = 6;
-    let keep = |i: &usize| arms || *i != ARMS;
+    const SCORES: usize = 6;
+    const ARMS: usize = 7;
+    let with_scores = rows.iter().any(|r| r.get(SCORES).is_some_and(|c| !c.is_empty()));
+    let keep = |i: &usize| (arms || *i != ARMS) && (with_scores || *i != SCORES);
     let pick = |row: &[String; TABLE_COLUMNS]| -> Vec<String> {
         row.iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, c)| c.clone()).collect()
     };
-    let header: Vec<&str> = ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "ACTIONS", "ARMS", "FIRED / ERROR"]
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| keep(i))
-        .map(|(_, h)| h)
-        .collect();
+    let header: Vec<&str> =
+        ["ID", "OUTCOME", "UNTIL", "LIMIT", "REASONS", "ACTIONS", "SCORES", "ARMS", "FIRED / ERROR"]
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep(i))
+            .map(|(_, h)| h)
+            .collect();
     let rows: Vec<Vec<String>> = rows.iter().map(pick).collect();
     let mut widths: Vec<usize> = header.iter().map(|h| crate::terminal::width(h)).collect();
     for row in &rows {
@@ -796,12 +873,23 @@ mod tests {
             ],
             fired: vec![a("r"), a("s")],
             arms: Vec::new(),
+            scores: Vec::new(),
             trace: None,
         };
         for id in [Key::Int(-42), d.id.clone(), Key::Str("ACC-0000123456789012345\\".into())] {
             d.id = id;
             for until in [None, Some(date("0999-01-31")), Some(date("0001-12-09")), Some(date("9999-10-31"))] {
                 d.until = until;
+                // With and without scorecards.
+                d.scores = if until.is_some() {
+                    let score = |n: &str, v: i64, dp| crate::eval::scorecard::Score {
+                        name: a(n),
+                        value: rust_decimal::Decimal::new(v, dp),
+                    };
+                    vec![score("app_score", 5850, 1), score("b\"x", -125, 2)]
+                } else {
+                    Vec::new()
+                };
                 let record: Outputs = Ok(d.clone());
                 let view = RecordView { record: &record, program };
                 let mut fast = Vec::new();
@@ -811,6 +899,7 @@ mod tests {
         }
         let arm = |split: &str, arm: &str| crate::eval::Arm { split: a(split), arm: a(arm), index: 0 };
         d.arms = vec![arm("limit_test", "challenger"), arm("t\"2", "ü\n")];
+        d.scores = Vec::new();
         let record: Outputs = Ok(d.clone());
         let mut fast = Vec::new();
         fast_json::decision(&mut fast, &d, program);

@@ -34,7 +34,7 @@ fn code_literals(text: &str) -> Vec<&str> {
         let rest = &bytes[i + 1..];
         let digits = rest.iter().skip(1).take_while(|b| b.is_ascii_digit()).count();
         let closes = rest.get(1 + digits) == Some(&b'"');
-        if matches!(rest.first(), Some(b'E' | b'W' | b'P' | b'S' | b'R' | b'T' | b'D'))
+        if matches!(rest.first(), Some(b'E' | b'W' | b'P' | b'S' | b'R' | b'T' | b'D' | b'I'))
             && (3..=4).contains(&digits)
             && closes
         {

@@ -576,6 +576,7 @@ fn finish(out: Out, snapshot: &Snapshot, as_of: Date) -> Decision {
         actions: out.actions,
         fired: out.fired,
         arms: Vec::new(),
+        scores: Vec::new(),
         trace: None,
     }
 }

@@ -18,6 +18,7 @@ mod lint;
 mod membership;
 mod narrow;
 mod reinstate;
+mod scorecard;
 mod split;
 mod suggest;
 mod table;
@@ -267,7 +268,7 @@ impl<'a> Checker<'a> {
             .items
             .iter()
             .filter_map(|i| match i {
-                Item::Let { name, .. } => Some(name.node.clone()),
+                Item::Let { name, .. } | Item::Scorecard { name, .. } => Some(name.node.clone()),
                 _ => None,
             })
             .collect();
@@ -276,6 +277,7 @@ impl<'a> Checker<'a> {
         for item in &ast.items {
             match item {
                 Item::Let { name, value, span } => self.let_decl(name, value, *span),
+                Item::Scorecard { name, card, span } => self.scorecard_decl(name, card, *span),
                 Item::Guard(g) => {
                     if let Some(guard) = self.guard(g) {
                         out.guards.push(guard);
@@ -469,11 +471,12 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn let_decl(&mut self, name: &ast::Ident, value: &ast::Expr, span: Span) {
+    /// Whether a let may take this name (reported if not).
+    fn let_name_free(&mut self, name: &ast::Ident) -> bool {
         self.let_names_pending.remove(&name.node);
         if self.name_taken(&name.node) {
             self.err(codes::DUPLICATE_NAME, name.span, format!("`{}` is already defined", name.node));
-            return;
+            return false;
         }
         if self.schema.root.field(&name.node).is_some() {
             self.err(
@@ -482,6 +485,21 @@ impl<'a> Checker<'a> {
                 format!("let `{}` would hide the schema field of the same name", name.node),
             )
             .help = Some("choose another name".into());
+            return false;
+        }
+        true
+    }
+
+    /// Adds a checked let; returns its index.
+    fn push_let(&mut self, name: &ast::Ident, value: TExpr, span: Span) -> usize {
+        self.let_depths.push(value.eval_depth(&self.let_depths));
+        self.let_index.insert(name.node.clone(), self.lets.len());
+        self.lets.push(LetDef { name: name.node.clone(), value, span });
+        self.lets.len() - 1
+    }
+
+    fn let_decl(&mut self, name: &ast::Ident, value: &ast::Expr, span: Span) {
+        if !self.let_name_free(name) {
             return;
         }
         let checked = match &value.kind {
@@ -501,9 +519,7 @@ impl<'a> Checker<'a> {
                 self.poisoned.insert(name.node.clone());
             }
             Some(value) => {
-                self.let_depths.push(value.eval_depth(&self.let_depths));
-                self.let_index.insert(name.node.clone(), self.lets.len());
-                self.lets.push(LetDef { name: name.node.clone(), value, span });
+                self.push_let(name, value, span);
             }
             // Its uses report nothing more: the error is at the let.
             None => {
@@ -660,6 +676,7 @@ impl<'a> Checker<'a> {
                 TAction::Reason(code?, text)
             }
             ActionKind::Tag(s) => TAction::Tag(self.action_text(s, "the label of `tag`")?),
+            ActionKind::ReasonsFrom { scorecard, top } => self.reasons_from(scorecard, top.as_ref())?,
         })
     }
 

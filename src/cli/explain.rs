@@ -127,6 +127,9 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
     for r in &x.rules {
         rule(&mut out, r);
     }
+    if !x.scorecards.is_empty() {
+        scorecards(&mut out, x);
+    }
     out.push_str("\nlets\n");
     lets(&mut out, x);
     tables(&mut out, x);
@@ -214,6 +217,20 @@ fn condition(c: &ConditionExplanation) -> String {
 /// A field, let or element name (`score`, `identity.verified`): shown as `name = value`.
 fn is_name(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '.')
+}
+
+/// Each scorecard: per characteristic its value, bin, points and points lost.
+fn scorecards(out: &mut String, x: &Explanation) {
+    for card in &x.scorecards {
+        out.push_str(&format!(
+            "\nscorecard {} (base {}): characteristic = value, bin → points (lost)\n",
+            card.scorecard, card.base
+        ));
+        for c in &card.characteristics {
+            let line = format!("{} = {}, {} → {} (lost {})", c.characteristic, c.value, c.bin, c.points, c.lost);
+            push_wrapped(out, &line, &format!("  {:<6} ", c.code), "         ");
+        }
+    }
 }
 
 fn lets(out: &mut String, x: &Explanation) {

@@ -7,10 +7,12 @@ mod explain;
 mod files;
 mod fmt;
 mod generate;
+mod import;
 mod lsp;
 mod render;
 mod serve;
 mod source;
+mod stability;
 mod synth;
 mod test;
 mod test_report;
@@ -93,6 +95,10 @@ enum Command {
     Lsp(lsp::LspArgs),
     /// Serve decisions over HTTP (the decision service).
     Serve(serve::ServeArgs),
+    /// Turn a scoring package's output into policy text.
+    Import(import::ImportArgs),
+    /// Population stability of the policy's scorecards between two portfolios (PSI, CSI).
+    Stability(stability::StabilityArgs),
 }
 
 /// `--format` of a report (`explain`, `diff`).
@@ -260,6 +266,8 @@ pub fn run() -> std::process::ExitCode {
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Stability(args) => stability::run(args),
     };
     let exit = exit.max(files::stderr_failure());
     std::process::ExitCode::from(exit as u8)

@@ -254,9 +254,6 @@ fn coverage_text(c: &PolicyCoverage) -> String {
             out.push_str(&format!("    {}: row{} {rows}\n", escape(table), if rows.contains(',') { "s" } else { "" }));
         }
     }
-    if c.never_fired.is_empty() && c.never_reached.is_empty() {
-        return out;
-    }
     if !c.never_fired.is_empty() {
         out.push_str("  never fired:\n");
         for rule in &c.never_fired {
@@ -271,6 +268,18 @@ fn coverage_text(c: &PolicyCoverage) -> String {
                 escape(&u.rule),
                 escape(&u.group),
                 escape(&u.fired_instead.join(", "))
+            ));
+        }
+    }
+    if !c.bins_never_hit.is_empty() {
+        out.push_str("  scorecard bins no record fell in:\n");
+        for b in &c.bins_never_hit {
+            out.push_str(&format!(
+                "    {} {} bin {} ({} points)\n",
+                escape(&b.scorecard),
+                escape(&b.code),
+                b.bin,
+                b.points
             ));
         }
     }

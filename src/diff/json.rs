@@ -104,6 +104,18 @@ impl Serialize for DiffReport {
         }
         m.serialize_entry("rules", &self.rules)?;
         m.serialize_entry("lets", &self.lets)?;
+        if !self.scores.is_empty() {
+            let shifts: Vec<serde_json::Value> = self
+                .scores
+                .iter()
+                .map(|s| {
+                    let dec = |d: Option<rust_decimal::Decimal>| d.map(crate::value::format_decimal);
+                    serde_json::json!({"scorecard": s.scorecard, "accounts": s.accounts, "rose": s.rose, "fell": s.fell,
+                        "old_mean": dec(s.old_mean), "new_mean": dec(s.new_mean), "shift": dec(s.shift)})
+                })
+                .collect();
+            m.serialize_entry("scores", &shifts)?;
+        }
         m.serialize_entry("exposure", &self.exposure.as_ref().map(ExposureView))?;
         m.serialize_entry("exposure_note", &self.exposure_note)?;
         m.serialize_entry("guards", &self.guards)?;

@@ -21,6 +21,7 @@ mod html;
 mod json;
 mod report;
 mod rules;
+mod scorecards;
 mod tee;
 mod text;
 

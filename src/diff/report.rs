@@ -208,6 +208,48 @@ pub(crate) struct Tally {
     pub(crate) timeouts: u64,
     /// Accounts by arm.
     arms: super::arms::ArmTally,
+    /// Per scorecard both versions have: how its score moved.
+    scores: Vec<ScoreShift>,
+}
+
+/// How one scorecard's score moved between the versions, over the accounts
+/// both decided.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScoreShift {
+    /// The scorecard.
+    pub scorecard: String,
+    /// Accounts both versions scored.
+    pub accounts: u64,
+    /// Of those, accounts whose score rose.
+    pub rose: u64,
+    /// Accounts whose score fell.
+    pub fell: u64,
+    /// The mean score under the version in force (2 decimal places).
+    pub old_mean: Option<Decimal>,
+    /// The mean score under the proposed version.
+    pub new_mean: Option<Decimal>,
+    /// `new_mean - old_mean`.
+    pub shift: Option<Decimal>,
+    old_total: Decimal,
+    new_total: Decimal,
+}
+
+impl ScoreShift {
+    fn add(&mut self, old: Decimal, new: Decimal) {
+        self.accounts += 1;
+        self.rose += u64::from(new > old);
+        self.fell += u64::from(new < old);
+        self.old_total = self.old_total.saturating_add(old);
+        self.new_total = self.new_total.saturating_add(new);
+    }
+
+    fn finish(mut self) -> ScoreShift {
+        let mean = |total: Decimal| total.checked_div(Decimal::from(self.accounts)).map(|m| m.round_dp(2).normalize());
+        self.old_mean = mean(self.old_total);
+        self.new_mean = mean(self.new_total);
+        self.shift = self.old_mean.zip(self.new_mean).map(|(a, b)| (b - a).normalize());
+        self
+    }
 }
 
 #[derive(Clone, Copy, Default)]
@@ -258,6 +300,7 @@ impl Tally {
             }),
             timeouts: 0,
             arms: super::arms::ArmTally::default(),
+            scores: Vec::new(),
         }
     }
 
@@ -278,6 +321,21 @@ impl Tally {
             for part in differs {
                 if let Some(i) = PARTS.iter().position(|p| p == part) {
                     bump(&mut self.parts, i);
+                }
+            }
+        }
+        if let (Ok(a), Ok(b)) = (&j.old, &j.new) {
+            for new_score in &b.scores {
+                let Some(old_score) = a.scores.iter().find(|s| s.name == new_score.name) else { continue };
+                let shift = match self.scores.iter_mut().position(|s| *s.scorecard == *new_score.name) {
+                    Some(i) => self.scores.get_mut(i),
+                    None => {
+                        self.scores.push(ScoreShift { scorecard: new_score.name.to_string(), ..ScoreShift::default() });
+                        self.scores.last_mut()
+                    }
+                };
+                if let Some(shift) = shift {
+                    shift.add(old_score.value, new_score.value);
                 }
             }
         }
@@ -498,6 +556,8 @@ pub struct DiffReport {
     /// The rows (and columns) the matrix shows: the outcomes of the
     /// policies' entity, most severe first, then `error`.
     pub rows: Vec<Row>,
+    /// Per scorecard both versions have: how its score moved.
+    pub scores: Vec<ScoreShift>,
 }
 
 impl DiffReport {
@@ -595,6 +655,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
             new.schema.is_application(),
             [old, new].iter().any(|p| p.rules.iter().any(|r| r.status == Outcome::Reinstate)),
         ),
+        scores: tally.scores.iter().cloned().map(ScoreShift::finish).collect(),
     };
     for (slot, (name, count)) in report.parts.iter_mut().zip(PARTS.iter().zip(tally.parts)) {
         *slot = (name, count);

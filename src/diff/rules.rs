@@ -148,6 +148,7 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
             lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Removed, rows: Vec::new() });
         }
     }
+    lets.extend(super::scorecards::compare(old, new));
     let changed_lets: BTreeSet<&str> = lets.iter().map(|l| l.name.as_str()).collect();
 
     let old_rules = rules_of(old);

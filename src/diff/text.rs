@@ -212,6 +212,20 @@ fn rules(out: &mut String, r: &DiffReport) {
             let _ = writeln!(out, "    {row}");
         }
     }
+    for s in &r.scores {
+        let show = |d: Option<rust_decimal::Decimal>| d.map_or_else(|| "-".to_owned(), crate::value::format_decimal);
+        let _ = writeln!(
+            out,
+            "  scorecard {}: mean {} → {} (shift {}); {} accounts rose, {} fell, of {}",
+            s.scorecard,
+            show(s.old_mean),
+            show(s.new_mean),
+            show(s.shift),
+            s.rose,
+            s.fell,
+            s.accounts
+        );
+    }
 }
 
 /// The new version's guards over the portfolio.

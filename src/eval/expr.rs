@@ -328,6 +328,7 @@ impl<'a> Ctx<'a> {
                 self.table_row(table).map(|row| Val::Int(i64::try_from(row).map_or(i64::MAX, |r| r + 1)))
             }
             TKind::TableOut { row, table, output } => self.table_output(row, table, *output),
+            TKind::Scorecard(card) => super::scorecard::score(self, card),
         }
     }
 

@@ -10,6 +10,7 @@ mod expr;
 mod fold;
 mod lets;
 mod run;
+pub mod scorecard;
 mod split;
 mod table;
 mod trace;
@@ -50,6 +51,8 @@ pub struct Decision {
     pub fired: Vec<Arc<str>>,
     /// The account's arm of every split of the policy, in declaration order.
     pub arms: Vec<Arm>,
+    /// Every scorecard's value, in declaration order (empty without scorecards).
+    pub scores: Vec<scorecard::Score>,
     /// Present when tracing was asked for.
     pub trace: Option<Trace>,
 }
@@ -280,7 +283,8 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     let mut state = Assembly::default();
     let Some(trace) = trace else {
         run_rules(&mut ctx, &mut state, snapshot, None)?;
-        return Ok(state.finish(snapshot.id.clone(), as_of, &ctx));
+        let scores = all_scores(&mut ctx, snapshot)?;
+        return Ok(Decision { scores, ..state.finish(snapshot.id.clone(), as_of, &ctx) });
     };
     ctx.hook_log = Some(Vec::new());
     ctx.case_log = Some(Vec::new());
@@ -299,7 +303,22 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     trace.cases = ctx.case_log.take().unwrap_or_default();
     ran?;
-    Ok(state.finish(snapshot.id.clone(), as_of, &ctx))
+    let scores = all_scores(&mut ctx, snapshot)?;
+    trace.scorecards = scorecard::traces(&mut ctx).unwrap_or_default();
+    Ok(Decision { scores, ..state.finish(snapshot.id.clone(), as_of, &ctx) })
+}
+
+/// Every scorecard's value for a deciding account; one that fails is the account's error.
+fn all_scores(ctx: &mut Ctx<'_>, snapshot: &Snapshot) -> Result<Vec<scorecard::Score>, ErrorRecord> {
+    scorecard::scores(ctx).map_err(|e| ErrorRecord {
+        id: Some(snapshot.id.clone()),
+        kind: match e.kind {
+            FailureKind::Hook => ErrorKind::Hook,
+            FailureKind::Timeout => ErrorKind::Timeout,
+            FailureKind::Eval => ErrorKind::Eval,
+        },
+        message: format!("{} while computing the scorecards", e.message),
+    })
 }
 
 /// Runs every rule in evaluation order, firing those that match.
@@ -434,19 +453,13 @@ impl Assembly {
                 }
                 TAction::Reason(code, text) => {
                     let code = action_text::reason_code(ctx, code)?;
-                    let seen = match &mut self.reason_codes {
-                        Some(codes) => !codes.insert(code.clone()),
-                        None => self.reasons.iter().any(|r| r.code == code),
-                    };
-                    if !seen {
+                    // The text is computed only for a code not given yet.
+                    if !self.has_reason(&code) {
                         let text = match text {
                             Some(t) => Some(action_text::text(ctx, t)?),
                             None => None,
                         };
-                        self.reasons.push(Reason { code, text, rule: name() });
-                        if self.reason_codes.is_none() && self.reasons.len() > DEDUP_IN_ORDER {
-                            self.reason_codes = Some(self.reasons.iter().map(|r| r.code.clone()).collect());
-                        }
+                        self.reason(Reason { code, text, rule: name() });
                     }
                 }
                 TAction::Notify(channel, template) => {
@@ -465,9 +478,40 @@ impl Assembly {
                     let label = action_text::text(ctx, label)?;
                     self.push(ActionRecord::Tag { label, rule: name() })
                 }
+                TAction::ReasonsFrom { scorecard: index, top } => {
+                    let Some(card) = scorecard::scorecard_of(ctx.program, *index) else { continue };
+                    let given = &self.reasons;
+                    let added =
+                        scorecard::reasons(ctx, card, *top, &rule.name, |c| given.iter().any(|r| &*r.code == c))?;
+                    for reason in added {
+                        self.reason(reason);
+                    }
+                }
             }
         }
         Ok(())
+    }
+
+    /// Adds a reason unless its code was already given.
+    /// Whether the decision already has a reason with this code.
+    fn has_reason(&self, code: &str) -> bool {
+        match &self.reason_codes {
+            Some(codes) => codes.contains(code),
+            None => self.reasons.iter().any(|r| &*r.code == code),
+        }
+    }
+
+    fn reason(&mut self, reason: Reason) {
+        let seen = match &mut self.reason_codes {
+            Some(codes) => !codes.insert(reason.code.clone()),
+            None => self.reasons.iter().any(|r| r.code == reason.code),
+        };
+        if !seen {
+            self.reasons.push(reason);
+            if self.reason_codes.is_none() && self.reasons.len() > DEDUP_IN_ORDER {
+                self.reason_codes = Some(self.reasons.iter().map(|r| r.code.clone()).collect());
+            }
+        }
     }
 
     fn push(&mut self, action: ActionRecord) {
@@ -511,6 +555,7 @@ impl Assembly {
             actions: self.actions,
             fired: self.fired,
             arms: split::named(&ctx.program.splits, &ctx.arms),
+            scores: Vec::new(),
             trace: None,
         }
     }
@@ -531,6 +576,7 @@ impl Assembly {
             actions: self.actions,
             fired: self.fired,
             arms: split::named(&ctx.program.splits, &ctx.arms),
+            scores: Vec::new(),
             trace: None,
         }
     }

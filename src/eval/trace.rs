@@ -18,6 +18,8 @@ pub struct Trace {
     pub lets: Vec<(usize, Traced)>,
     /// Hook calls with arguments and results.
     pub hooks: Vec<HookCall>,
+    /// Each scorecard, characteristic by characteristic (when the account decided).
+    pub scorecards: Vec<super::scorecard::ScorecardTrace>,
     /// The branch each case expression took (outside aggregates), in evaluation order.
     pub cases: Vec<CaseTaken>,
 }

@@ -244,7 +244,7 @@ pub(super) fn duration_text(d: Duration) -> String {
 }
 
 /// A string literal for `s`, escaped as the grammar reads it.
-pub(super) fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

@@ -10,8 +10,11 @@
 mod case;
 mod doc;
 mod expr;
+mod scorecard;
 mod source;
 mod table;
+
+pub(crate) use expr::quote;
 
 pub use doc::WIDTH;
 pub use table::row_text;
@@ -68,7 +71,7 @@ fn section(item: &Item) -> Section {
     match item {
         Item::Policy { .. } | Item::Schema { .. } => Section::Header,
         Item::Hook(_) | Item::Batch { .. } => Section::Inputs,
-        Item::Let { .. } | Item::Split(_) => Section::Lets,
+        Item::Let { .. } | Item::Split(_) | Item::Scorecard { .. } => Section::Lets,
         Item::Guard(_) => Section::Guards,
         Item::Rule(_) | Item::Group(_) => Section::Rules,
     }
@@ -179,6 +182,7 @@ impl Printer<'_> {
                     self.number(&g.bound, bound),
                 ])
             }
+            Item::Scorecard { name, card, span } => self.scorecard(name, card, *span),
             Item::Rule(r) => self.rule(r),
             Item::Group(g) => self.group(g),
             Item::Split(s) => self.split(s),
@@ -377,6 +381,17 @@ impl Printer<'_> {
                 Doc::Concat(docs)
             }
             ActionKind::Tag(label) => Doc::Concat(vec![self.tok(start, "tag "), self.text_arg(label)]),
+            ActionKind::ReasonsFrom { scorecard, top } => {
+                let mut docs = vec![
+                    self.tok(start, "reasons from "),
+                    self.tok(scorecard.span.start as usize, scorecard.node.clone()),
+                ];
+                if let Some(n) = top {
+                    docs.push(Doc::text(" top "));
+                    docs.push(self.number(n, n.node.to_string()));
+                }
+                Doc::Concat(docs)
+            }
         }
     }
 

@@ -114,6 +114,10 @@ impl<'a> Walker<'a> {
             Item::Hook(hook) => self.push(hook.name.span, Target::Hook(hook.name.node.clone()), true),
             Item::Rule(rule) => self.rule(rule),
             Item::Group(group) => group.rules.iter().for_each(|rule| self.rule(rule)),
+            Item::Scorecard { name, card, .. } => {
+                self.push(name.span, Target::Let(name.node.clone()), true);
+                card.characteristics.iter().for_each(|c| self.expr(&c.input));
+            }
             // A split is a name whose value is its arm: found and referenced like a let.
             Item::Split(split) => {
                 self.push(split.name.span, Target::Let(split.name.node.clone()), true);

@@ -58,6 +58,10 @@ fn outline(item: &Item) -> Option<Outline> {
         Item::Guard(guard) => {
             entry(&format!("guard {}", guard.outcome.node), None, SymbolKind::CONSTANT, guard.span, guard.outcome.span)
         }
+        Item::Scorecard { name, card, span } => {
+            let detail = format!("scorecard, {} characteristics", card.characteristics.len());
+            entry(&name.node, Some(detail), SymbolKind::CLASS, *span, name.span)
+        }
         Item::Split(split) => {
             let arms: Vec<&str> = split.arms.iter().map(|(arm, _)| arm.node.as_str()).collect();
             let detail = format!("split: {}", arms.join(" | "));

@@ -50,6 +50,8 @@ pub enum Item {
     Batch { name: Ident, path: Spanned<String>, span: Span },
     /// `let name = expr`
     Let { name: Ident, value: Expr, span: Span },
+    /// `let name = scorecard base N { ... }`
+    Scorecard { name: Ident, card: Box<crate::syntax::scorecard::ScorecardDecl>, span: Span },
     /// `guard outcome at most N[%]`
     Guard(GuardDecl),
     /// A rule outside any group.
@@ -193,6 +195,8 @@ pub enum ActionKind {
     Reason { code: Expr, text: Option<Expr> },
     /// `tag "label"` (any string expression)
     Tag(Expr),
+    /// `reasons from SCORECARD [top N]`
+    ReasonsFrom { scorecard: Ident, top: Option<Spanned<u64>> },
 }
 
 impl ActionKind {
@@ -205,7 +209,8 @@ impl ActionKind {
             | ActionKind::Reinstate
             | ActionKind::Approve
             | ActionKind::Refer
-            | ActionKind::Decline => Vec::new(),
+            | ActionKind::Decline
+            | ActionKind::ReasonsFrom { .. } => Vec::new(),
             ActionKind::SetLimit(e)
             | ActionKind::Notify { template: e, .. }
             | ActionKind::Escalate(e)
@@ -405,6 +410,7 @@ impl PartialEq for Item {
             (Item::Hook(a), Item::Hook(b)) => a == b,
             (Item::Batch { name: a, path: b, .. }, Item::Batch { name: c, path: d, .. }) => a == c && b == d,
             (Item::Let { name: a, value: b, .. }, Item::Let { name: c, value: d, .. }) => a == c && b == d,
+            (Item::Scorecard { name: a, card: b, .. }, Item::Scorecard { name: c, card: d, .. }) => a == c && b == d,
             (Item::Guard(a), Item::Guard(b)) => a == b,
             (Item::Rule(a), Item::Rule(b)) => a == b,
             (Item::Group(a), Item::Group(b)) => a == b,

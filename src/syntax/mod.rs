@@ -4,6 +4,7 @@ pub mod ast;
 pub mod cells;
 pub mod parser;
 mod reserved;
+pub mod scorecard;
 pub mod table;
 
 pub use parser::parse_policy;

@@ -5,6 +5,7 @@
 
 mod case;
 mod cells;
+mod scorecard;
 pub use cells::parse_cell;
 mod errors;
 mod keywords;
@@ -109,9 +110,11 @@ fn is_item(rule: Rule) -> bool {
 /// The span of a top-level item.
 pub fn item_span(item: &Item) -> Span {
     match item {
-        Item::Policy { span, .. } | Item::Schema { span, .. } | Item::Batch { span, .. } | Item::Let { span, .. } => {
-            *span
-        }
+        Item::Policy { span, .. }
+        | Item::Schema { span, .. }
+        | Item::Batch { span, .. }
+        | Item::Let { span, .. }
+        | Item::Scorecard { span, .. } => *span,
         Item::Hook(h) => h.span,
         Item::Guard(g) => g.span,
         Item::Rule(r) => r.span,
@@ -224,8 +227,12 @@ impl AstBuilder<'_> {
             }
             Rule::let_decl => {
                 let name = self.ident(self.next_non_kw(&mut inner, &outer)?);
-                let value = self.expr(self.next_non_kw(&mut inner, &outer)?)?;
-                Item::Let { name, value, span }
+                let value = self.next_non_kw(&mut inner, &outer)?;
+                if value.as_rule() == Rule::scorecard {
+                    Item::Scorecard { name, card: Box::new(self.scorecard(value)?), span }
+                } else {
+                    Item::Let { name, value: self.expr(value)?, span }
+                }
             }
             Rule::guard_decl => Item::Guard(self.guard(outer)?),
             Rule::rule_decl => Item::Rule(self.rule(outer)?),
@@ -446,6 +453,7 @@ impl AstBuilder<'_> {
             Rule::escalate_action => ActionKind::Escalate(text("a stage")?),
             Rule::review_action => ActionKind::Review(text("a queue")?),
             Rule::tag_action => ActionKind::Tag(text("a label")?),
+            Rule::reasons_from_action => self.reasons_from(outer)?,
             Rule::reason_action => {
                 let code = text("a reason code")?;
                 let text = text("").ok();

@@ -37,6 +37,8 @@ enum Check {
         kind: ErrorKind,
         message: Option<String>,
     },
+    /// Some scorecards' values, by name.
+    Scores(Vec<(String, Decimal)>),
 }
 
 /// A reason as expected: its code alone, or some of code, text and rule.
@@ -92,6 +94,7 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
             fields::POLICY => read_policy(value, r),
             fields::ARMS => read_arms(value, program, r),
             fields::ERROR => read_error(value, r),
+            fields::SCORES => read_scores(value, program, r),
             _ => None,
         };
         exp.checks.extend(check);
@@ -106,6 +109,39 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
         );
     }
     (r.diags.len() == errors_before).then_some(exp)
+}
+
+/// `scores: {app_score: 585}`: some scorecards of the policy and their values.
+fn read_scores(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Check> {
+    let entries = r.map(node, "`scores`")?;
+    let names: Vec<&str> = program
+        .lets
+        .iter()
+        .filter(|l| matches!(l.value.kind, crate::ir::TKind::Scorecard(_)))
+        .map(|l| l.name.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let name = r.text(key, "a scorecard's name")?;
+        if !names.contains(&name) {
+            let help = did_you_mean(name, names.iter().copied())
+                .unwrap_or_else(|| format!("the policy's scorecards are: {}", names.join(", ")));
+            r.error_help(codes::TEST_VALUE, key.span, format!("the policy has no scorecard `{name}`"), help);
+            return None;
+        }
+        let text = r.text(value, "a score")?;
+        let Some(score) = parse_decimal(text) else {
+            r.error_help(
+                codes::TEST_VALUE,
+                value.span,
+                format!("the score `{text}` is not an exact number"),
+                "write it as a number, e.g. 585",
+            );
+            return None;
+        };
+        out.push((name.to_string(), score));
+    }
+    Some(Check::Scores(out))
 }
 
 fn read_outcome(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
@@ -162,9 +198,15 @@ fn read_rule_name(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option
 
 fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<ReasonPat> {
     let codes_given = || {
-        program.rules.iter().flat_map(|rule| rule.actions.iter()).filter_map(|a| match a {
-            TAction::Reason(code, _) => code.literal().map(|c| &**c),
-            _ => None,
+        program.rules.iter().flat_map(|rule| rule.actions.iter()).flat_map(|a| {
+            let (own, card) = match a {
+                TAction::Reason(code, _) => (code.literal().map(|c| &**c), None),
+                TAction::ReasonsFrom { scorecard, .. } => {
+                    (None, crate::eval::scorecard::scorecard_of(program, *scorecard))
+                }
+                _ => (None, None),
+            };
+            own.into_iter().chain(card.into_iter().flat_map(|c| c.characteristics.iter().map(|ch| &*ch.code)))
         })
     };
     // A computed code may be any string: only literal codes can be checked here.
@@ -416,6 +458,19 @@ fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
                     .collect::<Vec<_>>()
                     .join(", ");
                 one(fields::POLICY, expected, actual)
+            })
+        }
+        Check::Scores(expected) => {
+            let got = field(fields::SCORES);
+            let value_of = |name: &str| got.get(name).and_then(Value::as_str).and_then(parse_decimal);
+            let differ = expected.iter().any(|(name, v)| value_of(name) != Some(*v));
+            differ.then(|| {
+                let show_all = |f: &dyn Fn(&str, Decimal) -> String| {
+                    expected.iter().map(|(n, v)| f(n, *v)).collect::<Vec<_>>().join(", ")
+                };
+                let actual =
+                    show_all(&|n, _| format!("{n} {}", value_of(n).map_or_else(|| "none".into(), format_decimal)));
+                one(fields::SCORES, show_all(&|n, v| format!("{n} {}", format_decimal(v))), actual)
             })
         }
         Check::Error { kind, message } => {

@@ -159,6 +159,21 @@ pub struct PolicyCoverage {
     /// Per decision table (by name), its rows (numbered from 1, `else` last)
     /// that no record's inputs matched; tables whose every row was hit are left out.
     pub rows_never_hit: Vec<(String, Vec<usize>)>,
+    /// Scorecard bins no record fell in.
+    pub bins_never_hit: Vec<UnhitBin>,
+}
+
+/// A scorecard bin that no record fell in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnhitBin {
+    /// The scorecard.
+    pub scorecard: String,
+    /// The characteristic's reason code.
+    pub code: String,
+    /// The bin's number in its characteristic (from 1).
+    pub bin: usize,
+    /// Its points.
+    pub points: String,
 }
 
 /// A `first`-group rule that no record reached.
@@ -195,6 +210,8 @@ struct PolicyRun {
     /// The policy's decision tables, and for each, which of its rows a record matched.
     tables: Vec<crate::eval::NamedTable>,
     row_hits: Vec<Vec<bool>>,
+    /// Scorecard bins some record fell in: (scorecard's let, characteristic, bin).
+    bins_hit: std::collections::HashSet<(usize, usize, usize)>,
 }
 
 /// Runs test files, loading each policy once.
@@ -328,6 +345,7 @@ impl Runner {
                         (!missed.is_empty()).then(|| (t.name.clone(), missed))
                     })
                     .collect();
+                let bins_never_hit = unhit_bins(program, &p.bins_hit);
                 Some(PolicyCoverage {
                     policy: p.path.clone(),
                     records: p.records,
@@ -335,6 +353,7 @@ impl Runner {
                     never_reached,
                     not_run: p.not_run.clone(),
                     rows_never_hit,
+                    bins_never_hit,
                 })
             })
             .collect()
@@ -398,6 +417,7 @@ impl Runner {
             stats: vec![RuleStats::default(); rules],
             records: 0,
             not_run: Vec::new(),
+            bins_hit: std::collections::HashSet::new(),
         });
         self.by_path.insert(key, index);
         program.map(|p| (index, p))
@@ -451,6 +471,11 @@ impl Runner {
 impl PolicyRun {
     fn record(&mut self, trace: &Trace) {
         self.records += 1;
+        for card in &trace.scorecards {
+            for (c, got) in card.characteristics.iter().enumerate() {
+                self.bins_hit.insert((card.scorecard, c, got.bin));
+            }
+        }
         for rt in &trace.rules {
             let Some(stats) = self.rule_index.get(&rt.rule).and_then(|&i| self.stats.get_mut(i)) else {
                 continue;
@@ -468,6 +493,27 @@ impl PolicyRun {
             }
         }
     }
+}
+
+/// Every bin of every scorecard that is not in `hit`, in declaration order.
+fn unhit_bins(program: &Program, hit: &std::collections::HashSet<(usize, usize, usize)>) -> Vec<UnhitBin> {
+    let mut out = Vec::new();
+    for (i, def) in program.lets.iter().enumerate() {
+        let crate::ir::TKind::Scorecard(card) = &def.value.kind else { continue };
+        for (c, characteristic) in card.characteristics.iter().enumerate() {
+            for (b, bin) in characteristic.bins.iter().enumerate() {
+                if !hit.contains(&(i, c, b)) {
+                    out.push(UnhitBin {
+                        scorecard: def.name.clone(),
+                        code: characteristic.code.to_string(),
+                        bin: b + 1,
+                        points: crate::value::format_decimal(bin.points),
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The test file's own diagnostics by position (those of other files, such as the policy, after them).

@@ -7,7 +7,7 @@
 use super::Rule;
 
 /// Each keyword's rule and its text.
-const KEYWORDS: [(Rule, &str); 42] = [
+const KEYWORDS: [(Rule, &str); 46] = [
     (Rule::kw_policy, "policy"),
     (Rule::kw_version, "version"),
     (Rule::kw_schema, "schema"),
@@ -50,6 +50,10 @@ const KEYWORDS: [(Rule, &str); 42] = [
     (Rule::kw_refer, "refer"),
     (Rule::kw_decline, "decline"),
     (Rule::kw_table, "table"),
+    (Rule::kw_scorecard, "scorecard"),
+    (Rule::kw_base, "base"),
+    (Rule::kw_reasons, "reasons"),
+    (Rule::kw_top, "top"),
 ];
 
 /// Whether a pair of this rule is a keyword token.

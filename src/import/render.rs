@@ -1,0 +1,252 @@
+//! The `scorecard` block printed for an imported table.
+//!
+//! Each variable becomes a characteristic named by the variable (made a valid
+//! name: other characters become `_`, a reserved word gets a trailing `_`),
+//! with the reason code `PREFIX` and its number in the table's order (`R01`,
+//! `R02`, ...) and, as reason text, the variable's name in words
+//! (`age_in_years` → "Age in years"). Each bin becomes one row per cell it
+//! needs: an interval, the categories as one list, `none` for a missing part.
+
+use super::{Bin, Bound, Characteristic, Part, ScorecardTable};
+use crate::format::quote;
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Choices a user makes when importing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The `let` the scorecard is bound to (its name in `scores`).
+    pub name: String,
+    /// Base points instead of the table's (`basepoints`, else 0).
+    pub base: Option<Decimal>,
+    /// What reason codes start with.
+    pub reason_prefix: String,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions { name: "score".to_owned(), base: None, reason_prefix: "R".to_owned() }
+    }
+}
+
+/// Words that cannot name a characteristic (they are the language's).
+const RESERVED: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "in",
+    "where",
+    "within",
+    "true",
+    "false",
+    "none",
+    "when",
+    "then",
+    "case",
+    "else",
+    "end",
+    "table",
+    "scorecard",
+    "split",
+    "effective",
+];
+
+/// The block for `table`, read from `path`.
+pub fn render_block(table: &ScorecardTable, path: &Path, options: &ImportOptions) -> String {
+    let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let count = table.characteristics.len();
+    let width = count.to_string().len().max(2);
+    let code = |n: usize| format!("{}{n:0width$}", options.reason_prefix);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Imported with `verdict import scorecard` from {} ({}'s notation).",
+        one_line(&file),
+        table.dialect.package()
+    );
+    if count > 0 {
+        let _ = writeln!(
+            out,
+            "# Reason codes {}..{} number the characteristics in the table's order; reason texts are their names.",
+            code(1),
+            code(count)
+        );
+    }
+    let base = options.base.or(table.base).unwrap_or_default();
+    let _ = writeln!(out, "let {} = scorecard base {} {{", identifier(&options.name), base.normalize());
+    for (i, characteristic) in table.characteristics.iter().enumerate() {
+        write_characteristic(&mut out, characteristic, &code(i + 1));
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn write_characteristic(out: &mut String, characteristic: &Characteristic, code: &str) {
+    let name = identifier(&characteristic.variable);
+    if name != characteristic.variable {
+        let _ = writeln!(out, "  # the table's variable {}", one_line(&quote(&characteristic.variable)));
+    }
+    let _ = writeln!(out, "  {name} {} {} {{", quote(code), quote(&words(&characteristic.variable)));
+    let lines: Vec<Line> = characteristic.bins.iter().flat_map(lines_of).collect();
+    let width =
+        lines.iter().filter_map(|l| if let Line::Row(cell, _) = l { Some(cell.chars().count()) } else { None }).max();
+    for line in lines {
+        match line {
+            Line::Row(cell, points) => {
+                let _ = writeln!(out, "    {cell:<w$} => {}", points.normalize(), w = width.unwrap_or(0));
+            }
+            Line::Comment(text) => {
+                let _ = writeln!(out, "    # {}", one_line(&text));
+            }
+        }
+    }
+    out.push_str("  }\n");
+}
+
+/// A row of a characteristic, or a comment in its place.
+enum Line {
+    Row(String, Decimal),
+    Comment(String),
+}
+
+/// The rows one bin needs: one per interval, the categories as one list cell
+/// (where the first of them stands), `none` for a missing part.
+fn lines_of(bin: &Bin) -> Vec<Line> {
+    let categories: Vec<&str> =
+        bin.parts.iter().filter_map(|p| if let Part::Category(c) = p { Some(c.as_str()) } else { None }).collect();
+    let mut lines = Vec::new();
+    let mut categories_written = false;
+    for part in &bin.parts {
+        match part {
+            Part::Missing => lines.push(Line::Row("none".to_owned(), bin.points)),
+            Part::Interval(lower, upper) => lines.push(Line::Row(interval_cell(*lower, *upper), bin.points)),
+            Part::Category(_) if categories_written => {}
+            Part::Category(_) => {
+                categories_written = true;
+                lines.push(Line::Row(categories_cell(&categories), bin.points));
+            }
+            Part::Special => lines.push(Line::Comment(format!(
+                "{} => {}: optbinning's bin for special codes; the table lists none, so it has no cell",
+                bin.text,
+                bin.points.normalize()
+            ))),
+        }
+    }
+    lines
+}
+
+/// The cell for an interval: a comparison when one end is open-ended.
+fn interval_cell(lower: Bound, upper: Bound) -> String {
+    match (lower, upper) {
+        (Bound::Unbounded, Bound::Unbounded) => "_".to_owned(),
+        (Bound::Unbounded, Bound::Open(b)) => format!("< {b}"),
+        (Bound::Unbounded, Bound::Closed(b)) => format!("<= {b}"),
+        (Bound::Open(a), Bound::Unbounded) => format!("> {a}"),
+        (Bound::Closed(a), Bound::Unbounded) => format!(">= {a}"),
+        (Bound::Closed(a), Bound::Closed(b)) if a == b => a.to_string(),
+        (Bound::Closed(a), Bound::Closed(b)) => format!("[{a}, {b}]"),
+        (Bound::Closed(a), Bound::Open(b)) => format!("[{a}, {b})"),
+        (Bound::Open(a), Bound::Closed(b)) => format!("({a}, {b}]"),
+        (Bound::Open(a), Bound::Open(b)) => format!("({a}, {b})"),
+    }
+}
+
+fn categories_cell(categories: &[&str]) -> String {
+    match categories {
+        [one] => quote(one),
+        many => format!("[{}]", many.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// A valid name for `variable`: letters, digits and `_`, not starting with a
+/// digit, not a reserved word.
+pub fn identifier(variable: &str) -> String {
+    let mut out = String::with_capacity(variable.len());
+    for c in variable.trim().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    if out.is_empty() {
+        out.push_str("characteristic");
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "v_");
+    }
+    if RESERVED.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// A variable's name in words: `age_in_years` → "Age in years".
+fn words(variable: &str) -> String {
+    let spaced: Vec<&str> =
+        variable.split(|c: char| c == '_' || c == '.' || c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let joined = spaced.join(" ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => variable.to_owned(),
+    }
+}
+
+/// Text for a comment: on one line.
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        super::super::number(text).unwrap()
+    }
+
+    #[test]
+    fn intervals_become_comparisons_or_interval_cells() {
+        use Bound::{Closed, Open, Unbounded};
+        assert_eq!(interval_cell(Unbounded, Open(d("26"))), "< 26");
+        assert_eq!(interval_cell(Unbounded, Closed(d("26"))), "<= 26");
+        assert_eq!(interval_cell(Closed(d("35")), Unbounded), ">= 35");
+        assert_eq!(interval_cell(Open(d("35")), Unbounded), "> 35");
+        assert_eq!(interval_cell(Closed(d("26")), Open(d("35"))), "[26, 35)");
+        assert_eq!(interval_cell(Open(d("8.5")), Closed(d("11.5"))), "(8.5, 11.5]");
+        assert_eq!(interval_cell(Closed(d("5")), Closed(d("5"))), "5");
+        assert_eq!(interval_cell(Unbounded, Unbounded), "_");
+    }
+
+    #[test]
+    fn names_are_made_valid() {
+        assert_eq!(identifier("age_in_years"), "age_in_years");
+        assert_eq!(identifier("age.in.years"), "age_in_years");
+        assert_eq!(identifier("Credit Amount (DM)"), "Credit_Amount_DM_");
+        assert_eq!(identifier("3rd_party"), "v_3rd_party");
+        assert_eq!(identifier("end"), "end_");
+        assert_eq!(identifier("..."), "_");
+        assert_eq!(identifier(""), "characteristic");
+        assert_eq!(words("age_in_years"), "Age in years");
+        assert_eq!(words("status.of.account"), "Status of account");
+    }
+
+    #[test]
+    fn a_bin_of_several_parts_gives_one_row_per_cell_with_the_same_points() {
+        let bin = Bin {
+            text: String::new(),
+            parts: vec![Part::Category("a".into()), Part::Missing, Part::Category("b\"c".into())],
+            points: d("-3.50"),
+        };
+        let rows: Vec<_> = lines_of(&bin)
+            .into_iter()
+            .map(|l| match l {
+                Line::Row(cell, points) => format!("{cell} => {}", points.normalize()),
+                Line::Comment(c) => c,
+            })
+            .collect();
+        assert_eq!(rows, ["[\"a\", \"b\\\"c\"] => -3.5", "none => -3.5"]);
+    }
+}

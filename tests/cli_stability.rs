@@ -1,0 +1,121 @@
+//! `verdict stability POLICY BASELINE CURRENT` from the outside: the PSI of a
+//! shifted portfolio is flagged, an unchanged one is stable, and the exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SCHEMA: &str = "entity: account\nkey: id\nfields:\n  id: string\n  score: int\n  status: enum(active, frozen)\n";
+
+const POLICY: &str = r#"policy "stability" version "1"
+schema "account.schema.yaml"
+let behaviour = scorecard base 600 {
+  score "S01" "Score" {
+    < 600      => -20
+    [600, 700) => 0
+    >= 700     => 25
+  }
+  status "ST1" "Status" {
+    "active" => 10
+    "frozen" => -30
+  }
+}
+rule "r" { when behaviour < 0 then tag "x" }
+"#;
+
+fn dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-stability-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
+    std::fs::write(dir.join("p.policy"), POLICY).unwrap();
+    dir
+}
+
+/// A portfolio of `n` accounts with scores spread evenly from `low` (step 3), the first `frozen` of them frozen.
+fn portfolio(dir: &Path, name: &str, n: usize, low: usize, frozen: usize) -> PathBuf {
+    let mut text = String::new();
+    for i in 0..n {
+        let status = if i < frozen { "frozen" } else { "active" };
+        text.push_str(&format!(
+            "{{\"id\":\"A{i}\",\"as_of\":\"2026-11-01\",\"score\":{},\"status\":\"{status}\"}}\n",
+            low + 3 * i
+        ));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn verdict(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_same_portfolio_is_stable() {
+    let dir = dir();
+    portfolio(&dir, "same.jsonl", 100, 500, 10);
+    let out = verdict(&dir, &["stability", "p.policy", "same.jsonl", "same.jsonl", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out);
+    let card = &report["scorecards"][0];
+    assert_eq!(card["name"], "behaviour");
+    assert_eq!(card["psi"]["value"], "0");
+    assert_eq!(card["psi"]["flag"], "stable");
+    assert_eq!(card["characteristics"][1]["code"], "ST1");
+    assert_eq!(card["characteristics"][1]["csi"]["bins"][1]["bin"], "\"frozen\"");
+    assert_eq!(card["characteristics"][1]["csi"]["bins"][1]["baseline"], 10);
+}
+
+#[test]
+fn a_shifted_portfolio_is_flagged() {
+    let dir = dir();
+    portfolio(&dir, "base.jsonl", 100, 500, 10);
+    // Scores 150 lower, and four times as many frozen accounts.
+    portfolio(&dir, "low.jsonl", 100, 350, 40);
+    let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "low.jsonl", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    let card = &report["scorecards"][0];
+    assert_eq!(card["psi"]["flag"], "shift");
+    assert_eq!(card["characteristics"][1]["csi"]["flag"], "shift");
+    // The status CSI by hand: (0.4 - 0.1) ln 4 + (0.6 - 0.9) ln(2/3) = 0.5375...
+    assert_eq!(card["characteristics"][1]["csi"]["value"], "0.5375");
+    let text = verdict(&dir, &["stability", "p.policy", "base.jsonl", "low.jsonl"]);
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(shown.contains("scorecard behaviour: PSI"), "{shown}");
+    assert!(shown.contains("SHIFT (>= 0.25)"), "{shown}");
+}
+
+#[test]
+fn exit_codes() {
+    let dir = dir();
+    portfolio(&dir, "base.jsonl", 20, 500, 2);
+    std::fs::write(
+        dir.join("broken.jsonl"),
+        "{\"id\":\"A1\",\"as_of\":\"2026-11-01\",\"score\":600,\"status\":\"active\"}\n{\"id\":\n",
+    )
+    .unwrap();
+    let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "broken.jsonl"]);
+    assert_eq!(out.status.code(), Some(1), "a snapshot that cannot be scored");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of the current snapshots could not be scored"));
+    let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "missing.jsonl"]);
+    assert_eq!(out.status.code(), Some(2), "a missing portfolio");
+    std::fs::write(
+        dir.join("bad.policy"),
+        "policy \"x\"\nschema \"account.schema.yaml\"\nrule \"r\" { when nope then close }\n",
+    )
+    .unwrap();
+    let out = verdict(&dir, &["stability", "bad.policy", "base.jsonl", "base.jsonl"]);
+    assert_eq!(out.status.code(), Some(2), "a policy that does not compile");
+    std::fs::write(
+        dir.join("plain.policy"),
+        "policy \"x\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 0 then tag \"x\" }\n",
+    )
+    .unwrap();
+    let out = verdict(&dir, &["stability", "plain.policy", "base.jsonl", "base.jsonl"]);
+    assert_eq!(out.status.code(), Some(2), "a policy without a scorecard");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("declares no scorecard"));
+}
