@@ -29,6 +29,7 @@
 
 pub mod builtins;
 pub mod check;
+pub mod columns;
 pub mod compile;
 pub mod decision;
 pub mod diagnostic;
