@@ -14,7 +14,7 @@ use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, Ru
 use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
-use crate::snapshot::{open_snapshot_file, Format, ReadItem, ReadLimits};
+use crate::snapshot::{open_snapshot_file, opening_error, Format, ReadItem, ReadLimits};
 use crate::value::{format_decimal, Date, Traced};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -204,7 +204,7 @@ fn find(path: &Path, id: &str, program: &Program) -> Result<(usize, ReadItem, us
         ))
     })?;
     let reader = open_snapshot_file(path, format, program.schema.clone(), ReadLimits::default())
-        .map_err(|e| ExplainError::Read(format!("cannot read `{}`: {e}", path.display())))?;
+        .map_err(|e| ExplainError::Read(format!("cannot read `{}`: {}", path.display(), opening_error(&e))))?;
     let mut found: Option<(usize, ReadItem)> = None;
     let mut same_id = 0;
     let mut ids = Vec::new();

@@ -352,6 +352,28 @@ fn a_row_that_does_not_fit_is_an_error_record_in_its_place() {
 }
 
 #[test]
+fn an_int_field_takes_whole_floats_as_pandas_writes_nullable_ints() {
+    let dir = temp("float-int");
+    std::fs::write(dir.join("s.schema.yaml"), "entity: account\nkey: id\nfields:\n  id: string\n  year: int?\n")
+        .unwrap();
+    let batch = RecordBatch::try_from_iter(vec![
+        ("id", Arc::new(StringArray::from(vec!["A", "B", "C"])) as ArrayRef),
+        ("year", Arc::new(Float64Array::from(vec![Some(1988.0), None, Some(1.5)]))),
+    ])
+    .unwrap();
+    write_batch(&dir.join("y.parquet"), &batch);
+    let schema = Arc::new(verdict::load::load_schema_file(&dir.join("s.schema.yaml")).unwrap());
+    let items: Vec<_> =
+        open_snapshot_file(&dir.join("y.parquet"), Format::Parquet, schema.clone(), ReadLimits::default())
+            .unwrap()
+            .collect();
+    let json = |t: &str| parse_json_snapshot(t, &schema).unwrap();
+    assert_eq!(items[0].as_ref().unwrap(), &json(r#"{"id":"A","year":1988}"#));
+    assert_eq!(items[1].as_ref().unwrap(), &json(r#"{"id":"B"}"#));
+    assert_eq!(items[2].as_ref().unwrap_err().message, "year: expected int, found 1.5");
+}
+
+#[test]
 fn float_money_is_refused_with_a_clear_error() {
     let dir = temp("float");
     std::fs::write(dir.join("s.schema.yaml"), "entity: account\nkey: id\nfields:\n  id: string\n  balance: money\n")

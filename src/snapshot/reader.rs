@@ -296,6 +296,16 @@ pub fn open_snapshot_file(
     Ok(SnapshotReader { inner, failure: None, name: None })
 }
 
+/// A failure of [`open_snapshot_file`] as a message after "cannot read `PATH`: ":
+/// the system's own words for a file that cannot be opened.
+#[must_use]
+pub fn opening_error(error: &ReadError) -> String {
+    match error {
+        ReadError::Io(e) => e.to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// Reads a whole input as text, without a leading byte-order mark, refusing
 /// one over `limits.max_file_bytes` (without reading more than that).
 fn read_text<R: BufRead>(input: R, limits: ReadLimits) -> Result<String, ReadError> {

@@ -26,7 +26,7 @@ use crate::diagnostic::{codes, did_you_mean, line_col, Diagnostic, SourceMap, Sp
 use crate::eval::{evaluate, evaluate_traced, EvalOptions, Outputs, RuleStatus, Trace};
 use crate::output::RecordView;
 use crate::schema::Schema;
-use crate::snapshot::{open_snapshot_file, snapshot_from_yaml, Format, ReadItem, ReadLimits};
+use crate::snapshot::{open_snapshot_file, opening_error, snapshot_from_yaml, Format, ReadItem, ReadLimits};
 use crate::value::Date;
 use file::{CaseSpec, Reader, SnapshotSource};
 use std::collections::{BTreeSet, HashMap};
@@ -487,7 +487,7 @@ pub fn read_snapshot_file(path: &Path, schema: &Arc<Schema>) -> Result<Vec<ReadI
         )
     })?;
     let mut reader = open_snapshot_file(path, format, schema.clone(), ReadLimits::default())
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        .map_err(|e| format!("cannot read `{}`: {}", path.display(), opening_error(&e)))?;
     let items: Vec<ReadItem> = reader.by_ref().collect();
     match reader.take_error() {
         Some(e) => Err(format!("cannot read `{}`: {e}", path.display())),

@@ -199,7 +199,8 @@ fn check_type(ty: &ScalarType, field: &Field, name: &str) -> Result<(), ReadErro
     let data = field.data_type();
     let fits = match ty {
         ScalarType::Bool => matches!(data, DataType::Boolean),
-        ScalarType::Int => is_integer(data),
+        // pandas keeps an integer column with nulls as floats: whole values are taken, row by row.
+        ScalarType::Int => is_integer(data) || matches!(data, DataType::Float32 | DataType::Float64),
         ScalarType::Decimal | ScalarType::Money => {
             if data.is_floating() {
                 return Err(ReadError::ParquetFloatMoney { column: name.to_string(), found: data.to_string() });

@@ -227,6 +227,18 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
     let mismatch = |found: &str| Leaf::Scalar(ty).mismatch(found);
     match (ty, array.data_type()) {
         (ScalarType::Bool, DataType::Boolean) => Ok(Value::Bool(array.as_boolean().value(row))),
+        (ScalarType::Int, DataType::Float64 | DataType::Float32) => {
+            let value = match array.data_type() {
+                DataType::Float64 => array.as_primitive_opt::<arrow_array::types::Float64Type>().map(|a| a.value(row)),
+                _ => array.as_primitive_opt::<arrow_array::types::Float32Type>().map(|a| f64::from(a.value(row))),
+            };
+            match value {
+                // Whole and within ±2^53, where every f64 is an exact integer.
+                Some(v) if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 => Ok(Value::Int(v as i64)),
+                Some(v) => Err(mismatch(&v.to_string())),
+                None => Err(mismatch("another type")),
+            }
+        }
         (ScalarType::Int, _) => match int_at(array, row) {
             Some(i) => i64::try_from(i)
                 .map(Value::Int)
