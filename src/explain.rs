@@ -14,7 +14,7 @@ use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, Ru
 use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
-use crate::snapshot::{read_snapshots, Format, ReadItem};
+use crate::snapshot::{open_snapshot_file, opening_error, Format, ReadItem, ReadLimits};
 use crate::value::{format_decimal, Date, Traced};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -294,14 +294,12 @@ fn scorecards(program: &Program, trace: &Trace, source: &str) -> Vec<ScorecardEx
 fn find(path: &Path, id: &str, program: &Program) -> Result<(usize, ReadItem, usize), ExplainError> {
     let format = Format::from_path(path).ok_or_else(|| {
         ExplainError::Read(format!(
-            "cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv)",
+            "cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv .parquet)",
             path.display()
         ))
     })?;
-    let file =
-        std::fs::File::open(path).map_err(|e| ExplainError::Read(format!("cannot read `{}`: {e}", path.display())))?;
-    let reader = read_snapshots(std::io::BufReader::new(file), format, program.schema.clone())
-        .map_err(|e| ExplainError::Read(format!("cannot read `{}`: {e}", path.display())))?;
+    let reader = open_snapshot_file(path, format, program.schema.clone(), ReadLimits::default())
+        .map_err(|e| ExplainError::Read(format!("cannot read `{}`: {}", path.display(), opening_error(&e))))?;
     let mut found: Option<(usize, ReadItem)> = None;
     let mut same_id = 0;
     let mut ids = Vec::new();

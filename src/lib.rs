@@ -39,6 +39,7 @@ pub mod builtins;
 pub mod cells;
 #[doc(hidden)]
 pub mod check;
+pub mod columns;
 #[doc(hidden)]
 pub mod compile;
 pub mod decision;

@@ -344,6 +344,8 @@ pub enum OutputFormat {
     Csv,
     /// An aligned table for a terminal.
     Table,
+    /// Apache Parquet, one row per record (the columns of `crate::columns`); needs `--output`.
+    Parquet,
 }
 
 /// Writes records one at a time in a chosen format (streaming for JSON Lines and CSV).
@@ -356,6 +358,8 @@ pub struct RecordWriter<W: std::io::Write> {
     table_arms: bool,
     /// One JSON record at a time, reused so that writing allocates nothing.
     scratch: Vec<u8>,
+    /// The Parquet encoder, made at the first record.
+    parquet: Option<Box<crate::columns::ParquetDecisions>>,
 }
 
 /// The decision's fields up to `fired`, then the error's and the policy's fingerprint.
@@ -367,7 +371,7 @@ const CSV_HEADER: [&str; 11] = {
 impl<W: std::io::Write> RecordWriter<W> {
     /// A writer of the given format.
     pub fn new(out: W, format: OutputFormat) -> Self {
-        RecordWriter { out, format, count: 0, table: Vec::new(), table_arms: false, scratch: Vec::new() }
+        RecordWriter { out, format, count: 0, table: Vec::new(), table_arms: false, scratch: Vec::new(), parquet: None }
     }
 
     /// A writer that continues an output of which `written` records were
@@ -376,12 +380,20 @@ impl<W: std::io::Write> RecordWriter<W> {
     /// and joined with [`RecordWriter::append_encoded`]. Not for
     /// [`OutputFormat::Table`], whose layout needs every row.
     pub fn resume(out: W, format: OutputFormat, written: usize) -> Self {
-        RecordWriter { out, format, count: written, table: Vec::new(), table_arms: false, scratch: Vec::new() }
+        RecordWriter {
+            out,
+            format,
+            count: written,
+            table: Vec::new(),
+            table_arms: false,
+            scratch: Vec::new(),
+            parquet: None,
+        }
     }
 
     /// True when the format can be encoded in chunks with [`RecordWriter::resume`].
     pub fn chunkable(format: OutputFormat) -> bool {
-        format != OutputFormat::Table
+        !matches!(format, OutputFormat::Table | OutputFormat::Parquet)
     }
 
     /// Appends `records` records encoded by a [`RecordWriter::resume`]d writer.
@@ -439,6 +451,14 @@ impl<W: std::io::Write> RecordWriter<W> {
                 self.table_arms |= !program.splits.is_empty();
                 self.table.push(table_row(record));
             }
+            OutputFormat::Parquet => {
+                if self.parquet.is_none() {
+                    self.parquet = Some(Box::new(crate::columns::ParquetDecisions::new()?));
+                }
+                if let Some(parquet) = &mut self.parquet {
+                    parquet.push(record, &mut self.out)?;
+                }
+            }
         }
         self.count += 1;
         Ok(())
@@ -460,6 +480,13 @@ impl<W: std::io::Write> RecordWriter<W> {
             OutputFormat::Table => {
                 let text = render_table(&self.table, self.table_arms);
                 self.out.write_all(text.as_bytes())?;
+            }
+            OutputFormat::Parquet => {
+                let parquet = match self.parquet.take() {
+                    Some(parquet) => parquet,
+                    None => Box::new(crate::columns::ParquetDecisions::new()?),
+                };
+                parquet.finish(&mut self.out)?;
             }
             _ => {}
         }

@@ -45,6 +45,30 @@ pub fn write_portfolio<W: Write + ?Sized>(schema: &Schema, options: &SynthOption
     Ok(())
 }
 
+/// Writes the portfolio `options` describe as a Parquet book (see
+/// [`crate::snapshot::BookWriter`]): the same accounts as [`write_portfolio`].
+///
+/// # Errors
+///
+/// When writing fails.
+pub fn write_portfolio_parquet<W: Write + ?Sized>(
+    schema: &Schema,
+    options: &SynthOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    let mut book = crate::snapshot::BookWriter::new(schema)?;
+    let mut line = String::with_capacity(1024);
+    for index in 0..options.count {
+        line.clear();
+        snapshot_json(schema, options.seed, index, options.as_of, &mut line);
+        let snapshot = crate::snapshot::parse_json_snapshot(&line, schema).map_err(|e| {
+            io::Error::other(format!("generated account {index} does not fit the schema: {}", e.message))
+        })?;
+        book.push(snapshot, out)?;
+    }
+    book.finish(out)
+}
+
 /// Appends account number `index` (0-based) of the portfolio for `seed` to `out`, as one JSON object.
 pub fn snapshot_json(schema: &Schema, seed: u64, index: u64, as_of: Date, out: &mut String) {
     let mut rng = Rng::for_account(seed, index);

@@ -26,7 +26,9 @@ fn the_library_alone_compiles_none_of_the_command_lines_crates() {
     for cli_only in ["clap", "miette", "indicatif", "ctrlc", "mimalloc"] {
         assert!(!crates.iter().any(|name| name == cli_only), "{cli_only} is built for the library: {crates:?}");
     }
-    // 77 when this test was written (138 with the command line); a new
-    // dependency of the library should be a decision, not an accident.
-    assert!(crates.len() <= 85, "{} crates for the library alone: {crates:?}", crates.len());
+    // 77 when this test was written (138 with the command line), 94 once the
+    // library read and wrote Parquet (the arrow and parquet crates, which the
+    // Python package and Spark decide through); a new dependency of the
+    // library should be a decision, not an accident.
+    assert!(crates.len() <= 100, "{} crates for the library alone: {crates:?}", crates.len());
 }

@@ -105,6 +105,7 @@ fn run(program: &verdict::compile::Program, limits: ReadLimits, jobs: usize) -> 
         name: "generated".into(),
         input: Box::new(BufReader::new(Portfolio::new(HUNDRED_MB))),
         format: Format::Jsonl,
+        file: None,
     };
     let options = StreamOptions { jobs, limits, ..StreamOptions::default() };
     let (report, out) = evaluate_stream(program, vec![source], Vec::new(), &options, |_| {}).unwrap();

@@ -47,7 +47,8 @@ fn lifecycle() -> verdict::LoadedPolicy {
 }
 
 fn run(program: &Program, text: &str, jobs: usize, chunk: usize, output: OutputFormat) -> (Vec<u8>, RunReport) {
-    let source = Source { name: "-".into(), input: Box::new(Cursor::new(text.to_string())), format: Format::Jsonl };
+    let source =
+        Source { name: "-".into(), input: Box::new(Cursor::new(text.to_string())), format: Format::Jsonl, file: None };
     let options = StreamOptions { output, jobs, chunk, ..StreamOptions::default() };
     let (report, out) = evaluate_stream(program, vec![source], Vec::new(), &options, |_| {}).unwrap();
     (out, report)
@@ -172,7 +173,7 @@ fn an_input_failing_mid_stream_ends_with_one_error_record() {
     let (text, snapshots, _) = portfolio(program, 3_000);
     for jobs in [1, 2] {
         let input = std::io::BufReader::new(FailingInput { text: Cursor::new(text.clone().into_bytes()) });
-        let source = Source { name: "flaky".into(), input: Box::new(input), format: Format::Jsonl };
+        let source = Source { name: "flaky".into(), input: Box::new(input), format: Format::Jsonl, file: None };
         let options = StreamOptions { jobs, chunk: 100, ..StreamOptions::default() };
         let (report, out) = evaluate_stream(program, vec![source], Vec::new(), &options, |_| {}).unwrap();
         let out = String::from_utf8(out).unwrap();
@@ -194,10 +195,10 @@ fn several_inputs_make_one_run() {
     let yaml = std::fs::read_to_string("policies/portfolio.yaml").unwrap();
     let sources = || {
         vec![
-            Source { name: "a".into(), input: Box::new(Cursor::new(text.clone())), format: Format::Jsonl },
-            Source { name: "b".into(), input: Box::new(Cursor::new(yaml.clone())), format: Format::Yaml },
-            Source { name: "c".into(), input: Box::new(Cursor::new("id,score\n")), format: Format::Csv },
-            Source { name: "d".into(), input: Box::new(Cursor::new(text.clone())), format: Format::Jsonl },
+            Source { name: "a".into(), input: Box::new(Cursor::new(text.clone())), format: Format::Jsonl, file: None },
+            Source { name: "b".into(), input: Box::new(Cursor::new(yaml.clone())), format: Format::Yaml, file: None },
+            Source { name: "c".into(), input: Box::new(Cursor::new("id,score\n")), format: Format::Csv, file: None },
+            Source { name: "d".into(), input: Box::new(Cursor::new(text.clone())), format: Format::Jsonl, file: None },
         ]
     };
     let mut outputs = Vec::new();
@@ -221,7 +222,7 @@ fn several_inputs_make_one_run() {
 fn more_workers_than_the_maximum_is_an_error() {
     let policy = lifecycle();
     let (text, _, _) = portfolio(&policy.program, 10);
-    let source = Source { name: "-".into(), input: Box::new(Cursor::new(text)), format: Format::Jsonl };
+    let source = Source { name: "-".into(), input: Box::new(Cursor::new(text)), format: Format::Jsonl, file: None };
     let options = StreamOptions { jobs: verdict::stream::MAX_JOBS + 1, ..StreamOptions::default() };
     let started = std::time::Instant::now();
     let result = evaluate_stream(&policy.program, vec![source], Vec::new(), &options, |_| {});

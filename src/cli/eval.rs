@@ -214,6 +214,7 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
                 }
             },
         };
+        let mut file = None;
         let reader: Box<dyn BufRead + Send> = if is_stdin {
             size = None;
             Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
@@ -222,7 +223,12 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
                 Ok(f) => {
                     let len = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
                     size = size.zip(len).map(|(a, b)| a + b);
-                    Box::new(BufReader::with_capacity(1 << 16, f))
+                    if format == Format::Parquet && len.is_some() {
+                        file = Some(f);
+                        Box::new(std::io::empty())
+                    } else {
+                        Box::new(BufReader::with_capacity(1 << 16, f))
+                    }
                 }
                 Err(e) => {
                     eprintln!("error: cannot read `{}`: {e}", input.display());
@@ -231,7 +237,7 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
                 }
             }
         };
-        sources.push(Source { name: input.display().to_string(), input: reader, format });
+        sources.push(Source { name: input.display().to_string(), input: reader, format, file });
     }
     (sources, size, exit)
 }

@@ -1,11 +1,11 @@
-//! `verdict synth SCHEMA --count N --seed S`: a generated portfolio (JSON Lines).
+//! `verdict synth SCHEMA --count N --seed S`: a generated portfolio (JSON Lines or Parquet).
 
 use super::eval::with_output;
 use super::files::{output_failed, refuse_clashes};
 use super::render::{render_all, stderr_color};
 use super::Exit;
 use std::path::PathBuf;
-use verdict::synth::{write_portfolio, SynthOptions};
+use verdict::synth::{write_portfolio, write_portfolio_parquet, SynthOptions};
 use verdict::value::parse_date;
 
 /// The default `as_of`: fixed, so that a seed alone names a portfolio (no clock involved).
@@ -29,6 +29,18 @@ pub struct SynthArgs {
     /// Write to FILE instead of standard output (replaced only once complete; `-` is standard output).
     #[arg(long, short, value_name = "FILE", value_parser = super::output_path)]
     output: Option<super::OutputPath>,
+    /// The book's format: JSON Lines, or a Parquet file (columns as `eval` reads them).
+    #[arg(long, default_value = "jsonl")]
+    format: BookFormat,
+}
+
+/// What `synth` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum BookFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// Apache Parquet.
+    Parquet,
 }
 
 pub fn run(args: SynthArgs) -> Exit {
@@ -50,7 +62,11 @@ pub fn run(args: SynthArgs) -> Exit {
         }
     }
     let options = SynthOptions { count: args.count, seed: args.seed, as_of };
-    match with_output(output, |out| write_portfolio(&schema, &options, out)) {
+    let written = with_output(output, |out| match args.format {
+        BookFormat::Jsonl => write_portfolio(&schema, &options, out),
+        BookFormat::Parquet => write_portfolio_parquet(&schema, &options, out),
+    });
+    match written {
         Ok(()) => Exit::Ok,
         Err(e) => output_failed(&e),
     }

@@ -234,6 +234,14 @@ registry! {
         "A `.json` file holds nothing but whitespace, which is not JSON: most likely an export that failed.";
     CSV_NO_SCHEMA_COLUMNS = "R011", "csv-no-schema-columns", Error,
         "No column of a CSV header names a field of the schema; the file is not read as having no snapshots.";
+    PARQUET_MALFORMED = "R020", "parquet-malformed", Error,
+        "A Parquet file cannot be read (the `parquet` reader's error is shown): not Parquet, damaged or cut off.";
+    PARQUET_MISSING_COLUMN = "R021", "parquet-missing-column", Error,
+        "A Parquet file has no column for a required field or for the key (columns are named by field paths, or nested as structs).";
+    PARQUET_COLUMN_TYPE = "R022", "parquet-column-type", Error,
+        "A Parquet column's type cannot hold its field's values (a string column for an `int`, a list for a scalar).";
+    PARQUET_FLOAT_MONEY = "R023", "parquet-float-money", Error,
+        "A Parquet column of binary floating point is given for a `money` or `decimal` field; money is never a float: write it as DECIMAL, an integer or a string.";
 
     // Diff.
     INCOMPATIBLE_SCHEMAS = "D001", "incompatible-schemas", Error,

@@ -8,6 +8,7 @@
 use super::csv::{self as csv_rows, CsvRows};
 use super::json::{parse_at, Origin};
 use super::limits::{read_line_bounded, LineRead, ReadLimits};
+use super::parquet::{open_parquet, ParquetRows, DEFAULT_BATCH_ROWS};
 use super::yaml::read_yaml;
 use super::{ReadItem, SnapshotError};
 use crate::diagnostic::codes;
@@ -30,6 +31,8 @@ pub enum Format {
     Yaml,
     /// A header of field paths, then one snapshot per row (`.csv`).
     Csv,
+    /// Apache Parquet: columns named by field paths, nested records as structs (`.parquet`).
+    Parquet,
 }
 
 impl Format {
@@ -47,6 +50,7 @@ impl Format {
             "jsonl" | "ndjson" => Format::Jsonl,
             "yaml" | "yml" => Format::Yaml,
             "csv" => Format::Csv,
+            "parquet" | "pq" => Format::Parquet,
             _ => return None,
         })
     }
@@ -59,6 +63,7 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Yaml => "yaml",
             Format::Csv => "csv",
+            Format::Parquet => "parquet",
         }
     }
 }
@@ -122,6 +127,35 @@ pub enum ReadError {
         /// What seems to be wrong with it.
         hint: String,
     },
+    /// A Parquet input cannot be read (not Parquet, damaged, or cut off).
+    #[error("cannot read the Parquet file: {0}")]
+    Parquet(String),
+    /// A Parquet file has no column for a required field (or the key).
+    #[error("the Parquet file has no column for the required field `{field}`")]
+    ParquetMissingColumn {
+        /// The field's path.
+        field: String,
+        /// A column name that looks like a misspelling of it.
+        suggestion: Option<String>,
+    },
+    /// A Parquet column's type cannot hold its field's values.
+    #[error("Parquet column `{column}` is {found}; the field needs {expected}")]
+    ParquetColumnType {
+        /// The field's path.
+        column: String,
+        /// The column's Arrow type.
+        found: String,
+        /// The column types that would do.
+        expected: String,
+    },
+    /// A Parquet column of floats is given for a `money` or `decimal` field.
+    #[error("Parquet column `{column}` holds binary floating point ({found}), which cannot hold money exactly")]
+    ParquetFloatMoney {
+        /// The field's path.
+        column: String,
+        /// The column's Arrow type.
+        found: String,
+    },
     /// A JSON or YAML input, read whole, is larger than [`ReadLimits::max_file_bytes`].
     #[error("the file is over the maximum of {limit} bytes for JSON or YAML, which are read whole (--max-file-bytes)")]
     FileTooLarge {
@@ -145,6 +179,10 @@ impl ReadError {
             ReadError::FileTooLarge { .. } => codes::FILE_TOO_LARGE,
             ReadError::EmptyJson => codes::EMPTY_JSON,
             ReadError::NoSchemaColumns { .. } => codes::CSV_NO_SCHEMA_COLUMNS,
+            ReadError::Parquet(_) => codes::PARQUET_MALFORMED,
+            ReadError::ParquetMissingColumn { .. } => codes::PARQUET_MISSING_COLUMN,
+            ReadError::ParquetColumnType { .. } => codes::PARQUET_COLUMN_TYPE,
+            ReadError::ParquetFloatMoney { .. } => codes::PARQUET_FLOAT_MONEY,
         }
     }
 
@@ -158,6 +196,15 @@ impl ReadError {
             ReadError::MissingColumn { field, suggestion } => {
                 Some(suggestion.clone().unwrap_or_else(|| format!("add a `{field}` column")))
             }
+            ReadError::ParquetMissingColumn { field, suggestion } => Some(match suggestion {
+                Some(hint) => hint.clone(),
+                None => format!("add a column `{field}` (or a struct column holding it)"),
+            }),
+            ReadError::ParquetFloatMoney { .. } => Some(
+                "write the column as DECIMAL (e.g. DECIMAL(18, 2)), as an integer of whole units, or as strings of the \
+                 exact amounts; a float has already rounded the amounts"
+                    .into(),
+            ),
             ReadError::EmptyJson => Some("an empty book is `[]`; JSON Lines (`.jsonl`) may be empty".into()),
             ReadError::NoSchemaColumns { hint, .. } => Some(hint.clone()),
             ReadError::FileTooLarge { .. } => {
@@ -214,8 +261,51 @@ pub fn read_snapshots_with<R: BufRead>(
             }
         }
         Format::Yaml => Inner::Items(read_yaml(&read_text(input, limits)?, &schema).into_iter()),
+        Format::Parquet => {
+            // Parquet keeps its index at its end: an input that is not a file
+            // (standard input) is read whole first, as JSON is.
+            let mut bytes = Vec::new();
+            input.take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > limits.max_file_bytes {
+                return Err(ReadError::FileTooLarge { limit: limits.max_file_bytes });
+            }
+            let batches = open_parquet(bytes::Bytes::from(bytes), &schema, DEFAULT_BATCH_ROWS)?;
+            Inner::Parquet(Box::new(ParquetRows::new(batches, schema)))
+        }
     };
     Ok(SnapshotReader { inner, failure: None, name: None })
+}
+
+/// Opens a snapshot file of `format` for reading: a Parquet file is read
+/// from the file itself a batch at a time (memory flat in its size), any
+/// other format as [`read_snapshots_with`] reads it.
+///
+/// # Errors
+///
+/// When the file cannot be opened, and as [`read_snapshots_with`].
+pub fn open_snapshot_file(
+    path: &Path,
+    format: Format,
+    schema: Arc<Schema>,
+    limits: ReadLimits,
+) -> Result<SnapshotReader<std::io::BufReader<std::fs::File>>, ReadError> {
+    let file = std::fs::File::open(path)?;
+    if format != Format::Parquet {
+        return read_snapshots_with(std::io::BufReader::with_capacity(1 << 16, file), format, schema, limits);
+    }
+    let batches = open_parquet(file, &schema, DEFAULT_BATCH_ROWS)?;
+    let inner = Inner::Parquet(Box::new(ParquetRows::new(batches, schema)));
+    Ok(SnapshotReader { inner, failure: None, name: None })
+}
+
+/// A failure of [`open_snapshot_file`] as a message after "cannot read `PATH`: ":
+/// the system's own words for a file that cannot be opened.
+#[must_use]
+pub fn opening_error(error: &ReadError) -> String {
+    match error {
+        ReadError::Io(e) => e.to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Reads a whole input as text, without a leading byte-order mark, refusing
@@ -264,6 +354,7 @@ impl<R> SnapshotReader<R> {
 
 #[derive(Debug)]
 enum Inner<R> {
+    Parquet(Box<ParquetRows>),
     Lines(JsonLines<R>),
     Array(JsonArray),
     Items(std::vec::IntoIter<ReadItem>),
@@ -279,6 +370,7 @@ impl<R: BufRead> Iterator for SnapshotReader<R> {
             Inner::Array(array) => array.next().map(Ok),
             Inner::Items(items) => items.next().map(Ok),
             Inner::Csv(rows) => rows.next(),
+            Inner::Parquet(rows) => rows.next(),
         };
         match next? {
             Ok(item) => Some(item),

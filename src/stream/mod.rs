@@ -33,8 +33,8 @@ use crate::compile::Program;
 use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::output::{OutputFormat, RecordWriter};
 use crate::snapshot::{
-    json_line_content, parse_json_line, read_line_bounded, read_snapshots_with, reading_stopped, Format, LineRead,
-    ReadError, ReadItem, ReadLimits,
+    json_line_content, open_parquet, parse_json_line, read_line_bounded, read_snapshots_with, reading_stopped, Format,
+    LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits,
 };
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
@@ -64,6 +64,10 @@ pub struct Source {
     pub input: Box<dyn BufRead + Send>,
     /// Its format.
     pub format: Format,
+    /// The file itself, when the input is one: a Parquet file is read from
+    /// it a row group at a time (its index is at its end), where `input`
+    /// would have to be read whole.
+    pub file: Option<std::fs::File>,
 }
 
 /// How to run.
@@ -208,6 +212,8 @@ struct Chunk {
     /// Raw JSON Lines text, and its lines in input order.
     text: Vec<u8>,
     lines: Vec<RawLine>,
+    /// Parquet rows, converted to snapshots by the worker.
+    batch: Option<ParquetBatch>,
     /// Snapshots already read (formats other than JSON Lines), and a final
     /// "reading stopped" record after the lines when the input failed.
     items: Vec<ReadItem>,
@@ -227,6 +233,7 @@ impl Chunk {
             bytes: 0,
             text: Vec::new(),
             lines: Vec::new(),
+            batch: None,
             items: Vec::new(),
             encoded: Vec::new(),
             records: Vec::new(),
@@ -235,12 +242,13 @@ impl Chunk {
     }
 
     fn len(&self) -> usize {
-        self.lines.len() + self.items.len()
+        self.lines.len() + self.batch.as_ref().map_or(0, ParquetBatch::len) + self.items.len()
     }
 
     fn clear(&mut self) {
         self.text.clear();
         self.lines.clear();
+        self.batch = None;
         self.items.clear();
         self.encoded.clear();
         self.records.clear();
@@ -254,6 +262,13 @@ impl Chunk {
         let first = usize::try_from(self.first_record).unwrap_or(usize::MAX);
         let mut writer = RecordWriter::resume(&mut self.encoded, options.output, first);
         let schema = &program.schema;
+        if let Some(batch) = self.batch.take() {
+            // Rows come before a "reading stopped" record that may follow them.
+            let mut rows = Vec::with_capacity(batch.len() + self.items.len());
+            batch.convert(schema, &mut rows);
+            rows.append(&mut self.items);
+            self.items = rows;
+        }
         let lines = self.lines.iter().filter_map(|raw| match *raw {
             RawLine::Text { start, end, line } => {
                 parse_json_line(self.text.get(start..end).unwrap_or_default(), line, schema)
@@ -331,9 +346,10 @@ impl<'a> Reader<'a> {
             let (schema, limits) = (&self.shared.program.schema, self.shared.options.limits);
             // A failure part-way is an error record in place (written by the
             // reading itself) and an input error, so the caller hears of it.
-            let failure = match source.format {
-                Format::Jsonl => self.read_lines(input, &source.name, sink),
-                format => match read_snapshots_with(input, format, schema.clone(), limits) {
+            let failure = match (source.format, source.file) {
+                (Format::Parquet, Some(file)) => self.read_parquet(file, &source.name, sink),
+                (Format::Jsonl, _) => self.read_lines(input, &source.name, sink),
+                (format, _) => match read_snapshots_with(input, format, schema.clone(), limits) {
                     Ok(items) => {
                         let mut items = items.named(&source.name);
                         self.read_items(&mut items, sink);
@@ -436,6 +452,41 @@ impl<'a> Reader<'a> {
                 return failure;
             }
         }
+    }
+
+    /// Reads a Parquet file a batch at a time into chunks, which the workers
+    /// convert; the error that stopped reading, if any.
+    fn read_parquet<'s>(&mut self, file: std::fs::File, name: &str, sink: &mut Sink<'_, 's>) -> Option<ReadError>
+    where
+        'a: 's,
+    {
+        let (schema, rows) = (&self.shared.program.schema, self.shared.options.chunk.max(1));
+        let size = file.metadata().map_or(0, |m| m.len());
+        let batches = match open_parquet(file, schema, rows) {
+            Ok(batches) => batches,
+            Err(error) => return Some(error),
+        };
+        // Progress in bytes: the file's size shared out over its rows.
+        let per_row = size as f64 / batches.rows().max(1) as f64;
+        for batch in batches {
+            let mut chunk = self.take()?;
+            let failure = match batch {
+                Ok(batch) => {
+                    self.bytes.fetch_add((per_row * batch.len() as f64) as u64, Ordering::Relaxed);
+                    chunk.batch = Some(batch);
+                    None
+                }
+                Err(error) => {
+                    chunk.items.push(Err(reading_stopped(Some(name), &error)));
+                    Some(error)
+                }
+            };
+            self.dispatch(chunk, sink);
+            if failure.is_some() || self.stopped() {
+                return failure;
+            }
+        }
+        None
     }
 
     fn read_items<'s>(&mut self, items: &mut impl Iterator<Item = ReadItem>, sink: &mut Sink<'_, 's>)

@@ -26,7 +26,7 @@ use crate::diagnostic::{codes, did_you_mean, line_col, Diagnostic, SourceMap, Sp
 use crate::eval::{evaluate, evaluate_traced, EvalOptions, Outputs, RuleStatus, Trace};
 use crate::output::RecordView;
 use crate::schema::Schema;
-use crate::snapshot::{read_snapshots, snapshot_from_yaml, Format, ReadItem};
+use crate::snapshot::{open_snapshot_file, opening_error, snapshot_from_yaml, Format, ReadItem, ReadLimits};
 use crate::value::Date;
 use file::{CaseSpec, Reader, SnapshotSource};
 use std::collections::{BTreeSet, HashMap};
@@ -571,11 +571,13 @@ fn case_snapshot(case: &CaseSpec, schema: &Arc<Schema>, r: &mut Reader<'_>) -> O
 /// snapshot that does not fit the schema is an error item, not an error.
 pub fn read_snapshot_file(path: &Path, schema: &Arc<Schema>) -> Result<Vec<ReadItem>, String> {
     let format = Format::from_path(path).ok_or_else(|| {
-        format!("cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv)", path.display())
+        format!(
+            "cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv .parquet)",
+            path.display()
+        )
     })?;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let mut reader = read_snapshots(std::io::BufReader::new(file), format, schema.clone())
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let mut reader = open_snapshot_file(path, format, schema.clone(), ReadLimits::default())
+        .map_err(|e| format!("cannot read `{}`: {}", path.display(), opening_error(&e)))?;
     let items: Vec<ReadItem> = reader.by_ref().collect();
     match reader.take_error() {
         Some(e) => Err(format!("cannot read `{}`: {e}", path.display())),

@@ -1,0 +1,75 @@
+"""verdict.load, Policy.decide and PolicyError."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+import verdict
+from conftest import POLICY, ROOT, cli_decisions, parse_exact, portfolio_lines
+
+
+def test_a_policy_loads_with_its_name_version_and_fingerprint():
+    policy = verdict.load(POLICY)
+    decision = cli_decisions(str(POLICY), str(ROOT / "policies" / "portfolio.jsonl"))[0]
+    assert decision["policy"] == {"name": policy.name, "version": policy.version, "fingerprint": policy.fingerprint}
+    assert policy.fingerprint.startswith("sha256:")
+
+
+def test_decide_gives_exactly_the_cli_decisions_on_the_portfolio():
+    policy = verdict.load(POLICY)
+    expected = cli_decisions(str(POLICY), str(ROOT / "policies" / "portfolio.jsonl"))
+    got = []
+    for line, decision in zip(portfolio_lines(), expected):
+        try:
+            snapshot = parse_exact(line)
+        except json.JSONDecodeError:
+            continue  # the portfolio's deliberately broken JSON line: no dict to give
+        got.append((policy.decide(snapshot), decision))
+    assert len(got) >= 40
+    for mine, cli in got:
+        assert mine == cli
+
+
+def test_decide_takes_decimals_and_dates_and_gives_exact_strings():
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    snapshot["credit_limit"] = Decimal("10000.00")
+    import datetime
+
+    snapshot["opened_on"] = datetime.date(2024, 3, 15)
+    decision = policy.decide(snapshot)
+    assert decision == policy.decide(parse_exact(portfolio_lines()[0]))
+    assert decision["limit"] is None or isinstance(decision["limit"], str)
+
+
+def test_a_bad_snapshot_is_an_error_record_not_an_exception():
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    snapshot["score"] = "high"
+    decision = policy.decide(snapshot)
+    assert decision["id"] == snapshot["id"]
+    assert decision["error"]["kind"] == "snapshot"
+    assert "score" in decision["error"]["message"]
+
+
+def test_a_policy_that_does_not_compile_raises_policy_error_with_every_diagnostic(tmp_path):
+    (tmp_path / "account.schema.yaml").write_text((ROOT / "policies" / "account.schema.yaml").read_text())
+    broken = tmp_path / "broken.policy"
+    broken.write_text('policy "b" version "1"\nschema "account.schema.yaml"\n\nrule "r" {\n  when scor < 1\n  then freeze for 1 day\n}\n')
+    with pytest.raises(verdict.PolicyError) as raised:
+        verdict.load(broken)
+    diagnostics = raised.value.diagnostics
+    assert diagnostics, "no diagnostics"
+    first = diagnostics[0]
+    assert set(first) >= {"file", "line", "column", "code", "message", "help"}
+    assert first["line"] == 5 and first["column"] == 8
+    assert first["code"].startswith("E")
+    assert "score" in (first["help"] or "")
+    assert "broken.policy:5:8" in str(raised.value)
+
+
+def test_a_missing_policy_file_raises_policy_error(tmp_path):
+    with pytest.raises(verdict.PolicyError) as raised:
+        verdict.load(tmp_path / "nowhere.policy")
+    assert raised.value.diagnostics

@@ -1,0 +1,107 @@
+"""Policy.decide_table over pyarrow, pandas and polars: the CLI's decisions, row for row."""
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import verdict
+from conftest import POLICY, cli_decisions
+
+COLUMNS = ["id", "outcome", "until", "limit", "reasons", "actions", "fired", "scores", "arms", "error_kind", "error_message"]
+
+
+def rows_as_json(table: pa.Table):
+    """The decision table's rows in the shape of the JSON decisions, for comparison."""
+    return dicts_as_json(table.to_pylist())
+
+
+def dicts_as_json(rows):
+    out = []
+    for row in rows:
+        if row["error_kind"] is not None:
+            out.append({"id": row["id"], "error": {"kind": row["error_kind"], "message": row["error_message"]}})
+            continue
+        out.append(
+            {
+                "id": row["id"],
+                "outcome": row["outcome"],
+                "until": row["until"].isoformat() if row["until"] else None,
+                "limit": row["limit"],
+                "reasons": row["reasons"],
+                "actions": [{k: v for k, v in a.items() if v is not None} for a in row["actions"]],
+                "fired": row["fired"],
+            }
+        )
+    return out
+
+
+def cli_as_rows(decisions):
+    out = []
+    for d in decisions:
+        if "error" in d:
+            out.append({"id": d.get("id"), "error": d["error"]})
+        else:
+            out.append({k: d[k] for k in ("id", "outcome", "until", "limit", "reasons", "actions", "fired")})
+    return out
+
+
+def test_decide_table_gives_the_cli_decisions_for_a_generated_book(generated):
+    parquet, jsonl = generated
+    policy = verdict.load(POLICY)
+    table = pq.read_table(parquet)
+    decided = policy.decide_table(table)
+    assert decided.column_names == COLUMNS
+    assert decided.num_rows == table.num_rows
+    assert decided.schema.field("limit").type == pa.string()
+    assert rows_as_json(decided) == cli_as_rows(cli_decisions(str(POLICY), str(jsonl)))
+
+
+def test_record_batches_pandas_and_polars_give_the_same_table(generated):
+    parquet, _ = generated
+    policy = verdict.load(POLICY)
+    table = pq.read_table(parquet).slice(0, 1500)
+    expected = policy.decide_table(table)
+    assert policy.decide_table(table.to_batches()[0]).num_rows == table.to_batches()[0].num_rows
+    assert policy.decide_table(table.combine_chunks().to_batches()[0]).equals(expected)
+    pandas = pytest.importorskip("pandas")
+    frame = table.to_pandas()
+    assert isinstance(frame, pandas.DataFrame)
+    assert policy.decide_table(frame).equals(expected)
+    polars = pytest.importorskip("polars")
+    assert policy.decide_table(polars.from_arrow(table)).equals(expected)
+
+
+def test_broken_rows_are_error_records_in_place_like_the_cli(generated, tmp_path):
+    parquet, _ = generated
+    policy = verdict.load(POLICY)
+    table = pq.read_table(parquet).slice(0, 50)
+    # Break rows 3 and 40: a required score missing, a status that is no member.
+    score = table.column("score").to_pylist()
+    score[3] = None
+    status = table.column("status").to_pylist()
+    status[40] = "dormant"
+    table = table.set_column(table.schema.get_field_index("score"), "score", pa.array(score, pa.int64()))
+    table = table.set_column(table.schema.get_field_index("status"), "status", pa.array(status, pa.string()))
+    decided = policy.decide_table(table)
+    kinds = decided.column("error_kind").to_pylist()
+    assert [i for i, k in enumerate(kinds) if k is not None] == [3, 40]
+    assert "score" in decided.column("error_message")[3].as_py()
+    path = tmp_path / "broken.parquet"
+    pq.write_table(table, path)
+    assert rows_as_json(decided) == cli_as_rows(cli_decisions(str(POLICY), str(path)))
+
+
+def test_float_money_is_refused(generated):
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 10)
+    index = table.schema.get_field_index("credit_limit")
+    table = table.set_column(index, "credit_limit", table.column("credit_limit").cast(pa.float64()))
+    with pytest.raises(ValueError, match="floating point"):
+        policy.decide_table(table)
+
+
+def test_decide_table_refuses_what_is_not_a_table():
+    with pytest.raises(TypeError):
+        verdict.load(POLICY).decide_table([1, 2, 3])

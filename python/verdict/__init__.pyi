@@ -1,0 +1,36 @@
+"""Type stubs for verdict: credit-policy decisions for Python."""
+
+import os
+from typing import Any, Dict, List, Optional, Union
+
+import pyarrow
+
+__all__ = ["load", "Policy", "PolicyError"]
+
+class PolicyError(Exception):
+    """A policy that does not load; ``diagnostics`` lists every problem found."""
+
+    diagnostics: List[Dict[str, Any]]
+    """Dicts with ``file``, ``line``, ``column``, ``code``, ``message``, ``help``, ``severity``."""
+    def __init__(self, message: str, diagnostics: List[Dict[str, Any]]) -> None: ...
+
+class Policy:
+    """A loaded, compiled policy."""
+
+    @property
+    def name(self) -> str:
+        """The policy's name."""
+    @property
+    def version(self) -> str:
+        """The policy's version."""
+    @property
+    def fingerprint(self) -> str:
+        """``sha256:…`` over every file the decisions depend on."""
+    def decide(self, snapshot: Dict[str, Any], as_of: Optional[str] = None) -> Dict[str, Any]:
+        """One snapshot's decision, exactly as ``verdict eval`` writes it in JSON (an error record for a bad snapshot)."""
+    def decide_table(self, data: Any, as_of: Optional[str] = None) -> pyarrow.Table:
+        """Every row's decision as a ``pyarrow.Table``: id, outcome, until, limit (string), reasons, actions,
+        fired, scores, arms, error_kind, error_message; one row per input row, in order."""
+
+def load(path: Union[str, os.PathLike[str]]) -> Policy:
+    """Loads a policy; raises ``PolicyError`` with every diagnostic when it does not compile."""

@@ -1,0 +1,108 @@
+"""Deciding a Spark DataFrame on every executor.
+
+``decide(df, policy_path)`` ships the policy's files (the policy, its schema,
+hooks and batch files: every file its fingerprint covers) to the executors
+by their contents, in the closure of a ``mapInArrow`` function. Each executor
+process writes them to a private folder and loads the policy once, then
+decides each Arrow batch of its partitions with the same engine as the CLI.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Dict, Optional, Tuple
+
+import verdict
+
+# One loaded policy per executor process, by the fingerprint of its files.
+_LOADED: Dict[str, "verdict.Policy"] = {}
+
+
+def _policy_files(policy: "verdict.Policy", policy_path: str) -> Tuple[str, Dict[str, bytes]]:
+    """The policy's own path and every file it depends on, relative to the policy's folder."""
+    files = policy._inner.files
+    base = os.path.dirname(os.path.abspath(policy_path))
+    contents: Dict[str, bytes] = {}
+    for path in files:
+        absolute = os.path.abspath(path)
+        relative = os.path.relpath(absolute, base)
+        with open(absolute, "rb") as f:
+            contents[relative] = f.read()
+    return os.path.relpath(os.path.abspath(policy_path), base), contents
+
+
+def _load_shipped(key: str, policy_name: str, contents: Dict[str, bytes]) -> "verdict.Policy":
+    policy = _LOADED.get(key)
+    if policy is None:
+        folder = tempfile.mkdtemp(prefix="verdict-policy-")
+        # Files above the policy's folder (`../schema.yaml`) keep their place
+        # under a nested root, so relative paths resolve as on the driver.
+        depth = max((p.count(os.pardir + os.sep) for p in contents), default=0)
+        root = os.path.join(folder, *(["d"] * depth))
+        for relative, data in contents.items():
+            target = os.path.normpath(os.path.join(root, relative))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(data)
+        policy = verdict.load(os.path.join(root, policy_name))
+        _LOADED[key] = policy
+    return policy
+
+
+def decide(df, policy_path, as_of: Optional[str] = None):
+    """Decides every row of the Spark DataFrame ``df`` with the policy at ``policy_path``.
+
+    Returns a Spark DataFrame of the ``decide_table`` columns, one row per
+    input row (within each partition, in order). The policy is loaded on the
+    driver first, so a policy that does not compile raises ``PolicyError``
+    before any job starts.
+    """
+    import pyarrow as pa
+
+    policy_path = os.fspath(policy_path)
+    driver_policy = verdict.load(policy_path)
+    key = driver_policy.fingerprint
+    policy_name, contents = _policy_files(driver_policy, policy_path)
+    schema = _spark_schema()
+
+    def decide_batches(batches):
+        policy = _load_shipped(key, policy_name, contents)
+        for batch in batches:
+            table = policy.decide_table(pa.Table.from_batches([batch], batch.schema), as_of)
+            for out in table.to_batches():
+                yield out
+
+    return df.mapInArrow(decide_batches, schema)
+
+
+def _spark_schema():
+    from pyspark.sql.types import (
+        ArrayType,
+        DateType,
+        MapType,
+        StringType,
+        StructField,
+        StructType,
+    )
+
+    s = StringType()
+    reason = StructType([StructField("code", s, False), StructField("text", s, True), StructField("rule", s, False)])
+    action = StructType(
+        [StructField(name, s, name != "rule") for name in ("notify", "template", "escalate", "review", "tag", "rule")]
+    )
+    return StructType(
+        [
+            StructField("id", s, True),
+            StructField("outcome", s, True),
+            StructField("until", DateType(), True),
+            StructField("limit", s, True),
+            StructField("reasons", ArrayType(reason, False), True),
+            StructField("actions", ArrayType(action, False), True),
+            StructField("fired", ArrayType(s, True), True),
+            StructField("scores", MapType(s, s, True), True),
+            StructField("arms", MapType(s, s, True), True),
+            StructField("error_kind", s, True),
+            StructField("error_message", s, True),
+        ]
+    )

@@ -1,0 +1,377 @@
+//! Decisions as Arrow columns: the table `eval --format parquet` writes and
+//! the Python package's `decide_table` returns, one row per record in order.
+//!
+//! The columns are `id`, `outcome`, `until`, `limit`, `reasons`, `actions`,
+//! `fired` (lists), `scores`, `arms` (maps of strings), `error_kind` and
+//! `error_message` (null unless the row failed). `id` is text whatever the
+//! key's type, so every policy's table has the same schema. A reason is a struct of its
+//! JSON fields (`code`, `text`, `rule`) and an action a struct of every key
+//! an action may have (`notify`, `template`, `escalate`, `review`, `tag`,
+//! `rule`), null where that action has none, so each row says what its JSON
+//! decision says.
+
+use crate::decision::fields;
+use crate::eval::{ActionRecord, Decision, Outputs};
+use crate::snapshot::Key;
+use crate::value::{format_decimal, Date};
+use arrow_array::builder::{
+    ArrayBuilder, Date32Builder, Decimal128Builder, ListBuilder, MapBuilder, MapFieldNames, StringBuilder,
+};
+use arrow_array::{ArrayRef, ListArray, RecordBatch, StructArray};
+use arrow_buffer::{NullBufferBuilder, OffsetBuffer};
+use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use rust_decimal::Decimal;
+use std::io;
+use std::sync::Arc;
+
+/// How the `limit` column holds the new credit limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitColumn {
+    /// `DECIMAL(38, 18)` (Parquet files), the type Spark gives a decimal of
+    /// unknown scale: 20 digits before the point, 18 after, exact.
+    Decimal,
+    /// The exact value as the JSON decision writes it (`"14400"`): Python.
+    String,
+}
+
+/// Precision and scale of [`LimitColumn::Decimal`].
+pub const LIMIT_PRECISION: u8 = 38;
+/// See [`LIMIT_PRECISION`].
+pub const LIMIT_SCALE: i8 = 18;
+
+/// Days from 0001-01-01 (CE day 1) to 1970-01-01, for Arrow's `Date32`.
+const UNIX_EPOCH_CE_DAYS: i32 = 719_163;
+
+/// A date as Arrow's `Date32`: days since 1970-01-01.
+#[must_use]
+pub fn date32(date: Date) -> i32 {
+    use chrono::Datelike;
+    date.num_days_from_ce() - UNIX_EPOCH_CE_DAYS
+}
+
+/// A `Date32` (days since 1970-01-01) as a date, if it is one chrono holds.
+#[must_use]
+pub fn from_date32(days: i32) -> Option<Date> {
+    Date::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_CE_DAYS)?)
+}
+
+fn reason_fields() -> Fields {
+    Fields::from(vec![
+        Field::new(fields::CODE, DataType::Utf8, false),
+        Field::new(fields::TEXT, DataType::Utf8, true),
+        Field::new(fields::RULE, DataType::Utf8, false),
+    ])
+}
+
+fn action_fields() -> Fields {
+    Fields::from(fields::ACTION.map(|name| Field::new(name, DataType::Utf8, name != fields::RULE)).to_vec())
+}
+
+fn map_names() -> MapFieldNames {
+    MapFieldNames { entry: "entries".into(), key: "key".into(), value: "value".into() }
+}
+
+/// Builds the decision columns row by row.
+pub struct DecisionColumns {
+    limit_as: LimitColumn,
+    id: StringBuilder,
+    outcome: StringBuilder,
+    until: Date32Builder,
+    limit_dec: Decimal128Builder,
+    limit_str: StringBuilder,
+    reasons: StringStructs,
+    actions: StringStructs,
+    fired: ListBuilder<StringBuilder>,
+    scores: MapBuilder<StringBuilder, StringBuilder>,
+    arms: MapBuilder<StringBuilder, StringBuilder>,
+    error_kind: StringBuilder,
+    error_message: StringBuilder,
+    schema: SchemaRef,
+}
+
+impl DecisionColumns {
+    /// Empty columns, the limit held as `limit_as`.
+    #[must_use]
+    pub fn new(limit_as: LimitColumn) -> DecisionColumns {
+        let map = || MapBuilder::new(Some(map_names()), StringBuilder::new(), StringBuilder::new());
+        let mut columns = DecisionColumns {
+            limit_as,
+            id: StringBuilder::new(),
+            outcome: StringBuilder::new(),
+            until: Date32Builder::new(),
+            limit_dec: Decimal128Builder::new(),
+            limit_str: StringBuilder::new(),
+            reasons: StringStructs::new(reason_fields()),
+            actions: StringStructs::new(action_fields()),
+            fired: ListBuilder::new(StringBuilder::new()),
+            scores: map(),
+            arms: map(),
+            error_kind: StringBuilder::new(),
+            error_message: StringBuilder::new(),
+            schema: Arc::new(Schema::empty()),
+        };
+        columns.schema = columns.finish_columns().map_or_else(|_| Arc::new(Schema::empty()), |b| b.schema());
+        columns
+    }
+
+    /// The schema of the batches [`DecisionColumns::finish`] makes.
+    #[must_use]
+    pub fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// Rows added since the last [`DecisionColumns::finish`].
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.outcome.len()
+    }
+
+    /// True when no row was added since the last [`DecisionColumns::finish`].
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds one record's row.
+    ///
+    /// # Errors
+    ///
+    /// When a limit does not fit `DECIMAL(38, 18)` (more than 18 fractional
+    /// digits, or 20 integer digits): a Parquet column has one scale, and the
+    /// value is never rounded to fit it.
+    pub fn push(&mut self, record: &Outputs) -> Result<(), ArrowError> {
+        match record {
+            Ok(decision) => self.push_decision(decision),
+            Err(error) => {
+                self.push_id(error.id.as_ref());
+                self.outcome.append_null();
+                self.until.append_null();
+                self.push_limit(None)?;
+                self.reasons.end_list(false);
+                self.actions.end_list(false);
+                self.fired.append_null();
+                self.scores.append(false)?;
+                self.arms.append(false)?;
+                self.error_kind.append_value(error.kind.name());
+                self.error_message.append_value(&error.message);
+                Ok(())
+            }
+        }
+    }
+
+    fn push_decision(&mut self, d: &Decision) -> Result<(), ArrowError> {
+        self.push_id(Some(&d.id));
+        self.outcome.append_value(d.outcome.name());
+        self.until.append_option(d.until.map(date32));
+        self.push_limit(d.limit)?;
+        for reason in &d.reasons {
+            self.reasons.push(&[Some(&*reason.code), reason.text.as_deref(), Some(&*reason.rule)]);
+        }
+        self.reasons.end_list(true);
+        for action in &d.actions {
+            push_action(&mut self.actions, action);
+        }
+        self.actions.end_list(true);
+        for rule in &d.fired {
+            self.fired.values().append_value(&**rule);
+        }
+        self.fired.append(true);
+        // The decision carries no scorecards or splits here: empty maps.
+        self.scores.append(true)?;
+        self.arms.append(true)?;
+        self.error_kind.append_null();
+        self.error_message.append_null();
+        Ok(())
+    }
+
+    /// The key as text whatever its type, so every policy's table has one schema.
+    fn push_id(&mut self, id: Option<&Key>) {
+        self.id.append_option(id.map(ToString::to_string));
+    }
+
+    fn push_limit(&mut self, limit: Option<Decimal>) -> Result<(), ArrowError> {
+        match (self.limit_as, limit) {
+            (LimitColumn::String, limit) => self.limit_str.append_option(limit.map(format_decimal)),
+            (LimitColumn::Decimal, None) => self.limit_dec.append_null(),
+            (LimitColumn::Decimal, Some(limit)) => self.limit_dec.append_value(limit_mantissa(limit)?),
+        }
+        Ok(())
+    }
+
+    /// The rows added so far as one batch; the builders start empty again.
+    ///
+    /// # Errors
+    ///
+    /// Only if the columns disagree in length, which `push` never lets happen.
+    pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        self.finish_columns()
+    }
+
+    fn finish_columns(&mut self) -> Result<RecordBatch, ArrowError> {
+        let id: ArrayRef = Arc::new(self.id.finish());
+        let limit: ArrayRef = match self.limit_as {
+            LimitColumn::String => Arc::new(self.limit_str.finish()),
+            LimitColumn::Decimal => {
+                Arc::new(self.limit_dec.finish().with_precision_and_scale(LIMIT_PRECISION, LIMIT_SCALE)?)
+            }
+        };
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            (fields::ID, id),
+            (fields::OUTCOME, Arc::new(self.outcome.finish())),
+            (fields::UNTIL, Arc::new(self.until.finish())),
+            (fields::LIMIT, limit),
+            (fields::REASONS, self.reasons.finish()?),
+            (fields::ACTIONS, self.actions.finish()?),
+            (fields::FIRED, Arc::new(self.fired.finish())),
+            ("scores", Arc::new(self.scores.finish())),
+            ("arms", Arc::new(self.arms.finish())),
+            ("error_kind", Arc::new(self.error_kind.finish())),
+            ("error_message", Arc::new(self.error_message.finish())),
+        ];
+        // Every column nullable, whatever this batch holds: one schema for every batch.
+        let fields: Vec<Field> =
+            columns.iter().map(|(name, a)| Field::new(*name, a.data_type().clone(), true)).collect();
+        let arrays = columns.into_iter().map(|(_, a)| a).collect();
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+    }
+}
+
+/// The `i128` mantissa of `limit` at scale 18, or why it does not fit.
+fn limit_mantissa(limit: Decimal) -> Result<i128, ArrowError> {
+    let misfit = || {
+        ArrowError::InvalidArgumentError(format!(
+            "the limit {} does not fit DECIMAL({LIMIT_PRECISION}, {LIMIT_SCALE}); it is never rounded to fit",
+            format_decimal(limit)
+        ))
+    };
+    let scale = u32::try_from(LIMIT_SCALE).map_err(|_| misfit())?;
+    let extra = scale.checked_sub(limit.scale()).ok_or_else(misfit)?;
+    let mantissa = limit.mantissa().checked_mul(10i128.checked_pow(extra).ok_or_else(misfit)?).ok_or_else(misfit)?;
+    if mantissa.unsigned_abs() >= 10u128.pow(u32::from(LIMIT_PRECISION)) {
+        return Err(misfit());
+    }
+    Ok(mantissa)
+}
+
+fn push_action(entries: &mut StringStructs, action: &ActionRecord) {
+    let (key, value, template, rule) = match action {
+        ActionRecord::Notify { channel, template, rule } => (0, channel.name(), Some(&**template), rule),
+        ActionRecord::Escalate { stage, rule } => (2, &**stage, None, rule),
+        ActionRecord::Review { queue, rule } => (3, &**queue, None, rule),
+        ActionRecord::Tag { label, rule } => (4, &**label, None, rule),
+    };
+    // Fields in `fields::ACTION` order: notify, template, escalate, review, tag, rule.
+    let row = [0, 1, 2, 3, 4, 5].map(|index| match index {
+        1 => template,
+        5 => Some(&**rule),
+        _ => (index == key).then_some(value),
+    });
+    entries.push(&row);
+}
+
+/// A list column of structs whose fields are all strings (reasons, actions),
+/// built without downcasting builders.
+struct StringStructs {
+    fields: Fields,
+    columns: Vec<StringBuilder>,
+    offsets: Vec<i32>,
+    valid: NullBufferBuilder,
+}
+
+impl StringStructs {
+    fn new(fields: Fields) -> StringStructs {
+        let columns = fields.iter().map(|_| StringBuilder::new()).collect();
+        StringStructs { fields, columns, offsets: vec![0], valid: NullBufferBuilder::new(0) }
+    }
+
+    /// Adds one struct to the current list; `row` holds a value per field.
+    fn push(&mut self, row: &[Option<&str>]) {
+        for (column, value) in self.columns.iter_mut().zip(row) {
+            column.append_option(*value);
+        }
+    }
+
+    /// Ends the current list (a null list when `valid` is false).
+    fn end_list(&mut self, valid: bool) {
+        let len = self.columns.first().map_or(0, ArrayBuilder::len);
+        self.offsets.push(i32::try_from(len).unwrap_or(i32::MAX));
+        self.valid.append(valid);
+    }
+
+    fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        let columns: Vec<ArrayRef> = self.columns.iter_mut().map(|c| Arc::new(c.finish()) as ArrayRef).collect();
+        let entries = StructArray::try_new(self.fields.clone(), columns, None)?;
+        let offsets = OffsetBuffer::new(std::mem::replace(&mut self.offsets, vec![0]).into());
+        let item = Arc::new(Field::new("item", DataType::Struct(self.fields.clone()), false));
+        Ok(Arc::new(ListArray::try_new(item, offsets, Arc::new(entries), self.valid.finish())?))
+    }
+}
+
+/// Rows of decisions gathered before they are handed to the Parquet encoder.
+const ROWS_PER_WRITE: usize = 8192;
+
+/// Rows per Parquet row group: the encoder holds one row group in memory.
+const ROWS_PER_GROUP: usize = 128 * 1024;
+
+/// Writes decisions to a Parquet file as they come, a row group at a time.
+///
+/// The encoder writes into a buffer that is handed on to the output after
+/// every batch, so the output need not be `Send` nor seekable (Parquet is
+/// written front to back, its index last).
+pub struct ParquetDecisions {
+    columns: DecisionColumns,
+    writer: ArrowWriter<Vec<u8>>,
+}
+
+impl ParquetDecisions {
+    /// A writer of decisions (the limit as `DECIMAL(38, 18)`), Snappy-compressed.
+    ///
+    /// # Errors
+    ///
+    /// Only if the encoder refuses the schema, which is fixed.
+    pub fn new() -> io::Result<ParquetDecisions> {
+        let columns = DecisionColumns::new(LimitColumn::Decimal);
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROWS_PER_GROUP))
+            .build();
+        let writer = ArrowWriter::try_new(Vec::new(), columns.schema(), Some(properties)).map_err(io::Error::other)?;
+        Ok(ParquetDecisions { columns, writer })
+    }
+
+    /// Adds one record, writing the gathered rows to `out` when there are enough.
+    ///
+    /// # Errors
+    ///
+    /// When a limit does not fit the column ([`DecisionColumns::push`]) or writing fails.
+    pub fn push(&mut self, record: &Outputs, out: &mut impl io::Write) -> io::Result<()> {
+        self.columns.push(record).map_err(io::Error::other)?;
+        if self.columns.len() >= ROWS_PER_WRITE {
+            self.flush_rows(out)?;
+        }
+        Ok(())
+    }
+
+    fn flush_rows(&mut self, out: &mut impl io::Write) -> io::Result<()> {
+        if !self.columns.is_empty() {
+            let batch = self.columns.finish().map_err(io::Error::other)?;
+            self.writer.write(&batch).map_err(io::Error::other)?;
+        }
+        let bytes = std::mem::take(self.writer.inner_mut());
+        out.write_all(&bytes)
+    }
+
+    /// Writes what is left and the file's footer to `out`.
+    ///
+    /// # Errors
+    ///
+    /// When encoding or writing fails.
+    pub fn finish(mut self, out: &mut impl io::Write) -> io::Result<()> {
+        self.flush_rows(out)?;
+        let rest = self.writer.into_inner().map_err(io::Error::other)?;
+        out.write_all(&rest)
+    }
+}

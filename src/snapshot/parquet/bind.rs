@@ -1,0 +1,264 @@
+//! Binding a Parquet file's columns to the schema's fields, once per file.
+//!
+//! A field is found by its path: a column named `limits.credit_line`, or a
+//! struct column `limits` with a child `credit_line` (any mix of the two).
+//! A list of records is a list of structs whose children are the element's
+//! fields, found the same way. Every column type is checked here, so a file
+//! whose columns cannot hold the schema is refused before any row is read;
+//! what is left to a row (a null in a required field, a date string that is
+//! not a date) is that row's error record.
+
+use super::super::ReadError;
+use crate::schema::{FieldDef, FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
+use arrow_schema::{DataType, Field, Fields};
+
+/// How one record's fields (the account's, or a list element's) come out of columns.
+#[derive(Debug)]
+pub(crate) struct RecordPlan {
+    pub(crate) leaves: Vec<LeafPlan>,
+}
+
+/// One leaf field and the column it comes from.
+#[derive(Debug)]
+pub(crate) struct LeafPlan {
+    /// The field's path within its record, for messages (`limits.credit_line`).
+    pub(crate) name: String,
+    /// Its slot in the record's frame.
+    pub(crate) slot: usize,
+    /// `T?`: a null (or a missing column) is `none`.
+    pub(crate) optional: bool,
+    /// Child indices from the record's columns down to the column; empty when
+    /// the file has no such column (an optional field: always `none`).
+    pub(crate) column: Vec<usize>,
+    /// What it holds.
+    pub(crate) kind: LeafKind,
+}
+
+/// What a leaf holds, as read from its column.
+#[derive(Debug)]
+pub(crate) enum LeafKind {
+    /// A scalar.
+    Scalar(ScalarType),
+    /// `set<T>` from a list of scalars.
+    Set(ScalarType),
+    /// A list of records from a list of structs.
+    Records(Box<ListLayout>, RecordPlan),
+}
+
+/// The plan for a whole file: the account's fields and its `as_of` column.
+#[derive(Debug)]
+pub(crate) struct FilePlan {
+    pub(crate) root: RecordPlan,
+    /// The `as_of` column's index, if the file has one.
+    pub(crate) as_of: Option<usize>,
+}
+
+/// Binds `schema` to a file's top-level `columns`.
+pub(crate) fn bind(schema: &Schema, columns: &Fields) -> Result<FilePlan, ReadError> {
+    let root = bind_record(&schema.root, columns, "", Some(&schema.key))?;
+    let as_of = match find(columns, &["as_of"]) {
+        Some((path, field)) => {
+            check_type(&crate::snapshot::convert::DATE, field, "as_of")?;
+            path.first().copied()
+        }
+        None => None,
+    };
+    Ok(FilePlan { root, as_of })
+}
+
+/// Binds a record's leaves (nested records flattened) below `prefix`.
+fn bind_record(
+    layout: &RecordLayout,
+    columns: &Fields,
+    prefix: &str,
+    key: Option<&str>,
+) -> Result<RecordPlan, ReadError> {
+    let mut leaves = Vec::new();
+    collect(layout, columns, prefix, key, &mut leaves)?;
+    Ok(RecordPlan { leaves })
+}
+
+fn collect(
+    layout: &RecordLayout,
+    columns: &Fields,
+    prefix: &str,
+    key: Option<&str>,
+    leaves: &mut Vec<LeafPlan>,
+) -> Result<(), ReadError> {
+    for field in &layout.fields {
+        let name = if prefix.is_empty() { field.name.clone() } else { format!("{prefix}.{}", field.name) };
+        if let FieldKind::Record(inner) = &field.kind {
+            collect(inner, columns, &name, None, leaves)?;
+            continue;
+        }
+        let Some(slot) = field.slot else { continue };
+        let is_key = key == Some(name.as_str());
+        leaves.push(bind_leaf(field, slot, columns, name, is_key)?);
+    }
+    Ok(())
+}
+
+fn bind_leaf(
+    field: &FieldDef,
+    slot: usize,
+    columns: &Fields,
+    name: String,
+    is_key: bool,
+) -> Result<LeafPlan, ReadError> {
+    let segments: Vec<&str> = name.split('.').collect();
+    let optional = field.optional && !is_key;
+    let Some((column, arrow)) = find(columns, &segments) else {
+        if optional {
+            let kind = leaf_kind(field, None, &name)?;
+            return Ok(LeafPlan { name, slot, optional, column: Vec::new(), kind });
+        }
+        return Err(ReadError::ParquetMissingColumn { field: name.clone(), suggestion: suggest(columns, &name) });
+    };
+    let kind = leaf_kind(field, Some(arrow), &name)?;
+    Ok(LeafPlan { name, slot, optional, column, kind })
+}
+
+/// What a leaf holds, its column's type checked against it (`None`: no column).
+fn leaf_kind(field: &FieldDef, arrow: Option<&Field>, name: &str) -> Result<LeafKind, ReadError> {
+    Ok(match &field.kind {
+        FieldKind::Scalar(ty) => {
+            if let Some(arrow) = arrow {
+                check_type(ty, arrow, name)?;
+            }
+            LeafKind::Scalar(ty.clone())
+        }
+        FieldKind::Set(ty) => {
+            if let Some(arrow) = arrow {
+                let item =
+                    list_item(arrow).ok_or_else(|| wrong_type(arrow, name, &format!("a list of {}", ty.describe())))?;
+                check_type(ty, item, name)?;
+            }
+            LeafKind::Set(ty.clone())
+        }
+        FieldKind::List(list) => {
+            let plan = match arrow {
+                Some(arrow) => {
+                    let children = list_item(arrow).and_then(|item| match item.data_type() {
+                        DataType::Struct(children) => Some(children),
+                        _ => None,
+                    });
+                    let children = children.ok_or_else(|| wrong_type(arrow, name, "a list of structs"))?;
+                    bind_record(&list.element, children, "", None).map_err(|e| within(e, name))?
+                }
+                None => RecordPlan { leaves: Vec::new() },
+            };
+            LeafKind::Records(Box::new(list.clone()), plan)
+        }
+        // `collect` flattens nested records before binding leaves; a record is no leaf.
+        FieldKind::Record(_) => {
+            return Err(ReadError::ParquetColumnType {
+                column: name.to_string(),
+                found: arrow.map_or_else(|| "absent".to_string(), |f| f.data_type().to_string()),
+                expected: "a struct".into(),
+            })
+        }
+    })
+}
+
+/// Names the list field an element's column error is inside of.
+fn within(error: ReadError, list: &str) -> ReadError {
+    match error {
+        ReadError::ParquetMissingColumn { field, suggestion } => {
+            ReadError::ParquetMissingColumn { field: format!("{list}[].{field}"), suggestion }
+        }
+        ReadError::ParquetColumnType { column, found, expected } => {
+            ReadError::ParquetColumnType { column: format!("{list}[].{column}"), found, expected }
+        }
+        ReadError::ParquetFloatMoney { column, found } => {
+            ReadError::ParquetFloatMoney { column: format!("{list}[].{column}"), found }
+        }
+        other => other,
+    }
+}
+
+/// The item field of a list column.
+fn list_item(field: &Field) -> Option<&Field> {
+    match field.data_type() {
+        DataType::List(item) | DataType::LargeList(item) => Some(item),
+        _ => None,
+    }
+}
+
+/// True for the string column types.
+pub(crate) fn is_text(ty: &DataType) -> bool {
+    matches!(ty, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+/// True for the integer column types.
+pub(crate) fn is_integer(ty: &DataType) -> bool {
+    ty.is_integer()
+}
+
+/// Checks that a column of `field`'s type can hold values of `ty`.
+fn check_type(ty: &ScalarType, field: &Field, name: &str) -> Result<(), ReadError> {
+    let data = field.data_type();
+    let fits = match ty {
+        ScalarType::Bool => matches!(data, DataType::Boolean),
+        // pandas keeps an integer column with nulls as floats: whole values are taken, row by row.
+        ScalarType::Int => is_integer(data) || matches!(data, DataType::Float32 | DataType::Float64),
+        ScalarType::Decimal | ScalarType::Money => {
+            if data.is_floating() {
+                return Err(ReadError::ParquetFloatMoney { column: name.to_string(), found: data.to_string() });
+            }
+            matches!(data, DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..))
+                || is_integer(data)
+                || is_text(data)
+        }
+        ScalarType::String | ScalarType::Enum(_) => is_text(data),
+        ScalarType::Date => matches!(data, DataType::Date32 | DataType::Date64) || is_text(data),
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(wrong_type(field, name, &expected_columns(ty)))
+    }
+}
+
+/// The column types a field of `ty` may come from, for messages.
+fn expected_columns(ty: &ScalarType) -> String {
+    match ty {
+        ScalarType::Bool => "a BOOLEAN column".into(),
+        ScalarType::Int => "an integer column".into(),
+        ScalarType::Decimal | ScalarType::Money => "a DECIMAL, integer or string column".into(),
+        ScalarType::String => "a string column".into(),
+        ScalarType::Enum(_) => "a string column holding the enum's members".into(),
+        ScalarType::Date => "a DATE or string (YYYY-MM-DD) column".into(),
+    }
+}
+
+fn wrong_type(field: &Field, name: &str, expected: &str) -> ReadError {
+    ReadError::ParquetColumnType {
+        column: name.to_string(),
+        found: field.data_type().to_string(),
+        expected: expected.to_string(),
+    }
+}
+
+/// The column for a field path: a column named by the whole path, or by a
+/// first part of it that is a struct holding the rest.
+pub(crate) fn find<'f>(columns: &'f Fields, path: &[&str]) -> Option<(Vec<usize>, &'f Field)> {
+    for split in (1..=path.len()).rev() {
+        let head = path.get(..split)?.join(".");
+        let Some((index, field)) = columns.find(&head) else { continue };
+        if split == path.len() {
+            return Some((vec![index], field));
+        }
+        if let DataType::Struct(children) = field.data_type() {
+            if let Some((mut rest, found)) = find(children, path.get(split..)?) {
+                rest.insert(0, index);
+                return Some((rest, found));
+            }
+        }
+    }
+    None
+}
+
+/// A column name that looks like a misspelling of `name`.
+fn suggest(columns: &Fields, name: &str) -> Option<String> {
+    crate::diagnostic::did_you_mean(name, columns.iter().map(|f| f.name().as_str()))
+}

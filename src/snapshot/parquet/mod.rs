@@ -1,0 +1,172 @@
+//! Parquet books: the columns bound to the schema once per file, then rows
+//! read a batch at a time (a row group is decoded in batches, never the file
+//! whole), each row one [`ReadItem`] in file order.
+
+mod bind;
+mod rows;
+mod write;
+
+use super::{ReadError, ReadItem};
+use crate::schema::Schema;
+use ::parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use ::parquet::file::reader::ChunkReader;
+use arrow_array::RecordBatch;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+pub(crate) use bind::FilePlan;
+pub use write::BookWriter;
+
+/// Rows per batch read from a file unless the caller asks otherwise.
+pub const DEFAULT_BATCH_ROWS: usize = 1024;
+
+/// A Parquet file opened for reading: its plan, and its batches in order.
+pub struct ParquetBatches {
+    plan: Arc<FilePlan>,
+    reader: ParquetRecordBatchReader,
+    rows: u64,
+}
+
+impl ParquetBatches {
+    /// The rows the file holds, from its footer.
+    #[must_use]
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+}
+
+impl std::fmt::Debug for ParquetBatches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParquetBatches").finish_non_exhaustive()
+    }
+}
+
+/// A batch of rows and the plan that turns them into snapshots: what the
+/// reader hands a worker, which converts it ([`ParquetBatch::convert`]).
+#[derive(Clone)]
+pub struct ParquetBatch {
+    plan: Arc<FilePlan>,
+    batch: RecordBatch,
+}
+
+impl ParquetBatch {
+    /// Rows in the batch.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// True when the batch has no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends one [`ReadItem`] per row to `out`, in order.
+    pub fn convert(&self, schema: &Schema, out: &mut Vec<ReadItem>) {
+        rows::convert(&self.plan, schema, &self.batch, out);
+    }
+}
+
+/// Reads Arrow data of any origin (a Python table, a Spark partition) as
+/// snapshots: binds `batch`'s columns to `schema`.
+///
+/// # Errors
+///
+/// When the columns cannot hold the schema (see [`open_parquet`]).
+pub fn bind_batch(schema: &Schema, batch: RecordBatch) -> Result<ParquetBatch, ReadError> {
+    let plan = bind::bind(schema, batch.schema().fields())?;
+    Ok(ParquetBatch { plan: Arc::new(plan), batch })
+}
+
+impl ParquetBatch {
+    /// Rows `offset..offset + len` (zero-copy), to share a batch out among threads.
+    #[must_use]
+    pub fn slice(&self, offset: usize, len: usize) -> ParquetBatch {
+        let offset = offset.min(self.len());
+        let len = len.min(self.len() - offset);
+        ParquetBatch { plan: self.plan.clone(), batch: self.batch.slice(offset, len) }
+    }
+
+    /// The batch's columns.
+    #[must_use]
+    pub fn schema(&self) -> arrow_schema::SchemaRef {
+        self.batch.schema()
+    }
+
+    /// The same plan over another batch of the same columns (see [`ParquetBatch::schema`]).
+    #[must_use]
+    pub fn with_batch(&self, batch: RecordBatch) -> ParquetBatch {
+        ParquetBatch { plan: self.plan.clone(), batch }
+    }
+}
+
+/// Opens a Parquet file (a `File`, or bytes in memory) for `schema`,
+/// reading `batch_rows` rows at a time.
+///
+/// # Errors
+///
+/// When the file is not Parquet, or a required field has no column, or a
+/// column's type cannot hold its field (a float for money among them).
+pub fn open_parquet<C: ChunkReader + 'static>(
+    input: C,
+    schema: &Schema,
+    batch_rows: usize,
+) -> Result<ParquetBatches, ReadError> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(input).map_err(|e| ReadError::Parquet(e.to_string()))?;
+    let plan = bind::bind(schema, builder.schema().fields())?;
+    let rows = u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
+    let reader = builder.with_batch_size(batch_rows.max(1)).build().map_err(|e| ReadError::Parquet(e.to_string()))?;
+    Ok(ParquetBatches { plan: Arc::new(plan), reader, rows })
+}
+
+impl Iterator for ParquetBatches {
+    type Item = Result<ParquetBatch, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let batch = self.reader.next()?;
+        Some(match batch {
+            Ok(batch) => Ok(ParquetBatch { plan: self.plan.clone(), batch }),
+            Err(e) => Err(ReadError::Parquet(e.to_string())),
+        })
+    }
+}
+
+/// The rows of a Parquet file one [`ReadItem`] at a time, for the
+/// [`super::SnapshotReader`].
+#[derive(Debug)]
+pub(crate) struct ParquetRows {
+    batches: ParquetBatches,
+    schema: Arc<Schema>,
+    ready: VecDeque<ReadItem>,
+    buffer: Vec<ReadItem>,
+    done: bool,
+}
+
+impl ParquetRows {
+    pub(crate) fn new(batches: ParquetBatches, schema: Arc<Schema>) -> ParquetRows {
+        ParquetRows { batches, schema, ready: VecDeque::new(), buffer: Vec::new(), done: false }
+    }
+
+    pub(crate) fn next(&mut self) -> Option<Result<ReadItem, ReadError>> {
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                return Some(Ok(item));
+            }
+            if self.done {
+                return None;
+            }
+            match self.batches.next() {
+                None => self.done = true,
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                Some(Ok(batch)) => {
+                    batch.convert(&self.schema, &mut self.buffer);
+                    self.ready.extend(self.buffer.drain(..));
+                }
+            }
+        }
+    }
+}
