@@ -57,7 +57,7 @@ Exit codes (when several apply, the largest wins):
 #[command(
     name = "verdict",
     version,
-    about = "Credit-lifecycle policies: check, evaluate, test, format, explain, diff",
+    about = "Credit-lifecycle policies: check, evaluate, test, format, explain, diff, serve",
     after_help = EXIT_CODES
 )]
 pub struct Cli {

@@ -30,28 +30,6 @@ impl Default for ImportOptions {
     }
 }
 
-/// Words that cannot name a characteristic (they are the language's).
-const RESERVED: &[&str] = &[
-    "and",
-    "or",
-    "not",
-    "in",
-    "where",
-    "within",
-    "true",
-    "false",
-    "none",
-    "when",
-    "then",
-    "case",
-    "else",
-    "end",
-    "table",
-    "scorecard",
-    "split",
-    "effective",
-];
-
 /// The block for `table`, read from `path`.
 pub fn render_block(table: &ScorecardTable, path: &Path, options: &ImportOptions) -> String {
     let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
@@ -176,7 +154,8 @@ pub fn identifier(variable: &str) -> String {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, "v_");
     }
-    if RESERVED.contains(&out.as_str()) {
+    // A reserved word cannot name a characteristic: the grammar reads it as the language's.
+    if crate::syntax::is_reserved(&out) {
         out.push('_');
     }
     out
