@@ -127,13 +127,16 @@ impl Renderer {
         if self.at_start {
             return;
         }
+        // A separator written before a token that a trailing comment pushed to
+        // the next line must not widen the gap: the comment always sits two
+        // spaces after the code, or formatting would not be idempotent.
+        let trimmed = self.out.trim_end_matches(' ').len();
+        self.out.truncate(trimmed);
         let mut pending = std::mem::take(&mut self.pending).into_iter();
         if let Some(first) = pending.next() {
             self.out.push_str("  ");
             self.out.push_str(&first);
         }
-        let trimmed = self.out.trim_end_matches(' ').len();
-        self.out.truncate(trimmed);
         self.out.push('\n');
         for comment in pending {
             self.out.push_str(&" ".repeat(indent));
@@ -186,6 +189,12 @@ mod tests {
         assert_eq!(lines.len(), 2, "{out}");
         assert!(lines[1].starts_with("     and "), "{out}");
         assert!(lines.iter().all(|l| l.len() <= WIDTH), "{out}");
+    }
+
+    #[test]
+    fn a_trailing_comment_sits_two_spaces_after_the_code_even_after_a_separator() {
+        let doc = Doc::Concat(vec![Doc::text("age "), Doc::Suffix("# c".into()), Doc::Newline, Doc::text("\"A01\"")]);
+        assert_eq!(render(&doc), "age  # c\n\"A01\"\n");
     }
 
     #[test]
