@@ -459,7 +459,7 @@ impl Assembly {
                             Some(t) => Some(action_text::text(ctx, t)?),
                             None => None,
                         };
-                        self.reason(Reason { code, text, rule: name() });
+                        self.add_new_reason(Reason { code, text, rule: name() });
                     }
                 }
                 TAction::Notify(channel, template) => {
@@ -480,9 +480,7 @@ impl Assembly {
                 }
                 TAction::ReasonsFrom { scorecard: index, top } => {
                     let Some(card) = scorecard::scorecard_of(ctx.program, *index) else { continue };
-                    let given = &self.reasons;
-                    let added =
-                        scorecard::reasons(ctx, card, *top, &rule.name, |c| given.iter().any(|r| &*r.code == c))?;
+                    let added = scorecard::reasons(ctx, card, *top, &rule.name, |c| self.has_reason(c))?;
                     for reason in added {
                         self.reason(reason);
                     }
@@ -501,16 +499,21 @@ impl Assembly {
         }
     }
 
+    /// Adds a reason unless its code was already given.
     fn reason(&mut self, reason: Reason) {
-        let seen = match &mut self.reason_codes {
-            Some(codes) => !codes.insert(reason.code.clone()),
-            None => self.reasons.iter().any(|r| r.code == reason.code),
-        };
-        if !seen {
-            self.reasons.push(reason);
-            if self.reason_codes.is_none() && self.reasons.len() > DEDUP_IN_ORDER {
-                self.reason_codes = Some(self.reasons.iter().map(|r| r.code.clone()).collect());
-            }
+        if !self.has_reason(&reason.code) {
+            self.add_new_reason(reason);
+        }
+    }
+
+    /// Adds a reason whose code `has_reason` just said is new.
+    fn add_new_reason(&mut self, reason: Reason) {
+        if let Some(codes) = &mut self.reason_codes {
+            codes.insert(reason.code.clone());
+        }
+        self.reasons.push(reason);
+        if self.reason_codes.is_none() && self.reasons.len() > DEDUP_IN_ORDER {
+            self.reason_codes = Some(self.reasons.iter().map(|r| r.code.clone()).collect());
         }
     }
 
