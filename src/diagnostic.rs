@@ -205,27 +205,33 @@ pub const MAX_SUGGESTED_NAME_CHARS: usize = 128;
 ///
 /// Among equally close candidates the first one wins.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    nearest_names(name, candidates, 1).first().map(|c| format!("did you mean `{c}`?"))
+}
+
+/// Up to `n` candidates within a third of `name`'s length in edits (at least
+/// one), nearest first, ties in the candidates' order: for a help that lists
+/// a few ("did you mean `sum` or `min`?") and, with `n = 1`, [`did_you_mean`].
+pub fn nearest_names<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
     let name_chars = name.chars().count();
     if name_chars > MAX_SUGGESTED_NAME_CHARS {
-        return None;
+        return Vec::new();
     }
     let limit = (name_chars / 3).max(1);
-    let mut best: Option<(usize, &str)> = None;
-    for candidate in candidates {
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .into_iter()
+        .enumerate()
         // A candidate whose length differs by more than the limit needs more
         // edits than that: skipped before any distance is computed, so a very
         // long candidate costs nothing.
-        if name_chars.abs_diff(candidate.chars().count()) > limit {
-            continue;
-        }
-        // Optimal string alignment: a swap of neighbours is one edit (`scroe`).
-        let distance = strsim::osa_distance(name, candidate);
-        let closer = best.is_none_or(|(d, _)| distance < d);
-        if distance <= limit && closer {
-            best = Some((distance, candidate));
-        }
-    }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+        .filter(|(_, c)| name_chars.abs_diff(c.chars().count()) <= limit)
+        .filter_map(|(i, c)| {
+            // Optimal string alignment: a swap of neighbours is one edit (`scroe`).
+            let d = strsim::osa_distance(name, c);
+            (d <= limit).then_some((d, i, c))
+        })
+        .collect();
+    scored.sort_unstable();
+    scored.into_iter().take(n).map(|(_, _, c)| c).collect()
 }
 
 #[cfg(test)]
@@ -246,6 +252,15 @@ mod tests {
             let index = LineIndex::new(&text);
             proptest::prop_assert_eq!(index.line_col(&text, offset), line_col(&text, offset));
         }
+    }
+
+    #[test]
+    fn nearest_names_come_first_and_far_ones_not_at_all() {
+        let names = ["count", "sum", "min", "max", "avg", "days_between", "months_between"];
+        assert_eq!(nearest_names("mix", names, 3), ["min", "max"]);
+        assert_eq!(nearest_names("day_between", names, 3), ["days_between"]);
+        assert_eq!(nearest_names("cuont", names, 3), ["count"], "a swap of neighbours is one edit");
+        assert!(nearest_names("frobnicate", names, 3).is_empty());
     }
 
     #[test]

@@ -28,7 +28,7 @@ impl Checker<'_> {
     fn unknown_function_help(&self, fname: &str) -> String {
         let names = BUILTINS.iter().map(|b| b.name).chain(self.hooks.iter().map(|h| h.name.as_str()));
         let quoted = |names: Vec<&str>| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
-        let near = quoted(super::suggest::nearest(fname, names, 3));
+        let near = quoted(crate::diagnostic::nearest_names(fname, names, 3));
         let mut builtins: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
         builtins.dedup();
         let mut help = match near.as_slice() {

@@ -20,7 +20,6 @@ mod narrow;
 mod reinstate;
 mod scorecard;
 mod split;
-mod suggest;
 mod table;
 
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
