@@ -26,6 +26,11 @@
 //! are collected in a thread-local buffer, so one compiled engine serves every
 //! evaluation thread.
 
+mod exp;
+mod exp_tables;
+
+pub use exp::exp;
+
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::ir::{Base, HookSig};
 use crate::value::SetItem;
@@ -167,8 +172,11 @@ pub fn sandbox(budget: u64) -> Engine {
     engine.register_global_module(BasicArrayPackage::new().as_shared_module());
     engine.register_global_module(BasicMapPackage::new().as_shared_module());
     engine.register_global_module(BasicIteratorPackage::new().as_shared_module());
+    // The engine's own functions are found before the packages': this `exp` is
+    // the nearest decimal and ten times as fast as rust_decimal's (see `exp`).
+    engine.register_fn("exp", |x: Decimal| rhai_math(exp::exp(x), "exp", x));
     // rhai's decimal math takes only decimals: `exp(2)` should work like `exp(2.0)`.
-    engine.register_fn("exp", |x: INT| rhai_math(Decimal::from(x).checked_exp(), "exp", x));
+    engine.register_fn("exp", |x: INT| rhai_math(exp::exp(Decimal::from(x)), "exp", x));
     engine.register_fn("ln", |x: INT| rhai_math(Decimal::from(x).checked_ln(), "ln", x));
     engine.register_fn("log", |x: INT| rhai_math(Decimal::from(x).checked_log10(), "log", x));
     engine.register_fn("sqrt", |x: INT| rhai_math(Decimal::from(x).sqrt(), "sqrt", x));
@@ -199,7 +207,7 @@ pub fn sandbox(budget: u64) -> Engine {
     engine
 }
 
-fn rhai_math(result: Option<Decimal>, name: &str, x: INT) -> Result<Decimal, Box<EvalAltResult>> {
+fn rhai_math(result: Option<Decimal>, name: &str, x: impl std::fmt::Display) -> Result<Decimal, Box<EvalAltResult>> {
     result.ok_or_else(|| format!("{name}({x}) has no decimal result").into())
 }
 

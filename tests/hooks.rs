@@ -350,10 +350,25 @@ fn division_by_zero_inside_the_script_is_a_hook_error() {
     assert_eq!(decide(&p, "{}").unwrap().fired.len(), 1);
 }
 
+/// A hook's `exp` is the decimal nearest e^x (values from Python's decimal
+/// module at 60 digits), on decimals and integers, and zero far below 1.
+#[test]
+fn exp_in_a_hook_is_the_nearest_decimal() {
+    let exp_of = |call: &str| value("h(x: decimal) -> decimal", "fn h(x) { exp(x) }", call);
+    assert_eq!(exp_of("h(1)"), "2.7182818284590452353602874714");
+    assert_eq!(exp_of("h(-2.6)"), "0.0742735782143338804282105702");
+    assert_eq!(exp_of("h(0.25)"), "1.2840254166877414840734205681");
+    assert_eq!(exp_of("h(-65.5)"), "0");
+    let on_int = value("h(x: int) -> decimal", "fn h(x) { exp(x) }", "h(3)");
+    assert_eq!(on_int, "20.085536923187667740928529655");
+}
+
 #[test]
 fn overflow_and_math_errors_are_hook_errors() {
     let script = "fn h(score) {\n  if score == 666 { return exp(score); }\n  score / 1000.0\n}\n";
     assert_contained(&hostile(script), "exp(666) has no decimal result");
+    let script = "fn h(score) {\n  if score == 666 { return exp(score / 10.0); }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "exp(66.6) has no decimal result");
     let script = "fn h(score) {\n  if score == 666 { return 9223372036854775807 + score; }\n  score / 1000.0\n}\n";
     assert_contained(&hostile(script), "Addition overflow");
 }
