@@ -424,11 +424,17 @@ mod tests {
     #[test]
     fn problems_name_the_line() {
         let e = csv("id,bad\nA,1\nB,yes\n").unwrap_err();
-        assert_eq!((e.code(), e.to_string()), (codes::PERFORMANCE_ROW, "`p.csv`:3: `bad` is `yes`, not true/false or 1/0".into()));
+        assert_eq!(
+            (e.code(), e.to_string()),
+            (codes::PERFORMANCE_ROW, "`p.csv`:3: `bad` is `yes`, not true/false or 1/0".into())
+        );
         let e = csv("id,loss\nA,1e3\n").unwrap_err();
         assert_eq!(e.to_string(), "`p.csv`:2: `loss` is `1e3`, not a plain decimal");
         let e = csv("id,bad\nA,1\nA,0\n").unwrap_err();
-        assert_eq!((e.code(), e.to_string()), (codes::PERFORMANCE_DUPLICATE, "`p.csv`:3: the id `A` is already on line 2".into()));
+        assert_eq!(
+            (e.code(), e.to_string()),
+            (codes::PERFORMANCE_DUPLICATE, "`p.csv`:3: the id `A` is already on line 2".into())
+        );
         let e = csv("id,bad\nA,1,9\n").unwrap_err();
         assert_eq!(e.to_string(), "`p.csv`:2: 3 fields where the header has 2");
         let e = jsonl("{\"id\":\"A\",\"bad\":null}\n").unwrap_err();
