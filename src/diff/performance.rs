@@ -228,7 +228,12 @@ impl Performance {
             let row = Cells { id: field(ID, true), bad: field(BAD, perf.has_bad), loss: field(LOSS, perf.has_loss) };
             perf.push(line, row)?;
         }
-        Ok(perf.unwrap_or_else(|| Performance::start(file, false, false)))
+        // Without a record nothing says which of `bad` and `loss` the file gives: an empty
+        // extract is a mistake upstream, not a book without performance.
+        perf.ok_or_else(|| PerformanceError::File {
+            file: file.into(),
+            message: format!("it has no record: nothing gives `{ID}` with `{BAD}` or `{LOSS}`"),
+        })
     }
 
     /// The file's shape from its first record: it must name `id` and `bad` or `loss`.
@@ -419,6 +424,13 @@ mod tests {
         assert_eq!(p.rows[1].1.line, 3);
         let e = jsonl("{\"id\":\"A\",\"loss\":1}\n{\"id\":\"B\"}\n").unwrap_err();
         assert_eq!(e.to_string(), "`p.jsonl`:2: no `loss` (the first record has one, so every record does)");
+        let e = jsonl("\n\n").unwrap_err();
+        assert_eq!(
+            (e.code(), e.to_string()),
+            (codes::PERFORMANCE_FILE, "`p.jsonl`: it has no record: nothing gives `id` with `bad` or `loss`".into())
+        );
+        // A CSV file with a header and no rows is a file without rows.
+        assert!(csv("id,bad\n").unwrap().rows.is_empty());
     }
 
     #[test]
