@@ -28,9 +28,15 @@ fn workdir() -> PathBuf {
 
 /// Runs `verdict diff OLD NEW INPUT --format json --html FILE`: the JSON report and the page.
 fn report(old: &str, new: &str, input: &str) -> (serde_json::Value, String, PathBuf) {
+    report_with(old, new, input, &[])
+}
+
+/// [`report`] with more arguments.
+fn report_with(old: &str, new: &str, input: &str, extra: &[&str]) -> (serde_json::Value, String, PathBuf) {
     let html = workdir().join("report.html");
     let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
         .args(["diff", old, new, input, "--format", "json", "--html", html.to_str().unwrap()])
+        .args(extra)
         .env("SOURCE_DATE_EPOCH", "1793520000")
         .output()
         .expect("run verdict");
@@ -236,7 +242,10 @@ fn chromium_renders_the_page() {
         );
         return;
     }
-    let (json, _, html) = report(OLD, NEW, PORTFOLIO);
+    // With realised performance, so the swap-set tables are rendered too.
+    let performance = workdir().join("performance.csv");
+    std::fs::write(&performance, "id,bad,loss\nA-1011,1,5600\nA-1026,0,0\nA-1001,0,0\n").unwrap();
+    let (json, _, html) = report_with(OLD, NEW, PORTFOLIO, &["--performance", performance.to_str().unwrap()]);
     let dir = html.parent().unwrap();
     let url = format!("file://{}", html.display());
 
@@ -282,6 +291,14 @@ fn chromium_renders_the_page() {
     assert_eq!(json["matrix"][3]["old"], "limit");
     assert_eq!(shown, json["matrix"][3]["new"]["freeze"].to_string());
     assert!(dom.contains("A-1011"));
+    // The swap sets' table holds the JSON report's figures.
+    assert!(dom.contains("id=\"swap-sets\""), "{dom}");
+    let swapped_in = &json["performance"]["swap_sets"]["swapped_in"];
+    let row = format!(
+        "<tr><td>swapped in</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        swapped_in["accounts"], swapped_in["with_performance"]
+    );
+    assert!(dom.contains(&row), "{row} is not in {dom}");
     // Chromium profiles are large; keep /tmp tidy when the test passes.
     let _ = std::fs::remove_dir_all(dir);
 }

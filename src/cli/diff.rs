@@ -2,8 +2,8 @@
 //!
 //! Exit codes: 0 the run completed (a difference is not a failure); 1 with
 //! `--fail-on-change` when any decision differs; 2 a policy does not compile,
-//! the schemas cannot be paired, an input cannot be read or is also an
-//! output, or the command line is wrong; 3 a guard of the new policy is
+//! the schemas cannot be paired, an input (or the `--performance` file) cannot
+//! be read or is also an output, or the command line is wrong; 3 a guard of the new policy is
 //! breached over the run; 4 an output cannot be written (141 quietly when its
 //! reader went away); 5 a hook call ran past the wall-clock backstop (then no
 //! report is written). When several apply, the largest wins.
@@ -13,14 +13,14 @@ use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use verdict::diff::{ChangedAccount, DiffOptions, DiffReport, DiffRun, Differ, ReportMeta};
+use verdict::diff::{ChangedAccount, DiffOptions, DiffReport, DiffRun, Differ, Performance, ReportMeta};
 use verdict::eval::EvalOptions;
 use verdict::snapshot::Format;
 use verdict::LoadedPolicy;
 
 /// Arguments of `verdict diff`.
 #[derive(clap::Args)]
-#[command(after_help = super::examples_and_exit_codes("  verdict diff policies/lifecycle.policy policies/lifecycle-v2.policy policies/portfolio.jsonl\n  verdict diff old.policy new.policy book.jsonl --html impact.html --fail-on-change"))]
+#[command(after_help = super::examples_and_exit_codes("  verdict diff policies/lifecycle.policy policies/lifecycle-v2.policy policies/portfolio.jsonl\n  verdict diff old.policy new.policy book.jsonl --html impact.html --fail-on-change\n  verdict diff old.policy new.policy book.jsonl --performance outcomes.csv --html impact.html"))]
 pub struct DiffArgs {
     /// The policy in force.
     old: PathBuf,
@@ -43,6 +43,10 @@ pub struct DiffArgs {
     /// The money field holding an account's current credit limit [default: credit_limit, if the schema has it].
     #[arg(long, value_name = "NAME")]
     limit_field: Option<String>,
+    /// Realised outcomes per account (`id`, and `bad` and/or `loss`; CSV or JSON Lines by the
+    /// name), joined to the swap-set matrix: bad rate and loss per cell, swap set and arm.
+    #[arg(long, value_name = "FILE")]
+    performance: Option<PathBuf>,
     /// Exit with 1 when any decision differs (for review pipelines).
     #[arg(long)]
     fail_on_change: bool,
@@ -93,6 +97,7 @@ fn diff(args: &DiffArgs) -> Result<Exit, Exit> {
         eprintln!("error: cannot start worker threads: {e}");
         Exit::Invalid
     })?;
+    let performance = args.performance.as_deref().map(read_performance).transpose()?;
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
 
     // Written whole or not at all: replaced only once the diff has completed.
@@ -109,6 +114,9 @@ fn diff(args: &DiffArgs) -> Result<Exit, Exit> {
         Ok(())
     };
     let mut run = differ.run();
+    if let Some(performance) = performance {
+        run = run.with_performance(performance);
+    }
     for input in &inputs {
         feed(&differ, &mut run, input, args.input_format, &pool, &mut sink)?;
     }
@@ -134,6 +142,17 @@ fn load_both(args: &DiffArgs) -> Result<(LoadedPolicy, LoadedPolicy), Exit> {
             Err(Exit::Invalid)
         }
     }
+}
+
+/// The `--performance` file, or its error reported.
+fn read_performance(path: &Path) -> Result<Performance, Exit> {
+    Performance::read(path).map_err(|e| {
+        eprintln!("error[{}]: {}", e.code(), verdict::terminal::escape(&e.to_string()));
+        if let Some(help) = e.help() {
+            eprintln!("  help: {}", verdict::terminal::escape(&help));
+        }
+        Exit::Invalid
+    })
 }
 
 /// Reads one input's snapshot pairs into the run; an input that cannot be
@@ -228,6 +247,7 @@ fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceM
     outputs.extend(args.changed.as_deref().map(|p| ("--changed", p)));
     let mut inputs: Vec<_> = policies.into_iter().flat_map(policy_files).collect();
     inputs.extend(args.snapshots.iter().map(|p| ("a snapshot file", p.as_path())));
+    inputs.extend(args.performance.as_deref().map(|p| ("the performance file", p)));
     if args.snapshots.is_empty() {
         inputs.push(("standard input", Path::new("-")));
     }

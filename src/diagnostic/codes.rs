@@ -250,6 +250,12 @@ registry! {
         "`--limit-field` names no money or decimal field of the account in either schema.";
     DIFF_READ = "D003", "diff-read", Error,
         "An input cannot be read under one of the two schemas (e.g. a CSV header that fits only one).";
+    PERFORMANCE_FILE = "D004", "performance-file", Error,
+        "The `--performance` file cannot be used: it cannot be read, its name says neither `.csv` nor `.jsonl`, or its header (the first record, for JSON Lines, which must have one) lacks `id` or both `bad` and `loss`.";
+    PERFORMANCE_ROW = "D005", "performance-row", Error,
+        "A row of the `--performance` file is malformed: an empty or missing id, a `bad` flag that is not true/false or 1/0, a `loss` that is not a plain decimal, a wrong number of CSV fields.";
+    PERFORMANCE_DUPLICATE = "D006", "performance-duplicate", Error,
+        "Two rows of the `--performance` file give the same account id.";
 
     // Test files.
     TEST_READ = "T001", "test-read", Error,

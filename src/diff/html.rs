@@ -123,6 +123,9 @@ pub fn render_html(r: &DiffReport) -> String {
     cards(&mut h, r);
     matrix(&mut h, r);
     super::arms::html(&mut h, &r.arms);
+    if let Some(p) = &r.performance {
+        super::swap_render::html(&mut h, r, p);
+    }
     h.push_str("<div class=\"row2\">\n<div>\n");
     outcomes(&mut h, r);
     guards(&mut h, r);

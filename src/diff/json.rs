@@ -102,6 +102,9 @@ impl Serialize for DiffReport {
             let arms: Vec<serde_json::Value> = self.arms.iter().map(super::arms::json).collect();
             m.serialize_entry("arms", &arms)?;
         }
+        if let Some(p) = &self.performance {
+            m.serialize_entry("performance", &super::swap_render::json(self, p))?;
+        }
         m.serialize_entry("rules", &self.rules)?;
         m.serialize_entry("lets", &self.lets)?;
         if !self.scores.is_empty() {

@@ -19,18 +19,23 @@
 mod arms;
 mod html;
 mod json;
+mod performance;
 mod report;
 mod rules;
 mod scorecards;
+mod swap_render;
+mod swap_sets;
 mod tee;
 mod text;
 
 pub use html::{esc, render_html};
 pub use json::SideView;
+pub use performance::{Performance, PerformanceError, Realised};
 pub use report::{
     Bucket, ChangedAccount, DiffReport, Exposure, GuardRow, MatrixCell, PolicyInfo, ReportMeta, Row, RuleRow, ROWS,
 };
 pub use rules::{compare as compare_text, ChangeStatus, LetChange, RuleChange, TextChanges};
+pub use swap_sets::{taken_rows, ArmGrid, Figures, Grid, PerformanceReport, SwapSet};
 pub use text::render_text;
 
 use crate::compile::Program;
@@ -370,6 +375,14 @@ impl DiffRun<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Joins realised performance (`--performance`) to the swap-set matrix:
+    /// call before the first [`DiffRun::feed`], so every account is joined.
+    #[must_use]
+    pub fn with_performance(mut self, performance: Performance) -> Self {
+        self.tally.performance = Some(swap_sets::PerfTally::new(performance));
+        self
     }
 
     /// Whether any decision has differed so far.

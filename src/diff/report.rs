@@ -210,6 +210,8 @@ pub(crate) struct Tally {
     arms: super::arms::ArmTally,
     /// Per scorecard both versions have: how its score moved.
     scores: Vec<ScoreShift>,
+    /// Realised performance joined to the matrix, with `--performance`.
+    pub(crate) performance: Option<super::swap_sets::PerfTally>,
 }
 
 /// How one scorecard's score moved between the versions, over the accounts
@@ -301,6 +303,7 @@ impl Tally {
             timeouts: 0,
             arms: super::arms::ArmTally::default(),
             scores: Vec::new(),
+            performance: None,
         }
     }
 
@@ -309,6 +312,9 @@ impl Tally {
         let timed_out = |o: &Outputs| matches!(o, Err(e) if e.kind == crate::eval::ErrorKind::Timeout);
         self.timeouts += u64::from(timed_out(&j.old)) + u64::from(timed_out(&j.new));
         self.arms.add(&j.old, &j.new, !differs.is_empty());
+        if let Some(p) = &mut self.performance {
+            p.add(j);
+        }
         let (old_row, new_row) = (Row::of(&j.old), Row::of(&j.new));
         if let Some(row) = self.matrix.get_mut(old_row.index()) {
             bump(row, new_row.index());
@@ -558,6 +564,8 @@ pub struct DiffReport {
     pub rows: Vec<Row>,
     /// Per scorecard both versions have: how its score moved.
     pub scores: Vec<ScoreShift>,
+    /// Realised performance joined to the matrix (with `--performance`).
+    pub performance: Option<super::swap_sets::PerformanceReport>,
 }
 
 impl DiffReport {
@@ -634,6 +642,9 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
     for rule in old.rules.iter().filter(|r| !new_names.contains(&*r.name)) {
         row(&rule.name, true, false);
     }
+    let arms = tally.arms.finish();
+    let application = new.schema.is_application();
+    let performance = tally.performance.map(|p| p.finish(application, &arms));
     let mut report = DiffReport {
         meta,
         old: PolicyInfo::of(&differ.paths.0, old),
@@ -650,9 +661,10 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         exposure_note: differ.limit_note.clone(),
         guards: Vec::new(),
         accounts: kept,
-        arms: tally.arms.finish(),
+        arms,
+        performance,
         rows: shown_rows(
-            new.schema.is_application(),
+            application,
             [old, new].iter().any(|p| p.rules.iter().any(|r| r.status == Outcome::Reinstate)),
         ),
         scores: tally.scores.iter().cloned().map(ScoreShift::finish).collect(),

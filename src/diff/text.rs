@@ -14,14 +14,14 @@ const SHOWN: usize = 20;
 
 /// A cell's alignment.
 #[derive(Clone, Copy)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// Lays out rows of cells in columns, two spaces apart, indented by two; the
 /// cells escaped for a terminal (ids and rule names are data).
-fn table(rows: &[Vec<String>], align: &[Align]) -> String {
+pub(crate) fn table(rows: &[Vec<String>], align: &[Align]) -> String {
     let rows: Vec<Vec<Cow<'_, str>>> = rows.iter().map(|row| row.iter().map(|c| escape(c)).collect()).collect();
     let mut widths: Vec<usize> = Vec::new();
     for row in &rows {
@@ -120,6 +120,9 @@ pub fn render_text(r: &DiffReport) -> String {
     header(&mut out, r);
     matrix(&mut out, r);
     super::arms::render(&mut out, &r.arms);
+    if let Some(p) = &r.performance {
+        super::swap_render::render(&mut out, r, p);
+    }
     rules(&mut out, r);
     match (&r.exposure, &r.exposure_note) {
         (Some(e), _) => exposure(&mut out, e),
