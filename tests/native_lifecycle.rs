@@ -84,3 +84,10 @@ fn hand_written_policy_matches_a_generated_portfolio_before_reinstatement_took_e
         .count();
     assert!(reinstated_after > 20, "in effect from 2026-07-01 ({reinstated_after})");
 }
+
+#[test]
+fn hand_written_policy_fails_like_the_engine() {
+    // A balance too large to divide: the same error record, with the same chain of lets.
+    let text = std::fs::read_to_string("tests/testing/overflow.jsonl").unwrap();
+    assert_eq!(same_decisions(text.lines().map(String::from)), text.lines().count());
+}

@@ -360,8 +360,9 @@ impl Lets<'_> {
     /// capped at 0.7 after a score drop of 60 or more.
     fn review_factor(&mut self) -> Result<Decimal, String> {
         let drop = self.score_drop();
-        let behaviour = self.behaviour_score()?;
-        let u = self.utilization()?;
+        let lets = " (in let `limit_matrix`) (in let `review_factor`)";
+        let behaviour = self.behaviour_score().map_err(|m| format!("{m} (in let `behaviour_score`){lets}"))?;
+        let u = self.utilization().map_err(|m| format!("{m}{lets}"))?;
         let matrix = if behaviour < 620 {
             Decimal::new(7, 1)
         } else if behaviour < 700 {
@@ -505,6 +506,77 @@ impl NativeLifecycle {
         }
     }
 
+    /// `reinstate-after-six-clean-months`, in effect from 2026-07-01.
+    fn reinstatement(
+        &self,
+        lets: &mut Lets,
+        out: &mut Out,
+        snapshot: &Snapshot,
+        status: u32,
+    ) -> Result<(), ErrorRecord> {
+        let (s, r, a, as_of) = (&self.s, &self.texts.rules, lets.a, lets.as_of);
+        let in_effect = as_of >= Date::from_ymd_opt(2026, 7, 1).unwrap_or(Date::MAX);
+        if in_effect
+            && (status == s.restricted || status == s.frozen)
+            && {
+                match date(a, s.status_since) {
+                    None => false,
+                    Some(since) => match since.checked_add_months(chrono::Months::new(6)) {
+                        Some(d) => d <= as_of,
+                        None => {
+                            let m = format!("date out of range: {since} + 6 months");
+                            return Err(Self::failure(snapshot, &r[14], m));
+                        }
+                    },
+                }
+            }
+            && {
+                let lower = as_of.checked_sub_months(chrono::Months::new(6));
+                !list(a, s.overdues)
+                    .iter()
+                    .any(|e| matches!((date(e, s.od_due_on), lower), (Some(d), Some(l)) if d > l && d <= as_of))
+            }
+            && lets.open_overdue_days() <= 0
+        {
+            out.fired.push(r[14].clone());
+            out.reinstate = true;
+            out.reason(&self.t(34), &self.t(35), &r[14]);
+            out.action(ActionRecord::Notify { channel: Channel::Push, template: self.t(36), rule: r[14].clone() });
+        }
+        Ok(())
+    }
+
+    /// `group "collections"`: the plan table by days overdue and risk tier;
+    /// returns the behaviour score (the table's first read of it).
+    fn collections(&self, lets: &mut Lets, out: &mut Out, snapshot: &Snapshot) -> Result<i64, ErrorRecord> {
+        let r = &self.texts.rules;
+        let days = lets.open_overdue_days();
+        let behaviour = lets.behaviour_score().map_err(|m| {
+            let m = format!("{m} (in let `behaviour_score`) (in let `risk_tier`) (in let `collections_rung`)");
+            Self::failure(snapshot, &r[9], m)
+        })?;
+        let high = behaviour < 580;
+        let rung = match days {
+            ..=0 => None,
+            1..=7 if high => Some((12, None, Channel::Push, 33)),
+            1..=7 => Some((13, None, Channel::Sms, 33)),
+            8..=30 if high => Some((11, Some(31), Channel::Call, 32)),
+            8..=30 => Some((12, None, Channel::Push, 33)),
+            31..=60 => Some((11, Some(31), Channel::Call, 32)),
+            61..=90 if high => Some((10, Some(29), Channel::Call, 30)),
+            61..=90 => Some((11, Some(31), Channel::Call, 32)),
+            _ => Some((9, Some(27), Channel::Letter, 28)),
+        };
+        if let Some((rule, stage, channel, template)) = rung {
+            out.fired.push(r[rule].clone());
+            if let Some(stage) = stage {
+                out.action(ActionRecord::Escalate { stage: self.t(stage), rule: r[rule].clone() });
+            }
+            out.action(ActionRecord::Notify { channel, template: self.t(template), rule: r[rule].clone() });
+        }
+        Ok(behaviour)
+    }
+
     /// Decides one snapshot exactly as `policies/lifecycle.policy` does.
     pub fn decide(&self, snapshot: &Snapshot, default_as_of: Option<Date>) -> Outputs {
         let Some(as_of) = snapshot.as_of.or(default_as_of) else {
@@ -628,53 +700,25 @@ impl NativeLifecycle {
                 out.reason(code, text, &r[7]);
             }
         }
-        // reinstate-after-six-clean-months, in effect from 2026-07-01
-        let in_effect = as_of >= Date::from_ymd_opt(2026, 7, 1).unwrap_or(Date::MAX);
-        if in_effect
-            && (status == s.restricted || status == s.frozen)
-            && {
-                match date(a, s.status_since) {
-                    None => false,
-                    Some(since) => match since.checked_add_months(chrono::Months::new(6)) {
-                        Some(d) => d <= as_of,
-                        None => {
-                            let m = format!("date out of range: {since} + 6 months");
-                            return Err(Self::failure(snapshot, &r[14], m));
-                        }
-                    },
-                }
-            }
-            && {
-                let lower = as_of.checked_sub_months(chrono::Months::new(6));
-                !overdues
-                    .iter()
-                    .any(|e| matches!((date(e, s.od_due_on), lower), (Some(d), Some(l)) if d > l && d <= as_of))
-            }
-            && lets.open_overdue_days() <= 0
-        {
-            out.fired.push(r[14].clone());
-            out.reinstate = true;
-            out.reason(&self.t(34), &self.t(35), &r[14]);
-            out.action(ActionRecord::Notify { channel: Channel::Push, template: self.t(36), rule: r[14].clone() });
-        }
+        self.reinstatement(&mut lets, &mut out, snapshot, status)?;
         // limit-raise (champion) and limit-raise-challenger: the same review, two strategies
-        let eligible = |lets: &mut Lets, rule: &str, months: i64| -> Result<bool, ErrorRecord> {
+        // (conditions in the policy's order: it decides which failure an account reports)
+        let raise = |lets: &mut Lets, rule: &str, months: i64, income: bool| -> Result<bool, ErrorRecord> {
             Ok(status == s.active
                 && review_due(lets, rule)?
                 && whole_months(date(a, s.opened_on).unwrap_or(as_of), as_of) >= months
                 && lets.recent_overdues() == 0
-                && overdues.iter().all(|e| date(e, s.od_repaid_on).is_some())
                 && score >= 680
-                && {
-                    let last_scored = list(a, s.score_history).last().and_then(|e| date(e, s.sh_scored_on));
-                    (as_of - last_scored.or(date(a, s.opened_on)).unwrap_or(as_of)).num_days() <= 90
-                })
-        };
-        let raise_ok = |lets: &mut Lets, rule: &str| -> Result<bool, ErrorRecord> {
-            Ok(!set(a, s.tags).iter().any(|t| matches!(t, SetItem::Str(t) if &**t == "hardship"))
+                && overdues.iter().all(|e| date(e, s.od_repaid_on).is_some())
+                && !set(a, s.tags).iter().any(|t| matches!(t, SetItem::Str(t) if &**t == "hardship"))
                 && credit_limit > Decimal::ZERO
                 && credit_limit < Decimal::from(50000)
                 && review_factor(lets, rule)? > Decimal::ONE
+                && {
+                    let last_scored = list(a, s.score_history).last().and_then(|e| date(e, s.sh_scored_on));
+                    (as_of - last_scored.or(date(a, s.opened_on)).unwrap_or(as_of)).num_days() <= 90
+                }
+                && (!income || opt_bool(a, s.income_verified).unwrap_or(false))
                 && (!self.hook
                     || fraud_risk(score, lets.utilization().map_err(|m| Self::failure(snapshot, rule, m))?)
                         .ok_or_else(|| Self::failure(snapshot, rule, "hook `fraud_risk` failed".into()))?
@@ -688,46 +732,21 @@ impl NativeLifecycle {
                 .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
             Ok(raised.min(Decimal::from(50000)))
         };
-        if !challenger
-            && eligible(&mut lets, &r[8], 12)?
-            && opt_bool(a, s.income_verified).unwrap_or(false)
-            && raise_ok(&mut lets, &r[8])?
-        {
+        if !challenger && raise(&mut lets, &r[8], 12, true)? {
             out.fired.push(r[8].clone());
             if out.limit.is_none() {
                 out.limit = Some(raised(&mut lets, &r[8], Decimal::ZERO)?);
             }
             out.reason(&self.t(25), &self.t(26), &r[8]);
         }
-        if challenger && eligible(&mut lets, &r[15], 6)? && raise_ok(&mut lets, &r[15])? {
+        if challenger && raise(&mut lets, &r[15], 6, false)? {
             out.fired.push(r[15].clone());
             if out.limit.is_none() {
                 out.limit = Some(raised(&mut lets, &r[15], Decimal::new(1, 1))?);
             }
             out.reason(&self.t(37), &self.t(38), &r[15]);
         }
-        // group "collections": the plan table by days overdue and risk tier
-        let days = lets.open_overdue_days();
-        let behaviour = lets.behaviour_score().map_err(|m| Self::failure(snapshot, &r[9], m))?;
-        let high = behaviour < 580;
-        let rung = match days {
-            ..=0 => None,
-            1..=7 if high => Some((12, None, Channel::Push, 33)),
-            1..=7 => Some((13, None, Channel::Sms, 33)),
-            8..=30 if high => Some((11, Some(31), Channel::Call, 32)),
-            8..=30 => Some((12, None, Channel::Push, 33)),
-            31..=60 => Some((11, Some(31), Channel::Call, 32)),
-            61..=90 if high => Some((10, Some(29), Channel::Call, 30)),
-            61..=90 => Some((11, Some(31), Channel::Call, 32)),
-            _ => Some((9, Some(27), Channel::Letter, 28)),
-        };
-        if let Some((rule, stage, channel, template)) = rung {
-            out.fired.push(r[rule].clone());
-            if let Some(stage) = stage {
-                out.action(ActionRecord::Escalate { stage: self.t(stage), rule: r[rule].clone() });
-            }
-            out.action(ActionRecord::Notify { channel, template: self.t(template), rule: r[rule].clone() });
-        }
+        let behaviour = self.collections(&mut lets, &mut out, snapshot)?;
         let texts = &self.texts;
         let arm = if challenger { (&texts.challenger, 1) } else { (&texts.champion, 0) };
         let arms = vec![Arm { split: texts.limit_strategy.clone(), arm: arm.0.clone(), index: arm.1 }];
