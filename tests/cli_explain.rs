@@ -72,7 +72,10 @@ fn a_collections_rung() {
     let (code, out) = portfolio("A-1025");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("collections_rung: open_overdue_days = 31, risk_tier = \"medium\" → row 6"), "{out}");
-    assert!(out.contains("✗ collections_rung == \"agent\" → collections_rung = \"call\", rule needs == \"agent\""), "{out}");
+    assert!(
+        out.contains("✗ collections_rung == \"agent\" → collections_rung = \"call\", rule needs == \"agent\""),
+        "{out}"
+    );
     assert!(out.contains("B02    open_overdue_days = 31, > 30 → -70 (lost 100)"), "{out}");
     insta::assert_snapshot!(out);
 }

@@ -92,10 +92,7 @@ fn example_figures_match_the_hand_worked_ones() {
     // The others keep their outcome: A-1007 gains R07, A-1024 gets the sms instead of the push,
     // the raises shrink (A-1001 is the challenger: 10000 x (1.15 + 0.1) = 12500).
     assert_eq!(r.changed, 9);
-    assert_eq!(
-        ids(&seen),
-        ["A-1001", "A-1007", "A-1011", "A-1017", "A-1024", "A-1026", "A-1034", "A-1035", "A-1039"]
-    );
+    assert_eq!(ids(&seen), ["A-1001", "A-1007", "A-1011", "A-1017", "A-1024", "A-1026", "A-1034", "A-1035", "A-1039"]);
     assert_eq!(ids(&r.accounts), ids(&seen));
     let e = r.exposure.as_ref().expect("the schema has credit_limit");
     assert_eq!((e.accounts, e.without_limit), (40, 3));
