@@ -5,7 +5,8 @@
 #
 # Issue 12's target is for the hook-free policy: the script runs a copy of
 # policies/lifecycle.policy without its rhai hook (the `fraud_risk` declaration
-# and the condition of `limit-raise` that calls it), written to $WORK with the
+# and the conditions of `limit-raise` and `limit-raise-challenger` that call
+# it, each on a line of its own), written to $WORK with the
 # schema and batch paths made absolute. POLICY=policies/lifecycle.policy runs
 # the shipped policy, hook included.
 #

@@ -47,7 +47,10 @@ fn transcript(args: &[&str], stdin: Option<&str>) -> String {
 }
 
 const GOOD: &str = r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500","score":700,"opened_on":"2024-01-15","identity":{"verified":true,"mismatch_fields":[]},"tags":[],"score_history":[],"overdues":[],"applications":[]}"#;
-const LOW: &str = r#"{"id":"A-2","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500","score":550,"opened_on":"2024-01-15","identity":{"verified":true,"mismatch_fields":[]},"tags":[],"score_history":[],"overdues":[],"applications":[]}"#;
+// Score 550 and a repayment 12 days overdue: behaviour 600 + 0 - 20 + 25 - 40 + 5 = 570, below
+// 620, so the periodic review cuts the limit to 7000 (reasons L02, B04, B02); a high risk 8 to 30
+// days overdue is called.
+const LOW: &str = r#"{"id":"A-2","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500","score":550,"opened_on":"2024-01-15","identity":{"verified":true,"mismatch_fields":[]},"tags":[],"score_history":[],"overdues":[{"due_on":"2026-10-20","days":12,"amount":"300"}],"applications":[]}"#;
 
 #[test]
 fn check_ok_exits_0() {

@@ -67,11 +67,16 @@ fn a_limit_cut() {
 
 #[test]
 fn a_collections_rung() {
-    // A-1025: 31 days open -> the call rung; push and sms are skipped.
+    // A-1025: 31 days open, a medium risk -> row 6 of the plan, the call rung; the other rungs
+    // read the same table and do not match.
     let (code, out) = portfolio("A-1025");
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("open_overdue_days = 31, rule needs > 60 (29 below the bound)"), "{out}");
-    assert!(out.contains("· push (priority 0, group \"collections\"): skipped: \"call\" fired first"), "{out}");
+    assert!(out.contains("collections_rung: open_overdue_days = 31, risk_tier = \"medium\" → row 6"), "{out}");
+    assert!(
+        out.contains("✗ collections_rung == \"agent\" → collections_rung = \"call\", rule needs == \"agent\""),
+        "{out}"
+    );
+    assert!(out.contains("B02    open_overdue_days = 31, > 30 → -70 (lost 100)"), "{out}");
     insta::assert_snapshot!(out);
 }
 
@@ -86,17 +91,17 @@ fn an_account_where_nothing_fired() {
 
 #[test]
 fn json_has_the_same_content() {
-    // A-1024 read from the YAML portfolio: 30 days open is not > 30, so the push rung.
+    // A-1024 read from the YAML portfolio: 30 days open, a medium risk: the push rung (and a cut).
     let (code, out) =
         explain(&["policies/lifecycle.policy", "policies/portfolio.yaml", "--id", "A-1024", "--format", "json"]);
     assert_eq!(code, 0, "{out}");
     let json = out.split("--- stdout\n").nth(1).and_then(|s| s.split("--- stderr\n").next()).unwrap();
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
-    assert_eq!(v["record"]["fired"], serde_json::json!(["push"]));
-    assert_eq!(v["rules"].as_array().unwrap().len(), 14);
-    let call = &v["rules"][11];
+    assert_eq!(v["record"]["fired"], serde_json::json!(["limit-cut", "push"]));
+    assert_eq!(v["rules"].as_array().unwrap().len(), 16);
+    let call = &v["rules"][13];
     assert_eq!(call["rule"], "call");
-    assert_eq!(call["conditions"][0]["gap"], "at the bound");
+    assert_eq!(call["conditions"][0]["reads"][0]["value"], "\"push\"");
     insta::assert_snapshot!(out);
 }
 
@@ -112,7 +117,7 @@ fn an_evaluation_error_shows_how_far_evaluation_got() {
     let (code, out) = explain(&["policies/lifecycle.policy", "tests/testing/overflow.jsonl", "--id", "X-OVERFLOW"]);
     assert_eq!(code, 1, "{out}");
     fits_a_terminal(&out);
-    assert!(out.contains("! utilization > 90% → evaluation failed here"), "{out}");
+    assert!(out.contains("! review_factor < 1 → evaluation failed here"), "{out}");
     insta::assert_snapshot!(out);
 }
 

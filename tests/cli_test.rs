@@ -25,7 +25,7 @@ fn repo() -> &'static Path {
 fn the_shipped_policy_tests_pass() {
     let (code, out) = verdict(repo(), &["test", "policies/"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("\n51 passed, 0 failed\n--- stderr\n"), "{out}");
+    assert!(out.contains("\n66 passed, 0 failed\n--- stderr\n"), "{out}");
     insta::assert_snapshot!(out);
 }
 

@@ -112,7 +112,9 @@ fn cell_list(cell: &str, sep: char) -> Vec<String> {
     cell.split(sep).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }
 
-/// Checks one row of a summary table (`| n | id | outcome | until | limit | reasons | fired |`).
+/// Checks one row of a summary table (`| n | id | outcome | until | limit | reasons | fired |`,
+/// then, for a policy with scorecards or splits, one column per score and per arm, each
+/// group ordered by name).
 fn check_table_row(cells: &[&str], decisions: &[serde_json::Value], section: &str) {
     let n: usize = cells[0].parse().expect("row number");
     let d = &decisions[n - 1];
@@ -136,6 +138,11 @@ fn check_table_row(cells: &[&str], decisions: &[serde_json::Value], section: &st
     let fired: Vec<String> =
         d["fired"].as_array().expect("fired").iter().map(|f| f.as_str().unwrap_or("").into()).collect();
     assert_eq!(fired, cell_list(cells[6], ','), "{at}");
+    let values = |key: &str| -> Vec<String> {
+        d[key].as_object().map_or_else(Vec::new, |m| m.values().map(|v| v.as_str().unwrap_or("").into()).collect())
+    };
+    let extra: Vec<String> = values("scores").into_iter().chain(values("arms")).collect();
+    assert_eq!(extra, cells[7..].iter().map(|c| c.to_string()).collect::<Vec<_>>(), "{at}: scores and arms");
 }
 
 /// `policies/EXPECTED.md` was worked out by hand before the engine existed;
@@ -150,7 +157,7 @@ fn decisions_are_the_ones_worked_out_by_hand_in_expected_md() {
         let mut rows = 0;
         for line in body.lines().filter(|l| l.starts_with("| ")) {
             let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-            if cells.len() == 7 && cells[0].parse::<usize>().is_ok() {
+            if cells.len() >= 7 && cells[0].parse::<usize>().is_ok() {
                 check_table_row(&cells, &decisions, &name);
                 rows += 1;
             }

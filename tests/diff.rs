@@ -71,15 +71,16 @@ fn json_report_of_the_two_example_versions() {
 fn example_figures_match_the_hand_worked_ones() {
     let (r, seen) = example();
     assert_eq!(r.records, 43);
-    // EXPECTED.md: close 7 · freeze 4 · restrict 4 · limit 10 · none 15, 3 errors.
-    let old: Vec<u64> = [Row::Close, Row::Freeze, Row::Restrict, Row::Limit, Row::None, Row::Error]
-        .iter()
-        .map(|&row| r.old_total(row))
-        .collect();
-    assert_eq!(old, [7, 4, 4, 10, 15, 3]);
-    // A-1011 (drop 80, score 600) now freezes; A-1026 (75 days open) is now restricted.
+    // EXPECTED.md: close 7 · freeze 4 · restrict 4 · reinstate 1 · limit 12 · none 12, 3 errors.
+    let rows = [Row::Close, Row::Freeze, Row::Restrict, Row::Reinstate, Row::Limit, Row::None, Row::Error];
+    let old: Vec<u64> = rows.iter().map(|&row| r.old_total(row)).collect();
+    assert_eq!(old, [7, 4, 4, 1, 12, 12, 3]);
+    let new: Vec<u64> = rows.iter().map(|&row| r.new_total(row)).collect();
+    assert_eq!(new, [7, 5, 5, 1, 10, 12, 3]);
+    // A-1011 (drop 80, score 600) now freezes; A-1026 (75 days open) is now restricted
+    // (both keep their cut to 5600 and 7000).
     assert_eq!(r.cell(Row::Limit, Row::Freeze), 1);
-    assert_eq!(r.cell(Row::None, Row::Restrict), 1);
+    assert_eq!(r.cell(Row::Limit, Row::Restrict), 1);
     assert_eq!(r.cell(Row::Error, Row::Error), 3);
     let off_diagonal: u64 = verdict::diff::ROWS
         .iter()
@@ -88,18 +89,21 @@ fn example_figures_match_the_hand_worked_ones() {
         .map(|(o, n)| r.cell(o, n))
         .sum();
     assert_eq!(off_diagonal, 2);
-    assert_eq!(r.changed, 8);
-    assert_eq!(ids(&seen), ["A-1007", "A-1011", "A-1017", "A-1024", "A-1026", "A-1034", "A-1035", "A-1039"]);
+    // The others keep their outcome: A-1007 gains R07, A-1024 gets the sms instead of the push,
+    // the raises shrink (A-1001 is the challenger: 10000 x (1.15 + 0.1) = 12500).
+    assert_eq!(r.changed, 9);
+    assert_eq!(ids(&seen), ["A-1001", "A-1007", "A-1011", "A-1017", "A-1024", "A-1026", "A-1034", "A-1035", "A-1039"]);
     assert_eq!(ids(&r.accounts), ids(&seen));
     let e = r.exposure.as_ref().expect("the schema has credit_limit");
     assert_eq!((e.accounts, e.without_limit), (40, 3));
     let dec = |s: &str| Some(s.parse::<rust_decimal::Decimal>().unwrap());
     assert_eq!(e.current, dec("383512.375"));
-    assert_eq!(e.old, dec("315562"));
-    // The four smaller raises: 12002→11501, 6000→5750, 9601→9201, 18000→17250.
-    assert_eq!(e.new, dec("313661"));
-    assert_eq!(e.buckets_old, [7, 6, 0, 22, 1, 4, 0]);
-    assert_eq!(e.buckets_new, [7, 6, 0, 22, 5, 0, 0]);
+    assert_eq!(e.old, dec("313612.625"));
+    // The five smaller raises: 13000→12500, 12002→11501, 6000→5750, 9601→9201, 18000→17250.
+    assert_eq!(e.new, dec("311211.625"));
+    // Cuts of 30% (and A-1020's 20%) are "cut 20–50%"; a 1.15x raise is "raise < 20%".
+    assert_eq!(e.buckets_old, [7, 8, 0, 19, 1, 5, 0]);
+    assert_eq!(e.buckets_new, [7, 8, 0, 19, 5, 1, 0]);
     let guards: Vec<(&str, u64, &str, bool)> =
         r.guards.iter().map(|g| (g.guard.as_str(), g.count, g.bound.as_str(), g.breached)).collect();
     assert_eq!(
@@ -118,7 +122,9 @@ fn rules_are_compared_by_text_and_counted_per_version() {
     let row = |name: &str| r.rules.iter().find(|x| x.rule == name).unwrap();
     let s = |name: &str| row(name).status.name();
     assert_eq!((s("score-drop-freeze"), row("score-drop-freeze").parts.clone()), ("changed", vec!["condition"]));
-    assert_eq!((s("limit-raise"), row("limit-raise").parts.clone()), ("changed", vec!["actions"]));
+    // The smaller raise is a changed cell of the limit matrix: the raise's own text is unchanged.
+    assert_eq!((s("limit-raise"), row("limit-raise").parts.clone()), ("unchanged", vec![]));
+    assert_eq!(row("limit-raise").via_lets, ["limit_matrix"]);
     assert_eq!(s("serious-delinquency-restrict"), "added");
     assert_eq!(s("push"), "removed");
     assert_eq!(s("limit-cut"), "unchanged");
@@ -126,8 +132,8 @@ fn rules_are_compared_by_text_and_counted_per_version() {
     assert_eq!(fires("score-drop-freeze"), (Some(4), Some(5), 1, 0));
     assert_eq!(fires("serious-delinquency-restrict"), (None, Some(2), 2, 0)); // A-1007, A-1026
     assert_eq!(fires("push"), (Some(1), None, 0, 1)); // A-1024 …
-    assert_eq!(fires("sms"), (Some(2), Some(3), 1, 0)); // … now gets the sms rung
-    assert_eq!(fires("limit-raise"), (Some(7), Some(7), 0, 0));
+    assert_eq!(fires("sms"), (Some(1), Some(2), 1, 0)); // … now gets the sms rung
+    assert_eq!(fires("limit-raise"), (Some(6), Some(6), 0, 0));
     assert_eq!(r.rules.last().unwrap().rule, "push", "removed rules come last");
 }
 
@@ -147,11 +153,11 @@ fn only_the_first_changed_accounts_are_kept_but_all_are_streamed() {
     let portfolio: &Path = PORTFOLIO.as_ref();
     let (r, seen) = diff(OLD.as_ref(), NEW.as_ref(), &[portfolio, portfolio], options);
     assert_eq!(r.records, 86);
-    assert_eq!(r.changed, 16);
-    assert_eq!(seen.len(), 16);
-    assert_eq!(ids(&r.accounts), ["A-1007", "A-1011"]);
+    assert_eq!(r.changed, 18);
+    assert_eq!(seen.len(), 18);
+    assert_eq!(ids(&r.accounts), ["A-1001", "A-1007"]);
     // Positions count within each input.
-    assert_eq!((seen[8].record, seen[8].id.as_ref().unwrap().to_string()), (7, "A-1007".to_string()));
+    assert_eq!((seen[10].record, seen[10].id.as_ref().unwrap().to_string()), (7, "A-1007".to_string()));
 }
 
 fn workdir() -> PathBuf {
@@ -267,7 +273,7 @@ fn a_completed_run_exits_0_even_with_changes() {
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("verdict diff: jiebei-lifecycle 2026.11.1 → jiebei-lifecycle 2027.01.1\n"), "{text}");
-    assert!(text.contains("8 decisions change"), "{text}");
+    assert!(text.contains("9 decisions change"), "{text}");
     assert!(text.contains("A-1011  limit 5600"), "{text}");
 }
 
@@ -275,7 +281,7 @@ fn a_completed_run_exits_0_even_with_changes() {
 fn fail_on_change_exits_1_only_when_a_decision_differs() {
     let out = verdict(&["diff", OLD, NEW, PORTFOLIO, "--fail-on-change"]);
     assert_eq!(code(&out), 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("8 decision(s) differ"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("9 decision(s) differ"));
     let out = verdict(&["diff", OLD, OLD, PORTFOLIO, "--fail-on-change"]);
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -348,12 +354,12 @@ fn changed_accounts_are_written_as_json_lines() {
         verdict(&["diff", OLD, NEW, PORTFOLIO, "--format", "json", "--top", "3", "--changed", file.to_str().unwrap()]);
     assert_eq!(code(&out), 0);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["changed"]["total"], 8);
+    assert_eq!(report["changed"]["total"], 9);
     assert_eq!(report["changed"]["shown"], 3);
     let lines: Vec<serde_json::Value> =
         std::fs::read_to_string(&file).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines.len(), 8);
-    let a1011 = &lines[1];
+    assert_eq!(lines.len(), 9);
+    let a1011 = &lines[2];
     assert_eq!(a1011["id"], "A-1011");
     assert_eq!(a1011["record"], 12);
     assert_eq!(a1011["current_limit"], "8000");
@@ -382,5 +388,5 @@ fn snapshots_can_come_from_standard_input() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["records"], 43);
     assert_eq!(report["inputs"], serde_json::json!(["-"]));
-    assert_eq!(report["changed"]["total"], 8);
+    assert_eq!(report["changed"]["total"], 9);
 }

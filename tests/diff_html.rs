@@ -119,7 +119,7 @@ fn the_page_holds_the_figures_of_the_json_report() {
         let total = matrix.descendants().find(|n| n.attribute("data-total-old") == Some(old)).unwrap();
         assert_eq!(text_of(total), row["total"].to_string());
     }
-    assert_eq!(cells, 36);
+    assert_eq!(cells, 49, "7 × 7: the policy reinstates, so the matrix has a reinstate row and column");
     for (outcome, counts) in json["outcomes"].as_object().unwrap() {
         let total = matrix.descendants().find(|n| n.attribute("data-total-new") == Some(outcome.as_str())).unwrap();
         assert_eq!(text_of(total), counts["new"].to_string());
@@ -288,8 +288,9 @@ fn chromium_renders_the_page() {
     // The rendered matrix cell limit → freeze holds the JSON report's count.
     let cell = dom.split("data-old=\"limit\" data-new=\"freeze\"").nth(1).expect("the cell is in the DOM");
     let shown = cell.split_once('>').and_then(|(_, rest)| rest.split('<').next()).unwrap();
-    assert_eq!(json["matrix"][3]["old"], "limit");
-    assert_eq!(shown, json["matrix"][3]["new"]["freeze"].to_string());
+    // Rows: close, freeze, restrict, reinstate (the policy reinstates), limit, none, error.
+    assert_eq!(json["matrix"][4]["old"], "limit");
+    assert_eq!(shown, json["matrix"][4]["new"]["freeze"].to_string());
     assert!(dom.contains("A-1011"));
     // The swap sets' table holds the JSON report's figures.
     assert!(dom.contains("id=\"swap-sets\""), "{dom}");

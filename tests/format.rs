@@ -114,9 +114,13 @@ fn every_fixture_formats_to_the_same_ast_idempotently_with_its_comments() {
 
 #[test]
 fn a_comment_at_any_token_boundary_survives_and_formatting_stays_idempotent() {
-    // The example policies hold every construct; the small fixtures add time, not cases.
+    // The example policies hold every construct; the small fixtures add time, not cases,
+    // and so does lifecycle-v2 (lifecycle.policy with a few rules changed): the cost
+    // grows with the square of a file's length.
     let files = policies_in(&["tests/fixtures/valid", "policies"]);
-    let rich = files.iter().filter(|(p, _)| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('W')));
+    let rich = files.iter().filter(|(p, _)| {
+        !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('W') || n == "lifecycle-v2.policy")
+    });
     for (path, text) in rich {
         let (ends, _) = code_and_comments(text);
         for (n, &at) in ends.iter().enumerate() {

@@ -83,7 +83,7 @@ fn the_other_endpoints_answer() {
     assert_eq!(metrics.status, 200);
     assert!(metrics.content_type.starts_with("text/plain; version=0.0.4"));
     let m = &metrics.body;
-    let outcomes: u64 = ["none", "limit", "restrict", "freeze", "close"]
+    let outcomes: u64 = ["none", "limit", "reinstate", "restrict", "freeze", "close"]
         .iter()
         .map(|o| sample(m, &format!("verdict_decisions_total{{outcome=\"{o}\"}}")).unwrap_or(0))
         .sum();

@@ -5,7 +5,9 @@
 //!
 //! To follow a change of the policy, change the rule's function below (each
 //! rule is one `if` in `decide`, in evaluation order) and, for a new field,
-//! one line in `Slots::resolve`.
+//! one line in `Slots::resolve`. The policy's decision tables, its scorecard
+//! and its split are written as a hand-written program would: `if` chains
+//! over the bands, an array of points, one SHA-256 of the account's id.
 
 #![allow(
     dead_code,
@@ -14,10 +16,12 @@
 
 use chrono::Datelike;
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::sync::Arc;
 use verdict::compile::Program;
-use verdict::eval::{ActionRecord, Decision, ErrorKind, ErrorRecord, Outputs, Reason};
+use verdict::eval::scorecard::Score;
+use verdict::eval::{ActionRecord, Arm, Decision, ErrorKind, ErrorRecord, Outputs, Reason};
 use verdict::ir::{Channel, Outcome};
 use verdict::schema::{FieldKind, RecordLayout, ScalarType};
 use verdict::snapshot::Snapshot;
@@ -54,6 +58,8 @@ struct Slots {
     closed: u32,
     active: u32,
     restricted: u32,
+    frozen: u32,
+    status_since: usize,
     credit_limit: usize,
     balance: usize,
     score: usize,
@@ -105,6 +111,8 @@ impl Slots {
             closed: member("closed")?,
             active: member("active")?,
             restricted: member("restricted")?,
+            frozen: member("frozen")?,
+            status_since: slot(root, "status_since")?,
             credit_limit: slot(root, "credit_limit")?,
             balance: slot(root, "balance")?,
             score: slot(root, "score")?,
@@ -132,11 +140,17 @@ impl Slots {
 
 /// Rule names, reason codes and texts, templates: made once, shared by every decision.
 struct Texts {
-    rules: [Arc<str>; 14],
+    rules: [Arc<str>; 16],
     strings: Vec<Arc<str>>,
+    /// The behaviour scorecard's reason codes and texts, by characteristic.
+    behaviour: [(Arc<str>, Arc<str>); 5],
+    behaviour_score: Arc<str>,
+    limit_strategy: Arc<str>,
+    champion: Arc<str>,
+    challenger: Arc<str>,
 }
 
-const RULES: [&str; 14] = [
+const RULES: [&str; 16] = [
     "regulatory-batch-closure",
     "customer-requested-closure",
     "closure-awaiting-repayment",
@@ -151,7 +165,20 @@ const RULES: [&str; 14] = [
     "call",
     "push",
     "sms",
+    "reinstate-after-six-clean-months",
+    "limit-raise-challenger",
 ];
+
+/// The behaviour scorecard's characteristics: reason code and text.
+const BEHAVIOUR: [(&str, &str); 5] = [
+    ("B01", "Overdue repayments in the last 12 months"),
+    ("B02", "A repayment is overdue"),
+    ("B03", "Balance too high for the credit limit"),
+    ("B04", "Credit bureau score too low"),
+    ("B05", "Length of time the account has been established"),
+];
+/// The highest points of each characteristic (what the points lost are counted from).
+const BEHAVIOUR_BEST: [i64; 5] = [40, 30, 25, 30, 15];
 
 /// The lifecycle policy as a Rust function.
 pub struct NativeLifecycle {
@@ -208,6 +235,8 @@ struct Lets<'a> {
     recent_overdues: Option<i64>,
     score_drop: Option<i64>,
     utilization: Option<Decimal>,
+    /// The behaviour scorecard's points, per characteristic.
+    behaviour: Option<[i64; 5]>,
 }
 
 impl Lets<'_> {
@@ -267,6 +296,91 @@ impl Lets<'_> {
         }
     }
 
+    /// `usage`: balance / credit_limit, none without a limit.
+    fn usage(&self) -> Result<Option<Decimal>, String> {
+        let s = &self.n.s;
+        let limit = dec(self.a, s.credit_limit);
+        if limit <= Decimal::ZERO {
+            return Ok(None);
+        }
+        dec(self.a, s.balance)
+            .checked_div(limit)
+            .map(Some)
+            .ok_or_else(|| "arithmetic overflow (in let `usage`)".to_string())
+    }
+
+    /// The behaviour scorecard: the points of B01..B05 (computed once).
+    fn behaviour_points(&mut self) -> Result<[i64; 5], String> {
+        if let Some(p) = self.behaviour {
+            return Ok(p);
+        }
+        let s = &self.n.s;
+        let recent = self.recent_overdues();
+        let open = self.open_overdue_days();
+        let usage = self.usage()?;
+        let score = int(self.a, s.score);
+        let on_book = whole_months(date(self.a, s.opened_on).unwrap_or(self.as_of), self.as_of);
+        let points = [
+            match recent {
+                0 => 40,
+                1 => 0,
+                _ => -45,
+            },
+            match open {
+                ..=0 => 30,
+                1..=30 => -20,
+                _ => -70,
+            },
+            match usage {
+                None => 0,
+                Some(u) if u < Decimal::new(30, 2) => 25,
+                Some(u) if u < Decimal::new(70, 2) => 5,
+                Some(_) => -35,
+            },
+            match score {
+                ..=599 => -40,
+                600..=679 => 0,
+                _ => 30,
+            },
+            match on_book {
+                ..=11 => -15,
+                12..=35 => 5,
+                _ => 15,
+            },
+        ];
+        self.behaviour = Some(points);
+        Ok(points)
+    }
+
+    fn behaviour_score(&mut self) -> Result<i64, String> {
+        Ok(600 + self.behaviour_points()?.iter().sum::<i64>())
+    }
+
+    /// `review_factor`: the limit matrix (behaviour band x utilization band),
+    /// capped at 0.7 after a score drop of 60 or more.
+    fn review_factor(&mut self) -> Result<Decimal, String> {
+        let drop = self.score_drop();
+        let lets = " (in let `limit_matrix`) (in let `review_factor`)";
+        let behaviour = self.behaviour_score().map_err(|m| format!("{m} (in let `behaviour_score`){lets}"))?;
+        let u = self.utilization().map_err(|m| format!("{m}{lets}"))?;
+        let matrix = if behaviour < 620 {
+            Decimal::new(7, 1)
+        } else if behaviour < 700 {
+            if u <= Decimal::new(90, 2) {
+                Decimal::ONE
+            } else {
+                Decimal::new(8, 1)
+            }
+        } else if u < Decimal::new(50, 2) {
+            Decimal::new(12, 1)
+        } else if u <= Decimal::new(90, 2) {
+            Decimal::ONE
+        } else {
+            Decimal::new(8, 1)
+        };
+        Ok(if drop >= 60 { matrix.min(Decimal::new(7, 1)) } else { matrix })
+    }
+
     fn open_overdue_days(&self) -> i64 {
         let s = &self.n.s;
         list(self.a, s.overdues)
@@ -286,6 +400,7 @@ struct Out {
     freeze: Option<Option<u64>>,
     /// The first fired restriction, with its length in days.
     restrict: Option<Option<u64>>,
+    reinstate: bool,
     limit: Option<Decimal>,
     reasons: Vec<Reason>,
     actions: Vec<ActionRecord>,
@@ -351,12 +466,25 @@ impl NativeLifecycle {
             "call",
             "overdue-call",
             "overdue-reminder",
+            "RI1",
+            "Six months without an overdue repayment",
+            "account-reinstated",
+            "L03",
+            "Good repayment history (limit strategy trial)",
         ];
         Some(NativeLifecycle {
             hook: true,
             s: Slots::resolve(program)?,
             batch: program.batches.first()?.ids.clone(),
-            texts: Texts { rules: RULES.map(Arc::from), strings: strings.iter().map(|s| Arc::from(*s)).collect() },
+            texts: Texts {
+                rules: RULES.map(Arc::from),
+                strings: strings.iter().map(|s| Arc::from(*s)).collect(),
+                behaviour: BEHAVIOUR.map(|(code, text)| (Arc::from(code), Arc::from(text))),
+                behaviour_score: Arc::from("behaviour_score"),
+                limit_strategy: Arc::from("limit_strategy"),
+                champion: Arc::from("champion"),
+                challenger: Arc::from("challenger"),
+            },
         })
     }
 
@@ -378,6 +506,77 @@ impl NativeLifecycle {
         }
     }
 
+    /// `reinstate-after-six-clean-months`, in effect from 2026-07-01.
+    fn reinstatement(
+        &self,
+        lets: &mut Lets,
+        out: &mut Out,
+        snapshot: &Snapshot,
+        status: u32,
+    ) -> Result<(), ErrorRecord> {
+        let (s, r, a, as_of) = (&self.s, &self.texts.rules, lets.a, lets.as_of);
+        let in_effect = as_of >= Date::from_ymd_opt(2026, 7, 1).unwrap_or(Date::MAX);
+        if in_effect
+            && (status == s.restricted || status == s.frozen)
+            && {
+                match date(a, s.status_since) {
+                    None => false,
+                    Some(since) => match since.checked_add_months(chrono::Months::new(6)) {
+                        Some(d) => d <= as_of,
+                        None => {
+                            let m = format!("date out of range: {since} + 6 months");
+                            return Err(Self::failure(snapshot, &r[14], m));
+                        }
+                    },
+                }
+            }
+            && {
+                let lower = as_of.checked_sub_months(chrono::Months::new(6));
+                !list(a, s.overdues)
+                    .iter()
+                    .any(|e| matches!((date(e, s.od_due_on), lower), (Some(d), Some(l)) if d > l && d <= as_of))
+            }
+            && lets.open_overdue_days() <= 0
+        {
+            out.fired.push(r[14].clone());
+            out.reinstate = true;
+            out.reason(&self.t(34), &self.t(35), &r[14]);
+            out.action(ActionRecord::Notify { channel: Channel::Push, template: self.t(36), rule: r[14].clone() });
+        }
+        Ok(())
+    }
+
+    /// `group "collections"`: the plan table by days overdue and risk tier;
+    /// returns the behaviour score (the table's first read of it).
+    fn collections(&self, lets: &mut Lets, out: &mut Out, snapshot: &Snapshot) -> Result<i64, ErrorRecord> {
+        let r = &self.texts.rules;
+        let days = lets.open_overdue_days();
+        let behaviour = lets.behaviour_score().map_err(|m| {
+            let m = format!("{m} (in let `behaviour_score`) (in let `risk_tier`) (in let `collections_rung`)");
+            Self::failure(snapshot, &r[9], m)
+        })?;
+        let high = behaviour < 580;
+        let rung = match days {
+            ..=0 => None,
+            1..=7 if high => Some((12, None, Channel::Push, 33)),
+            1..=7 => Some((13, None, Channel::Sms, 33)),
+            8..=30 if high => Some((11, Some(31), Channel::Call, 32)),
+            8..=30 => Some((12, None, Channel::Push, 33)),
+            31..=60 => Some((11, Some(31), Channel::Call, 32)),
+            61..=90 if high => Some((10, Some(29), Channel::Call, 30)),
+            61..=90 => Some((11, Some(31), Channel::Call, 32)),
+            _ => Some((9, Some(27), Channel::Letter, 28)),
+        };
+        if let Some((rule, stage, channel, template)) = rung {
+            out.fired.push(r[rule].clone());
+            if let Some(stage) = stage {
+                out.action(ActionRecord::Escalate { stage: self.t(stage), rule: r[rule].clone() });
+            }
+            out.action(ActionRecord::Notify { channel, template: self.t(template), rule: r[rule].clone() });
+        }
+        Ok(behaviour)
+    }
+
     /// Decides one snapshot exactly as `policies/lifecycle.policy` does.
     pub fn decide(&self, snapshot: &Snapshot, default_as_of: Option<Date>) -> Outputs {
         let Some(as_of) = snapshot.as_of.or(default_as_of) else {
@@ -390,7 +589,12 @@ impl NativeLifecycle {
         let s = &self.s;
         let a = &snapshot.record;
         let r = &self.texts.rules;
-        let mut lets = Lets { n: self, a, as_of, recent_overdues: None, score_drop: None, utilization: None };
+        let mut lets =
+            Lets { n: self, a, as_of, recent_overdues: None, score_drop: None, utilization: None, behaviour: None };
+        let challenger = match a.slots.get(s.id) {
+            Some(Value::Str(id)) => is_challenger(id),
+            _ => false,
+        };
         let mut out = Out::default();
         let status = match a.slots.get(s.status) {
             Some(Value::Enum(i)) => *i,
@@ -470,78 +674,98 @@ impl NativeLifecycle {
         }
         // limit-cut
         let review_due = |lets: &Lets, rule: &str| lets.review_due().map_err(|m| Self::failure(snapshot, rule, m));
-        if is_open && review_due(&lets, &r[7])? && credit_limit > Decimal::ZERO && !appeal_open && {
-            score < 600
-                || lets.utilization().map_err(|m| Self::failure(snapshot, &r[7], m))? > Decimal::new(90, 2)
-                || lets.score_drop() >= 60
-        } {
+        let review_factor =
+            |lets: &mut Lets, rule: &str| lets.review_factor().map_err(|m| Self::failure(snapshot, rule, m));
+        if is_open
+            && review_due(&lets, &r[7])?
+            && credit_limit > Decimal::ZERO
+            && !appeal_open
+            && review_factor(&mut lets, &r[7])? < Decimal::ONE
+        {
             out.fired.push(r[7].clone());
             if out.limit.is_none() {
                 let cut = credit_limit
-                    .checked_mul(Decimal::new(70, 2))
+                    .checked_mul(review_factor(&mut lets, &r[7])?)
                     .ok_or_else(|| Self::failure(snapshot, &r[7], "arithmetic overflow".into()))?;
                 out.limit = Some(cut.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero));
             }
             out.reason(&self.t(23), &self.t(24), &r[7]);
-        }
-        // limit-raise
-        if status == s.active
-            && review_due(&lets, &r[8])?
-            && whole_months(date(a, s.opened_on).unwrap_or(as_of), as_of) >= 12
-            && lets.recent_overdues() == 0
-            && overdues.iter().all(|e| date(e, s.od_repaid_on).is_some())
-            && score >= 680
-            && {
-                let last_scored = list(a, s.score_history).last().and_then(|e| date(e, s.sh_scored_on));
-                (as_of - last_scored.or(date(a, s.opened_on)).unwrap_or(as_of)).num_days() <= 90
+            // reasons from behaviour_score top 2: the characteristics that lost most points
+            let points = lets.behaviour_points().map_err(|m| Self::failure(snapshot, &r[7], m))?;
+            let mut lost: Vec<(i64, usize)> =
+                (0..5).map(|i| (BEHAVIOUR_BEST[i] - points[i], i)).filter(|(l, _)| *l > 0).collect();
+            lost.sort_by_key(|(l, i)| (-l, *i));
+            for (_, i) in lost.into_iter().take(2) {
+                let (code, text) = &self.texts.behaviour[i];
+                out.reason(code, text, &r[7]);
             }
-            && opt_bool(a, s.income_verified).unwrap_or(false)
-            && !set(a, s.tags).iter().any(|t| matches!(t, SetItem::Str(t) if &**t == "hardship"))
-            && credit_limit > Decimal::ZERO
-            && credit_limit < Decimal::from(50000)
-            && lets.utilization().map_err(|m| Self::failure(snapshot, &r[8], m))? < Decimal::new(50, 2)
-            && (!self.hook
-                || fraud_risk(score, lets.utilization().map_err(|m| Self::failure(snapshot, &r[8], m))?)
-                    .ok_or_else(|| Self::failure(snapshot, &r[8], "hook `fraud_risk` failed".into()))?
-                    < Decimal::new(2, 1))
-        {
+        }
+        self.reinstatement(&mut lets, &mut out, snapshot, status)?;
+        // limit-raise (champion) and limit-raise-challenger: the same review, two strategies
+        // (conditions in the policy's order: it decides which failure an account reports)
+        let raise = |lets: &mut Lets, rule: &str, months: i64, income: bool| -> Result<bool, ErrorRecord> {
+            Ok(status == s.active
+                && review_due(lets, rule)?
+                && whole_months(date(a, s.opened_on).unwrap_or(as_of), as_of) >= months
+                && lets.recent_overdues() == 0
+                && score >= 680
+                && overdues.iter().all(|e| date(e, s.od_repaid_on).is_some())
+                && !set(a, s.tags).iter().any(|t| matches!(t, SetItem::Str(t) if &**t == "hardship"))
+                && credit_limit > Decimal::ZERO
+                && credit_limit < Decimal::from(50000)
+                && review_factor(lets, rule)? > Decimal::ONE
+                && {
+                    let last_scored = list(a, s.score_history).last().and_then(|e| date(e, s.sh_scored_on));
+                    (as_of - last_scored.or(date(a, s.opened_on)).unwrap_or(as_of)).num_days() <= 90
+                }
+                && (!income || opt_bool(a, s.income_verified).unwrap_or(false))
+                && (!self.hook
+                    || fraud_risk(score, lets.utilization().map_err(|m| Self::failure(snapshot, rule, m))?)
+                        .ok_or_else(|| Self::failure(snapshot, rule, "hook `fraud_risk` failed".into()))?
+                        < Decimal::new(2, 1)))
+        };
+        let raised = |lets: &mut Lets, rule: &str, extra: Decimal| -> Result<Decimal, ErrorRecord> {
+            let factor = review_factor(lets, rule)? + extra;
+            let raised = credit_limit
+                .checked_mul(factor)
+                .ok_or_else(|| Self::failure(snapshot, rule, "arithmetic overflow".into()))?
+                .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+            Ok(raised.min(Decimal::from(50000)))
+        };
+        if !challenger && raise(&mut lets, &r[8], 12, true)? {
             out.fired.push(r[8].clone());
             if out.limit.is_none() {
-                let raised = credit_limit
-                    .checked_mul(Decimal::new(12, 1))
-                    .ok_or_else(|| Self::failure(snapshot, &r[8], "arithmetic overflow".into()))?
-                    .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-                out.limit = Some(raised.min(Decimal::from(50000)));
+                out.limit = Some(raised(&mut lets, &r[8], Decimal::ZERO)?);
             }
             out.reason(&self.t(25), &self.t(26), &r[8]);
         }
-        // group "collections" first
-        let days = lets.open_overdue_days();
-        let rung = if days > 90 {
-            Some((9, Some(27), Channel::Letter, 28))
-        } else if days > 60 {
-            Some((10, Some(29), Channel::Call, 30))
-        } else if days > 30 {
-            Some((11, Some(31), Channel::Call, 32))
-        } else if days > 7 {
-            Some((12, None, Channel::Push, 33))
-        } else if days > 0 {
-            Some((13, None, Channel::Sms, 33))
-        } else {
-            None
-        };
-        if let Some((rule, stage, channel, template)) = rung {
-            out.fired.push(r[rule].clone());
-            if let Some(stage) = stage {
-                out.action(ActionRecord::Escalate { stage: self.t(stage), rule: r[rule].clone() });
+        if challenger && raise(&mut lets, &r[15], 6, false)? {
+            out.fired.push(r[15].clone());
+            if out.limit.is_none() {
+                out.limit = Some(raised(&mut lets, &r[15], Decimal::new(1, 1))?);
             }
-            out.action(ActionRecord::Notify { channel, template: self.t(template), rule: r[rule].clone() });
+            out.reason(&self.t(37), &self.t(38), &r[15]);
         }
-        Ok(finish(out, snapshot, as_of))
+        let behaviour = self.collections(&mut lets, &mut out, snapshot)?;
+        let texts = &self.texts;
+        let arm = if challenger { (&texts.challenger, 1) } else { (&texts.champion, 0) };
+        let arms = vec![Arm { split: texts.limit_strategy.clone(), arm: arm.0.clone(), index: arm.1 }];
+        let scores = vec![Score { name: texts.behaviour_score.clone(), value: Decimal::from(behaviour) }];
+        Ok(Decision { arms, scores, ..finish(out, snapshot, as_of) })
     }
 }
 
+/// `split limit_strategy by id salt "limit-2026-q4" { champion 90% challenger 10% }`:
+/// the first 8 bytes of SHA-256 of `limit-2026-q4:<id>`, big-endian, against 90% of 2^64.
+fn is_challenger(id: &str) -> bool {
+    let digest = Sha256::new().chain_update("limit-2026-q4:").chain_update(id).finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u128::from(u64::from_be_bytes(first)) * 10_000 >= 9_000u128 << 64
+}
+
 /// What the hook-free variant of `policies/lifecycle.policy` leaves out of its text.
+/// (Both limit raises call the hook with this text; the variant leaves out both calls.)
 pub const WITHOUT_HOOK: &str = "\n       and fraud_risk(score, utilization) < 0.2";
 
 /// `policies/hooks/fraud_risk.rhai` by hand, with the same exact decimal
@@ -561,6 +785,8 @@ fn finish(out: Out, snapshot: &Snapshot, as_of: Date) -> Decision {
         (Outcome::Freeze, d)
     } else if let Some(d) = out.restrict {
         (Outcome::Restrict, d)
+    } else if out.reinstate {
+        (Outcome::Reinstate, None)
     } else if out.limit.is_some() {
         (Outcome::Limit, None)
     } else {
