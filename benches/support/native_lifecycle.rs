@@ -15,7 +15,7 @@
 )]
 
 use chrono::Datelike;
-use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
+use rust_decimal::{Decimal, RoundingStrategy};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -770,11 +770,12 @@ pub const WITHOUT_HOOK: &str = "\n       and fraud_risk(score, utilization) < 0.
 
 /// `policies/hooks/fraud_risk.rhai` by hand, with the same exact decimal
 /// operations rhai performs: z = -3.2 - 0.03 * (score - 700) + 4 * utilization,
-/// p = 1 / (1 + e^-z), rounded half away from zero to 4 places.
+/// p = 1 / (1 + e^-z), rounded half away from zero to 4 places. e^-z is the
+/// hooks' own `exp`, the fastest exact-decimal one a hand-written program has.
 fn fraud_risk(score: i64, utilization: Decimal) -> Option<Decimal> {
     let shift = Decimal::new(3, 2).checked_mul(Decimal::from(score.checked_sub(700)?))?;
     let z = Decimal::new(-32, 1).checked_sub(shift)?.checked_add(Decimal::from(4).checked_mul(utilization)?)?;
-    let p = Decimal::ONE.checked_div(Decimal::ONE.checked_add((-z).checked_exp()?)?)?;
+    let p = Decimal::ONE.checked_div(Decimal::ONE.checked_add(verdict::hooks::exp(-z)?)?)?;
     Some(p.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero))
 }
 
