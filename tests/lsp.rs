@@ -622,3 +622,31 @@ fn names_defined_twice_point_at_their_first_definition() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), 0);
 }
+
+#[test]
+fn the_outline_nests_a_groups_rules() {
+    let dir = workspace("outline");
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let uri = client.uri("o.policy");
+    let text = "policy \"o\"\nschema \"account.schema.yaml\"\ngroup \"collections\" first {\n  \
+                rule \"a\" { when score < 400 then review \"desk\" }\n  rule \"b\" priority 5 { when score < 300 then tag \"x\" }\n}\n\
+                guard freeze at most 5%\n";
+    open(&mut client, "o.policy", text);
+    let _ = client.diagnostics(&uri);
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let group = &symbols[0];
+    assert_eq!((group["name"].clone(), group["detail"].clone()), (json!("collections"), json!("group, first match")));
+    let rules: Vec<(&str, &str)> = group["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["detail"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rules, [("a", "rule"), ("b", "rule, priority 5")]);
+    assert_eq!(group["selectionRange"], range(2, 6, 19));
+    assert_eq!(symbols[1]["name"], "guard freeze");
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}
