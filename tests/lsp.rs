@@ -486,6 +486,7 @@ fn tables_scorecards_and_splits_have_shapes_places_and_names() {
     for (line, character) in [(2, 6), (26, 9)] {
         let text = hover_text(&mut client, "t.policy", line, character);
         for wanted in [
+            "let factor = table (score, status) -> decimal\n",
             "hit policy: unique",
             "- `score`: int",
             "- `status`: enum(active, frozen, closed)",
@@ -505,9 +506,13 @@ fn tables_scorecards_and_splits_have_shapes_places_and_names() {
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
 
     let text = hover_text(&mut client, "t.policy", 26, 23);
-    for wanted in
-        ["hit policy: first", "- `plan.stage`: string", "- `plan.template`: string", "2 rows, the last an `else` row"]
-    {
+    for wanted in [
+        "let plan = table (score) -> (stage: string, template: string) first\n",
+        "hit policy: first",
+        "- `plan.stage`: string",
+        "- `plan.template`: string",
+        "2 rows, the last an `else` row",
+    ] {
         assert!(text.contains(wanted), "{wanted:?} in the hover of `plan`:\n{text}");
     }
     let text = hover_text(&mut client, "t.policy", 26, 29);

@@ -47,7 +47,8 @@ pub fn output(doc: &Document, table: &str, output: &str) -> Option<String> {
 fn table_shape(doc: &Document, name: &str, table: &TableExpr) -> String {
     let checked = checked_table(doc, name);
     let policy = if table.first { "first (the first matching row wins)" } else { "unique (no two rows overlap)" };
-    let mut text = format!("```verdict\nlet {name} = table\n```\nhit policy: {policy}\n\ninputs:\n");
+    let header = doc.text.get(table.header.range()).map_or("table".into(), one_line);
+    let mut text = format!("```verdict\nlet {name} = {header}\n```\nhit policy: {policy}\n\ninputs:\n");
     for (i, input) in table.inputs.iter().enumerate() {
         let ty = checked
             .and_then(|t| t.inputs.get(i))
@@ -111,7 +112,11 @@ fn scorecard_shape(doc: &Document, name: &str, card: &ScorecardDecl) -> String {
         high.normalize()
     );
     for (i, c) in card.characteristics.iter().enumerate() {
-        let ty = checked.and_then(|s| s.characteristics.get(i)).map(|c| format!(": {}", c.input.ty.describe()));
+        let ty = checked
+            .and_then(|s| s.characteristics.get(i))
+            .map(|c| c.input.ty.describe())
+            .or_else(|| input_field_type(doc, &c.input))
+            .map(|ty| format!(": {ty}"));
         let reason = c.text.as_ref().map_or(String::new(), |t| format!(" {}", t.node));
         let _ = writeln!(
             text,
@@ -151,6 +156,9 @@ fn input_field_type(doc: &Document, input: &Expr) -> Option<String> {
 
 /// An expression as written, on one line (a `|` escaped: it stands in a Markdown table).
 fn written(doc: &Document, expr: &Expr) -> String {
-    let text = doc.text.get(expr.span.range()).unwrap_or("");
-    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    one_line(doc.text.get(expr.span.range()).unwrap_or("")).replace('|', "\\|")
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
