@@ -409,6 +409,11 @@ fn diagnostics_of_named_files_are_published_there_and_cleared() {
         (related["message"].clone(), related["location"]["uri"].clone()),
         (json!("listed again here"), json!(batch_uri))
     );
+    let first = &diagnostics[0]["relatedInformation"][1];
+    assert_eq!(
+        (first["message"].clone(), first["location"]["uri"].clone(), first["location"]["range"].clone()),
+        (json!("first listed here"), json!(batch_uri), range(0, 0, 3))
+    );
 
     std::fs::write(dir.join("watch.txt"), "A-1\nA-2\n").unwrap();
     client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": batch_uri, "type": 2}]}));
