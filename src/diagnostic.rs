@@ -64,6 +64,20 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// How to fix it, e.g. "did you mean `score`?".
     pub help: Option<String>,
+    /// The other places the problem involves (the earlier row of an overlap,
+    /// the first definition of a name), each with its own label.
+    pub related: Vec<Related>,
+}
+
+/// A second place a diagnostic points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// File the span points into (the diagnostic's own, or e.g. the schema).
+    pub file: PathBuf,
+    /// Where.
+    pub span: Span,
+    /// What is there, e.g. "row 2 matches it too".
+    pub label: String,
 }
 
 impl Diagnostic {
@@ -77,6 +91,7 @@ impl Diagnostic {
             span,
             label: None,
             help: None,
+            related: Vec::new(),
         }
     }
     /// A new warning diagnostic.
@@ -91,6 +106,16 @@ impl Diagnostic {
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+    /// Adds another place the problem involves, in `file`.
+    pub fn with_related(mut self, file: &Path, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related { file: file.to_path_buf(), span, label: label.into() });
+        self
+    }
+    /// Adds another place the problem involves, to a diagnostic already made.
+    pub fn relate(&mut self, file: &Path, span: Span, label: impl Into<String>) -> &mut Self {
+        self.related.push(Related { file: file.to_path_buf(), span, label: label.into() });
         self
     }
     /// Adds a help line only when there is one.

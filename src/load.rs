@@ -168,7 +168,13 @@ impl Loader {
                             repeated.push(entry);
                         }
                     }
-                    diags.extend(repeated_ids(name, path, &repeated));
+                    // The first repeat's first listing, found again only when there is a repeat.
+                    let first_listed =
+                        repeated.first().and_then(|r| batch_entries(&text).into_iter().find(|e| e.id == r.id));
+                    diags.extend(repeated_ids(name, path, &repeated).map(|d| match first_listed {
+                        Some(first) => d.with_related(path, first.span, "first listed here"),
+                        None => d,
+                    }));
                     out.push(Batch::new(name.clone(), ids));
                 }
                 Err(d) => {

@@ -72,6 +72,17 @@ fn check_json_diagnostics() {
     assert_eq!(parsed[0]["line"], 3);
     assert_eq!(parsed[0]["column"], 17);
     assert_eq!(parsed[0]["help"], "did you mean `score`?");
+    assert_eq!(parsed[0]["related"], serde_json::json!([]));
+    // An overlap names the earlier row as a related place.
+    let (code, stdout, _) =
+        verdict(&["check", "--error-format", "json", "tests/fixtures/invalid/E0606_table_overlap.policy"], None);
+    assert_eq!(code, 2);
+    let parsed: serde_json::Value = serde_json::from_str(&stdout).expect("JSON diagnostics");
+    assert_eq!((parsed[0]["line"].clone(), parsed[0]["label"].clone()), (7.into(), "row 3".into()));
+    let related = &parsed[0]["related"][0];
+    assert_eq!((related["line"].clone(), related["column"].clone()), (6.into(), 3.into()));
+    assert_eq!(related["label"], "row 2 matches it too");
+    assert!(related["file"].as_str().unwrap().ends_with("E0606_table_overlap.policy"), "{related}");
 }
 
 #[test]

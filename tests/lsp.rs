@@ -409,6 +409,11 @@ fn diagnostics_of_named_files_are_published_there_and_cleared() {
         (related["message"].clone(), related["location"]["uri"].clone()),
         (json!("listed again here"), json!(batch_uri))
     );
+    let first = &diagnostics[0]["relatedInformation"][1];
+    assert_eq!(
+        (first["message"].clone(), first["location"]["uri"].clone(), first["location"]["range"].clone()),
+        (json!("first listed here"), json!(batch_uri), range(0, 0, 3))
+    );
 
     std::fs::write(dir.join("watch.txt"), "A-1\nA-2\n").unwrap();
     client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": batch_uri, "type": 2}]}));
@@ -416,6 +421,241 @@ fn diagnostics_of_named_files_are_published_there_and_cleared() {
     // A saved policy is checked again too.
     client.notify("textDocument/didSave", json!({"textDocument": {"uri": client.uri("q.policy")}}));
     assert_eq!(client.diagnostics(&client.uri("q.policy")), Vec::<Value>::new());
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}
+
+/// A unique table whose rows 2 and 3 overlap (score 650 to 700), a table
+/// with named outputs, a scorecard and a split, all used by one rule.
+const DECISION_LOGIC: &str = r#"policy "t"
+schema "account.schema.yaml"
+let factor = table (score, status) -> decimal {
+  < 600      | _ => 0.5
+  [600, 700] | _ => 1.0
+  >= 650     | _ => 1.2
+}
+let plan = table (score) -> (stage: string, template: string) first {
+  < 500 => "call", "overdue-call"
+  else  => "none", "none"
+}
+let app_score = scorecard base 600 {
+  score "S01" "Score too low" {
+    < 600  => -20
+    >= 600 => 15
+  }
+  status "T01" {
+    "active" => 10
+    else     => -5
+  }
+}
+split exp by id {
+  control   90%
+  treatment 10%
+}
+rule "r" {
+  when factor < 1 and plan.stage != "none" and exp == "treatment"
+  then escalate to plan.stage reasons from app_score
+}
+"#;
+
+fn hover_text(client: &mut Client, name: &str, line: u32, character: u32) -> String {
+    let hover = client.request("textDocument/hover", client.at(name, line, character));
+    hover["contents"]["value"].as_str().unwrap_or_else(|| panic!("a hover at {line}:{character}: {hover}")).to_string()
+}
+
+#[test]
+fn tables_scorecards_and_splits_have_shapes_places_and_names() {
+    let dir = workspace("decision-logic");
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let uri = client.uri("t.policy");
+    open(&mut client, "t.policy", DECISION_LOGIC);
+
+    // The overlap is reported at the later row, with both rows as related places.
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(codes(&diagnostics), ["E0606"], "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["range"], range(5, 2, 23));
+    let related: Vec<(Value, Value, Value)> = diagnostics[0]["relatedInformation"]
+        .as_array()
+        .expect("related information")
+        .iter()
+        .map(|r| (r["location"]["uri"].clone(), r["location"]["range"].clone(), r["message"].clone()))
+        .collect();
+    assert_eq!(
+        related,
+        [(json!(uri), range(5, 2, 23), json!("row 3")), (json!(uri), range(4, 2, 23), json!("row 2 matches it too"))]
+    );
+
+    // A table's shape, at its declaration and at a use, while the policy has the error.
+    for (line, character) in [(2, 6), (26, 9)] {
+        let text = hover_text(&mut client, "t.policy", line, character);
+        for wanted in [
+            "let factor = table (score, status) -> decimal\n",
+            "hit policy: unique",
+            "- `score`: int",
+            "- `status`: enum(active, frozen, closed)",
+            "outputs:\n- decimal",
+            "3 rows, no `else` row",
+        ] {
+            assert!(text.contains(wanted), "{wanted:?} in the hover at {line}:{character}:\n{text}");
+        }
+    }
+
+    // Fixed: row 3 starts above row 2's end.
+    let change = json!({"range": range(5, 2, 23), "text": "> 700      | _ => 1.2"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]}),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+
+    let text = hover_text(&mut client, "t.policy", 26, 23);
+    for wanted in [
+        "let plan = table (score) -> (stage: string, template: string) first\n",
+        "hit policy: first",
+        "- `plan.stage`: string",
+        "- `plan.template`: string",
+        "2 rows, the last an `else` row",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} in the hover of `plan`:\n{text}");
+    }
+    let text = hover_text(&mut client, "t.policy", 26, 29);
+    assert!(text.contains("plan.stage: string") && text.contains("output of the decision table `plan`"), "{text}");
+    let text = hover_text(&mut client, "t.policy", 27, 45);
+    for wanted in [
+        "scorecard base 600",
+        "score: int, from 575 to 625",
+        "| `score`: int | `S01` Score too low | 2 |",
+        "| `status`: enum(active, frozen, closed) | `T01` | 2 |",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} in the hover of `app_score`:\n{text}");
+    }
+    let text = hover_text(&mut client, "t.policy", 26, 48);
+    for wanted in ["split exp: enum(control, treatment)", "by `id`", "- `control`: 90%", "- `treatment`: 10%"] {
+        assert!(text.contains(wanted), "{wanted:?} in the hover of `exp`:\n{text}");
+    }
+
+    // Definitions: the scorecard from `reasons from`, the split, a table's output in its header.
+    let definition = client.request("textDocument/definition", client.at("t.policy", 27, 45));
+    assert_eq!(definition["range"], range(11, 4, 13));
+    let definition = client.request("textDocument/definition", client.at("t.policy", 26, 48));
+    assert_eq!(definition["range"], range(21, 6, 9));
+    let definition = client.request("textDocument/definition", client.at("t.policy", 27, 25));
+    assert_eq!(definition["range"], range(7, 29, 34));
+    // References of the output and of the scorecard.
+    let mut params = client.at("t.policy", 7, 30);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client.request("textDocument/references", params);
+    let ranges: Vec<&Value> = references.as_array().unwrap().iter().map(|l| &l["range"]).collect();
+    assert_eq!(ranges, [&range(7, 29, 34), &range(26, 27, 32), &range(27, 24, 29)]);
+    let mut params = client.at("t.policy", 11, 5);
+    params["context"] = json!({"includeDeclaration": false});
+    let references = client.request("textDocument/references", params);
+    assert_eq!(references.as_array().unwrap().iter().map(|l| &l["range"]).collect::<Vec<_>>(), [&range(27, 43, 52)]);
+
+    // The outline.
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let outline: Vec<(&str, &str)> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["detail"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        outline,
+        [
+            ("factor", "table"),
+            ("plan", "table"),
+            ("app_score", "scorecard, 2 characteristics"),
+            ("exp", "split: control | treatment"),
+            ("r", "rule")
+        ]
+    );
+
+    // Completion: a table's outputs after `plan.`, a split's arms after `exp ==`, and every name.
+    let change = json!({"range": range(28, 1, 1), "text": "\nrule \"s\" { when plan. }\nrule \"u\" { when exp == }"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [change]}),
+    );
+    let _ = client.diagnostics(&uri);
+    let outputs = labels(&client.request("textDocument/completion", client.at("t.policy", 29, 21)));
+    assert_eq!(outputs, ["stage", "template"]);
+    let arms = labels(&client.request("textDocument/completion", client.at("t.policy", 30, 23)));
+    assert_eq!(arms, ["\"control\"", "\"treatment\""]);
+    let all = labels(&client.request("textDocument/completion", client.at("t.policy", 26, 7)));
+    for wanted in ["factor", "plan", "app_score", "exp"] {
+        assert!(all.iter().any(|l| l == wanted), "{wanted} in {all:?}");
+    }
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}
+
+#[test]
+fn names_defined_twice_point_at_their_first_definition() {
+    let dir = workspace("defined-twice");
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let uri = client.uri("d.policy");
+    let text = "policy \"d\"\nschema \"account.schema.yaml\"\nlet low = score < 500\nlet low = score < 400\n\
+                let status = 1\nrule \"r\" { when low then review \"desk\" }\nrule \"r\" { when low then tag \"x\" }\n";
+    open(&mut client, "d.policy", text);
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(codes(&diagnostics), ["E0403", "E0403", "E0402"], "{diagnostics:?}");
+    let places = |d: &Value| -> Vec<(String, Value, String)> {
+        d["relatedInformation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let file = r["location"]["uri"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+                (file, r["location"]["range"].clone(), r["message"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let first = |line: u32, from: u32, to: u32| {
+        ("d.policy".to_string(), range(line, from, to), "first defined here".to_string())
+    };
+    let again = |line: u32, from: u32, to: u32| {
+        ("d.policy".to_string(), range(line, from, to), "defined again here".to_string())
+    };
+    assert_eq!(places(&diagnostics[0]), [again(3, 4, 7), first(2, 4, 7)]);
+    // A let named like a field points into the schema, at the field's type.
+    assert_eq!(
+        places(&diagnostics[1]),
+        [("account.schema.yaml".to_string(), range(5, 10, 38), "the schema field".to_string())]
+    );
+    assert_eq!(places(&diagnostics[2]), [again(6, 5, 8), first(5, 5, 8)]);
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}
+
+#[test]
+fn the_outline_nests_a_groups_rules() {
+    let dir = workspace("outline");
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let uri = client.uri("o.policy");
+    let text = "policy \"o\"\nschema \"account.schema.yaml\"\ngroup \"collections\" first {\n  \
+                rule \"a\" { when score < 400 then review \"desk\" }\n  rule \"b\" priority 5 { when score < 300 then tag \"x\" }\n}\n\
+                guard freeze at most 5%\n";
+    open(&mut client, "o.policy", text);
+    let _ = client.diagnostics(&uri);
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let group = &symbols[0];
+    assert_eq!((group["name"].clone(), group["detail"].clone()), (json!("collections"), json!("group, first match")));
+    let rules: Vec<(&str, &str)> = group["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["detail"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rules, [("a", "rule"), ("b", "rule, priority 5")]);
+    assert_eq!(group["selectionRange"], range(2, 6, 19));
+    assert_eq!(symbols[1]["name"], "guard freeze");
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), 0);

@@ -189,8 +189,8 @@ fn shadowed(
             };
             unreachable[later] = true;
             let decl = rules[later].0;
-            let names: Vec<String> = by.iter().map(|&e| format!("\"{}\"", rules[e].0.name.node)).collect();
-            out.push(shadowed_warning(decl, &names, &group.name, file));
+            let earlier: Vec<&RuleDecl> = by.iter().map(|&e| rules[e].0).collect();
+            out.push(shadowed_warning(decl, &earlier, &group.name, file));
         }
     }
 }
@@ -205,9 +205,10 @@ fn in_effect_whenever(earlier: &TRule, later: &TRule) -> bool {
     }
 }
 
-/// `W0111` for rule `decl`, shadowed by the earlier rules `names` (quoted) of group `group`.
-fn shadowed_warning(decl: &RuleDecl, names: &[String], group: &str, file: &Path) -> Diagnostic {
-    let (what, fix) = match names {
+/// `W0111` for rule `decl`, shadowed by the `earlier` rules of group `group`.
+fn shadowed_warning(decl: &RuleDecl, earlier: &[&RuleDecl], group: &str, file: &Path) -> Diagnostic {
+    let names: Vec<String> = earlier.iter().map(|e| format!("\"{}\"", e.name.node)).collect();
+    let (what, fix) = match names.as_slice() {
         [one] => (
             format!("the earlier rule {one}"),
             format!("put \"{}\" before {one} (or give it a higher priority), or remove it", decl.name.node),
@@ -217,7 +218,7 @@ fn shadowed_warning(decl: &RuleDecl, names: &[String], group: &str, file: &Path)
             "narrow the earlier rules or move this one before them, or remove it".to_string(),
         ),
     };
-    Diagnostic::warning(
+    let mut d = Diagnostic::warning(
         codes::SHADOWED_RULE,
         file,
         decl.name.span,
@@ -227,7 +228,11 @@ fn shadowed_warning(decl: &RuleDecl, names: &[String], group: &str, file: &Path)
         ),
     )
     .with_label("shadowed")
-    .with_help(format!("only the first matching rule of the group fires: {fix}"))
+    .with_help(format!("only the first matching rule of the group fires: {fix}"));
+    for rule in earlier {
+        d.relate(file, rule.name.span, "matches first");
+    }
+    d
 }
 
 /// Rule `i`'s condition (or its negation) in normal form, computed on first use.

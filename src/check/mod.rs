@@ -18,6 +18,7 @@ mod lint;
 mod membership;
 mod narrow;
 mod reinstate;
+mod related;
 mod scorecard;
 mod split;
 mod table;
@@ -118,6 +119,7 @@ pub fn check(
         diags.extend(lint::lint(ast, &policy, file, source));
     }
     diags.sort_by_key(|d| (d.span.start, d.code));
+    related::first_definitions(ast, file, schema, &mut diags);
     if has_errors {
         Err(diags)
     } else {

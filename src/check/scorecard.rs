@@ -85,12 +85,17 @@ impl Checker<'_> {
         for (earlier, later, sample) in &findings.overlaps {
             let span = bins.get(*later).map_or(decl.span, |b| b.span);
             let example = show(&Some(sample.clone()));
-            self.err(
+            let file = self.file;
+            let d = self.err(
                 codes::SCORECARD_OVERLAP,
                 span,
                 format!("bins {} and {} of `{shown}` both match {shown} = {example}", earlier + 1, later + 1),
-            )
-            .help = Some("each value must fall in exactly one bin; narrow one of them".into());
+            );
+            d.help = Some("each value must fall in exactly one bin; narrow one of them".into());
+            d.label = Some(format!("bin {}", later + 1));
+            if let Some(first) = bins.get(*earlier) {
+                d.relate(file, first.span, format!("bin {} matches it too", earlier + 1));
+            }
             proved = false;
         }
         if !proved {

@@ -21,7 +21,12 @@ impl Checker<'_> {
         let mut ok = true;
         for (arm, _) in &s.arms {
             if names.iter().any(|n| **n == *arm.node) {
-                self.err(codes::SPLIT_ARMS, arm.span, format!("arm `{}` is declared twice", arm.node));
+                let file = self.file;
+                let d = self.err(codes::SPLIT_ARMS, arm.span, format!("arm `{}` is declared twice", arm.node));
+                d.label = Some("declared again here".into());
+                if let Some((first, _)) = s.arms.iter().find(|(a, _)| a.node == arm.node) {
+                    d.relate(file, first.span, "first declared here");
+                }
                 ok = false;
             }
             names.push(arm.node.as_str().into());

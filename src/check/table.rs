@@ -271,8 +271,17 @@ impl Checker<'_> {
         if !t.first {
             for (a, b, point) in &found.overlaps {
                 let span = row_spans.get(*b).copied().unwrap_or(t.header);
-                self.err(codes::TABLE_OVERLAP, span, format!("{} matches rows {} and {}", show(point), a + 1, b + 1))
-                    .help = Some("in a unique table every input matches one row; narrow a cell, or mark the table `first` to take the first match in order".into());
+                let file = self.file;
+                let d = self.err(
+                    codes::TABLE_OVERLAP,
+                    span,
+                    format!("{} matches rows {} and {}", show(point), a + 1, b + 1),
+                );
+                d.help = Some("in a unique table every input matches one row; narrow a cell, or mark the table `first` to take the first match in order".into());
+                d.label = Some(format!("row {}", b + 1));
+                if let Some(earlier) = row_spans.get(*a) {
+                    d.relate(file, *earlier, format!("row {} matches it too", a + 1));
+                }
                 ok = false;
             }
         }
@@ -290,7 +299,8 @@ impl Checker<'_> {
                 (false, Some(Some(point)), Some(cover)) if t.first => {
                     let rows = cover.iter().map(|c| (c + 1).to_string()).collect::<Vec<_>>();
                     let first_cover = cover.first().map_or(0, |c| c + 1);
-                    self.warn(
+                    let file = self.file;
+                    let d = self.warn(
                         codes::UNREACHABLE_ROW,
                         span,
                         format!(
@@ -302,6 +312,13 @@ impl Checker<'_> {
                             show(point)
                         ),
                     );
+                    d.label = Some(format!("row {}", r + 1));
+                    let share = if cover.len() == 1 { "all" } else { "some" };
+                    for c in cover {
+                        if let Some(earlier) = row_spans.get(*c) {
+                            d.relate(file, *earlier, format!("row {} takes {share} of row {}'s inputs", c + 1, r + 1));
+                        }
+                    }
                 }
                 _ => {}
             }

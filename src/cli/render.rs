@@ -54,11 +54,21 @@ impl<S: miette::SourceCode> miette::Diagnostic for Report<'_, S> {
         self.source.as_ref()?;
         let span = self.diag.span;
         let len = (span.end - span.start).max(1) as usize;
-        let label = LabeledSpan::new_with_span(
+        let label = LabeledSpan::new_primary_with_span(
             self.diag.label.as_deref().map(|l| escape(l).into_owned()),
             SourceSpan::new((span.start as usize).into(), len),
         );
-        Some(Box::new(std::iter::once(label)))
+        // The other places in the same file, each under its own label (a
+        // place in another file, such as the schema, is left to the JSON and
+        // the language server: one excerpt shows one file).
+        let related = self.diag.related.iter().filter(|r| r.file == self.diag.file).map(|r| {
+            let len = (r.span.end - r.span.start).max(1) as usize;
+            LabeledSpan::new_with_span(
+                Some(escape(&r.label).into_owned()),
+                SourceSpan::new((r.span.start as usize).into(), len),
+            )
+        });
+        Some(Box::new(std::iter::once(label).chain(related)))
     }
 }
 
@@ -222,6 +232,16 @@ pub fn diagnostics_json(diags: &[Diagnostic], sources: &SourceMap) -> Vec<serde_
                 "span": [d.span.start, d.span.end],
                 "label": d.label,
                 "help": d.help,
+                "related": d.related.iter().map(|r| {
+                    let (line, col) = files.line_col(&r.file, r.span.start);
+                    serde_json::json!({
+                        "file": r.file.display().to_string(),
+                        "line": line,
+                        "column": col,
+                        "span": [r.span.start, r.span.end],
+                        "label": r.label,
+                    })
+                }).collect::<Vec<_>>(),
             })
         })
         .collect()

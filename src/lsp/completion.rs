@@ -1,11 +1,13 @@
 //! Completion from the text before the cursor, so it works while the line
 //! being typed does not parse yet: channels after `notify`, enum members
-//! after `==`, `!=` and `in [`, fields after `record.`, else every name.
+//! (and a split's arms) after `==`, `!=` and `in [`, fields after
+//! `record.` and a table's outputs after `plan.`, else every name.
 
 use super::document::Document;
 use crate::builtins::BUILTINS;
 use crate::ir::{Base, Channel};
 use crate::schema::{lookup_through_lists, FieldDef, FieldKind, RecordLayout, ScalarType};
+use crate::syntax::ast::{ExprKind, Item};
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, Range, TextEdit};
 
 /// The words of the language, offered where a name may start.
@@ -141,11 +143,43 @@ fn enum_members(doc: &Document, path: &str) -> Option<Vec<String>> {
             _ => None,
         };
     }
+    if let Some(arms) = split_arms(doc, path) {
+        return Some(arms);
+    }
     let checked = doc.analysis.checked.as_ref()?;
     match &checked.lets.iter().find(|l| l.name == path)?.value.ty.base {
         Base::Enum(members) => Some(members.iter().map(|m| m.to_string()).collect()),
         _ => None,
     }
+}
+
+/// The arms of the split called `name`, from the last parse.
+fn split_arms(doc: &Document, name: &str) -> Option<Vec<String>> {
+    doc.declarations()?.items.iter().find_map(|item| match item {
+        Item::Split(split) if split.name.node == name => {
+            Some(split.arms.iter().map(|(arm, _)| arm.node.clone()).collect())
+        }
+        _ => None,
+    })
+}
+
+/// The named outputs of the table the let `name` holds (`plan.` offers `stage`, `template`).
+fn table_outputs(doc: &Document, name: &str, range: Range) -> Option<Vec<CompletionItem>> {
+    let table = doc.declarations()?.items.iter().find_map(|item| match item {
+        Item::Let { name: n, value, .. } if n.node == name => match &value.kind {
+            ExprKind::Table(table) => Some(table),
+            _ => None,
+        },
+        _ => None,
+    })?;
+    let items = table.outputs.iter().filter_map(|output| {
+        let label = &output.name.as_ref()?.node;
+        Some(CompletionItem {
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, label.clone()))),
+            ..item(label, CompletionItemKind::FIELD, Some(&output.ty.node))
+        })
+    });
+    Some(items.collect())
 }
 
 fn member_item(member: &str, range: Range) -> CompletionItem {
@@ -161,6 +195,9 @@ fn member_item(member: &str, range: Range) -> CompletionItem {
 
 /// The fields of the record or list element at `prefix` (`identity.`, `overdues.`).
 fn nested_fields(doc: &Document, prefix: &str, range: Range) -> Vec<CompletionItem> {
+    if let Some(outputs) = table_outputs(doc, prefix, range) {
+        return outputs;
+    }
     let Some(schema) = doc.schema.as_deref() else { return Vec::new() };
     let record = match lookup_through_lists(&schema.root, prefix).map(|def| &def.kind) {
         Some(FieldKind::Record(record)) => record,
@@ -188,6 +225,9 @@ fn everything(doc: &Document) -> Vec<CompletionItem> {
     }
     for name in declared(&doc.text, "hook") {
         items.push(item(name, CompletionItemKind::FUNCTION, Some("hook")));
+    }
+    for name in declared(&doc.text, "split") {
+        items.push(item(name, CompletionItemKind::ENUM, Some("split")));
     }
     for f in BUILTINS {
         items.push(CompletionItem {

@@ -22,16 +22,25 @@ pub fn publish(doc: &Document) -> Vec<PublishDiagnosticsParams> {
     out
 }
 
-/// One diagnostic: the code, the message with its help line, and its label as related information.
+/// One diagnostic: the code, the message with its help line, and its label
+/// and the other places it involves as related information.
 fn convert(doc: &Document, d: &Diagnostic) -> Option<(Uri, lsp_types::Diagnostic)> {
     let (uri, range) = locate(doc, &d.file, d.span)?;
     let message = match &d.help {
         Some(help) => format!("{}\nhelp: {help}", d.message),
         None => d.message.clone(),
     };
-    let related = d.label.as_ref().map(|label| {
-        vec![DiagnosticRelatedInformation { location: Location::new(uri.clone(), range), message: label.clone() }]
+    // The label at the diagnostic's own range, then each other place it involves.
+    let own = d.label.iter().map(|label| DiagnosticRelatedInformation {
+        location: Location::new(uri.clone(), range),
+        message: label.clone(),
     });
+    let others = d.related.iter().filter_map(|r| {
+        let (uri, range) = locate(doc, &r.file, r.span)?;
+        Some(DiagnosticRelatedInformation { location: Location::new(uri, range), message: r.label.clone() })
+    });
+    let related: Vec<_> = own.chain(others).collect();
+    let related = (!related.is_empty()).then_some(related);
     let severity = match d.severity {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,

@@ -4,6 +4,7 @@ use super::index::Index;
 use super::position::LineMap;
 use crate::load::{analyze_policy_source, load_schema_file, Analysis};
 use crate::schema::Schema;
+use crate::syntax::ast::PolicyAst;
 use lsp_types::{Position, TextDocumentContentChangeEvent, Uri};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,6 +27,9 @@ pub struct Document {
     /// The schema to complete with: the last check's, else one found by
     /// reading the `schema "..."` line while the policy does not parse.
     pub schema: Option<Arc<Schema>>,
+    /// The last parse that succeeded, kept while the text does not parse
+    /// (a name half typed), so completion still knows tables and splits.
+    pub last_parsed: Option<PolicyAst>,
     /// Changed since the last check.
     pub dirty: bool,
 }
@@ -46,6 +50,7 @@ impl Document {
             analysis: Analysis::default(),
             index: Index::default(),
             schema: None,
+            last_parsed: None,
             dirty: true,
         }
     }
@@ -68,7 +73,11 @@ impl Document {
 
     /// Checks the text again.
     pub fn check(&mut self) {
-        self.analysis = analyze_policy_source(&self.path, &self.text);
+        let before = std::mem::replace(&mut self.analysis, analyze_policy_source(&self.path, &self.text));
+        self.last_parsed = match self.analysis.ast {
+            Some(_) => None,
+            None => before.ast.or(self.last_parsed.take()),
+        };
         self.index = match &self.analysis.ast {
             Some(ast) => Index::build(ast, self.analysis.schema.as_deref()),
             None => Index::default(),
@@ -88,6 +97,11 @@ impl Document {
             .depends_on
             .iter()
             .any(|named| named == file || (canonical.is_some() && std::fs::canonicalize(named).ok() == canonical))
+    }
+
+    /// The declarations of the text, or of its last version that parsed.
+    pub fn declarations(&self) -> Option<&PolicyAst> {
+        self.analysis.ast.as_ref().or(self.last_parsed.as_ref())
     }
 
     /// The byte offset of an editor position.

@@ -1,6 +1,7 @@
 //! Hover: what a name under the cursor is — a field's type and schema
 //! comment, a let's type and definition, a function's signature and doc, a
-//! hook's signature, a batch's size.
+//! hook's signature, a batch's size; a table's, a scorecard's or a split's
+//! shape ([`super::shape`]).
 
 use super::document::Document;
 use super::index::Target;
@@ -15,7 +16,7 @@ pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
     let occurrence = doc.index.at(offset)?;
     let text = match &occurrence.target {
         Target::Field { path, .. } => field(doc, path)?,
-        Target::Let(name) => let_text(doc, name)?,
+        Target::Let(name) => super::shape::describe(doc, name).or_else(|| let_text(doc, name))?,
         Target::Function(name) => {
             let f = builtins::lookup(name)?;
             format!("```verdict\n{}\n```\n{}", f.signature(), f.doc)
@@ -25,6 +26,7 @@ pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
             format!("```verdict\n{decl}\n```\nA hook: a rhai function called with these arguments.")
         }
         Target::Batch(name) => batch(doc, name)?,
+        Target::Output { table, output } => super::shape::output(doc, table, output)?,
     };
     let range = Some(doc.lines.range(&doc.text, occurrence.span));
     Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }), range })

@@ -5,8 +5,8 @@
 use crate::builtins;
 use crate::diagnostic::Span;
 use crate::schema::{lookup_through_lists, FieldDef, FieldKind, RecordLayout, Schema};
-use crate::syntax::ast::{Expr, ExprKind, Item, PolicyAst, RuleDecl};
-use std::collections::HashSet;
+use crate::syntax::ast::{ActionKind, Expr, ExprKind, Item, PolicyAst, RuleDecl};
+use std::collections::{HashMap, HashSet};
 
 /// What a name stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub enum Target {
     Hook(String),
     /// A built-in function, by name.
     Function(String),
+    /// A named output of a decision table (`plan.stage`): the table's let and the output.
+    Output { table: String, output: String },
     /// A schema field: its dotted path from the account (through lists) and
     /// the span of its type in the schema file, which identifies it.
     Field { path: String, schema_span: Span },
@@ -70,9 +72,12 @@ impl Index {
 /// The names a policy declares.
 #[derive(Default)]
 struct Declared {
+    /// Lets, scorecards and splits: names that stand for a value.
     lets: HashSet<String>,
     batches: HashSet<String>,
     hooks: HashSet<String>,
+    /// The named outputs of each table with several (`plan` → `stage`, `template`).
+    outputs: HashMap<String, HashSet<String>>,
 }
 
 impl Declared {
@@ -80,7 +85,15 @@ impl Declared {
         let mut declared = Declared::default();
         for item in &ast.items {
             match item {
-                Item::Let { name, .. } => declared.lets.insert(name.node.clone()),
+                Item::Let { name, value, .. } => {
+                    if let ExprKind::Table(table) = &value.kind {
+                        let outputs = table.outputs.iter().filter_map(|o| Some(o.name.as_ref()?.node.clone()));
+                        declared.outputs.insert(name.node.clone(), outputs.collect());
+                    }
+                    declared.lets.insert(name.node.clone())
+                }
+                Item::Scorecard { name, .. } => declared.lets.insert(name.node.clone()),
+                Item::Split(split) => declared.lets.insert(split.name.node.clone()),
                 Item::Batch { name, .. } => declared.batches.insert(name.node.clone()),
                 Item::Hook(hook) => declared.hooks.insert(hook.name.node.clone()),
                 _ => false,
@@ -108,6 +121,12 @@ impl<'a> Walker<'a> {
         match item {
             Item::Let { name, value, .. } => {
                 self.push(name.span, Target::Let(name.node.clone()), true);
+                if let ExprKind::Table(table) = &value.kind {
+                    for output in table.outputs.iter().filter_map(|o| o.name.as_ref()) {
+                        let target = Target::Output { table: name.node.clone(), output: output.node.clone() };
+                        self.push(output.span, target, true);
+                    }
+                }
                 self.expr(value);
             }
             Item::Batch { name, .. } => self.push(name.span, Target::Batch(name.node.clone()), true),
@@ -133,6 +152,11 @@ impl<'a> Walker<'a> {
             // Limits and computed strings (`escalate to plan.stage`) read names too.
             for expr in action.kind.exprs() {
                 self.expr(expr);
+            }
+            if let ActionKind::ReasonsFrom { scorecard, .. } = &action.kind {
+                if self.declared.lets.contains(&scorecard.node) {
+                    self.push(scorecard.span, Target::Let(scorecard.node.clone()), false);
+                }
             }
         }
     }
@@ -221,7 +245,14 @@ impl<'a> Walker<'a> {
         let Some(first) = segments.first() else { return };
         let element_field = self.scopes.iter().any(|(_, element)| element.field(&first.node).is_some());
         if !element_field && self.declared.lets.contains(&first.node) {
-            return self.push(first.span, Target::Let(first.node.clone()), false);
+            self.push(first.span, Target::Let(first.node.clone()), false);
+            let output =
+                segments.get(1).filter(|o| self.declared.outputs.get(&first.node).is_some_and(|n| n.contains(&o.node)));
+            if let Some(output) = output {
+                let target = Target::Output { table: first.node.clone(), output: output.node.clone() };
+                self.push(output.span, target, false);
+            }
+            return;
         }
         if !element_field && self.declared.batches.contains(&first.node) {
             return self.push(first.span, Target::Batch(first.node.clone()), false);

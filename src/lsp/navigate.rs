@@ -8,12 +8,14 @@ use crate::syntax::ast::Item;
 use lsp_types::{Location, Position, Range};
 use std::path::Path;
 
-/// Where the name at `offset` is defined: a let's declaration, a batch's
+/// Where the name at `offset` is defined: a let's (a table's, a
+/// scorecard's, a split's) declaration, a table output's name in the
+/// table's header, a batch's
 /// file, a hook's function in its script, a field's line in the schema.
 pub fn definition(doc: &Document, offset: usize) -> Option<Location> {
     let occurrence = doc.index.at(offset)?;
     match &occurrence.target {
-        Target::Let(_) => {
+        Target::Let(_) | Target::Output { .. } => {
             let decl = doc.index.of(&occurrence.target).find(|o| o.declaration)?;
             Some(Location::new(doc.uri.clone(), doc.lines.range(&doc.text, decl.span)))
         }
