@@ -22,6 +22,8 @@
 //! per-node calls of `Runner::bool`/`int` and in the aggregates' element
 //! loops, which closures would not remove.
 
+pub mod scorecard;
+
 use crate::ir::*;
 use crate::value::Duration;
 use rust_decimal::Decimal;
@@ -107,6 +109,8 @@ pub enum IntCode {
     Agg(Box<AggCode>),
     /// A case of ints with an `else`.
     Case(Box<CaseCode<IntCode>>),
+    /// An int scorecard (the whole value of a let), added up in an `i64`.
+    Scorecard(Box<scorecard::ScoreCode<i64>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -136,6 +140,8 @@ pub enum DecCode {
     Agg(Box<AggCode>),
     /// A case of decimals with an `else`.
     Case(Box<CaseCode<DecCode>>),
+    /// A decimal scorecard (the whole value of a let), added up exactly.
+    Scorecard(Box<scorecard::ScoreCode<Decimal>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -233,6 +239,21 @@ pub enum LetCode {
 
 fn required(e: &TExpr, base: &Base) -> bool {
     !e.ty.optional && e.ty.base == *base
+}
+
+/// Lowers a `let`: a scorecard (named by its let in decisions) or any other value.
+pub fn lower_let_def(def: &LetDef) -> LetCode {
+    if let TKind::Scorecard(card) = &def.value.kind {
+        let lowered = if card.int {
+            scorecard::lower(&def.name, card).map(|code| LetCode::Int(IntCode::Scorecard(Box::new(code))))
+        } else {
+            scorecard::lower(&def.name, card).map(|code| LetCode::Dec(DecCode::Scorecard(Box::new(code))))
+        };
+        if let Some(code) = lowered {
+            return code;
+        }
+    }
+    lower_let(&def.value)
 }
 
 /// Lowers a `let`'s value.

@@ -9,6 +9,10 @@
 //! `TExpr` (same order of evaluation, same failures, same work charged):
 //! `tests/lowering.rs` decides generated books both ways.
 
+mod scorecard;
+
+pub(crate) use scorecard::reasons as scorecard_reasons;
+
 use super::expr::{set_contains, Ctx, LetState};
 use super::fold::Fold;
 use crate::compile::lower::{AggCode, BoolCode, CaseCode, DateCode, DecCode, IntCode, LetCode, OptCode};
@@ -37,6 +41,16 @@ pub(crate) fn decimal<'a>(ctx: &mut Ctx<'a>, code: &'a DecCode) -> Result<Decima
     let mut runner = Runner { ctx, account, failure: None };
     match runner.dec(code) {
         Ok(d) => Ok(d),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
+/// A let's value, computed (once) by its lowered code.
+pub(crate) fn let_value<'a>(ctx: &mut Ctx<'a>, index: usize) -> Result<Val<'a>, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match runner.let_value(index) {
+        Ok(v) => Ok(v),
         Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
     }
 }
@@ -231,6 +245,7 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.branch(case)?;
                 return self.int(value);
             }
+            IntCode::Scorecard(card) => return self.int_score(card),
             IntCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -274,6 +289,7 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.branch(case)?;
                 return self.dec(value);
             }
+            DecCode::Scorecard(card) => return self.dec_score(card),
             DecCode::Generic(e) => self.generic(e)?,
         };
         match v {
