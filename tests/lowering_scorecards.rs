@@ -220,3 +220,29 @@ fn the_shipped_admission_policy_decides_alike_both_ways() {
     }
     assert!(compared >= 10, "{compared} applications");
 }
+
+/// The fuzz target's policy of every second-edition form (case, tables of
+/// both hit policies and every cell form, scorecards, a split, effective
+/// dates, reinstatement): lowered tables and scorecards decide as the
+/// interpreter over generated books.
+#[test]
+fn tables_and_every_second_edition_form_decide_alike_both_ways() {
+    let policy = load_policy("fuzz/policies/second-edition.policy".as_ref()).unwrap();
+    let program = &policy.program;
+    let lowered_tables = program
+        .let_code
+        .iter()
+        .filter(|c| match c {
+            LetCode::Dec(DecCode::TableOut(_)) => true,
+            LetCode::Int(IntCode::TableRow(_) | IntCode::TableOut(_)) => true,
+            LetCode::Bool(verdict::compile::lower::BoolCode::TableOut(_)) => true,
+            _ => false,
+        })
+        .count();
+    assert_eq!(lowered_tables, 4, "factor, plan (its row), review_due, band");
+    let mut decided = 0;
+    for seed in [1, 7, 42] {
+        decided += same_both_ways(program, seed, 2_000).0;
+    }
+    assert!(decided > 5_000, "{decided}");
+}

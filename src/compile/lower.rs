@@ -23,6 +23,7 @@
 //! loops, which closures would not remove.
 
 pub mod scorecard;
+pub mod table;
 
 use crate::ir::*;
 use crate::value::Duration;
@@ -78,6 +79,8 @@ pub enum BoolCode {
     Agg(Box<AggCode>),
     /// A case of conditions.
     Case(Box<CaseCode<BoolCode>>),
+    /// A table's bool output.
+    TableOut(Box<table::OutCode<BoolCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -111,6 +114,10 @@ pub enum IntCode {
     Case(Box<CaseCode<IntCode>>),
     /// An int scorecard (the whole value of a let), added up in an `i64`.
     Scorecard(Box<scorecard::ScoreCode<i64>>),
+    /// The row a table's inputs match, numbered from 1.
+    TableRow(Box<table::RowCode>),
+    /// A table's int output.
+    TableOut(Box<table::OutCode<IntCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -142,6 +149,8 @@ pub enum DecCode {
     Case(Box<CaseCode<DecCode>>),
     /// A decimal scorecard (the whole value of a let), added up exactly.
     Scorecard(Box<scorecard::ScoreCode<Decimal>>),
+    /// A table's decimal output.
+    TableOut(Box<table::OutCode<DecCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -163,6 +172,8 @@ pub enum DateCode {
     Coalesce(Box<OptCode>, Box<DateCode>),
     /// A case of dates with an `else`.
     Case(Box<CaseCode<DateCode>>),
+    /// A table's date output.
+    TableOut(Box<table::OutCode<DateCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -314,6 +325,9 @@ pub fn lower_bool(e: &TExpr) -> BoolCode {
         TKind::Case { branches, otherwise: Some(o) } if required(e, &Base::Bool) => {
             BoolCode::Case(Box::new(lower_case(branches, o, lower_bool)))
         }
+        TKind::TableOut { row, table, output } if required(e, &Base::Bool) => {
+            table::out(row, table, *output, lower_bool).map_or_else(|| generic(e), |c| BoolCode::TableOut(Box::new(c)))
+        }
         _ => generic(e),
     }
 }
@@ -443,6 +457,9 @@ pub fn lower_int(e: &TExpr) -> IntCode {
             IntCode::Agg(Box::new(lower_agg(agg)))
         }
         TKind::Case { branches, otherwise: Some(o) } => IntCode::Case(Box::new(lower_case(branches, o, lower_int))),
+        TKind::TableRow(t) => IntCode::TableRow(Box::new(table::row(t))),
+        TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_int)
+            .map_or_else(|| IntCode::Generic(e.clone()), |c| IntCode::TableOut(Box::new(c))),
         _ => IntCode::Generic(e.clone()),
     }
 }
@@ -488,6 +505,8 @@ pub fn lower_dec(e: &TExpr) -> DecCode {
         },
         TKind::Agg(agg) if agg.func == AggFunc::Sum => DecCode::Agg(Box::new(lower_agg(agg))),
         TKind::Case { branches, otherwise: Some(o) } => DecCode::Case(Box::new(lower_case(branches, o, lower_dec))),
+        TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_dec)
+            .map_or_else(|| DecCode::Generic(e.clone()), |c| DecCode::TableOut(Box::new(c))),
         _ => DecCode::Generic(e.clone()),
     }
 }
@@ -507,6 +526,8 @@ pub fn lower_date(e: &TExpr) -> DateCode {
         }
         TKind::Coalesce(a, b) => DateCode::Coalesce(Box::new(lower_opt(a)), Box::new(lower_date(b))),
         TKind::Case { branches, otherwise: Some(o) } => DateCode::Case(Box::new(lower_case(branches, o, lower_date))),
+        TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_date)
+            .map_or_else(|| DateCode::Generic(e.clone()), |c| DateCode::TableOut(Box::new(c))),
         _ => DateCode::Generic(e.clone()),
     }
 }

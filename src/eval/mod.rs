@@ -253,7 +253,11 @@ impl Default for EvalOptions {
 
 /// Decides one snapshot.
 pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) -> Outputs {
-    let mut trace = options.trace.then(Trace::default);
+    if !options.trace {
+        // Returned as built: no copy of the decision to set a `trace` of `None`.
+        return decide(program, snapshot, options, None);
+    }
+    let mut trace = Some(Trace::default());
     let decided = decide(program, snapshot, options, trace.as_mut());
     decided.map(|d| Decision { trace, ..d })
 }
@@ -284,7 +288,9 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     let Some(trace) = trace else {
         run_rules(&mut ctx, &mut state, snapshot, None)?;
         let scores = all_scores(&mut ctx, snapshot, true)?;
-        return Ok(Decision { scores, ..state.finish(snapshot.id.clone(), as_of, &ctx) });
+        let mut decision = state.finish(snapshot.id.clone(), as_of, &ctx);
+        decision.scores = scores;
+        return Ok(decision);
     };
     ctx.hook_log = Some(Vec::new());
     ctx.case_log = Some(Vec::new());

@@ -10,6 +10,7 @@
 //! `tests/lowering.rs` decides generated books both ways.
 
 mod scorecard;
+mod table;
 
 pub(crate) use scorecard::reasons as scorecard_reasons;
 
@@ -192,6 +193,10 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.branch(case)?;
                 self.bool(value)?
             }
+            BoolCode::TableOut(out) => {
+                let value = self.table_value(out)?;
+                self.bool(value)?
+            }
             BoolCode::Generic(e) => {
                 let t = self.ctx.truth(e);
                 self.park(t)?
@@ -246,6 +251,11 @@ impl<'a> Runner<'_, 'a> {
                 return self.int(value);
             }
             IntCode::Scorecard(card) => return self.int_score(card),
+            IntCode::TableRow(row) => return self.table_row(row),
+            IntCode::TableOut(out) => {
+                let value = self.table_value(out)?;
+                return self.int(value);
+            }
             IntCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -290,6 +300,10 @@ impl<'a> Runner<'_, 'a> {
                 return self.dec(value);
             }
             DecCode::Scorecard(card) => return self.dec_score(card),
+            DecCode::TableOut(out) => {
+                let value = self.table_value(out)?;
+                return self.dec(value);
+            }
             DecCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -323,6 +337,10 @@ impl<'a> Runner<'_, 'a> {
             },
             DateCode::Case(case) => {
                 let value = self.branch(case)?;
+                return self.date(value);
+            }
+            DateCode::TableOut(out) => {
+                let value = self.table_value(out)?;
                 return self.date(value);
             }
             DateCode::Generic(e) => self.generic(e)?,

@@ -194,7 +194,8 @@ fn merged<P: Points>(starts: &[i64], points: &[P], absent: Option<usize>) -> (Se
     (Search::Ints(kept_starts.into()), kept_points)
 }
 
-fn lower_input(ty: &Ty, e: &crate::ir::TExpr) -> Input {
+/// An input lowered by its type (a table's input too).
+pub(super) fn lower_input(ty: &Ty, e: &crate::ir::TExpr) -> Input {
     match ty {
         Ty { optional: false, base: Base::Int } => Input::Int(lower_int(e)),
         Ty { optional: false, base: Base::Dec } => Input::Dec(lower_dec(e)),
