@@ -232,11 +232,13 @@ fn tables_and_every_second_edition_form_decide_alike_both_ways() {
     let lowered_tables = program
         .let_code
         .iter()
-        .filter(|c| match c {
-            LetCode::Dec(DecCode::TableOut(_)) => true,
-            LetCode::Int(IntCode::TableRow(_) | IntCode::TableOut(_)) => true,
-            LetCode::Bool(verdict::compile::lower::BoolCode::TableOut(_)) => true,
-            _ => false,
+        .filter(|c| {
+            matches!(
+                c,
+                LetCode::Dec(DecCode::TableOut(_))
+                    | LetCode::Int(IntCode::TableRow(_) | IntCode::TableOut(_))
+                    | LetCode::Bool(verdict::compile::lower::BoolCode::TableOut(_))
+            )
         })
         .count();
     assert_eq!(lowered_tables, 4, "factor, plan (its row), review_due, band");
