@@ -219,6 +219,23 @@ fn main() {
             }
         }),
     );
+    // The same, over the accounts that get no reasons: the score alone.
+    let plain: Vec<&Snapshot> = book.iter().filter(|s| hand.decide(s).is_ok_and(|d| d.reasons.is_empty())).collect();
+    ratio::interleaved(
+        "scorecard of 50 characteristics, accounts without reasons (target <= 1.5x)",
+        plain.len() as u64,
+        rounds,
+        ("compiled policy", &mut || {
+            for s in &plain {
+                black_box(verdict::evaluate(&with.program, black_box(s), Default::default()).is_ok());
+            }
+        }),
+        ("hand-written Rust", &mut || {
+            for s in &plain {
+                black_box(hand.decide(black_box(s)).is_ok());
+            }
+        }),
+    );
     let (a, b) = (per_account(&with.program, &book), per_account(&without.program, &book));
     println!(
         "RATIO scorecard (target well under 1000 ns): {CHARACTERISTICS} characteristics cost {:.0} ns per account ({a:.0} ns with, {b:.0} ns without)",

@@ -7,7 +7,8 @@
 use super::{Ctx, Failed, Run, Runner};
 use crate::compile::lower::scorecard::{atom_of, CharCode, Input, Points, ScoreCode, Search};
 use crate::compile::lower::{DecCode, IntCode, LetCode};
-use crate::value::{EvalFailure, Val};
+use crate::ir::Frame;
+use crate::value::{EvalFailure, Val, Value};
 use rust_decimal::Decimal;
 use std::cell::Cell;
 use std::thread::LocalKey;
@@ -91,7 +92,7 @@ impl<'a> Runner<'_, 'a> {
     pub(super) fn int_score(&mut self, code: &'a ScoreCode<i64>) -> Run<i64> {
         let mut total = code.base;
         for (k, c) in code.characteristics.iter().enumerate() {
-            let (points, _) = self.scored(code, k, c)?;
+            let points = self.points(code, k, c)?;
             match total.checked_add(points) {
                 Some(t) => total = t,
                 None => return self.int_score_wide(code, k, total, points),
@@ -104,7 +105,7 @@ impl<'a> Runner<'_, 'a> {
     fn int_score_wide(&mut self, code: &'a ScoreCode<i64>, k: usize, total: i64, points: i64) -> Run<i64> {
         let mut wide = Decimal::from(total).checked_add(Decimal::from(points));
         for (j, c) in code.characteristics.iter().enumerate().skip(k + 1) {
-            let (points, _) = self.scored(code, j, c)?;
+            let points = self.points(code, j, c)?;
             wide = wide.and_then(|w| w.checked_add(Decimal::from(points)));
             if wide.is_none() {
                 break;
@@ -121,7 +122,7 @@ impl<'a> Runner<'_, 'a> {
     pub(super) fn dec_score(&mut self, code: &'a ScoreCode<Decimal>) -> Run<Decimal> {
         let mut total = code.base;
         for (k, c) in code.characteristics.iter().enumerate() {
-            let (points, _) = self.scored(code, k, c)?;
+            let points = self.points(code, k, c)?;
             match total.checked_add(points) {
                 Some(t) => total = t,
                 None => return self.fail(EvalFailure::eval("the score overflows")),
@@ -133,23 +134,50 @@ impl<'a> Runner<'_, 'a> {
     /// Characteristic `k`'s points and points lost for this account.
     #[inline]
     fn scored<P: Points>(&mut self, code: &'a ScoreCode<P>, k: usize, c: &'a CharCode<P>) -> Run<(P, P)> {
-        let v = match &c.input {
-            Input::Int(input) => {
-                let i = self.int(input)?;
-                if let Search::Ints(starts) = &c.search {
-                    if let Some(found) = c.at(atom_of(starts, i)) {
-                        return Ok(found);
-                    }
-                }
-                Val::Int(i)
+        match self.atom(c)? {
+            Ok(atom) => match c.at(atom) {
+                Some(found) => Ok(found),
+                None => self.atom_without_points(code, k),
+            },
+            Err(v) => self.by_bins(code, k, v),
+        }
+    }
+
+    /// Characteristic `k`'s points for this account (the score's path: points lost are not read).
+    #[inline]
+    fn points<P: Points>(&mut self, code: &'a ScoreCode<P>, k: usize, c: &'a CharCode<P>) -> Run<P> {
+        match self.atom(c)?.map(|atom| c.points.get(atom)) {
+            Ok(Some(points)) => Ok(*points),
+            Ok(None) => self.atom_without_points(code, k),
+            Err(v) => self.by_bins(code, k, v).map(|(p, _)| p),
+        }
+    }
+
+    /// The atom of a characteristic's input for this account, or the value
+    /// when it finds none. An int field (the common input) is read straight
+    /// from its slot.
+    #[inline(always)]
+    fn atom<P: Points>(&mut self, c: &'a CharCode<P>) -> Run<Result<usize, Val<'a>>> {
+        if let (Input::Int(IntCode::Slot(Frame::Account, slot)), Search::Ints(starts)) = (&c.input, &c.search) {
+            if let Some(Value::Int(i)) = self.account.slots.get(*slot) {
+                return Ok(Ok(atom_of(starts, *i)));
             }
+        }
+        let v = match &c.input {
+            Input::Int(input) => Val::Int(self.int(input)?),
             Input::Dec(input) => Val::Dec(self.dec(input)?),
             Input::Date(input) => Val::Date(self.date(input)?),
             Input::Value(input) => self.opt(input)?,
         };
-        match c.locate(v).and_then(|atom| c.at(atom)) {
-            Some(found) => Ok(found),
-            None => self.by_bins(code, k, v),
+        Ok(c.locate(v).ok_or(v))
+    }
+
+    /// An atom past the points table: never (the table has a row per atom).
+    #[cold]
+    fn atom_without_points<P: Points, T>(&mut self, code: &ScoreCode<P>, k: usize) -> Run<T> {
+        match code.card.characteristics.get(k) {
+            Some(c) => self.fail(crate::eval::scorecard::no_bin(c)),
+            None => self.fail(EvalFailure::internal("a characteristic the scorecard does not have")),
         }
     }
 
