@@ -151,7 +151,7 @@ pub fn compile(
         version: checked.version,
         fingerprint,
         schema,
-        let_code: lets.iter().map(|l| lower::lower_let(&l.value)).collect(),
+        let_code: lets.iter().map(lower::lower_let_def).collect(),
         lets,
         rules: rules.into_iter().map(|(_, _, r)| r).collect(),
         groups: checked.groups,

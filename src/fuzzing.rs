@@ -94,20 +94,37 @@ fn json_lines(data: &[u8]) -> usize {
         .count()
 }
 
-/// Decides `data` (a JSON snapshot) with each example policy that can read
-/// it, with traces; checks that deciding twice gives the same record, and
-/// that the record encodes as one line of valid JSON.
-pub fn eval_snapshot(data: &[u8]) {
+/// The policies `eval_snapshot` decides with: the shipped examples (the
+/// admission policy reads applications, the others accounts) and
+/// `fuzz/policies/second-edition.policy`, which uses every form of the
+/// language's second edition (case, tables, scorecards, a split,
+/// effective dates, reinstatement).
+pub const EVAL_POLICIES: [&str; 5] = [
+    "policies/lifecycle.policy",
+    "policies/lifecycle-v2.policy",
+    "policies/simple.policy",
+    "policies/admission.policy",
+    "fuzz/policies/second-edition.policy",
+];
+
+/// The policies of [`EVAL_POLICIES`] that load (all of them, in a checkout).
+pub fn eval_policies() -> &'static [crate::LoadedPolicy] {
     static POLICIES: OnceLock<Vec<crate::LoadedPolicy>> = OnceLock::new();
-    let policies = POLICIES.get_or_init(|| {
-        ["lifecycle.policy", "lifecycle-v2.policy", "simple.policy"]
+    POLICIES.get_or_init(|| {
+        EVAL_POLICIES
             .iter()
-            .filter_map(|name| {
-                let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies").join(name);
-                crate::load_policy(&path).ok()
-            })
+            .filter_map(|name| crate::load_policy(&Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).ok())
             .collect()
-    });
+    })
+}
+
+/// Decides `data` (a JSON snapshot) with each policy of [`EVAL_POLICIES`]
+/// that can read it, with traces; checks that deciding twice gives the same
+/// record, that the untraced fast path (the lowered code) gives the record
+/// the traced interpreter gives, and that the record encodes as one line of
+/// valid JSON.
+pub fn eval_snapshot(data: &[u8]) {
+    let policies = eval_policies();
     let Ok(text) = std::str::from_utf8(data) else { return };
     let options = crate::EvalOptions {
         default_as_of: crate::value::parse_date("2026-11-01"),
@@ -119,6 +136,9 @@ pub fn eval_snapshot(data: &[u8]) {
         let Ok(snapshot) = crate::snapshot::parse_json_snapshot(text, &program.schema) else { continue };
         let record = crate::evaluate(program, &snapshot, options);
         assert_eq!(record, crate::evaluate(program, &snapshot, options), "deciding is deterministic");
+        let fast = crate::evaluate(program, &snapshot, crate::EvalOptions { trace: false, ..options });
+        let untraced = record.clone().map(|d| crate::eval::Decision { trace: None, ..d });
+        assert_eq!(fast, untraced, "the lowered code decides as the interpreter");
         let mut writer = crate::output::RecordWriter::new(Vec::new(), crate::output::OutputFormat::Jsonl);
         if writer.write(&record, program).is_ok() {
             if let Ok(line) = writer.finish() {

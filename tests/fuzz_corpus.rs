@@ -51,3 +51,36 @@ fn eval_corpus() {
     let n = replay("eval_snapshot", verdict::fuzzing::eval_snapshot);
     assert!(n > 0, "the eval corpus is empty");
 }
+
+#[test]
+fn the_eval_target_decides_with_every_policy_including_the_second_edition_forms() {
+    let loaded: Vec<&str> = verdict::fuzzing::eval_policies().iter().map(|p| p.program.name.as_str()).collect();
+    assert_eq!(
+        loaded.len(),
+        verdict::fuzzing::EVAL_POLICIES.len(),
+        "every policy of the eval target loads: {loaded:?}"
+    );
+    assert!(loaded.contains(&"fuzz-second-edition") && loaded.contains(&"gc-admission"), "{loaded:?}");
+}
+
+#[test]
+fn the_policy_corpus_holds_the_second_edition_forms() {
+    let texts: Vec<String> = std::fs::read_dir("fuzz/corpus/policy_check")
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .collect();
+    for form in [
+        "case when",
+        "table (",
+        ") first {",
+        "scorecard base",
+        "reasons from",
+        "split ",
+        "effective ",
+        "reinstate",
+        "approve",
+        "decline",
+    ] {
+        assert!(texts.iter().any(|t| t.contains(form)), "no seed of the policy corpus has `{form}`");
+    }
+}

@@ -22,6 +22,9 @@
 //! per-node calls of `Runner::bool`/`int` and in the aggregates' element
 //! loops, which closures would not remove.
 
+pub mod scorecard;
+pub mod table;
+
 use crate::ir::*;
 use crate::value::Duration;
 use rust_decimal::Decimal;
@@ -76,6 +79,8 @@ pub enum BoolCode {
     Agg(Box<AggCode>),
     /// A case of conditions.
     Case(Box<CaseCode<BoolCode>>),
+    /// A table's bool output.
+    TableOut(Box<table::OutCode<BoolCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -107,6 +112,12 @@ pub enum IntCode {
     Agg(Box<AggCode>),
     /// A case of ints with an `else`.
     Case(Box<CaseCode<IntCode>>),
+    /// An int scorecard (the whole value of a let), added up in an `i64`.
+    Scorecard(Box<scorecard::ScoreCode<i64>>),
+    /// The row a table's inputs match, numbered from 1.
+    TableRow(Box<table::RowCode>),
+    /// A table's int output.
+    TableOut(Box<table::OutCode<IntCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -136,6 +147,10 @@ pub enum DecCode {
     Agg(Box<AggCode>),
     /// A case of decimals with an `else`.
     Case(Box<CaseCode<DecCode>>),
+    /// A decimal scorecard (the whole value of a let), added up exactly.
+    Scorecard(Box<scorecard::ScoreCode<Decimal>>),
+    /// A table's decimal output.
+    TableOut(Box<table::OutCode<DecCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -157,6 +172,8 @@ pub enum DateCode {
     Coalesce(Box<OptCode>, Box<DateCode>),
     /// A case of dates with an `else`.
     Case(Box<CaseCode<DateCode>>),
+    /// A table's date output.
+    TableOut(Box<table::OutCode<DateCode>>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -235,6 +252,21 @@ fn required(e: &TExpr, base: &Base) -> bool {
     !e.ty.optional && e.ty.base == *base
 }
 
+/// Lowers a `let`: a scorecard (named by its let in decisions) or any other value.
+pub fn lower_let_def(def: &LetDef) -> LetCode {
+    if let TKind::Scorecard(card) = &def.value.kind {
+        let lowered = if card.int {
+            scorecard::lower(&def.name, card).map(|code| LetCode::Int(IntCode::Scorecard(Box::new(code))))
+        } else {
+            scorecard::lower(&def.name, card).map(|code| LetCode::Dec(DecCode::Scorecard(Box::new(code))))
+        };
+        if let Some(code) = lowered {
+            return code;
+        }
+    }
+    lower_let(&def.value)
+}
+
 /// Lowers a `let`'s value.
 pub fn lower_let(value: &TExpr) -> LetCode {
     if let TKind::Case { .. } = value.kind {
@@ -292,6 +324,9 @@ pub fn lower_bool(e: &TExpr) -> BoolCode {
         }
         TKind::Case { branches, otherwise: Some(o) } if required(e, &Base::Bool) => {
             BoolCode::Case(Box::new(lower_case(branches, o, lower_bool)))
+        }
+        TKind::TableOut { row, table, output } if required(e, &Base::Bool) => {
+            table::out(row, table, *output, lower_bool).map_or_else(|| generic(e), |c| BoolCode::TableOut(Box::new(c)))
         }
         _ => generic(e),
     }
@@ -422,6 +457,9 @@ pub fn lower_int(e: &TExpr) -> IntCode {
             IntCode::Agg(Box::new(lower_agg(agg)))
         }
         TKind::Case { branches, otherwise: Some(o) } => IntCode::Case(Box::new(lower_case(branches, o, lower_int))),
+        TKind::TableRow(t) => IntCode::TableRow(Box::new(table::row(t))),
+        TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_int)
+            .map_or_else(|| IntCode::Generic(e.clone()), |c| IntCode::TableOut(Box::new(c))),
         _ => IntCode::Generic(e.clone()),
     }
 }
@@ -467,6 +505,8 @@ pub fn lower_dec(e: &TExpr) -> DecCode {
         },
         TKind::Agg(agg) if agg.func == AggFunc::Sum => DecCode::Agg(Box::new(lower_agg(agg))),
         TKind::Case { branches, otherwise: Some(o) } => DecCode::Case(Box::new(lower_case(branches, o, lower_dec))),
+        TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_dec)
+            .map_or_else(|| DecCode::Generic(e.clone()), |c| DecCode::TableOut(Box::new(c))),
         _ => DecCode::Generic(e.clone()),
     }
 }
@@ -486,6 +526,8 @@ pub fn lower_date(e: &TExpr) -> DateCode {
         }
         TKind::Coalesce(a, b) => DateCode::Coalesce(Box::new(lower_opt(a)), Box::new(lower_date(b))),
         TKind::Case { branches, otherwise: Some(o) } => DateCode::Case(Box::new(lower_case(branches, o, lower_date))),
+        TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_date)
+            .map_or_else(|| DateCode::Generic(e.clone()), |c| DateCode::TableOut(Box::new(c))),
         _ => DateCode::Generic(e.clone()),
     }
 }

@@ -253,7 +253,11 @@ impl Default for EvalOptions {
 
 /// Decides one snapshot.
 pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) -> Outputs {
-    let mut trace = options.trace.then(Trace::default);
+    if !options.trace {
+        // Returned as built: no copy of the decision to set a `trace` of `None`.
+        return decide(program, snapshot, options, None);
+    }
+    let mut trace = Some(Trace::default());
     let decided = decide(program, snapshot, options, trace.as_mut());
     decided.map(|d| Decision { trace, ..d })
 }
@@ -283,8 +287,10 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     let mut state = Assembly::default();
     let Some(trace) = trace else {
         run_rules(&mut ctx, &mut state, snapshot, None)?;
-        let scores = all_scores(&mut ctx, snapshot)?;
-        return Ok(Decision { scores, ..state.finish(snapshot.id.clone(), as_of, &ctx) });
+        let scores = all_scores(&mut ctx, snapshot, true)?;
+        let mut decision = state.finish(snapshot.id.clone(), as_of, &ctx);
+        decision.scores = scores;
+        return Ok(decision);
     };
     ctx.hook_log = Some(Vec::new());
     ctx.case_log = Some(Vec::new());
@@ -303,14 +309,14 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     trace.cases = ctx.case_log.take().unwrap_or_default();
     ran?;
-    let scores = all_scores(&mut ctx, snapshot)?;
+    let scores = all_scores(&mut ctx, snapshot, false)?;
     trace.scorecards = scorecard::traces(&mut ctx).unwrap_or_default();
     Ok(Decision { scores, ..state.finish(snapshot.id.clone(), as_of, &ctx) })
 }
 
 /// Every scorecard's value for a deciding account; one that fails is the account's error.
-fn all_scores(ctx: &mut Ctx<'_>, snapshot: &Snapshot) -> Result<Vec<scorecard::Score>, ErrorRecord> {
-    scorecard::scores(ctx).map_err(|e| ErrorRecord {
+fn all_scores(ctx: &mut Ctx<'_>, snapshot: &Snapshot, lowered: bool) -> Result<Vec<scorecard::Score>, ErrorRecord> {
+    scorecard::scores(ctx, lowered).map_err(|e| ErrorRecord {
         id: Some(snapshot.id.clone()),
         kind: match e.kind {
             FailureKind::Hook => ErrorKind::Hook,
@@ -480,6 +486,19 @@ impl Assembly {
                 }
                 TAction::ReasonsFrom { scorecard: index, top } => {
                     let Some(card) = scorecard::scorecard_of(ctx.program, *index) else { continue };
+                    if lowered {
+                        // Untraced, the ranking runs the lowered scorecard; the
+                        // same reasons, in the same order, as below.
+                        let ranked = run::scorecard_reasons(ctx, *index, *top, |k| {
+                            if let Some(c) = card.characteristics.get(k) {
+                                self.reason(Reason { code: c.code.clone(), text: c.text.clone(), rule: name() });
+                            }
+                        });
+                        if let Some(ranked) = ranked {
+                            ranked?;
+                            continue;
+                        }
+                    }
                     let added = scorecard::reasons(ctx, card, *top, &rule.name, |c| self.has_reason(c))?;
                     for reason in added {
                         self.reason(reason);

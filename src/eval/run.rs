@@ -9,6 +9,11 @@
 //! `TExpr` (same order of evaluation, same failures, same work charged):
 //! `tests/lowering.rs` decides generated books both ways.
 
+mod scorecard;
+mod table;
+
+pub(crate) use scorecard::reasons as scorecard_reasons;
+
 use super::expr::{set_contains, Ctx, LetState};
 use super::fold::Fold;
 use crate::compile::lower::{AggCode, BoolCode, CaseCode, DateCode, DecCode, IntCode, LetCode, OptCode};
@@ -37,6 +42,16 @@ pub(crate) fn decimal<'a>(ctx: &mut Ctx<'a>, code: &'a DecCode) -> Result<Decima
     let mut runner = Runner { ctx, account, failure: None };
     match runner.dec(code) {
         Ok(d) => Ok(d),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
+/// A let's value, computed (once) by its lowered code.
+pub(crate) fn let_value<'a>(ctx: &mut Ctx<'a>, index: usize) -> Result<Val<'a>, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match runner.let_value(index) {
+        Ok(v) => Ok(v),
         Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
     }
 }
@@ -178,6 +193,10 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.branch(case)?;
                 self.bool(value)?
             }
+            BoolCode::TableOut(out) => {
+                let value = self.table_value(out)?;
+                self.bool(value)?
+            }
             BoolCode::Generic(e) => {
                 let t = self.ctx.truth(e);
                 self.park(t)?
@@ -231,6 +250,12 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.branch(case)?;
                 return self.int(value);
             }
+            IntCode::Scorecard(card) => return self.int_score(card),
+            IntCode::TableRow(row) => return self.table_row(row),
+            IntCode::TableOut(out) => {
+                let value = self.table_value(out)?;
+                return self.int(value);
+            }
             IntCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -274,6 +299,11 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.branch(case)?;
                 return self.dec(value);
             }
+            DecCode::Scorecard(card) => return self.dec_score(card),
+            DecCode::TableOut(out) => {
+                let value = self.table_value(out)?;
+                return self.dec(value);
+            }
             DecCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -307,6 +337,10 @@ impl<'a> Runner<'_, 'a> {
             },
             DateCode::Case(case) => {
                 let value = self.branch(case)?;
+                return self.date(value);
+            }
+            DateCode::TableOut(out) => {
+                let value = self.table_value(out)?;
                 return self.date(value);
             }
             DateCode::Generic(e) => self.generic(e)?,

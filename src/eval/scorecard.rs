@@ -4,6 +4,7 @@
 
 use super::expr::{Ctx, EvalResult};
 use super::Reason;
+use crate::compile::lower::{DecCode, IntCode, LetCode};
 use crate::compile::Program;
 use crate::ir::scorecard::{TCharacteristic, TScorecard};
 use crate::ir::TKind;
@@ -55,7 +56,7 @@ fn points_of(c: &TCharacteristic, v: Val<'_>) -> Result<Decimal, EvalFailure> {
 }
 
 #[cold]
-fn no_bin(c: &TCharacteristic) -> EvalFailure {
+pub(crate) fn no_bin(c: &TCharacteristic) -> EvalFailure {
     EvalFailure::eval(format!("internal: no bin of characteristic {} matched", c.code))
 }
 
@@ -105,20 +106,28 @@ pub(crate) fn reasons<'a>(
     Ok(out)
 }
 
-/// Every scorecard of the policy, in declaration order, for one account.
-pub(crate) fn scores(ctx: &mut Ctx<'_>) -> Result<Vec<Score>, EvalFailure> {
+/// Every scorecard of the policy, in declaration order, for one account;
+/// `lowered`: computed by the lowered code (the untraced fast path).
+pub(crate) fn scores(ctx: &mut Ctx<'_>, lowered: bool) -> Result<Vec<Score>, EvalFailure> {
     let program = ctx.program;
     let mut out = Vec::new();
     for (i, def) in program.lets.iter().enumerate() {
         if !matches!(def.value.kind, TKind::Scorecard(_)) {
             continue;
         }
-        let value = match ctx.let_value(i)? {
+        let value = if lowered { super::run::let_value(ctx, i)? } else { ctx.let_value(i)? };
+        let value = match value {
             Val::Int(n) => Decimal::from(n),
             Val::Dec(d) => d,
             _ => return Err(EvalFailure::eval(format!("internal: scorecard `{}` is not a number", def.name))),
         };
-        out.push(Score { name: def.name.as_str().into(), value });
+        // A lowered scorecard has its name shared; another is named afresh.
+        let name = match program.let_code.get(i) {
+            Some(LetCode::Int(IntCode::Scorecard(code))) => code.name.clone(),
+            Some(LetCode::Dec(DecCode::Scorecard(code))) => code.name.clone(),
+            _ => def.name.as_str().into(),
+        };
+        out.push(Score { name, value });
     }
     Ok(out)
 }
