@@ -80,12 +80,7 @@ fn a_breached_admission_guard_exits_3() {
 
 #[test]
 fn diff_and_tests_work_on_applications() {
-    let dir = time::scratch("admission-diff");
-    let text = std::fs::read_to_string("tests/fixtures/valid/admission.policy")
-        .unwrap()
-        .replace("../application", "application");
-    std::fs::copy("tests/fixtures/application.schema.yaml", dir.join("application.schema.yaml")).unwrap();
-    std::fs::copy("tests/fixtures/applications.jsonl", dir.join("applications.jsonl")).unwrap();
+    let (dir, text) = time::admission_scratch("admission-diff");
     std::fs::write(dir.join("old.policy"), &text).unwrap();
     std::fs::write(dir.join("new.policy"), text.replace("bureau_score < 560", "bureau_score < 600")).unwrap();
     let (code, out, err) =

@@ -185,12 +185,7 @@ fn the_html_report_has_a_performance_section() {
 /// approved; AP-2, AP-3 decline and AP-4 refers under both.
 #[test]
 fn admission_swap_sets_are_about_approvals() {
-    let dir = time::scratch("perf-admission");
-    let text = std::fs::read_to_string("tests/fixtures/valid/admission.policy")
-        .unwrap()
-        .replace("../application", "application");
-    std::fs::copy("tests/fixtures/application.schema.yaml", dir.join("application.schema.yaml")).unwrap();
-    std::fs::copy("tests/fixtures/applications.jsonl", dir.join("applications.jsonl")).unwrap();
+    let (dir, text) = time::admission_scratch("perf-admission");
     std::fs::write(dir.join("old.policy"), &text).unwrap();
     let new = text.replace("bureau_score >= 700", "bureau_score >= 610").replace("< 40%", "< 10%");
     std::fs::write(dir.join("new.policy"), new).unwrap();

@@ -5,9 +5,12 @@
 //! reused buffer) and traced (the interpreter, bin by bin) give identical
 //! decisions and error records, failures and overflows included.
 
+mod both_ways;
+
+use both_ways::same_both_ways;
 use verdict::compile::lower::{DecCode, IntCode, LetCode};
 use verdict::compile::Program;
-use verdict::eval::Outputs;
+use verdict::eval::MAX_ELEMENT_VISITS;
 use verdict::snapshot::parse_json_snapshot;
 use verdict::synth::snapshot_json;
 use verdict::value::parse_date;
@@ -118,28 +121,6 @@ rule "given-first" priority 7 { when status == "frozen" then reason "U01" "given
 rule "shaky" priority 1 { when count(overdues) == 1 and score < 560 and shaky > 0 then tag "never" }
 "#;
 
-/// Decides `count` generated accounts both ways; returns (decided, failed).
-fn same_both_ways(program: &Program, seed: u64, count: u64) -> (usize, usize) {
-    let as_of = parse_date("2026-11-01").unwrap();
-    let fast = EvalOptions::default();
-    let traced = EvalOptions { trace: true, ..fast };
-    let (mut decided, mut failed) = (0, 0);
-    for i in 0..count {
-        let mut line = String::new();
-        snapshot_json(&program.schema, seed, i, as_of, &mut line);
-        let Ok(snapshot) = parse_json_snapshot(&line, &program.schema) else { continue };
-        let lowered = evaluate(program, &snapshot, fast);
-        let interpreted: Outputs =
-            evaluate(program, &snapshot, traced).map(|d| verdict::eval::Decision { trace: None, ..d });
-        assert_eq!(lowered, interpreted, "seed {seed}, account {i}: {line}");
-        match lowered {
-            Ok(_) => decided += 1,
-            Err(_) => failed += 1,
-        }
-    }
-    (decided, failed)
-}
-
 fn cards() -> std::sync::Arc<Program> {
     load_policy_source("policies/lowering-scorecards.policy".as_ref(), CARDS)
         .unwrap_or_else(|e| panic!("{:#?}", e.diagnostics))
@@ -152,7 +133,7 @@ fn scorecards_decide_alike_both_ways_failures_and_overflows_included() {
     let (mut decided, mut failed) = (0, 0);
     let (mut reasons, mut out_of_range) = (0, 0);
     for seed in [1, 7, 42] {
-        let (d, f) = same_both_ways(&program, seed, 2_000);
+        let (d, f) = same_both_ways(&program, seed, 2_000, MAX_ELEMENT_VISITS);
         decided += d;
         failed += f;
     }
@@ -244,7 +225,7 @@ fn tables_and_every_second_edition_form_decide_alike_both_ways() {
     assert_eq!(lowered_tables, 4, "factor, plan (its row), review_due, band");
     let mut decided = 0;
     for seed in [1, 7, 42] {
-        decided += same_both_ways(program, seed, 2_000).0;
+        decided += same_both_ways(program, seed, 2_000, MAX_ELEMENT_VISITS).0;
     }
     assert!(decided > 5_000, "{decided}");
 }

@@ -65,6 +65,19 @@ pub fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// A scratch folder with the fixtures' application schema and applications
+/// beside the account schema; returns it and the text of the fixture
+/// admission policy, its schema path made local to that folder.
+pub fn admission_scratch(name: &str) -> (std::path::PathBuf, String) {
+    let dir = scratch(name);
+    let text = std::fs::read_to_string("tests/fixtures/valid/admission.policy")
+        .unwrap()
+        .replace("../application", "application");
+    std::fs::copy("tests/fixtures/application.schema.yaml", dir.join("application.schema.yaml")).unwrap();
+    std::fs::copy("tests/fixtures/applications.jsonl", dir.join("applications.jsonl")).unwrap();
+    (dir, text)
+}
+
 /// Writes `body` as policy `name` in `dir` (over `account.schema.yaml`).
 pub fn write_policy(dir: &Path, name: &str, body: &str) {
     let text = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n");
