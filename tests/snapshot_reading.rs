@@ -439,6 +439,34 @@ S-5,,active,1,1,true,,
     assert_eq!(ok(items[4].clone()).as_of, None);
 }
 
+/// A row's line counts the empty lines the `csv` crate skips, and the lines
+/// of a quoted cell that spans several (the crate's own line numbers count
+/// neither the first nor, here, CR line ends).
+#[test]
+fn csv_row_lines_count_empty_lines_and_quoted_line_breaks() {
+    let s = schema(FLAT_SCHEMA);
+    let lines = |input: &str| -> Vec<String> {
+        read(Format::Csv, input, &s).into_iter().filter_map(Result::err).map(|e| e.message).collect()
+    };
+    let header = "id,as_of,status,credit_limit,score,identity.verified,appeal_open,tags";
+    let input = format!("{header}\nS-1,2026-11-01,active,1,640,true,,\n\n\nS-2,1\n\nS-3,1\n");
+    assert_eq!(
+        lines(&input),
+        [
+            "line 5: expected 8 cells (one per header column), found 2",
+            "line 7: expected 8 cells (one per header column), found 2"
+        ]
+    );
+    let input = format!("\u{feff}{header}\r\n\r\n\"S\r\n4\",1\r\n\r\nS-5,1\r\n");
+    assert_eq!(
+        lines(&input),
+        [
+            "line 3: expected 8 cells (one per header column), found 2",
+            "line 6: expected 8 cells (one per header column), found 2"
+        ]
+    );
+}
+
 #[test]
 fn csv_headers_are_checked_against_the_schema() {
     let err = |schema_text: &str, input: &str| match read_snapshots(input.as_bytes(), Format::Csv, schema(schema_text))

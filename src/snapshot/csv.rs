@@ -58,6 +58,8 @@ pub(crate) struct CsvRows<R> {
     row: ByteRecord,
     /// Error records for the rows an unclosed quote hid, yielded after its own row.
     hidden: VecDeque<ReadItem>,
+    /// The line the current row starts on.
+    line: u64,
     done: bool,
 }
 
@@ -69,6 +71,8 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     }
     let mut reader = ReaderBuilder::new().flexible(true).from_reader(QuoteWatch::new(input));
     let header = reader.byte_headers().map_err(csv_error)?.clone();
+    // The header is the first record: the rows' lines come after it.
+    reader.get_mut().take_record_line();
     if let Some((line, column)) = reader.get_ref().unclosed() {
         return Err(ReadError::Csv(format!(
             "the quote at line {line}, column {column} is never closed, so the header ran to the end of the file"
@@ -91,7 +95,7 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     if !done {
         check_header(&schema, &columns, &names, &seen)?;
     }
-    Ok(CsvRows { reader, columns, schema, limits, row: ByteRecord::new(), hidden: VecDeque::new(), done })
+    Ok(CsvRows { reader, columns, schema, limits, row: ByteRecord::new(), hidden: VecDeque::new(), line: 0, done })
 }
 
 /// Checks that the header names some field, and every required one.
@@ -199,13 +203,16 @@ impl<R: Read> Iterator for CsvRows<R> {
             return None;
         }
         match self.reader.read_byte_record(&mut self.row) {
-            Ok(true) => match self.reader.get_ref().unclosed() {
-                Some(opened) => {
-                    self.done = true;
-                    Some(Ok(self.unclosed_quote(opened)))
+            Ok(true) => {
+                self.note_line();
+                match self.reader.get_ref().unclosed() {
+                    Some(opened) => {
+                        self.done = true;
+                        Some(Ok(self.unclosed_quote(opened)))
+                    }
+                    None => Some(Ok(self.convert_row())),
                 }
-                None => Some(Ok(self.convert_row())),
-            },
+            }
             Ok(false) => {
                 self.done = true;
                 None
@@ -218,6 +225,14 @@ impl<R: Read> Iterator for CsvRows<R> {
     }
 }
 
+impl<R: Read> CsvRows<R> {
+    /// Notes the line the row just read starts on (taken for every row, so
+    /// the watch holds only the lines of the rows the reader has read ahead).
+    fn note_line(&mut self) {
+        self.line = self.reader.get_mut().take_record_line().unwrap_or(0);
+    }
+}
+
 impl<R> CsvRows<R> {
     fn convert_row(&self) -> ReadItem {
         let mut frame = Frame::new(&self.schema.root);
@@ -227,12 +242,12 @@ impl<R> CsvRows<R> {
         // an oversize one is refused before it is converted.
         let bytes = self.row.as_slice().len() + self.row.len();
         if self.limits.snapshot_too_large(bytes) {
-            let line = self.row.position().map_or(0, ::csv::Position::line);
+            let line = self.line;
             let error = self.limits.oversize_snapshot(&format!("line {line}"), bytes as u64);
             return Err(SnapshotError { id: self.read_key(), ..error });
         }
         if self.row.len() != self.columns.len() {
-            let line = self.row.position().map_or(0, ::csv::Position::line);
+            let line = self.line;
             let message = format!(
                 "line {line}: expected {} cells (one per header column), found {}",
                 self.columns.len(),

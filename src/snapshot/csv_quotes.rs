@@ -4,6 +4,7 @@
 //! while following the crate's quoting rules, so the reader can tell when
 //! that happened and where the quote opened.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
 
 /// Where a field's quote is, as the `csv` crate's defaults read it (RFC 4180:
@@ -39,6 +40,12 @@ pub(crate) struct QuoteWatch<R> {
     opened: (u64, u64),
     /// True once the input has ended.
     ended: bool,
+    /// True where a record may start: at the beginning, and after a line end
+    /// outside quotes (the `csv` crate skips empty lines).
+    at_record_start: bool,
+    /// The lines on which the records passed on but not yet read start: only
+    /// those the `csv` crate has read ahead, as one is taken per record.
+    record_lines: VecDeque<u64>,
 }
 
 impl<R> QuoteWatch<R> {
@@ -52,7 +59,16 @@ impl<R> QuoteWatch<R> {
             column: 1,
             opened: (0, 0),
             ended: false,
+            at_record_start: true,
+            record_lines: VecDeque::new(),
         }
+    }
+
+    /// The line on which the next record starts, taken once per record the
+    /// `csv` crate reads, header included. (The crate's own line numbers
+    /// leave out the empty lines it skips.)
+    pub(crate) fn take_record_line(&mut self) -> Option<u64> {
+        self.record_lines.pop_front()
     }
 
     /// The line and column of a quote still open when the input ended (the
@@ -74,6 +90,13 @@ impl<R> QuoteWatch<R> {
             // Only the start of a byte-order mark: those bytes were field text.
             self.state = State::Field;
             self.column += 1;
+        }
+        let line_end = matches!(byte, b'\n' | b'\r');
+        if self.at_record_start && !line_end {
+            self.record_lines.push_back(self.line);
+            self.at_record_start = false;
+        } else if line_end && self.state != State::Quoted {
+            self.at_record_start = true;
         }
         self.state = match (self.state, byte) {
             (State::FieldStart, b'"') => {

@@ -247,7 +247,7 @@ pub fn read_snapshots_with<R: BufRead>(
 ) -> Result<SnapshotReader<R>, ReadError> {
     let inner = match format {
         Format::Jsonl => Inner::Lines(JsonLines { input, buf: Vec::new(), line: 0, schema, limits, done: false }),
-        Format::Csv => Inner::Csv(csv_rows::open(input, schema, limits)?),
+        Format::Csv => Inner::Csv(Box::new(csv_rows::open(input, schema, limits)?)),
         Format::Json => {
             let text = read_text(input, limits)?;
             match text.trim_start().as_bytes().first() {
@@ -358,7 +358,7 @@ enum Inner<R> {
     Lines(JsonLines<R>),
     Array(JsonArray),
     Items(std::vec::IntoIter<ReadItem>),
-    Csv(CsvRows<R>),
+    Csv(Box<CsvRows<R>>),
 }
 
 impl<R: BufRead> Iterator for SnapshotReader<R> {
