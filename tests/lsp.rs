@@ -323,7 +323,20 @@ fn completion_offers_fields_members_and_channels() {
     let _ = client.diagnostics(&client.uri("c.policy"));
 
     let all = labels(&client.request("textDocument/completion", client.at("c.policy", 4, 7)));
-    for wanted in ["score", "identity.verified", "overdues", "late", "count", "months_between", "when", "scorecard"] {
+    for wanted in [
+        "score",
+        "identity.verified",
+        "overdues",
+        "late",
+        "count",
+        "months_between",
+        "when",
+        "scorecard",
+        "first",
+        "and",
+        "none",
+        "reinstate",
+    ] {
         assert!(all.iter().any(|l| l == wanted), "{wanted} in {all:?}");
     }
     let members = client.request("textDocument/completion", client.at("c.policy", 4, 17));

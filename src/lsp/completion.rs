@@ -8,65 +8,18 @@ use crate::builtins::BUILTINS;
 use crate::ir::{Base, Channel};
 use crate::schema::{lookup_through_lists, FieldDef, FieldKind, RecordLayout, ScalarType};
 use crate::syntax::ast::{ExprKind, Item};
+use crate::syntax::parser::keyword_texts;
+use crate::syntax::RESERVED_WORDS;
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, Range, TextEdit};
 
-/// The words of the language, offered where a name may start.
-pub const KEYWORDS: &[&str] = &[
-    "policy",
-    "version",
-    "schema",
-    "hook",
-    "from",
-    "budget",
-    "batch",
-    "let",
-    "guard",
-    "at",
-    "most",
-    "rule",
-    "priority",
-    "group",
-    "first",
-    "when",
-    "then",
-    "close",
-    "freeze",
-    "restrict",
-    "for",
-    "set",
-    "limit",
-    "to",
-    "notify",
-    "escalate",
-    "review",
-    "reason",
-    "tag",
-    "and",
-    "or",
-    "not",
-    "in",
-    "where",
-    "within",
-    "true",
-    "false",
-    "none",
-    "case",
-    "else",
-    "end",
-    "table",
-    "scorecard",
-    "split",
-    "by",
-    "salt",
-    "effective",
-    "reinstate",
-    "approve",
-    "refer",
-    "decline",
-    "base",
-    "reasons",
-    "top",
-];
+/// The words of the language, offered where a name may start: the grammar's
+/// keywords, the reserved words that are not keywords (`and`, `true`,
+/// `none`, ...) and `first`, which the grammar spells out in the rules of
+/// groups and tables instead of a keyword rule.
+fn words() -> impl Iterator<Item = &'static str> {
+    let operators_and_literals = RESERVED_WORDS.iter().copied().filter(|w| !keyword_texts().any(|k| k == *w));
+    keyword_texts().chain(operators_and_literals).chain(["first"])
+}
 
 /// The completions at byte `offset` of the document.
 pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
@@ -216,7 +169,7 @@ fn nested_fields(doc: &Document, prefix: &str, range: Range) -> Vec<CompletionIt
 
 /// Every name that may start an expression or a declaration.
 fn everything(doc: &Document) -> Vec<CompletionItem> {
-    let mut items: Vec<CompletionItem> = KEYWORDS.iter().map(|k| item(k, CompletionItemKind::KEYWORD, None)).collect();
+    let mut items: Vec<CompletionItem> = words().map(|k| item(k, CompletionItemKind::KEYWORD, None)).collect();
     for (keyword, kind) in [("let", CompletionItemKind::VARIABLE), ("batch", CompletionItemKind::CONSTANT)] {
         for name in declared(&doc.text, keyword) {
             let detail = let_type(doc, name).unwrap_or_else(|| keyword.to_string());

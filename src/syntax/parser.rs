@@ -9,6 +9,8 @@ mod scorecard;
 pub use cells::parse_cell;
 mod errors;
 mod keywords;
+
+pub use keywords::keyword_texts;
 mod table;
 
 use super::ast::*;

@@ -56,6 +56,11 @@ const KEYWORDS: [(Rule, &str); 46] = [
     (Rule::kw_top, "top"),
 ];
 
+/// The text of every keyword, in the grammar's order.
+pub fn keyword_texts() -> impl Iterator<Item = &'static str> {
+    KEYWORDS.iter().map(|(_, text)| *text)
+}
+
 /// Whether a pair of this rule is a keyword token.
 pub(super) fn is_keyword(rule: Rule) -> bool {
     KEYWORDS.iter().any(|(keyword, _)| *keyword == rule)
