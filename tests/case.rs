@@ -2,8 +2,8 @@
 //! never computed, the absent value without `else`, the types branches mix
 //! to, and that it stands wherever an expression may.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod inline;
+
 use verdict::eval::{Decision, ErrorKind, EvalOptions};
 
 const SCHEMA: &str = r#"
@@ -21,32 +21,17 @@ fields:
   tags: set<string>
 "#;
 
-fn workdir() -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir =
-        std::env::temp_dir().join(format!("verdict-case-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
-    dir
-}
-
 fn load(body: &str) -> Result<verdict::LoadedPolicy, Vec<String>> {
-    let text = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n");
-    verdict::load_policy_source(&workdir().join("t.policy"), &text)
+    inline::load_over(SCHEMA, body)
         .map_err(|e| e.diagnostics.iter().map(|d| format!("[{}] {} {:?}", d.code, d.message, d.help)).collect())
 }
 
 /// Decides one account (JSON fields over a default account), lowered and traced; both must agree.
 fn run(body: &str, fields: &str) -> verdict::Outputs {
     let policy = load(body).unwrap_or_else(|d| panic!("policy does not compile: {d:#?}"));
-    let mut account: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
-        r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500",
-            "score":700,"opened_on":"2020-01-15","tags":[]}"#,
-    )
-    .unwrap();
-    account.extend(serde_json::from_str::<serde_json::Map<_, _>>(fields).unwrap());
-    let line = serde_json::to_string(&account).unwrap();
-    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).expect("snapshot fits");
+    let account = r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500",
+            "score":700,"opened_on":"2020-01-15","tags":[]}"#;
+    let snapshot = inline::snapshot(&policy, account, fields);
     let fast = verdict::evaluate(&policy.program, &snapshot, EvalOptions::default());
     let traced = verdict::evaluate(&policy.program, &snapshot, EvalOptions { trace: true, ..Default::default() });
     assert_eq!(fast, traced.clone().map(|d| Decision { trace: None, ..d }), "lowered and interpreted agree");

@@ -1,8 +1,8 @@
 //! Scorecards: the score, its type, `reasons from` ranked by points lost,
 //! `"scores"` in decisions, and a failing characteristic as an error record.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod inline;
+
 use verdict::eval::{Decision, ErrorKind};
 
 const SCHEMA: &str = r#"
@@ -19,27 +19,14 @@ fields:
 "#;
 
 fn load(body: &str) -> Result<verdict::LoadedPolicy, verdict::LoadError> {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir: PathBuf = std::env::temp_dir().join(format!(
-        "verdict-scorecards-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
-    let text = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n");
-    verdict::load_policy_source(&dir.join("t.policy"), &text)
+    inline::load_over(SCHEMA, body)
 }
 
 fn run(body: &str, fields: &str) -> verdict::Outputs {
     let policy = load(body).unwrap_or_else(|e| panic!("policy does not compile: {:#?}", e.diagnostics));
-    let mut account: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
-        r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500","score":700}"#,
-    )
-    .unwrap();
-    account.extend(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(fields).unwrap());
-    let line = serde_json::to_string(&account).unwrap();
-    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).expect("snapshot fits");
+    let account =
+        r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500","score":700}"#;
+    let snapshot = inline::snapshot(&policy, account, fields);
     verdict::evaluate(&policy.program, &snapshot, Default::default())
 }
 
@@ -183,11 +170,8 @@ fn optional_inputs_take_their_none_bin() {
 }
 
 /// A directory with the schema, `APP`'s policy and one account, for the command line.
-fn cli_dir(name: &str, rule: &str) -> PathBuf {
-    let dir =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("scorecards-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
+fn cli_dir(rule: &str) -> std::path::PathBuf {
+    let dir = inline::folder_with_schema(SCHEMA);
     let policy = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{}\n", app(rule));
     std::fs::write(dir.join("t.policy"), policy).unwrap();
     std::fs::write(
@@ -210,7 +194,7 @@ fn verdict(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn tests_may_expect_scores_and_scorecard_reasons() {
-    let dir = cli_dir("test", r#"rule "r" { when app_score < 600 then reasons from app_score top 2 }"#);
+    let dir = cli_dir(r#"rule "r" { when app_score < 600 then reasons from app_score top 2 }"#);
     let case = |score: &str| {
         format!(
             "policy: t.policy\ncases:\n  - name: low\n    snapshot: {{id: A-1, as_of: 2026-11-01, status: active, credit_limit: \"10000\", balance: \"8000\", score: 599}}\n    expect:\n      scores: {{app_score: {score}}}\n      reasons: [U01, A01]\n"
@@ -233,7 +217,7 @@ fn tests_may_expect_scores_and_scorecard_reasons() {
 
 #[test]
 fn trace_and_explain_show_each_characteristic() {
-    let dir = cli_dir("trace", r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
+    let dir = cli_dir(r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
     let out = verdict(&dir, &["eval", "t.policy", "book.jsonl", "--trace"]);
     let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = &record["trace"]["scorecards"]["app_score"];
@@ -251,7 +235,7 @@ fn trace_and_explain_show_each_characteristic() {
 
 #[test]
 fn coverage_lists_the_bins_no_case_fell_in() {
-    let dir = cli_dir("coverage", r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
+    let dir = cli_dir(r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
     let case = "policy: t.policy\ncases:\n  - name: low\n    snapshot: {id: A-1, as_of: 2026-11-01, status: active, credit_limit: \"10000\", balance: \"8000\", score: 599}\n    expect: {scores: {app_score: 525}}\n";
     std::fs::write(dir.join("c.test.yaml"), case).unwrap();
     let out = verdict(&dir, &["test", "c.test.yaml", "--coverage"]);
@@ -274,7 +258,7 @@ fn coverage_lists_the_bins_no_case_fell_in() {
 
 #[test]
 fn diff_reports_changed_bins_and_the_score_shift() {
-    let dir = cli_dir("diff", r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
+    let dir = cli_dir(r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
     let old = std::fs::read_to_string(dir.join("t.policy")).unwrap();
     // U01's top bin loses 10 points fewer; A01 is untouched.
     std::fs::write(dir.join("new.policy"), old.replace(">= 70%     => -40", ">= 70%     => -30")).unwrap();

@@ -1,8 +1,8 @@
 //! Decision tables: hit policies, `else`, `none` cells, lazy outputs,
 //! several outputs by name, and `check`'s proofs against brute force.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod inline;
+
 use verdict::cells::analysis::{prove, Grid};
 use verdict::cells::{Bits, Cut, Domain, DomainKind, IntervalSet, Sample, ValueSet, Values};
 use verdict::eval::{Decision, EvalOptions};
@@ -26,28 +26,14 @@ fields:
 "#;
 
 fn policy(body: &str) -> Result<verdict::LoadedPolicy, String> {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir: PathBuf = std::env::temp_dir().join(format!(
-        "verdict-tables-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
-    let text = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n");
-    verdict::load_policy_source(&dir.join("t.policy"), &text).map_err(|e| format!("{:#?}", e.diagnostics))
+    inline::load_over(SCHEMA, body).map_err(|e| format!("{:#?}", e.diagnostics))
 }
 
 fn decide(body: &str, fields: &str) -> Result<Decision, String> {
     let policy = policy(body).unwrap_or_else(|e| panic!("policy does not compile: {e}"));
-    let mut account: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
-        r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500",
-            "score":700,"overdues":[]}"#,
-    )
-    .unwrap();
-    account.extend(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(fields).unwrap());
-    let line = serde_json::to_string(&account).unwrap();
-    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).expect("snapshot fits");
+    let account = r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500",
+            "score":700,"overdues":[]}"#;
+    let snapshot = inline::snapshot(&policy, account, fields);
     verdict::evaluate(&policy.program, &snapshot, EvalOptions::default()).map_err(|e| e.message.clone())
 }
 
