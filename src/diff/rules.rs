@@ -231,43 +231,8 @@ fn lets_read(rule: &RuleDecl, lets: &HashMap<&str, &Expr>, changed: &BTreeSet<&s
 /// The first segment of every path in `e`: the names a let could be read by.
 fn names_in(e: &Expr, out: &mut Vec<String>) {
     match &e.kind {
-        ExprKind::Path(segments) => {
-            if let Some(first) = segments.first() {
-                out.push(first.node.clone());
-            }
-        }
-        ExprKind::List(items) => items.iter().for_each(|i| names_in(i, out)),
-        ExprKind::Call { args, filter, .. } => {
-            args.iter().for_each(|a| names_in(a, out));
-            if let Some(f) = filter {
-                names_in(f, out);
-            }
-        }
-        ExprKind::Unary { operand, .. } => names_in(operand, out),
-        ExprKind::Table(table) => {
-            table.inputs.iter().for_each(|i| names_in(i, out));
-            table.rows.iter().flat_map(|r| &r.values).for_each(|v| names_in(v, out));
-        }
-        ExprKind::Binary { lhs, rhs, .. } => {
-            names_in(lhs, out);
-            names_in(rhs, out);
-        }
-        ExprKind::Case { branches, otherwise } => {
-            for b in branches {
-                names_in(&b.when, out);
-                names_in(&b.then, out);
-            }
-            if let Some(o) = otherwise {
-                names_in(o, out);
-            }
-        }
-        ExprKind::Int(_)
-        | ExprKind::Decimal { .. }
-        | ExprKind::Str(_)
-        | ExprKind::Date(_)
-        | ExprKind::Duration(_)
-        | ExprKind::Bool(_)
-        | ExprKind::None => {}
+        ExprKind::Path(segments) => out.extend(segments.first().map(|first| first.node.clone())),
+        _ => e.for_each_child(|child| names_in(child, out)),
     }
 }
 

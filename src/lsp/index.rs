@@ -165,32 +165,7 @@ impl<'a> Walker<'a> {
         match &expr.kind {
             ExprKind::Path(segments) => self.path(segments),
             ExprKind::Call { name, args, filter, .. } => self.call(name, args, filter.as_deref()),
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
-            ExprKind::Table(table) => {
-                table.inputs.iter().for_each(|input| self.expr(input));
-                table.rows.iter().flat_map(|row| &row.values).for_each(|value| self.expr(value));
-            }
-            ExprKind::Case { branches, otherwise } => {
-                for branch in branches {
-                    self.expr(&branch.when);
-                    self.expr(&branch.then);
-                }
-                if let Some(otherwise) = otherwise {
-                    self.expr(otherwise);
-                }
-            }
-            ExprKind::Int(_)
-            | ExprKind::Decimal { .. }
-            | ExprKind::Str(_)
-            | ExprKind::Date(_)
-            | ExprKind::Duration(_)
-            | ExprKind::Bool(_)
-            | ExprKind::None => {}
+            _ => expr.for_each_child(|child| self.expr(child)),
         }
     }
 

@@ -366,6 +366,43 @@ impl BinaryOp {
 }
 
 impl Expr {
+    /// Calls `f` on each expression written directly inside this one, in
+    /// source order (a call's arguments, then its `where`; a table's inputs,
+    /// then its rows' values; a case's conditions and values, then `else`).
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        match &self.kind {
+            ExprKind::List(items) => items.iter().for_each(f),
+            ExprKind::Call { args, filter, .. } => {
+                args.iter().for_each(&mut f);
+                filter.iter().for_each(|e| f(e));
+            }
+            ExprKind::Unary { operand, .. } => f(operand),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            ExprKind::Table(table) => {
+                table.inputs.iter().for_each(&mut f);
+                table.rows.iter().flat_map(|row| &row.values).for_each(f);
+            }
+            ExprKind::Case { branches, otherwise } => {
+                for branch in branches {
+                    f(&branch.when);
+                    f(&branch.then);
+                }
+                otherwise.iter().for_each(|e| f(e));
+            }
+            ExprKind::Int(_)
+            | ExprKind::Decimal { .. }
+            | ExprKind::Str(_)
+            | ExprKind::Date(_)
+            | ExprKind::Duration(_)
+            | ExprKind::Bool(_)
+            | ExprKind::None
+            | ExprKind::Path(_) => {}
+        }
+    }
+
     /// The dotted name of a path expression.
     pub fn path_name(&self) -> Option<String> {
         match &self.kind {
