@@ -168,6 +168,22 @@ pub(crate) const MAX_NAME_SUGGESTIONS: usize = 100;
 
 const RESERVED_NAMES: [&str; 1] = ["as_of"];
 
+/// The names of the scalar types a hook's signature or a table's outputs
+/// may be written with.
+pub(crate) const SCALAR_TYPE_NAMES: [&str; 6] = ["bool", "int", "decimal", "money", "string", "date"];
+
+/// The type a scalar type name stands for (`money` is a decimal).
+pub(crate) fn scalar_base(name: &str) -> Option<Base> {
+    Some(match name {
+        "bool" => Base::Bool,
+        "int" => Base::Int,
+        "decimal" | "money" => Base::Dec,
+        "string" => Base::Str,
+        "date" => Base::Date,
+        _ => return None,
+    })
+}
+
 impl<'a> Checker<'a> {
     #[expect(
         clippy::indexing_slicing,
@@ -401,20 +417,16 @@ impl<'a> Checker<'a> {
     }
 
     fn hook_type(&mut self, written: &ast::Spanned<String>) -> Option<Ty> {
-        let base = match written.node.as_str() {
-            "bool" => Base::Bool,
-            "int" => Base::Int,
-            "decimal" | "money" => Base::Dec,
-            "string" => Base::Str,
-            "date" => Base::Date,
-            "set<string>" => Base::Set(Box::new(Base::Str)),
-            "set<int>" => Base::Set(Box::new(Base::Int)),
-            "set<date>" => Base::Set(Box::new(Base::Date)),
-            other => {
-                let help = did_you_mean(other, ["bool", "int", "decimal", "money", "string", "date", "set<string>"])
-                    .unwrap_or_else(|| {
-                        "hook types are bool, int, decimal, money, string, date and set<string|int|date>".into()
-                    });
+        let base = match (scalar_base(&written.node), written.node.as_str()) {
+            (Some(base), _) => base,
+            (None, "set<string>") => Base::Set(Box::new(Base::Str)),
+            (None, "set<int>") => Base::Set(Box::new(Base::Int)),
+            (None, "set<date>") => Base::Set(Box::new(Base::Date)),
+            (None, other) => {
+                let names = SCALAR_TYPE_NAMES.into_iter().chain(["set<string>"]);
+                let help = did_you_mean(other, names).unwrap_or_else(|| {
+                    "hook types are bool, int, decimal, money, string, date and set<string|int|date>".into()
+                });
                 self.err(codes::UNKNOWN_HOOK_TYPE, written.span, format!("unknown hook type `{other}`")).help =
                     Some(help);
                 return None;

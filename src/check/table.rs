@@ -7,7 +7,7 @@
 //! later row; each names the rows and an example input.
 
 use super::expr::{texpr, to_dec, Checked, Scope};
-use super::Checker;
+use super::{scalar_base, Checker, SCALAR_TYPE_NAMES};
 use crate::cells::analysis::{prove, Findings, Grid};
 use crate::cells::lookup::Lookup;
 use crate::cells::{Domain, Sample, ValueSet};
@@ -218,18 +218,12 @@ impl Checker<'_> {
     }
 
     fn output_type(&mut self, written: &Spanned<String>) -> Option<Ty> {
-        let base = match written.node.as_str() {
-            "bool" => Base::Bool,
-            "int" => Base::Int,
-            "decimal" | "money" => Base::Dec,
-            "string" => Base::Str,
-            "date" => Base::Date,
-            other => {
-                let help = did_you_mean(other, ["bool", "int", "decimal", "money", "string", "date"])
-                    .unwrap_or_else(|| "a table's outputs are bool, int, decimal, money, string or date".into());
-                self.err(codes::TABLE_SHAPE, written.span, format!("unknown output type `{other}`")).help = Some(help);
-                return None;
-            }
+        let Some(base) = scalar_base(&written.node) else {
+            let other = &written.node;
+            let help = did_you_mean(other, SCALAR_TYPE_NAMES)
+                .unwrap_or_else(|| "a table's outputs are bool, int, decimal, money, string or date".into());
+            self.err(codes::TABLE_SHAPE, written.span, format!("unknown output type `{other}`")).help = Some(help);
+            return None;
         };
         Some(Ty::req(base))
     }
