@@ -92,12 +92,16 @@ def spark_run(args, rows, out, cli_seconds):
 
     import verdict.spark
 
-    spark = (
+    builder = (
         SparkSession.builder.master("local[2]")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.driver.memory", "4g")
-        .getOrCreate()
     )
+    # SPARK_ARROW_BATCH: rows per Arrow batch handed to the Python workers
+    # (Spark's default is 10,000), to measure what the batch size changes.
+    if os.environ.get("SPARK_ARROW_BATCH"):
+        builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", os.environ["SPARK_ARROW_BATCH"])
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     book = os.path.abspath(args.book)
 
@@ -109,10 +113,32 @@ def spark_run(args, rows, out, cli_seconds):
     seconds = timed(args.runs, run)
     report("Spark local[2] (read + decide + write)", seconds, rows)
     ratio("Spark local[2]", seconds, cli_seconds, 2)
+    spark_floor(spark, args, book, out, rows, cli_seconds)
     written = spark.read.parquet(f"{out}/spark").count()
     if written != rows:
         sys.exit(f"Spark wrote {written} rows of {rows}")
     spark.stop()
+
+
+def spark_floor(spark, args, book, out, rows, cli_seconds):
+    """What Spark costs before any deciding: the same read and write, with
+    nothing in between, then with every batch handed to a Python worker and
+    back unchanged (the round trip `mapInArrow` makes)."""
+    df = spark.read.parquet(book)
+
+    def copy():
+        spark.read.parquet(book).write.mode("overwrite").parquet(f"{out}/floor-copy")
+
+    def round_trip():
+        spark.read.parquet(book).mapInArrow(lambda batches: batches, df.schema).write.mode("overwrite").parquet(
+            f"{out}/floor-arrow"
+        )
+
+    for name, action in [("read + write", copy), ("read + Python round trip + write", round_trip)]:
+        action()
+        seconds = timed(args.runs, action)
+        report(f"Spark local[2] floor, {name}", seconds, rows)
+        print(f"FLOOR Spark local[2] {name} vs the CLI: {seconds / cli_seconds:.2f}x")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,19 @@ impl Policy {
         self.files.clone()
     }
 
+    /// The top-level column names a book is read by: the schema's key and
+    /// top-level fields (a struct column, or the first part of a dotted
+    /// column name), and `as_of`. Other columns are never read.
+    #[getter]
+    fn columns(&self) -> Vec<String> {
+        let schema = &self.program.schema;
+        let fields = schema.root.fields.iter().map(|f| f.name.clone());
+        let mut names: Vec<String> = std::iter::once(schema.key.clone()).chain(fields).collect();
+        names.push("as_of".to_owned());
+        names.dedup();
+        names
+    }
+
     /// Decides one snapshot given as JSON text; the decision as JSON text.
     #[pyo3(signature = (snapshot, as_of=None))]
     fn decide_json(&self, py: Python<'_>, snapshot: &str, as_of: Option<&str>) -> PyResult<String> {
@@ -112,21 +125,21 @@ fn decide_all(
     reader: ArrowArrayStreamReader,
     options: EvalOptions,
 ) -> Result<Vec<RecordBatch>, ArrowError> {
-    let mut plan: Option<ParquetBatch> = None;
+    let bind = |batch| bind_batch(&program.schema, batch).map_err(|e| ArrowError::InvalidArgumentError(read_error(&e)));
+    // Bound before the first batch, so columns that cannot hold the schema
+    // are refused even for a stream of no rows, as the CLI refuses such a file.
+    let mut plan = bind(RecordBatch::new_empty(reader.schema()))?;
     let mut out = Vec::new();
     for batch in reader {
         let batch = batch?;
-        let bound = match &plan {
-            Some(plan) if plan.schema() == batch.schema() => plan.with_batch(batch),
-            _ => bind_batch(&program.schema, batch).map_err(|e| ArrowError::InvalidArgumentError(read_error(&e)))?,
-        };
+        let bound = if plan.schema() == batch.schema() { plan.with_batch(batch) } else { bind(batch)? };
         let tasks: Vec<ParquetBatch> = slices(&bound);
         let decided: Vec<Result<RecordBatch, ArrowError>> =
             tasks.par_iter().map(|task| decide_batch(program, task, options)).collect();
         for batch in decided {
             out.push(batch?);
         }
-        plan = Some(bound);
+        plan = bound;
     }
     Ok(out)
 }

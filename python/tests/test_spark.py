@@ -60,3 +60,32 @@ def test_spark_ships_the_policy_files_to_the_executors(spark, generated, tmp_pat
     decided = verdict.spark.decide(frame, str(POLICY)).collect()
     assert len(decided) == 100
     assert all(row["error_kind"] is None for row in decided)
+
+
+def test_spark_hands_the_workers_only_the_columns_the_schema_reads(spark, generated):
+    import pyspark.sql.functions as F
+
+    import verdict
+    import verdict.spark
+
+    parquet, jsonl = generated
+    book = spark.read.parquet(str(parquet))
+    # A lake table is wider than the schema: two columns the engine never reads.
+    wide = book.withColumn("marketing_segment", F.lit("b2")).withColumn("odd.name", F.lit(1))
+    projected = verdict.spark._read_columns(verdict.load(str(POLICY)), wide)
+    assert projected.columns == book.columns
+    decided = verdict.spark.decide(wide.limit(200), str(POLICY))
+    expected = {row["id"]: row for row in cli_as_rows(cli_decisions(str(POLICY), str(jsonl)))}
+    rows = dicts_as_json([row.asDict(recursive=True) for row in decided.collect()])
+    assert len(rows) == 200
+    for row in rows:
+        assert row == expected[row["id"]]
+
+
+def test_a_book_without_a_required_column_fails_on_the_driver(spark, generated):
+    import verdict.spark
+
+    book = spark.read.parquet(str(generated[0])).withColumnRenamed("score", "scor")
+    # Raised by decide itself, before any job: the CLI's message, with its suggestion.
+    with pytest.raises(ValueError, match=r"no column for the required field `score`.*scor"):
+        verdict.spark.decide(book, str(POLICY))

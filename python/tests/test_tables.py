@@ -102,6 +102,17 @@ def test_float_money_is_refused(generated):
         policy.decide_table(table)
 
 
+def test_columns_are_checked_even_without_rows(generated):
+    # The CLI refuses a file without a required column before reading a row;
+    # so does decide_table, also for an empty table.
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 0)
+    table = table.rename_columns(["scor" if name == "score" else name for name in table.column_names])
+    with pytest.raises(ValueError, match=r"no column for the required field `score`.*scor"):
+        policy.decide_table(table)
+    assert policy.decide_table(pq.read_table(generated[0]).slice(0, 0)).num_rows == 0
+
+
 def test_decide_table_refuses_what_is_not_a_table():
     with pytest.raises(TypeError):
         verdict.load(POLICY).decide_table([1, 2, 3])

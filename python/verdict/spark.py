@@ -56,12 +56,16 @@ def decide(df, policy_path, as_of: Optional[str] = None):
     Returns a Spark DataFrame of the ``decide_table`` columns, one row per
     input row (within each partition, in order). The policy is loaded on the
     driver first, so a policy that does not compile raises ``PolicyError``
-    before any job starts.
+    before any job starts, and a DataFrame whose columns cannot hold the
+    schema raises ``ValueError`` there too. Only the columns the schema reads
+    are handed to the executors' Python workers.
     """
     import pyarrow as pa
 
     policy_path = os.fspath(policy_path)
     driver_policy = verdict.load(policy_path)
+    _check_columns(driver_policy, df, as_of)
+    df = _read_columns(driver_policy, df)
     key = driver_policy.fingerprint
     policy_name, contents = _policy_files(driver_policy, policy_path)
     schema = _spark_schema()
@@ -74,6 +78,35 @@ def decide(df, policy_path, as_of: Optional[str] = None):
                 yield out
 
     return df.mapInArrow(decide_batches, schema)
+
+
+def _check_columns(policy: "verdict.Policy", df, as_of: Optional[str]) -> None:
+    """Raises, on the driver, the error the CLI gives for a book whose columns
+    cannot hold the schema (a missing required field, a float for money),
+    instead of failing every task on the executors."""
+    import pyarrow as pa
+
+    try:
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        arrow_schema = to_arrow_schema(df.schema)
+    except (ImportError, TypeError):
+        return  # a column Arrow cannot describe: the executors will say
+    policy.decide_table(pa.RecordBatch.from_pylist([], schema=arrow_schema), as_of)
+
+
+def _read_columns(policy: "verdict.Policy", df):
+    """``df`` with only the columns the policy's schema reads: a lake table is
+    often much wider than the schema, and every column handed to the Python
+    workers is copied twice through Arrow (the columns dropped are ones the
+    engine never looks at, so no decision changes)."""
+    names = set(policy._inner.columns)
+    keep = [c for c in df.columns if c.split(".", 1)[0] in names]
+    if len(keep) == len(df.columns):
+        return df
+    from pyspark.sql.functions import col
+
+    return df.select(*[col("`" + c.replace("`", "``") + "`") for c in keep])
 
 
 def _spark_schema():
