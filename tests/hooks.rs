@@ -199,7 +199,10 @@ fn assert_contained(policy: &LoadedPolicy, wanted: &str) -> String {
     let started = Instant::now();
     let err = decide(policy, r#"{"id":"A-666","score":666}"#).expect_err("the hostile account fails");
     let spent = started.elapsed();
-    assert!(spent < Duration::from_secs(2), "a hostile hook took {spent:?}");
+    // Not a speed test: the message below says which budget stopped the
+    // call; this only tells a budget apart from the 60 s wall-clock backstop
+    // with room for a loaded machine.
+    assert!(spent < Duration::from_secs(30), "a hostile hook took {spent:?}");
     assert_eq!(err.kind, ErrorKind::Hook, "{err:?}");
     assert_eq!(err.id.map(|k| k.to_string()).as_deref(), Some("A-666"));
     assert!(err.message.starts_with("hook `h` failed "), "{}", err.message);
