@@ -483,3 +483,18 @@ fn a_byte_order_mark_is_read_as_nothing_and_not_written_back() {
     let with_bom = format!("\u{feff}{text}");
     assert_eq!(format_source(Path::new("p.policy"), &with_bom).unwrap(), text);
 }
+
+/// A lone carriage return does not end a comment; only a newline does. Found
+/// by fuzzing: the parser ended the comment at the `\r` while the formatter
+/// kept the rest of the line in it, so the code after it came out twice.
+#[test]
+fn a_lone_carriage_return_stays_inside_its_comment() {
+    let text = "policy \"p\" version \"1\"\nschema \"s.yaml\"\n\
+                rule \"r\" { when score > 0 # note\r- 1\n then restrict }\n";
+    let once = assert_formats_well(Path::new("cr.policy"), text);
+    assert!(once.contains("when score > 0  # note\r- 1\n"), "{once:?}");
+    // With Windows line ends the `\r` before each newline is trimmed off the comment.
+    let crlf = text.replace('\r', "").replace('\n', "\r\n");
+    let formatted = assert_formats_well(Path::new("crlf.policy"), &crlf);
+    assert!(formatted.contains("# note") && !formatted.contains("# note\r"), "{formatted:?}");
+}
