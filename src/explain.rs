@@ -559,11 +559,32 @@ fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
         .zip(values)
         .map(|(def, value)| LetExplanation {
             name: def.name.clone(),
-            definition: squash(source.get(def.value.span.range()).unwrap_or("?")),
+            definition: definition_text(&def.value, source),
             value,
             branch: trace.cases.iter().find(|c| c.at == def.value.span).map(|c| branch_text(c, source)),
         })
         .collect()
+}
+
+/// A let's definition as written; a table or a scorecard, which have
+/// sections of their own, by its head and size only.
+fn definition_text(value: &TExpr, source: &str) -> String {
+    let text = source.get(value.span.range()).unwrap_or("?");
+    let head = |text: &str| squash(text.split('{').next().unwrap_or(text).trim_end());
+    match &value.kind {
+        TKind::TableOut { table, .. } | TKind::TableRow(table) => {
+            let otherwise = if table.else_values.is_some() { " and else" } else { "" };
+            let rows = table.rows.len();
+            let noun = if rows == 1 { "row" } else { "rows" };
+            format!("{} {{ {rows} {noun}{otherwise} }}", head(text))
+        }
+        TKind::Scorecard(card) => {
+            let count = card.characteristics.len();
+            let noun = if count == 1 { "characteristic" } else { "characteristics" };
+            format!("scorecard base {} {{ {count} {noun} }}", format_decimal(card.base))
+        }
+        _ => squash(text),
+    }
 }
 
 /// The branch a case took, as written.
