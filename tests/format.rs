@@ -498,3 +498,15 @@ fn a_lone_carriage_return_stays_inside_its_comment() {
     let formatted = assert_formats_well(Path::new("crlf.policy"), &crlf);
     assert!(formatted.contains("# note") && !formatted.contains("# note\r"), "{formatted:?}");
 }
+
+/// A table row with more cells than the table has inputs is an error for the
+/// checker, but formatting keeps every cell. Found by fuzzing: the extra
+/// cells were dropped, changing the policy.
+#[test]
+fn a_row_with_more_cells_than_inputs_keeps_them_all() {
+    let text = "policy \"p\" version \"1\"\nschema \"s.yaml\"\n\
+                let t = table (score) -> int {\n  < 600 | _ | 7 => 1\n  >= 600 => 2\n}\n\
+                rule \"r\" { when t > 1 then restrict }\n";
+    let once = assert_formats_well(Path::new("cells.policy"), text);
+    assert!(once.contains("< 600  | _ | 7 => 1\n"), "{once}");
+}

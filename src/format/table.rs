@@ -41,7 +41,10 @@ impl Printer<'_> {
         head.push(self.comments.trailing_before(first_row));
         let texts: Vec<Vec<String>> =
             t.rows.iter().map(|r| r.cells.iter().map(|c| self.cell_text(c)).collect()).collect();
-        let mut widths = vec![0usize; t.inputs.len()];
+        // A row may have more cells than the table has inputs (the checker
+        // says so); the formatter keeps every one of them.
+        let columns = texts.iter().map(Vec::len).max().unwrap_or(0).max(t.inputs.len());
+        let mut widths = vec![0usize; columns];
         for row in texts.iter().zip(&t.rows).filter(|(_, r)| !r.is_else).map(|(t, _)| t) {
             for (w, text) in widths.iter_mut().zip(row) {
                 *w = (*w).max(text.chars().count());
