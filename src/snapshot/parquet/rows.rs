@@ -72,10 +72,17 @@ enum Column<'p> {
     Absent,
     Scalar(Cells),
     /// A list column: its nulls, its rows' ranges, and what its items are.
-    List { nulls: Option<NullBuffer>, offsets: Offsets, items: Items<'p> },
+    List {
+        nulls: Option<NullBuffer>,
+        offsets: Offsets,
+        items: Items<'p>,
+    },
     /// A column that cannot be read as the leaf (the plan refuses these; kept
     /// as each row's error rather than trusted).
-    Unreadable { nulls: Option<NullBuffer>, message: String },
+    Unreadable {
+        nulls: Option<NullBuffer>,
+        message: String,
+    },
 }
 
 /// The items of a list column.
