@@ -22,8 +22,10 @@ use arrow_buffer::{NullBufferBuilder, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 use rust_decimal::Decimal;
+use std::fmt::Write as _;
 use std::io;
 use std::sync::Arc;
 
@@ -189,7 +191,15 @@ impl DecisionColumns {
 
     /// The key as text whatever its type, so every policy's table has one schema.
     fn push_id(&mut self, id: Option<&Key>) {
-        self.id.append_option(id.map(ToString::to_string));
+        match id {
+            None => self.id.append_null(),
+            Some(Key::Str(s)) => self.id.append_value(s),
+            Some(Key::Int(i)) => {
+                // Written into the builder's own buffer: no string per row.
+                let _ = write!(self.id, "{i}");
+                self.id.append_value("");
+            }
+        }
     }
 
     fn push_limit(&mut self, limit: Option<Decimal>) -> Result<(), ArrowError> {
@@ -334,9 +344,16 @@ impl ParquetDecisions {
     /// Only if the encoder refuses the schema, which is fixed.
     pub fn new() -> io::Result<ParquetDecisions> {
         let columns = DecisionColumns::new(LimitColumn::Decimal);
+        // Ids are unique and error messages nearly so: a dictionary of them is
+        // built only to be dropped when it outgrows its page, so they go plain.
+        // Statistics per column chunk, not per page: nobody filters decisions
+        // by page, and page statistics of every string cost the writer thread.
         let properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROWS_PER_GROUP))
+            .set_column_dictionary_enabled(ColumnPath::from(fields::ID), false)
+            .set_column_dictionary_enabled(ColumnPath::from("error_message"), false)
+            .set_statistics_enabled(EnabledStatistics::Chunk)
             .build();
         let writer = ArrowWriter::try_new(Vec::new(), columns.schema(), Some(properties)).map_err(io::Error::other)?;
         Ok(ParquetDecisions { columns, writer })

@@ -3,6 +3,7 @@
 //! whole), each row one [`ReadItem`] in file order.
 
 mod bind;
+mod cells;
 mod rows;
 mod write;
 

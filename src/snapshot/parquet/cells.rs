@@ -1,0 +1,188 @@
+//! One column's cells with its Arrow type resolved once per batch.
+//!
+//! A batch is converted column by column (see `rows`): each leaf's array is
+//! downcast here once, to the concrete array its schema type reads, and its
+//! nulls (its own and those of the structs above it) joined into one bitmap.
+//! Reading a cell is then an index into a typed array, with no match on the
+//! column's data type and no downcast per cell. The common column types of a
+//! book (the ones `synth` and pandas write) have a variant each; any other
+//! type the plan accepted is read through [`scalar_at`], which every variant
+//! agrees with cell for cell.
+
+use crate::columns::from_date32;
+use crate::schema::ScalarType;
+use crate::snapshot::convert::{scalar, Leaf, Lexeme};
+use crate::value::Value;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Decimal128Type, Decimal32Type, Decimal64Type, Float32Type, Float64Type, Int16Type, Int32Type,
+    Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Int32Array, Int64Array, StringArray};
+use arrow_buffer::NullBuffer;
+use arrow_schema::DataType;
+use rust_decimal::Decimal;
+
+/// A column's cells, read as one schema type.
+pub(crate) struct Cells {
+    /// Null where the column or a struct above it is null.
+    nulls: Option<NullBuffer>,
+    read: Read,
+}
+
+/// The typed array a column is read from.
+enum Read {
+    Bool(BooleanArray),
+    Int64(Int64Array),
+    Int32(Int32Array),
+    /// A DECIMAL column of scale `1`, for `decimal` or `money`.
+    Dec128(Decimal128Array, i8),
+    Date32(Date32Array),
+    /// Text for a `string`, an enum, a date or a decimal, read as the JSON reader reads a string.
+    Utf8(StringArray, ScalarType),
+    /// Any other column type: read cell by cell through [`scalar_at`].
+    Other(ArrayRef, ScalarType),
+}
+
+impl Cells {
+    /// `array` read as `ty`; `above` the nulls of the structs holding it.
+    pub(crate) fn new(ty: &ScalarType, array: &ArrayRef, above: Option<&NullBuffer>) -> Cells {
+        let nulls = NullBuffer::union(array.nulls(), above);
+        let read = match (ty, array.data_type()) {
+            (ScalarType::Bool, DataType::Boolean) => array.as_boolean_opt().cloned().map(Read::Bool),
+            (ScalarType::Int, DataType::Int64) => array.as_primitive_opt::<Int64Type>().cloned().map(Read::Int64),
+            (ScalarType::Int, DataType::Int32) => array.as_primitive_opt::<Int32Type>().cloned().map(Read::Int32),
+            (ScalarType::Decimal | ScalarType::Money, DataType::Decimal128(_, scale)) => {
+                array.as_primitive_opt::<Decimal128Type>().cloned().map(|a| Read::Dec128(a, *scale))
+            }
+            (ScalarType::Date, DataType::Date32) => array.as_primitive_opt::<Date32Type>().cloned().map(Read::Date32),
+            (_, DataType::Utf8) => array.as_string_opt::<i32>().cloned().map(|a| Read::Utf8(a, ty.clone())),
+            _ => None,
+        };
+        Cells { nulls, read: read.unwrap_or_else(|| Read::Other(array.clone(), ty.clone())) }
+    }
+
+    /// True when the cell at `row` is null (or under a null struct).
+    #[inline]
+    pub(crate) fn is_null(&self, row: usize) -> bool {
+        self.nulls.as_ref().is_some_and(|n| n.is_null(row))
+    }
+
+    /// The non-null cell at `row` as its schema type's value, or why it is not one.
+    #[inline]
+    pub(crate) fn value(&self, row: usize) -> Result<Value, String> {
+        match &self.read {
+            Read::Bool(a) => Ok(Value::Bool(a.value(row))),
+            Read::Int64(a) => Ok(Value::Int(a.value(row))),
+            Read::Int32(a) => Ok(Value::Int(i64::from(a.value(row)))),
+            Read::Dec128(a, scale) => {
+                let value = Some(a.value(row));
+                decimal(value, *scale).ok_or_else(|| out_of_range(value, *scale))
+            }
+            Read::Date32(a) => from_date32(a.value(row))
+                .map(Value::Date)
+                .ok_or_else(|| Leaf::Scalar(&ScalarType::Date).mismatch("a date out of range")),
+            Read::Utf8(a, ty) => scalar(ty, Lexeme::Quoted(a.value(row))),
+            Read::Other(a, ty) => scalar_at(ty, a.as_ref(), row),
+        }
+    }
+}
+
+/// One non-null scalar of a column, as the schema type `ty` says.
+pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Result<Value, String> {
+    if let Some(text) = text_at(array, row) {
+        return scalar(ty, Lexeme::Quoted(text));
+    }
+    let mismatch = |found: &str| Leaf::Scalar(ty).mismatch(found);
+    match (ty, array.data_type()) {
+        (ScalarType::Bool, DataType::Boolean) => Ok(Value::Bool(array.as_boolean().value(row))),
+        (ScalarType::Int, DataType::Float64 | DataType::Float32) => {
+            let value = match array.data_type() {
+                DataType::Float64 => array.as_primitive_opt::<Float64Type>().map(|a| a.value(row)),
+                _ => array.as_primitive_opt::<Float32Type>().map(|a| f64::from(a.value(row))),
+            };
+            match value {
+                // Whole and within ±2^53, where every f64 is an exact integer.
+                Some(v) if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 => Ok(Value::Int(v as i64)),
+                Some(v) => Err(mismatch(&v.to_string())),
+                None => Err(mismatch("another type")),
+            }
+        }
+        (ScalarType::Int, _) => match int_at(array, row) {
+            Some(i) => i64::try_from(i)
+                .map(Value::Int)
+                .map_err(|_| format!("{} (out of range for int)", mismatch(&i.to_string()))),
+            None => Err(mismatch("another type")),
+        },
+        (ScalarType::Decimal | ScalarType::Money, DataType::Decimal128(_, scale)) => {
+            let value = array.as_primitive_opt::<Decimal128Type>().map(|a| a.value(row));
+            decimal(value, *scale).ok_or_else(|| out_of_range(value, *scale))
+        }
+        (ScalarType::Decimal | ScalarType::Money, DataType::Decimal64(_, scale)) => {
+            let value = array.as_primitive_opt::<Decimal64Type>().map(|a| i128::from(a.value(row)));
+            decimal(value, *scale).ok_or_else(|| out_of_range(value, *scale))
+        }
+        (ScalarType::Decimal | ScalarType::Money, DataType::Decimal32(_, scale)) => {
+            let value = array.as_primitive_opt::<Decimal32Type>().map(|a| i128::from(a.value(row)));
+            decimal(value, *scale).ok_or_else(|| out_of_range(value, *scale))
+        }
+        (ScalarType::Decimal | ScalarType::Money, _) => match int_at(array, row) {
+            Some(i) => decimal(Some(i), 0).ok_or_else(|| out_of_range(Some(i), 0)),
+            None => Err(mismatch("another type")),
+        },
+        (ScalarType::Date, DataType::Date32) => {
+            let days = array.as_primitive_opt::<Date32Type>().map(|a| a.value(row));
+            days.and_then(from_date32).map(Value::Date).ok_or_else(|| mismatch("a date out of range"))
+        }
+        (ScalarType::Date, DataType::Date64) => {
+            let ms = array.as_primitive_opt::<arrow_array::types::Date64Type>().map(|a| a.value(row));
+            let days = ms.and_then(|ms| i32::try_from(ms.div_euclid(86_400_000)).ok());
+            days.and_then(from_date32).map(Value::Date).ok_or_else(|| mismatch("a date out of range"))
+        }
+        _ => Err(mismatch("another type")),
+    }
+}
+
+fn out_of_range(value: Option<i128>, scale: i8) -> String {
+    match value {
+        Some(v) => format!("the decimal {v}e-{scale} is out of range for an exact decimal"),
+        None => "expected a decimal".to_string(),
+    }
+}
+
+/// A Parquet decimal (mantissa, scale) as an exact decimal, when it fits one.
+fn decimal(mantissa: Option<i128>, scale: i8) -> Option<Value> {
+    let mantissa = mantissa?;
+    let value = if scale >= 0 {
+        Decimal::try_from_i128_with_scale(mantissa, u32::try_from(scale).ok()?).ok()?
+    } else {
+        let factor = 10i128.checked_pow(u32::from(scale.unsigned_abs()))?;
+        Decimal::try_from_i128_with_scale(mantissa.checked_mul(factor)?, 0).ok()?
+    };
+    Some(Value::Dec(value))
+}
+
+/// The text of a string column at `row`; `None` for other columns.
+fn text_at(array: &dyn Array, row: usize) -> Option<&str> {
+    match array.data_type() {
+        DataType::Utf8 => Some(array.as_string_opt::<i32>()?.value(row)),
+        DataType::LargeUtf8 => Some(array.as_string_opt::<i64>()?.value(row)),
+        DataType::Utf8View => Some(array.as_string_view_opt()?.value(row)),
+        _ => None,
+    }
+}
+
+/// The value of an integer column at `row`; `None` for other columns.
+fn int_at(array: &dyn Array, row: usize) -> Option<i128> {
+    Some(match array.data_type() {
+        DataType::Int8 => i128::from(array.as_primitive_opt::<Int8Type>()?.value(row)),
+        DataType::Int16 => i128::from(array.as_primitive_opt::<Int16Type>()?.value(row)),
+        DataType::Int32 => i128::from(array.as_primitive_opt::<Int32Type>()?.value(row)),
+        DataType::Int64 => i128::from(array.as_primitive_opt::<Int64Type>()?.value(row)),
+        DataType::UInt8 => i128::from(array.as_primitive_opt::<UInt8Type>()?.value(row)),
+        DataType::UInt16 => i128::from(array.as_primitive_opt::<UInt16Type>()?.value(row)),
+        DataType::UInt32 => i128::from(array.as_primitive_opt::<UInt32Type>()?.value(row)),
+        DataType::UInt64 => i128::from(array.as_primitive_opt::<UInt64Type>()?.value(row)),
+        _ => return None,
+    })
+}

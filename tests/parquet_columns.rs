@@ -1,0 +1,86 @@
+//! A Parquet batch is converted column by column: each row's problems must
+//! still come out in the schema's field order, as the JSON reader lists
+//! them, and the typed columns (INT32, DECIMAL, DATE, BOOLEAN, a struct
+//! with nulls) must read exactly as the same snapshot in JSON.
+
+use arrow_array::builder::Decimal128Builder;
+use arrow_array::{ArrayRef, BooleanArray, Date32Array, Int32Array, RecordBatch, StringArray, StructArray};
+use arrow_buffer::NullBuffer;
+use arrow_schema::{DataType, Field, Fields};
+use parquet::arrow::ArrowWriter;
+use std::sync::Arc;
+use verdict::snapshot::{open_snapshot_file, parse_json_snapshot, Format, ReadLimits};
+
+const SCHEMA: &str = "entity: account\nkey: id\nfields:\n  id: string\n  grade: enum(a, b)\n  score: int\n  \
+limits:\n    line: money\n    since: date\n  active: bool\n";
+
+fn batch() -> RecordBatch {
+    let mut line = Decimal128Builder::new();
+    line.append_value(125_050);
+    line.append_value(99);
+    line.append_value(1);
+    let line = line.finish().with_precision_and_scale(12, 2).unwrap();
+    let limits_fields = Fields::from(vec![
+        Field::new("line", DataType::Decimal128(12, 2), true),
+        Field::new("since", DataType::Date32, true),
+    ]);
+    let limits = StructArray::try_new(
+        limits_fields,
+        vec![Arc::new(line) as ArrayRef, Arc::new(Date32Array::from(vec![Some(20_000), None, Some(1)]))],
+        // The third row's `limits` struct is null: its fields are null.
+        Some(NullBuffer::from(vec![true, true, false])),
+    )
+    .unwrap();
+    RecordBatch::try_from_iter(vec![
+        ("id", Arc::new(StringArray::from(vec!["A", "B", "C"])) as ArrayRef),
+        ("grade", Arc::new(StringArray::from(vec!["a", "z", "b"]))),
+        ("score", Arc::new(Int32Array::from(vec![Some(700), None, Some(-3)]))),
+        ("limits", Arc::new(limits)),
+        ("active", Arc::new(BooleanArray::from(vec![Some(true), Some(false), None]))),
+    ])
+    .unwrap()
+}
+
+#[test]
+fn each_rows_problems_come_in_field_order_as_from_json() {
+    let dir = std::env::temp_dir().join(format!("verdict-parquet-columns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema_path = dir.join("s.schema.yaml");
+    std::fs::write(&schema_path, SCHEMA).unwrap();
+    let book = dir.join("b.parquet");
+    let batch = batch();
+    let mut writer = ArrowWriter::try_new(std::fs::File::create(&book).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let schema = Arc::new(verdict::load::load_schema_file(&schema_path).unwrap());
+    let items: Vec<_> =
+        open_snapshot_file(&book, Format::Parquet, schema.clone(), ReadLimits::default()).unwrap().collect();
+    assert_eq!(items.len(), 3);
+
+    let first = parse_json_snapshot(
+        r#"{"id": "A", "grade": "a", "score": 700, "limits": {"line": "1250.50", "since": "2024-10-04"}, "active": true}"#,
+        &schema,
+    )
+    .unwrap();
+    assert_eq!(items[0].as_ref().unwrap(), &first);
+
+    let second = parse_json_snapshot(
+        r#"{"id": "B", "grade": "z", "score": null, "limits": {"line": "0.99", "since": null}, "active": false}"#,
+        &schema,
+    )
+    .unwrap_err();
+    let from_parquet = items[1].as_ref().unwrap_err();
+    assert_eq!(from_parquet.message, second.message);
+    assert_eq!(
+        from_parquet.message,
+        r#"grade: expected one of (a, b), found "z"; score: expected int, found null; limits.since: expected date (YYYY-MM-DD), found null"#
+    );
+
+    let third = items[2].as_ref().unwrap_err();
+    assert_eq!(
+        third.message,
+        "limits.line: expected money, found null; limits.since: expected date (YYYY-MM-DD), found null; \
+         active: expected bool, found null"
+    );
+    assert_eq!(third.id.as_ref().map(ToString::to_string).as_deref(), Some("C"));
+}
