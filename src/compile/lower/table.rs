@@ -3,8 +3,8 @@
 //! the row found by the checked table's own lookup (`cells::lookup`), and
 //! each output's values lowered by the output's type, indexed by row.
 
-use super::scorecard::{lower_input, Input};
 use super::cuts::ScaledCuts;
+use super::scorecard::{lower_input, Input};
 use super::IntCode;
 use crate::cells::atoms::Locator;
 use crate::ir::table::TTable;
