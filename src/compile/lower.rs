@@ -241,8 +241,11 @@ pub struct HookCode {
     pub hook: usize,
     /// Each argument's code, with its enum's members when it is an enum
     /// (a hook is given a member by its name).
-    pub args: Vec<(OptCode, Option<std::sync::Arc<[Box<str>]>>)>,
+    pub args: Vec<(OptCode, Option<Members>)>,
 }
+
+/// An enum's members, by index.
+pub type Members = std::sync::Arc<[Box<str>]>;
 
 fn hook_code(hook: usize, args: &[TExpr]) -> Box<HookCode> {
     let args = args

@@ -520,11 +520,11 @@ impl<'a> Ctx<'a> {
         };
         let backstop = self.hook_backstop;
         let Some(log) = &mut self.hook_log else {
-            let value = h.call_within(&values, backstop)?;
+            let value = h.call_within(values, backstop)?;
             self.charge_hook_operations()?;
             return Ok(value);
         };
-        let (result, printed) = h.call_traced(&values, backstop);
+        let (result, printed) = h.call_traced(values, backstop);
         log.push(HookCall {
             hook,
             args: values.iter().map(|v| Traced::of(*v, None)).collect(),

@@ -15,6 +15,9 @@ use rust_decimal::Decimal;
 /// The most digits after the point a `Decimal` has.
 const MAX_SCALE: u32 = 28;
 
+/// Cuts as mantissas at one scale, with their sides (0 below, 1 above).
+type Mantissas = Box<[(i128, u8)]>;
+
 /// Sorted cuts `(value, 0 below / 1 above)` (as `cells::atoms::Locator::Decs`
 /// keeps them), as mantissas at each scale from theirs up to 28.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,7 +27,7 @@ pub struct ScaledCuts {
     /// At index `k`: the cuts' mantissas at scale `scale + k`, with their
     /// sides (`None` where one does not fit an `i128`). INVARIANT: sorted,
     /// as the cuts they come from.
-    by_scale: Box<[Option<Box<[(i128, u8)]>>]>,
+    by_scale: Box<[Option<Mantissas>]>,
 }
 
 impl ScaledCuts {
