@@ -22,6 +22,8 @@
 //! per-node calls of `Runner::bool`/`int` and in the aggregates' element
 //! loops, which closures would not remove.
 
+pub mod census;
+pub mod cuts;
 pub mod scorecard;
 pub mod table;
 
@@ -62,6 +64,10 @@ pub enum BoolCode {
     DecCmp(CmpOp, Box<DecCode>, Box<DecCode>),
     /// Two dates compared.
     DateCmp(CmpOp, Box<DateCode>, Box<DateCode>),
+    /// Two strings compared (a literal is an [`OptCode::Const`]).
+    StrCmp(CmpOp, Box<OptCode>, Box<OptCode>),
+    /// Two booleans compared.
+    BoolCmp(CmpOp, Box<BoolCode>, Box<BoolCode>),
     /// An enum field's member is one of a set (`==`, `!=`, `in`, `not in`
     /// with literals): bit `i` of `mask` says whether member `i` makes it
     /// hold; `absent` is the result for `none` (an optional field).
@@ -81,6 +87,8 @@ pub enum BoolCode {
     Case(Box<CaseCode<BoolCode>>),
     /// A table's bool output.
     TableOut(Box<table::OutCode<BoolCode>>),
+    /// A hook's result.
+    Hook(Box<HookCode>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -118,6 +126,8 @@ pub enum IntCode {
     TableRow(Box<table::RowCode>),
     /// A table's int output.
     TableOut(Box<table::OutCode<IntCode>>),
+    /// A hook's result.
+    Hook(Box<HookCode>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -151,6 +161,8 @@ pub enum DecCode {
     Scorecard(Box<scorecard::ScoreCode<Decimal>>),
     /// A table's decimal output.
     TableOut(Box<table::OutCode<DecCode>>),
+    /// A hook's result.
+    Hook(Box<HookCode>),
     /// Anything else, run by the interpreter.
     Generic(TExpr),
 }
@@ -200,6 +212,14 @@ pub enum OptCode {
     Date(Box<DateCode>),
     /// A case of any type, with or without `else`.
     Case(Box<CaseCode<OptCode>>),
+    /// A `let` of any type, computed (once) by its own code.
+    Let(usize),
+    /// `opt ?? x` of any type.
+    Coalesce(Box<OptCode>, Box<OptCode>),
+    /// A table's output of any type (a string, an enum, an optional value).
+    TableOut(Box<table::OutCode<OptCode>>),
+    /// A hook's result.
+    Hook(Box<HookCode>),
     /// Anything else (lets included), run by the interpreter.
     Generic(TExpr),
 }
@@ -212,6 +232,33 @@ pub struct CaseCode<T> {
     pub branches: Vec<(BoolCode, T)>,
     /// The value when no condition holds ([`OptCode::Absent`] without `else`).
     pub otherwise: T,
+}
+
+/// A hook call: its arguments lowered, run in written order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HookCode {
+    /// The hook's index in the program.
+    pub hook: usize,
+    /// Each argument's code, with its enum's members when it is an enum
+    /// (a hook is given a member by its name).
+    pub args: Vec<(OptCode, Option<Members>)>,
+}
+
+/// An enum's members, by index.
+pub type Members = std::sync::Arc<[Box<str>]>;
+
+fn hook_code(hook: usize, args: &[TExpr]) -> Box<HookCode> {
+    let args = args
+        .iter()
+        .map(|a| {
+            let members = match &a.ty.base {
+                Base::Enum(members) => Some(members.clone()),
+                _ => None,
+            };
+            (lower_value(a), members)
+        })
+        .collect();
+    Box::new(HookCode { hook, args })
 }
 
 /// An aggregate with its `where` lowered.
@@ -275,12 +322,22 @@ pub fn lower_let(value: &TExpr) -> LetCode {
         }
     }
     match &value.ty {
-        Ty { optional: true, .. } => LetCode::Generic,
+        Ty { optional: true, .. } => opt_let(value),
         Ty { base: Base::Bool, .. } => LetCode::Bool(lower_bool(value)),
         Ty { base: Base::Int, .. } => LetCode::Int(lower_int(value)),
         Ty { base: Base::Dec, .. } => LetCode::Dec(lower_dec(value)),
         Ty { base: Base::Date, .. } => LetCode::Date(lower_date(value)),
-        _ => LetCode::Generic,
+        _ => opt_let(value),
+    }
+}
+
+/// A let of another type (a string, an enum, a set) or an optional one: its
+/// value lowered as an [`OptCode`] when that specialises it (a table's
+/// output, an aggregate, a field), else the interpreter's.
+fn opt_let(value: &TExpr) -> LetCode {
+    match lower_opt(value) {
+        OptCode::Generic(_) => LetCode::Generic,
+        code => LetCode::Opt(code),
     }
 }
 
@@ -328,6 +385,7 @@ pub fn lower_bool(e: &TExpr) -> BoolCode {
         TKind::TableOut { row, table, output } if required(e, &Base::Bool) => {
             table::out(row, table, *output, lower_bool).map_or_else(|| generic(e), |c| BoolCode::TableOut(Box::new(c)))
         }
+        TKind::Hook { hook, args } if required(e, &Base::Bool) => BoolCode::Hook(hook_code(*hook, args)),
         _ => generic(e),
     }
 }
@@ -383,6 +441,8 @@ fn lower_cmp(e: &TExpr, op: CmpOp, kind: CmpKind, lhs: &TExpr, rhs: &TExpr) -> B
         }
         (CmpKind::Dec, ..) => BoolCode::DecCmp(op, Box::new(lower_dec(lhs)), Box::new(lower_dec(rhs))),
         (CmpKind::Date, ..) => BoolCode::DateCmp(op, Box::new(lower_date(lhs)), Box::new(lower_date(rhs))),
+        (CmpKind::Str, ..) => BoolCode::StrCmp(op, Box::new(lower_opt(lhs)), Box::new(lower_opt(rhs))),
+        (CmpKind::Bool, ..) => BoolCode::BoolCmp(op, Box::new(lower_bool(lhs)), Box::new(lower_bool(rhs))),
         (CmpKind::Enum, _, TKind::Const(c)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
             enum_in(lhs, std::iter::once(c), op == CmpOp::Ne).unwrap_or_else(|| generic(e))
         }
@@ -460,6 +520,7 @@ pub fn lower_int(e: &TExpr) -> IntCode {
         TKind::TableRow(t) => IntCode::TableRow(Box::new(table::row(t))),
         TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_int)
             .map_or_else(|| IntCode::Generic(e.clone()), |c| IntCode::TableOut(Box::new(c))),
+        TKind::Hook { hook, args } => IntCode::Hook(hook_code(*hook, args)),
         _ => IntCode::Generic(e.clone()),
     }
 }
@@ -507,6 +568,7 @@ pub fn lower_dec(e: &TExpr) -> DecCode {
         TKind::Case { branches, otherwise: Some(o) } => DecCode::Case(Box::new(lower_case(branches, o, lower_dec))),
         TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_dec)
             .map_or_else(|| DecCode::Generic(e.clone()), |c| DecCode::TableOut(Box::new(c))),
+        TKind::Hook { hook, args } => DecCode::Hook(hook_code(*hook, args)),
         _ => DecCode::Generic(e.clone()),
     }
 }
@@ -543,6 +605,11 @@ pub fn lower_opt(e: &TExpr) -> OptCode {
             branches: branches.iter().map(|(when, then)| (lower_bool(when), lower_value(then))).collect(),
             otherwise: otherwise.as_deref().map_or(OptCode::Absent, lower_value),
         })),
+        TKind::Let(i) => OptCode::Let(*i),
+        TKind::Coalesce(a, b) => OptCode::Coalesce(Box::new(lower_opt(a)), Box::new(lower_value(b))),
+        TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_value)
+            .map_or_else(|| OptCode::Generic(e.clone()), |c| OptCode::TableOut(Box::new(c))),
+        TKind::Hook { hook, args } => OptCode::Hook(hook_code(*hook, args)),
         _ => OptCode::Generic(e.clone()),
     }
 }

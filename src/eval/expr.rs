@@ -505,21 +505,26 @@ impl<'a> Ctx<'a> {
     }
 
     fn call_hook(&mut self, hook: usize, args: &'a [TExpr]) -> EvalResult<'a> {
-        let program = self.program;
-        let Some(h) = program.hooks.get(hook) else {
-            return fail("internal: unknown hook");
-        };
         let mut values = Vec::with_capacity(args.len());
         for a in args {
             values.push(enum_as_str(self.eval(a)?, a));
         }
+        self.call_hook_with(hook, &values)
+    }
+
+    /// Calls hook `hook` with its arguments' values (the lowered code's call too).
+    pub(crate) fn call_hook_with(&mut self, hook: usize, values: &[Val<'a>]) -> EvalResult<'a> {
+        let program = self.program;
+        let Some(h) = program.hooks.get(hook) else {
+            return fail("internal: unknown hook");
+        };
         let backstop = self.hook_backstop;
         let Some(log) = &mut self.hook_log else {
-            let value = h.call_within(&values, backstop)?;
+            let value = h.call_within(values, backstop)?;
             self.charge_hook_operations()?;
             return Ok(value);
         };
-        let (result, printed) = h.call_traced(&values, backstop);
+        let (result, printed) = h.call_traced(values, backstop);
         log.push(HookCall {
             hook,
             args: values.iter().map(|v| Traced::of(*v, None)).collect(),

@@ -16,7 +16,7 @@ pub(crate) use scorecard::reasons as scorecard_reasons;
 
 use super::expr::{set_contains, Ctx, LetState};
 use super::fold::Fold;
-use crate::compile::lower::{AggCode, BoolCode, CaseCode, DateCode, DecCode, IntCode, LetCode, OptCode};
+use crate::compile::lower::{AggCode, BoolCode, CaseCode, DateCode, DecCode, HookCode, IntCode, LetCode, OptCode};
 use crate::ir::{AggFunc, ArithOp, Frame, NumKind, TExpr};
 use crate::value::{days_between, months_between, Date, EvalFailure, FailureKind, Record, Val, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -172,6 +172,11 @@ impl<'a> Runner<'_, 'a> {
             BoolCode::IntCmp(op, l, r) => op.holds(self.int(l)?.cmp(&self.int(r)?)),
             BoolCode::DecCmp(op, l, r) => op.holds(self.dec(l)?.cmp(&self.dec(r)?)),
             BoolCode::DateCmp(op, l, r) => op.holds(self.date(l)?.cmp(&self.date(r)?)),
+            BoolCode::StrCmp(op, l, r) => match (self.opt(l)?, self.opt(r)?) {
+                (Val::Str(a), Val::Str(b)) => op.holds(a.cmp(b)),
+                (a, b) => return self.fail(EvalFailure::internal(format_args!("cannot compare {a:?} with {b:?}"))),
+            },
+            BoolCode::BoolCmp(op, l, r) => op.holds(self.bool(l)?.cmp(&self.bool(r)?)),
             BoolCode::IsNone { negate, operand } => (self.opt(operand)? == Val::None) != *negate,
             BoolCode::InBatch { frame, slot, batch, negate } => {
                 let found = match (self.stored(*frame, *slot), self.ctx.program.batches.get(*batch)) {
@@ -197,6 +202,10 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.table_value(out)?;
                 self.bool(value)?
             }
+            BoolCode::Hook(h) => match self.hook(h)? {
+                Val::Bool(b) => b,
+                v => return self.fail(mismatch("bool", v)),
+            },
             BoolCode::Generic(e) => {
                 let t = self.ctx.truth(e);
                 self.park(t)?
@@ -256,6 +265,7 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.table_value(out)?;
                 return self.int(value);
             }
+            IntCode::Hook(h) => self.hook(h)?,
             IntCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -304,6 +314,7 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.table_value(out)?;
                 return self.dec(value);
             }
+            DecCode::Hook(h) => self.hook(h)?,
             DecCode::Generic(e) => self.generic(e)?,
         };
         match v {
@@ -365,8 +376,33 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.branch(case)?;
                 self.opt(value)
             }
+            OptCode::Let(i) => self.let_value(*i),
+            OptCode::Hook(h) => self.hook(h),
+            OptCode::Coalesce(a, b) => match self.opt(a)? {
+                Val::None => self.opt(b),
+                v => Ok(v),
+            },
+            OptCode::TableOut(out) => {
+                let value = self.table_value(out)?;
+                self.opt(value)
+            }
             OptCode::Generic(e) => self.generic(e),
         }
+    }
+
+    /// A hook's result, its arguments computed in written order (an enum
+    /// member given by name), as the interpreter calls it.
+    fn hook(&mut self, code: &'a HookCode) -> Run<Val<'a>> {
+        let mut values = Vec::with_capacity(code.args.len());
+        for (arg, members) in &code.args {
+            let v = match (self.opt(arg)?, members) {
+                (Val::Enum(i), Some(members)) => members.get(i as usize).map_or(Val::None, |m| Val::Str(m)),
+                (v, _) => v,
+            };
+            values.push(v);
+        }
+        let called = self.ctx.call_hook_with(code.hook, &values);
+        self.park(called)
     }
 
     /// The value code of a case's first branch whose condition holds (the
