@@ -97,6 +97,34 @@ mod tests {
         String::from_utf8(buf).unwrap()
     }
 
+    /// The tail is the policy's own after any of its name, version or
+    /// fingerprint changes, and is not re-encoded while they do not.
+    #[test]
+    fn the_tail_follows_the_policy() {
+        let mut policy = crate::load_policy("policies/lifecycle.policy".as_ref()).unwrap();
+        let program = std::sync::Arc::get_mut(&mut policy.program).unwrap();
+        let mut tail = PolicyTail::default();
+        let mut encodings = 0;
+        let mut check = |program: &Program, tail: &mut PolicyTail| {
+            let mut fresh = Vec::new();
+            super::super::fast_json::policy_tail(&mut fresh, program);
+            let kept = tail.of(program, |buf, p| {
+                encodings += 1;
+                super::super::fast_json::policy_tail(buf, p);
+            });
+            assert_eq!(kept, fresh.as_slice());
+        };
+        check(program, &mut tail);
+        check(program, &mut tail);
+        program.version.push_str(".1");
+        check(program, &mut tail);
+        program.fingerprint.push('0');
+        check(program, &mut tail);
+        program.name = "a \"quoted\" name".into();
+        check(program, &mut tail);
+        assert_eq!(encodings, 4, "encoded once per policy");
+    }
+
     /// Every shape of decimal is written exactly as `format_decimal` writes it.
     #[test]
     fn decimals_are_written_as_format_decimal_writes_them() {
