@@ -10,6 +10,8 @@ use crate::value::{format_decimal, Traced};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
+mod json_parts;
+
 /// One output record with the policy it came from, ready to serialize.
 pub struct RecordView<'a> {
     /// The decision or error.
@@ -358,6 +360,8 @@ pub struct RecordWriter<W: std::io::Write> {
     table_arms: bool,
     /// One JSON record at a time, reused so that writing allocates nothing.
     scratch: Vec<u8>,
+    /// The policy's part of every JSON record, encoded once.
+    tail: json_parts::PolicyTail,
     /// The Parquet encoder, made at the first record.
     parquet: Option<Box<crate::columns::ParquetDecisions>>,
 }
@@ -371,7 +375,7 @@ const CSV_HEADER: [&str; 11] = {
 impl<W: std::io::Write> RecordWriter<W> {
     /// A writer of the given format.
     pub fn new(out: W, format: OutputFormat) -> Self {
-        RecordWriter { out, format, count: 0, table: Vec::new(), table_arms: false, scratch: Vec::new(), parquet: None }
+        RecordWriter::resume(out, format, 0)
     }
 
     /// A writer that continues an output of which `written` records were
@@ -387,6 +391,7 @@ impl<W: std::io::Write> RecordWriter<W> {
             table: Vec::new(),
             table_arms: false,
             scratch: Vec::new(),
+            tail: json_parts::PolicyTail::default(),
             parquet: None,
         }
     }
@@ -419,14 +424,14 @@ impl<W: std::io::Write> RecordWriter<W> {
         match self.format {
             OutputFormat::Jsonl => {
                 self.scratch.clear();
-                json_record(&mut self.scratch, &view)?;
+                json_record(&mut self.scratch, &view, &mut self.tail)?;
                 self.scratch.push(b'\n');
                 self.out.write_all(&self.scratch)?;
             }
             OutputFormat::Json => {
                 self.scratch.clear();
                 self.scratch.extend_from_slice(if self.count == 0 { b"[\n  " } else { b",\n  " });
-                json_record(&mut self.scratch, &view)?;
+                json_record(&mut self.scratch, &view, &mut self.tail)?;
                 self.out.write_all(&self.scratch)?;
             }
             OutputFormat::Yaml => {
@@ -497,10 +502,11 @@ impl<W: std::io::Write> RecordWriter<W> {
 
 /// Appends one record as compact JSON: decisions without a trace by hand (the
 /// bulk of a whole-book run), anything else through serde. Both give the same bytes.
-fn json_record(buf: &mut Vec<u8>, view: &RecordView) -> std::io::Result<()> {
+fn json_record(buf: &mut Vec<u8>, view: &RecordView, tail: &mut json_parts::PolicyTail) -> std::io::Result<()> {
     match view.record {
         Ok(d) if d.trace.is_none() => {
-            fast_json::decision(buf, d, view.program);
+            fast_json::body(buf, d);
+            buf.extend_from_slice(tail.of(view.program, fast_json::policy_tail));
             Ok(())
         }
         _ => serde_json::to_writer(buf, view).map_err(std::io::Error::other),
@@ -514,7 +520,15 @@ mod fast_json {
     use chrono::Datelike;
     use std::io::Write as _;
 
+    /// A decision's JSON: its [`body`] and its [`policy_tail`].
+    #[cfg(test)]
     pub(super) fn decision(buf: &mut Vec<u8>, d: &Decision, program: &Program) {
+        body(buf, d);
+        policy_tail(buf, program);
+    }
+
+    /// A decision's JSON up to its policy.
+    pub(super) fn body(buf: &mut Vec<u8>, d: &Decision) {
         buf.extend_from_slice(b"{\"id\":");
         match &d.id {
             Key::Str(k) => string(buf, k),
@@ -533,7 +547,7 @@ mod fast_json {
         }
         buf.extend_from_slice(b",\"limit\":");
         match d.limit {
-            Some(l) => string(buf, &format_decimal(l)),
+            Some(l) => super::json_parts::decimal(buf, l),
             None => buf.extend_from_slice(b"null"),
         }
         buf.extend_from_slice(b",\"reasons\":[");
@@ -556,7 +570,7 @@ mod fast_json {
                 }
                 string(buf, &score.name);
                 buf.push(b':');
-                string(buf, &format_decimal(score.value));
+                super::json_parts::decimal(buf, score.value);
             }
             buf.push(b'}');
         }
@@ -572,6 +586,10 @@ mod fast_json {
             }
             buf.push(b'}');
         }
+    }
+
+    /// The end of a decision's JSON: `,"policy":{...}}`, the same in every record of a policy.
+    pub(super) fn policy_tail(buf: &mut Vec<u8>, program: &Program) {
         buf.extend_from_slice(b",\"policy\":{\"name\":");
         string(buf, &program.name);
         buf.extend_from_slice(b",\"version\":");

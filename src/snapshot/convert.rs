@@ -464,7 +464,7 @@ pub(crate) fn finish_list(mut records: Vec<Record>, list: &ListLayout) -> Value 
 /// The snapshot key held in a slot, if it holds one.
 pub(crate) fn key_of(value: Option<&Value>) -> Option<Key> {
     match value? {
-        Value::Str(s) => Some(Key::Str(s.clone())),
+        Value::Str(s) => Some(Key::Str(std::sync::Arc::from(&**s))),
         Value::Int(i) => Some(Key::Int(*i)),
         _ => None,
     }

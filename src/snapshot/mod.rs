@@ -11,12 +11,13 @@
 
 use crate::value::{Date, Record};
 use std::fmt;
+use std::sync::Arc;
 
 /// The value of a snapshot's key field.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
-    /// A string key.
-    Str(Box<str>),
+    /// A string key (shared: the decision names its account by the same text).
+    Str(Arc<str>),
     /// An integer key.
     Int(i64),
 }
