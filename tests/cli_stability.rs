@@ -22,8 +22,11 @@ let behaviour = scorecard base 600 {
 rule "r" { when behaviour < 0 then tag "x" }
 "#;
 
-fn dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-stability-{}", std::process::id()));
+/// A folder of the test's own: tests run in parallel threads, and one
+/// rewriting `p.policy` while another's `verdict` reads it made a failure
+/// that came and went.
+fn dir(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-stability-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
     std::fs::write(dir.join("p.policy"), POLICY).unwrap();
@@ -55,7 +58,7 @@ fn json(out: &Output) -> serde_json::Value {
 
 #[test]
 fn the_same_portfolio_is_stable() {
-    let dir = dir();
+    let dir = dir("the_same_portfolio_is_stable");
     portfolio(&dir, "same.jsonl", 100, 500, 10);
     let out = verdict(&dir, &["stability", "p.policy", "same.jsonl", "same.jsonl", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -71,7 +74,7 @@ fn the_same_portfolio_is_stable() {
 
 #[test]
 fn a_shifted_portfolio_is_flagged() {
-    let dir = dir();
+    let dir = dir("a_shifted_portfolio_is_flagged");
     portfolio(&dir, "base.jsonl", 100, 500, 10);
     // Scores 150 lower, and four times as many frozen accounts.
     portfolio(&dir, "low.jsonl", 100, 350, 40);
@@ -91,7 +94,7 @@ fn a_shifted_portfolio_is_flagged() {
 
 #[test]
 fn exit_codes() {
-    let dir = dir();
+    let dir = dir("exit_codes");
     portfolio(&dir, "base.jsonl", 20, 500, 2);
     std::fs::write(
         dir.join("broken.jsonl"),
