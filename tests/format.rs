@@ -510,3 +510,18 @@ fn a_row_with_more_cells_than_inputs_keeps_them_all() {
     let once = assert_formats_well(Path::new("cells.policy"), text);
     assert!(once.contains("< 600  | _ | 7 => 1\n"), "{once}");
 }
+
+/// `[16, 6,]` is a list of two numbers (which the checker refuses), `[16, 6]`
+/// an interval; formatting keeps the comma that tells them apart. Found by
+/// fuzzing.
+#[test]
+fn a_list_of_two_numbers_keeps_its_trailing_comma() {
+    let text = "policy \"p\" version \"1\"\nschema \"s.yaml\"\n\
+                let t = table (score) -> int {\n  [16, 6,] => 1\n  [2026-01-01, 2026-02-01,] => 2\n  [1, 2] => 3\n  [\"a\", \"b\",] => 4\n}\n\
+                rule \"r\" { when t > 1 then restrict }\n";
+    let once = assert_formats_well(Path::new("list.policy"), text);
+    assert!(once.contains("  [16, 6,]                  => 1\n"), "{once}");
+    assert!(once.contains("[2026-01-01, 2026-02-01,] => 2\n"), "{once}");
+    assert!(once.contains("  [1, 2]                    => 3\n"), "{once}");
+    assert!(once.contains("  [\"a\", \"b\"]                => 4\n"), "{once}");
+}

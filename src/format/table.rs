@@ -94,7 +94,12 @@ impl Printer<'_> {
                 if *hi_closed { "]" } else { ")" }
             ),
             CellKind::List(items) => {
-                format!("[{}]", items.iter().map(|l| self.lit_text(l)).collect::<Vec<_>>().join(", "))
+                let texts: Vec<String> = items.iter().map(|l| self.lit_text(l)).collect();
+                // `[a, b]` of two numbers or dates reads as an interval; such a
+                // list (which the checker refuses) keeps its trailing comma.
+                let bound = |l: &CellLit| !matches!(l.node, LitKind::Str(_) | LitKind::Bool(_));
+                let comma = if items.len() == 2 && items.iter().all(bound) { "," } else { "" };
+                format!("[{}{comma}]", texts.join(", "))
             }
         }
     }
