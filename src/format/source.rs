@@ -17,6 +17,10 @@ pub(crate) struct Comment {
     pub trailing: bool,
 }
 
+/// Where a line, and so a comment, ends: `\n`, or a lone `\r` (old Mac
+/// line ends), as in the grammar's `COMMENT`.
+pub(crate) const LINE_END: [char; 2] = ['\n', '\r'];
+
 /// Every comment of a source text, in order. Strings are skipped, so a `#`
 /// inside `"..."` is not a comment.
 pub(crate) fn lex_comments(src: &str) -> Vec<Comment> {
@@ -39,13 +43,13 @@ pub(crate) fn lex_comments(src: &str) -> Vec<Comment> {
             continue;
         }
         match c {
-            '\n' => code_on_line = false,
+            '\n' | '\r' => code_on_line = false,
             '"' => {
                 in_string = true;
                 code_on_line = true;
             }
             '#' => {
-                let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
+                let end = src[i..].find(LINE_END).map_or(src.len(), |n| i + n);
                 let text = src[i..end].trim_end().to_string();
                 comments.push(Comment { start: i, end: i + text.len(), text, trailing: code_on_line });
                 // Skip to the newline, which the loop then sees.
@@ -128,7 +132,7 @@ pub(crate) fn keyword(src: &str, from: usize, to: usize, kw: &str) -> Option<usi
     let gap = src.get(from..to)?;
     let mut found = None;
     let mut offset = 0;
-    for line in gap.split_inclusive('\n') {
+    for line in gap.split_inclusive(LINE_END) {
         let code = line.split('#').next().unwrap_or("");
         let mut search = 0;
         while let Some(i) = code[search..].find(kw) {
@@ -161,7 +165,7 @@ pub(crate) fn literal_text(src: &str, start: usize, end: usize) -> Option<String
         let Some(c) = rest.chars().next() else { break };
         let len = match c {
             '#' => {
-                rest = rest.find('\n').map_or("", |n| &rest[n..]);
+                rest = rest.find(LINE_END).map_or("", |n| &rest[n..]);
                 continue;
             }
             '"' => string_len(rest),

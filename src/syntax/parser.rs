@@ -177,7 +177,8 @@ fn last_token_end(pair: &Pair<'_, Rule>) -> usize {
     let tail = pair.get_input().get(from..end).unwrap_or("");
     let mut tight = from;
     let mut offset = from;
-    for line in tail.split_inclusive('\n') {
+    // A comment ends at `\n` or a lone `\r`, as the grammar's `COMMENT`.
+    for line in tail.split_inclusive(['\n', '\r']) {
         let code = line.split('#').next().unwrap_or("").trim_end();
         if !code.is_empty() {
             tight = offset + code.len();
