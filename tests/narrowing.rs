@@ -3,7 +3,8 @@
 //! nowhere else (not under the left of `or`, not through `not` of an `and`,
 //! not in a later rule). Each accepted form decides alike lowered and traced.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod inline;
+
 use verdict::eval::{Decision, EvalOptions};
 
 const SCHEMA: &str = r#"
@@ -23,16 +24,7 @@ fields:
 "#;
 
 fn load(body: &str) -> Result<verdict::LoadedPolicy, Vec<String>> {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "verdict-narrow-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
-    let text = format!("policy \"t\" version \"1\"\nschema \"account.schema.yaml\"\n{body}\n");
-    verdict::load_policy_source(&dir.join("t.policy"), &text).map_err(|e| {
+    inline::load_over(SCHEMA, body).map_err(|e| {
         e.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("[{}] {}", d.code, d.message)).collect()
     })
 }
@@ -41,12 +33,8 @@ fn load(body: &str) -> Result<verdict::LoadedPolicy, Vec<String>> {
 fn holds(cond: &str, fields: &str) -> bool {
     let policy =
         load(&format!("rule \"r\" {{ when {cond} then tag \"yes\" }}")).unwrap_or_else(|e| panic!("{cond}: {e:?}"));
-    let mut account: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(r#"{"id":"A","as_of":"2026-11-01","score":700,"opened_on":"2020-01-01","overdues":[]}"#)
-            .unwrap();
-    account.extend(serde_json::from_str::<serde_json::Map<_, _>>(fields).unwrap());
-    let line = serde_json::to_string(&account).unwrap();
-    let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).unwrap();
+    let account = r#"{"id":"A","as_of":"2026-11-01","score":700,"opened_on":"2020-01-01","overdues":[]}"#;
+    let snapshot = inline::snapshot(&policy, account, fields);
     let fast = verdict::evaluate(&policy.program, &snapshot, EvalOptions::default()).expect("decides");
     let traced = verdict::evaluate(&policy.program, &snapshot, EvalOptions { trace: true, ..Default::default() });
     assert_eq!(Ok(fast.clone()), traced.map(|d| Decision { trace: None, ..d }));
