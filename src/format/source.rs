@@ -3,6 +3,7 @@
 //! keywords, and literals as they were written.
 
 use super::doc::Doc;
+use crate::syntax::LINE_END;
 
 /// One `# ...` comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,10 +17,6 @@ pub(crate) struct Comment {
     /// Code precedes it on its line: it stays at the end of a line.
     pub trailing: bool,
 }
-
-/// Where a line, and so a comment, ends: `\n`, or a lone `\r` (old Mac
-/// line ends), as in the grammar's `COMMENT`.
-pub(crate) const LINE_END: [char; 2] = ['\n', '\r'];
 
 /// Every comment of a source text, in order. Strings are skipped, so a `#`
 /// inside `"..."` is not a comment.

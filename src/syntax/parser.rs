@@ -177,8 +177,7 @@ fn last_token_end(pair: &Pair<'_, Rule>) -> usize {
     let tail = pair.get_input().get(from..end).unwrap_or("");
     let mut tight = from;
     let mut offset = from;
-    // A comment ends at `\n` or a lone `\r`, as the grammar's `COMMENT`.
-    for line in tail.split_inclusive(['\n', '\r']) {
+    for line in tail.split_inclusive(super::LINE_END) {
         let code = line.split('#').next().unwrap_or("").trim_end();
         if !code.is_empty() {
             tight = offset + code.len();
