@@ -372,6 +372,39 @@ fn changed_accounts_are_written_as_json_lines() {
     assert_eq!(report["changed"]["accounts"][2], lines[2]);
 }
 
+/// Each side of a changed account is the decision `eval` writes for it, less
+/// `id`, `as_of` and `policy` (the account record holds them): scores and arms
+/// included, byte for byte.
+#[test]
+fn each_side_of_a_changed_account_is_the_decision_eval_writes() {
+    let dir = workdir();
+    let file = dir.join("changed.jsonl");
+    let out = verdict(&["diff", OLD, NEW, PORTFOLIO, "--changed", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    // `{"id":…,"as_of":"YYYY-MM-DD",REST,"policy":{…}}` becomes `{REST}`, by id.
+    let sides = |policy: &str| -> std::collections::HashMap<String, String> {
+        let out = verdict(&["eval", policy, PORTFOLIO]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines()
+            .filter(|l| !l.contains("\"error\""))
+            .map(|l| {
+                let id = serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string();
+                let rest = &l[l.find("\"outcome\"").unwrap()..l.rfind(",\"policy\":").unwrap()];
+                (id, format!("{{{rest}}}"))
+            })
+            .collect()
+    };
+    let (old, new) = (sides(OLD), sides(NEW));
+    let changed = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(changed.lines().count(), 9);
+    for line in changed.lines() {
+        let id = serde_json::from_str::<serde_json::Value>(line).unwrap()["id"].as_str().unwrap().to_string();
+        assert!(old[&id].contains("\"scores\":{") && old[&id].contains("\"arms\":{"), "{}", old[&id]);
+        let expected = format!("\"old\":{},\"new\":{}}}", old[&id], new[&id]);
+        assert!(line.ends_with(&expected), "{id}:\n{line}\nshould end with\n{expected}");
+    }
+}
+
 #[test]
 fn snapshots_can_come_from_standard_input() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))

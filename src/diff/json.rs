@@ -1,11 +1,11 @@
 //! The diff report as JSON: field order as documented in `docs/diff.md`, money
-//! as exact strings (like decisions), a changed account's sides as decisions
-//! of spec §5 without `id`, `as_of` and `policy`.
+//! as exact strings (like decisions), a changed account's sides as the
+//! decisions `eval` writes, without `id`, `as_of` and `policy`.
 
 use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row};
 use crate::decision::fields;
 use crate::eval::Outputs;
-use crate::output::{ActionView, ErrorView, KeyView, Reasons};
+use crate::output::{ActionView, ArmsView, ErrorView, KeyView, Reasons, Scores};
 use crate::value::format_decimal;
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -15,8 +15,9 @@ fn money(d: Option<Decimal>) -> Option<String> {
     d.map(format_decimal)
 }
 
-/// One side of a changed account: the decision as in spec §5 (without `id`,
-/// `as_of` and `policy`, which the account record holds), or the error.
+/// One side of a changed account: the decision as `eval` writes it (without
+/// `id`, `as_of` and `policy`, which the account record holds; `scores` and
+/// `arms` when the policy has them), or the error.
 pub struct SideView<'a>(pub &'a Outputs);
 
 impl Serialize for SideView<'_> {
@@ -30,6 +31,12 @@ impl Serialize for SideView<'_> {
                 m.serialize_entry(fields::REASONS, &Reasons(d))?;
                 m.serialize_entry(fields::ACTIONS, &d.actions.iter().map(ActionView).collect::<Vec<_>>())?;
                 m.serialize_entry(fields::FIRED, &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
+                if !d.scores.is_empty() {
+                    m.serialize_entry(fields::SCORES, &Scores(&d.scores))?;
+                }
+                if !d.arms.is_empty() {
+                    m.serialize_entry(fields::ARMS, &ArmsView(&d.arms))?;
+                }
             }
             Err(e) => {
                 m.serialize_entry(fields::ERROR, &ErrorView(e))?;
