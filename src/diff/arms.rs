@@ -21,6 +21,8 @@ pub struct ArmRow {
     pub split: Arc<str>,
     /// The arm.
     pub arm: Arc<str>,
+    /// The arm's place in its split's declared order.
+    pub index: u32,
     /// Accounts in this arm.
     pub accounts: u64,
     /// Those whose decision differs.
@@ -39,13 +41,14 @@ impl ArmTally {
         }
         let Some(arms) = arms(new).or_else(|| arms(old)) else { return };
         let (old_row, new_row) = (Row::of(old), Row::of(new));
-        for Arm { split, arm, .. } in arms {
+        for Arm { split, arm, index } in arms {
             let at = match self.arms.iter().position(|r| r.split == *split && r.arm == *arm) {
                 Some(at) => at,
                 None => {
                     let row = ArmRow {
                         split: split.clone(),
                         arm: arm.clone(),
+                        index: *index,
                         accounts: 0,
                         changed: 0,
                         old: [0; ROWS.len()],
@@ -64,7 +67,8 @@ impl ArmTally {
         }
     }
 
-    /// The rows, each split's arms together in the order met.
+    /// The rows: splits in the order met (a decision lists them in declaration
+    /// order), each split's arms together in declared order.
     pub(crate) fn finish(mut self) -> Vec<ArmRow> {
         let splits: Vec<Arc<str>> = self.arms.iter().fold(Vec::new(), |mut seen, r| {
             if !seen.contains(&r.split) {
@@ -72,7 +76,7 @@ impl ArmTally {
             }
             seen
         });
-        self.arms.sort_by_key(|r| splits.iter().position(|s| *s == r.split));
+        self.arms.sort_by_key(|r| (splits.iter().position(|s| *s == r.split), r.index));
         self.arms
     }
 }
@@ -148,19 +152,4 @@ pub(crate) fn html(h: &mut String, arms: &[ArmRow]) {
         );
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
-}
-
-/// An arm in the JSON report: `{"split", "arm", "accounts", "changed", "old": {...}, "new": {...}}`.
-pub(crate) fn json(a: &ArmRow) -> serde_json::Value {
-    let counts = |c: &[u64; ROWS.len()]| -> serde_json::Map<String, serde_json::Value> {
-        ROWS.iter().zip(c).map(|(r, n)| (r.name().to_string(), (*n).into())).collect()
-    };
-    serde_json::json!({
-        "split": &*a.split,
-        "arm": &*a.arm,
-        "accounts": a.accounts,
-        "changed": a.changed,
-        "old": counts(&a.old),
-        "new": counts(&a.new),
-    })
 }

@@ -2,7 +2,8 @@
 //! as exact strings (like decisions), a changed account's sides as the
 //! decisions `eval` writes, without `id`, `as_of` and `policy`.
 
-use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row};
+use super::arms::ArmRow;
+use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ScoreShift, ROWS};
 use crate::decision::fields;
 use crate::eval::Outputs;
 use crate::output::{ActionView, ArmsView, ErrorView, KeyView, Reasons, Scores};
@@ -11,7 +12,8 @@ use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
-fn money(d: Option<Decimal>) -> Option<String> {
+/// An exact decimal as decisions write it (money, limits, scores).
+fn exact(d: Option<Decimal>) -> Option<String> {
     d.map(format_decimal)
 }
 
@@ -27,7 +29,7 @@ impl Serialize for SideView<'_> {
             Ok(d) => {
                 m.serialize_entry(fields::OUTCOME, d.outcome.name())?;
                 m.serialize_entry(fields::UNTIL, &d.until.map(|u| u.to_string()))?;
-                m.serialize_entry(fields::LIMIT, &money(d.limit))?;
+                m.serialize_entry(fields::LIMIT, &exact(d.limit))?;
                 m.serialize_entry(fields::REASONS, &Reasons(d))?;
                 m.serialize_entry(fields::ACTIONS, &d.actions.iter().map(ActionView).collect::<Vec<_>>())?;
                 m.serialize_entry(fields::FIRED, &d.fired.iter().map(|f| &**f).collect::<Vec<_>>())?;
@@ -54,7 +56,7 @@ impl Serialize for ChangedAccount {
         m.serialize_entry("id", &self.id.as_ref().map(KeyView))?;
         m.serialize_entry("as_of", &self.as_of.map(|d| d.to_string()))?;
         m.serialize_entry("differs", &self.differs)?;
-        m.serialize_entry("current_limit", &money(self.current_limit))?;
+        m.serialize_entry("current_limit", &exact(self.current_limit))?;
         m.serialize_entry("old", &SideView(&self.old))?;
         m.serialize_entry("new", &SideView(&self.new))?;
         m.end()
@@ -106,7 +108,7 @@ impl Serialize for DiffReport {
         m.serialize_entry("outcomes", &Ordered(&outcomes))?;
         m.serialize_entry("matrix", &MatrixView(self))?;
         if !self.arms.is_empty() {
-            let arms: Vec<serde_json::Value> = self.arms.iter().map(super::arms::json).collect();
+            let arms: Vec<_> = self.arms.iter().map(|a| ArmView(a, &self.rows)).collect();
             m.serialize_entry("arms", &arms)?;
         }
         if let Some(p) = &self.performance {
@@ -115,15 +117,7 @@ impl Serialize for DiffReport {
         m.serialize_entry("rules", &self.rules)?;
         m.serialize_entry("lets", &self.lets)?;
         if !self.scores.is_empty() {
-            let shifts: Vec<serde_json::Value> = self
-                .scores
-                .iter()
-                .map(|s| {
-                    let dec = |d: Option<rust_decimal::Decimal>| d.map(crate::value::format_decimal);
-                    serde_json::json!({"scorecard": s.scorecard, "accounts": s.accounts, "rose": s.rose, "fell": s.fell,
-                        "old_mean": dec(s.old_mean), "new_mean": dec(s.new_mean), "shift": dec(s.shift)})
-                })
-                .collect();
+            let shifts: Vec<_> = self.scores.iter().map(ScoreShiftView).collect();
             m.serialize_entry("scores", &shifts)?;
         }
         m.serialize_entry("exposure", &self.exposure.as_ref().map(ExposureView))?;
@@ -178,12 +172,12 @@ impl Serialize for ExposureView<'_> {
         m.serialize_entry("field", &e.field)?;
         m.serialize_entry("accounts", &e.accounts)?;
         m.serialize_entry("without_limit", &e.without_limit)?;
-        m.serialize_entry("current", &money(e.current))?;
-        m.serialize_entry("old", &money(e.old))?;
-        m.serialize_entry("new", &money(e.new))?;
-        m.serialize_entry("old_change", &money(Exposure::change(e.current, e.old)))?;
-        m.serialize_entry("new_change", &money(Exposure::change(e.current, e.new)))?;
-        m.serialize_entry("new_vs_old", &money(Exposure::change(e.old, e.new)))?;
+        m.serialize_entry("current", &exact(e.current))?;
+        m.serialize_entry("old", &exact(e.old))?;
+        m.serialize_entry("new", &exact(e.new))?;
+        m.serialize_entry("old_change", &exact(Exposure::change(e.current, e.old)))?;
+        m.serialize_entry("new_change", &exact(Exposure::change(e.current, e.new)))?;
+        m.serialize_entry("new_vs_old", &exact(Exposure::change(e.old, e.new)))?;
         let buckets: Vec<BucketView> = Bucket::ALL
             .iter()
             .enumerate()
@@ -203,4 +197,44 @@ struct ChangedView<'a> {
     total: u64,
     shown: usize,
     accounts: &'a [ChangedAccount],
+}
+
+/// An arm: `{"split", "arm", "accounts", "changed", "old": {...}, "new": {...}}`,
+/// the outcome counts in the report's row order (as in `outcomes`).
+struct ArmView<'a>(&'a ArmRow, &'a [Row]);
+
+impl Serialize for ArmView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (a, rows) = (self.0, self.1);
+        let counts = |c: &[u64; ROWS.len()]| -> Vec<(&str, u64)> {
+            rows.iter().map(|r| (r.name(), c.get(r.index()).copied().unwrap_or(0))).collect()
+        };
+        let (old, new) = (counts(&a.old), counts(&a.new));
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("split", &*a.split)?;
+        m.serialize_entry("arm", &*a.arm)?;
+        m.serialize_entry("accounts", &a.accounts)?;
+        m.serialize_entry("changed", &a.changed)?;
+        m.serialize_entry("old", &Ordered(&old))?;
+        m.serialize_entry("new", &Ordered(&new))?;
+        m.end()
+    }
+}
+
+/// How one scorecard's score moved, its members in the documented order.
+struct ScoreShiftView<'a>(&'a ScoreShift);
+
+impl Serialize for ScoreShiftView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let x = self.0;
+        let mut m = s.serialize_map(Some(7))?;
+        m.serialize_entry("scorecard", &x.scorecard)?;
+        m.serialize_entry("accounts", &x.accounts)?;
+        m.serialize_entry("rose", &x.rose)?;
+        m.serialize_entry("fell", &x.fell)?;
+        m.serialize_entry("old_mean", &exact(x.old_mean))?;
+        m.serialize_entry("new_mean", &exact(x.new_mean))?;
+        m.serialize_entry("shift", &exact(x.shift))?;
+        m.end()
+    }
 }
