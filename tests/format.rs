@@ -3,6 +3,7 @@
 //! with a comment slipped in at every token boundary, and over random ASTs.
 
 use proptest::prelude::*;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use verdict::diagnostic::Span;
@@ -122,15 +123,17 @@ fn a_comment_at_any_token_boundary_survives_and_formatting_stays_idempotent() {
     let rich = files.iter().filter(|(p, _)| {
         !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('W') || n == "lifecycle-v2.policy")
     });
+    // Thousands of independent texts: spread over the cores (a panic on any
+    // thread fails the test with its message).
     for (path, text) in rich {
         let (ends, _) = code_and_comments(text);
-        for (n, &at) in ends.iter().enumerate() {
+        ends.par_iter().enumerate().for_each(|(n, &at)| {
             for style in [format!(" # c{n}\n"), format!("\n# c{n}\n")] {
                 let mut t = text.clone();
                 t.insert_str(at, &style);
                 assert_formats_well(path, &t);
             }
-        }
+        });
     }
 }
 
