@@ -98,13 +98,17 @@ fn the_sections_of_every_construct_are_there() {
 }
 
 #[test]
-fn the_docs_cite_the_reference_never_the_spec_by_section() {
+fn the_docs_and_shipped_examples_cite_the_reference_never_the_spec_by_section() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![root.join("README.md")];
-    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
-        files.push(entry.unwrap().path());
+    // What a user reads: the docs, and the example policies, schemas and tests they copy.
+    for folder in ["docs", "policies", "policies/tests"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            files.push(entry.unwrap().path());
+        }
     }
-    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+    let read = |f: &&PathBuf| f.extension().is_some_and(|e| ["md", "policy", "yaml"].contains(&&*e.to_string_lossy()));
+    for file in files.iter().filter(read) {
         let text = std::fs::read_to_string(file).unwrap();
         assert!(!text.contains("spec §") && !text.contains("§"), "{} cites the spec by section", file.display());
     }
