@@ -84,3 +84,40 @@ fn each_rows_problems_come_in_field_order_as_from_json() {
     );
     assert_eq!(third.id.as_ref().map(ToString::to_string).as_deref(), Some("C"));
 }
+
+/// A DECIMAL wider than an exact decimal (30 places) is read when its extra
+/// places are zeros, refused when one is significant; a negative scale (as
+/// Arrow data from Python may have) multiplies, and its error reads as
+/// scientific notation.
+#[test]
+fn wide_and_negative_decimal_scales_read_exactly_or_not_at_all() {
+    use arrow_array::Decimal128Array;
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  amount: money\n  fee: money\n";
+    let dir = std::env::temp_dir().join(format!("verdict-parquet-scales-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema_path = dir.join("s.schema.yaml");
+    std::fs::write(&schema_path, schema).unwrap();
+    let schema = verdict::load::load_schema_file(&schema_path).unwrap();
+    let tenth = 10i128.pow(29);
+    let amount = Decimal128Array::from(vec![15 * tenth, 1, 15 * tenth]).with_precision_and_scale(38, 30).unwrap();
+    let fee = Decimal128Array::from(vec![12, 12, i128::MAX / 10]).with_precision_and_scale(38, -2).unwrap();
+    let batch = RecordBatch::try_from_iter(vec![
+        ("id", Arc::new(StringArray::from(vec!["A", "B", "C"])) as ArrayRef),
+        ("amount", Arc::new(amount)),
+        ("fee", Arc::new(fee)),
+    ])
+    .unwrap();
+    let mut items = Vec::new();
+    verdict::snapshot::bind_batch(&schema, batch).unwrap().convert(&schema, &mut items);
+    assert_eq!(items.len(), 3);
+    let a = parse_json_snapshot(r#"{"id": "A", "amount": "1.5", "fee": "1200"}"#, &schema).unwrap();
+    assert_eq!(items[0].as_ref().unwrap(), &a);
+    let b = items[1].as_ref().unwrap_err();
+    assert_eq!(b.message, "amount: the decimal 1e-30 is out of range for an exact decimal");
+    let c = items[2].as_ref().unwrap_err();
+    assert!(
+        c.message.starts_with("fee: the decimal 17014118346046923173168730371588410572e2 is out of range"),
+        "{}",
+        c.message
+    );
+}

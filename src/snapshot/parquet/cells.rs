@@ -145,21 +145,36 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
 
 fn out_of_range(value: Option<i128>, scale: i8) -> String {
     match value {
-        Some(v) => format!("the decimal {v}e-{scale} is out of range for an exact decimal"),
+        // The value is mantissa × 10^-scale: `12e-2` is 0.12, `12e2` is 1200.
+        Some(v) => format!("the decimal {v}e{} is out of range for an exact decimal", -i32::from(scale)),
         None => "expected a decimal".to_string(),
     }
 }
 
-/// A Parquet decimal (mantissa, scale) as an exact decimal, when it fits one.
+/// A Parquet decimal (mantissa, scale) as an exact decimal, when it fits one
+/// (28 decimal places, a 96-bit mantissa). A wide column (`DECIMAL(38, 30)`)
+/// is read by dropping trailing zeros it cannot hold; a significant digit is
+/// never dropped: such a value does not fit.
 fn decimal(mantissa: Option<i128>, scale: i8) -> Option<Value> {
-    let mantissa = mantissa?;
-    let value = if scale >= 0 {
-        Decimal::try_from_i128_with_scale(mantissa, u32::try_from(scale).ok()?).ok()?
-    } else {
-        let factor = 10i128.checked_pow(u32::from(scale.unsigned_abs()))?;
-        Decimal::try_from_i128_with_scale(mantissa.checked_mul(factor)?, 0).ok()?
+    let mut mantissa = mantissa?;
+    // A negative scale multiplies: 12 at scale -2 is 1200 at scale 0.
+    let mut places = match u32::try_from(scale) {
+        Ok(places) => places,
+        Err(_) => {
+            mantissa = mantissa.checked_mul(10i128.checked_pow(u32::from(scale.unsigned_abs()))?)?;
+            0
+        }
     };
-    Some(Value::Dec(value))
+    loop {
+        if let Ok(value) = Decimal::try_from_i128_with_scale(mantissa, places) {
+            return Some(Value::Dec(value));
+        }
+        if places == 0 || mantissa % 10 != 0 {
+            return None;
+        }
+        mantissa /= 10;
+        places -= 1;
+    }
 }
 
 /// The text of a string column at `row`; `None` for other columns.
