@@ -59,9 +59,13 @@ impl Policy {
     fn columns(&self) -> Vec<String> {
         let schema = &self.program.schema;
         let fields = schema.root.fields.iter().map(|f| f.name.clone());
-        let mut names: Vec<String> = std::iter::once(schema.key.clone()).chain(fields).collect();
-        names.push("as_of".to_owned());
-        names.dedup();
+        let mut names: Vec<String> = Vec::new();
+        // The key is also a field, anywhere in the schema's order: each name once.
+        for name in std::iter::once(schema.key.clone()).chain(fields).chain(["as_of".to_owned()]) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         names
     }
 

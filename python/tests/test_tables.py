@@ -116,3 +116,15 @@ def test_columns_are_checked_even_without_rows(generated):
 def test_decide_table_refuses_what_is_not_a_table():
     with pytest.raises(TypeError):
         verdict.load(POLICY).decide_table([1, 2, 3])
+
+
+def test_the_columns_read_name_each_field_once_whatever_the_keys_place(tmp_path):
+    # The key is the last field here: it must not be listed twice.
+    (tmp_path / "s.schema.yaml").write_text(
+        "entity: account\nkey: id\nfields:\n  score: int\n  limits:\n    line: money\n  id: string\n"
+    )
+    (tmp_path / "p.policy").write_text(
+        'policy "p" version "1"\nschema "s.schema.yaml"\n\nrule "low" {\n  when score < 500\n  then close reason "S" "low"\n}\n'
+    )
+    policy = verdict.load(str(tmp_path / "p.policy"))
+    assert policy._inner.columns == ["id", "score", "limits", "as_of"]
