@@ -500,6 +500,21 @@ impl<W: std::io::Write> RecordWriter<W> {
     }
 }
 
+impl RecordWriter<&mut Vec<u8>> {
+    /// Writes one record into memory, as [`RecordWriter::write`] does: a
+    /// JSON Lines record is encoded straight onto the buffer instead of
+    /// through `scratch` and a copy (a chunk of a whole-book run).
+    pub fn write_in_memory(&mut self, record: &Outputs, program: &Program) -> std::io::Result<()> {
+        if self.format != OutputFormat::Jsonl {
+            return self.write(record, program);
+        }
+        json_record(self.out, &RecordView { record, program }, &mut self.tail)?;
+        self.out.push(b'\n');
+        self.count += 1;
+        Ok(())
+    }
+}
+
 /// Appends one record as compact JSON: decisions without a trace by hand (the
 /// bulk of a whole-book run), anything else through serde. Both give the same bytes.
 fn json_record(buf: &mut Vec<u8>, view: &RecordView, tail: &mut json_parts::PolicyTail) -> std::io::Result<()> {

@@ -284,7 +284,7 @@ impl Chunk {
             };
             self.tally.add(&record, program);
             if chunkable {
-                writer.write(&record, program)?;
+                writer.write_in_memory(&record, program)?;
             } else {
                 self.records.push(record);
             }
