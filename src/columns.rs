@@ -348,13 +348,19 @@ impl ParquetDecisions {
         // built only to be dropped when it outgrows its page, so they go plain.
         // Statistics per column chunk, not per page: nobody filters decisions
         // by page, and page statistics of every string cost the writer thread.
-        let properties = WriterProperties::builder()
+        // Statistics only where a reader can prune by them (the date and the
+        // limit): min and max of every string column cost the writer thread a
+        // comparison per value, and nobody filters decisions by reason text.
+        let mut properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROWS_PER_GROUP))
             .set_column_dictionary_enabled(ColumnPath::from(fields::ID), false)
             .set_column_dictionary_enabled(ColumnPath::from("error_message"), false)
-            .set_statistics_enabled(EnabledStatistics::Chunk)
-            .build();
+            .set_statistics_enabled(EnabledStatistics::None);
+        for column in [fields::UNTIL, fields::LIMIT] {
+            properties = properties.set_column_statistics_enabled(ColumnPath::from(column), EnabledStatistics::Chunk);
+        }
+        let properties = properties.build();
         let writer = ArrowWriter::try_new(Vec::new(), columns.schema(), Some(properties)).map_err(io::Error::other)?;
         Ok(ParquetDecisions { columns, writer })
     }
@@ -372,13 +378,37 @@ impl ParquetDecisions {
         Ok(())
     }
 
+    /// Writes rows already gathered as columns (by [`DecisionColumns`] on
+    /// another thread), after any rows pushed one by one.
+    ///
+    /// # Errors
+    ///
+    /// When encoding or writing fails.
+    pub fn write_batch(&mut self, batch: &RecordBatch, out: &mut impl io::Write) -> io::Result<()> {
+        self.flush_rows(out)?;
+        self.writer.write(batch).map_err(io::Error::other)?;
+        self.hand_on(out)
+    }
+
     fn flush_rows(&mut self, out: &mut impl io::Write) -> io::Result<()> {
         if !self.columns.is_empty() {
             let batch = self.columns.finish().map_err(io::Error::other)?;
             self.writer.write(&batch).map_err(io::Error::other)?;
         }
-        let bytes = std::mem::take(self.writer.inner_mut());
-        out.write_all(&bytes)
+        self.hand_on(out)
+    }
+
+    /// Hands what the encoder wrote on to `out`, keeping the buffer: a fresh
+    /// one would grow from nothing to a row group's size at every row group,
+    /// each growth fresh pages the kernel zeroes.
+    fn hand_on(&mut self, out: &mut impl io::Write) -> io::Result<()> {
+        let buffer = self.writer.inner_mut();
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        out.write_all(buffer)?;
+        buffer.clear();
+        Ok(())
     }
 
     /// Writes what is left and the file's footer to `out`.

@@ -408,6 +408,20 @@ impl<W: std::io::Write> RecordWriter<W> {
         Ok(())
     }
 
+    /// Appends `batch`, `records` decisions already gathered as Parquet's
+    /// columns (see [`crate::columns::DecisionColumns`]) on another thread,
+    /// so that only the file's encoding is left to the writer.
+    pub fn append_columns(&mut self, batch: &arrow_array::RecordBatch, records: usize) -> std::io::Result<()> {
+        if self.parquet.is_none() {
+            self.parquet = Some(Box::new(crate::columns::ParquetDecisions::new()?));
+        }
+        if let Some(parquet) = &mut self.parquet {
+            parquet.write_batch(batch, &mut self.out)?;
+        }
+        self.count += records;
+        Ok(())
+    }
+
     /// The format written.
     pub fn format(&self) -> OutputFormat {
         self.format

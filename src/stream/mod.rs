@@ -23,6 +23,7 @@
 //! each chunk in turn (no pool, no reader or writer thread), so `--jobs N`
 //! means N cores' worth of work.
 
+mod columnar;
 mod summary;
 
 pub use summary::{
@@ -221,6 +222,8 @@ struct Chunk {
     encoded: Vec<u8>,
     /// Decided records, for the table (laid out once all rows are known).
     records: Vec<Outputs>,
+    /// Decided records as Parquet's columns.
+    columnar: columnar::Columnar,
     /// Counts for this chunk.
     tally: Tally,
 }
@@ -237,6 +240,7 @@ impl Chunk {
             items: Vec::new(),
             encoded: Vec::new(),
             records: Vec::new(),
+            columnar: columnar::Columnar::new(),
             tally: Tally::new(program),
         }
     }
@@ -252,6 +256,7 @@ impl Chunk {
         self.items.clear();
         self.encoded.clear();
         self.records.clear();
+        self.columnar.clear();
         self.tally.clear();
     }
 
@@ -259,6 +264,7 @@ impl Chunk {
     fn process(&mut self, shared: Shared) -> io::Result<()> {
         let Shared { program, options, .. } = shared;
         let chunkable = RecordWriter::<Vec<u8>>::chunkable(options.output);
+        let columnar = options.output == OutputFormat::Parquet;
         let first = usize::try_from(self.first_record).unwrap_or(usize::MAX);
         let mut writer = RecordWriter::resume(&mut self.encoded, options.output, first);
         let schema = &program.schema;
@@ -283,11 +289,16 @@ impl Chunk {
                 Err(e) => Err(e.into()),
             };
             self.tally.add(&record, program);
-            if chunkable {
+            if columnar {
+                self.columnar.push(&record);
+            } else if chunkable {
                 writer.write_in_memory(&record, program)?;
             } else {
                 self.records.push(record);
             }
+        }
+        if columnar {
+            self.columnar.seal();
         }
         Ok(())
     }
@@ -539,11 +550,15 @@ impl<'a, W: Write, P: FnMut(Progress)> InOrder<'a, W, P> {
     /// Takes a processed chunk and writes every chunk that is now next in line.
     fn accept(&mut self, chunk: Chunk) {
         self.pending.insert(chunk.seq, chunk);
-        while let Some(chunk) = self.pending.remove(&self.next) {
+        while let Some(mut chunk) = self.pending.remove(&self.next) {
             self.next += 1;
             if self.failure.is_none() && !self.stop.load(Ordering::Relaxed) {
                 self.tally.merge(&chunk.tally);
-                let written = if RecordWriter::<W>::chunkable(self.writer.format()) {
+                let written = if let Some(columns) = chunk.columnar.take() {
+                    columns
+                        .map_err(io::Error::other)
+                        .and_then(|batch| self.writer.append_columns(&batch, batch.num_rows()))
+                } else if RecordWriter::<W>::chunkable(self.writer.format()) {
                     self.writer.append_encoded(&chunk.encoded, chunk.len())
                 } else {
                     chunk.records.iter().try_for_each(|r| self.writer.write(r, self.program))

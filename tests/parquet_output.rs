@@ -1,0 +1,107 @@
+//! Decisions written as Parquet from chunks decided on several workers: the
+//! file is the same whatever the number of jobs and the chunk size, in input
+//! order, and a limit that does not fit the column fails the run with its
+//! own message.
+
+mod common;
+
+use arrow_array::{Array, RecordBatch, StringArray};
+use common::verdict_in;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("verdict-parquet-output-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    let (code, out, err) = verdict_in(dir, args);
+    assert!(code == 0 || code == 1, "exit {code}: {err}");
+    out
+}
+
+fn read(path: &Path) -> Vec<RecordBatch> {
+    let file = std::fs::File::open(path).unwrap();
+    ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap().map(Result::unwrap).collect()
+}
+
+#[test]
+fn decisions_as_parquet_are_the_same_file_for_any_jobs_and_chunk_size() {
+    let dir = temp("order");
+    let book = dir.join("book.parquet");
+    let book_arg = book.to_str().unwrap();
+    run(
+        &root(),
+        &[
+            "synth",
+            "policies/account.schema.yaml",
+            "--count",
+            "1500",
+            "--seed",
+            "5",
+            "--format",
+            "parquet",
+            "--output",
+            book_arg,
+        ],
+    );
+    let policy = "policies/lifecycle.policy";
+    let decide = |jobs: &str, chunk: &str| {
+        let out = dir.join(format!("decisions-{jobs}-{chunk}.parquet"));
+        let args = ["eval", policy, book_arg, "--format", "parquet", "--output", out.to_str().unwrap()];
+        run(&root(), &[&args[..], &["--jobs", jobs, "--chunk", chunk]].concat());
+        read(&out)
+    };
+    let whole = decide("1", "1500");
+    for (jobs, chunk) in [("2", "1"), ("3", "37"), ("4", "256")] {
+        assert_eq!(decide(jobs, chunk), whole, "--jobs {jobs} --chunk {chunk}");
+    }
+    // In the book's order: the ids as the JSON decisions give them.
+    let json = run(&root(), &["eval", policy, book_arg, "--jobs", "3", "--chunk", "37"]);
+    let expected: Vec<String> =
+        json.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string()).collect();
+    let ids: Vec<String> = whole
+        .iter()
+        .flat_map(|batch| {
+            let ids = batch.column(0).as_any().downcast_ref::<StringArray>().unwrap().clone();
+            (0..ids.len()).map(move |row| format!("\"{}\"", ids.value(row)))
+        })
+        .collect();
+    assert_eq!(ids.len(), 1500);
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn a_limit_that_does_not_fit_the_column_fails_the_run_with_its_message() {
+    let dir = temp("limit");
+    std::fs::write(
+        dir.join("s.schema.yaml"),
+        "entity: account\nkey: id\nfields:\n  id: string\n  credit_limit: money\n  score: int\n",
+    )
+    .unwrap();
+    let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\n\n\
+                  rule \"third\" {\n  when score < 2\n  then set limit to credit_limit / 3\n}\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let book: String = (1..=50)
+        .map(|i| format!("{{\"id\":\"A{i}\",\"credit_limit\":\"1000\",\"score\":{}}}\n", if i == 40 { 1 } else { 5 }))
+        .collect();
+    std::fs::write(dir.join("b.jsonl"), book).unwrap();
+    for jobs in ["1", "2"] {
+        let args =
+            ["eval", "p.policy", "b.jsonl", "--as-of", "2026-11-01", "--format", "parquet", "--output", "o.parquet"];
+        let (code, _, err) = verdict_in(&dir, &[&args[..], &["--jobs", jobs, "--chunk", "7"]].concat());
+        assert_eq!(code, 4, "--jobs {jobs}: {err}");
+        assert!(
+            err.contains(
+                "the limit 333.33333333333333333333333333 does not fit DECIMAL(38, 18); it is never rounded to fit"
+            ),
+            "--jobs {jobs}: {err}"
+        );
+    }
+}
