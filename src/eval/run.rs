@@ -106,6 +106,22 @@ impl<'a> Runner<'_, 'a> {
             BoolCode::Not(a) => !self.bool(a)?,
             BoolCode::And(a, b) => self.bool(a)? && self.bool(b)?,
             BoolCode::Or(a, b) => self.bool(a)? || self.bool(b)?,
+            BoolCode::All(operands) => {
+                for c in operands.iter() {
+                    if !self.bool(c)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            BoolCode::Any(operands) => {
+                for c in operands.iter() {
+                    if self.bool(c)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
             BoolCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
                 Some(Value::Bool(b)) => *b,
                 _ => return self.fail(mismatch("bool", self.val(*frame, *slot))),
@@ -331,7 +347,10 @@ impl<'a> Runner<'_, 'a> {
                 Some(Value::Date(d)) => return Ok(*d),
                 _ => self.val(*frame, *slot),
             },
-            DateCode::Let(i) => self.let_value(*i)?,
+            DateCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Date(d))) => return Ok(*d),
+                _ => self.let_value(*i)?,
+            },
             DateCode::Shift { subtract, date, by } => {
                 let d = self.date(date)?;
                 return match by.shift_within_range(d, *subtract) {
@@ -376,7 +395,10 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.branch(case)?;
                 self.opt(value)
             }
-            OptCode::Let(i) => self.let_value(*i),
+            OptCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(v)) => Ok(*v),
+                _ => self.let_value(*i),
+            },
             OptCode::Hook(h) => self.hook(h),
             OptCode::Coalesce(a, b) => match self.opt(a)? {
                 Val::None => self.opt(b),
