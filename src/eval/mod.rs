@@ -547,9 +547,10 @@ impl Assembly {
         }
     }
 
-    /// The decision, built where the caller returns it: inlined, so neither
-    /// the assembly (208 bytes) nor the decision (288) is copied on the way
-    /// (two `memcpy` calls per account otherwise).
+    /// The decision, scores included. Inlined into `decide`: a call and a
+    /// field-by-field return fewer per account (measured: 2% fewer
+    /// instructions per table decision). The assembly and the decision are
+    /// still each copied once on the way (`memcpy`).
     #[inline(always)]
     fn finish(self, id: Key, as_of: Date, ctx: &Ctx<'_>, scores: Vec<scorecard::Score>) -> Decision {
         if ctx.program.schema.is_application() {
