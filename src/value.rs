@@ -129,10 +129,16 @@ pub fn days_between(a: Date, b: Date) -> i64 {
 /// The largest whole `m` with `a + m months <= b` (negative when `b < a`).
 pub fn months_between(a: Date, b: Date) -> i64 {
     let guess = i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());
-    // The month-count guess is off by at most one either way once end-of-month
-    // clamping and the day of month are taken into account.
+    // `a + guess months` is in b's month, on a's day clamped to that month's
+    // length (`a + guess + 1 months` is in a later month: after b). Most
+    // calls end here, without any calendar arithmetic.
+    if a.day().min(days_in_month(b.year(), b.month())) <= b.day() {
+        return guess;
+    }
+    // Else `guess` overshoots; the month before b's is earlier than b when
+    // the calendar has it, and the trial below says what it says at the edge.
     let fits = |m: i64| Duration::Months(m).add_to(a).is_some_and(|d| d <= b);
-    let mut m = guess + 1;
+    let mut m = guess - 1;
     while m > guess - 2 {
         if fits(m) {
             return m;
@@ -140,6 +146,16 @@ pub fn months_between(a: Date, b: Date) -> i64 {
         m -= 1;
     }
     m
+}
+
+/// How many days month `month` (1–12) of `year` has.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
 }
 
 /// Parses an ISO `YYYY-MM-DD` date.
@@ -476,6 +492,54 @@ mod tests {
         assert_eq!(months_between(d("2026-05-02"), d("2026-11-01")), 5);
         assert_eq!(months_between(d("2026-11-01"), d("2026-05-01")), -6);
         assert_eq!(months_between(d("2024-02-29"), d("2025-02-28")), 12);
+    }
+
+    /// The month count as the definition reads: the largest `m` of the three
+    /// around the calendar guess with `a + m months <= b` (what
+    /// `months_between` computed by trial before it read the answer off the
+    /// day of month).
+    fn months_by_trial(a: Date, b: Date) -> i64 {
+        let guess = i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());
+        let fits = |m: i64| Duration::Months(m).add_to(a).is_some_and(|d| d <= b);
+        let mut m = guess + 1;
+        while m > guess - 2 {
+            if fits(m) {
+                return m;
+            }
+            m -= 1;
+        }
+        m
+    }
+
+    #[test]
+    fn months_between_agrees_with_the_trial_on_every_day_of_four_years() {
+        // Every pair of a month's last days, leap years, and each day of four
+        // years against a few fixed days, both ways round.
+        let start = d("2023-01-01");
+        let days: Vec<Date> = (0..4 * 366).filter_map(|n| start.checked_add_days(chrono::Days::new(n))).collect();
+        let anchors: Vec<Date> =
+            ["2024-02-29", "2023-01-31", "2024-03-30", "2025-12-31", "2026-06-15", "2023-02-28"].map(d).to_vec();
+        for x in &days {
+            for y in &anchors {
+                assert_eq!(months_between(*x, *y), months_by_trial(*x, *y), "{x} to {y}");
+                assert_eq!(months_between(*y, *x), months_by_trial(*y, *x), "{y} to {x}");
+            }
+        }
+        let ends: Vec<Date> = days.iter().copied().filter(|x| x.succ_opt().is_some_and(|n| n.day() == 1)).collect();
+        for x in &ends {
+            for y in &ends {
+                assert_eq!(months_between(*x, *y), months_by_trial(*x, *y), "{x} to {y}");
+            }
+        }
+        // At the calendar's edges.
+        for (x, y) in [(Date::MIN, Date::MAX), (Date::MAX, Date::MIN), (Date::MIN, Date::MIN), (Date::MAX, Date::MAX)] {
+            assert_eq!(months_between(x, y), months_by_trial(x, y), "{x} to {y}");
+        }
+        let last_month = Date::MAX.with_day(1).unwrap();
+        for x in [d("2026-01-31"), d("2026-01-01"), Date::MIN] {
+            assert_eq!(months_between(x, last_month), months_by_trial(x, last_month));
+            assert_eq!(months_between(last_month, x), months_by_trial(last_month, x));
+        }
     }
 
     #[test]

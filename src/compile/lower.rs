@@ -42,6 +42,11 @@ pub enum BoolCode {
     And(Box<BoolCode>, Box<BoolCode>),
     /// `a or b`
     Or(Box<BoolCode>, Box<BoolCode>),
+    /// `a and b and c ...`: a chain of three or more, run in one loop
+    /// rather than one nested `And` per link.
+    All(Box<[BoolCode]>),
+    /// `a or b or c ...`: a chain of three or more.
+    Any(Box<[BoolCode]>),
     /// A bool field that is never absent.
     Slot(Frame, usize),
     /// `field ?? default` on an optional bool field.
@@ -347,8 +352,8 @@ pub fn lower_bool(e: &TExpr) -> BoolCode {
     match &e.kind {
         TKind::Const(Const::Bool(b)) => BoolCode::Const(*b),
         TKind::Not(a) => BoolCode::Not(boxed(a)),
-        TKind::And(a, b) => BoolCode::And(boxed(a), boxed(b)),
-        TKind::Or(a, b) => BoolCode::Or(boxed(a), boxed(b)),
+        TKind::And(a, b) => chain(e, true).unwrap_or_else(|| BoolCode::And(boxed(a), boxed(b))),
+        TKind::Or(a, b) => chain(e, false).unwrap_or_else(|| BoolCode::Or(boxed(a), boxed(b))),
         TKind::Field { frame, slot } if required(e, &Base::Bool) => BoolCode::Slot(*frame, *slot),
         TKind::Let(i) if required(e, &Base::Bool) => BoolCode::Let(*i),
         TKind::Coalesce(a, b) if required(e, &Base::Bool) => match (&a.kind, &b.kind) {
@@ -387,6 +392,34 @@ pub fn lower_bool(e: &TExpr) -> BoolCode {
         }
         TKind::Hook { hook, args } if required(e, &Base::Bool) => BoolCode::Hook(hook_code(*hook, args)),
         _ => generic(e),
+    }
+}
+
+/// An `and` (`all`) or `or` chain of three or more operands as one node, its
+/// operands in written order (`a and (b and c)` and `(a and b) and c` alike:
+/// both run a, b, c in turn and stop at the first that decides).
+fn chain(e: &TExpr, all: bool) -> Option<BoolCode> {
+    let mut operands = Vec::new();
+    links(e, all, &mut operands);
+    if operands.len() < 3 {
+        return None;
+    }
+    let lowered = operands.into_iter().map(lower_bool).collect();
+    Some(if all { BoolCode::All(lowered) } else { BoolCode::Any(lowered) })
+}
+
+/// The operands of the `and` (`all`) or `or` chain `e`, left to right.
+fn links<'e>(e: &'e TExpr, all: bool, out: &mut Vec<&'e TExpr>) {
+    match &e.kind {
+        TKind::And(a, b) if all => {
+            links(a, all, out);
+            links(b, all, out);
+        }
+        TKind::Or(a, b) if !all => {
+            links(a, all, out);
+            links(b, all, out);
+        }
+        _ => out.push(e),
     }
 }
 

@@ -56,7 +56,7 @@ pub struct Ctx<'a> {
     /// How long one hook call may run before it fails the run.
     pub(crate) hook_backstop: std::time::Duration,
     /// The account's arm of each split, by split index.
-    pub(crate) arms: Vec<u32>,
+    pub(crate) arms: super::split::ArmIndices,
 }
 
 /// List elements all aggregates together may go over for one account, with
@@ -69,6 +69,10 @@ pub struct Ctx<'a> {
 /// million-element list read by every aggregate of the example policy is well
 /// within it.
 pub const MAX_ELEMENT_VISITS: usize = 100_000_000;
+
+/// Lists up to this long have their `within` window found by a scan rather
+/// than a binary search ([`Ctx::window`]).
+const LINEAR_WINDOW: usize = 16;
 
 impl<'a> Ctx<'a> {
     /// A fresh context for one account.
@@ -495,12 +499,23 @@ impl<'a> Ctx<'a> {
     /// `snapshot::convert::finish_list`), and `within` windows on that key; the
     /// caller still checks each element's date, so a list that broke the
     /// invariant would lose elements, never gain them.
+    ///
+    /// A short list (the usual: a few overdues, a few scores) is scanned from
+    /// its oldest element: for a sorted list the same bounds as the binary
+    /// search, without its mispredicted branches.
     pub(crate) fn window(&self, elements: &'a [Record], key: usize, lower: Date) -> &'a [Record] {
         let as_of = self.as_of;
         let after_lower = |e: &Record| matches!(e.slots.get(key), Some(Value::Date(d)) if *d > lower);
+        let until_as_of = |e: &Record| matches!(e.slots.get(key), Some(Value::Date(d)) if *d <= as_of);
+        if elements.len() <= LINEAR_WINDOW {
+            let start = elements.iter().position(after_lower).unwrap_or(elements.len());
+            let rest = elements.get(start..).unwrap_or_default();
+            let end = rest.iter().position(|e| !until_as_of(e)).unwrap_or(rest.len());
+            return rest.get(..end).unwrap_or_default();
+        }
         let start = elements.partition_point(|e| !after_lower(e));
         let rest = elements.get(start..).unwrap_or_default();
-        let end = rest.partition_point(|e| matches!(e.slots.get(key), Some(Value::Date(d)) if *d <= as_of));
+        let end = rest.partition_point(until_as_of);
         rest.get(..end).unwrap_or_default()
     }
 

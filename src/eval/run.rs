@@ -106,6 +106,22 @@ impl<'a> Runner<'_, 'a> {
             BoolCode::Not(a) => !self.bool(a)?,
             BoolCode::And(a, b) => self.bool(a)? && self.bool(b)?,
             BoolCode::Or(a, b) => self.bool(a)? || self.bool(b)?,
+            BoolCode::All(operands) => {
+                for c in operands.iter() {
+                    if !self.bool(c)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            BoolCode::Any(operands) => {
+                for c in operands.iter() {
+                    if self.bool(c)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
             BoolCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
                 Some(Value::Bool(b)) => *b,
                 _ => return self.fail(mismatch("bool", self.val(*frame, *slot))),
@@ -169,8 +185,8 @@ impl<'a> Runner<'_, 'a> {
                 Val::Dec(v) => op.holds(v.cmp(k)),
                 v => return self.fail(mismatch("decimal", v)),
             },
-            BoolCode::IntCmp(op, l, r) => op.holds(self.int(l)?.cmp(&self.int(r)?)),
-            BoolCode::DecCmp(op, l, r) => op.holds(self.dec(l)?.cmp(&self.dec(r)?)),
+            BoolCode::IntCmp(op, l, r) => op.holds(self.int_operand(l)?.cmp(&self.int_operand(r)?)),
+            BoolCode::DecCmp(op, l, r) => op.holds(self.dec_operand(l)?.cmp(&self.dec_operand(r)?)),
             BoolCode::DateCmp(op, l, r) => op.holds(self.date(l)?.cmp(&self.date(r)?)),
             BoolCode::StrCmp(op, l, r) => match (self.opt(l)?, self.opt(r)?) {
                 (Val::Str(a), Val::Str(b)) => op.holds(a.cmp(b)),
@@ -214,6 +230,34 @@ impl<'a> Runner<'_, 'a> {
         })
     }
 
+    /// An operand of arithmetic or a comparison: a literal or a present
+    /// account field read here, anything else through [`Runner::int`] (one
+    /// call fewer for the commonest operands, the same value and failures).
+    #[inline(always)]
+    fn int_operand(&mut self, code: &'a IntCode) -> Run<i64> {
+        match code {
+            IntCode::Const(i) => Ok(*i),
+            IntCode::Slot(Frame::Account, slot) => match self.account.slots.get(*slot) {
+                Some(Value::Int(i)) => Ok(*i),
+                _ => self.int(code),
+            },
+            _ => self.int(code),
+        }
+    }
+
+    /// A decimal operand, as [`Runner::int_operand`].
+    #[inline(always)]
+    fn dec_operand(&mut self, code: &'a DecCode) -> Run<Decimal> {
+        match code {
+            DecCode::Const(d) => Ok(*d),
+            DecCode::Slot(Frame::Account, slot) => match self.account.slots.get(*slot) {
+                Some(Value::Dec(d)) => Ok(*d),
+                _ => self.dec(code),
+            },
+            _ => self.dec(code),
+        }
+    }
+
     fn int(&mut self, code: &'a IntCode) -> Run<i64> {
         let v = match code {
             IntCode::Const(i) => return Ok(*i),
@@ -226,7 +270,7 @@ impl<'a> Runner<'_, 'a> {
                 _ => self.let_value(*i)?,
             },
             IntCode::Arith(op, l, r) => {
-                let (l, r) = (self.int(l)?, self.int(r)?);
+                let (l, r) = (self.int_operand(l)?, self.int_operand(r)?);
                 let v = match op {
                     ArithOp::Add => l.checked_add(r),
                     ArithOp::Sub => l.checked_sub(r),
@@ -287,7 +331,7 @@ impl<'a> Runner<'_, 'a> {
             },
             DecCode::FromInt(a) => return self.int(a).map(Decimal::from),
             DecCode::Arith(op, l, r) => {
-                let (l, r) = (self.dec(l)?, self.dec(r)?);
+                let (l, r) = (self.dec_operand(l)?, self.dec_operand(r)?);
                 return self.park(op.decimals(l, r));
             }
             DecCode::Neg(a) => return self.dec(a).map(|d| -d),
@@ -331,7 +375,10 @@ impl<'a> Runner<'_, 'a> {
                 Some(Value::Date(d)) => return Ok(*d),
                 _ => self.val(*frame, *slot),
             },
-            DateCode::Let(i) => self.let_value(*i)?,
+            DateCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Date(d))) => return Ok(*d),
+                _ => self.let_value(*i)?,
+            },
             DateCode::Shift { subtract, date, by } => {
                 let d = self.date(date)?;
                 return match by.shift_within_range(d, *subtract) {
@@ -376,7 +423,10 @@ impl<'a> Runner<'_, 'a> {
                 let value = self.branch(case)?;
                 self.opt(value)
             }
-            OptCode::Let(i) => self.let_value(*i),
+            OptCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(v)) => Ok(*v),
+                _ => self.let_value(*i),
+            },
             OptCode::Hook(h) => self.hook(h),
             OptCode::Coalesce(a, b) => match self.opt(a)? {
                 Val::None => self.opt(b),

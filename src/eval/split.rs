@@ -46,10 +46,40 @@ pub fn assign(split: &TSplit, account: &Record) -> u32 {
     split.arm_of(h)
 }
 
-/// Every split's arm index for an account, in declaration order (no
-/// allocation for a policy without splits).
-pub fn assign_all(splits: &[TSplit], account: &Record) -> Vec<u32> {
-    splits.iter().map(|s| assign(s, account)).collect()
+/// Splits whose arms an account keeps without allocating.
+const INLINE_SPLITS: usize = 4;
+
+/// Every split's arm index for one account, in declaration order: up to
+/// [`INLINE_SPLITS`] of them inline (a policy has one or two; this is made
+/// for every account), more in a vector.
+pub(crate) enum ArmIndices {
+    /// The first `len` entries are the arms.
+    Inline { len: usize, arms: [u32; INLINE_SPLITS] },
+    /// More splits than fit inline.
+    Heap(Vec<u32>),
+}
+
+impl std::ops::Deref for ArmIndices {
+    type Target = [u32];
+
+    fn deref(&self) -> &[u32] {
+        match self {
+            ArmIndices::Inline { len, arms } => arms.get(..*len).unwrap_or_default(),
+            ArmIndices::Heap(arms) => arms,
+        }
+    }
+}
+
+/// Every split's arm index for an account, in declaration order.
+pub(crate) fn assign_all(splits: &[TSplit], account: &Record) -> ArmIndices {
+    if splits.len() > INLINE_SPLITS {
+        return ArmIndices::Heap(splits.iter().map(|s| assign(s, account)).collect());
+    }
+    let mut arms = [0; INLINE_SPLITS];
+    for (arm, split) in arms.iter_mut().zip(splits) {
+        *arm = assign(split, account);
+    }
+    ArmIndices::Inline { len: splits.len(), arms }
 }
 
 /// The arms as the decision lists them.
@@ -63,4 +93,38 @@ pub fn named(splits: &[TSplit], arms: &[u32]) -> Vec<Arm> {
             index,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::split::WHOLE;
+
+    fn split(salt: &str) -> TSplit {
+        TSplit {
+            name: salt.into(),
+            slot: 0,
+            key: SplitKey::Str,
+            salt: salt.into(),
+            arms: vec!["a".into(), "b".into(), "c".into()].into(),
+            arm_names: Vec::new(),
+            cumulative: vec![WHOLE / 3, 2 * WHOLE / 3, WHOLE],
+        }
+    }
+
+    /// Inline (up to four splits) or not, each split's arm is its own `assign`, in order.
+    #[test]
+    fn every_split_gets_its_own_arm_however_many_there_are() {
+        let account = Record { slots: vec![Value::Str("A-17".into())].into_boxed_slice() };
+        for count in [0, 1, 3, INLINE_SPLITS, INLINE_SPLITS + 1, 9] {
+            let splits: Vec<TSplit> = (0..count).map(|i| split(&format!("salt-{i}"))).collect();
+            let arms = assign_all(&splits, &account);
+            assert_eq!(matches!(arms, ArmIndices::Inline { .. }), count <= INLINE_SPLITS);
+            let one_by_one: Vec<u32> = splits.iter().map(|s| assign(s, &account)).collect();
+            assert_eq!(&*arms, one_by_one.as_slice(), "{count} splits");
+        }
+        // Different salts do not all land in one arm (the comparison above is not vacuous).
+        let spread: Vec<u32> = (0..9).map(|i| assign(&split(&format!("salt-{i}")), &account)).collect();
+        assert!(spread.iter().any(|a| *a != spread[0]), "{spread:?}");
+    }
 }

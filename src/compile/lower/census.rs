@@ -141,6 +141,7 @@ impl Census for BoolCode {
             | BoolCode::InBatch { .. }
             | BoolCode::SetHas { .. } => {}
             BoolCode::Not(a) => a.generics(out),
+            BoolCode::All(operands) | BoolCode::Any(operands) => operands.iter().for_each(|c| c.generics(out)),
             BoolCode::And(a, b) | BoolCode::Or(a, b) | BoolCode::BoolCmp(_, a, b) => {
                 a.generics(out);
                 b.generics(out);
