@@ -51,6 +51,12 @@ pub trait Census {
     fn generics<'c>(&'c self, out: &mut Vec<&'c TExpr>);
 }
 
+/// The nodes under two operands (of the same or of different code types), in order.
+fn both<'c>(a: &'c impl Census, b: &'c impl Census, out: &mut Vec<&'c TExpr>) {
+    a.generics(out);
+    b.generics(out);
+}
+
 impl<T: Census> Census for Box<T> {
     fn generics<'c>(&'c self, out: &mut Vec<&'c TExpr>) {
         (**self).generics(out);
@@ -142,30 +148,12 @@ impl Census for BoolCode {
             | BoolCode::SetHas { .. } => {}
             BoolCode::Not(a) => a.generics(out),
             BoolCode::All(operands) | BoolCode::Any(operands) => operands.iter().for_each(|c| c.generics(out)),
-            BoolCode::And(a, b) | BoolCode::Or(a, b) | BoolCode::BoolCmp(_, a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
-            BoolCode::Coalesce(a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
-            BoolCode::IntCmp(_, a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
-            BoolCode::DecCmp(_, a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
-            BoolCode::DateCmp(_, a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
-            BoolCode::StrCmp(_, a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
+            BoolCode::And(a, b) | BoolCode::Or(a, b) | BoolCode::BoolCmp(_, a, b) => both(a, b, out),
+            BoolCode::Coalesce(a, b) => both(a, b, out),
+            BoolCode::IntCmp(_, a, b) => both(a, b, out),
+            BoolCode::DecCmp(_, a, b) => both(a, b, out),
+            BoolCode::DateCmp(_, a, b) => both(a, b, out),
+            BoolCode::StrCmp(_, a, b) => both(a, b, out),
             BoolCode::IsNone { operand, .. } => operand.generics(out),
             BoolCode::Agg(agg) => agg.generics(out),
             BoolCode::Case(case) => case.generics(out),
@@ -180,19 +168,10 @@ impl Census for IntCode {
     fn generics<'c>(&'c self, out: &mut Vec<&'c TExpr>) {
         match self {
             IntCode::Const(_) | IntCode::Slot(..) | IntCode::Let(_) | IntCode::SetLen(..) => {}
-            IntCode::Arith(_, a, b) | IntCode::Pick { a, b, .. } => {
-                a.generics(out);
-                b.generics(out);
-            }
+            IntCode::Arith(_, a, b) | IntCode::Pick { a, b, .. } => both(a, b, out),
             IntCode::Neg(a) => a.generics(out),
-            IntCode::Coalesce(a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
-            IntCode::DaysBetween(a, b) | IntCode::MonthsBetween(a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
+            IntCode::Coalesce(a, b) => both(a, b, out),
+            IntCode::DaysBetween(a, b) | IntCode::MonthsBetween(a, b) => both(a, b, out),
             IntCode::Agg(agg) => agg.generics(out),
             IntCode::Case(case) => case.generics(out),
             IntCode::Scorecard(card) => card.generics(out),
@@ -209,15 +188,9 @@ impl Census for DecCode {
         match self {
             DecCode::Const(_) | DecCode::Slot(..) | DecCode::Let(_) => {}
             DecCode::FromInt(a) => a.generics(out),
-            DecCode::Arith(_, a, b) | DecCode::Pick { a, b, .. } => {
-                a.generics(out);
-                b.generics(out);
-            }
+            DecCode::Arith(_, a, b) | DecCode::Pick { a, b, .. } => both(a, b, out),
             DecCode::Neg(a) | DecCode::Round(a, _) => a.generics(out),
-            DecCode::Coalesce(a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
+            DecCode::Coalesce(a, b) => both(a, b, out),
             DecCode::Agg(agg) => agg.generics(out),
             DecCode::Case(case) => case.generics(out),
             DecCode::Scorecard(card) => card.generics(out),
@@ -233,10 +206,7 @@ impl Census for DateCode {
         match self {
             DateCode::Const(_) | DateCode::Slot(..) | DateCode::AsOf | DateCode::Let(_) => {}
             DateCode::Shift { date, .. } => date.generics(out),
-            DateCode::Coalesce(a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
+            DateCode::Coalesce(a, b) => both(a, b, out),
             DateCode::Case(case) => case.generics(out),
             DateCode::TableOut(t) => t.generics(out),
             DateCode::Generic(e) => out.push(e),
@@ -256,10 +226,7 @@ impl Census for OptCode {
             OptCode::Case(case) => case.generics(out),
             OptCode::TableOut(t) => t.generics(out),
             OptCode::Hook(h) => h.generics(out),
-            OptCode::Coalesce(a, b) => {
-                a.generics(out);
-                b.generics(out);
-            }
+            OptCode::Coalesce(a, b) => both(a, b, out),
             OptCode::Generic(e) => out.push(e),
         }
     }
