@@ -565,8 +565,17 @@ fn not_a_condition(v: Val<'_>) -> EvalFailure {
 
 /// An enum member as its name (sets of enum members and hooks see names).
 fn enum_as_str<'a>(v: Val<'a>, e: &'a TExpr) -> Val<'a> {
-    match (v, &e.ty.base) {
-        (Val::Enum(i), Base::Enum(members)) => members.get(i as usize).map_or(Val::None, |m| Val::Str(m)),
+    match &e.ty.base {
+        Base::Enum(members) => member_name(v, members),
+        _ => v,
+    }
+}
+
+/// An enum member of `members` as its name (the lowered hook call's too);
+/// any other value as it is.
+pub(crate) fn member_name<'a>(v: Val<'a>, members: &'a [Box<str>]) -> Val<'a> {
+    match v {
+        Val::Enum(i) => members.get(i as usize).map_or(Val::None, |m| Val::Str(m)),
         _ => v,
     }
 }

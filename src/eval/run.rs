@@ -14,7 +14,7 @@ mod table;
 
 pub(crate) use scorecard::reasons as scorecard_reasons;
 
-use super::expr::{set_contains, Ctx, LetState};
+use super::expr::{member_name, set_contains, Ctx, LetState};
 use super::fold::Fold;
 use crate::compile::lower::{AggCode, BoolCode, CaseCode, DateCode, DecCode, HookCode, IntCode, LetCode, OptCode};
 use crate::ir::{AggFunc, ArithOp, Frame, NumKind, TExpr};
@@ -445,11 +445,8 @@ impl<'a> Runner<'_, 'a> {
     fn hook(&mut self, code: &'a HookCode) -> Run<Val<'a>> {
         let mut values = Vec::with_capacity(code.args.len());
         for (arg, members) in &code.args {
-            let v = match (self.opt(arg)?, members) {
-                (Val::Enum(i), Some(members)) => members.get(i as usize).map_or(Val::None, |m| Val::Str(m)),
-                (v, _) => v,
-            };
-            values.push(v);
+            let v = self.opt(arg)?;
+            values.push(members.as_deref().map_or(v, |members| member_name(v, members)));
         }
         let called = self.ctx.call_hook_with(code.hook, &values);
         self.park(called)
