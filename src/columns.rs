@@ -346,11 +346,10 @@ impl ParquetDecisions {
         let columns = DecisionColumns::new(LimitColumn::Decimal);
         // Ids are unique and error messages nearly so: a dictionary of them is
         // built only to be dropped when it outgrows its page, so they go plain.
-        // Statistics per column chunk, not per page: nobody filters decisions
-        // by page, and page statistics of every string cost the writer thread.
         // Statistics only where a reader can prune by them (the date and the
-        // limit): min and max of every string column cost the writer thread a
-        // comparison per value, and nobody filters decisions by reason text.
+        // limit), per column chunk: min and max of every string column cost
+        // the writer a comparison per value, and nobody filters decisions by
+        // reason text or by page.
         let mut properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROWS_PER_GROUP))

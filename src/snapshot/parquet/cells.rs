@@ -35,7 +35,7 @@ enum Read {
     Bool(BooleanArray),
     Int64(Int64Array),
     Int32(Int32Array),
-    /// A DECIMAL column of scale `1`, for `decimal` or `money`.
+    /// A DECIMAL column and its scale, for `decimal` or `money`.
     Dec128(Decimal128Array, i8),
     Date32(Date32Array),
     /// Text for a `string`, an enum, a date or a decimal, read as the JSON reader reads a string.
