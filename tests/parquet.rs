@@ -10,7 +10,7 @@ use arrow_array::{
 };
 use arrow_buffer::OffsetBuffer;
 use arrow_schema::{DataType, Field, Fields};
-use common::verdict_in;
+use common::{repo_root as root, verdict_in};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use std::path::{Path, PathBuf};
@@ -19,14 +19,8 @@ use verdict::snapshot::{
     open_snapshot_file, parse_json_snapshot, read_snapshots, BookWriter, Format, ReadError, ReadLimits,
 };
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("verdict-parquet-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_folder("parquet", name)
 }
 
 fn write_batch(path: &Path, batch: &RecordBatch) {

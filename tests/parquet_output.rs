@@ -6,18 +6,12 @@
 mod common;
 
 use arrow_array::{Array, RecordBatch, StringArray};
-use common::verdict_in;
+use common::{repo_root as root, verdict_in};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("verdict-parquet-output-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_folder("parquet-output", name)
 }
 
 fn run(dir: &Path, args: &[&str]) -> String {

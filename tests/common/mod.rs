@@ -39,3 +39,16 @@ pub fn policy_beside_example_files(dir: &Path, name: &str, text: &str) -> PathBu
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// The repository's root (the example policies are under it).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A folder of this test process's own under the system's temporary folder
+/// (`tag` names the test crate, `name` the test), created empty or kept.
+pub fn temp_folder(tag: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("verdict-{tag}-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
