@@ -39,6 +39,13 @@ impl Doc {
     pub(crate) fn text(s: impl Into<String>) -> Doc {
         Doc::Text(s.into())
     }
+
+    /// A block: `head` (which ends with its `{`), `body` indented by
+    /// `indent`, and the closing `}` on a line of its own.
+    pub(crate) fn braced(mut head: Vec<Doc>, indent: usize, body: Doc) -> Doc {
+        head.extend([Doc::Indent(indent, Box::new(body)), Doc::Newline, Doc::text("}")]);
+        Doc::Concat(head)
+    }
 }
 
 /// Lays a doc out as text; the result ends with a newline unless it is empty.

@@ -220,9 +220,7 @@ impl Printer<'_> {
             body.push(self.comments.trailing_before(next));
         }
         body.extend([Doc::Newline, self.comments.before(close)]);
-        docs.push(Doc::Indent(2, Box::new(Doc::Concat(body))));
-        docs.extend([Doc::Newline, Doc::text("}")]);
-        Doc::Concat(docs)
+        Doc::braced(docs, 2, Doc::Concat(body))
     }
 
     fn hook(&mut self, h: &HookDecl) -> Doc {
@@ -264,10 +262,7 @@ impl Printer<'_> {
         let spans: Vec<Span> = g.rules.iter().map(|r| r.span).collect();
         let sections = vec![Section::Rules; spans.len()];
         let body = self.sequence(&spans, &sections, close, |p, i| p.rule(&g.rules[i]));
-        docs.push(Doc::Indent(2, Box::new(body)));
-        docs.push(Doc::Newline);
-        docs.push(Doc::text("}"));
-        Doc::Concat(docs)
+        Doc::braced(docs, 2, body)
     }
 
     /// ```text
@@ -304,9 +299,7 @@ impl Printer<'_> {
         let actions = self.actions(&r.actions, close);
         body.push(Doc::Align(Box::new(actions)));
         body.extend([Doc::Newline, self.comments.before(close)]);
-        docs.push(Doc::Indent(2, Box::new(Doc::Concat(body))));
-        docs.extend([Doc::Newline, Doc::text("}")]);
-        Doc::Concat(docs)
+        Doc::braced(docs, 2, Doc::Concat(body))
     }
 
     /// ` effective FROM [to TO]`, dates as written.

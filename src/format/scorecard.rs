@@ -36,10 +36,7 @@ impl Printer<'_> {
             body.push(self.comments.trailing_before(next));
         }
         body.push(self.comments.before(close));
-        docs.push(Doc::Indent(2, Box::new(Doc::Concat(body))));
-        docs.push(Doc::Newline);
-        docs.push(Doc::text("}"));
-        Doc::Concat(docs)
+        Doc::braced(docs, 2, Doc::Concat(body))
     }
 
     fn characteristic(&mut self, c: &CharacteristicDecl) -> Doc {
@@ -65,10 +62,7 @@ impl Printer<'_> {
             body.push(self.comments.trailing_before(next));
         }
         body.push(self.comments.before(close));
-        docs.push(Doc::Indent(2, Box::new(Doc::Concat(body))));
-        docs.push(Doc::Newline);
-        docs.push(Doc::text("}"));
-        Doc::Concat(docs)
+        Doc::braced(docs, 2, Doc::Concat(body))
     }
 
     fn bin_cell(&self, bin: &BinDecl) -> String {

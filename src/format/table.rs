@@ -76,8 +76,8 @@ impl Printer<'_> {
             let next = t.rows.get(index + 1).map_or(close, |r| r.span.start as usize);
             body.push(self.comments.trailing_before(next));
         }
-        let inner = Doc::Concat(vec![Doc::Concat(body), Doc::Concat(vec![self.comments.before(close)])]);
-        Doc::Concat(vec![Doc::Concat(head), Doc::Indent(ROW_INDENT, Box::new(inner)), Doc::Newline, Doc::text("}")])
+        body.push(self.comments.before(close));
+        Doc::braced(head, ROW_INDENT, Doc::Concat(body))
     }
 
     fn cell_text(&self, cell: &Cell) -> String {
