@@ -269,11 +269,12 @@ impl Chunk {
         let mut writer = RecordWriter::resume(&mut self.encoded, options.output, first);
         let schema = &program.schema;
         if let Some(batch) = self.batch.take() {
-            // Rows come before a "reading stopped" record that may follow them.
-            let mut rows = Vec::with_capacity(batch.len() + self.items.len());
-            batch.convert(schema, &mut rows);
-            rows.append(&mut self.items);
-            self.items = rows;
+            // Rows come before a "reading stopped" record that may follow
+            // them: converted after it into the chunk's reused buffer, then
+            // the record rotated behind them.
+            let stopped = self.items.len();
+            batch.convert(schema, &mut self.items);
+            self.items.rotate_left(stopped);
         }
         let lines = self.lines.iter().filter_map(|raw| match *raw {
             RawLine::Text { start, end, line } => {
