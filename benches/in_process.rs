@@ -2,7 +2,9 @@
 //! same rules written by hand in Rust, over the same parsed snapshots. A
 //! second ratio leaves `limit-raise`'s `fraud_risk` hook out of both (the
 //! rhai hook's exact-decimal `exp` is ~40% of either side's time), to show
-//! the evaluator's own cost against hand-written code.
+//! the evaluator's own cost against hand-written code. A third runs the
+//! shipped policy with tracing on (`--trace`: every condition's leaves and
+//! values recorded), against the same hand-written code (target: 5×).
 
 #[path = "support/native_lifecycle.rs"]
 mod native_lifecycle;
@@ -48,6 +50,12 @@ fn main() {
             black_box(native.decide(black_box(s), None).is_ok());
         }
     };
+    let traced_options = EvalOptions { trace: true, ..options };
+    let mut engine_traced = || {
+        for s in &snapshots {
+            black_box(evaluate(program, black_box(s), traced_options).is_ok());
+        }
+    };
 
     let mut engine_hook_free = || {
         for s in &snapshots {
@@ -65,6 +73,7 @@ fn main() {
     group.throughput(Throughput::Elements(ACCOUNTS));
     group.bench_function("compiled_policy", |b| b.iter(&mut engine));
     group.bench_function("hand_written", |b| b.iter(&mut hand));
+    group.bench_function("compiled_policy_traced", |b| b.iter(&mut engine_traced));
     group.bench_function("compiled_policy_hook_free", |b| b.iter(&mut engine_hook_free));
     group.bench_function("hand_written_hook_free", |b| b.iter(&mut hand_hook_free));
     group.finish();
@@ -76,6 +85,13 @@ fn main() {
         ACCOUNTS,
         rounds,
         ("compiled policy", &mut engine),
+        ("hand-written Rust", &mut hand),
+    );
+    ratio::interleaved(
+        "in-process, shipped policy traced (target <= 5x)",
+        ACCOUNTS,
+        rounds,
+        ("traced policy", &mut engine_traced),
         ("hand-written Rust", &mut hand),
     );
     ratio::interleaved(

@@ -294,16 +294,14 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     ctx.case_log = Some(Vec::new());
     let ran = run_rules(&mut ctx, &mut state, snapshot, Some(trace));
     // Lets and hook calls are kept even when a rule failed: they show how far evaluation got.
-    trace.lets = program
-        .lets
-        .iter()
-        .zip(ctx.lets.as_slice())
-        .enumerate()
-        .filter_map(|(i, (def, state))| match state {
+    // Sized once: a filtered iterator would grow the vector step by step.
+    trace.lets = Vec::with_capacity(program.lets.len());
+    trace.lets.extend(program.lets.iter().zip(ctx.lets.as_slice()).enumerate().filter_map(|(i, (def, state))| {
+        match state {
             expr::LetState::Done(v) => Some((i, Traced::of(*v, trace::enum_members(&def.value)))),
             expr::LetState::NotYet => None,
-        })
-        .collect();
+        }
+    }));
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     trace.cases = ctx.case_log.take().unwrap_or_default();
     ran?;
@@ -333,6 +331,9 @@ fn run_rules<'a>(
     mut trace: Option<&mut Trace>,
 ) -> Result<(), ErrorRecord> {
     let program = ctx.program;
+    if let Some(t) = &mut trace {
+        t.rules.reserve(program.rules.len());
+    }
     // Filled only once a grouped rule fires (most accounts fire none): no allocation otherwise.
     let mut group_winner: Vec<Option<&Arc<str>>> = Vec::new();
     for (index, rule) in program.rules.iter().enumerate() {

@@ -129,7 +129,9 @@ pub(crate) fn enum_members(e: &TExpr) -> Option<&[Box<str>]> {
 /// Evaluates `condition` leaf by leaf, as the fast path would (same leaves,
 /// same short-circuits), returning whether it holds and each leaf's trace.
 pub(crate) fn traced<'a>(ctx: &mut Ctx<'a>, condition: &'a Condition) -> (Result<bool, EvalFailure>, Vec<LeafTrace>) {
-    let mut leaves = vec![LeafTrace::default(); condition.leaves.len()];
+    // Filled in place rather than cloned from a template leaf.
+    let mut leaves = Vec::with_capacity(condition.leaves.len());
+    leaves.resize_with(condition.leaves.len(), LeafTrace::default);
     let mut failed_at = None;
     let held = walk(ctx, condition, &condition.shape, &mut leaves, &mut failed_at);
     if let Some(at) = failed_at {
@@ -170,25 +172,33 @@ fn walk<'a>(
     }
 }
 
+/// `r - l`: exact for numbers, in days for dates; `None` for other types
+/// (and on an overflow), which have no distance.
+fn delta(l: Val<'_>, r: Val<'_>) -> Option<Decimal> {
+    match (l, r) {
+        (Val::Date(a), Val::Date(b)) => Some(Decimal::from(days_between(a, b))),
+        // Only numbers are subtracted: for other types `apply` would build
+        // an error message only to have it dropped.
+        (Val::Int(_) | Val::Dec(_), Val::Int(_) | Val::Dec(_)) => match ArithOp::Sub.apply(r, l) {
+            Ok(Val::Dec(d)) => Some(d),
+            Ok(Val::Int(i)) => Some(Decimal::from(i)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Evaluates one leaf exactly as [`Ctx::eval`] would (each side once), keeping what it read.
 fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
             let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
             let holds = op.holds(compare(l, r)?);
-            let delta = match (l, r) {
-                (Val::Date(a), Val::Date(b)) => Some(Decimal::from(days_between(a, b))),
-                _ => match ArithOp::Sub.apply(r, l) {
-                    Ok(Val::Dec(d)) => Some(d),
-                    Ok(Val::Int(i)) => Some(Decimal::from(i)),
-                    _ => None,
-                },
-            };
             let operands = Operands::Compare {
                 op: *op,
                 left: Traced::of(l, enum_members(lhs)),
                 right: Traced::of(r, enum_members(rhs)),
-                delta,
+                delta: delta(l, r),
             };
             Ok((Val::Bool(holds), Some(operands)))
         }
@@ -205,5 +215,30 @@ fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr) -> Result<(Val<'a>, Option<Ope
             }
         }
         _ => Ok((ctx.eval(e)?, None)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::parse_date;
+
+    #[test]
+    fn a_comparison_is_as_far_from_holding_as_its_right_side_minus_its_left() {
+        assert_eq!(delta(Val::Int(3), Val::Int(10)), Some(Decimal::from(7)));
+        assert_eq!(delta(Val::Dec(Decimal::new(150, 2)), Val::Int(1)), Some(Decimal::new(-50, 2)));
+        assert_eq!(delta(Val::Int(2), Val::Dec(Decimal::new(25, 1))), Some(Decimal::new(5, 1)));
+        let (a, b) = (parse_date("2026-01-31").unwrap(), parse_date("2026-03-01").unwrap());
+        assert_eq!(delta(Val::Date(a), Val::Date(b)), Some(Decimal::from(29)));
+    }
+
+    #[test]
+    fn values_without_a_distance_have_none() {
+        assert_eq!(delta(Val::Str("a"), Val::Str("b")), None);
+        assert_eq!(delta(Val::Enum(0), Val::Enum(2)), None);
+        assert_eq!(delta(Val::Bool(true), Val::Bool(false)), None);
+        assert_eq!(delta(Val::None, Val::Int(1)), None);
+        // An overflow is no distance either.
+        assert_eq!(delta(Val::Int(i64::MIN), Val::Int(i64::MAX)), None);
     }
 }
