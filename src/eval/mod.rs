@@ -381,11 +381,33 @@ fn run_rules<'a>(
                 *slot = Some(&rule.name);
             }
         }
-        // Untraced, a limit is computed by its lowered code too.
+        // Untraced, a scorecard's reasons are ranked by its lowered code too.
         let lowered = trace.is_none();
-        state.fire(ctx, rule, lowered).map_err(|e| failure(snapshot, rule, e))?;
+        state.fire(ctx, index, rule, lowered).map_err(|e| failure(snapshot, rule, e))?;
+    }
+    // The limit last: only the one the decision carries is computed.
+    if let Some(rule) = state.limit_rule.filter(|_| state.carries_limit(program)).and_then(|i| program.rules.get(i)) {
+        state.limit = limit_of(ctx, rule, trace.is_none()).map_err(|e| failure(snapshot, rule, e))?;
     }
     Ok(())
+}
+
+/// The limit the first `set limit to` of `rule` computes: by its lowered
+/// code untraced, by the interpreter otherwise.
+fn limit_of<'a>(ctx: &mut Ctx<'a>, rule: &'a Rule, lowered: bool) -> Result<Option<Decimal>, EvalFailure> {
+    if let (true, Some(code)) = (lowered, &rule.limit_code) {
+        return new_limit(run::decimal(ctx, code)?).map(Some);
+    }
+    let first = rule.actions.iter().find_map(|a| match a {
+        TAction::SetLimit(e) => Some(e),
+        _ => None,
+    });
+    let Some(e) = first else { return Ok(None) };
+    match ctx.eval(e)? {
+        Val::Dec(d) => new_limit(d).map(Some),
+        Val::Int(i) => new_limit(Decimal::from(i)).map(Some),
+        _ => Ok(None),
+    }
 }
 
 fn failure(snapshot: &Snapshot, rule: &Rule, e: EvalFailure) -> ErrorRecord {
@@ -412,6 +434,9 @@ struct Assembly {
     reinstate: bool,
     /// The most severe admission decision fired (`approve`, `refer`, `decline`).
     admit: Option<Outcome>,
+    /// The first fired rule (an index into the program's rules) that sets
+    /// the limit: the one whose limit wins, computed once the outcome is known.
+    limit_rule: Option<usize>,
     limit: Option<Decimal>,
     reasons: Vec<Reason>,
     actions: Vec<ActionRecord>,
@@ -422,7 +447,7 @@ struct Assembly {
 }
 
 impl Assembly {
-    fn fire<'a>(&mut self, ctx: &mut Ctx<'a>, rule: &'a Rule, lowered: bool) -> Result<(), EvalFailure> {
+    fn fire<'a>(&mut self, ctx: &mut Ctx<'a>, index: usize, rule: &'a Rule, lowered: bool) -> Result<(), EvalFailure> {
         self.fired.push(rule.name.clone());
         for action in &rule.actions {
             let name = || rule.name.clone();
@@ -439,22 +464,9 @@ impl Assembly {
                 TAction::Freeze(_) | TAction::Restrict(_) => {}
                 TAction::Reinstate => self.reinstate = true,
                 TAction::Admit(o) => self.admit = self.admit.max(Some(*o)),
-                TAction::SetLimit(e) => {
-                    // The first (highest-priority) rule to set the limit wins; later
-                    // ones are not even computed.
-                    if self.limit.is_none() && lowered {
-                        if let Some(code) = &rule.limit_code {
-                            self.limit = Some(new_limit(run::decimal(ctx, code)?)?);
-                            continue;
-                        }
-                    }
-                    if self.limit.is_none() {
-                        self.limit = match ctx.eval(e)? {
-                            Val::Dec(d) => Some(new_limit(d)?),
-                            Val::Int(i) => Some(new_limit(Decimal::from(i))?),
-                            _ => None,
-                        };
-                    }
+                // The first (highest-priority) rule to set the limit wins.
+                TAction::SetLimit(_) => {
+                    self.limit_rule.get_or_insert(index);
                 }
                 TAction::Reason(code, text) => {
                     let code = action_text::reason_code(ctx, code)?;
@@ -508,7 +520,16 @@ impl Assembly {
         Ok(())
     }
 
-    /// Adds a reason unless its code was already given.
+    /// Whether the decision will carry a limit: not under `close`, and for
+    /// an application only when it is approved.
+    fn carries_limit(&self, program: &Program) -> bool {
+        if program.schema.is_application() {
+            self.admit == Some(Outcome::Approve)
+        } else {
+            !self.close
+        }
+    }
+
     /// Whether the decision already has a reason with this code.
     fn has_reason(&self, code: &str) -> bool {
         match &self.reason_codes {

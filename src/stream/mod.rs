@@ -560,7 +560,10 @@ impl<'a, W: Write, P: FnMut(Progress)> InOrder<'a, W, P> {
                         .map_err(io::Error::other)
                         .and_then(|batch| self.writer.append_columns(&batch, batch.num_rows()))
                 } else if RecordWriter::<W>::chunkable(self.writer.format()) {
-                    self.writer.append_encoded(&chunk.encoded, chunk.len())
+                    // The records the chunk encoded: its snapshots read whole
+                    // (not JSON Lines) were drained while it was decided.
+                    let records = usize::try_from(chunk.tally.records).unwrap_or(usize::MAX);
+                    self.writer.append_encoded(&chunk.encoded, records)
                 } else {
                     chunk.records.iter().try_for_each(|r| self.writer.write(r, self.program))
                 };
