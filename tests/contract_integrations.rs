@@ -277,3 +277,145 @@ fn strings(values: &[Option<&str>]) -> ArrayRef {
     Arc::new(StringArray::from(values.to_vec()))
 }
 
+/// A small schema for column types: an enum, money, optional string and date, a set.
+const SMALL_SCHEMA: &str = "\
+entity: account
+key: id
+fields:
+  id: string
+  status: enum(active, frozen)
+  credit_limit: money
+  score: int
+  note: string?
+  closed_on: date?
+  tags: set<string>
+";
+
+const SMALL_POLICY: &str = r#"policy "small" version "1"
+schema "s.schema.yaml"
+
+rule "watch" {
+  when status == "frozen" or credit_limit > 1000 or (note ?? "") == "n" or closed_on != none or "x" in tags
+  then tag "watched"
+}
+"#;
+
+/// A folder with the small schema and policy.
+fn small(name: &str) -> PathBuf {
+    let dir = common::temp_folder("contract-int", name);
+    std::fs::write(dir.join("s.schema.yaml"), SMALL_SCHEMA).unwrap();
+    std::fs::write(dir.join("p.policy"), SMALL_POLICY).unwrap();
+    dir
+}
+
+/// `eval`'s JSON Lines for a book file of `dir`, `as_of` given on the command line.
+fn decide_small(dir: &Path, book: &str) -> String {
+    run(dir, &["eval", "p.policy", book, "--as-of", "2026-11-01"], &[0, 1])
+}
+
+/// A set column of `rows` lists of strings.
+fn string_lists(rows: &[&[&str]]) -> ArrayRef {
+    let mut builder = arrow_array::builder::ListBuilder::new(arrow_array::builder::StringBuilder::new());
+    for row in rows {
+        for item in *row {
+            builder.values().append_value(item);
+        }
+        builder.append(true);
+    }
+    Arc::new(builder.finish())
+}
+
+/// Three accounts as JSON Lines: what the Parquet books below hold.
+const SMALL_JSON: &str = r#"{"id":"S1","status":"active","credit_limit":"500.25","score":1,"tags":[]}
+{"id":"S2","status":"frozen","credit_limit":"10","score":2,"tags":["x"]}
+{"id":"S3","status":"active","credit_limit":"1000.01","score":3,"tags":["y"]}
+"#;
+
+fn small_columns() -> Vec<(&'static str, ArrayRef)> {
+    let mut limit = arrow_array::builder::Decimal128Builder::new();
+    for cents in [50_025, 1_000, 100_001] {
+        limit.append_value(cents);
+    }
+    vec![
+        ("id", strings(&[Some("S1"), Some("S2"), Some("S3")])),
+        ("status", strings(&[Some("active"), Some("frozen"), Some("active")])),
+        ("credit_limit", Arc::new(limit.finish().with_precision_and_scale(12, 2).unwrap())),
+        ("score", Arc::new(arrow_array::Int64Array::from(vec![1, 2, 3]))),
+        ("tags", string_lists(&[&[], &["x"], &["y"]])),
+    ]
+}
+
+/// `batch` written as `name` in `dir`; `eval`'s decisions of it.
+fn decide_batch(dir: &Path, name: &str, columns: Vec<(&str, ArrayRef)>) -> String {
+    write_parquet(&dir.join(name), &RecordBatch::try_from_iter(columns).unwrap());
+    decide_small(dir, name)
+}
+
+/// "`T?` for optional": a column that holds only nulls (pyarrow and pandas
+/// type it `null` when no row has a value) is `none` in every row of an
+/// optional field, and each row's own error for a required one.
+#[test]
+fn an_all_null_column_reads_as_absent_values() {
+    let dir = small("null-column");
+    std::fs::write(dir.join("book.jsonl"), SMALL_JSON).unwrap();
+    let expected = decide_small(&dir, "book.jsonl");
+    let mut columns = small_columns();
+    columns.push(("note", Arc::new(arrow_array::NullArray::new(3))));
+    columns.push(("closed_on", Arc::new(arrow_array::NullArray::new(3))));
+    assert_eq!(decide_batch(&dir, "nulls.parquet", columns), expected);
+
+    let mut columns = small_columns();
+    columns[3] = ("score", Arc::new(arrow_array::NullArray::new(3)));
+    let decided = decide_batch(&dir, "required.parquet", columns);
+    let errors: Vec<Value> =
+        decided.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["error"].clone()).collect();
+    assert_eq!(errors.len(), 3);
+    for error in errors {
+        assert_eq!(error, json!({"kind": "snapshot", "message": "score: expected int, found null"}));
+    }
+}
+
+/// "columns named by field paths": a string column may be dictionary-encoded
+/// (what pandas writes for a `category` column, and what Parquet readers
+/// hand over for a dictionary page); its values are read as the strings they are.
+#[test]
+fn dictionary_encoded_string_columns_read_as_their_strings() {
+    use arrow_array::types::Int32Type;
+    use arrow_array::DictionaryArray;
+    let dir = small("dictionary");
+    std::fs::write(dir.join("book.jsonl"), SMALL_JSON).unwrap();
+    let expected = decide_small(&dir, "book.jsonl");
+    let mut columns = small_columns();
+    let status: DictionaryArray<Int32Type> = ["active", "frozen", "active"].into_iter().collect();
+    columns[1] = ("status", Arc::new(status));
+    let ids: DictionaryArray<Int32Type> = ["S1", "S2", "S3"].into_iter().collect();
+    columns[0] = ("id", Arc::new(ids));
+    let note: DictionaryArray<Int32Type> = [Some("n"), None, Some("m")].into_iter().collect();
+    columns.push(("note", Arc::new(note)));
+    // S1's note makes it watched: the dictionary's value was read, not its index.
+    let with_notes = SMALL_JSON.replacen(r#""score":1,"#, r#""score":1,"note":"n","#, 1).replacen(
+        r#""score":3,"#,
+        r#""score":3,"note":"m","#,
+        1,
+    );
+    std::fs::write(dir.join("notes.jsonl"), with_notes).unwrap();
+    let expected_notes = decide_small(&dir, "notes.jsonl");
+    assert_ne!(expected_notes, expected);
+    assert_eq!(decide_batch(&dir, "dictionary.parquet", columns), expected_notes);
+}
+
+/// "`money`/`decimal` from Parquet DECIMAL": a DECIMAL wider than 38 digits
+/// (Arrow's Decimal256) holds the same exact amounts.
+#[test]
+fn a_wide_parquet_decimal_reads_exactly() {
+    use arrow_buffer::i256;
+    let dir = small("decimal256");
+    std::fs::write(dir.join("book.jsonl"), SMALL_JSON).unwrap();
+    let expected = decide_small(&dir, "book.jsonl");
+    let mut columns = small_columns();
+    let cents = [50_025, 1_000, 100_001].map(i256::from_i128);
+    let wide = arrow_array::Decimal256Array::from(cents.to_vec()).with_precision_and_scale(40, 2).unwrap();
+    columns[2] = ("credit_limit", Arc::new(wide));
+    assert_eq!(decide_batch(&dir, "wide.parquet", columns), expected);
+}
+

@@ -69,3 +69,28 @@ def test_scores_and_arms_are_the_json_decisions_maps(tmp_path):
     first = applications()[0]
     assert policy.decide(first)["scores"] == expected[0]["scores"]
     assert policy.decide(first)["arms"] == expected[0]["arms"]
+
+
+def test_a_pandas_category_column_is_read_as_its_strings():
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(ADMISSION)
+    frame = pandas.DataFrame(applications())
+    expected = policy.decide_table(frame)
+    for column in ("purpose", "housing", "id"):
+        frame[column] = frame[column].astype("category")
+    assert policy.decide_table(frame).equals(expected)
+
+
+def test_a_column_of_nulls_is_none_for_an_optional_field(tmp_path):
+    # No row has a note: pyarrow types the column `null`.
+    (tmp_path / "s.schema.yaml").write_text("entity: account\nkey: id\nfields:\n  id: string\n  score: int\n  note: string?\n")
+    (tmp_path / "p.policy").write_text(
+        'policy "p" version "1"\nschema "s.schema.yaml"\n\nrule "noted" {\n  when note != none or score < 2\n  then tag "look"\n}\n'
+    )
+    policy = verdict.load(tmp_path / "p.policy")
+    rows = [{"id": "A", "score": 1, "note": None}, {"id": "B", "score": 5, "note": None}]
+    table = pa.Table.from_pylist(rows)
+    assert table.schema.field("note").type == pa.null()
+    decided = policy.decide_table(table, as_of="2026-11-01").to_pylist()
+    assert [row["error_kind"] for row in decided] == [None, None]
+    assert [row["fired"] for row in decided] == [["noted"], []]
