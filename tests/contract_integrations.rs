@@ -419,3 +419,24 @@ fn a_wide_parquet_decimal_reads_exactly() {
     assert_eq!(decide_batch(&dir, "wide.parquet", columns), expected);
 }
 
+/// "a snapshot that does not fit the schema 422": a snapshot without its
+/// `as_of` (every snapshot has one, and the service has no `--as-of`) is one.
+#[test]
+fn the_service_refuses_a_snapshot_without_as_of_with_422() {
+    let dir = probe("serve-as-of");
+    let server = serve_support::Server::start(&dir.join("p.policy"), &[]);
+    let snapshot = account("A2", "active", 720, "1500").replace(r#""as_of":"2026-11-01","#, "");
+    let reply = server.decide(&snapshot);
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    let record: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(record["id"], "A2");
+    assert_eq!(record["error"]["kind"], "snapshot");
+    // In JSON Lines the line has its record, and the response is 200.
+    let lines = format!("{snapshot}\n{}\n", account("A3", "active", 720, "1500"));
+    let reply = server.decide_lines(&lines);
+    assert_eq!(reply.status, 200);
+    let records: Vec<Value> = reply.body.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records[0]["error"]["kind"], "snapshot");
+    assert_eq!(records[1]["outcome"], "none");
+}
+
