@@ -419,6 +419,48 @@ fn a_wide_parquet_decimal_reads_exactly() {
     assert_eq!(decide_batch(&dir, "wide.parquet", columns), expected);
 }
 
+/// "`eval`, `diff` and `test` snapshot files read `.parquet`": `diff` over a
+/// Parquet book reports what it reports over the same book as JSON Lines,
+/// and a test case takes its snapshot from one.
+#[test]
+fn diff_and_test_read_parquet_books() {
+    let dir = probe("diff-test");
+    book_parquet(&dir);
+    // The same book without its unreadable line, so both files hold the same snapshots.
+    let readable: String = book().lines().filter(|l| !l.contains("dormant")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.join("readable.jsonl"), readable).unwrap();
+    std::fs::write(dir.join("q.policy"), POLICY.replace("score < 500", "score < 400")).unwrap();
+    let report = |book: &str| -> Value {
+        let out = run(&dir, &["diff", "p.policy", "q.policy", book, "--format", "json"], &[0]);
+        let mut report: Value = serde_json::from_str(&out).unwrap();
+        // Everything but when it ran and which file each account came from.
+        report.as_object_mut().unwrap().retain(|key, _| !["generated", "inputs"].contains(&key.as_str()));
+        for account in report["changed"]["accounts"].as_array_mut().unwrap() {
+            account.as_object_mut().unwrap().remove("input");
+        }
+        report
+    };
+    let from_parquet = report("book.parquet");
+    assert_eq!(from_parquet["summary"]["changed"], 1, "{from_parquet}");
+    assert_eq!(from_parquet, report("readable.jsonl"));
+
+    std::fs::write(
+        dir.join("p.test.yaml"),
+        "policy: p.policy\ncases:\n  - name: from a Parquet book\n    snapshot_file: book.parquet\n    \
+         snapshot_id: A2\n    expect:\n      outcome: limit\n      limit: \"14400.12\"\n      reasons: [L1]\n",
+    )
+    .unwrap();
+    let out = run(&dir, &["test", "p.test.yaml"], &[0]);
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+    std::fs::write(
+        dir.join("p.test.yaml"),
+        std::fs::read_to_string(dir.join("p.test.yaml")).unwrap().replace("A2", "A3"),
+    )
+    .unwrap();
+    let out = run(&dir, &["test", "p.test.yaml"], &[1]);
+    assert!(out.contains("0 passed, 1 failed"), "{out}");
+}
+
 /// "a snapshot that does not fit the schema 422": a snapshot without its
 /// `as_of` (every snapshot has one, and the service has no `--as-of`) is one.
 #[test]
@@ -440,3 +482,24 @@ fn the_service_refuses_a_snapshot_without_as_of_with_422() {
     assert_eq!(records[1]["outcome"], "none");
 }
 
+/// "A body over `--max-request-bytes` (default 16 MiB) is refused with 413
+/// without being read whole": 16 MiB is 16 × 2^20 bytes.
+#[test]
+fn the_default_body_limit_is_16_mib() {
+    let dir = probe("serve-limit");
+    let server = serve_support::Server::start(&dir.join("p.policy"), &[]);
+    let limit = 16 * 1024 * 1024;
+    let mut stream = server.connect();
+    let head = format!(
+        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        limit + 1
+    );
+    serve_support::send(&mut stream, head.as_bytes());
+    let answer = serve_support::read_all(&mut stream);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains(r#""kind":"request""#), "an error record: {answer}");
+    let mut body = account("A3", "active", 720, "1500").into_bytes();
+    body.resize(limit, b' ');
+    let reply = server.post("/v1/decide", Some("application/json"), &body);
+    assert_eq!(reply.status, 200, "exactly the limit is taken: {}", &reply.body[..reply.body.len().min(200)]);
+}

@@ -71,6 +71,22 @@ def test_scores_and_arms_are_the_json_decisions_maps(tmp_path):
     assert policy.decide(first)["arms"] == expected[0]["arms"]
 
 
+class _CapsuleOnly:
+    """An object that is no pyarrow, pandas or polars type: only the Arrow PyCapsule interface."""
+
+    def __init__(self, table):
+        self._table = table
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self._table.__arrow_c_stream__(requested_schema)
+
+
+def test_any_object_with_the_arrow_pycapsule_interface_is_taken():
+    policy = verdict.load(ADMISSION)
+    table = applications_table()
+    assert policy.decide_table(_CapsuleOnly(table)).equals(policy.decide_table(table))
+
+
 def test_a_pandas_category_column_is_read_as_its_strings():
     pandas = pytest.importorskip("pandas")
     policy = verdict.load(ADMISSION)
@@ -94,3 +110,21 @@ def test_a_column_of_nulls_is_none_for_an_optional_field(tmp_path):
     decided = policy.decide_table(table, as_of="2026-11-01").to_pylist()
     assert [row["error_kind"] for row in decided] == [None, None]
     assert [row["fired"] for row in decided] == [["noted"], []]
+
+
+def test_policy_error_lists_every_diagnostic(tmp_path):
+    (tmp_path / "account.schema.yaml").write_text((ROOT / "policies" / "account.schema.yaml").read_text())
+    broken = tmp_path / "broken.policy"
+    broken.write_text(
+        'policy "b" version "1"\nschema "account.schema.yaml"\n\n'
+        'rule "one" {\n  when scor < 1\n  then freeze for 1 day\n}\n\n'
+        'rule "two" {\n  when balanse > 1\n  then freeze for 1 day\n}\n'
+    )
+    with pytest.raises(verdict.PolicyError) as raised:
+        verdict.load(broken)
+    errors = [d for d in raised.value.diagnostics if d.get("severity", "error") == "error"]
+    assert [(d["line"], d["column"]) for d in errors] == [(5, 8), (10, 8)]
+    for d in errors:
+        assert set(d) >= {"file", "line", "column", "code", "message", "help"}
+        assert d["file"].endswith("broken.policy")
+        assert isinstance(d["code"], str) and isinstance(d["message"], str)
