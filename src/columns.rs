@@ -181,8 +181,17 @@ impl DecisionColumns {
             self.fired.values().append_value(&**rule);
         }
         self.fired.append(true);
-        // The decision carries no scorecards or splits here: empty maps.
+        // Every scorecard and split of the policy, in declaration order, as
+        // the JSON decision lists them (empty maps for a policy without any).
+        for score in &d.scores {
+            self.scores.keys().append_value(&*score.name);
+            self.scores.values().append_value(format_decimal(score.value));
+        }
         self.scores.append(true)?;
+        for arm in &d.arms {
+            self.arms.keys().append_value(&*arm.split);
+            self.arms.values().append_value(&*arm.arm);
+        }
         self.arms.append(true)?;
         self.error_kind.append_null();
         self.error_message.append_null();

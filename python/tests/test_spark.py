@@ -6,7 +6,7 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import POLICY, cli_decisions
+from conftest import POLICY, ROOT, cli_decisions
 from test_tables import cli_as_rows, dicts_as_json
 
 # CI has Java and PySpark installed by .ci/run: there a missing one is a failure, not a skip.
@@ -49,6 +49,15 @@ def test_spark_decides_a_book_as_the_cli_does(spark, generated):
     assert len(rows) == len(expected)
     for row in rows:
         assert row == expected[row["id"]]
+
+    # A policy with a scorecard: each row's `scores` map is the CLI decision's.
+    admission, applications = str(ROOT / "policies" / "admission.policy"), str(ROOT / "policies" / "applications.jsonl")
+    scored = verdict.spark.decide(spark.read.json(applications), admission).collect()
+    cli_scores = {d["id"]: d["scores"] for d in cli_decisions(admission, applications)}
+    assert len(scored) == len(cli_scores)
+    for row in scored:
+        assert row["scores"] == cli_scores[row["id"]], row["id"]
+        assert row["arms"] == {}
 
 
 def test_spark_ships_the_policy_files_to_the_executors(spark, generated, tmp_path):

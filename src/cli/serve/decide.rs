@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 use verdict::compile::Program;
-use verdict::eval::{evaluate, EvalOptions, Outputs};
+use verdict::eval::{evaluate, ErrorKind, EvalOptions, Outputs};
 use verdict::output::{OutputFormat, RecordWriter};
 use verdict::snapshot::{json_line_content, parse_json_line};
 
@@ -77,7 +77,16 @@ pub fn decide_single(program: &Program, body: &[u8], options: EvalOptions) -> De
         })
     });
     let (record, status) = match read {
-        Ok(snapshot) => (evaluate(program, &snapshot, options), 200),
+        Ok(snapshot) => {
+            let record = evaluate(program, &snapshot, options);
+            // A snapshot the reader took can still lack what every snapshot
+            // has (its `as_of`): it does not fit either, so it is no decided request.
+            let status = match &record {
+                Err(e) if e.kind == ErrorKind::Snapshot => 422,
+                _ => 200,
+            };
+            (record, status)
+        }
         Err(e) => {
             let status = if is_json(body) { 422 } else { 400 };
             (Err(e.into()), status)

@@ -58,7 +58,9 @@ pub(crate) fn bind(schema: &Schema, columns: &Fields) -> Result<FilePlan, ReadEr
     let root = bind_record(&schema.root, columns, "", Some(&schema.key))?;
     let as_of = match find(columns, &["as_of"]) {
         Some((path, field)) => {
-            check_type(&crate::snapshot::convert::DATE, field, "as_of")?;
+            if !is_all_null(field) {
+                check_type(&crate::snapshot::convert::DATE, field, "as_of")?;
+            }
             path.first().copied()
         }
         None => None,
@@ -120,6 +122,8 @@ fn bind_leaf(
 
 /// What a leaf holds, its column's type checked against it (`None`: no column).
 fn leaf_kind(field: &FieldDef, arrow: Option<&Field>, name: &str) -> Result<LeafKind, ReadError> {
+    // A column of nulls only fits any field: each row reads as a null there.
+    let arrow = arrow.filter(|f| !is_all_null(f));
     Ok(match &field.kind {
         FieldKind::Scalar(ty) => {
             if let Some(arrow) = arrow {
@@ -184,6 +188,12 @@ fn list_item(field: &Field) -> Option<&Field> {
     }
 }
 
+/// True for a column typed `Null` (Arrow's type for a column that holds
+/// nothing but nulls, as pyarrow and pandas infer it when no row has a value).
+pub(crate) fn is_all_null(field: &Field) -> bool {
+    field.data_type() == &DataType::Null
+}
+
 /// True for the string column types.
 pub(crate) fn is_text(ty: &DataType) -> bool {
     matches!(ty, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
@@ -196,7 +206,11 @@ pub(crate) fn is_integer(ty: &DataType) -> bool {
 
 /// Checks that a column of `field`'s type can hold values of `ty`.
 fn check_type(ty: &ScalarType, field: &Field, name: &str) -> Result<(), ReadError> {
-    let data = field.data_type();
+    // A dictionary-encoded column (pandas' `category`) holds its values' type.
+    let data = match field.data_type() {
+        DataType::Dictionary(_, values) => values.as_ref(),
+        data => data,
+    };
     let fits = match ty {
         ScalarType::Bool => matches!(data, DataType::Boolean),
         // pandas keeps an integer column with nulls as floats: whole values are taken, row by row.
@@ -205,8 +219,10 @@ fn check_type(ty: &ScalarType, field: &Field, name: &str) -> Result<(), ReadErro
             if data.is_floating() {
                 return Err(ReadError::ParquetFloatMoney { column: name.to_string(), found: data.to_string() });
             }
-            matches!(data, DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..))
-                || is_integer(data)
+            matches!(
+                data,
+                DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..) | DataType::Decimal256(..)
+            ) || is_integer(data)
                 || is_text(data)
         }
         ScalarType::String | ScalarType::Enum(_) => is_text(data),

@@ -15,11 +15,11 @@ use crate::snapshot::convert::{scalar, Leaf, Lexeme};
 use crate::value::Value;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Decimal128Type, Decimal32Type, Decimal64Type, Float32Type, Float64Type, Int16Type, Int32Type,
-    Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+    Date32Type, Decimal128Type, Decimal256Type, Decimal32Type, Decimal64Type, Float32Type, Float64Type, Int16Type,
+    Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow_array::{Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Int32Array, Int64Array, StringArray};
-use arrow_buffer::NullBuffer;
+use arrow_buffer::{i256, NullBuffer};
 use arrow_schema::DataType;
 use rust_decimal::Decimal;
 
@@ -40,6 +40,8 @@ enum Read {
     Date32(Date32Array),
     /// Text for a `string`, an enum, a date or a decimal, read as the JSON reader reads a string.
     Utf8(StringArray, ScalarType),
+    /// A dictionary-encoded column: each row's key (resolved once) into its values' cells.
+    Dictionary(Vec<usize>, Box<Cells>),
     /// Any other column type: read cell by cell through [`scalar_at`].
     Other(ArrayRef, ScalarType),
 }
@@ -47,7 +49,13 @@ enum Read {
 impl Cells {
     /// `array` read as `ty`; `above` the nulls of the structs holding it.
     pub(crate) fn new(ty: &ScalarType, array: &ArrayRef, above: Option<&NullBuffer>) -> Cells {
-        let nulls = NullBuffer::union(array.nulls(), above);
+        // Logical nulls: a dictionary's null values are null cells, and a
+        // `Null` column (which keeps no null buffer) is null throughout.
+        let nulls = NullBuffer::union(array.logical_nulls().as_ref(), above);
+        if let Some(dictionary) = array.as_any_dictionary_opt() {
+            let values = Cells::new(ty, dictionary.values(), None);
+            return Cells { nulls, read: Read::Dictionary(dictionary.normalized_keys(), Box::new(values)) };
+        }
         let read = match (ty, array.data_type()) {
             (ScalarType::Bool, DataType::Boolean) => array.as_boolean_opt().cloned().map(Read::Bool),
             (ScalarType::Int, DataType::Int64) => array.as_primitive_opt::<Int64Type>().cloned().map(Read::Int64),
@@ -83,6 +91,10 @@ impl Cells {
                 .map(Value::Date)
                 .ok_or_else(|| Leaf::Scalar(&ScalarType::Date).mismatch("a date out of range")),
             Read::Utf8(a, ty) => scalar(ty, Lexeme::Quoted(a.value(row))),
+            Read::Dictionary(keys, values) => match keys.get(row) {
+                Some(&key) => values.value(key),
+                None => Err("a dictionary key out of range".to_string()),
+            },
             Read::Other(a, ty) => scalar_at(ty, a.as_ref(), row),
         }
     }
@@ -117,6 +129,20 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
         (ScalarType::Decimal | ScalarType::Money, DataType::Decimal128(_, scale)) => {
             let value = array.as_primitive_opt::<Decimal128Type>().map(|a| a.value(row));
             decimal(value, *scale).ok_or_else(|| out_of_range(value, *scale))
+        }
+        (ScalarType::Decimal | ScalarType::Money, DataType::Decimal256(_, scale)) => {
+            let value = array.as_primitive_opt::<Decimal256Type>().map(|a| a.value(row));
+            match value.map(|v| narrow(v, *scale)) {
+                Some(Some((mantissa, scale))) => {
+                    decimal(Some(mantissa), scale).ok_or_else(|| out_of_range(Some(mantissa), scale))
+                }
+                Some(None) => Err(format!(
+                    "the decimal {}e{} is out of range for an exact decimal",
+                    value.unwrap_or_default(),
+                    -i32::from(*scale)
+                )),
+                None => Err(mismatch("another type")),
+            }
         }
         (ScalarType::Decimal | ScalarType::Money, DataType::Decimal64(_, scale)) => {
             let value = array.as_primitive_opt::<Decimal64Type>().map(|a| i128::from(a.value(row)));
@@ -174,6 +200,22 @@ fn decimal(mantissa: Option<i128>, scale: i8) -> Option<Value> {
         }
         mantissa /= 10;
         places -= 1;
+    }
+}
+
+/// A 256-bit decimal mantissa as a 128-bit one, dropping trailing zeros of
+/// its fraction until it fits (never a significant digit); `None` when it cannot.
+fn narrow(mut mantissa: i256, mut scale: i8) -> Option<(i128, i8)> {
+    let ten = i256::from_i128(10);
+    loop {
+        if let Some(narrow) = mantissa.to_i128() {
+            return Some((narrow, scale));
+        }
+        if scale <= 0 || mantissa.checked_rem(ten)? != i256::ZERO {
+            return None;
+        }
+        mantissa = mantissa.checked_div(ten)?;
+        scale -= 1;
     }
 }
 

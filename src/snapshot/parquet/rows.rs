@@ -140,6 +140,8 @@ fn bind_leaf<'p>(plan: &'p LeafPlan, columns: &[ArrayRef], above: Option<&NullBu
         array = next;
     }
     let column = match array {
+        // A column of nulls only (the plan took it for any field) is null in every row.
+        Some(array) if array.data_type() == &DataType::Null => Column::Absent,
         None => Column::Absent,
         Some(array) => column(&plan.kind, &array, nulls.as_ref()),
     };
