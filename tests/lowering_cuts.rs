@@ -1,12 +1,12 @@
 //! Decimal inputs of tables and scorecards are searched with their cuts at
-//! one scale (`compile::lower::cuts`) on the fast path, and with the
-//! decimals themselves by the interpreter: both must find the same row and
-//! the same bin for every account, quotients of 28 digits and values
-//! exactly on a cut included.
+//! one scale (`cells::scaled`), on the fast path and by the interpreter
+//! alike: both must find the same row and the same bin for every account,
+//! quotients of 28 digits and values exactly on a cut included.
 
 mod both_ways;
 
 use both_ways::same_both_ways;
+use verdict::cells::atoms::Locator;
 use verdict::compile::lower::scorecard::Search;
 use verdict::compile::lower::{IntCode, LetCode};
 use verdict::load_policy_source;
@@ -51,7 +51,7 @@ fn decimal_cuts_find_the_same_rows_and_bins_both_ways() {
     let card = program.lets.iter().position(|l| l.name == "card").unwrap();
     let LetCode::Int(IntCode::Scorecard(code)) = &program.let_code[card] else { panic!("a lowered scorecard") };
     assert!(
-        code.characteristics.iter().all(|c| matches!(c.search, Search::Atoms(_, Some(_)))),
+        code.characteristics.iter().all(|c| matches!(&c.search, Search::Atoms(a) if matches!(&a.locator, Locator::Decs { cuts } if cuts.is_scaled()))),
         "both decimal characteristics search scaled cuts: {:?}",
         code.characteristics.iter().map(|c| &c.search).collect::<Vec<_>>()
     );

@@ -9,6 +9,7 @@
 //! absence: one atom of its own.
 
 use super::interval::{example_between, Cut};
+use super::scaled::DecCuts;
 use super::{date_of_day, day_number, Domain, DomainKind, Sample, StrSet, ValueSet, Values};
 use crate::value::Val;
 use rust_decimal::Decimal;
@@ -20,8 +21,9 @@ use std::sync::Arc;
 pub enum Locator {
     /// Ints and days: atom `i` starts at `starts[i - 1]` (atom 0 at the domain's bottom).
     Ints { starts: Vec<i64>, dates: bool },
-    /// Decimals: the interior cuts as `(value, 0 below / 1 above)`, sorted.
-    Decs { cuts: Vec<(Decimal, u8)> },
+    /// Decimals: the interior cuts as `(value, 0 below / 1 above)`, sorted,
+    /// searched as mantissas at one scale where they fit.
+    Decs { cuts: DecCuts },
     /// Enum members and booleans: the atom is the member.
     Members,
     /// Strings: the literals, sorted; any other string is the atom after them.
@@ -75,8 +77,8 @@ impl Atoms {
                 let day = day_number(d);
                 Some(starts.partition_point(|s| *s <= day))
             }
-            (Locator::Decs { cuts }, Val::Dec(d)) => Some(cuts.partition_point(|c| *c <= (d, 0))),
-            (Locator::Decs { cuts }, Val::Int(i)) => Some(cuts.partition_point(|c| *c <= (Decimal::from(i), 0))),
+            (Locator::Decs { cuts }, Val::Dec(d)) => Some(cuts.atom(d)),
+            (Locator::Decs { cuts }, Val::Int(i)) => Some(cuts.atom(Decimal::from(i))),
             (Locator::Members, Val::Enum(e)) => Some(e as usize),
             (Locator::Members, Val::Bool(b)) => Some(usize::from(b)),
             (Locator::Strs { items }, Val::Str(s)) => {
@@ -132,7 +134,7 @@ fn dec_atoms(cells: &[&ValueSet]) -> (Vec<Sample>, Locator) {
             _ => None,
         })
         .collect();
-    (samples.collect(), Locator::Decs { cuts: keys })
+    (samples.collect(), Locator::Decs { cuts: DecCuts::new(keys) })
 }
 
 fn member_atoms(domain: &Domain) -> (Vec<Sample>, Locator) {

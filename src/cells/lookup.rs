@@ -55,7 +55,7 @@ impl Lookup {
         self.columns.get(column)?.locate(v)
     }
 
-    /// Input `column`'s atoms (the lowering searches decimal cuts its own way).
+    /// Input `column`'s atoms.
     pub fn column(&self, column: usize) -> Option<&Atoms> {
         self.columns.get(column)
     }

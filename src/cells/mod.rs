@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod atoms;
 pub mod interval;
 pub mod lookup;
+pub mod scaled;
 
 pub use interval::{Cut, IntervalSet};
 

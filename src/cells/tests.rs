@@ -81,6 +81,17 @@ fn decimal_atoms_keep_points_apart() {
     assert_eq!(atoms.samples, vec![Sample::Dec(Decimal::new(-7, 1)), Sample::Dec(Decimal::new(3, 1))]);
     assert_eq!(atoms.locate(Val::Dec(Decimal::new(29, 2))), Some(0));
     assert_eq!(atoms.locate(Val::Dec(Decimal::new(3, 1))), Some(1));
+    assert!(
+        matches!(&atoms.locator, super::atoms::Locator::Decs { cuts } if cuts.is_scaled()),
+        "the cuts are searched as mantissas: {:?}",
+        atoms.locator
+    );
+    // A 28-digit quotient and a whole number, at other scales than the cut's.
+    let third = Decimal::ONE / Decimal::from(3);
+    assert_eq!(atoms.locate(Val::Dec(third)), Some(1));
+    assert_eq!(atoms.locate(Val::Dec(Decimal::new(2999, 4))), Some(0));
+    assert_eq!(atoms.locate(Val::Int(0)), Some(0));
+    assert_eq!(atoms.locate(Val::Int(1)), Some(1));
     let le = ValueSet {
         values: Values::Decs(IntervalSet::between(Cut::NegInf, Cut::Above(Decimal::new(3, 1)))),
         absent: false,

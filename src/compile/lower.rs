@@ -23,7 +23,6 @@
 //! loops, which closures would not remove.
 
 pub mod census;
-pub mod cuts;
 pub mod scorecard;
 pub mod table;
 

@@ -9,7 +9,6 @@
 //! numbers), with neighbouring atoms of equal points merged; other inputs
 //! keep their atoms' locator (`cells::atoms`).
 
-use super::cuts::ScaledCuts;
 use super::{lower_date, lower_dec, lower_int, lower_opt, DateCode, DecCode, IntCode, OptCode};
 use crate::cells::atoms::{Atoms, Locator};
 use crate::ir::scorecard::{TCharacteristic, TScorecard};
@@ -101,9 +100,9 @@ pub enum Search {
     /// Ints and dates (as day numbers): the atom is the number of
     /// boundaries at or below the value. INVARIANT: sorted, no duplicates.
     Ints(Box<[i64]>),
-    /// Any other input: its atoms' locator, and a decimal input's cuts at
-    /// one scale (searched first; see [`ScaledCuts`]).
-    Atoms(Atoms, Option<ScaledCuts>),
+    /// Any other input: its atoms' locator (a decimal input's cuts searched
+    /// as mantissas at one scale: `cells::scaled`).
+    Atoms(Atoms),
 }
 
 /// Boundaries up to which [`atom_of`] counts instead of searching.
@@ -146,8 +145,7 @@ impl<P: Points> CharCode<P> {
             (_, Val::None) => self.absent,
             (Search::Ints(starts), Val::Int(i)) => Some(atom_of(starts, i)),
             (Search::Ints(starts), Val::Date(d)) => Some(atom_of(starts, crate::cells::day_number(d))),
-            (Search::Atoms(atoms, Some(cuts)), Val::Dec(d)) => cuts.atom(d).or_else(|| atoms.locate(v)),
-            (Search::Atoms(atoms, _), v) => atoms.locate(v),
+            (Search::Atoms(atoms), v) => atoms.locate(v),
             (Search::Ints(_), _) => None,
         }
     }
@@ -170,14 +168,13 @@ fn characteristic<P: Points>(c: &TCharacteristic) -> Option<CharCode<P>> {
         .map(|b| c.bins.get(usize::try_from(*b).ok()?).and_then(|b| P::of(b.points)))
         .collect::<Option<Vec<P>>>()?;
     let input = lower_input(&c.input.ty, &c.input);
-    let (search, points) = match (&c.atoms.locator, &input) {
-        (Locator::Ints { starts, .. }, _) => merged(starts, &points, c.atoms.absent),
-        (Locator::Decs { cuts }, _) => (Search::Atoms(c.atoms.clone(), ScaledCuts::of(cuts)), points),
-        _ => (Search::Atoms(c.atoms.clone(), None), points),
+    let (search, points) = match &c.atoms.locator {
+        Locator::Ints { starts, .. } => merged(starts, &points, c.atoms.absent),
+        _ => (Search::Atoms(c.atoms.clone()), points),
     };
     let absent = match &search {
         Search::Ints(starts) => c.atoms.absent.map(|_| starts.len() + 1),
-        Search::Atoms(atoms, _) => atoms.absent,
+        Search::Atoms(atoms) => atoms.absent,
     };
     let lost = points.iter().map(|p| P::minus(best, *p)).collect::<Option<Vec<P>>>()?;
     Some(CharCode { input, search, points: points.into(), lost: lost.into(), absent })

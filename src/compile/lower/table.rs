@@ -3,10 +3,8 @@
 //! the row found by the checked table's own lookup (`cells::lookup`), and
 //! each output's values lowered by the output's type, indexed by row.
 
-use super::cuts::ScaledCuts;
 use super::scorecard::{lower_input, Input};
 use super::IntCode;
-use crate::cells::atoms::Locator;
 use crate::ir::table::TTable;
 use crate::ir::TExpr;
 use std::sync::Arc;
@@ -18,9 +16,6 @@ pub struct RowCode {
     pub inputs: Vec<Input>,
     /// The checked table: its lookup, and whether it has an `else` row.
     pub table: Arc<TTable>,
-    /// Each decimal input's cuts at one scale (`None`: another input, or
-    /// cuts too wide for it), searched before the lookup's own.
-    pub scaled: Vec<Option<ScaledCuts>>,
 }
 
 /// One output of a table: the row, then that row's value.
@@ -34,13 +29,7 @@ pub struct OutCode<T> {
 
 /// Lowers the row of a table.
 pub fn row(table: &Arc<TTable>) -> RowCode {
-    let scaled = (0..table.inputs.len())
-        .map(|c| match table.lookup.column(c).map(|a| &a.locator) {
-            Some(Locator::Decs { cuts }) => ScaledCuts::of(cuts),
-            _ => None,
-        })
-        .collect();
-    RowCode { inputs: table.inputs.iter().map(|e| lower_input(&e.ty, e)).collect(), table: table.clone(), scaled }
+    RowCode { inputs: table.inputs.iter().map(|e| lower_input(&e.ty, e)).collect(), table: table.clone() }
 }
 
 /// Lowers output `output` of the row `row` of `table`, its values by `value`.

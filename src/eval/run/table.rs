@@ -50,11 +50,7 @@ impl<'a> Runner<'_, 'a> {
         let table = &*code.table;
         for (c, (input, slot)) in code.inputs.iter().zip(atoms.iter_mut()).enumerate() {
             let v = self.input(input)?;
-            let scaled = match (code.scaled.get(c), v) {
-                (Some(Some(cuts)), Val::Dec(d)) => cuts.atom(d),
-                _ => None,
-            };
-            match scaled.or_else(|| table.lookup.atom(c, v)) {
+            match table.lookup.atom(c, v) {
                 Some(atom) => *slot = atom,
                 None => {
                     let name = table.input_names.get(c).map_or("?", String::as_str);
