@@ -55,11 +55,6 @@ impl Lookup {
         self.columns.get(column)?.locate(v)
     }
 
-    /// Input `column`'s atoms.
-    pub fn column(&self, column: usize) -> Option<&Atoms> {
-        self.columns.get(column)
-    }
-
     /// The first row matching the inputs whose atoms are given, one per input.
     #[inline]
     pub fn first_row(&self, atoms: &[usize]) -> Option<usize> {
