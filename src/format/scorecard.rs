@@ -21,7 +21,7 @@ use crate::syntax::scorecard::{BinDecl, CharacteristicDecl, ScorecardDecl};
 impl Printer<'_> {
     pub(super) fn scorecard(&mut self, name: &Ident, card: &ScorecardDecl, span: Span) -> Doc {
         let base = self.source_or(card.base.span, card.base.node.value.to_string());
-        let mut docs = vec![
+        let docs = vec![
             self.tok(span.start as usize, "let "),
             self.tok(name.span.start as usize, format!("{} = scorecard base ", name.node)),
             self.tok(card.base.span.start as usize, base),
