@@ -71,7 +71,7 @@ impl Serialize for TracedJson<'_> {
             Traced::Dec(d) => decimal(s, *d),
             Traced::Str(text) | Traced::Member(text) => s.serialize_str(text),
             Traced::Date(d) => s.collect_str(d),
-            Traced::Set(items) => SeqOf(&**items, SetItemJson).serialize(s),
+            Traced::Set(items) => SeqOf(items, SetItemJson).serialize(s),
         }
     }
 }
