@@ -4,14 +4,17 @@
 
 use crate::compile::Program;
 use crate::decision::fields;
-use crate::eval::{ActionRecord, Decision, ErrorRecord, Operands, Outputs, RuleStatus, Trace};
+use crate::eval::{ActionRecord, Decision, ErrorRecord, Outputs};
 use crate::snapshot::Key;
-use crate::value::{format_decimal, Traced};
+use crate::value::format_decimal;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
 mod fast_json;
 mod json_parts;
+mod trace_json;
+
+pub use trace_json::TracedJson;
 
 /// One output record with the policy it came from, ready to serialize.
 pub struct RecordView<'a> {
@@ -91,7 +94,7 @@ impl Serialize for DecisionView<'_> {
         }
         m.serialize_entry(fields::POLICY, &PolicyView(self.program))?;
         if let Some(t) = &d.trace {
-            m.serialize_entry(fields::TRACE, &TraceView(t, self.program))?;
+            m.serialize_entry(fields::TRACE, &trace_json::TraceView(t, self.program))?;
         }
         m.end()
     }
@@ -204,132 +207,6 @@ impl Serialize for PolicyView<'_> {
         m.serialize_entry(fields::FINGERPRINT, &self.0.fingerprint)?;
         m.end()
     }
-}
-
-/// A decision's trace as typed JSON: each rule with its condition's leaves
-/// (as written, from the program) and what they read, the lets computed and
-/// the hook calls made.
-struct TraceView<'a>(&'a Trace, &'a Program);
-
-impl Serialize for TraceView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (trace, program) = (self.0, self.1);
-        let rules: Vec<RuleView<'_>> = trace.rules.iter().map(|r| RuleView(r, program)).collect();
-        let lets: serde_json::Map<String, serde_json::Value> =
-            trace.lets.iter().filter_map(|(i, v)| Some((program.lets.get(*i)?.name.clone(), v.to_json()))).collect();
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("rules", &rules)?;
-        m.serialize_entry("lets", &lets)?;
-        if !trace.hooks.is_empty() {
-            let hooks: Vec<serde_json::Value> = trace.hooks.iter().map(|h| hook_call(h, program)).collect();
-            m.serialize_entry("hooks", &hooks)?;
-        }
-        if !trace.scorecards.is_empty() {
-            m.serialize_entry("scorecards", &scorecard_traces(trace, program))?;
-        }
-        if !trace.cases.is_empty() {
-            let cases: Vec<serde_json::Value> =
-                trace.cases.iter().map(|c| crate::eval::case_json(c, program)).collect();
-            m.serialize_entry("cases", &cases)?;
-        }
-        m.end()
-    }
-}
-
-/// `"scorecards": {"app_score": [{"characteristic": "A01", "value": 24, "bin": 1, "points": "-15", "lost": "35"}, …]}`.
-fn scorecard_traces(trace: &Trace, program: &Program) -> serde_json::Map<String, serde_json::Value> {
-    let mut cards = serde_json::Map::new();
-    for card in &trace.scorecards {
-        let Some(def) = program.lets.get(card.scorecard) else { continue };
-        let Some(tcard) = crate::eval::scorecard::scorecard_of(program, card.scorecard) else { continue };
-        let rows = tcard
-            .characteristics
-            .iter()
-            .zip(&card.characteristics)
-            .map(|(c, t)| {
-                serde_json::json!({"characteristic": &*c.code, "value": t.value.to_json(), "bin": t.bin + 1,
-                    "points": format_decimal(t.points), "lost": format_decimal(t.lost)})
-            })
-            .collect();
-        cards.insert(def.name.clone(), serde_json::Value::Array(rows));
-    }
-    cards
-}
-
-struct RuleView<'a>(&'a crate::eval::RuleTrace, &'a Program);
-
-impl Serialize for RuleView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("rule", &*r.rule)?;
-        match &r.status {
-            RuleStatus::Fired => m.serialize_entry("matched", &true)?,
-            RuleStatus::NotMatched => m.serialize_entry("matched", &false)?,
-            RuleStatus::Skipped { group, by } => {
-                m.serialize_entry("matched", &None::<bool>)?;
-                m.serialize_entry("skipped", &format!("group \"{group}\" already fired rule \"{by}\""))?;
-            }
-            RuleStatus::NotInEffect(days) => {
-                m.serialize_entry("matched", &None::<bool>)?;
-                m.serialize_entry("skipped", &format!("not in effect ({days})"))?;
-            }
-        }
-        let written = self.1.rules.get(r.index).map(|rule| &rule.condition.leaves);
-        let conditions: Vec<_> = r
-            .leaves
-            .iter()
-            .enumerate()
-            .map(|(i, leaf)| {
-                let text = written.and_then(|w| w.get(i)).map_or("?", |l| l.text.as_str());
-                leaf_json(text, leaf)
-            })
-            .collect();
-        m.serialize_entry("conditions", &conditions)?;
-        m.end()
-    }
-}
-
-/// One leaf of a traced condition: as written, its value, and what it read
-/// (both sides of a comparison, the needle of an `in`).
-fn leaf_json(text: &str, leaf: &crate::eval::LeafTrace) -> serde_json::Map<String, serde_json::Value> {
-    let mut c = serde_json::Map::new();
-    c.insert("expr".into(), text.into());
-    c.insert("value".into(), leaf.value.as_ref().map_or(serde_json::Value::Null, Traced::to_json));
-    if leaf.value.is_none() {
-        c.insert("evaluated".into(), false.into());
-    }
-    match &leaf.operands {
-        Some(Operands::Compare { op, left, right, .. }) => {
-            c.insert("left".into(), left.to_json());
-            c.insert("op".into(), op.symbol().into());
-            c.insert("right".into(), right.to_json());
-        }
-        Some(Operands::Member { needle, set }) => {
-            c.insert("needle".into(), needle.to_json());
-            if let Some(set) = set {
-                c.insert("set".into(), set.to_json());
-            }
-        }
-        None => {}
-    }
-    c
-}
-
-fn hook_call(h: &crate::eval::HookCall, program: &Program) -> serde_json::Value {
-    let mut call = serde_json::Map::new();
-    let name = program.hooks.get(h.hook).map_or_else(|| format!("#{}", h.hook), |hook| hook.name().to_string());
-    call.insert("hook".into(), name.into());
-    call.insert("args".into(), h.args.iter().map(Traced::to_json).collect());
-    let result = match &h.result {
-        Ok(v) => v.to_json(),
-        Err(message) => format!("error: {message}").into(),
-    };
-    call.insert("result".into(), result);
-    if !h.printed.is_empty() {
-        call.insert("printed".into(), h.printed.clone().into());
-    }
-    serde_json::Value::Object(call)
 }
 
 /// Output formats of `verdict eval` (its `--format` takes their names).

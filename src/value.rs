@@ -365,8 +365,8 @@ pub fn compare(l: Val<'_>, r: Val<'_>) -> Result<Ordering, EvalFailure> {
 }
 
 /// A value recorded in a trace, owned and typed until an output encoder
-/// writes it: as text for people ([`fmt::Display`]) or as typed JSON
-/// ([`Traced::to_json`]). Enum members are kept by name.
+/// writes it: as text for people ([`fmt::Display`]) or as typed JSON (the
+/// output's `TracedJson`, streamed). Enum members are kept by name.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Traced {
     /// Absent.
@@ -403,29 +403,6 @@ impl Traced {
             },
             Val::Date(d) => Traced::Date(d),
             Val::Set(items) => Traced::Set(items.into()),
-        }
-    }
-
-    /// The value as typed JSON: booleans and whole numbers as JSON values,
-    /// strings and members as strings, `none` as null, sets as arrays;
-    /// decimals and dates as exact strings, like money everywhere else in a
-    /// decision.
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            Traced::None => serde_json::Value::Null,
-            Traced::Bool(b) => (*b).into(),
-            Traced::Int(i) => (*i).into(),
-            Traced::Dec(d) => format_decimal(*d).into(),
-            Traced::Str(s) | Traced::Member(s) => (**s).into(),
-            Traced::Date(d) => d.to_string().into(),
-            Traced::Set(items) => items
-                .iter()
-                .map(|item| match item {
-                    SetItem::Str(s) => serde_json::Value::from(&**s),
-                    SetItem::Int(i) => (*i).into(),
-                    SetItem::Date(d) => d.to_string().into(),
-                })
-                .collect(),
         }
     }
 }

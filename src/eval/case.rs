@@ -37,21 +37,3 @@ impl<'a> Ctx<'a> {
         Ok(value)
     }
 }
-
-/// A case's branch in a JSON trace: the let it defines (when it is a let's
-/// whole value), the branch taken (from 1, `"else"`, or null when no branch
-/// held and there is no `else`) and the value.
-pub fn case_json(taken: &CaseTaken, program: &crate::compile::Program) -> serde_json::Value {
-    let mut out = serde_json::Map::new();
-    if let Some(def) = program.lets.iter().find(|l| l.value.span == taken.at) {
-        out.insert("let".into(), def.name.clone().into());
-    }
-    let branch = match (taken.branch, taken.otherwise) {
-        (Some(i), _) => serde_json::Value::from(i + 1),
-        (None, true) => "else".into(),
-        (None, false) => serde_json::Value::Null,
-    };
-    out.insert("branch".into(), branch);
-    out.insert("value".into(), taken.value.to_json());
-    out.into()
-}

@@ -16,7 +16,6 @@ mod table;
 mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
-pub use case::case_json;
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
 pub use split::{hash as split_hash, Arm};
 pub use table::{matched_rows, table_match, tables, NamedTable, NearMiss, TableMatch};

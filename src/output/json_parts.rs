@@ -11,41 +11,77 @@ use rust_decimal::Decimal;
 /// allocating: `format_decimal` goes through `Display` into a fresh `String`,
 /// which was 2% of a whole run's instructions (a limit and the scores per record).
 pub(super) fn decimal(buf: &mut Vec<u8>, d: Decimal) {
-    let d = d.normalize();
-    let scale = d.scale() as usize;
-    let mantissa = d.mantissa();
-    // A 96-bit mantissa has at most 29 digits.
-    let mut digits = [0u8; 40];
-    let mut start = digits.len();
-    let mut rest = mantissa.unsigned_abs();
-    loop {
-        start -= 1;
-        if let Some(slot) = digits.get_mut(start) {
-            *slot = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 || start == 0 {
-            break;
-        }
-    }
-    let digits = digits.get(start..).unwrap_or_default();
     buf.push(b'"');
-    if mantissa < 0 {
-        buf.push(b'-');
-    }
-    if scale == 0 {
-        buf.extend_from_slice(digits);
-    } else if digits.len() > scale {
-        let (whole, fraction) = digits.split_at(digits.len() - scale);
-        buf.extend_from_slice(whole);
-        buf.push(b'.');
-        buf.extend_from_slice(fraction);
-    } else {
-        buf.extend_from_slice(b"0.");
-        buf.resize(buf.len() + scale - digits.len(), b'0');
-        buf.extend_from_slice(digits);
-    }
+    buf.extend_from_slice(DecimalText::of(d).as_bytes());
     buf.push(b'"');
+}
+
+/// `format_decimal(d)`'s text in a buffer on the stack, for a writer that
+/// takes a `&str` (the trace's views hand it to the serializer).
+pub(super) struct DecimalText {
+    /// A sign, 29 digits and a point, or `-0.` and 28 fractional digits: 31 bytes at most.
+    bytes: [u8; 40],
+    len: usize,
+}
+
+impl DecimalText {
+    /// The text of `d`.
+    pub(super) fn of(d: Decimal) -> Self {
+        let d = d.normalize();
+        let scale = d.scale() as usize;
+        let mantissa = d.mantissa();
+        // A 96-bit mantissa has at most 29 digits.
+        let mut digits = [0u8; 40];
+        let mut start = digits.len();
+        let mut rest = mantissa.unsigned_abs();
+        loop {
+            start -= 1;
+            if let Some(slot) = digits.get_mut(start) {
+                *slot = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+            if rest == 0 || start == 0 {
+                break;
+            }
+        }
+        let digits = digits.get(start..).unwrap_or_default();
+        let mut text = DecimalText { bytes: [0; 40], len: 0 };
+        if mantissa < 0 {
+            text.push(b"-");
+        }
+        if scale == 0 {
+            text.push(digits);
+        } else if digits.len() > scale {
+            let (whole, fraction) = digits.split_at(digits.len() - scale);
+            text.push(whole);
+            text.push(b".");
+            text.push(fraction);
+        } else {
+            text.push(b"0.");
+            for _ in digits.len()..scale {
+                text.push(b"0");
+            }
+            text.push(digits);
+        }
+        text
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if let Some(slot) = self.bytes.get_mut(self.len..end) {
+            slot.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+
+    /// The text (ASCII digits, a sign and a point).
+    pub(super) fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
 }
 
 /// The end of every decision record, `,"policy":{...}}`, encoded once for a
@@ -145,6 +181,7 @@ mod tests {
         }
         for d in samples {
             assert_eq!(written(d), format!("\"{}\"", format_decimal(d)), "{d:?}");
+            assert_eq!(DecimalText::of(d).as_str(), format_decimal(d), "{d:?}");
         }
     }
 }

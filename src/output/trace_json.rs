@@ -1,0 +1,303 @@
+//! A decision's trace as JSON, streamed straight into the serializer: a view
+//! per rule, leaf, traced value, hook call, scorecard row and case, and the
+//! lets as a map. Nothing is built in between (a `serde_json::Value` tree per
+//! record was three quarters of a traced run's instructions).
+//!
+//! The keys come in the order traces have always had: a trace's parts
+//! (`rules`, `lets`, `hooks`, `scorecards`, `cases`) and a rule's (`rule`,
+//! `matched`, `skipped`, `conditions`) in the order written here; the keys of
+//! a leaf, a hook call, a scorecard row and a case, and the names of the lets
+//! and the scorecards, sorted, as the `serde_json` maps (without
+//! `preserve_order`) that once held them sorted them.
+
+use super::json_parts::DecimalText;
+use crate::compile::Program;
+use crate::eval::scorecard::{scorecard_of, CharacteristicTrace, ScorecardTrace};
+use crate::eval::{CaseTaken, HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
+use crate::ir::scorecard::TCharacteristic;
+use crate::value::{SetItem, Traced};
+use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
+
+/// A decision's trace: each rule with its condition's leaves (as written,
+/// from the program) and what they read, the lets computed, the hook calls
+/// made, the scorecards' rows and the branches cases took.
+pub(super) struct TraceView<'a>(pub(super) &'a Trace, pub(super) &'a Program);
+
+impl Serialize for TraceView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (trace, program) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("rules", &SeqOf(trace.rules.as_slice(), |r| RuleView(r, program)))?;
+        m.serialize_entry("lets", &LetsView(trace, program))?;
+        if !trace.hooks.is_empty() {
+            m.serialize_entry("hooks", &SeqOf(trace.hooks.as_slice(), |h| HookView(h, program)))?;
+        }
+        if !trace.scorecards.is_empty() {
+            m.serialize_entry("scorecards", &ScorecardsView(&trace.scorecards, program))?;
+        }
+        if !trace.cases.is_empty() {
+            m.serialize_entry("cases", &SeqOf(trace.cases.as_slice(), |c| CaseView(c, program)))?;
+        }
+        m.end()
+    }
+}
+
+/// A JSON array of `view` applied to each item.
+struct SeqOf<'a, T, F>(&'a [T], F);
+
+impl<'a, T, V: Serialize, F: Fn(&'a T) -> V> Serialize for SeqOf<'a, T, F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&(self.1)(item))?;
+        }
+        seq.end()
+    }
+}
+
+/// A traced value as typed JSON: booleans and whole numbers as JSON values,
+/// strings and members as strings, `none` as null, sets as arrays; decimals
+/// and dates as exact strings, like money everywhere else in a decision.
+pub struct TracedJson<'a>(pub &'a Traced);
+
+impl Serialize for TracedJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Traced::None => s.serialize_unit(),
+            Traced::Bool(b) => s.serialize_bool(*b),
+            Traced::Int(i) => s.serialize_i64(*i),
+            Traced::Dec(d) => decimal(s, *d),
+            Traced::Str(text) | Traced::Member(text) => s.serialize_str(text),
+            Traced::Date(d) => s.collect_str(d),
+            Traced::Set(items) => SeqOf(items, SetItemJson).serialize(s),
+        }
+    }
+}
+
+/// A set's element: strings and dates as strings, whole numbers as numbers.
+struct SetItemJson<'a>(&'a SetItem);
+
+impl Serialize for SetItemJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            SetItem::Str(text) => s.serialize_str(text),
+            SetItem::Int(i) => s.serialize_i64(*i),
+            SetItem::Date(d) => s.collect_str(d),
+        }
+    }
+}
+
+/// An exact decimal as `format_decimal` writes it, without a `String`.
+fn decimal<S: Serializer>(s: S, d: Decimal) -> Result<S::Ok, S::Error> {
+    s.serialize_str(DecimalText::of(d).as_str())
+}
+
+/// An exact decimal as a string (a scorecard row's points).
+struct DecimalJson(Decimal);
+
+impl Serialize for DecimalJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        decimal(s, self.0)
+    }
+}
+
+/// One rule: `{"rule": …, "matched": …, ["skipped": …,] "conditions": […]}`.
+struct RuleView<'a>(&'a RuleTrace, &'a Program);
+
+impl Serialize for RuleView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("rule", &*r.rule)?;
+        match &r.status {
+            RuleStatus::Fired => m.serialize_entry("matched", &true)?,
+            RuleStatus::NotMatched => m.serialize_entry("matched", &false)?,
+            RuleStatus::Skipped { group, by } => {
+                m.serialize_entry("matched", &None::<bool>)?;
+                m.serialize_entry("skipped", &format_args!("group \"{group}\" already fired rule \"{by}\""))?;
+            }
+            RuleStatus::NotInEffect(days) => {
+                m.serialize_entry("matched", &None::<bool>)?;
+                m.serialize_entry("skipped", &format_args!("not in effect ({days})"))?;
+            }
+        }
+        let written = self.1.rules.get(r.index).map(|rule| &rule.condition.leaves);
+        let texts = |i: usize| written.and_then(|w| w.get(i)).map_or("?", |l| l.text.as_str());
+        m.serialize_entry("conditions", &LeavesView(&r.leaves, texts))?;
+        m.end()
+    }
+}
+
+/// A rule's leaves, each with its text as written (`texts` by leaf index).
+struct LeavesView<'a, F>(&'a [LeafTrace], F);
+
+impl<'a, F: Fn(usize) -> &'a str> Serialize for LeavesView<'_, F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (i, leaf) in self.0.iter().enumerate() {
+            seq.serialize_element(&LeafView((self.1)(i), leaf))?;
+        }
+        seq.end()
+    }
+}
+
+/// One leaf of a traced condition: as written, its value, and what it read
+/// (both sides of a comparison, the needle of an `in` and the set it looked
+/// in). Keys sorted: `evaluated`, `expr`, `left`, `needle`, `op`, `right`,
+/// `set`, `value`.
+struct LeafView<'a>(&'a str, &'a LeafTrace);
+
+impl Serialize for LeafView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (text, leaf) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        if leaf.value.is_none() {
+            m.serialize_entry("evaluated", &false)?;
+        }
+        m.serialize_entry("expr", text)?;
+        match &leaf.operands {
+            Some(Operands::Compare { op, left, right, .. }) => {
+                m.serialize_entry("left", &TracedJson(left))?;
+                m.serialize_entry("op", op.symbol())?;
+                m.serialize_entry("right", &TracedJson(right))?;
+            }
+            Some(Operands::Member { needle, set }) => {
+                m.serialize_entry("needle", &TracedJson(needle))?;
+                if let Some(set) = set {
+                    m.serialize_entry("set", &TracedJson(set))?;
+                }
+            }
+            None => {}
+        }
+        m.serialize_entry("value", &leaf.value.as_ref().map(TracedJson))?;
+        m.end()
+    }
+}
+
+/// The lets computed, by name in sorted order: `{"is_open": true, …}`.
+struct LetsView<'a>(&'a Trace, &'a Program);
+
+impl Serialize for LetsView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (trace, program) = (self.0, self.1);
+        let mut named: Vec<(&str, &Traced)> =
+            trace.lets.iter().filter_map(|(i, v)| Some((program.lets.get(*i)?.name.as_str(), v))).collect();
+        let mut m = s.serialize_map(None)?;
+        for (name, value) in sorted_last_of_each(&mut named) {
+            m.serialize_entry(name, &TracedJson(value))?;
+        }
+        m.end()
+    }
+}
+
+/// `entries` sorted by name (stably), keeping only the last entry of each
+/// name: what a sorted map they were inserted into in order would hold.
+fn sorted_last_of_each<'a, 'v, T>(entries: &'a mut [(&'v str, T)]) -> impl Iterator<Item = &'a (&'v str, T)> {
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let entries = &*entries;
+    entries
+        .iter()
+        .enumerate()
+        .filter(move |(i, (name, _))| entries.get(i + 1).is_none_or(|next| next.0 != *name))
+        .map(|(_, e)| e)
+}
+
+/// One hook call. Keys sorted: `args`, `hook`, `printed` (when it printed), `result`.
+struct HookView<'a>(&'a HookCall, &'a Program);
+
+impl Serialize for HookView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let h = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("args", &SeqOf(h.args.as_slice(), TracedJson))?;
+        match self.1.hooks.get(h.hook) {
+            Some(hook) => m.serialize_entry("hook", hook.name())?,
+            None => m.serialize_entry("hook", &format_args!("#{}", h.hook))?,
+        }
+        if !h.printed.is_empty() {
+            m.serialize_entry("printed", &h.printed)?;
+        }
+        match &h.result {
+            Ok(v) => m.serialize_entry("result", &TracedJson(v))?,
+            Err(message) => m.serialize_entry("result", &format_args!("error: {message}"))?,
+        }
+        m.end()
+    }
+}
+
+/// `{"app_score": [{"bin": 1, "characteristic": "A01", "lost": "35", "points": "-15", "value": 24}, …]}`,
+/// the scorecards by name in sorted order.
+struct ScorecardsView<'a>(&'a [ScorecardTrace], &'a Program);
+
+impl Serialize for ScorecardsView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let program = self.1;
+        let mut named: Vec<(&str, RowsView<'_>)> = self
+            .0
+            .iter()
+            .filter_map(|card| {
+                let name = program.lets.get(card.scorecard)?.name.as_str();
+                let written = &scorecard_of(program, card.scorecard)?.characteristics;
+                Some((name, RowsView(written, &card.characteristics)))
+            })
+            .collect();
+        let mut m = s.serialize_map(None)?;
+        for (name, rows) in sorted_last_of_each(&mut named) {
+            m.serialize_entry(name, rows)?;
+        }
+        m.end()
+    }
+}
+
+/// A scorecard's rows: each characteristic as written beside its trace.
+struct RowsView<'a>(&'a [TCharacteristic], &'a [CharacteristicTrace]);
+
+impl Serialize for RowsView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len().min(self.1.len())))?;
+        for (written, row) in self.0.iter().zip(self.1) {
+            seq.serialize_element(&RowView(&written.code, row))?;
+        }
+        seq.end()
+    }
+}
+
+/// One characteristic's row. Keys sorted: `bin` (from 1), `characteristic`, `lost`, `points`, `value`.
+struct RowView<'a>(&'a str, &'a CharacteristicTrace);
+
+impl Serialize for RowView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (code, row) = (self.0, self.1);
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("bin", &row.bin.saturating_add(1))?;
+        m.serialize_entry("characteristic", code)?;
+        m.serialize_entry("lost", &DecimalJson(row.lost))?;
+        m.serialize_entry("points", &DecimalJson(row.points))?;
+        m.serialize_entry("value", &TracedJson(&row.value))?;
+        m.end()
+    }
+}
+
+/// A case's branch: the branch taken (from 1, `"else"`, or null when no
+/// branch held and there is no `else`), the let it defines (when it is a
+/// let's whole value) and the value. Keys sorted: `branch`, `let`, `value`.
+struct CaseView<'a>(&'a CaseTaken, &'a Program);
+
+impl Serialize for CaseView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let taken = self.0;
+        let mut m = s.serialize_map(None)?;
+        match (taken.branch, taken.otherwise) {
+            (Some(i), _) => m.serialize_entry("branch", &i.saturating_add(1))?,
+            (None, true) => m.serialize_entry("branch", "else")?,
+            (None, false) => m.serialize_entry("branch", &())?,
+        }
+        if let Some(def) = self.1.lets.iter().find(|l| l.value.span == taken.at) {
+            m.serialize_entry("let", &def.name)?;
+        }
+        m.serialize_entry("value", &TracedJson(&taken.value))?;
+        m.end()
+    }
+}
