@@ -189,3 +189,40 @@ fn a_case_snapshot_is_read_as_strictly_as_a_book() {
     assert!(out.contains(r#"got snapshot error: credit_limit: expected money, found "12_50""#), "{out}");
     assert!(out.contains("\n1 passed, 2 failed\n"), "{out}");
 }
+
+/// A scratch folder holding the flat schema, `policy` as `p.policy`, and a
+/// test file whose one case expects the reason code `Q9`.
+fn reason_workdir(policy_rules: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = common::temp_folder("cli-test-reasons", &N.fetch_add(1, Ordering::Relaxed).to_string());
+    std::fs::copy(repo().join("policies/simple.schema.yaml"), dir.join("simple.schema.yaml")).unwrap();
+    let policy = format!("policy \"p\" version \"1\"\nschema \"simple.schema.yaml\"\n{policy_rules}\n");
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    std::fs::write(
+        dir.join("p.test.yaml"),
+        "policy: p.policy\nas_of: 2026-11-01\ncases:\n  - name: q\n    snapshot: {id: Q-1, status: active, \
+         credit_limit: \"1\", balance: \"1\", score: 1, opened_on: 2020-01-01, identity: {verified: true}, tags: []}\n    \
+         expect: {reasons: [Q9]}\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn an_unknown_reason_code_names_the_policys_codes_once_each_or_says_there_are_none() {
+    let none = reason_workdir(r#"rule "r" { when score < 0 then tag "t" }"#);
+    let (code, out) = verdict(&none, &["test", "p.test.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[T006]") && out.contains("the policy gives no reason codes"), "{out}");
+    assert!(!out.contains("reason codes are"), "{out}");
+
+    let repeated = reason_workdir(
+        r#"rule "a" { when score < 0 then tag "a" reason "A1" "a" }
+rule "b" { when score < 0 then tag "b" reason "B1" "b" }
+rule "c" { when score < 0 then tag "c" reason "A1" "a" }"#,
+    );
+    let (code, out) = verdict(&repeated, &["test", "p.test.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("the policy's reason codes are A1, B1"), "{out}");
+    assert!(!out.contains("A1, B1, A1"), "{out}");
+}

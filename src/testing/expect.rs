@@ -246,9 +246,18 @@ fn read_reason(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Re
     let code = r.text(code_node, "a reason code")?;
     if !computed && !codes_given().any(|c| c == code) {
         let help = did_you_mean(code, codes_given()).unwrap_or_else(|| {
-            let mut all: Vec<&str> = codes_given().collect();
-            all.dedup();
-            format!("the policy's reason codes are {}", all.join(", "))
+            // Each code once, in the policy's order (two rules may give the same one).
+            let mut all: Vec<&str> = Vec::new();
+            for c in codes_given() {
+                if !all.contains(&c) {
+                    all.push(c);
+                }
+            }
+            if all.is_empty() {
+                "the policy gives no reason codes".to_string()
+            } else {
+                format!("the policy's reason codes are {}", all.join(", "))
+            }
         });
         r.error_help(codes::TEST_VALUE, code_node.span, format!("no rule of the policy gives reason `{code}`"), help);
         return None;
