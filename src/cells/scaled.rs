@@ -36,11 +36,6 @@ impl DecCuts {
         DecCuts { cuts: cuts.into(), scaled }
     }
 
-    /// The cuts, sorted.
-    pub fn cuts(&self) -> &[(Decimal, u8)] {
-        &self.cuts
-    }
-
     /// Whether values are searched among the cuts' mantissas (every cut fits
     /// an `i128` at the cuts' own scale).
     pub fn is_scaled(&self) -> bool {
