@@ -12,6 +12,7 @@
 
 use crate::decision::fields;
 use crate::eval::{ActionRecord, Decision, Outputs};
+use crate::output::DecimalText;
 use crate::snapshot::Key;
 use crate::value::{format_decimal, Date};
 use arrow_array::builder::{
@@ -185,7 +186,7 @@ impl DecisionColumns {
         // the JSON decision lists them (empty maps for a policy without any).
         for score in &d.scores {
             self.scores.keys().append_value(&*score.name);
-            self.scores.values().append_value(format_decimal(score.value));
+            self.scores.values().append_value(DecimalText::of(score.value).as_str());
         }
         self.scores.append(true)?;
         for arm in &d.arms {
@@ -213,7 +214,8 @@ impl DecisionColumns {
 
     fn push_limit(&mut self, limit: Option<Decimal>) -> Result<(), ArrowError> {
         match (self.limit_as, limit) {
-            (LimitColumn::String, limit) => self.limit_str.append_option(limit.map(format_decimal)),
+            (LimitColumn::String, None) => self.limit_str.append_null(),
+            (LimitColumn::String, Some(limit)) => self.limit_str.append_value(DecimalText::of(limit).as_str()),
             (LimitColumn::Decimal, None) => self.limit_dec.append_null(),
             (LimitColumn::Decimal, Some(limit)) => self.limit_dec.append_value(limit_mantissa(limit)?),
         }

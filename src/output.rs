@@ -14,6 +14,7 @@ mod fast_json;
 mod json_parts;
 mod trace_json;
 
+pub(crate) use json_parts::DecimalText;
 pub use trace_json::TracedJson;
 
 /// One output record with the policy it came from, ready to serialize.

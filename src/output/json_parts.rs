@@ -17,8 +17,9 @@ pub(super) fn decimal(buf: &mut Vec<u8>, d: Decimal) {
 }
 
 /// `format_decimal(d)`'s text in a buffer on the stack, for a writer that
-/// takes a `&str` (the trace's views hand it to the serializer).
-pub(super) struct DecimalText {
+/// takes a `&str` (the trace's views hand it to the serializer; the
+/// decision columns to their string builders).
+pub(crate) struct DecimalText {
     /// A sign, 29 digits and a point, or `-0.` and 28 fractional digits: 31 bytes at most.
     bytes: [u8; 40],
     len: usize,
@@ -26,7 +27,7 @@ pub(super) struct DecimalText {
 
 impl DecimalText {
     /// The text of `d`.
-    pub(super) fn of(d: Decimal) -> Self {
+    pub(crate) fn of(d: Decimal) -> Self {
         let d = d.normalize();
         let scale = d.scale() as usize;
         let mantissa = d.mantissa();
@@ -79,7 +80,7 @@ impl DecimalText {
     }
 
     /// The text (ASCII digits, a sign and a point).
-    pub(super) fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(self.as_bytes()).unwrap_or_default()
     }
 }
