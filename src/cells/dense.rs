@@ -57,12 +57,29 @@ impl Dense {
     pub fn first_row(&self, atoms: &[usize]) -> Option<usize> {
         let mut index = 0usize;
         for (atom, radix) in atoms.iter().zip(&self.radixes) {
-            if atom >= radix {
-                return None;
-            }
-            // Cannot overflow: the product of the radixes is at most `MAX_ENTRIES`.
-            index = index * radix + atom;
+            index = Dense::next_index(index, *atom, *radix)?;
         }
+        self.row_at(index)
+    }
+
+    /// Each input's number of atoms, in column order.
+    #[inline]
+    pub fn radixes(&self) -> &[usize] {
+        &self.radixes
+    }
+
+    /// The index so far with one more input's atom (of `radix` atoms)
+    /// appended: `None` for an atom out of range.
+    #[inline(always)]
+    pub fn next_index(index: usize, atom: usize, radix: usize) -> Option<usize> {
+        // Cannot overflow: `index` < the product of the radixes before this
+        // one, and the product of all of them is at most `MAX_ENTRIES`.
+        (atom < radix).then(|| index * radix + atom)
+    }
+
+    /// The first row of the combination at `index` (built by [`Dense::next_index`] over every input).
+    #[inline(always)]
+    pub fn row_at(&self, index: usize) -> Option<usize> {
         usize::from(*self.rows.get(index)?).checked_sub(1)
     }
 

@@ -73,6 +73,12 @@ impl Lookup {
         self.dense.is_some()
     }
 
+    /// The array of rows by combination of atoms, when the table has one.
+    #[inline]
+    pub fn dense(&self) -> Option<&Dense> {
+        self.dense.as_ref()
+    }
+
     /// The first row matching the inputs whose atoms are given, one per
     /// input: read from the array when the table has one, else searched in the bitsets.
     #[inline]
