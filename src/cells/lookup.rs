@@ -3,8 +3,11 @@
 //! an atom, each atom has the bitset of the rows holding it, and the rows
 //! matching all inputs are the AND of those bitsets, 64 rows per word. The
 //! lowest set bit is the first matching row (a unique table has at most one).
+//! A table whose atoms make few combinations also gets the row of each
+//! combination in an array (`dense.rs`), read instead of the bitsets.
 
 use super::atoms::Atoms;
+use super::dense::Dense;
 use super::{Domain, ValueSet};
 use crate::value::Val;
 
@@ -17,6 +20,8 @@ pub struct Lookup {
     bits: Vec<Vec<u64>>,
     /// Words per atom (rows / 64, rounded up).
     words: usize,
+    /// The first row of every combination of atoms, for a table with few.
+    dense: Option<Dense>,
 }
 
 impl Lookup {
@@ -41,7 +46,10 @@ impl Lookup {
             columns.push(atoms);
             bits.push(col);
         }
-        Lookup { columns, bits, words }
+        let mut lookup = Lookup { columns, bits, words, dense: None };
+        let radixes = lookup.columns.iter().map(Atoms::len).collect();
+        lookup.dense = Dense::build(radixes, rows.len(), |atoms| lookup.first_row_in_bits(atoms));
+        lookup
     }
 
     /// How many inputs.
@@ -55,9 +63,36 @@ impl Lookup {
         self.columns.get(column)?.locate(v)
     }
 
-    /// The first row matching the inputs whose atoms are given, one per input.
+    /// Input `column`'s atoms.
+    pub fn column(&self, column: usize) -> Option<&Atoms> {
+        self.columns.get(column)
+    }
+
+    /// Whether rows are found by one array read (else by the bitsets).
+    pub fn is_dense(&self) -> bool {
+        self.dense.is_some()
+    }
+
+    /// The array of rows by combination of atoms, when the table has one.
+    #[inline]
+    pub fn dense(&self) -> Option<&Dense> {
+        self.dense.as_ref()
+    }
+
+    /// The first row matching the inputs whose atoms are given, one per
+    /// input: read from the array when the table has one, else searched in the bitsets.
     #[inline]
     pub fn first_row(&self, atoms: &[usize]) -> Option<usize> {
+        match &self.dense {
+            Some(dense) if dense.inputs() == atoms.len() => dense.first_row(atoms),
+            _ => self.first_row_in_bits(atoms),
+        }
+    }
+
+    /// The first row matching these atoms by the AND of the inputs' row
+    /// bitsets: what the array is filled from, and the search for larger tables.
+    #[inline]
+    pub fn first_row_in_bits(&self, atoms: &[usize]) -> Option<usize> {
         for w in 0..self.words {
             let mut acc = u64::MAX;
             for (col, atom) in self.bits.iter().zip(atoms) {

@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod atoms;
+pub mod dense;
 pub mod interval;
 pub mod lookup;
 pub mod scaled;

@@ -1,6 +1,7 @@
 //! Evaluating decision tables: every input computed (when the table's value
 //! is first needed), the row found by the table's lookup (a binary search
-//! per input and an AND of row bitsets, whatever the number of rows), and
+//! per input, then one array read or an AND of row bitsets, whatever the
+//! number of rows), and
 //! only the used output of the matched row computed.
 
 use super::expr::{Ctx, EvalResult};

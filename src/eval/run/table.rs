@@ -3,10 +3,15 @@
 //! found by the table's lookup, the first row holding every atom (`else`
 //! when none), then the wanted output's value in that row. The same row,
 //! the same failures in the same order as the interpreter's `Ctx::table_row`.
+//! A table with the array of rows by combination of atoms (`cells::dense`)
+//! folds each atom into the array's index as its input is computed: no
+//! atoms kept, one read at the end.
 
 use super::{Run, Runner};
+use crate::cells::dense::Dense;
 use crate::compile::lower::scorecard::Input;
 use crate::compile::lower::table::{OutCode, RowCode};
+use crate::ir::table::TTable;
 use crate::value::{EvalFailure, Val};
 use std::cell::Cell;
 
@@ -32,7 +37,9 @@ impl<'a> Runner<'_, 'a> {
     /// The row a table's inputs match, numbered from 1 (`else` last).
     pub(super) fn table_row(&mut self, code: &'a RowCode) -> Run<i64> {
         let count = code.inputs.len();
-        let row = if count <= INLINE_INPUTS {
+        let row = if let Some(dense) = code.table.lookup.dense().filter(|d| d.inputs() == count) {
+            self.dense_row(code, dense)
+        } else if count <= INLINE_INPUTS {
             let mut atoms = [0usize; INLINE_INPUTS];
             self.matched_row(code, atoms.get_mut(..count).unwrap_or_default())
         } else {
@@ -46,24 +53,48 @@ impl<'a> Runner<'_, 'a> {
         Ok(i64::try_from(row).map_or(i64::MAX, |r| r + 1))
     }
 
+    /// The row by the array: each input's atom folded into the index as it is found.
+    fn dense_row(&mut self, code: &'a RowCode, dense: &'a Dense) -> Run<usize> {
+        let table = &*code.table;
+        // `Some` until an atom is out of its input's range (never, as atoms
+        // are built); then no row, as the bitsets would say.
+        let mut index = Some(0usize);
+        for (c, (input, radix)) in code.inputs.iter().zip(dense.radixes()).enumerate() {
+            let v = self.input(input)?;
+            let Some(atom) = table.lookup.atom(c, v) else { return self.wrong_type(table, c) };
+            index = index.and_then(|i| Dense::next_index(i, atom, *radix));
+        }
+        let row = index.and_then(|i| dense.row_at(i));
+        self.row_or_else(table, row)
+    }
+
     fn matched_row(&mut self, code: &'a RowCode, atoms: &mut [usize]) -> Run<usize> {
         let table = &*code.table;
         for (c, (input, slot)) in code.inputs.iter().zip(atoms.iter_mut()).enumerate() {
             let v = self.input(input)?;
             match table.lookup.atom(c, v) {
                 Some(atom) => *slot = atom,
-                None => {
-                    let name = table.input_names.get(c).map_or("?", String::as_str);
-                    let message = format!("a value of the wrong type for table input `{name}`");
-                    return self.fail(EvalFailure::internal(message));
-                }
+                None => return self.wrong_type(table, c),
             }
         }
-        match table.lookup.first_row(atoms) {
+        let row = table.lookup.first_row(atoms);
+        self.row_or_else(table, row)
+    }
+
+    #[inline(always)]
+    fn row_or_else(&mut self, table: &TTable, row: Option<usize>) -> Run<usize> {
+        match row {
             Some(row) => Ok(row),
             None if table.else_values.is_some() => Ok(table.rows.len()),
             None => self.fail(EvalFailure::internal("no row of a table matched (check proves every table complete)")),
         }
+    }
+
+    #[cold]
+    fn wrong_type<T>(&mut self, table: &TTable, column: usize) -> Run<T> {
+        let name = table.input_names.get(column).map_or("?", String::as_str);
+        let message = format!("a value of the wrong type for table input `{name}`");
+        self.fail(EvalFailure::internal(message))
     }
 
     /// The code of an output's value in the row its table's inputs match.
