@@ -1,0 +1,42 @@
+//! Hostile and careless inputs at every entry point: each is refused with a
+//! located diagnostic or an error record, or decided exactly; none is
+//! silently read as something else.
+
+mod common;
+
+use std::path::PathBuf;
+use verdict::diagnostic::Diagnostic;
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = common::temp_folder("robustness", name);
+    std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
+    dir
+}
+
+fn load(name: &str, body: &str) -> Result<verdict::LoadedPolicy, Vec<Diagnostic>> {
+    let dir = workdir(name);
+    let text = format!("policy \"robust\" version \"1\"\nschema \"account.schema.yaml\"\n{body}");
+    verdict::load_policy_source(&dir.join("p.policy"), &text).map_err(|e| e.diagnostics)
+}
+
+fn codes(r: Result<verdict::LoadedPolicy, Vec<Diagnostic>>) -> Vec<&'static str> {
+    match r {
+        Ok(_) => vec![],
+        Err(d) => d.iter().map(|d| d.code).collect(),
+    }
+}
+
+#[test]
+fn a_decimal_literal_an_exact_decimal_cannot_hold_is_refused_not_rounded() {
+    // 29 and 32 decimal places: rust_decimal's `parse` rounds them to 0.
+    for literal in ["0.00000000000000000000000000001", "0.00000000000000000000000000000001"] {
+        let rule = format!("rule \"r\" {{ when balance >= {literal} then restrict }}\n");
+        assert_eq!(codes(load("literal", &rule)), ["P003"], "{literal}");
+    }
+    // A percentage is its number moved two places: 27 places become 29.
+    let rule = "rule \"r\" { when balance / credit_limit > 0.000000000000000000000000001% then restrict }\n";
+    assert_eq!(codes(load("percent", rule)), ["P003"]);
+    // 28 places, and 26 before a `%`, are exact and accepted.
+    let exact = "rule \"r\" { when balance >= 0.0000000000000000000000000001 and balance / credit_limit > 0.00000000000000000000000001% then restrict }\n";
+    assert_eq!(codes(load("exact", exact)), Vec::<&str>::new());
+}
