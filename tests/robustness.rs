@@ -40,3 +40,17 @@ fn a_decimal_literal_an_exact_decimal_cannot_hold_is_refused_not_rounded() {
     let exact = "rule \"r\" { when balance >= 0.0000000000000000000000000001 and balance / credit_limit > 0.00000000000000000000000001% then restrict }\n";
     assert_eq!(codes(load("exact", exact)), Vec::<&str>::new());
 }
+
+#[test]
+fn an_enum_member_listed_twice_is_a_schema_error() {
+    let dir = workdir("enum-twice");
+    for (members, refused) in [("a, b, a", true), ("a, \"a\"", true), ("a, A", false), ("\"a b\", a", false)] {
+        let schema = format!("entity: account\nkey: id\nfields:\n  id: string\n  kind: enum({members})\n");
+        std::fs::write(dir.join("s.schema.yaml"), schema).unwrap();
+        let policy =
+            "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nrule \"r\" { when kind == \"a\" then restrict }\n";
+        let result = verdict::load_policy_source(&dir.join("p.policy"), policy).map_err(|e| e.diagnostics);
+        let want: &[&str] = if refused { &["S003"] } else { &[] };
+        assert_eq!(codes(result), want, "enum({members})");
+    }
+}
