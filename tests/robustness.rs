@@ -54,3 +54,47 @@ fn an_enum_member_listed_twice_is_a_schema_error() {
         assert_eq!(codes(result), want, "enum({members})");
     }
 }
+
+/// Runs `verdict` in `dir`, killing it if it has not ended within `secs`:
+/// its exit code, or `None` if it had to be killed.
+fn run_for_at_most(dir: &std::path::Path, args: &[&str], secs: u64) -> (Option<i32>, String) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    (code, stderr)
+}
+
+#[test]
+fn the_decision_log_is_never_a_file_the_policy_reads() {
+    let dir = workdir("serve-log");
+    let policy =
+        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    for log in ["p.policy", "account.schema.yaml", "./p.policy"] {
+        let (code, stderr) =
+            run_for_at_most(&dir, &["serve", "p.policy", "--addr", "127.0.0.1:0", "--decision-log", log], 20);
+        assert_eq!(code, Some(2), "--decision-log {log}: {stderr}");
+        assert!(stderr.contains("(--decision-log) is the same file as"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("p.policy")).unwrap(), policy);
+}
