@@ -98,3 +98,47 @@ fn the_decision_log_is_never_a_file_the_policy_reads() {
     }
     assert_eq!(std::fs::read_to_string(dir.join("p.policy")).unwrap(), policy);
 }
+
+/// Runs `command` (a shell command line) with a terminal as its standard
+/// output, through util-linux `script`: the transcript, and the exit code
+/// the command line printed last (`EXIT=n`). `None` where `script` is missing.
+fn on_a_terminal(dir: &std::path::Path, command: &str) -> Option<(String, String)> {
+    let wrapped = format!("{command}; echo EXIT=$?");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &wrapped, "/dev/null"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let exit = text.rsplit("EXIT=").next()?.trim().to_string();
+    Some((text, exit))
+}
+
+#[test]
+fn parquet_is_not_written_to_a_terminal() {
+    let dir = workdir("parquet-tty");
+    let (code, _, stderr) = common::verdict_in(&dir, &["synth", "account.schema.yaml", "-n", "5", "-o", "book.jsonl"]);
+    assert_eq!(code, 0, "{stderr}");
+    let policy =
+        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let verdict = env!("CARGO_BIN_EXE_verdict");
+    for command in [
+        format!("{verdict} eval p.policy book.jsonl --format parquet"),
+        format!("{verdict} synth account.schema.yaml -n 3 --format parquet"),
+    ] {
+        let Some((transcript, exit)) = on_a_terminal(&dir, &command) else {
+            eprintln!("skipped: util-linux `script` is not installed");
+            return;
+        };
+        assert_eq!(exit, "2", "{command}: {transcript}");
+        assert!(!transcript.contains("PAR1"), "no Parquet bytes on the terminal: {transcript}");
+        assert!(transcript.contains("--output FILE"), "{transcript}");
+        // Through a pipe the same command writes the file's bytes.
+        let piped = std::process::Command::new("sh").args(["-c", &command]).current_dir(&dir).output().unwrap();
+        assert_eq!(piped.status.code(), Some(0), "{command}");
+        assert!(piped.stdout.starts_with(b"PAR1"), "{command}");
+    }
+}

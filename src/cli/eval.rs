@@ -1,6 +1,8 @@
 //! `verdict eval POLICY [SNAPSHOTS...]`: one decision per snapshot, in input order.
 
-use super::files::{output_failed, policy_files, refuse_clashes, standard_output, OutputFile};
+use super::files::{
+    output_failed, policy_files, refuse_binary_on_terminal, refuse_clashes, standard_output, OutputFile,
+};
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -62,6 +64,10 @@ pub fn run(args: EvalArgs) -> Exit {
         }
     };
     if refuses_its_outputs(&args, &loaded.sources) {
+        return Exit::Invalid;
+    }
+    let to_stdout = args.output.as_ref().and_then(super::OutputPath::file).is_none();
+    if args.format == OutputFormat::Parquet && refuse_binary_on_terminal("Parquet", to_stdout) {
         return Exit::Invalid;
     }
     let default_as_of = args.as_of;
