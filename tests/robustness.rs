@@ -142,3 +142,26 @@ fn parquet_is_not_written_to_a_terminal() {
         assert!(piped.stdout.starts_with(b"PAR1"), "{command}");
     }
 }
+
+#[test]
+fn a_json_line_that_is_not_utf8_is_an_error_record_with_its_id_when_readable() {
+    let dir = workdir("utf8-line");
+    let policy =
+        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let mut book = Vec::new();
+    book.extend_from_slice(b"{\"id\":\"A-1\",\"note\":\"caf\xe9\"}\n"); // Latin-1 in an ignored field
+    book.extend_from_slice(b"{\"id\":\"A-\xff2\"}\n"); // in the key itself: no id
+    book.extend_from_slice(b"\xff\n");
+    std::fs::write(dir.join("book.jsonl"), book).unwrap();
+    let (code, stdout, _) =
+        common::verdict_in(&dir, &["eval", "-q", "p.policy", "book.jsonl", "--as-of", "2026-11-01"]);
+    assert_eq!(code, 1);
+    let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<_> = records.iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(ids, [serde_json::json!("A-1"), serde_json::Value::Null, serde_json::Value::Null]);
+    for (record, line) in records.iter().zip(1..) {
+        let message = record["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with(&format!("line {line}: not UTF-8 text")), "{message}");
+    }
+}
