@@ -165,3 +165,62 @@ fn a_json_line_that_is_not_utf8_is_an_error_record_with_its_id_when_readable() {
         assert!(message.starts_with(&format!("line {line}: not UTF-8 text")), "{message}");
     }
 }
+
+#[test]
+fn a_damaged_parquet_file_is_an_input_error_never_a_panic_or_a_quiet_success() {
+    // Two files of 40 rows (`synth policies/simple.schema.yaml -n 40`) with a
+    // few bytes changed: the `parquet` crate panics reading the first one's
+    // schema and the second one's first page.
+    let dir = common::temp_folder("robustness", "damaged-parquet");
+    std::fs::copy("policies/simple.schema.yaml", dir.join("simple.schema.yaml")).unwrap();
+    std::fs::copy("policies/simple.policy", dir.join("simple.policy")).unwrap();
+    for (file, records) in [("bad-schema.parquet", 0), ("bad-page.parquet", 1)] {
+        std::fs::copy(format!("tests/data/damaged/{file}"), dir.join(file)).unwrap();
+        for jobs in ["1", "2"] {
+            let (code, stdout, stderr) = common::verdict_in(&dir, &["eval", "-q", "-j", jobs, "simple.policy", file]);
+            assert_eq!(code, 2, "{file}, -j {jobs}: {stderr}");
+            assert!(stderr.contains("the file is damaged: its decoder failed"), "{file}: {stderr}");
+            assert!(!stderr.contains("panicked"), "the caught panic is not reported as a crash: {stderr}");
+            // A failure part-way leaves its error record in place.
+            assert_eq!(stdout.lines().count(), records, "{file}: {stdout}");
+            assert!(stdout.lines().all(|l| l.contains("\"kind\":\"snapshot\"")), "{stdout}");
+        }
+    }
+}
+
+/// Gives some JSON Lines, then panics, as a bug below the reader would.
+struct PanickingInput {
+    text: std::io::Cursor<Vec<u8>>,
+}
+
+impl std::io::Read for PanickingInput {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match std::io::Read::read(&mut self.text, buf)? {
+            0 => panic!("a bug while reading"),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn a_panic_while_reading_ends_the_run_as_a_crash_whatever_the_jobs() {
+    use verdict::stream::{evaluate_stream, Source, StreamOptions};
+    let policy = verdict::load_policy(std::path::Path::new("policies/simple.policy")).unwrap();
+    let line = r#"{"id":"S","as_of":"2026-11-01","status":"active","credit_limit":"5000","balance":"100","score":700,"opened_on":"2020-01-01","identity":{"verified":true},"tags":[]}"#;
+    let text = format!("{line}\n").repeat(500).into_bytes();
+    for jobs in [1, 2] {
+        let input = std::io::BufReader::new(PanickingInput { text: std::io::Cursor::new(text.clone()) });
+        let source = Source {
+            name: "buggy".into(),
+            input: Box::new(input),
+            format: verdict::snapshot::Format::Jsonl,
+            file: None,
+        };
+        let options = StreamOptions { jobs, chunk: 100, ..StreamOptions::default() };
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            evaluate_stream(&policy.program, vec![source], Vec::new(), &options, |_| {}).map(|(report, _)| report)
+        }));
+        // Before, two jobs returned Ok: a run short of records, reported as whole.
+        assert!(run.is_err(), "-j {jobs}: the panic must reach the caller, not a quiet Ok");
+    }
+}
