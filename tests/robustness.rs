@@ -224,3 +224,38 @@ fn a_panic_while_reading_ends_the_run_as_a_crash_whatever_the_jobs() {
         assert!(run.is_err(), "-j {jobs}: the panic must reach the caller, not a quiet Ok");
     }
 }
+
+#[test]
+fn summary_dash_is_standard_output_never_a_file_named_dash() {
+    let dir = common::temp_folder("robustness", "summary-dash");
+    for file in ["simple.policy", "simple.schema.yaml", "simple-portfolio.csv"] {
+        std::fs::copy(format!("policies/{file}"), dir.join(file)).unwrap();
+    }
+    let args = ["eval", "-q", "simple.policy", "simple-portfolio.csv", "-o", "d.jsonl", "--summary", "-"];
+    let (code, stdout, stderr) = common::verdict_in(&dir, &args);
+    assert!(code <= 3, "{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("the summary alone, as JSON");
+    assert!(summary.get("errors").is_some(), "{stdout}");
+    assert!(std::fs::read_to_string(dir.join("d.jsonl")).unwrap().lines().count() > 0);
+    // With the decisions on standard output too, the two would interleave.
+    let (code, stdout, stderr) =
+        common::verdict_in(&dir, &["eval", "simple.policy", "simple-portfolio.csv", "--summary", "-"]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    assert!(stderr.contains("write one of them to a file"), "{stderr}");
+    assert!(!dir.join("-").exists(), "a file named - was created");
+}
+
+#[test]
+fn diff_files_beside_the_report_are_never_named_dash() {
+    let dir = common::temp_folder("robustness", "diff-dash");
+    for file in ["simple.policy", "simple.schema.yaml", "simple-portfolio.csv"] {
+        std::fs::copy(format!("policies/{file}"), dir.join(file)).unwrap();
+    }
+    for option in ["--html", "--changed"] {
+        let args = ["diff", "simple.policy", "simple.policy", "simple-portfolio.csv", option, "-"];
+        let (code, _, stderr) = common::verdict_in(&dir, &args);
+        assert_eq!(code, 2, "{option} -: {stderr}");
+        assert!(stderr.contains("the report is on standard output"), "{stderr}");
+        assert!(!dir.join("-").exists(), "{option} - made a file named -");
+    }
+}
