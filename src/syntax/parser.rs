@@ -607,10 +607,12 @@ impl AstBuilder<'_> {
             Rule::decimal_lit => ExprKind::Decimal { value: self.decimal_text(&pair, pair.as_str())?, percent: false },
             Rule::percent_lit => {
                 let number = self.decimal_text(&pair, pair.as_str().trim_end_matches('%'))?;
-                // Moving the point two places is exact or refused; dividing by
-                // 100 would round a 27th or 28th decimal place away.
-                let value = Decimal::try_from_i128_with_scale(number.mantissa(), number.scale() + 2)
-                    .map_err(|_| self.bad(&pair, "percentage too precise for an exact decimal"))?;
+                // Division rounds past 28 decimal places: a quotient that does
+                // not give the number back is refused, never rounded.
+                let value = number
+                    .checked_div(Decimal::ONE_HUNDRED)
+                    .filter(|v| v.checked_mul(Decimal::ONE_HUNDRED) == Some(number))
+                    .ok_or_else(|| self.bad(&pair, "percentage too precise for an exact decimal"))?;
                 ExprKind::Decimal { value, percent: true }
             }
             Rule::date_lit => match parse_date(pair.as_str()) {
