@@ -259,3 +259,19 @@ fn diff_files_beside_the_report_are_never_named_dash() {
         assert!(!dir.join("-").exists(), "{option} - made a file named -");
     }
 }
+
+#[test]
+fn a_json_array_cut_off_after_a_bad_element_still_says_it_is_cut_off() {
+    let schema = std::sync::Arc::new(
+        verdict::load::load_schema_file(std::path::Path::new("policies/simple.schema.yaml")).unwrap(),
+    );
+    for text in [r#"[{"id":"a"},{"id":"c"}"#, r#"[{"id":"a"},{"id":"c","score":"#] {
+        let items: Vec<_> =
+            verdict::snapshot::read_snapshots(text.as_bytes(), verdict::snapshot::Format::Json, schema.clone())
+                .unwrap()
+                .collect();
+        assert_eq!(items.len(), 2, "{text}");
+        let Some(Err(last)) = items.last() else { panic!("the last element is an error: {text}") };
+        assert!(last.message.contains("the array is not closed with `]` (is the file cut off?)"), "{}", last.message);
+    }
+}

@@ -578,8 +578,10 @@ impl JsonArray {
             let item = parse_at(self.text.get(start..).unwrap_or_default(), &self.schema, origin);
             self.advance(self.text.len());
             return Some(match item {
-                Err(e) => {
+                // The element's own error, and the file's: both are news.
+                Err(mut e) => {
                     self.state = ArrayState::Done;
+                    e.message.push_str("; the array is not closed with `]` (is the file cut off?)");
                     Err(e)
                 }
                 Ok(snapshot) => {
