@@ -175,13 +175,34 @@ impl SourceMap {
 }
 
 /// 1-based line and column (in characters) of a byte offset in `text`.
+/// Lines end at `\n`, `\r\n` or a lone `\r`, as the parser ends a comment
+/// and as an editor counts them.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
+    // An offset inside a character counts over the whole text, as `LineIndex` does.
+    let offset = if text.is_char_boundary(offset) { offset } else { text.len() };
     let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let (ends, line_start) = line_ends(before.as_bytes(), text.as_bytes().get(offset).copied())
+        .fold((0, 0), |(count, _), start| (count + 1, start));
     let col = before.get(line_start..).map_or(1, |s| column(s, line_start == 0));
-    (line, col)
+    (ends + 1, col)
+}
+
+/// The byte offset just after each line end of `text` (`\n`, `\r\n`, or a
+/// lone `\r`): where its lines after the first start.
+pub fn line_ends_of(text: &str) -> impl Iterator<Item = usize> + '_ {
+    line_ends(text.as_bytes(), None)
+}
+
+/// The byte offset just after each line end of `bytes` (`\n`, `\r\n`, or a
+/// lone `\r`); `next` is the byte after them, which decides whether a final
+/// `\r` is half of a `\r\n`.
+fn line_ends(bytes: &[u8], next: Option<u8>) -> impl Iterator<Item = usize> + '_ {
+    bytes.iter().enumerate().filter_map(move |(i, &b)| {
+        let after = bytes.get(i + 1).copied().or(next);
+        let ends = b == b'\n' || (b == b'\r' && after != Some(b'\n'));
+        ends.then_some(i + 1)
+    })
 }
 
 /// The 1-based column after `line_before`, the text of a line before an
@@ -197,14 +218,14 @@ fn column(line_before: &str, first_line: bool) -> usize {
 /// (20,000 diagnostics on a 640 KB file made [`line_col`] read 6 GB).
 #[derive(Clone, Debug)]
 pub struct LineIndex {
-    /// Byte offsets just after each `\n`.
+    /// Byte offsets just after each line end (`\n`, `\r\n`, a lone `\r`).
     starts: Vec<usize>,
 }
 
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
-        LineIndex { starts: text.match_indices('\n').map(|(i, _)| i + 1).collect() }
+        LineIndex { starts: line_ends_of(text).collect() }
     }
 
     /// The same as [`line_col`]`(text, offset)`, for the `text` this index was made from.
@@ -269,6 +290,14 @@ mod tests {
         assert_eq!(line_col("x", 0), (1, 1));
         assert_eq!(line_col("\u{feff}rule x", 8), (1, 6), "a byte order mark is not a column");
         assert_eq!(line_col("\u{feff}a\n\u{feff}b", 8), (2, 2), "only at the start of the file");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_the_parser_takes_it() {
+        assert_eq!(line_col("a\rbc", 3), (2, 2));
+        assert_eq!(line_col("a\r\nbc", 4), (2, 2), "\\r\\n is one line end");
+        assert_eq!(line_col("a\r\nbc", 1), (1, 2), "before the \\r of a \\r\\n");
+        assert_eq!(LineIndex::new("a\rbc").line_col("a\rbc", 3), (2, 2));
     }
 
     proptest::proptest! {

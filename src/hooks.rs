@@ -114,7 +114,8 @@ pub fn operations_of_last_call() -> u64 {
 pub fn quiet_hook_panics() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !IN_CALL.with(Cell::get) {
+        // A panic that `caught::catch` turns into an input's error is quiet too.
+        if !IN_CALL.with(Cell::get) && !crate::caught::catching() {
             previous(info);
         }
     }));

@@ -35,6 +35,7 @@
 // snapshots (`snapshot`), decide (`evaluate`, `stream`) and write decisions
 // (`output`).
 pub mod builtins;
+pub mod caught;
 #[doc(hidden)]
 pub mod cells;
 #[doc(hidden)]

@@ -63,10 +63,27 @@ fn enum_member_text(member: &str) -> String {
     }
 }
 
+/// What is wrong with the members of an `enum(...)` type.
+enum EnumProblem {
+    /// They cannot be read (the text says why).
+    Malformed(String),
+    /// This member is listed more than once.
+    Twice(String),
+}
+
+impl From<String> for EnumProblem {
+    fn from(problem: String) -> Self {
+        EnumProblem::Malformed(problem)
+    }
+}
+
 /// The members between `enum(` and `)`: plain words or quoted strings
 /// (`enum("car, other", none)`), separated by commas. Errs with what is wrong.
-fn parse_enum_members(inner: &str) -> Result<Vec<Box<str>>, String> {
+fn parse_enum_members(inner: &str) -> Result<Vec<Box<str>>, EnumProblem> {
     let mut members = Vec::new();
+    // A member listed twice would get two indices for one value: tables and
+    // `case` would see a member no snapshot can hold.
+    let mut seen = std::collections::HashSet::new();
     let mut rest = inner.trim_start();
     loop {
         let (member, after) = match rest.strip_prefix('"') {
@@ -76,20 +93,23 @@ fn parse_enum_members(inner: &str) -> Result<Vec<Box<str>>, String> {
                 let (word, after) = rest.split_at(end);
                 let word = word.trim();
                 if word.contains(['"', '\\']) {
-                    return Err(format!("member `{word}` holds a quote or a backslash: quote the whole member"));
+                    return Err(format!("member `{word}` holds a quote or a backslash: quote the whole member").into());
                 }
                 (word.to_string(), after)
             }
         };
         if member.is_empty() {
-            return Err("an empty member".into());
+            return Err(String::from("an empty member").into());
+        }
+        if !seen.insert(member.clone()) {
+            return Err(EnumProblem::Twice(member));
         }
         members.push(member.into());
         let after = after.trim_start();
         match after.strip_prefix(',') {
             Some(next) => rest = next.trim_start(),
             None if after.is_empty() => return Ok(members),
-            None => return Err(format!("expected `,` or the end after a member, found `{after}`")),
+            None => return Err(format!("expected `,` or the end after a member, found `{after}`").into()),
         }
     }
 }
@@ -611,10 +631,13 @@ impl SchemaLoader<'_> {
                     return match parse_enum_members(inner) {
                         Ok(members) => Some(ScalarType::Enum(members.into())),
                         Err(problem) => {
-                            self.error(codes::SCHEMA_TYPE, span, format!("`{ty}`: {problem}")).help = Some(
-                                "write members as `enum(a, b)`; quote one holding a comma or spaces: `enum(\"car, other\", none)`"
-                                    .into(),
-                            );
+                            let (problem, help) = match problem {
+                                EnumProblem::Twice(member) => {
+                                    (format!("member `{member}` is listed twice"), "list each member once")
+                                }
+                                EnumProblem::Malformed(problem) => (problem, "write members as `enum(a, b)`; quote one holding a comma or spaces: `enum(\"car, other\", none)`"),
+                            };
+                            self.error(codes::SCHEMA_TYPE, span, format!("`{ty}`: {problem}")).help = Some(help.into());
                             None
                         }
                     };

@@ -181,16 +181,25 @@ pub fn parse_date(text: &str) -> Option<Date> {
 /// (exponents are ambiguous for money), and `12_50`, `1.`, `.5`, which
 /// `rust_decimal` would read (as 1250, 1 and 0.5) but which no system
 /// exporting money writes: underscores belong to the policy language's
-/// literals, never to data.
+/// literals, never to data. So is plain text an exact decimal cannot hold
+/// (more than 28 decimal places, or more than 96 bits of digits), which
+/// `rust_decimal` would round to another number.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
     let t = text.trim();
-    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !digits(fraction) {
+    if !is_plain_decimal(t) {
         return None;
     }
-    t.strip_prefix('+').unwrap_or(t).parse::<Decimal>().ok()
+    Decimal::from_str_exact(t.strip_prefix('+').unwrap_or(t)).ok()
+}
+
+/// Whether `text` is written as [`parse_decimal`] reads it: an optional
+/// sign, digits, and optionally a point followed by digits. Such text that
+/// does not parse holds more digits than an exact decimal.
+pub fn is_plain_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction)
 }
 
 /// Formats a decimal as the decision format wants: exact, no exponent, no trailing fractional zeros.
@@ -533,5 +542,8 @@ mod tests {
         assert_eq!(format_decimal(parse_decimal("14400.00").unwrap()), "14400");
         assert_eq!(format_decimal(parse_decimal("10000.625").unwrap()), "10000.625");
         assert!(parse_decimal("1e3").is_none());
+        assert!(parse_decimal("0.00000000000000000000000000001").is_none(), "29 places would round to 0");
+        assert!(parse_decimal("79228162514264337593543950336").is_none(), "past 96 bits");
+        assert_eq!(parse_decimal("+0.0000000000000000000000000001").map(|d| d.scale()), Some(28));
     }
 }

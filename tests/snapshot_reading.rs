@@ -465,6 +465,16 @@ fn csv_row_lines_count_empty_lines_and_quoted_line_breaks() {
             "line 6: expected 8 cells (one per header column), found 2"
         ]
     );
+    // Old Mac line ends: a lone `\r` ends a row, and so a line.
+    let input = format!("{header}\rS-1,2026-11-01,active,1,640,true,,\r\rS-2,1\r\"S\r3\",1\rS-4,1");
+    assert_eq!(
+        lines(&input),
+        [
+            "line 4: expected 8 cells (one per header column), found 2",
+            "line 5: expected 8 cells (one per header column), found 2",
+            "line 7: expected 8 cells (one per header column), found 2"
+        ]
+    );
 }
 
 #[test]

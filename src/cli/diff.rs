@@ -32,10 +32,10 @@ pub struct DiffArgs {
     #[arg(long, default_value = "text")]
     format: super::ReportFormat,
     /// Also write the report as one self-contained HTML page to FILE.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = super::file_beside_the_report)]
     html: Option<PathBuf>,
     /// Write every changed account to FILE as JSON Lines (the report lists only the first --top).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = super::file_beside_the_report)]
     changed: Option<PathBuf>,
     /// Changed accounts listed in the JSON and HTML reports.
     #[arg(long, value_name = "N", default_value_t = 200)]

@@ -1,6 +1,8 @@
 //! `verdict eval POLICY [SNAPSHOTS...]`: one decision per snapshot, in input order.
 
-use super::files::{output_failed, policy_files, refuse_clashes, standard_output, OutputFile};
+use super::files::{
+    output_failed, policy_files, refuse_binary_on_terminal, refuse_clashes, standard_output, OutputFile,
+};
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -39,9 +41,10 @@ pub struct EvalArgs {
     /// Write decisions to FILE instead of standard output (replaced only once the run completes; `-` is standard output).
     #[arg(long, short, value_name = "FILE", value_parser = super::output_path)]
     output: Option<super::OutputPath>,
-    /// Also write the run's summary (counts per outcome, rule, error kind; guards) to FILE as JSON.
-    #[arg(long, value_name = "FILE")]
-    summary: Option<PathBuf>,
+    /// Also write the run's summary (counts per outcome, rule, error kind; guards) to FILE as JSON
+    /// (`-` is standard output, when the decisions go to a file).
+    #[arg(long, value_name = "FILE", value_parser = super::output_path)]
+    summary: Option<super::OutputPath>,
     #[command(flatten)]
     limits: super::LimitArgs,
     /// Snapshots per unit of parallel work (for tests and tuning).
@@ -62,6 +65,10 @@ pub fn run(args: EvalArgs) -> Exit {
         }
     };
     if refuses_its_outputs(&args, &loaded.sources) {
+        return Exit::Invalid;
+    }
+    let to_stdout = args.output.as_ref().and_then(super::OutputPath::file).is_none();
+    if args.format == OutputFormat::Parquet && refuse_binary_on_terminal("Parquet", to_stdout) {
         return Exit::Invalid;
     }
     let default_as_of = args.as_of;
@@ -112,7 +119,7 @@ pub fn run(args: EvalArgs) -> Exit {
     if let (Some(path), false) = (args.output.as_ref().and_then(super::OutputPath::file), complete(&report)) {
         not_written(path, timed_out);
     }
-    exit.max(summarize(program, &report, started, args.summary.as_deref()))
+    exit.max(summarize(program, &report, started, args.summary.as_ref()))
 }
 
 /// Reports inputs that could not be read or held nothing, and hook calls
@@ -151,7 +158,7 @@ fn not_written(path: &Path, timed_out: u64) {
 
 /// Prints the run's summary (and writes it to `--summary FILE`); the exit
 /// code its errors and guards call for.
-fn summarize(program: &Program, report: &RunReport, started: Instant, summary_file: Option<&Path>) -> Exit {
+fn summarize(program: &Program, report: &RunReport, started: Instant, summary_to: Option<&super::OutputPath>) -> Exit {
     let mut exit = Exit::Ok;
     let summary = Summary::new(program, &report.tally).timed(started.elapsed().as_secs_f64());
     if summary.errors.total > 0 {
@@ -164,8 +171,8 @@ fn summarize(program: &Program, report: &RunReport, started: Instant, summary_fi
     if summary.breached() {
         exit = exit.max(Exit::Guard);
     }
-    if let Some(path) = summary_file {
-        let written = with_output(Some(path), |out| {
+    if let Some(to) = summary_to {
+        let written = with_output(to.file(), |out| {
             serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::other)?;
             out.write_all(b"\n")
         });
@@ -182,7 +189,14 @@ fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap)
         Some(path) => ("--output", path),
         None => standard_output(),
     }];
-    outputs.extend(args.summary.as_deref().map(|p| ("--summary", p)));
+    let summary_to_stdout = matches!(args.summary, Some(super::OutputPath::Stdout));
+    let decisions_to_stdout = args.output.as_ref().and_then(super::OutputPath::file).is_none();
+    if summary_to_stdout && decisions_to_stdout {
+        // One stream cannot be both JSON Lines and a JSON document.
+        eprintln!("error: --summary - and the decisions would both go to standard output; write one of them to a file");
+        return true;
+    }
+    outputs.extend(args.summary.as_ref().and_then(super::OutputPath::file).map(|p| ("--summary", p)));
     let mut inputs = policy_files(policy);
     inputs.extend(args.snapshots.iter().map(|p| ("a snapshot file", p.as_path())));
     if args.snapshots.is_empty() {

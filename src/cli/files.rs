@@ -8,7 +8,7 @@
 //! output that is also an input.
 
 use super::Exit;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use verdict::outfile::FileIdentity;
@@ -197,6 +197,20 @@ pub fn refuse_clashes<'a>(outputs: &[Named<'a>], inputs: &[Named<'a>]) -> bool {
         }
     }
     clash
+}
+
+/// Refuses to write a binary `format` (Parquet) to standard output when it
+/// is a terminal, as `gzip` and `zstd` do: bytes that are not text garble
+/// the terminal and are no use to read. Says what to do instead; returns
+/// whether it refused. A pipe or a redirection is written to as asked.
+pub fn refuse_binary_on_terminal(format: &str, to_stdout: bool) -> bool {
+    let refused = to_stdout && std::io::stdout().is_terminal();
+    if refused {
+        eprintln!(
+            "error: {format} is binary and standard output is a terminal; write it with --output FILE, or redirect standard output"
+        );
+    }
+    refused
 }
 
 /// Standard output as an output to compare with the inputs: `eval book.jsonl

@@ -153,6 +153,17 @@ pub fn output_path(text: &str) -> Result<OutputPath, String> {
     }
 }
 
+/// A file written beside a report that standard output carries (`diff
+/// --html`, `--changed`): `-` would make a file of that name in a folder
+/// where `-` means standard output everywhere else, so it is refused.
+pub fn file_beside_the_report(text: &str) -> Result<std::path::PathBuf, String> {
+    match text {
+        "-" => Err("the report is on standard output; give this a file name (`./-` for a file named `-`)".into()),
+        "" => Err("an output file needs a name".into()),
+        _ => Ok(text.into()),
+    }
+}
+
 /// `--as-of DATE`: a strict `YYYY-MM-DD` date, checked by clap so a wrong one
 /// is a command-line error (exit 2) in every subcommand alike.
 pub fn as_of_date(text: &str) -> Result<verdict::value::Date, String> {

@@ -6,7 +6,11 @@
 //! warnings on a 640 KB policy took 25 s). [`FileSource`] is built once per
 //! file, keeps the offsets where its lines start, and hands miette's own
 //! reader only the lines asked for, then shifts the result back, so miette sees
-//! exactly what a scan of the whole file would have given it.
+//! exactly what a scan of the whole file would have given it, but for two
+//! things it gets right where the scan does not: the column it reports (for
+//! the `╭─[file:line:col]` header) counts characters, as every other place
+//! that prints a position does, not bytes; and a lone `\r` ends a line in the
+//! excerpt as it does for the parser and in the line number.
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
@@ -16,13 +20,15 @@ use std::sync::Arc;
 pub(super) struct FileSource {
     name: String,
     text: Arc<str>,
-    /// Byte offset of each line's first byte, first 0, by miette's reckoning of
-    /// line ends: `\n`, `\r\n` and a lone `\r` (which `LineIndex` does not count).
+    /// Byte offset of each line's first byte, first 0 (line ends: `\n`, `\r\n`).
     line_starts: Vec<usize>,
 }
 
 impl FileSource {
     pub(super) fn new(name: String, text: Arc<str>) -> FileSource {
+        // miette's excerpt splits lines at `\n` only: a lone `\r` becomes a `\n`,
+        // one byte for one, so every span still points where it did.
+        let text = if text.contains('\r') { lone_carriage_returns_as_newlines(&text).into() } else { text };
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         for (i, &b) in bytes.iter().enumerate() {
@@ -80,9 +86,31 @@ impl SourceCode for FileSource {
             contents.data(),
             SourceSpan::new((read.offset() + start).into(), read.len()),
             contents.line() + first,
-            contents.column(),
+            char_column(&self.text, span.offset(), contents.column()),
             contents.line_count() + first,
         )))
+    }
+}
+
+/// `text` with each `\r` that is not followed by `\n` replaced by `\n`.
+fn lone_carriage_returns_as_newlines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
+    }
+    out
+}
+
+/// The 0-based column of byte `offset` in characters, given miette's column
+/// in bytes: the characters of the `byte_column` bytes before it, a byte
+/// order mark starting the file not counted (an editor does not show one).
+fn char_column(text: &str, offset: usize, byte_column: usize) -> usize {
+    let line_start = offset.saturating_sub(byte_column);
+    match text.get(line_start..offset) {
+        Some(before) if line_start == 0 => before.strip_prefix('\u{feff}').unwrap_or(before).chars().count(),
+        Some(before) => before.chars().count(),
+        None => byte_column,
     }
 }
 
@@ -98,6 +126,7 @@ mod tests {
 
     fn same_as_whole_file_scan(text: &str) {
         let windowed = FileSource::new("f.policy".into(), text.into());
+        let text = &lone_carriage_returns_as_newlines(text);
         let whole = NamedSource::new("f.policy", text.to_string());
         // Spans start inside the text: the renderer pads a text with a space
         // for a diagnostic at its end, and miette's own scan panics on a span
@@ -107,7 +136,12 @@ mod tests {
                 for context in 0..3 {
                     let span = SourceSpan::new(offset.into(), len);
                     let got = windowed.read_span(&span, context, context).map(|c| fields(&*c));
-                    let want = whole.read_span(&span, context, context).map(|c| fields(&*c));
+                    // miette's scan counts the column in bytes; ours in characters.
+                    let want = whole.read_span(&span, context, context).map(|c| {
+                        let mut f = fields(&*c);
+                        f.3 = char_column(text, offset, f.3);
+                        f
+                    });
                     match (got, want) {
                         (Ok(got), Ok(want)) => assert_eq!(got, want, "{text:?} at {offset}+{len}, context {context}"),
                         (Err(_), Err(_)) => {}
@@ -129,9 +163,18 @@ mod tests {
             "crlf\r\nlines\r\n\r\nhere\r\n",
             "lone\rcarriage\rreturns\n\rmixed\r\n",
             "é\nçà\n€x\n",
+            "\u{feff}ab\nc",
         ] {
             same_as_whole_file_scan(text);
         }
+    }
+
+    #[test]
+    fn the_column_counts_characters_and_no_byte_order_mark() {
+        let source = FileSource::new("f.policy".into(), "\u{feff}é x\nçà y".into());
+        let column = |offset: usize| source.read_span(&SourceSpan::new(offset.into(), 1), 0, 0).map(|c| c.column());
+        assert_eq!(column(6).ok(), Some(2), "`x` after a byte order mark, `é` and a space");
+        assert_eq!(column(13).ok(), Some(3), "`y` after `çà `");
     }
 
     proptest::proptest! {

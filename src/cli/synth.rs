@@ -1,7 +1,7 @@
 //! `verdict synth SCHEMA --count N --seed S`: a generated portfolio (JSON Lines or Parquet).
 
 use super::eval::with_output;
-use super::files::{output_failed, refuse_clashes};
+use super::files::{output_failed, refuse_binary_on_terminal, refuse_clashes};
 use super::render::{render_all, stderr_color};
 use super::Exit;
 use std::path::PathBuf;
@@ -60,6 +60,9 @@ pub fn run(args: SynthArgs) -> Exit {
         if refuse_clashes(&[("--output", output)], &[("the schema", &args.schema)]) {
             return Exit::Invalid;
         }
+    }
+    if args.format == BookFormat::Parquet && refuse_binary_on_terminal("Parquet", output.is_none()) {
+        return Exit::Invalid;
     }
     let options = SynthOptions { count: args.count, seed: args.seed, as_of };
     let written = with_output(output, |out| match args.format {

@@ -12,10 +12,11 @@ pub struct LineMap {
 }
 
 impl LineMap {
-    /// Indexes the lines of `text` (ended by `\n`; a `\r` before it belongs to no column).
+    /// Indexes the lines of `text`, ended by `\n`, `\r\n` or a lone `\r` (as the
+    /// protocol counts them; a `\r` before `\n` belongs to no column).
     pub fn new(text: &str) -> LineMap {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(crate::diagnostic::line_ends_of(text));
         LineMap { starts }
     }
 
@@ -87,6 +88,16 @@ mod tests {
         assert_eq!(map.offset(text, Position::new(7, 0)), text.len());
         assert_eq!(map.position(text, 3), Position::new(0, 2), "inside a UTF-8 sequence: its start");
         assert_eq!(map.position(text, 999), Position::new(1, 2));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "ab\rcd\r\ne";
+        let map = LineMap::new(text);
+        assert_eq!(map.position(text, 4), Position::new(1, 1), "`d`");
+        assert_eq!(map.offset(text, Position::new(1, 1)), 4);
+        assert_eq!(map.offset(text, Position::new(0, 99)), 2, "past the end of line 0: before its `\\r`");
+        assert_eq!(map.position(text, 7), Position::new(2, 0), "`e`");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use super::{Key, ReadItem, Snapshot, SnapshotError};
 use crate::schema::{FieldDef, FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
-use crate::value::{parse_date, parse_decimal, Date, Record, SetItem, Value};
+use crate::value::{is_plain_decimal, parse_date, parse_decimal, Date, Record, SetItem, Value};
 use std::collections::HashSet;
 use std::fmt;
 
@@ -404,7 +404,9 @@ fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
     if t.contains(['e', 'E']) && t.bytes().any(|b| b.is_ascii_digit()) {
         return Err(" (write it without an exponent)");
     }
-    let value = parse_decimal(t).ok_or("")?;
+    let Some(value) = parse_decimal(t) else {
+        return Err(if is_plain_decimal(t) { " (more digits than an exact decimal holds)" } else { "" });
+    };
     let fraction_digits = t.split_once('.').map_or(0, |(_, frac)| frac.len());
     // INVARIANT: a lossless parse keeps every fractional digit as scale;
     // rust_decimal silently rounds past 28 places or a 96-bit mantissa.

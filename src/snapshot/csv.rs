@@ -10,7 +10,7 @@
 //! error item for its row and one for each row it hid.
 
 use super::convert::{finish_set, finish_snapshot, key_of, scalar, set_item, shorten, Errors, Frame, Lexeme, PathSeg};
-use super::csv_quotes::{hidden_lines, QuoteWatch};
+use super::csv_quotes::{hidden_lines, lines, QuoteWatch};
 use super::limits::ReadLimits;
 use super::{Key, ReadError, ReadItem, SnapshotError};
 use crate::diagnostic::did_you_mean;
@@ -278,7 +278,7 @@ impl<R> CsvRows<R> {
         let mut row = ByteRecord::new();
         // INVARIANT: inside an unclosed quote every `"` was doubled, so no
         // quote spans lines here: each line holds its own rows.
-        for (at, text) in (line + 1..).zip(hidden.split(|&b| b == b'\n')) {
+        for (at, text) in (line + 1..).zip(lines(&hidden)) {
             let mut rows = ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text);
             while let Ok(true) = rows.read_byte_record(&mut row) {
                 let message =

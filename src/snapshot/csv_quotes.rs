@@ -33,9 +33,12 @@ pub(crate) struct QuoteWatch<R> {
     offset: u64,
     /// How many bytes of a byte-order mark the input started with.
     bom: u64,
-    /// Line (1-based, counting `\n` as the `csv` crate does) and column (1-based, in characters) of the next byte.
+    /// Line (1-based) and column (1-based, in characters) of the next byte.
+    /// Lines end at `\n`, `\r\n` or a lone `\r`, as the `csv` crate ends records.
     line: u64,
     column: u64,
+    /// True just after a `\r`: a `\n` then completes that line end, not another.
+    after_cr: bool,
     /// Where the quote of the current quoted field opened.
     opened: (u64, u64),
     /// True once the input has ended.
@@ -57,6 +60,7 @@ impl<R> QuoteWatch<R> {
             bom: 0,
             line: 1,
             column: 1,
+            after_cr: false,
             opened: (0, 0),
             ended: false,
             at_record_start: true,
@@ -108,10 +112,12 @@ impl<R> QuoteWatch<R> {
             (_, b',' | b'\n' | b'\r') => State::FieldStart,
             _ => State::Field,
         };
-        if byte == b'\n' {
+        let second_half_of_crlf = byte == b'\n' && self.after_cr;
+        self.after_cr = byte == b'\r';
+        if line_end && !second_half_of_crlf {
             self.line += 1;
             self.column = 1;
-        } else if byte & 0xC0 != 0x80 {
+        } else if !line_end && byte & 0xC0 != 0x80 {
             self.column += 1;
         }
     }
@@ -128,6 +134,22 @@ impl<R: Read> Read for QuoteWatch<R> {
         }
         Ok(n)
     }
+}
+
+/// The lines of `bytes`, each without its end (`\n`, or a lone `\r`; a `\r`
+/// before `\n` stays with its line, which the `csv` crate reads as a row end).
+pub(crate) fn lines(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends {
+            lines.push(bytes.get(start..i).unwrap_or_default());
+            start = i + 1;
+        }
+    }
+    lines.push(bytes.get(start..).unwrap_or_default());
+    lines
 }
 
 /// The text of the lines after the first one in a cell that ran to the end
@@ -171,8 +193,15 @@ mod tests {
         assert_eq!(unclosed("a,\"b\"c\"d\n"), None, "after a closed quote the field goes on unquoted");
         assert_eq!(unclosed("\u{feff}\"a,b\n"), Some((1, 1)), "a quote after a byte-order mark opens a field");
         assert_eq!(unclosed("é,\"x"), Some((1, 3)), "columns count characters");
-        assert_eq!(unclosed("a\r\"b"), Some((1, 3)), "lines are counted at \\n, as the csv crate does");
+        assert_eq!(unclosed("a\r\"b"), Some((2, 1)), "a lone \\r ends a line, as it ends a row");
+        assert_eq!(unclosed("a\r\n\"b"), Some((2, 1)), "\\r\\n is one line end");
         assert_eq!(unclosed(""), None);
+    }
+
+    #[test]
+    fn lines_end_at_newlines_and_lone_carriage_returns() {
+        assert_eq!(lines(b"a\rb\r\nc\nd"), [&b"a"[..], b"b\r", b"c", b"d"]);
+        assert_eq!(lines(b""), [&b""[..]]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::json::{parse_at, Origin};
 use super::limits::{read_line_bounded, LineRead, ReadLimits};
 use super::parquet::{open_parquet, ParquetRows, DEFAULT_BATCH_ROWS};
 use super::yaml::read_yaml;
-use super::{ReadItem, SnapshotError};
+use super::{Key, ReadItem, SnapshotError};
 use crate::diagnostic::codes;
 use crate::schema::Schema;
 use std::io::{self, BufRead, Read};
@@ -464,10 +464,26 @@ pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<Rea
     Some(match std::str::from_utf8(bytes) {
         Ok(text) => parse_at(text, schema, Origin { line, column: 1 }),
         Err(e) => Err(SnapshotError {
-            id: None,
-            message: format!("line {line}: not UTF-8 text (invalid byte at column {})", e.valid_up_to() + 1),
+            id: id_despite_bad_bytes(bytes, line, schema),
+            // A byte count, not a column: the line is not text to count characters of.
+            message: format!(
+                "line {line}: not UTF-8 text (byte {} is not part of a UTF-8 character)",
+                e.valid_up_to() + 1
+            ),
         }),
     })
+}
+
+/// The key of a line that is not UTF-8 text, as far as it can be read: from
+/// the line with each bad byte shown as U+FFFD, unless the key itself held
+/// one (a key that is not what the file says names no account).
+fn id_despite_bad_bytes(bytes: &[u8], line: usize, schema: &Schema) -> Option<Key> {
+    let text = String::from_utf8_lossy(bytes);
+    let id = match parse_at(&text, schema, Origin { line, column: 1 }) {
+        Ok(snapshot) => Some(snapshot.id),
+        Err(e) => e.id,
+    };
+    id.filter(|id| !matches!(id, Key::Str(s) if s.contains(char::REPLACEMENT_CHARACTER)))
 }
 
 /// The elements of a JSON array, split apart by a light scan and converted one
@@ -562,8 +578,10 @@ impl JsonArray {
             let item = parse_at(self.text.get(start..).unwrap_or_default(), &self.schema, origin);
             self.advance(self.text.len());
             return Some(match item {
-                Err(e) => {
+                // The element's own error, and the file's: both are news.
+                Err(mut e) => {
                     self.state = ArrayState::Done;
+                    e.message.push_str("; the array is not closed with `]` (is the file cut off?)");
                     Err(e)
                 }
                 Ok(snapshot) => {

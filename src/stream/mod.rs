@@ -188,7 +188,13 @@ pub fn evaluate_stream<W: Write>(
             writer.accept(chunk);
         }
         let written = writer.finish();
-        let (input_errors, empty_inputs) = reader.join().unwrap_or_default();
+        let (input_errors, empty_inputs) = match reader.join() {
+            Ok(read) => read,
+            // A panic while reading or deciding is a bug, and must end the run
+            // as a crash does (as it does with one job), never as a quiet
+            // success short of the records it did not write.
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
         written.map(|(tally, out)| (RunReport { tally, input_errors, empty_inputs }, out))
     })
 }

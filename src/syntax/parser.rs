@@ -510,7 +510,10 @@ impl AstBuilder<'_> {
 
     fn decimal_text(&self, pair: &Pair<'_, Rule>, text: &str) -> Built<Decimal> {
         let digits: String = text.chars().filter(|c| *c != '_').collect();
-        digits.parse::<Decimal>().map_err(|_| self.bad(pair, "number too large or too precise for an exact decimal"))
+        // `from_str_exact`: `parse` would round past 28 decimal places, so a
+        // literal would silently mean another number than the one written.
+        Decimal::from_str_exact(&digits)
+            .map_err(|_| self.bad(pair, "number too large or too precise for an exact decimal"))
     }
 
     fn duration(&self, pair: &Pair<'_, Rule>) -> Built<Duration> {
@@ -604,8 +607,12 @@ impl AstBuilder<'_> {
             Rule::decimal_lit => ExprKind::Decimal { value: self.decimal_text(&pair, pair.as_str())?, percent: false },
             Rule::percent_lit => {
                 let number = self.decimal_text(&pair, pair.as_str().trim_end_matches('%'))?;
-                let value =
-                    number.checked_div(Decimal::ONE_HUNDRED).ok_or_else(|| self.bad(&pair, "percentage too large"))?;
+                // Division rounds past 28 decimal places: a quotient that does
+                // not give the number back is refused, never rounded.
+                let value = number
+                    .checked_div(Decimal::ONE_HUNDRED)
+                    .filter(|v| v.checked_mul(Decimal::ONE_HUNDRED) == Some(number))
+                    .ok_or_else(|| self.bad(&pair, "percentage too precise for an exact decimal"))?;
                 ExprKind::Decimal { value, percent: true }
             }
             Rule::date_lit => match parse_date(pair.as_str()) {

@@ -19,6 +19,7 @@ mod reload;
 mod server;
 mod state;
 
+use super::files::{policy_files, refuse_clashes};
 use super::render::{render_all, stderr_color};
 use super::Exit;
 use state::{Limits, Served, Service};
@@ -63,6 +64,12 @@ pub fn run(args: ServeArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    // The log is appended to for as long as the service runs: never to the
+    // policy, its schema, a hook or a batch (a reload would then read decisions).
+    let log = args.decision_log.as_deref().map(|path| ("--decision-log", path));
+    if refuse_clashes(log.as_slice(), &policy_files(&loaded.sources)) {
+        return Exit::Invalid;
+    }
     let limits = Limits {
         max_request_bytes: args.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
         client_timeout: args.client_timeout_ms.map_or(DEFAULT_CLIENT_TIMEOUT, Duration::from_millis),

@@ -8,6 +8,7 @@ mod rows;
 mod write;
 
 use super::{ReadError, ReadItem};
+use crate::caught;
 use crate::schema::Schema;
 use ::parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use ::parquet::file::reader::ChunkReader;
@@ -24,7 +25,8 @@ pub const DEFAULT_BATCH_ROWS: usize = 1024;
 /// A Parquet file opened for reading: its plan, and its batches in order.
 pub struct ParquetBatches {
     plan: Arc<FilePlan>,
-    reader: ParquetRecordBatchReader,
+    /// `None` once the decoder panicked: it may be half updated, so it is not called again.
+    reader: Option<ParquetRecordBatchReader>,
     rows: u64,
 }
 
@@ -114,18 +116,36 @@ pub fn open_parquet<C: ChunkReader + 'static>(
     schema: &Schema,
     batch_rows: usize,
 ) -> Result<ParquetBatches, ReadError> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(input).map_err(|e| ReadError::Parquet(e.to_string()))?;
+    // The decoders panic on some damaged files (a schema or a page): caught,
+    // such a file is an error like any other that is not Parquet.
+    let builder = caught::catch(|| ParquetRecordBatchReaderBuilder::try_new(input))
+        .map_err(damaged)?
+        .map_err(|e| ReadError::Parquet(e.to_string()))?;
     let plan = bind::bind(schema, builder.schema().fields())?;
     let rows = u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
-    let reader = builder.with_batch_size(batch_rows.max(1)).build().map_err(|e| ReadError::Parquet(e.to_string()))?;
-    Ok(ParquetBatches { plan: Arc::new(plan), reader, rows })
+    let reader = caught::catch(|| builder.with_batch_size(batch_rows.max(1)).build())
+        .map_err(damaged)?
+        .map_err(|e| ReadError::Parquet(e.to_string()))?;
+    Ok(ParquetBatches { plan: Arc::new(plan), reader: Some(reader), rows })
+}
+
+/// The error for a file whose decoding panicked.
+fn damaged(panic: String) -> ReadError {
+    ReadError::Parquet(format!("the file is damaged: its decoder failed ({panic})"))
 }
 
 impl Iterator for ParquetBatches {
     type Item = Result<ParquetBatch, ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let batch = self.reader.next()?;
+        let reader = self.reader.as_mut()?;
+        let batch = match caught::catch(|| reader.next()) {
+            Ok(batch) => batch?,
+            Err(panic) => {
+                self.reader = None;
+                return Some(Err(damaged(panic)));
+            }
+        };
         Some(match batch {
             Ok(batch) => Ok(ParquetBatch { plan: self.plan.clone(), batch }),
             Err(e) => Err(ReadError::Parquet(e.to_string())),

@@ -1,0 +1,277 @@
+//! Hostile and careless inputs at every entry point: each is refused with a
+//! located diagnostic or an error record, or decided exactly; none is
+//! silently read as something else.
+
+mod common;
+
+use std::path::PathBuf;
+use verdict::diagnostic::Diagnostic;
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = common::temp_folder("robustness", name);
+    std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
+    dir
+}
+
+fn load(name: &str, body: &str) -> Result<verdict::LoadedPolicy, Vec<Diagnostic>> {
+    let dir = workdir(name);
+    let text = format!("policy \"robust\" version \"1\"\nschema \"account.schema.yaml\"\n{body}");
+    verdict::load_policy_source(&dir.join("p.policy"), &text).map_err(|e| e.diagnostics)
+}
+
+fn codes(r: Result<verdict::LoadedPolicy, Vec<Diagnostic>>) -> Vec<&'static str> {
+    match r {
+        Ok(_) => vec![],
+        Err(d) => d.iter().map(|d| d.code).collect(),
+    }
+}
+
+#[test]
+fn a_decimal_literal_an_exact_decimal_cannot_hold_is_refused_not_rounded() {
+    // 29 and 32 decimal places: rust_decimal's `parse` rounds them to 0.
+    for literal in ["0.00000000000000000000000000001", "0.00000000000000000000000000000001"] {
+        let rule = format!("rule \"r\" {{ when balance >= {literal} then restrict }}\n");
+        assert_eq!(codes(load("literal", &rule)), ["P003"], "{literal}");
+    }
+    // A percentage is its number moved two places: 27 places become 29.
+    let rule = "rule \"r\" { when balance / credit_limit > 0.000000000000000000000000001% then restrict }\n";
+    assert_eq!(codes(load("percent", rule)), ["P003"]);
+    // 28 places, and 26 before a `%`, are exact and accepted.
+    let exact = "rule \"r\" { when balance >= 0.0000000000000000000000000001 and balance / credit_limit > 0.00000000000000000000000001% then restrict }\n";
+    assert_eq!(codes(load("exact", exact)), Vec::<&str>::new());
+}
+
+#[test]
+fn an_enum_member_listed_twice_is_a_schema_error() {
+    let dir = workdir("enum-twice");
+    for (members, refused) in [("a, b, a", true), ("a, \"a\"", true), ("a, A", false), ("\"a b\", a", false)] {
+        let schema = format!("entity: account\nkey: id\nfields:\n  id: string\n  kind: enum({members})\n");
+        std::fs::write(dir.join("s.schema.yaml"), schema).unwrap();
+        let policy =
+            "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nrule \"r\" { when kind == \"a\" then restrict }\n";
+        let result = verdict::load_policy_source(&dir.join("p.policy"), policy).map_err(|e| e.diagnostics);
+        let want: &[&str] = if refused { &["S003"] } else { &[] };
+        assert_eq!(codes(result), want, "enum({members})");
+    }
+}
+
+/// Runs `verdict` in `dir`, killing it if it has not ended within `secs`:
+/// its exit code, or `None` if it had to be killed.
+fn run_for_at_most(dir: &std::path::Path, args: &[&str], secs: u64) -> (Option<i32>, String) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    (code, stderr)
+}
+
+#[test]
+fn the_decision_log_is_never_a_file_the_policy_reads() {
+    let dir = workdir("serve-log");
+    let policy =
+        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    for log in ["p.policy", "account.schema.yaml", "./p.policy"] {
+        let (code, stderr) =
+            run_for_at_most(&dir, &["serve", "p.policy", "--addr", "127.0.0.1:0", "--decision-log", log], 20);
+        assert_eq!(code, Some(2), "--decision-log {log}: {stderr}");
+        assert!(stderr.contains("(--decision-log) is the same file as"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("p.policy")).unwrap(), policy);
+}
+
+/// Runs `command` (a shell command line) with a terminal as its standard
+/// output, through util-linux `script`: the transcript, and the exit code
+/// the command line printed last (`EXIT=n`). `None` where `script` is missing.
+fn on_a_terminal(dir: &std::path::Path, command: &str) -> Option<(String, String)> {
+    let wrapped = format!("{command}; echo EXIT=$?");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &wrapped, "/dev/null"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let exit = text.rsplit("EXIT=").next()?.trim().to_string();
+    Some((text, exit))
+}
+
+#[test]
+fn parquet_is_not_written_to_a_terminal() {
+    let dir = workdir("parquet-tty");
+    let (code, _, stderr) = common::verdict_in(&dir, &["synth", "account.schema.yaml", "-n", "5", "-o", "book.jsonl"]);
+    assert_eq!(code, 0, "{stderr}");
+    let policy =
+        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let verdict = env!("CARGO_BIN_EXE_verdict");
+    for command in [
+        format!("{verdict} eval p.policy book.jsonl --format parquet"),
+        format!("{verdict} synth account.schema.yaml -n 3 --format parquet"),
+    ] {
+        let Some((transcript, exit)) = on_a_terminal(&dir, &command) else {
+            eprintln!("skipped: util-linux `script` is not installed");
+            return;
+        };
+        assert_eq!(exit, "2", "{command}: {transcript}");
+        assert!(!transcript.contains("PAR1"), "no Parquet bytes on the terminal: {transcript}");
+        assert!(transcript.contains("--output FILE"), "{transcript}");
+        // Through a pipe the same command writes the file's bytes.
+        let piped = std::process::Command::new("sh").args(["-c", &command]).current_dir(&dir).output().unwrap();
+        assert_eq!(piped.status.code(), Some(0), "{command}");
+        assert!(piped.stdout.starts_with(b"PAR1"), "{command}");
+    }
+}
+
+#[test]
+fn a_json_line_that_is_not_utf8_is_an_error_record_with_its_id_when_readable() {
+    let dir = workdir("utf8-line");
+    let policy =
+        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let mut book = Vec::new();
+    book.extend_from_slice(b"{\"id\":\"A-1\",\"note\":\"caf\xe9\"}\n"); // Latin-1 in an ignored field
+    book.extend_from_slice(b"{\"id\":\"A-\xff2\"}\n"); // in the key itself: no id
+    book.extend_from_slice(b"\xff\n");
+    std::fs::write(dir.join("book.jsonl"), book).unwrap();
+    let (code, stdout, _) =
+        common::verdict_in(&dir, &["eval", "-q", "p.policy", "book.jsonl", "--as-of", "2026-11-01"]);
+    assert_eq!(code, 1);
+    let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<_> = records.iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(ids, [serde_json::json!("A-1"), serde_json::Value::Null, serde_json::Value::Null]);
+    for (record, line) in records.iter().zip(1..) {
+        let message = record["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with(&format!("line {line}: not UTF-8 text")), "{message}");
+    }
+}
+
+#[test]
+fn a_damaged_parquet_file_is_an_input_error_never_a_panic_or_a_quiet_success() {
+    // Two files of 40 rows (`synth policies/simple.schema.yaml -n 40`) with a
+    // few bytes changed: the `parquet` crate panics reading the first one's
+    // schema and the second one's first page.
+    let dir = common::temp_folder("robustness", "damaged-parquet");
+    std::fs::copy("policies/simple.schema.yaml", dir.join("simple.schema.yaml")).unwrap();
+    std::fs::copy("policies/simple.policy", dir.join("simple.policy")).unwrap();
+    for (file, records) in [("bad-schema.parquet", 0), ("bad-page.parquet", 1)] {
+        std::fs::copy(format!("tests/data/damaged/{file}"), dir.join(file)).unwrap();
+        for jobs in ["1", "2"] {
+            let (code, stdout, stderr) = common::verdict_in(&dir, &["eval", "-q", "-j", jobs, "simple.policy", file]);
+            assert_eq!(code, 2, "{file}, -j {jobs}: {stderr}");
+            assert!(stderr.contains("the file is damaged: its decoder failed"), "{file}: {stderr}");
+            assert!(!stderr.contains("panicked"), "the caught panic is not reported as a crash: {stderr}");
+            // A failure part-way leaves its error record in place.
+            assert_eq!(stdout.lines().count(), records, "{file}: {stdout}");
+            assert!(stdout.lines().all(|l| l.contains("\"kind\":\"snapshot\"")), "{stdout}");
+        }
+    }
+}
+
+/// Gives some JSON Lines, then panics, as a bug below the reader would.
+struct PanickingInput {
+    text: std::io::Cursor<Vec<u8>>,
+}
+
+impl std::io::Read for PanickingInput {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match std::io::Read::read(&mut self.text, buf)? {
+            0 => panic!("a bug while reading"),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn a_panic_while_reading_ends_the_run_as_a_crash_whatever_the_jobs() {
+    use verdict::stream::{evaluate_stream, Source, StreamOptions};
+    let policy = verdict::load_policy(std::path::Path::new("policies/simple.policy")).unwrap();
+    let line = r#"{"id":"S","as_of":"2026-11-01","status":"active","credit_limit":"5000","balance":"100","score":700,"opened_on":"2020-01-01","identity":{"verified":true},"tags":[]}"#;
+    let text = format!("{line}\n").repeat(500).into_bytes();
+    for jobs in [1, 2] {
+        let input = std::io::BufReader::new(PanickingInput { text: std::io::Cursor::new(text.clone()) });
+        let source = Source {
+            name: "buggy".into(),
+            input: Box::new(input),
+            format: verdict::snapshot::Format::Jsonl,
+            file: None,
+        };
+        let options = StreamOptions { jobs, chunk: 100, ..StreamOptions::default() };
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            evaluate_stream(&policy.program, vec![source], Vec::new(), &options, |_| {}).map(|(report, _)| report)
+        }));
+        // Before, two jobs returned Ok: a run short of records, reported as whole.
+        assert!(run.is_err(), "-j {jobs}: the panic must reach the caller, not a quiet Ok");
+    }
+}
+
+#[test]
+fn summary_dash_is_standard_output_never_a_file_named_dash() {
+    let dir = common::temp_folder("robustness", "summary-dash");
+    for file in ["simple.policy", "simple.schema.yaml", "simple-portfolio.csv"] {
+        std::fs::copy(format!("policies/{file}"), dir.join(file)).unwrap();
+    }
+    let args = ["eval", "-q", "simple.policy", "simple-portfolio.csv", "-o", "d.jsonl", "--summary", "-"];
+    let (code, stdout, stderr) = common::verdict_in(&dir, &args);
+    assert!(code <= 3, "{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("the summary alone, as JSON");
+    assert!(summary.get("errors").is_some(), "{stdout}");
+    assert!(std::fs::read_to_string(dir.join("d.jsonl")).unwrap().lines().count() > 0);
+    // With the decisions on standard output too, the two would interleave.
+    let (code, stdout, stderr) =
+        common::verdict_in(&dir, &["eval", "simple.policy", "simple-portfolio.csv", "--summary", "-"]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    assert!(stderr.contains("write one of them to a file"), "{stderr}");
+    assert!(!dir.join("-").exists(), "a file named - was created");
+}
+
+#[test]
+fn diff_files_beside_the_report_are_never_named_dash() {
+    let dir = common::temp_folder("robustness", "diff-dash");
+    for file in ["simple.policy", "simple.schema.yaml", "simple-portfolio.csv"] {
+        std::fs::copy(format!("policies/{file}"), dir.join(file)).unwrap();
+    }
+    for option in ["--html", "--changed"] {
+        let args = ["diff", "simple.policy", "simple.policy", "simple-portfolio.csv", option, "-"];
+        let (code, _, stderr) = common::verdict_in(&dir, &args);
+        assert_eq!(code, 2, "{option} -: {stderr}");
+        assert!(stderr.contains("the report is on standard output"), "{stderr}");
+        assert!(!dir.join("-").exists(), "{option} - made a file named -");
+    }
+}
+
+#[test]
+fn a_json_array_cut_off_after_a_bad_element_still_says_it_is_cut_off() {
+    let schema = std::sync::Arc::new(
+        verdict::load::load_schema_file(std::path::Path::new("policies/simple.schema.yaml")).unwrap(),
+    );
+    for text in [r#"[{"id":"a"},{"id":"c"}"#, r#"[{"id":"a"},{"id":"c","score":"#] {
+        let items: Vec<_> =
+            verdict::snapshot::read_snapshots(text.as_bytes(), verdict::snapshot::Format::Json, schema.clone())
+                .unwrap()
+                .collect();
+        assert_eq!(items.len(), 2, "{text}");
+        let Some(Err(last)) = items.last() else { panic!("the last element is an error: {text}") };
+        assert!(last.message.contains("the array is not closed with `]` (is the file cut off?)"), "{}", last.message);
+    }
+}
