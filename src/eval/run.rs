@@ -46,6 +46,16 @@ pub(crate) fn decimal<'a>(ctx: &mut Ctx<'a>, code: &'a DecCode) -> Result<Decima
     }
 }
 
+/// A value computed by its lowered code (a traced leaf's operand).
+pub(crate) fn value<'a>(ctx: &mut Ctx<'a>, code: &'a OptCode) -> Result<Val<'a>, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match runner.opt(code) {
+        Ok(v) => Ok(v),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
 /// A let's value, computed (once) by its lowered code.
 pub(crate) fn let_value<'a>(ctx: &mut Ctx<'a>, index: usize) -> Result<Val<'a>, EvalFailure> {
     let account = ctx.account;
@@ -473,6 +483,12 @@ impl<'a> Runner<'_, 'a> {
         let (Some(def), Some(code)) = (program.lets.get(index), program.let_code.get(index)) else {
             return self.fail(EvalFailure::internal("unknown let"));
         };
+        // When tracing, a let that holds a `case` is the interpreter's, which
+        // logs the branch taken (the lowered code does not).
+        if self.ctx.case_log.is_some() && program.trace_code.let_logs.get(index) == Some(&true) {
+            let v = self.ctx.let_value(index);
+            return self.park(v);
+        }
         // Lets are account-level: computed outside any aggregate's element.
         let saved = self.ctx.element.take();
         let v = match code {

@@ -3,7 +3,9 @@
 //! recording each leaf's typed value and what it read. Values stay typed
 //! ([`Traced`]) until an output encoder writes them.
 
-use super::expr::Ctx;
+use super::expr::{Ctx, Membership};
+use super::run;
+use crate::compile::lower::leaves::LeafCode;
 use crate::ir::{ArithOp, Base, CmpOp, Condition, Shape, TExpr, TKind};
 use crate::value::{compare, days_between, EvalFailure, Traced, Val};
 use rust_decimal::Decimal;
@@ -126,49 +128,73 @@ pub(crate) fn enum_members(e: &TExpr) -> Option<&[Box<str>]> {
     }
 }
 
-/// Evaluates `condition` leaf by leaf, as the fast path would (same leaves,
-/// same short-circuits), returning whether it holds and each leaf's trace.
-pub(crate) fn traced<'a>(ctx: &mut Ctx<'a>, condition: &'a Condition) -> (Result<bool, EvalFailure>, Vec<LeafTrace>) {
+/// Evaluates `condition` (rule `rule`'s) leaf by leaf, as the fast path
+/// would (same leaves, same short-circuits), returning whether it holds and
+/// each leaf's trace. Each leaf runs its lowered code
+/// ([`crate::compile::lower::leaves`]) unless the interpreter alone is asked for.
+pub(crate) fn traced<'a>(
+    ctx: &mut Ctx<'a>,
+    rule: usize,
+    condition: &'a Condition,
+) -> (Result<bool, EvalFailure>, Vec<LeafTrace>) {
     // Filled in place rather than cloned from a template leaf.
     let mut leaves = Vec::with_capacity(condition.leaves.len());
     leaves.resize_with(condition.leaves.len(), LeafTrace::default);
-    let mut failed_at = None;
-    let held = walk(ctx, condition, &condition.shape, &mut leaves, &mut failed_at);
-    if let Some(at) = failed_at {
+    let program = ctx.program;
+    let codes = match program.trace_code.rules.get(rule) {
+        Some(codes) if !ctx.interpret_traces && codes.len() == condition.leaves.len() => Some(&**codes),
+        _ => None,
+    };
+    let mut walker = Walker { ctx, condition, codes, out: &mut leaves, failed_at: None };
+    let held = walker.walk(&condition.shape);
+    if let Some(at) = walker.failed_at {
         leaves.truncate(at);
     }
     (held, leaves)
 }
 
-fn walk<'a>(
-    ctx: &mut Ctx<'a>,
+/// One traced condition being walked.
+struct Walker<'w, 'a> {
+    ctx: &'w mut Ctx<'a>,
     condition: &'a Condition,
-    shape: &Shape,
-    out: &mut [LeafTrace],
-    failed_at: &mut Option<usize>,
-) -> Result<bool, EvalFailure> {
-    match shape {
-        Shape::Leaf(i) => {
-            let Some(leaf) = condition.leaves.get(*i) else {
-                return Err(EvalFailure::internal("a condition's shape names a leaf it does not have"));
-            };
-            match read_leaf(ctx, &leaf.expr) {
-                Ok((value, operands)) => {
-                    let holds = value == Val::Bool(true);
-                    if let Some(slot) = out.get_mut(*i) {
-                        *slot = LeafTrace { value: Some(Traced::of(value, enum_members(&leaf.expr))), operands };
-                    }
-                    Ok(holds)
+    /// Each leaf's lowered code; `None`: the interpreter runs every leaf.
+    codes: Option<&'a [LeafCode]>,
+    out: &'w mut [LeafTrace],
+    /// The leaf whose evaluation failed.
+    failed_at: Option<usize>,
+}
+
+impl<'a> Walker<'_, 'a> {
+    fn walk(&mut self, shape: &Shape) -> Result<bool, EvalFailure> {
+        match shape {
+            Shape::Leaf(i) => self.leaf(*i),
+            Shape::Not(a) => Ok(!self.walk(a)?),
+            Shape::And(a, b) => Ok(self.walk(a)? && self.walk(b)?),
+            Shape::Or(a, b) => Ok(self.walk(a)? || self.walk(b)?),
+        }
+    }
+
+    fn leaf(&mut self, i: usize) -> Result<bool, EvalFailure> {
+        let Some(leaf) = self.condition.leaves.get(i) else {
+            return Err(EvalFailure::internal("a condition's shape names a leaf it does not have"));
+        };
+        let read = match self.codes.and_then(|c| c.get(i)) {
+            None | Some(LeafCode::Interpreted) => read_leaf(self.ctx, &leaf.expr),
+            Some(code) => read_lowered(self.ctx, &leaf.expr, code),
+        };
+        match read {
+            Ok((value, operands)) => {
+                let holds = value == Val::Bool(true);
+                if let Some(slot) = self.out.get_mut(i) {
+                    *slot = LeafTrace { value: Some(Traced::of(value, enum_members(&leaf.expr))), operands };
                 }
-                Err(e) => {
-                    *failed_at = Some(*i);
-                    Err(e)
-                }
+                Ok(holds)
+            }
+            Err(e) => {
+                self.failed_at = Some(i);
+                Err(e)
             }
         }
-        Shape::Not(a) => Ok(!walk(ctx, condition, a, out, failed_at)?),
-        Shape::And(a, b) => Ok(walk(ctx, condition, a, out, failed_at)? && walk(ctx, condition, b, out, failed_at)?),
-        Shape::Or(a, b) => Ok(walk(ctx, condition, a, out, failed_at)? || walk(ctx, condition, b, out, failed_at)?),
     }
 }
 
@@ -193,29 +219,72 @@ fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr) -> Result<(Val<'a>, Option<Ope
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
             let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
-            let holds = op.holds(compare(l, r)?);
-            let operands = Operands::Compare {
-                op: *op,
-                left: Traced::of(l, enum_members(lhs)),
-                right: Traced::of(r, enum_members(rhs)),
-                delta: delta(l, r),
-            };
-            Ok((Val::Bool(holds), Some(operands)))
+            compared(*op, lhs, rhs, l, r)
         }
-        TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
-            match ctx.membership(e)? {
-                Some(m) => {
-                    let operands = Operands::Member {
-                        needle: Traced::of(m.needle, enum_members(needle)),
-                        set: m.set.map(|s| Traced::of(s, None)),
-                    };
-                    Ok((Val::Bool(m.holds), Some(operands)))
-                }
-                None => Ok((ctx.eval(e)?, None)),
-            }
-        }
+        TKind::InList { .. } | TKind::InSet { .. } | TKind::InBatch { .. } => match ctx.membership(e)? {
+            Some(m) => Ok(member(e, m)),
+            None => Ok((ctx.eval(e)?, None)),
+        },
         _ => Ok((ctx.eval(e)?, None)),
     }
+}
+
+/// Evaluates one leaf by its lowered code, keeping what [`read_leaf`] keeps.
+fn read_lowered<'a>(
+    ctx: &mut Ctx<'a>,
+    e: &'a TExpr,
+    code: &'a LeafCode,
+) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
+    match (code, &e.kind) {
+        (LeafCode::Compare { left, right }, TKind::Cmp { op, lhs, rhs, .. }) => {
+            let l = run::value(ctx, left)?;
+            let r = run::value(ctx, right)?;
+            compared(*op, lhs, rhs, l, r)
+        }
+        (LeafCode::Member { needle, set }, _) => {
+            let n = run::value(ctx, needle)?;
+            let set = match set {
+                Some(code) => Some(run::value(ctx, code)?),
+                None => None,
+            };
+            match ctx.member_of(e, n, set)? {
+                Some(m) => Ok(member(e, m)),
+                None => Err(EvalFailure::internal("membership expected")),
+            }
+        }
+        (LeafCode::Bool(code), _) => Ok((Val::Bool(run::holds(ctx, code)?), None)),
+        _ => read_leaf(ctx, e),
+    }
+}
+
+/// A comparison's value and operands, its sides evaluated.
+fn compared<'a>(
+    op: CmpOp,
+    lhs: &'a TExpr,
+    rhs: &'a TExpr,
+    l: Val<'a>,
+    r: Val<'a>,
+) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
+    let holds = op.holds(compare(l, r)?);
+    let operands = Operands::Compare {
+        op,
+        left: Traced::of(l, enum_members(lhs)),
+        right: Traced::of(r, enum_members(rhs)),
+        delta: delta(l, r),
+    };
+    Ok((Val::Bool(holds), Some(operands)))
+}
+
+/// A membership test's value and operands.
+fn member<'a>(e: &'a TExpr, m: Membership<'a>) -> (Val<'a>, Option<Operands>) {
+    let needle = match &e.kind {
+        TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
+            enum_members(needle)
+        }
+        _ => None,
+    };
+    let operands = Operands::Member { needle: Traced::of(m.needle, needle), set: m.set.map(|s| Traced::of(s, None)) };
+    (Val::Bool(m.holds), Some(operands))
 }
 
 #[cfg(test)]
