@@ -6,6 +6,10 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
+
+mod member;
+pub use member::Member;
 
 /// A calendar date.
 pub type Date = NaiveDate;
@@ -380,7 +384,7 @@ pub enum Traced {
     /// A string.
     Str(Box<str>),
     /// An enum member, by name.
-    Member(Box<str>),
+    Member(Member),
     /// A date.
     Date(Date),
     /// A set's sorted elements.
@@ -392,15 +396,41 @@ impl Traced {
     /// expression that gave it).
     pub fn of(v: Val<'_>, enum_members: Option<&[Box<str>]>) -> Traced {
         match v {
+            Val::Enum(i) => match enum_members.and_then(|m| m.get(i as usize)) {
+                Some(name) => Traced::Member(name.clone().into()),
+                None => Traced::unnamed(i),
+            },
+            v => Traced::of_plain(v),
+        }
+    }
+
+    /// [`Traced::of`], an enum member sharing its enum's names (the traced
+    /// path: no copy of the name).
+    pub fn of_shared(v: Val<'_>, enum_members: Option<&Arc<[Box<str>]>>) -> Traced {
+        match v {
+            Val::Enum(i) => match enum_members.and_then(|m| Member::shared(m, i)) {
+                Some(member) => Traced::Member(member),
+                None => Traced::unnamed(i),
+            },
+            v => Traced::of_plain(v),
+        }
+    }
+
+    /// A member of an enum not known here, by its index.
+    #[cold]
+    fn unnamed(i: u32) -> Traced {
+        Traced::Member(format!("#{i}").into_boxed_str().into())
+    }
+
+    /// Any value but an enum member.
+    fn of_plain(v: Val<'_>) -> Traced {
+        match v {
             Val::None => Traced::None,
             Val::Bool(b) => Traced::Bool(b),
             Val::Int(i) => Traced::Int(i),
             Val::Dec(d) => Traced::Dec(d),
             Val::Str(s) => Traced::Str(s.into()),
-            Val::Enum(i) => match enum_members.and_then(|m| m.get(i as usize)) {
-                Some(name) => Traced::Member(name.clone()),
-                None => Traced::Member(format!("#{i}").into()),
-            },
+            Val::Enum(i) => Traced::unnamed(i),
             Val::Date(d) => Traced::Date(d),
             Val::Set(items) => Traced::Set(items.into()),
         }
@@ -415,7 +445,8 @@ impl fmt::Display for Traced {
             Traced::Bool(b) => write!(f, "{b}"),
             Traced::Int(i) => write!(f, "{i}"),
             Traced::Dec(d) => f.write_str(&format_decimal(*d)),
-            Traced::Str(s) | Traced::Member(s) => write!(f, "{s:?}"),
+            Traced::Str(s) => write!(f, "{s:?}"),
+            Traced::Member(m) => write!(f, "{:?}", m.name()),
             Traced::Date(d) => write!(f, "{d}"),
             Traced::Set(items) => {
                 f.write_str("[")?;

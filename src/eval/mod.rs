@@ -308,7 +308,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     trace.lets = Vec::with_capacity(program.lets.len());
     trace.lets.extend(program.lets.iter().zip(ctx.lets.as_slice()).enumerate().filter_map(|(i, (def, state))| {
         match state {
-            expr::LetState::Done(v) => Some((i, Traced::of(*v, trace::enum_members(&def.value)))),
+            expr::LetState::Done(v) => Some((i, Traced::of_shared(*v, trace::enum_members(&def.value)))),
             expr::LetState::NotYet => None,
         }
     }));
@@ -343,6 +343,7 @@ fn run_rules<'a>(
     let program = ctx.program;
     if let Some(t) = &mut trace {
         t.rules.reserve(program.rules.len());
+        t.leaves.reserve(program.trace_code.leaves);
     }
     // Filled only once a grouped rule fires (most accounts fire none): no allocation otherwise.
     let mut group_winner: Vec<Option<&Arc<str>>> = Vec::new();
@@ -350,7 +351,7 @@ fn run_rules<'a>(
         if let Some(days) = rule.effective.filter(|days| !days.holds(ctx.as_of)) {
             if let Some(t) = &mut trace {
                 let status = RuleStatus::NotInEffect(days);
-                t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves: Vec::new() });
+                t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves: 0..0 });
             }
             continue;
         }
@@ -363,7 +364,7 @@ fn run_rules<'a>(
                             rule: rule.name.clone(),
                             index,
                             status: RuleStatus::Skipped { group: grp.name.clone(), by: (*winner).clone() },
-                            leaves: Vec::new(),
+                            leaves: 0..0,
                         });
                     }
                     continue;
@@ -372,7 +373,7 @@ fn run_rules<'a>(
         }
         let matched = match &mut trace {
             Some(t) => {
-                let (matched, leaves) = trace::traced(ctx, index, &rule.condition);
+                let (matched, leaves) = trace::traced(ctx, index, &rule.condition, &mut t.leaves);
                 let status = if matches!(matched, Ok(true)) { RuleStatus::Fired } else { RuleStatus::NotMatched };
                 t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves });
                 matched

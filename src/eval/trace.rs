@@ -9,6 +9,7 @@ use crate::compile::lower::leaves::LeafCode;
 use crate::ir::{ArithOp, Base, CmpOp, Condition, Shape, TExpr, TKind};
 use crate::value::{compare, days_between, EvalFailure, Traced, Val};
 use rust_decimal::Decimal;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Why a decision came out as it did.
@@ -16,6 +17,9 @@ use std::sync::Arc;
 pub struct Trace {
     /// Every rule in evaluation order.
     pub rules: Vec<RuleTrace>,
+    /// The traced rules' leaves, rule after rule (one vector for the whole
+    /// decision rather than one per rule): a rule's are [`Trace::leaves_of`].
+    pub leaves: Vec<LeafTrace>,
     /// Lets that were computed (by index into the program's lets), with their values.
     pub lets: Vec<(usize, Traced)>,
     /// Hook calls with arguments and results.
@@ -51,9 +55,17 @@ pub struct RuleTrace {
     pub index: usize,
     /// What happened.
     pub status: RuleStatus,
-    /// Each leaf of the rule's condition, at the leaf's index. When
-    /// evaluating a leaf failed, the list ends just before that leaf.
-    pub leaves: Vec<LeafTrace>,
+    /// Where its leaves are in [`Trace::leaves`]: each leaf of the rule's
+    /// condition, at the leaf's index. When evaluating a leaf failed, the
+    /// range ends just before that leaf; empty for a rule not evaluated.
+    pub leaves: Range<usize>,
+}
+
+impl Trace {
+    /// The leaves of `rule` (one of [`Trace::rules`]), each at its index in the rule's condition.
+    pub fn leaves_of(&self, rule: &RuleTrace) -> &[LeafTrace] {
+        self.leaves.get(rule.leaves.clone()).unwrap_or_default()
+    }
 }
 
 /// One leaf of a traced condition.
@@ -121,7 +133,7 @@ pub struct HookCall {
 }
 
 /// The enum an expression's value belongs to, to name its members.
-pub(crate) fn enum_members(e: &TExpr) -> Option<&[Box<str>]> {
+pub(crate) fn enum_members(e: &TExpr) -> Option<&Arc<[Box<str>]>> {
     match &e.ty.base {
         Base::Enum(m) => Some(m),
         _ => None,
@@ -130,27 +142,31 @@ pub(crate) fn enum_members(e: &TExpr) -> Option<&[Box<str>]> {
 
 /// Evaluates `condition` (rule `rule`'s) leaf by leaf, as the fast path
 /// would (same leaves, same short-circuits), returning whether it holds and
-/// each leaf's trace. Each leaf runs its lowered code
-/// ([`crate::compile::lower::leaves`]) unless the interpreter alone is asked for.
+/// where in `leaves` its leaves' traces were appended. Each leaf runs its
+/// lowered code ([`crate::compile::lower::leaves`]) unless the interpreter
+/// alone is asked for.
 pub(crate) fn traced<'a>(
     ctx: &mut Ctx<'a>,
     rule: usize,
     condition: &'a Condition,
-) -> (Result<bool, EvalFailure>, Vec<LeafTrace>) {
+    leaves: &mut Vec<LeafTrace>,
+) -> (Result<bool, EvalFailure>, Range<usize>) {
+    let start = leaves.len();
     // Filled in place rather than cloned from a template leaf.
-    let mut leaves = Vec::with_capacity(condition.leaves.len());
-    leaves.resize_with(condition.leaves.len(), LeafTrace::default);
+    leaves.resize_with(start + condition.leaves.len(), LeafTrace::default);
     let program = ctx.program;
     let codes = match program.trace_code.rules.get(rule) {
         Some(codes) if !ctx.interpret_traces && codes.len() == condition.leaves.len() => Some(&**codes),
         _ => None,
     };
-    let mut walker = Walker { ctx, condition, codes, out: &mut leaves, failed_at: None };
+    let out = leaves.get_mut(start..).unwrap_or_default();
+    let mut walker = Walker { ctx, condition, codes, out, failed_at: None };
     let held = walker.walk(&condition.shape);
-    if let Some(at) = walker.failed_at {
-        leaves.truncate(at);
+    let failed_at = walker.failed_at;
+    if let Some(at) = failed_at {
+        leaves.truncate(start + at);
     }
-    (held, leaves)
+    (held, start..leaves.len())
 }
 
 /// One traced condition being walked.
@@ -186,7 +202,7 @@ impl<'a> Walker<'_, 'a> {
             Ok((value, operands)) => {
                 let holds = value == Val::Bool(true);
                 if let Some(slot) = self.out.get_mut(i) {
-                    *slot = LeafTrace { value: Some(Traced::of(value, enum_members(&leaf.expr))), operands };
+                    *slot = LeafTrace { value: Some(Traced::of_shared(value, enum_members(&leaf.expr))), operands };
                 }
                 Ok(holds)
             }
@@ -268,8 +284,8 @@ fn compared<'a>(
     let holds = op.holds(compare(l, r)?);
     let operands = Operands::Compare {
         op,
-        left: Traced::of(l, enum_members(lhs)),
-        right: Traced::of(r, enum_members(rhs)),
+        left: Traced::of_shared(l, enum_members(lhs)),
+        right: Traced::of_shared(r, enum_members(rhs)),
         delta: delta(l, r),
     };
     Ok((Val::Bool(holds), Some(operands)))
@@ -283,7 +299,10 @@ fn member<'a>(e: &'a TExpr, m: Membership<'a>) -> (Val<'a>, Option<Operands>) {
         }
         _ => None,
     };
-    let operands = Operands::Member { needle: Traced::of(m.needle, needle), set: m.set.map(|s| Traced::of(s, None)) };
+    let operands = Operands::Member {
+        needle: Traced::of_shared(m.needle, needle),
+        set: m.set.map(|s| Traced::of_shared(s, None)),
+    };
     (Val::Bool(m.holds), Some(operands))
 }
 

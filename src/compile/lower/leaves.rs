@@ -19,6 +19,8 @@ pub struct TraceCode {
     /// By let index: the let's value holds a `case`, so when tracing it is
     /// computed by the interpreter, which logs the branch taken.
     pub let_logs: Box<[bool]>,
+    /// All rules' leaves together: a trace holds at most this many.
+    pub leaves: usize,
 }
 
 /// One leaf of a traced condition, lowered.
@@ -47,8 +49,11 @@ pub enum LeafCode {
 impl TraceCode {
     /// The traced code of `conditions` (each rule's, in evaluation order) and `lets`.
     pub fn of<'c>(conditions: impl IntoIterator<Item = &'c Condition>, lets: &[LetDef]) -> TraceCode {
+        let rules: Vec<Box<[LeafCode]>> =
+            conditions.into_iter().map(|c| c.leaves.iter().map(|l| leaf(&l.expr)).collect()).collect();
         TraceCode {
-            rules: conditions.into_iter().map(|c| c.leaves.iter().map(|l| leaf(&l.expr)).collect()).collect(),
+            leaves: rules.iter().map(|r| r.len()).sum(),
+            rules,
             let_logs: lets.iter().map(|l| has_case(&l.value)).collect(),
         }
     }
