@@ -457,13 +457,14 @@ fn describe(
 ) {
     let text_of = |e: &TExpr| squash(source.get(e.span.range()).unwrap_or("?"));
     match (&e.kind, operands) {
-        (TKind::Cmp { op, kind, lhs, rhs }, Some(Operands::Compare { left, right, delta, .. })) => {
+        (TKind::Cmp { op, kind, lhs, rhs }, Some(operands @ Operands::Compare { left, right, .. })) => {
             // Speak of the side that is not a literal (`0 < x` reads as `x > 0`).
             let swap = is_const(lhs) && !is_const(rhs);
             let (l, r, lv, rv) = if swap { (rhs, lhs, right, left) } else { (lhs, rhs, left, right) };
             let (lv, rv) = (lv.to_string(), rv.to_string());
             let mut op = if swap { op.flip() } else { *op };
-            let delta = if swap { delta.map(|d| -d) } else { *delta };
+            let delta = operands.delta();
+            let delta = if swap { delta.map(|d| -d) } else { delta };
             if negated {
                 op = op.negate();
             }

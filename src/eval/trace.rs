@@ -89,8 +89,6 @@ pub enum Operands {
         left: Traced,
         /// The right side's value.
         right: Traced,
-        /// `right - left`: exact for numbers, in days for dates, `None` for other types.
-        delta: Option<Decimal>,
     },
     /// `needle in collection` (or `not in`).
     Member {
@@ -99,6 +97,29 @@ pub enum Operands {
         /// The set's elements when the collection is a set field (lists and batches are in the policy).
         set: Option<Traced>,
     },
+}
+
+impl Operands {
+    /// For a comparison, how far it was from holding: `right - left`, exact
+    /// for numbers, in days for dates; `None` for other types (and on an
+    /// overflow), which have no distance, and for a membership test.
+    /// Worked out when asked (by `explain`), not by the tracer for every leaf.
+    pub fn delta(&self) -> Option<Decimal> {
+        match self {
+            Operands::Compare { left, right, .. } => delta(distance_operand(left)?, distance_operand(right)?),
+            Operands::Member { .. } => None,
+        }
+    }
+}
+
+/// A traced value that may have a distance to another, as the value it was.
+fn distance_operand(t: &Traced) -> Option<Val<'_>> {
+    match t {
+        Traced::Int(i) => Some(Val::Int(*i)),
+        Traced::Dec(d) => Some(Val::Dec(*d)),
+        Traced::Date(d) => Some(Val::Date(*d)),
+        _ => None,
+    }
 }
 
 /// What happened to a rule.
@@ -286,7 +307,6 @@ fn compared<'a>(
         op,
         left: Traced::of_shared(l, enum_members(lhs)),
         right: Traced::of_shared(r, enum_members(rhs)),
-        delta: delta(l, r),
     };
     Ok((Val::Bool(holds), Some(operands)))
 }
@@ -318,6 +338,17 @@ mod tests {
         assert_eq!(delta(Val::Int(2), Val::Dec(Decimal::new(25, 1))), Some(Decimal::new(5, 1)));
         let (a, b) = (parse_date("2026-01-31").unwrap(), parse_date("2026-03-01").unwrap());
         assert_eq!(delta(Val::Date(a), Val::Date(b)), Some(Decimal::from(29)));
+    }
+
+    #[test]
+    fn a_traced_comparison_has_the_distance_of_its_values() {
+        let compare = |left, right| Operands::Compare { op: CmpOp::Lt, left, right };
+        assert_eq!(compare(Traced::Int(3), Traced::Dec(Decimal::new(45, 1))).delta(), Some(Decimal::new(15, 1)));
+        let (a, b) = (parse_date("2026-03-01").unwrap(), parse_date("2026-01-31").unwrap());
+        assert_eq!(compare(Traced::Date(a), Traced::Date(b)).delta(), Some(Decimal::from(-29)));
+        assert_eq!(compare(Traced::Str("a".into()), Traced::Str("b".into())).delta(), None);
+        assert_eq!(compare(Traced::None, Traced::Int(1)).delta(), None);
+        assert_eq!(Operands::Member { needle: Traced::Int(1), set: None }.delta(), None);
     }
 
     #[test]
