@@ -46,6 +46,7 @@ let matrix = table (card, usage) -> decimal {
   >= 500      | < 1  => 1.1
   >= 500      | >= 1 => 0.9
 }
+let level = case when recent > 1 then "many" when card > 520 then "scored" else "few" end
 
 rule "case-leaf" priority 9 {
   when is_open and case when score > 700 then true else identity.verified end
@@ -53,6 +54,7 @@ rule "case-leaf" priority 9 {
 }
 rule "case-lets" priority 9 { when double_band >= 2 and (tier ?? "none") != "near" then tag "banded" }
 rule "scored" priority 9 { when card > 500 and matrix >= 1 and (usage ?? 0) < 0.5 then tag "scored" }
+rule "case-reads-lets" priority 8 { when level != "few" and is_open then tag "level" }
 rule "members" priority 8 {
   when status in ["active", "restricted"] and "hardship" not in tags or id in reg
   then tag "members"
@@ -134,5 +136,5 @@ fn leaves_run_lowered_except_those_that_log_a_case() {
         .filter(|(_, logs)| **logs)
         .map(|(l, _)| &*l.name)
         .collect();
-    assert_eq!(logs, ["band", "tier", "usage"]);
+    assert_eq!(logs, ["band", "tier", "usage", "level"]);
 }

@@ -121,6 +121,9 @@ impl<'a> Ctx<'a> {
                 let Some(def) = program.lets.get(index) else {
                     return fail("internal: unknown let");
                 };
+                if self.traced_by_lowered_code(index) {
+                    return super::run::let_value(self, index);
+                }
                 // Lets are account-level: evaluate outside any aggregate's element.
                 let saved = self.element.take();
                 let v = self.eval(&def.value);
@@ -134,6 +137,16 @@ impl<'a> Ctx<'a> {
             }
             None => fail("internal: unknown let"),
         }
+    }
+
+    /// When tracing, a let read by the interpreter (a leaf or a let with a
+    /// `case`) is still computed by its lowered code when that logs the
+    /// same: it holds no `case` and is lowered.
+    fn traced_by_lowered_code(&self, index: usize) -> bool {
+        self.case_log.is_some()
+            && !self.interpret_traces
+            && self.program.trace_code.let_logs.get(index) == Some(&false)
+            && !matches!(self.program.let_code.get(index), Some(crate::compile::lower::LetCode::Generic) | None)
     }
 
     /// Evaluates a condition to a bool.

@@ -6,7 +6,8 @@
 //! What the lowered code cannot do is log the branch a `case` took, which a
 //! trace shows: a leaf with a `case` in it stays with the interpreter
 //! ([`LeafCode::Interpreted`]), and so does, when tracing, every let with
-//! one ([`TraceCode::let_logs`]).
+//! one ([`TraceCode::let_logs`]). Every other lowered let is computed by its
+//! lowered code when tracing, also when the interpreter reads it.
 
 use super::{lower_bool, lower_value, BoolCode, OptCode};
 use crate::ir::{Condition, LetDef, TExpr, TKind};
