@@ -212,20 +212,22 @@ impl<'a> Walker<'_, 'a> {
     }
 
     fn leaf(&mut self, i: usize) -> Result<bool, EvalFailure> {
-        let Some(leaf) = self.condition.leaves.get(i) else {
+        let (Some(leaf), Some(slot)) = (self.condition.leaves.get(i), self.out.get_mut(i)) else {
             return Err(EvalFailure::internal("a condition's shape names a leaf it does not have"));
         };
+        // What the leaf read is written into its record in place, not moved
+        // there through return values (the records are most of a trace's stores).
         let read = match self.codes.and_then(|c| c.get(i)) {
-            None | Some(LeafCode::Interpreted) => read_leaf(self.ctx, &leaf.expr),
-            Some(code) => read_lowered(self.ctx, &leaf.expr, code),
+            None | Some(LeafCode::Interpreted) => read_leaf(self.ctx, &leaf.expr, &mut slot.operands),
+            Some(code) => read_lowered(self.ctx, &leaf.expr, code, &mut slot.operands),
         };
         match read {
-            Ok((value, operands)) => {
-                let holds = value == Val::Bool(true);
-                if let Some(slot) = self.out.get_mut(i) {
-                    *slot = LeafTrace { value: Some(Traced::of_shared(value, enum_members(&leaf.expr))), operands };
-                }
-                Ok(holds)
+            Ok(value) => {
+                slot.value = Some(match value {
+                    Val::Bool(b) => Traced::Bool(b),
+                    v => Traced::of_shared(v, enum_members(&leaf.expr)),
+                });
+                Ok(value == Val::Bool(true))
             }
             Err(e) => {
                 self.failed_at = Some(i);
@@ -251,18 +253,22 @@ fn delta(l: Val<'_>, r: Val<'_>) -> Option<Decimal> {
     }
 }
 
-/// Evaluates one leaf exactly as [`Ctx::eval`] would (each side once), keeping what it read.
-fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
+/// The operands a leaf read, written in place.
+type Read<'o> = &'o mut Option<Operands>;
+
+/// Evaluates one leaf exactly as [`Ctx::eval`] would (each side once),
+/// keeping what it read in `operands`.
+fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr, operands: Read<'_>) -> Result<Val<'a>, EvalFailure> {
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
             let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
-            compared(*op, lhs, rhs, l, r)
+            compared(*op, lhs, rhs, l, r, operands)
         }
         TKind::InList { .. } | TKind::InSet { .. } | TKind::InBatch { .. } => match ctx.membership(e)? {
-            Some(m) => Ok(member(e, m)),
-            None => Ok((ctx.eval(e)?, None)),
+            Some(m) => Ok(member(e, m, operands)),
+            None => ctx.eval(e),
         },
-        _ => Ok((ctx.eval(e)?, None)),
+        _ => ctx.eval(e),
     }
 }
 
@@ -271,12 +277,13 @@ fn read_lowered<'a>(
     ctx: &mut Ctx<'a>,
     e: &'a TExpr,
     code: &'a LeafCode,
-) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
+    operands: Read<'_>,
+) -> Result<Val<'a>, EvalFailure> {
     match (code, &e.kind) {
         (LeafCode::Compare { left, right }, TKind::Cmp { op, lhs, rhs, .. }) => {
             let l = run::value(ctx, left)?;
             let r = run::value(ctx, right)?;
-            compared(*op, lhs, rhs, l, r)
+            compared(*op, lhs, rhs, l, r, operands)
         }
         (LeafCode::Member { needle, set }, _) => {
             let n = run::value(ctx, needle)?;
@@ -285,45 +292,46 @@ fn read_lowered<'a>(
                 None => None,
             };
             match ctx.member_of(e, n, set)? {
-                Some(m) => Ok(member(e, m)),
+                Some(m) => Ok(member(e, m, operands)),
                 None => Err(EvalFailure::internal("membership expected")),
             }
         }
-        (LeafCode::Bool(code), _) => Ok((Val::Bool(run::holds(ctx, code)?), None)),
-        _ => read_leaf(ctx, e),
+        (LeafCode::Bool(code), _) => Ok(Val::Bool(run::holds(ctx, code)?)),
+        _ => read_leaf(ctx, e, operands),
     }
 }
 
-/// A comparison's value and operands, its sides evaluated.
+/// A comparison's value, its sides evaluated; its operands kept.
 fn compared<'a>(
     op: CmpOp,
     lhs: &'a TExpr,
     rhs: &'a TExpr,
     l: Val<'a>,
     r: Val<'a>,
-) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
+    operands: Read<'_>,
+) -> Result<Val<'a>, EvalFailure> {
     let holds = op.holds(compare(l, r)?);
-    let operands = Operands::Compare {
+    *operands = Some(Operands::Compare {
         op,
         left: Traced::of_shared(l, enum_members(lhs)),
         right: Traced::of_shared(r, enum_members(rhs)),
-    };
-    Ok((Val::Bool(holds), Some(operands)))
+    });
+    Ok(Val::Bool(holds))
 }
 
-/// A membership test's value and operands.
-fn member<'a>(e: &'a TExpr, m: Membership<'a>) -> (Val<'a>, Option<Operands>) {
+/// A membership test's value; its operands kept.
+fn member<'a>(e: &'a TExpr, m: Membership<'a>, operands: Read<'_>) -> Val<'a> {
     let needle = match &e.kind {
         TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
             enum_members(needle)
         }
         _ => None,
     };
-    let operands = Operands::Member {
+    *operands = Some(Operands::Member {
         needle: Traced::of_shared(m.needle, needle),
         set: m.set.map(|s| Traced::of_shared(s, None)),
-    };
-    (Val::Bool(m.holds), Some(operands))
+    });
+    Val::Bool(m.holds)
 }
 
 #[cfg(test)]
