@@ -27,6 +27,9 @@ pub(crate) struct Failed;
 type Run<T> = Result<T, Failed>;
 
 /// Decides a lowered condition.
+// Inlined into `run_rules`' loop (the untraced fast path) as it was when it
+// had no other caller; the traced walk calls it for a leaf too.
+#[inline(always)]
 pub(crate) fn holds<'a>(ctx: &mut Ctx<'a>, code: &'a BoolCode) -> Result<bool, EvalFailure> {
     let account = ctx.account;
     let mut runner = Runner { ctx, account, failure: None };
@@ -483,11 +486,10 @@ impl<'a> Runner<'_, 'a> {
         let (Some(def), Some(code)) = (program.lets.get(index), program.let_code.get(index)) else {
             return self.fail(EvalFailure::internal("unknown let"));
         };
-        // When tracing, a let that holds a `case` is the interpreter's, which
-        // logs the branch taken (the lowered code does not).
-        if self.ctx.case_log.is_some() && program.trace_code.let_logs.get(index) == Some(&true) {
-            let v = self.ctx.let_value(index);
-            return self.park(v);
+        if self.ctx.case_log.is_some() {
+            if let Some(v) = self.traced_let(index) {
+                return v;
+            }
         }
         // Lets are account-level: computed outside any aggregate's element.
         let saved = self.ctx.element.take();
@@ -518,6 +520,19 @@ impl<'a> Runner<'_, 'a> {
                 Err(Failed)
             }
         }
+    }
+
+    /// When tracing, a let that holds a `case` is the interpreter's, which
+    /// logs the branch taken (the lowered code does not); `None` for other
+    /// lets. Out of line: the untraced path only tests that no case is logged.
+    #[cold]
+    #[inline(never)]
+    fn traced_let(&mut self, index: usize) -> Option<Run<Val<'a>>> {
+        if self.ctx.program.trace_code.let_logs.get(index) != Some(&true) {
+            return None;
+        }
+        let v = self.ctx.let_value(index);
+        Some(self.park(v))
     }
 
     /// An aggregate, as `Ctx::aggregate` computes it, with its `where` lowered.
