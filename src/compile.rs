@@ -74,6 +74,8 @@ pub struct Program {
     pub lets: Vec<LetDef>,
     /// Each let's value lowered, by index.
     pub let_code: Vec<lower::LetCode>,
+    /// Each rule's leaves lowered, for traces.
+    pub trace_code: lower::leaves::TraceCode,
     /// Rules in evaluation order.
     pub rules: Vec<Rule>,
     /// Groups.
@@ -146,12 +148,14 @@ pub fn compile(
     // INVARIANT: evaluation order is priority descending, then file order.
     rules.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let lets: Vec<LetDef> = checked.lets.into_iter().map(|l| LetDef { value: fold(l.value), ..l }).collect();
+    let trace_code = lower::leaves::TraceCode::of(rules.iter().map(|(_, _, r)| &r.condition), &lets);
     Program {
         name: checked.name,
         version: checked.version,
         fingerprint,
         schema,
         let_code: lets.iter().map(lower::lower_let_def).collect(),
+        trace_code,
         lets,
         rules: rules.into_iter().map(|(_, _, r)| r).collect(),
         groups: checked.groups,

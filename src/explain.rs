@@ -10,7 +10,7 @@
 
 use crate::compile::{Program, Rule};
 use crate::diagnostic::did_you_mean;
-use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, RuleStatus, RuleTrace, Trace};
+use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, LeafTrace, Operands, Outputs, RuleStatus, Trace};
 use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
@@ -360,7 +360,7 @@ fn rules(program: &Program, trace: &Trace, record: &Outputs, source: &str) -> Ve
             let conditions = match (&status, rt) {
                 (RuleOutcome::Skipped { .. } | RuleOutcome::NotInEffect { .. } | RuleOutcome::NotEvaluated, _)
                 | (_, None) => Vec::new(),
-                (_, Some(rt)) => conditions(program, rule, rt, &status, source),
+                (_, Some(rt)) => conditions(program, rule, trace.leaves_of(rt), &status, source),
             };
             RuleExplanation { rule: rule.name.to_string(), priority: rule.priority, group, status, conditions }
         })
@@ -391,13 +391,13 @@ fn blame(n: &Shape, vals: &[Option<bool>], out: &mut Vec<usize>) {
 fn conditions(
     program: &Program,
     rule: &Rule,
-    rt: &RuleTrace,
+    traced: &[LeafTrace],
     status: &RuleOutcome,
     source: &str,
 ) -> Vec<ConditionExplanation> {
     let leaves = &rule.condition.leaves;
     let vals: Vec<Option<bool>> = (0..leaves.len())
-        .map(|i| match rt.leaves.get(i).and_then(|l| l.value.as_ref()) {
+        .map(|i| match traced.get(i).and_then(|l| l.value.as_ref()) {
             Some(Traced::Bool(b)) => Some(*b),
             _ => None,
         })
@@ -410,16 +410,16 @@ fn conditions(
         .iter()
         .enumerate()
         .map(|(i, leaf)| {
-            let traced = rt.leaves.get(i);
-            let value = traced.and_then(|l| l.value.as_ref()).map(ToString::to_string);
+            let leaf_trace = traced.get(i);
+            let value = leaf_trace.and_then(|l| l.value.as_ref()).map(ToString::to_string);
             let holds = vals.get(i).copied().flatten().map(|v| v != leaf.negated);
-            let operands = traced.and_then(|l| l.operands.as_ref());
+            let operands = leaf_trace.and_then(|l| l.operands.as_ref());
             let mut c = ConditionExplanation {
                 text: if leaf.negated { negate_text(&leaf.text) } else { leaf.text.clone() },
                 value,
                 holds,
                 blocking: blocking.contains(&i),
-                failed: matches!(status, RuleOutcome::Failed { .. }) && i == rt.leaves.len(),
+                failed: matches!(status, RuleOutcome::Failed { .. }) && i == traced.len(),
                 reads: Vec::new(),
                 compared: None,
                 needs: None,
@@ -457,13 +457,14 @@ fn describe(
 ) {
     let text_of = |e: &TExpr| squash(source.get(e.span.range()).unwrap_or("?"));
     match (&e.kind, operands) {
-        (TKind::Cmp { op, kind, lhs, rhs }, Some(Operands::Compare { left, right, delta, .. })) => {
+        (TKind::Cmp { op, kind, lhs, rhs }, Some(operands @ Operands::Compare { left, right, .. })) => {
             // Speak of the side that is not a literal (`0 < x` reads as `x > 0`).
             let swap = is_const(lhs) && !is_const(rhs);
             let (l, r, lv, rv) = if swap { (rhs, lhs, right, left) } else { (lhs, rhs, left, right) };
             let (lv, rv) = (lv.to_string(), rv.to_string());
             let mut op = if swap { op.flip() } else { *op };
-            let delta = if swap { delta.map(|d| -d) } else { *delta };
+            let delta = operands.delta();
+            let delta = if swap { delta.map(|d| -d) } else { delta };
             if negated {
                 op = op.negate();
             }

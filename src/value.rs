@@ -6,6 +6,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 /// A calendar date.
 pub type Date = NaiveDate;
@@ -376,7 +377,7 @@ pub fn compare(l: Val<'_>, r: Val<'_>) -> Result<Ordering, EvalFailure> {
 /// A value recorded in a trace, owned and typed until an output encoder
 /// writes it: as text for people ([`fmt::Display`]) or as typed JSON (the
 /// output's `TracedJson`, streamed). Enum members are kept by name.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Traced {
     /// Absent.
     None,
@@ -388,8 +389,16 @@ pub enum Traced {
     Dec(Decimal),
     /// A string.
     Str(Box<str>),
-    /// An enum member, by name.
-    Member(Box<str>),
+    /// An enum member: its enum's member names (the schema's, shared: the
+    /// tracer records a member with a reference count, not a copy of its
+    /// name) and its index among them. Fields of the variant rather than a
+    /// struct of their own, so that a `Traced` stays three words.
+    Member {
+        /// The enum's members.
+        names: Arc<[Box<str>]>,
+        /// This one's index in `names`.
+        index: u32,
+    },
     /// A date.
     Date(Date),
     /// A set's sorted elements.
@@ -401,17 +410,73 @@ impl Traced {
     /// expression that gave it).
     pub fn of(v: Val<'_>, enum_members: Option<&[Box<str>]>) -> Traced {
         match v {
+            Val::Enum(i) => match enum_members.and_then(|m| m.get(i as usize)) {
+                Some(name) => Traced::member_named(name),
+                None => Traced::unnamed(i),
+            },
+            v => Traced::of_plain(v),
+        }
+    }
+
+    /// [`Traced::of`], an enum member sharing its enum's names (the traced
+    /// path: no copy of the name).
+    pub fn of_shared(v: Val<'_>, enum_members: Option<&Arc<[Box<str>]>>) -> Traced {
+        match (v, enum_members) {
+            (Val::Enum(i), Some(names)) if names.get(i as usize).is_some() => {
+                Traced::Member { names: Arc::clone(names), index: i }
+            }
+            (Val::Enum(i), _) => Traced::unnamed(i),
+            (v, _) => Traced::of_plain(v),
+        }
+    }
+
+    /// A member known by its name alone.
+    pub fn member_named(name: &str) -> Traced {
+        Traced::Member { names: Arc::new([name.into()]), index: 0 }
+    }
+
+    /// An enum member's name; `None` for other values.
+    pub fn member_name(&self) -> Option<&str> {
+        match self {
+            Traced::Member { names, index } => names.get(*index as usize).map(|n| &**n),
+            _ => None,
+        }
+    }
+
+    /// A member of an enum not known here, by its index.
+    #[cold]
+    fn unnamed(i: u32) -> Traced {
+        Traced::member_named(&format!("#{i}"))
+    }
+
+    /// Any value but an enum member.
+    fn of_plain(v: Val<'_>) -> Traced {
+        match v {
             Val::None => Traced::None,
             Val::Bool(b) => Traced::Bool(b),
             Val::Int(i) => Traced::Int(i),
             Val::Dec(d) => Traced::Dec(d),
             Val::Str(s) => Traced::Str(s.into()),
-            Val::Enum(i) => match enum_members.and_then(|m| m.get(i as usize)) {
-                Some(name) => Traced::Member(name.clone()),
-                None => Traced::Member(format!("#{i}").into()),
-            },
+            Val::Enum(i) => Traced::unnamed(i),
             Val::Date(d) => Traced::Date(d),
             Val::Set(items) => Traced::Set(items.into()),
+        }
+    }
+}
+
+/// Members are equal when their names are, whichever enum list holds them.
+impl PartialEq for Traced {
+    fn eq(&self, other: &Traced) -> bool {
+        match (self, other) {
+            (Traced::None, Traced::None) => true,
+            (Traced::Bool(a), Traced::Bool(b)) => a == b,
+            (Traced::Int(a), Traced::Int(b)) => a == b,
+            (Traced::Dec(a), Traced::Dec(b)) => a == b,
+            (Traced::Str(a), Traced::Str(b)) => a == b,
+            (Traced::Member { .. }, Traced::Member { .. }) => self.member_name() == other.member_name(),
+            (Traced::Date(a), Traced::Date(b)) => a == b,
+            (Traced::Set(a), Traced::Set(b)) => a == b,
+            _ => false,
         }
     }
 }
@@ -424,7 +489,8 @@ impl fmt::Display for Traced {
             Traced::Bool(b) => write!(f, "{b}"),
             Traced::Int(i) => write!(f, "{i}"),
             Traced::Dec(d) => f.write_str(&format_decimal(*d)),
-            Traced::Str(s) | Traced::Member(s) => write!(f, "{s:?}"),
+            Traced::Str(s) => write!(f, "{s:?}"),
+            Traced::Member { .. } => write!(f, "{:?}", self.member_name().unwrap_or_default()),
             Traced::Date(d) => write!(f, "{d}"),
             Traced::Set(items) => {
                 f.write_str("[")?;
@@ -444,6 +510,24 @@ mod tests {
 
     fn d(s: &str) -> Date {
         parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn a_traced_member_shares_its_enums_names_and_equals_the_same_name() {
+        let names: Arc<[Box<str>]> = vec!["active".into(), "closed".into()].into();
+        let shared = Traced::of_shared(Val::Enum(1), Some(&names));
+        assert!(matches!(&shared, Traced::Member { names: n, .. } if Arc::ptr_eq(n, &names)));
+        assert_eq!(shared.member_name(), Some("closed"));
+        assert_eq!(shared, Traced::of(Val::Enum(1), Some(&names)));
+        assert_ne!(shared, Traced::of_shared(Val::Enum(0), Some(&names)));
+        assert_eq!(Traced::of_shared(Val::Enum(2), Some(&names)).to_string(), "\"#2\"");
+        assert_ne!(shared, Traced::Str("closed".into()));
+    }
+
+    #[test]
+    fn a_traced_value_is_three_words() {
+        // Leaf traces are written for every leaf a traced decision evaluates.
+        assert!(std::mem::size_of::<Traced>() <= 24, "{}", std::mem::size_of::<Traced>());
     }
 
     #[test]

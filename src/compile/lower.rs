@@ -23,6 +23,7 @@
 //! loops, which closures would not remove.
 
 pub mod census;
+pub mod leaves;
 pub mod scorecard;
 pub mod table;
 
@@ -431,7 +432,7 @@ fn lower_case<T>(branches: &[(TExpr, TExpr)], otherwise: &TExpr, value: impl Fn(
 }
 
 /// A case's branch value, lowered by its type.
-fn lower_value(e: &TExpr) -> OptCode {
+pub(crate) fn lower_value(e: &TExpr) -> OptCode {
     match &e.ty {
         Ty { optional: true, .. } => lower_opt(e),
         _ if matches!(e.kind, TKind::Const(_) | TKind::Field { .. }) => lower_opt(e),

@@ -30,7 +30,7 @@ impl<'a> Ctx<'a> {
         if self.element.is_none() {
             if let Some(log) = &mut self.case_log {
                 let when = taken.and_then(|i| branches.get(i)).map(|(w, _)| w.span);
-                let value = Traced::of(value, enum_members(e));
+                let value = Traced::of_shared(value, enum_members(e));
                 log.push(CaseTaken { at: e.span, branch: taken, otherwise: otherwise.is_some(), when, value });
             }
         }

@@ -49,6 +49,9 @@ pub struct Ctx<'a> {
     pub(crate) hook_log: Option<Vec<HookCall>>,
     /// When tracing, the branch each case took is recorded here.
     pub(crate) case_log: Option<Vec<super::trace::CaseTaken>>,
+    /// When tracing, run conditions by the interpreter alone
+    /// ([`super::EvalOptions::interpret_traces`]).
+    pub(crate) interpret_traces: bool,
     /// List elements the aggregates have gone over and operations the hooks
     /// have run so far, and how many they may together.
     visits: usize,
@@ -86,6 +89,7 @@ impl<'a> Ctx<'a> {
             lets,
             hook_log: None,
             case_log: None,
+            interpret_traces: false,
             visits: 0,
             max_visits: MAX_ELEMENT_VISITS,
             hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
@@ -117,6 +121,9 @@ impl<'a> Ctx<'a> {
                 let Some(def) = program.lets.get(index) else {
                     return fail("internal: unknown let");
                 };
+                if self.traced_by_lowered_code(index) {
+                    return super::run::let_value(self, index);
+                }
                 // Lets are account-level: evaluate outside any aggregate's element.
                 let saved = self.element.take();
                 let v = self.eval(&def.value);
@@ -130,6 +137,16 @@ impl<'a> Ctx<'a> {
             }
             None => fail("internal: unknown let"),
         }
+    }
+
+    /// When tracing, a let read by the interpreter (a leaf or a let with a
+    /// `case`) is still computed by its lowered code when that logs the
+    /// same: it holds no `case` and is lowered.
+    fn traced_by_lowered_code(&self, index: usize) -> bool {
+        self.case_log.is_some()
+            && !self.interpret_traces
+            && self.program.trace_code.let_logs.get(index) == Some(&false)
+            && !matches!(self.program.let_code.get(index), Some(crate::compile::lower::LetCode::Generic) | None)
     }
 
     /// Evaluates a condition to a bool.
@@ -339,21 +356,35 @@ impl<'a> Ctx<'a> {
     /// Evaluates an `in` / `not in` test, keeping what it read (for traces);
     /// `None` when `e` is not a membership test.
     pub(crate) fn membership(&mut self, e: &'a TExpr) -> Result<Option<Membership<'a>>, EvalFailure> {
+        let (needle, set) = match &e.kind {
+            TKind::InList { needle, .. } | TKind::InBatch { needle, .. } => (self.eval(needle)?, None),
+            TKind::InSet { needle, set, .. } => (self.eval(needle)?, Some(self.eval(set)?)),
+            _ => return Ok(None),
+        };
+        self.member_of(e, needle, set)
+    }
+
+    /// Decides the `in` / `not in` test `e` given its needle's value and,
+    /// for `in` a set field, the set's (however they were computed).
+    pub(crate) fn member_of(
+        &self,
+        e: &'a TExpr,
+        n: Val<'a>,
+        set: Option<Val<'a>>,
+    ) -> Result<Option<Membership<'a>>, EvalFailure> {
         Ok(Some(match &e.kind {
-            TKind::InList { negate, needle, items } => {
-                let n = self.eval(needle)?;
+            TKind::InList { negate, items, .. } => {
                 let found = items.iter().any(|c| compare(n, c.val()).is_ok_and(|o| o == Ordering::Equal));
                 Membership { holds: found != *negate, needle: n, set: None }
             }
-            TKind::InSet { negate, needle, set } => {
-                let n = enum_as_str(self.eval(needle)?, needle);
-                let Val::Set(items) = self.eval(set)? else {
+            TKind::InSet { negate, needle, .. } => {
+                let n = enum_as_str(n, needle);
+                let Some(Val::Set(items)) = set else {
                     return fail("internal: set expected");
                 };
                 Membership { holds: set_contains(items, n) != *negate, needle: n, set: Some(Val::Set(items)) }
             }
-            TKind::InBatch { negate, needle, batch } => {
-                let n = self.eval(needle)?;
+            TKind::InBatch { negate, batch, .. } => {
                 let found = match (n, self.program.batches.get(*batch)) {
                     (Val::Str(s), Some(b)) => b.ids.contains(s),
                     (Val::Int(i), Some(b)) => b.numbers.contains(&i),

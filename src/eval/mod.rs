@@ -230,6 +230,10 @@ pub struct EvalOptions {
     pub default_as_of: Option<Date>,
     /// Record a [`Trace`].
     pub trace: bool,
+    /// Trace by the interpreter alone (the traced path otherwise runs each
+    /// leaf's lowered code): the differential tests of the lowering compare
+    /// decisions made this way with untraced ones.
+    pub interpret_traces: bool,
     /// List elements the aggregates may go over, and operations the hooks may
     /// run, for one account before it is an `eval` error record (default
     /// [`MAX_ELEMENT_VISITS`]).
@@ -244,6 +248,7 @@ impl Default for EvalOptions {
         EvalOptions {
             default_as_of: None,
             trace: false,
+            interpret_traces: false,
             max_element_visits: MAX_ELEMENT_VISITS,
             hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
         }
@@ -265,8 +270,13 @@ pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) ->
 /// evaluation fails: the trace then ends with the rule that failed, and holds
 /// the lets and hook calls computed until then (for `verdict explain`).
 pub fn evaluate_traced(program: &Program, snapshot: &Snapshot, default_as_of: Option<Date>) -> (Outputs, Trace) {
+    evaluate_traced_with(program, snapshot, EvalOptions { default_as_of, ..EvalOptions::default() })
+}
+
+/// [`evaluate_traced`] with every option given (`trace` is taken as set).
+pub fn evaluate_traced_with(program: &Program, snapshot: &Snapshot, options: EvalOptions) -> (Outputs, Trace) {
     let mut trace = Trace::default();
-    let options = EvalOptions { default_as_of, trace: true, ..EvalOptions::default() };
+    let options = EvalOptions { trace: true, ..options };
     let decided = decide(program, snapshot, options, Some(&mut trace));
     (decided, trace)
 }
@@ -325,13 +335,14 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     let mut state = Assembly::default();
     ctx.hook_log = Some(Vec::new());
     ctx.case_log = Some(Vec::new());
+    ctx.interpret_traces = options.interpret_traces;
     let ran = run_rules(&mut ctx, &mut state, snapshot, Some(trace));
     // Lets and hook calls are kept even when a rule failed: they show how far evaluation got.
     // Sized once: a filtered iterator would grow the vector step by step.
     trace.lets = Vec::with_capacity(program.lets.len());
     trace.lets.extend(program.lets.iter().zip(ctx.lets.as_slice()).enumerate().filter_map(|(i, (def, state))| {
         match state {
-            expr::LetState::Done(v) => Some((i, Traced::of(*v, trace::enum_members(&def.value)))),
+            expr::LetState::Done(v) => Some((i, Traced::of_shared(*v, trace::enum_members(&def.value)))),
             expr::LetState::NotYet => None,
         }
     }));
@@ -372,6 +383,7 @@ fn run_rules<'a>(
     let program = ctx.program;
     if let Some(t) = &mut trace {
         t.rules.reserve(program.rules.len());
+        t.leaves.reserve(program.trace_code.leaves);
     }
     // Filled only once a grouped rule fires (most accounts fire none): no allocation otherwise.
     let mut group_winner: Vec<Option<&Arc<str>>> = Vec::new();
@@ -379,7 +391,7 @@ fn run_rules<'a>(
         if let Some(days) = rule.effective.filter(|days| !days.holds(ctx.as_of)) {
             if let Some(t) = &mut trace {
                 let status = RuleStatus::NotInEffect(days);
-                t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves: Vec::new() });
+                t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves: 0..0 });
             }
             continue;
         }
@@ -392,7 +404,7 @@ fn run_rules<'a>(
                             rule: rule.name.clone(),
                             index,
                             status: RuleStatus::Skipped { group: grp.name.clone(), by: (*winner).clone() },
-                            leaves: Vec::new(),
+                            leaves: 0..0,
                         });
                     }
                     continue;
@@ -401,7 +413,7 @@ fn run_rules<'a>(
         }
         let matched = match &mut trace {
             Some(t) => {
-                let (matched, leaves) = trace::traced(ctx, &rule.condition);
+                let (matched, leaves) = trace::traced(ctx, index, &rule.condition, &mut t.leaves);
                 let status = if matches!(matched, Ok(true)) { RuleStatus::Fired } else { RuleStatus::NotMatched };
                 t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves });
                 matched

@@ -27,6 +27,9 @@ pub(crate) struct Failed;
 type Run<T> = Result<T, Failed>;
 
 /// Decides a lowered condition.
+// Inlined into `run_rules`' loop (the untraced fast path) as it was when it
+// had no other caller; the traced walk calls it for a leaf too.
+#[inline(always)]
 pub(crate) fn holds<'a>(ctx: &mut Ctx<'a>, code: &'a BoolCode) -> Result<bool, EvalFailure> {
     let account = ctx.account;
     let mut runner = Runner { ctx, account, failure: None };
@@ -42,6 +45,16 @@ pub(crate) fn decimal<'a>(ctx: &mut Ctx<'a>, code: &'a DecCode) -> Result<Decima
     let mut runner = Runner { ctx, account, failure: None };
     match runner.dec(code) {
         Ok(d) => Ok(d),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
+/// A value computed by its lowered code (a traced leaf's operand).
+pub(crate) fn value<'a>(ctx: &mut Ctx<'a>, code: &'a OptCode) -> Result<Val<'a>, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match runner.opt(code) {
+        Ok(v) => Ok(v),
         Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
     }
 }
@@ -473,6 +486,11 @@ impl<'a> Runner<'_, 'a> {
         let (Some(def), Some(code)) = (program.lets.get(index), program.let_code.get(index)) else {
             return self.fail(EvalFailure::internal("unknown let"));
         };
+        if self.ctx.case_log.is_some() {
+            if let Some(v) = self.traced_let(index) {
+                return v;
+            }
+        }
         // Lets are account-level: computed outside any aggregate's element.
         let saved = self.ctx.element.take();
         let v = match code {
@@ -502,6 +520,19 @@ impl<'a> Runner<'_, 'a> {
                 Err(Failed)
             }
         }
+    }
+
+    /// When tracing, a let that holds a `case` is the interpreter's, which
+    /// logs the branch taken (the lowered code does not); `None` for other
+    /// lets. Out of line: the untraced path only tests that no case is logged.
+    #[cold]
+    #[inline(never)]
+    fn traced_let(&mut self, index: usize) -> Option<Run<Val<'a>>> {
+        if self.ctx.program.trace_code.let_logs.get(index) != Some(&true) {
+            return None;
+        }
+        let v = self.ctx.let_value(index);
+        Some(self.park(v))
     }
 
     /// An aggregate, as `Ctx::aggregate` computes it, with its `where` lowered.

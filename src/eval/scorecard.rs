@@ -198,7 +198,7 @@ pub(crate) fn traces(ctx: &mut Ctx<'_>) -> Result<Vec<ScorecardTrace>, EvalFailu
             .iter()
             .zip(scored)
             .map(|(c, s)| CharacteristicTrace {
-                value: crate::value::Traced::of(s.value, super::trace::enum_members(&c.input)),
+                value: crate::value::Traced::of_shared(s.value, super::trace::enum_members(&c.input)),
                 bin: s.bin,
                 points: s.points,
                 lost: s.lost,

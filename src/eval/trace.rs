@@ -3,10 +3,13 @@
 //! recording each leaf's typed value and what it read. Values stay typed
 //! ([`Traced`]) until an output encoder writes them.
 
-use super::expr::Ctx;
+use super::expr::{Ctx, Membership};
+use super::run;
+use crate::compile::lower::leaves::LeafCode;
 use crate::ir::{ArithOp, Base, CmpOp, Condition, Shape, TExpr, TKind};
 use crate::value::{compare, days_between, EvalFailure, Traced, Val};
 use rust_decimal::Decimal;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Why a decision came out as it did.
@@ -14,6 +17,9 @@ use std::sync::Arc;
 pub struct Trace {
     /// Every rule in evaluation order.
     pub rules: Vec<RuleTrace>,
+    /// The traced rules' leaves, rule after rule (one vector for the whole
+    /// decision rather than one per rule): a rule's are [`Trace::leaves_of`].
+    pub leaves: Vec<LeafTrace>,
     /// Lets that were computed (by index into the program's lets), with their values.
     pub lets: Vec<(usize, Traced)>,
     /// Hook calls with arguments and results.
@@ -49,9 +55,17 @@ pub struct RuleTrace {
     pub index: usize,
     /// What happened.
     pub status: RuleStatus,
-    /// Each leaf of the rule's condition, at the leaf's index. When
-    /// evaluating a leaf failed, the list ends just before that leaf.
-    pub leaves: Vec<LeafTrace>,
+    /// Where its leaves are in [`Trace::leaves`]: each leaf of the rule's
+    /// condition, at the leaf's index. When evaluating a leaf failed, the
+    /// range ends just before that leaf; empty for a rule not evaluated.
+    pub leaves: Range<usize>,
+}
+
+impl Trace {
+    /// The leaves of `rule` (one of [`Trace::rules`]), each at its index in the rule's condition.
+    pub fn leaves_of(&self, rule: &RuleTrace) -> &[LeafTrace] {
+        self.leaves.get(rule.leaves.clone()).unwrap_or_default()
+    }
 }
 
 /// One leaf of a traced condition.
@@ -75,8 +89,6 @@ pub enum Operands {
         left: Traced,
         /// The right side's value.
         right: Traced,
-        /// `right - left`: exact for numbers, in days for dates, `None` for other types.
-        delta: Option<Decimal>,
     },
     /// `needle in collection` (or `not in`).
     Member {
@@ -85,6 +97,29 @@ pub enum Operands {
         /// The set's elements when the collection is a set field (lists and batches are in the policy).
         set: Option<Traced>,
     },
+}
+
+impl Operands {
+    /// For a comparison, how far it was from holding: `right - left`, exact
+    /// for numbers, in days for dates; `None` for other types (and on an
+    /// overflow), which have no distance, and for a membership test.
+    /// Worked out when asked (by `explain`), not by the tracer for every leaf.
+    pub fn delta(&self) -> Option<Decimal> {
+        match self {
+            Operands::Compare { left, right, .. } => delta(distance_operand(left)?, distance_operand(right)?),
+            Operands::Member { .. } => None,
+        }
+    }
+}
+
+/// A traced value that may have a distance to another, as the value it was.
+fn distance_operand(t: &Traced) -> Option<Val<'_>> {
+    match t {
+        Traced::Int(i) => Some(Val::Int(*i)),
+        Traced::Dec(d) => Some(Val::Dec(*d)),
+        Traced::Date(d) => Some(Val::Date(*d)),
+        _ => None,
+    }
 }
 
 /// What happened to a rule.
@@ -119,56 +154,86 @@ pub struct HookCall {
 }
 
 /// The enum an expression's value belongs to, to name its members.
-pub(crate) fn enum_members(e: &TExpr) -> Option<&[Box<str>]> {
+pub(crate) fn enum_members(e: &TExpr) -> Option<&Arc<[Box<str>]>> {
     match &e.ty.base {
         Base::Enum(m) => Some(m),
         _ => None,
     }
 }
 
-/// Evaluates `condition` leaf by leaf, as the fast path would (same leaves,
-/// same short-circuits), returning whether it holds and each leaf's trace.
-pub(crate) fn traced<'a>(ctx: &mut Ctx<'a>, condition: &'a Condition) -> (Result<bool, EvalFailure>, Vec<LeafTrace>) {
+/// Evaluates `condition` (rule `rule`'s) leaf by leaf, as the fast path
+/// would (same leaves, same short-circuits), returning whether it holds and
+/// where in `leaves` its leaves' traces were appended. Each leaf runs its
+/// lowered code ([`crate::compile::lower::leaves`]) unless the interpreter
+/// alone is asked for.
+pub(crate) fn traced<'a>(
+    ctx: &mut Ctx<'a>,
+    rule: usize,
+    condition: &'a Condition,
+    leaves: &mut Vec<LeafTrace>,
+) -> (Result<bool, EvalFailure>, Range<usize>) {
+    let start = leaves.len();
     // Filled in place rather than cloned from a template leaf.
-    let mut leaves = Vec::with_capacity(condition.leaves.len());
-    leaves.resize_with(condition.leaves.len(), LeafTrace::default);
-    let mut failed_at = None;
-    let held = walk(ctx, condition, &condition.shape, &mut leaves, &mut failed_at);
+    leaves.resize_with(start + condition.leaves.len(), LeafTrace::default);
+    let program = ctx.program;
+    let codes = match program.trace_code.rules.get(rule) {
+        Some(codes) if !ctx.interpret_traces && codes.len() == condition.leaves.len() => Some(&**codes),
+        _ => None,
+    };
+    let out = leaves.get_mut(start..).unwrap_or_default();
+    let mut walker = Walker { ctx, condition, codes, out, failed_at: None };
+    let held = walker.walk(&condition.shape);
+    let failed_at = walker.failed_at;
     if let Some(at) = failed_at {
-        leaves.truncate(at);
+        leaves.truncate(start + at);
     }
-    (held, leaves)
+    (held, start..leaves.len())
 }
 
-fn walk<'a>(
-    ctx: &mut Ctx<'a>,
+/// One traced condition being walked.
+struct Walker<'w, 'a> {
+    ctx: &'w mut Ctx<'a>,
     condition: &'a Condition,
-    shape: &Shape,
-    out: &mut [LeafTrace],
-    failed_at: &mut Option<usize>,
-) -> Result<bool, EvalFailure> {
-    match shape {
-        Shape::Leaf(i) => {
-            let Some(leaf) = condition.leaves.get(*i) else {
-                return Err(EvalFailure::internal("a condition's shape names a leaf it does not have"));
-            };
-            match read_leaf(ctx, &leaf.expr) {
-                Ok((value, operands)) => {
-                    let holds = value == Val::Bool(true);
-                    if let Some(slot) = out.get_mut(*i) {
-                        *slot = LeafTrace { value: Some(Traced::of(value, enum_members(&leaf.expr))), operands };
-                    }
-                    Ok(holds)
-                }
-                Err(e) => {
-                    *failed_at = Some(*i);
-                    Err(e)
-                }
+    /// Each leaf's lowered code; `None`: the interpreter runs every leaf.
+    codes: Option<&'a [LeafCode]>,
+    out: &'w mut [LeafTrace],
+    /// The leaf whose evaluation failed.
+    failed_at: Option<usize>,
+}
+
+impl<'a> Walker<'_, 'a> {
+    fn walk(&mut self, shape: &Shape) -> Result<bool, EvalFailure> {
+        match shape {
+            Shape::Leaf(i) => self.leaf(*i),
+            Shape::Not(a) => Ok(!self.walk(a)?),
+            Shape::And(a, b) => Ok(self.walk(a)? && self.walk(b)?),
+            Shape::Or(a, b) => Ok(self.walk(a)? || self.walk(b)?),
+        }
+    }
+
+    fn leaf(&mut self, i: usize) -> Result<bool, EvalFailure> {
+        let (Some(leaf), Some(slot)) = (self.condition.leaves.get(i), self.out.get_mut(i)) else {
+            return Err(EvalFailure::internal("a condition's shape names a leaf it does not have"));
+        };
+        // What the leaf read is written into its record in place, not moved
+        // there through return values (the records are most of a trace's stores).
+        let read = match self.codes.and_then(|c| c.get(i)) {
+            None | Some(LeafCode::Interpreted) => read_leaf(self.ctx, &leaf.expr, &mut slot.operands),
+            Some(code) => read_lowered(self.ctx, &leaf.expr, code, &mut slot.operands),
+        };
+        match read {
+            Ok(value) => {
+                slot.value = Some(match value {
+                    Val::Bool(b) => Traced::Bool(b),
+                    v => Traced::of_shared(v, enum_members(&leaf.expr)),
+                });
+                Ok(value == Val::Bool(true))
+            }
+            Err(e) => {
+                self.failed_at = Some(i);
+                Err(e)
             }
         }
-        Shape::Not(a) => Ok(!walk(ctx, condition, a, out, failed_at)?),
-        Shape::And(a, b) => Ok(walk(ctx, condition, a, out, failed_at)? && walk(ctx, condition, b, out, failed_at)?),
-        Shape::Or(a, b) => Ok(walk(ctx, condition, a, out, failed_at)? || walk(ctx, condition, b, out, failed_at)?),
     }
 }
 
@@ -188,34 +253,85 @@ fn delta(l: Val<'_>, r: Val<'_>) -> Option<Decimal> {
     }
 }
 
-/// Evaluates one leaf exactly as [`Ctx::eval`] would (each side once), keeping what it read.
-fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr) -> Result<(Val<'a>, Option<Operands>), EvalFailure> {
+/// The operands a leaf read, written in place.
+type Read<'o> = &'o mut Option<Operands>;
+
+/// Evaluates one leaf exactly as [`Ctx::eval`] would (each side once),
+/// keeping what it read in `operands`.
+fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr, operands: Read<'_>) -> Result<Val<'a>, EvalFailure> {
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
             let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
-            let holds = op.holds(compare(l, r)?);
-            let operands = Operands::Compare {
-                op: *op,
-                left: Traced::of(l, enum_members(lhs)),
-                right: Traced::of(r, enum_members(rhs)),
-                delta: delta(l, r),
-            };
-            Ok((Val::Bool(holds), Some(operands)))
+            compared(*op, lhs, rhs, l, r, operands)
         }
-        TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
-            match ctx.membership(e)? {
-                Some(m) => {
-                    let operands = Operands::Member {
-                        needle: Traced::of(m.needle, enum_members(needle)),
-                        set: m.set.map(|s| Traced::of(s, None)),
-                    };
-                    Ok((Val::Bool(m.holds), Some(operands)))
-                }
-                None => Ok((ctx.eval(e)?, None)),
+        TKind::InList { .. } | TKind::InSet { .. } | TKind::InBatch { .. } => match ctx.membership(e)? {
+            Some(m) => Ok(member(e, m, operands)),
+            None => ctx.eval(e),
+        },
+        _ => ctx.eval(e),
+    }
+}
+
+/// Evaluates one leaf by its lowered code, keeping what [`read_leaf`] keeps.
+fn read_lowered<'a>(
+    ctx: &mut Ctx<'a>,
+    e: &'a TExpr,
+    code: &'a LeafCode,
+    operands: Read<'_>,
+) -> Result<Val<'a>, EvalFailure> {
+    match (code, &e.kind) {
+        (LeafCode::Compare { left, right }, TKind::Cmp { op, lhs, rhs, .. }) => {
+            let l = run::value(ctx, left)?;
+            let r = run::value(ctx, right)?;
+            compared(*op, lhs, rhs, l, r, operands)
+        }
+        (LeafCode::Member { needle, set }, _) => {
+            let n = run::value(ctx, needle)?;
+            let set = match set {
+                Some(code) => Some(run::value(ctx, code)?),
+                None => None,
+            };
+            match ctx.member_of(e, n, set)? {
+                Some(m) => Ok(member(e, m, operands)),
+                None => Err(EvalFailure::internal("membership expected")),
             }
         }
-        _ => Ok((ctx.eval(e)?, None)),
+        (LeafCode::Bool(code), _) => Ok(Val::Bool(run::holds(ctx, code)?)),
+        _ => read_leaf(ctx, e, operands),
     }
+}
+
+/// A comparison's value, its sides evaluated; its operands kept.
+fn compared<'a>(
+    op: CmpOp,
+    lhs: &'a TExpr,
+    rhs: &'a TExpr,
+    l: Val<'a>,
+    r: Val<'a>,
+    operands: Read<'_>,
+) -> Result<Val<'a>, EvalFailure> {
+    let holds = op.holds(compare(l, r)?);
+    *operands = Some(Operands::Compare {
+        op,
+        left: Traced::of_shared(l, enum_members(lhs)),
+        right: Traced::of_shared(r, enum_members(rhs)),
+    });
+    Ok(Val::Bool(holds))
+}
+
+/// A membership test's value; its operands kept.
+fn member<'a>(e: &'a TExpr, m: Membership<'a>, operands: Read<'_>) -> Val<'a> {
+    let needle = match &e.kind {
+        TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
+            enum_members(needle)
+        }
+        _ => None,
+    };
+    *operands = Some(Operands::Member {
+        needle: Traced::of_shared(m.needle, needle),
+        set: m.set.map(|s| Traced::of_shared(s, None)),
+    });
+    Val::Bool(m.holds)
 }
 
 #[cfg(test)]
@@ -230,6 +346,17 @@ mod tests {
         assert_eq!(delta(Val::Int(2), Val::Dec(Decimal::new(25, 1))), Some(Decimal::new(5, 1)));
         let (a, b) = (parse_date("2026-01-31").unwrap(), parse_date("2026-03-01").unwrap());
         assert_eq!(delta(Val::Date(a), Val::Date(b)), Some(Decimal::from(29)));
+    }
+
+    #[test]
+    fn a_traced_comparison_has_the_distance_of_its_values() {
+        let compare = |left, right| Operands::Compare { op: CmpOp::Lt, left, right };
+        assert_eq!(compare(Traced::Int(3), Traced::Dec(Decimal::new(45, 1))).delta(), Some(Decimal::new(15, 1)));
+        let (a, b) = (parse_date("2026-03-01").unwrap(), parse_date("2026-01-31").unwrap());
+        assert_eq!(compare(Traced::Date(a), Traced::Date(b)).delta(), Some(Decimal::from(-29)));
+        assert_eq!(compare(Traced::Str("a".into()), Traced::Str("b".into())).delta(), None);
+        assert_eq!(compare(Traced::None, Traced::Int(1)).delta(), None);
+        assert_eq!(Operands::Member { needle: Traced::Int(1), set: None }.delta(), None);
     }
 
     #[test]

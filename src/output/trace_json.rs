@@ -29,7 +29,7 @@ impl Serialize for TraceView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (trace, program) = (self.0, self.1);
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("rules", &SeqOf(trace.rules.as_slice(), |r| RuleView(r, program)))?;
+        m.serialize_entry("rules", &SeqOf(trace.rules.as_slice(), |r| RuleView(r, trace.leaves_of(r), program)))?;
         m.serialize_entry("lets", &LetsView(trace, program))?;
         if !trace.hooks.is_empty() {
             m.serialize_entry("hooks", &SeqOf(trace.hooks.as_slice(), |h| HookView(h, program)))?;
@@ -69,7 +69,8 @@ impl Serialize for TracedJson<'_> {
             Traced::Bool(b) => s.serialize_bool(*b),
             Traced::Int(i) => s.serialize_i64(*i),
             Traced::Dec(d) => decimal(s, *d),
-            Traced::Str(text) | Traced::Member(text) => s.serialize_str(text),
+            Traced::Str(text) => s.serialize_str(text),
+            Traced::Member { .. } => s.serialize_str(self.0.member_name().unwrap_or_default()),
             Traced::Date(d) => s.collect_str(d),
             Traced::Set(items) => SeqOf(items, SetItemJson).serialize(s),
         }
@@ -104,7 +105,7 @@ impl Serialize for DecimalJson {
 }
 
 /// One rule: `{"rule": …, "matched": …, ["skipped": …,] "conditions": […]}`.
-struct RuleView<'a>(&'a RuleTrace, &'a Program);
+struct RuleView<'a>(&'a RuleTrace, &'a [LeafTrace], &'a Program);
 
 impl Serialize for RuleView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -123,9 +124,9 @@ impl Serialize for RuleView<'_> {
                 m.serialize_entry("skipped", &format_args!("not in effect ({days})"))?;
             }
         }
-        let written = self.1.rules.get(r.index).map(|rule| &rule.condition.leaves);
+        let written = self.2.rules.get(r.index).map(|rule| &rule.condition.leaves);
         let texts = |i: usize| written.and_then(|w| w.get(i)).map_or("?", |l| l.text.as_str());
-        m.serialize_entry("conditions", &LeavesView(&r.leaves, texts))?;
+        m.serialize_entry("conditions", &LeavesView(self.1, texts))?;
         m.end()
     }
 }

@@ -1,5 +1,6 @@
 //! Deciding generated accounts both ways, for the tests of the lowering: untraced
-//! (the lowered code) and traced (the interpreter, leaf by leaf).
+//! (the lowered code) and traced by the interpreter alone, leaf by leaf
+//! (`interpret_traces`: a traced leaf otherwise runs its lowered code too).
 
 use verdict::compile::Program;
 use verdict::eval::Outputs;
@@ -14,7 +15,7 @@ use verdict::{evaluate, EvalOptions};
 pub fn same_both_ways(program: &Program, seed: u64, count: u64, max_element_visits: usize) -> (usize, usize) {
     let as_of = parse_date("2026-11-01").unwrap();
     let fast = EvalOptions { max_element_visits, ..EvalOptions::default() };
-    let traced = EvalOptions { trace: true, ..fast };
+    let traced = EvalOptions { trace: true, interpret_traces: true, ..fast };
     let (mut decided, mut failed) = (0, 0);
     for i in 0..count {
         let mut line = String::new();
