@@ -1,27 +1,13 @@
 //! Pathological inputs end in a clear error or complete; none overflows a
 //! stack, exhausts memory or hangs. Maximums are in docs/limits.md.
 
-use std::path::PathBuf;
+mod common;
+
+use common::codes;
 use verdict::diagnostic::Diagnostic;
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("verdict-limits-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
-    dir
-}
-
 fn load(name: &str, body: &str) -> Result<verdict::LoadedPolicy, Vec<Diagnostic>> {
-    let dir = workdir(name);
-    let text = format!("policy \"limits\" version \"1\"\nschema \"account.schema.yaml\"\n{body}");
-    verdict::load_policy_source(&dir.join("p.policy"), &text).map_err(|e| e.diagnostics)
-}
-
-fn codes(r: Result<verdict::LoadedPolicy, Vec<Diagnostic>>) -> Vec<&'static str> {
-    match r {
-        Ok(_) => vec![],
-        Err(d) => d.iter().map(|d| d.code).collect(),
-    }
+    common::load_beside_schema("limits", name, body)
 }
 
 #[test]

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::codes;
+
 use std::path::PathBuf;
 use verdict::diagnostic::Diagnostic;
 
@@ -14,16 +16,7 @@ fn workdir(name: &str) -> PathBuf {
 }
 
 fn load(name: &str, body: &str) -> Result<verdict::LoadedPolicy, Vec<Diagnostic>> {
-    let dir = workdir(name);
-    let text = format!("policy \"robust\" version \"1\"\nschema \"account.schema.yaml\"\n{body}");
-    verdict::load_policy_source(&dir.join("p.policy"), &text).map_err(|e| e.diagnostics)
-}
-
-fn codes(r: Result<verdict::LoadedPolicy, Vec<Diagnostic>>) -> Vec<&'static str> {
-    match r {
-        Ok(_) => vec![],
-        Err(d) => d.iter().map(|d| d.code).collect(),
-    }
+    common::load_beside_schema("robustness", name, body)
 }
 
 #[test]

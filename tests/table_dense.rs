@@ -6,7 +6,10 @@
 //! bitsets; a policy's 1,000-row matrix is read from the array and matches
 //! the rows its cells say, through the interpreter as through the lowered code.
 
+mod common;
 mod inline;
+
+use common::Rng;
 
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -15,23 +18,6 @@ use verdict::cells::dense::MAX_ENTRIES;
 use verdict::cells::lookup::Lookup;
 use verdict::cells::{Bits, Cut, Domain, DomainKind, IntervalSet, Sample, StrSet, ValueSet, Values};
 use verdict::eval::{EvalOptions, Val};
-
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn int(&mut self, lo: i64, span: u64) -> i64 {
-        lo + self.below(span) as i64
-    }
-}
 
 fn domain(rng: &mut Rng) -> Domain {
     let kind = match rng.below(7) {

@@ -1,7 +1,10 @@
 //! Decision tables: hit policies, `else`, `none` cells, lazy outputs,
 //! several outputs by name, and `check`'s proofs against brute force.
 
+mod common;
 mod inline;
+
+use common::Rng;
 
 use verdict::cells::analysis::{prove, Grid};
 use verdict::cells::{Bits, Cut, Domain, DomainKind, IntervalSet, Sample, ValueSet, Values};
@@ -147,20 +150,6 @@ fn a_table_with_named_outputs_is_read_by_name() {
 }
 
 // ------------------------------------------------------------ proofs vs brute force
-
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// One small column: an int domain (values -3..=3 reasoned over all ints,
 /// or non-negative), an enum of 3, a bool; each maybe optional.

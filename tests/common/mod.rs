@@ -52,3 +52,47 @@ pub fn temp_folder(tag: &str, name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// `body` under a `policy`/`schema` header, loaded from a folder of its own
+/// (`tag` names the test crate, `name` the test) beside a copy of the example
+/// schema: the policy, or every diagnostic when it does not compile.
+pub fn load_beside_schema(
+    tag: &str,
+    name: &str,
+    body: &str,
+) -> Result<verdict::LoadedPolicy, Vec<verdict::diagnostic::Diagnostic>> {
+    let dir = temp_folder(tag, name);
+    std::fs::copy("policies/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
+    let text = format!("policy \"{tag}\" version \"1\"\nschema \"account.schema.yaml\"\n{body}");
+    verdict::load_policy_source(&dir.join("p.policy"), &text).map_err(|e| e.diagnostics)
+}
+
+/// The codes of a load's diagnostics (none when it compiled).
+pub fn codes(loaded: Result<verdict::LoadedPolicy, Vec<verdict::diagnostic::Diagnostic>>) -> Vec<&'static str> {
+    match loaded {
+        Ok(_) => vec![],
+        Err(d) => d.iter().map(|d| d.code).collect(),
+    }
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// A number from `lo`, below `lo + span`.
+    pub fn int(&mut self, lo: i64, span: u64) -> i64 {
+        lo + self.below(span) as i64
+    }
+}
