@@ -5,12 +5,12 @@
 //! lets, hook calls, the branch each case took, scorecards), also for the
 //! accounts whose evaluation fails part-way.
 
+mod both_ways;
+
+use both_ways::generated_accounts;
 use verdict::compile::lower::leaves::LeafCode;
 use verdict::compile::Program;
 use verdict::eval::evaluate_traced_with;
-use verdict::snapshot::parse_json_snapshot;
-use verdict::synth::snapshot_json;
-use verdict::value::parse_date;
 use verdict::{load_policy, load_policy_source, EvalOptions};
 
 /// Cases in leaves, in lets read by lowered lets, scorecards and tables;
@@ -74,14 +74,10 @@ rule "div-zero-let" priority 5 { when score < 560 and shaky > 0 then tag "shaky"
 
 /// Traces `count` generated accounts of `seed` both ways; returns (decided, failed).
 fn same_traces_both_ways(program: &Program, seed: u64, count: u64) -> (usize, usize) {
-    let as_of = parse_date("2026-11-01").unwrap();
     let lowered = EvalOptions { trace: true, ..EvalOptions::default() };
     let interpreted = EvalOptions { interpret_traces: true, ..lowered };
     let (mut decided, mut failed) = (0, 0);
-    for i in 0..count {
-        let mut line = String::new();
-        snapshot_json(&program.schema, seed, i, as_of, &mut line);
-        let Ok(snapshot) = parse_json_snapshot(&line, &program.schema) else { continue };
+    for (i, line, snapshot) in generated_accounts(program, seed, count) {
         let by_code = evaluate_traced_with(program, &snapshot, lowered);
         let by_interpreter = evaluate_traced_with(program, &snapshot, interpreted);
         assert_eq!(by_code, by_interpreter, "seed {seed}, account {i}: {line}");

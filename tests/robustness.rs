@@ -15,6 +15,14 @@ fn workdir(name: &str) -> PathBuf {
     dir
 }
 
+/// Writes `p.policy` in `dir`, one rule over the example schema, and returns its text.
+fn write_small_policy(dir: &std::path::Path) -> &'static str {
+    let policy =
+        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    policy
+}
+
 fn load(name: &str, body: &str) -> Result<verdict::LoadedPolicy, Vec<Diagnostic>> {
     common::load_beside_schema("robustness", name, body)
 }
@@ -80,9 +88,7 @@ fn run_for_at_most(dir: &std::path::Path, args: &[&str], secs: u64) -> (Option<i
 #[test]
 fn the_decision_log_is_never_a_file_the_policy_reads() {
     let dir = workdir("serve-log");
-    let policy =
-        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
-    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let policy = write_small_policy(&dir);
     for log in ["p.policy", "account.schema.yaml", "./p.policy"] {
         let (code, stderr) =
             run_for_at_most(&dir, &["serve", "p.policy", "--addr", "127.0.0.1:0", "--decision-log", log], 20);
@@ -114,9 +120,7 @@ fn parquet_is_not_written_to_a_terminal() {
     let dir = workdir("parquet-tty");
     let (code, _, stderr) = common::verdict_in(&dir, &["synth", "account.schema.yaml", "-n", "5", "-o", "book.jsonl"]);
     assert_eq!(code, 0, "{stderr}");
-    let policy =
-        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
-    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    write_small_policy(&dir);
     let verdict = env!("CARGO_BIN_EXE_verdict");
     for command in [
         format!("{verdict} eval p.policy book.jsonl --format parquet"),
@@ -139,9 +143,7 @@ fn parquet_is_not_written_to_a_terminal() {
 #[test]
 fn a_json_line_that_is_not_utf8_is_an_error_record_with_its_id_when_readable() {
     let dir = workdir("utf8-line");
-    let policy =
-        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then restrict }\n";
-    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    write_small_policy(&dir);
     let mut book = Vec::new();
     book.extend_from_slice(b"{\"id\":\"A-1\",\"note\":\"caf\xe9\"}\n"); // Latin-1 in an ignored field
     book.extend_from_slice(b"{\"id\":\"A-\xff2\"}\n"); // in the key itself: no id
