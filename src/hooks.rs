@@ -27,7 +27,7 @@
 //! evaluation thread.
 //!
 //! A hook whose function is straight-line arithmetic (`let`s and a final
-//! expression over `int` and `decimal` parameters, see [`native`]) runs
+//! expression over `int` and `decimal` parameters, see `src/hooks/native.rs`) runs
 //! without the script engine once its first call through rhai has told its
 //! operation count: same value, and on any failure the call runs through rhai.
 
