@@ -4,7 +4,9 @@
 //! conversion). Also the example fraud score (`exp` on decimals) called alone,
 //! and where its time goes: `RATIO` lines compare, in interleaved rounds, a
 //! call of `fraud_risk` with a hook that returns its argument and with the
-//! same script without `exp`; and the hooks' `exp` with rust_decimal's
+//! same script without `exp`; a native call of `fraud_risk` (the hook is
+//! straight-line arithmetic, so it runs without the script engine) with the
+//! same call through rhai; and the hooks' `exp` with rust_decimal's
 //! `checked_exp`.
 //!
 //! `cargo bench --bench hooks`
@@ -69,6 +71,9 @@ fn call(c: &mut Criterion) {
     let fraud = example.program.hooks.iter().find(|h| h.name() == "fraud_risk").expect("fraud_risk");
     let args = [Val::Int(720), Val::Dec(Decimal::new(3, 1))];
     c.bench_function("call/example fraud_risk (exp)", |b| b.iter(|| fraud.call(black_box(&args))));
+    c.bench_function("call/example fraud_risk through rhai", |b| {
+        b.iter(|| fraud.call_script_within(black_box(&args), verdict::hooks::DEFAULT_BACKSTOP))
+    });
 }
 
 /// Calls of one hook per interleaved round (about 5 ms of `fraud_risk`).
@@ -110,6 +115,22 @@ fn breakdown() {
         }
     }
     let rounds = if ratio::benchmarking() { 31 } else { 1 };
+    // the first call goes through rhai and tells the native form its operation count
+    assert!(fraud.has_native_form(), "fraud_risk is straight-line arithmetic");
+    assert_eq!(fraud.call(&args), fraud.call_script_within(&args, verdict::hooks::DEFAULT_BACKSTOP));
+    let mut native = calls(fraud, &args);
+    let mut through_rhai = || {
+        for _ in 0..CALLS {
+            black_box(fraud.call_script_within(black_box(&args), verdict::hooks::DEFAULT_BACKSTOP).is_ok());
+        }
+    };
+    ratio::interleaved(
+        "hook call: fraud_risk natively vs through rhai",
+        CALLS,
+        rounds,
+        ("native", &mut native),
+        ("rhai", &mut through_rhai),
+    );
     let mut fraud_calls = calls(fraud, &args);
     for (title, name, mut other) in [
         (

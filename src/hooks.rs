@@ -25,11 +25,18 @@
 //! `print` and `debug` go nowhere, unless the call is traced: then their lines
 //! are collected in a thread-local buffer, so one compiled engine serves every
 //! evaluation thread.
+//!
+//! A hook whose function is straight-line arithmetic (`let`s and a final
+//! expression over `int` and `decimal` parameters, see `src/hooks/native.rs`) runs
+//! without the script engine once its first call through rhai has told its
+//! operation count: same value, and on any failure the call runs through rhai.
 
 mod exp;
 mod exp_tables;
+mod native;
 
 pub use exp::exp;
+pub use native::Number;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::ir::{Base, HookSig};
@@ -43,6 +50,7 @@ use rhai::{ASTNode, CallFnOptions, Dynamic, Engine, EvalAltResult, Expr, Positio
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 use std::cell::{Cell, RefCell};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Operations a hook call may use unless the policy sets `budget N`.
@@ -153,6 +161,12 @@ pub struct Hook {
     ast: AST,
     /// The script's text, to locate a failing function when rhai gives no position.
     script: Box<str>,
+    /// The function compiled to run without rhai, when it is straight-line arithmetic.
+    native: Option<native::Native>,
+    /// The operations rhai counts for one call of `native`'s function (value-independent
+    /// for straight-line code), learnt from the first successful rhai call; 0 until then,
+    /// and the native form runs only once it is known.
+    native_operations: AtomicU64,
 }
 
 impl std::fmt::Debug for Hook {
@@ -243,7 +257,10 @@ impl Hook {
         let defined: Vec<(String, usize)> =
             ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
         match defined.iter().find(|(n, _)| *n == sig.name) {
-            Some((_, n)) if *n == sig.params.len() => Ok(Hook { sig, engine, ast, script: script.into() }),
+            Some((_, n)) if *n == sig.params.len() => {
+                let native = native::Native::compile(&ast, &sig);
+                Ok(Hook { sig, engine, ast, script: script.into(), native, native_operations: AtomicU64::new(0) })
+            }
             Some((_, n)) => Err(vec![Diagnostic::error(
                 codes::SCRIPT_FUNCTION,
                 decl_file,
@@ -299,6 +316,78 @@ impl Hook {
 
     /// Calls the hook, stopping it (a [`FailureKind::Timeout`]) if it runs past `backstop`.
     pub fn call_within(&self, args: &[Val<'_>], backstop: Duration) -> Result<Val<'static>, EvalFailure> {
+        if let Some(value) = self.call_native(args) {
+            return self.convert_number(value);
+        }
+        self.call_script_within(args, backstop)
+    }
+
+    /// Whether the hook's function is straight-line arithmetic that runs without
+    /// the script engine (once a call through rhai has told its operation count).
+    pub fn has_native_form(&self) -> bool {
+        self.native.is_some()
+    }
+
+    /// The operation count the native form charges per call, once a call through
+    /// rhai has told it (`None` before, or without a native form).
+    #[doc(hidden)]
+    pub fn native_operations(&self) -> Option<u64> {
+        let operations = self.native_operations.load(Ordering::Relaxed);
+        (self.native.is_some() && operations > 0).then_some(operations)
+    }
+
+    /// Calls the hook through rhai even when it has a native form (for tests and
+    /// benchmarks, which compare the two).
+    pub fn call_script_within(&self, args: &[Val<'_>], backstop: Duration) -> Result<Val<'static>, EvalFailure> {
+        let result = self.run_script(args, backstop)?;
+        self.convert_result(result)
+    }
+
+    /// The number the native form computes, before the conversion to the declared
+    /// result type; `None` where it gives up (or the hook has no native form).
+    #[doc(hidden)]
+    pub fn native_number(&self, args: &[Val<'_>]) -> Option<Number> {
+        let native = self.native.as_ref()?;
+        let mut numbers = [Number::Int(0); native::MAX_SLOTS];
+        let numbers = numbers.get_mut(..args.len())?;
+        for (number, arg) in numbers.iter_mut().zip(args) {
+            *number = match arg {
+                Val::Int(i) => Number::Int(*i),
+                Val::Dec(d) => Number::Dec(*d),
+                _ => return None,
+            };
+        }
+        // Nothing the native form runs is meant to panic (its arithmetic is
+        // checked), but a panic in rust_decimal must not escape: the call then
+        // runs through rhai, which reports it as it always has.
+        IN_CALL.with(|c| c.set(true));
+        let value = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| native.run(numbers))).ok().flatten();
+        IN_CALL.with(|c| c.set(false));
+        value
+    }
+
+    /// The number rhai's call returns, before the conversion to the declared
+    /// result type (`None` for anything else), or its failure's message.
+    #[doc(hidden)]
+    pub fn script_number(&self, args: &[Val<'_>]) -> Result<Option<Number>, String> {
+        let result = self.run_script(args, DEFAULT_BACKSTOP).map_err(|e| e.message)?;
+        Ok(number_of(&result))
+    }
+
+    /// The native form's value, once the operation count is known; it counts
+    /// the operations rhai would have.
+    fn call_native(&self, args: &[Val<'_>]) -> Option<Number> {
+        let operations = self.native_operations.load(Ordering::Relaxed);
+        if operations == 0 {
+            return None;
+        }
+        let value = self.native_number(args)?;
+        OPERATIONS.with(|o| o.set(operations));
+        Some(value)
+    }
+
+    /// Runs the hook's function in rhai.
+    fn run_script(&self, args: &[Val<'_>], backstop: Duration) -> Result<Dynamic, EvalFailure> {
         OPERATIONS.with(|o| o.set(0));
         let mut values = Vec::with_capacity(args.len());
         for a in args {
@@ -316,11 +405,16 @@ impl Hook {
         }));
         IN_CALL.with(|c| c.set(false));
         DEADLINE.with(|d| d.set(None));
-        let result: Dynamic = match result {
-            Ok(result) => result.map_err(|e| self.script_failure(*e, backstop))?,
-            Err(panic) => return Err(self.failure(None, &format!("the script engine failed: {}", panic_text(&panic)))),
-        };
-        self.convert_result(result)
+        match result {
+            Ok(Ok(result)) => {
+                if self.native.is_some() && self.native_operations.load(Ordering::Relaxed) == 0 {
+                    self.native_operations.store(OPERATIONS.with(Cell::get), Ordering::Relaxed);
+                }
+                Ok(result)
+            }
+            Ok(Err(e)) => Err(self.script_failure(*e, backstop)),
+            Err(panic) => Err(self.failure(None, &format!("the script engine failed: {}", panic_text(&panic)))),
+        }
     }
 
     /// Calls the hook and also returns what it printed (`print` and `debug`), for traces.
@@ -417,36 +511,29 @@ impl Hook {
         }
     }
 
-    fn convert_result(&self, result: Dynamic) -> Result<Val<'static>, EvalFailure> {
-        let declared = self.sig.result.base.describe();
-        let wrong = |found: &str| {
-            let found = match found {
-                "()" => "nothing",
-                "i64" => "an integer",
-                "decimal" => "a decimal",
-                "bool" => "a bool",
-                "string" => "a string",
-                "array" => "an array",
-                "map" => "a map",
-                other => other,
-            };
-            self.failure(None, &format!("returned {found}, but it is declared to return {declared}"))
+    /// The failure of a call that returned `found` (a rhai type name or a value).
+    fn wrong_result(&self, found: &str) -> EvalFailure {
+        let found = match found {
+            "()" => "nothing",
+            "i64" => "an integer",
+            "decimal" => "a decimal",
+            "bool" => "a bool",
+            "string" => "a string",
+            "array" => "an array",
+            "map" => "a map",
+            other => other,
         };
+        let declared = self.sig.result.base.describe();
+        self.failure(None, &format!("returned {found}, but it is declared to return {declared}"))
+    }
+
+    fn convert_result(&self, result: Dynamic) -> Result<Val<'static>, EvalFailure> {
+        let wrong = |found: &str| self.wrong_result(found);
         match &self.sig.result.base {
             Base::Bool => result.as_bool().map(Val::Bool).map_err(wrong),
-            Base::Int => match result.as_int() {
-                Ok(i) => Ok(Val::Int(i)),
-                Err(found) => match result.as_decimal() {
-                    Ok(d) if d.fract().is_zero() => {
-                        i64::try_from(d).map(Val::Int).map_err(|_| wrong(&format!("{d}, out of the integer range")))
-                    }
-                    Ok(d) => Err(wrong(&format!("{d}, which is not a whole number"))),
-                    Err(_) => Err(wrong(found)),
-                },
-            },
-            Base::Dec => match result.as_decimal() {
-                Ok(d) => Ok(Val::Dec(d.normalize())),
-                Err(found) => result.as_int().map(|i| Val::Dec(i.into())).map_err(|_| wrong(found)),
+            Base::Int | Base::Dec => match number_of(&result) {
+                Some(number) => self.convert_number(number),
+                None => Err(wrong(result.type_name())),
             },
             Base::Date => {
                 let text = result.into_immutable_string().map_err(wrong)?;
@@ -457,6 +544,32 @@ impl Hook {
             // The checker only lets hooks return bool, int, decimal, money or date.
             other => Err(self.failure(None, &format!("internal: hooks cannot return {}", other.describe()))),
         }
+    }
+
+    /// A number returned by the script as the declared `int` or `decimal`: a
+    /// whole decimal is an integer, an integer a decimal.
+    fn convert_number(&self, number: Number) -> Result<Val<'static>, EvalFailure> {
+        match (&self.sig.result.base, number) {
+            (Base::Int, Number::Int(i)) => Ok(Val::Int(i)),
+            (Base::Int, Number::Dec(d)) if d.fract().is_zero() => {
+                i64::try_from(d).map(Val::Int).map_err(|_| self.wrong_result(&format!("{d}, out of the integer range")))
+            }
+            (Base::Int, Number::Dec(d)) => Err(self.wrong_result(&format!("{d}, which is not a whole number"))),
+            (Base::Dec, Number::Dec(d)) => Ok(Val::Dec(d.normalize())),
+            (Base::Dec, Number::Int(i)) => Ok(Val::Dec(i.into())),
+            // Only `int` and `decimal` results convert from a number (rhai's type names).
+            (_, Number::Int(_)) => Err(self.wrong_result("i64")),
+            (_, Number::Dec(_)) => Err(self.wrong_result("decimal")),
+        }
+    }
+}
+
+/// A script's result as a number, when it is one.
+fn number_of(result: &Dynamic) -> Option<Number> {
+    match (result.as_int(), result.as_decimal()) {
+        (Ok(i), _) => Some(Number::Int(i)),
+        (_, Ok(d)) => Some(Number::Dec(d)),
+        _ => None,
     }
 }
 
