@@ -156,13 +156,14 @@ impl<'a> Runner<'_, 'a> {
                 Some(LetState::Done(Val::Bool(b))) => *b,
                 _ => return self.bool_other(code),
             },
+            // Not computed yet: computed by its type, without a second dispatch in `bool_other`.
             BoolCode::IntLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
                 Some(LetState::Done(Val::Int(v))) => op.holds(v.cmp(k)),
-                _ => return self.bool_other(code),
+                _ => op.holds(self.let_int(*index)?.cmp(k)),
             },
             BoolCode::DecLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
                 Some(LetState::Done(Val::Dec(v))) => op.holds(v.cmp(k)),
-                _ => return self.bool_other(code),
+                _ => op.holds(self.let_dec(*index)?.cmp(k)),
             },
             BoolCode::EnumMask { frame, slot, mask, absent } => match self.stored(*frame, *slot) {
                 Some(Value::Enum(i)) => mask.checked_shr(*i).is_some_and(|m| m & 1 == 1),
@@ -191,8 +192,6 @@ impl<'a> Runner<'_, 'a> {
                 Val::Bool(x) => x,
                 v => return self.fail(mismatch("bool", v)),
             },
-            BoolCode::IntLetCmp { index, op, k } => op.holds(self.let_int(*index)?.cmp(k)),
-            BoolCode::DecLetCmp { index, op, k } => op.holds(self.let_dec(*index)?.cmp(k)),
             BoolCode::IntCmp(op, l, r) => op.holds(self.int_operand(l)?.cmp(&self.int_operand(r)?)),
             BoolCode::DecCmp(op, l, r) => op.holds(self.dec_operand(l)?.cmp(&self.dec_operand(r)?)),
             BoolCode::DateCmp(op, l, r) => op.holds(self.date(l)?.cmp(&self.date(r)?)),
