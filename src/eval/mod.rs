@@ -313,19 +313,7 @@ fn decide_untraced(program: &Program, snapshot: &Snapshot, options: EvalOptions)
     // The lists moved out field by field: the assembly is not copied whole,
     // and what is left of it (the dedup sets, mostly `None`) drops inline.
     let Assembly { reasons, actions, fired, .. } = state;
-    Ok(Decision {
-        id,
-        as_of,
-        outcome,
-        until,
-        limit,
-        reasons,
-        actions,
-        fired,
-        arms,
-        scores,
-        trace: None,
-    })
+    Ok(Decision { id, as_of, outcome, until, limit, reasons, actions, fired, arms, scores, trace: None })
 }
 
 /// Decides one snapshot, filling `trace` when one is given (the decision's own `trace` stays `None`).
