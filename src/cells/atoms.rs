@@ -72,17 +72,46 @@ impl Atoms {
     pub fn locate(&self, v: Val<'_>) -> Option<usize> {
         match (&self.locator, v) {
             (_, Val::None) => self.absent,
-            (Locator::Ints { starts, .. }, Val::Int(i)) => Some(starts.partition_point(|s| *s <= i)),
-            (Locator::Ints { starts, .. }, Val::Date(d)) => {
-                let day = day_number(d);
-                Some(starts.partition_point(|s| *s <= day))
-            }
-            (Locator::Decs { cuts }, Val::Dec(d)) => Some(cuts.atom(d)),
-            (Locator::Decs { cuts }, Val::Int(i)) => Some(cuts.atom(Decimal::from(i))),
+            (_, Val::Int(i)) => self.locate_int(i),
+            (_, Val::Dec(d)) => self.locate_dec(d),
+            (_, Val::Date(d)) => self.locate_date(d),
             (Locator::Members, Val::Enum(e)) => Some(e as usize),
             (Locator::Members, Val::Bool(b)) => Some(usize::from(b)),
             (Locator::Strs { items }, Val::Str(s)) => {
                 Some(items.binary_search_by(|probe| probe.as_ref().cmp(s)).unwrap_or(items.len()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The atom of a whole number, as [`Atoms::locate`] finds it: typed,
+    /// so that a table's int input is never wrapped in a `Val` to be matched
+    /// again (the lowered code knows each input's type).
+    #[inline]
+    pub fn locate_int(&self, i: i64) -> Option<usize> {
+        match &self.locator {
+            Locator::Ints { starts, .. } => Some(starts.partition_point(|s| *s <= i)),
+            Locator::Decs { cuts } => Some(cuts.atom(Decimal::from(i))),
+            _ => None,
+        }
+    }
+
+    /// The atom of a decimal, as [`Atoms::locate`] finds it.
+    #[inline]
+    pub fn locate_dec(&self, d: Decimal) -> Option<usize> {
+        match &self.locator {
+            Locator::Decs { cuts } => Some(cuts.atom(d)),
+            _ => None,
+        }
+    }
+
+    /// The atom of a date, as [`Atoms::locate`] finds it.
+    #[inline]
+    pub fn locate_date(&self, d: crate::value::Date) -> Option<usize> {
+        match &self.locator {
+            Locator::Ints { starts, .. } => {
+                let day = day_number(d);
+                Some(starts.partition_point(|s| *s <= day))
             }
             _ => None,
         }

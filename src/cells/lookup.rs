@@ -64,6 +64,7 @@ impl Lookup {
     }
 
     /// Input `column`'s atoms.
+    #[inline]
     pub fn column(&self, column: usize) -> Option<&Atoms> {
         self.columns.get(column)
     }

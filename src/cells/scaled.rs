@@ -15,8 +15,11 @@ use rust_decimal::Decimal;
 /// The most digits after the point a `Decimal` has.
 const MAX_SCALE: u32 = 28;
 
-/// Cuts as mantissas at one scale, with their sides (0 below, 1 above).
-type Mantissas = Box<[(i128, u8)]>;
+/// Cuts at one scale as keys `2 × mantissa + side` (side 0 below, 1
+/// above): one `i128` compare per cut, where the pair took two, and the
+/// value `(m, 0)` is searched as `2 × m`. The order is the pairs' order:
+/// `2a + s <= 2m` holds exactly when `a < m`, or `a == m` and `s == 0`.
+type Mantissas = Box<[i128]>;
 
 /// A decimal input's interior cuts, and how a value finds its atom among them.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,9 +62,8 @@ impl DecCuts {
 struct ScaledCuts {
     /// The largest scale of the cuts.
     scale: u32,
-    /// At index `k`: the cuts' mantissas at scale `scale + k`, with their
-    /// sides (`None` where one does not fit an `i128`). INVARIANT: sorted,
-    /// as the cuts they come from.
+    /// At index `k`: the cuts' keys at scale `scale + k` (`None` where one
+    /// does not fit an `i128`). INVARIANT: sorted, as the cuts they come from.
     by_scale: Box<[Option<Mantissas>]>,
 }
 
@@ -69,7 +71,8 @@ impl ScaledCuts {
     /// The cuts at every scale from their largest (`None` when they do not fit an `i128` there).
     fn of(cuts: &[(Decimal, u8)]) -> Option<ScaledCuts> {
         let scale = cuts.iter().map(|(d, _)| d.scale()).max().unwrap_or(0);
-        let at = |s: u32| cuts.iter().map(|(d, side)| Some((at_scale(*d, s)?, *side))).collect::<Option<Box<[_]>>>();
+        let key = |d: Decimal, side: u8, s: u32| at_scale(d, s)?.checked_mul(2)?.checked_add(i128::from(side));
+        let at = |s: u32| cuts.iter().map(|(d, side)| key(*d, *side, s)).collect::<Option<Box<[_]>>>();
         let by_scale: Box<[_]> = (scale..=MAX_SCALE.max(scale)).map(at).collect();
         by_scale.first()?.as_ref()?;
         Some(ScaledCuts { scale, by_scale })
@@ -83,7 +86,8 @@ impl ScaledCuts {
             Some(k) => (self.by_scale.get(usize::try_from(k).ok()?)?.as_ref()?, d.mantissa()),
             None => (self.by_scale.first()?.as_ref()?, at_scale(d, self.scale)?),
         };
-        Some(cuts.partition_point(|c| *c <= (m, 0)))
+        let key = m.checked_mul(2)?;
+        Some(cuts.partition_point(|c| *c <= key))
     }
 }
 

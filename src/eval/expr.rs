@@ -81,6 +81,10 @@ impl<'a> Ctx<'a> {
     /// A fresh context for one account.
     pub fn new(program: &'a Program, account: &'a Record, as_of: Date) -> Self {
         let lets = super::lets::LetCache::new(program.lets.len());
+        // Before the literal: with a call among its fields, the fields
+        // before it were staged on the stack and copied by loads wider
+        // than their stores (stalled forwards in every decision).
+        let arms = super::split::assign_all(&program.splits, account);
         Ctx {
             program,
             account,
@@ -93,7 +97,7 @@ impl<'a> Ctx<'a> {
             visits: 0,
             max_visits: MAX_ELEMENT_VISITS,
             hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
-            arms: super::split::assign_all(&program.splits, account),
+            arms,
         }
     }
 

@@ -11,6 +11,7 @@
 
 mod scorecard;
 mod table;
+mod typed_lets;
 
 pub(crate) use scorecard::reasons as scorecard_reasons;
 
@@ -155,13 +156,14 @@ impl<'a> Runner<'_, 'a> {
                 Some(LetState::Done(Val::Bool(b))) => *b,
                 _ => return self.bool_other(code),
             },
+            // Not computed yet: computed by its type, without a second dispatch in `bool_other`.
             BoolCode::IntLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
                 Some(LetState::Done(Val::Int(v))) => op.holds(v.cmp(k)),
-                _ => return self.bool_other(code),
+                _ => op.holds(self.let_int(*index)?.cmp(k)),
             },
             BoolCode::DecLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
                 Some(LetState::Done(Val::Dec(v))) => op.holds(v.cmp(k)),
-                _ => return self.bool_other(code),
+                _ => op.holds(self.let_dec(*index)?.cmp(k)),
             },
             BoolCode::EnumMask { frame, slot, mask, absent } => match self.stored(*frame, *slot) {
                 Some(Value::Enum(i)) => mask.checked_shr(*i).is_some_and(|m| m & 1 == 1),
@@ -189,14 +191,6 @@ impl<'a> Runner<'_, 'a> {
                 Val::None => self.bool(b)?,
                 Val::Bool(x) => x,
                 v => return self.fail(mismatch("bool", v)),
-            },
-            BoolCode::IntLetCmp { index, op, k } => match self.let_value(*index)? {
-                Val::Int(v) => op.holds(v.cmp(k)),
-                v => return self.fail(mismatch("int", v)),
-            },
-            BoolCode::DecLetCmp { index, op, k } => match self.let_value(*index)? {
-                Val::Dec(v) => op.holds(v.cmp(k)),
-                v => return self.fail(mismatch("decimal", v)),
             },
             BoolCode::IntCmp(op, l, r) => op.holds(self.int_operand(l)?.cmp(&self.int_operand(r)?)),
             BoolCode::DecCmp(op, l, r) => op.holds(self.dec_operand(l)?.cmp(&self.dec_operand(r)?)),
@@ -280,7 +274,7 @@ impl<'a> Runner<'_, 'a> {
             },
             IntCode::Let(i) => match self.ctx.lets.get(*i) {
                 Some(LetState::Done(Val::Int(v))) => return Ok(*v),
-                _ => self.let_value(*i)?,
+                _ => return self.let_int(*i),
             },
             IntCode::Arith(op, l, r) => {
                 let (l, r) = (self.int_operand(l)?, self.int_operand(r)?);
@@ -319,8 +313,11 @@ impl<'a> Runner<'_, 'a> {
             IntCode::Scorecard(card) => return self.int_score(card),
             IntCode::TableRow(row) => return self.table_row(row),
             IntCode::TableOut(out) => {
-                let value = self.table_value(out)?;
-                return self.int(value);
+                // A table's outputs are mostly literals: read here, no call.
+                return match self.table_value(out)? {
+                    IntCode::Const(i) => Ok(*i),
+                    value => self.int(value),
+                };
             }
             IntCode::Hook(h) => self.hook(h)?,
             IntCode::Generic(e) => self.generic(e)?,
@@ -340,7 +337,7 @@ impl<'a> Runner<'_, 'a> {
             },
             DecCode::Let(i) => match self.ctx.lets.get(*i) {
                 Some(LetState::Done(Val::Dec(d))) => return Ok(*d),
-                _ => self.let_value(*i)?,
+                _ => return self.let_dec(*i),
             },
             DecCode::FromInt(a) => return self.int(a).map(Decimal::from),
             DecCode::Arith(op, l, r) => {
@@ -368,8 +365,11 @@ impl<'a> Runner<'_, 'a> {
             }
             DecCode::Scorecard(card) => return self.dec_score(card),
             DecCode::TableOut(out) => {
-                let value = self.table_value(out)?;
-                return self.dec(value);
+                // As for ints: a literal read here.
+                return match self.table_value(out)? {
+                    DecCode::Const(d) => Ok(*d),
+                    value => self.dec(value),
+                };
             }
             DecCode::Hook(h) => self.hook(h)?,
             DecCode::Generic(e) => self.generic(e)?,

@@ -12,7 +12,7 @@ use crate::cells::dense::Dense;
 use crate::compile::lower::scorecard::Input;
 use crate::compile::lower::table::{OutCode, RowCode};
 use crate::ir::table::TTable;
-use crate::value::{EvalFailure, Val};
+use crate::value::EvalFailure;
 use std::cell::Cell;
 
 /// Inputs whose atoms are kept on the stack; a wider table uses a per-thread buffer.
@@ -23,17 +23,6 @@ thread_local! {
 }
 
 impl<'a> Runner<'_, 'a> {
-    /// A typed input's value.
-    #[inline]
-    pub(super) fn input(&mut self, input: &'a Input) -> Run<Val<'a>> {
-        Ok(match input {
-            Input::Int(code) => Val::Int(self.int(code)?),
-            Input::Dec(code) => Val::Dec(self.dec(code)?),
-            Input::Date(code) => Val::Date(self.date(code)?),
-            Input::Value(code) => self.opt(code)?,
-        })
-    }
-
     /// The row a table's inputs match, numbered from 1 (`else` last).
     pub(super) fn table_row(&mut self, code: &'a RowCode) -> Run<i64> {
         let count = code.inputs.len();
@@ -53,6 +42,38 @@ impl<'a> Runner<'_, 'a> {
         Ok(i64::try_from(row).map_or(i64::MAX, |r| r + 1))
     }
 
+    /// The atom of input `c`'s value. An int, decimal or date input is
+    /// computed and located by its type: its value stays in registers
+    /// instead of going through a `Val` in memory, written by the callee and
+    /// read back by fields of another width (a stalled store-to-load
+    /// forward per input, in the profile of the 1,000-row table).
+    #[inline(always)]
+    fn input_atom(&mut self, table: &TTable, c: usize, input: &'a Input) -> Run<usize> {
+        let atoms = table.lookup.column(c);
+        let atom = match input {
+            Input::Int(code) => {
+                let i = self.int_operand(code)?;
+                atoms.and_then(|a| a.locate_int(i))
+            }
+            Input::Dec(code) => {
+                let d = self.dec_operand(code)?;
+                atoms.and_then(|a| a.locate_dec(d))
+            }
+            Input::Date(code) => {
+                let d = self.date(code)?;
+                atoms.and_then(|a| a.locate_date(d))
+            }
+            Input::Value(code) => {
+                let v = self.opt(code)?;
+                atoms.and_then(|a| a.locate(v))
+            }
+        };
+        match atom {
+            Some(atom) => Ok(atom),
+            None => self.wrong_type(table, c),
+        }
+    }
+
     /// The row by the array: each input's atom folded into the index as it is found.
     fn dense_row(&mut self, code: &'a RowCode, dense: &'a Dense) -> Run<usize> {
         let table = &*code.table;
@@ -60,8 +81,7 @@ impl<'a> Runner<'_, 'a> {
         // are built); then no row, as the bitsets would say.
         let mut index = Some(0usize);
         for (c, (input, radix)) in code.inputs.iter().zip(dense.radixes()).enumerate() {
-            let v = self.input(input)?;
-            let Some(atom) = table.lookup.atom(c, v) else { return self.wrong_type(table, c) };
+            let atom = self.input_atom(table, c, input)?;
             index = index.and_then(|i| Dense::next_index(i, atom, *radix));
         }
         let row = index.and_then(|i| dense.row_at(i));
@@ -71,11 +91,7 @@ impl<'a> Runner<'_, 'a> {
     fn matched_row(&mut self, code: &'a RowCode, atoms: &mut [usize]) -> Run<usize> {
         let table = &*code.table;
         for (c, (input, slot)) in code.inputs.iter().zip(atoms.iter_mut()).enumerate() {
-            let v = self.input(input)?;
-            match table.lookup.atom(c, v) {
-                Some(atom) => *slot = atom,
-                None => return self.wrong_type(table, c),
-            }
+            *slot = self.input_atom(table, c, input)?;
         }
         let row = table.lookup.first_row(atoms);
         self.row_or_else(table, row)
