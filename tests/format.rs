@@ -269,6 +269,8 @@ fn duration() -> impl Strategy<Value = Duration> {
 fn leaf() -> impl Strategy<Value = Expr> {
     prop_oneof![
         (0i64..=i64::MAX).prop_map(|i| ex(ExprKind::Int(i))),
+        // The one int literal written with its sign.
+        Just(ex(ExprKind::Int(i64::MIN))),
         (0i64..10_000_000, 1u32..6)
             .prop_map(|(m, s)| ex(ExprKind::Decimal { value: rust_decimal::Decimal::new(m, s), percent: false })),
         (0i64..100_000, 0u32..3).prop_map(|(m, s)| ex(ExprKind::Decimal {
@@ -469,6 +471,16 @@ fn chains_of_negations_format_without_parentheses() {
     let mixed = "policy \"n\" version \"1\"\nschema \"s.yaml\"\nrule \"r\" { when -(not score) == 0 and not -score > 1 then restrict }\n";
     let once = assert_formats_well(Path::new("m.policy"), mixed);
     assert!(once.contains("-(not score) == 0 and not (-score > 1)"), "{once}");
+}
+
+#[test]
+fn the_smallest_int_is_written_as_one_literal_with_its_sign() {
+    let text = "policy \"n\" version \"1\"\nschema \"s.yaml\"\n\
+                rule \"r\" { when score > - 9223372036854775808 and score in [-9223372036854775808, 1] \
+                and - -9223372036854775808 < 0 then restrict }\n";
+    let once = assert_formats_well(Path::new("min.policy"), text);
+    assert!(once.contains("score > -9223372036854775808 and"), "{once}");
+    assert!(once.contains("[-9223372036854775808, 1]") && once.contains("- -9223372036854775808 < 0"), "{once}");
 }
 
 #[test]

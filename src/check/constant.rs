@@ -19,9 +19,9 @@
 
 use super::CheckedPolicy;
 use crate::diagnostic::{codes, Diagnostic, Span};
-use std::collections::HashSet;
 use crate::ir::{Const, TAction, TExpr, TKind, TText};
 use crate::value::Val;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// Reports every literal computation of the policy that always fails.
