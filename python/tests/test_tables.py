@@ -128,3 +128,63 @@ def test_the_columns_read_name_each_field_once_whatever_the_keys_place(tmp_path)
     )
     policy = verdict.load(str(tmp_path / "p.policy"))
     assert policy._inner.columns == ["id", "score", "limits", "as_of"]
+
+
+def top_level_date_columns(table: pa.Table):
+    return [f.name for f in table.schema if pa.types.is_date32(f.type)]
+
+
+def with_dates_as(table: pa.Table, timestamp: pa.DataType) -> pa.Table:
+    """The table with every top-level date column stored as midnights of `timestamp`."""
+    for name in top_level_date_columns(table):
+        naive = table.column(name).cast(pa.timestamp(timestamp.unit))
+        table = table.set_column(table.schema.get_field_index(name), name, naive.cast(timestamp))
+    return table
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+@pytest.mark.parametrize("tz", [None, "UTC", "Asia/Shanghai"])
+def test_dates_stored_as_timestamps_of_midnight_decide_as_dates(generated, unit, tz):
+    # Spark and pandas write dates as timestamps; a midnight (UTC when zoned) is that day.
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 300)
+    assert {"opened_on", "as_of"} <= set(top_level_date_columns(table))
+    expected = policy.decide_table(table)
+    assert policy.decide_table(with_dates_as(table, pa.timestamp(unit, tz=tz))).equals(expected)
+
+
+def test_pandas_datetime_columns_of_midnights_decide_as_dates(generated):
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 300)
+    expected = policy.decide_table(table)
+    frame = table.to_pandas()
+    for name in top_level_date_columns(table):
+        frame[name] = pandas.to_datetime(frame[name])
+    assert str(frame["opened_on"].dtype).startswith("datetime64")
+    assert policy.decide_table(frame).equals(expected)
+    for name in top_level_date_columns(table):
+        frame[name] = frame[name].dt.tz_localize("UTC")
+    assert policy.decide_table(frame).equals(expected)
+
+
+def test_a_timestamp_that_is_not_midnight_is_that_rows_error_naming_column_and_value(generated):
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 20)
+    frame = table.to_pandas()
+    frame["opened_on"] = pandas.to_datetime(frame["opened_on"])
+    opened = frame.loc[5, "opened_on"]
+    frame.loc[5, "opened_on"] = opened + pandas.Timedelta(hours=13, minutes=45)
+    decided = policy.decide_table(frame)
+    kinds = decided.column("error_kind").to_pylist()
+    assert [i for i, k in enumerate(kinds) if k is not None] == [5]
+    assert kinds[5] == "snapshot"
+    message = decided.column("error_message")[5].as_py()
+    assert message.startswith(f"opened_on: expected date (YYYY-MM-DD), found the timestamp {opened.date()}T13:45:00, ")
+    assert "not midnight" in message
+    # Every other row decides as with the date column.
+    expected = policy.decide_table(table)
+    assert decided.slice(0, 5).equals(expected.slice(0, 5))
+    assert decided.slice(6).equals(expected.slice(6))
+
