@@ -188,3 +188,32 @@ def test_a_timestamp_that_is_not_midnight_is_that_rows_error_naming_column_and_v
     assert decided.slice(0, 5).equals(expected.slice(0, 5))
     assert decided.slice(6).equals(expected.slice(6))
 
+
+def test_column_errors_name_the_column_not_a_file_format(generated):
+    # decide_table's input came from memory: no "Parquet column".
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 10)
+    as_text = table.set_column(
+        table.schema.get_field_index("score"), "score", table.column("score").cast(pa.string())
+    )
+    frames = [as_text]
+    pandas = pytest.importorskip("pandas")
+    frames.append(as_text.to_pandas())
+    polars = pytest.importorskip("polars")
+    frames.append(polars.from_arrow(as_text))
+    for data in frames:
+        with pytest.raises(ValueError) as raised:
+            policy.decide_table(data)
+        message = str(raised.value)
+        assert "column `score` is " in message and "the field needs an integer column" in message, message
+        assert "Parquet" not in message, message
+    floats = table.set_column(
+        table.schema.get_field_index("credit_limit"), "credit_limit", table.column("credit_limit").cast(pa.float64())
+    )
+    with pytest.raises(ValueError) as raised:
+        policy.decide_table(floats)
+    assert str(raised.value).startswith("column `credit_limit` holds binary floating point (Float64)")
+    missing = table.drop_columns(["score"])
+    with pytest.raises(ValueError, match=r"^the table has no column for the required field `score`"):
+        policy.decide_table(missing)
+
