@@ -217,3 +217,39 @@ def test_column_errors_name_the_column_not_a_file_format(generated):
     with pytest.raises(ValueError, match=r"^the table has no column for the required field `score`"):
         policy.decide_table(missing)
 
+
+def test_the_gil_is_released_while_deciding(generated):
+    # A Python thread stamps the clock every millisecond. Had decide_table
+    # held the GIL, no stamp could fall inside the call, whatever its length;
+    # released, the thread stamps all through it. Only the middle half of the
+    # call is looked at, so a thread switch at either end cannot pass for it.
+    import threading
+    import time
+
+    policy = verdict.load(POLICY)
+    book = pq.read_table(generated[0])
+    stamps, stop = [], threading.Event()
+
+    def stamp():
+        while not stop.is_set():
+            stamps.append(time.perf_counter())
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=stamp)
+    thread.start()
+    try:
+        while True:
+            start = time.perf_counter()
+            decided = policy.decide_table(book)
+            end = time.perf_counter()
+            if end - start >= 0.2 or book.num_rows >= 4_000 * 64:
+                break
+            book = pa.concat_tables([book, book])
+    finally:
+        stop.set()
+        thread.join()
+    assert decided.num_rows == book.num_rows
+    quarter = (end - start) / 4
+    during = [t for t in stamps if start + quarter < t < end - quarter]
+    assert end - start >= 0.05, f"the call took {end - start:.3f}s: too short to tell"
+    assert len(during) >= 3, f"{len(during)} stamps in the middle of a {end - start:.3f}s call"
