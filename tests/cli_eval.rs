@@ -346,3 +346,37 @@ fn too_many_jobs_is_a_command_line_error() {
         assert!(stderr(&out).contains("missing.policy") && !stderr(&out).contains("jobs"), "{}", stderr(&out));
     }
 }
+
+/// Old Mac files end lines with a lone `\r`: each line is still its own
+/// snapshot, in order, and an error record names its line, whichever of
+/// `\n`, `\r\n` and `\r` ended the lines before it.
+#[test]
+fn json_lines_ended_by_lone_carriage_returns_are_one_snapshot_each() {
+    let out = verdict(&["synth", "policies/account.schema.yaml", "--count", "5", "--seed", "9"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    lines[2] = "{\"id\": \"A-broken\", \"score\": 7".into();
+    let ends = ["\r", "\r\n", "\r", "\n", "\r"];
+    let mixed: String = lines.iter().zip(ends).map(|(l, e)| format!("{l}{e}")).collect();
+    let path = scratch("lone-cr.jsonl");
+    std::fs::write(&path, mixed).unwrap();
+    for input in ["file", "stdin"] {
+        let out = match input {
+            "file" => verdict(&["eval", "policies/lifecycle.policy", path.to_str().unwrap()]),
+            _ => verdict_with_stdin(&["eval", "policies/lifecycle.policy"], &std::fs::read_to_string(&path).unwrap()),
+        };
+        assert_eq!(out.status.code(), Some(1), "{input}: {}", stderr(&out));
+        let records: Vec<serde_json::Value> =
+            String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let ids: Vec<Option<&str>> = records.iter().map(|r| r["id"].as_str()).collect();
+        let want: Vec<Option<String>> = lines
+            .iter()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).ok().map(|v| v["id"].to_string()))
+            .collect();
+        let want: Vec<Option<&str>> = want.iter().map(|w| w.as_deref().map(|w| w.trim_matches('"'))).collect();
+        assert_eq!(ids, want, "{input}");
+        let message = records[2]["error"]["message"].as_str().unwrap();
+        assert!(message.contains("at line 3,"), "{input}: {message}");
+        assert!(records.iter().enumerate().all(|(i, r)| (i == 2) == r.get("error").is_some()), "{input}: {records:?}");
+    }
+}

@@ -80,3 +80,17 @@ fn points_are_kept_exactly() {
         }
     }
 }
+
+/// A variable with several bad bins, a row with a bad bin and bad points,
+/// a bin with several bad parts and a row without a variable: every problem
+/// is shown at once, each at its line, not only the first of a variable or
+/// of a row.
+#[test]
+fn every_problem_of_every_row_is_shown_at_once() {
+    let out = verdict(&["import", "scorecard", "tests/fixtures/import/invalid/several-per-variable.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let at = |line: usize| stderr.matches(&format!("several-per-variable.csv:{line}:")).count();
+    assert_eq!((at(3), at(4), at(6), at(7)), (1, 2, 2, 3), "{stderr}");
+    insta::assert_snapshot!(shown(&out));
+}

@@ -122,3 +122,26 @@ fn exit_codes() {
     assert_eq!(out.status.code(), Some(2), "a policy without a scorecard");
     assert!(String::from_utf8_lossy(&out.stderr).contains("declares no scorecard"));
 }
+
+/// Two empty books compare nothing: the run says so and fails (exit 2, an
+/// input it cannot work on) rather than printing a report that reads as
+/// stable and exiting 0.
+#[test]
+fn an_empty_portfolio_is_refused_not_reported_stable() {
+    let dir = dir("empty");
+    portfolio(&dir, "base.jsonl", 20, 500, 2);
+    std::fs::write(dir.join("empty.jsonl"), "").unwrap();
+    std::fs::write(dir.join("blank.jsonl"), "\n\n").unwrap();
+    let out = verdict(&dir, &["stability", "p.policy", "empty.jsonl", "blank.jsonl"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no report of nothing");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: the baseline portfolio `empty.jsonl` holds no snapshots: a stability index compares two populations, \
+         so nothing was compared\nerror: the current portfolio `blank.jsonl` holds no snapshots: a stability index \
+         compares two populations, so nothing was compared\n"
+    );
+    let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "empty.jsonl"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the current portfolio `empty.jsonl` holds no snapshots"));
+}

@@ -79,6 +79,18 @@ fn unreadable_files_point_at_the_line_naming_them() {
     insta::assert_snapshot!(out);
 }
 
+/// A test file without a single case could never fail: it is an invalid
+/// test file (exit 2, like any test file that cannot be run as written),
+/// not a pass, and it is named.
+#[test]
+fn a_test_file_with_no_cases_is_invalid() {
+    let (code, out) =
+        verdict(repo(), &["test", "tests/testing/empty-cases.invalid.yaml", "tests/testing/ladder.test.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[T004]") && out.contains("tests/testing/empty-cases.invalid.yaml:4:8"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
 #[test]
 fn a_failure_and_an_invalid_file_exit_2() {
     let (code, out) =

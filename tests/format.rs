@@ -229,6 +229,22 @@ fn fmt_rewrites_files_in_place_and_lists_them() {
 }
 
 #[test]
+fn fmt_keeps_a_windows_file_as_it_was_saved() {
+    let dir = scratch("windows");
+    let messy = "\u{feff}policy \"w\"\r\nrule \"r\" { when  a>1 then close }  # end\r\n";
+    std::fs::write(dir.join("messy.policy"), messy).unwrap();
+    let tidy = "\u{feff}policy \"w\"\r\n\r\nrule \"r\" {\r\n  when a > 1\r\n  then close\r\n}  # end\r\n";
+    std::fs::write(dir.join("tidy.policy"), tidy).unwrap();
+    assert_eq!(
+        verdict(&dir, &["fmt", "--check", "tidy.policy"]),
+        "exit: 0\n--- stdout\n--- stderr\n0 files would be reformatted, 1 already formatted\n"
+    );
+    assert!(verdict(&dir, &["fmt", "messy.policy"]).starts_with("exit: 0\n--- stdout\nmessy.policy\n"));
+    assert_eq!(std::fs::read_to_string(dir.join("messy.policy")).unwrap(), tidy);
+    assert!(verdict(&dir, &["fmt", "--check", "messy.policy"]).starts_with("exit: 0\n"));
+}
+
+#[test]
 fn fmt_reports_a_file_that_does_not_parse_and_exits_2() {
     let dir = scratch("broken");
     std::fs::write(dir.join("broken.policy"), "policy \"b\"\nrule \"r\" { when a > then close }\n").unwrap();
@@ -269,6 +285,8 @@ fn duration() -> impl Strategy<Value = Duration> {
 fn leaf() -> impl Strategy<Value = Expr> {
     prop_oneof![
         (0i64..=i64::MAX).prop_map(|i| ex(ExprKind::Int(i))),
+        // The one int literal written with its sign.
+        Just(ex(ExprKind::Int(i64::MIN))),
         (0i64..10_000_000, 1u32..6)
             .prop_map(|(m, s)| ex(ExprKind::Decimal { value: rust_decimal::Decimal::new(m, s), percent: false })),
         (0i64..100_000, 0u32..3).prop_map(|(m, s)| ex(ExprKind::Decimal {
@@ -444,6 +462,15 @@ proptest! {
     }
 
     #[test]
+    fn formatting_keeps_crlf_line_ends_and_a_bom(items in prop::collection::vec(item(), 0..6), bom: bool) {
+        let printed = print_ast(&PolicyAst { items });
+        let windows = saved_on_windows(&printed, bom);
+        let once = format_source(Path::new("p.policy"), &windows).unwrap();
+        prop_assert_eq!(&once, &saved_on_windows(&printed, bom));
+        prop_assert_eq!(format_source(Path::new("p.policy"), &once).unwrap(), once);
+    }
+
+    #[test]
     fn printed_policies_parse_back_to_the_same_ast(items in prop::collection::vec(item(), 0..6)) {
         let ast = PolicyAst { items };
         let printed = print_ast(&ast);
@@ -472,6 +499,16 @@ fn chains_of_negations_format_without_parentheses() {
 }
 
 #[test]
+fn the_smallest_int_is_written_as_one_literal_with_its_sign() {
+    let text = "policy \"n\" version \"1\"\nschema \"s.yaml\"\n\
+                rule \"r\" { when score > - 9223372036854775808 and score in [-9223372036854775808, 1] \
+                and - -9223372036854775808 < 0 then restrict }\n";
+    let once = assert_formats_well(Path::new("min.policy"), text);
+    assert!(once.contains("score > -9223372036854775808 and"), "{once}");
+    assert!(once.contains("[-9223372036854775808, 1]") && once.contains("- -9223372036854775808 < 0"), "{once}");
+}
+
+#[test]
 fn the_blank_line_after_a_let_is_kept_whatever_its_value_ends_in() {
     for value in ["1", "score", "max(score, 1)", "1 + 2", "\"s\"", "-(1 + 2)"] {
         let text = format!(
@@ -482,10 +519,31 @@ fn the_blank_line_after_a_let_is_kept_whatever_its_value_ends_in() {
 }
 
 #[test]
-fn a_byte_order_mark_is_read_as_nothing_and_not_written_back() {
+fn a_byte_order_mark_is_kept() {
     let text = "# about p\npolicy \"p\" version \"1\"\nschema \"s.yaml\"\n";
     let with_bom = format!("\u{feff}{text}");
-    assert_eq!(format_source(Path::new("p.policy"), &with_bom).unwrap(), text);
+    assert_eq!(format_source(Path::new("p.policy"), &with_bom).unwrap(), with_bom);
+}
+
+/// The file as Windows saves it: CRLF line ends, maybe a byte-order mark.
+fn saved_on_windows(text: &str, bom: bool) -> String {
+    format!("{}{}", if bom { "\u{feff}" } else { "" }, text.replace('\n', "\r\n"))
+}
+
+#[test]
+fn every_fixture_keeps_its_line_ends_and_bom_through_formatting() {
+    for (path, text) in parsable_policies() {
+        let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+        if text.contains('\r') {
+            continue; // Lone carriage returns are their own line-end style.
+        }
+        let unix = format_source(&path, &text).unwrap();
+        for bom in [false, true] {
+            let windows = saved_on_windows(&text, bom);
+            let once = assert_formats_well(&path, &windows);
+            assert_eq!(once, saved_on_windows(&unix, bom), "{}", path.display());
+        }
+    }
 }
 
 /// A lone carriage return ends a line, and so a comment (old Mac line ends

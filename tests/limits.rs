@@ -278,3 +278,36 @@ fn brackets_in_strings_and_comments_do_not_count_as_nesting() {
     let deep = format!("let d = \"(\" + {}score{}\n", "(".repeat(257), ")".repeat(257));
     assert_eq!(codes(load("deep-after-string", &deep)), ["P002"]);
 }
+
+/// `-9223372036854775808` is an int wherever an int literal stands; the
+/// same digits without the sign are too large, and say which bound holds.
+#[test]
+fn the_smallest_int_can_be_written_everywhere_an_int_literal_stands() {
+    let min = "-9223372036854775808";
+    let body = format!(
+        "let tier = case when score == {min} then {min} else 0 end\n\
+         let band = table (score) -> int {{\n  [{min}, 0) => {min}\n  >= 0 => 1\n}}\n\
+         let card = scorecard base 0 {{\n  score \"S1\" {{\n    {min} => -1\n    > {min} => 1\n  }}\n}}\n\
+         rule \"r\" {{ when score in [{min}, -5] and tier == band and card < 0 and score == - 9223372036854775808 \
+         then restrict }}\n"
+    );
+    let policy = load("min", &body).unwrap_or_else(|d| panic!("{d:#?}"));
+    let decide = |score: &str| {
+        let line = big_account(0, 0).replacen("\"score\":700", &format!("\"score\":{score}"), 1);
+        assert!(line.contains(score), "{line}");
+        let snapshot = verdict::snapshot::parse_json_snapshot(&line, &policy.program.schema).unwrap();
+        verdict::evaluate(&policy.program, &snapshot, Default::default()).unwrap().outcome
+    };
+    assert_eq!(decide(min), verdict::ir::Outcome::Restrict);
+    assert_eq!(decide("-9223372036854775807"), verdict::ir::Outcome::None);
+
+    let too_large = errors(load("max", "rule \"r\" { when score < 9223372036854775808 then restrict }\n"));
+    assert_eq!(too_large.iter().map(|d| d.code).collect::<Vec<_>>(), ["P003"]);
+    assert!(too_large[0].message.contains("the largest whole number is 9223372036854775807"), "{too_large:?}");
+    // A sign before parentheses negates their value, which does not fit first.
+    let parenthesized = errors(load("paren", "rule \"r\" { when score < -(9223372036854775808) then restrict }\n"));
+    assert_eq!(parenthesized.iter().map(|d| d.code).collect::<Vec<_>>(), ["P003"]);
+    let below =
+        errors(load("below", "let t = table (score) -> int {\n  < -9223372036854775809 => 1\n  else => 2\n}\n"));
+    assert!(below[0].message.contains("the smallest whole number is -9223372036854775808"), "{below:?}");
+}

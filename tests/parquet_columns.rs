@@ -121,3 +121,62 @@ fn wide_and_negative_decimal_scales_read_exactly_or_not_at_all() {
         c.message
     );
 }
+
+/// Spark and pandas write dates as timestamps: in every unit, zoned or
+/// naive, a midnight is that date (also for `as_of`), and any other time of
+/// day is an error record for that snapshot naming the column and the value,
+/// never a date with its time dropped.
+#[test]
+fn timestamp_columns_of_midnights_are_dates_in_every_unit() {
+    use arrow_array::{
+        TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
+    };
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  opened_on: date\n  closed_on: date?\n";
+    let dir = std::env::temp_dir().join(format!("verdict-parquet-timestamps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema_path = dir.join("s.schema.yaml");
+    std::fs::write(&schema_path, schema).unwrap();
+    let schema = Arc::new(verdict::load::load_schema_file(&schema_path).unwrap());
+    let day = 20_000i64 * 86_400; // 2024-10-04T00:00:00, in seconds
+    for (unit, per_second) in [("s", 1i64), ("ms", 1_000), ("us", 1_000_000), ("ns", 1_000_000_000)] {
+        for zone in [None, Some("UTC"), Some("+05:00")] {
+            // Midnight; 13:45:30 and a half (a whole second in seconds); the day before 1970.
+            let counts = vec![day * per_second, (day + 49_530) * per_second + per_second / 2, -86_400 * per_second];
+            let column: ArrayRef = match unit {
+                "s" => Arc::new(TimestampSecondArray::from(counts).with_timezone_opt(zone)),
+                "ms" => Arc::new(TimestampMillisecondArray::from(counts).with_timezone_opt(zone)),
+                "us" => Arc::new(TimestampMicrosecondArray::from(counts).with_timezone_opt(zone)),
+                _ => Arc::new(TimestampNanosecondArray::from(counts).with_timezone_opt(zone)),
+            };
+            let batch = RecordBatch::try_from_iter(vec![
+                ("id", Arc::new(StringArray::from(vec!["A", "B", "C"])) as ArrayRef),
+                ("opened_on", column.clone()),
+                ("closed_on", column.clone()),
+                ("as_of", column),
+            ])
+            .unwrap();
+            let book = dir.join(format!("b-{unit}-{}.parquet", zone.map_or(0, str::len)));
+            let mut writer = ArrowWriter::try_new(std::fs::File::create(&book).unwrap(), batch.schema(), None).unwrap();
+            writer.write(&batch).unwrap();
+            writer.close().unwrap();
+            let items: Vec<_> =
+                open_snapshot_file(&book, Format::Parquet, schema.clone(), ReadLimits::default()).unwrap().collect();
+            let context = format!("{unit} {zone:?}");
+            let json = |id: &str, date: &str| {
+                let text =
+                    format!(r#"{{"id": "{id}", "opened_on": "{date}", "closed_on": "{date}", "as_of": "{date}"}}"#);
+                parse_json_snapshot(&text, &schema).unwrap()
+            };
+            assert_eq!(items[0].as_ref().unwrap(), &json("A", "2024-10-04"), "{context}");
+            assert_eq!(items[2].as_ref().unwrap(), &json("C", "1969-12-31"), "{context}");
+            let fraction = if unit == "s" { "" } else { ".500" };
+            let utc = if zone.is_some() { "Z, which is not midnight UTC" } else { ", which is not midnight" };
+            let found = format!("expected date (YYYY-MM-DD), found the timestamp 2024-10-04T13:45:30{fraction}{utc}");
+            let b = items[1].as_ref().unwrap_err();
+            for column in ["opened_on", "closed_on", "as_of"] {
+                assert!(b.message.contains(&format!("{column}: {found}: ")), "{context}: {}", b.message);
+            }
+            assert_eq!(b.id.as_ref().map(ToString::to_string).as_deref(), Some("B"));
+        }
+    }
+}

@@ -733,3 +733,22 @@ fields:
         assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["S003"], "{bad}");
     }
 }
+
+/// A lone `\r` ends a JSON line as `\n` and `\r\n` do (old Mac files).
+#[test]
+fn json_lines_end_at_a_lone_carriage_return_too() {
+    let account = schema(SCHEMA);
+    let line = |id: &str| with(&[("id", Some(&format!("\"{id}\"")))]);
+    let text = format!("{}\r{}\r\n{{\"id\": \"bad\"\r{}\n{}\r", line("a"), line("b"), line("c"), line("d"));
+    let items = read(Format::Jsonl, &text, &account);
+    assert_eq!(items.len(), 5);
+    let mut items = items.into_iter();
+    for id in ["a", "b"] {
+        assert_eq!(ok(items.next().unwrap()).id.to_string(), id);
+    }
+    let message = err_message(items.next().unwrap());
+    assert!(message.contains("at line 3,"), "{message}");
+    for id in ["c", "d"] {
+        assert_eq!(ok(items.next().unwrap()).id.to_string(), id);
+    }
+}

@@ -93,7 +93,7 @@ impl Policy {
         let reader = import_stream(capsule)?;
         let program = self.program.clone();
         let batches = py.allow_threads(move || decide_all(&program, reader, options));
-        let batches = batches.map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let batches = batches.map_err(|e| PyValueError::new_err(table_error(e)))?;
         let schema = DecisionColumns::new(LimitColumn::String).schema();
         Ok(Stream { schema, batches: std::sync::Mutex::new(Some(batches)) })
     }
@@ -148,11 +148,20 @@ fn decide_all(
     Ok(out)
 }
 
-fn read_error(e: &verdict::snapshot::ReadError) -> String {
-    match e.help() {
-        Some(help) => format!("{e} ({help})"),
-        None => e.to_string(),
+/// What went wrong deciding a table, as the user reads it: a column the
+/// table cannot give is said as it is, without Arrow's "Invalid argument
+/// error: " before it (the binding's errors are carried as that variant).
+fn table_error(e: ArrowError) -> String {
+    match e {
+        ArrowError::InvalidArgumentError(message) => message,
+        other => other.to_string(),
     }
+}
+
+/// A column the table cannot give is named as the user's column, not a
+/// Parquet file's: the table came from memory.
+fn read_error(e: &verdict::snapshot::ReadError) -> String {
+    e.in_table_terms()
 }
 
 /// A batch cut into tasks of [`ROWS_PER_TASK`] rows (zero-copy slices).

@@ -128,3 +128,128 @@ def test_the_columns_read_name_each_field_once_whatever_the_keys_place(tmp_path)
     )
     policy = verdict.load(str(tmp_path / "p.policy"))
     assert policy._inner.columns == ["id", "score", "limits", "as_of"]
+
+
+def top_level_date_columns(table: pa.Table):
+    return [f.name for f in table.schema if pa.types.is_date32(f.type)]
+
+
+def with_dates_as(table: pa.Table, timestamp: pa.DataType) -> pa.Table:
+    """The table with every top-level date column stored as midnights of `timestamp`."""
+    for name in top_level_date_columns(table):
+        naive = table.column(name).cast(pa.timestamp(timestamp.unit))
+        table = table.set_column(table.schema.get_field_index(name), name, naive.cast(timestamp))
+    return table
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+@pytest.mark.parametrize("tz", [None, "UTC", "Asia/Shanghai"])
+def test_dates_stored_as_timestamps_of_midnight_decide_as_dates(generated, unit, tz):
+    # Spark and pandas write dates as timestamps; a midnight (UTC when zoned) is that day.
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 300)
+    assert {"opened_on", "as_of"} <= set(top_level_date_columns(table))
+    expected = policy.decide_table(table)
+    assert policy.decide_table(with_dates_as(table, pa.timestamp(unit, tz=tz))).equals(expected)
+
+
+def test_pandas_datetime_columns_of_midnights_decide_as_dates(generated):
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 300)
+    expected = policy.decide_table(table)
+    frame = table.to_pandas()
+    for name in top_level_date_columns(table):
+        frame[name] = pandas.to_datetime(frame[name])
+    assert str(frame["opened_on"].dtype).startswith("datetime64")
+    assert policy.decide_table(frame).equals(expected)
+    for name in top_level_date_columns(table):
+        frame[name] = frame[name].dt.tz_localize("UTC")
+    assert policy.decide_table(frame).equals(expected)
+
+
+def test_a_timestamp_that_is_not_midnight_is_that_rows_error_naming_column_and_value(generated):
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 20)
+    frame = table.to_pandas()
+    frame["opened_on"] = pandas.to_datetime(frame["opened_on"])
+    opened = frame.loc[5, "opened_on"]
+    frame.loc[5, "opened_on"] = opened + pandas.Timedelta(hours=13, minutes=45)
+    decided = policy.decide_table(frame)
+    kinds = decided.column("error_kind").to_pylist()
+    assert [i for i, k in enumerate(kinds) if k is not None] == [5]
+    assert kinds[5] == "snapshot"
+    message = decided.column("error_message")[5].as_py()
+    assert message.startswith(f"opened_on: expected date (YYYY-MM-DD), found the timestamp {opened.date()}T13:45:00, ")
+    assert "not midnight" in message
+    # Every other row decides as with the date column.
+    expected = policy.decide_table(table)
+    assert decided.slice(0, 5).equals(expected.slice(0, 5))
+    assert decided.slice(6).equals(expected.slice(6))
+
+
+def test_column_errors_name_the_column_not_a_file_format(generated):
+    # decide_table's input came from memory: no "Parquet column".
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 10)
+    as_text = table.set_column(
+        table.schema.get_field_index("score"), "score", table.column("score").cast(pa.string())
+    )
+    frames = [as_text]
+    pandas = pytest.importorskip("pandas")
+    frames.append(as_text.to_pandas())
+    polars = pytest.importorskip("polars")
+    frames.append(polars.from_arrow(as_text))
+    for data in frames:
+        with pytest.raises(ValueError) as raised:
+            policy.decide_table(data)
+        message = str(raised.value)
+        assert "column `score` is " in message and "the field needs an integer column" in message, message
+        assert "Parquet" not in message, message
+    floats = table.set_column(
+        table.schema.get_field_index("credit_limit"), "credit_limit", table.column("credit_limit").cast(pa.float64())
+    )
+    with pytest.raises(ValueError) as raised:
+        policy.decide_table(floats)
+    assert str(raised.value).startswith("column `credit_limit` holds binary floating point (Float64)")
+    missing = table.drop_columns(["score"])
+    with pytest.raises(ValueError, match=r"^the table has no column for the required field `score`"):
+        policy.decide_table(missing)
+
+
+def test_the_gil_is_released_while_deciding(generated):
+    # A Python thread stamps the clock every millisecond. Had decide_table
+    # held the GIL, no stamp could fall inside the call, whatever its length;
+    # released, the thread stamps all through it. Only the middle half of the
+    # call is looked at, so a thread switch at either end cannot pass for it.
+    import threading
+    import time
+
+    policy = verdict.load(POLICY)
+    book = pq.read_table(generated[0])
+    stamps, stop = [], threading.Event()
+
+    def stamp():
+        while not stop.is_set():
+            stamps.append(time.perf_counter())
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=stamp)
+    thread.start()
+    try:
+        while True:
+            start = time.perf_counter()
+            decided = policy.decide_table(book)
+            end = time.perf_counter()
+            if end - start >= 0.2 or book.num_rows >= 4_000 * 64:
+                break
+            book = pa.concat_tables([book, book])
+    finally:
+        stop.set()
+        thread.join()
+    assert decided.num_rows == book.num_rows
+    quarter = (end - start) / 4
+    during = [t for t in stamps if start + quarter < t < end - quarter]
+    assert end - start >= 0.05, f"the call took {end - start:.3f}s: too short to tell"
+    assert len(during) >= 3, f"{len(during)} stamps in the middle of a {end - start:.3f}s call"

@@ -94,7 +94,7 @@ impl Checker<'_> {
                 let (lo_p, hi_p) = (self.cell_point(lo, domain, input), self.cell_point(hi, domain, input));
                 let values = match (lo_p?, hi_p?) {
                     (Point::Int(a), Point::Int(b)) => {
-                        Values::Ints(IntervalSet::between(lower(a, *lo_closed), upper(b, *hi_closed)))
+                        Values::Ints(from_bottom(IntervalSet::between(lower(a, *lo_closed), upper(b, *hi_closed))))
                     }
                     (Point::Dec(a), Point::Dec(b)) => {
                         Values::Decs(IntervalSet::between(lower(a, *lo_closed), upper(b, *hi_closed)))
@@ -197,6 +197,16 @@ fn describe(domain: &Domain) -> String {
     }
 }
 
+/// Over ints nothing lies below the smallest int, so the cut just below it
+/// is the bottom of the line: written so, a cell `[-9223372036854775808, 0)`
+/// does not split off an empty atom beneath its lowest value.
+fn from_bottom(set: IntervalSet<i64>) -> IntervalSet<i64> {
+    let bottom = |c: Cut<i64>| if matches!(c, Cut::Below(i64::MIN)) { Cut::NegInf } else { c };
+    set.segments()
+        .iter()
+        .fold(IntervalSet::empty(), |acc, (a, b)| acc.union(&IntervalSet::between(bottom(*a), bottom(*b))))
+}
+
 fn lower<T: crate::cells::interval::Point>(v: T, closed: bool) -> Cut<T> {
     if closed {
         Cut::Below(v)
@@ -226,7 +236,7 @@ fn cmp_values(op: CellOp, point: &Point, domain: &Domain) -> Values {
         }
     }
     let eq = match point {
-        Point::Int(v) => return Values::Ints(range(op, *v)),
+        Point::Int(v) => return Values::Ints(from_bottom(range(op, *v))),
         Point::Dec(v) => return Values::Decs(range(op, *v)),
         Point::Member(i) => {
             let len = match &domain.kind {

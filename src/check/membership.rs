@@ -89,6 +89,7 @@ impl Checker<'_> {
                     return None;
                 }
             };
+            let t = negated_literal(t);
             match t.kind {
                 TKind::Const(c) => consts.push(numeric_like(c, &needle.ty.base)),
                 _ => {
@@ -105,5 +106,21 @@ fn numeric_like(c: Const, target: &Base) -> Const {
     match (c, target) {
         (Const::Int(i), Base::Dec) => Const::Dec(i.into()),
         (c, _) => c,
+    }
+}
+
+/// `-5` in a list is the literal -5 (a literal negated is still a literal).
+fn negated_literal(t: TExpr) -> TExpr {
+    let negated = match &t.kind {
+        TKind::Neg(_, inner) => match inner.kind {
+            TKind::Const(Const::Int(i)) => i.checked_neg().map(Const::Int),
+            TKind::Const(Const::Dec(d)) => Some(Const::Dec(-d)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match negated {
+        Some(c) => TExpr { kind: TKind::Const(c), ..t },
+        None => t,
     }
 }

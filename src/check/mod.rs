@@ -10,6 +10,7 @@ mod aggregate;
 mod call;
 mod case;
 mod cell;
+mod constant;
 mod effective;
 mod entity;
 mod expr;
@@ -113,6 +114,7 @@ pub fn check(
     if !checker.diags.iter().any(Diagnostic::is_error) {
         checker.reinstate_warnings(&policy);
     }
+    constant::failing_constants(&policy, file, &mut checker.diags);
     let has_errors = checker.diags.iter().any(Diagnostic::is_error);
     let mut diags = checker.diags;
     if !has_errors {

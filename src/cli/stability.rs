@@ -50,6 +50,9 @@ pub fn run(args: StabilityArgs) -> Exit {
                 return Exit::Invalid;
             }
         };
+    if let Some(exit) = refuse_empty(&[("baseline", &args.baseline, &baseline), ("current", &args.current, &current)]) {
+        return exit;
+    }
     let text = |span: verdict::diagnostic::Span| {
         let source = policy.sources.get(&args.policy).map(|f| f.text.clone()).unwrap_or_else(|| Arc::from(""));
         source.get(span.range()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default()
@@ -72,6 +75,24 @@ pub fn run(args: StabilityArgs) -> Exit {
     } else {
         Exit::Ok
     }
+}
+
+/// A portfolio without a single snapshot leaves no population to compare:
+/// a report of it would read as "nothing shifted" and exit 0, so the run is
+/// refused (exit 2, as for a book that cannot be read), naming each such file.
+fn refuse_empty(portfolios: &[(&str, &PathBuf, &Portfolio)]) -> Option<Exit> {
+    let mut exit = None;
+    for (name, path, p) in portfolios {
+        if p.scored + p.failed == 0 {
+            eprintln!(
+                "error: the {name} portfolio `{}` holds no snapshots: a stability index compares two \
+                 populations, so nothing was compared",
+                path.display()
+            );
+            exit = Some(Exit::Invalid);
+        }
+    }
+    exit
 }
 
 /// Scores every snapshot of one portfolio; a snapshot that fails is counted and left out.

@@ -123,6 +123,8 @@ impl Printer<'_> {
                     (UnaryOp::Neg, ExprKind::Unary { op: inner, .. }) if inner.node == UnaryOp::Neg => {
                         Doc::Concat(vec![Doc::text(" "), body])
                     }
+                    // The smallest int is written with its sign: `- -9223372036854775808`.
+                    (UnaryOp::Neg, ExprKind::Int(i)) if *i < 0 => Doc::Concat(vec![Doc::text(" "), body]),
                     // But `-(not x)` keeps them: `not` binds looser than a
                     // comparison, so `-not x == y` would read as `-(not (x == y))`.
                     (UnaryOp::Neg, ExprKind::Unary { .. }) => paren(body),
@@ -202,6 +204,10 @@ impl Printer<'_> {
 
     fn literal(&self, e: &Expr) -> String {
         if let Some(text) = self.written(e.span.start as usize, e.span.end as usize) {
+            // The smallest int is its sign and digits as one literal: `- 9…8` is written `-9…8`.
+            if matches!(e.kind, ExprKind::Int(i) if i < 0) {
+                return text.split_whitespace().collect();
+            }
             return text;
         }
         match &e.kind {

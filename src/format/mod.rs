@@ -10,6 +10,7 @@
 mod case;
 mod doc;
 mod expr;
+mod line_ends;
 mod scorecard;
 mod source;
 mod table;
@@ -29,13 +30,14 @@ use doc::{render, Doc};
 use source::{blank_between, comment_doc, keyword, lex_comments, CommentQueue};
 use std::path::Path;
 
-/// Parses a policy and prints it in the canonical layout, keeping its comments.
+/// Parses a policy and prints it in the canonical layout, keeping its
+/// comments, its line ends (those of its first line) and a leading BOM.
 /// A policy that does not parse yields its syntax errors. Runs on a thread
 /// with a large stack, as loading does, so the caller's stack does not matter.
 pub fn format_source(file: &Path, text: &str) -> Result<String, Vec<Diagnostic>> {
     let formatted = crate::load::on_large_stack(|| {
         let ast = parse_policy(file, text)?;
-        Ok(format_ast(&ast, text))
+        Ok(line_ends::Saved::of(text).apply(format_ast(&ast, text)))
     });
     formatted.unwrap_or_else(|e| {
         let message = format!("cannot start a thread to format the policy: {e}");

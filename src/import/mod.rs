@@ -8,7 +8,7 @@
 mod notation;
 mod render;
 
-pub use notation::{number, parse_bin, Bound, Dialect, Part};
+pub use notation::{number, parse_bin, parse_bin_each, BinProblem, Bound, Dialect, Part};
 pub use render::{render_block, ImportOptions};
 
 use crate::diagnostic::{codes, Diagnostic, Span};
@@ -138,33 +138,29 @@ impl Builder<'_> {
         let field = |i: usize| record.get(i).unwrap_or_default();
         let (variable, bin, points) =
             (field(columns.variable).trim(), field(columns.bin), field(columns.points).trim());
-        if variable.is_empty() {
+        // Every problem of the row is reported, not only the first: a row
+        // with no variable, bad points and a bad bin gets all three.
+        let named = if variable.is_empty() {
             self.error(codes::IMPORT_TABLE, &extent, variable, "the row names no variable".to_owned());
-            return;
-        }
-        let points = match number(points) {
-            Ok(points) => points,
-            Err(why) => {
-                return self.error(
-                    codes::IMPORT_POINTS,
-                    &extent,
-                    points,
-                    format!("the points of `{variable}` are not exact: {why}"),
-                )
-            }
+            "the row".to_owned()
+        } else {
+            format!("`{variable}`")
         };
+        let points = number(points).map_err(|why| {
+            self.error(codes::IMPORT_POINTS, &extent, points, format!("the points of {named} are not exact: {why}"));
+        });
         if variable.eq_ignore_ascii_case("basepoints") && bin.trim().is_empty() {
-            self.table.base = Some(points);
+            self.table.base = points.ok();
             return;
         }
-        match parse_bin(bin, self.dialect) {
-            Ok(parts) => self.push(variable, Bin { text: bin.trim().to_owned(), parts, points }),
-            Err(why) => self.error(
-                codes::IMPORT_BIN,
-                &extent,
-                bin.trim(),
-                format!("`{variable}` has a bin that cannot be read: {why}"),
-            ),
+        let parts = parse_bin_each(bin, self.dialect).map_err(|problems| {
+            for problem in problems {
+                let message = format!("{named} has a bin that cannot be read: {}", problem.why);
+                self.error(codes::IMPORT_BIN, &extent, &problem.part, message);
+            }
+        });
+        if let (Ok(points), Ok(parts), false) = (points, parts, variable.is_empty()) {
+            self.push(variable, Bin { text: bin.trim().to_owned(), parts, points });
         }
     }
 

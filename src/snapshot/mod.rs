@@ -74,6 +74,7 @@ mod json_tokens;
 mod limits;
 mod parquet;
 mod reader;
+mod table_terms;
 mod yaml;
 
 pub use json::parse_json_snapshot;

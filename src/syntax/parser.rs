@@ -5,6 +5,7 @@
 
 mod case;
 mod cells;
+mod int;
 mod scorecard;
 pub use cells::parse_cell;
 mod errors;
@@ -502,10 +503,7 @@ impl AstBuilder<'_> {
     }
 
     fn int(&self, pair: &Pair<'_, Rule>) -> Built<i64> {
-        let digits: String = pair.as_str().chars().filter(|c| *c != '_').collect();
-        digits
-            .parse::<i64>()
-            .map_err(|_| self.bad(pair, "number too large (the largest whole number is 9223372036854775807)"))
+        self.signed_int(pair, false)
     }
 
     fn decimal_text(&self, pair: &Pair<'_, Rule>, text: &str) -> Built<Decimal> {
@@ -554,7 +552,10 @@ impl AstBuilder<'_> {
         PRATT
             .map_primary(|p| self.primary(p))
             .map_prefix(|op, operand| {
-                let operand = operand?;
+                let operand = match operand {
+                    Err(failure) if op.as_rule() == Rule::op_neg => return self.negated_literal(&op, failure),
+                    operand => operand?,
+                };
                 let op_span = span_of(&op);
                 let kind = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
                 Ok(Expr {

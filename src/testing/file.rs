@@ -183,6 +183,14 @@ pub(crate) fn read_test_file(doc: &YNode, r: &mut Reader<'_>) -> Option<TestFile
             "the test file has no `cases:` and no `golden:`",
             "add `cases:` with one or more cases, or `golden:` with `snapshots:`",
         );
+    } else if let Some(node) = get(entries, "cases").filter(|n| holds_nothing(n) && golden_absent(entries)) {
+        // A file that cannot fail would pass forever, whatever the policy becomes.
+        r.error_help(
+            codes::TEST_MISSING,
+            node.span,
+            "`cases` holds no case: this test file tests nothing and could never fail",
+            "add one or more cases (name, snapshot, expect), or `golden:` with `snapshots:`",
+        );
     }
     // Even with errors, the rest is still read against the policy, so that one
     // run reports every mistake of the file.
@@ -224,6 +232,17 @@ fn read_golden(entries: &[(YNode, YNode)], whole: Span, dir: &Path, r: &mut Read
             None
         }
     }
+}
+
+/// Whether a `cases:` value holds no case at all (`[]` or nothing), as
+/// opposed to cases that could not be read, which are reported themselves.
+fn holds_nothing(node: &YNode) -> bool {
+    node.is_null() || matches!(&node.kind, crate::yaml::YKind::Seq(items) if items.is_empty())
+}
+
+/// Whether the file has neither `golden:` nor `snapshots:`.
+fn golden_absent(entries: &[(YNode, YNode)]) -> bool {
+    get(entries, "golden").is_none() && get(entries, "snapshots").is_none()
 }
 
 fn read_cases(items: &[YNode], base: Option<&YNode>, dir: &Path, r: &mut Reader<'_>) -> Vec<CaseSpec> {

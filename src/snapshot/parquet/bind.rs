@@ -226,7 +226,9 @@ fn check_type(ty: &ScalarType, field: &Field, name: &str) -> Result<(), ReadErro
                 || is_text(data)
         }
         ScalarType::String | ScalarType::Enum(_) => is_text(data),
-        ScalarType::Date => matches!(data, DataType::Date32 | DataType::Date64) || is_text(data),
+        ScalarType::Date => {
+            matches!(data, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..)) || is_text(data)
+        }
     };
     if fits {
         Ok(())
@@ -243,7 +245,7 @@ fn expected_columns(ty: &ScalarType) -> String {
         ScalarType::Decimal | ScalarType::Money => "a DECIMAL, integer or string column".into(),
         ScalarType::String => "a string column".into(),
         ScalarType::Enum(_) => "a string column holding the enum's members".into(),
-        ScalarType::Date => "a DATE or string (YYYY-MM-DD) column".into(),
+        ScalarType::Date => "a DATE, TIMESTAMP (of midnights) or string (YYYY-MM-DD) column".into(),
     }
 }
 

@@ -9,6 +9,7 @@
 //! type the plan accepted is read through [`scalar_at`], which every variant
 //! agrees with cell for cell.
 
+use super::timestamp::Timestamps;
 use crate::columns::from_date32;
 use crate::schema::ScalarType;
 use crate::snapshot::convert::{scalar, Leaf, Lexeme};
@@ -38,6 +39,8 @@ enum Read {
     /// A DECIMAL column and its scale, for `decimal` or `money`.
     Dec128(Decimal128Array, i8),
     Date32(Date32Array),
+    /// A timestamp column for a `date`: each value must be a midnight.
+    Timestamp(Timestamps),
     /// Text for a `string`, an enum, a date or a decimal, read as the JSON reader reads a string.
     Utf8(StringArray, ScalarType),
     /// A dictionary-encoded column: each row's key (resolved once) into its values' cells.
@@ -64,6 +67,7 @@ impl Cells {
                 array.as_primitive_opt::<Decimal128Type>().cloned().map(|a| Read::Dec128(a, *scale))
             }
             (ScalarType::Date, DataType::Date32) => array.as_primitive_opt::<Date32Type>().cloned().map(Read::Date32),
+            (ScalarType::Date, DataType::Timestamp(..)) => Timestamps::of(array.as_ref()).map(Read::Timestamp),
             (_, DataType::Utf8) => array.as_string_opt::<i32>().cloned().map(|a| Read::Utf8(a, ty.clone())),
             _ => None,
         };
@@ -90,6 +94,7 @@ impl Cells {
             Read::Date32(a) => from_date32(a.value(row))
                 .map(Value::Date)
                 .ok_or_else(|| Leaf::Scalar(&ScalarType::Date).mismatch("a date out of range")),
+            Read::Timestamp(t) => t.date(row),
             Read::Utf8(a, ty) => scalar(ty, Lexeme::Quoted(a.value(row))),
             Read::Dictionary(keys, values) => match keys.get(row) {
                 Some(&key) => values.value(key),
@@ -160,6 +165,10 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
             let days = array.as_primitive_opt::<Date32Type>().map(|a| a.value(row));
             days.and_then(from_date32).map(Value::Date).ok_or_else(|| mismatch("a date out of range"))
         }
+        (ScalarType::Date, DataType::Timestamp(..)) => match Timestamps::of(array) {
+            Some(t) => t.date(row),
+            None => Err(mismatch("another type")),
+        },
         (ScalarType::Date, DataType::Date64) => {
             let ms = array.as_primitive_opt::<arrow_array::types::Date64Type>().map(|a| a.value(row));
             let days = ms.and_then(|ms| i32::try_from(ms.div_euclid(86_400_000)).ok());

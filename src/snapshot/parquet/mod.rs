@@ -5,6 +5,7 @@
 mod bind;
 mod cells;
 mod rows;
+mod timestamp;
 mod write;
 
 use super::{ReadError, ReadItem};

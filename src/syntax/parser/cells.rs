@@ -57,10 +57,7 @@ impl AstBuilder<'_> {
         }
         let lit = lit.ok_or_else(|| self.bad(&pair, "expected a literal"))?;
         let kind = match lit.as_rule() {
-            Rule::int_lit => {
-                let n = self.int(&lit)?;
-                LitKind::Int(if negative { -n } else { n })
-            }
+            Rule::int_lit => LitKind::Int(self.signed_int(&lit, negative)?),
             Rule::decimal_lit => {
                 let v = self.decimal_text(&lit, lit.as_str())?;
                 LitKind::Decimal { value: if negative { -v } else { v }, percent: false }

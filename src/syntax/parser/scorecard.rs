@@ -60,13 +60,14 @@ impl AstBuilder<'_> {
         for p in pair.clone().into_inner() {
             match p.as_rule() {
                 Rule::cell_neg => negative = true,
-                Rule::int_lit => value = Some(Points { value: self.int(&p)?.into(), int: true }),
+                Rule::int_lit => value = Some(Points { value: self.signed_int(&p, negative)?.into(), int: true }),
                 Rule::decimal_lit => value = Some(Points { value: self.decimal_text(&p, p.as_str())?, int: false }),
                 _ => {}
             }
         }
         let mut points = value.ok_or_else(|| self.bad(&pair, "expected points"))?;
-        if negative {
+        // An int's points were read with their sign; a decimal's are negated here.
+        if negative && !points.int {
             points.value = -points.value;
         }
         Ok(Spanned::new(points, span))
