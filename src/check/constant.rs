@@ -1,17 +1,19 @@
 //! Arithmetic on literals that can only fail (`9223372036854775807 + 1`,
 //! `1 / 0`, `9999-12-31 + 1 day`): folded at check time and reported where
-//! it is written, instead of an `eval` error record for every account.
+//! it is written, before it becomes an `eval` error record for every account.
 //!
-//! Only literals and the arithmetic, negation, widening and date shifts over
-//! them are folded; anything that reads the account is left alone. Whether
-//! the failure is an error or a warning depends on whether it is certain to
-//! be computed:
+//! Both are warnings, not errors: the language defines a failing computation
+//! as an `eval` error record for the account that computes it, so a policy
+//! that contains one still checks and runs as written. Only literals and the
+//! arithmetic, negation, widening and date shifts over them are folded;
+//! anything that reads the account is left alone. The warning says whether
+//! the failure is certain to be computed:
 //!
-//! - an error (`E0140`) where the expression is computed for every account
+//! - `W0141` where the expression is computed for every account
 //!   that decides: a rule's condition outside its short-circuited parts, for
 //!   a rule without effective dates that is not behind an earlier rule of a
 //!   `first` group; a let those positions read (a scorecard's let always);
-//! - a warning (`W0140`) anywhere else (after `and`/`or`, `??`, in a case
+//! - `W0140` anywhere else (after `and`/`or`, `??`, in a case
 //!   branch after the first condition, a table's outputs, an aggregate's
 //!   `where`, an action's value, a let read only from such places or not at
 //!   all): the expression may never be reached, but when it is it fails, so
@@ -167,8 +169,9 @@ impl Walk<'_> {
         let help = "the operands are literals, so this fails for every account that computes it; \
                     write the value it should have";
         let diag = if certain {
-            let message = format!("this computation always fails ({why}), and every account computes it");
-            Diagnostic::error(codes::CONSTANT_FAILS, self.file, e.span, message)
+            let message =
+                format!("this computation always fails ({why}), and every account computes it: every decision will be an `eval` error record");
+            Diagnostic::warning(codes::CONSTANT_FAILS, self.file, e.span, message)
         } else {
             let message = format!("this computation always fails ({why}) whenever it is reached");
             Diagnostic::warning(codes::CONSTANT_FAILS_WHEN_REACHED, self.file, e.span, message)

@@ -95,8 +95,6 @@ registry! {
         "The policy uses a field its schema lists under `prohibited` (fair lending): no policy may read it.";
     TOO_DEEP_TO_EVALUATE = "E0130", "too-deep-to-evaluate", Error,
         "An expression, counting the lets it reads, nests more than 128 levels deep. Split it into lets that each combine a few values.";
-    CONSTANT_FAILS = "E0140", "constant-fails", Error,
-        "Arithmetic on literals that always fails (an int overflow such as `9223372036854775807 + 1`, a division by zero such as `1 / 0`, a date shifted past 9999-12-31) where every account computes it: in a rule's condition (not after `and`/`or` or `??`, not in a later case branch) or a let such a place reads. Write the value it should have.";
     LIST_OUT_OF_PLACE = "E0201", "list-out-of-place", Error,
         "A list `[...]` or a batch stands anywhere but on the right of `in` or `not in`.";
     LIST_ITEM_NOT_LITERAL = "E0202", "list-item-not-literal", Error,
@@ -209,6 +207,8 @@ registry! {
         "A rule closes an account without notifying the customer.";
     REPEATED_BATCH_ID = "W0113", "repeated-batch-id", Warning,
         "A batch file lists an id more than once; each id counts once. One warning per file, at the first repeat.";
+    CONSTANT_FAILS = "W0141", "constant-fails-for-every-account", Warning,
+        "Arithmetic on literals that always fails (an int overflow such as `9223372036854775807 + 1`, a division by zero such as `1 / 0`, a date shifted past 9999-12-31) where every account computes it: in a rule's condition (not after `and`/`or` or `??`, not in a later case branch) or a let such a place reads. The policy still runs (a failing computation is an `eval` error record for the account, as the language defines), but every decision will be one: write the value it should have.";
     CONSTANT_FAILS_WHEN_REACHED = "W0140", "constant-fails-when-reached", Warning,
         "Arithmetic on literals that always fails, where it may not be computed for every account: after `and`/`or` or `??`, in a case branch after the first condition, in a table's output, an aggregate's `where`, an action's value, or a let read only from such places. Each account that reaches it gets an `eval` error record; write the value it should have.";
     REINSTATE_NOT_RESTRICTED = "W0150", "reinstate-not-restricted", Warning,
