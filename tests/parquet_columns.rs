@@ -180,3 +180,44 @@ fn timestamp_columns_of_midnights_are_dates_in_every_unit() {
         }
     }
 }
+
+/// A DATE64 column counts milliseconds: a whole day is that date, and a
+/// value with a time of day left in it is an error record for that snapshot,
+/// never a date with its time dropped.
+#[test]
+fn date64_columns_read_whole_days_and_refuse_a_time_of_day() {
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  opened_on: date\n";
+    let dir = std::env::temp_dir().join(format!("verdict-parquet-date64-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema_path = dir.join("s.schema.yaml");
+    std::fs::write(&schema_path, schema).unwrap();
+    let schema = Arc::new(verdict::load::load_schema_file(&schema_path).unwrap());
+    let day = 20_000i64 * 86_400_000; // 2024-10-04, in milliseconds
+    let counts = vec![day, day + 49_530_500, -86_400_000];
+    let batch = RecordBatch::try_from_iter(vec![
+        ("id", Arc::new(StringArray::from(vec!["A", "B", "C"])) as ArrayRef),
+        ("opened_on", Arc::new(arrow_array::Date64Array::from(counts))),
+    ])
+    .unwrap();
+    let book = dir.join("b.parquet");
+    let mut writer = ArrowWriter::try_new(std::fs::File::create(&book).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let items: Vec<_> =
+        open_snapshot_file(&book, Format::Parquet, schema.clone(), ReadLimits::default()).unwrap().collect();
+    let json = |id: &str, date: &str| {
+        parse_json_snapshot(&format!(r#"{{"id": "{id}", "opened_on": "{date}"}}"#), &schema).unwrap()
+    };
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0].as_ref().unwrap(), &json("A", "2024-10-04"));
+    assert_eq!(items[2].as_ref().unwrap(), &json("C", "1969-12-31"));
+    let b = items[1].as_ref().unwrap_err();
+    assert!(
+        b.message.contains(
+            "opened_on: expected date (YYYY-MM-DD), found the DATE64 value 1728049530500 ms, which is not a whole day"
+        ),
+        "{}",
+        b.message
+    );
+    assert_eq!(b.id.as_ref().map(ToString::to_string).as_deref(), Some("B"));
+}

@@ -22,6 +22,9 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Int32Array, Int64Array, StringArray};
 use arrow_buffer::{i256, NullBuffer};
 use arrow_schema::DataType;
+
+/// Milliseconds in a day (a DATE64 value counts milliseconds since 1970-01-01).
+const MS_PER_DAY: i64 = 86_400_000;
 use rust_decimal::Decimal;
 
 /// A column's cells, read as one schema type.
@@ -170,8 +173,18 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
             None => Err(mismatch("another type")),
         },
         (ScalarType::Date, DataType::Date64) => {
-            let ms = array.as_primitive_opt::<arrow_array::types::Date64Type>().map(|a| a.value(row));
-            let days = ms.and_then(|ms| i32::try_from(ms.div_euclid(86_400_000)).ok());
+            let Some(ms) = array.as_primitive_opt::<arrow_array::types::Date64Type>().map(|a| a.value(row)) else {
+                return Err(mismatch("another type"));
+            };
+            // DATE64 counts milliseconds, and a writer may leave a time of day
+            // in them: a date is never had by dropping it (as for timestamps).
+            if ms.rem_euclid(MS_PER_DAY) != 0 {
+                return Err(format!(
+                    "expected date (YYYY-MM-DD), found the DATE64 value {ms} ms, which is not a whole day: \
+                     a date must be stored as midnight"
+                ));
+            }
+            let days = i32::try_from(ms.div_euclid(MS_PER_DAY)).ok();
             days.and_then(from_date32).map(Value::Date).ok_or_else(|| mismatch("a date out of range"))
         }
         _ => Err(mismatch("another type")),
