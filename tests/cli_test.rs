@@ -137,6 +137,22 @@ const PORTFOLIO: &str = r#"{"id":"G-1","status":"active","credit_limit":"1000","
 {"id":"G-3","status":"active","credit_limit":"1000","balance":"100","score":"n/a","opened_on":"2020-01-01","identity":{"verified":true},"tags":[]}
 "#;
 
+/// A golden test over a portfolio with no snapshot compares nothing: it is
+/// an invalid test file (exit 2), not a pass, with `--accept` too, and no
+/// golden file is written.
+#[test]
+fn a_golden_test_over_an_empty_portfolio_is_invalid() {
+    let dir = golden_workdir();
+    std::fs::write(dir.join("portfolio.jsonl"), "").unwrap();
+    for args in [&["test"][..], &["test", "--accept"][..]] {
+        let (code, out) = verdict(&dir, args);
+        assert_eq!(code, 2, "{out}");
+        assert!(out.contains("[T004]") && out.contains("`portfolio.jsonl` holds no snapshot"), "{out}");
+        assert!(out.contains("ladder.test.yaml:4:12"), "{out}");
+    }
+    assert!(!dir.join("ladder.golden.jsonl").exists());
+}
+
 #[test]
 fn golden_files_are_written_by_accept_and_compared_after() {
     let dir = golden_workdir();

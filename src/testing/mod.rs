@@ -457,6 +457,14 @@ impl Runner {
     ) -> Result<CaseResult, Box<Diagnostic>> {
         let items = read_snapshot_file(&spec.snapshots, &program.schema)
             .map_err(|why| Box::new(Diagnostic::error(codes::TEST_FILE, test_file, spec.snapshots_span, why)))?;
+        // A golden test over no snapshot compares nothing and could never fail.
+        if items.is_empty() {
+            let why = format!("`{}` holds no snapshot: a golden test over it tests nothing", spec.snapshots.display());
+            return Err(Box::new(
+                Diagnostic::error(codes::TEST_MISSING, test_file, spec.snapshots_span, why)
+                    .with_help("name a portfolio with one or more snapshots"),
+            ));
+        }
         let lines: Vec<String> = items
             .iter()
             .map(|item| {
