@@ -70,6 +70,7 @@ impl Serialize for TracedJson<'_> {
             Traced::Int(i) => s.serialize_i64(*i),
             Traced::Dec(d) => decimal(s, *d),
             Traced::Str(text) => s.serialize_str(text),
+            Traced::ShortStr(text) => s.serialize_str(text.as_str()),
             Traced::Member { .. } => s.serialize_str(self.0.member_name().unwrap_or_default()),
             Traced::Date(d) => s.collect_str(d),
             Traced::Set(items) => SeqOf(items, SetItemJson).serialize(s),
