@@ -148,7 +148,7 @@ pub fn compile(
     // INVARIANT: evaluation order is priority descending, then file order.
     rules.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let lets: Vec<LetDef> = checked.lets.into_iter().map(|l| LetDef { value: fold(l.value), ..l }).collect();
-    let trace_code = lower::leaves::TraceCode::of(rules.iter().map(|(_, _, r)| &r.condition), &lets);
+    let trace_code = lower::leaves::TraceCode::of(rules.iter().map(|(_, _, r)| r), &lets);
     Program {
         name: checked.name,
         version: checked.version,

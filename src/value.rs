@@ -8,6 +8,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
+mod short_str;
+pub use short_str::ShortStr;
+
 /// A calendar date.
 pub type Date = NaiveDate;
 
@@ -387,8 +390,12 @@ pub enum Traced {
     Int(i64),
     /// An exact decimal.
     Dec(Decimal),
-    /// A string.
+    /// A string (one longer than [`ShortStr::CAPACITY`] bytes, as the
+    /// tracer records it; [`Traced::as_str`] reads either form).
     Str(Box<str>),
+    /// A string of at most [`ShortStr::CAPACITY`] bytes, kept in place:
+    /// the tracer records most strings with no allocation.
+    ShortStr(ShortStr),
     /// An enum member: its enum's member names (the schema's, shared: the
     /// tracer records a member with a reference count, not a copy of its
     /// name) and its index among them. Fields of the variant rather than a
@@ -443,6 +450,24 @@ impl Traced {
         }
     }
 
+    /// A string value, in place when it is short.
+    #[inline]
+    pub fn text(s: &str) -> Traced {
+        match ShortStr::new(s) {
+            Some(short) => Traced::ShortStr(short),
+            None => Traced::Str(s.into()),
+        }
+    }
+
+    /// A string's text (either form); `None` for other values.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Traced::Str(s) => Some(s),
+            Traced::ShortStr(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
     /// A member of an enum not known here, by its index.
     #[cold]
     fn unnamed(i: u32) -> Traced {
@@ -456,7 +481,7 @@ impl Traced {
             Val::Bool(b) => Traced::Bool(b),
             Val::Int(i) => Traced::Int(i),
             Val::Dec(d) => Traced::Dec(d),
-            Val::Str(s) => Traced::Str(s.into()),
+            Val::Str(s) => Traced::text(s),
             Val::Enum(i) => Traced::unnamed(i),
             Val::Date(d) => Traced::Date(d),
             Val::Set(items) => Traced::Set(items.into()),
@@ -472,7 +497,9 @@ impl PartialEq for Traced {
             (Traced::Bool(a), Traced::Bool(b)) => a == b,
             (Traced::Int(a), Traced::Int(b)) => a == b,
             (Traced::Dec(a), Traced::Dec(b)) => a == b,
-            (Traced::Str(a), Traced::Str(b)) => a == b,
+            (Traced::Str(_) | Traced::ShortStr(_), Traced::Str(_) | Traced::ShortStr(_)) => {
+                self.as_str() == other.as_str()
+            }
             (Traced::Member { .. }, Traced::Member { .. }) => self.member_name() == other.member_name(),
             (Traced::Date(a), Traced::Date(b)) => a == b,
             (Traced::Set(a), Traced::Set(b)) => a == b,
@@ -490,6 +517,7 @@ impl fmt::Display for Traced {
             Traced::Int(i) => write!(f, "{i}"),
             Traced::Dec(d) => f.write_str(&format_decimal(*d)),
             Traced::Str(s) => write!(f, "{s:?}"),
+            Traced::ShortStr(s) => write!(f, "{s:?}"),
             Traced::Member { .. } => write!(f, "{:?}", self.member_name().unwrap_or_default()),
             Traced::Date(d) => write!(f, "{d}"),
             Traced::Set(items) => {
@@ -522,6 +550,19 @@ mod tests {
         assert_ne!(shared, Traced::of_shared(Val::Enum(0), Some(&names)));
         assert_eq!(Traced::of_shared(Val::Enum(2), Some(&names)).to_string(), "\"#2\"");
         assert_ne!(shared, Traced::Str("closed".into()));
+    }
+
+    #[test]
+    fn a_string_is_the_same_value_in_place_or_boxed() {
+        let short = Traced::of(Val::Str("legal"), None);
+        assert!(matches!(short, Traced::ShortStr(_)), "{short:?}");
+        assert_eq!(short, Traced::Str("legal".into()));
+        assert_eq!(Traced::Str("legal".into()), short);
+        assert_ne!(short, Traced::Str("legals".into()));
+        assert_eq!(short.to_string(), Traced::Str("legal".into()).to_string());
+        assert_eq!(short.as_str(), Some("legal"));
+        let long = "a string too long to be kept in place";
+        assert!(matches!(Traced::of(Val::Str(long), None), Traced::Str(s) if &*s == long));
     }
 
     #[test]

@@ -59,7 +59,7 @@ fn the_trace_says_not_in_effect() {
     let policy = load(DATED);
     let d = decide_with(&policy, r#"{"as_of":"2026-11-01"}"#, true);
     let trace = d.trace.clone().expect("traced");
-    let status = |name: &str| trace.rules.iter().find(|r| &*r.rule == name).map(|r| r.status.clone());
+    let status = |name: &str| trace.rules.iter().find(|r| trace.rule_name(r) == name).map(|r| r.status.clone());
     assert!(matches!(status("from-2027"), Some(RuleStatus::NotInEffect(_))));
     assert_eq!(status("only-2026"), Some(RuleStatus::Fired));
     let json = verdict::output::RecordView { record: &Ok(d), program: &policy.program };

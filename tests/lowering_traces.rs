@@ -10,7 +10,8 @@ mod both_ways;
 use both_ways::generated_accounts;
 use verdict::compile::lower::leaves::LeafCode;
 use verdict::compile::Program;
-use verdict::eval::evaluate_traced_with;
+use verdict::eval::{evaluate_traced_with, Operands};
+use verdict::value::{ShortStr, Traced};
 use verdict::{load_policy, load_policy_source, EvalOptions};
 
 /// Cases in leaves, in lets read by lowered lets, scorecards and tables;
@@ -133,4 +134,30 @@ fn leaves_run_lowered_except_those_that_log_a_case() {
         .map(|(l, _)| &*l.name)
         .collect();
     assert_eq!(logs, ["band", "tier", "usage", "level"]);
+}
+
+#[test]
+fn a_trace_shares_its_rule_names_and_keeps_short_strings_in_place() {
+    let program = load_policy("policies/lifecycle.policy".as_ref()).unwrap().program;
+    let options = EvalOptions { trace: true, ..EvalOptions::default() };
+    let (mut short, mut rules) = (0, 0);
+    for (_, _, snapshot) in generated_accounts(&program, 3, 200) {
+        let (_, trace) = evaluate_traced_with(&program, &snapshot, options);
+        // One list for every trace of the program, not a name per rule.
+        assert!(std::sync::Arc::ptr_eq(&trace.rule_names, &program.trace_code.rule_names));
+        for rt in &trace.rules {
+            assert_eq!(trace.rule_name(rt), &*program.rules[rt.index].name);
+            rules += 1;
+        }
+        let strings = trace.leaves.iter().filter_map(|l| l.operands.as_ref()).flat_map(|o| match o {
+            Operands::Compare { left, right, .. } => vec![left, right],
+            Operands::Member { needle, .. } => vec![needle],
+        });
+        for t in strings.filter(|t| t.as_str().is_some()) {
+            let fits = t.as_str().is_some_and(|s| s.len() <= ShortStr::CAPACITY);
+            assert_eq!(matches!(t, Traced::ShortStr(_)), fits, "{t:?}");
+            short += usize::from(fits);
+        }
+    }
+    assert!(rules > 1_000 && short > 1_000, "{rules} rules, {short} short strings traced");
 }

@@ -376,6 +376,7 @@ fn run_rules<'a>(
     let program = ctx.program;
     if let Some(t) = &mut trace {
         t.rules.reserve(program.rules.len());
+        t.rule_names = Arc::clone(&program.trace_code.rule_names);
         t.leaves.reserve(program.trace_code.leaves);
     }
     // Filled only once a grouped rule fires (most accounts fire none): no allocation otherwise.
@@ -384,7 +385,7 @@ fn run_rules<'a>(
         if let Some(days) = rule.effective.filter(|days| !days.holds(ctx.as_of)) {
             if let Some(t) = &mut trace {
                 let status = RuleStatus::NotInEffect(days);
-                t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves: 0..0 });
+                t.rules.push(RuleTrace { index, status, leaves: 0..0 });
             }
             continue;
         }
@@ -394,7 +395,6 @@ fn run_rules<'a>(
                 if let Some(Some(winner)) = group_winner.get(g) {
                     if let Some(t) = &mut trace {
                         t.rules.push(RuleTrace {
-                            rule: rule.name.clone(),
                             index,
                             status: RuleStatus::Skipped { group: grp.name.clone(), by: (*winner).clone() },
                             leaves: 0..0,
@@ -408,7 +408,7 @@ fn run_rules<'a>(
             Some(t) => {
                 let (matched, leaves) = trace::traced(ctx, index, &rule.condition, &mut t.leaves);
                 let status = if matches!(matched, Ok(true)) { RuleStatus::Fired } else { RuleStatus::NotMatched };
-                t.rules.push(RuleTrace { rule: rule.name.clone(), index, status, leaves });
+                t.rules.push(RuleTrace { index, status, leaves });
                 matched
             }
             None => run::holds(ctx, &rule.code),

@@ -28,6 +28,10 @@ pub struct Trace {
     pub scorecards: Vec<super::scorecard::ScorecardTrace>,
     /// The branch each case expression took (outside aggregates), in evaluation order.
     pub cases: Vec<CaseTaken>,
+    /// The program's rule names, by rule index ([`Trace::rule_name`]):
+    /// shared by every trace of the program, so that recording a rule
+    /// copies no name and takes no reference count.
+    pub rule_names: Arc<[Arc<str>]>,
 }
 
 /// Which branch of a `case` gave its value.
@@ -49,9 +53,8 @@ pub struct CaseTaken {
 /// One rule's evaluation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleTrace {
-    /// The rule.
-    pub rule: Arc<str>,
-    /// Its index in the program's rules (which holds its condition's leaves).
+    /// The rule, by its index in the program's rules (which holds its
+    /// condition's leaves); [`Trace::rule_name`] names it.
     pub index: usize,
     /// What happened.
     pub status: RuleStatus,
@@ -62,6 +65,11 @@ pub struct RuleTrace {
 }
 
 impl Trace {
+    /// The name of `rule` (one of [`Trace::rules`]).
+    pub fn rule_name(&self, rule: &RuleTrace) -> &str {
+        self.rule_names.get(rule.index).map_or("", |name| name)
+    }
+
     /// The leaves of `rule` (one of [`Trace::rules`]), each at its index in the rule's condition.
     pub fn leaves_of(&self, rule: &RuleTrace) -> &[LeafTrace] {
         self.leaves.get(rule.leaves.clone()).unwrap_or_default()

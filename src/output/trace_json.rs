@@ -29,7 +29,10 @@ impl Serialize for TraceView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (trace, program) = (self.0, self.1);
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("rules", &SeqOf(trace.rules.as_slice(), |r| RuleView(r, trace.leaves_of(r), program)))?;
+        m.serialize_entry(
+            "rules",
+            &SeqOf(trace.rules.as_slice(), |r| RuleView(r, trace.rule_name(r), trace.leaves_of(r), program)),
+        )?;
         m.serialize_entry("lets", &LetsView(trace, program))?;
         if !trace.hooks.is_empty() {
             m.serialize_entry("hooks", &SeqOf(trace.hooks.as_slice(), |h| HookView(h, program)))?;
@@ -70,6 +73,7 @@ impl Serialize for TracedJson<'_> {
             Traced::Int(i) => s.serialize_i64(*i),
             Traced::Dec(d) => decimal(s, *d),
             Traced::Str(text) => s.serialize_str(text),
+            Traced::ShortStr(text) => s.serialize_str(text.as_str()),
             Traced::Member { .. } => s.serialize_str(self.0.member_name().unwrap_or_default()),
             Traced::Date(d) => s.collect_str(d),
             Traced::Set(items) => SeqOf(items, SetItemJson).serialize(s),
@@ -104,14 +108,15 @@ impl Serialize for DecimalJson {
     }
 }
 
-/// One rule: `{"rule": …, "matched": …, ["skipped": …,] "conditions": […]}`.
-struct RuleView<'a>(&'a RuleTrace, &'a [LeafTrace], &'a Program);
+/// One rule: `{"rule": …, "matched": …, ["skipped": …,] "conditions": […]}`;
+/// the rule, its name, its leaves, the program.
+struct RuleView<'a>(&'a RuleTrace, &'a str, &'a [LeafTrace], &'a Program);
 
 impl Serialize for RuleView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
+        let RuleView(r, name, leaves, program) = *self;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("rule", &*r.rule)?;
+        m.serialize_entry("rule", name)?;
         match &r.status {
             RuleStatus::Fired => m.serialize_entry("matched", &true)?,
             RuleStatus::NotMatched => m.serialize_entry("matched", &false)?,
@@ -124,9 +129,9 @@ impl Serialize for RuleView<'_> {
                 m.serialize_entry("skipped", &format_args!("not in effect ({days})"))?;
             }
         }
-        let written = self.2.rules.get(r.index).map(|rule| &rule.condition.leaves);
+        let written = program.rules.get(r.index).map(|rule| &rule.condition.leaves);
         let texts = |i: usize| written.and_then(|w| w.get(i)).map_or("?", |l| l.text.as_str());
-        m.serialize_entry("conditions", &LeavesView(self.1, texts))?;
+        m.serialize_entry("conditions", &LeavesView(leaves, texts))?;
         m.end()
     }
 }

@@ -485,7 +485,7 @@ impl PolicyRun {
             }
         }
         for rt in &trace.rules {
-            let Some(stats) = self.rule_index.get(&rt.rule).and_then(|&i| self.stats.get_mut(i)) else {
+            let Some(stats) = self.rule_index.get(trace.rule_name(rt)).and_then(|&i| self.stats.get_mut(i)) else {
                 continue;
             };
             match &rt.status {

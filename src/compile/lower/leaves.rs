@@ -10,7 +10,9 @@
 //! lowered code when tracing, also when the interpreter reads it.
 
 use super::{lower_bool, lower_value, BoolCode, OptCode};
-use crate::ir::{Condition, LetDef, TExpr, TKind};
+use crate::compile::Rule;
+use crate::ir::{LetDef, TExpr, TKind};
+use std::sync::Arc;
 
 /// The traced code of a program: each rule's leaves, and which lets log cases.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -22,6 +24,9 @@ pub struct TraceCode {
     pub let_logs: Box<[bool]>,
     /// All rules' leaves together: a trace holds at most this many.
     pub leaves: usize,
+    /// Each rule's name, by rule index: every trace shares this one list
+    /// (one reference count per decision, not one per traced rule).
+    pub rule_names: Arc<[Arc<str>]>,
 }
 
 /// One leaf of a traced condition, lowered.
@@ -48,13 +53,15 @@ pub enum LeafCode {
 }
 
 impl TraceCode {
-    /// The traced code of `conditions` (each rule's, in evaluation order) and `lets`.
-    pub fn of<'c>(conditions: impl IntoIterator<Item = &'c Condition>, lets: &[LetDef]) -> TraceCode {
+    /// The traced code of `rules` (in evaluation order) and `lets`.
+    pub fn of<'c>(rules: impl IntoIterator<Item = &'c Rule> + Clone, lets: &[LetDef]) -> TraceCode {
+        let rule_names = rules.clone().into_iter().map(|r| r.name.clone()).collect();
         let rules: Vec<Box<[LeafCode]>> =
-            conditions.into_iter().map(|c| c.leaves.iter().map(|l| leaf(&l.expr)).collect()).collect();
+            rules.into_iter().map(|r| r.condition.leaves.iter().map(|l| leaf(&l.expr)).collect()).collect();
         TraceCode {
             leaves: rules.iter().map(|r| r.len()).sum(),
             rules,
+            rule_names,
             let_logs: lets.iter().map(|l| has_case(&l.value)).collect(),
         }
     }
