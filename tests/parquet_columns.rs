@@ -8,8 +8,10 @@ use arrow_array::{ArrayRef, BooleanArray, Date32Array, Int32Array, RecordBatch, 
 use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field, Fields};
 use parquet::arrow::ArrowWriter;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use verdict::snapshot::{open_snapshot_file, parse_json_snapshot, Format, ReadLimits};
+use verdict::schema::Schema;
+use verdict::snapshot::{open_snapshot_file, parse_json_snapshot, Format, ReadItem, ReadLimits};
 
 const SCHEMA: &str = "entity: account\nkey: id\nfields:\n  id: string\n  grade: enum(a, b)\n  score: int\n  \
 limits:\n    line: money\n    since: date\n  active: bool\n";
@@ -41,20 +43,29 @@ fn batch() -> RecordBatch {
     .unwrap()
 }
 
-#[test]
-fn each_rows_problems_come_in_field_order_as_from_json() {
-    let dir = std::env::temp_dir().join(format!("verdict-parquet-columns-{}", std::process::id()));
+/// A scratch folder named after `what` (and this process) holding the
+/// schema `text`, and the schema loaded from it.
+fn scratch(what: &str, text: &str) -> (PathBuf, Arc<Schema>) {
+    let dir = std::env::temp_dir().join(format!("verdict-parquet-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let schema_path = dir.join("s.schema.yaml");
-    std::fs::write(&schema_path, SCHEMA).unwrap();
-    let book = dir.join("b.parquet");
-    let batch = batch();
-    let mut writer = ArrowWriter::try_new(std::fs::File::create(&book).unwrap(), batch.schema(), None).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
+    std::fs::write(&schema_path, text).unwrap();
     let schema = Arc::new(verdict::load::load_schema_file(&schema_path).unwrap());
-    let items: Vec<_> =
-        open_snapshot_file(&book, Format::Parquet, schema.clone(), ReadLimits::default()).unwrap().collect();
+    (dir, schema)
+}
+
+/// Writes `batch` as the Parquet book `path` and reads it back, one item per row.
+fn write_and_read(path: &Path, batch: &RecordBatch, schema: &Arc<Schema>) -> Vec<ReadItem> {
+    let mut writer = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
+    writer.write(batch).unwrap();
+    writer.close().unwrap();
+    open_snapshot_file(path, Format::Parquet, schema.clone(), ReadLimits::default()).unwrap().collect()
+}
+
+#[test]
+fn each_rows_problems_come_in_field_order_as_from_json() {
+    let (dir, schema) = scratch("columns", SCHEMA);
+    let items = write_and_read(&dir.join("b.parquet"), &batch(), &schema);
     assert_eq!(items.len(), 3);
 
     let first = parse_json_snapshot(
@@ -93,11 +104,7 @@ fn each_rows_problems_come_in_field_order_as_from_json() {
 fn wide_and_negative_decimal_scales_read_exactly_or_not_at_all() {
     use arrow_array::Decimal128Array;
     let schema = "entity: account\nkey: id\nfields:\n  id: string\n  amount: money\n  fee: money\n";
-    let dir = std::env::temp_dir().join(format!("verdict-parquet-scales-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let schema_path = dir.join("s.schema.yaml");
-    std::fs::write(&schema_path, schema).unwrap();
-    let schema = verdict::load::load_schema_file(&schema_path).unwrap();
+    let (_, schema) = scratch("scales", schema);
     let tenth = 10i128.pow(29);
     let amount = Decimal128Array::from(vec![15 * tenth, 1, 15 * tenth]).with_precision_and_scale(38, 30).unwrap();
     let fee = Decimal128Array::from(vec![12, 12, i128::MAX / 10]).with_precision_and_scale(38, -2).unwrap();
@@ -132,11 +139,7 @@ fn timestamp_columns_of_midnights_are_dates_in_every_unit() {
         TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
     };
     let schema = "entity: account\nkey: id\nfields:\n  id: string\n  opened_on: date\n  closed_on: date?\n";
-    let dir = std::env::temp_dir().join(format!("verdict-parquet-timestamps-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let schema_path = dir.join("s.schema.yaml");
-    std::fs::write(&schema_path, schema).unwrap();
-    let schema = Arc::new(verdict::load::load_schema_file(&schema_path).unwrap());
+    let (dir, schema) = scratch("timestamps", schema);
     let day = 20_000i64 * 86_400; // 2024-10-04T00:00:00, in seconds
     for (unit, per_second) in [("s", 1i64), ("ms", 1_000), ("us", 1_000_000), ("ns", 1_000_000_000)] {
         for zone in [None, Some("UTC"), Some("+05:00")] {
@@ -156,11 +159,7 @@ fn timestamp_columns_of_midnights_are_dates_in_every_unit() {
             ])
             .unwrap();
             let book = dir.join(format!("b-{unit}-{}.parquet", zone.map_or(0, str::len)));
-            let mut writer = ArrowWriter::try_new(std::fs::File::create(&book).unwrap(), batch.schema(), None).unwrap();
-            writer.write(&batch).unwrap();
-            writer.close().unwrap();
-            let items: Vec<_> =
-                open_snapshot_file(&book, Format::Parquet, schema.clone(), ReadLimits::default()).unwrap().collect();
+            let items = write_and_read(&book, &batch, &schema);
             let context = format!("{unit} {zone:?}");
             let json = |id: &str, date: &str| {
                 let text =
@@ -187,11 +186,7 @@ fn timestamp_columns_of_midnights_are_dates_in_every_unit() {
 #[test]
 fn date64_columns_read_whole_days_and_refuse_a_time_of_day() {
     let schema = "entity: account\nkey: id\nfields:\n  id: string\n  opened_on: date\n";
-    let dir = std::env::temp_dir().join(format!("verdict-parquet-date64-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let schema_path = dir.join("s.schema.yaml");
-    std::fs::write(&schema_path, schema).unwrap();
-    let schema = Arc::new(verdict::load::load_schema_file(&schema_path).unwrap());
+    let (dir, schema) = scratch("date64", schema);
     let day = 20_000i64 * 86_400_000; // 2024-10-04, in milliseconds
     let counts = vec![day, day + 49_530_500, -86_400_000];
     let batch = RecordBatch::try_from_iter(vec![
@@ -199,12 +194,7 @@ fn date64_columns_read_whole_days_and_refuse_a_time_of_day() {
         ("opened_on", Arc::new(arrow_array::Date64Array::from(counts))),
     ])
     .unwrap();
-    let book = dir.join("b.parquet");
-    let mut writer = ArrowWriter::try_new(std::fs::File::create(&book).unwrap(), batch.schema(), None).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
-    let items: Vec<_> =
-        open_snapshot_file(&book, Format::Parquet, schema.clone(), ReadLimits::default()).unwrap().collect();
+    let items = write_and_read(&dir.join("b.parquet"), &batch, &schema);
     let json = |id: &str, date: &str| {
         parse_json_snapshot(&format!(r#"{{"id": "{id}", "opened_on": "{date}"}}"#), &schema).unwrap()
     };
