@@ -9,7 +9,7 @@
 //! type the plan accepted is read through [`scalar_at`], which every variant
 //! agrees with cell for cell.
 
-use super::timestamp::Timestamps;
+use super::timestamp::{day_of, Day, Timestamps};
 use crate::columns::from_date32;
 use crate::schema::ScalarType;
 use crate::snapshot::convert::{scalar, Leaf, Lexeme};
@@ -178,14 +178,14 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
             };
             // DATE64 counts milliseconds, and a writer may leave a time of day
             // in them: a date is never had by dropping it (as for timestamps).
-            if ms.rem_euclid(MS_PER_DAY) != 0 {
-                return Err(format!(
+            match day_of(ms, MS_PER_DAY) {
+                Day::Whole(day) => Ok(Value::Date(day)),
+                Day::Partial => Err(format!(
                     "expected date (YYYY-MM-DD), found the DATE64 value {ms} ms, which is not a whole day: \
                      a date must be stored as midnight"
-                ));
+                )),
+                Day::OutOfRange => Err(mismatch("a date out of range")),
             }
-            let days = i32::try_from(ms.div_euclid(MS_PER_DAY)).ok();
-            days.and_then(from_date32).map(Value::Date).ok_or_else(|| mismatch("a date out of range"))
         }
         _ => Err(mismatch("another type")),
     }

@@ -45,17 +45,15 @@ impl Timestamps {
     #[inline]
     pub(crate) fn date(&self, row: usize) -> Result<Value, String> {
         let count = self.counts.value(row);
-        let per_day = per_second(self.unit) * 86_400;
-        let day = i32::try_from(count.div_euclid(per_day)).ok().and_then(from_date32);
-        match day {
-            Some(day) if count.rem_euclid(per_day) == 0 => Ok(Value::Date(day)),
-            Some(_) => Err(format!(
+        match day_of(count, per_second(self.unit) * 86_400) {
+            Day::Whole(day) => Ok(Value::Date(day)),
+            Day::Partial => Err(format!(
                 "expected date (YYYY-MM-DD), found the timestamp {}, which is not midnight{}: \
                  a date stored as a timestamp must be a whole day",
                 self.shown(count),
                 if self.zoned { " UTC" } else { "" }
             )),
-            None => {
+            Day::OutOfRange => {
                 Err(format!("expected date (YYYY-MM-DD), found the timestamp {count} ({:?}), out of range", self.unit))
             }
         }
@@ -77,6 +75,26 @@ impl Timestamps {
             }
             None => format!("{count} ({:?})", self.unit),
         }
+    }
+}
+
+/// What a count of time units since 1970-01-01T00:00 is as a date.
+pub(crate) enum Day {
+    /// Exactly midnight of this day.
+    Whole(crate::value::Date),
+    /// A time of day: a date is never had by dropping it.
+    Partial,
+    /// Outside the dates verdict reads.
+    OutOfRange,
+}
+
+/// The day `count` falls on, `per_day` counts to a day (a TIMESTAMP's unit,
+/// or DATE64's milliseconds).
+pub(crate) fn day_of(count: i64, per_day: i64) -> Day {
+    match i32::try_from(count.div_euclid(per_day)).ok().and_then(from_date32) {
+        Some(day) if count.rem_euclid(per_day) == 0 => Day::Whole(day),
+        Some(_) => Day::Partial,
+        None => Day::OutOfRange,
     }
 }
 
