@@ -16,7 +16,7 @@ impl ReadError {
                 format!("the table has no column for the required field `{field}`")
             }
             ReadError::ParquetColumnType { column, found, expected } => {
-                format!("column `{column}` is {found}; the field needs {}", without_parquet(expected))
+                format!("column `{column}` is {found}; the field needs {expected}")
             }
             ReadError::ParquetFloatMoney { column, found } => {
                 format!("column `{column}` holds binary floating point ({found}), which cannot hold money exactly")
@@ -28,11 +28,6 @@ impl ReadError {
             None => message,
         }
     }
-}
-
-/// The column types a field takes, as Arrow types rather than a file's.
-fn without_parquet(expected: &str) -> String {
-    expected.replace("Parquet ", "")
 }
 
 #[cfg(test)]
