@@ -202,7 +202,7 @@ struct PolicyRun {
     files: Vec<PathBuf>,
     /// `None` when it does not compile.
     program: Option<Arc<Program>>,
-    rule_index: HashMap<Arc<str>, usize>,
+    /// By rule, in the program's order (a traced rule's `index`).
     stats: Vec<RuleStats>,
     records: usize,
     /// Test files of this policy that could not run (an error in the file).
@@ -400,10 +400,6 @@ impl Runner {
             }
         };
         let rules = program.as_ref().map_or(0, |p| p.rules.len());
-        let rule_index = program
-            .as_ref()
-            .map(|p| p.rules.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect())
-            .unwrap_or_default();
         let index = self.policies.len();
         let tables = program.as_deref().map(crate::eval::tables).unwrap_or_default();
         let row_hits = tables.iter().map(|t| vec![false; t.table.row_count()]).collect();
@@ -413,7 +409,6 @@ impl Runner {
             path: path.to_path_buf(),
             files,
             program: program.clone(),
-            rule_index,
             stats: vec![RuleStats::default(); rules],
             records: 0,
             not_run: Vec::new(),
@@ -485,7 +480,7 @@ impl PolicyRun {
             }
         }
         for rt in &trace.rules {
-            let Some(stats) = self.rule_index.get(trace.rule_name(rt)).and_then(|&i| self.stats.get_mut(i)) else {
+            let Some(stats) = self.stats.get_mut(rt.index) else {
                 continue;
             };
             match &rt.status {
