@@ -184,10 +184,18 @@ impl Walk<'_> {
 /// `-c` or `c` widened to a decimal.
 fn fold_unary(kind: &TKind, value: &Const) -> Result<Option<Const>, String> {
     match (kind, value) {
-        (TKind::Neg(..), Const::Int(i)) => i.checked_neg().map(|n| Some(Const::Int(n))).ok_or_else(overflow),
-        (TKind::Neg(..), Const::Dec(d)) => Ok(Some(Const::Dec(-*d))),
+        (TKind::Neg(..), c) => negated(c),
         (TKind::ToDec(_), Const::Int(i)) => Ok(Some(Const::Dec((*i).into()))),
         (TKind::ToDec(_), Const::Dec(d)) => Ok(Some(Const::Dec(*d))),
+        _ => Ok(None),
+    }
+}
+
+/// `-c` for a number (`None` for anything else); negating the smallest int overflows.
+pub(super) fn negated(c: &Const) -> Result<Option<Const>, String> {
+    match c {
+        Const::Int(i) => i.checked_neg().map(|n| Some(Const::Int(n))).ok_or_else(overflow),
+        Const::Dec(d) => Ok(Some(Const::Dec(-*d))),
         _ => Ok(None),
     }
 }

@@ -112,9 +112,8 @@ fn numeric_like(c: Const, target: &Base) -> Const {
 /// `-5` in a list is the literal -5 (a literal negated is still a literal).
 fn negated_literal(t: TExpr) -> TExpr {
     let negated = match &t.kind {
-        TKind::Neg(_, inner) => match inner.kind {
-            TKind::Const(Const::Int(i)) => i.checked_neg().map(Const::Int),
-            TKind::Const(Const::Dec(d)) => Some(Const::Dec(-d)),
+        TKind::Neg(_, inner) => match &inner.kind {
+            TKind::Const(c) => super::constant::negated(c).ok().flatten(),
             _ => None,
         },
         _ => None,
