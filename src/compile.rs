@@ -88,6 +88,28 @@ pub struct Program {
     pub hooks: Vec<crate::hooks::Hook>,
     /// Splits, by index (an account's arms are computed in this order).
     pub splits: Vec<TSplit>,
+    /// What every decision's frame needs to know of the policy, settled here
+    /// once rather than asked of the schema and the lets per account.
+    pub(crate) frame: Frame,
+}
+
+/// Facts about a policy that the assembly of every decision branches on.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Frame {
+    /// The schema describes applications (`approve`/`refer`/`decline`): a
+    /// string comparison per decision when asked of the schema.
+    pub(crate) application: bool,
+    /// Some let is a scorecard, so the decision lists scores.
+    pub(crate) scorecards: bool,
+}
+
+impl Frame {
+    fn of(schema: &Schema, lets: &[LetDef]) -> Frame {
+        Frame {
+            application: schema.is_application(),
+            scorecards: lets.iter().any(|def| matches!(def.value.kind, crate::ir::TKind::Scorecard(_))),
+        }
+    }
 }
 
 impl Program {
@@ -149,11 +171,13 @@ pub fn compile(
     rules.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let lets: Vec<LetDef> = checked.lets.into_iter().map(|l| LetDef { value: fold(l.value), ..l }).collect();
     let trace_code = lower::leaves::TraceCode::of(rules.iter().map(|(_, _, r)| r), &lets);
+    let frame = Frame::of(&schema, &lets);
     Program {
         name: checked.name,
         version: checked.version,
         fingerprint,
         schema,
+        frame,
         let_code: lets.iter().map(lower::lower_let_def).collect(),
         trace_code,
         lets,
@@ -213,6 +237,24 @@ fn fold(e: TExpr) -> TExpr {
 #[cfg(test)]
 mod tests {
     use super::Batch;
+
+    /// The facts settled at compile time say what the schema and the lets
+    /// say: an application's verdict and the scores list depend on them.
+    #[test]
+    fn the_frame_facts_match_the_schema_and_the_lets() {
+        for (file, application, scorecards) in [
+            ("policies/lifecycle.policy", false, true),
+            ("policies/admission.policy", true, true),
+            ("policies/simple.policy", false, false),
+        ] {
+            let loaded = crate::load::load_policy(std::path::Path::new(file)).unwrap();
+            let program = &loaded.program;
+            assert_eq!(program.frame.application, program.schema.is_application(), "{file}");
+            let any_scorecard = program.lets.iter().any(|def| matches!(def.value.kind, crate::ir::TKind::Scorecard(_)));
+            assert_eq!(program.frame.scorecards, any_scorecard, "{file}");
+            assert_eq!((program.frame.application, program.frame.scorecards), (application, scorecards), "{file}");
+        }
+    }
 
     #[test]
     fn batches_know_their_canonical_integer_ids() {

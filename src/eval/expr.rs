@@ -78,7 +78,10 @@ pub const MAX_ELEMENT_VISITS: usize = 100_000_000;
 const LINEAR_WINDOW: usize = 16;
 
 impl<'a> Ctx<'a> {
-    /// A fresh context for one account.
+    /// A fresh context for one account. Inlined: called, it built the
+    /// 500-byte context through a pointer behind six saved registers, and
+    /// the options set after it were stored twice.
+    #[inline(always)]
     pub fn new(program: &'a Program, account: &'a Record, as_of: Date) -> Self {
         let lets = super::lets::LetCache::new(program.lets.len());
         // Before the literal: with a call among its fields, the fields

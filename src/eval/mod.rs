@@ -259,8 +259,16 @@ impl Default for EvalOptions {
 pub fn evaluate(program: &Program, snapshot: &Snapshot, options: EvalOptions) -> Outputs {
     if !options.trace {
         // Returned as built: no copy of the decision to set a `trace` of `None`.
-        return decide_untraced(program, snapshot, options);
+        return decide_untraced(program, snapshot, &options);
     }
+    decide_with_trace(program, snapshot, options)
+}
+
+/// [`evaluate`] with a trace in the decision. Out of line: its frame (the
+/// trace built beside the decision, then moved into it) made every untraced
+/// call reserve a kilobyte of stack and spill registers before it branched.
+#[inline(never)]
+fn decide_with_trace(program: &Program, snapshot: &Snapshot, options: EvalOptions) -> Outputs {
     let mut trace = Some(Trace::default());
     let decided = decide(program, snapshot, options, trace.as_mut());
     decided.map(|d| Decision { trace, ..d })
@@ -282,20 +290,32 @@ pub fn evaluate_traced_with(program: &Program, snapshot: &Snapshot, options: Eva
 }
 
 /// The snapshot's date, or the account's error record when it has none.
+/// Inlined, the error built out of line: called, it returned the date
+/// through a 64-byte `Result` in memory on every decision.
+#[inline(always)]
 fn as_of_of(snapshot: &Snapshot, options: &EvalOptions) -> Result<Date, ErrorRecord> {
-    snapshot.as_of.or(options.default_as_of).ok_or_else(|| ErrorRecord {
+    match snapshot.as_of.or(options.default_as_of) {
+        Some(as_of) => Ok(as_of),
+        None => Err(no_as_of(snapshot)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn no_as_of(snapshot: &Snapshot) -> ErrorRecord {
+    ErrorRecord {
         id: Some(snapshot.id.clone()),
         kind: ErrorKind::Snapshot,
         message: "the snapshot has no `as_of` date and none was given with --as-of".into(),
-    })
+    }
 }
 
 /// Decides one snapshot without a trace: the path every untraced decision
 /// takes, in a function of its own so that the decision is written straight
 /// into the caller's `Outputs` (sharing a tail with the traced path, it was
 /// built aside and copied, a 288-byte `memcpy` per account).
-fn decide_untraced(program: &Program, snapshot: &Snapshot, options: EvalOptions) -> Outputs {
-    let as_of = as_of_of(snapshot, &options)?;
+fn decide_untraced(program: &Program, snapshot: &Snapshot, options: &EvalOptions) -> Outputs {
+    let as_of = as_of_of(snapshot, options)?;
     // Cloned first, not in the literal at the end: the clone is a locked
     // increment with an abort path, and with it among the decision's fields
     // the lists were staged through extra stack copies (16 instructions per
@@ -307,7 +327,7 @@ fn decide_untraced(program: &Program, snapshot: &Snapshot, options: EvalOptions)
     let mut state = Assembly::default();
     run_rules(&mut ctx, &mut state, snapshot, None)?;
     // Most policies have no scorecard: no call, no `Result` to unwrap.
-    let scores = if has_scorecards(program) { all_scores(&mut ctx, snapshot, true)? } else { Vec::new() };
+    let scores = if program.frame.scorecards { all_scores(&mut ctx, snapshot, true)? } else { Vec::new() };
     let arms = split::named(&program.splits, &ctx.arms);
     let Verdict { outcome, until, limit } = state.verdict(program);
     // The lists moved out field by field: the assembly is not copied whole,
@@ -319,7 +339,7 @@ fn decide_untraced(program: &Program, snapshot: &Snapshot, options: EvalOptions)
 /// Decides one snapshot, filling `trace` when one is given (the decision's own `trace` stays `None`).
 fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: Option<&mut Trace>) -> Outputs {
     let Some(trace) = trace else {
-        return decide_untraced(program, snapshot, options);
+        return decide_untraced(program, snapshot, &options);
     };
     let as_of = as_of_of(snapshot, &options)?;
     let mut ctx = Ctx::new(program, &snapshot.record, as_of);
@@ -345,12 +365,6 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     let scores = all_scores(&mut ctx, snapshot, false)?;
     trace.scorecards = scorecard::traces(&mut ctx).unwrap_or_default();
     Ok(state.finish(snapshot.id.clone(), as_of, &ctx, scores))
-}
-
-/// Whether any let is a scorecard (a loop over the lets, cheaper than the call it saves).
-#[inline(always)]
-fn has_scorecards(program: &Program) -> bool {
-    program.lets.iter().any(|def| matches!(def.value.kind, crate::ir::TKind::Scorecard(_)))
 }
 
 /// Every scorecard's value for a deciding account; one that fails is the account's error.
@@ -567,7 +581,7 @@ impl Assembly {
     /// Whether the decision will carry a limit: not under `close`, and for
     /// an application only when it is approved.
     fn carries_limit(&self, program: &Program) -> bool {
-        if program.schema.is_application() {
+        if program.frame.application {
             self.admit == Some(Outcome::Approve)
         } else {
             !self.close
@@ -638,7 +652,7 @@ impl Assembly {
     /// The outcome, its end and the limit the fired rules decide.
     #[inline(always)]
     fn verdict(&self, program: &Program) -> Verdict {
-        if program.schema.is_application() {
+        if program.frame.application {
             return self.admission();
         }
         let (outcome, until) = if self.close {
