@@ -5,7 +5,7 @@
 
 use super::expr::{Ctx, Membership};
 use super::run;
-use crate::compile::lower::leaves::LeafCode;
+use crate::compile::lower::leaves::{LeafCode, NumberCode};
 use crate::ir::{ArithOp, Base, CmpOp, Condition, Shape, TExpr, TKind};
 use crate::value::{compare, days_between, EvalFailure, Traced, Val};
 use rust_decimal::Decimal;
@@ -235,7 +235,7 @@ impl<'a> Walker<'_, 'a> {
                     Val::Bool(b) => Traced::Bool(b),
                     v => Traced::of_shared(v, enum_members(&leaf.expr)),
                 });
-                Ok(value == Val::Bool(true))
+                Ok(matches!(value, Val::Bool(true)))
             }
             Err(e) => {
                 self.failed_at = Some(i);
@@ -293,6 +293,19 @@ fn read_lowered<'a>(
             let r = run::value(ctx, right)?;
             compared(*op, lhs, rhs, l, r, operands)
         }
+        (LeafCode::Numbers { left, right }, TKind::Cmp { op, .. }) => {
+            let l = number(ctx, left)?;
+            let r = number(ctx, right)?;
+            let holds = op.holds(compare(l, r)?);
+            *operands = Some(Operands::Compare { op: *op, left: traced_number(l), right: traced_number(r) });
+            Ok(Val::Bool(holds))
+        }
+        (LeafCode::Dates { left, right }, TKind::Cmp { op, .. }) => {
+            let l = run::date(ctx, left)?;
+            let r = run::date(ctx, right)?;
+            *operands = Some(Operands::Compare { op: *op, left: Traced::Date(l), right: Traced::Date(r) });
+            Ok(Val::Bool(op.holds(l.cmp(&r))))
+        }
         (LeafCode::Member { needle, set }, _) => {
             let n = run::value(ctx, needle)?;
             let set = match set {
@@ -306,6 +319,25 @@ fn read_lowered<'a>(
         }
         (LeafCode::Bool(code), _) => Ok(Val::Bool(run::holds(ctx, code)?)),
         _ => read_leaf(ctx, e, operands),
+    }
+}
+
+/// A side of a comparison between numbers, run to its own type.
+#[inline]
+fn number<'a>(ctx: &mut Ctx<'a>, code: &'a NumberCode) -> Result<Val<'a>, EvalFailure> {
+    match code {
+        NumberCode::Int(code) => run::integer(ctx, code).map(Val::Int),
+        NumberCode::Dec(code) => run::decimal(ctx, code).map(Val::Dec),
+    }
+}
+
+/// A number [`number`] gave, as the trace keeps it.
+#[inline]
+fn traced_number(v: Val<'_>) -> Traced {
+    match v {
+        Val::Int(i) => Traced::Int(i),
+        Val::Dec(d) => Traced::Dec(d),
+        v => Traced::of_shared(v, None),
     }
 }
 
