@@ -225,17 +225,24 @@ impl<'a> Walker<'_, 'a> {
         };
         // What the leaf read is written into its record in place, not moved
         // there through return values (the records are most of a trace's stores).
-        let read = match self.codes.and_then(|c| c.get(i)) {
-            None | Some(LeafCode::Interpreted) => read_leaf(self.ctx, &leaf.expr, &mut slot.operands),
+        let held = match self.codes.and_then(|c| c.get(i)) {
+            None | Some(LeafCode::Interpreted) => match read_leaf(self.ctx, &leaf.expr, &mut slot.operands) {
+                Ok(Val::Bool(b)) => Ok(b),
+                Ok(v) => {
+                    // A leaf is a condition: the checker gives it no other type.
+                    slot.value = Some(Traced::of_shared(v, enum_members(&leaf.expr)));
+                    return Ok(false);
+                }
+                Err(e) => Err(e),
+            },
             Some(code) => read_lowered(self.ctx, &leaf.expr, code, &mut slot.operands),
         };
-        match read {
-            Ok(value) => {
-                slot.value = Some(match value {
-                    Val::Bool(b) => Traced::Bool(b),
-                    v => Traced::of_shared(v, enum_members(&leaf.expr)),
-                });
-                Ok(matches!(value, Val::Bool(true)))
+        match held {
+            // The truth stored by its own assignment, not built on the stack
+            // and copied into the record (a stalled store forward, by perf).
+            Ok(b) => {
+                slot.value = Some(Traced::Bool(b));
+                Ok(b)
             }
             Err(e) => {
                 self.failed_at = Some(i);
@@ -270,41 +277,40 @@ fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr, operands: Read<'_>) -> Result<
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
             let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
-            compared(*op, lhs, rhs, l, r, operands)
+            compared(*op, lhs, rhs, l, r, operands).map(Val::Bool)
         }
         TKind::InList { .. } | TKind::InSet { .. } | TKind::InBatch { .. } => match ctx.membership(e)? {
-            Some(m) => Ok(member(e, m, operands)),
+            Some(m) => Ok(Val::Bool(member(e, m, operands))),
             None => ctx.eval(e),
         },
         _ => ctx.eval(e),
     }
 }
 
-/// Evaluates one leaf by its lowered code, keeping what [`read_leaf`] keeps.
+/// Evaluates one leaf by its lowered code, keeping what [`read_leaf`] keeps;
+/// whether it holds.
 fn read_lowered<'a>(
     ctx: &mut Ctx<'a>,
     e: &'a TExpr,
     code: &'a LeafCode,
     operands: Read<'_>,
-) -> Result<Val<'a>, EvalFailure> {
+) -> Result<bool, EvalFailure> {
     match (code, &e.kind) {
-        (LeafCode::Compare { left, right }, TKind::Cmp { op, lhs, rhs, .. }) => {
-            let l = run::value(ctx, left)?;
-            let r = run::value(ctx, right)?;
-            compared(*op, lhs, rhs, l, r, operands)
-        }
         (LeafCode::Numbers { left, right }, TKind::Cmp { op, .. }) => {
             let l = number(ctx, left)?;
             let r = number(ctx, right)?;
-            let holds = op.holds(compare(l, r)?);
-            *operands = Some(Operands::Compare { op: *op, left: traced_number(l), right: traced_number(r) });
-            Ok(Val::Bool(holds))
+            Ok(compared_numbers(*op, l, r, operands))
         }
         (LeafCode::Dates { left, right }, TKind::Cmp { op, .. }) => {
             let l = run::date(ctx, left)?;
             let r = run::date(ctx, right)?;
             *operands = Some(Operands::Compare { op: *op, left: Traced::Date(l), right: Traced::Date(r) });
-            Ok(Val::Bool(op.holds(l.cmp(&r))))
+            Ok(op.holds(l.cmp(&r)))
+        }
+        (LeafCode::Compare { left, right }, TKind::Cmp { op, lhs, rhs, .. }) => {
+            let l = run::value(ctx, left)?;
+            let r = run::value(ctx, right)?;
+            compared(*op, lhs, rhs, l, r, operands)
         }
         (LeafCode::Member { needle, set }, _) => {
             let n = run::value(ctx, needle)?;
@@ -317,31 +323,54 @@ fn read_lowered<'a>(
                 None => Err(EvalFailure::internal("membership expected")),
             }
         }
-        (LeafCode::Bool(code), _) => Ok(Val::Bool(run::holds(ctx, code)?)),
-        _ => read_leaf(ctx, e, operands),
+        (LeafCode::Bool(code), _) => run::holds(ctx, code),
+        // A code is lowered from its own leaf: a comparison's from a comparison.
+        _ => read_leaf(ctx, e, operands).map(|v| matches!(v, Val::Bool(true))),
     }
+}
+
+/// A side of a comparison between numbers, in its own type.
+#[derive(Clone, Copy)]
+enum Number {
+    Int(i64),
+    Dec(Decimal),
 }
 
 /// A side of a comparison between numbers, run to its own type.
 #[inline]
-fn number<'a>(ctx: &mut Ctx<'a>, code: &'a NumberCode) -> Result<Val<'a>, EvalFailure> {
+fn number<'a>(ctx: &mut Ctx<'a>, code: &'a NumberCode) -> Result<Number, EvalFailure> {
     match code {
-        NumberCode::Int(code) => run::integer(ctx, code).map(Val::Int),
-        NumberCode::Dec(code) => run::decimal(ctx, code).map(Val::Dec),
+        NumberCode::Int(code) => run::integer(ctx, code).map(Number::Int),
+        NumberCode::Dec(code) => run::decimal(ctx, code).map(Number::Dec),
     }
 }
 
-/// A number [`number`] gave, as the trace keeps it.
-#[inline]
-fn traced_number(v: Val<'_>) -> Traced {
-    match v {
-        Val::Int(i) => Traced::Int(i),
-        Val::Dec(d) => Traced::Dec(d),
-        v => Traced::of_shared(v, None),
-    }
+/// Whether `l OP r` holds, an int beside a decimal widened as [`compare`]
+/// widens it; both sides kept, each in its own type. Each arm writes its
+/// record whole (no value built first and copied in).
+fn compared_numbers(op: CmpOp, l: Number, r: Number, operands: Read<'_>) -> bool {
+    let ordering = match (l, r) {
+        (Number::Int(a), Number::Int(b)) => {
+            *operands = Some(Operands::Compare { op, left: Traced::Int(a), right: Traced::Int(b) });
+            a.cmp(&b)
+        }
+        (Number::Dec(a), Number::Dec(b)) => {
+            *operands = Some(Operands::Compare { op, left: Traced::Dec(a), right: Traced::Dec(b) });
+            a.cmp(&b)
+        }
+        (Number::Int(a), Number::Dec(b)) => {
+            *operands = Some(Operands::Compare { op, left: Traced::Int(a), right: Traced::Dec(b) });
+            Decimal::from(a).cmp(&b)
+        }
+        (Number::Dec(a), Number::Int(b)) => {
+            *operands = Some(Operands::Compare { op, left: Traced::Dec(a), right: Traced::Int(b) });
+            a.cmp(&Decimal::from(b))
+        }
+    };
+    op.holds(ordering)
 }
 
-/// A comparison's value, its sides evaluated; its operands kept.
+/// Whether a comparison holds, its sides evaluated; its operands kept.
 fn compared<'a>(
     op: CmpOp,
     lhs: &'a TExpr,
@@ -349,18 +378,18 @@ fn compared<'a>(
     l: Val<'a>,
     r: Val<'a>,
     operands: Read<'_>,
-) -> Result<Val<'a>, EvalFailure> {
+) -> Result<bool, EvalFailure> {
     let holds = op.holds(compare(l, r)?);
     *operands = Some(Operands::Compare {
         op,
         left: Traced::of_shared(l, enum_members(lhs)),
         right: Traced::of_shared(r, enum_members(rhs)),
     });
-    Ok(Val::Bool(holds))
+    Ok(holds)
 }
 
-/// A membership test's value; its operands kept.
-fn member<'a>(e: &'a TExpr, m: Membership<'a>, operands: Read<'_>) -> Val<'a> {
+/// Whether a membership test holds; its operands kept.
+fn member<'a>(e: &'a TExpr, m: Membership<'a>, operands: Read<'_>) -> bool {
     let needle = match &e.kind {
         TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
             enum_members(needle)
@@ -371,7 +400,7 @@ fn member<'a>(e: &'a TExpr, m: Membership<'a>, operands: Read<'_>) -> Val<'a> {
         needle: Traced::of_shared(m.needle, needle),
         set: m.set.map(|s| Traced::of_shared(s, None)),
     });
-    Val::Bool(m.holds)
+    m.holds
 }
 
 #[cfg(test)]
@@ -397,6 +426,36 @@ mod tests {
         assert_eq!(compare(Traced::Str("a".into()), Traced::Str("b".into())).delta(), None);
         assert_eq!(compare(Traced::None, Traced::Int(1)).delta(), None);
         assert_eq!(Operands::Member { needle: Traced::Int(1), set: None }.delta(), None);
+    }
+
+    #[test]
+    fn numbers_compare_widened_and_are_kept_in_their_own_types() {
+        let mut kept = None;
+        let (int, dec) = (Number::Int(3), Number::Dec(Decimal::new(25, 1)));
+        assert!(compared_numbers(CmpOp::Gt, int, dec, &mut kept));
+        assert_eq!(
+            kept,
+            Some(Operands::Compare { op: CmpOp::Gt, left: Traced::Int(3), right: Traced::Dec(Decimal::new(25, 1)) })
+        );
+        assert!(!compared_numbers(CmpOp::Ge, dec, int, &mut kept));
+        assert_eq!(
+            kept,
+            Some(Operands::Compare { op: CmpOp::Ge, left: Traced::Dec(Decimal::new(25, 1)), right: Traced::Int(3) })
+        );
+        // 3 and 3.0 are equal numbers, each kept as it was.
+        assert!(compared_numbers(CmpOp::Eq, Number::Dec(Decimal::new(30, 1)), int, &mut kept));
+        assert!(compared_numbers(CmpOp::Le, Number::Int(i64::MIN), Number::Int(i64::MAX), &mut kept));
+        assert!(compared_numbers(CmpOp::Ne, Number::Dec(Decimal::MAX), Number::Dec(Decimal::MIN), &mut kept));
+        for (l, r) in [(int, dec), (dec, int), (int, int), (dec, dec)] {
+            let as_val = |n| match n {
+                Number::Int(i) => Val::Int(i),
+                Number::Dec(d) => Val::Dec(d),
+            };
+            for op in [CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge] {
+                let by_value = op.holds(compare(as_val(l), as_val(r)).unwrap());
+                assert_eq!(compared_numbers(op, l, r, &mut kept), by_value, "{op:?}");
+            }
+        }
     }
 
     #[test]
