@@ -189,9 +189,10 @@ pub(crate) fn traced<'a>(
         _ => None,
     };
     let out = leaves.get_mut(start..).unwrap_or_default();
-    let mut walker = Walker { ctx, condition, codes, out, failed_at: None };
+    let mut walker = Walker { ctx, condition, codes, out, failed_at: None, failure: None };
     let held = walker.walk(&condition.shape);
-    let failed_at = walker.failed_at;
+    let (failed_at, failure) = (walker.failed_at, walker.failure);
+    let held = held.map_err(|Stopped| failure.unwrap_or_else(|| EvalFailure::internal("a failure was lost")));
     if let Some(at) = failed_at {
         leaves.truncate(start + at);
     }
@@ -207,10 +208,16 @@ struct Walker<'w, 'a> {
     out: &'w mut [LeafTrace],
     /// The leaf whose evaluation failed.
     failed_at: Option<usize>,
+    /// Why the walk stopped, parked here: each step returns only its truth
+    /// (or [`Stopped`]), in a register rather than through memory.
+    failure: Option<EvalFailure>,
 }
 
+/// The walk stopped; why is in [`Walker::failure`].
+struct Stopped;
+
 impl<'a> Walker<'_, 'a> {
-    fn walk(&mut self, shape: &Shape) -> Result<bool, EvalFailure> {
+    fn walk(&mut self, shape: &Shape) -> Result<bool, Stopped> {
         match shape {
             Shape::Leaf(i) => self.leaf(*i),
             Shape::Not(a) => Ok(!self.walk(a)?),
@@ -219,9 +226,9 @@ impl<'a> Walker<'_, 'a> {
         }
     }
 
-    fn leaf(&mut self, i: usize) -> Result<bool, EvalFailure> {
+    fn leaf(&mut self, i: usize) -> Result<bool, Stopped> {
         let (Some(leaf), Some(slot)) = (self.condition.leaves.get(i), self.out.get_mut(i)) else {
-            return Err(EvalFailure::internal("a condition's shape names a leaf it does not have"));
+            return self.stop(None, EvalFailure::internal("a condition's shape names a leaf it does not have"));
         };
         // What the leaf read is written into its record in place, not moved
         // there through return values (the records are most of a trace's stores).
@@ -244,11 +251,16 @@ impl<'a> Walker<'_, 'a> {
                 slot.value = Some(Traced::Bool(b));
                 Ok(b)
             }
-            Err(e) => {
-                self.failed_at = Some(i);
-                Err(e)
-            }
+            Err(e) => self.stop(Some(i), e),
         }
+    }
+
+    /// Parks why the walk stopped (at leaf `at`, when a leaf failed).
+    #[cold]
+    fn stop(&mut self, at: Option<usize>, failure: EvalFailure) -> Result<bool, Stopped> {
+        self.failed_at = at;
+        self.failure = Some(failure);
+        Err(Stopped)
     }
 }
 
