@@ -8,7 +8,7 @@
 mod both_ways;
 
 use both_ways::generated_accounts;
-use verdict::compile::lower::leaves::LeafCode;
+use verdict::compile::lower::leaves::{LeafCode, NumberCode};
 use verdict::compile::Program;
 use verdict::eval::{evaluate_traced_with, Operands};
 use verdict::value::{ShortStr, Traced};
@@ -63,6 +63,7 @@ rule "members" priority 8 {
 rule "compares" priority 8 {
   when balance > 1000.5 and opened_on + 1 year < as_of and (last_review_on ?? opened_on) <= as_of
        and recent <= 3 and sum(applications.amount within 30 days) < 3 * credit_limit
+       and score * 10 > credit_limit and balance >= 0
   then tag "compares"
 }
 rule "hooked" priority 7 {
@@ -125,7 +126,21 @@ fn leaves_run_lowered_except_those_that_log_a_case() {
         leaves("members")[..],
         [LeafCode::Member { set: None, .. }, LeafCode::Member { set: Some(_), .. }, LeafCode::Member { set: None, .. }]
     ));
-    assert!(leaves("compares").iter().all(|l| matches!(l, LeafCode::Compare { .. })));
+    assert!(matches!(
+        leaves("compares")[..],
+        [
+            LeafCode::Numbers { left: NumberCode::Dec(_), right: NumberCode::Dec(_) },
+            LeafCode::Dates { .. },
+            LeafCode::Dates { .. },
+            LeafCode::Numbers { left: NumberCode::Int(_), right: NumberCode::Int(_) },
+            LeafCode::Numbers { left: NumberCode::Dec(_), right: NumberCode::Dec(_) },
+            // The checker widens an int compared with a decimal, a literal included.
+            LeafCode::Numbers { left: NumberCode::Dec(_), right: NumberCode::Dec(_) },
+            LeafCode::Numbers { left: NumberCode::Dec(_), right: NumberCode::Dec(_) },
+        ]
+    ));
+    // What may be absent, and what is not a number or a date, is compared as a value.
+    assert!(matches!(leaves("case-lets")[..], [LeafCode::Numbers { .. }, LeafCode::Compare { .. }]));
     let logs: Vec<&str> = program
         .lets
         .iter()

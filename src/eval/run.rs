@@ -50,6 +50,26 @@ pub(crate) fn decimal<'a>(ctx: &mut Ctx<'a>, code: &'a DecCode) -> Result<Decima
     }
 }
 
+/// An int computed by its lowered code (a side of a traced comparison).
+pub(crate) fn integer<'a>(ctx: &mut Ctx<'a>, code: &'a IntCode) -> Result<i64, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match runner.int(code) {
+        Ok(i) => Ok(i),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
+/// A date computed by its lowered code (a side of a traced comparison).
+pub(crate) fn date<'a>(ctx: &mut Ctx<'a>, code: &'a DateCode) -> Result<Date, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match runner.date(code) {
+        Ok(d) => Ok(d),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
 /// A value computed by its lowered code (a traced leaf's operand).
 pub(crate) fn value<'a>(ctx: &mut Ctx<'a>, code: &'a OptCode) -> Result<Val<'a>, EvalFailure> {
     let account = ctx.account;

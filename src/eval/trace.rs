@@ -5,7 +5,7 @@
 
 use super::expr::{Ctx, Membership};
 use super::run;
-use crate::compile::lower::leaves::LeafCode;
+use crate::compile::lower::leaves::{LeafCode, NumberCode};
 use crate::ir::{ArithOp, Base, CmpOp, Condition, Shape, TExpr, TKind};
 use crate::value::{compare, days_between, EvalFailure, Traced, Val};
 use rust_decimal::Decimal;
@@ -189,9 +189,10 @@ pub(crate) fn traced<'a>(
         _ => None,
     };
     let out = leaves.get_mut(start..).unwrap_or_default();
-    let mut walker = Walker { ctx, condition, codes, out, failed_at: None };
+    let mut walker = Walker { ctx, condition, codes, out, failed_at: None, failure: None };
     let held = walker.walk(&condition.shape);
-    let failed_at = walker.failed_at;
+    let (failed_at, failure) = (walker.failed_at, walker.failure);
+    let held = held.map_err(|Stopped| failure.unwrap_or_else(|| EvalFailure::internal("a failure was lost")));
     if let Some(at) = failed_at {
         leaves.truncate(start + at);
     }
@@ -207,10 +208,16 @@ struct Walker<'w, 'a> {
     out: &'w mut [LeafTrace],
     /// The leaf whose evaluation failed.
     failed_at: Option<usize>,
+    /// Why the walk stopped, parked here: each step returns only its truth
+    /// (or [`Stopped`]), in a register rather than through memory.
+    failure: Option<EvalFailure>,
 }
 
+/// The walk stopped; why is in [`Walker::failure`].
+struct Stopped;
+
 impl<'a> Walker<'_, 'a> {
-    fn walk(&mut self, shape: &Shape) -> Result<bool, EvalFailure> {
+    fn walk(&mut self, shape: &Shape) -> Result<bool, Stopped> {
         match shape {
             Shape::Leaf(i) => self.leaf(*i),
             Shape::Not(a) => Ok(!self.walk(a)?),
@@ -219,29 +226,41 @@ impl<'a> Walker<'_, 'a> {
         }
     }
 
-    fn leaf(&mut self, i: usize) -> Result<bool, EvalFailure> {
+    fn leaf(&mut self, i: usize) -> Result<bool, Stopped> {
         let (Some(leaf), Some(slot)) = (self.condition.leaves.get(i), self.out.get_mut(i)) else {
-            return Err(EvalFailure::internal("a condition's shape names a leaf it does not have"));
+            return self.stop(None, EvalFailure::internal("a condition's shape names a leaf it does not have"));
         };
         // What the leaf read is written into its record in place, not moved
         // there through return values (the records are most of a trace's stores).
-        let read = match self.codes.and_then(|c| c.get(i)) {
-            None | Some(LeafCode::Interpreted) => read_leaf(self.ctx, &leaf.expr, &mut slot.operands),
+        let held = match self.codes.and_then(|c| c.get(i)) {
+            None | Some(LeafCode::Interpreted) => match read_leaf(self.ctx, &leaf.expr, &mut slot.operands) {
+                Ok(Val::Bool(b)) => Ok(b),
+                Ok(v) => {
+                    // A leaf is a condition: the checker gives it no other type.
+                    slot.value = Some(Traced::of_shared(v, enum_members(&leaf.expr)));
+                    return Ok(false);
+                }
+                Err(e) => Err(e),
+            },
             Some(code) => read_lowered(self.ctx, &leaf.expr, code, &mut slot.operands),
         };
-        match read {
-            Ok(value) => {
-                slot.value = Some(match value {
-                    Val::Bool(b) => Traced::Bool(b),
-                    v => Traced::of_shared(v, enum_members(&leaf.expr)),
-                });
-                Ok(value == Val::Bool(true))
+        match held {
+            // The truth stored by its own assignment, not built on the stack
+            // and copied into the record (a stalled store forward, by perf).
+            Ok(b) => {
+                slot.value = Some(Traced::Bool(b));
+                Ok(b)
             }
-            Err(e) => {
-                self.failed_at = Some(i);
-                Err(e)
-            }
+            Err(e) => self.stop(Some(i), e),
         }
+    }
+
+    /// Parks why the walk stopped (at leaf `at`, when a leaf failed).
+    #[cold]
+    fn stop(&mut self, at: Option<usize>, failure: EvalFailure) -> Result<bool, Stopped> {
+        self.failed_at = at;
+        self.failure = Some(failure);
+        Err(Stopped)
     }
 }
 
@@ -270,24 +289,36 @@ fn read_leaf<'a>(ctx: &mut Ctx<'a>, e: &'a TExpr, operands: Read<'_>) -> Result<
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
             let (l, r) = (ctx.eval(lhs)?, ctx.eval(rhs)?);
-            compared(*op, lhs, rhs, l, r, operands)
+            compared(*op, lhs, rhs, l, r, operands).map(Val::Bool)
         }
         TKind::InList { .. } | TKind::InSet { .. } | TKind::InBatch { .. } => match ctx.membership(e)? {
-            Some(m) => Ok(member(e, m, operands)),
+            Some(m) => Ok(Val::Bool(member(e, m, operands))),
             None => ctx.eval(e),
         },
         _ => ctx.eval(e),
     }
 }
 
-/// Evaluates one leaf by its lowered code, keeping what [`read_leaf`] keeps.
+/// Evaluates one leaf by its lowered code, keeping what [`read_leaf`] keeps;
+/// whether it holds.
 fn read_lowered<'a>(
     ctx: &mut Ctx<'a>,
     e: &'a TExpr,
     code: &'a LeafCode,
     operands: Read<'_>,
-) -> Result<Val<'a>, EvalFailure> {
+) -> Result<bool, EvalFailure> {
     match (code, &e.kind) {
+        (LeafCode::Numbers { left, right }, TKind::Cmp { op, .. }) => {
+            let l = number(ctx, left)?;
+            let r = number(ctx, right)?;
+            Ok(compared_numbers(*op, l, r, operands))
+        }
+        (LeafCode::Dates { left, right }, TKind::Cmp { op, .. }) => {
+            let l = run::date(ctx, left)?;
+            let r = run::date(ctx, right)?;
+            *operands = Some(Operands::Compare { op: *op, left: Traced::Date(l), right: Traced::Date(r) });
+            Ok(op.holds(l.cmp(&r)))
+        }
         (LeafCode::Compare { left, right }, TKind::Cmp { op, lhs, rhs, .. }) => {
             let l = run::value(ctx, left)?;
             let r = run::value(ctx, right)?;
@@ -304,12 +335,54 @@ fn read_lowered<'a>(
                 None => Err(EvalFailure::internal("membership expected")),
             }
         }
-        (LeafCode::Bool(code), _) => Ok(Val::Bool(run::holds(ctx, code)?)),
-        _ => read_leaf(ctx, e, operands),
+        (LeafCode::Bool(code), _) => run::holds(ctx, code),
+        // A code is lowered from its own leaf: a comparison's from a comparison.
+        _ => read_leaf(ctx, e, operands).map(|v| matches!(v, Val::Bool(true))),
     }
 }
 
-/// A comparison's value, its sides evaluated; its operands kept.
+/// A side of a comparison between numbers, in its own type.
+#[derive(Clone, Copy)]
+enum Number {
+    Int(i64),
+    Dec(Decimal),
+}
+
+/// A side of a comparison between numbers, run to its own type.
+#[inline]
+fn number<'a>(ctx: &mut Ctx<'a>, code: &'a NumberCode) -> Result<Number, EvalFailure> {
+    match code {
+        NumberCode::Int(code) => run::integer(ctx, code).map(Number::Int),
+        NumberCode::Dec(code) => run::decimal(ctx, code).map(Number::Dec),
+    }
+}
+
+/// Whether `l OP r` holds, an int beside a decimal widened as [`compare`]
+/// widens it; both sides kept, each in its own type. Each arm writes its
+/// record whole (no value built first and copied in).
+fn compared_numbers(op: CmpOp, l: Number, r: Number, operands: Read<'_>) -> bool {
+    let ordering = match (l, r) {
+        (Number::Int(a), Number::Int(b)) => {
+            *operands = Some(Operands::Compare { op, left: Traced::Int(a), right: Traced::Int(b) });
+            a.cmp(&b)
+        }
+        (Number::Dec(a), Number::Dec(b)) => {
+            *operands = Some(Operands::Compare { op, left: Traced::Dec(a), right: Traced::Dec(b) });
+            a.cmp(&b)
+        }
+        (Number::Int(a), Number::Dec(b)) => {
+            *operands = Some(Operands::Compare { op, left: Traced::Int(a), right: Traced::Dec(b) });
+            Decimal::from(a).cmp(&b)
+        }
+        (Number::Dec(a), Number::Int(b)) => {
+            *operands = Some(Operands::Compare { op, left: Traced::Dec(a), right: Traced::Int(b) });
+            a.cmp(&Decimal::from(b))
+        }
+    };
+    op.holds(ordering)
+}
+
+/// Whether a comparison holds, its sides evaluated; its operands kept.
 fn compared<'a>(
     op: CmpOp,
     lhs: &'a TExpr,
@@ -317,18 +390,18 @@ fn compared<'a>(
     l: Val<'a>,
     r: Val<'a>,
     operands: Read<'_>,
-) -> Result<Val<'a>, EvalFailure> {
+) -> Result<bool, EvalFailure> {
     let holds = op.holds(compare(l, r)?);
     *operands = Some(Operands::Compare {
         op,
         left: Traced::of_shared(l, enum_members(lhs)),
         right: Traced::of_shared(r, enum_members(rhs)),
     });
-    Ok(Val::Bool(holds))
+    Ok(holds)
 }
 
-/// A membership test's value; its operands kept.
-fn member<'a>(e: &'a TExpr, m: Membership<'a>, operands: Read<'_>) -> Val<'a> {
+/// Whether a membership test holds; its operands kept.
+fn member<'a>(e: &'a TExpr, m: Membership<'a>, operands: Read<'_>) -> bool {
     let needle = match &e.kind {
         TKind::InList { needle, .. } | TKind::InSet { needle, .. } | TKind::InBatch { needle, .. } => {
             enum_members(needle)
@@ -339,7 +412,7 @@ fn member<'a>(e: &'a TExpr, m: Membership<'a>, operands: Read<'_>) -> Val<'a> {
         needle: Traced::of_shared(m.needle, needle),
         set: m.set.map(|s| Traced::of_shared(s, None)),
     });
-    Val::Bool(m.holds)
+    m.holds
 }
 
 #[cfg(test)]
@@ -365,6 +438,36 @@ mod tests {
         assert_eq!(compare(Traced::Str("a".into()), Traced::Str("b".into())).delta(), None);
         assert_eq!(compare(Traced::None, Traced::Int(1)).delta(), None);
         assert_eq!(Operands::Member { needle: Traced::Int(1), set: None }.delta(), None);
+    }
+
+    #[test]
+    fn numbers_compare_widened_and_are_kept_in_their_own_types() {
+        let mut kept = None;
+        let (int, dec) = (Number::Int(3), Number::Dec(Decimal::new(25, 1)));
+        assert!(compared_numbers(CmpOp::Gt, int, dec, &mut kept));
+        assert_eq!(
+            kept,
+            Some(Operands::Compare { op: CmpOp::Gt, left: Traced::Int(3), right: Traced::Dec(Decimal::new(25, 1)) })
+        );
+        assert!(!compared_numbers(CmpOp::Ge, dec, int, &mut kept));
+        assert_eq!(
+            kept,
+            Some(Operands::Compare { op: CmpOp::Ge, left: Traced::Dec(Decimal::new(25, 1)), right: Traced::Int(3) })
+        );
+        // 3 and 3.0 are equal numbers, each kept as it was.
+        assert!(compared_numbers(CmpOp::Eq, Number::Dec(Decimal::new(30, 1)), int, &mut kept));
+        assert!(compared_numbers(CmpOp::Le, Number::Int(i64::MIN), Number::Int(i64::MAX), &mut kept));
+        assert!(compared_numbers(CmpOp::Ne, Number::Dec(Decimal::MAX), Number::Dec(Decimal::MIN), &mut kept));
+        for (l, r) in [(int, dec), (dec, int), (int, int), (dec, dec)] {
+            let as_val = |n| match n {
+                Number::Int(i) => Val::Int(i),
+                Number::Dec(d) => Val::Dec(d),
+            };
+            for op in [CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge] {
+                let by_value = op.holds(compare(as_val(l), as_val(r)).unwrap());
+                assert_eq!(compared_numbers(op, l, r, &mut kept), by_value, "{op:?}");
+            }
+        }
     }
 
     #[test]

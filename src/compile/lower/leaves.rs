@@ -9,9 +9,9 @@
 //! one ([`TraceCode::let_logs`]). Every other lowered let is computed by its
 //! lowered code when tracing, also when the interpreter reads it.
 
-use super::{lower_bool, lower_value, BoolCode, OptCode};
+use super::{lower_bool, lower_date, lower_dec, lower_int, lower_value, BoolCode, DateCode, DecCode, IntCode, OptCode};
 use crate::compile::Rule;
-use crate::ir::{LetDef, TExpr, TKind};
+use crate::ir::{Base, LetDef, TExpr, TKind};
 use std::sync::Arc;
 
 /// The traced code of a program: each rule's leaves, and which lets log cases.
@@ -32,7 +32,24 @@ pub struct TraceCode {
 /// One leaf of a traced condition, lowered.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LeafCode {
-    /// `left OP right`: both sides, each to its value.
+    /// `left OP right` between two present numbers (an int beside a decimal
+    /// is widened only to compare): each side runs to its own type, as the
+    /// untraced comparisons do, and becomes a traced value only when recorded.
+    Numbers {
+        /// The left side.
+        left: NumberCode,
+        /// The right side.
+        right: NumberCode,
+    },
+    /// `left OP right` between two present dates, each side to its date.
+    Dates {
+        /// The left side.
+        left: DateCode,
+        /// The right side.
+        right: DateCode,
+    },
+    /// Any other `left OP right` (strings, members, booleans, what may be
+    /// absent): both sides, each to its value.
     Compare {
         /// The left side.
         left: OptCode,
@@ -50,6 +67,16 @@ pub enum LeafCode {
     Bool(BoolCode),
     /// A leaf with a `case` in it: run by the interpreter.
     Interpreted,
+}
+
+/// One side of a comparison between numbers, run to its own type (the
+/// trace records an int as an int, whatever the other side is).
+#[derive(Clone, Debug, PartialEq)]
+pub enum NumberCode {
+    /// An `int`.
+    Int(IntCode),
+    /// A `decimal` or `money`.
+    Dec(DecCode),
 }
 
 impl TraceCode {
@@ -72,7 +99,8 @@ fn leaf(e: &TExpr) -> LeafCode {
         return LeafCode::Interpreted;
     }
     match &e.kind {
-        TKind::Cmp { lhs, rhs, .. } => LeafCode::Compare { left: lower_value(lhs), right: lower_value(rhs) },
+        TKind::Cmp { lhs, rhs, .. } => typed_compare(lhs, rhs)
+            .unwrap_or_else(|| LeafCode::Compare { left: lower_value(lhs), right: lower_value(rhs) }),
         TKind::InList { needle, .. } | TKind::InBatch { needle, .. } => {
             LeafCode::Member { needle: lower_value(needle), set: None }
         }
@@ -80,6 +108,27 @@ fn leaf(e: &TExpr) -> LeafCode {
             LeafCode::Member { needle: lower_value(needle), set: Some(lower_value(set)) }
         }
         _ => LeafCode::Bool(lower_bool(e)),
+    }
+}
+
+/// A comparison whose sides are both present numbers or both present
+/// dates, each side lowered to its own type; `None` for any other.
+fn typed_compare(lhs: &TExpr, rhs: &TExpr) -> Option<LeafCode> {
+    if lhs.ty.optional || rhs.ty.optional {
+        return None;
+    }
+    match (&lhs.ty.base, &rhs.ty.base) {
+        (Base::Date, Base::Date) => Some(LeafCode::Dates { left: lower_date(lhs), right: lower_date(rhs) }),
+        _ => Some(LeafCode::Numbers { left: number(lhs)?, right: number(rhs)? }),
+    }
+}
+
+/// `e` lowered to its own numeric type; `None` when it is not a number.
+fn number(e: &TExpr) -> Option<NumberCode> {
+    match e.ty.base {
+        Base::Int => Some(NumberCode::Int(lower_int(e))),
+        Base::Dec => Some(NumberCode::Dec(lower_dec(e))),
+        _ => None,
     }
 }
 
