@@ -165,7 +165,7 @@ impl<'a> Runner<'_, 'a> {
             },
             BoolCode::Let(i) => match self.ctx.lets.get(*i) {
                 Some(LetState::Done(Val::Bool(b))) => *b,
-                _ => return self.bool_other(code),
+                _ => return self.let_bool(*i),
             },
             // Not computed yet: computed by its type, without a second dispatch in `bool_other`.
             BoolCode::IntLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
@@ -198,10 +198,7 @@ impl<'a> Runner<'_, 'a> {
     #[inline(never)]
     fn bool_other(&mut self, code: &'a BoolCode) -> Run<bool> {
         Ok(match code {
-            BoolCode::Let(i) => match self.let_value(*i)? {
-                Val::Bool(b) => b,
-                v => return self.fail(mismatch("bool", v)),
-            },
+            BoolCode::Let(i) => self.let_bool(*i)?,
             BoolCode::Coalesce(a, b) => match self.opt(a)? {
                 Val::None => self.bool(b)?,
                 Val::Bool(x) => x,
