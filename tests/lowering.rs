@@ -8,7 +8,7 @@
 mod both_ways;
 
 use both_ways::same_both_ways;
-use verdict::compile::lower::{BoolCode, DecCode, LetCode};
+use verdict::compile::lower::{BoolCode, DecCode, IntCode, LetCode};
 use verdict::compile::Program;
 use verdict::{load_policy, load_policy_source};
 
@@ -130,4 +130,75 @@ fn the_lowering_specialises_the_common_forms() {
     let case_rule = program.rules.iter().find(|r| &*r.name == "case").unwrap();
     assert!(matches!(case_rule.limit_code, Some(DecCode::Case(_))), "{:?}", case_rule.limit_code);
     assert_eq!(typed_lets, program.lets.len(), "every let of a required type runs lowered");
+}
+
+/// The fused nodes (`count(..) OP k`, `min`/`max(..) ?? d` and `sum(..)`
+/// folded in their own types, `any`/`all` without values, a string let
+/// against a literal), each with a failure inside: a `where` dividing by
+/// zero for some elements, a default that overflows.
+const FUSED: &str = r#"
+policy "lowering-fused" version "1"
+schema "account.schema.yaml"
+
+let recent = count(overdues within 12 months)
+let worst = max(overdues.days where repaid_on == none) ?? 0
+let best_recent = min(score_history.value within 90 days) ?? score
+let risky_worst = max(overdues.days where amount / (days - 30) > 1) ?? score * 4000000000000000000
+let spend = sum(applications.amount within 30 days)
+let risky_spend = sum(overdues.amount where balance / (days - 20) > 0 within 12 months)
+let rung = case when worst > 60 then "legal" when worst > 30 then "call" when worst > 0 then "sms" else "none" end
+
+rule "count-cmp" priority 9 { when count(applications within 7 days) >= 2 or 1 < count(overdues) then tag "counted" }
+rule "count-eq" priority 9 { when count(overdues within 6 months) == 0 and recent != 1 then tag "clean" }
+rule "extremes" priority 9 {
+  when worst >= 30 or best_recent < 600 or (max(score_history.value) ?? 0) - score > 50 then tag "extremes"
+}
+rule "extreme-fails" priority 8 { when risky_worst > 30 then tag "risky" }
+rule "sums" priority 8 { when sum(applications.amount within 30 days) > 2 * credit_limit or spend >= balance then tag "spent" }
+rule "sum-fails" priority 8 { when score < 640 and risky_spend > 100 then tag "risky-spend" }
+rule "any-all" priority 7 {
+  when any(overdues where days > 60) or all(score_history where value > 600 within 90 days) then tag "quantified"
+}
+rule "any-fails" priority 7 { when score > 700 and any(overdues where amount / (days - 45) > 5) then tag "any" }
+rule "all-fails" priority 7 { when score < 600 and all(overdues where amount / (days - 15) > 0) then tag "all" }
+rule "rungs" priority 6 { when rung == "legal" or rung != "none" and "call" == rung then tag "rung" }
+"#;
+
+fn fused() -> std::sync::Arc<Program> {
+    load_policy_source("policies/lowering-fused.policy".as_ref(), FUSED).unwrap().program
+}
+
+#[test]
+fn the_fused_nodes_decide_alike_both_ways_failures_included() {
+    let program = fused();
+    let mut failures = 0;
+    for seed in [1, 7, 42, 2026] {
+        failures += same_both_ways(&program, seed, 3_000, verdict::eval::MAX_ELEMENT_VISITS).1;
+    }
+    assert!(failures > 100, "the failing lets and `where`s fail for some accounts ({failures})");
+    for bound in [3, 12] {
+        let failures = same_both_ways(&program, 5, 2_000, bound).1;
+        assert!(failures > 100, "a bound of {bound} elements fails many accounts ({failures})");
+    }
+}
+
+#[test]
+fn the_common_shapes_lower_to_fused_nodes() {
+    let program = fused();
+    let rule = |name: &str| &program.rules.iter().find(|r| &*r.name == name).unwrap().code;
+    let lets = |name: &str| &program.let_code[program.lets.iter().position(|l| l.name == name).unwrap()];
+    assert!(
+        matches!(rule("count-cmp"), BoolCode::Or(a, b)
+            if matches!(**a, BoolCode::CountCmp { .. }) && matches!(**b, BoolCode::CountCmp { .. })),
+        "{:?}",
+        rule("count-cmp")
+    );
+    assert!(matches!(lets("recent"), LetCode::Int(IntCode::Count(_))), "{:?}", lets("recent"));
+    for name in ["worst", "best_recent", "risky_worst"] {
+        assert!(matches!(lets(name), LetCode::Int(IntCode::ExtremeOr { .. })), "{name}: {:?}", lets(name));
+    }
+    for name in ["spend", "risky_spend"] {
+        assert!(matches!(lets(name), LetCode::Dec(DecCode::Sum(_))), "{name}: {:?}", lets(name));
+    }
+    assert!(matches!(rule("rungs"), BoolCode::Or(a, _) if matches!(**a, BoolCode::StrLetCmp { .. })));
 }

@@ -71,6 +71,13 @@ pub enum BoolCode {
     DateCmp(CmpOp, Box<DateCode>, Box<DateCode>),
     /// Two strings compared (a literal is an [`OptCode::Const`]).
     StrCmp(CmpOp, Box<OptCode>, Box<OptCode>),
+    /// `string_let OP "literal"`: the let read from the cache and compared
+    /// in place (the five collections rules of the lifecycle policy), where
+    /// [`BoolCode::StrCmp`] would run both operands as values.
+    StrLetCmp { index: usize, op: CmpOp, k: std::sync::Arc<str> },
+    /// `count(list [within D]) OP k` without `where`: the elements in the
+    /// window counted and compared, no value built in between.
+    CountCmp { agg: Box<AggCode>, op: CmpOp, k: i64 },
     /// Two booleans compared.
     BoolCmp(CmpOp, Box<BoolCode>, Box<BoolCode>),
     /// An enum field's member is one of a set (`==`, `!=`, `in`, `not in`
@@ -123,6 +130,12 @@ pub enum IntCode {
     Pick { max: bool, a: Box<IntCode>, b: Box<IntCode> },
     /// `count(..)` or an int `sum(..)`.
     Agg(Box<AggCode>),
+    /// `count(list [within D])` without `where`, counted in an `i64`.
+    Count(Box<AggCode>),
+    /// `min(list.f ..) ?? default` / `max(..) ?? default` of an int field:
+    /// the extreme folded in an `i64`, `default` run only when no element
+    /// had a value.
+    ExtremeOr { agg: Box<AggCode>, default: Box<IntCode> },
     /// A case of ints with an `else`.
     Case(Box<CaseCode<IntCode>>),
     /// An int scorecard (the whole value of a let), added up in an `i64`.
@@ -160,6 +173,8 @@ pub enum DecCode {
     Pick { max: bool, a: Box<DecCode>, b: Box<DecCode> },
     /// A decimal `sum(..)`.
     Agg(Box<AggCode>),
+    /// `sum(list.f ..)` of a decimal field, added up in a `Decimal`.
+    Sum(Box<AggCode>),
     /// A case of decimals with an `else`.
     Case(Box<CaseCode<DecCode>>),
     /// A decimal scorecard (the whole value of a let), added up exactly.
@@ -465,6 +480,9 @@ fn lower_cmp(e: &TExpr, op: CmpOp, kind: CmpKind, lhs: &TExpr, rhs: &TExpr) -> B
         (CmpKind::Int, TKind::Let(index), TKind::Const(Const::Int(k))) => {
             BoolCode::IntLetCmp { index: *index, op, k: *k }
         }
+        (CmpKind::Int, TKind::Agg(agg), TKind::Const(Const::Int(k))) if plain_count(agg) => {
+            BoolCode::CountCmp { agg: Box::new(lower_agg(agg)), op, k: *k }
+        }
         (CmpKind::Int, ..) => BoolCode::IntCmp(op, Box::new(lower_int(lhs)), Box::new(lower_int(rhs))),
         (CmpKind::Dec, TKind::Field { frame, slot }, TKind::Const(Const::Dec(k))) if lhs.ty.base == Base::Dec => {
             BoolCode::DecSlotCmp { frame: *frame, slot: *slot, op, k: *k }
@@ -474,6 +492,9 @@ fn lower_cmp(e: &TExpr, op: CmpOp, kind: CmpKind, lhs: &TExpr, rhs: &TExpr) -> B
         }
         (CmpKind::Dec, ..) => BoolCode::DecCmp(op, Box::new(lower_dec(lhs)), Box::new(lower_dec(rhs))),
         (CmpKind::Date, ..) => BoolCode::DateCmp(op, Box::new(lower_date(lhs)), Box::new(lower_date(rhs))),
+        (CmpKind::Str, TKind::Let(index), TKind::Const(Const::Str(k))) => {
+            BoolCode::StrLetCmp { index: *index, op, k: k.clone() }
+        }
         (CmpKind::Str, ..) => BoolCode::StrCmp(op, Box::new(lower_opt(lhs)), Box::new(lower_opt(rhs))),
         (CmpKind::Bool, ..) => BoolCode::BoolCmp(op, Box::new(lower_bool(lhs)), Box::new(lower_bool(rhs))),
         (CmpKind::Enum, _, TKind::Const(c)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
@@ -526,7 +547,12 @@ pub fn lower_int(e: &TExpr) -> IntCode {
             IntCode::Arith(*op, boxed(lhs), boxed(rhs))
         }
         TKind::Neg(NumKind::Int, a) => IntCode::Neg(boxed(a)),
-        TKind::Coalesce(a, b) => IntCode::Coalesce(Box::new(lower_opt(a)), boxed(b)),
+        TKind::Coalesce(a, b) => match &a.kind {
+            TKind::Agg(agg) if int_extreme(agg) => {
+                IntCode::ExtremeOr { agg: Box::new(lower_agg(agg)), default: boxed(b) }
+            }
+            _ => IntCode::Coalesce(Box::new(lower_opt(a)), boxed(b)),
+        },
         TKind::SetCount(s) => set_len(e, s),
         TKind::Call { func: Builtin::LenSet, args } => match args.as_slice() {
             [s] => set_len(e, s),
@@ -546,6 +572,7 @@ pub fn lower_int(e: &TExpr) -> IntCode {
             }
             _ => IntCode::Generic(e.clone()),
         },
+        TKind::Agg(agg) if plain_count(agg) => IntCode::Count(Box::new(lower_agg(agg))),
         TKind::Agg(agg) if agg.func == AggFunc::Count || agg.func == AggFunc::Sum => {
             IntCode::Agg(Box::new(lower_agg(agg)))
         }
@@ -597,6 +624,9 @@ pub fn lower_dec(e: &TExpr) -> DecCode {
             }
             _ => DecCode::Generic(e.clone()),
         },
+        TKind::Agg(agg) if agg.func == AggFunc::Sum && agg.field.is_some() && agg.num == Some(NumKind::Dec) => {
+            DecCode::Sum(Box::new(lower_agg(agg)))
+        }
         TKind::Agg(agg) if agg.func == AggFunc::Sum => DecCode::Agg(Box::new(lower_agg(agg))),
         TKind::Case { branches, otherwise: Some(o) } => DecCode::Case(Box::new(lower_case(branches, o, lower_dec))),
         TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_dec)
@@ -645,6 +675,17 @@ pub fn lower_opt(e: &TExpr) -> OptCode {
         TKind::Hook { hook, args } => OptCode::Hook(hook_code(*hook, args)),
         _ => OptCode::Generic(e.clone()),
     }
+}
+
+/// `count(list [within D])`: no field (which would count present values)
+/// and no `where`.
+fn plain_count(agg: &Aggregate) -> bool {
+    agg.func == AggFunc::Count && agg.field.is_none() && agg.filter.is_none()
+}
+
+/// `min` / `max` of an int field (absent when no element has a value).
+fn int_extreme(agg: &Aggregate) -> bool {
+    matches!(agg.func, AggFunc::Min | AggFunc::Max) && agg.field.is_some() && agg.num == Some(NumKind::Int)
 }
 
 fn lower_agg(agg: &Aggregate) -> AggCode {

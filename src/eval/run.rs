@@ -9,6 +9,7 @@
 //! `TExpr` (same order of evaluation, same failures, same work charged):
 //! `tests/lowering.rs` decides generated books both ways.
 
+mod aggregate;
 mod scorecard;
 mod table;
 mod typed_lets;
@@ -16,10 +17,9 @@ mod typed_lets;
 pub(crate) use scorecard::reasons as scorecard_reasons;
 
 use super::expr::{member_name, set_contains, Ctx, LetState};
-use super::fold::Fold;
-use crate::compile::lower::{AggCode, BoolCode, CaseCode, DateCode, DecCode, HookCode, IntCode, LetCode, OptCode};
-use crate::ir::{AggFunc, ArithOp, Frame, NumKind, TExpr};
-use crate::value::{days_between, months_between, Date, EvalFailure, FailureKind, Record, Val, Value};
+use crate::compile::lower::{BoolCode, CaseCode, DateCode, DecCode, HookCode, IntCode, LetCode, OptCode};
+use crate::ir::{ArithOp, CmpOp, Frame, TExpr};
+use crate::value::{days_between, months_between, Date, EvalFailure, Record, Val, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// A failure, parked in [`Runner::failure`].
@@ -95,6 +95,17 @@ struct Runner<'c, 'a> {
     /// `ctx.account`, one indirection closer.
     account: &'a Record,
     failure: Option<EvalFailure>,
+}
+
+/// `a OP b` on strings; equality tests the lengths before any byte (the
+/// collections rules' rungs mostly differ in length).
+#[inline(always)]
+fn str_holds(op: CmpOp, a: &str, b: &str) -> bool {
+    match op {
+        CmpOp::Eq => a == b,
+        CmpOp::Ne => a != b,
+        _ => op.holds(a.cmp(b)),
+    }
 }
 
 #[cold]
@@ -174,7 +185,7 @@ impl<'a> Runner<'_, 'a> {
             },
             BoolCode::Let(i) => match self.ctx.lets.get(*i) {
                 Some(LetState::Done(Val::Bool(b))) => *b,
-                _ => return self.bool_other(code),
+                _ => return self.let_bool(*i),
             },
             // Not computed yet: computed by its type, without a second dispatch in `bool_other`.
             BoolCode::IntLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
@@ -194,6 +205,10 @@ impl<'a> Runner<'_, 'a> {
                 Some(arm) => mask.checked_shr(*arm).is_some_and(|m| m & 1 == 1),
                 None => return self.fail(EvalFailure::internal("a split the program does not have")),
             },
+            BoolCode::StrLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
+                Some(LetState::Done(Val::Str(s))) => str_holds(*op, s, k),
+                _ => return self.bool_other(code),
+            },
             _ => return self.bool_other(code),
         })
     }
@@ -203,10 +218,7 @@ impl<'a> Runner<'_, 'a> {
     #[inline(never)]
     fn bool_other(&mut self, code: &'a BoolCode) -> Run<bool> {
         Ok(match code {
-            BoolCode::Let(i) => match self.let_value(*i)? {
-                Val::Bool(b) => b,
-                v => return self.fail(mismatch("bool", v)),
-            },
+            BoolCode::Let(i) => self.let_bool(*i)?,
             BoolCode::Coalesce(a, b) => match self.opt(a)? {
                 Val::None => self.bool(b)?,
                 Val::Bool(x) => x,
@@ -219,6 +231,14 @@ impl<'a> Runner<'_, 'a> {
                 (Val::Str(a), Val::Str(b)) => op.holds(a.cmp(b)),
                 (a, b) => return self.fail(EvalFailure::internal(format_args!("cannot compare {a:?} with {b:?}"))),
             },
+            BoolCode::StrLetCmp { index, op, k } => match self.let_value(*index)? {
+                Val::Str(s) => str_holds(*op, s, k),
+                v => {
+                    return self
+                        .fail(EvalFailure::internal(format_args!("cannot compare {v:?} with {:?}", Val::Str(k))))
+                }
+            },
+            BoolCode::CountCmp { agg, op, k } => op.holds(self.count(agg)?.cmp(k)),
             BoolCode::BoolCmp(op, l, r) => op.holds(self.bool(l)?.cmp(&self.bool(r)?)),
             BoolCode::IsNone { negate, operand } => (self.opt(operand)? == Val::None) != *negate,
             BoolCode::InBatch { frame, slot, batch, negate } => {
@@ -233,10 +253,7 @@ impl<'a> Runner<'_, 'a> {
                 Some(Value::Set(items)) => set_contains(items, needle.val()) != *negate,
                 _ => return self.fail(EvalFailure::internal("set expected")),
             },
-            BoolCode::Agg(agg) => match self.agg(agg)? {
-                Val::Bool(b) => b,
-                v => return self.fail(mismatch("bool", v)),
-            },
+            BoolCode::Agg(agg) => self.any_all(agg)?,
             BoolCode::Case(case) => {
                 let value = self.branch(case)?;
                 self.bool(value)?
@@ -326,6 +343,13 @@ impl<'a> Runner<'_, 'a> {
                 return Ok(if pick_a { a } else { b });
             }
             IntCode::Agg(agg) => self.agg(agg)?,
+            IntCode::Count(agg) => return self.count(agg),
+            IntCode::ExtremeOr { agg, default } => {
+                return match self.extreme(agg)? {
+                    Some(v) => Ok(v),
+                    None => self.int(default),
+                }
+            }
             IntCode::Case(case) => {
                 let value = self.branch(case)?;
                 return self.int(value);
@@ -379,6 +403,7 @@ impl<'a> Runner<'_, 'a> {
                 return Ok(if pick_a { a } else { b });
             }
             DecCode::Agg(agg) => self.agg(agg)?,
+            DecCode::Sum(agg) => return self.sum(agg),
             DecCode::Case(case) => {
                 let value = self.branch(case)?;
                 return self.dec(value);
@@ -553,157 +578,6 @@ impl<'a> Runner<'_, 'a> {
         }
         let v = self.ctx.let_value(index);
         Some(self.park(v))
-    }
-
-    /// An aggregate, as `Ctx::aggregate` computes it, with its `where` lowered.
-    fn agg(&mut self, agg: &'a AggCode) -> Run<Val<'a>> {
-        let Some(Value::List(elements)) = self.account.slots.get(agg.list_slot) else {
-            return self.fail(EvalFailure::internal("list expected"));
-        };
-        let elements: &'a [Record] = elements;
-        let lower = match agg.window {
-            Some((d, _)) => match d.sub_from(self.ctx.as_of) {
-                Some(lower) => Some(lower),
-                None => {
-                    return self.fail(EvalFailure {
-                        kind: FailureKind::Eval,
-                        message: format!("date out of range: as_of - {d}"),
-                    })
-                }
-            },
-            None => None,
-        };
-        let elements = match (lower, agg.window) {
-            (Some(lower), Some((_, key))) => self.ctx.window(elements, key, lower),
-            _ => elements,
-        };
-        let charged = self.ctx.charge(elements.len());
-        self.park(charged)?;
-        let saved = self.ctx.element;
-        let result = self.fold(agg, elements, lower);
-        self.ctx.element = saved;
-        result
-    }
-
-    fn in_window(&self, agg: &AggCode, element: &Record, lower: Option<Date>) -> bool {
-        match (lower, agg.window) {
-            (Some(lower), Some((_, key))) => {
-                matches!(element.slots.get(key), Some(Value::Date(d)) if *d > lower && *d <= self.ctx.as_of)
-            }
-            _ => true,
-        }
-    }
-
-    fn fold(&mut self, agg: &'a AggCode, elements: &'a [Record], lower: Option<Date>) -> Run<Val<'a>> {
-        if agg.filter.is_none() {
-            match (agg.func, agg.field) {
-                // The latest is the last element in the window: nothing else needs reading.
-                (AggFunc::Latest, Some(slot)) => return Ok(elements.last().map_or(Val::None, |e| e.val(slot))),
-                (AggFunc::Latest, None) => return Ok(if elements.is_empty() { Val::None } else { Val::Bool(true) }),
-                (AggFunc::Count, None) => {
-                    let n = elements.iter().filter(|e| self.in_window(agg, e, lower)).count();
-                    return Ok(Val::Int(i64::try_from(n).unwrap_or(i64::MAX)));
-                }
-                _ => {}
-            }
-        }
-        match (agg.func, agg.field, agg.num) {
-            (AggFunc::Min | AggFunc::Max, Some(slot), Some(NumKind::Int)) => {
-                return self.int_extreme(agg, elements, lower, slot)
-            }
-            (AggFunc::Sum, Some(slot), Some(NumKind::Dec)) => return self.dec_sum(agg, elements, lower, slot),
-            _ => {}
-        }
-        // For `any`/`all` of the list itself, the `where` condition is the
-        // predicate; everywhere else it selects the elements.
-        let predicate = matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none();
-        let mut fold = Fold::new(agg.func, agg.num);
-        for element in elements {
-            if !self.in_window(agg, element, lower) {
-                continue;
-            }
-            let mut passes = true;
-            if let Some(filter) = &agg.filter {
-                self.ctx.element = Some(element);
-                passes = self.bool(filter)?;
-                if !passes && !predicate {
-                    continue;
-                }
-            }
-            let value = match agg.field {
-                Some(slot) => element.val(slot),
-                None => Val::Bool(passes),
-            };
-            if let Some(done) = self.park(fold.step(value))? {
-                return Ok(done);
-            }
-        }
-        self.park(fold.finish())
-    }
-
-    /// Whether `element` is in the window and passes the `where` (which reads it as its element).
-    #[inline(always)]
-    fn selects(&mut self, agg: &'a AggCode, element: &'a Record, lower: Option<Date>) -> Run<bool> {
-        if !self.in_window(agg, element, lower) {
-            return Ok(false);
-        }
-        match &agg.filter {
-            Some(filter) => {
-                self.ctx.element = Some(element);
-                self.bool(filter)
-            }
-            None => Ok(true),
-        }
-    }
-
-    /// `min` / `max` of an int field, in an `i64`.
-    fn int_extreme(
-        &mut self,
-        agg: &'a AggCode,
-        elements: &'a [Record],
-        lower: Option<Date>,
-        slot: usize,
-    ) -> Run<Val<'a>> {
-        let mut acc: Option<i64> = None;
-        for element in elements {
-            if !self.selects(agg, element, lower)? {
-                continue;
-            }
-            let v = match element.slots.get(slot) {
-                Some(Value::Int(v)) => *v,
-                Some(Value::None) | None => continue,
-                Some(other) => return self.fail(mismatch("int", other.val())),
-            };
-            acc = Some(match acc {
-                None => v,
-                Some(a) if agg.func == AggFunc::Min => a.min(v),
-                Some(a) => a.max(v),
-            });
-        }
-        Ok(acc.map_or(Val::None, Val::Int))
-    }
-
-    /// `sum` of a decimal field, in a `Decimal` (the first value kept as it is, scale included).
-    fn dec_sum(&mut self, agg: &'a AggCode, elements: &'a [Record], lower: Option<Date>, slot: usize) -> Run<Val<'a>> {
-        let mut acc: Option<Decimal> = None;
-        for element in elements {
-            if !self.selects(agg, element, lower)? {
-                continue;
-            }
-            let v = match element.slots.get(slot) {
-                Some(Value::Dec(v)) => *v,
-                Some(Value::None) | None => continue,
-                Some(other) => return self.fail(mismatch("decimal", other.val())),
-            };
-            acc = Some(match acc {
-                None => v,
-                Some(a) => match a.checked_add(v) {
-                    Some(sum) => sum,
-                    None => return self.fail(EvalFailure::overflow()),
-                },
-            });
-        }
-        Ok(Val::Dec(acc.unwrap_or(Decimal::ZERO)))
     }
 }
 

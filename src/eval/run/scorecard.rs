@@ -7,8 +7,7 @@
 use super::{Ctx, Failed, Run, Runner};
 use crate::compile::lower::scorecard::{atom_of, CharCode, Input, Points, ScoreCode, Search};
 use crate::compile::lower::{DecCode, IntCode, LetCode};
-use crate::ir::Frame;
-use crate::value::{EvalFailure, Val, Value};
+use crate::value::{EvalFailure, Val};
 use rust_decimal::Decimal;
 use std::cell::Cell;
 use std::thread::LocalKey;
@@ -154,14 +153,19 @@ impl<'a> Runner<'_, 'a> {
     }
 
     /// The atom of a characteristic's input for this account, or the value
-    /// when it finds none. An int field (the common input) is read straight
-    /// from its slot.
+    /// when it finds none. An int input searched by its boundaries (the
+    /// common case: a field or an int let) and a decimal input searched by
+    /// its cuts are located by their type, never wrapped in a `Val` to be
+    /// matched again (the same atom [`CharCode::locate`] finds).
     #[inline(always)]
     fn atom<P: Points>(&mut self, c: &'a CharCode<P>) -> Run<Result<usize, Val<'a>>> {
-        if let (Input::Int(IntCode::Slot(Frame::Account, slot)), Search::Ints(starts)) = (&c.input, &c.search) {
-            if let Some(Value::Int(i)) = self.account.slots.get(*slot) {
-                return Ok(Ok(atom_of(starts, *i)));
+        match (&c.input, &c.search) {
+            (Input::Int(input), Search::Ints(starts)) => return Ok(Ok(atom_of(starts, self.int_operand(input)?))),
+            (Input::Dec(input), Search::Atoms(atoms)) => {
+                let d = self.dec_operand(input)?;
+                return Ok(atoms.locate_dec(d).ok_or(Val::Dec(d)));
             }
+            _ => {}
         }
         let v = match &c.input {
             Input::Int(input) => Val::Int(self.int(input)?),

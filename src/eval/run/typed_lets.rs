@@ -1,7 +1,7 @@
-//! Lets of a known type computed and read by that type: the value comes
-//! back in registers and is recorded in the cache once, instead of being
-//! wrapped in a `Val` by [`Runner::let_value`], returned through memory and
-//! matched again by the caller. The profile of the 1,000-row table put
+//! Lets of a known type (decimal, int, bool) computed and read by that
+//! type: the value comes back in registers and is recorded in the cache
+//! once, instead of being wrapped in a `Val` by [`Runner::let_value`],
+//! returned through memory and matched again by the caller. The profile of the 1,000-row table put
 //! about a tenth of its time on that round trip (stores of one width read
 //! back by loads of another, which the processor cannot forward). Anything
 //! else (a let of another type, a trace logging cases) takes
@@ -45,6 +45,24 @@ impl<'a> Runner<'_, 'a> {
         match self.let_value(index)? {
             Val::Int(i) => Ok(i),
             v => self.fail(mismatch("int", v)),
+        }
+    }
+
+    /// A bool let's value (`is_open`, `review_due` in the lifecycle policy,
+    /// each read first by a rule's condition).
+    pub(super) fn let_bool(&mut self, index: usize) -> Run<bool> {
+        if let Some(LetState::Done(Val::Bool(b))) = self.ctx.lets.get(index) {
+            return Ok(*b);
+        }
+        if let Some(LetCode::Bool(code)) = self.typed_let_code(index) {
+            let saved = self.ctx.element.take();
+            let b = self.bool(code);
+            self.ctx.element = saved;
+            return self.record_let(index, b, Val::Bool);
+        }
+        match self.let_value(index)? {
+            Val::Bool(b) => Ok(b),
+            v => self.fail(mismatch("bool", v)),
         }
     }
 
