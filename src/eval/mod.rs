@@ -380,7 +380,10 @@ fn all_scores(ctx: &mut Ctx<'_>, snapshot: &Snapshot, lowered: bool) -> Result<V
     })
 }
 
-/// Runs every rule in evaluation order, firing those that match.
+/// Runs every rule in evaluation order, firing those that match. Inlined
+/// into both callers: untraced, `trace` is a constant `None` and every
+/// per-rule test of it folds away.
+#[inline(always)]
 fn run_rules<'a>(
     ctx: &mut Ctx<'a>,
     state: &mut Assembly,
