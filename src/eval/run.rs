@@ -27,67 +27,49 @@ pub(crate) struct Failed;
 
 type Run<T> = Result<T, Failed>;
 
+/// Runs one step of lowered code over `ctx`: a runner is made for it, and a
+/// failure it parked comes back as the `EvalFailure` it was.
+#[inline(always)]
+fn run<'a, T>(ctx: &mut Ctx<'a>, step: impl FnOnce(&mut Runner<'_, 'a>) -> Run<T>) -> Result<T, EvalFailure> {
+    let account = ctx.account;
+    let mut runner = Runner { ctx, account, failure: None };
+    match step(&mut runner) {
+        Ok(v) => Ok(v),
+        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    }
+}
+
 /// Decides a lowered condition.
 // Inlined into `run_rules`' loop (the untraced fast path) as it was when it
 // had no other caller; the traced walk calls it for a leaf too.
 #[inline(always)]
 pub(crate) fn holds<'a>(ctx: &mut Ctx<'a>, code: &'a BoolCode) -> Result<bool, EvalFailure> {
-    let account = ctx.account;
-    let mut runner = Runner { ctx, account, failure: None };
-    match runner.bool(code) {
-        Ok(b) => Ok(b),
-        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
-    }
+    run(ctx, |runner| runner.bool(code))
 }
 
-/// Computes a lowered decimal (a new limit).
+/// Computes a lowered decimal (a new limit; a side of a traced comparison).
 pub(crate) fn decimal<'a>(ctx: &mut Ctx<'a>, code: &'a DecCode) -> Result<Decimal, EvalFailure> {
-    let account = ctx.account;
-    let mut runner = Runner { ctx, account, failure: None };
-    match runner.dec(code) {
-        Ok(d) => Ok(d),
-        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
-    }
+    run(ctx, |runner| runner.dec(code))
 }
 
 /// An int computed by its lowered code (a side of a traced comparison).
 pub(crate) fn integer<'a>(ctx: &mut Ctx<'a>, code: &'a IntCode) -> Result<i64, EvalFailure> {
-    let account = ctx.account;
-    let mut runner = Runner { ctx, account, failure: None };
-    match runner.int(code) {
-        Ok(i) => Ok(i),
-        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
-    }
+    run(ctx, |runner| runner.int(code))
 }
 
 /// A date computed by its lowered code (a side of a traced comparison).
 pub(crate) fn date<'a>(ctx: &mut Ctx<'a>, code: &'a DateCode) -> Result<Date, EvalFailure> {
-    let account = ctx.account;
-    let mut runner = Runner { ctx, account, failure: None };
-    match runner.date(code) {
-        Ok(d) => Ok(d),
-        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
-    }
+    run(ctx, |runner| runner.date(code))
 }
 
 /// A value computed by its lowered code (a traced leaf's operand).
 pub(crate) fn value<'a>(ctx: &mut Ctx<'a>, code: &'a OptCode) -> Result<Val<'a>, EvalFailure> {
-    let account = ctx.account;
-    let mut runner = Runner { ctx, account, failure: None };
-    match runner.opt(code) {
-        Ok(v) => Ok(v),
-        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
-    }
+    run(ctx, |runner| runner.opt(code))
 }
 
 /// A let's value, computed (once) by its lowered code.
 pub(crate) fn let_value<'a>(ctx: &mut Ctx<'a>, index: usize) -> Result<Val<'a>, EvalFailure> {
-    let account = ctx.account;
-    let mut runner = Runner { ctx, account, failure: None };
-    match runner.let_value(index) {
-        Ok(v) => Ok(v),
-        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
-    }
+    run(ctx, |runner| runner.let_value(index))
 }
 
 struct Runner<'c, 'a> {
