@@ -99,3 +99,29 @@ fn a_limit_that_does_not_fit_the_column_fails_the_run_with_its_message() {
         );
     }
 }
+
+#[test]
+fn a_text_format_into_a_file_named_parquet_is_written_as_asked_with_a_warning() {
+    let dir = temp("misnamed");
+    let policy = "policies/lifecycle.policy";
+    let book = "policies/portfolio.jsonl";
+    let named = dir.join("decisions.parquet");
+    let (code, _, err) = verdict_in(&root(), &["eval", policy, book, "--output", named.to_str().unwrap()]);
+    assert_eq!(code, 1, "the shipped portfolio has broken snapshots: {err}");
+    assert!(
+        err.contains("is named .parquet but the decisions are written as jsonl; add --format parquet"),
+        "stderr: {err}"
+    );
+    let text = std::fs::read_to_string(&named).unwrap();
+    let stdout = run(&root(), &["eval", policy, book]);
+    assert_eq!(text, stdout, "the file holds the JSON Lines that were asked for");
+    // Parquet asked for, or a text name: no warning.
+    let parquet = dir.join("real.parquet");
+    let (_, _, err) =
+        verdict_in(&root(), &["eval", policy, book, "--format", "parquet", "--output", parquet.to_str().unwrap()]);
+    assert!(!err.contains("is named .parquet"), "stderr: {err}");
+    assert!(!read(&parquet).is_empty());
+    let jsonl = dir.join("decisions.jsonl");
+    let (_, _, err) = verdict_in(&root(), &["eval", policy, book, "--output", jsonl.to_str().unwrap()]);
+    assert!(!err.contains("is named .parquet"), "stderr: {err}");
+}

@@ -71,6 +71,9 @@ pub fn run(args: EvalArgs) -> Exit {
     if args.format == OutputFormat::Parquet && refuse_binary_on_terminal("Parquet", to_stdout) {
         return Exit::Invalid;
     }
+    if let Some(path) = args.output.as_ref().and_then(super::OutputPath::file) {
+        warn_if_named_parquet(path, args.format);
+    }
     let default_as_of = args.as_of;
     let format = args.format;
     let options = StreamOptions {
@@ -144,6 +147,21 @@ fn report_incomplete(report: &RunReport, timed_out: u64, backstop: std::time::Du
         exit = exit.max(Exit::HookTimeout);
     }
     exit
+}
+
+/// A decisions file named `.parquet` that `--format` writes as text: every
+/// reader that trusts the name fails on it. The run writes what was asked
+/// (the default format is JSON Lines, as the contract says), and says so.
+fn warn_if_named_parquet(path: &std::path::Path, format: OutputFormat) {
+    let named_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    if named_parquet && format != OutputFormat::Parquet {
+        let written =
+            clap::ValueEnum::to_possible_value(&format).map_or_else(String::new, |v| v.get_name().to_string());
+        eprintln!(
+            "warning: `{}` is named .parquet but the decisions are written as {written}; add --format parquet to write Parquet",
+            path.display()
+        );
+    }
 }
 
 /// Says why `--output` did not get the run, and what became of the file.
