@@ -29,8 +29,14 @@ impl<'a> Runner<'_, 'a> {
     /// `count(list [within D])` without `where` ([`IntCode::Count`](crate::compile::lower::IntCode::Count)).
     pub(super) fn count(&mut self, agg: &'a AggCode) -> Run<i64> {
         let (elements, lower) = self.selected(agg)?;
+        Ok(self.counted(agg, elements, lower))
+    }
+
+    /// How many of `elements` are in the window.
+    #[inline(always)]
+    fn counted(&self, agg: &AggCode, elements: &[Record], lower: Option<Date>) -> i64 {
         let n = elements.iter().filter(|e| self.in_window(agg, e, lower)).count();
-        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        i64::try_from(n).unwrap_or(i64::MAX)
     }
 
     /// `min` / `max` of an int field, `None` when no selected element has a value.
@@ -138,10 +144,7 @@ impl<'a> Runner<'_, 'a> {
                 // The latest is the last element in the window: nothing else needs reading.
                 (AggFunc::Latest, Some(slot)) => return Ok(elements.last().map_or(Val::None, |e| e.val(slot))),
                 (AggFunc::Latest, None) => return Ok(if elements.is_empty() { Val::None } else { Val::Bool(true) }),
-                (AggFunc::Count, None) => {
-                    let n = elements.iter().filter(|e| self.in_window(agg, e, lower)).count();
-                    return Ok(Val::Int(i64::try_from(n).unwrap_or(i64::MAX)));
-                }
+                (AggFunc::Count, None) => return Ok(Val::Int(self.counted(agg, elements, lower))),
                 _ => {}
             }
         }
