@@ -255,6 +255,47 @@ fn fmt_reports_a_file_that_does_not_parse_and_exits_2() {
     );
 }
 
+fn verdict_stdin(args: &[&str], input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn fmt_of_stdin_is_a_filter_writing_the_policy_alone() {
+    let messy = "policy \"m\"\nrule \"r\" { when  a>1 then close }\n";
+    let tidy = "policy \"m\"\n\nrule \"r\" {\n  when a > 1\n  then close\n}\n";
+    assert_eq!(verdict_stdin(&["fmt", "-"], messy), format!("exit: 0\n--- stdout\n{tidy}--- stderr\n"));
+    assert_eq!(verdict_stdin(&["fmt", "-"], tidy), format!("exit: 0\n--- stdout\n{tidy}--- stderr\n"));
+    // --check writes no policy: `-` is listed when it would change, as a file would be.
+    assert_eq!(
+        verdict_stdin(&["fmt", "--check", "-"], messy),
+        "exit: 1\n--- stdout\n-\n--- stderr\n1 file would be reformatted, 0 already formatted\n"
+    );
+    assert_eq!(
+        verdict_stdin(&["fmt", "--check", "-"], tidy),
+        "exit: 0\n--- stdout\n--- stderr\n0 files would be reformatted, 1 already formatted\n"
+    );
+    let broken = verdict_stdin(&["fmt", "-"], "policy \"b\"\nrule \"r\" { when a > then close }\n");
+    assert!(broken.starts_with("exit: 2\n--- stdout\n--- stderr\n"), "{broken}");
+    assert!(broken.contains("<stdin>:2:"), "{broken}");
+    assert!(broken.ends_with("0 files reformatted, 0 already formatted, 1 file could not be formatted\n"), "{broken}");
+}
+
 // ------------------------------------------------------------------ random ASTs
 
 fn sp<T>(node: T) -> Spanned<T> {

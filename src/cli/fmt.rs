@@ -4,6 +4,10 @@
 //! Files that change are listed on stdout, one path per line, and a summary
 //! goes to stderr. `--check` changes nothing and exits 1 when a file would
 //! change. A file that does not parse is reported and left alone (exit 2).
+//! `-` is a filter, as editors call formatters: the policy on stdin comes
+//! out formatted on stdout and nothing else is written, unless it does not
+//! parse; with `--check` nothing is written to stdout but `-` when it would
+//! change.
 
 use super::render::{render_all, stderr_color};
 use super::Exit;
@@ -55,7 +59,7 @@ pub fn run(args: FmtArgs) -> Exit {
     }
     let (mut changed, mut unchanged, mut failed) = (0, 0, 0);
     for path in &files {
-        let outcome = if path.as_os_str() == "-" { stdin_to_stdout() } else { one_file(path, args.check) };
+        let outcome = if path.as_os_str() == "-" { stdin(args.check) } else { one_file(path, args.check) };
         match outcome {
             Outcome::Unchanged => unchanged += 1,
             Outcome::Changed => {
@@ -73,10 +77,18 @@ pub fn run(args: FmtArgs) -> Exit {
     let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
     let verb = if args.check { "would be reformatted" } else { "reformatted" };
     let failed = if failed > 0 { format!(", {} could not be formatted", files(failed)) } else { String::new() };
-    if !super::render::quiet() || !failed.is_empty() {
+    // A filter's output is the formatted policy alone: a summary would be
+    // noise in the editor or pipe that reads it.
+    let filter_only = !args.check && files_given(&args.files) == 0;
+    if (!super::render::quiet() && !filter_only) || !failed.is_empty() {
         eprintln!("{} {verb}, {unchanged} already formatted{failed}", files(changed));
     }
     exit.max(super::files::stdout_failure())
+}
+
+/// How many of the arguments name files or folders rather than stdin.
+fn files_given(args: &[PathBuf]) -> usize {
+    args.iter().filter(|p| p.as_os_str() != "-").count()
 }
 
 fn one_file(path: &Path, check: bool) -> Outcome {
@@ -108,7 +120,8 @@ fn one_file(path: &Path, check: bool) -> Outcome {
     Outcome::Changed
 }
 
-fn stdin_to_stdout() -> Outcome {
+/// Formats stdin to stdout; with `check`, writes only `-` when it would change.
+fn stdin(check: bool) -> Outcome {
     let mut text = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut text) {
         eprintln!("verdict fmt: cannot read stdin: {e}");
@@ -117,13 +130,19 @@ fn stdin_to_stdout() -> Outcome {
     let path = Path::new("<stdin>");
     match format_source(path, &text) {
         Ok(formatted) => {
-            if let Err(e) = super::files::print(&formatted) {
+            let changed = formatted != text;
+            let written = match (check, changed) {
+                (false, _) => super::files::print(&formatted),
+                (true, true) => super::files::print("-\n"),
+                (true, false) => Ok(()),
+            };
+            if let Err(e) = written {
                 return Outcome::Failed(super::files::output_failed(&e));
             }
-            if formatted == text {
-                Outcome::Unchanged
-            } else {
+            if changed {
                 Outcome::Changed
+            } else {
+                Outcome::Unchanged
             }
         }
         Err(diags) => {
