@@ -15,7 +15,7 @@ use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
 use crate::snapshot::{open_snapshot_file, opening_error, Format, ReadItem, ReadLimits};
-use crate::value::{format_decimal, Date, Traced};
+use crate::value::{format_decimal, Date};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -397,10 +397,7 @@ fn conditions(
 ) -> Vec<ConditionExplanation> {
     let leaves = &rule.condition.leaves;
     let vals: Vec<Option<bool>> = (0..leaves.len())
-        .map(|i| match traced.get(i).and_then(|l| l.value.as_ref()) {
-            Some(Traced::Bool(b)) => Some(*b),
-            _ => None,
-        })
+        .map(|i| traced.get(i).and_then(|l| l.value))
         .collect();
     let mut blocking = Vec::new();
     if *status == RuleOutcome::NotMatched {
@@ -411,7 +408,7 @@ fn conditions(
         .enumerate()
         .map(|(i, leaf)| {
             let leaf_trace = traced.get(i);
-            let value = leaf_trace.and_then(|l| l.value.as_ref()).map(ToString::to_string);
+            let value = leaf_trace.and_then(|l| l.value).map(|b| b.to_string());
             let holds = vals.get(i).copied().flatten().map(|v| v != leaf.negated);
             let operands = leaf_trace.and_then(|l| l.operands.as_ref());
             let mut c = ConditionExplanation {

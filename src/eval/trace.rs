@@ -3,7 +3,7 @@
 //! recording each leaf's typed value and what it read. Values stay typed
 //! ([`Traced`]) until an output encoder writes them.
 
-use super::expr::{Ctx, Membership};
+use super::expr::{not_a_condition, Ctx, Membership};
 use super::run;
 use crate::compile::lower::leaves::{LeafCode, NumberCode};
 use crate::ir::{ArithOp, Base, CmpOp, Condition, Shape, TExpr, TKind};
@@ -79,8 +79,9 @@ impl Trace {
 /// One leaf of a traced condition.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LeafTrace {
-    /// The leaf's own value (before any `not`); `None`: not evaluated (short-circuited).
-    pub value: Option<Traced>,
+    /// The leaf's own value (before any `not`): a leaf is a condition, so
+    /// always a boolean; `None`: not evaluated (short-circuited).
+    pub value: Option<bool>,
     /// What it read: both sides of a comparison, the needle of an `in` test;
     /// `None` for other leaves and for leaves not evaluated.
     pub operands: Option<Operands>,
@@ -235,11 +236,9 @@ impl<'a> Walker<'_, 'a> {
         let held = match self.codes.and_then(|c| c.get(i)) {
             None | Some(LeafCode::Interpreted) => match read_leaf(self.ctx, &leaf.expr, &mut slot.operands) {
                 Ok(Val::Bool(b)) => Ok(b),
-                Ok(v) => {
-                    // A leaf is a condition: the checker gives it no other type.
-                    slot.value = Some(Traced::of_shared(v, enum_members(&leaf.expr)));
-                    return Ok(false);
-                }
+                // A leaf is a condition: the checker gives it no other type,
+                // and the untraced interpreter refuses one the same way.
+                Ok(v) => Err(not_a_condition(v)),
                 Err(e) => Err(e),
             },
             Some(code) => read_lowered(self.ctx, &leaf.expr, code, &mut slot.operands),
@@ -248,7 +247,7 @@ impl<'a> Walker<'_, 'a> {
             // The truth stored by its own assignment, not built on the stack
             // and copied into the record (a stalled store forward, by perf).
             Ok(b) => {
-                slot.value = Some(Traced::Bool(b));
+                slot.value = Some(b);
                 Ok(b)
             }
             Err(e) => self.stop(Some(i), e),

@@ -177,7 +177,7 @@ impl Serialize for LeafView<'_> {
             }
             None => {}
         }
-        m.serialize_entry("value", &leaf.value.as_ref().map(TracedJson))?;
+        m.serialize_entry("value", &leaf.value)?;
         m.end()
     }
 }
