@@ -10,8 +10,8 @@ mod both_ways;
 use both_ways::generated_accounts;
 use verdict::compile::lower::leaves::{LeafCode, NumberCode};
 use verdict::compile::Program;
-use verdict::eval::{evaluate_traced_with, Operands};
-use verdict::value::{ShortStr, Traced};
+use verdict::eval::{evaluate_traced_with, Operand, Operands};
+use verdict::value::ShortStr;
 use verdict::{load_policy, load_policy_source, EvalOptions};
 
 /// Cases in leaves, in lets read by lowered lets, scorecards and tables;
@@ -168,9 +168,12 @@ fn a_trace_shares_its_rule_names_and_keeps_short_strings_in_place() {
             Operands::Compare { left, right, .. } => vec![left, right],
             Operands::Member { needle, .. } => vec![needle],
         });
-        for t in strings.filter(|t| t.as_str().is_some()) {
-            let fits = t.as_str().is_some_and(|s| s.len() <= ShortStr::CAPACITY);
-            assert_eq!(matches!(t, Traced::ShortStr(_)), fits, "{t:?}");
+        for operand in strings {
+            let read = trace.operand(operand);
+            let Some(text) = read.as_str() else { continue };
+            let fits = text.len() <= ShortStr::CAPACITY;
+            assert_eq!(matches!(operand, Operand::ShortStr(_)), fits, "{operand:?}");
+            assert_eq!(matches!(operand, Operand::Kept(_)), !fits, "{operand:?}");
             short += usize::from(fits);
         }
     }

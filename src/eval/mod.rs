@@ -19,7 +19,7 @@ pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
 pub use split::{hash as split_hash, Arm};
 pub use table::{matched_rows, table_match, tables, NamedTable, NearMiss, TableMatch};
-pub use trace::{CaseTaken, HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
+pub use trace::{CaseTaken, HookCall, Kept, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, Trace};
 
 use crate::compile::{Program, Rule};
 use crate::ir::{Channel, Outcome, TAction};
@@ -423,7 +423,7 @@ fn run_rules<'a>(
         }
         let matched = match &mut trace {
             Some(t) => {
-                let (matched, leaves) = trace::traced(ctx, index, &rule.condition, &mut t.leaves);
+                let (matched, leaves) = trace::traced(ctx, index, &rule.condition, &mut t.leaves, &mut t.kept);
                 let status = if matches!(matched, Ok(true)) { RuleStatus::Fired } else { RuleStatus::NotMatched };
                 t.rules.push(RuleTrace { index, status, leaves });
                 matched
