@@ -549,7 +549,7 @@ fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
     let mut values: Vec<Option<String>> = vec![None; program.lets.len()];
     for (index, value) in &trace.lets {
         if let Some(slot) = values.get_mut(*index) {
-            *slot = Some(value.to_string());
+            *slot = Some(trace.operand(value).to_string());
         }
     }
     program

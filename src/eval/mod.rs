@@ -355,7 +355,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     trace.lets = Vec::with_capacity(program.lets.len());
     trace.lets.extend(program.lets.iter().zip(ctx.lets.as_slice()).enumerate().filter_map(|(i, (def, state))| {
         match state {
-            expr::LetState::Done(v) => Some((i, Traced::of_shared(*v, trace::enum_members(&def.value)))),
+            expr::LetState::Done(v) => Some((i, trace.kept.operand(*v, trace::enum_members(&def.value)))),
             expr::LetState::NotYet => None,
         }
     }));

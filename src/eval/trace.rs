@@ -26,8 +26,9 @@ pub struct Trace {
     /// What the leaves' [`Operand`]s refer to rather than own; read through
     /// [`Trace::operand`].
     pub kept: Kept,
-    /// Lets that were computed (by index into the program's lets), with their values.
-    pub lets: Vec<(usize, Traced)>,
+    /// Lets that were computed (by index into the program's lets), with
+    /// their values (read through [`Trace::operand`], as a leaf's are).
+    pub lets: Vec<(usize, Operand)>,
     /// Hook calls with arguments and results.
     pub hooks: Vec<HookCall>,
     /// Each scorecard, characteristic by characteristic (when the account decided).
@@ -102,8 +103,8 @@ impl Trace {
     }
 }
 
-/// What a trace's leaf records refer to rather than own, so that the
-/// records themselves own nothing and drop as plain memory.
+/// What a trace's leaf records and lets refer to rather than own, so that
+/// the records themselves own nothing and drop as plain memory.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Kept {
     /// Values that own memory (strings longer than [`ShortStr::CAPACITY`]
@@ -119,7 +120,7 @@ impl Kept {
     /// (the enum of the expression that gave it), as [`Traced::of_shared`]
     /// would keep it.
     #[inline]
-    fn operand(&mut self, v: Val<'_>, enum_members: Option<&Arc<[Box<str>]>>) -> Operand {
+    pub(crate) fn operand(&mut self, v: Val<'_>, enum_members: Option<&Arc<[Box<str>]>>) -> Operand {
         match v {
             Val::None => Operand::None,
             Val::Bool(b) => Operand::Bool(b),

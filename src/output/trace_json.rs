@@ -13,7 +13,7 @@
 use super::json_parts::DecimalText;
 use crate::compile::Program;
 use crate::eval::scorecard::{scorecard_of, CharacteristicTrace, ScorecardTrace};
-use crate::eval::{CaseTaken, HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
+use crate::eval::{CaseTaken, HookCall, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, Trace};
 use crate::ir::scorecard::TCharacteristic;
 use crate::value::{SetItem, Traced};
 use rust_decimal::Decimal;
@@ -185,11 +185,11 @@ struct LetsView<'a>(&'a Trace, &'a Program);
 impl Serialize for LetsView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (trace, program) = (self.0, self.1);
-        let mut named: Vec<(&str, &Traced)> =
+        let mut named: Vec<(&str, &Operand)> =
             trace.lets.iter().filter_map(|(i, v)| Some((program.lets.get(*i)?.name.as_str(), v))).collect();
         let mut m = s.serialize_map(None)?;
         for (name, value) in sorted_last_of_each(&mut named) {
-            m.serialize_entry(name, &TracedJson(value))?;
+            m.serialize_entry(name, &TracedJson(&trace.operand(value)))?;
         }
         m.end()
     }
