@@ -179,3 +179,31 @@ fn a_trace_shares_its_rule_names_and_keeps_short_strings_in_place() {
     }
     assert!(rules > 1_000 && short > 1_000, "{rules} rules, {short} short strings traced");
 }
+
+#[test]
+fn a_scorecard_ranked_for_reasons_is_traced_as_scored_afresh() {
+    // Traced, the breakdown that ranks `reasons from` is the one the trace
+    // shows (not worked out twice): the same bins, each scorecard once, in
+    // declaration order, as scoring the account alone gives.
+    let program = load_policy("policies/lifecycle.policy".as_ref()).unwrap().program;
+    let options = EvalOptions { trace: true, ..EvalOptions::default() };
+    let (mut ranked, mut decided) = (0, 0);
+    for (_, _, snapshot) in generated_accounts(&program, 5, 400) {
+        let (decision, trace) = evaluate_traced_with(&program, &snapshot, options);
+        let Ok(decision) = decision else {
+            assert!(trace.scorecards.is_empty(), "an account that failed shows no scorecard");
+            continue;
+        };
+        decided += 1;
+        ranked += usize::from(decision.reasons.iter().any(|r| r.code.starts_with('B')));
+        let scored = verdict::eval::scorecard::score_snapshot(&program, &snapshot, None).unwrap();
+        let traced: Vec<(usize, Vec<usize>)> = trace
+            .scorecards
+            .iter()
+            .map(|card| (card.scorecard, card.characteristics.iter().map(|c| c.bin).collect()))
+            .collect();
+        let fresh: Vec<(usize, Vec<usize>)> = scored.into_iter().map(|(i, _, bins)| (i, bins)).collect();
+        assert_eq!(traced, fresh);
+    }
+    assert!(decided > 300 && ranked > 20, "{decided} decided, {ranked} with reasons from the scorecard");
+}

@@ -361,9 +361,12 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     }));
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     trace.cases = ctx.case_log.take().unwrap_or_default();
+    // Breakdowns kept while ranking reasons; the trace shows scorecards
+    // only once the account decided.
+    let kept = std::mem::take(&mut trace.scorecards);
     ran?;
     let scores = all_scores(&mut ctx, snapshot, false)?;
-    trace.scorecards = scorecard::traces(&mut ctx).unwrap_or_default();
+    trace.scorecards = scorecard::traces(&mut ctx, kept).unwrap_or_default();
     Ok(state.finish(snapshot.id.clone(), as_of, &ctx, scores))
 }
 
@@ -442,9 +445,10 @@ fn run_rules<'a>(
                 *slot = Some(&rule.name);
             }
         }
-        // Untraced, a scorecard's reasons are ranked by its lowered code too.
-        let lowered = trace.is_none();
-        state.fire(ctx, index, rule, lowered).map_err(|e| failure(snapshot, rule, e))?;
+        // Untraced, a scorecard's reasons are ranked by its lowered code too;
+        // traced, the breakdown that ranks them is kept for the trace.
+        let cards = trace.as_deref_mut().map(|t| &mut t.scorecards);
+        state.fire(ctx, index, rule, cards).map_err(|e| failure(snapshot, rule, e))?;
     }
     // The limit last: only the one the decision carries is computed.
     if let Some(rule) = state.limit_rule.filter(|_| state.carries_limit(program)).and_then(|i| program.rules.get(i)) {
@@ -508,7 +512,16 @@ struct Assembly {
 }
 
 impl Assembly {
-    fn fire<'a>(&mut self, ctx: &mut Ctx<'a>, index: usize, rule: &'a Rule, lowered: bool) -> Result<(), EvalFailure> {
+    /// Fires `rule` (at `index`). `cards`: when tracing, where the
+    /// breakdown of a scorecard that ranks reasons is kept for the trace.
+    fn fire<'a>(
+        &mut self,
+        ctx: &mut Ctx<'a>,
+        index: usize,
+        rule: &'a Rule,
+        mut cards: Option<&mut Vec<scorecard::ScorecardTrace>>,
+    ) -> Result<(), EvalFailure> {
+        let lowered = cards.is_none();
         self.fired.push(rule.name.clone());
         for action in &rule.actions {
             let name = || rule.name.clone();
@@ -571,7 +584,9 @@ impl Assembly {
                             continue;
                         }
                     }
-                    let added = scorecard::reasons(ctx, card, *top, &rule.name, |c| self.has_reason(c))?;
+                    let cards = cards.as_deref_mut();
+                    let added =
+                        scorecard::reasons(ctx, (*index, card), *top, &rule.name, |c| self.has_reason(c), cards)?;
                     for reason in added {
                         self.reason(reason);
                     }
