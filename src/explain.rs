@@ -10,12 +10,12 @@
 
 use crate::compile::{Program, Rule};
 use crate::diagnostic::did_you_mean;
-use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, LeafTrace, Operands, Outputs, RuleStatus, Trace};
+use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, RuleStatus, RuleTrace, Trace};
 use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
 use crate::snapshot::{open_snapshot_file, opening_error, Format, ReadItem, ReadLimits};
-use crate::value::{format_decimal, Date, Traced};
+use crate::value::{format_decimal, Date};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -360,7 +360,7 @@ fn rules(program: &Program, trace: &Trace, record: &Outputs, source: &str) -> Ve
             let conditions = match (&status, rt) {
                 (RuleOutcome::Skipped { .. } | RuleOutcome::NotInEffect { .. } | RuleOutcome::NotEvaluated, _)
                 | (_, None) => Vec::new(),
-                (_, Some(rt)) => conditions(program, rule, trace.leaves_of(rt), &status, source),
+                (_, Some(rt)) => conditions(program, rule, trace, rt, &status, source),
             };
             RuleExplanation { rule: rule.name.to_string(), priority: rule.priority, group, status, conditions }
         })
@@ -391,17 +391,14 @@ fn blame(n: &Shape, vals: &[Option<bool>], out: &mut Vec<usize>) {
 fn conditions(
     program: &Program,
     rule: &Rule,
-    traced: &[LeafTrace],
+    trace: &Trace,
+    rule_trace: &RuleTrace,
     status: &RuleOutcome,
     source: &str,
 ) -> Vec<ConditionExplanation> {
+    let traced = trace.leaves_of(rule_trace);
     let leaves = &rule.condition.leaves;
-    let vals: Vec<Option<bool>> = (0..leaves.len())
-        .map(|i| match traced.get(i).and_then(|l| l.value.as_ref()) {
-            Some(Traced::Bool(b)) => Some(*b),
-            _ => None,
-        })
-        .collect();
+    let vals: Vec<Option<bool>> = (0..leaves.len()).map(|i| traced.get(i).and_then(|l| l.value)).collect();
     let mut blocking = Vec::new();
     if *status == RuleOutcome::NotMatched {
         blame(&rule.condition.shape, &vals, &mut blocking);
@@ -411,7 +408,7 @@ fn conditions(
         .enumerate()
         .map(|(i, leaf)| {
             let leaf_trace = traced.get(i);
-            let value = leaf_trace.and_then(|l| l.value.as_ref()).map(ToString::to_string);
+            let value = leaf_trace.and_then(|l| l.value).map(|b| b.to_string());
             let holds = vals.get(i).copied().flatten().map(|v| v != leaf.negated);
             let operands = leaf_trace.and_then(|l| l.operands.as_ref());
             let mut c = ConditionExplanation {
@@ -425,7 +422,7 @@ fn conditions(
                 needs: None,
                 gap: None,
             };
-            describe(&mut c, &leaf.expr, leaf.negated, operands, program, source);
+            describe(&mut c, &leaf.expr, leaf.negated, operands, trace, program, source);
             if c.reads.is_empty() && leaf.negated {
                 // `not x`: show what `x` itself was.
                 if let Some(v) = &c.value {
@@ -452,6 +449,7 @@ fn describe(
     e: &TExpr,
     negated: bool,
     operands: Option<&Operands>,
+    trace: &Trace,
     program: &Program,
     source: &str,
 ) {
@@ -461,7 +459,7 @@ fn describe(
             // Speak of the side that is not a literal (`0 < x` reads as `x > 0`).
             let swap = is_const(lhs) && !is_const(rhs);
             let (l, r, lv, rv) = if swap { (rhs, lhs, right, left) } else { (lhs, rhs, left, right) };
-            let (lv, rv) = (lv.to_string(), rv.to_string());
+            let (lv, rv) = (trace.operand(lv).to_string(), trace.operand(rv).to_string());
             let mut op = if swap { op.flip() } else { *op };
             let delta = operands.delta();
             let delta = if swap { delta.map(|d| -d) } else { delta };
@@ -483,7 +481,7 @@ fn describe(
         | (TKind::InSet { negate, needle, .. }, Some(Operands::Member { needle: nv, set }))
         | (TKind::InBatch { negate, needle, .. }, Some(Operands::Member { needle: nv, set })) => {
             if !is_const(needle) {
-                c.reads.push(Read { expr: text_of(needle), value: nv.to_string() });
+                c.reads.push(Read { expr: text_of(needle), value: trace.operand(nv).to_string() });
             }
             let collection = match &e.kind {
                 TKind::InBatch { batch, .. } => program.batches.get(*batch).map(|b| b.name.clone()),
@@ -492,7 +490,7 @@ fn describe(
             }
             .unwrap_or_else(|| after_in(&text_of(e), &text_of(needle)));
             if let (Some(set), TKind::InSet { set: s, .. }) = (set, &e.kind) {
-                c.reads.push(Read { expr: text_of(s), value: set.to_string() });
+                c.reads.push(Read { expr: text_of(s), value: trace.operand(set).to_string() });
             }
             if c.holds == Some(false) {
                 let wants_in = negate == &negated;
@@ -551,7 +549,7 @@ fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
     let mut values: Vec<Option<String>> = vec![None; program.lets.len()];
     for (index, value) in &trace.lets {
         if let Some(slot) = values.get_mut(*index) {
-            *slot = Some(value.to_string());
+            *slot = Some(trace.operand(value).to_string());
         }
     }
     program

@@ -44,11 +44,9 @@ fn run(body: &str, fields: &str) -> verdict::Outputs {
 fn value(expr: &str, fields: &str) -> String {
     let body = format!("let v = {expr}\nrule \"v\" {{ when v == none or v != none then tag \"x\" }}");
     let d = run(&body, fields).expect("decision");
-    let lets = d.trace.expect("traced").lets;
-    lets.into_iter()
-        .find(|(i, _)| *i == 0)
-        .map(|(_, v)| serde_json::to_string(&TracedJson(&v)).unwrap())
-        .expect("computed")
+    let trace = d.trace.expect("traced");
+    let found = trace.lets.iter().find(|(i, _)| *i == 0);
+    found.map(|(_, v)| serde_json::to_string(&TracedJson(&trace.operand(v))).unwrap()).expect("computed")
 }
 
 const TIER: &str = r#"case

@@ -95,9 +95,9 @@ fn value(decl: &str, script: &str, call: &str) -> String {
         script,
     );
     let d = decide_with(&p, "{}", EvalOptions { trace: true, ..Default::default() }).expect("decision");
-    let lets = d.trace.expect("traced").lets;
+    let trace = d.trace.expect("traced");
     // `v` is the policy's only let.
-    lets.into_iter().find(|(index, _)| *index == 0).map(|(_, v)| v.to_string()).expect("v computed")
+    trace.lets.iter().find(|(index, _)| *index == 0).map(|(_, v)| trace.operand(v).to_string()).expect("v computed")
 }
 
 /// Whether the bool hook holds.

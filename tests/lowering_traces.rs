@@ -10,8 +10,8 @@ mod both_ways;
 use both_ways::generated_accounts;
 use verdict::compile::lower::leaves::{LeafCode, NumberCode};
 use verdict::compile::Program;
-use verdict::eval::{evaluate_traced_with, Operands};
-use verdict::value::{ShortStr, Traced};
+use verdict::eval::{evaluate_traced_with, Operand, Operands};
+use verdict::value::ShortStr;
 use verdict::{load_policy, load_policy_source, EvalOptions};
 
 /// Cases in leaves, in lets read by lowered lets, scorecards and tables;
@@ -168,11 +168,42 @@ fn a_trace_shares_its_rule_names_and_keeps_short_strings_in_place() {
             Operands::Compare { left, right, .. } => vec![left, right],
             Operands::Member { needle, .. } => vec![needle],
         });
-        for t in strings.filter(|t| t.as_str().is_some()) {
-            let fits = t.as_str().is_some_and(|s| s.len() <= ShortStr::CAPACITY);
-            assert_eq!(matches!(t, Traced::ShortStr(_)), fits, "{t:?}");
+        for operand in strings {
+            let read = trace.operand(operand);
+            let Some(text) = read.as_str() else { continue };
+            let fits = text.len() <= ShortStr::CAPACITY;
+            assert_eq!(matches!(operand, Operand::ShortStr(_)), fits, "{operand:?}");
+            assert_eq!(matches!(operand, Operand::Kept(_)), !fits, "{operand:?}");
             short += usize::from(fits);
         }
     }
     assert!(rules > 1_000 && short > 1_000, "{rules} rules, {short} short strings traced");
+}
+
+#[test]
+fn a_scorecard_ranked_for_reasons_is_traced_as_scored_afresh() {
+    // Traced, the breakdown that ranks `reasons from` is the one the trace
+    // shows (not worked out twice): the same bins, each scorecard once, in
+    // declaration order, as scoring the account alone gives.
+    let program = load_policy("policies/lifecycle.policy".as_ref()).unwrap().program;
+    let options = EvalOptions { trace: true, ..EvalOptions::default() };
+    let (mut ranked, mut decided) = (0, 0);
+    for (_, _, snapshot) in generated_accounts(&program, 5, 400) {
+        let (decision, trace) = evaluate_traced_with(&program, &snapshot, options);
+        let Ok(decision) = decision else {
+            assert!(trace.scorecards.is_empty(), "an account that failed shows no scorecard");
+            continue;
+        };
+        decided += 1;
+        ranked += usize::from(decision.reasons.iter().any(|r| r.code.starts_with('B')));
+        let scored = verdict::eval::scorecard::score_snapshot(&program, &snapshot, None).unwrap();
+        let traced: Vec<(usize, Vec<usize>)> = trace
+            .scorecards
+            .iter()
+            .map(|card| (card.scorecard, card.characteristics.iter().map(|c| c.bin).collect()))
+            .collect();
+        let fresh: Vec<(usize, Vec<usize>)> = scored.into_iter().map(|(i, _, bins)| (i, bins)).collect();
+        assert_eq!(traced, fresh);
+    }
+    assert!(decided > 300 && ranked > 20, "{decided} decided, {ranked} with reasons from the scorecard");
 }

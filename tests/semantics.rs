@@ -75,9 +75,9 @@ fn decide(body: &str, fields: &str) -> Decision {
 fn value(expr: &str, fields: &str) -> String {
     let body = format!("let v = {expr}\nrule \"v\" {{ when v == v then tag \"x\" }}");
     let d = run_with(&body, fields, EvalOptions { trace: true, ..Default::default() }).expect("decision");
-    let lets = d.trace.expect("traced").lets;
+    let trace = d.trace.expect("traced");
     // `v` is the policy's only let.
-    lets.into_iter().find(|(index, _)| *index == 0).map(|(_, v)| v.to_string()).expect("v computed")
+    trace.lets.iter().find(|(index, _)| *index == 0).map(|(_, v)| trace.operand(v).to_string()).expect("v computed")
 }
 
 /// Whether `cond` holds.

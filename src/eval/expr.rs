@@ -597,7 +597,7 @@ impl<'a> Ctx<'a> {
 }
 
 #[cold]
-fn not_a_condition(v: Val<'_>) -> EvalFailure {
+pub(crate) fn not_a_condition(v: Val<'_>) -> EvalFailure {
     EvalFailure::internal(format_args!("condition yielded {v:?}"))
 }
 

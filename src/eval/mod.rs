@@ -19,7 +19,7 @@ pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
 pub use split::{hash as split_hash, Arm};
 pub use table::{matched_rows, table_match, tables, NamedTable, NearMiss, TableMatch};
-pub use trace::{CaseTaken, HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
+pub use trace::{CaseTaken, HookCall, Kept, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, Trace};
 
 use crate::compile::{Program, Rule};
 use crate::ir::{Channel, Outcome, TAction};
@@ -355,15 +355,18 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     trace.lets = Vec::with_capacity(program.lets.len());
     trace.lets.extend(program.lets.iter().zip(ctx.lets.as_slice()).enumerate().filter_map(|(i, (def, state))| {
         match state {
-            expr::LetState::Done(v) => Some((i, Traced::of_shared(*v, trace::enum_members(&def.value)))),
+            expr::LetState::Done(v) => Some((i, trace.kept.operand(*v, trace::enum_members(&def.value)))),
             expr::LetState::NotYet => None,
         }
     }));
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     trace.cases = ctx.case_log.take().unwrap_or_default();
+    // Breakdowns kept while ranking reasons; the trace shows scorecards
+    // only once the account decided.
+    let kept = std::mem::take(&mut trace.scorecards);
     ran?;
     let scores = all_scores(&mut ctx, snapshot, false)?;
-    trace.scorecards = scorecard::traces(&mut ctx).unwrap_or_default();
+    trace.scorecards = scorecard::traces(&mut ctx, kept).unwrap_or_default();
     Ok(state.finish(snapshot.id.clone(), as_of, &ctx, scores))
 }
 
@@ -423,7 +426,7 @@ fn run_rules<'a>(
         }
         let matched = match &mut trace {
             Some(t) => {
-                let (matched, leaves) = trace::traced(ctx, index, &rule.condition, &mut t.leaves);
+                let (matched, leaves) = trace::traced(ctx, index, &rule.condition, &mut t.leaves, &mut t.kept);
                 let status = if matches!(matched, Ok(true)) { RuleStatus::Fired } else { RuleStatus::NotMatched };
                 t.rules.push(RuleTrace { index, status, leaves });
                 matched
@@ -442,9 +445,10 @@ fn run_rules<'a>(
                 *slot = Some(&rule.name);
             }
         }
-        // Untraced, a scorecard's reasons are ranked by its lowered code too.
-        let lowered = trace.is_none();
-        state.fire(ctx, index, rule, lowered).map_err(|e| failure(snapshot, rule, e))?;
+        // Untraced, a scorecard's reasons are ranked by its lowered code too;
+        // traced, the breakdown that ranks them is kept for the trace.
+        let cards = trace.as_deref_mut().map(|t| &mut t.scorecards);
+        state.fire(ctx, index, rule, cards).map_err(|e| failure(snapshot, rule, e))?;
     }
     // The limit last: only the one the decision carries is computed.
     if let Some(rule) = state.limit_rule.filter(|_| state.carries_limit(program)).and_then(|i| program.rules.get(i)) {
@@ -508,7 +512,16 @@ struct Assembly {
 }
 
 impl Assembly {
-    fn fire<'a>(&mut self, ctx: &mut Ctx<'a>, index: usize, rule: &'a Rule, lowered: bool) -> Result<(), EvalFailure> {
+    /// Fires `rule` (at `index`). `cards`: when tracing, where the
+    /// breakdown of a scorecard that ranks reasons is kept for the trace.
+    fn fire<'a>(
+        &mut self,
+        ctx: &mut Ctx<'a>,
+        index: usize,
+        rule: &'a Rule,
+        mut cards: Option<&mut Vec<scorecard::ScorecardTrace>>,
+    ) -> Result<(), EvalFailure> {
+        let lowered = cards.is_none();
         self.fired.push(rule.name.clone());
         for action in &rule.actions {
             let name = || rule.name.clone();
@@ -571,7 +584,9 @@ impl Assembly {
                             continue;
                         }
                     }
-                    let added = scorecard::reasons(ctx, card, *top, &rule.name, |c| self.has_reason(c))?;
+                    let cards = cards.as_deref_mut();
+                    let added =
+                        scorecard::reasons(ctx, (*index, card), *top, &rule.name, |c| self.has_reason(c), cards)?;
                     for reason in added {
                         self.reason(reason);
                     }

@@ -82,15 +82,21 @@ pub fn scorecard_of(program: &Program, index: usize) -> Option<&TScorecard> {
 
 /// The reasons `reasons from` adds: the characteristics that lost points,
 /// most first (ties in declaration order), at most `top`, leaving out codes
-/// the decision already has (`has`).
+/// the decision already has (`has`). `card` is the scorecard of a let (by
+/// index); when tracing, its breakdown is kept in `cards` (once), so that
+/// the trace does not work it out again ([`traces`]).
 pub(crate) fn reasons<'a>(
     ctx: &mut Ctx<'a>,
-    card: &'a TScorecard,
+    (let_index, card): (usize, &'a TScorecard),
     top: usize,
     rule: &Arc<str>,
     has: impl Fn(&str) -> bool,
+    cards: Option<&mut Vec<ScorecardTrace>>,
 ) -> Result<Vec<Reason>, EvalFailure> {
     let scored = breakdown(ctx, card)?;
+    if let Some(cards) = cards.filter(|cards| cards.iter().all(|kept| kept.scorecard != let_index)) {
+        cards.push(ScorecardTrace { scorecard: let_index, characteristics: traced_characteristics(card, &scored) });
+    }
     let mut losing: Vec<(usize, Decimal)> =
         scored.iter().enumerate().filter(|(_, s)| s.lost > Decimal::ZERO).map(|(i, s)| (i, s.lost)).collect();
     // A stable sort keeps declaration order among equal losses.
@@ -186,25 +192,33 @@ pub struct CharacteristicTrace {
     pub lost: Decimal,
 }
 
-/// Every scorecard's breakdown for a traced account.
-pub(crate) fn traces(ctx: &mut Ctx<'_>) -> Result<Vec<ScorecardTrace>, EvalFailure> {
+/// Every scorecard's breakdown for a traced account, in declaration order;
+/// those in `kept` (worked out while ranking reasons) are not worked out again.
+pub(crate) fn traces(ctx: &mut Ctx<'_>, mut kept: Vec<ScorecardTrace>) -> Result<Vec<ScorecardTrace>, EvalFailure> {
     let program = ctx.program;
     let mut out = Vec::new();
     for (i, def) in program.lets.iter().enumerate() {
         let TKind::Scorecard(card) = &def.value.kind else { continue };
-        let scored = breakdown(ctx, card)?;
-        let characteristics = card
-            .characteristics
-            .iter()
-            .zip(scored)
-            .map(|(c, s)| CharacteristicTrace {
-                value: crate::value::Traced::of_shared(s.value, super::trace::enum_members(&c.input)),
-                bin: s.bin,
-                points: s.points,
-                lost: s.lost,
-            })
-            .collect();
+        if let Some(at) = kept.iter().position(|k| k.scorecard == i) {
+            out.push(kept.swap_remove(at));
+            continue;
+        }
+        let characteristics = traced_characteristics(card, &breakdown(ctx, card)?);
         out.push(ScorecardTrace { scorecard: i, characteristics });
     }
     Ok(out)
+}
+
+/// A scorecard's breakdown as a trace keeps it.
+fn traced_characteristics(card: &TScorecard, scored: &[CharacteristicScore<'_>]) -> Vec<CharacteristicTrace> {
+    card.characteristics
+        .iter()
+        .zip(scored)
+        .map(|(c, s)| CharacteristicTrace {
+            value: crate::value::Traced::of_shared(s.value, super::trace::enum_members(&c.input)),
+            bin: s.bin,
+            points: s.points,
+            lost: s.lost,
+        })
+        .collect()
 }

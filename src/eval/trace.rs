@@ -3,12 +3,13 @@
 //! recording each leaf's typed value and what it read. Values stay typed
 //! ([`Traced`]) until an output encoder writes them.
 
-use super::expr::{Ctx, Membership};
+use super::expr::{not_a_condition, Ctx, Membership};
 use super::run;
 use crate::compile::lower::leaves::{LeafCode, NumberCode};
 use crate::ir::{ArithOp, Base, CmpOp, Condition, Shape, TExpr, TKind};
-use crate::value::{compare, days_between, EvalFailure, Traced, Val};
+use crate::value::{compare, days_between, Date, EvalFailure, ShortStr, Traced, Val};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -19,9 +20,15 @@ pub struct Trace {
     pub rules: Vec<RuleTrace>,
     /// The traced rules' leaves, rule after rule (one vector for the whole
     /// decision rather than one per rule): a rule's are [`Trace::leaves_of`].
+    /// The records own nothing (what a leaf read that owns memory is in
+    /// [`Trace::kept`]), so dropping them is freeing one buffer.
     pub leaves: Vec<LeafTrace>,
-    /// Lets that were computed (by index into the program's lets), with their values.
-    pub lets: Vec<(usize, Traced)>,
+    /// What the leaves' [`Operand`]s refer to rather than own; read through
+    /// [`Trace::operand`].
+    pub kept: Kept,
+    /// Lets that were computed (by index into the program's lets), with
+    /// their values (read through [`Trace::operand`], as a leaf's are).
+    pub lets: Vec<(usize, Operand)>,
     /// Hook calls with arguments and results.
     pub hooks: Vec<HookCall>,
     /// Each scorecard, characteristic by characteristic (when the account decided).
@@ -74,36 +81,143 @@ impl Trace {
     pub fn leaves_of(&self, rule: &RuleTrace) -> &[LeafTrace] {
         self.leaves.get(rule.leaves.clone()).unwrap_or_default()
     }
+
+    /// The value `operand` (read by one of this trace's leaves) stands for:
+    /// borrowed from [`Trace::kept`] when kept there, else built in place
+    /// (an enum member takes a reference count on its enum's names). An
+    /// operand of another trace may name what this one does not keep: `none`.
+    pub fn operand(&self, operand: &Operand) -> Cow<'_, Traced> {
+        Cow::Owned(match *operand {
+            Operand::None => Traced::None,
+            Operand::Bool(b) => Traced::Bool(b),
+            Operand::Int(i) => Traced::Int(i),
+            Operand::Dec(d) => Traced::Dec(d),
+            Operand::Date(d) => Traced::Date(d),
+            Operand::ShortStr(s) => Traced::ShortStr(s),
+            Operand::Member { names, index } => match self.kept.enums.get(names) {
+                Some(names) => Traced::Member { names: Arc::clone(names), index },
+                None => Traced::None,
+            },
+            Operand::Kept(at) => return self.kept.values.get(at).map_or(Cow::Owned(Traced::None), Cow::Borrowed),
+        })
+    }
 }
 
-/// One leaf of a traced condition.
+/// What a trace's leaf records and lets refer to rather than own, so that
+/// the records themselves own nothing and drop as plain memory.
 #[derive(Clone, Debug, PartialEq, Default)]
+pub struct Kept {
+    /// Values that own memory (strings longer than [`ShortStr::CAPACITY`]
+    /// bytes, sets, members of an enum not known), by [`Operand::Kept`].
+    pub values: Vec<Traced>,
+    /// The member names of each enum a leaf read a member of, once per
+    /// trace (shared with the schema), by [`Operand::Member`]'s `names`.
+    pub enums: Vec<Arc<[Box<str>]>>,
+}
+
+impl Kept {
+    /// `v` as a leaf records it, naming an enum member from `enum_members`
+    /// (the enum of the expression that gave it), as [`Traced::of_shared`]
+    /// would keep it.
+    #[inline]
+    pub(crate) fn operand(&mut self, v: Val<'_>, enum_members: Option<&Arc<[Box<str>]>>) -> Operand {
+        match v {
+            Val::None => Operand::None,
+            Val::Bool(b) => Operand::Bool(b),
+            Val::Int(i) => Operand::Int(i),
+            Val::Dec(d) => Operand::Dec(d),
+            Val::Date(d) => Operand::Date(d),
+            Val::Str(s) => match ShortStr::new(s) {
+                Some(short) => Operand::ShortStr(short),
+                None => self.keep(Traced::Str(s.into())),
+            },
+            Val::Enum(index) => match enum_members {
+                Some(names) if names.get(index as usize).is_some() => {
+                    Operand::Member { names: self.enum_names(names), index }
+                }
+                _ => self.keep(Traced::of_shared(v, None)),
+            },
+            Val::Set(_) => self.keep(Traced::of_shared(v, None)),
+        }
+    }
+
+    /// Keeps `value`; where it is.
+    #[cold]
+    fn keep(&mut self, value: Traced) -> Operand {
+        self.values.push(value);
+        Operand::Kept(self.values.len() - 1)
+    }
+
+    /// Where `names` are in [`Kept::enums`], added on first use: a policy
+    /// reads members of a few enums, so the search is a few pointer compares.
+    fn enum_names(&mut self, names: &Arc<[Box<str>]>) -> usize {
+        match self.enums.iter().position(|kept| Arc::ptr_eq(kept, names)) {
+            Some(at) => at,
+            None => {
+                self.enums.push(Arc::clone(names));
+                self.enums.len() - 1
+            }
+        }
+    }
+}
+
+/// A value a leaf read, owning nothing: [`Traced`]'s plain values in place,
+/// the rest by where the trace keeps them ([`Trace::operand`] reads either).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Operand {
+    /// Absent.
+    None,
+    /// A boolean.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// An exact decimal.
+    Dec(Decimal),
+    /// A date.
+    Date(Date),
+    /// A string of at most [`ShortStr::CAPACITY`] bytes.
+    ShortStr(ShortStr),
+    /// An enum member.
+    Member {
+        /// Its enum's names, at this index in [`Kept::enums`].
+        names: usize,
+        /// Its index among them.
+        index: u32,
+    },
+    /// A value that owns memory, at this index in [`Kept::values`].
+    Kept(usize),
+}
+
+/// One leaf of a traced condition. `Copy`: it owns nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct LeafTrace {
-    /// The leaf's own value (before any `not`); `None`: not evaluated (short-circuited).
-    pub value: Option<Traced>,
+    /// The leaf's own value (before any `not`): a leaf is a condition, so
+    /// always a boolean; `None`: not evaluated (short-circuited).
+    pub value: Option<bool>,
     /// What it read: both sides of a comparison, the needle of an `in` test;
     /// `None` for other leaves and for leaves not evaluated.
     pub operands: Option<Operands>,
 }
 
-/// The values a leaf condition read, so a reader can see how far it was from holding.
-#[derive(Clone, Debug, PartialEq)]
+/// The values a leaf condition read, so a reader can see how far it was
+/// from holding; each read through [`Trace::operand`].
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Operands {
     /// `left OP right`, both sides as evaluated.
     Compare {
         /// The comparison operator.
         op: CmpOp,
         /// The left side's value.
-        left: Traced,
+        left: Operand,
         /// The right side's value.
-        right: Traced,
+        right: Operand,
     },
     /// `needle in collection` (or `not in`).
     Member {
         /// The value looked for.
-        needle: Traced,
+        needle: Operand,
         /// The set's elements when the collection is a set field (lists and batches are in the policy).
-        set: Option<Traced>,
+        set: Option<Operand>,
     },
 }
 
@@ -121,11 +235,11 @@ impl Operands {
 }
 
 /// A traced value that may have a distance to another, as the value it was.
-fn distance_operand(t: &Traced) -> Option<Val<'_>> {
+fn distance_operand(t: &Operand) -> Option<Val<'static>> {
     match t {
-        Traced::Int(i) => Some(Val::Int(*i)),
-        Traced::Dec(d) => Some(Val::Dec(*d)),
-        Traced::Date(d) => Some(Val::Date(*d)),
+        Operand::Int(i) => Some(Val::Int(*i)),
+        Operand::Dec(d) => Some(Val::Dec(*d)),
+        Operand::Date(d) => Some(Val::Date(*d)),
         _ => None,
     }
 }
@@ -179,6 +293,7 @@ pub(crate) fn traced<'a>(
     rule: usize,
     condition: &'a Condition,
     leaves: &mut Vec<LeafTrace>,
+    kept: &mut Kept,
 ) -> (Result<bool, EvalFailure>, Range<usize>) {
     let start = leaves.len();
     // Filled in place rather than cloned from a template leaf.
@@ -189,7 +304,7 @@ pub(crate) fn traced<'a>(
         _ => None,
     };
     let out = leaves.get_mut(start..).unwrap_or_default();
-    let mut walker = Walker { ctx, condition, codes, out, failed_at: None, failure: None };
+    let mut walker = Walker { ctx, condition, codes, out, kept, failed_at: None, failure: None };
     let held = walker.walk(&condition.shape);
     let (failed_at, failure) = (walker.failed_at, walker.failure);
     let held = held.map_err(|Stopped| failure.unwrap_or_else(|| EvalFailure::internal("a failure was lost")));
@@ -206,6 +321,8 @@ struct Walker<'w, 'a> {
     /// Each leaf's lowered code; `None`: the interpreter runs every leaf.
     codes: Option<&'a [LeafCode]>,
     out: &'w mut [LeafTrace],
+    /// What the records refer to rather than own.
+    kept: &'w mut Kept,
     /// The leaf whose evaluation failed.
     failed_at: Option<usize>,
     /// Why the walk stopped, parked here: each step returns only its truth
@@ -233,22 +350,24 @@ impl<'a> Walker<'_, 'a> {
         // What the leaf read is written into its record in place, not moved
         // there through return values (the records are most of a trace's stores).
         let held = match self.codes.and_then(|c| c.get(i)) {
-            None | Some(LeafCode::Interpreted) => match read_leaf(self.ctx, &leaf.expr, &mut slot.operands) {
-                Ok(Val::Bool(b)) => Ok(b),
-                Ok(v) => {
-                    // A leaf is a condition: the checker gives it no other type.
-                    slot.value = Some(Traced::of_shared(v, enum_members(&leaf.expr)));
-                    return Ok(false);
+            None | Some(LeafCode::Interpreted) => {
+                match read_leaf(self.ctx, &leaf.expr, Read { operands: &mut slot.operands, kept: self.kept }) {
+                    Ok(Val::Bool(b)) => Ok(b),
+                    // A leaf is a condition: the checker gives it no other type,
+                    // and the untraced interpreter refuses one the same way.
+                    Ok(v) => Err(not_a_condition(v)),
+                    Err(e) => Err(e),
                 }
-                Err(e) => Err(e),
-            },
-            Some(code) => read_lowered(self.ctx, &leaf.expr, code, &mut slot.operands),
+            }
+            Some(code) => {
+                read_lowered(self.ctx, &leaf.expr, code, Read { operands: &mut slot.operands, kept: self.kept })
+            }
         };
         match held {
             // The truth stored by its own assignment, not built on the stack
             // and copied into the record (a stalled store forward, by perf).
             Ok(b) => {
-                slot.value = Some(Traced::Bool(b));
+                slot.value = Some(b);
                 Ok(b)
             }
             Err(e) => self.stop(Some(i), e),
@@ -280,8 +399,12 @@ fn delta(l: Val<'_>, r: Val<'_>) -> Option<Decimal> {
     }
 }
 
-/// The operands a leaf read, written in place.
-type Read<'o> = &'o mut Option<Operands>;
+/// Where a leaf's operands are written: its record, in place, and the
+/// trace's [`Kept`] for what owns memory.
+struct Read<'o> {
+    operands: &'o mut Option<Operands>,
+    kept: &'o mut Kept,
+}
 
 /// Evaluates one leaf exactly as [`Ctx::eval`] would (each side once),
 /// keeping what it read in `operands`.
@@ -311,12 +434,12 @@ fn read_lowered<'a>(
         (LeafCode::Numbers { left, right }, TKind::Cmp { op, .. }) => {
             let l = number(ctx, left)?;
             let r = number(ctx, right)?;
-            Ok(compared_numbers(*op, l, r, operands))
+            Ok(compared_numbers(*op, l, r, operands.operands))
         }
         (LeafCode::Dates { left, right }, TKind::Cmp { op, .. }) => {
             let l = run::date(ctx, left)?;
             let r = run::date(ctx, right)?;
-            *operands = Some(Operands::Compare { op: *op, left: Traced::Date(l), right: Traced::Date(r) });
+            *operands.operands = Some(Operands::Compare { op: *op, left: Operand::Date(l), right: Operand::Date(r) });
             Ok(op.holds(l.cmp(&r)))
         }
         (LeafCode::Compare { left, right }, TKind::Cmp { op, lhs, rhs, .. }) => {
@@ -360,22 +483,22 @@ fn number<'a>(ctx: &mut Ctx<'a>, code: &'a NumberCode) -> Result<Number, EvalFai
 /// Whether `l OP r` holds, an int beside a decimal widened as [`compare`]
 /// widens it; both sides kept, each in its own type. Each arm writes its
 /// record whole (no value built first and copied in).
-fn compared_numbers(op: CmpOp, l: Number, r: Number, operands: Read<'_>) -> bool {
+fn compared_numbers(op: CmpOp, l: Number, r: Number, operands: &mut Option<Operands>) -> bool {
     let ordering = match (l, r) {
         (Number::Int(a), Number::Int(b)) => {
-            *operands = Some(Operands::Compare { op, left: Traced::Int(a), right: Traced::Int(b) });
+            *operands = Some(Operands::Compare { op, left: Operand::Int(a), right: Operand::Int(b) });
             a.cmp(&b)
         }
         (Number::Dec(a), Number::Dec(b)) => {
-            *operands = Some(Operands::Compare { op, left: Traced::Dec(a), right: Traced::Dec(b) });
+            *operands = Some(Operands::Compare { op, left: Operand::Dec(a), right: Operand::Dec(b) });
             a.cmp(&b)
         }
         (Number::Int(a), Number::Dec(b)) => {
-            *operands = Some(Operands::Compare { op, left: Traced::Int(a), right: Traced::Dec(b) });
+            *operands = Some(Operands::Compare { op, left: Operand::Int(a), right: Operand::Dec(b) });
             Decimal::from(a).cmp(&b)
         }
         (Number::Dec(a), Number::Int(b)) => {
-            *operands = Some(Operands::Compare { op, left: Traced::Dec(a), right: Traced::Int(b) });
+            *operands = Some(Operands::Compare { op, left: Operand::Dec(a), right: Operand::Int(b) });
             a.cmp(&Decimal::from(b))
         }
     };
@@ -392,11 +515,8 @@ fn compared<'a>(
     operands: Read<'_>,
 ) -> Result<bool, EvalFailure> {
     let holds = op.holds(compare(l, r)?);
-    *operands = Some(Operands::Compare {
-        op,
-        left: Traced::of_shared(l, enum_members(lhs)),
-        right: Traced::of_shared(r, enum_members(rhs)),
-    });
+    let (left, right) = (operands.kept.operand(l, enum_members(lhs)), operands.kept.operand(r, enum_members(rhs)));
+    *operands.operands = Some(Operands::Compare { op, left, right });
     Ok(holds)
 }
 
@@ -408,10 +528,9 @@ fn member<'a>(e: &'a TExpr, m: Membership<'a>, operands: Read<'_>) -> bool {
         }
         _ => None,
     };
-    *operands = Some(Operands::Member {
-        needle: Traced::of_shared(m.needle, needle),
-        set: m.set.map(|s| Traced::of_shared(s, None)),
-    });
+    let needle = operands.kept.operand(m.needle, needle);
+    let set = m.set.map(|s| operands.kept.operand(s, None));
+    *operands.operands = Some(Operands::Member { needle, set });
     m.holds
 }
 
@@ -432,12 +551,13 @@ mod tests {
     #[test]
     fn a_traced_comparison_has_the_distance_of_its_values() {
         let compare = |left, right| Operands::Compare { op: CmpOp::Lt, left, right };
-        assert_eq!(compare(Traced::Int(3), Traced::Dec(Decimal::new(45, 1))).delta(), Some(Decimal::new(15, 1)));
+        assert_eq!(compare(Operand::Int(3), Operand::Dec(Decimal::new(45, 1))).delta(), Some(Decimal::new(15, 1)));
         let (a, b) = (parse_date("2026-03-01").unwrap(), parse_date("2026-01-31").unwrap());
-        assert_eq!(compare(Traced::Date(a), Traced::Date(b)).delta(), Some(Decimal::from(-29)));
-        assert_eq!(compare(Traced::Str("a".into()), Traced::Str("b".into())).delta(), None);
-        assert_eq!(compare(Traced::None, Traced::Int(1)).delta(), None);
-        assert_eq!(Operands::Member { needle: Traced::Int(1), set: None }.delta(), None);
+        assert_eq!(compare(Operand::Date(a), Operand::Date(b)).delta(), Some(Decimal::from(-29)));
+        let text = |s| Operand::ShortStr(ShortStr::new(s).unwrap());
+        assert_eq!(compare(text("a"), text("b")).delta(), None);
+        assert_eq!(compare(Operand::None, Operand::Int(1)).delta(), None);
+        assert_eq!(Operands::Member { needle: Operand::Int(1), set: None }.delta(), None);
     }
 
     #[test]
@@ -447,12 +567,12 @@ mod tests {
         assert!(compared_numbers(CmpOp::Gt, int, dec, &mut kept));
         assert_eq!(
             kept,
-            Some(Operands::Compare { op: CmpOp::Gt, left: Traced::Int(3), right: Traced::Dec(Decimal::new(25, 1)) })
+            Some(Operands::Compare { op: CmpOp::Gt, left: Operand::Int(3), right: Operand::Dec(Decimal::new(25, 1)) })
         );
         assert!(!compared_numbers(CmpOp::Ge, dec, int, &mut kept));
         assert_eq!(
             kept,
-            Some(Operands::Compare { op: CmpOp::Ge, left: Traced::Dec(Decimal::new(25, 1)), right: Traced::Int(3) })
+            Some(Operands::Compare { op: CmpOp::Ge, left: Operand::Dec(Decimal::new(25, 1)), right: Operand::Int(3) })
         );
         // 3 and 3.0 are equal numbers, each kept as it was.
         assert!(compared_numbers(CmpOp::Eq, Number::Dec(Decimal::new(30, 1)), int, &mut kept));
@@ -468,6 +588,51 @@ mod tests {
                 assert_eq!(compared_numbers(op, l, r, &mut kept), by_value, "{op:?}");
             }
         }
+    }
+
+    #[test]
+    fn an_operand_reads_back_as_the_value_the_interpreter_would_keep() {
+        use crate::value::SetItem;
+        let names: Arc<[Box<str>]> = vec!["active".into(), "closed".into()].into();
+        let other: Arc<[Box<str>]> = vec!["legal".into()].into();
+        let long = "a string too long to be kept in place";
+        let set = [SetItem::Str("fraud".into()), SetItem::Str(long.into())];
+        let date = crate::value::parse_date("2026-03-01").unwrap();
+        type ValueRead<'r> = (Val<'r>, Option<&'r Arc<[Box<str>]>>);
+        let reads: [ValueRead<'_>; 14] = [
+            (Val::None, None),
+            (Val::Bool(true), None),
+            (Val::Int(-7), None),
+            (Val::Dec(Decimal::new(-12345, 2)), None),
+            (Val::Date(date), None),
+            (Val::Str(""), None),
+            (Val::Str("exactly twenty-two by!"), None),
+            (Val::Str(long), None),
+            (Val::Enum(1), Some(&names)),
+            (Val::Enum(0), Some(&other)),
+            (Val::Enum(0), Some(&names)),
+            (Val::Enum(2), Some(&names)),
+            (Val::Enum(3), None),
+            (Val::Set(&set), None),
+        ];
+        let mut trace = Trace::default();
+        let operands: Vec<Operand> = reads.iter().map(|(v, enum_of)| trace.kept.operand(*v, *enum_of)).collect();
+        for ((v, enum_of), operand) in reads.iter().zip(&operands) {
+            let expected = Traced::of_shared(*v, *enum_of);
+            let read = trace.operand(operand);
+            assert_eq!(*read, expected, "{v:?}");
+            assert_eq!(read.to_string(), expected.to_string(), "{v:?}");
+            assert_eq!(format!("{:?}", *read), format!("{expected:?}"), "{v:?}");
+        }
+        // Only what owns memory is kept aside: the long string, the two
+        // members no enum names, the set; each enum's names once, shared.
+        assert_eq!(trace.kept.values.len(), 4, "{:?}", trace.kept.values);
+        assert_eq!(trace.kept.enums.len(), 2);
+        assert!(Arc::ptr_eq(&trace.kept.enums[0], &names) && Arc::ptr_eq(&trace.kept.enums[1], &other));
+        assert!(matches!(operands[6], Operand::ShortStr(_)) && matches!(operands[7], Operand::Kept(0)));
+        // An operand this trace does not keep reads as none, never a panic.
+        assert_eq!(*Trace::default().operand(&operands[7]), Traced::None);
+        assert_eq!(*Trace::default().operand(&operands[8]), Traced::None);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 use super::json_parts::DecimalText;
 use crate::compile::Program;
 use crate::eval::scorecard::{scorecard_of, CharacteristicTrace, ScorecardTrace};
-use crate::eval::{CaseTaken, HookCall, LeafTrace, Operands, RuleStatus, RuleTrace, Trace};
+use crate::eval::{CaseTaken, HookCall, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, Trace};
 use crate::ir::scorecard::TCharacteristic;
 use crate::value::{SetItem, Traced};
 use rust_decimal::Decimal;
@@ -29,10 +29,7 @@ impl Serialize for TraceView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (trace, program) = (self.0, self.1);
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry(
-            "rules",
-            &SeqOf(trace.rules.as_slice(), |r| RuleView(r, trace.rule_name(r), trace.leaves_of(r), program)),
-        )?;
+        m.serialize_entry("rules", &SeqOf(trace.rules.as_slice(), |r| RuleView(r, trace, program)))?;
         m.serialize_entry("lets", &LetsView(trace, program))?;
         if !trace.hooks.is_empty() {
             m.serialize_entry("hooks", &SeqOf(trace.hooks.as_slice(), |h| HookView(h, program)))?;
@@ -109,14 +106,14 @@ impl Serialize for DecimalJson {
 }
 
 /// One rule: `{"rule": …, "matched": …, ["skipped": …,] "conditions": […]}`;
-/// the rule, its name, its leaves, the program.
-struct RuleView<'a>(&'a RuleTrace, &'a str, &'a [LeafTrace], &'a Program);
+/// the rule, its trace (which names it and holds its leaves), the program.
+struct RuleView<'a>(&'a RuleTrace, &'a Trace, &'a Program);
 
 impl Serialize for RuleView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let RuleView(r, name, leaves, program) = *self;
+        let RuleView(r, trace, program) = *self;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("rule", name)?;
+        m.serialize_entry("rule", trace.rule_name(r))?;
         match &r.status {
             RuleStatus::Fired => m.serialize_entry("matched", &true)?,
             RuleStatus::NotMatched => m.serialize_entry("matched", &false)?,
@@ -131,19 +128,19 @@ impl Serialize for RuleView<'_> {
         }
         let written = program.rules.get(r.index).map(|rule| &rule.condition.leaves);
         let texts = |i: usize| written.and_then(|w| w.get(i)).map_or("?", |l| l.text.as_str());
-        m.serialize_entry("conditions", &LeavesView(leaves, texts))?;
+        m.serialize_entry("conditions", &LeavesView(trace, trace.leaves_of(r), texts))?;
         m.end()
     }
 }
 
-/// A rule's leaves, each with its text as written (`texts` by leaf index).
-struct LeavesView<'a, F>(&'a [LeafTrace], F);
+/// A rule's leaves (of the trace), each with its text as written (`texts` by leaf index).
+struct LeavesView<'a, F>(&'a Trace, &'a [LeafTrace], F);
 
 impl<'a, F: Fn(usize) -> &'a str> Serialize for LeavesView<'_, F> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for (i, leaf) in self.0.iter().enumerate() {
-            seq.serialize_element(&LeafView((self.1)(i), leaf))?;
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for (i, leaf) in self.1.iter().enumerate() {
+            seq.serialize_element(&LeafView((self.2)(i), leaf, self.0))?;
         }
         seq.end()
     }
@@ -152,12 +149,12 @@ impl<'a, F: Fn(usize) -> &'a str> Serialize for LeavesView<'_, F> {
 /// One leaf of a traced condition: as written, its value, and what it read
 /// (both sides of a comparison, the needle of an `in` and the set it looked
 /// in). Keys sorted: `evaluated`, `expr`, `left`, `needle`, `op`, `right`,
-/// `set`, `value`.
-struct LeafView<'a>(&'a str, &'a LeafTrace);
+/// `set`, `value`. The trace holds what the leaf's operands refer to.
+struct LeafView<'a>(&'a str, &'a LeafTrace, &'a Trace);
 
 impl Serialize for LeafView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (text, leaf) = (self.0, self.1);
+        let (text, leaf, trace) = (self.0, self.1, self.2);
         let mut m = s.serialize_map(None)?;
         if leaf.value.is_none() {
             m.serialize_entry("evaluated", &false)?;
@@ -165,19 +162,19 @@ impl Serialize for LeafView<'_> {
         m.serialize_entry("expr", text)?;
         match &leaf.operands {
             Some(Operands::Compare { op, left, right, .. }) => {
-                m.serialize_entry("left", &TracedJson(left))?;
+                m.serialize_entry("left", &TracedJson(&trace.operand(left)))?;
                 m.serialize_entry("op", op.symbol())?;
-                m.serialize_entry("right", &TracedJson(right))?;
+                m.serialize_entry("right", &TracedJson(&trace.operand(right)))?;
             }
             Some(Operands::Member { needle, set }) => {
-                m.serialize_entry("needle", &TracedJson(needle))?;
+                m.serialize_entry("needle", &TracedJson(&trace.operand(needle)))?;
                 if let Some(set) = set {
-                    m.serialize_entry("set", &TracedJson(set))?;
+                    m.serialize_entry("set", &TracedJson(&trace.operand(set)))?;
                 }
             }
             None => {}
         }
-        m.serialize_entry("value", &leaf.value.as_ref().map(TracedJson))?;
+        m.serialize_entry("value", &leaf.value)?;
         m.end()
     }
 }
@@ -188,11 +185,11 @@ struct LetsView<'a>(&'a Trace, &'a Program);
 impl Serialize for LetsView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (trace, program) = (self.0, self.1);
-        let mut named: Vec<(&str, &Traced)> =
+        let mut named: Vec<(&str, &Operand)> =
             trace.lets.iter().filter_map(|(i, v)| Some((program.lets.get(*i)?.name.as_str(), v))).collect();
         let mut m = s.serialize_map(None)?;
         for (name, value) in sorted_last_of_each(&mut named) {
-            m.serialize_entry(name, &TracedJson(value))?;
+            m.serialize_entry(name, &TracedJson(&trace.operand(value)))?;
         }
         m.end()
     }
