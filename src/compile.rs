@@ -3,6 +3,7 @@
 //! compiled, and for `--trace` the source text of every condition.
 
 pub mod lower;
+mod warm;
 
 use crate::check::CheckedPolicy;
 use crate::ir::*;
@@ -91,6 +92,8 @@ pub struct Program {
     /// What every decision's frame needs to know of the policy, settled here
     /// once rather than asked of the schema and the lets per account.
     pub(crate) frame: Frame,
+    /// The account slots the rules, lets and limits read, touched before deciding.
+    pub(crate) warm: warm::Warm,
 }
 
 /// Facts about a policy that the assembly of every decision branches on.
@@ -172,7 +175,11 @@ pub fn compile(
     let lets: Vec<LetDef> = checked.lets.into_iter().map(|l| LetDef { value: fold(l.value), ..l }).collect();
     let trace_code = lower::leaves::TraceCode::of(rules.iter().map(|(_, _, r)| r), &lets);
     let frame = Frame::of(&schema, &lets);
+    let rule_exprs = rules.iter().map(|(_, _, r)| &r.when);
+    let warm =
+        warm::Warm::of(rule_exprs.chain(lets.iter().map(|l| &l.value)), rules.iter().flat_map(|(_, _, r)| &r.actions));
     Program {
+        warm,
         name: checked.name,
         version: checked.version,
         fingerprint,

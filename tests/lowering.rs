@@ -202,3 +202,47 @@ fn the_common_shapes_lower_to_fused_nodes() {
     }
     assert!(matches!(rule("rungs"), BoolCode::Or(a, _) if matches!(**a, BoolCode::StrLetCmp { .. })));
 }
+
+/// The dispatchers (`Runner::bool`, `int`, `dec`, `opt`) decide a leaf in
+/// place when its let is cached and hand it to an out-of-line handler when
+/// it is not (or when the slot fails): each let here is read first by a
+/// comparison with a literal in some accounts (the handler computes it,
+/// failures included) and from the cache in others, under `and`/`or`/`not`
+/// chains that stop at different operands.
+const DISPATCH: &str = r#"
+policy "lowering-dispatch" version "1"
+schema "account.schema.yaml"
+
+let ratio = balance / (count(overdues) - 1)
+let big = score * (count(applications) * 1000000000000000000)
+let rung = case when ratio > 100 then "high" when score > 700 then "prime" else "low" end
+let ok = score > 650 and ratio > 1
+let fee = credit_limit * 0.01 + ratio
+
+rule "dec-let-first" priority 9 { when score < 620 and ratio > 50 then tag "dec-first" }
+rule "int-let-first" priority 9 { when big > 10 or score > 790 then tag "int-first" }
+rule "str-let-first" priority 9 { when not (rung == "low") and rung != "prime" then tag "str-first" }
+rule "bool-let-first" priority 9 { when ok or score < 500 and not ok then tag "bool-first" }
+rule "cached" priority 8 { when ratio > 10 and big >= 0 and rung == "high" or not ok then tag "cached" }
+rule "chains" priority 8 {
+  when score > 600 and balance > 100 and (credit_limit > 0 or ratio < 0 or big < 0) and not (status == "closed")
+  then tag "chains"
+}
+rule "arith" priority 7 { when fee > 20 or score > 700 then set limit to credit_limit * 1.1 + fee }
+"#;
+
+#[test]
+fn lets_read_cached_or_first_by_a_comparison_decide_alike_both_ways() {
+    let program = load_policy_source("policies/lowering-dispatch.policy".as_ref(), DISPATCH).unwrap().program;
+    let rule = |name: &str| &program.rules.iter().find(|r| &*r.name == name).unwrap().code;
+    assert!(matches!(rule("dec-let-first"), BoolCode::And(_, b) if matches!(**b, BoolCode::DecLetCmp { .. })));
+    assert!(matches!(rule("int-let-first"), BoolCode::Or(a, _) if matches!(**a, BoolCode::IntLetCmp { .. })));
+    assert!(matches!(rule("str-let-first"), BoolCode::And(a, b)
+        if matches!(**a, BoolCode::Not(_)) && matches!(**b, BoolCode::StrLetCmp { .. })));
+    assert!(matches!(rule("chains"), BoolCode::All(_)), "{:?}", rule("chains"));
+    let mut failures = 0;
+    for seed in [1, 7, 42, 2026] {
+        failures += same_both_ways(&program, seed, 3_000, verdict::eval::MAX_ELEMENT_VISITS).1;
+    }
+    assert!(failures > 100, "the failing lets fail for some accounts ({failures})");
+}

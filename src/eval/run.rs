@@ -10,6 +10,7 @@
 //! `tests/lowering.rs` decides generated books both ways.
 
 mod aggregate;
+mod conditions;
 mod scorecard;
 mod table;
 mod typed_lets;
@@ -127,80 +128,62 @@ impl<'a> Runner<'_, 'a> {
         self.park(v)
     }
 
+    /// Decides a condition. A dispatcher that needs no stack frame: each
+    /// hot leaf (a slot or a cached let against a literal, an enum mask) is
+    /// decided here without a call, and every other node is a tail call to
+    /// a handler that pays its own prologue. A frame here would be paid by
+    /// every node of every rule (the lifecycle policy's conditions are
+    /// mostly such leaves under `and` chains).
     fn bool(&mut self, code: &'a BoolCode) -> Run<bool> {
-        Ok(match code {
-            BoolCode::Const(b) => *b,
-            BoolCode::Not(a) => !self.bool(a)?,
-            BoolCode::And(a, b) => self.bool(a)? && self.bool(b)?,
-            BoolCode::Or(a, b) => self.bool(a)? || self.bool(b)?,
-            BoolCode::All(operands) => {
-                for c in operands.iter() {
-                    if !self.bool(c)? {
-                        return Ok(false);
-                    }
-                }
-                true
-            }
-            BoolCode::Any(operands) => {
-                for c in operands.iter() {
-                    if self.bool(c)? {
-                        return Ok(true);
-                    }
-                }
-                false
-            }
+        match code {
+            BoolCode::Const(b) => Ok(*b),
+            BoolCode::All(operands) => self.all(operands),
+            BoolCode::Any(operands) => self.any(operands),
+            BoolCode::And(a, b) => self.and(a, b),
+            BoolCode::Or(a, b) => self.or(a, b),
+            BoolCode::Not(a) => self.not(a),
             BoolCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
-                Some(Value::Bool(b)) => *b,
-                _ => return self.fail(mismatch("bool", self.val(*frame, *slot))),
+                Some(Value::Bool(b)) => Ok(*b),
+                _ => self.bool_other(code),
             },
             BoolCode::SlotOr { frame, slot, default } => match self.stored(*frame, *slot) {
-                Some(Value::Bool(b)) => *b,
-                _ => *default,
+                Some(Value::Bool(b)) => Ok(*b),
+                _ => Ok(*default),
             },
             BoolCode::IntSlotCmp { frame, slot, op, k } => match self.stored(*frame, *slot) {
-                Some(Value::Int(v)) => op.holds(v.cmp(k)),
-                _ => return self.fail(mismatch("int", self.val(*frame, *slot))),
+                Some(Value::Int(v)) => Ok(op.holds(v.cmp(k))),
+                _ => self.bool_other(code),
             },
-            BoolCode::DecSlotCmp { frame, slot, op, k } => match self.stored(*frame, *slot) {
-                Some(Value::Dec(v)) => op.holds(v.cmp(k)),
-                _ => return self.fail(mismatch("decimal", self.val(*frame, *slot))),
-            },
+            BoolCode::DecSlotCmp { frame, slot, op, k } => self.dec_slot_cmp(*frame, *slot, *op, k),
             BoolCode::Let(i) => match self.ctx.lets.get(*i) {
-                Some(LetState::Done(Val::Bool(b))) => *b,
-                _ => return self.let_bool(*i),
+                Some(LetState::Done(Val::Bool(b))) => Ok(*b),
+                _ => self.let_bool(*i),
             },
-            // Not computed yet: computed by its type, without a second dispatch in `bool_other`.
             BoolCode::IntLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
-                Some(LetState::Done(Val::Int(v))) => op.holds(v.cmp(k)),
-                _ => op.holds(self.let_int(*index)?.cmp(k)),
+                Some(LetState::Done(Val::Int(v))) => Ok(op.holds(v.cmp(k))),
+                _ => self.int_let_cmp(*index, *op, *k),
             },
-            BoolCode::DecLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
-                Some(LetState::Done(Val::Dec(v))) => op.holds(v.cmp(k)),
-                _ => op.holds(self.let_dec(*index)?.cmp(k)),
-            },
+            BoolCode::DecLetCmp { index, op, k } => self.dec_let_cmp(*index, *op, k),
             BoolCode::EnumMask { frame, slot, mask, absent } => match self.stored(*frame, *slot) {
-                Some(Value::Enum(i)) => mask.checked_shr(*i).is_some_and(|m| m & 1 == 1),
-                Some(Value::None) | None => *absent,
-                _ => return self.fail(mismatch("enum member", self.val(*frame, *slot))),
+                Some(Value::Enum(i)) => Ok(mask.checked_shr(*i).is_some_and(|m| m & 1 == 1)),
+                Some(Value::None) | None => Ok(*absent),
+                _ => self.bool_other(code),
             },
             BoolCode::ArmMask { split, mask } => match self.ctx.arms.get(*split) {
-                Some(arm) => mask.checked_shr(*arm).is_some_and(|m| m & 1 == 1),
-                None => return self.fail(EvalFailure::internal("a split the program does not have")),
+                Some(arm) => Ok(mask.checked_shr(*arm).is_some_and(|m| m & 1 == 1)),
+                None => self.bool_other(code),
             },
-            BoolCode::StrLetCmp { index, op, k } => match self.ctx.lets.get(*index) {
-                Some(LetState::Done(Val::Str(s))) => str_holds(*op, s, k),
-                _ => return self.bool_other(code),
-            },
-            _ => return self.bool_other(code),
-        })
+            BoolCode::StrLetCmp { index, op, k } => self.str_let_cmp(*index, *op, k),
+            _ => self.bool_other(code),
+        }
     }
 
-    /// The conditions [`Runner::bool`] does not decide itself, out of line
-    /// so that its recursion stays cheap.
+    /// The conditions [`Runner::bool`] does not decide itself nor hand to
+    /// a handler of their own (`run/conditions.rs`), out of line so that the
+    /// dispatcher stays frameless.
     #[inline(never)]
     fn bool_other(&mut self, code: &'a BoolCode) -> Run<bool> {
         Ok(match code {
-            BoolCode::Let(i) => self.let_bool(*i)?,
             BoolCode::Coalesce(a, b) => match self.opt(a)? {
                 Val::None => self.bool(b)?,
                 Val::Bool(x) => x,
@@ -213,13 +196,7 @@ impl<'a> Runner<'_, 'a> {
                 (Val::Str(a), Val::Str(b)) => op.holds(a.cmp(b)),
                 (a, b) => return self.fail(EvalFailure::internal(format_args!("cannot compare {a:?} with {b:?}"))),
             },
-            BoolCode::StrLetCmp { index, op, k } => match self.let_value(*index)? {
-                Val::Str(s) => str_holds(*op, s, k),
-                v => {
-                    return self
-                        .fail(EvalFailure::internal(format_args!("cannot compare {v:?} with {:?}", Val::Str(k))))
-                }
-            },
+            BoolCode::StrLetCmp { index, op, k } => return self.str_let_cmp(*index, *op, k),
             BoolCode::CountCmp { agg, op, k } => op.holds(self.count(agg)?.cmp(k)),
             BoolCode::BoolCmp(op, l, r) => op.holds(self.bool(l)?.cmp(&self.bool(r)?)),
             BoolCode::IsNone { negate, operand } => (self.opt(operand)? == Val::None) != *negate,
@@ -252,7 +229,39 @@ impl<'a> Runner<'_, 'a> {
                 let t = self.ctx.truth(e);
                 self.park(t)?
             }
-            other => self.bool(other)?,
+            // The leaves the dispatcher decides, here too for their
+            // failures: a failing call would make the dispatcher's tail
+            // call a call (its result is known to be an error) and give
+            // it a frame.
+            BoolCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
+                Some(Value::Bool(b)) => *b,
+                _ => return self.fail(mismatch("bool", self.val(*frame, *slot))),
+            },
+            BoolCode::IntSlotCmp { frame, slot, op, k } => match self.stored(*frame, *slot) {
+                Some(Value::Int(v)) => op.holds(v.cmp(k)),
+                _ => return self.fail(mismatch("int", self.val(*frame, *slot))),
+            },
+            BoolCode::EnumMask { frame, slot, mask, absent } => match self.stored(*frame, *slot) {
+                Some(Value::Enum(i)) => mask.checked_shr(*i).is_some_and(|m| m & 1 == 1),
+                Some(Value::None) | None => *absent,
+                _ => return self.fail(mismatch("enum member", self.val(*frame, *slot))),
+            },
+            BoolCode::ArmMask { split, mask } => match self.ctx.arms.get(*split) {
+                Some(arm) => mask.checked_shr(*arm).is_some_and(|m| m & 1 == 1),
+                None => return self.fail(EvalFailure::internal("a split the program does not have")),
+            },
+            // Handed to a handler of their own by the dispatcher.
+            BoolCode::Const(_)
+            | BoolCode::All(_)
+            | BoolCode::Any(_)
+            | BoolCode::And(..)
+            | BoolCode::Or(..)
+            | BoolCode::Not(_)
+            | BoolCode::SlotOr { .. }
+            | BoolCode::DecSlotCmp { .. }
+            | BoolCode::Let(_)
+            | BoolCode::IntLetCmp { .. }
+            | BoolCode::DecLetCmp { .. } => return self.bool(code),
         })
     }
 
@@ -284,7 +293,29 @@ impl<'a> Runner<'_, 'a> {
         }
     }
 
+    /// An int. Frameless, as [`Runner::bool`]: a literal, a present slot
+    /// and a cached let here, every other node in [`Runner::int_other`].
     fn int(&mut self, code: &'a IntCode) -> Run<i64> {
+        match code {
+            IntCode::Const(i) => Ok(*i),
+            IntCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
+                Some(Value::Int(i)) => Ok(*i),
+                _ => self.int_other(code),
+            },
+            IntCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Int(v))) => Ok(*v),
+                _ => self.let_int(*i),
+            },
+            IntCode::Count(agg) => self.count(agg),
+            IntCode::TableRow(row) => self.table_row(row),
+            IntCode::Scorecard(card) => self.int_score(card),
+            _ => self.int_other(code),
+        }
+    }
+
+    /// Any int node, out of line.
+    #[inline(never)]
+    fn int_other(&mut self, code: &'a IntCode) -> Run<i64> {
         let v = match code {
             IntCode::Const(i) => return Ok(*i),
             IntCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
@@ -354,7 +385,30 @@ impl<'a> Runner<'_, 'a> {
         }
     }
 
+    /// A decimal. Frameless, as [`Runner::int`]; every other node in
+    /// [`Runner::dec_other`].
     fn dec(&mut self, code: &'a DecCode) -> Run<Decimal> {
+        match code {
+            DecCode::Const(d) => Ok(*d),
+            DecCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
+                Some(Value::Dec(d)) => Ok(*d),
+                _ => self.dec_other(code),
+            },
+            DecCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(Val::Dec(d))) => Ok(*d),
+                _ => self.let_dec(*i),
+            },
+            DecCode::Arith(op, l, r) => self.dec_arith(*op, l, r),
+            DecCode::TableOut(out) => self.dec_table_out(out),
+            DecCode::Sum(agg) => self.sum(agg),
+            DecCode::Scorecard(card) => self.dec_score(card),
+            _ => self.dec_other(code),
+        }
+    }
+
+    /// Any decimal node, out of line.
+    #[inline(never)]
+    fn dec_other(&mut self, code: &'a DecCode) -> Run<Decimal> {
         let v = match code {
             DecCode::Const(d) => return Ok(*d),
             DecCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
@@ -407,7 +461,23 @@ impl<'a> Runner<'_, 'a> {
         }
     }
 
+    /// A date. Frameless, as [`Runner::int`]; every other node in
+    /// [`Runner::date_other`].
     fn date(&mut self, code: &'a DateCode) -> Run<Date> {
+        match code {
+            DateCode::Const(d) => Ok(*d),
+            DateCode::AsOf => Ok(self.ctx.as_of),
+            DateCode::Slot(frame, slot) => match self.stored(*frame, *slot) {
+                Some(Value::Date(d)) => Ok(*d),
+                _ => self.date_other(code),
+            },
+            _ => self.date_other(code),
+        }
+    }
+
+    /// Any date node, out of line.
+    #[inline(never)]
+    fn date_other(&mut self, code: &'a DateCode) -> Run<Date> {
         let v = match code {
             DateCode::Const(d) => return Ok(*d),
             DateCode::AsOf => return Ok(self.ctx.as_of),
@@ -449,7 +519,23 @@ impl<'a> Runner<'_, 'a> {
         }
     }
 
+    /// A value that may be absent. Frameless, as [`Runner::int`]; every
+    /// other node in [`Runner::opt_other`].
     fn opt(&mut self, code: &'a OptCode) -> Run<Val<'a>> {
+        match code {
+            OptCode::Slot(frame, slot) => Ok(self.val(*frame, *slot)),
+            OptCode::Const(c) => Ok(c.val()),
+            OptCode::Let(i) => match self.ctx.lets.get(*i) {
+                Some(LetState::Done(v)) => Ok(*v),
+                _ => self.opt_other(code),
+            },
+            _ => self.opt_other(code),
+        }
+    }
+
+    /// Any node of a value that may be absent, out of line.
+    #[inline(never)]
+    fn opt_other(&mut self, code: &'a OptCode) -> Run<Val<'a>> {
         match code {
             OptCode::Slot(frame, slot) => Ok(self.val(*frame, *slot)),
             OptCode::Agg(agg) => self.agg(agg),

@@ -27,6 +27,8 @@ impl<'a> Runner<'_, 'a> {
     }
 
     /// `count(list [within D])` without `where` ([`IntCode::Count`](crate::compile::lower::IntCode::Count)).
+    // Out of line: a dispatcher reaches it by a tail call.
+    #[inline(never)]
     pub(super) fn count(&mut self, agg: &'a AggCode) -> Run<i64> {
         let (elements, lower) = self.selected(agg)?;
         Ok(self.counted(agg, elements, lower))
@@ -52,6 +54,8 @@ impl<'a> Runner<'_, 'a> {
     }
 
     /// `sum` of a decimal field ([`DecCode::Sum`](crate::compile::lower::DecCode::Sum)).
+    // Out of line: a dispatcher reaches it by a tail call.
+    #[inline(never)]
     pub(super) fn sum(&mut self, agg: &'a AggCode) -> Run<Decimal> {
         let (elements, lower) = self.selected(agg)?;
         let Some(slot) = agg.field else {

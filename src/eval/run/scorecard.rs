@@ -88,6 +88,8 @@ pub(crate) fn for_top<P: Points>(lost: &[P], top: usize, mut each: impl FnMut(us
 impl<'a> Runner<'_, 'a> {
     /// An int scorecard's score, added up in an `i64`; past its range, in a
     /// `Decimal` as the interpreter adds it (same value, same failures).
+    // Out of line: a dispatcher reaches it by a tail call.
+    #[inline(never)]
     pub(super) fn int_score(&mut self, code: &'a ScoreCode<i64>) -> Run<i64> {
         let mut total = code.base;
         for (k, c) in code.characteristics.iter().enumerate() {
@@ -118,6 +120,8 @@ impl<'a> Runner<'_, 'a> {
     }
 
     /// A decimal scorecard's score, added up exactly in declaration order.
+    // Out of line: a dispatcher reaches it by a tail call.
+    #[inline(never)]
     pub(super) fn dec_score(&mut self, code: &'a ScoreCode<Decimal>) -> Run<Decimal> {
         let mut total = code.base;
         for (k, c) in code.characteristics.iter().enumerate() {

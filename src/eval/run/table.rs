@@ -24,6 +24,8 @@ thread_local! {
 
 impl<'a> Runner<'_, 'a> {
     /// The row a table's inputs match, numbered from 1 (`else` last).
+    // Out of line: a dispatcher reaches it by a tail call.
+    #[inline(never)]
     pub(super) fn table_row(&mut self, code: &'a RowCode) -> Run<i64> {
         let count = code.inputs.len();
         let row = if let Some(dense) = code.table.lookup.dense().filter(|d| d.inputs() == count) {

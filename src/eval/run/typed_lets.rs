@@ -15,6 +15,8 @@ use rust_decimal::Decimal;
 
 impl<'a> Runner<'_, 'a> {
     /// A decimal let's value.
+    // Out of line: a dispatcher reaches it by a tail call.
+    #[inline(never)]
     pub(super) fn let_dec(&mut self, index: usize) -> Run<Decimal> {
         if let Some(LetState::Done(Val::Dec(d))) = self.ctx.lets.get(index) {
             return Ok(*d);
@@ -32,6 +34,8 @@ impl<'a> Runner<'_, 'a> {
     }
 
     /// An int let's value.
+    // Out of line: a dispatcher reaches it by a tail call.
+    #[inline(never)]
     pub(super) fn let_int(&mut self, index: usize) -> Run<i64> {
         if let Some(LetState::Done(Val::Int(i))) = self.ctx.lets.get(index) {
             return Ok(*i);
@@ -50,6 +54,8 @@ impl<'a> Runner<'_, 'a> {
 
     /// A bool let's value (`is_open`, `review_due` in the lifecycle policy,
     /// each read first by a rule's condition).
+    // Out of line: a dispatcher reaches it by a tail call.
+    #[inline(never)]
     pub(super) fn let_bool(&mut self, index: usize) -> Run<bool> {
         if let Some(LetState::Done(Val::Bool(b))) = self.ctx.lets.get(index) {
             return Ok(*b);
