@@ -94,6 +94,9 @@ pub struct Program {
     pub(crate) frame: Frame,
     /// The account slots the rules, lets and limits read, touched before deciding.
     pub(crate) warm: warm::Warm,
+    /// The scorecard lets, in declaration order: every decision lists their
+    /// scores, so they are found once here rather than among all lets per account.
+    pub(crate) scorecard_lets: Box<[usize]>,
 }
 
 /// Facts about a policy that the assembly of every decision branches on.
@@ -178,8 +181,15 @@ pub fn compile(
     let rule_exprs = rules.iter().map(|(_, _, r)| &r.when);
     let warm =
         warm::Warm::of(rule_exprs.chain(lets.iter().map(|l| &l.value)), rules.iter().flat_map(|(_, _, r)| &r.actions));
+    let scorecard_lets = lets
+        .iter()
+        .enumerate()
+        .filter(|(_, def)| matches!(def.value.kind, TKind::Scorecard(_)))
+        .map(|(i, _)| i)
+        .collect();
     Program {
         warm,
+        scorecard_lets,
         name: checked.name,
         version: checked.version,
         fingerprint,
@@ -257,8 +267,13 @@ mod tests {
             let loaded = crate::load::load_policy(std::path::Path::new(file)).unwrap();
             let program = &loaded.program;
             assert_eq!(program.frame.application, program.schema.is_application(), "{file}");
-            let any_scorecard = program.lets.iter().any(|def| matches!(def.value.kind, crate::ir::TKind::Scorecard(_)));
+            let is_scorecard = |def: &crate::ir::LetDef| matches!(def.value.kind, crate::ir::TKind::Scorecard(_));
+            let any_scorecard = program.lets.iter().any(is_scorecard);
             assert_eq!(program.frame.scorecards, any_scorecard, "{file}");
+            // The scores of a decision are listed from these, in this order.
+            let scorecard_lets: Vec<usize> =
+                program.lets.iter().enumerate().filter(|(_, def)| is_scorecard(def)).map(|(i, _)| i).collect();
+            assert_eq!(&*program.scorecard_lets, scorecard_lets.as_slice(), "{file}");
             assert_eq!((program.frame.application, program.frame.scorecards), (application, scorecards), "{file}");
         }
     }

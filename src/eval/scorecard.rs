@@ -116,11 +116,11 @@ pub(crate) fn reasons<'a>(
 /// `lowered`: computed by the lowered code (the untraced fast path).
 pub(crate) fn scores(ctx: &mut Ctx<'_>, lowered: bool) -> Result<Vec<Score>, EvalFailure> {
     let program = ctx.program;
-    let mut out = Vec::new();
-    for (i, def) in program.lets.iter().enumerate() {
-        if !matches!(def.value.kind, TKind::Scorecard(_)) {
-            continue;
-        }
+    // Sized once from the compile-time list: an empty vector went through
+    // `grow_one` on every decision's first score.
+    let mut out = Vec::with_capacity(program.scorecard_lets.len());
+    for &i in program.scorecard_lets.iter() {
+        let Some(def) = program.lets.get(i) else { continue };
         let value = if lowered { super::run::let_value(ctx, i)? } else { ctx.let_value(i)? };
         let value = match value {
             Val::Int(n) => Decimal::from(n),
