@@ -246,20 +246,6 @@ fn bad_command_lines() {
     assert_eq!(out.status.code(), Some(1));
 }
 
-fn verdict_with_stdin(args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run verdict");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn an_empty_input_is_said_to_be_empty() {
     let empty_lines = scratch("empty.jsonl");
@@ -281,7 +267,7 @@ fn an_empty_input_is_said_to_be_empty() {
     assert!(said.contains(&format!("warning: `{}` holds no snapshots", header_only.display())), "{said}");
     assert!(said.contains("verdict: 0 snapshots: 0 decided (none), 0 errors\n"), "{said}");
 
-    let out = verdict_with_stdin(&["eval", "policies/simple.policy"], "");
+    let out = common::verdict_with_stdin(&["eval", "policies/simple.policy"], "");
     assert_eq!(out.status.code(), Some(0));
     assert!(
         stderr(&out).starts_with("warning: standard input holds no snapshots; nothing was decided from it\n"),
@@ -363,7 +349,10 @@ fn json_lines_ended_by_lone_carriage_returns_are_one_snapshot_each() {
     for input in ["file", "stdin"] {
         let out = match input {
             "file" => verdict(&["eval", "policies/lifecycle.policy", path.to_str().unwrap()]),
-            _ => verdict_with_stdin(&["eval", "policies/lifecycle.policy"], &std::fs::read_to_string(&path).unwrap()),
+            _ => common::verdict_with_stdin(
+                &["eval", "policies/lifecycle.policy"],
+                &std::fs::read_to_string(&path).unwrap(),
+            ),
         };
         assert_eq!(out.status.code(), Some(1), "{input}: {}", stderr(&out));
         let records: Vec<serde_json::Value> =

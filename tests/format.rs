@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use verdict::diagnostic::Span;
 use verdict::format::{format_source, print_ast};
 use verdict::syntax::ast::*;
@@ -189,9 +189,16 @@ fn long_conditions_break_before_and_or_aligned_under_the_condition() {
 
 // ------------------------------------------------------------------ the command line
 
+mod common;
+
 fn verdict(dir: &Path, args: &[&str]) -> String {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+    shown(
+        &Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap(),
+    )
+}
+
+/// Exit code, stdout and stderr in one text, for snapshots and comparisons.
+fn shown(out: &Output) -> String {
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
         out.status.code().unwrap_or(-1),
@@ -256,23 +263,7 @@ fn fmt_reports_a_file_that_does_not_parse_and_exits_2() {
 }
 
 fn verdict_stdin(args: &[&str], input: &str) -> String {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    shown(&common::verdict_with_stdin(args, input))
 }
 
 #[test]

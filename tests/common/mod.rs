@@ -20,6 +20,22 @@ pub fn verdict_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
 
+/// Runs `verdict` with `args` in the current folder (colours off), `input`
+/// written to its stdin.
+pub fn verdict_with_stdin(args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run verdict");
+    child.stdin.take().expect("stdin piped").write_all(input.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("wait for verdict")
+}
+
 /// Writes `text` as the policy `name` in `dir`, beside copies of everything the
 /// example policies depend on (the schema, every batch file, every hook
 /// script), so the variant resolves its relative paths as the original does.
