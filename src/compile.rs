@@ -110,15 +110,17 @@ pub(crate) struct Frame {
 }
 
 impl Frame {
-    fn of(schema: &Schema, lets: &[LetDef]) -> Frame {
-        Frame {
-            application: schema.is_application(),
-            scorecards: lets.iter().any(|def| matches!(def.value.kind, crate::ir::TKind::Scorecard(_))),
-        }
+    fn of(schema: &Schema, scorecard_lets: &[usize]) -> Frame {
+        Frame { application: schema.is_application(), scorecards: !scorecard_lets.is_empty() }
     }
 }
 
 impl Program {
+    /// The scorecard lets, in declaration order.
+    pub(crate) fn scorecards(&self) -> impl Iterator<Item = &LetDef> {
+        self.scorecard_lets.iter().filter_map(|&i| self.lets.get(i))
+    }
+
     /// The outcomes its decisions may have, most severe first: an account's
     /// (with `reinstate` only when a rule reinstates) or an application's.
     /// Reports list these, so a policy that cannot reinstate reads as before.
@@ -177,16 +179,16 @@ pub fn compile(
     rules.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let lets: Vec<LetDef> = checked.lets.into_iter().map(|l| LetDef { value: fold(l.value), ..l }).collect();
     let trace_code = lower::leaves::TraceCode::of(rules.iter().map(|(_, _, r)| r), &lets);
-    let frame = Frame::of(&schema, &lets);
-    let rule_exprs = rules.iter().map(|(_, _, r)| &r.when);
-    let warm =
-        warm::Warm::of(rule_exprs.chain(lets.iter().map(|l| &l.value)), rules.iter().flat_map(|(_, _, r)| &r.actions));
-    let scorecard_lets = lets
+    let scorecard_lets: Box<[usize]> = lets
         .iter()
         .enumerate()
         .filter(|(_, def)| matches!(def.value.kind, TKind::Scorecard(_)))
         .map(|(i, _)| i)
         .collect();
+    let frame = Frame::of(&schema, &scorecard_lets);
+    let rule_exprs = rules.iter().map(|(_, _, r)| &r.when);
+    let warm =
+        warm::Warm::of(rule_exprs.chain(lets.iter().map(|l| &l.value)), rules.iter().flat_map(|(_, _, r)| &r.actions));
     Program {
         warm,
         scorecard_lets,

@@ -486,7 +486,7 @@ fn csv_cells(record: &Outputs, program: &Program) -> Vec<String> {
 
 /// The scorecards' names, in declaration order: one CSV column each.
 fn scorecard_names(program: &Program) -> impl Iterator<Item = &str> {
-    program.lets.iter().filter(|l| matches!(l.value.kind, crate::ir::TKind::Scorecard(_))).map(|l| l.name.as_str())
+    program.scorecards().map(|l| l.name.as_str())
 }
 
 /// A record's scorecard columns: each score, or empty in an error row.

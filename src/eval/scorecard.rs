@@ -196,9 +196,9 @@ pub struct CharacteristicTrace {
 /// those in `kept` (worked out while ranking reasons) are not worked out again.
 pub(crate) fn traces(ctx: &mut Ctx<'_>, mut kept: Vec<ScorecardTrace>) -> Result<Vec<ScorecardTrace>, EvalFailure> {
     let program = ctx.program;
-    let mut out = Vec::new();
-    for (i, def) in program.lets.iter().enumerate() {
-        let TKind::Scorecard(card) = &def.value.kind else { continue };
+    let mut out = Vec::with_capacity(program.scorecard_lets.len());
+    for &i in program.scorecard_lets.iter() {
+        let Some(TKind::Scorecard(card)) = program.lets.get(i).map(|def| &def.value.kind) else { continue };
         if let Some(at) = kept.iter().position(|k| k.scorecard == i) {
             out.push(kept.swap_remove(at));
             continue;

@@ -114,12 +114,7 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
 /// `scores: {app_score: 585}`: some scorecards of the policy and their values.
 fn read_scores(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Check> {
     let entries = r.map(node, "`scores`")?;
-    let names: Vec<&str> = program
-        .lets
-        .iter()
-        .filter(|l| matches!(l.value.kind, crate::ir::TKind::Scorecard(_)))
-        .map(|l| l.name.as_str())
-        .collect();
+    let names: Vec<&str> = program.scorecards().map(|l| l.name.as_str()).collect();
     let mut out = Vec::new();
     for (key, value) in entries {
         let name = r.text(key, "a scorecard's name")?;
