@@ -91,8 +91,10 @@ pub enum BoolCode {
     IsNone { negate: bool, operand: Box<OptCode> },
     /// `field in batch` (`negate`: `not in`) on a string or int field.
     InBatch { frame: Frame, slot: usize, batch: usize, negate: bool },
-    /// `literal in set_field` (`negate`: `not in`).
-    SetHas { frame: Frame, slot: usize, needle: Const, negate: bool },
+    /// `literal in set_field` (`negate`: `not in`). The needle boxed:
+    /// inline, its 24 bytes made every bool node 40 bytes, not 32 (two to a
+    /// cache line).
+    SetHas { frame: Frame, slot: usize, needle: Box<Const>, negate: bool },
     /// `any` / `all` of a list with a `where`.
     Agg(Box<AggCode>),
     /// A case of conditions.
@@ -101,9 +103,19 @@ pub enum BoolCode {
     TableOut(Box<table::OutCode<BoolCode>>),
     /// A hook's result.
     Hook(Box<HookCode>),
-    /// Anything else, run by the interpreter.
-    Generic(TExpr),
+    /// Anything else, run by the interpreter. Boxed: inline, the 80-byte
+    /// `TExpr` made every node of every code type 80 bytes, and its kind's
+    /// tag the enum's niche (three more instructions in each dispatch).
+    Generic(Box<TExpr>),
 }
+
+// INVARIANT: the nodes the dispatchers read stay small, so that a chain's
+// operands share cache lines (two bool nodes to a line): what is large is
+// boxed. A variant that grows one of them fails the build here.
+const _: () = assert!(std::mem::size_of::<BoolCode>() <= 32);
+const _: () = assert!(std::mem::size_of::<IntCode>() <= 24);
+const _: () = assert!(std::mem::size_of::<DecCode>() <= 24);
+const _: () = assert!(std::mem::size_of::<OptCode>() <= 24);
 
 /// An int that is never absent.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,8 +158,8 @@ pub enum IntCode {
     TableOut(Box<table::OutCode<IntCode>>),
     /// A hook's result.
     Hook(Box<HookCode>),
-    /// Anything else, run by the interpreter.
-    Generic(TExpr),
+    /// Anything else, run by the interpreter (boxed, as [`BoolCode::Generic`]).
+    Generic(Box<TExpr>),
 }
 
 /// A decimal that is never absent.
@@ -183,8 +195,8 @@ pub enum DecCode {
     TableOut(Box<table::OutCode<DecCode>>),
     /// A hook's result.
     Hook(Box<HookCode>),
-    /// Anything else, run by the interpreter.
-    Generic(TExpr),
+    /// Anything else, run by the interpreter (boxed, as [`BoolCode::Generic`]).
+    Generic(Box<TExpr>),
 }
 
 /// A date that is never absent.
@@ -206,8 +218,8 @@ pub enum DateCode {
     Case(Box<CaseCode<DateCode>>),
     /// A table's date output.
     TableOut(Box<table::OutCode<DateCode>>),
-    /// Anything else, run by the interpreter.
-    Generic(TExpr),
+    /// Anything else, run by the interpreter (boxed, as [`BoolCode::Generic`]).
+    Generic(Box<TExpr>),
 }
 
 /// A value that may be absent (the left of `??`, the operand of `== none`),
@@ -240,8 +252,9 @@ pub enum OptCode {
     TableOut(Box<table::OutCode<OptCode>>),
     /// A hook's result.
     Hook(Box<HookCode>),
-    /// Anything else (lets included), run by the interpreter.
-    Generic(TExpr),
+    /// Anything else (lets included), run by the interpreter (boxed, as
+    /// [`BoolCode::Generic`]).
+    Generic(Box<TExpr>),
 }
 
 /// `case when c then v ... else v end`: the conditions lowered, and the
@@ -393,7 +406,7 @@ pub fn lower_bool(e: &TExpr) -> BoolCode {
                 TKind::Const(c @ (Const::Str(_) | Const::Int(_) | Const::Date(_))),
                 TKind::Field { frame, slot },
                 false,
-            ) => BoolCode::SetHas { frame: *frame, slot: *slot, needle: c.clone(), negate: *negate },
+            ) => BoolCode::SetHas { frame: *frame, slot: *slot, needle: Box::new(c.clone()), negate: *negate },
             _ => generic(e),
         },
         TKind::Agg(agg) if matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none() => {
@@ -460,7 +473,7 @@ pub(crate) fn lower_value(e: &TExpr) -> OptCode {
 }
 
 fn generic(e: &TExpr) -> BoolCode {
-    BoolCode::Generic(e.clone())
+    BoolCode::Generic(Box::new(e.clone()))
 }
 
 fn lower_cmp(e: &TExpr, op: CmpOp, kind: CmpKind, lhs: &TExpr, rhs: &TExpr) -> BoolCode {
@@ -535,7 +548,7 @@ pub fn lower_int(e: &TExpr) -> IntCode {
     let boxed = |e: &TExpr| Box::new(lower_int(e));
     let date = |e: &TExpr| Box::new(lower_date(e));
     if !required(e, &Base::Int) {
-        return IntCode::Generic(e.clone());
+        return IntCode::Generic(Box::new(e.clone()));
     }
     match &e.kind {
         TKind::Const(Const::Int(i)) => IntCode::Const(*i),
@@ -556,21 +569,21 @@ pub fn lower_int(e: &TExpr) -> IntCode {
         TKind::SetCount(s) => set_len(e, s),
         TKind::Call { func: Builtin::LenSet, args } => match args.as_slice() {
             [s] => set_len(e, s),
-            _ => IntCode::Generic(e.clone()),
+            _ => IntCode::Generic(Box::new(e.clone())),
         },
         TKind::Call { func: Builtin::DaysBetween, args } => match args.as_slice() {
             [a, b] if required(a, &Base::Date) && required(b, &Base::Date) => IntCode::DaysBetween(date(a), date(b)),
-            _ => IntCode::Generic(e.clone()),
+            _ => IntCode::Generic(Box::new(e.clone())),
         },
         TKind::Call { func: Builtin::MonthsBetween, args } => match args.as_slice() {
             [a, b] if required(a, &Base::Date) && required(b, &Base::Date) => IntCode::MonthsBetween(date(a), date(b)),
-            _ => IntCode::Generic(e.clone()),
+            _ => IntCode::Generic(Box::new(e.clone())),
         },
         TKind::Call { func: func @ (Builtin::Min2 | Builtin::Max2), args } => match args.as_slice() {
             [a, b] if required(a, &Base::Int) && required(b, &Base::Int) => {
                 IntCode::Pick { max: *func == Builtin::Max2, a: boxed(a), b: boxed(b) }
             }
-            _ => IntCode::Generic(e.clone()),
+            _ => IntCode::Generic(Box::new(e.clone())),
         },
         TKind::Agg(agg) if plain_count(agg) => IntCode::Count(Box::new(lower_agg(agg))),
         TKind::Agg(agg) if agg.func == AggFunc::Count || agg.func == AggFunc::Sum => {
@@ -579,9 +592,9 @@ pub fn lower_int(e: &TExpr) -> IntCode {
         TKind::Case { branches, otherwise: Some(o) } => IntCode::Case(Box::new(lower_case(branches, o, lower_int))),
         TKind::TableRow(t) => IntCode::TableRow(Box::new(table::row(t))),
         TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_int)
-            .map_or_else(|| IntCode::Generic(e.clone()), |c| IntCode::TableOut(Box::new(c))),
+            .map_or_else(|| IntCode::Generic(Box::new(e.clone())), |c| IntCode::TableOut(Box::new(c))),
         TKind::Hook { hook, args } => IntCode::Hook(hook_code(*hook, args)),
-        _ => IntCode::Generic(e.clone()),
+        _ => IntCode::Generic(Box::new(e.clone())),
     }
 }
 
@@ -589,7 +602,7 @@ pub fn lower_int(e: &TExpr) -> IntCode {
 fn set_len(e: &TExpr, set: &TExpr) -> IntCode {
     match (&set.kind, &set.ty) {
         (TKind::Field { frame, slot }, Ty { base: Base::Set(_), optional: false }) => IntCode::SetLen(*frame, *slot),
-        _ => IntCode::Generic(e.clone()),
+        _ => IntCode::Generic(Box::new(e.clone())),
     }
 }
 
@@ -597,7 +610,7 @@ fn set_len(e: &TExpr, set: &TExpr) -> IntCode {
 pub fn lower_dec(e: &TExpr) -> DecCode {
     let boxed = |e: &TExpr| Box::new(lower_dec(e));
     if !required(e, &Base::Dec) {
-        return DecCode::Generic(e.clone());
+        return DecCode::Generic(Box::new(e.clone()));
     }
     match &e.kind {
         TKind::Const(Const::Dec(d)) => DecCode::Const(*d),
@@ -613,16 +626,16 @@ pub fn lower_dec(e: &TExpr) -> DecCode {
             [x, TExpr { kind: TKind::Const(Const::Int(places)), .. }] if required(x, &Base::Dec) => {
                 match u32::try_from(*places).ok().filter(|_| *places <= MAX_ROUND_PLACES) {
                     Some(places) => DecCode::Round(boxed(x), places),
-                    None => DecCode::Generic(e.clone()),
+                    None => DecCode::Generic(Box::new(e.clone())),
                 }
             }
-            _ => DecCode::Generic(e.clone()),
+            _ => DecCode::Generic(Box::new(e.clone())),
         },
         TKind::Call { func: func @ (Builtin::Min2 | Builtin::Max2), args } => match args.as_slice() {
             [a, b] if required(a, &Base::Dec) && required(b, &Base::Dec) => {
                 DecCode::Pick { max: *func == Builtin::Max2, a: boxed(a), b: boxed(b) }
             }
-            _ => DecCode::Generic(e.clone()),
+            _ => DecCode::Generic(Box::new(e.clone())),
         },
         TKind::Agg(agg) if agg.func == AggFunc::Sum && agg.field.is_some() && agg.num == Some(NumKind::Dec) => {
             DecCode::Sum(Box::new(lower_agg(agg)))
@@ -630,16 +643,16 @@ pub fn lower_dec(e: &TExpr) -> DecCode {
         TKind::Agg(agg) if agg.func == AggFunc::Sum => DecCode::Agg(Box::new(lower_agg(agg))),
         TKind::Case { branches, otherwise: Some(o) } => DecCode::Case(Box::new(lower_case(branches, o, lower_dec))),
         TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_dec)
-            .map_or_else(|| DecCode::Generic(e.clone()), |c| DecCode::TableOut(Box::new(c))),
+            .map_or_else(|| DecCode::Generic(Box::new(e.clone())), |c| DecCode::TableOut(Box::new(c))),
         TKind::Hook { hook, args } => DecCode::Hook(hook_code(*hook, args)),
-        _ => DecCode::Generic(e.clone()),
+        _ => DecCode::Generic(Box::new(e.clone())),
     }
 }
 
 /// Lowers a date expression that is never absent.
 pub fn lower_date(e: &TExpr) -> DateCode {
     if !required(e, &Base::Date) {
-        return DateCode::Generic(e.clone());
+        return DateCode::Generic(Box::new(e.clone()));
     }
     match &e.kind {
         TKind::Const(Const::Date(d)) => DateCode::Const(*d),
@@ -652,8 +665,8 @@ pub fn lower_date(e: &TExpr) -> DateCode {
         TKind::Coalesce(a, b) => DateCode::Coalesce(Box::new(lower_opt(a)), Box::new(lower_date(b))),
         TKind::Case { branches, otherwise: Some(o) } => DateCode::Case(Box::new(lower_case(branches, o, lower_date))),
         TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_date)
-            .map_or_else(|| DateCode::Generic(e.clone()), |c| DateCode::TableOut(Box::new(c))),
-        _ => DateCode::Generic(e.clone()),
+            .map_or_else(|| DateCode::Generic(Box::new(e.clone())), |c| DateCode::TableOut(Box::new(c))),
+        _ => DateCode::Generic(Box::new(e.clone())),
     }
 }
 
@@ -671,9 +684,9 @@ pub fn lower_opt(e: &TExpr) -> OptCode {
         TKind::Let(i) => OptCode::Let(*i),
         TKind::Coalesce(a, b) => OptCode::Coalesce(Box::new(lower_opt(a)), Box::new(lower_value(b))),
         TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_value)
-            .map_or_else(|| OptCode::Generic(e.clone()), |c| OptCode::TableOut(Box::new(c))),
+            .map_or_else(|| OptCode::Generic(Box::new(e.clone())), |c| OptCode::TableOut(Box::new(c))),
         TKind::Hook { hook, args } => OptCode::Hook(hook_code(*hook, args)),
-        _ => OptCode::Generic(e.clone()),
+        _ => OptCode::Generic(Box::new(e.clone())),
     }
 }
 
