@@ -60,6 +60,11 @@ pub struct Ctx<'a> {
     pub(crate) hook_backstop: std::time::Duration,
     /// The account's arm of each split, by split index.
     pub(crate) arms: super::split::ArmIndices,
+    /// The failure the lowered code parked (`eval/run.rs`), until the step
+    /// that met it returns it. Here, not in each runner: a runner then has
+    /// nothing to drop, and each rule's run no longer tests for a failure
+    /// to free after its condition held or not.
+    pub(crate) parked: Option<EvalFailure>,
 }
 
 /// List elements all aggregates together may go over for one account, with
@@ -101,6 +106,7 @@ impl<'a> Ctx<'a> {
             max_visits: MAX_ELEMENT_VISITS,
             hook_backstop: crate::hooks::DEFAULT_BACKSTOP,
             arms,
+            parked: None,
         }
     }
 

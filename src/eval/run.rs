@@ -1,9 +1,10 @@
 //! Running lowered code ([`crate::compile::lower`]) over one account: the
 //! rules' fast path. Each code type runs to its own Rust type (`bool`, `i64`,
 //! `Decimal`, `Date`), so results stay in registers; a failure is parked in
-//! the runner and signalled by the zero-sized [`Failed`], out of band. Lets
-//! share the interpreter's cache ([`Ctx::lets`]): a let computed here is
-//! never computed again by a generic node, and the other way round.
+//! the context ([`Ctx::parked`]) and signalled by the zero-sized [`Failed`],
+//! out of band. Lets share the interpreter's cache ([`Ctx::lets`]): a let
+//! computed here is never computed again by a generic node, and the other
+//! way round.
 //!
 //! Whatever a lowered node does, the interpreter does the same for the same
 //! `TExpr` (same order of evaluation, same failures, same work charged):
@@ -23,7 +24,7 @@ use crate::ir::{ArithOp, CmpOp, Frame, TExpr};
 use crate::value::{days_between, months_between, Date, EvalFailure, Record, Val, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// A failure, parked in [`Runner::failure`].
+/// A failure, parked in [`Ctx::parked`].
 pub(crate) struct Failed;
 
 type Run<T> = Result<T, Failed>;
@@ -33,10 +34,10 @@ type Run<T> = Result<T, Failed>;
 #[inline(always)]
 fn run<'a, T>(ctx: &mut Ctx<'a>, step: impl FnOnce(&mut Runner<'_, 'a>) -> Run<T>) -> Result<T, EvalFailure> {
     let account = ctx.account;
-    let mut runner = Runner { ctx, account, failure: None };
+    let mut runner = Runner { ctx, account };
     match step(&mut runner) {
         Ok(v) => Ok(v),
-        Err(Failed) => Err(runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+        Err(Failed) => Err(runner.ctx.parked.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
     }
 }
 
@@ -77,7 +78,6 @@ struct Runner<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
     /// `ctx.account`, one indirection closer.
     account: &'a Record,
-    failure: Option<EvalFailure>,
 }
 
 /// `a OP b` on strings; equality tests the lengths before any byte (the
@@ -99,7 +99,7 @@ fn mismatch(what: &str, v: Val<'_>) -> EvalFailure {
 impl<'a> Runner<'_, 'a> {
     #[cold]
     fn fail<T>(&mut self, e: EvalFailure) -> Run<T> {
-        self.failure = Some(e);
+        self.ctx.parked = Some(e);
         Err(Failed)
     }
 
@@ -627,7 +627,7 @@ impl<'a> Runner<'_, 'a> {
                 Ok(v)
             }
             Err(Failed) => {
-                if let Some(e) = &mut self.failure {
+                if let Some(e) = &mut self.ctx.parked {
                     e.message = format!("{} (in let `{}`)", e.message, def.name);
                 }
                 Err(Failed)

@@ -23,13 +23,16 @@ pub(crate) fn reasons<'a>(
 ) -> Option<Result<(), EvalFailure>> {
     let program = ctx.program;
     let account = ctx.account;
-    let mut runner = Runner { ctx, account, failure: None };
+    let mut runner = Runner { ctx, account };
     let ranked = match program.let_code.get(index)? {
         LetCode::Int(IntCode::Scorecard(code)) => runner.rank(code, top, &mut each),
         LetCode::Dec(DecCode::Scorecard(code)) => runner.rank(code, top, &mut each),
         _ => return None,
     };
-    Some(ranked.map_err(|Failed| runner.failure.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))))
+    Some(
+        ranked
+            .map_err(|Failed| runner.ctx.parked.take().unwrap_or_else(|| EvalFailure::internal("a failure was lost"))),
+    )
 }
 
 /// Per-thread buffers for the points lost of one account's characteristics

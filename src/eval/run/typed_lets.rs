@@ -93,7 +93,7 @@ impl<'a> Runner<'_, 'a> {
                 Ok(v)
             }
             Err(Failed) => {
-                if let (Some(e), Some(def)) = (&mut self.failure, self.ctx.program.lets.get(index)) {
+                if let (Some(e), Some(def)) = (&mut self.ctx.parked, self.ctx.program.lets.get(index)) {
                     e.message = format!("{} (in let `{}`)", e.message, def.name);
                 }
                 Err(Failed)
