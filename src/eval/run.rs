@@ -80,15 +80,21 @@ struct Runner<'c, 'a> {
     account: &'a Record,
 }
 
-/// `a OP b` on strings; equality tests the lengths before any byte (the
-/// collections rules' rungs mostly differ in length).
+/// `a OP b` on strings; equality tests the lengths and the first bytes
+/// before calling `memcmp` (the collections rules' rungs mostly differ in
+/// length or first letter: "none" against "call" and "push").
 #[inline(always)]
 fn str_holds(op: CmpOp, a: &str, b: &str) -> bool {
     match op {
-        CmpOp::Eq => a == b,
-        CmpOp::Ne => a != b,
+        CmpOp::Eq => str_eq(a, b),
+        CmpOp::Ne => !str_eq(a, b),
         _ => op.holds(a.cmp(b)),
     }
+}
+
+#[inline(always)]
+fn str_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 #[cold]
@@ -651,7 +657,20 @@ impl<'a> Runner<'_, 'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::str_holds;
     use crate::ir::CmpOp;
+
+    #[test]
+    fn strings_compare_as_str_does_whatever_their_first_bytes() {
+        let words = ["", "a", "none", "call", "push", "nonf", "legal", "agent", "é", "éa"];
+        for a in words {
+            for b in words {
+                for op in CmpOp::ALL {
+                    assert_eq!(str_holds(op, a, b), op.holds(a.cmp(b)), "{a:?} {op:?} {b:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn an_enum_mask_reads_one_bit_per_member() {
