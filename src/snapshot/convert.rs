@@ -80,12 +80,45 @@ impl Errors {
     }
 }
 
+/// A set of indices below 128, as two words: a `u128` shifted by a
+/// variable amount takes a dozen instructions (both halves, and a branch
+/// on the half), and every key of every object sets a bit twice (the key
+/// seen, the slot given), about 3% of a whole `eval` run's instructions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SmallSet([u64; 2]);
+
+impl SmallSet {
+    /// The largest index plus one.
+    pub(crate) const CAPACITY: usize = 128;
+
+    /// Adds `index`; false when it was there already (or is not below [`SmallSet::CAPACITY`]).
+    #[inline(always)]
+    pub(crate) fn insert(&mut self, index: usize) -> bool {
+        let Some(word) = self.0.get_mut(index / 64) else { return false };
+        let bit = 1u64 << (index % 64);
+        let fresh = *word & bit == 0;
+        *word |= bit;
+        fresh
+    }
+
+    /// Whether `index` is in the set.
+    pub(crate) fn contains(self, index: usize) -> bool {
+        self.0.get(index / 64).is_some_and(|word| word & (1u64 << (index % 64)) != 0)
+    }
+
+    /// The set as a mask, bit `i` for index `i`.
+    pub(crate) fn mask(self) -> u128 {
+        let [low, high] = self.0;
+        u128::from(high) << 64 | u128::from(low)
+    }
+}
+
 /// The keys one object (or mapping) has given so far, so that a key given
 /// twice is an error rather than the last one silently winning.
 #[derive(Debug, Default)]
 pub(crate) struct SeenKeys {
     /// The layout's fields by index: a bit each for the first 128, a set beyond.
-    small: u128,
+    small: SmallSet,
     large: Option<HashSet<usize>>,
     as_of: bool,
     /// Keys the schema does not name: ignored, but not given twice either.
@@ -98,14 +131,13 @@ impl SeenKeys {
     pub(crate) const DUPLICATE: &'static str = "duplicate key (given more than once)";
 
     /// Notes the layout's field `index`; false when it was given before.
+    /// Inline: every key of every object comes through here.
+    #[inline]
     pub(crate) fn field(&mut self, index: usize) -> bool {
-        match u32::try_from(index).ok().and_then(|i| 1u128.checked_shl(i)) {
-            Some(bit) => {
-                let first = self.small & bit == 0;
-                self.small |= bit;
-                first
-            }
-            None => self.large.get_or_insert_with(HashSet::new).insert(index),
+        if index < SmallSet::CAPACITY {
+            self.small.insert(index)
+        } else {
+            self.large.get_or_insert_with(HashSet::new).insert(index)
         }
     }
 
@@ -124,7 +156,7 @@ impl SeenKeys {
 /// Which slots of a frame the input gave a value (or a wrong value) for.
 #[derive(Debug)]
 enum Marks {
-    Small(u128),
+    Small(SmallSet),
     Large(Vec<bool>),
 }
 
@@ -139,18 +171,20 @@ impl Frame {
     /// An empty frame for a frame-root layout (the account, or a list element).
     pub(crate) fn new(layout: &RecordLayout) -> Frame {
         let n = layout.slot_count;
-        let marks = if n <= 128 { Marks::Small(0) } else { Marks::Large(vec![false; n]) };
+        let marks =
+            if n <= SmallSet::CAPACITY { Marks::Small(SmallSet::default()) } else { Marks::Large(vec![false; n]) };
         let mut slots = Vec::with_capacity(n);
         slots.resize_with(n, || Value::None);
         Frame { slots, marks }
     }
 
     /// Notes that the input mentioned `slot` (so it is not reported missing).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn mark(&mut self, slot: usize) {
         match &mut self.marks {
-            Marks::Small(bits) if slot < 128 => *bits |= 1 << slot,
-            Marks::Small(_) => {}
+            Marks::Small(bits) => {
+                bits.insert(slot);
+            }
             Marks::Large(flags) => {
                 if let Some(flag) = flags.get_mut(slot) {
                     *flag = true;
@@ -161,13 +195,13 @@ impl Frame {
 
     fn is_marked(&self, slot: usize) -> bool {
         match &self.marks {
-            Marks::Small(bits) => slot < 128 && bits & (1 << slot) != 0,
+            Marks::Small(bits) => bits.contains(slot),
             Marks::Large(flags) => flags.get(slot).copied().unwrap_or(false),
         }
     }
 
     /// Stores a value read for `slot`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn set(&mut self, slot: usize, value: Value) {
         self.mark(slot);
         if let Some(place) = self.slots.get_mut(slot) {
@@ -178,6 +212,36 @@ impl Frame {
                 std::mem::forget(old);
             }
         }
+    }
+
+    /// Stores the quoted scalar `text` of type `ty` in `slot` when it is of
+    /// the commonest shapes (a date, a short decimal, a string, an enum
+    /// member) and converts the quick way; false, with nothing stored, when
+    /// [`scalar`] must read it (for the problem's message, or a rarer shape).
+    /// What it stores is what [`scalar`] gives for `Lexeme::Quoted(text)`.
+    /// The value goes straight into the slot: a `Result<Value, String>`
+    /// handed back through the callers was stored and reloaded piecewise, a
+    /// stalled store-to-load forward for every leaf of every snapshot.
+    #[inline(always)]
+    pub(crate) fn set_quoted_quick(&mut self, slot: usize, ty: &ScalarType, text: &str) -> bool {
+        let value = match ty {
+            ScalarType::Date => match date(text) {
+                Some(date) => Value::Date(date),
+                None => return false,
+            },
+            ScalarType::Decimal | ScalarType::Money => match short_decimal(text) {
+                Some(dec) => Value::Dec(dec),
+                None => return false,
+            },
+            ScalarType::String => Value::Str(text.into()),
+            ScalarType::Enum(members) => match member(members, text) {
+                Some(index) => Value::Enum(index),
+                None => return false,
+            },
+            ScalarType::Bool | ScalarType::Int => return false,
+        };
+        self.set(slot, value);
+        true
     }
 
     /// Stores the outcome of reading a leaf: the value, or the problem at `path`.
@@ -212,7 +276,7 @@ impl Frame {
     /// Reports required leaves the input did not mention and hands back the record.
     pub(crate) fn finish(self, layout: &RecordLayout, path: &PathSeg<'_>, errors: &mut Errors) -> Record {
         let all_given = match (&self.marks, layout.required_slots()) {
-            (Marks::Small(marks), Some(required)) => marks & required == required,
+            (Marks::Small(marks), Some(required)) => marks.mask() & required == required,
             _ => false,
         };
         if !all_given {
@@ -367,16 +431,44 @@ pub(crate) fn set_item(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<SetItem, S
 
 /// A date from `YYYY-MM-DD`, surrounding whitespace ignored; as
 /// [`parse_date`], which reads any text that is not just the ten characters.
-fn date(text: &str) -> Option<Date> {
-    let digit = |b: u8| (b as char).to_digit(10);
-    let number = |digits: &[u8]| digits.iter().try_fold(0, |n, &b| Some(n * 10 + digit(b)?));
-    match text.as_bytes() {
-        [year @ .., b'-', m1, m2, b'-', d1, d2] if year.len() == 4 => {
-            let year = i32::try_from(number(year)?).ok()?;
-            Date::from_ymd_opt(year, number(&[*m1, *m2])?, number(&[*d1, *d2])?)
+#[inline]
+pub(crate) fn date(text: &str) -> Option<Date> {
+    match *text.as_bytes() {
+        [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] => {
+            let digit = |b: u8| u32::from(b.wrapping_sub(b'0'));
+            let [y1, y2, y3, y4, m1, m2, d1, d2] =
+                [digit(y1), digit(y2), digit(y3), digit(y4), digit(m1), digit(m2), digit(d1), digit(d2)];
+            // Every digit checked with one branch (`|`, not `||`): a byte
+            // that is not a digit is above 9 after the subtraction.
+            if (y1 > 9) | (y2 > 9) | (y3 > 9) | (y4 > 9) | (m1 > 9) | (m2 > 9) | (d1 > 9) | (d2 > 9) {
+                return None;
+            }
+            calendar_date(y1 * 1000 + y2 * 100 + y3 * 10 + y4, m1 * 10 + m2, d1 * 10 + d2)
         }
         _ => parse_date(text.trim()),
     }
+}
+
+/// The date `year-month-day` for a year of four digits, or `None` when the
+/// month or the day does not exist. Counted to its day of the year here
+/// (chrono's `from_ymd_opt` takes its month-day tables, about 40
+/// instructions a date, eight dates a snapshot).
+#[inline]
+fn calendar_date(year: u32, month: u32, day: u32) -> Option<Date> {
+    /// Days in the months before each month of a common year.
+    const DAYS_BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days_in_month = match month {
+        2 => 28 + u32::from(leap),
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if day == 0 || day > days_in_month {
+        return None;
+    }
+    let before = DAYS_BEFORE.get(usize::try_from(month).ok()?.checked_sub(1)?)? + u32::from(leap && month > 2);
+    Date::from_yo_opt(i32::try_from(year).ok()?, before + day)
 }
 
 /// The index of `text` among an enum's members.
@@ -419,6 +511,7 @@ fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
 /// A decimal written plainly (`12000.10`, `-3`, `0.5`) in at most 18 digits,
 /// which an `i64` mantissa holds exactly; `None` for any other text (`-0`,
 /// `+1`, `1.`, spaces, more digits), which [`exact_decimal`] reads the long way.
+#[inline]
 fn short_decimal(text: &str) -> Option<rust_decimal::Decimal> {
     let (negative, digits) = match text.as_bytes() {
         [b'-', rest @ ..] => (true, rest),
@@ -545,6 +638,24 @@ mod tests {
     }
 
     #[test]
+    fn small_sets_hold_what_was_inserted() {
+        let mut set = SmallSet::default();
+        let mut mask = 0u128;
+        for index in [0, 1, 63, 64, 65, 100, 127, 5, 64, 127, 0] {
+            assert_eq!(set.insert(index), mask & (1 << index) == 0, "{index}");
+            mask |= 1 << index;
+            assert_eq!(set.mask(), mask);
+        }
+        for index in 0..SmallSet::CAPACITY {
+            assert_eq!(set.contains(index), mask & (1 << index) != 0, "{index}");
+        }
+        for beyond in [128, 129, 1000, usize::MAX] {
+            assert!(!set.insert(beyond) && !set.contains(beyond));
+        }
+        assert_eq!(set.mask(), mask);
+    }
+
+    #[test]
     fn short_decimals_are_the_decimals_the_long_way_reads() {
         let long_way = |t: &str| {
             parse_decimal(t.trim()).filter(|v| {
@@ -564,11 +675,50 @@ mod tests {
     }
 
     #[test]
+    fn quoted_scalars_stored_the_quick_way_are_what_scalar_reads() {
+        let members: std::sync::Arc<[Box<str>]> = ["active", "closed", "2026-05-01"].map(Box::from).into();
+        let types = [
+            ScalarType::Date,
+            ScalarType::Decimal,
+            ScalarType::Money,
+            ScalarType::String,
+            ScalarType::Enum(members),
+            ScalarType::Bool,
+            ScalarType::Int,
+        ];
+        let mut texts = samples();
+        texts.extend(["active", " closed ", "Active", "", "é", "true"].map(String::from));
+        let mut taken = 0;
+        for ty in &types {
+            for text in &texts {
+                let mut frame = Frame { slots: vec![Value::None], marks: Marks::Small(SmallSet::default()) };
+                if frame.set_quoted_quick(0, ty, text) {
+                    let read = scalar(ty, Lexeme::Quoted(text));
+                    assert_eq!(Ok(&frame.slots[0]), read.as_ref(), "{ty:?} {text:?}");
+                    assert!(frame.is_marked(0));
+                    taken += 1;
+                } else {
+                    assert_eq!(frame.slots[0], Value::None, "nothing stored for {ty:?} {text:?}");
+                    assert!(!frame.is_marked(0));
+                }
+            }
+        }
+        assert!(taken > 6_000, "only {taken} texts took the quick way");
+    }
+
+    #[test]
     fn dates_are_the_dates_parse_date_reads() {
         for text in samples() {
             assert_eq!(date(&text), parse_date(text.trim()), "{text:?}");
         }
-        for year in [0, 1900, 2000, 2023, 2024, 9999] {
+        // The ends of every month of every four-digit year, and the days around them.
+        for year in 0..=9999 {
+            for (month, day) in [(1, 1), (2, 28), (2, 29), (2, 30), (3, 1), (4, 30), (4, 31), (12, 31), (12, 32)] {
+                let text = format!("{year:04}-{month:02}-{day:02}");
+                assert_eq!(date(&text), Date::from_ymd_opt(year, month, day), "{text}");
+            }
+        }
+        for year in [0, 1, 4, 100, 400, 1600, 1700, 1900, 2000, 2023, 2024, 2100, 9996, 9999] {
             for month in 0..=13 {
                 for day in 0..=32 {
                     let text = format!("{year:04}-{month:02}-{day:02}");

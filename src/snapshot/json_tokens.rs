@@ -240,13 +240,21 @@ impl<'t> Cursor<'t> {
                 self.pos += 1;
                 self.text.get(start..end).map(Cow::Borrowed).ok_or(Bail)
             }
-            Some(b'\\') => {
-                let mut out = String::from(self.text.get(start..end).ok_or(Bail)?);
-                self.escaped(&mut out)?;
-                Ok(Cow::Owned(out))
-            }
+            Some(b'\\') => self.escaped_from(start, end).map(Cow::Owned),
             _ => Err(Bail),
         }
+    }
+
+    /// The string that started at `start` and holds an escape at `end`,
+    /// unescaped. Out of line and cold: few strings hold an escape, and
+    /// kept inline its `String` made [`Cursor::string`] too large to inline
+    /// (it saved and restored six registers for every string).
+    #[cold]
+    #[inline(never)]
+    fn escaped_from(&mut self, start: usize, end: usize) -> Step<String> {
+        let mut out = String::from(self.text.get(start..end).ok_or(Bail)?);
+        self.escaped(&mut out)?;
+        Ok(out)
     }
 
     /// Moves over characters that stand for themselves in a string, to the
@@ -381,6 +389,7 @@ fn starts_with_short(text: &[u8], name: &[u8]) -> bool {
 /// The length of the run of string text at the start of `bytes` that stands
 /// for itself: up to the first `"`, `\` or control character, or all of it.
 /// Eight bytes at a time: strings are most of a snapshot's bytes.
+#[inline(always)]
 fn plain_len(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
