@@ -221,6 +221,8 @@ struct Chunk {
     lines: Vec<RawLine>,
     /// Parquet rows, converted to snapshots by the worker.
     batch: Option<ParquetBatch>,
+    /// The block of Parquet rows being decided (kept for its capacity).
+    block: Vec<ReadItem>,
     /// Snapshots already read (formats other than JSON Lines), and a final
     /// "reading stopped" record after the lines when the input failed.
     items: Vec<ReadItem>,
@@ -243,6 +245,7 @@ impl Chunk {
             text: Vec::new(),
             lines: Vec::new(),
             batch: None,
+            block: Vec::new(),
             items: Vec::new(),
             encoded: Vec::new(),
             records: Vec::new(),
@@ -274,14 +277,22 @@ impl Chunk {
         let first = usize::try_from(self.first_record).unwrap_or(usize::MAX);
         let mut writer = RecordWriter::resume(&mut self.encoded, options.output, first);
         let schema = &program.schema;
-        if let Some(batch) = self.batch.take() {
-            // Rows come before a "reading stopped" record that may follow
-            // them: converted after it into the chunk's reused buffer, then
-            // the record rotated behind them.
-            let stopped = self.items.len();
-            batch.convert(schema, &mut self.items);
-            self.items.rotate_left(stopped);
-        }
+        let (tally, columns, records) = (&mut self.tally, &mut self.columnar, &mut self.records);
+        let mut decide = |item: ReadItem| -> io::Result<()> {
+            let record = match item {
+                Ok(snapshot) => evaluate(program, &snapshot, options.eval),
+                Err(e) => Err(e.into()),
+            };
+            tally.add(&record, program);
+            if columnar {
+                columns.push(&record);
+            } else if chunkable {
+                writer.write_in_memory(&record, program)?;
+            } else {
+                records.push(record);
+            }
+            Ok(())
+        };
         let lines = self.lines.iter().filter_map(|raw| match *raw {
             RawLine::Text { start, end, line } => {
                 parse_json_line(self.text.get(start..end).unwrap_or_default(), line, schema)
@@ -290,26 +301,34 @@ impl Chunk {
                 Some(Err(options.limits.oversize_snapshot(&format!("line {line}"), bytes)))
             }
         });
-        for item in lines.chain(self.items.drain(..)) {
-            let record = match item {
-                Ok(snapshot) => evaluate(program, &snapshot, options.eval),
-                Err(e) => Err(e.into()),
-            };
-            self.tally.add(&record, program);
-            if columnar {
-                self.columnar.push(&record);
-            } else if chunkable {
-                writer.write_in_memory(&record, program)?;
-            } else {
-                self.records.push(record);
+        for item in lines {
+            decide(item)?;
+        }
+        if let Some(batch) = self.batch.take() {
+            // A block of rows converted, then decided, then the next: each
+            // snapshot is decided while it is still in cache, and its memory
+            // is reused by the next block's.
+            let mut rows = batch.rows();
+            for start in (0..rows.len()).step_by(ROWS_PER_BLOCK) {
+                rows.convert(schema, start..start.saturating_add(ROWS_PER_BLOCK), &mut self.block);
+                self.block.drain(..).try_for_each(&mut decide)?;
             }
         }
+        // Snapshots read whole, and a "reading stopped" record after the rows.
+        self.items.drain(..).try_for_each(&mut decide)?;
         if columnar {
             self.columnar.seal();
         }
         Ok(())
     }
 }
+
+/// Parquet rows converted into snapshots at a time before they are decided.
+/// Measured (callgrind's cache simulation, 100,000 accounts): last-level
+/// misses 45 a record converting whole batches of 1,024, 26 in blocks of
+/// 256, 21.5 in blocks of 64, 21 in blocks of 16, where first-level misses
+/// are fewest at 64 (167 a record against 185 at 16 and 203 at 1,024).
+const ROWS_PER_BLOCK: usize = 64;
 
 /// One line of JSON Lines, as the reader left it for a worker.
 #[derive(Clone, Copy)]
