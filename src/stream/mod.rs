@@ -12,9 +12,10 @@
 //! JSON Lines is split into raw lines on the reader thread and parsed by the
 //! workers, so parsing runs on every core too. A Parquet batch is decoded on
 //! the reader thread and converted by a worker a block of rows at a time,
-//! each block decided before the next is converted (see [`ROWS_PER_BLOCK`]). CSV streams row by row; a JSON
-//! file and a YAML file are read whole by [`crate::snapshot::read_snapshots`] (their memory
-//! grows with the file), then evaluated in chunks like the rest.
+//! each block decided before the next is converted (see `ROWS_PER_BLOCK`).
+//! CSV streams row by row; a JSON file and a YAML file are read whole by
+//! [`crate::snapshot::read_snapshots`] (their memory grows with the file),
+//! then evaluated in chunks like the rest.
 //!
 //! Memory is bounded by the chunks in flight: a fixed number of them (about
 //! two per worker) circulate between the stages, and the reader waits for one
