@@ -10,9 +10,12 @@
 //! ```
 //!
 //! JSON Lines is split into raw lines on the reader thread and parsed by the
-//! workers, so parsing runs on every core too. CSV streams row by row; a JSON
-//! file and a YAML file are read whole by [`crate::snapshot::read_snapshots`] (their memory
-//! grows with the file), then evaluated in chunks like the rest.
+//! workers, so parsing runs on every core too. A Parquet batch is decoded on
+//! the reader thread and converted by a worker a block of rows at a time,
+//! each block decided before the next is converted (see `ROWS_PER_BLOCK`).
+//! CSV streams row by row; a JSON file and a YAML file are read whole by
+//! [`crate::snapshot::read_snapshots`] (their memory grows with the file),
+//! then evaluated in chunks like the rest.
 //!
 //! Memory is bounded by the chunks in flight: a fixed number of them (about
 //! two per worker) circulate between the stages, and the reader waits for one
@@ -221,6 +224,8 @@ struct Chunk {
     lines: Vec<RawLine>,
     /// Parquet rows, converted to snapshots by the worker.
     batch: Option<ParquetBatch>,
+    /// The block of Parquet rows being decided (kept for its capacity).
+    block: Vec<ReadItem>,
     /// Snapshots already read (formats other than JSON Lines), and a final
     /// "reading stopped" record after the lines when the input failed.
     items: Vec<ReadItem>,
@@ -243,6 +248,7 @@ impl Chunk {
             text: Vec::new(),
             lines: Vec::new(),
             batch: None,
+            block: Vec::new(),
             items: Vec::new(),
             encoded: Vec::new(),
             records: Vec::new(),
@@ -274,13 +280,39 @@ impl Chunk {
         let first = usize::try_from(self.first_record).unwrap_or(usize::MAX);
         let mut writer = RecordWriter::resume(&mut self.encoded, options.output, first);
         let schema = &program.schema;
+        // One item decided and its record put where the chunk's output goes.
+        // A macro, so that JSON Lines' loop keeps its body inline: called
+        // through a closure it ran the same instructions with 26% more
+        // first-level cache misses in callgrind's simulation (12.98 M
+        // against 10.33 M for 100,000 snapshots).
+        macro_rules! decide {
+            ($item:expr) => {{
+                let record = match $item {
+                    Ok(snapshot) => evaluate(program, &snapshot, options.eval),
+                    Err(e) => Err(e.into()),
+                };
+                self.tally.add(&record, program);
+                if columnar {
+                    self.columnar.push(&record);
+                } else if chunkable {
+                    writer.write_in_memory(&record, program)?;
+                } else {
+                    self.records.push(record);
+                }
+            }};
+        }
         if let Some(batch) = self.batch.take() {
-            // Rows come before a "reading stopped" record that may follow
-            // them: converted after it into the chunk's reused buffer, then
-            // the record rotated behind them.
-            let stopped = self.items.len();
-            batch.convert(schema, &mut self.items);
-            self.items.rotate_left(stopped);
+            // A block of rows converted, then decided, then the next: each
+            // snapshot is decided while it is still in cache, and its memory
+            // is reused by the next block's. (A chunk holds JSON Lines or a
+            // batch, never both; a "reading stopped" record comes after.)
+            let mut rows = batch.rows();
+            for start in (0..rows.len()).step_by(ROWS_PER_BLOCK) {
+                rows.convert(schema, start..start.saturating_add(ROWS_PER_BLOCK), &mut self.block);
+                for item in self.block.drain(..) {
+                    decide!(item);
+                }
+            }
         }
         let lines = self.lines.iter().filter_map(|raw| match *raw {
             RawLine::Text { start, end, line } => {
@@ -290,19 +322,9 @@ impl Chunk {
                 Some(Err(options.limits.oversize_snapshot(&format!("line {line}"), bytes)))
             }
         });
+        // Snapshots read whole, and a "reading stopped" record after the rows.
         for item in lines.chain(self.items.drain(..)) {
-            let record = match item {
-                Ok(snapshot) => evaluate(program, &snapshot, options.eval),
-                Err(e) => Err(e.into()),
-            };
-            self.tally.add(&record, program);
-            if columnar {
-                self.columnar.push(&record);
-            } else if chunkable {
-                writer.write_in_memory(&record, program)?;
-            } else {
-                self.records.push(record);
-            }
+            decide!(item);
         }
         if columnar {
             self.columnar.seal();
@@ -310,6 +332,13 @@ impl Chunk {
         Ok(())
     }
 }
+
+/// Parquet rows converted into snapshots at a time before they are decided.
+/// Measured (callgrind's cache simulation, 100,000 accounts): last-level
+/// misses 45 a record converting whole batches of 1,024, 26 in blocks of
+/// 256, 21.5 in blocks of 64, 21 in blocks of 16, where first-level misses
+/// are fewest at 64 (167 a record against 185 at 16 and 203 at 1,024).
+const ROWS_PER_BLOCK: usize = 64;
 
 /// One line of JSON Lines, as the reader left it for a worker.
 #[derive(Clone, Copy)]

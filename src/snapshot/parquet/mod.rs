@@ -18,6 +18,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 pub(crate) use bind::FilePlan;
+pub use rows::BatchRows;
 pub use write::BookWriter;
 
 /// Rows per batch read from a file unless the caller asks otherwise.
@@ -69,6 +70,13 @@ impl ParquetBatch {
     /// Appends one [`ReadItem`] per row to `out`, in order.
     pub fn convert(&self, schema: &Schema, out: &mut Vec<ReadItem>) {
         rows::convert(&self.plan, schema, &self.batch, out);
+    }
+
+    /// The rows bound for conversion a block at a time ([`BatchRows::convert`]),
+    /// for a caller that decides each block before converting the next.
+    #[must_use]
+    pub fn rows(&self) -> BatchRows<'_> {
+        BatchRows::bind(&self.plan, &self.batch)
     }
 }
 

@@ -18,7 +18,7 @@ use super::cells::Cells;
 use crate::schema::{ListLayout, RecordLayout, ScalarType, Schema};
 use crate::snapshot::convert::{finish_list, finish_set, finish_snapshot, Errors, Frame, Leaf, PathSeg, DATE};
 use crate::snapshot::ReadItem;
-use crate::value::{Record, SetItem, Value};
+use crate::value::{Date, Record, SetItem, Value};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch, StructArray};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
@@ -26,31 +26,76 @@ use arrow_schema::DataType;
 
 /// Appends one [`ReadItem`] per row of `batch` to `out`, in order.
 pub(crate) fn convert(plan: &FilePlan, schema: &Schema, batch: &RecordBatch, out: &mut Vec<ReadItem>) {
-    let columns = batch.columns();
-    let root = bind_record(&plan.root, columns, None);
-    let mut rows: Vec<(Frame, Errors)> =
-        (0..batch.num_rows()).map(|_| (Frame::new(&schema.root), Errors::default())).collect();
-    for leaf in &root.leaves {
-        let here = PathSeg::Root.field(&leaf.plan.name);
-        for (row, (frame, errors)) in rows.iter_mut().enumerate() {
-            read_leaf(leaf, row, frame, &here, errors);
+    let mut rows = BatchRows::bind(plan, batch);
+    let len = rows.len();
+    rows.convert(schema, 0..len, out);
+}
+
+/// A batch's columns bound to the plan once, its rows then converted a block
+/// at a time ([`BatchRows::convert`]): a caller that decides each block
+/// before converting the next finds the block's snapshots still in cache,
+/// and their memory comes back to it for the next block, where a whole batch
+/// converted at once (a megabyte or more of frames) is out of cache again by
+/// the time it is decided, and takes fresh pages from the allocator.
+pub struct BatchRows<'p> {
+    root: BoundRecord<'p>,
+    as_of: Option<Cells>,
+    rows: usize,
+    /// The block's frames while it is read; emptied by each block, its capacity kept.
+    frames: Vec<(Frame, Errors)>,
+}
+
+impl<'p> BatchRows<'p> {
+    /// `batch`'s columns bound to `plan` (each column resolved to its typed array once).
+    pub(crate) fn bind(plan: &'p FilePlan, batch: &RecordBatch) -> BatchRows<'p> {
+        let columns = batch.columns();
+        let root = bind_record(&plan.root, columns, None);
+        let as_of = plan.as_of.and_then(|i| columns.get(i)).map(|array| Cells::new(&DATE, array, None));
+        BatchRows { root, as_of, rows: batch.num_rows(), frames: Vec::new() }
+    }
+
+    /// Rows in the batch.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// True when the batch has no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Appends one [`ReadItem`] per row of `rows` (within the batch) to
+    /// `out`, in order: the block column by column, as [`convert`] does the
+    /// whole batch, so each cell costs what it does there.
+    pub fn convert(&mut self, schema: &Schema, rows: std::ops::Range<usize>, out: &mut Vec<ReadItem>) {
+        let rows = rows.start.min(self.rows)..rows.end.min(self.rows);
+        self.frames.clear();
+        self.frames.extend(rows.clone().map(|_| (Frame::new(&schema.root), Errors::default())));
+        for leaf in &self.root.leaves {
+            let here = PathSeg::Root.field(&leaf.plan.name);
+            for (row, (frame, errors)) in rows.clone().zip(self.frames.iter_mut()) {
+                read_leaf(leaf, row, frame, &here, errors);
+            }
+        }
+        out.reserve(rows.len());
+        for (row, (frame, mut errors)) in rows.zip(self.frames.drain(..)) {
+            let as_of = as_of_at(self.as_of.as_ref(), row, &mut errors);
+            out.push(finish_snapshot(schema, frame, as_of, errors));
         }
     }
-    let as_of = plan.as_of.and_then(|i| columns.get(i)).map(|array| Cells::new(&DATE, array, None));
-    out.reserve(rows.len());
-    for (row, (frame, mut errors)) in rows.into_iter().enumerate() {
-        let as_of = match as_of.as_ref().filter(|cells| !cells.is_null(row)) {
-            None => None,
-            Some(cells) => match cells.value(row) {
-                Ok(Value::Date(date)) => Some(date),
-                Ok(_) => None,
-                Err(message) => {
-                    errors.push(&PathSeg::Root.field("as_of"), message);
-                    None
-                }
-            },
-        };
-        out.push(finish_snapshot(schema, frame, as_of, errors));
+}
+
+/// The `as_of` date of `row`, if the file has the column and the row a date there.
+fn as_of_at(as_of: Option<&Cells>, row: usize, errors: &mut Errors) -> Option<Date> {
+    match as_of.filter(|cells| !cells.is_null(row))?.value(row) {
+        Ok(Value::Date(date)) => Some(date),
+        Ok(_) => None,
+        Err(message) => {
+            errors.push(&PathSeg::Root.field("as_of"), message);
+            None
+        }
     }
 }
 
