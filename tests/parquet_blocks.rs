@@ -4,6 +4,8 @@
 //! lists of varying length, null lists and null elements, broken elements,
 //! null keys and broken scalars among them.
 
+mod common;
+
 use arrow_array::{ArrayRef, Date32Array, Int64Array, ListArray, RecordBatch, StringArray, StructArray};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, Fields};
@@ -16,10 +18,11 @@ events:\n    list:\n      on: date\n      amount: int?\n    by: on\n";
 
 const ROWS: usize = 29;
 
-fn schema() -> Arc<Schema> {
-    let dir = std::env::temp_dir().join(format!("verdict-parquet-blocks-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("s.schema.yaml");
+/// The schema, written to a folder of the calling test's own: the tests run
+/// in parallel, and one writing the file while another reads it gave the
+/// reader an empty schema.
+fn schema(test: &str) -> Arc<Schema> {
+    let path = common::temp_folder("parquet-blocks", test).join("s.schema.yaml");
     std::fs::write(&path, SCHEMA).unwrap();
     Arc::new(verdict::load::load_schema_file(&path).unwrap())
 }
@@ -101,7 +104,7 @@ fn by_blocks(batch: &ParquetBatch, schema: &Schema, block: usize) -> Vec<ReadIte
 
 #[test]
 fn blocks_of_any_size_convert_as_the_whole_batch() {
-    let schema = schema();
+    let schema = schema("blocks");
     let batch = bind_batch(&schema, batch()).unwrap();
     let mut whole = Vec::new();
     batch.convert(&schema, &mut whole);
@@ -126,7 +129,7 @@ fn blocks_of_any_size_convert_as_the_whole_batch() {
 
 #[test]
 fn a_block_past_the_batch_end_stops_at_its_last_row() {
-    let schema = schema();
+    let schema = schema("past-end");
     let batch = bind_batch(&schema, batch()).unwrap();
     let mut whole = Vec::new();
     batch.convert(&schema, &mut whole);
