@@ -17,7 +17,7 @@ use verdict::columns::{DecisionColumns, LimitColumn};
 use verdict::compile::Program;
 use verdict::eval::{evaluate, EvalOptions, Outputs};
 use verdict::output::{OutputFormat, RecordWriter};
-use verdict::snapshot::{bind_batch, parse_json_snapshot, ParquetBatch, ReadItem};
+use verdict::snapshot::{bind_batch, parse_json_snapshot, ParquetBatch, ReadItem, ROWS_PER_BLOCK};
 
 /// Rows decided as one unit of parallel work.
 const ROWS_PER_TASK: usize = 2048;
@@ -170,16 +170,22 @@ fn slices(bound: &ParquetBatch) -> Vec<ParquetBatch> {
     (0..rows).step_by(ROWS_PER_TASK).map(|start| bound.slice(start, ROWS_PER_TASK.min(rows - start))).collect()
 }
 
+/// Decides one task's rows, converted a block at a time as `verdict eval`
+/// does: each block's snapshots are decided while still in cache, and their
+/// memory is reused by the next block.
 fn decide_batch(program: &Program, task: &ParquetBatch, options: EvalOptions) -> Result<RecordBatch, ArrowError> {
-    let mut items: Vec<ReadItem> = Vec::with_capacity(task.len());
-    task.convert(&program.schema, &mut items);
+    let mut rows = task.rows();
+    let mut block: Vec<ReadItem> = Vec::with_capacity(ROWS_PER_BLOCK);
     let mut columns = DecisionColumns::new(LimitColumn::String);
-    for item in items {
-        let record: Outputs = match item {
-            Ok(snapshot) => evaluate(program, &snapshot, options),
-            Err(e) => Err(e.into()),
-        };
-        columns.push(&record)?;
+    for start in (0..rows.len()).step_by(ROWS_PER_BLOCK) {
+        rows.convert(&program.schema, start..start.saturating_add(ROWS_PER_BLOCK), &mut block);
+        for item in block.drain(..) {
+            let record: Outputs = match item {
+                Ok(snapshot) => evaluate(program, &snapshot, options),
+                Err(e) => Err(e.into()),
+            };
+            columns.push(&record)?;
+        }
     }
     columns.finish()
 }

@@ -38,7 +38,7 @@ use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::output::{OutputFormat, RecordWriter};
 use crate::snapshot::{
     json_line_content, open_parquet, parse_json_line, read_line_bounded, read_snapshots_with, reading_stopped, Format,
-    LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits,
+    LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits, ROWS_PER_BLOCK,
 };
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
@@ -332,13 +332,6 @@ impl Chunk {
         Ok(())
     }
 }
-
-/// How many Parquet rows are converted into snapshots before they are decided.
-/// Measured (callgrind's cache simulation, 100,000 accounts): last-level
-/// misses 45 a record converting whole batches of 1,024, 26 in blocks of
-/// 256, 21.5 in blocks of 64, 21 in blocks of 16, where first-level misses
-/// are fewest at 64 (167 a record against 185 at 16 and 203 at 1,024).
-const ROWS_PER_BLOCK: usize = 64;
 
 /// One line of JSON Lines, as the reader left it for a worker.
 #[derive(Clone, Copy)]

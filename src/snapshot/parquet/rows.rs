@@ -31,6 +31,14 @@ pub(crate) fn convert(plan: &FilePlan, schema: &Schema, batch: &RecordBatch, out
     rows.convert(schema, 0..len, out);
 }
 
+/// How many rows of a batch are converted into snapshots before they are
+/// decided ([`BatchRows::convert`]; `eval` and Python's `decide_table`).
+/// Measured (callgrind's cache simulation, 100,000 accounts): last-level
+/// misses 45 a record converting whole batches of 1,024, 26 in blocks of
+/// 256, 21.5 in blocks of 64, 21 in blocks of 16, where first-level misses
+/// are fewest at 64 (167 a record against 185 at 16 and 203 at 1,024).
+pub const ROWS_PER_BLOCK: usize = 64;
+
 /// A batch's columns bound to the plan once, its rows then converted a block
 /// at a time ([`BatchRows::convert`]): a caller that decides each block
 /// before converting the next finds the block's snapshots still in cache,
