@@ -16,7 +16,8 @@ use verdict::snapshot::{bind_batch, ParquetBatch, ReadItem};
 const SCHEMA: &str = "entity: account\nkey: id\nfields:\n  id: string\n  score: int\n  tags: set<string>\n  \
 events:\n    list:\n      on: date\n      amount: int?\n    by: on\n";
 
-const ROWS: usize = 29;
+/// More than two of `eval`'s blocks of 64, the last one short.
+const ROWS: usize = 150;
 
 /// The schema, written to a folder of the calling test's own: the tests run
 /// in parallel, and one writing the file while another reads it gave the
@@ -140,4 +141,24 @@ fn a_block_past_the_batch_end_stops_at_its_last_row() {
     tail.clear();
     rows.convert(&schema, ROWS + 1..ROWS + 5, &mut tail);
     assert!(tail.is_empty());
+}
+
+#[test]
+fn the_next_blocks_in_turn_convert_as_the_whole_batch() {
+    let schema = schema("next-block");
+    let batch = bind_batch(&schema, batch()).unwrap();
+    let mut whole = Vec::new();
+    batch.convert(&schema, &mut whole);
+    let mut rows = batch.rows();
+    let (mut out, mut block, mut blocks) = (Vec::new(), Vec::new(), 0);
+    while rows.next_block(&schema, &mut block) {
+        assert!(!block.is_empty() && block.len() <= 64, "a block of {}", block.len());
+        out.append(&mut block);
+        blocks += 1;
+    }
+    assert_eq!(blocks, ROWS.div_ceil(64));
+    assert_eq!(out, whole);
+    // Once every row is converted, nothing more comes.
+    assert!(!rows.next_block(&schema, &mut block));
+    assert!(block.is_empty());
 }

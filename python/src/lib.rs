@@ -17,7 +17,7 @@ use verdict::columns::{DecisionColumns, LimitColumn};
 use verdict::compile::Program;
 use verdict::eval::{evaluate, EvalOptions, Outputs};
 use verdict::output::{OutputFormat, RecordWriter};
-use verdict::snapshot::{bind_batch, parse_json_snapshot, ParquetBatch, ReadItem, ROWS_PER_BLOCK};
+use verdict::snapshot::{bind_batch, parse_json_snapshot, ParquetBatch, ReadItem};
 
 /// Rows decided as one unit of parallel work.
 const ROWS_PER_TASK: usize = 2048;
@@ -175,10 +175,9 @@ fn slices(bound: &ParquetBatch) -> Vec<ParquetBatch> {
 /// memory is reused by the next block.
 fn decide_batch(program: &Program, task: &ParquetBatch, options: EvalOptions) -> Result<RecordBatch, ArrowError> {
     let mut rows = task.rows();
-    let mut block: Vec<ReadItem> = Vec::with_capacity(ROWS_PER_BLOCK);
+    let mut block: Vec<ReadItem> = Vec::new();
     let mut columns = DecisionColumns::new(LimitColumn::String);
-    for start in (0..rows.len()).step_by(ROWS_PER_BLOCK) {
-        rows.convert(&program.schema, start..start.saturating_add(ROWS_PER_BLOCK), &mut block);
+    while rows.next_block(&program.schema, &mut block) {
         for item in block.drain(..) {
             let record: Outputs = match item {
                 Ok(snapshot) => evaluate(program, &snapshot, options),

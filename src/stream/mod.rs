@@ -12,7 +12,7 @@
 //! JSON Lines is split into raw lines on the reader thread and parsed by the
 //! workers, so parsing runs on every core too. A Parquet batch is decoded on
 //! the reader thread and converted by a worker a block of rows at a time,
-//! each block decided before the next is converted (see `ROWS_PER_BLOCK`).
+//! each block decided before the next is converted (see `BatchRows::next_block`).
 //! CSV streams row by row; a JSON file and a YAML file are read whole by
 //! [`crate::snapshot::read_snapshots`] (their memory grows with the file),
 //! then evaluated in chunks like the rest.
@@ -38,7 +38,7 @@ use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::output::{OutputFormat, RecordWriter};
 use crate::snapshot::{
     json_line_content, open_parquet, parse_json_line, read_line_bounded, read_snapshots_with, reading_stopped, Format,
-    LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits, ROWS_PER_BLOCK,
+    LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits,
 };
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
@@ -307,8 +307,7 @@ impl Chunk {
             // is reused by the next block's. (A chunk holds JSON Lines or a
             // batch, never both; a "reading stopped" record comes after.)
             let mut rows = batch.rows();
-            for start in (0..rows.len()).step_by(ROWS_PER_BLOCK) {
-                rows.convert(schema, start..start.saturating_add(ROWS_PER_BLOCK), &mut self.block);
+            while rows.next_block(schema, &mut self.block) {
                 for item in self.block.drain(..) {
                     decide!(item);
                 }

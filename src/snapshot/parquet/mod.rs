@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 pub(crate) use bind::FilePlan;
-pub use rows::{BatchRows, ROWS_PER_BLOCK};
+pub use rows::BatchRows;
 pub use write::BookWriter;
 
 /// Rows per batch read from a file unless the caller asks otherwise.

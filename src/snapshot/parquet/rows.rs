@@ -32,15 +32,15 @@ pub(crate) fn convert(plan: &FilePlan, schema: &Schema, batch: &RecordBatch, out
 }
 
 /// How many rows of a batch are converted into snapshots before they are
-/// decided ([`BatchRows::convert`]; `eval` and Python's `decide_table`).
+/// decided ([`BatchRows::next_block`]; `eval` and Python's `decide_table`).
 /// Measured (callgrind's cache simulation, 100,000 accounts): last-level
 /// misses 45 a record converting whole batches of 1,024, 26 in blocks of
 /// 256, 21.5 in blocks of 64, 21 in blocks of 16, where first-level misses
 /// are fewest at 64 (167 a record against 185 at 16 and 203 at 1,024).
-pub const ROWS_PER_BLOCK: usize = 64;
+const ROWS_PER_BLOCK: usize = 64;
 
 /// A batch's columns bound to the plan once, its rows then converted a block
-/// at a time ([`BatchRows::convert`]): a caller that decides each block
+/// at a time ([`BatchRows::next_block`]): a caller that decides each block
 /// before converting the next finds the block's snapshots still in cache,
 /// and their memory comes back to it for the next block, where a whole batch
 /// converted at once (a megabyte or more of frames) is out of cache again by
@@ -49,6 +49,8 @@ pub struct BatchRows<'p> {
     root: BoundRecord<'p>,
     as_of: Option<Cells>,
     rows: usize,
+    /// The first row [`BatchRows::next_block`] has not converted.
+    next: usize,
     /// The block's frames while it is read; emptied by each block, its capacity kept.
     frames: Vec<(Frame, Errors)>,
 }
@@ -59,7 +61,7 @@ impl<'p> BatchRows<'p> {
         let columns = batch.columns();
         let root = bind_record(&plan.root, columns, None);
         let as_of = plan.as_of.and_then(|i| columns.get(i)).map(|array| Cells::new(&DATE, array, None));
-        BatchRows { root, as_of, rows: batch.num_rows(), frames: Vec::new() }
+        BatchRows { root, as_of, rows: batch.num_rows(), next: 0, frames: Vec::new() }
     }
 
     /// Rows in the batch.
@@ -72,6 +74,19 @@ impl<'p> BatchRows<'p> {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.rows == 0
+    }
+
+    /// Appends one [`ReadItem`] for each of the next [`ROWS_PER_BLOCK`] rows
+    /// (fewer at the batch's end) to `out`; false, with nothing appended,
+    /// once every row has been converted.
+    pub fn next_block(&mut self, schema: &Schema, out: &mut Vec<ReadItem>) -> bool {
+        let start = self.next;
+        if start >= self.rows {
+            return false;
+        }
+        self.next = start.saturating_add(ROWS_PER_BLOCK).min(self.rows);
+        self.convert(schema, start..self.next, out);
+        true
     }
 
     /// Appends one [`ReadItem`] per row of `rows` (within the batch) to
