@@ -91,6 +91,16 @@ fn batch() -> RecordBatch {
     .unwrap()
 }
 
+/// The book's schema (written for `test`), its batch bound, and the batch
+/// converted whole: what every block is held to.
+fn bound(test: &str) -> (Arc<Schema>, ParquetBatch, Vec<ReadItem>) {
+    let schema = schema(test);
+    let batch = bind_batch(&schema, batch()).unwrap();
+    let mut whole = Vec::new();
+    batch.convert(&schema, &mut whole);
+    (schema, batch, whole)
+}
+
 /// The batch's rows converted `block` rows at a time, the bound columns kept across blocks.
 fn by_blocks(batch: &ParquetBatch, schema: &Schema, block: usize) -> Vec<ReadItem> {
     let mut rows = batch.rows();
@@ -105,10 +115,7 @@ fn by_blocks(batch: &ParquetBatch, schema: &Schema, block: usize) -> Vec<ReadIte
 
 #[test]
 fn blocks_of_any_size_convert_as_the_whole_batch() {
-    let schema = schema("blocks");
-    let batch = bind_batch(&schema, batch()).unwrap();
-    let mut whole = Vec::new();
-    batch.convert(&schema, &mut whole);
+    let (schema, batch, whole) = bound("blocks");
     assert_eq!(whole.len(), ROWS);
     // The book exercises both kinds of row, and lists of several lengths.
     let errors = whole.iter().filter(|item| item.is_err()).count();
@@ -123,17 +130,14 @@ fn blocks_of_any_size_convert_as_the_whole_batch() {
         .collect();
     assert!(lengths.len() >= 3, "list lengths {lengths:?}");
 
-    for block in [1, 2, 3, 5, 8, 28, 29, 64] {
+    for block in [1, 2, 3, 5, 8, 28, 29, 64, ROWS - 1, ROWS] {
         assert_eq!(by_blocks(&batch, &schema, block), whole, "blocks of {block}");
     }
 }
 
 #[test]
 fn a_block_past_the_batch_end_stops_at_its_last_row() {
-    let schema = schema("past-end");
-    let batch = bind_batch(&schema, batch()).unwrap();
-    let mut whole = Vec::new();
-    batch.convert(&schema, &mut whole);
+    let (schema, batch, whole) = bound("past-end");
     let mut rows = batch.rows();
     let mut tail = Vec::new();
     rows.convert(&schema, ROWS - 3..ROWS + 100, &mut tail);
@@ -145,10 +149,7 @@ fn a_block_past_the_batch_end_stops_at_its_last_row() {
 
 #[test]
 fn the_next_blocks_in_turn_convert_as_the_whole_batch() {
-    let schema = schema("next-block");
-    let batch = bind_batch(&schema, batch()).unwrap();
-    let mut whole = Vec::new();
-    batch.convert(&schema, &mut whole);
+    let (schema, batch, whole) = bound("next-block");
     let mut rows = batch.rows();
     let (mut out, mut block, mut blocks) = (Vec::new(), Vec::new(), 0);
     while rows.next_block(&schema, &mut block) {
