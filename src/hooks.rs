@@ -40,7 +40,7 @@ pub use native::Number;
 
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::ir::{Base, HookSig};
-use crate::value::SetItem;
+use crate::value::{ElementShape, FieldShape, Record, SetItem, Value};
 use crate::value::{EvalFailure, FailureKind, Val};
 use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage, BasicStringPackage,
@@ -436,16 +436,17 @@ impl Hook {
             Val::Dec(d) => Dynamic::from_decimal(d),
             Val::Str(s) => Dynamic::from(s.to_string()),
             Val::Date(d) => Dynamic::from(d.to_string()),
-            Val::Set(items) => Dynamic::from_array(
-                items
-                    .iter()
-                    .map(|i| match i {
-                        SetItem::Str(s) => Dynamic::from(s.to_string()),
-                        SetItem::Int(n) => Dynamic::from_int(*n),
-                        SetItem::Date(d) => Dynamic::from(d.to_string()),
-                    })
-                    .collect(),
-            ),
+            Val::Set(items) => set_array(items, &mut DataSizes::default()),
+            Val::List(records, shape) => {
+                // What rhai would refuse on entry (its data sizes, `data_check.rs`), refused
+                // here with the sizes named; a list past the array limit is not built at all.
+                let mut sizes = DataSizes { array_items: records.len(), ..DataSizes::default() };
+                let array = if sizes.fit() { records_array(records, shape, &mut sizes) } else { Dynamic::UNIT };
+                if !sizes.fit() {
+                    return Err(self.failure(None, &sizes.refusal(records.len())));
+                }
+                array
+            }
             // The checker rejects absent arguments, and the evaluator passes enum members by name.
             Val::None | Val::Enum(_) => {
                 return Err(self.failure(None, &format!("internal: argument {v:?} cannot be passed to a script")))
@@ -651,5 +652,94 @@ mod tests {
         assert_eq!(fn_location(script, "f"), Some((3, 11)));
         assert_eq!(fn_location("fn fg(x) {}\nfn f(x) {}", "f"), Some((2, 1)));
         assert_eq!(fn_location("fn g() {}", "f"), None);
+    }
+}
+
+/// A set as a script sees it: an array of its elements (dates as text).
+fn set_array(items: &[SetItem], sizes: &mut DataSizes) -> Dynamic {
+    sizes.array_items += items.len();
+    Dynamic::from_array(
+        items
+            .iter()
+            .map(|i| match i {
+                SetItem::Str(s) => sizes.text(s),
+                SetItem::Int(n) => Dynamic::from_int(*n),
+                SetItem::Date(d) => sizes.text(&d.to_string()),
+            })
+            .collect(),
+    )
+}
+
+/// What a value given to a script holds, counted as rhai counts it against
+/// its limits: array items, map entries and bytes of text, nested ones included.
+#[derive(Default)]
+struct DataSizes {
+    array_items: usize,
+    map_entries: usize,
+    text_bytes: usize,
+}
+
+impl DataSizes {
+    fn fit(&self) -> bool {
+        self.array_items <= MAX_ARRAY_SIZE && self.map_entries <= MAX_MAP_SIZE && self.text_bytes <= MAX_STRING_SIZE
+    }
+
+    fn text(&mut self, s: &str) -> Dynamic {
+        self.text_bytes += s.len();
+        Dynamic::from(s.to_string())
+    }
+
+    fn refusal(&self, records: usize) -> String {
+        format!(
+            "a list of {records} records is more than a script may hold (strings {MAX_STRING_SIZE} bytes, arrays \
+             {MAX_ARRAY_SIZE} items, maps {MAX_MAP_SIZE} entries, nested ones included; it makes at least {} items, \
+             {} entries, {} bytes)",
+            self.array_items, self.map_entries, self.text_bytes
+        )
+    }
+}
+
+/// A list of records as a script sees it: an array of maps keyed by the
+/// schema's field names, in the list's order (oldest first by its time key).
+fn records_array(records: &[Record], shape: &ElementShape, sizes: &mut DataSizes) -> Dynamic {
+    Dynamic::from_array(records.iter().map(|r| Dynamic::from_map(record_map(r, shape, sizes))).collect())
+}
+
+/// One record's fields as a map: absent optional fields as `()`, enum
+/// members by name, dates as text, nested records as maps.
+fn record_map(record: &Record, shape: &ElementShape, sizes: &mut DataSizes) -> rhai::Map {
+    sizes.map_entries += shape.fields.len();
+    let mut map = rhai::Map::new();
+    for (name, field) in &shape.fields {
+        let value = match field {
+            FieldShape::Leaf { slot, members } => match record.slots.get(*slot) {
+                Some(v) => value_dynamic(v, members.as_deref(), sizes),
+                None => Dynamic::UNIT,
+            },
+            FieldShape::Record(inner) => Dynamic::from_map(record_map(record, inner, sizes)),
+            FieldShape::List { slot, element } => match record.slots.get(*slot) {
+                Some(Value::List(items)) => {
+                    sizes.array_items += items.len();
+                    records_array(items, element, sizes)
+                }
+                _ => Dynamic::from_array(Vec::new()),
+            },
+        };
+        map.insert(name.as_ref().into(), value);
+    }
+    map
+}
+
+/// A stored leaf as a script sees it.
+fn value_dynamic(v: &Value, members: Option<&[Box<str>]>, sizes: &mut DataSizes) -> Dynamic {
+    match v {
+        Value::None | Value::List(_) => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Int(i) => Dynamic::from_int(*i),
+        Value::Dec(d) => Dynamic::from_decimal(*d),
+        Value::Str(s) => sizes.text(s),
+        Value::Enum(i) => members.and_then(|m| m.get(*i as usize)).map_or(Dynamic::UNIT, |m| sizes.text(m)),
+        Value::Date(d) => sizes.text(&d.to_string()),
+        Value::Set(items) => set_array(items, sizes),
     }
 }

@@ -4,7 +4,7 @@
 //! batches and hooks are indices.
 
 use crate::diagnostic::Span;
-use crate::value::{Date, Duration, SetItem, Val};
+use crate::value::{Date, Duration, ElementShape, SetItem, Val};
 
 pub mod condition;
 pub mod ops;
@@ -47,6 +47,9 @@ pub enum Base {
     Set(Box<Base>),
     /// The literal `none`.
     NoneLit,
+    /// A list field given whole to a hook (`list` in its declaration),
+    /// with its elements' fields.
+    Records(Arc<ElementShape>),
 }
 
 impl Ty {
@@ -82,6 +85,7 @@ impl Base {
             Base::Enum(m) => format!("enum({})", crate::schema::enum_members_text(m)),
             Base::Set(e) => format!("set<{}>", e.describe()),
             Base::NoneLit => "none".into(),
+            Base::Records(_) => "list".into(),
         }
     }
     /// `int` or `decimal`.

@@ -8,7 +8,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
+mod records;
 mod short_str;
+pub use records::{ElementShape, FieldShape};
 pub use short_str::ShortStr;
 
 /// A calendar date.
@@ -310,6 +312,9 @@ pub enum Val<'a> {
     Date(Date),
     /// A set's sorted elements.
     Set(&'a [SetItem]),
+    /// A list of records with its elements' fields (only ever a hook's
+    /// argument: the rest of the language reads lists through aggregates).
+    List(&'a [Record], &'a ElementShape),
 }
 
 /// Why evaluating one account failed.
@@ -410,6 +415,9 @@ pub enum Traced {
     Date(Date),
     /// A set's sorted elements.
     Set(Box<[SetItem]>),
+    /// A list of records given to a hook, by its length (a trace shows how
+    /// many elements the script was given, not each one).
+    Records(usize),
 }
 
 impl Traced {
@@ -485,6 +493,7 @@ impl Traced {
             Val::Enum(i) => Traced::unnamed(i),
             Val::Date(d) => Traced::Date(d),
             Val::Set(items) => Traced::Set(items.into()),
+            Val::List(records, _) => Traced::Records(records.len()),
         }
     }
 }
@@ -503,6 +512,7 @@ impl PartialEq for Traced {
             (Traced::Member { .. }, Traced::Member { .. }) => self.member_name() == other.member_name(),
             (Traced::Date(a), Traced::Date(b)) => a == b,
             (Traced::Set(a), Traced::Set(b)) => a == b,
+            (Traced::Records(a), Traced::Records(b)) => a == b,
             _ => false,
         }
     }
@@ -528,6 +538,8 @@ impl fmt::Display for Traced {
                 }
                 f.write_str("]")
             }
+            Traced::Records(1) => f.write_str("1 record"),
+            Traced::Records(n) => write!(f, "{n} records"),
         }
     }
 }

@@ -216,6 +216,13 @@ impl Checker<'_> {
         }
         let mut targs = Vec::with_capacity(args.len());
         for (arg, (pname, pty)) in args.iter().zip(&sig.params) {
+            if let Base::Records(_) = pty.base {
+                targs.push(self.list_argument(arg, &sig.name, pname)?);
+                continue;
+            }
+            if self.misplaced_list(arg, &sig.name, pname, &pty.base).is_some() {
+                return None;
+            }
             let t = self.expr(arg, scope)?;
             let t = self.present(t, &format!("as hook argument `{pname}`"))?;
             let t = match (&pty.base, &t.ty.base) {

@@ -15,6 +15,7 @@ mod effective;
 mod entity;
 mod expr;
 mod facts;
+mod hook_list;
 mod lint;
 mod membership;
 mod narrow;
@@ -424,10 +425,12 @@ impl<'a> Checker<'a> {
             (None, "set<string>") => Base::Set(Box::new(Base::Str)),
             (None, "set<int>") => Base::Set(Box::new(Base::Int)),
             (None, "set<date>") => Base::Set(Box::new(Base::Date)),
+            // Any list field of the account; each call site types it with its elements.
+            (None, "list") => Base::Records(Default::default()),
             (None, other) => {
-                let names = SCALAR_TYPE_NAMES.into_iter().chain(["set<string>"]);
+                let names = SCALAR_TYPE_NAMES.into_iter().chain(["set<string>", "list"]);
                 let help = did_you_mean(other, names).unwrap_or_else(|| {
-                    "hook types are bool, int, decimal, money, string, date and set<string|int|date>".into()
+                    "hook types are bool, int, decimal, money, string, date, set<string|int|date> and list (a list field, whole)".into()
                 });
                 self.err(codes::UNKNOWN_HOOK_TYPE, written.span, format!("unknown hook type `{other}`")).help =
                     Some(help);
@@ -453,7 +456,7 @@ impl<'a> Checker<'a> {
         let result = self.hook_type(&h.result);
         // A string result could not be checked against enum members as literals are, and
         // results are plain values that must not borrow from one call's script.
-        if let Some(Ty { base: base @ (Base::Set(_) | Base::Str), .. }) = &result {
+        if let Some(Ty { base: base @ (Base::Set(_) | Base::Str | Base::Records(_)), .. }) = &result {
             self.err(codes::HOOK_RESULT, h.result.span, format!("a hook cannot return {}", base.describe())).help =
                 Some("a hook returns bool, int, decimal, money or date".into());
             return None;

@@ -272,9 +272,23 @@ pub struct CaseCode<T> {
 pub struct HookCode {
     /// The hook's index in the program.
     pub hook: usize,
-    /// Each argument's code, with its enum's members when it is an enum
-    /// (a hook is given a member by its name).
-    pub args: Vec<(OptCode, Option<Members>)>,
+    /// Each argument.
+    pub args: Vec<HookArg>,
+}
+
+/// One argument of a hook call.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HookArg {
+    /// A value's code, with its enum's members when it is an enum (a hook
+    /// is given a member by its name).
+    Value(OptCode, Option<Members>),
+    /// A list field of the account, given whole with its elements' fields.
+    List {
+        /// The list's slot.
+        slot: usize,
+        /// Its elements' fields.
+        shape: std::sync::Arc<crate::value::ElementShape>,
+    },
 }
 
 /// An enum's members, by index.
@@ -283,12 +297,10 @@ pub type Members = std::sync::Arc<[Box<str>]>;
 fn hook_code(hook: usize, args: &[TExpr]) -> Box<HookCode> {
     let args = args
         .iter()
-        .map(|a| {
-            let members = match &a.ty.base {
-                Base::Enum(members) => Some(members.clone()),
-                _ => None,
-            };
-            (lower_value(a), members)
+        .map(|a| match (&a.ty.base, &a.kind) {
+            (Base::Records(shape), TKind::Field { slot, .. }) => HookArg::List { slot: *slot, shape: shape.clone() },
+            (Base::Enum(members), _) => HookArg::Value(lower_value(a), Some(members.clone())),
+            _ => HookArg::Value(lower_value(a), None),
         })
         .collect();
     Box::new(HookCode { hook, args })

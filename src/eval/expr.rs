@@ -9,7 +9,8 @@ use super::trace::HookCall;
 use crate::compile::Program;
 use crate::ir::*;
 use crate::value::{
-    compare, days_between, months_between, order, Date, EvalFailure, FailureKind, Record, SetItem, Traced, Val, Value,
+    compare, days_between, months_between, order, Date, ElementShape, EvalFailure, FailureKind, Record, SetItem,
+    Traced, Val, Value,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
@@ -566,7 +567,10 @@ impl<'a> Ctx<'a> {
     fn call_hook(&mut self, hook: usize, args: &'a [TExpr]) -> EvalResult<'a> {
         let mut values = Vec::with_capacity(args.len());
         for a in args {
-            values.push(enum_as_str(self.eval(a)?, a));
+            values.push(match (&a.ty.base, &a.kind) {
+                (Base::Records(shape), TKind::Field { slot, .. }) => list_val(self.account.slots.get(*slot), shape),
+                _ => enum_as_str(self.eval(a)?, a),
+            });
         }
         self.call_hook_with(hook, &values)
     }
@@ -612,6 +616,14 @@ fn enum_as_str<'a>(v: Val<'a>, e: &'a TExpr) -> Val<'a> {
     match &e.ty.base {
         Base::Enum(members) => member_name(v, members),
         _ => v,
+    }
+}
+
+/// A list field given whole to a hook (an absent slot as an empty list).
+pub(crate) fn list_val<'a>(stored: Option<&'a Value>, shape: &'a ElementShape) -> Val<'a> {
+    match stored {
+        Some(Value::List(records)) => Val::List(records, shape),
+        _ => Val::List(&[], shape),
     }
 }
 

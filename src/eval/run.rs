@@ -18,8 +18,8 @@ mod typed_lets;
 
 pub(crate) use scorecard::reasons as scorecard_reasons;
 
-use super::expr::{member_name, set_contains, Ctx, LetState};
-use crate::compile::lower::{BoolCode, CaseCode, DateCode, DecCode, HookCode, IntCode, LetCode, OptCode};
+use super::expr::{list_val, member_name, set_contains, Ctx, LetState};
+use crate::compile::lower::{BoolCode, CaseCode, DateCode, DecCode, HookArg, HookCode, IntCode, LetCode, OptCode};
 use crate::ir::{ArithOp, CmpOp, Frame, TExpr};
 use crate::value::{days_between, months_between, Date, EvalFailure, Record, Val, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -576,9 +576,14 @@ impl<'a> Runner<'_, 'a> {
     /// member given by name), as the interpreter calls it.
     fn hook(&mut self, code: &'a HookCode) -> Run<Val<'a>> {
         let mut values = Vec::with_capacity(code.args.len());
-        for (arg, members) in &code.args {
-            let v = self.opt(arg)?;
-            values.push(members.as_deref().map_or(v, |members| member_name(v, members)));
+        for arg in &code.args {
+            values.push(match arg {
+                HookArg::Value(code, members) => {
+                    let v = self.opt(code)?;
+                    members.as_deref().map_or(v, |members| member_name(v, members))
+                }
+                HookArg::List { slot, shape } => list_val(self.account.slots.get(*slot), shape),
+            });
         }
         let called = self.ctx.call_hook_with(code.hook, &values);
         self.park(called)

@@ -137,7 +137,7 @@ impl Kept {
                 }
                 _ => self.keep(Traced::of_shared(v, None)),
             },
-            Val::Set(_) => self.keep(Traced::of_shared(v, None)),
+            Val::Set(_) | Val::List(..) => self.keep(Traced::of_shared(v, None)),
         }
     }
 

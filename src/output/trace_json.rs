@@ -74,6 +74,11 @@ impl Serialize for TracedJson<'_> {
             Traced::Member { .. } => s.serialize_str(self.0.member_name().unwrap_or_default()),
             Traced::Date(d) => s.collect_str(d),
             Traced::Set(items) => SeqOf(items, SetItemJson).serialize(s),
+            Traced::Records(n) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("records", n)?;
+                map.end()
+            }
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::scorecard::{Input, ScoreCode};
 use super::table::{OutCode, RowCode};
-use super::{AggCode, BoolCode, CaseCode, DateCode, DecCode, HookCode, IntCode, LetCode, OptCode};
+use super::{AggCode, BoolCode, CaseCode, DateCode, DecCode, HookArg, HookCode, IntCode, LetCode, OptCode};
 use crate::compile::Program;
 use crate::ir::TExpr;
 
@@ -105,7 +105,11 @@ impl<P> Census for ScoreCode<P> {
 
 impl Census for HookCode {
     fn generics<'c>(&'c self, out: &mut Vec<&'c TExpr>) {
-        self.args.iter().for_each(|(a, _)| a.generics(out));
+        for arg in &self.args {
+            if let HookArg::Value(code, _) = arg {
+                code.generics(out);
+            }
+        }
     }
 }
 
