@@ -77,7 +77,7 @@ fn the_other_endpoints_answer() {
     assert!(policy["loaded_at"].as_str().unwrap().ends_with('Z'));
     let decided = server.decide_lines(&std::fs::read_to_string(PORTFOLIO).unwrap());
     assert_eq!(decided.fingerprint.as_deref(), Some(fingerprint.as_str()));
-    let _ = server.post("/v1/decide", Some("text/plain"), b"x");
+    let _ = server.get("/v1/decide");
 
     let metrics = server.get("/metrics");
     assert_eq!(metrics.status, 200);
@@ -96,7 +96,7 @@ fn the_other_endpoints_answer() {
     let info =
         format!("verdict_policy_info{{fingerprint=\"{fingerprint}\",name=\"jiebei-lifecycle\",version=\"2026.11.1\"}}");
     assert_eq!(sample(m, &info), Some(1), "{m}");
-    assert_eq!(sample(m, "verdict_http_responses_total{code=\"415\",endpoint=\"/v1/decide\"}"), Some(1), "{m}");
+    assert_eq!(sample(m, "verdict_http_responses_total{code=\"405\",endpoint=\"/v1/decide\"}"), Some(1), "{m}");
 }
 
 /// The value of a sample line `NAME{LABELS} VALUE` in Prometheus' text.
@@ -118,9 +118,22 @@ fn bad_requests_get_their_status_and_an_error_record() {
     let not_utf8 = server.post("/v1/decide", Some("application/json"), b"{\"id\": \"\xff\"}");
     assert_eq!(not_utf8.status, 400);
 
-    let wrong_type = server.post("/v1/decide", Some("text/csv"), b"id\nA-1\n");
-    assert_eq!((wrong_type.status, kind(&wrong_type.body)), (415, "request".into()));
+    // The body decides, not its label: JSON under any type but JSON Lines' is
+    // one snapshot (curl's `-d` sends `application/x-www-form-urlencoded`),
+    // and what is not JSON is a 400 whatever it was called.
+    let csv = server.post("/v1/decide", Some("text/csv"), b"id\nA-1\n");
+    assert_eq!((csv.status, kind(&csv.body)), (400, "snapshot".into()));
     let snapshot = portfolio_lines().remove(0);
+    for media in ["application/x-www-form-urlencoded", "text/plain", "application/octet-stream"] {
+        let labelled = server.post("/v1/decide", Some(media), snapshot.as_bytes());
+        assert_eq!((labelled.status, labelled.content_type.as_str()), (200, "application/json"), "{media}");
+    }
+    let two = format!("{snapshot}\n{snapshot}\n");
+    for media in ["application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines"] {
+        let lines = server.post("/v1/decide", Some(media), two.as_bytes());
+        assert_eq!((lines.status, lines.body.lines().count()), (200, 2), "{media}");
+        assert_eq!(lines.content_type, "application/x-ndjson", "{media}");
+    }
     let untyped = server.post("/v1/decide", None, snapshot.as_bytes());
     assert_eq!(untyped.status, 200, "no content type is taken as JSON");
     let charset = server.post("/v1/decide", Some("application/json; charset=utf-8"), snapshot.as_bytes());
