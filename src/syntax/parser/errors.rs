@@ -125,12 +125,66 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     let col = match error.line_col {
         pest::error::LineColLocation::Pos((_, c)) | pest::error::LineColLocation::Span((_, c), _) => c,
     };
+    if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        if let Some(fixed) = misspelt_action(&diagnostic, positives, error.line(), col.saturating_sub(1), base + pos) {
+            return fixed;
+        }
+    }
     if wrote_if(error.line(), col.saturating_sub(1)) {
         return diagnostic.with_help(
             "the language has no `if`: use `case when … then … else … end` (see docs/reference.md#case-expressions)",
         );
     }
     diagnostic
+}
+
+/// The words that start an action, as a risk officer writes them.
+const ACTION_WORDS: [&str; 14] = [
+    "close",
+    "freeze",
+    "restrict",
+    "reinstate",
+    "set",
+    "approve",
+    "refer",
+    "decline",
+    "notify",
+    "escalate",
+    "review",
+    "reason",
+    "reasons",
+    "tag",
+];
+
+/// Where an action may start and another word stands (`closee`,
+/// `frobnicate`): that word's diagnostic, naming the action meant if one is
+/// close, and every action.
+fn misspelt_action(
+    diagnostic: &Diagnostic,
+    positives: &[Rule],
+    line: &str,
+    col: usize,
+    start: usize,
+) -> Option<Diagnostic> {
+    if !positives.iter().any(|r| rule_words(*r) == "an action") {
+        return None;
+    }
+    let word: String = line.chars().skip(col).take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    if word.is_empty() || super::keywords::keyword_texts().any(|k| k == word) {
+        return None;
+    }
+    let meant = match crate::diagnostic::did_you_mean(&word, ACTION_WORDS) {
+        Some(m) => format!("{m} The actions"),
+        None => "the actions".into(),
+    };
+    let mut fixed = diagnostic.clone();
+    fixed.message = format!("`{word}` is not an action");
+    fixed.span = Span::new(start, start + word.len());
+    Some(fixed.with_help(format!(
+        "{meant}: `close`, `freeze [for D]`, `restrict [for D]`, `reinstate`, `set limit to EXPR`, \
+         `approve`, `refer`, `decline`, `notify CHANNEL \"template\"`, `escalate to \"stage\"`, `review \"queue\"`, \
+         `reason \"CODE\" [\"text\"]`, `reasons from SCORECARD [top N]`, `tag \"label\"`"
+    )))
 }
 
 /// Whether the word at `col` (a character column of `line`), or the word
@@ -268,7 +322,17 @@ fn rule_words(rule: Rule) -> &'static str {
         | Rule::kw_escalate
         | Rule::kw_review
         | Rule::kw_reason
-        | Rule::kw_tag => "an action",
+        | Rule::kw_tag
+        | Rule::reinstate_action
+        | Rule::approve_action
+        | Rule::refer_action
+        | Rule::decline_action
+        | Rule::reasons_from_action
+        | Rule::kw_reinstate
+        | Rule::kw_approve
+        | Rule::kw_refer
+        | Rule::kw_decline
+        | Rule::kw_reasons => "an action",
         Rule::priority | Rule::kw_priority => "`priority`",
         Rule::kw_rule | Rule::rule_decl => "`rule`",
         Rule::where_clause | Rule::kw_where => "`where`",
