@@ -130,6 +130,14 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
             return fixed;
         }
     }
+    if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        let col = col.saturating_sub(1);
+        let help = operator_from_elsewhere(positives, error.line(), col)
+            .or_else(|| misspelt_keyword(positives, error.line(), col));
+        if let Some(help) = help {
+            return diagnostic.with_help(help);
+        }
+    }
     if wrote_if(error.line(), col.saturating_sub(1)) {
         return diagnostic.with_help(
             "the language has no `if`: use `case when … then … else … end` (see docs/reference.md#case-expressions)",
@@ -169,7 +177,7 @@ fn misspelt_action(
     if !positives.iter().any(|r| rule_words(*r) == "an action") {
         return None;
     }
-    let word: String = line.chars().skip(col).take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let word = word_at_col(line, col);
     if word.is_empty() || super::keywords::keyword_texts().any(|k| k == word) {
         return None;
     }
@@ -185,6 +193,45 @@ fn misspelt_action(
          `approve`, `refer`, `decline`, `notify CHANNEL \"template\"`, `escalate to \"stage\"`, `review \"queue\"`, \
          `reason \"CODE\" [\"text\"]`, `reasons from SCORECARD [top N]`, `tag \"label\"`"
     )))
+}
+
+/// The word (letters, digits, `_`) at character column `col` of `line`.
+fn word_at_col(line: &str, col: usize) -> String {
+    line.chars().skip(col).take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+}
+
+/// "did you mean" for a word that is not a keyword where the parser wanted
+/// a keyword close to it (`priorty` for `priority`).
+fn misspelt_keyword(positives: &[Rule], line: &str, col: usize) -> Option<String> {
+    let word = word_at_col(line, col);
+    if word.is_empty() || super::keywords::keyword_texts().any(|k| k == word) {
+        return None;
+    }
+    let keywords = positives.iter().filter_map(|r| super::keywords::keyword_text(*r));
+    let units = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
+    let units = units.into_iter().filter(|_| positives.contains(&Rule::unit));
+    crate::diagnostic::did_you_mean(&word, keywords.chain(units))
+}
+
+/// Operators of other languages at `col`, and the policy language's own:
+/// binary ones where the parser wanted an operator, `!` where it wanted an
+/// expression.
+fn operator_from_elsewhere(positives: &[Rule], line: &str, col: usize) -> Option<String> {
+    let binary = positives.iter().any(|r| is_operator(*r));
+    let operand = positives.iter().any(|r| is_expression_start(*r));
+    let rest: String = line.chars().skip(col).take(2).collect();
+    let (written, meant) = match rest.as_str() {
+        "&&" if binary => ("&&", "and"),
+        "||" if binary => ("||", "or"),
+        "=>" if binary => ("=>", ">="),
+        "=<" if binary => ("=<", "<="),
+        "<>" if binary => ("<>", "!="),
+        "==" | "!=" => return None,
+        s if binary && s.starts_with('=') => ("=", "=="),
+        s if operand && s.starts_with('!') => ("!", "not"),
+        _ => return None,
+    };
+    Some(format!("the policy language writes `{meant}` where other languages write `{written}`"))
 }
 
 /// Whether the word at `col` (a character column of `line`), or the word
@@ -269,6 +316,8 @@ fn is_expression_start(rule: Rule) -> bool {
             | Rule::none_lit
             | Rule::table_expr
             | Rule::kw_table
+            | Rule::scorecard
+            | Rule::kw_scorecard
     )
 }
 
@@ -289,9 +338,15 @@ fn is_item_keyword(rule: Rule) -> bool {
 fn rule_words(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "the end of the file",
-        Rule::expr | Rule::primary | Rule::op_not | Rule::op_neg | Rule::paren | Rule::table_expr | Rule::kw_table => {
-            "an expression"
-        }
+        Rule::expr
+        | Rule::primary
+        | Rule::op_not
+        | Rule::op_neg
+        | Rule::paren
+        | Rule::table_expr
+        | Rule::kw_table
+        | Rule::scorecard
+        | Rule::kw_scorecard => "an expression",
         Rule::cell | Rule::table_row | Rule::cell_lit | Rule::cell_any | Rule::cell_cmp | Rule::cell_interval => {
             "a row of cells (`< 600 | _ => value`)"
         }
@@ -334,6 +389,7 @@ fn rule_words(rule: Rule) -> &'static str {
         | Rule::kw_decline
         | Rule::kw_reasons => "an action",
         Rule::priority | Rule::kw_priority => "`priority`",
+        Rule::effective | Rule::kw_effective => "`effective`",
         Rule::kw_rule | Rule::rule_decl => "`rule`",
         Rule::where_clause | Rule::kw_where => "`where`",
         Rule::within_clause | Rule::kw_within => "`within`",

@@ -61,6 +61,11 @@ pub fn keyword_texts() -> impl Iterator<Item = &'static str> {
     KEYWORDS.iter().map(|(_, text)| *text)
 }
 
+/// The text of a keyword rule (`None` for any other rule).
+pub(super) fn keyword_text(rule: Rule) -> Option<&'static str> {
+    KEYWORDS.iter().find(|(keyword, _)| *keyword == rule).map(|(_, text)| *text)
+}
+
 /// Whether a pair of this rule is a keyword token.
 pub(super) fn is_keyword(rule: Rule) -> bool {
     KEYWORDS.iter().any(|(keyword, _)| *keyword == rule)
