@@ -203,6 +203,9 @@ pub struct HookExplanation {
     pub args: Vec<Argument>,
     /// The result (or `error: ...`).
     pub result: String,
+    /// What the script printed during the call (`print`, `debug`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub printed: Vec<String>,
 }
 
 /// Explains the account `id` of the snapshot file `snapshots` under `policy`.
@@ -619,6 +622,7 @@ fn hooks(program: &Program, trace: &Trace) -> Vec<HookExplanation> {
                 hook: hook.map_or_else(|| format!("#{}", call.hook), |h| h.name().to_string()),
                 args,
                 result,
+                printed: call.printed.clone(),
             }
         })
         .collect()

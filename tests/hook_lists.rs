@@ -58,11 +58,13 @@ fn decisions_over_lists_are_exact_and_the_same_traced_or_not() {
 }
 
 #[test]
-fn explain_shows_how_many_records_a_hook_was_given() {
+fn explain_shows_how_many_records_a_hook_was_given_and_what_it_printed() {
     let (code, stdout, _) = verdict_in(&folder(), &["explain", "lists.policy", "book.jsonl", "--id", "A-1"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("unrepaid(overdues = 2 records) → 100.1"), "{stdout}");
     assert!(stdout.contains("counted(overdues = 2 records, applications = 1 record) → 2001"), "{stdout}");
+    // What a script prints is shown under its call.
+    assert!(stdout.contains("  shown(overdues = 2 records) → 2\n      printed: 2026-03-01|10|0.05||app|"), "{stdout}");
     let (_, stdout, _) = verdict_in(&folder(), &["explain", "lists.policy", "book.jsonl", "--id", "A-2"]);
     assert!(stdout.contains("unrepaid(overdues = 0 records) → 0"), "{stdout}");
 }

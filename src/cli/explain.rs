@@ -140,6 +140,9 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
     for h in &x.hooks {
         let args: Vec<String> = h.args.iter().map(|a| format!("{} = {}", a.name, a.value)).collect();
         push_wrapped(&mut out, &format!("{}({}) → {}", h.hook, args.join(", "), h.result), "  ", "      ");
+        for line in &h.printed {
+            push_wrapped(&mut out, line, "      printed: ", "               ");
+        }
     }
     out
 }
