@@ -328,8 +328,8 @@ impl<W: std::io::Write> RecordWriter<W> {
                 self.out.write_all(&self.scratch)?;
             }
             OutputFormat::Yaml => {
-                let value = serde_json::to_value(&view).map_err(std::io::Error::other)?;
-                let text = crate::yaml::record_as_list_item(&value).map_err(std::io::Error::other)?;
+                let json = serde_json::to_string(&view).map_err(std::io::Error::other)?;
+                let text = crate::yaml::record_as_list_item(&json).map_err(std::io::Error::other)?;
                 self.out.write_all(text.as_bytes())?;
             }
             OutputFormat::Csv => {

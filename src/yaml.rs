@@ -283,39 +283,37 @@ impl CharOffsets {
 /// single YAML list. Written with saphyr's emitter, the writing side of the
 /// library this module reads with.
 ///
-/// Numbers keep their exact text: an integer is written as one, any other
-/// number (never produced by verdict's decisions, whose decimals are strings)
-/// as its JSON text. Strings that would read back as something else (`"7000"`,
-/// `"true"`, `"null"`) are quoted.
-pub fn record_as_list_item(record: &serde_json::Value) -> Result<String, saphyr::EmitError> {
-    let item = saphyr::Yaml::Sequence(vec![to_saphyr(record)]);
+/// `record_json` is the record as the JSON encoder writes it: JSON is YAML,
+/// so saphyr reads it with its keys in the decision's order (§5), not
+/// sorted. Numbers keep their exact text. Strings that would read back as
+/// something else are quoted: `"7000"`, `"true"`, `"null"` by the emitter,
+/// and dates (`"2026-11-01"`), which YAML 1.1 readers such as PyYAML would
+/// take for dates rather than the strings JSON has. `null` is written as such.
+pub fn record_as_list_item(record_json: &str) -> Result<String, String> {
+    use saphyr::LoadableYamlNode;
+    let mut documents = saphyr::Yaml::load_from_str(record_json).map_err(|e| e.to_string())?;
+    let record = documents.pop().ok_or("an empty record")?;
+    let item = saphyr::Yaml::Sequence(vec![as_written(record)]);
     let mut text = String::new();
-    saphyr::YamlEmitter::new(&mut text).dump(&item)?;
+    saphyr::YamlEmitter::new(&mut text).dump(&item).map_err(|e| e.to_string())?;
     // The emitter starts every dump with a document marker; the records of one
     // run are items of one list, so it is left out.
     let body = text.strip_prefix("---\n").unwrap_or(&text);
     Ok(format!("{body}\n"))
 }
 
-fn to_saphyr(value: &serde_json::Value) -> saphyr::Yaml<'_> {
+/// `node` with its dates quoted and its nulls spelt `null`.
+fn as_written(node: saphyr::Yaml<'_>) -> saphyr::Yaml<'_> {
     use saphyr::{Scalar, Yaml};
-    use saphyr_parser::ScalarStyle;
     use std::borrow::Cow;
-    match value {
-        serde_json::Value::Null => Yaml::Representation(Cow::Borrowed("null"), ScalarStyle::Plain, None),
-        serde_json::Value::Bool(flag) => Yaml::Value(Scalar::Boolean(*flag)),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(int) => Yaml::Value(Scalar::Integer(int)),
-            None => Yaml::Representation(Cow::Owned(number.to_string()), ScalarStyle::Plain, None),
-        },
-        serde_json::Value::String(text) => Yaml::Value(Scalar::String(Cow::Borrowed(text))),
-        serde_json::Value::Array(items) => Yaml::Sequence(items.iter().map(to_saphyr).collect()),
-        serde_json::Value::Object(fields) => Yaml::Mapping(
-            fields
-                .iter()
-                .map(|(key, field)| (Yaml::Value(Scalar::String(Cow::Borrowed(key))), to_saphyr(field)))
-                .collect(),
-        ),
+    match node {
+        Yaml::Value(Scalar::Null) => Yaml::Representation(Cow::Borrowed("null"), ScalarStyle::Plain, None),
+        Yaml::Value(Scalar::String(text)) if crate::value::parse_date(&text).is_some() => {
+            Yaml::Representation(text, ScalarStyle::DoubleQuoted, None)
+        }
+        Yaml::Sequence(items) => Yaml::Sequence(items.into_iter().map(as_written).collect()),
+        Yaml::Mapping(fields) => Yaml::Mapping(fields.into_iter().map(|(k, v)| (k, as_written(v))).collect()),
+        other => other,
     }
 }
 
