@@ -43,6 +43,18 @@ def test_decide_takes_decimals_and_dates_and_gives_exact_strings():
     assert decision["limit"] is None or isinstance(decision["limit"], str)
 
 
+def test_decide_takes_decimals_in_exponent_form_exactly():
+    # str(Decimal) writes an exponent for some exact values: 1E+4, 1.5E-7.
+    policy = verdict.load(POLICY)
+    plain = parse_exact(portfolio_lines()[0])
+    plain["credit_limit"], plain["balance"] = "10000", "0.00000015"
+    exponent = dict(plain, credit_limit=Decimal("1E+4"), balance=Decimal("1.5E-7"))
+    assert str(exponent["credit_limit"]) == "1E+4"
+    decision = policy.decide(exponent)
+    assert "error" not in decision, decision
+    assert decision == policy.decide(plain)
+
+
 def test_a_bad_snapshot_is_an_error_record_not_an_exception():
     policy = verdict.load(POLICY)
     snapshot = parse_exact(portfolio_lines()[0])

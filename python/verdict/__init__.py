@@ -46,9 +46,10 @@ class PolicyError(Exception):
 
 
 def _json_default(value: Any) -> Any:
-    # Money and dates as the JSON reader takes them: exact text.
+    # Money and dates as the JSON reader takes them: exact text, in fixed
+    # point (str(Decimal("1E+3")) is "1E+3", which money refuses).
     if isinstance(value, _decimal.Decimal):
-        return str(value)
+        return format(value, "f") if value.is_finite() else str(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()[:10]
     if isinstance(value, (set, frozenset, tuple)):
