@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal as _decimal
 import json as _json
+import math as _math
 import os as _os
 from typing import Any, Dict, List, Optional, Union
 
@@ -52,9 +53,38 @@ def _json_default(value: Any) -> Any:
         return format(value, "f") if value.is_finite() else str(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()[:10]
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    if isinstance(value, (set, frozenset)):
+        try:
+            return sorted(value)
+        except TypeError:  # mixed types: the engine names the element that is wrong
+            return sorted(value, key=repr)
+    if isinstance(value, tuple):
+        return list(value)
     raise TypeError(f"cannot put a {type(value).__name__} in a snapshot")
+
+
+def _snapshot_json(snapshot: Any) -> str:
+    """The snapshot as JSON text; a NaN or infinite float becomes the text
+    ``"NaN"``/``"Infinity"`` (as ``Decimal("NaN")`` does), which the engine
+    refuses by field, so the error record keeps the account's id."""
+    try:
+        return _json.dumps(snapshot, default=_json_default, allow_nan=False)
+    except ValueError as error:
+        if "Out of range float" not in str(error):
+            raise  # a circular reference
+        return _json.dumps(_finite(snapshot), default=_json_default, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not _math.isfinite(value):
+        return repr(value).replace("inf", "Infinity").replace("nan", "NaN")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (tuple, set, frozenset)):
+        value = _json_default(value)
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 class Policy:
@@ -88,7 +118,7 @@ class Policy:
         ``Decimal`` and ``date`` values are taken as exact text. ``as_of``
         (YYYY-MM-DD) is the date for a snapshot without one.
         """
-        text = _json.dumps(snapshot, default=_json_default)
+        text = _snapshot_json(snapshot)
         return _json.loads(self._inner.decide_json(text, as_of))
 
     def decide_table(self, data: Any, as_of: Optional[str] = None) -> "pyarrow.Table":  # noqa: F821
