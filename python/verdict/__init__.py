@@ -146,8 +146,14 @@ class Policy:
 
 def _stream_capsule(data: Any, pa: Any) -> Any:
     """An ``arrow_array_stream`` capsule for any tabular input."""
-    if hasattr(data, "__arrow_c_stream__"):
+    if isinstance(data, (pa.Table, pa.RecordBatchReader)):
         return data.__arrow_c_stream__()
+    if hasattr(data, "__arrow_c_stream__"):
+        # Through pyarrow, which streams the batches as they come and exports
+        # every type as the C data interface specifies: polars exports a
+        # column of nulls (an optional field never given) with a buffer the
+        # interface does not have, which the engine's importer refuses.
+        return pa.RecordBatchReader.from_stream(data).__arrow_c_stream__()
     if hasattr(data, "__arrow_c_array__"):
         return pa.record_batch(data).__arrow_c_stream__()
     module = type(data).__module__.split(".")[0]
