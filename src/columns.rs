@@ -11,7 +11,7 @@
 //! decision says.
 
 use crate::decision::fields;
-use crate::eval::{ActionRecord, Decision, Outputs};
+use crate::eval::{ActionRecord, Decision, ErrorKind, ErrorRecord, Outputs};
 use crate::output::DecimalText;
 use crate::snapshot::Key;
 use crate::value::{format_decimal, Date};
@@ -294,6 +294,30 @@ fn finish_map(builder: &mut MapBuilder<StringBuilder, StringBuilder>) -> MapArra
     let (keys, values) = (like(builder.keys()), like(builder.values()));
     let room = MapBuilder::with_capacity(Some(map_names()), keys, values, builder.len());
     std::mem::replace(builder, room).finish()
+}
+
+/// A decision whose limit does not fit [`LimitColumn::Decimal`] (more than
+/// 18 fractional digits, or 20 integer digits) as that account's `eval`
+/// error record, for a Parquet file of decisions: the column has one scale
+/// and the limit is never rounded to fit it, and the other accounts are still
+/// decided and written, one row each.
+pub fn fit_decimal_limit(record: Outputs) -> Outputs {
+    let misfit = match &record {
+        Ok(decision) => decision.limit.filter(|&limit| limit_mantissa(limit).is_err()),
+        Err(_) => None,
+    };
+    match (record, misfit) {
+        (Ok(decision), Some(limit)) => Err(ErrorRecord {
+            id: Some(decision.id),
+            kind: ErrorKind::Eval,
+            message: format!(
+                "the limit {} does not fit the Parquet column DECIMAL({LIMIT_PRECISION}, {LIMIT_SCALE}); \
+                 it is never rounded to fit (round it in the policy)",
+                format_decimal(limit)
+            ),
+        }),
+        (record, _) => record,
+    }
 }
 
 /// The `i128` mantissa of `limit` at scale 18, or why it does not fit.

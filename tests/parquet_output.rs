@@ -1,7 +1,7 @@
 //! Decisions written as Parquet from chunks decided on several workers: the
 //! file is the same whatever the number of jobs and the chunk size, in input
-//! order, and a limit that does not fit the column fails the run with its
-//! own message.
+//! order, and a limit that does not fit the column is that account's error
+//! row, the others decided.
 
 mod common;
 
@@ -72,7 +72,7 @@ fn decisions_as_parquet_are_the_same_file_for_any_jobs_and_chunk_size() {
 }
 
 #[test]
-fn a_limit_that_does_not_fit_the_column_fails_the_run_with_its_message() {
+fn a_limit_that_does_not_fit_the_column_is_that_accounts_error_row() {
     let dir = temp("limit");
     std::fs::write(
         dir.join("s.schema.yaml"),
@@ -90,13 +90,28 @@ fn a_limit_that_does_not_fit_the_column_fails_the_run_with_its_message() {
         let args =
             ["eval", "p.policy", "b.jsonl", "--as-of", "2026-11-01", "--format", "parquet", "--output", "o.parquet"];
         let (code, _, err) = verdict_in(&dir, &[&args[..], &["--jobs", jobs, "--chunk", "7"]].concat());
-        assert_eq!(code, 4, "--jobs {jobs}: {err}");
-        assert!(
-            err.contains(
-                "the limit 333.33333333333333333333333333 does not fit DECIMAL(38, 18); it is never rounded to fit"
-            ),
-            "--jobs {jobs}: {err}"
+        assert_eq!(code, 1, "--jobs {jobs}: {err}");
+        assert!(err.contains("50 snapshots: 49 decided (none 49), 1 error"), "--jobs {jobs}: {err}");
+        let batches = read(&dir.join("o.parquet"));
+        let column = |name: &str| -> Vec<Option<String>> {
+            let strings = |b: &RecordBatch| {
+                let c = b.column_by_name(name).unwrap().as_any().downcast_ref::<StringArray>().unwrap().clone();
+                (0..c.len()).map(|i| c.is_valid(i).then(|| c.value(i).to_string())).collect::<Vec<_>>()
+            };
+            batches.iter().flat_map(strings).collect()
+        };
+        let ids = column("id");
+        assert_eq!(ids.len(), 50, "--jobs {jobs}");
+        assert_eq!(ids[39].as_deref(), Some("A40"));
+        assert_eq!(column("error_kind")[39].as_deref(), Some("eval"));
+        assert_eq!(
+            column("error_message")[39].as_deref(),
+            Some(
+                "the limit 333.33333333333333333333333333 does not fit the Parquet column DECIMAL(38, 18); \
+                 it is never rounded to fit (round it in the policy)"
+            )
         );
+        assert_eq!(column("outcome").iter().filter(|o| o.as_deref() == Some("none")).count(), 49);
     }
 }
 

@@ -192,7 +192,8 @@ fn one_bad_yaml_document_is_one_error_record() {
     assert!(outlined[1].starts_with("-: invalid YAML at line "), "{outlined:?}");
     assert_eq!([&outlined[0], &outlined[2], &outlined[3]], ["A: ok", "C: ok", "D: ok"]);
 
-    // A list document with an alias is one error record too; the file's other documents are read.
+    // A list at the margin with an alias is read item by item: the alias's
+    // item is its error record in its place; the file's other documents are read.
     let list = format!(
         "- {}\n- &y {}\n- *y\n---\n{}",
         yaml("L1").replace('\n', "\n  "),
@@ -200,8 +201,9 @@ fn one_bad_yaml_document_is_one_error_record() {
         yaml("E")
     );
     let outlined = outline(&read(Format::Yaml, &list));
-    assert_eq!(outlined.len(), 2, "{outlined:?}");
-    assert_eq!(outlined[1], "E: ok");
+    assert_eq!(outlined.len(), 4, "{outlined:?}");
+    assert_eq!([&outlined[0], &outlined[1], &outlined[3]], ["L1: ok", "L2: ok", "E: ok"]);
+    assert!(outlined[2].starts_with("-: invalid YAML at line 17, column 3: "), "{outlined:?}");
 }
 
 // ---- 10. Empty input --------------------------------------------------------

@@ -406,6 +406,29 @@ overdues:\n  - {due_on: 2026-05-01, days: 3, amount: 10000.625}\n  - {due_on: 20
 }
 
 #[test]
+fn a_yaml_list_broken_in_one_item_gives_each_item_its_record() {
+    let s = schema(SCHEMA);
+    let one = "id: Y-1\nas_of: 2026-11-01\nstatus: active\ncredit_limit: 10\nrate: \"0.05\"\nscore: 720
+opened_on: 2024-03-15\nidentity: {verified: true, mismatch_fields: []}\ntags: []\ncodes: []\nchannels: []
+overdues: []\n";
+    let item = |id: &str| format!("- {}", one.replace("Y-1", id).trim_end().replace('\n', "\n  "));
+    let list = format!("# a book\n{}\n- id: Y-2\n  tags: [unclosed\n{}\n", item("Y-1"), item("Y-3"));
+    let items = read(Format::Yaml, &list, &s);
+    let ids: Vec<_> = items.iter().map(|i| i.as_ref().ok().map(|s| s.id.clone())).collect();
+    assert_eq!(ids, [Some(Key::Str("Y-1".into())), None, Some(Key::Str("Y-3".into()))]);
+    assert_eq!(
+        items[1].as_ref().unwrap_err().message,
+        "invalid YAML at line 16, column 1: while parsing a flow sequence, expected ',' or ']'"
+    );
+    // The same list as a second document: the first is read as it was.
+    let docs = format!("{}\n---\n{list}", item("Y-0"));
+    assert_eq!(read(Format::Yaml, &docs, &s).iter().map(Result::is_ok).collect::<Vec<_>>(), [true, true, false, true]);
+    // Not a list at the margin: one record for the document, as before.
+    let items = read(Format::Yaml, "snapshots:\n- {id: [unclosed\n- id: B\n", &s);
+    assert_eq!(items.len(), 1);
+}
+
+#[test]
 fn csv_rows_with_sets_empty_cells_and_bad_rows() {
     let s = schema(FLAT_SCHEMA);
     let input = "id,as_of,status,credit_limit,score,identity.verified,appeal_open,tags

@@ -43,6 +43,37 @@ def test_decide_takes_decimals_and_dates_and_gives_exact_strings():
     assert decision["limit"] is None or isinstance(decision["limit"], str)
 
 
+def test_decide_takes_decimals_in_exponent_form_exactly():
+    # str(Decimal) writes an exponent for some exact values: 1E+4, 1.5E-7.
+    policy = verdict.load(POLICY)
+    plain = parse_exact(portfolio_lines()[0])
+    plain["credit_limit"], plain["balance"] = "10000", "0.00000015"
+    exponent = dict(plain, credit_limit=Decimal("1E+4"), balance=Decimal("1.5E-7"))
+    assert str(exponent["credit_limit"]) == "1E+4"
+    decision = policy.decide(exponent)
+    assert "error" not in decision, decision
+    assert decision == policy.decide(plain)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_a_float_that_is_not_a_number_is_an_error_record_with_the_id(bad):
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    snapshot["overdues"] = [{"due_on": "2026-10-01", "days": 3, "amount": bad}]
+    decision = policy.decide(snapshot)
+    assert decision["id"] == snapshot["id"]
+    assert decision["error"]["kind"] == "snapshot"
+    assert decision["error"]["message"].startswith("overdues[0].amount: expected money, found"), decision
+
+
+def test_a_set_of_mixed_types_is_an_error_record_not_an_exception():
+    policy = verdict.load(POLICY)
+    snapshot = dict(parse_exact(portfolio_lines()[0]), tags={"vip", 3})
+    decision = policy.decide(snapshot)
+    assert decision["id"] == snapshot["id"]
+    assert "tags[" in decision["error"]["message"], decision
+
+
 def test_a_bad_snapshot_is_an_error_record_not_an_exception():
     policy = verdict.load(POLICY)
     snapshot = parse_exact(portfolio_lines()[0])

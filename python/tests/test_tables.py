@@ -73,6 +73,22 @@ def test_record_batches_pandas_and_polars_give_the_same_table(generated):
     assert policy.decide_table(polars.from_arrow(table)).equals(expected)
 
 
+def test_a_polars_column_of_nulls_is_read_like_pyarrows(generated):
+    # polars gives an all-None column its own Null type, and exports it with
+    # a buffer the C data interface does not have.
+    polars = pytest.importorskip("polars")
+    parquet, _ = generated
+    policy = verdict.load(POLICY)
+    table = pq.read_table(parquet).slice(0, 50)
+    optional = "appeal_open"
+    nulls = table.set_column(table.schema.get_field_index(optional), optional, pa.nulls(table.num_rows))
+    nulls = nulls.append_column("unused", pa.nulls(table.num_rows))
+    expected = policy.decide_table(nulls)
+    frame = polars.from_arrow(nulls)
+    assert frame.schema[optional] == polars.Null
+    assert policy.decide_table(frame).equals(expected)
+
+
 def test_broken_rows_are_error_records_in_place_like_the_cli(generated, tmp_path):
     parquet, _ = generated
     policy = verdict.load(POLICY)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal as _decimal
 import json as _json
+import math as _math
 import os as _os
 from typing import Any, Dict, List, Optional, Union
 
@@ -46,14 +47,44 @@ class PolicyError(Exception):
 
 
 def _json_default(value: Any) -> Any:
-    # Money and dates as the JSON reader takes them: exact text.
+    # Money and dates as the JSON reader takes them: exact text, in fixed
+    # point (str(Decimal("1E+3")) is "1E+3", which money refuses).
     if isinstance(value, _decimal.Decimal):
-        return str(value)
+        return format(value, "f") if value.is_finite() else str(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()[:10]
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    if isinstance(value, (set, frozenset)):
+        try:
+            return sorted(value)
+        except TypeError:  # mixed types: the engine names the element that is wrong
+            return sorted(value, key=repr)
+    if isinstance(value, tuple):
+        return list(value)
     raise TypeError(f"cannot put a {type(value).__name__} in a snapshot")
+
+
+def _snapshot_json(snapshot: Any) -> str:
+    """The snapshot as JSON text; a NaN or infinite float becomes the text
+    ``"NaN"``/``"Infinity"`` (as ``Decimal("NaN")`` does), which the engine
+    refuses by field, so the error record keeps the account's id."""
+    try:
+        return _json.dumps(snapshot, default=_json_default, allow_nan=False)
+    except ValueError as error:
+        if "Out of range float" not in str(error):
+            raise  # a circular reference
+        return _json.dumps(_finite(snapshot), default=_json_default, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not _math.isfinite(value):
+        return repr(value).replace("inf", "Infinity").replace("nan", "NaN")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (tuple, set, frozenset)):
+        value = _json_default(value)
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 class Policy:
@@ -87,7 +118,7 @@ class Policy:
         ``Decimal`` and ``date`` values are taken as exact text. ``as_of``
         (YYYY-MM-DD) is the date for a snapshot without one.
         """
-        text = _json.dumps(snapshot, default=_json_default)
+        text = _snapshot_json(snapshot)
         return _json.loads(self._inner.decide_json(text, as_of))
 
     def decide_table(self, data: Any, as_of: Optional[str] = None) -> "pyarrow.Table":  # noqa: F821
@@ -115,8 +146,14 @@ class Policy:
 
 def _stream_capsule(data: Any, pa: Any) -> Any:
     """An ``arrow_array_stream`` capsule for any tabular input."""
-    if hasattr(data, "__arrow_c_stream__"):
+    if isinstance(data, (pa.Table, pa.RecordBatchReader)):
         return data.__arrow_c_stream__()
+    if hasattr(data, "__arrow_c_stream__"):
+        # Through pyarrow, which streams the batches as they come and exports
+        # every type as the C data interface specifies: polars exports a
+        # column of nulls (an optional field never given) with a buffer the
+        # interface does not have, which the engine's importer refuses.
+        return pa.RecordBatchReader.from_stream(data).__arrow_c_stream__()
     if hasattr(data, "__arrow_c_array__"):
         return pa.record_batch(data).__arrow_c_stream__()
     module = type(data).__module__.split(".")[0]

@@ -76,6 +76,7 @@ mod parquet;
 mod reader;
 mod table_terms;
 mod yaml;
+mod yaml_items;
 
 pub use json::parse_json_snapshot;
 pub(crate) use json::{parse_with_serde, Origin};

@@ -5,24 +5,28 @@
 use super::convert::{
     finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, SeenKeys, DATE,
 };
-use super::{ReadItem, SnapshotError};
-use crate::diagnostic::line_col;
+use super::yaml_items::{invalid_yaml, read_items_apart};
+use super::ReadItem;
 use crate::schema::{FieldKind, RecordLayout, Schema};
 use crate::value::{Date, Value};
 use crate::yaml::{parse_each_document, YKind, YNode};
 
 /// Reads every snapshot of a YAML stream: each document is one snapshot or a
 /// list of them; empty documents are skipped. A document that cannot be read
-/// (broken syntax, an alias) is one error item, and the others are read.
+/// (broken syntax, an alias) is one error item, and the others are read; a
+/// list at the left margin broken in one item is read item by item
+/// ([`read_items_apart`]).
 pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
     let mut items = Vec::new();
     for doc in parse_each_document(text) {
         let doc = match doc {
             Ok(doc) => doc,
             Err(e) => {
-                let (line, column) = line_col(text, e.span.start as usize);
-                let message = format!("invalid YAML at line {line}, column {column}: {}", e.message);
-                items.push(Err(SnapshotError { id: None, message }));
+                let at = e.span.start as usize;
+                match read_items_apart(text, at, schema) {
+                    Some(apart) => items.extend(apart),
+                    None => items.push(Err(invalid_yaml(text, at, &e.message))),
+                }
                 continue;
             }
         };

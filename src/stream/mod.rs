@@ -33,6 +33,7 @@ pub use summary::{
     ArmCounts, ErrorCounts, GuardReport, OutcomeCounts, PolicyInfo, RuleCount, SplitCounts, Summary, Tally,
 };
 
+use crate::columns::fit_decimal_limit;
 use crate::compile::Program;
 use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::output::{OutputFormat, RecordWriter};
@@ -291,6 +292,7 @@ impl Chunk {
                     Ok(snapshot) => evaluate(program, &snapshot, options.eval),
                     Err(e) => Err(e.into()),
                 };
+                let record = if columnar { fit_decimal_limit(record) } else { record };
                 self.tally.add(&record, program);
                 if columnar {
                     self.columnar.push(&record);
