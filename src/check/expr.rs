@@ -373,15 +373,19 @@ impl<'a> Checker<'a> {
             (Base::Str, Base::Str) if !ordered => (l, r, CmpKind::Str),
             (Base::Bool, Base::Bool) if !ordered => (l, r, CmpKind::Bool),
             (Base::Enum(a), Base::Enum(b)) if !ordered && a == b => (l, r, CmpKind::Enum),
-            (Base::Enum(members), Base::Str) if !ordered => {
+            // A literal names a member (checked); any other string is compared with the member's name.
+            (Base::Enum(members), Base::Str) if !ordered && is_str_literal(&r) => {
                 let members = members.clone();
                 let r = self.enum_literal(r, &members)?;
                 (l, r, CmpKind::Enum)
             }
-            (Base::Str, Base::Enum(members)) if !ordered => {
+            (Base::Str, Base::Enum(members)) if !ordered && is_str_literal(&l) => {
                 let members = members.clone();
                 let l = self.enum_literal(l, &members)?;
                 (l, r, CmpKind::Enum)
+            }
+            (Base::Enum(_), Base::Str | Base::Enum(_)) | (Base::Str, Base::Enum(_)) if !ordered => {
+                (member_name(l), member_name(r), CmpKind::Str)
             }
             _ => {
                 let help = match (&l.ty.base, &r.ty.base) {
@@ -412,6 +416,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Turns a string literal into the enum member it names, or reports it.
+    /// (Only literals come here: other strings are compared with members' names.)
     pub(super) fn enum_literal(&mut self, t: TExpr, members: &Arc<[Box<str>]>) -> Checked {
         let TKind::Const(Const::Str(s)) = &t.kind else {
             self.err(
@@ -555,4 +560,20 @@ pub(super) fn to_dec(t: TExpr) -> TExpr {
         return texpr(TKind::Const(Const::Dec(i.into())), Ty { base: Base::Dec, optional }, span);
     }
     texpr(TKind::ToDec(Box::new(t)), Ty { base: Base::Dec, optional }, span)
+}
+
+/// Whether `t` is a string literal (which may name an enum member).
+fn is_str_literal(t: &TExpr) -> bool {
+    matches!(t.kind, TKind::Const(Const::Str(_)))
+}
+
+/// An enum member as its name, to compare with a computed string; any other value as it is.
+fn member_name(t: TExpr) -> TExpr {
+    match t.ty.base {
+        Base::Enum(_) => {
+            let span = t.span;
+            texpr(TKind::EnumName(Box::new(t)), Ty::req(Base::Str), span)
+        }
+        _ => t,
+    }
 }
