@@ -6,7 +6,10 @@ use crate::compile::{compile, Batch, Program};
 use crate::diagnostic::{codes, Diagnostic, SourceMap, Span};
 use crate::hooks::Hook;
 use crate::schema::{load_schema, Schema};
-use crate::syntax::{ast::PolicyAst, parse_policy};
+use crate::syntax::{
+    ast::{Item, PolicyAst},
+    parse_policy,
+};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -103,10 +106,18 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
     };
     let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| loader.fail_ref(vec![*d]))?;
     let schema = load_schema(&schema_path, &schema_text).map_err(|d| loader.fail_ref(d))?;
-    let (checked, mut warnings) = check::check(&ast, path, text, &schema).map_err(|d| loader.fail_ref(d))?;
+    let (checked, mut warnings) = match check::check(&ast, path, text, &schema) {
+        Ok(checked) => checked,
+        Err(mut diags) => {
+            // The files the policy names are reported with its type errors, not after them.
+            diags.extend(loader.unreadable_files(&ast, path));
+            return Err(loader.fail(diags));
+        }
+    };
     let mut diags = Vec::new();
     let batches = loader.batches(&checked, path, &mut diags);
     let hooks = loader.hooks(&checked, path, &mut diags);
+    dedup_in_place(&mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         diags.extend(warnings);
         return Err(loader.fail(diags));
@@ -154,6 +165,26 @@ impl Loader {
                     .with_label("named here"),
             )),
         }
+    }
+
+    /// Where a policy that did not check names a batch or hook file that
+    /// cannot be read: each once, at the declaration that names it first.
+    fn unreadable_files(&mut self, ast: &PolicyAst, policy: &Path) -> Vec<Diagnostic> {
+        let named = ast.items.iter().filter_map(|item| match item {
+            Item::Batch { path, span, .. } => Some((check::resolve(policy, &path.node), *span)),
+            Item::Hook(h) => Some((check::resolve(policy, &h.path.node), h.span)),
+            _ => None,
+        });
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (file, span) in named {
+            if seen.insert(file.clone()) {
+                if let Err(d) = self.read(&file, policy, span) {
+                    out.push(*d);
+                }
+            }
+        }
+        out
     }
 
     fn batches(&mut self, checked: &CheckedPolicy, policy: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Batch> {
@@ -220,6 +251,13 @@ impl Loader {
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         format!("sha256:{hex}")
     }
+}
+
+/// Removes repeats of a diagnostic (a script shared by several hooks is
+/// compiled once per hook, and its errors would be reported as often).
+fn dedup_in_place(diags: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    diags.retain(|d| seen.insert((d.code, d.file.clone(), d.span.start, d.span.end, d.message.clone())));
 }
 
 /// One id of a batch file, where it stands.
