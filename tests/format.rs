@@ -178,6 +178,39 @@ group "g" first {   # what the group does
 }
 
 #[test]
+fn a_comment_after_an_opening_brace_stays_on_its_line() {
+    let src = r#"policy "p" version "1"
+schema "s.yaml"
+split sp by id { # the trial
+  a 50%
+  b 50%
+}
+let s = scorecard base 600 { # behaviour
+  score "A01" "Score" { # bureau
+    < 600 => -10 # low
+    >= 600 => 10
+  }
+}
+"#;
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    let expected = r#"policy "p" version "1"
+schema "s.yaml"
+
+split sp by id {  # the trial
+  a 50%
+  b 50%
+}
+let s = scorecard base 600 {  # behaviour
+  score "A01" "Score" {  # bureau
+    < 600  => -10  # low
+    >= 600 => 10
+  }
+}
+"#;
+    assert_eq!(out, expected);
+}
+
+#[test]
 fn long_conditions_break_before_and_or_aligned_under_the_condition() {
     let src = "rule \"limit-raise\" priority 10 { when months_between(opened_on, as_of) >= 6 and recent_overdues == 0 and fraud_risk(score, utilization) < 0.2 then set limit to min(round(credit_limit * 1.2, 0), 50000) }";
     let out = assert_formats_well(Path::new("t.policy"), src);

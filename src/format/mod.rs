@@ -212,6 +212,8 @@ impl Printer<'_> {
         }
         docs.push(Doc::text(" {"));
         let close = (s.span.end as usize).saturating_sub(1);
+        // A comment after the opening brace stays on its line.
+        docs.push(self.comments.trailing_before(s.arms.first().map_or(close, |(arm, _)| arm.span.start as usize)));
         let width = s.arms.iter().map(|(arm, _)| arm.node.chars().count()).max().unwrap_or(0);
         let mut body = Vec::new();
         for (i, (arm, weight)) in s.arms.iter().enumerate() {

@@ -21,13 +21,16 @@ use crate::syntax::scorecard::{BinDecl, CharacteristicDecl, ScorecardDecl};
 impl Printer<'_> {
     pub(super) fn scorecard(&mut self, name: &Ident, card: &ScorecardDecl, span: Span) -> Doc {
         let base = self.source_or(card.base.span, card.base.node.value.to_string());
+        let close = (span.end as usize).saturating_sub(1);
+        let first = card.characteristics.first().map_or(close, |c| c.span.start as usize);
         let docs = vec![
             self.tok(span.start as usize, "let "),
             self.tok(name.span.start as usize, format!("{} = scorecard base ", name.node)),
             self.tok(card.base.span.start as usize, base),
             Doc::text(" {"),
+            // A comment after the opening brace stays on its line.
+            self.comments.trailing_before(first),
         ];
-        let close = (span.end as usize).saturating_sub(1);
         let mut body = Vec::new();
         for (i, c) in card.characteristics.iter().enumerate() {
             let next = card.characteristics.get(i + 1).map_or(close, |n| n.span.start as usize);
