@@ -121,16 +121,73 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
     let col = match error.line_col {
         pest::error::LineColLocation::Pos((_, c)) | pest::error::LineColLocation::Span((_, c), _) => c,
     };
-    if wrote_if(error.line(), col.saturating_sub(1)) {
+    let col = col.saturating_sub(1);
+    if let Some(d) = unknown_action(file, span, &message, error.line(), col) {
+        return d;
+    }
+    let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
+    if wrote_if(error.line(), col) {
         return diagnostic.with_help(
             "the language has no `if`: use `case when … then … else … end` (see docs/reference.md#case-expressions)",
         );
     }
     diagnostic
+}
+
+/// The words that start an action, as a risk officer writes them.
+const ACTION_WORDS: [&str; 14] = [
+    "close",
+    "freeze",
+    "restrict",
+    "reinstate",
+    "set",
+    "approve",
+    "refer",
+    "decline",
+    "notify",
+    "escalate",
+    "review",
+    "reason",
+    "reasons",
+    "tag",
+];
+
+/// Where only an action may stand and a word stands instead (`then frez`):
+/// "unknown action `frez`", with the action it most likely meant.
+fn unknown_action(file: &Path, span: Span, message: &str, line: &str, col: usize) -> Option<Diagnostic> {
+    if message != "expected an action" {
+        return None;
+    }
+    let word: String = line.chars().skip(col).take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    if word.is_empty() || word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let start = span.start as usize;
+    let span = Span::new(start, start + word.len());
+    // A word with letters left out (`frez`, `esc`) is as likely a typo as one letter off.
+    let cut_short = || {
+        let mut starting = ACTION_WORDS.iter().filter(|a| word.chars().count() >= 3 && holds_in_order(a, &word));
+        match (starting.next(), starting.next()) {
+            (Some(a), None) => Some(format!("did you mean `{a}`?")),
+            _ => None,
+        }
+    };
+    let near = crate::diagnostic::did_you_mean(&word, ACTION_WORDS).or_else(cut_short);
+    let help = near.unwrap_or_else(|| {
+        "an action is one of `close`, `freeze`, `restrict`, `reinstate`, `set limit to`, `approve`, `refer`, \
+         `decline`, `notify`, `escalate to`, `review`, `reason`, `reasons from`, `tag`"
+            .to_string()
+    });
+    Some(Diagnostic::error(codes::SYNTAX, file, span, format!("unknown action `{word}`")).with_help(help))
+}
+
+/// Whether `letters` appear in `word` in order (`frez` in `freeze`).
+fn holds_in_order(word: &str, letters: &str) -> bool {
+    let mut rest = word.chars();
+    letters.chars().all(|l| rest.any(|c| c == l))
 }
 
 /// Whether the word at `col` (a character column of `line`), or the word
@@ -249,7 +306,13 @@ fn rule_words(rule: Rule) -> &'static str {
         Rule::duration_lit => "a duration such as `30 days`",
         Rule::unit => "a unit (`days`, `weeks`, `months` or `years`)",
         Rule::type_name => "a type such as `int` or `decimal`",
-        Rule::guard_outcome => "an outcome (`close`, `freeze`, `restrict` or `limit`)",
+        Rule::guard_outcome => {
+            "an outcome (`close`, `freeze`, `restrict`, `reinstate` or `limit`; for applications `decline`, \
+             `refer` or `approve`)"
+        }
+        Rule::date_lit => "a date such as `2026-11-01`",
+        Rule::effective | Rule::kw_effective => "`effective`",
+        Rule::points | Rule::cell_neg | Rule::decimal_lit => "points (a number such as `20` or `-15`)",
         Rule::channel => "a channel (`sms`, `push`, `email`, `call` or `letter`)",
         Rule::close_action
         | Rule::freeze_action
@@ -260,6 +323,16 @@ fn rule_words(rule: Rule) -> &'static str {
         | Rule::review_action
         | Rule::reason_action
         | Rule::tag_action
+        | Rule::reinstate_action
+        | Rule::approve_action
+        | Rule::refer_action
+        | Rule::decline_action
+        | Rule::reasons_from_action
+        | Rule::kw_reinstate
+        | Rule::kw_approve
+        | Rule::kw_refer
+        | Rule::kw_decline
+        | Rule::kw_reasons
         | Rule::kw_close
         | Rule::kw_freeze
         | Rule::kw_restrict
