@@ -369,3 +369,25 @@ fn json_lines_ended_by_lone_carriage_returns_are_one_snapshot_each() {
         assert!(records.iter().enumerate().all(|(i, r)| (i == 2) == r.get("error").is_some()), "{input}: {records:?}");
     }
 }
+
+#[test]
+fn trace_in_a_format_without_room_for_it_is_said() {
+    let args = ["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "--trace", "-q", "--format"];
+    for format in ["csv", "table"] {
+        let out = verdict(&[&args[..], &[format]].concat());
+        let untraced =
+            verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "-q", "--format", format]);
+        assert_eq!(out.status.code(), untraced.status.code(), "{}", stderr(&out));
+        assert_eq!(out.stdout, untraced.stdout);
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "warning: --trace is not written in --format {format}; the trace is in --format jsonl, json or \
+                 yaml, and `verdict explain` shows one account's\n"
+            )
+        );
+    }
+    let out = verdict(&[&args[..], &["json"]].concat());
+    assert_eq!(stderr(&out), "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"trace\":"));
+}
