@@ -362,7 +362,9 @@ fn json_lines_ended_by_lone_carriage_returns_are_one_snapshot_each() {
             .iter()
             .map(|l| serde_json::from_str::<serde_json::Value>(l).ok().map(|v| v["id"].to_string()))
             .collect();
-        let want: Vec<Option<&str>> = want.iter().map(|w| w.as_deref().map(|w| w.trim_matches('"'))).collect();
+        let mut want: Vec<Option<&str>> = want.iter().map(|w| w.as_deref().map(|w| w.trim_matches('"'))).collect();
+        // The broken line's id was read before the break.
+        want[2] = Some("A-broken");
         assert_eq!(ids, want, "{input}");
         let message = records[2]["error"]["message"].as_str().unwrap();
         assert!(message.contains("at line 3,"), "{input}: {message}");
@@ -390,4 +392,26 @@ fn trace_in_a_format_without_room_for_it_is_said() {
     let out = verdict(&[&args[..], &["json"]].concat());
     assert_eq!(stderr(&out), "");
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"trace\":"));
+}
+
+/// An error record carries the id as far as it could be read: from a line
+/// broken after its key, the key; from one broken before or inside it, null.
+#[test]
+fn a_broken_line_keeps_the_id_read_before_the_break() {
+    let book = "{\"id\": \"A-1\", \"score\": 7\n{\"score\": 7, \"id\": \"A-2\", x}\n{\"id\": \"A-3\"}{\"id\": \"A-4\"}\n{\"id\": \"A-\n{\"as_of\": \"2026-11-01\", \"id\":\n";
+    let out = common::verdict_with_stdin(&["eval", "policies/lifecycle.policy"], book);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let ids: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        ["A-1", "A-2", "A-3"]
+            .map(serde_json::Value::from)
+            .into_iter()
+            .chain([().into(), ().into()])
+            .collect::<Vec<_>>()
+    );
 }
