@@ -362,10 +362,56 @@ fn json_lines_ended_by_lone_carriage_returns_are_one_snapshot_each() {
             .iter()
             .map(|l| serde_json::from_str::<serde_json::Value>(l).ok().map(|v| v["id"].to_string()))
             .collect();
-        let want: Vec<Option<&str>> = want.iter().map(|w| w.as_deref().map(|w| w.trim_matches('"'))).collect();
+        let mut want: Vec<Option<&str>> = want.iter().map(|w| w.as_deref().map(|w| w.trim_matches('"'))).collect();
+        // The broken line's id was read before the break.
+        want[2] = Some("A-broken");
         assert_eq!(ids, want, "{input}");
         let message = records[2]["error"]["message"].as_str().unwrap();
         assert!(message.contains("at line 3,"), "{input}: {message}");
         assert!(records.iter().enumerate().all(|(i, r)| (i == 2) == r.get("error").is_some()), "{input}: {records:?}");
     }
+}
+
+#[test]
+fn trace_in_a_format_without_room_for_it_is_said() {
+    let args = ["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "--trace", "-q", "--format"];
+    for format in ["csv", "table"] {
+        let out = verdict(&[&args[..], &[format]].concat());
+        let untraced =
+            verdict(&["eval", "policies/lifecycle.policy", "policies/portfolio.jsonl", "-q", "--format", format]);
+        assert_eq!(out.status.code(), untraced.status.code(), "{}", stderr(&out));
+        assert_eq!(out.stdout, untraced.stdout);
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "warning: --trace is not written in --format {format}; the trace is in --format jsonl, json or \
+                 yaml, and `verdict explain` shows one account's\n"
+            )
+        );
+    }
+    let out = verdict(&[&args[..], &["json"]].concat());
+    assert_eq!(stderr(&out), "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"trace\":"));
+}
+
+/// An error record carries the id as far as it could be read: from a line
+/// broken after its key, the key; from one broken before or inside it, null.
+#[test]
+fn a_broken_line_keeps_the_id_read_before_the_break() {
+    let book = "{\"id\": \"A-1\", \"score\": 7\n{\"score\": 7, \"id\": \"A-2\", x}\n{\"id\": \"A-3\"}{\"id\": \"A-4\"}\n{\"id\": \"A-\n{\"as_of\": \"2026-11-01\", \"id\":\n";
+    let out = common::verdict_with_stdin(&["eval", "policies/lifecycle.policy"], book);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let ids: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        ["A-1", "A-2", "A-3"]
+            .map(serde_json::Value::from)
+            .into_iter()
+            .chain([().into(), ().into()])
+            .collect::<Vec<_>>()
+    );
 }

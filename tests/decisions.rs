@@ -174,7 +174,17 @@ fn decisions_are_the_ones_worked_out_by_hand_in_expected_md() {
             if let Some(error) = expected.get_mut("error").and_then(|e| e.as_object_mut()) {
                 error.remove("message");
             }
-            assert_eq!(as_documented(decision), expected, "{name}, record {}", i + 1);
+            let mut actual = as_documented(decision);
+            // A line cut off before it parses: EXPECTED.md allows a null id or
+            // the one salvaged from its prefix, and compares only the kind.
+            if expected.get("error").is_some() && expected["id"].is_null() {
+                for record in [&mut actual, &mut expected] {
+                    if let Some(o) = record.as_object_mut() {
+                        o.remove("id");
+                    }
+                }
+            }
+            assert_eq!(actual, expected, "{name}, record {}", i + 1);
         }
     }
 }

@@ -234,6 +234,20 @@ fn trace_and_explain_show_each_characteristic() {
 }
 
 #[test]
+fn explain_and_trace_show_every_score_even_one_no_rule_reads() {
+    // No rule reads app_score: it is still computed, listed in the decision and in the trace's lets.
+    let dir = cli_dir(r#"rule "r" { when score < 600 then tag "low" }"#);
+    let out = verdict(&dir, &["eval", "t.policy", "book.jsonl", "--trace"]);
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(record["scores"], serde_json::json!({"app_score": "525"}));
+    assert_eq!(record["trace"]["lets"]["app_score"], serde_json::json!(525));
+    let out = verdict(&dir, &["explain", "t.policy", "book.jsonl", "--id", "A-1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("  fired    r\n  scores   app_score = 525\n"), "{text}");
+    assert!(text.contains("  app_score = 525  scorecard base 600 { 3 characteristics }"), "{text}");
+}
+
+#[test]
 fn coverage_lists_the_bins_no_case_fell_in() {
     let dir = cli_dir(r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
     let case = "policy: t.policy\ncases:\n  - name: low\n    snapshot: {id: A-1, as_of: 2026-11-01, status: active, credit_limit: \"10000\", balance: \"8000\", score: 599}\n    expect: {scores: {app_score: 525}}\n";

@@ -296,10 +296,13 @@ fn the_id_is_reported_when_it_can_be_read() {
     assert_eq!((e.id, e.message.as_str()), (None, "id: missing required field"));
     let e = parse_json_snapshot(&with(&[("id", Some("17"))]), &s).unwrap_err();
     assert_eq!((e.id, e.message.as_str()), (None, "id: expected string, found 17"));
-    // Broken syntax: nothing is trusted, not even an id read before the break.
+    // Broken syntax: the id as far as it could be read, that is when the key
+    // was read whole before the break; none when the break is before or in it.
     let e = parse_json_snapshot(r#"{"id": "A-1", "score": 7"#, &s).unwrap_err();
-    assert_eq!(e.id, None);
+    assert_eq!(e.id, Some(Key::Str("A-1".into())));
     assert!(e.message.starts_with("invalid JSON at line 1, column 24:"), "{}", e.message);
+    let e = parse_json_snapshot(r#"{"score": 7, "id": "A-"#, &s).unwrap_err();
+    assert_eq!(e.id, None);
     // An int key.
     let s = schema("key: n\nfields:\n  n: int\n");
     assert_eq!(ok(parse_json_snapshot(r#"{"n": 42}"#, &s)).id, Key::Int(42));
@@ -323,7 +326,7 @@ fn json_lines_yield_one_item_per_line() {
             Err(e) => e.id.as_ref().map(Key::to_string),
         })
         .collect();
-    assert_eq!(ids, [Some("A-1".into()), Some("A-2".into()), None, Some("A-4".into()), None]);
+    assert_eq!(ids, [Some("A-1".into()), Some("A-2".into()), Some("A-3".into()), Some("A-4".into()), None]);
     let broken = items[2].as_ref().unwrap_err();
     assert!(broken.message.starts_with("invalid JSON at line 4, column"), "{}", broken.message);
     assert_eq!(items[4].as_ref().unwrap_err().message, "expected a JSON object (one snapshot), found a list");

@@ -233,7 +233,8 @@ impl Domain {
             Sample::Dec(d) => crate::value::format_decimal(*d),
             Sample::Date(d) => d.to_string(),
             Sample::Enum(i) => match &self.kind {
-                DomainKind::Enum(m) => format!("\"{}\"", m.get(*i as usize).map_or("?", |s| s)),
+                // Quoted as the policy writes it: `"car, other"`, `"a\"b"`.
+                DomainKind::Enum(m) => format!("{:?}", m.get(*i as usize).map_or("?", |s| s)),
                 _ => i.to_string(),
             },
             Sample::Bool(b) => b.to_string(),

@@ -129,3 +129,12 @@ fn a_row_inside_earlier_ones_is_never_first() {
     assert_eq!(found.first_of_some, vec![true, true, false]);
     assert_eq!(found.covered_by[2], vec![0, 1]);
 }
+
+#[test]
+fn an_enum_member_is_shown_quoted_as_a_policy_writes_it() {
+    let members: Arc<[Box<str>]> = vec!["prime".into(), "a\"b".into(), "x\\y".into()].into();
+    let d = Domain { kind: DomainKind::Enum(members), optional: false };
+    assert_eq!(d.show(&Sample::Enum(0)), "\"prime\"");
+    assert_eq!(d.show(&Sample::Enum(1)), "\"a\\\"b\"");
+    assert_eq!(d.show(&Sample::Enum(2)), "\"x\\\\y\"");
+}

@@ -227,7 +227,11 @@ impl<'a> Checker<'a> {
         let mut current = record;
         for (i, seg) in segments.iter().enumerate() {
             let Some(field) = current.field(&seg.node) else {
-                let prefix = segments[..i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
+                let mut prefix = segments[..i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
+                // An element's field is named through its list: `overdues` has no field `amont`.
+                if let (Frame::Element, Some(list)) = (frame, self.element_lists.last()) {
+                    prefix = if prefix.is_empty() { list.to_string() } else { format!("{list}.{prefix}") };
+                }
                 let help = did_you_mean(&seg.node, current.fields.iter().map(|f| f.name.as_str()));
                 self.err(codes::UNKNOWN_NAME, seg.span, format!("`{prefix}` has no field `{}`", seg.node)).help = help;
                 return None;

@@ -74,6 +74,7 @@ pub fn run(args: EvalArgs) -> Exit {
     if let Some(path) = args.output.as_ref().and_then(super::OutputPath::file) {
         warn_if_named_parquet(path, args.format);
     }
+    warn_if_trace_dropped(args.trace, args.format);
     let default_as_of = args.as_of;
     let format = args.format;
     let options = StreamOptions {
@@ -160,6 +161,19 @@ fn warn_if_named_parquet(path: &std::path::Path, format: OutputFormat) {
         eprintln!(
             "warning: `{}` is named .parquet but the decisions are written as {written}; add --format parquet to write Parquet",
             path.display()
+        );
+    }
+}
+
+/// `--trace` asked for what a row of CSV, a table or Parquet has no place
+/// for: said, rather than the trace silently left out.
+fn warn_if_trace_dropped(trace: bool, format: OutputFormat) {
+    if trace && matches!(format, OutputFormat::Csv | OutputFormat::Table | OutputFormat::Parquet) {
+        let written =
+            clap::ValueEnum::to_possible_value(&format).map_or_else(String::new, |v| v.get_name().to_string());
+        eprintln!(
+            "warning: --trace is not written in --format {written}; the trace is in --format jsonl, json or yaml, \
+             and `verdict explain` shows one account's"
         );
     }
 }

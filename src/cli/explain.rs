@@ -112,6 +112,11 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
             field(&mut out, fields::REASONS, &reasons);
             field(&mut out, fields::ACTIONS, &d.actions.iter().map(action).collect::<Vec<_>>());
             field(&mut out, fields::FIRED, &[d.fired.join(", ")]);
+            if !d.scores.is_empty() {
+                let scores: Vec<String> =
+                    d.scores.iter().map(|s| format!("{} = {}", s.name, format_decimal(s.value))).collect();
+                field(&mut out, fields::SCORES, &scores);
+            }
             if !d.arms.is_empty() {
                 let arms: Vec<String> = d.arms.iter().map(|a| format!("{} = {}", a.split, a.arm)).collect();
                 field(&mut out, fields::ARMS, &arms);

@@ -380,6 +380,9 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     ctx.case_log = Some(Vec::new());
     ctx.interpret_traces = options.interpret_traces;
     let ran = run_rules(&mut ctx, &mut state, snapshot, Some(trace));
+    // Every scorecard is computed for an account that decides: its lets,
+    // cases and hook calls belong to the trace like the rules' own.
+    let scores = ran.and_then(|()| all_scores(&mut ctx, snapshot, false));
     // Lets and hook calls are kept even when a rule failed: they show how far evaluation got.
     // Sized once: a filtered iterator would grow the vector step by step.
     trace.lets = Vec::with_capacity(program.lets.len());
@@ -394,8 +397,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     // Breakdowns kept while ranking reasons; the trace shows scorecards
     // only once the account decided.
     let kept = std::mem::take(&mut trace.scorecards);
-    ran?;
-    let scores = all_scores(&mut ctx, snapshot, false)?;
+    let scores = scores?;
     trace.scorecards = scorecard::traces(&mut ctx, kept).unwrap_or_default();
     Ok(state.finish(snapshot.id.clone(), as_of, &ctx, scores))
 }

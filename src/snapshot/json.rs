@@ -72,7 +72,10 @@ pub(crate) fn parse_with_serde(text: &str, schema: &Schema, origin: Origin) -> R
         role: Role::Snapshot(&mut as_of),
     };
     if let Err(e) = seed.deserialize(&mut de).and_then(|()| de.end()) {
-        return Err(SnapshotError { id: None, message: syntax_message(&e, origin) });
+        // The id as far as it could be read: the key, when it was read whole before the break.
+        let record = frame.finish(&schema.root, &PathSeg::Root, &mut Errors::default());
+        let id = super::convert::key_of(record.slots.get(schema.key_slot));
+        return Err(SnapshotError { id, message: syntax_message(&e, origin) });
     }
     finish_snapshot(schema, frame, as_of, errors)
 }

@@ -121,10 +121,10 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
     let col = match error.line_col {
         pest::error::LineColLocation::Pos((_, c)) | pest::error::LineColLocation::Span((_, c), _) => c,
     };
+    let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         if let Some(fixed) = misspelt_action(&diagnostic, positives, error.line(), col.saturating_sub(1), base + pos) {
             return fixed;
@@ -181,18 +181,32 @@ fn misspelt_action(
     if word.is_empty() || super::keywords::keyword_texts().any(|k| k == word) {
         return None;
     }
-    let meant = match crate::diagnostic::did_you_mean(&word, ACTION_WORDS) {
+    // A word with letters left out (`frez`, `esc`) is as likely a typo as one letter off.
+    let cut_short = || {
+        let mut starting = ACTION_WORDS.iter().filter(|a| word.chars().count() >= 3 && holds_in_order(a, &word));
+        match (starting.next(), starting.next()) {
+            (Some(a), None) => Some(format!("did you mean `{a}`?")),
+            _ => None,
+        }
+    };
+    let meant = match crate::diagnostic::did_you_mean(&word, ACTION_WORDS).or_else(cut_short) {
         Some(m) => format!("{m} The actions"),
         None => "the actions".into(),
     };
     let mut fixed = diagnostic.clone();
-    fixed.message = format!("`{word}` is not an action");
+    fixed.message = format!("unknown action `{word}`");
     fixed.span = Span::new(start, start + word.len());
     Some(fixed.with_help(format!(
         "{meant}: `close`, `freeze [for D]`, `restrict [for D]`, `reinstate`, `set limit to EXPR`, \
          `approve`, `refer`, `decline`, `notify CHANNEL \"template\"`, `escalate to \"stage\"`, `review \"queue\"`, \
          `reason \"CODE\" [\"text\"]`, `reasons from SCORECARD [top N]`, `tag \"label\"`"
     )))
+}
+
+/// Whether `letters` appear in `word` in order (`frez` in `freeze`).
+fn holds_in_order(word: &str, letters: &str) -> bool {
+    let mut rest = word.chars();
+    letters.chars().all(|l| rest.any(|c| c == l))
 }
 
 /// The word (letters, digits, `_`) at character column `col` of `line`.
@@ -358,7 +372,13 @@ fn rule_words(rule: Rule) -> &'static str {
         Rule::duration_lit => "a duration such as `30 days`",
         Rule::unit => "a unit (`days`, `weeks`, `months` or `years`)",
         Rule::type_name => "a type such as `int` or `decimal`",
-        Rule::guard_outcome => "an outcome (`close`, `freeze`, `restrict` or `limit`)",
+        Rule::guard_outcome => {
+            "an outcome (`close`, `freeze`, `restrict`, `reinstate` or `limit`; for applications `decline`, \
+             `refer` or `approve`)"
+        }
+        Rule::date_lit => "a date such as `2026-11-01`",
+        Rule::effective | Rule::kw_effective => "`effective`",
+        Rule::points | Rule::cell_neg | Rule::decimal_lit => "points (a number such as `20` or `-15`)",
         Rule::channel => "a channel (`sms`, `push`, `email`, `call` or `letter`)",
         Rule::close_action
         | Rule::freeze_action
@@ -369,15 +389,6 @@ fn rule_words(rule: Rule) -> &'static str {
         | Rule::review_action
         | Rule::reason_action
         | Rule::tag_action
-        | Rule::kw_close
-        | Rule::kw_freeze
-        | Rule::kw_restrict
-        | Rule::kw_set
-        | Rule::kw_notify
-        | Rule::kw_escalate
-        | Rule::kw_review
-        | Rule::kw_reason
-        | Rule::kw_tag
         | Rule::reinstate_action
         | Rule::approve_action
         | Rule::refer_action
@@ -387,9 +398,17 @@ fn rule_words(rule: Rule) -> &'static str {
         | Rule::kw_approve
         | Rule::kw_refer
         | Rule::kw_decline
-        | Rule::kw_reasons => "an action",
+        | Rule::kw_reasons
+        | Rule::kw_close
+        | Rule::kw_freeze
+        | Rule::kw_restrict
+        | Rule::kw_set
+        | Rule::kw_notify
+        | Rule::kw_escalate
+        | Rule::kw_review
+        | Rule::kw_reason
+        | Rule::kw_tag => "an action",
         Rule::priority | Rule::kw_priority => "`priority`",
-        Rule::effective | Rule::kw_effective => "`effective`",
         Rule::kw_rule | Rule::rule_decl => "`rule`",
         Rule::where_clause | Rule::kw_where => "`where`",
         Rule::within_clause | Rule::kw_within => "`within`",
