@@ -89,8 +89,12 @@ fn check_json_diagnostics() {
 fn deny_warnings_turns_warnings_into_exit_2() {
     let (code, _, _) = verdict(&["check", "tests/fixtures/valid/W0101_unused_let.policy"], None);
     assert_eq!(code, 0);
-    let (code, _, _) = verdict(&["check", "--deny-warnings", "tests/fixtures/valid/W0101_unused_let.policy"], None);
+    let (code, _, stderr) =
+        verdict(&["check", "--deny-warnings", "tests/fixtures/valid/W0101_unused_let.policy"], None);
     assert_eq!(code, 2);
+    // The last line says why it failed, not "ok".
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(last.ends_with("W0101_unused_let.policy: 1 warning, denied by --deny-warnings"), "{stderr}");
 }
 
 #[test]

@@ -34,7 +34,10 @@ pub fn run(args: CheckArgs) -> Exit {
             }
         } else {
             eprint!("{}", render_all(&diags, &sources, stderr_color()));
-            if ok {
+            if ok && args.deny_warnings && warnings > 0 {
+                let plural = if warnings == 1 { "" } else { "s" };
+                eprintln!("{}: {warnings} warning{plural}, denied by --deny-warnings", path.display());
+            } else if ok {
                 if !super::render::quiet() {
                     eprintln!("{}: ok ({warnings} warning{})", path.display(), if warnings == 1 { "" } else { "s" });
                 }
