@@ -275,6 +275,10 @@ fn an_empty_input_is_said_to_be_empty() {
         stderr(&out)
     );
 
+    // `--quiet` keeps standard error to errors and breached guards.
+    let out = common::verdict_with_stdin(&["eval", "--quiet", "policies/simple.policy"], "");
+    assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
+
     // A book that holds snapshots says nothing of the kind.
     let out = verdict(&["eval", "policies/simple.policy", "policies/simple-portfolio.csv"]);
     assert!(!stderr(&out).contains("warning:"), "{}", stderr(&out));

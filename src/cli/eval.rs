@@ -134,7 +134,8 @@ fn report_incomplete(report: &RunReport, timed_out: u64, backstop: std::time::Du
         eprint!("{}", read_error(&e.name, &e.error));
         exit = exit.max(Exit::Invalid);
     }
-    for name in &report.empty_inputs {
+    // A warning: `--quiet` keeps standard error to errors and breached guards.
+    for name in report.empty_inputs.iter().filter(|_| !super::render::quiet()) {
         let name = if name == "-" { "standard input".to_string() } else { format!("`{name}`") };
         eprintln!("warning: {name} holds no snapshots; nothing was decided from it");
     }
