@@ -133,6 +133,7 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         let col = col.saturating_sub(1);
         let help = operator_from_elsewhere(positives, error.line(), col)
+            .or_else(|| reserved_word(positives, error.line(), col))
             .or_else(|| misspelt_keyword(positives, error.line(), col));
         if let Some(help) = help {
             return diagnostic.with_help(help);
@@ -212,6 +213,19 @@ fn holds_in_order(word: &str, letters: &str) -> bool {
 /// The word (letters, digits, `_`) at character column `col` of `line`.
 fn word_at_col(line: &str, col: usize) -> String {
     line.chars().skip(col).take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+}
+
+/// A keyword where the parser wanted a name (`let case = 1`), not an
+/// expression (where a keyword may end one: `score > then`): it is reserved.
+fn reserved_word(positives: &[Rule], line: &str, col: usize) -> Option<String> {
+    let expression = positives.iter().any(|r| *r != Rule::ident && is_expression_start(*r));
+    if !positives.contains(&Rule::ident) || expression {
+        return None;
+    }
+    let word = word_at_col(line, col);
+    super::keywords::keyword_texts()
+        .any(|k| k == word)
+        .then(|| format!("`{word}` is a reserved word of the language; choose another name, such as `{word}_value`"))
 }
 
 /// "did you mean" for a word that is not a keyword where the parser wanted
