@@ -3,7 +3,7 @@
 //! anything else must be a present string (an enum member reads as its name),
 //! computed when the rule fires.
 
-use super::expr::{texpr, Scope};
+use super::expr::{member_name, Scope};
 use super::Checker;
 use crate::diagnostic::codes;
 use crate::ir::*;
@@ -18,11 +18,7 @@ impl Checker<'_> {
         let t = self.expr(e, Scope { element: None })?;
         let t = self.present(t, &format!("as {what}"))?;
         let t = match &t.ty.base {
-            Base::Str => t,
-            Base::Enum(_) => {
-                let span = t.span;
-                texpr(TKind::EnumName(Box::new(t)), Ty::req(Base::Str), span)
-            }
+            Base::Str | Base::Enum(_) => member_name(t),
             other => {
                 let message = format!("expected a string as {what}, found {}", other.describe());
                 self.err(codes::TYPE_MISMATCH, t.span, message).help =

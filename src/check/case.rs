@@ -4,7 +4,7 @@
 //! value, and the case optional when it has no `else` (or a branch may be
 //! absent).
 
-use super::expr::{texpr, to_dec, Checked, Scope};
+use super::expr::{member_name, texpr, to_dec, Checked, Scope};
 use super::narrow::present_when;
 use super::Checker;
 use crate::diagnostic::{codes, Span};
@@ -82,17 +82,7 @@ impl Checker<'_> {
             return Some((Base::Dec, values.into_iter().map(to_dec).collect()));
         }
         if all(&|b| matches!(b, Base::Str | Base::Enum(_))) {
-            let as_strings = values
-                .into_iter()
-                .map(|v| match v.ty.base {
-                    Base::Enum(_) => {
-                        let ty = Ty { base: Base::Str, optional: v.ty.optional };
-                        let span = v.span;
-                        texpr(TKind::EnumName(Box::new(v)), ty, span)
-                    }
-                    _ => v,
-                })
-                .collect();
+            let as_strings = values.into_iter().map(member_name).collect();
             return Some((Base::Str, as_strings));
         }
         let odd = values.iter().find(|v| !same_family(&v.ty.base, &first))?;

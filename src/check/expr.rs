@@ -571,12 +571,14 @@ fn is_str_literal(t: &TExpr) -> bool {
     matches!(t.kind, TKind::Const(Const::Str(_)))
 }
 
-/// An enum member as its name, to compare with a computed string; any other value as it is.
-fn member_name(t: TExpr) -> TExpr {
+/// An enum member as its name (a string, absent where the member may be):
+/// for a comparison with a computed string, a case mixing members with
+/// strings, an action's text. Any other value as it is.
+pub(super) fn member_name(t: TExpr) -> TExpr {
     match t.ty.base {
         Base::Enum(_) => {
-            let span = t.span;
-            texpr(TKind::EnumName(Box::new(t)), Ty::req(Base::Str), span)
+            let (span, optional) = (t.span, t.ty.optional);
+            texpr(TKind::EnumName(Box::new(t)), Ty { base: Base::Str, optional }, span)
         }
         _ => t,
     }

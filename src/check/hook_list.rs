@@ -7,7 +7,7 @@ use super::expr::texpr;
 use super::Checker;
 use crate::diagnostic::codes;
 use crate::ir::{Base, Frame, TExpr, TKind, Ty};
-use crate::schema::{FieldKind, RecordLayout, ScalarType};
+use crate::schema::{FieldDef, FieldKind, RecordLayout, ScalarType};
 use crate::syntax::ast::{Expr, ExprKind};
 use crate::value::{ElementShape, FieldShape};
 use std::sync::Arc;
@@ -16,30 +16,36 @@ impl Checker<'_> {
     /// The argument of a hook's `list` parameter: a path to one of the
     /// account's list fields, typed with its elements' fields.
     pub(super) fn list_argument(&mut self, arg: &Expr, hook: &str, pname: &str) -> Option<TExpr> {
-        let found = match &arg.kind {
-            ExprKind::Path(segments) => self.list_field(segments.iter().map(|s| s.node.as_str()), arg),
-            _ => None,
-        };
-        if found.is_none() {
-            let help = match list_prefix(&self.schema.root, arg) {
-                Some((list, _)) => format!("give the list field itself, `{list}`"),
-                None => match self.schema.root.fields.iter().find(|f| matches!(f.kind, FieldKind::List(_))) {
-                    Some(f) => format!("give a list field itself, such as `{}`", f.name),
-                    None => "the schema has no list field".into(),
-                },
-            };
-            let found_text = self.source_text(arg.span);
-            let message = format!("hook `{hook}` expects a list field for `{pname}`, found `{found_text}`");
-            self.err(codes::HOOK_ARGUMENT, arg.span, message).help = Some(help);
+        let schema = self.schema;
+        let walked = walk(&schema.root, arg);
+        // Each field on the way is read, as a path through it would be.
+        for i in 1..=walked.len() {
+            self.check_prohibited(&joined(arg, i), arg.span);
         }
-        found
+        let found = list_of(arg, &walked);
+        if let Some((path, FieldDef { kind: FieldKind::List(list), slot, .. }, true)) = found {
+            let shape = shape_of(&list.element, &format!("{path}."), &schema.prohibited);
+            let ty = Ty::req(Base::Records(Arc::new(shape)));
+            return Some(texpr(TKind::Field { frame: Frame::Account, slot: slot.unwrap_or(0) }, ty, arg.span));
+        }
+        let help = match found {
+            Some((list, _, _)) => format!("give the list field itself, `{list}`"),
+            None => match schema.root.fields.iter().find(|f| matches!(f.kind, FieldKind::List(_))) {
+                Some(f) => format!("give a list field itself, such as `{}`", f.name),
+                None => "the schema has no list field".into(),
+            },
+        };
+        let found_text = self.source_text(arg.span);
+        let message = format!("hook `{hook}` expects a list field for `{pname}`, found `{found_text}`");
+        self.err(codes::HOOK_ARGUMENT, arg.span, message).help = Some(help);
+        None
     }
 
     /// A list field given to a hook parameter of another type: an error
     /// that says how to give a script a whole list. `None` when `arg` is not
     /// a list field.
     pub(super) fn misplaced_list(&mut self, arg: &Expr, hook: &str, pname: &str, expected: &Base) -> Option<()> {
-        let (list, true) = list_prefix(&self.schema.root, arg)? else {
+        let (list, _, true) = list_of(arg, &walk(&self.schema.root, arg))? else {
             return None;
         };
         let message = format!("hook `{hook}` expects {} for `{pname}`, found the list `{list}`", expected.describe());
@@ -47,32 +53,6 @@ impl Checker<'_> {
             "declare the parameter `{pname}: list` to give the script the whole list, or give an aggregate such as `count({list})`"
         ));
         Some(())
-    }
-
-    /// The list field at `path` among the account's fields (through nested records).
-    fn list_field<'p>(&mut self, mut path: impl Iterator<Item = &'p str>, arg: &Expr) -> Option<TExpr> {
-        let schema = self.schema;
-        let mut record = &schema.root;
-        let mut walked = String::new();
-        loop {
-            let name = path.next()?;
-            let field = record.field(name)?;
-            if !walked.is_empty() {
-                walked.push('.');
-            }
-            walked.push_str(name);
-            self.check_prohibited(&walked, arg.span);
-            match &field.kind {
-                FieldKind::Record(inner) => record = inner,
-                FieldKind::List(list) if path.next().is_none() => {
-                    let shape = shape_of(&list.element, &format!("{walked}."), &schema.prohibited);
-                    let ty = Ty::req(Base::Records(Arc::new(shape)));
-                    let slot = field.slot.unwrap_or(0);
-                    return Some(texpr(TKind::Field { frame: Frame::Account, slot }, ty, arg.span));
-                }
-                _ => return None,
-            }
-        }
     }
 }
 
@@ -99,22 +79,38 @@ fn shape_of(layout: &RecordLayout, prefix: &str, prohibited: &[String]) -> Eleme
     ElementShape { fields }
 }
 
-/// The path to the first list field `arg` names, and whether it names that
-/// list itself (`overdues`) rather than something under it (`overdues.days`).
-fn list_prefix(root: &RecordLayout, arg: &Expr) -> Option<(String, bool)> {
+/// The fields `arg`'s path names, in order, through nested records up to
+/// the first field that is not one (empty when `arg` is not a path).
+fn walk<'s>(root: &'s RecordLayout, arg: &Expr) -> Vec<&'s FieldDef> {
     let ExprKind::Path(segments) = &arg.kind else {
-        return None;
+        return Vec::new();
     };
+    let mut fields = Vec::new();
     let mut record = root;
-    for (i, seg) in segments.iter().enumerate() {
-        match &record.field(&seg.node)?.kind {
+    for seg in segments {
+        let Some(field) = record.field(&seg.node) else { break };
+        fields.push(field);
+        match &field.kind {
             FieldKind::Record(inner) => record = inner,
-            FieldKind::List(_) => {
-                let path = segments.iter().take(i + 1).map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
-                return Some((path, i + 1 == segments.len()));
-            }
-            _ => return None,
+            _ => break,
         }
     }
-    None
+    fields
+}
+
+/// The list field a walk ended on: its path, its definition, and whether
+/// `arg` names that list itself (`overdues`) rather than something under it
+/// (`overdues.days`).
+fn list_of<'s>(arg: &Expr, walked: &[&'s FieldDef]) -> Option<(String, &'s FieldDef, bool)> {
+    let field = walked.last().filter(|f| matches!(f.kind, FieldKind::List(_)))?;
+    let ExprKind::Path(segments) = &arg.kind else { return None };
+    Some((joined(arg, walked.len()), field, walked.len() == segments.len()))
+}
+
+/// The first `n` segments of `arg`'s path, joined with dots.
+fn joined(arg: &Expr, n: usize) -> String {
+    match &arg.kind {
+        ExprKind::Path(segments) => segments.iter().take(n).map(|s| s.node.as_str()).collect::<Vec<_>>().join("."),
+        _ => String::new(),
+    }
 }
