@@ -440,8 +440,13 @@ impl Hook {
             Val::List(records, shape) => {
                 // What rhai would refuse on entry (its data sizes, `data_check.rs`), refused
                 // here with the sizes named; a list past the array limit is not built at all.
-                let mut sizes = DataSizes { array_items: records.len(), ..DataSizes::default() };
-                let array = if sizes.fit() { records_array(records, shape, &mut sizes) } else { Dynamic::UNIT };
+                let mut sizes = DataSizes::default();
+                let array = if records.len() <= MAX_ARRAY_SIZE {
+                    records_array(records, shape, &mut sizes)
+                } else {
+                    sizes.array_items = records.len();
+                    Dynamic::UNIT
+                };
                 if !sizes.fit() {
                     return Err(self.failure(None, &sizes.refusal(records.len())));
                 }
@@ -702,6 +707,7 @@ impl DataSizes {
 /// A list of records as a script sees it: an array of maps keyed by the
 /// schema's field names, in the list's order (oldest first by its time key).
 fn records_array(records: &[Record], shape: &ElementShape, sizes: &mut DataSizes) -> Dynamic {
+    sizes.array_items += records.len();
     Dynamic::from_array(records.iter().map(|r| Dynamic::from_map(record_map(r, shape, sizes))).collect())
 }
 
@@ -718,10 +724,7 @@ fn record_map(record: &Record, shape: &ElementShape, sizes: &mut DataSizes) -> r
             },
             FieldShape::Record(inner) => Dynamic::from_map(record_map(record, inner, sizes)),
             FieldShape::List { slot, element } => match record.slots.get(*slot) {
-                Some(Value::List(items)) => {
-                    sizes.array_items += items.len();
-                    records_array(items, element, sizes)
-                }
+                Some(Value::List(items)) => records_array(items, element, sizes),
                 _ => Dynamic::from_array(Vec::new()),
             },
         };
