@@ -119,8 +119,7 @@ fn next_document(text: &str, from: usize) -> Option<usize> {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_end();
-        let marker = trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
-        match (in_document, marker, trimmed == "...") {
+        match (in_document, is_document_marker(line), trimmed == "...") {
             (true, true, _) => return Some(start),
             (true, _, true) => return Some(offset),
             (false, true, _) => in_document = true,
@@ -130,7 +129,15 @@ fn next_document(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-fn is_blank_or_comment(line: &str) -> bool {
+/// Whether `line` starts a document (`---`, alone or before content).
+pub(crate) fn is_document_marker(line: &str) -> bool {
+    let line = line.trim_end();
+    line == "---" || line.starts_with("--- ") || line.starts_with("---\t")
+}
+
+/// Whether `line` holds nothing of a document: blank, a comment, a
+/// directive (`%YAML`) or a document end (`...`).
+pub(crate) fn is_blank_or_comment(line: &str) -> bool {
     let line = line.trim_start();
     line.is_empty() || line.starts_with('#') || line.starts_with('%') || line == "..."
 }

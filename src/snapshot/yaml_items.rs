@@ -8,7 +8,7 @@ use super::yaml::snapshot_from_yaml;
 use super::{ReadItem, SnapshotError};
 use crate::diagnostic::line_col;
 use crate::schema::Schema;
-use crate::yaml::{parse_document, YKind};
+use crate::yaml::{is_blank_or_comment, is_document_marker, parse_document, YKind};
 
 /// The records of the document around byte `error_at` (where its syntax
 /// error was found), one per item, when it is a list at the left margin of
@@ -56,7 +56,7 @@ fn document_around(text: &str, at: usize) -> (usize, usize) {
     for line in text.split_inclusive('\n') {
         let here = offset;
         offset += line.len();
-        if is_marker(line) {
+        if is_document_marker(line) {
             if here >= at {
                 return (start, here);
             }
@@ -75,12 +75,12 @@ fn item_starts(document: &str) -> Option<Vec<usize>> {
         let here = offset;
         offset += line.len();
         let trimmed = line.trim_end();
+        let filler = is_blank_or_comment(trimmed) || is_document_marker(line);
         if is_item(trimmed) {
             starts.push(here);
-        } else if !(line.starts_with([' ', '\t']) || is_blank_or_comment(trimmed) || is_marker(line)) {
+        } else if !filler && (starts.is_empty() || !line.starts_with([' ', '\t'])) {
+            // Content at the margin that is not an item, or indented before the first item.
             return None;
-        } else if starts.is_empty() && !is_blank_or_comment(trimmed) && !is_marker(line) {
-            return None; // indented content before the first item
         }
     }
     Some(starts)
@@ -88,16 +88,6 @@ fn item_starts(document: &str) -> Option<Vec<usize>> {
 
 fn is_item(line: &str) -> bool {
     line == "-" || line.starts_with("- ") || line.starts_with("-\t")
-}
-
-fn is_marker(line: &str) -> bool {
-    let line = line.trim_end();
-    line == "---" || line.starts_with("--- ") || line.starts_with("---\t")
-}
-
-fn is_blank_or_comment(line: &str) -> bool {
-    let line = line.trim_start();
-    line.is_empty() || line.starts_with('#') || line.starts_with('%') || line == "..."
 }
 
 #[cfg(test)]
