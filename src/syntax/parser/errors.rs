@@ -126,15 +126,14 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     };
     let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        if let Some(fixed) = misspelt_action(&diagnostic, positives, error.line(), col.saturating_sub(1), base + pos) {
+        let (line, col) = (error.line(), col.saturating_sub(1));
+        let word = word_at_col(line, col);
+        if let Some(fixed) = misspelt_action(&diagnostic, positives, &word, base + pos) {
             return fixed;
         }
-    }
-    if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        let col = col.saturating_sub(1);
-        let help = operator_from_elsewhere(positives, error.line(), col)
-            .or_else(|| reserved_word(positives, error.line(), col))
-            .or_else(|| misspelt_keyword(positives, error.line(), col));
+        let help = operator_from_elsewhere(positives, line, col)
+            .or_else(|| reserved_word(positives, &word))
+            .or_else(|| misspelt_keyword(positives, &word));
         if let Some(help) = help {
             return diagnostic.with_help(help);
         }
@@ -168,29 +167,19 @@ const ACTION_WORDS: [&str; 14] = [
 /// Where an action may start and another word stands (`closee`,
 /// `frobnicate`): that word's diagnostic, naming the action meant if one is
 /// close, and every action.
-fn misspelt_action(
-    diagnostic: &Diagnostic,
-    positives: &[Rule],
-    line: &str,
-    col: usize,
-    start: usize,
-) -> Option<Diagnostic> {
-    if !positives.iter().any(|r| rule_words(*r) == "an action") {
-        return None;
-    }
-    let word = word_at_col(line, col);
-    if word.is_empty() || super::keywords::keyword_texts().any(|k| k == word) {
+fn misspelt_action(diagnostic: &Diagnostic, positives: &[Rule], word: &str, start: usize) -> Option<Diagnostic> {
+    if !positives.iter().any(|r| rule_words(*r) == "an action") || !is_plain_word(word) {
         return None;
     }
     // A word with letters left out (`frez`, `esc`) is as likely a typo as one letter off.
     let cut_short = || {
-        let mut starting = ACTION_WORDS.iter().filter(|a| word.chars().count() >= 3 && holds_in_order(a, &word));
+        let mut starting = ACTION_WORDS.iter().filter(|a| word.chars().count() >= 3 && holds_in_order(a, word));
         match (starting.next(), starting.next()) {
             (Some(a), None) => Some(format!("did you mean `{a}`?")),
             _ => None,
         }
     };
-    let meant = match crate::diagnostic::did_you_mean(&word, ACTION_WORDS).or_else(cut_short) {
+    let meant = match crate::diagnostic::did_you_mean(word, ACTION_WORDS).or_else(cut_short) {
         Some(m) => format!("{m} The actions"),
         None => "the actions".into(),
     };
@@ -215,30 +204,31 @@ fn word_at_col(line: &str, col: usize) -> String {
     line.chars().skip(col).take_while(|c| c.is_alphanumeric() || *c == '_').collect()
 }
 
+/// Whether `word` is a word and not one of the language's keywords.
+fn is_plain_word(word: &str) -> bool {
+    !word.is_empty() && !super::keywords::keyword_texts().any(|k| k == word)
+}
+
 /// A keyword where the parser wanted a name (`let case = 1`), not an
 /// expression (where a keyword may end one: `score > then`): it is reserved.
-fn reserved_word(positives: &[Rule], line: &str, col: usize) -> Option<String> {
+fn reserved_word(positives: &[Rule], word: &str) -> Option<String> {
     let expression = positives.iter().any(|r| *r != Rule::ident && is_expression_start(*r));
-    if !positives.contains(&Rule::ident) || expression {
+    if !positives.contains(&Rule::ident) || expression || word.is_empty() || is_plain_word(word) {
         return None;
     }
-    let word = word_at_col(line, col);
-    super::keywords::keyword_texts()
-        .any(|k| k == word)
-        .then(|| format!("`{word}` is a reserved word of the language; choose another name, such as `{word}_value`"))
+    Some(format!("`{word}` is a reserved word of the language; choose another name, such as `{word}_value`"))
 }
 
 /// "did you mean" for a word that is not a keyword where the parser wanted
 /// a keyword close to it (`priorty` for `priority`).
-fn misspelt_keyword(positives: &[Rule], line: &str, col: usize) -> Option<String> {
-    let word = word_at_col(line, col);
-    if word.is_empty() || super::keywords::keyword_texts().any(|k| k == word) {
+fn misspelt_keyword(positives: &[Rule], word: &str) -> Option<String> {
+    if !is_plain_word(word) {
         return None;
     }
     let keywords = positives.iter().filter_map(|r| super::keywords::keyword_text(*r));
     let units = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
     let units = units.into_iter().filter(|_| positives.contains(&Rule::unit));
-    crate::diagnostic::did_you_mean(&word, keywords.chain(units))
+    crate::diagnostic::did_you_mean(word, keywords.chain(units))
 }
 
 /// Operators of other languages at `col`, and the policy language's own:
