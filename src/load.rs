@@ -9,6 +9,7 @@ use crate::schema::{load_schema, Schema};
 use crate::syntax::{
     ast::{Item, PolicyAst},
     parse_policy,
+    parser::salvage,
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -94,7 +95,14 @@ pub(crate) fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> std::i
 }
 
 fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<LoadedPolicy, LoadError> {
-    let ast = parse_policy(path, text).map_err(|d| loader.fail_ref(d))?;
+    let ast = match parse_policy(path, text) {
+        Ok(ast) => ast,
+        Err(mut diags) => {
+            diags.extend(loader.beyond_syntax(path, text));
+            in_reading_order(&mut diags, path);
+            return Err(loader.fail(diags));
+        }
+    };
     let Some((schema_path, schema_span)) = check::schema_declaration(&ast, path) else {
         return Err(loader.fail(vec![Diagnostic::error(
             codes::NO_SCHEMA,
@@ -126,6 +134,11 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
     let fingerprint = loader.fingerprint(path);
     let program = compile(checked, text, Arc::new(schema), batches, hooks, fingerprint);
     Ok(LoadedPolicy { program: Arc::new(program), warnings, sources: loader.sources, ast })
+}
+
+/// Sorts diagnostics by where they are in the policy (those in other files after, in their order).
+fn in_reading_order(diags: &mut [Diagnostic], policy: &Path) {
+    diags.sort_by_key(|d| (d.file != policy, if d.file == policy { d.span.start } else { 0 }));
 }
 
 #[derive(Default)]
@@ -165,6 +178,41 @@ impl Loader {
                     .with_label("named here"),
             )),
         }
+    }
+
+    /// The errors of a policy that does not parse in the items that do: its
+    /// schema's, its type errors and its files', so that one run reports
+    /// them all. Left out: errors that only say a name a broken item
+    /// declares is missing, and warnings (an unused let may be used by a
+    /// broken rule).
+    fn beyond_syntax(&mut self, policy: &Path, text: &str) -> Vec<Diagnostic> {
+        let Some(salvaged) = salvage(policy, text) else {
+            return Vec::new();
+        };
+        let Some((schema_path, span)) = check::schema_declaration(&salvaged.ast, policy) else {
+            return Vec::new();
+        };
+        let schema = match self.read(&schema_path, policy, span) {
+            Ok(schema_text) => load_schema(&schema_path, &schema_text),
+            Err(d) => Err(vec![*d]),
+        };
+        let mut found = match schema.map(|schema| check::check(&salvaged.ast, policy, &salvaged.text, &schema)) {
+            Err(diags) => diags,
+            Ok(Ok((checked, _warnings))) => {
+                let mut diags = Vec::new();
+                self.batches(&checked, policy, &mut diags);
+                self.hooks(&checked, policy, &mut diags);
+                dedup_in_place(&mut diags);
+                diags
+            }
+            Ok(Err(mut diags)) => {
+                diags.retain(|d| !salvaged.lost.may_explain(d, text));
+                diags.extend(self.unreadable_files(&salvaged.ast, policy));
+                diags
+            }
+        };
+        found.retain(Diagnostic::is_error);
+        found
     }
 
     /// Where a policy that did not check names a batch or hook file that

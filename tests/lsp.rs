@@ -308,6 +308,16 @@ fn a_session_from_a_broken_policy_to_a_clean_one() {
     let diagnostics = client.diagnostics(&uri);
     assert!(!diagnostics.is_empty() && codes(&diagnostics).iter().all(|c| *c == "E0101"), "{diagnostics:?}");
 
+    // A syntax error in one rule does not hide the type errors of the others.
+    let change = json!({"range": range(7, 19, 30), "text": "score <"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [change]}),
+    );
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(codes(&diagnostics), ["P001", "E0101"], "{diagnostics:?}");
+    assert_eq!(diagnostics[1]["range"], range(10, 64, 69), "`score` in r1: {diagnostics:?}");
+
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), 0);

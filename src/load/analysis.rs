@@ -3,7 +3,7 @@
 //! document's path, and whatever could be understood is kept even when the
 //! policy has errors (the language server hovers and completes over it).
 
-use super::{on_large_stack, Loader};
+use super::{in_reading_order, on_large_stack, Loader};
 use crate::check::{self, CheckedPolicy};
 use crate::diagnostic::{codes, Diagnostic, SourceMap, Span};
 use crate::schema::{load_schema, Schema};
@@ -54,7 +54,11 @@ fn analyze(path: &Path, text: &str) -> Analysis {
     let mut out = Analysis::default();
     let ast = match parse_policy(path, text) {
         Ok(ast) => ast,
-        Err(diagnostics) => return Analysis { diagnostics, sources: loader.sources, ..out },
+        Err(mut diagnostics) => {
+            diagnostics.extend(loader.beyond_syntax(path, text));
+            in_reading_order(&mut diagnostics, path);
+            return Analysis { diagnostics, sources: loader.sources, ..out };
+        }
     };
     out.depends_on = named_files(&ast, path);
     let schema = schema_of(&ast, path, &mut loader, &mut out.diagnostics);

@@ -10,8 +10,10 @@ mod scorecard;
 pub use cells::parse_cell;
 mod errors;
 mod keywords;
+mod salvage;
 
 pub use keywords::keyword_texts;
+pub use salvage::{salvage, LostItems, Salvage};
 mod table;
 
 use super::ast::*;

@@ -9,27 +9,38 @@ pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<
     // Where errors were reported, so a file of many broken items is not
     // compared error by error.
     let mut reported: HashSet<u32> = HashSet::from([first.span.start]);
-    let mut diags = vec![first];
+    let mut diags = Vec::new();
+    // Whether the item holding the first error parses on its own: then the
+    // error is the parser running on from a broken item before it into one
+    // that is fine, and that item's own error says it better.
+    let mut first_spilled_over = false;
     let starts = item_starts(text);
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
         let Some(chunk) = text.get(start..end) else {
             continue;
         };
-        if let Err(e) = PolicyParser::parse(Rule::policy_file, chunk) {
-            let d = syntax_error(file, &e, start);
-            if reported.insert(d.span.start) {
-                diags.push(d);
+        let holds_first = (start..end).contains(&(first.span.start as usize));
+        match PolicyParser::parse(Rule::policy_file, chunk) {
+            Err(e) => {
+                let d = syntax_error(file, &e, start);
+                if reported.insert(d.span.start) {
+                    diags.push(d);
+                }
             }
+            Ok(_) => first_spilled_over |= holds_first,
         }
+    }
+    if !first_spilled_over || diags.is_empty() {
+        diags.push(first);
     }
     diags.sort_by_key(|d| d.span.start);
     diags
 }
 
 /// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
-fn item_starts(text: &str) -> Vec<usize> {
-    const KEYWORDS: [&str; 8] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group"];
+pub(super) fn item_starts(text: &str) -> Vec<usize> {
+    const KEYWORDS: [&str; 9] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group", "split"];
     let mut starts = Vec::new();
     let mut depth = 0i32;
     let mut offset = 0;
