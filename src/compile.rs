@@ -47,15 +47,16 @@ pub struct Batch {
     pub name: String,
     /// The ids.
     pub ids: HashSet<Box<str>>,
-    /// The ids that are an integer written canonically (`7`, not `007`), for
-    /// int-keyed schemas: looked up without formatting the key per account.
+    /// The ids that read as a whole number (`7`, `007`, `+7`), for int-keyed
+    /// schemas: looked up without formatting the key per account. A line
+    /// that is not one is `E0109` when the batch is matched against an int.
     pub numbers: HashSet<i64>,
 }
 
 impl Batch {
     /// A batch of the given ids.
     pub fn new(name: String, ids: HashSet<Box<str>>) -> Batch {
-        let numbers = ids.iter().filter_map(|id| id.parse::<i64>().ok().filter(|n| n.to_string() == **id)).collect();
+        let numbers = ids.iter().filter_map(|id| id.parse::<i64>().ok()).collect();
         Batch { name, ids, numbers }
     }
 }
@@ -281,13 +282,13 @@ mod tests {
     }
 
     #[test]
-    fn batches_know_their_canonical_integer_ids() {
-        let ids = ["7", "007", "-3", "A-1", "+4"].into_iter().map(Box::from).collect();
+    fn batches_read_their_lines_as_whole_numbers_for_int_keys() {
+        let ids = ["7", "007", "-3", "A-1", "+4", "9.0"].into_iter().map(Box::from).collect();
         let batch = Batch::new("b".into(), ids);
         let mut numbers: Vec<i64> = batch.numbers.iter().copied().collect();
         numbers.sort_unstable();
-        // `007` and `+4` are not how key 7 or 4 is written, so they never matched an int key.
-        assert_eq!(numbers, [-3, 7]);
-        assert_eq!(batch.ids.len(), 5);
+        // `007` is account 7 under an int key; `A-1` and `9.0` are no whole number (`E0109`).
+        assert_eq!(numbers, [-3, 4, 7]);
+        assert_eq!(batch.ids.len(), 6, "a string key still sees every line as written");
     }
 }

@@ -1,7 +1,7 @@
 //! Loading a policy from disk: read → parse → schema → check → batches and
 //! hooks → compile, collecting every diagnostic along the way.
 
-use crate::check::{self, CheckedPolicy};
+use crate::check::{self, BatchDecl, CheckedPolicy};
 use crate::compile::{compile, Batch, Program};
 use crate::diagnostic::{codes, Diagnostic, SourceMap, Span};
 use crate::hooks::Hook;
@@ -237,9 +237,12 @@ impl Loader {
 
     fn batches(&mut self, checked: &CheckedPolicy, policy: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Batch> {
         let mut out = Vec::new();
-        for (name, path, span) in &checked.batches {
+        for BatchDecl { name, path, span, int_use } in &checked.batches {
             match self.read(path, policy, *span) {
                 Ok(text) => {
+                    if let Some(used) = int_use {
+                        diags.extend(not_whole_numbers(name, path, &batch_entries(&text), (policy, *used)));
+                    }
                     let mut ids = HashSet::new();
                     let mut repeated = Vec::new();
                     for entry in batch_entries(&text) {
@@ -369,6 +372,36 @@ fn repeated_ids(name: &str, path: &Path, repeated: &[BatchEntry<'_>]) -> Option<
             .with_label("listed again here")
             .with_help("each id counts once; remove the repeated lines, and check that none is a typo for another id"),
     )
+}
+
+/// Lines of a batch file `E0109` points at, at most (its message counts them all).
+const NOT_WHOLE_SHOWN: usize = 5;
+
+/// `E0109`: one error for a batch matched against an `int` whose file lists
+/// lines that are not whole numbers: they could never match an account, so
+/// an account the file means to act on would silently be left alone.
+fn not_whole_numbers(
+    name: &str,
+    path: &Path,
+    entries: &[BatchEntry<'_>],
+    (policy, used): (&Path, Span),
+) -> Option<Diagnostic> {
+    let bad: Vec<&BatchEntry<'_>> = entries.iter().filter(|e| e.id.parse::<i64>().is_err()).collect();
+    let (first, others) = bad.split_first()?;
+    let message = match bad.len() {
+        1 => format!("batch `{name}` is matched against an int, but `{}` is not a whole number", first.id),
+        n => format!("batch `{name}` is matched against an int, but {n} of its lines are not whole numbers"),
+    };
+    let mut d = Diagnostic::error(codes::BATCH_NOT_WHOLE_NUMBERS, path, first.span, message)
+        .with_label("not a whole number: no account can match it")
+        .with_help(
+            "a batch matched against an int key lists one whole number per line (`1042`; `007` is 7): \
+             correct the line, or comment it out with `#`",
+        );
+    for other in others.iter().take(NOT_WHOLE_SHOWN - 1) {
+        d.relate(path, other.span, "not a whole number either");
+    }
+    Some(d.with_related(policy, used, "an int is looked up in the batch here"))
 }
 
 /// Loads just a schema file (for `synth` and snapshot tools).

@@ -102,6 +102,12 @@ pub const FIRST_WRITTEN_DATE: Date = match NaiveDate::from_ymd_opt(*WRITTEN_YEAR
     None => NaiveDate::MIN,
 };
 
+/// The last date verdict reads and writes, 9999-12-31.
+pub const LAST_WRITTEN_DATE: Date = match NaiveDate::from_ymd_opt(*WRITTEN_YEARS.end(), 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
 /// Whether a computed date can be written as verdict reads dates: 0000-01-01
 /// to 9999-12-31. An `until` of year 10000 would be a decision verdict itself
 /// refuses as input.

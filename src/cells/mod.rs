@@ -209,7 +209,13 @@ impl Domain {
     pub fn all_values(&self) -> Values {
         match &self.kind {
             DomainKind::Int { non_negative: true } => Values::Ints(IntervalSet::between(Cut::Below(0), Cut::PosInf)),
-            DomainKind::Int { .. } | DomainKind::Date => Values::Ints(IntervalSet::all()),
+            DomainKind::Int { .. } => Values::Ints(IntervalSet::all()),
+            // Only the days verdict reads: a date past 9999-12-31 is no input,
+            // so `[2020-01-01, 9999-12-31]` leaves no gap above it.
+            DomainKind::Date => Values::Ints(IntervalSet::between(
+                Cut::Below(day_number(crate::value::FIRST_WRITTEN_DATE)),
+                Cut::Above(day_number(crate::value::LAST_WRITTEN_DATE)),
+            )),
             DomainKind::Dec => Values::Decs(IntervalSet::all()),
             DomainKind::Enum(members) => Values::Bits(Bits::all(members.len())),
             DomainKind::Bool => Values::Bits(Bits::all(2)),

@@ -147,11 +147,13 @@ impl<'a> Checker<'a> {
                 return self.field_path(element, Frame::Element, segments, span);
             }
         }
+        // A let whose declaration failed (a table with named outputs too:
+        // `plan.stage`) reports nothing more where it is used.
+        if self.poisoned.contains(&segments[0].node) {
+            return None;
+        }
         if segments.len() == 1 {
             let first = &segments[0].node;
-            if self.poisoned.contains(first) {
-                return None;
-            }
             if first == "as_of" {
                 return Some(texpr(TKind::AsOf, Ty::req(Base::Date), span));
             }

@@ -66,6 +66,9 @@ impl Checker<'_> {
             );
             return None;
         }
+        if needle.ty.base == Base::Int {
+            self.int_batch_uses.entry(batch).or_insert(needle.span);
+        }
         Some(texpr(TKind::InBatch { negate, needle: Box::new(needle), batch }, Ty::req(Base::Bool), span))
     }
 

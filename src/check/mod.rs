@@ -48,12 +48,26 @@ pub struct CheckedPolicy {
     pub groups: Vec<TGroup>,
     /// Guards in file order.
     pub guards: Vec<TGuard>,
-    /// Batches: name, path as resolved against the policy's folder, and the declaration's span.
-    pub batches: Vec<(String, PathBuf, Span)>,
+    /// Batches in file order.
+    pub batches: Vec<BatchDecl>,
     /// Hook signatures.
     pub hooks: Vec<HookSig>,
     /// Splits in file order.
     pub splits: Vec<TSplit>,
+}
+
+/// A `batch name from "file"` declaration, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchDecl {
+    /// Its name.
+    pub name: String,
+    /// Its file, resolved against the policy's folder.
+    pub path: PathBuf,
+    /// The declaration.
+    pub span: Span,
+    /// The first `x in name` whose `x` is an `int` (an int account key): the
+    /// file's lines must then be whole numbers, or they could never match.
+    pub int_use: Option<Span>,
 }
 
 /// Finds the `schema "..."` declaration: its path (resolved against the policy's folder) and span.
@@ -103,6 +117,7 @@ pub fn check(
         poisoned: HashSet::new(),
         used_lets: HashSet::new(),
         used_batches: HashSet::new(),
+        int_batch_uses: std::collections::HashMap::new(),
         used_hooks: HashSet::new(),
         splits: Vec::new(),
         element_lists: Vec::new(),
@@ -147,6 +162,8 @@ pub(crate) struct Checker<'a> {
     poisoned: HashSet<String>,
     used_lets: HashSet<usize>,
     used_batches: HashSet<usize>,
+    /// The first use of each batch against an `int`, by batch index.
+    int_batch_uses: std::collections::HashMap<usize, Span>,
     used_hooks: HashSet<usize>,
     /// Splits checked so far, by index (names resolve to `TKind::Split`).
     splits: Vec<TSplit>,
@@ -336,6 +353,9 @@ impl<'a> Checker<'a> {
             }
         }
         self.unused(&out);
+        for (i, batch) in out.batches.iter_mut().enumerate() {
+            batch.int_use = self.int_batch_uses.get(&i).copied();
+        }
         out.lets = std::mem::take(&mut self.lets);
         out.hooks = self.hooks.clone();
         out.splits = std::mem::take(&mut self.splits);
@@ -379,7 +399,12 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     self.batches.push(name.node.clone());
-                    out.batches.push((name.node.clone(), resolve(self.file, &path.node), *span));
+                    out.batches.push(BatchDecl {
+                        name: name.node.clone(),
+                        path: resolve(self.file, &path.node),
+                        span: *span,
+                        int_use: None,
+                    });
                 }
                 Item::Hook(h) => {
                     if self.name_taken(&h.name.node) {
@@ -705,7 +730,7 @@ impl<'a> Checker<'a> {
                     Some("remove it, or use it in a rule".into());
             }
         }
-        for (i, (name, _, span)) in out.batches.iter().enumerate() {
+        for (i, BatchDecl { name, span, .. }) in out.batches.iter().enumerate() {
             if !self.used_batches.contains(&i) {
                 self.warn(codes::UNUSED_BATCH, *span, format!("batch `{name}` is never used")).help =
                     Some(format!("use it as `id in {name}`"));

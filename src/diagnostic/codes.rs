@@ -91,6 +91,8 @@ registry! {
         "A call names neither a built-in function nor a declared hook. A close name is suggested.";
     UNREADABLE_FILE = "E0108", "unreadable-file", Error,
         "A file the policy names (its schema, a hook's script, a batch) cannot be read, or is not UTF-8 text.";
+    BATCH_NOT_WHOLE_NUMBERS = "E0109", "batch-not-whole-numbers", Error,
+        "A batch is matched against an `int` (`id in batch` with an int account key), but lines of its file are not whole numbers (`A-10`, `9.0`): no account could ever match them. Correct the lines or comment them out with `#`; leading zeros and a `+` are read as the number (`007` is 7).";
     PROHIBITED_FIELD = "E0120", "prohibited-field", Error,
         "The policy uses a field its schema lists under `prohibited` (fair lending): no policy may read it.";
     TOO_DEEP_TO_EVALUATE = "E0130", "too-deep-to-evaluate", Error,
