@@ -35,19 +35,94 @@ pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<
         diags.push(first);
     }
     diags.sort_by_key(|d| d.span.start);
-    diags
+    diags.into_iter().map(|d| note_unclosed(d, file, text)).collect()
+}
+
+/// A syntax error met where an item ends (the end of the file, the next
+/// item's keyword at the start of a line) or, in brackets, at `then` or a
+/// closing brace, while a bracket or a `case` is still open: the opener is
+/// the likely cause, and is pointed at.
+fn note_unclosed(mut d: Diagnostic, file: &Path, text: &str) -> Diagnostic {
+    let at = d.span.start as usize;
+    let (Some(before), Some(rest)) = (text.get(..at), text.get(at..)) else { return d };
+    let Some((open, opener)) = innermost_open(before) else { return d };
+    let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let line_start = before.rsplit('\n').next().is_some_and(|l| l.trim().is_empty());
+    let at_end = rest.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    let at_item = line_start && ITEM_KEYWORDS.contains(&word.as_str());
+    let in_brackets = matches!(opener, "(" | "[") && (word == "then" || rest.starts_with(['}', '{']));
+    if !(at_end || at_item || in_brackets) {
+        return d;
+    }
+    let closer = match opener {
+        "(" => "a `)`",
+        "[" => "a `]`",
+        "{" => "a `}`",
+        _ => "an `end`",
+    };
+    d.relate(file, Span::new(open, open + opener.len()), format!("this `{opener}` is not closed"));
+    if d.help.is_none() {
+        d.help = Some(format!("is {closer} missing?"));
+    }
+    d
+}
+
+/// The innermost bracket or `case` still open at the end of `text`: its
+/// offset and itself. Strings and comments are text, not nesting.
+fn innermost_open(text: &str) -> Option<(usize, &'static str)> {
+    let mut open: Vec<(usize, &'static str)> = Vec::new();
+    let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\n' => in_comment = false,
+            _ if in_comment => {}
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            _ if in_string => {}
+            '#' => in_comment = true,
+            '(' => open.push((i, "(")),
+            '[' => open.push((i, "[")),
+            '{' => open.push((i, "{")),
+            ')' | ']' | '}' => {
+                open.pop();
+            }
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, n)) = chars.peek() {
+                    if !(n.is_ascii_alphanumeric() || n == '_') {
+                        break;
+                    }
+                    end = j + n.len_utf8();
+                    chars.next();
+                }
+                match text.get(i..end) {
+                    Some("case") => open.push((i, "case")),
+                    Some("end") => {
+                        open.pop();
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }
 
 /// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
+/// The keywords that start a top-level item.
+const ITEM_KEYWORDS: [&str; 9] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group", "split"];
+
 pub(super) fn item_starts(text: &str) -> Vec<usize> {
-    const KEYWORDS: [&str; 9] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group", "split"];
     let mut starts = Vec::new();
     let mut depth = 0i32;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         let first_word: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        if depth <= 0 && KEYWORDS.contains(&first_word.as_str()) {
+        if depth <= 0 && ITEM_KEYWORDS.contains(&first_word.as_str()) {
             starts.push(offset + (line.len() - trimmed.len()));
         }
         depth += brace_balance(line);
@@ -142,6 +217,9 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         if let Some(fixed) = misspelt_action(&diagnostic, positives, &word, base + pos) {
             return fixed;
         }
+        if let Some(fixed) = unit_out_of_place(&diagnostic, positives, &word, base + pos) {
+            return fixed;
+        }
         let help = operator_from_elsewhere(positives, line, col)
             .or_else(|| reserved_word(positives, &word))
             .or_else(|| misspelt_keyword(positives, &word));
@@ -202,6 +280,24 @@ fn misspelt_action(diagnostic: &Diagnostic, positives: &[Rule], word: &str, star
          `approve`, `refer`, `decline`, `notify CHANNEL \"template\"`, `escalate to \"stage\"`, `review \"queue\"`, \
          `reason \"CODE\" [\"text\"]`, `reasons from SCORECARD [top N]`, `tag \"label\"`"
     )))
+}
+
+/// A unit where the parser wanted none (`as_of + 1.5 days`, `score days`):
+/// a duration is a whole number written with its unit, not a value times one.
+fn unit_out_of_place(diagnostic: &Diagnostic, positives: &[Rule], word: &str, start: usize) -> Option<Diagnostic> {
+    const UNITS: [&str; 8] = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
+    // Where a number was wanted (`freeze for days`), "expected a whole number" says it.
+    if positives.iter().any(|r| matches!(r, Rule::unit | Rule::int_lit | Rule::signed_int)) || !UNITS.contains(&word) {
+        return None;
+    }
+    let mut fixed = diagnostic.clone();
+    fixed.message = format!("`{word}` must follow a whole number written in the policy");
+    fixed.span = Span::new(start, start + word.len());
+    Some(fixed.with_help(
+        "a duration is a whole number and its unit (`30 days`, `6 months`), never a decimal or a computed \
+         value; to compare with a number of days that is computed, use `days_between(from, to)` or \
+         `months_between(from, to)`",
+    ))
 }
 
 /// Whether `letters` appear in `word` in order (`frez` in `freeze`).
