@@ -38,7 +38,9 @@ impl Line {
     fn expected_id(&self) -> serde_json::Value {
         match self {
             Line::Good { id, .. } | Line::Misfit { id, .. } => id.clone().into(),
-            Line::Garbage(_) | Line::Oversize(_) => serde_json::Value::Null,
+            Line::Garbage(_) => serde_json::Value::Null,
+            // Read from the line's start, which names it first.
+            Line::Oversize(json) => serde_json::from_str::<serde_json::Value>(json).unwrap()["id"].clone(),
         }
     }
 }

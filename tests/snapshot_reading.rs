@@ -639,20 +639,24 @@ fn a_snapshot_over_the_maximum_is_an_error_record_in_its_place() {
     };
     let ok = |id: &str| (id.to_string(), String::new());
 
-    // JSON Lines: the line (with its line ending) is measured and skipped unread.
+    // JSON Lines: the line (with its line ending) is measured and skipped
+    // unread but for its start, where the id is read from.
     let lines = format!("{a}\n{big}\r\n\n{c}\n");
     assert_eq!(
         read_limited(Format::Jsonl, &lines, 300),
-        [ok("A"), ("-".into(), over("line 2", big.len() + 2)), ok("C")]
+        [ok("A"), ("B".into(), over("line 2", big.len() + 2)), ok("C")]
     );
+    // An id after the kept start is not guessed at.
+    let late = format!("{{\"tags\": [\"{big_tag}\"], \"id\": \"L\"}}");
+    assert_eq!(read_limited(Format::Jsonl, &late, 300), [("-".into(), over("line 1", late.len()))]);
 
     // A JSON array: the element.
     let array = format!("[{a},\n {big},\n {c}]");
     let place = "the array element at line 2, column 2";
-    assert_eq!(read_limited(Format::Json, &array, 300), [ok("A"), ("-".into(), over(place, big.len())), ok("C")]);
+    assert_eq!(read_limited(Format::Json, &array, 300), [ok("A"), ("B".into(), over(place, big.len())), ok("C")]);
 
     // A file of one JSON object: the file.
-    assert_eq!(read_limited(Format::Json, &big, 300), [("-".into(), over("the file's one JSON object", big.len()))]);
+    assert_eq!(read_limited(Format::Json, &big, 300), [("B".into(), over("the file's one JSON object", big.len()))]);
     assert_eq!(read_limited(Format::Json, &a, 300), [ok("A")]);
 
     // CSV: the row's cells (and separators); the key is still named.

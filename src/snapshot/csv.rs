@@ -243,8 +243,7 @@ impl<R> CsvRows<R> {
         let bytes = self.row.as_slice().len() + self.row.len();
         if self.limits.snapshot_too_large(bytes) {
             let line = self.line;
-            let error = self.limits.oversize_snapshot(&format!("line {line}"), bytes as u64);
-            return Err(SnapshotError { id: self.read_key(), ..error });
+            return Err(self.limits.oversize_snapshot(&format!("line {line}"), bytes as u64, self.read_key()));
         }
         if self.row.len() != self.columns.len() {
             let line = self.line;

@@ -7,7 +7,7 @@
 //! oversize line becomes an error record for that line alone, in its place,
 //! and memory stays at the maximum whatever the line's length.
 
-use super::SnapshotError;
+use super::{Key, SnapshotError};
 use std::io::{self, BufRead};
 
 /// Bounds on reading snapshots. The defaults suit any realistic credit book;
@@ -42,11 +42,12 @@ impl ReadLimits {
         u64::try_from(bytes).map_or(true, |b| b > self.max_snapshot_bytes)
     }
 
-    /// The error record for a snapshot of `bytes` bytes over the maximum, at `place` (e.g. `line 7`).
+    /// The error record for a snapshot of `bytes` bytes over the maximum, at
+    /// `place` (e.g. `line 7`), with its id when it could be read.
     #[must_use]
-    pub fn oversize_snapshot(&self, place: &str, bytes: u64) -> SnapshotError {
+    pub fn oversize_snapshot(&self, place: &str, bytes: u64, id: Option<Key>) -> SnapshotError {
         SnapshotError {
-            id: None,
+            id,
             message: format!(
                 "{place}: the snapshot is {} bytes, over the maximum of {} bytes (--max-snapshot-bytes)",
                 bytes, self.max_snapshot_bytes
@@ -54,6 +55,10 @@ impl ReadLimits {
         }
     }
 }
+
+/// How much of a line over the maximum is kept: enough to read the id of a
+/// snapshot that names it first, as exports do, for its error record.
+pub const KEPT_OF_A_LONG_LINE: usize = 4096;
 
 /// What [`read_line_bounded`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,8 +70,9 @@ pub enum LineRead {
     /// byte-order mark on the first line) is blank, not too long: it is
     /// appended as a bare `\n`, so it is skipped like any blank line.
     Line,
-    /// The line was longer than the maximum: it was skipped, nothing was
-    /// appended, and this is its length in bytes (with its `\n`).
+    /// The line was longer than the maximum: its first bytes (at most
+    /// [`KEPT_OF_A_LONG_LINE`], so its id can still be read) were appended,
+    /// the rest read and dropped, and this is its length in bytes (with its `\n`).
     TooLong(u64),
 }
 
@@ -108,7 +114,7 @@ pub fn read_line_bounded<R: BufRead + ?Sized>(
         let (piece, ends_line) = if after_cr {
             match available.first() {
                 Some(b'\n') => (available.get(..1).unwrap_or_default(), true),
-                _ => return Ok(line_read(skipping, length, &blank, buf)),
+                _ => return Ok(line_read(skipping, length, &blank, buf, start)),
             }
         } else {
             line_piece(available)
@@ -118,10 +124,10 @@ pub fn read_line_bounded<R: BufRead + ?Sized>(
         let taken = piece.len();
         length = length.saturating_add(taken as u64);
         if !skipping && length > max {
-            // Past the maximum: give back what was kept and drop the rest unread.
+            // Past the maximum: give back all but the line's start, and drop the rest unread.
             skipping = true;
             blank.feed(buf.get(start..).unwrap_or_default());
-            buf.truncate(start);
+            keep_line_start(buf, start, piece, max);
         }
         if skipping {
             blank.feed(piece);
@@ -138,7 +144,7 @@ pub fn read_line_bounded<R: BufRead + ?Sized>(
         }
         input.consume(taken);
         if ends_line || at_end {
-            return Ok(line_read(skipping, length, &blank, buf));
+            return Ok(line_read(skipping, length, &blank, buf, start));
         }
     }
 }
@@ -160,12 +166,23 @@ fn line_piece(available: &[u8]) -> (&[u8], bool) {
     }
 }
 
+/// Of a line found too long, keeps its first bytes, from `buf` past `start`
+/// and then from `piece`: at most [`KEPT_OF_A_LONG_LINE`], never past `max`.
+fn keep_line_start(buf: &mut Vec<u8>, start: usize, piece: &[u8], max: u64) {
+    let keep = KEPT_OF_A_LONG_LINE.min(usize::try_from(max).unwrap_or(usize::MAX));
+    let end = start.saturating_add(keep);
+    buf.truncate(end);
+    let room = end.saturating_sub(buf.len());
+    buf.extend_from_slice(piece.get(..room).unwrap_or(piece));
+}
+
 /// What a finished line was, once its bytes are read.
-fn line_read(skipping: bool, length: u64, blank: &BlankCheck, buf: &mut Vec<u8>) -> LineRead {
+fn line_read(skipping: bool, length: u64, blank: &BlankCheck, buf: &mut Vec<u8>, start: usize) -> LineRead {
     match (skipping, length) {
         (false, 0) => LineRead::End,
         (false, _) => LineRead::Line,
         (true, _) if blank.is_blank() => {
+            buf.truncate(start);
             buf.push(b'\n');
             LineRead::Line
         }
@@ -230,7 +247,8 @@ mod tests {
                 LineRead::End => return out,
                 LineRead::Line => out.push(Ok(buf)),
                 LineRead::TooLong(n) => {
-                    assert!(buf.is_empty());
+                    // Only the line's start is kept, never past the maximum.
+                    assert!(buf.len() as u64 <= max && buf.len() <= KEPT_OF_A_LONG_LINE, "{buf:?}");
                     out.push(Err(n));
                 }
             }
@@ -298,6 +316,16 @@ mod tests {
         assert_eq!(read_line_bounded(&mut reader, &mut buf, 8, false).unwrap(), LineRead::Line);
         assert_eq!(buf, b"keptxyz\n");
         assert_eq!(read_line_bounded(&mut reader, &mut buf, 8, false).unwrap(), LineRead::TooLong(11));
-        assert_eq!(buf, b"keptxyz\n");
+        assert_eq!(buf, b"keptxyz\n01234567", "the long line's start, for its id");
+    }
+
+    #[test]
+    fn of_a_long_line_at_most_its_first_kilobytes_are_kept() {
+        let long = [&b"{\"id\": \"A-1\", \"note\": \""[..], &vec![b'n'; 3 * KEPT_OF_A_LONG_LINE], b"\"}\n"].concat();
+        let mut reader = io::BufReader::with_capacity(1000, &long[..]);
+        let mut buf = Vec::new();
+        let max = 2 * KEPT_OF_A_LONG_LINE as u64;
+        assert_eq!(read_line_bounded(&mut reader, &mut buf, max, true).unwrap(), LineRead::TooLong(long.len() as u64));
+        assert_eq!(buf, long[..KEPT_OF_A_LONG_LINE]);
     }
 }

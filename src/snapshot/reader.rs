@@ -7,7 +7,7 @@
 
 use super::csv::{self as csv_rows, CsvRows};
 use super::json::{parse_at, Origin};
-use super::limits::{read_line_bounded, LineRead, ReadLimits};
+use super::limits::{read_line_bounded, LineRead, ReadLimits, KEPT_OF_A_LONG_LINE};
 use super::parquet::{open_parquet, ParquetRows, DEFAULT_BATCH_ROWS};
 use super::yaml::read_yaml;
 use super::{Key, ReadItem, SnapshotError};
@@ -254,7 +254,8 @@ pub fn read_snapshots_with<R: BufRead>(
                 None => return Err(ReadError::EmptyJson),
                 Some(b'[') => Inner::Array(JsonArray::new(text, schema, limits)),
                 Some(_) if limits.snapshot_too_large(text.len()) => {
-                    let error = limits.oversize_snapshot("the file's one JSON object", text.len() as u64);
+                    let id = id_of_long_snapshot(text.as_bytes(), 1, &schema);
+                    let error = limits.oversize_snapshot("the file's one JSON object", text.len() as u64, id);
                     Inner::Items(vec![Err(error)].into_iter())
                 }
                 Some(_) => Inner::Items(vec![parse_at(&text, &schema, Origin::START)].into_iter()),
@@ -420,7 +421,8 @@ impl<R: BufRead> JsonLines<R> {
                 }
                 Ok(LineRead::TooLong(bytes)) => {
                     self.line += 1;
-                    return Some(Ok(Err(self.limits.oversize_snapshot(&format!("line {}", self.line), bytes))));
+                    let id = id_of_long_snapshot(&self.buf, self.line, &self.schema);
+                    return Some(Ok(Err(self.limits.oversize_snapshot(&format!("line {}", self.line), bytes, id))));
                 }
                 Err(e) => {
                     self.done = true;
@@ -472,6 +474,13 @@ pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<Rea
             ),
         }),
     })
+}
+
+/// The key of a snapshot over the maximum size, from its first bytes (as
+/// [`read_line_bounded`] keeps of a long line): exports name the id first.
+pub(crate) fn id_of_long_snapshot(text: &[u8], line: usize, schema: &Schema) -> Option<Key> {
+    let kept = text.get(..KEPT_OF_A_LONG_LINE).unwrap_or(text);
+    id_despite_bad_bytes(kept, line, schema)
 }
 
 /// The key of a line that is not UTF-8 text, as far as it can be read: from
@@ -592,7 +601,9 @@ impl JsonArray {
         };
         let item = if self.limits.snapshot_too_large(end - start) {
             let place = format!("the array element at line {}, column {}", origin.line, origin.column);
-            Err(self.limits.oversize_snapshot(&place, (end - start) as u64))
+            let element = self.text.get(start..end).unwrap_or_default().as_bytes();
+            let id = id_of_long_snapshot(element, origin.line, &self.schema);
+            Err(self.limits.oversize_snapshot(&place, (end - start) as u64, id))
         } else {
             parse_at(self.text.get(start..end).unwrap_or_default(), &self.schema, origin)
         };

@@ -38,8 +38,8 @@ use crate::compile::Program;
 use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::output::{OutputFormat, RecordWriter};
 use crate::snapshot::{
-    json_line_content, open_parquet, parse_json_line, read_line_bounded, read_snapshots_with, reading_stopped, Format,
-    LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits,
+    id_of_long_snapshot, json_line_content, open_parquet, parse_json_line, read_line_bounded, read_snapshots_with,
+    reading_stopped, Format, LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits,
 };
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
@@ -319,8 +319,9 @@ impl Chunk {
             RawLine::Text { start, end, line } => {
                 parse_json_line(self.text.get(start..end).unwrap_or_default(), line, schema)
             }
-            RawLine::TooLong { line, bytes } => {
-                Some(Err(options.limits.oversize_snapshot(&format!("line {line}"), bytes)))
+            RawLine::TooLong { start, end, line, bytes } => {
+                let id = id_of_long_snapshot(self.text.get(start..end).unwrap_or_default(), line, schema);
+                Some(Err(options.limits.oversize_snapshot(&format!("line {line}"), bytes, id)))
             }
         });
         // Snapshots read whole, and a "reading stopped" record after the rows.
@@ -339,8 +340,9 @@ impl Chunk {
 enum RawLine {
     /// The line's range in the chunk's text, and its number.
     Text { start: usize, end: usize, line: usize },
-    /// A line over the maximum snapshot size, skipped unread: its number and length.
-    TooLong { line: usize, bytes: u64 },
+    /// A line over the maximum snapshot size, skipped unread but for its
+    /// first bytes (their range in the chunk's text): its number and length.
+    TooLong { start: usize, end: usize, line: usize, bytes: u64 },
 }
 
 /// Where the reader sends a filled chunk.
@@ -475,7 +477,7 @@ impl<'a> Reader<'a> {
                     }
                     Ok(LineRead::TooLong(bytes)) => {
                         line += 1;
-                        chunk.lines.push(RawLine::TooLong { line, bytes });
+                        chunk.lines.push(RawLine::TooLong { start, end: chunk.text.len(), line, bytes });
                     }
                     Err(e) => {
                         let error = ReadError::Io(e);
