@@ -25,6 +25,7 @@ use arrow_buffer::{NullBufferBuilder, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 use rust_decimal::Decimal;
@@ -393,6 +394,18 @@ impl StringStructs {
     }
 }
 
+/// Which policy decided a table of decisions, for its metadata (a Parquet
+/// file's key-value metadata, a `decide_table` result's schema metadata):
+/// the audit trail travels with the table, as each JSON decision carries
+/// its `policy`.
+pub fn policy_metadata(program: &crate::compile::Program) -> [(&'static str, String); 3] {
+    [
+        ("verdict.policy.name", program.name.clone()),
+        ("verdict.policy.version", program.version.clone()),
+        ("verdict.policy.fingerprint", program.fingerprint.clone()),
+    ]
+}
+
 /// Rows of decisions gathered before they are handed to the Parquet encoder.
 const ROWS_PER_WRITE: usize = 8192;
 
@@ -410,12 +423,13 @@ pub struct ParquetDecisions {
 }
 
 impl ParquetDecisions {
-    /// A writer of decisions (the limit as `DECIMAL(38, 18)`), Snappy-compressed.
+    /// A writer of decisions (the limit as `DECIMAL(38, 18)`), Snappy-compressed,
+    /// its footer naming the policy that decided (see [`policy_metadata`]).
     ///
     /// # Errors
     ///
     /// Only if the encoder refuses the schema, which is fixed.
-    pub fn new() -> io::Result<ParquetDecisions> {
+    pub fn new(policy: &[(&'static str, String)]) -> io::Result<ParquetDecisions> {
         let columns = DecisionColumns::new(LimitColumn::Decimal);
         // Ids are unique and error messages nearly so: a dictionary of them is
         // built only to be dropped when it outgrows its page, so they go plain.
@@ -431,6 +445,10 @@ impl ParquetDecisions {
             .set_statistics_enabled(EnabledStatistics::None);
         for column in [fields::UNTIL, fields::LIMIT] {
             properties = properties.set_column_statistics_enabled(ColumnPath::from(column), EnabledStatistics::Chunk);
+        }
+        if !policy.is_empty() {
+            let pairs = policy.iter().map(|(k, v)| KeyValue::new((*k).to_owned(), v.clone())).collect();
+            properties = properties.set_key_value_metadata(Some(pairs));
         }
         let properties = properties.build();
         let writer = ArrowWriter::try_new(Vec::new(), columns.schema(), Some(properties)).map_err(io::Error::other)?;

@@ -243,6 +243,8 @@ pub struct RecordWriter<W: std::io::Write> {
     tail: json_parts::PolicyTail,
     /// The Parquet encoder, made at the first record.
     parquet: Option<Box<crate::columns::ParquetDecisions>>,
+    /// The policy a Parquet file's footer names ([`RecordWriter::naming`]).
+    policy: Vec<(&'static str, String)>,
 }
 
 /// The decision's fields up to `fired`, then the error's and the policy's fingerprint.
@@ -272,7 +274,16 @@ impl<W: std::io::Write> RecordWriter<W> {
             scratch: Vec::new(),
             tail: json_parts::PolicyTail::default(),
             parquet: None,
+            policy: Vec::new(),
         }
+    }
+
+    /// Names `program` in the output's metadata where the format has room
+    /// for it (a Parquet file's footer); records carry it in every format.
+    #[must_use]
+    pub fn naming(mut self, program: &Program) -> Self {
+        self.policy = crate::columns::policy_metadata(program).into();
+        self
     }
 
     /// True when the format can be encoded in chunks with [`RecordWriter::resume`].
@@ -292,7 +303,7 @@ impl<W: std::io::Write> RecordWriter<W> {
     /// so that only the file's encoding is left to the writer.
     pub fn append_columns(&mut self, batch: &arrow_array::RecordBatch, records: usize) -> std::io::Result<()> {
         if self.parquet.is_none() {
-            self.parquet = Some(Box::new(crate::columns::ParquetDecisions::new()?));
+            self.parquet = Some(Box::new(crate::columns::ParquetDecisions::new(&self.policy)?));
         }
         if let Some(parquet) = &mut self.parquet {
             parquet.write_batch(batch, &mut self.out)?;
@@ -351,7 +362,7 @@ impl<W: std::io::Write> RecordWriter<W> {
             }
             OutputFormat::Parquet => {
                 if self.parquet.is_none() {
-                    self.parquet = Some(Box::new(crate::columns::ParquetDecisions::new()?));
+                    self.parquet = Some(Box::new(crate::columns::ParquetDecisions::new(&self.policy)?));
                 }
                 if let Some(parquet) = &mut self.parquet {
                     parquet.push(record, &mut self.out)?;
@@ -382,7 +393,7 @@ impl<W: std::io::Write> RecordWriter<W> {
             OutputFormat::Parquet => {
                 let parquet = match self.parquet.take() {
                     Some(parquet) => parquet,
-                    None => Box::new(crate::columns::ParquetDecisions::new()?),
+                    None => Box::new(crate::columns::ParquetDecisions::new(&self.policy)?),
                 };
                 parquet.finish(&mut self.out)?;
             }

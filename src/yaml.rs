@@ -309,14 +309,18 @@ pub fn record_as_list_item(record_json: &str) -> Result<String, String> {
     Ok(format!("{body}\n"))
 }
 
-/// `node` with its dates quoted and its nulls spelt `null`.
+/// `node` with its nulls spelt `null`, and every string a YAML 1.1 reader
+/// could take for something else in double quotes.
 fn as_written(node: saphyr::Yaml<'_>) -> saphyr::Yaml<'_> {
     use saphyr::{Scalar, Yaml};
     use std::borrow::Cow;
     match node {
         Yaml::Value(Scalar::Null) => Yaml::Representation(Cow::Borrowed("null"), ScalarStyle::Plain, None),
-        Yaml::Value(Scalar::String(text)) if crate::value::parse_date(&text).is_some() => {
-            Yaml::Representation(text, ScalarStyle::DoubleQuoted, None)
+        Yaml::Value(Scalar::String(text)) if may_read_as_non_string(&text) => {
+            // A JSON string is a YAML double-quoted scalar, escapes included.
+            let quoted = serde_json::to_string(text.as_ref()).unwrap_or_default();
+            let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default().to_owned();
+            Yaml::Representation(Cow::Owned(inner), ScalarStyle::DoubleQuoted, None)
         }
         Yaml::Sequence(items) => Yaml::Sequence(items.into_iter().map(as_written).collect()),
         Yaml::Mapping(fields) => Yaml::Mapping(fields.into_iter().map(|(k, v)| (k, as_written(v))).collect()),
@@ -324,9 +328,30 @@ fn as_written(node: saphyr::Yaml<'_>) -> saphyr::Yaml<'_> {
     }
 }
 
+/// Whether a plain scalar of this text might be read as other than a string.
+/// The emitter quotes what YAML 1.2 would resolve otherwise, but PyYAML and
+/// other YAML 1.1 readers also take `2024_0001`, `0b1010` and `1_000.5` for
+/// numbers and `2026-11-01` for a date: any text that starts with a digit or
+/// a sign is quoted (an id such as `7abc` gains quotes it did not need).
+fn may_read_as_non_string(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_a_yaml_1_1_reader_takes_for_numbers_or_dates_are_quoted() {
+        let record =
+            r#"{"id":"2024_0001","a":["0b1010","1__0","1_","0.1_0","+8","2026-11-01","A-1","say \"x\""],"n":7}"#;
+        let text = record_as_list_item(record).unwrap();
+        assert_eq!(
+            text,
+            "- id: \"2024_0001\"\n  a:\n    - \"0b1010\"\n    - \"1__0\"\n    - \"1_\"\n    - \"0.1_0\"\n    \
+             - \"+8\"\n    - \"2026-11-01\"\n    - A-1\n    - \"say \\\"x\\\"\"\n  n: 7\n"
+        );
+    }
 
     #[test]
     fn keeps_scalar_text_and_style() {

@@ -419,3 +419,61 @@ fn a_broken_line_keeps_the_id_read_before_the_break() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_batch_matched_against_an_int_key_reads_whole_numbers() {
+    let dir = scratch("int-batch");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("tests/fixtures/schemas/int-key.schema.yaml", dir.join("s.yaml")).unwrap();
+    let policy = dir.join("p.policy");
+    std::fs::write(
+        &policy,
+        "policy \"p\" version \"1\"\nschema \"s.yaml\"\nbatch reg from \"reg.txt\"\n\
+         rule \"r\" { when id in reg then restrict }\n",
+    )
+    .unwrap();
+    let book = dir.join("book.jsonl");
+    let line = |id: i64| {
+        format!("{{\"id\": {id}, \"as_of\": \"2026-11-01\", \"status\": \"active\", \"credit_limit\": \"100\"}}\n")
+    };
+    std::fs::write(&book, [1001, 7, 8, 9].map(line).concat()).unwrap();
+
+    // Leading zeros and a sign are the number: 007 is account 7, +8 is 8.
+    std::fs::write(dir.join("reg.txt"), "# ids\n1001\n007\n+8\n").unwrap();
+    let out = verdict(&["eval", policy.to_str().unwrap(), book.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outcomes: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["outcome"].to_string())
+        .collect();
+    assert_eq!(outcomes, ["\"restrict\"", "\"restrict\"", "\"restrict\"", "\"none\""]);
+
+    // A line that is no whole number could never match: refused, every such line named.
+    std::fs::write(dir.join("reg.txt"), "1001\n9.0\nA-10\n").unwrap();
+    let out = verdict(&["eval", policy.to_str().unwrap(), book.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("[E0109] batch `reg` is matched against an int, but 2 of its lines are not whole numbers"),
+        "{err}"
+    );
+    assert!(err.contains("reg.txt:2:1"), "{err}");
+    assert!(err.contains("not a whole number either"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing is decided by a policy that does not load");
+}
+
+#[test]
+fn standard_input_named_twice_is_refused() {
+    let book = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();
+    for command in ["eval", "diff"] {
+        let args: Vec<&str> = match command {
+            "eval" => vec!["eval", "policies/lifecycle.policy", "-", "-"],
+            _ => vec!["diff", "policies/lifecycle.policy", "policies/lifecycle.policy", "-", "-"],
+        };
+        let out = common::verdict_with_stdin(&args, &book);
+        assert_eq!(out.status.code(), Some(2), "{command}: {}", stderr(&out));
+        assert!(stderr(&out).contains("standard input (`-`) is named more than once"), "{}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{command}: nothing is decided");
+    }
+}

@@ -640,3 +640,16 @@ fn a_list_of_two_numbers_keeps_its_trailing_comma() {
     assert!(once.contains("  [1, 2]                    => 3\n"), "{once}");
     assert!(once.contains("  [\"a\", \"b\"]                => 4\n"), "{once}");
 }
+
+#[test]
+fn arithmetic_inside_a_default_keeps_its_parentheses() {
+    // `a ?? 0 + 1` is `a ?? (0 + 1)`, but reads as `(a ?? 0) + 1`: the
+    // parentheses the author wrote are kept, and written where they were not.
+    let text = "policy \"p\" version \"1\"\nschema \"s.yaml\"\n\
+                let a = fee ?? (amount * 2%)\nlet b = fee ?? 0 + 1\nlet c = (fee ?? 0) + 1\nlet d = fee ?? credit ?? 0\n";
+    let once = assert_formats_well(Path::new("p.policy"), text);
+    assert!(once.contains("let a = fee ?? (amount * 2%)\n"), "{once}");
+    assert!(once.contains("let b = fee ?? (0 + 1)\n"), "{once}");
+    assert!(once.contains("let c = (fee ?? 0) + 1\n"), "{once}");
+    assert!(once.contains("let d = fee ?? credit ?? 0\n"), "{once}");
+}

@@ -69,6 +69,29 @@ fn decisions_as_parquet_are_the_same_file_for_any_jobs_and_chunk_size() {
         .collect();
     assert_eq!(ids.len(), 1500);
     assert_eq!(ids, expected);
+
+    // The footer names the policy that decided, as each JSON decision does.
+    let file = std::fs::File::open(dir.join("decisions-1-1500.parquet")).unwrap();
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let pairs: Vec<(String, String)> = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .into_iter()
+        .flatten()
+        .filter(|kv| kv.key.starts_with("verdict."))
+        .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+        .collect();
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    let named = |key: &str| first["policy"][key].as_str().unwrap().to_owned();
+    assert_eq!(
+        pairs,
+        [
+            ("verdict.policy.name".to_owned(), named("name")),
+            ("verdict.policy.version".to_owned(), named("version")),
+            ("verdict.policy.fingerprint".to_owned(), named("fingerprint")),
+        ]
+    );
 }
 
 #[test]

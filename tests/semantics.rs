@@ -217,6 +217,11 @@ fn aggregates_over_elements() {
     assert_eq!(value("max(overdues.days) ?? 0", o), "40");
     assert_eq!(value("min(overdues.days) ?? 0", o), "5");
     assert_eq!(value("avg(overdues.days) ?? 0", o), "21.666666666666666666666666667");
+    // The mean of ints whose sum would overflow an int is still their mean.
+    let huge = r#"{"overdues":[
+        {"due_on":"2026-09-01","days":9223372036854775807,"amount":"1"},
+        {"due_on":"2026-10-01","days":9223372036854775805,"amount":"1"}]}"#;
+    assert_eq!(value("avg(overdues.days) ?? 0", huge), "9223372036854775806");
     assert_eq!(value("latest(overdues.days) ?? 0", o), "20", "latest by the date key, not by input order");
     assert_eq!(value("earliest(overdues.days) ?? 0", o), "5");
     assert!(holds("any(overdues where days > 30 and repaid_on == none)", o));

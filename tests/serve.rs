@@ -142,6 +142,14 @@ fn bad_requests_get_their_status_and_an_error_record() {
     assert_eq!(server.get("/nowhere").status, 404);
     assert_eq!(server.get("/v1/decide").status, 405);
     assert_eq!(server.post("/healthz", None, b"").status, 405);
+    // HEAD is answered where GET is (load balancers and uptime checks send it), without a body.
+    for path in ["/healthz", "/v1/policy", "/metrics"] {
+        let (status, length, _, body) = server.head(path);
+        assert_eq!((status, body.as_str()), (200, ""), "{path}");
+        assert_ne!(length.as_deref(), Some("0"), "{path}: the length is the GET body's");
+    }
+    let (status, _, allow, _) = server.head("/v1/decide");
+    assert_eq!((status, allow.as_deref()), (405, Some("POST")));
 
     let oversize = server.decide_lines(&"x".repeat(5000));
     assert_eq!((oversize.status, kind(&oversize.body)), (413, "request".into()));

@@ -8,7 +8,9 @@
 //! reader went away); 5 a hook call ran past the wall-clock backstop (then no
 //! report is written). When several apply, the largest wins.
 
-use super::files::{output_failed, policy_files, refuse_clashes, standard_output, write_whole, OutputFile};
+use super::files::{
+    output_failed, policy_files, refuse_clashes, refuse_stdin_twice, standard_output, write_whole, OutputFile,
+};
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
 use std::io::{BufRead, BufReader, Write};
@@ -56,7 +58,7 @@ pub struct DiffArgs {
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
-    /// Worker threads, at most 1024 (default: all cores).
+    /// Worker threads, at most 1024 (default, or 0: one per core).
     #[arg(long, short = 'j', value_name = "N", value_parser = super::jobs)]
     jobs: Option<usize>,
     #[command(flatten)]
@@ -240,7 +242,8 @@ fn exit_for(args: &DiffArgs, any_change: bool, report: &DiffReport) -> Exit {
     exit
 }
 
-/// Names, and refuses, an output that is also an input or the other output.
+/// Names, and refuses, an output that is also an input or the other output,
+/// and standard input named twice.
 fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceMap; 2]) -> bool {
     let mut outputs = vec![standard_output()];
     outputs.extend(args.html.as_deref().map(|p| ("--html", p)));
@@ -251,7 +254,7 @@ fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceM
     if args.snapshots.is_empty() {
         inputs.push(("standard input", Path::new("-")));
     }
-    refuse_clashes(&outputs, &inputs)
+    refuse_stdin_twice(&args.snapshots) | refuse_clashes(&outputs, &inputs)
 }
 
 fn open_input(input: &Path, input_format: Option<Format>) -> Result<(Box<dyn BufRead>, Format), String> {

@@ -1,7 +1,8 @@
 //! `verdict eval POLICY [SNAPSHOTS...]`: one decision per snapshot, in input order.
 
 use super::files::{
-    output_failed, policy_files, refuse_binary_on_terminal, refuse_clashes, standard_output, OutputFile,
+    output_failed, policy_files, refuse_binary_on_terminal, refuse_clashes, refuse_stdin_twice, standard_output,
+    OutputFile,
 };
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
@@ -35,7 +36,7 @@ pub struct EvalArgs {
     /// The snapshots' date when they have no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
-    /// Worker threads, at most 1024 (default: all cores).
+    /// Worker threads, at most 1024 (default, or 0: one per core).
     #[arg(long, short = 'j', value_name = "N", value_parser = super::jobs)]
     jobs: Option<usize>,
     /// Write decisions to FILE instead of standard output (replaced only once the run completes; `-` is standard output).
@@ -216,7 +217,8 @@ fn summarize(program: &Program, report: &RunReport, started: Instant, summary_to
     exit
 }
 
-/// Names, and refuses, an output that is also an input or the other output.
+/// Names, and refuses, an output that is also an input or the other output,
+/// and standard input named twice.
 fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap) -> bool {
     let mut outputs = vec![match args.output.as_ref().and_then(super::OutputPath::file) {
         Some(path) => ("--output", path),
@@ -235,7 +237,7 @@ fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap)
     if args.snapshots.is_empty() {
         inputs.push(("standard input", Path::new("-")));
     }
-    refuse_clashes(&outputs, &inputs)
+    refuse_stdin_twice(&args.snapshots) | refuse_clashes(&outputs, &inputs)
 }
 
 /// Opens every input (a failure is reported and skipped), with their total

@@ -199,6 +199,17 @@ pub fn refuse_clashes<'a>(outputs: &[Named<'a>], inputs: &[Named<'a>]) -> bool {
     clash
 }
 
+/// Refuses standard input (`-`) named more than once among the snapshot
+/// files: it can be read once, so the second `-` would silently decide
+/// nothing. Says so on stderr; returns whether it refused.
+pub fn refuse_stdin_twice(snapshots: &[std::path::PathBuf]) -> bool {
+    let refused = snapshots.iter().filter(|p| p.as_os_str() == "-").count() > 1;
+    if refused {
+        eprintln!("error: standard input (`-`) is named more than once; it can be read only once (`./-` for a file named `-`)");
+    }
+    refused
+}
+
 /// Refuses to write a binary `format` (Parquet) to standard output when it
 /// is a terminal, as `gzip` and `zstd` do: bytes that are not text garble
 /// the terminal and are no use to read. Says what to do instead; returns

@@ -41,6 +41,12 @@ impl<'a> Fold<'a> {
             // Absent values are left out of sums, averages and extremes.
             AggFunc::Sum | AggFunc::Avg if value != Val::None => {
                 self.count += 1;
+                // An average of ints is summed exactly as a decimal: its mean
+                // fits an int even where the ints' sum would not.
+                let value = match (self.func, value) {
+                    (AggFunc::Avg, Val::Int(i)) => Val::Dec(Decimal::from(i)),
+                    _ => value,
+                };
                 self.acc = if self.acc == Val::None { value } else { ArithOp::Add.apply(self.acc, value)? };
             }
             AggFunc::Min | AggFunc::Max if value != Val::None => self.acc = self.extreme(value)?,

@@ -300,14 +300,14 @@ fn as_of_of(snapshot: &Snapshot, options: &EvalOptions) -> Result<Date, ErrorRec
     }
 }
 
+/// Why a snapshot without `as_of` cannot be decided, wherever it is decided.
+pub(crate) const NO_AS_OF: &str =
+    "the snapshot has no `as_of` date and no default was given (`--as-of` on the command line, `as_of=` in Python)";
+
 #[cold]
 #[inline(never)]
 fn no_as_of(snapshot: &Snapshot) -> ErrorRecord {
-    ErrorRecord {
-        id: Some(snapshot.id.clone()),
-        kind: ErrorKind::Snapshot,
-        message: "the snapshot has no `as_of` date and none was given with --as-of".into(),
-    }
+    ErrorRecord { id: Some(snapshot.id.clone()), kind: ErrorKind::Snapshot, message: NO_AS_OF.into() }
 }
 
 /// Decides one snapshot without a trace: the path every untraced decision

@@ -152,10 +152,7 @@ pub fn score_snapshot(
     snapshot: &crate::snapshot::Snapshot,
     default_as_of: Option<crate::value::Date>,
 ) -> Result<AccountScores, EvalFailure> {
-    let as_of = snapshot
-        .as_of
-        .or(default_as_of)
-        .ok_or_else(|| EvalFailure::eval("the snapshot has no `as_of` date and none was given with --as-of"))?;
+    let as_of = snapshot.as_of.or(default_as_of).ok_or_else(|| EvalFailure::eval(super::NO_AS_OF))?;
     let mut ctx = Ctx::new(program, &snapshot.record, as_of);
     let mut out = Vec::new();
     for (i, def) in program.lets.iter().enumerate() {

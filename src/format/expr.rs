@@ -1,10 +1,11 @@
 //! Expressions in canonical form.
 //!
 //! Parentheses: only where precedence needs them ([`BinaryOp::precedence`]),
-//! plus four kinds that a reader should not have to work out:
+//! plus five kinds that a reader should not have to work out:
 //! an `and` inside an `or` (`a or (b and c)`), a comparison inside a
 //! comparison (`(a < b) == c`), a `??` inside any other operator
-//! (`(closure_requested ?? false) and ...`), and a `not` or `-` of anything
+//! (`(closure_requested ?? false) and ...`), any other operator inside a
+//! `??` (`fee ?? (amount * 2%)`), and a `not` or `-` of anything
 //! but a name, call or literal (`not (appeal_open ?? false)`). Everything else the author
 //! wrapped in parentheses is unwrapped; the AST stays the same either way.
 //!
@@ -48,6 +49,8 @@ fn needs_parens(child: &Expr, parent: BinaryOp, side: Side) -> bool {
                 || (parent == BinaryOp::Or && op.node == BinaryOp::And)
                 || (is_comparison(parent) && is_comparison(op.node))
                 || (op.node == BinaryOp::Coalesce && parent != BinaryOp::Coalesce)
+                // `a ?? (b + 1)`: without them it reads as `(a ?? b) + 1`.
+                || (parent == BinaryOp::Coalesce && op.node != BinaryOp::Coalesce)
         }
         ExprKind::Unary { op, .. } => op.node == UnaryOp::Not && parent.precedence() > NOT_PRECEDENCE,
         _ => false,

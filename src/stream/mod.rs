@@ -568,7 +568,7 @@ impl<'a, W: Write, P: FnMut(Progress)> InOrder<'a, W, P> {
     fn new(shared: Shared<'a>, out: W, free: Sender<Chunk>, progress: P) -> Self {
         InOrder {
             program: shared.program,
-            writer: RecordWriter::new(out, shared.options.output),
+            writer: RecordWriter::new(out, shared.options.output).naming(shared.program),
             tally: Tally::new(shared.program),
             pending: BTreeMap::new(),
             next: 0,

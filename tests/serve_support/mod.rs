@@ -77,6 +77,15 @@ impl Server {
         reply(response)
     }
 
+    /// HEAD: the status, the `Content-Length` and `Allow` headers, and the body (which must be empty).
+    pub fn head(&self, path: &str) -> (u16, Option<String>, Option<String>, String) {
+        let response = self.agent.head(&self.url(path)).call().expect("HEAD answered");
+        let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_string());
+        let (length, allow) = (header("content-length"), header("allow"));
+        let reply = reply(response);
+        (reply.status, length, allow, reply.body)
+    }
+
     /// POSTs `body` with a content type (none when `None`).
     pub fn post(&self, path: &str, content_type: Option<&str>, body: &[u8]) -> Reply {
         let mut request = self.agent.post(&self.url(path));

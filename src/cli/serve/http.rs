@@ -34,10 +34,12 @@ pub async fn handle(service: Arc<Service>, request: Request<Incoming>) -> Result
         "/metrics" => ("/metrics", Method::GET),
         _ => ("other", Method::GET),
     };
-    let allow = if allowed == Method::POST { "POST" } else { "GET" };
+    let allow = if allowed == Method::POST { "POST" } else { "GET, HEAD" };
+    // HEAD is GET without the body (hyper leaves the body out, keeping its length).
+    let takes = |method: &Method| *method == allowed || (allowed == Method::GET && *method == Method::HEAD);
     let response = if endpoint == "other" {
         error(StatusCode::NOT_FOUND, &format!("no endpoint `{}`", printable(path)))
-    } else if request.method() != allowed {
+    } else if !takes(request.method()) {
         let mut r = error(StatusCode::METHOD_NOT_ALLOWED, &format!("{endpoint} takes {allowed}"));
         r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
         r
