@@ -17,6 +17,7 @@ use verdict::columns::{DecisionColumns, LimitColumn};
 use verdict::compile::Program;
 use verdict::eval::{evaluate, EvalOptions, Outputs};
 use verdict::output::{OutputFormat, RecordWriter};
+use verdict::schema::{FieldKind, RecordLayout};
 use verdict::snapshot::{bind_batch, parse_json_snapshot, ParquetBatch, ReadItem};
 
 /// Rows decided as one unit of parallel work.
@@ -69,6 +70,17 @@ impl Policy {
         names
     }
 
+    /// The schema's fields, for `decide` to read a dict by: each field's
+    /// type as the schema writes it (`"int"`, `"int?"`, `"money"`,
+    /// `"set<string>"`), a dict for a record, and a one-item list holding
+    /// the element's dict for a list of records. `as_of` is a `"date?"`.
+    #[getter]
+    fn field_types<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let root = record_types(py, &self.program.schema.root)?;
+        root.set_item("as_of", "date?")?;
+        Ok(root)
+    }
+
     /// Decides one snapshot given as JSON text; the decision as JSON text.
     #[pyo3(signature = (snapshot, as_of=None))]
     fn decide_json(&self, py: Python<'_>, snapshot: &str, as_of: Option<&str>) -> PyResult<String> {
@@ -94,9 +106,27 @@ impl Policy {
         let program = self.program.clone();
         let batches = py.allow_threads(move || decide_all(&program, reader, options));
         let batches = batches.map_err(|e| PyValueError::new_err(table_error(e)))?;
+        // The policy that decided, in the result's schema metadata (as `eval --format parquet` writes it).
+        let metadata = verdict::columns::policy_metadata(&self.program).map(|(k, v)| (k.to_owned(), v));
         let schema = DecisionColumns::new(LimitColumn::String).schema();
+        let schema = Arc::new(schema.as_ref().clone().with_metadata(metadata.into_iter().collect()));
         Ok(Stream { schema, batches: std::sync::Mutex::new(Some(batches)) })
     }
+}
+
+/// The fields of a record as [`Policy::field_types`] gives them.
+fn record_types<'py>(py: Python<'py>, record: &RecordLayout) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for field in &record.fields {
+        let optional = if field.optional { "?" } else { "" };
+        match &field.kind {
+            FieldKind::Scalar(t) => dict.set_item(&field.name, format!("{}{optional}", t.describe()))?,
+            FieldKind::Set(t) => dict.set_item(&field.name, format!("set<{}>{optional}", t.describe()))?,
+            FieldKind::Record(inner) => dict.set_item(&field.name, record_types(py, inner)?)?,
+            FieldKind::List(list) => dict.set_item(&field.name, PyList::new(py, [record_types(py, &list.element)?])?)?,
+        }
+    }
+    Ok(dict)
 }
 
 fn options(as_of: Option<&str>) -> PyResult<EvalOptions> {

@@ -66,6 +66,37 @@ def test_a_float_that_is_not_a_number_is_an_error_record_with_the_id(bad):
     assert decision["error"]["message"].startswith("overdues[0].amount: expected money, found"), decision
 
 
+def test_a_datetime_is_its_day_only_at_midnight():
+    import datetime
+
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    expected = policy.decide(snapshot)
+    day = datetime.date.fromisoformat(snapshot["opened_on"])
+    midnight = datetime.datetime.combine(day, datetime.time(0))
+    for same in (midnight, midnight.replace(tzinfo=datetime.timezone.utc)):
+        assert policy.decide(dict(snapshot, opened_on=same)) == expected, same
+    # Another time, or midnight elsewhere than UTC, is not cut to a day it may not mean.
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    for other in (midnight.replace(hour=13, minute=45), midnight.replace(tzinfo=shanghai)):
+        decision = policy.decide(dict(snapshot, opened_on=other))
+        assert decision["id"] == snapshot["id"]
+        assert decision["error"]["message"].startswith("opened_on: expected date"), decision
+
+
+def test_a_whole_float_is_an_int_and_nan_a_missing_optional_value():
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    expected = policy.decide(dict(snapshot, score=640))
+    assert policy.decide(dict(snapshot, score=640.0)) == expected
+    fraction = policy.decide(dict(snapshot, score=640.5))
+    assert fraction["error"]["message"] == "score: expected int, found 640.5", fraction
+    # NaN is pandas' missing value: absent in an optional field, refused in a required one.
+    assert policy.decide(dict(snapshot, appeal_open=float("nan"))) == policy.decide(dict(snapshot, appeal_open=None))
+    required = policy.decide(dict(snapshot, score=float("nan")))
+    assert required["error"]["message"].startswith("score: expected int, found"), required
+
+
 def test_a_set_of_mixed_types_is_an_error_record_not_an_exception():
     policy = verdict.load(POLICY)
     snapshot = dict(parse_exact(portfolio_lines()[0]), tags={"vip", 3})

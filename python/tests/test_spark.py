@@ -98,3 +98,21 @@ def test_a_book_without_a_required_column_fails_on_the_driver(spark, generated):
     # Raised by decide itself, before any job: the CLI's message, with its suggestion.
     with pytest.raises(ValueError, match=r"no column for the required field `score`.*scor"):
         verdict.spark.decide(book, str(POLICY))
+
+
+def test_dates_stored_as_timestamps_of_midnight_are_decided(spark, generated):
+    import pyspark.sql.functions as F
+
+    import verdict.spark
+
+    parquet, jsonl = generated
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    book = spark.read.parquet(str(parquet)).limit(50)
+    # A lake often keeps dates as timestamps: midnights, in the session's zone.
+    stamped = book.withColumn("opened_on", F.to_timestamp(F.col("opened_on").cast("string")))
+    assert dict(stamped.dtypes)["opened_on"] == "timestamp"
+    expected = {row["id"]: row for row in cli_as_rows(cli_decisions(str(POLICY), str(jsonl)))}
+    rows = dicts_as_json([row.asDict(recursive=True) for row in verdict.spark.decide(stamped, str(POLICY)).collect()])
+    assert len(rows) == 50
+    for row in rows:
+        assert row == expected[row["id"]]

@@ -56,6 +56,26 @@ def test_decide_table_gives_the_cli_decisions_for_a_generated_book(generated):
     assert decided.num_rows == table.num_rows
     assert decided.schema.field("limit").type == pa.string()
     assert rows_as_json(decided) == cli_as_rows(cli_decisions(str(POLICY), str(jsonl)))
+    # The policy that decided travels with the table, as with `eval --format parquet`.
+    metadata = decided.schema.metadata
+    assert metadata[b"verdict.policy.fingerprint"] == policy.fingerprint.encode()
+    assert metadata[b"verdict.policy.name"] == policy.name.encode()
+    assert metadata[b"verdict.policy.version"] == policy.version.encode()
+
+
+def test_a_pandas_row_decides_as_its_table_does(generated):
+    # `policy.decide(df.iloc[i].to_dict())`: numpy arrays for lists and sets,
+    # numpy scalars, float64 for an optional int with gaps, NaN for missing.
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 300)
+    frame = table.to_pandas()
+    assert frame["birth_year"].dtype == "float64" and frame["birth_year"].isna().any()
+    rows = [frame.iloc[i].to_dict() for i in range(len(frame))]
+    assert any(not isinstance(r["overdues"], list) for r in rows), "lists come as numpy arrays"
+    decided = [policy.decide(row) for row in rows]
+    assert [d for d in decided if "error" in d] == []
+    assert cli_as_rows(decided) == rows_as_json(policy.decide_table(frame))
 
 
 def test_record_batches_pandas_and_polars_give_the_same_table(generated):

@@ -51,8 +51,16 @@ def _json_default(value: Any) -> Any:
     # point (str(Decimal("1E+3")) is "1E+3", which money refuses).
     if isinstance(value, _decimal.Decimal):
         return format(value, "f") if value.is_finite() else str(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()[:10]
+    if isinstance(value, _dt.datetime):
+        # A midnight (naive or UTC) is its day, as a timestamp column is in
+        # `decide_table`; any other time is written whole, and refused by
+        # its field rather than cut to a day it may not mean.
+        offset = value.utcoffset()
+        if value.time() == _dt.time(0) and not offset:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
     if isinstance(value, (set, frozenset)):
         try:
             return sorted(value)
@@ -61,6 +69,46 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     raise TypeError(f"cannot put a {type(value).__name__} in a snapshot")
+
+
+def _plain(value: Any, kind: Any) -> Any:
+    """A snapshot's value as the JSON reader takes it, read by its field's
+    type (``kind``, from ``field_types``): numpy and pandas values become
+    Python's own, so a pandas row (``df.iloc[0].to_dict()``) decides as its
+    table does in ``decide_table``: ``NaT``, ``NA``, and ``NaN`` in an
+    optional field are missing values, and a whole float given for an
+    ``int`` is that int (pandas widens an integer column with gaps to
+    float64). Anything else is left for the engine to judge by field."""
+    value = _python_value(value)
+    if isinstance(kind, dict):
+        if isinstance(value, dict):
+            return {key: _plain(item, kind.get(key)) for key, item in value.items()}
+    elif isinstance(kind, list):
+        if isinstance(value, (list, tuple)):
+            return [_plain(item, kind[0]) for item in value]
+    elif isinstance(value, float):
+        if _math.isnan(value) and isinstance(kind, str) and kind.endswith("?"):
+            return None
+        if kind in ("int", "int?") and value.is_integer():
+            return int(value)
+    elif isinstance(value, (list, tuple)):
+        return [_python_value(item) for item in value]
+    return value
+
+
+def _python_value(value: Any) -> Any:
+    """A numpy or pandas value as the Python value it stands for."""
+    if value is None or type(value) in (str, int, float, bool, dict, list, _decimal.Decimal):
+        return value
+    kind = type(value)
+    if kind.__name__ in ("NaTType", "NAType"):
+        return None
+    if kind.__module__.split(".")[0] == "numpy":
+        if kind.__name__ == "datetime64":
+            value = value.astype("datetime64[us]")  # `tolist` of nanoseconds is an int
+        if hasattr(value, "tolist"):  # arrays, and scalars such as int64 and bool_
+            return value.tolist()
+    return value
 
 
 def _snapshot_json(snapshot: Any) -> str:
@@ -90,10 +138,11 @@ def _finite(value: Any) -> Any:
 class Policy:
     """A loaded, compiled policy. Thread-safe; decide as often as you like."""
 
-    __slots__ = ("_inner",)
+    __slots__ = ("_inner", "_fields")
 
     def __init__(self, inner: "_verdict.Policy"):
         self._inner = inner
+        self._fields = inner.field_types
 
     @property
     def name(self) -> str:
@@ -115,10 +164,14 @@ class Policy:
 
         A snapshot that does not fit the schema gives an error record
         (``{"id": ..., "error": {"kind": "snapshot", "message": ...}}``), not an exception.
-        ``Decimal`` and ``date`` values are taken as exact text. ``as_of``
-        (YYYY-MM-DD) is the date for a snapshot without one.
+        ``Decimal`` and ``date`` values are taken as exact text, a
+        ``datetime`` at midnight as its day. A pandas row
+        (``df.iloc[0].to_dict()``, numpy values, ``NaN`` for a missing
+        optional value, whole floats for ints) is read as ``decide_table``
+        reads its table. ``as_of`` (YYYY-MM-DD) is the date for a snapshot
+        without one.
         """
-        text = _snapshot_json(snapshot)
+        text = _snapshot_json(_plain(snapshot, self._fields))
         return _json.loads(self._inner.decide_json(text, as_of))
 
     def decide_table(self, data: Any, as_of: Optional[str] = None) -> "pyarrow.Table":  # noqa: F821

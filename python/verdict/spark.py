@@ -88,10 +88,18 @@ def _check_columns(policy: "verdict.Policy", df, as_of: Optional[str]) -> None:
 
     try:
         from pyspark.sql.pandas.types import to_arrow_schema
-
-        arrow_schema = to_arrow_schema(df.schema)
-    except (ImportError, TypeError):
-        return  # a column Arrow cannot describe: the executors will say
+    except ImportError:
+        return
+    # Timestamps reach the executors zoned in the session's time zone, and
+    # PySpark 4 will not describe a timestamp column without one.
+    zone = df.sparkSession.conf.get("spark.sql.session.timeZone", "UTC")
+    try:
+        try:
+            arrow_schema = to_arrow_schema(df.schema, timezone=zone)
+        except TypeError:  # PySpark 3: no time zone parameter
+            arrow_schema = to_arrow_schema(df.schema)
+    except Exception:  # noqa: BLE001 — a column Arrow cannot describe: the executors will say
+        return
     policy.decide_table(pa.RecordBatch.from_pylist([], schema=arrow_schema), as_of)
 
 
