@@ -234,8 +234,11 @@ fn exit_for(args: &DiffArgs, any_change: bool, report: &DiffReport) -> Exit {
     }
     for g in report.guards.iter().filter(|g| g.breached) {
         eprintln!(
-            "guard breached: `guard {}` of the new policy: {} of {} decisions are `{}` (bound {})",
-            g.guard, g.count, g.decided, g.outcome, g.bound
+            "guard breached: `guard {}` of the new policy: {} `{}` (bound {})",
+            g.guard,
+            super::eval::guard_share(g.count, g.decided),
+            g.outcome,
+            g.bound
         );
         exit = exit.max(Exit::Guard);
     }

@@ -406,20 +406,20 @@ fn render_summary(s: &Summary, timed: bool) -> String {
     }
     for g in s.guards.iter().filter(|g| !g.breached) {
         out.push_str(&format!(
-            "  guard `{}`: {} of {} decision{} {} `{}` (bound {}): ok\n",
+            "  guard `{}`: {} `{}` (bound {}): ok\n",
             g.guard,
-            g.count,
-            s.decided,
-            plural(s.decided),
-            if g.count == 1 { "is" } else { "are" },
+            guard_share(g.count, s.decided),
             g.outcome,
             g.bound
         ));
     }
     for g in s.guards.iter().filter(|g| g.breached) {
         out.push_str(&format!(
-            "guard breached: `guard {}`: {} of {} decisions are `{}` (bound {})\n",
-            g.guard, g.count, s.decided, g.outcome, g.bound
+            "guard breached: `guard {}`: {} `{}` (bound {})\n",
+            g.guard,
+            guard_share(g.count, s.decided),
+            g.outcome,
+            g.bound
         ));
     }
     if timed {
@@ -460,5 +460,27 @@ pub(super) fn with_output_if<T>(
             }
             Ok(result)
         }
+    }
+}
+
+/// How many of the decisions a guard counted, as a sentence's subject and
+/// verb: "1 of 3 decisions is", "2 of 3 decisions are", "1 of 1 decision is".
+pub(super) fn guard_share(count: u64, decided: u64) -> String {
+    let noun = if decided == 1 && count == 1 { "decision" } else { "decisions" };
+    let verb = if count == 1 { "is" } else { "are" };
+    format!("{count} of {decided} {noun} {verb}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guard_share;
+
+    #[test]
+    fn a_guards_share_agrees_with_its_count() {
+        assert_eq!(guard_share(1, 3), "1 of 3 decisions is");
+        assert_eq!(guard_share(2, 3), "2 of 3 decisions are");
+        assert_eq!(guard_share(0, 1), "0 of 1 decisions are");
+        assert_eq!(guard_share(1, 1), "1 of 1 decision is");
+        assert_eq!(guard_share(0, 0), "0 of 0 decisions are");
     }
 }
