@@ -14,10 +14,13 @@ use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, Ru
 use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
-use crate::snapshot::{open_snapshot_file, opening_error, Format, ReadItem, ReadLimits};
+use crate::snapshot::{
+    open_snapshot_file, opening_error, read_snapshots_with, Format, ReadError, ReadItem, ReadLimits,
+};
 use crate::value::{format_decimal, Date};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// Why no explanation could be given.
@@ -208,7 +211,8 @@ pub struct HookExplanation {
     pub printed: Vec<String>,
 }
 
-/// Explains the account `id` of the snapshot file `snapshots` under `policy`.
+/// Explains the account `id` of the snapshot file `snapshots` under `policy`;
+/// the file's format is `format`, or else told from its name.
 ///
 /// # Errors
 ///
@@ -216,11 +220,59 @@ pub struct HookExplanation {
 pub fn explain(
     policy: &LoadedPolicy,
     snapshots: &Path,
+    format: Option<Format>,
     id: &str,
     default_as_of: Option<Date>,
 ) -> Result<Explanation, ExplainError> {
+    let format = format.or_else(|| Format::from_path(snapshots)).ok_or_else(|| {
+        ExplainError::Read(format!(
+            "cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv .parquet); \
+             use --input-format",
+            snapshots.display()
+        ))
+    })?;
+    let schema = policy.program.schema.clone();
+    let reader =
+        open_snapshot_file(snapshots, format, schema, ReadLimits::default()).map_err(|e| cannot_read(snapshots, &e))?;
+    let found = find(reader, snapshots, id)?;
+    Ok(explain_found(policy, snapshots, found, id, default_as_of))
+}
+
+/// Explains the account `id` of the snapshots read from `input` in `format`
+/// (standard input, say), named `name` in messages.
+///
+/// # Errors
+///
+/// When the input cannot be read or has no snapshot with that id.
+pub fn explain_read<R: BufRead>(
+    policy: &LoadedPolicy,
+    input: R,
+    name: &Path,
+    format: Format,
+    id: &str,
+    default_as_of: Option<Date>,
+) -> Result<Explanation, ExplainError> {
+    let schema = policy.program.schema.clone();
+    let reader =
+        read_snapshots_with(input, format, schema, ReadLimits::default()).map_err(|e| cannot_read(name, &e))?;
+    let found = find(reader, name, id)?;
+    Ok(explain_found(policy, name, found, id, default_as_of))
+}
+
+fn cannot_read(name: &Path, e: &ReadError) -> ExplainError {
+    ExplainError::Read(format!("cannot read `{}`: {}", name.display(), opening_error(e)))
+}
+
+/// The explanation of the account found at `position` (1-based) of
+/// `snapshots`, the first of `same_id` snapshots with its id.
+fn explain_found(
+    policy: &LoadedPolicy,
+    snapshots: &Path,
+    (position, item, same_id): (usize, ReadItem, usize),
+    id: &str,
+    default_as_of: Option<Date>,
+) -> Explanation {
     let program = &policy.program;
-    let (position, item, same_id) = find(snapshots, id, program)?;
     let source = policy.sources.files().first().map_or("", |f| &*f.text);
     let (record, trace) = match &item {
         Ok(snapshot) => {
@@ -244,7 +296,7 @@ pub fn explain(
         _ => Vec::new(),
     };
     let scorecards = trace.as_ref().map(|t| scorecards(program, t, source)).unwrap_or_default();
-    Ok(Explanation {
+    Explanation {
         id: id.to_string(),
         file: snapshots.to_path_buf(),
         position,
@@ -255,7 +307,7 @@ pub fn explain(
         hooks,
         tables,
         scorecards,
-    })
+    }
 }
 
 fn scorecards(program: &Program, trace: &Trace, source: &str) -> Vec<ScorecardExplanation> {
@@ -294,15 +346,11 @@ fn scorecards(program: &Program, trace: &Trace, source: &str) -> Vec<ScorecardEx
 }
 
 /// The first snapshot with `id`, its 1-based position and how many share the id.
-fn find(path: &Path, id: &str, program: &Program) -> Result<(usize, ReadItem, usize), ExplainError> {
-    let format = Format::from_path(path).ok_or_else(|| {
-        ExplainError::Read(format!(
-            "cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv .parquet)",
-            path.display()
-        ))
-    })?;
-    let reader = open_snapshot_file(path, format, program.schema.clone(), ReadLimits::default())
-        .map_err(|e| ExplainError::Read(format!("cannot read `{}`: {}", path.display(), opening_error(&e))))?;
+fn find(
+    reader: impl Iterator<Item = ReadItem>,
+    path: &Path,
+    id: &str,
+) -> Result<(usize, ReadItem, usize), ExplainError> {
     let mut found: Option<(usize, ReadItem)> = None;
     let mut same_id = 0;
     let mut ids = Vec::new();

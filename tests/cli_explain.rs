@@ -163,3 +163,45 @@ fn as_of_comes_from_the_command_line_when_the_snapshot_has_none() {
         explain(&["policies/simple.policy", "tests/testing/no-as-of.yaml", "--id", "N-1", "--as-of", "soon"]);
     assert_eq!(code, 2, "{out}");
 }
+
+#[test]
+fn an_account_is_explained_from_standard_input() {
+    use std::io::Write;
+    let run = |args: &[&str], input: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
+            .arg("explain")
+            .args(args)
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run verdict");
+        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+        let out = child.wait_with_output().expect("wait");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let book = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/portfolio.jsonl")).expect("book");
+    let (_, from_file) = portfolio("A-1008");
+
+    // `-` reads JSON Lines from standard input: the same explanation as the file's, named `-`.
+    let (code, stdout, stderr) = run(&["policies/lifecycle.policy", "-", "--id", "A-1008"], &book);
+    assert_eq!(code, Some(0), "{stderr}");
+    let from_file = from_file.split("--- stdout\n").nth(1).and_then(|s| s.split("--- stderr").next()).expect("stdout");
+    assert_eq!(
+        redact_fingerprints(&stdout),
+        from_file.replace("of policies/portfolio.jsonl", "of -"),
+        "standard input explains as the file does"
+    );
+
+    // Another format is named with --input-format; an id not there is exit 2, naming `-`.
+    let first = book.split(|b| *b == b'\n').next().expect("a first line");
+    let (code, _, stderr) = run(&["policies/lifecycle.policy", "-", "--input-format", "json", "--id", "C-2"], first);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no account `C-2` in `-` (1 snapshot)"), "{stderr}");
+}

@@ -10,7 +10,8 @@ use super::Exit;
 use std::path::PathBuf;
 use verdict::decision::fields;
 use verdict::eval::ActionRecord;
-use verdict::explain::{explain, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
+use verdict::explain::{explain, explain_read, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
+use verdict::snapshot::Format;
 use verdict::terminal::{escape, pad_right, width};
 use verdict::value::format_decimal;
 
@@ -23,8 +24,12 @@ const WIDTH: usize = 100;
 pub struct ExplainArgs {
     /// The policy file.
     policy: PathBuf,
-    /// The snapshot file holding the account (any snapshot format).
+    /// The snapshot file holding the account (any snapshot format; `-`:
+    /// standard input, JSON Lines unless --input-format says otherwise).
     snapshot: PathBuf,
+    /// Format of the snapshots when it cannot be told from the file name (stdin).
+    #[arg(long)]
+    input_format: Option<Format>,
     /// The account's id (the schema's key field).
     #[arg(long)]
     id: String,
@@ -45,7 +50,13 @@ pub fn run(args: ExplainArgs) -> Exit {
         }
     };
     let as_of = args.as_of;
-    let x = match explain(&loaded, &args.snapshot, &args.id, as_of) {
+    let found = if args.snapshot.as_os_str() == "-" {
+        let format = args.input_format.unwrap_or(Format::Jsonl);
+        explain_read(&loaded, std::io::stdin().lock(), &args.snapshot, format, &args.id, as_of)
+    } else {
+        explain(&loaded, &args.snapshot, args.input_format, &args.id, as_of)
+    };
+    let x = match found {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: {}", escape(&e.to_string()));
