@@ -35,17 +35,22 @@ pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<
         diags.push(first);
     }
     diags.sort_by_key(|d| d.span.start);
-    diags.into_iter().map(|d| note_unclosed(d, file, text)).collect()
+    diags.into_iter().map(|d| note_unclosed(d, file, text, &starts)).collect()
 }
 
 /// A syntax error met where an item ends (the end of the file, the next
 /// item's keyword at the start of a line) or, in brackets, at `then` or a
 /// closing brace, while a bracket or a `case` is still open: the opener is
-/// the likely cause, and is pointed at.
-fn note_unclosed(mut d: Diagnostic, file: &Path, text: &str) -> Diagnostic {
+/// the likely cause, and is pointed at. Only the item the error ends is
+/// searched for openers (the one begun before it, by `item_starts`), so a
+/// file of thousands of broken items is not read again for each.
+fn note_unclosed(mut d: Diagnostic, file: &Path, text: &str, item_starts: &[usize]) -> Diagnostic {
     let at = d.span.start as usize;
-    let (Some(before), Some(rest)) = (text.get(..at), text.get(at..)) else { return d };
+    let item = item_starts.partition_point(|&start| start < at).checked_sub(1).and_then(|i| item_starts.get(i));
+    let from = item.copied().unwrap_or(0);
+    let (Some(before), Some(rest)) = (text.get(from..at), text.get(at..)) else { return d };
     let Some((open, opener)) = innermost_open(before) else { return d };
+    let open = from + open;
     let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
     let line_start = before.rsplit('\n').next().is_some_and(|l| l.trim().is_empty());
     let at_end = rest.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
