@@ -2,6 +2,8 @@
 //! snapshotted together, on accounts of the shipped portfolio whose decisions
 //! are worked out by hand in `policies/EXPECTED.md`.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -166,27 +168,14 @@ fn as_of_comes_from_the_command_line_when_the_snapshot_has_none() {
 
 #[test]
 fn an_account_is_explained_from_standard_input() {
-    use std::io::Write;
-    let run = |args: &[&str], input: &[u8]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
-            .arg("explain")
-            .args(args)
-            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("run verdict");
-        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
-        let out = child.wait_with_output().expect("wait");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+    // Integration tests run in the repository's root, where the paths below are.
+    let run = |args: &[&str], input: &str| {
+        let out = common::verdict_with_stdin(&[&["explain"], args].concat(), input);
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
     };
-    let book = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/portfolio.jsonl")).expect("book");
+    let book =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/portfolio.jsonl")).expect("book");
     let (_, from_file) = portfolio("A-1008");
 
     // `-` reads JSON Lines from standard input: the same explanation as the file's, named `-`.
@@ -200,7 +189,7 @@ fn an_account_is_explained_from_standard_input() {
     );
 
     // Another format is named with --input-format; an id not there is exit 2, naming `-`.
-    let first = book.split(|b| *b == b'\n').next().expect("a first line");
+    let first = book.lines().next().expect("a first line");
     let (code, _, stderr) = run(&["policies/lifecycle.policy", "-", "--input-format", "json", "--id", "C-2"], first);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("no account `C-2` in `-` (1 snapshot)"), "{stderr}");
