@@ -240,19 +240,19 @@ impl Loader {
         for BatchDecl { name, path, span, int_use } in &checked.batches {
             match self.read(path, policy, *span) {
                 Ok(text) => {
+                    let entries = batch_entries(&text);
                     if let Some(used) = int_use {
-                        diags.extend(not_whole_numbers(name, path, &batch_entries(&text), (policy, *used)));
+                        diags.extend(not_whole_numbers(name, path, &entries, (policy, *used)));
                     }
                     let mut ids = HashSet::new();
                     let mut repeated = Vec::new();
-                    for entry in batch_entries(&text) {
+                    for &entry in &entries {
                         if !ids.insert(Box::from(entry.id)) {
                             repeated.push(entry);
                         }
                     }
-                    // The first repeat's first listing, found again only when there is a repeat.
-                    let first_listed =
-                        repeated.first().and_then(|r| batch_entries(&text).into_iter().find(|e| e.id == r.id));
+                    // The first repeat's first listing, looked for only when there is a repeat.
+                    let first_listed = repeated.first().and_then(|r| entries.iter().find(|e| e.id == r.id));
                     diags.extend(repeated_ids(name, path, &repeated).map(|d| match first_listed {
                         Some(first) => d.with_related(path, first.span, "first listed here"),
                         None => d,
