@@ -247,6 +247,27 @@ pub struct RecordWriter<W: std::io::Write> {
     policy: Vec<(&'static str, String)>,
 }
 
+/// The Parquet encoder of a [`RecordWriter`], made at its first use with the
+/// policy its footer names.
+fn parquet_encoder<'p>(
+    slot: &'p mut Option<Box<crate::columns::ParquetDecisions>>,
+    policy: &[(&'static str, String)],
+) -> std::io::Result<&'p mut crate::columns::ParquetDecisions> {
+    let encoder = take_parquet_encoder(slot, policy)?;
+    Ok(slot.insert(encoder))
+}
+
+/// The Parquet encoder taken out of `slot` (to finish it), made if it never was.
+fn take_parquet_encoder(
+    slot: &mut Option<Box<crate::columns::ParquetDecisions>>,
+    policy: &[(&'static str, String)],
+) -> std::io::Result<Box<crate::columns::ParquetDecisions>> {
+    match slot.take() {
+        Some(encoder) => Ok(encoder),
+        None => Ok(Box::new(crate::columns::ParquetDecisions::new(policy)?)),
+    }
+}
+
 /// The decision's fields up to `fired`, then the error's and the policy's fingerprint.
 const CSV_HEADER: [&str; 11] = {
     let d = fields::DECISION;
@@ -302,12 +323,7 @@ impl<W: std::io::Write> RecordWriter<W> {
     /// columns (see [`crate::columns::DecisionColumns`]) on another thread,
     /// so that only the file's encoding is left to the writer.
     pub fn append_columns(&mut self, batch: &arrow_array::RecordBatch, records: usize) -> std::io::Result<()> {
-        if self.parquet.is_none() {
-            self.parquet = Some(Box::new(crate::columns::ParquetDecisions::new(&self.policy)?));
-        }
-        if let Some(parquet) = &mut self.parquet {
-            parquet.write_batch(batch, &mut self.out)?;
-        }
+        parquet_encoder(&mut self.parquet, &self.policy)?.write_batch(batch, &mut self.out)?;
         self.count += records;
         Ok(())
     }
@@ -361,12 +377,7 @@ impl<W: std::io::Write> RecordWriter<W> {
                 self.table.push(table_row(record));
             }
             OutputFormat::Parquet => {
-                if self.parquet.is_none() {
-                    self.parquet = Some(Box::new(crate::columns::ParquetDecisions::new(&self.policy)?));
-                }
-                if let Some(parquet) = &mut self.parquet {
-                    parquet.push(record, &mut self.out)?;
-                }
+                parquet_encoder(&mut self.parquet, &self.policy)?.push(record, &mut self.out)?;
             }
         }
         self.count += 1;
@@ -391,11 +402,7 @@ impl<W: std::io::Write> RecordWriter<W> {
                 self.out.write_all(text.as_bytes())?;
             }
             OutputFormat::Parquet => {
-                let parquet = match self.parquet.take() {
-                    Some(parquet) => parquet,
-                    None => Box::new(crate::columns::ParquetDecisions::new(&self.policy)?),
-                };
-                parquet.finish(&mut self.out)?;
+                take_parquet_encoder(&mut self.parquet, &self.policy)?.finish(&mut self.out)?;
             }
             _ => {}
         }
