@@ -111,7 +111,7 @@ fn an_output_that_is_a_fifo_is_written_through() {
     assert!(fifo_content(&fifo, reader).contains("\"accounts\": 43"));
     let reader = read_fifo(&fifo);
     let out = verdict(&["diff", POLICY, "policies/lifecycle-v2.policy", PORTFOLIO, "--html", s(&fifo)]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&out), 1, "the portfolio's broken snapshots: {}", stderr(&out));
     assert!(fifo_content(&fifo, reader).contains("<html"));
     assert_eq!(names_in(&dir), ["d.jsonl", "decisions"], "no temporary file left behind");
 

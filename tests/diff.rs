@@ -267,9 +267,22 @@ fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
 
+/// The shipped portfolio without its three deliberately broken snapshots.
+fn clean_portfolio() -> PathBuf {
+    let broken = ["\"A-1090\"", "\"A-1091\"", "\"A-1092\""];
+    let text = std::fs::read_to_string(PORTFOLIO).unwrap();
+    let kept: String =
+        text.lines().filter(|l| !broken.iter().any(|id| l.contains(id))).map(|l| format!("{l}\n")).collect();
+    assert_eq!(kept.lines().count(), text.lines().count() - 3, "the broken snapshots are the ones named");
+    let path = workdir().join("clean.jsonl");
+    std::fs::write(&path, kept).unwrap();
+    path
+}
+
 #[test]
 fn a_completed_run_exits_0_even_with_changes() {
-    let out = verdict(&["diff", OLD, NEW, PORTFOLIO]);
+    let clean = clean_portfolio();
+    let out = verdict(&["diff", OLD, NEW, clean.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("verdict diff: jiebei-lifecycle 2026.11.1 → jiebei-lifecycle 2027.01.1\n"), "{text}");
@@ -277,12 +290,29 @@ fn a_completed_run_exits_0_even_with_changes() {
     assert!(text.contains("A-1011  limit 5600"), "{text}");
 }
 
+/// §6: exit 1 when some snapshots failed. The report is still written whole;
+/// the failed accounts are counted in it, but what the change does to them is
+/// unknown, so the run is not a success.
+#[test]
+fn a_failed_snapshot_exits_1_after_the_whole_report() {
+    let out = verdict(&["diff", OLD, NEW, PORTFOLIO]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("3 snapshot(s) failed under one version or both"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("9 decisions change"));
+    let out = verdict(&["diff", OLD, OLD, PORTFOLIO, "--format", "json"]);
+    assert_eq!(code(&out), 1, "the same policy twice still failed three snapshots");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["errors_new"], 3, "{report}");
+}
+
 #[test]
 fn fail_on_change_exits_1_only_when_a_decision_differs() {
-    let out = verdict(&["diff", OLD, NEW, PORTFOLIO, "--fail-on-change"]);
+    let clean = clean_portfolio();
+    let out = verdict(&["diff", OLD, NEW, clean.to_str().unwrap(), "--fail-on-change"]);
     assert_eq!(code(&out), 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("9 decision(s) differ"));
-    let out = verdict(&["diff", OLD, OLD, PORTFOLIO, "--fail-on-change"]);
+    let out = verdict(&["diff", OLD, OLD, clean.to_str().unwrap(), "--fail-on-change"]);
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -352,7 +382,7 @@ fn changed_accounts_are_written_as_json_lines() {
     let file = dir.join("changed.jsonl");
     let out =
         verdict(&["diff", OLD, NEW, PORTFOLIO, "--format", "json", "--top", "3", "--changed", file.to_str().unwrap()]);
-    assert_eq!(code(&out), 0);
+    assert_eq!(code(&out), 1, "the portfolio's three broken snapshots");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["changed"]["total"], 9);
     assert_eq!(report["changed"]["shown"], 3);
@@ -380,7 +410,7 @@ fn each_side_of_a_changed_account_is_the_decision_eval_writes() {
     let dir = workdir();
     let file = dir.join("changed.jsonl");
     let out = verdict(&["diff", OLD, NEW, PORTFOLIO, "--changed", file.to_str().unwrap()]);
-    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(code(&out), 1, "the portfolio's broken snapshots: {}", String::from_utf8_lossy(&out.stderr));
     // `{"id":…,"as_of":"YYYY-MM-DD",REST,"policy":{…}}` becomes `{REST}`, by id.
     let sides = |policy: &str| -> std::collections::HashMap<String, String> {
         let out = verdict(&["eval", policy, PORTFOLIO]);
@@ -417,7 +447,7 @@ fn snapshots_can_come_from_standard_input() {
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), &input).unwrap();
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(code(&out), 0);
+    assert_eq!(code(&out), 1, "the portfolio's three broken snapshots");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["records"], 43);
     assert_eq!(report["inputs"], serde_json::json!(["-"]));

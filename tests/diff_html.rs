@@ -40,8 +40,11 @@ fn report_with(old: &str, new: &str, input: &str, extra: &[&str]) -> (serde_json
         .env("SOURCE_DATE_EPOCH", "1793520000")
         .output()
         .expect("run verdict");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let json = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // A snapshot that failed under either version makes the run exit 1.
+    let failed = json["summary"]["errors_old"].as_u64().unwrap() + json["summary"]["errors_new"].as_u64().unwrap();
+    let expected = if failed > 0 { 1 } else { 0 };
+    assert_eq!(out.status.code(), Some(expected), "{}", String::from_utf8_lossy(&out.stderr));
     (json, std::fs::read_to_string(&html).unwrap(), html)
 }
 

@@ -1,7 +1,9 @@
 //! `verdict diff OLD NEW [SNAPSHOTS...]`: the impact of a policy change over a portfolio.
 //!
-//! Exit codes: 0 the run completed (a difference is not a failure); 1 with
-//! `--fail-on-change` when any decision differs; 2 a policy does not compile,
+//! Exit codes: 0 the run completed (a difference is not a failure); 1 when a
+//! snapshot failed under either version (the report counts and lists it, but
+//! that account's impact is unknown), or with `--fail-on-change` when any
+//! decision differs; 2 a policy does not compile,
 //! the schemas cannot be paired, an input (or the `--performance` file) cannot
 //! be read or is also an output, or the command line is wrong; 3 a guard of the new policy is
 //! breached over the run; 4 an output cannot be written (141 quietly when its
@@ -228,6 +230,11 @@ fn write_report(args: &DiffArgs, report: &DiffReport) -> Result<(), Exit> {
 /// The exit code of a completed diff: `--fail-on-change` and the new policy's guards.
 fn exit_for(args: &DiffArgs, any_change: bool, report: &DiffReport) -> Exit {
     let mut exit = Exit::Ok;
+    let failed = report.failed();
+    if failed > 0 {
+        eprintln!("verdict diff: {failed} snapshot(s) failed under one version or both; their impact is unknown");
+        exit = exit.max(Exit::Failures);
+    }
     if args.fail_on_change && any_change {
         eprintln!("verdict diff: {} decision(s) differ (--fail-on-change)", report.changed);
         exit = exit.max(Exit::Failures);

@@ -589,6 +589,10 @@ impl DiffReport {
     pub fn newly(&self, row: Row) -> u64 {
         self.new_total(row) - self.cell(row, row)
     }
+    /// Accounts that failed under either version (a bad snapshot fails under both).
+    pub fn failed(&self) -> u64 {
+        self.old_total(Row::Error) + self.new_total(Row::Error) - self.cell(Row::Error, Row::Error)
+    }
     /// Whether a guard of the new version is breached.
     pub fn guard_breached(&self) -> bool {
         self.guards.iter().any(|g| g.breached)
