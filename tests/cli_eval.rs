@@ -477,3 +477,42 @@ fn standard_input_named_twice_is_refused() {
         assert!(out.stdout.is_empty(), "{command}: nothing is decided");
     }
 }
+
+/// With several inputs, "line 8" alone does not say whose line: each error
+/// record then names the input it came from (standard input by that name),
+/// whatever its format. One input keeps the message as it was.
+#[test]
+fn error_records_name_their_input_when_there_are_several() {
+    let bad = scratch("several-bad.jsonl");
+    std::fs::write(&bad, "{\"id\":\"X-1\",\"as_of\":\"2026-11-01\"\n\u{ff}\n").unwrap();
+    let bad_arg = bad.to_str().unwrap();
+    let messages = |out: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|r| r["error"]["message"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let portfolio = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();
+    let out = common::verdict_with_stdin(&["eval", "policies/lifecycle.policy", "-", bad_arg], &portfolio);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got = messages(&out);
+    assert_eq!(got.len(), 5, "{got:#?}");
+    assert_eq!(got[0], "standard input: invalid JSON at line 8, column 98: EOF while parsing an object");
+    assert_eq!(got[1], "standard input: score: expected int, found \"high\"");
+    assert_eq!(got[3], format!("{bad_arg}: invalid JSON at line 1, column 32: EOF while parsing an object"));
+    assert_eq!(got[4], format!("{bad_arg}: invalid JSON at line 2, column 1: expected value"));
+
+    let yaml = scratch("several-bad.yaml");
+    std::fs::write(&yaml, "- id: Y-1\n  as_of: 2026-11-01\n  score: high\n").unwrap();
+    let yaml_arg = yaml.to_str().unwrap();
+    let out = verdict(&["eval", "policies/lifecycle.policy", yaml_arg, bad_arg]);
+    let got = messages(&out);
+    assert_eq!(got.len(), 3, "{got:#?}");
+    assert!(got[0].starts_with(&format!("{yaml_arg}: ")), "{got:#?}");
+    assert!(got[1].starts_with(&format!("{bad_arg}: ")), "{got:#?}");
+
+    let out = verdict(&["eval", "policies/lifecycle.policy", bad_arg]);
+    let got = messages(&out);
+    assert_eq!(got[0], "invalid JSON at line 1, column 32: EOF while parsing an object", "one input: unnamed");
+}

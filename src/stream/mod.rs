@@ -39,7 +39,7 @@ use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::output::{OutputFormat, RecordWriter};
 use crate::snapshot::{
     id_of_long_snapshot, json_line_content, open_parquet, parse_json_line, read_line_bounded, read_snapshots_with,
-    reading_stopped, Format, LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits,
+    reading_stopped, Format, LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits, SnapshotError,
 };
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
@@ -158,8 +158,17 @@ pub fn evaluate_stream<W: Write>(
     let shared = Shared { program, options: *options, stop: &stop };
     let (free_tx, free_rx) = channel::<Chunk>();
     let (done_tx, done_rx) = channel::<Chunk>();
-    let reader =
-        |free| Reader { shared, free, done: done_tx, seq: 0, records: 0, bytes, errors: Vec::new(), empty: Vec::new() };
+    let reader = |free| Reader {
+        shared,
+        free,
+        done: done_tx,
+        seq: 0,
+        records: 0,
+        bytes,
+        errors: Vec::new(),
+        empty: Vec::new(),
+        current: None,
+    };
 
     if options.jobs == 1 {
         // One job is one thread: each chunk is read, decided and written in
@@ -238,6 +247,9 @@ struct Chunk {
     columnar: columnar::Columnar,
     /// Counts for this chunk.
     tally: Tally,
+    /// The input the chunk was read from, when the run reads several: its
+    /// error records then name it, since "line 8" alone would not say whose.
+    source: Option<Arc<str>>,
 }
 
 impl Chunk {
@@ -255,6 +267,7 @@ impl Chunk {
             records: Vec::new(),
             columnar: columnar::Columnar::new(),
             tally: Tally::new(program),
+            source: None,
         }
     }
 
@@ -271,6 +284,7 @@ impl Chunk {
         self.records.clear();
         self.columnar.clear();
         self.tally.clear();
+        self.source = None;
     }
 
     /// Parses, decides and encodes the chunk's snapshots (on a worker).
@@ -281,6 +295,7 @@ impl Chunk {
         let first = usize::try_from(self.first_record).unwrap_or(usize::MAX);
         let mut writer = RecordWriter::resume(&mut self.encoded, options.output, first);
         let schema = &program.schema;
+        let source = self.source.clone();
         // One item decided and its record put where the chunk's output goes.
         // A macro, so that JSON Lines' loop keeps its body inline: called
         // through a closure it ran the same instructions with 26% more
@@ -290,7 +305,7 @@ impl Chunk {
             ($item:expr) => {{
                 let record = match $item {
                     Ok(snapshot) => evaluate(program, &snapshot, options.eval),
-                    Err(e) => Err(e.into()),
+                    Err(e) => Err(in_source(e, source.as_deref()).into()),
                 };
                 let record = if columnar { fit_decimal_limit(record) } else { record };
                 self.tally.add(&record, program);
@@ -354,6 +369,15 @@ enum Sink<'r, 's> {
 }
 
 /// Parses, decides and encodes a chunk; a failure stops the run without writing a partial chunk.
+/// A snapshot's error named after the input it came from, when there is one to name.
+fn in_source(mut error: SnapshotError, source: Option<&str>) -> SnapshotError {
+    if let Some(name) = source {
+        let name = if name == "-" { "standard input" } else { name };
+        error.message = format!("{name}: {}", error.message);
+    }
+    error
+}
+
 fn process(chunk: &mut Chunk, shared: Shared) {
     if chunk.process(shared).is_err() {
         // Encoding into memory does not fail; should it, the run must not write a partial chunk.
@@ -373,6 +397,8 @@ struct Reader<'a> {
     errors: Vec<InputError>,
     /// Inputs read to their end without a single snapshot.
     empty: Vec<String>,
+    /// The input being read, when the run reads several (see [`Chunk::source`]).
+    current: Option<Arc<str>>,
 }
 
 impl<'a> Reader<'a> {
@@ -380,10 +406,12 @@ impl<'a> Reader<'a> {
     where
         'a: 's,
     {
+        let several = sources.len() > 1;
         for source in sources {
             if self.stopped() {
                 break;
             }
+            self.current = several.then(|| Arc::from(source.name.as_str()));
             let records_before = self.records;
             let input = Counted { inner: source.input, bytes: self.bytes.clone() };
             let (schema, limits) = (&self.shared.program.schema, self.shared.options.limits);
@@ -394,7 +422,7 @@ impl<'a> Reader<'a> {
                 (Format::Jsonl, _) => self.read_lines(input, &source.name, sink),
                 (format, _) => match read_snapshots_with(input, format, schema.clone(), limits) {
                     Ok(items) => {
-                        let mut items = items.named(&source.name);
+                        let mut items = if several { items } else { items.named(&source.name) };
                         self.read_items(&mut items, sink);
                         items.take_error()
                     }
@@ -413,10 +441,16 @@ impl<'a> Reader<'a> {
         self.shared.stop.load(Ordering::Relaxed)
     }
 
+    /// The input's name for a message, unless the worker names it anyway.
+    fn unnamed<'n>(&self, name: &'n str) -> Option<&'n str> {
+        self.current.is_none().then_some(name)
+    }
+
     /// An empty chunk to fill; `None` once the writer has gone.
     fn take(&mut self) -> Option<Chunk> {
         let mut chunk = self.free.recv().ok()?;
         chunk.clear();
+        chunk.source.clone_from(&self.current);
         Some(chunk)
     }
 
@@ -481,7 +515,7 @@ impl<'a> Reader<'a> {
                     }
                     Err(e) => {
                         let error = ReadError::Io(e);
-                        chunk.items.push(Err(reading_stopped(Some(name), &error)));
+                        chunk.items.push(Err(reading_stopped(self.unnamed(name), &error)));
                         failure = Some(error);
                         finished = true;
                         break;
@@ -520,7 +554,7 @@ impl<'a> Reader<'a> {
                     None
                 }
                 Err(error) => {
-                    chunk.items.push(Err(reading_stopped(Some(name), &error)));
+                    chunk.items.push(Err(reading_stopped(self.unnamed(name), &error)));
                     Some(error)
                 }
             };
