@@ -422,6 +422,8 @@ impl SchemaLoader<'_> {
             Some(_) => {
                 self.error(codes::SCHEMA_KEY, node.span, format!("the key `{key}` must be a `string` or `int` field"));
             }
+            // Declared, but its type was refused: that error is the one to fix.
+            None if doc.get("fields").and_then(|fields| fields.get(key)).is_some() => {}
             None => {
                 let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
                 let help = did_you_mean(key, names.iter().map(String::as_str));
