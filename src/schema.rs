@@ -423,7 +423,7 @@ impl SchemaLoader<'_> {
                 self.error(codes::SCHEMA_KEY, node.span, format!("the key `{key}` must be a `string` or `int` field"));
             }
             // Declared, but its type was refused: that error is the one to fix.
-            None if doc.get("fields").and_then(|fields| fields.get(key)).is_some() => {}
+            None if declared(doc, key) => {}
             None => {
                 let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
                 let help = did_you_mean(key, names.iter().map(String::as_str));
@@ -446,6 +446,7 @@ impl SchemaLoader<'_> {
                 Some(name) if lookup_through_lists(&schema.root, name).is_some() => {
                     schema.prohibited.push(name.to_string())
                 }
+                Some(name) if declared(doc, name) => {}
                 Some(name) => {
                     let names: Vec<String> = schema.root.leaves().into_iter().map(|(p, _)| p).collect();
                     let help = did_you_mean(name, names.iter().map(String::as_str));
@@ -664,4 +665,16 @@ pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether the document's `fields` declare `path` (dotted, through list
+/// fields' `list:`), whatever its type: a field whose type was refused is
+/// missing from the schema, and naming it again as unknown would only
+/// repeat that error.
+fn declared(doc: &YNode, path: &str) -> bool {
+    let mut node = doc.get("fields");
+    for (i, segment) in path.split('.').enumerate() {
+        node = node.and_then(|n| if i == 0 { Some(n) } else { n.get("list").or(Some(n)) }).and_then(|n| n.get(segment));
+    }
+    node.is_some()
 }
