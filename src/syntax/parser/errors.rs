@@ -226,6 +226,8 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
             return fixed;
         }
         let help = operator_from_elsewhere(positives, line, col)
+            .or_else(|| thousands_separator(positives, line, col))
+            .or_else(|| unquoted_text(positives, &word))
             .or_else(|| reserved_word(positives, &word))
             .or_else(|| misspelt_keyword(positives, &word));
         if let Some(help) = help {
@@ -390,7 +392,8 @@ fn expected_message(positives: &[Rule]) -> String {
         return "expected `when` to start the rule's condition".into();
     }
     if has(Rule::EOI) && positives.iter().any(|r| is_item_keyword(*r)) {
-        return "expected a declaration: `policy`, `schema`, `hook`, `batch`, `let`, `guard`, `rule` or `group`".into();
+        return "expected a declaration: `policy`, `schema`, `hook`, `batch`, `let`, `guard`, `rule`, `group` or `split`"
+            .into();
     }
     let mut words: Vec<&str> = Vec::new();
     // Where an expression may start, listing every kind of literal helps nobody.
@@ -451,6 +454,29 @@ fn is_expression_start(rule: Rule) -> bool {
     )
 }
 
+/// `5,000` where an operator was wanted after `5`: a number is written
+/// without separators.
+fn thousands_separator(positives: &[Rule], line: &str, col: usize) -> Option<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let before = chars.get(..col)?.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let after = chars.get(col + 1..)?.iter().take_while(|c| c.is_ascii_digit()).count();
+    let comma = chars.get(col) == Some(&',');
+    let binary = positives.iter().any(|r| is_operator(*r));
+    if !(comma && binary && before > 0 && after == 3) {
+        return None;
+    }
+    let token = chars.get(col - before..)?.iter().take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.'));
+    let number: String = token.filter(|c| **c != ',').collect();
+    Some(format!("numbers are written without thousands separators: `{number}`"))
+}
+
+/// A bare word where only a quoted string may stand (`rule r {`, `notify sms x`).
+fn unquoted_text(positives: &[Rule], word: &str) -> Option<String> {
+    let only_text = positives.iter().all(|r| *r == Rule::string_lit);
+    (only_text && !positives.is_empty() && is_plain_word(word))
+        .then(|| format!("names and texts are quoted: `\"{word}\"`"))
+}
+
 fn is_item_keyword(rule: Rule) -> bool {
     matches!(
         rule,
@@ -462,6 +488,7 @@ fn is_item_keyword(rule: Rule) -> bool {
             | Rule::kw_guard
             | Rule::kw_rule
             | Rule::kw_group
+            | Rule::kw_split
     )
 }
 
