@@ -100,19 +100,31 @@ def test_a_book_without_a_required_column_fails_on_the_driver(spark, generated):
         verdict.spark.decide(book, str(POLICY))
 
 
-def test_dates_stored_as_timestamps_of_midnight_are_decided(spark, generated):
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York"])
+def test_dates_stored_as_timestamps_of_midnight_are_decided(spark, generated, zone):
     import pyspark.sql.functions as F
 
     import verdict.spark
 
     parquet, jsonl = generated
-    spark.conf.set("spark.sql.session.timeZone", "UTC")
-    book = spark.read.parquet(str(parquet)).limit(50)
-    # A lake often keeps dates as timestamps: midnights, in the session's zone.
-    stamped = book.withColumn("opened_on", F.to_timestamp(F.col("opened_on").cast("string")))
-    assert dict(stamped.dtypes)["opened_on"] == "timestamp"
-    expected = {row["id"]: row for row in cli_as_rows(cli_decisions(str(POLICY), str(jsonl)))}
-    rows = dicts_as_json([row.asDict(recursive=True) for row in verdict.spark.decide(stamped, str(POLICY)).collect()])
-    assert len(rows) == 50
-    for row in rows:
-        assert row == expected[row["id"]]
+    previous = spark.conf.get("spark.sql.session.timeZone")
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    try:
+        book = spark.read.parquet(str(parquet)).limit(50)
+        # A lake often keeps dates as timestamps: midnights, in the session's
+        # zone (in Shanghai, 2026-11-01 is 2026-10-31T16:00Z).
+        stamped = book.withColumn("opened_on", F.to_timestamp(F.col("opened_on").cast("string")))
+        assert dict(stamped.dtypes)["opened_on"] == "timestamp"
+        expected = {row["id"]: row for row in cli_as_rows(cli_decisions(str(POLICY), str(jsonl)))}
+        decided = verdict.spark.decide(stamped, str(POLICY)).collect()
+        rows = dicts_as_json([row.asDict(recursive=True) for row in decided])
+        assert len(rows) == 50
+        for row in rows:
+            assert row == expected[row["id"]]
+        # Half past nine in the session's zone is no date: that row's error.
+        late = stamped.withColumn("opened_on", F.col("opened_on") + F.expr("INTERVAL 9 HOURS 30 MINUTES"))
+        errors = [r for r in verdict.spark.decide(late, str(POLICY)).collect() if r["error_kind"] is not None]
+        assert len(errors) == 50
+        assert all("opened_on" in r["error_message"] and "09:30:00" in r["error_message"] for r in errors)
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", previous)

@@ -73,11 +73,40 @@ def decide(df, policy_path, as_of: Optional[str] = None):
     def decide_batches(batches):
         policy = _load_shipped(key, policy_name, contents)
         for batch in batches:
-            table = policy.decide_table(pa.Table.from_batches([batch], batch.schema), as_of)
+            table = _session_local(pa.Table.from_batches([batch], batch.schema))
+            table = policy.decide_table(table, as_of)
             for out in table.to_batches():
                 yield out
 
     return df.mapInArrow(decide_batches, schema)
+
+
+# Zones whose wall clock is UTC's: a timestamp in one of them is read as it is.
+_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Z", "+00:00", "GMT", "Etc/GMT", "Universal", "Zulu"})
+
+
+def _session_local(table):
+    """The table with its top-level zoned timestamps as the session's wall clock.
+
+    A Spark ``TimestampType`` is an instant shown in the session's time zone:
+    a date kept as a timestamp there is that zone's midnight
+    (``to_timestamp("2026-11-01")`` in an ``Asia/Shanghai`` session is
+    2026-10-31T16:00Z). The executors receive such a column zoned in the
+    session's zone; read as the wall clock of that zone (``2026-11-01
+    00:00``), it is the date Spark shows. A time other than midnight is still
+    that row's error, never a date with its time dropped. Nested timestamps
+    (inside structs and lists) are left as they are: midnight UTC.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for index, field in enumerate(table.schema):
+        zone = getattr(field.type, "tz", None) if pa.types.is_timestamp(field.type) else None
+        if zone is None or zone in _UTC_ZONES:
+            continue
+        local = pc.local_timestamp(table.column(index))
+        table = table.set_column(index, field.name, local)
+    return table
 
 
 def _check_columns(policy: "verdict.Policy", df, as_of: Optional[str]) -> None:
