@@ -368,7 +368,6 @@ enum Sink<'r, 's> {
     Inline(&'r mut dyn FnMut(Chunk)),
 }
 
-/// Parses, decides and encodes a chunk; a failure stops the run without writing a partial chunk.
 /// A snapshot's error named after the input it came from, when there is one to name.
 fn in_source(mut error: SnapshotError, source: Option<&str>) -> SnapshotError {
     if let Some(name) = source {
@@ -378,6 +377,7 @@ fn in_source(mut error: SnapshotError, source: Option<&str>) -> SnapshotError {
     error
 }
 
+/// Parses, decides and encodes a chunk; a failure stops the run without writing a partial chunk.
 fn process(chunk: &mut Chunk, shared: Shared) {
     if chunk.process(shared).is_err() {
         // Encoding into memory does not fail; should it, the run must not write a partial chunk.
