@@ -49,6 +49,15 @@ fn every_malformed_row_is_shown_at_its_line_and_exits_2() {
     insta::assert_snapshot!(shown(&verdict(&["import", "scorecard", "tests/fixtures/import/invalid/malformed.csv"])));
 }
 
+/// Bins of one variable that share values (intervals that overlap, a
+/// category listed in two bins) are refused at import, each at the later
+/// bin's row, naming what both hold: `check` would refuse the printed block
+/// anyway, at lines the user did not write.
+#[test]
+fn overlapping_bins_are_refused_at_their_rows() {
+    insta::assert_snapshot!(shown(&verdict(&["import", "scorecard", "tests/fixtures/import/invalid/overlapping.csv"])));
+}
+
 #[test]
 fn a_missing_file_or_a_bad_base_exits_2() {
     let out = verdict(&["import", "scorecard", "tests/fixtures/import/no-such.csv"]);

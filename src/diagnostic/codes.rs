@@ -290,4 +290,6 @@ registry! {
         "A bin is not in a notation the importer reads: an interval with an end that is not a number or `inf`, not closed, or holding no value (`[35,26)`); a numpy list that is not closed or holds something other than quoted strings; an empty bin or part.";
     IMPORT_POINTS = "I003", "import-points", Error,
         "A bin's points are not a number that an exact decimal holds (`nan`, `inf`, text, more than 28 significant digits).";
+    IMPORT_OVERLAP = "I004", "import-overlap", Error,
+        "Two bins of one variable hold a value in common (overlapping intervals, a category or `missing` listed twice): an account would fall in both, so the scorecard could not be checked (`E0612`).";
 }

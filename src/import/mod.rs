@@ -6,6 +6,7 @@
 //! (never through a binary float) and written without trailing zeros.
 
 mod notation;
+mod overlap;
 mod render;
 
 pub use notation::{number, parse_bin, parse_bin_each, BinProblem, Bound, Dialect, Part};
@@ -91,6 +92,7 @@ pub fn read_table(path: &Path, text: &str) -> Result<ScorecardTable, Vec<Diagnos
         text,
         dialect,
         table: ScorecardTable { dialect, base: None, characteristics: Vec::new() },
+        rows: Vec::new(),
         errors: Vec::new(),
     };
     let starts: Vec<usize> = rows.iter().map(|r| r.position().map_or(0, |p| p.byte() as usize)).collect();
@@ -98,6 +100,9 @@ pub fn read_table(path: &Path, text: &str) -> Result<ScorecardTable, Vec<Diagnos
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
         let start = starts.get(i).copied().unwrap_or(0);
         builder.row(record, &columns, start..end);
+    }
+    if builder.errors.is_empty() {
+        builder.overlaps();
     }
     if builder.errors.is_empty() {
         Ok(builder.table)
@@ -130,6 +135,8 @@ struct Builder<'a> {
     text: &'a str,
     dialect: Dialect,
     table: ScorecardTable,
+    /// Each characteristic's bins' rows in the text, for errors about a bin.
+    rows: Vec<Vec<std::ops::Range<usize>>>,
     errors: Vec<Diagnostic>,
 }
 
@@ -160,14 +167,46 @@ impl Builder<'_> {
             }
         });
         if let (Ok(points), Ok(parts), false) = (points, parts, variable.is_empty()) {
-            self.push(variable, Bin { text: bin.trim().to_owned(), parts, points });
+            self.push(variable, Bin { text: bin.trim().to_owned(), parts, points }, extent.clone());
         }
     }
 
-    fn push(&mut self, variable: &str, bin: Bin) {
-        match self.table.characteristics.iter_mut().find(|c| c.variable == variable) {
-            Some(characteristic) => characteristic.bins.push(bin),
-            None => self.table.characteristics.push(Characteristic { variable: variable.to_owned(), bins: vec![bin] }),
+    fn push(&mut self, variable: &str, bin: Bin, extent: std::ops::Range<usize>) {
+        match self.table.characteristics.iter().position(|c| c.variable == variable) {
+            Some(at) => {
+                if let (Some(c), Some(rows)) = (self.table.characteristics.get_mut(at), self.rows.get_mut(at)) {
+                    c.bins.push(bin);
+                    rows.push(extent);
+                }
+            }
+            None => {
+                self.table.characteristics.push(Characteristic { variable: variable.to_owned(), bins: vec![bin] });
+                self.rows.push(vec![extent]);
+            }
+        }
+    }
+
+    /// An error at each bin that holds a value an earlier bin of its variable holds.
+    fn overlaps(&mut self) {
+        let mut found = Vec::new();
+        for (c, rows) in self.table.characteristics.iter().zip(&self.rows) {
+            for (j, (later, row)) in c.bins.iter().zip(rows).enumerate() {
+                let earlier = c.bins.iter().take(j).find_map(|b| overlap::shared(b, later).map(|v| (b, v)));
+                if let Some((earlier, values)) = earlier {
+                    let message = format!(
+                        "bins `{}` and `{}` of `{}` overlap: both hold {values}",
+                        earlier.text, later.text, c.variable
+                    );
+                    found.push((row.clone(), later.text.clone(), message));
+                }
+            }
+        }
+        for (row, needle, message) in found {
+            self.error(codes::IMPORT_OVERLAP, &row, &needle, message);
+            if let Some(last) = self.errors.last_mut() {
+                last.help =
+                    Some("each value must fall in exactly one bin: correct the table and import it again".into());
+            }
         }
     }
 

@@ -115,7 +115,7 @@ fn lines_of(bin: &Bin) -> Vec<Line> {
 }
 
 /// The cell for an interval: a comparison when one end is open-ended.
-fn interval_cell(lower: Bound, upper: Bound) -> String {
+pub(super) fn interval_cell(lower: Bound, upper: Bound) -> String {
     match (lower, upper) {
         (Bound::Unbounded, Bound::Unbounded) => "_".to_owned(),
         (Bound::Unbounded, Bound::Open(b)) => format!("< {b}"),
