@@ -311,3 +311,25 @@ fn the_smallest_int_can_be_written_everywhere_an_int_literal_stands() {
         errors(load("below", "let t = table (score) -> int {\n  < -9223372036854775809 => 1\n  else => 2\n}\n"));
     assert!(below[0].message.contains("the smallest whole number is -9223372036854775808"), "{below:?}");
 }
+
+/// `verdict import scorecard` compares at most `MAX_BIN_PAIRS` pairs of bins
+/// for overlaps (I004): a variable of 20,000 bins, an overlap at its end,
+/// imports instead of comparing 200 million pairs; `check` still refuses
+/// the overlap (E0612). Within the bound, the same overlap is refused.
+#[test]
+fn bins_past_the_pair_bound_are_left_to_check() {
+    use verdict::import::{import_scorecard, ImportOptions, MAX_BIN_PAIRS};
+    let table = |bins: usize| {
+        let mut text = String::from("variable,bin,points\n");
+        for i in 0..bins {
+            text.push_str(&format!("v,\"[{i},{})\",1\n", i + 1));
+        }
+        text.push_str("v,\"[0,2)\",1\n");
+        text
+    };
+    let options = ImportOptions::default();
+    let small = import_scorecard(std::path::Path::new("small.csv"), &table(10), &options).unwrap_err();
+    assert_eq!(small.iter().map(|d| d.code).collect::<Vec<_>>(), ["I004"]);
+    const { assert!(20_000 * 19_999 / 2 > MAX_BIN_PAIRS) };
+    assert!(import_scorecard(std::path::Path::new("large.csv"), &table(20_000), &options).is_ok());
+}
