@@ -116,10 +116,13 @@ fn innermost_open(text: &str) -> Option<(usize, &'static str)> {
     open.pop()
 }
 
-/// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
 /// The keywords that start a top-level item.
 const ITEM_KEYWORDS: [&str; 9] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group", "split"];
 
+/// The words of a duration's unit.
+const UNITS: [&str; 8] = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
+
+/// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
 pub(super) fn item_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut depth = 0i32;
@@ -292,7 +295,6 @@ fn misspelt_action(diagnostic: &Diagnostic, positives: &[Rule], word: &str, star
 /// A unit where the parser wanted none (`as_of + 1.5 days`, `score days`):
 /// a duration is a whole number written with its unit, not a value times one.
 fn unit_out_of_place(diagnostic: &Diagnostic, positives: &[Rule], word: &str, start: usize) -> Option<Diagnostic> {
-    const UNITS: [&str; 8] = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
     // Where a number was wanted (`freeze for days`), "expected a whole number" says it.
     if positives.iter().any(|r| matches!(r, Rule::unit | Rule::int_lit | Rule::signed_int)) || !UNITS.contains(&word) {
         return None;
@@ -340,8 +342,7 @@ fn misspelt_keyword(positives: &[Rule], word: &str) -> Option<String> {
         return None;
     }
     let keywords = positives.iter().filter_map(|r| super::keywords::keyword_text(*r));
-    let units = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
-    let units = units.into_iter().filter(|_| positives.contains(&Rule::unit));
+    let units = UNITS.into_iter().filter(|_| positives.contains(&Rule::unit));
     crate::diagnostic::did_you_mean(word, keywords.chain(units))
 }
 
@@ -392,8 +393,7 @@ fn expected_message(positives: &[Rule]) -> String {
         return "expected `when` to start the rule's condition".into();
     }
     if has(Rule::EOI) && positives.iter().any(|r| is_item_keyword(*r)) {
-        return "expected a declaration: `policy`, `schema`, `hook`, `batch`, `let`, `guard`, `rule`, `group` or `split`"
-            .into();
+        return format!("expected a declaration: {}", declaration_list());
     }
     let mut words: Vec<&str> = Vec::new();
     // Where an expression may start, listing every kind of literal helps nobody.
@@ -478,18 +478,16 @@ fn unquoted_text(positives: &[Rule], word: &str) -> Option<String> {
 }
 
 fn is_item_keyword(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::kw_policy
-            | Rule::kw_schema
-            | Rule::kw_hook
-            | Rule::kw_batch
-            | Rule::kw_let
-            | Rule::kw_guard
-            | Rule::kw_rule
-            | Rule::kw_group
-            | Rule::kw_split
-    )
+    super::keywords::keyword_text(rule).is_some_and(|k| ITEM_KEYWORDS.contains(&k))
+}
+
+/// "`policy`, `schema`, … `group` or `split`": every declaration keyword.
+fn declaration_list() -> String {
+    let quoted: Vec<String> = ITEM_KEYWORDS.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
 }
 
 fn rule_words(rule: Rule) -> &'static str {
