@@ -224,13 +224,10 @@ pub fn explain(
     id: &str,
     default_as_of: Option<Date>,
 ) -> Result<Explanation, ExplainError> {
-    let format = format.or_else(|| Format::from_path(snapshots)).ok_or_else(|| {
-        ExplainError::Read(format!(
-            "cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv .parquet); \
-             use --input-format",
-            snapshots.display()
-        ))
-    })?;
+    let format = match format {
+        Some(format) => format,
+        None => Format::of_file(snapshots).map_err(|e| ExplainError::Read(format!("{e}; use --input-format")))?,
+    };
     let schema = policy.program.schema.clone();
     let reader =
         open_snapshot_file(snapshots, format, schema, ReadLimits::default()).map_err(|e| cannot_read(snapshots, &e))?;

@@ -401,3 +401,42 @@ fn yaml_output_reads_back_as_the_json_output() {
         assert_eq!(from_yaml, from_json, "trace: {trace}");
     }
 }
+
+/// A snapshot file whose name tells no format gets the same message from
+/// every command, listing the extensions that do tell one; the commands with
+/// `--input-format` say so.
+#[test]
+fn a_file_whose_name_tells_no_format_is_refused_alike_everywhere() {
+    let known = ".json .jsonl .ndjson .yaml .yml .csv .parquet .pq";
+    let refused = format!("cannot tell the format of `policies/EXPECTED.md` from its name ({known})");
+    let book = "policies/EXPECTED.md";
+    let with_option: [&[&str]; 3] = [
+        &["eval", "policies/lifecycle.policy", book],
+        &["explain", "policies/lifecycle.policy", book, "--id", "A-1001"],
+        &["diff", "policies/lifecycle.policy", "policies/lifecycle-v2.policy", book],
+    ];
+    for args in with_option {
+        let (code, _, stderr) = verdict(args, None);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(&format!("{refused}; use --input-format")), "{args:?}: {stderr}");
+    }
+    let (code, _, stderr) = verdict(&["stability", "policies/lifecycle.policy", book, book], None);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(&refused), "{stderr}");
+
+    let dir = std::env::temp_dir().join(format!("verdict-unknown-format-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let book_copy = dir.join("book.txt");
+    std::fs::copy("policies/portfolio.jsonl", &book_copy).unwrap();
+    let tests = dir.join("book.test.yaml");
+    let policy = std::fs::canonicalize("policies/lifecycle.policy").unwrap();
+    std::fs::write(&tests, format!("policy: {}\ngolden: book.golden.jsonl\nsnapshots: book.txt\n", policy.display()))
+        .unwrap();
+    let (code, _, stderr) = verdict(&["test", tests.to_str().unwrap()], None);
+    // The diagnostic is wrapped to the terminal's width, its lines led by `│`.
+    let words = |text: &str| text.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let refused_copy = format!("[T008] cannot tell the format of `{}` from its name ({known})", book_copy.display());
+    assert!(words(&stderr).contains(&refused_copy), "{stderr}");
+    assert_eq!(code, 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

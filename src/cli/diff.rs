@@ -272,9 +272,7 @@ fn open_input(input: &Path, input_format: Option<Format>) -> Result<(Box<dyn Buf
     let format = match input_format {
         Some(f) => f,
         None if is_stdin => Format::Jsonl,
-        None => Format::from_path(input).ok_or_else(|| {
-            format!("cannot tell the format of `{}` from its name; use --input-format", input.display())
-        })?,
+        None => Format::of_file(input).map_err(|e| format!("{e}; use --input-format"))?,
     };
     let reader: Box<dyn BufRead> = if is_stdin {
         Box::new(BufReader::new(std::io::stdin()))

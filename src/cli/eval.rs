@@ -251,13 +251,10 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
         let format = match input_format {
             Some(f) => f,
             None if is_stdin => Format::Jsonl,
-            None => match Format::from_path(input) {
-                Some(f) => f,
-                None => {
-                    eprintln!(
-                        "error: cannot tell the format of `{}` from its name; use --input-format",
-                        input.display()
-                    );
+            None => match Format::of_file(input) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("error: {e}; use --input-format");
                     exit = Exit::Invalid;
                     continue;
                 }

@@ -97,8 +97,7 @@ fn refuse_empty(portfolios: &[(&str, &PathBuf, &Portfolio)]) -> Option<Exit> {
 
 /// Scores every snapshot of one portfolio; a snapshot that fails is counted and left out.
 fn score(program: &Program, path: &Path, as_of: Option<verdict::value::Date>) -> Result<Portfolio, String> {
-    let format = Format::from_path(path)
-        .ok_or_else(|| format!("cannot tell the format of `{}` from its name", path.display()))?;
+    let format = Format::of_file(path).map_err(|e| e.to_string())?;
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let input: Box<dyn BufRead> = Box::new(BufReader::new(file));
     let reader = read_snapshots(input, format, program.schema.clone())

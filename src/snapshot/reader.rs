@@ -35,6 +35,30 @@ pub enum Format {
     Parquet,
 }
 
+/// Every file extension (and `--input-format` name) with the format it names.
+const FORMAT_NAMES: [(&str, Format); 8] = [
+    ("json", Format::Json),
+    ("jsonl", Format::Jsonl),
+    ("ndjson", Format::Jsonl),
+    ("yaml", Format::Yaml),
+    ("yml", Format::Yaml),
+    ("csv", Format::Csv),
+    ("parquet", Format::Parquet),
+    ("pq", Format::Parquet),
+];
+
+/// A file whose name does not tell its format: the one message every command gives.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot tell the format of `{}` from its name ({})", .path.display(), known_extensions())]
+pub struct UnknownFormat {
+    /// The file.
+    pub path: std::path::PathBuf,
+}
+
+fn known_extensions() -> String {
+    FORMAT_NAMES.iter().map(|(name, _)| format!(".{name}")).collect::<Vec<_>>().join(" ")
+}
+
 impl Format {
     /// The format a file's extension names (case-insensitive), if any.
     #[must_use]
@@ -42,17 +66,20 @@ impl Format {
         Format::from_name(path.extension()?.to_str()?)
     }
 
-    /// The format called `name` (`json`, `jsonl`, `ndjson`, `yaml`, `yml`, `csv`), as in `--input-format`.
+    /// The format a file's extension names, or an error that lists the known ones.
+    ///
+    /// # Errors
+    ///
+    /// When the name has no extension or one no format has.
+    pub fn of_file(path: &Path) -> Result<Format, UnknownFormat> {
+        Format::from_path(path).ok_or_else(|| UnknownFormat { path: path.to_path_buf() })
+    }
+
+    /// The format called `name` (`json`, `jsonl`, `ndjson`, `yaml`, `yml`, `csv`, `parquet`, `pq`,
+    /// case-insensitive).
     #[must_use]
     pub fn from_name(name: &str) -> Option<Format> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "json" => Format::Json,
-            "jsonl" | "ndjson" => Format::Jsonl,
-            "yaml" | "yml" => Format::Yaml,
-            "csv" => Format::Csv,
-            "parquet" | "pq" => Format::Parquet,
-            _ => return None,
-        })
+        FORMAT_NAMES.iter().find(|(known, _)| known.eq_ignore_ascii_case(name)).map(|&(_, format)| format)
     }
 
     /// The format's canonical name.

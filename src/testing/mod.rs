@@ -573,12 +573,7 @@ fn case_snapshot(case: &CaseSpec, schema: &Arc<Schema>, r: &mut Reader<'_>) -> O
 /// A message when the file cannot be read at all or its format is unknown; a
 /// snapshot that does not fit the schema is an error item, not an error.
 pub fn read_snapshot_file(path: &Path, schema: &Arc<Schema>) -> Result<Vec<ReadItem>, String> {
-    let format = Format::from_path(path).ok_or_else(|| {
-        format!(
-            "cannot tell the format of `{}` from its name (.json .jsonl .ndjson .yaml .yml .csv .parquet)",
-            path.display()
-        )
-    })?;
+    let format = Format::of_file(path).map_err(|e| e.to_string())?;
     let mut reader = open_snapshot_file(path, format, schema.clone(), ReadLimits::default())
         .map_err(|e| format!("cannot read `{}`: {}", path.display(), opening_error(&e)))?;
     let items: Vec<ReadItem> = reader.by_ref().collect();
