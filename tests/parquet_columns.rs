@@ -211,3 +211,57 @@ fn date64_columns_read_whole_days_and_refuse_a_time_of_day() {
     );
     assert_eq!(b.id.as_ref().map(ToString::to_string).as_deref(), Some("B"));
 }
+
+/// pyarrow, pandas and polars type a list column whose every list is empty as
+/// `list<null>`: it fits a set and a list of records alike, each row read as
+/// the same snapshot in JSON, a null item failing its row as in JSON.
+#[test]
+fn list_of_null_columns_are_empty_sets_and_lists() {
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  tags: set<string>\n  overdues:\n    list:\n      \
+due_on: date\n      days: int\n    by: due_on\n";
+    let (dir, schema) = scratch("list-of-null", schema);
+    let lists_of_null = || {
+        let item = Arc::new(Field::new("item", DataType::Null, true));
+        let offsets = arrow_buffer::OffsetBuffer::new(vec![0i32, 0, 0, 1].into());
+        let values = Arc::new(arrow_array::NullArray::new(1)) as ArrayRef;
+        let nulls = NullBuffer::from(vec![true, false, true]);
+        Arc::new(arrow_array::ListArray::try_new(item, offsets, values, Some(nulls)).unwrap()) as ArrayRef
+    };
+    let batch = RecordBatch::try_from_iter(vec![
+        ("id", Arc::new(StringArray::from(vec!["A", "B", "C"])) as ArrayRef),
+        ("tags", lists_of_null()),
+        ("overdues", lists_of_null()),
+    ])
+    .unwrap();
+    assert_eq!(batch.schema().field(1).data_type().to_string(), "List(Null)");
+    let items = write_and_read(&dir.join("b.parquet"), &batch, &schema);
+    let from_json = |text: &str| match parse_json_snapshot(text, &schema) {
+        Ok(snapshot) => Ok(snapshot),
+        Err(e) => Err(e.message),
+    };
+    let read: Vec<_> = items.into_iter().map(|item| item.map_err(|e| e.message)).collect();
+    assert_eq!(
+        read,
+        vec![
+            from_json(r#"{"id": "A", "tags": [], "overdues": []}"#),
+            from_json(r#"{"id": "B", "tags": null, "overdues": null}"#),
+            // JSON says "an object" where a Parquet file has a struct: both are the list's record.
+            Err("tags[0]: expected string, found null; overdues[0]: expected a record, found null".to_owned()),
+        ]
+    );
+    assert!(read[0].is_ok() && read[1].is_err(), "{read:?}");
+    assert_eq!(
+        from_json(r#"{"id": "C", "tags": [null], "overdues": [null]}"#).unwrap_err(),
+        "tags[0]: expected string, found null; overdues[0]: expected an object, found null"
+    );
+    // A list of another item type is refused for the set as a whole.
+    let numbers = arrow_array::ListArray::from_iter_primitive::<arrow_array::types::Int64Type, _, _>([Some([Some(1)])]);
+    let wrong = RecordBatch::try_from_iter(vec![
+        ("id", Arc::new(StringArray::from(vec!["A"])) as ArrayRef),
+        ("tags", Arc::new(numbers) as ArrayRef),
+    ])
+    .unwrap();
+    let refused = verdict::snapshot::bind_batch(&schema, wrong).err().map(|e| e.to_string());
+    assert_eq!(refused.as_deref(), Some("Parquet column `tags` is List(Int64); the field needs a list of string"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

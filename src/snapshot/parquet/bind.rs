@@ -133,22 +133,26 @@ fn leaf_kind(field: &FieldDef, arrow: Option<&Field>, name: &str) -> Result<Leaf
         }
         FieldKind::Set(ty) => {
             if let Some(arrow) = arrow {
-                let item =
-                    list_item(arrow).ok_or_else(|| wrong_type(arrow, name, &format!("a list of {}", ty.describe())))?;
-                check_type(ty, item, name)?;
+                // A list of nulls only (`list<null>`: pyarrow's, pandas' and polars' type
+                // for a column whose every list is empty) fits any set; a null item is
+                // that row's error.
+                let fits = list_item(arrow).is_some_and(|item| is_all_null(item) || check_type(ty, item, name).is_ok());
+                if !fits {
+                    return Err(wrong_type(arrow, name, &format!("a list of {}", ty.describe())));
+                }
             }
             LeafKind::Set(ty.clone())
         }
         FieldKind::List(list) => {
             let plan = match arrow {
-                Some(arrow) => {
-                    let children = list_item(arrow).and_then(|item| match item.data_type() {
-                        DataType::Struct(children) => Some(children),
-                        _ => None,
-                    });
-                    let children = children.ok_or_else(|| wrong_type(arrow, name, "a list of structs"))?;
-                    bind_record(&list.element, children, "", None).map_err(|e| within(e, name))?
-                }
+                Some(arrow) => match list_item(arrow).map(Field::data_type) {
+                    Some(DataType::Struct(children)) => {
+                        bind_record(&list.element, children, "", None).map_err(|e| within(e, name))?
+                    }
+                    // `list<null>`: every list empty, or its elements null (each one that row's error).
+                    Some(DataType::Null) => absent_record(&list.element, ""),
+                    _ => return Err(wrong_type(arrow, name, "a list of structs")),
+                },
                 None => RecordPlan { leaves: Vec::new() },
             };
             LeafKind::Records(Box::new(list.clone()), plan)
@@ -162,6 +166,32 @@ fn leaf_kind(field: &FieldDef, arrow: Option<&Field>, name: &str) -> Result<Leaf
             })
         }
     })
+}
+
+/// A record's leaves bound to no column: each reads as null (a required one is
+/// that element's error).
+fn absent_record(layout: &RecordLayout, prefix: &str) -> RecordPlan {
+    let mut leaves = Vec::new();
+    for field in &layout.fields {
+        let name = if prefix.is_empty() { field.name.clone() } else { format!("{prefix}.{}", field.name) };
+        match (&field.kind, field.slot) {
+            (FieldKind::Record(inner), _) => leaves.extend(absent_record(inner, &name).leaves),
+            (FieldKind::Scalar(ty), Some(slot)) => {
+                leaves.push(absent_leaf(field, slot, name, LeafKind::Scalar(ty.clone())))
+            }
+            (FieldKind::Set(ty), Some(slot)) => leaves.push(absent_leaf(field, slot, name, LeafKind::Set(ty.clone()))),
+            (FieldKind::List(list), Some(slot)) => {
+                let kind = LeafKind::Records(Box::new(list.clone()), RecordPlan { leaves: Vec::new() });
+                leaves.push(absent_leaf(field, slot, name, kind));
+            }
+            (_, None) => {}
+        }
+    }
+    RecordPlan { leaves }
+}
+
+fn absent_leaf(field: &FieldDef, slot: usize, name: String, kind: LeafKind) -> LeafPlan {
+    LeafPlan { name, slot, optional: field.optional, column: Vec::new(), kind }
 }
 
 /// Names the list field an element's column error is inside of.

@@ -244,7 +244,8 @@ fn column<'p>(kind: &'p LeafKind, array: &ArrayRef, above: Option<&NullBuffer>) 
         LeafKind::Records(_, element) => match list() {
             Some((nulls, offsets, values)) => {
                 let values_columns = values.as_struct_opt().map(|s| s.columns().to_vec()).unwrap_or_default();
-                let elements = bind_record(element, &values_columns, values.nulls());
+                // Logical nulls: a `list<null>`'s elements (a `Null` array keeps no null buffer) are null records.
+                let elements = bind_record(element, &values_columns, values.logical_nulls().as_ref());
                 Column::List { nulls, offsets, items: Items::Records(elements) }
             }
             None => unreadable("expected a list of records".to_string()),
@@ -267,7 +268,16 @@ fn read_leaf(leaf: &BoundLeaf, row: usize, frame: &mut Frame, here: &PathSeg, er
     }
     let value = match (&leaf.column, &plan.kind) {
         (Column::Scalar(cells), _) => cells.value(row),
-        (Column::List { offsets, items: Items::Set(items), .. }, LeafKind::Set(ty)) => set_at(ty, offsets, items, row),
+        (Column::List { offsets, items: Items::Set(items), .. }, LeafKind::Set(ty)) => {
+            match set_at(ty, offsets, items, row) {
+                Ok(set) => Ok(set),
+                // An item's problem is named at the item (`tags[2]: …`), as the JSON reader names it.
+                Err((index, message)) => {
+                    frame.store(plan.slot, Err(message), &here.index(index), errors);
+                    return;
+                }
+            }
+        }
         (Column::List { offsets, items: Items::Records(elements), .. }, LeafKind::Records(list, _)) => {
             Ok(records_at(list, elements, offsets, row, here, errors))
         }
@@ -317,16 +327,14 @@ fn element_record(
     frame.finish(layout, path, errors)
 }
 
-/// A `set<T>` at `row`: its items converted, sorted and without duplicates.
-fn set_at(ty: &ScalarType, offsets: &Offsets, items: &Cells, row: usize) -> Result<Value, String> {
-    let (start, end) = offsets.range(row).ok_or_else(|| Leaf::Set(ty).mismatch("another type"))?;
+/// A `set<T>` at `row`: its items converted, sorted and without duplicates;
+/// else the first bad item's place in the set and what is wrong with it.
+fn set_at(ty: &ScalarType, offsets: &Offsets, items: &Cells, row: usize) -> Result<Value, (usize, String)> {
+    let (start, end) = offsets.range(row).unwrap_or((0, 0));
     let mut set = Vec::with_capacity(end - start);
     for index in start..end {
-        if items.is_null(index) {
-            return Err(format!("[{}]: a set holds no nulls", index - start));
-        }
-        let value = items.value(index).map_err(|m| format!("[{}]: {m}", index - start))?;
-        set.push(set_item(ty, value)?);
+        let item = if items.is_null(index) { Err(Leaf::Scalar(ty).mismatch("null")) } else { items.value(index) };
+        set.push(item.and_then(|value| set_item(ty, value)).map_err(|m| (index - start, m))?);
     }
     Ok(finish_set(set))
 }
