@@ -192,6 +192,33 @@ fn a_body_over_the_limit_is_refused_before_it_is_read() {
     assert_eq!(server.post("/v1/decide", Some("application/json"), &at_limit).status, 200);
 }
 
+/// A body's bytes do not bound its response (a 3-byte line of `{}` is
+/// answered with an error record of about 225): the lines of a JSON Lines
+/// body are bounded too, exactly at the limit, a last line without its line
+/// end counted.
+#[test]
+fn a_body_of_more_lines_than_the_limit_is_refused_whole() {
+    let server = Server::start(Path::new(POLICY), &["--max-request-lines", "3"]);
+    let snapshot = portfolio_lines().remove(0);
+    let kind = |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap()["error"]["kind"].clone();
+    for (body, status, records) in [
+        (format!("{snapshot}\n{snapshot}\n{snapshot}\n"), 200, 3),
+        (format!("{snapshot}\n{snapshot}\n{snapshot}"), 200, 3),
+        (format!("{snapshot}\n\n{snapshot}\n"), 200, 2),
+        (format!("{snapshot}\n{snapshot}\n{snapshot}\n{snapshot}"), 413, 1),
+        ("{}\n".repeat(4), 413, 1),
+    ] {
+        let reply = server.decide_lines(&body);
+        assert_eq!((reply.status, reply.body.lines().count()), (status, records), "{body:?}: {}", reply.body);
+        if status == 413 {
+            assert_eq!(kind(&reply.body), "request");
+            assert!(reply.body.contains("more than 3 lines (--max-request-lines)"), "{}", reply.body);
+        }
+    }
+    // One JSON snapshot is one whatever its line ends.
+    assert_eq!(server.decide(&format!("{}\n\n\n\n", snapshot)).status, 200);
+}
+
 #[test]
 fn slow_clients_time_out() {
     let server = Server::start(Path::new(POLICY), &["--client-timeout-ms", "300"]);

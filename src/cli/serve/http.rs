@@ -71,6 +71,11 @@ async fn decide(service: &Arc<Service>, request: Request<Incoming>) -> Response<
     // INVARIANT: the policy is loaded once, so the whole request is decided by it.
     let served = service.policy.load_full();
     let decided = if lines {
+        if let Some(refused) = too_many_lines(&body, service.limits.max_request_lines) {
+            return refused.response();
+        }
+        // A closed semaphore (never, it is not closed) would leave the body to decide unqueued.
+        let _turn = service.deciding_lines.acquire().await.ok();
         let (program, input, options) = (Arc::clone(&served.program), body.clone(), service.eval);
         match tokio::task::spawn_blocking(move || decide_lines(&program, &input, options)).await {
             Ok(decided) => decided,
@@ -115,6 +120,18 @@ impl Refused {
         }
         response
     }
+}
+
+/// A JSON Lines body of more than `max` lines (a last line without its line
+/// end counts too), refused whole: the client sends it again in parts.
+fn too_many_lines(body: &[u8], max: usize) -> Option<Refused> {
+    let ends = memchr::memchr_iter(b'\n', body).take(max.saturating_add(1)).count();
+    let lines = ends + usize::from(body.last().is_some_and(|&b| b != b'\n'));
+    (lines > max).then(|| Refused {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        message: format!("the body has more than {max} lines (--max-request-lines): send its snapshots in parts"),
+        close: false,
+    })
 }
 
 /// Whether the body is JSON Lines (else one JSON snapshot). Any other

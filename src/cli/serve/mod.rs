@@ -31,6 +31,14 @@ use verdict::eval::EvalOptions;
 /// The largest request body unless `--max-request-bytes` says otherwise.
 const DEFAULT_MAX_REQUEST_BYTES: u64 = 16 << 20;
 
+/// The most lines a JSON Lines body may have unless `--max-request-lines` says otherwise.
+///
+/// The bytes a body may have do not bound its response: a line of `{}` is 3
+/// bytes in and an error record of about 225 out, so 16 MiB of them would be
+/// answered with more than a gigabyte, held whole for the decision log. At
+/// this many lines a response stays within some hundred megabytes.
+const DEFAULT_MAX_REQUEST_LINES: usize = 100_000;
+
 /// How long a client may take over a request's headers, or its body.
 const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -45,6 +53,9 @@ pub struct ServeArgs {
     /// Largest request body; a larger one is refused with 413 [default: 16MiB].
     #[arg(long, value_name = "SIZE", value_parser = super::byte_size)]
     max_request_bytes: Option<u64>,
+    /// Most lines of a JSON Lines body (snapshots per request); more are refused with 413 [default: 100000].
+    #[arg(long, value_name = "N")]
+    max_request_lines: Option<usize>,
     /// Append one JSON line per decision to FILE (id, time, fingerprint, snapshot hash, decision).
     #[arg(long, value_name = "FILE")]
     decision_log: Option<PathBuf>,
@@ -72,6 +83,7 @@ pub fn run(args: ServeArgs) -> Exit {
     }
     let limits = Limits {
         max_request_bytes: args.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
+        max_request_lines: args.max_request_lines.unwrap_or(DEFAULT_MAX_REQUEST_LINES),
         client_timeout: args.client_timeout_ms.map_or(DEFAULT_CLIENT_TIMEOUT, Duration::from_millis),
     };
     let eval = EvalOptions { hook_backstop: super::hook_backstop(args.hook_backstop_ms), ..EvalOptions::default() };

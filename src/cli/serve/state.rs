@@ -42,6 +42,8 @@ impl Served {
 pub struct Limits {
     /// The largest request body (413 beyond it).
     pub max_request_bytes: u64,
+    /// The most lines a JSON Lines body may have (413 beyond it).
+    pub max_request_lines: usize,
     /// How long a client may take to send a request's headers, or its body.
     pub client_timeout: Duration,
 }
@@ -63,6 +65,10 @@ pub struct Service {
     pub log: Option<LogSender>,
     /// One reload at a time.
     pub reloading: tokio::sync::Mutex<()>,
+    /// JSON Lines bodies decided at once: one per core. More would not decide
+    /// faster, and each holds its whole response until it is answered, so
+    /// the rest wait their turn and memory stays bounded however many come.
+    pub deciding_lines: tokio::sync::Semaphore,
     ids: Ids,
 }
 
@@ -78,6 +84,7 @@ impl Service {
             metrics,
             log: None,
             reloading: tokio::sync::Mutex::new(()),
+            deciding_lines: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, usize::from)),
             ids: Ids::new(),
         }
     }
