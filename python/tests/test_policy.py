@@ -135,3 +135,25 @@ def test_a_missing_policy_file_raises_policy_error(tmp_path):
     with pytest.raises(verdict.PolicyError) as raised:
         verdict.load(tmp_path / "nowhere.policy")
     assert raised.value.diagnostics
+
+
+def test_as_of_is_a_date_or_its_text():
+    import datetime
+
+    import pyarrow as pa
+
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    del snapshot["as_of"]
+    by_text = policy.decide(snapshot, as_of="2026-11-01")
+    assert "error" not in by_text and by_text["as_of"] == "2026-11-01"
+    assert policy.decide(snapshot, as_of=datetime.date(2026, 11, 1)) == by_text
+    assert policy.decide(snapshot, as_of=datetime.datetime(2026, 11, 1)) == by_text
+    with pytest.raises(ValueError, match="is not a YYYY-MM-DD date"):
+        policy.decide(snapshot, as_of=datetime.datetime(2026, 11, 1, 9, 30))
+    with pytest.raises(TypeError, match="as_of is a YYYY-MM-DD string or a datetime.date, not int"):
+        policy.decide(snapshot, as_of=20261101)
+    table = pa.Table.from_pylist([snapshot])
+    by_date = policy.decide_table(table, as_of=datetime.date(2026, 11, 1))
+    assert by_date.equals(policy.decide_table(table, as_of="2026-11-01"))
+    assert by_date.column("outcome").to_pylist() == [by_text["outcome"]]

@@ -91,6 +91,28 @@ def test_spark_hands_the_workers_only_the_columns_the_schema_reads(spark, genera
         assert row == expected[row["id"]]
 
 
+def test_nested_fields_in_dotted_columns_decide_as_in_structs(spark, generated):
+    # A nested record may come as columns named by its dotted path, as in the
+    # shipped CSV book; Spark's `mapInArrow` cannot resolve such a name itself.
+    import pyspark.sql.functions as F
+
+    import verdict.spark
+
+    parquet, jsonl = generated
+    book = spark.read.parquet(str(parquet)).limit(300)
+    flat = book.select(
+        *[F.col(c) for c in book.columns if c != "identity"],
+        F.col("identity.verified").alias("identity.verified"),
+        F.col("identity.mismatch_fields").alias("identity.mismatch_fields"),
+    )
+    assert "identity.verified" in flat.columns
+    rows = dicts_as_json([row.asDict(recursive=True) for row in verdict.spark.decide(flat, str(POLICY)).collect()])
+    expected = {row["id"]: row for row in cli_as_rows(cli_decisions(str(POLICY), str(jsonl)))}
+    assert len(rows) == 300
+    for row in rows:
+        assert row == expected[row["id"]]
+
+
 def test_a_book_without_a_required_column_fails_on_the_driver(spark, generated):
     import verdict.spark
 

@@ -78,6 +78,27 @@ def test_a_pandas_row_decides_as_its_table_does(generated):
     assert cli_as_rows(decided) == rows_as_json(policy.decide_table(frame))
 
 
+def test_a_pandas_row_with_dotted_columns_decides_as_its_table_does(generated):
+    # A nested record written flat, in columns named by its dotted path: the
+    # table reads them, and so does each of its rows.
+    pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 200)
+    identity = table.column("identity").combine_chunks()
+    flat = table.drop_columns(["identity"])
+    flat = flat.append_column("identity.verified", identity.field("verified"))
+    flat = flat.append_column("identity.mismatch_fields", identity.field("mismatch_fields"))
+    frame = flat.to_pandas()
+    expected = rows_as_json(policy.decide_table(table))
+    assert rows_as_json(policy.decide_table(frame)) == expected
+    rows = [frame.iloc[i].to_dict() for i in range(len(frame))]
+    assert "identity.verified" in rows[0] and "identity" not in rows[0]
+    assert cli_as_rows([policy.decide(row) for row in rows]) == expected
+    # Given whole and flat at once, the flat field fills in the record.
+    both = dict(rows[0], identity={"mismatch_fields": []})
+    assert policy.decide(both) == policy.decide(rows[0])
+
+
 def test_record_batches_pandas_and_polars_give_the_same_table(generated):
     parquet, _ = generated
     policy = verdict.load(POLICY)
@@ -289,3 +310,53 @@ def test_the_gil_is_released_while_deciding(generated):
     during = [t for t in stamps if start + quarter < t < end - quarter]
     assert end - start >= 0.05, f"the call took {end - start:.3f}s: too short to tell"
     assert len(during) >= 3, f"{len(during)} stamps in the middle of a {end - start:.3f}s call"
+
+
+def _stream(*batches):
+    return pa.RecordBatchReader.from_batches(batches[0].schema, iter(batches))
+
+
+def test_a_stream_batch_unlike_the_streams_schema_is_refused_by_name(generated):
+    # The C stream hands each batch over under the stream's schema: a batch
+    # of other types would be read as what it is not (an int32 column as
+    # int64 past its buffer's end, a large_string's offsets as a string's).
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 20).combine_chunks()
+    good = table.to_batches()[0]
+    expected = policy.decide_table(pa.Table.from_batches([good, good]))
+    assert policy.decide_table(_stream(good, good)).equals(expected)
+    # Nullability alone changes no buffer: such a batch decides as the others.
+    fields = [pa.field(f.name, f.type, nullable=False) if f.name == "id" else f for f in good.schema]
+    strict = pa.RecordBatch.from_arrays(good.columns, schema=pa.schema(fields))
+    assert policy.decide_table(_stream(good, strict)).equals(expected)
+    at = good.schema.get_field_index
+    narrow = good.set_column(at("score"), "score", good.column("score").cast(pa.int32()))
+    with pytest.raises(ValueError, match=r"batch 2 of the stream has column `score` as int32, where the stream declares int64"):
+        policy.decide_table(_stream(good, narrow))
+    large = good.set_column(at("id"), "id", good.column("id").cast(pa.large_string()))
+    with pytest.raises(ValueError, match=r"batch 3 of the stream has column `id` as large_string, where the stream declares string"):
+        policy.decide_table(_stream(good, good, large))
+    fewer = good.drop_columns(["tags"])
+    with pytest.raises(ValueError, match=r"batch 2 of the stream has the columns \[.*\], where the stream declares"):
+        policy.decide_table(_stream(good, fewer))
+
+
+def test_list_columns_that_are_empty_in_every_row_decide(generated):
+    # pyarrow, pandas and polars type a list column with no item in any row
+    # `list<null>`: a set, or a list of records, empty in every row.
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    rows = [json.loads(line) for line in open(generated[1])][:200]
+    calm = [r for r in rows if not r["overdues"] and not r["identity"]["mismatch_fields"]][:5]
+    assert len(calm) >= 2
+    # Every row with every key: `from_pylist` takes its columns from the first row alone.
+    keys = list(dict.fromkeys(k for r in calm for k in r))
+    calm = [{k: r.get(k) for k in keys} for r in calm]
+    table = pa.Table.from_pylist(calm)
+    assert table.schema.field("overdues").type == pa.list_(pa.null())
+    expected = [policy.decide(r) for r in calm]
+    assert [d for d in expected if "error" in d] == []
+    assert rows_as_json(policy.decide_table(table)) == cli_as_rows(expected)
+    assert rows_as_json(policy.decide_table(pandas.DataFrame(calm))) == cli_as_rows(expected)
+    polars = pytest.importorskip("polars")
+    assert rows_as_json(policy.decide_table(polars.DataFrame(calm))) == cli_as_rows(expected)

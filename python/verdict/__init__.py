@@ -82,6 +82,7 @@ def _plain(value: Any, kind: Any) -> Any:
     value = _python_value(value)
     if isinstance(kind, dict):
         if isinstance(value, dict):
+            value = _nested(value, kind)
             return {key: _plain(item, kind.get(key)) for key, item in value.items()}
     elif isinstance(kind, list):
         if isinstance(value, (list, tuple)):
@@ -94,6 +95,27 @@ def _plain(value: Any, kind: Any) -> Any:
     elif isinstance(value, (list, tuple)):
         return [_python_value(item) for item in value]
     return value
+
+
+def _nested(record: Dict[Any, Any], kind: Dict[str, Any]) -> Dict[Any, Any]:
+    """``record`` with each key that is a nested field's dotted path
+    (``identity.verified``, as a flat table's columns and so its pandas rows
+    name it) moved into its nested record, as ``decide_table`` reads such a
+    column. A key the schema names as it is stays where it is."""
+    if not any(isinstance(key, str) and "." in key and key not in kind for key in record):
+        return record
+    out: Dict[Any, Any] = {}
+    parts: Dict[str, Dict[str, Any]] = {}
+    for key, item in record.items():
+        head, dot, rest = key.partition(".") if isinstance(key, str) else (key, "", "")
+        if dot and key not in kind and isinstance(kind.get(head), dict):
+            parts.setdefault(head, {})[rest] = item
+        else:
+            out[key] = item
+    for head, fields in parts.items():
+        whole = _python_value(out.get(head))
+        out[head] = {**whole, **fields} if isinstance(whole, dict) else fields
+    return out
 
 
 def _python_value(value: Any) -> Any:
@@ -159,7 +181,7 @@ class Policy:
         """``sha256:…`` over every file the decisions depend on (policy, schema, hooks, batches)."""
         return self._inner.fingerprint
 
-    def decide(self, snapshot: Dict[str, Any], as_of: Optional[str] = None) -> Dict[str, Any]:
+    def decide(self, snapshot: Dict[str, Any], as_of: Union[str, _dt.date, None] = None) -> Dict[str, Any]:
         """Decides one snapshot; returns the decision exactly as ``verdict eval`` writes it in JSON.
 
         A snapshot that does not fit the schema gives an error record
@@ -168,13 +190,13 @@ class Policy:
         ``datetime`` at midnight as its day. A pandas row
         (``df.iloc[0].to_dict()``, numpy values, ``NaN`` for a missing
         optional value, whole floats for ints) is read as ``decide_table``
-        reads its table. ``as_of`` (YYYY-MM-DD) is the date for a snapshot
+        reads its table. ``as_of`` (YYYY-MM-DD, or a ``date``) is the date for a snapshot
         without one.
         """
         text = _snapshot_json(_plain(snapshot, self._fields))
-        return _json.loads(self._inner.decide_json(text, as_of))
+        return _json.loads(self._inner.decide_json(text, _as_of_text(as_of)))
 
-    def decide_table(self, data: Any, as_of: Optional[str] = None) -> "pyarrow.Table":  # noqa: F821
+    def decide_table(self, data: Any, as_of: Union[str, _dt.date, None] = None) -> "pyarrow.Table":  # noqa: F821
         """Decides every row of a table; returns a ``pyarrow.Table``, one row per input row, in order.
 
         ``data`` is a pyarrow Table or RecordBatch, a pandas or a polars
@@ -191,16 +213,28 @@ class Policy:
         import pyarrow as pa
 
         capsule = _stream_capsule(data, pa)
-        return pa.table(self._inner.decide_stream(capsule, as_of))
+        return pa.table(self._inner.decide_stream(capsule, _as_of_text(as_of)))
 
     def __repr__(self) -> str:
         return f"<verdict.Policy {self.name!r} version {self.version!r}>"
 
 
+def _as_of_text(as_of: Any) -> Optional[str]:
+    """``as_of`` as the engine takes it: a ``date`` (or a ``datetime`` at
+    midnight) as its YYYY-MM-DD text; a string as it is, for the engine to judge."""
+    if as_of is None or isinstance(as_of, str):
+        return as_of
+    if isinstance(as_of, _dt.date):
+        return _json_default(as_of)
+    raise TypeError(f"as_of is a YYYY-MM-DD string or a datetime.date, not {type(as_of).__name__}")
+
+
 def _stream_capsule(data: Any, pa: Any) -> Any:
     """An ``arrow_array_stream`` capsule for any tabular input."""
-    if isinstance(data, (pa.Table, pa.RecordBatchReader)):
+    if isinstance(data, pa.Table):
         return data.__arrow_c_stream__()
+    if isinstance(data, pa.RecordBatchReader):
+        return _batches_as_declared(data, pa).__arrow_c_stream__()
     if hasattr(data, "__arrow_c_stream__"):
         # Through pyarrow, which streams the batches as they come and exports
         # every type as the C data interface specifies: polars exports a
@@ -215,6 +249,38 @@ def _stream_capsule(data: Any, pa: Any) -> Any:
     if module == "polars":
         return data.to_arrow().__arrow_c_stream__()
     raise TypeError(f"decide_table takes Arrow data (a pyarrow Table, pandas or polars DataFrame), not {type(data).__name__}")
+
+
+def _batches_as_declared(reader: Any, pa: Any) -> Any:
+    """``reader`` with each batch checked against the stream's schema.
+
+    The Arrow C stream hands every batch over under the schema the stream
+    declared, and the engine reads its buffers as that schema says. A reader
+    made with ``pa.RecordBatchReader.from_batches`` does not check its
+    batches, so a batch of other types (an int32 column in a stream declared
+    int64, as when one file of a lake table was written differently) would be
+    read as what it is not. Such a batch is refused here, by name.
+    """
+    schema = reader.schema
+
+    def batches() -> Any:
+        for number, batch in enumerate(reader, start=1):
+            # Names and types: a column's nullability changes nothing in its buffers.
+            if batch.schema.names != schema.names or batch.schema.types != schema.types:
+                raise ValueError(f"batch {number} of the stream {_schema_difference(schema, batch.schema)}")
+            yield batch
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def _schema_difference(declared: Any, found: Any) -> str:
+    """What sets a batch's schema apart from the stream's, in words."""
+    if declared.names != found.names:
+        return f"has the columns {found.names}, where the stream declares {declared.names}"
+    for want, got in zip(declared, found):
+        if want.type != got.type:
+            return f"has column `{got.name}` as {got.type}, where the stream declares {want.type}"
+    return "does not have the stream's schema"
 
 
 def load(path: Union[str, "_os.PathLike[str]"]) -> Policy:

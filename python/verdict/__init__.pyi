@@ -1,5 +1,6 @@
 """Type stubs for verdict: credit-policy decisions for Python."""
 
+import datetime
 import os
 from typing import Any, Dict, List, Optional, Union
 
@@ -26,9 +27,9 @@ class Policy:
     @property
     def fingerprint(self) -> str:
         """``sha256:…`` over every file the decisions depend on."""
-    def decide(self, snapshot: Dict[str, Any], as_of: Optional[str] = None) -> Dict[str, Any]:
+    def decide(self, snapshot: Dict[str, Any], as_of: Union[str, datetime.date, None] = None) -> Dict[str, Any]:
         """One snapshot's decision, exactly as ``verdict eval`` writes it in JSON (an error record for a bad snapshot)."""
-    def decide_table(self, data: Any, as_of: Optional[str] = None) -> pyarrow.Table:
+    def decide_table(self, data: Any, as_of: Union[str, datetime.date, None] = None) -> pyarrow.Table:
         """Every row's decision as a ``pyarrow.Table``: id, outcome, until, limit (string), reasons, actions,
         fired, scores, arms, error_kind, error_message; one row per input row, in order."""
 

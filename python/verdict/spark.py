@@ -66,6 +66,13 @@ def decide(df, policy_path, as_of: Optional[str] = None):
     driver_policy = verdict.load(policy_path)
     _check_columns(driver_policy, df, as_of)
     df = _read_columns(driver_policy, df)
+    names = df.columns
+    # `mapInArrow` cannot resolve a column whose name holds a dot (a nested
+    # field written flat, `identity.verified`, as the reference allows): the
+    # workers get the columns by position and give them their names back.
+    dotted = any("." in name for name in names)
+    if dotted:
+        df = df.toDF(*[f"_verdict_{index}" for index in range(len(names))])
     key = driver_policy.fingerprint
     policy_name, contents = _policy_files(driver_policy, policy_path)
     schema = _spark_schema()
@@ -73,7 +80,10 @@ def decide(df, policy_path, as_of: Optional[str] = None):
     def decide_batches(batches):
         policy = _load_shipped(key, policy_name, contents)
         for batch in batches:
-            table = _session_local(pa.Table.from_batches([batch], batch.schema))
+            table = pa.Table.from_batches([batch], batch.schema)
+            if dotted:
+                table = table.rename_columns(names)
+            table = _session_local(table)
             table = policy.decide_table(table, as_of)
             for out in table.to_batches():
                 yield out
