@@ -412,6 +412,13 @@ impl SchemaLoader<'_> {
             return;
         };
         match schema.lookup(key) {
+            // A snapshot without its key could be neither decided nor told apart.
+            Some(FieldDef {
+                kind: FieldKind::Scalar(ScalarType::String | ScalarType::Int), optional: true, ..
+            }) => {
+                self.error(codes::SCHEMA_KEY, node.span, format!("the key `{key}` must be a required field")).help =
+                    Some(format!("every snapshot has its key: declare `{key}` without `?`"));
+            }
             Some(FieldDef {
                 kind: FieldKind::Scalar(ScalarType::String | ScalarType::Int), slot: Some(slot), ..
             }) => {

@@ -64,7 +64,7 @@ registry! {
     SCHEMA_TYPE = "S003", "schema-type", Error,
         "A field's type is unknown or malformed: an unknown type name, an unsupported `set<...>`, a bad `enum(...)` (an unclosed quote, a bad escape, an empty member), or a list written where a type belongs.";
     SCHEMA_KEY = "S004", "schema-key", Error,
-        "The schema has no `key`, or its key is not a `string` or `int` field of the schema.";
+        "The schema has no `key`, or its key is not a required `string` or `int` field of the schema.";
     SCHEMA_LIST = "S005", "schema-list", Error,
         "A list field is malformed: a key other than `list:` and `by:`, or a `by:` that is not a required `date` field of the list.";
     SCHEMA_PROHIBITED = "S006", "schema-prohibited", Error,
