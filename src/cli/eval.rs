@@ -198,9 +198,11 @@ fn summarize(program: &Program, report: &RunReport, started: Instant, summary_to
     if summary.errors.total > 0 {
         exit = exit.max(Exit::Failures);
     }
-    // Quiet runs keep what a pipeline must not miss: a breached guard.
-    if !super::render::quiet() || summary.breached() {
+    if !super::render::quiet() {
         eprint!("{}", render_summary(&summary, std::io::stderr().is_terminal()));
+    } else {
+        // Quiet runs keep what a pipeline must not miss: a breached guard, alone.
+        eprint!("{}", render_breaches(&summary));
     }
     if summary.breached() {
         exit = exit.max(Exit::Guard);
@@ -344,6 +346,21 @@ fn thousands(n: u64) -> String {
 const FIRED_SHOWN: usize = 20;
 
 /// The summary for people: the classic first line, then errors, fires and guards.
+/// One line per breached guard.
+fn render_breaches(s: &Summary) -> String {
+    let mut out = String::new();
+    for g in s.guards.iter().filter(|g| g.breached) {
+        out.push_str(&format!(
+            "guard breached: `guard {}`: {} `{}` (bound {})\n",
+            g.guard,
+            guard_share(g.count, s.decided),
+            g.outcome,
+            g.bound
+        ));
+    }
+    out
+}
+
 fn render_summary(s: &Summary, timed: bool) -> String {
     let plural = |n: u64| if n == 1 { "" } else { "s" };
     let counted = |o: &verdict::stream::OutcomeCounts| -> Vec<String> {
@@ -410,15 +427,7 @@ fn render_summary(s: &Summary, timed: bool) -> String {
             g.bound
         ));
     }
-    for g in s.guards.iter().filter(|g| g.breached) {
-        out.push_str(&format!(
-            "guard breached: `guard {}`: {} `{}` (bound {})\n",
-            g.guard,
-            guard_share(g.count, s.decided),
-            g.outcome,
-            g.bound
-        ));
-    }
+    out.push_str(&render_breaches(s));
     if timed {
         if let (Some(secs), Some(rate)) = (s.seconds, s.accounts_per_second) {
             out.push_str(&format!("  time: {secs:.2} s, {} accounts/s\n", thousands(rate as u64)));
