@@ -7,6 +7,7 @@ use crate::diagnostic::Span;
 use crate::value::{Date, Duration, ElementShape, SetItem, Val};
 
 pub mod condition;
+pub mod exact;
 pub mod ops;
 pub mod scorecard;
 pub mod split;

@@ -255,6 +255,45 @@ fn overflow_is_an_error_record() {
     assert!(e.message.contains("overflow"), "{}", e.message);
 }
 
+/// A sum, difference or product that a decimal could only hold rounded is an
+/// overflow, as one too large is: money is never silently rounded. Exact
+/// results at any scale are kept, and so is a quotient's 28th digit.
+#[test]
+fn sums_and_products_that_would_be_rounded_are_error_records() {
+    let tiny = r#"{"balance":"0.0000000000000000000000000001"}"#;
+    let wide = r#"{"balance":"7922816251426433759354395033.5"}"#;
+    let long = r#"{"balance":"12345678901234567890.123456789"}"#;
+    let fees = r#"{"overdues":[{"due_on":"2026-10-01","days":3,"amount":"7922816251426433759354395033.5"},
+                               {"due_on":"2026-10-02","days":3,"amount":"0.05"}]}"#;
+    for (expr, fields) in [
+        ("balance * 1.5", tiny),
+        ("balance * 1.5", long),
+        ("balance + 0.05", wide),
+        ("balance - 0.05", wide),
+        ("sum(overdues.amount)", fees),
+    ] {
+        let body = format!("let v = {expr}\nrule \"v\" {{ when v > 0 then tag \"x\" }}");
+        for trace in [false, true] {
+            let e = run_with(&body, fields, EvalOptions { trace, ..Default::default() }).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Eval, "{expr}");
+            assert!(e.message.starts_with("arithmetic overflow"), "{expr}: {}", e.message);
+        }
+    }
+    assert_eq!(
+        value("balance * 1.5", r#"{"balance":"0.000000000000000000000000002"}"#),
+        "0.000000000000000000000000003"
+    );
+    // At scale 2 the sum's digits would not fit; at scale 1 they do, exactly.
+    assert_eq!(
+        value("balance + 0.10", r#"{"balance":"7922816251426433759354395033.0"}"#),
+        "7922816251426433759354395033.1"
+    );
+    assert_eq!(
+        value("balance * 0.5", r#"{"balance":"0.0000000000000000000000000010"}"#),
+        "0.0000000000000000000000000005"
+    );
+}
+
 /// A new limit below zero is no decision: the account is an `eval` error
 /// record naming the rule and the value; zero (a limit cut to nothing) is one.
 #[test]

@@ -6,6 +6,7 @@ use super::expr::{Ctx, EvalResult};
 use super::Reason;
 use crate::compile::lower::{DecCode, IntCode, LetCode};
 use crate::compile::Program;
+use crate::ir::exact;
 use crate::ir::scorecard::{TCharacteristic, TScorecard};
 use crate::ir::TKind;
 use crate::value::{EvalFailure, Val};
@@ -40,7 +41,7 @@ pub(crate) fn score<'a>(ctx: &mut Ctx<'a>, card: &'a TScorecard) -> EvalResult<'
     for c in &card.characteristics {
         let v = ctx.eval(&c.input)?;
         let points = points_of(c, v)?;
-        total = total.checked_add(points).ok_or_else(|| EvalFailure::eval("the score overflows"))?;
+        total = exact::add(total, points).ok_or_else(|| EvalFailure::eval("the score overflows"))?;
     }
     if card.int {
         let whole = i64::try_from(total).map_err(|_| EvalFailure::eval("the score is out of range"))?;
@@ -160,7 +161,7 @@ pub fn score_snapshot(
         let scored = breakdown(&mut ctx, card)?;
         let mut total = card.base;
         for s in &scored {
-            total = total.checked_add(s.points).ok_or_else(|| EvalFailure::eval("the score overflows"))?;
+            total = exact::add(total, s.points).ok_or_else(|| EvalFailure::eval("the score overflows"))?;
         }
         out.push((i, total, scored.iter().map(|s| s.bin).collect()));
     }

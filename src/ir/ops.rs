@@ -141,9 +141,10 @@ impl ArithOp {
     #[inline]
     pub fn decimals(self, a: Decimal, b: Decimal) -> Result<Decimal, EvalFailure> {
         let v = match self {
-            ArithOp::Add => a.checked_add(b),
-            ArithOp::Sub => a.checked_sub(b),
-            ArithOp::Mul => a.checked_mul(b),
+            // Exactly, or an overflow: never a rounded sum or product.
+            ArithOp::Add => super::exact::add(a, b),
+            ArithOp::Sub => super::exact::sub(a, b),
+            ArithOp::Mul => super::exact::mul(a, b),
             ArithOp::Div => return divide(a, b),
         };
         v.ok_or_else(EvalFailure::overflow)

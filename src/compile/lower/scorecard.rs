@@ -48,7 +48,7 @@ impl Points for Decimal {
         Some(d)
     }
     fn minus(a: Self, b: Self) -> Option<Self> {
-        a.checked_sub(b)
+        crate::ir::exact::sub(a, b)
     }
 }
 

@@ -244,7 +244,7 @@ impl<'a> Runner<'_, 'a> {
             };
             acc = Some(match acc {
                 None => v,
-                Some(a) => match a.checked_add(v) {
+                Some(a) => match crate::ir::exact::add(a, v) {
                     Some(sum) => sum,
                     None => return self.fail(EvalFailure::overflow()),
                 },

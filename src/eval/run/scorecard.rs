@@ -129,7 +129,7 @@ impl<'a> Runner<'_, 'a> {
         let mut total = code.base;
         for (k, c) in code.characteristics.iter().enumerate() {
             let points = self.points(code, k, c)?;
-            match total.checked_add(points) {
+            match crate::ir::exact::add(total, points) {
                 Some(t) => total = t,
                 None => return self.fail(EvalFailure::eval("the score overflows")),
             }

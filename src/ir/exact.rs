@@ -1,0 +1,196 @@
+//! Sums and products of decimals, exactly or not at all.
+//!
+//! `rust_decimal` rounds a sum or product that needs more than 28 digits
+//! after the point, or a mantissa wider than 96 bits, to one that fits:
+//! `7922816251426433759354395033.5 + 0.05` comes out as
+//! `7922816251426433759354395034`. The language promises an `eval` error
+//! record instead of a rounded value. Rounding always lowers the result's
+//! scale below the operands' natural one (the larger of the two for a sum,
+//! their total for a product), so a result at that scale is exact: the
+//! common case costs one comparison. Any other result is checked against the
+//! exact value, worked out in 256-bit integers.
+
+use rust_decimal::Decimal;
+
+/// `a + b`, or `None` when it overflows or would be rounded.
+#[inline]
+pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let sum = a.checked_add(b)?;
+    if sum.scale() == a.scale().max(b.scale()) {
+        return Some(sum);
+    }
+    is_exact_sum(sum, a, b).then_some(sum)
+}
+
+/// `a - b`, or `None` when it overflows or would be rounded.
+#[inline]
+pub fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let difference = a.checked_sub(b)?;
+    if difference.scale() == a.scale().max(b.scale()) {
+        return Some(difference);
+    }
+    is_exact_sum(difference, a, -b).then_some(difference)
+}
+
+/// `a * b`, or `None` when it overflows or would be rounded.
+#[inline]
+pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let product = a.checked_mul(b)?;
+    if product.scale() == a.scale() + b.scale() {
+        return Some(product);
+    }
+    let exact = Wide::from(magnitude(a)).times(magnitude(b))?;
+    let negative = a.is_sign_negative() != b.is_sign_negative();
+    is(product, negative, exact, a.scale() + b.scale()).then_some(product)
+}
+
+#[cold]
+fn is_exact_sum(result: Decimal, a: Decimal, b: Decimal) -> bool {
+    let scale = a.scale().max(b.scale());
+    let (Some(x), Some(y)) = (
+        Wide::from(magnitude(a)).times_ten_to(scale - a.scale()),
+        Wide::from(magnitude(b)).times_ten_to(scale - b.scale()),
+    ) else {
+        return false;
+    };
+    let (negative, value) = match (a.is_sign_negative(), b.is_sign_negative()) {
+        (same_a, same_b) if same_a == same_b => match x.plus(y) {
+            Some(total) => (same_a, total),
+            None => return false,
+        },
+        (negative_a, _) if x >= y => (negative_a, x.minus(y)),
+        (_, negative_b) => (negative_b, y.minus(x)),
+    };
+    is(result, negative, value, scale)
+}
+
+/// Whether `result` is the value of sign `negative` and magnitude `value` at `scale`.
+fn is(result: Decimal, negative: bool, value: Wide, scale: u32) -> bool {
+    let got = Wide::from(magnitude(result));
+    let equal = if result.scale() <= scale {
+        got.times_ten_to(scale - result.scale()) == Some(value)
+    } else {
+        value.times_ten_to(result.scale() - scale) == Some(got)
+    };
+    equal && (value == Wide::ZERO || result.is_sign_negative() == negative)
+}
+
+fn magnitude(d: Decimal) -> u128 {
+    d.mantissa().unsigned_abs()
+}
+
+/// An unsigned 256-bit integer: four 64-bit limbs, the most significant
+/// first (so the derived order is the numbers' order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Wide([u64; 4]);
+
+impl From<u128> for Wide {
+    fn from(v: u128) -> Wide {
+        Wide([0, 0, (v >> 64) as u64, v as u64])
+    }
+}
+
+impl Wide {
+    const ZERO: Wide = Wide([0; 4]);
+
+    /// `self * m`, `None` past 256 bits.
+    fn times_small(self, m: u64) -> Option<Wide> {
+        let mut out = [0u64; 4];
+        let mut carry = 0u128;
+        for (limb, out) in self.0.iter().zip(out.iter_mut()).rev() {
+            let step = u128::from(*limb) * u128::from(m) + carry;
+            *out = step as u64;
+            carry = step >> 64;
+        }
+        (carry == 0).then_some(Wide(out))
+    }
+
+    /// `self * m` for a 128-bit `m`, `None` past 256 bits.
+    fn times(self, m: u128) -> Option<Wide> {
+        let low = self.times_small(m as u64)?;
+        let high = self.times_small((m >> 64) as u64)?;
+        // `high` is worth 2^64 times its value: it moves up one limb.
+        if high.0[0] != 0 {
+            return None;
+        }
+        low.plus(Wide([high.0[1], high.0[2], high.0[3], 0]))
+    }
+
+    /// `self * 10^k`, `None` past 256 bits.
+    fn times_ten_to(self, k: u32) -> Option<Wide> {
+        (0..k).try_fold(self, |w, _| w.times_small(10))
+    }
+
+    /// `self + other`, `None` past 256 bits.
+    fn plus(self, other: Wide) -> Option<Wide> {
+        let mut out = [0u64; 4];
+        let mut carry = false;
+        for ((a, b), out) in self.0.iter().zip(other.0.iter()).zip(out.iter_mut()).rev() {
+            let (step, first) = a.overflowing_add(*b);
+            let (step, second) = step.overflowing_add(u64::from(carry));
+            *out = step;
+            carry = first || second;
+        }
+        (!carry).then_some(Wide(out))
+    }
+
+    /// `self - other`, for `self >= other`.
+    fn minus(self, other: Wide) -> Wide {
+        let mut out = [0u64; 4];
+        let mut borrow = false;
+        for ((a, b), out) in self.0.iter().zip(other.0.iter()).zip(out.iter_mut()).rev() {
+            let (step, first) = a.overflowing_sub(*b);
+            let (step, second) = step.overflowing_sub(u64::from(borrow));
+            *out = step;
+            borrow = first || second;
+        }
+        Wide(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn exact_results_pass_at_any_scale() {
+        assert_eq!(add(d("1.5"), d("0.05")), Some(d("1.55")));
+        assert_eq!(sub(d("1.00"), d("3")), Some(d("-2.00")));
+        assert_eq!(mul(d("1.5"), d("1.5")), Some(d("2.25")));
+        assert_eq!(mul(d("-2.0"), d("0.5")), Some(d("-1.00")));
+        // Scaled down without rounding: trailing zeros are all that goes.
+        let tiny = d("0.00000000000000000000000002");
+        assert_eq!(mul(tiny, d("50")), Some(d("0.000000000000000000000001")));
+        assert_eq!(mul(d("0.0000000000000000000000000010"), d("0.5")), Some(d("0.0000000000000000000000000005")));
+        assert_eq!(add(d("79228162514264337593543950334"), d("1")), Some(Decimal::MAX));
+        assert_eq!(sub(d("0.1"), d("0.1")).map(|z| z.is_zero()), Some(true));
+    }
+
+    #[test]
+    fn results_that_would_be_rounded_are_refused() {
+        assert_eq!(add(d("7922816251426433759354395033.5"), d("0.05")), None);
+        assert_eq!(sub(d("7922816251426433759354395033.5"), d("-0.05")), None);
+        assert_eq!(mul(d("0.0000000000000000000000000001"), d("1.5")), None);
+        assert_eq!(mul(d("12345678901234567890.123456789"), d("1.5")), None);
+        assert_eq!(mul(d("0.0000000000000000000000000001"), d("0.0000000000000000000000000001")), None);
+        assert_eq!(add(Decimal::MAX, d("1")), None);
+        assert_eq!(mul(Decimal::MAX, d("2")), None);
+    }
+
+    #[test]
+    fn wide_arithmetic_carries_across_limbs() {
+        let max = Wide::from(u128::MAX);
+        assert_eq!(max.plus(Wide::from(1)), Some(Wide([0, 1, 0, 0])));
+        assert_eq!(Wide([0, 1, 0, 0]).minus(Wide::from(1)), max);
+        assert_eq!(max.times(u128::MAX), Some(Wide([u64::MAX, u64::MAX - 1, 0, 1])));
+        assert_eq!(Wide([1, 0, 0, 0]).times_small(u64::MAX), Some(Wide([u64::MAX, 0, 0, 0])));
+        assert_eq!(Wide([2, 0, 0, 0]).times_small(u64::MAX), None);
+        assert_eq!(Wide::from(1).times_ten_to(78), None);
+        assert!(Wide::from(1).times_ten_to(77).is_some());
+    }
+}
