@@ -228,7 +228,8 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         if let Some(fixed) = unit_out_of_place(&diagnostic, positives, &word, base + pos) {
             return fixed;
         }
-        let help = operator_from_elsewhere(positives, line, col)
+        let help = look_alike(line, col)
+            .or_else(|| operator_from_elsewhere(positives, line, col))
             .or_else(|| thousands_separator(positives, line, col))
             .or_else(|| unquoted_text(positives, &word))
             .or_else(|| reserved_word(positives, &word))
@@ -343,7 +344,53 @@ fn misspelt_keyword(positives: &[Rule], word: &str) -> Option<String> {
     }
     let keywords = positives.iter().filter_map(|r| super::keywords::keyword_text(*r));
     let units = UNITS.into_iter().filter(|_| positives.contains(&Rule::unit));
-    crate::diagnostic::did_you_mean(word, keywords.chain(units))
+    let outcomes = GUARD_OUTCOMES.into_iter().filter(|_| positives.contains(&Rule::guard_outcome));
+    let first = positives.iter().any(|r| matches!(r, Rule::table_first | Rule::group_first)).then_some("first");
+    crate::diagnostic::did_you_mean(word, keywords.chain(units).chain(outcomes).chain(first))
+}
+
+/// The outcomes a guard may bound, as the grammar's `guard_outcome` spells them.
+const GUARD_OUTCOMES: [&str; 8] = ["close", "freeze", "restrict", "reinstate", "limit", "decline", "refer", "approve"];
+
+/// A character at `col` that is not the language's though it may look like
+/// it: what word processors, spreadsheets and Chinese input methods put in
+/// text pasted into a policy (a no-break space, curly quotes, `≥`, a
+/// full-width parenthesis). Named by its code point, as some are invisible.
+fn look_alike(line: &str, col: usize) -> Option<String> {
+    let c = line.chars().nth(col)?;
+    if c.is_ascii() {
+        return None;
+    }
+    let code = format!("U+{:04X}", u32::from(c));
+    let (what, meant): (String, &str) = match c {
+        '\u{a0}' | '\u{202f}' => (format!("{code} (a no-break space)"), "a plain space"),
+        '\u{3000}' => (format!("{code} (a full-width space)"), "a plain space"),
+        '\u{2000}'..='\u{200b}' | '\u{feff}' => (format!("{code} (a typographic or invisible space)"), "a plain space"),
+        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{2033}' | '\u{ab}' | '\u{bb}' => {
+            (format!("`{c}` ({code}, a typographic quote)"), "`\"`")
+        }
+        '\u{2018}' | '\u{2019}' | '\u{2032}' => {
+            (format!("`{c}` ({code}, a typographic apostrophe)"), "`\"` (text is written in double quotes)")
+        }
+        '≥' => (format!("`{c}` ({code})"), "`>=`"),
+        '≤' => (format!("`{c}` ({code})"), "`<=`"),
+        '≠' => (format!("`{c}` ({code})"), "`!=`"),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => (format!("`{c}` ({code}, a dash)"), "`-`"),
+        '×' => (format!("`{c}` ({code})"), "`*`"),
+        '÷' => (format!("`{c}` ({code})"), "`/`"),
+        '\u{ff01}'..='\u{ff5e}' => {
+            let plain = char::from_u32(u32::from(c) - 0xfee0).unwrap_or('?');
+            return Some(format!("`{c}` ({code}) is a full-width `{plain}`: write `{plain}`"));
+        }
+        '\u{3001}' => return Some(format!("`{c}` ({code}) is an ideographic comma: write `,`")),
+        _ => {
+            return Some(format!(
+                "`{c}` ({code}) is not part of the language: names are ASCII letters, digits and `_`, and \
+                 other characters belong inside quoted text"
+            ))
+        }
+    };
+    Some(format!("{what} is not {meant}, though it may look like it: write {meant}"))
 }
 
 /// Operators of other languages at `col`, and the policy language's own:
@@ -564,6 +611,7 @@ fn rule_words(rule: Rule) -> &'static str {
         Rule::kw_most => "`most`",
         Rule::kw_for => "`for`",
         Rule::group_first => "`first`",
+        Rule::table_first => "`first` or the table's `{`",
         Rule::hook_param => "a parameter `name: type`",
         Rule::hook_budget | Rule::kw_budget => "`budget`",
         _ => "something else",
