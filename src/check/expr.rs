@@ -90,10 +90,18 @@ impl<'a> Checker<'a> {
                     format!("`{name}` may be absent (none) and cannot be used {what}"),
                 )
                 .with_label("may be none")
-                .with_help(format!(
-                    "say what absence means: `({name} ?? {default})`, or test it first: `{name} != none and …` \
-                     (docs/reference.md#absent-values-and-narrowing)"
-                )),
+                .with_help(if self.in_actions {
+                    // Narrowing stops at `then`: offering the test would send the officer round in a loop.
+                    format!(
+                        "say what absence means: `({name} ?? {default})`; a test in the rule's condition does \
+                         not reach its actions (docs/reference.md#absent-values-and-narrowing)"
+                    )
+                } else {
+                    format!(
+                        "say what absence means: `({name} ?? {default})`, or test it first: `{name} != none and …` \
+                         (docs/reference.md#absent-values-and-narrowing)"
+                    )
+                }),
             );
             return None;
         }

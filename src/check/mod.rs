@@ -124,6 +124,7 @@ pub fn check(
         root_leaves: None,
         name_suggestions: 0,
         narrowed: Vec::new(),
+        in_actions: false,
         diags: Vec::new(),
     };
     let policy = checker.policy(ast);
@@ -177,6 +178,8 @@ pub(crate) struct Checker<'a> {
     name_suggestions: usize,
     /// Optional values proved present where the expression being checked stands.
     narrowed: Vec<narrow::Fact>,
+    /// Checking a rule's actions, which a test in its condition does not reach.
+    in_actions: bool,
     diags: Vec<Diagnostic>,
 }
 
@@ -636,7 +639,10 @@ impl<'a> Checker<'a> {
                 }
                 limit_set = true;
             }
-            match self.action(action) {
+            self.in_actions = true;
+            let checked = self.action(action);
+            self.in_actions = false;
+            match checked {
                 Some(a) => actions.push(a),
                 None => ok = false,
             }
