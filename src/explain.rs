@@ -373,12 +373,42 @@ fn find(
         Some((position, item)) => Ok((position, item, same_id)),
         None => {
             let help = did_you_mean(id, ids.iter().map(String::as_str)).or_else(|| {
-                let (first, last) = (ids.iter().min()?, ids.iter().max()?);
+                let first = ids.iter().min_by(|a, b| natural_order(a, b))?;
+                let last = ids.iter().max_by(|a, b| natural_order(a, b))?;
                 Some(format!("its ids run from `{first}` to `{last}`"))
             });
             Err(ExplainError::NotFound { id: id.to_string(), file: path.to_path_buf(), count, help })
         }
     }
+}
+
+/// Ids in the order a reader expects: runs of digits by their number, so
+/// `A9` comes before `A10` (and `A-0009` beside `A-9`), the rest by its text.
+fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        let (Some(x), Some(y)) = (a.chars().next(), b.chars().next()) else {
+            return a.len().cmp(&b.len());
+        };
+        let step = if x.is_ascii_digit() && y.is_ascii_digit() {
+            let (number_a, rest_a) = digit_run(a);
+            let (number_b, rest_b) = digit_run(b);
+            (a, b) = (rest_a, rest_b);
+            let (number_a, number_b) = (number_a.trim_start_matches('0'), number_b.trim_start_matches('0'));
+            number_a.len().cmp(&number_b.len()).then_with(|| number_a.cmp(number_b))
+        } else {
+            (a, b) = (&a[x.len_utf8()..], &b[y.len_utf8()..]);
+            x.cmp(&y)
+        };
+        if step.is_ne() {
+            return step;
+        }
+    }
+}
+
+/// The digits at the start of `text`, and what follows them.
+fn digit_run(text: &str) -> (&str, &str) {
+    text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()))
 }
 
 fn rules(program: &Program, trace: &Trace, record: &Outputs, source: &str) -> Vec<RuleExplanation> {
@@ -713,6 +743,13 @@ struct SnapshotRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_range_in_natural_order() {
+        let mut ids = vec!["A29", "A9", "A1", "A10", "B2", "A-0009", "A-10", "é1", "A"];
+        ids.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(ids, ["A", "A-0009", "A-10", "A1", "A9", "A10", "A29", "B2", "é1"]);
+    }
 
     #[test]
     fn gaps_read_as_distance_to_the_bound() {
