@@ -32,8 +32,13 @@ pub(super) fn failing_constants(policy: &CheckedPolicy, file: &Path, diags: &mut
     for rule in &policy.rules {
         walk.visit(&rule.when, rule_always_evaluated(policy, rule));
         for action in &rule.actions {
-            for e in action_exprs(action) {
-                walk.visit(e, false);
+            match action {
+                TAction::SetLimit(e) => walk.limit(e),
+                _ => {
+                    for e in action_exprs(action) {
+                        walk.visit(e, false);
+                    }
+                }
             }
         }
     }
@@ -118,6 +123,24 @@ impl Walk<'_> {
                 self.children(e, certain);
                 None
             }
+        }
+    }
+
+    /// Visits a new limit: a literal below zero is refused for every account
+    /// whose rule fires, as a failing computation is.
+    fn limit(&mut self, e: &TExpr) {
+        let negative = match self.visit(e, false) {
+            Some(Const::Int(i)) if i < 0 => Some(rust_decimal::Decimal::from(i)),
+            Some(Const::Dec(d)) if d.is_sign_negative() && !d.is_zero() => Some(d),
+            _ => None,
+        };
+        if let Some(limit) = negative.filter(|_| self.reported.insert(e.span)) {
+            let message = format!(
+                "the new limit {} is negative: every account this rule fires for will be an `eval` error record",
+                crate::value::format_decimal(limit)
+            );
+            let diag = Diagnostic::warning(codes::CONSTANT_FAILS_WHEN_REACHED, self.file, e.span, message);
+            self.diags.push(diag.with_label("below zero").with_help("a limit is zero or more: `0` cuts it to nothing"));
         }
     }
 

@@ -212,7 +212,7 @@ registry! {
     CONSTANT_FAILS = "W0141", "constant-fails-for-every-account", Warning,
         "Arithmetic on literals that always fails (an int overflow such as `9223372036854775807 + 1`, a division by zero such as `1 / 0`, a date shifted past 9999-12-31) where every account computes it: in a rule's condition (not after `and`/`or` or `??`, not in a later case branch) or a let such a place reads. The policy still runs (a failing computation is an `eval` error record for the account, as the language defines), but every decision will be one: write the value it should have.";
     CONSTANT_FAILS_WHEN_REACHED = "W0140", "constant-fails-when-reached", Warning,
-        "Arithmetic on literals that always fails, where it may not be computed for every account: after `and`/`or` or `??`, in a case branch after the first condition, in a table's output, an aggregate's `where`, an action's value, or a let read only from such places. Each account that reaches it gets an `eval` error record; write the value it should have.";
+        "Arithmetic on literals that always fails, where it may not be computed for every account: after `and`/`or` or `??`, in a case branch after the first condition, in a table's output, an aggregate's `where`, an action's value, or a let read only from such places; also a new limit written as a negative literal (`set limit to -5`). Each account that reaches it gets an `eval` error record; write the value it should have.";
     REINSTATE_NOT_RESTRICTED = "W0150", "reinstate-not-restricted", Warning,
         "A rule that reinstates can fire on an account whose `status` is neither restricted nor frozen (the schema has an enum `status`): add `status in [\"restricted\", \"frozen\"]` to its condition.";
 
