@@ -345,22 +345,22 @@ fn thousands(n: u64) -> String {
 /// Rules listed by name in the human summary; the rest are counted (all are in `--summary`).
 const FIRED_SHOWN: usize = 20;
 
-/// The summary for people: the classic first line, then errors, fires and guards.
 /// One line per breached guard.
 fn render_breaches(s: &Summary) -> String {
-    let mut out = String::new();
-    for g in s.guards.iter().filter(|g| g.breached) {
-        out.push_str(&format!(
-            "guard breached: `guard {}`: {} `{}` (bound {})\n",
-            g.guard,
-            guard_share(g.count, s.decided),
-            g.outcome,
-            g.bound
-        ));
-    }
-    out
+    s.guards.iter().filter(|g| g.breached).map(|g| guard_line(g, s.decided)).collect()
 }
 
+/// A guard's line: `  guard …: ok` when it held, `guard breached: …` when not.
+fn guard_line(g: &verdict::stream::GuardReport, decided: u64) -> String {
+    let share = guard_share(g.count, decided);
+    if g.breached {
+        format!("guard breached: `guard {}`: {share} `{}` (bound {})\n", g.guard, g.outcome, g.bound)
+    } else {
+        format!("  guard `{}`: {share} `{}` (bound {}): ok\n", g.guard, g.outcome, g.bound)
+    }
+}
+
+/// The summary for people: the classic first line, then errors, fires and guards.
 fn render_summary(s: &Summary, timed: bool) -> String {
     let plural = |n: u64| if n == 1 { "" } else { "s" };
     let counted = |o: &verdict::stream::OutcomeCounts| -> Vec<String> {
@@ -419,13 +419,7 @@ fn render_summary(s: &Summary, timed: bool) -> String {
         ));
     }
     for g in s.guards.iter().filter(|g| !g.breached) {
-        out.push_str(&format!(
-            "  guard `{}`: {} `{}` (bound {}): ok\n",
-            g.guard,
-            guard_share(g.count, s.decided),
-            g.outcome,
-            g.bound
-        ));
+        out.push_str(&guard_line(g, s.decided));
     }
     out.push_str(&render_breaches(s));
     if timed {
