@@ -176,22 +176,16 @@ fn absent_record(layout: &RecordLayout, prefix: &str) -> RecordPlan {
         let name = if prefix.is_empty() { field.name.clone() } else { format!("{prefix}.{}", field.name) };
         match (&field.kind, field.slot) {
             (FieldKind::Record(inner), _) => leaves.extend(absent_record(inner, &name).leaves),
-            (FieldKind::Scalar(ty), Some(slot)) => {
-                leaves.push(absent_leaf(field, slot, name, LeafKind::Scalar(ty.clone())))
-            }
-            (FieldKind::Set(ty), Some(slot)) => leaves.push(absent_leaf(field, slot, name, LeafKind::Set(ty.clone()))),
-            (FieldKind::List(list), Some(slot)) => {
-                let kind = LeafKind::Records(Box::new(list.clone()), RecordPlan { leaves: Vec::new() });
-                leaves.push(absent_leaf(field, slot, name, kind));
+            (_, Some(slot)) => {
+                // With no column, no type to refuse: every leaf kind binds.
+                if let Ok(kind) = leaf_kind(field, None, &name) {
+                    leaves.push(LeafPlan { name, slot, optional: field.optional, column: Vec::new(), kind });
+                }
             }
             (_, None) => {}
         }
     }
     RecordPlan { leaves }
-}
-
-fn absent_leaf(field: &FieldDef, slot: usize, name: String, kind: LeafKind) -> LeafPlan {
-    LeafPlan { name, slot, optional: field.optional, column: Vec::new(), kind }
 }
 
 /// Names the list field an element's column error is inside of.
