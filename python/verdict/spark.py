@@ -9,9 +9,10 @@ decides each Arrow batch of its partitions with the same engine as the CLI.
 
 from __future__ import annotations
 
+import datetime
 import os
 import tempfile
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple, Union
 
 import verdict
 
@@ -50,7 +51,7 @@ def _load_shipped(key: str, policy_name: str, contents: Dict[str, bytes]) -> "ve
     return policy
 
 
-def decide(df, policy_path, as_of: Optional[str] = None):
+def decide(df, policy_path, as_of: Union[str, datetime.date, None] = None):
     """Decides every row of the Spark DataFrame ``df`` with the policy at ``policy_path``.
 
     Returns a Spark DataFrame of the ``decide_table`` columns, one row per
@@ -119,7 +120,7 @@ def _session_local(table):
     return table
 
 
-def _check_columns(policy: "verdict.Policy", df, as_of: Optional[str]) -> None:
+def _check_columns(policy: "verdict.Policy", df, as_of: Union[str, datetime.date, None]) -> None:
     """Raises, on the driver, the error the CLI gives for a book whose columns
     cannot hold the schema (a missing required field, a float for money),
     instead of failing every task on the executors."""
