@@ -294,8 +294,13 @@ fn the_id_is_reported_when_it_can_be_read() {
     assert_eq!(e.id, Some(Key::Str("A-1".into())));
     let e = parse_json_snapshot(&with(&[("id", None)]), &s).unwrap_err();
     assert_eq!((e.id, e.message.as_str()), (None, "id: missing required field"));
+    // A key of the wrong type names the account as the input wrote it.
     let e = parse_json_snapshot(&with(&[("id", Some("17"))]), &s).unwrap_err();
-    assert_eq!((e.id, e.message.as_str()), (None, "id: expected string, found 17"));
+    assert_eq!((e.id, e.message.as_str()), (Some(Key::Str("17".into())), "id: expected string, found 17"));
+    for (written, id) in [("1.50", Some("1.50")), ("true", Some("true")), ("null", None), ("[1]", None), ("{}", None)] {
+        let e = parse_json_snapshot(&with(&[("id", Some(written))]), &s).unwrap_err();
+        assert_eq!(e.id, id.map(|id| Key::Str(id.into())), "{written}");
+    }
     // Broken syntax: the id as far as it could be read, that is when the key
     // was read whole before the break; none when the break is before or in it.
     let e = parse_json_snapshot(r#"{"id": "A-1", "score": 7"#, &s).unwrap_err();
@@ -306,6 +311,19 @@ fn the_id_is_reported_when_it_can_be_read() {
     // An int key.
     let s = schema("key: n\nfields:\n  n: int\n");
     assert_eq!(ok(parse_json_snapshot(r#"{"n": 42}"#, &s)).id, Key::Int(42));
+    for (format, input) in [
+        (Format::Jsonl, "{\"n\": \"A-1\"}\n{\"n\": 12345678901234567890}\n"),
+        (Format::Yaml, "- n: A-1\n- n: 12345678901234567890\n"),
+        (Format::Csv, "n\nA-1\n12345678901234567890\n"),
+    ] {
+        let ids: Vec<Option<Key>> = read(format, input, &s).into_iter().map(|item| item.unwrap_err().id).collect();
+        let written = vec![Some(Key::Str("A-1".into())), Some(Key::Str("12345678901234567890".into()))];
+        assert_eq!(ids, written, "{format:?}");
+    }
+    // Nested keys are found by their path.
+    let s = schema("key: who.n\nfields:\n  who:\n    n: int\n");
+    let e = parse_json_snapshot(r#"{"who": {"n": "B-2"}}"#, &s).unwrap_err();
+    assert_eq!(e.id, Some(Key::Str("B-2".into())));
 }
 
 #[test]

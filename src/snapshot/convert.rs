@@ -565,6 +565,23 @@ pub(crate) fn key_of(value: Option<&Value>) -> Option<Key> {
     }
 }
 
+/// Names the account of an error record whose key could not be read as its
+/// type (`5` for a string key, `"A-1"` for an int key) by the key that
+/// `written` finds as the input wrote it ([`key_as_written`]): the record
+/// names its account as far as it could be read.
+pub(crate) fn named_as_written(item: ReadItem, written: impl FnOnce() -> Option<Key>) -> ReadItem {
+    match item {
+        Err(SnapshotError { id: None, message }) => Err(SnapshotError { id: written(), message }),
+        read => read,
+    }
+}
+
+/// A key's text as the input wrote it, as a text key (the id column is text
+/// whatever the key's type).
+pub(crate) fn key_as_written(text: &str) -> Option<Key> {
+    (!text.is_empty()).then(|| Key::Str(std::sync::Arc::from(text)))
+}
+
 /// Completes a snapshot read into `frame`: missing fields, the key, and the verdict.
 pub(crate) fn finish_snapshot(schema: &Schema, frame: Frame, as_of: Option<Date>, mut errors: Errors) -> ReadItem {
     let record = frame.finish(&schema.root, &PathSeg::Root, &mut errors);

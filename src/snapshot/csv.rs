@@ -9,7 +9,10 @@
 //! the `csv` crate reads as one cell running to the end of the file, is an
 //! error item for its row and one for each row it hid.
 
-use super::convert::{finish_set, finish_snapshot, key_of, scalar, set_item, shorten, Errors, Frame, Lexeme, PathSeg};
+use super::convert::{
+    finish_set, finish_snapshot, key_as_written, key_of, named_as_written, scalar, set_item, shorten, Errors, Frame,
+    Lexeme, PathSeg,
+};
 use super::csv_quotes::{hidden_lines, lines, QuoteWatch};
 use super::limits::ReadLimits;
 use super::{Key, ReadError, ReadItem, SnapshotError};
@@ -265,7 +268,7 @@ impl<R> CsvRows<R> {
                 }
             }
         }
-        finish_snapshot(&self.schema, frame, as_of, errors)
+        named_as_written(finish_snapshot(&self.schema, frame, as_of, errors), || self.read_key())
     }
 
     /// The error record of the row whose quote at `opened` is never closed
@@ -296,11 +299,13 @@ impl<R> CsvRows<R> {
         self.key_in(&self.row)
     }
 
-    /// The key held by `row`, read on its own.
+    /// The key held by `row`, read on its own: as the file wrote it when it
+    /// is not of the key's type.
     fn key_in(&self, row: &ByteRecord) -> Option<Key> {
         self.columns.iter().zip(row).find_map(|(column, cell)| match column {
             Column::Leaf { path, kind, .. } if *path == self.schema.key => {
-                key_of(leaf(cell, kind, false).ok().as_ref())
+                let written = || std::str::from_utf8(cell).ok().and_then(key_as_written);
+                key_of(leaf(cell, kind, false).ok().as_ref()).or_else(written)
             }
             _ => None,
         })

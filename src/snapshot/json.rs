@@ -13,7 +13,8 @@
 //! key is [`NUMBER_TOKEN`] and whose value is the number's exact text.
 
 use super::convert::{
-    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, SeenKeys, DATE,
+    finish_list, finish_set, finish_snapshot, key_as_written, named_as_written, scalar, set_item, Errors, Frame, Leaf,
+    Lexeme, PathSeg, SeenKeys, DATE,
 };
 use super::{ReadItem, SnapshotError};
 use crate::schema::{FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
@@ -52,9 +53,23 @@ pub fn parse_json_snapshot(text: &str, schema: &Schema) -> ReadItem {
 /// one pass by [`super::json_direct`], or by `serde_json` when that bails
 /// (broken syntax, whose message is `serde_json`'s, or a rare oddity).
 pub(crate) fn parse_at(text: &str, schema: &Schema, origin: Origin) -> ReadItem {
-    match super::json_direct::read(text, schema) {
+    let item = match super::json_direct::read(text, schema) {
         Some(item) => item,
         None => parse_with_serde(text, schema, origin),
+    };
+    named_as_written(item, || written_key(text, &schema.key).as_deref().and_then(key_as_written))
+}
+
+/// The key's value as the text wrote it, when the text is JSON and the value a
+/// scalar (read only for an error record without an id).
+fn written_key(text: &str, key: &str) -> Option<String> {
+    let snapshot: serde_json::Value = serde_json::from_str(text).ok()?;
+    match key.split('.').try_fold(&snapshot, |record, name| record.get(name))? {
+        // With `arbitrary_precision` a number's text is the text of the input.
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        serde_json::Value::String(s) => Some(s.clone()),
+        _ => None,
     }
 }
 

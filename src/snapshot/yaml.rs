@@ -3,7 +3,8 @@
 //! `true` a boolean, while a quoted `"true"` is only ever a string.
 
 use super::convert::{
-    finish_list, finish_set, finish_snapshot, scalar, set_item, Errors, Frame, Leaf, Lexeme, PathSeg, SeenKeys, DATE,
+    finish_list, finish_set, finish_snapshot, key_as_written, named_as_written, scalar, set_item, Errors, Frame, Leaf,
+    Lexeme, PathSeg, SeenKeys, DATE,
 };
 use super::yaml_items::{invalid_yaml, read_items_apart};
 use super::ReadItem;
@@ -53,7 +54,11 @@ pub fn snapshot_from_yaml(node: &YNode, schema: &Schema) -> ReadItem {
     let mut as_of = None;
     let mut reader = RecordReader { frame: &mut frame, errors: &mut errors };
     reader.record(node, &schema.root, &PathSeg::Root, Role::Snapshot(&mut as_of));
-    finish_snapshot(schema, frame, as_of, errors)
+    let written = || {
+        let key = schema.key.split('.').try_fold(node, |record, name| record.get(name))?;
+        key.as_scalar().and_then(key_as_written)
+    };
+    named_as_written(finish_snapshot(schema, frame, as_of, errors), written)
 }
 
 /// Which record is being read; decides what `null` and `as_of` mean.
