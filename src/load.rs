@@ -104,13 +104,7 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
         }
     };
     let Some((schema_path, schema_span)) = check::schema_declaration(&ast, path) else {
-        return Err(loader.fail(vec![Diagnostic::error(
-            codes::NO_SCHEMA,
-            path,
-            Span::default(),
-            "the policy names no schema",
-        )
-        .with_help("add `schema \"account.schema.yaml\"` after the policy line")]));
+        return Err(loader.fail(check::without_schema(&ast, path)));
     };
     let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| loader.fail_ref(vec![*d]))?;
     let schema = load_schema(&schema_path, &schema_text).map_err(|d| loader.fail_ref(d))?;

@@ -78,6 +78,23 @@ pub fn schema_declaration(ast: &PolicyAst, policy_path: &Path) -> Option<(PathBu
     })
 }
 
+/// What is reported for a policy that names no schema, which cannot be
+/// checked further: `E0409`, after `E0401` when it has no `policy` line either
+/// (an empty file lacks both).
+pub fn without_schema(ast: &PolicyAst, policy_path: &Path) -> Vec<Diagnostic> {
+    let named = ast.items.iter().any(|item| matches!(item, Item::Policy { .. }));
+    let unnamed = (!named).then(|| unnamed_policy(policy_path));
+    let no_schema = Diagnostic::error(codes::NO_SCHEMA, policy_path, Span::default(), "the policy names no schema")
+        .with_help("add `schema \"account.schema.yaml\"` after the policy line");
+    unnamed.into_iter().chain([no_schema]).collect()
+}
+
+/// `E0401` for a policy without its `policy "name" version "1"` line.
+fn unnamed_policy(policy_path: &Path) -> Diagnostic {
+    Diagnostic::error(codes::POLICY_HEADER, policy_path, Span::default(), "the policy has no name")
+        .with_help("start the file with `policy \"name\" version \"1\"`")
+}
+
 /// Resolves a path written in a policy against the policy file's folder,
 /// folding `dir/..` so diagnostics name files the way a person would.
 pub fn resolve(policy_path: &Path, written: &str) -> PathBuf {
@@ -388,8 +405,7 @@ impl<'a> Checker<'a> {
             }
         }
         if !seen_policy {
-            self.err(codes::POLICY_HEADER, Span::default(), "the policy has no name").help =
-                Some("start the file with `policy \"name\" version \"1\"`".into());
+            self.diags.push(unnamed_policy(self.file));
         }
     }
 

@@ -82,10 +82,7 @@ fn analyze(path: &Path, text: &str) -> Analysis {
 /// Reads and loads the schema the policy names, reporting what fails.
 fn schema_of(ast: &PolicyAst, path: &Path, loader: &mut Loader, diags: &mut Vec<Diagnostic>) -> Option<Schema> {
     let Some((schema_path, span)) = check::schema_declaration(ast, path) else {
-        diags.push(
-            Diagnostic::error(codes::NO_SCHEMA, path, Span::default(), "the policy names no schema")
-                .with_help("add `schema \"account.schema.yaml\"` after the policy line"),
-        );
+        diags.extend(check::without_schema(ast, path));
         return None;
     };
     let schema_text = loader.read(&schema_path, path, span).map_err(|d| diags.push(*d)).ok()?;
