@@ -163,22 +163,61 @@ fn a_json_line_that_is_not_utf8_is_an_error_record_with_its_id_when_readable() {
 
 #[test]
 fn a_damaged_parquet_file_is_an_input_error_never_a_panic_or_a_quiet_success() {
-    // Two files of 40 rows (`synth policies/simple.schema.yaml -n 40`) with a
-    // few bytes changed: the `parquet` crate panics reading the first one's
-    // schema and the second one's first page.
+    // A file of 40 rows (`synth policies/simple.schema.yaml -n 40`) with a
+    // few bytes of its schema changed: the `parquet` crate panics reading it.
     let dir = common::temp_folder("robustness", "damaged-parquet");
     std::fs::copy("policies/simple.schema.yaml", dir.join("simple.schema.yaml")).unwrap();
     std::fs::copy("policies/simple.policy", dir.join("simple.policy")).unwrap();
-    for (file, records) in [("bad-schema.parquet", 0), ("bad-page.parquet", 1)] {
+    std::fs::copy("tests/data/damaged/bad-schema.parquet", dir.join("bad-schema.parquet")).unwrap();
+    for jobs in ["1", "2"] {
+        let (code, stdout, stderr) =
+            common::verdict_in(&dir, &["eval", "-q", "-j", jobs, "simple.policy", "bad-schema.parquet"]);
+        assert_eq!((code, stdout.as_str()), (2, ""), "-j {jobs}: {stderr}");
+        assert!(stderr.contains("the file is damaged: its decoder failed"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "the caught panic is not reported as a crash: {stderr}");
+    }
+}
+
+#[test]
+fn a_damaged_row_group_costs_its_own_rows_each_an_error_record() {
+    // `bad-page`: 40 rows in one row group whose first page makes the
+    // decoder panic. `bad-group`: 30 rows in row groups of 10 (`synth -n 30`
+    // written by pyarrow), the page header of the second group's first
+    // column overwritten; the decoder fails there part-way.
+    let dir = common::temp_folder("robustness", "damaged-row-group");
+    std::fs::copy("policies/simple.schema.yaml", dir.join("simple.schema.yaml")).unwrap();
+    std::fs::copy("policies/simple.policy", dir.join("simple.policy")).unwrap();
+    for (file, damaged) in [("bad-page.parquet", 1..=40), ("bad-group.parquet", 11..=20)] {
         std::fs::copy(format!("tests/data/damaged/{file}"), dir.join(file)).unwrap();
-        for jobs in ["1", "2"] {
-            let (code, stdout, stderr) = common::verdict_in(&dir, &["eval", "-q", "-j", jobs, "simple.policy", file]);
-            assert_eq!(code, 2, "{file}, -j {jobs}: {stderr}");
-            assert!(stderr.contains("the file is damaged: its decoder failed"), "{file}: {stderr}");
+        let rows = if file == "bad-page.parquet" { 40 } else { 30 };
+        for (jobs, chunk) in [("1", "1024"), ("2", "1024"), ("2", "3")] {
+            let args = ["eval", "-q", "-j", jobs, "--chunk", chunk, "simple.policy", file];
+            let (code, stdout, stderr) = common::verdict_in(&dir, &args);
+            assert_eq!(code, 1, "{file}, -j {jobs}: the damaged rows are error records: {stderr}");
             assert!(!stderr.contains("panicked"), "the caught panic is not reported as a crash: {stderr}");
-            // A failure part-way leaves its error record in place.
-            assert_eq!(stdout.lines().count(), records, "{file}: {stdout}");
-            assert!(stdout.lines().all(|l| l.contains("\"kind\":\"snapshot\"")), "{stdout}");
+            let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+            assert_eq!(records.len(), rows, "{file}: one record per row");
+            let mut lost = Vec::new();
+            for (record, row) in records.iter().zip(1..) {
+                if let Some(message) = record["error"]["message"].as_str() {
+                    let group = if file == "bad-page.parquet" { 1 } else { 2 };
+                    let expected = format!("row {row}: not read: row group {group} of the file is damaged: ");
+                    assert!(message.starts_with(&expected), "{file} row {row}: {message}");
+                    lost.push(row);
+                } else {
+                    // The rows of the sound groups are decided, in order.
+                    assert_eq!(record["id"], format!("A-{row:07}"), "{file} row {row}: {record}");
+                    assert!(record.get("outcome").is_some(), "{record}");
+                }
+            }
+            // Rows decoded before the decoder failed are kept: with batches
+            // of 3 rows a few of the damaged group's first rows may be.
+            let last = lost.last().copied();
+            assert_eq!(last, Some(*damaged.end()), "{file}, --chunk {chunk}: the group's rows from the damage on");
+            assert!(lost.windows(2).all(|w| w[1] == w[0] + 1), "{file}: {lost:?}");
+            if chunk == "1024" {
+                assert_eq!(lost, damaged.clone().collect::<Vec<_>>(), "{file}: the whole group");
+            }
         }
     }
 }

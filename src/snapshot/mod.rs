@@ -84,7 +84,9 @@ pub(crate) use json_direct::read as read_json_direct;
 pub use limits::{
     read_line_bounded, LineRead, ReadLimits, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SNAPSHOT_BYTES, KEPT_OF_A_LONG_LINE,
 };
-pub use parquet::{bind_batch, open_parquet, BatchRows, BookWriter, ParquetBatch, ParquetBatches, DEFAULT_BATCH_ROWS};
+pub use parquet::{
+    bind_batch, open_parquet, BatchRows, BookWriter, Lost, ParquetBatch, ParquetBatches, Piece, DEFAULT_BATCH_ROWS,
+};
 pub(crate) use reader::id_of_long_snapshot;
 pub use reader::{
     json_line_content, open_snapshot_file, opening_error, parse_json_line, read_snapshots, read_snapshots_with,

@@ -398,7 +398,7 @@ impl<R: BufRead> Iterator for SnapshotReader<R> {
             Inner::Array(array) => array.next().map(Ok),
             Inner::Items(items) => items.next().map(Ok),
             Inner::Csv(rows) => rows.next(),
-            Inner::Parquet(rows) => rows.next(),
+            Inner::Parquet(rows) => rows.next().map(Ok),
         };
         match next? {
             Ok(item) => Some(item),

@@ -39,7 +39,7 @@ use crate::eval::{evaluate, EvalOptions, Outputs};
 use crate::output::{OutputFormat, RecordWriter};
 use crate::snapshot::{
     id_of_long_snapshot, json_line_content, open_parquet, parse_json_line, read_line_bounded, read_snapshots_with,
-    reading_stopped, Format, LineRead, ParquetBatch, ReadError, ReadItem, ReadLimits, SnapshotError,
+    reading_stopped, Format, LineRead, ParquetBatch, Piece, ReadError, ReadItem, ReadLimits, SnapshotError,
 };
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
@@ -418,7 +418,7 @@ impl<'a> Reader<'a> {
             // A failure part-way is an error record in place (written by the
             // reading itself) and an input error, so the caller hears of it.
             let failure = match (source.format, source.file) {
-                (Format::Parquet, Some(file)) => self.read_parquet(file, &source.name, sink),
+                (Format::Parquet, Some(file)) => self.read_parquet(file, sink),
                 (Format::Jsonl, _) => self.read_lines(input, &source.name, sink),
                 (format, _) => match read_snapshots_with(input, format, schema.clone(), limits) {
                     Ok(items) => {
@@ -533,7 +533,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a Parquet file a batch at a time into chunks, which the workers
     /// convert; the error that stopped reading, if any.
-    fn read_parquet<'s>(&mut self, file: std::fs::File, name: &str, sink: &mut Sink<'_, 's>) -> Option<ReadError>
+    fn read_parquet<'s>(&mut self, file: std::fs::File, sink: &mut Sink<'_, 's>) -> Option<ReadError>
     where
         'a: 's,
     {
@@ -545,22 +545,24 @@ impl<'a> Reader<'a> {
         };
         // Progress in bytes: the file's size shared out over its rows.
         let per_row = size as f64 / batches.rows().max(1) as f64;
-        for batch in batches {
+        for piece in batches {
             let mut chunk = self.take()?;
-            let failure = match batch {
-                Ok(batch) => {
-                    self.bytes.fetch_add((per_row * batch.len() as f64) as u64, Ordering::Relaxed);
+            let rows = match piece {
+                Piece::Rows(batch) => {
+                    let rows = batch.len();
                     chunk.batch = Some(batch);
-                    None
+                    rows
                 }
-                Err(error) => {
-                    chunk.items.push(Err(reading_stopped(self.unnamed(name), &error)));
-                    Some(error)
+                // At most a batch of rows: a chunk's worth of error records.
+                Piece::Lost(lost) => {
+                    chunk.items.extend(lost.records());
+                    lost.len()
                 }
             };
+            self.bytes.fetch_add((per_row * rows as f64) as u64, Ordering::Relaxed);
             self.dispatch(chunk, sink);
-            if failure.is_some() || self.stopped() {
-                return failure;
+            if self.stopped() {
+                return None;
             }
         }
         None

@@ -4,20 +4,21 @@
 
 mod bind;
 mod cells;
+mod groups;
 mod rows;
 mod timestamp;
 mod write;
 
 use super::{ReadError, ReadItem};
-use crate::caught;
 use crate::schema::Schema;
-use ::parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use ::parquet::file::reader::ChunkReader;
+use groups::RowGroups;
 use arrow_array::RecordBatch;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 pub(crate) use bind::FilePlan;
+pub use groups::Lost;
 pub use rows::BatchRows;
 pub use write::BookWriter;
 
@@ -27,8 +28,7 @@ pub const DEFAULT_BATCH_ROWS: usize = 1024;
 /// A Parquet file opened for reading: its plan, and its batches in order.
 pub struct ParquetBatches {
     plan: Arc<FilePlan>,
-    /// `None` once the decoder panicked: it may be half updated, so it is not called again.
-    reader: Option<ParquetRecordBatchReader>,
+    groups: RowGroups,
     rows: u64,
 }
 
@@ -37,6 +37,23 @@ impl ParquetBatches {
     #[must_use]
     pub fn rows(&self) -> u64 {
         self.rows
+    }
+}
+
+/// What a Parquet file gives next, in file order.
+pub enum Piece {
+    /// Rows decoded, to convert.
+    Rows(ParquetBatch),
+    /// Rows of a damaged row group, each an error record.
+    Lost(Lost),
+}
+
+impl std::fmt::Debug for Piece {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Piece::Rows(batch) => f.debug_tuple("Rows").field(&batch.len()).finish(),
+            Piece::Lost(lost) => f.debug_tuple("Lost").field(lost).finish(),
+        }
     }
 }
 
@@ -127,15 +144,11 @@ pub fn open_parquet<C: ChunkReader + 'static>(
 ) -> Result<ParquetBatches, ReadError> {
     // The decoders panic on some damaged files (a schema or a page): caught,
     // such a file is an error like any other that is not Parquet.
-    let builder = caught::catch(|| ParquetRecordBatchReaderBuilder::try_new(input))
-        .map_err(damaged)?
-        .map_err(|e| ReadError::Parquet(e.to_string()))?;
-    let plan = bind::bind(schema, builder.schema().fields())?;
-    let rows = u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
-    let reader = caught::catch(|| builder.with_batch_size(batch_rows.max(1)).build())
-        .map_err(damaged)?
-        .map_err(|e| ReadError::Parquet(e.to_string()))?;
-    Ok(ParquetBatches { plan: Arc::new(plan), reader: Some(reader), rows })
+    let footer = groups::footer(&input)?;
+    let plan = bind::bind(schema, footer.schema().fields())?;
+    let rows = u64::try_from(footer.metadata().file_metadata().num_rows()).unwrap_or(0);
+    let groups = RowGroups::new(input, footer, batch_rows);
+    Ok(ParquetBatches { plan: Arc::new(plan), groups, rows })
 }
 
 /// The error for a file whose decoding panicked.
@@ -144,20 +157,12 @@ fn damaged(panic: String) -> ReadError {
 }
 
 impl Iterator for ParquetBatches {
-    type Item = Result<ParquetBatch, ReadError>;
+    type Item = Piece;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        let reader = self.reader.as_mut()?;
-        let batch = match caught::catch(|| reader.next()) {
-            Ok(batch) => batch?,
-            Err(panic) => {
-                self.reader = None;
-                return Some(Err(damaged(panic)));
-            }
-        };
-        Some(match batch {
-            Ok(batch) => Ok(ParquetBatch { plan: self.plan.clone(), batch }),
-            Err(e) => Err(ReadError::Parquet(e.to_string())),
+    fn next(&mut self) -> Option<Piece> {
+        Some(match self.groups.next()? {
+            groups::Read::Rows(batch) => Piece::Rows(ParquetBatch { plan: self.plan.clone(), batch }),
+            groups::Read::Lost(lost) => Piece::Lost(lost),
         })
     }
 }
@@ -178,24 +183,21 @@ impl ParquetRows {
         ParquetRows { batches, schema, ready: VecDeque::new(), buffer: Vec::new(), done: false }
     }
 
-    pub(crate) fn next(&mut self) -> Option<Result<ReadItem, ReadError>> {
+    pub(crate) fn next(&mut self) -> Option<ReadItem> {
         loop {
             if let Some(item) = self.ready.pop_front() {
-                return Some(Ok(item));
+                return Some(item);
             }
             if self.done {
                 return None;
             }
             match self.batches.next() {
                 None => self.done = true,
-                Some(Err(e)) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-                Some(Ok(batch)) => {
+                Some(Piece::Rows(batch)) => {
                     batch.convert(&self.schema, &mut self.buffer);
                     self.ready.extend(self.buffer.drain(..));
                 }
+                Some(Piece::Lost(lost)) => self.ready.extend(lost.records()),
             }
         }
     }
