@@ -255,18 +255,17 @@ fn overflow_is_an_error_record() {
     assert!(e.message.contains("overflow"), "{}", e.message);
 }
 
-/// A sum, difference or product that a decimal could only hold rounded is an
-/// overflow, as one too large is: money is never silently rounded. Exact
-/// results at any scale are kept, and so is a quotient's 28th digit.
+/// A sum, difference or product that a decimal could only hold rounded at
+/// one of the first ten places after the point is an overflow, as one too
+/// large is: money is never silently rounded. Exact results at any scale are
+/// kept, and so is a rounding below ten places, where a quotient is rounded.
 #[test]
 fn sums_and_products_that_would_be_rounded_are_error_records() {
-    let tiny = r#"{"balance":"0.0000000000000000000000000001"}"#;
     let wide = r#"{"balance":"7922816251426433759354395033.5"}"#;
     let long = r#"{"balance":"12345678901234567890.123456789"}"#;
     let fees = r#"{"overdues":[{"due_on":"2026-10-01","days":3,"amount":"7922816251426433759354395033.5"},
                                {"due_on":"2026-10-02","days":3,"amount":"0.05"}]}"#;
     for (expr, fields) in [
-        ("balance * 1.5", tiny),
         ("balance * 1.5", long),
         ("balance + 0.05", wide),
         ("balance - 0.05", wide),
@@ -292,6 +291,12 @@ fn sums_and_products_that_would_be_rounded_are_error_records() {
         value("balance * 0.5", r#"{"balance":"0.0000000000000000000000000010"}"#),
         "0.0000000000000000000000000005"
     );
+    // A quotient's own rounding carried on: 333.33...33 (28 digits) × 1.2.
+    let thousand = r#"{"balance":"1000"}"#;
+    assert_eq!(value("balance / 3 * 1.2", thousand), "400");
+    assert_eq!(value("round(balance / 3 * 1.2, 2)", thousand), "400");
+    assert_eq!(value("balance / 3 + 100000", thousand), "100333.33333333333333333333333");
+    assert_eq!(value("balance * 1.5", r#"{"balance":"0.0000000000000000000000000001"}"#), "0.0000000000000000000000000002");
 }
 
 /// A new limit below zero is no decision: the account is an `eval` error

@@ -1,42 +1,59 @@
-//! Sums and products of decimals, exactly or not at all.
+//! Sums and products of decimals: exact, or rounded only far below money.
 //!
 //! `rust_decimal` rounds a sum or product that needs more than 28 digits
 //! after the point, or a mantissa wider than 96 bits, to one that fits:
 //! `7922816251426433759354395033.5 + 0.05` comes out as
-//! `7922816251426433759354395034`. The language promises an `eval` error
-//! record instead of a rounded value. Rounding always lowers the result's
-//! scale below the operands' natural one (the larger of the two for a sum,
-//! their total for a product), so a result at that scale is exact: the
-//! common case costs one comparison. Any other result is checked against the
+//! `7922816251426433759354395034`, a rounding at the cents. The language
+//! allows rounding only where a quotient is rounded, at the 28th or 29th
+//! significant digit, and only when at least [`KEPT_PLACES`] places after
+//! the point survive: `1000 / 3 * 1.2` is `400.00000000000000000000000000`
+//! (the quotient's own rounding carried on), while the sum above is an
+//! `eval` error record. Rounding always lowers the result's scale below the
+//! operands' natural one (the larger of the two for a sum, their total for a
+//! product), so a result that keeps that scale, or [`KEPT_PLACES`] of it, is
+//! accepted with one comparison; any other result is checked against the
 //! exact value, worked out in 256-bit integers.
 
 use rust_decimal::Decimal;
 
-/// `a + b`, or `None` when it overflows or would be rounded.
+/// Places after the point a sum, difference or product never rounds away:
+/// more than money or a rate is written with, so rounding below them is the
+/// precision limit every quotient already has, never a changed amount.
+pub const KEPT_PLACES: u32 = 10;
+
+/// Whether a result at `scale` kept enough of the operands' `natural` scale.
+#[inline]
+fn kept(scale: u32, natural: u32) -> bool {
+    scale >= natural.min(KEPT_PLACES)
+}
+
+/// `a + b`, or `None` when it overflows or would be rounded above [`KEPT_PLACES`].
 #[inline]
 pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
     let sum = a.checked_add(b)?;
-    if sum.scale() == a.scale().max(b.scale()) {
+    if kept(sum.scale(), a.scale().max(b.scale())) {
         return Some(sum);
     }
     is_exact_sum(sum, a, b).then_some(sum)
 }
 
-/// `a - b`, or `None` when it overflows or would be rounded.
+/// `a - b`, or `None` when it overflows or would be rounded above [`KEPT_PLACES`].
 #[inline]
 pub fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
     let difference = a.checked_sub(b)?;
-    if difference.scale() == a.scale().max(b.scale()) {
+    if kept(difference.scale(), a.scale().max(b.scale())) {
         return Some(difference);
     }
     is_exact_sum(difference, a, -b).then_some(difference)
 }
 
-/// `a * b`, or `None` when it overflows or would be rounded.
+/// `a * b`, or `None` when it overflows or would be rounded above [`KEPT_PLACES`].
 #[inline]
 pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     let product = a.checked_mul(b)?;
-    if product.scale() == a.scale() + b.scale() {
+    // A zero from non-zero operands is a product under 0.5e-28 rounded,
+    // which `rust_decimal` hands back at scale 0.
+    if kept(product.scale(), a.scale() + b.scale()) || product.is_zero() {
         return Some(product);
     }
     let exact = Wide::from(magnitude(a)).times(magnitude(b))?;
@@ -172,14 +189,28 @@ mod tests {
     }
 
     #[test]
-    fn results_that_would_be_rounded_are_refused() {
+    fn results_rounded_above_the_kept_places_are_refused() {
         assert_eq!(add(d("7922816251426433759354395033.5"), d("0.05")), None);
         assert_eq!(sub(d("7922816251426433759354395033.5"), d("-0.05")), None);
-        assert_eq!(mul(d("0.0000000000000000000000000001"), d("1.5")), None);
         assert_eq!(mul(d("12345678901234567890.123456789"), d("1.5")), None);
-        assert_eq!(mul(d("0.0000000000000000000000000001"), d("0.0000000000000000000000000001")), None);
+        assert_eq!(mul(d("1234567890123456789012.5"), d("1.0000001")), None);
         assert_eq!(add(Decimal::MAX, d("1")), None);
         assert_eq!(mul(Decimal::MAX, d("2")), None);
+    }
+
+    #[test]
+    fn results_rounded_below_the_kept_places_are_a_quotients_rounding_carried_on() {
+        let third = d("1000") / d("3");
+        assert_eq!(third, d("333.33333333333333333333333333"));
+        assert_eq!(mul(third, d("1.2")), Some(d("400.00000000000000000000000000")));
+        assert_eq!(add(third, d("100000")), Some(d("100333.33333333333333333333333")));
+        assert_eq!(sub(d("-100000"), third), Some(d("-100333.33333333333333333333333")));
+        assert_eq!(mul(d("0.0000000000000000000000000001"), d("1.5")), Some(d("0.0000000000000000000000000002")));
+        let tiny = d("0.0000000000000000000000000001");
+        assert_eq!(mul(tiny, tiny).map(|z| z.is_zero()), Some(true));
+        // Ten places survive at any size a decimal holds with them.
+        let big = d("1234567890123456.0123456789");
+        assert_eq!(mul(big, d("1.0000000001")), Some(d("1234567890246912.8013580245012")));
     }
 
     #[test]
