@@ -265,12 +265,9 @@ fn sums_and_products_that_would_be_rounded_are_error_records() {
     let long = r#"{"balance":"12345678901234567890.123456789"}"#;
     let fees = r#"{"overdues":[{"due_on":"2026-10-01","days":3,"amount":"7922816251426433759354395033.5"},
                                {"due_on":"2026-10-02","days":3,"amount":"0.05"}]}"#;
-    for (expr, fields) in [
-        ("balance * 1.5", long),
-        ("balance + 0.05", wide),
-        ("balance - 0.05", wide),
-        ("sum(overdues.amount)", fees),
-    ] {
+    for (expr, fields) in
+        [("balance * 1.5", long), ("balance + 0.05", wide), ("balance - 0.05", wide), ("sum(overdues.amount)", fees)]
+    {
         let body = format!("let v = {expr}\nrule \"v\" {{ when v > 0 then tag \"x\" }}");
         for trace in [false, true] {
             let e = run_with(&body, fields, EvalOptions { trace, ..Default::default() }).unwrap_err();
@@ -296,7 +293,10 @@ fn sums_and_products_that_would_be_rounded_are_error_records() {
     assert_eq!(value("balance / 3 * 1.2", thousand), "400");
     assert_eq!(value("round(balance / 3 * 1.2, 2)", thousand), "400");
     assert_eq!(value("balance / 3 + 100000", thousand), "100333.33333333333333333333333");
-    assert_eq!(value("balance * 1.5", r#"{"balance":"0.0000000000000000000000000001"}"#), "0.0000000000000000000000000002");
+    assert_eq!(
+        value("balance * 1.5", r#"{"balance":"0.0000000000000000000000000001"}"#),
+        "0.0000000000000000000000000002"
+    );
 }
 
 /// A new limit below zero is no decision: the account is an `eval` error

@@ -282,6 +282,20 @@ fn reload_swaps_a_good_policy_and_refuses_a_bad_one() {
         assert!(std::time::Instant::now() < deadline, "the refusal is logged");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // An error past column 65,535 (a policy generated on one line) once
+    // panicked while its diagnostics were rendered: POST got no reply, and
+    // the task that heard SIGHUP died (the SIGHUP below proves it lives).
+    let long_line = format!("policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\n{}oops\n", " ".repeat(70_000));
+    std::fs::write(&policy, long_line).unwrap();
+    let refused = server.post("/v1/reload", None, b"");
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    server.signal("HUP");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !server.stderr.lock().unwrap().contains("reload (SIGHUP) refused") {
+        assert!(std::time::Instant::now() < deadline, "the SIGHUP refusal is logged");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!server.stderr.lock().unwrap().contains("panicked"), "{}", server.stderr.lock().unwrap());
 
     std::fs::copy(dir.join("lifecycle-v2.policy"), &policy).unwrap();
     let reloaded = server.post("/v1/reload", None, b"");

@@ -120,6 +120,18 @@ impl<'s> PreparedFiles<'s> {
     }
 }
 
+/// The longest source line shown under a diagnostic. miette pads its carets
+/// with a formatting width, which panics past 65,535; a line that long (a
+/// generated policy on one line) is no help to read either, so the
+/// diagnostic is shown as `file:line:col: [code] message` without it.
+const WIDEST_EXCERPT_LINE: usize = 4096;
+
+/// Whether the lines `diag` would show are short enough to show.
+fn excerpt_fits(diag: &Diagnostic, source: &FileSource) -> bool {
+    let spans = std::iter::once(diag.span).chain(diag.related.iter().filter(|r| r.file == diag.file).map(|r| r.span));
+    spans.into_iter().all(|span| source.widest_line_near(span.start as usize, span.end as usize) <= WIDEST_EXCERPT_LINE)
+}
+
 /// Renders diagnostics for a terminal (plain when `color` is false, as in tests and pipes).
 pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
@@ -138,6 +150,7 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Str
                 &p.source
             }
         });
+        let source = source.filter(|source| excerpt_fits(diag, source));
         let report = Report { diag, source, location };
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{report}\n"));
@@ -307,6 +320,34 @@ mod tests {
         let want = render_each_with_whole_text(&diags, &sources);
         assert!(want.contains("a.policy:64") && want.contains("unread.policy:1:1"), "{want}");
         assert_eq!(render_all(&diags, &sources, false), want);
+    }
+
+    #[test]
+    fn a_diagnostic_on_a_line_too_long_to_show_names_its_place_without_it() {
+        // miette panics padding a caret past column 65,535.
+        let long = format!("policy \"p\" version \"1\"\n{}oops\nlet b = 1\n", " ".repeat(70_000));
+        let mut sources = SourceMap::default();
+        sources.add(Path::new("a.policy"), Arc::from(long.as_str()));
+        let at = |start: usize, end: usize| {
+            Diagnostic::error(codes::UNKNOWN_NAME, Path::new("a.policy"), Span::new(start, end), "unknown name `oops`")
+                .with_help("did you mean `ok`?")
+        };
+        let oops = long.find("oops").unwrap_or_default();
+        let below = long.find("let b").unwrap_or_default();
+        let diags = [at(oops, oops + 4), at(below, below + 3), at(0, 6)];
+        let shown = render_all(&diags, &sources, false);
+        assert!(shown.contains("a.policy:2:70001: [E0101] unknown name `oops`"), "{shown}");
+        assert!(shown.contains("did you mean `ok`?"), "{shown}");
+        // Nor are the lines next to it, whose excerpts would show it.
+        assert!(shown.contains("a.policy:3:1: [E0101]"), "{shown}");
+        assert!(shown.contains("a.policy:1:1: [E0101]"), "{shown}");
+        assert!(shown.len() < 2_000, "no excerpt of the long line: {} bytes", shown.len());
+        // A line two lines from a long one is shown as ever.
+        let short = format!("policy \"p\" version \"1\"\n\nlet b = oops\n{}\n", " ".repeat(70_000));
+        let mut sources = SourceMap::default();
+        sources.add(Path::new("b.policy"), Arc::from(short.as_str()));
+        let first = Diagnostic::error(codes::UNKNOWN_NAME, Path::new("b.policy"), Span::new(0, 6), "unknown");
+        assert!(render_all(&[first], &sources, false).contains("╭─[b.policy:1:1]"));
     }
 
     #[test]

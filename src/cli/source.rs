@@ -45,6 +45,21 @@ impl FileSource {
         self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1)
     }
 
+    /// The length in bytes of the longest line an excerpt of `start..end`
+    /// shows (one line of context either side).
+    pub(super) fn widest_line_near(&self, start: usize, end: usize) -> usize {
+        let first = self.line_of(start).saturating_sub(1);
+        let last = self.line_of(end).saturating_add(1).min(self.line_starts.len().saturating_sub(1));
+        (first..=last)
+            .map(|line| {
+                let begin = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+                let next = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
+                next.saturating_sub(begin)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The lines miette's scan would read for `span`: from `before` lines above
     /// it to two lines more than `after` below it (the scan stops at the end of
     /// the `after`-th line past the span's last; the margin costs a line or two

@@ -19,7 +19,15 @@ pub struct Reloaded {
 pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
     let _one_at_a_time = service.reloading.lock().await;
     let path = service.path.clone();
-    let loaded = tokio::task::spawn_blocking(move || verdict::load_policy(&path)).await;
+    // Rendered on the blocking thread too: a panic there (a bug) is a 500
+    // for this reload, not the end of the task that serves SIGHUP.
+    let loaded = tokio::task::spawn_blocking(move || {
+        verdict::load_policy(&path).map_err(|e| {
+            let shown = render_all(&e.diagnostics, &e.sources, false);
+            (e, shown)
+        })
+    })
+    .await;
     let old = service.policy.load_full();
     let (status, body) = match loaded {
         Ok(Ok(policy)) => {
@@ -40,13 +48,13 @@ pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
             service.metrics.reloaded(true);
             (200, body)
         }
-        Ok(Err(e)) => {
+        Ok(Err((e, shown))) => {
             let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!(
                 "verdict serve: reload ({why}) refused: the policy does not check ({errors} error(s)); still serving {}",
                 old.program.fingerprint
             );
-            eprint!("{}", render_all(&e.diagnostics, &e.sources, false));
+            eprint!("{shown}");
             service.metrics.reloaded(false);
             let body = serde_json::json!({
                 "reloaded": false,

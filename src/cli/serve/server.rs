@@ -58,9 +58,13 @@ pub async fn serve(listener: TcpListener, service: Arc<Service>) -> std::io::Res
     Ok(tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_ok())
 }
 
-/// Reloads the policy on every SIGHUP.
+/// Reloads the policy on every SIGHUP, each reload a task of its own: one
+/// that panicked (a bug) must not stop the next SIGHUP from being heard.
 async fn reload_on_hangup(mut hangup: tokio::signal::unix::Signal, service: Arc<Service>) {
     while hangup.recv().await.is_some() {
-        reload(Arc::clone(&service), "SIGHUP").await;
+        let service = Arc::clone(&service);
+        if let Err(e) = tokio::spawn(async move { reload(service, "SIGHUP").await }).await {
+            eprintln!("verdict serve: reload (SIGHUP) failed: {e}; still serving, still listening for SIGHUP");
+        }
     }
 }

@@ -79,12 +79,8 @@ impl RowGroups {
         metadata: ArrowReaderMetadata,
         batch_rows: usize,
     ) -> RowGroups {
-        let sizes = metadata
-            .metadata()
-            .row_groups()
-            .iter()
-            .map(|group| u64::try_from(group.num_rows()).unwrap_or(0))
-            .collect();
+        let sizes =
+            metadata.metadata().row_groups().iter().map(|group| u64::try_from(group.num_rows()).unwrap_or(0)).collect();
         let input = Shared(Arc::new(input));
         let batch = batch_rows.max(1);
         let open: OpenGroup = Box::new(move |group| {

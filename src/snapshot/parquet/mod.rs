@@ -12,8 +12,8 @@ mod write;
 use super::{ReadError, ReadItem};
 use crate::schema::Schema;
 use ::parquet::file::reader::ChunkReader;
-use groups::RowGroups;
 use arrow_array::RecordBatch;
+use groups::RowGroups;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
