@@ -147,6 +147,21 @@ fn a_table_with_named_outputs_is_read_by_name() {
         "let plan = table (score) -> (a: int, b: int) { _ => 1, 2 }\nrule \"r\" { when plan.c > 0 then tag \"x\" }";
     let Err(err) = policy(body) else { panic!("no output c") };
     assert!(err.contains("E0101"), "{err}");
+    // Each output has a name of its own: `plan.a` could only ever be the first.
+    let body =
+        "let plan = table (score) -> (a: int, a: string) { _ => 1, \"x\" }\nrule \"r\" { when plan.a > 0 then tag \"x\" }";
+    let Err(err) = policy(body) else { panic!("an output named twice") };
+    assert!(err.contains("E0403") && err.contains("the output `a` is named twice"), "{err}");
+}
+
+#[test]
+fn an_enum_member_is_a_string_output_by_its_name() {
+    let body = "let stage = table (score) -> string { < 600 => status\n >= 600 => \"ok\" }
+        rule \"r\" { when stage == \"frozen\" then tag stage }";
+    let fired = tags(body, r#"{"score": 500, "status": "frozen"}"#);
+    assert!(fired.len() == 1 && fired[0].contains("\"frozen\""), "{fired:?}");
+    assert!(tags(body, r#"{"score": 500, "status": "active"}"#).is_empty());
+    assert!(tags(body, r#"{"score": 700, "status": "frozen"}"#).is_empty());
 }
 
 // ------------------------------------------------------------ proofs vs brute force

@@ -6,7 +6,7 @@
 //! reported at the table's header, an overlap or an unreachable row at the
 //! later row; each names the rows and an example input.
 
-use super::expr::{texpr, to_dec, Checked, Scope};
+use super::expr::{member_name, texpr, to_dec, Checked, Scope};
 use super::{scalar_base, Checker, SCALAR_TYPE_NAMES};
 use crate::cells::analysis::{prove, Findings, Grid};
 use crate::cells::lookup::Lookup;
@@ -101,12 +101,14 @@ impl Checker<'_> {
             .iter()
             .map(|o| self.output_type(&o.ty).map(|ty| (o.name.as_ref().map(|n| n.node.as_str().into()), ty)))
             .collect();
+        let named_once = self.outputs_named_once(t);
         let rows = self.table_rows(t, &domains, &input_names, &outputs, scope);
-        let (Some(inputs), Some(domains), Some(outputs), Some((rows, else_values))) = (
+        let (Some(inputs), Some(domains), Some(outputs), Some((rows, else_values)), true) = (
             inputs.into_iter().collect::<Option<Vec<_>>>(),
             domains.into_iter().collect::<Option<Vec<_>>>(),
             outputs.into_iter().collect::<Option<Vec<_>>>(),
             rows,
+            named_once,
         ) else {
             return None;
         };
@@ -207,6 +209,8 @@ impl Checker<'_> {
             match (&ty.base, &typed.ty.base) {
                 (want, have) if want == have => values.push(typed),
                 (Base::Dec, Base::Int) => values.push(to_dec(typed)),
+                // As in a case's branches: an enum member is its name.
+                (Base::Str, Base::Enum(_)) => values.push(member_name(typed)),
                 (want, have) => {
                     let (want, have) = (want.describe(), have.describe());
                     self.err(codes::TYPE_MISMATCH, value.span, format!("this output is {want}; found {have}"));
@@ -215,6 +219,22 @@ impl Checker<'_> {
             }
         }
         ok.then_some(values)
+    }
+
+    /// Whether every output has a name of its own; reports `E0403` for each
+    /// name given twice (the second could never be read: `plan.stage` is the first).
+    fn outputs_named_once(&mut self, t: &TableExpr) -> bool {
+        let mut ok = true;
+        let names: Vec<&Spanned<String>> = t.outputs.iter().filter_map(|o| o.name.as_ref()).collect();
+        for (i, name) in names.iter().enumerate() {
+            let Some(first) = names.iter().take(i).find(|earlier| earlier.node == name.node) else { continue };
+            let file = self.file;
+            let d = self.err(codes::DUPLICATE_NAME, name.span, format!("the output `{}` is named twice", name.node));
+            d.help = Some("give each output of a table its own name".into());
+            d.relate(file, first.span, "first named here");
+            ok = false;
+        }
+        ok
     }
 
     fn output_type(&mut self, written: &Spanned<String>) -> Option<Ty> {
