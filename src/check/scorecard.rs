@@ -7,7 +7,7 @@ use super::Checker;
 use crate::cells::analysis::{prove, Grid};
 use crate::cells::atoms::Atoms;
 use crate::cells::{Cut, Domain, ValueSet, Values};
-use crate::diagnostic::{codes, Span};
+use crate::diagnostic::{codes, did_you_mean, Span};
 use crate::ir::scorecard::{TBin, TCharacteristic, TScorecard};
 use crate::ir::{Base, TAction, TKind, Ty};
 use crate::syntax::ast::{Ident, Spanned};
@@ -192,14 +192,32 @@ impl Checker<'_> {
         }
     }
 
+    /// `E0614` for `reasons from NAME` where `NAME` is a let of another kind
+    /// (`is_let`) or no let at all, with the scorecard it likely means.
+    fn not_a_scorecard(&mut self, name: &Ident, is_let: bool) {
+        let cards: Vec<&str> =
+            self.lets.iter().filter(|l| matches!(l.value.kind, TKind::Scorecard(_))).map(|l| l.name.as_str()).collect();
+        let message = if is_let {
+            format!("`{}` is a let, but not a scorecard", name.node)
+        } else {
+            format!("`{}` is not a scorecard: no let has this name", name.node)
+        };
+        let help = did_you_mean(&name.node, cards.iter().copied()).unwrap_or_else(|| match cards.as_slice() {
+            [] => "name a let whose value is `scorecard base N { ... }`".into(),
+            cards => {
+                format!("the scorecards are {}", cards.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+            }
+        });
+        self.err(codes::NOT_A_SCORECARD, name.span, message).help = Some(help);
+    }
+
     /// `reasons from NAME [top N]`.
     pub(super) fn reasons_from(&mut self, name: &Ident, top: Option<&Spanned<u64>>) -> Option<TAction> {
         let index = self.let_index.get(&name.node).copied();
         let is_card = index.and_then(|i| self.lets.get(i)).is_some_and(|l| matches!(l.value.kind, TKind::Scorecard(_)));
         let Some(index) = index.filter(|_| is_card) else {
             if !self.poisoned.contains(&name.node) {
-                self.err(codes::NOT_A_SCORECARD, name.span, format!("`{}` is not a scorecard", name.node)).help =
-                    Some("name a let whose value is `scorecard base N { ... }`".into());
+                self.not_a_scorecard(name, index.is_some());
             }
             return None;
         };
