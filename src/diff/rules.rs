@@ -2,7 +2,8 @@
 //! versions by name, their bodies compared as syntax trees (spans ignored, so
 //! moving a rule or re-indenting it is no change).
 
-use crate::syntax::ast::{ActionKind, Effective, Expr, ExprKind, Item, PolicyAst, RuleDecl};
+use crate::format::split_text;
+use crate::syntax::ast::{ActionKind, Effective, Expr, ExprKind, Ident, Item, PolicyAst, RuleDecl, SplitDecl};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -90,6 +91,33 @@ fn changed_rows(old: &Expr, new: &Expr) -> Vec<String> {
     out
 }
 
+/// The splits added, removed or changed (arms, weights, `by` or salt), among
+/// the lets whose namespace they share: a rule that reads one may decide
+/// differently, since accounts move between arms. A changed split's `rows`
+/// are its old and new declarations.
+fn changed_splits(old: &PolicyAst, new: &PolicyAst) -> Vec<LetChange> {
+    let splits = |ast: &'_ PolicyAst| -> Vec<SplitDecl> {
+        ast.items.iter().filter_map(|item| if let Item::Split(s) = item { Some(s.clone()) } else { None }).collect()
+    };
+    let (old, new) = (splits(old), splits(new));
+    let change = |name: &Ident, status, rows| LetChange { name: name.node.clone(), status, rows };
+    let mut out = Vec::new();
+    for split in &new {
+        match old.iter().find(|o| o.name.node == split.name.node) {
+            None => out.push(change(&split.name, ChangeStatus::Added, Vec::new())),
+            Some(before) if before != split => {
+                let rows = vec![format!("- {}", split_text(before)), format!("+ {}", split_text(split))];
+                out.push(change(&split.name, ChangeStatus::Changed, rows));
+            }
+            Some(_) => {}
+        }
+    }
+    for split in old.iter().filter(|o| !new.iter().any(|n| n.name.node == o.name.node)) {
+        out.push(change(&split.name, ChangeStatus::Removed, Vec::new()));
+    }
+    out
+}
+
 /// Everything that differs in the text of the two policies' rules and lets.
 #[derive(Clone, Debug, Default)]
 pub struct TextChanges {
@@ -149,6 +177,7 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
         }
     }
     lets.extend(super::scorecards::compare(old, new));
+    lets.extend(changed_splits(old, new));
     let changed_lets: BTreeSet<&str> = lets.iter().map(|l| l.name.as_str()).collect();
 
     let old_rules = rules_of(old);
@@ -271,5 +300,32 @@ mod tests {
         assert_eq!(get("uses-b").status, ChangeStatus::Unchanged);
         assert_eq!(get("uses-b").via_lets, vec!["a".to_string()]);
         assert_eq!(c.lets, vec![LetChange { name: "a".into(), status: ChangeStatus::Changed, rows: Vec::new() }]);
+    }
+
+    #[test]
+    fn a_reallocated_split_is_a_changed_name_the_rules_reading_it_list() {
+        let old = ast("split exp by id { a 50% b 50% }\nsplit gone by id { x 100% }\n\
+             rule \"r\" { when exp == \"b\" then close }\nrule \"s\" { when score > 1 then close }");
+        let new = ast("split exp by id salt \"q4\" { a 10% b 90% }\nsplit fresh by id { y 100% }\n\
+             rule \"r\" { when exp == \"b\" then close }\nrule \"s\" { when score > 1 then close }");
+        let c = compare(&old, &new);
+        let rows = vec![
+            "- split exp by id { a 50% b 50% }".to_string(),
+            "+ split exp by id salt \"q4\" { a 10% b 90% }".to_string(),
+        ];
+        assert_eq!(
+            c.lets,
+            vec![
+                LetChange { name: "exp".into(), status: ChangeStatus::Changed, rows },
+                LetChange { name: "fresh".into(), status: ChangeStatus::Added, rows: Vec::new() },
+                LetChange { name: "gone".into(), status: ChangeStatus::Removed, rows: Vec::new() },
+            ]
+        );
+        assert_eq!(c.rules.get("r").map(|r| r.via_lets.clone()), Some(vec!["exp".to_string()]));
+        assert_eq!(c.rules.get("s").map(|r| r.via_lets.len()), Some(0));
+        // The same split written again, spaced otherwise, is no change.
+        let again = ast("split exp by id {\n  a 50%\n  b 50%\n}\nsplit gone by id { x 100% }\n\
+             rule \"r\" { when exp == \"b\" then close }\nrule \"s\" { when score > 1 then close }");
+        assert_eq!(compare(&old, &again).lets, Vec::new());
     }
 }

@@ -122,6 +122,14 @@ impl Printer<'_> {
     }
 }
 
+/// A split on one line (`split exp by id { champion 90% challenger 10% }`), for reports.
+pub fn split_text(s: &crate::syntax::ast::SplitDecl) -> String {
+    let by = s.by.iter().map(|seg| seg.node.as_str()).collect::<Vec<_>>().join(".");
+    let salt = s.salt.as_ref().map(|salt| format!(" salt {}", super::expr::quote(&salt.node))).unwrap_or_default();
+    let arms: Vec<String> = s.arms.iter().map(|(arm, weight)| format!("{} {}%", arm.node, weight.node)).collect();
+    format!("split {} by {by}{salt} {{ {} }}", s.name.node, arms.join(" "))
+}
+
 /// A row in canonical form on one line (`[600, 680) | < 30% => 1.0`), for reports.
 pub fn row_text(row: &crate::syntax::table::TableRow) -> String {
     let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };
