@@ -194,3 +194,23 @@ fn an_account_is_explained_from_standard_input() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("no account `C-2` in `-` (1 snapshot)"), "{stderr}");
 }
+
+#[test]
+fn a_named_output_is_a_let_of_its_own_computed_once() {
+    let dir = common::temp_folder("explain", "named-output");
+    std::fs::write(dir.join("s.yaml"), "entity: account\nkey: id\nfields:\n  id: string\n  score: int\n").unwrap();
+    std::fs::write(dir.join("h.rhai"), "fn h(x) { x + 1 }\n").unwrap();
+    let policy = "policy \"p\" version \"1\"\nschema \"s.yaml\"\nhook h(x: int) -> int from \"h.rhai\"
+let plan = table (score) -> (a: int, b: string) {
+  < 600  => h(score), \"lo\"
+  >= 600 => h(score + 1), \"hi\"
+}
+rule \"r\" { when plan.a > 0 and plan.a < 100000 then tag plan.b set limit to plan.a }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    std::fs::write(dir.join("b.jsonl"), "{\"id\":\"A1\",\"as_of\":\"2026-11-01\",\"score\":600}\n").unwrap();
+    let (code, out, err) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "A1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("plan.a = 602   output `a` of the table `plan`"), "{out}");
+    assert!(out.contains("plan.b = \"hi\"  output `b` of the table `plan`"), "{out}");
+    assert_eq!(out.matches("h(x = 601) → 602").count(), 1, "one hook call for three reads: {out}");
+}

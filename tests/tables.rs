@@ -125,6 +125,27 @@ fn several_outputs_are_used_by_name_and_only_the_matched_rows_are_computed() {
 }
 
 #[test]
+fn a_named_output_read_many_times_is_computed_once_a_let_of_its_own() {
+    // The output's case records its branch each time it is computed.
+    let body = "let plan = table (score) -> (stage: string, n: int) {
+      < 600  => case when balance > 0 then \"owing\" else \"clear\" end, 1
+      >= 600 => \"fine\", 2
+    }
+    rule \"r\" { when plan.stage == \"owing\" and plan.stage != \"x\" then tag plan.stage reason \"R\" plan.stage }";
+    let policy = policy(body).unwrap_or_else(|e| panic!("{e}"));
+    let account = r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"10000","balance":"2500",
+            "score":500,"overdues":[]}"#;
+    let snapshot = inline::snapshot(&policy, account, "{}");
+    let options = EvalOptions { trace: true, ..EvalOptions::default() };
+    let d = verdict::evaluate(&policy.program, &snapshot, options).expect("decision");
+    assert_eq!(d.fired.len(), 1);
+    let trace = d.trace.expect("traced");
+    assert_eq!(trace.cases.len(), 1, "the output was computed once: {:?}", trace.cases);
+    let lets: Vec<&str> = trace.lets.iter().map(|(i, _)| policy.program.lets[*i].name.as_str()).collect();
+    assert!(lets.contains(&"plan") && lets.contains(&"plan.stage") && !lets.contains(&"plan.n"), "{lets:?}");
+}
+
+#[test]
 fn inputs_are_computed_when_the_value_is_first_needed() {
     // The table's input divides by zero for this account: the table is only
     // read behind `credit_limit > 0`, so the account decides.

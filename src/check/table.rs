@@ -81,8 +81,37 @@ impl Checker<'_> {
             return Some(None);
         };
         let ty = table.outputs.get(output).map(|(_, ty)| ty.clone())?;
-        let row = texpr(TKind::Let(index), Ty::req(Base::Int), first.span);
-        Some(Some(texpr(TKind::TableOut { row: Box::new(row), table, output }, ty, span)))
+        Some(Some(self.output_let(index, table, output, ty, span)))
+    }
+
+    /// `plan.stage` as a let of its own, named so (a name no written let can
+    /// have), made at its first use: a let names a value once, so an output
+    /// read three times (or calling a hook) is computed once per account,
+    /// and a trace lists it among the lets.
+    fn output_let(&mut self, table_let: usize, table: Arc<TTable>, output: usize, ty: Ty, span: Span) -> TExpr {
+        let Some(def) = self.lets.get(table_let) else {
+            return texpr(
+                TKind::TableOut {
+                    row: Box::new(texpr(TKind::Let(table_let), Ty::req(Base::Int), span)),
+                    table,
+                    output,
+                },
+                ty,
+                span,
+            );
+        };
+        let name = format!("{}.{}", def.name, table.outputs.get(output).and_then(|(n, _)| n.as_deref()).unwrap_or("?"));
+        let declared = def.span;
+        let index = match self.let_index.get(&name) {
+            Some(&index) => index,
+            None => {
+                let row = texpr(TKind::Let(table_let), Ty::req(Base::Int), span);
+                let value = texpr(TKind::TableOut { row: Box::new(row), table, output }, ty.clone(), span);
+                self.push_let(&Ident { node: name, span }, value, declared)
+            }
+        };
+        self.used_lets.insert(index);
+        texpr(TKind::Let(index), ty, span)
     }
 
     fn table(&mut self, t: &TableExpr, span: Span, scope: Scope<'_>) -> Option<Arc<TTable>> {
