@@ -92,12 +92,13 @@ impl Checker<'_> {
             }
             CellKind::Interval { lo, lo_closed, hi, hi_closed } => {
                 let (lo_p, hi_p) = (self.cell_point(lo, domain, input), self.cell_point(hi, domain, input));
-                let values = match (lo_p?, hi_p?) {
-                    (Point::Int(a), Point::Int(b)) => {
-                        Values::Ints(from_bottom(IntervalSet::between(lower(a, *lo_closed), upper(b, *hi_closed))))
-                    }
+                let (values, order) = match (lo_p?, hi_p?) {
+                    (Point::Int(a), Point::Int(b)) => (
+                        Values::Ints(from_bottom(IntervalSet::between(lower(a, *lo_closed), upper(b, *hi_closed)))),
+                        a.cmp(&b),
+                    ),
                     (Point::Dec(a), Point::Dec(b)) => {
-                        Values::Decs(IntervalSet::between(lower(a, *lo_closed), upper(b, *hi_closed)))
+                        (Values::Decs(IntervalSet::between(lower(a, *lo_closed), upper(b, *hi_closed))), a.cmp(&b))
                     }
                     _ => {
                         self.err(
@@ -111,9 +112,18 @@ impl Checker<'_> {
                 };
                 if values.is_empty() {
                     let text = self.source_text(cell.span);
-                    self.err(codes::EMPTY_CELL, cell.span, format!("the interval `{text}` holds no value")).help = Some(
-                        "write the lower end first: `[a, b)` holds every value from a up to, not including, b".into(),
-                    );
+                    let help = match order {
+                        std::cmp::Ordering::Greater => {
+                            "write the lower end first: `[a, b)` holds every value from a up to, not including, b"
+                        }
+                        std::cmp::Ordering::Equal => "`[a, a]` holds the one value a; an open end leaves a out",
+                        // `(5, 6)` over an int input: no whole number lies strictly between.
+                        std::cmp::Ordering::Less => {
+                            "no whole number lies between its ends (the input is an int): close an end, as in `[a, b)`"
+                        }
+                    };
+                    self.err(codes::EMPTY_CELL, cell.span, format!("the interval `{text}` holds no value")).help =
+                        Some(help.into());
                     return None;
                 }
                 Some(ValueSet { values: values.intersect(&domain.all_values()), absent: false })
