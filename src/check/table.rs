@@ -340,7 +340,9 @@ impl Checker<'_> {
                     );
                 }
                 (false, Some(Some(point)), Some(cover)) if t.first => {
-                    let rows = cover.iter().map(|c| (c + 1).to_string()).collect::<Vec<_>>();
+                    let mut in_order = cover.clone();
+                    in_order.sort_unstable();
+                    let rows = in_order.iter().map(|c| (c + 1).to_string()).collect::<Vec<_>>();
                     let first_cover = cover.first().map_or(0, |c| c + 1);
                     let file = self.file;
                     let d = self.warn(
