@@ -598,6 +598,8 @@ impl SchemaLoader<'_> {
                         );
                         None
                     }
+                    // Declared, but the field was refused (a reserved name, say): that error is the one to fix.
+                    None if node.get("list").is_some_and(|list| list.get(by_name).is_some()) => None,
                     None => {
                         let help = did_you_mean(by_name, element.fields.iter().map(|f| f.name.as_str()));
                         self.error(
