@@ -231,6 +231,7 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         let help = look_alike(line, col)
             .or_else(|| operator_from_elsewhere(positives, line, col))
             .or_else(|| thousands_separator(positives, line, col))
+            .or_else(|| scorecard_inside(positives, &word))
             .or_else(|| unquoted_text(positives, &word))
             .or_else(|| reserved_word(positives, &word))
             .or_else(|| misspelt_keyword(positives, &word));
@@ -324,6 +325,16 @@ fn word_at_col(line: &str, col: usize) -> String {
 /// Whether `word` is a word and not one of the language's keywords.
 fn is_plain_word(word: &str) -> bool {
     !word.is_empty() && !super::keywords::keyword_texts().any(|k| k == word)
+}
+
+/// `scorecard` inside an expression (`1 + scorecard base 0 { ... }`): a
+/// scorecard is only ever the whole value of a let.
+fn scorecard_inside(positives: &[Rule], word: &str) -> Option<String> {
+    (word == "scorecard" && positives.iter().any(|r| is_expression_start(*r))).then(|| {
+        "a scorecard is the whole value of a let: `let behaviour = scorecard base 600 { ... }`, then use \
+         `behaviour` in the expression"
+            .into()
+    })
 }
 
 /// A keyword where the parser wanted a name (`let case = 1`), not an
