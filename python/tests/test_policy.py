@@ -137,6 +137,13 @@ def test_a_missing_policy_file_raises_policy_error(tmp_path):
     assert raised.value.diagnostics
 
 
+def test_a_policy_is_loaded_by_load_not_by_its_constructor():
+    with pytest.raises(TypeError, match=r"verdict\.load\("):
+        verdict.Policy(str(POLICY))
+    with pytest.raises(TypeError, match=r"verdict\.load\("):
+        verdict.Policy(POLICY)
+
+
 def test_as_of_is_a_date_or_its_text():
     import datetime
 

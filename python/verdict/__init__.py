@@ -163,6 +163,8 @@ class Policy:
     __slots__ = ("_inner", "_fields")
 
     def __init__(self, inner: "_verdict.Policy"):
+        if isinstance(inner, (str, bytes, _os.PathLike)):
+            raise TypeError(f"load a policy with verdict.load({inner!r}), not verdict.Policy(...)")
         self._inner = inner
         self._fields = inner.field_types
 
