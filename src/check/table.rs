@@ -178,7 +178,7 @@ impl Checker<'_> {
                 ok = false;
                 continue;
             }
-            let values = self.row_values(row, outputs, scope);
+            let values = self.row_values(row, t, outputs, scope);
             let mut cells = Vec::new();
             for ((cell, domain), name) in row.cells.iter().zip(domains).zip(names) {
                 cells.push(domain.as_ref().and_then(|d| self.cell(cell, d, name)));
@@ -220,10 +220,16 @@ impl Checker<'_> {
         true
     }
 
-    fn row_values(&mut self, row: &TableRow, outputs: &[Option<Output>], scope: Scope<'_>) -> Option<Vec<TExpr>> {
+    fn row_values(
+        &mut self,
+        row: &TableRow,
+        t: &TableExpr,
+        outputs: &[Option<Output>],
+        scope: Scope<'_>,
+    ) -> Option<Vec<TExpr>> {
         let mut ok = true;
         let mut values = Vec::new();
-        for (value, output) in row.values.iter().zip(outputs) {
+        for ((value, output), declared) in row.values.iter().zip(outputs).zip(&t.outputs) {
             if matches!(value.kind, crate::syntax::ast::ExprKind::None) {
                 self.err(codes::TABLE_SHAPE, value.span, "`none` is not an output value").help =
                     Some("every row gives a value; a table is complete".into());
@@ -240,8 +246,9 @@ impl Checker<'_> {
                 (Base::Dec, Base::Int) => values.push(to_dec(typed)),
                 // As in a case's branches: an enum member is its name.
                 (Base::Str, Base::Enum(_)) => values.push(member_name(typed)),
-                (want, have) => {
-                    let (want, have) = (want.describe(), have.describe());
+                (_, have) => {
+                    // As declared: `money` and `decimal` are one type to the checker.
+                    let (want, have) = (&declared.ty.node, have.describe());
                     self.err(codes::TYPE_MISMATCH, value.span, format!("this output is {want}; found {have}"));
                     ok = false;
                 }
