@@ -23,6 +23,7 @@ impl Checker<'_> {
         if !self.let_name_free(name) {
             return;
         }
+        self.reason_codes_once(card);
         let mut int = card.base.node.int;
         let mut characteristics = Vec::with_capacity(card.characteristics.len());
         let mut ok = true;
@@ -46,6 +47,24 @@ impl Checker<'_> {
         // Every scorecard is computed for every account: it is never unused.
         let index = self.push_let(name, value, span);
         self.used_lets.insert(index);
+    }
+
+    /// `W0613` for each characteristic whose reason code an earlier one has.
+    fn reason_codes_once(&mut self, card: &ScorecardDecl) {
+        for (i, decl) in card.characteristics.iter().enumerate() {
+            let code = &decl.code.node;
+            let Some(first) = card.characteristics.iter().take(i).find(|earlier| earlier.code.node == *code) else {
+                continue;
+            };
+            let file = self.file;
+            let d = self.warn(
+                codes::SHARED_REASON_CODE,
+                decl.code.span,
+                format!("the reason code `{code}` is already the code of another characteristic of this scorecard"),
+            );
+            d.help = Some("give each characteristic its own code: a decline naming it would not say which".into());
+            d.relate(file, first.code.span, "first given here");
+        }
     }
 
     fn characteristic(&mut self, decl: &CharacteristicDecl) -> Option<TCharacteristic> {

@@ -189,6 +189,8 @@ registry! {
         "The points of a characteristic with ordered numeric bins go up and down (a common validation finding): check the binning, or merge bins so the points rise or fall with the value.";
     UNREACHABLE_ELSE_BIN = "W0612", "unreachable-else-bin", Warning,
         "The other bins of a scorecard characteristic already cover every value, so its `else` bin is never used.";
+    SHARED_REASON_CODE = "W0613", "shared-reason-code", Warning,
+        "Two characteristics of one scorecard carry the same reason code: a decline naming it does not say which, and traces and `verdict diff` tell characteristics apart by their code. Give each its own code (group them in the adverse-action text instead).";
 
     // Policies: warnings.
     UNUSED_LET = "W0101", "unused-let", Warning,
