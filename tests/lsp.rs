@@ -388,6 +388,17 @@ fn garbage_never_stops_the_server() {
     let reply = client.wait_for(|m| m.get("error").is_some());
     assert_eq!((reply["id"].clone(), reply["error"]["code"].clone()), (Value::Null, json!(-32700)));
     client.send_raw(b"[1, 2, 3]");
+    // Frames whose length cannot be read: the body is skipped up to the next
+    // frame, which is answered (these once made the server deaf for good).
+    for frame in [
+        &b"Content-Length: abc\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}"[..],
+        &b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}"[..],
+    ] {
+        client.stdin.write_all(frame).unwrap();
+        client.send_raw(br#"{"jsonrpc": "2.0", "id": 77, "method": 3}"#);
+        let reply = client.wait_for(|m| m["id"] == 77);
+        assert_eq!(reply["error"]["code"], -32600, "an invalid request, answered by its id: {reply}");
+    }
     client.send_raw(br#"{"jsonrpc": "2.0", "id": 99, "method": "textDocument/hover", "params": {"nonsense": true}}"#);
     let reply = client.wait_for(|m| m["id"] == 99);
     assert_eq!(reply["error"]["code"], -32602, "{reply}");

@@ -20,7 +20,7 @@ mod transport;
 mod uri;
 
 pub use document::Document;
-pub use transport::{read as read_frame, Incoming};
+pub use transport::{Frames, Garbage, Incoming};
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::Uri;
@@ -42,8 +42,8 @@ pub fn serve(input: impl BufRead + Send + 'static, mut output: impl Write) -> En
     let (sender, receiver) = mpsc::channel();
     // The reader ends when the input does or the server stops listening.
     std::thread::spawn(move || {
-        let mut input = input;
-        while let Ok(Some(incoming)) = transport::read(&mut input) {
+        let mut frames = transport::Frames::new(input);
+        while let Ok(Some(incoming)) = frames.read() {
             if sender.send(incoming).is_err() {
                 break;
             }
@@ -81,8 +81,8 @@ impl Server {
     /// Handles one frame; `Some` when the session ends.
     fn take(&mut self, incoming: Incoming, output: &mut impl Write) -> Option<Ending> {
         match incoming {
-            Incoming::Garbage(problem) => {
-                let _ = transport::write_parse_error(output, &problem);
+            Incoming::Garbage(garbage) => {
+                let _ = transport::write_garbage_error(output, &garbage);
                 None
             }
             Incoming::Message(Message::Request(request)) => {

@@ -6,7 +6,7 @@
 //! `serde_json::Value` and its parts taken out by hand; one that is not a
 //! message is answered with a parse error (id `null`) and reading goes on.
 
-use lsp_server::{Message, Notification, Request, RequestId, Response, ResponseError};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError};
 use serde_json::Value;
 use std::io::{self, BufRead, Read, Write};
 
@@ -19,47 +19,128 @@ const MAX_BODY: usize = 256 << 20;
 pub enum Incoming {
     /// A message.
     Message(Message),
-    /// A frame that is not a JSON-RPC message, with what is wrong with it.
-    Garbage(String),
+    /// A frame that is not a JSON-RPC message.
+    Garbage(Garbage),
 }
 
-/// Reads the next frame; `None` at the end of the input.
-pub fn read(input: &mut impl BufRead) -> io::Result<Option<Incoming>> {
-    let mut length = None;
-    let mut bad_header = None;
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if input.read_line(&mut line)? == 0 {
-            return Ok(None);
-        }
-        let header = line.trim_end_matches(['\r', '\n']);
-        if header.is_empty() {
-            if length.is_some() || bad_header.is_some() {
-                break;
+/// A frame that is not a message: JSON-RPC's error for it, and the id of the
+/// request it meant to be when that could be read.
+#[derive(Debug)]
+pub struct Garbage {
+    /// `-32700` (parse error: no JSON, or no frame) or `-32600` (invalid
+    /// request: JSON, but not a request, notification or response).
+    pub code: i32,
+    /// The request's id, when the frame had one.
+    pub id: Option<RequestId>,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl Garbage {
+    fn unreadable(problem: impl Into<String>) -> Incoming {
+        Incoming::Garbage(Garbage { code: ErrorCode::ParseError as i32, id: None, problem: problem.into() })
+    }
+
+    fn invalid(id: Option<RequestId>, problem: impl Into<String>) -> Incoming {
+        Incoming::Garbage(Garbage { code: ErrorCode::InvalidRequest as i32, id, problem: problem.into() })
+    }
+}
+
+/// The frames of an input, one at a time.
+///
+/// A frame whose headers give no usable length (a `Content-Length` that is
+/// not a number, none at all) has a body whose end cannot be known: the
+/// reader skips to the next `Content-Length:` in the input, so the frames
+/// after it are read as sent instead of being swallowed as header lines.
+pub struct Frames<R> {
+    input: R,
+    /// Set when the last skip stopped just past a `Content-Length:`: the
+    /// next header line is the rest of that one.
+    resumed: bool,
+}
+
+/// The header that starts every frame, lower-cased.
+const LENGTH_HEADER: &[u8] = b"content-length:";
+
+impl<R: BufRead> Frames<R> {
+    /// The frames of `input`.
+    pub fn new(input: R) -> Frames<R> {
+        Frames { input, resumed: false }
+    }
+
+    /// Reads the next frame; `None` at the end of the input.
+    pub fn read(&mut self) -> io::Result<Option<Incoming>> {
+        let mut length = None;
+        let mut bad_header = None;
+        // A blank line ends the headers once there were some (before, it is
+        // a stray line end between frames).
+        let mut headers = false;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if std::mem::take(&mut self.resumed) {
+                line.push_str("Content-Length:");
             }
-            continue;
+            if self.input.read_line(&mut line)? == 0 {
+                return Ok(None);
+            }
+            let header = line.trim_end_matches(['\r', '\n']);
+            if header.is_empty() {
+                if headers {
+                    break;
+                }
+                continue;
+            }
+            headers = true;
+            match header.split_once(':') {
+                Some((name, value)) if name.eq_ignore_ascii_case("content-length") => match value.trim().parse() {
+                    Ok(n) => length = Some(n),
+                    Err(_) => bad_header = Some(format!("a Content-Length that is not a number: {header:?}")),
+                },
+                Some(_) => {}
+                None => bad_header = Some(format!("a header line without `:`: {:?}", truncate(header))),
+            }
         }
-        match header.split_once(':') {
-            Some((name, value)) if name.eq_ignore_ascii_case("content-length") => match value.trim().parse() {
-                Ok(n) => length = Some(n),
-                Err(_) => bad_header = Some(format!("a Content-Length that is not a number: {header:?}")),
-            },
-            Some(_) => {}
-            None => bad_header = Some(format!("a header line without `:`: {:?}", truncate(header))),
+        let Some(length) = length.filter(|_| bad_header.is_none()) else {
+            self.resumed = skip_to_length_header(&mut self.input)?;
+            let problem = bad_header.unwrap_or_else(|| "a frame without a Content-Length".into());
+            return Ok(Some(Garbage::unreadable(problem)));
+        };
+        if length > MAX_BODY {
+            io::copy(&mut (&mut self.input).take(length as u64), &mut io::sink())?;
+            return Ok(Some(Garbage::unreadable(format!("a message of {length} bytes, more than {MAX_BODY}"))));
         }
+        let mut body = vec![0; length];
+        self.input.read_exact(&mut body)?;
+        Ok(Some(parse(&body)))
     }
-    if let Some(problem) = bad_header {
-        return Ok(Some(Incoming::Garbage(problem)));
+}
+
+/// Skips the input up to and including the next `Content-Length:` (in any
+/// case); false when the input ends first.
+fn skip_to_length_header(input: &mut impl BufRead) -> io::Result<bool> {
+    let mut matched = 0;
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(false);
+        }
+        let mut used = 0;
+        for &byte in buffer {
+            used += 1;
+            // The header starts with its only `c`: a mismatch restarts the match at 0 or 1.
+            matched = match LENGTH_HEADER.get(matched) {
+                Some(want) if byte.eq_ignore_ascii_case(want) => matched + 1,
+                _ if byte.eq_ignore_ascii_case(&b'c') => 1,
+                _ => 0,
+            };
+            if matched == LENGTH_HEADER.len() {
+                input.consume(used);
+                return Ok(true);
+            }
+        }
+        input.consume(used);
     }
-    let length: usize = length.unwrap_or(0);
-    if length > MAX_BODY {
-        io::copy(&mut input.take(length as u64), &mut io::sink())?;
-        return Ok(Some(Incoming::Garbage(format!("a message of {length} bytes, more than {MAX_BODY}"))));
-    }
-    let mut body = vec![0; length];
-    input.read_exact(&mut body)?;
-    Ok(Some(parse(&body)))
 }
 
 fn truncate(text: &str) -> String {
@@ -71,9 +152,9 @@ fn truncate(text: &str) -> String {
 fn parse(body: &[u8]) -> Incoming {
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
-        Err(e) => return Incoming::Garbage(format!("not JSON: {e}")),
+        Err(e) => return Garbage::unreadable(format!("not JSON: {e}")),
     };
-    let Value::Object(mut object) = value else { return Incoming::Garbage("not a JSON object".into()) };
+    let Value::Object(mut object) = value else { return Garbage::invalid(None, "not a JSON object") };
     let id = object.remove("id").map(request_id);
     let params = object.remove("params").unwrap_or(Value::Null);
     let message = match (object.remove("method"), id) {
@@ -82,7 +163,7 @@ fn parse(body: &[u8]) -> Incoming {
         (None, Some(Some(id))) => {
             let response_result = match object.remove("error") {
                 Some(error) => Err(serde_json::from_value::<ResponseError>(error).unwrap_or_else(|e| ResponseError {
-                    code: lsp_server::ErrorCode::InvalidRequest as i32,
+                    code: ErrorCode::InvalidRequest as i32,
                     message: format!("an error response that does not read: {e}"),
                     data: None,
                 })),
@@ -90,9 +171,9 @@ fn parse(body: &[u8]) -> Incoming {
             };
             Message::Response(Response { id, response_result })
         }
-        (_, Some(None)) => return Incoming::Garbage("an id that is neither a string nor an integer".into()),
-        (Some(_), _) => return Incoming::Garbage("a method that is not a string".into()),
-        (None, _) => return Incoming::Garbage("neither a request, a notification nor a response".into()),
+        (_, Some(None)) => return Garbage::invalid(None, "an id that is neither a string nor an integer"),
+        (Some(_), id) => return Garbage::invalid(id.flatten(), "a method that is not a string"),
+        (None, _) => return Garbage::invalid(None, "neither a request, a notification nor a response"),
     };
     Incoming::Message(message)
 }
@@ -118,12 +199,14 @@ pub fn write(output: &mut impl Write, message: &Message) -> io::Result<()> {
     write_value(output, &value)
 }
 
-/// The error response to a frame that was not a message (its id unknown, so `null`).
-pub fn write_parse_error(output: &mut impl Write, problem: &str) -> io::Result<()> {
+/// The error response to a frame that was not a message (to its request's
+/// id when it had one, else `null`).
+pub fn write_garbage_error(output: &mut impl Write, garbage: &Garbage) -> io::Result<()> {
+    let id = garbage.id.as_ref().map_or(Value::Null, |id| serde_json::to_value(id).unwrap_or(Value::Null));
     let value = serde_json::json!({
         "jsonrpc": "2.0",
-        "id": null,
-        "error": { "code": lsp_server::ErrorCode::ParseError as i32, "message": problem },
+        "id": id,
+        "error": { "code": garbage.code, "message": garbage.problem },
     });
     write_value(output, &value)
 }
@@ -139,14 +222,14 @@ mod tests {
     use super::*;
 
     fn frames(text: &str) -> Vec<String> {
-        let mut input = io::Cursor::new(text.as_bytes().to_vec());
+        let mut input = Frames::new(io::Cursor::new(text.as_bytes().to_vec()));
         let mut out = Vec::new();
-        while let Some(incoming) = read(&mut input).unwrap() {
+        while let Some(incoming) = input.read().unwrap() {
             out.push(match incoming {
                 Incoming::Message(Message::Request(r)) => format!("request {:?} {}", r.id, r.method),
                 Incoming::Message(Message::Notification(n)) => format!("notification {}", n.method),
                 Incoming::Message(Message::Response(r)) => format!("response {:?}", r.id),
-                Incoming::Garbage(why) => format!("garbage: {why}"),
+                Incoming::Garbage(g) => format!("garbage {} {:?}: {}", g.code, g.id, g.problem),
             });
         }
         out
@@ -184,5 +267,32 @@ mod tests {
         assert_eq!(read.len(), 4, "{read:?}");
         assert!(read[..3].iter().all(|f| f.starts_with("garbage")), "{read:?}");
         assert_eq!(read[3], "notification exit");
+    }
+
+    #[test]
+    fn a_frame_of_unknown_length_is_skipped_to_the_next_frame() {
+        let exit = frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+        let request = frame(r#"{"jsonrpc":"2.0","id":9,"method":"shutdown"}"#);
+        for garbage in [
+            "Content-Length: abc\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}",
+            "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"x\"}",
+            "Bogus\r\n\r\nbody with content-length inside: 5",
+        ] {
+            let read = frames(&[garbage, &request, &exit].concat());
+            assert_eq!(read.len(), 3, "{garbage:?}: {read:?}");
+            assert!(read[0].starts_with("garbage -32700 None"), "{read:?}");
+            assert_eq!(&read[1..], ["request RequestId(I32(9)) shutdown", "notification exit"], "{garbage:?}");
+        }
+        // Garbage at the very end: read, reported, then the end.
+        assert_eq!(frames("Content-Length: x\r\n\r\n{}").len(), 1);
+    }
+
+    #[test]
+    fn json_that_is_not_a_message_is_an_invalid_request_answered_by_its_id() {
+        let read = frames(&[frame(r#"{"jsonrpc":"2.0","id":6,"method":3}"#), frame("[1,2]"), frame("{x")].concat());
+        assert_eq!(read.len(), 3, "{read:?}");
+        assert!(read[0].starts_with("garbage -32600 Some(RequestId(I32(6)))"), "{read:?}");
+        assert!(read[1].starts_with("garbage -32600 None"), "{read:?}");
+        assert!(read[2].starts_with("garbage -32700 None"), "{read:?}");
     }
 }
