@@ -180,17 +180,34 @@ impl Loader {
     /// declares is missing, and warnings (an unused let may be used by a
     /// broken rule).
     fn beyond_syntax(&mut self, policy: &Path, text: &str) -> Vec<Diagnostic> {
+        self.beyond_syntax_keeping(policy, text).0
+    }
+
+    /// [`Loader::beyond_syntax`], keeping the items that parse and the schema
+    /// they name (for the editor, whose names and outline come from them).
+    fn beyond_syntax_keeping(
+        &mut self,
+        policy: &Path,
+        text: &str,
+    ) -> (Vec<Diagnostic>, Option<PolicyAst>, Option<Schema>) {
         let Some(salvaged) = salvage(policy, text) else {
-            return Vec::new();
+            return (Vec::new(), None, None);
         };
         let Some((schema_path, span)) = check::schema_declaration(&salvaged.ast, policy) else {
-            return Vec::new();
+            return (Vec::new(), Some(salvaged.ast), None);
         };
         let schema = match self.read(&schema_path, policy, span) {
             Ok(schema_text) => load_schema(&schema_path, &schema_text),
             Err(d) => Err(vec![*d]),
         };
-        let mut found = match schema.map(|schema| check::check(&salvaged.ast, policy, &salvaged.text, &schema)) {
+        let (schema, checked) = match schema {
+            Ok(schema) => {
+                let checked = check::check(&salvaged.ast, policy, &salvaged.text, &schema);
+                (Some(schema), Ok(checked))
+            }
+            Err(diags) => (None, Err(diags)),
+        };
+        let mut found = match checked {
             Err(diags) => diags,
             Ok(Ok((checked, _warnings))) => {
                 let mut diags = Vec::new();
@@ -206,7 +223,7 @@ impl Loader {
             }
         };
         found.retain(Diagnostic::is_error);
-        found
+        (found, Some(salvaged.ast), schema)
     }
 
     /// Where a policy that did not check names a batch or hook file that

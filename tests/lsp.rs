@@ -694,3 +694,33 @@ fn the_outline_nests_a_groups_rules() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), 0);
 }
+
+#[test]
+fn names_and_the_outline_survive_a_half_typed_rule() {
+    let dir = workspace("half-typed");
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let uri = client.uri("h.policy");
+    let text = "policy \"h\" version \"1\"\nschema \"account.schema.yaml\"\nlet u = score * 2\n\
+                rule \"r\" { when u > 1 and scor > 1 then tag \"a\" }\nrule \"s\" { when u > 1 then tag \"b\" }\n";
+    open(&mut client, "h.policy", text);
+    let _ = client.diagnostics(&uri);
+    let before = hover_text(&mut client, "h.policy", 3, 16);
+    // A rule half typed at the end: the file no longer parses.
+    let broken = format!("{text}rule \"t\" {{ when u > then }}\n");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+    );
+    let diagnostics = client.diagnostics(&uri);
+    assert!(codes(&diagnostics).contains(&"P001") && codes(&diagnostics).contains(&"E0101"), "{diagnostics:?}");
+    assert_eq!(hover_text(&mut client, "h.policy", 3, 16), before, "the let's hover, from the items that parse");
+    let definition = client.request("textDocument/definition", client.at("h.policy", 3, 16));
+    assert_eq!(definition["range"]["start"]["line"], 2, "{definition}");
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let names: Vec<&str> = symbols.as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
+    assert!(names.contains(&"u") && names.contains(&"r") && names.contains(&"s"), "{names:?}");
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}

@@ -22,6 +22,8 @@ pub struct Analysis {
     pub sources: SourceMap,
     /// The parsed policy, when it parses.
     pub ast: Option<PolicyAst>,
+    /// When it does not: the items that do parse, with spans into its text.
+    pub salvaged: Option<PolicyAst>,
     /// The schema, when the policy names one that loads.
     pub schema: Option<Arc<Schema>>,
     /// The checked policy, when it has no error of names or types.
@@ -55,9 +57,11 @@ fn analyze(path: &Path, text: &str) -> Analysis {
     let ast = match parse_policy(path, text) {
         Ok(ast) => ast,
         Err(mut diagnostics) => {
-            diagnostics.extend(loader.beyond_syntax(path, text));
+            let (found, salvaged, schema) = loader.beyond_syntax_keeping(path, text);
+            diagnostics.extend(found);
             in_reading_order(&mut diagnostics, path);
-            return Analysis { diagnostics, sources: loader.sources, ..out };
+            let schema = schema.map(Arc::new);
+            return Analysis { diagnostics, sources: loader.sources, salvaged, schema, ..out };
         }
     };
     out.depends_on = named_files(&ast, path);

@@ -78,7 +78,8 @@ impl Document {
             Some(_) => None,
             None => before.ast.or(self.last_parsed.take()),
         };
-        self.index = match &self.analysis.ast {
+        // While the text does not parse, the names of the items that do.
+        self.index = match self.items() {
             Some(ast) => Index::build(ast, self.analysis.schema.as_deref()),
             None => Index::default(),
         };
@@ -97,6 +98,11 @@ impl Document {
             .depends_on
             .iter()
             .any(|named| named == file || (canonical.is_some() && std::fs::canonicalize(named).ok() == canonical))
+    }
+
+    /// The items of the text as it is: all of them when it parses, else those that do.
+    pub fn items(&self) -> Option<&PolicyAst> {
+        self.analysis.ast.as_ref().or(self.analysis.salvaged.as_ref())
     }
 
     /// The declarations of the text, or of its last version that parsed.

@@ -109,6 +109,6 @@ fn batch(doc: &Document, name: &str) -> Option<String> {
 
 /// The text of the first top-level declaration that `is` picks, as written.
 fn declaration_text(doc: &Document, is: impl Fn(&Item) -> bool) -> Option<String> {
-    let item = doc.analysis.ast.as_ref()?.items.iter().find(|item| is(item))?;
+    let item = doc.items()?.items.iter().find(|item| is(item))?;
     doc.text.get(crate::syntax::parser::item_span(item).range()).map(str::to_string)
 }

@@ -20,7 +20,7 @@ pub fn definition(doc: &Document, offset: usize) -> Option<Location> {
             Some(Location::new(doc.uri.clone(), doc.lines.range(&doc.text, decl.span)))
         }
         Target::Batch(name) => {
-            let written = doc.analysis.ast.as_ref()?.items.iter().find_map(|item| match item {
+            let written = doc.items()?.items.iter().find_map(|item| match item {
                 Item::Batch { name: n, path, .. } if n.node == *name => Some(&path.node),
                 _ => None,
             })?;
@@ -49,7 +49,7 @@ pub fn references(doc: &Document, offset: usize, include_declaration: bool) -> V
 
 /// A hook's `fn NAME(` in its script, else the script's start.
 fn hook(doc: &Document, name: &str) -> Option<Location> {
-    let decl = doc.analysis.ast.as_ref()?.items.iter().find_map(|item| match item {
+    let decl = doc.items()?.items.iter().find_map(|item| match item {
         Item::Hook(h) if h.name.node == name => Some(h),
         _ => None,
     })?;

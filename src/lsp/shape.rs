@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 /// The shape of the table, scorecard or split called `name`, if it is one.
 pub fn describe(doc: &Document, name: &str) -> Option<String> {
-    doc.analysis.ast.as_ref()?.items.iter().find_map(|item| match item {
+    doc.items()?.items.iter().find_map(|item| match item {
         Item::Let { name: n, value, .. } if n.node == name => match &value.kind {
             ExprKind::Table(table) => Some(table_shape(doc, name, table)),
             _ => None,
@@ -29,7 +29,7 @@ pub fn describe(doc: &Document, name: &str) -> Option<String> {
 
 /// The type of output `output` of the table `table` (`plan.stage: string`).
 pub fn output(doc: &Document, table: &str, output: &str) -> Option<String> {
-    let written = doc.analysis.ast.as_ref()?.items.iter().find_map(|item| match item {
+    let written = doc.items()?.items.iter().find_map(|item| match item {
         Item::Let { name, value, .. } if name.node == table => match &value.kind {
             ExprKind::Table(t) => Some(t),
             _ => None,

@@ -20,7 +20,8 @@ struct Outline {
 
 /// The outline of the last parse of `doc` (empty while it does not parse).
 pub fn document_symbols(doc: &Document) -> Vec<DocumentSymbol> {
-    let Some(ast) = &doc.analysis.ast else { return Vec::new() };
+    // While the text does not parse, the outline of the items that do.
+    let Some(ast) = doc.items() else { return Vec::new() };
     ast.items.iter().filter_map(outline).map(|o| to_symbol(doc, o)).collect()
 }
 
