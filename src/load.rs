@@ -153,6 +153,10 @@ impl Loader {
 
     /// Reads a file; a failure is reported at `span` in `from` (the declaration that named it).
     fn read(&mut self, path: &Path, from: &Path, span: Span) -> Result<String, Box<Diagnostic>> {
+        if let Some(problem) = not_a_file_to_read(path) {
+            let message = format!("cannot read `{}`: {problem}", path.display());
+            return Err(Box::new(Diagnostic::error(codes::UNREADABLE_FILE, from, span, message).with_label("named here")));
+        }
         match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
@@ -420,4 +424,21 @@ pub fn load_schema_file(path: &Path) -> Result<Schema, LoadError> {
     let mut loader = Loader::default();
     let text = loader.read(path, path, Span::default()).map_err(|d| loader.fail_ref(vec![*d]))?;
     load_schema(path, &text).map_err(|d| loader.fail_ref(d))
+}
+
+/// Why a file a policy names (a schema, a hook script, a batch) is not one to
+/// read whole: a device or a pipe (`/dev/stdin` would read the language
+/// server's own input, `/dev/zero` without end) or a file over the bound of
+/// files read whole. `None` when it may be read (or does not exist: reading
+/// says so).
+fn not_a_file_to_read(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let limit = crate::snapshot::DEFAULT_MAX_FILE_BYTES;
+    if !meta.is_file() && !meta.is_dir() {
+        Some("it is not a regular file (a device, a pipe or a socket)".into())
+    } else if meta.len() > limit {
+        Some(format!("it is {} bytes, more than the {limit} read whole", meta.len()))
+    } else {
+        None
+    }
 }

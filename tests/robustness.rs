@@ -309,3 +309,23 @@ fn a_json_array_cut_off_after_a_bad_element_still_says_it_is_cut_off() {
         assert!(last.message.contains("the array is not closed with `]` (is the file cut off?)"), "{}", last.message);
     }
 }
+
+#[test]
+fn files_a_policy_names_are_regular_files_never_devices_or_pipes() {
+    // `/dev/zero` was read without end (21 GB in 30 s); `/dev/stdin` read the
+    // language server's own input as the schema, and the server hung.
+    let dir = common::temp_folder("robustness", "named-devices");
+    std::fs::copy("policies/simple.schema.yaml", dir.join("simple.schema.yaml")).unwrap();
+    for (schema, hook) in [("/dev/zero", None), ("/dev/stdin", None), ("simple.schema.yaml", Some("/dev/zero"))] {
+        let hook_line = hook.map(|h| format!("hook h(x: int) -> int from \"{h}\"\n")).unwrap_or_default();
+        let uses = if hook.is_some() { "h(score) > 1" } else { "score > 1" };
+        let policy = format!(
+            "policy \"p\" version \"1\"\nschema \"{schema}\"\n{hook_line}rule \"r\" {{ when {uses} then tag \"a\" }}\n"
+        );
+        std::fs::write(dir.join("p.policy"), policy).unwrap();
+        let (code, _, stderr) = common::verdict_in(&dir, &["check", "p.policy"]);
+        assert_eq!(code, 2, "{stderr}");
+        let named = hook.unwrap_or(schema);
+        assert!(stderr.contains(&format!("cannot read `{named}`: it is not a regular file")), "{stderr}");
+    }
+}
