@@ -367,6 +367,20 @@ fn completion_offers_fields_members_and_channels() {
     assert_eq!(labels(&members).len(), 3);
     assert_eq!(members[1]["textEdit"], json!({"range": range(4, 31, 33), "newText": "\"frozen\""}));
 
+    // Nothing inside a comment or inside a text that is not an enum's member.
+    let lines = "# a comment sta\nrule \"z\" { when true then tag \"abc \\\"d \n";
+    let end = json!({"range": range(8, 0, 0), "text": lines});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 3}, "contentChanges": [end]}),
+    );
+    for (line, character) in [(8, 15), (8, 3), (9, 41)] {
+        let offered = client.request("textDocument/completion", client.at("c.policy", line, character));
+        assert_eq!(offered, json!([]), "at {line}:{character}");
+    }
+    let after_the_text = labels(&client.request("textDocument/completion", client.at("c.policy", 9, 20)));
+    assert!(after_the_text.iter().any(|l| l == "when"), "{after_the_text:?}");
+
     // A policy that does not parse is not formatted.
     let refused = client.request_full(
         "textDocument/formatting",

@@ -32,6 +32,10 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     let (head, word) = before.split_at(before.len() - word_len);
     let word_start = line_start + head.len();
     let replace = |from: usize, to: usize| doc.lines.range(text, crate::diagnostic::Span::new(from, to));
+    let inside = inside_of(before);
+    if inside == Inside::Comment {
+        return Vec::new();
+    }
 
     if head.trim_end().ends_with("notify") && head.ends_with(char::is_whitespace) && !word.contains('.') {
         return Channel::ALL
@@ -49,11 +53,45 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
         let range = replace(from, offset + closing);
         return members.iter().map(|m| member_item(m, range)).collect();
     }
+    // Inside a string only an enum's members (above) are names: a reason's
+    // or a tag's text is the officer's own words.
+    if inside == Inside::String {
+        return Vec::new();
+    }
     if let Some((prefix, partial)) = word.rsplit_once('.') {
         let range = replace(offset - partial.len(), offset);
         return nested_fields(doc, prefix, range);
     }
     everything(doc)
+}
+
+/// Where the end of a line's text stands: in code, a comment or a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Inside {
+    Code,
+    Comment,
+    String,
+}
+
+/// What the end of `line` (text from a line start) is inside: strings and
+/// comments never span lines in the language.
+fn inside_of(line: &str) -> Inside {
+    let mut inside = Inside::Code;
+    let mut escaped = false;
+    for c in line.chars() {
+        inside = match (inside, c) {
+            (Inside::Code, '#') => return Inside::Comment,
+            (Inside::Code, '"') => Inside::String,
+            (Inside::String, '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Inside::String, '"') if !escaped => Inside::Code,
+            (state, _) => state,
+        };
+        escaped = false;
+    }
+    inside
 }
 
 fn floor_boundary(text: &str, mut offset: usize) -> usize {
