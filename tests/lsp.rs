@@ -704,6 +704,16 @@ fn the_outline_nests_a_groups_rules() {
     assert_eq!(rules, [("a", "rule"), ("b", "rule, priority 5")]);
     assert_eq!(group["selectionRange"], range(2, 6, 19));
     assert_eq!(symbols[1]["name"], "guard freeze");
+    // A blank name is shown quoted: the protocol forbids empty or blank names.
+    let blank = "policy \"o\"\nschema \"account.schema.yaml\"\nrule \"\" { when score < 4 then tag \"x\" }\n\
+                 group \" \" { rule \"\\t\" { when score < 3 then tag \"y\" } }\n";
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": blank}]}),
+    );
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    assert_eq!((symbols[0]["name"].clone(), symbols[1]["name"].clone()), (json!("\"\""), json!("\" \"")), "{symbols}");
+    assert_eq!(symbols[1]["children"][0]["name"], json!("\"\\t\""), "{symbols}");
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), 0);

@@ -114,8 +114,11 @@ fn rule_outline(rule: &RuleDecl) -> Outline {
 
 #[expect(deprecated, reason = "`DocumentSymbol::deprecated` must still be given; `tags` replaced it")]
 fn to_symbol(doc: &Document, o: Outline) -> DocumentSymbol {
+    // The protocol forbids an empty or blank name (VS Code drops the outline):
+    // a rule named `""` or `" "` is shown as written, quotes and all.
+    let name = if o.name.trim().is_empty() { format!("{:?}", o.name) } else { o.name };
     DocumentSymbol {
-        name: o.name,
+        name,
         detail: o.detail,
         kind: o.kind,
         tags: None,
