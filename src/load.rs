@@ -155,7 +155,9 @@ impl Loader {
     fn read(&mut self, path: &Path, from: &Path, span: Span) -> Result<String, Box<Diagnostic>> {
         if let Some(problem) = not_a_file_to_read(path) {
             let message = format!("cannot read `{}`: {problem}", path.display());
-            return Err(Box::new(Diagnostic::error(codes::UNREADABLE_FILE, from, span, message).with_label("named here")));
+            return Err(Box::new(
+                Diagnostic::error(codes::UNREADABLE_FILE, from, span, message).with_label("named here"),
+            ));
         }
         match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {

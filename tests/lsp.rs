@@ -748,3 +748,37 @@ fn names_and_the_outline_survive_a_half_typed_rule() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), 0);
 }
+
+#[test]
+fn a_schema_two_open_policies_share_keeps_its_problems_until_both_let_go() {
+    let dir = workspace("shared-schema");
+    std::fs::write(dir.join("bad.schema.yaml"), "entity: account\nkey: id\nfields:\n  id: string\n  score: integr\n")
+        .unwrap();
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let schema_uri = client.uri("bad.schema.yaml");
+    let policy = "policy \"p\"\nschema \"bad.schema.yaml\"\nrule \"r\" { when true then tag \"x\" }\n";
+    for name in ["a.policy", "b.policy"] {
+        open(&mut client, name, policy);
+        assert_eq!(codes(&client.diagnostics(&schema_uri)), ["S003"]);
+    }
+    // Closing one: the schema's problem stays, as the other policy still uses it.
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": client.uri("a.policy")}}));
+    let b = client.uri("b.policy");
+    let symbols = json!({"jsonrpc": "2.0", "id": 500, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": b}}});
+    client.send(&symbols);
+    loop {
+        let message = client.incoming.recv_timeout(Duration::from_secs(60)).expect("an answer");
+        let cleared = message["params"]["uri"] == json!(schema_uri) && message["params"]["diagnostics"] == json!([]);
+        assert!(!cleared, "the shared schema's problems were cleared: {message}");
+        if message["id"] == 500 {
+            break;
+        }
+    }
+    // Closing the last one clears them.
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": b}}));
+    assert_eq!(client.diagnostics(&schema_uri), Vec::<Value>::new());
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}

@@ -131,7 +131,11 @@ impl Server {
             let lists = diagnostics::publish(doc);
             let elsewhere: Vec<Uri> = lists.iter().skip(1).map(|p| p.uri.clone()).collect();
             let before = self.published_elsewhere.insert(doc.uri.clone(), elsewhere.clone()).unwrap_or_default();
-            for gone in before.into_iter().filter(|uri| !elsewhere.contains(uri)) {
+            // A file another open policy names too (a shared schema) keeps its problems.
+            let shared = |uri: &Uri| {
+                self.published_elsewhere.iter().any(|(other, files)| *other != doc.uri && files.contains(uri))
+            };
+            for gone in before.into_iter().filter(|uri| !elsewhere.contains(uri) && !shared(uri)) {
                 notify(
                     output,
                     "textDocument/publishDiagnostics",
