@@ -57,11 +57,17 @@ impl LostItems {
         let keyword = leading_identifier(item);
         match keyword {
             "let" | "hook" | "batch" | "split" => {
-                let name = leading_identifier(item.get(keyword.len()..).unwrap_or("").trim_start());
-                if name.is_empty() {
-                    self.unnamed = true;
-                } else {
-                    self.names.push(name.to_owned());
+                // The word written as the name, identifier or not (`let é = 1`,
+                // `let 2x = 1`): an unknown name elsewhere is that word or is
+                // not explained by this item; `let = 1` declares nothing.
+                let rest = item.get(keyword.len()..).unwrap_or("").trim_start();
+                let word_end =
+                    rest.find(|c: char| c.is_whitespace() || "=(:{\"#".contains(c)).unwrap_or(rest.len());
+                let written = rest.get(..word_end).unwrap_or("");
+                match leading_identifier(written) {
+                    "" if written.is_empty() => {}
+                    "" => self.names.push(written.to_owned()),
+                    name => self.names.push(name.to_owned()),
                 }
             }
             "policy" => self.header = true,
@@ -160,9 +166,14 @@ mod tests {
     #[test]
     fn what_broken_items_declared_is_remembered() {
         let s = salvaged("policy \"p\" x\nhook h( -> int from \"h.rhai\"\nbatch 7 from \"b\"\nsplit s by { }\n");
-        assert_eq!(s.lost.names, ["h", "s"]);
-        assert!(s.lost.unnamed && s.lost.header);
+        // A name that is no identifier is kept as written: only that word is explained.
+        assert_eq!(s.lost.names, ["h", "7", "s"]);
+        assert!(!s.lost.unnamed && s.lost.header);
         assert!(s.ast.items.is_empty());
+        // A let with no name at all declares nothing: the others' unknown names stand.
+        let s = salvaged("policy \"p\"\nlet = 1\nlet é = 2\nlet b = scroe\n");
+        assert_eq!(s.lost.names, ["é"]);
+        assert!(!s.lost.unnamed);
     }
 
     #[test]
