@@ -210,13 +210,16 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let span = Span::new(base + pos, base + pos + 1);
+    let col = match error.line_col {
+        pest::error::LineColLocation::Pos((_, c)) | pest::error::LineColLocation::Span((_, c), _) => c,
+    };
+    // The character at the error, whole: a span ending inside a multi-byte
+    // character (an emoji) is not a place an editor can show.
+    let width = error.line().chars().nth(col.saturating_sub(1)).map_or(1, char::len_utf8);
+    let span = Span::new(base + pos, base + pos + width);
     let message = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
         ErrorVariant::CustomError { message } => message.clone(),
-    };
-    let col = match error.line_col {
-        pest::error::LineColLocation::Pos((_, c)) | pest::error::LineColLocation::Span((_, c), _) => c,
     };
     let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
@@ -626,5 +629,20 @@ fn rule_words(rule: Rule) -> &'static str {
         Rule::hook_param => "a parameter `name: type`",
         Rule::hook_budget | Rule::kw_budget => "`budget`",
         _ => "something else",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::parse_policy;
+    use std::path::Path;
+
+    #[test]
+    fn a_syntax_error_spans_the_whole_character_it_stops_at() {
+        for (text, stop) in [("let 😀x = 1\n", "😀"), ("let a = 1 ≥ 2\n", "≥"), ("let a = = 1\n", "=")] {
+            let Err(diagnostics) = parse_policy(Path::new("t.policy"), text) else { panic!("{text} parsed") };
+            let span = diagnostics.first().map(|d| d.span.range()).unwrap_or_default();
+            assert_eq!(text.get(span.clone()), Some(stop), "{text}: {span:?}");
+        }
     }
 }

@@ -61,8 +61,7 @@ impl LostItems {
                 // `let 2x = 1`): an unknown name elsewhere is that word or is
                 // not explained by this item; `let = 1` declares nothing.
                 let rest = item.get(keyword.len()..).unwrap_or("").trim_start();
-                let word_end =
-                    rest.find(|c: char| c.is_whitespace() || "=(:{\"#".contains(c)).unwrap_or(rest.len());
+                let word_end = rest.find(|c: char| c.is_whitespace() || "=(:{\"#".contains(c)).unwrap_or(rest.len());
                 let written = rest.get(..word_end).unwrap_or("");
                 match leading_identifier(written) {
                     "" if written.is_empty() => {}
