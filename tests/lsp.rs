@@ -381,6 +381,18 @@ fn completion_offers_fields_members_and_channels() {
     let after_the_text = labels(&client.request("textDocument/completion", client.at("c.policy", 9, 20)));
     assert!(after_the_text.iter().any(|l| l == "when"), "{after_the_text:?}");
 
+    // Inside `where`, the element's fields come first, by their own names.
+    let line = "rule \"w\" { when count(overdues where days > 3 and du\n";
+    let end = json!({"range": range(10, 0, 0), "text": line});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 4}, "contentChanges": [end]}),
+    );
+    let offered = client.request("textDocument/completion", client.at("c.policy", 10, 52));
+    let names = labels(&offered);
+    assert_eq!(names.get(..2), Some(&["due_on".to_string(), "days".to_string()][..]), "{names:?}");
+    assert_eq!(offered[0]["textEdit"]["range"], range(10, 50, 52));
+
     // A policy that does not parse is not formatted.
     let refused = client.request_full(
         "textDocument/formatting",

@@ -47,7 +47,8 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
         Some(rest) => (rest, true),
         None => (head, false),
     };
-    if let Some(members) = compared_enum(doc, quote_less) {
+    let element = where_list(head);
+    if let Some(members) = compared_enum(doc, quote_less, element) {
         let from = if quoted { word_start - 1 } else { word_start };
         let closing = usize::from(quoted && text.get(offset..).is_some_and(|after| after.starts_with('"')));
         let range = replace(from, offset + closing);
@@ -62,7 +63,45 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
         let range = replace(offset - partial.len(), offset);
         return nested_fields(doc, prefix, range);
     }
-    everything(doc)
+    let mut items = everything(doc);
+    if let Some(list) = element {
+        // In `where`, the element's fields are names of their own.
+        let range = replace(word_start, offset);
+        let fields = nested_fields(doc, list, range).into_iter().map(|mut f| {
+            f.sort_text = Some(format!("0{}", f.label));
+            f
+        });
+        items.splice(0..0, fields);
+    }
+    items
+}
+
+/// The list whose `where` the end of `head` is in: `any(overdues where rep`
+/// and `count(overdues where days > 3 and ` give `overdues`.
+fn where_list(head: &str) -> Option<&str> {
+    // The unclosed parentheses, innermost first: the aggregate's may hold
+    // others (`where kind == "a" and (days > 2 or `).
+    let mut depth = 0usize;
+    let unclosed = head.char_indices().rev().filter(|&(_, c)| match c {
+        ')' => {
+            depth += 1;
+            false
+        }
+        '(' if depth == 0 => true,
+        '(' => {
+            depth -= 1;
+            false
+        }
+        _ => false,
+    });
+    unclosed.map(|(open, _)| open).find_map(|open| {
+        let inside = head.get(open + 1..)?.trim_start();
+        let list_len =
+            inside.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(inside.len());
+        let (list, rest) = inside.split_at(list_len);
+        let rest = rest.trim_start().strip_prefix("where")?;
+        (!list.is_empty() && rest.starts_with(char::is_whitespace)).then_some(list)
+    })
 }
 
 /// Where the end of a line's text stands: in code, a comment or a string.
@@ -102,8 +141,9 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// The members of the enum compared in `head` (`status == `, `status in [..., `), if any.
-fn compared_enum(doc: &Document, head: &str) -> Option<Vec<String>> {
+/// The members of the enum compared in `head` (`status == `, `status in [..., `), if any;
+/// inside `where` of the list `element`, its element's fields are names too.
+fn compared_enum(doc: &Document, head: &str, element: Option<&str>) -> Option<Vec<String>> {
     let trimmed = head.trim_end();
     let lhs = if let Some(rest) = trimmed.strip_suffix("==").or_else(|| trimmed.strip_suffix("!=")) {
         rest
@@ -120,7 +160,7 @@ fn compared_enum(doc: &Document, head: &str) -> Option<Vec<String>> {
     let lhs = lhs.trim_end();
     let path_len = lhs.len() - lhs.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.').len();
     let path = lhs.get(lhs.len() - path_len..)?;
-    enum_members(doc, path)
+    enum_members(doc, path).or_else(|| enum_members(doc, &format!("{}.{path}", element?)))
 }
 
 /// The members of the enum a field or a let named `path` holds.
@@ -273,4 +313,20 @@ fn declared<'t>(text: &'t str, keyword: &str) -> Vec<&'t str> {
             rest.get(..end).filter(|name| !name.is_empty())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::where_list;
+
+    #[test]
+    fn the_list_of_an_open_where_is_found_before_the_cursor() {
+        assert_eq!(where_list("when any(overdues where "), Some("overdues"));
+        assert_eq!(where_list("when count(events where kind == \"a\" and (days > 2 or "), Some("events"));
+        assert_eq!(where_list("when count(a.b where "), Some("a.b"));
+        assert_eq!(where_list("when any(overdues where days > 3) and "), None);
+        assert_eq!(where_list("when any(overdues "), None);
+        assert_eq!(where_list("when max(overdues.days) > "), None);
+        assert_eq!(where_list("when any(overdues whereabouts "), None);
+    }
 }
