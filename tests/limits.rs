@@ -333,3 +333,20 @@ fn bins_past_the_pair_bound_are_left_to_check() {
     const { assert!(20_000 * 19_999 / 2 > MAX_BIN_PAIRS) };
     assert!(import_scorecard(std::path::Path::new("large.csv"), &table(20_000), &options).is_ok());
 }
+
+#[test]
+fn a_table_of_more_than_a_million_cases_is_a_diagnostic() {
+    // Each input compared with 110 values, each by rows that leave the other
+    // inputs open: every combination leaves other rows matching, so the
+    // proof cannot merge any: 221^3 (10.8 million) cases, refused after the
+    // first million.
+    let mut rows = String::new();
+    for i in 0..110 {
+        rows.push_str(&format!("  {i} | _ | _ => 1\n  _ | {i} | _ => 2\n  _ | _ | {i} => 3\n"));
+    }
+    rows.push_str("  else => 0\n");
+    let body = format!(
+        "let t = table (score, score + 1, score + 2) -> int first {{\n{rows}}}\nrule \"r\" {{ when t > 0 then restrict }}\n"
+    );
+    assert_eq!(codes(load("huge-table", &body)), ["E0607"]);
+}

@@ -200,7 +200,7 @@ registry! {
     UNUSED_HOOK = "W0103", "unused-hook", Warning,
         "A hook is declared but never called.";
     NEVER_NONE = "W0105", "never-none", Warning,
-        "`?? default` or an `is none` test on a value that is never none has no effect.";
+        "`?? default`, or a `== none` or `!= none` test, on a value that is never none has no effect.";
     EMPTY_GROUP = "W0107", "empty-group", Warning,
         "A group has no rules.";
     NEVER_FIRES = "W0110", "never-fires", Warning,
