@@ -225,7 +225,7 @@ pub enum OutputFormat {
     Csv,
     /// An aligned table for a terminal.
     Table,
-    /// Apache Parquet, one row per record (the columns of `crate::columns`); needs `--output`.
+    /// Apache Parquet, one row per record (the columns of Python's `decide_table`); to `--output`, or to a standard output that is not a terminal.
     Parquet,
 }
 

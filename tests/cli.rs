@@ -192,6 +192,7 @@ fn output_file_is_written_whole_or_not_at_all() {
     );
     assert_eq!(code, 2);
     assert!(stderr.contains("was not written, as some input could not be read"), "{stderr}");
+    assert!(stderr.contains("error[R001]: `missing.jsonl`: cannot read snapshots: "), "{stderr}");
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 43);
     // Nor does one that fails part-way (a directory fails at its first read).
     let (code, _, _) = verdict(

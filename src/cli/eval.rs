@@ -279,7 +279,8 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
                     }
                 }
                 Err(e) => {
-                    eprintln!("error: cannot read `{}`: {e}", input.display());
+                    let error = verdict::snapshot::ReadError::Io(e);
+                    eprint!("{}", super::render::read_error(&input.display().to_string(), &error));
                     exit = Exit::Invalid;
                     continue;
                 }

@@ -10,6 +10,7 @@ use verdict::import::{import_scorecard, number, ImportOptions};
 
 /// Arguments of `verdict import`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes("  verdict import scorecard card.csv --name behaviour"))]
 pub struct ImportArgs {
     #[command(subcommand)]
     what: ImportWhat,
@@ -23,6 +24,9 @@ enum ImportWhat {
 
 /// Arguments of `verdict import scorecard`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes(
+    "  verdict import scorecard card.csv --name behaviour --reason-prefix B >> lifecycle.policy"
+))]
 struct ScorecardArgs {
     /// The scorecard table (CSV with variable, bin and points columns).
     file: PathBuf,

@@ -4,6 +4,12 @@ use super::Exit;
 
 /// Arguments of `verdict lsp`.
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  verdict lsp            (started by the editor: VS Code's extension in editors/vscode, or any LSP client)
+
+Exit codes:
+  0    the client sent `shutdown`, then `exit`
+  1    `exit` without `shutdown`, or the input closed")]
 pub struct LspArgs {
     /// Talk over standard input and output (the only transport; accepted because editors pass it).
     #[arg(long)]

@@ -14,6 +14,10 @@ use verdict::stability::{report, Flag, Portfolio, Report, StabilityIndex};
 
 /// Arguments of `verdict stability`.
 #[derive(clap::Args)]
+#[command(after_help = super::examples_and_exit_codes(
+    "  verdict stability policies/lifecycle.policy baseline.jsonl current.jsonl\n  \
+     verdict stability policies/lifecycle.policy baseline.parquet current.parquet --format json"
+))]
 pub struct StabilityArgs {
     /// The policy whose scorecards are compared.
     policy: PathBuf,

@@ -44,6 +44,14 @@ const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `verdict serve`.
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  verdict serve policies/lifecycle.policy --addr 127.0.0.1:8080
+  verdict serve policies/lifecycle.policy --decision-log decisions.jsonl --jobs 2
+
+Exit codes:
+  0    stopped by SIGTERM or Ctrl-C, every request in flight answered and the log written
+  1    stopped, but a request was still running after the 30 s it is given
+  2    the policy does not compile, the address cannot be taken, or the log cannot be opened")]
 pub struct ServeArgs {
     /// The policy file (loaded again on `POST /v1/reload` and SIGHUP).
     policy: PathBuf,
