@@ -99,14 +99,41 @@ fn completions_and_the_man_page_come_from_the_command_line_itself() {
     assert_eq!(code, 0);
     assert!(page.contains(".TH verdict 1"), "{page}");
     assert!(page.contains("synth"), "the man page lists every subcommand");
+    assert!(page.contains("verdict\\-eval(1)"), "and names their pages");
+    let (code, page, _) = verdict(&["man", "eval"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH verdict-eval 1") && page.contains("\\fBverdict eval\\fR"), "{page}");
+    let (code, _, stderr) = verdict(&["man", "evaluate"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no subcommand `evaluate`"), "{stderr}");
 }
 
 #[test]
 fn every_subcommand_help_has_an_example_and_the_exit_codes() {
     let (_, top, _) = verdict(&["--help"]);
-    for subcommand in ["check", "eval", "test", "fmt", "explain", "diff", "synth", "completions", "man"] {
-        assert!(top.contains(subcommand), "`verdict --help` lists {subcommand}");
-        let (code, help, _) = verdict(&[subcommand, "--help"]);
+    let every = [
+        "check",
+        "eval",
+        "test",
+        "fmt",
+        "explain",
+        "diff",
+        "synth",
+        "completions",
+        "man",
+        "lsp",
+        "serve",
+        "import",
+        "import scorecard",
+        "stability",
+    ];
+    for subcommand in every {
+        assert!(
+            top.contains(subcommand.split(' ').next().unwrap_or(subcommand)),
+            "`verdict --help` lists {subcommand}"
+        );
+        let args: Vec<&str> = subcommand.split(' ').chain(["--help"]).collect();
+        let (code, help, _) = verdict(&args);
         assert_eq!(code, 0);
         assert!(help.contains("Examples:\n  verdict "), "{subcommand}: {help}");
         assert!(help.contains("Exit codes"), "{subcommand}");

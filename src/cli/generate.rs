@@ -19,9 +19,14 @@ pub struct CompletionsArgs {
 /// Arguments of `verdict man`.
 #[derive(clap::Args)]
 #[command(after_help = super::examples_and_exit_codes(
-    "  verdict man > ~/.local/share/man/man1/verdict.1 && man verdict"
+    "  verdict man > ~/.local/share/man/man1/verdict.1 && man verdict\n  \
+     for c in check eval test fmt explain diff; do verdict man $c > ~/.local/share/man/man1/verdict-$c.1; done"
 ))]
-pub struct ManArgs {}
+pub struct ManArgs {
+    /// A subcommand, for its own page (`verdict-eval(1)`, as the main page's list names it).
+    #[arg(value_name = "SUBCOMMAND")]
+    command: Option<String>,
+}
 
 /// Writes the completion script for `args.shell` to standard output.
 pub fn completions(args: CompletionsArgs) -> Exit {
@@ -31,10 +36,26 @@ pub fn completions(args: CompletionsArgs) -> Exit {
     print(&String::from_utf8_lossy(&script)).map_or_else(|e| output_failed(&e), |()| Exit::Ok)
 }
 
-/// Writes the man page (roff) to standard output.
-pub fn man(_args: ManArgs) -> Exit {
+/// Writes the man page (roff) of verdict or of one subcommand to standard output.
+pub fn man(args: ManArgs) -> Exit {
+    let mut command = super::Cli::command();
+    command.build();
+    let man = match &args.command {
+        None => clap_mangen::Man::new(command),
+        Some(name) => match command.find_subcommand(name) {
+            Some(sub) => {
+                let sub = sub.clone().bin_name(format!("verdict {name}"));
+                clap_mangen::Man::new(sub).title(format!("verdict-{name}"))
+            }
+            None => {
+                let names: Vec<&str> = command.get_subcommands().map(clap::Command::get_name).collect();
+                eprintln!("error: no subcommand `{name}`; the subcommands are {}", names.join(", "));
+                return Exit::Invalid;
+            }
+        },
+    };
     let mut page = Vec::new();
-    let rendered = clap_mangen::Man::new(super::Cli::command()).render(&mut page);
+    let rendered = man.render(&mut page);
     if let Err(e) = rendered {
         return output_failed(&e);
     }
