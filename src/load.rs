@@ -153,7 +153,9 @@ impl Loader {
 
     /// Reads a file; a failure is reported at `span` in `from` (the declaration that named it).
     fn read(&mut self, path: &Path, from: &Path, span: Span) -> Result<String, Box<Diagnostic>> {
-        if let Some(problem) = not_a_file_to_read(path) {
+        // Only files a policy names: the policy itself (or a schema given on
+        // the command line) may come from a pipe (`verdict check /dev/stdin`).
+        if let Some(problem) = (path != from).then(|| not_a_file_to_read(path)).flatten() {
             let message = format!("cannot read `{}`: {problem}", path.display());
             return Err(Box::new(
                 Diagnostic::error(codes::UNREADABLE_FILE, from, span, message).with_label("named here"),
@@ -433,7 +435,7 @@ pub fn load_schema_file(path: &Path) -> Result<Schema, LoadError> {
 /// server's own input, `/dev/zero` without end) or a file over the bound of
 /// files read whole. `None` when it may be read (or does not exist: reading
 /// says so).
-fn not_a_file_to_read(path: &Path) -> Option<String> {
+pub(crate) fn not_a_file_to_read(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     let limit = crate::snapshot::DEFAULT_MAX_FILE_BYTES;
     if !meta.is_file() && !meta.is_dir() {

@@ -328,4 +328,12 @@ fn files_a_policy_names_are_regular_files_never_devices_or_pipes() {
         let named = hook.unwrap_or(schema);
         assert!(stderr.contains(&format!("cannot read `{named}`: it is not a regular file")), "{stderr}");
     }
+    // The policy itself may come from a pipe: only the files it names are held to this.
+    let schema = std::fs::canonicalize("policies/simple.schema.yaml").unwrap();
+    let policy = format!(
+        "policy \"p\" version \"1\"\nschema \"{}\"\nrule \"r\" {{ when score > 1 then tag \"a\" }}\n",
+        schema.display()
+    );
+    let out = common::verdict_with_stdin(&["check", "/dev/stdin"], &policy);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -160,7 +160,9 @@ fn compared_enum(doc: &Document, head: &str, element: Option<&str>) -> Option<Ve
     let lhs = lhs.trim_end();
     let path_len = lhs.len() - lhs.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.').len();
     let path = lhs.get(lhs.len() - path_len..)?;
-    enum_members(doc, path).or_else(|| enum_members(doc, &format!("{}.{path}", element?)))
+    // Inside `where`, an element field shadows an account field of the same name.
+    let in_element = element.and_then(|list| enum_members(doc, &format!("{list}.{path}")));
+    in_element.or_else(|| enum_members(doc, path))
 }
 
 /// The members of the enum a field or a let named `path` holds.

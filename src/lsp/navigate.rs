@@ -54,7 +54,9 @@ fn hook(doc: &Document, name: &str) -> Option<Location> {
         _ => None,
     })?;
     let path = crate::check::resolve(&doc.path, &decl.path.node);
-    let script = std::fs::read_to_string(&path).unwrap_or_default();
+    // A device or a pipe is not read (`/dev/stdin` is the server's own input).
+    let readable = crate::load::not_a_file_to_read(&path).is_none();
+    let script = if readable { std::fs::read_to_string(&path).unwrap_or_default() } else { String::new() };
     let wanted = format!("fn {name}(");
     let range = match script.find(&wanted) {
         Some(at) => {

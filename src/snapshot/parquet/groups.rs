@@ -182,8 +182,21 @@ impl Lost {
     }
 }
 
-/// The footer of `input`, read once for every row group's decoder.
+/// The footer of `input`, read once for every row group's decoder. Its row
+/// counts are checked against each other: a damaged group's rows are
+/// counted from them, so a count no larger file could hold is refused.
 pub(super) fn footer<C: ChunkReader>(input: &C) -> Result<ArrowReaderMetadata, ReadError> {
     let load = || ArrowReaderMetadata::load(input, Default::default());
-    caught::catch(load).map_err(super::damaged)?.map_err(|e| ReadError::Parquet(e.to_string()))
+    let footer = caught::catch(load).map_err(super::damaged)?.map_err(|e| ReadError::Parquet(e.to_string()))?;
+    let meta = footer.metadata();
+    let groups: Option<i64> = meta
+        .row_groups()
+        .iter()
+        .try_fold(0i64, |sum, group| (group.num_rows() >= 0).then(|| sum.checked_add(group.num_rows())).flatten());
+    if groups != Some(meta.file_metadata().num_rows()) {
+        let message =
+            "the file is damaged: its footer's row counts disagree (its row groups' do not add up to the file's)";
+        return Err(ReadError::Parquet(message.into()));
+    }
+    Ok(footer)
 }
