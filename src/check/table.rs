@@ -89,26 +89,14 @@ impl Checker<'_> {
     /// read three times (or calling a hook) is computed once per account,
     /// and a trace lists it among the lets.
     fn output_let(&mut self, table_let: usize, table: Arc<TTable>, output: usize, ty: Ty, span: Span) -> TExpr {
-        let Some(def) = self.lets.get(table_let) else {
-            return texpr(
-                TKind::TableOut {
-                    row: Box::new(texpr(TKind::Let(table_let), Ty::req(Base::Int), span)),
-                    table,
-                    output,
-                },
-                ty,
-                span,
-            );
-        };
-        let name = format!("{}.{}", def.name, table.outputs.get(output).and_then(|(n, _)| n.as_deref()).unwrap_or("?"));
-        let declared = def.span;
+        let output_name = table.outputs.get(output).and_then(|(n, _)| n.as_deref()).unwrap_or("?").to_owned();
+        let row = texpr(TKind::Let(table_let), Ty::req(Base::Int), span);
+        let value = texpr(TKind::TableOut { row: Box::new(row), table, output }, ty.clone(), span);
+        let Some(def) = self.lets.get(table_let) else { return value };
+        let (name, declared) = (format!("{}.{output_name}", def.name), def.span);
         let index = match self.let_index.get(&name) {
             Some(&index) => index,
-            None => {
-                let row = texpr(TKind::Let(table_let), Ty::req(Base::Int), span);
-                let value = texpr(TKind::TableOut { row: Box::new(row), table, output }, ty.clone(), span);
-                self.push_let(&Ident { node: name, span }, value, declared)
-            }
+            None => self.push_let(&Ident { node: name, span }, value, declared),
         };
         self.used_lets.insert(index);
         texpr(TKind::Let(index), ty, span)

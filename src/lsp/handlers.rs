@@ -135,10 +135,9 @@ impl Server {
                 let uri = p.text_document.uri;
                 self.docs.remove(&uri);
                 let elsewhere = self.published_elsewhere.remove(&uri).unwrap_or_default();
-                // A file another open policy names too (a shared schema) keeps its problems.
                 let elsewhere: Vec<_> = elsewhere
                     .into_iter()
-                    .filter(|file| !self.published_elsewhere.values().any(|files| files.contains(file)))
+                    .filter(|file| !super::named_by_another(&self.published_elsewhere, file, &uri))
                     .collect();
                 for cleared in std::iter::once(uri).chain(elsewhere) {
                     super::notify(

@@ -63,6 +63,16 @@ pub fn serve(input: impl BufRead + Send + 'static, mut output: impl Write) -> En
     }
 }
 
+/// Whether an open policy other than `policy` last published diagnostics to
+/// `file` (a schema both name): its problems stay until every one lets go.
+fn named_by_another<'a>(
+    published_elsewhere: impl IntoIterator<Item = (&'a Uri, &'a Vec<Uri>)>,
+    file: &Uri,
+    policy: &Uri,
+) -> bool {
+    published_elsewhere.into_iter().any(|(other, files)| other != policy && files.contains(file))
+}
+
 /// The server's state between messages.
 #[derive(Default)]
 struct Server {
@@ -131,10 +141,7 @@ impl Server {
             let lists = diagnostics::publish(doc);
             let elsewhere: Vec<Uri> = lists.iter().skip(1).map(|p| p.uri.clone()).collect();
             let before = self.published_elsewhere.insert(doc.uri.clone(), elsewhere.clone()).unwrap_or_default();
-            // A file another open policy names too (a shared schema) keeps its problems.
-            let shared = |uri: &Uri| {
-                self.published_elsewhere.iter().any(|(other, files)| *other != doc.uri && files.contains(uri))
-            };
+            let shared = |file: &Uri| named_by_another(&self.published_elsewhere, file, &doc.uri);
             for gone in before.into_iter().filter(|uri| !elsewhere.contains(uri) && !shared(uri)) {
                 notify(
                     output,
