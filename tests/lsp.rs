@@ -794,3 +794,46 @@ fn a_schema_two_open_policies_share_keeps_its_problems_until_both_let_go() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), 0);
 }
+
+#[test]
+fn a_hook_script_that_is_a_pipe_is_never_read() {
+    // Reading a pipe nobody writes to would block the server for good.
+    let dir = workspace("hook-pipe");
+    let made = Command::new("mkfifo").arg(dir.join("risk.fifo")).status().unwrap();
+    assert!(made.success());
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let policy = "policy \"p\"\nschema \"account.schema.yaml\"\nhook risk(score: int) -> int from \"risk.fifo\"\n\
+                  rule \"r\" { when risk(score) > 1 then close }\n";
+    open(&mut client, "p.policy", policy);
+    let _ = client.diagnostics(&client.uri("p.policy"));
+    let definition = client.request("textDocument/definition", client.at("p.policy", 3, 19));
+    assert_eq!(
+        (definition["uri"].clone(), definition["range"].clone()),
+        (json!(client.uri("risk.fifo")), range(0, 0, 0))
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}
+
+#[test]
+fn inside_where_an_element_fields_members_win_over_an_account_fields() {
+    let dir = workspace("where-members");
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  kind: enum(retail, business)\n  \
+                  events:\n    list:\n      at: date\n      kind: enum(login, payment)\n    by: at\n";
+    std::fs::write(dir.join("events.schema.yaml"), schema).unwrap();
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let text = "policy \"p\"\nschema \"events.schema.yaml\"\nrule \"r\" { when kind == \n\
+                rule \"s\" { when count(events where kind == \n";
+    open(&mut client, "w.policy", text);
+    let _ = client.diagnostics(&client.uri("w.policy"));
+    let account = labels(&client.request("textDocument/completion", client.at("w.policy", 2, 25)));
+    assert_eq!(account, ["\"retail\"", "\"business\""]);
+    let element = labels(&client.request("textDocument/completion", client.at("w.policy", 3, 42)));
+    assert_eq!(element, ["\"login\"", "\"payment\""]);
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
+}

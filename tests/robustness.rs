@@ -222,6 +222,33 @@ fn a_damaged_row_group_costs_its_own_rows_each_an_error_record() {
     }
 }
 
+#[test]
+fn a_footer_whose_row_counts_disagree_is_refused_before_any_row() {
+    // A damaged group's rows are counted from the footer, so a footer that
+    // contradicts itself cannot be trusted for them: the file's `num_rows`
+    // (the first i64 field of the footer's FileMetaData, thrift compact
+    // header 0x16, after the schema, which holds no i64) says 4 where its
+    // one row group holds 3.
+    let dir = common::temp_folder("robustness", "footer-row-counts");
+    std::fs::copy("policies/simple.schema.yaml", dir.join("simple.schema.yaml")).unwrap();
+    std::fs::copy("policies/simple.policy", dir.join("simple.policy")).unwrap();
+    let synth = ["synth", "simple.schema.yaml", "-n", "3", "--format", "parquet", "-o", "good.parquet"];
+    assert_eq!(common::verdict_in(&dir, &synth).0, 0);
+    let mut bytes = std::fs::read(dir.join("good.parquet")).unwrap();
+    let end = bytes.len() - 8;
+    let length = u32::from_le_bytes(bytes[end..end + 4].try_into().unwrap()) as usize;
+    let footer = end - length;
+    let at = (footer..end).find(|&i| bytes[i] == 0x16 && bytes[i + 1] == 0x06).expect("num_rows = 3 in the footer");
+    bytes[at + 1] = 0x08;
+    std::fs::write(dir.join("bad.parquet"), bytes).unwrap();
+    let (code, stdout, stderr) = common::verdict_in(&dir, &["eval", "-q", "simple.policy", "good.parquet"]);
+    assert_eq!((code, stdout.lines().count()), (0, 3), "{stderr}");
+    let (code, stdout, stderr) = common::verdict_in(&dir, &["eval", "-q", "simple.policy", "bad.parquet"]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    assert!(stderr.contains("R020"), "{stderr}");
+    assert!(stderr.contains("its footer's row counts disagree"), "{stderr}");
+}
+
 /// Gives some JSON Lines, then panics, as a bug below the reader would.
 struct PanickingInput {
     text: std::io::Cursor<Vec<u8>>,
