@@ -6,9 +6,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use verdict::schema::{load_schema, FieldKind, Schema};
-use verdict::snapshot::{
-    parse_json_snapshot, read_snapshots, read_snapshots_with, Format, Key, ReadError, ReadItem, ReadLimits, Snapshot,
-};
+use verdict::snapshot::{parse_json_snapshot, read_snapshots, Format, Key, ReadError, ReadItem, Snapshot};
 use verdict::value::{parse_date, Record, SetItem, Value};
 
 const SCHEMA: &str = "
@@ -628,125 +626,6 @@ fn an_input_that_fails_mid_stream_ends_with_one_error_item() {
         read_snapshots(input, Format::Jsonl, schema(SCHEMA)).unwrap().named("book.jsonl").collect();
     let e = items[1].as_ref().unwrap_err();
     assert_eq!(e.message, "reading `book.jsonl` stopped here: cannot read snapshots: disk on fire");
-}
-
-/// Reads with a maximum snapshot size of `max` bytes; the ids (or `-`) and error messages.
-fn read_limited(format: Format, input: &str, max: u64) -> Vec<(String, String)> {
-    let limits = ReadLimits { max_snapshot_bytes: max, ..ReadLimits::default() };
-    let reader = read_snapshots_with(input.as_bytes(), format, schema(FLAT_SCHEMA), limits).unwrap();
-    reader
-        .map(|item| match item {
-            Ok(s) => (s.id.to_string(), String::new()),
-            Err(e) => (e.id.map_or("-".into(), |k| k.to_string()), e.message),
-        })
-        .collect()
-}
-
-fn flat(id: &str, tag: &str) -> String {
-    format!(
-        r#"{{"id": "{id}", "as_of": "2026-11-01", "status": "active", "credit_limit": "10", "score": 700, "identity": {{"verified": true}}, "tags": ["{tag}"]}}"#
-    )
-}
-
-#[test]
-fn a_snapshot_over_the_maximum_is_an_error_record_in_its_place() {
-    let big_tag = "x".repeat(500);
-    let (a, big, c) = (flat("A", "t"), flat("B", &big_tag), flat("C", "t"));
-    let over = |place: &str, bytes: usize| {
-        format!("{place}: the snapshot is {bytes} bytes, over the maximum of 300 bytes (--max-snapshot-bytes)")
-    };
-    let ok = |id: &str| (id.to_string(), String::new());
-
-    // JSON Lines: the line (with its line ending) is measured and skipped
-    // unread but for its start, where the id is read from.
-    let lines = format!("{a}\n{big}\r\n\n{c}\n");
-    assert_eq!(
-        read_limited(Format::Jsonl, &lines, 300),
-        [ok("A"), ("B".into(), over("line 2", big.len() + 2)), ok("C")]
-    );
-    // An id after the kept start is not guessed at.
-    let late = format!("{{\"tags\": [\"{big_tag}\"], \"id\": \"L\"}}");
-    assert_eq!(read_limited(Format::Jsonl, &late, 300), [("-".into(), over("line 1", late.len()))]);
-
-    // A JSON array: the element.
-    let array = format!("[{a},\n {big},\n {c}]");
-    let place = "the array element at line 2, column 2";
-    assert_eq!(read_limited(Format::Json, &array, 300), [ok("A"), ("B".into(), over(place, big.len())), ok("C")]);
-
-    // A file of one JSON object: the file.
-    assert_eq!(read_limited(Format::Json, &big, 300), [("B".into(), over("the file's one JSON object", big.len()))]);
-    assert_eq!(read_limited(Format::Json, &a, 300), [ok("A")]);
-
-    // CSV: the row's cells (and separators); the key is still named.
-    let csv = format!("id,status,credit_limit,score,identity.verified,tags\nA,active,10,700,true,t\nB,active,10,700,true,{big_tag}\nC,active,10,700,true,t\n");
-    let row = 1 + 6 + 2 + 3 + 4 + big_tag.len() + 6;
-    assert_eq!(read_limited(Format::Csv, &csv, 300), [ok("A"), ("B".into(), over("line 3", row)), ok("C")]);
-
-    // Within the maximum, all of them are read.
-    for format in [Format::Jsonl, Format::Json] {
-        let input = if format == Format::Jsonl { &lines } else { &array };
-        assert!(read_limited(format, input, 10_000).iter().all(|(_, e)| e.is_empty()));
-    }
-}
-
-#[test]
-fn a_json_or_yaml_file_over_the_maximum_is_not_read() {
-    let limits = ReadLimits { max_file_bytes: 100, ..ReadLimits::default() };
-    let text = format!("[{}]", flat("A", "t"));
-    for format in [Format::Json, Format::Yaml] {
-        let e = read_snapshots_with(text.as_bytes(), format, schema(FLAT_SCHEMA), limits).unwrap_err();
-        assert!(matches!(e, ReadError::FileTooLarge { limit: 100 }), "{e:?}");
-        assert_eq!(e.code(), "R009");
-        assert!(e.help().unwrap().contains("JSON Lines"));
-    }
-    // Exactly at the maximum is fine; streamed formats have no file maximum.
-    let limits = ReadLimits { max_file_bytes: text.len() as u64, ..ReadLimits::default() };
-    assert_eq!(read_snapshots_with(text.as_bytes(), Format::Json, schema(FLAT_SCHEMA), limits).unwrap().count(), 1);
-    let limits = ReadLimits { max_file_bytes: 1, ..ReadLimits::default() };
-    let lines = format!("{}\n{}\n", flat("A", "t"), flat("B", "t"));
-    assert_eq!(read_snapshots_with(lines.as_bytes(), Format::Jsonl, schema(FLAT_SCHEMA), limits).unwrap().count(), 2);
-}
-
-#[test]
-fn a_csv_header_of_a_hundred_thousand_columns_is_read() {
-    // Columns the schema does not name are ignored; checking the header for
-    // repeats must not compare every cell with every other.
-    let extra: Vec<String> = (0..100_000).map(|i| format!("note{i}")).collect();
-    let header = format!("id,status,credit_limit,score,identity.verified,tags,{}", extra.join(","));
-    let row = format!("A,active,10,700,true,t,{}", ",".repeat(extra.len() - 1));
-    let items = read(Format::Csv, &format!("{header}\n{row}\n"), &schema(FLAT_SCHEMA));
-    assert_eq!(items.len(), 1);
-    assert!(items[0].is_ok(), "{:?}", items[0]);
-    let repeated = format!("{header},note77\n{row},\n");
-    let e = read_snapshots(repeated.as_bytes(), Format::Csv, schema(FLAT_SCHEMA)).unwrap_err();
-    assert!(matches!(e, ReadError::DuplicateColumn { column } if column == "note77"));
-}
-
-#[test]
-fn a_schema_of_twenty_thousand_fields_reads_keys_in_any_order() {
-    // Keys are looked up by name, not searched field by field (in order, a
-    // snapshot's keys are matched by position before any lookup).
-    let n = 20_000;
-    let mut text = String::from("entity: account\nkey: id\nfields:\n  id: string\n");
-    for i in 0..n {
-        text.push_str(&format!("  f{i}: int?\n"));
-    }
-    let s = schema(&text);
-    let reversed: Vec<String> = (0..n).rev().map(|i| format!("\"f{i}\": {i}")).collect();
-    let json = format!("{{\"id\": \"W\", \"as_of\": \"2026-11-01\", {}}}", reversed.join(", "));
-    let yaml: String = std::iter::once("id: W\nas_of: 2026-11-01\n".to_string())
-        .chain((0..n).rev().map(|i| format!("f{i}: {i}\n")))
-        .collect();
-    for (format, input) in [(Format::Jsonl, json), (Format::Yaml, yaml)] {
-        let items = read(format, &input, &s);
-        let snapshot = items[0].as_ref().unwrap();
-        for i in [0, 1, 16, 17, 9_999, n - 1] {
-            assert_eq!(get(&s, &snapshot.record, &format!("f{i}")), &Value::Int(i as i64), "{format:?} f{i}");
-        }
-    }
-    // A field named twice is still found, however many there are.
-    let e = load_schema(Path::new("w.schema.yaml"), &format!("{text}  f77: int\n")).unwrap_err();
-    assert!(e.iter().any(|d| d.code == "S007" && d.message.contains("`f77` is defined twice")), "{e:?}");
 }
 
 #[test]
