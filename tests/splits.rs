@@ -235,3 +235,27 @@ fn explain_shows_the_arms_and_what_a_rule_read() {
         "{out}"
     );
 }
+
+#[test]
+fn a_split_replaced_by_a_let_of_its_name_is_one_change_in_diff() {
+    // Ending a trial: every account on the champion, the rules unchanged.
+    let dir = time::scratch("split-ended");
+    time::write_policy(&dir, "old.policy", LIMIT_TEST);
+    let ended = LIMIT_TEST.replace(
+        "split limit_test by id salt \"2026-q4\" {\n  champion   90%\n  challenger 10%\n}",
+        "let limit_test = \"champion\"",
+    );
+    assert_ne!(ended, LIMIT_TEST);
+    time::write_policy(&dir, "new.policy", &ended);
+    std::fs::write(dir.join("book.jsonl"), book(&["A-1", "A-2"])).unwrap();
+    let (code, out, err) = time::verdict_in(&dir, &["diff", "old.policy", "new.policy", "book.jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    let expected = "  let limit_test: changed\n    - split limit_test by id salt \"2026-q4\" { champion 90% challenger 10% }\n    + let limit_test\n";
+    assert!(out.contains(expected), "{out}");
+    assert!(!out.contains("limit_test: added") && !out.contains("limit_test: removed"), "{out}");
+    let (_, json, _) = time::verdict_in(&dir, &["diff", "old.policy", "new.policy", "book.jsonl", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lets: Vec<_> = report["lets"].as_array().unwrap().iter().filter(|l| l["let"] == "limit_test").collect();
+    assert_eq!(lets.len(), 1, "{json}");
+    assert_eq!(lets[0]["status"], "changed");
+}

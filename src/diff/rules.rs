@@ -118,6 +118,38 @@ fn changed_splits(old: &PolicyAst, new: &PolicyAst) -> Vec<LetChange> {
     out
 }
 
+/// A name declared as another kind in the new version (a split replaced by
+/// a let of the same name, a let by a scorecard) is one change, not an
+/// addition and a removal: its `rows` say what it was and what it is.
+fn merge_redeclared(lets: &mut Vec<LetChange>, old: &PolicyAst, new: &PolicyAst) {
+    let removed: BTreeSet<String> =
+        lets.iter().filter(|l| l.status == ChangeStatus::Removed).map(|l| l.name.clone()).collect();
+    let mut merged = BTreeSet::new();
+    for change in lets.iter_mut() {
+        if change.status == ChangeStatus::Added && removed.contains(&change.name) {
+            change.status = ChangeStatus::Changed;
+            change.rows =
+                vec![format!("- {}", declared_as(old, &change.name)), format!("+ {}", declared_as(new, &change.name))];
+            merged.insert(change.name.clone());
+        }
+    }
+    lets.retain(|l| !(l.status == ChangeStatus::Removed && merged.contains(&l.name)));
+}
+
+/// What declares `name` at the top of `ast`, on one line for reports.
+fn declared_as(ast: &PolicyAst, name: &str) -> String {
+    let found = ast.items.iter().find_map(|item| match item {
+        Item::Split(s) if s.name.node == name => Some(split_text(s)),
+        Item::Scorecard { name: n, .. } if n.node == name => Some(format!("scorecard {name}")),
+        Item::Let { name: n, value, .. } if n.node == name => {
+            let kind = if matches!(value.kind, ExprKind::Table(_)) { "table" } else { "let" };
+            Some(format!("{kind} {name}"))
+        }
+        _ => None,
+    });
+    found.unwrap_or_else(|| name.to_owned())
+}
+
 /// Everything that differs in the text of the two policies' rules and lets.
 #[derive(Clone, Debug, Default)]
 pub struct TextChanges {
@@ -178,6 +210,7 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
     }
     lets.extend(super::scorecards::compare(old, new));
     lets.extend(changed_splits(old, new));
+    merge_redeclared(&mut lets, old, new);
     let changed_lets: BTreeSet<&str> = lets.iter().map(|l| l.name.as_str()).collect();
 
     let old_rules = rules_of(old);
