@@ -52,6 +52,8 @@ impl Garbage {
 /// not a number, none at all) has a body whose end cannot be known: the
 /// reader skips to the next `Content-Length:` in the input, so the frames
 /// after it are read as sent instead of being swallowed as header lines.
+/// A frame with a usable length but another broken header is garbage too,
+/// its body skipped by its length.
 pub struct Frames<R> {
     input: R,
     /// Set when the last skip stopped just past a `Content-Length:`: the
@@ -72,6 +74,7 @@ impl<R: BufRead> Frames<R> {
     pub fn read(&mut self) -> io::Result<Option<Incoming>> {
         let mut length = None;
         let mut bad_header = None;
+        let mut bad_length = false;
         // A blank line ends the headers once there were some (before, it is
         // a stray line end between frames).
         let mut headers = false;
@@ -95,17 +98,26 @@ impl<R: BufRead> Frames<R> {
             match header.split_once(':') {
                 Some((name, value)) if name.eq_ignore_ascii_case("content-length") => match value.trim().parse() {
                     Ok(n) => length = Some(n),
-                    Err(_) => bad_header = Some(format!("a Content-Length that is not a number: {header:?}")),
+                    Err(_) => {
+                        bad_length = true;
+                        bad_header = Some(format!("a Content-Length that is not a number: {header:?}"));
+                    }
                 },
                 Some(_) => {}
                 None => bad_header = Some(format!("a header line without `:`: {:?}", truncate(header))),
             }
         }
-        let Some(length) = length.filter(|_| bad_header.is_none()) else {
+        let Some(length) = length.filter(|_| !bad_length) else {
             self.resumed = skip_to_length_header(&mut self.input)?;
             let problem = bad_header.unwrap_or_else(|| "a frame without a Content-Length".into());
             return Ok(Some(Garbage::unreadable(problem)));
         };
+        if let Some(problem) = bad_header {
+            // The length is known: the body is skipped by it, so a body that
+            // happens to hold `Content-Length:` is not taken for a frame.
+            io::copy(&mut (&mut self.input).take(length as u64), &mut io::sink())?;
+            return Ok(Some(Garbage::unreadable(problem)));
+        }
         if length > MAX_BODY {
             io::copy(&mut (&mut self.input).take(length as u64), &mut io::sink())?;
             return Ok(Some(Garbage::unreadable(format!("a message of {length} bytes, more than {MAX_BODY}"))));
@@ -285,6 +297,19 @@ mod tests {
         }
         // Garbage at the very end: read, reported, then the end.
         assert_eq!(frames("Content-Length: x\r\n\r\n{}").len(), 1);
+    }
+
+    #[test]
+    fn a_frame_of_known_length_with_a_broken_header_is_skipped_by_its_length() {
+        // Its body names a Content-Length: scanning for the next one would
+        // land inside the body and lose the request after it.
+        let body = r#"{"jsonrpc":"2.0","method":"x","params":{"text":"Content-Length: 5\r\n\r\n{}"}}"#;
+        let broken = format!("Content-Length: {}\r\nBogus\r\n\r\n{body}", body.len());
+        let request = frame(r#"{"jsonrpc":"2.0","id":9,"method":"shutdown"}"#);
+        let read = frames(&[broken, request].concat());
+        assert_eq!(read.len(), 2, "{read:?}");
+        assert!(read[0].starts_with("garbage -32700 None: a header line without `:`"), "{read:?}");
+        assert_eq!(read[1], "request RequestId(I32(9)) shutdown");
     }
 
     #[test]
