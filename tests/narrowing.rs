@@ -119,3 +119,26 @@ fn nothing_narrows_where_evaluation_order_does_not_prove_it() {
     let body = "let doubled = income * 2\nrule \"r\" { when income != none and doubled > 1 then tag \"x\" }";
     assert!(load(body).is_err());
 }
+
+#[test]
+fn an_error_in_a_chain_does_not_undo_what_its_other_links_prove() {
+    // Only the misspelt name is an error: the test before it still narrows
+    // the links after it, and only as the chain would without the error.
+    for cond in [
+        "income != none and scroe > 0 and income > 1",
+        "income != none and (scroe > 0 and income > 1)",
+        "income != none and score > 0 and scroe > 0 and income > 1",
+        "income == none or scroe > 0 or income > 1",
+        "income != none and last_review_on != none and scroe > 0 and last_review_on < as_of and income > 1",
+    ] {
+        assert_eq!(rejected(cond), ["[E0101] unknown name `scroe`"], "{cond}");
+    }
+    for cond in [
+        // A failed `and` still proves nothing to the right of `or`.
+        "(income != none and scroe > 0) or income > 1",
+        // Nor does a failed `or` to the right of `and`.
+        "(income == none or scroe > 0) and income > 1",
+    ] {
+        assert_eq!(rejected(cond).len(), 2, "{cond}: the unknown name and the absent income");
+    }
+}

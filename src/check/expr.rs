@@ -312,15 +312,24 @@ impl<'a> Checker<'a> {
         let sym = op.node.symbol();
         match op.node {
             BinaryOp::And | BinaryOp::Or => {
+                let and = op.node == BinaryOp::And;
                 let l = self.condition(lhs, scope, &format!("on the left of `{sym}`"));
                 // The right runs only when the left held (`and`) or failed (`or`): what that proves present is.
                 let mut facts = Vec::new();
-                if let Some(l) = &l {
-                    present_when(l, op.node == BinaryOp::And, &mut facts);
+                match &l {
+                    Some(l) => present_when(l, and, &mut facts),
+                    // A left with an error of its own still proves what its checked parts do.
+                    None => facts = self.salvaged_facts(lhs.span, and),
                 }
                 let r = self.knowing(&facts, |c| c.condition(rhs, scope, &format!("on the right of `{sym}`")));
-                let (l, r) = (Box::new(l?), Box::new(r?));
-                let kind = if op.node == BinaryOp::And { TKind::And(l, r) } else { TKind::Or(l, r) };
+                let (l, r) = match (l, r) {
+                    (Some(l), Some(r)) => (Box::new(l), Box::new(r)),
+                    (_, r) => {
+                        self.salvage(span, and, facts, r.as_ref());
+                        return None;
+                    }
+                };
+                let kind = if and { TKind::And(l, r) } else { TKind::Or(l, r) };
                 Some(texpr(kind, Ty::req(Base::Bool), span))
             }
             BinaryOp::In | BinaryOp::NotIn => self.membership(op.node == BinaryOp::NotIn, lhs, rhs, span, scope),

@@ -141,6 +141,7 @@ pub fn check(
         root_leaves: None,
         name_suggestions: 0,
         narrowed: Vec::new(),
+        salvaged: None,
         in_actions: false,
         diags: Vec::new(),
     };
@@ -195,6 +196,8 @@ pub(crate) struct Checker<'a> {
     name_suggestions: usize,
     /// Optional values proved present where the expression being checked stands.
     narrowed: Vec<narrow::Fact>,
+    /// What the checked parts of the last `and`/`or` chain that failed prove (see [`narrow::Salvaged`]).
+    salvaged: Option<narrow::Salvaged>,
     /// Checking a rule's actions, which a test in its condition does not reach.
     in_actions: bool,
     diags: Vec<Diagnostic>,

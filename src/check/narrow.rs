@@ -12,6 +12,7 @@
 //! the account's field of the same name.
 
 use super::Checker;
+use crate::diagnostic::Span;
 use crate::ir::{Frame, TExpr, TKind};
 
 /// A value proved present, and the aggregate nesting it was proved at (an
@@ -36,7 +37,37 @@ pub(super) fn present_when(cond: &TExpr, holds: bool, out: &mut Vec<TKind>) {
     }
 }
 
+/// What an `and` (or `or`) chain with an error in it still proves, from its
+/// parts that checked: kept so that the chain's next link narrows as it
+/// would without the error, instead of reporting a second, false error.
+#[derive(Debug)]
+pub(super) struct Salvaged {
+    /// The failed chain.
+    span: Span,
+    /// `and`: the facts when it holds; `or`: when it fails. (Nothing is
+    /// proved the other way: a failed `a and b` need not mean `a` failed.)
+    and: bool,
+    facts: Vec<TKind>,
+}
+
 impl Checker<'_> {
+    /// What the failed chain at `span` proves when it holds (`and`) or fails (`or`).
+    pub(super) fn salvaged_facts(&mut self, span: Span, and: bool) -> Vec<TKind> {
+        match self.salvaged.take() {
+            Some(s) if s.span == span && s.and == and => s.facts,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Records what the failed chain at `span` proves: `facts`, what its left
+    /// proved, and what its right (`right`, when it checked) proves.
+    pub(super) fn salvage(&mut self, span: Span, and: bool, mut facts: Vec<TKind>, right: Option<&TExpr>) {
+        if let Some(right) = right {
+            present_when(right, and, &mut facts);
+        }
+        self.salvaged = Some(Salvaged { span, and, facts });
+    }
+
     /// Runs `check` with `facts` known, then forgets them.
     pub(super) fn knowing<T>(&mut self, facts: &[TKind], check: impl FnOnce(&mut Self) -> T) -> T {
         let before = self.narrowed.len();
