@@ -653,3 +653,20 @@ fn arithmetic_inside_a_default_keeps_its_parentheses() {
     assert!(once.contains("let c = (fee ?? 0) + 1\n"), "{once}");
     assert!(once.contains("let d = fee ?? credit ?? 0\n"), "{once}");
 }
+
+#[test]
+fn a_comment_inside_a_spaced_negative_number_survives() {
+    // The example policies write `-15`, where no comment fits between the
+    // sign and the digits: a text that spaces them gets every boundary too.
+    let text = "policy \"p\" version \"1\"\nschema \"s.yaml\"\n\
+                let s = scorecard base - 10 {\n  score \"S1\" {\n    < - 5 => - 15\n    [- 5, 600) => - 2.5\n    else => 10\n  }\n}\n\
+                let t = table (score) -> decimal {\n  < - 5 => - 1.5\n  else => 2\n}\n";
+    let (ends, _) = code_and_comments(text);
+    for (n, &at) in ends.iter().enumerate() {
+        for style in [format!(" # c{n}\n"), format!("\n# c{n}\n")] {
+            let mut t = text.to_string();
+            t.insert_str(at, &style);
+            assert_formats_well(Path::new("p.policy"), &t);
+        }
+    }
+}

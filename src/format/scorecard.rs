@@ -12,6 +12,7 @@
 
 use super::doc::Doc;
 use super::expr::quote;
+use super::source::literal_text;
 use super::Printer;
 use crate::diagnostic::Span;
 use crate::syntax::ast::Ident;
@@ -75,11 +76,10 @@ impl Printer<'_> {
         }
     }
 
-    /// A literal's text as written, or `fallback` without a source.
+    /// A literal's text as written (comments inside it left to the comment
+    /// queue, which places them), or `fallback` without a source.
     fn source_or(&self, span: Span, fallback: String) -> String {
-        self.src
-            .and_then(|s| s.get(span.range()))
-            .map_or(fallback, |t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        self.src.and_then(|s| literal_text(s, span.start as usize, span.end as usize)).unwrap_or(fallback)
     }
 }
 
