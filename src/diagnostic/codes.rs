@@ -273,7 +273,7 @@ registry! {
     TEST_UNKNOWN_KEY = "T003", "test-unknown-key", Error,
         "A key the test format does not know. A close key is suggested.";
     TEST_MISSING = "T004", "test-missing", Error,
-        "A required key is missing (`policy`, a case's `name`, `expect`, snapshot; `golden` without `snapshots`), `expect` names no field, `cases` holds no case (and there is no `golden`), or the `snapshots:` of a golden test hold no snapshot: a file that tests nothing could never fail.";
+        "A required key is missing (`policy`, a case's `name`, `expect`, snapshot; `golden` without `snapshots`), `expect` (or its `scores`, `arms` or `policy`) names nothing, `cases` holds no case (and there is no `golden`), or the `snapshots:` of a golden test hold no snapshot: a file that tests nothing could never fail.";
     TEST_CONFLICT = "T005", "test-conflict", Error,
         "Keys that cannot go together (`snapshot` and `snapshot_file`; `error` with decision fields).";
     TEST_VALUE = "T006", "test-value", Error,

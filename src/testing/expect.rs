@@ -111,9 +111,26 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
     (r.diags.len() == errors_before).then_some(exp)
 }
 
+/// Refuses an empty map under `key`, which compares only what it names: it
+/// would pass whatever the policy decides, as an empty `expect` would.
+fn names_some(empty: bool, node: &YNode, key: &str, example: &str, r: &mut Reader<'_>) -> Option<()> {
+    if !empty {
+        return Some(());
+    }
+    let message = format!("this `{key}` is empty, so it checks nothing");
+    r.error_help(
+        codes::TEST_MISSING,
+        node.span,
+        message,
+        format!("name what to compare, e.g. `{example}`, or leave `{key}` out"),
+    );
+    None
+}
+
 /// `scores: {app_score: 585}`: some scorecards of the policy and their values.
 fn read_scores(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Check> {
     let entries = r.map(node, "`scores`")?;
+    names_some(entries.is_empty(), node, "scores", "scores: {app_score: 585}", r)?;
     let names: Vec<&str> = program.scorecards().map(|l| l.name.as_str()).collect();
     let mut out = Vec::new();
     for (key, value) in entries {
@@ -304,6 +321,7 @@ fn read_action(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Ac
 
 fn read_policy(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
     let entries = r.map(node, "`policy`")?;
+    names_some(entries.is_empty(), node, "policy", "policy: {version: \"2026.11.1\"}", r)?;
     r.known_keys(entries, &[fields::NAME, fields::VERSION, fields::FINGERPRINT], "`policy`");
     let mut fields = Vec::new();
     for key in [fields::NAME, fields::VERSION, fields::FINGERPRINT] {
@@ -317,6 +335,7 @@ fn read_policy(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
 /// `arms: {limit_test: challenger}`: splits and arms of the policy, each checked by name.
 fn read_arms(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Check> {
     let entries = r.map(node, "`arms`")?;
+    names_some(entries.is_empty(), node, "arms", "arms: {limit_test: challenger}", r)?;
     let mut arms = Vec::new();
     for (key, value) in entries {
         let split_name = key.as_scalar().unwrap_or_default();
