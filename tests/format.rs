@@ -595,6 +595,9 @@ fn every_fixture_keeps_its_line_ends_and_bom_through_formatting() {
             let once = assert_formats_well(&path, &windows);
             assert_eq!(once, saved_on_windows(&unix, bom), "{}", path.display());
         }
+        // Lone carriage returns, as classic Mac OS saved text: the same layout, blank lines kept.
+        let once = assert_formats_well(&path, &text.replace('\n', "\r"));
+        assert_eq!(once, unix.replace('\n', "\r"), "{}", path.display());
     }
 }
 

@@ -118,9 +118,10 @@ pub(crate) fn comment_doc(c: &Comment) -> Doc {
     }
 }
 
-/// True when the whitespace between two offsets holds an empty line.
+/// True when the whitespace between two offsets holds an empty line: two
+/// line ends, each `\n`, `\r\n` or a lone `\r`.
 pub(crate) fn blank_between(src: &str, from: usize, to: usize) -> bool {
-    src.get(from..to).is_some_and(|gap| gap.matches('\n').count() >= 2)
+    src.get(from..to).is_some_and(|gap| gap.replace("\r\n", "\n").matches(['\n', '\r']).count() >= 2)
 }
 
 /// The offset of keyword `kw` in `src[from..to]`, outside comments; the last
