@@ -132,20 +132,22 @@ impl Serialize for RuleView<'_> {
             }
         }
         let written = program.rules.get(r.index).map(|rule| &rule.condition.leaves);
-        let texts = |i: usize| written.and_then(|w| w.get(i)).map_or("?", |l| l.text.as_str());
+        let texts = |i: usize| written.and_then(|w| w.get(i)).map_or(("?", false), |l| (l.text.as_str(), l.negated));
         m.serialize_entry("conditions", &LeavesView(trace, trace.leaves_of(r), texts))?;
         m.end()
     }
 }
 
-/// A rule's leaves (of the trace), each with its text as written (`texts` by leaf index).
+/// A rule's leaves (of the trace), each with its text as written and
+/// whether it stands under `not` (`texts` by leaf index).
 struct LeavesView<'a, F>(&'a Trace, &'a [LeafTrace], F);
 
-impl<'a, F: Fn(usize) -> &'a str> Serialize for LeavesView<'_, F> {
+impl<'a, F: Fn(usize) -> (&'a str, bool)> Serialize for LeavesView<'_, F> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.1.len()))?;
         for (i, leaf) in self.1.iter().enumerate() {
-            seq.serialize_element(&LeafView((self.2)(i), leaf, self.0))?;
+            let (text, negated) = (self.2)(i);
+            seq.serialize_element(&LeafView { text, negated, leaf, trace: self.0 })?;
         }
         seq.end()
     }
@@ -153,31 +155,42 @@ impl<'a, F: Fn(usize) -> &'a str> Serialize for LeavesView<'_, F> {
 
 /// One leaf of a traced condition: as written, its value, and what it read
 /// (both sides of a comparison, the needle of an `in` and the set it looked
-/// in). Keys sorted: `evaluated`, `expr`, `left`, `needle`, `op`, `right`,
-/// `set`, `value`. The trace holds what the leaf's operands refer to.
-struct LeafView<'a>(&'a str, &'a LeafTrace, &'a Trace);
+/// in). Keys sorted: `evaluated`, `expr`, `left`, `needle`, `negated`, `op`,
+/// `right`, `set`, `value`. The trace holds what the leaf's operands refer to.
+struct LeafView<'a> {
+    text: &'a str,
+    /// Under an odd number of `not`s: the leaf's `value` is the opposite of
+    /// what it gives the condition (`not identity.verified` traces
+    /// `identity.verified`, `true`, `negated`).
+    negated: bool,
+    leaf: &'a LeafTrace,
+    trace: &'a Trace,
+}
 
 impl Serialize for LeafView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (text, leaf, trace) = (self.0, self.1, self.2);
+        let (leaf, trace) = (self.leaf, self.trace);
         let mut m = s.serialize_map(None)?;
         if leaf.value.is_none() {
             m.serialize_entry("evaluated", &false)?;
         }
-        m.serialize_entry("expr", text)?;
+        m.serialize_entry("expr", self.text)?;
+        let negated = |m: &mut S::SerializeMap| if self.negated { m.serialize_entry("negated", &true) } else { Ok(()) };
         match &leaf.operands {
             Some(Operands::Compare { op, left, right, .. }) => {
                 m.serialize_entry("left", &TracedJson(&trace.operand(left)))?;
+                negated(&mut m)?;
                 m.serialize_entry("op", op.symbol())?;
                 m.serialize_entry("right", &TracedJson(&trace.operand(right)))?;
             }
             Some(Operands::Member { needle, set }) => {
                 m.serialize_entry("needle", &TracedJson(&trace.operand(needle)))?;
+                negated(&mut m)?;
                 if let Some(set) = set {
                     m.serialize_entry("set", &TracedJson(&trace.operand(set)))?;
                 }
             }
-            None => {}
+            None => negated(&mut m)?,
         }
         m.serialize_entry("value", &leaf.value)?;
         m.end()
