@@ -77,7 +77,7 @@ pub(crate) fn read_expectation(node: &YNode, program: &Program, r: &mut Reader<'
         let check = match key.as_scalar().unwrap_or_default() {
             fields::ID => r.text(value, "`id`").map(|t| Check::Id(t.to_string())),
             fields::AS_OF => r.date(value, "`as_of`").map(Check::AsOf),
-            fields::OUTCOME => read_outcome(value, r),
+            fields::OUTCOME => read_outcome(value, program, r),
             fields::UNTIL if value.is_null() => Some(Check::Until(None)),
             fields::UNTIL => r.date(value, "`until`").map(|d| Check::Until(Some(d))),
             fields::LIMIT if value.is_null() => Some(Check::Limit(None)),
@@ -156,15 +156,26 @@ fn read_scores(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Ch
     Some(Check::Scores(out))
 }
 
-fn read_outcome(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
+/// An outcome the policy's entity can have: an account's are not an
+/// application's, so expecting `decline` of an account policy could never pass.
+fn read_outcome(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Check> {
     let text = r.text(node, "`outcome`")?;
+    let (possible, entity): (&[Outcome], _) = if program.schema.is_application() {
+        (&Outcome::APPLICATION, "an application")
+    } else {
+        (&Outcome::ACCOUNT, "an account")
+    };
     match Outcome::from_name(text) {
-        Some(o) => Some(Check::Outcome(o)),
-        None => {
-            let names = Outcome::ALL.map(Outcome::name);
-            let help =
-                did_you_mean(text, names).unwrap_or_else(|| format!("an outcome is one of {}", names.join(", ")));
-            r.error_help(codes::TEST_VALUE, node.span, format!("`{text}` is not an outcome"), help);
+        Some(o) if possible.contains(&o) => Some(Check::Outcome(o)),
+        found => {
+            let names: Vec<&str> = possible.iter().map(|o| o.name()).collect();
+            let help = did_you_mean(text, names.iter().copied())
+                .unwrap_or_else(|| format!("{entity}'s outcome is one of {}", names.join(", ")));
+            let message = match found {
+                Some(_) => format!("`{text}` is not an outcome of {entity}, which this policy decides"),
+                None => format!("`{text}` is not an outcome"),
+            };
+            r.error_help(codes::TEST_VALUE, node.span, message, help);
             None
         }
     }
