@@ -149,6 +149,17 @@ fn keys(records: &[Value]) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// An account as reports name it: its id, and which of the records with that
+/// id when it is not the first (a book may hold an id twice; the second is
+/// new when the golden file has it once).
+fn named((id, n): &(String, usize)) -> String {
+    if *n > 1 {
+        format!("{id} (record {n} with this id)")
+    } else {
+        id.clone()
+    }
+}
+
 /// Every account whose record changed, appeared or disappeared, in portfolio order.
 fn compare(golden: &[Value], actual: &[Value]) -> Vec<AccountDiff> {
     let golden_keys = keys(golden);
@@ -156,7 +167,7 @@ fn compare(golden: &[Value], actual: &[Value]) -> Vec<AccountDiff> {
     let index: HashMap<&(String, usize), &Value> = golden_keys.iter().zip(golden).collect();
     let mut diffs = Vec::new();
     for (key, record) in actual_keys.iter().zip(actual) {
-        let account = key.0.clone();
+        let account = named(key);
         match index.get(key) {
             None => diffs.push(AccountDiff { account, change: AccountChange::Added(describe(record)) }),
             Some(expected) => {
@@ -170,7 +181,7 @@ fn compare(golden: &[Value], actual: &[Value]) -> Vec<AccountDiff> {
     let present: std::collections::HashSet<&(String, usize)> = actual_keys.iter().collect();
     for (key, record) in golden_keys.iter().zip(golden) {
         if !present.contains(key) {
-            diffs.push(AccountDiff { account: key.0.clone(), change: AccountChange::Removed(describe(record)) });
+            diffs.push(AccountDiff { account: named(key), change: AccountChange::Removed(describe(record)) });
         }
     }
     diffs
@@ -252,6 +263,19 @@ mod tests {
         assert_eq!(fields.iter().map(|m| m.field.as_str()).collect::<Vec<_>>(), ["outcome", "fired"]);
         assert!(matches!(diffs[1].change, AccountChange::Added(_)) && diffs[1].account == "C");
         assert!(matches!(diffs[2].change, AccountChange::Removed(_)) && diffs[2].account == "B");
+    }
+
+    #[test]
+    fn a_repeated_id_names_which_of_its_records_differs() {
+        let golden = recs(&[r#"{"id":"A","outcome":"none"}"#]);
+        let actual = recs(&[r#"{"id":"A","outcome":"none"}"#, r#"{"id":"A","outcome":"close"}"#]);
+        let diffs = compare(&golden, &actual);
+        assert_eq!(diffs.len(), 1);
+        assert!(matches!(diffs[0].change, AccountChange::Added(_)));
+        assert_eq!(diffs[0].account, "A (record 2 with this id)");
+        let removed = compare(&actual, &golden);
+        assert!(matches!(removed[0].change, AccountChange::Removed(_)));
+        assert_eq!(removed[0].account, "A (record 2 with this id)");
     }
 
     #[test]
