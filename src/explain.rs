@@ -599,9 +599,9 @@ fn after_in(text: &str, needle: &str) -> String {
     rest.strip_prefix("in").map_or(rest, str::trim_start).to_string()
 }
 
-/// Collapses whitespace, as traces show conditions.
+/// Source text on one line, as traces show conditions.
 fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::syntax::one_line(text)
 }
 
 /// How far the left side is from the bound (`right - left` is `delta`): for

@@ -214,3 +214,27 @@ rule \"r\" { when plan.a > 0 and plan.a < 100000 then tag plan.b set limit to pl
     assert!(out.contains("plan.b = \"hi\"  output `b` of the table `plan`"), "{out}");
     assert_eq!(out.matches("h(x = 601) → 602").count(), 1, "one hook call for three reads: {out}");
 }
+
+#[test]
+fn a_comment_inside_a_condition_is_not_quoted_with_it() {
+    let dir = common::temp_folder("explain", "comment-in-condition");
+    std::fs::copy("policies/simple.schema.yaml", dir.join("simple.schema.yaml")).unwrap();
+    let policy = "policy \"c\" version \"1\"\nschema \"simple.schema.yaml\"\n\
+                  rule \"r\" {\n  when score # the bureau's\n    > 600 and \"#1\" not in tags\n  then freeze\n}\n";
+    std::fs::write(dir.join("c.policy"), policy).unwrap();
+    let book = r##"{"id":"C-1","as_of":"2026-11-01","status":"active","credit_limit":"10","balance":"1","score":700,"opened_on":"2020-01-01","identity":{"verified":true},"tags":[]}"##;
+    std::fs::write(dir.join("c.jsonl"), format!("{book}\n")).unwrap();
+    let (code, out, err) = common::verdict_in(&dir, &["eval", "-q", "c.policy", "c.jsonl", "--trace"]);
+    assert_eq!(code, 0, "{err}");
+    let record: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let exprs: Vec<&str> = record["trace"]["rules"][0]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["expr"].as_str().unwrap())
+        .collect();
+    assert_eq!(exprs, ["score > 600", "\"#1\" not in tags"]);
+    let (code, out, err) = common::verdict_in(&dir, &["explain", "c.policy", "c.jsonl", "--id", "C-1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("score > 600") && !out.contains("bureau"), "{out}");
+}

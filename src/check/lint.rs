@@ -323,7 +323,7 @@ fn or(mut l: Dnf, r: Dnf) -> Option<Dnf> {
 
 /// Source text on one line, shortened for a message.
 fn short(text: &str) -> String {
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = crate::syntax::one_line(text);
     if one_line.chars().count() > 50 {
         format!("{}…", one_line.chars().take(49).collect::<String>())
     } else {

@@ -273,7 +273,7 @@ impl<'a> Checker<'a> {
 
     fn source_text(&self, span: Span) -> String {
         let text = self.source.get(span.range()).unwrap_or("");
-        let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let one_line = crate::syntax::one_line(text);
         if one_line.chars().count() > 60 {
             format!("{}…", one_line.chars().take(59).collect::<String>())
         } else {

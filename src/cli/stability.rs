@@ -59,7 +59,7 @@ pub fn run(args: StabilityArgs) -> Exit {
     }
     let text = |span: verdict::diagnostic::Span| {
         let source = policy.sources.get(&args.policy).map(|f| f.text.clone()).unwrap_or_else(|| Arc::from(""));
-        source.get(span.range()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+        source.get(span.range()).map(verdict::syntax::one_line).unwrap_or_default()
     };
     let report = report(program, &baseline, &current, text);
     let out = match args.format {

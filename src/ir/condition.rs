@@ -60,7 +60,7 @@ fn split(e: &TExpr, negated: bool, source: &str, leaves: &mut Vec<Leaf>) -> Shap
         }
         TKind::Not(a) => Shape::Not(Box::new(split(a, !negated, source, leaves))),
         _ => {
-            let text = source.get(e.span.range()).unwrap_or("?").split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = crate::syntax::one_line(source.get(e.span.range()).unwrap_or("?"));
             leaves.push(Leaf { expr: e.clone(), text, negated });
             Shape::Leaf(leaves.len() - 1)
         }

@@ -160,5 +160,5 @@ fn written(doc: &Document, expr: &Expr) -> String {
 }
 
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::syntax::one_line(text)
 }

@@ -14,3 +14,46 @@ pub use reserved::{is_reserved, RESERVED_WORDS};
 /// line ends), as in the grammar's `COMMENT`. The formatter's comment scans
 /// and the parser's span trimming end a comment at the same places.
 pub const LINE_END: [char; 2] = ['\n', '\r'];
+
+/// Source text on one line, as traces, reports and messages quote it:
+/// comments left out (a `#` outside a string, to the end of its line) and
+/// every run of whitespace one space.
+pub fn one_line(text: &str) -> String {
+    let mut code = String::with_capacity(text.len());
+    let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
+    for c in text.chars() {
+        if in_comment {
+            if LINE_END.contains(&c) {
+                in_comment = false;
+                code.push(' ');
+            }
+            continue;
+        }
+        match c {
+            _ if in_string && escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => {
+                in_comment = true;
+                code.push(' ');
+                continue;
+            }
+            _ => {}
+        }
+        code.push(c);
+    }
+    code.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_leaves_out_comments_but_not_a_hash_in_a_string() {
+        assert_eq!(one_line("id # c1\n  in # c2\r reg_2023_q3"), "id in reg_2023_q3");
+        assert_eq!(one_line("tag == \"#1 \\\"#\\\"\" # why\n"), "tag == \"#1 \\\"#\\\"\"");
+        assert_eq!(one_line("a\n\tand  b"), "a and b");
+        assert_eq!(one_line("# only a comment"), "");
+    }
+}
