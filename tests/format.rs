@@ -673,3 +673,11 @@ fn a_comment_inside_a_spaced_negative_number_survives() {
         }
     }
 }
+
+#[test]
+fn a_hook_parameter_after_a_comment_lines_up_under_the_first() {
+    let text =
+        "policy \"h\" version \"1\"\nschema \"s.yaml\"\n\nhook f(a: int,  # first\nb: int) -> int from \"x.rhai\"\n";
+    let expected = "policy \"h\" version \"1\"\nschema \"s.yaml\"\n\nhook f(a: int,  # first\n       b: int) -> int from \"x.rhai\"\n";
+    assert_eq!(assert_formats_well(Path::new("h.policy"), text), expected);
+}

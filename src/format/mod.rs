@@ -232,13 +232,16 @@ impl Printer<'_> {
             self.tok(h.span.start as usize, "hook "),
             self.tok(h.name.span.start as usize, format!("{}(", h.name.node)),
         ];
+        // A parameter after a comment lines up under the first.
+        let mut params = Vec::new();
         for (i, (name, ty)) in h.params.iter().enumerate() {
             if i > 0 {
-                docs.push(Doc::text(", "));
+                params.push(Doc::text(", "));
             }
-            docs.push(self.tok(name.span.start as usize, format!("{}: ", name.node)));
-            docs.push(self.tok(ty.span.start as usize, ty.node.clone()));
+            params.push(self.tok(name.span.start as usize, format!("{}: ", name.node)));
+            params.push(self.tok(ty.span.start as usize, ty.node.clone()));
         }
+        docs.push(Doc::Align(Box::new(Doc::Concat(params))));
         docs.push(Doc::text(") -> "));
         docs.push(self.tok(h.result.span.start as usize, h.result.node.clone()));
         docs.push(Doc::text(" from "));
