@@ -16,10 +16,11 @@ use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, Ru
 use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::RecordView;
+use crate::output::TracedJson;
 use crate::snapshot::{
     open_snapshot_file, opening_error, read_snapshots_with, Format, ReadError, ReadItem, ReadLimits,
 };
-use crate::value::{format_decimal, Date};
+use crate::value::{format_decimal, Date, Traced};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::io::BufRead;
@@ -71,7 +72,7 @@ pub struct Explanation {
 }
 
 /// A scorecard's part in the decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScorecardExplanation {
     /// Its name.
     pub scorecard: String,
@@ -82,14 +83,15 @@ pub struct ScorecardExplanation {
 }
 
 /// One characteristic: its value, the bin it fell in, its points and the points it lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CharacteristicExplanation {
     /// Its reason code.
     pub code: String,
     /// Its expression as written.
     pub characteristic: String,
     /// The account's value.
-    pub value: String,
+    #[serde(serialize_with = "typed")]
+    pub value: Traced,
     /// The bin's cell as written.
     pub bin: String,
     /// The bin's points.
@@ -142,13 +144,13 @@ pub enum RuleOutcome {
 }
 
 /// One leaf condition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConditionExplanation {
     /// The condition as written, with `not ` in front when it is negated.
     #[serde(rename = "expr")]
     pub text: String,
     /// The leaf's own value (before any `not`); `None` when it was not evaluated.
-    pub value: Option<String>,
+    pub value: Option<bool>,
     /// Whether the condition (with its `not`) held; `None` when not evaluated.
     pub holds: Option<bool>,
     /// This condition is why the rule did not fire.
@@ -167,32 +169,35 @@ pub struct ConditionExplanation {
 }
 
 /// A value a condition read: a side of a comparison, the needle of an `in`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Read {
     /// The expression as written.
     pub expr: String,
     /// Its value.
-    pub value: String,
+    #[serde(serialize_with = "typed")]
+    pub value: Traced,
 }
 
 /// A hook argument.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Argument {
     /// The hook's parameter.
     pub name: String,
     /// The value passed.
-    pub value: String,
+    #[serde(serialize_with = "typed")]
+    pub value: Traced,
 }
 
 /// A `let` and its value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LetExplanation {
     /// Its name.
     pub name: String,
     /// Its definition as written.
     pub definition: String,
     /// Its value; `None` when no rule needed it.
-    pub value: Option<String>,
+    #[serde(serialize_with = "typed_or_null")]
+    pub value: Option<Traced>,
     /// When its value is a case that was computed, the branch that gave it
     /// (`when score >= 740`, `else`, or `no branch held`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,14 +205,15 @@ pub struct LetExplanation {
 }
 
 /// A hook call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HookExplanation {
     /// The hook.
     pub hook: String,
     /// Each argument with its parameter's name.
     pub args: Vec<Argument>,
-    /// The result (or `error: ...`).
-    pub result: String,
+    /// The result, or why the call failed (in JSON `"error: …"`, as in a trace).
+    #[serde(serialize_with = "hook_result")]
+    pub result: Result<Traced, String>,
     /// What the script printed during the call (`print`, `debug`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub printed: Vec<String>,
@@ -326,7 +332,7 @@ fn scorecards(program: &Program, trace: &Trace, source: &str) -> Vec<ScorecardEx
                 .map(|(c, got)| CharacteristicExplanation {
                     code: c.code.to_string(),
                     characteristic: text(c.input.span),
-                    value: got.value.to_string(),
+                    value: got.value.clone(),
                     bin: c
                         .bins
                         .get(got.bin)
@@ -490,7 +496,7 @@ fn conditions(
         .enumerate()
         .map(|(i, leaf)| {
             let leaf_trace = traced.get(i);
-            let value = leaf_trace.and_then(|l| l.value).map(|b| b.to_string());
+            let value = leaf_trace.and_then(|l| l.value);
             let holds = vals.get(i).copied().flatten().map(|v| v != leaf.negated);
             let operands = leaf_trace.and_then(|l| l.operands.as_ref());
             let mut c = ConditionExplanation {
@@ -507,8 +513,8 @@ fn conditions(
             describe(&mut c, &leaf.expr, leaf.negated, operands, trace, program, source);
             if c.reads.is_empty() && leaf.negated {
                 // `not x`: show what `x` itself was.
-                if let Some(v) = &c.value {
-                    c.reads.push(Read { expr: leaf.text.clone(), value: v.clone() });
+                if let Some(v) = c.value {
+                    c.reads.push(Read { expr: leaf.text.clone(), value: Traced::Bool(v) });
                 }
             }
             c
@@ -541,20 +547,20 @@ fn describe(
             // Speak of the side that is not a literal (`0 < x` reads as `x > 0`).
             let swap = is_const(lhs) && !is_const(rhs);
             let (l, r, lv, rv) = if swap { (rhs, lhs, right, left) } else { (lhs, rhs, left, right) };
-            let (lv, rv) = (trace.operand(lv).to_string(), trace.operand(rv).to_string());
+            let (lv, rv) = (trace.operand(lv).into_owned(), trace.operand(rv).into_owned());
             let mut op = if swap { op.flip() } else { *op };
             let delta = operands.delta();
             let delta = if swap { delta.map(|d| -d) } else { delta };
             if negated {
                 op = op.negate();
             }
-            c.reads.push(Read { expr: text_of(l), value: lv.clone() });
-            if !is_const(r) {
-                c.reads.push(Read { expr: text_of(r), value: rv.clone() });
-            }
             c.compared = Some(format!("{lv} {} {rv}", op.symbol()));
+            let bound = if is_const(r) { rv.to_string() } else { text_of(r) };
+            c.reads.push(Read { expr: text_of(l), value: lv });
+            if !is_const(r) {
+                c.reads.push(Read { expr: text_of(r), value: rv });
+            }
             if c.holds == Some(false) {
-                let bound = if is_const(r) { rv.clone() } else { text_of(r) };
                 c.needs = Some(format!("{} {bound}", op.symbol()));
                 c.gap = delta.and_then(|d| gap(d, op, *kind));
             }
@@ -563,7 +569,7 @@ fn describe(
         | (TKind::InSet { negate, needle, .. }, Some(Operands::Member { needle: nv, set }))
         | (TKind::InBatch { negate, needle, .. }, Some(Operands::Member { needle: nv, set })) => {
             if !is_const(needle) {
-                c.reads.push(Read { expr: text_of(needle), value: trace.operand(nv).to_string() });
+                c.reads.push(Read { expr: text_of(needle), value: trace.operand(nv).into_owned() });
             }
             let collection = match &e.kind {
                 TKind::InBatch { batch, .. } => program.batches.get(*batch).map(|b| b.name.clone()),
@@ -572,7 +578,7 @@ fn describe(
             }
             .unwrap_or_else(|| after_in(&text_of(e), &text_of(needle)));
             if let (Some(set), TKind::InSet { set: s, .. }) = (set, &e.kind) {
-                c.reads.push(Read { expr: text_of(s), value: trace.operand(set).to_string() });
+                c.reads.push(Read { expr: text_of(s), value: trace.operand(set).into_owned() });
             }
             if c.holds == Some(false) {
                 let wants_in = negate == &negated;
@@ -656,6 +662,23 @@ struct ExplanationView<'a> {
     tables: &'a [crate::eval::TableMatch],
     #[serde(skip_serializing_if = "<[ScorecardExplanation]>::is_empty")]
     scorecards: &'a [ScorecardExplanation],
+}
+
+/// A value as typed JSON, as in a decision's trace.
+fn typed<S: serde::Serializer>(value: &Traced, s: S) -> Result<S::Ok, S::Error> {
+    TracedJson(value).serialize(s)
+}
+
+fn typed_or_null<S: serde::Serializer>(value: &Option<Traced>, s: S) -> Result<S::Ok, S::Error> {
+    value.as_ref().map(TracedJson).serialize(s)
+}
+
+/// The value, or `"error: …"`, as a hook call's result in a trace.
+fn hook_result<S: serde::Serializer>(result: &Result<Traced, String>, s: S) -> Result<S::Ok, S::Error> {
+    match result {
+        Ok(v) => TracedJson(v).serialize(s),
+        Err(message) => s.collect_str(&format_args!("error: {message}")),
+    }
 }
 
 #[derive(Serialize)]

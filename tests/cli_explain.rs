@@ -103,8 +103,46 @@ fn json_has_the_same_content() {
     assert_eq!(v["rules"].as_array().unwrap().len(), 16);
     let call = &v["rules"][13];
     assert_eq!(call["rule"], "call");
-    assert_eq!(call["conditions"][0]["reads"][0]["value"], "\"push\"");
+    assert_eq!(call["conditions"][0]["reads"][0]["value"], "push");
     insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_values_are_typed_as_in_a_trace() {
+    // A leaf's value is a boolean, a read or a let keeps its type (an int a
+    // number, a decimal an exact string), a hook call has its result or
+    // `error: …`, as in a trace.
+    let json = |policy: &str| {
+        let (code, out) = explain(&[policy, "policies/simple-portfolio.csv", "--id", "S-01", "--format", "json"]);
+        let body = out.split("--- stdout\n").nth(1).and_then(|s| s.split("--- stderr\n").next()).unwrap_or("");
+        (code, serde_json::from_str::<serde_json::Value>(body).unwrap_or_else(|e| panic!("{e}: {out}")))
+    };
+    let (code, v) = json("tests/testing/hooked.policy");
+    assert_eq!(code, 0, "{v}");
+    let leaf = &v["rules"][0]["conditions"][0];
+    assert_eq!(leaf["value"], serde_json::json!(true), "{leaf}");
+    assert_eq!(leaf["reads"][0], serde_json::json!({"expr": "credit_limit", "value": "5000"}));
+    assert_eq!(v["lets"][0]["value"], "0.98");
+    let call = serde_json::json!([{"hook": "risk", "args": [{"name": "score", "value": 640}, {"name": "utilization", "value": "0.98"}], "result": "0.6"}]);
+    assert_eq!(v["hooks"], call);
+
+    let dir = common::temp_folder("cli_explain", "hook_error");
+    let text = std::fs::read_to_string("tests/testing/hooked.policy").unwrap();
+    let root = common::repo_root();
+    let text =
+        text.replace("../../policies/", &format!("{}/policies/", root.display())).replace("../fixtures/hooks/", "");
+    std::fs::write(dir.join("risk.rhai"), "fn risk(score, utilization) { throw `no model for score ${score}`; }\n")
+        .unwrap();
+    let policy = dir.join("failing-hook.policy");
+    std::fs::write(&policy, text).unwrap();
+    let (code, v) = json(policy.to_str().unwrap());
+    assert_eq!(code, 1, "{v}");
+    let call = &v["hooks"][0];
+    assert!(
+        call["result"].as_str().is_some_and(|e| e.starts_with("error: ") && e.contains("no model for score 640")),
+        "{call}"
+    );
+    assert_eq!(call["args"][0]["value"], 640);
 }
 
 #[test]

@@ -13,7 +13,7 @@ use verdict::eval::ActionRecord;
 use verdict::explain::{explain, explain_read, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
 use verdict::snapshot::Format;
 use verdict::terminal::{escape, pad_right, width};
-use verdict::value::format_decimal;
+use verdict::value::{format_decimal, Traced};
 
 /// Output width for a terminal.
 const WIDTH: usize = 100;
@@ -155,7 +155,11 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
     }
     for h in &x.hooks {
         let args: Vec<String> = h.args.iter().map(|a| format!("{} = {}", a.name, a.value)).collect();
-        push_wrapped(&mut out, &format!("{}({}) → {}", h.hook, args.join(", "), h.result), "  ", "      ");
+        let result = match &h.result {
+            Ok(v) => v.to_string(),
+            Err(message) => format!("error: {message}"),
+        };
+        push_wrapped(&mut out, &format!("{}({}) → {result}", h.hook, args.join(", ")), "  ", "      ");
         for line in &h.printed {
             push_wrapped(&mut out, line, "      printed: ", "               ");
         }
@@ -216,7 +220,7 @@ fn condition(c: &ConditionExplanation) -> String {
         // A computed left side (`count(...) >= 6`) reads best with its value in place: `0 >= 6`.
         compared.clone()
     } else if c.reads.is_empty() {
-        c.value.clone().unwrap_or_default()
+        c.value.map(|v| v.to_string()).unwrap_or_default()
     } else {
         c.reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect::<Vec<_>>().join(", ")
     };
@@ -256,7 +260,7 @@ fn lets(out: &mut String, x: &Explanation) {
     let name_w = x.lets.iter().map(|l| width(&l.name)).max().unwrap_or(0);
     // After a failure, a let without a value may simply not have been reached.
     let absent = if x.record.is_err() { "(not computed)" } else { "(not needed)" };
-    let shown = |v: &Option<String>| v.as_ref().map_or_else(|| absent.to_string(), |v| format!("= {v}"));
+    let shown = |v: &Option<Traced>| v.as_ref().map_or_else(|| absent.to_string(), |v| format!("= {v}"));
     let value_w = x.lets.iter().map(|l| width(&shown(&l.value))).max().unwrap_or(0).min(18);
     for l in &x.lets {
         let value = shown(&l.value);

@@ -5,13 +5,13 @@ use super::{squash, Argument, HookExplanation, LetExplanation};
 use crate::compile::Program;
 use crate::eval::Trace;
 use crate::ir::{TExpr, TKind};
-use crate::value::format_decimal;
+use crate::value::{format_decimal, Traced};
 
 pub(super) fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
-    let mut values: Vec<Option<String>> = vec![None; program.lets.len()];
+    let mut values: Vec<Option<Traced>> = vec![None; program.lets.len()];
     for (index, value) in &trace.lets {
         if let Some(slot) = values.get_mut(*index) {
-            *slot = Some(trace.operand(value).to_string());
+            *slot = Some(trace.operand(value).into_owned());
         }
     }
     program
@@ -76,13 +76,10 @@ pub(super) fn hooks(program: &Program, trace: &Trace) -> Vec<HookExplanation> {
                 .enumerate()
                 .map(|(i, v)| {
                     let name = params.and_then(|p| p.get(i)).map_or_else(|| format!("#{}", i + 1), |p| p.0.clone());
-                    Argument { name, value: v.to_string() }
+                    Argument { name, value: v.clone() }
                 })
                 .collect();
-            let result = match &call.result {
-                Ok(v) => v.to_string(),
-                Err(message) => format!("error: {message}"),
-            };
+            let result = call.result.clone();
             HookExplanation {
                 hook: hook.map_or_else(|| format!("#{}", call.hook), |h| h.name().to_string()),
                 args,
