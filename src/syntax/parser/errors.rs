@@ -213,9 +213,14 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     let col = match error.line_col {
         pest::error::LineColLocation::Pos((_, c)) | pest::error::LineColLocation::Span((_, c), _) => c,
     };
-    // The character at the error, whole: a span ending inside a multi-byte
-    // character (an emoji) is not a place an editor can show.
-    let width = error.line().chars().nth(col.saturating_sub(1)).map_or(1, char::len_utf8);
+    // The word at the error (`weekz`), or else the character, whole: a span
+    // ending inside a multi-byte character (an emoji) is not a place an
+    // editor can show.
+    let word = word_at_col(error.line(), col.saturating_sub(1));
+    let width = match word.len() {
+        0 => error.line().chars().nth(col.saturating_sub(1)).map_or(1, char::len_utf8),
+        len => len,
+    };
     let span = Span::new(base + pos, base + pos + width);
     let message = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
@@ -224,7 +229,6 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         let (line, col) = (error.line(), col.saturating_sub(1));
-        let word = word_at_col(line, col);
         if let Some(fixed) = misspelt_action(&diagnostic, positives, &word, base + pos) {
             return fixed;
         }
