@@ -92,6 +92,25 @@ fn a_test_file_with_no_cases_is_invalid() {
 }
 
 #[test]
+fn a_case_without_a_name_is_pointed_at_by_its_first_line() {
+    // The case's own span runs to the next case: pointing at it drew a
+    // bracket over four lines, into a case that is fine.
+    let dir = common::temp_folder("cli_test", "nameless");
+    let policy = repo().join("policies/simple.policy");
+    let text = format!(
+        "policy: {}\ncases:\n  - snapshot: {{id: S-01}}\n    expect:\n      outcome: none\n  - name: fine\n    snapshot: {{id: S-02}}\n    expect: {{outcome: none}}\n",
+        policy.display()
+    );
+    std::fs::write(dir.join("nameless.test.yaml"), text).unwrap();
+    let (code, out) = verdict(&dir, &["test", "nameless.test.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[T004] this case has no `name`"), "{out}");
+    assert!(out.contains("nameless.test.yaml:3:5]"), "{out}");
+    assert!(out.contains(" 3 │   - snapshot: {id: S-01}\n   ·     ────────\n"), "{out}");
+    assert!(!out.contains('▶'), "{out}");
+}
+
+#[test]
 fn a_failure_and_an_invalid_file_exit_2() {
     let (code, out) =
         verdict(repo(), &["test", "tests/testing/failing.fails.yaml", "tests/testing/malformed.invalid.yaml"]);

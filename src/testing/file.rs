@@ -253,10 +253,11 @@ fn read_cases(items: &[YNode], base: Option<&YNode>, dir: &Path, r: &mut Reader<
             continue;
         };
         r.known_keys(entries, &CASE_KEYS, "a case");
+        let head = case_head(item, entries);
         let name = match get(entries, "name") {
             Some(n) => r.text(n, "a case's `name`").map(|t| (t.to_string(), n.span)),
             None => {
-                r.error(codes::TEST_MISSING, item.span, "this case has no `name`");
+                r.error(codes::TEST_MISSING, head, "this case has no `name`");
                 None
             }
         };
@@ -270,13 +271,13 @@ fn read_cases(items: &[YNode], base: Option<&YNode>, dir: &Path, r: &mut Reader<
                 );
             }
         }
-        let snapshot = read_source(entries, item.span, base, dir, r);
+        let snapshot = read_source(entries, head, base, dir, r);
         let expect = match get(entries, "expect") {
             Some(e) => r.map(e, "`expect`").map(|_| e.clone()),
             None => {
                 r.error_help(
                     codes::TEST_MISSING,
-                    item.span,
+                    head,
                     "this case has no `expect`",
                     "say what the decision must be, e.g. `expect: {outcome: none}`",
                 );
@@ -288,6 +289,13 @@ fn read_cases(items: &[YNode], base: Option<&YNode>, dir: &Path, r: &mut Reader<
         }
     }
     cases
+}
+
+/// Where a case is pointed at for what it lacks: its first key, or its
+/// name (the whole case would run to the next one).
+fn case_head(item: &YNode, entries: &[(YNode, YNode)]) -> Span {
+    let name_key = entries.iter().find(|(k, _)| k.as_scalar() == Some("name"));
+    name_key.or(entries.first()).map_or(item.span, |(k, _)| k.span)
 }
 
 fn read_source(
