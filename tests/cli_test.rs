@@ -111,6 +111,30 @@ fn a_case_without_a_name_is_pointed_at_by_its_first_line() {
 }
 
 #[test]
+fn a_snapshot_key_the_schema_does_not_name_is_warned_once() {
+    // `balanse` leaves the base's balance in place: the case tests another
+    // account than the one written. A base key is laid under every case but
+    // warned once; `as_of` is a snapshot's own key, not a field.
+    let dir = common::temp_folder("cli_test", "snapshot_keys");
+    let policy = repo().join("policies/simple.policy");
+    let text = format!(
+        "policy: {}\nas_of: 2026-11-01\nbase_snapshot:\n  status: active\n  credit_limit: \"5000\"\n  balance: \"1000\"\n  score: 700\n  opened_on: 2022-01-15\n  identity: {{verified: true, verifed: false}}\n  tags: []\n  extra_note: x\ncases:\n  - name: one\n    snapshot: {{id: S-01, balanse: \"4900\", score: 640}}\n    expect: {{outcome: none}}\n  - name: two\n    snapshot: {{id: S-02, as_of: 2026-10-01}}\n    expect: {{outcome: none}}\n",
+        policy.display()
+    );
+    std::fs::write(dir.join("keys.test.yaml"), text).unwrap();
+    let (code, out) = verdict(&dir, &["test", "keys.test.yaml"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2 passed, 0 failed"), "{out}");
+    assert_eq!(out.matches("[T010]").count(), 3, "{out}");
+    assert!(out.contains("[T010] `balanse` is not a field of the schema"), "{out}");
+    assert!(out.contains("keys.test.yaml:14:26]"), "{out}");
+    assert!(out.contains("did you mean `balance`?"), "{out}");
+    assert!(out.contains("did you mean `verified`?"), "{out}");
+    assert!(out.contains("[T010] `extra_note`"), "{out}");
+    assert!(!out.contains("`as_of` is not"), "{out}");
+}
+
+#[test]
 fn a_failure_and_an_invalid_file_exit_2() {
     let (code, out) =
         verdict(repo(), &["test", "tests/testing/failing.fails.yaml", "tests/testing/malformed.invalid.yaml"]);

@@ -71,8 +71,11 @@ fn every_code_is_unique_documented_and_of_its_prefixs_severity() {
         assert!(seen.insert(c.code), "{} is declared twice", c.code);
         assert!(seen.insert(c.name), "the name {} is used twice", c.name);
         assert!(c.doc.len() > 10 && c.doc.ends_with('.'), "{} needs a documentation paragraph", c.code);
-        let warning = c.code.starts_with('W');
-        assert_eq!(c.severity == Severity::Warning, warning, "{} has the wrong severity", c.code);
+        // A policy's warnings are W codes; a test file's problems are T codes of either severity.
+        if !c.code.starts_with('T') {
+            let warning = c.code.starts_with('W');
+            assert_eq!(c.severity == Severity::Warning, warning, "{} has the wrong severity", c.code);
+        }
         assert!(!c.doc.contains('|') && !c.doc.contains('\n'), "{}: the doc must fit a table cell", c.code);
     }
 }

@@ -284,6 +284,8 @@ registry! {
         "A file the test names cannot be used: the policy, a snapshot file (or it has no such id, or several snapshots), the portfolio, the golden file.";
     TEST_POLICY = "T009", "test-policy", Error,
         "The policy does not compile; its own diagnostics are shown with the first test file that names it.";
+    TEST_SNAPSHOT_KEY = "T010", "test-snapshot-key", Warning,
+        "A key of a case's inline snapshot (or of `base_snapshot`) names no field of the schema: most likely a misspelt field (`balanse`), so the case reads the base snapshot's value or none. Ignored, as a book's extra columns are; the closest field is suggested.";
 
     // Imported scorecard tables (`verdict import scorecard`).
     IMPORT_TABLE = "I001", "import-table", Error,

@@ -18,6 +18,7 @@
 mod expect;
 mod file;
 mod golden;
+mod snapshot_keys;
 
 pub use file::normalize;
 
@@ -266,11 +267,15 @@ impl Runner {
             return report;
         };
         // Read every expectation and snapshot first: a mistake in the file stops it before any case runs.
+        let mut warned = std::collections::HashSet::new();
         let prepared: Vec<_> = spec
             .cases
             .iter()
             .filter_map(|case| {
                 let expectation = expect::read_expectation(&case.expect, &program, &mut r);
+                if let SnapshotSource::Inline(node) = &case.snapshot {
+                    snapshot_keys::warn_unknown_keys(node, &program.schema.root, &mut warned, &mut r);
+                }
                 let snapshot = case_snapshot(case, &program.schema, &mut r);
                 Some((case, expectation?, snapshot?))
             })
