@@ -178,6 +178,36 @@ group "g" first {   # what the group does
 }
 
 #[test]
+fn cells_of_wide_characters_line_up_by_display_width() {
+    // A Chinese character takes two columns of a terminal or an editor:
+    // padding by characters left the `=>` of a row in Chinese two columns per
+    // character short of the others.
+    let src = r#"policy "p" version "1"
+schema "s.yaml"
+let t = table (segment) -> int first {
+  "优质客户" => 1
+  "x" => 2
+  else => 3
+}
+let s = scorecard base 600 {
+  segment "A01" "Segment" {
+    "优质客户" => 10
+    ["x", "y"] => 0
+  }
+}
+"#;
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    let arrow_columns: Vec<usize> = out
+        .lines()
+        .filter(|l| l.contains(" => "))
+        .map(|l| verdict::terminal::width(l.split(" => ").next().unwrap_or("")))
+        .collect();
+    assert_eq!(arrow_columns.len(), 5, "{out}");
+    assert!(arrow_columns[..3].iter().all(|c| *c == arrow_columns[0]), "{arrow_columns:?}\n{out}");
+    assert_eq!(arrow_columns[3], arrow_columns[4], "{out}");
+}
+
+#[test]
 fn a_comment_after_an_opening_brace_stays_on_its_line() {
     let src = r#"policy "p" version "1"
 schema "s.yaml"

@@ -123,7 +123,7 @@ impl Renderer {
             self.at_start = false;
         }
         self.out.push_str(s);
-        self.col += s.chars().count();
+        self.col += crate::terminal::width(s);
     }
 
     /// Ends the line with its trailing comment. When several wait (their code
@@ -159,7 +159,7 @@ impl Renderer {
 /// whether it has one.
 fn flat_width(doc: &Doc) -> (usize, bool) {
     match doc {
-        Doc::Text(s) => (s.chars().count(), false),
+        Doc::Text(s) => (crate::terminal::width(s), false),
         Doc::Concat(docs) => sum_widths(docs.iter(), 0),
         Doc::Newline | Doc::BlankLine | Doc::OwnLine(_) => (0, true),
         Doc::Indent(_, inner) | Doc::Align(inner) => flat_width(inner),

@@ -214,11 +214,11 @@ impl Printer<'_> {
         let close = (s.span.end as usize).saturating_sub(1);
         // A comment after the opening brace stays on its line.
         docs.push(self.comments.trailing_before(s.arms.first().map_or(close, |(arm, _)| arm.span.start as usize)));
-        let width = s.arms.iter().map(|(arm, _)| arm.node.chars().count()).max().unwrap_or(0);
+        let width = s.arms.iter().map(|(arm, _)| crate::terminal::width(&arm.node)).max().unwrap_or(0);
         let mut body = Vec::new();
         for (i, (arm, weight)) in s.arms.iter().enumerate() {
             body.push(Doc::Newline);
-            body.push(self.tok(arm.span.start as usize, format!("{:<width$} ", arm.node)));
+            body.push(self.tok(arm.span.start as usize, format!("{} ", crate::terminal::pad_right(&arm.node, width))));
             body.push(self.number(weight, format!("{}%", weight.node)));
             let next = s.arms.get(i + 1).map_or(close, |(n, _)| n.span.start as usize);
             body.push(self.comments.trailing_before(next));

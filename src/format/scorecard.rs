@@ -53,7 +53,7 @@ impl Printer<'_> {
         docs.push(Doc::text(" {"));
         let close = (c.span.end as usize).saturating_sub(1);
         let cells: Vec<String> = c.bins.iter().map(|b| self.bin_cell(b)).collect();
-        let width = cells.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+        let width = cells.iter().map(|t| crate::terminal::width(t)).max().unwrap_or(0);
         let mut body = Vec::new();
         if let Some(first) = c.bins.first() {
             body.push(self.comments.trailing_before(first.span.start as usize));
@@ -62,7 +62,9 @@ impl Printer<'_> {
             let next = c.bins.get(i + 1).map_or(close, |n| n.span.start as usize);
             let points = self.source_or(bin.points.span, bin.points.node.value.to_string());
             body.push(Doc::Newline);
-            body.push(self.tok(bin.span.start as usize, format!("{cell:<width$} => {points}")));
+            body.push(
+                self.tok(bin.span.start as usize, format!("{} => {points}", crate::terminal::pad_right(cell, width))),
+            );
             body.push(self.comments.trailing_before(next));
         }
         body.push(self.comments.before(close));

@@ -9,6 +9,7 @@ use super::Printer;
 use crate::syntax::ast::Expr;
 use crate::syntax::cells::{Cell, CellKind, CellLit, CellOp, LitKind};
 use crate::syntax::table::TableExpr;
+use crate::terminal::{pad_right, width};
 use rust_decimal::Decimal;
 
 /// How far rows are indented under the table's line.
@@ -47,7 +48,7 @@ impl Printer<'_> {
         let mut widths = vec![0usize; columns];
         for row in texts.iter().zip(&t.rows).filter(|(_, r)| !r.is_else).map(|(t, _)| t) {
             for (w, text) in widths.iter_mut().zip(row) {
-                *w = (*w).max(text.chars().count());
+                *w = (*w).max(width(text));
             }
         }
         let total = (widths.iter().sum::<usize>() + 3 * widths.len().saturating_sub(1)).max(4);
@@ -61,7 +62,7 @@ impl Printer<'_> {
                 let last = cells.len().saturating_sub(1);
                 for (i, ((cell, text), w)) in row.cells.iter().zip(cells).zip(&widths).enumerate() {
                     let sep = if i == last { "" } else { " | " };
-                    body.push(self.tok(cell.span.start as usize, format!("{text:<w$}{sep}")));
+                    body.push(self.tok(cell.span.start as usize, format!("{}{sep}", pad_right(text, *w))));
                 }
                 let used = widths.iter().sum::<usize>() + 3 * last;
                 body.push(Doc::text(format!("{} => ", " ".repeat(total.saturating_sub(used)))));
