@@ -115,6 +115,12 @@ fn bad_requests_get_their_status_and_an_error_record() {
     }
     let missing = server.decide("{\"id\": \"A-9\"}");
     assert_eq!(serde_json::from_str::<serde_json::Value>(&missing.body).unwrap()["id"], "A-9");
+    // Without `as_of` the record says how to give one here: the service has no default.
+    let mut dateless: serde_json::Value = serde_json::from_str(&portfolio_lines()[0]).unwrap();
+    dateless.as_object_mut().unwrap().remove("as_of");
+    let reply = server.decide(&dateless.to_string());
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert!(reply.body.contains("the decision service takes only the snapshot's own"), "{}", reply.body);
     let not_utf8 = server.post("/v1/decide", Some("application/json"), b"{\"id\": \"\xff\"}");
     assert_eq!(not_utf8.status, 400);
 
@@ -217,6 +223,14 @@ fn a_body_of_more_lines_than_the_limit_is_refused_whole() {
     }
     // One JSON snapshot is one whatever its line ends.
     assert_eq!(server.decide(&format!("{}\n\n\n\n", snapshot)).status, 200);
+
+    // Limits of nothing would refuse every body: refused at start-up instead.
+    for (flag, value) in [("--max-request-lines", "0"), ("--max-request-bytes", "0"), ("--max-request-lines", "x")] {
+        let out = std::process::Command::new(BIN).args(["serve", POLICY, flag, value]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(flag), "{stderr}");
+    }
 }
 
 #[test]
@@ -316,6 +330,27 @@ fn reload_swaps_a_good_policy_and_refuses_a_bad_one() {
         assert!(std::time::Instant::now() < deadline, "SIGHUP did not reload");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn a_reload_that_would_read_the_decision_log_is_refused() {
+    // Start-up refuses a log that is a file of the policy; a reload must too,
+    // or the policy's batch would be read back from its own decisions.
+    let dir = policies_copy("reload-log");
+    let policy = dir.join("lifecycle.policy");
+    let log = dir.join("batches").join("decisions.log");
+    let server = Server::start(&policy, &["--decision-log", log.to_str().unwrap()]);
+    let snapshot = portfolio_lines().remove(0);
+    let old = fingerprint_of(&server.decide(&snapshot).body).unwrap();
+    let text = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(&policy, text.replace("batches/reg-2023-q3.txt", "batches/decisions.log")).unwrap();
+    let refused = server.post("/v1/reload", None, b"");
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(body["reloaded"], false);
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("decisions.log") && message.contains("decision log"), "{body}");
+    assert_eq!(fingerprint_of(&server.decide(&snapshot).body).unwrap(), old, "the old policy still serves");
 }
 
 #[test]

@@ -302,7 +302,7 @@ fn as_of_of(snapshot: &Snapshot, options: &EvalOptions) -> Result<Date, ErrorRec
 
 /// Why a snapshot without `as_of` cannot be decided, wherever it is decided.
 pub(crate) const NO_AS_OF: &str =
-    "the snapshot has no `as_of` date and no default was given (`--as-of` on the command line, `as_of=` in Python)";
+    "the snapshot has no `as_of` date and no default was given (`--as-of` on the command line, `as_of=` in Python; the decision service takes only the snapshot's own)";
 
 #[cold]
 #[inline(never)]

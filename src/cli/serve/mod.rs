@@ -62,7 +62,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SIZE", value_parser = super::byte_size)]
     max_request_bytes: Option<u64>,
     /// Most lines of a JSON Lines body (snapshots per request); more are refused with 413 [default: 100000].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one_line)]
     max_request_lines: Option<usize>,
     /// Append one JSON line per decision to FILE (id, time, fingerprint, snapshot hash, decision).
     #[arg(long, value_name = "FILE")]
@@ -73,6 +73,15 @@ pub struct ServeArgs {
     /// Milliseconds one hook call may run before its account is a `timeout` error record (default a minute).
     #[arg(long, value_name = "MS", hide = true)]
     hook_backstop_ms: Option<u64>,
+}
+
+/// `--max-request-lines`: 0 would refuse every JSON Lines body but an empty one.
+fn at_least_one_line(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("it must be at least 1 (0 would refuse every JSON Lines body)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a whole number of lines")),
+    }
 }
 
 pub fn run(args: ServeArgs) -> Exit {
@@ -119,6 +128,7 @@ async fn serve(mut service: Service, addr: &str, decision_log: Option<PathBuf>) 
     let writer = match decision_log.as_deref().map(log::open).transpose() {
         Ok(opened) => opened.map(|(sender, writer)| {
             service.log = Some(sender);
+            service.log_path.clone_from(&decision_log);
             writer
         }),
         Err(e) => {

@@ -4,8 +4,10 @@
 
 use super::state::{unix_seconds, Served, Service};
 use crate::cli::render::{diagnostics_json, render_all};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
+use verdict::outfile::FileIdentity;
 
 /// What a reload came to: the HTTP status and body that say so.
 pub struct Reloaded {
@@ -19,18 +21,39 @@ pub struct Reloaded {
 pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
     let _one_at_a_time = service.reloading.lock().await;
     let path = service.path.clone();
+    let log = service.log_path.clone();
     // Rendered on the blocking thread too: a panic there (a bug) is a 500
     // for this reload, not the end of the task that serves SIGHUP.
     let loaded = tokio::task::spawn_blocking(move || {
-        verdict::load_policy(&path).map_err(|e| {
+        let loaded = verdict::load_policy(&path).map_err(|e| {
             let shown = render_all(&e.diagnostics, &e.sources, false);
             (e, shown)
+        });
+        loaded.map(|policy| {
+            let reads_log = log.as_deref().and_then(|log| read_file_that_is(&policy.sources, log));
+            (policy, reads_log)
         })
     })
     .await;
     let old = service.policy.load_full();
     let (status, body) = match loaded {
-        Ok(Ok(policy)) => {
+        Ok(Ok((_, Some(file)))) => {
+            // As at start-up: a policy deciding by its own decision log could
+            // not be replayed, and would change with every decision logged.
+            let message = format!(
+                "the policy reads `{}`, which is the decision log (--decision-log); refusing it",
+                file.display()
+            );
+            eprintln!("verdict serve: reload ({why}) refused: {message}; still serving {}", old.program.fingerprint);
+            service.metrics.reloaded(false);
+            let body = serde_json::json!({
+                "reloaded": false,
+                "error": {"kind": "policy", "message": message},
+                "serving": old.program.fingerprint,
+            });
+            (422, body)
+        }
+        Ok(Ok((policy, None))) => {
             let now = SystemTime::now();
             let served = Served::new(policy.program, now);
             let body = serde_json::json!({
@@ -78,4 +101,10 @@ pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
     let mut body = serde_json::to_vec(&body).unwrap_or_default();
     body.push(b'\n');
     Reloaded { status, body }
+}
+
+/// The file of the policy (its source, schema, hooks, batches) that is `log`.
+fn read_file_that_is(sources: &verdict::diagnostic::SourceMap, log: &Path) -> Option<PathBuf> {
+    let log = FileIdentity::of(log)?;
+    sources.files().iter().find(|f| FileIdentity::of(&f.path).as_ref() == Some(&log)).map(|f| f.path.clone())
 }

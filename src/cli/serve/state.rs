@@ -63,6 +63,8 @@ pub struct Service {
     pub metrics: Metrics,
     /// The decision log, when asked for.
     pub log: Option<LogSender>,
+    /// Its file: a reloaded policy may not read it, as the first may not.
+    pub log_path: Option<PathBuf>,
     /// One reload at a time.
     pub reloading: tokio::sync::Mutex<()>,
     /// JSON Lines bodies decided at once: two per core. Each holds its whole
@@ -85,6 +87,7 @@ impl Service {
             limits,
             metrics,
             log: None,
+            log_path: None,
             reloading: tokio::sync::Mutex::new(()),
             deciding_lines: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, usize::from).saturating_mul(2),
