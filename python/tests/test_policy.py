@@ -66,6 +66,26 @@ def test_a_float_that_is_not_a_number_is_an_error_record_with_the_id(bad):
     assert decision["error"]["message"].startswith("overdues[0].amount: expected money, found"), decision
 
 
+def test_a_float_for_money_is_an_error_record_naming_the_field():
+    # 0.1 + 0.2 is 0.30000000000000004: a float has already rounded the
+    # amount, so it is refused as decide_table refuses a float column, with
+    # whatever else is wrong with the snapshot; a Decimal or a string decides.
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    expected = policy.decide(dict(snapshot, balance="1234.5"))
+    assert "error" not in expected, expected
+    assert policy.decide(dict(snapshot, balance=Decimal("1234.5"))) == expected
+    refused = policy.decide(dict(snapshot, balance=1234.5))
+    assert refused["id"] == snapshot["id"]
+    assert refused["error"]["kind"] == "snapshot"
+    assert refused["error"]["message"].startswith("balance: 1234.5 is a binary floating point number"), refused
+    overdue = {"due_on": "2026-10-01", "days": 3, "amount": 0.1 + 0.2}
+    both = policy.decide(dict(snapshot, overdues=[overdue], score=True))
+    message = both["error"]["message"]
+    assert message.startswith("overdues[0].amount: 0.30000000000000004 is a binary floating point"), both
+    assert message.endswith("; score: expected int, found true"), both
+
+
 def test_a_datetime_is_its_day_only_at_midnight():
     import datetime
 

@@ -71,27 +71,39 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot put a {type(value).__name__} in a snapshot")
 
 
-def _plain(value: Any, kind: Any) -> Any:
+_EXACT = ("money", "money?", "decimal", "decimal?")
+
+
+def _plain(value: Any, kind: Any, path: str = "", floats: Optional[List[str]] = None) -> Any:
     """A snapshot's value as the JSON reader takes it, read by its field's
     type (``kind``, from ``field_types``): numpy and pandas values become
     Python's own, so a pandas row (``df.iloc[0].to_dict()``) decides as its
     table does in ``decide_table``: ``NaT``, ``NA``, and ``NaN`` in an
     optional field are missing values, and a whole float given for an
     ``int`` is that int (pandas widens an integer column with gaps to
-    float64). Anything else is left for the engine to judge by field."""
+    float64). A float for money or a decimal is named in ``floats`` (by its
+    path, as the engine names fields): it has already rounded the amount, and
+    ``decide_table`` refuses a float column for money too. Anything else is
+    left for the engine to judge by field."""
     value = _python_value(value)
     if isinstance(kind, dict):
         if isinstance(value, dict):
             value = _nested(value, kind)
-            return {key: _plain(item, kind.get(key)) for key, item in value.items()}
+            dot = f"{path}." if path else ""
+            return {key: _plain(item, kind.get(key), f"{dot}{key}", floats) for key, item in value.items()}
     elif isinstance(kind, list):
         if isinstance(value, (list, tuple)):
-            return [_plain(item, kind[0]) for item in value]
+            return [_plain(item, kind[0], f"{path}[{i}]", floats) for i, item in enumerate(value)]
     elif isinstance(value, float):
         if _math.isnan(value) and isinstance(kind, str) and kind.endswith("?"):
             return None
         if kind in ("int", "int?") and value.is_integer():
             return int(value)
+        if kind in _EXACT and _math.isfinite(value) and floats is not None:
+            floats.append(
+                f"{path}: {value!r} is a binary floating point number, which cannot hold money exactly "
+                "(pass a Decimal or a string)"
+            )
     elif isinstance(value, (list, tuple)):
         return [_python_value(item) for item in value]
     return value
@@ -192,11 +204,21 @@ class Policy:
         ``datetime`` at midnight as its day. A pandas row
         (``df.iloc[0].to_dict()``, numpy values, ``NaN`` for a missing
         optional value, whole floats for ints) is read as ``decide_table``
-        reads its table. ``as_of`` (YYYY-MM-DD, or a ``date``) is the date for a snapshot
+        reads its table. A ``float`` for money or a decimal is an error
+        record naming the field (binary floating point has already rounded
+        the amount; ``decide_table`` refuses a float column for money too).
+        ``as_of`` (YYYY-MM-DD, or a ``date``) is the date for a snapshot
         without one.
         """
-        text = _snapshot_json(_plain(snapshot, self._fields))
-        return _json.loads(self._inner.decide_json(text, _as_of_text(as_of)))
+        floats: List[str] = []
+        text = _snapshot_json(_plain(snapshot, self._fields, "", floats))
+        record = _json.loads(self._inner.decide_json(text, _as_of_text(as_of)))
+        if floats:
+            # Refused as a snapshot error, with whatever else the engine found.
+            found = record.get("error", {}).get("message") if record.get("error", {}).get("kind") == "snapshot" else None
+            message = "; ".join(floats + ([found] if found else []))
+            record = {"id": record.get("id"), "error": {"kind": "snapshot", "message": message}}
+        return record
 
     def decide_table(self, data: Any, as_of: Union[str, _dt.date, None] = None) -> "pyarrow.Table":  # noqa: F821
         """Decides every row of a table; returns a ``pyarrow.Table``, one row per input row, in order.
