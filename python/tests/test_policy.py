@@ -86,6 +86,22 @@ def test_a_float_for_money_is_an_error_record_naming_the_field():
     assert message.endswith("; score: expected int, found true"), both
 
 
+def test_a_value_json_cannot_hold_is_an_error_record_naming_where():
+    # A Parquet binary column read by pandas gives bytes: one row's record
+    # says so, and a loop over the book goes on.
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    refused = policy.decide(dict(snapshot, gender=b"f"))
+    assert refused == {
+        "id": snapshot["id"],
+        "error": {"kind": "snapshot", "message": "gender: a value of type bytes has no place in a snapshot (decode it to a str)"},
+    }
+    nested = policy.decide(dict(snapshot, identity={"verified": True, "mismatch_fields": [object()]}))
+    assert nested["error"]["message"].startswith("identity.mismatch_fields[0]: a value of type object"), nested
+    whole = policy.decide(b"{}")
+    assert whole["id"] is None and whole["error"]["kind"] == "snapshot", whole
+
+
 def test_a_datetime_is_its_day_only_at_midnight():
     import datetime
 

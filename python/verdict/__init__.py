@@ -157,6 +157,38 @@ def _snapshot_json(snapshot: Any) -> str:
         return _json.dumps(_finite(snapshot), default=_json_default, allow_nan=False)
 
 
+def _not_json(snapshot: Any, key: str) -> Dict[str, Any]:
+    """The error record of a snapshot holding a value of a type no field
+    takes, naming where it is (``id: a bytes value ...``)."""
+    def first_bad(value: Any, path: str) -> Optional[str]:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                found = first_bad(item, f"{path}.{name}" if path else str(name))
+                if found:
+                    return found
+            return None
+        if isinstance(value, (list, tuple, set, frozenset)):
+            for i, item in enumerate(value):
+                found = first_bad(item, f"{path}[{i}]")
+                if found:
+                    return found
+            return None
+        try:
+            _json.dumps(value, default=_json_default)
+        except TypeError:
+            hint = " (decode it to a str)" if isinstance(value, (bytes, bytearray)) else ""
+            where = f"{path}: " if path else ""
+            return f"{where}a value of type {type(value).__name__} has no place in a snapshot{hint}"
+        except ValueError:
+            return None
+        return None
+
+    message = first_bad(snapshot, "") or "the snapshot cannot be written as JSON"
+    ident = snapshot.get(key) if isinstance(snapshot, dict) else None
+    ident = ident if isinstance(ident, str) or (isinstance(ident, int) and not isinstance(ident, bool)) else None
+    return {"id": ident, "error": {"kind": "snapshot", "message": message}}
+
+
 def _finite(value: Any) -> Any:
     if isinstance(value, float) and not _math.isfinite(value):
         return repr(value).replace("inf", "Infinity").replace("nan", "NaN")
@@ -211,7 +243,13 @@ class Policy:
         without one.
         """
         floats: List[str] = []
-        text = _snapshot_json(_plain(snapshot, self._fields, "", floats))
+        plain = _plain(snapshot, self._fields, "", floats)
+        try:
+            text = _snapshot_json(plain)
+        except TypeError:
+            # A value JSON has no place for (bytes, an object): this
+            # snapshot's error record, not an exception ending a loop over a book.
+            return _not_json(plain, self._inner.columns[0])
         record = _json.loads(self._inner.decide_json(text, _as_of_text(as_of)))
         if floats:
             # Refused as a snapshot error, with whatever else the engine found.
