@@ -34,12 +34,27 @@ pub struct LoadedPolicy {
 
 /// A policy that failed to load: every diagnostic found, with the sources read.
 #[derive(Debug, thiserror::Error)]
-#[error("the policy does not compile ({} error(s))", .diagnostics.iter().filter(|d| d.is_error()).count())]
+#[error("{}", self.summary())]
 pub struct LoadError {
     /// Errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
     /// Every file read.
     pub sources: SourceMap,
+}
+
+impl LoadError {
+    /// "does not compile (N errors)", or, when the policy file itself could
+    /// not be read (nothing else was), why: a missing file is not a policy
+    /// with an error in it.
+    fn summary(&self) -> String {
+        let errors: Vec<&Diagnostic> = self.diagnostics.iter().filter(|d| d.is_error()).collect();
+        match errors.as_slice() {
+            [only] if only.code == codes::UNREADABLE_FILE && self.sources.files().is_empty() => {
+                format!("the policy cannot be loaded: {}", only.message)
+            }
+            _ => format!("the policy does not compile ({} error(s))", errors.len()),
+        }
+    }
 }
 
 /// Stack for parsing, checking and compiling: expression trees may be up to

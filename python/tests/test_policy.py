@@ -171,6 +171,11 @@ def test_a_missing_policy_file_raises_policy_error(tmp_path):
     with pytest.raises(verdict.PolicyError) as raised:
         verdict.load(tmp_path / "nowhere.policy")
     assert raised.value.diagnostics
+    # Not "does not compile": there is no policy to compile.
+    assert raised.value.args[0].startswith("the policy cannot be loaded: cannot read"), raised.value.args
+    with pytest.raises(verdict.PolicyError) as raised:
+        verdict.load(ROOT / "tests/testing/broken.policy")
+    assert raised.value.args[0] == "the policy does not compile (1 error(s))"
 
 
 def test_a_policy_is_loaded_by_load_not_by_its_constructor():
