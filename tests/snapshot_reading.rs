@@ -209,8 +209,15 @@ fn enums_must_be_members() {
     let s = schema(SCHEMA);
     let snap = ok(parse_json_snapshot(&with(&[("status", Some(r#""frozen""#))]), &s));
     assert_eq!(get(&s, &snap.record, "status"), &Value::Enum(2));
+    // A member in another case (a book exported from another system) is named.
     let e = err_message(parse_json_snapshot(&with(&[("status", Some(r#""Frozen""#))]), &s));
-    assert_eq!(e, r#"status: expected one of (active, restricted, frozen, closed), found "Frozen""#);
+    let hint = r#" (did you mean "frozen"? members are matched exactly, case included)"#;
+    assert_eq!(e, format!(r#"status: expected one of (active, restricted, frozen, closed), found "Frozen"{hint}"#));
+    let e = err_message(parse_json_snapshot(&with(&[("status", Some(r#""pending""#))]), &s));
+    assert_eq!(e, r#"status: expected one of (active, restricted, frozen, closed), found "pending""#);
+    let yaml = read(Format::Yaml, "- {id: A-1, as_of: 2026-11-01, status: ACTIVE}\n", &s);
+    let e = yaml.into_iter().next().map(err_message).unwrap_or_default();
+    assert!(e.contains(r#"found "ACTIVE" (did you mean "active"?"#), "{e}");
 }
 
 #[test]

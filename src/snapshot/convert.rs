@@ -408,9 +408,9 @@ pub(crate) fn scalar(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<Value, Strin
         (ScalarType::Date, Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
             date(text).map(Value::Date).ok_or_else(mismatch)
         }
-        (ScalarType::Enum(members), Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
-            member(members, text).map(Value::Enum).ok_or_else(mismatch)
-        }
+        (ScalarType::Enum(members), Lexeme::Plain(text) | Lexeme::Quoted(text)) => member(members, text)
+            .map(Value::Enum)
+            .ok_or_else(|| format!("{}{}", mismatch(), member_hint(members, text))),
         _ => Err(mismatch()),
     }
 }
@@ -469,6 +469,17 @@ fn calendar_date(year: u32, month: u32, day: u32) -> Option<Date> {
     }
     let before = DAYS_BEFORE.get(usize::try_from(month).ok()?.checked_sub(1)?)? + u32::from(leap && month > 2);
     Date::from_yo_opt(i32::try_from(year).ok()?, before + day)
+}
+
+/// For a member written in another case (`Active`, `ACTIVE`): which one it
+/// is, since members are matched exactly and a book exported from another
+/// system often capitalises them.
+fn member_hint(members: &[Box<str>], text: &str) -> String {
+    let text = text.trim();
+    members
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(text))
+        .map_or_else(String::new, |m| format!(" (did you mean {:?}? members are matched exactly, case included)", &**m))
 }
 
 /// The index of `text` among an enum's members.
