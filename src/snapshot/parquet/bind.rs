@@ -287,7 +287,9 @@ pub(crate) fn find<'f>(columns: &'f Fields, path: &[&str]) -> Option<(Vec<usize>
     for split in (1..=path.len()).rev() {
         let head = path.get(..split)?.join(".");
         let Some((index, field)) = columns.find(&head) else { continue };
-        if split == path.len() {
+        // A column of nulls holds every path below it as nulls: pandas gives
+        // one for a struct column of an empty frame (no value to tell its type).
+        if split == path.len() || is_all_null(field) {
             return Some((vec![index], field));
         }
         if let DataType::Struct(children) = field.data_type() {

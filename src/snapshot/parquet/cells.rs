@@ -187,9 +187,8 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
                     decimal(Some(mantissa), scale).ok_or_else(|| out_of_range(Some(mantissa), scale))
                 }
                 Some(None) => Err(format!(
-                    "the decimal {}e{} is out of range for an exact decimal",
-                    value.unwrap_or_default(),
-                    -i32::from(*scale)
+                    "the decimal {} is out of range for an exact decimal",
+                    plain_digits(&value.unwrap_or_default().to_string(), *scale)
                 )),
                 None => Err(mismatch("another type")),
             }
@@ -235,10 +234,25 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
 
 fn out_of_range(value: Option<i128>, scale: i8) -> String {
     match value {
-        // The value is mantissa × 10^-scale: `12e-2` is 0.12, `12e2` is 1200.
-        Some(v) => format!("the decimal {v}e{} is out of range for an exact decimal", -i32::from(scale)),
+        Some(v) => format!("the decimal {} is out of range for an exact decimal", plain_digits(&v.to_string(), scale)),
         None => "expected a decimal".to_string(),
     }
+}
+
+/// A mantissa's digits (`-12`) at a scale as plain decimal text, as the
+/// data's owner sees the value: the value is mantissa × 10^-scale, so 12 at
+/// scale 2 is `0.12` and at scale -2 `1200`. Never an exponent, which no
+/// decimal text of the language has.
+fn plain_digits(mantissa: &str, scale: i8) -> String {
+    let (sign, digits) = mantissa.strip_prefix('-').map_or(("", mantissa), |d| ("-", d));
+    let places = usize::from(scale.unsigned_abs());
+    if scale <= 0 {
+        let zeros = if digits == "0" { 0 } else { places };
+        return format!("{sign}{digits}{}", "0".repeat(zeros));
+    }
+    let padded = format!("{}{digits}", "0".repeat((places + 1).saturating_sub(digits.len())));
+    let (whole, fraction) = padded.split_at(padded.len() - places);
+    format!("{sign}{whole}.{fraction}")
 }
 
 /// A Parquet decimal (mantissa, scale) as an exact decimal, when it fits one
@@ -311,6 +325,21 @@ fn int_at(array: &dyn Array, row: usize) -> Option<i128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_range_decimals_are_written_as_plain_digits() {
+        for (mantissa, scale, text) in [
+            ("12", 2, "0.12"),
+            ("-12", 2, "-0.12"),
+            ("12", -2, "1200"),
+            ("0", -3, "0"),
+            ("1", 30, "0.000000000000000000000000000001"),
+            ("12345678901234567890123456789012", 2, "123456789012345678901234567890.12"),
+            ("-5", 0, "-5"),
+        ] {
+            assert_eq!(plain_digits(mantissa, scale), text, "{mantissa} at {scale}");
+        }
+    }
 
     /// The cache answers as `from_date32` does, whether an entry is hit,
     /// missed or taken over by another day with the same index.
