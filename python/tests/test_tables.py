@@ -170,6 +170,38 @@ def test_columns_are_checked_even_without_rows(generated):
     assert policy.decide_table(pq.read_table(generated[0]).slice(0, 0)).num_rows == 0
 
 
+def test_an_empty_pandas_frame_decides_to_no_rows(generated):
+    # A filter that matches nothing: pandas' struct column then holds no
+    # value to tell its type (Arrow's `null`), which reads as null records.
+    policy = verdict.load(POLICY)
+    frame = pq.read_table(generated[0]).to_pandas()
+    empty = frame[frame["score"] > 10_000]
+    assert len(empty) == 0
+    decided = policy.decide_table(empty)
+    assert decided.num_rows == 0 and decided.column_names == COLUMNS
+
+
+def test_a_polars_lazy_frame_is_collected_and_decided(generated):
+    polars = pytest.importorskip("polars")
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 100)
+    lazy = polars.from_arrow(table).lazy().filter(polars.col("score") > 0)
+    assert policy.decide_table(lazy).equals(policy.decide_table(table))
+
+
+def test_a_float_among_the_decimals_of_a_pandas_column_is_named_with_its_row(generated):
+    from decimal import Decimal
+
+    policy = verdict.load(POLICY)
+    frame = pq.read_table(generated[0]).slice(0, 10).to_pandas()
+    frame["balance"] = [Decimal("1"), None, Decimal("2"), 2.5] + [Decimal("3")] * 6
+    with pytest.raises(ValueError) as raised:
+        policy.decide_table(frame)
+    message = str(raised.value)
+    assert message.startswith("column `balance` could not be converted to Arrow"), message
+    assert "row 3 holds a float where row 0 holds a Decimal" in message, message
+
+
 def test_decide_table_refuses_what_is_not_a_table():
     with pytest.raises(TypeError):
         verdict.load(POLICY).decide_table([1, 2, 3])

@@ -297,6 +297,11 @@ def _stream_capsule(data: Any, pa: Any) -> Any:
         return data.__arrow_c_stream__()
     if isinstance(data, pa.RecordBatchReader):
         return _batches_as_declared(data, pa).__arrow_c_stream__()
+    module = type(data).__module__.split(".")[0]
+    if module == "pandas" and hasattr(data, "columns"):
+        return _pandas_table(data, pa).__arrow_c_stream__()
+    if module == "polars" and type(data).__name__ == "LazyFrame":
+        data = data.collect()  # a query: its rows are what is decided
     if hasattr(data, "__arrow_c_stream__"):
         # Through pyarrow, which streams the batches as they come and exports
         # every type as the C data interface specifies: polars exports a
@@ -305,12 +310,42 @@ def _stream_capsule(data: Any, pa: Any) -> Any:
         return pa.RecordBatchReader.from_stream(data).__arrow_c_stream__()
     if hasattr(data, "__arrow_c_array__"):
         return pa.record_batch(data).__arrow_c_stream__()
-    module = type(data).__module__.split(".")[0]
-    if module == "pandas":
-        return pa.Table.from_pandas(data, preserve_index=False).__arrow_c_stream__()
     if module == "polars":
         return data.to_arrow().__arrow_c_stream__()
     raise TypeError(f"decide_table takes Arrow data (a pyarrow Table, pandas or polars DataFrame), not {type(data).__name__}")
+
+
+def _pandas_table(frame: Any, pa: Any) -> Any:
+    """A pandas DataFrame as a pyarrow Table; a column pyarrow cannot
+    convert (Python objects of mixed kinds, a float among the Decimals of a
+    money column) is named with the first row that differs, as a ValueError."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
+        details = [str(a) for a in error.args]
+        marker = "Conversion failed for column "
+        named = [d.split(marker, 1)[1].split(" with type")[0] for d in details if marker in d]
+        column = named[0] if named else None
+        if column is None or column not in frame.columns:
+            raise ValueError(f"the table could not be converted to Arrow: {error}") from error
+        # pandas' missing values (None, NaN, NA) are nulls to pyarrow, not a kind of value.
+        present = [(i, v) for i, v in enumerate(frame[column]) if not _missing(v)]
+        odd = next(((i, v) for i, v in present if type(v) is not type(present[0][1])), None)
+        where = ""
+        if odd is not None:
+            (first_row, first), (row, value) = present[0], odd
+            where = f": row {row} holds a {type(value).__name__} where row {first_row} holds a {type(first).__name__}"
+        raise ValueError(
+            f"column `{column}` could not be converted to Arrow ({details[0]}){where}; a column of Python "
+            "objects must hold one kind of value (for money: Decimals or strings, never floats)"
+        ) from error
+
+
+def _missing(value: Any) -> bool:
+    """None, pandas' NA and NaT, and a float NaN: what pandas calls missing."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(value, float) and _math.isnan(value)
 
 
 def _batches_as_declared(reader: Any, pa: Any) -> Any:
