@@ -127,6 +127,9 @@ def test_a_whole_float_is_an_int_and_nan_a_missing_optional_value():
     assert policy.decide(dict(snapshot, score=640.0)) == expected
     fraction = policy.decide(dict(snapshot, score=640.5))
     assert fraction["error"]["message"] == "score: expected int, found 640.5", fraction
+    # A Decimal (json.loads with parse_float=Decimal) the same, not quoted as text.
+    assert policy.decide(dict(snapshot, score=Decimal("640.0"))) == expected
+    assert policy.decide(dict(snapshot, score=Decimal("640.5"))) == fraction
     # NaN is pandas' missing value: absent in an optional field, refused in a required one.
     assert policy.decide(dict(snapshot, appeal_open=float("nan"))) == policy.decide(dict(snapshot, appeal_open=None))
     required = policy.decide(dict(snapshot, score=float("nan")))

@@ -104,6 +104,11 @@ def _plain(value: Any, kind: Any, path: str = "", floats: Optional[List[str]] = 
                 f"{path}: {value!r} is a binary floating point number, which cannot hold money exactly "
                 "(pass a Decimal or a string)"
             )
+    elif isinstance(value, _decimal.Decimal) and kind in ("int", "int?") and value.is_finite():
+        # As a float: `json.loads(line, parse_float=Decimal)` gives a Decimal
+        # wherever the line has a point. A whole one is that int; another is
+        # refused by the engine as the number it is, not as text in quotes.
+        return int(value) if value == value.to_integral_value() else float(value)
     elif isinstance(value, (list, tuple)):
         return [_python_value(item) for item in value]
     return value
