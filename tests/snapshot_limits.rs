@@ -2,39 +2,13 @@
 //! size is an error record in its place, a whole file over it is not read,
 //! and very wide headers and schemas are read without quadratic work.
 
+mod snapshot_support;
+
+use snapshot_support::{get, read, schema, FLAT_SCHEMA};
 use std::path::Path;
-use std::sync::Arc;
-use verdict::schema::{load_schema, Schema};
-use verdict::snapshot::{read_snapshots, read_snapshots_with, Format, ReadError, ReadItem, ReadLimits};
-use verdict::value::{Record, Value};
-
-const FLAT_SCHEMA: &str = "
-entity: account
-key: id
-fields:
-  id: string
-  status: enum(active, restricted, frozen, closed)
-  credit_limit: money
-  score: int
-  identity:
-    verified: bool
-  appeal_open: bool?
-  tags: set<string>
-";
-
-fn schema(text: &str) -> Arc<Schema> {
-    Arc::new(load_schema(Path::new("test.schema.yaml"), text).unwrap())
-}
-
-fn read(format: Format, input: &str, schema: &Arc<Schema>) -> Vec<ReadItem> {
-    read_snapshots(input.as_bytes(), format, schema.clone()).unwrap().collect()
-}
-
-/// The value of the account field at a dotted path.
-fn get<'r>(schema: &Schema, record: &'r Record, path: &str) -> &'r Value {
-    let slot = schema.lookup(path).unwrap().slot.unwrap();
-    &record.slots[slot]
-}
+use verdict::schema::load_schema;
+use verdict::snapshot::{read_snapshots, read_snapshots_with, Format, ReadError, ReadLimits};
+use verdict::value::Value;
 
 /// Reads with a maximum snapshot size of `max` bytes; the ids (or `-`) and error messages.
 fn read_limited(format: Format, input: &str, max: u64) -> Vec<(String, String)> {

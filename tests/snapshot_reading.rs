@@ -1,13 +1,16 @@
 //! Reading snapshots (spec §3): every format, exact decimals, and one item per
 //! input snapshot, in input order, with errors that name the field path.
 
+mod snapshot_support;
+
+use snapshot_support::{get, read, schema, FLAT_SCHEMA};
+
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
-use verdict::schema::{load_schema, FieldKind, Schema};
+use verdict::schema::{load_schema, FieldKind};
 use verdict::snapshot::{parse_json_snapshot, read_snapshots, Format, Key, ReadError, ReadItem, Snapshot};
-use verdict::value::{parse_date, Record, SetItem, Value};
+use verdict::value::{parse_date, SetItem, Value};
 
 const SCHEMA: &str = "
 entity: account
@@ -36,39 +39,11 @@ fields:
   birth_year: int?
 ";
 
-const FLAT_SCHEMA: &str = "
-entity: account
-key: id
-fields:
-  id: string
-  status: enum(active, restricted, frozen, closed)
-  credit_limit: money
-  score: int
-  identity:
-    verified: bool
-  appeal_open: bool?
-  tags: set<string>
-";
-
 /// A valid snapshot for [`SCHEMA`], as JSON.
 const BASE: &str = r#"{"id": "A-1", "as_of": "2026-11-01", "status": "active", "credit_limit": "10000",
   "rate": "0.05", "score": 720, "opened_on": "2024-03-15",
   "identity": {"verified": true, "mismatch_fields": []}, "tags": [], "codes": [], "channels": [],
   "overdues": []}"#;
-
-fn schema(text: &str) -> Arc<Schema> {
-    Arc::new(load_schema(Path::new("test.schema.yaml"), text).unwrap())
-}
-
-fn read(format: Format, input: &str, schema: &Arc<Schema>) -> Vec<ReadItem> {
-    read_snapshots(input.as_bytes(), format, schema.clone()).unwrap().collect()
-}
-
-/// The value of the account field at a dotted path.
-fn get<'r>(schema: &Schema, record: &'r Record, path: &str) -> &'r Value {
-    let slot = schema.lookup(path).unwrap().slot.unwrap();
-    &record.slots[slot]
-}
 
 /// [`BASE`] with top-level keys replaced by raw JSON (`None` removes the key).
 fn with(changes: &[(&str, Option<&str>)]) -> String {
