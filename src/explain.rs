@@ -15,8 +15,7 @@ use crate::diagnostic::did_you_mean;
 use crate::eval::{evaluate_traced, ErrorKind, ErrorRecord, Operands, Outputs, RuleStatus, RuleTrace, Trace};
 use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
-use crate::output::RecordView;
-use crate::output::TracedJson;
+use crate::output::{RecordView, TracedJson};
 use crate::snapshot::{
     open_snapshot_file, opening_error, read_snapshots_with, Format, ReadError, ReadItem, ReadLimits,
 };
