@@ -123,7 +123,13 @@ fn decimals_that_cannot_be_exact_are_refused() {
     // serde_json hands exponents over normalized (`1e3` as `1e+3`); refused either way.
     assert_eq!(limit("1e3"), "credit_limit: expected money, found 1e+3 (write it without an exponent)");
     assert!(limit("0.123456789012345678901234567891").contains("more digits than an exact decimal holds"));
-    assert!(limit(r#""12,000""#).contains(r#"credit_limit: expected money, found "12,000""#));
+    // A spreadsheet's grouped digits are named; a decimal comma (`1,5`) is not guessed at either.
+    let grouped = " (write it without thousands separators: `5000`, `1234.50`)";
+    assert_eq!(limit(r#""12,000""#), format!(r#"credit_limit: expected money, found "12,000"{grouped}"#));
+    assert!(limit(r#""-1,234,567.50""#).ends_with(grouped));
+    for odd in [r#""1,5""#, r#""12,34""#, r#""1,2345""#, r#""1,234.5x""#, r#"",123""#] {
+        assert!(!limit(odd).contains("thousands"), "{odd}: {}", limit(odd));
+    }
     assert!(limit("true").contains("credit_limit: expected money, found true"));
 }
 

@@ -508,7 +508,14 @@ fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
         return Err(" (write it without an exponent)");
     }
     let Some(value) = parse_decimal(t) else {
-        return Err(if is_plain_decimal(t) { " (more digits than an exact decimal holds)" } else { "" });
+        return Err(if is_plain_decimal(t) {
+            " (more digits than an exact decimal holds)"
+        } else if grouped_digits(t) {
+            // `5,000` or `1,234.50` from a spreadsheet: never guessed, as `1,5` is 1.5 in half the world.
+            " (write it without thousands separators: `5000`, `1234.50`)"
+        } else {
+            ""
+        });
     };
     let fraction_digits = t.split_once('.').map_or(0, |(_, frac)| frac.len());
     // INVARIANT: a lossless parse keeps every fractional digit as scale;
@@ -517,6 +524,20 @@ fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
         return Err(" (more digits than an exact decimal holds)");
     }
     Ok(value)
+}
+
+/// Digits grouped by commas in threes (`5,000`, `-1,234,567.50`).
+fn grouped_digits(text: &str) -> bool {
+    let whole = text.strip_prefix('-').unwrap_or(text);
+    let whole =
+        whole.split_once('.').map_or(whole, |(w, f)| if f.bytes().all(|b| b.is_ascii_digit()) { w } else { "" });
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && rest.iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A decimal written plainly (`12000.10`, `-3`, `0.5`) in at most 18 digits,
