@@ -350,6 +350,17 @@ fn a_reload_that_would_read_the_decision_log_is_refused() {
     assert_eq!(body["reloaded"], false);
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("decisions.log") && message.contains("decision log"), "{body}");
+    assert_eq!(body["diagnostics"], serde_json::json!([]), "every refusal has the list: {body}");
+    // A policy that cannot be read is said to be so, in the log as in the body.
+    std::fs::remove_file(&policy).unwrap();
+    let gone = server.post("/v1/reload", None, b"");
+    assert_eq!(gone.status, 422, "{}", gone.body);
+    assert!(gone.body.contains("the policy cannot be loaded: cannot read"), "{}", gone.body);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !server.stderr.lock().unwrap().contains("refused: the policy cannot be loaded: cannot read") {
+        assert!(std::time::Instant::now() < deadline, "{}", server.stderr.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert_eq!(fingerprint_of(&server.decide(&snapshot).body).unwrap(), old, "the old policy still serves");
 }
 

@@ -49,6 +49,8 @@ pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
             let body = serde_json::json!({
                 "reloaded": false,
                 "error": {"kind": "policy", "message": message},
+                // As in every refusal: a client reads the list, here empty (nothing in the text is wrong).
+                "diagnostics": [],
                 "serving": old.program.fingerprint,
             });
             (422, body)
@@ -72,11 +74,7 @@ pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
             (200, body)
         }
         Ok(Err((e, shown))) => {
-            let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "verdict serve: reload ({why}) refused: the policy does not check ({errors} error(s)); still serving {}",
-                old.program.fingerprint
-            );
+            eprintln!("verdict serve: reload ({why}) refused: {e}; still serving {}", old.program.fingerprint);
             eprint!("{shown}");
             service.metrics.reloaded(false);
             let body = serde_json::json!({
