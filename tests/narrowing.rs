@@ -130,6 +130,10 @@ fn an_error_in_a_chain_does_not_undo_what_its_other_links_prove() {
         "income != none and score > 0 and scroe > 0 and income > 1",
         "income == none or scroe > 0 or income > 1",
         "income != none and last_review_on != none and scroe > 0 and last_review_on < as_of and income > 1",
+        // Through `not`: it holds when the chain fails, and fails when it holds.
+        "not (income == none or scroe > 0) and income > 1",
+        "not (income != none and scroe > 0) or income > 1",
+        "not not (income != none and scroe > 0) and income > 1",
     ] {
         assert_eq!(rejected(cond), ["[E0101] unknown name `scroe`"], "{cond}");
     }
@@ -138,6 +142,8 @@ fn an_error_in_a_chain_does_not_undo_what_its_other_links_prove() {
         "(income != none and scroe > 0) or income > 1",
         // Nor does a failed `or` to the right of `and`.
         "(income == none or scroe > 0) and income > 1",
+        // Nor a `not` of a failed `and` to the right of `and`.
+        "not (income != none and scroe > 0) and income > 1",
     ] {
         assert_eq!(rejected(cond).len(), 2, "{cond}: the unknown name and the absent income");
     }

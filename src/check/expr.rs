@@ -296,7 +296,10 @@ impl<'a> Checker<'a> {
     fn unary(&mut self, op: &Spanned<UnaryOp>, operand: &Expr, span: Span, scope: Scope<'_>) -> Checked {
         match op.node {
             UnaryOp::Not => {
-                let t = self.condition(operand, scope, "after `not`")?;
+                let Some(t) = self.condition(operand, scope, "after `not`") else {
+                    self.salvage_negated(operand.span, span);
+                    return None;
+                };
                 Some(texpr(TKind::Not(Box::new(t)), Ty::req(Base::Bool), span))
             }
             UnaryOp::Neg => {

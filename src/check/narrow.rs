@@ -68,6 +68,14 @@ impl Checker<'_> {
         self.salvaged = Some(Salvaged { span, and, facts });
     }
 
+    /// Carries what the failed chain `operand` proves over to `not operand`
+    /// at `span`: it holds when the chain fails, and fails when it holds.
+    pub(super) fn salvage_negated(&mut self, operand: Span, span: Span) {
+        if let Some(s) = self.salvaged.take().filter(|s| s.span == operand) {
+            self.salvaged = Some(Salvaged { span, and: !s.and, facts: s.facts });
+        }
+    }
+
     /// Runs `check` with `facts` known, then forgets them.
     pub(super) fn knowing<T>(&mut self, facts: &[TKind], check: impl FnOnce(&mut Self) -> T) -> T {
         let before = self.narrowed.len();
