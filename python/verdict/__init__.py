@@ -72,6 +72,7 @@ def _json_default(value: Any) -> Any:
 
 
 _EXACT = ("money", "money?", "decimal", "decimal?")
+_INTS = ("int", "int?")
 
 
 def _plain(value: Any, kind: Any, path: str = "", floats: Optional[List[str]] = None) -> Any:
@@ -97,14 +98,14 @@ def _plain(value: Any, kind: Any, path: str = "", floats: Optional[List[str]] = 
     elif isinstance(value, float):
         if _math.isnan(value) and isinstance(kind, str) and kind.endswith("?"):
             return None
-        if kind in ("int", "int?") and value.is_integer():
+        if kind in _INTS and value.is_integer():
             return int(value)
         if kind in _EXACT and _math.isfinite(value) and floats is not None:
             floats.append(
                 f"{path}: {value!r} is a binary floating point number, which cannot hold money exactly "
                 "(pass a Decimal or a string)"
             )
-    elif isinstance(value, _decimal.Decimal) and kind in ("int", "int?") and value.is_finite():
+    elif isinstance(value, _decimal.Decimal) and kind in _INTS and value.is_finite():
         # As a float: `json.loads(line, parse_float=Decimal)` gives a Decimal
         # wherever the line has a point. A whole one is that int; another is
         # refused by the engine as the number it is, not as text in quotes.
@@ -258,7 +259,8 @@ class Policy:
         record = _json.loads(self._inner.decide_json(text, _as_of_text(as_of)))
         if floats:
             # Refused as a snapshot error, with whatever else the engine found.
-            found = record.get("error", {}).get("message") if record.get("error", {}).get("kind") == "snapshot" else None
+            error = record.get("error") or {}
+            found = error.get("message") if error.get("kind") == "snapshot" else None
             message = "; ".join(floats + ([found] if found else []))
             record = {"id": record.get("id"), "error": {"kind": "snapshot", "message": message}}
         return record
@@ -348,9 +350,8 @@ def _pandas_table(frame: Any, pa: Any) -> Any:
 
 def _missing(value: Any) -> bool:
     """None, pandas' NA and NaT, and a float NaN: what pandas calls missing."""
-    if value is None or type(value).__name__ in ("NAType", "NaTType"):
-        return True
-    return isinstance(value, float) and _math.isnan(value)
+    value = _python_value(value)
+    return value is None or (isinstance(value, float) and _math.isnan(value))
 
 
 def _batches_as_declared(reader: Any, pa: Any) -> Any:
