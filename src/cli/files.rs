@@ -175,14 +175,10 @@ pub type Named<'a> = (&'a str, &'a Path);
 /// through one stream, such as a pipe, both reach it.) Each clash is named on
 /// stderr; returns whether there was one.
 pub fn refuse_clashes<'a>(outputs: &[Named<'a>], inputs: &[Named<'a>]) -> bool {
-    fn id<'a>(&(what, path): &Named<'a>) -> Option<(FileIdentity, &'a str, &'a Path)> {
-        let path = if path.as_os_str() == "-" { Path::new("/dev/stdin") } else { path };
-        FileIdentity::of(path).map(|id| (id, what, path))
-    }
-    let inputs: Vec<_> = inputs.iter().filter_map(id).collect();
+    let inputs: Vec<_> = inputs.iter().filter_map(identity).collect();
     let mut replaced: Vec<(FileIdentity, &str, &Path)> = Vec::new();
     let mut clash = false;
-    for (id, what, path) in outputs.iter().filter_map(id) {
+    for (id, what, path) in outputs.iter().filter_map(identity) {
         let earlier = inputs.iter().chain(&replaced).find(|(other, ..)| *other == id);
         if let Some((_, other, other_path)) = earlier {
             eprintln!(
@@ -197,6 +193,20 @@ pub fn refuse_clashes<'a>(outputs: &[Named<'a>], inputs: &[Named<'a>]) -> bool {
         }
     }
     clash
+}
+
+/// What makes a named file itself (`-` is standard input); `None` for a
+/// stream such as a terminal, which may be read and written at once.
+fn identity<'a>(&(what, path): &Named<'a>) -> Option<(FileIdentity, &'a str, &'a Path)> {
+    let path = if path.as_os_str() == "-" { Path::new("/dev/stdin") } else { path };
+    FileIdentity::of(path).map(|id| (id, what, path))
+}
+
+/// The first of `inputs` that is the same file as `output`, as
+/// [`refuse_clashes`] judges it, for a check that must not print.
+pub fn input_that_is<'a>(output: Named<'a>, inputs: &[Named<'a>]) -> Option<&'a Path> {
+    let (id, ..) = identity(&output)?;
+    inputs.iter().filter_map(identity).find(|(other, ..)| *other == id).map(|(_, _, path)| path)
 }
 
 /// Refuses standard input (`-`) named more than once among the snapshot

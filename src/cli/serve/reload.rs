@@ -3,11 +3,11 @@
 //! one atomic swap.
 
 use super::state::{unix_seconds, Served, Service};
+use crate::cli::files::{input_that_is, policy_files};
 use crate::cli::render::{diagnostics_json, render_all};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
-use verdict::outfile::FileIdentity;
 
 /// What a reload came to: the HTTP status and body that say so.
 pub struct Reloaded {
@@ -30,7 +30,9 @@ pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
             (e, shown)
         });
         loaded.map(|policy| {
-            let reads_log = log.as_deref().and_then(|log| read_file_that_is(&policy.sources, log));
+            let log = log.as_deref().map(|log| ("--decision-log", log));
+            let reads_log =
+                log.and_then(|log| input_that_is(log, &policy_files(&policy.sources)).map(Path::to_path_buf));
             (policy, reads_log)
         })
     })
@@ -99,10 +101,4 @@ pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
     let mut body = serde_json::to_vec(&body).unwrap_or_default();
     body.push(b'\n');
     Reloaded { status, body }
-}
-
-/// The file of the policy (its source, schema, hooks, batches) that is `log`.
-fn read_file_that_is(sources: &verdict::diagnostic::SourceMap, log: &Path) -> Option<PathBuf> {
-    let log = FileIdentity::of(log)?;
-    sources.files().iter().find(|f| FileIdentity::of(&f.path).as_ref() == Some(&log)).map(|f| f.path.clone())
 }
