@@ -350,6 +350,7 @@ impl<'a> Checker<'a> {
                 }
                 Item::Group(group) => {
                     let index = out.groups.len();
+                    self.named(&group.name, "group");
                     if !group_names.insert(group.name.node.as_str()) {
                         self.err(
                             codes::DUPLICATE_RULE,
@@ -611,6 +612,17 @@ impl<'a> Checker<'a> {
         Some(TGuard { outcome, bound: g.bound.node, text: format!("{} at most {bound_text}", outcome.name()) })
     }
 
+    /// A rule's or group's name must say something: it is what `fired`,
+    /// traces and `diff` call the rule by.
+    fn named(&mut self, name: &ast::Spanned<String>, kind: &str) {
+        if name.node.trim().is_empty() {
+            let example = if kind == "group" { "collections" } else { "close on repeated overdue" };
+            self.err(codes::BLANK_NAME, name.span, format!("a {kind} name cannot be blank")).help = Some(format!(
+                "name the {kind} by what it decides, e.g. \"{example}\"; names identify decisions in the audit trail"
+            ));
+        }
+    }
+
     /// Checks a rule of `group` (its index and its days, when it is in one).
     fn rule(
         &mut self,
@@ -619,6 +631,7 @@ impl<'a> Checker<'a> {
         order: usize,
         names: &mut HashSet<String>,
     ) -> Option<TRule> {
+        self.named(&rule.name, "rule");
         if !names.insert(rule.name.node.clone()) {
             self.err(codes::DUPLICATE_RULE, rule.name.span, format!("rule \"{}\" is defined twice", rule.name.node))
                 .help = Some("rule names identify decisions in the audit trail; each must be unique".into());

@@ -147,6 +147,8 @@ registry! {
         "A reason code is the empty string.";
     NO_SCHEMA = "E0409", "no-schema", Error,
         "The policy names no schema: add `schema \"account.schema.yaml\"` after the policy line.";
+    BLANK_NAME = "E0410", "blank-name", Error,
+        "A rule or group is named by an empty or blank string: names identify decisions in the audit trail (`fired`, traces, `diff`).";
     EFFECTIVE_DATES = "E0450", "effective-dates", Error,
         "The last day of `effective FROM to TO` is before the first: the rule (or group) would never take part.";
     SPLIT_WEIGHTS = "E0451", "split-weights", Error,
