@@ -102,6 +102,19 @@ def test_a_value_json_cannot_hold_is_an_error_record_naming_where():
     assert whole["id"] is None and whole["error"]["kind"] == "snapshot", whole
 
 
+def test_a_key_the_schema_does_not_name_is_ignored_whatever_it_holds():
+    # As the JSON reader ignores it: a frame's extra column of bytes or
+    # floats (a scanned document, a model's raw output) is not the record's
+    # error, at the top or inside a nested record.
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    expected = policy.decide(snapshot)
+    assert "error" not in expected, expected
+    extra = dict(snapshot, scan=b"\x89PNG", model_output=0.1 + 0.2, raw=object())
+    extra["identity"] = dict(snapshot["identity"], selfie=b"\xff\xd8")
+    assert policy.decide(extra) == expected
+
+
 def test_a_datetime_is_its_day_only_at_midnight():
     import datetime
 

@@ -193,13 +193,15 @@ def test_a_float_among_the_decimals_of_a_pandas_column_is_named_with_its_row(gen
     from decimal import Decimal
 
     policy = verdict.load(POLICY)
-    frame = pq.read_table(generated[0]).slice(0, 10).to_pandas()
+    whole = pq.read_table(generated[0]).slice(0, 20).to_pandas()
+    frame = whole[whole.index >= 10].copy()  # filtered: its rows are labelled 10 to 19
     frame["balance"] = [Decimal("1"), None, Decimal("2"), 2.5] + [Decimal("3")] * 6
     with pytest.raises(ValueError) as raised:
         policy.decide_table(frame)
     message = str(raised.value)
     assert message.startswith("column `balance` could not be converted to Arrow"), message
-    assert "row 3 holds a float where row 0 holds a Decimal" in message, message
+    # Named by the labels `frame.loc` finds them by, not by position.
+    assert "row 13 holds a float where row 10 holds a Decimal" in message, message
 
 
 def test_decide_table_refuses_what_is_not_a_table():

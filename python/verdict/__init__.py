@@ -91,7 +91,9 @@ def _plain(value: Any, kind: Any, path: str = "", floats: Optional[List[str]] = 
         if isinstance(value, dict):
             value = _nested(value, kind)
             dot = f"{path}." if path else ""
-            return {key: _plain(item, kind.get(key), f"{dot}{key}", floats) for key, item in value.items()}
+            # A key the schema does not name is ignored, as the JSON reader
+            # ignores it: whatever it holds (bytes, a float) is not read.
+            return {key: _plain(item, kind[key], f"{dot}{key}", floats) for key, item in value.items() if key in kind}
     elif isinstance(kind, list):
         if isinstance(value, (list, tuple)):
             return [_plain(item, kind[0], f"{path}[{i}]", floats) for i, item in enumerate(value)]
@@ -336,12 +338,14 @@ def _pandas_table(frame: Any, pa: Any) -> Any:
         if column is None or column not in frame.columns:
             raise ValueError(f"the table could not be converted to Arrow: {error}") from error
         # pandas' missing values (None, NaN, NA) are nulls to pyarrow, not a kind of value.
-        present = [(i, v) for i, v in enumerate(frame[column]) if not _missing(v)]
-        odd = next(((i, v) for i, v in present if type(v) is not type(present[0][1])), None)
+        # Rows by their index labels, as `df.loc` finds them (a filtered
+        # frame's first row may be labelled 2,041).
+        present = [(_python_value(label), v) for label, v in frame[column].items() if not _missing(v)]
+        odd = next(((label, v) for label, v in present if type(v) is not type(present[0][1])), None)
         where = ""
         if odd is not None:
             (first_row, first), (row, value) = present[0], odd
-            where = f": row {row} holds a {type(value).__name__} where row {first_row} holds a {type(first).__name__}"
+            where = f": row {row!r} holds a {type(value).__name__} where row {first_row!r} holds a {type(first).__name__}"
         raise ValueError(
             f"column `{column}` could not be converted to Arrow ({details[0]}){where}; a column of Python "
             "objects must hold one kind of value (for money: Decimals or strings, never floats)"
