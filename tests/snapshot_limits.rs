@@ -37,15 +37,23 @@ fn a_snapshot_over_the_maximum_is_an_error_record_in_its_place() {
     };
     let ok = |id: &str| (id.to_string(), String::new());
 
-    // JSON Lines: the line (with its line ending) is measured and skipped
+    // JSON Lines: the line (without its line end) is measured and skipped
     // unread but for its start, where the id is read from.
     let lines = format!("{a}\n{big}\r\n\n{c}\n");
-    assert_eq!(
-        read_limited(Format::Jsonl, &lines, 300),
-        [ok("A"), ("B".into(), over("line 2", big.len() + 2)), ok("C")]
-    );
-    // An id after the kept start is not guessed at.
-    let late = format!("{{\"tags\": [\"{big_tag}\"], \"id\": \"L\"}}");
+    assert_eq!(read_limited(Format::Jsonl, &lines, 300), [ok("A"), ("B".into(), over("line 2", big.len())), ok("C")]);
+    // A line of exactly the maximum is read whatever ends it, last line or not.
+    let max = a.len() as u64;
+    for end in ["\n", "\r\n", "\r", ""] {
+        assert_eq!(read_limited(Format::Jsonl, &format!("{a}{end}"), max), [ok("A")], "{end:?}");
+        let one_over = format!("{{ {}{end}", &a[1..]);
+        assert_eq!(read_limited(Format::Jsonl, &one_over, max), [("A".into(), over_by(max, max + 1))], "{end:?}");
+    }
+    // Its first 4 KiB are kept for the id however low the maximum: an id
+    // there is read, one after them is not guessed at.
+    let early = format!("{{\"tags\": [\"{big_tag}\"], \"id\": \"E\"}}");
+    assert_eq!(read_limited(Format::Jsonl, &early, 300), [("E".into(), over("line 1", early.len()))]);
+    assert_eq!(read_limited(Format::Jsonl, &a, 5), [("A".into(), over_by(5, a.len() as u64))]);
+    let late = format!("{{\"tags\": [\"{}\"], \"id\": \"L\"}}", "x".repeat(5000));
     assert_eq!(read_limited(Format::Jsonl, &late, 300), [("-".into(), over("line 1", late.len()))]);
 
     // A JSON array: the element.
@@ -59,14 +67,22 @@ fn a_snapshot_over_the_maximum_is_an_error_record_in_its_place() {
 
     // CSV: the row's cells (and separators); the key is still named.
     let csv = format!("id,status,credit_limit,score,identity.verified,tags\nA,active,10,700,true,t\nB,active,10,700,true,{big_tag}\nC,active,10,700,true,t\n");
-    let row = 1 + 6 + 2 + 3 + 4 + big_tag.len() + 6;
+    let row = 1 + 6 + 2 + 3 + 4 + big_tag.len() + 5;
     assert_eq!(read_limited(Format::Csv, &csv, 300), [ok("A"), ("B".into(), over("line 3", row)), ok("C")]);
+    let a_row = "A,active,10,700,true,t";
+    let exactly = format!("id,status,credit_limit,score,identity.verified,tags\r\n{a_row}\r\n");
+    assert_eq!(read_limited(Format::Csv, &exactly, a_row.len() as u64), [ok("A")]);
 
     // Within the maximum, all of them are read.
     for format in [Format::Jsonl, Format::Json] {
         let input = if format == Format::Jsonl { &lines } else { &array };
         assert!(read_limited(format, input, 10_000).iter().all(|(_, e)| e.is_empty()));
     }
+}
+
+/// The message of a snapshot of `bytes` on line 1 over a maximum of `max`.
+fn over_by(max: u64, bytes: u64) -> String {
+    format!("line 1: the snapshot is {bytes} bytes, over the maximum of {max} bytes (--max-snapshot-bytes)")
 }
 
 #[test]

@@ -359,6 +359,26 @@ fn a_json_array_yields_one_item_per_element() {
     let items = read(Format::Json, &input, &s);
     assert_eq!(items.iter().map(Result::is_ok).collect::<Vec<_>>(), [true, false, true]);
 
+    // A `,` missing between two elements: each keeps its record, the one
+    // after the gap an error saying so (it took the next snapshot with it).
+    let b = BASE.replace("A-1", "B");
+    let c = BASE.replace("A-1", "C");
+    let d = BASE.replace("A-1", "D");
+    let input = format!("[\n{BASE}\n{b},\n{c}\n{d}\n]");
+    let items = read(Format::Json, &input, &s);
+    let ids: Vec<_> = items.iter().map(|i| i.as_ref().map_or_else(|e| e.id.clone(), |s| Some(s.id.clone()))).collect();
+    let want = ["A-1", "B", "C", "D"].map(|id| Some(Key::Str(id.into())));
+    assert_eq!(ids, want);
+    assert_eq!(items.iter().map(Result::is_ok).collect::<Vec<_>>(), [true, false, true, false]);
+    let gap = items[1].as_ref().unwrap_err();
+    // Where A-1 ends: the place of the missing `,`.
+    let (line, column) = (2 + BASE.matches('\n').count(), BASE.rsplit('\n').next().map_or(0, str::len) + 1);
+    let missing = "a `,` is missing between this array element and the one before it";
+    assert_eq!(gap.message, format!("invalid JSON at line {line}, column {column}: {missing}"));
+    // A `,` before the `]` hides no snapshot.
+    let items = read(Format::Json, &format!("[{BASE},\n]"), &s);
+    assert_eq!(items.iter().map(Result::is_ok).collect::<Vec<_>>(), [true]);
+
     // A cut-off file ends with one error.
     let input = format!("[{}, {}", BASE, &BASE[..40]);
     let items = read(Format::Json, &input, &s);

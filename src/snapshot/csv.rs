@@ -243,7 +243,8 @@ impl<R> CsvRows<R> {
         let mut as_of = None;
         // The csv crate has no bound of its own: the row was read whole, but
         // an oversize one is refused before it is converted.
-        let bytes = self.row.as_slice().len() + self.row.len();
+        // Its cells and the commas between them; its line end is not the snapshot's.
+        let bytes = self.row.as_slice().len() + self.row.len().saturating_sub(1);
         if self.limits.snapshot_too_large(bytes) {
             let line = self.line;
             return Err(self.limits.oversize_snapshot(&format!("line {line}"), bytes as u64, self.read_key()));

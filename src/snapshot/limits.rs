@@ -72,16 +72,19 @@ pub enum LineRead {
     Line,
     /// The line was longer than the maximum: its first bytes (at most
     /// [`KEPT_OF_A_LONG_LINE`], so its id can still be read) were appended,
-    /// the rest read and dropped, and this is its length in bytes (with its `\n`).
+    /// the rest read and dropped, and this is its length in bytes (without
+    /// its line end: the snapshot's size, whatever ends its line).
     TooLong(u64),
 }
 
 /// Appends the next line of `input` (up to and including its end: `\n`,
 /// `\r\n`, or a lone `\r` as old Mac files end lines, the way the CSV reader
 /// and the diagnostics count lines) to `buf`, like
-/// [`BufRead::read_until`], unless it is longer than `max` bytes: then the
-/// rest of the line is read and dropped without being kept, so memory never
-/// grows past `max` whatever the line's length. `first_line` says whether a
+/// [`BufRead::read_until`], unless it is longer than `max` bytes, its line
+/// end not counted: then at most its first bytes are kept (the rest read and
+/// dropped), so memory never grows past `max` and a line end (or the
+/// [`KEPT_OF_A_LONG_LINE`] bytes kept for an id, if more) whatever the
+/// line's length. `first_line` says whether a
 /// leading byte-order mark may be ignored when telling a blank line.
 ///
 /// # Errors
@@ -95,6 +98,9 @@ pub fn read_line_bounded<R: BufRead + ?Sized>(
     first_line: bool,
 ) -> io::Result<LineRead> {
     let start = buf.len();
+    // The line is held whole up to the maximum and the longest line end,
+    // and at least up to the start kept of a long line (for its id).
+    let hold = max.saturating_add(2).max(KEPT_OF_A_LONG_LINE as u64);
     let mut length: u64 = 0;
     let mut skipping = false;
     // Only while skipping: whether the line is blank after all.
@@ -114,20 +120,27 @@ pub fn read_line_bounded<R: BufRead + ?Sized>(
         let (piece, ends_line) = if after_cr {
             match available.first() {
                 Some(b'\n') => (available.get(..1).unwrap_or_default(), true),
-                _ => return Ok(line_read(skipping, length, &blank, buf, start)),
+                _ => return Ok(line_read(skipping, (length, 1), max, &mut blank, buf, start)),
             }
         } else {
             line_piece(available)
+        };
+        // Bytes of the line end counted in `length` once this piece is.
+        let ending = match (after_cr, ends_line, piece) {
+            (true, ..) => 2,
+            (false, true, [.., b'\r', b'\n']) => 2,
+            (false, true, _) => 1,
+            (false, false, _) => 0,
         };
         after_cr = !ends_line && piece.last() == Some(&b'\r');
         let at_end = piece.is_empty();
         let taken = piece.len();
         length = length.saturating_add(taken as u64);
-        if !skipping && length > max {
+        if !skipping && length > hold {
             // Past the maximum: give back all but the line's start, and drop the rest unread.
             skipping = true;
             blank.feed(buf.get(start..).unwrap_or_default());
-            keep_line_start(buf, start, piece, max);
+            keep_line_start(buf, start, piece);
         }
         if skipping {
             blank.feed(piece);
@@ -136,7 +149,7 @@ pub fn read_line_bounded<R: BufRead + ?Sized>(
             // line just under it does not reserve twice its size.
             let needed = buf.len() + taken;
             if needed > buf.capacity() {
-                let ceiling = start.saturating_add(usize::try_from(max).unwrap_or(usize::MAX));
+                let ceiling = start.saturating_add(usize::try_from(hold).unwrap_or(usize::MAX));
                 let target = buf.capacity().saturating_mul(2).min(ceiling).max(needed);
                 buf.reserve_exact(target - buf.len());
             }
@@ -144,7 +157,7 @@ pub fn read_line_bounded<R: BufRead + ?Sized>(
         }
         input.consume(taken);
         if ends_line || at_end {
-            return Ok(line_read(skipping, length, &blank, buf, start));
+            return Ok(line_read(skipping, (length, ending), max, &mut blank, buf, start));
         }
     }
 }
@@ -167,26 +180,46 @@ fn line_piece(available: &[u8]) -> (&[u8], bool) {
 }
 
 /// Of a line found too long, keeps its first bytes, from `buf` past `start`
-/// and then from `piece`: at most [`KEPT_OF_A_LONG_LINE`], never past `max`.
-fn keep_line_start(buf: &mut Vec<u8>, start: usize, piece: &[u8], max: u64) {
-    let keep = KEPT_OF_A_LONG_LINE.min(usize::try_from(max).unwrap_or(usize::MAX));
-    let end = start.saturating_add(keep);
+/// and then from `piece`: at most [`KEPT_OF_A_LONG_LINE`], whatever the
+/// maximum (an id is read from there however low it is set).
+fn keep_line_start(buf: &mut Vec<u8>, start: usize, piece: &[u8]) {
+    let end = start.saturating_add(KEPT_OF_A_LONG_LINE);
     buf.truncate(end);
     let room = end.saturating_sub(buf.len());
     buf.extend_from_slice(piece.get(..room).unwrap_or(piece));
 }
 
-/// What a finished line was, once its bytes are read.
-fn line_read(skipping: bool, length: u64, blank: &BlankCheck, buf: &mut Vec<u8>, start: usize) -> LineRead {
+/// What a finished line of `length` bytes, `ending` of them its line end,
+/// was once its bytes are read.
+fn line_read(
+    skipping: bool,
+    (length, ending): (u64, u64),
+    max: u64,
+    blank: &mut BlankCheck,
+    buf: &mut Vec<u8>,
+    start: usize,
+) -> LineRead {
+    let content = length.saturating_sub(ending);
     match (skipping, length) {
         (false, 0) => LineRead::End,
-        (false, _) => LineRead::Line,
+        (false, _) if content <= max => LineRead::Line,
+        (false, _) => {
+            // Held whole: over the maximum by no more than a line end, or
+            // shorter than the start kept of a long line.
+            blank.feed(buf.get(start..).unwrap_or_default());
+            if blank.is_blank() {
+                return LineRead::Line;
+            }
+            let kept = usize::try_from(content).map_or(KEPT_OF_A_LONG_LINE, |c| c.min(KEPT_OF_A_LONG_LINE));
+            buf.truncate(start.saturating_add(kept));
+            LineRead::TooLong(content)
+        }
         (true, _) if blank.is_blank() => {
             buf.truncate(start);
             buf.push(b'\n');
             LineRead::Line
         }
-        (true, bytes) => LineRead::TooLong(bytes),
+        (true, _) => LineRead::TooLong(content),
     }
 }
 
@@ -247,8 +280,8 @@ mod tests {
                 LineRead::End => return out,
                 LineRead::Line => out.push(Ok(buf)),
                 LineRead::TooLong(n) => {
-                    // Only the line's start is kept, never past the maximum.
-                    assert!(buf.len() as u64 <= max && buf.len() <= KEPT_OF_A_LONG_LINE, "{buf:?}");
+                    // Only the line's start is kept, enough for its id.
+                    assert!(buf.len() <= KEPT_OF_A_LONG_LINE, "{buf:?}");
                     out.push(Err(n));
                 }
             }
@@ -281,32 +314,46 @@ mod tests {
             assert_eq!(got, want, "buffer of {capacity}");
         }
         // A long line ending in a lone `\r` is skipped up to it, and counted with it.
-        assert_eq!(lines(b"abcdefgh\rab\r", 4), vec![Err(9), Ok(b"ab\r".to_vec())]);
+        assert_eq!(lines(b"abcdefgh\rab\r", 4), vec![Err(8), Ok(b"ab\r".to_vec())]);
     }
 
     #[test]
     fn skips_only_the_long_line_and_counts_its_bytes() {
         let got = lines(b"ab\nabcdefghij\ncd\nklmnopqrstuv", 5);
-        assert_eq!(got, vec![Ok(b"ab\n".to_vec()), Err(11), Ok(b"cd\n".to_vec()), Err(12)]);
+        assert_eq!(got, vec![Ok(b"ab\n".to_vec()), Err(10), Ok(b"cd\n".to_vec()), Err(12)]);
     }
 
     #[test]
-    fn a_line_of_exactly_the_maximum_is_kept() {
+    fn a_line_of_exactly_the_maximum_is_kept_whatever_ends_it() {
         assert_eq!(lines(b"abcd\n", 5), vec![Ok(b"abcd\n".to_vec())]);
-        assert_eq!(lines(b"abcde\n", 5), vec![Err(6)]);
+        // The maximum is the snapshot's, not its line end's.
+        for line in [&b"abcde\n"[..], b"abcde\r\n", b"abcde\r", b"abcde"] {
+            assert_eq!(lines(line, 5), vec![Ok(line.to_vec())], "{line:?}");
+        }
+        for line in [&b"abcdef\n"[..], b"abcdef\r\n", b"abcdef\r", b"abcdef", b"abcdefg\r\n"] {
+            assert_eq!(lines(line, 5), vec![Err(line.trim_ascii_end().len() as u64)], "{line:?}");
+        }
+        assert_eq!(lines(b"abcdef\r\nab\n", 5), vec![Err(6), Ok(b"ab\n".to_vec())]);
     }
 
     #[test]
     fn a_long_blank_line_is_blank() {
-        assert_eq!(lines(b"      \t\r\nab\n", 3), vec![Ok(b"\n".to_vec()), Ok(b"ab\n".to_vec())]);
-        let bom_then_spaces = ["\u{feff}".as_bytes(), b"        \n"].concat();
+        // Longer than the start kept for an id, so skipped as it is read.
+        let spaces = " ".repeat(KEPT_OF_A_LONG_LINE + 10);
+        let long = [spaces.as_bytes(), b"\t\r\nab\n"].concat();
+        assert_eq!(lines(&long, 3), vec![Ok(b"\n".to_vec()), Ok(b"ab\n".to_vec())]);
+        let bom_then_spaces = ["\u{feff}".as_bytes(), spaces.as_bytes(), b"\n"].concat();
         assert_eq!(lines(&bom_then_spaces, 3), vec![Ok(b"\n".to_vec())]);
+        // Shorter: held whole, and blank.
+        assert_eq!(lines(b"      \t\r\nab\n", 3), vec![Ok(b"      \t\r\n".to_vec()), Ok(b"ab\n".to_vec())]);
+        assert_eq!(lines(b"\xef\xbb\xbf    \n", 3), vec![Ok(b"\xef\xbb\xbf    \n".to_vec())]);
         // A byte-order mark is only ignored at the start of the input.
         let mut reader = io::BufReader::with_capacity(2, &bom_then_spaces[..]);
         let mut buf = Vec::new();
-        assert_eq!(read_line_bounded(&mut reader, &mut buf, 3, false).unwrap(), LineRead::TooLong(12));
+        let bytes = (bom_then_spaces.len() - 1) as u64;
+        assert_eq!(read_line_bounded(&mut reader, &mut buf, 3, false).unwrap(), LineRead::TooLong(bytes));
         // Nor is a lone BOM prefix followed by text.
-        assert_eq!(lines(&[&"\u{feff}".as_bytes()[..2], b"   \n"].concat(), 3), vec![Err(6)]);
+        assert_eq!(lines(&[&"\u{feff}".as_bytes()[..2], b"   \n"].concat(), 3), vec![Err(5)]);
     }
 
     #[test]
@@ -315,8 +362,8 @@ mod tests {
         let mut buf = b"kept".to_vec();
         assert_eq!(read_line_bounded(&mut reader, &mut buf, 8, false).unwrap(), LineRead::Line);
         assert_eq!(buf, b"keptxyz\n");
-        assert_eq!(read_line_bounded(&mut reader, &mut buf, 8, false).unwrap(), LineRead::TooLong(11));
-        assert_eq!(buf, b"keptxyz\n01234567", "the long line's start, for its id");
+        assert_eq!(read_line_bounded(&mut reader, &mut buf, 8, false).unwrap(), LineRead::TooLong(10));
+        assert_eq!(buf, b"keptxyz\n0123456789", "the long line's start, for its id, without its line end");
     }
 
     #[test]
@@ -325,7 +372,10 @@ mod tests {
         let mut reader = io::BufReader::with_capacity(1000, &long[..]);
         let mut buf = Vec::new();
         let max = 2 * KEPT_OF_A_LONG_LINE as u64;
-        assert_eq!(read_line_bounded(&mut reader, &mut buf, max, true).unwrap(), LineRead::TooLong(long.len() as u64));
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut buf, max, true).unwrap(),
+            LineRead::TooLong(long.len() as u64 - 1)
+        );
         assert_eq!(buf, long[..KEPT_OF_A_LONG_LINE]);
     }
 }

@@ -535,6 +535,21 @@ struct JsonArray {
     line: usize,
     line_start: usize,
     state: ArrayState,
+    /// Where the element before the next one ended without a `,` after it:
+    /// the next element is read, and is the error record that says so.
+    missing_comma: Option<Origin>,
+}
+
+/// What ends an array element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Closer {
+    /// A `,`: another element follows.
+    Comma,
+    /// The array's `]`.
+    Bracket,
+    /// A complete object (or array) followed by neither: a `,` is missing
+    /// (`{...}\n{...}`), and the element ends where the object does.
+    Nothing,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -551,7 +566,16 @@ enum ArrayState {
 
 impl JsonArray {
     fn new(text: String, schema: Arc<Schema>, limits: ReadLimits) -> JsonArray {
-        JsonArray { text, schema, limits, pos: 0, line: 1, line_start: 0, state: ArrayState::Start }
+        JsonArray {
+            text,
+            schema,
+            limits,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+            state: ArrayState::Start,
+            missing_comma: None,
+        }
     }
 
     /// Moves `pos` to `to`, counting the lines passed.
@@ -606,25 +630,19 @@ impl JsonArray {
                     return self.next();
                 }
             }
+            ArrayState::Elements if self.peek() == Some(b']') => {
+                // A `,` before the `]` (`[{...},]`) hides no snapshot: every
+                // element before it has had its record.
+                self.advance(self.pos + 1);
+                self.state = ArrayState::Closed;
+                return self.next();
+            }
             ArrayState::Elements => {}
         }
         let start = self.pos;
         let origin = self.origin();
         let Some((end, closer)) = scan_element(self.text.as_bytes(), start) else {
-            let item = parse_at(self.text.get(start..).unwrap_or_default(), &self.schema, origin);
-            self.advance(self.text.len());
-            return Some(match item {
-                // The element's own error, and the file's: both are news.
-                Err(mut e) => {
-                    self.state = ArrayState::Done;
-                    e.message.push_str("; the array is not closed with `]` (is the file cut off?)");
-                    Err(e)
-                }
-                Ok(snapshot) => {
-                    let error = self.error_here("the array is not closed with `]` (is the file cut off?)");
-                    Err(SnapshotError { id: Some(snapshot.id), ..error })
-                }
-            });
+            return Some(self.cut_off(start, origin));
         };
         let item = if self.limits.snapshot_too_large(end - start) {
             let place = format!("the array element at line {}, column {}", origin.line, origin.column);
@@ -634,17 +652,68 @@ impl JsonArray {
         } else {
             parse_at(self.text.get(start..end).unwrap_or_default(), &self.schema, origin)
         };
-        self.advance(end + 1);
-        if closer == b']' {
-            self.state = ArrayState::Closed;
+        let item = self.after_gap(item);
+        match closer {
+            Closer::Comma => self.advance(end + 1),
+            Closer::Bracket => {
+                self.advance(end + 1);
+                self.state = ArrayState::Closed;
+            }
+            Closer::Nothing => {
+                self.advance(end);
+                self.missing_comma = Some(self.origin());
+            }
         }
         Some(item)
     }
 }
 
+impl JsonArray {
+    /// The last element, from `start` to the end of a text that ends before
+    /// the array's `]`: its own record, saying the file is cut off.
+    fn cut_off(&mut self, start: usize, origin: Origin) -> ReadItem {
+        let item = parse_at(self.text.get(start..).unwrap_or_default(), &self.schema, origin);
+        let item = self.after_gap(item);
+        self.advance(self.text.len());
+        match item {
+            // The element's own error, and the file's: both are news.
+            Err(mut e) => {
+                self.state = ArrayState::Done;
+                e.message.push_str("; the array is not closed with `]` (is the file cut off?)");
+                Err(e)
+            }
+            Ok(snapshot) => {
+                let error = self.error_here("the array is not closed with `]` (is the file cut off?)");
+                Err(SnapshotError { id: Some(snapshot.id), ..error })
+            }
+        }
+    }
+
+    /// `item`, or its error record when no `,` came before it.
+    fn after_gap(&mut self, item: ReadItem) -> ReadItem {
+        match self.missing_comma.take() {
+            Some(after) => Err(without_comma(item, after)),
+            None => item,
+        }
+    }
+}
+
+/// The record of an element with no `,` between it and the element before:
+/// the file is not JSON there, but both snapshots are whole, so each keeps a
+/// record of its own and the one after the gap says what is missing.
+fn without_comma(item: ReadItem, after: Origin) -> SnapshotError {
+    let Origin { line, column } = after;
+    let what = format!("invalid JSON at line {line}, column {column}: a `,` is missing between this array element and the one before it");
+    match item {
+        Ok(snapshot) => SnapshotError { id: Some(snapshot.id), message: what },
+        Err(e) => SnapshotError { id: e.id, message: format!("{what}; {}", e.message) },
+    }
+}
+
 /// The end of the array element starting at `start`: the offset of the `,` or
-/// `]` after it and which it is, or `None` when the text ends first.
-fn scan_element(bytes: &[u8], start: usize) -> Option<(usize, u8)> {
+/// `]` after it, or of the end of an object or array that neither follows;
+/// `None` when the text ends first.
+fn scan_element(bytes: &[u8], start: usize) -> Option<(usize, Closer)> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -661,8 +730,16 @@ fn scan_element(bytes: &[u8], start: usize) -> Option<(usize, u8)> {
         match b {
             b'"' => in_string = true,
             b'[' | b'{' => depth += 1,
-            b']' | b'}' if depth > 0 => depth -= 1,
-            b']' | b',' if depth == 0 => return Some((i, b)),
+            b']' | b'}' if depth > 1 => depth -= 1,
+            b']' | b'}' if depth == 1 => {
+                depth = 0;
+                let next = bytes.iter().skip(i + 1).find(|b| !b.is_ascii_whitespace());
+                if next.is_some_and(|&n| n != b',' && n != b']') {
+                    return Some((i + 1, Closer::Nothing));
+                }
+            }
+            b']' if depth == 0 => return Some((i, Closer::Bracket)),
+            b',' if depth == 0 => return Some((i, Closer::Comma)),
             _ => {}
         }
     }
