@@ -287,6 +287,25 @@ fn the_id_is_reported_when_it_can_be_read() {
         let e = parse_json_snapshot(&with(&[("id", Some(written))]), &s).unwrap_err();
         assert_eq!(e.id, id.map(|id| Key::Str(id.into())), "{written}");
     }
+    // YAML reads its plain numbers and booleans as JSON reads them (its core
+    // schema): text only when quoted, so a string field refuses them alike.
+    let flat = schema(FLAT_SCHEMA);
+    let yaml = |id: &str, tags: &str| {
+        format!("- {{id: {id}, status: active, credit_limit: 10, score: 700, identity: {{verified: true}}, tags: {tags}}}\n")
+    };
+    for (id, tags, message) in [
+        ("17", "[]", "id: expected string, found 17"),
+        ("0x1F", "[]", "id: expected string, found 0x1F"),
+        ("true", "[]", "id: expected string, found true"),
+        ("-1.5e3", "[]", "id: expected string, found -1.5e3"),
+        ("A-1", "[vip, 2024, False]", "tags[1]: expected string, found 2024; tags[2]: expected string, found False"),
+    ] {
+        let e = read(Format::Yaml, &yaml(id, tags), &flat).remove(0).unwrap_err();
+        assert_eq!((e.id, e.message.as_str()), (Some(Key::Str(id.into())), message), "{id} {tags}");
+    }
+    for (id, tags) in [("\"17\"", "[\"2024\"]"), ("A-1.5", "[vip, 2024-11-01, .5x, truey]")] {
+        assert!(read(Format::Yaml, &yaml(id, tags), &flat).remove(0).is_ok(), "{id} {tags}");
+    }
     // Broken syntax: the id as far as it could be read, that is when the key
     // was read whole before the break; none when the break is before or in it.
     let e = parse_json_snapshot(r#"{"id": "A-1", "score": 7"#, &s).unwrap_err();
@@ -443,16 +462,42 @@ overdues: []\n";
     let items = read(Format::Yaml, &list, &s);
     let ids: Vec<_> = items.iter().map(|i| i.as_ref().ok().map(|s| s.id.clone())).collect();
     assert_eq!(ids, [Some(Key::Str("Y-1".into())), None, Some(Key::Str("Y-3".into()))]);
-    assert_eq!(
-        items[1].as_ref().unwrap_err().message,
-        "invalid YAML at line 16, column 1: while parsing a flow sequence, expected ',' or ']'"
-    );
+    let broken = items[1].as_ref().unwrap_err();
+    assert_eq!(broken.message, "invalid YAML at line 16, column 1: while parsing a flow sequence, expected ',' or ']'");
+    // Its id as far as it could be read: from its lines before the break.
+    assert_eq!(broken.id, Some(Key::Str("Y-2".into())));
+
     // The same list as a second document: the first is read as it was.
     let docs = format!("{}\n---\n{list}", item("Y-0"));
     assert_eq!(read(Format::Yaml, &docs, &s).iter().map(Result::is_ok).collect::<Vec<_>>(), [true, true, false, true]);
     // Not a list at the margin: one record for the document, as before.
     let items = read(Format::Yaml, "snapshots:\n- {id: [unclosed\n- id: B\n", &s);
     assert_eq!(items.len(), 1);
+
+    // A key that lost its indentation belongs to its item, which fails
+    // alone; a `-` glued to its key starts an item, and says what is wrong.
+    let margin =
+        format!("{}\n- id: Y-2\nscore: 1\n{}\n-id: Y-4\n  score: 1\n{}\n", item("Y-1"), item("Y-3"), item("Y-5"));
+    let items = read(Format::Yaml, &margin, &s);
+    let outline: Vec<_> =
+        items.iter().map(|i| i.as_ref().map(|s| s.id.to_string()).map_err(|e| e.id.clone())).collect();
+    let key = |id: &str| Some(Key::Str(id.into()));
+    assert_eq!(outline, [Ok("Y-1".into()), Err(key("Y-2")), Ok("Y-3".into()), Err(key("Y-4")), Ok("Y-5".into())]);
+    assert!(items[3]
+        .as_ref()
+        .unwrap_err()
+        .message
+        .ends_with("; a `-` starts a list item only with a space after it (`- id: …`)"));
+
+    // An alias in an item is refused as an alias, though alone it is an unknown anchor.
+    let aliased = "- id: Y-1\n  note: &n x\n- id: Y-2\n  score: *n\n";
+    let items = read(Format::Yaml, aliased, &s);
+    let e = items[1].as_ref().unwrap_err();
+    assert_eq!(e.id, key("Y-2"));
+    assert_eq!(
+        e.message,
+        "invalid YAML at line 4, column 10: YAML aliases (`*name`) are not supported; write the value out"
+    );
 }
 
 #[test]

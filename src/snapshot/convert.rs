@@ -367,13 +367,15 @@ pub(crate) enum Lexeme<'t> {
     Number(&'t str),
     /// A plain YAML scalar or a CSV cell: any type, by the schema.
     Plain(&'t str),
+    /// A plain YAML `true` or `false` (in any of YAML's three cases): only a `bool`.
+    Bool(&'t str),
 }
 
 impl Lexeme<'_> {
     /// How the value is shown in a message: numbers as written, text quoted.
     pub(crate) fn found(self) -> String {
         match self {
-            Lexeme::Number(text) => shorten(text),
+            Lexeme::Number(text) | Lexeme::Bool(text) => shorten(text),
             Lexeme::Quoted(text) | Lexeme::Plain(text) => format!("{:?}", shorten(text)),
         }
     }
@@ -392,7 +394,7 @@ pub(crate) fn shorten(text: &str) -> String {
 pub(crate) fn scalar(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<Value, String> {
     let mismatch = || format!("expected {}, found {}", expected(ty), lexeme.found());
     match (ty, lexeme) {
-        (ScalarType::Bool, Lexeme::Plain(text)) => match text.trim() {
+        (ScalarType::Bool, Lexeme::Plain(text) | Lexeme::Bool(text)) => match text.trim() {
             t if t.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
             t if t.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
             _ => Err(mismatch()),

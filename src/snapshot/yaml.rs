@@ -6,11 +6,11 @@ use super::convert::{
     finish_list, finish_set, finish_snapshot, key_as_written, named_as_written, scalar, set_item, Errors, Frame, Leaf,
     Lexeme, PathSeg, SeenKeys, DATE,
 };
-use super::yaml_items::{invalid_yaml, read_items_apart};
-use super::ReadItem;
+use super::yaml_items::{document_around, id_before, invalid_yaml, read_items_apart};
+use super::{ReadItem, SnapshotError};
 use crate::schema::{FieldKind, RecordLayout, Schema};
 use crate::value::{Date, Value};
-use crate::yaml::{parse_each_document, YKind, YNode};
+use crate::yaml::{parse_each_document, YKind, YNode, YamlError};
 
 /// Reads every snapshot of a YAML stream: each document is one snapshot or a
 /// list of them; empty documents are skipped. A document that cannot be read
@@ -23,10 +23,9 @@ pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
         let doc = match doc {
             Ok(doc) => doc,
             Err(e) => {
-                let at = e.span.start as usize;
-                match read_items_apart(text, at, schema) {
+                match read_items_apart(text, &e, schema) {
                     Some(apart) => items.extend(apart),
-                    None => items.push(Err(invalid_yaml(text, at, &e.message))),
+                    None => items.push(Err(unreadable_document(text, &e, schema))),
                 }
                 continue;
             }
@@ -40,6 +39,15 @@ pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
         }
     }
     items
+}
+
+/// The error record of a document that cannot be read, with the id its
+/// lines before the error give.
+fn unreadable_document(text: &str, error: &YamlError, schema: &Schema) -> SnapshotError {
+    let at = error.span.start as usize;
+    let (start, end) = document_around(text, at);
+    let id = text.get(start..end).and_then(|document| id_before(document, at.saturating_sub(start), schema));
+    SnapshotError { id, ..invalid_yaml(text, at, &error.message) }
 }
 
 /// Reads one snapshot from a YAML mapping (as in a decision test's `snapshot:`).
@@ -169,12 +177,48 @@ fn leaf_value(
     }
 }
 
+/// A scalar as YAML's core schema reads it: a plain `true` is a bool and a
+/// plain `5` a number, which a `string` field refuses as JSON's `5` is
+/// refused (`"5"` is the text); any other plain scalar is text for the
+/// schema to read.
 fn lexeme(text: &str, plain: bool) -> Lexeme<'_> {
-    if plain {
-        Lexeme::Plain(text)
-    } else {
-        Lexeme::Quoted(text)
+    match text {
+        _ if !plain => Lexeme::Quoted(text),
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => Lexeme::Bool(text),
+        _ if is_core_number(text) => Lexeme::Number(text),
+        _ => Lexeme::Plain(text),
     }
+}
+
+/// Whether a plain scalar is an int or a float of YAML 1.2's core schema
+/// (`12`, `-3`, `0x1F`, `0o17`, `1.5`, `.5`, `1e3`, `.inf`, `.nan`).
+fn is_core_number(text: &str) -> bool {
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    if let Some(hex) = text.strip_prefix("0x") {
+        return digits(hex, 16);
+    }
+    if let Some(octal) = text.strip_prefix("0o") {
+        return digits(octal, 8);
+    }
+    if matches!(text, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if matches!(unsigned, ".inf" | ".Inf" | ".INF") {
+        return true;
+    }
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (digits(whole, 10) && fraction.chars().all(|c| c.is_ascii_digit()))
+                || (whole.is_empty() && digits(fraction, 10))
+        }
+        None => digits(mantissa, 10),
+    };
+    mantissa_ok && exponent.is_none_or(|e| digits(e, 10))
 }
 
 /// How a node is shown in a message.

@@ -4,17 +4,19 @@
 //! read again item by item, so that every snapshot still yields its own
 //! record, in order: the broken item its error, the others their decisions.
 
+use super::convert::key_as_written;
 use super::yaml::snapshot_from_yaml;
-use super::{ReadItem, SnapshotError};
+use super::{Key, ReadItem, SnapshotError};
 use crate::diagnostic::line_col;
 use crate::schema::Schema;
-use crate::yaml::{is_blank_or_comment, is_document_marker, parse_document, YKind};
+use crate::yaml::{is_blank_or_comment, is_document_marker, parse_document, YKind, YamlError};
 
 /// The records of the document around byte `error_at` (where its syntax
 /// error was found), one per item, when it is a list at the left margin of
 /// two items or more and an item alone fails too; `None` otherwise (the
 /// document's own error is then its one record).
-pub(super) fn read_items_apart(text: &str, error_at: usize, schema: &Schema) -> Option<Vec<ReadItem>> {
+pub(super) fn read_items_apart(text: &str, error: &YamlError, schema: &Schema) -> Option<Vec<ReadItem>> {
+    let error_at = error.span.start as usize;
     let (start, end) = document_around(text, error_at);
     let document = text.get(start..end)?;
     let starts = item_starts(document)?;
@@ -24,7 +26,7 @@ pub(super) fn read_items_apart(text: &str, error_at: usize, schema: &Schema) -> 
     let mut items = Vec::with_capacity(starts.len());
     for (i, &from) in starts.iter().enumerate() {
         let to = starts.get(i + 1).copied().unwrap_or(document.len());
-        items.extend(read_item(text, start + from, document.get(from..to)?, schema));
+        items.extend(read_item(text, (start + from, document.get(from..to)?), error, schema));
     }
     // Items that all read alone were broken only together: not a case for this.
     items.iter().any(Result::is_err).then_some(items)
@@ -36,14 +38,56 @@ pub(super) fn invalid_yaml(text: &str, at: usize, message: &str) -> SnapshotErro
     SnapshotError { id: None, message: format!("invalid YAML at line {line}, column {column}: {message}") }
 }
 
-/// One item's records (one, unless a line at the margin held several).
-fn read_item(text: &str, offset: usize, item: &str, schema: &Schema) -> Vec<ReadItem> {
+/// The key of the snapshot that `unit` (a document or an item) holds, read
+/// from its lines before the one of byte `error_at` (within `unit`), where
+/// its syntax broke: an error record's id "as far as it could be read".
+/// Lines before a broken line that may be left out (a flow collection opened
+/// there) to find some that read, at most.
+const LINES_DROPPED_FOR_AN_ID: usize = 8;
+
+pub(super) fn id_before(unit: &str, error_at: usize, schema: &Schema) -> Option<Key> {
+    let mut end = error_at.min(unit.len());
+    for _ in 0..=LINES_DROPPED_FOR_AN_ID {
+        end = unit.get(..end)?.rfind('\n').map_or(0, |i| i + 1);
+        if let Ok(node) = parse_document(unit.get(..end)?) {
+            let snapshot = match &node.kind {
+                YKind::Seq(items) if items.len() == 1 => items.first()?,
+                _ => &node,
+            };
+            let key = schema.key.split('.').try_fold(snapshot, |record, name| record.get(name))?;
+            return key.as_scalar().and_then(key_as_written);
+        }
+        // Before the line break that ended the previous line.
+        end = end.checked_sub(1)?;
+    }
+    None
+}
+
+/// One item's records (one, unless a line at the margin held several), the
+/// item being `item` at byte `offset` of `text`. An item failing where the
+/// whole document did (`error`) fails for the document's reason: an alias
+/// alone is "unknown anchor", though what is wrong is that it is an alias.
+fn read_item(text: &str, (offset, item): (usize, &str), error: &YamlError, schema: &Schema) -> Vec<ReadItem> {
     match parse_document(item) {
         Ok(node) => match &node.kind {
             YKind::Seq(snapshots) => snapshots.iter().map(|s| snapshot_from_yaml(s, schema)).collect(),
             _ => vec![snapshot_from_yaml(&node, schema)],
         },
-        Err(e) => vec![Err(invalid_yaml(text, offset + e.span.start as usize, &e.message))],
+        Err(e) => {
+            let at = offset + e.span.start as usize;
+            let mut message = if at == error.span.start as usize { error.message.clone() } else { e.message };
+            let glued = is_glued_item(item);
+            let id = if glued {
+                // Read as the item it was meant to be, its `-` and key apart.
+                id_before(&format!("- {}", item.get(1..).unwrap_or_default()), e.span.start as usize + 1, schema)
+            } else {
+                id_before(item, e.span.start as usize, schema)
+            };
+            if glued {
+                message.push_str("; a `-` starts a list item only with a space after it (`- id: …`)");
+            }
+            vec![Err(SnapshotError { id, ..invalid_yaml(text, at, &message) })]
+        }
     }
 }
 
@@ -51,7 +95,7 @@ fn read_item(text: &str, offset: usize, item: &str, schema: &Schema) -> Vec<Read
 /// the text's start) to the next `---` line (or the text's end). An error at
 /// the very start of a `---` line was found at the end of the document
 /// before it.
-fn document_around(text: &str, at: usize) -> (usize, usize) {
+pub(super) fn document_around(text: &str, at: usize) -> (usize, usize) {
     let (mut start, mut offset) = (0, 0);
     for line in text.split_inclusive('\n') {
         let here = offset;
@@ -67,7 +111,9 @@ fn document_around(text: &str, at: usize) -> (usize, usize) {
 }
 
 /// Where each item of a list at the left margin starts, or `None` when the
-/// document holds anything else at the margin.
+/// document does not begin as one. A line at the margin that is not an item
+/// (a key that lost its indentation) belongs to the item before it, which
+/// then fails alone; a `-` glued to its key (`-id: A-2`) starts an item.
 fn item_starts(document: &str) -> Option<Vec<usize>> {
     let mut starts = Vec::new();
     let mut offset = 0;
@@ -76,10 +122,10 @@ fn item_starts(document: &str) -> Option<Vec<usize>> {
         offset += line.len();
         let trimmed = line.trim_end();
         let filler = is_blank_or_comment(trimmed) || is_document_marker(line);
-        if is_item(trimmed) {
+        if is_item(trimmed) || (!starts.is_empty() && !filler && is_glued_item(trimmed)) {
             starts.push(here);
-        } else if !filler && (starts.is_empty() || !line.starts_with([' ', '\t'])) {
-            // Content at the margin that is not an item, or indented before the first item.
+        } else if !filler && starts.is_empty() {
+            // Content before the first item: not a list at the margin.
             return None;
         }
     }
@@ -88,6 +134,13 @@ fn item_starts(document: &str) -> Option<Vec<usize>> {
 
 fn is_item(line: &str) -> bool {
     line == "-" || line.starts_with("- ") || line.starts_with("-\t")
+}
+
+/// `-id: A-2`: an item whose `-` lost its space, at the margin of a list.
+fn is_glued_item(line: &str) -> bool {
+    line.strip_prefix('-')
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '{')
 }
 
 #[cfg(test)]
@@ -99,7 +152,9 @@ mod tests {
         assert_eq!(item_starts("---\n# c\n- a: 1\n  b: 2\n-\n  a: 3\n- [x\n"), Some(vec![8, 22, 31]));
         assert_eq!(item_starts("a: 1\n- b\n"), None);
         assert_eq!(item_starts("  - a\n- b\n"), None);
-        assert_eq!(item_starts("- {a: 1,\nb: 2}\n"), None);
+        // A line at the margin after an item is part of it; a glued `-` starts one.
+        assert_eq!(item_starts("- {a: 1,\nb: 2}\n"), Some(vec![0]));
+        assert_eq!(item_starts("- a: 1\nb: 2\n-c: 3\n- d\n"), Some(vec![0, 12, 18]));
     }
 
     #[test]
