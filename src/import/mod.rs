@@ -110,6 +110,11 @@ pub fn read_table(path: &Path, text: &str) -> Result<ScorecardTable, Vec<Diagnos
     if builder.errors.is_empty() {
         builder.overlaps();
     }
+    if builder.errors.is_empty() && builder.table.characteristics.is_empty() {
+        // A base alone would print `scorecard base N { }`, which does not parse.
+        let message = "the table has no characteristics, only its `basepoints` row".to_owned();
+        builder.errors.extend(table_error(Span::default(), message));
+    }
     if builder.errors.is_empty() {
         Ok(builder.table)
     } else {
@@ -278,6 +283,9 @@ mod tests {
     fn a_table_without_its_columns_or_rows_is_an_error() {
         assert_eq!(read("a,b,c\n1,2,3\n").unwrap_err()[0].code, codes::IMPORT_TABLE);
         assert_eq!(read("variable,bin,points\n").unwrap_err()[0].message, "the table has no rows");
+        let base_alone = read("variable,bin,points\nbasepoints,,600\n").unwrap_err();
+        assert_eq!(base_alone[0].message, "the table has no characteristics, only its `basepoints` row");
+        assert_eq!(base_alone[0].code, codes::IMPORT_TABLE);
         assert_eq!(read("").unwrap_err()[0].code, codes::IMPORT_TABLE);
     }
 }

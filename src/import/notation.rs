@@ -126,14 +126,23 @@ fn is_missing_word(text: &str) -> bool {
     text.eq_ignore_ascii_case("missing") || text.eq_ignore_ascii_case("nan")
 }
 
-/// An opening bracket, a separator and a number (or `-inf`) before it: this
-/// is meant as an interval, so a malformed one is an error, not a category.
+/// An opening bracket, a separator and a number (or `-inf`) before it, or a
+/// closing bracket with a number (or `inf`) before it: this is meant as an
+/// interval, so a malformed one (`[abc,26.0)`, `[,3)`) is an error, not a
+/// category.
 fn looks_like_interval(text: &str) -> bool {
     let Some(inner) = text.strip_prefix(['[', '(']) else { return false };
-    match inner.find([',', '~']) {
-        Some(at) => inner.get(..at).is_some_and(|lower| lower.trim() == "-inf" || number(lower.trim()).is_ok()),
-        None => false,
-    }
+    let Some(at) = inner.find([',', '~']) else { return false };
+    let end = |side: Option<&str>, infinite: &str| {
+        side.map(str::trim).is_some_and(|t| is_infinite(t, infinite) || number(t).is_ok())
+    };
+    let upper = inner.strip_suffix([')', ']']).and_then(|rest| rest.get(at + 1..));
+    end(inner.get(..at), "-inf") || end(upper, "inf")
+}
+
+/// `-inf` below, `inf` or `+inf` above, in any case (R writes `-Inf`).
+fn is_infinite(text: &str, infinite: &str) -> bool {
+    text.eq_ignore_ascii_case(infinite) || (infinite == "inf" && text.eq_ignore_ascii_case("+inf"))
 }
 
 /// `[a,b)`, `(a, b]`, `[a ~ b)`, with `-inf` and `inf` for an open end.
@@ -159,7 +168,7 @@ fn interval(text: &str) -> Result<Part, String> {
 
 /// One end: `infinite` (`-inf` below, `inf` or `+inf` above) or a number.
 fn bound(text: &str, infinite: &str, closed: bool) -> Result<Bound, String> {
-    if text == infinite || (infinite == "inf" && text == "+inf") {
+    if is_infinite(text, infinite) {
         return Ok(Bound::Unbounded);
     }
     let value = number(text)?;
