@@ -243,6 +243,22 @@ fn schemas_with_different_keys_are_refused() {
 }
 
 #[test]
+fn an_application_policy_and_an_account_policy_are_refused() {
+    // Their outcomes share no cell: every snapshot of one side would be out of the matrix.
+    let applications = SCHEMA.replace("entity: account", "entity: application");
+    let dir = pair(
+        "rule \"r\" { when score < 1 then close }\n",
+        &applications,
+        "rule \"r\" { when score < 1 then decline }\n",
+    );
+    let (o, n) = (load(&dir.join("old.policy")), load(&dir.join("new.policy")));
+    let e =
+        Differ::new((&dir.join("old.policy"), &o), (&dir.join("new.policy"), &n), DiffOptions::default()).unwrap_err();
+    assert_eq!(e.code(), "D001");
+    assert!(e.to_string().contains("the old policy decides accounts, the new one applications"), "{e}");
+}
+
+#[test]
 fn the_limit_field_can_be_named_and_must_be_money() {
     let dir = pair("rule \"r\" { when score < 1 then close }\n", SCHEMA, "rule \"r\" { when score < 1 then close }\n");
     let (o, n) = (load(&dir.join("old.policy")), load(&dir.join("new.policy")));

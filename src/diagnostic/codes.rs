@@ -255,7 +255,7 @@ registry! {
 
     // Diff.
     INCOMPATIBLE_SCHEMAS = "D001", "incompatible-schemas", Error,
-        "The two policies' schemas cannot be paired snapshot by snapshot (their keys differ).";
+        "The two policies' schemas cannot be paired snapshot by snapshot: their keys differ, or one decides applications and the other accounts.";
     LIMIT_FIELD = "D002", "limit-field", Error,
         "`--limit-field` names no money or decimal field of the account in either schema.";
     DIFF_READ = "D003", "diff-read", Error,

@@ -163,6 +163,7 @@ impl Differ {
         options: DiffOptions,
     ) -> Result<Differ, DiffError> {
         let (old_program, new_program) = (old.1.program.clone(), new.1.program.clone());
+        same_entity(&old_program.schema, &new_program.schema)?;
         let same_schema = same_layout(&old_program.schema, &new_program.schema);
         if !same_schema {
             keys_compatible(&old_program.schema, &new_program.schema)?;
@@ -482,6 +483,21 @@ fn keys_compatible(old: &Schema, new: &Schema) -> Result<(), DiffError> {
         )));
     }
     Ok(())
+}
+
+/// Both policies decide applications, or both accounts: an application's
+/// outcomes (approve, refer, decline) have no cell among an account's, so
+/// the matrix would lose every snapshot of one side.
+fn same_entity(old: &Schema, new: &Schema) -> Result<(), DiffError> {
+    if old.is_application() == new.is_application() {
+        return Ok(());
+    }
+    let decides = |schema: &Schema| if schema.is_application() { "applications" } else { "accounts" };
+    Err(DiffError::IncompatibleSchemas(format!(
+        "the old policy decides {}, the new one {}: approve, refer and decline have no counterpart among close, freeze, restrict and reinstate",
+        decides(old),
+        decides(new)
+    )))
 }
 
 /// Finds the current-limit field: in the old schema if it has it, else in the new one.
