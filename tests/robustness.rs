@@ -162,6 +162,45 @@ fn a_json_line_that_is_not_utf8_is_an_error_record_with_its_id_when_readable() {
 }
 
 #[test]
+fn a_json_array_element_that_is_not_utf8_is_its_own_error_record() {
+    // The file was refused whole (R002, exit 2): one bad byte cost every account.
+    let dir = workdir("utf8-array");
+    write_small_policy(&dir);
+    let portfolio = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();
+    let lines: Vec<&str> = portfolio.lines().take(3).collect();
+    let mut book = b"\xef\xbb\xbf[\n".to_vec();
+    book.extend_from_slice(lines[0].as_bytes());
+    book.extend_from_slice(b",\n");
+    // Latin-1 in a field the schema does not name (`\u{1}` stands for the byte 0xff).
+    book.extend_from_slice(lines[1].replacen('{', "{\"note\": \"caf\u{1}\", ", 1).as_bytes());
+    book.extend_from_slice(b",\n");
+    book.extend_from_slice(lines[2].as_bytes());
+    book.extend_from_slice(b"\n]\n");
+    let book: Vec<u8> = book.iter().map(|&b| if b == 1 { 0xff } else { b }).collect();
+    std::fs::write(dir.join("book.json"), &book).unwrap();
+    let (code, stdout, stderr) =
+        common::verdict_in(&dir, &["eval", "-q", "p.policy", "book.json", "--format", "jsonl"]);
+    assert_eq!(code, 1, "{stderr}");
+    let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<_> = records.iter().map(|r| r["id"].as_str().unwrap_or("-").to_string()).collect();
+    assert_eq!(ids, ["A-1001", "A-1002", "A-1003"]);
+    assert!(records[0].get("error").is_none() && records[2].get("error").is_none(), "{stdout}");
+    let message = records[1]["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("the array element at line 3, column 1: not UTF-8 text (its byte "), "{message}");
+
+    // A file of one object is that snapshot's error record, as a JSON line is.
+    let one: Vec<u8> =
+        lines[1].replacen('{', "{\"note\": \"caf\u{1}\", ", 1).bytes().map(|b| if b == 1 { 0xff } else { b }).collect();
+    std::fs::write(dir.join("one.json"), one).unwrap();
+    let (code, stdout, stderr) = common::verdict_in(&dir, &["eval", "-q", "p.policy", "one.json", "--format", "jsonl"]);
+    assert_eq!(code, 1, "{stderr}");
+    let record: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(record["id"], "A-1002");
+    let message = record["error"]["message"].as_str().unwrap();
+    assert_eq!(message, "the file's one JSON object: not UTF-8 text (its byte 14 is not part of a UTF-8 character)");
+}
+
+#[test]
 fn a_damaged_parquet_file_is_an_input_error_never_a_panic_or_a_quiet_success() {
     // A file of 40 rows (`synth policies/simple.schema.yaml -n 40`) with a
     // few bytes of its schema changed: the `parquet` crate panics reading it.

@@ -276,10 +276,14 @@ pub fn read_snapshots_with<R: BufRead>(
         Format::Jsonl => Inner::Lines(JsonLines { input, buf: Vec::new(), line: 0, schema, limits, done: false }),
         Format::Csv => Inner::Csv(Box::new(csv_rows::open(input, schema, limits)?)),
         Format::Json => {
-            let text = read_text(input, limits)?;
+            let (text, bad) = read_text_marking_bad_bytes(input, limits)?;
             match text.trim_start().as_bytes().first() {
                 None => return Err(ReadError::EmptyJson),
-                Some(b'[') => Inner::Array(JsonArray::new(text, schema, limits)),
+                Some(b'[') => Inner::Array(JsonArray::new(text, schema, limits).with_bad_bytes(bad)),
+                Some(_) if !bad.is_empty() => {
+                    let error = not_utf8((0, &text), "the file's one JSON object", &bad, &schema);
+                    Inner::Items(vec![Err(error)].into_iter())
+                }
                 Some(_) if limits.snapshot_too_large(text.len()) => {
                     let id = id_of_long_snapshot(text.as_bytes(), 1, &schema);
                     let error = limits.oversize_snapshot("the file's one JSON object", text.len() as u64, id);
@@ -349,6 +353,47 @@ fn read_text<R: BufRead>(input: R, limits: ReadLimits) -> Result<String, ReadErr
         text.drain(..'\u{feff}'.len_utf8());
     }
     Ok(text)
+}
+
+/// Reads a whole input as [`read_text`] does, but with each byte that is
+/// not part of a UTF-8 character replaced by a NUL (which JSON text never
+/// holds) and listed by its offset in the text: a JSON array with one bad
+/// byte is one element's error record, not a file that cannot be read.
+fn read_text_marking_bad_bytes<R: BufRead>(input: R, limits: ReadLimits) -> Result<(String, Vec<usize>), ReadError> {
+    let mut bytes = Vec::new();
+    input.take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(ReadError::FileTooLarge { limit: limits.max_file_bytes });
+    }
+    let bom = if bytes.starts_with("\u{feff}".as_bytes()) { '\u{feff}'.len_utf8() } else { 0 };
+    let mut bad = Vec::new();
+    let mut from = bom;
+    while let Err(e) = std::str::from_utf8(bytes.get(from..).unwrap_or_default()) {
+        let at = from + e.valid_up_to();
+        let len = e.error_len().unwrap_or(bytes.len() - at);
+        for offset in at..at + len {
+            if let Some(byte) = bytes.get_mut(offset) {
+                *byte = 0;
+                bad.push(offset - bom);
+            }
+        }
+        from = at + len;
+    }
+    bytes.drain(..bom);
+    let text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 { offset: e.utf8_error().valid_up_to() })?;
+    Ok((text, bad))
+}
+
+/// The error record of the snapshot at `place`, `text` (which starts at
+/// offset `start` of the input's text), holding bytes that are not UTF-8
+/// (`bad`, offsets in the input's text, now NULs).
+fn not_utf8((start, text): (usize, &str), place: &str, bad: &[usize], schema: &Schema) -> SnapshotError {
+    let first = bad.first().map_or(0, |b| b.saturating_sub(start));
+    let readable = text.replace('\0', "\u{fffd}");
+    SnapshotError {
+        id: id_despite_bad_bytes(readable.as_bytes(), 1, schema),
+        message: format!("{place}: not UTF-8 text (its byte {} is not part of a UTF-8 character)", first + 1),
+    }
 }
 
 /// An iterator over the snapshots of one input, in input order: one
@@ -538,6 +583,8 @@ struct JsonArray {
     /// Where the element before the next one ended without a `,` after it:
     /// the next element is read, and is the error record that says so.
     missing_comma: Option<Origin>,
+    /// Offsets of bytes that were not UTF-8 (NULs in `text`), ascending.
+    bad_bytes: Vec<usize>,
 }
 
 /// What ends an array element.
@@ -575,7 +622,20 @@ impl JsonArray {
             line_start: 0,
             state: ArrayState::Start,
             missing_comma: None,
+            bad_bytes: Vec::new(),
         }
+    }
+
+    /// The array of a text whose bytes at `bad_bytes` were not UTF-8.
+    fn with_bad_bytes(self, bad_bytes: Vec<usize>) -> JsonArray {
+        JsonArray { bad_bytes, ..self }
+    }
+
+    /// The bad bytes in `start..end`.
+    fn bad_in(&self, start: usize, end: usize) -> &[usize] {
+        let from = self.bad_bytes.partition_point(|&b| b < start);
+        let to = self.bad_bytes.partition_point(|&b| b < end);
+        self.bad_bytes.get(from..to).unwrap_or_default()
     }
 
     /// Moves `pos` to `to`, counting the lines passed.
@@ -644,7 +704,11 @@ impl JsonArray {
         let Some((end, closer)) = scan_element(self.text.as_bytes(), start) else {
             return Some(self.cut_off(start, origin));
         };
-        let item = if self.limits.snapshot_too_large(end - start) {
+        let bad = self.bad_in(start, end);
+        let item = if !bad.is_empty() {
+            let place = format!("the array element at line {}, column {}", origin.line, origin.column);
+            Err(not_utf8((start, self.text.get(start..end).unwrap_or_default()), &place, bad, &self.schema))
+        } else if self.limits.snapshot_too_large(end - start) {
             let place = format!("the array element at line {}, column {}", origin.line, origin.column);
             let element = self.text.get(start..end).unwrap_or_default().as_bytes();
             let id = id_of_long_snapshot(element, origin.line, &self.schema);
