@@ -69,6 +69,7 @@ pub(crate) mod convert;
 mod csv;
 mod csv_quotes;
 mod json;
+mod json_array;
 mod json_direct;
 mod json_tokens;
 mod limits;

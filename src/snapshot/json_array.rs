@@ -1,0 +1,272 @@
+//! A JSON array of snapshots, read element by element: the file is read
+//! whole, its elements split apart by a light scan and each converted alone,
+//! so an element that is not JSON (or not UTF-8, or too large) is one error
+//! record in its place and a `,` missing between two elements costs neither
+//! its snapshot.
+
+use super::json::{parse_at, Origin};
+use super::limits::ReadLimits;
+use super::reader::{id_despite_bad_bytes, id_of_long_snapshot};
+use super::{ReadItem, SnapshotError};
+use crate::schema::Schema;
+use std::sync::Arc;
+
+/// The elements of a JSON array, split apart by a light scan and converted one
+/// at a time, so a syntax error inside one element spoils only that element.
+#[derive(Debug)]
+pub(super) struct JsonArray {
+    text: String,
+    schema: Arc<Schema>,
+    limits: ReadLimits,
+    /// Byte offset of the next thing to read.
+    pos: usize,
+    /// Line of `pos` (1-based) and the byte offset where that line starts.
+    line: usize,
+    line_start: usize,
+    state: ArrayState,
+    /// Where the element before the next one ended without a `,` after it:
+    /// the next element is read, and is the error record that says so.
+    missing_comma: Option<Origin>,
+    /// Offsets of bytes that were not UTF-8 (NULs in `text`), ascending.
+    bad_bytes: Vec<usize>,
+}
+
+/// What ends an array element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Closer {
+    /// A `,`: another element follows.
+    Comma,
+    /// The array's `]`.
+    Bracket,
+    /// A complete object (or array) followed by neither: a `,` is missing
+    /// (`{...}\n{...}`), and the element ends where the object does.
+    Nothing,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum ArrayState {
+    /// Before the opening `[`.
+    Start,
+    /// Between elements.
+    Elements,
+    /// After the closing `]`: only whitespace may follow.
+    Closed,
+    /// Nothing more to yield.
+    Done,
+}
+
+impl JsonArray {
+    pub(super) fn new(text: String, schema: Arc<Schema>, limits: ReadLimits) -> JsonArray {
+        JsonArray {
+            text,
+            schema,
+            limits,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+            state: ArrayState::Start,
+            missing_comma: None,
+            bad_bytes: Vec::new(),
+        }
+    }
+
+    /// The array of a text whose bytes at `bad_bytes` were not UTF-8.
+    pub(super) fn with_bad_bytes(self, bad_bytes: Vec<usize>) -> JsonArray {
+        JsonArray { bad_bytes, ..self }
+    }
+
+    /// The bad bytes in `start..end`.
+    fn bad_in(&self, start: usize, end: usize) -> &[usize] {
+        let from = self.bad_bytes.partition_point(|&b| b < start);
+        let to = self.bad_bytes.partition_point(|&b| b < end);
+        self.bad_bytes.get(from..to).unwrap_or_default()
+    }
+
+    /// Moves `pos` to `to`, counting the lines passed.
+    fn advance(&mut self, to: usize) {
+        let to = to.min(self.text.len());
+        for (i, b) in self.text.as_bytes().iter().enumerate().take(to).skip(self.pos) {
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = i + 1;
+            }
+        }
+        self.pos = to;
+    }
+
+    fn skip_whitespace(&mut self) {
+        let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+        let n = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        self.advance(self.pos + n);
+    }
+
+    fn origin(&self) -> Origin {
+        Origin { line: self.line, column: self.pos - self.line_start + 1 }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    /// An error at `pos`, after which nothing more is read.
+    fn error_here(&mut self, what: &str) -> SnapshotError {
+        self.state = ArrayState::Done;
+        let Origin { line, column } = self.origin();
+        SnapshotError { id: None, message: format!("invalid JSON at line {line}, column {column}: {what}") }
+    }
+
+    pub(super) fn next(&mut self) -> Option<ReadItem> {
+        self.skip_whitespace();
+        match self.state {
+            ArrayState::Done => return None,
+            ArrayState::Closed if self.peek().is_none() => {
+                self.state = ArrayState::Done;
+                return None;
+            }
+            ArrayState::Closed => return Some(Err(self.error_here("unexpected text after the closing `]`"))),
+            ArrayState::Start => {
+                self.advance(self.pos + 1); // INVARIANT: read_snapshots only builds a JsonArray for text starting with `[`.
+                self.skip_whitespace();
+                self.state = ArrayState::Elements;
+                if self.peek() == Some(b']') {
+                    self.advance(self.pos + 1);
+                    self.state = ArrayState::Closed;
+                    return self.next();
+                }
+            }
+            ArrayState::Elements if self.peek() == Some(b']') => {
+                // A `,` before the `]` (`[{...},]`) hides no snapshot: every
+                // element before it has had its record.
+                self.advance(self.pos + 1);
+                self.state = ArrayState::Closed;
+                return self.next();
+            }
+            ArrayState::Elements => {}
+        }
+        let start = self.pos;
+        let origin = self.origin();
+        let Some((end, closer)) = scan_element(self.text.as_bytes(), start) else {
+            return Some(self.cut_off(start, origin));
+        };
+        let item = self.element(start..end, origin);
+        let item = self.after_gap(item);
+        match closer {
+            Closer::Comma => self.advance(end + 1),
+            Closer::Bracket => {
+                self.advance(end + 1);
+                self.state = ArrayState::Closed;
+            }
+            Closer::Nothing => {
+                self.advance(end);
+                self.missing_comma = Some(self.origin());
+            }
+        }
+        Some(item)
+    }
+}
+
+impl JsonArray {
+    /// The snapshot of the element at `range` (starting at `origin`), or its
+    /// error record: bytes that are not UTF-8, too large, or not one.
+    fn element(&self, range: std::ops::Range<usize>, origin: Origin) -> ReadItem {
+        let text = self.text.get(range.clone()).unwrap_or_default();
+        let place = || format!("the array element at line {}, column {}", origin.line, origin.column);
+        let bad = self.bad_in(range.start, range.end);
+        if !bad.is_empty() {
+            Err(not_utf8((range.start, text), &place(), bad, &self.schema))
+        } else if self.limits.snapshot_too_large(text.len()) {
+            let id = id_of_long_snapshot(text.as_bytes(), origin.line, &self.schema);
+            Err(self.limits.oversize_snapshot(&place(), text.len() as u64, id))
+        } else {
+            parse_at(text, &self.schema, origin)
+        }
+    }
+
+    /// The last element, from `start` to the end of a text that ends before
+    /// the array's `]`: its own record, saying the file is cut off.
+    fn cut_off(&mut self, start: usize, origin: Origin) -> ReadItem {
+        let item = parse_at(self.text.get(start..).unwrap_or_default(), &self.schema, origin);
+        let item = self.after_gap(item);
+        self.advance(self.text.len());
+        match item {
+            // The element's own error, and the file's: both are news.
+            Err(mut e) => {
+                self.state = ArrayState::Done;
+                e.message.push_str("; the array is not closed with `]` (is the file cut off?)");
+                Err(e)
+            }
+            Ok(snapshot) => {
+                let error = self.error_here("the array is not closed with `]` (is the file cut off?)");
+                Err(SnapshotError { id: Some(snapshot.id), ..error })
+            }
+        }
+    }
+
+    /// `item`, or its error record when no `,` came before it.
+    fn after_gap(&mut self, item: ReadItem) -> ReadItem {
+        match self.missing_comma.take() {
+            Some(after) => Err(without_comma(item, after)),
+            None => item,
+        }
+    }
+}
+
+/// The record of an element with no `,` between it and the element before:
+/// the file is not JSON there, but both snapshots are whole, so each keeps a
+/// record of its own and the one after the gap says what is missing.
+fn without_comma(item: ReadItem, after: Origin) -> SnapshotError {
+    let Origin { line, column } = after;
+    let what = format!("invalid JSON at line {line}, column {column}: a `,` is missing between this array element and the one before it");
+    match item {
+        Ok(snapshot) => SnapshotError { id: Some(snapshot.id), message: what },
+        Err(e) => SnapshotError { id: e.id, message: format!("{what}; {}", e.message) },
+    }
+}
+
+/// The end of the array element starting at `start`: the offset of the `,` or
+/// `]` after it, or of the end of an object or array that neither follows;
+/// `None` when the text ends first.
+fn scan_element(bytes: &[u8], start: usize) -> Option<(usize, Closer)> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth > 1 => depth -= 1,
+            b']' | b'}' if depth == 1 => {
+                depth = 0;
+                let next = bytes.iter().skip(i + 1).find(|b| !b.is_ascii_whitespace());
+                if next.is_some_and(|&n| n != b',' && n != b']') {
+                    return Some((i + 1, Closer::Nothing));
+                }
+            }
+            b']' if depth == 0 => return Some((i, Closer::Bracket)),
+            b',' if depth == 0 => return Some((i, Closer::Comma)),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The error record of the snapshot at `place`, `text` (which starts at
+/// offset `start` of the input's text), holding bytes that are not UTF-8
+/// (`bad`, offsets in the input's text, now NULs).
+pub(super) fn not_utf8((start, text): (usize, &str), place: &str, bad: &[usize], schema: &Schema) -> SnapshotError {
+    let first = bad.first().map_or(0, |b| b.saturating_sub(start));
+    let readable = text.replace('\0', "\u{fffd}");
+    SnapshotError {
+        id: id_despite_bad_bytes(readable.as_bytes(), 1, schema),
+        message: format!("{place}: not UTF-8 text (its byte {} is not part of a UTF-8 character)", first + 1),
+    }
+}
