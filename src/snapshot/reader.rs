@@ -297,11 +297,7 @@ pub fn read_snapshots_with<R: BufRead>(
         Format::Parquet => {
             // Parquet keeps its index at its end: an input that is not a file
             // (standard input) is read whole first, as JSON is.
-            let mut bytes = Vec::new();
-            input.take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
-            if bytes.len() as u64 > limits.max_file_bytes {
-                return Err(ReadError::FileTooLarge { limit: limits.max_file_bytes });
-            }
+            let bytes = read_whole(input, limits)?;
             let batches = open_parquet(bytes::Bytes::from(bytes), &schema, DEFAULT_BATCH_ROWS)?;
             Inner::Parquet(Box::new(ParquetRows::new(batches, schema)))
         }
@@ -341,14 +337,22 @@ pub fn opening_error(error: &ReadError) -> String {
     }
 }
 
-/// Reads a whole input as text, without a leading byte-order mark, refusing
-/// one over `limits.max_file_bytes` (without reading more than that).
-fn read_text<R: BufRead>(input: R, limits: ReadLimits) -> Result<String, ReadError> {
+/// Reads a whole input's bytes, refusing one over `limits.max_file_bytes`
+/// (without reading more than that): JSON, YAML and Parquet from standard
+/// input are read whole.
+fn read_whole<R: BufRead>(input: R, limits: ReadLimits) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
     input.take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(ReadError::FileTooLarge { limit: limits.max_file_bytes });
     }
+    Ok(bytes)
+}
+
+/// Reads a whole input as text, without a leading byte-order mark, refusing
+/// one over `limits.max_file_bytes` (without reading more than that).
+fn read_text<R: BufRead>(input: R, limits: ReadLimits) -> Result<String, ReadError> {
+    let bytes = read_whole(input, limits)?;
     let mut text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 { offset: e.utf8_error().valid_up_to() })?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
@@ -361,11 +365,7 @@ fn read_text<R: BufRead>(input: R, limits: ReadLimits) -> Result<String, ReadErr
 /// holds) and listed by its offset in the text: a JSON array with one bad
 /// byte is one element's error record, not a file that cannot be read.
 fn read_text_marking_bad_bytes<R: BufRead>(input: R, limits: ReadLimits) -> Result<(String, Vec<usize>), ReadError> {
-    let mut bytes = Vec::new();
-    input.take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(ReadError::FileTooLarge { limit: limits.max_file_bytes });
-    }
+    let mut bytes = read_whole(input, limits)?;
     let bom = if bytes.starts_with("\u{feff}".as_bytes()) { '\u{feff}'.len_utf8() } else { 0 };
     let mut bad = Vec::new();
     let mut from = bom;
