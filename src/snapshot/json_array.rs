@@ -56,7 +56,8 @@ enum ArrayState {
 }
 
 impl JsonArray {
-    pub(super) fn new(text: String, schema: Arc<Schema>, limits: ReadLimits) -> JsonArray {
+    /// The array of `text`, whose bytes at `bad_bytes` were not UTF-8.
+    pub(super) fn new(text: String, bad_bytes: Vec<usize>, schema: Arc<Schema>, limits: ReadLimits) -> JsonArray {
         JsonArray {
             text,
             schema,
@@ -66,13 +67,8 @@ impl JsonArray {
             line_start: 0,
             state: ArrayState::Start,
             missing_comma: None,
-            bad_bytes: Vec::new(),
+            bad_bytes,
         }
-    }
-
-    /// The array of a text whose bytes at `bad_bytes` were not UTF-8.
-    pub(super) fn with_bad_bytes(self, bad_bytes: Vec<usize>) -> JsonArray {
-        JsonArray { bad_bytes, ..self }
     }
 
     /// The bad bytes in `start..end`.

@@ -280,7 +280,7 @@ pub fn read_snapshots_with<R: BufRead>(
             let (text, bad) = read_text_marking_bad_bytes(input, limits)?;
             match text.trim_start().as_bytes().first() {
                 None => return Err(ReadError::EmptyJson),
-                Some(b'[') => Inner::Array(JsonArray::new(text, schema, limits).with_bad_bytes(bad)),
+                Some(b'[') => Inner::Array(JsonArray::new(text, bad, schema, limits)),
                 Some(_) if !bad.is_empty() => {
                     let error = not_utf8((0, &text), "the file's one JSON object", &bad, &schema);
                     Inner::Items(vec![Err(error)].into_iter())

@@ -38,13 +38,13 @@ pub(super) fn invalid_yaml(text: &str, at: usize, message: &str) -> SnapshotErro
     SnapshotError { id: None, message: format!("invalid YAML at line {line}, column {column}: {message}") }
 }
 
-/// The key of the snapshot that `unit` (a document or an item) holds, read
-/// from its lines before the one of byte `error_at` (within `unit`), where
-/// its syntax broke: an error record's id "as far as it could be read".
 /// Lines before a broken line that may be left out (a flow collection opened
 /// there) to find some that read, at most.
 const LINES_DROPPED_FOR_AN_ID: usize = 8;
 
+/// The key of the snapshot that `unit` (a document or an item) holds, read
+/// from its lines before the one of byte `error_at` (within `unit`), where
+/// its syntax broke: an error record's id "as far as it could be read".
 pub(super) fn id_before(unit: &str, error_at: usize, schema: &Schema) -> Option<Key> {
     let mut end = error_at.min(unit.len());
     for _ in 0..=LINES_DROPPED_FOR_AN_ID {
@@ -76,16 +76,13 @@ fn read_item(text: &str, (offset, item): (usize, &str), error: &YamlError, schem
         Err(e) => {
             let at = offset + e.span.start as usize;
             let mut message = if at == error.span.start as usize { error.message.clone() } else { e.message };
-            let glued = is_glued_item(item);
-            let id = if glued {
+            let id = if is_glued_item(item) {
+                message.push_str("; a `-` starts a list item only with a space after it (`- id: …`)");
                 // Read as the item it was meant to be, its `-` and key apart.
                 id_before(&format!("- {}", item.get(1..).unwrap_or_default()), e.span.start as usize + 1, schema)
             } else {
                 id_before(item, e.span.start as usize, schema)
             };
-            if glued {
-                message.push_str("; a `-` starts a list item only with a space after it (`- id: …`)");
-            }
             vec![Err(SnapshotError { id, ..invalid_yaml(text, at, &message) })]
         }
     }
