@@ -286,7 +286,32 @@ pub fn run() -> std::process::ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::byte_size;
+    use super::{byte_size, Cli};
+    use clap::{CommandFactory, Parser};
+
+    /// Every `verdict …` line of every `--help` epilogue: an example that
+    /// names a flag its subcommand lacks teaches the reader an error.
+    #[test]
+    fn every_help_example_parses() {
+        let cli = Cli::command();
+        let mut examples = 0;
+        for sub in cli.get_subcommands() {
+            let help = sub.get_after_help().map(ToString::to_string).unwrap_or_default();
+            for line in help.lines().filter_map(|l| l.trim().split(" | ").last()) {
+                let Some(args) = line.strip_prefix("verdict ") else { continue };
+                // Neither the shell's redirections nor a remark are the command's arguments.
+                let words = args
+                    .split_whitespace()
+                    .take_while(|w| !w.starts_with(['>', '<', '(', '#']) && !w.starts_with("2>"));
+                let words = std::iter::once("verdict").chain(words);
+                if let Err(e) = Cli::try_parse_from(words) {
+                    panic!("`{line}` in `verdict {} --help` does not parse:\n{e}", sub.get_name());
+                }
+                examples += 1;
+            }
+        }
+        assert!(examples > 20, "only {examples} examples found");
+    }
 
     #[test]
     fn sizes_take_decimal_and_binary_units() {

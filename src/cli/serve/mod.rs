@@ -46,7 +46,7 @@ const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   verdict serve policies/lifecycle.policy --addr 127.0.0.1:8080
-  verdict serve policies/lifecycle.policy --decision-log decisions.jsonl --jobs 2
+  verdict serve policies/lifecycle.policy --decision-log decisions.jsonl --max-request-lines 10000
 
 Exit codes:
   0    stopped by SIGTERM or Ctrl-C, every request in flight answered and the log written
