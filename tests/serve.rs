@@ -441,6 +441,37 @@ fn sigterm_answers_requests_in_flight_then_flushes_the_log() {
     assert_eq!(logged.lines().count(), 1, "{logged}");
 }
 
+/// A request still deciding when the drain ends (here a hook looping
+/// towards its backstop of a minute) is abandoned: the service stops then,
+/// with exit 1, not when the request would have finished.
+#[test]
+fn a_request_running_past_the_drain_does_not_keep_the_service_alive() {
+    let dir = policies_copy("drain");
+    let endless = "fn fraud_risk(score, utilization) { let b = []; b.pad(9999, 0); loop { b.contains(1); } }\n";
+    std::fs::write(dir.join("hooks/fraud_risk.rhai"), endless).unwrap();
+    let mut server = Server::start(&dir.join("lifecycle.policy"), &["--drain-ms", "300"]);
+    let book = portfolio_lines().join("\n");
+    let mut stream = server.connect();
+    let head = format!(
+        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n",
+        book.len()
+    );
+    send(&mut stream, head.as_bytes());
+    send(&mut stream, book.as_bytes());
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = std::time::Instant::now();
+    server.signal("TERM");
+    assert_eq!(server.wait(Duration::from_secs(50)), Some(1), "{}", server.stderr.lock().unwrap());
+    assert!(signalled.elapsed() < Duration::from_secs(20), "stopped after {:?}", signalled.elapsed());
+    let said = "still running after 0.3 s; stopped without answering them";
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !server.stderr.lock().unwrap().contains(said) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(server.stderr.lock().unwrap().contains(said), "{}", server.stderr.lock().unwrap());
+    assert!(!read_all(&mut stream).contains("200 OK"), "the request was not answered");
+}
+
 #[test]
 fn the_decision_log_has_one_whole_line_per_record() {
     use sha2::{Digest, Sha256};

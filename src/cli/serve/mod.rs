@@ -50,8 +50,9 @@ const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 
 Exit codes:
   0    stopped by SIGTERM or Ctrl-C, every request in flight answered and the log written
-  1    stopped, but a request was still running after the 30 s it is given
-  2    the policy does not compile, the address cannot be taken, or the log cannot be opened")]
+  1    stopped, but a request was still running after the 30 s it is given (it is left unanswered)
+  2    the policy does not compile, the address cannot be taken, or the log cannot be opened
+  4    the decision log could not be written whole")]
 pub struct ServeArgs {
     /// The policy file (loaded again on `POST /v1/reload` and SIGHUP).
     policy: PathBuf,
@@ -73,6 +74,9 @@ pub struct ServeArgs {
     /// Milliseconds one hook call may run before its account is a `timeout` error record (default a minute).
     #[arg(long, value_name = "MS", hide = true)]
     hook_backstop_ms: Option<u64>,
+    /// Milliseconds the requests in flight get to finish after SIGTERM (default 30 s).
+    #[arg(long, value_name = "MS", hide = true)]
+    drain_ms: Option<u64>,
 }
 
 /// `--max-request-lines`: 0 would refuse every JSON Lines body but an empty one.
@@ -120,11 +124,17 @@ pub fn run(args: ServeArgs) -> Exit {
             return Exit::Invalid;
         }
     };
-    runtime.block_on(serve(service, &args.addr, args.decision_log))
+    let drain = args.drain_ms.map_or(server::DRAIN, Duration::from_millis);
+    let exit = runtime.block_on(serve(service, &args.addr, args.decision_log, drain));
+    // A request still deciding after the drain (a hook near its backstop, a
+    // long body) is abandoned unanswered: dropping the runtime would wait
+    // for it, keeping the process alive past the time it was given.
+    runtime.shutdown_timeout(Duration::ZERO);
+    exit
 }
 
 /// Binds, opens the log, serves until a signal, then drains and closes the log.
-async fn serve(mut service: Service, addr: &str, decision_log: Option<PathBuf>) -> Exit {
+async fn serve(mut service: Service, addr: &str, decision_log: Option<PathBuf>, drain: Duration) -> Exit {
     let writer = match decision_log.as_deref().map(log::open).transpose() {
         Ok(opened) => opened.map(|(sender, writer)| {
             service.log = Some(sender);
@@ -152,10 +162,13 @@ async fn serve(mut service: Service, addr: &str, decision_log: Option<PathBuf>) 
     );
     drop(served);
     let service = Arc::new(service);
-    let mut exit = match server::serve(listener, Arc::clone(&service)).await {
+    let mut exit = match server::serve(listener, Arc::clone(&service), drain).await {
         Ok(true) => Exit::Ok,
         Ok(false) => {
-            eprintln!("verdict serve: some requests were still running after {} s", server::DRAIN.as_secs());
+            eprintln!(
+                "verdict serve: some requests were still running after {} s; stopped without answering them",
+                drain.as_secs_f64()
+            );
             Exit::Failures
         }
         Err(e) => {

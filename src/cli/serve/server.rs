@@ -13,13 +13,13 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, SignalKind};
 
-/// How long requests in flight may take to finish once shutdown begins.
+/// How long requests in flight may take to finish once shutdown begins, by default.
 pub const DRAIN: Duration = Duration::from_secs(30);
 
 /// Serves until SIGTERM or Ctrl-C, then drains: new connections are no
 /// longer accepted, idle ones are closed, requests in flight are answered.
-/// Returns whether every connection finished within [`DRAIN`].
-pub async fn serve(listener: TcpListener, service: Arc<Service>) -> std::io::Result<bool> {
+/// Returns whether every connection finished within `drain`.
+pub async fn serve(listener: TcpListener, service: Arc<Service>, drain: Duration) -> std::io::Result<bool> {
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
     let hangup = signal(SignalKind::hangup())?;
@@ -55,7 +55,7 @@ pub async fn serve(listener: TcpListener, service: Arc<Service>) -> std::io::Res
     }
     drop(listener);
     eprintln!("verdict serve: shutting down; answering the requests in flight");
-    Ok(tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_ok())
+    Ok(tokio::time::timeout(drain, graceful.shutdown()).await.is_ok())
 }
 
 /// Reloads the policy on every SIGHUP, each reload a task of its own: one
