@@ -441,6 +441,46 @@ fn sigterm_answers_requests_in_flight_then_flushes_the_log() {
     assert_eq!(logged.lines().count(), 1, "{logged}");
 }
 
+/// A disk that refuses the decision log's lines (here `/dev/full`) stops
+/// the decisions: `/healthz` and `/v1/decide` answer 503 until it takes them
+/// again, and the lines it never took are counted at shutdown, with exit 4.
+#[test]
+fn a_decision_log_that_cannot_be_written_stops_the_decisions() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let mut server = Server::start(Path::new(POLICY), &["--decision-log", "/dev/full"]);
+    let lines = portfolio_lines();
+    assert_eq!(server.decide(&lines[0]).status, 200, "decided before the log failed");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.get("/healthz").status == 200 {
+        assert!(std::time::Instant::now() < deadline, "/healthz never said the log fails");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let health = server.get("/healthz");
+    assert_eq!(health.status, 503);
+    let health: serde_json::Value = serde_json::from_str(&health.body).unwrap();
+    assert_eq!(health["status"], "failing");
+    assert!(health["reason"].as_str().unwrap().starts_with("the decision log cannot be written: "), "{health}");
+
+    let refused = server.decide(&lines[1]);
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    let record: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(record["error"]["kind"], "request");
+    assert!(record["error"]["message"].as_str().unwrap().contains("no decision is made until it can be"));
+    assert_eq!(refused.decision_id, None, "nothing was decided");
+    assert_eq!(sample(&server.get("/metrics").body, "verdict_decision_log_failing"), Some(1));
+
+    server.signal("TERM");
+    assert_eq!(server.wait(Duration::from_secs(30)), Some(4));
+    let said = "error: the decision log could not be written whole: 1 line was not written: ";
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !server.stderr.lock().unwrap().contains(said) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(server.stderr.lock().unwrap().contains(said), "{}", server.stderr.lock().unwrap());
+}
+
 /// A request still deciding when the drain ends (here a hook looping
 /// towards its backstop of a minute) is abandoned: the service stops then,
 /// with exit 1, not when the request would have finished.

@@ -6,7 +6,7 @@ use super::reload::reload;
 use super::state::Service;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -51,8 +51,11 @@ pub async fn handle(service: Arc<Service>, request: Request<Incoming>) -> Result
                 respond(status(reloaded.status), JSON, reloaded.body)
             }
             "/v1/policy" => respond(StatusCode::OK, JSON, service.policy.load().info_body.clone()),
-            "/healthz" => respond(StatusCode::OK, JSON, &b"{\"status\":\"ok\"}\n"[..]),
-            _ => respond(StatusCode::OK, prometheus::TEXT_FORMAT, service.metrics.render()),
+            "/healthz" => health(&service),
+            _ => {
+                service.metrics.decision_log_failing(log_failure(&service).is_some());
+                respond(StatusCode::OK, prometheus::TEXT_FORMAT, service.metrics.render())
+            }
         }
     };
     service.metrics.respond(endpoint, response.status().as_u16());
@@ -67,6 +70,12 @@ async fn decide(service: &Arc<Service>, request: Request<Incoming>) -> Response<
         Ok(body) => body,
         Err(refused) => return refused.response(),
     };
+    if let Some(reason) = log_failure(service) {
+        let message = format!("the decision log cannot be written ({reason}): no decision is made until it can be");
+        let mut response = error(StatusCode::SERVICE_UNAVAILABLE, &message);
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    }
     let started = Instant::now();
     // INVARIANT: the policy is loaded once, so the whole request is decided by it.
     let served = service.policy.load_full();
@@ -102,6 +111,26 @@ async fn decide(service: &Arc<Service>, request: Request<Incoming>) -> Response<
         log.send(Entry { id, lines, time: received, fingerprint, input: body, output, records }).await;
     }
     response
+}
+
+/// Why the decision log cannot be written now, if there is one and it cannot.
+fn log_failure(service: &Service) -> Option<String> {
+    service.log.as_ref().and_then(super::log::LogSender::failure)
+}
+
+/// `GET /healthz`: 503 while decisions are refused for the decision log, so
+/// that a load balancer sends them elsewhere.
+fn health(service: &Service) -> Response<Body> {
+    match log_failure(service) {
+        None => respond(StatusCode::OK, JSON, &b"{\"status\":\"ok\"}\n"[..]),
+        Some(reason) => {
+            let reason = format!("the decision log cannot be written: {reason}");
+            let mut body =
+                serde_json::to_vec(&serde_json::json!({"status": "failing", "reason": reason})).unwrap_or_default();
+            body.push(b'\n');
+            respond(StatusCode::SERVICE_UNAVAILABLE, JSON, body)
+        }
+    }
 }
 
 /// A request refused before any snapshot was read.

@@ -4,6 +4,7 @@
 //! A request hands its bodies over as they are (`Bytes` are shared, not
 //! copied); the writer hashes each snapshot, builds the lines and appends
 //! them with one write per batch, so lines are never interleaved, nor cut.
+//! When the disk refuses them, decisions stop until it takes them again.
 
 use super::decide::RecordSpan;
 use hyper::body::Bytes;
@@ -11,9 +12,10 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc;
 
 /// Requests' records waiting to be written. Past this many requests behind,
@@ -44,15 +46,56 @@ enum Message {
     Close,
 }
 
+/// Whether the log is being written: shared by the writer, which knows,
+/// and the requests, which are refused while it is not.
+#[derive(Default)]
+struct Health {
+    failing: AtomicBool,
+    /// Why, while failing.
+    reason: Mutex<String>,
+}
+
+impl Health {
+    fn failed(&self, error: &std::io::Error) {
+        if let Ok(mut reason) = self.reason.lock() {
+            *reason = error.to_string();
+        }
+        if !self.failing.swap(true, Ordering::SeqCst) {
+            eprintln!(
+                "error: the decision log could not be written: {error}; \
+                 refusing decisions (503) until it can be"
+            );
+        }
+    }
+
+    fn written(&self, held: usize) {
+        if self.failing.swap(false, Ordering::SeqCst) {
+            eprintln!("verdict serve: the decision log is written again ({held} lines held meanwhile); deciding again");
+        }
+    }
+}
+
 /// The sending side of the log, kept by the service.
 #[derive(Clone)]
-pub struct LogSender(mpsc::Sender<Message>);
+pub struct LogSender {
+    sender: mpsc::Sender<Message>,
+    health: Arc<Health>,
+}
 
 impl LogSender {
     /// Queues a request's records; waits only when the writer is far behind.
     pub async fn send(&self, entry: Entry) {
         // The writer stops only at shutdown, after the last request.
-        let _ = self.0.send(Message::Entry(entry)).await;
+        let _ = self.sender.send(Message::Entry(entry)).await;
+    }
+
+    /// Why the log cannot be written now, if it cannot: no decision is to
+    /// be made then, as it would have no line in the audit trail.
+    pub fn failure(&self) -> Option<String> {
+        if !self.health.failing.load(Ordering::SeqCst) {
+            return None;
+        }
+        Some(self.health.reason.lock().map(|r| r.clone()).unwrap_or_default())
     }
 }
 
@@ -66,8 +109,12 @@ pub struct LogWriter {
 pub fn open(path: &Path) -> std::io::Result<(LogSender, LogWriter)> {
     let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
     let (sender, receiver) = mpsc::channel(QUEUE);
-    let thread = std::thread::Builder::new().name("decision-log".into()).spawn(move || write_all(file, receiver))?;
-    Ok((LogSender(sender.clone()), LogWriter { sender, thread }))
+    let health = Arc::new(Health::default());
+    let shared = Arc::clone(&health);
+    let thread = std::thread::Builder::new()
+        .name("decision-log".into())
+        .spawn(move || write_all(file, receiver, &shared, RETRY))?;
+    Ok((LogSender { sender: sender.clone(), health }, LogWriter { sender, thread }))
 }
 
 impl LogWriter {
@@ -81,34 +128,111 @@ impl LogWriter {
     }
 }
 
-/// The writer: takes every entry waiting, writes their lines at once.
-fn write_all(mut file: File, mut receiver: mpsc::Receiver<Message>) -> std::io::Result<()> {
-    let mut buf = Vec::with_capacity(1 << 16);
-    let mut result = Ok(());
-    while let Some(first) = receiver.blocking_recv() {
-        let mut closing = false;
-        let mut next = Some(first);
-        while let Some(message) = next {
-            match message {
-                Message::Entry(entry) => append_lines(&mut buf, &entry),
-                Message::Close => closing = true,
+/// How long the writer waits before writing again after a failure.
+const RETRY: Duration = Duration::from_secs(1);
+
+/// The most bytes of lines written at once, while the log is healthy.
+const BATCH: usize = 1 << 20;
+
+/// What the log is appended to: a file, or in tests one that fails on cue.
+trait Sink: Write {
+    /// Its length now.
+    fn len(&self) -> std::io::Result<u64>;
+    /// Cuts it back to `len`.
+    fn truncate(&self, len: u64) -> std::io::Result<()>;
+    /// Syncs it to disk.
+    fn sync(&self) -> std::io::Result<()>;
+}
+
+impl Sink for File {
+    fn len(&self) -> std::io::Result<u64> {
+        self.metadata().map(|m| m.len())
+    }
+    fn truncate(&self, len: u64) -> std::io::Result<()> {
+        self.set_len(len)
+    }
+    fn sync(&self) -> std::io::Result<()> {
+        self.sync_data()
+    }
+}
+
+/// The writer: takes every entry waiting and appends their lines at once.
+/// A write that fails (a full disk) is taken back and tried again every
+/// `retry` with everything that came since, the service refusing decisions
+/// meanwhile: a line is never cut, nor glued to the next, nor dropped while
+/// the service runs. At shutdown, lines the disk still refuses are counted
+/// in the error returned.
+fn write_all(
+    mut sink: impl Sink,
+    mut receiver: mpsc::Receiver<Message>,
+    health: &Health,
+    retry: Duration,
+) -> std::io::Result<()> {
+    let mut pending = Vec::with_capacity(1 << 16);
+    let mut closing = false;
+    loop {
+        if pending.is_empty() && !closing {
+            match receiver.blocking_recv() {
+                Some(message) => take(message, &mut pending, &mut closing),
+                None => closing = true,
             }
-            next = if closing || buf.len() > 1 << 20 { None } else { receiver.try_recv().ok() };
         }
-        if let Err(e) = file.write_all(&buf) {
-            // Reported once; the service goes on deciding.
-            if result.is_ok() {
-                eprintln!("error: the decision log could not be written: {e}");
-                result = Err(e);
+        while !closing && pending.len() < BATCH {
+            let Ok(message) = receiver.try_recv() else { break };
+            take(message, &mut pending, &mut closing);
+        }
+        match append(&mut sink, &pending) {
+            Ok(()) => {
+                health.written(memchr::memchr_iter(b'\n', &pending).count());
+                pending.clear();
+                if closing {
+                    return sink.sync();
+                }
             }
-        }
-        buf.clear();
-        if closing {
-            break;
+            Err(e) if closing => {
+                let lost = memchr::memchr_iter(b'\n', &pending).count();
+                let _ = sink.sync();
+                let lines = if lost == 1 { "line was" } else { "lines were" };
+                return Err(std::io::Error::new(e.kind(), format!("{lost} {lines} not written: {e}")));
+            }
+            Err(e) => {
+                health.failed(&e);
+                wait_to_retry(&mut receiver, &mut pending, &mut closing, retry);
+            }
         }
     }
-    file.sync_data()?;
-    result
+}
+
+/// Adds a message's lines to `pending`, or notes the close.
+fn take(message: Message, pending: &mut Vec<u8>, closing: &mut bool) {
+    match message {
+        Message::Entry(entry) => append_lines(pending, &entry),
+        Message::Close => *closing = true,
+    }
+}
+
+/// Waits `retry` before the next attempt, taking what arrives meanwhile
+/// (the requests in flight when the write failed; later ones are refused),
+/// and stops waiting at the close, for one last attempt.
+fn wait_to_retry(receiver: &mut mpsc::Receiver<Message>, pending: &mut Vec<u8>, closing: &mut bool, retry: Duration) {
+    let until = std::time::Instant::now() + retry;
+    while !*closing && std::time::Instant::now() < until {
+        std::thread::sleep(retry.min(Duration::from_millis(50)));
+        while let Ok(message) = receiver.try_recv() {
+            take(message, pending, closing);
+        }
+    }
+}
+
+/// Appends `bytes` whole, or not at all: what a short write left (the disk
+/// filled up midway) is cut off again, so the next attempt starts at a line.
+fn append(sink: &mut impl Sink, bytes: &[u8]) -> std::io::Result<()> {
+    let before = sink.len()?;
+    let written = sink.write_all(bytes);
+    if written.is_err() && sink.len().is_ok_and(|now| now != before) {
+        sink.truncate(before)?;
+    }
+    written
 }
 
 /// Appends one line per record of `entry`.
@@ -150,4 +274,117 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::serve::decide::RecordSpan;
+
+    /// A file on a disk with `room` bytes left (`None`: all it needs).
+    #[derive(Clone, Default)]
+    struct Disk(Arc<Mutex<(Vec<u8>, Option<usize>)>>);
+
+    impl Write for Disk {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let mut disk = self.0.lock().unwrap();
+            let n = disk.1.map_or(buf.len(), |room| room.min(buf.len()));
+            if n == 0 && !buf.is_empty() {
+                return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+            }
+            disk.0.extend_from_slice(&buf[..n]);
+            disk.1 = disk.1.map(|room| room - n);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Sink for Disk {
+        fn len(&self) -> std::io::Result<u64> {
+            Ok(self.0.lock().unwrap().0.len() as u64)
+        }
+        fn truncate(&self, len: u64) -> std::io::Result<()> {
+            self.0.lock().unwrap().0.truncate(len as usize);
+            Ok(())
+        }
+        fn sync(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A JSON Lines request of `n` snapshots, each decided `{"id":"ID-i"}`.
+    fn entry(id: &str, n: usize) -> Entry {
+        let (mut input, mut output, mut records) = (String::new(), String::new(), Vec::new());
+        for line in 1..=n {
+            let (i, o) = (input.len(), output.len());
+            input.push_str(&format!("{{\"id\":\"{id}-{line}\"}}\n"));
+            output.push_str(&format!("{{\"id\":\"{id}-{line}\",\"outcome\":\"none\"}}\n"));
+            records.push(RecordSpan { line, input: i..input.len() - 1, output: o..output.len() - 1 });
+        }
+        Entry {
+            id: id.into(),
+            lines: true,
+            time: SystemTime::UNIX_EPOCH,
+            fingerprint: "sha256:0".into(),
+            input: input.into(),
+            output: output.into(),
+            records,
+        }
+    }
+
+    fn start(disk: &Disk) -> (mpsc::Sender<Message>, Arc<Health>, JoinHandle<std::io::Result<()>>) {
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        let health = Arc::new(Health::default());
+        let (sink, shared) = (disk.clone(), Arc::clone(&health));
+        let thread = std::thread::spawn(move || write_all(sink, receiver, &shared, Duration::from_millis(20)));
+        (sender, health, thread)
+    }
+
+    fn wait_until(what: impl Fn() -> bool) {
+        let until = std::time::Instant::now() + Duration::from_secs(10);
+        while !what() {
+            assert!(std::time::Instant::now() < until, "timed out");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// The disk fills up in the middle of a line: the cut line is taken
+    /// back, decisions are refused, and once there is room again every
+    /// line is there, whole, in order, the ones that came meanwhile too.
+    #[test]
+    fn a_full_disk_neither_cuts_nor_loses_a_line() {
+        let disk = Disk(Arc::new(Mutex::new((Vec::new(), Some(300)))));
+        let (sender, health, thread) = start(&disk);
+        sender.blocking_send(Message::Entry(entry("A", 3))).unwrap();
+        wait_until(|| health.failing.load(Ordering::SeqCst));
+        assert!(disk.0.lock().unwrap().0.is_empty(), "the partial line was cut off");
+        sender.blocking_send(Message::Entry(entry("B", 2))).unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(health.failing.load(Ordering::SeqCst), "still full");
+        disk.0.lock().unwrap().1 = None;
+        wait_until(|| !health.failing.load(Ordering::SeqCst));
+        sender.blocking_send(Message::Close).unwrap();
+        thread.join().unwrap().unwrap();
+        let written = String::from_utf8(disk.0.lock().unwrap().0.clone()).unwrap();
+        let ids: Vec<String> = written
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a whole line"))
+            .map(|v| v["decision_id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids, ["A-1", "A-2", "A-3", "B-1", "B-2"]);
+    }
+
+    /// At shutdown, lines the disk still refuses are counted, never dropped quietly.
+    #[test]
+    fn lines_still_refused_at_shutdown_are_counted() {
+        let disk = Disk(Arc::new(Mutex::new((Vec::new(), Some(0)))));
+        let (sender, health, thread) = start(&disk);
+        sender.blocking_send(Message::Entry(entry("A", 3))).unwrap();
+        wait_until(|| health.failing.load(Ordering::SeqCst));
+        sender.blocking_send(Message::Close).unwrap();
+        let error = thread.join().unwrap().expect_err("not written");
+        assert!(error.to_string().starts_with("3 lines were not written: "), "{error}");
+    }
 }

@@ -23,6 +23,7 @@ pub struct Metrics {
     policy: IntGaugeVec,
     loaded: IntGauge,
     reloads: IntCounterVec,
+    log_failing: IntGauge,
 }
 
 impl Metrics {
@@ -56,6 +57,11 @@ impl Metrics {
         )?;
         let reloads =
             IntCounterVec::new(Opts::new("verdict_reloads_total", "Reloads asked for, by result."), &["result"])?;
+        let log_failing = IntGauge::new(
+            "verdict_decision_log_failing",
+            "1 while the decision log cannot be written and decisions are refused, else 0.",
+        )?;
+        registry.register(Box::new(log_failing.clone()))?;
         registry.register(Box::new(decisions.clone()))?;
         registry.register(Box::new(errors.clone()))?;
         registry.register(Box::new(responses.clone()))?;
@@ -73,7 +79,7 @@ impl Metrics {
         for result in ["ok", "refused"] {
             reloads.with_label_values(&[result]);
         }
-        Ok(Metrics { registry, decisions, errors, responses, latency, policy, loaded, reloads })
+        Ok(Metrics { registry, decisions, errors, responses, latency, policy, loaded, reloads, log_failing })
     }
 
     /// Adds one request's decisions and error records.
@@ -102,6 +108,11 @@ impl Metrics {
     /// Counts a reload, accepted or refused.
     pub fn reloaded(&self, ok: bool) {
         self.reloads.with_label_values(&[if ok { "ok" } else { "refused" }]).inc();
+    }
+
+    /// Whether the decision log is failing now.
+    pub fn decision_log_failing(&self, failing: bool) {
+        self.log_failing.set(i64::from(failing));
     }
 
     /// Every metric in Prometheus' text format ([`prometheus::TEXT_FORMAT`]).
