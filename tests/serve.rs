@@ -441,6 +441,47 @@ fn sigterm_answers_requests_in_flight_then_flushes_the_log() {
     assert_eq!(logged.lines().count(), 1, "{logged}");
 }
 
+/// A client that sends a large JSON Lines body and does not read its
+/// response holds that response's memory, and a turn among the bodies
+/// decided at once, only until it has read nothing for the client timeout:
+/// then its connection is closed. Another body waits its turn meanwhile,
+/// so responses held in memory never outnumber the turns.
+#[test]
+fn a_client_that_does_not_read_its_response_is_let_go() {
+    let server = Server::start(Path::new(POLICY), &["--client-timeout-ms", "1000", "--json-lines-at-once", "1"]);
+    // 100,000 lines of `{}`: 300 KB in, some 20 MB of error records out,
+    // far more than the sockets' buffers hold.
+    let body = "{}\n".repeat(100_000);
+    let mut stalled = server.connect();
+    let head = format!(
+        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    send(&mut stalled, head.as_bytes());
+    send(&mut stalled, body.as_bytes());
+    let mut status = [0u8; 12];
+    std::io::Read::read_exact(&mut stalled, &mut status).unwrap();
+    assert_eq!(&status, b"HTTP/1.1 200", "its response has begun: it holds the turn");
+
+    let asked = std::time::Instant::now();
+    let other = server.decide_lines(&portfolio_lines()[0]);
+    assert_eq!(other.status, 200);
+    assert!(
+        asked.elapsed() >= Duration::from_millis(900),
+        "answered after {:?}, before the stalled response was let go",
+        asked.elapsed()
+    );
+    let rest = read_all(&mut stalled);
+    let declared: usize = rest
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a Content-Length");
+    let received = rest.split_once("\r\n\r\n").map_or(0, |(_, b)| b.len());
+    assert!(received < declared, "the connection was closed: {received} of {declared} bytes");
+    assert_eq!(server.get("/healthz").status, 200);
+}
+
 /// A disk that refuses the decision log's lines (here `/dev/full`) stops
 /// the decisions: `/healthz` and `/v1/decide` answer 503 until it takes them
 /// again, and the lines it never took are counted at shutdown, with exit 4.

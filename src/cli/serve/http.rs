@@ -4,16 +4,62 @@ use super::decide::{decide_lines, decide_single, Decided};
 use super::log::Entry;
 use super::reload::reload;
 use super::state::Service;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Instant, SystemTime};
+use tokio::sync::OwnedSemaphorePermit;
 
-/// Every response's body: whole, in memory.
-pub type Body = Full<Bytes>;
+/// Every response's body: whole, in memory, handed to the connection a
+/// chunk at a time, as it takes them. The connection takes the next chunk
+/// only when it has written most of the last, so the body (and the turn a
+/// JSON Lines response holds, with its memory) is dropped only when the
+/// client has read nearly all of it, or its connection is closed.
+pub struct Body {
+    rest: Bytes,
+    /// The JSON Lines turn this response holds (see `Service::deciding_lines`).
+    turn: Option<OwnedSemaphorePermit>,
+}
+
+/// The largest piece of a body handed to the connection at once.
+const CHUNK: usize = 64 << 10;
+
+impl Body {
+    fn new(bytes: Bytes) -> Body {
+        Body { rest: bytes, turn: None }
+    }
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
+        let body = self.get_mut();
+        if body.rest.is_empty() {
+            body.turn = None;
+            return Poll::Ready(None);
+        }
+        let chunk = body.rest.split_to(body.rest.len().min(CHUNK));
+        Poll::Ready(Some(Ok(hyper::body::Frame::data(chunk))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.rest.len() as u64)
+    }
+}
 
 /// The response header carrying the decision id.
 pub const DECISION_ID: HeaderName = HeaderName::from_static("x-decision-id");
@@ -84,22 +130,23 @@ async fn decide(service: &Arc<Service>, request: Request<Incoming>) -> Response<
             return refused.response();
         }
         // A closed semaphore (never, it is not closed) would leave the body to decide unqueued.
-        let _turn = service.deciding_lines.acquire().await.ok();
+        let turn = Arc::clone(&service.deciding_lines).acquire_owned().await.ok();
         let (program, input, options) = (Arc::clone(&served.program), body.clone(), service.eval);
         match tokio::task::spawn_blocking(move || decide_lines(&program, &input, options)).await {
-            Ok(decided) => decided,
+            Ok(decided) => (decided, turn),
             Err(e) => {
                 return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the request could not be decided: {e}"))
             }
         }
     } else {
-        decide_single(&served.program, &body, service.eval)
+        (decide_single(&served.program, &body, service.eval), None)
     };
-    let Decided { body: output, records, tally, status: code } = decided;
+    let (Decided { body: output, records, tally, status: code }, turn) = decided;
     service.metrics.count(&tally, started.elapsed().as_secs_f64());
     let id = service.next_id();
     let output = Bytes::from(output);
     let mut response = respond(status(code), if lines { JSON_LINES } else { JSON }, output.clone());
+    response.body_mut().turn = turn;
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(DECISION_ID, v);
     }
@@ -222,7 +269,7 @@ fn status(code: u16) -> StatusCode {
 
 /// A response with a body and its content type.
 fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response<Body> {
-    let mut response = Response::new(Full::new(body.into()));
+    let mut response = Response::new(Body::new(body.into()));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response

@@ -77,6 +77,9 @@ pub struct ServeArgs {
     /// Milliseconds the requests in flight get to finish after SIGTERM (default 30 s).
     #[arg(long, value_name = "MS", hide = true)]
     drain_ms: Option<u64>,
+    /// JSON Lines bodies decided, or their responses sent, at once (default two per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), hide = true)]
+    json_lines_at_once: Option<u32>,
 }
 
 /// `--max-request-lines`: 0 would refuse every JSON Lines body but an empty one.
@@ -106,6 +109,10 @@ pub fn run(args: ServeArgs) -> Exit {
         max_request_bytes: args.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
         max_request_lines: args.max_request_lines.unwrap_or(DEFAULT_MAX_REQUEST_LINES),
         client_timeout: args.client_timeout_ms.map_or(DEFAULT_CLIENT_TIMEOUT, Duration::from_millis),
+        json_lines_at_once: args.json_lines_at_once.map_or_else(
+            || std::thread::available_parallelism().map_or(1, usize::from).saturating_mul(2),
+            |n| usize::try_from(n).unwrap_or(1),
+        ),
     };
     let eval = EvalOptions { hook_backstop: super::hook_backstop(args.hook_backstop_ms), ..EvalOptions::default() };
     let metrics = match metrics::Metrics::new() {

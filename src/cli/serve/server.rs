@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, SignalKind};
+use tokio_io_timeout::TimeoutStream;
 
 /// How long requests in flight may take to finish once shutdown begins, by default.
 pub const DRAIN: Duration = Duration::from_secs(30);
@@ -35,9 +36,14 @@ pub async fn serve(listener: TcpListener, service: Arc<Service>, drain: Duration
                 Ok((stream, _)) => {
                     // Responses are written whole: no reason to wait for more.
                     let _ = stream.set_nodelay(true);
+                    // A client that stops reading its response is disconnected
+                    // after as long without progress, its response dropped.
+                    let mut stream = TimeoutStream::new(stream);
+                    stream.set_write_timeout(Some(service.limits.client_timeout));
+                    let io = TokioIo::new(Box::pin(stream));
                     let service = Arc::clone(&service);
                     let svc = service_fn(move |request| handle(Arc::clone(&service), request));
-                    let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), svc));
+                    let connection = graceful.watch(builder.serve_connection(io, svc));
                     tokio::spawn(async move {
                         // A client that goes away or breaks the protocol ends only its connection.
                         let _ = connection.await;

@@ -44,8 +44,11 @@ pub struct Limits {
     pub max_request_bytes: u64,
     /// The most lines a JSON Lines body may have (413 beyond it).
     pub max_request_lines: usize,
-    /// How long a client may take to send a request's headers, or its body.
+    /// How long a client may take to send a request's headers, or its body,
+    /// or go without reading any of its response.
     pub client_timeout: Duration,
+    /// How many JSON Lines bodies are decided, or their responses sent, at once.
+    pub json_lines_at_once: usize,
 }
 
 /// What every request shares.
@@ -67,12 +70,15 @@ pub struct Service {
     pub log_path: Option<PathBuf>,
     /// One reload at a time.
     pub reloading: tokio::sync::Mutex<()>,
-    /// JSON Lines bodies decided at once: two per core. Each holds its whole
-    /// response until it is answered, so the rest wait their turn and memory
-    /// stays bounded however many come. One per core left a core idle while a
-    /// finished body's response was written and the next body read: 13% fewer
-    /// decisions/s with four clients (`benches/serve.sh 3`); two keep it busy.
-    pub deciding_lines: tokio::sync::Semaphore,
+    /// JSON Lines bodies decided, or being sent, at once: two per core (by
+    /// default: `Limits::json_lines_at_once`). Each
+    /// holds its whole response until the client has taken it (or the
+    /// connection is closed), so the rest wait their turn and memory stays
+    /// bounded however many come, and however slowly they read. One per core
+    /// left a core idle while a finished body's response was written and the
+    /// next body read: 13% fewer decisions/s with four clients
+    /// (`benches/serve.sh 3`); two keep it busy.
+    pub deciding_lines: Arc<tokio::sync::Semaphore>,
     ids: Ids,
 }
 
@@ -89,9 +95,7 @@ impl Service {
             log: None,
             log_path: None,
             reloading: tokio::sync::Mutex::new(()),
-            deciding_lines: tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(1, usize::from).saturating_mul(2),
-            ),
+            deciding_lines: Arc::new(tokio::sync::Semaphore::new(limits.json_lines_at_once)),
             ids: Ids::new(),
         }
     }
