@@ -200,6 +200,35 @@ fn a_json_array_element_that_is_not_utf8_is_its_own_error_record() {
     assert_eq!(message, "the file's one JSON object: not UTF-8 text (its byte 14 is not part of a UTF-8 character)");
 }
 
+/// A YAML list item, or document, with a byte that is not UTF-8 is that
+/// snapshot's error record, with its id; the file was refused whole (R002,
+/// exit 2), every other account with it.
+#[test]
+fn a_yaml_snapshot_that_is_not_utf8_is_its_own_error_record() {
+    let dir = workdir("utf8-yaml");
+    write_small_policy(&dir);
+    let portfolio = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();
+    let lines: Vec<&str> = portfolio.lines().take(3).collect();
+    let latin1 = |text: String| -> Vec<u8> { text.bytes().map(|b| if b == 1 { 0xe9 } else { b }).collect() };
+    // `\u{1}` stands for the Latin-1 byte 0xe9 (`é`), in a field the schema does not name.
+    let noted = lines[1].replacen('{', "{\"note\": \"caf\u{1}\", ", 1);
+    let list = latin1(format!("- {}\n- {noted}\n- {}\n", lines[0], lines[2]));
+    let documents = latin1(format!("{}\n---\n{noted}\n---\n{}\n", lines[0], lines[2]));
+    for (name, book, place) in
+        [("list.yaml", list, "the list item at line 2"), ("docs.yaml", documents, "the document at line 2")]
+    {
+        std::fs::write(dir.join(name), book).unwrap();
+        let (code, stdout, stderr) = common::verdict_in(&dir, &["eval", "-q", "p.policy", name, "--format", "jsonl"]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let ids: Vec<_> = records.iter().map(|r| r["id"].as_str().unwrap_or("-").to_string()).collect();
+        assert_eq!(ids, ["A-1001", "A-1002", "A-1003"], "{name}");
+        assert!(records[0].get("error").is_none() && records[2].get("error").is_none(), "{name}: {stdout}");
+        let message = records[1]["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with(&format!("{place}, column 1: not UTF-8 text (its byte ")), "{message}");
+    }
+}
+
 #[test]
 fn a_damaged_parquet_file_is_an_input_error_never_a_panic_or_a_quiet_success() {
     // A file of 40 rows (`synth policies/simple.schema.yaml -n 40`) with a

@@ -293,7 +293,10 @@ pub fn read_snapshots_with<R: BufRead>(
                 Some(_) => Inner::Items(vec![parse_at(&text, &schema, Origin::START)].into_iter()),
             }
         }
-        Format::Yaml => Inner::Items(read_yaml(&read_text(input, limits)?, &schema).into_iter()),
+        Format::Yaml => {
+            let (text, bad) = read_text_marking_bad_bytes(input, limits)?;
+            Inner::Items(read_yaml(&text, &bad, &schema).into_iter())
+        }
         Format::Parquet => {
             // Parquet keeps its index at its end: an input that is not a file
             // (standard input) is read whole first, as JSON is.
@@ -349,21 +352,11 @@ fn read_whole<R: BufRead>(input: R, limits: ReadLimits) -> Result<Vec<u8>, ReadE
     Ok(bytes)
 }
 
-/// Reads a whole input as text, without a leading byte-order mark, refusing
-/// one over `limits.max_file_bytes` (without reading more than that).
-fn read_text<R: BufRead>(input: R, limits: ReadLimits) -> Result<String, ReadError> {
-    let bytes = read_whole(input, limits)?;
-    let mut text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 { offset: e.utf8_error().valid_up_to() })?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
-    Ok(text)
-}
-
-/// Reads a whole input as [`read_text`] does, but with each byte that is
-/// not part of a UTF-8 character replaced by a NUL (which JSON text never
-/// holds) and listed by its offset in the text: a JSON array with one bad
-/// byte is one element's error record, not a file that cannot be read.
+/// Reads a whole input (within `--max-file-bytes`), without its byte order
+/// mark, as text, with each byte that is not part of a UTF-8 character
+/// replaced by a NUL (which neither JSON nor YAML text holds) and listed by
+/// its offset in the text: a JSON array or YAML list with one bad byte is
+/// one snapshot's error record, not a file that cannot be read.
 fn read_text_marking_bad_bytes<R: BufRead>(input: R, limits: ReadLimits) -> Result<(String, Vec<usize>), ReadError> {
     let mut bytes = read_whole(input, limits)?;
     let bom = if bytes.starts_with("\u{feff}".as_bytes()) { '\u{feff}'.len_utf8() } else { 0 };

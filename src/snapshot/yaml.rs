@@ -6,7 +6,7 @@ use super::convert::{
     finish_list, finish_set, finish_snapshot, key_as_written, named_as_written, scalar, set_item, Errors, Frame, Leaf,
     Lexeme, PathSeg, SeenKeys, DATE,
 };
-use super::yaml_items::{document_around, id_before, invalid_yaml, read_items_apart};
+use super::yaml_items::{document_around, id_before, invalid_yaml, not_utf8, read_items_apart};
 use super::{ReadItem, SnapshotError};
 use crate::schema::{FieldKind, RecordLayout, Schema};
 use crate::value::{Date, Value};
@@ -16,26 +16,30 @@ use crate::yaml::{parse_each_document, YKind, YNode, YamlError};
 /// list of them; empty documents are skipped. A document that cannot be read
 /// (broken syntax, an alias) is one error item, and the others are read; a
 /// list at the left margin broken in one item is read item by item
-/// ([`read_items_apart`]).
-pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
+/// ([`read_items_apart`]). `bad` lists the offsets of bytes that were not
+/// UTF-8 (now NULs): the snapshot holding one is its error record.
+pub(crate) fn read_yaml(text: &str, bad: &[usize], schema: &Schema) -> Vec<ReadItem> {
     let mut items = Vec::new();
     for doc in parse_each_document(text) {
         let doc = match doc {
             Ok(doc) => doc,
             Err(e) => {
-                match read_items_apart(text, &e, schema) {
+                match read_items_apart((text, bad), &e, schema) {
                     Some(apart) => items.extend(apart),
-                    None => items.push(Err(unreadable_document(text, &e, schema))),
+                    None => items.push(Err(unreadable_document((text, bad), &e, schema))),
                 }
                 continue;
             }
         };
+        let read = |node: &YNode, what: &str| {
+            let (start, end) = (node.span.start as usize, node.span.end as usize);
+            let unit = (start, text.get(start..end).unwrap_or_default());
+            not_utf8(text, unit, what, bad, schema).map_or_else(|| snapshot_from_yaml(node, schema), Err)
+        };
         match &doc.kind {
-            YKind::Seq(snapshots) => {
-                items.extend(snapshots.iter().map(|s| snapshot_from_yaml(s, schema)));
-            }
+            YKind::Seq(snapshots) => items.extend(snapshots.iter().map(|s| read(s, "list item"))),
             _ if doc.is_null() => {}
-            _ => items.push(snapshot_from_yaml(&doc, schema)),
+            _ => items.push(read(&doc, "document")),
         }
     }
     items
@@ -43,10 +47,14 @@ pub(crate) fn read_yaml(text: &str, schema: &Schema) -> Vec<ReadItem> {
 
 /// The error record of a document that cannot be read, with the id its
 /// lines before the error give.
-fn unreadable_document(text: &str, error: &YamlError, schema: &Schema) -> SnapshotError {
+fn unreadable_document((text, bad): (&str, &[usize]), error: &YamlError, schema: &Schema) -> SnapshotError {
     let at = error.span.start as usize;
     let (start, end) = document_around(text, at);
-    let id = text.get(start..end).and_then(|document| id_before(document, at.saturating_sub(start), schema));
+    let document = text.get(start..end).unwrap_or_default();
+    if let Some(error) = not_utf8(text, (start, document), "document", bad, schema) {
+        return error;
+    }
+    let id = id_before(document, at.saturating_sub(start), schema);
     SnapshotError { id, ..invalid_yaml(text, at, &error.message) }
 }
 

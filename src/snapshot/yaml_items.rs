@@ -9,13 +9,17 @@ use super::yaml::snapshot_from_yaml;
 use super::{Key, ReadItem, SnapshotError};
 use crate::diagnostic::line_col;
 use crate::schema::Schema;
-use crate::yaml::{is_blank_or_comment, is_document_marker, parse_document, YKind, YamlError};
+use crate::yaml::{is_blank_or_comment, is_document_marker, parse_document, YKind, YNode, YamlError};
 
 /// The records of the document around byte `error_at` (where its syntax
 /// error was found), one per item, when it is a list at the left margin of
 /// two items or more and an item alone fails too; `None` otherwise (the
 /// document's own error is then its one record).
-pub(super) fn read_items_apart(text: &str, error: &YamlError, schema: &Schema) -> Option<Vec<ReadItem>> {
+pub(super) fn read_items_apart(
+    (text, bad): (&str, &[usize]),
+    error: &YamlError,
+    schema: &Schema,
+) -> Option<Vec<ReadItem>> {
     let error_at = error.span.start as usize;
     let (start, end) = document_around(text, error_at);
     let document = text.get(start..end)?;
@@ -26,7 +30,11 @@ pub(super) fn read_items_apart(text: &str, error: &YamlError, schema: &Schema) -
     let mut items = Vec::with_capacity(starts.len());
     for (i, &from) in starts.iter().enumerate() {
         let to = starts.get(i + 1).copied().unwrap_or(document.len());
-        items.extend(read_item(text, (start + from, document.get(from..to)?), error, schema));
+        let item = (start + from, document.get(from..to)?);
+        match not_utf8(text, item, "list item", bad, schema) {
+            Some(not_utf8) => items.push(Err(not_utf8)),
+            None => items.extend(read_item(text, item, error, schema)),
+        }
     }
     // Items that all read alone were broken only together: not a case for this.
     items.iter().any(Result::is_err).then_some(items)
@@ -36,6 +44,41 @@ pub(super) fn read_items_apart(text: &str, error: &YamlError, schema: &Schema) -
 pub(super) fn invalid_yaml(text: &str, at: usize, message: &str) -> SnapshotError {
     let (line, column) = line_col(text, at);
     SnapshotError { id: None, message: format!("invalid YAML at line {line}, column {column}: {message}") }
+}
+
+/// The error record of `unit` (a list item or a document, at byte `start`
+/// of `text`), if it holds a byte that was not UTF-8 (`bad`: offsets in
+/// `text` of bytes now NULs), with its id as far as its lines before that
+/// byte give it.
+pub(super) fn not_utf8(
+    text: &str,
+    (start, unit): (usize, &str),
+    what: &str,
+    bad: &[usize],
+    schema: &Schema,
+) -> Option<SnapshotError> {
+    let first = bad.get(bad.partition_point(|&b| b < start)).filter(|&&b| b < start + unit.len())?;
+    let (line, column) = line_col(text, start);
+    // The key as the unit reads with its bad bytes as U+FFFD, unless one is in it.
+    let readable = parse_document(&unit.replace('\0', "\u{fffd}")).ok().and_then(|node| key_of(&node, schema));
+    let id = readable.filter(|id| !matches!(id, Key::Str(s) if s.contains(char::REPLACEMENT_CHARACTER)));
+    Some(SnapshotError {
+        id: id.or_else(|| id_before(unit, first - start, schema)),
+        message: format!(
+            "the {what} at line {line}, column {column}: not UTF-8 text (its byte {} is not part of a UTF-8 character)",
+            first - start + 1
+        ),
+    })
+}
+
+/// The key of the snapshot `node` is (or the one item of the list it is).
+fn key_of(node: &YNode, schema: &Schema) -> Option<Key> {
+    let snapshot = match &node.kind {
+        YKind::Seq(items) if items.len() == 1 => items.first()?,
+        _ => node,
+    };
+    let key = schema.key.split('.').try_fold(snapshot, |record, name| record.get(name))?;
+    key.as_scalar().and_then(key_as_written)
 }
 
 /// Lines before a broken line that may be left out (a flow collection opened
@@ -50,12 +93,7 @@ pub(super) fn id_before(unit: &str, error_at: usize, schema: &Schema) -> Option<
     for _ in 0..=LINES_DROPPED_FOR_AN_ID {
         end = unit.get(..end)?.rfind('\n').map_or(0, |i| i + 1);
         if let Ok(node) = parse_document(unit.get(..end)?) {
-            let snapshot = match &node.kind {
-                YKind::Seq(items) if items.len() == 1 => items.first()?,
-                _ => &node,
-            };
-            let key = schema.key.split('.').try_fold(snapshot, |record, name| record.get(name))?;
-            return key.as_scalar().and_then(key_as_written);
+            return key_of(&node, schema);
         }
         // Before the line break that ended the previous line.
         end = end.checked_sub(1)?;
