@@ -103,7 +103,23 @@ fn exit_codes() {
     .unwrap();
     let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "broken.jsonl"]);
     assert_eq!(out.status.code(), Some(1), "a snapshot that cannot be scored");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of the current snapshots could not be scored"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 of the current snapshots could not be scored and are left out (the first: "),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .starts_with("baseline 20 accounts, current 1 accounts (1 left out: not scored)"));
+    // Why, and how many, for a program too.
+    std::fs::write(dir.join("no-as-of.jsonl"), "{\"id\":\"A9\",\"score\":600,\"status\":\"active\"}\n").unwrap();
+    let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "no-as-of.jsonl", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("(the first: A9: the snapshot has no `as_of`"), "{stderr}");
+    let report = json(&out);
+    assert_eq!((report["current_accounts"].as_u64(), report["current_unscored"].as_u64()), (Some(0), Some(1)));
+    assert_eq!(report["baseline_unscored"], 0);
+    assert!(report["scorecards"][0]["psi"].is_null());
     let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "missing.jsonl"]);
     assert_eq!(out.status.code(), Some(2), "a missing portfolio");
     std::fs::write(

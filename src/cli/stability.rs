@@ -63,15 +63,20 @@ pub fn run(args: StabilityArgs) -> Exit {
     };
     let report = report(program, &baseline, &current, text);
     let out = match args.format {
-        ReportFormat::Text => text_report(&report),
-        ReportFormat::Json => format!("{}\n", json_report(&report)),
+        ReportFormat::Text => text_report(&report, (baseline.failed, current.failed)),
+        ReportFormat::Json => format!("{}\n", json_report(&report, (baseline.failed, current.failed))),
     };
     if let Err(e) = super::files::print(&out) {
         return super::files::output_failed(&e);
     }
     for (name, p) in [("baseline", &baseline), ("current", &current)] {
         if p.failed > 0 {
-            eprintln!("verdict: {} of the {name} snapshots could not be scored and are left out", p.failed);
+            let first = p.first_failure.as_deref().unwrap_or_default();
+            eprintln!(
+                "verdict: {} of the {name} snapshots could not be scored and are left out (the first: {first}; \
+                 `verdict eval` gives each its error record)",
+                p.failed
+            );
         }
     }
     if baseline.failed + current.failed > 0 {
@@ -108,9 +113,12 @@ fn score(program: &Program, path: &Path, as_of: Option<verdict::value::Date>) ->
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let mut portfolio = Portfolio::new(program);
     for item in reader {
-        match item.ok().and_then(|s| score_snapshot(program, &s, as_of).ok()) {
-            Some(scored) => portfolio.add(&scored),
-            None => portfolio.failed += 1,
+        match item {
+            Ok(snapshot) => match score_snapshot(program, &snapshot, as_of) {
+                Ok(scored) => portfolio.add(&scored),
+                Err(e) => portfolio.fail(Some(&snapshot.id), &e.message),
+            },
+            Err(e) => portfolio.fail(e.id.as_ref().map(|id| id as &dyn std::fmt::Display), &e.message),
         }
     }
     Ok(portfolio)
@@ -127,12 +135,20 @@ fn flag_text(index: &Option<StabilityIndex>) -> String {
                 Flag::Shift => "SHIFT (>= 0.25)",
             }
         ),
-        None => "-        (a portfolio is empty)".to_owned(),
+        None => "-        (no account of a portfolio could be scored)".to_owned(),
     }
 }
 
-fn text_report(report: &Report) -> String {
-    let mut out = format!("baseline {} accounts, current {} accounts\n", report.counts.0, report.counts.1);
+/// The report for a reader; `unscored`: the snapshots of each portfolio left out.
+fn text_report(report: &Report, unscored: (u64, u64)) -> String {
+    let left_out = |n: u64| if n > 0 { format!(" ({n} left out: not scored)") } else { String::new() };
+    let mut out = format!(
+        "baseline {} accounts{}, current {} accounts{}\n",
+        report.counts.0,
+        left_out(unscored.0),
+        report.counts.1,
+        left_out(unscored.1)
+    );
     for card in &report.scorecards {
         out.push_str(&format!("\nscorecard {}: PSI {}\n", card.name, flag_text(&card.psi)));
         if let Some(psi) = &card.psi {
@@ -142,7 +158,7 @@ fn text_report(report: &Report) -> String {
                     "  {band:<20} {:>8}% {:>8}%  {}\n",
                     percent(t.expected_share),
                     percent(t.actual_share),
-                    t.contribution.round_dp(4).normalize()
+                    half_up(t.contribution, 4)
                 ));
             }
         }
@@ -160,12 +176,17 @@ fn text_report(report: &Report) -> String {
 }
 
 fn percent(share: rust_decimal::Decimal) -> String {
-    (share * rust_decimal::Decimal::ONE_HUNDRED).round_dp(1).to_string()
+    half_up(share * rust_decimal::Decimal::ONE_HUNDRED, 1).to_string()
+}
+
+/// Rounded half away from zero, as reports round (2.65% reads 2.7%), not to even.
+fn half_up(value: rust_decimal::Decimal, places: u32) -> rust_decimal::Decimal {
+    value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize()
 }
 
 fn index_json(index: &Option<StabilityIndex>, labels: &[String]) -> serde_json::Value {
     let Some(i) = index else { return serde_json::Value::Null };
-    let dec = |d: rust_decimal::Decimal| verdict::value::format_decimal(d.round_dp(6).normalize());
+    let dec = |d: rust_decimal::Decimal| verdict::value::format_decimal(half_up(d, 6));
     let terms: Vec<serde_json::Value> = labels
         .iter()
         .zip(&i.terms)
@@ -178,7 +199,8 @@ fn index_json(index: &Option<StabilityIndex>, labels: &[String]) -> serde_json::
     serde_json::json!({"value": verdict::value::format_decimal(i.value), "flag": i.flag.name(), "bins": terms})
 }
 
-fn json_report(report: &Report) -> serde_json::Value {
+/// The report for programs; `unscored`: the snapshots of each portfolio left out.
+fn json_report(report: &Report, unscored: (u64, u64)) -> serde_json::Value {
     let cards: Vec<serde_json::Value> = report
         .scorecards
         .iter()
@@ -192,5 +214,21 @@ fn json_report(report: &Report) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({"baseline_accounts": report.counts.0, "current_accounts": report.counts.1,
+        "baseline_unscored": unscored.0, "current_unscored": unscored.1,
         "thresholds": {"watch": "0.1", "shift": "0.25"}, "scorecards": cards})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+    use std::str::FromStr;
+
+    #[test]
+    fn shares_round_half_away_from_zero() {
+        let pct = |s: &str| percent(rust_decimal::Decimal::from_str(s).unwrap());
+        assert_eq!(pct("0.0265"), "2.7");
+        assert_eq!(pct("0.0965"), "9.7");
+        assert_eq!(pct("0.0964"), "9.6");
+        assert_eq!(pct("0.5"), "50");
+    }
 }

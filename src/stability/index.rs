@@ -11,7 +11,7 @@
 //! tests hold to within 1e-12 of Python's `math.log` on the shares that occur.
 //! The index is reported to 4 decimal places, far above that error.
 
-use rust_decimal::{Decimal, MathematicalOps};
+use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 
 /// The share an empty band or bin counts as, so that its logarithm is finite
 /// (the usual practice: 0.01%). Bands and bins empty in both portfolios add nothing.
@@ -74,7 +74,8 @@ pub struct Term {
 /// A stability index and its terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StabilityIndex {
-    /// The sum of the terms' contributions, rounded to 4 decimal places.
+    /// The sum of the terms' contributions, to 4 decimal places (more just
+    /// under a threshold, so that it reads under it).
     pub value: Decimal,
     /// Its flag.
     pub flag: Flag,
@@ -138,8 +139,20 @@ pub fn stability_index(expected: &[u64], actual: &[u64]) -> Option<StabilityInde
         sum = sum.checked_add(contribution)?;
         terms.push(Term { expected_count: e, actual_count: a, expected_share, actual_share, contribution });
     }
-    let value = sum.round_dp(4).normalize();
-    Some(StabilityIndex { value, flag: Flag::of(value), terms })
+    Some(StabilityIndex { value: shown(sum), flag: Flag::of(sum), terms })
+}
+
+/// An index as reported: to 4 decimal places, or as many more as it takes
+/// for the value shown to fall on the same side of the thresholds as the
+/// exact one. 0.099959 rounded to 0.1 beside `stable` would contradict
+/// itself (and flagged from its rounding, `watch`, it would flag what is
+/// under the threshold); it reads 0.09996.
+fn shown(index: Decimal) -> Decimal {
+    (4..=12)
+        .map(|places| index.round_dp(places))
+        .find(|rounded| Flag::of(*rounded) == Flag::of(index))
+        .unwrap_or_else(|| index.round_dp_with_strategy(12, RoundingStrategy::ToZero))
+        .normalize()
 }
 
 /// `count / total`, exactly to 28 digits.

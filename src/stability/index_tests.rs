@@ -105,3 +105,17 @@ fn empty_portfolios_or_mismatched_bands_have_no_index() {
     assert_eq!(stability_index(&[1, 2], &[0, 0]), None);
     assert_eq!(stability_index(&[1, 2], &[1, 2, 3]), None);
 }
+
+/// An index just under a threshold is shown under it, with the flag below
+/// it: 1/11 and 10/11 against 0.2 and 0.8 sum to 0.0999594…, which rounded
+/// to 4 places would read 0.1 beside `stable`; it reads 0.09996.
+#[test]
+fn an_index_just_under_a_threshold_reads_under_it() {
+    let index = stability_index(&[20, 80, 0], &[1, 10, 0]).unwrap();
+    assert_eq!(index.value, d("0.09996"));
+    assert_eq!(index.flag, Flag::Stable);
+    // Anywhere else, 4 places, rounded.
+    assert_eq!(shown(d("0.0999499")), d("0.0999"));
+    assert_eq!(shown(d("0.25004")), d("0.25"));
+    assert_eq!(shown(d("0.2499999999999")), d("0.249999999999"));
+}

@@ -18,6 +18,8 @@ pub struct Portfolio {
     pub scored: u64,
     /// Accounts that could not be read or scored.
     pub failed: u64,
+    /// Why the first of them failed (`A-7: as_of: missing …`).
+    pub first_failure: Option<String>,
 }
 
 impl Portfolio {
@@ -26,7 +28,18 @@ impl Portfolio {
         let cards = scorecards(program)
             .map(|(_, card)| (Vec::new(), card.characteristics.iter().map(|c| vec![0; c.bins.len()]).collect()))
             .collect();
-        Portfolio { cards, scored: 0, failed: 0 }
+        Portfolio { cards, scored: 0, failed: 0, first_failure: None }
+    }
+
+    /// Counts one account that could not be read or scored, and why.
+    pub fn fail(&mut self, id: Option<&dyn std::fmt::Display>, message: &str) {
+        self.failed += 1;
+        if self.first_failure.is_none() {
+            self.first_failure = Some(match id {
+                Some(id) => format!("{id}: {message}"),
+                None => message.to_owned(),
+            });
+        }
     }
 
     /// Adds one account's scores (from [`crate::eval::scorecard::score_snapshot`]).
