@@ -100,6 +100,28 @@ fn swap_sets_carry_the_hand_worked_figures() {
     assert_eq!(figures(&sets["total"]), row(10, 9, Some(5), Some("55.56"), Some("4700.75")));
 }
 
+/// A book holding an account twice joins its performance row once: the
+/// second snapshot is counted without performance, and the report says so.
+/// (Joined twice, A-1's bad flag and its 1500.50 counted twice.)
+#[test]
+fn a_repeated_id_in_the_book_joins_its_row_once() {
+    let dir = fixture("perf-repeated");
+    let again = time::account(r#"{"id":"A-1","score":400}"#);
+    let book = std::fs::read_to_string(dir.join("book.jsonl")).unwrap() + again.as_str() + "\n";
+    std::fs::write(dir.join("book.jsonl"), book).unwrap();
+    let report = json_report(&dir);
+    let p = &report["performance"];
+    assert_eq!((&p["matched"], &p["repeated_in_book"]), (&9.into(), &1.into()));
+    // Kept: A-1 twice (bad, 1500.50, once) and A-4 (bad, 800).
+    assert_eq!(figures(&p["swap_sets"]["kept"]), row(3, 2, Some(2), Some("100.00"), Some("2300.5")));
+    assert_eq!(figures(&p["swap_sets"]["total"]), row(11, 9, Some(5), Some("55.56"), Some("4700.75")));
+    let (_, text, _) = diff(&dir, &["--performance", "perf.csv"]);
+    assert!(
+        text.contains("; 1 snapshot of the book repeats an id already joined, counted without performance"),
+        "{text}"
+    );
+}
+
 #[test]
 fn cells_and_arms_carry_the_hand_worked_figures() {
     let dir = fixture("perf-cells");

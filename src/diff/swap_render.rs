@@ -105,6 +105,7 @@ struct PerformanceView {
     matched: u64,
     not_in_book: u64,
     not_in_book_ids: Vec<String>,
+    repeated_in_book: u64,
     swap_sets: SetsView,
     cells: Vec<CellView>,
     arms: Vec<ArmView>,
@@ -121,6 +122,7 @@ pub(crate) fn json(r: &DiffReport, p: &PerformanceReport) -> impl Serialize {
         matched: p.matched(),
         not_in_book: p.not_in_book,
         not_in_book_ids: p.not_in_book_ids.clone(),
+        repeated_in_book: p.repeated_in_book,
         swap_sets: SetsView::new(p, &p.all),
         cells: cell_views(r, p, &p.all),
         arms: p
@@ -177,6 +179,11 @@ fn join_summary(p: &PerformanceReport) -> String {
         total.no_performance(),
         if total.no_performance() == 1 { "" } else { "s" }
     );
+    if p.repeated_in_book > 0 {
+        let n = p.repeated_in_book;
+        let (snapshots, repeat) = if n == 1 { ("snapshot", "repeats") } else { ("snapshots", "repeat") };
+        let _ = write!(s, "; {n} {snapshots} of the book {repeat} an id already joined, counted without performance");
+    }
     if !p.not_in_book_ids.is_empty() {
         let more = if p.not_in_book > p.not_in_book_ids.len() as u64 { ", …" } else { "" };
         let _ = write!(s, ". Not in the book: {}{more}", p.not_in_book_ids.join(", "));

@@ -167,13 +167,15 @@ pub(crate) struct PerfTally {
     perf: Performance,
     /// Per row of the file: whether an account of the book had its id.
     matched: Vec<bool>,
+    /// Snapshots of the book whose id an earlier one had (joined once only).
+    repeated: u64,
     all: Box<Grid>,
     arms: Vec<ArmGrid>,
 }
 
 impl PerfTally {
     pub(crate) fn new(perf: Performance) -> PerfTally {
-        PerfTally { matched: vec![false; perf.rows.len()], perf, all: Box::default(), arms: Vec::new() }
+        PerfTally { matched: vec![false; perf.rows.len()], perf, repeated: 0, all: Box::default(), arms: Vec::new() }
     }
 
     /// Joins one account's realised outcome (if any) to its cell, overall and in its arms.
@@ -182,9 +184,20 @@ impl PerfTally {
             Key::Str(s) => self.perf.position(s),
             Key::Int(i) => self.perf.position(&i.to_string()),
         });
-        if let Some(seen) = at.and_then(|i| self.matched.get_mut(i)) {
-            *seen = true;
-        }
+        // An account's realised outcome counts once: a snapshot repeating an
+        // id already joined (a book holding an account twice) is counted
+        // without performance, or its bad flag and loss would count twice.
+        let at = at.filter(|&i| match self.matched.get_mut(i) {
+            Some(seen) if *seen => {
+                self.repeated += 1;
+                false
+            }
+            Some(seen) => {
+                *seen = true;
+                true
+            }
+            None => false,
+        });
         let realised = at.and_then(|i| self.perf.rows.get(i)).map(|(_, r)| r);
         let (old, new) = (Row::of(&j.old).index(), Row::of(&j.new).index());
         let add = |grid: &mut Grid| {
@@ -221,6 +234,7 @@ impl PerfTally {
             rows: self.perf.rows.len() as u64,
             not_in_book: not_in_book.len() as u64,
             not_in_book_ids: not_in_book.iter().take(LISTED).map(|s| (*s).to_string()).collect(),
+            repeated_in_book: self.repeated,
             all: self.all,
             arms: grids,
         }
@@ -258,6 +272,9 @@ pub struct PerformanceReport {
     pub not_in_book: u64,
     /// The first [`LISTED`] of those ids, in file order.
     pub not_in_book_ids: Vec<String>,
+    /// Snapshots of the book repeating an id whose row an earlier one was
+    /// joined to: counted without performance, so no row counts twice.
+    pub repeated_in_book: u64,
     /// Figures per cell over the whole book.
     pub all: Box<Grid>,
     /// Figures per cell for each arm of each split.
