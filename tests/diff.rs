@@ -469,3 +469,23 @@ fn snapshots_can_come_from_standard_input() {
     assert_eq!(report["inputs"], serde_json::json!(["-"]));
     assert_eq!(report["changed"]["total"], 9);
 }
+
+/// A book without a snapshot compares nothing: an extract that came out
+/// empty must not pass `--fail-on-change` and every guard with "no change".
+#[test]
+fn an_empty_book_is_refused_not_reported_unchanged() {
+    let body = "rule \"r\" { when score < 500 then restrict }\n";
+    let dir = pair(body, SCHEMA, body);
+    std::fs::write(dir.join("empty.jsonl"), "\n").unwrap();
+    let changed = dir.join("changed.jsonl");
+    std::fs::write(&changed, "previous\n").unwrap();
+    let [old, new, book, changed_arg] =
+        [dir.join("old.policy"), dir.join("new.policy"), dir.join("empty.jsonl"), changed.clone()]
+            .map(|p| p.to_str().unwrap().to_string());
+    let out = verdict(&["diff", &old, &new, &book, "--fail-on-change", "--changed", &changed_arg]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("holds no snapshots: a diff measures a change over accounts"), "{stderr}");
+    assert!(out.stdout.is_empty(), "no report");
+    assert_eq!(std::fs::read_to_string(&changed).unwrap(), "previous\n");
+}

@@ -125,6 +125,7 @@ fn diff(args: &DiffArgs) -> Result<Exit, Exit> {
         feed(&differ, &mut run, input, args.input_format, &pool, &mut sink)?;
     }
     refuse_timeouts(run.timeouts(), args)?;
+    refuse_empty(run.records(), &inputs)?;
     if let Some(Err(e)) = changed_out.map(OutputFile::commit) {
         return Err(output_failed(&e));
     }
@@ -202,6 +203,23 @@ fn refuse_timeouts(timeouts: u64, args: &DiffArgs) -> Result<(), Exit> {
         super::hook_backstop(args.hook_backstop_ms).as_secs_f64()
     );
     Err(Exit::HookTimeout)
+}
+
+/// Refuses a diff over a book without a single snapshot: its report would
+/// read "no change" and pass `--fail-on-change` and every guard, when an
+/// extract that came out empty is what happened (`stability` refuses one too).
+fn refuse_empty(records: u64, inputs: &[PathBuf]) -> Result<(), Exit> {
+    if records > 0 {
+        return Ok(());
+    }
+    let names: Vec<String> = inputs.iter().map(|p| format!("`{}`", p.display())).collect();
+    eprintln!(
+        "error: {} {} no snapshots: a diff measures a change over accounts, so nothing was compared, and no \
+         report or changed accounts are written",
+        names.join(", "),
+        if names.len() == 1 { "holds" } else { "hold" }
+    );
+    Err(Exit::Invalid)
 }
 
 /// Writes the report to standard output (text or JSON) and, if asked, as HTML.

@@ -386,6 +386,11 @@ impl DiffRun<'_> {
         self
     }
 
+    /// Snapshots compared so far (read or not).
+    pub fn records(&self) -> u64 {
+        self.tally.records
+    }
+
     /// Whether any decision has differed so far.
     pub fn any_change(&self) -> bool {
         self.tally.changed > 0

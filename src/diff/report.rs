@@ -194,7 +194,7 @@ impl Bucket {
 
 /// Running totals of a diff.
 pub(crate) struct Tally {
-    records: u64,
+    pub(crate) records: u64,
     matrix: [[u64; ROWS.len()]; ROWS.len()],
     /// Per outcome: accounts keeping it under both versions whose decision still differs.
     same_outcome_changed: [u64; ROWS.len()],
