@@ -320,13 +320,16 @@ impl Loader {
         out
     }
 
-    /// `sha256:` over each file's name (relative to the policy's folder) and bytes, in load order.
+    /// `sha256:` over the policy's bytes, then each file it names (schema,
+    /// hooks, batches: in load order) by its name relative to the policy's
+    /// folder and its bytes. The policy's own name, and how its path was
+    /// spelled (`./p`, `dir/../p`, absolute), do not count: the same files
+    /// decide the same, and give the same fingerprint.
     fn fingerprint(&self, policy: &Path) -> String {
-        let base = policy.parent().unwrap_or_else(|| Path::new(""));
+        let base = check::fold(policy.parent().unwrap_or_else(|| Path::new("")));
         let mut hasher = Sha256::new();
-        for (path, bytes) in &self.files {
-            let name = path.strip_prefix(base).unwrap_or(path);
-            let name = name.to_string_lossy().replace('\\', "/");
+        for (i, (path, bytes)) in self.files.iter().enumerate() {
+            let name = if i == 0 { String::new() } else { relative_name(&base, &check::fold(path)) };
             hasher.update((name.len() as u64).to_le_bytes());
             hasher.update(name.as_bytes());
             hasher.update((bytes.len() as u64).to_le_bytes());
@@ -336,6 +339,16 @@ impl Loader {
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         format!("sha256:{hex}")
     }
+}
+
+/// `path` relative to the folder `base` (both folded), with `..` for each
+/// level it lies above it, `/`-separated on every system.
+fn relative_name(base: &Path, path: &Path) -> String {
+    let (base, path): (Vec<_>, Vec<_>) = (base.components().collect(), path.components().collect());
+    let common = base.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    let ups = base.len() - common;
+    let downs = path.iter().skip(common).map(|c| c.as_os_str().to_string_lossy().into_owned());
+    std::iter::repeat_n("..".to_string(), ups).chain(downs).collect::<Vec<_>>().join("/")
 }
 
 /// Removes repeats of a diagnostic (a script shared by several hooks is

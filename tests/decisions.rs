@@ -73,6 +73,29 @@ fn the_fingerprint_covers_every_file_the_decisions_depend_on() {
         std::fs::write(&path, text).unwrap();
         assert_eq!(fp(), original);
     }
+    // However the policy's path is spelled, and whatever its own name.
+    let cwd = std::env::current_dir().unwrap();
+    for spelled in [
+        "./policies/lifecycle.policy".into(),
+        "policies/../policies/lifecycle.policy".into(),
+        cwd.join("policies/lifecycle.policy"),
+        cwd.join("policies/./hooks/../lifecycle.policy"),
+    ] {
+        let program = verdict::load_policy(&spelled).unwrap().program;
+        assert_eq!(program.fingerprint, original, "{}", spelled.display());
+    }
+    std::fs::rename(dir.join("lifecycle.policy"), dir.join("renamed.policy")).unwrap();
+    let renamed = verdict::load_policy(&dir.join("renamed.policy")).unwrap().program.fingerprint.clone();
+    assert_eq!(renamed, original, "the same bytes under another name");
+    // A file the policy names under another name is another policy text, so another fingerprint.
+    let text = std::fs::read_to_string(dir.join("renamed.policy")).unwrap();
+    std::fs::rename(dir.join("hooks/fraud_risk.rhai"), dir.join("hooks/risk.rhai")).unwrap();
+    std::fs::write(dir.join("renamed.policy"), text.replace("hooks/fraud_risk.rhai", "hooks/risk.rhai")).unwrap();
+    assert_ne!(fp_of(&dir.join("renamed.policy")), original);
+}
+
+fn fp_of(policy: &Path) -> String {
+    verdict::load_policy(policy).unwrap().program.fingerprint.clone()
 }
 
 /// The sections of `policies/EXPECTED.md` that pin a run: `## \`POLICY\` over \`PORTFOLIO\``,

@@ -99,8 +99,14 @@ fn unnamed_policy(policy_path: &Path) -> Diagnostic {
 /// folding `dir/..` so diagnostics name files the way a person would.
 pub fn resolve(policy_path: &Path, written: &str) -> PathBuf {
     let base = policy_path.parent().unwrap_or_else(|| Path::new(""));
+    fold(&base.join(written))
+}
+
+/// `path` without its `.` parts and with each `dir/..` folded away, as far
+/// as the text allows (a leading `..` stays): `./a/../b/c` is `b/c`.
+pub fn fold(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for part in base.join(written).components() {
+    for part in path.components() {
         match part {
             std::path::Component::CurDir => {}
             std::path::Component::ParentDir
