@@ -96,6 +96,14 @@ impl<'a> Checker<'a> {
                         "say what absence means: `({name} ?? {default})`; a test in the rule's condition does \
                          not reach its actions (docs/reference.md#absent-values-and-narrowing)"
                     )
+                } else if matches!(&t.kind, TKind::Agg(agg) if agg.filter.is_some()) {
+                    // A test of the same text does not narrow it (its `where` is compared by
+                    // its spans): offering the test would send the officer round in a loop.
+                    format!(
+                        "say what absence means: `({name} ?? {default})`, or name it with a `let` and test \
+                         the name (`worst != none and …`): a test of an aggregate with `where` does not narrow \
+                         it (docs/reference.md#absent-values-and-narrowing)"
+                    )
                 } else {
                     format!(
                         "say what absence means: `({name} ?? {default})`, or test it first: `{name} != none and …` \
