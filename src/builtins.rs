@@ -108,7 +108,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         result: "bool",
         arity: 1,
         kind: FnKind::Aggregate(AggFunc::Any),
-        doc: "Whether some selected element exists (or, given a bool field, has it true); false of none.",
+        doc: "Whether some element (within `D`) meets `cond`; given a bool field, `any(list.flag where cond)`, whether some element `cond` selects has it true. False of none.",
     },
     BuiltinFn {
         name: "all",
@@ -116,7 +116,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         result: "bool",
         arity: 1,
         kind: FnKind::Aggregate(AggFunc::All),
-        doc: "Whether every selected element exists (or, given a bool field, has it true); true of none.",
+        doc: "Whether every element (within `D`) meets `cond`; given a bool field, `all(list.flag where cond)`, whether every element `cond` selects has it true. True of none.",
     },
     BuiltinFn {
         name: "latest",

@@ -233,6 +233,10 @@ impl Checker<'_> {
     /// `reasons from NAME [top N]`.
     pub(super) fn reasons_from(&mut self, name: &Ident, top: Option<&Spanned<u64>>) -> Option<TAction> {
         let index = self.let_index.get(&name.node).copied();
+        // Named, so not "never used", even when it is not a scorecard (`E0614` says so).
+        if let Some(i) = index {
+            self.used_lets.insert(i);
+        }
         let is_card = index.and_then(|i| self.lets.get(i)).is_some_and(|l| matches!(l.value.kind, TKind::Scorecard(_)));
         let Some(index) = index.filter(|_| is_card) else {
             if !self.poisoned.contains(&name.node) {

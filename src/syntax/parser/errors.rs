@@ -235,6 +235,9 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         if let Some(fixed) = unit_out_of_place(&diagnostic, positives, &word, base + pos) {
             return fixed;
         }
+        if let Some(fixed) = unclosed_string(&diagnostic, line, col, base + pos) {
+            return fixed;
+        }
         let help = look_alike(line, col)
             .or_else(|| operator_from_elsewhere(positives, line, col))
             .or_else(|| thousands_separator(positives, line, col))
@@ -316,6 +319,29 @@ fn unit_out_of_place(diagnostic: &Diagnostic, positives: &[Rule], word: &str, st
          value; to compare with a number of days that is computed, use `days_between(from, to)` or \
          `months_between(from, to)`",
     ))
+}
+
+/// A `"` at `col` whose string does not close on its line (`tag "a` with
+/// `b"` on the next line): the parser stops at the quote, wanting something
+/// else, and "expected an expression" would not say what is wrong.
+fn unclosed_string(diagnostic: &Diagnostic, line: &str, col: usize, start: usize) -> Option<Diagnostic> {
+    let mut rest = line.chars().skip(col);
+    if rest.next()? != '"' {
+        return None;
+    }
+    let mut escaped = false;
+    for c in rest {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return None,
+            _ => {}
+        }
+    }
+    let mut fixed = diagnostic.clone();
+    fixed.message = "this string is not closed on its line".into();
+    fixed.span = Span::new(start, start + 1);
+    Some(fixed.with_help("close it with `\"` before the line ends: a string cannot span lines"))
 }
 
 /// Whether `letters` appear in `word` in order (`frez` in `freeze`).
