@@ -265,7 +265,7 @@ fn an_empty_input_is_said_to_be_empty() {
         "{said}"
     );
     assert!(said.contains(&format!("warning: `{}` holds no snapshots", header_only.display())), "{said}");
-    assert!(said.contains("verdict: 0 snapshots: 0 decided (none), 0 errors\n"), "{said}");
+    assert!(said.contains("verdict: 0 snapshots: 0 decided, 0 errors\n"), "{said}");
 
     let out = common::verdict_with_stdin(&["eval", "policies/simple.policy"], "");
     assert_eq!(out.status.code(), Some(0));

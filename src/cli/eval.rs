@@ -368,12 +368,13 @@ fn render_summary(s: &Summary, timed: bool) -> String {
         o.pairs().iter().filter(|(_, n)| *n > 0).map(|(name, n)| format!("{name} {n}")).collect()
     };
     let outcomes = counted(&s.outcomes);
+    // Nothing decided reads "0 decided", not "0 decided (none)", which reads as the outcome `none`.
+    let by_outcome = if outcomes.is_empty() { String::new() } else { format!(" ({})", outcomes.join(", ")) };
     let mut out = format!(
-        "verdict: {} snapshot{}: {} decided ({}), {} error{}\n",
+        "verdict: {} snapshot{}: {} decided{by_outcome}, {} error{}\n",
         s.accounts,
         plural(s.accounts),
         s.decided,
-        if outcomes.is_empty() { "none".into() } else { outcomes.join(", ") },
         s.errors.total,
         plural(s.errors.total),
     );
