@@ -522,6 +522,33 @@ fn a_decision_log_that_cannot_be_written_stops_the_decisions() {
     assert!(server.stderr.lock().unwrap().contains(said), "{}", server.stderr.lock().unwrap());
 }
 
+/// A file-size limit (`ulimit -f`, systemd's `LimitFSIZE=`) reached by the
+/// decision log is a disk that refuses lines, not a signal that kills the
+/// service mid-line: the log ends on a whole line, decisions stop (503),
+/// and the lines not written are counted at shutdown.
+#[test]
+fn a_file_size_limit_on_the_decision_log_is_a_failing_disk_not_a_crash() {
+    let log = std::env::temp_dir().join(format!("verdict-serve-fsize-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut server =
+        Server::start_with_file_size_limit(40, Path::new(POLICY), &["--decision-log", log.to_str().unwrap()]);
+    let snapshot = portfolio_lines().remove(0);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while server.get("/healthz").status == 200 {
+        assert!(std::time::Instant::now() < deadline, "the log never filled: {}", server.stderr.lock().unwrap());
+        assert_eq!(server.decide(&snapshot).status, 200);
+    }
+    assert!(server.child.try_wait().unwrap().is_none(), "the service is alive");
+    assert_eq!(server.decide(&snapshot).status, 503);
+    server.signal("TERM");
+    assert_eq!(server.wait(Duration::from_secs(30)), Some(4), "{}", server.stderr.lock().unwrap());
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.ends_with('\n'), "no line is cut");
+    for line in logged.lines() {
+        serde_json::from_str::<serde_json::Value>(line).expect("a whole JSON line");
+    }
+}
+
 /// A request still deciding when the drain ends (here a hook looping
 /// towards its backstop of a minute) is abandoned: the service stops then,
 /// with exit 1, not when the request would have finished.

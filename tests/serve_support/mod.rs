@@ -34,15 +34,27 @@ pub struct Reply {
 impl Server {
     /// Starts `verdict serve POLICY --addr 127.0.0.1:0 EXTRA...` and waits until it listens.
     pub fn start(policy: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        command.arg("serve").arg(policy).args(["--addr", "127.0.0.1:0"]).args(extra);
+        Server::spawn(command)
+    }
+
+    /// As [`Server::start`], under a file-size limit of `blocks` of the
+    /// shell's `ulimit -f` (512 or 1,024 bytes, as the shell counts).
+    pub fn start_with_file_size_limit(blocks: u32, policy: &Path, extra: &[&str]) -> Server {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", &format!("ulimit -f {blocks} && exec \"$0\" \"$@\"")])
+            .arg(BIN)
             .arg("serve")
             .arg(policy)
             .args(["--addr", "127.0.0.1:0"])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("verdict serve starts");
+            .args(extra);
+        Server::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Server {
+        let mut child = command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("verdict serve starts");
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut reader = BufReader::new(child.stderr.take().expect("piped stderr"));
         let (tx, rx) = std::sync::mpsc::channel();

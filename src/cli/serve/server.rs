@@ -24,6 +24,11 @@ pub async fn serve(listener: TcpListener, service: Arc<Service>, drain: Duration
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
     let hangup = signal(SignalKind::hangup())?;
+    // A file-size limit (`ulimit -f`, systemd's LimitFSIZE=) kills a process
+    // that writes past it, mid-line, unless SIGXFSZ is handled: handled, the
+    // write fails (EFBIG) and the decision log's failure handling takes over.
+    // The handler stays installed for the life of the process.
+    let _file_size = signal(SignalKind::from_raw(libc::SIGXFSZ))?;
     tokio::spawn(reload_on_hangup(hangup, Arc::clone(&service)));
     let mut builder = http1::Builder::new();
     // A client that takes longer than this to send its request's headers is
