@@ -482,6 +482,87 @@ fn a_client_that_does_not_read_its_response_is_let_go() {
     assert_eq!(server.get("/healthz").status, 200);
 }
 
+/// A large body waiting for its turn is not read: it stays with the client
+/// (and the kernel's buffers), so memory does not grow with the clients
+/// sending large bodies at once. Here the one turn is held by a client not
+/// reading its response, and a 48 MB body cannot be sent meanwhile.
+#[test]
+fn a_large_body_is_read_only_in_its_turn() {
+    let server = Server::start(
+        Path::new(POLICY),
+        &["--client-timeout-ms", "3000", "--json-lines-at-once", "1", "--max-request-bytes", "64MiB"],
+    );
+    let mut stalled = server.connect();
+    let body = "{}\n".repeat(100_000);
+    let head = format!(
+        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    send(&mut stalled, format!("{head}{body}").as_bytes());
+    let mut status = [0u8; 12];
+    std::io::Read::read_exact(&mut stalled, &mut status).unwrap();
+    assert_eq!(&status, b"HTTP/1.1 200", "its response has begun: it holds the turn");
+
+    // One snapshot padded to 48 MB, in a field the schema does not name: more
+    // than the sockets buffer (a receive buffer may grow to 32 MB on Linux).
+    let snapshot = portfolio_lines().remove(0);
+    let large = snapshot.replacen('{', &format!("{{\"note\":\"{}\",", "x".repeat(48 << 20)), 1);
+    let mut waiting = server.connect();
+    waiting.set_write_timeout(Some(Duration::from_millis(1000))).unwrap();
+    let head = format!("POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n", large.len());
+    // Written a megabyte at a time; a write the service does not take within
+    // the socket's write timeout returns what went (or nothing) after it.
+    let request = format!("{head}{large}");
+    let mut sent = 0;
+    let blocked = loop {
+        let end = request.len().min(sent + (1 << 20));
+        let started = std::time::Instant::now();
+        let written = std::io::Write::write(&mut waiting, &request.as_bytes()[sent..end]);
+        sent += written.as_ref().map_or(0, |n| *n);
+        if written.is_err() || started.elapsed() >= Duration::from_millis(900) {
+            break true;
+        }
+        if sent == request.len() {
+            break false;
+        }
+    };
+    assert!(blocked && sent < 16 << 20, "the service took {sent} bytes of a body waiting its turn");
+    drop(waiting);
+    // Once the stalled client is let go, large bodies are read again.
+    assert_eq!(server.decide_lines(&portfolio_lines()[0]).status, 200);
+    assert_eq!(server.decide(&large).status, 200);
+}
+
+/// A policy whose hook runs long (towards its backstop) in single-snapshot
+/// requests, more of them than there are cores: `/healthz` still answers at
+/// once, and SIGTERM stops the service when the drain ends.
+#[test]
+fn slow_hooks_do_not_stop_the_other_endpoints() {
+    let dir = policies_copy("slow-single");
+    let endless = "fn fraud_risk(score, utilization) { let b = []; b.pad(9999, 0); loop { b.contains(1); } }\n";
+    std::fs::write(dir.join("hooks/fraud_risk.rhai"), endless).unwrap();
+    let mut server = Server::start(&dir.join("lifecycle.policy"), &["--drain-ms", "300"]);
+    // Every snapshot of the book, each in a request of its own: the ones that
+    // reach the hook run until its backstop of a minute.
+    let mut streams = Vec::new();
+    for snapshot in portfolio_lines() {
+        let mut stream = server.connect();
+        let head = format!("POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n", snapshot.len());
+        send(&mut stream, format!("{head}{snapshot}").as_bytes());
+        streams.push(stream);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let mut probe = server.connect();
+    probe.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    send(&mut probe, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let answer = read_all(&mut probe);
+    assert!(answer.starts_with("HTTP/1.1 200"), "/healthz did not answer: {answer:?}");
+    let signalled = std::time::Instant::now();
+    server.signal("TERM");
+    assert_eq!(server.wait(Duration::from_secs(50)), Some(1), "{}", server.stderr.lock().unwrap());
+    assert!(signalled.elapsed() < Duration::from_secs(20), "stopped after {:?}", signalled.elapsed());
+}
+
 /// A disk that refuses the decision log's lines (here `/dev/full`) stops
 /// the decisions: `/healthz` and `/v1/decide` answer 503 until it takes them
 /// again, and the lines it never took are counted at shutdown, with exit 4.

@@ -39,6 +39,13 @@ pub struct Tally {
     pub errors: Vec<(&'static str, u64)>,
 }
 
+impl Decided {
+    /// Whether a hook call ran past its backstop in it.
+    pub fn timed_out(&self) -> bool {
+        self.tally.errors.iter().any(|(kind, _)| *kind == ErrorKind::Timeout.name())
+    }
+}
+
 impl Tally {
     fn count(&mut self, record: &Outputs) {
         let (list, name) = match record {

@@ -1,65 +1,18 @@
-//! The endpoints: routing, bodies read within their limits, responses.
+//! The endpoints: routing, deciding, responses.
 
+use super::body::{read_body, Body, Refused};
 use super::decide::{decide_lines, decide_single, Decided};
 use super::log::Entry;
 use super::reload::reload;
 use super::state::Service;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 use std::convert::Infallible;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
-use std::time::{Instant, SystemTime};
-use tokio::sync::OwnedSemaphorePermit;
-
-/// Every response's body: whole, in memory, handed to the connection a
-/// chunk at a time, as it takes them. The connection takes the next chunk
-/// only when it has written most of the last, so the body (and the turn a
-/// JSON Lines response holds, with its memory) is dropped only when the
-/// client has read nearly all of it, or its connection is closed.
-pub struct Body {
-    rest: Bytes,
-    /// The JSON Lines turn this response holds (see `Service::deciding_lines`).
-    turn: Option<OwnedSemaphorePermit>,
-}
-
-/// The largest piece of a body handed to the connection at once.
-const CHUNK: usize = 64 << 10;
-
-impl Body {
-    fn new(bytes: Bytes) -> Body {
-        Body { rest: bytes, turn: None }
-    }
-}
-
-impl hyper::body::Body for Body {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
-        let body = self.get_mut();
-        if body.rest.is_empty() {
-            body.turn = None;
-            return Poll::Ready(None);
-        }
-        let chunk = body.rest.split_to(body.rest.len().min(CHUNK));
-        Poll::Ready(Some(Ok(hyper::body::Frame::data(chunk))))
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.rest.is_empty()
-    }
-
-    fn size_hint(&self) -> hyper::body::SizeHint {
-        hyper::body::SizeHint::with_exact(self.rest.len() as u64)
-    }
-}
+use std::time::{Duration, Instant, SystemTime};
+use verdict::compile::Program;
+use verdict::eval::EvalOptions;
 
 /// The response header carrying the decision id.
 pub const DECISION_ID: HeaderName = HeaderName::from_static("x-decision-id");
@@ -112,9 +65,9 @@ pub async fn handle(service: Arc<Service>, request: Request<Incoming>) -> Result
 async fn decide(service: &Arc<Service>, request: Request<Incoming>) -> Response<Body> {
     let received = SystemTime::now();
     let lines = is_json_lines(request.headers());
-    let body = match read_body(service, request).await {
-        Ok(body) => body,
-        Err(refused) => return refused.response(),
+    let (body, turn) = match read_body(service, request, lines).await {
+        Ok(read) => read,
+        Err(refused) => return refusal(refused),
     };
     if let Some(reason) = log_failure(service) {
         let message = format!("the decision log cannot be written ({reason}): no decision is made until it can be");
@@ -125,28 +78,21 @@ async fn decide(service: &Arc<Service>, request: Request<Incoming>) -> Response<
     let started = Instant::now();
     // INVARIANT: the policy is loaded once, so the whole request is decided by it.
     let served = service.policy.load_full();
-    let decided = if lines {
+    if lines {
         if let Some(refused) = too_many_lines(&body, service.limits.max_request_lines) {
-            return refused.response();
+            return refusal(refused);
         }
-        // A closed semaphore (never, it is not closed) would leave the body to decide unqueued.
-        let turn = Arc::clone(&service.deciding_lines).acquire_owned().await.ok();
-        let (program, input, options) = (Arc::clone(&served.program), body.clone(), service.eval);
-        match tokio::task::spawn_blocking(move || decide_lines(&program, &input, options)).await {
-            Ok(decided) => (decided, turn),
-            Err(e) => {
-                return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the request could not be decided: {e}"))
-            }
-        }
-    } else {
-        (decide_single(&served.program, &body, service.eval), None)
+    }
+    let decided = match decide_body(service, &served.program, &body, lines).await {
+        Ok(decided) => decided,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the request could not be decided: {e}")),
     };
-    let (Decided { body: output, records, tally, status: code }, turn) = decided;
+    let Decided { body: output, records, tally, status: code } = decided;
     service.metrics.count(&tally, started.elapsed().as_secs_f64());
     let id = service.next_id();
     let output = Bytes::from(output);
     let mut response = respond(status(code), if lines { JSON_LINES } else { JSON }, output.clone());
-    response.body_mut().turn = turn;
+    response.body_mut().hold(turn);
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(DECISION_ID, v);
     }
@@ -158,6 +104,42 @@ async fn decide(service: &Arc<Service>, request: Request<Incoming>) -> Response<
         log.send(Entry { id, lines, time: received, fingerprint, input: body, output, records }).await;
     }
     response
+}
+
+/// How long a hook call may run on a worker thread: a single snapshot is
+/// decided there (microseconds, not worth a handover to another thread)
+/// unless a hook call runs longer, when it is decided again on the blocking
+/// pool with the whole backstop. A hook's operation budget bounds its
+/// operations, not its time; were every worker in a long call, no other
+/// endpoint, `/healthz` included, nor the drain's timer would run.
+const ON_A_WORKER: Duration = Duration::from_millis(5);
+
+/// Decides a body read whole: a single snapshot on this worker thread (see
+/// [`ON_A_WORKER`]), JSON Lines on the blocking pool.
+async fn decide_body(
+    service: &Service,
+    program: &Arc<Program>,
+    body: &Bytes,
+    lines: bool,
+) -> Result<Decided, tokio::task::JoinError> {
+    let options = service.eval;
+    if !lines {
+        let brief = EvalOptions { hook_backstop: options.hook_backstop.min(ON_A_WORKER), ..options };
+        let decided = decide_single(program, body, brief);
+        // Deciding is deterministic but for the clock: again, with the whole backstop, it is the same decision.
+        if !decided.timed_out() || brief.hook_backstop == options.hook_backstop {
+            return Ok(decided);
+        }
+    }
+    let (program, input) = (Arc::clone(program), body.clone());
+    tokio::task::spawn_blocking(move || {
+        if lines {
+            decide_lines(&program, &input, options)
+        } else {
+            decide_single(&program, &input, options)
+        }
+    })
+    .await
 }
 
 /// Why the decision log cannot be written now, if there is one and it cannot.
@@ -180,22 +162,13 @@ fn health(service: &Service) -> Response<Body> {
     }
 }
 
-/// A request refused before any snapshot was read.
-struct Refused {
-    status: StatusCode,
-    message: String,
-    /// Close the connection: the rest of the request is not read.
-    close: bool,
-}
-
-impl Refused {
-    fn response(self) -> Response<Body> {
-        let mut response = error(self.status, &self.message);
-        if self.close {
-            response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
-        }
-        response
+/// The response to a request refused before any snapshot was read.
+fn refusal(refused: Refused) -> Response<Body> {
+    let mut response = error(refused.status, &refused.message);
+    if refused.close {
+        response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
     }
+    response
 }
 
 /// A JSON Lines body of more than `max` lines (a last line without its line
@@ -230,37 +203,6 @@ const JSON_LINES_TYPES: [&str; 5] = [
     "application/jsonlines",
     "application/x-jsonl",
 ];
-
-/// Reads a request's body: 413 past the size limit (at once when its
-/// Content-Length says so, else as soon as it is passed, without reading
-/// further), 408 when the client is too slow.
-async fn read_body(service: &Service, request: Request<Incoming>) -> Result<Bytes, Refused> {
-    let max = service.limits.max_request_bytes;
-    let too_large = || Refused {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        message: format!("the body is over the limit of {max} bytes"),
-        close: true,
-    };
-    let declared = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max) {
-        return Err(too_large());
-    }
-    let limited = Limited::new(request.into_body(), usize::try_from(max).unwrap_or(usize::MAX));
-    match tokio::time::timeout(service.limits.client_timeout, limited.collect()).await {
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Ok(Err(e)) => Err(Refused {
-            status: StatusCode::BAD_REQUEST,
-            message: format!("the body could not be read: {e}"),
-            close: true,
-        }),
-        Err(_) => Err(Refused {
-            status: StatusCode::REQUEST_TIMEOUT,
-            message: format!("the body did not arrive within {} s", service.limits.client_timeout.as_secs_f64()),
-            close: true,
-        }),
-    }
-}
 
 /// A status code from its number (all of ours are valid).
 fn status(code: u16) -> StatusCode {

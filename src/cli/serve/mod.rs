@@ -11,6 +11,7 @@
 //!                                   └── state: the policy (ArcSwap), metrics, log ◀──┘
 //! ```
 
+mod body;
 mod decide;
 mod http;
 mod log;
@@ -77,7 +78,7 @@ pub struct ServeArgs {
     /// Milliseconds the requests in flight get to finish after SIGTERM (default 30 s).
     #[arg(long, value_name = "MS", hide = true)]
     drain_ms: Option<u64>,
-    /// JSON Lines bodies decided, or their responses sent, at once (default two per core).
+    /// Large bodies (JSON Lines, or over 64 KiB) read, decided or answered at once (default two per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), hide = true)]
     json_lines_at_once: Option<u32>,
 }

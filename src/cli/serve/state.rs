@@ -47,7 +47,8 @@ pub struct Limits {
     /// How long a client may take to send a request's headers, or its body,
     /// or go without reading any of its response.
     pub client_timeout: Duration,
-    /// How many JSON Lines bodies are decided, or their responses sent, at once.
+    /// How many large bodies (JSON Lines, or over `body::FREE_BODY`) are
+    /// read, decided or answered at once.
     pub json_lines_at_once: usize,
 }
 
@@ -70,15 +71,16 @@ pub struct Service {
     pub log_path: Option<PathBuf>,
     /// One reload at a time.
     pub reloading: tokio::sync::Mutex<()>,
-    /// JSON Lines bodies decided, or being sent, at once: two per core (by
-    /// default: `Limits::json_lines_at_once`). Each
-    /// holds its whole response until the client has taken it (or the
-    /// connection is closed), so the rest wait their turn and memory stays
-    /// bounded however many come, and however slowly they read. One per core
+    /// Turns of the large bodies (JSON Lines, or over `body::FREE_BODY`)
+    /// read, decided and answered at once: two per core by default
+    /// (`Limits::json_lines_at_once`). A body is read only once it has its
+    /// turn, and keeps it until the client has read its response (or the
+    /// connection is closed), so memory stays bounded however many clients
+    /// send large bodies together, and however slowly they read. One per core
     /// left a core idle while a finished body's response was written and the
     /// next body read: 13% fewer decisions/s with four clients
     /// (`benches/serve.sh 3`); two keep it busy.
-    pub deciding_lines: Arc<tokio::sync::Semaphore>,
+    pub turns: Arc<tokio::sync::Semaphore>,
     ids: Ids,
 }
 
@@ -95,7 +97,7 @@ impl Service {
             log: None,
             log_path: None,
             reloading: tokio::sync::Mutex::new(()),
-            deciding_lines: Arc::new(tokio::sync::Semaphore::new(limits.json_lines_at_once)),
+            turns: Arc::new(tokio::sync::Semaphore::new(limits.json_lines_at_once)),
             ids: Ids::new(),
         }
     }
