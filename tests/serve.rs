@@ -563,6 +563,36 @@ fn slow_hooks_do_not_stop_the_other_endpoints() {
     assert!(signalled.elapsed() < Duration::from_secs(20), "stopped after {:?}", signalled.elapsed());
 }
 
+/// A hook call longer than a worker thread gives it (5 ms), but within its
+/// backstop, is a decision all the same, the one `verdict eval` makes: the
+/// snapshot is decided again on the blocking pool.
+#[test]
+fn a_hook_slower_than_a_worker_allows_still_decides() {
+    let dir = policies_copy("slowish");
+    let slowish = "fn fraud_risk(score, utilization) {\n  let b = []; b.pad(9999, 0);\n  \
+                   for i in 0..200 { b.contains(1); }\n  0.1\n}\n";
+    std::fs::write(dir.join("hooks/fraud_risk.rhai"), slowish).unwrap();
+    let policy = dir.join("lifecycle.policy");
+    let expected = eval(&policy, Path::new(PORTFOLIO));
+    let server = Server::start(&policy, &[]);
+    let mut hooked = 0;
+    let decided_by_eval = portfolio_lines().into_iter().zip(expected.lines()).filter(|(_, e)| !e.contains("\"error\""));
+    for (snapshot, expected) in decided_by_eval {
+        let decided = server.decide(&snapshot);
+        assert_eq!(decided.body.trim_end(), expected, "{snapshot}");
+        hooked += usize::from(expected.contains("\"limit-raise"));
+    }
+    assert!(hooked > 0, "some snapshots call the hook");
+    // The hook is slower than a worker allows: `eval` with that backstop stops it.
+    let brief = std::process::Command::new(BIN)
+        .args(["eval", "-q", "--hook-backstop-ms", "5"])
+        .arg(&policy)
+        .arg(PORTFOLIO)
+        .output()
+        .unwrap();
+    assert_eq!(brief.status.code(), Some(5), "{}", String::from_utf8_lossy(&brief.stderr));
+}
+
 /// A disk that refuses the decision log's lines (here `/dev/full`) stops
 /// the decisions: `/healthz` and `/v1/decide` answer 503 until it takes them
 /// again, and the lines it never took are counted at shutdown, with exit 4.
