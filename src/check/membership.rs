@@ -78,9 +78,15 @@ impl Checker<'_> {
         for item in items {
             let t = self.expr(item, scope)?;
             let t = match (&needle.ty.base, &t.ty.base) {
-                (Base::Enum(m), Base::Str) => {
+                (Base::Enum(m), Base::Str) if matches!(t.kind, TKind::Const(_)) => {
                     let m = m.clone();
                     self.enum_literal(t, &m)?
+                }
+                // A string that is not a literal (`status in ["active", id]`): what is
+                // wrong is the item, as for any other list, not a comparison.
+                (Base::Enum(_), Base::Str) => {
+                    self.err(codes::LIST_ITEM_NOT_LITERAL, t.span, "list items must be literals");
+                    return None;
                 }
                 (a, b) if a == b || (a.is_numeric() && b.is_numeric()) => t,
                 _ => {
