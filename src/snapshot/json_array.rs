@@ -6,7 +6,7 @@
 
 use super::json::{parse_at, Origin};
 use super::limits::ReadLimits;
-use super::reader::{id_despite_bad_bytes, id_of_long_snapshot};
+use super::reader::{bad_in, id_despite_bad_bytes, id_of_long_snapshot, not_utf8_message};
 use super::{ReadItem, SnapshotError};
 use crate::schema::Schema;
 use std::sync::Arc;
@@ -69,13 +69,6 @@ impl JsonArray {
             missing_comma: None,
             bad_bytes,
         }
-    }
-
-    /// The bad bytes in `start..end`.
-    fn bad_in(&self, start: usize, end: usize) -> &[usize] {
-        let from = self.bad_bytes.partition_point(|&b| b < start);
-        let to = self.bad_bytes.partition_point(|&b| b < end);
-        self.bad_bytes.get(from..to).unwrap_or_default()
     }
 
     /// Moves `pos` to `to`, counting the lines passed.
@@ -167,7 +160,7 @@ impl JsonArray {
     fn element(&self, range: std::ops::Range<usize>, origin: Origin) -> ReadItem {
         let text = self.text.get(range.clone()).unwrap_or_default();
         let place = || format!("the array element at line {}, column {}", origin.line, origin.column);
-        let bad = self.bad_in(range.start, range.end);
+        let bad = bad_in(&self.bad_bytes, range.start, range.end);
         if !bad.is_empty() {
             Err(not_utf8((range.start, text), &place(), bad, &self.schema))
         } else if self.limits.snapshot_too_large(text.len()) {
@@ -263,6 +256,6 @@ pub(super) fn not_utf8((start, text): (usize, &str), place: &str, bad: &[usize],
     let readable = text.replace('\0', "\u{fffd}");
     SnapshotError {
         id: id_despite_bad_bytes(readable.as_bytes(), 1, schema),
-        message: format!("{place}: not UTF-8 text (its byte {} is not part of a UTF-8 character)", first + 1),
+        message: not_utf8_message(place, first + 1),
     }
 }

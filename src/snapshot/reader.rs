@@ -546,5 +546,23 @@ pub(super) fn id_despite_bad_bytes(bytes: &[u8], line: usize, schema: &Schema) -
         Ok(snapshot) => Some(snapshot.id),
         Err(e) => e.id,
     };
+    unless_replaced(id)
+}
+
+/// A key read with bad bytes shown as U+FFFD, unless one is in it: such a
+/// key is not what the file says, and names no account.
+pub(super) fn unless_replaced(id: Option<Key>) -> Option<Key> {
     id.filter(|id| !matches!(id, Key::Str(s) if s.contains(char::REPLACEMENT_CHARACTER)))
+}
+
+/// The offsets of `bad` (sorted) that lie in `start..end`.
+pub(super) fn bad_in(bad: &[usize], start: usize, end: usize) -> &[usize] {
+    let from = bad.partition_point(|&b| b < start);
+    let to = bad.partition_point(|&b| b < end);
+    bad.get(from..to).unwrap_or_default()
+}
+
+/// The message of a snapshot at `place` whose byte `byte` (from 1) is not UTF-8.
+pub(super) fn not_utf8_message(place: &str, byte: usize) -> String {
+    format!("{place}: not UTF-8 text (its byte {byte} is not part of a UTF-8 character)")
 }

@@ -5,6 +5,7 @@
 //! record, in order: the broken item its error, the others their decisions.
 
 use super::convert::key_as_written;
+use super::reader::{bad_in, not_utf8_message, unless_replaced};
 use super::yaml::snapshot_from_yaml;
 use super::{Key, ReadItem, SnapshotError};
 use crate::diagnostic::line_col;
@@ -57,17 +58,13 @@ pub(super) fn not_utf8(
     bad: &[usize],
     schema: &Schema,
 ) -> Option<SnapshotError> {
-    let first = bad.get(bad.partition_point(|&b| b < start)).filter(|&&b| b < start + unit.len())?;
+    let first = *bad_in(bad, start, start + unit.len()).first()?;
     let (line, column) = line_col(text, start);
     // The key as the unit reads with its bad bytes as U+FFFD, unless one is in it.
     let readable = parse_document(&unit.replace('\0', "\u{fffd}")).ok().and_then(|node| key_of(&node, schema));
-    let id = readable.filter(|id| !matches!(id, Key::Str(s) if s.contains(char::REPLACEMENT_CHARACTER)));
     Some(SnapshotError {
-        id: id.or_else(|| id_before(unit, first - start, schema)),
-        message: format!(
-            "the {what} at line {line}, column {column}: not UTF-8 text (its byte {} is not part of a UTF-8 character)",
-            first - start + 1
-        ),
+        id: unless_replaced(readable).or_else(|| id_before(unit, first - start, schema)),
+        message: not_utf8_message(&format!("the {what} at line {line}, column {column}"), first - start + 1),
     })
 }
 
