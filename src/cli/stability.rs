@@ -63,8 +63,8 @@ pub fn run(args: StabilityArgs) -> Exit {
     };
     let report = report(program, &baseline, &current, text);
     let out = match args.format {
-        ReportFormat::Text => text_report(&report, (baseline.failed, current.failed)),
-        ReportFormat::Json => format!("{}\n", json_report(&report, (baseline.failed, current.failed))),
+        ReportFormat::Text => text_report(&report),
+        ReportFormat::Json => format!("{}\n", json_report(&report)),
     };
     if let Err(e) = super::files::print(&out) {
         return super::files::output_failed(&e);
@@ -139,15 +139,15 @@ fn flag_text(index: &Option<StabilityIndex>) -> String {
     }
 }
 
-/// The report for a reader; `unscored`: the snapshots of each portfolio left out.
-fn text_report(report: &Report, unscored: (u64, u64)) -> String {
+/// The report for a reader.
+fn text_report(report: &Report) -> String {
     let left_out = |n: u64| if n > 0 { format!(" ({n} left out: not scored)") } else { String::new() };
     let mut out = format!(
         "baseline {} accounts{}, current {} accounts{}\n",
         report.counts.0,
-        left_out(unscored.0),
+        left_out(report.unscored.0),
         report.counts.1,
-        left_out(unscored.1)
+        left_out(report.unscored.1)
     );
     for card in &report.scorecards {
         out.push_str(&format!("\nscorecard {}: PSI {}\n", card.name, flag_text(&card.psi)));
@@ -199,8 +199,8 @@ fn index_json(index: &Option<StabilityIndex>, labels: &[String]) -> serde_json::
     serde_json::json!({"value": verdict::value::format_decimal(i.value), "flag": i.flag.name(), "bins": terms})
 }
 
-/// The report for programs; `unscored`: the snapshots of each portfolio left out.
-fn json_report(report: &Report, unscored: (u64, u64)) -> serde_json::Value {
+/// The report for programs.
+fn json_report(report: &Report) -> serde_json::Value {
     let cards: Vec<serde_json::Value> = report
         .scorecards
         .iter()
@@ -214,7 +214,7 @@ fn json_report(report: &Report, unscored: (u64, u64)) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({"baseline_accounts": report.counts.0, "current_accounts": report.counts.1,
-        "baseline_unscored": unscored.0, "current_unscored": unscored.1,
+        "baseline_unscored": report.unscored.0, "current_unscored": report.unscored.1,
         "thresholds": {"watch": "0.1", "shift": "0.25"}, "scorecards": cards})
 }
 

@@ -71,6 +71,8 @@ pub struct Report {
     pub scorecards: Vec<CardReport>,
     /// Accounts scored in the baseline and the current portfolio.
     pub counts: (u64, u64),
+    /// Snapshots of each that could not be read or scored, left out.
+    pub unscored: (u64, u64),
 }
 
 /// One scorecard's stability.
@@ -119,7 +121,7 @@ pub fn report(program: &Program, baseline: &Portfolio, current: &Portfolio, text
             .collect();
         out.push(CardReport { name: name.to_owned(), bands: band_labels(&cuts), psi, characteristics });
     }
-    Report { scorecards: out, counts: (baseline.scored, current.scored) }
+    Report { scorecards: out, counts: (baseline.scored, current.scored), unscored: (baseline.failed, current.failed) }
 }
 
 /// A bin's cell, without its `=> points`.
