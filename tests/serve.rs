@@ -2,7 +2,7 @@
 
 mod serve_support;
 
-use serve_support::{eval, fingerprint_of, policies_copy, read_all, send, Server, BIN};
+use serve_support::{decide_head, eval, fingerprint_of, policies_copy, read_all, send, Server, BIN};
 use std::path::Path;
 use std::time::Duration;
 
@@ -420,10 +420,7 @@ fn sigterm_answers_requests_in_flight_then_flushes_the_log() {
     let mut server = Server::start(Path::new(POLICY), &["--decision-log", log.to_str().unwrap()]);
     let snapshot = portfolio_lines().remove(0);
     let mut stream = server.connect();
-    let head = format!(
-        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        snapshot.len()
-    );
+    let head = decide_head(Some("application/json"), snapshot.len());
     send(&mut stream, head.as_bytes());
     let (first, rest) = snapshot.split_at(snapshot.len() / 2);
     send(&mut stream, first.as_bytes());
@@ -453,10 +450,7 @@ fn a_client_that_does_not_read_its_response_is_let_go() {
     // far more than the sockets' buffers hold.
     let body = "{}\n".repeat(100_000);
     let mut stalled = server.connect();
-    let head = format!(
-        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
+    let head = decide_head(Some("application/x-ndjson"), body.len());
     send(&mut stalled, head.as_bytes());
     send(&mut stalled, body.as_bytes());
     let mut status = [0u8; 12];
@@ -494,10 +488,7 @@ fn a_large_body_is_read_only_in_its_turn() {
     );
     let mut stalled = server.connect();
     let body = "{}\n".repeat(100_000);
-    let head = format!(
-        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
+    let head = decide_head(Some("application/x-ndjson"), body.len());
     send(&mut stalled, format!("{head}{body}").as_bytes());
     let mut status = [0u8; 12];
     std::io::Read::read_exact(&mut stalled, &mut status).unwrap();
@@ -509,7 +500,7 @@ fn a_large_body_is_read_only_in_its_turn() {
     let large = snapshot.replacen('{', &format!("{{\"note\":\"{}\",", "x".repeat(48 << 20)), 1);
     let mut waiting = server.connect();
     waiting.set_write_timeout(Some(Duration::from_millis(1000))).unwrap();
-    let head = format!("POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n", large.len());
+    let head = decide_head(None, large.len());
     // Written a megabyte at a time; a write the service does not take within
     // the socket's write timeout returns what went (or nothing) after it.
     let request = format!("{head}{large}");
@@ -547,7 +538,7 @@ fn slow_hooks_do_not_stop_the_other_endpoints() {
     let mut streams = Vec::new();
     for snapshot in portfolio_lines() {
         let mut stream = server.connect();
-        let head = format!("POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n", snapshot.len());
+        let head = decide_head(None, snapshot.len());
         send(&mut stream, format!("{head}{snapshot}").as_bytes());
         streams.push(stream);
     }
@@ -671,10 +662,7 @@ fn a_request_running_past_the_drain_does_not_keep_the_service_alive() {
     let mut server = Server::start(&dir.join("lifecycle.policy"), &["--drain-ms", "300"]);
     let book = portfolio_lines().join("\n");
     let mut stream = server.connect();
-    let head = format!(
-        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n",
-        book.len()
-    );
+    let head = decide_head(Some("application/x-ndjson"), book.len());
     send(&mut stream, head.as_bytes());
     send(&mut stream, book.as_bytes());
     std::thread::sleep(Duration::from_millis(300));

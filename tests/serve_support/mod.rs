@@ -164,6 +164,12 @@ pub fn read_all(stream: &mut TcpStream) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The head of a raw `POST /v1/decide` of `length` bytes, with its content type if any.
+pub fn decide_head(content_type: Option<&str>, length: usize) -> String {
+    let content_type = content_type.map_or_else(String::new, |t| format!("Content-Type: {t}\r\n"));
+    format!("POST /v1/decide HTTP/1.1\r\nHost: x\r\n{content_type}Content-Length: {length}\r\n\r\n")
+}
+
 /// Writes raw bytes.
 pub fn send(stream: &mut TcpStream, bytes: &[u8]) {
     stream.write_all(bytes).expect("written");
