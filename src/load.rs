@@ -131,10 +131,7 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
             return Err(loader.fail(diags));
         }
     };
-    let mut diags = Vec::new();
-    let batches = loader.batches(&checked, path, &mut diags);
-    let hooks = loader.hooks(&checked, path, &mut diags);
-    dedup_in_place(&mut diags);
+    let (batches, hooks, mut diags) = loader.load_files(&checked, path);
     if diags.iter().any(Diagnostic::is_error) {
         diags.extend(warnings);
         return Err(loader.fail(diags));
@@ -232,13 +229,7 @@ impl Loader {
         };
         let mut found = match checked {
             Err(diags) => diags,
-            Ok(Ok((checked, _warnings))) => {
-                let mut diags = Vec::new();
-                self.batches(&checked, policy, &mut diags);
-                self.hooks(&checked, policy, &mut diags);
-                dedup_in_place(&mut diags);
-                diags
-            }
+            Ok(Ok((checked, _warnings))) => self.load_files(&checked, policy).2,
             Ok(Err(mut diags)) => {
                 diags.retain(|d| !salvaged.lost.may_explain(d, text));
                 diags.extend(self.unreadable_files(&salvaged.ast, policy));
@@ -267,6 +258,17 @@ impl Loader {
             }
         }
         out
+    }
+
+    /// The batch and hook files of a checked policy, read and loaded, with
+    /// their problems (each once: a script shared by several hooks is
+    /// compiled for each).
+    fn load_files(&mut self, checked: &CheckedPolicy, policy: &Path) -> (Vec<Batch>, Vec<Hook>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let batches = self.batches(checked, policy, &mut diags);
+        let hooks = self.hooks(checked, policy, &mut diags);
+        dedup_in_place(&mut diags);
+        (batches, hooks, diags)
     }
 
     fn batches(&mut self, checked: &CheckedPolicy, policy: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Batch> {

@@ -155,7 +155,8 @@ pub struct FieldDef {
     pub optional: bool,
     /// The slot of a leaf (scalar, set or list) in its frame; `None` for a nested record.
     pub slot: Option<usize>,
-    /// Where the field's type is written in the schema file.
+    /// Where the field is written in the schema file: a leaf's type, a
+    /// record's or list's name (its type is the block below it).
     pub span: Span,
 }
 
@@ -519,14 +520,21 @@ impl SchemaLoader<'_> {
                 self.error(codes::SCHEMA_FIELD_NAME, key.span, format!("field `{name}` is defined twice"));
                 continue;
             }
-            if let Some(field) = self.field(name, value, next_slot, depth) {
+            if let Some(field) = self.field(name, key.span, value, next_slot, depth) {
                 fields.push(field);
             }
         }
         Some(RecordLayout::new(fields))
     }
 
-    fn field(&mut self, name: String, value: &YNode, next_slot: &mut usize, depth: usize) -> Option<FieldDef> {
+    fn field(
+        &mut self,
+        name: String,
+        name_span: Span,
+        value: &YNode,
+        next_slot: &mut usize,
+        depth: usize,
+    ) -> Option<FieldDef> {
         match &value.kind {
             YKind::Scalar { text, .. } => {
                 let (ty, optional) = match text.strip_suffix('?') {
@@ -544,12 +552,12 @@ impl SchemaLoader<'_> {
                     kind: FieldKind::List(list),
                     optional: false,
                     slot: Some(take_slot(next_slot)),
-                    span: value.span,
+                    span: name_span,
                 })
             }
             YKind::Map(_) => {
                 let record = self.record(value, next_slot, depth + 1)?;
-                Some(FieldDef { name, kind: FieldKind::Record(record), optional: false, slot: None, span: value.span })
+                Some(FieldDef { name, kind: FieldKind::Record(record), optional: false, slot: None, span: name_span })
             }
             YKind::Seq(_) => {
                 self.error(

@@ -146,16 +146,12 @@ fn a_session_from_a_broken_policy_to_a_clean_one() {
     assert_eq!(codes(&diagnostics), ["P001", "E0101"], "{diagnostics:?}");
     assert_eq!(diagnostics[1]["range"], range(10, 64, 69), "`score` in r1: {diagnostics:?}");
 
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert_eq!(client.exit_code(), 0);
+    client.finish();
 }
 
 #[test]
 fn completion_offers_fields_members_and_channels() {
-    let dir = workspace("completion");
-    let mut client = Client::start(&dir);
-    client.initialize();
+    let mut client = Client::initialized("completion");
     let text = "policy \"p\"\nschema \"account.schema.yaml\"\nlet late = 1\nrule \"r\" {\n  when status == \n  then notify \n}\nrule \"s\" { when identity. }\n";
     open(&mut client, "c.policy", text);
     let _ = client.diagnostics(&client.uri("c.policy"));
@@ -309,9 +305,7 @@ fn diagnostics_of_named_files_are_published_there_and_cleared() {
     // A saved policy is checked again too.
     client.notify("textDocument/didSave", json!({"textDocument": {"uri": client.uri("q.policy")}}));
     assert_eq!(client.diagnostics(&client.uri("q.policy")), Vec::<Value>::new());
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert_eq!(client.exit_code(), 0);
+    client.finish();
 }
 
 /// A unique table whose rows 2 and 3 overlap (score 650 to 700), a table
@@ -349,9 +343,7 @@ rule "r" {
 
 #[test]
 fn tables_scorecards_and_splits_have_shapes_places_and_names() {
-    let dir = workspace("decision-logic");
-    let mut client = Client::start(&dir);
-    client.initialize();
+    let mut client = Client::initialized("decision-logic");
     let uri = client.uri("t.policy");
     open(&mut client, "t.policy", DECISION_LOGIC);
 
@@ -471,16 +463,12 @@ fn tables_scorecards_and_splits_have_shapes_places_and_names() {
     for wanted in ["factor", "plan", "app_score", "exp"] {
         assert!(all.iter().any(|l| l == wanted), "{wanted} in {all:?}");
     }
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert_eq!(client.exit_code(), 0);
+    client.finish();
 }
 
 #[test]
 fn names_defined_twice_point_at_their_first_definition() {
-    let dir = workspace("defined-twice");
-    let mut client = Client::start(&dir);
-    client.initialize();
+    let mut client = Client::initialized("defined-twice");
     let uri = client.uri("d.policy");
     let text = "policy \"d\"\nschema \"account.schema.yaml\"\nlet low = score < 500\nlet low = score < 400\n\
                 let status = 1\nrule \"r\" { when low then review \"desk\" }\nrule \"r\" { when low then tag \"x\" }\n";
@@ -511,16 +499,12 @@ fn names_defined_twice_point_at_their_first_definition() {
         [("account.schema.yaml".to_string(), range(5, 10, 38), "the schema field".to_string())]
     );
     assert_eq!(places(&diagnostics[2]), [again(6, 5, 8), first(5, 5, 8)]);
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert_eq!(client.exit_code(), 0);
+    client.finish();
 }
 
 #[test]
 fn the_outline_nests_a_groups_rules() {
-    let dir = workspace("outline");
-    let mut client = Client::start(&dir);
-    client.initialize();
+    let mut client = Client::initialized("outline");
     let uri = client.uri("o.policy");
     let text = "policy \"o\"\nschema \"account.schema.yaml\"\ngroup \"collections\" first {\n  \
                 rule \"a\" { when score < 400 then review \"desk\" }\n  rule \"b\" priority 5 { when score < 300 then tag \"x\" }\n}\n\
@@ -549,16 +533,12 @@ fn the_outline_nests_a_groups_rules() {
     let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
     assert_eq!((symbols[0]["name"].clone(), symbols[1]["name"].clone()), (json!("\"\""), json!("\" \"")), "{symbols}");
     assert_eq!(symbols[1]["children"][0]["name"], json!("\"\\t\""), "{symbols}");
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert_eq!(client.exit_code(), 0);
+    client.finish();
 }
 
 #[test]
 fn names_and_the_outline_survive_a_half_typed_rule() {
-    let dir = workspace("half-typed");
-    let mut client = Client::start(&dir);
-    client.initialize();
+    let mut client = Client::initialized("half-typed");
     let uri = client.uri("h.policy");
     let text = "policy \"h\" version \"1\"\nschema \"account.schema.yaml\"\nlet u = score * 2\n\
                 rule \"r\" { when u > 1 and scor > 1 then tag \"a\" }\nrule \"s\" { when u > 1 then tag \"b\" }\n";
@@ -579,9 +559,7 @@ fn names_and_the_outline_survive_a_half_typed_rule() {
     let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
     let names: Vec<&str> = symbols.as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
     assert!(names.contains(&"u") && names.contains(&"r") && names.contains(&"s"), "{names:?}");
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert_eq!(client.exit_code(), 0);
+    client.finish();
 }
 
 #[test]
@@ -613,9 +591,7 @@ fn a_schema_two_open_policies_share_keeps_its_problems_until_both_let_go() {
     // Closing the last one clears them.
     client.notify("textDocument/didClose", json!({"textDocument": {"uri": b}}));
     assert_eq!(client.diagnostics(&schema_uri), Vec::<Value>::new());
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert_eq!(client.exit_code(), 0);
+    client.finish();
 }
 
 #[test]
@@ -635,9 +611,7 @@ fn a_hook_script_that_is_a_pipe_is_never_read() {
         (definition["uri"].clone(), definition["range"].clone()),
         (json!(client.uri("risk.fifo")), range(0, 0, 0))
     );
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert_eq!(client.exit_code(), 0);
+    client.finish();
 }
 
 #[test]
@@ -656,7 +630,110 @@ fn inside_where_an_element_fields_members_win_over_an_account_fields() {
     assert_eq!(account, ["\"retail\"", "\"business\""]);
     let element = labels(&client.request("textDocument/completion", client.at("w.policy", 3, 42)));
     assert_eq!(element, ["\"login\"", "\"payment\""]);
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert_eq!(client.exit_code(), 0);
+    client.finish();
+}
+
+#[test]
+fn files_the_policy_names_are_reported_as_verdict_check_reports_them() {
+    let dir = workspace("named-as-check");
+    std::fs::write(dir.join("shared.rhai"), "fn a(score) {\n    eval(`${score} + 1`)\n}\n").unwrap();
+    let mut client = Client::start(&dir);
+    client.initialize();
+    // A missing batch beside an unknown name; a script two hooks share, with a compile error.
+    let missing_batch = "policy \"p\"\nschema \"account.schema.yaml\"\nbatch gone from \"no-such.txt\"\n\
+                         rule \"r\" { when scroe > 1 and id in gone then close }\n";
+    let shared_script = "policy \"q\"\nschema \"account.schema.yaml\"\nhook a(score: int) -> int from \"shared.rhai\"\n\
+                         hook b(score: int) -> int from \"shared.rhai\"\nrule \"r\" { when a(score) > b(score) then close }\n";
+    for (name, text, reported_in, expected) in [
+        ("p.policy", missing_batch, "p.policy", &["E0101", "E0108"][..]),
+        ("q.policy", shared_script, "shared.rhai", &["E0310"][..]),
+    ] {
+        open(&mut client, name, text);
+        let mut by_server = codes(&client.diagnostics(&client.uri(reported_in))).join(" ");
+        let checked = Command::new(env!("CARGO_BIN_EXE_verdict"))
+            .args(["check", "--error-format", "json", name])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let reported: Vec<Value> = serde_json::from_slice(&checked.stdout).unwrap();
+        let in_file = reported.iter().filter(|d| d["file"].as_str().unwrap().ends_with(reported_in));
+        let mut by_check: Vec<&str> = in_file.map(|d| d["code"].as_str().unwrap()).collect();
+        by_check.sort_unstable();
+        let mut sorted: Vec<&str> = by_server.split(' ').collect();
+        sorted.sort_unstable();
+        by_server = sorted.join(" ");
+        assert_eq!(
+            (by_server.as_str(), by_check.join(" ")),
+            (expected.join(" ").as_str(), expected.join(" ")),
+            "{name}"
+        );
+    }
+    client.finish();
+}
+
+#[test]
+fn a_schema_fixed_on_disk_clears_its_problem_while_the_policy_does_not_parse() {
+    let dir = workspace("schema-fix-unparsed");
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA.replace("score: int", "score: intt")).unwrap();
+    let mut client = Client::start(&dir);
+    client.initialize();
+    open(
+        &mut client,
+        "p.policy",
+        "policy \"p\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 1 then close ) }\n",
+    );
+    let schema_uri = client.uri("account.schema.yaml");
+    assert_eq!(codes(&client.diagnostics(&schema_uri)), ["S003"]);
+    std::fs::write(dir.join("account.schema.yaml"), SCHEMA).unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": schema_uri, "type": 2}]}));
+    assert_eq!(client.diagnostics(&schema_uri), Vec::<Value>::new());
+    client.finish();
+}
+
+#[test]
+fn a_record_field_is_its_own_line_and_comment_not_its_first_child() {
+    let dir = workspace("record-field");
+    let schema = SCHEMA.replace(
+        "  identity:\n    verified: bool\n",
+        "  # KYC results\n  identity:   # the KYC record\n    verified: bool   # passed the id check\n",
+    );
+    std::fs::write(dir.join("account.schema.yaml"), &schema).unwrap();
+    let mut client = Client::start(&dir);
+    client.initialize();
+    open(
+        &mut client,
+        "p.policy",
+        "policy \"p\"\nschema \"account.schema.yaml\"\nrule \"r\" { when identity.verified then close }\n",
+    );
+    let _ = client.diagnostics(&client.uri("p.policy"));
+    let text = hover_text(&mut client, "p.policy", 2, 19);
+    assert!(text.contains("KYC results the KYC record") && !text.contains("passed the id check"), "{text}");
+    let definition = client.request("textDocument/definition", client.at("p.policy", 2, 19));
+    let line = schema.lines().position(|l| l.starts_with("  identity:")).unwrap() as u32;
+    assert_eq!(definition["range"], range(line, 2, 10), "{definition}");
+    let text = hover_text(&mut client, "p.policy", 2, 28);
+    assert!(text.contains("passed the id check"), "{text}");
+    client.finish();
+}
+
+#[test]
+fn a_typed_space_offers_only_what_it_opens() {
+    let mut client = Client::initialized("space-trigger");
+    let text = "policy \"p\"\nschema \"account.schema.yaml\"\nrule \"r\" {\n  when status == \n  then close reason \"S1\" \"low\" \n}\n";
+    open(&mut client, "p.policy", text);
+    let _ = client.diagnostics(&client.uri("p.policy"));
+    let typed = |line: u32, character: u32, client: &Client| {
+        let mut at = client.at("p.policy", line, character);
+        at["context"] = json!({"triggerKind": 2, "triggerCharacter": " "});
+        at
+    };
+    let members = client.request("textDocument/completion", typed(3, 17, &client));
+    assert_eq!(labels(&members), ["\"active\"", "\"frozen\"", "\"closed\""]);
+    let after_reason = client.request("textDocument/completion", typed(4, 30, &client));
+    assert_eq!(after_reason, json!([]));
+    // Asked for (ctrl-space), the same place offers every name.
+    let mut invoked = client.at("p.policy", 4, 30);
+    invoked["context"] = json!({"triggerKind": 1});
+    assert!(labels(&client.request("textDocument/completion", invoked)).iter().any(|l| l == "score"));
+    client.finish();
 }

@@ -61,7 +61,9 @@ fn analyze(path: &Path, text: &str) -> Analysis {
             diagnostics.extend(found);
             in_reading_order(&mut diagnostics, path);
             let schema = schema.map(Arc::new);
-            return Analysis { diagnostics, sources: loader.sources, salvaged, schema, ..out };
+            // What the items that parse name: a fix to one of those files re-checks the policy.
+            let depends_on = salvaged.as_ref().map(|ast| named_files(ast, path)).unwrap_or_default();
+            return Analysis { diagnostics, sources: loader.sources, salvaged, schema, depends_on, ..out };
         }
     };
     out.depends_on = named_files(&ast, path);
@@ -69,15 +71,18 @@ fn analyze(path: &Path, text: &str) -> Analysis {
     if let Some(schema) = &schema {
         match check::check(&ast, path, text, schema) {
             Ok((checked, warnings)) => {
-                let mut diags = Vec::new();
-                let batches = loader.batches(&checked, path, &mut diags);
+                let (batches, _, diags) = loader.load_files(&checked, path);
                 out.batch_sizes = batches.iter().map(|b| (b.name.clone(), b.ids.len())).collect();
-                loader.hooks(&checked, path, &mut diags);
                 out.diagnostics.extend(diags);
                 out.diagnostics.extend(warnings);
                 out.checked = Some(checked);
             }
-            Err(diagnostics) => out.diagnostics.extend(diagnostics),
+            // As `verdict check`: the files the policy names are reported with its type errors.
+            Err(diagnostics) => {
+                out.diagnostics.extend(diagnostics);
+                let unreadable = loader.unreadable_files(&ast, path);
+                out.diagnostics.extend(unreadable);
+            }
         }
     }
     Analysis { sources: loader.sources, ast: Some(ast), schema: schema.map(Arc::new), ..out }

@@ -21,8 +21,12 @@ fn words() -> impl Iterator<Item = &'static str> {
     keyword_texts().chain(operators_and_literals).chain(["first"])
 }
 
-/// The completions at byte `offset` of the document.
-pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
+/// The completions at byte `offset` of the document. `by_character`: the
+/// client asks because a trigger character was typed (a space, a quote, `[`,
+/// `.`), not because a name is being typed or the user asked: then only what
+/// that character opens is offered (channels, members, fields), never every
+/// name, which would pop up after each space.
+pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<CompletionItem> {
     let text = doc.text.as_str();
     let offset = floor_boundary(text, offset);
     let line_start = text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
@@ -62,6 +66,9 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     if let Some((prefix, partial)) = word.rsplit_once('.') {
         let range = replace(offset - partial.len(), offset);
         return nested_fields(doc, prefix, range);
+    }
+    if by_character {
+        return Vec::new();
     }
     let mut items = everything(doc);
     if let Some(list) = element {

@@ -40,7 +40,13 @@ impl Server {
             "textDocument/completion" => {
                 let p: lsp::CompletionParams = parse(params)?;
                 let at = &p.text_document_position;
-                let items = self.at(&at.text_document.uri, at.position).map(|(doc, o)| completion::complete(doc, o));
+                // A character that triggers completion by itself (a space,
+                // a quote) asks only for what that character opens.
+                let by_character =
+                    p.context.as_ref().is_some_and(|c| c.trigger_kind == lsp::CompletionTriggerKind::TRIGGER_CHARACTER);
+                let items = self
+                    .at(&at.text_document.uri, at.position)
+                    .map(|(doc, o)| completion::complete(doc, o, by_character));
                 to_value(items.map(lsp::CompletionResponse::Array))
             }
             "textDocument/formatting" => {

@@ -78,15 +78,18 @@ impl<R: BufRead> Frames<R> {
         // A blank line ends the headers once there were some (before, it is
         // a stray line end between frames).
         let mut headers = false;
-        let mut line = String::new();
+        let mut raw = Vec::new();
         loop {
-            line.clear();
+            raw.clear();
             if std::mem::take(&mut self.resumed) {
-                line.push_str("Content-Length:");
+                raw.extend_from_slice(b"Content-Length:");
             }
-            if self.input.read_line(&mut line)? == 0 {
+            if self.input.read_until(b'\n', &mut raw)? == 0 {
                 return Ok(None);
             }
+            // Read as bytes: a header line that is not UTF-8 (noise between
+            // frames) is a bad header to answer, not an error that ends the session.
+            let line = String::from_utf8_lossy(&raw);
             let header = line.trim_end_matches(['\r', '\n']);
             if header.is_empty() {
                 if headers {
@@ -190,15 +193,33 @@ fn parse(body: &[u8]) -> Incoming {
     Incoming::Message(message)
 }
 
-/// A request id: a string, or an integer (one past `i32` is kept as its text).
+/// Marks an integer id wider than lsp-server's `i32` carried as text, so
+/// that the response gives it back as the number it was (JSON-RPC answers
+/// with the request's own id; a client matching `2147483648` would never
+/// see `"2147483648"`). A NUL no client puts at the start of a string id.
+const WIDE_ID: &str = "\0wide-id:";
+
+/// A request id: a string, or a whole number (one beyond `i32` carried as
+/// marked text and written back as the number, see [`WIDE_ID`]).
 fn request_id(value: Value) -> Option<RequestId> {
     match value {
         Value::String(s) => Some(RequestId::from(s)),
-        Value::Number(n) => {
-            let id = n.as_i64()?;
-            Some(i32::try_from(id).map_or_else(|_| RequestId::from(id.to_string()), RequestId::from))
+        Value::Number(n) if n.is_i64() || n.is_u64() => {
+            let narrow = n.as_i64().and_then(|id| i32::try_from(id).ok());
+            Some(narrow.map_or_else(|| RequestId::from(format!("{WIDE_ID}{n}")), RequestId::from))
         }
         _ => None,
+    }
+}
+
+/// A response's `id` as the request had it: a wide integer id back to its number.
+fn restore_wide_id(object: &mut serde_json::Map<String, Value>) {
+    let wide = match object.get("id") {
+        Some(Value::String(id)) => id.strip_prefix(WIDE_ID).and_then(|n| n.parse::<serde_json::Number>().ok()),
+        _ => None,
+    };
+    if let Some(number) = wide {
+        object.insert("id".into(), Value::Number(number));
     }
 }
 
@@ -208,7 +229,7 @@ pub fn write(output: &mut impl Write, message: &Message) -> io::Result<()> {
     if let Value::Object(object) = &mut value {
         object.insert("jsonrpc".into(), Value::String("2.0".into()));
     }
-    write_value(output, &value)
+    write_value(output, value)
 }
 
 /// The error response to a frame that was not a message (to its request's
@@ -220,11 +241,16 @@ pub fn write_garbage_error(output: &mut impl Write, garbage: &Garbage) -> io::Re
         "id": id,
         "error": { "code": garbage.code, "message": garbage.problem },
     });
-    write_value(output, &value)
+    write_value(output, value)
 }
 
-fn write_value(output: &mut impl Write, value: &Value) -> io::Result<()> {
-    let body = serde_json::to_string(value).map_err(io::Error::other)?;
+/// Writes one frame; every message leaves through here, so a wide id is
+/// given back as its number here (see [`WIDE_ID`]).
+fn write_value(output: &mut impl Write, mut value: Value) -> io::Result<()> {
+    if let Value::Object(object) = &mut value {
+        restore_wide_id(object);
+    }
+    let body = serde_json::to_string(&value).map_err(io::Error::other)?;
     write!(output, "Content-Length: {}\r\n\r\n{body}", body.len())?;
     output.flush()
 }
@@ -269,6 +295,33 @@ mod tests {
                 "response RequestId(I32(1))"
             ]
         );
+    }
+
+    #[test]
+    fn an_integer_id_wider_than_i32_is_answered_with_the_same_number() {
+        for id in ["2147483648", "-2147483649", "18446744073709551615", "7"] {
+            let text = frame(&format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"x"}}"#));
+            let mut input = Frames::new(io::Cursor::new(text.into_bytes()));
+            let Some(Incoming::Message(Message::Request(request))) = input.read().unwrap() else { panic!("a request") };
+            let mut out = Vec::new();
+            write(&mut out, &Message::Response(Response::new_ok(request.id, Value::Null))).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert!(out.ends_with(&format!(r#""id":{id},"jsonrpc":"2.0","result":null}}"#)), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_header_line_that_is_not_utf8_is_garbage_not_the_end() {
+        let mut text = b"X-Client: caf\xe9\r\n\r\n".to_vec();
+        text.extend_from_slice(b"\xff\xfe noise\r\n");
+        text.extend_from_slice(frame(r#"{"jsonrpc":"2.0","id":9,"method":"shutdown"}"#).as_bytes());
+        let mut input = Frames::new(io::Cursor::new(text));
+        let mut read = Vec::new();
+        while let Some(incoming) = input.read().unwrap() {
+            read.push(matches!(incoming, Incoming::Message(Message::Request(_))));
+        }
+        assert_eq!(read.last(), Some(&true), "{read:?}");
+        assert!(read[..read.len() - 1].iter().all(|request| !request), "{read:?}");
     }
 
     #[test]

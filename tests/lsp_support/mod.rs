@@ -122,6 +122,21 @@ impl Client {
         result
     }
 
+    /// A server started in a fresh workspace folder named after `name`, initialized.
+    pub fn initialized(name: &str) -> Client {
+        let mut client = Client::start(&workspace(name));
+        client.initialize();
+        client
+    }
+
+    /// Ends the session as a client should (`shutdown`, then `exit`) and
+    /// checks the server exits with 0.
+    pub fn finish(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        assert_eq!(self.exit_code(), 0);
+    }
+
     /// Waits for the process to end; its exit code.
     pub fn exit_code(mut self) -> i32 {
         let deadline = Instant::now() + Duration::from_secs(30);
