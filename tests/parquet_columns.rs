@@ -294,3 +294,81 @@ fn a_column_of_nulls_where_a_struct_belongs_is_a_null_record() {
     assert!(none.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// pandas stores a `category` column as a dictionary of its values' type
+/// (Decimal, bool, int) in the schema it writes; the Parquet decoders build
+/// only dictionaries of text, and asked for another failed every row of a
+/// sound file ("damaged"). The values read as the plain column's.
+#[test]
+fn dictionaries_of_decimals_booleans_and_ints_read_as_their_values() {
+    use arrow_array::types::Int8Type;
+    use arrow_array::{DictionaryArray, Int8Array};
+    let (dir, schema) = scratch("dictionaries", SCHEMA);
+    let plain = batch();
+    let keys = Int8Array::from(vec![0, 1, 0]);
+    let as_dictionary =
+        |values: ArrayRef| Arc::new(DictionaryArray::<Int8Type>::try_new(keys.clone(), values).unwrap());
+    let mut lines = Decimal128Builder::new();
+    lines.append_value(125_050);
+    lines.append_value(99);
+    let lines = Arc::new(lines.finish().with_precision_and_scale(12, 2).unwrap()) as ArrayRef;
+    let limits = StructArray::try_new(
+        Fields::from(vec![
+            Field::new(
+                "line",
+                DataType::Dictionary(Box::new(DataType::Int8), Box::new(DataType::Decimal128(12, 2))),
+                true,
+            ),
+            Field::new("since", DataType::Date32, true),
+        ]),
+        vec![as_dictionary(lines), Arc::new(Date32Array::from(vec![Some(20_000), None, Some(20_000)]))],
+        None,
+    )
+    .unwrap();
+    let coded = RecordBatch::try_from_iter(vec![
+        ("id", plain.column(0).clone()),
+        ("grade", as_dictionary(Arc::new(StringArray::from(vec!["a", "z"])))),
+        ("score", as_dictionary(Arc::new(Int32Array::from(vec![700, -3])))),
+        ("limits", Arc::new(limits) as ArrayRef),
+        ("active", as_dictionary(Arc::new(BooleanArray::from(vec![true, false])))),
+    ])
+    .unwrap();
+    let read = write_and_read(&dir.join("dictionaries.parquet"), &coded, &schema);
+    let json = [
+        r#"{"id":"A","grade":"a","score":700,"limits":{"line":"1250.50","since":"2024-10-04"},"active":true}"#,
+        r#"{"id":"B","grade":"z","score":-3,"limits":{"line":"0.99","since":null},"active":false}"#,
+        r#"{"id":"C","grade":"a","score":700,"limits":{"line":"1250.50","since":"2024-10-04"},"active":true}"#,
+    ];
+    assert_eq!(read.len(), 3);
+    for (item, line) in read.iter().zip(json) {
+        let expected = parse_json_snapshot(line, &schema);
+        assert_eq!(format!("{item:?}"), format!("{expected:?}"), "{line}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A field given by two columns (two of one name, or a flat `limits.line`
+/// beside a struct `limits` holding `line`) is refused by name: which one was
+/// meant cannot be told, and reading the first would decide on a guess.
+#[test]
+fn a_field_given_by_two_columns_refuses_the_file() {
+    let (dir, schema) = scratch("two-columns", SCHEMA);
+    let plain = batch();
+    let limits = plain.column(3).as_any().downcast_ref::<StructArray>().unwrap().clone();
+    let cases = [("score", plain.column(2).clone()), ("limits.line", limits.column(0).clone())];
+    let names = plain.schema();
+    for (field, values) in cases {
+        let mut columns: Vec<(&str, ArrayRef)> =
+            names.fields().iter().map(|f| f.name().as_str()).zip(plain.columns().iter().cloned()).collect();
+        columns.push((field, values));
+        let twice = RecordBatch::try_from_iter(columns).unwrap();
+        let path = dir.join("twice.parquet");
+        let mut writer = ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), twice.schema(), None).unwrap();
+        writer.write(&twice).unwrap();
+        writer.close().unwrap();
+        let error = open_snapshot_file(&path, Format::Parquet, schema.clone(), ReadLimits::default()).unwrap_err();
+        assert_eq!(error.code(), "R024", "{error}");
+        assert_eq!(error.to_string(), format!("the Parquet file gives the field `{field}` in 2 columns"));
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -252,6 +252,8 @@ registry! {
         "A Parquet column's type cannot hold its field's values (a string column for an `int`, a list for a scalar).";
     PARQUET_FLOAT_MONEY = "R023", "parquet-float-money", Error,
         "A Parquet column of binary floating point is given for a `money` or `decimal` field; money is never a float: write it as DECIMAL, an integer or a string.";
+    PARQUET_DUPLICATE_COLUMN = "R024", "parquet-duplicate-column", Error,
+        "A field is given by more than one column of a Parquet file or table (two columns of one name, or a column `a.b` beside a struct `a` holding `b`); which one was meant cannot be told.";
 
     // Diff.
     INCOMPATIBLE_SCHEMAS = "D001", "incompatible-schemas", Error,

@@ -184,6 +184,14 @@ pub enum ReadError {
         /// The column's Arrow type.
         found: String,
     },
+    /// A field is given by more than one column.
+    #[error("the Parquet file gives the field `{field}` in {routes} columns")]
+    ParquetDuplicateColumn {
+        /// The field's path.
+        field: String,
+        /// How many columns give it.
+        routes: usize,
+    },
     /// A JSON or YAML input, read whole, is larger than [`ReadLimits::max_file_bytes`].
     #[error("the file is over the maximum of {limit} bytes for JSON or YAML, which are read whole (--max-file-bytes)")]
     FileTooLarge {
@@ -211,6 +219,7 @@ impl ReadError {
             ReadError::ParquetMissingColumn { .. } => codes::PARQUET_MISSING_COLUMN,
             ReadError::ParquetColumnType { .. } => codes::PARQUET_COLUMN_TYPE,
             ReadError::ParquetFloatMoney { .. } => codes::PARQUET_FLOAT_MONEY,
+            ReadError::ParquetDuplicateColumn { .. } => codes::PARQUET_DUPLICATE_COLUMN,
         }
     }
 
@@ -233,6 +242,10 @@ impl ReadError {
                  exact amounts; a float has already rounded the amounts"
                     .into(),
             ),
+            ReadError::ParquetDuplicateColumn { field, .. } => Some(format!(
+                "keep one column for `{field}`: two columns of one name, or a column `{field}` beside a struct \
+                 holding it, could each be the one meant"
+            )),
             ReadError::EmptyJson => Some("an empty book is `[]`; JSON Lines (`.jsonl`) may be empty".into()),
             ReadError::NoSchemaColumns { hint, .. } => Some(hint.clone()),
             ReadError::FileTooLarge { .. } => {

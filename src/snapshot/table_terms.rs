@@ -21,6 +21,9 @@ impl ReadError {
             ReadError::ParquetFloatMoney { column, found } => {
                 format!("column `{column}` holds binary floating point ({found}), which cannot hold money exactly")
             }
+            ReadError::ParquetDuplicateColumn { field, routes } => {
+                format!("the table gives the field `{field}` in {routes} columns")
+            }
             other => other.to_string(),
         };
         match self.help() {

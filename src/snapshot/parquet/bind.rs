@@ -109,13 +109,19 @@ fn bind_leaf(
 ) -> Result<LeafPlan, ReadError> {
     let segments: Vec<&str> = name.split('.').collect();
     let optional = field.optional && !is_key;
-    let Some((column, arrow)) = find(columns, &segments) else {
+    let mut givers = givers(columns, &segments).into_iter();
+    let Some(Giver { column, field: arrow, .. }) = givers.next() else {
         if optional {
             let kind = leaf_kind(field, None, &name)?;
             return Ok(LeafPlan { name, slot, optional, column: Vec::new(), kind });
         }
         return Err(ReadError::ParquetMissingColumn { field: name.clone(), suggestion: suggest(columns, &name) });
     };
+    // A column of nulls standing for a struct gives no value: no rival.
+    let rivals = givers.filter(|giver| !giver.as_nulls).count();
+    if rivals > 0 {
+        return Err(ReadError::ParquetDuplicateColumn { field: name, routes: rivals + 1 });
+    }
     let kind = leaf_kind(field, Some(arrow), &name)?;
     Ok(LeafPlan { name, slot, optional, column, kind })
 }
@@ -284,22 +290,44 @@ fn wrong_type(field: &Field, name: &str, expected: &str) -> ReadError {
 /// The column for a field path: a column named by the whole path, or by a
 /// first part of it that is a struct holding the rest.
 pub(crate) fn find<'f>(columns: &'f Fields, path: &[&str]) -> Option<(Vec<usize>, &'f Field)> {
+    givers(columns, path).into_iter().next().map(|giver| (giver.column, giver.field))
+}
+
+/// A column that gives a field path: its child indices from the top, and
+/// the column.
+struct Giver<'f> {
+    column: Vec<usize>,
+    field: &'f Field,
+    /// A column of nulls standing for a struct above the field (pandas gives
+    /// one for a struct column of an empty frame: no value to tell its
+    /// type); it holds every path below it as nulls.
+    as_nulls: bool,
+}
+
+/// Every column that gives the field at `path`, the one [`find`] reads
+/// first: a column named by the whole path before a struct named by a
+/// shorter first part of it. Two that are not columns of nulls means either
+/// could be the one meant (two columns of one name, or `identity.verified`
+/// beside a struct `identity` holding `verified`).
+fn givers<'f>(columns: &'f Fields, path: &[&str]) -> Vec<Giver<'f>> {
+    let mut out = Vec::new();
     for split in (1..=path.len()).rev() {
-        let head = path.get(..split)?.join(".");
-        let Some((index, field)) = columns.find(&head) else { continue };
-        // A column of nulls holds every path below it as nulls: pandas gives
-        // one for a struct column of an empty frame (no value to tell its type).
-        if split == path.len() || is_all_null(field) {
-            return Some((vec![index], field));
-        }
-        if let DataType::Struct(children) = field.data_type() {
-            if let Some((mut rest, found)) = find(children, path.get(split..)?) {
-                rest.insert(0, index);
-                return Some((rest, found));
-            }
+        let (Some(head), Some(rest)) = (path.get(..split), path.get(split..)) else { continue };
+        let head = head.join(".");
+        for (index, field) in columns.iter().enumerate().filter(|(_, column)| column.name() == &head) {
+            let found = match field.data_type() {
+                _ if rest.is_empty() => vec![Giver { column: Vec::new(), field, as_nulls: false }],
+                DataType::Null => vec![Giver { column: Vec::new(), field, as_nulls: true }],
+                DataType::Struct(children) => givers(children, rest),
+                _ => Vec::new(),
+            };
+            out.extend(found.into_iter().map(|mut giver| {
+                giver.column.insert(0, index);
+                giver
+            }));
         }
     }
-    None
+    out
 }
 
 /// A column name that looks like a misspelling of `name`.

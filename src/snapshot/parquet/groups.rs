@@ -11,10 +11,13 @@
 
 use crate::caught;
 use crate::snapshot::{ReadError, ReadItem, SnapshotError};
-use ::parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use ::parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder,
+};
 use ::parquet::errors::Result as ParquetResult;
 use ::parquet::file::reader::{ChunkReader, Length};
 use arrow_array::RecordBatch;
+use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use std::sync::Arc;
 
 /// One input shared by the decoders of its row groups (each takes its reader by value).
@@ -186,8 +189,14 @@ impl Lost {
 /// counts are checked against each other: a damaged group's rows are
 /// counted from them, so a count no larger file could hold is refused.
 pub(super) fn footer<C: ChunkReader>(input: &C) -> Result<ArrowReaderMetadata, ReadError> {
-    let load = || ArrowReaderMetadata::load(input, Default::default());
-    let footer = caught::catch(load).map_err(super::damaged)?.map_err(|e| ReadError::Parquet(e.to_string()))?;
+    let load = |options| {
+        let loaded = caught::catch(|| ArrowReaderMetadata::load(input, options)).map_err(super::damaged)?;
+        loaded.map_err(|e| ReadError::Parquet(e.to_string()))
+    };
+    let mut footer = load(ArrowReaderOptions::new())?;
+    if let Some(plain) = without_odd_dictionaries(footer.schema()) {
+        footer = load(ArrowReaderOptions::new().with_schema(plain))?;
+    }
     let meta = footer.metadata();
     let groups: Option<i64> = meta
         .row_groups()
@@ -199,4 +208,35 @@ pub(super) fn footer<C: ChunkReader>(input: &C) -> Result<ArrowReaderMetadata, R
         return Err(ReadError::Parquet(message.into()));
     }
     Ok(footer)
+}
+
+/// The file's Arrow schema with each dictionary of values other than text
+/// read as its values, or `None` when it has none. pandas writes a
+/// `category` of Decimals or booleans as such a dictionary in the schema it
+/// stores, and the Parquet decoders only build dictionaries of text: asked
+/// for another, they fail or panic ("unsupported data type for byte array
+/// dictionary reader"), and every row of a sound file was lost. The values
+/// are the same read plainly; only the encoding in memory differs.
+fn without_odd_dictionaries(schema: &SchemaRef) -> Option<SchemaRef> {
+    let fields: Vec<Field> = schema.fields().iter().map(|f| plain_field(f)).collect();
+    let changed = fields.iter().zip(schema.fields().iter()).any(|(new, old)| new != old.as_ref());
+    changed.then(|| std::sync::Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())))
+}
+
+fn plain_field(field: &Field) -> Field {
+    field.clone().with_data_type(plain_type(field.data_type()))
+}
+
+fn plain_type(ty: &DataType) -> DataType {
+    match ty {
+        DataType::Dictionary(_, values) if !is_text_or_bytes(values) => plain_type(values),
+        DataType::Struct(children) => DataType::Struct(children.iter().map(|f| plain_field(f)).collect::<Fields>()),
+        DataType::List(item) => DataType::List(std::sync::Arc::new(plain_field(item))),
+        DataType::LargeList(item) => DataType::LargeList(std::sync::Arc::new(plain_field(item))),
+        other => other.clone(),
+    }
+}
+
+fn is_text_or_bytes(ty: &DataType) -> bool {
+    matches!(ty, DataType::Utf8 | DataType::LargeUtf8 | DataType::Binary | DataType::LargeBinary)
 }
