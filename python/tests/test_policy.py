@@ -221,3 +221,79 @@ def test_as_of_is_a_date_or_its_text():
     by_date = policy.decide_table(table, as_of=datetime.date(2026, 11, 1))
     assert by_date.equals(policy.decide_table(table, as_of="2026-11-01"))
     assert by_date.column("outcome").to_pylist() == [by_text["outcome"]]
+
+
+def test_a_policy_pickles_by_its_files_and_leaves_no_folder_behind(tmp_path):
+    import copy
+    import glob
+    import pickle
+    import shutil
+    import tempfile
+
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    before = set(glob.glob(f"{tempfile.gettempdir()}/verdict-policy-*"))
+    again = pickle.loads(pickle.dumps(policy))
+    twice = pickle.loads(pickle.dumps(again))  # its folder is gone: its files travel on
+    assert (again.fingerprint, twice.fingerprint) == (policy.fingerprint, policy.fingerprint)
+    assert again.decide(snapshot) == twice.decide(snapshot) == copy.deepcopy(policy).decide(snapshot) == policy.decide(snapshot)
+    assert set(glob.glob(f"{tempfile.gettempdir()}/verdict-policy-*")) == before
+    # A file changed on disk since the load is refused, not shipped as if it were the same.
+    folder = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", folder)
+    copied = verdict.load(folder / "lifecycle.policy")
+    schema = folder / "account.schema.yaml"
+    schema.write_text(schema.read_text() + "\n# edited\n")
+    with pytest.raises(ValueError, match="changed on disk since it was loaded"):
+        pickle.loads(pickle.dumps(copied))
+
+
+def test_decide_takes_a_pandas_row_as_its_dict():
+    # `for _, row in df.iterrows(): policy.decide(row)` gave one id-less
+    # error record per row ("a value of type Series has no place").
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    assert policy.decide(pandas.Series(snapshot)) == policy.decide(snapshot)
+    frame = pandas.DataFrame([parse_exact(line) for line in portfolio_lines()[:5]])
+    decided = [policy.decide(row) for _, row in frame.iterrows()]
+    assert decided == [policy.decide(frame.iloc[i].to_dict()) for i in range(5)]
+
+
+def test_a_whole_float_beyond_two_to_the_53_is_not_taken_for_an_int():
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    assert "error" not in policy.decide(dict(snapshot, score=720.0))
+    refused = policy.decide(dict(snapshot, score=2.0**53 + 2))
+    assert refused["error"]["message"].startswith("score: expected int"), refused
+    # NaN is pandas' missing value in a required field too, as in a table: null.
+    missing = policy.decide(dict(snapshot, score=float("nan")))
+    assert missing["error"]["message"] == "score: expected int, found null", missing
+
+
+def test_a_field_given_flat_and_inside_its_record_is_refused():
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    both = dict(snapshot, **{"identity.verified": False})
+    refused = policy.decide(both)
+    assert refused["id"] == snapshot["id"]
+    assert refused["error"]["message"] == (
+        "identity.verified: given twice, as `identity.verified` and inside `identity`"
+    )
+
+
+def test_a_snapshot_nested_too_deeply_or_with_a_lone_surrogate_is_an_error_record():
+    # Neither may end a loop over a book with an exception (RecursionError)
+    # or an error record without its id that speaks of JSON escapes.
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    nested = policy.decide(dict(snapshot, tags=deep))
+    assert nested["id"] == snapshot["id"]
+    assert nested["error"]["message"] == "the snapshot is nested too deeply to read (or holds itself)"
+    surrogate = policy.decide(dict(snapshot, tags=["vip", "\udcff"]))
+    assert surrogate["id"] == snapshot["id"]
+    assert surrogate["error"]["message"] == "tags[1]: text that is not Unicode (a lone surrogate, U+DCFF, at character 0)"
+    assert policy.decide(dict(snapshot, id="客户-😀"))["id"] == "客户-😀"

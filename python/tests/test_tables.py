@@ -94,9 +94,11 @@ def test_a_pandas_row_with_dotted_columns_decides_as_its_table_does(generated):
     rows = [frame.iloc[i].to_dict() for i in range(len(frame))]
     assert "identity.verified" in rows[0] and "identity" not in rows[0]
     assert cli_as_rows([policy.decide(row) for row in rows]) == expected
-    # Given whole and flat at once, the flat field fills in the record.
-    both = dict(rows[0], identity={"mismatch_fields": []})
-    assert policy.decide(both) == policy.decide(rows[0])
+    # Given partly inside the record and partly flat, the flat fields fill it
+    # in (a field given both ways is refused, as a table with both columns is).
+    part = {k: v for k, v in rows[0].items() if k != "identity.verified"}
+    part["identity"] = {"verified": rows[0]["identity.verified"]}
+    assert policy.decide(part) == policy.decide(rows[0])
 
 
 def test_record_batches_pandas_and_polars_give_the_same_table(generated):
@@ -394,3 +396,60 @@ def test_list_columns_that_are_empty_in_every_row_decide(generated):
     assert rows_as_json(policy.decide_table(pandas.DataFrame(calm))) == cli_as_rows(expected)
     polars = pytest.importorskip("polars")
     assert rows_as_json(policy.decide_table(polars.DataFrame(calm))) == cli_as_rows(expected)
+
+
+def test_a_field_given_by_two_columns_is_refused(generated):
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 10)
+    twice = table.append_column("score", table.column("score"))
+    with pytest.raises(ValueError, match=r"the table gives the field `score` in 2 columns"):
+        policy.decide_table(twice)
+    identity = table.column("identity").combine_chunks()
+    flat_too = table.append_column("identity.verified", identity.field("verified"))
+    with pytest.raises(ValueError, match=r"the field `identity.verified` in 2 columns"):
+        policy.decide_table(flat_too)
+
+
+def test_a_parquet_category_of_decimals_or_booleans_decides_as_in_memory(generated, tmp_path):
+    # pandas stores a `category` column as a dictionary of its values'
+    # type; the Parquet decoders only build dictionaries of text.
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    frame = pq.read_table(generated[0]).slice(0, 40).to_pandas()
+    for column in ("credit_limit", "status", "appeal_open", "score"):
+        frame[column] = pandas.Categorical(frame[column])
+    path = tmp_path / "categories.parquet"
+    frame.to_parquet(path)
+    in_memory = rows_as_json(policy.decide_table(frame))
+    assert [r for r in in_memory if "error" in r] == []
+    assert cli_as_rows(cli_decisions(str(POLICY), str(path))) == in_memory
+
+
+def test_an_optional_column_pandas_holds_as_all_nan_is_none(generated):
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    frame = pq.read_table(generated[0]).slice(0, 200).to_pandas()
+    frame["appeal_open"] = float("nan")  # what read_csv makes of a blank column
+    decided = rows_as_json(policy.decide_table(frame))
+    assert [r for r in decided if "error" in r] == []
+    rows = [frame.iloc[i].to_dict() for i in range(len(frame))]
+    assert cli_as_rows([policy.decide(row) for row in rows]) == decided
+    without = rows_as_json(policy.decide_table(frame.drop(columns=["appeal_open"])))
+    assert decided == without
+
+
+def test_a_pyarrow_dataset_of_files_decides_in_file_order(generated, tmp_path):
+    import pyarrow.dataset as ds
+
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0])
+    folder = tmp_path / "lake"
+    folder.mkdir()
+    for part, start in enumerate(range(0, 600, 200)):
+        pq.write_table(table.slice(start, 200), folder / f"part-{part}.parquet")
+    decided = policy.decide_table(ds.dataset(folder, format="parquet"))
+    assert decided.num_rows == 600
+    assert rows_as_json(decided) == rows_as_json(policy.decide_table(table.slice(0, 600)))
+    pandas = pytest.importorskip("pandas")
+    with pytest.raises(TypeError, match="not a pandas Series: decide one row with decide"):
+        policy.decide_table(pandas.Series([1, 2]))

@@ -20,7 +20,7 @@ import decimal as _decimal
 import json as _json
 import math as _math
 import os as _os
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _verdict
 
@@ -73,37 +73,45 @@ def _json_default(value: Any) -> Any:
 
 _EXACT = ("money", "money?", "decimal", "decimal?")
 _INTS = ("int", "int?")
+# The largest magnitude up to which every whole float is exactly one int.
+_EXACT_FLOAT_INTS = 2**53
 
 
-def _plain(value: Any, kind: Any, path: str = "", floats: Optional[List[str]] = None) -> Any:
+def _plain(value: Any, kind: Any, path: str = "", problems: Optional[List[str]] = None) -> Any:
     """A snapshot's value as the JSON reader takes it, read by its field's
     type (``kind``, from ``field_types``): numpy and pandas values become
     Python's own, so a pandas row (``df.iloc[0].to_dict()``) decides as its
     table does in ``decide_table``: ``NaT``, ``NA``, and ``NaN`` in an
     optional field are missing values, and a whole float given for an
     ``int`` is that int (pandas widens an integer column with gaps to
-    float64). A float for money or a decimal is named in ``floats`` (by its
-    path, as the engine names fields): it has already rounded the amount, and
+    float64). A float for money or a decimal is named in ``problems`` (by
+    its path, as the engine names fields), as is a field given twice (see
+    ``_nested``): a float has already rounded the amount, and
     ``decide_table`` refuses a float column for money too. Anything else is
     left for the engine to judge by field."""
     value = _python_value(value)
     if isinstance(kind, dict):
         if isinstance(value, dict):
-            value = _nested(value, kind)
             dot = f"{path}." if path else ""
+            value = _nested(value, kind, dot, problems)
             # A key the schema does not name is ignored, as the JSON reader
             # ignores it: whatever it holds (bytes, a float) is not read.
-            return {key: _plain(item, kind[key], f"{dot}{key}", floats) for key, item in value.items() if key in kind}
+            return {key: _plain(item, kind[key], f"{dot}{key}", problems) for key, item in value.items() if key in kind}
     elif isinstance(kind, list):
         if isinstance(value, (list, tuple)):
-            return [_plain(item, kind[0], f"{path}[{i}]", floats) for i, item in enumerate(value)]
+            return [_plain(item, kind[0], f"{path}[{i}]", problems) for i, item in enumerate(value)]
     elif isinstance(value, float):
-        if _math.isnan(value) and isinstance(kind, str) and kind.endswith("?"):
+        if _math.isnan(value) and isinstance(kind, str):
+            # pandas' missing value, as `decide_table` reads it: `none` in an
+            # optional field, the row's error ("found null") in a required one.
             return None
-        if kind in _INTS and value.is_integer():
+        if kind in _INTS and value.is_integer() and abs(value) <= _EXACT_FLOAT_INTS:
+            # Whole and within 2**53: exactly the int pandas widened. Beyond,
+            # it may already be a neighbour of the int meant; the engine
+            # refuses it as `decide_table` refuses such a float.
             return int(value)
-        if kind in _EXACT and _math.isfinite(value) and floats is not None:
-            floats.append(
+        if kind in _EXACT and _math.isfinite(value) and problems is not None:
+            problems.append(
                 f"{path}: {value!r} is a binary floating point number, which cannot hold money exactly "
                 "(pass a Decimal or a string)"
             )
@@ -117,11 +125,16 @@ def _plain(value: Any, kind: Any, path: str = "", floats: Optional[List[str]] = 
     return value
 
 
-def _nested(record: Dict[Any, Any], kind: Dict[str, Any]) -> Dict[Any, Any]:
+def _nested(
+    record: Dict[Any, Any], kind: Dict[str, Any], prefix: str = "", problems: Optional[List[str]] = None
+) -> Dict[Any, Any]:
     """``record`` with each key that is a nested field's dotted path
     (``identity.verified``, as a flat table's columns and so its pandas rows
     name it) moved into its nested record, as ``decide_table`` reads such a
-    column. A key the schema names as it is stays where it is."""
+    column. A key the schema names as it is stays where it is. A field given
+    both ways is named in ``problems`` (after ``prefix``, the record's
+    path), as ``decide_table`` refuses a table with both columns (R024):
+    which of the two was meant cannot be told."""
     if not any(isinstance(key, str) and "." in key and key not in kind for key in record):
         return record
     out: Dict[Any, Any] = {}
@@ -134,6 +147,9 @@ def _nested(record: Dict[Any, Any], kind: Dict[str, Any]) -> Dict[Any, Any]:
             out[key] = item
     for head, fields in parts.items():
         whole = _python_value(out.get(head))
+        if isinstance(whole, dict) and problems is not None:
+            for rest in fields.keys() & whole.keys():
+                problems.append(f"{prefix}{head}.{rest}: given twice, as `{head}.{rest}` and inside `{head}`")
         out[head] = {**whole, **fields} if isinstance(whole, dict) else fields
     return out
 
@@ -158,16 +174,17 @@ def _snapshot_json(snapshot: Any) -> str:
     ``"NaN"``/``"Infinity"`` (as ``Decimal("NaN")`` does), which the engine
     refuses by field, so the error record keeps the account's id."""
     try:
-        return _json.dumps(snapshot, default=_json_default, allow_nan=False)
+        return _json.dumps(snapshot, default=_json_default, allow_nan=False, ensure_ascii=False)
     except ValueError as error:
         if "Out of range float" not in str(error):
-            raise  # a circular reference
-        return _json.dumps(_finite(snapshot), default=_json_default, allow_nan=False)
+            raise RecursionError("a circular reference") from error
+        return _json.dumps(_finite(snapshot), default=_json_default, allow_nan=False, ensure_ascii=False)
 
 
-def _not_json(snapshot: Any, key: str) -> Dict[str, Any]:
+def _not_json(snapshot: Any, key: str, message: Optional[str] = None) -> Dict[str, Any]:
     """The error record of a snapshot holding a value of a type no field
-    takes, naming where it is (``id: a bytes value ...``)."""
+    takes, or text that is not Unicode, naming where it is (``id: a bytes
+    value ...``); ``message``, when given, says what is wrong instead."""
     def first_bad(value: Any, path: str) -> Optional[str]:
         if isinstance(value, dict):
             for name, item in value.items():
@@ -181,6 +198,14 @@ def _not_json(snapshot: Any, key: str) -> Dict[str, Any]:
                 if found:
                     return found
             return None
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                where = f"{path}: " if path else ""
+                bad = value[error.start]
+                return f"{where}text that is not Unicode (a lone surrogate, U+{ord(bad):04X}, at character {error.start})"
+            return None
         try:
             _json.dumps(value, default=_json_default)
         except TypeError:
@@ -191,7 +216,7 @@ def _not_json(snapshot: Any, key: str) -> Dict[str, Any]:
             return None
         return None
 
-    message = first_bad(snapshot, "") or "the snapshot cannot be written as JSON"
+    message = message or first_bad(snapshot, "") or "the snapshot cannot be written as JSON"
     ident = snapshot.get(key) if isinstance(snapshot, dict) else None
     ident = ident if isinstance(ident, str) or (isinstance(ident, int) and not isinstance(ident, bool)) else None
     return {"id": ident, "error": {"kind": "snapshot", "message": message}}
@@ -212,13 +237,24 @@ def _finite(value: Any) -> Any:
 class Policy:
     """A loaded, compiled policy. Thread-safe; decide as often as you like."""
 
-    __slots__ = ("_inner", "_fields")
+    __slots__ = ("_inner", "_fields", "_shipped")
 
     def __init__(self, inner: "_verdict.Policy"):
         if isinstance(inner, (str, bytes, _os.PathLike)):
             raise TypeError(f"load a policy with verdict.load({inner!r}), not verdict.Policy(...)")
         self._inner = inner
         self._fields = inner.field_types
+        # The files it was loaded from, when they came by their contents
+        # (an unpickled policy): its folder is gone, so they travel on.
+        self._shipped: Optional[Tuple[str, Dict[str, bytes]]] = None
+
+    def __reduce__(self) -> Any:
+        """Pickled as the contents of every file it was loaded from (policy,
+        schema, hooks, batches) and its fingerprint: unpickling loads it again
+        from them (for ``multiprocessing``, ``concurrent.futures``, Spark),
+        and refuses files that changed on disk since it was loaded."""
+        name, contents = self._shipped or _files_of(self)
+        return (_from_contents, (name, contents, self.fingerprint))
 
     @property
     def name(self) -> str:
@@ -235,7 +271,7 @@ class Policy:
         """``sha256:…`` over every file the decisions depend on (policy, schema, hooks, batches)."""
         return self._inner.fingerprint
 
-    def decide(self, snapshot: Dict[str, Any], as_of: Union[str, _dt.date, None] = None) -> Dict[str, Any]:
+    def decide(self, snapshot: Any, as_of: Union[str, _dt.date, None] = None) -> Dict[str, Any]:
         """Decides one snapshot; returns the decision exactly as ``verdict eval`` writes it in JSON.
 
         A snapshot that does not fit the schema gives an error record
@@ -250,29 +286,34 @@ class Policy:
         ``as_of`` (YYYY-MM-DD, or a ``date``) is the date for a snapshot
         without one.
         """
-        floats: List[str] = []
-        plain = _plain(snapshot, self._fields, "", floats)
+        snapshot = _as_mapping(snapshot)
+        problems: List[str] = []
+        plain = _plain(snapshot, self._fields, "", problems)
+        key, day = self._inner.columns[0], _as_of_text(as_of)
         try:
-            text = _snapshot_json(plain)
-        except TypeError:
-            # A value JSON has no place for (bytes, an object): this
-            # snapshot's error record, not an exception ending a loop over a book.
-            return _not_json(plain, self._inner.columns[0])
-        record = _json.loads(self._inner.decide_json(text, _as_of_text(as_of)))
-        if floats:
+            decided = self._inner.decide_json(_snapshot_json(plain), day)
+        except (TypeError, UnicodeEncodeError):
+            # A value JSON has no place for (bytes, an object), or a str with
+            # a lone surrogate (no UTF-8 for it): this snapshot's error
+            # record, not an exception ending a loop over a book.
+            return _not_json(plain, key)
+        except RecursionError:
+            return _not_json(plain, key, "the snapshot is nested too deeply to read (or holds itself)")
+        record = _json.loads(decided)
+        if problems:
             # Refused as a snapshot error, with whatever else the engine found.
             error = record.get("error") or {}
             found = error.get("message") if error.get("kind") == "snapshot" else None
-            message = "; ".join(floats + ([found] if found else []))
+            message = "; ".join(problems + ([found] if found else []))
             record = {"id": record.get("id"), "error": {"kind": "snapshot", "message": message}}
         return record
 
     def decide_table(self, data: Any, as_of: Union[str, _dt.date, None] = None) -> "pyarrow.Table":  # noqa: F821
         """Decides every row of a table; returns a ``pyarrow.Table``, one row per input row, in order.
 
-        ``data`` is a pyarrow Table or RecordBatch, a pandas or a polars
-        DataFrame, or any object with ``__arrow_c_stream__`` or
-        ``__arrow_c_array__``. Columns are named by field paths (or nested as
+        ``data`` is a pyarrow Table, RecordBatch or dataset (a folder of
+        Parquet files, streamed), a pandas or a polars DataFrame, or any
+        object with ``__arrow_c_stream__`` or ``__arrow_c_array__``. Columns are named by field paths (or nested as
         structs); money from DECIMAL, integer or string columns, never floats.
 
         The result's columns: ``id``, ``outcome``, ``until`` (date),
@@ -288,6 +329,19 @@ class Policy:
 
     def __repr__(self) -> str:
         return f"<verdict.Policy {self.name!r} version {self.version!r}>"
+
+
+def _as_mapping(snapshot: Any) -> Any:
+    """A pandas row (``df.iloc[i]``, a ``Series``, as ``iterrows()`` gives
+    them) or another mapping as its dict. Anything else is left as it is:
+    the engine gives it an error record, so a loop over a book goes on."""
+    if isinstance(snapshot, dict):
+        return snapshot
+    if type(snapshot).__module__.split(".")[0] == "pandas" and type(snapshot).__name__ == "Series":
+        return snapshot.to_dict()
+    if hasattr(snapshot, "keys") and hasattr(snapshot, "__getitem__"):
+        return {key: snapshot[key] for key in snapshot.keys()}
+    return snapshot
 
 
 def _as_of_text(as_of: Any) -> Optional[str]:
@@ -309,6 +363,12 @@ def _stream_capsule(data: Any, pa: Any) -> Any:
     module = type(data).__module__.split(".")[0]
     if module == "pandas" and hasattr(data, "columns"):
         return _pandas_table(data, pa).__arrow_c_stream__()
+    if module == "pandas" and type(data).__name__ == "Series":
+        raise TypeError("decide_table takes a table, not a pandas Series: decide one row with decide(row)")
+    if module == "pyarrow" and hasattr(data, "scanner") and hasattr(data, "files"):
+        # A pyarrow.dataset (a folder of Parquet files in a lake): streamed
+        # batch by batch, never read whole, in the order of its files.
+        return data.scanner().to_reader().__arrow_c_stream__()
     if module == "polars" and type(data).__name__ == "LazyFrame":
         data = data.collect()  # a query: its rows are what is decided
     if hasattr(data, "__arrow_c_stream__"):
@@ -329,7 +389,7 @@ def _pandas_table(frame: Any, pa: Any) -> Any:
     convert (Python objects of mixed kinds, a float among the Decimals of a
     money column) is named with the first row that differs, as a ValueError."""
     try:
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        return _all_missing_as_null(pa.Table.from_pandas(frame, preserve_index=False), pa)
     except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
         details = [str(a) for a in error.args]
         marker = "Conversion failed for column "
@@ -350,6 +410,19 @@ def _pandas_table(frame: Any, pa: Any) -> Any:
             f"column `{column}` could not be converted to Arrow ({details[0]}){where}; a column of Python "
             "objects must hold one kind of value (for money: Decimals or strings, never floats)"
         ) from error
+
+
+def _all_missing_as_null(table: Any, pa: Any) -> Any:
+    """``table`` with each float column that holds no value at all (pandas'
+    all-``NaN`` column: a blank column of a CSV, an optional field nobody
+    filled) as a column of type null, which fits any field: ``none`` in an
+    optional one, as ``decide`` reads the same row's ``NaN``. Left as
+    float64 it would refuse the whole table for a bool or text field."""
+    rows = table.num_rows
+    for i, column in enumerate(table.columns):
+        if rows and pa.types.is_floating(column.type) and column.null_count == rows:
+            table = table.set_column(i, table.schema.field(i).name, pa.nulls(rows))
+    return table
 
 
 def _missing(value: Any) -> bool:
@@ -388,6 +461,48 @@ def _schema_difference(declared: Any, found: Any) -> str:
         if want.type != got.type:
             return f"has column `{got.name}` as {got.type}, where the stream declares {want.type}"
     return "does not have the stream's schema"
+
+
+def _files_of(policy: Policy) -> Tuple[str, Dict[str, bytes]]:
+    """The policy file's name and the contents of every file the policy was
+    loaded from, by their paths relative to the policy's folder."""
+    files = [_os.path.abspath(path) for path in policy._inner.files]
+    base = _os.path.dirname(files[0])
+    contents: Dict[str, bytes] = {}
+    for path in files:
+        with open(path, "rb") as f:
+            contents[_os.path.relpath(path, base)] = f.read()
+    return _os.path.relpath(files[0], base), contents
+
+
+def _from_contents(name: str, contents: Dict[str, bytes], fingerprint: Optional[str] = None) -> Policy:
+    """Loads a policy from its files' contents (see ``_files_of``), written
+    to a private folder that is removed once it is loaded (hooks and batches
+    are read at load). ``fingerprint``: the one it must have."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="verdict-policy-")
+    try:
+        # Files above the policy's folder (`../schema.yaml`) keep their place
+        # under a nested root, so relative paths resolve as they did.
+        depth = max((p.count(_os.pardir + _os.sep) for p in contents), default=0)
+        root = _os.path.join(folder, *(["d"] * depth))
+        for relative, data in contents.items():
+            target = _os.path.normpath(_os.path.join(root, relative))
+            _os.makedirs(_os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(data)
+        policy = load(_os.path.join(root, name))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if fingerprint is not None and policy.fingerprint != fingerprint:
+        raise ValueError(
+            f"policy {policy.name!r}: its files changed on disk since it was loaded "
+            f"({fingerprint} then, {policy.fingerprint} now); load it again"
+        )
+    policy._shipped = (name, contents)
+    return policy
 
 
 def load(path: Union[str, "_os.PathLike[str]"]) -> Policy:

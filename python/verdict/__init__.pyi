@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 import pyarrow
 
@@ -27,11 +27,14 @@ class Policy:
     @property
     def fingerprint(self) -> str:
         """``sha256:…`` over every file the decisions depend on."""
-    def decide(self, snapshot: Dict[str, Any], as_of: Union[str, datetime.date, None] = None) -> Dict[str, Any]:
-        """One snapshot's decision, exactly as ``verdict eval`` writes it in JSON (an error record for a bad snapshot)."""
+    def decide(self, snapshot: Mapping[str, Any], as_of: Union[str, datetime.date, None] = None) -> Dict[str, Any]:
+        """One snapshot's decision, exactly as ``verdict eval`` writes it in JSON (an error record for a bad
+        snapshot). A pandas row (``df.iloc[i]``, a ``Series``) is taken as its dict."""
     def decide_table(self, data: Any, as_of: Union[str, datetime.date, None] = None) -> pyarrow.Table:
         """Every row's decision as a ``pyarrow.Table``: id, outcome, until, limit (string), reasons, actions,
         fired, scores, arms, error_kind, error_message; one row per input row, in order."""
+    def __reduce__(self) -> Any:
+        """Pickles as the contents of every file it was loaded from, and its fingerprint."""
 
 def load(path: Union[str, os.PathLike[str]]) -> Policy:
     """Loads a policy; raises ``PolicyError`` with every diagnostic when it does not compile."""

@@ -3,7 +3,8 @@
 ``decide(df, policy_path)`` ships the policy's files (the policy, its schema,
 hooks and batch files: every file its fingerprint covers) to the executors
 by their contents, in the closure of a ``mapInArrow`` function. Each executor
-process writes them to a private folder and loads the policy once, then
+process loads the policy once from them (written to a private folder, removed
+once the policy is loaded), then
 decides each Arrow batch of its partitions with the same engine as the CLI.
 """
 
@@ -11,8 +12,7 @@ from __future__ import annotations
 
 import datetime
 import os
-import tempfile
-from typing import Dict, Tuple, Union
+from typing import Dict, Union
 
 import verdict
 
@@ -20,33 +20,10 @@ import verdict
 _LOADED: Dict[str, "verdict.Policy"] = {}
 
 
-def _policy_files(policy: "verdict.Policy", policy_path: str) -> Tuple[str, Dict[str, bytes]]:
-    """The policy's own path and every file it depends on, relative to the policy's folder."""
-    files = policy._inner.files
-    base = os.path.dirname(os.path.abspath(policy_path))
-    contents: Dict[str, bytes] = {}
-    for path in files:
-        absolute = os.path.abspath(path)
-        relative = os.path.relpath(absolute, base)
-        with open(absolute, "rb") as f:
-            contents[relative] = f.read()
-    return os.path.relpath(os.path.abspath(policy_path), base), contents
-
-
 def _load_shipped(key: str, policy_name: str, contents: Dict[str, bytes]) -> "verdict.Policy":
     policy = _LOADED.get(key)
     if policy is None:
-        folder = tempfile.mkdtemp(prefix="verdict-policy-")
-        # Files above the policy's folder (`../schema.yaml`) keep their place
-        # under a nested root, so relative paths resolve as on the driver.
-        depth = max((p.count(os.pardir + os.sep) for p in contents), default=0)
-        root = os.path.join(folder, *(["d"] * depth))
-        for relative, data in contents.items():
-            target = os.path.normpath(os.path.join(root, relative))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as f:
-                f.write(data)
-        policy = verdict.load(os.path.join(root, policy_name))
+        policy = verdict._from_contents(policy_name, contents, key)
         _LOADED[key] = policy
     return policy
 
@@ -75,7 +52,7 @@ def decide(df, policy_path, as_of: Union[str, datetime.date, None] = None):
     if dotted:
         df = df.toDF(*[f"_verdict_{index}" for index in range(len(names))])
     key = driver_policy.fingerprint
-    policy_name, contents = _policy_files(driver_policy, policy_path)
+    policy_name, contents = verdict._files_of(driver_policy)
     schema = _spark_schema()
 
     def decide_batches(batches):
