@@ -636,11 +636,18 @@ fn a_file_size_limit_on_the_decision_log_is_a_failing_disk_not_a_crash() {
         Server::start_with_file_size_limit(40, Path::new(POLICY), &["--decision-log", log.to_str().unwrap()]);
     let snapshot = portfolio_lines().remove(0);
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while server.get("/healthz").status == 200 {
+    // Decided (200) until the log's writer finds the limit; then refused
+    // (503), which may come before /healthz is asked again.
+    loop {
         assert!(std::time::Instant::now() < deadline, "the log never filled: {}", server.stderr.lock().unwrap());
-        assert_eq!(server.decide(&snapshot).status, 200);
+        match server.decide(&snapshot).status {
+            200 => {}
+            503 => break,
+            other => panic!("a decision answered {other}"),
+        }
     }
     assert!(server.child.try_wait().unwrap().is_none(), "the service is alive");
+    assert_eq!(server.get("/healthz").status, 503);
     assert_eq!(server.decide(&snapshot).status, 503);
     server.signal("TERM");
     assert_eq!(server.wait(Duration::from_secs(30)), Some(4), "{}", server.stderr.lock().unwrap());
