@@ -5,6 +5,12 @@
 //! copied); the writer hashes each snapshot, builds the lines and appends
 //! them with one write per batch, so lines are never interleaved, nor cut.
 //! When the disk refuses them, decisions stop until it takes them again.
+//!
+//! What is held for the log is bounded in bytes, not only in requests: a
+//! request's bodies take their size from a budget ([`HELD`]) until their
+//! lines are on disk, and a request that would go over it waits for room.
+//! Counted in requests alone, a disk slower than the service could hold
+//! thousands of 16 MiB bodies.
 
 use super::decide::RecordSpan;
 use hyper::body::Bytes;
@@ -16,11 +22,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 /// Requests' records waiting to be written. Past this many requests behind,
 /// a request waits (without holding a thread) until the disk catches up.
 const QUEUE: usize = 4096;
+
+/// The most KiB of request and response bodies held for the log (256 MiB):
+/// past it, a request waits, as past [`QUEUE`], until lines reach the disk.
+const HELD: u32 = 256 * 1024;
 
 /// One request's records, as received and as answered.
 pub struct Entry {
@@ -41,7 +51,9 @@ pub struct Entry {
 }
 
 enum Message {
-    Entry(Entry),
+    /// A request's records, with the share of [`HELD`] their bodies take
+    /// (given back once their lines are written).
+    Entry(Entry, OwnedSemaphorePermit),
     /// Write what came before, sync the file and stop.
     Close,
 }
@@ -80,13 +92,26 @@ impl Health {
 pub struct LogSender {
     sender: mpsc::Sender<Message>,
     health: Arc<Health>,
+    /// KiB of bodies that may still be held, of `held_kib`.
+    room: Arc<Semaphore>,
+    /// The most KiB of bodies held ([`HELD`]; less in tests).
+    held_kib: u32,
 }
 
 impl LogSender {
-    /// Queues a request's records; waits only when the writer is far behind.
+    fn new(sender: mpsc::Sender<Message>, health: Arc<Health>, held_kib: u32) -> LogSender {
+        LogSender { sender, health, room: Arc::new(Semaphore::new(held_kib as usize)), held_kib }
+    }
+
+    /// Queues a request's records; waits only when the writer is far behind
+    /// (in requests or in bytes held).
     pub async fn send(&self, entry: Entry) {
-        // The writer stops only at shutdown, after the last request.
-        let _ = self.sender.send(Message::Entry(entry)).await;
+        // A body larger than the whole budget goes alone rather than never.
+        let kib = (entry.input.len() + entry.output.len()) / 1024 + 1;
+        let share = u32::try_from(kib).unwrap_or(u32::MAX).min(self.held_kib);
+        // The semaphore is never closed; the writer stops only at shutdown, after the last request.
+        let Ok(permit) = Arc::clone(&self.room).acquire_many_owned(share).await else { return };
+        let _ = self.sender.send(Message::Entry(entry, permit)).await;
     }
 
     /// Why the log cannot be written now, if it cannot: no decision is to
@@ -114,7 +139,7 @@ pub fn open(path: &Path) -> std::io::Result<(LogSender, LogWriter)> {
     let thread = std::thread::Builder::new()
         .name("decision-log".into())
         .spawn(move || write_all(file, receiver, &shared, RETRY))?;
-    Ok((LogSender { sender: sender.clone(), health }, LogWriter { sender, thread }))
+    Ok((LogSender::new(sender.clone(), health, HELD), LogWriter { sender, thread }))
 }
 
 impl LogWriter {
@@ -168,58 +193,80 @@ fn write_all(
     health: &Health,
     retry: Duration,
 ) -> std::io::Result<()> {
-    let mut pending = Vec::with_capacity(1 << 16);
-    let mut closing = false;
+    let mut pending = Pending { lines: Vec::with_capacity(1 << 16), shares: Vec::new(), closing: false };
     loop {
-        if pending.is_empty() && !closing {
+        if pending.lines.is_empty() && !pending.closing {
             match receiver.blocking_recv() {
-                Some(message) => take(message, &mut pending, &mut closing),
-                None => closing = true,
+                Some(message) => pending.take(message),
+                None => pending.closing = true,
             }
         }
-        while !closing && pending.len() < BATCH {
+        while !pending.closing && pending.lines.len() < BATCH {
             let Ok(message) = receiver.try_recv() else { break };
-            take(message, &mut pending, &mut closing);
+            pending.take(message);
         }
-        match append(&mut sink, &pending) {
+        match append(&mut sink, &pending.lines) {
             Ok(()) => {
-                health.written(memchr::memchr_iter(b'\n', &pending).count());
-                pending.clear();
-                if closing {
+                health.written(pending.line_count());
+                pending.written();
+                if pending.closing {
                     return sink.sync();
                 }
             }
-            Err(e) if closing => {
-                let lost = memchr::memchr_iter(b'\n', &pending).count();
+            Err(e) if pending.closing => {
+                let lost = pending.line_count();
                 let _ = sink.sync();
                 let lines = if lost == 1 { "line was" } else { "lines were" };
                 return Err(std::io::Error::new(e.kind(), format!("{lost} {lines} not written: {e}")));
             }
             Err(e) => {
                 health.failed(&e);
-                wait_to_retry(&mut receiver, &mut pending, &mut closing, retry);
+                wait_to_retry(&mut receiver, &mut pending, retry);
             }
         }
     }
 }
 
-/// Adds a message's lines to `pending`, or notes the close.
-fn take(message: Message, pending: &mut Vec<u8>, closing: &mut bool) {
-    match message {
-        Message::Entry(entry) => append_lines(pending, &entry),
-        Message::Close => *closing = true,
+/// Lines not yet on disk, with the shares of the budget their requests took.
+struct Pending {
+    lines: Vec<u8>,
+    shares: Vec<OwnedSemaphorePermit>,
+    /// Whether the close has come: nothing follows it.
+    closing: bool,
+}
+
+impl Pending {
+    /// Adds a message's lines, or notes the close.
+    fn take(&mut self, message: Message) {
+        match message {
+            Message::Entry(entry, share) => {
+                append_lines(&mut self.lines, &entry);
+                self.shares.push(share);
+            }
+            Message::Close => self.closing = true,
+        }
+    }
+
+    /// The lines are on disk: their requests' shares go back to the budget.
+    fn written(&mut self) {
+        self.lines.clear();
+        self.shares.clear();
+    }
+
+    fn line_count(&self) -> usize {
+        memchr::memchr_iter(b'\n', &self.lines).count()
     }
 }
 
 /// Waits `retry` before the next attempt, taking what arrives meanwhile
 /// (the requests in flight when the write failed; later ones are refused),
 /// and stops waiting at the close, for one last attempt.
-fn wait_to_retry(receiver: &mut mpsc::Receiver<Message>, pending: &mut Vec<u8>, closing: &mut bool, retry: Duration) {
+fn wait_to_retry(receiver: &mut mpsc::Receiver<Message>, pending: &mut Pending, retry: Duration) {
     let until = std::time::Instant::now() + retry;
-    while !*closing && std::time::Instant::now() < until {
+    while !pending.closing && std::time::Instant::now() < until {
         std::thread::sleep(retry.min(Duration::from_millis(50)));
         while let Ok(message) = receiver.try_recv() {
-            take(message, pending, closing);
+            pending.take(message);
         }
     }
 }
@@ -334,6 +381,11 @@ mod tests {
         }
     }
 
+    /// A share of a budget of its own, for messages sent straight to the writer.
+    fn share() -> OwnedSemaphorePermit {
+        Arc::new(Semaphore::new(1)).try_acquire_owned().unwrap()
+    }
+
     fn start(disk: &Disk) -> (mpsc::Sender<Message>, Arc<Health>, JoinHandle<std::io::Result<()>>) {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let health = Arc::new(Health::default());
@@ -357,10 +409,10 @@ mod tests {
     fn a_full_disk_neither_cuts_nor_loses_a_line() {
         let disk = Disk(Arc::new(Mutex::new((Vec::new(), Some(300)))));
         let (sender, health, thread) = start(&disk);
-        sender.blocking_send(Message::Entry(entry("A", 3))).unwrap();
+        sender.blocking_send(Message::Entry(entry("A", 3), share())).unwrap();
         wait_until(|| health.failing.load(Ordering::SeqCst));
         assert!(disk.0.lock().unwrap().0.is_empty(), "the partial line was cut off");
-        sender.blocking_send(Message::Entry(entry("B", 2))).unwrap();
+        sender.blocking_send(Message::Entry(entry("B", 2), share())).unwrap();
         std::thread::sleep(Duration::from_millis(60));
         assert!(health.failing.load(Ordering::SeqCst), "still full");
         disk.0.lock().unwrap().1 = None;
@@ -381,10 +433,34 @@ mod tests {
     fn lines_still_refused_at_shutdown_are_counted() {
         let disk = Disk(Arc::new(Mutex::new((Vec::new(), Some(0)))));
         let (sender, health, thread) = start(&disk);
-        sender.blocking_send(Message::Entry(entry("A", 3))).unwrap();
+        sender.blocking_send(Message::Entry(entry("A", 3), share())).unwrap();
         wait_until(|| health.failing.load(Ordering::SeqCst));
         sender.blocking_send(Message::Close).unwrap();
         let error = thread.join().unwrap().expect_err("not written");
         assert!(error.to_string().starts_with("3 lines were not written: "), "{error}");
+    }
+
+    /// Past its budget of bytes held, a request waits for lines to reach the
+    /// disk, however few requests are queued; a body larger than the whole
+    /// budget still goes, alone. Every line is written, in order.
+    #[test]
+    fn bytes_held_for_the_log_are_bounded() {
+        let disk = Disk(Arc::new(Mutex::new((Vec::new(), Some(0)))));
+        let (sender, health, thread) = start(&disk);
+        let log = LogSender::new(sender.clone(), Arc::clone(&health), 4);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let within = |entry: Entry, ms: u64| {
+            runtime.block_on(async { tokio::time::timeout(Duration::from_millis(ms), log.send(entry)).await.is_ok() })
+        };
+        // 200 lines of about 50 bytes in and out: 10 KiB, over twice the budget.
+        assert!(within(entry("A", 200), 10_000), "a body larger than the budget goes alone");
+        wait_until(|| health.failing.load(Ordering::SeqCst));
+        assert!(!within(entry("B", 1), 200), "the budget is held by A's lines, which the disk refuses");
+        disk.0.lock().unwrap().1 = None;
+        assert!(within(entry("C", 1), 10_000), "A's lines are written, its share is back");
+        sender.blocking_send(Message::Close).unwrap();
+        thread.join().unwrap().unwrap();
+        let written = String::from_utf8(disk.0.lock().unwrap().0.clone()).unwrap();
+        assert_eq!(written.lines().count(), 201, "A's 200 and C's 1: B never got its turn");
     }
 }
