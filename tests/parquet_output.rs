@@ -1,7 +1,7 @@
 //! Decisions written as Parquet from chunks decided on several workers: the
 //! file is the same whatever the number of jobs and the chunk size, in input
 //! order, and a limit that does not fit the column is that account's error
-//! row, the others decided.
+//! row, the others decided. A book `synth` writes follows its name, too.
 
 mod common;
 
@@ -162,4 +162,33 @@ fn a_text_format_into_a_file_named_parquet_is_written_as_asked_with_a_warning() 
     let jsonl = dir.join("decisions.jsonl");
     let (_, _, err) = verdict_in(&root(), &["eval", policy, book, "--output", jsonl.to_str().unwrap()]);
     assert!(!err.contains("is named .parquet"), "stderr: {err}");
+}
+
+/// `synth` writes the format a book's name says, as every command reads it
+/// by its name; a `--format` against the name is written as asked, and said.
+#[test]
+fn synth_writes_a_book_named_parquet_as_parquet() {
+    let dir = temp("synth-named");
+    let schema = "policies/account.schema.yaml";
+    let named = dir.join("book.parquet");
+    let (code, _, err) = verdict_in(&root(), &["synth", schema, "-n", "40", "-o", named.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "no warning for a name that matches: {err}");
+    assert_eq!(read(&named).iter().map(RecordBatch::num_rows).sum::<usize>(), 40);
+    let from_parquet = run(&root(), &["eval", "policies/lifecycle.policy", named.to_str().unwrap()]);
+    let jsonl = dir.join("book.jsonl");
+    let (code, _, err) = verdict_in(&root(), &["synth", schema, "-n", "40", "-o", jsonl.to_str().unwrap()]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(run(&root(), &["eval", "policies/lifecycle.policy", jsonl.to_str().unwrap()]), from_parquet);
+    for (name, format, read_as) in [("asked.parquet", "jsonl", "parquet"), ("asked.jsonl", "parquet", "jsonl")] {
+        let path = dir.join(name);
+        let (code, _, err) =
+            verdict_in(&root(), &["synth", schema, "-n", "2", "--format", format, "-o", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        let said = format!("is written as {format} but its name makes it read as {read_as}; name it .{format}");
+        assert!(err.contains(&said), "stderr: {err}");
+    }
+    let json = dir.join("book.json");
+    let (_, _, err) = verdict_in(&root(), &["synth", schema, "-n", "2", "-o", json.to_str().unwrap()]);
+    assert!(err.contains("is written as jsonl but its name makes it read as json"), "stderr: {err}");
 }

@@ -5,6 +5,7 @@ use super::files::{output_failed, refuse_binary_on_terminal, refuse_clashes};
 use super::render::{render_all, stderr_color};
 use super::Exit;
 use std::path::PathBuf;
+use verdict::snapshot::Format;
 use verdict::synth::{write_portfolio, write_portfolio_parquet, SynthOptions};
 use verdict::value::parse_date;
 
@@ -30,8 +31,9 @@ pub struct SynthArgs {
     #[arg(long, short, value_name = "FILE", value_parser = super::output_path)]
     output: Option<super::OutputPath>,
     /// The book's format: JSON Lines, or a Parquet file (columns as `eval` reads them).
-    #[arg(long, default_value = "jsonl")]
-    format: BookFormat,
+    /// [default: as the output's name says (`.parquet`, `.pq`), else jsonl]
+    #[arg(long)]
+    format: Option<BookFormat>,
 }
 
 /// What `synth` writes.
@@ -61,16 +63,48 @@ pub fn run(args: SynthArgs) -> Exit {
             return Exit::Invalid;
         }
     }
-    if args.format == BookFormat::Parquet && refuse_binary_on_terminal("Parquet", output.is_none()) {
+    let format = args.format.unwrap_or_else(|| named_format(output));
+    if format == BookFormat::Parquet && refuse_binary_on_terminal("Parquet", output.is_none()) {
         return Exit::Invalid;
     }
+    if let Some(output) = output {
+        warn_if_read_otherwise(output, format);
+    }
     let options = SynthOptions { count: args.count, seed: args.seed, as_of };
-    let written = with_output(output, |out| match args.format {
+    let written = with_output(output, |out| match format {
         BookFormat::Jsonl => write_portfolio(&schema, &options, out),
         BookFormat::Parquet => write_portfolio_parquet(&schema, &options, out),
     });
     match written {
         Ok(()) => Exit::Ok,
         Err(e) => output_failed(&e),
+    }
+}
+
+/// The format an output's name asks for: Parquet for a `.parquet` file, as
+/// every command reads it; JSON Lines for any other name and standard output.
+fn named_format(output: Option<&std::path::Path>) -> BookFormat {
+    match output.and_then(Format::from_path) {
+        Some(Format::Parquet) => BookFormat::Parquet,
+        _ => BookFormat::Jsonl,
+    }
+}
+
+/// A book whose name makes `eval` read it as another format than the one
+/// written (`--format jsonl -o book.parquet`, `-o book.json`): every reader
+/// would fail on it. It is written as asked, and said.
+fn warn_if_read_otherwise(output: &std::path::Path, format: BookFormat) {
+    let written = match format {
+        BookFormat::Jsonl => Format::Jsonl,
+        BookFormat::Parquet => Format::Parquet,
+    };
+    if let Some(read) = Format::from_path(output).filter(|&read| read != written) {
+        eprintln!(
+            "warning: `{}` is written as {} but its name makes it read as {}; name it .{}",
+            output.display(),
+            written.name(),
+            read.name(),
+            written.name()
+        );
     }
 }
