@@ -377,6 +377,25 @@ def test_a_stream_batch_unlike_the_streams_schema_is_refused_by_name(generated):
         policy.decide_table(_stream(good, fewer))
 
 
+def test_an_exception_of_the_code_feeding_a_stream_reaches_the_caller_as_it_is(generated):
+    # A generator reading a lake's files fails (a missing file, a bad key):
+    # the caller catches that exception, not the C stream's ValueError around it.
+    policy = verdict.load(POLICY)
+    good = pq.read_table(generated[0]).slice(0, 5).combine_chunks().to_batches()[0]
+
+    def failing():
+        yield good
+        raise KeyError("customer_ref")
+
+    with pytest.raises(KeyError, match="customer_ref"):
+        policy.decide_table(pa.RecordBatchReader.from_batches(good.schema, failing()))
+    # And one the stream's schema check raises is the same ValueError, without the C stream's wording.
+    narrow = good.set_column(good.schema.get_field_index("score"), "score", good.column("score").cast(pa.int32()))
+    with pytest.raises(ValueError) as raised:
+        policy.decide_table(_stream(good, narrow))
+    assert str(raised.value).startswith("batch 2 of the stream"), raised.value
+
+
 def test_list_columns_that_are_empty_in_every_row_decide(generated):
     # pyarrow, pandas and polars type a list column with no item in any row
     # `list<null>`: a set, or a list of records, empty in every row.

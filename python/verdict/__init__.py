@@ -324,8 +324,16 @@ class Policy:
         """
         import pyarrow as pa
 
-        capsule = _stream_capsule(data, pa)
-        return pa.table(self._inner.decide_stream(capsule, _as_of_text(as_of)))
+        raised: List[BaseException] = []
+        capsule = _stream_capsule(data, pa, raised)
+        try:
+            return pa.table(self._inner.decide_stream(capsule, _as_of_text(as_of)))
+        except ValueError:
+            if raised:
+                # The reader's own exception (a KeyError, a FileNotFoundError
+                # of the code feeding it), not the C stream's ValueError around it.
+                raise raised[0] from None
+            raise
 
     def __repr__(self) -> str:
         return f"<verdict.Policy {self.name!r} version {self.version!r}>"
@@ -354,12 +362,13 @@ def _as_of_text(as_of: Any) -> Optional[str]:
     raise TypeError(f"as_of is a YYYY-MM-DD string or a datetime.date, not {type(as_of).__name__}")
 
 
-def _stream_capsule(data: Any, pa: Any) -> Any:
-    """An ``arrow_array_stream`` capsule for any tabular input."""
+def _stream_capsule(data: Any, pa: Any, raised: List[BaseException]) -> Any:
+    """An ``arrow_array_stream`` capsule for any tabular input; an exception
+    a ``RecordBatchReader`` raises while read is put in ``raised``."""
     if isinstance(data, pa.Table):
         return data.__arrow_c_stream__()
     if isinstance(data, pa.RecordBatchReader):
-        return _batches_as_declared(data, pa).__arrow_c_stream__()
+        return _batches_as_declared(data, pa, raised).__arrow_c_stream__()
     module = type(data).__module__.split(".")[0]
     if module == "pandas" and hasattr(data, "columns"):
         return _pandas_table(data, pa).__arrow_c_stream__()
@@ -431,7 +440,7 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and _math.isnan(value))
 
 
-def _batches_as_declared(reader: Any, pa: Any) -> Any:
+def _batches_as_declared(reader: Any, pa: Any, raised: List[BaseException]) -> Any:
     """``reader`` with each batch checked against the stream's schema.
 
     The Arrow C stream hands every batch over under the schema the stream
@@ -444,11 +453,16 @@ def _batches_as_declared(reader: Any, pa: Any) -> Any:
     schema = reader.schema
 
     def batches() -> Any:
-        for number, batch in enumerate(reader, start=1):
-            # Names and types: a column's nullability changes nothing in its buffers.
-            if batch.schema.names != schema.names or batch.schema.types != schema.types:
-                raise ValueError(f"batch {number} of the stream {_schema_difference(schema, batch.schema)}")
-            yield batch
+        try:
+            for number, batch in enumerate(reader, start=1):
+                # Names and types: a column's nullability changes nothing in its buffers.
+                if batch.schema.names != schema.names or batch.schema.types != schema.types:
+                    raise ValueError(f"batch {number} of the stream {_schema_difference(schema, batch.schema)}")
+                yield batch
+        except Exception as error:
+            # Crossing the C stream turns it into a ValueError: kept, to be raised as it is.
+            raised.append(error)
+            raise
 
     return pa.RecordBatchReader.from_batches(schema, batches())
 
