@@ -651,8 +651,11 @@ fn a_file_size_limit_on_the_decision_log_is_a_failing_disk_not_a_crash() {
     assert_eq!(server.decide(&snapshot).status, 503);
     server.signal("TERM");
     assert_eq!(server.wait(Duration::from_secs(30)), Some(4), "{}", server.stderr.lock().unwrap());
+    // Empty when the writer's first batch was already over the limit (on a
+    // loaded machine many requests are answered before it first writes):
+    // the part written is taken back whole, as any cut line is.
     let logged = std::fs::read_to_string(&log).unwrap();
-    assert!(logged.ends_with('\n'), "no line is cut");
+    assert!(logged.is_empty() || logged.ends_with('\n'), "no line is cut: {logged:?}");
     for line in logged.lines() {
         serde_json::from_str::<serde_json::Value>(line).expect("a whole JSON line");
     }
