@@ -317,7 +317,7 @@ fn givers<'f>(columns: &'f Fields, path: &[&str]) -> Vec<Giver<'f>> {
         for (index, field) in columns.iter().enumerate().filter(|(_, column)| column.name() == &head) {
             let found = match field.data_type() {
                 _ if rest.is_empty() => vec![Giver { column: Vec::new(), field, as_nulls: false }],
-                DataType::Null => vec![Giver { column: Vec::new(), field, as_nulls: true }],
+                _ if is_all_null(field) => vec![Giver { column: Vec::new(), field, as_nulls: true }],
                 DataType::Struct(children) => givers(children, rest),
                 _ => Vec::new(),
             };

@@ -220,7 +220,7 @@ pub(super) fn footer<C: ChunkReader>(input: &C) -> Result<ArrowReaderMetadata, R
 fn without_odd_dictionaries(schema: &SchemaRef) -> Option<SchemaRef> {
     let fields: Vec<Field> = schema.fields().iter().map(|f| plain_field(f)).collect();
     let changed = fields.iter().zip(schema.fields().iter()).any(|(new, old)| new != old.as_ref());
-    changed.then(|| std::sync::Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())))
+    changed.then(|| Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())))
 }
 
 fn plain_field(field: &Field) -> Field {
@@ -231,8 +231,8 @@ fn plain_type(ty: &DataType) -> DataType {
     match ty {
         DataType::Dictionary(_, values) if !is_text_or_bytes(values) => plain_type(values),
         DataType::Struct(children) => DataType::Struct(children.iter().map(|f| plain_field(f)).collect::<Fields>()),
-        DataType::List(item) => DataType::List(std::sync::Arc::new(plain_field(item))),
-        DataType::LargeList(item) => DataType::LargeList(std::sync::Arc::new(plain_field(item))),
+        DataType::List(item) => DataType::List(Arc::new(plain_field(item))),
+        DataType::LargeList(item) => DataType::LargeList(Arc::new(plain_field(item))),
         other => other.clone(),
     }
 }
