@@ -345,11 +345,16 @@ def _as_mapping(snapshot: Any) -> Any:
     the engine gives it an error record, so a loop over a book goes on."""
     if isinstance(snapshot, dict):
         return snapshot
-    if type(snapshot).__module__.split(".")[0] == "pandas" and type(snapshot).__name__ == "Series":
+    if _is_pandas_series(snapshot):
         return snapshot.to_dict()
     if hasattr(snapshot, "keys") and hasattr(snapshot, "__getitem__"):
         return {key: snapshot[key] for key in snapshot.keys()}
     return snapshot
+
+
+def _is_pandas_series(value: Any) -> bool:
+    """Whether ``value`` is a pandas ``Series``, told without importing pandas."""
+    return type(value).__module__.split(".")[0] == "pandas" and type(value).__name__ == "Series"
 
 
 def _as_of_text(as_of: Any) -> Optional[str]:
@@ -372,7 +377,7 @@ def _stream_capsule(data: Any, pa: Any, raised: List[BaseException]) -> Any:
     module = type(data).__module__.split(".")[0]
     if module == "pandas" and hasattr(data, "columns"):
         return _pandas_table(data, pa).__arrow_c_stream__()
-    if module == "pandas" and type(data).__name__ == "Series":
+    if _is_pandas_series(data):
         raise TypeError("decide_table takes a table, not a pandas Series: decide one row with decide(row)")
     if module == "pyarrow" and hasattr(data, "scanner") and hasattr(data, "files"):
         # A pyarrow.dataset (a folder of Parquet files in a lake): streamed
