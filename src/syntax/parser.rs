@@ -3,6 +3,7 @@
 //! risk officer ("expected `then` after the condition"), and the parser
 //! re-parses item by item after a failure so one run reports every broken item.
 
+mod body_errors;
 mod case;
 mod cells;
 mod int;

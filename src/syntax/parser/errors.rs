@@ -238,6 +238,11 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         if let Some(fixed) = unclosed_string(&diagnostic, line, col, base + pos) {
             return fixed;
         }
+        if let Some(fixed) = body_errors::broken_bin(&diagnostic, positives, line, col, base + pos)
+            .or_else(|| body_errors::characteristic_without_code(&diagnostic, positives, line, col))
+        {
+            return fixed;
+        }
         let help = look_alike(line, col)
             .or_else(|| operator_from_elsewhere(positives, line, col))
             .or_else(|| thousands_separator(positives, line, col))
@@ -374,7 +379,7 @@ fn scorecard_inside(positives: &[Rule], word: &str) -> Option<String> {
 /// expression (where a keyword may end one: `score > then`): it is reserved.
 fn reserved_word(positives: &[Rule], word: &str) -> Option<String> {
     let expression = positives.iter().any(|r| *r != Rule::ident && is_expression_start(*r));
-    if !positives.contains(&Rule::ident) || expression || word.is_empty() || is_plain_word(word) {
+    if !positives.contains(&Rule::ident) || expression || !crate::syntax::is_reserved(word) {
         return None;
     }
     Some(format!("`{word}` is a reserved word of the language; choose another name, such as `{word}_value`"))
@@ -486,11 +491,11 @@ fn expected_message(positives: &[Rule]) -> String {
     if has(Rule::EOI) && positives.iter().any(|r| is_item_keyword(*r)) {
         return format!("expected a declaration: {}", declaration_list());
     }
-    let mut words: Vec<&str> = Vec::new();
+    let mut words: Vec<String> = Vec::new();
     // Where an expression may start, listing every kind of literal helps nobody.
     let expression = has(Rule::path) || has(Rule::call) || has(Rule::paren) || has(Rule::expr);
     if expression {
-        words.push("an expression");
+        words.push("an expression".into());
     }
     let mut operator = false;
     for rule in positives {
@@ -501,13 +506,20 @@ fn expected_message(positives: &[Rule]) -> String {
         if expression && is_expression_start(*rule) {
             continue;
         }
-        let word = rule_words(*rule);
+        let word = match (rule_words(*rule), super::keywords::keyword_text(*rule)) {
+            ("something else", Some(keyword)) => format!("`{keyword}`"),
+            (word, _) => word.to_owned(),
+        };
         if !words.contains(&word) {
             words.push(word);
         }
     }
     if operator {
-        words.push("an operator");
+        words.push("an operator".into());
+    }
+    // A header's last part was wanted, or its body's `{` (which pest does not list).
+    if !positives.is_empty() && positives.iter().all(|r| body_errors::before_a_body(*r)) {
+        words.push("`{`".into());
     }
     match words.as_slice() {
         [] => "syntax error".into(),
@@ -611,6 +623,7 @@ fn rule_words(rule: Rule) -> &'static str {
         Rule::date_lit => "a date such as `2026-11-01`",
         Rule::effective | Rule::kw_effective => "`effective`",
         Rule::points | Rule::cell_neg | Rule::decimal_lit => "points (a number such as `20` or `-15`)",
+        Rule::bin => "a bin, `CELL => POINTS`",
         Rule::channel => "a channel (`sms`, `push`, `email`, `call` or `letter`)",
         Rule::close_action
         | Rule::freeze_action

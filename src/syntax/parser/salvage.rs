@@ -41,7 +41,8 @@ impl LostItems {
     #[must_use]
     pub fn may_explain(&self, diagnostic: &Diagnostic, text: &str) -> bool {
         match diagnostic.code {
-            codes::UNKNOWN_NAME | codes::UNKNOWN_FUNCTION => {
+            // `reasons from NAME` says "not a scorecard" of a name no let declares.
+            codes::UNKNOWN_NAME | codes::UNKNOWN_FUNCTION | codes::NOT_A_SCORECARD => {
                 let written = text.get(diagnostic.span.range()).unwrap_or("");
                 let name = leading_identifier(written.trim_start());
                 self.unnamed || self.names.iter().any(|lost| lost == name)
@@ -196,6 +197,8 @@ mod tests {
         let unknown = |word| Diagnostic::error(codes::UNKNOWN_NAME, Path::new("t"), at(word), "unknown");
         assert!(lost.may_explain(&unknown("x"), text));
         assert!(!lost.may_explain(&unknown("y"), text));
+        let reasons = Diagnostic::error(codes::NOT_A_SCORECARD, Path::new("t"), at("x"), "not a scorecard");
+        assert!(lost.may_explain(&reasons, text));
         let mismatch = Diagnostic::error(codes::TYPE_MISMATCH, Path::new("t"), at("x"), "mismatch");
         assert!(!lost.may_explain(&mismatch, text));
     }

@@ -1,0 +1,183 @@
+//! Syntax errors in the bodies and headers of the second edition's items,
+//! said in their own words: a scorecard's characteristics and bins, and the
+//! `{` a header of a rule, group or split is missing. pest's "expected"
+//! lists name grammar rules, never a literal such as `{` or `=>`, so these
+//! read the line the parser stopped on.
+
+use super::*;
+
+/// A scorecard bin the parser could not read (it wanted a `bin`, `CELL =>
+/// POINTS`, or the characteristic's `}`): what is wrong with it, at the token
+/// that is. `line` is the text of the line the error is on, `col` the
+/// character column it stopped at and `at` that column's byte offset in the file.
+pub(super) fn broken_bin(
+    diagnostic: &Diagnostic,
+    positives: &[Rule],
+    line: &str,
+    col: usize,
+    at: usize,
+) -> Option<Diagnostic> {
+    let code = without_comment(line);
+    let mut fixed = diagnostic.clone();
+    let arrow = code.find("=>");
+    if let (Some(wrong), None) = (code.find("->"), arrow) {
+        // Where a row's cells end, `->` is met after any of their parts.
+        if positives.iter().any(|r| in_a_row(*r)) {
+            let line_start = at.checked_sub(line.char_indices().nth(col).map_or(line.len(), |(b, _)| b))?;
+            fixed.message = "`->` where `=>` is meant".into();
+            fixed.span = Span::new(line_start + wrong, line_start + wrong + 2);
+            return Some(
+                fixed.with_help(
+                    "a scorecard's bin is `CELL => POINTS` (`[8, 16) => 17`), a table's row `CELLS => VALUE`",
+                ),
+            );
+        }
+    }
+    let Some(arrow) = arrow else {
+        if !positives.iter().any(|r| in_a_row(*r)) {
+            return None;
+        }
+        fixed.message = "expected `=>` after the cells, then the points or the value".into();
+        return Some(fixed.with_help(BIN_FORMS));
+    };
+    if positives != [Rule::bin] {
+        return None;
+    }
+    let after = code.get(arrow + 2..)?.trim();
+    if after.ends_with('%') {
+        fixed.message = "a bin's points are a number, not a percentage".into();
+        let points = after.trim_end_matches('%');
+        return Some(fixed.with_help(format!("write `=> {points}`: points are added to the scorecard's base")));
+    }
+    if after.split_whitespace().nth(1).is_some() {
+        fixed.message = "a bin ends with its points".into();
+        return Some(fixed.with_help("write one bin per line, `CELL => POINTS`, and comments after a `#`"));
+    }
+    fixed.message = "expected a bin, `CELL => POINTS`, or the characteristic's `}`".into();
+    Some(fixed.with_help(BIN_FORMS))
+}
+
+/// A rule the parser wants only inside a table's row or a scorecard's bin
+/// (a literal alone, such as a date, may be wanted anywhere).
+fn in_a_row(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::bin | Rule::table_row | Rule::cell | Rule::cell_lit | Rule::cell_neg | Rule::cell_bound | Rule::points
+    )
+}
+
+const BIN_FORMS: &str =
+    "a scorecard's bin is a cell and its points: `< 8 => 63`, `[8, 16) => 17`, `\"A\" => 5`, `none => 0`, \
+     `else => -5`; a table's row is its cells and its value: `< 600 | _ => 0.5`";
+
+/// `age {` in a scorecard: a characteristic without its reason code (the
+/// parser wanted more of the input's expression or a quoted string, and met
+/// the `{`).
+pub(super) fn characteristic_without_code(
+    diagnostic: &Diagnostic,
+    positives: &[Rule],
+    line: &str,
+    col: usize,
+) -> Option<Diagnostic> {
+    let wants_code = positives.contains(&Rule::string_lit) && positives.iter().any(|r| is_operator(*r));
+    if !wants_code || line.chars().nth(col) != Some('{') {
+        return None;
+    }
+    let input: String = line.chars().take(col).collect();
+    let input = input.trim();
+    let mut fixed = diagnostic.clone();
+    fixed.message = format!("the characteristic `{input}` has no reason code");
+    Some(fixed.with_help(format!(
+        "write its reason code, and if you like its text, after the input: `{input} \"R01\" \"What lowers the \
+         score\" {{`; a decline names its principal reasons by these codes"
+    )))
+}
+
+/// The rules a header may end with before its body's `{`: when only these
+/// were wanted, the `{` was wanted too (pest does not list literals).
+pub(super) fn before_a_body(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_to
+            | Rule::kw_priority
+            | Rule::priority
+            | Rule::kw_effective
+            | Rule::effective
+            | Rule::group_first
+            | Rule::kw_salt
+            | Rule::split_salt
+    )
+}
+
+/// `line` up to a `#` that is not in a string.
+fn without_comment(line: &str) -> &str {
+    let mut in_string = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => in_string = !in_string,
+            '#' if !in_string => return line.get(..i).unwrap_or(line),
+            _ => {}
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::parse_policy;
+    use std::path::Path;
+
+    fn first_error(text: &str) -> (String, String, Option<String>) {
+        let Err(diagnostics) = parse_policy(Path::new("t.policy"), text) else { panic!("{text} parsed") };
+        let d = diagnostics.into_iter().next().expect("a diagnostic");
+        let at = text.get(d.span.range()).unwrap_or_default().to_owned();
+        (d.message, at, d.help)
+    }
+
+    fn card(bin: &str) -> String {
+        format!("let s = scorecard base 600 {{\n  age \"A1\" {{\n    {bin}\n    else => 0\n  }}\n}}\n")
+    }
+
+    #[test]
+    fn a_broken_bin_is_named_at_what_breaks_it() {
+        let (message, at, _) = first_error(&card("< 30 -> 5"));
+        assert_eq!((message.as_str(), at.as_str()), ("`->` where `=>` is meant", "->"));
+        let (message, at, _) = first_error(&card("[30, 40) -> 5"));
+        assert_eq!((message.as_str(), at.as_str()), ("`->` where `=>` is meant", "->"));
+        let table = "let t = table (x, y) -> int {\n  < 30 | _ -> 5\n  else => 0\n}\n";
+        assert_eq!(first_error(table).0, "`->` where `=>` is meant");
+        let (message, _, help) = first_error(&card("< 30 => 5%"));
+        assert_eq!(message, "a bin's points are a number, not a percentage");
+        assert!(help.is_some_and(|h| h.contains("`=> 5`")));
+        let (message, _, _) = first_error(&card("< 30 => 5 young"));
+        assert_eq!(message, "a bin ends with its points");
+        let (message, _, _) = first_error(&card("< 30 =>"));
+        assert_eq!(message, "expected points (a number such as `20` or `-15`)");
+        let (message, _, help) = first_error(&card("< 30 5"));
+        assert_eq!(message, "expected `=>` after the cells, then the points or the value");
+        assert!(help.is_some_and(|h| h.contains("else => -5")));
+    }
+
+    #[test]
+    fn a_characteristic_without_a_reason_code_is_named() {
+        let text = "let s = scorecard base 600 {\n  months_on_book {\n    < 12 => 4\n    else => 0\n  }\n}\n";
+        let (message, at, help) = first_error(text);
+        assert_eq!(message, "the characteristic `months_on_book` has no reason code");
+        assert_eq!(at, "{");
+        assert!(help.is_some_and(|h| h.contains("`months_on_book \"R01\"")));
+    }
+
+    #[test]
+    fn a_header_without_its_brace_asks_for_one() {
+        for (text, wanted) in [
+            ("rule \"x\" effective 2026-01-01\n  when true then close\n}\n", "expected `priority`, `to` or `{`"),
+            (
+                "group \"g\" first effective 2026-01-01\n  rule \"x\" { when true then close }\n}\n",
+                "expected `to` or `{`",
+            ),
+            ("split s by account_id\n  a 50%\n  b 50%\n", "expected `salt` or `{`"),
+        ] {
+            assert_eq!(first_error(text).0, wanted, "{text}");
+        }
+    }
+}
