@@ -118,6 +118,9 @@ impl Checker<'_> {
                         }
                         std::cmp::Ordering::Equal => "`[a, a]` holds the one value a; an open end leaves a out",
                         // `(5, 6)` over an int input: no whole number lies strictly between.
+                        std::cmp::Ordering::Less if matches!(domain.kind, DomainKind::Date) => {
+                            "no day lies between its ends (the input is a date): close an end, as in `[a, b)`"
+                        }
                         std::cmp::Ordering::Less => {
                             "no whole number lies between its ends (the input is an int): close an end, as in `[a, b)`"
                         }

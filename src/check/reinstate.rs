@@ -28,12 +28,25 @@ impl Checker<'_> {
             return;
         };
         let Base::Enum(members) = &field.ty.base else { return };
-        let items: Vec<Const> = members
+        let lifted: Vec<(u32, &str)> = members
             .iter()
             .enumerate()
             .filter(|(_, m)| LIFTED.contains(&&***m))
-            .filter_map(|(i, _)| u32::try_from(i).ok().map(Const::Enum))
+            .filter_map(|(i, m)| u32::try_from(i).ok().map(|i| (i, &**m)))
             .collect();
+        // An enum with neither member has no status to test: every rule would warn, and no condition could help.
+        let (state, help) = match lifted.as_slice() {
+            [] => return,
+            [(_, one)] => (format!("is not {one}"), format!("add `status == \"{one}\"` to its condition")),
+            several => {
+                let quoted: Vec<String> = several.iter().map(|(_, m)| format!("\"{m}\"")).collect();
+                (
+                    "is neither restricted nor frozen".into(),
+                    format!("add `status in [{}]` to its condition", quoted.join(", ")),
+                )
+            }
+        };
+        let items: Vec<Const> = lifted.iter().map(|(i, _)| Const::Enum(*i)).collect();
         let not_lifted = TExpr {
             kind: TKind::InList { negate: true, needle: Box::new(field.clone()), items },
             ty: Ty::req(Base::Bool),
@@ -51,12 +64,9 @@ impl Checker<'_> {
             self.warn(
                 codes::REINSTATE_NOT_RESTRICTED,
                 rule.when.span,
-                format!(
-                    "rule \"{}\" reinstates, and can fire on an account that is neither restricted nor frozen",
-                    rule.name
-                ),
+                format!("rule \"{}\" reinstates, and can fire on an account that {state}", rule.name),
             )
-            .help = Some("add `status in [\"restricted\", \"frozen\"]` to its condition".into());
+            .help = Some(help.clone());
         }
     }
 }
