@@ -201,6 +201,10 @@ pub struct LetExplanation {
     /// (`when score >= 740`, `else`, or `no branch held`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
+    /// Its value is the row a table of several outputs matched (the outputs
+    /// are lets of their own): shown as `row N`, not as a number of the policy's.
+    #[serde(skip)]
+    pub is_row: bool,
 }
 
 /// A hook call.
@@ -294,9 +298,14 @@ fn explain_found(
             values::hooks(program, trace),
         ),
     };
+    // The tables the decision needed, not every table of the policy: one a
+    // rule never reached had no say in it.
+    let needed =
+        |t: &&crate::eval::NamedTable| trace.as_ref().is_some_and(|tr| tr.tables.iter().any(|n| n.at == t.table.span));
     let tables = match &item {
         Ok(snapshot) if !rules.is_empty() => crate::eval::tables(program)
             .iter()
+            .filter(needed)
             .filter_map(|t| crate::eval::table_match(program, snapshot, default_as_of, t))
             .collect(),
         _ => Vec::new(),

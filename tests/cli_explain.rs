@@ -248,8 +248,9 @@ rule \"r\" { when plan.a > 0 and plan.a < 100000 then tag plan.b set limit to pl
     std::fs::write(dir.join("b.jsonl"), "{\"id\":\"A1\",\"as_of\":\"2026-11-01\",\"score\":600}\n").unwrap();
     let (code, out, err) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "A1"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("plan.a = 602   output `a` of the table `plan`"), "{out}");
-    assert!(out.contains("plan.b = \"hi\"  output `b` of the table `plan`"), "{out}");
+    assert!(out.contains("plan   = row 2  table (score) -> (a: int, b: string) { 2 rows }"), "{out}");
+    assert!(out.contains("plan.a = 602    output `a` of the table `plan`"), "{out}");
+    assert!(out.contains("plan.b = \"hi\"   output `b` of the table `plan`"), "{out}");
     assert_eq!(out.matches("h(x = 601) → 602").count(), 1, "one hook call for three reads: {out}");
 }
 
@@ -275,4 +276,42 @@ fn a_comment_inside_a_condition_is_not_quoted_with_it() {
     let (code, out, err) = common::verdict_in(&dir, &["explain", "c.policy", "c.jsonl", "--id", "C-1"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("score > 600") && !out.contains("bureau"), "{out}");
+}
+
+#[test]
+fn only_the_tables_a_decision_needed_are_shown_and_covered() {
+    // `deep` is read only after `score < 500`, which an account of 700 fails:
+    // its row was never the decision's, so neither explain, the trace nor
+    // coverage may say it matched.
+    let dir = common::temp_folder("explain", "needed-tables");
+    std::fs::write(dir.join("s.yaml"), "entity: account\nkey: id\nfields:\n  id: string\n  score: int\n").unwrap();
+    let policy = "policy \"p\" version \"1\"\nschema \"s.yaml\"
+let band = table (score) -> int {
+  < 650  => 1
+  >= 650 => 2
+}
+let deep = table (score) -> int {
+  < 300  => 1
+  >= 300 => 2
+}
+rule \"low\" { when score < 500 and deep == 1 then freeze }
+rule \"banded\" { when band == 2 then tag \"prime\" }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    std::fs::write(dir.join("b.jsonl"), "{\"id\":\"A1\",\"as_of\":\"2026-11-01\",\"score\":700}\n").unwrap();
+    let (code, out, err) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "A1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\n  band: score = 700 → row 2\n"), "{out}");
+    assert!(!out.contains("deep: score"), "{out}");
+
+    let (code, out, err) = common::verdict_in(&dir, &["eval", "-q", "p.policy", "b.jsonl", "--trace"]);
+    assert_eq!(code, 0, "{err}");
+    let record: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(record["trace"]["tables"], serde_json::json!([{"let": "band", "row": 2}]), "{out}");
+
+    let test = "policy: p.policy\nas_of: 2026-11-01\ncases:\n  - name: prime\n    snapshot: {id: A1, score: 700}\n    expect: {outcome: none, fired: [banded]}\n";
+    std::fs::write(dir.join("p.test.yaml"), test).unwrap();
+    let (code, out, err) = common::verdict_in(&dir, &["test", "p.test.yaml", "--coverage"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("    band: row 1\n"), "{out}");
+    assert!(out.contains("    deep: rows 1, 2\n"), "{out}");
 }

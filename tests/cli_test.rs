@@ -135,6 +135,22 @@ fn a_snapshot_key_the_schema_does_not_name_is_warned_once() {
 }
 
 #[test]
+fn a_case_without_a_date_is_told_where_to_give_one() {
+    // `verdict test` has no `--as-of`: the test file's `as_of:` is the place.
+    let dir = common::temp_folder("cli_test", "no_as_of");
+    let policy = repo().join("policies/simple.policy");
+    let text = format!(
+        "policy: {}\ncases:\n  - name: undated\n    snapshot: {{id: S-01, status: active, credit_limit: \"5000\", balance: \"1000\", score: 700, opened_on: 2022-01-15, identity: {{verified: true}}, tags: []}}\n    expect: {{outcome: none}}\n",
+        policy.display()
+    );
+    std::fs::write(dir.join("undated.test.yaml"), text).unwrap();
+    let (code, out) = verdict(&dir, &["test", "undated.test.yaml"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("add `as_of: YYYY-MM-DD` at the top of the test file"), "{out}");
+    assert!(!out.contains("--as-of"), "{out}");
+}
+
+#[test]
 fn a_failure_and_an_invalid_file_exit_2() {
     let (code, out) =
         verdict(repo(), &["test", "tests/testing/failing.fails.yaml", "tests/testing/malformed.invalid.yaml"]);

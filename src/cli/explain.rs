@@ -10,10 +10,12 @@ use super::Exit;
 use std::path::PathBuf;
 use verdict::decision::fields;
 use verdict::eval::ActionRecord;
-use verdict::explain::{explain, explain_read, ConditionExplanation, ExplainError, Explanation, RuleOutcome};
+use verdict::explain::{
+    explain, explain_read, ConditionExplanation, ExplainError, Explanation, LetExplanation, RuleOutcome,
+};
 use verdict::snapshot::Format;
 use verdict::terminal::{escape, pad_right, width};
-use verdict::value::{format_decimal, Traced};
+use verdict::value::format_decimal;
 
 /// Output width for a terminal.
 const WIDTH: usize = 100;
@@ -260,10 +262,14 @@ fn lets(out: &mut String, x: &Explanation) {
     let name_w = x.lets.iter().map(|l| width(&l.name)).max().unwrap_or(0);
     // After a failure, a let without a value may simply not have been reached.
     let absent = if x.record.is_err() { "(not computed)" } else { "(not needed)" };
-    let shown = |v: &Option<Traced>| v.as_ref().map_or_else(|| absent.to_string(), |v| format!("= {v}"));
-    let value_w = x.lets.iter().map(|l| width(&shown(&l.value))).max().unwrap_or(0).min(18);
+    let shown = |l: &LetExplanation| match &l.value {
+        None => absent.to_string(),
+        Some(v) if l.is_row => format!("= row {v}"),
+        Some(v) => format!("= {v}"),
+    };
+    let value_w = x.lets.iter().map(|l| width(&shown(l))).max().unwrap_or(0).min(18);
     for l in &x.lets {
-        let value = shown(&l.value);
+        let value = shown(l);
         let head = format!("  {} {}  ", pad_right(&l.name, name_w), pad_right(&value, value_w));
         let indent = " ".repeat(width(&head).min(WIDTH / 2));
         push_wrapped(out, &l.definition, &head, &indent);

@@ -30,9 +30,10 @@ enum ImportWhat {
 struct ScorecardArgs {
     /// The scorecard table (CSV with variable, bin and points columns).
     file: PathBuf,
-    /// The name of the scorecard's `let` (its key in a decision's `scores`).
-    #[arg(long, default_value = "score", value_name = "NAME")]
-    name: String,
+    /// The name of the scorecard's `let` (its key in a decision's `scores`); by default the file's name
+    /// and `_score` (`behaviour.csv` → `behaviour_score`).
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
     /// Base points, instead of the table's `basepoints` row (or 0 without one).
     #[arg(long, value_name = "POINTS", value_parser = points, allow_hyphen_values = true)]
     base: Option<rust_decimal::Decimal>,

@@ -50,6 +50,8 @@ pub struct Ctx<'a> {
     pub(crate) hook_log: Option<Vec<HookCall>>,
     /// When tracing, the branch each case took is recorded here.
     pub(crate) case_log: Option<Vec<super::trace::CaseTaken>>,
+    /// When tracing, the row each table matched is recorded here.
+    pub(crate) table_log: Option<Vec<super::trace::TableTaken>>,
     /// When tracing, run conditions by the interpreter alone
     /// ([`super::EvalOptions::interpret_traces`]).
     pub(crate) interpret_traces: bool,
@@ -102,6 +104,7 @@ impl<'a> Ctx<'a> {
             lets,
             hook_log: None,
             case_log: None,
+            table_log: None,
             interpret_traces: false,
             visits: 0,
             max_visits: MAX_ELEMENT_VISITS,

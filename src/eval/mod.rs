@@ -19,7 +19,7 @@ pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
 pub use split::{hash as split_hash, Arm};
 pub use table::{matched_rows, table_match, tables, NamedTable, NearMiss, TableMatch};
-pub use trace::{CaseTaken, HookCall, Kept, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, Trace};
+pub use trace::{CaseTaken, HookCall, Kept, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, TableTaken, Trace};
 
 use crate::compile::{Program, Rule};
 use crate::ir::{Channel, Outcome, TAction};
@@ -378,6 +378,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     let mut state = Assembly::default();
     ctx.hook_log = Some(Vec::new());
     ctx.case_log = Some(Vec::new());
+    ctx.table_log = Some(Vec::new());
     ctx.interpret_traces = options.interpret_traces;
     let ran = run_rules(&mut ctx, &mut state, snapshot, Some(trace));
     // Every scorecard is computed for an account that decides: its lets,
@@ -394,6 +395,7 @@ fn decide(program: &Program, snapshot: &Snapshot, options: EvalOptions, trace: O
     }));
     trace.hooks = ctx.hook_log.take().unwrap_or_default();
     trace.cases = ctx.case_log.take().unwrap_or_default();
+    trace.tables = ctx.table_log.take().unwrap_or_default();
     // Breakdowns kept while ranking reasons; the trace shows scorecards
     // only once the account decided.
     let kept = std::mem::take(&mut trace.scorecards);

@@ -31,10 +31,20 @@ impl<'a> Ctx<'a> {
                 EvalFailure::internal(format!("a value of the wrong type for table input `{}`", name(table, c)))
             })?;
         }
-        match table.lookup.first_row(atoms) {
-            Some(row) => Ok(row),
-            None if table.else_values.is_some() => Ok(table.rows.len()),
-            None => Err(EvalFailure::internal("no row of a table matched (check proves every table complete)")),
+        let row = match table.lookup.first_row(atoms) {
+            Some(row) => row,
+            None if table.else_values.is_some() => table.rows.len(),
+            None => return Err(EvalFailure::internal("no row of a table matched (check proves every table complete)")),
+        };
+        self.log_table(table, row);
+        Ok(row)
+    }
+
+    /// When tracing, records the row (from 0) an account-level table matched.
+    #[inline]
+    pub(crate) fn log_table(&mut self, table: &TTable, row: usize) {
+        if let (Some(log), None) = (&mut self.table_log, self.element) {
+            log.push(super::trace::TableTaken { at: table.span, row: row + 1 });
         }
     }
 

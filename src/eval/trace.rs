@@ -35,6 +35,9 @@ pub struct Trace {
     pub scorecards: Vec<super::scorecard::ScorecardTrace>,
     /// The branch each case expression took (outside aggregates), in evaluation order.
     pub cases: Vec<CaseTaken>,
+    /// The row each table the decision needed matched, in evaluation order
+    /// (outside aggregates; a let's table once).
+    pub tables: Vec<TableTaken>,
     /// The program's rule names, by rule index ([`Trace::rule_name`]):
     /// shared by every trace of the program, so that recording a rule
     /// copies no name and takes no reference count.
@@ -55,6 +58,15 @@ pub struct CaseTaken {
     pub when: Option<crate::diagnostic::Span>,
     /// The case's value.
     pub value: Traced,
+}
+
+/// The row a table matched, for an account (not for an element of one of its lists).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableTaken {
+    /// The whole table expression (which names the table in its policy).
+    pub at: crate::diagnostic::Span,
+    /// The row matched, numbered from 1 (`else` last).
+    pub row: usize,
 }
 
 /// One rule's evaluation.

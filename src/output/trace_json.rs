@@ -13,7 +13,7 @@
 use super::json_parts::DecimalText;
 use crate::compile::Program;
 use crate::eval::scorecard::{scorecard_of, CharacteristicTrace, ScorecardTrace};
-use crate::eval::{CaseTaken, HookCall, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, Trace};
+use crate::eval::{CaseTaken, HookCall, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, TableTaken, Trace};
 use crate::ir::scorecard::TCharacteristic;
 use crate::value::{SetItem, Traced};
 use rust_decimal::Decimal;
@@ -39,6 +39,9 @@ impl Serialize for TraceView<'_> {
         }
         if !trace.cases.is_empty() {
             m.serialize_entry("cases", &SeqOf(trace.cases.as_slice(), |c| CaseView(c, program)))?;
+        }
+        if !trace.tables.is_empty() {
+            m.serialize_entry("tables", &SeqOf(trace.tables.as_slice(), |t| TableView(t, program)))?;
         }
         m.end()
     }
@@ -319,6 +322,26 @@ impl Serialize for CaseView<'_> {
             m.serialize_entry("let", &def.name)?;
         }
         m.serialize_entry("value", &TracedJson(&taken.value))?;
+        m.end()
+    }
+}
+
+/// The row a table matched, with the let it is the whole value of (a table
+/// inside a let's or a rule's expression has none).
+struct TableView<'a>(&'a TableTaken, &'a Program);
+
+impl Serialize for TableView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let taken = self.0;
+        let mut m = s.serialize_map(None)?;
+        let whole = |e: &crate::ir::TExpr| match &e.kind {
+            crate::ir::TKind::TableRow(t) | crate::ir::TKind::TableOut { table: t, .. } => t.span == taken.at,
+            _ => false,
+        };
+        if let Some(def) = self.1.lets.iter().find(|l| whole(&l.value)) {
+            m.serialize_entry("let", &def.name)?;
+        }
+        m.serialize_entry("row", &taken.row)?;
         m.end()
     }
 }

@@ -24,7 +24,7 @@ pub use file::normalize;
 
 use crate::compile::Program;
 use crate::diagnostic::{codes, did_you_mean, line_col, Diagnostic, SourceMap, Span};
-use crate::eval::{evaluate, evaluate_traced, EvalOptions, Outputs, RuleStatus, Trace};
+use crate::eval::{evaluate, evaluate_traced, ErrorKind, ErrorRecord, EvalOptions, Outputs, RuleStatus, Trace};
 use crate::output::RecordView;
 use crate::schema::Schema;
 use crate::snapshot::{open_snapshot_file, opening_error, snapshot_from_yaml, Format, ReadItem, ReadLimits};
@@ -214,6 +214,10 @@ struct PolicyRun {
     /// Scorecard bins some record fell in: (scorecard's let, characteristic, bin).
     bins_hit: std::collections::HashSet<(usize, usize, usize)>,
 }
+
+/// Why a case's snapshot without `as_of` cannot be decided, in the test file's terms.
+const NO_TEST_AS_OF: &str = "the snapshot has no `as_of` date and the test file gives none: add `as_of: YYYY-MM-DD` \
+     at the top of the test file (the date every case is decided on), or an `as_of` to this snapshot";
 
 /// Runs test files, loading each policy once.
 pub struct Runner {
@@ -429,15 +433,25 @@ impl Runner {
             Ok(s) => s,
             Err(e) => return Err(e.clone().into()),
         };
+        // Said here in the test file's terms: the evaluator's own message names `--as-of`, which `test` has not.
+        if snapshot.as_of.is_none() && as_of.is_none() {
+            return Err(ErrorRecord {
+                id: Some(snapshot.id.clone()),
+                kind: ErrorKind::Snapshot,
+                message: NO_TEST_AS_OF.into(),
+            });
+        }
         if !self.options.coverage {
             return evaluate(program, snapshot, EvalOptions { default_as_of: as_of, ..EvalOptions::default() });
         }
         let (record, trace) = evaluate_traced(program, snapshot, as_of);
         if let Some(p) = self.policies.get_mut(index) {
             p.record(&trace);
-            let rows = crate::eval::matched_rows(program, snapshot, as_of, &p.tables);
-            for (hits, row) in p.row_hits.iter_mut().zip(rows) {
-                if let Some(hit) = row.and_then(|r| r.checked_sub(1)).and_then(|r| hits.get_mut(r)) {
+            // Only the tables the decision needed: a row of one it never computed was not tested.
+            for taken in &trace.tables {
+                let Some(at) = p.tables.iter().position(|t| t.table.span == taken.at) else { continue };
+                let hit = p.row_hits.get_mut(at).and_then(|hits| hits.get_mut(taken.row.checked_sub(1)?));
+                if let Some(hit) = hit {
                     *hit = true;
                 }
             }

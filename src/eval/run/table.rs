@@ -41,6 +41,7 @@ impl<'a> Runner<'_, 'a> {
             let _ = WIDE_ATOMS.try_with(|cell| cell.set(atoms));
             row
         }?;
+        self.ctx.log_table(&code.table, row);
         Ok(i64::try_from(row).map_or(i64::MAX, |r| r + 1))
     }
 
