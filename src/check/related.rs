@@ -6,6 +6,7 @@
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::schema::Schema;
 use crate::syntax::ast::{Ident, Item, PolicyAst};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::Path;
@@ -45,6 +46,19 @@ pub(super) fn first_definitions(ast: &PolicyAst, file: &Path, schema: &Schema, d
             codes::DUPLICATE_PARAMETER => parameters.earlier(d.span),
             _ => continue,
         };
+        // Reported at the first definition: the diagnostic moves to the
+        // second (a name hiding a schema field is reported where it is, each time).
+        let hides_field = names.at.get(&d.span).is_some_and(|((), name)| schema.root.field(name).is_some());
+        let moved = match (earlier, d.code) {
+            (None, codes::DUPLICATE_NAME) if !hides_field => names.later(d.span).map(|second| (d.span, second)),
+            _ => None,
+        };
+        if let Some((first, second)) = moved {
+            d.span = second;
+            d.label = Some("defined again here".into());
+            d.relate(file, first, "first defined here");
+            continue;
+        }
         match earlier {
             Some(first) => {
                 d.label.get_or_insert_with(|| "defined again here".into());
@@ -61,17 +75,36 @@ pub(super) fn first_definitions(ast: &PolicyAst, file: &Path, schema: &Schema, d
 struct FirstOf<'a, K> {
     at: HashMap<Span, (K, &'a str)>,
     first: HashMap<(K, &'a str), Span>,
+    /// The second definition of each name defined more than once.
+    second: HashMap<(K, &'a str), Span>,
 }
 
 impl<'a, K: Copy + Eq + Hash> FirstOf<'a, K> {
     fn new(names: impl Iterator<Item = (K, &'a Ident)>) -> Self {
         let mut at = HashMap::new();
         let mut first = HashMap::new();
+        let mut second = HashMap::new();
         for (scope, name) in names {
-            at.insert(name.span, (scope, name.node.as_str()));
-            first.entry((scope, name.node.as_str())).or_insert(name.span);
+            let key = (scope, name.node.as_str());
+            at.insert(name.span, key);
+            match first.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(name.span);
+                }
+                Entry::Occupied(_) => {
+                    second.entry(key).or_insert(name.span);
+                }
+            }
         }
-        FirstOf { at, first }
+        FirstOf { at, first, second }
+    }
+
+    /// The next definition of the name written at `reported`, when that is
+    /// its first: the checker meets a batch, hook or split before any let,
+    /// wherever they are written, and reports the let.
+    fn later(&self, reported: Span) -> Option<Span> {
+        let key = self.at.get(&reported)?;
+        (self.first.get(key) == Some(&reported)).then(|| self.second.get(key).copied()).flatten()
     }
 
     /// The first definition of the name written at `reported`, when it is an earlier one.
