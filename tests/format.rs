@@ -208,6 +208,44 @@ let s = scorecard base 600 {
 }
 
 #[test]
+fn a_comment_inside_a_header_stays_after_its_token_and_the_header_goes_on_indented() {
+    let src = r#"policy "p" version "1"
+schema "s.yaml"
+split strategy by id # by account
+  salt "2026" # fixed salt
+{
+  old 50%
+  new 50%
+}
+rule "r" priority 3 # high
+  effective 2026-01-01 # launch
+  to 2026-12-31 # end of year
+{
+  when score < 10 then freeze
+}
+group "g" first # one of them
+{
+  rule "x" { when score < 5 then freeze }
+}
+let band = table (
+  # the bureau score
+  score,
+  # and the balance
+  balance) -> int {
+  < 600 | _ => 1
+  >= 600 | _ => 2
+}
+"#;
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    // `# by account` stays after `id` (not after `salt`), and no part of a
+    // header or a table's inputs starts a line at column 0.
+    assert!(out.contains("split strategy by id  # by account\n    salt \"2026\" {"), "{out}");
+    assert!(out.contains("effective 2026-01-01  # launch\n    to 2026-12-31 {"), "{out}");
+    assert!(out.contains("table (\n    # the bureau score\n    score,"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
 fn a_comment_after_an_opening_brace_stays_on_its_line() {
     let src = r#"policy "p" version "1"
 schema "s.yaml"

@@ -79,6 +79,9 @@ fn section(item: &Item) -> Section {
     }
 }
 
+/// How far a declaration's header continues on a line a comment broke.
+const HEADER_INDENT: usize = 4;
+
 /// Prints AST nodes, placing each comment before the first token that follows it.
 pub(crate) struct Printer<'a> {
     src: Option<&'a str>,
@@ -200,17 +203,23 @@ impl Printer<'_> {
     /// Arm names padded to one column; weights as written.
     fn split(&mut self, s: &SplitDecl) -> Doc {
         let by = s.by.iter().map(|seg| seg.node.as_str()).collect::<Vec<_>>().join(".");
-        let mut docs = vec![
-            self.tok(s.span.start as usize, "split "),
+        let by_start = s.by.first().map_or(s.name.span.end, |b| b.span.start) as usize;
+        let by_end = s.by.last().map_or(s.name.span.end, |b| b.span.end) as usize;
+        let by_kw = self.keyword(s.name.span.end as usize, by_start, "by");
+        let mut header = vec![
             self.tok(s.name.span.start as usize, s.name.node.clone()),
-            Doc::text(" by "),
-            self.tok(s.by.first().map_or(s.name.span.end, |b| b.span.start) as usize, by),
+            self.tok(by_kw, " by "),
+            self.tok(by_start, by),
         ];
         if let Some(salt) = &s.salt {
-            docs.push(Doc::text(" salt "));
-            docs.push(self.string(salt));
+            let salt_kw = self.keyword(by_end, salt.span.start as usize, "salt");
+            header.push(self.tok(salt_kw, " salt "));
+            header.push(self.string(salt));
         }
-        docs.push(Doc::text(" {"));
+        header.push(Doc::text(" {"));
+        // A line a comment in the header breaks continues indented, under the name.
+        let mut docs =
+            vec![self.tok(s.span.start as usize, "split "), Doc::Indent(HEADER_INDENT, Box::new(Doc::Concat(header)))];
         let close = (s.span.end as usize).saturating_sub(1);
         // A comment after the opening brace stays on its line.
         docs.push(self.comments.trailing_before(s.arms.first().map_or(close, |(arm, _)| arm.span.start as usize)));
@@ -255,16 +264,20 @@ impl Printer<'_> {
 
     #[expect(clippy::indexing_slicing, reason = "offsets are token boundaries found in the same source text")]
     fn group(&mut self, g: &GroupDecl) -> Doc {
-        let mut docs = vec![self.tok(g.span.start as usize, "group "), self.string(&g.name)];
-        if g.first {
-            docs.push(Doc::text(" first"));
-        }
-        if let Some(e) = &g.effective {
-            docs.push(self.effective(e));
-        }
-        docs.push(Doc::text(" {"));
         let close = (g.span.end as usize).saturating_sub(1);
         let first_rule = g.rules.first().map_or(close, |r| r.span.start as usize);
+        let mut header = vec![self.string(&g.name)];
+        if g.first {
+            let until = g.effective.as_ref().map_or(first_rule, |e| e.span.start as usize);
+            let first_kw = self.keyword(g.name.span.end as usize, until, "first");
+            header.push(self.tok(first_kw, " first"));
+        }
+        if let Some(e) = &g.effective {
+            header.push(self.effective(e));
+        }
+        header.push(Doc::text(" {"));
+        let mut docs =
+            vec![self.tok(g.span.start as usize, "group "), Doc::Indent(HEADER_INDENT, Box::new(Doc::Concat(header)))];
         docs.push(self.comments.trailing_before(first_rule));
         let spans: Vec<Span> = g.rules.iter().map(|r| r.span).collect();
         let sections = vec![Section::Rules; spans.len()];
@@ -280,18 +293,21 @@ impl Printer<'_> {
     /// }
     /// ```
     fn rule(&mut self, r: &RuleDecl) -> Doc {
-        let mut docs = vec![self.tok(r.span.start as usize, "rule "), self.string(&r.name)];
+        let mut header = vec![self.string(&r.name)];
         let mut header_end = r.name.span.end as usize;
         if let Some(p) = &r.priority {
-            docs.push(Doc::text(" priority "));
-            docs.push(self.number(p, p.node.to_string()));
-            header_end = p.span.end as usize;
+            let priority_kw = self.keyword(r.name.span.end as usize, p.span.start as usize, "priority");
+            header.push(self.tok(priority_kw, " priority "));
+            header.push(self.number(p, p.node.to_string()));
+            header_end = header_end.max(p.span.end as usize);
         }
         if let Some(e) = &r.effective {
-            docs.push(self.effective(e));
-            header_end = e.span.end as usize;
+            header.push(self.effective(e));
+            header_end = header_end.max(e.span.end as usize);
         }
-        docs.push(Doc::text(" {"));
+        header.push(Doc::text(" {"));
+        let mut docs =
+            vec![self.tok(r.span.start as usize, "rule "), Doc::Indent(HEADER_INDENT, Box::new(Doc::Concat(header)))];
         let cond_start = r.when.span.start as usize;
         let when_kw = self.keyword(header_end, cond_start, "when");
         docs.push(self.comments.trailing_before(when_kw));
@@ -314,7 +330,8 @@ impl Printer<'_> {
         let mut docs = vec![Doc::text(" "), self.tok(e.span.start as usize, "effective ")];
         docs.push(self.number(&e.from, e.from.node.to_string()));
         if let Some(to) = &e.to {
-            docs.push(Doc::text(" to "));
+            let to_kw = self.keyword(e.from.span.end as usize, to.span.start as usize, "to");
+            docs.push(self.tok(to_kw, " to "));
             docs.push(self.number(to, to.node.to_string()));
         }
         Doc::Concat(docs)

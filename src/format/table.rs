@@ -19,12 +19,15 @@ impl Printer<'_> {
     /// A table: its header, its rows as aligned columns, and `}`.
     pub(super) fn table(&mut self, t: &TableExpr, whole: &Expr) -> Doc {
         let mut head = vec![self.tok(whole.span.start as usize, "table (")];
+        // A line a comment among the inputs breaks continues indented.
+        let mut inputs = Vec::new();
         for (i, input) in t.inputs.iter().enumerate() {
             if i > 0 {
-                head.push(Doc::text(", "));
+                inputs.push(Doc::text(", "));
             }
-            head.push(self.expr(input));
+            inputs.push(self.expr(input));
         }
+        head.push(Doc::Indent(super::HEADER_INDENT, Box::new(Doc::Concat(inputs))));
         head.push(Doc::text(") -> "));
         let outputs: Vec<String> = t
             .outputs
