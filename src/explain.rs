@@ -430,10 +430,10 @@ fn digit_run(text: &str) -> (&str, &str) {
 }
 
 fn rules(program: &Program, trace: &Trace, record: &Outputs, source: &str) -> Vec<RuleExplanation> {
-    // INVARIANT: the trace lists the program's rules in order; when evaluation
-    // failed it stops at the failing rule, the last one it lists.
+    // The trace names the rule that failed, if one did: a limit is computed
+    // after every rule, and the scorecards after that.
     let failed = match record {
-        Err(e) if e.kind != ErrorKind::Snapshot => trace.rules.len().checked_sub(1),
+        Err(e) if e.kind != ErrorKind::Snapshot => trace.failed_rule,
         _ => None,
     };
     program

@@ -315,3 +315,40 @@ rule \"banded\" { when band == 2 then tag \"prime\" }\n";
     assert!(out.contains("    band: row 1\n"), "{out}");
     assert!(out.contains("    deep: rows 1, 2\n"), "{out}");
 }
+
+#[test]
+fn a_failure_is_laid_on_the_rule_that_failed_or_on_none() {
+    // The limit is computed after every rule and the scorecards after that:
+    // neither failure belongs to the last rule evaluated.
+    let dir = common::temp_folder("explain", "failed-rule");
+    let schema =
+        "entity: account\nkey: id\nfields:\n  id: string\n  score: int\n  balance: money\n  credit_limit: money\n";
+    std::fs::write(dir.join("s.yaml"), schema).unwrap();
+    let card = "let usage = balance / credit_limit
+let behaviour = scorecard base 600 {
+  usage \"B1\" \"Usage too high\" {
+    < 50% => 10
+    else  => -20
+  }
+}
+rule \"low-score\" priority 2 { when score < 500 then freeze }
+rule \"very-low-score\" priority 1 { when score < 100 then restrict }\n";
+    std::fs::write(dir.join("card.policy"), format!("policy \"c\" version \"1\"\nschema \"s.yaml\"\n{card}")).unwrap();
+    let limit = "rule \"cut\" priority 2 { when score > 600 then set limit to balance / credit_limit }
+rule \"later\" priority 1 { when score < 100 then restrict }\n";
+    std::fs::write(dir.join("limit.policy"), format!("policy \"l\" version \"1\"\nschema \"s.yaml\"\n{limit}"))
+        .unwrap();
+    let book = "{\"id\":\"A1\",\"as_of\":\"2026-11-01\",\"score\":700,\"balance\":\"10\",\"credit_limit\":\"0\"}\n";
+    std::fs::write(dir.join("b.jsonl"), book).unwrap();
+
+    let (code, out, err) = common::verdict_in(&dir, &["explain", "card.policy", "b.jsonl", "--id", "A1"]);
+    assert_eq!(code, 1, "an account in error: {err}");
+    assert!(out.contains("while computing the"), "{out}");
+    assert!(out.contains("✗ very-low-score (priority 1): not matched"), "{out}");
+    assert!(!out.contains("evaluation failed"), "{out}");
+
+    let (code, out, err) = common::verdict_in(&dir, &["explain", "limit.policy", "b.jsonl", "--id", "A1"]);
+    assert_eq!(code, 1, "an account in error: {err}");
+    assert!(out.contains("! cut (priority 2): evaluation failed: division by zero"), "{out}");
+    assert!(out.contains("✗ later (priority 1): not matched"), "{out}");
+}

@@ -467,7 +467,7 @@ fn run_rules<'a>(
             }
             None => run::holds(ctx, &rule.code),
         };
-        let matched = matched.map_err(|e| failure(snapshot, rule, e))?;
+        let matched = matched.map_err(|e| failure_of(&mut trace, snapshot, index, rule, e))?;
         if !matched {
             continue;
         }
@@ -482,11 +482,14 @@ fn run_rules<'a>(
         // Untraced, a scorecard's reasons are ranked by its lowered code too;
         // traced, the breakdown that ranks them is kept for the trace.
         let cards = trace.as_deref_mut().map(|t| &mut t.scorecards);
-        state.fire(ctx, index, rule, cards).map_err(|e| failure(snapshot, rule, e))?;
+        let fired = state.fire(ctx, index, rule, cards);
+        fired.map_err(|e| failure_of(&mut trace, snapshot, index, rule, e))?;
     }
     // The limit last: only the one the decision carries is computed.
-    if let Some(rule) = state.limit_rule.filter(|_| state.carries_limit(program)).and_then(|i| program.rules.get(i)) {
-        state.limit = limit_of(ctx, rule, trace.is_none()).map_err(|e| failure(snapshot, rule, e))?;
+    let limit_rule = state.limit_rule.filter(|_| state.carries_limit(program));
+    if let Some((index, rule)) = limit_rule.and_then(|i| Some((i, program.rules.get(i)?))) {
+        let limit = limit_of(ctx, rule, trace.is_none());
+        state.limit = limit.map_err(|e| failure_of(&mut trace, snapshot, index, rule, e))?;
     }
     Ok(())
 }
@@ -507,6 +510,21 @@ fn limit_of<'a>(ctx: &mut Ctx<'a>, rule: &'a Rule, lowered: bool) -> Result<Opti
         Val::Int(i) => new_limit(Decimal::from(i)).map(Some),
         _ => Ok(None),
     }
+}
+
+/// The error record of rule `index` failing, noted in the trace when there is one.
+#[cold]
+fn failure_of(
+    trace: &mut Option<&mut Trace>,
+    snapshot: &Snapshot,
+    index: usize,
+    rule: &Rule,
+    e: EvalFailure,
+) -> ErrorRecord {
+    if let Some(t) = trace {
+        t.failed_rule = Some(index);
+    }
+    failure(snapshot, rule, e)
 }
 
 fn failure(snapshot: &Snapshot, rule: &Rule, e: EvalFailure) -> ErrorRecord {

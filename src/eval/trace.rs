@@ -38,6 +38,9 @@ pub struct Trace {
     /// The row each table the decision needed matched, in evaluation order
     /// (outside aggregates; a let's table once).
     pub tables: Vec<TableTaken>,
+    /// The rule whose condition, actions or limit failed to evaluate, when
+    /// one did (a scorecard failing after the rules ran names none).
+    pub failed_rule: Option<usize>,
     /// The program's rule names, by rule index ([`Trace::rule_name`]):
     /// shared by every trace of the program, so that recording a rule
     /// copies no name and takes no reference count.
