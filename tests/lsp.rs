@@ -737,3 +737,57 @@ fn a_typed_space_offers_only_what_it_opens() {
     assert!(labels(&client.request("textDocument/completion", invoked)).iter().any(|l| l == "score"));
     client.finish();
 }
+
+#[test]
+fn rename_changes_a_name_everywhere_or_says_why_it_cannot() {
+    let mut client = Client::initialized("rename");
+    let uri = client.uri("r.policy");
+    let text = "policy \"r\"\nschema \"account.schema.yaml\"\nbatch watch from \"watch.txt\"\n\
+                let late = count(overdues where days > 30)\n\
+                let plan = table (late) -> (stage: string, queue: string) {\n  < 2 => \"soft\", \"a\"\n  >= 2 => \"hard\", \"b\"\n}\n\
+                rule \"r1\" {\n  when late > 2 and id in watch\n  then escalate to plan.stage\n}\n";
+    open(&mut client, "r.policy", text);
+    client.diagnostics(&uri);
+
+    // `late` at its use (line 9): the declaration and both uses, the rename's placeholder the name.
+    let prepared = client.request("textDocument/prepareRename", client.at("r.policy", 9, 8));
+    assert_eq!(prepared, json!({"range": range(9, 7, 11), "placeholder": "late"}));
+    let mut params = client.at("r.policy", 9, 8);
+    params["newName"] = json!("overdue_count");
+    let edit = client.request("textDocument/rename", params);
+    let ranges: Vec<Value> = edit["changes"][&uri].as_array().unwrap().iter().map(|e| e["range"].clone()).collect();
+    assert_eq!(ranges, [range(3, 4, 8), range(4, 18, 22), range(9, 7, 11)]);
+    assert!(edit["changes"][&uri].as_array().unwrap().iter().all(|e| e["newText"] == "overdue_count"));
+
+    // A table's output: its name in the header and after `plan.`; a batch likewise.
+    let mut params = client.at("r.policy", 10, 25);
+    params["newName"] = json!("step");
+    let edit = client.request("textDocument/rename", params);
+    let ranges: Vec<Value> = edit["changes"][&uri].as_array().unwrap().iter().map(|e| e["range"].clone()).collect();
+    assert_eq!(ranges, [range(4, 28, 33), range(10, 24, 29)]);
+    let mut params = client.at("r.policy", 9, 27);
+    params["newName"] = json!("watchlist");
+    let edit = client.request("textDocument/rename", params);
+    assert_eq!(edit["changes"][&uri].as_array().unwrap().len(), 2, "{edit}");
+
+    // Refused, with the reason: another let's name, a field (one of a list's
+    // elements, read inside `where`), a reserved word, not a name; a keyword
+    // and a field cannot be renamed at all.
+    for (new_name, why) in [
+        ("plan", "`plan` is already defined"),
+        ("days", "`days` is a field of the schema"),
+        ("case", "`case` is a reserved word"),
+        ("2x", "`2x` is not a name"),
+    ] {
+        let mut params = client.at("r.policy", 3, 5);
+        params["newName"] = json!(new_name);
+        let response = client.request_full("textDocument/rename", params);
+        let message = response["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{new_name}: {response}");
+    }
+    let response = client.request_full("textDocument/prepareRename", client.at("r.policy", 9, 3));
+    assert!(response["error"]["message"].as_str().unwrap_or_default().contains("no name here"), "{response}");
+    let response = client.request_full("textDocument/prepareRename", client.at("r.policy", 9, 20));
+    assert!(response["error"]["message"].as_str().unwrap_or_default().contains("named by the schema"), "{response}");
+    client.finish();
+}

@@ -1,6 +1,6 @@
 //! What the server does with each request and notification it knows.
 
-use super::{completion, hover, navigate, symbols, Document, Failure, Server};
+use super::{completion, hover, navigate, rename, symbols, Document, Failure, Server};
 use lsp_server::{ErrorCode, Notification, Request};
 use lsp_types as lsp;
 use serde::de::DeserializeOwned;
@@ -49,6 +49,20 @@ impl Server {
                     .map(|(doc, o)| completion::complete(doc, o, by_character));
                 to_value(items.map(lsp::CompletionResponse::Array))
             }
+            "textDocument/prepareRename" => {
+                let p: lsp::TextDocumentPositionParams = parse(params)?;
+                let Some((doc, offset)) = self.at(&p.text_document.uri, p.position) else { return Ok(Value::Null) };
+                let (range, placeholder) =
+                    rename::prepare(doc, offset).map_err(|why| (ErrorCode::RequestFailed, why))?;
+                to_value(lsp::PrepareRenameResponse::RangeWithPlaceholder { range, placeholder })
+            }
+            "textDocument/rename" => {
+                let p: lsp::RenameParams = parse(params)?;
+                let at = &p.text_document_position;
+                let Some((doc, offset)) = self.at(&at.text_document.uri, at.position) else { return Ok(Value::Null) };
+                let edit = rename::rename(doc, offset, &p.new_name).map_err(|why| (ErrorCode::RequestFailed, why))?;
+                to_value(edit)
+            }
             "textDocument/formatting" => {
                 let p: lsp::DocumentFormattingParams = parse(params)?;
                 to_value(self.format(&p.text_document.uri)?)
@@ -90,6 +104,10 @@ impl Server {
             completion_provider: Some(completion),
             document_formatting_provider: Some(lsp::OneOf::Left(true)),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            })),
             ..lsp::ServerCapabilities::default()
         };
         let server_info = lsp::ServerInfo { name: "verdict".into(), version: Some(env!("CARGO_PKG_VERSION").into()) };

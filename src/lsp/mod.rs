@@ -14,6 +14,7 @@ mod hover;
 mod index;
 mod navigate;
 mod position;
+mod rename;
 mod shape;
 mod symbols;
 mod transport;
