@@ -93,6 +93,41 @@ pub(super) fn characteristic_without_code(
     )))
 }
 
+/// A declaration the parser gave up on at its first word (it wanted another
+/// declaration there) whose header line has no `{`: the body's `{` is
+/// missing (pest tried nothing after the header that it could report).
+pub(super) fn header_without_brace(
+    diagnostic: &Diagnostic,
+    positives: &[Rule],
+    line: &str,
+    col: usize,
+    at: usize,
+) -> Option<Diagnostic> {
+    let keyword = ["split", "rule", "group"].into_iter().find(|k| {
+        let rest = line.trim_start().strip_prefix(k);
+        rest.is_some_and(|r| r.starts_with(char::is_whitespace))
+    })?;
+    let at_item_start = line.chars().take(col).all(char::is_whitespace);
+    let code = without_comment(line).trim_end();
+    let wanted_an_item = positives
+        .iter()
+        .any(|r| matches!(r, Rule::kw_split | Rule::split_decl | Rule::kw_rule | Rule::rule_decl | Rule::policy_file));
+    if !wanted_an_item || !at_item_start || code.contains('{') {
+        return None;
+    }
+    let line_start = at.checked_sub(line.char_indices().nth(col).map_or(line.len(), |(b, _)| b))?;
+    let end = line_start + code.len();
+    let mut fixed = diagnostic.clone();
+    fixed.message = format!("expected `{{` after the {keyword}'s header");
+    fixed.span = Span::new(end.saturating_sub(1), end);
+    let body = match keyword {
+        "split" => "its arms",
+        "group" => "its rules",
+        _ => "its `when … then …`",
+    };
+    Some(fixed.with_help(format!("{body} go between `{{` and `}}`")))
+}
+
 /// The rules a header may end with before its body's `{`: when only these
 /// were wanted, the `{` was wanted too (pest does not list literals).
 pub(super) fn before_a_body(rule: Rule) -> bool {
@@ -176,6 +211,7 @@ mod tests {
                 "expected `to` or `{`",
             ),
             ("split s by account_id\n  a 50%\n  b 50%\n", "expected `salt` or `{`"),
+            ("split s by account_id salt \"x\"  # q4\n  a 50%\n  b 50%\n}\n", "expected `{` after the split's header"),
         ] {
             assert_eq!(first_error(text).0, wanted, "{text}");
         }

@@ -240,6 +240,7 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         }
         if let Some(fixed) = body_errors::broken_bin(&diagnostic, positives, line, col, base + pos)
             .or_else(|| body_errors::characteristic_without_code(&diagnostic, positives, line, col))
+            .or_else(|| body_errors::header_without_brace(&diagnostic, positives, line, col, base + pos))
         {
             return fixed;
         }
@@ -488,7 +489,8 @@ fn expected_message(positives: &[Rule]) -> String {
     if has(Rule::kw_when) {
         return "expected `when` to start the rule's condition".into();
     }
-    if has(Rule::EOI) && positives.iter().any(|r| is_item_keyword(*r)) {
+    // Nothing of the file parsed (`policy_file`), or an item ended and no other began.
+    if has(Rule::policy_file) || has(Rule::EOI) && positives.iter().any(|r| is_item_keyword(*r)) {
         return format!("expected a declaration: {}", declaration_list());
     }
     let mut words: Vec<String> = Vec::new();
