@@ -489,3 +489,13 @@ fn an_empty_book_is_refused_not_reported_unchanged() {
     assert!(out.stdout.is_empty(), "no report");
     assert_eq!(std::fs::read_to_string(&changed).unwrap(), "previous\n");
 }
+
+#[test]
+fn the_rule_table_says_which_changed_lets_an_unchanged_rule_reads() {
+    let out = verdict(&["diff", OLD, NEW, PORTFOLIO]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = |rule: &str| text.lines().find(|l| l.trim_start().starts_with(&format!("{rule} "))).unwrap_or("");
+    assert!(line("limit-raise").contains("unchanged; reads changed let limit_matrix"), "{text}");
+    // A rule the new version dropped reads nothing in it.
+    assert!(line("push").contains("removed") && !line("push").contains("reads"), "{text}");
+}

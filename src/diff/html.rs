@@ -462,8 +462,10 @@ fn rules(h: &mut String, r: &DiffReport) {
         if rule.status == ChangeStatus::Changed {
             let _ = write!(status, " <span class=\"small muted\">{}</span>", esc(&rule.parts.join(", ")));
         }
-        if !rule.via_lets.is_empty() {
-            let _ = write!(status, " <span class=\"small muted\">via let {}</span>", esc(&rule.via_lets.join(", ")));
+        if !rule.via_lets.is_empty() && rule.status != ChangeStatus::Removed {
+            let noun = if rule.via_lets.len() == 1 { "let" } else { "lets" };
+            let lets = esc(&rule.via_lets.join(", "));
+            let _ = write!(status, " <span class=\"small muted\">reads changed {noun} {lets}</span>");
         }
         let fires = |f: Option<u64>| f.map_or("—".to_string(), |n| n.to_string());
         let _ = writeln!(
