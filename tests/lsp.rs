@@ -791,3 +791,39 @@ fn rename_changes_a_name_everywhere_or_says_why_it_cannot() {
     assert!(response["error"]["message"].as_str().unwrap_or_default().contains("named by the schema"), "{response}");
     client.finish();
 }
+
+#[test]
+fn a_suggested_name_is_a_quick_fix() {
+    let mut client = Client::initialized("quick-fix");
+    let uri = client.uri("q.policy");
+    let text = "policy \"q\"\nschema \"account.schema.yaml\"\nrule \"r\" { when scroe < 500 and status == \"closd\" then freeze }\n";
+    open(&mut client, "q.policy", text);
+    assert_eq!(codes(&client.diagnostics(&uri)), ["E0101", "E0106"]);
+
+    let fixes = |client: &mut Client, from: u32, to: u32| -> Vec<(String, Value, String, bool)> {
+        let params = json!({
+            "textDocument": {"uri": uri},
+            "range": range(2, from, to),
+            "context": {"diagnostics": []},
+        });
+        let actions = client.request("textDocument/codeAction", params);
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                let edit = &a["edit"]["changes"][&uri][0];
+                let code = a["diagnostics"][0]["code"].as_str().unwrap_or_default().to_string();
+                (edit["newText"].as_str().unwrap().to_string(), edit["range"].clone(), code, a["isPreferred"] == true)
+            })
+            .collect()
+    };
+    // The cursor in `scroe`: its fix alone; a selection over both: both, each with its diagnostic.
+    assert_eq!(fixes(&mut client, 18, 18), [("score".to_string(), range(2, 16, 21), "E0101".to_string(), true)]);
+    let both = fixes(&mut client, 0, 60);
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert_eq!(both[1], ("\"closed\"".to_string(), range(2, 42, 49), "E0106".to_string(), true));
+    // Nothing to fix where no diagnostic is.
+    assert!(fixes(&mut client, 55, 57).is_empty());
+    client.finish();
+}

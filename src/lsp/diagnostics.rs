@@ -24,7 +24,7 @@ pub fn publish(doc: &Document) -> Vec<PublishDiagnosticsParams> {
 
 /// One diagnostic: the code, the message with its help line, and its label
 /// and the other places it involves as related information.
-fn convert(doc: &Document, d: &Diagnostic) -> Option<(Uri, lsp_types::Diagnostic)> {
+pub(super) fn convert(doc: &Document, d: &Diagnostic) -> Option<(Uri, lsp_types::Diagnostic)> {
     let (uri, range) = locate(doc, &d.file, d.span)?;
     let message = match &d.help {
         Some(help) => format!("{}\nhelp: {help}", d.message),

@@ -1,6 +1,6 @@
 //! What the server does with each request and notification it knows.
 
-use super::{completion, hover, navigate, rename, symbols, Document, Failure, Server};
+use super::{actions, completion, hover, navigate, rename, symbols, Document, Failure, Server};
 use lsp_server::{ErrorCode, Notification, Request};
 use lsp_types as lsp;
 use serde::de::DeserializeOwned;
@@ -48,6 +48,14 @@ impl Server {
                     .at(&at.text_document.uri, at.position)
                     .map(|(doc, o)| completion::complete(doc, o, by_character));
                 to_value(items.map(lsp::CompletionResponse::Array))
+            }
+            "textDocument/codeAction" => {
+                let p: lsp::CodeActionParams = parse(params)?;
+                let fixes = self.docs.get(&p.text_document.uri).map(|doc| {
+                    let (from, to) = (doc.offset(p.range.start), doc.offset(p.range.end));
+                    actions::quick_fixes(doc, from, to.max(from))
+                });
+                to_value(fixes)
             }
             "textDocument/prepareRename" => {
                 let p: lsp::TextDocumentPositionParams = parse(params)?;
@@ -104,6 +112,10 @@ impl Server {
             completion_provider: Some(completion),
             document_formatting_provider: Some(lsp::OneOf::Left(true)),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                ..lsp::CodeActionOptions::default()
+            })),
             rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
                 prepare_provider: Some(true),
                 work_done_progress_options: lsp::WorkDoneProgressOptions::default(),

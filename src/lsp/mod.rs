@@ -6,6 +6,7 @@
 //! document is checked again once no more messages wait (a burst of
 //! keystrokes is checked once), or before a request about it is answered.
 
+mod actions;
 mod completion;
 mod diagnostics;
 mod document;

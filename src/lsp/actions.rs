@@ -1,0 +1,74 @@
+//! Quick fixes: each diagnostic whose help suggests a name ("did you mean
+//! `score`?") offers to write that name in place of the one written, a
+//! misspelt member keeping its quotes.
+
+use super::diagnostics::convert;
+use super::document::Document;
+use crate::diagnostic::Diagnostic;
+use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, TextEdit, WorkspaceEdit};
+use std::collections::HashMap;
+
+/// The quick fixes of the diagnostics that touch the bytes `from..=to`.
+pub fn quick_fixes(doc: &Document, from: usize, to: usize) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    let own = doc.analysis.diagnostics.iter().filter(|d| d.file == doc.path || d.file.as_os_str().is_empty());
+    for d in own.filter(|d| d.span.start as usize <= to && from <= d.span.end as usize) {
+        let Some(written) = doc.text.get(d.span.range()) else { continue };
+        let suggested = suggestions(d);
+        for (i, name) in suggested.iter().enumerate() {
+            let Some(new_text) = replacement(written, name) else { continue };
+            let edit = TextEdit::new(doc.lines.range(&doc.text, d.span), new_text.clone());
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Change `{written}` to `{new_text}`"),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: convert(doc, d).map(|(_, converted)| vec![converted]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(doc.uri.clone(), vec![edit])])),
+                    ..WorkspaceEdit::default()
+                }),
+                // The nearest name first; an editor may apply a preferred fix by itself.
+                is_preferred: Some(i == 0 && suggested.len() == 1),
+                ..CodeAction::default()
+            }));
+        }
+    }
+    out
+}
+
+/// The names a diagnostic's help suggests: "did you mean `a`?" or "did you mean `a` or `b`?".
+fn suggestions(d: &Diagnostic) -> Vec<&str> {
+    let Some(rest) = d.help.as_deref().and_then(|h| h.strip_prefix("did you mean ")) else { return Vec::new() };
+    let question = rest.split('?').next().unwrap_or_default();
+    question.split('`').skip(1).step_by(2).filter(|name| !name.is_empty()).collect()
+}
+
+/// What replaces `written` with `name`: a word by the word, a quoted member
+/// by the member in quotes; anything else is not a name to swap.
+fn replacement(written: &str, name: &str) -> Option<String> {
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if word(written) {
+        return Some(name.to_owned());
+    }
+    let inner = written.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains(['"', '\\']) && !name.contains(['"', '\\'])).then(|| format!("\"{name}\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_suggestion_replaces_a_word_or_a_quoted_member() {
+        assert_eq!(replacement("scroe", "score").as_deref(), Some("score"));
+        assert_eq!(replacement("\"closd\"", "closed").as_deref(), Some("\"closed\""));
+        assert_eq!(replacement("a.b", "c"), None);
+        let d = |help: &str| {
+            let mut d = Diagnostic::error("E0101", std::path::Path::new("t"), crate::diagnostic::Span::new(0, 1), "m");
+            d.help = Some(help.into());
+            d
+        };
+        assert_eq!(suggestions(&d("did you mean `sum` or `min`? the functions are ...")), ["sum", "min"]);
+        assert_eq!(suggestions(&d("did you mean `freeze`? The actions: `close`")), ["freeze"]);
+        assert!(suggestions(&d("names and texts are quoted: `\"r\"`")).is_empty());
+    }
+}
