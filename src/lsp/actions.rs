@@ -63,7 +63,12 @@ mod tests {
         assert_eq!(replacement("\"closd\"", "closed").as_deref(), Some("\"closed\""));
         assert_eq!(replacement("a.b", "c"), None);
         let d = |help: &str| {
-            let mut d = Diagnostic::error("E0101", std::path::Path::new("t"), crate::diagnostic::Span::new(0, 1), "m");
+            let mut d = Diagnostic::error(
+                crate::diagnostic::codes::UNKNOWN_NAME,
+                std::path::Path::new("t"),
+                crate::diagnostic::Span::new(0, 1),
+                "m",
+            );
             d.help = Some(help.into());
             d
         };
