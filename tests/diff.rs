@@ -499,3 +499,76 @@ fn the_rule_table_says_which_changed_lets_an_unchanged_rule_reads() {
     // A rule the new version dropped reads nothing in it.
     assert!(line("push").contains("removed") && !line("push").contains("reads"), "{text}");
 }
+
+/// Two versions of a small policy with splits, and a book with an account
+/// the new version fails on and one that cannot be read.
+fn arm_workdir() -> std::path::PathBuf {
+    let dir = common::temp_folder("diff", "arms");
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  cust: int\n  score: int\n  balance: money\n  credit_limit: money\n";
+    std::fs::write(dir.join("s.yaml"), schema).unwrap();
+    let splits = "split trial by id salt \"t\" {\n  champion 50%\n  challenger 50%\n}\nsplit cx by cust {\n  a 33.33%\n  b 33.33%\n  c 33.34%\n}\n";
+    let rules = "rule \"low\" priority 2 { when score < 500 then restrict }\nrule \"back\" priority 1 { when score > 700 then reinstate }\n";
+    std::fs::write(dir.join("old.policy"), format!("policy \"o\" version \"1\"\nschema \"s.yaml\"\n{splits}{rules}"))
+        .unwrap();
+    // The new version retires `trial`, keeps `cx`, and divides by the limit.
+    let cx_only = "split cx by cust {\n  a 33.33%\n  b 33.33%\n  c 33.34%\n}\n";
+    let cut = "rule \"cut\" priority 3 { when balance / credit_limit > 0.9 then set limit to balance }\n";
+    std::fs::write(
+        dir.join("new.policy"),
+        format!("policy \"n\" version \"2\"\nschema \"s.yaml\"\n{cx_only}{cut}{rules}"),
+    )
+    .unwrap();
+    let book = [
+        r#"{"id":"A1","as_of":"2026-11-01","cust":7,"score":400,"balance":"10","credit_limit":"100"}"#,
+        r#"{"id":"A2","as_of":"2026-11-01","cust":7,"score":800,"balance":"10","credit_limit":"100"}"#,
+        r#"{"id":"A3","as_of":"2026-11-01","cust":7,"score":600,"balance":"10","credit_limit":"0"}"#,
+        r#"{"id":"A4","as_of":"2026-11-01","cust":7,"balance":"10","credit_limit":"100"}"#,
+    ];
+    std::fs::write(dir.join("book.jsonl"), book.join("\n") + "\n").unwrap();
+    dir
+}
+
+#[test]
+fn by_arm_lists_every_declared_arm_of_both_versions_and_every_account() {
+    let dir = arm_workdir();
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_verdict"))
+            .args(["diff", "old.policy", "new.policy", "book.jsonl", "--format", format])
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run verdict")
+    };
+    let out = run("json");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arms: Vec<(String, String, u64)> = report["arms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (a["split"].as_str().unwrap().into(), a["arm"].as_str().unwrap().into(), a["accounts"].as_u64().unwrap())
+        })
+        .collect();
+    // `cx` (the new version's) with its empty arms, then the retired `trial`
+    // (the old version's): the three readable accounts in each, A3 too,
+    // though the new version fails on it.
+    let in_split = |split: &str| arms.iter().filter(|a| a.0 == split).map(|a| a.2).sum::<u64>();
+    assert_eq!(
+        arms.iter().map(|a| format!("{}={}", a.0, a.1)).collect::<Vec<_>>(),
+        ["cx=a", "cx=b", "cx=c", "trial=champion", "trial=challenger"]
+    );
+    assert_eq!((in_split("cx"), in_split("trial")), (3, 3), "{arms:?}");
+    assert_eq!(report["arms_unassigned"], 1);
+    let all = report["arms"].as_array().unwrap();
+    let a = all.iter().find(|a| a["split"] == "cx" && a["accounts"] == 3).expect("one arm holds cust 7");
+    assert_eq!((a["new"]["error"].as_u64(), a["old"]["error"].as_u64()), (Some(1), Some(0)), "{a}");
+
+    let text = String::from_utf8_lossy(&run("text").stdout).into_owned();
+    // Outcomes in the matrix's order (reinstate before none), one account in the singular.
+    let arm = a["arm"].as_str().unwrap();
+    let wanted = format!("  cx={arm}: 3 accounts, 1 changed; old restrict 1, reinstate 1, none 1 → new restrict 1, reinstate 1, error 1\n");
+    assert!(text.contains(&wanted), "{text}");
+    assert!(text.contains(": 0 accounts, 0 changed; old - → new -\n"), "{text}");
+    assert!(text.contains(": 1 account, "), "{text}");
+    assert!(text.contains("  1 snapshot could not be read and has no arm\n"), "{text}");
+}

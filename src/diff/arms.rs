@@ -1,10 +1,15 @@
 //! The diff broken down by arm: for each arm of each split, how many accounts
-//! fell in it, how many changed, and their outcomes under each version. An
-//! account's arm is the new version's (the strategy being approved), or the
-//! old one's when the new version has no split or could not decide it.
+//! fell in it, how many changed, and their outcomes under each version. For
+//! a split the new version has, an account's arm is the new version's (the
+//! strategy being approved); for one only the old version has (a retired
+//! experiment), the old one's. A version that could not decide the account
+//! still gives its arm, from the snapshot; only a snapshot that could not be
+//! read has none.
 
 use super::report::{Row, ROWS};
+use super::Judged;
 use crate::eval::{Arm, Outputs};
+use crate::ir::split::TSplit;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -12,6 +17,23 @@ use std::sync::Arc;
 #[derive(Default)]
 pub(crate) struct ArmTally {
     arms: Vec<ArmRow>,
+    /// Snapshots of a policy with splits that no version could read: no arm.
+    unassigned: u64,
+}
+
+/// The account's arm of each split, as "By arm" counts it (see the module's
+/// documentation): the new version's splits first, then the old one's.
+pub(crate) fn account_arms(j: &Judged) -> Vec<Arm> {
+    let decided = |o: &Outputs| -> Vec<Arm> { o.as_ref().map(|d| d.arms.clone()).unwrap_or_default() };
+    let (old_failed, new_failed) = &j.arms_of_failed;
+    let (new, old) = (decided(&j.new), decided(&j.old));
+    let mut out: Vec<Arm> = Vec::new();
+    for arm in new.iter().chain(new_failed).chain(&old).chain(old_failed) {
+        if !out.iter().any(|a| a.split == arm.split) {
+            out.push(arm.clone());
+        }
+    }
+    out
 }
 
 /// One arm's accounts under both versions.
@@ -34,14 +56,18 @@ pub struct ArmRow {
 }
 
 impl ArmTally {
-    /// Counts one account pair.
-    pub(crate) fn add(&mut self, old: &Outputs, new: &Outputs, changed: bool) {
-        fn arms(o: &Outputs) -> Option<&[Arm]> {
-            o.as_ref().ok().map(|d| d.arms.as_slice()).filter(|a| !a.is_empty())
+    /// Counts one account pair (`splits`: whether either version has any).
+    pub(crate) fn add(&mut self, j: &Judged, changed: bool, splits: bool) {
+        if !splits {
+            return;
         }
-        let Some(arms) = arms(new).or_else(|| arms(old)) else { return };
-        let (old_row, new_row) = (Row::of(old), Row::of(new));
-        for Arm { split, arm, index } in arms {
+        let arms = account_arms(j);
+        if arms.is_empty() {
+            self.unassigned += 1;
+            return;
+        }
+        let (old_row, new_row) = (Row::of(&j.old), Row::of(&j.new));
+        for Arm { split, arm, index } in &arms {
             let at = match self.arms.iter().position(|r| r.split == *split && r.arm == *arm) {
                 Some(at) => at,
                 None => {
@@ -67,17 +93,29 @@ impl ArmTally {
         }
     }
 
-    /// The rows: splits in the order met (a decision lists them in declaration
-    /// order), each split's arms together in declared order.
-    pub(crate) fn finish(mut self) -> Vec<ArmRow> {
-        let splits: Vec<Arc<str>> = self.arms.iter().fold(Vec::new(), |mut seen, r| {
-            if !seen.contains(&r.split) {
-                seen.push(r.split.clone());
+    /// The rows: the new version's splits, then those only the old version
+    /// has, each in declared order with every declared arm (one no account
+    /// fell in with zeros); and how many snapshots had no arm.
+    pub(crate) fn finish(mut self, new: &[TSplit], old: &[TSplit]) -> (Vec<ArmRow>, u64) {
+        let declared: Vec<&TSplit> =
+            new.iter().chain(old.iter().filter(|o| !new.iter().any(|n| n.name == o.name))).collect();
+        for split in &declared {
+            for (index, arm) in split.arm_names.iter().enumerate() {
+                if !self.arms.iter().any(|r| r.split == split.name && r.arm == *arm) {
+                    self.arms.push(ArmRow {
+                        split: split.name.clone(),
+                        arm: arm.clone(),
+                        index: u32::try_from(index).unwrap_or(u32::MAX),
+                        accounts: 0,
+                        changed: 0,
+                        old: [0; ROWS.len()],
+                        new: [0; ROWS.len()],
+                    });
+                }
             }
-            seen
-        });
-        self.arms.sort_by_key(|r| (splits.iter().position(|s| *s == r.split), r.index));
-        self.arms
+        }
+        self.arms.sort_by_key(|r| (declared.iter().position(|s| s.name == r.split), r.index));
+        (self.arms, self.unassigned)
     }
 }
 
@@ -88,20 +126,22 @@ fn bump(counts: &mut [u64; ROWS.len()], index: usize) {
 }
 
 impl ArmRow {
-    /// The non-zero rows under one version: `[("limit", 3), ("none", 97)]`.
-    pub fn outcomes(counts: &[u64; ROWS.len()]) -> Vec<(&'static str, u64)> {
-        ROWS.iter().zip(counts).filter(|(_, n)| **n > 0).map(|(r, n)| (r.name(), *n)).collect()
+    /// The non-zero rows under one version, in the report's row order
+    /// (`rows`: severity, as the matrix lists them): `[("limit", 3), ("none", 97)]`.
+    pub fn outcomes(counts: &[u64; ROWS.len()], rows: &[Row]) -> Vec<(&'static str, u64)> {
+        let count = |r: &Row| counts.get(r.index()).copied().unwrap_or(0);
+        rows.iter().filter(|r| count(r) > 0).map(|r| (r.name(), count(r))).collect()
     }
 }
 
 /// The text report's section: one line per arm.
-pub(crate) fn render(out: &mut String, arms: &[ArmRow]) {
+pub(crate) fn render(out: &mut String, arms: &[ArmRow], rows: &[Row], unassigned: u64) {
     if arms.is_empty() {
         return;
     }
     out.push_str("\nBy arm\n");
     let shown = |counts: &[u64; ROWS.len()]| {
-        let pairs: Vec<String> = ArmRow::outcomes(counts).iter().map(|(n, c)| format!("{n} {c}")).collect();
+        let pairs: Vec<String> = ArmRow::outcomes(counts, rows).iter().map(|(n, c)| format!("{n} {c}")).collect();
         if pairs.is_empty() {
             "-".to_string()
         } else {
@@ -111,19 +151,24 @@ pub(crate) fn render(out: &mut String, arms: &[ArmRow]) {
     for a in arms {
         let _ = writeln!(
             out,
-            "  {}={}: {} accounts, {} changed; old {} → new {}",
+            "  {}={}: {} {}, {} changed; old {} → new {}",
             crate::terminal::escape(&a.split),
             crate::terminal::escape(&a.arm),
             a.accounts,
+            if a.accounts == 1 { "account" } else { "accounts" },
             a.changed,
             shown(&a.old),
             shown(&a.new)
         );
     }
+    if unassigned > 0 {
+        let (noun, verb) = if unassigned == 1 { ("snapshot", "has") } else { ("snapshots", "have") };
+        let _ = writeln!(out, "  {unassigned} {noun} could not be read and {verb} no arm");
+    }
 }
 
 /// The HTML report's section: a table of arms (nothing without splits).
-pub(crate) fn html(h: &mut String, arms: &[ArmRow]) {
+pub(crate) fn html(h: &mut String, arms: &[ArmRow], rows: &[Row]) {
     use super::html::esc;
     if arms.is_empty() {
         return;
@@ -136,7 +181,7 @@ pub(crate) fn html(h: &mut String, arms: &[ArmRow]) {
          </thead>\n<tbody>\n",
     );
     let shown = |counts: &[u64; ROWS.len()]| {
-        let pairs: Vec<String> = ArmRow::outcomes(counts).iter().map(|(n, c)| format!("{n} {c}")).collect();
+        let pairs: Vec<String> = ArmRow::outcomes(counts, rows).iter().map(|(n, c)| format!("{n} {c}")).collect();
         pairs.join(", ")
     };
     for a in arms {

@@ -122,7 +122,7 @@ pub fn render_html(r: &DiffReport) -> String {
     h.push_str("<main>\n");
     cards(&mut h, r);
     matrix(&mut h, r);
-    super::arms::html(&mut h, &r.arms);
+    super::arms::html(&mut h, &r.arms, &r.rows);
     if let Some(p) = &r.performance {
         super::swap_render::html(&mut h, r, p);
     }

@@ -110,6 +110,9 @@ impl Serialize for DiffReport {
         if !self.arms.is_empty() {
             let arms: Vec<_> = self.arms.iter().map(|a| ArmView(a, &self.rows)).collect();
             m.serialize_entry("arms", &arms)?;
+            if self.arms_unassigned > 0 {
+                m.serialize_entry("arms_unassigned", &self.arms_unassigned)?;
+            }
         }
         if let Some(p) = &self.performance {
             m.serialize_entry("performance", &super::swap_render::json(self, p))?;

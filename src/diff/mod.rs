@@ -214,21 +214,22 @@ impl Differ {
             Ok(snapshot) => evaluate(program, snapshot, options),
             Err(e) => Err(e.clone().into()),
         };
-        match pair {
-            Pair::Shared(item) => Judged {
-                old: decide(&self.old, item),
-                new: decide(&self.new, item),
-                current_limit: self.limit.as_ref().and_then(|l| read_limit(item, l.slot)),
-            },
-            Pair::Split { old, new } => Judged {
-                old: decide(&self.old, old),
-                new: decide(&self.new, new),
-                current_limit: self.limit.as_ref().and_then(|l| match l.side {
-                    LimitSide::Old => read_limit(old, l.slot),
-                    LimitSide::New => read_limit(new, l.slot),
-                }),
-            },
-        }
+        let (old_item, new_item) = match pair {
+            Pair::Shared(item) => (item, item),
+            Pair::Split { old, new } => (old, new),
+        };
+        let (old, new) = (decide(&self.old, old_item), decide(&self.new, new_item));
+        let current_limit = self.limit.as_ref().and_then(|l| match (l.side, pair) {
+            (_, Pair::Shared(item)) => read_limit(item, l.slot),
+            (LimitSide::Old, Pair::Split { old, .. }) => read_limit(old, l.slot),
+            (LimitSide::New, Pair::Split { new, .. }) => read_limit(new, l.slot),
+        });
+        let arms_if_failed = |outputs: &Outputs, program: &Program, item: &ReadItem| match (outputs, item) {
+            (Err(_), Ok(snapshot)) => program.splits.iter().map(|s| crate::eval::arm_of(s, &snapshot.record)).collect(),
+            _ => Vec::new(),
+        };
+        let arms_of_failed = (arms_if_failed(&old, &self.old, old_item), arms_if_failed(&new, &self.new, new_item));
+        Judged { old, new, current_limit, arms_of_failed }
     }
 
     /// Starts a run: feed it inputs, then [`DiffRun::finish`] it into a report.
@@ -260,6 +261,10 @@ pub struct Judged {
     pub new: Outputs,
     /// The account's current limit, when the limit field could be read.
     pub current_limit: Option<Decimal>,
+    /// When a version could not decide: the account's arm of each split of
+    /// that version, from its snapshot (so that "By arm" still counts it);
+    /// the old version's, then the new one's.
+    pub arms_of_failed: (Vec<crate::eval::Arm>, Vec<crate::eval::Arm>),
 }
 
 /// An iterator over the snapshot pairs of one input, in input order.

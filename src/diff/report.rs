@@ -208,6 +208,8 @@ pub(crate) struct Tally {
     pub(crate) timeouts: u64,
     /// Accounts by arm.
     arms: super::arms::ArmTally,
+    /// Whether either version has a split.
+    splits: bool,
     /// Per scorecard both versions have: how its score moved.
     scores: Vec<ScoreShift>,
     /// Realised performance joined to the matrix, with `--performance`.
@@ -302,6 +304,7 @@ impl Tally {
             }),
             timeouts: 0,
             arms: super::arms::ArmTally::default(),
+            splits: !(differ.old.splits.is_empty() && differ.new.splits.is_empty()),
             scores: Vec::new(),
             performance: None,
         }
@@ -311,7 +314,7 @@ impl Tally {
         self.records += 1;
         let timed_out = |o: &Outputs| matches!(o, Err(e) if e.kind == crate::eval::ErrorKind::Timeout);
         self.timeouts += u64::from(timed_out(&j.old)) + u64::from(timed_out(&j.new));
-        self.arms.add(&j.old, &j.new, !differs.is_empty());
+        self.arms.add(j, !differs.is_empty(), self.splits);
         if let Some(p) = &mut self.performance {
             p.add(j);
         }
@@ -559,6 +562,8 @@ pub struct DiffReport {
     pub accounts: Vec<ChangedAccount>,
     /// Accounts by arm of each split (empty when neither version has one).
     pub arms: Vec<super::arms::ArmRow>,
+    /// Snapshots of a policy with splits that could not be read: in no arm.
+    pub arms_unassigned: u64,
     /// The rows (and columns) the matrix shows: the outcomes of the
     /// policies' entity, most severe first, then `error`.
     pub rows: Vec<Row>,
@@ -646,7 +651,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
     for rule in old.rules.iter().filter(|r| !new_names.contains(&*r.name)) {
         row(&rule.name, true, false);
     }
-    let arms = tally.arms.finish();
+    let (arms, arms_unassigned) = tally.arms.finish(&new.splits, &old.splits);
     let application = new.schema.is_application();
     let performance = tally.performance.map(|p| p.finish(application, &arms));
     let mut report = DiffReport {
@@ -666,6 +671,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         guards: Vec::new(),
         accounts: kept,
         arms,
+        arms_unassigned,
         performance,
         rows: shown_rows(
             application,

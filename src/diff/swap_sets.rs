@@ -17,7 +17,7 @@ use super::arms::ArmRow;
 use super::performance::Performance;
 use super::report::{Row, ROWS};
 use super::Judged;
-use crate::eval::{Arm, Outputs};
+use crate::eval::Arm;
 use crate::snapshot::Key;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::sync::Arc;
@@ -206,7 +206,7 @@ impl PerfTally {
             }
         };
         add(&mut self.all);
-        for Arm { split, arm, .. } in account_arms(&j.old, &j.new) {
+        for Arm { split, arm, .. } in &super::arms::account_arms(j) {
             let at = match self.arms.iter().position(|a| a.split == *split && a.arm == *arm) {
                 Some(at) => at,
                 None => {
@@ -247,12 +247,6 @@ fn account_id(j: &Judged) -> Option<&Key> {
         (Ok(d), _) | (_, Ok(d)) => Some(&d.id),
         (Err(a), Err(b)) => a.id.as_ref().or(b.id.as_ref()),
     }
-}
-
-/// The account's arms, as the diff's arm table counts them: the new version's, else the old one's.
-fn account_arms<'a>(old: &'a Outputs, new: &'a Outputs) -> &'a [Arm] {
-    let arms = |o: &'a Outputs| o.as_ref().ok().map(|d| d.arms.as_slice()).filter(|a| !a.is_empty());
-    arms(new).or_else(|| arms(old)).unwrap_or(&[])
 }
 
 /// Realised performance joined to the swap-set matrix.

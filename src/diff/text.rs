@@ -119,7 +119,7 @@ pub fn render_text(r: &DiffReport) -> String {
     let mut out = String::new();
     header(&mut out, r);
     matrix(&mut out, r);
-    super::arms::render(&mut out, &r.arms);
+    super::arms::render(&mut out, &r.arms, &r.rows, r.arms_unassigned);
     if let Some(p) = &r.performance {
         super::swap_render::render(&mut out, r, p);
     }

@@ -87,6 +87,16 @@ pub(crate) fn assign_all(splits: &[TSplit], account: &Record) -> ArmIndices {
 
 /// The arms as the decision lists them.
 #[inline]
+/// The arm `split` gives the account `record`, named.
+pub fn arm_of(split: &TSplit, record: &Record) -> Arm {
+    let index = assign(split, record);
+    Arm {
+        split: split.name.clone(),
+        arm: split.arm_names.get(index as usize).cloned().unwrap_or_else(|| Arc::from("")),
+        index,
+    }
+}
+
 pub fn named(splits: &[TSplit], arms: &[u32]) -> Vec<Arm> {
     // Most policies have no split: an empty `collect` still cost about 60
     // instructions per decision.
