@@ -23,7 +23,7 @@ pub(super) fn broken_bin(
     if let (Some(wrong), None) = (code.find("->"), arrow) {
         // Where a row's cells end, `->` is met after any of their parts.
         if positives.iter().any(|r| in_a_row(*r)) {
-            let line_start = at.checked_sub(line.char_indices().nth(col).map_or(line.len(), |(b, _)| b))?;
+            let line_start = line_start(line, col, at)?;
             fixed.message = "`->` where `=>` is meant".into();
             fixed.span = Span::new(line_start + wrong, line_start + wrong + 2);
             return Some(
@@ -115,7 +115,7 @@ pub(super) fn header_without_brace(
     if !wanted_an_item || !at_item_start || code.contains('{') {
         return None;
     }
-    let line_start = at.checked_sub(line.char_indices().nth(col).map_or(line.len(), |(b, _)| b))?;
+    let line_start = line_start(line, col, at)?;
     let end = line_start + code.len();
     let mut fixed = diagnostic.clone();
     fixed.message = format!("expected `{{` after the {keyword}'s header");
@@ -142,6 +142,12 @@ pub(super) fn before_a_body(rule: Rule) -> bool {
             | Rule::kw_salt
             | Rule::split_salt
     )
+}
+
+/// The byte offset in the file where `line` starts, from the character
+/// column `col` the parser stopped at and that column's offset `at`.
+fn line_start(line: &str, col: usize, at: usize) -> Option<usize> {
+    at.checked_sub(line.char_indices().nth(col).map_or(line.len(), |(b, _)| b))
 }
 
 /// `line` up to a `#` that is not in a string.
