@@ -295,7 +295,7 @@ let deep = table (score) -> int {
   >= 300 => 2
 }
 rule \"low\" { when score < 500 and deep == 1 then freeze }
-rule \"banded\" { when band == 2 then tag \"prime\" }\n";
+rule \"banded\" { when band == 2 and table (score) -> int { < 100 => 1  >= 100 => 2 } == 2 then tag \"prime\" }\n";
     std::fs::write(dir.join("p.policy"), policy).unwrap();
     std::fs::write(dir.join("b.jsonl"), "{\"id\":\"A1\",\"as_of\":\"2026-11-01\",\"score\":700}\n").unwrap();
     let (code, out, err) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "A1"]);
@@ -306,7 +306,9 @@ rule \"banded\" { when band == 2 then tag \"prime\" }\n";
     let (code, out, err) = common::verdict_in(&dir, &["eval", "-q", "p.policy", "b.jsonl", "--trace"]);
     assert_eq!(code, 0, "{err}");
     let record: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(record["trace"]["tables"], serde_json::json!([{"let": "band", "row": 2}]), "{out}");
+    // A table inside a rule's condition is named by the rule.
+    let tables = serde_json::json!([{"let": "band", "row": 2}, {"in_rule": "banded", "row": 2}]);
+    assert_eq!(record["trace"]["tables"], tables, "{out}");
 
     let test = "policy: p.policy\nas_of: 2026-11-01\ncases:\n  - name: prime\n    snapshot: {id: A1, score: 700}\n    expect: {outcome: none, fired: [banded]}\n";
     std::fs::write(dir.join("p.test.yaml"), test).unwrap();

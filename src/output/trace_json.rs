@@ -326,8 +326,8 @@ impl Serialize for CaseView<'_> {
     }
 }
 
-/// The row a table matched, with the let it is the whole value of (a table
-/// inside a let's or a rule's expression has none).
+/// The row a table matched, with the let it is the whole value of, or else
+/// the let or rule whose expression holds it.
 struct TableView<'a>(&'a TableTaken, &'a Program);
 
 impl Serialize for TableView<'_> {
@@ -338,8 +338,13 @@ impl Serialize for TableView<'_> {
             crate::ir::TKind::TableRow(t) | crate::ir::TKind::TableOut { table: t, .. } => t.span == taken.at,
             _ => false,
         };
+        let holds = |span: crate::diagnostic::Span| span.start <= taken.at.start && taken.at.end <= span.end;
         if let Some(def) = self.1.lets.iter().find(|l| whole(&l.value)) {
             m.serialize_entry("let", &def.name)?;
+        } else if let Some(def) = self.1.lets.iter().find(|l| holds(l.value.span)) {
+            m.serialize_entry("in_let", &def.name)?;
+        } else if let Some(rule) = self.1.rules.iter().find(|r| holds(r.span)) {
+            m.serialize_entry("in_rule", &*rule.name)?;
         }
         m.serialize_entry("row", &taken.row)?;
         m.end()
