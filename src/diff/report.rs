@@ -232,7 +232,8 @@ pub struct ScoreShift {
     pub old_mean: Option<Decimal>,
     /// The mean score under the proposed version.
     pub new_mean: Option<Decimal>,
-    /// `new_mean - old_mean`.
+    /// The mean change of score, rounded as the means are (not the
+    /// difference of the rounded means).
     pub shift: Option<Decimal>,
     old_total: Decimal,
     new_total: Decimal,
@@ -251,7 +252,9 @@ impl ScoreShift {
         let mean = |total: Decimal| total.checked_div(Decimal::from(self.accounts)).map(|m| m.round_dp(2).normalize());
         self.old_mean = mean(self.old_total);
         self.new_mean = mean(self.new_total);
-        self.shift = self.old_mean.zip(self.new_mean).map(|(a, b)| (b - a).normalize());
+        // The mean of the differences, rounded once: the difference of the
+        // rounded means can be a hundredth off (593.33 → 596.67 is 3.34, the shift 10/3).
+        self.shift = (self.accounts > 0).then(|| self.new_total.checked_sub(self.old_total)).flatten().and_then(mean);
         self
     }
 }
@@ -720,6 +723,23 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_score_shift_is_the_mean_change_rounded_once() {
+        // 525/635/620 → 515/645/630: the means are 593.33 and 596.67 (rounded),
+        // the shift 10/3 = 3.33, not the 3.34 between the rounded means.
+        let mut shift = ScoreShift::default();
+        for (old, new) in [(525, 515), (635, 645), (620, 630)] {
+            shift.add(Decimal::from(old), Decimal::from(new));
+        }
+        let shift = shift.finish();
+        let text = |d: Option<Decimal>| d.map(|d| d.to_string());
+        assert_eq!(text(shift.old_mean).as_deref(), Some("593.33"));
+        assert_eq!(text(shift.new_mean).as_deref(), Some("596.67"));
+        assert_eq!(text(shift.shift).as_deref(), Some("3.33"));
+        assert_eq!(ScoreShift::default().finish().shift, None);
+    }
+
     use super::*;
 
     #[test]
