@@ -21,16 +21,19 @@ pub(crate) struct ArmTally {
     unassigned: u64,
 }
 
+/// The arms a version's decision lists (none for an error record).
+fn decided(outputs: &Outputs) -> &[Arm] {
+    outputs.as_ref().map_or(&[], |d| d.arms.as_slice())
+}
+
 /// The account's arm of each split, as "By arm" counts it (see the module's
 /// documentation): the new version's splits first, then the old one's.
-pub(crate) fn account_arms(j: &Judged) -> Vec<Arm> {
-    let decided = |o: &Outputs| -> Vec<Arm> { o.as_ref().map(|d| d.arms.clone()).unwrap_or_default() };
+pub(crate) fn account_arms(j: &Judged) -> Vec<&Arm> {
     let (old_failed, new_failed) = &j.arms_of_failed;
-    let (new, old) = (decided(&j.new), decided(&j.old));
-    let mut out: Vec<Arm> = Vec::new();
-    for arm in new.iter().chain(new_failed).chain(&old).chain(old_failed) {
+    let mut out: Vec<&Arm> = Vec::new();
+    for arm in decided(&j.new).iter().chain(new_failed).chain(decided(&j.old)).chain(old_failed) {
         if !out.iter().any(|a| a.split == arm.split) {
-            out.push(arm.clone());
+            out.push(arm);
         }
     }
     out
