@@ -11,6 +11,7 @@ mod scorecard;
 pub use cells::parse_cell;
 mod errors;
 mod keywords;
+mod row_errors;
 mod salvage;
 
 pub use keywords::keyword_texts;

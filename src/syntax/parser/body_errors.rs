@@ -146,12 +146,12 @@ pub(super) fn before_a_body(rule: Rule) -> bool {
 
 /// The byte offset in the file where `line` starts, from the character
 /// column `col` the parser stopped at and that column's offset `at`.
-fn line_start(line: &str, col: usize, at: usize) -> Option<usize> {
+pub(super) fn line_start(line: &str, col: usize, at: usize) -> Option<usize> {
     at.checked_sub(line.char_indices().nth(col).map_or(line.len(), |(b, _)| b))
 }
 
 /// `line` up to a `#` that is not in a string.
-fn without_comment(line: &str) -> &str {
+pub(super) fn without_comment(line: &str) -> &str {
     let mut in_string = false;
     for (i, c) in line.char_indices() {
         match c {
