@@ -171,3 +171,40 @@ fn case_end_and_else_are_reserved() {
         assert!(load(&format!("let {word} = 1\nrule \"t\" {{ when {word} > 0 then tag \"x\" }}")).is_err(), "{word}");
     }
 }
+
+/// A case of string literals alone gives one of them: a misspelt one
+/// compared with it, listed with it or written in a table's cell is an
+/// error with "did you mean", and a table over it needs no `else` once it
+/// names them all.
+#[test]
+fn a_case_of_literals_gives_one_of_them() {
+    let tier = format!("let tier = {TIER}\n");
+    let errors = load(&format!("{tier}rule \"t\" {{ when tier == \"prme\" then tag \"p\" }}")).unwrap_err();
+    assert!(errors[0].starts_with("[E0106]") && errors[0].contains("did you mean `prime`"), "{errors:?}");
+    let errors =
+        load(&format!("{tier}rule \"t\" {{ when tier in [\"prime\", \"sub-prime\"] then tag \"p\" }}")).unwrap_err();
+    assert!(errors[0].starts_with("[E0106]") && errors[0].contains("subprime"), "{errors:?}");
+    let table = |rows: &str| {
+        format!("{tier}let cap = table (tier) -> int {{\n{rows}\n}}\nrule \"t\" {{ when cap > 1 then tag \"c\" }}")
+    };
+    let whole = table("  \"prime\" => 3\n  \"near-prime\" => 2\n  \"subprime\" => 1");
+    assert!(load(&whole).is_ok(), "every tier named: {:?}", load(&whole).err());
+    let errors = load(&table("  \"prime\" => 3\n  \"subprime\" => 1")).unwrap_err();
+    assert!(errors[0].starts_with("[E0605]") && errors[0].contains("near-prime"), "{errors:?}");
+    let errors = load(&table("  \"prime\" => 3\n  \"near prime\" => 2\n  \"subprime\" => 1")).unwrap_err();
+    assert!(errors.iter().any(|e| e.starts_with("[E0106]") && e.contains("near-prime")), "{errors:?}");
+    // It decides, traces and measures as the string it names.
+    let body = format!("{whole}\nrule \"n\" {{ when len(tier) == 10 and tier != \"prime\" then tag \"n\" }}");
+    let d = run(&body, r#"{"score":700}"#).unwrap();
+    assert_eq!(d.fired, [std::sync::Arc::<str>::from("t"), std::sync::Arc::<str>::from("n")]);
+    assert_eq!(value(TIER, r#"{"score":600}"#), "\"subprime\"");
+    // A default after `??` that is no member joins them; a misspelt one is an error.
+    let maybe = "let m = case when score > 750 then \"prime\" end\n";
+    let body =
+        format!("{maybe}rule \"d\" {{ when (m ?? \"none\") == \"none\" and (m ?? id) != \"x\" then tag \"d\" }}");
+    assert_eq!(run(&body, r#"{"score":700}"#).unwrap().fired, [std::sync::Arc::<str>::from("d")]);
+    assert!(run(&body, r#"{"score":800}"#).unwrap().fired.is_empty());
+    let errors =
+        load(&format!("{maybe}rule \"d\" {{ when (m ?? \"prme\") == \"prime\" then tag \"d\" }}")).unwrap_err();
+    assert!(errors[0].starts_with("[E0106]") && errors[0].contains("did you mean `prime`"), "{errors:?}");
+}

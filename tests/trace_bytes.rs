@@ -85,7 +85,7 @@ rule "hooked" priority 50 {
 
 group "pick" first {
   rule "first-pick" {
-    when tier != "" and band == none and card > 0 and state == "active" and "zzz" not in labels and next_review < as_of and appeal == none
+    when tier != "prime" and band == none and card > 0 and state == "active" and "zzz" not in labels and next_review < as_of and appeal == none
     then tag "first"
   }
   rule "second-pick" {

@@ -1,6 +1,6 @@
 //! Checking calls: built-in functions (looked up in [`crate::builtins`]) and hooks.
 
-use super::expr::{texpr, to_dec, Checked, Scope};
+use super::expr::{member_name, texpr, to_dec, Checked, Scope};
 use super::Checker;
 use crate::builtins::{self, FnKind, ScalarFn, BUILTINS};
 use crate::diagnostic::{codes, Span};
@@ -108,9 +108,13 @@ impl Checker<'_> {
         &mut self,
         fname: &str,
         scalar: ScalarFn,
-        targs: Vec<TExpr>,
+        mut targs: Vec<TExpr>,
         span: Span,
     ) -> Option<(Builtin, Ty, Vec<TExpr>)> {
+        // An enum's value has the length of its member's name.
+        if matches!(scalar, ScalarFn::Length) && matches!(targs[0].ty.base, Base::Enum(_)) {
+            targs = targs.into_iter().map(member_name).collect();
+        }
         let (func, base) = match scalar {
             ScalarFn::Number(func) => (func, self.numeric_arg(&targs[0], fname)?),
             ScalarFn::Round => (Builtin::Round, self.round_args(&targs)?),

@@ -1,6 +1,7 @@
 //! Checking `case when … then … [else …] end`: each condition a present
 //! bool, the branch values of one type (`int` and `decimal` mix to
-//! `decimal`; strings and enum members to `string`), `none` never a branch
+//! `decimal`; strings and enum members to `string`; string literals alone
+//! to an enum of them), `none` never a branch
 //! value, and the case optional when it has no `else` (or a branch may be
 //! absent).
 
@@ -10,6 +11,7 @@ use super::Checker;
 use crate::diagnostic::{codes, Span};
 use crate::ir::*;
 use crate::syntax::ast::{CaseBranch, Expr, ExprKind};
+use std::sync::Arc;
 
 impl Checker<'_> {
     /// Checks a case expression. Each condition and value is checked knowing
@@ -73,6 +75,9 @@ impl Checker<'_> {
 
     /// The type the branch values share, and the values converted to it.
     fn branch_type(&mut self, values: Vec<TExpr>) -> Option<(Base, Vec<TExpr>)> {
+        if let Some(named) = literal_members(&values) {
+            return Some(named);
+        }
         let first = values.first()?.ty.base.clone();
         let all = |f: &dyn Fn(&Base) -> bool| values.iter().all(|v| f(&v.ty.base));
         if all(&|b| *b == first) {
@@ -96,6 +101,32 @@ impl Checker<'_> {
         );
         None
     }
+}
+
+/// A case whose every value is a string literal (`"low"`, `"high"`) gives
+/// one of those strings and nothing else: an enum of them, in the order they
+/// are first written, so a misspelt member compared with it or written in a
+/// table's cell is reported with "did you mean", and a table over it is
+/// complete when it covers them all.
+fn literal_members(values: &[TExpr]) -> Option<(Base, Vec<TExpr>)> {
+    let mut members: Vec<Box<str>> = Vec::new();
+    let mut indices = Vec::with_capacity(values.len());
+    for v in values {
+        let TKind::Const(Const::Str(s)) = &v.kind else { return None };
+        let i = members.iter().position(|m| **m == **s).unwrap_or_else(|| {
+            members.push(Box::from(&**s));
+            members.len() - 1
+        });
+        indices.push(u32::try_from(i).ok()?);
+    }
+    let members: Arc<[Box<str>]> = members.into();
+    let base = Base::Enum(members);
+    let values = values
+        .iter()
+        .zip(indices)
+        .map(|(v, i)| texpr(TKind::Const(Const::Enum(i)), Ty::req(base.clone()), v.span))
+        .collect();
+    Some((base, values))
 }
 
 /// Whether two branch types can share a case.

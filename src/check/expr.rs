@@ -546,11 +546,16 @@ impl<'a> Checker<'a> {
                 Some((l, r, base))
             }
             (a, b) if a.is_numeric() && b.is_numeric() => Some((to_dec(l), to_dec(r), Base::Dec)),
-            (Base::Enum(members), Base::Str) => {
-                let members = members.clone();
-                let r = self.enum_literal(r, &members)?;
-                Some((l, r, Base::Enum(members)))
-            }
+            // A computed default makes the value a string.
+            (Base::Enum(_), Base::Str) if !is_str_literal(&r) => Some((member_name(l), r, Base::Str)),
+            (Base::Enum(members), Base::Str) => match with_default(members, &r) {
+                Some((base, r)) => Some((l, r, base)),
+                None => {
+                    let members = members.clone();
+                    let r = self.enum_literal(r, &members)?;
+                    Some((l, r, Base::Enum(members)))
+                }
+            },
             _ => {
                 self.err(
                     codes::TYPE_MISMATCH,
@@ -565,6 +570,21 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// `tier ?? "unknown"`: a default that is no member and is near none (so
+/// not a misspelt one, which `enum_literal` reports) joins the members,
+/// after them, so the members keep their indices.
+fn with_default(members: &Arc<[Box<str>]>, default: &TExpr) -> Option<(Base, TExpr)> {
+    let TKind::Const(Const::Str(s)) = &default.kind else { return None };
+    let member_or_near = members.iter().any(|m| **m == **s) || did_you_mean(s, members.iter().map(|m| &**m)).is_some();
+    if member_or_near {
+        return None;
+    }
+    let index = u32::try_from(members.len()).ok()?;
+    let widened: Arc<[Box<str>]> = members.iter().cloned().chain(std::iter::once(Box::from(&**s))).collect();
+    let base = Base::Enum(widened);
+    Some((base.clone(), texpr(TKind::Const(Const::Enum(index)), Ty::req(base), default.span)))
 }
 
 /// The text of a string literal that reads as a date (`"2026-01-01"`).

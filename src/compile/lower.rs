@@ -69,7 +69,8 @@ pub enum BoolCode {
     DecCmp(CmpOp, Box<DecCode>, Box<DecCode>),
     /// Two dates compared.
     DateCmp(CmpOp, Box<DateCode>, Box<DateCode>),
-    /// Two strings compared (a literal is an [`OptCode::Const`]).
+    /// Two strings, or two members of one enum by `==`/`!=`, compared (a
+    /// literal is an [`OptCode::Const`]).
     StrCmp(CmpOp, Box<OptCode>, Box<OptCode>),
     /// `string_let OP "literal"`: the let read from the cache and compared
     /// in place (the five collections rules of the lifecycle policy), where
@@ -87,6 +88,10 @@ pub enum BoolCode {
     /// A split's arm is one of a set (`==`, `!=`, `in`, `not in`): bit `i`
     /// of `mask` says whether arm `i` makes it hold.
     ArmMask { split: usize, mask: u64 },
+    /// An enum let's member is one of a set (a case of string literals
+    /// compared with one of them): as [`BoolCode::EnumMask`], the let read
+    /// from the cache or computed first.
+    EnumLetMask { index: usize, mask: u64, absent: bool },
     /// `x == none` (`negate`: `x != none`).
     IsNone { negate: bool, operand: Box<OptCode> },
     /// `field in batch` (`negate`: `not in`) on a string or int field.
@@ -252,6 +257,9 @@ pub enum OptCode {
     TableOut(Box<table::OutCode<OptCode>>),
     /// A hook's result.
     Hook(Box<HookCode>),
+    /// An enum's member as its name (compared with a computed string), by
+    /// the enum's members (one box: the members' pointer is wide).
+    EnumName(Box<(OptCode, std::sync::Arc<[Box<str>]>)>),
     /// Anything else (lets included), run by the interpreter (boxed, as
     /// [`BoolCode::Generic`]).
     Generic(Box<TExpr>),
@@ -523,7 +531,11 @@ fn lower_cmp(e: &TExpr, op: CmpOp, kind: CmpKind, lhs: &TExpr, rhs: &TExpr) -> B
         (CmpKind::Str, ..) => BoolCode::StrCmp(op, Box::new(lower_opt(lhs)), Box::new(lower_opt(rhs))),
         (CmpKind::Bool, ..) => BoolCode::BoolCmp(op, Box::new(lower_bool(lhs)), Box::new(lower_bool(rhs))),
         (CmpKind::Enum, _, TKind::Const(c)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
-            enum_in(lhs, std::iter::once(c), op == CmpOp::Ne).unwrap_or_else(|| generic(e))
+            enum_in(lhs, std::iter::once(c), op == CmpOp::Ne)
+                .unwrap_or_else(|| BoolCode::StrCmp(op, Box::new(lower_opt(lhs)), Box::new(lower_opt(rhs))))
+        }
+        (CmpKind::Enum, ..) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+            BoolCode::StrCmp(op, Box::new(lower_opt(lhs)), Box::new(lower_opt(rhs)))
         }
         _ => generic(e),
     }
@@ -533,11 +545,9 @@ fn lower_cmp(e: &TExpr, op: CmpOp, kind: CmpKind, lhs: &TExpr, rhs: &TExpr) -> B
 /// an enum of at most 64 members and every item is one of them.
 fn enum_in<'c>(needle: &TExpr, items: impl Iterator<Item = &'c Const>, negate: bool) -> Option<BoolCode> {
     let Base::Enum(members) = &needle.ty.base else { return None };
-    let field = match &needle.kind {
-        TKind::Field { frame, slot } => Some((frame, slot)),
-        TKind::Split(_) => None,
-        _ => return None,
-    };
+    if !matches!(needle.kind, TKind::Field { .. } | TKind::Split(_) | TKind::Let(_)) {
+        return None;
+    }
     if members.len() > 64 {
         return None;
     }
@@ -548,10 +558,11 @@ fn enum_in<'c>(needle: &TExpr, items: impl Iterator<Item = &'c Const>, negate: b
     }
     // Members beyond the enum never occur; `not in` holds for any member outside the list.
     let mask = if negate { !mask } else { mask };
-    Some(match (field, &needle.kind) {
-        (Some((frame, slot)), _) => BoolCode::EnumMask { frame: *frame, slot: *slot, mask, absent: negate },
-        (None, TKind::Split(split)) => BoolCode::ArmMask { split: *split, mask },
-        (None, _) => return None,
+    Some(match &needle.kind {
+        TKind::Field { frame, slot } => BoolCode::EnumMask { frame: *frame, slot: *slot, mask, absent: negate },
+        TKind::Split(split) => BoolCode::ArmMask { split: *split, mask },
+        TKind::Let(index) => BoolCode::EnumLetMask { index: *index, mask, absent: negate },
+        _ => return None,
     })
 }
 
@@ -698,6 +709,10 @@ pub fn lower_opt(e: &TExpr) -> OptCode {
         TKind::TableOut { row, table, output } => table::out(row, table, *output, lower_value)
             .map_or_else(|| OptCode::Generic(Box::new(e.clone())), |c| OptCode::TableOut(Box::new(c))),
         TKind::Hook { hook, args } => OptCode::Hook(hook_code(*hook, args)),
+        TKind::EnumName(a) => match &a.ty.base {
+            Base::Enum(members) => OptCode::EnumName(Box::new((lower_opt(a), members.clone()))),
+            _ => OptCode::Generic(Box::new(e.clone())),
+        },
         _ => OptCode::Generic(Box::new(e.clone())),
     }
 }

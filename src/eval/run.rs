@@ -180,6 +180,10 @@ impl<'a> Runner<'_, 'a> {
                 None => self.bool_other(code),
             },
             BoolCode::StrLetCmp { index, op, k } => self.str_let_cmp(*index, *op, k),
+            BoolCode::EnumLetMask { index, mask, absent } => match self.ctx.lets.get(*index) {
+                Some(LetState::Done(Val::Enum(i))) => Ok(mask.checked_shr(*i).is_some_and(|m| m & 1 == 1)),
+                _ => self.enum_let_mask(*index, *mask, *absent),
+            },
             _ => self.bool_other(code),
         }
     }
@@ -200,9 +204,11 @@ impl<'a> Runner<'_, 'a> {
             BoolCode::DateCmp(op, l, r) => op.holds(self.date(l)?.cmp(&self.date(r)?)),
             BoolCode::StrCmp(op, l, r) => match (self.opt(l)?, self.opt(r)?) {
                 (Val::Str(a), Val::Str(b)) => op.holds(a.cmp(b)),
+                (Val::Enum(a), Val::Enum(b)) => op.holds(a.cmp(&b)),
                 (a, b) => return self.fail(EvalFailure::internal(format_args!("cannot compare {a:?} with {b:?}"))),
             },
             BoolCode::StrLetCmp { index, op, k } => return self.str_let_cmp(*index, *op, k),
+            BoolCode::EnumLetMask { index, mask, absent } => return self.enum_let_mask(*index, *mask, *absent),
             BoolCode::CountCmp { agg, op, k } => op.holds(self.count(agg)?.cmp(k)),
             BoolCode::BoolCmp(op, l, r) => op.holds(self.bool(l)?.cmp(&self.bool(r)?)),
             BoolCode::IsNone { negate, operand } => (self.opt(operand)? == Val::None) != *negate,
@@ -567,6 +573,10 @@ impl<'a> Runner<'_, 'a> {
             OptCode::TableOut(out) => {
                 let value = self.table_value(out)?;
                 self.opt(value)
+            }
+            OptCode::EnumName(named) => {
+                let v = self.opt(&named.0)?;
+                Ok(member_name(v, &named.1))
             }
             OptCode::Generic(e) => self.generic(e),
         }

@@ -148,6 +148,7 @@ impl Census for BoolCode {
             | BoolCode::DecLetCmp { .. }
             | BoolCode::EnumMask { .. }
             | BoolCode::ArmMask { .. }
+            | BoolCode::EnumLetMask { .. }
             | BoolCode::InBatch { .. }
             | BoolCode::SetHas { .. } => {}
             BoolCode::Not(a) => a.generics(out),
@@ -234,6 +235,7 @@ impl Census for OptCode {
             OptCode::TableOut(t) => t.generics(out),
             OptCode::Hook(h) => h.generics(out),
             OptCode::Coalesce(a, b) => both(a, b, out),
+            OptCode::EnumName(named) => named.0.generics(out),
             OptCode::Generic(e) => out.push(e),
         }
     }

@@ -102,6 +102,21 @@ impl<'a> Runner<'_, 'a> {
         }
     }
 
+    /// An enum let's member tested against a mask: read from the cache, or
+    /// computed first (absent only where a narrowed optional let is).
+    #[inline(never)]
+    pub(super) fn enum_let_mask(&mut self, index: usize, mask: u64, absent: bool) -> Run<bool> {
+        let v = match self.ctx.lets.get(index) {
+            Some(LetState::Done(v)) => *v,
+            _ => self.let_value(index)?,
+        };
+        match v {
+            Val::Enum(i) => Ok(mask.checked_shr(i).is_some_and(|m| m & 1 == 1)),
+            Val::None => Ok(absent),
+            v => self.fail(EvalFailure::internal(format_args!("an enum member expected, found {v:?}"))),
+        }
+    }
+
     /// `a OP b` on decimals, the commonest decimal node that is not a leaf.
     #[inline(never)]
     pub(super) fn dec_arith(&mut self, op: ArithOp, l: &'a DecCode, r: &'a DecCode) -> Run<Decimal> {
