@@ -205,6 +205,11 @@ pub struct LetExplanation {
     /// are lets of their own): shown as `row N`, not as a number of the policy's.
     #[serde(skip)]
     pub is_row: bool,
+    /// Why it could not be computed, when the account's record is an error
+    /// this let is on the path of (for a scorecard, with the characteristic
+    /// whose input failed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
 }
 
 /// A hook call.
@@ -311,6 +316,10 @@ fn explain_found(
         _ => Vec::new(),
     };
     let scorecards = trace.as_ref().map(|t| scorecards(program, t, source)).unwrap_or_default();
+    let mut lets = lets;
+    if let (Ok(snapshot), Err(error)) = (&item, &record) {
+        values::mark_failed(&mut lets, program, snapshot, default_as_of, &error.message, source);
+    }
     Explanation {
         id: id.to_string(),
         file: snapshots.to_path_buf(),

@@ -167,6 +167,13 @@ fn the_page_holds_the_figures_of_the_json_report() {
     for g in json["guards"].as_array().unwrap() {
         assert!(guards.contains(&format!("guard {}", g["guard"].as_str().unwrap())));
     }
+    // Each changed let's rows, as the text report shows them.
+    let page = text_of(doc.root_element());
+    for l in json["lets"].as_array().unwrap() {
+        for row in l["rows"].as_array().into_iter().flatten() {
+            assert!(page.contains(row.as_str().unwrap()), "{row} of {} on the page", l["let"]);
+        }
+    }
     for chart in ["outcome-bars", "limit-bars", "rule-bars"] {
         assert!(by_id(&doc, chart).has_tag_name(("http://www.w3.org/2000/svg", "svg")), "{chart} is inline SVG");
     }

@@ -248,6 +248,49 @@ fn explain_and_trace_show_every_score_even_one_no_rule_reads() {
 }
 
 #[test]
+fn diff_shows_a_changed_base_old_and_new() {
+    let dir = cli_dir(r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
+    let old = std::fs::read_to_string(dir.join("t.policy")).unwrap();
+    std::fs::write(dir.join("new.policy"), old.replace("scorecard base 600", "scorecard base 620")).unwrap();
+    let out = verdict(&dir, &["diff", "t.policy", "new.policy", "book.jsonl"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("  let app_score: changed\n    - base 600\n    + base 620\n"), "{text}");
+    // No characteristic changed, so none is listed.
+    assert!(!text.contains("app_score."), "{text}");
+    assert!(text.contains("(shift 20); 1 account rose, 0 fell, of 1"), "{text}");
+    let out = verdict(&dir, &["diff", "t.policy", "new.policy", "book.jsonl", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lets = json["lets"].as_array().or_else(|| json["text"]["lets"].as_array()).cloned().unwrap_or_default();
+    assert!(
+        lets.iter().any(|l| l["let"] == "app_score" && l["rows"] == serde_json::json!(["- base 600", "+ base 620"])),
+        "{json}"
+    );
+}
+
+/// An account whose scorecard cannot be computed: `explain` names the
+/// characteristic whose input failed, not only the let.
+#[test]
+fn explain_names_the_characteristic_that_failed() {
+    let dir = cli_dir(r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
+    let zero_limit =
+        r#"{"id":"A-1","as_of":"2026-11-01","status":"active","credit_limit":"0","balance":"8000","score":599}"#;
+    std::fs::write(dir.join("book.jsonl"), format!("{zero_limit}\n")).unwrap();
+    let out = verdict(&dir, &["explain", "t.policy", "book.jsonl", "--id", "A-1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("  app_score (failed)  scorecard base 600 { 3 characteristics }\n"), "{text}");
+    assert!(text.contains("failed: division by zero, in characteristic U01 `balance / credit_limit`\n"), "{text}");
+    let out = verdict(&dir, &["explain", "t.policy", "book.jsonl", "--id", "A-1", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["lets"][0]["failed"], "division by zero, in characteristic U01 `balance / credit_limit`");
+    // An account that scores has no `failed`.
+    std::fs::write(dir.join("book.jsonl"), format!("{}\n", zero_limit.replace("\"0\"", "\"10000\""))).unwrap();
+    let out = verdict(&dir, &["explain", "t.policy", "book.jsonl", "--id", "A-1", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["lets"][0].get("failed"), None, "{json}");
+}
+
+#[test]
 fn coverage_lists_the_bins_no_case_fell_in() {
     let dir = cli_dir(r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
     let case = "policy: t.policy\ncases:\n  - name: low\n    snapshot: {id: A-1, as_of: 2026-11-01, status: active, credit_limit: \"10000\", balance: \"8000\", score: 599}\n    expect: {scores: {app_score: 525}}\n";
@@ -291,9 +334,7 @@ fn diff_reports_changed_bins_and_the_score_shift() {
     assert!(text.contains("let app_score: changed"), "{text}");
     assert!(text.contains("let app_score.U01: changed"), "{text}");
     assert!(!text.contains("app_score.A01"), "{text}");
+    assert!(!text.contains("base"), "the base did not change: {text}");
     // A-1: 525 → 535; A-2: 630 → 630. Means 577.5 → 582.5.
-    assert!(
-        text.contains("scorecard app_score: mean 577.5 → 582.5 (shift 5); 1 accounts rose, 0 fell, of 2"),
-        "{text}"
-    );
+    assert!(text.contains("scorecard app_score: mean 577.5 → 582.5 (shift 5); 1 account rose, 0 fell, of 2"), "{text}");
 }

@@ -263,6 +263,7 @@ fn lets(out: &mut String, x: &Explanation) {
     // After a failure, a let without a value may simply not have been reached.
     let absent = if x.record.is_err() { "(not computed)" } else { "(not needed)" };
     let shown = |l: &LetExplanation| match &l.value {
+        None if l.failed.is_some() => "(failed)".to_string(),
         None => absent.to_string(),
         Some(v) if l.is_row => format!("= row {v}"),
         Some(v) => format!("= {v}"),
@@ -275,6 +276,9 @@ fn lets(out: &mut String, x: &Explanation) {
         push_wrapped(out, &l.definition, &head, &indent);
         if let Some(branch) = &l.branch {
             push_wrapped(out, branch, &format!("{indent}took "), &format!("{indent}     "));
+        }
+        if let Some(why) = &l.failed {
+            push_wrapped(out, why, &format!("{indent}failed: "), &format!("{indent}        "));
         }
     }
 }

@@ -492,6 +492,11 @@ fn rules(h: &mut String, r: &DiffReport) {
             .collect();
         h.push_str(&lets.join(" · "));
         h.push_str("</p>\n");
+        // A table's changed rows and a scorecard's base, old and new, as the text report shows them.
+        for l in r.lets.iter().filter(|l| !l.rows.is_empty()) {
+            let _ =
+                writeln!(h, "<pre class=\"small\"><code>{}</code>\n{}</pre>", esc(&l.name), esc(&l.rows.join("\n")));
+        }
     }
     h.push_str("</section>\n");
 }

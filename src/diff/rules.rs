@@ -67,7 +67,8 @@ pub struct LetChange {
     pub status: ChangeStatus,
     /// For a changed decision table, its rows that changed: `- row N: ...` as
     /// the old version wrote it, `+ row N: ...` as the new one does (rows
-    /// numbered from 1 in each version).
+    /// numbered from 1 in each version); for a scorecard whose base changed,
+    /// `- base OLD` and `+ base NEW`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<String>,
 }

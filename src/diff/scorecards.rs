@@ -1,6 +1,7 @@
 //! What changed between two versions' scorecards, characteristic by
 //! characteristic (by reason code): reported beside the changed lets, as
-//! `app_score` (the scorecard: its base or any characteristic) and
+//! `app_score` (the scorecard: its base, shown old and new, or any
+//! characteristic) and
 //! `app_score.A01` (a characteristic added, removed, or with other bins).
 
 use super::rules::{ChangeStatus, LetChange};
@@ -26,7 +27,12 @@ pub(super) fn compare(old: &PolicyAst, new: &PolicyAst) -> Vec<LetChange> {
         match old_cards.iter().find(|(n, _)| n == name) {
             None => out.push(change((*name).to_owned(), ChangeStatus::Added)),
             Some((_, before)) if *before != *card => {
-                out.push(change((*name).to_owned(), ChangeStatus::Changed));
+                let mut changed = change((*name).to_owned(), ChangeStatus::Changed);
+                if before.base.node != card.base.node {
+                    changed.rows =
+                        vec![format!("- base {}", before.base.node.value), format!("+ base {}", card.base.node.value)];
+                }
+                out.push(changed);
                 out.extend(characteristics(name, &before.characteristics, &card.characteristics));
             }
             Some(_) => {}

@@ -221,12 +221,13 @@ fn rules(out: &mut String, r: &DiffReport) {
         let show = |d: Option<rust_decimal::Decimal>| d.map_or_else(|| "-".to_owned(), crate::value::format_decimal);
         let _ = writeln!(
             out,
-            "  scorecard {}: mean {} → {} (shift {}); {} accounts rose, {} fell, of {}",
+            "  scorecard {}: mean {} → {} (shift {}); {} {} rose, {} fell, of {}",
             s.scorecard,
             show(s.old_mean),
             show(s.new_mean),
             show(s.shift),
             s.rose,
+            if s.rose == 1 { "account" } else { "accounts" },
             s.fell,
             s.accounts
         );

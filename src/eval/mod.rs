@@ -7,6 +7,7 @@
 mod action_text;
 mod case;
 mod expr;
+mod failure;
 mod fold;
 mod lets;
 mod run;
@@ -17,6 +18,7 @@ mod trace;
 
 pub use crate::value::{EvalFailure, FailureKind, Traced, Val};
 pub use expr::{Ctx, MAX_ELEMENT_VISITS};
+pub use failure::{let_failure, LetFailure};
 pub use split::{arm_of, hash as split_hash, Arm};
 pub use table::{matched_rows, table_match, tables, NamedTable, NearMiss, TableMatch};
 pub use trace::{CaseTaken, HookCall, Kept, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, TableTaken, Trace};

@@ -24,8 +24,37 @@ pub(super) fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExp
             value,
             branch: trace.cases.iter().find(|c| c.at == def.value.span).map(|c| branch_text(c, source)),
             is_row: matches!(def.value.kind, TKind::TableRow(_)),
+            failed: None,
         })
         .collect()
+}
+
+/// Marks the lets the account's failure (`error`, which names each let on
+/// its path as "(in let `x`)") went through with why each failed, worked
+/// out again on its own; a scorecard's with its failing characteristic.
+pub(super) fn mark_failed(
+    lets: &mut [LetExplanation],
+    program: &Program,
+    snapshot: &crate::snapshot::Snapshot,
+    default_as_of: Option<crate::value::Date>,
+    error: &str,
+    source: &str,
+) {
+    for (index, l) in lets.iter_mut().enumerate() {
+        if l.value.is_some() || !error.contains(&format!("(in let `{}`)", l.name)) {
+            continue;
+        }
+        let Some(failure) = crate::eval::let_failure(program, snapshot, default_as_of, index) else { continue };
+        let card = crate::eval::scorecard::scorecard_of(program, index);
+        let characteristic = failure.characteristic.and_then(|c| card?.characteristics.get(c));
+        l.failed = Some(match characteristic {
+            Some(c) => {
+                let input = squash(source.get(c.input.span.range()).unwrap_or("?"));
+                format!("{}, in characteristic {} `{input}`", failure.message, c.code)
+            }
+            None => failure.message,
+        });
+    }
 }
 
 /// A let's definition as written; a table or a scorecard, which have
