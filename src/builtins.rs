@@ -7,6 +7,42 @@
 
 use crate::ir::{AggFunc, Builtin};
 
+/// Functions other tools have (spreadsheets, SQL, other rule languages)
+/// and how a policy writes them, for "unknown function": `DATE` stands for
+/// the call's first argument as written.
+pub const WRITTEN_OTHERWISE: [(&str, &str); 19] = [
+    ("days_since", "days_between(DATE, as_of)"),
+    ("months_since", "months_between(DATE, as_of)"),
+    ("datediff", "days_between(a, b)"),
+    ("date_diff", "days_between(a, b)"),
+    ("today", "as_of"),
+    ("now", "as_of"),
+    ("length", "len(x)"),
+    ("size", "len(x)"),
+    ("mean", "avg(list.field)"),
+    ("average", "avg(list.field)"),
+    ("coalesce", "x ?? default"),
+    ("ifnull", "x ?? default"),
+    ("nvl", "x ?? default"),
+    ("iif", "case when … then … else … end"),
+    ("contains", "\"x\" in set_field"),
+    ("count_if", "count(list where …)"),
+    ("countif", "count(list where …)"),
+    ("sum_if", "sum(list.field where …)"),
+    ("sumif", "sum(list.field where …)"),
+];
+
+/// How a policy writes `name`, a function other tools have, given the
+/// call's first argument as written.
+pub fn written_otherwise(name: &str, first_argument: Option<&str>) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let (_, form) = WRITTEN_OTHERWISE.iter().find(|(other, _)| *other == lower)?;
+    Some(match first_argument {
+        Some(arg) => form.replace("DATE", arg),
+        None => (*form).to_owned(),
+    })
+}
+
 /// How a built-in function is checked and what it lowers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FnKind {

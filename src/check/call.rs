@@ -25,9 +25,13 @@ pub(super) struct CallSite<'e> {
 
 impl Checker<'_> {
     /// The nearest names (built-in functions and the policy's hooks), then every function there is.
-    fn unknown_function_help(&self, fname: &str) -> String {
+    fn unknown_function_help(&self, fname: &str, args: &[Expr]) -> String {
         let names = BUILTINS.iter().map(|b| b.name).chain(self.hooks.iter().map(|h| h.name.as_str()));
         let quoted = |names: Vec<&str>| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
+        let first = args.first().map(|a| self.source_text(a.span));
+        if let Some(form) = builtins::written_otherwise(fname, first.as_deref()) {
+            return format!("a policy writes this `{form}` (docs/reference.md#functions)");
+        }
         let near = quoted(crate::diagnostic::nearest_names(fname, names, 3));
         let mut builtins: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
         builtins.dedup();
@@ -77,7 +81,7 @@ impl Checker<'_> {
             return None;
         }
         let (Some(builtin), Some(scalar)) = (builtin, scalar) else {
-            let help = self.unknown_function_help(fname);
+            let help = self.unknown_function_help(fname, call.args);
             self.err(codes::UNKNOWN_FUNCTION, call.name.span, format!("unknown function `{fname}`")).help = Some(help);
             return None;
         };

@@ -429,8 +429,12 @@ impl<'a> Checker<'a> {
                         let date = quoted_date(&l).or(quoted_date(&r)).unwrap_or_default();
                         Some(format!("drop the quotes: `{date}` without quotes is a date, `\"{date}\"` is a string"))
                     }
-                    (Base::Date, b) if b.is_numeric() => {
-                        Some("compare dates with dates, e.g. `opened_on < as_of - 6 months`".to_string())
+                    (Base::Date, b) | (b, Base::Date) if b.is_numeric() => {
+                        let number = if l.ty.base == Base::Date { &r } else { &l };
+                        Some(match slashed_date(&self.source_text(number.span)) {
+                            Some(date) => format!("a date is written with dashes: `{date}`"),
+                            None => "compare dates with dates, e.g. `opened_on < as_of - 6 months`".to_string(),
+                        })
                     }
                     _ if ordered && !l.ty.base.is_numeric() => {
                         Some("`<`, `<=`, `>`, `>=` compare numbers or dates".to_string())
@@ -585,6 +589,15 @@ fn with_default(members: &Arc<[Box<str>]>, default: &TExpr) -> Option<(Base, TEx
     let widened: Arc<[Box<str>]> = members.iter().cloned().chain(std::iter::once(Box::from(&**s))).collect();
     let base = Base::Enum(widened);
     Some((base.clone(), texpr(TKind::Const(Const::Enum(index)), Ty::req(base), default.span)))
+}
+
+/// `2026/01/31` (or `2026/1/31`), which parses as two divisions: the date
+/// it means, written `2026-01-31`.
+fn slashed_date(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split('/').map(str::trim).collect();
+    let [year, month, day] = parts.as_slice() else { return None };
+    let date = format!("{year}-{month:0>2}-{day:0>2}");
+    crate::value::parse_date(&date).map(|_| date)
 }
 
 /// The text of a string literal that reads as a date (`"2026-01-01"`).

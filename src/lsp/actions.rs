@@ -46,8 +46,9 @@ fn suggestions(d: &Diagnostic) -> Vec<&str> {
 /// by the member in quotes; anything else is not a name to swap.
 fn replacement(written: &str, name: &str) -> Option<String> {
     let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    // A suggestion that is no name (`days_between(opened_on, as_of)`) is said, not swapped in.
     if word(written) {
-        return Some(name.to_owned());
+        return word(name).then(|| name.to_owned());
     }
     let inner = written.strip_prefix('"')?.strip_suffix('"')?;
     (!inner.contains(['"', '\\']) && !name.contains(['"', '\\'])).then(|| format!("\"{name}\""))
@@ -62,6 +63,7 @@ mod tests {
         assert_eq!(replacement("scroe", "score").as_deref(), Some("score"));
         assert_eq!(replacement("\"closd\"", "closed").as_deref(), Some("\"closed\""));
         assert_eq!(replacement("a.b", "c"), None);
+        assert_eq!(replacement("days_since", "days_between(opened_on, as_of)"), None);
         let d = |help: &str| {
             let mut d = Diagnostic::error(
                 crate::diagnostic::codes::UNKNOWN_NAME,

@@ -10,6 +10,7 @@ mod int;
 mod scorecard;
 pub use cells::parse_cell;
 mod errors;
+mod idioms;
 mod keywords;
 mod row_errors;
 mod salvage;

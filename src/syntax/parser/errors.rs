@@ -249,6 +249,7 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
             return fixed;
         }
         let help = look_alike(line, col)
+            .or_else(|| idioms::idiom_help(positives, line, col, &word))
             .or_else(|| operator_from_elsewhere(positives, line, col))
             .or_else(|| thousands_separator(positives, line, col))
             .or_else(|| scorecard_inside(positives, &word))
