@@ -204,15 +204,32 @@ fn key(e: &TExpr) -> String {
     out
 }
 
-/// When the conditions of a conjunction cannot all hold: two of them that
-/// together are impossible (the first and last involved, when it
-/// takes more than two).
+/// Why conditions cannot all hold, for the reviewer's help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Conflict {
+    /// Bounds that leave no number or date (`x < 600 and x > 700`).
+    Bounds,
+    /// Two different values asked of one term at once (`tier == "low" and
+    /// tier == "high"`): `or` was meant.
+    TwoValues,
+    /// Exclusions that leave no value of an enum (`!= "a" and != "b"` over
+    /// every member).
+    NothingLeft,
+    /// A condition and its negation.
+    Negation,
+}
+
+/// When the conditions of a conjunction cannot all hold: those that
+/// together are impossible (two, or every condition on one term when it
+/// takes more), and why.
 #[expect(clippy::indexing_slicing, reason = "`i` comes from enumerating `conj`, so `i + 1 ..` is at most its length")]
-pub(super) fn contradiction(conj: &[Lit]) -> Option<(&Lit, &Lit)> {
+pub(super) fn contradiction(conj: &[Lit]) -> Option<(Vec<&Lit>, Conflict)> {
     for (i, a) in conj.iter().enumerate() {
         for b in &conj[i + 1..] {
             if pair_conflict(&a.atom, &b.atom) {
-                return Some((a, b));
+                let lits = vec![a, b];
+                let why = conflict_of(&lits);
+                return Some((lits, why));
             }
         }
     }
@@ -221,8 +238,30 @@ pub(super) fn contradiction(conj: &[Lit]) -> Option<(&Lit, &Lit)> {
     keys.dedup();
     keys.into_iter().find_map(|k| {
         let lits: Vec<&Lit> = conj.iter().filter(|l| term_of(&l.atom).is_some_and(|t| t.key == k)).collect();
-        group_conflict(&lits)
+        group_conflict(&lits).then(|| {
+            let why = conflict_of(&lits);
+            (lits, why)
+        })
     })
+}
+
+fn conflict_of(lits: &[&Lit]) -> Conflict {
+    let asks_a_value = |a: &Atom| matches!(a, Atom::Cmp { op: CmpOp::Eq, .. } | Atom::Member { negate: false, .. });
+    let excludes = |a: &Atom| matches!(a, Atom::Cmp { op: CmpOp::Ne, .. } | Atom::Member { negate: true, .. });
+    let atoms = || lits.iter().map(|l| &l.atom);
+    let asked = atoms().filter(|a| asks_a_value(a)).count();
+    let excluded = atoms().filter(|a| excludes(a)).count();
+    // `x == "a"` beside `x != "a"` (or `is_open`, which reads `status != "closed"`).
+    let opposite = lits.len() == 2 && asked == 1 && excluded == 1;
+    if opposite || atoms().all(|a| matches!(a, Atom::Opaque { .. })) {
+        Conflict::Negation
+    } else if asked >= 2 && asked + excluded == lits.len() {
+        Conflict::TwoValues
+    } else if atoms().all(excludes) || atoms().any(|a| term_of(a).is_some_and(|t| t.domain.is_some())) {
+        Conflict::NothingLeft
+    } else {
+        Conflict::Bounds
+    }
 }
 
 fn term_of(atom: &Atom) -> Option<&Term> {
@@ -245,11 +284,10 @@ fn pair_conflict(a: &Atom, b: &Atom) -> bool {
 
 /// Three or more conditions on one term that only together are impossible
 /// (`status != "a" and status != "b" and ...` over every member, `x >= 5 and x <= 5 and x != 5`).
-fn group_conflict<'l>(lits: &[&'l Lit]) -> Option<(&'l Lit, &'l Lit)> {
-    let (first, last) = (*lits.first()?, *lits.last()?);
-    let term = term_of(&first.atom)?;
+fn group_conflict(lits: &[&Lit]) -> bool {
+    let Some(term) = lits.first().and_then(|l| term_of(&l.atom)) else { return false };
     let atoms: Vec<&Atom> = lits.iter().map(|l| &l.atom).collect();
-    (!satisfiable(term, &atoms)).then_some((first, last))
+    !satisfiable(term, &atoms)
 }
 
 /// Whether some value of `term` meets every one of `atoms` (all about `term`).

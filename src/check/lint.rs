@@ -14,7 +14,7 @@
 //! expression ([`super::facts`]). It only ever proves; when a condition is
 //! too large it says nothing.
 
-use super::facts::{contradiction, Lit};
+use super::facts::{contradiction, Conflict, Lit};
 use super::CheckedPolicy;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::ir::{LetDef, TExpr, TKind, TRule};
@@ -69,16 +69,25 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
         let Some(dnf) = to_dnf(&rule.when, true, &policy.lets) else { continue };
         let Some(why) = always_false(&dnf) else { continue };
         never[i] = true;
-        let message = match why {
-            Some((a, b)) => {
-                format!("rule \"{}\" can never fire: `{}` and `{}` cannot both hold", decl.name.node, text(a), text(b))
+        let (message, help) = match why {
+            Some((lits, conflict)) => {
+                let texts: Vec<String> = lits.iter().map(|l| format!("`{}`", text(l))).collect();
+                let listed = match texts.split_last() {
+                    Some((last, [one])) => format!("{one} and {last} cannot both hold"),
+                    Some((last, init)) => format!("{} and {last} cannot all hold", init.join(", ")),
+                    None => "they cannot all hold".to_owned(),
+                };
+                (format!("rule \"{}\" can never fire: {listed}", decl.name.node), conflict_help(conflict))
             }
-            None => format!("rule \"{}\" can never fire: its condition is always false", decl.name.node),
+            None => (
+                format!("rule \"{}\" can never fire: its condition is always false", decl.name.node),
+                conflict_help(Conflict::Bounds),
+            ),
         };
         diags.push(
             Diagnostic::warning(codes::NEVER_FIRES, file, rule.when.span, message)
                 .with_label("never true")
-                .with_help("check the bounds: one comparison is probably reversed or has the wrong number"),
+                .with_help(help),
         );
     }
     shadowed(&rules, &never, policy, file, &mut diags);
@@ -249,7 +258,17 @@ fn dnf_of<'c>(
 
 /// `Some` when no conjunction can hold, with the two atoms that contradict
 /// each other in the first one (`None` inside when the condition is the constant `false`).
-fn always_false(dnf: &Dnf) -> Option<Option<(&Lit, &Lit)>> {
+/// What to check, by why the conditions cannot hold together.
+fn conflict_help(conflict: Conflict) -> &'static str {
+    match conflict {
+        Conflict::Bounds => "check the bounds: one comparison is probably reversed or has the wrong number",
+        Conflict::TwoValues => "a value is one of them at a time: `or` (or `in [...]`) was probably meant",
+        Conflict::NothingLeft => "together they rule out every value it can take: `or` was probably meant",
+        Conflict::Negation => "a condition and its opposite: one of them is probably negated by mistake",
+    }
+}
+
+fn always_false(dnf: &Dnf) -> Option<Option<(Vec<&Lit>, Conflict)>> {
     let mut first = None;
     for conj in dnf {
         let pair = contradiction(conj)?;
