@@ -827,3 +827,53 @@ fn a_suggested_name_is_a_quick_fix() {
     assert!(fixes(&mut client, 55, 57).is_empty());
     client.finish();
 }
+
+/// Semantic tokens tell fields, lets, hooks, built-ins and batches apart,
+/// declarations marked, in the protocol's relative UTF-16 encoding.
+#[test]
+fn semantic_tokens_say_what_each_name_is() {
+    let mut client = Client::initialized("tokens");
+    let uri = client.uri("t.policy");
+    let text = "policy \"t\"\nschema \"account.schema.yaml\"\nhook risk(score: int) -> int from \"risk.rhai\"\n\
+                batch watch from \"watch.txt\"\nlet late = count(overdues where days > 30)\n\
+                rule \"𝔼\" { when late > 2 and id in watch and risk(score) > 1 then close notify sms \"x\" }\n";
+    open(&mut client, "t.policy", text);
+    assert!(client.diagnostics(&uri).is_empty());
+    // The legend, from the capabilities (asked again: the server answers a repeated `initialize` alike).
+    let legend = client.request("initialize", json!({"capabilities": {}}));
+    let types: Vec<String> =
+        serde_json::from_value(legend["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"].clone())
+            .unwrap_or_default();
+    let modifiers: Vec<String> =
+        serde_json::from_value(legend["capabilities"]["semanticTokensProvider"]["legend"]["tokenModifiers"].clone())
+            .unwrap_or_default();
+    let tokens = client.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri}}));
+    let data: Vec<u32> = serde_json::from_value(tokens["data"].clone()).unwrap();
+    assert_eq!(data.len() % 5, 0);
+    // Decoded: (line, UTF-16 column, length, type, modifiers).
+    let (mut line, mut column) = (0, 0);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        line += t[0];
+        column = if t[0] == 0 { column + t[1] } else { t[1] };
+        let mods: Vec<&str> =
+            (0..modifiers.len()).filter(|i| t[4] & (1 << i) != 0).map(|i| modifiers[i].as_str()).collect();
+        decoded.push((line, column, t[2], types[t[3] as usize].as_str(), mods.join("+")));
+    }
+    let expected = [
+        (2, 5, 4, "function", "declaration"),
+        (3, 6, 5, "namespace", "declaration"),
+        (4, 4, 4, "variable", "declaration+readonly"),
+        (4, 11, 5, "function", "defaultLibrary"),
+        (4, 17, 8, "property", ""),
+        (4, 32, 4, "property", ""),
+        // After `rule "𝔼"`: the 𝔼 is two UTF-16 units.
+        (5, 17, 4, "variable", "readonly"),
+        (5, 30, 2, "property", ""),
+        (5, 36, 5, "namespace", ""),
+        (5, 46, 4, "function", ""),
+        (5, 51, 5, "property", ""),
+    ];
+    assert_eq!(decoded, expected.map(|(l, c, n, t, m)| (l, c, n, t, m.to_string())));
+    client.finish();
+}

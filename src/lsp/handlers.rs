@@ -1,6 +1,6 @@
 //! What the server does with each request and notification it knows.
 
-use super::{actions, completion, hover, navigate, rename, symbols, Document, Failure, Server};
+use super::{actions, completion, hover, navigate, rename, symbols, tokens, Document, Failure, Server};
 use lsp_server::{ErrorCode, Notification, Request};
 use lsp_types as lsp;
 use serde::de::DeserializeOwned;
@@ -75,6 +75,11 @@ impl Server {
                 let p: lsp::DocumentFormattingParams = parse(params)?;
                 to_value(self.format(&p.text_document.uri)?)
             }
+            "textDocument/semanticTokens/full" => {
+                let p: lsp::SemanticTokensParams = parse(params)?;
+                let found = self.docs.get(&p.text_document.uri).map(tokens::full);
+                to_value(found.map(lsp::SemanticTokensResult::Tokens))
+            }
             "textDocument/documentSymbol" => {
                 let p: lsp::DocumentSymbolParams = parse(params)?;
                 let outline = self.docs.get(&p.text_document.uri).map(symbols::document_symbols);
@@ -120,6 +125,13 @@ impl Server {
                 prepare_provider: Some(true),
                 work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
             })),
+            semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp::SemanticTokensOptions {
+                    legend: tokens::legend(),
+                    full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                    ..lsp::SemanticTokensOptions::default()
+                },
+            )),
             ..lsp::ServerCapabilities::default()
         };
         let server_info = lsp::ServerInfo { name: "verdict".into(), version: Some(env!("CARGO_PKG_VERSION").into()) };

@@ -18,6 +18,7 @@ mod position;
 mod rename;
 mod shape;
 mod symbols;
+mod tokens;
 mod transport;
 mod uri;
 
