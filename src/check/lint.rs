@@ -256,8 +256,6 @@ fn dnf_of<'c>(
     cache[i].get_or_insert_with(|| to_dnf(&rules[i].1.when, positive, &policy.lets))
 }
 
-/// `Some` when no conjunction can hold, with the two atoms that contradict
-/// each other in the first one (`None` inside when the condition is the constant `false`).
 /// What to check, by why the conditions cannot hold together.
 fn conflict_help(conflict: Conflict) -> &'static str {
     match conflict {
@@ -268,6 +266,9 @@ fn conflict_help(conflict: Conflict) -> &'static str {
     }
 }
 
+/// `Some` when no conjunction can hold, with the conditions that contradict
+/// each other in the first one and why (`None` inside when the condition is
+/// the constant `false`).
 fn always_false(dnf: &Dnf) -> Option<Option<(Vec<&Lit>, Conflict)>> {
     let mut first = None;
     for conj in dnf {
