@@ -238,12 +238,12 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         if let Some(fixed) = unclosed_string(&diagnostic, line, col, base + pos) {
             return fixed;
         }
-        if let Some(fixed) = body_errors::broken_bin(&diagnostic, positives, line, col, base + pos)
+        if let Some(fixed) = row_errors::word_as_cell(&diagnostic, positives, line, col, &word)
+            .or_else(|| body_errors::broken_bin(&diagnostic, positives, line, col, base + pos))
             .or_else(|| body_errors::characteristic_without_code(&diagnostic, positives, line, col))
             .or_else(|| body_errors::header_without_brace(&diagnostic, positives, line, col, base + pos))
             .or_else(|| row_errors::comma_between_cells(&diagnostic, positives, line, col, base + pos))
             .or_else(|| row_errors::unclosed_interval(&diagnostic, positives))
-            .or_else(|| row_errors::word_as_cell(&diagnostic, positives, line, col, &word))
             .or_else(|| row_errors::first_after_the_body(&diagnostic, line, col, &word))
         {
             return fixed;

@@ -90,6 +90,10 @@ pub(super) fn word_as_cell(
         return None;
     }
     let before: String = line.chars().take(col).collect();
+    // After the `=>`, a word is no cell but a value (a bin's extra words, said by `broken_bin`).
+    if before.contains("=>") {
+        return None;
+    }
     let mut fixed = diagnostic.clone();
     if before.trim_end().ends_with(['<', '>', '=']) {
         fixed.message = format!("a cell compares with a literal, not with `{word}`");
@@ -98,6 +102,10 @@ pub(super) fn word_as_cell(
              value, make it one of the table's inputs, e.g. `table (months_between(opened_on, as_of)) -> …` \
              with the cell `< 6`",
         ));
+    }
+    if matches!(word.to_ascii_lowercase().as_str(), "null" | "nil" | "na" | "missing") {
+        fixed.message = format!("`{word}` is not a cell: the absent value is `none`");
+        return Some(fixed.with_help("write `none` for a row that holds when the input is absent"));
     }
     fixed.message = format!("`{word}` is not a cell: enum members and texts are quoted");
     Some(fixed.with_help(format!("write `\"{word}\"`, or `[\"{word}\", …]` for one of several")))
@@ -157,6 +165,11 @@ mod tests {
             ("active", "write `\"active\"`, or `[\"active\", …]` for one of several")
         );
         assert_eq!(first_error("els => 1").2, "did you mean `else`?");
+        assert_eq!(first_error("null | _ => 1").0, "`null` is not a cell: the absent value is `none`");
+        // In a scorecard's bin too.
+        let card = "let s = scorecard base 600 {\n  status \"S1\" {\n    active => 1\n    else => 0\n  }\n}\n";
+        let Err(diagnostics) = parse_policy(Path::new("t.policy"), card) else { panic!("parsed") };
+        assert_eq!(diagnostics[0].message, "`active` is not a cell: enum members and texts are quoted");
     }
 
     #[test]
