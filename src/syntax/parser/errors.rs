@@ -229,6 +229,9 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         let (line, col) = (error.line(), col.saturating_sub(1));
+        if let Some(fixed) = idioms::action_idiom(&diagnostic, positives, line, col, &word) {
+            return fixed;
+        }
         if let Some(fixed) = misspelt_action(&diagnostic, positives, &word, base + pos) {
             return fixed;
         }

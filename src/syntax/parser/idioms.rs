@@ -1,6 +1,7 @@
 //! Forms from SQL, spreadsheets and other rule languages that the policy
 //! language writes otherwise: `between`, `600..700`, `effective from`, a
-//! split's weight without its `%`. Each gives the help a risk officer needs
+//! split's weight without its `%`, actions joined by `and` or `,`, `set
+//! limit =`, a notification without its template. Each gives the help a risk officer needs
 //! to write it the language's way, with their own operands where the line
 //! shows them.
 
@@ -72,6 +73,45 @@ fn weight_without_percent(positives: &[Rule], word: &str) -> Option<String> {
         .then(|| format!("a split's weight is a percentage: `{word}%` (the weights add up to 100%)"))
 }
 
+/// Between or in a rule's actions: `restrict and notify …`, `restrict,
+/// notify …`, `set limit = x`, `notify email` without its template. Said
+/// at the token, in place of pest's list (or of "unknown action `and`").
+pub(super) fn action_idiom(
+    diagnostic: &Diagnostic,
+    positives: &[Rule],
+    line: &str,
+    col: usize,
+    word: &str,
+) -> Option<Diagnostic> {
+    let at: char = line.chars().nth(col)?;
+    let before: String = line.chars().take(col).collect();
+    let an_action_may_start = positives.contains(&Rule::kw_notify);
+    let mut fixed = diagnostic.clone();
+    if an_action_may_start && (word == "and" || at == ',') {
+        fixed.message = format!("actions follow one another without `{}`", if at == ',' { "," } else { "and" });
+        return Some(fixed.with_help(
+            "write them one after another, on one line or several: `then restrict notify sms \"limit-restricted\"`; \
+             every action of a `then` applies",
+        ));
+    }
+    if at == '=' && positives.contains(&Rule::kw_to) && before.trim_end().ends_with("limit") {
+        let rest: String = line.chars().skip(col + 1).collect();
+        let value = rest.trim().trim_end_matches('}').trim_end();
+        fixed.message = "`set limit` takes `to`, not `=`".into();
+        return Some(fixed.with_help(format!("write `set limit to {value}`")));
+    }
+    let mut last_two = before.split_whitespace().rev();
+    if let (Some(channel), Some("notify")) = (last_two.next(), last_two.next()) {
+        if channel.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            fixed.message = format!("expected the template after `notify {channel}`");
+            return Some(
+                fixed.with_help(format!("name the message's template in quotes: `notify {channel} \"limit-review\"`")),
+            );
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use crate::syntax::parse_policy;
@@ -98,6 +138,27 @@ mod tests {
     fn effective_takes_its_date_without_from() {
         let help = help("rule \"r\" effective from 2026-01-01 { when score < 1 then close }\n");
         assert!(help.contains("`effective 2026-01-01`"), "{help}");
+    }
+
+    fn first(text: &str) -> (String, String) {
+        let Err(diagnostics) = parse_policy(Path::new("t.policy"), text) else { panic!("{text} parsed") };
+        let d = diagnostics.into_iter().next().expect("a diagnostic");
+        (d.message, d.help.unwrap_or_default())
+    }
+
+    #[test]
+    fn actions_are_written_one_after_another() {
+        let rule = |then: &str| format!("rule \"r\" {{ when score < 600 then {then} }}\n");
+        assert_eq!(first(&rule("restrict and notify sms \"x\"")).0, "actions follow one another without `and`");
+        assert_eq!(first(&rule("restrict, notify sms \"x\"")).0, "actions follow one another without `,`");
+        let (message, help) = first(&rule("set limit = credit_limit * 0.8"));
+        assert_eq!(
+            (message.as_str(), help.as_str()),
+            ("`set limit` takes `to`, not `=`", "write `set limit to credit_limit * 0.8`")
+        );
+        let (message, help) = first(&rule("notify email"));
+        assert_eq!(message, "expected the template after `notify email`");
+        assert!(help.contains("`notify email \"limit-review\"`"), "{help}");
     }
 
     #[test]
