@@ -14,6 +14,7 @@ mod idioms;
 mod keywords;
 mod row_errors;
 mod salvage;
+mod stop;
 
 pub use keywords::keyword_texts;
 pub use salvage::{salvage, LostItems, Salvage};

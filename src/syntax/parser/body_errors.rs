@@ -2,68 +2,54 @@
 //! said in their own words: a scorecard's characteristics and bins, and the
 //! `{` a header of a rule, group or split is missing. pest's "expected"
 //! lists name grammar rules, never a literal such as `{` or `=>`, so these
-//! read the line the parser stopped on.
+//! read the line the parser stopped on ([`Stop`]).
 
+use super::stop::{without_comment, Stop};
 use super::*;
 
 /// A scorecard bin the parser could not read (it wanted a `bin`, `CELL =>
 /// POINTS`, or the characteristic's `}`): what is wrong with it, at the token
-/// that is. `line` is the text of the line the error is on, `col` the
-/// character column it stopped at and `at` that column's byte offset in the file.
-pub(super) fn broken_bin(
-    diagnostic: &Diagnostic,
-    positives: &[Rule],
-    line: &str,
-    col: usize,
-    at: usize,
-) -> Option<Diagnostic> {
-    let code = without_comment(line);
-    let mut fixed = diagnostic.clone();
+/// that is.
+pub(super) fn broken_bin(stop: &Stop<'_>) -> Option<Diagnostic> {
+    let code = without_comment(stop.line);
     let arrow = code.find("=>");
     if let (Some(wrong), None) = (code.find("->"), arrow) {
         // Where a row's cells end, `->` is met after any of their parts.
-        if positives.iter().any(|r| in_a_row(*r)) {
-            let line_start = line_start(line, col, at)?;
-            fixed.message = "`->` where `=>` is meant".into();
-            fixed.span = Span::new(line_start + wrong, line_start + wrong + 2);
-            return Some(
-                fixed.with_help(
-                    "a scorecard's bin is `CELL => POINTS` (`[8, 16) => 17`), a table's row `CELLS => VALUE`",
-                ),
+        if stop.in_a_row() {
+            let start = stop.offset(wrong)?;
+            let mut fixed = stop.said(
+                "`->` where `=>` is meant",
+                "a scorecard's bin is `CELL => POINTS` (`[8, 16) => 17`), a table's row `CELLS => VALUE`",
             );
+            fixed.span = Span::new(start, start + 2);
+            return Some(fixed);
         }
     }
     let Some(arrow) = arrow else {
-        if !positives.iter().any(|r| in_a_row(*r)) {
-            return None;
-        }
-        fixed.message = "expected `=>` after the cells, then the points or the value".into();
-        return Some(fixed.with_help(BIN_FORMS));
+        return stop
+            .in_a_row()
+            .then(|| stop.said("expected `=>` after the cells, then the points or the value", BIN_FORMS));
     };
-    if positives != [Rule::bin] {
+    if stop.positives != [Rule::bin] {
         return None;
     }
     let after = code.get(arrow + 2..)?.trim();
     if after.ends_with('%') {
-        fixed.message = "a bin's points are a number, not a percentage".into();
         let points = after.trim_end_matches('%');
-        return Some(fixed.with_help(format!("write `=> {points}`: points are added to the scorecard's base")));
+        return Some(stop.said(
+            "a bin's points are a number, not a percentage",
+            format!("write `=> {points}`: points are added to the scorecard's base"),
+        ));
     }
     if after.split_whitespace().nth(1).is_some() {
-        fixed.message = "a bin ends with its points".into();
-        return Some(fixed.with_help("write one bin per line, `CELL => POINTS`, and comments after a `#`"));
+        return Some(
+            stop.said(
+                "a bin ends with its points",
+                "write one bin per line, `CELL => POINTS`, and comments after a `#`",
+            ),
+        );
     }
-    fixed.message = "expected a bin, `CELL => POINTS`, or the characteristic's `}`".into();
-    Some(fixed.with_help(BIN_FORMS))
-}
-
-/// A rule the parser wants only inside a table's row or a scorecard's bin
-/// (a literal alone, such as a date, may be wanted anywhere).
-fn in_a_row(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::bin | Rule::table_row | Rule::cell | Rule::cell_lit | Rule::cell_neg | Rule::cell_bound | Rule::points
-    )
+    Some(stop.said("expected a bin, `CELL => POINTS`, or the characteristic's `}`", BIN_FORMS))
 }
 
 const BIN_FORMS: &str =
@@ -73,59 +59,46 @@ const BIN_FORMS: &str =
 /// `age {` in a scorecard: a characteristic without its reason code (the
 /// parser wanted more of the input's expression or a quoted string, and met
 /// the `{`).
-pub(super) fn characteristic_without_code(
-    diagnostic: &Diagnostic,
-    positives: &[Rule],
-    line: &str,
-    col: usize,
-) -> Option<Diagnostic> {
-    let wants_code = positives.contains(&Rule::string_lit) && positives.iter().any(|r| is_operator(*r));
-    if !wants_code || line.chars().nth(col) != Some('{') {
+pub(super) fn characteristic_without_code(stop: &Stop<'_>) -> Option<Diagnostic> {
+    let wants_code = stop.positives.contains(&Rule::string_lit) && stop.positives.iter().any(|r| is_operator(*r));
+    if !wants_code || stop.at() != Some('{') {
         return None;
     }
-    let input: String = line.chars().take(col).collect();
-    let input = input.trim();
-    let mut fixed = diagnostic.clone();
-    fixed.message = format!("the characteristic `{input}` has no reason code");
-    Some(fixed.with_help(format!(
-        "write its reason code, and if you like its text, after the input: `{input} \"R01\" \"What lowers the \
-         score\" {{`; a decline names its principal reasons by these codes"
-    )))
+    let input = stop.before.trim();
+    Some(stop.said(
+        format!("the characteristic `{input}` has no reason code"),
+        format!(
+            "write its reason code, and if you like its text, after the input: `{input} \"R01\" \"What lowers the \
+             score\" {{`; a decline names its principal reasons by these codes"
+        ),
+    ))
 }
 
 /// A declaration the parser gave up on at its first word (it wanted another
 /// declaration there) whose header line has no `{`: the body's `{` is
 /// missing (pest tried nothing after the header that it could report).
-pub(super) fn header_without_brace(
-    diagnostic: &Diagnostic,
-    positives: &[Rule],
-    line: &str,
-    col: usize,
-    at: usize,
-) -> Option<Diagnostic> {
+pub(super) fn header_without_brace(stop: &Stop<'_>) -> Option<Diagnostic> {
     let keyword = ["split", "rule", "group"].into_iter().find(|k| {
-        let rest = line.trim_start().strip_prefix(k);
+        let rest = stop.line.trim_start().strip_prefix(k);
         rest.is_some_and(|r| r.starts_with(char::is_whitespace))
     })?;
-    let at_item_start = line.chars().take(col).all(char::is_whitespace);
-    let code = without_comment(line).trim_end();
-    let wanted_an_item = positives
-        .iter()
-        .any(|r| matches!(r, Rule::kw_split | Rule::split_decl | Rule::kw_rule | Rule::rule_decl | Rule::policy_file));
+    let at_item_start = stop.before.chars().all(char::is_whitespace);
+    let code = without_comment(stop.line).trim_end();
+    let wanted_an_item =
+        stop.wants(&[Rule::kw_split, Rule::split_decl, Rule::kw_rule, Rule::rule_decl, Rule::policy_file]);
     if !wanted_an_item || !at_item_start || code.contains('{') {
         return None;
     }
-    let line_start = line_start(line, col, at)?;
-    let end = line_start + code.len();
-    let mut fixed = diagnostic.clone();
-    fixed.message = format!("expected `{{` after the {keyword}'s header");
-    fixed.span = Span::new(end.saturating_sub(1), end);
+    let end = stop.offset(code.len())?;
     let body = match keyword {
         "split" => "its arms",
         "group" => "its rules",
         _ => "its `when … then …`",
     };
-    Some(fixed.with_help(format!("{body} go between `{{` and `}}`")))
+    let mut fixed =
+        stop.said(format!("expected `{{` after the {keyword}'s header"), format!("{body} go between `{{` and `}}`"));
+    fixed.span = Span::new(end.saturating_sub(1), end);
+    Some(fixed)
 }
 
 /// The rules a header may end with before its body's `{`: when only these
@@ -142,25 +115,6 @@ pub(super) fn before_a_body(rule: Rule) -> bool {
             | Rule::kw_salt
             | Rule::split_salt
     )
-}
-
-/// The byte offset in the file where `line` starts, from the character
-/// column `col` the parser stopped at and that column's offset `at`.
-pub(super) fn line_start(line: &str, col: usize, at: usize) -> Option<usize> {
-    at.checked_sub(line.char_indices().nth(col).map_or(line.len(), |(b, _)| b))
-}
-
-/// `line` up to a `#` that is not in a string.
-pub(super) fn without_comment(line: &str) -> &str {
-    let mut in_string = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            '"' => in_string = !in_string,
-            '#' if !in_string => return line.get(..i).unwrap_or(line),
-            _ => {}
-        }
-    }
-    line
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! recovery after the first so that one run reports every broken item, and
 //! the nesting bound checked before pest runs.
 
+use super::stop::Stop;
 use super::*;
 
 /// After a syntax error, parse each top-level item on its own to find the others.
@@ -229,7 +230,8 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         let (line, col) = (error.line(), col.saturating_sub(1));
-        if let Some(fixed) = idioms::action_idiom(&diagnostic, positives, line, col, &word) {
+        let stop = Stop::new(&diagnostic, positives, line, (col, base + pos), &word);
+        if let Some(fixed) = idioms::action_idiom(&stop) {
             return fixed;
         }
         if let Some(fixed) = misspelt_action(&diagnostic, positives, &word, base + pos) {
@@ -241,18 +243,18 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         if let Some(fixed) = unclosed_string(&diagnostic, line, col, base + pos) {
             return fixed;
         }
-        if let Some(fixed) = row_errors::word_as_cell(&diagnostic, positives, line, col, &word)
-            .or_else(|| body_errors::broken_bin(&diagnostic, positives, line, col, base + pos))
-            .or_else(|| body_errors::characteristic_without_code(&diagnostic, positives, line, col))
-            .or_else(|| body_errors::header_without_brace(&diagnostic, positives, line, col, base + pos))
-            .or_else(|| row_errors::comma_between_cells(&diagnostic, positives, line, col, base + pos))
-            .or_else(|| row_errors::unclosed_interval(&diagnostic, positives))
-            .or_else(|| row_errors::first_after_the_body(&diagnostic, line, col, &word))
+        if let Some(fixed) = row_errors::word_as_cell(&stop)
+            .or_else(|| body_errors::broken_bin(&stop))
+            .or_else(|| body_errors::characteristic_without_code(&stop))
+            .or_else(|| body_errors::header_without_brace(&stop))
+            .or_else(|| row_errors::comma_between_cells(&stop))
+            .or_else(|| row_errors::unclosed_interval(&stop))
+            .or_else(|| row_errors::first_after_the_body(&stop))
         {
             return fixed;
         }
         let help = look_alike(line, col)
-            .or_else(|| idioms::idiom_help(positives, line, col, &word))
+            .or_else(|| idioms::idiom_help(&stop))
             .or_else(|| operator_from_elsewhere(positives, line, col))
             .or_else(|| thousands_separator(positives, line, col))
             .or_else(|| scorecard_inside(positives, &word))

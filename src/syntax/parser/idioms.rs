@@ -5,24 +5,24 @@
 //! to write it the language's way, with their own operands where the line
 //! shows them.
 
+use super::stop::Stop;
 use super::*;
 
 /// The help for an idiom at the word (or character) the parser stopped on.
-pub(super) fn idiom_help(positives: &[Rule], line: &str, col: usize, word: &str) -> Option<String> {
-    between(line, col, word)
-        .or_else(|| dotted_range(line, col))
-        .or_else(|| effective_from(positives, word))
-        .or_else(|| weight_without_percent(positives, word))
+pub(super) fn idiom_help(stop: &Stop<'_>) -> Option<String> {
+    between(stop)
+        .or_else(|| dotted_range(stop))
+        .or_else(|| effective_from(stop))
+        .or_else(|| weight_without_percent(stop))
 }
 
 /// `score between 600 and 700`.
-fn between(line: &str, col: usize, word: &str) -> Option<String> {
-    if word != "between" {
+fn between(stop: &Stop<'_>) -> Option<String> {
+    if stop.word != "between" {
         return None;
     }
-    let before: String = line.chars().take(col).collect();
-    let after: String = line.chars().skip(col + word.len()).collect();
-    let subject = before.split_whitespace().last().unwrap_or("x");
+    let after = stop.rest.get("between".len()..)?;
+    let subject = stop.before.split_whitespace().last().unwrap_or("x");
     let words: Vec<&str> = after.split_whitespace().collect();
     let (low, high) = match words.as_slice() {
         [low, "and", high, ..] => (*low, *high),
@@ -35,20 +35,18 @@ fn between(line: &str, col: usize, word: &str) -> Option<String> {
 }
 
 /// `score in 600..700`: a range where the parser wanted an expression.
-fn dotted_range(line: &str, col: usize) -> Option<String> {
-    let rest: String = line.chars().skip(col).collect();
-    let (low, high) = rest.split_once("..")?;
+fn dotted_range(stop: &Stop<'_>) -> Option<String> {
+    let (low, high) = stop.rest.split_once("..")?;
     let low = low.trim();
     let high: String =
         high.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '%')).collect();
     if low.is_empty() || high.is_empty() || low.contains(char::is_whitespace) {
         return None;
     }
-    let before: String = line.chars().take(col).collect();
-    let mut words = before.split_whitespace().rev();
+    let mut words = stop.before.split_whitespace().rev();
     let subject = match (words.next(), words.next()) {
-        (Some("in"), Some(subject)) => subject.to_owned(),
-        _ => "x".to_owned(),
+        (Some("in"), Some(subject)) => subject,
+        _ => "x",
     };
     Some(format!(
         "a range is two comparisons: `{subject} >= {low} and {subject} <= {high}`; in a table's cell, \
@@ -57,9 +55,8 @@ fn dotted_range(line: &str, col: usize) -> Option<String> {
 }
 
 /// `effective from 2026-01-01`.
-fn effective_from(positives: &[Rule], word: &str) -> Option<String> {
-    let wants_a_date = positives.iter().any(|r| matches!(r, Rule::date_lit | Rule::effective));
-    (word == "from" && wants_a_date).then(|| {
+fn effective_from(stop: &Stop<'_>) -> Option<String> {
+    (stop.word == "from" && stop.wants(&[Rule::date_lit, Rule::effective])).then(|| {
         "write the first day straight after `effective` (`effective 2026-01-01`), and the last, if it has \
          one, after `to` (`effective 2026-01-01 to 2026-12-31`)"
             .to_owned()
@@ -67,49 +64,40 @@ fn effective_from(positives: &[Rule], word: &str) -> Option<String> {
 }
 
 /// `a 50` in a split: a weight is a percentage.
-fn weight_without_percent(positives: &[Rule], word: &str) -> Option<String> {
+fn weight_without_percent(stop: &Stop<'_>) -> Option<String> {
+    let word = stop.word;
     let is_number = !word.is_empty() && word.chars().all(|c| c.is_ascii_digit());
-    (positives == [Rule::percent_lit] && is_number)
+    (stop.positives == [Rule::percent_lit] && is_number)
         .then(|| format!("a split's weight is a percentage: `{word}%` (the weights add up to 100%)"))
 }
 
 /// Between or in a rule's actions: `restrict and notify …`, `restrict,
 /// notify …`, `set limit = x`, `notify email` without its template. Said
 /// at the token, in place of pest's list (or of "unknown action `and`").
-pub(super) fn action_idiom(
-    diagnostic: &Diagnostic,
-    positives: &[Rule],
-    line: &str,
-    col: usize,
-    word: &str,
-) -> Option<Diagnostic> {
-    let at: char = line.chars().nth(col)?;
-    let before: String = line.chars().take(col).collect();
-    let an_action_may_start = positives.contains(&Rule::kw_notify);
-    let mut fixed = diagnostic.clone();
-    if an_action_may_start && (word == "and" || at == ',') {
-        fixed.message = format!("actions follow one another without `{}`", if at == ',' { "," } else { "and" });
-        return Some(fixed.with_help(
+pub(super) fn action_idiom(stop: &Stop<'_>) -> Option<Diagnostic> {
+    let at = stop.at()?;
+    let an_action_may_start = stop.positives.contains(&Rule::kw_notify);
+    if an_action_may_start && (stop.word == "and" || at == ',') {
+        return Some(stop.said(
+            format!("actions follow one another without `{}`", if at == ',' { "," } else { "and" }),
             "write them one after another, on one line or several: `then restrict notify sms \"limit-restricted\"`; \
              every action of a `then` applies",
         ));
     }
-    if at == '=' && positives.contains(&Rule::kw_to) && before.trim_end().ends_with("limit") {
-        let rest: String = line.chars().skip(col + 1).collect();
-        let value = rest.trim().trim_end_matches('}').trim_end();
-        fixed.message = "`set limit` takes `to`, not `=`".into();
-        return Some(fixed.with_help(format!("write `set limit to {value}`")));
+    if at == '=' && stop.positives.contains(&Rule::kw_to) && stop.before.trim_end().ends_with("limit") {
+        let value = stop.rest.get(1..).unwrap_or_default().trim().trim_end_matches('}').trim_end();
+        return Some(stop.said("`set limit` takes `to`, not `=`", format!("write `set limit to {value}`")));
     }
-    let mut last_two = before.split_whitespace().rev();
-    if let (Some(channel), Some("notify")) = (last_two.next(), last_two.next()) {
-        if channel.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            fixed.message = format!("expected the template after `notify {channel}`");
-            return Some(
-                fixed.with_help(format!("name the message's template in quotes: `notify {channel} \"limit-review\"`")),
-            );
+    let mut last_two = stop.before.split_whitespace().rev();
+    match (last_two.next(), last_two.next()) {
+        (Some(channel), Some("notify")) if channel.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            Some(stop.said(
+                format!("expected the template after `notify {channel}`"),
+                format!("name the message's template in quotes: `notify {channel} \"limit-review\"`"),
+            ))
         }
+        _ => None,
     }
-    None
 }
 
 #[cfg(test)]

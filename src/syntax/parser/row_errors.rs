@@ -7,40 +7,28 @@
 //! that is seldom the one to fix, so each reads the line the parser
 //! stopped on.
 
-use super::body_errors::{line_start, without_comment};
+use super::stop::{without_comment, Stop};
 use super::*;
-
-/// Where a row's cells were being read, by the rules pest wanted.
-fn reading_cells(positives: &[Rule]) -> bool {
-    positives.iter().any(|r| {
-        matches!(r, Rule::bin | Rule::table_row | Rule::cell | Rule::cell_lit | Rule::cell_neg | Rule::cell_close)
-    })
-}
 
 /// `>= 600 , _ => 2`: a `,` between a row's cells (outside an interval or a
 /// list, before the `=>`), pointed at, with the separator a row uses.
-pub(super) fn comma_between_cells(
-    diagnostic: &Diagnostic,
-    positives: &[Rule],
-    line: &str,
-    col: usize,
-    at: usize,
-) -> Option<Diagnostic> {
-    if !reading_cells(positives) {
+pub(super) fn comma_between_cells(stop: &Stop<'_>) -> Option<Diagnostic> {
+    if !stop.in_a_row() {
         return None;
     }
-    let code = without_comment(line);
+    let code = without_comment(stop.line);
     let cells = code.get(..code.find("=>")?)?;
-    let comma = top_level_comma(cells)?;
-    let start = line_start(line, col, at)? + comma;
-    let mut fixed = diagnostic.clone();
-    fixed.message = "a row's cells are separated by `|`, not `,`".into();
-    fixed.span = Span::new(start, start + 1);
+    let start = stop.offset(top_level_comma(cells)?)?;
     let row = format!("{} => …", cells.split(',').map(str::trim).collect::<Vec<_>>().join(" | "));
-    Some(fixed.with_help(format!(
-        "write `{row}`: one cell per input, in the order of the table's inputs; a `,` separates only the \
-         bounds of an interval `[600, 680)`, the items of a list `[\"A\", \"B\"]` and a row's values after `=>`"
-    )))
+    let mut fixed = stop.said(
+        "a row's cells are separated by `|`, not `,`",
+        format!(
+            "write `{row}`: one cell per input, in the order of the table's inputs; a `,` separates only the \
+             bounds of an interval `[600, 680)`, the items of a list `[\"A\", \"B\"]` and a row's values after `=>`"
+        ),
+    );
+    fixed.span = Span::new(start, start + 1);
+    Some(fixed)
 }
 
 /// The byte offset of the first `,` in `cells` that is neither in brackets
@@ -60,70 +48,59 @@ fn top_level_comma(cells: &str) -> Option<usize> {
 }
 
 /// `[600, 680[`: an interval closed the French way, or not closed at all.
-pub(super) fn unclosed_interval(diagnostic: &Diagnostic, positives: &[Rule]) -> Option<Diagnostic> {
-    if positives != [Rule::cell_close] {
-        return None;
-    }
-    let mut fixed = diagnostic.clone();
-    fixed.message = "expected `)` or `]` to close the interval".into();
-    Some(fixed.with_help(
-        "a bracket takes its bound in, a parenthesis leaves it out: `[600, 680)` holds 600 up to but not \
-         680, `[600, 680]` holds both",
-    ))
+pub(super) fn unclosed_interval(stop: &Stop<'_>) -> Option<Diagnostic> {
+    (stop.positives == [Rule::cell_close]).then(|| {
+        stop.said(
+            "expected `)` or `]` to close the interval",
+            "a bracket takes its bound in, a parenthesis leaves it out: `[600, 680)` holds 600 up to but not \
+             680, `[600, 680]` holds both",
+        )
+    })
 }
 
 /// `north => 1` or `< as_of - 6 months => 1`: a word where a cell's literal
 /// stands. At a cell's start it is an enum member or a text without its
 /// quotes; after a comparison, a name in an expression, which a cell cannot
 /// hold.
-pub(super) fn word_as_cell(
-    diagnostic: &Diagnostic,
-    positives: &[Rule],
-    line: &str,
-    col: usize,
-    word: &str,
-) -> Option<Diagnostic> {
+pub(super) fn word_as_cell(stop: &Stop<'_>) -> Option<Diagnostic> {
+    let word = stop.word;
     let is_name = word.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     // `els`, `nonne`: a misspelt word a cell may be is said as such elsewhere.
     let near_a_cell_word = crate::diagnostic::did_you_mean(word, ["else", "none", "true", "false"]).is_some();
-    if !reading_cells(positives) || !is_name || word == "_" || near_a_cell_word {
-        return None;
-    }
-    let before: String = line.chars().take(col).collect();
     // After the `=>`, a word is no cell but a value (a bin's extra words, said by `broken_bin`).
-    if before.contains("=>") {
+    if !stop.in_a_row() || !is_name || word == "_" || near_a_cell_word || stop.before.contains("=>") {
         return None;
     }
-    let mut fixed = diagnostic.clone();
-    if before.trim_end().ends_with(['<', '>', '=']) {
-        fixed.message = format!("a cell compares with a literal, not with `{word}`");
-        return Some(fixed.with_help(
+    if stop.before.trim_end().ends_with(['<', '>', '=']) {
+        return Some(stop.said(
+            format!("a cell compares with a literal, not with `{word}`"),
             "a cell holds literals only (`< 600`, `>= 2026-01-01`, `[0.2, 0.5)`); to compare with a computed \
              value, make it one of the table's inputs, e.g. `table (months_between(opened_on, as_of)) -> …` \
              with the cell `< 6`",
         ));
     }
     if matches!(word.to_ascii_lowercase().as_str(), "null" | "nil" | "na" | "missing") {
-        fixed.message = format!("`{word}` is not a cell: the absent value is `none`");
-        return Some(fixed.with_help("write `none` for a row that holds when the input is absent"));
+        return Some(stop.said(
+            format!("`{word}` is not a cell: the absent value is `none`"),
+            "write `none` for a row that holds when the input is absent",
+        ));
     }
-    fixed.message = format!("`{word}` is not a cell: enum members and texts are quoted");
-    Some(fixed.with_help(format!("write `\"{word}\"`, or `[\"{word}\", …]` for one of several")))
+    Some(stop.said(
+        format!("`{word}` is not a cell: enum members and texts are quoted"),
+        format!("write `\"{word}\"`, or `[\"{word}\", …]` for one of several"),
+    ))
 }
 
 /// `} first`: `first` after a table's (or group's) `}` rather than before
 /// its `{`.
-pub(super) fn first_after_the_body(diagnostic: &Diagnostic, line: &str, col: usize, word: &str) -> Option<Diagnostic> {
-    let before: String = line.chars().take(col).collect();
-    if word != "first" || !before.trim_end().ends_with('}') {
-        return None;
-    }
-    let mut fixed = diagnostic.clone();
-    fixed.message = "`first` goes before the `{`, not after the `}`".into();
-    Some(fixed.with_help(
-        "write `table (score) -> int first {` (or `group \"g\" first {`): the first row or rule that \
-         matches wins; without `first` a table's rows must not overlap",
-    ))
+pub(super) fn first_after_the_body(stop: &Stop<'_>) -> Option<Diagnostic> {
+    (stop.word == "first" && stop.before.trim_end().ends_with('}')).then(|| {
+        stop.said(
+            "`first` goes before the `{`, not after the `}`",
+            "write `table (score) -> int first {` (or `group \"g\" first {`): the first row or rule that \
+             matches wins; without `first` a table's rows must not overlap",
+        )
+    })
 }
 
 #[cfg(test)]
