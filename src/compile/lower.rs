@@ -530,12 +530,13 @@ fn lower_cmp(e: &TExpr, op: CmpOp, kind: CmpKind, lhs: &TExpr, rhs: &TExpr) -> B
         }
         (CmpKind::Str, ..) => BoolCode::StrCmp(op, Box::new(lower_opt(lhs)), Box::new(lower_opt(rhs))),
         (CmpKind::Bool, ..) => BoolCode::BoolCmp(op, Box::new(lower_bool(lhs)), Box::new(lower_bool(rhs))),
-        (CmpKind::Enum, _, TKind::Const(c)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
-            enum_in(lhs, std::iter::once(c), op == CmpOp::Ne)
-                .unwrap_or_else(|| BoolCode::StrCmp(op, Box::new(lower_opt(lhs)), Box::new(lower_opt(rhs))))
-        }
-        (CmpKind::Enum, ..) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
-            BoolCode::StrCmp(op, Box::new(lower_opt(lhs)), Box::new(lower_opt(rhs)))
+        // A field, split or let against a member is a mask; any other two members compare as values.
+        (CmpKind::Enum, _, rhs_kind) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+            let masked = match rhs_kind {
+                TKind::Const(c) => enum_in(lhs, std::iter::once(c), op == CmpOp::Ne),
+                _ => None,
+            };
+            masked.unwrap_or_else(|| BoolCode::StrCmp(op, Box::new(lower_opt(lhs)), Box::new(lower_opt(rhs))))
         }
         _ => generic(e),
     }
