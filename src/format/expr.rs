@@ -67,7 +67,20 @@ pub(super) fn hang(e: &Expr, doc: Doc) -> Doc {
     }
 }
 
-fn paren(inner: Doc) -> Doc {
+/// Whether `e` printed starts with a word that starts an action (`review`,
+/// `review ?? "x"`): after an action's text it would read as the next
+/// action, so its parentheses stay (see [`crate::syntax::ACTION_WORDS`]).
+pub(super) fn starts_with_action_word(e: &Expr) -> bool {
+    let is_action = |word: &str| crate::syntax::ACTION_WORDS.contains(&word);
+    match &e.kind {
+        ExprKind::Path(segments) => segments.first().is_some_and(|s| is_action(&s.node)),
+        ExprKind::Call { name, .. } => is_action(&name.node),
+        ExprKind::Binary { lhs, .. } => starts_with_action_word(lhs),
+        _ => false,
+    }
+}
+
+pub(super) fn paren(inner: Doc) -> Doc {
     Doc::Concat(vec![Doc::text("("), Doc::Align(Box::new(inner)), Doc::text(")")])
 }
 

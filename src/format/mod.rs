@@ -415,6 +415,9 @@ impl Printer<'_> {
     /// An action's string: a literal as written, or the expression that computes it.
     fn text_arg(&mut self, e: &Expr) -> Doc {
         let doc = self.expr(e);
+        if expr::starts_with_action_word(e) {
+            return expr::paren(doc);
+        }
         expr::hang(e, doc)
     }
 

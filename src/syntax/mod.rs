@@ -10,6 +10,27 @@ pub mod table;
 pub use parser::parse_policy;
 pub use reserved::{is_reserved, RESERVED_WORDS};
 
+/// The words that start an action, as a risk officer writes them. They are
+/// not reserved (a let may be named `review`), so after an action's text
+/// such a name reads as the next action unless it is in parentheses
+/// (`reason "R1" (review)`), which `fmt` therefore keeps.
+pub const ACTION_WORDS: [&str; 14] = [
+    "close",
+    "freeze",
+    "restrict",
+    "reinstate",
+    "set",
+    "approve",
+    "refer",
+    "decline",
+    "notify",
+    "escalate",
+    "review",
+    "reason",
+    "reasons",
+    "tag",
+];
+
 /// Where a line, and so a comment, ends: `\n`, or a lone `\r` (old Mac
 /// line ends), as in the grammar's `COMMENT`. The formatter's comment scans
 /// and the parser's span trimming end a comment at the same places.

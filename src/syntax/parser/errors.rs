@@ -273,24 +273,6 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     diagnostic
 }
 
-/// The words that start an action, as a risk officer writes them.
-const ACTION_WORDS: [&str; 14] = [
-    "close",
-    "freeze",
-    "restrict",
-    "reinstate",
-    "set",
-    "approve",
-    "refer",
-    "decline",
-    "notify",
-    "escalate",
-    "review",
-    "reason",
-    "reasons",
-    "tag",
-];
-
 /// Where an action may start and another word stands (`closee`,
 /// `frobnicate`): that word's diagnostic, naming the action meant if one is
 /// close, and every action.
@@ -300,13 +282,14 @@ fn misspelt_action(diagnostic: &Diagnostic, positives: &[Rule], word: &str, star
     }
     // A word with letters left out (`frez`, `esc`) is as likely a typo as one letter off.
     let cut_short = || {
-        let mut starting = ACTION_WORDS.iter().filter(|a| word.chars().count() >= 3 && holds_in_order(a, word));
+        let mut starting =
+            crate::syntax::ACTION_WORDS.iter().filter(|a| word.chars().count() >= 3 && holds_in_order(a, word));
         match (starting.next(), starting.next()) {
             (Some(a), None) => Some(format!("did you mean `{a}`?")),
             _ => None,
         }
     };
-    let meant = match crate::diagnostic::did_you_mean(word, ACTION_WORDS).or_else(cut_short) {
+    let meant = match crate::diagnostic::did_you_mean(word, crate::syntax::ACTION_WORDS).or_else(cut_short) {
         Some(m) => format!("{m} The actions"),
         None => "the actions".into(),
     };
