@@ -15,7 +15,11 @@ impl Checker<'_> {
         if let ExprKind::Str(s) = &e.kind {
             return Some(TText::Lit(s.as_str().into()));
         }
-        let t = self.expr(e, Scope { element: None })?;
+        let reported = self.diags.len();
+        let Some(t) = self.expr(e, Scope { element: None }) else {
+            self.suggest_quotes(e, reported);
+            return None;
+        };
         let t = self.present(t, &format!("as {what}"))?;
         let t = match &t.ty.base {
             Base::Str | Base::Enum(_) => member_name(t),
@@ -27,5 +31,22 @@ impl Checker<'_> {
             }
         };
         self.shallow_enough(&t).then_some(TText::Expr(t))
+    }
+
+    /// `reason R01 "…"`, `escalate to legal`: a bare word the checker does
+    /// not know, where an action's text goes, is most likely the text
+    /// itself; its "unknown name" says to quote it.
+    fn suggest_quotes(&mut self, e: &Expr, reported: usize) {
+        let ExprKind::Path(segments) = &e.kind else { return };
+        let [word] = segments.as_slice() else { return };
+        let unknown = self.diags.iter_mut().skip(reported).find(|d| d.code == codes::UNKNOWN_NAME && d.span == e.span);
+        if let Some(d) = unknown {
+            let quoted = format!("`\"{}\"`", word.node);
+            // "did you mean" stays first: editors offer it as a quick fix.
+            d.help = Some(match d.help.take() {
+                Some(meant) => format!("{meant} If `{}` is the text itself, quote it: {quoted}", word.node),
+                None => format!("texts are quoted: {quoted}"),
+            });
+        }
     }
 }

@@ -121,7 +121,7 @@ fn innermost_open(text: &str) -> Option<(usize, &'static str)> {
 const ITEM_KEYWORDS: [&str; 9] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group", "split"];
 
 /// The words of a duration's unit.
-const UNITS: [&str; 8] = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
+pub(super) const UNITS: [&str; 8] = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
 
 /// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
 pub(super) fn item_starts(text: &str) -> Vec<usize> {
@@ -231,7 +231,7 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         let (line, col) = (error.line(), col.saturating_sub(1));
         let stop = Stop::new(&diagnostic, positives, line, (col, base + pos), &word);
-        if let Some(fixed) = idioms::action_idiom(&stop) {
+        if let Some(fixed) = idioms::action_idiom(&stop).or_else(|| idioms::decimal_for_whole(&stop)) {
             return fixed;
         }
         if let Some(fixed) = misspelt_action(&diagnostic, positives, &word, base + pos) {
@@ -264,11 +264,9 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
         if let Some(help) = help {
             return diagnostic.with_help(help);
         }
-    }
-    if wrote_if(error.line(), col.saturating_sub(1)) {
-        return diagnostic.with_help(
-            "the language has no `if`: use `case when … then … else … end` (see docs/reference.md#case-expressions)",
-        );
+        if let Some(fixed) = idioms::wrote_if(&stop) {
+            return fixed;
+        }
     }
     diagnostic
 }
@@ -455,19 +453,6 @@ fn operator_from_elsewhere(positives: &[Rule], line: &str, col: usize) -> Option
         _ => return None,
     };
     Some(format!("the policy language writes `{meant}` where other languages write `{written}`"))
-}
-
-/// Whether the word at `col` (a character column of `line`), or the word
-/// just before it, is `if`: the parser stops at it or just after it.
-fn wrote_if(line: &str, col: usize) -> bool {
-    let chars: Vec<char> = line.chars().collect();
-    let word_char = |c: &char| c.is_alphanumeric() || *c == '_';
-    let at: String = chars.get(col..).unwrap_or_default().iter().take_while(|c| word_char(c)).collect();
-    let before = chars.get(..col).unwrap_or_default();
-    let trimmed = before.iter().rev().skip_while(|c| c.is_whitespace());
-    let mut previous: Vec<char> = trimmed.take_while(|c| word_char(c)).copied().collect();
-    previous.reverse();
-    at == "if" || previous.iter().collect::<String>() == "if"
 }
 
 /// Words a risk officer understands for what the parser wanted.

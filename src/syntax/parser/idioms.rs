@@ -1,9 +1,10 @@
 //! Forms from SQL, spreadsheets and other rule languages that the policy
 //! language writes otherwise: `between`, `600..700`, `effective from`, a
-//! split's weight without its `%`, actions joined by `and` or `,`, `set
-//! limit =`, a notification without its template. Each gives the help a risk officer needs
-//! to write it the language's way, with their own operands where the line
-//! shows them.
+//! split's weight without its `%`, `'text'`, `if`, actions joined by `and`
+//! or `,`, `set limit =`, `escalate` without `to`, a notification without
+//! its template, a decimal where a whole number goes (`for 1.5 months`).
+//! Each gives the help a risk officer needs to write it the language's
+//! way, with their own operands where the line shows them.
 
 use super::stop::Stop;
 use super::*;
@@ -14,6 +15,63 @@ pub(super) fn idiom_help(stop: &Stop<'_>) -> Option<String> {
         .or_else(|| dotted_range(stop))
         .or_else(|| effective_from(stop))
         .or_else(|| weight_without_percent(stop))
+        .or_else(|| single_quoted(stop))
+}
+
+/// `status == 'active'`: text in single quotes.
+fn single_quoted(stop: &Stop<'_>) -> Option<String> {
+    let quoted = stop.rest.strip_prefix('\'')?;
+    let text = quoted.split_once('\'').map_or("text", |(text, _)| text);
+    Some(format!("text is written in double quotes: `\"{text}\"`"))
+}
+
+/// `let tier = if score > 600 …`: pest stops at `if`, or just after it when
+/// it took `if` for a name. Said at the `if` either way.
+pub(super) fn wrote_if(stop: &Stop<'_>) -> Option<Diagnostic> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let start = if stop.word == "if" {
+        stop.before.len()
+    } else {
+        let trimmed = stop.before.trim_end();
+        let start = trimmed.strip_suffix("if").map(str::len)?;
+        if trimmed.get(..start)?.ends_with(is_word) {
+            return None;
+        }
+        start
+    };
+    Some(stop.said_at(
+        (start, start + 2),
+        "the language has no `if`",
+        "use `case when … then … else … end` (see docs/reference.md#case-expressions)",
+    ))
+}
+
+/// `for 1.5 months`, `top 2.5`: a decimal where only a whole number goes.
+/// Said over the whole number, not its first digits.
+pub(super) fn decimal_for_whole(stop: &Stop<'_>) -> Option<Diagnostic> {
+    if !stop.wants(&[Rule::int_lit]) {
+        return None;
+    }
+    let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let whole = digits(stop.rest);
+    let fraction = digits(stop.rest.get(whole + 1..)?);
+    if whole == 0 || fraction == 0 || stop.rest.get(whole..=whole) != Some(".") {
+        return None;
+    }
+    let end = whole + 1 + fraction;
+    let number = stop.rest.get(..end)?;
+    let after = stop.rest.get(end..)?.trim_start();
+    let unit = after.get(..after.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(after.len()))?;
+    let help = if super::errors::UNITS.contains(&unit) {
+        format!(
+            "a duration is a whole number and its unit: round it, or count in a smaller unit (`45 days`, not \
+             `{number} {unit}`)"
+        )
+    } else {
+        "only a whole number goes here".to_owned()
+    };
+    let at = stop.before.len();
+    Some(stop.said_at((at, at + end), format!("expected a whole number, found `{number}`"), help))
 }
 
 /// `score between 600 and 700`.
@@ -88,6 +146,9 @@ pub(super) fn action_idiom(stop: &Stop<'_>) -> Option<Diagnostic> {
         let value = stop.rest.get(1..).unwrap_or_default().trim().trim_end_matches('}').trim_end();
         return Some(stop.said("`set limit` takes `to`, not `=`", format!("write `set limit to {value}`")));
     }
+    if let Some(fixed) = without_to(stop) {
+        return Some(fixed);
+    }
     let mut last_two = stop.before.split_whitespace().rev();
     match (last_two.next(), last_two.next()) {
         (Some(channel), Some("notify")) if channel.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
@@ -98,6 +159,39 @@ pub(super) fn action_idiom(stop: &Stop<'_>) -> Option<Diagnostic> {
         }
         _ => None,
     }
+}
+
+/// `escalate "legal"`, `set limit credit_limit * 0.8`: the `to` left out.
+fn without_to(stop: &Stop<'_>) -> Option<Diagnostic> {
+    if !stop.wants(&[Rule::kw_to]) {
+        return None;
+    }
+    let mut last_two = stop.before.split_whitespace().rev();
+    let action = match (last_two.next(), last_two.next()) {
+        (Some("escalate"), _) => "escalate",
+        (Some("limit"), Some("set")) => "set limit",
+        _ => return None,
+    };
+    let rest = stop.rest.trim_start();
+    let value = if action == "escalate" {
+        match rest.strip_prefix('"').and_then(|r| r.find('"')) {
+            Some(end) => rest.get(..end + 2).unwrap_or(rest).to_owned(),
+            None => match rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next() {
+                Some(word) if !word.is_empty() => format!("\"{word}\""),
+                _ => "\"legal\"".to_owned(),
+            },
+        }
+    } else {
+        // The amount runs to the next action or the rule's end.
+        let words = rest.split_whitespace().take_while(|w| !crate::syntax::ACTION_WORDS.contains(w) && *w != "}");
+        let amount = words.collect::<Vec<_>>().join(" ");
+        if amount.is_empty() {
+            "credit_limit * 0.8".to_owned()
+        } else {
+            amount
+        }
+    };
+    Some(stop.said(format!("expected `to` after `{action}`"), format!("write `{action} to {value}`")))
 }
 
 #[cfg(test)]
@@ -153,5 +247,49 @@ mod tests {
     fn a_weight_without_percent_is_asked_for_one() {
         let help = help("split s by id { a 50 b 50 }\n");
         assert_eq!(help, "a split's weight is a percentage: `50%` (the weights add up to 100%)");
+    }
+
+    #[test]
+    fn escalate_and_set_limit_without_to_are_shown_with_it() {
+        let rule = |then: &str| format!("rule \"r\" {{ when score < 600 then {then} }}\n");
+        let (message, help) = first(&rule("escalate legal notify letter \"x\""));
+        assert_eq!(
+            (message.as_str(), help.as_str()),
+            ("expected `to` after `escalate`", "write `escalate to \"legal\"`")
+        );
+        let (_, help) = first(&rule("escalate \"legal desk\" notify letter \"x\""));
+        assert_eq!(help, "write `escalate to \"legal desk\"`");
+        let (_, help) = first(&rule("set limit credit_limit / 2 close"));
+        assert_eq!(help, "write `set limit to credit_limit / 2`");
+    }
+
+    #[test]
+    fn a_decimal_where_a_whole_number_goes_is_said_over_the_whole_number() {
+        let text = "rule \"r\" { when score < 600 then freeze for 2.25 weeks }\n";
+        let Err(diagnostics) = parse_policy(Path::new("t.policy"), text) else { panic!("parsed") };
+        let d = &diagnostics[0];
+        assert_eq!(d.message, "expected a whole number, found `2.25`");
+        let start = text.find("2.25").unwrap_or_default() as u32;
+        assert_eq!((d.span.start, d.span.end), (start, start + 4));
+        assert!(d.help.as_deref().unwrap_or_default().contains("not `2.25 weeks`"), "{d:?}");
+    }
+
+    #[test]
+    fn if_is_pointed_at_where_it_was_written() {
+        let text = "let tier = if score > 600 then \"a\" else \"b\"\n";
+        let Err(diagnostics) = parse_policy(Path::new("t.policy"), text) else { panic!("parsed") };
+        let start = text.find("if").unwrap_or_default() as u32;
+        assert_eq!((diagnostics[0].message.as_str(), diagnostics[0].span.start), ("the language has no `if`", start));
+        // A name that ends in `if` is not `if`.
+        let (message, _) = first("let x = motif score\n");
+        assert_ne!(message, "the language has no `if`");
+    }
+
+    #[test]
+    fn single_quotes_are_asked_to_be_double() {
+        assert_eq!(
+            help("rule \"r\" { when status == 'frozen' then close }\n"),
+            "text is written in double quotes: `\"frozen\"`"
+        );
     }
 }

@@ -74,6 +74,21 @@ impl<'a> Stop<'a> {
         fixed.message = message.into();
         fixed.with_help(help)
     }
+
+    /// [`Stop::said`], pointing at bytes `start..end` of the line instead
+    /// of the stop (a whole `1.5`, the `if` before the stop).
+    pub fn said_at(
+        &self,
+        (start, end): (usize, usize),
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        let mut fixed = self.said(message, help);
+        if let (Some(start), Some(end)) = (self.offset(start), self.offset(end)) {
+            fixed.span = Span::new(start, end);
+        }
+        fixed
+    }
 }
 
 /// `line` up to a `#` that is not in a string.
