@@ -92,6 +92,7 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
     }
     shadowed(&rules, &never, policy, file, &mut diags);
     for (decl, _) in &rules {
+        diags.extend(limit_without_effect(decl, file));
         let closes = decl.actions.iter().find(|a| matches!(a.kind, ActionKind::Close));
         let notifies = decl.actions.iter().any(|a| matches!(a.kind, ActionKind::Notify { .. }));
         if let (Some(close), false) = (closes, notifies) {
@@ -109,6 +110,25 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
         }
     }
     diags
+}
+
+/// `W0114`: a `set limit` in a rule whose outcome gives no limit (`close`
+/// makes it 0; a declined or referred application has none), which no
+/// decision would show.
+fn limit_without_effect(decl: &RuleDecl, file: &Path) -> Option<Diagnostic> {
+    let set_limit = decl.actions.iter().find(|a| matches!(a.kind, ActionKind::SetLimit(_)))?;
+    let (outcome, gives) = decl.actions.iter().find_map(|a| match a.kind {
+        ActionKind::Close => Some(("close", "a closed account's limit is 0")),
+        ActionKind::Decline => Some(("decline", "a declined application gets no limit")),
+        ActionKind::Refer => Some(("refer", "a referred application gets no limit")),
+        _ => None,
+    })?;
+    let message = format!("rule \"{}\" sets a limit beside `{outcome}`: {gives}", decl.name.node);
+    Some(
+        Diagnostic::warning(codes::LIMIT_WITHOUT_EFFECT, file, set_limit.span, message)
+            .with_label("never in a decision")
+            .with_help(format!("drop `set limit`, or move it to a rule that does not `{outcome}`")),
+    )
 }
 
 /// `W0111`: in each `first` group, a rule whose condition implies the

@@ -107,7 +107,54 @@ impl Checker<'_> {
                 }
             }
         }
+        self.list_like_a_range(negate, &needle, items, &consts);
         Some(texpr(TKind::InList { negate, needle: Box::new(needle), items: consts }, Ty::req(Base::Bool), span))
+    }
+
+    /// `W0115`: `score in [600, 700]` holds for 600 and 700 only, though a
+    /// table's cell writes the range from 600 to 700 the same way. Two
+    /// ascending numbers or dates with values between them are more likely
+    /// meant as the range; the warning says how to write either.
+    fn list_like_a_range(&mut self, negate: bool, needle: &TExpr, items: &[Expr], consts: &[Const]) {
+        let apart = match consts {
+            [Const::Int(a), Const::Int(b)] => b.checked_sub(*a).is_some_and(|d| d > 1),
+            [Const::Dec(a), Const::Dec(b)] => a < b,
+            [Const::Date(a), Const::Date(b)] => crate::value::days_between(*a, *b) > 1,
+            _ => false,
+        };
+        let [low, high] = items else { return };
+        if !apart {
+            return;
+        }
+        let span = needle.span.to(high.span);
+        let x = self.source_text(needle.span);
+        let (low, high) = (self.source_text(low.span), self.source_text(high.span));
+        let (written, holds, for_range, range, values) = if negate {
+            (
+                "not in",
+                "fails",
+                "to leave the range out",
+                format!("{x} < {low} or {x} > {high}"),
+                format!("{x} != {low} and {x} != {high}"),
+            )
+        } else {
+            (
+                "in",
+                "holds",
+                "for the range",
+                format!("{x} >= {low} and {x} <= {high}"),
+                format!("{x} == {low} or {x} == {high}"),
+            )
+        };
+        self.warn(
+            codes::LIST_LIKE_A_RANGE,
+            span,
+            format!("`{x} {written} [{low}, {high}]` {holds} for {low} and {high} only, not for the values between"),
+        )
+        .help = Some(format!(
+            "{for_range}, write `{range}` (`[{low}, {high}]` is a range only in a table's cell); for the two \
+             values, `{values}`"
+        ));
     }
 }
 

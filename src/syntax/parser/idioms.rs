@@ -16,6 +16,26 @@ pub(super) fn idiom_help(stop: &Stop<'_>) -> Option<String> {
         .or_else(|| effective_from(stop))
         .or_else(|| weight_without_percent(stop))
         .or_else(|| single_quoted(stop))
+        .or_else(|| half_open_list(stop))
+}
+
+/// `score in [600, 700)`: a table's half-open interval in a condition.
+fn half_open_list(stop: &Stop<'_>) -> Option<String> {
+    if stop.at() != Some(')') || stop.in_a_row() {
+        return None;
+    }
+    let (head, list) = stop.before.rsplit_once('[')?;
+    let (low, high) = list.split_once(',')?;
+    let (low, high) = (low.trim(), high.trim());
+    let mut words = head.split_whitespace().rev();
+    let subject = match (words.next(), words.next()) {
+        (Some("in"), Some(subject)) => subject,
+        _ => return None,
+    };
+    Some(format!(
+        "`[{low}, {high})` is a range only in a table's cell; in a condition write `{subject} >= {low} and \
+         {subject} < {high}`"
+    ))
 }
 
 /// `status == 'active'`: text in single quotes.
@@ -283,6 +303,14 @@ mod tests {
         // A name that ends in `if` is not `if`.
         let (message, _) = first("let x = motif score\n");
         assert_ne!(message, "the language has no `if`");
+    }
+
+    #[test]
+    fn a_half_open_range_in_a_condition_is_two_comparisons() {
+        assert_eq!(
+            help("rule \"r\" { when score in [600, 700) then close }\n"),
+            "`[600, 700)` is a range only in a table's cell; in a condition write `score >= 600 and score < 700`"
+        );
     }
 
     #[test]
