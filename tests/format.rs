@@ -266,6 +266,26 @@ let s = scorecard base 600 { # behaviour
 }
 
 #[test]
+fn a_comment_after_the_last_item_of_a_list_or_call_stays_before_its_closing_bracket() {
+    let src = r#"policy "p" version "1"
+schema "s.yaml"
+let tier = case
+  when status in [
+    "active", # c1
+    "restricted" # c2
+  ] then "a"
+  else "b"
+end
+let n = count(overdues # c3
+  within 12 months # c4
+)
+"#;
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    // `# c2` stays on the line of "restricted" (not after `then`, which moved "a" off its line).
+    insta::assert_snapshot!(out);
+}
+
+#[test]
 fn long_conditions_break_before_and_or_aligned_under_the_condition() {
     let src = "rule \"limit-raise\" priority 10 { when months_between(opened_on, as_of) >= 6 and recent_overdues == 0 and fraud_risk(score, utilization) < 0.2 then set limit to min(round(credit_limit * 1.2, 0), 50000) }";
     let out = assert_formats_well(Path::new("t.policy"), src);

@@ -101,6 +101,8 @@ impl Printer<'_> {
                     }
                     docs.push(self.expr(item));
                 }
+                // A comment after the last item stays with it, not with what follows `]`.
+                docs.push(self.comments.trailing_before(e.span.end as usize));
                 docs.push(Doc::text("]"));
                 Doc::Concat(docs)
             }
@@ -118,9 +120,11 @@ impl Printer<'_> {
                     docs.push(Doc::Align(Box::new(cond)));
                 }
                 if let Some(w) = window {
+                    docs.push(self.comments.trailing_before(w.span.start as usize));
                     docs.push(Doc::text(if args.is_empty() && filter.is_none() { "within " } else { " within " }));
                     docs.push(self.duration(w));
                 }
+                docs.push(self.comments.trailing_before(e.span.end as usize));
                 docs.push(Doc::text(")"));
                 Doc::Concat(docs)
             }
