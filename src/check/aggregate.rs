@@ -35,7 +35,12 @@ impl<'a> Checker<'a> {
                 (slot, layout, field)
             }
         };
+        let reported = self.diags.len();
         let (filter_t, projected) = self.element_parts(list, field_seg, call.filter);
+        if let (None, Some(filter)) = (&filter_t, call.filter) {
+            let list_name = segments.iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
+            self.note_shadowing(filter, &list.element, &list_name, reported);
+        }
         self.element_lists.pop();
         let filter = filter_t?;
         let window = self.window(call.window, list)?;

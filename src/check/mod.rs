@@ -22,6 +22,7 @@ mod narrow;
 mod reinstate;
 mod related;
 mod scorecard;
+mod shadow;
 mod split;
 mod table;
 
@@ -334,7 +335,12 @@ impl<'a> Checker<'a> {
             .items
             .iter()
             .filter_map(|i| match i {
-                Item::Let { name, .. } | Item::Scorecard { name, .. } => Some(name.node.clone()),
+                // A let named like a field is an error of its own (E0403); uses of the name are the field's.
+                Item::Let { name, .. } | Item::Scorecard { name, .. }
+                    if self.schema.root.field(&name.node).is_none() =>
+                {
+                    Some(name.node.clone())
+                }
                 _ => None,
             })
             .collect();

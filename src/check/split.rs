@@ -32,7 +32,9 @@ impl Checker<'_> {
             names.push(arm.node.as_str().into());
         }
         let (slot, key) = by?;
-        let cumulative = cumulative?;
+        // Weights in error (reported) keep the policy from running, but the
+        // arms are known: rules naming them are still checked against them.
+        let cumulative = cumulative.unwrap_or_else(|| vec![WHOLE; names.len()]);
         ok.then(|| TSplit {
             name: s.name.node.as_str().into(),
             slot,
