@@ -136,7 +136,11 @@ def test_dates_stored_as_timestamps_of_midnight_are_decided(spark, generated, zo
         # A lake often keeps dates as timestamps: midnights, in the session's
         # zone (in Shanghai, 2026-11-01 is 2026-10-31T16:00Z).
         stamped = book.withColumn("opened_on", F.to_timestamp(F.col("opened_on").cast("string")))
+        # And inside a list of records, as the score history's dates.
+        as_stamp = lambda e: e.withField("scored_on", F.to_timestamp(e["scored_on"].cast("string")))  # noqa: E731
+        stamped = stamped.withColumn("score_history", F.transform("score_history", as_stamp))
         assert dict(stamped.dtypes)["opened_on"] == "timestamp"
+        assert "scored_on:timestamp" in dict(stamped.dtypes)["score_history"]
         expected = {row["id"]: row for row in cli_as_rows(cli_decisions(str(POLICY), str(jsonl)))}
         decided = verdict.spark.decide(stamped, str(POLICY)).collect()
         rows = dicts_as_json([row.asDict(recursive=True) for row in decided])

@@ -472,3 +472,39 @@ def test_a_pyarrow_dataset_of_files_decides_in_file_order(generated, tmp_path):
     pandas = pytest.importorskip("pandas")
     with pytest.raises(TypeError, match="not a pandas Series: decide one row with decide"):
         policy.decide_table(pandas.Series([1, 2]))
+
+
+def test_zoned_timestamps_in_lists_of_records_are_read_as_the_zones_wall_clock():
+    """What verdict.spark does to a batch before deciding it, without Spark:
+    sliced arrays, null records and null lists keep their place."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from verdict.spark import _session_local
+
+    zone = "Asia/Shanghai"
+    stamp = pa.timestamp("us", tz=zone)
+    record = pa.struct([("scored_on", stamp), ("value", pa.int64())])
+    midnight_utc = lambda day: dt.datetime(*day, tzinfo=dt.timezone.utc) - dt.timedelta(hours=8)  # noqa: E731
+    history = pa.array(
+        [
+            [{"scored_on": midnight_utc((2026, 1, 2)), "value": 1}],
+            None,
+            [{"scored_on": midnight_utc((2026, 3, 4)), "value": 2}, None],
+            [],
+        ],
+        type=pa.list_(record),
+    )
+    table = pa.table({"id": ["a", "b", "c", "d"], "history": history}).slice(1)
+    local = _session_local(table)
+    kind = local.schema.field("history").type
+    assert kind.value_type.field("scored_on").type == pa.timestamp("us")
+    assert local.column("history").to_pylist() == [
+        None,
+        [{"scored_on": dt.datetime(2026, 3, 4), "value": 2}, None],
+        [],
+    ]
+    # A table without zoned timestamps is handed back as it was.
+    plain = pa.table({"id": ["a"], "on": pa.array([dt.date(2026, 1, 1)])})
+    assert _session_local(plain) is plain

@@ -74,7 +74,7 @@ _UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Z", "+00:00", "GMT", "Etc/GMT", "Univ
 
 
 def _session_local(table):
-    """The table with its top-level zoned timestamps as the session's wall clock.
+    """The table with its zoned timestamps as the session's wall clock.
 
     A Spark ``TimestampType`` is an instant shown in the session's time zone:
     a date kept as a timestamp there is that zone's midnight
@@ -82,19 +82,55 @@ def _session_local(table):
     2026-10-31T16:00Z). The executors receive such a column zoned in the
     session's zone; read as the wall clock of that zone (``2026-11-01
     00:00``), it is the date Spark shows. A time other than midnight is still
-    that row's error, never a date with its time dropped. Nested timestamps
-    (inside structs and lists) are left as they are: midnight UTC.
+    that row's error, never a date with its time dropped. Timestamps inside
+    structs and lists (a list of records' dates) are read the same way.
     """
+    for index, field in enumerate(table.schema):
+        column = table.column(index)
+        local = _local_chunks(column)
+        if local is not column:
+            table = table.set_column(index, field.name, local)
+    return table
+
+
+def _local_chunks(column):
+    """``column`` (chunked) with its zoned timestamps, at any depth, as wall clocks; itself if it has none."""
+    import pyarrow as pa
+
+    old = column.chunks
+    chunks = [_local(chunk) for chunk in old]
+    if all(new is was for new, was in zip(chunks, old)):
+        return column
+    return pa.chunked_array(chunks, type=chunks[0].type)
+
+
+def _local(array):
+    """One array with its zoned timestamps, at any depth, as wall clocks; itself if it has none."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    for index, field in enumerate(table.schema):
-        zone = getattr(field.type, "tz", None) if pa.types.is_timestamp(field.type) else None
-        if zone is None or zone in _UTC_ZONES:
-            continue
-        local = pc.local_timestamp(table.column(index))
-        table = table.set_column(index, field.name, local)
-    return table
+    kind = array.type
+    if pa.types.is_timestamp(kind):
+        return array if kind.tz is None or kind.tz in _UTC_ZONES else pc.local_timestamp(array)
+    if pa.types.is_struct(kind):
+        # flatten() applies the array's slice and its nulls to each child.
+        children = array.flatten()
+        local = [_local(child) for child in children]
+        if all(new is old for new, old in zip(local, children)):
+            return array
+        fields = [pa.field(kind.field(i).name, child.type, kind.field(i).nullable) for i, child in enumerate(local)]
+        return pa.StructArray.from_arrays(local, fields=fields, mask=array.is_null())
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        # The offsets of a slice index the whole child array: rebased on this slice's values.
+        offsets = array.offsets
+        first = offsets[0].as_py() if len(offsets) else 0
+        child = array.values.slice(first, offsets[-1].as_py() - first if len(offsets) else 0)
+        values = _local(child)
+        if values is child:
+            return array
+        make = pa.LargeListArray if pa.types.is_large_list(kind) else pa.ListArray
+        return make.from_arrays(pc.subtract(offsets, first), values, mask=array.is_null())
+    return array
 
 
 def _check_columns(policy: "verdict.Policy", df, as_of: Union[str, datetime.date, None]) -> None:
