@@ -328,6 +328,21 @@ pub fn lookup_through_lists<'a>(record: &'a RecordLayout, path: &str) -> Option<
     }
 }
 
+/// A type name of SQL, Python or a spreadsheet, as the schema and hooks
+/// spell it (`integer` is `int`): for "did you mean".
+#[must_use]
+pub fn type_written_otherwise(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "integer" | "long" | "bigint" | "smallint" | "i64" | "i32" => "int",
+        "boolean" | "bit" => "bool",
+        "str" | "text" | "varchar" | "char" => "string",
+        "float" | "double" | "real" | "number" | "numeric" | "f64" => "decimal",
+        "datetime" | "timestamp" | "day" => "date",
+        "currency" | "amount" => "money",
+        _ => return None,
+    })
+}
+
 const TYPE_NAMES: [&str; 9] = ["bool", "int", "decimal", "money", "string", "date", "enum(...)", "set<T>", "list:"];
 
 /// Loads and validates a schema file; every problem is reported, not just the first.
@@ -662,8 +677,9 @@ impl SchemaLoader<'_> {
                         }
                     };
                 }
-                let help =
-                    did_you_mean(ty, TYPE_NAMES).unwrap_or_else(|| format!("the types are {}", TYPE_NAMES.join(", ")));
+                let help = did_you_mean(ty, TYPE_NAMES)
+                    .or_else(|| type_written_otherwise(ty).map(|t| format!("did you mean `{t}`?")))
+                    .unwrap_or_else(|| format!("the types are {}", TYPE_NAMES.join(", ")));
                 self.error(codes::SCHEMA_TYPE, span, format!("unknown type `{ty}`")).help = Some(help);
                 return None;
             }

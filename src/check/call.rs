@@ -78,6 +78,14 @@ impl Checker<'_> {
             return self.hook_call(hook, call.args, call.span, scope);
         }
         if self.poisoned.contains(fname) {
+            if let Some(&declared) = self.failed_hook_arity.get(fname).filter(|n| **n != call.args.len()) {
+                let found = call.args.len();
+                self.err(
+                    codes::ARITY,
+                    call.span,
+                    format!("hook `{fname}` takes {declared} argument(s), found {found}"),
+                );
+            }
             return None;
         }
         let (Some(builtin), Some(scalar)) = (builtin, scalar) else {

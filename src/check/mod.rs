@@ -139,6 +139,7 @@ pub fn check(
         batches: Vec::new(),
         hooks: Vec::new(),
         poisoned: HashSet::new(),
+        failed_hook_arity: std::collections::HashMap::new(),
         used_lets: HashSet::new(),
         used_batches: HashSet::new(),
         int_batch_uses: std::collections::HashMap::new(),
@@ -186,6 +187,9 @@ pub(crate) struct Checker<'a> {
     hooks: Vec<HookSig>,
     /// Lets and hooks whose declaration had an error: their uses report nothing more.
     poisoned: HashSet<String>,
+    /// The declared parameter count of each hook whose declaration had an
+    /// error: a call's argument count is still checked against it.
+    failed_hook_arity: std::collections::HashMap<String, usize>,
     used_lets: HashSet<usize>,
     used_batches: HashSet<usize>,
     /// The first use of each batch against an `int`, by batch index.
@@ -450,6 +454,7 @@ impl<'a> Checker<'a> {
                         Some(sig) => self.hooks.push(sig),
                         None => {
                             self.poisoned.insert(h.name.node.clone());
+                            self.failed_hook_arity.insert(h.name.node.clone(), h.params.len());
                         }
                     }
                 }
@@ -489,7 +494,9 @@ impl<'a> Checker<'a> {
             (None, "list") => Base::Records(Default::default()),
             (None, other) => {
                 let names = SCALAR_TYPE_NAMES.into_iter().chain(["set<string>", "list"]);
-                let help = did_you_mean(other, names).unwrap_or_else(|| {
+                let written_otherwise =
+                    || crate::schema::type_written_otherwise(other).map(|t| format!("did you mean `{t}`?"));
+                let help = did_you_mean(other, names).or_else(written_otherwise).unwrap_or_else(|| {
                     "hook types are bool, int, decimal, money, string, date, set<string|int|date> and list (a list field, whole)".into()
                 });
                 self.err(codes::UNKNOWN_HOOK_TYPE, written.span, format!("unknown hook type `{other}`")).help =
