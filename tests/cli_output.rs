@@ -326,6 +326,47 @@ fn a_golden_file_that_is_an_input_is_refused() {
 }
 
 #[test]
+fn accept_never_writes_over_another_tests_files_or_a_file_that_is_no_golden_file() {
+    let dir = golden_workdir();
+    let write = |name: &str, golden: &str, snapshots: &str| {
+        let text = format!("policy: ladder.policy\nas_of: 2026-11-01\ngolden: {golden}\nsnapshots: {snapshots}\n");
+        std::fs::write(dir.join(name), text).unwrap();
+    };
+    let accept =
+        |files: &[&str]| Command::new(BIN).args(["test", "--accept"]).args(files).current_dir(&dir).output().unwrap();
+    std::fs::copy(dir.join("portfolio.jsonl"), dir.join("book.jsonl")).unwrap();
+    std::fs::write(dir.join("notes.txt"), "the desk's notes\n").unwrap();
+    let kept: Vec<(&str, Vec<u8>)> = ["book.jsonl", "notes.txt", "ladder.test.yaml", "ladder.policy"]
+        .into_iter()
+        .map(|f| (f, std::fs::read(dir.join(f)).unwrap()))
+        .collect();
+    // A portfolio (another test's snapshots) and a text file are no golden files.
+    write("a.test.yaml", "book.jsonl", "portfolio.jsonl");
+    write("b.test.yaml", "b.golden.jsonl", "book.jsonl");
+    write("n.test.yaml", "notes.txt", "portfolio.jsonl");
+    // Another test file of the run, and a golden file two tests name.
+    write("c.test.yaml", "ladder.test.yaml", "portfolio.jsonl");
+    write("s1.test.yaml", "shared.golden.jsonl", "portfolio.jsonl");
+    write("s2.test.yaml", "shared.golden.jsonl", "book.jsonl");
+    for (files, says) in [
+        (vec!["a.test.yaml", "b.test.yaml"], "`book.jsonl` exists and is not a golden file (its line 1 has neither"),
+        (vec!["n.test.yaml"], "`notes.txt` exists and is not a golden file (its line 1 is not JSON)"),
+        (vec!["c.test.yaml", "ladder.test.yaml"], "the same file as `ladder.test.yaml`, a test file of this run"),
+        (vec!["s1.test.yaml", "s2.test.yaml"], "`s1.test.yaml` has just accepted its records into this golden file"),
+    ] {
+        let out = accept(&files);
+        assert_eq!(code(&out), 2, "{files:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{files:?}: {}", stderr(&out));
+    }
+    for (file, bytes) in &kept {
+        assert_eq!(&std::fs::read(dir.join(file)).unwrap(), bytes, "{file} was written over");
+    }
+    // An existing golden file is rewritten as before.
+    let out = accept(&["s1.test.yaml"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
 fn a_full_disk_is_a_failure_of_its_own_for_every_command() {
     let full = "> /dev/full";
     let commands: Vec<Vec<&str>> = vec![

@@ -65,6 +65,7 @@ pub fn run(args: TestArgs) -> Exit {
         exit = Exit::Invalid;
     }
     let mut runner = Runner::new(TestOptions { accept: args.accept, coverage: args.coverage });
+    runner.run_over(&files);
     let mut counts = Counts::default();
     let mut reports = Vec::new();
     for path in &files {

@@ -16,28 +16,100 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Refuses a golden file that is also a file the test reads (the test file,
-/// the snapshots, the policy or a file the policy loads): `--accept` would
-/// overwrite it. Compared by identity, so `./x`, `x` and a link to `x` are one.
-pub(crate) fn refuse_an_input(spec: &GoldenSpec, test_file: &Path, policy_files: &[PathBuf], r: &mut Reader<'_>) {
-    let Some(golden) = FileIdentity::of(&spec.golden) else { return };
-    let inputs = [("the test file itself", test_file), ("its `snapshots:`", spec.snapshots.as_path())]
-        .into_iter()
-        .chain(policy_files.iter().map(|p| ("its policy or a file the policy loads", p.as_path())));
-    for (role, input) in inputs {
-        if FileIdentity::of(input).as_ref() == Some(&golden) {
-            r.error_help(
-                codes::TEST_FILE,
-                spec.golden_span,
-                format!(
-                    "the golden file is the same file as `{}`, {role}: `--accept` would overwrite it",
-                    input.display()
-                ),
-                "name a file of its own for the golden records, such as `portfolio.golden.jsonl`",
-            );
-            return;
+/// What one `verdict test` run has met across its test files: a golden
+/// file may be none of the run's test files, nor a file an earlier test
+/// read, nor (with `--accept`) a golden file an earlier test wrote.
+#[derive(Default)]
+pub(crate) struct RunFiles {
+    /// Every test file of the run.
+    pub test_files: Vec<PathBuf>,
+    /// The snapshots and policy files of the tests run so far, each with its test file.
+    read: Vec<(PathBuf, PathBuf)>,
+    /// The golden files accepted so far, each with the test file that wrote it.
+    accepted: Vec<(PathBuf, PathBuf)>,
+}
+
+impl RunFiles {
+    /// Records the files a test that ran read, and the golden file it accepted.
+    pub(crate) fn ran(&mut self, test_file: &Path, read: Vec<PathBuf>, accepted: Option<&Path>) {
+        self.read.extend(read.into_iter().map(|p| (p, test_file.to_path_buf())));
+        if let Some(golden) = accepted {
+            self.accepted.push((golden.to_path_buf(), test_file.to_path_buf()));
         }
     }
+}
+
+/// Refuses a golden file that is also a file a test of the run reads (the
+/// test file, the snapshots, the policy or a file the policy loads, or any
+/// of those of another test in the run), or, with `accept`, one another
+/// test has just written; and a portfolio that another test's `--accept`
+/// has just written. Compared by identity, so `./x`, `x` and a link to `x`
+/// are one.
+pub(crate) fn refuse_an_input(
+    spec: &GoldenSpec,
+    test_file: &Path,
+    policy_files: &[PathBuf],
+    (run, accept): (&RunFiles, bool),
+    r: &mut Reader<'_>,
+) {
+    let Some(golden) = FileIdentity::of(&spec.golden) else { return };
+    let same = |p: &Path| FileIdentity::of(p).as_ref() == Some(&golden);
+    let own =
+        [("the test file itself".to_owned(), test_file), ("its `snapshots:`".to_owned(), spec.snapshots.as_path())]
+            .into_iter()
+            .chain(policy_files.iter().map(|p| ("its policy or a file the policy loads".to_owned(), p.as_path())));
+    let others = run.test_files.iter().map(|t| ("a test file of this run".to_owned(), t.as_path()));
+    let read = run.read.iter().map(|(p, by)| (format!("which `{}` reads", by.display()), p.as_path()));
+    if let Some((role, input)) = own.chain(others).chain(read).find(|(_, input)| same(input)) {
+        let message =
+            format!("the golden file is the same file as `{}`, {role}: `--accept` would overwrite it", input.display());
+        r.error_help(
+            codes::TEST_FILE,
+            spec.golden_span,
+            message,
+            "name a file of its own for the golden records, such as `portfolio.golden.jsonl`",
+        );
+        return;
+    }
+    if !accept {
+        return;
+    }
+    if let Some((_, by)) = run.accepted.iter().find(|(g, _)| same(g)) {
+        let message = format!(
+            "`{}` has just accepted its records into this golden file: two tests cannot share one",
+            by.display()
+        );
+        r.error_help(codes::TEST_FILE, spec.golden_span, message, "give each test a golden file of its own");
+    }
+    let snapshots = FileIdentity::of(&spec.snapshots);
+    if let Some((golden, by)) = run.accepted.iter().find(|(g, _)| FileIdentity::of(g) == snapshots) {
+        let message = format!(
+            "`{}` is the golden file `{}` has just written: decisions, not snapshots",
+            golden.display(),
+            by.display()
+        );
+        r.error_help(codes::TEST_FILE, spec.snapshots_span, message, "name the portfolio the golden test decides");
+    }
+}
+
+/// Why `text`, an existing file named as a golden file, is not one (its
+/// first line that is not a decision or error record), if it is not:
+/// `--accept` writes over golden files only, never over a portfolio, a
+/// policy or a test file named by mistake.
+fn not_a_golden_file(text: &str) -> Option<String> {
+    let lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    for (n, line) in lines {
+        let why = match serde_json::from_str::<Value>(line.trim_end()) {
+            Err(_) => "is not JSON",
+            Ok(v) if !v.is_object() => "is not a JSON object",
+            Ok(v) if v.get(fields::OUTCOME).is_none() && v.get(fields::ERROR).is_none() => {
+                "has neither an `outcome` nor an `error`, as every decision record has"
+            }
+            Ok(_) => continue,
+        };
+        return Some(format!("its line {} {why}", n + 1));
+    }
+    None
 }
 
 /// Compares (or with `accept`, writes) the golden file for `lines`, the
@@ -66,6 +138,15 @@ pub(crate) fn check_golden(
     if accept {
         if existing.as_deref() == Some(text.as_str()) {
             return Ok(CaseResult::Passed { note: Some(format!("{} records, unchanged", lines.len())) });
+        }
+        if let Some(why) = existing.as_deref().and_then(not_a_golden_file) {
+            let message = format!(
+                "`{}` exists and is not a golden file ({why}): `--accept` writes over golden files only",
+                spec.golden.display()
+            );
+            let d = Diagnostic::error(codes::TEST_FILE, test_file, spec.golden_span, message)
+                .with_help("name a new file for the golden records (or remove this one if it is an old golden file)");
+            return Err(Box::new(d));
         }
         crate::outfile::write_whole(&spec.golden, text.as_bytes()).map_err(|e| {
             Box::new(Diagnostic::error(

@@ -224,12 +224,19 @@ pub struct Runner {
     options: TestOptions,
     policies: Vec<PolicyRun>,
     by_path: HashMap<PathBuf, usize>,
+    /// What the run's test files read and accepted, which no golden file may overwrite.
+    run: golden::RunFiles,
 }
 
 impl Runner {
     /// A runner with the given options.
     pub fn new(options: TestOptions) -> Self {
-        Runner { options, policies: Vec::new(), by_path: HashMap::new() }
+        Runner { options, policies: Vec::new(), by_path: HashMap::new(), run: golden::RunFiles::default() }
+    }
+
+    /// Names every test file the run will read: no test's golden file may be one of them.
+    pub fn run_over(&mut self, test_files: &[PathBuf]) {
+        self.run.test_files = test_files.to_vec();
     }
 
     /// Runs every case of one test file.
@@ -285,7 +292,7 @@ impl Runner {
             })
             .collect();
         if let (Some(g), Some(policy)) = (&spec.golden, self.policies.get(index)) {
-            golden::refuse_an_input(g, path, &policy.files, &mut r);
+            golden::refuse_an_input(g, path, &policy.files, (&self.run, self.options.accept), &mut r);
         }
         if !file_ok || r.diags.iter().any(Diagnostic::is_error) {
             if let Some(policy) = self.policies.get_mut(index) {
@@ -294,6 +301,12 @@ impl Runner {
             report.diagnostics = in_file_order(r.diags, path);
             return report;
         }
+        let mut read = self.policies.get(index).map(|p| p.files.clone()).unwrap_or_default();
+        read.extend(spec.cases.iter().filter_map(|case| match &case.snapshot {
+            SnapshotSource::File { path, .. } => Some(path.clone()),
+            SnapshotSource::Inline(_) => None,
+        }));
+        self.run.ran(path, read, None);
         for (case, expectation, snapshot) in prepared {
             let record = self.decide(index, &program, &snapshot, spec.as_of);
             let actual = serde_json::to_value(RecordView { record: &record, program: &program })
@@ -311,7 +324,10 @@ impl Runner {
             let name =
                 g.golden.file_name().map_or_else(|| g.golden.display().to_string(), |n| n.to_string_lossy().into());
             let line = line_col(&text, g.golden_span.start as usize).0;
-            match self.golden(index, &program, g, path, spec.as_of, &mut report.sources) {
+            let result = self.golden(index, &program, g, path, spec.as_of, &mut report.sources);
+            let accepted = (self.options.accept && result.is_ok()).then_some(g.golden.as_path());
+            self.run.ran(path, vec![g.snapshots.clone()], accepted);
+            match result {
                 Ok(result) => report.cases.push(CaseReport { name: format!("golden {name}"), line, result }),
                 Err(d) => report.diagnostics.push(*d),
             }
