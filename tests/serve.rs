@@ -168,6 +168,23 @@ fn bad_requests_get_their_status_and_an_error_record() {
     assert_eq!(records[0], records[3]);
     assert!(records[1].contains("line 2") && records[2].contains("\"kind\":\"snapshot\""), "{}", reply.body);
     assert_eq!(server.decide_lines("").body, "");
+
+    // A request hyper cannot parse is answered 400 by hyper itself, before
+    // any handler: still counted among the responses.
+    let before = sample(&server.get("/metrics").body, "verdict_http_responses_total{code=\"400\",endpoint=\"other\"}");
+    let mut stream = server.connect();
+    send(&mut stream, b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}");
+    assert!(read_all(&mut stream).starts_with("HTTP/1.1 400"));
+    // Counted as the connection ends, which may be just after the client saw it close.
+    let counted = (0..100).any(|_| {
+        let after =
+            sample(&server.get("/metrics").body, "verdict_http_responses_total{code=\"400\",endpoint=\"other\"}");
+        after == Some(before.unwrap_or(0) + 1) || {
+            std::thread::sleep(Duration::from_millis(20));
+            false
+        }
+    });
+    assert!(counted, "{}", server.get("/metrics").body);
 }
 
 #[test]

@@ -46,12 +46,17 @@ pub async fn serve(listener: TcpListener, service: Arc<Service>, drain: Duration
                     let mut stream = TimeoutStream::new(stream);
                     stream.set_write_timeout(Some(service.limits.client_timeout));
                     let io = TokioIo::new(Box::pin(stream));
-                    let service = Arc::clone(&service);
-                    let svc = service_fn(move |request| handle(Arc::clone(&service), request));
+                    let shared = Arc::clone(&service);
+                    let svc = service_fn(move |request| handle(Arc::clone(&shared), request));
                     let connection = graceful.watch(builder.serve_connection(io, svc));
+                    let service = Arc::clone(&service);
                     tokio::spawn(async move {
                         // A client that goes away or breaks the protocol ends only its connection.
-                        let _ = connection.await;
+                        if let Err(e) = connection.await {
+                            if let Some(code) = answered_by_hyper(&e) {
+                                service.metrics.respond("other", code);
+                            }
+                        }
                     });
                 }
                 Err(e) => {
@@ -77,5 +82,18 @@ async fn reload_on_hangup(mut hangup: tokio::signal::unix::Signal, service: Arc<
         if let Err(e) = tokio::spawn(async move { reload(service, "SIGHUP").await }).await {
             eprintln!("verdict serve: reload (SIGHUP) failed: {e}; still serving, still listening for SIGHUP");
         }
+    }
+}
+
+/// The status hyper answered a request it could not parse with, before any
+/// handler saw it (a malformed request line or header, headers too large):
+/// counted in `/metrics` as every response is. Its body is hyper's (empty).
+fn answered_by_hyper(e: &hyper::Error) -> Option<u16> {
+    if e.is_parse_too_large() {
+        Some(431)
+    } else if e.is_parse() {
+        Some(400)
+    } else {
+        None
     }
 }
