@@ -69,7 +69,10 @@ fn the_other_endpoints_answer() {
     let server = Server::start(Path::new(POLICY), &[]);
     let health = server.get("/healthz");
     assert_eq!((health.status, health.body.as_str()), (200, "{\"status\":\"ok\"}\n"));
-    let policy: serde_json::Value = serde_json::from_str(&server.get("/v1/policy").body).unwrap();
+    let body = server.get("/v1/policy").body;
+    // The members in the order docs/serve.md shows them.
+    assert!(body.starts_with("{\"name\":\"jiebei-lifecycle\",\"version\":\"2026.11.1\",\"fingerprint\":"), "{body}");
+    let policy: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(policy["name"], "jiebei-lifecycle");
     assert_eq!(policy["version"], "2026.11.1");
     let fingerprint = policy["fingerprint"].as_str().unwrap().to_string();
@@ -303,6 +306,7 @@ fn reload_swaps_a_good_policy_and_refuses_a_bad_one() {
     .unwrap();
     let refused = server.post("/v1/reload", None, b"");
     assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.starts_with("{\"reloaded\":false,\"error\":{\"kind\":\"policy\""), "{}", refused.body);
     let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
     assert_eq!(body["reloaded"], false);
     let first = &body["diagnostics"][0];
@@ -363,6 +367,7 @@ fn a_reload_that_would_read_the_decision_log_is_refused() {
     std::fs::write(&policy, text.replace("batches/reg-2023-q3.txt", "batches/decisions.log")).unwrap();
     let refused = server.post("/v1/reload", None, b"");
     assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.starts_with("{\"reloaded\":false,\"error\":{\"kind\":\"policy\""), "{}", refused.body);
     let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
     assert_eq!(body["reloaded"], false);
     let message = body["error"]["message"].as_str().unwrap_or_default();

@@ -2,7 +2,7 @@
 //! check is refused and the old one keeps serving; a good one replaces it in
 //! one atomic swap.
 
-use super::state::{unix_seconds, Served, Service};
+use super::state::{unix_seconds, PolicyInfo, Served, Service};
 use crate::cli::files::{input_that_is, policy_files};
 use crate::cli::render::{diagnostics_json, render_all};
 use std::path::Path;
@@ -48,24 +48,20 @@ pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
             );
             eprintln!("verdict serve: reload ({why}) refused: {message}; still serving {}", old.program.fingerprint);
             service.metrics.reloaded(false);
-            let body = serde_json::json!({
-                "reloaded": false,
-                "error": {"kind": "policy", "message": message},
-                // As in every refusal: a client reads the list, here empty (nothing in the text is wrong).
-                "diagnostics": [],
-                "serving": old.program.fingerprint,
-            });
-            (422, body)
+            // As in every refusal: a client reads the list, here empty (nothing in the text is wrong).
+            let diagnostics = Some(Vec::new());
+            (422, Answer::refused(("policy", message), diagnostics, &old.program.fingerprint))
         }
         Ok(Ok((policy, None))) => {
             let now = SystemTime::now();
             let served = Served::new(policy.program, now);
-            let body = serde_json::json!({
-                "reloaded": true,
-                "previous_fingerprint": old.program.fingerprint,
-                "policy": served.info.clone(),
-                "warnings": diagnostics_json(&policy.warnings, &policy.sources),
-            });
+            let body = Answer {
+                reloaded: true,
+                previous_fingerprint: Some(&old.program.fingerprint),
+                policy: Some(served.info.clone()),
+                warnings: Some(diagnostics_json(&policy.warnings, &policy.sources)),
+                ..Answer::default()
+            };
             service.metrics.serving(&served.program, unix_seconds(now));
             eprintln!(
                 "verdict serve: reloaded ({why}): {} {} ({}), was {}",
@@ -79,26 +75,53 @@ pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
             eprintln!("verdict serve: reload ({why}) refused: {e}; still serving {}", old.program.fingerprint);
             eprint!("{shown}");
             service.metrics.reloaded(false);
-            let body = serde_json::json!({
-                "reloaded": false,
-                "error": {"kind": "policy", "message": e.to_string()},
-                "diagnostics": diagnostics_json(&e.diagnostics, &e.sources),
-                "serving": old.program.fingerprint,
-            });
-            (422, body)
+            let diagnostics = Some(diagnostics_json(&e.diagnostics, &e.sources));
+            (422, Answer::refused(("policy", e.to_string()), diagnostics, &old.program.fingerprint))
         }
         Err(e) => {
             eprintln!("verdict serve: reload ({why}) could not run: {e}; still serving {}", old.program.fingerprint);
             service.metrics.reloaded(false);
-            let body = serde_json::json!({
-                "reloaded": false,
-                "error": {"kind": "internal", "message": format!("the reload could not run: {e}")},
-                "serving": old.program.fingerprint,
-            });
-            (500, body)
+            let message = format!("the reload could not run: {e}");
+            (500, Answer::refused(("internal", message), None, &old.program.fingerprint))
         }
     };
     let mut body = serde_json::to_vec(&body).unwrap_or_default();
     body.push(b'\n');
     Reloaded { status, body }
+}
+
+/// A reload's answer, its members in the order docs/serve.md shows them.
+#[derive(Default, serde::Serialize)]
+struct Answer<'a> {
+    reloaded: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_fingerprint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<PolicyInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warnings: Option<Vec<serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Problem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagnostics: Option<Vec<serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serving: Option<&'a str>,
+}
+
+/// Why a reload was refused: `{"kind": …, "message": …}`.
+#[derive(serde::Serialize)]
+struct Problem {
+    kind: &'static str,
+    message: String,
+}
+
+impl<'a> Answer<'a> {
+    /// A refusal: the old policy (`serving`) keeps serving.
+    fn refused(
+        (kind, message): (&'static str, String),
+        diagnostics: Option<Vec<serde_json::Value>>,
+        serving: &'a str,
+    ) -> Self {
+        Answer { error: Some(Problem { kind, message }), diagnostics, serving: Some(serving), ..Answer::default() }
+    }
 }

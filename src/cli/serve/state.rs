@@ -17,7 +17,7 @@ pub struct Served {
     /// Its fingerprint, shared with the decision log's entries.
     pub fingerprint: Arc<str>,
     /// Name, version, fingerprint and load time.
-    pub info: serde_json::Value,
+    pub info: PolicyInfo,
     /// `GET /v1/policy`'s body: `info` as a JSON line.
     pub info_body: Vec<u8>,
 }
@@ -25,16 +25,27 @@ pub struct Served {
 impl Served {
     /// Wraps a freshly loaded program.
     pub fn new(program: Arc<Program>, loaded: SystemTime) -> Served {
-        let info = serde_json::json!({
-            "name": program.name,
-            "version": program.version,
-            "fingerprint": program.fingerprint,
-            "loaded_at": timestamp(loaded),
-        });
+        let info = PolicyInfo {
+            name: program.name.to_string(),
+            version: program.version.to_string(),
+            fingerprint: program.fingerprint.to_string(),
+            loaded_at: timestamp(loaded),
+        };
         let mut info_body = serde_json::to_vec(&info).unwrap_or_default();
         info_body.push(b'\n');
         Served { fingerprint: program.fingerprint.as_str().into(), program, info, info_body }
     }
+}
+
+/// `GET /v1/policy`'s body, its members in the order docs/serve.md shows
+/// them (a `json!` map would sort them).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PolicyInfo {
+    pub name: String,
+    pub version: String,
+    pub fingerprint: String,
+    /// When it was loaded, UTC.
+    pub loaded_at: String,
 }
 
 /// Limits on what a client may send, and how slowly.
