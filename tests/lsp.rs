@@ -828,6 +828,36 @@ fn a_suggested_name_is_a_quick_fix() {
     client.finish();
 }
 
+#[test]
+fn a_list_written_like_a_range_offers_both_rewrites() {
+    let mut client = Client::initialized("range-fix");
+    let uri = client.uri("w.policy");
+    let text =
+        "policy \"w\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score in [600, 700] then tag \"mid\" }\n";
+    open(&mut client, "w.policy", text);
+    assert_eq!(codes(&client.diagnostics(&uri)), ["W0115"]);
+    let params = json!({"textDocument": {"uri": uri}, "range": range(2, 20, 20), "context": {"diagnostics": []}});
+    let actions = client.request("textDocument/codeAction", params);
+    let edits: Vec<(String, Value)> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let edit = &a["edit"]["changes"][&uri][0];
+            (edit["newText"].as_str().unwrap().to_string(), edit["range"].clone())
+        })
+        .collect();
+    // The whole `score in [600, 700]`, brackets included, is replaced.
+    assert_eq!(
+        edits,
+        [
+            ("(score >= 600 and score <= 700)".to_string(), range(2, 16, 35)),
+            ("(score == 600 or score == 700)".to_string(), range(2, 16, 35)),
+        ]
+    );
+    client.finish();
+}
+
 /// Semantic tokens tell fields, lets, hooks, built-ins and batches apart,
 /// declarations marked, in the protocol's relative UTF-16 encoding.
 #[test]

@@ -107,7 +107,7 @@ impl Checker<'_> {
                 }
             }
         }
-        self.list_like_a_range(negate, &needle, items, &consts);
+        self.list_like_a_range((negate, span), &needle, items, &consts);
         Some(texpr(TKind::InList { negate, needle: Box::new(needle), items: consts }, Ty::req(Base::Bool), span))
     }
 
@@ -115,7 +115,7 @@ impl Checker<'_> {
     /// table's cell writes the range from 600 to 700 the same way. Two
     /// ascending numbers or dates with values between them are more likely
     /// meant as the range; the warning says how to write either.
-    fn list_like_a_range(&mut self, negate: bool, needle: &TExpr, items: &[Expr], consts: &[Const]) {
+    fn list_like_a_range(&mut self, (negate, span): (bool, Span), needle: &TExpr, items: &[Expr], consts: &[Const]) {
         let apart = match consts {
             [Const::Int(a), Const::Int(b)] => b.checked_sub(*a).is_some_and(|d| d > 1),
             [Const::Dec(a), Const::Dec(b)] => a < b,
@@ -126,7 +126,6 @@ impl Checker<'_> {
         if !apart {
             return;
         }
-        let span = needle.span.to(high.span);
         let x = self.source_text(needle.span);
         let (low, high) = (self.source_text(low.span), self.source_text(high.span));
         let (written, holds, for_range, range, values) = if negate {

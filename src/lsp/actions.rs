@@ -14,25 +14,63 @@ pub fn quick_fixes(doc: &Document, from: usize, to: usize) -> Vec<CodeActionOrCo
     let own = doc.analysis.diagnostics.iter().filter(|d| d.file == doc.path || d.file.as_os_str().is_empty());
     for d in own.filter(|d| d.span.start as usize <= to && from <= d.span.end as usize) {
         let Some(written) = doc.text.get(d.span.range()) else { continue };
+        if d.code == crate::diagnostic::codes::LIST_LIKE_A_RANGE {
+            for (title, new_text) in range_rewrites(written) {
+                out.push(fix(doc, d, title, new_text, false));
+            }
+            continue;
+        }
         let suggested = suggestions(d);
         for (i, name) in suggested.iter().enumerate() {
             let Some(new_text) = replacement(written, name) else { continue };
-            let edit = TextEdit::new(doc.lines.range(&doc.text, d.span), new_text.clone());
-            out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Change `{written}` to `{new_text}`"),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: convert(doc, d).map(|(_, converted)| vec![converted]),
-                edit: Some(WorkspaceEdit {
-                    changes: Some(HashMap::from([(doc.uri.clone(), vec![edit])])),
-                    ..WorkspaceEdit::default()
-                }),
-                // The nearest name first; an editor may apply a preferred fix by itself.
-                is_preferred: Some(i == 0 && suggested.len() == 1),
-                ..CodeAction::default()
-            }));
+            let title = format!("Change `{written}` to `{new_text}`");
+            // The nearest name first; an editor may apply a preferred fix by itself.
+            out.push(fix(doc, d, title, new_text, i == 0 && suggested.len() == 1));
         }
     }
     out
+}
+
+/// A quick fix writing `new_text` over the diagnostic's span.
+fn fix(doc: &Document, d: &Diagnostic, title: String, new_text: String, preferred: bool) -> CodeActionOrCommand {
+    let edit = TextEdit::new(doc.lines.range(&doc.text, d.span), new_text);
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: convert(doc, d).map(|(_, converted)| vec![converted]),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(doc.uri.clone(), vec![edit])])),
+            ..WorkspaceEdit::default()
+        }),
+        is_preferred: Some(preferred),
+        ..CodeAction::default()
+    })
+}
+
+/// `x in [a, b]` (W0115) rewritten both ways it may have meant: the range
+/// from `a` to `b`, or the two values; `not in` as their negations. In
+/// parentheses, so that either reads the same wherever it stands.
+fn range_rewrites(written: &str) -> Vec<(String, String)> {
+    let Some((head, list)) = written.split_once('[') else { return Vec::new() };
+    let Some((low, high)) = list.trim_end().strip_suffix(']').and_then(|l| l.split_once(',')) else {
+        return Vec::new();
+    };
+    let (low, high) = (low.trim(), high.trim());
+    let (x, negate) = match (head.trim_end().strip_suffix(" not in"), head.trim_end().strip_suffix(" in")) {
+        (Some(x), _) => (x.trim(), true),
+        (None, Some(x)) => (x.trim(), false),
+        (None, None) => return Vec::new(),
+    };
+    let (range, values) = if negate {
+        (format!("{x} < {low} or {x} > {high}"), format!("{x} != {low} and {x} != {high}"))
+    } else {
+        (format!("{x} >= {low} and {x} <= {high}"), format!("{x} == {low} or {x} == {high}"))
+    };
+    let range_title = if negate { "Leave out the range" } else { "Write the range" };
+    vec![
+        (format!("{range_title}: `{range}`"), format!("({range})")),
+        (format!("Keep the two values: `{values}`"), format!("({values})")),
+    ]
 }
 
 /// The names a diagnostic's help suggests: "did you mean `a`?" or "did you mean `a` or `b`?".
@@ -77,5 +115,16 @@ mod tests {
         assert_eq!(suggestions(&d("did you mean `sum` or `min`? the functions are ...")), ["sum", "min"]);
         assert_eq!(suggestions(&d("did you mean `freeze`? The actions: `close`")), ["freeze"]);
         assert!(suggestions(&d("names and texts are quoted: `\"r\"`")).is_empty());
+    }
+
+    #[test]
+    fn a_list_like_a_range_is_rewritten_both_ways() {
+        let fixes = range_rewrites("score in [600, 700]");
+        let texts: Vec<&str> = fixes.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, ["(score >= 600 and score <= 700)", "(score == 600 or score == 700)"]);
+        let fixes = range_rewrites("opened_on not in [2026-01-01, 2026-06-30]");
+        assert_eq!(fixes[0].1, "(opened_on < 2026-01-01 or opened_on > 2026-06-30)");
+        assert_eq!(fixes[1].1, "(opened_on != 2026-01-01 and opened_on != 2026-06-30)");
+        assert!(range_rewrites("score").is_empty());
     }
 }
