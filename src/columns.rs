@@ -322,7 +322,10 @@ pub fn fit_decimal_limit(record: Outputs) -> Outputs {
 }
 
 /// The `i128` mantissa of `limit` at scale 18, or why it does not fit.
+/// Its value decides, not the zeros it carries: `90.000…000` with 21
+/// decimals (money read from a `DECIMAL(38, 18)` column, times `0.9`) is 90.
 fn limit_mantissa(limit: Decimal) -> Result<i128, ArrowError> {
+    let limit = limit.normalize();
     let misfit = || {
         ArrowError::InvalidArgumentError(format!(
             "the limit {} does not fit DECIMAL({LIMIT_PRECISION}, {LIMIT_SCALE}); it is never rounded to fit",

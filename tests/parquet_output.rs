@@ -5,7 +5,7 @@
 
 mod common;
 
-use arrow_array::{Array, RecordBatch, StringArray};
+use arrow_array::{Array, Decimal128Array, RecordBatch, StringArray};
 use common::{repo_root as root, verdict_in};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::path::{Path, PathBuf};
@@ -136,6 +136,38 @@ fn a_limit_that_does_not_fit_the_column_is_that_accounts_error_row() {
         );
         assert_eq!(column("outcome").iter().filter(|o| o.as_deref() == Some("none")).count(), 49);
     }
+}
+
+#[test]
+fn a_limit_with_trailing_zeros_past_the_columns_scale_is_written_exactly() {
+    // A DECIMAL(38, 18) money column (as Spark writes one) times 0.9 keeps its
+    // zeros: 90.000000000000000000000 is 90 and fits; so does 1.5 written with 19 zeros.
+    let dir = temp("zeros");
+    std::fs::write(
+        dir.join("s.schema.yaml"),
+        "entity: account\nkey: id\nfields:\n  id: string\n  credit_limit: money\n",
+    )
+    .unwrap();
+    let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\n\n\
+                  rule \"cut\" {\n  when credit_limit > 0\n  then set limit to credit_limit * 0.9\n}\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let zeros = "0".repeat(21);
+    let book = format!(
+        "{{\"id\":\"A1\",\"credit_limit\":\"100.{zeros}\"}}\n{{\"id\":\"A2\",\"credit_limit\":\"12345.67{zeros}\"}}\n"
+    );
+    std::fs::write(dir.join("b.jsonl"), book).unwrap();
+    let args = ["eval", "p.policy", "b.jsonl", "--as-of", "2026-11-01", "--format", "parquet", "--output", "o.parquet"];
+    let (code, _, err) = verdict_in(&dir, &args);
+    assert_eq!(code, 0, "{err}");
+    let limits: Vec<i128> = read(&dir.join("o.parquet"))
+        .iter()
+        .flat_map(|b| {
+            let c = b.column_by_name("limit").unwrap().as_any().downcast_ref::<Decimal128Array>().unwrap().clone();
+            (0..c.len()).map(move |i| c.value(i))
+        })
+        .collect();
+    let e18 = 10i128.pow(18);
+    assert_eq!(limits, [90 * e18, 11_111_103 * e18 / 1000]);
 }
 
 #[test]
