@@ -500,6 +500,10 @@ fn int(text: &str) -> Result<i64, &'static str> {
     text.parse::<i64>().map_err(|_| " (out of range for int)")
 }
 
+/// Said after a number with more digits than an exact decimal holds (28
+/// places, a 96-bit mantissa), whichever format it came in.
+pub(crate) const TOO_MANY_DIGITS: &str = " (more digits than an exact decimal holds)";
+
 /// An exact decimal: refuses exponents and anything `rust_decimal` would round.
 fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
     if let Some(value) = short_decimal(text) {
@@ -511,7 +515,7 @@ fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
     }
     let Some(value) = parse_decimal(t) else {
         return Err(if is_plain_decimal(t) {
-            " (more digits than an exact decimal holds)"
+            TOO_MANY_DIGITS
         } else if grouped_digits(t) {
             // `5,000` or `1,234.50` from a spreadsheet: never guessed, as `1,5` is 1.5 in half the world.
             " (write it without thousands separators: `5000`, `1234.50`)"
@@ -523,7 +527,7 @@ fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
     // INVARIANT: a lossless parse keeps every fractional digit as scale;
     // rust_decimal silently rounds past 28 places or a 96-bit mantissa.
     if usize::try_from(value.scale()).ok() != Some(fraction_digits) {
-        return Err(" (more digits than an exact decimal holds)");
+        return Err(TOO_MANY_DIGITS);
     }
     Ok(value)
 }

@@ -111,6 +111,11 @@ fn bind_leaf(
     let optional = field.optional && !is_key;
     let mut givers = givers(columns, &segments).into_iter();
     let Some(Giver { column, field: arrow, .. }) = givers.next() else {
+        // `identity` given as a string (or a map): the record's column is
+        // there, of a type that cannot hold it; not a missing column.
+        if let Some((head, column)) = not_a_struct(columns, &segments) {
+            return Err(wrong_type(column, &head, "a struct of the record's fields"));
+        }
         if optional {
             let kind = leaf_kind(field, None, &name)?;
             return Ok(LeafPlan { name, slot, optional, column: Vec::new(), kind });
@@ -328,6 +333,27 @@ fn givers<'f>(columns: &'f Fields, path: &[&str]) -> Vec<Giver<'f>> {
         }
     }
     out
+}
+
+/// A column named by a first part of `path` (a record above the field)
+/// whose type is no struct, so it cannot give the field: its name and column.
+fn not_a_struct<'f>(columns: &'f Fields, path: &[&str]) -> Option<(String, &'f Field)> {
+    for split in 1..path.len() {
+        let (Some(head), Some(rest)) = (path.get(..split), path.get(split..)) else { continue };
+        let head = head.join(".");
+        for field in columns.iter().filter(|column| column.name() == &head) {
+            match field.data_type() {
+                _ if is_all_null(field) => {}
+                DataType::Struct(children) => {
+                    if let Some((inner, column)) = not_a_struct(children, rest) {
+                        return Some((format!("{head}.{inner}"), column));
+                    }
+                }
+                _ => return Some((head, field)),
+            }
+        }
+    }
+    None
 }
 
 /// A column name that looks like a misspelling of `name`.

@@ -12,7 +12,7 @@
 use super::timestamp::{day_of, Day, Timestamps};
 use crate::columns::from_date32;
 use crate::schema::ScalarType;
-use crate::snapshot::convert::{scalar, Leaf, Lexeme};
+use crate::snapshot::convert::{scalar, Leaf, Lexeme, TOO_MANY_DIGITS};
 use crate::value::{Date, Value};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -40,8 +40,8 @@ enum Read {
     Bool(BooleanArray),
     Int64(Int64Array),
     Int32(Int32Array),
-    /// A DECIMAL column and its scale, for `decimal` or `money`.
-    Dec128(Decimal128Array, i8),
+    /// A DECIMAL column and its scale, for `decimal` or `money` (which).
+    Dec128(Decimal128Array, i8, ScalarType),
     Date32(Date32Array, DayCache),
     /// A timestamp column for a `date`: each value must be a midnight.
     Timestamp(Timestamps),
@@ -68,7 +68,7 @@ impl Cells {
             (ScalarType::Int, DataType::Int64) => array.as_primitive_opt::<Int64Type>().cloned().map(Read::Int64),
             (ScalarType::Int, DataType::Int32) => array.as_primitive_opt::<Int32Type>().cloned().map(Read::Int32),
             (ScalarType::Decimal | ScalarType::Money, DataType::Decimal128(_, scale)) => {
-                array.as_primitive_opt::<Decimal128Type>().cloned().map(|a| Read::Dec128(a, *scale))
+                array.as_primitive_opt::<Decimal128Type>().cloned().map(|a| Read::Dec128(a, *scale, ty.clone()))
             }
             (ScalarType::Date, DataType::Date32) => {
                 array.as_primitive_opt::<Date32Type>().cloned().map(|a| Read::Date32(a, DayCache::new()))
@@ -93,9 +93,9 @@ impl Cells {
             Read::Bool(a) => Ok(Value::Bool(a.value(row))),
             Read::Int64(a) => Ok(Value::Int(a.value(row))),
             Read::Int32(a) => Ok(Value::Int(i64::from(a.value(row)))),
-            Read::Dec128(a, scale) => {
+            Read::Dec128(a, scale, ty) => {
                 let value = Some(a.value(row));
-                decimal(value, *scale).ok_or_else(|| out_of_range(value, *scale))
+                decimal(value, *scale).ok_or_else(|| out_of_range(ty, value, *scale))
             }
             Read::Date32(a, days) => days
                 .date(a.value(row))
@@ -178,31 +178,31 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
         },
         (ScalarType::Decimal | ScalarType::Money, DataType::Decimal128(_, scale)) => {
             let value = array.as_primitive_opt::<Decimal128Type>().map(|a| a.value(row));
-            decimal(value, *scale).ok_or_else(|| out_of_range(value, *scale))
+            decimal(value, *scale).ok_or_else(|| out_of_range(ty, value, *scale))
         }
         (ScalarType::Decimal | ScalarType::Money, DataType::Decimal256(_, scale)) => {
             let value = array.as_primitive_opt::<Decimal256Type>().map(|a| a.value(row));
             match value.map(|v| narrow(v, *scale)) {
                 Some(Some((mantissa, scale))) => {
-                    decimal(Some(mantissa), scale).ok_or_else(|| out_of_range(Some(mantissa), scale))
+                    decimal(Some(mantissa), scale).ok_or_else(|| out_of_range(ty, Some(mantissa), scale))
                 }
-                Some(None) => Err(format!(
-                    "the decimal {} is out of range for an exact decimal",
+                Some(None) => Err(mismatch(&format!(
+                    "{}{TOO_MANY_DIGITS}",
                     plain_digits(&value.unwrap_or_default().to_string(), *scale)
-                )),
+                ))),
                 None => Err(mismatch("another type")),
             }
         }
         (ScalarType::Decimal | ScalarType::Money, DataType::Decimal64(_, scale)) => {
             let value = array.as_primitive_opt::<Decimal64Type>().map(|a| i128::from(a.value(row)));
-            decimal(value, *scale).ok_or_else(|| out_of_range(value, *scale))
+            decimal(value, *scale).ok_or_else(|| out_of_range(ty, value, *scale))
         }
         (ScalarType::Decimal | ScalarType::Money, DataType::Decimal32(_, scale)) => {
             let value = array.as_primitive_opt::<Decimal32Type>().map(|a| i128::from(a.value(row)));
-            decimal(value, *scale).ok_or_else(|| out_of_range(value, *scale))
+            decimal(value, *scale).ok_or_else(|| out_of_range(ty, value, *scale))
         }
         (ScalarType::Decimal | ScalarType::Money, _) => match int_at(array, row) {
-            Some(i) => decimal(Some(i), 0).ok_or_else(|| out_of_range(Some(i), 0)),
+            Some(i) => decimal(Some(i), 0).ok_or_else(|| out_of_range(ty, Some(i), 0)),
             None => Err(mismatch("another type")),
         },
         (ScalarType::Date, DataType::Date32) => {
@@ -232,10 +232,12 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
     }
 }
 
-fn out_of_range(value: Option<i128>, scale: i8) -> String {
+/// A DECIMAL beyond an exact decimal, said as the JSON reader says a number
+/// with too many digits: `expected money, found 0.000…001 (more digits …)`.
+fn out_of_range(ty: &ScalarType, value: Option<i128>, scale: i8) -> String {
     match value {
-        Some(v) => format!("the decimal {} is out of range for an exact decimal", plain_digits(&v.to_string(), scale)),
-        None => "expected a decimal".to_string(),
+        Some(v) => Leaf::Scalar(ty).mismatch(&format!("{}{TOO_MANY_DIGITS}", plain_digits(&v.to_string(), scale))),
+        None => Leaf::Scalar(ty).mismatch("another type"),
     }
 }
 
