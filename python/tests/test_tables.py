@@ -112,6 +112,9 @@ def test_record_batches_pandas_and_polars_give_the_same_table(generated):
     frame = table.to_pandas()
     assert isinstance(frame, pandas.DataFrame)
     assert policy.decide_table(frame).equals(expected)
+    # The key kept as the index, where analysts often keep it, is read as its column.
+    assert policy.decide_table(frame.set_index("id")).equals(expected)
+    assert policy.decide_table(frame.set_index("id", drop=False)).equals(expected)
     polars = pytest.importorskip("polars")
     assert policy.decide_table(polars.from_arrow(table)).equals(expected)
 

@@ -402,6 +402,11 @@ def _pandas_table(frame: Any, pa: Any) -> Any:
     """A pandas DataFrame as a pyarrow Table; a column pyarrow cannot
     convert (Python objects of mixed kinds, a float among the Decimals of a
     money column) is named with the first row that differs, as a ValueError."""
+    # A named index (`df.set_index("id")`, where analysts keep the key) is
+    # read as the column of its name; an unnamed one is only row labels.
+    named = [name for name in frame.index.names if name is not None and name not in frame.columns]
+    if named:
+        frame = frame.reset_index(level=named)
     try:
         return _all_missing_as_null(pa.Table.from_pandas(frame, preserve_index=False), pa)
     except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
