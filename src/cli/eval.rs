@@ -124,7 +124,17 @@ pub fn run(args: EvalArgs) -> Exit {
     if let (Some(path), false) = (args.output.as_ref().and_then(super::OutputPath::file), complete(&report)) {
         not_written(path, timed_out);
     }
-    exit.max(summarize(program, &report, started, args.summary.as_ref()))
+    let summary = summarize(program, &report, started, args.summary.as_ref());
+    if !report.input_errors.is_empty() && !super::render::quiet() {
+        // The counts and guards above look like a run's; they are only what was read.
+        let n = report.input_errors.len();
+        eprintln!(
+            "note: the run is incomplete ({n} input{} could not be read): the counts and guards above cover only \
+             the snapshots that were",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    exit.max(summary)
 }
 
 /// Reports inputs that could not be read or held nothing, and hook calls
