@@ -94,17 +94,22 @@ fn decisions_as_parquet_are_the_same_file_for_any_jobs_and_chunk_size() {
     );
 }
 
+/// A folder with a schema of `id`, `credit_limit` and `more` fields, and a
+/// policy of one rule setting the limit to `limit` when `when` holds.
+fn limit_rule(name: &str, more: &str, when: &str, limit: &str) -> PathBuf {
+    let dir = temp(name);
+    let schema = format!("entity: account\nkey: id\nfields:\n  id: string\n  credit_limit: money\n{more}");
+    std::fs::write(dir.join("s.schema.yaml"), schema).unwrap();
+    let policy = format!(
+        "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\n\nrule \"r\" {{\n  when {when}\n  then set limit to {limit}\n}}\n"
+    );
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    dir
+}
+
 #[test]
 fn a_limit_that_does_not_fit_the_column_is_that_accounts_error_row() {
-    let dir = temp("limit");
-    std::fs::write(
-        dir.join("s.schema.yaml"),
-        "entity: account\nkey: id\nfields:\n  id: string\n  credit_limit: money\n  score: int\n",
-    )
-    .unwrap();
-    let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\n\n\
-                  rule \"third\" {\n  when score < 2\n  then set limit to credit_limit / 3\n}\n";
-    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let dir = limit_rule("limit", "  score: int\n", "score < 2", "credit_limit / 3");
     let book: String = (1..=50)
         .map(|i| format!("{{\"id\":\"A{i}\",\"credit_limit\":\"1000\",\"score\":{}}}\n", if i == 40 { 1 } else { 5 }))
         .collect();
@@ -140,17 +145,9 @@ fn a_limit_that_does_not_fit_the_column_is_that_accounts_error_row() {
 
 #[test]
 fn a_limit_with_trailing_zeros_past_the_columns_scale_is_written_exactly() {
-    // A DECIMAL(38, 18) money column (as Spark writes one) times 0.9 keeps its
-    // zeros: 90.000000000000000000000 is 90 and fits; so does 1.5 written with 19 zeros.
-    let dir = temp("zeros");
-    std::fs::write(
-        dir.join("s.schema.yaml"),
-        "entity: account\nkey: id\nfields:\n  id: string\n  credit_limit: money\n",
-    )
-    .unwrap();
-    let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\n\n\
-                  rule \"cut\" {\n  when credit_limit > 0\n  then set limit to credit_limit * 0.9\n}\n";
-    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    // Money read from a DECIMAL(38, 18) column (as Spark writes one) times 0.9
+    // keeps its zeros: 90.000000000000000000000 is 90, and fits the column.
+    let dir = limit_rule("zeros", "", "credit_limit > 0", "credit_limit * 0.9");
     let zeros = "0".repeat(21);
     let book = format!(
         "{{\"id\":\"A1\",\"credit_limit\":\"100.{zeros}\"}}\n{{\"id\":\"A2\",\"credit_limit\":\"12345.67{zeros}\"}}\n"

@@ -81,8 +81,8 @@ pub(crate) fn refuse_an_input(
         );
         r.error_help(codes::TEST_FILE, spec.golden_span, message, "give each test a golden file of its own");
     }
-    let snapshots = FileIdentity::of(&spec.snapshots);
-    if let Some((golden, by)) = run.accepted.iter().find(|(g, _)| FileIdentity::of(g) == snapshots) {
+    let Some(snapshots) = FileIdentity::of(&spec.snapshots) else { return };
+    if let Some((golden, by)) = run.accepted.iter().find(|(g, _)| FileIdentity::of(g).as_ref() == Some(&snapshots)) {
         let message = format!(
             "`{}` is the golden file `{}` has just written: decisions, not snapshots",
             golden.display(),
