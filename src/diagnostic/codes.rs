@@ -287,7 +287,7 @@ registry! {
     TEST_VALUE = "T006", "test-value", Error,
         "A value that is not valid where it stands: a date, an outcome, a limit, a rule name, a reason code, a channel, an error kind.";
     TEST_DUPLICATE = "T007", "test-duplicate", Error,
-        "Two cases of a file share a name.";
+        "Two cases of a file share a name, or a mapping of the test file gives a key twice (YAML would keep the first, and what the second holds would silently test nothing).";
     TEST_FILE = "T008", "test-file", Error,
         "A file the test names cannot be used: the policy, a snapshot file (or it has no such id, or several snapshots), the portfolio, the golden file.";
     TEST_POLICY = "T009", "test-policy", Error,

@@ -151,8 +151,36 @@ fn key_span(entries: &[(YNode, YNode)], key: &str) -> Option<Span> {
     entries.iter().find(|(k, _)| k.as_scalar() == Some(key)).map(|(k, _)| k.span)
 }
 
+/// Reports each key a mapping of the test file gives twice (`cases:`,
+/// `expect:`, a field of `expect`): YAML keeps the first and the rest would
+/// silently test nothing. Snapshots are left to the snapshot reader, which
+/// makes the same mistake that snapshot's error.
+fn repeated_keys(node: &YNode, r: &mut Reader<'_>) {
+    match &node.kind {
+        YKind::Map(entries) => {
+            for (i, (key, value)) in entries.iter().enumerate() {
+                let Some(name) = key.as_scalar() else { continue };
+                if let Some((first, _)) = entries.iter().take(i).find(|(k, _)| k.as_scalar() == Some(name)) {
+                    let file = r.file;
+                    let message = format!("`{name}` is given twice; only the first would be read");
+                    r.error_help(codes::TEST_DUPLICATE, key.span, message, "give each key once (merge the two)");
+                    if let Some(d) = r.diags.last_mut() {
+                        d.relate(file, first.span, "first given here");
+                    }
+                }
+                if !matches!(name, "snapshot" | "base_snapshot") {
+                    repeated_keys(value, r);
+                }
+            }
+        }
+        YKind::Seq(items) => items.iter().for_each(|item| repeated_keys(item, r)),
+        _ => {}
+    }
+}
+
 /// Reads a test file's document; problems go to `r.diags`. `None` when it names no policy.
 pub(crate) fn read_test_file(doc: &YNode, r: &mut Reader<'_>) -> Option<TestFile> {
+    repeated_keys(doc, r);
     let entries = r.map(doc, "a test file")?;
     r.known_keys(entries, &TOP_KEYS, "a test file");
     let dir = r.file.parent().unwrap_or_else(|| Path::new("")).to_path_buf();

@@ -580,7 +580,17 @@ fn case_snapshot(case: &CaseSpec, schema: &Arc<Schema>, r: &mut Reader<'_>) -> O
             };
             match id {
                 Some((wanted, id_span)) => {
-                    let found = items.iter().find(|item| item_id(item).as_deref() == Some(wanted.as_str()));
+                    let mut matching = items.iter().filter(|item| item_id(item).as_deref() == Some(wanted.as_str()));
+                    let found = matching.next();
+                    let others = matching.count();
+                    if others > 0 {
+                        // Which of them the case meant is not written anywhere: never guessed.
+                        let message =
+                            format!("{} snapshots in `{}` have the id `{wanted}`", others + 1, path.display());
+                        let help = "give the case a file (or an inline `snapshot:`) where the id is one account's";
+                        r.error_help(codes::TEST_FILE, *id_span, message, help);
+                        return None;
+                    }
                     if found.is_none() {
                         let ids: Vec<String> = items.iter().filter_map(item_id).collect();
                         let help = did_you_mean(wanted, ids.iter().map(String::as_str))
