@@ -45,6 +45,29 @@ fn coverage_names_rules_never_fired_and_never_reached() {
 }
 
 #[test]
+fn a_rule_that_fired_before_an_error_record_counts_as_never_fired() {
+    let dir = std::env::temp_dir().join(format!("verdict-coverage-error-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = repo().join("policies/simple.schema.yaml");
+    let policy = format!(
+        "policy \"p\" version \"1\"\nschema \"{}\"\n\
+         rule \"first\" priority 2 {{ when score < 500 then tag \"low\" }}\n\
+         rule \"boom\" priority 1 {{ when balance / (score - score) > 1 then close notify letter \"x\" }}\n",
+        schema.display()
+    );
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let test = "policy: p.policy\nas_of: 2026-11-01\ncases:\n  - name: fails\n    snapshot: {id: A, status: active, \
+                credit_limit: \"1\", balance: \"1\", score: 400, opened_on: 2020-01-01, identity: {verified: true}, tags: []}\n    \
+                expect: {error: eval}\n";
+    std::fs::write(dir.join("c.test.yaml"), test).unwrap();
+    let (code, out) = verdict(&dir, &["test", "--coverage", "c.test.yaml"]);
+    assert_eq!(code, 0, "{out}");
+    // The account has no decision: `first` fired in none.
+    let never: Vec<&str> = out.lines().skip_while(|l| !l.contains("never fired")).skip(1).take(2).collect();
+    assert_eq!(never, ["    first", "    boom"], "{out}");
+}
+
+#[test]
 fn failures_show_what_differs() {
     let (code, out) = verdict(repo(), &["test", "tests/testing/failing.fails.yaml"]);
     assert_eq!(code, 1, "{out}");

@@ -461,6 +461,14 @@ impl Runner {
             return evaluate(program, snapshot, EvalOptions { default_as_of: as_of, ..EvalOptions::default() });
         }
         let (record, trace) = evaluate_traced(program, snapshot, as_of);
+        // An error record is no decision: the rules that fired before the
+        // failure decided nothing, and count as neither fired nor reached.
+        if record.is_err() {
+            if let Some(p) = self.policies.get_mut(index) {
+                p.records += 1;
+            }
+            return record;
+        }
         if let Some(p) = self.policies.get_mut(index) {
             p.record(&trace);
             // Only the tables the decision needed: a row of one it never computed was not tested.
