@@ -41,22 +41,7 @@ impl Checker<'_> {
 fn first_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
     match &e.kind {
         ExprKind::Path(segments) => out.extend(segments.first().map(|s| s.node.as_str())),
-        ExprKind::Unary { operand, .. } => first_names(operand, out),
-        ExprKind::Binary { lhs, rhs, .. } => {
-            first_names(lhs, out);
-            first_names(rhs, out);
-        }
-        ExprKind::List(items) => items.iter().for_each(|i| first_names(i, out)),
         ExprKind::Call { args, .. } => args.iter().for_each(|a| first_names(a, out)),
-        ExprKind::Case { branches, otherwise } => {
-            for b in branches {
-                first_names(&b.when, out);
-                first_names(&b.then, out);
-            }
-            if let Some(o) = otherwise {
-                first_names(o, out);
-            }
-        }
-        _ => {}
+        _ => e.for_each_child(|child| first_names(child, out)),
     }
 }
