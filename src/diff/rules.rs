@@ -1,6 +1,8 @@
 //! What changed in the policy text: rules and lets matched across the two
 //! versions by name, their bodies compared as syntax trees (spans ignored, so
-//! moving a rule or re-indenting it is no change).
+//! re-indenting a rule is no change, nor is moving it past rules of other
+//! priorities; moving it among the rules of its own priority, which run in
+//! file order, is its `order` changed).
 
 use crate::format::split_text;
 use crate::syntax::ast::{ActionKind, Effective, Expr, ExprKind, Ident, Item, PolicyAst, RuleDecl, SplitDecl};
@@ -50,7 +52,8 @@ pub struct RuleChange {
     pub rule: String,
     /// Added, removed, changed or unchanged.
     pub status: ChangeStatus,
-    /// For a changed rule, which parts: `condition`, `actions`, `priority`, `group`, `effective`.
+    /// For a changed rule, which parts: `condition`, `actions`, `priority`, `group`, `effective`,
+    /// `order` (its place among the rules of its priority, see [`ties_before`]).
     pub parts: Vec<&'static str>,
     /// Lets that changed (or appeared or vanished) and that the rule reads, directly or
     /// through other lets: a rule whose own text is unchanged can still decide differently.
@@ -218,6 +221,8 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
     let new_rules = rules_of(new);
     let old_map: HashMap<&str, &RuleInfo> = old_rules.iter().map(|r| (r.decl.name.node.as_str(), r)).collect();
     let new_names: BTreeSet<&str> = new_rules.iter().map(|r| r.decl.name.node.as_str()).collect();
+    let in_both: BTreeSet<&str> = old_map.keys().copied().filter(|n| new_names.contains(n)).collect();
+    let (old_before, new_before) = (ties_before(&old_rules, &in_both), ties_before(&new_rules, &in_both));
     let mut rules = HashMap::new();
     for info in &new_rules {
         let name = info.decl.name.node.as_str();
@@ -225,7 +230,10 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
         let (status, parts) = match old_map.get(name) {
             None => (ChangeStatus::Added, Vec::new()),
             Some(old_info) => {
-                let parts = differing_parts(old_info, info);
+                let mut parts = differing_parts(old_info, info);
+                if parts.is_empty() && old_before.get(name) != new_before.get(name) {
+                    parts.push("order");
+                }
                 let status = if parts.is_empty() { ChangeStatus::Unchanged } else { ChangeStatus::Changed };
                 (status, parts)
             }
@@ -243,6 +251,24 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
         }
     }
     TextChanges { rules, lets }
+}
+
+/// For each rule, the rules of both versions before it that share its
+/// priority: rules run by priority, ties in file order, so among those file
+/// order decides which runs first (which wins a tie, which of a `first`
+/// group fires). Moving a rule past rules of other priorities changes
+/// nothing and is not listed.
+fn ties_before<'a>(rules: &[RuleInfo<'a>], in_both: &BTreeSet<&str>) -> HashMap<&'a str, BTreeSet<&'a str>> {
+    let mut out = HashMap::new();
+    for (i, info) in rules.iter().enumerate() {
+        let earlier = rules.get(..i).unwrap_or_default().iter().filter(|e| in_both.contains(e.decl.name.node.as_str()));
+        let before = earlier
+            .filter(|e| e.decl.priority() == info.decl.priority())
+            .map(|e| e.decl.name.node.as_str())
+            .collect();
+        out.insert(info.decl.name.node.as_str(), before);
+    }
+    out
 }
 
 /// The parts of a rule that differ. The derived equality of [`RuleDecl`] and
@@ -319,10 +345,10 @@ mod tests {
              rule \"uses-b\" { when b > 1 then close }\n\
              rule \"gone\" { when true then close }");
         let new = ast("let a = 2\nlet b = a + 1\n\n\n\
-             rule \"uses-b\" { when b > 1 then close }\n\
              rule \"same\" {\n  when score   > 1\n  then close\n}\n\
              rule \"cond\" { when score > 2 then close }\n\
              rule \"prio\" priority 6 { when score > 1 then close reason \"X\" }\n\
+             rule \"uses-b\" { when b > 1 then close }\n\
              rule \"new\" { when true then close }");
         let c = compare(&old, &new);
         let get = |n: &str| c.rules.get(n).unwrap();
@@ -334,6 +360,36 @@ mod tests {
         assert_eq!(get("uses-b").status, ChangeStatus::Unchanged);
         assert_eq!(get("uses-b").via_lets, vec!["a".to_string()]);
         assert_eq!(c.lets, vec![LetChange { name: "a".into(), status: ChangeStatus::Changed, rows: Vec::new() }]);
+    }
+
+    #[test]
+    fn moving_a_rule_among_those_file_order_decides_between_changes_its_order() {
+        let old = ast("rule \"a\" { when score > 1 then close }\n\
+             rule \"b\" { when score > 2 then close }\n\
+             rule \"high\" priority 9 { when score > 3 then close }\n\
+             group \"ladder\" first { rule \"x\" priority 1 { when score > 4 then freeze } \
+             rule \"y\" priority 1 { when score > 5 then freeze } \
+             rule \"p\" priority 3 { when score > 6 then freeze } \
+             rule \"q\" priority 2 { when score > 7 then freeze } }");
+        // `high` moved to the top and `p` after `q` (other priorities run in
+        // priority order wherever they stand: no change); `a` and `b` swapped
+        // (ties run in file order), and `x` and `y` (which of the `first`
+        // group fires first).
+        let new = ast("rule \"high\" priority 9 { when score > 3 then close }\n\
+             rule \"b\" { when score > 2 then close }\n\
+             rule \"a\" { when score > 1 then close }\n\
+             group \"ladder\" first { rule \"y\" priority 1 { when score > 5 then freeze } \
+             rule \"x\" priority 1 { when score > 4 then freeze } \
+             rule \"q\" priority 2 { when score > 7 then freeze } \
+             rule \"p\" priority 3 { when score > 6 then freeze } }");
+        let c = compare(&old, &new);
+        let parts = |n: &str| c.rules.get(n).map(|r| (r.status, r.parts.clone()));
+        for name in ["high", "p", "q"] {
+            assert_eq!(parts(name), Some((ChangeStatus::Unchanged, vec![])), "{name}");
+        }
+        for name in ["a", "b", "x", "y"] {
+            assert_eq!(parts(name), Some((ChangeStatus::Changed, vec!["order"])), "{name}");
+        }
     }
 
     #[test]
