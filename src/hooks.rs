@@ -298,6 +298,11 @@ impl Hook {
         &self.sig.name
     }
 
+    /// The script's text (for `verdict diff`, which says when it changed).
+    pub fn script(&self) -> &str {
+        &self.script
+    }
+
     /// The hook's signature.
     pub fn signature(&self) -> &HookSig {
         &self.sig

@@ -181,6 +181,40 @@ fn pair(old_body: &str, new_schema: &str, new_body: &str) -> PathBuf {
     dir
 }
 
+/// A batch whose ids changed and a hook whose script changed, with the
+/// policy text the same: each is a changed name, and the rules reading it
+/// list it, though their own text is unchanged.
+#[test]
+fn a_changed_batch_file_or_hook_script_is_named_and_its_rules_list_it() {
+    let copy = |name: &str| {
+        let dir = workdir().join(name);
+        std::fs::create_dir_all(dir.join("batches")).unwrap();
+        std::fs::create_dir_all(dir.join("hooks")).unwrap();
+        for file in ["lifecycle.policy", "account.schema.yaml", "batches/reg-2023-q3.txt", "hooks/fraud_risk.rhai"] {
+            std::fs::copy(Path::new("policies").join(file), dir.join(file)).unwrap();
+        }
+        dir
+    };
+    let (old, new) = (copy("old"), copy("new"));
+    let batch = new.join("batches/reg-2023-q3.txt");
+    let ids = std::fs::read_to_string(&batch).unwrap();
+    std::fs::write(&batch, format!("{ids}A-1001\n")).unwrap();
+    let hook = new.join("hooks/fraud_risk.rhai");
+    let script = std::fs::read_to_string(&hook).unwrap();
+    std::fs::write(&hook, script.replacen("fn fraud_risk", "// recalibrated\nfn fraud_risk", 1)).unwrap();
+    let (r, _) = diff(
+        &old.join("lifecycle.policy"),
+        &new.join("lifecycle.policy"),
+        &[PORTFOLIO.as_ref()],
+        DiffOptions::default(),
+    );
+    let names: Vec<&str> = r.lets.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["reg_2023_q3", "fraud_risk"]);
+    assert!(r.lets[0].rows[1].ends_with("(1 added, 0 removed)"), "{:?}", r.lets[0].rows);
+    let reading = |name: &str| r.rules.iter().filter(|row| row.via_lets.iter().any(|l| l == name)).count();
+    assert!(reading("reg_2023_q3") > 0 && reading("fraud_risk") > 0, "{:?}", r.rules);
+}
+
 #[test]
 fn a_new_schema_field_is_read_from_the_same_snapshot() {
     let new_schema = format!("{SCHEMA}  watchlist: bool?\n");

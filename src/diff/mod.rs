@@ -17,6 +17,7 @@
 //! whose key fields differ cannot be paired and are refused.
 
 mod arms;
+mod files;
 mod html;
 mod json;
 mod performance;
@@ -170,7 +171,7 @@ impl Differ {
         }
         let (limit, limit_note) = limit_source(&old_program.schema, &new_program.schema, &options)?;
         Ok(Differ {
-            text: rules::compare(&old.1.ast, &new.1.ast),
+            text: rules::compare(&old.1.ast, &new.1.ast, files::changed_files(&old_program, &new_program)),
             old: old_program,
             new: new_program,
             same_schema,

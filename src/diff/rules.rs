@@ -189,8 +189,10 @@ fn lets_of(ast: &PolicyAst) -> Vec<(&str, &Expr)> {
         .collect()
 }
 
-/// Compares the rules and lets of two parsed policies.
-pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
+/// Compares the rules and lets of two parsed policies; `files` are the
+/// batches and hooks whose contents changed (see `files`), which the rules
+/// reading them list as they list changed lets.
+pub fn compare(old: &PolicyAst, new: &PolicyAst, files: Vec<LetChange>) -> TextChanges {
     let old_lets = lets_of(old);
     let new_lets = lets_of(new);
     let old_let_map: HashMap<&str, &Expr> = old_lets.iter().copied().collect();
@@ -214,6 +216,7 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst) -> TextChanges {
     }
     lets.extend(super::scorecards::compare(old, new));
     lets.extend(changed_splits(old, new));
+    lets.extend(files);
     merge_redeclared(&mut lets, old, new);
     let changed_lets: BTreeSet<&str> = lets.iter().map(|l| l.name.as_str()).collect();
 
@@ -262,10 +265,8 @@ fn ties_before<'a>(rules: &[RuleInfo<'a>], in_both: &BTreeSet<&str>) -> HashMap<
     let mut out = HashMap::new();
     for (i, info) in rules.iter().enumerate() {
         let earlier = rules.get(..i).unwrap_or_default().iter().filter(|e| in_both.contains(e.decl.name.node.as_str()));
-        let before = earlier
-            .filter(|e| e.decl.priority() == info.decl.priority())
-            .map(|e| e.decl.name.node.as_str())
-            .collect();
+        let before =
+            earlier.filter(|e| e.decl.priority() == info.decl.priority()).map(|e| e.decl.name.node.as_str()).collect();
         out.insert(info.decl.name.node.as_str(), before);
     }
     out
@@ -321,6 +322,11 @@ fn lets_read(rule: &RuleDecl, lets: &HashMap<&str, &Expr>, changed: &BTreeSet<&s
 fn names_in(e: &Expr, out: &mut Vec<String>) {
     match &e.kind {
         ExprKind::Path(segments) => out.extend(segments.first().map(|first| first.node.clone())),
+        // A hook is read by its call (a built-in's name matches no changed name).
+        ExprKind::Call { name, .. } => {
+            out.push(name.node.clone());
+            e.for_each_child(|child| names_in(child, out));
+        }
         _ => e.for_each_child(|child| names_in(child, out)),
     }
 }
@@ -350,7 +356,7 @@ mod tests {
              rule \"prio\" priority 6 { when score > 1 then close reason \"X\" }\n\
              rule \"uses-b\" { when b > 1 then close }\n\
              rule \"new\" { when true then close }");
-        let c = compare(&old, &new);
+        let c = compare(&old, &new, Vec::new());
         let get = |n: &str| c.rules.get(n).unwrap();
         assert_eq!(get("same").status, ChangeStatus::Unchanged);
         assert_eq!(get("cond").parts, vec!["condition"]);
@@ -382,7 +388,7 @@ mod tests {
              rule \"x\" priority 1 { when score > 4 then freeze } \
              rule \"q\" priority 2 { when score > 7 then freeze } \
              rule \"p\" priority 3 { when score > 6 then freeze } }");
-        let c = compare(&old, &new);
+        let c = compare(&old, &new, Vec::new());
         let parts = |n: &str| c.rules.get(n).map(|r| (r.status, r.parts.clone()));
         for name in ["high", "p", "q"] {
             assert_eq!(parts(name), Some((ChangeStatus::Unchanged, vec![])), "{name}");
@@ -398,7 +404,7 @@ mod tests {
              rule \"r\" { when exp == \"b\" then close }\nrule \"s\" { when score > 1 then close }");
         let new = ast("split exp by id salt \"q4\" { a 10% b 90% }\nsplit fresh by id { y 100% }\n\
              rule \"r\" { when exp == \"b\" then close }\nrule \"s\" { when score > 1 then close }");
-        let c = compare(&old, &new);
+        let c = compare(&old, &new, Vec::new());
         let rows = vec![
             "- split exp by id { a 50% b 50% }".to_string(),
             "+ split exp by id salt \"q4\" { a 10% b 90% }".to_string(),
@@ -416,6 +422,6 @@ mod tests {
         // The same split written again, spaced otherwise, is no change.
         let again = ast("split exp by id {\n  a 50%\n  b 50%\n}\nsplit gone by id { x 100% }\n\
              rule \"r\" { when exp == \"b\" then close }\nrule \"s\" { when score > 1 then close }");
-        assert_eq!(compare(&old, &again).lets, Vec::new());
+        assert_eq!(compare(&old, &again, Vec::new()).lets, Vec::new());
     }
 }
