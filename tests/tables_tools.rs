@@ -37,6 +37,20 @@ fn coverage_lists_the_rows_no_case_matched() {
     let (code, stdout, stderr) = verdict_in(root(), &["test", "--coverage", "tests/tables/tables.test.yaml"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     insta::assert_snapshot!(stdout);
+    // The JSON report lists the same rows.
+    let (_, json, _) = verdict_in(root(), &["test", "--coverage", "--format", "json", "tests/tables/tables.test.yaml"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = &doc["coverage"][0]["rows_never_hit"];
+    assert_eq!(rows[0], serde_json::json!({"table": "limit_factor", "rows": [2, 3]}), "{doc}");
+    assert_eq!(rows.as_array().map(Vec::len), Some(4), "{doc}");
+    // And the scorecard bins no record fell in, as the text lists them.
+    let admission = ["test", "--coverage", "--format", "json", "policies/tests/admission.test.yaml"];
+    let (_, json, _) = verdict_in(root(), &admission);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let bins = &doc["coverage"][0]["bins_never_hit"];
+    let first = serde_json::json!({"scorecard": "app_score", "code": "R01", "bin": 5, "points": "-55"});
+    assert_eq!(bins[0], first, "{doc}");
+    assert_eq!(bins.as_array().map(Vec::len), Some(9), "{doc}");
 }
 
 #[test]

@@ -50,6 +50,12 @@ fn coverage_json(c: &PolicyCoverage) -> Value {
         "never_reached": c.never_reached.iter().map(|u| json!({
             "rule": u.rule, "group": u.group, "fired_instead": u.fired_instead
         })).collect::<Vec<_>>(),
+        // What the text lists under "table rows no record matched" and the scorecards' bins.
+        "rows_never_hit": c.rows_never_hit.iter().map(|(table, rows)| json!({"table": table, "rows": rows}))
+            .collect::<Vec<_>>(),
+        "bins_never_hit": c.bins_never_hit.iter().map(|b| json!({
+            "scorecard": b.scorecard, "code": b.code, "bin": b.bin, "points": b.points
+        })).collect::<Vec<_>>(),
     })
 }
 
