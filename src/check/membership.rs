@@ -128,23 +128,9 @@ impl Checker<'_> {
         }
         let x = self.source_text(needle.span);
         let (low, high) = (self.source_text(low.span), self.source_text(high.span));
-        let (written, holds, for_range, range, values) = if negate {
-            (
-                "not in",
-                "fails",
-                "to leave the range out",
-                format!("{x} < {low} or {x} > {high}"),
-                format!("{x} != {low} and {x} != {high}"),
-            )
-        } else {
-            (
-                "in",
-                "holds",
-                "for the range",
-                format!("{x} >= {low} and {x} <= {high}"),
-                format!("{x} == {low} or {x} == {high}"),
-            )
-        };
+        let (range, values) = range_or_values(&x, (&low, &high), negate);
+        let (written, holds, for_range) =
+            if negate { ("not in", "fails", "to leave the range out") } else { ("in", "holds", "for the range") };
         self.warn(
             codes::LIST_LIKE_A_RANGE,
             span,
@@ -154,6 +140,18 @@ impl Checker<'_> {
             "{for_range}, write `{range}` (`[{low}, {high}]` is a range only in a table's cell); for the two \
              values, `{values}`"
         ));
+    }
+}
+
+/// `x in [low, high]` written both ways it may mean (W0115): the range
+/// from `low` to `high`, and the two values; for `not in`, their negations.
+/// The warning's help and the editor's quick fixes both write these.
+#[must_use]
+pub fn range_or_values(x: &str, (low, high): (&str, &str), negate: bool) -> (String, String) {
+    if negate {
+        (format!("{x} < {low} or {x} > {high}"), format!("{x} != {low} and {x} != {high}"))
+    } else {
+        (format!("{x} >= {low} and {x} <= {high}"), format!("{x} == {low} or {x} == {high}"))
     }
 }
 

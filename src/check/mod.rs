@@ -18,6 +18,7 @@ mod facts;
 mod hook_list;
 mod lint;
 mod membership;
+pub use membership::range_or_values;
 mod narrow;
 mod reinstate;
 mod related;

@@ -61,11 +61,7 @@ fn range_rewrites(written: &str) -> Vec<(String, String)> {
         (None, Some(x)) => (x.trim(), false),
         (None, None) => return Vec::new(),
     };
-    let (range, values) = if negate {
-        (format!("{x} < {low} or {x} > {high}"), format!("{x} != {low} and {x} != {high}"))
-    } else {
-        (format!("{x} >= {low} and {x} <= {high}"), format!("{x} == {low} or {x} == {high}"))
-    };
+    let (range, values) = crate::check::range_or_values(x, (low, high), negate);
     let range_title = if negate { "Leave out the range" } else { "Write the range" };
     vec![
         (format!("{range_title}: `{range}`"), format!("({range})")),
