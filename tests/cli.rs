@@ -98,6 +98,36 @@ fn deny_warnings_turns_warnings_into_exit_2() {
 }
 
 #[test]
+fn allowed_warnings_pass_deny_warnings_and_never_hide_an_error() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("allow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("tests/fixtures/account.schema.yaml", dir.join("account.schema.yaml")).unwrap();
+    let policy = |when: &str| {
+        format!(
+            "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\n\n# Fraud closures tell the customer nothing.\n\
+             # verdict: allow(W0112, W0111)\nrule \"fraud\" {{\n  when {when}\n  then close reason \"FRAUD\"\n}}\n"
+        )
+    };
+    let path = dir.join("p.policy");
+    let path_text = path.to_str().unwrap();
+    // Allowed: nothing is reported and --deny-warnings passes; but W0111 is
+    // not reported here, so its allow is stale, and that is a warning.
+    std::fs::write(&path, policy("\"fraud\" in tags")).unwrap();
+    let (code, _, stderr) = verdict(&["check", "--deny-warnings", path_text], None);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("[W0116] no `W0111` (shadowed-rule)") && !stderr.contains("W0112]"), "{stderr}");
+    std::fs::write(&path, policy("\"fraud\" in tags").replace(", W0111", "")).unwrap();
+    let (code, _, stderr) = verdict(&["check", "--deny-warnings", path_text], None);
+    assert_eq!((code, stderr.trim_end().ends_with("p.policy: ok (0 warnings)")), (0, true), "{stderr}");
+    // An error is never allowed; and with it the lints wait, so the allow is not called stale.
+    std::fs::write(&path, policy("\"fraud\" in tagz")).unwrap();
+    let (code, _, stderr) = verdict(&["check", path_text], None);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("[E0101]") && !stderr.contains("W0116"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn eval_from_stdin_exits_0() {
     insta::assert_snapshot!(transcript(&["eval", "policies/lifecycle.policy"], Some(&format!("{GOOD}\n"))));
 }

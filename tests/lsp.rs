@@ -853,8 +853,43 @@ fn a_list_written_like_a_range_offers_both_rewrites() {
         [
             ("(score >= 600 and score <= 700)".to_string(), range(2, 16, 35)),
             ("(score == 600 or score == 700)".to_string(), range(2, 16, 35)),
+            // Or the warning allowed where it is, on a line of its own above the rule.
+            ("# verdict: allow(W0115)\n".to_string(), range(2, 0, 0)),
         ]
     );
+    client.finish();
+}
+
+#[test]
+fn an_allowed_warning_is_not_shown_and_a_stale_allow_is() {
+    let mut client = Client::initialized("allow");
+    let uri = client.uri("a.policy");
+    let text = "policy \"a\"\r\nschema \"account.schema.yaml\"\r\n  rule \"r\" { when score in [600, 700] then tag \"mid\" }\r\n";
+    open(&mut client, "a.policy", text);
+    assert_eq!(codes(&client.diagnostics(&uri)), ["W0115"]);
+    let params = json!({"textDocument": {"uri": uri}, "range": range(2, 20, 20), "context": {"diagnostics": []}});
+    let actions = client.request("textDocument/codeAction", params);
+    let allow = actions.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(allow["title"], "Allow `W0115` here");
+    // Indented as the line is, with the document's own line end.
+    let edit = &allow["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], "  # verdict: allow(W0115)\r\n");
+    assert_eq!(edit["range"], range(2, 0, 0));
+    let allowed = text.replace("  rule", "  # verdict: allow(W0115)\r\n  rule");
+    let changes = json!([{"text": allowed}]);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": changes}),
+    );
+    assert!(client.diagnostics(&uri).is_empty());
+    // Once the list is a range, the allow silences nothing and says so.
+    let fixed = allowed.replace("score in [600, 700]", "score >= 600 and score <= 700");
+    let changes = json!([{"text": fixed}]);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": changes}),
+    );
+    assert_eq!(codes(&client.diagnostics(&uri)), ["W0116"]);
     client.finish();
 }
 

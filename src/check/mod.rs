@@ -7,6 +7,7 @@
 
 mod action_text;
 mod aggregate;
+mod allow;
 mod call;
 mod case;
 mod cell;
@@ -164,6 +165,7 @@ pub fn check(
     if !has_errors {
         diags.extend(lint::lint(ast, &policy, file, source));
     }
+    allow::silence_allowed(ast, file, source, &mut diags, !has_errors);
     diags.sort_by_key(|d| (d.span.start, d.code));
     related::first_definitions(ast, file, schema, &mut diags);
     if has_errors {

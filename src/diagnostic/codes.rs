@@ -217,6 +217,8 @@ registry! {
         "A rule sets a limit beside an outcome that gives none: `close` makes the new limit 0, and a `decline`d or `refer`red application gets no limit. The `set limit` is never seen in a decision: drop it, or move it to a rule of its own.";
     LIST_LIKE_A_RANGE = "W0115", "list-like-a-range", Warning,
         "`x in [a, b]` with two ascending numbers or dates and values between them: in a condition a list holds its items only, though a table's cell writes the range from `a` to `b` the same way. Write `x >= a and x <= b` for the range, or `x == a or x == b` for the two values.";
+    UNUSED_ALLOW = "W0116", "unused-allow", Warning,
+        "A `# verdict: allow(CODE, ...)` comment silences nothing: a code it names is not a warning's (unknown, or an error's, which cannot be allowed), no such warning is reported where it applies (its own line when it ends one, else the declaration or line after it), or it is not written as one. Remove it or correct it: a stale allow would hide the next real problem there.";
     CONSTANT_FAILS = "W0141", "constant-fails-for-every-account", Warning,
         "Arithmetic on literals that always fails (an int overflow such as `9223372036854775807 + 1`, a division by zero such as `1 / 0`, a date shifted past 9999-12-31) where every account computes it: in a rule's condition (not after `and`/`or` or `??`, not in a later case branch) or a let such a place reads. The policy still runs (a failing computation is an `eval` error record for the account, as the language defines), but every decision will be one: write the value it should have.";
     CONSTANT_FAILS_WHEN_REACHED = "W0140", "constant-fails-when-reached", Warning,

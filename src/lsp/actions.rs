@@ -1,10 +1,12 @@
 //! Quick fixes: each diagnostic whose help suggests a name ("did you mean
 //! `score`?") offers to write that name in place of the one written, a
-//! misspelt member keeping its quotes.
+//! misspelt member keeping its quotes; each warning offers to allow it
+//! there with a `# verdict: allow(CODE)` comment.
 
 use super::diagnostics::convert;
 use super::document::Document;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{codes, Diagnostic, Severity, Span};
+use crate::syntax::LINE_END;
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, TextEdit, WorkspaceEdit};
 use std::collections::HashMap;
 
@@ -14,18 +16,22 @@ pub fn quick_fixes(doc: &Document, from: usize, to: usize) -> Vec<CodeActionOrCo
     let own = doc.analysis.diagnostics.iter().filter(|d| d.file == doc.path || d.file.as_os_str().is_empty());
     for d in own.filter(|d| d.span.start as usize <= to && from <= d.span.end as usize) {
         let Some(written) = doc.text.get(d.span.range()) else { continue };
-        if d.code == crate::diagnostic::codes::LIST_LIKE_A_RANGE {
+        if d.code == codes::LIST_LIKE_A_RANGE {
             for (title, new_text) in range_rewrites(written) {
                 out.push(fix(doc, d, title, new_text, false));
             }
-            continue;
+        } else {
+            let suggested = suggestions(d);
+            for (i, name) in suggested.iter().enumerate() {
+                let Some(new_text) = replacement(written, name) else { continue };
+                let title = format!("Change `{written}` to `{new_text}`");
+                // The nearest name first; an editor may apply a preferred fix by itself.
+                out.push(fix(doc, d, title, new_text, i == 0 && suggested.len() == 1));
+            }
         }
-        let suggested = suggestions(d);
-        for (i, name) in suggested.iter().enumerate() {
-            let Some(new_text) = replacement(written, name) else { continue };
-            let title = format!("Change `{written}` to `{new_text}`");
-            // The nearest name first; an editor may apply a preferred fix by itself.
-            out.push(fix(doc, d, title, new_text, i == 0 && suggested.len() == 1));
+        // A fix of the text first; allowing the warning as it stands last.
+        if d.severity == Severity::Warning && d.code != codes::UNUSED_ALLOW {
+            out.push(allow_here(doc, d));
         }
     }
     out
@@ -33,7 +39,32 @@ pub fn quick_fixes(doc: &Document, from: usize, to: usize) -> Vec<CodeActionOrCo
 
 /// A quick fix writing `new_text` over the diagnostic's span.
 fn fix(doc: &Document, d: &Diagnostic, title: String, new_text: String, preferred: bool) -> CodeActionOrCommand {
-    let edit = TextEdit::new(doc.lines.range(&doc.text, d.span), new_text);
+    action(doc, d, title, (d.span, new_text), preferred)
+}
+
+/// A warning allowed where it is: `# verdict: allow(CODE)` on a line of
+/// its own above the warning's line, indented as it is (such a comment
+/// covers the declaration starting on that line, or else the line).
+fn allow_here(doc: &Document, d: &Diagnostic) -> CodeActionOrCommand {
+    let before = doc.text.get(..d.span.start as usize).unwrap_or_default();
+    let line_start = before.rfind(LINE_END).map_or(0, |i| i + 1);
+    let line = doc.text.get(line_start..).unwrap_or_default();
+    let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+    let line_end = if doc.text.contains("\r\n") { "\r\n" } else { "\n" };
+    let at = Span::new(line_start, line_start);
+    let title = format!("Allow `{}` here", d.code);
+    action(doc, d, title, (at, format!("{indent}# verdict: allow({}){line_end}", d.code)), false)
+}
+
+/// A quick fix for `d` writing the text over the span.
+fn action(
+    doc: &Document,
+    d: &Diagnostic,
+    title: String,
+    (span, new_text): (Span, String),
+    preferred: bool,
+) -> CodeActionOrCommand {
+    let edit = TextEdit::new(doc.lines.range(&doc.text, span), new_text);
     CodeActionOrCommand::CodeAction(CodeAction {
         title,
         kind: Some(CodeActionKind::QUICKFIX),

@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod cells;
+pub mod comments;
 pub mod parser;
 mod reserved;
 pub mod scorecard;
