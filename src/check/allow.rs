@@ -13,6 +13,7 @@
 use crate::diagnostic::{codes, codes::CodeInfo, nearest_names, Diagnostic, Severity, Span};
 use crate::syntax::ast::{Item, PolicyAst};
 use crate::syntax::comments::{lex_comments, Comment};
+use crate::syntax::parser::item_span;
 use crate::syntax::LINE_END;
 use std::ops::Range;
 use std::path::Path;
@@ -176,24 +177,11 @@ fn next_code(source: &str, mut at: usize) -> Option<usize> {
 /// Every declaration an own-line allow comment can stand before: the
 /// items, and the rules of groups.
 fn declaration_spans(ast: &PolicyAst) -> Vec<Span> {
-    let mut spans = Vec::new();
+    let mut spans: Vec<Span> = ast.items.iter().map(item_span).collect();
     for item in &ast.items {
-        let span = match item {
-            Item::Policy { span, .. }
-            | Item::Schema { span, .. }
-            | Item::Batch { span, .. }
-            | Item::Let { span, .. }
-            | Item::Scorecard { span, .. } => *span,
-            Item::Hook(h) => h.span,
-            Item::Guard(g) => g.span,
-            Item::Rule(r) => r.span,
-            Item::Split(s) => s.span,
-            Item::Group(g) => {
-                spans.extend(g.rules.iter().map(|r| r.span));
-                g.span
-            }
-        };
-        spans.push(span);
+        if let Item::Group(g) = item {
+            spans.extend(g.rules.iter().map(|r| r.span));
+        }
     }
     spans
 }

@@ -79,26 +79,32 @@ pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic
         )
         .with_help("split the expression with `let`")]);
     }
-    let builder = AstBuilder { file };
     match PolicyParser::parse(Rule::policy_file, text) {
-        Ok(mut pairs) => {
-            let mut diags = Vec::new();
-            let mut items = Vec::new();
-            let top = pairs.next().map(|file| file.into_inner()).into_iter().flatten();
-            for pair in top.filter(|p| is_item(p.as_rule())) {
-                match builder.item(pair) {
-                    Ok(item) => items.push(item),
-                    Err(d) => diags.push(*d),
-                }
-            }
+        Ok(pairs) => {
+            let (items, diags) = build_items(file, pairs);
             if diags.is_empty() {
                 Ok(PolicyAst { items })
             } else {
                 Err(diags)
             }
         }
-        Err(first) => Err(recover_errors(file, text, syntax_error(file, &first, 0))),
+        Err(first) => Err(recover_errors(file, text, syntax_error(file, &first, (text, 0)))),
     }
+}
+
+/// The items of a parsed text, and every error building them found.
+fn build_items(file: &Path, mut pairs: Pairs<'_, Rule>) -> (Vec<Item>, Vec<Diagnostic>) {
+    let builder = AstBuilder::new(file);
+    let mut diags = Vec::new();
+    let mut items = Vec::new();
+    let top = pairs.next().map(|file| file.into_inner()).into_iter().flatten();
+    for pair in top.filter(|p| is_item(p.as_rule())) {
+        match builder.whole_item(pair) {
+            Ok(item) => items.push(item),
+            Err(errors) => diags.extend(errors),
+        }
+    }
+    (items, diags)
 }
 
 fn is_item(rule: Rule) -> bool {
@@ -155,6 +161,9 @@ fn is_operator(rule: Rule) -> bool {
 
 struct AstBuilder<'a> {
     file: &'a Path,
+    /// Errors of literals that build on with a stand-in (an impossible
+    /// date), so that every one of an item is reported, not the first.
+    noted: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
 /// A diagnostic on the parser's internal error path, boxed so every `Result` stays small.
@@ -194,7 +203,36 @@ fn last_token_end(pair: &Pair<'_, Rule>) -> usize {
     tight
 }
 
-impl AstBuilder<'_> {
+impl<'a> AstBuilder<'a> {
+    fn new(file: &'a Path) -> Self {
+        AstBuilder { file, noted: std::cell::RefCell::default() }
+    }
+
+    /// Builds a top-level item, or says everything wrong with it: each
+    /// impossible date, and the error that stopped it.
+    fn whole_item(&self, pair: Pair<'_, Rule>) -> Result<Item, Vec<Diagnostic>> {
+        let built = self.item(pair);
+        let mut errors = self.noted.take();
+        match built {
+            Ok(item) if errors.is_empty() => Ok(item),
+            Ok(_) => Err(errors),
+            Err(stopped) => {
+                errors.push(*stopped);
+                errors.sort_by_key(|d| d.span.start);
+                Err(errors)
+            }
+        }
+    }
+
+    /// The date a `date_lit` writes; an impossible one (`2026-02-30`) is
+    /// noted and stands as a placeholder, so that building goes on.
+    fn date(&self, pair: &Pair<'_, Rule>) -> Date {
+        parse_date(pair.as_str()).unwrap_or_else(|| {
+            self.noted.borrow_mut().push(*self.bad(pair, format!("`{}` is not a calendar date", pair.as_str())));
+            Date::default()
+        })
+    }
+
     fn bad(&self, pair: &Pair<'_, Rule>, message: impl Into<String>) -> Box<Diagnostic> {
         Box::new(Diagnostic::error(codes::INCOMPLETE_DECLARATION, self.file, span_of(pair), message))
     }
@@ -406,13 +444,9 @@ impl AstBuilder<'_> {
         let span = span_of(&pair);
         let outer = pair.clone();
         let mut dates = pair.into_inner().filter(|p| p.as_rule() == Rule::date_lit);
-        let date = |p: Pair<'_, Rule>| -> Built<Spanned<Date>> {
-            let value = parse_date(p.as_str())
-                .ok_or_else(|| self.bad(&p, format!("`{}` is not a calendar date", p.as_str())))?;
-            Ok(Spanned::new(value, span_of(&p)))
-        };
-        let from = date(dates.next().ok_or_else(|| self.bad(&outer, "expected the first day"))?)?;
-        let to = dates.next().map(date).transpose()?;
+        let date = |p: Pair<'_, Rule>| Spanned::new(self.date(&p), span_of(&p));
+        let from = date(dates.next().ok_or_else(|| self.bad(&outer, "expected the first day"))?);
+        let to = dates.next().map(date);
         Ok(Effective { from, to, span })
     }
 
@@ -622,10 +656,7 @@ impl AstBuilder<'_> {
                     .ok_or_else(|| self.bad(&pair, "percentage too precise for an exact decimal"))?;
                 ExprKind::Decimal { value, percent: true }
             }
-            Rule::date_lit => match parse_date(pair.as_str()) {
-                Some(d) => ExprKind::Date(d),
-                None => return Err(self.bad(&pair, format!("`{}` is not a calendar date", pair.as_str()))),
-            },
+            Rule::date_lit => ExprKind::Date(self.date(&pair)),
             Rule::duration_lit => ExprKind::Duration(self.duration(&pair)?),
             Rule::string_lit => ExprKind::Str(self.string(pair)?.node),
             Rule::true_lit => ExprKind::Bool(true),

@@ -4,7 +4,6 @@
 use super::{span_of, AstBuilder, Built, Rule};
 use crate::syntax::ast::Spanned;
 use crate::syntax::cells::{Cell, CellKind, CellLit, CellOp, LitKind};
-use crate::value::parse_date;
 use pest::iterators::Pair;
 use rust_decimal::Decimal;
 
@@ -69,10 +68,7 @@ impl AstBuilder<'_> {
                 LitKind::Decimal { value: if negative { -v } else { v }, percent: true }
             }
             Rule::date_lit if negative => return Err(self.bad(&pair, "a date cannot be negative")),
-            Rule::date_lit => match parse_date(lit.as_str()) {
-                Some(d) => LitKind::Date(d),
-                None => return Err(self.bad(&lit, format!("`{}` is not a calendar date", lit.as_str()))),
-            },
+            Rule::date_lit => LitKind::Date(self.date(&lit)),
             Rule::string_lit => LitKind::Str(self.string(lit)?.node),
             Rule::true_lit => LitKind::Bool(true),
             Rule::false_lit => LitKind::Bool(false),
@@ -85,12 +81,18 @@ impl AstBuilder<'_> {
 /// Parses one cell on its own (`< 600`, `[1, 15]`), for tests and tools.
 pub fn parse_cell(file: &std::path::Path, text: &str) -> Result<Cell, Box<crate::diagnostic::Diagnostic>> {
     use pest::Parser as _;
-    let builder = AstBuilder { file };
-    let mut pairs =
-        super::PolicyParser::parse(Rule::cell_only, text).map_err(|e| Box::new(super::syntax_error(file, &e, 0)))?;
+    let builder = AstBuilder::new(file);
+    let mut pairs = super::PolicyParser::parse(Rule::cell_only, text)
+        .map_err(|e| Box::new(super::syntax_error(file, &e, (text, 0))))?;
     let cell = pairs.next().and_then(|p| p.into_inner().find(|p| p.as_rule() == Rule::cell));
     match cell {
-        Some(cell) => builder.cell(cell),
+        Some(cell) => {
+            let built = builder.cell(cell)?;
+            match builder.noted.take().into_iter().next() {
+                Some(impossible) => Err(Box::new(impossible)),
+                None => Ok(built),
+            }
+        }
         None => Err(Box::new(crate::diagnostic::Diagnostic::error(
             crate::diagnostic::codes::SYNTAX,
             file,

@@ -15,6 +15,7 @@ pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<
     // error is the parser running on from a broken item before it into one
     // that is fine, and that item's own error says it better.
     let mut first_spilled_over = false;
+    let mut found_another = false;
     let starts = item_starts(text);
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
@@ -24,19 +25,36 @@ pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<
         let holds_first = (start..end).contains(&(first.span.start as usize));
         match PolicyParser::parse(Rule::policy_file, chunk) {
             Err(e) => {
-                let d = syntax_error(file, &e, start);
+                let d = syntax_error(file, &e, (chunk, start));
                 if reported.insert(d.span.start) {
                     diags.push(d);
+                    found_another = true;
                 }
             }
-            Ok(_) => first_spilled_over |= holds_first,
+            Ok(pairs) => {
+                first_spilled_over |= holds_first;
+                // An item that parses may still not build (an impossible date):
+                // said now, not after the syntax errors are fixed.
+                let built = build_items(file, pairs).1.into_iter().map(|d| shifted(d, start));
+                diags.extend(built.filter(|d| reported.insert(d.span.start)));
+            }
         }
     }
-    if !first_spilled_over || diags.is_empty() {
+    if !first_spilled_over || !found_another {
         diags.push(first);
     }
     diags.sort_by_key(|d| d.span.start);
     diags.into_iter().map(|d| note_unclosed(d, file, text, &starts)).collect()
+}
+
+/// A diagnostic found in a text that starts at `offset` of the file, placed in the file.
+fn shifted(mut d: Diagnostic, offset: usize) -> Diagnostic {
+    let shift = |span: Span| Span::new(span.start as usize + offset, span.end as usize + offset);
+    d.span = shift(d.span);
+    for related in &mut d.related {
+        related.span = shift(related.span);
+    }
+    d
 }
 
 /// A syntax error met where an item ends (the end of the file, the next
@@ -206,7 +224,8 @@ fn word_at(bytes: &[u8], at: usize) -> &[u8] {
     rest.get(..len).unwrap_or_default()
 }
 
-pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: usize) -> Diagnostic {
+/// `parsed` is the text pest was given, which starts at byte `base` of the file.
+pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, (parsed, base): (&str, usize)) -> Diagnostic {
     let pos = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
@@ -224,7 +243,12 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, base: 
     };
     let span = Span::new(base + pos, base + pos + width);
     let message = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => expected_message(positives),
+        ErrorVariant::ParsingError { positives, .. } => {
+            let before = parsed.get(..pos).unwrap_or_default().trim_end();
+            let after_case =
+                before.strip_suffix("case").is_some_and(|b| !b.ends_with(|c: char| c.is_alphanumeric() || c == '_'));
+            expected_message(positives, after_case)
+        }
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
@@ -455,14 +479,18 @@ fn operator_from_elsewhere(positives: &[Rule], line: &str, col: usize) -> Option
     Some(format!("the policy language writes `{meant}` where other languages write `{written}`"))
 }
 
-/// Words a risk officer understands for what the parser wanted.
-fn expected_message(positives: &[Rule]) -> String {
+/// Words a risk officer understands for what the parser wanted;
+/// `after_case`: the error follows the word `case`.
+fn expected_message(positives: &[Rule], after_case: bool) -> String {
     let has = |r: Rule| positives.contains(&r);
     if has(Rule::kw_then) {
         return "expected `then` after the condition".into();
     }
     if has(Rule::kw_when) && (has(Rule::kw_end) || has(Rule::kw_else)) {
         return "expected `when`, `else` or `end` in the case".into();
+    }
+    if has(Rule::kw_when) && after_case {
+        return "expected `when` to start the case's first branch: `case when COND then VALUE ... end`".into();
     }
     if has(Rule::kw_when) {
         return "expected `when` to start the rule's condition".into();

@@ -120,12 +120,12 @@ pub fn salvage(file: &Path, text: &str) -> Option<Salvage> {
     }
     let text = String::from_utf8(kept).ok()?;
     let mut pairs = PolicyParser::parse(Rule::policy_file, &text).ok()?;
-    let builder = AstBuilder { file };
+    let builder = AstBuilder::new(file);
     let mut items = Vec::new();
     let top = pairs.next().map(|file| file.into_inner()).into_iter().flatten();
     for pair in top.filter(|p| is_item(p.as_rule())) {
         let written = pair.as_str();
-        match builder.item(pair) {
+        match builder.whole_item(pair) {
             Ok(item) => items.push(item),
             Err(_) => lost.note(written),
         }
