@@ -254,7 +254,7 @@ fn diff_shows_a_changed_base_old_and_new() {
     std::fs::write(dir.join("new.policy"), old.replace("scorecard base 600", "scorecard base 620")).unwrap();
     let out = verdict(&dir, &["diff", "t.policy", "new.policy", "book.jsonl"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("  let app_score: changed\n    - base 600\n    + base 620\n"), "{text}");
+    assert!(text.contains("  scorecard app_score: changed\n    - base 600\n    + base 620\n"), "{text}");
     // No characteristic changed, so none is listed.
     assert!(!text.contains("app_score."), "{text}");
     assert!(text.contains("(shift 20); 1 account rose, 0 fell, of 1"), "{text}");
@@ -331,8 +331,8 @@ fn diff_reports_changed_bins_and_the_score_shift() {
     .unwrap();
     let out = verdict(&dir, &["diff", "t.policy", "new.policy", "two.jsonl"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("let app_score: changed"), "{text}");
-    assert!(text.contains("let app_score.U01: changed"), "{text}");
+    assert!(text.contains("  scorecard app_score: changed"), "{text}");
+    assert!(text.contains("  characteristic app_score.U01: changed"), "{text}");
     assert!(!text.contains("app_score.A01"), "{text}");
     assert!(!text.contains("base"), "the base did not change: {text}");
     // 525 → 535; A-2: 630 → 630. Means 577.5 → 582.5.

@@ -33,6 +33,30 @@ fn explain_names_the_matched_row_and_the_nearest_miss() {
 }
 
 #[test]
+fn a_row_no_input_reaches_is_no_near_miss() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("near-miss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = root().join("tests/fixtures/account.schema.yaml");
+    // Row 1 (`< 0`) can never hold a count (check warns W0601); row 2 is one cell away.
+    let policy = format!(
+        "policy \"p\" version \"1\"\nschema \"{}\"\nlet n = count(overdues within 12 months)\n\
+         let q = table (n) -> int {{\n  < 0 => 9\n  0 => 0\n  [1, 2] => 1\n  >= 3 => 2\n}}\n\
+         rule \"r\" {{ when q > 0 then tag \"q\" }}\n",
+        schema.display()
+    );
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let book = std::fs::read_to_string(root().join(BOOK)).unwrap();
+    let one = book.lines().find(|l| l.contains(r#""id": "T-2""#)).unwrap();
+    std::fs::write(dir.join("book.jsonl"), format!("{one}\n")).unwrap();
+    let (code, stdout, stderr) = verdict_in(&dir, &["explain", "p.policy", "book.jsonl", "--id", "T-2"]);
+    assert_eq!(code, 0, "{stderr}");
+    let tables = stdout.split("decision tables\n").nth(1).unwrap_or_default();
+    let near = tables.lines().nth(1).unwrap_or_default();
+    assert!(near.contains("nearest other row: row ") && !near.contains("row 1 "), "{tables}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn coverage_lists_the_rows_no_case_matched() {
     let (code, stdout, stderr) = verdict_in(root(), &["test", "--coverage", "tests/tables/tables.test.yaml"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -69,7 +93,8 @@ fn diff_lists_the_changed_rows() {
     let book = root().join(BOOK);
     let (code, stdout, stderr) = verdict_in(&dir, &["diff", "old.policy", "new.policy", &book.display().to_string()]);
     assert_eq!(code, 0, "{stderr}");
-    let lets =
-        stdout.lines().filter(|l| l.starts_with("  let ") || l.starts_with("    - row") || l.starts_with("    + row"));
+    let lets = stdout
+        .lines()
+        .filter(|l| l.starts_with("  table ") || l.starts_with("    - row") || l.starts_with("    + row"));
     insta::assert_snapshot!(lets.collect::<Vec<_>>().join("\n"));
 }

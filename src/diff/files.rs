@@ -19,7 +19,7 @@ pub fn changed_files(old: &Program, new: &Program) -> Vec<LetChange> {
                 format!("- batch {}: {} ids", batch.name, before.ids.len()),
                 format!("+ batch {}: {} ids ({added} added, {removed} removed)", batch.name, batch.ids.len()),
             ];
-            out.push(LetChange { name: batch.name.clone(), status: ChangeStatus::Changed, rows });
+            out.push(LetChange { name: batch.name.clone(), kind: "batch", status: ChangeStatus::Changed, rows });
         }
     }
     for hook in &new.hooks {
@@ -30,7 +30,7 @@ pub fn changed_files(old: &Program, new: &Program) -> Vec<LetChange> {
                 format!("- hook {}: a script of {} lines", hook.name(), lines(before.script())),
                 format!("+ hook {}: its script changed ({} lines)", hook.name(), lines(hook.script())),
             ];
-            out.push(LetChange { name: hook.name().to_owned(), status: ChangeStatus::Changed, rows });
+            out.push(LetChange { name: hook.name().to_owned(), kind: "hook", status: ChangeStatus::Changed, rows });
         }
     }
     out

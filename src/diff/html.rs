@@ -488,7 +488,10 @@ fn rules(h: &mut String, r: &DiffReport) {
         let lets: Vec<String> = r
             .lets
             .iter()
-            .map(|l| format!("<code>{}</code> <span class=\"badge {1}\">{1}</span>", esc(&l.name), l.status.name()))
+            .map(|l| {
+                let (kind, name, status) = (l.kind, esc(&l.name), l.status.name());
+                format!("{kind} <code>{name}</code> <span class=\"badge {status}\">{status}</span>")
+            })
             .collect();
         h.push_str(&lets.join(" · "));
         h.push_str("</p>\n");

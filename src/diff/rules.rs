@@ -63,9 +63,13 @@ pub struct RuleChange {
 /// How one `let` differs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LetChange {
-    /// The let's name.
+    /// The name (a scorecard's characteristic as `card.CODE`).
     #[serde(rename = "let")]
     pub name: String,
+    /// What the name is, as the policy declares it: `let`, `table`,
+    /// `scorecard`, `characteristic`, `split`, `batch` or `hook` (a name
+    /// declared as another kind in the new version: the new kind).
+    pub kind: &'static str,
     /// Added, removed or changed (unchanged lets are not listed).
     pub status: ChangeStatus,
     /// For a changed decision table, its rows that changed: `- row N: ...` as
@@ -104,7 +108,7 @@ fn changed_splits(old: &PolicyAst, new: &PolicyAst) -> Vec<LetChange> {
         ast.items.iter().filter_map(|item| if let Item::Split(s) = item { Some(s.clone()) } else { None }).collect()
     };
     let (old, new) = (splits(old), splits(new));
-    let change = |name: &Ident, status, rows| LetChange { name: name.node.clone(), status, rows };
+    let change = |name: &Ident, status, rows| LetChange { name: name.node.clone(), kind: "split", status, rows };
     let mut out = Vec::new();
     for split in &new {
         match old.iter().find(|o| o.name.node == split.name.node) {
@@ -134,10 +138,31 @@ fn merge_redeclared(lets: &mut Vec<LetChange>, old: &PolicyAst, new: &PolicyAst)
             change.status = ChangeStatus::Changed;
             change.rows =
                 vec![format!("- {}", declared_as(old, &change.name)), format!("+ {}", declared_as(new, &change.name))];
+            change.kind = kind_of(new, &change.name);
             merged.insert(change.name.clone());
         }
     }
     lets.retain(|l| !(l.status == ChangeStatus::Removed && merged.contains(&l.name)));
+}
+
+/// The kind of declaration `name` is at the top of `ast` (see [`LetChange::kind`]).
+fn kind_of(ast: &PolicyAst, name: &str) -> &'static str {
+    let found = ast.items.iter().find_map(|item| match item {
+        Item::Split(s) if s.name.node == name => Some("split"),
+        Item::Scorecard { name: n, .. } if n.node == name => Some("scorecard"),
+        Item::Let { name: n, value, .. } if n.node == name => Some(let_kind(value)),
+        _ => None,
+    });
+    found.unwrap_or("let")
+}
+
+/// `table` for a let whose value is a decision table, else `let`.
+fn let_kind(value: &Expr) -> &'static str {
+    if matches!(value.kind, ExprKind::Table(_)) {
+        "table"
+    } else {
+        "let"
+    }
 }
 
 /// What declares `name` at the top of `ast`, on one line for reports.
@@ -145,10 +170,7 @@ fn declared_as(ast: &PolicyAst, name: &str) -> String {
     let found = ast.items.iter().find_map(|item| match item {
         Item::Split(s) if s.name.node == name => Some(split_text(s)),
         Item::Scorecard { name: n, .. } if n.node == name => Some(format!("scorecard {name}")),
-        Item::Let { name: n, value, .. } if n.node == name => {
-            let kind = if matches!(value.kind, ExprKind::Table(_)) { "table" } else { "let" };
-            Some(format!("{kind} {name}"))
-        }
+        Item::Let { name: n, value, .. } if n.node == name => Some(format!("{} {name}", let_kind(value))),
         _ => None,
     });
     found.unwrap_or_else(|| name.to_owned())
@@ -200,18 +222,25 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst, files: Vec<LetChange>) -> TextC
     let mut lets = Vec::new();
     for (name, value) in &new_lets {
         match old_let_map.get(name) {
-            None => lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Added, rows: Vec::new() }),
+            None => lets.push(LetChange {
+                name: (*name).into(),
+                kind: let_kind(value),
+                status: ChangeStatus::Added,
+                rows: Vec::new(),
+            }),
             Some(old_value) if *old_value != *value => lets.push(LetChange {
                 name: (*name).into(),
+                kind: let_kind(value),
                 status: ChangeStatus::Changed,
                 rows: changed_rows(old_value, value),
             }),
             Some(_) => {}
         }
     }
-    for (name, _) in &old_lets {
+    for (name, value) in &old_lets {
         if !new_let_map.contains_key(name) {
-            lets.push(LetChange { name: (*name).into(), status: ChangeStatus::Removed, rows: Vec::new() });
+            let (kind, status) = (let_kind(value), ChangeStatus::Removed);
+            lets.push(LetChange { name: (*name).into(), kind, status, rows: Vec::new() });
         }
     }
     lets.extend(super::scorecards::compare(old, new));
@@ -365,7 +394,10 @@ mod tests {
         assert_eq!(get("new").status, ChangeStatus::Added);
         assert_eq!(get("uses-b").status, ChangeStatus::Unchanged);
         assert_eq!(get("uses-b").via_lets, vec!["a".to_string()]);
-        assert_eq!(c.lets, vec![LetChange { name: "a".into(), status: ChangeStatus::Changed, rows: Vec::new() }]);
+        assert_eq!(
+            c.lets,
+            vec![LetChange { name: "a".into(), kind: "let", status: ChangeStatus::Changed, rows: Vec::new() }]
+        );
     }
 
     #[test]
@@ -412,9 +444,9 @@ mod tests {
         assert_eq!(
             c.lets,
             vec![
-                LetChange { name: "exp".into(), status: ChangeStatus::Changed, rows },
-                LetChange { name: "fresh".into(), status: ChangeStatus::Added, rows: Vec::new() },
-                LetChange { name: "gone".into(), status: ChangeStatus::Removed, rows: Vec::new() },
+                LetChange { name: "exp".into(), kind: "split", status: ChangeStatus::Changed, rows },
+                LetChange { name: "fresh".into(), kind: "split", status: ChangeStatus::Added, rows: Vec::new() },
+                LetChange { name: "gone".into(), kind: "split", status: ChangeStatus::Removed, rows: Vec::new() },
             ]
         );
         assert_eq!(c.rules.get("r").map(|r| r.via_lets.clone()), Some(vec!["exp".to_string()]));

@@ -21,7 +21,7 @@ fn scorecards_of(ast: &PolicyAst) -> Vec<(&str, &ScorecardDecl)> {
 /// The scorecards added, removed or changed, and their changed characteristics.
 pub(super) fn compare(old: &PolicyAst, new: &PolicyAst) -> Vec<LetChange> {
     let (old_cards, new_cards) = (scorecards_of(old), scorecards_of(new));
-    let change = |name: String, status| LetChange { name, status, rows: Vec::new() };
+    let change = |name: String, status| LetChange { name, kind: "scorecard", status, rows: Vec::new() };
     let mut out = Vec::new();
     for (name, card) in &new_cards {
         match old_cards.iter().find(|(n, _)| n == name) {
@@ -48,19 +48,19 @@ pub(super) fn compare(old: &PolicyAst, new: &PolicyAst) -> Vec<LetChange> {
 
 fn characteristics(card: &str, old: &[CharacteristicDecl], new: &[CharacteristicDecl]) -> Vec<LetChange> {
     let named = |c: &CharacteristicDecl| format!("{card}.{}", c.code.node);
+    let change =
+        |c: &CharacteristicDecl, status| LetChange { name: named(c), kind: "characteristic", status, rows: Vec::new() };
     let mut out = Vec::new();
     for c in new {
         match old.iter().find(|o| o.code.node == c.code.node) {
-            None => out.push(LetChange { name: named(c), status: ChangeStatus::Added, rows: Vec::new() }),
-            Some(o) if o != c => {
-                out.push(LetChange { name: named(c), status: ChangeStatus::Changed, rows: Vec::new() })
-            }
+            None => out.push(change(c, ChangeStatus::Added)),
+            Some(o) if o != c => out.push(change(c, ChangeStatus::Changed)),
             Some(_) => {}
         }
     }
     for o in old {
         if !new.iter().any(|c| c.code.node == o.code.node) {
-            out.push(LetChange { name: named(o), status: ChangeStatus::Removed, rows: Vec::new() });
+            out.push(change(o, ChangeStatus::Removed));
         }
     }
     out

@@ -212,7 +212,7 @@ fn rules(out: &mut String, r: &DiffReport) {
     }
     out.push_str(&table(&rows, &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right]));
     for l in &r.lets {
-        let _ = writeln!(out, "  let {}: {}", l.name, l.status.name());
+        let _ = writeln!(out, "  {} {}: {}", l.kind, l.name, l.status.name());
         for row in &l.rows {
             let _ = writeln!(out, "    {row}");
         }

@@ -152,6 +152,23 @@ pub struct NearMiss {
     pub missed: Vec<String>,
 }
 
+/// Whether each row (`else` left out) is taken by some input the types
+/// allow (`check` warns of the others, `W0601`). A table too large to
+/// prove keeps every row.
+fn rows_that_can_be_taken(table: &crate::ir::table::TTable) -> Vec<bool> {
+    let cells: Vec<Vec<crate::cells::ValueSet>> = table.rows.iter().map(|r| r.cells.clone()).collect();
+    let findings =
+        crate::cells::analysis::prove(&crate::cells::analysis::Grid { domains: &table.domains, rows: &cells });
+    if findings.too_large {
+        return vec![true; cells.len()];
+    }
+    if table.first {
+        findings.first_of_some
+    } else {
+        findings.matched_by.iter().map(Option::is_some).collect()
+    }
+}
+
 /// How one account met a table; `None` when an input fails to compute or the account has no date.
 pub fn table_match(
     program: &crate::compile::Program,
@@ -188,6 +205,7 @@ pub fn table_match(
             _ => false,
         })
     };
+    let can_be_taken = rows_that_can_be_taken(table);
     let nearest = table
         .rows
         .iter()
@@ -204,6 +222,9 @@ pub fn table_match(
                 .collect();
             NearMiss { row: r + 1, missed }
         })
+        // A row no input reaches is no near miss; one this account matches
+        // too is shown still, as why the table took another.
+        .filter(|n| n.missed.is_empty() || can_be_taken.get(n.row - 1).copied().unwrap_or(true))
         .min_by_key(|n| (n.missed.len(), n.row));
     Some(TableMatch { table: named.name.clone(), inputs, row: row + 1, nearest })
 }
