@@ -190,6 +190,15 @@ fn completion_offers_fields_members_and_channels() {
     let members = client.request("textDocument/completion", client.at("c.policy", 4, 32));
     assert_eq!(labels(&members).len(), 3);
     assert_eq!(members[1]["textEdit"], json!({"range": range(4, 31, 33), "newText": "\"frozen\""}));
+    // With the cursor just after the opening quote of a member half typed,
+    // the whole member is replaced, not the quote alone.
+    let change = json!({"range": range(4, 32, 32), "text": "froz"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 2}, "contentChanges": [change]}),
+    );
+    let members = client.request("textDocument/completion", client.at("c.policy", 4, 32));
+    assert_eq!(members[1]["textEdit"], json!({"range": range(4, 31, 37), "newText": "\"frozen\""}));
 
     // Nothing inside a comment or inside a text that is not an enum's member.
     let lines = "# a comment sta\nrule \"z\" { when true then tag \"abc \\\"d \n";
@@ -771,12 +780,13 @@ fn rename_changes_a_name_everywhere_or_says_why_it_cannot() {
     assert_eq!(edit["changes"][&uri].as_array().unwrap().len(), 2, "{edit}");
 
     // Refused, with the reason: another let's name, a field (one of a list's
-    // elements, read inside `where`), a reserved word, not a name; a keyword
+    // elements, read inside `where`), a reserved word, the snapshot's date, not a name; a keyword
     // and a field cannot be renamed at all.
     for (new_name, why) in [
         ("plan", "`plan` is already defined"),
         ("days", "`days` is a field of the schema"),
         ("case", "`case` is a reserved word"),
+        ("as_of", "`as_of` is the snapshot's date"),
         ("2x", "`2x` is not a name"),
     ] {
         let mut params = client.at("r.policy", 3, 5);

@@ -223,7 +223,9 @@ pub(crate) struct Checker<'a> {
 /// 8,000 lets took about a minute; a person fixes the first errors first.
 pub(crate) const MAX_NAME_SUGGESTIONS: usize = 100;
 
-const RESERVED_NAMES: [&str; 1] = ["as_of"];
+/// Names every policy has without declaring them (the snapshot's date): no
+/// declaration may take one (`E0403`), nor may a rename.
+pub const RESERVED_NAMES: [&str; 1] = ["as_of"];
 
 /// The names of the scalar types a hook's signature or a table's outputs
 /// may be written with.

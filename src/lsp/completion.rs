@@ -54,8 +54,12 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
     let element = where_list(head);
     if let Some(members) = compared_enum(doc, quote_less, element) {
         let from = if quoted { word_start - 1 } else { word_start };
-        let closing = usize::from(quoted && text.get(offset..).is_some_and(|after| after.starts_with('"')));
-        let range = replace(from, offset + closing);
+        // In a string, the member's whole text is replaced, with its closing
+        // quote: the rest of a word after the cursor (`"|activ"`) too.
+        let after = if quoted { text.get(offset..).unwrap_or("") } else { "" };
+        let rest = after.len() - after.trim_start_matches(|c: char| c.is_alphanumeric() || "_-.".contains(c)).len();
+        let closing = usize::from(after.get(rest..).is_some_and(|a| a.starts_with('"')));
+        let range = replace(from, offset + rest + closing);
         return members.iter().map(|m| member_item(m, range)).collect();
     }
     // Inside a string only an enum's members (above) are names: a reason's

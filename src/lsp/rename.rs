@@ -56,6 +56,9 @@ fn refuse_clash(doc: &Document, target: &Target, new_name: &str) -> Result<(), S
     if crate::syntax::is_reserved(new_name) {
         return Err(format!("`{new_name}` is a reserved word of the language"));
     }
+    if crate::check::RESERVED_NAMES.contains(&new_name) {
+        return Err(format!("`{new_name}` is the snapshot's date, which every policy reads by that name"));
+    }
     let items = doc.analysis.ast.as_ref().map(|ast| ast.items.as_slice()).unwrap_or_default();
     if let Target::Output { table, .. } = target {
         let taken = items.iter().any(|item| match item {
