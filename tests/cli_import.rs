@@ -58,6 +58,17 @@ fn overlapping_bins_are_refused_at_their_rows() {
     insta::assert_snapshot!(shown(&verdict(&["import", "scorecard", "tests/fixtures/import/invalid/overlapping.csv"])));
 }
 
+/// Each variable becomes the field its characteristic reads: two that
+/// become one name, or one with nothing ASCII to keep, are refused.
+#[test]
+fn variables_that_make_no_field_name_of_their_own_are_refused() {
+    insta::assert_snapshot!(shown(&verdict(&[
+        "import",
+        "scorecard",
+        "tests/fixtures/import/invalid/variable-names.csv"
+    ])));
+}
+
 #[test]
 fn a_missing_file_or_a_bad_base_exits_2() {
     let out = verdict(&["import", "scorecard", "tests/fixtures/import/no-such.csv"]);
@@ -65,6 +76,10 @@ fn a_missing_file_or_a_bad_base_exits_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
     let out = verdict(&["import", "scorecard", "tests/fixtures/import/toad.csv", "--base", "lots"]);
     assert_eq!(out.status.code(), Some(2));
+    // A prefix with a line break would end the block's comment early.
+    let out = verdict(&["import", "scorecard", "tests/fixtures/import/toad.csv", "--reason-prefix", "a\nb"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot hold a control character (\\n)"), "{out:?}");
 }
 
 /// Every number of the table reaches the block exactly: each points value

@@ -38,8 +38,18 @@ struct ScorecardArgs {
     #[arg(long, value_name = "POINTS", value_parser = points, allow_hyphen_values = true)]
     base: Option<rust_decimal::Decimal>,
     /// What the generated reason codes start with (then the characteristic's number: R01, R02, ...).
-    #[arg(long, default_value = "R", value_name = "PREFIX")]
+    #[arg(long, default_value = "R", value_name = "PREFIX", value_parser = reason_prefix)]
     reason_prefix: String,
+}
+
+/// A reason prefix is written into comments and codes of the block, one
+/// line each: a line break or another control character would end a
+/// comment early and leave text that does not parse.
+fn reason_prefix(text: &str) -> Result<String, String> {
+    match text.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!("a reason prefix cannot hold a control character ({})", c.escape_default())),
+        None => Ok(text.to_owned()),
+    }
 }
 
 fn points(text: &str) -> Result<rust_decimal::Decimal, String> {

@@ -306,4 +306,6 @@ registry! {
         "A bin's points are not a number that an exact decimal holds (`nan`, `inf`, text, more than 28 significant digits).";
     IMPORT_OVERLAP = "I004", "import-overlap", Error,
         "Two bins of one variable hold a value in common (overlapping intervals, a category or `missing` listed twice): an account would fall in both, so the scorecard could not be checked (`E0612`).";
+    IMPORT_VARIABLE_NAME = "I005", "import-variable-name", Error,
+        "A variable's name cannot become the field its characteristic reads: two variables become one name (`a-b` and `a_b` are both `a_b`), or it holds no ASCII letter or digit (`年龄`). Rename it in the table to the schema's field.";
 }

@@ -107,6 +107,7 @@ pub fn read_table(path: &Path, text: &str) -> Result<ScorecardTable, Vec<Diagnos
         let start = starts.get(i).copied().unwrap_or(0);
         builder.row(record, &columns, start..end);
     }
+    builder.names();
     if builder.errors.is_empty() {
         builder.overlaps();
     }
@@ -229,6 +230,37 @@ impl Builder<'_> {
 
     /// A diagnostic pointing at `needle` within the row (the row's start when
     /// it cannot be found, as with a field whose quotes CSV doubled).
+    /// Each variable becomes the name of the field its characteristic reads
+    /// (`age in years` → `age_in_years`): two that become one name would
+    /// read one field, and a name of no ASCII letter or digit (`年龄` → `_`)
+    /// is no field at all. Either is said at the variable's first row.
+    fn names(&mut self) {
+        let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        let named: Vec<(String, String, std::ops::Range<usize>)> = self
+            .table
+            .characteristics
+            .iter()
+            .zip(&self.rows)
+            .filter_map(|(c, rows)| Some((c.variable.clone(), render::identifier(&c.variable), rows.first()?.clone())))
+            .collect();
+        for (variable, name, row) in named {
+            if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
+                let message = format!(
+                    "`{variable}` has no ASCII letter or digit to make a field's name of; rename it in the table"
+                );
+                self.error(codes::IMPORT_VARIABLE_NAME, &row, &variable, message);
+            } else if let Some(first) = seen.get(&name) {
+                let message = format!(
+                    "`{variable}` and `{first}` both become the name `{name}`, so both would read one field; \
+                     rename one in the table"
+                );
+                self.error(codes::IMPORT_VARIABLE_NAME, &row, &variable, message);
+            } else {
+                seen.insert(name, variable);
+            }
+        }
+    }
+
     fn error(&mut self, code: &'static str, extent: &std::ops::Range<usize>, needle: &str, message: String) {
         let row = self.text.get(extent.clone()).unwrap_or_default();
         let found = (!needle.is_empty()).then(|| row.find(needle)).flatten();
