@@ -47,3 +47,33 @@ fn valid_policies_compile() {
         insta::assert_snapshot!(stderr);
     });
 }
+
+/// `fmt` keeps a trailing comment after the code it followed, which may then
+/// stand on another line (a one-line rule laid out over several): the allow
+/// comments of the fixture silence the same warnings before and after.
+#[test]
+fn allow_comments_silence_the_same_warnings_after_fmt() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("allow-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("valid")).expect("scratch folder");
+    std::fs::copy(root.join("account.schema.yaml"), dir.join("account.schema.yaml")).expect("schema");
+    let source = std::fs::read_to_string(root.join("valid/W0116_unused_allow.policy")).expect("fixture");
+    let formatted = verdict::format::format_source(Path::new("p.policy"), &source).expect("formats");
+    assert_ne!(formatted, source, "the fixture is laid out otherwise than fmt would");
+    let codes = |text: &str| {
+        let path = dir.join("valid/p.policy");
+        std::fs::write(&path, text).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+            .args(["check", "--error-format", "json"])
+            .arg(&path)
+            .output()
+            .expect("run verdict");
+        let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let mut codes: Vec<String> =
+            found.as_array().into_iter().flatten().filter_map(|d| d["code"].as_str().map(str::to_owned)).collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes(&formatted), codes(&source));
+    let _ = std::fs::remove_dir_all(&dir);
+}

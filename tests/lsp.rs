@@ -900,6 +900,14 @@ fn an_allowed_warning_is_not_shown_and_a_stale_allow_is() {
         json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": changes}),
     );
     assert_eq!(codes(&client.diagnostics(&uri)), ["W0116"]);
+    // A document of lone CR line ends (old Mac files) gets a lone CR.
+    let cr_uri = client.uri("cr.policy");
+    open(&mut client, "cr.policy", &text.replace("\r\n", "\r"));
+    assert_eq!(codes(&client.diagnostics(&cr_uri)), ["W0115"]);
+    let params = json!({"textDocument": {"uri": cr_uri}, "range": range(2, 20, 20), "context": {"diagnostics": []}});
+    let actions = client.request("textDocument/codeAction", params);
+    let allow = actions.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(allow["edit"]["changes"][&cr_uri][0]["newText"], "  # verdict: allow(W0115)\r");
     client.finish();
 }
 

@@ -3,15 +3,18 @@
 //! a list of two terms that is not a range), so that `check
 //! --deny-warnings` can guard the rest of the policy.
 //!
-//! A comment at the end of a line covers the warnings on that line. A
-//! comment on a line of its own covers the declaration that follows it (a
-//! rule, a group and its rules, a let, a table, a hook...) or, inside one,
-//! the line that follows it. Only warnings are silenced, and an allow that
+//! A comment at the end of a line covers the warnings on that line and
+//! whatever ends there (an expression written over several lines, a rule
+//! whose `}` it follows), so that `fmt`, which keeps a trailing comment
+//! after the code it followed, never moves one off what it allows. A
+//! comment on a line of its own covers the line that follows it and the
+//! declaration starting there (a rule, a group and its rules, a let, a
+//! table, a hook...). Only warnings are silenced, and an allow that
 //! silences nothing is itself a warning (`W0116`), as a stale one would
 //! otherwise hide the next real problem there.
 
 use crate::diagnostic::{codes, codes::CodeInfo, nearest_names, Diagnostic, Severity, Span};
-use crate::syntax::ast::{Item, PolicyAst};
+use crate::syntax::ast::{Expr, Item, PolicyAst};
 use crate::syntax::comments::{lex_comments, Comment};
 use crate::syntax::parser::item_span;
 use crate::syntax::LINE_END;
@@ -44,6 +47,7 @@ pub(super) fn silence_allowed(
     lints_ran: bool,
 ) {
     let declarations = declaration_spans(ast);
+    let mut clauses = None;
     let mut allowed = Vec::new();
     let mut problems = Vec::new();
     for comment in lex_comments(source) {
@@ -52,7 +56,12 @@ pub(super) fn silence_allowed(
             problems.push(malformed(file, &comment));
             continue;
         };
-        let covers = covered(&comment, source, &declarations);
+        let covers = if comment.trailing {
+            let clauses = clauses.get_or_insert_with(|| clause_spans(ast, &declarations));
+            trailing_covers(&comment, source, clauses)
+        } else {
+            own_line_covers(&comment, source, &declarations)
+        };
         for (offset, written) in list {
             let span = Span::new(comment.start + offset, comment.start + offset + written.len());
             match warning_named(written) {
@@ -108,6 +117,14 @@ fn allow_list(text: &str) -> Option<Result<Vec<(usize, &str)>, ()>> {
 fn warning_named(written: &str) -> Result<&'static CodeInfo, (String, Option<String>)> {
     let found = codes::ALL.iter().find(|c| c.code.eq_ignore_ascii_case(written) || c.name == written);
     match found {
+        Some(info) if info.code == codes::UNUSED_ALLOW => {
+            Err((format!("`{}` cannot be allowed: correct or remove the allow comment it is about", info.code), None))
+        }
+        // Said of the batch file, where no comment of the policy stands.
+        Some(info) if info.code == codes::REPEATED_BATCH_ID => {
+            let message = format!("`{}` is reported in the batch file, where no allow comment can stand", info.code);
+            Err((message, Some("remove the repeated id from the batch file".to_owned())))
+        }
         Some(info) if info.severity == Severity::Warning => Ok(info),
         Some(info) => {
             Err((format!("`{}` ({}) is an error: an error cannot be allowed, only fixed", info.code, info.name), None))
@@ -142,20 +159,24 @@ fn unused(file: &Path, allowed: &Allowed) -> Diagnostic {
         .with_help("remove it; an allow covers its own line when it ends one, else the declaration or line after it")
 }
 
-/// The source an allow comment covers: its own line up to it, when code
-/// precedes it there; otherwise the declaration starting where the code
-/// resumes after it, or else that line.
-fn covered(comment: &Comment, source: &str, declarations: &[Span]) -> Range<usize> {
-    if comment.trailing {
-        let line_start = source.get(..comment.start).and_then(|s| s.rfind(LINE_END)).map_or(0, |i| i + 1);
-        return line_start..comment.start;
-    }
+/// What a comment ending a line covers: that line up to it, and back to
+/// the start of every declaration or expression that ends on the line.
+fn trailing_covers(comment: &Comment, source: &str, clauses: &[Span]) -> Range<usize> {
+    let line_start = source.get(..comment.start).and_then(|s| s.rfind(LINE_END)).map_or(0, |i| i + 1);
+    let ends_here = clauses.iter().filter(|c| (line_start..=comment.start).contains(&(c.end as usize)));
+    let start = ends_here.map(|c| c.start as usize).fold(line_start, usize::min);
+    start..comment.start
+}
+
+/// What a comment on a line of its own covers: the line where the code
+/// resumes after it, and the declaration starting there (however many
+/// lines it runs over).
+fn own_line_covers(comment: &Comment, source: &str, declarations: &[Span]) -> Range<usize> {
     let Some(next) = next_code(source, comment.end) else { return 0..0 };
-    if let Some(declaration) = declarations.iter().find(|s| s.start as usize == next) {
-        return declaration.start as usize..declaration.end as usize;
-    }
     let rest = source.get(next..).unwrap_or_default();
-    next..rest.find(LINE_END).map_or(source.len(), |n| next + n)
+    let line_end = rest.find(LINE_END).map_or(source.len(), |n| next + n);
+    let declared = declarations.iter().filter(|s| s.start as usize == next).map(|s| s.end as usize);
+    next..declared.fold(line_end, usize::max)
 }
 
 /// Where code resumes at or after `at`, past whitespace and comments.
@@ -176,6 +197,32 @@ fn next_code(source: &str, mut at: usize) -> Option<usize> {
 
 /// Every declaration an own-line allow comment can stand before: the
 /// items, and the rules of groups.
+/// The declarations, and every expression in them: what a trailing
+/// comment's line may end.
+fn clause_spans(ast: &PolicyAst, declarations: &[Span]) -> Vec<Span> {
+    fn walk(e: &Expr, out: &mut Vec<Span>) {
+        out.push(e.span);
+        e.for_each_child(|child| walk(child, out));
+    }
+    let mut spans = declarations.to_vec();
+    let rules = ast.items.iter().flat_map(|item| match item {
+        Item::Rule(r) => std::slice::from_ref(r),
+        Item::Group(g) => g.rules.as_slice(),
+        _ => &[],
+    });
+    for rule in rules {
+        walk(&rule.when, &mut spans);
+        spans.extend(rule.actions.iter().map(|a| a.span));
+        rule.actions.iter().flat_map(|a| a.kind.exprs()).for_each(|e| walk(e, &mut spans));
+    }
+    for item in &ast.items {
+        if let Item::Let { value, .. } = item {
+            walk(value, &mut spans);
+        }
+    }
+    spans
+}
+
 fn declaration_spans(ast: &PolicyAst) -> Vec<Span> {
     let mut spans: Vec<Span> = ast.items.iter().map(item_span).collect();
     for item in &ast.items {

@@ -228,8 +228,6 @@ impl Builder<'_> {
         }
     }
 
-    /// A diagnostic pointing at `needle` within the row (the row's start when
-    /// it cannot be found, as with a field whose quotes CSV doubled).
     /// Each variable becomes the name of the field its characteristic reads
     /// (`age in years` → `age_in_years`): two that become one name would
     /// read one field, and a name of no ASCII letter or digit (`年龄` → `_`)
@@ -261,6 +259,8 @@ impl Builder<'_> {
         }
     }
 
+    /// A diagnostic pointing at `needle` within the row (the row's start when
+    /// it cannot be found, as with a field whose quotes CSV doubled).
     fn error(&mut self, code: &'static str, extent: &std::ops::Range<usize>, needle: &str, message: String) {
         let row = self.text.get(extent.clone()).unwrap_or_default();
         let found = (!needle.is_empty()).then(|| row.find(needle)).flatten();

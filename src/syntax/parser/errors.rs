@@ -4,6 +4,7 @@
 
 use super::stop::Stop;
 use super::*;
+use crate::syntax::LINE_END;
 
 /// After a syntax error, parse each top-level item on its own to find the others.
 pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<Diagnostic> {
@@ -146,7 +147,7 @@ pub(super) fn item_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut depth = 0i32;
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in text.split_inclusive(LINE_END) {
         let trimmed = line.trim_start();
         let first_word: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
         if depth <= 0 && ITEM_KEYWORDS.contains(&first_word.as_str()) {
@@ -224,6 +225,7 @@ fn word_at(bytes: &[u8], at: usize) -> &[u8] {
     rest.get(..len).unwrap_or_default()
 }
 
+/// The diagnostic of pest's `error`, in words and with the likely fix;
 /// `parsed` is the text pest was given, which starts at byte `base` of the file.
 pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, (parsed, base): (&str, usize)) -> Diagnostic {
     let pos = match error.location {
@@ -242,16 +244,7 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, (parse
         len => len,
     };
     let span = Span::new(base + pos, base + pos + width);
-    let message = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            let before = parsed.get(..pos).unwrap_or_default().trim_end();
-            let after_case =
-                before.strip_suffix("case").is_some_and(|b| !b.ends_with(|c: char| c.is_alphanumeric() || c == '_'));
-            expected_message(positives, after_case)
-        }
-        ErrorVariant::CustomError { message } => message.clone(),
-    };
-    let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message);
+    let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message_of(error, parsed.get(..pos)));
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         let (line, col) = (error.line(), col.saturating_sub(1));
         let stop = Stop::new(&diagnostic, positives, line, (col, base + pos), &word);
@@ -293,6 +286,19 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, (parse
         }
     }
     diagnostic
+}
+
+/// What the parser wanted, in words; `before` is the text before the error.
+fn message_of(error: &pest::error::Error<Rule>, before: Option<&str>) -> String {
+    match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let before = before.unwrap_or_default().trim_end();
+            let word_char = |c: char| c.is_alphanumeric() || c == '_';
+            let after_case = before.strip_suffix("case").is_some_and(|b| !b.ends_with(word_char));
+            expected_message(positives, after_case)
+        }
+        ErrorVariant::CustomError { message } => message.clone(),
+    }
 }
 
 /// Where an action may start and another word stands (`closee`,
@@ -694,6 +700,17 @@ mod tests {
             let Err(diagnostics) = parse_policy(Path::new("t.policy"), text) else { panic!("{text} parsed") };
             let span = diagnostics.first().map(|d| d.span.range()).unwrap_or_default();
             assert_eq!(text.get(span.clone()), Some(stop), "{text}: {span:?}");
+        }
+    }
+
+    #[test]
+    fn recovery_finds_the_items_of_a_file_of_any_line_ends() {
+        let text = "policy \"p\"\nlet a = 2026-02-30\nlet b = 2026-02-31\nlet c = = 1\n";
+        for line_end in ["\n", "\r\n", "\r"] {
+            let text = text.replace('\n', line_end);
+            let Err(diagnostics) = parse_policy(Path::new("t.policy"), &text) else { panic!("parsed") };
+            let found: Vec<&str> = diagnostics.iter().filter_map(|d| text.get(d.span.range())).collect();
+            assert_eq!(found, ["2026-02-30", "2026-02-31", "="], "{line_end:?}");
         }
     }
 }
