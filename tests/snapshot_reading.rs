@@ -411,6 +411,61 @@ fn a_json_array_yields_one_item_per_element() {
     assert!(ok(read(Format::Json, BASE, &s).remove(0)).id == Key::Str("A-1".into()));
 }
 
+/// The ids of the records read, in order, and which were snapshots.
+fn ids_and_oks(items: &[ReadItem]) -> (Vec<Option<Key>>, Vec<bool>) {
+    let ids = items.iter().map(|i| i.as_ref().map_or_else(|e| e.id.clone(), |s| Some(s.id.clone()))).collect();
+    (ids, items.iter().map(Result::is_ok).collect())
+}
+
+#[test]
+fn a_damaged_array_element_costs_no_other_snapshot() {
+    let s = schema(SCHEMA);
+    let one_line = BASE.replace('\n', " ");
+    let line = |id: &str| one_line.replace("A-1", id);
+    let want = |ids: &[&str]| ids.iter().map(|id| Some(Key::Str((*id).into()))).collect::<Vec<_>>();
+    // A string not closed on its line, a `}` closing a `[`, a `}` missing:
+    // each spoils its own element only, one element to a line or laid out.
+    let damages =
+        [("\"active\"", "\"active"), ("\"tags\": []", "\"tags\": [}"), ("\"overdues\": []}", "\"overdues\": []")];
+    for (good, bad) in damages {
+        let b = line("B");
+        assert!(b.contains(good), "{good}");
+        let input = format!("[\n{},\n{},\n{},\n{}\n]\n", line("A"), b.replacen(good, bad, 1), line("C"), line("D"));
+        let (ids, oks) = ids_and_oks(&read(Format::Json, &input, &s));
+        assert_eq!(oks, [true, false, true, true], "{bad}: {input}");
+        assert_eq!(ids[0], want(&["A"])[0]);
+        assert_eq!(ids[2..], want(&["C", "D"]), "{bad}");
+        // The last element damaged: the `]` after it still closes the array.
+        let input = format!("[\n{},\n{}\n]\n", line("A"), line("D").replacen(good, bad, 1));
+        assert_eq!(ids_and_oks(&read(Format::Json, &input, &s)).1, [true, false], "{bad}");
+    }
+    // Laid out as json.dump(indent=2) writes it: the next element's `{` at the element's own indent.
+    let laid_out = |id: &str| format!("  {{\n    \"id\": \"{id}\",\n    \"status\": \"active\"\n  }}");
+    let input =
+        format!("[\n{},\n{},\n{}\n]\n", laid_out("A"), laid_out("B").replace("\"active\"", "\"active"), laid_out("C"));
+    let (ids, _) = ids_and_oks(&read(Format::Json, &input, &s));
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert_eq!((&ids[0], &ids[2]), (&want(&["A"])[0], &want(&["C"])[0]));
+}
+
+#[test]
+fn a_json_file_of_several_objects_or_arrays_is_read_whole() {
+    let s = schema(SCHEMA);
+    let line = |id: &str| BASE.replace('\n', " ").replace("A-1", id);
+    // JSON Lines in a file named `.json` (as Spark and BigQuery write them): one record each.
+    let input = format!("{}\n{}\n{}\n", line("A"), line("B"), line("C"));
+    let (ids, oks) = ids_and_oks(&read(Format::Json, &input, &s));
+    assert_eq!((ids.len(), oks), (3, vec![true, true, true]));
+    // One of them broken: its own error record, in its place.
+    let input = format!("{}\n{}\n{}\n", line("A"), &line("B")[..30], line("C"));
+    assert_eq!(ids_and_oks(&read(Format::Json, &input, &s)).1, [true, false, true]);
+    // Objects laid out over several lines, one after another; arrays one after another.
+    let (ids, oks) = ids_and_oks(&read(Format::Json, &format!("{BASE}\n{}\n", BASE.replace("A-1", "B")), &s));
+    assert_eq!((ids.len(), oks), (2, vec![true, true]));
+    let arrays = format!("[{}]\n[{}, {}]\n", line("A"), line("B"), line("C"));
+    assert_eq!(ids_and_oks(&read(Format::Json, &arrays, &s)).1, [true, true, true]);
+}
+
 #[test]
 fn yaml_lists_and_documents() {
     let s = schema(SCHEMA);
@@ -440,6 +495,9 @@ overdues:\n  - {due_on: 2026-05-01, days: 3, amount: 10000.625}\n  - {due_on: 20
         (e.id.clone(), e.message.as_str()),
         (Some(Key::Str("Y-3".into())), r#"score: expected int, found "ten""#)
     );
+    // An empty document is no snapshot; a `~` or `null` written as one is an error record in its place.
+    let docs = format!("---\n{one}---\n---\n~\n---\nnull\n---\n{one}");
+    assert_eq!(read(Format::Yaml, &docs, &s).iter().map(Result::is_ok).collect::<Vec<_>>(), [true, false, false, true]);
 
     // A quoted "true" is a string, never a bool; a quoted int is refused too.
     let quoted = one.replace("verified: true", "verified: \"true\"").replace("score: 720", "score: '720'");

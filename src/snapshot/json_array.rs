@@ -2,7 +2,10 @@
 //! whole, its elements split apart by a light scan and each converted alone,
 //! so an element that is not JSON (or not UTF-8, or too large) is one error
 //! record in its place and a `,` missing between two elements costs neither
-//! its snapshot.
+//! its snapshot. An element whose damage hides where it ends (a string not
+//! closed on its line, a `}` closing a `[`, a `}` missing) ends before the
+//! next line that starts an element as it did (a `{` no further right than
+//! its own), so the snapshots after it keep their records.
 
 use super::json::{parse_at, Origin};
 use super::limits::ReadLimits;
@@ -29,6 +32,9 @@ pub(super) struct JsonArray {
     missing_comma: Option<Origin>,
     /// Offsets of bytes that were not UTF-8 (NULs in `text`), ascending.
     bad_bytes: Vec<usize>,
+    /// The brackets open in the element being scanned (kept between elements
+    /// for its capacity).
+    open: Vec<u8>,
 }
 
 /// What ends an array element.
@@ -49,8 +55,11 @@ enum ArrayState {
     Start,
     /// Between elements.
     Elements,
-    /// After the closing `]`: only whitespace may follow.
+    /// After the closing `]`: only whitespace, or another array, may follow.
     Closed,
+    /// Values one after another with no array around them: JSON Lines, or
+    /// objects written one after the other, in a file named `.json`.
+    Sequence,
     /// Nothing more to yield.
     Done,
 }
@@ -68,7 +77,14 @@ impl JsonArray {
             state: ArrayState::Start,
             missing_comma: None,
             bad_bytes,
+            open: Vec::new(),
         }
+    }
+
+    /// The values of `text`, one after another with no array around them
+    /// (see [`holds_a_sequence`]).
+    pub(super) fn sequence(text: String, bad_bytes: Vec<usize>, schema: Arc<Schema>, limits: ReadLimits) -> JsonArray {
+        JsonArray { state: ArrayState::Sequence, ..JsonArray::new(text, bad_bytes, schema, limits) }
     }
 
     /// Moves `pos` to `to`, counting the lines passed.
@@ -108,9 +124,14 @@ impl JsonArray {
         self.skip_whitespace();
         match self.state {
             ArrayState::Done => return None,
-            ArrayState::Closed if self.peek().is_none() => {
+            ArrayState::Closed | ArrayState::Sequence if self.peek().is_none() => {
                 self.state = ArrayState::Done;
                 return None;
+            }
+            // Arrays one after another (`[...]\n[...]`): each is read.
+            ArrayState::Closed if self.peek() == Some(b'[') => {
+                self.state = ArrayState::Start;
+                return self.next();
             }
             ArrayState::Closed => return Some(Err(self.error_here("unexpected text after the closing `]`"))),
             ArrayState::Start => {
@@ -130,12 +151,13 @@ impl JsonArray {
                 self.state = ArrayState::Closed;
                 return self.next();
             }
-            ArrayState::Elements => {}
+            ArrayState::Elements | ArrayState::Sequence => {}
         }
+        let bare = self.state == ArrayState::Sequence;
         let start = self.pos;
         let origin = self.origin();
-        let Some((end, closer)) = scan_element(self.text.as_bytes(), start) else {
-            return Some(self.cut_off(start, origin));
+        let Some((end, closer)) = scan_element(self.text.as_bytes(), start, &mut self.open, bare) else {
+            return Some(self.damaged(start, origin));
         };
         let item = self.element(start..end, origin);
         let item = self.after_gap(item);
@@ -145,6 +167,7 @@ impl JsonArray {
                 self.advance(end + 1);
                 self.state = ArrayState::Closed;
             }
+            Closer::Nothing if bare => self.advance(end),
             Closer::Nothing => {
                 self.advance(end);
                 self.missing_comma = Some(self.origin());
@@ -171,9 +194,31 @@ impl JsonArray {
         }
     }
 
+    /// The element at `start` whose end the scan could not find: up to the
+    /// next line that starts an element or closes the array, or else to the
+    /// end of the text.
+    fn damaged(&mut self, start: usize, origin: Origin) -> ReadItem {
+        let Some(next) = next_element_line(self.text.as_bytes(), start, origin.column) else {
+            return self.cut_off(start, origin);
+        };
+        let before = self.text.as_bytes().get(start..next).unwrap_or_default();
+        let kept = before.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+        let end = start + kept - usize::from(before.get(kept.wrapping_sub(1)) == Some(&b','));
+        let item = self.element(start..end, origin);
+        let item = self.after_gap(item);
+        self.advance(next);
+        item
+    }
+
     /// The last element, from `start` to the end of a text that ends before
-    /// the array's `]`: its own record, saying the file is cut off.
+    /// the array's `]` (or, in a sequence, inside the value): its own
+    /// record, saying the file is cut off.
     fn cut_off(&mut self, start: usize, origin: Origin) -> ReadItem {
+        let unclosed = if self.state == ArrayState::Sequence {
+            "the file ends inside this value (is it cut off?)"
+        } else {
+            "the array is not closed with `]` (is the file cut off?)"
+        };
         let item = parse_at(self.text.get(start..).unwrap_or_default(), &self.schema, origin);
         let item = self.after_gap(item);
         self.advance(self.text.len());
@@ -181,11 +226,12 @@ impl JsonArray {
             // The element's own error, and the file's: both are news.
             Err(mut e) => {
                 self.state = ArrayState::Done;
-                e.message.push_str("; the array is not closed with `]` (is the file cut off?)");
+                e.message.push_str("; ");
+                e.message.push_str(unclosed);
                 Err(e)
             }
             Ok(snapshot) => {
-                let error = self.error_here("the array is not closed with `]` (is the file cut off?)");
+                let error = self.error_here(unclosed);
                 Err(SnapshotError { id: Some(snapshot.id), ..error })
             }
         }
@@ -214,9 +260,13 @@ fn without_comma(item: ReadItem, after: Origin) -> SnapshotError {
 
 /// The end of the array element starting at `start`: the offset of the `,` or
 /// `]` after it, or of the end of an object or array that neither follows;
-/// `None` when the text ends first.
-fn scan_element(bytes: &[u8], start: usize) -> Option<(usize, Closer)> {
-    let mut depth = 0usize;
+/// `None` when the text ends first or the element is damaged so that where
+/// it ends cannot be told (a string running past its line, which JSON does
+/// not allow, or a bracket closed by the other kind). In a sequence
+/// (`bare`), a value ends where its outermost bracket closes. `open` is
+/// scratch.
+fn scan_element(bytes: &[u8], start: usize, open: &mut Vec<u8>, bare: bool) -> Option<(usize, Closer)> {
+    open.clear();
     let mut in_string = false;
     let mut escaped = false;
     for (i, &b) in bytes.iter().enumerate().skip(start) {
@@ -225,27 +275,66 @@ fn scan_element(bytes: &[u8], start: usize) -> Option<(usize, Closer)> {
                 _ if escaped => escaped = false,
                 b'\\' => escaped = true,
                 b'"' => in_string = false,
+                b'\n' | b'\r' => return None,
                 _ => {}
             }
             continue;
         }
         match b {
             b'"' => in_string = true,
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' if depth > 1 => depth -= 1,
-            b']' | b'}' if depth == 1 => {
-                depth = 0;
+            b'[' | b'{' => open.push(b),
+            b']' | b'}' if !open.is_empty() => {
+                let opened = open.pop();
+                if opened != Some(if b == b']' { b'[' } else { b'{' }) {
+                    return None;
+                }
                 let next = bytes.iter().skip(i + 1).find(|b| !b.is_ascii_whitespace());
-                if next.is_some_and(|&n| n != b',' && n != b']') {
+                if open.is_empty() && (bare || next.is_some_and(|&n| n != b',' && n != b']')) {
                     return Some((i + 1, Closer::Nothing));
                 }
             }
-            b']' if depth == 0 => return Some((i, Closer::Bracket)),
-            b',' if depth == 0 => return Some((i, Closer::Comma)),
+            b']' => return Some((i, Closer::Bracket)),
+            b',' if open.is_empty() => return Some((i, Closer::Comma)),
             _ => {}
         }
     }
     None
+}
+
+/// Whether `text` (read from a file named `.json`) holds several JSON
+/// objects one after another rather than one: JSON Lines, as Spark's and
+/// BigQuery's "JSON" exports are, or objects written one after the other.
+/// Read as one value, all but the first would be lost.
+pub(super) fn holds_a_sequence(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let Some(start) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else { return false };
+    if bytes.get(start) != Some(&b'{') {
+        return false;
+    }
+    match scan_element(bytes, start, &mut Vec::new(), true) {
+        Some((end, _)) => bytes.get(end..).is_some_and(|rest| rest.iter().any(|b| !b.is_ascii_whitespace())),
+        // The first is damaged: another starting a line after it says there are several.
+        None => {
+            let column =
+                start - bytes.get(..start).and_then(|b| b.iter().rposition(|&c| c == b'\n')).map_or(0, |i| i + 1);
+            next_element_line(bytes, start, column + 1).is_some_and(|at| bytes.get(at) == Some(&b'{'))
+        }
+    }
+}
+
+/// Where the line after `start`'s that starts another element begins (its
+/// first byte a `{` at `column` or to the left of it) or that closes the
+/// array (a `]` there), if one does.
+fn next_element_line(bytes: &[u8], start: usize, column: usize) -> Option<usize> {
+    let mut line_start = start + bytes.get(start..)?.iter().position(|&b| b == b'\n')? + 1;
+    loop {
+        let line = bytes.get(line_start..)?;
+        let indent = line.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        if indent < column && matches!(line.get(indent), Some(b'{' | b']')) {
+            return Some(line_start + indent);
+        }
+        line_start += line.iter().position(|&b| b == b'\n')? + 1;
+    }
 }
 
 /// The error record of the snapshot at `place`, `text` (which starts at

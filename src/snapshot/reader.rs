@@ -7,7 +7,7 @@
 
 use super::csv::{self as csv_rows, CsvRows};
 use super::json::{parse_at, Origin};
-use super::json_array::{not_utf8, JsonArray};
+use super::json_array::{holds_a_sequence, not_utf8, JsonArray};
 use super::limits::{read_line_bounded, LineRead, ReadLimits, KEPT_OF_A_LONG_LINE};
 use super::parquet::{open_parquet, ParquetRows, DEFAULT_BATCH_ROWS};
 use super::yaml::read_yaml;
@@ -294,6 +294,7 @@ pub fn read_snapshots_with<R: BufRead>(
             match text.trim_start().as_bytes().first() {
                 None => return Err(ReadError::EmptyJson),
                 Some(b'[') => Inner::Array(JsonArray::new(text, bad, schema, limits)),
+                Some(_) if holds_a_sequence(&text) => Inner::Array(JsonArray::sequence(text, bad, schema, limits)),
                 Some(_) if !bad.is_empty() => {
                     let error = not_utf8((0, &text), "the file's one JSON object", &bad, &schema);
                     Inner::Items(vec![Err(error)].into_iter())
