@@ -13,7 +13,7 @@ use crate::value::{Date, Value};
 use crate::yaml::{parse_each_document, YKind, YNode, YamlError};
 
 /// Reads every snapshot of a YAML stream: each document is one snapshot or a
-/// list of them; empty documents are skipped. A document that cannot be read
+/// list of them; empty documents are skipped (a `null` document is an error). A document that cannot be read
 /// (broken syntax, an alias) is one error item, and the others are read; a
 /// list at the left margin broken in one item is read item by item
 /// ([`read_items_apart`]). `bad` lists the offsets of bytes that were not
@@ -38,7 +38,9 @@ pub(crate) fn read_yaml(text: &str, bad: &[usize], schema: &Schema) -> Vec<ReadI
         };
         match &doc.kind {
             YKind::Seq(snapshots) => items.extend(snapshots.iter().map(|s| read(s, "list item"))),
-            _ if doc.is_null() => {}
+            // An empty document (`---` then nothing) is no snapshot; a `~` or
+            // `null` written as one is a snapshot that is not a record.
+            YKind::Scalar { text, plain: true } if text.is_empty() => {}
             _ => items.push(read(&doc, "document")),
         }
     }
