@@ -452,6 +452,25 @@ fn action_text(a: &ActionRecord) -> String {
     }
 }
 
+/// Items in one CSV cell, `|` between them; a `|` or `\` inside an item
+/// (a rule named `r|1`, a computed tag) is written `\|` or `\\`, so that
+/// the cell splits back into its items.
+fn csv_list<S: AsRef<str>>(items: impl Iterator<Item = S>) -> String {
+    let mut cell = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            cell.push('|');
+        }
+        for c in item.as_ref().chars() {
+            if c == '|' || c == '\\' {
+                cell.push('\\');
+            }
+            cell.push(c);
+        }
+    }
+    cell
+}
+
 /// The CSV header: with an `arms` column after `fired` when the policy has splits.
 fn csv_header(arms: bool) -> Vec<&'static str> {
     let mut header = CSV_HEADER.to_vec();
@@ -470,7 +489,7 @@ fn csv_row(record: &Outputs, program: &Program, arms: bool) -> Vec<String> {
     let mut row = csv_cells(record, program);
     if arms {
         let cell = match record {
-            Ok(d) => arms_text(&d.arms, "|"),
+            Ok(d) => csv_list(d.arms.iter().map(|a| format!("{}={}", a.split, a.arm))),
             Err(_) => String::new(),
         };
         row.insert(8, cell);
@@ -486,9 +505,9 @@ fn csv_cells(record: &Outputs, program: &Program) -> Vec<String> {
             d.outcome.name().into(),
             d.until.map(|u| u.to_string()).unwrap_or_default(),
             d.limit.map(format_decimal).unwrap_or_default(),
-            d.reasons.iter().map(|r| &*r.code).collect::<Vec<_>>().join("|"),
-            d.actions.iter().map(action_text).collect::<Vec<_>>().join("|"),
-            d.fired.iter().map(|f| &**f).collect::<Vec<_>>().join("|"),
+            csv_list(d.reasons.iter().map(|r| &*r.code)),
+            csv_list(d.actions.iter().map(action_text)),
+            csv_list(d.fired.iter().map(|f| &**f)),
             String::new(),
             String::new(),
             program.fingerprint.clone(),
@@ -620,6 +639,12 @@ mod tests {
     use crate::eval::Reason;
     use crate::ir::{Channel, Outcome};
     use std::sync::Arc;
+
+    #[test]
+    fn a_csv_list_escapes_its_separator_inside_items() {
+        assert_eq!(csv_list(["C1", "C|2", "a\\b"].into_iter()), "C1|C\\|2|a\\\\b");
+        assert_eq!(csv_list(std::iter::empty::<&str>()), "");
+    }
 
     /// The hand-written JSON of a decision is byte for byte serde's, escapes and all.
     #[test]
