@@ -284,10 +284,16 @@ fn golden_files_are_written_by_accept_and_compared_after() {
     let (code, again) = verdict(&dir, &["test", "ladder.test.yaml"]);
     assert_eq!(code, 0, "{again}");
 
-    std::fs::write(&golden, "{\"id\":\"G-1\"}\nnot json\n").unwrap();
+    std::fs::write(&golden, "{\"id\":\"G-1\",\"outcome\":\"none\"}\nnot json\n").unwrap();
     let (code, corrupt) = verdict(&dir, &["test"]);
     assert_eq!(code, 2, "{corrupt}");
     insta::assert_snapshot!("golden_6_corrupt", corrupt);
+    // A portfolio named as the golden file is not compared record by record
+    // (every field "differs"): it is said to be no golden file.
+    std::fs::copy(dir.join("portfolio.jsonl"), &golden).unwrap();
+    let (code, portfolio) = verdict(&dir, &["test"]);
+    assert_eq!(code, 2, "{portfolio}");
+    assert!(portfolio.contains("has neither an `outcome` nor an `error`") && portfolio.contains("if this file is"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -101,15 +101,25 @@ fn not_a_golden_file(text: &str) -> Option<String> {
     for (n, line) in lines {
         let why = match serde_json::from_str::<Value>(line.trim_end()) {
             Err(_) => "is not JSON",
-            Ok(v) if !v.is_object() => "is not a JSON object",
-            Ok(v) if v.get(fields::OUTCOME).is_none() && v.get(fields::ERROR).is_none() => {
-                "has neither an `outcome` nor an `error`, as every decision record has"
-            }
-            Ok(_) => continue,
+            Ok(v) => match not_a_record(&v) {
+                Some(why) => why,
+                None => continue,
+            },
         };
         return Some(format!("its line {} {why}", n + 1));
     }
     None
+}
+
+/// Why a line's value is not a decision or error record, if it is not.
+fn not_a_record(value: &Value) -> Option<&'static str> {
+    if !value.is_object() {
+        Some("is not a JSON object")
+    } else if value.get(fields::OUTCOME).is_none() && value.get(fields::ERROR).is_none() {
+        Some("has neither an `outcome` nor an `error`, as every decision record has")
+    } else {
+        None
+    }
 }
 
 /// Compares (or with `accept`, writes) the golden file for `lines`, the
@@ -190,13 +200,19 @@ fn parse_lines(text: &str, path: &Path) -> Result<Vec<Value>, Box<Diagnostic>> {
             continue;
         }
         match serde_json::from_str::<Value>(body) {
-            Ok(v) if v.is_object() => out.push(v),
-            Ok(_) => {
-                return Err(Box::new(
-                    Diagnostic::error(codes::TEST_FILE, path, Span::new(start, start + body.len()), "not a record")
-                        .with_help("each line of a golden file is one JSON object, as `verdict eval` writes it"),
-                ))
-            }
+            Ok(v) => match not_a_record(&v) {
+                None => out.push(v),
+                Some(why) => {
+                    let span = Span::new(start, start + body.len());
+                    return Err(Box::new(
+                        Diagnostic::error(codes::TEST_FILE, path, span, format!("this line {why}: not a record"))
+                            .with_help(
+                                "each line of a golden file is a record as `verdict eval` writes it; if this file is \
+                                 a portfolio, name a new file for the golden records and run `verdict test --accept`",
+                            ),
+                    ));
+                }
+            },
             Err(e) => {
                 return Err(Box::new(
                     Diagnostic::error(
