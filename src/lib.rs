@@ -59,6 +59,7 @@ pub mod load;
 /// The language server (`verdict lsp`); part of the command line's feature.
 #[cfg(feature = "cli")]
 pub mod lsp;
+pub mod markup;
 pub mod outfile;
 pub mod output;
 pub mod schema;

@@ -72,7 +72,7 @@ pub fn junit(reports: &[FileReport]) -> String {
 }
 
 fn suite(report: &FileReport, out: &mut String) {
-    let name = xml(&report.path.display().to_string());
+    let name = verdict::markup::escape(&report.path.display().to_string());
     let failures = report.cases.iter().filter(|c| matches!(c.result, CaseResult::Failed(_))).count();
     let errors = usize::from(!report.is_valid());
     let tests = report.cases.len() + errors;
@@ -88,11 +88,11 @@ fn suite(report: &FileReport, out: &mut String) {
             .collect();
         out.push_str(&format!(
             "    <testcase name=\"{name}\" classname=\"{name}\">\n      <error message=\"the test file could not run\">{}</error>\n    </testcase>\n",
-            xml(&messages.join("\n"))
+            verdict::markup::escape(&messages.join("\n"))
         ));
     }
     for case in &report.cases {
-        let case_name = xml(&case.name);
+        let case_name = verdict::markup::escape(&case.name);
         match &case.result {
             CaseResult::Passed { .. } => {
                 out.push_str(&format!("    <testcase name=\"{case_name}\" classname=\"{name}\"/>\n"));
@@ -100,28 +100,9 @@ fn suite(report: &FileReport, out: &mut String) {
             CaseResult::Failed(failure) => out.push_str(&format!(
                 "    <testcase name=\"{case_name}\" classname=\"{name}\">\n      <failure message=\"line {}\">{}</failure>\n    </testcase>\n",
                 case.line,
-                xml(&failure_text(failure))
+                verdict::markup::escape(&failure_text(failure))
             )),
         }
     }
     out.push_str("  </testsuite>\n");
-}
-
-/// Text as XML character data or an attribute value. Characters XML 1.0
-/// cannot carry at all (most C0 controls) are written as U+FFFD.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }

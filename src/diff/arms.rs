@@ -172,7 +172,7 @@ pub(crate) fn render(out: &mut String, arms: &[ArmRow], rows: &[Row], unassigned
 
 /// The HTML report's section: a table of arms (nothing without splits).
 pub(crate) fn html(h: &mut String, arms: &[ArmRow], rows: &[Row]) {
-    use super::html::esc;
+    use crate::markup::escape as esc;
     if arms.is_empty() {
         return;
     }

@@ -9,27 +9,10 @@
 use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row};
 use super::rules::ChangeStatus;
 use super::text::{side_summary, signed};
+use crate::markup::escape as esc;
 use crate::value::format_decimal;
 use rust_decimal::Decimal;
 use std::fmt::Write;
-
-/// Escapes text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0 (and mean nothing on a page).
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = r#"
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9dee4; --old: #9aa5b1; --new: #2f5fd0;
@@ -627,12 +610,6 @@ fn footer(h: &mut String, r: &DiffReport) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(esc("<b>\"A&B\"</b> 'x'"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; &#39;x&#39;");
-        assert_eq!(esc("a\u{1}b"), "a\u{fffd}b");
-    }
 
     #[test]
     fn percentages_round_exactly() {

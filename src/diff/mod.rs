@@ -29,7 +29,7 @@ mod swap_sets;
 mod tee;
 mod text;
 
-pub use html::{esc, render_html};
+pub use html::render_html;
 pub use json::SideView;
 pub use performance::{Performance, PerformanceError, Realised};
 pub use report::{

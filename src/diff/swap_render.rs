@@ -1,9 +1,9 @@
 //! Swap sets with realised performance in the three report formats: a JSON
 //! member, a text section and an HTML section (see `swap_sets.rs`).
 
-use super::html::esc;
 use super::report::{DiffReport, Row};
 use super::swap_sets::{Figures, Grid, PerformanceReport, SwapSet};
+use crate::markup::escape as esc;
 use crate::terminal::escape;
 use crate::value::format_decimal;
 use serde::Serialize;
