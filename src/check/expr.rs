@@ -578,10 +578,14 @@ impl<'a> Checker<'a> {
 
 /// `tier ?? "unknown"`: a default that is no member and is near none (so
 /// not a misspelt one, which `enum_literal` reports) joins the members,
-/// after them, so the members keep their indices.
+/// after them, so the members keep their indices. A default of one or two
+/// characters is near nothing: grade `"C"` beside `"A"` and `"B"` is a
+/// value of its own, not a typo.
 fn with_default(members: &Arc<[Box<str>]>, default: &TExpr) -> Option<(Base, TExpr)> {
     let TKind::Const(Const::Str(s)) = &default.kind else { return None };
-    let member_or_near = members.iter().any(|m| **m == **s) || did_you_mean(s, members.iter().map(|m| &**m)).is_some();
+    let typo_sized = s.chars().count() >= 3;
+    let near = typo_sized && did_you_mean(s, members.iter().map(|m| &**m)).is_some();
+    let member_or_near = members.iter().any(|m| **m == **s) || near;
     if member_or_near {
         return None;
     }
