@@ -27,7 +27,7 @@ impl Checker<'_> {
     /// The domain of a cell's input, or `None` (reported) for a type a cell cannot test.
     pub(super) fn cell_domain(&mut self, input: &TExpr) -> Option<Domain> {
         let kind = match &input.ty.base {
-            Base::Int => DomainKind::Int { non_negative: self.never_negative(input) },
+            Base::Int => DomainKind::Int { non_negative: never_negative(input, &self.lets) },
             Base::Dec => DomainKind::Dec,
             Base::Date => DomainKind::Date,
             Base::Enum(members) => DomainKind::Enum(members.clone()),
@@ -45,18 +45,6 @@ impl Checker<'_> {
             }
         };
         Some(Domain { kind, optional: input.ty.optional })
-    }
-
-    /// Whether an int expression is known never to be negative: `count(...)`,
-    /// `len(...)`, or a let defined as one.
-    fn never_negative(&self, e: &TExpr) -> bool {
-        match &e.kind {
-            TKind::Agg(agg) => agg.func == AggFunc::Count,
-            TKind::SetCount(_) => true,
-            TKind::Call { func, .. } => matches!(func, Builtin::LenStr | Builtin::LenSet),
-            TKind::Let(i) => self.lets.get(*i).is_some_and(|l| self.never_negative(&l.value)),
-            _ => false,
-        }
     }
 
     /// Checks a cell against its input's domain; `None` after reporting.
@@ -266,5 +254,16 @@ fn cmp_values(op: CellOp, point: &Point, domain: &Domain) -> Values {
         eq.complement()
     } else {
         eq
+    }
+}
+
+/// Whether `e` is never below 0: a count, a length, or a let of one.
+pub(super) fn never_negative(e: &TExpr, lets: &[crate::ir::LetDef]) -> bool {
+    match &e.kind {
+        TKind::Agg(agg) => agg.func == AggFunc::Count,
+        TKind::SetCount(_) => true,
+        TKind::Call { func, .. } => matches!(func, Builtin::LenStr | Builtin::LenSet),
+        TKind::Let(i) => lets.get(*i).is_some_and(|l| never_negative(&l.value, lets)),
+        _ => false,
     }
 }

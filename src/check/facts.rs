@@ -46,6 +46,8 @@ struct Term {
     date: bool,
     /// Every value it can take, for enums.
     domain: Option<Vec<Val>>,
+    /// It is never below 0 (a count, a length).
+    non_negative: bool,
 }
 
 /// A constant a term is compared with.
@@ -107,14 +109,16 @@ impl Lit {
     pub(super) fn span(&self) -> Span {
         self.span
     }
-    /// The condition `e` (`holds` false: its negation).
-    pub(super) fn new(e: &TExpr, holds: bool) -> Lit {
-        let atom = atom(e, holds).unwrap_or_else(|| Atom::Opaque { key: key(e), holds });
+    /// The condition `e` (`holds` false: its negation); `never_negative`
+    /// tells the terms that are never below 0 (counts, lengths, lets of them).
+    pub(super) fn new(e: &TExpr, holds: bool, never_negative: &dyn Fn(&TExpr) -> bool) -> Lit {
+        let atom = atom(e, holds, never_negative).unwrap_or_else(|| Atom::Opaque { key: key(e), holds });
         Lit { atom, span: e.span, holds }
     }
 }
 
-fn atom(e: &TExpr, holds: bool) -> Option<Atom> {
+fn atom(e: &TExpr, holds: bool, never_negative: &dyn Fn(&TExpr) -> bool) -> Option<Atom> {
+    let term = |e: &TExpr| Term { non_negative: never_negative(e), ..term(e) };
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
             let op = *op;
@@ -122,6 +126,9 @@ fn atom(e: &TExpr, holds: bool) -> Option<Atom> {
             let (term, op, val) = match (value(rhs), value(lhs)) {
                 (Some(v), None) => (term(lhs), op, v),
                 (None, Some(v)) => (term(rhs), op.flip(), v),
+                // `as_of` against a day: a bound on the day of the evaluation.
+                (Some(v @ Val::Date(_)), Some(_)) if matches!(lhs.kind, TKind::AsOf) => (term(lhs), op, v),
+                (Some(_), Some(v @ Val::Date(_))) if matches!(rhs.kind, TKind::AsOf) => (term(rhs), op.flip(), v),
                 _ => return None,
             };
             match (&val, op) {
@@ -139,6 +146,13 @@ fn atom(e: &TExpr, holds: bool) -> Option<Atom> {
         }
         TKind::IsNone { negate, operand } => {
             Some(Atom::Opaque { key: format!("none?{}", key(operand)), holds: *negate != holds })
+        }
+        // `"vip" in tags` and `"vip" not in tags` are one condition and its negation.
+        TKind::InSet { negate, needle, set } => {
+            Some(Atom::Opaque { key: format!("in-set?{}?{}", key(needle), key(set)), holds: *negate != holds })
+        }
+        TKind::InBatch { negate, needle, batch } => {
+            Some(Atom::Opaque { key: format!("in-batch?{}?{batch}", key(needle)), holds: *negate != holds })
         }
         _ => None,
     }
@@ -188,7 +202,7 @@ fn term(e: &TExpr) -> Term {
         Base::Enum(members) => Some((0..members.len()).filter_map(|i| u32::try_from(i).ok()).map(Val::Enum).collect()),
         _ => None,
     };
-    Term { key: key(e), int: e.ty.base == Base::Int, date: e.ty.base == Base::Date, domain }
+    Term { key: key(e), int: e.ty.base == Base::Int, date: e.ty.base == Base::Date, domain, non_negative: false }
 }
 
 /// The expression's shape without spans: equal for two mentions of one expression.
@@ -294,6 +308,9 @@ fn group_conflict(lits: &[&Lit]) -> bool {
 /// Errs on the side of "yes" wherever values cannot be compared.
 fn satisfiable(term: &Term, atoms: &[&Atom]) -> bool {
     let mut lowers = Vec::new();
+    if term.non_negative {
+        lowers.push((Val::Num(Decimal::ZERO), false));
+    }
     let mut uppers = Vec::new();
     let mut excluded = Vec::new();
     let mut candidates: Option<Vec<Val>> = term.domain.clone();

@@ -16,8 +16,8 @@
 
 use super::facts::{contradiction, Conflict, Lit};
 use super::CheckedPolicy;
-use crate::diagnostic::{codes, Diagnostic};
-use crate::ir::{LetDef, TExpr, TKind, TRule};
+use crate::diagnostic::{codes, Diagnostic, Span};
+use crate::ir::{Base, CmpKind, CmpOp, Const, LetDef, TExpr, TKind, TRule, Ty};
 use crate::syntax::ast::{ActionKind, Item, PolicyAst, RuleDecl};
 use std::path::Path;
 
@@ -44,15 +44,20 @@ type Dnf = Vec<Vec<Lit>>;
     reason = "every index ranges over `0..rules.len()` (or positions found in `members`), and the vectors indexed were built with that length"
 )]
 pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source: &str) -> Vec<Diagnostic> {
-    let decls: Vec<&RuleDecl> = ast
+    // Each rule with where its days are written: its own `effective`, else its group's.
+    let dated: Vec<(&RuleDecl, Option<Span>)> = ast
         .items
         .iter()
         .flat_map(|item| match item {
-            Item::Rule(r) => vec![r],
-            Item::Group(g) => g.rules.iter().collect(),
+            Item::Rule(r) => vec![(r, r.effective.as_ref().map(|e| e.span))],
+            Item::Group(g) => {
+                let days = |r: &RuleDecl| r.effective.as_ref().or(g.effective.as_ref()).map(|e| e.span);
+                g.rules.iter().map(|r| (r, days(r))).collect()
+            }
             _ => Vec::new(),
         })
         .collect();
+    let decls: Vec<&RuleDecl> = dated.iter().map(|(d, _)| *d).collect();
     let mut diags = Vec::new();
     let text = |lit: &Lit| {
         let written = short(source.get(lit.span().range()).unwrap_or(""));
@@ -66,13 +71,16 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
     let rules: Vec<(&RuleDecl, &TRule)> = decls.into_iter().zip(&policy.rules).collect();
     let mut never = vec![false; rules.len()];
     for (i, (decl, rule)) in rules.iter().enumerate() {
-        let Some(dnf) = to_dnf(&rule.when, true, &policy.lets) else { continue };
+        let days_written = dated.get(i).and_then(|(_, span)| *span).unwrap_or(rule.when.span);
+        let Some(dnf) = to_dnf(&within_its_days(rule, days_written), true, &policy.lets) else { continue };
         let Some(why) = always_false(&dnf) else { continue };
         never[i] = true;
         let (message, help) = match why {
             Some((lits, conflict)) => {
                 let texts: Vec<String> = lits.iter().map(|l| format!("`{}`", text(l))).collect();
                 let listed = match texts.split_last() {
+                    // Alone, only a bound below 0 on a count or a length is impossible.
+                    Some((only, [])) => format!("{only} never holds: a count or a length is never below 0"),
                     Some((last, [one])) => format!("{one} and {last} cannot both hold"),
                     Some((last, init)) => format!("{} and {last} cannot all hold", init.join(", ")),
                     None => "they cannot all hold".to_owned(),
@@ -224,9 +232,30 @@ fn shadowed(
     }
 }
 
+/// The rule's condition on the days it takes part in: `as_of` from its
+/// first day to its last, written where its dates are (`span`), so that a
+/// condition on `as_of` its own dates rule out is found as any other.
+fn within_its_days(rule: &TRule, span: Span) -> TExpr {
+    // No day at all (its dates and its group's do not meet) is said by the check of dates.
+    let Some(days) = rule.effective.filter(|d| d.to.is_none_or(|to| d.from <= to)) else {
+        return rule.when.clone();
+    };
+    let boolean = |kind| TExpr { kind, ty: Ty::req(Base::Bool), span };
+    let on = |op, day| {
+        let as_of = TExpr { kind: TKind::AsOf, ty: Ty::req(Base::Date), span };
+        let day = TExpr { kind: TKind::Const(Const::Date(day)), ty: Ty::req(Base::Date), span };
+        boolean(TKind::Cmp { op, kind: CmpKind::Date, lhs: Box::new(as_of), rhs: Box::new(day) })
+    };
+    let from = boolean(TKind::And(Box::new(rule.when.clone()), Box::new(on(CmpOp::Ge, days.from))));
+    match days.to {
+        Some(to) => boolean(TKind::And(Box::new(from), Box::new(on(CmpOp::Le, to)))),
+        None => from,
+    }
+}
+
 /// Whether `earlier` takes part on every day `later` does (its effective
 /// dates, if any, cover the later rule's).
-fn in_effect_whenever(earlier: &TRule, later: &TRule) -> bool {
+pub(super) fn in_effect_whenever(earlier: &TRule, later: &TRule) -> bool {
     match (earlier.effective, later.effective) {
         (None, _) => true,
         (Some(_), None) => false,
@@ -237,7 +266,16 @@ fn in_effect_whenever(earlier: &TRule, later: &TRule) -> bool {
 /// `W0111` for rule `decl`, shadowed by the `earlier` rules of group `group`.
 fn shadowed_warning(decl: &RuleDecl, earlier: &[&RuleDecl], group: &str, file: &Path) -> Diagnostic {
     let names: Vec<String> = earlier.iter().map(|e| format!("\"{}\"", e.name.node)).collect();
+    let highest = earlier.iter().map(|e| e.priority()).max().unwrap_or(i64::MIN);
     let (what, fix) = match names.as_slice() {
+        // Runs before it by priority, wherever it is written: moving it changes nothing.
+        [one] if highest > decl.priority() => (
+            format!("the earlier rule {one}"),
+            format!(
+                "give \"{}\" a priority above {highest} (rules run by priority, then in file order), or remove it",
+                decl.name.node
+            ),
+        ),
         [one] => (
             format!("the earlier rule {one}"),
             format!("put \"{}\" before {one} (or give it a higher priority), or remove it", decl.name.node),
@@ -327,9 +365,9 @@ fn dnf_of_expr(e: &TExpr, positive: bool, lets: &[LetDef], depth: usize, steps: 
             Some(def) if def.value.ty.base == crate::ir::Base::Bool => {
                 dnf_of_expr(&def.value, positive, lets, depth + 1, steps)
             }
-            _ => Some(vec![vec![Lit::new(e, positive)]]),
+            _ => Some(vec![vec![Lit::new(e, positive, &|t| super::cell::never_negative(t, lets))]]),
         },
-        _ => Some(vec![vec![Lit::new(e, positive)]]),
+        _ => Some(vec![vec![Lit::new(e, positive, &|t| super::cell::never_negative(t, lets))]]),
     }
 }
 

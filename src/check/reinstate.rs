@@ -3,13 +3,15 @@
 //! rule's condition, with `status not in ["restricted", "frozen"]` added, is
 //! put through the reviewer's reasoning (`lint.rs`, `facts.rs`): comparisons
 //! of `status` (`==`, `!=`, `in` / `not in` members) joined by `and`, also
-//! through lets defined as such. Only a proof that the rule cannot fire then
+//! through lets defined as such. In a `first` group the rule is reached
+//! only when no earlier rule of the group matched, so their conditions,
+//! negated, are added too. Only a proof that the rule cannot fire then
 //! keeps the warning away.
 
 use super::expr::Scope;
 use super::{lint, CheckedPolicy, Checker};
 use crate::diagnostic::{codes, Span};
-use crate::ir::{Base, Const, TAction, TExpr, TKind, Ty};
+use crate::ir::{Base, Const, TAction, TExpr, TKind, TRule, Ty};
 use crate::syntax::ast::Spanned;
 
 /// The members a reinstated account should have had.
@@ -53,12 +55,9 @@ impl Checker<'_> {
             span: Span::default(),
         };
         for rule in reinstating {
-            let both = TExpr {
-                kind: TKind::And(Box::new(rule.when.clone()), Box::new(not_lifted.clone())),
-                ty: Ty::req(Base::Bool),
-                span: rule.when.span,
-            };
-            if lint::never_holds(&both, &policy.lets) {
+            let reached = earlier_in_first_group(policy, rule).map(|e| negated(&e.when));
+            let all = reached.fold(and(rule.when.clone(), not_lifted.clone()), and);
+            if lint::never_holds(&all, &policy.lets) {
                 continue;
             }
             self.warn(
@@ -69,4 +68,22 @@ impl Checker<'_> {
             .help = Some(help.clone());
         }
     }
+}
+
+/// The rules of `rule`'s `first` group that run before it and take part on
+/// every day it does: when one of them matches, `rule` is not reached.
+fn earlier_in_first_group<'p>(policy: &'p CheckedPolicy, rule: &'p TRule) -> impl Iterator<Item = &'p TRule> {
+    let group = rule.group.filter(|&g| policy.groups.get(g).is_some_and(|g| g.first));
+    let order = |r: &TRule| (std::cmp::Reverse(r.priority), r.file_order);
+    policy.rules.iter().filter(move |other| {
+        group.is_some() && other.group == group && order(other) < order(rule) && lint::in_effect_whenever(other, rule)
+    })
+}
+
+fn and(a: TExpr, b: TExpr) -> TExpr {
+    TExpr { span: a.span, ty: Ty::req(Base::Bool), kind: TKind::And(Box::new(a), Box::new(b)) }
+}
+
+fn negated(e: &TExpr) -> TExpr {
+    TExpr { span: e.span, ty: Ty::req(Base::Bool), kind: TKind::Not(Box::new(e.clone())) }
 }
