@@ -216,13 +216,13 @@ fn an_account_is_explained_from_standard_input() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/portfolio.jsonl")).expect("book");
     let (_, from_file) = portfolio("A-1008");
 
-    // `-` reads JSON Lines from standard input: the same explanation as the file's, named `-`.
+    // `-` reads JSON Lines from standard input: the same explanation as the file's, named `standard input`.
     let (code, stdout, stderr) = run(&["policies/lifecycle.policy", "-", "--id", "A-1008"], &book);
     assert_eq!(code, Some(0), "{stderr}");
     let from_file = from_file.split("--- stdout\n").nth(1).and_then(|s| s.split("--- stderr").next()).expect("stdout");
     assert_eq!(
         redact_fingerprints(&stdout),
-        from_file.replace("of policies/portfolio.jsonl", "of -"),
+        from_file.replace("of policies/portfolio.jsonl", "of standard input"),
         "standard input explains as the file does"
     );
 

@@ -70,9 +70,9 @@ pub fn run(args: ExplainArgs) -> Exit {
     };
     if x.same_id > 1 {
         eprintln!(
-            "note: {} snapshots of `{}` have the id `{}`; this is the first (snapshot {})",
+            "note: {} snapshots of {} have the id `{}`; this is the first (snapshot {})",
             x.same_id,
-            escape(&x.file.display().to_string()),
+            escape(&input_name(&x.file, true)),
             escape(&x.id),
             x.position
         );
@@ -100,7 +100,7 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
     };
     push_wrapped(
         &mut out,
-        &format!("account {} (snapshot {} of {}){as_of}", x.id, x.position, x.file.display()),
+        &format!("account {} (snapshot {} of {}){as_of}", x.id, x.position, input_name(&x.file, false)),
         "",
         "  ",
     );
@@ -332,4 +332,14 @@ fn push_wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
     }
     out.push_str(line.trim_end());
     out.push('\n');
+}
+
+/// How the explanation names its input: `standard input` for `-`, as
+/// `eval`'s error records do, else the file (quoted in running text).
+fn input_name(file: &std::path::Path, quoted: bool) -> String {
+    match (file.as_os_str() == "-", quoted) {
+        (true, _) => "standard input".to_owned(),
+        (false, true) => format!("`{}`", file.display()),
+        (false, false) => file.display().to_string(),
+    }
 }
