@@ -113,3 +113,49 @@ fn the_docs_and_shipped_examples_cite_the_reference_never_the_spec_by_section() 
         assert!(!text.contains("spec §") && !text.contains("§"), "{} cites the spec by section", file.display());
     }
 }
+
+/// The first fenced block of `doc` that starts with `opening`, up to `until` (or its end).
+fn example(doc: &str, opening: &str, until: Option<&str>) -> String {
+    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(doc)).unwrap();
+    let start = text.find(&format!("```yaml\n{opening}")).expect("the example") + "```yaml\n".len();
+    let block = &text[start..start + text[start..].find("```").expect("its end")];
+    until.and_then(|u| block.find(u)).map_or(block, |end| &block[..end]).to_owned()
+}
+
+fn verdict(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).current_dir(dir).output().unwrap();
+    (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// The schema the reference shows checks as a schema, and the test file
+/// docs/testing.md shows (its inline case) passes against the shipped policy.
+#[test]
+fn the_examples_a_newcomer_copies_work() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("doc-examples-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::write(dir.join("ref.schema.yaml"), example(DOC, "entity: account", None)).unwrap();
+    let policy = "policy \"r\" version \"1\"\nschema \"ref.schema.yaml\"\nrule \"r\" { when score < 500 then freeze reason \"F\" }\n";
+    std::fs::write(dir.join("ref.policy"), policy).unwrap();
+    let (code, out) = verdict(&dir, &["check", "ref.policy"]);
+    assert_eq!(code, Some(0), "{out}");
+
+    // The shipped policy's files beside a `tests/` folder, as the example's `../lifecycle.policy` expects.
+    for name in ["lifecycle.policy", "account.schema.yaml"] {
+        std::fs::copy(root.join("policies").join(name), dir.join(name)).unwrap();
+    }
+    for sub in ["batches", "hooks"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for entry in std::fs::read_dir(root.join("policies").join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(sub).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let test_file =
+        example("docs/testing.md", "policy: ../lifecycle.policy", Some("  - name: a snapshot kept in a file"));
+    std::fs::write(dir.join("tests/doc.test.yaml"), test_file).unwrap();
+    let (code, out) = verdict(&dir, &["test", "tests/doc.test.yaml"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
