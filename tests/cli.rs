@@ -98,6 +98,43 @@ fn deny_warnings_turns_warnings_into_exit_2() {
 }
 
 #[test]
+fn fmt_leaves_a_read_only_file_and_a_layout_that_would_not_parse_and_formats_a_file_once() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fmt-safety-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let messy = "policy \"p\" version \"1\"\nschema \"s.yaml\"\nrule \"r\" {   when true then restrict }\n";
+    // Read-only: refused with exit 4, the file as it was.
+    let ro = dir.join("ro.policy");
+    std::fs::write(&ro, messy).unwrap();
+    let mut perms = std::fs::metadata(&ro).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&ro, perms).unwrap();
+    let (code, _, stderr) = verdict(&["fmt", ro.to_str().unwrap()], None);
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stderr.contains("is read-only: left as it is"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), messy);
+    // A chain of 300 comparisons, which the canonical layout would bracket past the nesting bound.
+    let chain = vec!["true"; 300].join(" == ");
+    let deep = dir.join("deep.policy");
+    let text = messy.replace("when true", &format!("when {chain}"));
+    std::fs::write(&deep, &text).unwrap();
+    let (code, _, stderr) = verdict(&["fmt", deep.to_str().unwrap()], None);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("would not parse"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&deep).unwrap(), text);
+    // One file named two ways is listed once.
+    let twice = dir.join("twice.policy");
+    std::fs::write(&twice, messy).unwrap();
+    let dotted = format!("{}/./twice.policy", dir.display());
+    let (code, stdout, _) = verdict(&["fmt", "--check", twice.to_str().unwrap(), &dotted], None);
+    assert_eq!((code, stdout.lines().count()), (1, 1), "{stdout}");
+    let mut perms = std::fs::metadata(&ro).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    let _ = std::fs::set_permissions(&ro, perms);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn allowed_warnings_pass_deny_warnings_and_never_hide_an_error() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("allow-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

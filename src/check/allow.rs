@@ -3,18 +3,18 @@
 //! a list of two terms that is not a range), so that `check
 //! --deny-warnings` can guard the rest of the policy.
 //!
-//! A comment at the end of a line covers the warnings on that line and
-//! whatever ends there (an expression written over several lines, a rule
-//! whose `}` it follows), so that `fmt`, which keeps a trailing comment
-//! after the code it followed, never moves one off what it allows. A
-//! comment on a line of its own covers the line that follows it and the
-//! declaration starting there (a rule, a group and its rules, a let, a
-//! table, a hook...). Only warnings are silenced, and an allow that
-//! silences nothing is itself a warning (`W0116`), as a stale one would
-//! otherwise hide the next real problem there.
+//! An allow covers a whole declaration (a rule, a group and its rules, a
+//! let, a table, a scorecard, a hook...): the one it stands above, the one
+//! whose last line it ends, or the one it stands inside. Declarations are
+//! the unit because `fmt` splits and joins lines within them but never
+//! moves a comment out of one, so formatting never changes what an allow
+//! silences. Between declarations, with none after it, a comment covers
+//! its own line (ending one) or the next. Only warnings are silenced, and
+//! an allow that silences nothing is itself a warning (`W0116`), as a
+//! stale one would otherwise hide the next real problem there.
 
 use crate::diagnostic::{codes, codes::CodeInfo, nearest_names, Diagnostic, Severity, Span};
-use crate::syntax::ast::{Expr, Item, PolicyAst};
+use crate::syntax::ast::{Item, PolicyAst};
 use crate::syntax::comments::{lex_comments, Comment};
 use crate::syntax::parser::item_span;
 use crate::syntax::LINE_END;
@@ -47,7 +47,6 @@ pub(super) fn silence_allowed(
     lints_ran: bool,
 ) {
     let declarations = declaration_spans(ast);
-    let mut clauses = None;
     let mut allowed = Vec::new();
     let mut problems = Vec::new();
     for comment in lex_comments(source) {
@@ -56,12 +55,7 @@ pub(super) fn silence_allowed(
             problems.push(malformed(file, &comment));
             continue;
         };
-        let covers = if comment.trailing {
-            let clauses = clauses.get_or_insert_with(|| clause_spans(ast, &declarations));
-            trailing_covers(&comment, source, clauses)
-        } else {
-            own_line_covers(&comment, source, &declarations)
-        };
+        let covers = covered(&comment, source, &declarations);
         for (offset, written) in list {
             let span = Span::new(comment.start + offset, comment.start + offset + written.len());
             match warning_named(written) {
@@ -155,24 +149,37 @@ fn malformed(file: &Path, comment: &Comment) -> Diagnostic {
 fn unused(file: &Path, allowed: &Allowed) -> Diagnostic {
     let name = codes::info(allowed.code).map_or("", |i| i.name);
     let message = format!("no `{}` ({name}) warning is reported where this allow applies", allowed.code);
-    Diagnostic::warning(codes::UNUSED_ALLOW, file, allowed.span, message)
-        .with_help("remove it; an allow covers its own line when it ends one, else the declaration or line after it")
+    Diagnostic::warning(codes::UNUSED_ALLOW, file, allowed.span, message).with_help(
+        "remove it: an allow covers the declaration it stands above, ends the last line of, or stands inside",
+    )
 }
 
-/// What a comment ending a line covers: that line up to it, and back to
-/// the start of every declaration or expression that ends on the line.
-fn trailing_covers(comment: &Comment, source: &str, clauses: &[Span]) -> Range<usize> {
+/// The source an allow comment covers: the declaration starting where the
+/// code resumes after it (on a line of its own), else those ending on its
+/// line before it (ending a line), else the innermost declaration holding
+/// it, else its own line (ending one) or the next.
+fn covered(comment: &Comment, source: &str, declarations: &[Span]) -> Range<usize> {
     let line_start = source.get(..comment.start).and_then(|s| s.rfind(LINE_END)).map_or(0, |i| i + 1);
-    let ends_here = clauses.iter().filter(|c| (line_start..=comment.start).contains(&(c.end as usize)));
-    let start = ends_here.map(|c| c.start as usize).fold(line_start, usize::min);
-    start..comment.start
+    let next = next_code(source, comment.end);
+    let starts_after = !comment.trailing && declarations.iter().any(|d| Some(d.start as usize) == next);
+    let ends_before = |d: &&Span| (line_start..=comment.start).contains(&(d.end as usize));
+    let ended = declarations.iter().filter(ends_before).map(|d| d.start as usize).min();
+    let inside = declarations
+        .iter()
+        .filter(|d| (d.start as usize..d.end as usize).contains(&comment.start))
+        .min_by_key(|d| d.end - d.start);
+    match (starts_after, comment.trailing, ended, inside) {
+        (true, ..) | (false, false, _, None) => line_after(next, source, declarations),
+        (false, true, Some(start), _) => start.min(line_start)..comment.start,
+        (false, _, _, Some(d)) => d.start as usize..d.end as usize,
+        (false, true, None, None) => line_start..comment.start,
+    }
 }
 
-/// What a comment on a line of its own covers: the line where the code
-/// resumes after it, and the declaration starting there (however many
-/// lines it runs over).
-fn own_line_covers(comment: &Comment, source: &str, declarations: &[Span]) -> Range<usize> {
-    let Some(next) = next_code(source, comment.end) else { return 0..0 };
+/// The line where the code resumes at `next`, and the declaration starting
+/// there (however many lines it runs over); nothing at the end of the text.
+fn line_after(next: Option<usize>, source: &str, declarations: &[Span]) -> Range<usize> {
+    let Some(next) = next else { return 0..0 };
     let rest = source.get(next..).unwrap_or_default();
     let line_end = rest.find(LINE_END).map_or(source.len(), |n| next + n);
     let declared = declarations.iter().filter(|s| s.start as usize == next).map(|s| s.end as usize);
@@ -195,34 +202,7 @@ fn next_code(source: &str, mut at: usize) -> Option<usize> {
     }
 }
 
-/// Every declaration an own-line allow comment can stand before: the
-/// items, and the rules of groups.
-/// The declarations, and every expression in them: what a trailing
-/// comment's line may end.
-fn clause_spans(ast: &PolicyAst, declarations: &[Span]) -> Vec<Span> {
-    fn walk(e: &Expr, out: &mut Vec<Span>) {
-        out.push(e.span);
-        e.for_each_child(|child| walk(child, out));
-    }
-    let mut spans = declarations.to_vec();
-    let rules = ast.items.iter().flat_map(|item| match item {
-        Item::Rule(r) => std::slice::from_ref(r),
-        Item::Group(g) => g.rules.as_slice(),
-        _ => &[],
-    });
-    for rule in rules {
-        walk(&rule.when, &mut spans);
-        spans.extend(rule.actions.iter().map(|a| a.span));
-        rule.actions.iter().flat_map(|a| a.kind.exprs()).for_each(|e| walk(e, &mut spans));
-    }
-    for item in &ast.items {
-        if let Item::Let { value, .. } = item {
-            walk(value, &mut spans);
-        }
-    }
-    spans
-}
-
+/// Every declaration an allow comment can cover: the items, and the rules of groups.
 fn declaration_spans(ast: &PolicyAst) -> Vec<Span> {
     let mut spans: Vec<Span> = ast.items.iter().map(item_span).collect();
     for item in &ast.items {

@@ -38,6 +38,8 @@ enum Outcome {
 pub fn run(args: FmtArgs) -> Exit {
     let mut exit = Exit::Ok;
     let mut files = Vec::new();
+    // One file named twice (`e.policy ./e.policy`, a link to it) is formatted once.
+    let mut seen = std::collections::HashSet::new();
     for path in &args.files {
         if path.as_os_str() == "-" {
             files.push(path.clone());
@@ -46,7 +48,7 @@ pub fn run(args: FmtArgs) -> Exit {
         match verdict::walk::find_files(std::slice::from_ref(path), ".policy") {
             Ok(found) => {
                 for file in found {
-                    if !files.contains(&file) {
+                    if seen.insert(std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone())) {
                         files.push(file);
                     }
                 }
@@ -112,6 +114,12 @@ fn one_file(path: &Path, check: bool) -> Outcome {
         return Outcome::Unchanged;
     }
     if !check {
+        // Replacing the file by a rename would ignore its own write bit: a
+        // file its owner made read-only is left as it is, and said so.
+        if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+            eprintln!("verdict fmt: {} is read-only: left as it is (it would be reformatted)", path.display());
+            return Outcome::Failed(Exit::Output);
+        }
         if let Err(e) = super::files::write_whole(path, formatted.as_bytes()) {
             return Outcome::Failed(super::files::output_failed(&e));
         }

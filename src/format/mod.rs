@@ -37,7 +37,15 @@ use std::path::Path;
 pub fn format_source(file: &Path, text: &str) -> Result<String, Vec<Diagnostic>> {
     let formatted = crate::load::on_large_stack(|| {
         let ast = parse_policy(file, text)?;
-        Ok(line_ends::Saved::of(text).apply(format_ast(&ast, text)))
+        let formatted = line_ends::Saved::of(text).apply(format_ast(&ast, text));
+        // A layout that would not parse back (parentheses added past the
+        // nesting bound to a chain of 300 comparisons) is never written.
+        if let Err(found) = parse_policy(file, &formatted) {
+            let why = found.first().map_or_else(String::new, |d| format!(": {}", d.message));
+            let message = format!("the canonical layout of this policy would not parse{why}; it is left as it is");
+            return Err(vec![Diagnostic::error(codes::INTERNAL, file, crate::diagnostic::Span::default(), message)]);
+        }
+        Ok(formatted)
     });
     formatted.unwrap_or_else(|e| {
         let message = format!("cannot start a thread to format the policy: {e}");
