@@ -467,6 +467,31 @@ fn a_json_file_of_several_objects_or_arrays_is_read_whole() {
 }
 
 #[test]
+fn damage_anywhere_in_a_json_file_costs_its_own_record_only() {
+    let s = schema(SCHEMA);
+    let line = |id: &str| BASE.replace('\n', " ").replace("A-1", id);
+    let (a, b, c) = (line("A"), line("B"), line("C"));
+    let oks = |text: &str| ids_and_oks(&read(Format::Json, text, &s)).1;
+    // A sequence: a line that is no object (`null`, `42`, a stray `]`) is one error record.
+    assert_eq!(oks(&format!("{a}\nnull\n{b}\n42\n{c}\n")), [true, false, true, false, true]);
+    assert_eq!(oks(&format!("{a}\n]\n{b}\n{c}\n")), [true, false, true, true]);
+    // Objects one after another with commas between them: three records.
+    assert_eq!(oks(&format!("{a},\n{b},\n{c}\n")), [true, true, true]);
+    let broken = "{\"id\": \"X\", \"tags\": [\"a\"}";
+    // Comma-first layout, and an array on one line, each with a damaged element.
+    assert_eq!(oks(&format!("[ {a}\n, {broken}\n, {b}\n, {c}\n]\n")), [true, false, true, true]);
+    assert_eq!(oks(&format!("[{a}, {broken}, {b}, {c}]")), [true, false, true, true]);
+    let unclosed = "{\"id\": \"X\", \"s\": \"abc}";
+    assert_eq!(oks(&format!("[{a}, {unclosed}, {b}]")), [true, false, true]);
+    // A `}` missing: the next element's `{` where no value may stand ends the damaged one there.
+    let open = "{\"id\": \"X\", \"status\": \"active\",";
+    assert_eq!(oks(&format!("[\n{a},\n{open}\n{b}\n]\n")), [true, false, true]);
+    // Valid layouts with a nested `{` at the start of a line are not taken for damage.
+    let nested = BASE.replace("\"identity\": {", "\"identity\":\n{").replace("  ", "");
+    assert_eq!(oks(&format!("[{nested},\n{b}]")), [true, true]);
+}
+
+#[test]
 fn yaml_lists_and_documents() {
     let s = schema(SCHEMA);
     let one = "id: Y-1\nas_of: 2026-11-01\nstatus: active\ncredit_limit: 12000.10\nrate: \"0.05\"\nscore: 720

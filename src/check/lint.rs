@@ -79,7 +79,10 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
             Some((lits, conflict)) => {
                 let texts: Vec<String> = lits.iter().map(|l| format!("`{}`", text(l))).collect();
                 let listed = match texts.split_last() {
-                    // Alone, only a bound below 0 on a count or a length is impossible.
+                    // Alone: every member of an enum left out, or a count or a length below 0.
+                    Some((only, [])) if conflict == Conflict::NothingLeft => {
+                        format!("{only} never holds: it leaves out every value there is")
+                    }
                     Some((only, [])) => format!("{only} never holds: a count or a length is never below 0"),
                     Some((last, [one])) => format!("{one} and {last} cannot both hold"),
                     Some((last, init)) => format!("{} and {last} cannot all hold", init.join(", ")),

@@ -122,6 +122,11 @@ impl JsonArray {
 
     pub(super) fn next(&mut self) -> Option<ReadItem> {
         self.skip_whitespace();
+        // Objects one after another may be written with commas between them.
+        while self.state == ArrayState::Sequence && self.peek() == Some(b',') {
+            self.advance(self.pos + 1);
+            self.skip_whitespace();
+        }
         match self.state {
             ArrayState::Done => return None,
             ArrayState::Closed | ArrayState::Sequence if self.peek().is_none() => {
@@ -198,7 +203,9 @@ impl JsonArray {
     /// next line that starts an element or closes the array, or else to the
     /// end of the text.
     fn damaged(&mut self, start: usize, origin: Origin) -> ReadItem {
-        let Some(next) = next_element_line(self.text.as_bytes(), start, origin.column) else {
+        let bytes = self.text.as_bytes();
+        let next = next_element_line(bytes, start, origin.column);
+        let Some(next) = next.or_else(|| next_element_on_the_line(bytes, start)) else {
             return self.cut_off(start, origin);
         };
         let before = self.text.as_bytes().get(start..next).unwrap_or_default();
@@ -269,12 +276,18 @@ fn scan_element(bytes: &[u8], start: usize, open: &mut Vec<u8>, bare: bool) -> O
     open.clear();
     let mut in_string = false;
     let mut escaped = false;
+    // The last byte outside strings that is not whitespace (a string counts
+    // as its closing `"`): a nested `{` or `[` stands only after a `:`, a
+    // `[` or an array's `,`, so one anywhere else (the next element, after a
+    // `}` that is missing) ends the scan where the damage is, not at the end
+    // of the text.
+    let mut last = 0u8;
     for (i, &b) in bytes.iter().enumerate().skip(start) {
         if in_string {
             match b {
                 _ if escaped => escaped = false,
                 b'\\' => escaped = true,
-                b'"' => in_string = false,
+                b'"' => (in_string, last) = (false, b'"'),
                 b'\n' | b'\r' => return None,
                 _ => {}
             }
@@ -282,7 +295,13 @@ fn scan_element(bytes: &[u8], start: usize, open: &mut Vec<u8>, bare: bool) -> O
         }
         match b {
             b'"' => in_string = true,
-            b'[' | b'{' => open.push(b),
+            b'[' | b'{' => {
+                let in_array = open.last() == Some(&b'[');
+                if !(open.is_empty() || matches!(last, b':' | b'[') || (last == b',' && in_array)) {
+                    return None;
+                }
+                open.push(b);
+            }
             b']' | b'}' if !open.is_empty() => {
                 let opened = open.pop();
                 if opened != Some(if b == b']' { b'[' } else { b'{' }) {
@@ -293,9 +312,14 @@ fn scan_element(bytes: &[u8], start: usize, open: &mut Vec<u8>, bare: bool) -> O
                     return Some((i + 1, Closer::Nothing));
                 }
             }
-            b']' => return Some((i, Closer::Bracket)),
-            b',' if open.is_empty() => return Some((i, Closer::Comma)),
+            // In a sequence a value outside brackets (`null`, `42`) ends with its line.
+            b'\n' | b'\r' if bare && open.is_empty() => return Some((i, Closer::Nothing)),
+            b']' if !bare => return Some((i, Closer::Bracket)),
+            b',' if open.is_empty() && !bare => return Some((i, Closer::Comma)),
             _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            last = b;
         }
     }
     None
@@ -326,15 +350,40 @@ pub(super) fn holds_a_sequence(text: &str) -> bool {
 /// first byte a `{` at `column` or to the left of it) or that closes the
 /// array (a `]` there), if one does.
 fn next_element_line(bytes: &[u8], start: usize, column: usize) -> Option<usize> {
+    let blank = |line: &[u8]| line.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
     let mut line_start = start + bytes.get(start..)?.iter().position(|&b| b == b'\n')? + 1;
     loop {
         let line = bytes.get(line_start..)?;
-        let indent = line.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-        if indent < column && matches!(line.get(indent), Some(b'{' | b']')) {
-            return Some(line_start + indent);
+        let indent = blank(line);
+        match line.get(indent) {
+            Some(b'{' | b']') if indent < column => return Some(line_start + indent),
+            // Comma-first layouts (`, {...}`): the element after the comma.
+            Some(b',') if indent < column => {
+                let after = indent + 1 + blank(line.get(indent + 1..).unwrap_or_default());
+                if line.get(after) == Some(&b'{') {
+                    return Some(line_start + after);
+                }
+            }
+            _ => {}
         }
         line_start += line.iter().position(|&b| b == b'\n')? + 1;
     }
+}
+
+/// In an array written on one line, where the element after the damaged one
+/// at `start` most likely starts: at the `{` of the first `}` followed by a
+/// `,` and a `{` on its line (`..."x"}, {"id": ...`).
+fn next_element_on_the_line(bytes: &[u8], start: usize) -> Option<usize> {
+    let line = bytes.get(start..)?;
+    let line = line.split(|&b| b == b'\n' || b == b'\r').next().unwrap_or_default();
+    let skip = |from: usize| {
+        from + line.get(from..).unwrap_or_default().iter().take_while(|b| b.is_ascii_whitespace()).count()
+    };
+    line.iter().enumerate().skip(1).filter(|(_, &b)| b == b'}').find_map(|(i, _)| {
+        let comma = skip(i + 1);
+        let brace = skip(comma + 1);
+        (line.get(comma) == Some(&b',') && line.get(brace) == Some(&b'{')).then_some(start + brace)
+    })
 }
 
 /// The error record of the snapshot at `place`, `text` (which starts at
