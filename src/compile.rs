@@ -143,8 +143,10 @@ pub fn compile(
     hooks: Vec<crate::hooks::Hook>,
     fingerprint: String,
 ) -> Program {
-    let mut rules: Vec<(i64, usize, Rule)> = checked
-        .rules
+    let mut checked_rules = checked.rules;
+    // INVARIANT: evaluation order is priority descending, then file order.
+    checked_rules.sort_by_key(TRule::run_order);
+    let rules: Vec<Rule> = checked_rules
         .into_iter()
         .map(|r| {
             let when = fold(r.when);
@@ -160,7 +162,7 @@ pub fn compile(
                 .filter(|e| !e.ty.optional && e.ty.base == Base::Dec)
                 .map(lower::lower_dec);
             let status = r.actions.iter().map(action_outcome).max().unwrap_or(Outcome::None);
-            let rule = Rule {
+            Rule {
                 name: r.name,
                 priority: r.priority,
                 group: r.group,
@@ -172,14 +174,11 @@ pub fn compile(
                 status,
                 effective: r.effective,
                 span: r.span,
-            };
-            (r.priority, r.file_order, rule)
+            }
         })
         .collect();
-    // INVARIANT: evaluation order is priority descending, then file order.
-    rules.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let lets: Vec<LetDef> = checked.lets.into_iter().map(|l| LetDef { value: fold(l.value), ..l }).collect();
-    let trace_code = lower::leaves::TraceCode::of(rules.iter().map(|(_, _, r)| r), &lets);
+    let trace_code = lower::leaves::TraceCode::of(rules.iter(), &lets);
     let scorecard_lets: Box<[usize]> = lets
         .iter()
         .enumerate()
@@ -187,9 +186,8 @@ pub fn compile(
         .map(|(i, _)| i)
         .collect();
     let frame = Frame::of(&schema, &scorecard_lets);
-    let rule_exprs = rules.iter().map(|(_, _, r)| &r.when);
-    let warm =
-        warm::Warm::of(rule_exprs.chain(lets.iter().map(|l| &l.value)), rules.iter().flat_map(|(_, _, r)| &r.actions));
+    let rule_exprs = rules.iter().map(|r| &r.when);
+    let warm = warm::Warm::of(rule_exprs.chain(lets.iter().map(|l| &l.value)), rules.iter().flat_map(|r| &r.actions));
     Program {
         warm,
         scorecard_lets,
@@ -201,7 +199,7 @@ pub fn compile(
         let_code: lets.iter().map(lower::lower_let_def).collect(),
         trace_code,
         lets,
-        rules: rules.into_iter().map(|(_, _, r)| r).collect(),
+        rules,
         groups: checked.groups,
         guards: checked.guards,
         batches,

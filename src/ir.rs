@@ -428,6 +428,14 @@ pub struct TRule {
     pub span: Span,
 }
 
+impl TRule {
+    /// Where the rule runs among the others: highest priority first, ties
+    /// in file order (which wins a tie, which of a `first` group fires).
+    pub fn run_order(&self) -> (std::cmp::Reverse<i64>, usize) {
+        (std::cmp::Reverse(self.priority), self.file_order)
+    }
+}
+
 /// The days a rule takes part (`effective FROM [to TO]`, both included): the
 /// rule's own dates and its group's, intersected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

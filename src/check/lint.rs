@@ -180,7 +180,7 @@ fn shadowed(
             continue;
         }
         // Evaluation order: highest priority first, ties in file order.
-        members.sort_by_key(|&i| (std::cmp::Reverse(rules[i].1.priority), rules[i].1.file_order));
+        members.sort_by_key(|&i| rules[i].1.run_order());
         for (k, &later) in members.iter().enumerate() {
             if unreachable[later] {
                 continue;
@@ -249,11 +249,16 @@ fn within_its_days(rule: &TRule, span: Span) -> TExpr {
         let day = TExpr { kind: TKind::Const(Const::Date(day)), ty: Ty::req(Base::Date), span };
         boolean(TKind::Cmp { op, kind: CmpKind::Date, lhs: Box::new(as_of), rhs: Box::new(day) })
     };
-    let from = boolean(TKind::And(Box::new(rule.when.clone()), Box::new(on(CmpOp::Ge, days.from))));
+    let from = conjunction(rule.when.clone(), on(CmpOp::Ge, days.from));
     match days.to {
-        Some(to) => boolean(TKind::And(Box::new(from), Box::new(on(CmpOp::Le, to)))),
+        Some(to) => conjunction(from, on(CmpOp::Le, to)),
         None => from,
     }
+}
+
+/// `a and b`, for conditions the reviewer puts together.
+pub(super) fn conjunction(a: TExpr, b: TExpr) -> TExpr {
+    TExpr { span: a.span, ty: Ty::req(Base::Bool), kind: TKind::And(Box::new(a), Box::new(b)) }
 }
 
 /// Whether `earlier` takes part on every day `later` does (its effective

@@ -56,7 +56,7 @@ impl Checker<'_> {
         };
         for rule in reinstating {
             let reached = earlier_in_first_group(policy, rule).map(|e| negated(&e.when));
-            let all = reached.fold(and(rule.when.clone(), not_lifted.clone()), and);
+            let all = reached.fold(lint::conjunction(rule.when.clone(), not_lifted.clone()), lint::conjunction);
             if lint::never_holds(&all, &policy.lets) {
                 continue;
             }
@@ -74,14 +74,12 @@ impl Checker<'_> {
 /// every day it does: when one of them matches, `rule` is not reached.
 fn earlier_in_first_group<'p>(policy: &'p CheckedPolicy, rule: &'p TRule) -> impl Iterator<Item = &'p TRule> {
     let group = rule.group.filter(|&g| policy.groups.get(g).is_some_and(|g| g.first));
-    let order = |r: &TRule| (std::cmp::Reverse(r.priority), r.file_order);
     policy.rules.iter().filter(move |other| {
-        group.is_some() && other.group == group && order(other) < order(rule) && lint::in_effect_whenever(other, rule)
+        group.is_some()
+            && other.group == group
+            && other.run_order() < rule.run_order()
+            && lint::in_effect_whenever(other, rule)
     })
-}
-
-fn and(a: TExpr, b: TExpr) -> TExpr {
-    TExpr { span: a.span, ty: Ty::req(Base::Bool), kind: TKind::And(Box::new(a), Box::new(b)) }
 }
 
 fn negated(e: &TExpr) -> TExpr {
