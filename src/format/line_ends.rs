@@ -16,12 +16,7 @@ impl Saved {
     /// How `text` was saved.
     pub(super) fn of(text: &str) -> Saved {
         let bom = text.starts_with('\u{feff}');
-        let end = match text.find(['\n', '\r']).map(|at| text.get(at..).unwrap_or_default()) {
-            Some(rest) if rest.starts_with("\r\n") => "\r\n",
-            Some(rest) if rest.starts_with('\r') => "\r",
-            _ => "\n",
-        };
-        Saved { bom, end }
+        Saved { bom, end: crate::syntax::line_end_of(text) }
     }
 
     /// `formatted` (which ends lines with `\n` and has no BOM) saved the same way.

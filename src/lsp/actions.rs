@@ -50,11 +50,7 @@ fn allow_here(doc: &Document, d: &Diagnostic) -> CodeActionOrCommand {
     let line_start = before.rfind(LINE_END).map_or(0, |i| i + 1);
     let line = doc.text.get(line_start..).unwrap_or_default();
     let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
-    let line_end = match (doc.text.contains("\r\n"), doc.text.contains('\r')) {
-        (true, _) => "\r\n",
-        (false, true) => "\r",
-        (false, false) => "\n",
-    };
+    let line_end = crate::syntax::line_end_of(&doc.text);
     let at = Span::new(line_start, line_start);
     let title = format!("Allow `{}` here", d.code);
     action(doc, d, title, (at, format!("{indent}# verdict: allow({}){line_end}", d.code)), false)

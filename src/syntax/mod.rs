@@ -37,6 +37,17 @@ pub const ACTION_WORDS: [&str; 14] = [
 /// and the parser's span trimming end a comment at the same places.
 pub const LINE_END: [char; 2] = ['\n', '\r'];
 
+/// The line end a text is saved with: that of its first line (`\r\n`, a
+/// lone `\r`, or `\n`, also when it has none). `fmt` writes its lines so,
+/// and the editor's edits insert lines so.
+pub fn line_end_of(text: &str) -> &'static str {
+    match text.find(LINE_END).map(|at| text.get(at..).unwrap_or_default()) {
+        Some(rest) if rest.starts_with("\r\n") => "\r\n",
+        Some(rest) if rest.starts_with('\r') => "\r",
+        _ => "\n",
+    }
+}
+
 /// Source text on one line, as traces, reports and messages quote it:
 /// comments left out (a `#` outside a string, to the end of its line) and
 /// every run of whitespace one space.
