@@ -280,7 +280,7 @@ fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceM
     inputs.extend(args.snapshots.iter().map(|p| ("a snapshot file", p.as_path())));
     inputs.extend(args.performance.as_deref().map(|p| ("the performance file", p)));
     if args.snapshots.is_empty() {
-        inputs.push(("standard input", Path::new("-")));
+        inputs.push((verdict::stream::STANDARD_INPUT, Path::new("-")));
     }
     refuse_stdin_twice(&args.snapshots) | refuse_clashes(&outputs, &inputs)
 }

@@ -14,6 +14,7 @@ use verdict::compile::Program;
 use verdict::eval::{ErrorKind, EvalOptions};
 use verdict::output::OutputFormat;
 use verdict::snapshot::Format;
+use verdict::stream::STANDARD_INPUT;
 use verdict::stream::{evaluate_stream, Progress, RuleCount, RunReport, Source, StreamOptions, Summary, DEFAULT_CHUNK};
 
 /// Arguments of `verdict eval`.
@@ -147,7 +148,7 @@ fn report_incomplete(report: &RunReport, timed_out: u64, backstop: std::time::Du
     }
     // A warning: `--quiet` keeps standard error to errors and breached guards.
     for name in report.empty_inputs.iter().filter(|_| !super::render::quiet()) {
-        let name = if name == "-" { "standard input".to_string() } else { format!("`{name}`") };
+        let name = super::files::quoted_input_name(name);
         eprintln!("warning: {name} holds no snapshots; nothing was decided from it");
     }
     if timed_out > 0 {
@@ -247,7 +248,7 @@ fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap)
     let mut inputs = policy_files(policy);
     inputs.extend(args.snapshots.iter().map(|p| ("a snapshot file", p.as_path())));
     if args.snapshots.is_empty() {
-        inputs.push(("standard input", Path::new("-")));
+        inputs.push((STANDARD_INPUT, Path::new("-")));
     }
     refuse_stdin_twice(&args.snapshots) | refuse_clashes(&outputs, &inputs)
 }

@@ -334,12 +334,13 @@ fn push_wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
     out.push('\n');
 }
 
-/// How the explanation names its input: `standard input` for `-`, as
-/// `eval`'s error records do, else the file (quoted in running text).
+/// How the explanation names its input: as `eval`'s error records do, a
+/// file quoted in running text.
 fn input_name(file: &std::path::Path, quoted: bool) -> String {
-    match (file.as_os_str() == "-", quoted) {
-        (true, _) => "standard input".to_owned(),
-        (false, true) => format!("`{}`", file.display()),
-        (false, false) => file.display().to_string(),
+    let shown = file.display().to_string();
+    if quoted {
+        super::files::quoted_input_name(&shown)
+    } else {
+        verdict::stream::input_name(&shown).to_owned()
     }
 }

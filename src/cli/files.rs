@@ -209,13 +209,24 @@ pub fn input_that_is<'a>(output: Named<'a>, inputs: &[Named<'a>]) -> Option<&'a 
     inputs.iter().filter_map(identity).find(|(other, ..)| *other == id).map(|(_, _, path)| path)
 }
 
+/// An input named in running text: standard input as such, a file quoted.
+pub fn quoted_input_name(name: &str) -> String {
+    match verdict::stream::input_name(name) {
+        shown if shown != name => shown.to_owned(),
+        file => format!("`{file}`"),
+    }
+}
+
 /// Refuses standard input (`-`) named more than once among the snapshot
 /// files: it can be read once, so the second `-` would silently decide
 /// nothing. Says so on stderr; returns whether it refused.
 pub fn refuse_stdin_twice(snapshots: &[std::path::PathBuf]) -> bool {
     let refused = snapshots.iter().filter(|p| p.as_os_str() == "-").count() > 1;
     if refused {
-        eprintln!("error: standard input (`-`) is named more than once; it can be read only once (`./-` for a file named `-`)");
+        eprintln!(
+            "error: {} (`-`) is named more than once; it can be read only once (`./-` for a file named `-`)",
+            verdict::stream::STANDARD_INPUT
+        );
     }
     refused
 }

@@ -124,7 +124,8 @@ pub fn render_html(r: &DiffReport) -> String {
 }
 
 fn header(h: &mut String, r: &DiffReport, title: &str) {
-    let inputs = if r.meta.inputs.is_empty() { "standard input".to_string() } else { r.meta.inputs.join(", ") };
+    let inputs =
+        if r.meta.inputs.is_empty() { crate::stream::STANDARD_INPUT.to_string() } else { r.meta.inputs.join(", ") };
     let _ = write!(
         h,
         "<header>\n<p class=\"kicker\">Policy impact analysis</p>\n<h1 id=\"title\">{}</h1>\n\

@@ -61,6 +61,18 @@ pub const MAX_JOBS: usize = 1024;
 /// file of huge snapshots does not make huge chunks.
 const CHUNK_BYTES: usize = 1 << 20;
 
+/// What messages call the input named `-`.
+pub const STANDARD_INPUT: &str = "standard input";
+
+/// How messages name an input given as `name`: `-` is standard input.
+pub fn input_name(name: &str) -> &str {
+    if name == "-" {
+        STANDARD_INPUT
+    } else {
+        name
+    }
+}
+
 /// One input of a run.
 pub struct Source {
     /// How to name it in messages (a path, or `-`).
@@ -371,8 +383,7 @@ enum Sink<'r, 's> {
 /// A snapshot's error named after the input it came from, when there is one to name.
 fn in_source(mut error: SnapshotError, source: Option<&str>) -> SnapshotError {
     if let Some(name) = source {
-        let name = if name == "-" { "standard input" } else { name };
-        error.message = format!("{name}: {}", error.message);
+        error.message = format!("{}: {}", input_name(name), error.message);
     }
     error
 }
