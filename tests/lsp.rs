@@ -243,6 +243,10 @@ fn garbage_never_stops_the_server() {
     let early = client.request_full("textDocument/hover", client.at("x.policy", 0, 0));
     assert_eq!(early["error"]["code"], -32002, "before initialize: {early}");
     client.initialize();
+    // The protocol allows one `initialize`: a second is refused, not answered
+    // as if the session were starting again.
+    let again = client.request_full("initialize", json!({"processId": null, "capabilities": {}}));
+    assert_eq!(again["error"]["code"], -32600, "a second initialize: {again}");
     client.send_raw(b"{this is not json");
     let reply = client.wait_for(|m| m.get("error").is_some());
     assert_eq!((reply["id"].clone(), reply["error"]["code"].clone()), (Value::Null, json!(-32700)));
@@ -915,15 +919,15 @@ fn an_allowed_warning_is_not_shown_and_a_stale_allow_is() {
 /// declarations marked, in the protocol's relative UTF-16 encoding.
 #[test]
 fn semantic_tokens_say_what_each_name_is() {
-    let mut client = Client::initialized("tokens");
+    let mut client = Client::start(&workspace("tokens"));
+    // The legend, from the capabilities.
+    let legend = client.initialize();
     let uri = client.uri("t.policy");
     let text = "policy \"t\"\nschema \"account.schema.yaml\"\nhook risk(score: int) -> int from \"risk.rhai\"\n\
                 batch watch from \"watch.txt\"\nlet late = count(overdues where days > 30)\n\
                 rule \"𝔼\" { when late > 2 and id in watch and risk(score) > 1 then close notify sms \"x\" }\n";
     open(&mut client, "t.policy", text);
     assert!(client.diagnostics(&uri).is_empty());
-    // The legend, from the capabilities (asked again: the server answers a repeated `initialize` alike).
-    let legend = client.request("initialize", json!({"capabilities": {}}));
     let types: Vec<String> =
         serde_json::from_value(legend["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"].clone())
             .unwrap_or_default();

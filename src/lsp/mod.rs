@@ -126,8 +126,14 @@ impl Server {
         if self.shutting_down {
             return error(id, ErrorCode::InvalidRequest, "the server is shutting down".into());
         }
-        if !self.initialized && request.method != "initialize" {
-            return error(id, ErrorCode::ServerNotInitialized, "the server is not initialized yet".into());
+        match (self.initialized, request.method == "initialize") {
+            (false, false) => {
+                return error(id, ErrorCode::ServerNotInitialized, "the server is not initialized yet".into())
+            }
+            // The protocol sends `initialize` once; answering a second would
+            // restart nothing yet tell the client it had.
+            (true, true) => return error(id, ErrorCode::InvalidRequest, "the server is already initialized".into()),
+            _ => {}
         }
         let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(request)));
         match answer {
