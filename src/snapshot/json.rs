@@ -95,17 +95,20 @@ pub(crate) fn parse_with_serde(text: &str, schema: &Schema, origin: Origin) -> R
     finish_snapshot(schema, frame, as_of, errors)
 }
 
+/// How a syntax error's message begins ([`super::SnapshotError::is_invalid_json`]).
+pub(crate) const INVALID_JSON: &str = "invalid JSON";
+
 /// `invalid JSON at line L, column C: …`, with the position counted in the whole file.
 pub(crate) fn syntax_message(e: &serde_json::Error, origin: Origin) -> String {
     let text = e.to_string();
     let what = text.rfind(" at line ").map_or(text.as_str(), |cut| &text[..cut]);
     if e.line() == 0 {
-        return format!("invalid JSON: {what}");
+        return format!("{INVALID_JSON}: {what}");
     }
     let line = origin.line + e.line() - 1;
     let column = if e.line() == 1 { origin.column + e.column().saturating_sub(1) } else { e.column() };
     let column = column.max(1);
-    format!("invalid JSON at line {line}, column {column}: {what}")
+    format!("{INVALID_JSON} at line {line}, column {column}: {what}")
 }
 
 /// Which record a reader reads; decides what `null` and `as_of` mean.

@@ -7,7 +7,7 @@
 //! next line that starts an element as it did (a `{` no further right than
 //! its own), so the snapshots after it keep their records.
 
-use super::json::{parse_at, Origin};
+use super::json::{parse_at, Origin, INVALID_JSON};
 use super::limits::ReadLimits;
 use super::reader::{bad_in, id_despite_bad_bytes, id_of_long_snapshot, not_utf8_message};
 use super::{ReadItem, SnapshotError};
@@ -117,7 +117,7 @@ impl JsonArray {
     fn error_here(&mut self, what: &str) -> SnapshotError {
         self.state = ArrayState::Done;
         let Origin { line, column } = self.origin();
-        SnapshotError { id: None, message: format!("invalid JSON at line {line}, column {column}: {what}") }
+        SnapshotError { id: None, message: format!("{INVALID_JSON} at line {line}, column {column}: {what}") }
     }
 
     pub(super) fn next(&mut self) -> Option<ReadItem> {
@@ -258,7 +258,7 @@ impl JsonArray {
 /// record of its own and the one after the gap says what is missing.
 fn without_comma(item: ReadItem, after: Origin) -> SnapshotError {
     let Origin { line, column } = after;
-    let what = format!("invalid JSON at line {line}, column {column}: a `,` is missing between this array element and the one before it");
+    let what = format!("{INVALID_JSON} at line {line}, column {column}: a `,` is missing between this array element and the one before it");
     match item {
         Ok(snapshot) => SnapshotError { id: Some(snapshot.id), message: what },
         Err(e) => SnapshotError { id: e.id, message: format!("{what}; {}", e.message) },

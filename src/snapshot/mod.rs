@@ -51,6 +51,14 @@ pub struct SnapshotError {
     pub message: String,
 }
 
+impl SnapshotError {
+    /// Whether the snapshot failed as JSON (its syntax, or a string the
+    /// reader cannot decode), not as a record of the schema.
+    pub fn is_invalid_json(&self) -> bool {
+        self.message.starts_with(json::INVALID_JSON)
+    }
+}
+
 impl fmt::Display for SnapshotError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.id {

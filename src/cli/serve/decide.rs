@@ -95,7 +95,7 @@ pub fn decide_single(program: &Program, body: &[u8], options: EvalOptions) -> De
             (record, status)
         }
         Err(e) => {
-            let status = if is_json(body) { 422 } else { 400 };
+            let status = if is_json(body) && !e.is_invalid_json() { 422 } else { 400 };
             (Err(e.into()), status)
         }
     };
@@ -106,10 +106,12 @@ pub fn decide_single(program: &Program, body: &[u8], options: EvalOptions) -> De
     Decided { body: out, records: vec![RecordSpan { line: 1, input: 0..body.len(), output }], tally, status }
 }
 
-/// True when `body` is one JSON value (whatever its shape), in UTF-8.
+/// True when `body` is one JSON value (whatever its shape), in UTF-8, after
+/// a byte-order mark, as the reader sees it.
 fn is_json(body: &[u8]) -> bool {
+    let content = json_line_content(body, 1).unwrap_or_default();
     // From text: from bytes, serde_json does not check strings it skips are UTF-8.
-    std::str::from_utf8(body).is_ok_and(|text| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+    std::str::from_utf8(content).is_ok_and(|text| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
 }
 
 /// Decides a JSON Lines body: one record per non-blank line, in order, read
