@@ -511,6 +511,24 @@ fn a_client_that_does_not_read_its_response_is_let_go() {
     assert_eq!(server.get("/healthz").status, 200);
 }
 
+/// A client that begins a body and stalls holds no turn while it has sent
+/// no more than a snapshot's worth: turns are taken for what is in memory,
+/// so a few stalled uploads cannot keep every JSON Lines body waiting for
+/// the client timeout (here 60 s; the other body is answered at once).
+#[test]
+fn a_stalled_small_upload_keeps_no_one_waiting() {
+    let server = Server::start(Path::new(POLICY), &["--client-timeout-ms", "60000", "--json-lines-at-once", "1"]);
+    let mut stalled_lines = server.connect();
+    send(&mut stalled_lines, format!("{}{{", decide_head(Some("application/x-ndjson"), 100)).as_bytes());
+    let mut stalled_large = server.connect();
+    send(&mut stalled_large, format!("{}{{", decide_head(None, 1 << 20)).as_bytes());
+    let asked = std::time::Instant::now();
+    let other = server.decide_lines(&portfolio_lines()[0]);
+    assert_eq!(other.status, 200);
+    assert!(asked.elapsed() < Duration::from_secs(30), "answered after {:?}", asked.elapsed());
+    drop((stalled_lines, stalled_large));
+}
+
 /// A large body waiting for its turn is not read: it stays with the client
 /// (and the kernel's buffers), so memory does not grow with the clients
 /// sending large bodies at once. Here the one turn is held by a client not

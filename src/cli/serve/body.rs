@@ -1,10 +1,13 @@
 //! Bodies: a request's read within its limits, and in turn when it is
 //! large; a response's handed to the connection a chunk at a time.
 //!
-//! Memory is bounded by turns ([`Service::turns`]): a JSON Lines body, or a
-//! body over [`FREE_BODY`], is read only once it holds one, and keeps it
-//! until its response has been read by the client. A body waiting its turn
-//! stays in the client's and the kernel's buffers, not in ours.
+//! Memory is bounded by turns ([`Service::turns`]): a body is read past its
+//! first [`FREE_BODY`] bytes only once it holds one, and a JSON Lines body is
+//! decided only once it holds one; either keeps it until its response has
+//! been read by the client. The rest of a body waiting its turn stays in the
+//! client's and the kernel's buffers, not in ours. A turn is taken for what
+//! has arrived, never for what a header promises: a client that stalls after
+//! a few bytes holds none, so it keeps no other body waiting.
 
 use super::state::Service;
 use http_body_util::BodyExt;
@@ -86,10 +89,10 @@ pub async fn take_turn(service: &Service) -> Option<Turn> {
 
 /// Reads a request's body: 413 past the size limit (at once when its
 /// Content-Length says so, else as soon as it is passed, without reading
-/// further), 408 when the client is too slow. A JSON Lines body (`lines`)
-/// takes a turn before it is read, any other once it is over [`FREE_BODY`];
-/// the turn is returned with the body. The client's time starts again
-/// after a wait for a turn, which was the service's, not the client's.
+/// further), 408 when the client is too slow. A body takes a turn once it
+/// is over [`FREE_BODY`], a JSON Lines body (`lines`) at the latest once it
+/// has arrived; the turn is returned with the body. The client's time
+/// starts again after a wait for a turn, which was the service's, not the client's.
 pub async fn read_body(
     service: &Service,
     request: Request<Incoming>,
@@ -101,9 +104,6 @@ pub async fn read_body(
         return Err(too_large(max));
     }
     let mut turn = None;
-    if lines || declared.is_some_and(|n| n > FREE_BODY as u64) {
-        turn = take_turn(service).await;
-    }
     let timeout = service.limits.client_timeout;
     let mut deadline = tokio::time::Instant::now() + timeout;
     let mut body = request.into_body();
@@ -132,6 +132,9 @@ pub async fn read_body(
             deadline = tokio::time::Instant::now() + timeout;
         }
         read.extend_from_slice(&data);
+    }
+    if lines && turn.is_none() {
+        turn = take_turn(service).await;
     }
     Ok((Bytes::from(read), turn))
 }

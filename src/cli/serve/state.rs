@@ -84,8 +84,9 @@ pub struct Service {
     pub reloading: tokio::sync::Mutex<()>,
     /// Turns of the large bodies (JSON Lines, or over `body::FREE_BODY`)
     /// read, decided and answered at once: two per core by default
-    /// (`Limits::json_lines_at_once`). A body is read only once it has its
-    /// turn, and keeps it until the client has read its response (or the
+    /// (`Limits::json_lines_at_once`). A body is read past `body::FREE_BODY`
+    /// only once it has its turn (a JSON Lines body decided only then), and
+    /// keeps it until the client has read its response (or the
     /// connection is closed), so memory stays bounded however many clients
     /// send large bodies together, and however slowly they read. One per core
     /// left a core idle while a finished body's response was written and the
