@@ -363,9 +363,11 @@ impl<W: std::io::Write> RecordWriter<W> {
                 let mut writer = csv::Writer::from_writer(&mut self.out);
                 let arms = !program.splits.is_empty();
                 if self.count == 0 {
-                    let mut header = csv_header(arms);
-                    header.extend(scorecard_names(program));
-                    writer.write_record(header).map_err(std::io::Error::other)?;
+                    let header = csv_header(arms);
+                    let scores = score_columns(program, &header);
+                    writer
+                        .write_record(header.iter().copied().chain(scores.iter().map(String::as_str)))
+                        .map_err(std::io::Error::other)?;
                 }
                 let mut row = csv_row(record, program, arms);
                 row.extend(csv_scores(record, program));
@@ -521,16 +523,24 @@ fn csv_cells(record: &Outputs, program: &Program) -> Vec<String> {
     }
 }
 
-/// The scorecards' names, in declaration order: one CSV column each.
-fn scorecard_names(program: &Program) -> impl Iterator<Item = &str> {
-    program.scorecards().map(|l| l.name.as_str())
+/// The scorecards' CSV columns, in declaration order: each named after its
+/// scorecard, or `scores.NAME` when the record has a column of that name
+/// (a scorecard called `limit`), so no two columns share a name.
+fn score_columns(program: &Program, header: &[&str]) -> Vec<String> {
+    program
+        .scorecards()
+        .map(|l| match header.contains(&l.name.as_str()) {
+            true => format!("{}.{}", fields::SCORES, l.name),
+            false => l.name.clone(),
+        })
+        .collect()
 }
 
 /// A record's scorecard columns: each score, or empty in an error row.
 fn csv_scores(record: &Outputs, program: &Program) -> Vec<String> {
     match record {
         Ok(d) => d.scores.iter().map(|s| format_decimal(s.value)).collect(),
-        Err(_) => vec![String::new(); scorecard_names(program).count()],
+        Err(_) => vec![String::new(); program.scorecards().count()],
     }
 }
 

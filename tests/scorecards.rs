@@ -215,6 +215,26 @@ fn tests_may_expect_scores_and_scorecard_reasons() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no scorecard `app_scor`"));
 }
 
+/// CSV gives each scorecard a column named after it, unless a column of
+/// the record has that name: then it is `scores.NAME`, so a reader by
+/// column name never takes the score for the new limit.
+#[test]
+fn a_scorecards_csv_column_never_shares_a_records_column_name() {
+    let dir = cli_dir(r#"rule "r" { when app_score < 600 then set limit to 5000 reason "L" }"#);
+    let out = verdict(&dir, &["eval", "t.policy", "book.jsonl", "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(header.ends_with(",policy_fingerprint,app_score"), "{csv}");
+    let policy = std::fs::read_to_string(dir.join("t.policy")).unwrap().replace("app_score", "limit");
+    std::fs::write(dir.join("t.policy"), policy).unwrap();
+    let out = verdict(&dir, &["eval", "t.policy", "book.jsonl", "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let column = |name: &str| rows[0].iter().position(|c| *c == name).expect(name);
+    assert_eq!(rows[0].iter().filter(|c| **c == "limit").count(), 1, "{csv}");
+    assert_eq!((rows[1][column("limit")], rows[1][column("scores.limit")]), ("5000", "525"), "{csv}");
+}
+
 #[test]
 fn trace_and_explain_show_each_characteristic() {
     let dir = cli_dir(r#"rule "r" { when app_score < 600 then reasons from app_score }"#);
