@@ -40,7 +40,12 @@ impl Checker<'_> {
             ty,
             span,
         );
-        if !ok || !self.shallow_enough(&value) {
+        // A characteristic with an error (a gap, say) fails the check, but
+        // the score keeps its type (its points'), so its uses are checked
+        // too and one run reports every problem. Only with an error reported
+        // may the scorecard stand without that characteristic.
+        let reported = self.diags.iter().any(crate::diagnostic::Diagnostic::is_error);
+        if (!ok && !reported) || !self.shallow_enough(&value) {
             self.poisoned.insert(name.node.clone());
             return;
         }

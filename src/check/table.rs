@@ -132,6 +132,9 @@ impl Checker<'_> {
         let cells: Vec<Vec<ValueSet>> = rows.iter().map(|r| r.cells.clone()).collect();
         let findings = prove(&Grid { domains: &domains, rows: &cells });
         let row_spans: Vec<Span> = t.rows.iter().map(|r| r.span).collect();
+        // A gap or an overlap is reported here and fails the check, but the
+        // table still has its declared outputs: their uses are checked too,
+        // so one run reports every problem.
         if !self.report_findings(t, &findings, &domains, &input_names, &row_spans, else_values.is_some()) {
             return None;
         }
@@ -272,7 +275,8 @@ impl Checker<'_> {
         Some(Ty::req(base))
     }
 
-    /// Reports what the proof found; false when it found an error.
+    /// Reports what the proof found; false when the table is too large to
+    /// be proved, and so to be looked up.
     fn report_findings(
         &mut self,
         t: &TableExpr,
@@ -300,11 +304,9 @@ impl Checker<'_> {
             .help = Some("split it into smaller tables (a table per band of the first input)".into());
             return false;
         }
-        let mut ok = true;
         if let (Some(gap), false) = (&found.gap, has_else) {
             self.err(codes::TABLE_GAP, t.header, format!("the table is not complete: no row matches {}", show(gap)))
                 .help = Some("add a row for these values, or an `else =>` row last".into());
-            ok = false;
         }
         if !t.first {
             for (a, b, point) in &found.overlaps {
@@ -320,7 +322,6 @@ impl Checker<'_> {
                 if let Some(earlier) = row_spans.get(*a) {
                     d.relate(file, *earlier, format!("row {} matches it too", a + 1));
                 }
-                ok = false;
             }
         }
         for (r, first) in found.first_of_some.iter().enumerate() {
@@ -372,6 +373,6 @@ impl Checker<'_> {
                 format!("the `else` row (row {number}) is never reached: the rows above match every input"),
             );
         }
-        ok
+        true
     }
 }
