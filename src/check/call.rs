@@ -93,11 +93,12 @@ impl Checker<'_> {
             self.err(codes::UNKNOWN_FUNCTION, call.name.span, format!("unknown function `{fname}`")).help = Some(help);
             return None;
         };
-        let mut targs = Vec::with_capacity(call.args.len());
-        let checked: Vec<Checked> = call.args.iter().map(|a| self.expr(a, scope)).collect();
-        for c in checked {
-            targs.push(self.present(c?, &format!("as an argument of `{fname}`"))?);
-        }
+        // Every argument is checked before any failure stops the call, so
+        // two wrong arguments are reported in one run.
+        let what = format!("as an argument of `{fname}`");
+        let checked: Vec<Checked> =
+            call.args.iter().map(|a| self.expr(a, scope).and_then(|t| self.present(t, &what))).collect();
+        let targs: Vec<TExpr> = checked.into_iter().collect::<Option<_>>()?;
         let is_pair = matches!(scalar, ScalarFn::Pair(_));
         if !is_pair && targs.len() != builtin.arity {
             let n = builtin.arity;
@@ -136,12 +137,12 @@ impl Checker<'_> {
                 return Some((func, Ty::req(base), targs));
             }
             ScalarFn::TwoDates(func) => {
-                if let Some(t) = targs.iter().find(|t| t.ty.base != Base::Date) {
-                    self.err(
-                        codes::TYPE_MISMATCH,
-                        t.span,
-                        format!("`{fname}` takes two dates, found {}", t.ty.describe()),
-                    );
+                let not_dates: Vec<(Span, String)> =
+                    targs.iter().filter(|t| t.ty.base != Base::Date).map(|t| (t.span, t.ty.describe())).collect();
+                for (span, found) in &not_dates {
+                    self.err(codes::TYPE_MISMATCH, *span, format!("`{fname}` takes two dates, found {found}"));
+                }
+                if !not_dates.is_empty() {
                     return None;
                 }
                 (func, Base::Int)
@@ -165,20 +166,22 @@ impl Checker<'_> {
         Some((func, Ty::req(base), targs))
     }
 
-    /// `round(x, places)`: a number, and a whole number of places within range.
+    /// `round(x, places)`: a number, and a whole number of places within
+    /// range; both are checked, whichever is wrong.
     #[expect(clippy::indexing_slicing, reason = "`round` is called with its two arguments (checked by arity)")]
     fn round_args(&mut self, targs: &[TExpr]) -> Option<Base> {
-        let base = self.numeric_arg(&targs[0], "round")?;
-        if targs[1].ty.base != Base::Int {
-            self.err(codes::TYPE_MISMATCH, targs[1].span, "the number of decimal places must be a whole number");
+        let base = self.numeric_arg(&targs[0], "round");
+        let places = &targs[1];
+        if places.ty.base != Base::Int {
+            self.err(codes::TYPE_MISMATCH, places.span, "the number of decimal places must be a whole number");
             return None;
         }
-        if let Some(places) = const_int(&targs[1]).filter(|p| !(0..=MAX_ROUND_PLACES).contains(p)) {
-            let message = format!("`round` takes 0 to {MAX_ROUND_PLACES} decimal places, found {places}");
-            self.err(codes::TYPE_MISMATCH, targs[1].span, message);
+        if let Some(n) = const_int(places).filter(|p| !(0..=MAX_ROUND_PLACES).contains(p)) {
+            let message = format!("`round` takes 0 to {MAX_ROUND_PLACES} decimal places, found {n}");
+            self.err(codes::TYPE_MISMATCH, places.span, message);
             return None;
         }
-        Some(base)
+        base
     }
 
     /// `min(a, b)`/`max(a, b)`: two numbers (int if both are) or two dates.
@@ -230,38 +233,34 @@ impl Checker<'_> {
             ));
             return None;
         }
-        let mut targs = Vec::with_capacity(args.len());
-        for (arg, (pname, pty)) in args.iter().zip(&sig.params) {
-            if let Base::Records(_) = pty.base {
-                targs.push(self.list_argument(arg, &sig.name, pname)?);
-                continue;
-            }
-            if self.misplaced_list(arg, &sig.name, pname, &pty.base).is_some() {
-                return None;
-            }
-            let t = self.expr(arg, scope)?;
-            let t = self.present(t, &format!("as hook argument `{pname}`"))?;
-            let t = match (&pty.base, &t.ty.base) {
-                (a, b) if a == b => t,
-                (Base::Dec, Base::Int) => to_dec(t),
-                (Base::Str, Base::Enum(_)) => t,
-                _ => {
-                    self.err(
-                        codes::HOOK_ARGUMENT,
-                        t.span,
-                        format!(
-                            "hook `{}` expects {} for `{pname}`, found {}",
-                            sig.name,
-                            pty.base.describe(),
-                            t.ty.describe()
-                        ),
-                    );
-                    return None;
-                }
-            };
-            targs.push(t);
-        }
+        // Every argument is checked, so two wrong ones are reported in one run.
+        let checked: Vec<Option<TExpr>> =
+            args.iter().zip(&sig.params).map(|(arg, param)| self.hook_argument(&sig.name, arg, param, scope)).collect();
+        let targs = checked.into_iter().collect::<Option<Vec<_>>>()?;
         Some(texpr(TKind::Hook { hook, args: targs }, sig.result.clone(), span))
+    }
+
+    /// One argument of a call of hook `name`, for parameter `pname: pty`.
+    fn hook_argument(&mut self, name: &str, arg: &Expr, (pname, pty): &(String, Ty), scope: Scope<'_>) -> Checked {
+        if let Base::Records(_) = pty.base {
+            return self.list_argument(arg, name, pname);
+        }
+        if self.misplaced_list(arg, name, pname, &pty.base).is_some() {
+            return None;
+        }
+        let t = self.expr(arg, scope)?;
+        let t = self.present(t, &format!("as hook argument `{pname}`"))?;
+        match (&pty.base, &t.ty.base) {
+            (a, b) if a == b => Some(t),
+            (Base::Dec, Base::Int) => Some(to_dec(t)),
+            (Base::Str, Base::Enum(_)) => Some(t),
+            _ => {
+                let message =
+                    format!("hook `{name}` expects {} for `{pname}`, found {}", pty.base.describe(), t.ty.describe());
+                self.err(codes::HOOK_ARGUMENT, t.span, message);
+                None
+            }
+        }
     }
 }
 

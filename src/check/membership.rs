@@ -72,43 +72,46 @@ impl Checker<'_> {
         Some(texpr(TKind::InBatch { negate, needle: Box::new(needle), batch }, Ty::req(Base::Bool), span))
     }
 
-    /// `x in [a, b]`: literal items of the needle's type.
+    /// `x in [a, b]`: literal items of the needle's type. Every item is
+    /// checked, so two misspelt members are reported in one run.
     fn in_list(&mut self, negate: bool, needle: TExpr, items: &[Expr], span: Span, scope: Scope<'_>) -> Checked {
-        let mut consts = Vec::with_capacity(items.len());
-        for item in items {
-            let t = self.expr(item, scope)?;
-            let t = match (&needle.ty.base, &t.ty.base) {
-                (Base::Enum(m), Base::Str) if matches!(t.kind, TKind::Const(_)) => {
-                    let m = m.clone();
-                    self.enum_literal(t, &m)?
-                }
-                // A string that is not a literal (`status in ["active", id]`): what is
-                // wrong is the item, as for any other list, not a comparison.
-                (Base::Enum(_), Base::Str) => {
-                    self.err(codes::LIST_ITEM_NOT_LITERAL, t.span, "list items must be literals");
-                    return None;
-                }
-                (a, b) if a == b || (a.is_numeric() && b.is_numeric()) => t,
-                _ => {
-                    self.err(
-                        codes::TYPE_MISMATCH,
-                        t.span,
-                        format!("list item is {}, but the left of `in` is {}", t.ty.describe(), needle.ty.describe()),
-                    );
-                    return None;
-                }
-            };
-            let t = negated_literal(t);
-            match t.kind {
-                TKind::Const(c) => consts.push(numeric_like(c, &needle.ty.base)),
-                _ => {
-                    self.err(codes::LIST_ITEM_NOT_LITERAL, t.span, "list items must be literals");
-                    return None;
-                }
-            }
-        }
+        let checked: Vec<Option<Const>> = items.iter().map(|item| self.list_item(&needle, item, scope)).collect();
+        let consts: Vec<Const> = checked.into_iter().collect::<Option<_>>()?;
         self.list_like_a_range((negate, span), &needle, items, &consts);
         Some(texpr(TKind::InList { negate, needle: Box::new(needle), items: consts }, Ty::req(Base::Bool), span))
+    }
+
+    /// One item of `x in [...]`: a literal of the needle's type, or reported.
+    fn list_item(&mut self, needle: &TExpr, item: &Expr, scope: Scope<'_>) -> Option<Const> {
+        let t = self.expr(item, scope)?;
+        let t = match (&needle.ty.base, &t.ty.base) {
+            (Base::Enum(m), Base::Str) if matches!(t.kind, TKind::Const(_)) => {
+                let m = m.clone();
+                self.enum_literal(t, &m)?
+            }
+            // A string that is not a literal (`status in ["active", id]`): what is
+            // wrong is the item, as for any other list, not a comparison.
+            (Base::Enum(_), Base::Str) => {
+                self.err(codes::LIST_ITEM_NOT_LITERAL, t.span, "list items must be literals");
+                return None;
+            }
+            (a, b) if a == b || (a.is_numeric() && b.is_numeric()) => t,
+            _ => {
+                self.err(
+                    codes::TYPE_MISMATCH,
+                    t.span,
+                    format!("list item is {}, but the left of `in` is {}", t.ty.describe(), needle.ty.describe()),
+                );
+                return None;
+            }
+        };
+        match negated_literal(t) {
+            TExpr { kind: TKind::Const(c), .. } => Some(numeric_like(c, &needle.ty.base)),
+            t => {
+                self.err(codes::LIST_ITEM_NOT_LITERAL, t.span, "list items must be literals");
+                None
+            }
+        }
     }
 
     /// `W0115`: `score in [600, 700]` holds for 600 and 700 only, though a
