@@ -516,3 +516,27 @@ fn error_records_name_their_input_when_there_are_several() {
     let got = messages(&out);
     assert_eq!(got[0], "invalid JSON at line 1, column 32: EOF while parsing an object", "one input: unnamed");
 }
+
+/// A CSV header with several problems names them all, each with its code
+/// and help, in one run; nothing is decided from the file.
+#[test]
+fn every_problem_of_a_csv_header_is_reported_at_once() {
+    let book = scratch("header.csv");
+    std::fs::write(&book, "id,as_of,status,credit_limit,balanc,score,opened_on,identity,balanc,tags\n").unwrap();
+    let out = verdict(&["eval", "policies/simple.policy", book.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", shown(&out));
+    let errors: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.starts_with("error[") || l.starts_with("  help:"))
+        .map(|l| l.replace(book.to_str().unwrap(), "header.csv"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error[R005]: `header.csv`: CSV column `identity` is a record; a column holds one of its fields, such as `identity.verified`",
+            "error[R006]: `header.csv`: CSV column `balanc` appears more than once",
+            "error[R007]: `header.csv`: the CSV header has no column for the required field `balance`",
+            "  help: is it the column `balanc` misspelt?",
+        ]
+    );
+}

@@ -681,9 +681,27 @@ fn csv_headers_are_checked_against_the_schema() {
     let e = err(FLAT_SCHEMA, "id,status,credit_limit,identity.verified,tags\n");
     assert_eq!(e.to_string(), "the CSV header has no column for the required field `score`");
     let e = err(FLAT_SCHEMA, "id,id\n");
-    assert!(matches!(e, ReadError::DuplicateColumn { .. }));
+    assert!(matches!(e.problems()[0], ReadError::DuplicateColumn { .. }), "{e}");
     let e = err(FLAT_SCHEMA, "id,identity\n");
-    assert!(matches!(e, ReadError::RecordColumn { .. }));
+    assert!(matches!(e.problems()[0], ReadError::RecordColumn { .. }), "{e}");
+
+    // Every problem of a header at once, in header order, then what is
+    // missing; a record's fields are not called missing beside its column.
+    let e = err(FLAT_SCHEMA, "id,status,identity,credit_limit,scor,status,status,tags\n");
+    let problems: Vec<(&str, String)> = e.problems().iter().map(|p| (p.code(), p.to_string())).collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                "R005",
+                "CSV column `identity` is a record; a column holds one of its fields, such as `identity.verified`"
+                    .into()
+            ),
+            ("R006", "CSV column `status` appears more than once".into()),
+            ("R007", "the CSV header has no column for the required field `score`".into()),
+        ]
+    );
+    assert_eq!(e.problems()[2].help().as_deref(), Some("is it the column `scor` misspelt?"));
 
     assert!(read(Format::Csv, "", &schema(FLAT_SCHEMA)).is_empty());
 }

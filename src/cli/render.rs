@@ -215,9 +215,12 @@ pub fn stderr_color() -> bool {
 /// An input that could not be read, for stderr: its code, its name, why, and
 /// how to fix it when there is something to suggest.
 pub fn read_error(name: &str, error: &verdict::snapshot::ReadError) -> String {
-    let mut out = format!("error[{}]: `{}`: {}\n", error.code(), escape(name), escape(&error.to_string()));
-    if let Some(help) = error.help() {
-        out.push_str(&format!("  help: {}\n", escape(&help)));
+    let mut out = String::new();
+    for problem in error.problems() {
+        out.push_str(&format!("error[{}]: `{}`: {}\n", problem.code(), escape(name), escape(&problem.to_string())));
+        if let Some(help) = problem.help() {
+            out.push_str(&format!("  help: {}\n", escape(&help)));
+        }
     }
     out
 }

@@ -239,9 +239,9 @@ registry! {
     CSV_RECORD_COLUMN = "R005", "csv-record-column", Error,
         "A CSV header cell names a nested record rather than one of its fields (`address.city`, not `address`).";
     CSV_DUPLICATE_COLUMN = "R006", "csv-duplicate-column", Error,
-        "A CSV header names the same field twice.";
+        "A CSV header names the same field twice. A header's problems (`R005`, `R006`, `R007`) are all reported in one run.";
     CSV_MISSING_COLUMN = "R007", "csv-missing-column", Error,
-        "A CSV header has no column for a required field or for the key.";
+        "A CSV header has no column for a required field or for the key (each missing field is named, but not the fields of a record written as one column, which `R005` reports).";
     CSV_MALFORMED = "R008", "csv-malformed", Error,
         "The CSV is malformed (the `csv` reader's error is shown).";
     FILE_TOO_LARGE = "R009", "file-too-large", Error,

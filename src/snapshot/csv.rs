@@ -85,42 +85,67 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     let mut names: Vec<String> = Vec::with_capacity(header.len());
     // A set beside the list: a header of many thousand columns is not compared cell by cell.
     let mut seen: HashSet<String> = HashSet::with_capacity(header.len());
+    // Every problem of the header is reported at once, each repeated column once.
+    let mut problems = Vec::new();
+    let mut repeated: HashSet<String> = HashSet::new();
     for cell in &header {
         let name = String::from_utf8_lossy(cell).trim().to_string();
-        if !name.is_empty() && !seen.insert(name.clone()) {
-            return Err(ReadError::DuplicateColumn { column: name });
-        }
-        columns.push(column(&schema, &name)?);
+        let resolved = if !name.is_empty() && !seen.insert(name.clone()) {
+            if repeated.insert(name.clone()) {
+                problems.push(ReadError::DuplicateColumn { column: name.clone() });
+            }
+            Column::Blank
+        } else {
+            column(&schema, &name).unwrap_or_else(|problem| {
+                problems.push(problem);
+                Column::Blank
+            })
+        };
+        columns.push(resolved);
         names.push(name);
     }
     // A file without a single line has no header to check, and no snapshots.
     let done = header.is_empty();
     if !done {
-        check_header(&schema, &columns, &names, &seen)?;
+        check_header(&schema, &columns, &names, &seen, &mut problems);
     }
+    ReadError::all(problems)?;
     Ok(CsvRows { reader, columns, schema, limits, row: ByteRecord::new(), hidden: VecDeque::new(), line: 0, done })
 }
 
-/// Checks that the header names some field, and every required one.
+/// Checks that the header names some field, and every required one, adding
+/// what is wrong to `problems`. A field under a record written as one
+/// column is not reported missing: the record's column says what to write.
 fn check_header(
     schema: &Schema,
     columns: &[Column],
     names: &[String],
     seen: &HashSet<String>,
-) -> Result<(), ReadError> {
-    if columns.iter().all(|c| matches!(c, Column::Blank)) {
-        return Err(no_schema_columns(schema, names));
+    problems: &mut Vec<ReadError>,
+) {
+    if problems.is_empty() && columns.iter().all(|c| matches!(c, Column::Blank)) {
+        problems.push(no_schema_columns(schema, names));
+        return;
     }
+    let records: Vec<String> = problems
+        .iter()
+        .filter_map(|p| match p {
+            ReadError::RecordColumn { column, .. } => Some(format!("{column}.")),
+            _ => None,
+        })
+        .collect();
     let leaves = schema.root.leaves();
     let key_path = schema.key.as_str();
     let required = leaves.iter().filter(|(path, f)| !f.optional || path == key_path);
-    if let Some((path, _)) = required.into_iter().find(|(path, _)| !seen.contains(path)) {
+    for (path, _) in required.filter(|(path, _)| !seen.contains(path)) {
+        if records.iter().any(|r| path.starts_with(r.as_str())) {
+            continue;
+        }
         let unknown = names.iter().filter(|n| !n.is_empty() && schema.lookup(n).is_none() && *n != "as_of");
         let suggestion = did_you_mean(path, unknown.map(String::as_str))
             .map(|s| s.replace("did you mean", "is it the column").replace('?', " misspelt?"));
-        return Err(ReadError::MissingColumn { field: path.clone(), suggestion });
+        problems.push(ReadError::MissingColumn { field: path.clone(), suggestion });
     }
-    Ok(())
 }
 
 /// The error for a header in which no cell names a field: a wrong

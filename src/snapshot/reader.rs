@@ -198,13 +198,36 @@ pub enum ReadError {
         /// The maximum.
         limit: u64,
     },
+    /// Several problems of one CSV header, all reported at once (never
+    /// fewer than two; each is one of the header's own variants).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Header(Vec<ReadError>),
 }
 
 impl ReadError {
-    /// A stable code for docs and tests.
+    /// The problems this error holds: those of a [`ReadError::Header`], or itself.
+    #[must_use]
+    pub fn problems(&self) -> &[ReadError] {
+        match self {
+            ReadError::Header(problems) => problems,
+            one => std::slice::from_ref(one),
+        }
+    }
+
+    /// `problems` as one error: the only one, or a [`ReadError::Header`]; none is no error.
+    pub(crate) fn all(mut problems: Vec<ReadError>) -> Result<(), ReadError> {
+        match problems.len() {
+            0 => Ok(()),
+            1 => Err(problems.remove(0)),
+            _ => Err(ReadError::Header(problems)),
+        }
+    }
+
+    /// A stable code for docs and tests (a header's first problem's).
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
+            ReadError::Header(problems) => problems.first().map_or(codes::CSV_MALFORMED, ReadError::code),
             ReadError::Io(_) => codes::READ_IO,
             ReadError::NotUtf8 { .. } => codes::NOT_UTF8,
             ReadError::CsvWithLists { .. } => codes::CSV_WITH_LISTS,
@@ -231,7 +254,7 @@ impl ReadError {
                 Some("keep these snapshots as JSON, JSON Lines or YAML, which can hold lists".into())
             }
             ReadError::MissingColumn { field, suggestion } => {
-                Some(suggestion.clone().unwrap_or_else(|| format!("add a `{field}` column")))
+                Some(suggestion.clone().unwrap_or_else(|| format!("add a column `{field}`")))
             }
             ReadError::ParquetMissingColumn { field, suggestion } => Some(match suggestion {
                 Some(hint) => hint.clone(),

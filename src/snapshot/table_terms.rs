@@ -12,6 +12,9 @@ impl ReadError {
     #[must_use]
     pub fn in_table_terms(&self) -> String {
         let message = match self {
+            ReadError::Header(problems) => {
+                return problems.iter().map(ReadError::in_table_terms).collect::<Vec<_>>().join("; ")
+            }
             ReadError::ParquetMissingColumn { field, .. } => {
                 format!("the table has no column for the required field `{field}`")
             }
