@@ -1,7 +1,7 @@
 //! Rendering diagnostics for people (miette: file:line:col, the source line,
 //! a caret, help) or as JSON for tools.
 
-use super::source::FileSource;
+use super::source::{ClippedLine, FileSource};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use std::collections::HashMap;
 use std::fmt;
@@ -17,6 +17,24 @@ struct Report<'a, S = FileSource> {
     diag: &'a Diagnostic,
     source: Option<&'a S>,
     location: String,
+    /// The line clipped around the span, when `source` is it: spans are
+    /// placed in it (a place outside it is left out).
+    clip: Option<&'a ClippedLine>,
+}
+
+impl<S> Report<'_, S> {
+    /// Where `span` stands in the source shown, and its length (at least 1).
+    fn place(&self, span: verdict::diagnostic::Span) -> Option<SourceSpan> {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let (start, end) = match self.clip {
+            None => (start, end),
+            Some(clip) => {
+                let start = clip.place(start)?;
+                (start, clip.place(end).unwrap_or(clip.kept_end()))
+            }
+        };
+        Some(SourceSpan::new(start.into(), end.saturating_sub(start).max(1)))
+    }
 }
 
 impl<S> fmt::Debug for Report<'_, S> {
@@ -52,22 +70,17 @@ impl<S: miette::SourceCode> miette::Diagnostic for Report<'_, S> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let span = self.diag.span;
-        let len = (span.end - span.start).max(1) as usize;
         let label = LabeledSpan::new_primary_with_span(
             self.diag.label.as_deref().map(|l| escape(l).into_owned()),
-            SourceSpan::new((span.start as usize).into(), len),
+            self.place(self.diag.span)?,
         );
         // The other places in the same file, each under its own label (a
         // place in another file, such as the schema, is left to the JSON and
         // the language server: one excerpt shows one file).
-        let related = self.diag.related.iter().filter(|r| r.file == self.diag.file).map(|r| {
-            let len = (r.span.end - r.span.start).max(1) as usize;
-            LabeledSpan::new_with_span(
-                Some(escape(&r.label).into_owned()),
-                SourceSpan::new((r.span.start as usize).into(), len),
-            )
-        });
+        let related =
+            self.diag.related.iter().filter(|r| r.file == self.diag.file).filter_map(|r| {
+                Some(LabeledSpan::new_with_span(Some(escape(&r.label).into_owned()), self.place(r.span)?))
+            });
         Some(Box::new(std::iter::once(label).chain(related)))
     }
 }
@@ -120,16 +133,25 @@ impl<'s> PreparedFiles<'s> {
     }
 }
 
-/// The longest source line shown under a diagnostic. miette pads its carets
-/// with a formatting width, which panics past 65,535; a line that long (a
-/// generated policy on one line) is no help to read either, so the
-/// diagnostic is shown as `file:line:col: [code] message` without it.
+/// The longest source line shown whole under a diagnostic. miette pads its
+/// carets with a formatting width, which panics past 65,535; a line that long
+/// (a generated policy on one line) is no help to read either, so a wider
+/// line is shown clipped around the span ([`ClippedLine`]).
 const WIDEST_EXCERPT_LINE: usize = 4096;
 
 /// Whether the lines `diag` would show are short enough to show.
 fn excerpt_fits(diag: &Diagnostic, source: &FileSource) -> bool {
     let spans = std::iter::once(diag.span).chain(diag.related.iter().filter(|r| r.file == diag.file).map(|r| r.span));
     spans.into_iter().all(|span| source.widest_line_near(span.start as usize, span.end as usize) <= WIDEST_EXCERPT_LINE)
+}
+
+/// One report as miette renders it, or as one line should miette fail.
+fn render_one<S: miette::SourceCode>(handler: &GraphicalReportHandler, report: &Report<'_, S>) -> String {
+    let mut out = String::new();
+    if handler.render_report(&mut out, report).is_err() {
+        out = format!("{report}\n");
+    }
+    out
 }
 
 /// Renders diagnostics for a terminal (plain when `color` is false, as in tests and pipes).
@@ -150,11 +172,16 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Str
                 &p.source
             }
         });
-        let source = source.filter(|source| excerpt_fits(diag, source));
-        let report = Report { diag, source, location };
-        if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{report}\n"));
-        }
+        let rendered = match source {
+            Some(source) if !excerpt_fits(diag, source) => {
+                // Too wide to show whole: the part of the line around the span.
+                let clip = source.clipped(diag.span.start as usize, diag.span.end as usize);
+                let report = Report { diag, source: Some(&clip), location, clip: Some(&clip) };
+                render_one(&handler, &report)
+            }
+            source => render_one(&handler, &Report { diag, source, location, clip: None }),
+        };
+        out.push_str(&rendered);
         out.push('\n');
     }
     out
@@ -285,7 +312,7 @@ mod tests {
                 }
                 NamedSource::new(diag.file.display().to_string(), text)
             });
-            let report = Report { diag, source: source.as_ref(), location };
+            let report = Report { diag, source: source.as_ref(), location, clip: None };
             if handler.render_report(&mut out, &report).is_err() {
                 out.push_str(&format!("{report}\n"));
             }
@@ -326,7 +353,7 @@ mod tests {
     }
 
     #[test]
-    fn a_diagnostic_on_a_line_too_long_to_show_names_its_place_without_it() {
+    fn a_diagnostic_on_a_line_too_long_to_show_whole_shows_the_part_around_it() {
         // miette panics padding a caret past column 65,535.
         let long = format!("policy \"p\" version \"1\"\n{}oops\nlet b = 1\n", " ".repeat(70_000));
         let mut sources = SourceMap::default();
@@ -339,12 +366,13 @@ mod tests {
         let below = long.find("let b").unwrap_or_default();
         let diags = [at(oops, oops + 4), at(below, below + 3), at(0, 6)];
         let shown = render_all(&diags, &sources, false);
-        assert!(shown.contains("a.policy:2:70001: [E0101] unknown name `oops`"), "{shown}");
+        let clipped = format!(" 2 │ …{}oops\n   · {}────\n", " ".repeat(60), " ".repeat(61));
+        assert!(shown.contains(&format!("╭─[a.policy:2:70001]\n{clipped}")), "{shown}");
         assert!(shown.contains("did you mean `ok`?"), "{shown}");
-        // Nor are the lines next to it, whose excerpts would show it.
-        assert!(shown.contains("a.policy:3:1: [E0101]"), "{shown}");
-        assert!(shown.contains("a.policy:1:1: [E0101]"), "{shown}");
-        assert!(shown.len() < 2_000, "no excerpt of the long line: {} bytes", shown.len());
+        // The lines next to it show their own line only, without it.
+        assert!(shown.contains("╭─[a.policy:3:1]\n 3 │ let b = 1\n"), "{shown}");
+        assert!(shown.contains("╭─[a.policy:1:1]\n 1 │ policy \"p\" version \"1\"\n"), "{shown}");
+        assert!(shown.len() < 2_000, "no more of the long line than the clip: {} bytes", shown.len());
         // A line two lines from a long one is shown as ever.
         let short = format!("policy \"p\" version \"1\"\n\nlet b = oops\n{}\n", " ".repeat(70_000));
         let mut sources = SourceMap::default();

@@ -107,6 +107,107 @@ impl SourceCode for FileSource {
     }
 }
 
+/// Characters of a line too wide to show whole kept either side of a span.
+const CLIPPED_CONTEXT_CHARS: usize = 60;
+/// Characters of a span itself kept on a line too wide to show whole.
+const CLIPPED_SPAN_CHARS: usize = 120;
+/// What stands for the part of a line left out.
+const LEFT_OUT: &str = "…";
+
+/// The part of one line too wide to show whole (a generated policy written on
+/// one line) around a span, with `…` for what is left out, read by miette
+/// as if it were that line: the excerpt keeps the line's number, and the
+/// header the span's column in the file.
+#[derive(Debug)]
+pub(super) struct ClippedLine {
+    name: String,
+    text: String,
+    /// 0-based number of the line.
+    line: usize,
+    /// Byte offsets in the file of the first and past the last byte kept.
+    kept: (usize, usize),
+    /// 0-based column, in characters, of the first byte kept.
+    column: usize,
+    /// Bytes of the `…` before the kept part (0 when the line starts there).
+    prefix: usize,
+}
+
+impl ClippedLine {
+    /// Where the file's byte `offset` is in the clipped line, if it was kept.
+    pub(super) fn place(&self, offset: usize) -> Option<usize> {
+        (self.kept.0..=self.kept.1).contains(&offset).then(|| offset - self.kept.0 + self.prefix)
+    }
+
+    /// The end of the kept part, as a place in the clipped line.
+    pub(super) fn kept_end(&self) -> usize {
+        self.kept.1 - self.kept.0 + self.prefix
+    }
+}
+
+impl FileSource {
+    /// The start of the character holding byte `offset`.
+    fn char_start(&self, mut offset: usize) -> usize {
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// The part of the line of byte `start` around `start..end`.
+    pub(super) fn clipped(&self, start: usize, end: usize) -> ClippedLine {
+        let line = self.line_of(start);
+        let begin = self.line_starts.get(line).copied().unwrap_or(0);
+        let next = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
+        let line_text = self.text.get(begin..next).unwrap_or_default();
+        let line_end = begin + line_text.trim_end_matches(['\n', '\r']).len();
+        let start = self.char_start(start.clamp(begin, line_end));
+        let end = self.char_start(end.min(line_end));
+        let back = |from: usize, chars: usize| {
+            let before = self.text.get(begin..from).unwrap_or_default();
+            before.char_indices().rev().nth(chars.saturating_sub(1)).map_or(begin, |(i, _)| begin + i)
+        };
+        let ahead = |from: usize, chars: usize| {
+            let after = self.text.get(from..line_end).unwrap_or_default();
+            after.char_indices().nth(chars).map_or(line_end, |(i, _)| from + i)
+        };
+        let kept_start = back(start, CLIPPED_CONTEXT_CHARS);
+        let shown_end = end.clamp(start, ahead(start, CLIPPED_SPAN_CHARS));
+        let kept_end = ahead(shown_end, CLIPPED_CONTEXT_CHARS);
+        let kept = self.text.get(kept_start..kept_end).unwrap_or_default();
+        let (before, after) =
+            (if kept_start > begin { LEFT_OUT } else { "" }, if kept_end < line_end { LEFT_OUT } else { "" });
+        ClippedLine {
+            name: self.name.clone(),
+            text: format!("{before}{kept}{after}"),
+            line,
+            kept: (kept_start, kept_end),
+            column: char_column(&self.text, kept_start, kept_start - begin),
+            prefix: before.len(),
+        }
+    }
+}
+
+impl SourceCode for ClippedLine {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        _: usize,
+        _: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // The whole clipped line, whatever is asked: it is the only line there is.
+        let from = span.offset().clamp(self.prefix, self.text.len());
+        let column = self.column + self.text.get(self.prefix..from).map_or(0, |t| t.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            self.text.as_bytes(),
+            SourceSpan::new(0.into(), self.text.len()),
+            self.line,
+            column,
+            1,
+        )))
+    }
+}
+
 /// `text` with each `\r` that is not followed by `\n` replaced by `\n`.
 fn lone_carriage_returns_as_newlines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -197,5 +298,26 @@ mod tests {
         fn reads_what_a_whole_file_scan_reads_on_any_text(text in "[ab\n\ré]{0,30}") {
             same_as_whole_file_scan(&text);
         }
+    }
+
+    #[test]
+    fn a_clipped_line_keeps_the_part_around_the_span_and_its_place() {
+        let line = format!("{}x{}", "é".repeat(100), "a".repeat(100));
+        let source = FileSource::new("f".into(), format!("first\r\n{line}\r\nlast\n").into());
+        let x = 7 + 200;
+        let clip = source.clipped(x, x + 1);
+        assert_eq!(clip.text, format!("…{}x{}…", "é".repeat(60), "a".repeat(60)));
+        assert_eq!(clip.place(x), Some(LEFT_OUT.len() + 120));
+        assert_eq!(clip.place(7), None, "the line's start is left out");
+        let read = clip.read_span(&SourceSpan::new(LEFT_OUT.len().into(), 1), 1, 1).expect("read");
+        assert_eq!((read.line(), read.column(), read.line_count()), (1, 40, 1));
+        let read = clip.read_span(&SourceSpan::new((LEFT_OUT.len() + 120).into(), 1), 0, 0).expect("read");
+        assert_eq!(read.column(), 100, "the span's column in the file, in characters");
+        // At the line's start and end nothing is marked left out there.
+        let start = source.clipped(7, 8);
+        assert!(start.text.starts_with('é') && start.text.ends_with('…'), "{}", start.text);
+        let end = source.clipped(7 + 300, 7 + 301);
+        assert!(end.text.starts_with('…') && end.text.ends_with('a'), "{}", end.text);
+        assert_eq!(end.kept_end(), end.text.len());
     }
 }
