@@ -142,6 +142,25 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
     Ok(LoadedPolicy { program: Arc::new(program), warnings, sources: loader.sources, ast })
 }
 
+/// A file beside the missing `path` whose name is a likely misspelling of
+/// its name (`fraud_rsk.rhai` for `fraud_risk.rhai`), among the first
+/// thousands of its folder's entries.
+fn sibling_named_alike(path: &Path) -> Option<PathBuf> {
+    const MOST_ENTRIES: usize = 10_000;
+    let name = path.file_name()?.to_str()?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let names: Vec<String> = std::fs::read_dir(folder)
+        .ok()?
+        .take(MOST_ENTRIES)
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            entry.file_type().ok()?.is_file().then(|| entry.file_name().into_string().ok()).flatten()
+        })
+        .collect();
+    let nearest = crate::diagnostic::nearest_names(name, names.iter().map(String::as_str), 1);
+    nearest.first().map(|found| path.with_file_name(found))
+}
+
 /// Sorts diagnostics by where they are in the policy (those in other files after, in their order).
 fn in_reading_order(diags: &mut [Diagnostic], policy: &Path) {
     diags.sort_by_key(|d| (d.file != policy, if d.file == policy { d.span.start } else { 0 }));
@@ -187,10 +206,19 @@ impl Loader {
                     format!("`{}` is not UTF-8 text", path.display()),
                 ))),
             },
-            Err(e) => Err(Box::new(
-                Diagnostic::error(codes::UNREADABLE_FILE, from, span, format!("cannot read `{}`: {e}", path.display()))
-                    .with_label("named here"),
-            )),
+            Err(e) => {
+                let mut d = Diagnostic::error(
+                    codes::UNREADABLE_FILE,
+                    from,
+                    span,
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+                .with_label("named here");
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    d.help = sibling_named_alike(path).map(|p| format!("did you mean `{}`?", p.display()));
+                }
+                Err(Box::new(d))
+            }
         }
     }
 
