@@ -276,7 +276,7 @@ fn golden_absent(entries: &[(YNode, YNode)]) -> bool {
 fn read_cases(items: &[YNode], base: Option<&YNode>, dir: &Path, r: &mut Reader<'_>) -> Vec<CaseSpec> {
     let mut names = HashSet::new();
     let mut cases = Vec::new();
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
         let Some(entries) = r.map(item, "a case") else {
             continue;
         };
@@ -312,7 +312,11 @@ fn read_cases(items: &[YNode], base: Option<&YNode>, dir: &Path, r: &mut Reader<
                 None
             }
         };
-        if let (Some((name, _)), Some(snapshot), Some(expect)) = (name, snapshot, expect) {
+        // A case without a readable name (an error already) is still kept,
+        // under its position, so that what it expects is checked too: the
+        // file is not run with an error, but every problem is reported.
+        let name = name.map_or_else(|| format!("case {}", index + 1), |(name, _)| name);
+        if let (Some(snapshot), Some(expect)) = (snapshot, expect) {
             cases.push(CaseSpec { name, span: item.span, snapshot, expect });
         }
     }
