@@ -248,7 +248,10 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, (parse
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         let (line, col) = (error.line(), col.saturating_sub(1));
         let stop = Stop::new(&diagnostic, positives, line, (col, base + pos), &word);
-        if let Some(fixed) = idioms::action_idiom(&stop).or_else(|| idioms::decimal_for_whole(&stop)) {
+        let idiom = idioms::action_idiom(&stop)
+            .or_else(|| idioms::decimal_for_whole(&stop))
+            .or_else(|| idioms::duration_shorthand(&stop));
+        if let Some(fixed) = idiom {
             return fixed;
         }
         if let Some(fixed) = misspelt_action(&diagnostic, positives, &word, base + pos) {

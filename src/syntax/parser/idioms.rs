@@ -2,7 +2,8 @@
 //! language writes otherwise: `between`, `600..700`, `effective from`, a
 //! split's weight without its `%`, `'text'`, `if`, actions joined by `and`
 //! or `,`, `set limit =`, `escalate` without `to`, a notification without
-//! its template, a decimal where a whole number goes (`for 1.5 months`).
+//! its template, a decimal where a whole number goes (`for 1.5 months`), a
+//! duration in shorthand (`within 90d`).
 //! Each gives the help a risk officer needs to write it the language's
 //! way, with their own operands where the line shows them.
 
@@ -92,6 +93,34 @@ pub(super) fn decimal_for_whole(stop: &Stop<'_>) -> Option<Diagnostic> {
     };
     let at = stop.before.len();
     Some(stop.said_at((at, at + end), format!("expected a whole number, found `{number}`"), help))
+}
+
+/// `within 90d`, `freeze for 3m`, `for 30days`: a duration in a shorthand
+/// (or without its space), said over the whole of it with the duration
+/// the language writes.
+pub(super) fn duration_shorthand(stop: &Stop<'_>) -> Option<Diagnostic> {
+    if !stop.wants(&[Rule::int_lit]) {
+        return None;
+    }
+    let digits = stop.rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(stop.rest.len());
+    let letters = stop.rest.get(digits..)?;
+    let letters = letters.get(..letters.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(letters.len()))?;
+    let unit = match letters.to_ascii_lowercase().as_str() {
+        "d" | "ds" | "dy" | "dys" | "day" | "days" => "days",
+        "w" | "wk" | "wks" | "week" | "weeks" => "weeks",
+        "m" | "mo" | "mos" | "mon" | "mth" | "mths" | "month" | "months" => "months",
+        "y" | "yr" | "yrs" | "year" | "years" => "years",
+        _ => return None,
+    };
+    let number = stop.rest.get(..digits).filter(|n| !n.is_empty())?;
+    let unit = if number == "1" { unit.trim_end_matches('s') } else { unit };
+    let at = stop.before.len();
+    let written = stop.rest.get(..digits + letters.len())?;
+    Some(stop.said_at(
+        (at, at + written.len()),
+        format!("expected a whole number and its unit, found `{written}`"),
+        format!("write `{number} {unit}`"),
+    ))
 }
 
 /// `score between 600 and 700`.
@@ -292,6 +321,22 @@ mod tests {
         let start = text.find("2.25").unwrap_or_default() as u32;
         assert_eq!((d.span.start, d.span.end), (start, start + 4));
         assert!(d.help.as_deref().unwrap_or_default().contains("not `2.25 weeks`"), "{d:?}");
+    }
+
+    #[test]
+    fn a_duration_in_shorthand_is_said_with_the_unit_written_out() {
+        for (written, wanted) in [("90d", "90 days"), ("3M", "3 months"), ("1y", "1 year"), ("2wks", "2 weeks")] {
+            let text = format!("let n = count(overdues within {written})\nrule \"r\" {{ when n > 1 then restrict }}\n");
+            let Err(diagnostics) = parse_policy(Path::new("t.policy"), &text) else { panic!("parsed") };
+            let d = &diagnostics[0];
+            assert_eq!(d.message, format!("expected a whole number and its unit, found `{written}`"));
+            let start = text.find(written).unwrap_or_default() as u32;
+            assert_eq!((d.span.start, d.span.end), (start, start + written.len() as u32));
+            assert_eq!(d.help.as_deref(), Some(format!("write `{wanted}`").as_str()));
+        }
+        let text = "rule \"r\" { when score < 600 then freeze for 30days }\n";
+        let Err(diagnostics) = parse_policy(Path::new("t.policy"), text) else { panic!("parsed") };
+        assert_eq!(diagnostics[0].help.as_deref(), Some("write `30 days`"));
     }
 
     #[test]
