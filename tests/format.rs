@@ -207,6 +207,30 @@ let s = scorecard base 600 {
     assert_eq!(arrow_columns[3], arrow_columns[4], "{out}");
 }
 
+/// A comment among a row's cells or before its `=>` ends the row's line:
+/// left where it was, it broke the row, and its value read as another row.
+#[test]
+fn a_comment_inside_a_table_row_ends_the_rows_line() {
+    let src = r#"policy "p" version "1"
+schema "s.yaml"
+let t = table (score, segment) -> int {
+  < 600 | # why
+    "a" => 1 # one
+  >= 600 | _ # two
+    => 2
+  else => # three
+    3
+}
+"#;
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    let rows: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("let t")).skip(1).take(4).collect();
+    assert_eq!(
+        rows,
+        ["  < 600  | \"a\" => 1  # why", "  # one", "  >= 600 | _   => 2  # two", "  else         => 3  # three"],
+        "{out}"
+    );
+}
+
 #[test]
 fn a_comment_inside_a_header_stays_after_its_token_and_the_header_goes_on_indented() {
     let src = r#"policy "p" version "1"

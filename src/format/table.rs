@@ -1,6 +1,7 @@
 //! Decision tables laid out as aligned columns: each input's cells padded to
 //! the column's widest, `|` between them, `=>` aligned (the `else` row's
-//! too), comments kept on their lines.
+//! too), comments kept on their lines (one written inside a row at the
+//! end of the row's line).
 
 use super::doc::Doc;
 use super::expr::quote;
@@ -58,14 +59,23 @@ impl Printer<'_> {
         let mut body = Vec::new();
         for (index, (row, cells)) in t.rows.iter().zip(&texts).enumerate() {
             body.push(Doc::Newline);
+            body.push(self.comments.before(row.span.start as usize));
+            // A comment among a row's cells, or before its `=>`, ends the row's
+            // line: kept where it was, it would push the rest of the row onto
+            // a line that reads as another row.
+            let values_start = row.values.first().map_or(row.span.end, |v| v.span.start) as usize;
+            let inside: Vec<Doc> = std::iter::from_fn(|| {
+                self.comments.peek_before(values_start)?;
+                self.comments.pop().map(|c| Doc::Suffix(c.text))
+            })
+            .collect();
             if row.is_else {
-                body.push(self.tok(row.span.start as usize, format!("{:<total$} => ", "else")));
+                body.push(Doc::text(format!("{:<total$} => ", "else")));
             } else {
-                // One token per cell, so a comment written inside a row stays between its cells.
                 let last = cells.len().saturating_sub(1);
-                for (i, ((cell, text), w)) in row.cells.iter().zip(cells).zip(&widths).enumerate() {
+                for (i, (text, w)) in cells.iter().zip(&widths).enumerate() {
                     let sep = if i == last { "" } else { " | " };
-                    body.push(self.tok(cell.span.start as usize, format!("{}{sep}", pad_right(text, *w))));
+                    body.push(Doc::text(format!("{}{sep}", pad_right(text, *w))));
                 }
                 let used = widths.iter().sum::<usize>() + 3 * last;
                 body.push(Doc::text(format!("{} => ", " ".repeat(total.saturating_sub(used)))));
@@ -76,6 +86,7 @@ impl Printer<'_> {
                 }
                 body.push(self.expr(value));
             }
+            body.extend(inside);
             // A comment at the end of the row's line belongs to it.
             let next = t.rows.get(index + 1).map_or(close, |r| r.span.start as usize);
             body.push(self.comments.trailing_before(next));
