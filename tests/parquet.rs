@@ -418,6 +418,27 @@ fn a_missing_column_and_a_wrong_column_type_are_named() {
     let error =
         open_snapshot_file(&dir.join("w.parquet"), Format::Parquet, schema.clone(), ReadLimits::default()).unwrap_err();
     assert_eq!(error.to_string(), "Parquet column `score` is Utf8; the field needs an integer column");
+    // Every column problem at once: a missing field, a wrong type, a bad `as_of`.
+    let both = RecordBatch::try_from_iter(vec![
+        ("scor", Arc::new(Int64Array::from(vec![1])) as ArrayRef),
+        ("note", Arc::new(Int64Array::from(vec![1]))),
+        ("as_of", Arc::new(Int64Array::from(vec![1]))),
+    ])
+    .unwrap();
+    write_batch(&dir.join("b.parquet"), &both);
+    let error =
+        open_snapshot_file(&dir.join("b.parquet"), Format::Parquet, schema.clone(), ReadLimits::default()).unwrap_err();
+    let problems: Vec<(&str, String)> = error.problems().iter().map(|p| (p.code(), p.to_string())).collect();
+    assert_eq!(
+        problems,
+        [
+            ("R021", "the Parquet file has no column for the required field `id`".into()),
+            ("R021", "the Parquet file has no column for the required field `score`".into()),
+            ("R022", "Parquet column `note` is Int64; the field needs a string column".into()),
+            ("R022", "Parquet column `as_of` is Int64; the field needs a DATE, TIMESTAMP (of midnights) or string (YYYY-MM-DD) column".into()),
+        ],
+        "{error}"
+    );
     std::fs::write(dir.join("x.parquet"), "not parquet").unwrap();
     let error = open_snapshot_file(&dir.join("x.parquet"), Format::Parquet, schema, ReadLimits::default()).unwrap_err();
     assert_eq!(error.code(), "R020", "{error}");

@@ -312,6 +312,13 @@ def test_column_errors_name_the_column_not_a_file_format(generated):
     missing = table.drop_columns(["score"])
     with pytest.raises(ValueError, match=r"^the table has no column for the required field `score`"):
         policy.decide_table(missing)
+    # Every column problem at once, each in the table's terms, in field order.
+    both = floats.drop_columns(["score"])
+    with pytest.raises(ValueError) as raised:
+        policy.decide_table(both)
+    problems = str(raised.value).splitlines()
+    assert problems[0].startswith("column `credit_limit` holds binary floating point (Float64)"), problems
+    assert problems[1].startswith("the table has no column for the required field `score`"), problems
 
 
 def test_the_gil_is_released_while_deciding(generated):

@@ -253,7 +253,7 @@ registry! {
     PARQUET_MALFORMED = "R020", "parquet-malformed", Error,
         "A Parquet file cannot be read (the `parquet` reader's error is shown): not Parquet, damaged or cut off.";
     PARQUET_MISSING_COLUMN = "R021", "parquet-missing-column", Error,
-        "A Parquet file has no column for a required field or for the key (columns are named by field paths, or nested as structs).";
+        "A Parquet file has no column for a required field or for the key (columns are named by field paths, or nested as structs). A file's column problems (`R021` to `R024`) are all reported in one run.";
     PARQUET_COLUMN_TYPE = "R022", "parquet-column-type", Error,
         "A Parquet column's type cannot hold its field's values (a string column for an `int`, a list for a scalar).";
     PARQUET_FLOAT_MONEY = "R023", "parquet-float-money", Error,

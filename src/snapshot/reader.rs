@@ -198,8 +198,9 @@ pub enum ReadError {
         /// The maximum.
         limit: u64,
     },
-    /// Several problems of one CSV header, all reported at once (never
-    /// fewer than two; each is one of the header's own variants).
+    /// Several problems of one header (a CSV header, a Parquet file's or a
+    /// table's columns), all reported at once (never fewer than two; each
+    /// is one of the other variants).
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Header(Vec<ReadError>),
 }
@@ -214,8 +215,21 @@ impl ReadError {
         }
     }
 
-    /// `problems` as one error: the only one, or a [`ReadError::Header`]; none is no error.
-    pub(crate) fn all(mut problems: Vec<ReadError>) -> Result<(), ReadError> {
+    /// The problems this error holds, owned.
+    pub(crate) fn into_problems(self) -> Vec<ReadError> {
+        match self {
+            ReadError::Header(problems) => problems,
+            one => vec![one],
+        }
+    }
+
+    /// `problems` as one error: the only one, or a [`ReadError::Header`]; none
+    /// is no error. A problem said twice (each field of a record given as a
+    /// column of another type) is said once.
+    pub(crate) fn all(problems: Vec<ReadError>) -> Result<(), ReadError> {
+        let mut said = std::collections::HashSet::new();
+        let mut problems: Vec<ReadError> =
+            problems.into_iter().filter(|p| said.insert((p.code(), p.to_string()))).collect();
         match problems.len() {
             0 => Ok(()),
             1 => Err(problems.remove(0)),

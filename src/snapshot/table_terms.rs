@@ -13,7 +13,8 @@ impl ReadError {
     pub fn in_table_terms(&self) -> String {
         let message = match self {
             ReadError::Header(problems) => {
-                return problems.iter().map(ReadError::in_table_terms).collect::<Vec<_>>().join("; ")
+                // One a line: a help may itself hold a `;`.
+                return problems.iter().map(ReadError::in_table_terms).collect::<Vec<_>>().join("\n");
             }
             ReadError::ParquetMissingColumn { field, .. } => {
                 format!("the table has no column for the required field `{field}`")

@@ -53,19 +53,17 @@ pub(crate) struct FilePlan {
     pub(crate) as_of: Option<usize>,
 }
 
-/// Binds `schema` to a file's top-level `columns`.
+/// Binds `schema` to a file's top-level `columns`. Every column problem is
+/// reported at once (a [`ReadError::Header`] when there are several).
 pub(crate) fn bind(schema: &Schema, columns: &Fields) -> Result<FilePlan, ReadError> {
-    let root = bind_record(&schema.root, columns, "", Some(&schema.key))?;
-    let as_of = match find(columns, &["as_of"]) {
-        Some((path, field)) => {
-            if !is_all_null(field) {
-                check_type(&crate::snapshot::convert::DATE, field, "as_of")?;
-            }
-            path.first().copied()
-        }
-        None => None,
-    };
-    Ok(FilePlan { root, as_of })
+    let (mut leaves, mut problems) = (Vec::new(), Vec::new());
+    collect(&schema.root, columns, "", Some(&schema.key), &mut leaves, &mut problems);
+    let as_of = find(columns, &["as_of"]);
+    if let Some((_, field)) = as_of.as_ref().filter(|(_, field)| !is_all_null(field)) {
+        problems.extend(check_type(&crate::snapshot::convert::DATE, field, "as_of").err());
+    }
+    ReadError::all(problems)?;
+    Ok(FilePlan { root: RecordPlan { leaves }, as_of: as_of.and_then(|(path, _)| path.first().copied()) })
 }
 
 /// Binds a record's leaves (nested records flattened) below `prefix`.
@@ -76,28 +74,34 @@ fn bind_record(
     key: Option<&str>,
 ) -> Result<RecordPlan, ReadError> {
     let mut leaves = Vec::new();
-    collect(layout, columns, prefix, key, &mut leaves)?;
+    let mut problems = Vec::new();
+    collect(layout, columns, prefix, key, &mut leaves, &mut problems);
+    ReadError::all(problems)?;
     Ok(RecordPlan { leaves })
 }
 
+/// Binds each leaf below `prefix` into `leaves`, each problem into `problems`.
 fn collect(
     layout: &RecordLayout,
     columns: &Fields,
     prefix: &str,
     key: Option<&str>,
     leaves: &mut Vec<LeafPlan>,
-) -> Result<(), ReadError> {
+    problems: &mut Vec<ReadError>,
+) {
     for field in &layout.fields {
         let name = if prefix.is_empty() { field.name.clone() } else { format!("{prefix}.{}", field.name) };
         if let FieldKind::Record(inner) = &field.kind {
-            collect(inner, columns, &name, None, leaves)?;
+            collect(inner, columns, &name, None, leaves, problems);
             continue;
         }
         let Some(slot) = field.slot else { continue };
         let is_key = key == Some(name.as_str());
-        leaves.push(bind_leaf(field, slot, columns, name, is_key)?);
+        match bind_leaf(field, slot, columns, name, is_key) {
+            Ok(leaf) => leaves.push(leaf),
+            Err(e) => problems.extend(e.into_problems()),
+        }
     }
-    Ok(())
 }
 
 fn bind_leaf(
@@ -202,6 +206,10 @@ fn absent_record(layout: &RecordLayout, prefix: &str) -> RecordPlan {
 /// Names the list field an element's column error is inside of.
 fn within(error: ReadError, list: &str) -> ReadError {
     match error {
+        ReadError::Header(problems) => ReadError::Header(problems.into_iter().map(|p| within(p, list)).collect()),
+        ReadError::ParquetDuplicateColumn { field, routes } => {
+            ReadError::ParquetDuplicateColumn { field: format!("{list}[].{field}"), routes }
+        }
         ReadError::ParquetMissingColumn { field, suggestion } => {
             ReadError::ParquetMissingColumn { field: format!("{list}[].{field}"), suggestion }
         }
