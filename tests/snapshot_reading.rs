@@ -114,6 +114,11 @@ fn decimals_are_exact_from_strings_and_numbers() {
     assert_eq!(limit(r#""12345678901234567890.12345678""#), dec("12345678901234567890.12345678"));
     let Value::Dec(d) = limit("12000.10") else { panic!() };
     assert_eq!(d.to_string(), "12000.10");
+    // Zeros ending a fraction past 28 places add no value: read as a Parquet
+    // DECIMAL(38, 30) column gives the same amount.
+    let zeros = "0".repeat(30);
+    assert_eq!(limit(&format!("1000.{zeros}")), dec("1000"));
+    assert_eq!(limit(&format!(r#""-0.5{zeros}""#)), dec("-0.5"));
 }
 
 #[test]

@@ -513,23 +513,33 @@ fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
     if t.contains(['e', 'E']) && t.bytes().any(|b| b.is_ascii_digit()) {
         return Err(" (write it without an exponent)");
     }
-    let Some(value) = parse_decimal(t) else {
-        return Err(if is_plain_decimal(t) {
-            TOO_MANY_DIGITS
-        } else if grouped_digits(t) {
+    if !is_plain_decimal(t) {
+        return Err(if grouped_digits(t) {
             // `5,000` or `1,234.50` from a spreadsheet: never guessed, as `1,5` is 1.5 in half the world.
             " (write it without thousands separators: `5000`, `1234.50`)"
         } else {
             ""
         });
-    };
-    let fraction_digits = t.split_once('.').map_or(0, |(_, frac)| frac.len());
-    // INVARIANT: a lossless parse keeps every fractional digit as scale;
-    // rust_decimal silently rounds past 28 places or a 96-bit mantissa.
-    if usize::try_from(value.scale()).ok() != Some(fraction_digits) {
-        return Err(TOO_MANY_DIGITS);
     }
-    Ok(value)
+    // Zeros that end a fraction add no value: `1000.` and thirty zeros is
+    // 1000 exactly, as a Parquet DECIMAL(38, 30) column gives it.
+    lossless_decimal(t).or_else(|| lossless_decimal(without_ending_zeros(t))).ok_or(TOO_MANY_DIGITS)
+}
+
+/// `text` (a plain decimal) parsed keeping every fractional digit as scale:
+/// `None` where rust_decimal would round (past 28 places or a 96-bit mantissa).
+fn lossless_decimal(text: &str) -> Option<rust_decimal::Decimal> {
+    let value = parse_decimal(text)?;
+    let fraction_digits = text.split_once('.').map_or(0, |(_, frac)| frac.len());
+    (usize::try_from(value.scale()).ok() == Some(fraction_digits)).then_some(value)
+}
+
+/// A plain decimal without the zeros that end its fraction (`1.500` → `1.5`, `2.000` → `2`).
+fn without_ending_zeros(text: &str) -> &str {
+    match text.split_once('.') {
+        Some(_) => text.trim_end_matches('0').trim_end_matches('.'),
+        None => text,
+    }
 }
 
 /// Digits grouped by commas in threes (`5,000`, `-1,234,567.50`).
@@ -712,12 +722,7 @@ mod tests {
 
     #[test]
     fn short_decimals_are_the_decimals_the_long_way_reads() {
-        let long_way = |t: &str| {
-            parse_decimal(t.trim()).filter(|v| {
-                let fraction = t.trim().split_once('.').map_or(0, |(_, f)| f.len());
-                usize::try_from(v.scale()).ok() == Some(fraction)
-            })
-        };
+        let long_way = |t: &str| lossless_decimal(t.trim());
         let mut taken = 0;
         for text in samples() {
             if let Some(short) = short_decimal(&text) {
