@@ -32,6 +32,9 @@ pub(crate) struct LeafPlan {
     pub(crate) column: Vec<usize>,
     /// What it holds.
     pub(crate) kind: LeafKind,
+    /// The column is a column of nulls standing for a struct above the
+    /// field: every row's record there is `null`, so the field is unsaid.
+    pub(crate) under_null_record: bool,
 }
 
 /// What a leaf holds, as read from its column.
@@ -114,7 +117,7 @@ fn bind_leaf(
     let segments: Vec<&str> = name.split('.').collect();
     let optional = field.optional && !is_key;
     let mut givers = givers(columns, &segments).into_iter();
-    let Some(Giver { column, field: arrow, .. }) = givers.next() else {
+    let Some(Giver { column, field: arrow, as_nulls }) = givers.next() else {
         // `identity` given as a string (or a map): the record's column is
         // there, of a type that cannot hold it; not a missing column.
         if let Some((head, column)) = not_a_struct(columns, &segments) {
@@ -122,7 +125,7 @@ fn bind_leaf(
         }
         if optional {
             let kind = leaf_kind(field, None, &name)?;
-            return Ok(LeafPlan { name, slot, optional, column: Vec::new(), kind });
+            return Ok(LeafPlan { name, slot, optional, column: Vec::new(), kind, under_null_record: false });
         }
         return Err(ReadError::ParquetMissingColumn { field: name.clone(), suggestion: suggest(columns, &name) });
     };
@@ -132,7 +135,7 @@ fn bind_leaf(
         return Err(ReadError::ParquetDuplicateColumn { field: name, routes: rivals + 1 });
     }
     let kind = leaf_kind(field, Some(arrow), &name)?;
-    Ok(LeafPlan { name, slot, optional, column, kind })
+    Ok(LeafPlan { name, slot, optional, column, kind, under_null_record: as_nulls })
 }
 
 /// What a leaf holds, its column's type checked against it (`None`: no column).
@@ -194,7 +197,8 @@ fn absent_record(layout: &RecordLayout, prefix: &str) -> RecordPlan {
             (_, Some(slot)) => {
                 // With no column, no type to refuse: every leaf kind binds.
                 if let Ok(kind) = leaf_kind(field, None, &name) {
-                    leaves.push(LeafPlan { name, slot, optional: field.optional, column: Vec::new(), kind });
+                    let optional = field.optional;
+                    leaves.push(LeafPlan { name, slot, optional, column: Vec::new(), kind, under_null_record: false });
                 }
             }
             (_, None) => {}

@@ -258,6 +258,11 @@ fn column<'p>(kind: &'p LeafKind, array: &ArrayRef, above: Option<&NullBuffer>) 
 fn read_leaf(leaf: &BoundLeaf, row: usize, frame: &mut Frame, here: &PathSeg, errors: &mut Errors) {
     let plan = leaf.plan;
     if leaf.is_null(row) {
+        // A null struct above leaves its fields unsaid, as a JSON record
+        // written `null` does: a required one is then "missing", not "null".
+        if plan.under_null_record || leaf.above.as_ref().is_some_and(|nulls| nulls.is_null(row)) {
+            return;
+        }
         let null = match &plan.kind {
             LeafKind::Scalar(ty) => Leaf::Scalar(ty).null(plan.optional),
             LeafKind::Set(ty) => Leaf::Set(ty).null(plan.optional),
@@ -317,7 +322,8 @@ fn element_record(
     let null_element = elements.leaves.first().is_some_and(|l| l.above.as_ref().is_some_and(|n| n.is_null(element)))
         && elements.leaves.iter().all(|l| l.is_null(element));
     if null_element {
-        errors.push(path, "expected a record, found null");
+        // As the JSON reader says it of a `null` element.
+        errors.push(path, "expected an object, found null");
         frame.mark_all(layout);
     } else {
         for leaf in &elements.leaves {
