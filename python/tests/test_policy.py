@@ -123,14 +123,30 @@ def test_a_datetime_is_its_day_only_at_midnight():
     expected = policy.decide(snapshot)
     day = datetime.date.fromisoformat(snapshot["opened_on"])
     midnight = datetime.datetime.combine(day, datetime.time(0))
-    for same in (midnight, midnight.replace(tzinfo=datetime.timezone.utc)):
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    utc_midnight = midnight.replace(tzinfo=datetime.timezone.utc)
+    # A zoned datetime is its instant, as decide_table reads a zoned timestamp
+    # column: midnight UTC, written in Shanghai's time (08:00), is the day.
+    for same in (midnight, utc_midnight, utc_midnight.astimezone(shanghai)):
         assert policy.decide(dict(snapshot, opened_on=same)) == expected, same
     # Another time, or midnight elsewhere than UTC, is not cut to a day it may not mean.
-    shanghai = datetime.timezone(datetime.timedelta(hours=8))
     for other in (midnight.replace(hour=13, minute=45), midnight.replace(tzinfo=shanghai)):
         decision = policy.decide(dict(snapshot, opened_on=other))
         assert decision["id"] == snapshot["id"]
         assert decision["error"]["message"].startswith("opened_on: expected date"), decision
+
+
+def test_a_pandas_timestamp_a_nanosecond_past_midnight_is_not_its_day():
+    pd = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    row = pd.DataFrame([snapshot])
+    row["opened_on"] = pd.to_datetime([snapshot["opened_on"] + " 00:00:00.000000500"])
+    for given in (row.iloc[0], row.iloc[0].to_dict(), dict(snapshot, opened_on=row["opened_on"].to_numpy()[0])):
+        decision = policy.decide(given)
+        assert decision["error"]["message"].startswith("opened_on: expected date"), decision
+    table = policy.decide_table(row)
+    assert table.column("error_message")[0].as_py().startswith("opened_on:"), table
 
 
 def test_a_whole_float_is_an_int_and_nan_a_missing_optional_value():

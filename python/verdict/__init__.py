@@ -52,11 +52,14 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, _decimal.Decimal):
         return format(value, "f") if value.is_finite() else str(value)
     if isinstance(value, _dt.datetime):
-        # A midnight (naive or UTC) is its day, as a timestamp column is in
-        # `decide_table`; any other time is written whole, and refused by
-        # its field rather than cut to a day it may not mean.
-        offset = value.utcoffset()
-        if value.time() == _dt.time(0) and not offset:
+        # A midnight is its day, as a timestamp column is in `decide_table`:
+        # naive, or (zoned) an instant at midnight UTC, as an Arrow timestamp
+        # with a zone is stored. Any other time, down to a pandas
+        # nanosecond, is written whole and refused by its field rather than
+        # cut to a day it may not mean.
+        if value.utcoffset() is not None:
+            value = value.astimezone(_dt.timezone.utc)
+        if value.time() == _dt.time(0) and not getattr(value, "nanosecond", 0):
             return value.date().isoformat()
         return value.isoformat()
     if isinstance(value, _dt.date):
@@ -163,7 +166,11 @@ def _python_value(value: Any) -> Any:
         return None
     if kind.__module__.split(".")[0] == "numpy":
         if kind.__name__ == "datetime64":
-            value = value.astype("datetime64[us]")  # `tolist` of nanoseconds is an int
+            micro = value.astype("datetime64[us]")  # `tolist` of nanoseconds is an int
+            if micro != value:
+                # Below a microsecond: not a midnight, and refused by its field as such.
+                return str(value)
+            value = micro
         if hasattr(value, "tolist"):  # arrays, and scalars such as int64 and bool_
             return value.tolist()
     return value
