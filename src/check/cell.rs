@@ -257,6 +257,45 @@ fn cmp_values(op: CellOp, point: &Point, domain: &Domain) -> Values {
     }
 }
 
+/// What is known of a number's values whatever the account: its least and
+/// greatest, and how a person is told why.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct KnownRange {
+    pub(super) low: Option<Decimal>,
+    pub(super) high: Option<Decimal>,
+    pub(super) why: String,
+}
+
+/// The range `e` always falls in, when it is a count or a length (never
+/// below 0), a scorecard's score (from its base with each characteristic's
+/// fewest points to its base with each one's most), or a let of one.
+pub(super) fn known_range(e: &TExpr, lets: &[crate::ir::LetDef]) -> Option<KnownRange> {
+    let counted =
+        KnownRange { low: Some(Decimal::ZERO), high: None, why: "a count or a length is never below 0".into() };
+    match &e.kind {
+        TKind::ToDec(inner) => known_range(inner, lets),
+        TKind::Let(i) => {
+            let def = lets.get(*i)?;
+            match &def.value.kind {
+                TKind::Scorecard(card) => {
+                    let (low, high) =
+                        card.characteristics.iter().try_fold((card.base, card.base), |(low, high), c| {
+                            let points = c.bins.iter().map(|b| b.points);
+                            Some((low.checked_add(points.clone().min()?)?, high.checked_add(points.max()?)?))
+                        })?;
+                    let (shown_low, shown_high) =
+                        (crate::value::format_decimal(low), crate::value::format_decimal(high));
+                    let why = format!("the scorecard `{}` scores from {shown_low} to {shown_high}", def.name);
+                    Some(KnownRange { low: Some(low), high: Some(high), why })
+                }
+                _ => known_range(&def.value, lets),
+            }
+        }
+        _ if never_negative(e, lets) => Some(counted),
+        _ => None,
+    }
+}
+
 /// Whether `e` is never below 0: a count, a length, or a let of one.
 pub(super) fn never_negative(e: &TExpr, lets: &[crate::ir::LetDef]) -> bool {
     match &e.kind {

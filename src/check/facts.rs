@@ -9,6 +9,7 @@
 //! `days > 30 and days < 31` cannot hold. Conditions of any other form are
 //! opaque, but a condition and its negation still contradict.
 
+use super::cell::KnownRange;
 use crate::diagnostic::Span;
 use crate::ir::{Base, CmpOp, Const, TExpr, TKind};
 use crate::value::{Date, Duration};
@@ -46,8 +47,8 @@ struct Term {
     date: bool,
     /// Every value it can take, for enums.
     domain: Option<Vec<Val>>,
-    /// It is never below 0 (a count, a length).
-    non_negative: bool,
+    /// The range it always falls in (a count, a length, a score).
+    range: Option<Arc<KnownRange>>,
 }
 
 /// A constant a term is compared with.
@@ -109,16 +110,21 @@ impl Lit {
     pub(super) fn span(&self) -> Span {
         self.span
     }
-    /// The condition `e` (`holds` false: its negation); `never_negative`
-    /// tells the terms that are never below 0 (counts, lengths, lets of them).
-    pub(super) fn new(e: &TExpr, holds: bool, never_negative: &dyn Fn(&TExpr) -> bool) -> Lit {
-        let atom = atom(e, holds, never_negative).unwrap_or_else(|| Atom::Opaque { key: key(e), holds });
+    /// The condition `e` (`holds` false: its negation); `known` tells the
+    /// range a term always falls in (counts, lengths, scores, lets of them).
+    pub(super) fn new(e: &TExpr, holds: bool, known: &dyn Fn(&TExpr) -> Option<KnownRange>) -> Lit {
+        let atom = atom(e, holds, known).unwrap_or_else(|| Atom::Opaque { key: key(e), holds });
         Lit { atom, span: e.span, holds }
+    }
+
+    /// Why the compared value always falls in a range, when it does.
+    pub(super) fn known_range(&self) -> Option<&str> {
+        term_of(&self.atom)?.range.as_deref().map(|r| r.why.as_str())
     }
 }
 
-fn atom(e: &TExpr, holds: bool, never_negative: &dyn Fn(&TExpr) -> bool) -> Option<Atom> {
-    let term = |e: &TExpr| Term { non_negative: never_negative(e), ..term(e) };
+fn atom(e: &TExpr, holds: bool, known: &dyn Fn(&TExpr) -> Option<KnownRange>) -> Option<Atom> {
+    let term = |e: &TExpr| Term { range: known(e).map(Arc::new), ..term(e) };
     match &e.kind {
         TKind::Cmp { op, lhs, rhs, .. } => {
             let op = *op;
@@ -202,7 +208,7 @@ fn term(e: &TExpr) -> Term {
         Base::Enum(members) => Some((0..members.len()).filter_map(|i| u32::try_from(i).ok()).map(Val::Enum).collect()),
         _ => None,
     };
-    Term { key: key(e), int: e.ty.base == Base::Int, date: e.ty.base == Base::Date, domain, non_negative: false }
+    Term { key: key(e), int: e.ty.base == Base::Int, date: e.ty.base == Base::Date, domain, range: None }
 }
 
 /// The expression's shape without spans: equal for two mentions of one expression.
@@ -308,10 +314,11 @@ fn group_conflict(lits: &[&Lit]) -> bool {
 /// Errs on the side of "yes" wherever values cannot be compared.
 fn satisfiable(term: &Term, atoms: &[&Atom]) -> bool {
     let mut lowers = Vec::new();
-    if term.non_negative {
-        lowers.push((Val::Num(Decimal::ZERO), false));
-    }
     let mut uppers = Vec::new();
+    if let Some(range) = &term.range {
+        lowers.extend(range.low.map(|low| (Val::Num(low), false)));
+        uppers.extend(range.high.map(|high| (Val::Num(high), false)));
+    }
     let mut excluded = Vec::new();
     let mut candidates: Option<Vec<Val>> = term.domain.clone();
     let keep_only = |candidates: &mut Option<Vec<Val>>, allowed: &[Val]| {

@@ -78,12 +78,13 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
         let (message, help) = match why {
             Some((lits, conflict)) => {
                 let texts: Vec<String> = lits.iter().map(|l| format!("`{}`", text(l))).collect();
+                let known = lits.first().and_then(|l| l.known_range()).unwrap_or("its value is never that");
                 let listed = match texts.split_last() {
-                    // Alone: every member of an enum left out, or a count or a length below 0.
+                    // Alone: every member of an enum left out, or a value beyond its known range.
                     Some((only, [])) if conflict == Conflict::NothingLeft => {
                         format!("{only} never holds: it leaves out every value there is")
                     }
-                    Some((only, [])) => format!("{only} never holds: a count or a length is never below 0"),
+                    Some((only, [])) => format!("{only} never holds: {known}"),
                     Some((last, [one])) => format!("{one} and {last} cannot both hold"),
                     Some((last, init)) => format!("{} and {last} cannot all hold", init.join(", ")),
                     None => "they cannot all hold".to_owned(),
@@ -373,9 +374,9 @@ fn dnf_of_expr(e: &TExpr, positive: bool, lets: &[LetDef], depth: usize, steps: 
             Some(def) if def.value.ty.base == crate::ir::Base::Bool => {
                 dnf_of_expr(&def.value, positive, lets, depth + 1, steps)
             }
-            _ => Some(vec![vec![Lit::new(e, positive, &|t| super::cell::never_negative(t, lets))]]),
+            _ => Some(vec![vec![Lit::new(e, positive, &|t| super::cell::known_range(t, lets))]]),
         },
-        _ => Some(vec![vec![Lit::new(e, positive, &|t| super::cell::never_negative(t, lets))]]),
+        _ => Some(vec![vec![Lit::new(e, positive, &|t| super::cell::known_range(t, lets))]]),
     }
 }
 

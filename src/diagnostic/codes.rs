@@ -206,7 +206,7 @@ registry! {
     EMPTY_GROUP = "W0107", "empty-group", Warning,
         "A group has no rules.";
     NEVER_FIRES = "W0110", "never-fires", Warning,
-        "A rule can never fire: every way its condition could hold contradicts itself (a comparison is probably reversed or has the wrong number): bounds on one value that leave nothing (also `as_of` against the rule's own dates, and a count or a length below 0), two values at once, every member of an enum excluded, or a condition beside its negation (also `\"vip\" in tags` beside `\"vip\" not in tags`).";
+        "A rule can never fire: every way its condition could hold contradicts itself (a comparison is probably reversed or has the wrong number): bounds on one value that leave nothing (also `as_of` against the rule's own dates, a count or a length below 0, and a score beyond what its scorecard can give), two values at once, every member of an enum excluded, or a condition beside its negation (also `\"vip\" in tags` beside `\"vip\" not in tags`).";
     SHADOWED_RULE = "W0111", "shadowed-rule", Warning,
         "A rule of a `first` group is never reached: whenever its condition holds, an earlier rule's does too.";
     CLOSE_WITHOUT_NOTIFY = "W0112", "close-without-notify", Warning,
