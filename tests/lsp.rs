@@ -180,6 +180,11 @@ fn completion_offers_fields_members_and_channels() {
     assert_eq!(channels, ["sms", "push", "email", "call", "letter"]);
     let nested = labels(&client.request("textDocument/completion", client.at("c.policy", 7, 25)));
     assert_eq!(nested, ["verified"]);
+    // Lines ended by a lone CR: a comment on an earlier line is not on this one.
+    let lone_cr = "policy \"p\"\rschema \"account.schema.yaml\"\r# a note\rrule \"s\" { when identity. }\r";
+    open(&mut client, "cr.policy", lone_cr);
+    let nested = labels(&client.request("textDocument/completion", client.at("cr.policy", 3, 25)));
+    assert_eq!(nested, ["verified"]);
 
     // Inside an auto-closed string after `in [`: the edit replaces both quotes.
     let change = json!({"range": range(4, 17, 17), "text": "or status in [\"\"]"});
@@ -265,6 +270,10 @@ fn garbage_never_stops_the_server() {
     client.send_raw(br#"{"jsonrpc": "2.0", "id": 99, "method": "textDocument/hover", "params": {"nonsense": true}}"#);
     let reply = client.wait_for(|m| m["id"] == 99);
     assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    // An id with neither a method, a result nor an error is answered, not dropped.
+    client.send_raw(br#"{"jsonrpc": "2.0", "id": 78}"#);
+    let reply = client.wait_for(|m| m["id"] == 78);
+    assert_eq!(reply["error"]["code"], -32600, "{reply}");
     let unknown = client.request_full("workspace/nothingLikeThis", json!({}));
     assert_eq!(unknown["error"]["code"], -32601);
     client.notify("textDocument/didOpen", json!({"textDocument": 5}));

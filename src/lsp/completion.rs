@@ -29,7 +29,9 @@ fn words() -> impl Iterator<Item = &'static str> {
 pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<CompletionItem> {
     let text = doc.text.as_str();
     let offset = floor_boundary(text, offset);
-    let line_start = text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    // Any line end, a lone CR's too: else a comment on an earlier line of a
+    // lone-CR file seems to be on this one, and nothing is offered.
+    let line_start = text.get(..offset).and_then(|t| t.rfind(crate::syntax::LINE_END)).map_or(0, |i| i + 1);
     let before = text.get(line_start..offset).unwrap_or("");
     let word_len =
         before.len() - before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.').len();

@@ -175,6 +175,10 @@ fn parse(body: &[u8]) -> Incoming {
     let message = match (object.remove("method"), id) {
         (Some(Value::String(method)), Some(Some(id))) => Message::Request(Request { id, method, params }),
         (Some(Value::String(method)), None) => Message::Notification(Notification { method, params }),
+        // An id alone is no response: a response has a result or an error.
+        (None, Some(Some(id))) if !object.contains_key("result") && !object.contains_key("error") => {
+            return Garbage::invalid(Some(id), "neither a method, a result nor an error")
+        }
         (None, Some(Some(id))) => {
             let response_result = match object.remove("error") {
                 Some(error) => Err(serde_json::from_value::<ResponseError>(error).unwrap_or_else(|e| ResponseError {
