@@ -82,7 +82,13 @@ fn action(
 /// from `a` to `b`, or the two values; `not in` as their negations. In
 /// parentheses, so that either reads the same wherever it stands.
 fn range_rewrites(written: &str) -> Vec<(String, String)> {
-    let Some((head, list)) = written.split_once('[') else { return Vec::new() };
+    // A comment inside would swallow the rewrite's closing bracket: no fix then.
+    if written.contains('#') {
+        return Vec::new();
+    }
+    // The list is the last bracket: the left side may hold one of its own
+    // (`count(overdues where days in [1, 2]) in [1, 5]`).
+    let Some((head, list)) = written.rsplit_once('[') else { return Vec::new() };
     let Some((low, high)) = list.trim_end().strip_suffix(']').and_then(|l| l.split_once(',')) else {
         return Vec::new();
     };
@@ -153,5 +159,13 @@ mod tests {
         assert_eq!(fixes[0].1, "(opened_on < 2026-01-01 or opened_on > 2026-06-30)");
         assert_eq!(fixes[1].1, "(opened_on != 2026-01-01 and opened_on != 2026-06-30)");
         assert!(range_rewrites("score").is_empty());
+        // The list is the last bracket, whatever the left side holds.
+        let fixes = range_rewrites("count(overdues where days in [1, 2, 3]) in [1, 5]");
+        assert_eq!(
+            fixes[0].1,
+            "(count(overdues where days in [1, 2, 3]) >= 1 and count(overdues where days in [1, 2, 3]) <= 5)"
+        );
+        // A comment inside would swallow the closing bracket of the rewrite.
+        assert!(range_rewrites("score in [600, 700 # upper\n  ]").is_empty());
     }
 }
