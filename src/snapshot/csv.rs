@@ -85,15 +85,13 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     let mut names: Vec<String> = Vec::with_capacity(header.len());
     // A set beside the list: a header of many thousand columns is not compared cell by cell.
     let mut seen: HashSet<String> = HashSet::with_capacity(header.len());
-    // Every problem of the header is reported at once, each repeated column once.
+    // Every problem of the header is reported at once (`ReadError::all` says
+    // a column repeated three times once).
     let mut problems = Vec::new();
-    let mut repeated: HashSet<String> = HashSet::new();
     for cell in &header {
         let name = String::from_utf8_lossy(cell).trim().to_string();
         let resolved = if !name.is_empty() && !seen.insert(name.clone()) {
-            if repeated.insert(name.clone()) {
-                problems.push(ReadError::DuplicateColumn { column: name.clone() });
-            }
+            problems.push(ReadError::DuplicateColumn { column: name.clone() });
             Column::Blank
         } else {
             column(&schema, &name).unwrap_or_else(|problem| {
