@@ -270,8 +270,6 @@ pub(super) struct KnownRange {
 /// below 0), a scorecard's score (from its base with each characteristic's
 /// fewest points to its base with each one's most), or a let of one.
 pub(super) fn known_range(e: &TExpr, lets: &[crate::ir::LetDef]) -> Option<KnownRange> {
-    let counted =
-        KnownRange { low: Some(Decimal::ZERO), high: None, why: "a count or a length is never below 0".into() };
     match &e.kind {
         TKind::ToDec(inner) => known_range(inner, lets),
         TKind::Let(i) => {
@@ -291,7 +289,11 @@ pub(super) fn known_range(e: &TExpr, lets: &[crate::ir::LetDef]) -> Option<Known
                 _ => known_range(&def.value, lets),
             }
         }
-        _ if never_negative(e, lets) => Some(counted),
+        _ if never_negative(e, lets) => Some(KnownRange {
+            low: Some(Decimal::ZERO),
+            high: None,
+            why: "a count or a length is never below 0".into(),
+        }),
         _ => None,
     }
 }
