@@ -17,7 +17,7 @@ fn main() {
     let text = big_policy::big_policy(1_000);
     let path = std::env::current_dir().expect("a current folder").join("policies/generated-1k.policy");
     let uri = Uri::from_str(&format!("file://{}", path.display())).expect("a file URI");
-    let mut doc = Document::new(uri, text);
+    let mut doc = Document::new(uri, text, 1);
     doc.check();
     assert!(doc.analysis.checked.is_some(), "the generated policy checks: {:?}", doc.analysis.diagnostics.first());
     // A keystroke in the middle of the file: a space typed at the end of a

@@ -108,7 +108,10 @@ fn a_session_from_a_broken_policy_to_a_clean_one() {
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]}),
     );
-    let diagnostics = client.diagnostics(&uri);
+    let published =
+        client.wait_for(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str());
+    assert_eq!(published["params"]["version"], 2, "the version the diagnostics are of: {published}");
+    let diagnostics = published["params"]["diagnostics"].as_array().unwrap().clone();
     assert_eq!(codes(&diagnostics), ["W0112"], "{diagnostics:?}");
     assert_eq!((diagnostics[0]["severity"].clone(), diagnostics[0]["range"].clone()), (json!(2), range(7, 36, 41)));
     // Then the warning's fix: nothing is left.
@@ -971,5 +974,43 @@ fn semantic_tokens_say_what_each_name_is() {
         (5, 51, 5, "property", ""),
     ];
     assert_eq!(decoded, expected.map(|(l, c, n, t, m)| (l, c, n, t, m.to_string())));
+    client.finish();
+}
+
+#[test]
+fn a_member_with_spaces_is_replaced_whole_and_text_is_never_a_member() {
+    let dir = workspace("member-spaces");
+    let schema = "key: id\nfields:\n  id: string\n  purpose: 'enum(\"car (new)\", \"car (used)\", \"education\")'\n  should_notify: bool\n";
+    std::fs::write(dir.join("app.schema.yaml"), schema).unwrap();
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let text = "policy \"p\"\nschema \"app.schema.yaml\"\n\
+                rule \"r\" { when purpose == \"car (nw)\" then close }\n\
+                rule \"s\" { when purpose in [\"car (\"] then close reason \"R1\" \"we notify \" }\n\
+                rule \"t\" { when should_notify then tag \"when purpose == \" }\n\
+                rule \"u\" { when purpose == \"ca and purpose != \"education\" then close }\n";
+    open(&mut client, "p.policy", text);
+    let _ = client.diagnostics(&client.uri("p.policy"));
+    let members = ["\"car (new)\"", "\"car (used)\"", "\"education\""];
+
+    // Inside a member with a space: the whole string, both quotes, is replaced.
+    let offered = client.request("textDocument/completion", client.at("p.policy", 2, 35));
+    assert_eq!(labels(&offered), members);
+    assert_eq!(offered[0]["textEdit"], json!({"range": range(2, 27, 37), "newText": "\"car (new)\""}));
+    let offered = client.request("textDocument/completion", client.at("p.policy", 3, 34));
+    assert_eq!(offered[1]["textEdit"], json!({"range": range(3, 28, 35), "newText": "\"car (used)\""}));
+    // A string left open does not swallow the code after it.
+    let offered = client.request("textDocument/completion", client.at("p.policy", 5, 30));
+    assert_eq!(offered[2]["textEdit"], json!({"range": range(5, 27, 30), "newText": "\"education\""}));
+
+    // An officer's own words are not code: no channels, no members.
+    for (line, character) in [(3, 71), (4, 56)] {
+        let offered = client.request("textDocument/completion", client.at("p.policy", line, character));
+        assert_eq!(offered, json!([]), "at {line}:{character}");
+    }
+    // `should_notify ` is a name ending in `notify`, not the keyword: no channels.
+    let mut typed = client.at("p.policy", 4, 30);
+    typed["context"] = json!({"triggerKind": 2, "triggerCharacter": " "});
+    assert_eq!(client.request("textDocument/completion", typed), json!([]));
     client.finish();
 }

@@ -39,35 +39,20 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
     let word_start = line_start + head.len();
     let replace = |from: usize, to: usize| doc.lines.range(text, crate::diagnostic::Span::new(from, to));
     let inside = inside_of(before);
-    if inside == Inside::Comment {
-        return Vec::new();
+    match inside {
+        Inside::Comment => return Vec::new(),
+        Inside::String(open) => return string_members(doc, before, line_start + open, offset),
+        Inside::Code => {}
     }
-
-    if head.trim_end().ends_with("notify") && head.ends_with(char::is_whitespace) && !word.contains('.') {
+    if ends_with_word(head.trim_end(), "notify") && head.ends_with(char::is_whitespace) && !word.contains('.') {
         return Channel::ALL
             .iter()
             .map(|(name, _)| item(name, CompletionItemKind::ENUM_MEMBER, Some("channel")))
             .collect();
     }
-    let (quote_less, quoted) = match head.strip_suffix('"') {
-        Some(rest) => (rest, true),
-        None => (head, false),
-    };
     let element = where_list(head);
-    if let Some(members) = compared_enum(doc, quote_less, element) {
-        let from = if quoted { word_start - 1 } else { word_start };
-        // In a string, the member's whole text is replaced, with its closing
-        // quote: the rest of a word after the cursor (`"|activ"`) too.
-        let after = if quoted { text.get(offset..).unwrap_or("") } else { "" };
-        let rest = after.len() - after.trim_start_matches(|c: char| c.is_alphanumeric() || "_-.".contains(c)).len();
-        let closing = usize::from(after.get(rest..).is_some_and(|a| a.starts_with('"')));
-        let range = replace(from, offset + rest + closing);
-        return members.iter().map(|m| member_item(m, range)).collect();
-    }
-    // Inside a string only an enum's members (above) are names: a reason's
-    // or a tag's text is the officer's own words.
-    if inside == Inside::String {
-        return Vec::new();
+    if let Some(members) = compared_enum(doc, head, element) {
+        return members.iter().map(|m| member_item(m, replace(word_start, offset))).collect();
     }
     if let Some((prefix, partial)) = word.rsplit_once('.') {
         let range = replace(offset - partial.len(), offset);
@@ -117,12 +102,13 @@ fn where_list(head: &str) -> Option<&str> {
     })
 }
 
-/// Where the end of a line's text stands: in code, a comment or a string.
+/// Where the end of a line's text stands: in code, a comment, or a string
+/// opened at that byte of the line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Inside {
     Code,
     Comment,
-    String,
+    String(usize),
 }
 
 /// What the end of `line` (text from a line start) is inside: strings and
@@ -130,20 +116,61 @@ enum Inside {
 fn inside_of(line: &str) -> Inside {
     let mut inside = Inside::Code;
     let mut escaped = false;
-    for c in line.chars() {
+    for (at, c) in line.char_indices() {
         inside = match (inside, c) {
             (Inside::Code, '#') => return Inside::Comment,
-            (Inside::Code, '"') => Inside::String,
-            (Inside::String, '\\') if !escaped => {
+            (Inside::Code, '"') => Inside::String(at),
+            (Inside::String(_), '\\') if !escaped => {
                 escaped = true;
                 continue;
             }
-            (Inside::String, '"') if !escaped => Inside::Code,
+            (Inside::String(_), '"') if !escaped => Inside::Code,
             (state, _) => state,
         };
         escaped = false;
     }
     inside
+}
+
+/// In a string opened at byte `open`: an enum's members if the string is
+/// one's (`status == "fro`, `purpose in ["car (n`), else nothing, for a
+/// reason's or a tag's text is the officer's own words. The edit replaces
+/// the whole string, its quotes and the member's text after the cursor too.
+fn string_members(doc: &Document, before: &str, open: usize, offset: usize) -> Vec<CompletionItem> {
+    let text = doc.text.as_str();
+    let line_start = offset - before.len();
+    let head = before.get(..open - line_start).unwrap_or("");
+    let Some(members) = compared_enum(doc, head, where_list(head)) else { return Vec::new() };
+    let typed = text.get(open + 1..offset).unwrap_or("");
+    let after = text.get(offset..).unwrap_or("");
+    let line_rest = after.find(crate::syntax::LINE_END).map_or(after, |end| &after[..end]);
+    let end = offset + member_rest(&members, typed, line_rest);
+    let range = doc.lines.range(text, crate::diagnostic::Span::new(open, end));
+    members.iter().map(|m| member_item(m, range)).collect()
+}
+
+/// How many bytes after the cursor belong to the member being typed: up to
+/// and with the closing quote when what lies before it could be a member's
+/// (`"car (n|ew)"`), else the word the cursor is in, which must not swallow
+/// the code after a string left open (`"fr| and kind == "x"`), with a
+/// quote right after it.
+fn member_rest(members: &[String], typed: &str, line_rest: &str) -> usize {
+    if let Some(close) = line_rest.find('"') {
+        let rest = &line_rest[..close];
+        let whole = format!("{typed}{rest}");
+        let could_be = rest.chars().all(|c| members.iter().any(|m| m.contains(c)));
+        if !rest.contains('\\') && (members.contains(&whole) || could_be) {
+            return close + 1;
+        }
+    }
+    let word = line_rest.len() - line_rest.trim_start_matches(|c: char| c.is_alphanumeric() || "_-.".contains(c)).len();
+    word + usize::from(line_rest.get(word..).is_some_and(|r| r.starts_with('"')))
+}
+
+/// `text` ends with `word` as a whole word (`notify`, not `should_notify`).
+fn ends_with_word(text: &str, word: &str) -> bool {
+    text.strip_suffix(word)
+        .is_some_and(|rest| !rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
 }
 
 fn floor_boundary(text: &str, mut offset: usize) -> usize {

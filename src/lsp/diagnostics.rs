@@ -10,8 +10,10 @@ use std::path::Path;
 
 /// What to publish after checking `doc`: its own diagnostics first, then one
 /// list per other file with diagnostics (a schema or a hook script with errors).
+/// Only the document's own list carries its version: the other files are not
+/// open as this text, or not open at all.
 pub fn publish(doc: &Document) -> Vec<PublishDiagnosticsParams> {
-    let mut out = vec![PublishDiagnosticsParams::new(doc.uri.clone(), Vec::new(), None)];
+    let mut out = vec![PublishDiagnosticsParams::new(doc.uri.clone(), Vec::new(), Some(doc.version))];
     for diagnostic in &doc.analysis.diagnostics {
         let Some((uri, converted)) = convert(doc, diagnostic) else { continue };
         match out.iter_mut().find(|p| p.uri == uri) {

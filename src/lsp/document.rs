@@ -18,6 +18,9 @@ pub struct Document {
     pub path: PathBuf,
     /// The text, with every change applied.
     pub text: String,
+    /// The editor's version of `text`, given back with its diagnostics so
+    /// that the editor can drop those of a text it has since changed.
+    pub version: i32,
     /// Lines of `text`.
     pub lines: LineMap,
     /// The last check of `text` (stale while `dirty`).
@@ -35,8 +38,8 @@ pub struct Document {
 }
 
 impl Document {
-    /// A document opened with `text`, not yet checked.
-    pub fn new(uri: Uri, text: String) -> Document {
+    /// A document opened with `text` at the editor's `version`, not yet checked.
+    pub fn new(uri: Uri, text: String, version: i32) -> Document {
         let path = super::uri::to_path(&uri).unwrap_or_else(|| {
             // An unsaved buffer: its files are looked for in the current folder.
             std::env::current_dir().unwrap_or_default().join("untitled.policy")
@@ -46,6 +49,7 @@ impl Document {
             uri,
             path,
             text,
+            version,
             lines,
             analysis: Analysis::default(),
             index: Index::default(),

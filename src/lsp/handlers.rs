@@ -163,12 +163,14 @@ impl Server {
         match method.as_str() {
             "textDocument/didOpen" => {
                 let Ok(p) = parse::<lsp::DidOpenTextDocumentParams>(params) else { return };
-                let doc = Document::new(p.text_document.uri.clone(), p.text_document.text);
-                self.docs.insert(p.text_document.uri, doc);
+                let item = p.text_document;
+                let doc = Document::new(item.uri.clone(), item.text, item.version);
+                self.docs.insert(item.uri, doc);
             }
             "textDocument/didChange" => {
                 let Ok(p) = parse::<lsp::DidChangeTextDocumentParams>(params) else { return };
                 if let Some(doc) = self.docs.get_mut(&p.text_document.uri) {
+                    doc.version = p.text_document.version;
                     doc.apply(p.content_changes);
                 }
             }
