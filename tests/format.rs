@@ -231,6 +231,101 @@ let t = table (score, segment) -> int {
     );
 }
 
+/// Several comments a line collects (inside a row, after a scorecard's
+/// last bin) stay in their block's indentation, in their order, and a
+/// second formatting changes nothing.
+#[test]
+fn comments_a_row_or_bin_collects_keep_their_order_and_indentation() {
+    let src = r#"policy "p" version "1"
+schema "s.yaml"
+let t = table (status) -> int {
+  "active" => 1 # c0
+  ["frozen", # c1
+   "restricted", "closed"] # c2
+  => 2 # c3
+}
+let u = table (score) -> (a: string, n: int) {
+  < 600 # d1
+  => "x", # d2
+  1
+  >= 600 => "y", 2
+}
+let s = scorecard base 1 {
+  score "S" {
+    < 0 => 1
+    >= 0 => -  # z1
+45  # z2
+  }
+}
+"#;
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    let body: Vec<&str> = out.lines().skip(3).collect();
+    assert_eq!(
+        body,
+        [
+            "let t = table (status) -> int {",
+            "  \"active\"                           => 1  # c0",
+            "  [\"frozen\", \"restricted\", \"closed\"] => 2  # c1",
+            "  # c2",
+            "  # c3",
+            "}",
+            "let u = table (score) -> (a: string, n: int) {",
+            "  < 600  => \"x\", 1  # d1",
+            "  # d2",
+            "  >= 600 => \"y\", 2",
+            "}",
+            "let s = scorecard base 1 {",
+            "  score \"S\" {",
+            "    < 0  => 1",
+            "    >= 0 => -45  # z1",
+            "    # z2",
+            "  }",
+            "}",
+        ],
+        "{out}"
+    );
+}
+
+/// `where`, `within` and a case's `then` are not tokens of their own in the
+/// AST: a comment before one stays before it, one after it after it.
+#[test]
+fn a_comment_beside_where_within_or_then_stays_on_its_side() {
+    let src = r#"policy "p" version "1"
+schema "s.yaml"
+let n = count(overdues # a
+  where # w
+  days > 3 # x
+  within # b
+  12 months # c
+  ) # d
+let k = case when n > 1 # e
+  then # f
+  2 # g
+  else 3 end
+"#;
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    for (before, after) in [("# a", "where"), ("where", "# w"), ("# x", "within"), ("within", "# b"), ("# e", "then")] {
+        let (b, a) = (out.find(before).unwrap(), out.find(after).unwrap());
+        assert!(b < a, "`{before}` before `{after}`:\n{out}");
+    }
+}
+
+/// A sign is written against its number wherever a literal is copied from
+/// the source, and never inside a string.
+#[test]
+fn signs_join_their_numbers_and_strings_keep_their_text() {
+    let src = r#"policy "p" version "1"
+schema "s.yaml"
+let t = table (status) -> int { "a - b" => - 1  _ => 2 }
+let u = table (score) -> int { < - 5 => 1  >= - 5 => 2 }
+let s = scorecard base 1 { score "S" { < 0 => - 19  >= 0 => -  2.5 } }
+"#;
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    for wanted in ["\"a - b\" => -1", "< -5  => 1", "< 0  => -19", ">= 0 => -2.5"] {
+        assert!(out.contains(wanted), "{wanted}:\n{out}");
+    }
+}
+
 #[test]
 fn a_comment_inside_a_header_stays_after_its_token_and_the_header_goes_on_indented() {
     let src = r#"policy "p" version "1"

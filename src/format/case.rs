@@ -22,7 +22,8 @@ impl Printer<'_> {
             let at = self.keyword(last_end, branch.when.span.start as usize, "when");
             body.extend([self.comments.trailing_before(at), Doc::Newline, self.tok(at, "when ")]);
             let when = self.expr(&branch.when);
-            body.extend([Doc::Align(Box::new(when)), Doc::text(" then ")]);
+            let then_kw = self.keyword(branch.when.span.end as usize, branch.then.span.start as usize, "then");
+            body.extend([Doc::Align(Box::new(when)), self.comments.trailing_before(then_kw), Doc::text(" then ")]);
             let then = self.expr(&branch.then);
             body.push(Doc::Align(Box::new(then)));
             last_end = branch.then.span.end as usize;

@@ -43,6 +43,9 @@ impl Doc {
     /// A block: `head` (which ends with its `{`), `body` indented by
     /// `indent`, and the closing `}` on a line of its own.
     pub(crate) fn braced(mut head: Vec<Doc>, indent: usize, body: Doc) -> Doc {
+        // The body ends its last line itself, so that the comments waiting
+        // there (a row's) stay in the body, where a comment before `}` is.
+        let body = Doc::Concat(vec![body, Doc::Newline]);
         head.extend([Doc::Indent(indent, Box::new(body)), Doc::Newline, Doc::text("}")]);
         Doc::Concat(head)
     }
@@ -129,7 +132,9 @@ impl Renderer {
     /// Ends the line with its trailing comment. When several wait (their code
     /// between them was not a token of its own, e.g. `first # a` then `{ # b`),
     /// the first ends the line and the others follow on lines of their own, so
-    /// that no comment swallows another.
+    /// that no comment swallows another, indented as the code that ends the
+    /// line: where the next formatting, seeing them on lines of their own,
+    /// puts them (a block's body ends its own last line, see [`Doc::braced`]).
     fn newline(&mut self, indent: usize) {
         if self.at_start {
             return;

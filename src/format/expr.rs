@@ -114,17 +114,26 @@ impl Printer<'_> {
                     }
                     docs.push(self.expr(arg));
                 }
+                // Comments before `where` and `within` stay before them, those
+                // after them after: the keywords are found in the source.
+                let mut end = args.last().map_or(name.span.end, |a| a.span.end) as usize;
                 if let Some(f) = filter {
+                    let at = self.keyword(end, f.span.start as usize, "where");
+                    docs.push(self.comments.trailing_before(at));
                     docs.push(Doc::text(if args.is_empty() { "where " } else { " where " }));
                     let cond = self.expr(f);
                     docs.push(Doc::Align(Box::new(cond)));
+                    end = f.span.end as usize;
                 }
                 if let Some(w) = window {
-                    docs.push(self.comments.trailing_before(w.span.start as usize));
+                    let at = self.keyword(end, w.span.start as usize, "within");
+                    docs.push(self.comments.trailing_before(at));
                     docs.push(Doc::text(if args.is_empty() && filter.is_none() { "within " } else { " within " }));
                     docs.push(self.duration(w));
                 }
-                docs.push(self.comments.trailing_before(e.span.end as usize));
+                // Comments after the last argument, on its line or on lines
+                // of their own, stay before `)`.
+                docs.push(self.comments.before(e.span.end as usize));
                 docs.push(Doc::text(")"));
                 Doc::Concat(docs)
             }

@@ -96,7 +96,7 @@ fn is_word(c: char) -> bool {
 
 /// A literal as written (`50_000`, `2%`, `12 months`, `"a\"b"`), from the
 /// source text of its span: parentheses around it, comments and extra
-/// whitespace are left out.
+/// whitespace are left out, and a sign is written against its number.
 pub(crate) fn literal_text(src: &str, start: usize, end: usize) -> Option<String> {
     let text = src.get(start..end)?;
     let mut tokens: Vec<&str> = Vec::new();
@@ -117,7 +117,16 @@ pub(crate) fn literal_text(src: &str, start: usize, end: usize) -> Option<String
         rest = &rest[len..];
     }
     let inner: Vec<&str> = tokens.into_iter().filter(|t| *t != "(" && *t != ")").collect();
-    (!inner.is_empty()).then(|| inner.join(" "))
+    // A sign is written against its number (`- 5` is `-5`); the text of a
+    // string is never touched.
+    let mut text = String::new();
+    for (i, token) in inner.iter().enumerate() {
+        if i > 0 && inner.get(i - 1) != Some(&"-") {
+            text.push(' ');
+        }
+        text.push_str(token);
+    }
+    (!text.is_empty()).then_some(text)
 }
 
 /// Length of the string literal that `s` starts with (through its closing quote).
@@ -168,5 +177,7 @@ mod tests {
         assert_eq!(literal_text("( 50_000 )", 0, 10).as_deref(), Some("50_000"));
         assert_eq!(literal_text("12 # c\n months", 0, 14).as_deref(), Some("12 months"));
         assert_eq!(literal_text("(\"a)#\\\"\")", 0, 9).as_deref(), Some("\"a)#\\\"\""));
+        assert_eq!(literal_text("- # c\n 2.5%", 0, 11).as_deref(), Some("-2.5%"));
+        assert_eq!(literal_text("\"a - b\"", 0, 7).as_deref(), Some("\"a - b\""));
     }
 }

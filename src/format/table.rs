@@ -1,6 +1,6 @@
 //! Decision tables laid out as aligned columns: each input's cells padded to
 //! the column's widest, `|` between them, `=>` aligned (the `else` row's
-//! too), comments kept on their lines (one written inside a row at the
+//! too), comments kept on their lines (those written inside a row at the
 //! end of the row's line).
 
 use super::doc::Doc;
@@ -60,12 +60,12 @@ impl Printer<'_> {
         for (index, (row, cells)) in t.rows.iter().zip(&texts).enumerate() {
             body.push(Doc::Newline);
             body.push(self.comments.before(row.span.start as usize));
-            // A comment among a row's cells, or before its `=>`, ends the row's
-            // line: kept where it was, it would push the rest of the row onto
-            // a line that reads as another row.
-            let values_start = row.values.first().map_or(row.span.end, |v| v.span.start) as usize;
+            // A comment among a row's cells or values, or before its `=>`,
+            // ends the row's line, in order with the others: kept where it
+            // was, it would push the rest of the row onto a line that reads
+            // as another row.
             let inside: Vec<Doc> = std::iter::from_fn(|| {
-                self.comments.peek_before(values_start)?;
+                self.comments.peek_before(row.span.end as usize)?;
                 self.comments.pop().map(|c| Doc::Suffix(c.text))
             })
             .collect();
@@ -121,7 +121,7 @@ impl Printer<'_> {
 
     fn lit_text(&self, lit: &CellLit) -> String {
         if let Some(text) = self.src.and_then(|s| literal_text(s, lit.span.start as usize, lit.span.end as usize)) {
-            return text.replace("- ", "-");
+            return text;
         }
         match &lit.node {
             LitKind::Int(i) => i.to_string(),
