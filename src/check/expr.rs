@@ -217,9 +217,18 @@ impl<'a> Checker<'a> {
         }
         self.name_suggestions += 1;
         let schema = self.schema;
-        let root = self.root_leaves.get_or_insert_with(|| schema.root.leaves().into_iter().map(|(p, _)| p).collect());
-        let element: Vec<String> =
-            scope.element.map(|e| e.leaves().into_iter().map(|(p, _)| p).collect()).unwrap_or_default();
+        let prohibited = |path: &str| super::is_prohibited(&schema.prohibited, path);
+        let root = self.root_leaves.get_or_insert_with(|| {
+            schema.root.leaves().into_iter().map(|(p, _)| p).filter(|p| !prohibited(p)).collect()
+        });
+        let list = self.element_lists.last().map(|l| l.to_string());
+        let element: Vec<String> = scope
+            .element
+            .map(|e| e.leaves().into_iter().map(|(p, _)| p).collect::<Vec<String>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p: &String| !list.as_ref().is_some_and(|list| prohibited(&format!("{list}.{p}"))))
+            .collect();
         let candidates = root
             .iter()
             .chain(self.lets.iter().map(|l| &l.name))
@@ -250,16 +259,23 @@ impl<'a> Checker<'a> {
                 if let (Frame::Element, Some(list)) = (frame, self.element_lists.last()) {
                     prefix = if prefix.is_empty() { list.to_string() } else { format!("{list}.{prefix}") };
                 }
-                let help = did_you_mean(&seg.node, current.fields.iter().map(|f| f.name.as_str()));
+                let allowed = current.fields.iter().map(|f| f.name.as_str());
+                let full = |name: &str| if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
+                let allowed = allowed.filter(|name| !super::is_prohibited(&self.schema.prohibited, &full(name)));
+                let help = did_you_mean(&seg.node, allowed);
                 self.err(codes::UNKNOWN_NAME, seg.span, format!("`{prefix}` has no field `{}`", seg.node)).help = help;
                 return None;
             };
             let path_so_far = segments[..=i].iter().map(|s| s.node.as_str()).collect::<Vec<_>>().join(".");
-            match (frame, self.element_lists.last()) {
+            let prohibited = match (frame, self.element_lists.last()) {
                 (Frame::Account, _) => self.check_prohibited(&path_so_far, span),
                 // A list element's field is named through its list: `overdues.amount`.
                 (Frame::Element, Some(list)) => self.check_prohibited(&format!("{list}.{path_so_far}"), span),
-                (Frame::Element, None) => {}
+                (Frame::Element, None) => false,
+            };
+            if prohibited {
+                // Said once: how to read it (`gender ?? ""`) would be advice to use it.
+                return None;
             }
             let last = i + 1 == segments.len();
             match (&field.kind, last) {

@@ -315,8 +315,10 @@ impl<'a> Checker<'a> {
         true
     }
 
-    fn check_prohibited(&mut self, path: &str, span: Span) {
-        if self.schema.prohibited.iter().any(|p| p == path) {
+    /// Reports a prohibited field read at `span`; true when it is one.
+    fn check_prohibited(&mut self, path: &str, span: Span) -> bool {
+        let prohibited = self.schema.prohibited.iter().any(|p| p == path);
+        if prohibited {
             self.err(
                 codes::PROHIBITED_FIELD,
                 span,
@@ -325,6 +327,7 @@ impl<'a> Checker<'a> {
             .help =
                 Some(format!("the schema `{}` lists it under `prohibited` (fair lending)", self.schema.path.display()));
         }
+        prohibited
     }
 
     fn policy(&mut self, ast: &PolicyAst) -> CheckedPolicy {
@@ -733,4 +736,12 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// Whether `path` is one of the `prohibited` fields or lies inside one:
+/// never read, and never suggested for a typo either.
+fn is_prohibited(prohibited: &[String], path: &str) -> bool {
+    prohibited
+        .iter()
+        .any(|p| path.strip_prefix(p.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
 }
