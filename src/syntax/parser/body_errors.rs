@@ -4,6 +4,7 @@
 //! lists name grammar rules, never a literal such as `{` or `=>`, so these
 //! read the line the parser stopped on ([`Stop`]).
 
+use super::errors::{look_alike, ITEM_KEYWORDS};
 use super::stop::{without_comment, Stop};
 use super::*;
 
@@ -115,6 +116,24 @@ pub(super) fn before_a_body(rule: Rule) -> bool {
             | Rule::kw_salt
             | Rule::split_salt
     )
+}
+
+/// A declaration whose head holds a character that is not the language's
+/// (`let café = ...`): pest gives up on the whole declaration and stops at
+/// its keyword, as if the keyword were wrong. The character is the place to
+/// show, with what it is.
+pub(super) fn foreign_character_in_head(stop: &Stop<'_>) -> Option<Diagnostic> {
+    if !ITEM_KEYWORDS.contains(&stop.word) || !stop.before.trim().is_empty() {
+        return None;
+    }
+    // The head: the keyword and the name, up to the value, parameters or body.
+    let code = without_comment(stop.rest);
+    let head = code.find(['=', '(', '{', '"']).map_or(code, |end| code.get(..end).unwrap_or(code));
+    let (at, c) = head.char_indices().find(|(_, c)| !c.is_ascii())?;
+    let start = stop.before.len() + at;
+    let col = stop.before.chars().count() + head.get(..at)?.chars().count();
+    let help = look_alike(stop.line, col)?;
+    Some(stop.said_at((start, start + c.len_utf8()), format!("`{c}` cannot stand in a name"), help))
 }
 
 #[cfg(test)]

@@ -137,7 +137,8 @@ fn innermost_open(text: &str) -> Option<(usize, &'static str)> {
 }
 
 /// The keywords that start a top-level item.
-const ITEM_KEYWORDS: [&str; 9] = ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group", "split"];
+pub(super) const ITEM_KEYWORDS: [&str; 9] =
+    ["policy", "schema", "hook", "batch", "let", "guard", "rule", "group", "split"];
 
 /// The words of a duration's unit.
 pub(super) const UNITS: [&str; 8] = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
@@ -267,6 +268,7 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, (parse
             .or_else(|| body_errors::broken_bin(&stop))
             .or_else(|| body_errors::characteristic_without_code(&stop))
             .or_else(|| body_errors::header_without_brace(&stop))
+            .or_else(|| body_errors::foreign_character_in_head(&stop))
             .or_else(|| row_errors::comma_between_cells(&stop))
             .or_else(|| row_errors::unclosed_interval(&stop))
             .or_else(|| row_errors::first_after_the_body(&stop))
@@ -430,7 +432,7 @@ const GUARD_OUTCOMES: [&str; 8] = ["close", "freeze", "restrict", "reinstate", "
 /// it: what word processors, spreadsheets and Chinese input methods put in
 /// text pasted into a policy (a no-break space, curly quotes, `≥`, a
 /// full-width parenthesis). Named by its code point, as some are invisible.
-fn look_alike(line: &str, col: usize) -> Option<String> {
+pub(super) fn look_alike(line: &str, col: usize) -> Option<String> {
     let c = line.chars().nth(col)?;
     if c.is_ascii() {
         return None;
