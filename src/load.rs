@@ -121,8 +121,17 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
     let Some((schema_path, schema_span)) = check::schema_declaration(&ast, path) else {
         return Err(loader.fail(check::without_schema(&ast, path)));
     };
-    let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| loader.fail_ref(vec![*d]))?;
-    let schema = load_schema(&schema_path, &schema_text).map_err(|d| loader.fail_ref(d))?;
+    // A schema that cannot be read or does not load stops the check, not the
+    // report of the other files the policy names: all are said at once.
+    let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| {
+        let mut diags = vec![*d];
+        diags.extend(loader.unreadable_files(&ast, path));
+        loader.fail(diags)
+    })?;
+    let schema = load_schema(&schema_path, &schema_text).map_err(|mut diags| {
+        diags.extend(loader.unreadable_files(&ast, path));
+        loader.fail(diags)
+    })?;
     let (checked, mut warnings) = match check::check(&ast, path, text, &schema) {
         Ok(checked) => checked,
         Err(mut diags) => {
