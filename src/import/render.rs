@@ -33,7 +33,11 @@ impl Default for ImportOptions {
 
 /// The block for `table`, read from `path`.
 pub fn render_block(table: &ScorecardTable, path: &Path, options: &ImportOptions) -> String {
-    let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let file = match path.file_name() {
+        _ if path.as_os_str() == "-" => crate::stream::STANDARD_INPUT.to_owned(),
+        Some(name) => name.to_string_lossy().into_owned(),
+        None => path.display().to_string(),
+    };
     let count = table.characteristics.len();
     let width = count.to_string().len().max(2);
     let code = |n: usize| format!("{}{n:0width$}", options.reason_prefix);
@@ -144,7 +148,11 @@ fn categories_cell(categories: &[&str]) -> String {
 /// are often called, nor the name of one of the table's variables (a let
 /// named as a field clashes with it, `E0403`).
 pub fn default_name(path: &Path, table: &ScorecardTable) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    // Standard input has no name to take: `imported_score`.
+    let stem = match path.file_stem() {
+        _ if path.as_os_str() == "-" => "imported".into(),
+        stem => stem.map(|s| s.to_string_lossy()).unwrap_or_default(),
+    };
     let name = identifier(&stem.to_lowercase());
     let mut name =
         if name.ends_with("score") && name != "score" { name } else { format!("{}_score", name.trim_end_matches('_')) };
