@@ -161,3 +161,29 @@ fn an_empty_portfolio_is_refused_not_reported_stable() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the current portfolio `empty.jsonl` holds no snapshots"));
 }
+
+/// A portfolio may come on standard input, or under a name that does not
+/// say its format, as in `eval` and `diff`: `--input-format` says it.
+#[test]
+fn a_portfolio_on_standard_input_or_of_any_name() {
+    let dir = dir("a_portfolio_on_standard_input_or_of_any_name");
+    let baseline = portfolio(&dir, "base.jsonl", 100, 500, 10);
+    std::fs::copy(&baseline, dir.join("current.txt")).unwrap();
+    let piped = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["stability", "p.policy", "base.jsonl", "-", "--format", "json"])
+        .current_dir(&dir)
+        .stdin(std::fs::File::open(&baseline).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(0), "{}", String::from_utf8_lossy(&piped.stderr));
+    assert_eq!(json(&piped)["scorecards"][0]["psi"]["value"], "0");
+    let unnamed = verdict(&dir, &["stability", "p.policy", "base.jsonl", "current.txt"]);
+    assert_eq!(unnamed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unnamed.stderr).contains("use --input-format"), "{unnamed:?}");
+    let told = verdict(&dir, &["stability", "p.policy", "base.jsonl", "current.txt", "--input-format", "jsonl"]);
+    assert_eq!(told.status.code(), Some(0), "{}", String::from_utf8_lossy(&told.stderr));
+    // Standard input can be read once: both portfolios from it are refused.
+    let twice = verdict(&dir, &["stability", "p.policy", "-", "-"]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("named more than once"), "{twice:?}");
+}

@@ -15,7 +15,7 @@ use super::files::{
 };
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use verdict::diff::{ChangedAccount, DiffOptions, DiffReport, DiffRun, Differ, Performance, ReportMeta};
 use verdict::eval::EvalOptions;
@@ -170,7 +170,7 @@ fn feed(
     pool: &rayon::ThreadPool,
     sink: &mut dyn FnMut(&ChangedAccount) -> std::io::Result<()>,
 ) -> Result<(), Exit> {
-    let (reader, format) = open_input(input, input_format).map_err(|message| {
+    let (reader, format) = super::files::open_snapshots(input, input_format).map_err(|message| {
         eprintln!("error: {message}");
         Exit::Invalid
     })?;
@@ -283,22 +283,6 @@ fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceM
         inputs.push((verdict::stream::STANDARD_INPUT, Path::new("-")));
     }
     refuse_stdin_twice(&args.snapshots) | refuse_clashes(&outputs, &inputs)
-}
-
-fn open_input(input: &Path, input_format: Option<Format>) -> Result<(Box<dyn BufRead>, Format), String> {
-    let is_stdin = input.as_os_str() == "-";
-    let format = match input_format {
-        Some(f) => f,
-        None if is_stdin => Format::Jsonl,
-        None => Format::of_file(input).map_err(|e| format!("{e}; use --input-format"))?,
-    };
-    let reader: Box<dyn BufRead> = if is_stdin {
-        Box::new(BufReader::new(std::io::stdin()))
-    } else {
-        let file = std::fs::File::open(input).map_err(|e| format!("cannot read `{}`: {e}", input.display()))?;
-        Box::new(BufReader::with_capacity(1 << 16, file))
-    };
-    Ok((reader, format))
 }
 
 /// Now, in UTC to the minute (`SOURCE_DATE_EPOCH`, when set, for reproducible reports).

@@ -256,3 +256,29 @@ pub fn standard_output() -> Named<'static> {
 pub fn policy_files(sources: &verdict::diagnostic::SourceMap) -> Vec<Named<'_>> {
     sources.files().iter().map(|f| ("read by the policy", f.path.as_path())).collect()
 }
+
+/// A snapshot file to read, `-` for standard input, with its format: the
+/// one asked for, else JSON Lines for standard input, else the file name's.
+///
+/// # Errors
+///
+/// A format that cannot be told from the name, or a file that cannot be opened.
+pub fn open_snapshots(
+    input: &Path,
+    input_format: Option<verdict::snapshot::Format>,
+) -> Result<(Box<dyn io::BufRead>, verdict::snapshot::Format), String> {
+    use verdict::snapshot::Format;
+    let is_stdin = input.as_os_str() == "-";
+    let format = match input_format {
+        Some(f) => f,
+        None if is_stdin => Format::Jsonl,
+        None => Format::of_file(input).map_err(|e| format!("{e}; use --input-format"))?,
+    };
+    let reader: Box<dyn io::BufRead> = if is_stdin {
+        Box::new(io::BufReader::new(std::io::stdin()))
+    } else {
+        let file = std::fs::File::open(input).map_err(|e| format!("cannot read `{}`: {e}", input.display()))?;
+        Box::new(io::BufReader::with_capacity(1 << 16, file))
+    };
+    Ok((reader, format))
+}

@@ -4,7 +4,6 @@
 
 use super::render::{render_all, stderr_color};
 use super::{Exit, ReportFormat};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use verdict::compile::Program;
@@ -21,10 +20,14 @@ use verdict::stability::{report, Flag, Portfolio, Report, StabilityIndex};
 pub struct StabilityArgs {
     /// The policy whose scorecards are compared.
     policy: PathBuf,
-    /// The portfolio the scorecards were built or last validated on.
+    /// The portfolio the scorecards were built or last validated on (any
+    /// snapshot format; `-`: standard input).
     baseline: PathBuf,
-    /// The portfolio to compare with it.
+    /// The portfolio to compare with it (`-`: standard input).
     current: PathBuf,
+    /// Format of the portfolios when it cannot be told from their names (stdin).
+    #[arg(long)]
+    input_format: Option<Format>,
     /// How the report is written.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     format: ReportFormat,
@@ -46,14 +49,17 @@ pub fn run(args: StabilityArgs) -> Exit {
         eprintln!("error: `{}` declares no scorecard", args.policy.display());
         return Exit::Invalid;
     }
-    let (baseline, current) =
-        match (score(program, &args.baseline, args.as_of), score(program, &args.current, args.as_of)) {
-            (Ok(b), Ok(c)) => (b, c),
-            (Err(e), _) | (_, Err(e)) => {
-                eprintln!("error: {e}");
-                return Exit::Invalid;
-            }
-        };
+    if super::files::refuse_stdin_twice(&[args.baseline.clone(), args.current.clone()]) {
+        return Exit::Invalid;
+    }
+    let score = |path: &Path| score(program, path, args.input_format, args.as_of);
+    let (baseline, current) = match (score(&args.baseline), score(&args.current)) {
+        (Ok(b), Ok(c)) => (b, c),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return Exit::Invalid;
+        }
+    };
     if let Some(exit) = refuse_empty(&[("baseline", &args.baseline, &baseline), ("current", &args.current, &current)]) {
         return exit;
     }
@@ -105,10 +111,13 @@ fn refuse_empty(portfolios: &[(&str, &PathBuf, &Portfolio)]) -> Option<Exit> {
 }
 
 /// Scores every snapshot of one portfolio; a snapshot that fails is counted and left out.
-fn score(program: &Program, path: &Path, as_of: Option<verdict::value::Date>) -> Result<Portfolio, String> {
-    let format = Format::of_file(path).map_err(|e| e.to_string())?;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let input: Box<dyn BufRead> = Box::new(BufReader::new(file));
+fn score(
+    program: &Program,
+    path: &Path,
+    input_format: Option<Format>,
+    as_of: Option<verdict::value::Date>,
+) -> Result<Portfolio, String> {
+    let (input, format) = super::files::open_snapshots(path, input_format)?;
     let reader = read_snapshots(input, format, program.schema.clone())
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let mut portfolio = Portfolio::new(program);
