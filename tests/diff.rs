@@ -387,6 +387,25 @@ fn a_breached_guard_of_the_new_policy_exits_3() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("guard breached: `guard restrict at most 4` of the new policy: 5 of 40"), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("BREACHED"));
+    // The report says which guards are new, which replaced an old bound, which were dropped.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("(bound 4; old version 4; new)"), "{stdout}");
+    let text =
+        text.replace("guard close at most 20%", "guard close at most 25%").replace("guard freeze at most 5000\n", "");
+    let changed = common::policy_beside_example_files(&dir, "changed.policy", &text);
+    let out = verdict(&["diff", OLD, changed.to_str().unwrap(), PORTFOLIO]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("; was `guard close at most 20%`)"), "{stdout}");
+    assert!(stdout.contains("removed   guard freeze at most 5000"), "{stdout}");
+    let out = verdict(&["diff", OLD, changed.to_str().unwrap(), PORTFOLIO, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["guards"][0]["was"], "close at most 20%", "{}", report["guards"]);
+    assert_eq!(report["guards_removed"], serde_json::json!(["freeze at most 5000"]));
+    let page = dir.join("changed.html");
+    verdict(&["diff", OLD, changed.to_str().unwrap(), PORTFOLIO, "--html", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("was <code>guard close at most 20%</code>"), "{html}");
+    assert!(html.contains("<code>guard freeze at most 5000</code><br/><span class=\"note\">removed</span>"), "{html}");
 }
 
 /// A hook call of either version past the wall-clock backstop is no decision

@@ -252,6 +252,11 @@ fn a_bad_performance_file_exits_2_naming_the_line() {
         ),
         ("short.csv", "id,bad,loss\nA-1,1\n", "error[D005]: `short.csv`:2: 2 fields where the header has 3"),
         (
+            "later.jsonl",
+            "{\"id\":\"A-1\",\"loss\":\"5\"}\n{\"id\":\"A-2\",\"bad\":\"1\",\"loss\":\"7\"}\n",
+            "error[D005]: `later.jsonl`:2: gives `bad`, which the first record (line 1) does not",
+        ),
+        (
             "none.csv",
             "id,default_flag,amount\nA-1,1,2\n",
             "error[D004]: `none.csv`:1: neither a `bad` nor a `loss` column",

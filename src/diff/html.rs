@@ -490,7 +490,7 @@ fn rules(h: &mut String, r: &DiffReport) {
 
 fn guards(h: &mut String, r: &DiffReport) {
     h.push_str("<section id=\"guards\">\n<h2>Guards of the proposed policy</h2>\n");
-    if r.guards.is_empty() {
+    if r.guards.is_empty() && r.guards_removed.is_empty() {
         h.push_str("<p class=\"note\">The proposed policy declares no guard.</p>\n</section>\n");
         return;
     }
@@ -502,15 +502,28 @@ fn guards(h: &mut String, r: &DiffReport) {
     );
     for g in &r.guards {
         let status = if g.breached { "breached" } else { "ok" };
+        let change = match (&g.was, g.added) {
+            (Some(was), _) => format!("<br/><span class=\"note\">was <code>guard {}</code></span>", esc(was)),
+            (None, true) => "<br/><span class=\"note\">new</span>".to_owned(),
+            (None, false) => String::new(),
+        };
         let _ = writeln!(
             h,
-            "<tr><td><code>guard {}</code></td><td class=\"num\">{} of {}</td><td class=\"num\">{}</td>\
+            "<tr><td><code>guard {}</code>{change}</td><td class=\"num\">{} of {}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td><span class=\"badge {status}\">{status}</span></td></tr>",
             esc(&g.guard),
             g.count,
             g.decided,
             esc(&g.bound),
             g.old_count
+        );
+    }
+    for removed in &r.guards_removed {
+        let _ = writeln!(
+            h,
+            "<tr><td><code>guard {}</code><br/><span class=\"note\">removed</span></td><td class=\"num\">—</td>\
+             <td class=\"num\">—</td><td class=\"num\">—</td><td></td></tr>",
+            esc(removed)
         );
     }
     h.push_str("</tbody>\n</table>\n</section>\n");

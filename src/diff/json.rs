@@ -126,6 +126,7 @@ impl Serialize for DiffReport {
         m.serialize_entry("exposure", &self.exposure.as_ref().map(ExposureView))?;
         m.serialize_entry("exposure_note", &self.exposure_note)?;
         m.serialize_entry("guards", &self.guards)?;
+        m.serialize_entry("guards_removed", &self.guards_removed)?;
         m.serialize_entry("guard_breached", &self.guard_breached())?;
         let changed = ChangedView { total: self.changed, shown: self.accounts.len(), accounts: &self.accounts };
         m.serialize_entry("changed", &changed)?;

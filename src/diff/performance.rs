@@ -207,6 +207,7 @@ impl Performance {
     /// Any [`PerformanceError`].
     pub fn from_jsonl<R: BufRead>(input: R, file: &str) -> Result<Performance, PerformanceError> {
         let mut perf: Option<Performance> = None;
+        let mut first_line = 0;
         for (n, text) in input.lines().enumerate() {
             let line = n as u64 + 1;
             let text = text
@@ -222,8 +223,21 @@ impl Performance {
             };
             let perf = match &mut perf {
                 Some(p) => p,
-                None => perf.insert(Performance::first_jsonl(file, line, &object)?),
+                None => {
+                    first_line = line;
+                    perf.insert(Performance::first_jsonl(file, line, &object)?)
+                }
             };
+            // A column the first record lacks would be read for no record
+            // and its values lost without a word.
+            for (name, given) in [(BAD, perf.has_bad), (LOSS, perf.has_loss)] {
+                if !given && object.contains_key(name) {
+                    return Err(row_error(format!(
+                        "gives `{name}`, which the first record (line {first_line}) does not: every record \
+                         gives the same of `{BAD}` and `{LOSS}`"
+                    )));
+                }
+            }
             let field = |name: &str, wanted: bool| wanted.then(|| object.get(name).map_or(Text::Missing, Text::Json));
             let row = Cells { id: field(ID, true), bad: field(BAD, perf.has_bad), loss: field(LOSS, perf.has_loss) };
             perf.push(line, row)?;

@@ -496,6 +496,11 @@ pub struct GuardRow {
     pub bound: String,
     /// `count` is strictly above the bound.
     pub breached: bool,
+    /// The old version's guard this one replaces, as written, when the bound
+    /// changed (`close at most 20%` tightened to `close at most 5%`).
+    pub was: Option<String>,
+    /// The old version had no guard on this outcome.
+    pub added: bool,
 }
 
 /// An account whose decision differs.
@@ -561,6 +566,8 @@ pub struct DiffReport {
     pub exposure_note: Option<String>,
     /// The new version's guards.
     pub guards: Vec<GuardRow>,
+    /// The old version's guards that the new one dropped, as written.
+    pub guards_removed: Vec<String>,
     /// The first changed accounts, in input order.
     pub accounts: Vec<ChangedAccount>,
     /// Accounts by arm of each split (empty when neither version has one).
@@ -672,6 +679,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         exposure: None,
         exposure_note: differ.limit_note.clone(),
         guards: Vec::new(),
+        guards_removed: Vec::new(),
         accounts: kept,
         arms,
         arms_unassigned,
@@ -696,10 +704,13 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         buckets_new: e.buckets_new,
     });
     let decided = ROWS.iter().filter(|r| **r != Row::Error).map(|&r| report.new_total(r)).sum::<u64>();
+    let (changes, removed) = guard_changes(&old.guards, &new.guards);
+    report.guards_removed = removed;
     report.guards = new
         .guards
         .iter()
-        .map(|g| {
+        .zip(changes)
+        .map(|(g, (was, added))| {
             let row = Row::from_outcome(g.outcome);
             let count = report.new_total(row);
             let (breached, bound) = crate::eval::guard_check(
@@ -715,10 +726,33 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
                 decided,
                 bound,
                 breached,
+                was,
+                added,
             }
         })
         .collect();
     report
+}
+
+/// How each new guard stands to the old version's: unchanged (its text is
+/// there), replacing an old guard on the same outcome that the new version
+/// dropped (`was`), or added; and the old guards dropped and replaced by none.
+fn guard_changes(old: &[crate::ir::TGuard], new: &[crate::ir::TGuard]) -> (Vec<(Option<String>, bool)>, Vec<String>) {
+    let kept = |g: &crate::ir::TGuard| new.iter().any(|n| n.text == g.text);
+    let mut dropped: Vec<&crate::ir::TGuard> = old.iter().filter(|g| !kept(g)).collect();
+    let changes = new
+        .iter()
+        .map(|g| {
+            if old.iter().any(|o| o.text == g.text) {
+                return (None, false);
+            }
+            match dropped.iter().position(|o| o.outcome == g.outcome) {
+                Some(at) => (Some(dropped.remove(at).text.clone()), false),
+                None => (None, true),
+            }
+        })
+        .collect();
+    (changes, dropped.into_iter().map(|g| g.text.clone()).collect())
 }
 
 #[cfg(test)]

@@ -236,19 +236,25 @@ fn rules(out: &mut String, r: &DiffReport) {
 
 /// The new version's guards over the portfolio.
 fn guards(out: &mut String, r: &DiffReport) {
-    if !r.guards.is_empty() {
+    if !r.guards.is_empty() || !r.guards_removed.is_empty() {
         out.push_str("\nGuards of the new version\n");
-        let rows: Vec<Vec<String>> = r
+        let mut rows: Vec<Vec<String>> = r
             .guards
             .iter()
             .map(|g| {
+                let change = match (&g.was, g.added) {
+                    (Some(was), _) => format!("; was `guard {was}`"),
+                    (None, true) => "; new".to_owned(),
+                    (None, false) => String::new(),
+                };
                 vec![
                     if g.breached { "BREACHED".into() } else { "ok".into() },
                     format!("guard {}", g.guard),
-                    format!("{} of {} (bound {}; old version {})", g.count, g.decided, g.bound, g.old_count),
+                    format!("{} of {} (bound {}; old version {}{change})", g.count, g.decided, g.bound, g.old_count),
                 ]
             })
             .collect();
+        rows.extend(r.guards_removed.iter().map(|g| vec!["removed".into(), format!("guard {g}"), "—".into()]));
         out.push_str(&table(&rows, &[Align::Left, Align::Left, Align::Left]));
     }
 }
