@@ -137,6 +137,22 @@ fn a_comment_at_any_token_boundary_survives_and_formatting_stays_idempotent() {
     }
 }
 
+/// Two trailing comments at neighbouring token boundaries (`and  # a` then
+/// `(  # b`): the second waits for a line of its own, which must be where
+/// the next formatting puts it.
+#[test]
+fn two_comments_at_neighbouring_boundaries_survive_and_formatting_stays_idempotent() {
+    let path = Path::new("policies/lifecycle.policy");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (ends, _) = code_and_comments(&text);
+    ends.par_windows(2).enumerate().for_each(|(n, pair)| {
+        let mut t = text.clone();
+        t.insert_str(pair[1], &format!("  # b{n}\n"));
+        t.insert_str(pair[0], &format!("  # a{n}\n"));
+        assert_formats_well(path, &t);
+    });
+}
+
 #[test]
 fn the_example_policies_are_formatted() {
     for name in ["policies/lifecycle.policy", "policies/simple.policy"] {
@@ -287,7 +303,8 @@ let s = scorecard base 1 {
 }
 
 /// `where`, `within` and a case's `then` are not tokens of their own in the
-/// AST: a comment before one stays before it, one after it after it.
+/// AST: a comment before one stays before it, one after it after it; a
+/// comment on its own line before a call's `)` stays inside the call.
 #[test]
 fn a_comment_beside_where_within_or_then_stays_on_its_side() {
     let src = r#"policy "p" version "1"
@@ -297,6 +314,7 @@ let n = count(overdues # a
   days > 3 # x
   within # b
   12 months # c
+  # own line before the parenthesis
   ) # d
 let k = case when n > 1 # e
   then # f
@@ -304,10 +322,26 @@ let k = case when n > 1 # e
   else 3 end
 "#;
     let out = assert_formats_well(Path::new("t.policy"), src);
-    for (before, after) in [("# a", "where"), ("where", "# w"), ("# x", "within"), ("within", "# b"), ("# e", "then")] {
-        let (b, a) = (out.find(before).unwrap(), out.find(after).unwrap());
-        assert!(b < a, "`{before}` before `{after}`:\n{out}");
-    }
+    let body: Vec<&str> = out.lines().skip(3).collect();
+    assert_eq!(
+        body,
+        [
+            "let n = count(overdues  # a",
+            "        where  # w",
+            "              days > 3  # x",
+            "        within  # b",
+            "        12 months  # c",
+            "        # own line before the parenthesis",
+            "        )  # d",
+            "let k = case",
+            "  when n > 1  # e",
+            "  then  # f",
+            "       2  # g",
+            "  else 3",
+            "end",
+        ],
+        "{out}"
+    );
 }
 
 /// A sign is written against its number wherever a literal is copied from

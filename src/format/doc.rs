@@ -169,7 +169,8 @@ fn flat_width(doc: &Doc) -> (usize, bool) {
         Doc::Newline | Doc::BlankLine | Doc::OwnLine(_) => (0, true),
         Doc::Indent(_, inner) | Doc::Align(inner) => flat_width(inner),
         Doc::Fill(items) => sum_widths(items.iter(), 1),
-        Doc::Suffix(_) => (0, false),
+        // A trailing comment ends its line: what follows it is on the next.
+        Doc::Suffix(_) => (0, true),
     }
 }
 
