@@ -293,6 +293,13 @@ impl Schema {
     pub fn has_lists(&self) -> bool {
         self.root.leaves().iter().any(|(_, f)| matches!(f.kind, FieldKind::List(_)))
     }
+    /// Whether `path` is one of the `prohibited` fields or lies inside one:
+    /// never read by a policy, and never offered or suggested for one.
+    pub fn is_prohibited(&self, path: &str) -> bool {
+        self.prohibited
+            .iter()
+            .any(|p| path.strip_prefix(p.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
+    }
 }
 
 /// Resolves a dotted path within a record, through nested records.
@@ -386,6 +393,7 @@ impl SchemaLoader<'_> {
                 self.error(codes::SCHEMA_SHAPE, key.span, format!("unknown schema section `{name}`")).help = help;
             }
         }
+        self.repeated_keys(entries, "the schema");
         let entity = self.scalar_section(doc, "entity").unwrap_or_else(|| "account".into());
         let Some(fields) = doc.get("fields") else {
             self.error(codes::SCHEMA_SHAPE, doc.span, "the schema has no `fields` section");
@@ -560,6 +568,25 @@ impl SchemaLoader<'_> {
                 let slot = Some(take_slot(next_slot));
                 Some(FieldDef { name, kind, optional, slot, span: value.span })
             }
+            // `list: int`: a list's `list:` holds its records' fields, and a
+            // scalar there would make a record with a field named `list`.
+            YKind::Map(entries)
+                if value.get("list").is_some_and(|l| !matches!(l.kind, YKind::Map(_)))
+                    && entries.iter().all(|(k, _)| matches!(k.as_scalar(), Some("list" | "by"))) =>
+            {
+                let found = match value.get("list") {
+                    Some(l) => l.as_scalar().map_or_else(|| l.kind_name().to_owned(), |t| format!("`{t}`")),
+                    None => "nothing".to_owned(),
+                };
+                self.error(
+                    codes::SCHEMA_LIST,
+                    value.get("list").map_or(value.span, |l| l.span),
+                    format!("`{name}`'s `list:` holds {found}; it takes the fields of the list's records"),
+                )
+                .help =
+                    Some("a list of records is `list:` with one field a line under it, and `by:` its date key".into());
+                None
+            }
             YKind::Map(_) if value.get("list").is_some_and(|l| matches!(l.kind, YKind::Map(_))) => {
                 let list = self.list(value)?;
                 Some(FieldDef {
@@ -586,8 +613,24 @@ impl SchemaLoader<'_> {
         }
     }
 
+    /// Reports each key of a mapping given twice: only the first would be
+    /// read, so a second `prohibited:` (a fair-lending list) or `by:` would
+    /// be dropped without a word. Fields given twice are `S007`, said where
+    /// records are read.
+    fn repeated_keys(&mut self, entries: &[(YNode, YNode)], within: &str) {
+        let mut seen = std::collections::HashSet::new();
+        for (key, _) in entries {
+            let name = key.as_scalar().unwrap_or("");
+            if !seen.insert(name) {
+                let message = format!("`{name}` is given twice in {within}: only the first would be read");
+                self.error(codes::SCHEMA_SHAPE, key.span, message).help = Some("give it once".into());
+            }
+        }
+    }
+
     fn list(&mut self, node: &YNode) -> Option<ListLayout> {
         if let YKind::Map(entries) = &node.kind {
+            self.repeated_keys(entries, "a list field");
             for (key, _) in entries {
                 let k = key.as_scalar().unwrap_or("");
                 if k != "list" && k != "by" {

@@ -980,7 +980,7 @@ fn semantic_tokens_say_what_each_name_is() {
 #[test]
 fn a_member_with_spaces_is_replaced_whole_and_text_is_never_a_member() {
     let dir = workspace("member-spaces");
-    let schema = "key: id\nfields:\n  id: string\n  purpose: 'enum(\"car (new)\", \"car (used)\", \"education\")'\n  should_notify: bool\n";
+    let schema = "key: id\nprohibited: [nationality]\nfields:\n  id: string\n  nationality: string\n  purpose: 'enum(\"car (new)\", \"car (used)\", \"education\", \"hold (till closed)\")'\n  should_notify: bool\n";
     std::fs::write(dir.join("app.schema.yaml"), schema).unwrap();
     let mut client = Client::start(&dir);
     client.initialize();
@@ -988,10 +988,11 @@ fn a_member_with_spaces_is_replaced_whole_and_text_is_never_a_member() {
                 rule \"r\" { when purpose == \"car (nw)\" then close }\n\
                 rule \"s\" { when purpose in [\"car (\"] then close reason \"R1\" \"we notify \" }\n\
                 rule \"t\" { when should_notify then tag \"when purpose == \" }\n\
-                rule \"u\" { when purpose == \"ca and purpose != \"education\" then close }\n";
+                rule \"u\" { when purpose == \"ca and purpose != \"education\" then close }\n\
+                rule \"v\" { when purpose == \"car then close reason \"R1\" \"x\" }\n";
     open(&mut client, "p.policy", text);
     let _ = client.diagnostics(&client.uri("p.policy"));
-    let members = ["\"car (new)\"", "\"car (used)\"", "\"education\""];
+    let members = ["\"car (new)\"", "\"car (used)\"", "\"education\"", "\"hold (till closed)\""];
 
     // Inside a member with a space: the whole string, both quotes, is replaced.
     let offered = client.request("textDocument/completion", client.at("p.policy", 2, 35));
@@ -1002,12 +1003,18 @@ fn a_member_with_spaces_is_replaced_whole_and_text_is_never_a_member() {
     // A string left open does not swallow the code after it.
     let offered = client.request("textDocument/completion", client.at("p.policy", 5, 30));
     assert_eq!(offered[2]["textEdit"], json!({"range": range(5, 27, 30), "newText": "\"education\""}));
+    // Nor the code up to the next string's opening quote, though each of its characters is in a member.
+    let offered = client.request("textDocument/completion", client.at("p.policy", 6, 31));
+    assert_eq!(offered[0]["textEdit"], json!({"range": range(6, 27, 31), "newText": "\"car (new)\""}));
 
     // An officer's own words are not code: no channels, no members.
     for (line, character) in [(3, 71), (4, 56)] {
         let offered = client.request("textDocument/completion", client.at("p.policy", line, character));
         assert_eq!(offered, json!([]), "at {line}:{character}");
     }
+    // A prohibited field is never offered.
+    let names = labels(&client.request("textDocument/completion", client.at("p.policy", 2, 16)));
+    assert!(names.iter().any(|n| n == "purpose") && !names.iter().any(|n| n == "nationality"), "{names:?}");
     // `should_notify ` is a name ending in `notify`, not the keyword: no channels.
     let mut typed = client.at("p.policy", 4, 30);
     typed["context"] = json!({"triggerKind": 2, "triggerCharacter": " "});

@@ -217,7 +217,7 @@ impl<'a> Checker<'a> {
         }
         self.name_suggestions += 1;
         let schema = self.schema;
-        let prohibited = |path: &str| super::is_prohibited(&schema.prohibited, path);
+        let prohibited = |path: &str| schema.is_prohibited(path);
         let root = self.root_leaves.get_or_insert_with(|| {
             schema.root.leaves().into_iter().map(|(p, _)| p).filter(|p| !prohibited(p)).collect()
         });
@@ -261,7 +261,7 @@ impl<'a> Checker<'a> {
                 }
                 let allowed = current.fields.iter().map(|f| f.name.as_str());
                 let full = |name: &str| if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
-                let allowed = allowed.filter(|name| !super::is_prohibited(&self.schema.prohibited, &full(name)));
+                let allowed = allowed.filter(|name| !self.schema.is_prohibited(&full(name)));
                 let help = did_you_mean(&seg.node, allowed);
                 self.err(codes::UNKNOWN_NAME, seg.span, format!("`{prefix}` has no field `{}`", seg.node)).help = help;
                 return None;

@@ -315,7 +315,9 @@ impl<'a> Checker<'a> {
         true
     }
 
-    /// Reports a prohibited field read at `span`; true when it is one.
+    /// Reports a prohibited field read at `span`; true when it is one. Each
+    /// prefix of a path is checked on the way down, so the field itself is
+    /// reported, once, and not each field inside it.
     fn check_prohibited(&mut self, path: &str, span: Span) -> bool {
         let prohibited = self.schema.prohibited.iter().any(|p| p == path);
         if prohibited {
@@ -736,12 +738,4 @@ impl<'a> Checker<'a> {
             }
         }
     }
-}
-
-/// Whether `path` is one of the `prohibited` fields or lies inside one:
-/// never read, and never suggested for a typo either.
-fn is_prohibited(prohibited: &[String], path: &str) -> bool {
-    prohibited
-        .iter()
-        .any(|p| path.strip_prefix(p.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
 }

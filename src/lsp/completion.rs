@@ -6,7 +6,7 @@
 use super::document::Document;
 use crate::builtins::BUILTINS;
 use crate::ir::{Base, Channel};
-use crate::schema::{lookup_through_lists, FieldDef, FieldKind, RecordLayout, ScalarType};
+use crate::schema::{lookup_through_lists, FieldDef, FieldKind, RecordLayout, ScalarType, Schema};
 use crate::syntax::ast::{ExprKind, Item};
 use crate::syntax::parser::keyword_texts;
 use crate::syntax::RESERVED_WORDS;
@@ -151,15 +151,17 @@ fn string_members(doc: &Document, before: &str, open: usize, offset: usize) -> V
 
 /// How many bytes after the cursor belong to the member being typed: up to
 /// and with the closing quote when what lies before it could be a member's
-/// (`"car (n|ew)"`), else the word the cursor is in, which must not swallow
-/// the code after a string left open (`"fr| and kind == "x"`), with a
-/// quote right after it.
+/// (the start of one, `"car| (new)"`, or a misspelt tail, `"car (n|w)"`,
+/// which holds no space), else the word the cursor is in, which must not
+/// swallow the code after a string left open (`"fr| and kind == "x"`,
+/// `"ca| then close reason "R1"`), with a quote right after it.
 fn member_rest(members: &[String], typed: &str, line_rest: &str) -> usize {
     if let Some(close) = line_rest.find('"') {
-        let rest = &line_rest[..close];
+        let rest = line_rest.get(..close).unwrap_or_default();
         let whole = format!("{typed}{rest}");
-        let could_be = rest.chars().all(|c| members.iter().any(|m| m.contains(c)));
-        if !rest.contains('\\') && (members.contains(&whole) || could_be) {
+        let starts_one = members.iter().any(|m| m.starts_with(&whole));
+        let tail = !rest.contains(char::is_whitespace) && rest.chars().all(|c| members.iter().any(|m| m.contains(c)));
+        if !rest.contains('\\') && (starts_one || tail) {
             return close + 1;
         }
     }
@@ -277,9 +279,11 @@ fn nested_fields(doc: &Document, prefix: &str, range: Range) -> Vec<CompletionIt
         Some(FieldKind::List(list)) => &list.element,
         _ => return Vec::new(),
     };
+    // A prohibited field is never offered: a policy may not read it.
     record
         .fields
         .iter()
+        .filter(|field| !schema.is_prohibited(&format!("{prefix}.{}", field.name)))
         .map(|field| CompletionItem {
             text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, field.name.clone()))),
             ..field_item(&field.name, field)
@@ -310,18 +314,22 @@ fn everything(doc: &Document) -> Vec<CompletionItem> {
         });
     }
     if let Some(schema) = doc.schema.as_deref() {
-        push_fields(&schema.root, "", &mut items);
+        push_fields(schema, &schema.root, "", &mut items);
     }
     items
 }
 
-/// Fields with their whole paths: `score`, `identity`, `identity.verified`.
-fn push_fields(record: &RecordLayout, prefix: &str, items: &mut Vec<CompletionItem>) {
+/// Fields with their whole paths: `score`, `identity`, `identity.verified`;
+/// never a prohibited one.
+fn push_fields(schema: &Schema, record: &RecordLayout, prefix: &str, items: &mut Vec<CompletionItem>) {
     for field in &record.fields {
         let path = format!("{prefix}{}", field.name);
+        if schema.is_prohibited(&path) {
+            continue;
+        }
         items.push(field_item(&path, field));
         if let FieldKind::Record(inner) = &field.kind {
-            push_fields(inner, &format!("{path}."), items);
+            push_fields(schema, inner, &format!("{path}."), items);
         }
     }
 }
