@@ -182,6 +182,21 @@ fn a_portfolio_on_standard_input_or_of_any_name() {
     assert!(String::from_utf8_lossy(&unnamed.stderr).contains("use --input-format"), "{unnamed:?}");
     let told = verdict(&dir, &["stability", "p.policy", "base.jsonl", "current.txt", "--input-format", "jsonl"]);
     assert_eq!(told.status.code(), Some(0), "{}", String::from_utf8_lossy(&told.stderr));
+    // `--input-format` names standard input's format, not a named file's.
+    let csv: String = std::iter::once("id,as_of,score,status\n".to_string())
+        .chain(
+            (0..100).map(|i| format!("A{i},2026-11-01,{},{}\n", 500 + 3 * i, if i < 10 { "frozen" } else { "active" })),
+        )
+        .collect();
+    std::fs::write(dir.join("base.csv"), csv).unwrap();
+    let mixed = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["stability", "p.policy", "base.csv", "-", "--input-format", "jsonl", "--format", "json"])
+        .current_dir(&dir)
+        .stdin(std::fs::File::open(&baseline).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(mixed.status.code(), Some(0), "{}", String::from_utf8_lossy(&mixed.stderr));
+    assert_eq!(json(&mixed)["scorecards"][0]["psi"]["value"], "0");
     // Standard input can be read once: both portfolios from it are refused.
     let twice = verdict(&dir, &["stability", "p.policy", "-", "-"]);
     assert_eq!(twice.status.code(), Some(2));

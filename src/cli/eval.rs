@@ -261,17 +261,13 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
     let mut exit = Exit::Ok;
     for input in inputs {
         let is_stdin = input.as_os_str() == "-";
-        let format = match input_format {
-            Some(f) => f,
-            None if is_stdin => Format::Jsonl,
-            None => match Format::of_file(input) {
-                Ok(f) => f,
-                Err(e) => {
-                    eprintln!("error: {e}; use --input-format");
-                    exit = Exit::Invalid;
-                    continue;
-                }
-            },
+        let format = match super::files::input_format(input, input_format) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit = Exit::Invalid;
+                continue;
+            }
         };
         let mut file = None;
         let reader: Box<dyn BufRead + Send> = if is_stdin {

@@ -52,11 +52,17 @@ pub fn run(args: ExplainArgs) -> Exit {
         }
     };
     let as_of = args.as_of;
+    let format = match super::files::input_format(&args.snapshot, args.input_format) {
+        Ok(format) => format,
+        Err(e) => {
+            eprintln!("error: {}", escape(&e));
+            return Exit::Invalid;
+        }
+    };
     let found = if args.snapshot.as_os_str() == "-" {
-        let format = args.input_format.unwrap_or(Format::Jsonl);
         explain_read(&loaded, std::io::stdin().lock(), &args.snapshot, format, &args.id, as_of)
     } else {
-        explain(&loaded, &args.snapshot, args.input_format, &args.id, as_of)
+        explain(&loaded, &args.snapshot, Some(format), &args.id, as_of)
     };
     let x = match found {
         Ok(x) => x,

@@ -257,27 +257,47 @@ pub fn policy_files(sources: &verdict::diagnostic::SourceMap) -> Vec<Named<'_>> 
     sources.files().iter().map(|f| ("read by the policy", f.path.as_path())).collect()
 }
 
-/// A snapshot file to read, `-` for standard input, with its format: the
-/// one asked for, else JSON Lines for standard input, else the file name's.
+/// The format of the snapshot input `path`: the one its name tells
+/// (`.jsonl`, `.csv`, `.parquet`, ...), else `--input-format`; standard
+/// input (`-`) is `--input-format` or JSON Lines. `--input-format` never
+/// overrides a name that tells, so one flag serves a piped input beside a
+/// named file (`stability p.policy base.csv - --input-format jsonl`).
+///
+/// # Errors
+///
+/// A file whose name does not tell its format, without `--input-format`.
+pub fn input_format(
+    input: &Path,
+    asked: Option<verdict::snapshot::Format>,
+) -> Result<verdict::snapshot::Format, String> {
+    use verdict::snapshot::Format;
+    if input.as_os_str() == "-" {
+        return Ok(asked.unwrap_or(Format::Jsonl));
+    }
+    match (Format::of_file(input), asked) {
+        (Ok(told), _) => Ok(told),
+        (Err(_), Some(asked)) => Ok(asked),
+        (Err(e), None) => Err(format!("{e}; use --input-format")),
+    }
+}
+
+/// A snapshot file to read, `-` for standard input, with its format
+/// ([`input_format`]).
 ///
 /// # Errors
 ///
 /// A format that cannot be told from the name, or a file that cannot be opened.
 pub fn open_snapshots(
     input: &Path,
-    input_format: Option<verdict::snapshot::Format>,
+    asked: Option<verdict::snapshot::Format>,
 ) -> Result<(Box<dyn io::BufRead>, verdict::snapshot::Format), String> {
-    use verdict::snapshot::Format;
-    let is_stdin = input.as_os_str() == "-";
-    let format = match input_format {
-        Some(f) => f,
-        None if is_stdin => Format::Jsonl,
-        None => Format::of_file(input).map_err(|e| format!("{e}; use --input-format"))?,
-    };
-    let reader: Box<dyn io::BufRead> = if is_stdin {
+    let format = input_format(input, asked)?;
+    let path = input.display().to_string();
+    let shown = verdict::terminal::escape(&path);
+    let reader: Box<dyn io::BufRead> = if input.as_os_str() == "-" {
         Box::new(io::BufReader::new(std::io::stdin()))
     } else {
-        let file = std::fs::File::open(input).map_err(|e| format!("cannot read `{}`: {e}", input.display()))?;
+        let file = std::fs::File::open(input).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
         Box::new(io::BufReader::with_capacity(1 << 16, file))
     };
     Ok((reader, format))
