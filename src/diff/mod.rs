@@ -18,6 +18,7 @@
 
 mod arms;
 mod files;
+mod guards;
 mod html;
 mod json;
 mod performance;

@@ -704,7 +704,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         buckets_new: e.buckets_new,
     });
     let decided = ROWS.iter().filter(|r| **r != Row::Error).map(|&r| report.new_total(r)).sum::<u64>();
-    let (changes, removed) = guard_changes(&old.guards, &new.guards);
+    let (changes, removed) = super::guards::guard_changes(&old.guards, &new.guards);
     report.guards_removed = removed;
     report.guards = new
         .guards
@@ -732,27 +732,6 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         })
         .collect();
     report
-}
-
-/// How each new guard stands to the old version's: unchanged (its text is
-/// there), replacing an old guard on the same outcome that the new version
-/// dropped (`was`), or added; and the old guards dropped and replaced by none.
-fn guard_changes(old: &[crate::ir::TGuard], new: &[crate::ir::TGuard]) -> (Vec<(Option<String>, bool)>, Vec<String>) {
-    let kept = |g: &crate::ir::TGuard| new.iter().any(|n| n.text == g.text);
-    let mut dropped: Vec<&crate::ir::TGuard> = old.iter().filter(|g| !kept(g)).collect();
-    let changes = new
-        .iter()
-        .map(|g| {
-            if old.iter().any(|o| o.text == g.text) {
-                return (None, false);
-            }
-            match dropped.iter().position(|o| o.outcome == g.outcome) {
-                Some(at) => (Some(dropped.remove(at).text.clone()), false),
-                None => (None, true),
-            }
-        })
-        .collect();
-    (changes, dropped.into_iter().map(|g| g.text.clone()).collect())
 }
 
 #[cfg(test)]
