@@ -127,6 +127,10 @@ fn a_name_that_is_not_one_is_refused() {
         assert_eq!(out.status.code(), Some(2), "{name:?}: {}", shown(&out));
         assert!(String::from_utf8_lossy(&out.stderr).contains("is not a name"), "{name:?}: {}", shown(&out));
     }
+    // Nor may it be named as a variable the scorecard reads: the let would clash with the field.
+    let out = verdict(&["import", "scorecard", "tests/fixtures/import/toad.csv", "--name", "duration_in_month"]);
+    assert_eq!(out.status.code(), Some(2), "{}", shown(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("I005"), "{}", shown(&out));
     let out = verdict(&["import", "scorecard", "tests/fixtures/import/toad.csv", "--name", "app_2"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("let app_2 = scorecard"), "{}", shown(&out));
 }

@@ -201,7 +201,7 @@ pub fn number(text: &str) -> Result<Decimal, String> {
             && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
             && digits.bytes().filter(|&b| b == b'.').count() <= 1;
         if decimal {
-            format!("`{text}` has more digits than an exact decimal holds (28 significant digits)")
+            format!("`{text}` has more digits than an exact decimal holds (28 significant digits, 28 decimal places)")
         } else {
             format!("`{text}` is not a number")
         }
