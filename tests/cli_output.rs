@@ -349,7 +349,10 @@ fn accept_never_writes_over_another_tests_files_or_a_file_that_is_no_golden_file
     write("s1.test.yaml", "shared.golden.jsonl", "portfolio.jsonl");
     write("s2.test.yaml", "shared.golden.jsonl", "book.jsonl");
     for (files, says) in [
-        (vec!["a.test.yaml", "b.test.yaml"], "`book.jsonl` exists and is not a golden file (its line 1 has neither"),
+        (
+            vec!["a.test.yaml", "b.test.yaml"],
+            "`book.jsonl` exists and is not a golden file (its line 1 has a key no decision",
+        ),
         (vec!["n.test.yaml"], "`notes.txt` exists and is not a golden file (its line 1 is not JSON)"),
         (vec!["c.test.yaml", "ladder.test.yaml"], "the same file as `ladder.test.yaml`, a test file of this run"),
         (vec!["s1.test.yaml", "s2.test.yaml"], "`s1.test.yaml` has just accepted its records into this golden file"),

@@ -293,7 +293,7 @@ fn golden_files_are_written_by_accept_and_compared_after() {
     std::fs::copy(dir.join("portfolio.jsonl"), &golden).unwrap();
     let (code, portfolio) = verdict(&dir, &["test"]);
     assert_eq!(code, 2, "{portfolio}");
-    assert!(portfolio.contains("has neither an `outcome` nor an `error`") && portfolio.contains("if this file is"));
+    assert!(portfolio.contains("has a key no decision") && portfolio.contains("is not a golden file"), "{portfolio}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -341,4 +341,38 @@ rule "c" { when score < 0 then tag "c" reason "A1" "a" }"#,
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("the policy's reason codes are A1, B1"), "{out}");
     assert!(!out.contains("A1, B1, A1"), "{out}");
+}
+
+/// A portfolio whose snapshots happen to hold an `outcome` (last year's
+/// decision, kept as data) is still no golden file: `--accept` refuses to
+/// write over it, even where a case of the same file reads it, and a file
+/// whose golden file is refused runs none of its cases.
+#[test]
+fn a_golden_file_that_is_a_portfolio_or_notes_is_refused_before_any_case_runs() {
+    let dir = golden_workdir();
+    let book: String =
+        PORTFOLIO.lines().map(|l| l.replacen('{', "{\"outcome\":\"approved-2025\",", 1) + "\n").collect();
+    std::fs::write(dir.join("book.jsonl"), &book).unwrap();
+    std::fs::write(dir.join("notes.txt"), "my notes\n").unwrap();
+    let case = "cases:\n  - name: from the book\n    snapshot_file: book.jsonl\n    snapshot_id: G-1\n    \
+                expect: {outcome: none}\n";
+    for golden in ["book.jsonl", "notes.txt"] {
+        std::fs::write(
+            dir.join("ladder.test.yaml"),
+            format!("policy: ladder.policy\nas_of: 2026-11-01\n{case}golden: {golden}\nsnapshots: portfolio.jsonl\n"),
+        )
+        .unwrap();
+        for args in [&["test"][..], &["test", "--accept"][..]] {
+            let (code, out) = verdict(&dir, args);
+            assert_eq!(code, 2, "{golden} {args:?}: {out}");
+            // Refused as the file a case reads, or as no golden file.
+            let refused =
+                [format!("the same file as `{golden}`, which"), format!("`{golden}` exists and is not a golden file")];
+            assert!(out.contains("[T008]") && refused.iter().any(|r| out.contains(r.as_str())), "{golden}: {out}");
+            assert!(!out.contains("from the book"), "no case runs: {out}");
+        }
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("book.jsonl")).unwrap(), book);
+    assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "my notes\n");
+    let _ = std::fs::remove_dir_all(&dir);
 }

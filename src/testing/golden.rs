@@ -71,6 +71,21 @@ pub(crate) fn refuse_an_input(
         );
         return;
     }
+    // An existing file that is not a golden file (a portfolio, notes) is
+    // refused before any case runs, whether or not the run accepts.
+    if let Some(why) = std::fs::read_to_string(&spec.golden).ok().as_deref().and_then(not_a_golden_file) {
+        let message = format!(
+            "`{}` exists and is not a golden file ({why}): `--accept` writes over golden files only",
+            spec.golden.display()
+        );
+        r.error_help(
+            codes::TEST_FILE,
+            spec.golden_span,
+            message,
+            "name a new file for the golden records (or remove this one if it is an old golden file)",
+        );
+        return;
+    }
     if !accept {
         return;
     }
@@ -111,15 +126,19 @@ fn not_a_golden_file(text: &str) -> Option<String> {
     None
 }
 
-/// Why a line's value is not a decision or error record, if it is not.
+/// Why a line's value is not a decision or error record, if it is not: a
+/// record has a record's keys only, and a decision its `outcome`, `fired`
+/// and `policy`, an error its `error`. A snapshot that happens to hold an
+/// `outcome` (last year's, say) is not one, and its file is not overwritten.
 fn not_a_record(value: &Value) -> Option<&'static str> {
-    if !value.is_object() {
-        Some("is not a JSON object")
-    } else if value.get(fields::OUTCOME).is_none() && value.get(fields::ERROR).is_none() {
-        Some("has neither an `outcome` nor an `error`, as every decision record has")
-    } else {
-        None
+    let Some(object) = value.as_object() else { return Some("is not a JSON object") };
+    let record_key = |k: &String| fields::RECORD.contains(&k.as_str()) || k == fields::TRACE;
+    if !object.keys().all(record_key) {
+        return Some("has a key no decision record has (a snapshot's field?)");
     }
+    let decision = [fields::OUTCOME, fields::FIRED, fields::POLICY].iter().all(|k| object.contains_key(*k));
+    let error = object.get(fields::ERROR).is_some_and(Value::is_object);
+    (!decision && !error).then_some("is neither a decision (`outcome`, `fired`, `policy`) nor an error record")
 }
 
 /// Compares (or with `accept`, writes) the golden file for `lines`, the
