@@ -169,14 +169,20 @@ fn a_portfolio_on_standard_input_or_of_any_name() {
     let dir = dir("a_portfolio_on_standard_input_or_of_any_name");
     let baseline = portfolio(&dir, "base.jsonl", 100, 500, 10);
     std::fs::copy(&baseline, dir.join("current.txt")).unwrap();
-    let piped = Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(["stability", "p.policy", "base.jsonl", "-", "--format", "json"])
-        .current_dir(&dir)
-        .stdin(std::fs::File::open(&baseline).unwrap())
-        .output()
-        .unwrap();
-    assert_eq!(piped.status.code(), Some(0), "{}", String::from_utf8_lossy(&piped.stderr));
-    assert_eq!(json(&piped)["scorecards"][0]["psi"]["value"], "0");
+    // The baseline compared with itself, piped in: stable, PSI 0.
+    let piped_in = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+            .args(["stability", "p.policy"])
+            .args(args)
+            .args(["--format", "json"])
+            .current_dir(&dir)
+            .stdin(std::fs::File::open(&baseline).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(json(&out)["scorecards"][0]["psi"]["value"], "0", "{args:?}");
+    };
+    piped_in(&["base.jsonl", "-"]);
     let unnamed = verdict(&dir, &["stability", "p.policy", "base.jsonl", "current.txt"]);
     assert_eq!(unnamed.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unnamed.stderr).contains("use --input-format"), "{unnamed:?}");
@@ -189,14 +195,7 @@ fn a_portfolio_on_standard_input_or_of_any_name() {
         )
         .collect();
     std::fs::write(dir.join("base.csv"), csv).unwrap();
-    let mixed = Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(["stability", "p.policy", "base.csv", "-", "--input-format", "jsonl", "--format", "json"])
-        .current_dir(&dir)
-        .stdin(std::fs::File::open(&baseline).unwrap())
-        .output()
-        .unwrap();
-    assert_eq!(mixed.status.code(), Some(0), "{}", String::from_utf8_lossy(&mixed.stderr));
-    assert_eq!(json(&mixed)["scorecards"][0]["psi"]["value"], "0");
+    piped_in(&["base.csv", "-", "--input-format", "jsonl"]);
     // Standard input can be read once: both portfolios from it are refused.
     let twice = verdict(&dir, &["stability", "p.policy", "-", "-"]);
     assert_eq!(twice.status.code(), Some(2));
