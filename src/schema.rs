@@ -393,6 +393,7 @@ impl SchemaLoader<'_> {
                 self.error(codes::SCHEMA_SHAPE, key.span, format!("unknown schema section `{name}`")).help = help;
             }
         }
+        // Here, before any section can stop the reading: said whatever else is wrong.
         self.repeated_keys(entries, "the schema");
         let entity = self.scalar_section(doc, "entity").unwrap_or_else(|| "account".into());
         let Some(fields) = doc.get("fields") else {
@@ -648,7 +649,16 @@ impl SchemaLoader<'_> {
         let by = match node.get("by") {
             None => None,
             Some(by_node) => {
-                let by_name = by_node.as_scalar().unwrap_or("");
+                let Some(by_name) = by_node.as_scalar().filter(|name| !name.trim().is_empty()) else {
+                    let found = by_node.kind_name();
+                    self.error(
+                        codes::SCHEMA_LIST,
+                        by_node.span,
+                        format!("`by:` names the list's date field; found {found}"),
+                    )
+                    .help = Some("write the field's name: `by: due_on`".into());
+                    return None;
+                };
                 match element.field(by_name) {
                     Some(FieldDef {
                         kind: FieldKind::Scalar(ScalarType::Date),
