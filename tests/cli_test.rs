@@ -131,6 +131,16 @@ fn a_case_without_a_name_is_pointed_at_by_its_first_line() {
     assert!(out.contains("nameless.test.yaml:3:5]"), "{out}");
     assert!(out.contains(" 3 │   - snapshot: {id: S-01}\n   ·     ────────\n"), "{out}");
     assert!(!out.contains('▶'), "{out}");
+    // An empty name names nothing either; and a policy without a scorecard says so.
+    let text = format!(
+        "policy: {}\ncases:\n  - name: \"\"\n    snapshot: {{id: S-01}}\n    expect: {{scores: {{app: 1}}}}\n",
+        policy.display()
+    );
+    std::fs::write(dir.join("empty.test.yaml"), text).unwrap();
+    let (code, out) = verdict(&dir, &["test", "empty.test.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[T004] a case's `name` is empty"), "{out}");
+    assert!(out.contains("help: the policy declares no scorecard"), "{out}");
 }
 
 #[test]

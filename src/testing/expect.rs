@@ -136,8 +136,10 @@ fn read_scores(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Ch
     for (key, value) in entries {
         let name = r.text(key, "a scorecard's name")?;
         if !names.contains(&name) {
-            let help = did_you_mean(name, names.iter().copied())
-                .unwrap_or_else(|| format!("the policy's scorecards are: {}", names.join(", ")));
+            let help = did_you_mean(name, names.iter().copied()).unwrap_or_else(|| match names.as_slice() {
+                [] => "the policy declares no scorecard".to_owned(),
+                _ => format!("the policy's scorecards are: {}", names.join(", ")),
+            });
             r.error_help(codes::TEST_VALUE, key.span, format!("the policy has no scorecard `{name}`"), help);
             return None;
         }

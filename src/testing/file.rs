@@ -283,7 +283,14 @@ fn read_cases(items: &[YNode], base: Option<&YNode>, dir: &Path, r: &mut Reader<
         r.known_keys(entries, &CASE_KEYS, "a case");
         let head = case_head(item, entries);
         let name = match get(entries, "name") {
-            Some(n) => r.text(n, "a case's `name`").map(|t| (t.to_string(), n.span)),
+            Some(n) => match r.text(n, "a case's `name`") {
+                // A case is reported and told apart by its name: an empty one names nothing.
+                Some(t) if t.trim().is_empty() => {
+                    r.error(codes::TEST_MISSING, n.span, "a case's `name` is empty");
+                    None
+                }
+                t => t.map(|t| (t.to_string(), n.span)),
+            },
             None => {
                 r.error(codes::TEST_MISSING, head, "this case has no `name`");
                 None
