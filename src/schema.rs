@@ -516,7 +516,10 @@ impl SchemaLoader<'_> {
         for (key, value) in entries {
             let name = key.as_scalar().unwrap_or("").to_string();
             if !is_identifier(&name) {
-                self.error(codes::SCHEMA_FIELD_NAME, key.span, format!("`{name}` is not a valid field name")).help =
+                // A key that is no text (`[a]: int`) is named by what it is.
+                let what =
+                    key.as_scalar().map_or_else(|| format!("{} as a key", key.kind_name()), |_| format!("`{name}`"));
+                self.error(codes::SCHEMA_FIELD_NAME, key.span, format!("{what} is not a valid field name")).help =
                     Some("field names are letters, digits and `_`, starting with a letter or `_`".into());
                 continue;
             }
@@ -733,7 +736,9 @@ impl SchemaLoader<'_> {
                 let help = did_you_mean(ty, TYPE_NAMES)
                     .or_else(|| type_written_otherwise(ty).map(|t| format!("did you mean `{t}`?")))
                     .unwrap_or_else(|| format!("the types are {}", TYPE_NAMES.join(", ")));
-                self.error(codes::SCHEMA_TYPE, span, format!("unknown type `{ty}`")).help = Some(help);
+                let message =
+                    if ty.is_empty() { "the field has no type".to_owned() } else { format!("unknown type `{ty}`") };
+                self.error(codes::SCHEMA_TYPE, span, message).help = Some(help);
                 return None;
             }
         })
