@@ -578,13 +578,11 @@ impl SchemaLoader<'_> {
                 if value.get("list").is_some_and(|l| !matches!(l.kind, YKind::Map(_)))
                     && entries.iter().all(|(k, _)| matches!(k.as_scalar(), Some("list" | "by"))) =>
             {
-                let found = match value.get("list") {
-                    Some(l) => l.as_scalar().map_or_else(|| l.kind_name().to_owned(), |t| format!("`{t}`")),
-                    None => "nothing".to_owned(),
-                };
+                let list = value.get("list").unwrap_or(value);
+                let found = list.as_scalar().map_or_else(|| list.kind_name().to_owned(), |t| format!("`{t}`"));
                 self.error(
                     codes::SCHEMA_LIST,
-                    value.get("list").map_or(value.span, |l| l.span),
+                    list.span,
                     format!("`{name}`'s `list:` holds {found}; it takes the fields of the list's records"),
                 )
                 .help =

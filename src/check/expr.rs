@@ -221,14 +221,13 @@ impl<'a> Checker<'a> {
         let root = self.root_leaves.get_or_insert_with(|| {
             schema.root.leaves().into_iter().map(|(p, _)| p).filter(|p| !prohibited(p)).collect()
         });
-        let list = self.element_lists.last().map(|l| l.to_string());
+        // An element's field is prohibited through its list: `overdues.amount`.
+        let list = self.element_lists.last();
+        let element_allowed = |p: &String| !list.is_some_and(|list| prohibited(&format!("{list}.{p}")));
         let element: Vec<String> = scope
             .element
-            .map(|e| e.leaves().into_iter().map(|(p, _)| p).collect::<Vec<String>>())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|p: &String| !list.as_ref().is_some_and(|list| prohibited(&format!("{list}.{p}"))))
-            .collect();
+            .map(|e| e.leaves().into_iter().map(|(p, _)| p).filter(element_allowed).collect())
+            .unwrap_or_default();
         let candidates = root
             .iter()
             .chain(self.lets.iter().map(|l| &l.name))

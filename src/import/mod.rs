@@ -55,9 +55,11 @@ pub fn import_scorecard(path: &Path, text: &str, options: &ImportOptions) -> Res
     if let Some(name) = options.name.as_deref() {
         if let Some(c) = table.characteristics.iter().find(|c| render::identifier(&c.variable) == name) {
             let message = format!("`--name {name}` is the name of the variable `{}` the scorecard reads", c.variable);
-            let help = "a `let` named as a field clashes with it (E0403): name the scorecard otherwise, e.g. `--name {name}_score`";
+            let help = format!(
+                "a `let` named as a field clashes with it (E0403): name the scorecard otherwise, e.g. `--name {name}_score`"
+            );
             let diagnostic = Diagnostic::error(codes::IMPORT_VARIABLE_NAME, path, Span::default(), message);
-            return Err(vec![diagnostic.with_help(help.replace("{name}", name))]);
+            return Err(vec![diagnostic.with_help(help)]);
         }
     }
     Ok(render_block(&table, path, options))
