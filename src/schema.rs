@@ -361,7 +361,14 @@ pub fn load_schema(path: &Path, text: &str) -> Result<Schema, Vec<Diagnostic>> {
     let schema = loader.schema(&doc);
     match schema {
         Some(schema) if loader.diags.is_empty() => Ok(schema),
-        _ => Err(loader.diags),
+        _ => {
+            // Said in the file's order, as a reader meets them: the loader
+            // visits sections in its own order (a repeated `by:` was said
+            // after a repeated section further down).
+            let mut diags = loader.diags;
+            diags.sort_by_key(|d| d.span.start);
+            Err(diags)
+        }
     }
 }
 
