@@ -17,7 +17,7 @@ use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::{RecordView, TracedJson};
 use crate::snapshot::{
-    open_snapshot_file, opening_error, read_snapshots_with, Format, ReadError, ReadItem, ReadLimits,
+    open_snapshot_file, opening_error, read_snapshots_with, Format, ReadError, ReadItem, ReadLimits, SnapshotReader,
 };
 use crate::value::{format_decimal, Date, Traced};
 use rust_decimal::Decimal;
@@ -245,8 +245,9 @@ pub fn explain(
         None => Format::of_file(snapshots).map_err(|e| ExplainError::Read(format!("{e}; use --input-format")))?,
     };
     let schema = policy.program.schema.clone();
-    let reader =
-        open_snapshot_file(snapshots, format, schema, ReadLimits::default()).map_err(|e| cannot_read(snapshots, &e))?;
+    let reader = open_snapshot_file(snapshots, format, schema, ReadLimits::default())
+        .and_then(SnapshotReader::refusing_header_faults)
+        .map_err(|e| cannot_read(snapshots, &e))?;
     let found = find(reader, snapshots, id)?;
     Ok(explain_found(policy, snapshots, found, id, default_as_of))
 }
@@ -266,8 +267,9 @@ pub fn explain_read<R: BufRead>(
     default_as_of: Option<Date>,
 ) -> Result<Explanation, ExplainError> {
     let schema = policy.program.schema.clone();
-    let reader =
-        read_snapshots_with(input, format, schema, ReadLimits::default()).map_err(|e| cannot_read(name, &e))?;
+    let reader = read_snapshots_with(input, format, schema, ReadLimits::default())
+        .and_then(SnapshotReader::refusing_header_faults)
+        .map_err(|e| cannot_read(name, &e))?;
     let found = find(reader, name, id)?;
     Ok(explain_found(policy, name, found, id, default_as_of))
 }

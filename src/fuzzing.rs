@@ -89,17 +89,9 @@ pub fn json_readers_agree(schema: &Schema, text: &str) -> bool {
 /// it is all ASCII whitespace, after a byte-order mark on the first line.
 fn json_lines(data: &[u8]) -> usize {
     let bom = "\u{feff}".as_bytes();
-    // A line ends at `\n`, `\r\n` or a lone `\r`: `\r\n` is made one `\n` first.
-    let mut unified = Vec::with_capacity(data.len());
-    let mut bytes = data.iter().peekable();
-    while let Some(&b) = bytes.next() {
-        if b == b'\r' && bytes.peek() == Some(&&b'\n') {
-            continue;
-        }
-        unified.push(b);
-    }
-    unified
-        .split(|b| *b == b'\n' || *b == b'\r')
+    // A line ends at `\n` (`\r\n` is a `\n` after whitespace); a lone
+    // `\r` is whitespace inside a line, as JSON Lines defines it.
+    data.split(|b| *b == b'\n')
         .enumerate()
         .map(|(i, line)| if i == 0 { line.strip_prefix(bom).unwrap_or(line) } else { line })
         .filter(|line| !line.iter().all(u8::is_ascii_whitespace))

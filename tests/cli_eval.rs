@@ -285,7 +285,7 @@ fn an_empty_input_is_said_to_be_empty() {
 }
 
 #[test]
-fn an_empty_json_file_or_a_csv_header_naming_no_field_exits_2() {
+fn an_empty_json_file_exits_2_and_a_csv_header_naming_no_field_fails_each_row() {
     let empty = scratch("empty.json");
     std::fs::write(&empty, "").unwrap();
     let out = verdict(&["eval", "policies/simple.policy", empty.to_str().unwrap()]);
@@ -303,7 +303,16 @@ fn an_empty_json_file_or_a_csv_header_naming_no_field_exits_2() {
     let book = std::fs::read_to_string("policies/simple-portfolio.csv").unwrap().replace(',', ";");
     std::fs::write(&semicolons, book).unwrap();
     let out = verdict(&["eval", "policies/simple.policy", semicolons.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
+    let rows = std::fs::read_to_string(&semicolons).unwrap().lines().count() - 1;
+    let records = String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.contains("not read: no column")).count();
+    assert_eq!(records, rows, "one error record per row");
+    // `explain`, looking for one account, says what is wrong with the header.
+    let first_id = std::fs::read_to_string("policies/simple-portfolio.csv").unwrap();
+    let first_id = first_id.lines().nth(1).and_then(|l| l.split(',').next()).unwrap().to_owned();
+    let explained = verdict(&["explain", "policies/simple.policy", semicolons.to_str().unwrap(), "--id", &first_id]);
+    assert_eq!(explained.status.code(), Some(2));
+    assert!(stderr(&explained).contains("no column of the CSV header names a field"), "{}", stderr(&explained));
     let said = stderr(&out);
     assert!(said.contains("error[R011]: "), "{said}");
     assert!(
@@ -337,16 +346,16 @@ fn too_many_jobs_is_a_command_line_error() {
     }
 }
 
-/// Old Mac files end lines with a lone `\r`: each line is still its own
-/// snapshot, in order, and an error record names its line, whichever of
-/// `\n`, `\r\n` and `\r` ended the lines before it.
+/// A JSON Lines line ends at `\n` or `\r\n`, as JSON Lines defines it; a
+/// lone `\r` between a snapshot's tokens is JSON whitespace: each line is
+/// one snapshot, in order, and an error record names its line.
 #[test]
-fn json_lines_ended_by_lone_carriage_returns_are_one_snapshot_each() {
+fn json_lines_with_lone_carriage_returns_inside_are_one_snapshot_each() {
     let out = verdict(&["synth", "policies/account.schema.yaml", "--count", "5", "--seed", "9"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    let mut lines: Vec<String> = text.lines().map(String::from).collect();
-    lines[2] = "{\"id\": \"A-broken\", \"score\": 7".into();
-    let ends = ["\r", "\r\n", "\r", "\n", "\r"];
+    let mut lines: Vec<String> = text.lines().map(|l| l.replacen(',', ",\r", 1)).collect();
+    lines[2] = "{\"id\": \"A-broken\",\r \"score\": 7".into();
+    let ends = ["\n", "\r\n", "\n", "\r\n", "\n"];
     let mixed: String = lines.iter().zip(ends).map(|(l, e)| format!("{l}{e}")).collect();
     let path = scratch("lone-cr.jsonl");
     std::fs::write(&path, mixed).unwrap();
@@ -518,13 +527,27 @@ fn error_records_name_their_input_when_there_are_several() {
 }
 
 /// A CSV header with several problems names them all, each with its code
-/// and help, in one run; nothing is decided from the file.
+/// and help, in one run; nothing is decided from the file, but each row
+/// still has its record (spec §3), an error naming the header's fault, and
+/// the run fails as failed snapshots do (exit 1, not 2: the policy and the
+/// command line are fine).
 #[test]
 fn every_problem_of_a_csv_header_is_reported_at_once() {
     let book = scratch("header.csv");
-    std::fs::write(&book, "id,as_of,status,credit_limit,balanc,score,opened_on,identity,balanc,tags\n").unwrap();
+    let header = "id,as_of,status,credit_limit,balanc,score,opened_on,identity,balanc,tags\n";
+    let row = |id: &str| format!("{id},2026-11-01,active,1000,5,700,2020-01-01,x,5,\n");
+    std::fs::write(&book, format!("{header}{}{}", row("A-1"), row("A-2"))).unwrap();
     let out = verdict(&["eval", "policies/simple.policy", book.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2), "{}", shown(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", shown(&out));
+    let records: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 2, "{}", shown(&out));
+    for (record, (id, line)) in records.iter().zip([("A-1", 2), ("A-2", 3)]) {
+        assert_eq!(record["id"], id);
+        let message = record["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with(&format!("line {line}: not read: CSV column `identity` is a record")), "{message}");
+        assert!(message.ends_with("`balance` (is it the column `balanc` misspelt?)"), "{message}");
+    }
     let errors: Vec<String> = stderr(&out)
         .lines()
         .filter(|l| l.starts_with("error[") || l.starts_with("  help:"))

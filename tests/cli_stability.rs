@@ -122,6 +122,13 @@ fn exit_codes() {
     assert!(report["scorecards"][0]["psi"].is_null());
     let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "missing.jsonl"]);
     assert_eq!(out.status.code(), Some(2), "a missing portfolio");
+    // A portfolio whose reading stops part-way (here a folder) is no
+    // population to compare: refused, not reported short.
+    std::fs::create_dir_all(dir.join("folder.jsonl")).unwrap();
+    let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "folder.jsonl"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read `folder.jsonl`"));
+    assert!(out.stdout.is_empty(), "no report of a population read in part");
     std::fs::write(
         dir.join("bad.policy"),
         "policy \"x\"\nschema \"account.schema.yaml\"\nrule \"r\" { when nope then close }\n",

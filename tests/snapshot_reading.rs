@@ -662,9 +662,20 @@ fn csv_row_lines_count_empty_lines_and_quoted_line_breaks() {
 
 #[test]
 fn csv_headers_are_checked_against_the_schema() {
+    // The file's fault: refused at opening (lists), or the header's fault,
+    // handed over once, with every row under it an error item naming it.
     let err = |schema_text: &str, input: &str| match read_snapshots(input.as_bytes(), Format::Csv, schema(schema_text))
     {
-        Ok(_) => panic!("expected a ReadError"),
+        Ok(mut reader) => {
+            let fault = reader.take_header_fault().expect("a header fault");
+            let rows: Vec<ReadItem> = reader.collect();
+            assert_eq!(rows.len(), input.lines().count() - 1, "one item per row");
+            for row in rows {
+                let message = err_message(row);
+                assert!(message.contains(&format!("not read: {}", fault.problems()[0])), "{message}");
+            }
+            fault
+        }
         Err(e) => e,
     };
     let e = err(SCHEMA, "id\n");
@@ -683,7 +694,8 @@ fn csv_headers_are_checked_against_the_schema() {
     assert_eq!(ok.len(), 1);
     assert!(ok[0].is_ok(), "an extra `notes` column is ignored: {:?}", ok[0]);
 
-    let e = err(FLAT_SCHEMA, "id,status,credit_limit,identity.verified,tags\n");
+    let e =
+        err(FLAT_SCHEMA, "id,status,credit_limit,identity.verified,tags\nS-1,active,10,true,\nS-2,active,10,true,\n");
     assert_eq!(e.to_string(), "the CSV header has no column for the required field `score`");
     let e = err(FLAT_SCHEMA, "id,id\n");
     assert!(matches!(e.problems()[0], ReadError::DuplicateColumn { .. }), "{e}");
@@ -820,12 +832,16 @@ fields:
     }
 }
 
-/// A lone `\r` ends a JSON line as `\n` and `\r\n` do (old Mac files).
+/// JSON Lines ends a line at `\n` (or `\r\n`) alone: a lone `\r` between a
+/// snapshot's tokens is JSON whitespace, so the snapshot stays whole and
+/// one record, and the lines after it keep their numbers.
 #[test]
-fn json_lines_end_at_a_lone_carriage_return_too() {
+fn a_lone_carriage_return_inside_a_json_line_is_whitespace() {
     let account = schema(SCHEMA);
     let line = |id: &str| with(&[("id", Some(&format!("\"{id}\"")))]);
-    let text = format!("{}\r{}\r\n{{\"id\": \"bad\"\r{}\n{}\r", line("a"), line("b"), line("c"), line("d"));
+    let a = line("a").replacen(",", ",\r", 1);
+    assert!(a.contains(",\r"), "{a}");
+    let text = format!("{a}\r\n{}\r\n{{\"id\": \"bad\"\n{}\n{}\r", line("b"), line("c"), line("d"));
     let items = read(Format::Jsonl, &text, &account);
     assert_eq!(items.len(), 5);
     let mut items = items.into_iter();

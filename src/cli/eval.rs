@@ -146,6 +146,13 @@ fn report_incomplete(report: &RunReport, timed_out: u64, backstop: std::time::Du
         eprint!("{}", read_error(&e.name, &e.error));
         exit = exit.max(Exit::Invalid);
     }
+    // Every row under such a header is an error record already; the fault is
+    // said once here, with its help, and fails the run as those records do
+    // (also a header with no row under it).
+    for e in &report.header_faults {
+        eprint!("{}", read_error(&e.name, &e.error));
+        exit = exit.max(Exit::Failures);
+    }
     // A warning: `--quiet` keeps standard error to errors and breached guards.
     for name in report.empty_inputs.iter().filter(|_| !super::render::quiet()) {
         let name = super::files::quoted_input_name(name);

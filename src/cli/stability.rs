@@ -118,10 +118,11 @@ fn score(
     as_of: Option<verdict::value::Date>,
 ) -> Result<Portfolio, String> {
     let (input, format) = super::files::open_snapshots(path, input_format)?;
-    let reader = read_snapshots(input, format, program.schema.clone())
+    let mut reader = read_snapshots(input, format, program.schema.clone())
+        .and_then(verdict::snapshot::SnapshotReader::refusing_header_faults)
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let mut portfolio = Portfolio::new(program);
-    for item in reader {
+    for item in reader.by_ref() {
         match item {
             Ok(snapshot) => match score_snapshot(program, &snapshot, as_of) {
                 Ok(scored) => portfolio.add(&scored),
@@ -129,6 +130,11 @@ fn score(
             },
             Err(e) => portfolio.fail(e.id.as_ref().map(|id| id as &dyn std::fmt::Display), &e.message),
         }
+    }
+    // Reading that stopped part-way (a folder, a failing device) leaves a
+    // population short of what the file holds: no index of it is reported.
+    if let Some(e) = reader.take_error() {
+        return Err(format!("cannot read `{}`: reading stopped part-way: {e}", path.display()));
     }
     Ok(portfolio)
 }

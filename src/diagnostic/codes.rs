@@ -239,7 +239,7 @@ registry! {
     CSV_RECORD_COLUMN = "R005", "csv-record-column", Error,
         "A CSV header cell names a nested record rather than one of its fields (`address.city`, not `address`).";
     CSV_DUPLICATE_COLUMN = "R006", "csv-duplicate-column", Error,
-        "A CSV header names the same field twice. A header's problems (`R005`, `R006`, `R007`) are all reported in one run.";
+        "A CSV header names the same field twice. A header's problems (`R005`, `R006`, `R007`, `R011`) are all reported in one run, once, and every row under the header is an error record naming them (exit 1).";
     CSV_MISSING_COLUMN = "R007", "csv-missing-column", Error,
         "A CSV header has no column for a required field or for the key (each missing field is named, but not the fields of a record written as one column, which `R005` reports).";
     CSV_MALFORMED = "R008", "csv-malformed", Error,
@@ -249,7 +249,7 @@ registry! {
     EMPTY_JSON = "R010", "empty-json", Error,
         "A `.json` file holds nothing but whitespace, which is not JSON: most likely an export that failed.";
     CSV_NO_SCHEMA_COLUMNS = "R011", "csv-no-schema-columns", Error,
-        "No column of a CSV header names a field of the schema; the file is not read as having no snapshots.";
+        "No column of a CSV header names a field of the schema (another delimiter, other letter case, no header row): every row is an error record naming the columns expected, rather than a book of no snapshots.";
     PARQUET_MALFORMED = "R020", "parquet-malformed", Error,
         "A Parquet file cannot be read (the `parquet` reader's error is shown): not Parquet, damaged or cut off.";
     PARQUET_MISSING_COLUMN = "R021", "parquet-missing-column", Error,

@@ -195,18 +195,33 @@ impl Differ {
     /// [`DiffError::Read`] when the input cannot be read at all under one of the schemas.
     pub fn read<R: BufRead>(&self, input: R, format: Format) -> Result<PairReader<R>, DiffError> {
         let inner = if self.same_schema {
-            let reader = read_snapshots_with(input, format, self.old.schema.clone(), self.options.limits)
-                .map_err(|error| DiffError::Read { side: "old", error })?;
-            PairInner::Shared(Box::new(reader))
+            PairInner::Shared(Box::new(self.open_side(input, format, "old")?))
         } else {
             let (a, b) = tee::tee(input);
-            let old = read_snapshots_with(a, format, self.old.schema.clone(), self.options.limits)
-                .map_err(|error| DiffError::Read { side: "old", error })?;
-            let new = read_snapshots_with(b, format, self.new.schema.clone(), self.options.limits)
-                .map_err(|error| DiffError::Read { side: "new", error })?;
+            let old = self.open_side(a, format, "old")?;
+            let new = self.open_side(b, format, "new")?;
             PairInner::Split(Box::new((old, new)))
         };
         Ok(PairReader { inner })
+    }
+
+    /// The snapshots of `input` as one version's (`side`'s) schema reads
+    /// them. A CSV header that schema cannot read refuses the book (where
+    /// `eval` makes each row an error record): a comparison whose one side
+    /// is all errors would measure the header, not the policy change.
+    fn open_side<T: BufRead>(
+        &self,
+        input: T,
+        format: Format,
+        side: &'static str,
+    ) -> Result<SnapshotReader<T>, DiffError> {
+        let schema = if side == "old" { &self.old.schema } else { &self.new.schema };
+        let mut reader = read_snapshots_with(input, format, schema.clone(), self.options.limits)
+            .map_err(|error| DiffError::Read { side, error })?;
+        match reader.take_header_fault() {
+            Some(error) => Err(DiffError::Read { side, error }),
+            None => Ok(reader),
+        }
     }
 
     /// Decides one snapshot pair with both versions.

@@ -3,9 +3,12 @@
 //!
 //! The header is checked once, up front: a header in which no cell names a
 //! field (a wrong delimiter, no header row), a column naming a nested record,
-//! a repeated column or a missing required field is the file's fault
-//! ([`ReadError`]), not one row's. A row with the wrong number of cells or a
-//! bad value is an error item for that row alone. A quote never closed, which
+//! a repeated column or a missing required field is the header's fault
+//! ([`ReadError`], handed to the caller once by [`CsvRows::take_header_fault`]
+//! to report), and every row under it is an error item naming that fault:
+//! each snapshot still yields its record (spec §3), none is decided from a
+//! header that does not fit the schema. A row with the wrong number of cells
+//! or a bad value is an error item for that row alone. A quote never closed, which
 //! the `csv` crate reads as one cell running to the end of the file, is an
 //! error item for its row and one for each row it hid.
 
@@ -64,6 +67,10 @@ pub(crate) struct CsvRows<R> {
     /// The line the current row starts on.
     line: u64,
     done: bool,
+    /// What is wrong with the header, until the caller takes it to report.
+    header_fault: Option<ReadError>,
+    /// That fault's words, the message of every row's error item.
+    header_message: Option<String>,
 }
 
 /// Opens a CSV stream and checks its header against the schema.
@@ -107,8 +114,33 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     if !done {
         check_header(&schema, &columns, &names, &seen, &mut problems);
     }
-    ReadError::all(problems)?;
-    Ok(CsvRows { reader, columns, schema, limits, row: ByteRecord::new(), hidden: VecDeque::new(), line: 0, done })
+    let header_fault = ReadError::all(problems).err();
+    let header_message = header_fault.as_ref().map(header_message);
+    Ok(CsvRows {
+        reader,
+        columns,
+        schema,
+        limits,
+        row: ByteRecord::new(),
+        hidden: VecDeque::new(),
+        line: 0,
+        done,
+        header_fault,
+        header_message,
+    })
+}
+
+/// A header fault as a row's error message: each problem with its help.
+fn header_message(fault: &ReadError) -> String {
+    let said: Vec<String> = fault
+        .problems()
+        .iter()
+        .map(|p| match p.help() {
+            Some(help) => format!("{p} ({help})"),
+            None => p.to_string(),
+        })
+        .collect();
+    format!("not read: {}", said.join("; "))
 }
 
 /// Checks that the header names some field, and every required one, adding
@@ -260,7 +292,17 @@ impl<R: Read> CsvRows<R> {
 }
 
 impl<R> CsvRows<R> {
+    /// What is wrong with the header, if anything (taken: a second call
+    /// gives `None`); the rows are error items naming it either way.
+    pub(crate) fn take_header_fault(&mut self) -> Option<ReadError> {
+        self.header_fault.take()
+    }
+
     fn convert_row(&self) -> ReadItem {
+        if let Some(message) = &self.header_message {
+            let line = self.line;
+            return Err(SnapshotError { id: self.read_key(), message: format!("line {line}: {message}") });
+        }
         let mut frame = Frame::new(&self.schema.root);
         let mut errors = Errors::default();
         let mut as_of = None;

@@ -456,6 +456,33 @@ impl<R> SnapshotReader<R> {
     pub fn take_error(&mut self) -> Option<ReadError> {
         self.failure.take()
     }
+
+    /// What is wrong with a CSV header that does not fit the schema (a
+    /// required field without a column, a repeated column, ...), if anything
+    /// (taken: a second call gives `None`). Every row under such a header is
+    /// an error item naming it, so no snapshot goes without its record; the
+    /// fault is handed over once, for the caller to report with its help.
+    pub fn take_header_fault(&mut self) -> Option<ReadError> {
+        match &mut self.inner {
+            Inner::Csv(rows) => rows.take_header_fault(),
+            _ => None,
+        }
+    }
+
+    /// The reader, or its CSV header's fault as an error: for a caller that
+    /// reads a book for one account or one figure (`explain`, a test's
+    /// snapshot file, `stability`), where a record per row is no answer and
+    /// the header's fault, with its help, is.
+    ///
+    /// # Errors
+    ///
+    /// The header's fault, when it has one.
+    pub fn refusing_header_faults(mut self) -> Result<Self, ReadError> {
+        match self.take_header_fault() {
+            Some(fault) => Err(fault),
+            None => Ok(self),
+        }
+    }
 }
 
 #[derive(Debug)]

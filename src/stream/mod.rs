@@ -133,6 +133,23 @@ pub struct InputError {
     pub error: ReadError,
 }
 
+/// What the reading of a run's inputs met besides snapshots.
+#[derive(Debug, Default)]
+struct ReadNotes {
+    /// Inputs that could not be read, at all or part-way.
+    errors: Vec<InputError>,
+    /// Inputs read to their end without a single snapshot.
+    empty: Vec<String>,
+    /// CSV headers that do not fit the schema (their rows are error records).
+    header_faults: Vec<InputError>,
+}
+
+impl ReadNotes {
+    fn report(self, tally: Tally) -> RunReport {
+        RunReport { tally, input_errors: self.errors, empty_inputs: self.empty, header_faults: self.header_faults }
+    }
+}
+
 /// What a run produced besides its output.
 #[derive(Debug)]
 pub struct RunReport {
@@ -143,6 +160,10 @@ pub struct RunReport {
     /// Inputs read whole that held no snapshot (an empty JSON Lines stream,
     /// `[]`, a CSV header alone): nothing was decided from them.
     pub empty_inputs: Vec<String>,
+    /// CSV inputs whose header does not fit the schema: each of their rows
+    /// is an error record naming the fault (the run is complete, its
+    /// output whole), and the fault itself is reported once.
+    pub header_faults: Vec<InputError>,
 }
 
 /// Decides every snapshot of `sources` with `program`, writing one record per
@@ -177,8 +198,7 @@ pub fn evaluate_stream<W: Write>(
         seq: 0,
         records: 0,
         bytes,
-        errors: Vec::new(),
-        empty: Vec::new(),
+        notes: ReadNotes::default(),
         current: None,
     };
 
@@ -189,9 +209,9 @@ pub fn evaluate_stream<W: Write>(
         let mut writer = InOrder::new(shared, out, free_tx, &mut progress);
         let mut reader = reader(free_rx);
         reader.read_all(sources, &mut Sink::Inline(&mut |chunk| writer.accept(chunk)));
-        let (input_errors, empty_inputs) = (std::mem::take(&mut reader.errors), std::mem::take(&mut reader.empty));
+        let notes = std::mem::take(&mut reader.notes);
         drop(reader);
-        return writer.finish().map(|(tally, out)| (RunReport { tally, input_errors, empty_inputs }, out));
+        return writer.finish().map(|(tally, out)| (notes.report(tally), out));
     }
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -206,21 +226,21 @@ pub fn evaluate_stream<W: Write>(
         let reader = scope.spawn(|| {
             let mut reader = reader(free_rx);
             pool.in_place_scope(|tasks| reader.read_all(sources, &mut Sink::Pool(tasks)));
-            (reader.errors, reader.empty)
+            reader.notes
         });
         let mut writer = InOrder::new(shared, out, free_tx, &mut progress);
         for chunk in done_rx {
             writer.accept(chunk);
         }
         let written = writer.finish();
-        let (input_errors, empty_inputs) = match reader.join() {
+        let notes = match reader.join() {
             Ok(read) => read,
             // A panic while reading or deciding is a bug, and must end the run
             // as a crash does (as it does with one job), never as a quiet
             // success short of the records it did not write.
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        written.map(|(tally, out)| (RunReport { tally, input_errors, empty_inputs }, out))
+        written.map(|(tally, out)| (notes.report(tally), out))
     })
 }
 
@@ -405,9 +425,7 @@ struct Reader<'a> {
     seq: u64,
     records: u64,
     bytes: Arc<AtomicU64>,
-    errors: Vec<InputError>,
-    /// Inputs read to their end without a single snapshot.
-    empty: Vec<String>,
+    notes: ReadNotes,
     /// The input being read, when the run reads several (see [`Chunk::source`]).
     current: Option<Arc<str>>,
 }
@@ -428,21 +446,26 @@ impl<'a> Reader<'a> {
             let (schema, limits) = (&self.shared.program.schema, self.shared.options.limits);
             // A failure part-way is an error record in place (written by the
             // reading itself) and an input error, so the caller hears of it.
+            let mut header_fault = None;
             let failure = match (source.format, source.file) {
                 (Format::Parquet, Some(file)) => self.read_parquet(file, sink),
                 (Format::Jsonl, _) => self.read_lines(input, &source.name, sink),
                 (format, _) => match read_snapshots_with(input, format, schema.clone(), limits) {
                     Ok(items) => {
                         let mut items = if several { items } else { items.named(&source.name) };
+                        header_fault = items.take_header_fault();
                         self.read_items(&mut items, sink);
                         items.take_error()
                     }
                     Err(error) => Some(error),
                 },
             };
+            if let Some(error) = header_fault {
+                self.notes.header_faults.push(InputError { name: source.name.clone(), error });
+            }
             match failure {
-                Some(error) => self.errors.push(InputError { name: source.name, error }),
-                None if self.records == records_before && !self.stopped() => self.empty.push(source.name),
+                Some(error) => self.notes.errors.push(InputError { name: source.name, error }),
+                None if self.records == records_before && !self.stopped() => self.notes.empty.push(source.name),
                 None => {}
             }
         }

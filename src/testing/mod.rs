@@ -633,6 +633,7 @@ fn case_snapshot(case: &CaseSpec, schema: &Arc<Schema>, r: &mut Reader<'_>) -> O
 pub fn read_snapshot_file(path: &Path, schema: &Arc<Schema>) -> Result<Vec<ReadItem>, String> {
     let format = Format::of_file(path).map_err(|e| e.to_string())?;
     let mut reader = open_snapshot_file(path, format, schema.clone(), ReadLimits::default())
+        .and_then(crate::snapshot::SnapshotReader::refusing_header_faults)
         .map_err(|e| format!("cannot read `{}`: {}", path.display(), opening_error(&e)))?;
     let items: Vec<ReadItem> = reader.by_ref().collect();
     match reader.take_error() {

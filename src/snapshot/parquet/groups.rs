@@ -12,12 +12,14 @@
 use crate::caught;
 use crate::snapshot::{ReadError, ReadItem, SnapshotError};
 use ::parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder,
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder, RowSelection,
+    RowSelector,
 };
 use ::parquet::errors::Result as ParquetResult;
 use ::parquet::file::reader::{ChunkReader, Length};
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// One input shared by the decoders of its row groups (each takes its reader by value).
@@ -47,8 +49,8 @@ impl<C: ChunkReader> ChunkReader for Shared<C> {
     }
 }
 
-/// Opens the decoder of one row group.
-type OpenGroup = Box<dyn Fn(usize) -> Result<ParquetRecordBatchReader, String> + Send>;
+/// Opens the decoder of one row group, or of its rows `lo..hi` alone.
+type OpenGroup = Box<dyn Fn(usize, Option<(u64, u64)>) -> Result<ParquetRecordBatchReader, String> + Send>;
 
 /// The row groups of a file, read in order: batches of rows, and the rows
 /// of a damaged group as [`Lost`] pieces.
@@ -67,6 +69,18 @@ pub(super) struct RowGroups {
     before: u64,
     /// Why the current group's remaining rows are lost, once they are.
     damage: Option<Arc<str>>,
+    /// Once a text value that is not UTF-8 failed the group's decoder: the
+    /// ranges of its rows still to read, in order, each decoded alone. The
+    /// decoder checks a batch's text as a whole, so one bad value lost the
+    /// whole group; a range that fails is halved, down to the row holding
+    /// the value, which alone is lost (about 2 log2(n) decodes a bad row).
+    isolating: VecDeque<(u64, u64)>,
+    /// Rows lost one by one in a row, and decoders opened, while isolating:
+    /// a value every range meets (a dictionary page's, checked when the page
+    /// is loaded) fails every row, and is then taken for the group's damage
+    /// instead of being halved down to each row in turn.
+    lost_in_a_row: u32,
+    isolation_opens: u32,
 }
 
 /// What reading a row group gives next.
@@ -86,15 +100,34 @@ impl RowGroups {
             metadata.metadata().row_groups().iter().map(|group| u64::try_from(group.num_rows()).unwrap_or(0)).collect();
         let input = Shared(Arc::new(input));
         let batch = batch_rows.max(1);
-        let open: OpenGroup = Box::new(move |group| {
-            let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input.clone(), metadata.clone());
-            let build = || builder.with_row_groups(vec![group]).with_batch_size(batch).build();
+        let open: OpenGroup = Box::new(move |group, rows| {
+            let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input.clone(), metadata.clone())
+                .with_row_groups(vec![group])
+                .with_batch_size(batch);
+            if let Some((lo, hi)) = rows {
+                let (skip, take) = (usize::try_from(lo).unwrap_or(0), usize::try_from(hi - lo).unwrap_or(0));
+                let selection = RowSelection::from(vec![RowSelector::skip(skip), RowSelector::select(take)]);
+                builder = builder.with_row_selection(selection);
+            }
+            let build = || builder.build();
             match caught::catch(build) {
                 Ok(decoder) => decoder.map_err(|e| e.to_string()),
                 Err(panic) => Err(panic),
             }
         });
-        RowGroups { open, sizes, batch_rows: batch, group: 0, decoder: None, given: 0, before: 0, damage: None }
+        RowGroups {
+            open,
+            sizes,
+            batch_rows: batch,
+            group: 0,
+            decoder: None,
+            given: 0,
+            before: 0,
+            damage: None,
+            isolating: VecDeque::new(),
+            lost_in_a_row: 0,
+            isolation_opens: 0,
+        }
     }
 
     /// The next batch of rows or of lost rows, in file order; `None` at the end.
@@ -108,8 +141,10 @@ impl RowGroups {
                 self.next_group(size);
                 continue;
             }
-            if self.decoder.is_none() && self.given == 0 {
-                match (self.open)(self.group) {
+            let range = self.isolating.front().copied();
+            if self.decoder.is_none() && (self.given == 0 || range.is_some()) {
+                self.isolation_opens += u32::from(range.is_some());
+                match (self.open)(self.group, range) {
                     Ok(decoder) => self.decoder = Some(decoder),
                     Err(why) => {
                         self.damage = Some(why.into());
@@ -124,9 +159,25 @@ impl RowGroups {
             match caught::catch(|| decoder.next()) {
                 Ok(Some(Ok(batch))) => {
                     self.given += batch.num_rows() as u64;
+                    self.lost_in_a_row = 0;
                     return Some(Read::Rows(batch));
                 }
+                // A range read to its end (one that ends short is damage, below).
+                Ok(None) if range.is_some_and(|(_, hi)| self.given >= hi) => {
+                    self.isolating.pop_front();
+                    self.decoder = None;
+                    if self.isolating.is_empty() && self.given >= size {
+                        self.next_group(size);
+                    }
+                }
                 Ok(None) if self.given >= size => self.next_group(size),
+                Ok(Some(Err(e))) if not_utf8(&e.to_string()) => {
+                    if self.lost_in_a_row >= ISOLATED_IN_A_ROW || self.isolation_opens >= ISOLATION_OPENS {
+                        self.damage = Some(e.to_string().into());
+                    } else if let Some(lost) = self.isolate(size) {
+                        return Some(Read::Lost(lost));
+                    }
+                }
                 // Fewer rows than the footer counts is damage too.
                 Ok(None) => self.damage = Some(format!("it ends after {} of its {size} rows", self.given).into()),
                 Ok(Some(Err(e))) => self.damage = Some(e.to_string().into()),
@@ -139,7 +190,7 @@ impl RowGroups {
     fn lose(&mut self, size: u64, why: Arc<str>) -> Lost {
         self.decoder = None;
         let count = (size - self.given).min(self.batch_rows as u64);
-        let lost = Lost { first_row: self.before + self.given + 1, count, group: self.group + 1, why };
+        let lost = Lost { first_row: self.before + self.given + 1, count, group: self.group + 1, why, own: false };
         self.given += count;
         lost
     }
@@ -150,6 +201,31 @@ impl RowGroups {
         self.given = 0;
         self.decoder = None;
         self.damage = None;
+        self.isolating.clear();
+        self.lost_in_a_row = 0;
+        self.isolation_opens = 0;
+    }
+
+    /// After a text value that is not UTF-8 failed the decoder of the rows
+    /// from `given` on: halves the range being read, or, down to one row,
+    /// gives that row as lost.
+    fn isolate(&mut self, size: u64) -> Option<Lost> {
+        self.decoder = None;
+        let lo = self.given;
+        let hi = self.isolating.pop_front().map_or(size, |(_, hi)| hi);
+        if hi <= lo + 1 {
+            self.given += 1;
+            self.lost_in_a_row += 1;
+            if self.isolating.is_empty() && self.given < size {
+                self.isolating.push_back((self.given, size));
+            }
+            let why: Arc<str> = Arc::from("a text value in it is not UTF-8");
+            return Some(Lost { first_row: self.before + lo + 1, count: 1, group: self.group + 1, why, own: true });
+        }
+        let mid = lo + (hi - lo) / 2;
+        self.isolating.push_front((mid, hi));
+        self.isolating.push_front((lo, mid));
+        None
     }
 }
 
@@ -161,6 +237,8 @@ pub struct Lost {
     count: u64,
     group: usize,
     why: Arc<str>,
+    /// The row's own fault (a value of its own), not its group's.
+    own: bool,
 }
 
 impl Lost {
@@ -179,11 +257,30 @@ impl Lost {
     /// One error record per lost row, in order.
     pub fn records(&self) -> impl Iterator<Item = ReadItem> + '_ {
         (self.first_row..self.first_row + self.count).map(|row| {
-            let message = format!("row {row}: not read: row group {} of the file is damaged: {}", self.group, self.why);
+            let message = if self.own {
+                format!("row {row}: not read: {} (row group {} of the file)", self.why, self.group)
+            } else {
+                format!("row {row}: not read: row group {} of the file is damaged: {}", self.group, self.why)
+            };
             Err(SnapshotError { id: None, message })
         })
     }
 }
+
+/// Whether a decoder's error is a text value that is not UTF-8 (the
+/// `parquet` crate's words: "encountered non UTF-8 data", "invalid utf-8
+/// sequence").
+fn not_utf8(error: &str) -> bool {
+    error.to_ascii_lowercase().contains("utf-8")
+}
+
+/// Rows lost one by one in a row after which the group's remaining rows are
+/// taken as damaged: a bad value in a dictionary page fails every row.
+const ISOLATED_IN_A_ROW: u32 = 3;
+
+/// Decoders opened to isolate bad values in one group before its remaining
+/// rows are taken as damaged (about 40 a bad row in a group of a million).
+const ISOLATION_OPENS: u32 = 400;
 
 /// The footer of `input`, read once for every row group's decoder. Its row
 /// counts are checked against each other: a damaged group's rows are
