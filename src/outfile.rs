@@ -15,6 +15,9 @@
 //! `/dev/null` replaces the machine's `/dev/null`). A symbolic link to a
 //! regular file stays a link: its target is replaced.
 
+mod ours;
+
+pub use ours::not_ours;
 use std::fs::{File, Metadata, OpenOptions};
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufWriter, Write};

@@ -5,7 +5,8 @@
 //!   such as `/dev/fd/1`) is written through; a symbolic link stays a link and
 //!   its target gets the content.
 //! - Temporary files have names no one can plant a link under.
-//! - An output that is also an input is refused before anything runs (exit 2).
+//! - An output that is also an input is refused before anything runs (exit 2),
+//!   as is an existing file verdict did not write (notes, a book).
 //! - A write that fails exits 4 with a message; a reader that went away
 //!   (`| head`) ends the run quietly with 141.
 //!
@@ -146,7 +147,7 @@ fn a_symbolic_link_stays_a_link_and_its_target_gets_the_content() {
     };
     let is_link = |p: &Path| std::fs::symlink_metadata(p).unwrap().file_type().is_symlink();
 
-    std::fs::write(dir.join("decisions.jsonl"), "old\n").unwrap();
+    std::fs::write(dir.join("decisions.jsonl"), "{\"id\":\"old\",\"as_of\":\"2026-11-01\",\"outcome\":\"none\",\"until\":null,\"limit\":null,\"reasons\":[],\"actions\":[],\"fired\":[],\"policy\":{\"name\":\"p\",\"version\":\"1\",\"fingerprint\":\"sha256:0\"}}\n").unwrap();
     let link = link_to("latest.jsonl", "decisions.jsonl");
     let out = verdict(&["eval", POLICY, PORTFOLIO, "-o", s(&link)]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
@@ -196,6 +197,56 @@ fn a_link_planted_under_a_temporary_name_redirects_nothing() {
     assert!(std::fs::read_to_string(&victim).unwrap() == "precious\n", "the decisions went through the planted link");
     assert!(std::fs::symlink_metadata(&planted).unwrap().file_type().is_symlink(), "the planted link is not ours");
     assert_eq!(std::fs::read_to_string(&target).unwrap().lines().count(), RECORDS);
+}
+
+/// An existing file that verdict did not write (notes, a book of
+/// snapshots) is refused as an output before anything runs (exit 2), by
+/// every command that writes files; verdict's own outputs, in every format,
+/// are replaced on the next run.
+#[test]
+fn an_existing_file_that_is_not_ours_is_never_overwritten() {
+    let dir = scratch("not-ours");
+    let notes = dir.join("notes.txt");
+    let book = dir.join("book.jsonl");
+    std::fs::write(&notes, "the desk's notes\n").unwrap();
+    std::fs::copy(PORTFOLIO, &book).unwrap();
+    let v2 = "policies/lifecycle-v2.policy";
+    let refused: [&[&str]; 6] = [
+        &["eval", POLICY, PORTFOLIO, "-o", s(&notes)],
+        &["eval", POLICY, PORTFOLIO, "-o", s(&book)],
+        &["eval", POLICY, PORTFOLIO, "-o", "-", "--summary", s(&notes)],
+        &["synth", SCHEMA, "-n", "3", "-o", s(&notes)],
+        &["diff", POLICY, v2, PORTFOLIO, "--changed", s(&notes)],
+        &["diff", POLICY, v2, PORTFOLIO, "--html", s(&book)],
+    ];
+    for args in refused {
+        let out = verdict(args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        let said = if args[0] == "synth" {
+            "exists: synth writes a new book"
+        } else {
+            "exists and is not a file verdict wrote"
+        };
+        assert!(stderr(&out).contains(said), "{}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}: refused before anything ran");
+    }
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "the desk's notes\n");
+    assert_eq!(std::fs::read(&book).unwrap(), std::fs::read(PORTFOLIO).unwrap());
+
+    for format in ["jsonl", "json", "yaml", "csv", "table", "parquet"] {
+        let out_file = dir.join(format!("decisions.{format}"));
+        for run in 0..2 {
+            let out = verdict(&["eval", POLICY, PORTFOLIO, "--format", format, "-o", s(&out_file)]);
+            assert_eq!(code(&out), 1, "{format}, run {run}: {}", stderr(&out));
+        }
+    }
+    let (changed, html, summary) = (dir.join("changed.jsonl"), dir.join("impact.html"), dir.join("run.json"));
+    for _ in 0..2 {
+        let out = verdict(&["diff", POLICY, v2, PORTFOLIO, "--changed", s(&changed), "--html", s(&html)]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let out = verdict(&["eval", POLICY, PORTFOLIO, "-o", "-", "--summary", s(&summary)]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+    }
 }
 
 #[test]

@@ -11,6 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use verdict::diff::{ChangedAccount, DiffError, DiffOptions, DiffReport, Differ, ReportMeta, Row};
 use verdict::snapshot::Format;
 
+/// An output file of an earlier run (a decision record), which a run that
+/// does not finish must leave as it was.
+const PREVIOUS: &str = "{\"id\":\"previous\",\"as_of\":\"2026-11-01\",\"outcome\":\"none\",\"until\":null,\"limit\":null,\"reasons\":[],\"actions\":[],\"fired\":[],\"policy\":{\"name\":\"p\",\"version\":\"1\",\"fingerprint\":\"sha256:0\"}}\n";
+
 const OLD: &str = "policies/lifecycle.policy";
 const NEW: &str = "policies/lifecycle-v2.policy";
 const PORTFOLIO: &str = "policies/portfolio.jsonl";
@@ -39,7 +43,7 @@ fn diff(old: &Path, new: &Path, inputs: &[&Path], options: DiffOptions) -> (Diff
         .unwrap();
     }
     let meta = ReportMeta {
-        generated: "2026-11-01 08:00 UTC".into(),
+        generated: "2026-11-01T08:00:00Z".into(),
         inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
     };
     (run.finish(meta), seen)
@@ -179,6 +183,42 @@ fn pair(old_body: &str, new_schema: &str, new_body: &str) -> PathBuf {
     std::fs::write(dir.join("old.policy"), head("1", "old.schema.yaml") + old_body).unwrap();
     std::fs::write(dir.join("new.policy"), head("2", "new.schema.yaml") + new_body).unwrap();
     dir
+}
+
+/// A scorecard characteristic whose bins changed lists them as a changed
+/// table lists its rows (the old version's numbering for a removed bin, the
+/// new one's for an added bin), and says when what it scores changed; the
+/// committee saw only "characteristic `s.A` changed".
+#[test]
+fn a_changed_scorecard_bin_is_listed_old_and_new() {
+    let card = |cut: &str, text: &str, input: &str| {
+        format!(
+            "let s = scorecard base 600 {{\n  {input} \"A\"{text} {{\n    < {cut} => -20\n    >= {cut} => 0\n  }}\n  \
+             score \"B\" {{\n    _ => 1\n  }}\n}}\nrule \"r\" {{ when s < 590 then close reason \"low\" }}\n"
+        )
+    };
+    let dir = pair(&card("650", "", "score"), SCHEMA, &card("640", " \"Score\"", "score + 0"));
+    let (r, _) = diff(&dir.join("old.policy"), &dir.join("new.policy"), &[], DiffOptions::default());
+    let changes: Vec<(&str, &str, &[String])> =
+        r.lets.iter().map(|l| (l.name.as_str(), l.kind, l.rows.as_slice())).collect();
+    assert_eq!(
+        changes,
+        [
+            ("s", "scorecard", &[][..]),
+            (
+                "s.A",
+                "characteristic",
+                &[
+                    "- score \"A\"".to_owned(),
+                    "+ score + 0 \"A\" \"Score\"".to_owned(),
+                    "- bin 1: < 650 => -20".to_owned(),
+                    "- bin 2: >= 650 => 0".to_owned(),
+                    "+ bin 1: < 640 => -20".to_owned(),
+                    "+ bin 2: >= 640 => 0".to_owned(),
+                ][..]
+            ),
+        ]
+    );
 }
 
 /// A batch whose ids changed and a hook whose script changed, with the
@@ -435,14 +475,14 @@ fn a_hook_past_the_backstop_fails_the_diff() {
     assert_eq!(run.timeouts(), 2, "A-2 met the backstop under both versions");
 
     let changed = dir.join("changed.jsonl");
-    std::fs::write(&changed, "previous\n").unwrap();
+    std::fs::write(&changed, PREVIOUS).unwrap();
     let [old, new, book, changed] = [&old, &new, &book, &changed].map(|p| p.to_str().unwrap().to_string());
     let out = verdict(&["diff", &old, &new, &book, "--hook-backstop-ms", "200", "--changed", &changed]);
     assert_eq!(code(&out), 5, "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("error: 2 hook calls ran past the wall-clock backstop of 0.2 s"), "{stderr}");
     assert!(out.stdout.is_empty(), "no report of a partial diff");
-    assert_eq!(std::fs::read_to_string(&changed).unwrap(), "previous\n");
+    assert_eq!(std::fs::read_to_string(&changed).unwrap(), PREVIOUS);
 }
 
 #[test]
@@ -531,7 +571,7 @@ fn an_empty_book_is_refused_not_reported_unchanged() {
     let dir = pair(body, SCHEMA, body);
     std::fs::write(dir.join("empty.jsonl"), "\n").unwrap();
     let changed = dir.join("changed.jsonl");
-    std::fs::write(&changed, "previous\n").unwrap();
+    std::fs::write(&changed, PREVIOUS).unwrap();
     let [old, new, book, changed_arg] =
         [dir.join("old.policy"), dir.join("new.policy"), dir.join("empty.jsonl"), changed.clone()]
             .map(|p| p.to_str().unwrap().to_string());
@@ -540,7 +580,7 @@ fn an_empty_book_is_refused_not_reported_unchanged() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("holds no snapshots: a diff measures a change over accounts"), "{stderr}");
     assert!(out.stdout.is_empty(), "no report");
-    assert_eq!(std::fs::read_to_string(&changed).unwrap(), "previous\n");
+    assert_eq!(std::fs::read_to_string(&changed).unwrap(), PREVIOUS);
 }
 
 #[test]

@@ -41,6 +41,8 @@ fn report_with(old: &str, new: &str, input: &str, extra: &[&str]) -> (serde_json
         .output()
         .expect("run verdict");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The run's time, RFC 3339 in UTC, from SOURCE_DATE_EPOCH.
+    assert_eq!(json["generated"], "2026-11-01T08:00:00Z");
     // A snapshot that failed under either version makes the run exit 1.
     let failed = json["summary"]["errors_old"].as_u64().unwrap() + json["summary"]["errors_new"].as_u64().unwrap();
     let expected = if failed > 0 { 1 } else { 0 };

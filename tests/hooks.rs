@@ -524,7 +524,7 @@ fn cli_engine_panics_are_quiet_and_the_backstop_fails_the_run() {
     let slow =
         [(700, "A-1"), (2, "A-2"), (650, "A-3")].map(|(s, id)| account(&format!(r#"{{"id":"{id}","score":{s}}}"#)));
     std::fs::write(dir.join("slow.jsonl"), slow.join("\n") + "\n").unwrap();
-    std::fs::write(dir.join("out.jsonl"), "previous\n").unwrap();
+    std::fs::write(dir.join("out.jsonl"), "{\"id\":\"previous\",\"as_of\":\"2026-11-01\",\"outcome\":\"none\",\"until\":null,\"limit\":null,\"reasons\":[],\"actions\":[],\"fired\":[],\"policy\":{\"name\":\"p\",\"version\":\"1\",\"fingerprint\":\"sha256:0\"}}\n").unwrap();
     let args = ["eval", "t.policy", "slow.jsonl", "--hook-backstop-ms", "300"];
     let (code, stdout, stderr) = verdict(&dir, &args);
     assert_eq!(code, 5, "{stderr}");
@@ -537,7 +537,11 @@ fn cli_engine_panics_are_quiet_and_the_backstop_fails_the_run() {
     );
     let (code, _, stderr) = verdict(&dir, &[&args[..], &["--output", "out.jsonl"]].concat());
     assert_eq!(code, 5, "{stderr}");
-    assert_eq!(std::fs::read_to_string(dir.join("out.jsonl")).unwrap(), "previous\n", "--output is not replaced");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.jsonl")).unwrap(),
+        "{\"id\":\"previous\",\"as_of\":\"2026-11-01\",\"outcome\":\"none\",\"until\":null,\"limit\":null,\"reasons\":[],\"actions\":[],\"fired\":[],\"policy\":{\"name\":\"p\",\"version\":\"1\",\"fingerprint\":\"sha256:0\"}}\n",
+        "--output is not replaced"
+    );
     assert!(stderr.contains("`out.jsonl` was not written"), "{stderr}");
 }
 

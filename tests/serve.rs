@@ -471,6 +471,14 @@ fn sigterm_answers_requests_in_flight_then_flushes_the_log() {
     assert_eq!(server.wait(Duration::from_secs(30)), Some(0));
     let logged = std::fs::read_to_string(&log).unwrap();
     assert_eq!(logged.lines().count(), 1, "{logged}");
+
+    // Restarted over its own log, the service appends to it.
+    let mut server = Server::start(Path::new(POLICY), &["--decision-log", log.to_str().unwrap()]);
+    assert_eq!(server.decide(&snapshot).status, 200);
+    server.signal("TERM");
+    assert_eq!(server.wait(Duration::from_secs(30)), Some(0));
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(logged.lines().count(), 2, "{logged}");
 }
 
 /// A client that sends a large JSON Lines body and does not read its
@@ -663,6 +671,8 @@ fn a_decision_log_that_cannot_be_written_stops_the_decisions() {
     assert_eq!(refused.status, 503, "{}", refused.body);
     let record: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
     assert_eq!(record["error"]["kind"], "request");
+    // Shaped as every error record (spec §5): `id` (as far as it was read) first.
+    assert!(refused.body.starts_with("{\"id\":null,\"error\":{\"kind\":\"request\",\"message\":"), "{}", refused.body);
     assert!(record["error"]["message"].as_str().unwrap().contains("no decision is made until it can be"));
     assert_eq!(refused.decision_id, None, "nothing was decided");
     assert_eq!(sample(&server.get("/metrics").body, "verdict_decision_log_failing"), Some(1));

@@ -11,7 +11,8 @@
 //! report is written). When several apply, the largest wins.
 
 use super::files::{
-    output_failed, policy_files, refuse_clashes, refuse_stdin_twice, standard_output, write_whole, OutputFile,
+    output_failed, policy_files, refuse_clashes, refuse_not_ours, refuse_stdin_twice, standard_output, write_whole,
+    OutputFile,
 };
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
@@ -282,10 +283,13 @@ fn refuses_its_outputs(args: &DiffArgs, policies: [&verdict::diagnostic::SourceM
     if args.snapshots.is_empty() {
         inputs.push((verdict::stream::STANDARD_INPUT, Path::new("-")));
     }
-    refuse_stdin_twice(&args.snapshots) | refuse_clashes(&outputs, &inputs)
+    // A file that clashes is named once, not again as not ours.
+    (refuse_stdin_twice(&args.snapshots) | refuse_clashes(&outputs, &inputs)) || refuse_not_ours(&outputs)
 }
 
-/// Now, in UTC to the minute (`SOURCE_DATE_EPOCH`, when set, for reproducible reports).
+/// Now, in UTC to the second, as RFC 3339 (`2026-12-06T06:20:00Z`) so that a
+/// consumer of the JSON report parses it with any date library
+/// (`SOURCE_DATE_EPOCH`, when set, for reproducible reports).
 fn now() -> String {
     let secs =
         std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
@@ -294,5 +298,5 @@ fn now() -> String {
                 .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
                 .unwrap_or(0)
         });
-    chrono::DateTime::from_timestamp(secs, 0).map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+    chrono::DateTime::from_timestamp(secs, 0).map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }

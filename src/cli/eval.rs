@@ -1,8 +1,8 @@
 //! `verdict eval POLICY [SNAPSHOTS...]`: one decision per snapshot, in input order.
 
 use super::files::{
-    output_failed, policy_files, refuse_binary_on_terminal, refuse_clashes, refuse_stdin_twice, standard_output,
-    OutputFile,
+    output_failed, policy_files, refuse_binary_on_terminal, refuse_clashes, refuse_not_ours, refuse_stdin_twice,
+    standard_output, OutputFile,
 };
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
@@ -257,7 +257,8 @@ fn refuses_its_outputs(args: &EvalArgs, policy: &verdict::diagnostic::SourceMap)
     if args.snapshots.is_empty() {
         inputs.push((STANDARD_INPUT, Path::new("-")));
     }
-    refuse_stdin_twice(&args.snapshots) | refuse_clashes(&outputs, &inputs)
+    // A file that clashes is named once, not again as not ours.
+    (refuse_stdin_twice(&args.snapshots) | refuse_clashes(&outputs, &inputs)) || refuse_not_ours(&outputs)
 }
 
 /// Opens every input (a failure is reported and skipped), with their total

@@ -195,6 +195,28 @@ pub fn refuse_clashes<'a>(outputs: &[Named<'a>], inputs: &[Named<'a>]) -> bool {
     clash
 }
 
+/// Refuses, before anything runs, an output that would replace an existing
+/// file verdict did not write (notes, a book of snapshots:
+/// [`verdict::outfile::not_ours`]), which a mistyped name would destroy.
+/// Each is named on stderr; returns whether there was one.
+pub fn refuse_not_ours(outputs: &[Named<'_>]) -> bool {
+    let mut refused = false;
+    for &(what, path) in outputs {
+        if path.as_os_str() == "-" || !verdict::outfile::replaces(path) {
+            continue;
+        }
+        if let Some(why) = verdict::outfile::not_ours(path) {
+            eprintln!(
+                "error: `{}` ({what}) exists and is not a file verdict wrote ({why}); refusing to overwrite it\n  \
+                 help: name a new file, or remove this one first if its contents may go",
+                path.display()
+            );
+            refused = true;
+        }
+    }
+    refused
+}
+
 /// What makes a named file itself (`-` is standard input); `None` for a
 /// stream such as a terminal, which may be read and written at once.
 fn identity<'a>(&(what, path): &Named<'a>) -> Option<(FileIdentity, &'a str, &'a Path)> {

@@ -204,7 +204,12 @@ pub fn byte_size(text: &str) -> Result<u64, String> {
         "gib" => 1 << 30,
         _ => return Err(format!("`{text}` is not a size: use bytes, or a number with KB, MB, GB, KiB, MiB or GiB")),
     };
-    let number: u64 = digits.parse().map_err(|_| format!("`{text}` is not a size: it needs a whole number"))?;
+    let number: u64 = match digits.parse() {
+        Ok(n) => n,
+        // All digits, yet no u64: too large, not "not a number".
+        Err(_) if !digits.is_empty() => return Err(format!("`{text}` is too large a size: it must fit 64 bits")),
+        Err(_) => return Err(format!("`{text}` is not a size: it needs a whole number")),
+    };
     match number.checked_mul(scale) {
         Some(0) | None => Err(format!("`{text}` is not a usable size: it must be at least 1 byte and fit 64 bits")),
         Some(bytes) => Ok(bytes),
@@ -326,5 +331,10 @@ mod tests {
         for bad in ["", "MB", "0", "1.5MB", "-1", "12 parsecs", "99999999999GiB"] {
             assert!(byte_size(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            byte_size("99999999999999999999").unwrap_err(),
+            "`99999999999999999999` is too large a size: it must fit 64 bits"
+        );
+        assert_eq!(byte_size("MB").unwrap_err(), "`MB` is not a size: it needs a whole number");
     }
 }

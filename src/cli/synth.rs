@@ -59,7 +59,7 @@ pub fn run(args: SynthArgs) -> Exit {
     };
     let output = args.output.as_ref().and_then(super::OutputPath::file);
     if let Some(output) = output {
-        if refuse_clashes(&[("--output", output)], &[("the schema", &args.schema)]) {
+        if refuse_clashes(&[("--output", output)], &[("the schema", &args.schema)]) || refuse_existing_book(output) {
             return Exit::Invalid;
         }
     }
@@ -107,4 +107,21 @@ fn warn_if_read_otherwise(output: &std::path::Path, format: BookFormat) {
             written.name()
         );
     }
+}
+
+/// Refuses an existing file as the book to generate: a generated book looks
+/// like any other book, so one synth wrote cannot be told from a real one,
+/// and a real one is never written over. An empty file, a device or a pipe
+/// is written as asked. Says so on stderr; returns whether it refused.
+fn refuse_existing_book(output: &std::path::Path) -> bool {
+    let holds_data = std::fs::metadata(output).is_ok_and(|m| m.is_file() && m.len() > 0);
+    let refused = holds_data && verdict::outfile::replaces(output);
+    if refused {
+        eprintln!(
+            "error: `{}` exists: synth writes a new book and never writes over one, as a generated book \
+             cannot be told from a real one\n  help: name a new file, or remove this one first",
+            output.display()
+        );
+    }
+    refused
 }

@@ -132,7 +132,7 @@ fn header(h: &mut String, r: &DiffReport, title: &str) {
          <p class=\"sub\">Generated {} · {} snapshots from {} · {} decisions change</p>\n\
          <table class=\"ids\">\n",
         esc(title),
-        esc(&r.meta.generated),
+        generated(&r.meta.generated),
         r.records,
         esc(&inputs),
         r.changed
@@ -619,6 +619,15 @@ fn footer(h: &mut String, r: &DiffReport) {
         r.records,
         if r.same_schema { "" } else { ", each read with each version's schema" }
     );
+}
+
+/// The run's time for a reader (`2026-11-01 08:00 UTC`), in a `<time>`
+/// element holding the report's RFC 3339 value; any other text as it is.
+fn generated(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => format!("<time datetime=\"{}\">{}</time>", esc(rfc3339), t.format("%Y-%m-%d %H:%M UTC")),
+        Err(_) => esc(rfc3339),
+    }
 }
 
 #[cfg(test)]

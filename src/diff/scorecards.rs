@@ -54,7 +54,11 @@ fn characteristics(card: &str, old: &[CharacteristicDecl], new: &[Characteristic
     for c in new {
         match old.iter().find(|o| o.code.node == c.code.node) {
             None => out.push(change(c, ChangeStatus::Added)),
-            Some(o) if o != c => out.push(change(c, ChangeStatus::Changed)),
+            Some(o) if o != c => {
+                let mut changed = change(c, ChangeStatus::Changed);
+                changed.rows = changed_bins(o, c);
+                out.push(changed);
+            }
             Some(_) => {}
         }
     }
@@ -62,6 +66,34 @@ fn characteristics(card: &str, old: &[CharacteristicDecl], new: &[Characteristic
         if !new.iter().any(|c| c.code.node == o.code.node) {
             out.push(change(o, ChangeStatus::Removed));
         }
+    }
+    out
+}
+
+/// What changed in a characteristic kept under its reason code: its head
+/// (what is scored, the reason's text) as `- `/`+ ` lines, then its bins
+/// that are not in the other version, as `- bin N: CELL => POINTS` (the old
+/// version's numbering) and `+ bin N: ...` (the new one's), as a changed
+/// table lists its rows.
+fn changed_bins(old: &CharacteristicDecl, new: &CharacteristicDecl) -> Vec<String> {
+    let mut out = Vec::new();
+    let (old_head, new_head) = (crate::format::characteristic_head(old), crate::format::characteristic_head(new));
+    if old_head != new_head {
+        out.push(format!("- {old_head}"));
+        out.push(format!("+ {new_head}"));
+    }
+    for (i, bin) in old.bins.iter().enumerate() {
+        if !new.bins.contains(bin) {
+            out.push(format!("- bin {}: {}", i + 1, crate::format::bin_text(bin)));
+        }
+    }
+    for (i, bin) in new.bins.iter().enumerate() {
+        if !old.bins.contains(bin) {
+            out.push(format!("+ bin {}: {}", i + 1, crate::format::bin_text(bin)));
+        }
+    }
+    if out.is_empty() && old != new {
+        out.push("the same bins in another order".to_owned());
     }
     out
 }

@@ -18,7 +18,7 @@ mod table;
 pub(crate) use expr::quote;
 
 pub use doc::WIDTH;
-pub use table::{row_text, split_text};
+pub use table::{bin_text, characteristic_head, row_text, split_text};
 
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::syntax::ast::{

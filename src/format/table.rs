@@ -145,6 +145,20 @@ pub fn split_text(s: &crate::syntax::ast::SplitDecl) -> String {
     format!("split {} by {by}{salt} {{ {} }}", s.name.node, arms.join(" "))
 }
 
+/// A scorecard characteristic's head on one line (`age "A01" "Age"`), for reports.
+pub fn characteristic_head(c: &crate::syntax::scorecard::CharacteristicDecl) -> String {
+    let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };
+    let input = super::doc::render(&printer.expr(&c.input)).trim_end().to_string();
+    let text = c.text.as_ref().map(|t| format!(" {}", super::expr::quote(&t.node))).unwrap_or_default();
+    format!("{input} {}{text}", super::expr::quote(&c.code.node))
+}
+
+/// A scorecard bin in canonical form on one line (`[26, 35) => 0`), for reports.
+pub fn bin_text(bin: &crate::syntax::scorecard::BinDecl) -> String {
+    let cell = bin.cell.as_ref().map_or_else(|| "else".to_owned(), super::scorecard::cell_text);
+    format!("{cell} => {}", bin.points.node.value)
+}
+
 /// A row in canonical form on one line (`[600, 680) | < 30% => 1.0`), for reports.
 pub fn row_text(row: &crate::syntax::table::TableRow) -> String {
     let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };

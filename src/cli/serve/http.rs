@@ -217,11 +217,13 @@ fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Bytes
     response
 }
 
-/// A request refused before any snapshot was read: an error record of kind `request`.
+/// A request refused before any snapshot was read: an error record of kind
+/// `request`, shaped as every error record (spec §5: `id` as far as it
+/// could be read, here `null`), so a client reads every 4xx one way.
 fn error(status: StatusCode, message: &str) -> Response<Body> {
-    let record = serde_json::json!({"error": {"kind": "request", "message": message}});
-    let mut body = serde_json::to_vec(&record).unwrap_or_default();
-    body.push(b'\n');
+    // Written in the order of every record (`id` first); the message escaped by serde_json.
+    let message = serde_json::to_string(message).unwrap_or_else(|_| "\"\"".into());
+    let body = format!("{{\"id\":null,\"error\":{{\"kind\":\"request\",\"message\":{message}}}}}\n");
     respond(status, JSON, body)
 }
 

@@ -1,0 +1,165 @@
+//! Whether an existing file is one verdict may write over: empty, or an
+//! output of verdict's own (decisions in any `--format`, a run's summary, a
+//! diff's changed accounts or its HTML page). Anything else (notes, a book
+//! of snapshots, a policy) is someone's data, and a mistyped `--output` must
+//! not destroy it.
+//!
+//! Told by the file's first bytes (and a Parquet file's footer), not by its
+//! name: `decisions.jsonl` may hold a portfolio, `out.txt` decisions.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+/// How much of the file's start is read to tell what it holds: its first
+/// record whole, however long (a trace of a large policy, a long id).
+const HEAD: u64 = 8 << 20;
+
+/// How many lines of a YAML list may pass before its first record shows
+/// its `outcome` and `fired` (its reasons and actions come between).
+const YAML_LINES: usize = 2000;
+
+/// Why the regular file at `path` is not verdict's to write over, if it
+/// exists and is not; `None` for a file that may be replaced (absent,
+/// empty, or verdict's output).
+#[must_use]
+pub fn not_ours(path: &Path) -> Option<String> {
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        // Renaming over a file needs no right to read it: one that cannot be
+        // read cannot be told to be ours.
+        Err(e) => return Some(format!("it cannot be read to tell what it holds: {e}")),
+    };
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    if (&mut file).take(HEAD).read_to_end(&mut head).is_err() {
+        return Some("it cannot be read to tell what it holds".into());
+    }
+    if head.starts_with(b"PAR1") {
+        return match decisions_parquet(file) {
+            true => None,
+            false => Some("it is a Parquet file of other data than decisions".into()),
+        };
+    }
+    let text = String::from_utf8_lossy(&head);
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim().is_empty() || text_is_ours(text) {
+        None
+    } else {
+        Some(format!("it begins `{}`, which is not verdict's output", first_line(text)))
+    }
+}
+
+/// Whether a Parquet file's columns are those of `eval --format parquet`.
+fn decisions_parquet(file: std::fs::File) -> bool {
+    use ::parquet::file::reader::{FileReader, SerializedFileReader};
+    let Ok(reader) = crate::caught::catch(|| SerializedFileReader::new(file)) else { return false };
+    let Ok(reader) = reader else { return false };
+    let schema = reader.metadata().file_metadata().schema_descr().root_schema().get_fields().to_vec();
+    let names: Vec<&str> = schema.iter().map(|f| f.name()).collect();
+    ["id", "outcome", "fired", "error_kind", "error_message"].iter().all(|c| names.contains(c))
+}
+
+/// The first line, shortened for a message.
+fn first_line(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().trim();
+    let short: String = line.chars().take(40).collect();
+    let short = crate::terminal::escape(&short);
+    if line.chars().count() > 40 {
+        format!("{short}…")
+    } else {
+        short.into_owned()
+    }
+}
+
+/// Whether `text`, a file's start, is one of verdict's outputs.
+fn text_is_ours(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty());
+    let Some(first) = lines.next() else { return true };
+    match first {
+        // `--format json`: an array of records, one per line, or none.
+        "[]" => true,
+        "[" => lines.next().is_some_and(|l| json_record(l.trim().trim_end_matches(','))),
+        // A run's summary, pretty-printed.
+        "{" => summary(text),
+        line if line.starts_with('{') => json_record(line),
+        // `--format yaml`: a list of records.
+        line if line.starts_with("- id:") => yaml_record(text),
+        line => {
+            line.starts_with("id,as_of,outcome,until,limit,reasons,actions,fired")
+                || (line.starts_with("ID ")
+                    && ["OUTCOME", "UNTIL", "LIMIT", "REASONS", "ACTIONS"].iter().all(|c| line.contains(c)))
+                || (line == "<!DOCTYPE html>" && text.contains("<title>Policy impact"))
+        }
+    }
+}
+
+/// A decision or error record (`eval`), or a changed account (`diff --changed`).
+fn json_record(line: &str) -> bool {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(line) else {
+        return false;
+    };
+    let has = |k: &str| map.contains_key(k);
+    let decision = has("outcome") && has("fired") && has("policy");
+    let error = map.get("error").is_some_and(|e| e.get("kind").is_some() && e.get("message").is_some());
+    let changed = has("differs") && has("old") && has("new");
+    has("id") && (decision || error || changed)
+}
+
+/// A YAML list whose first record is a decision or an error record.
+fn yaml_record(text: &str) -> bool {
+    let record: Vec<&str> = text.lines().skip(1).take(YAML_LINES).take_while(|l| !l.starts_with("- ")).collect();
+    let has = |key: &str| record.iter().any(|l| l.starts_with(key));
+    (has("  outcome:") && has("  fired:") && has("  policy:")) || (has("  error:") && has("    kind:"))
+}
+
+/// A run's summary (`eval --summary`).
+fn summary(text: &str) -> bool {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) else {
+        return false;
+    };
+    ["policy", "accounts", "decided", "outcomes"].iter().all(|k| map.contains_key(*k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_is_ours;
+
+    #[test]
+    fn verdicts_outputs_are_told_from_other_text() {
+        let ours = [
+            "{\"id\":\"A\",\"outcome\":\"none\",\"fired\":[],\"policy\":{}}\n",
+            "{\"id\":null,\"error\":{\"kind\":\"snapshot\",\"message\":\"x\"}}\n",
+            "[\n  {\"id\":\"A\",\"outcome\":\"close\",\"fired\":[],\"policy\":{}},\n",
+            "{\n  \"policy\": {},\n  \"accounts\": 3,\n  \"decided\": 2,\n  \"outcomes\": {}\n}\n",
+            "- id: A-1\n  as_of: \"2026-11-01\"\n  outcome: limit\n  fired: []\n  policy:\n    name: p\n- id: A-2\n",
+            "- id: X\n  error:\n    kind: snapshot\n    message: bad\n",
+            "id,as_of,outcome,until,limit,reasons,actions,fired,error_kind\n",
+            "ID      OUTCOME           UNTIL       LIMIT  REASONS  ACTIONS\n",
+            "{\"input\":\"b.jsonl\",\"record\":1,\"id\":\"A\",\"differs\":[],\"old\":{},\"new\":{}}\n",
+            "<!DOCTYPE html>\n<html>\n<title>Policy impact: a</title>\n",
+        ];
+        for text in ours {
+            assert!(text_is_ours(text), "{text}");
+        }
+        let theirs = [
+            "my precious notes\n",
+            "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"status\":\"active\"}\n",
+            "id,as_of,status,credit_limit\n",
+            "- id: A-1\n  status: active\n",
+            "policy \"p\" version \"1\"\n",
+            "[\n  {\"id\":\"A-1\",\"status\":\"active\"},\n",
+            "<!DOCTYPE html>\n<title>Home</title>\n",
+            "{\n  \"name\": \"package\"\n}\n",
+            "{\"id\":\"A-1\",\"outcome\":\"approve\",\"score\":700}\n",
+            "id,as_of,outcome,score\n",
+            "- id: A-1\n  outcome: approve\n  score: 700\n",
+            "{\n  \"policy\": \"p\", \"accounts\": 3, \"decided\": 2\n}\n",
+        ];
+        for text in theirs {
+            assert!(!text_is_ours(text), "{text}");
+        }
+    }
+}
