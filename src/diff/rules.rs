@@ -85,17 +85,19 @@ fn changed_rows(old: &Expr, new: &Expr) -> Vec<String> {
     let (ExprKind::Table(old), ExprKind::Table(new)) = (&old.kind, &new.kind) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for (i, row) in old.rows.iter().enumerate() {
-        if !new.rows.contains(row) {
-            out.push(format!("- row {}: {}", i + 1, crate::format::row_text(row)));
-        }
-    }
-    for (i, row) in new.rows.iter().enumerate() {
-        if !old.rows.contains(row) {
-            out.push(format!("+ row {}: {}", i + 1, crate::format::row_text(row)));
-        }
-    }
+    numbered_changes("row", &old.rows, &new.rows, crate::format::row_text)
+}
+
+/// The items of two versions of a list (a table's rows, a characteristic's
+/// bins) that are not in the other: `- LABEL N: ...` numbered as the old
+/// version has them, then `+ LABEL N: ...` as the new one does.
+pub(super) fn numbered_changes<T: PartialEq>(label: &str, old: &[T], new: &[T], text: fn(&T) -> String) -> Vec<String> {
+    let only_in = |these: &[T], those: &[T], sign: char| -> Vec<String> {
+        let kept = these.iter().enumerate().filter(|(_, item)| !those.contains(item));
+        kept.map(|(i, item)| format!("{sign} {label} {}: {}", i + 1, text(item))).collect()
+    };
+    let mut out = only_in(old, new, '-');
+    out.extend(only_in(new, old, '+'));
     out
 }
 

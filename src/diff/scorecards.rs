@@ -82,16 +82,7 @@ fn changed_bins(old: &CharacteristicDecl, new: &CharacteristicDecl) -> Vec<Strin
         out.push(format!("- {old_head}"));
         out.push(format!("+ {new_head}"));
     }
-    for (i, bin) in old.bins.iter().enumerate() {
-        if !new.bins.contains(bin) {
-            out.push(format!("- bin {}: {}", i + 1, crate::format::bin_text(bin)));
-        }
-    }
-    for (i, bin) in new.bins.iter().enumerate() {
-        if !old.bins.contains(bin) {
-            out.push(format!("+ bin {}: {}", i + 1, crate::format::bin_text(bin)));
-        }
-    }
+    out.extend(super::rules::numbered_changes("bin", &old.bins, &new.bins, crate::format::bin_text));
     if out.is_empty() && old != new {
         out.push("the same bins in another order".to_owned());
     }
