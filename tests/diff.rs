@@ -221,6 +221,44 @@ fn a_changed_scorecard_bin_is_listed_old_and_new() {
     );
 }
 
+/// A snapshot the new schema cannot read (a field it requires is missing)
+/// still falls in the new version's arm, hashed from the id the old schema
+/// read: it was counted in the old version's arm, under the old weights.
+#[test]
+fn an_account_unreadable_under_the_new_schema_is_in_the_new_versions_arm() {
+    let new_schema = format!("{SCHEMA}  region: string\n");
+    let body =
+        |weights: &str| format!("split exp by id {{ {weights} }}\nrule \"r\" {{ when score < 500 then restrict }}\n");
+    let dir = pair(&body("a 90% b 10%"), &new_schema, &body("a 20% b 80%"));
+    let ids: Vec<String> = (0..200).map(|i| format!("C-{i:03}")).collect();
+    let line = |id: &str, region: &str| {
+        format!("{{\"id\":\"{id}\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1000\",\"score\":600{region}}}\n")
+    };
+    let book = dir.join("book.jsonl");
+    std::fs::write(&book, ids.iter().map(|id| line(id, "")).collect::<String>()).unwrap();
+    let (r, _) = diff(&dir.join("old.policy"), &dir.join("new.policy"), &[&book], DiffOptions::default());
+    let counted: Vec<(String, u64)> = r.arms.iter().map(|a| (a.arm.to_string(), a.accounts)).collect();
+    // The oracle: the new version's own arms, once the snapshots carry the field.
+    let with_region = dir.join("with-region.jsonl");
+    std::fs::write(&with_region, ids.iter().map(|id| line(id, ",\"region\":\"x\"")).collect::<String>()).unwrap();
+    let new = load(&dir.join("new.policy"));
+    let reader = verdict::snapshot::open_snapshot_file(
+        &with_region,
+        Format::Jsonl,
+        new.program.schema.clone(),
+        verdict::snapshot::ReadLimits::default(),
+    )
+    .unwrap();
+    let mut expected = [("a".to_string(), 0u64), ("b".to_string(), 0u64)];
+    for snapshot in reader {
+        let decision = verdict::eval::evaluate(&new.program, &snapshot.unwrap(), Default::default()).unwrap();
+        let arm = &decision.arms[0].arm;
+        expected.iter_mut().find(|(name, _)| **name == **arm).unwrap().1 += 1;
+    }
+    assert_eq!(counted, expected, "{:?}", r.arms);
+    assert!(expected[1].1 > 100, "mostly b under the new weights: {expected:?}");
+}
+
 /// A batch whose ids changed and a hook whose script changed, with the
 /// policy text the same: each is a changed name, and the rules reading it
 /// list it, though their own text is unchanged.

@@ -44,6 +44,7 @@ use crate::compile::Program;
 use crate::decision::fields;
 use crate::diagnostic::codes;
 use crate::eval::{evaluate, EvalOptions, Outputs};
+use crate::ir::split::TSplit;
 use crate::schema::{FieldDef, FieldKind, RecordLayout, ScalarType, Schema};
 use crate::snapshot::{
     read_snapshots_with, Format, ReadError, ReadItem, ReadLimits, Snapshot, SnapshotError, SnapshotReader,
@@ -241,11 +242,26 @@ impl Differ {
             (LimitSide::Old, Pair::Split { old, .. }) => read_limit(old, l.slot),
             (LimitSide::New, Pair::Split { new, .. }) => read_limit(new, l.slot),
         });
-        let arms_if_failed = |outputs: &Outputs, program: &Program, item: &ReadItem| match (outputs, item) {
-            (Err(_), Ok(snapshot)) => program.splits.iter().map(|s| crate::eval::arm_of(s, &snapshot.record)).collect(),
-            _ => Vec::new(),
+        let arms_if_failed = |outputs: &Outputs, program: &Program, item: &ReadItem, other: (&Program, &ReadItem)| {
+            match (outputs, item, other.1) {
+                (Err(_), Ok(snapshot), _) => {
+                    program.splits.iter().map(|s| crate::eval::arm_of(s, &snapshot.record)).collect()
+                }
+                // Unreadable under this version's schema, read under the
+                // other's: the split's field is taken from there, when that
+                // schema has it alike (it fell in the other version's arm).
+                (Err(_), Err(_), Ok(snapshot)) => program
+                    .splits
+                    .iter()
+                    .filter_map(|s| arm_read_elsewhere(s, &program.schema, &other.0.schema, snapshot))
+                    .collect(),
+                _ => Vec::new(),
+            }
         };
-        let arms_of_failed = (arms_if_failed(&old, &self.old, old_item), arms_if_failed(&new, &self.new, new_item));
+        let arms_of_failed = (
+            arms_if_failed(&old, &self.old, old_item, (&self.new, new_item)),
+            arms_if_failed(&new, &self.new, new_item, (&self.old, old_item)),
+        );
         Judged { old, new, current_limit, arms_of_failed }
     }
 
@@ -560,4 +576,18 @@ fn limit_source(
             Some(format!("no limit exposure: `{field}` is not a money field ({problem}); name one with --limit-field")),
         )),
     }
+}
+
+/// The arm `split` (of a version whose schema is `own`) gives a snapshot read
+/// under another schema, `other`: its `by` field, a top-level one, found by
+/// name there with the same type and requiredness; `None` when it is not.
+fn arm_read_elsewhere(split: &TSplit, own: &Schema, other: &Schema, snapshot: &Snapshot) -> Option<crate::eval::Arm> {
+    let (path, def) =
+        own.root.leaves().into_iter().find(|(path, d)| d.slot == Some(split.slot) && !path.contains('.'))?;
+    let there = other.lookup(&path)?;
+    if there.kind != def.kind || there.optional != def.optional {
+        return None;
+    }
+    let moved = TSplit { slot: there.slot?, ..split.clone() };
+    Some(crate::eval::arm_of(&moved, &snapshot.record))
 }

@@ -249,7 +249,12 @@ impl ScoreShift {
     }
 
     fn finish(mut self) -> ScoreShift {
-        let mean = |total: Decimal| total.checked_div(Decimal::from(self.accounts)).map(|m| m.round_dp(2).normalize());
+        // Half away from zero, as every other rounded figure of the reports
+        // (bad rates, PSI, a hook's `round`): 620.625 is 620.63.
+        let mean = |total: Decimal| {
+            let mean = total.checked_div(Decimal::from(self.accounts))?;
+            Some(mean.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize())
+        };
         self.old_mean = mean(self.old_total);
         self.new_mean = mean(self.new_total);
         // The mean of the differences, rounded once: the difference of the
@@ -751,6 +756,17 @@ mod tests {
         assert_eq!(text(shift.new_mean).as_deref(), Some("596.67"));
         assert_eq!(text(shift.shift).as_deref(), Some("3.33"));
         assert_eq!(ScoreShift::default().finish().shift, None);
+        // A tie rounds away from zero, as the reports' other figures do:
+        // 620.625 is 620.63 and a shift of -0.625 is -0.63 (not to the even 620.62).
+        let mut tie = ScoreShift::default();
+        for (old, new) in
+            [(620, 620), (621, 620), (620, 620), (621, 620), (620, 620), (621, 620), (620, 620), (622, 620)]
+        {
+            tie.add(Decimal::from(old), Decimal::from(new));
+        }
+        let tie = tie.finish();
+        assert_eq!(text(tie.old_mean).as_deref(), Some("620.63"));
+        assert_eq!(text(tie.shift).as_deref(), Some("-0.63"));
     }
 
     use super::*;
