@@ -240,6 +240,16 @@ fn an_existing_file_that_is_not_ours_is_never_overwritten() {
             assert_eq!(code(&out), 1, "{format}, run {run}: {}", stderr(&out));
         }
     }
+    // A first record longer than the 8 MiB looked at is known by its start.
+    let first = std::fs::read_to_string(PORTFOLIO).unwrap().lines().next().unwrap().to_owned();
+    let id = "Z".repeat(9 << 20);
+    let long = dir.join("long.jsonl");
+    std::fs::write(&long, first.replacen("\"A-1001\"", &format!("\"{id}\""), 1) + "\n").unwrap();
+    let long_out = dir.join("long-decisions.jsonl");
+    for run in 0..2 {
+        let out = verdict(&["eval", POLICY, s(&long), "-o", s(&long_out)]);
+        assert_eq!(code(&out), 0, "run {run}: {}", stderr(&out));
+    }
     let (changed, html, summary) = (dir.join("changed.jsonl"), dir.join("impact.html"), dir.join("run.json"));
     for _ in 0..2 {
         let out = verdict(&["diff", POLICY, v2, PORTFOLIO, "--changed", s(&changed), "--html", s(&html)]);

@@ -454,10 +454,10 @@ fn explain_and_test_read_parquet_snapshot_files() {
     assert!(out.contains("A-1001"), "{out}");
 }
 
-/// A book of 40 rows in row groups of 16 (`id`, `score`, `note`), two of
-/// them, rows 8 and 26, holding a text value that is not UTF-8 (a marker
-/// patched after writing), with or without dictionary encoding.
-fn book_with_bad_text(dir: &Path, dictionary: bool) {
+/// A book of 40 rows in row groups of 16 (`id`, `score`, `note`) whose
+/// rows `bad_ids` (0-based) hold an `id`, and row 26 a `note`, that is not
+/// UTF-8 (markers patched after writing), with or without dictionary encoding.
+fn book_with_bad_text(dir: &Path, dictionary: bool, bad_ids: &[usize]) {
     std::fs::write(
         dir.join("s.schema.yaml"),
         "entity: account\nkey: id\nfields:\n  id: string\n  score: int\n  note: string?\n",
@@ -469,7 +469,8 @@ fn book_with_bad_text(dir: &Path, dictionary: bool) {
     )
     .unwrap();
     // Markers of their own length, unique in the file, patched afterwards.
-    let ids: Vec<String> = (0..40).map(|i| if i == 7 { "QQ~07".to_string() } else { format!("R-{i:02}") }).collect();
+    let ids: Vec<String> =
+        (0..40).map(|i| if bad_ids.contains(&i) { format!("QQ~{i:02}") } else { format!("R-{i:02}") }).collect();
     let notes: Vec<Option<String>> = (0..40).map(|i| (i == 25).then(|| "NN~25".to_string())).collect();
     let batch = RecordBatch::try_from_iter([
         ("id", Arc::new(StringArray::from(ids)) as ArrayRef),
@@ -486,10 +487,12 @@ fn book_with_bad_text(dir: &Path, dictionary: bool) {
     let mut writer = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(props)).unwrap();
     writer.write(&batch).unwrap();
     writer.close().unwrap();
-    for (marker, bad) in [(&b"QQ~07"[..], &b"Q\xff~07"[..]), (b"NN~25", b"N\xfe~25")] {
+    let markers = bad_ids.iter().map(|i| format!("QQ~{i:02}")).chain(["NN~25".to_string()]);
+    for marker in markers {
+        let marker = marker.as_bytes();
         let at: Vec<usize> = (0..bytes.len() - 5).filter(|&i| &bytes[i..i + 5] == marker).collect();
         assert_eq!(at.len(), 1, "the marker once, uncompressed");
-        bytes[at[0]..at[0] + 5].copy_from_slice(bad);
+        bytes[at[0] + 1] = 0xff;
     }
     std::fs::write(dir.join("book.parquet"), &bytes).unwrap();
 }
@@ -509,7 +512,7 @@ fn bad_text_records(dir: &Path, jobs: &str, chunk: &str) -> Vec<serde_json::Valu
 #[test]
 fn a_text_value_that_is_not_utf8_costs_its_own_row_alone() {
     let dir = temp("not-utf8");
-    book_with_bad_text(&dir, false);
+    book_with_bad_text(&dir, false, &[7]);
     for (jobs, chunk) in [("1", "1024"), ("2", "1024"), ("2", "3")] {
         let records = bad_text_records(&dir, jobs, chunk);
         assert_eq!(records.len(), 40, "one record per row");
@@ -533,7 +536,7 @@ fn a_text_value_that_is_not_utf8_costs_its_own_row_alone() {
 #[test]
 fn a_bad_text_value_in_a_dictionary_costs_its_group() {
     let dir = temp("not-utf8-dictionary");
-    book_with_bad_text(&dir, true);
+    book_with_bad_text(&dir, true, &[7]);
     let records = bad_text_records(&dir, "1", "1024");
     assert_eq!(records.len(), 40, "one record per row");
     // Row 8 is in group 1 (rows 1-16), row 26 in group 2 (rows 17-32).
@@ -544,5 +547,23 @@ fn a_bad_text_value_in_a_dictionary_costs_its_group() {
             let message = record["error"]["message"].as_str().unwrap_or_default();
             assert!(message.starts_with(&format!("row {}: not read: ", i + 1)), "{message}");
         }
+    }
+}
+
+/// Bad values side by side (three rows in a row, then one more two rows on)
+/// are each their row's alone: three rows lost in a row make the reader try
+/// the group's last row, which reads, so it goes on halving (a dictionary's
+/// bad value fails that row too).
+#[test]
+fn bad_text_values_side_by_side_cost_their_rows_alone() {
+    let dir = temp("not-utf8-together");
+    let bad = [0, 1, 2, 3, 10, 11, 12, 14];
+    book_with_bad_text(&dir, false, &bad);
+    for (jobs, chunk) in [("1", "1024"), ("2", "3")] {
+        let records = bad_text_records(&dir, jobs, chunk);
+        assert_eq!(records.len(), 40, "one record per row");
+        let lost: Vec<usize> =
+            records.iter().enumerate().filter(|(_, r)| r.get("error").is_some()).map(|(i, _)| i).collect();
+        assert_eq!(lost, [&bad[..], &[25]].concat(), "-j {jobs} --chunk {chunk}");
     }
 }

@@ -853,4 +853,10 @@ fn a_lone_carriage_return_inside_a_json_line_is_whitespace() {
     for id in ["c", "d"] {
         assert_eq!(ok(items.next().unwrap()).id.to_string(), id);
     }
+    // A file whose lines end with `\r` alone is one line: its error says why.
+    let old_mac = format!("{}\r{}\r", line("e"), line("f"));
+    let items = read(Format::Jsonl, &old_mac, &account);
+    assert_eq!(items.len(), 1);
+    let message = err_message(items.into_iter().next().unwrap());
+    assert!(message.contains("trailing characters (a `\r` alone parts two objects on this line"), "{message}");
 }

@@ -27,7 +27,7 @@ pub struct SynthArgs {
     /// The snapshots' date (YYYY-MM-DD); generated dates fall before it.
     #[arg(long, value_name = "DATE", default_value = DEFAULT_AS_OF)]
     as_of: String,
-    /// Write to FILE instead of standard output (replaced only once complete; `-` is standard output).
+    /// Write to FILE instead of standard output (a new file: an existing book is never written over; `-` is standard output).
     #[arg(long, short, value_name = "FILE", value_parser = super::output_path)]
     output: Option<super::OutputPath>,
     /// The book's format: JSON Lines, or a Parquet file (columns as `eval` reads them).

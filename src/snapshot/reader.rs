@@ -461,7 +461,7 @@ impl<R> SnapshotReader<R> {
     /// required field without a column, a repeated column, ...), if anything
     /// (taken: a second call gives `None`). Every row under such a header is
     /// an error item naming it, so no snapshot goes without its record; the
-    /// fault is handed over once, for the caller to report with its help.
+    /// fault is handed over once, for the caller to report.
     pub fn take_header_fault(&mut self) -> Option<ReadError> {
         match &mut self.inner {
             Inner::Csv(rows) => rows.take_header_fault(),
@@ -472,7 +472,7 @@ impl<R> SnapshotReader<R> {
     /// The reader, or its CSV header's fault as an error: for a caller that
     /// reads a book for one account or one figure (`explain`, a test's
     /// snapshot file, `stability`), where a record per row is no answer and
-    /// the header's fault, with its help, is.
+    /// the header's fault is.
     ///
     /// # Errors
     ///
@@ -596,7 +596,7 @@ pub fn json_line_content(bytes: &[u8], line: usize) -> Option<&[u8]> {
 pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<ReadItem> {
     let bytes = json_line_content(bytes, line)?;
     Some(match std::str::from_utf8(bytes) {
-        Ok(text) => parse_at(text, schema, Origin { line, column: 1 }),
+        Ok(text) => parse_at(text, schema, Origin { line, column: 1 }).map_err(|e| lone_cr_hint(e, text)),
         Err(e) => Err(SnapshotError {
             id: id_despite_bad_bytes(bytes, line, schema),
             // A byte count, not a column: the line is not text to count characters of.
@@ -606,6 +606,20 @@ pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<Rea
             ),
         }),
     })
+}
+
+/// An error of a line holding `}` and `{` parted by a lone `\r`: most likely
+/// a file whose lines end with `\r` alone, which JSON Lines reads as one
+/// line (a `\r` is whitespace inside a line). Said, so the cause is found.
+fn lone_cr_hint(mut e: SnapshotError, text: &str) -> SnapshotError {
+    let parted = text.as_bytes().windows(3).any(|w| w == b"}\r{") || text.contains("}\r\r{");
+    if parted {
+        e.message.push_str(
+            " (a `\r` alone parts two objects on this line: JSON Lines ends a line with `\n`, so a file whose \
+             lines end with `\r` alone is read as one line)",
+        );
+    }
+    e
 }
 
 /// The key of a snapshot over the maximum size, from its first bytes (as

@@ -149,7 +149,7 @@ pub fn stability_index(expected: &[u64], actual: &[u64]) -> Option<StabilityInde
 /// under the threshold); it reads 0.09996.
 fn shown(index: Decimal) -> Decimal {
     (4..=12)
-        .map(|places| index.round_dp(places))
+        .map(|places| index.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
         .find(|rounded| Flag::of(*rounded) == Flag::of(index))
         .unwrap_or_else(|| index.round_dp_with_strategy(12, RoundingStrategy::ToZero))
         .normalize()

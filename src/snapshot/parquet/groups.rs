@@ -172,7 +172,7 @@ impl RowGroups {
                 }
                 Ok(None) if self.given >= size => self.next_group(size),
                 Ok(Some(Err(e))) if not_utf8(&e.to_string()) => {
-                    if self.lost_in_a_row >= ISOLATED_IN_A_ROW || self.isolation_opens >= ISOLATION_OPENS {
+                    if self.isolation_opens >= ISOLATION_OPENS || self.every_row_fails(size) {
                         self.damage = Some(e.to_string().into());
                     } else if let Some(lost) = self.isolate(size) {
                         return Some(Read::Lost(lost));
@@ -204,6 +204,22 @@ impl RowGroups {
         self.isolating.clear();
         self.lost_in_a_row = 0;
         self.isolation_opens = 0;
+    }
+
+    /// Whether, after [`ISOLATED_IN_A_ROW`] rows lost one by one in a row,
+    /// the group's last row fails too: then the bad value is one every row
+    /// reads (a dictionary page's), and halving on would lose each row in
+    /// turn at the cost of two decoders a row. Otherwise the count starts
+    /// again (the bad rows merely sit together). The last row read here is
+    /// dropped: it is read again in its place.
+    fn every_row_fails(&mut self, size: u64) -> bool {
+        if self.lost_in_a_row < ISOLATED_IN_A_ROW || size == 0 {
+            return false;
+        }
+        self.lost_in_a_row = 0;
+        self.isolation_opens += 1;
+        let Ok(mut decoder) = (self.open)(self.group, Some((size - 1, size))) else { return true };
+        !matches!(caught::catch(|| decoder.next()), Ok(Some(Ok(_))))
     }
 
     /// After a text value that is not UTF-8 failed the decoder of the rows
@@ -274,13 +290,14 @@ fn not_utf8(error: &str) -> bool {
     error.to_ascii_lowercase().contains("utf-8")
 }
 
-/// Rows lost one by one in a row after which the group's remaining rows are
-/// taken as damaged: a bad value in a dictionary page fails every row.
+/// Rows lost one by one in a row after which the group's last row is tried:
+/// a bad value in a dictionary page fails every row of the group.
 const ISOLATED_IN_A_ROW: u32 = 3;
 
 /// Decoders opened to isolate bad values in one group before its remaining
-/// rows are taken as damaged (about 40 a bad row in a group of a million).
-const ISOLATION_OPENS: u32 = 400;
+/// rows are taken as damaged: about 40 a bad value in a group of a million
+/// rows, so some 100 bad values a group, each open skipping to its range.
+const ISOLATION_OPENS: u32 = 4000;
 
 /// The footer of `input`, read once for every row group's decoder. Its row
 /// counts are checked against each other: a damaged group's rows are
