@@ -313,6 +313,8 @@ fn an_empty_json_file_exits_2_and_a_csv_header_naming_no_field_fails_each_row() 
     let explained = verdict(&["explain", "policies/simple.policy", semicolons.to_str().unwrap(), "--id", &first_id]);
     assert_eq!(explained.status.code(), Some(2));
     assert!(stderr(&explained).contains("no column of the CSV header names a field"), "{}", stderr(&explained));
+    // With its help, as eval gives it: here, the delimiter.
+    assert!(stderr(&explained).contains("(the header seems to be separated by `;`"), "{}", stderr(&explained));
     let said = stderr(&out);
     assert!(said.contains("error[R011]: "), "{said}");
     assert!(

@@ -120,7 +120,7 @@ fn score(
     let (input, format) = super::files::open_snapshots(path, input_format)?;
     let mut reader = read_snapshots(input, format, program.schema.clone())
         .and_then(verdict::snapshot::SnapshotReader::refusing_header_faults)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        .map_err(|e| format!("cannot read `{}`: {}", path.display(), e.with_help()))?;
     let mut portfolio = Portfolio::new(program);
     for item in reader.by_ref() {
         match item {

@@ -132,15 +132,7 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
 
 /// A header fault as a row's error message: each problem with its help.
 fn header_message(fault: &ReadError) -> String {
-    let said: Vec<String> = fault
-        .problems()
-        .iter()
-        .map(|p| match p.help() {
-            Some(help) => format!("{p} ({help})"),
-            None => p.to_string(),
-        })
-        .collect();
-    format!("not read: {}", said.join("; "))
+    format!("not read: {}", fault.with_help())
 }
 
 /// Checks that the header names some field, and every required one, adding

@@ -260,6 +260,22 @@ impl ReadError {
         }
     }
 
+    /// Each problem with its help in parentheses, `; ` between them: for a
+    /// message of one line (an error record, `explain`'s error), where
+    /// there is no room for a help line of its own.
+    #[must_use]
+    pub fn with_help(&self) -> String {
+        let said: Vec<String> = self
+            .problems()
+            .iter()
+            .map(|p| match p.help() {
+                Some(help) => format!("{p} ({help})"),
+                None => p.to_string(),
+            })
+            .collect();
+        said.join("; ")
+    }
+
     /// How to fix it, when there is something to suggest.
     #[must_use]
     pub fn help(&self) -> Option<String> {
