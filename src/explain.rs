@@ -275,12 +275,7 @@ pub fn explain_read<R: BufRead>(
 }
 
 fn cannot_read(name: &Path, e: &ReadError) -> ExplainError {
-    let said = match e {
-        ReadError::Io(_) => opening_error(e),
-        // A header's fault (several problems, a misspelt column) with its help.
-        other => other.with_help(),
-    };
-    ExplainError::Read(format!("cannot read `{}`: {said}", name.display()))
+    ExplainError::Read(format!("cannot read `{}`: {}", name.display(), opening_error(e)))
 }
 
 /// The explanation of the account found at `position` (1-based) of

@@ -214,6 +214,14 @@ pub fn is_plain_decimal(text: &str) -> bool {
     digits(whole) && digits(fraction)
 }
 
+/// `value` to `places` decimal places, half away from zero, trailing zeros
+/// dropped: how every figure of a report rounds (a diff's means and bad
+/// rates, a stability index and its shares: 2.65% reads 2.7%), not to even.
+#[must_use]
+pub fn round_half_away(value: Decimal, places: u32) -> Decimal {
+    value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize()
+}
+
 /// Formats a decimal as the decision format wants: exact, no exponent, no trailing fractional zeros.
 pub fn format_decimal(d: Decimal) -> String {
     d.normalize().to_string()

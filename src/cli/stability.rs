@@ -173,7 +173,7 @@ fn text_report(report: &Report) -> String {
                     "  {band:<20} {:>8}% {:>8}%  {}\n",
                     percent(t.expected_share),
                     percent(t.actual_share),
-                    half_up(t.contribution, 4)
+                    verdict::value::round_half_away(t.contribution, 4)
                 ));
             }
         }
@@ -191,17 +191,12 @@ fn text_report(report: &Report) -> String {
 }
 
 fn percent(share: rust_decimal::Decimal) -> String {
-    half_up(share * rust_decimal::Decimal::ONE_HUNDRED, 1).to_string()
-}
-
-/// Rounded half away from zero, as reports round (2.65% reads 2.7%), not to even.
-fn half_up(value: rust_decimal::Decimal, places: u32) -> rust_decimal::Decimal {
-    value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize()
+    verdict::value::round_half_away(share * rust_decimal::Decimal::ONE_HUNDRED, 1).to_string()
 }
 
 fn index_json(index: &Option<StabilityIndex>, labels: &[String]) -> serde_json::Value {
     let Some(i) = index else { return serde_json::Value::Null };
-    let dec = |d: rust_decimal::Decimal| verdict::value::format_decimal(half_up(d, 6));
+    let dec = |d: rust_decimal::Decimal| verdict::value::format_decimal(verdict::value::round_half_away(d, 6));
     let terms: Vec<serde_json::Value> = labels
         .iter()
         .zip(&i.terms)

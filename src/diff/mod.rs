@@ -217,12 +217,9 @@ impl Differ {
         side: &'static str,
     ) -> Result<SnapshotReader<T>, DiffError> {
         let schema = if side == "old" { &self.old.schema } else { &self.new.schema };
-        let mut reader = read_snapshots_with(input, format, schema.clone(), self.options.limits)
-            .map_err(|error| DiffError::Read { side, error })?;
-        match reader.take_header_fault() {
-            Some(error) => Err(DiffError::Read { side, error }),
-            None => Ok(reader),
-        }
+        read_snapshots_with(input, format, schema.clone(), self.options.limits)
+            .and_then(SnapshotReader::refusing_header_faults)
+            .map_err(|error| DiffError::Read { side, error })
     }
 
     /// Decides one snapshot pair with both versions.

@@ -8,7 +8,7 @@ use crate::decision::fields;
 use crate::eval::Outputs;
 use crate::ir::Outcome;
 use crate::snapshot::Key;
-use crate::value::Date;
+use crate::value::{round_half_away, Date};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -251,10 +251,7 @@ impl ScoreShift {
     fn finish(mut self) -> ScoreShift {
         // Half away from zero, as every other rounded figure of the reports
         // (bad rates, PSI, a hook's `round`): 620.625 is 620.63.
-        let mean = |total: Decimal| {
-            let mean = total.checked_div(Decimal::from(self.accounts))?;
-            Some(mean.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize())
-        };
+        let mean = |total: Decimal| total.checked_div(Decimal::from(self.accounts)).map(|m| round_half_away(m, 2));
         self.old_mean = mean(self.old_total);
         self.new_mean = mean(self.new_total);
         // The mean of the differences, rounded once: the difference of the

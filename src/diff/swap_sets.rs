@@ -19,7 +19,7 @@ use super::report::{Row, ROWS};
 use super::Judged;
 use crate::eval::Arm;
 use crate::snapshot::Key;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::sync::Arc;
 
 /// Ids not in the book listed in the report (all of them are counted).
@@ -57,9 +57,7 @@ impl Figures {
             return None;
         }
         let rate = Decimal::from(self.bad).checked_mul(Decimal::ONE_HUNDRED)?;
-        let mut rate = rate
-            .checked_div(Decimal::from(self.with_performance))?
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let mut rate = crate::value::round_half_away(rate.checked_div(Decimal::from(self.with_performance))?, 2);
         rate.rescale(2);
         Some(rate)
     }

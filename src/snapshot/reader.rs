@@ -398,12 +398,13 @@ pub fn open_snapshot_file(
 }
 
 /// A failure of [`open_snapshot_file`] as a message after "cannot read `PATH`: ":
-/// the system's own words for a file that cannot be opened.
+/// the system's own words for a file that cannot be opened, any other
+/// failure (a header's fault) with its help.
 #[must_use]
 pub fn opening_error(error: &ReadError) -> String {
     match error {
         ReadError::Io(e) => e.to_string(),
-        other => other.to_string(),
+        other => other.with_help(),
     }
 }
 
@@ -628,7 +629,7 @@ pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<Rea
 /// a file whose lines end with `\r` alone, which JSON Lines reads as one
 /// line (a `\r` is whitespace inside a line). Said, so the cause is found.
 fn lone_cr_hint(mut e: SnapshotError, text: &str) -> SnapshotError {
-    let parted = text.as_bytes().windows(3).any(|w| w == b"}\r{") || text.contains("}\r\r{");
+    let parted = text.contains("}\r{") || text.contains("}\r\r{");
     if parted {
         e.message.push_str(
             " (a `\r` alone parts two objects on this line: JSON Lines ends a line with `\n`, so a file whose \

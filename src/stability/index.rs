@@ -149,10 +149,9 @@ pub fn stability_index(expected: &[u64], actual: &[u64]) -> Option<StabilityInde
 /// under the threshold); it reads 0.09996.
 fn shown(index: Decimal) -> Decimal {
     (4..=12)
-        .map(|places| index.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
+        .map(|places| crate::value::round_half_away(index, places))
         .find(|rounded| Flag::of(*rounded) == Flag::of(index))
-        .unwrap_or_else(|| index.round_dp_with_strategy(12, RoundingStrategy::ToZero))
-        .normalize()
+        .unwrap_or_else(|| index.round_dp_with_strategy(12, RoundingStrategy::ToZero).normalize())
 }
 
 /// `count / total`, exactly to 28 digits.

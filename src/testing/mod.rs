@@ -634,10 +634,7 @@ pub fn read_snapshot_file(path: &Path, schema: &Arc<Schema>) -> Result<Vec<ReadI
     let format = Format::of_file(path).map_err(|e| e.to_string())?;
     let mut reader = open_snapshot_file(path, format, schema.clone(), ReadLimits::default())
         .and_then(crate::snapshot::SnapshotReader::refusing_header_faults)
-        .map_err(|e| match e {
-            crate::snapshot::ReadError::Io(_) => format!("cannot read `{}`: {}", path.display(), opening_error(&e)),
-            other => format!("cannot read `{}`: {}", path.display(), other.with_help()),
-        })?;
+        .map_err(|e| format!("cannot read `{}`: {}", path.display(), opening_error(&e)))?;
     let items: Vec<ReadItem> = reader.by_ref().collect();
     match reader.take_error() {
         Some(e) => Err(format!("cannot read `{}`: {e}", path.display())),
