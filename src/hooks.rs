@@ -226,34 +226,47 @@ fn rhai_math(result: Option<Decimal>, name: &str, x: impl std::fmt::Display) -> 
     result.ok_or_else(|| format!("{name}({x}) has no decimal result").into())
 }
 
+/// A hook script's own problems, found without the declaration that names
+/// it: it does not compile, or assigns into an element. For a policy that
+/// does not check, so that its scripts' errors are said with its own.
+pub fn script_problems(script_path: &Path, script: &str) -> Vec<Diagnostic> {
+    compile_script(&sandbox(DEFAULT_BUDGET), script_path, script).err().unwrap_or_default()
+}
+
+/// Compiles a script in `engine`, refusing an assignment into an element or property.
+fn compile_script(engine: &Engine, script_path: &Path, script: &str) -> Result<AST, Vec<Diagnostic>> {
+let ast = engine.compile(script).map_err(|e| {
+        let pos = e.position();
+        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        vec![Diagnostic::error(
+            codes::SCRIPT_SYNTAX,
+            script_path,
+            Span::new(offset, offset + 1),
+            format!("the script does not compile: {}", e.err_type()),
+        )]
+    })?;
+    if let Some(pos) = element_assignment(&ast) {
+        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        return Err(vec![Diagnostic::error(
+            codes::SCRIPT_ELEMENT_ASSIGNMENT,
+            script_path,
+            Span::new(offset, offset + 1),
+            "a hook may not assign into an element or property",
+        )
+        .with_help_opt(Some(
+            "build a new value instead: `a.push(x)`, `a + [x]`, `m + #{ k: v }`; rhai does not count what \
+             such an assignment adds against the size limits"
+                .into(),
+        ))]);
+    }
+    Ok(ast)
+}
+
 impl Hook {
     /// Compiles a hook's script and checks that it defines the declared function.
     pub fn load(sig: HookSig, script_path: &Path, script: &str, decl_file: &Path) -> Result<Hook, Vec<Diagnostic>> {
         let engine = sandbox(sig.budget.unwrap_or(DEFAULT_BUDGET));
-        let ast = engine.compile(script).map_err(|e| {
-            let pos = e.position();
-            let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-            vec![Diagnostic::error(
-                codes::SCRIPT_SYNTAX,
-                script_path,
-                Span::new(offset, offset + 1),
-                format!("the script does not compile: {}", e.err_type()),
-            )]
-        })?;
-        if let Some(pos) = element_assignment(&ast) {
-            let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-            return Err(vec![Diagnostic::error(
-                codes::SCRIPT_ELEMENT_ASSIGNMENT,
-                script_path,
-                Span::new(offset, offset + 1),
-                "a hook may not assign into an element or property",
-            )
-            .with_help_opt(Some(
-                "build a new value instead: `a.push(x)`, `a + [x]`, `m + #{ k: v }`; rhai does not count what \
-                 such an assignment adds against the size limits"
-                    .into(),
-            ))]);
-        }
+        let ast = compile_script(&engine, script_path, script)?;
         let defined: Vec<(String, usize)> =
             ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
         match defined.iter().find(|(n, _)| *n == sig.name) {

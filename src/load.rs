@@ -125,18 +125,19 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
     // report of the other files the policy names: all are said at once.
     let schema_text = loader.read(&schema_path, path, schema_span).map_err(|d| {
         let mut diags = vec![*d];
-        diags.extend(loader.unreadable_files(&ast, path));
+        diags.extend(loader.named_file_problems(&ast, path));
         loader.fail(diags)
     })?;
     let schema = load_schema(&schema_path, &schema_text).map_err(|mut diags| {
-        diags.extend(loader.unreadable_files(&ast, path));
+        diags.extend(loader.named_file_problems(&ast, path));
         loader.fail(diags)
     })?;
     let (checked, mut warnings) = match check::check(&ast, path, text, &schema) {
         Ok(checked) => checked,
         Err(mut diags) => {
             // The files the policy names are reported with its type errors, not after them.
-            diags.extend(loader.unreadable_files(&ast, path));
+            diags.extend(loader.named_file_problems(&ast, path));
+            in_reading_order(&mut diags, path);
             return Err(loader.fail(diags));
         }
     };
@@ -269,7 +270,7 @@ impl Loader {
             Ok(Ok((checked, _warnings))) => self.load_files(&checked, policy).2,
             Ok(Err(mut diags)) => {
                 diags.retain(|d| !salvaged.lost.may_explain(d, text));
-                diags.extend(self.unreadable_files(&salvaged.ast, policy));
+                diags.extend(self.named_file_problems(&salvaged.ast, policy));
                 diags
             }
         };
@@ -278,19 +279,22 @@ impl Loader {
     }
 
     /// Where a policy that did not check names a batch or hook file that
-    /// cannot be read: each once, at the declaration that names it first.
-    fn unreadable_files(&mut self, ast: &PolicyAst, policy: &Path) -> Vec<Diagnostic> {
+    /// cannot be read (each once, at the declaration that names it first),
+    /// and the errors of each hook script that does not compile.
+    fn named_file_problems(&mut self, ast: &PolicyAst, policy: &Path) -> Vec<Diagnostic> {
         let named = ast.items.iter().filter_map(|item| match item {
-            Item::Batch { path, span, .. } => Some((check::resolve(policy, &path.node), *span)),
-            Item::Hook(h) => Some((check::resolve(policy, &h.path.node), h.span)),
+            Item::Batch { path, span, .. } => Some((check::resolve(policy, &path.node), *span, false)),
+            Item::Hook(h) => Some((check::resolve(policy, &h.path.node), h.span, true)),
             _ => None,
         });
         let mut seen = HashSet::new();
         let mut out = Vec::new();
-        for (file, span) in named {
+        for (file, span, script) in named {
             if seen.insert(file.clone()) {
-                if let Err(d) = self.read(&file, policy, span) {
-                    out.push(*d);
+                match self.read(&file, policy, span) {
+                    Ok(text) if script => out.extend(crate::hooks::script_problems(&file, &text)),
+                    Ok(_) => {}
+                    Err(d) => out.push(*d),
                 }
             }
         }

@@ -1,6 +1,7 @@
 """verdict.load, Policy.decide and PolicyError."""
 
 import json
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -313,3 +314,47 @@ def test_a_snapshot_nested_too_deeply_or_with_a_lone_surrogate_is_an_error_recor
     assert surrogate["id"] == snapshot["id"]
     assert surrogate["error"]["message"] == "tags[1]: text that is not Unicode (a lone surrogate, U+DCFF, at character 0)"
     assert policy.decide(dict(snapshot, id="客户-😀"))["id"] == "客户-😀"
+
+
+def test_a_decimal_or_a_date_where_neither_is_taken_is_refused_by_field():
+    import datetime
+
+    policy = verdict.load(POLICY)
+    snapshot = parse_exact(portfolio_lines()[0])
+    # As `json.loads(line, parse_float=Decimal)` reads `"gender": 1.50`: the
+    # JSON reader refuses a number for a string, so decide must not take
+    # the Decimal's text for one.
+    for field, value, shown in [
+        ("gender", Decimal("1.50"), "gender: expected string, found 1.50 (a Decimal)"),
+        ("id", datetime.date(2026, 1, 1), "id: expected string, found the date 2026-01-01 (a date)"),
+        ("tags", [Decimal("2.0")], "tags[0]: expected string, found 2.0 (a Decimal)"),
+    ]:
+        decision = policy.decide({**snapshot, field: value})
+        assert decision["error"] == {"kind": "snapshot", "message": shown}, decision
+    # Where a Decimal or a date is the field's own type, it is taken exactly.
+    taken = {**snapshot, "credit_limit": Decimal(snapshot["credit_limit"]), "opened_on": datetime.date.fromisoformat(snapshot["opened_on"])}
+    assert policy.decide(taken) == policy.decide(snapshot)
+
+
+def test_every_error_of_a_policy_is_said_at_once_with_its_hooks_in_file_order(tmp_path):
+    import shutil
+
+    folder = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", folder)
+    text = (folder / "lifecycle.policy").read_text()
+    lines = text.splitlines(keepends=True)
+    let_line = next(i for i, line in enumerate(lines) if line.startswith("let "))
+    lines.insert(let_line + 1, "let oops = nope + 1\n")
+    (folder / "lifecycle.policy").write_text("".join(lines))
+    (folder / "batches" / "reg-2023-q3.txt").unlink()
+    with (folder / "hooks" / "fraud_risk.rhai").open("a") as script:
+        script.write("let x = ;\n")
+    with pytest.raises(verdict.PolicyError) as raised:
+        verdict.load(folder / "lifecycle.policy")
+    found = [(d["code"], Path(d["file"]).name, d["line"]) for d in raised.value.diagnostics]
+    batch_line = next(i for i, line in enumerate(lines, 1) if line.startswith("batch "))
+    assert found == [
+        ("E0108", "lifecycle.policy", batch_line),
+        ("E0101", "lifecycle.policy", let_line + 2),
+        ("E0310", "fraud_risk.rhai", found[2][2]),
+    ], found

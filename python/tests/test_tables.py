@@ -1,6 +1,7 @@
 """Policy.decide_table over pyarrow, pandas and polars: the CLI's decisions, row for row."""
 
 import json
+from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -518,3 +519,31 @@ def test_zoned_timestamps_in_lists_of_records_are_read_as_the_zones_wall_clock()
     # A table without zoned timestamps is handed back as it was.
     plain = pa.table({"id": ["a"], "on": pa.array([dt.date(2026, 1, 1)])})
     assert _session_local(plain) is plain
+
+
+def test_a_pandas_column_the_schema_does_not_name_never_stops_the_table(generated):
+    policy = verdict.load(POLICY)
+    frame = pq.read_table(generated[0]).slice(0, 20).to_pandas()
+    expected = rows_as_json(policy.decide_table(frame))
+    # A scratch column pyarrow cannot convert (mixed kinds), and two
+    # unrelated columns of one name: neither is read, neither may refuse.
+    scratch = frame.assign(branch=["001", 2] * 10)
+    assert rows_as_json(policy.decide_table(scratch)) == expected
+    doubled = frame.assign(note_a=1, note_b=2)
+    doubled.columns = [*frame.columns, "note", "note"]
+    assert rows_as_json(policy.decide_table(doubled)) == expected
+    # A column the schema reads still refuses the table, by name.
+    with pytest.raises(ValueError, match="column `balance` could not be converted"):
+        policy.decide_table(scratch.assign(balance=[Decimal("1"), 2.5] * 10))
+
+
+def test_a_pandas_int_beyond_64_bits_is_named_with_its_column_and_row(generated):
+    import pandas as pd
+
+    policy = verdict.load(POLICY)
+    frame = pq.read_table(generated[0]).slice(0, 4).to_pandas()
+    frame["credit_limit"] = pd.Series([5000, 10**20, 1, 2], dtype=object)
+    with pytest.raises(ValueError) as raised:
+        policy.decide_table(frame)
+    message = str(raised.value)
+    assert "column `credit_limit`" in message and "row 1 holds 100000000000000000000" in message, message

@@ -123,9 +123,30 @@ def _plain(value: Any, kind: Any, path: str = "", problems: Optional[List[str]] 
         # wherever the line has a point. A whole one is that int; another is
         # refused by the engine as the number it is, not as text in quotes.
         return int(value) if value == value.to_integral_value() else float(value)
-    elif isinstance(value, (list, tuple)):
-        return [_python_value(item) for item in value]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        element = _element_kind(kind)
+        items = _json_default(value) if isinstance(value, (set, frozenset)) else value  # a set in its JSON order
+        return [_plain(item, element, f"{path}[{i}]", problems) if element else _python_value(item) for i, item in enumerate(items)]
+    elif isinstance(value, (_decimal.Decimal, _dt.date)) and isinstance(kind, str) and problems is not None:
+        # A Decimal or a date is written as exact text, which is what money
+        # and dates are read from; in another field (a string, an enum, a
+        # bool) that text would pass for the value meant. The JSON reader
+        # refuses a number there, and `decide_table` a decimal or date column.
+        base = kind.rstrip("?")
+        taken = ("money", "decimal") if isinstance(value, _decimal.Decimal) else ("date",)
+        if base not in taken:
+            shown = f"the date {value.isoformat()}" if isinstance(value, _dt.date) else str(value)
+            problems.append(f"{path}: expected {base}, found {shown} (a {type(value).__name__})")
     return value
+
+
+def _element_kind(kind: Any) -> Optional[str]:
+    """The element type of a set field's type (``set<string>?`` gives ``string``)."""
+    if isinstance(kind, str):
+        base = kind.rstrip("?")
+        if base.startswith("set<") and base.endswith(">"):
+            return base[4:-1]
+    return None
 
 
 def _nested(
@@ -311,7 +332,11 @@ class Policy:
             # Refused as a snapshot error, with whatever else the engine found.
             error = record.get("error") or {}
             found = error.get("message") if error.get("kind") == "snapshot" else None
-            message = "; ".join(problems + ([found] if found else []))
+            # The engine's own word on a field named here (the text a Decimal
+            # was written as, say) would say it twice.
+            named = {problem.split(": ", 1)[0] for problem in problems}
+            found = [part for part in (found or "").split("; ") if part and part.split(": ", 1)[0] not in named]
+            message = "; ".join(problems + found)
             record = {"id": record.get("id"), "error": {"kind": "snapshot", "message": message}}
         return record
 
@@ -332,7 +357,7 @@ class Policy:
         import pyarrow as pa
 
         raised: List[BaseException] = []
-        capsule = _stream_capsule(data, pa, raised)
+        capsule = _stream_capsule(data, pa, raised, self._inner.columns)
         try:
             return pa.table(self._inner.decide_stream(capsule, _as_of_text(as_of)))
         except ValueError:
@@ -374,16 +399,18 @@ def _as_of_text(as_of: Any) -> Optional[str]:
     raise TypeError(f"as_of is a YYYY-MM-DD string or a datetime.date, not {type(as_of).__name__}")
 
 
-def _stream_capsule(data: Any, pa: Any, raised: List[BaseException]) -> Any:
+def _stream_capsule(data: Any, pa: Any, raised: List[BaseException], names: List[str]) -> Any:
     """An ``arrow_array_stream`` capsule for any tabular input; an exception
-    a ``RecordBatchReader`` raises while read is put in ``raised``."""
+    a ``RecordBatchReader`` raises while read is put in ``raised``. Of a
+    pandas frame only the columns under ``names`` (the schema's top-level
+    fields) are converted."""
     if isinstance(data, pa.Table):
         return data.__arrow_c_stream__()
     if isinstance(data, pa.RecordBatchReader):
         return _batches_as_declared(data, pa, raised).__arrow_c_stream__()
     module = type(data).__module__.split(".")[0]
     if module == "pandas" and hasattr(data, "columns"):
-        return _pandas_table(data, pa).__arrow_c_stream__()
+        return _pandas_table(data, pa, names).__arrow_c_stream__()
     if _is_pandas_series(data):
         raise TypeError("decide_table takes a table, not a pandas Series: decide one row with decide(row)")
     if module == "pyarrow" and hasattr(data, "scanner") and hasattr(data, "files"):
@@ -405,37 +432,75 @@ def _stream_capsule(data: Any, pa: Any, raised: List[BaseException]) -> Any:
     raise TypeError(f"decide_table takes Arrow data (a pyarrow Table, pandas or polars DataFrame), not {type(data).__name__}")
 
 
-def _pandas_table(frame: Any, pa: Any) -> Any:
-    """A pandas DataFrame as a pyarrow Table; a column pyarrow cannot
-    convert (Python objects of mixed kinds, a float among the Decimals of a
-    money column) is named with the first row that differs, as a ValueError."""
+def _pandas_table(frame: Any, pa: Any, names: List[str]) -> Any:
+    """A pandas DataFrame as a pyarrow Table, of only the columns the schema
+    reads (under ``names``, its top-level fields) when another stops the
+    conversion; a column pyarrow cannot convert (Python objects of mixed
+    kinds, a float among the Decimals of a money column, an int beyond 64
+    bits) is named with the first row that differs, as a ValueError."""
     # A named index (`df.set_index("id")`, where analysts keep the key) is
     # read as the column of its name; an unnamed one is only row labels.
     named = [name for name in frame.index.names if name is not None and name not in frame.columns]
     if named:
         frame = frame.reset_index(level=named)
+    failures = (pa.ArrowTypeError, ValueError, OverflowError)  # ArrowInvalid is a ValueError
     try:
         return _all_missing_as_null(pa.Table.from_pandas(frame, preserve_index=False), pa)
-    except (pa.ArrowTypeError, pa.ArrowInvalid) as error:
-        details = [str(a) for a in error.args]
-        marker = "Conversion failed for column "
-        named = [d.split(marker, 1)[1].split(" with type")[0] for d in details if marker in d]
-        column = named[0] if named else None
-        if column is None or column not in frame.columns:
-            raise ValueError(f"the table could not be converted to Arrow: {error}") from error
-        # pandas' missing values (None, NaN, NA) are nulls to pyarrow, not a kind of value.
-        # Rows by their index labels, as `df.loc` finds them (a filtered
-        # frame's first row may be labelled 2,041).
-        present = [(_python_value(label), v) for label, v in frame[column].items() if not _missing(v)]
-        odd = next(((label, v) for label, v in present if type(v) is not type(present[0][1])), None)
-        where = ""
-        if odd is not None:
-            (first_row, first), (row, value) = present[0], odd
-            where = f": row {row!r} holds a {type(value).__name__} where row {first_row!r} holds a {type(first).__name__}"
-        raise ValueError(
-            f"column `{column}` could not be converted to Arrow ({details[0]}){where}; a column of Python "
-            "objects must hold one kind of value (for money: Decimals or strings, never floats)"
-        ) from error
+    except failures as error:
+        failure = error
+    # A column the schema does not name is never read (as the JSON reader
+    # ignores a key it does not know), so it must not stop the table:
+    # pyarrow converts a whole frame or nothing, and a scratch column of
+    # mixed objects, or two unrelated columns of one name, refused it. The
+    # frame was tried whole first, so that a misspelt column is still there
+    # to be suggested for the field it misses.
+    read = [isinstance(c, str) and c.split(".", 1)[0] in names for c in frame.columns]
+    if not all(read):
+        frame = frame.loc[:, read]
+        try:
+            return _all_missing_as_null(pa.Table.from_pandas(frame, preserve_index=False), pa)
+        except failures as error:
+            failure = error
+    raise _not_converted(frame, failure) from failure
+
+
+def _not_converted(frame: Any, error: BaseException) -> ValueError:
+    """Why ``frame`` could not be converted to Arrow, naming the column and
+    the first row that differs from the column's first value."""
+    if isinstance(error, OverflowError):
+        return ValueError(_beyond_int64(frame) or f"the table could not be converted to Arrow: {error}")
+    details = [str(a) for a in error.args]
+    marker = "Conversion failed for column "
+    named = [d.split(marker, 1)[1].split(" with type")[0] for d in details if marker in d]
+    column = named[0] if named else None
+    if column is None or column not in frame.columns:
+        return ValueError(f"the table could not be converted to Arrow: {error}")
+    # pandas' missing values (None, NaN, NA) are nulls to pyarrow, not a kind of value.
+    # Rows by their index labels, as `df.loc` finds them (a filtered
+    # frame's first row may be labelled 2,041).
+    present = [(_python_value(label), v) for label, v in frame[column].items() if not _missing(v)]
+    odd = next(((label, v) for label, v in present if type(v) is not type(present[0][1])), None)
+    where = ""
+    if odd is not None:
+        (first_row, first), (row, value) = present[0], odd
+        where = f": row {row!r} holds a {type(value).__name__} where row {first_row!r} holds a {type(first).__name__}"
+    return ValueError(
+        f"column `{column}` could not be converted to Arrow ({details[0]}){where}; a column of Python "
+        "objects must hold one kind of value (for money: Decimals or strings, never floats)"
+    )
+
+
+def _beyond_int64(frame: Any) -> Optional[str]:
+    """What names the first Python int of ``frame`` beyond 64 bits (which
+    pyarrow cannot convert): its column and row label."""
+    for column, values in frame.items():
+        for label, value in values.items():
+            if type(value) is int and not -(2**63) <= value < 2**63:
+                return (
+                    f"column `{column}` could not be converted to Arrow: row {_python_value(label)!r} holds "
+                    f"{value}, beyond a 64-bit integer (for money, pass Decimals or strings)"
+                )
+    return None
 
 
 def _all_missing_as_null(table: Any, pa: Any) -> Any:

@@ -80,7 +80,7 @@ fn analyze(path: &Path, text: &str) -> Analysis {
             // As `verdict check`: the files the policy names are reported with its type errors.
             Err(diagnostics) => {
                 out.diagnostics.extend(diagnostics);
-                let unreadable = loader.unreadable_files(&ast, path);
+                let unreadable = loader.named_file_problems(&ast, path);
                 out.diagnostics.extend(unreadable);
             }
         }
