@@ -235,7 +235,7 @@ pub fn script_problems(script_path: &Path, script: &str) -> Vec<Diagnostic> {
 
 /// Compiles a script in `engine`, refusing an assignment into an element or property.
 fn compile_script(engine: &Engine, script_path: &Path, script: &str) -> Result<AST, Vec<Diagnostic>> {
-let ast = engine.compile(script).map_err(|e| {
+    let ast = engine.compile(script).map_err(|e| {
         let pos = e.position();
         let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
         vec![Diagnostic::error(

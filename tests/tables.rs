@@ -259,33 +259,128 @@ fn proofs_agree_with_brute_force_on_small_tables() {
         let domains: Vec<Domain> = (0..columns).map(|_| domain(&mut rng)).collect();
         let rows: Vec<Vec<ValueSet>> =
             (0..1 + rng.below(6)).map(|_| domains.iter().map(|d| cell(&mut rng, d)).collect()).collect();
-        let found = prove(&Grid { domains: &domains, rows: &rows });
-        let matching = |input: &[Sample]| -> Vec<usize> {
-            (0..rows.len()).filter(|r| rows[*r].iter().zip(input).all(|(c, v)| c.contains_sample(v))).collect()
-        };
-        let inputs = all_inputs(&domains);
-        let gap = inputs.iter().any(|i| matching(i).is_empty());
-        assert_eq!(found.gap.is_some(), gap, "case {case}: gap {:?}", found.gap);
-        if let Some(example) = &found.gap {
-            assert!(matching(example).is_empty(), "case {case}: the gap's example matches a row");
-        }
-        let overlapping: Vec<usize> = (0..rows.len())
-            .filter(|r| inputs.iter().any(|i| matching(i).iter().skip(1).any(|x| x == r) && matching(i)[0] != *r))
-            .collect();
-        let mut later: Vec<usize> = found.overlaps.iter().map(|(_, b, _)| *b).collect();
-        later.sort();
-        assert_eq!(later, overlapping, "case {case}: overlapping rows");
-        for (a, b, example) in &found.overlaps {
-            let m = matching(example);
-            assert!(m.contains(a) && m.contains(b), "case {case}: overlap example");
-        }
-        for r in 0..rows.len() {
-            let first_somewhere = inputs.iter().any(|i| matching(i).first() == Some(&r));
-            assert_eq!(found.first_of_some[r], first_somewhere, "case {case}: row {r} reachable");
-            let matched = inputs.iter().any(|i| matching(i).contains(&r));
-            assert_eq!(found.matched_by[r].is_some(), matched, "case {case}: row {r} matches something");
-        }
+        assert_proof_agrees(case, &domains, &rows);
     }
+}
+
+/// Wide tables of many rows, where paths through different cells reach a
+/// column with the same rows still matching (walked once).
+#[test]
+fn proofs_agree_with_brute_force_on_wide_tables() {
+    let mut rng = Rng(0x71de_7ab1e);
+    for case in 0..150 {
+        let columns = 4 + rng.below(3) as usize;
+        let domains: Vec<Domain> = (0..columns)
+            .map(|_| loop {
+                let d = domain(&mut rng);
+                if !matches!(d.kind, DomainKind::Int { .. }) {
+                    break d;
+                }
+            })
+            .collect();
+        let rows: Vec<Vec<ValueSet>> =
+            (0..5 + rng.below(20)).map(|_| domains.iter().map(|d| cell(&mut rng, d)).collect()).collect();
+        let found = assert_proof_agrees(case, &domains, &rows);
+        assert!(!found.too_large, "case {case}");
+    }
+}
+
+/// A `first` table of six int inputs and sixty rows of scattered bands (a
+/// strategy matrix grown by hand): proved whole, where walking each
+/// column's classes on every path gave up past a million cases.
+#[test]
+fn a_wide_table_of_scattered_bands_is_proved() {
+    let mut rng = Rng(0xba2d_5eed);
+    let domains = vec![Domain { kind: DomainKind::Int { non_negative: false }, optional: false }; 6];
+    let rows: Vec<Vec<ValueSet>> = (0..60)
+        .map(|_| {
+            (0..6)
+                .map(|_| {
+                    let a = rng.int(0, 100);
+                    let b = a + rng.int(1, 50);
+                    let values = match rng.below(4) {
+                        0 => IntervalSet::between(Cut::Below(a), Cut::Below(b)),
+                        1 => IntervalSet::between(Cut::NegInf, Cut::Below(a)),
+                        2 => IntervalSet::between(Cut::Below(a), Cut::PosInf),
+                        _ => IntervalSet::between(Cut::NegInf, Cut::PosInf),
+                    };
+                    ValueSet { values: Values::Ints(values), absent: false }
+                })
+                .collect()
+        })
+        .collect();
+    let found = prove(&Grid { domains: &domains, rows: &rows });
+    assert!(!found.too_large);
+    assert!(found.gap.is_some(), "sixty bands leave inputs no row takes");
+    assert!(found.first_of_some[0], "the first row is always someone's first match");
+}
+
+/// A table whose rows still matching differ on every path: one bool input
+/// per row, each row asking `true` of its own input only. Past a column,
+/// any subset of the earlier rows may remain, so the walk has 2^22 states
+/// to visit and gives up (E0607), rather than run for minutes.
+#[test]
+fn a_table_of_exponentially_many_row_sets_is_too_large() {
+    let n = 22;
+    let domains = vec![Domain { kind: DomainKind::Bool, optional: false }; n];
+    let rows: Vec<Vec<ValueSet>> = (0..n)
+        .map(|r| {
+            (0..n)
+                .map(|c| {
+                    let mut bits = Bits::none(2);
+                    bits.insert(1);
+                    if c != r {
+                        bits.insert(0);
+                    }
+                    ValueSet { values: Values::Bits(bits), absent: false }
+                })
+                .collect()
+        })
+        .collect();
+    assert!(prove(&Grid { domains: &domains, rows: &rows }).too_large);
+}
+
+/// Checks every finding of the proof of `rows` against every input there is.
+fn assert_proof_agrees(case: usize, domains: &[Domain], rows: &[Vec<ValueSet>]) -> verdict::cells::analysis::Findings {
+    let found = prove(&Grid { domains, rows });
+    let matching = |input: &[Sample]| -> Vec<usize> {
+        (0..rows.len()).filter(|r| rows[*r].iter().zip(input).all(|(c, v)| c.contains_sample(v))).collect()
+    };
+    let inputs = all_inputs(domains);
+    let gap = inputs.iter().any(|i| matching(i).is_empty());
+    assert_eq!(found.gap.is_some(), gap, "case {case}: gap {:?}", found.gap);
+    if let Some(example) = &found.gap {
+        assert!(matching(example).is_empty(), "case {case}: the gap's example matches a row");
+    }
+    let overlapping: Vec<usize> = (0..rows.len())
+        .filter(|r| inputs.iter().any(|i| matching(i).iter().skip(1).any(|x| x == r) && matching(i)[0] != *r))
+        .collect();
+    let mut later: Vec<usize> = found.overlaps.iter().map(|(_, b, _)| *b).collect();
+    later.sort();
+    assert_eq!(later, overlapping, "case {case}: overlapping rows");
+    for (a, b, example) in &found.overlaps {
+        let m = matching(example);
+        assert!(m.contains(a) && m.contains(b), "case {case}: overlap example");
+    }
+    for r in 0..rows.len() {
+        let first_somewhere = inputs.iter().any(|i| matching(i).first() == Some(&r));
+        assert_eq!(found.first_of_some[r], first_somewhere, "case {case}: row {r} reachable");
+        let matched = inputs.iter().any(|i| matching(i).contains(&r));
+        assert_eq!(found.matched_by[r].is_some(), matched, "case {case}: row {r} matches something");
+        let mut covered: Vec<usize> = inputs
+            .iter()
+            .filter_map(|i| {
+                let m = matching(i);
+                (m.contains(&r) && m[0] != r).then(|| m[0])
+            })
+            .collect();
+        covered.sort();
+        covered.dedup();
+        let mut said = found.covered_by[r].clone();
+        said.sort();
+        assert_eq!(said, covered, "case {case}: row {r} covered by");
+    }
+    found
 }
 
 #[test]

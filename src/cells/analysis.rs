@@ -7,7 +7,11 @@
 //! entirely or not at all, so the inputs' atoms, combined, are every case
 //! there is. The walk goes column by column keeping the rows still matching;
 //! combinations that leave the same rows are walked once, so a matrix of
-//! 40 × 25 rows visits about 1,000 cases, not all atoms' product.
+//! 40 × 25 rows visits about 1,000 cases, not all atoms' product. So are
+//! two paths reaching a column with the same rows still matching (whatever
+//! the earlier columns held, what follows is the same): a `first` table of
+//! many inputs and scattered cells is then walked in the distinct row sets
+//! it has, not in the product of its columns' classes.
 
 use super::atoms::Atoms;
 use super::{Bits, Domain, Sample, ValueSet};
@@ -48,6 +52,8 @@ struct Walk<'a> {
     rows: usize,
     out: Findings,
     cases: usize,
+    /// The (column, rows still matching) already walked from.
+    walked: HashSet<(usize, Bits)>,
     point: Vec<Sample>,
     grid: &'a Grid<'a>,
 }
@@ -82,7 +88,7 @@ pub fn prove(grid: &Grid<'_>) -> Findings {
         covered_by: vec![Vec::new(); rows],
         ..Findings::default()
     };
-    let mut walk = Walk { atoms, members, rows, out, cases: 0, point: Vec::new(), grid };
+    let mut walk = Walk { atoms, members, rows, out, cases: 0, walked: HashSet::new(), point: Vec::new(), grid };
     walk.column(0, Bits::all(rows));
     walk.out
 }
@@ -90,6 +96,15 @@ pub fn prove(grid: &Grid<'_>) -> Findings {
 impl Walk<'_> {
     fn column(&mut self, c: usize, live: Bits) {
         if self.out.too_large {
+            return;
+        }
+        // Reached before with the same rows: every finding below is known
+        // (each keeps the first input found for it).
+        if !self.walked.insert((c, live.clone())) {
+            return;
+        }
+        if self.walked.len() > MAX_CASES {
+            self.out.too_large = true;
             return;
         }
         let Some(per_atom) = self.members.get(c) else {
