@@ -266,7 +266,10 @@ impl Loader {
             Err(diags) => (None, Err(diags)),
         };
         let mut found = match checked {
-            Err(diags) => diags,
+            Err(mut diags) => {
+                diags.extend(self.named_file_problems(&salvaged.ast, policy));
+                diags
+            }
             Ok(Ok((checked, _warnings))) => self.load_files(&checked, policy).2,
             Ok(Err(mut diags)) => {
                 diags.retain(|d| !salvaged.lost.may_explain(d, text));

@@ -347,7 +347,7 @@ let plan = table (score) -> (stage: string, template: string) first {
   else  => "none", "none"
 }
 let app_score = scorecard base 600 {
-  score "S01" "Score too low" {
+  score "S01" "Score too low | thin file" {
     < 600  => -20
     >= 600 => 15
   }
@@ -426,7 +426,7 @@ fn tables_scorecards_and_splits_have_shapes_places_and_names() {
     for wanted in [
         "scorecard base 600",
         "score: int, from 575 to 625",
-        "| `score`: int | `S01` Score too low | 2 |",
+        r"| `score`: int | `S01` Score too low \| thin file | 2 |",
         "| `status`: enum(active, frozen, closed) | `T01` | 2 |",
     ] {
         assert!(text.contains(wanted), "{wanted:?} in the hover of `app_score`:\n{text}");
@@ -488,6 +488,14 @@ fn tables_scorecards_and_splits_have_shapes_places_and_names() {
     for wanted in ["factor", "plan", "app_score", "exp"] {
         assert!(all.iter().any(|l| l == wanted), "{wanted} in {all:?}");
     }
+    // The same, in a document that has never parsed: opened half-typed.
+    let broken = format!("{DECISION_LOGIC}rule \"s\" {{ when plan. }}\nrule \"u\" {{ when exp == }}\n");
+    open(&mut client, "opened-broken.policy", &broken);
+    let _ = client.diagnostics(&client.uri("opened-broken.policy"));
+    let outputs = labels(&client.request("textDocument/completion", client.at("opened-broken.policy", 29, 21)));
+    assert_eq!(outputs, ["stage", "template"]);
+    let arms = labels(&client.request("textDocument/completion", client.at("opened-broken.policy", 30, 23)));
+    assert_eq!(arms, ["\"control\"", "\"treatment\""]);
     client.finish();
 }
 
@@ -669,9 +677,30 @@ fn files_the_policy_names_are_reported_as_verdict_check_reports_them() {
                          rule \"r\" { when scroe > 1 and id in gone then close }\n";
     let shared_script = "policy \"q\"\nschema \"account.schema.yaml\"\nhook a(score: int) -> int from \"shared.rhai\"\n\
                          hook b(score: int) -> int from \"shared.rhai\"\nrule \"r\" { when a(score) > b(score) then close }\n";
+    // A schema that does not load, a script that does not compile and a
+    // missing batch: the schema's error does not hide the others, nor does
+    // a syntax error in the policy.
+    std::fs::write(dir.join("bad.schema.yaml"), "entity: account\nkey: id\nfields:\n  id: string\n  score: integr\n")
+        .unwrap();
+    for script in ["broken-r.rhai", "broken-s.rhai"] {
+        std::fs::write(dir.join(script), "fn risk(score) {\n    score *\n}\n").unwrap();
+    }
+    let bad_schema = |script: &str, rule: &str| {
+        format!(
+            "policy \"r\"\nschema \"bad.schema.yaml\"\nhook risk(score: int) -> int from \"{script}\"\n\
+             batch gone from \"no-such.txt\"\n{rule}\n"
+        )
+    };
+    let broken_schema = bad_schema("broken-r.rhai", "rule \"r\" { when id in gone and risk(score) > 1 then close }");
+    let and_no_parse = bad_schema("broken-s.rhai", "rule \"r\" { when id in gone and then close }");
     for (name, text, reported_in, expected) in [
         ("p.policy", missing_batch, "p.policy", &["E0101", "E0108"][..]),
         ("q.policy", shared_script, "shared.rhai", &["E0310"][..]),
+        ("r.policy", broken_schema.as_str(), "r.policy", &["E0108"][..]),
+        ("r.policy", broken_schema.as_str(), "broken-r.rhai", &["E0310"][..]),
+        ("r.policy", broken_schema.as_str(), "bad.schema.yaml", &["S003"][..]),
+        ("s.policy", and_no_parse.as_str(), "s.policy", &["E0108", "P001"][..]),
+        ("s.policy", and_no_parse.as_str(), "broken-s.rhai", &["E0310"][..]),
     ] {
         open(&mut client, name, text);
         let mut by_server = codes(&client.diagnostics(&client.uri(reported_in))).join(" ");

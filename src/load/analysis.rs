@@ -68,6 +68,12 @@ fn analyze(path: &Path, text: &str) -> Analysis {
     };
     out.depends_on = named_files(&ast, path);
     let schema = schema_of(&ast, path, &mut loader, &mut out.diagnostics);
+    if schema.is_none() && check::schema_declaration(&ast, path).is_some() {
+        // As `verdict check`: a schema that does not load stops the check,
+        // not the report of the other files the policy names.
+        let named = loader.named_file_problems(&ast, path);
+        out.diagnostics.extend(named);
+    }
     if let Some(schema) = &schema {
         match check::check(&ast, path, text, schema) {
             Ok((checked, warnings)) => {

@@ -109,9 +109,11 @@ impl Document {
         self.analysis.ast.as_ref().or(self.analysis.salvaged.as_ref())
     }
 
-    /// The declarations of the text, or of its last version that parsed.
+    /// The declarations of the text, or of its last version that parsed
+    /// (where the item being edited is whole), or of the items of the text
+    /// that parse (a document opened broken has no version that parsed).
     pub fn declarations(&self) -> Option<&PolicyAst> {
-        self.analysis.ast.as_ref().or(self.last_parsed.as_ref())
+        self.analysis.ast.as_ref().or(self.last_parsed.as_ref()).or(self.analysis.salvaged.as_ref())
     }
 
     /// The byte offset of an editor position.

@@ -32,9 +32,14 @@ impl LineMap {
         Position::new(to_u32(line), to_u32(column))
     }
 
-    /// The range of `span` in `text`.
+    /// The range of `span` in `text`. An end inside a character takes the
+    /// whole character (a span of its first byte would otherwise be empty).
     pub fn range(&self, text: &str, span: Span) -> Range {
-        Range::new(self.position(text, span.start as usize), self.position(text, span.end as usize))
+        let mut end = (span.end as usize).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Range::new(self.position(text, span.start as usize), self.position(text, end))
     }
 
     /// The byte offset of `position` in `text`. A column past the end of its
@@ -88,6 +93,15 @@ mod tests {
         assert_eq!(map.offset(text, Position::new(7, 0)), text.len());
         assert_eq!(map.position(text, 3), Position::new(0, 2), "inside a UTF-8 sequence: its start");
         assert_eq!(map.position(text, 999), Position::new(1, 2));
+    }
+
+    #[test]
+    fn a_range_ending_inside_a_character_takes_all_of_it() {
+        let text = "when score\r😀 then";
+        let map = LineMap::new(text);
+        let emoji = text.find('😀').unwrap();
+        let range = map.range(text, Span::new(emoji, emoji + 1));
+        assert_eq!((range.start, range.end), (Position::new(1, 0), Position::new(1, 2)));
     }
 
     #[test]

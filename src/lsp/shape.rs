@@ -117,13 +117,13 @@ fn scorecard_shape(doc: &Document, name: &str, card: &ScorecardDecl) -> String {
             .map(|c| c.input.ty.describe())
             .or_else(|| input_field_type(doc, &c.input))
             .map(|ty| format!(": {ty}"));
-        let reason = c.text.as_ref().map_or(String::new(), |t| format!(" {}", t.node));
+        let reason = c.text.as_ref().map_or(String::new(), |t| format!(" {}", in_cell(&t.node)));
         let _ = writeln!(
             text,
             "| `{}`{} | `{}`{} | {} |",
             written(doc, &c.input),
             ty.unwrap_or_default(),
-            c.code.node,
+            in_cell(&c.code.node),
             reason,
             c.bins.len()
         );
@@ -156,7 +156,12 @@ fn input_field_type(doc: &Document, input: &Expr) -> Option<String> {
 
 /// An expression as written, on one line (a `|` escaped: it stands in a Markdown table).
 fn written(doc: &Document, expr: &Expr) -> String {
-    one_line(doc.text.get(expr.span.range()).unwrap_or("")).replace('|', "\\|")
+    in_cell(doc.text.get(expr.span.range()).unwrap_or(""))
+}
+
+/// Text on one line with its `|` escaped, to stand in a Markdown table's cell.
+fn in_cell(text: &str) -> String {
+    one_line(text).replace('|', "\\|")
 }
 
 fn one_line(text: &str) -> String {
