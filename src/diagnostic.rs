@@ -247,6 +247,22 @@ impl LineIndex {
 /// of their own: one within the allowed distance of a name this short is short.
 pub const MAX_SUGGESTED_NAME_CHARS: usize = 128;
 
+/// A file's bytes as text, or (not UTF-8) a diagnostic at its first bad
+/// byte and the text to show it in: the bytes with each bad sequence as
+/// U+FFFD (identical up to the span, which covers that replacement).
+pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<String, (Box<Diagnostic>, String)> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let byte = e.as_bytes().get(at).copied().unwrap_or_default();
+        let shown = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let message = format!("`{}` is not UTF-8 text: byte 0x{byte:02X} is not part of a character", path.display());
+        let d = Diagnostic::error(code, path, Span::new(at, at + '\u{FFFD}'.len_utf8()), message)
+            .with_label("not UTF-8")
+            .with_help("save the file as UTF-8 (a file saved by Excel or on Windows may be in Latin-1 or GBK)");
+        (Box::new(d), shown)
+    })
+}
+
 /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
 ///
 /// Among equally close candidates the first one wins.

@@ -381,12 +381,16 @@ fn find(
     let mut same_id = 0;
     let mut ids = Vec::new();
     let mut count = 0;
+    let mut first_unread: Option<String> = None;
     for (index, item) in reader.enumerate() {
         count += 1;
         let item_id = match &item {
             Ok(s) => Some(s.id.to_string()),
             Err(e) => e.id.as_ref().map(ToString::to_string),
         };
+        if let (None, Err(e)) = (&first_unread, &item) {
+            first_unread = Some(e.message.clone());
+        }
         match item_id {
             Some(i) if i == id => {
                 same_id += 1;
@@ -401,11 +405,26 @@ fn find(
     match found {
         Some((position, item)) => Ok((position, item, same_id)),
         None => {
-            let help = did_you_mean(id, ids.iter().map(String::as_str)).or_else(|| {
-                let first = ids.iter().min_by(|a, b| natural_order(a, b))?;
-                let last = ids.iter().max_by(|a, b| natural_order(a, b))?;
-                Some(format!("its ids run from `{first}` to `{last}`"))
-            });
+            let help = did_you_mean(id, ids.iter().map(String::as_str))
+                .or_else(|| {
+                    let first = ids.iter().min_by(|a, b| natural_order(a, b))?;
+                    let last = ids.iter().max_by(|a, b| natural_order(a, b))?;
+                    Some(if first == last {
+                        format!("its only id is `{first}`")
+                    } else {
+                        format!("its ids run from `{first}` to `{last}`")
+                    })
+                })
+                .or_else(|| {
+                    // Not one snapshot read, not even an id: most likely
+                    // another format than the one it was read as (a YAML
+                    // book piped in, read as JSON Lines).
+                    let why = first_unread?;
+                    Some(format!(
+                        "none of its snapshots could be read (the first: {why}); \
+                         if the file is in another format, say which with `--input-format`"
+                    ))
+                });
             Err(ExplainError::NotFound { id: id.to_string(), file: path.to_path_buf(), count, help })
         }
     }

@@ -203,18 +203,17 @@ impl Loader {
             ));
         }
         match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(bytes) => match crate::diagnostic::utf8_text(codes::UNREADABLE_FILE, path, bytes) {
                 Ok(text) => {
                     self.sources.add(path, text.as_str().into());
                     self.files.push((path.to_path_buf(), text.as_bytes().to_vec()));
                     Ok(text)
                 }
-                Err(_) => Err(Box::new(Diagnostic::error(
-                    codes::UNREADABLE_FILE,
-                    from,
-                    span,
-                    format!("`{}` is not UTF-8 text", path.display()),
-                ))),
+                // Said at the byte, in the file (with the declaration that named it).
+                Err((d, shown)) => {
+                    self.sources.add(path, shown.into());
+                    Err(if path == from { d } else { Box::new(d.with_related(from, span, "named here")) })
+                }
             },
             Err(e) => {
                 let mut d = Diagnostic::error(

@@ -231,6 +231,16 @@ fn an_account_is_explained_from_standard_input() {
     let (code, _, stderr) = run(&["policies/lifecycle.policy", "-", "--input-format", "json", "--id", "C-2"], first);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("no account `C-2` in `-` (1 snapshot)"), "{stderr}");
+    assert!(stderr.contains("help: its only id is `A-1001`"), "{stderr}");
+
+    // A YAML book piped in without `--input-format`: read as JSON Lines, not
+    // one snapshot is read, and the help says what to try.
+    let yaml =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/portfolio.yaml")).expect("book");
+    let (code, _, stderr) = run(&["policies/lifecycle.policy", "-", "--id", "A-1008"], &yaml);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("none of its snapshots could be read (the first: "), "{stderr}");
+    assert!(stderr.contains("say which with `--input-format`"), "{stderr}");
 }
 
 #[test]

@@ -86,6 +86,45 @@ fn every_mistake_of_a_test_file_is_a_diagnostic() {
 }
 
 #[test]
+fn a_policy_given_for_a_test_file_is_said_to_be_one() {
+    let (code, out) = verdict(repo(), &["test", "policies/simple.policy"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[T001] this is a policy, not a test file"), "{out}");
+    assert!(out.contains("[policies/simple.policy:"), "{out}");
+    assert!(!out.contains("not valid YAML"), "{out}");
+}
+
+#[test]
+fn an_empty_policy_name_is_said_to_be_empty() {
+    let dir = common::temp_folder("cli-test", "empty-policy-name");
+    std::fs::write(
+        dir.join("e.test.yaml"),
+        "policy: \"\"\ncases:\n  - name: a\n    snapshot: {id: a}\n    expect: {outcome: none}\n",
+    )
+    .unwrap();
+    let (code, out) = verdict(&dir, &["test", "e.test.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("the test file's `policy` is empty") && out.contains("[e.test.yaml:1:9]"), "{out}");
+    assert!(!out.contains("directory"), "{out}");
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_reported_with_the_others_run() {
+    let (code, out) = verdict(repo(), &["test", "--format", "json", "policies/tests", "no-such.test.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    let json = out.split("--- stdout\n").nth(1).and_then(|s| s.split("--- stderr").next()).unwrap();
+    let report: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(report["passed"], 66, "{out}");
+    let files = report["files"].as_array().unwrap();
+    let missing = files.last().unwrap();
+    assert_eq!(missing["path"], "no-such.test.yaml", "{out}");
+    assert!(missing["diagnostics"][0]["message"].as_str().unwrap().contains("No such file"), "{out}");
+    let (code, out) = verdict(repo(), &["test", "no-such.test.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[T001] cannot read `no-such.test.yaml`") && out.contains("0 passed, 0 failed"), "{out}");
+}
+
+#[test]
 fn a_broken_policy_is_reported_once() {
     let (code, out) =
         verdict(repo(), &["test", "tests/testing/broken-a.invalid.yaml", "tests/testing/broken-b.invalid.yaml"]);
@@ -198,7 +237,7 @@ fn paths_without_tests_are_an_error() {
     insta::assert_snapshot!("no_test_files", out);
     let (code, out) = verdict(repo(), &["test", "no/such/folder"]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("error: cannot read `no/such/folder`"), "{out}");
+    assert!(out.contains("[T001] cannot read `no/such/folder`"), "{out}");
 }
 
 /// A scratch folder with the ladder policy, its schema, a portfolio and a golden test file.

@@ -432,3 +432,45 @@ fn files_a_policy_names_are_regular_files_never_devices_or_pipes() {
     let out = common::verdict_with_stdin(&["check", "/dev/stdin"], &policy);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A policy, a hook script or a test file that is not UTF-8 is said at its
+/// first bad byte, with the line shown and a caret, by `check`, `fmt` and
+/// `test`; `fmt` leaves the file as it is.
+#[test]
+fn a_file_that_is_not_utf8_is_said_at_its_byte() {
+    let dir = workdir("not-utf8-at-its-byte");
+    let latin1 = |text: &str| -> Vec<u8> { text.bytes().map(|b| if b == b'~' { 0xe9 } else { b }).collect() };
+    let policy = latin1("policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\n# caf~ au lait\nrule \"r\" { when score < 500 then restrict }\n");
+    std::fs::write(dir.join("latin.policy"), &policy).unwrap();
+    for command in ["check", "fmt"] {
+        let (code, _, stderr) = common::verdict_in(&dir, &[command, "latin.policy"]);
+        assert_eq!(code, 2, "{command}: {stderr}");
+        assert!(stderr.contains("[E0108] `latin.policy` is not UTF-8 text: byte 0xE9"), "{command}: {stderr}");
+        assert!(stderr.contains("[latin.policy:3:6]") && stderr.contains("3 │ # caf� au lait"), "{command}: {stderr}");
+        assert!(stderr.contains("save the file as UTF-8"), "{command}: {stderr}");
+    }
+    assert_eq!(std::fs::read(dir.join("latin.policy")).unwrap(), policy, "fmt left it as it was");
+
+    // A hook script: said in the script, and where the policy names it.
+    std::fs::write(dir.join("risk.rhai"), latin1("fn risk(score) {\n    score // ~\n}\n")).unwrap();
+    let hooked =
+        "policy \"p\" version \"1\"\nschema \"account.schema.yaml\"\nhook risk(score: int) -> int from \"risk.rhai\"\n\
+                  rule \"r\" { when risk(score) < 500 then restrict }\n";
+    std::fs::write(dir.join("hooked.policy"), hooked).unwrap();
+    let (code, _, stderr) = common::verdict_in(&dir, &["check", "hooked.policy"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("[risk.rhai:2:14]"), "{stderr}");
+    let (_, stdout, _) = common::verdict_in(&dir, &["check", "--error-format", "json", "hooked.policy"]);
+    let said: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let related = &said[0]["related"][0];
+    assert_eq!((related["file"].as_str(), related["line"].as_u64()), (Some("hooked.policy"), Some(3)), "{stdout}");
+
+    std::fs::write(dir.join("latin.test.yaml"), latin1("policy: p.policy\ncases:\n  - name: caf~\n")).unwrap();
+    let (code, stdout, stderr) = common::verdict_in(&dir, &["test", "latin.test.yaml"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    let said = format!("{stdout}{stderr}");
+    assert!(
+        said.contains("[T001] `latin.test.yaml` is not UTF-8 text") && said.contains("[latin.test.yaml:3:14]"),
+        "{said}"
+    );
+}

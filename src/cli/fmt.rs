@@ -13,7 +13,7 @@ use super::render::{render_all, stderr_color};
 use super::Exit;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use verdict::diagnostic::SourceMap;
+use verdict::diagnostic::{codes, utf8_text, SourceMap};
 use verdict::format::format_source;
 
 /// Arguments of `verdict fmt`.
@@ -38,6 +38,8 @@ enum Outcome {
 pub fn run(args: FmtArgs) -> Exit {
     let mut exit = Exit::Ok;
     let mut files = Vec::new();
+    // Paths that could not be read or listed: counted with the files that could not be formatted.
+    let mut unreadable = 0;
     // One file named twice (`e.policy ./e.policy`, a link to it) is formatted once.
     let mut seen = std::collections::HashSet::new();
     for path in &args.files {
@@ -56,10 +58,11 @@ pub fn run(args: FmtArgs) -> Exit {
             Err(e) => {
                 eprintln!("verdict fmt: {e}");
                 exit = Exit::Invalid;
+                unreadable += 1;
             }
         }
     }
-    let (mut changed, mut unchanged, mut failed) = (0, 0, 0);
+    let (mut changed, mut unchanged, mut failed) = (0, 0, unreadable);
     for path in &files {
         let outcome = if path.as_os_str() == "-" { stdin(args.check) } else { one_file(path, args.check) };
         match outcome {
@@ -94,10 +97,19 @@ fn files_given(args: &[PathBuf]) -> usize {
 }
 
 fn one_file(path: &Path, check: bool) -> Outcome {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("verdict fmt: cannot read {}: {e}", path.display());
+            return Outcome::Failed(Exit::Invalid);
+        }
+    };
+    let text = match utf8_text(codes::UNREADABLE_FILE, path, bytes) {
+        Ok(text) => text,
+        Err((d, shown)) => {
+            let mut sources = SourceMap::default();
+            sources.add(path, shown.into());
+            eprint!("{}", render_all(&[*d], &sources, stderr_color()));
             return Outcome::Failed(Exit::Invalid);
         }
     };

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 use verdict::terminal::escape;
 use verdict::testing::{
-    discover, AccountChange, CaseResult, Failure, FileReport, Mismatch, PolicyCoverage, Runner, Shown, TestOptions,
+    discover_each, AccountChange, CaseResult, Failure, FileReport, Mismatch, PolicyCoverage, Runner, Shown, TestOptions,
 };
 
 /// Writes to stdout; a failure (a closed pipe, a full disk) ends the output
@@ -51,15 +51,10 @@ pub struct TestArgs {
 
 pub fn run(args: TestArgs) -> Exit {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
-    let files = match discover(&paths) {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Invalid;
-        }
-    };
+    let found = discover_each(&paths);
+    let files: Vec<PathBuf> = found.iter().filter_map(|f| f.as_ref().ok().cloned()).collect();
     let mut exit = Exit::Ok;
-    if files.is_empty() {
+    if found.is_empty() {
         let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
         eprintln!("error: no `*.test.yaml` file under {}", names.join(", "));
         exit = Exit::Invalid;
@@ -68,8 +63,11 @@ pub fn run(args: TestArgs) -> Exit {
     runner.run_over(&files);
     let mut counts = Counts::default();
     let mut reports = Vec::new();
-    for path in &files {
-        let report = runner.run_file(path);
+    for item in &found {
+        let report = match item {
+            Ok(path) => runner.run_file(path),
+            Err((path, message)) => FileReport::unreadable(path, message.clone()),
+        };
         exit = exit.max(counts.add(&report));
         match args.format {
             TestFormat::Text => say_file(&report),

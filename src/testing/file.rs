@@ -185,7 +185,18 @@ pub(crate) fn read_test_file(doc: &YNode, r: &mut Reader<'_>) -> Option<TestFile
     r.known_keys(entries, &TOP_KEYS, "a test file");
     let dir = r.file.parent().unwrap_or_else(|| Path::new("")).to_path_buf();
     let policy = match get(entries, "policy") {
-        Some(node) => r.text(node, "`policy`").map(|p| (normalize(&dir.join(p)), node.span)),
+        Some(node) => match r.text(node, "`policy`") {
+            Some(p) if p.trim().is_empty() => {
+                r.error_help(
+                    codes::TEST_MISSING,
+                    node.span,
+                    "the test file's `policy` is empty",
+                    "name the policy file, relative to the test file: `policy: ../my.policy`",
+                );
+                None
+            }
+            p => p.map(|p| (normalize(&dir.join(p)), node.span)),
+        },
         None => {
             r.error_help(
                 codes::TEST_MISSING,

@@ -59,6 +59,17 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The report of a test file (or a folder of them) that cannot be read: `T001`.
+    pub fn unreadable(path: &Path, message: String) -> FileReport {
+        FileReport {
+            path: path.to_path_buf(),
+            policy: None,
+            cases: Vec::new(),
+            diagnostics: vec![Diagnostic::error(codes::TEST_READ, path, Span::default(), message)],
+            sources: SourceMap::default(),
+        }
+    }
+
     /// True when the file and its policy were valid (its cases ran).
     pub fn is_valid(&self) -> bool {
         !self.diagnostics.iter().any(Diagnostic::is_error)
@@ -248,12 +259,15 @@ impl Runner {
             diagnostics: Vec::new(),
             sources: SourceMap::default(),
         };
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                let message = format!("cannot read the test file `{}`: {e}", path.display());
-                report.diagnostics.push(Diagnostic::error(codes::TEST_READ, path, Span::default(), message));
+        let text = match std::fs::read(path).map(|bytes| crate::diagnostic::utf8_text(codes::TEST_READ, path, bytes)) {
+            Ok(Ok(t)) => t,
+            Ok(Err((d, shown))) => {
+                report.sources.add(path, shown.into());
+                report.diagnostics.push(*d);
                 return report;
+            }
+            Err(e) => {
+                return FileReport::unreadable(path, format!("cannot read the test file `{}`: {e}", path.display()))
             }
         };
         report.sources.add(path, text.as_str().into());
@@ -261,7 +275,12 @@ impl Runner {
             Ok(doc) => doc,
             Err(e) => {
                 let message = format!("the test file is not valid YAML: {}", e.message);
-                report.diagnostics.push(Diagnostic::error(codes::TEST_READ, path, e.span, message));
+                let d = Diagnostic::error(codes::TEST_READ, path, e.span, message);
+                report.diagnostics.push(match policy_declared(&text) {
+                    Some(at) => Diagnostic::error(codes::TEST_READ, path, at, "this is a policy, not a test file")
+                        .with_help("give `verdict test` the policy's tests (`*.test.yaml`, or their folder); `verdict check` checks a policy"),
+                    None => d,
+                });
                 return report;
             }
         };
@@ -652,4 +671,38 @@ pub fn read_snapshot_file(path: &Path, schema: &Arc<Schema>) -> Result<Vec<ReadI
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let found = crate::walk::find_files(paths, ".test.yaml").map_err(|e| e.to_string())?;
     Ok(found.iter().map(|path| normalize(path)).collect())
+}
+
+/// The test files under each of `paths`, in order, each once; a path that
+/// cannot be read (or listed) is there as its error, so that the others
+/// still run and every report, in any format, says what was not.
+pub fn discover_each(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        match discover(std::slice::from_ref(path)) {
+            Ok(found) => {
+                let new =
+                    found.into_iter().filter(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+                out.extend(new.map(Ok));
+            }
+            Err(message) => out.push(Err((path.clone(), message))),
+        }
+    }
+    out
+}
+
+/// Where a text opens as a policy does (`policy "…"` on its first line that
+/// is not blank or a comment): the span of that line.
+fn policy_declared(text: &str) -> Option<Span> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            let start = offset + (line.len() - line.trim_start().len());
+            return trimmed.starts_with("policy \"").then(|| Span::new(start, start + trimmed.len()));
+        }
+        offset += line.len();
+    }
+    None
 }
