@@ -165,6 +165,11 @@ pub struct ConditionExplanation {
     pub needs: Option<String>,
     /// How far it was from holding (`1 below the bound`).
     pub gap: Option<String>,
+    /// The reads are what the condition looked at beside its value (a
+    /// flag's field, the element an `any` found), not the operands of a
+    /// comparison or membership that say the value themselves.
+    #[serde(skip)]
+    pub reads_beside: bool,
 }
 
 /// A value a condition read: a side of a comparison, the needle of an `in`.
@@ -318,7 +323,10 @@ fn explain_found(
         _ => Vec::new(),
     };
     let scorecards = trace.as_ref().map(|t| scorecards(program, t, source)).unwrap_or_default();
-    let mut lets = lets;
+    let (mut rules, mut lets) = (rules, lets);
+    if let Ok(snapshot) = &item {
+        values::fill_reads(&mut rules, program, snapshot, default_as_of, source);
+    }
     if let (Ok(snapshot), Err(error)) = (&item, &record) {
         values::mark_failed(&mut lets, program, snapshot, default_as_of, &error.message, source);
     }
@@ -547,6 +555,7 @@ fn conditions(
                 compared: None,
                 needs: None,
                 gap: None,
+                reads_beside: false,
             };
             describe(&mut c, &leaf.expr, leaf.negated, operands, trace, program, source);
             if c.reads.is_empty() && leaf.negated {

@@ -364,3 +364,38 @@ rule \"later\" priority 1 { when score < 100 then restrict }\n";
     assert!(out.contains("! cut (priority 2): evaluation failed: division by zero"), "{out}");
     assert!(out.contains("✗ later (priority 1): not matched"), "{out}");
 }
+
+/// A condition whose trace holds no operands says what it looked at beside
+/// its value: the field behind `??` and `!= none`, and the element that
+/// decided an `any` or an `all` (with the fields its `where` read).
+#[test]
+fn a_condition_says_what_it_looked_at_beside_its_value() {
+    let dir = common::temp_folder("explain", "looked-at");
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  hold: bool?\n  since: date?\n  dues:\n    list:\n      on: date\n      days: int\n      paid: date?\n    by: on\n";
+    std::fs::write(dir.join("s.yaml"), schema).unwrap();
+    let policy = "policy \"p\" version \"1\"\nschema \"s.yaml\"
+rule \"held\" { when (hold ?? false) then freeze }
+rule \"since\" { when since != none and any(dues where days > 30) then restrict }
+rule \"paid\" { when all(dues where paid != none) then tag \"clean\" }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let book = r#"{"id":"A1","as_of":"2026-11-01","since":"2026-01-02","dues":[{"on":"2026-01-01","days":3,"paid":"2026-01-04"},{"on":"2026-02-01","days":45},{"on":"2026-03-01","days":60}]}"#;
+    std::fs::write(dir.join("b.jsonl"), format!("{book}\n")).unwrap();
+    let (code, out, err) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "A1"]);
+    assert_eq!(code, 0, "{err}");
+    for wanted in [
+        "(hold ?? false) → false (hold = none), rule needs true",
+        "since != none → true (since = 2026-01-02)",
+        // The first element over 30 days, not the first element.
+        "any(dues where days > 30) → true (dues[1].days = 45)",
+        // The first element that is not paid decided `all`.
+        "all(dues where paid != none) → false (dues[1].paid = none), rule needs true",
+    ] {
+        assert!(out.contains(wanted), "{wanted:?} in:\n{out}");
+    }
+    let (code, out, err) =
+        common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "A1", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reads = &json["rules"][1]["conditions"][1]["reads"];
+    assert_eq!(reads, &serde_json::json!([{"expr": "dues[1].days", "value": 45}]), "{out}");
+}

@@ -229,6 +229,10 @@ fn condition(c: &ConditionExplanation) -> String {
         compared.clone()
     } else if c.reads.is_empty() {
         c.value.map(|v| v.to_string()).unwrap_or_default()
+    } else if c.reads_beside {
+        // `false (closure_requested = none)`: the value, and what it came from.
+        let reads: Vec<String> = c.reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect();
+        format!("{} ({})", c.value.map(|v| v.to_string()).unwrap_or_default(), reads.join(", "))
     } else {
         c.reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect::<Vec<_>>().join(", ")
     };

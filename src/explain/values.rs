@@ -119,3 +119,130 @@ pub(super) fn hooks(program: &Program, trace: &Trace) -> Vec<HookExplanation> {
         })
         .collect()
 }
+
+/// Fills in what each evaluated condition read when its trace recorded no
+/// operands (a bare flag, `x ?? d`, `x != none`, a call): the account's
+/// fields and the lets it reads directly, each worked out again on its own,
+/// so that `(closure_requested ?? false) → false` says whether the field was
+/// absent or false. Fields read inside an aggregate's `where` are an
+/// element's, not the account's, and are left to the aggregate.
+pub(super) fn fill_reads(
+    rules: &mut [super::RuleExplanation],
+    program: &Program,
+    snapshot: &crate::snapshot::Snapshot,
+    default_as_of: Option<crate::value::Date>,
+    source: &str,
+) {
+    let Some(as_of) = snapshot.as_of.or(default_as_of) else { return };
+    let mut ctx = crate::eval::Ctx::new(program, &snapshot.record, as_of);
+    for (explained, rule) in rules.iter_mut().zip(&program.rules) {
+        for (c, leaf) in explained.conditions.iter_mut().zip(&rule.condition.leaves) {
+            if !c.reads.is_empty() || c.value.is_none() {
+                continue;
+            }
+            c.reads_beside = true;
+            if let Some(element) = deciding_element(&mut ctx, program, &leaf.expr) {
+                c.reads.extend(element);
+                continue;
+            }
+            let mut read = Vec::new();
+            direct_reads(&leaf.expr, &mut read);
+            // A condition that is itself the read (a bare flag or let) says its value already.
+            for e in read.into_iter().filter(|e| e.span != leaf.expr.span) {
+                let text = squash(source.get(e.span.range()).unwrap_or("?"));
+                if c.reads.iter().any(|r| r.expr == text) {
+                    continue;
+                }
+                // A read that fails now failed then too, and the rule says so.
+                if let Ok(v) = ctx.eval(e) {
+                    let members = match &e.ty.base {
+                        crate::ir::Base::Enum(m) => Some(&**m),
+                        _ => None,
+                    };
+                    c.reads.push(super::Read { expr: text, value: Traced::of(v, members) });
+                }
+            }
+        }
+    }
+}
+
+/// The account fields and lets `e` reads, outside any aggregate, in order.
+fn direct_reads<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
+    match &e.kind {
+        TKind::Field { frame: crate::ir::Frame::Account, .. } | TKind::Let(_) => out.push(e),
+        TKind::Agg(_) | TKind::Field { .. } => {}
+        _ => e.children().into_iter().for_each(|c| direct_reads(c, out)),
+    }
+}
+
+/// For `any(list where c)` and `all(list where c)` (of the account's list,
+/// possibly `within` a window), the element that decided: the first one `c`
+/// holds for (`any`), or fails for (`all`), with the fields `c` read of it
+/// (`overdues[1].days = 102`). None when no element decided (`any` of none
+/// that holds: every element is as good an example as another).
+fn deciding_element<'a>(
+    ctx: &mut crate::eval::Ctx<'a>,
+    program: &'a Program,
+    e: &'a TExpr,
+) -> Option<Vec<super::Read>> {
+    use crate::ir::AggFunc;
+    use crate::value::Value;
+    let TKind::Agg(agg) = &e.kind else { return None };
+    let (Some(filter), None, true) = (&agg.filter, agg.field, matches!(agg.func, AggFunc::Any | AggFunc::All)) else {
+        return None;
+    };
+    let leaves = program.schema.root.leaves();
+    let (list_name, list) = leaves.iter().find_map(|(path, f)| match &f.kind {
+        crate::schema::FieldKind::List(list) if f.slot == Some(agg.list_slot) => Some((path, list)),
+        _ => None,
+    })?;
+    let account = ctx.account;
+    let Some(Value::List(elements)) = account.slots.get(agg.list_slot) else { return None };
+    let lower = match agg.window {
+        Some((d, _)) => Some(d.sub_from(ctx.as_of)?),
+        None => None,
+    };
+    let wanted = agg.func == AggFunc::Any;
+    let saved = ctx.element;
+    let as_of = ctx.as_of;
+    let found = elements.iter().enumerate().find(|(_, element)| {
+        let in_window = match (lower, agg.window) {
+            (Some(lower), Some((_, key))) => {
+                matches!(element.slots.get(key), Some(Value::Date(d)) if *d > lower && *d <= as_of)
+            }
+            _ => true,
+        };
+        ctx.element = Some(element);
+        in_window && ctx.truth(filter).is_ok_and(|holds| holds == wanted)
+    });
+    let reads = found.map(|(index, element)| {
+        let mut read = Vec::new();
+        element_reads(filter, &mut read);
+        let element_leaves = list.element.leaves();
+        let mut out: Vec<super::Read> = Vec::new();
+        for slot in read {
+            let Some((name, _)) = element_leaves.iter().find(|(_, f)| f.slot == Some(slot)) else { continue };
+            let expr = format!("{list_name}[{index}].{name}");
+            if out.iter().all(|r| r.expr != expr) {
+                let members =
+                    element_leaves.iter().find(|(_, f)| f.slot == Some(slot)).and_then(|(_, f)| match &f.kind {
+                        crate::schema::FieldKind::Scalar(crate::schema::ScalarType::Enum(m)) => Some(&**m),
+                        _ => None,
+                    });
+                out.push(super::Read { expr, value: Traced::of(element.val(slot), members) });
+            }
+        }
+        out
+    });
+    ctx.element = saved;
+    reads
+}
+
+/// The slots of the list element a `where` condition reads, in order.
+fn element_reads(e: &TExpr, out: &mut Vec<usize>) {
+    match &e.kind {
+        TKind::Field { frame: crate::ir::Frame::Element, slot } => out.push(*slot),
+        TKind::Agg(_) => {}
+        _ => e.children().into_iter().for_each(|c| element_reads(c, out)),
+    }
+}
