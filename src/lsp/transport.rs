@@ -162,12 +162,57 @@ fn truncate(text: &str) -> String {
     text.chars().take(80).collect()
 }
 
+/// `body` with each `\\uXXXX` escape of a surrogate that has no partner
+/// written `\\uFFFD` instead (every other byte as it was).
+fn without_lone_surrogates(body: &[u8]) -> Vec<u8> {
+    let unit = |at: usize| -> Option<u16> {
+        let hex = body.get(at..at + 6)?;
+        if hex.get(..2)? != b"\\u" {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(hex.get(2..)?).ok()?, 16).ok()
+    };
+    let mut out = Vec::with_capacity(body.len());
+    let mut at = 0;
+    while let Some(&b) = body.get(at) {
+        if b != b'\\' {
+            out.push(b);
+            at += 1;
+            continue;
+        }
+        let escape = match unit(at) {
+            // A pair: both escapes as they are.
+            Some(0xD800..=0xDBFF) if unit(at + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) => 12,
+            Some(0xD800..=0xDFFF) => {
+                out.extend_from_slice(b"\\uFFFD");
+                at += 6;
+                continue;
+            }
+            Some(_) => 6,
+            // Any other escape is two bytes (a backslash, a quote): kept whole, so
+            // an escaped backslash is never taken for the start of a `\u`.
+            None => 2,
+        };
+        out.extend_from_slice(body.get(at..at + escape).unwrap_or(body.get(at..).unwrap_or_default()));
+        at += escape;
+    }
+    out
+}
+
 /// A body as a message: a request (`id` and `method`), a notification
 /// (`method` alone) or a response (`id` and `result` or `error`).
 fn parse(body: &[u8]) -> Incoming {
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
-        Err(e) => return Garbage::unreadable(format!("not JSON: {e}")),
+        // JavaScript strings may hold a lone surrogate, which an editor
+        // sends as its escape (`"\ud83d"`) and JSON parsers refuse. Dropping
+        // the frame would lose an edit, and every later edit would apply to
+        // other text than the editor's; as U+FFFD (one UTF-16 unit, as the
+        // surrogate was) the positions still agree.
+        Err(e) => match serde_json::from_slice(&without_lone_surrogates(body)) {
+            Ok(v) => v,
+            Err(_) => return Garbage::unreadable(format!("not JSON: {e}")),
+        },
     };
     let Value::Object(mut object) = value else { return Garbage::invalid(None, "not a JSON object") };
     let id = object.remove("id").map(request_id);
@@ -279,6 +324,15 @@ mod tests {
 
     fn frame(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_read_as_a_replacement_character() {
+        // A lone high surrogate, a lone low one, a pair, and an escaped backslash before `u`.
+        let body = r#"{"jsonrpc":"2.0","method":"n","params":{"text":"a\ud83db\ude00c\ud83d\ude00d\\ud83de"}}"#;
+        let Incoming::Message(Message::Notification(n)) = parse(body.as_bytes()) else { panic!("not read: {body}") };
+        assert_eq!(n.params["text"], "a\u{FFFD}b\u{FFFD}c😀d\\ud83de");
+        assert_eq!(without_lone_surrogates(br#""\ud83d""#), br#""\uFFFD""#);
     }
 
     #[test]
