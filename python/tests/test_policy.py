@@ -358,3 +358,12 @@ def test_every_error_of_a_policy_is_said_at_once_with_its_hooks_in_file_order(tm
         ("E0101", "lifecycle.policy", let_line + 2),
         ("E0310", "fraud_risk.rhai", found[2][2]),
     ], found
+
+
+def test_load_takes_a_bytes_path_and_refuses_what_is_no_path():
+    import os
+
+    policy = verdict.load(os.fsencode(str(POLICY)))
+    assert policy.fingerprint == verdict.load(POLICY).fingerprint
+    with pytest.raises(TypeError, match="load takes a path"):
+        verdict.load(42)

@@ -601,13 +601,16 @@ def _from_contents(name: str, contents: Dict[str, bytes], fingerprint: Optional[
     return policy
 
 
-def load(path: Union[str, "_os.PathLike[str]"]) -> Policy:
+def load(path: Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"]) -> Policy:
     """Loads, checks and compiles a policy and every file it names.
 
     Raises ``PolicyError`` (with every diagnostic) when it does not compile.
     """
+    if not isinstance(path, (str, bytes, _os.PathLike)):
+        raise TypeError(f"load takes a path (str, bytes or os.PathLike), not {type(path).__name__}")
     try:
-        return Policy(_verdict.load(_os.fspath(path)))
+        # A bytes path as the file system decodes it (`os.fsdecode`), as `open` takes it.
+        return Policy(_verdict.load(_os.fsdecode(path)))
     except ValueError as error:
         if len(error.args) == 2 and isinstance(error.args[1], list):
             raise PolicyError(error.args[0], error.args[1]) from None

@@ -36,5 +36,5 @@ class Policy:
     def __reduce__(self) -> Any:
         """Pickles as the contents of every file it was loaded from, and its fingerprint."""
 
-def load(path: Union[str, os.PathLike[str]]) -> Policy:
+def load(path: Union[str, bytes, os.PathLike[str], os.PathLike[bytes]]) -> Policy:
     """Loads a policy; raises ``PolicyError`` with every diagnostic when it does not compile."""
