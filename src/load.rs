@@ -210,9 +210,22 @@ impl Loader {
                     Ok(text)
                 }
                 // Said at the byte, in the file (with the declaration that named it).
-                Err((d, shown)) => {
+                // The policy's own bytes are said where they are; a file it
+                // names, at the declaration (where an editor shows the
+                // policy's problem), with the byte's place in the message
+                // and as a related location.
+                Err((d, shown)) if path == from => {
                     self.sources.add(path, shown.into());
-                    Err(if path == from { d } else { Box::new(d.with_related(from, span, "named here")) })
+                    Err(d)
+                }
+                Err((d, shown)) => {
+                    let (line, column) = crate::diagnostic::line_col(&shown, d.span.start as usize);
+                    let message = format!("{} (at line {line}, column {column})", d.message);
+                    let mut named =
+                        Diagnostic::error(codes::UNREADABLE_FILE, from, span, message).with_label("named here");
+                    named.help = d.help;
+                    self.sources.add(path, shown.into());
+                    Err(Box::new(named.with_related(path, d.span, "not UTF-8")))
                 }
             },
             Err(e) => {

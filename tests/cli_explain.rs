@@ -378,7 +378,9 @@ rule \"held\" { when (hold ?? false) then freeze }
 rule \"since\" { when since != none and any(dues where days > 30) then restrict }
 rule \"paid\" { when all(dues where paid != none) then tag \"clean\" }\n";
     std::fs::write(dir.join("p.policy"), policy).unwrap();
-    let book = r#"{"id":"A1","as_of":"2026-11-01","since":"2026-01-02","dues":[{"on":"2026-01-01","days":3,"paid":"2026-01-04"},{"on":"2026-02-01","days":45},{"on":"2026-03-01","days":60}]}"#;
+    // Written newest first: the list is read in date order (its `by:`), so
+    // an element is named by its date, not by a position the book does not have.
+    let book = r#"{"id":"A1","as_of":"2026-11-01","since":"2026-01-02","dues":[{"on":"2026-03-01","days":60},{"on":"2026-02-01","days":45},{"on":"2026-01-01","days":3,"paid":"2026-01-04"}]}"#;
     std::fs::write(dir.join("b.jsonl"), format!("{book}\n")).unwrap();
     let (code, out, err) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "A1"]);
     assert_eq!(code, 0, "{err}");
@@ -386,9 +388,9 @@ rule \"paid\" { when all(dues where paid != none) then tag \"clean\" }\n";
         "(hold ?? false) → false (hold = none), rule needs true",
         "since != none → true (since = 2026-01-02)",
         // The first element over 30 days, not the first element.
-        "any(dues where days > 30) → true (dues[1].days = 45)",
+        "any(dues where days > 30) → true (dues[on=2026-02-01].days = 45)",
         // The first element that is not paid decided `all`.
-        "all(dues where paid != none) → false (dues[1].paid = none), rule needs true",
+        "all(dues where paid != none) → false (dues[on=2026-02-01].paid = none), rule needs true",
     ] {
         assert!(out.contains(wanted), "{wanted:?} in:\n{out}");
     }
@@ -397,5 +399,5 @@ rule \"paid\" { when all(dues where paid != none) then tag \"clean\" }\n";
     assert_eq!(code, 0, "{err}");
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     let reads = &json["rules"][1]["conditions"][1]["reads"];
-    assert_eq!(reads, &serde_json::json!([{"expr": "dues[1].days", "value": 45}]), "{out}");
+    assert_eq!(reads, &serde_json::json!([{"expr": "dues[on=2026-02-01].days", "value": 45}]), "{out}");
 }

@@ -92,6 +92,10 @@ fn a_policy_given_for_a_test_file_is_said_to_be_one() {
     assert!(out.contains("[T001] this is a policy, not a test file"), "{out}");
     assert!(out.contains("[policies/simple.policy:"), "{out}");
     assert!(!out.contains("not valid YAML"), "{out}");
+    // One that YAML reads as a long string, as many are.
+    let (code, out) = verdict(repo(), &["test", "tests/fixtures/valid/W0107_empty_group.policy"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[T001] this is a policy, not a test file") && !out.contains("T002"), "{out}");
 }
 
 #[test]
@@ -119,9 +123,10 @@ fn a_path_that_does_not_exist_is_reported_with_the_others_run() {
     let missing = files.last().unwrap();
     assert_eq!(missing["path"], "no-such.test.yaml", "{out}");
     assert!(missing["diagnostics"][0]["message"].as_str().unwrap().contains("No such file"), "{out}");
-    let (code, out) = verdict(repo(), &["test", "no-such.test.yaml"]);
+    let (code, out) = verdict(repo(), &["test", "no-such.test.yaml", "no-such.test.yaml"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("[T001] cannot read `no-such.test.yaml`") && out.contains("0 passed, 0 failed"), "{out}");
+    assert_eq!(out.matches("[T001]").count(), 1, "named twice, said once: {out}");
 }
 
 #[test]

@@ -450,6 +450,20 @@ fn a_file_that_is_not_utf8_is_said_at_its_byte() {
         assert!(stderr.contains("save the file as UTF-8"), "{command}: {stderr}");
     }
     assert_eq!(std::fs::read(dir.join("latin.policy")).unwrap(), policy, "fmt left it as it was");
+    // The same through standard input.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["fmt", "-"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &policy).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("[<stdin>:3:6]") && out.stdout.is_empty(), "{stderr}");
 
     // A hook script: said in the script, and where the policy names it.
     std::fs::write(dir.join("risk.rhai"), latin1("fn risk(score) {\n    score // ~\n}\n")).unwrap();
@@ -459,11 +473,15 @@ fn a_file_that_is_not_utf8_is_said_at_its_byte() {
     std::fs::write(dir.join("hooked.policy"), hooked).unwrap();
     let (code, _, stderr) = common::verdict_in(&dir, &["check", "hooked.policy"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("[risk.rhai:2:14]"), "{stderr}");
+    // At the declaration (where an editor shows the policy's problems), the byte's place said.
+    assert!(stderr.contains("[hooked.policy:3:1]"), "{stderr}");
     let (_, stdout, _) = common::verdict_in(&dir, &["check", "--error-format", "json", "hooked.policy"]);
     let said: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let message = said[0]["message"].as_str().unwrap();
+    assert_eq!(message, "`risk.rhai` is not UTF-8 text: byte 0xE9 is not part of a character (at line 2, column 14)");
     let related = &said[0]["related"][0];
-    assert_eq!((related["file"].as_str(), related["line"].as_u64()), (Some("hooked.policy"), Some(3)), "{stdout}");
+    let at = (related["file"].as_str(), related["line"].as_u64(), related["column"].as_u64());
+    assert_eq!(at, (Some("risk.rhai"), Some(2), Some(14)), "{stdout}");
 
     std::fs::write(dir.join("latin.test.yaml"), latin1("policy: p.policy\ncases:\n  - name: caf~\n")).unwrap();
     let (code, stdout, stderr) = common::verdict_in(&dir, &["test", "latin.test.yaml"]);

@@ -231,10 +231,9 @@ fn condition(c: &ConditionExplanation) -> String {
         c.value.map(|v| v.to_string()).unwrap_or_default()
     } else if c.reads_beside {
         // `false (closure_requested = none)`: the value, and what it came from.
-        let reads: Vec<String> = c.reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect();
-        format!("{} ({})", c.value.map(|v| v.to_string()).unwrap_or_default(), reads.join(", "))
+        format!("{} ({})", c.value.map(|v| v.to_string()).unwrap_or_default(), reads_text(c))
     } else {
-        c.reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect::<Vec<_>>().join(", ")
+        reads_text(c)
     };
     if c.blocking && !c.failed {
         match (&c.needs, named || c.compared.is_none()) {
@@ -247,6 +246,11 @@ fn condition(c: &ConditionExplanation) -> String {
         }
     }
     format!("{mark} {} → {detail}", c.text)
+}
+
+/// `status = "active", score = 640`: what a condition read.
+fn reads_text(c: &ConditionExplanation) -> String {
+    c.reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect::<Vec<_>>().join(", ")
 }
 
 /// A field, let or element name (`score`, `identity.verified`): shown as `name = value`.

@@ -106,21 +106,11 @@ fn one_file(path: &Path, check: bool) -> Outcome {
     };
     let text = match utf8_text(codes::UNREADABLE_FILE, path, bytes) {
         Ok(text) => text,
-        Err((d, shown)) => {
-            let mut sources = SourceMap::default();
-            sources.add(path, shown.into());
-            eprint!("{}", render_all(&[*d], &sources, stderr_color()));
-            return Outcome::Failed(Exit::Invalid);
-        }
+        Err((d, shown)) => return refused(path, shown, &[*d]),
     };
     let formatted = match format_source(path, &text) {
         Ok(f) => f,
-        Err(diags) => {
-            let mut sources = SourceMap::default();
-            sources.add(path, text.into());
-            eprint!("{}", render_all(&diags, &sources, stderr_color()));
-            return Outcome::Failed(Exit::Invalid);
-        }
+        Err(diags) => return refused(path, text, &diags),
     };
     if formatted == text {
         return Outcome::Unchanged;
@@ -140,14 +130,26 @@ fn one_file(path: &Path, check: bool) -> Outcome {
     Outcome::Changed
 }
 
+/// Says why `text` (the contents of `path`) was not formatted.
+fn refused(path: &Path, text: String, diags: &[verdict::diagnostic::Diagnostic]) -> Outcome {
+    let mut sources = SourceMap::default();
+    sources.add(path, text.into());
+    eprint!("{}", render_all(diags, &sources, stderr_color()));
+    Outcome::Failed(Exit::Invalid)
+}
+
 /// Formats stdin to stdout; with `check`, writes only `-` when it would change.
 fn stdin(check: bool) -> Outcome {
-    let mut text = String::new();
-    if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
         eprintln!("verdict fmt: cannot read stdin: {e}");
         return Outcome::Failed(Exit::Invalid);
     }
     let path = Path::new("<stdin>");
+    let text = match utf8_text(codes::UNREADABLE_FILE, path, bytes) {
+        Ok(text) => text,
+        Err((d, shown)) => return refused(path, shown, &[*d]),
+    };
     match format_source(path, &text) {
         Ok(formatted) => {
             let changed = formatted != text;
@@ -165,11 +167,6 @@ fn stdin(check: bool) -> Outcome {
                 Outcome::Unchanged
             }
         }
-        Err(diags) => {
-            let mut sources = SourceMap::default();
-            sources.add(path, text.into());
-            eprint!("{}", render_all(&diags, &sources, stderr_color()));
-            Outcome::Failed(Exit::Invalid)
-        }
+        Err(diags) => refused(path, text, &diags),
     }
 }

@@ -483,13 +483,7 @@ impl<'a> Ctx<'a> {
         // The window's start is only compared with the elements' dates, never
         // written: one before year 0000 (as_of 0003-06-01, `within 5 years`)
         // is exact, and selects every element up to as_of.
-        let lower = match agg.window {
-            Some((d, _)) => Some(d.sub_from(self.as_of).ok_or_else(|| EvalFailure {
-                kind: FailureKind::Eval,
-                message: format!("date out of range: as_of - {d}"),
-            })?),
-            None => None,
-        };
+        let lower = self.window_start(agg)?;
         let saved = self.element;
         let result = self.fold_elements(agg, elements, lower);
         self.element = saved;
@@ -516,11 +510,8 @@ impl<'a> Ctx<'a> {
         let predicate = matches!(agg.func, AggFunc::Any | AggFunc::All) && agg.field.is_none();
         let mut fold = Fold::new(agg.func, agg.num);
         for element in elements {
-            if let (Some(lower), Some((_, key))) = (lower, agg.window) {
-                match element.slots.get(key) {
-                    Some(Value::Date(d)) if *d > lower && *d <= self.as_of => {}
-                    _ => continue,
-                }
+            if !self.in_window(element, agg, lower) {
+                continue;
             }
             let mut passes = true;
             if let Some(filter) = &agg.filter {
@@ -539,6 +530,29 @@ impl<'a> Ctx<'a> {
             }
         }
         fold.finish()
+    }
+
+    /// Where an aggregate's `within` window starts (exclusive), if it has one.
+    pub(crate) fn window_start(&self, agg: &Aggregate) -> Result<Option<Date>, EvalFailure> {
+        match agg.window {
+            Some((d, _)) => d.sub_from(self.as_of).map(Some).ok_or_else(|| EvalFailure {
+                kind: FailureKind::Eval,
+                message: format!("date out of range: as_of - {d}"),
+            }),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether `element` lies in an aggregate's window `(lower, as_of]`
+    /// (`lower` from [`Ctx::window_start`]); every element does without one.
+    #[inline]
+    pub(crate) fn in_window(&self, element: &Record, agg: &Aggregate, lower: Option<Date>) -> bool {
+        match (lower, agg.window) {
+            (Some(lower), Some((_, key))) => {
+                matches!(element.slots.get(key), Some(Value::Date(d)) if *d > lower && *d <= self.as_of)
+            }
+            _ => true,
+        }
     }
 
     /// The elements whose time key lies in `(lower, as_of]`, found by binary search.

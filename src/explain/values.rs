@@ -137,10 +137,13 @@ pub(super) fn fill_reads(
     let mut ctx = crate::eval::Ctx::new(program, &snapshot.record, as_of);
     for (explained, rule) in rules.iter_mut().zip(&program.rules) {
         for (c, leaf) in explained.conditions.iter_mut().zip(&rule.condition.leaves) {
-            if !c.reads.is_empty() || c.value.is_none() {
+            // Under `not`, the leaf's own value is already its first read
+            // (`any(...) = true`); what it looked at follows, as reads of their own.
+            let own_value_only = leaf.negated && c.reads.len() == 1 && c.reads.iter().all(|r| r.expr == leaf.text);
+            if !(c.reads.is_empty() || own_value_only) || c.value.is_none() {
                 continue;
             }
-            c.reads_beside = true;
+            c.reads_beside = !own_value_only;
             if let Some(element) = deciding_element(&mut ctx, program, &leaf.expr) {
                 c.reads.extend(element);
                 continue;
@@ -177,9 +180,11 @@ fn direct_reads<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
 
 /// For `any(list where c)` and `all(list where c)` (of the account's list,
 /// possibly `within` a window), the element that decided: the first one `c`
-/// holds for (`any`), or fails for (`all`), with the fields `c` read of it
-/// (`overdues[1].days = 102`). None when no element decided (`any` of none
-/// that holds: every element is as good an example as another).
+/// holds for (`any`), or fails for (`all`), with the fields `c` read of it.
+/// An element is named by its `by:` key where the list has one
+/// (`overdues[due_on=2026-10-20].days = 120`): lists are kept sorted by
+/// it, so a position would not be the one in the book. None when no
+/// element decided (every element is as good an example as another).
 fn deciding_element<'a>(
     ctx: &mut crate::eval::Ctx<'a>,
     program: &'a Program,
@@ -198,44 +203,35 @@ fn deciding_element<'a>(
     })?;
     let account = ctx.account;
     let Some(Value::List(elements)) = account.slots.get(agg.list_slot) else { return None };
-    let lower = match agg.window {
-        Some((d, _)) => Some(d.sub_from(ctx.as_of)?),
-        None => None,
-    };
+    let lower = ctx.window_start(agg).ok()?;
     let wanted = agg.func == AggFunc::Any;
     let saved = ctx.element;
-    let as_of = ctx.as_of;
     let found = elements.iter().enumerate().find(|(_, element)| {
-        let in_window = match (lower, agg.window) {
-            (Some(lower), Some((_, key))) => {
-                matches!(element.slots.get(key), Some(Value::Date(d)) if *d > lower && *d <= as_of)
-            }
-            _ => true,
-        };
         ctx.element = Some(element);
-        in_window && ctx.truth(filter).is_ok_and(|holds| holds == wanted)
-    });
-    let reads = found.map(|(index, element)| {
-        let mut read = Vec::new();
-        element_reads(filter, &mut read);
-        let element_leaves = list.element.leaves();
-        let mut out: Vec<super::Read> = Vec::new();
-        for slot in read {
-            let Some((name, _)) = element_leaves.iter().find(|(_, f)| f.slot == Some(slot)) else { continue };
-            let expr = format!("{list_name}[{index}].{name}");
-            if out.iter().all(|r| r.expr != expr) {
-                let members =
-                    element_leaves.iter().find(|(_, f)| f.slot == Some(slot)).and_then(|(_, f)| match &f.kind {
-                        crate::schema::FieldKind::Scalar(crate::schema::ScalarType::Enum(m)) => Some(&**m),
-                        _ => None,
-                    });
-                out.push(super::Read { expr, value: Traced::of(element.val(slot), members) });
-            }
-        }
-        out
+        ctx.in_window(element, agg, lower) && ctx.truth(filter).is_ok_and(|holds| holds == wanted)
     });
     ctx.element = saved;
-    reads
+    let (index, element) = found?;
+    let element_leaves = list.element.leaves();
+    let which = match &list.by {
+        Some((key, slot)) => format!("{key}={}", Traced::of(element.val(*slot), None)),
+        None => index.to_string(),
+    };
+    let mut slots = Vec::new();
+    element_reads(filter, &mut slots);
+    let mut out: Vec<super::Read> = Vec::new();
+    for slot in slots {
+        let Some((name, field)) = element_leaves.iter().find(|(_, f)| f.slot == Some(slot)) else { continue };
+        let expr = format!("{list_name}[{which}].{name}");
+        if out.iter().all(|r| r.expr != expr) {
+            let members = match &field.kind {
+                crate::schema::FieldKind::Scalar(crate::schema::ScalarType::Enum(m)) => Some(&**m),
+                _ => None,
+            };
+            out.push(super::Read { expr, value: Traced::of(element.val(slot), members) });
+        }
+    }
+    Some(out)
 }
 
 /// The slots of the list element a `where` condition reads, in order.

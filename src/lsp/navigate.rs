@@ -85,8 +85,11 @@ fn function_defined(script: &str, name: &str) -> Option<usize> {
         if rest.starts_with(b"//") {
             at += rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
         } else if rest.starts_with(b"/*") {
-            at += rest.windows(2).skip(2).position(|w| w == b"*/").map_or(rest.len(), |end| end + 4);
-        } else if b == b'"' || b == b'`' || b == b'\'' {
+            at += block_comment_length(rest);
+        } else if b == b'`' {
+            // A back-tick string has no escapes: it ends at the next back-tick.
+            at += 1 + rest.iter().skip(1).position(|&c| c == b'`').map_or(rest.len() - 1, |end| end + 1);
+        } else if b == b'"' || b == b'\'' {
             // A string or character literal, to its unescaped closing quote.
             let mut end = at + 1;
             while let Some(&c) = bytes.get(end) {
@@ -124,6 +127,30 @@ fn file_location(path: &Path, range: Range) -> Option<Location> {
     Some(Location::new(super::uri::from_path(path)?, range))
 }
 
+/// The length of the block comment `text` starts with; rhai's nest
+/// (`/* a /* b */ c */` is one comment).
+fn block_comment_length(text: &[u8]) -> usize {
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at < text.len() {
+        match text.get(at..at + 2) {
+            Some(b"/*") => {
+                depth += 1;
+                at += 2;
+            }
+            Some(b"*/") => {
+                depth = depth.saturating_sub(1);
+                at += 2;
+                if depth == 0 {
+                    return at;
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    text.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::function_defined;
@@ -136,5 +163,10 @@ mod tests {
         assert_eq!(function_defined(script, "risky"), None);
         assert_eq!(function_defined("fn risk(x) { x }", "risk"), Some(3));
         assert_eq!(function_defined("fn risk", "risk"), None);
+        // A back-tick string has no escapes; block comments nest.
+        let script = "const P = `C:\\`;\nfn risk(x) { x }\n";
+        assert_eq!(function_defined(script, "risk"), script.find("risk"));
+        let script = "/* a /* fn risk(x) */ fn risk(y) */\nfn risk(z) { z }\n";
+        assert_eq!(function_defined(script, "risk"), script.rfind("risk"));
     }
 }

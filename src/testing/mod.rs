@@ -271,16 +271,19 @@ impl Runner {
             }
         };
         report.sources.add(path, text.as_str().into());
+        // Many a policy is also YAML (one long string): told by its first line instead.
+        if let Some(at) = policy_declared(&text) {
+            let d = Diagnostic::error(codes::TEST_READ, path, at, "this is a policy, not a test file").with_help(
+                "give `verdict test` the policy's tests (`*.test.yaml`, or their folder); `verdict check` checks a policy",
+            );
+            report.diagnostics.push(d);
+            return report;
+        }
         let doc = match crate::yaml::parse_document(&text) {
             Ok(doc) => doc,
             Err(e) => {
                 let message = format!("the test file is not valid YAML: {}", e.message);
-                let d = Diagnostic::error(codes::TEST_READ, path, e.span, message);
-                report.diagnostics.push(match policy_declared(&text) {
-                    Some(at) => Diagnostic::error(codes::TEST_READ, path, at, "this is a policy, not a test file")
-                        .with_help("give `verdict test` the policy's tests (`*.test.yaml`, or their folder); `verdict check` checks a policy"),
-                    None => d,
-                });
+                report.diagnostics.push(Diagnostic::error(codes::TEST_READ, path, e.span, message));
                 return report;
             }
         };
@@ -686,7 +689,9 @@ pub fn discover_each(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)
                     found.into_iter().filter(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
                 out.extend(new.map(Ok));
             }
-            Err(message) => out.push(Err((path.clone(), message))),
+            // Named twice, said once.
+            Err(message) if seen.insert(path.clone()) => out.push(Err((path.clone(), message))),
+            Err(_) => {}
         }
     }
     out
