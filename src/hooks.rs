@@ -229,8 +229,58 @@ fn rhai_math(result: Option<Decimal>, name: &str, x: impl std::fmt::Display) -> 
 /// A hook script's own problems, found without the declaration that names
 /// it: it does not compile, or assigns into an element. For a policy that
 /// does not check, so that its scripts' errors are said with its own.
-pub fn script_problems(script_path: &Path, script: &str) -> Vec<Diagnostic> {
-    compile_script(&sandbox(DEFAULT_BUDGET), script_path, script).err().unwrap_or_default()
+pub fn script_problems(script_path: &Path, script: &str, hooks: &[Declared<'_>]) -> Vec<Diagnostic> {
+    match compile_script(&sandbox(DEFAULT_BUDGET), script_path, script) {
+        Ok(ast) => hooks.iter().filter_map(|hook| hook.defined_in(&ast, script_path)).collect(),
+        Err(diags) => diags,
+    }
+}
+
+/// A hook as its declaration names it: the function a script must define.
+pub struct Declared<'a> {
+    /// The function's name.
+    pub name: &'a str,
+    /// How many parameters it is declared with.
+    pub arity: usize,
+    /// The policy declaring it.
+    pub file: &'a Path,
+    /// The declaration, in that policy.
+    pub span: Span,
+}
+
+impl Declared<'_> {
+    /// Why the script compiled to `ast` does not define this hook's
+    /// function (`E0311`), if it does not: no such function, or another
+    /// number of parameters.
+    fn defined_in(&self, ast: &AST, script_path: &Path) -> Option<Diagnostic> {
+        let defined: Vec<(String, usize)> =
+            ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
+        let name = self.name;
+        match defined.iter().find(|(n, _)| n == name) {
+            Some((_, n)) if *n == self.arity => None,
+            Some((_, n)) => Some(Diagnostic::error(
+                codes::SCRIPT_FUNCTION,
+                self.file,
+                self.span,
+                format!(
+                    "hook `{name}` is declared with {} parameter(s) but `{}` defines it with {n}",
+                    self.arity,
+                    script_path.display()
+                ),
+            )),
+            None => {
+                let help =
+                    crate::diagnostic::did_you_mean(name, defined.iter().map(|(n, _)| n.as_str())).or_else(|| {
+                        (!defined.is_empty()).then(|| {
+                            let names: Vec<String> = defined.iter().map(|(n, _)| format!("`{n}`")).collect();
+                            format!("the script defines {}", names.join(", "))
+                        })
+                    });
+                let message = format!("`{}` does not define a function `{name}`", script_path.display());
+                Some(Diagnostic::error(codes::SCRIPT_FUNCTION, self.file, self.span, message).with_help_opt(help))
+            }
+        }
+    }
 }
 
 /// Compiles a script in `engine`, refusing an assignment into an element or property.
@@ -267,41 +317,12 @@ impl Hook {
     pub fn load(sig: HookSig, script_path: &Path, script: &str, decl_file: &Path) -> Result<Hook, Vec<Diagnostic>> {
         let engine = sandbox(sig.budget.unwrap_or(DEFAULT_BUDGET));
         let ast = compile_script(&engine, script_path, script)?;
-        let defined: Vec<(String, usize)> =
-            ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
-        match defined.iter().find(|(n, _)| *n == sig.name) {
-            Some((_, n)) if *n == sig.params.len() => {
+        let declared = Declared { name: &sig.name, arity: sig.params.len(), file: decl_file, span: sig.span };
+        match declared.defined_in(&ast, script_path) {
+            Some(d) => Err(vec![d]),
+            None => {
                 let native = native::Native::compile(&ast, &sig);
                 Ok(Hook { sig, engine, ast, script: script.into(), native, native_operations: AtomicU64::new(0) })
-            }
-            Some((_, n)) => Err(vec![Diagnostic::error(
-                codes::SCRIPT_FUNCTION,
-                decl_file,
-                sig.span,
-                format!(
-                    "hook `{}` is declared with {} parameter(s) but `{}` defines it with {n}",
-                    sig.name,
-                    sig.params.len(),
-                    script_path.display()
-                ),
-            )]),
-            None => {
-                let help =
-                    crate::diagnostic::did_you_mean(&sig.name, defined.iter().map(|(n, _)| n.as_str())).or_else(|| {
-                        (!defined.is_empty()).then(|| {
-                            format!(
-                                "the script defines {}",
-                                defined.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-                            )
-                        })
-                    });
-                Err(vec![Diagnostic::error(
-                    codes::SCRIPT_FUNCTION,
-                    decl_file,
-                    sig.span,
-                    format!("`{}` does not define a function `{}`", script_path.display(), sig.name),
-                )
-                .with_help_opt(help)])
             }
         }
     }

@@ -297,20 +297,39 @@ impl Loader {
     /// cannot be read (each once, at the declaration that names it first),
     /// and the errors of each hook script that does not compile.
     fn named_file_problems(&mut self, ast: &PolicyAst, policy: &Path) -> Vec<Diagnostic> {
-        let named = ast.items.iter().filter_map(|item| match item {
-            Item::Batch { path, span, .. } => Some((check::resolve(policy, &path.node), *span, false)),
-            Item::Hook(h) => Some((check::resolve(policy, &h.path.node), h.span, true)),
-            _ => None,
-        });
+        let named: Vec<(PathBuf, Span, Option<&crate::syntax::ast::HookDecl>)> = ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Batch { path, span, .. } => Some((check::resolve(policy, &path.node), *span, None)),
+                Item::Hook(h) => Some((check::resolve(policy, &h.path.node), h.span, Some(h))),
+                _ => None,
+            })
+            .collect();
         let mut seen = HashSet::new();
         let mut out = Vec::new();
-        for (file, span, script) in named {
-            if seen.insert(file.clone()) {
-                match self.read(&file, policy, span) {
-                    Ok(text) if script => out.extend(crate::hooks::script_problems(&file, &text)),
-                    Ok(_) => {}
-                    Err(d) => out.push(*d),
+        for (file, span, hook) in &named {
+            if !seen.insert(file.clone()) {
+                continue;
+            }
+            match self.read(file, policy, *span) {
+                Err(d) => out.push(*d),
+                // Each script once, with every hook that names it.
+                Ok(text) if hook.is_some() => {
+                    let hooks: Vec<crate::hooks::Declared<'_>> = named
+                        .iter()
+                        .filter(|(f, _, _)| f == file)
+                        .filter_map(|(_, _, h)| *h)
+                        .map(|h| crate::hooks::Declared {
+                            name: &h.name.node,
+                            arity: h.params.len(),
+                            file: policy,
+                            span: h.span,
+                        })
+                        .collect();
+                    out.extend(crate::hooks::script_problems(file, &text, &hooks));
                 }
+                Ok(_) => {}
             }
         }
         out
