@@ -1050,3 +1050,50 @@ fn a_member_with_spaces_is_replaced_whole_and_text_is_never_a_member() {
     assert_eq!(client.request("textDocument/completion", typed), json!([]));
     client.finish();
 }
+
+/// A request cancelled while the server was busy is answered
+/// `RequestCancelled` without being worked on.
+#[test]
+fn a_request_cancelled_while_the_server_was_busy_is_not_worked_on() {
+    let dir = workspace("cancel");
+    // A table whose proof takes the server a while (it gives up, E0607):
+    // one bool input per row, each row asking `true` of its own.
+    let n = 22;
+    let fields: String = (0..n).map(|i| format!("  b{i}: bool\n")).collect();
+    std::fs::write(dir.join("many.schema.yaml"), format!("entity: account\nkey: id\nfields:\n  id: string\n{fields}"))
+        .unwrap();
+    let inputs: Vec<String> = (0..n).map(|i| format!("b{i}")).collect();
+    let rows: String = (0..n)
+        .map(|r| {
+            let cells: Vec<&str> = (0..n).map(|c| if c == r { "true" } else { "_" }).collect();
+            format!("  {} => {r}\n", cells.join(" | "))
+        })
+        .collect();
+    let slow = format!(
+        "policy \"s\"\nschema \"many.schema.yaml\"\nlet t = table ({}) -> int first {{\n{rows}  else => -1\n}}\nrule \"r\" {{ when t > 1 then tag \"x\" }}\n",
+        inputs.join(", ")
+    );
+    let mut client = Client::start(&dir);
+    client.initialize();
+    open(&mut client, "slow.policy", &slow);
+    let uri = client.uri("slow.policy");
+    assert_eq!(codes(&client.diagnostics(&uri)), ["E0607"]);
+    // An edit, then a hover on the document: the server checks it first, and
+    // meanwhile a completion comes and is cancelled.
+    let change = json!({"range": range(0, 0, 0), "text": "# edited\n"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]}),
+    );
+    client.send(
+        &json!({"jsonrpc": "2.0", "id": 901, "method": "textDocument/hover", "params": client.at("slow.policy", 1, 1)}),
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    client.send(&json!({"jsonrpc": "2.0", "id": 902, "method": "textDocument/completion", "params": client.at("slow.policy", 3, 1)}));
+    client.notify("$/cancelRequest", json!({"id": 902}));
+    let hover = client.wait_for(|m| m["id"] == 901);
+    assert!(hover.get("error").is_none(), "{hover}");
+    let cancelled = client.wait_for(|m| m["id"] == 902);
+    assert_eq!(cancelled["error"]["code"], -32800, "{cancelled}");
+    client.finish();
+}

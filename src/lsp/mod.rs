@@ -5,6 +5,8 @@
 //! order on the calling thread. Changes are applied as they come and a
 //! document is checked again once no more messages wait (a burst of
 //! keystrokes is checked once), or before a request about it is answered.
+//! A request cancelled within the burst it came in is answered
+//! `RequestCancelled` without being worked on.
 
 mod actions;
 mod completion;
@@ -55,14 +57,32 @@ pub fn serve(input: impl BufRead + Send + 'static, mut output: impl Write) -> En
     let mut server = Server::default();
     loop {
         let Ok(first) = receiver.recv() else { return Ending::Abrupt };
-        let mut next = Some(first);
-        while let Some(incoming) = next {
+        // Everything that waits, taken at once: a request cancelled by a
+        // later message of the same burst is not worked on.
+        let waiting: Vec<Incoming> = std::iter::once(first).chain(receiver.try_iter()).collect();
+        let cancelled: Vec<RequestId> = waiting.iter().filter_map(cancelled_id).collect();
+        for incoming in waiting {
+            if let Incoming::Message(Message::Request(r)) = &incoming {
+                if cancelled.contains(&r.id) && server.initialized && !server.shutting_down {
+                    send(&mut output, error(r.id.clone(), ErrorCode::RequestCanceled, "cancelled".into()));
+                    continue;
+                }
+            }
             if let Some(ending) = server.take(incoming, &mut output) {
                 return ending;
             }
-            next = receiver.try_recv().ok();
         }
-        server.check_changed(&mut output);
+        server.check_changed(&mut output, None);
+    }
+}
+
+/// The request a `$/cancelRequest` notification cancels.
+fn cancelled_id(incoming: &Incoming) -> Option<RequestId> {
+    match incoming {
+        Incoming::Message(Message::Notification(n)) if n.method == "$/cancelRequest" => {
+            transport::request_id(n.params.get("id")?.clone())
+        }
+        _ => None,
     }
 }
 
@@ -99,7 +119,15 @@ impl Server {
                 None
             }
             Incoming::Message(Message::Request(request)) => {
-                self.check_changed(output);
+                // Only the document a request is about needs its check now
+                // (the others are checked once no message waits), and
+                // `shutdown` none: a long check of another policy must not
+                // hold up an answer.
+                if request.method != "shutdown" {
+                    let about = request.params.get("textDocument").and_then(|d| d.get("uri")).and_then(|u| u.as_str());
+                    let about = about.and_then(|u| u.parse::<Uri>().ok());
+                    self.check_changed(output, about.as_ref());
+                }
                 let response = self.request(request);
                 send(output, response);
                 None
@@ -143,9 +171,10 @@ impl Server {
         }
     }
 
-    /// Checks every changed document again and publishes its diagnostics.
-    fn check_changed(&mut self, output: &mut impl Write) {
-        for doc in self.docs.values_mut().filter(|d| d.dirty) {
+    /// Checks every changed document again (or only `only`, when given)
+    /// and publishes its diagnostics.
+    fn check_changed(&mut self, output: &mut impl Write, only: Option<&Uri>) {
+        for doc in self.docs.values_mut().filter(|d| d.dirty && only.is_none_or(|u| *u == d.uri)) {
             doc.check();
             let lists = diagnostics::publish(doc);
             let elsewhere: Vec<Uri> = lists.iter().skip(1).map(|p| p.uri.clone()).collect();

@@ -250,7 +250,7 @@ const WIDE_ID: &str = "\0wide-id:";
 
 /// A request id: a string, or a whole number (one beyond `i32` carried as
 /// marked text and written back as the number, see [`WIDE_ID`]).
-fn request_id(value: Value) -> Option<RequestId> {
+pub(crate) fn request_id(value: Value) -> Option<RequestId> {
     match value {
         Value::String(s) => Some(RequestId::from(s)),
         Value::Number(n) if n.is_i64() || n.is_u64() => {
