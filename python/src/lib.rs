@@ -27,8 +27,9 @@ const ROWS_PER_TASK: usize = 2048;
 #[pyclass(frozen, module = "verdict._verdict")]
 struct Policy {
     program: Arc<Program>,
-    /// Every file read to load it (policy, schema, hooks, batches).
-    files: Vec<String>,
+    /// Every file read to load it (policy, schema, hooks, batches), as the
+    /// file system names them (a name that is not UTF-8 kept whole).
+    files: Vec<PathBuf>,
 }
 
 #[pymethods]
@@ -49,7 +50,7 @@ impl Policy {
     }
 
     #[getter]
-    fn files(&self) -> Vec<String> {
+    fn files(&self) -> Vec<PathBuf> {
         self.files.clone()
     }
 
@@ -255,7 +256,7 @@ impl Stream {
 fn load(py: Python<'_>, path: PathBuf) -> PyResult<Policy> {
     match py.allow_threads(|| verdict::load_policy(&path)) {
         Ok(loaded) => {
-            let files = loaded.sources.files().iter().map(|f| f.path.display().to_string()).collect();
+            let files = loaded.sources.files().iter().map(|f| f.path.clone()).collect();
             Ok(Policy { program: loaded.program, files })
         }
         Err(error) => {

@@ -367,3 +367,20 @@ def test_load_takes_a_bytes_path_and_refuses_what_is_no_path():
     assert policy.fingerprint == verdict.load(POLICY).fingerprint
     with pytest.raises(TypeError, match="load takes a path"):
         verdict.load(42)
+
+
+def test_a_policy_whose_file_name_is_not_utf8_pickles(tmp_path):
+    import os
+    import pickle
+    import shutil
+
+    folder = os.fsencode(str(tmp_path))
+    for name in ("lifecycle.policy", "account.schema.yaml"):
+        shutil.copy(ROOT / "policies" / name, tmp_path / name)
+    shutil.copytree(ROOT / "policies" / "hooks", tmp_path / "hooks")
+    shutil.copytree(ROOT / "policies" / "batches", tmp_path / "batches")
+    latin = os.path.join(folder, b"caf\xe9.policy")
+    os.rename(os.path.join(folder, b"lifecycle.policy"), latin)
+    policy = verdict.load(latin)
+    again = pickle.loads(pickle.dumps(policy))
+    assert again.fingerprint == policy.fingerprint
