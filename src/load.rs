@@ -209,7 +209,6 @@ impl Loader {
                     self.files.push((path.to_path_buf(), text.as_bytes().to_vec()));
                     Ok(text)
                 }
-                // Said at the byte, in the file (with the declaration that named it).
                 // The policy's own bytes are said where they are; a file it
                 // names, at the declaration (where an editor shows the
                 // policy's problem), with the byte's place in the message

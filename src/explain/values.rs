@@ -170,10 +170,12 @@ pub(super) fn fill_reads(
 }
 
 /// The account fields and lets `e` reads, outside any aggregate, in order.
+/// A table's or scorecard's inputs are not its own reads (the tables and
+/// lets sections show them, and a table's every row would be listed).
 fn direct_reads<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
     match &e.kind {
         TKind::Field { frame: crate::ir::Frame::Account, .. } | TKind::Let(_) => out.push(e),
-        TKind::Agg(_) | TKind::Field { .. } => {}
+        TKind::Agg(_) | TKind::Field { .. } | TKind::TableRow(_) | TKind::TableOut { .. } | TKind::Scorecard(_) => {}
         _ => e.children().into_iter().for_each(|c| direct_reads(c, out)),
     }
 }
