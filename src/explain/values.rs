@@ -52,9 +52,50 @@ pub(super) fn mark_failed(
                 let input = squash(source.get(c.input.span.range()).unwrap_or("?"));
                 format!("{}, in characteristic {} `{input}`", failure.message, c.code)
             }
-            None => failure.message,
+            // Failed through another let: that one says why.
+            None if failure.message.starts_with("through ") => failure.message,
+            None => {
+                // What it read, so that `division by zero` comes with `credit_limit = 0`.
+                let Some((def, as_of)) = program.lets.get(index).zip(snapshot.as_of.or(default_as_of)) else {
+                    continue;
+                };
+                let mut ctx = crate::eval::Ctx::new(program, &snapshot.record, as_of);
+                let read = reads_of(&mut ctx, &def.value, source);
+                match read.is_empty() {
+                    true => failure.message,
+                    false => format!("{} (it read {})", failure.message, reads_text(&read)),
+                }
+            }
         });
     }
+}
+
+/// `balance = 10, credit_limit = 0`.
+fn reads_text(reads: &[super::Read]) -> String {
+    reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect::<Vec<_>>().join(", ")
+}
+
+/// The values of the account fields and lets `e` reads directly (each
+/// once; one that fails to compute is left out), as written.
+fn reads_of<'a>(ctx: &mut crate::eval::Ctx<'a>, e: &'a TExpr, source: &str) -> Vec<super::Read> {
+    let mut read = Vec::new();
+    direct_reads(e, &mut read);
+    let mut out: Vec<super::Read> = Vec::new();
+    // An expression that is itself the read (a bare flag or let) says its value already.
+    for r in read.into_iter().filter(|r| r.span != e.span) {
+        let text = squash(source.get(r.span.range()).unwrap_or("?"));
+        if out.iter().any(|o| o.expr == text) {
+            continue;
+        }
+        if let Ok(v) = ctx.eval(r) {
+            let members = match &r.ty.base {
+                crate::ir::Base::Enum(m) => Some(&**m),
+                _ => None,
+            };
+            out.push(super::Read { expr: text, value: Traced::of(v, members) });
+        }
+    }
+    out
 }
 
 /// A let's definition as written; a table or a scorecard, which have
@@ -148,21 +189,10 @@ pub(super) fn fill_reads(
                 c.reads.extend(element);
                 continue;
             }
-            let mut read = Vec::new();
-            direct_reads(&leaf.expr, &mut read);
-            // A condition that is itself the read (a bare flag or let) says its value already.
-            for e in read.into_iter().filter(|e| e.span != leaf.expr.span) {
-                let text = squash(source.get(e.span.range()).unwrap_or("?"));
-                if c.reads.iter().any(|r| r.expr == text) {
-                    continue;
-                }
-                // A read that fails now failed then too, and the rule says so.
-                if let Ok(v) = ctx.eval(e) {
-                    let members = match &e.ty.base {
-                        crate::ir::Base::Enum(m) => Some(&**m),
-                        _ => None,
-                    };
-                    c.reads.push(super::Read { expr: text, value: Traced::of(v, members) });
+            // A read that fails now failed then too, and the rule says so.
+            for read in reads_of(&mut ctx, &leaf.expr, source) {
+                if c.reads.iter().all(|r| r.expr != read.expr) {
+                    c.reads.push(read);
                 }
             }
         }

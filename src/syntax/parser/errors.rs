@@ -434,10 +434,22 @@ const GUARD_OUTCOMES: [&str; 8] = ["close", "freeze", "restrict", "reinstate", "
 /// full-width parenthesis). Named by its code point, as some are invisible.
 pub(super) fn look_alike(line: &str, col: usize) -> Option<String> {
     let c = line.chars().nth(col)?;
+    let code = format!("U+{:04X}", u32::from(c));
+    if c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r') {
+        // Invisible in most editors, and so the hardest to find: a form feed
+        // from a printed page, a NUL from a botched export.
+        let name = match c {
+            '\0' => "a NUL",
+            '\u{b}' => "a vertical tab",
+            '\u{c}' => "a form feed",
+            '\u{7f}' => "a DEL",
+            _ => "a control character",
+        };
+        return Some(format!("{code} ({name}) is an invisible character the language does not take: delete it"));
+    }
     if c.is_ascii() {
         return None;
     }
-    let code = format!("U+{:04X}", u32::from(c));
     let (what, meant): (String, &str) = match c {
         '\u{a0}' | '\u{202f}' => (format!("{code} (a no-break space)"), "a plain space"),
         '\u{3000}' => (format!("{code} (a full-width space)"), "a plain space"),
