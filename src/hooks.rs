@@ -34,11 +34,15 @@
 mod exp;
 mod exp_tables;
 mod native;
+mod script;
+
+use script::{compile_script, fn_location};
+pub use script::{function_defined, script_problems, Declared};
 
 pub use exp::exp;
 pub use native::Number;
 
-use crate::diagnostic::{codes, Diagnostic, Span};
+use crate::diagnostic::Diagnostic;
 use crate::ir::{Base, HookSig};
 use crate::value::{ElementShape, FieldShape, Record, SetItem, Value};
 use crate::value::{EvalFailure, FailureKind, Val};
@@ -46,7 +50,7 @@ use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage, BasicStringPackage,
     LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{ASTNode, CallFnOptions, Dynamic, Engine, EvalAltResult, Expr, Position, Scope, Stmt, AST, INT};
+use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Position, Scope, AST, INT};
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 use std::cell::{Cell, RefCell};
 use std::path::Path;
@@ -224,92 +228,6 @@ pub fn sandbox(budget: u64) -> Engine {
 
 fn rhai_math(result: Option<Decimal>, name: &str, x: impl std::fmt::Display) -> Result<Decimal, Box<EvalAltResult>> {
     result.ok_or_else(|| format!("{name}({x}) has no decimal result").into())
-}
-
-/// A hook script's own problems, found without the declaration that names
-/// it: it does not compile, or assigns into an element. For a policy that
-/// does not check, so that its scripts' errors are said with its own.
-pub fn script_problems(script_path: &Path, script: &str, hooks: &[Declared<'_>]) -> Vec<Diagnostic> {
-    match compile_script(&sandbox(DEFAULT_BUDGET), script_path, script) {
-        Ok(ast) => hooks.iter().filter_map(|hook| hook.defined_in(&ast, script_path)).collect(),
-        Err(diags) => diags,
-    }
-}
-
-/// A hook as its declaration names it: the function a script must define.
-pub struct Declared<'a> {
-    /// The function's name.
-    pub name: &'a str,
-    /// How many parameters it is declared with.
-    pub arity: usize,
-    /// The policy declaring it.
-    pub file: &'a Path,
-    /// The declaration, in that policy.
-    pub span: Span,
-}
-
-impl Declared<'_> {
-    /// Why the script compiled to `ast` does not define this hook's
-    /// function (`E0311`), if it does not: no such function, or another
-    /// number of parameters.
-    fn defined_in(&self, ast: &AST, script_path: &Path) -> Option<Diagnostic> {
-        let defined: Vec<(String, usize)> =
-            ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
-        let name = self.name;
-        match defined.iter().find(|(n, _)| n == name) {
-            Some((_, n)) if *n == self.arity => None,
-            Some((_, n)) => Some(Diagnostic::error(
-                codes::SCRIPT_FUNCTION,
-                self.file,
-                self.span,
-                format!(
-                    "hook `{name}` is declared with {} parameter(s) but `{}` defines it with {n}",
-                    self.arity,
-                    script_path.display()
-                ),
-            )),
-            None => {
-                let help =
-                    crate::diagnostic::did_you_mean(name, defined.iter().map(|(n, _)| n.as_str())).or_else(|| {
-                        (!defined.is_empty()).then(|| {
-                            let names: Vec<String> = defined.iter().map(|(n, _)| format!("`{n}`")).collect();
-                            format!("the script defines {}", names.join(", "))
-                        })
-                    });
-                let message = format!("`{}` does not define a function `{name}`", script_path.display());
-                Some(Diagnostic::error(codes::SCRIPT_FUNCTION, self.file, self.span, message).with_help_opt(help))
-            }
-        }
-    }
-}
-
-/// Compiles a script in `engine`, refusing an assignment into an element or property.
-fn compile_script(engine: &Engine, script_path: &Path, script: &str) -> Result<AST, Vec<Diagnostic>> {
-    let ast = engine.compile(script).map_err(|e| {
-        let pos = e.position();
-        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-        vec![Diagnostic::error(
-            codes::SCRIPT_SYNTAX,
-            script_path,
-            Span::new(offset, offset + 1),
-            format!("the script does not compile: {}", e.err_type()),
-        )]
-    })?;
-    if let Some(pos) = element_assignment(&ast) {
-        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-        return Err(vec![Diagnostic::error(
-            codes::SCRIPT_ELEMENT_ASSIGNMENT,
-            script_path,
-            Span::new(offset, offset + 1),
-            "a hook may not assign into an element or property",
-        )
-        .with_help_opt(Some(
-            "build a new value instead: `a.push(x)`, `a + [x]`, `m + #{ k: v }`; rhai does not count what \
-             such an assignment adds against the size limits"
-                .into(),
-        ))]);
-    }
-    Ok(ast)
 }
 
 impl Hook {
@@ -618,29 +536,6 @@ fn number_of(result: &Dynamic) -> Option<Number> {
     }
 }
 
-/// The first assignment into an array element, map entry or property (`a[i] = v`,
-/// `m.k += v`), anywhere in the script.
-///
-/// rhai checks only the assigned value against the size limits, not the array or
-/// map it lands in, so `m[key] = value` in a loop could grow a map without bound
-/// (with keys of any length). Every other way to grow a value is a function or
-/// operator call, which rhai checks, so forbidding these assignments keeps every
-/// value within the limits.
-fn element_assignment(ast: &AST) -> Option<Position> {
-    let mut found = None;
-    ast.walk(&mut |path: &[ASTNode]| {
-        if let Some(ASTNode::Stmt(Stmt::Assignment(x))) = path.last() {
-            let target = &x.1.lhs;
-            if !matches!(target, Expr::Variable(..) | Expr::ThisPtr(..)) {
-                found = Some(target.start_position());
-                return false;
-            }
-        }
-        true
-    });
-    found
-}
-
 /// What a caught panic said (its payload is a `&str` or a `String` when it says anything).
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     payload
@@ -652,51 +547,6 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 
 fn line_col(pos: Position) -> Option<(usize, usize)> {
     Some((pos.line()?, pos.position().unwrap_or(1)))
-}
-
-/// Where `fn name` is defined in a script (1-based line and column of `fn`).
-fn fn_location(script: &str, name: &str) -> Option<(usize, usize)> {
-    for (i, full) in script.lines().enumerate() {
-        // Good enough for an error message: ignores `//` comments, not strings or block comments.
-        let line = full.split("//").next().unwrap_or_default();
-        let mut from = 0;
-        while let Some(found) = line.get(from..).and_then(|rest| rest.find("fn ")) {
-            let at = from + found;
-            let before_ok = line[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-            let rest = line[at + 3..].trim_start();
-            let defines = rest.strip_prefix(name).is_some_and(|r| r.trim_start().starts_with('('));
-            if before_ok && defines {
-                return Some((i + 1, line[..at].chars().count() + 1));
-            }
-            from = at + 3;
-        }
-    }
-    None
-}
-
-fn offset_of(text: &str, line: usize, col: usize) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(0, |(b, _)| b);
-        }
-        offset += l.len();
-    }
-    offset.min(text.len())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_function_definitions() {
-        let script = "// fn f(x) in a comment\nfn g(x) { x }\n  private fn f (x) { x }";
-        assert_eq!(fn_location(script, "g"), Some((2, 1)));
-        assert_eq!(fn_location(script, "f"), Some((3, 11)));
-        assert_eq!(fn_location("fn fg(x) {}\nfn f(x) {}", "f"), Some((2, 1)));
-        assert_eq!(fn_location("fn g() {}", "f"), None);
-    }
 }
 
 /// A set as a script sees it: an array of its elements (dates as text).

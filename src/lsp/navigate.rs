@@ -57,59 +57,11 @@ fn hook(doc: &Document, name: &str) -> Option<Location> {
     // A device or a pipe is not read (`/dev/stdin` is the server's own input).
     let readable = crate::load::not_a_file_to_read(&path).is_none();
     let script = if readable { std::fs::read_to_string(&path).unwrap_or_default() } else { String::new() };
-    let range = match function_defined(&script, name) {
+    let range = match crate::hooks::function_defined(&script, name) {
         Some(start) => LineMap::new(&script).range(&script, Span::new(start, start + name.len())),
         None => Range::default(),
     };
     file_location(&path, range)
-}
-
-/// Where a rhai script's `fn NAME (` writes the function's name: outside
-/// comments and strings, with any spacing rhai allows between the words.
-fn function_defined(script: &str, name: &str) -> Option<usize> {
-    let bytes = script.as_bytes();
-    let word = |at: usize, text: &str| {
-        bytes.get(at..at + text.len()) == Some(text.as_bytes())
-            && !bytes.get(at + text.len()).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            && !(at > 0 && bytes.get(at - 1).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_'))
-    };
-    let skip_space = |mut at: usize| {
-        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
-            at += 1;
-        }
-        at
-    };
-    let mut at = 0;
-    while let Some(&b) = bytes.get(at) {
-        let rest = bytes.get(at..).unwrap_or_default();
-        if rest.starts_with(b"//") {
-            at += rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
-        } else if rest.starts_with(b"/*") {
-            at += block_comment_length(rest);
-        } else if b == b'`' {
-            // A back-tick string has no escapes: it ends at the next back-tick.
-            at += 1 + rest.iter().skip(1).position(|&c| c == b'`').map_or(rest.len() - 1, |end| end + 1);
-        } else if b == b'"' || b == b'\'' {
-            // A string or character literal, to its unescaped closing quote.
-            let mut end = at + 1;
-            while let Some(&c) = bytes.get(end) {
-                end += if c == b'\\' { 2 } else { 1 };
-                if c == b {
-                    break;
-                }
-            }
-            at = end;
-        } else if word(at, "fn") {
-            let start = skip_space(at + 2);
-            if word(start, name) && bytes.get(skip_space(start + name.len())) == Some(&b'(') {
-                return Some(start);
-            }
-            at += 2;
-        } else {
-            at += 1;
-        }
-    }
-    None
 }
 
 /// The line a schema field is written on, from its indentation to the end of its type.
@@ -125,48 +77,4 @@ fn field_line(text: &str, span: Span) -> Range {
 
 fn file_location(path: &Path, range: Range) -> Option<Location> {
     Some(Location::new(super::uri::from_path(path)?, range))
-}
-
-/// The length of the block comment `text` starts with; rhai's nest
-/// (`/* a /* b */ c */` is one comment).
-fn block_comment_length(text: &[u8]) -> usize {
-    let mut depth = 0usize;
-    let mut at = 0;
-    while at < text.len() {
-        match text.get(at..at + 2) {
-            Some(b"/*") => {
-                depth += 1;
-                at += 2;
-            }
-            Some(b"*/") => {
-                depth = depth.saturating_sub(1);
-                at += 2;
-                if depth == 0 {
-                    return at;
-                }
-            }
-            _ => at += 1,
-        }
-    }
-    text.len()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::function_defined;
-
-    #[test]
-    fn a_function_is_found_where_it_is_defined_not_where_it_is_mentioned() {
-        let script = "// helper: fn risk(x) is below\nlet s = \"fn risk(\";\n/* fn risk( */\nfn riskier(a) { a }\nfn  risk (score) {\n  score\n}\n";
-        let at = function_defined(script, "risk").expect("defined");
-        assert_eq!(&script[at - 4..at + 6], "fn  risk (", "{at}");
-        assert_eq!(function_defined(script, "risky"), None);
-        assert_eq!(function_defined("fn risk(x) { x }", "risk"), Some(3));
-        assert_eq!(function_defined("fn risk", "risk"), None);
-        // A back-tick string has no escapes; block comments nest.
-        let script = "const P = `C:\\`;\nfn risk(x) { x }\n";
-        assert_eq!(function_defined(script, "risk"), script.find("risk"));
-        let script = "/* a /* fn risk(x) */ fn risk(y) */\nfn risk(z) { z }\n";
-        assert_eq!(function_defined(script, "risk"), script.rfind("risk"));
-    }
 }

@@ -1,0 +1,193 @@
+//! A hook script on its own: compiled and checked against the declarations
+//! that name it (also for a policy that does not check, so that its
+//! scripts' errors are said with its own), and where it defines a function.
+
+use super::{line_col, sandbox, DEFAULT_BUDGET};
+use crate::diagnostic::{codes, Diagnostic, Span};
+use rhai::{ASTNode, Engine, Expr, Position, Stmt, AST};
+use std::path::Path;
+
+/// A hook script's own problems, found without the declaration that names
+/// it: it does not compile, or assigns into an element. For a policy that
+/// does not check, so that its scripts' errors are said with its own.
+pub fn script_problems(script_path: &Path, script: &str, hooks: &[Declared<'_>]) -> Vec<Diagnostic> {
+    match compile_script(&sandbox(DEFAULT_BUDGET), script_path, script) {
+        Ok(ast) => hooks.iter().filter_map(|hook| hook.defined_in(&ast, script_path)).collect(),
+        Err(diags) => diags,
+    }
+}
+
+/// A hook as its declaration names it: the function a script must define.
+pub struct Declared<'a> {
+    /// The function's name.
+    pub name: &'a str,
+    /// How many parameters it is declared with.
+    pub arity: usize,
+    /// The policy declaring it.
+    pub file: &'a Path,
+    /// The declaration, in that policy.
+    pub span: Span,
+}
+
+impl Declared<'_> {
+    /// Why the script compiled to `ast` does not define this hook's
+    /// function (`E0311`), if it does not: no such function, or another
+    /// number of parameters.
+    pub(super) fn defined_in(&self, ast: &AST, script_path: &Path) -> Option<Diagnostic> {
+        let defined: Vec<(String, usize)> =
+            ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
+        let name = self.name;
+        match defined.iter().find(|(n, _)| n == name) {
+            Some((_, n)) if *n == self.arity => None,
+            Some((_, n)) => Some(Diagnostic::error(
+                codes::SCRIPT_FUNCTION,
+                self.file,
+                self.span,
+                format!(
+                    "hook `{name}` is declared with {} parameter(s) but `{}` defines it with {n}",
+                    self.arity,
+                    script_path.display()
+                ),
+            )),
+            None => {
+                let help =
+                    crate::diagnostic::did_you_mean(name, defined.iter().map(|(n, _)| n.as_str())).or_else(|| {
+                        (!defined.is_empty()).then(|| {
+                            let names: Vec<String> = defined.iter().map(|(n, _)| format!("`{n}`")).collect();
+                            format!("the script defines {}", names.join(", "))
+                        })
+                    });
+                let message = format!("`{}` does not define a function `{name}`", script_path.display());
+                Some(Diagnostic::error(codes::SCRIPT_FUNCTION, self.file, self.span, message).with_help_opt(help))
+            }
+        }
+    }
+}
+
+/// Where `script` defines the function `name`: the byte offset of the name
+/// in its `fn NAME (`.
+pub fn function_defined(script: &str, name: &str) -> Option<usize> {
+    let (_, at) = definition(script, name)?;
+    Some(offset_of(script, at.line()?, at.position().unwrap_or(1)))
+}
+
+/// The positions of the `fn` and of the name that define `name` in
+/// `script`, found by rhai's own tokenizer: never in a comment or a string
+/// of whatever kind rhai has, spaced however rhai allows.
+fn definition(script: &str, name: &str) -> Option<(Position, Position)> {
+    use rhai::Token;
+    let engine = Engine::new_raw();
+    let (tokens, _) = engine.lex([&script]);
+    let mut previous: [Option<(Token, Position)>; 2] = [None, None];
+    for (token, pos) in tokens {
+        if token == Token::EOF {
+            break;
+        }
+        if let ([Some((Token::Fn, at_fn)), Some((Token::Identifier(n), at_name))], Token::LeftParen) =
+            (&previous, &token)
+        {
+            if n.as_str() == name {
+                return Some((*at_fn, *at_name));
+            }
+        }
+        previous = [previous[1].take(), Some((token, pos))];
+    }
+    None
+}
+
+/// Compiles a script in `engine`, refusing an assignment into an element or property.
+pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) -> Result<AST, Vec<Diagnostic>> {
+    let ast = engine.compile(script).map_err(|e| {
+        let pos = e.position();
+        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        vec![Diagnostic::error(
+            codes::SCRIPT_SYNTAX,
+            script_path,
+            Span::new(offset, offset + 1),
+            format!("the script does not compile: {}", e.err_type()),
+        )]
+    })?;
+    if let Some(pos) = element_assignment(&ast) {
+        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        return Err(vec![Diagnostic::error(
+            codes::SCRIPT_ELEMENT_ASSIGNMENT,
+            script_path,
+            Span::new(offset, offset + 1),
+            "a hook may not assign into an element or property",
+        )
+        .with_help_opt(Some(
+            "build a new value instead: `a.push(x)`, `a + [x]`, `m + #{ k: v }`; rhai does not count what \
+             such an assignment adds against the size limits"
+                .into(),
+        ))]);
+    }
+    Ok(ast)
+}
+
+/// The first assignment into an array element, map entry or property (`a[i] = v`,
+/// `m.k += v`), anywhere in the script.
+///
+/// rhai checks only the assigned value against the size limits, not the array or
+/// map it lands in, so `m[key] = value` in a loop could grow a map without bound
+/// (with keys of any length). Every other way to grow a value is a function or
+/// operator call, which rhai checks, so forbidding these assignments keeps every
+/// value within the limits.
+fn element_assignment(ast: &AST) -> Option<Position> {
+    let mut found = None;
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Stmt(Stmt::Assignment(x))) = path.last() {
+            let target = &x.1.lhs;
+            if !matches!(target, Expr::Variable(..) | Expr::ThisPtr(..)) {
+                found = Some(target.start_position());
+                return false;
+            }
+        }
+        true
+    });
+    found
+}
+
+/// Where `fn name` is defined in a script (1-based line and column of `fn`).
+pub(super) fn fn_location(script: &str, name: &str) -> Option<(usize, usize)> {
+    line_col(definition(script, name)?.0)
+}
+
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(0, |(b, _)| b);
+        }
+        offset += l.len();
+    }
+    offset.min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_function_is_found_where_it_is_defined_not_where_it_is_mentioned() {
+        let script = "// helper: fn risk(x) is below\nlet s = \"fn risk(\";\n/* fn risk( */\nfn riskier(a) { a }\nfn  risk (score) {\n  score\n}\n";
+        let at = function_defined(script, "risk").expect("defined");
+        assert_eq!(&script[at - 4..at + 6], "fn  risk (", "{at}");
+        assert_eq!(function_defined(script, "risky"), None);
+        assert_eq!(function_defined("fn risk(x) { x }", "risk"), Some(3));
+        assert_eq!(function_defined("fn risk", "risk"), None);
+        // A back-tick string has no escapes; block comments nest.
+        let script = "const P = `C:\\`;\nfn risk(x) { x }\n";
+        assert_eq!(function_defined(script, "risk"), script.find("risk"));
+        let script = "/* a /* fn risk(x) */ fn risk(y) */\nfn risk(z) { z }\n";
+        assert_eq!(function_defined(script, "risk"), script.rfind("risk"));
+    }
+
+    #[test]
+    fn finds_function_definitions() {
+        let script = "// fn f(x) in a comment\nfn g(x) { x }\n  private fn f (x) { x }";
+        assert_eq!(fn_location(script, "g"), Some((2, 1)));
+        assert_eq!(fn_location(script, "f"), Some((3, 11)));
+        assert_eq!(fn_location("fn fg(x) {}\nfn f(x) {}", "f"), Some((2, 1)));
+        assert_eq!(fn_location("fn g() {}", "f"), None);
+    }
+}
