@@ -172,6 +172,13 @@ pub struct ConditionExplanation {
     pub reads_beside: bool,
 }
 
+/// `balance = 10, credit_limit = 0`: values read, as the text report and a
+/// failed let's reason say them.
+#[must_use]
+pub fn reads_text(reads: &[Read]) -> String {
+    reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect::<Vec<_>>().join(", ")
+}
+
 /// A value a condition read: a side of a comparison, the needle of an `in`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Read {

@@ -231,9 +231,9 @@ fn condition(c: &ConditionExplanation) -> String {
         c.value.map(|v| v.to_string()).unwrap_or_default()
     } else if c.reads_beside {
         // `false (closure_requested = none)`: the value, and what it came from.
-        format!("{} ({})", c.value.map(|v| v.to_string()).unwrap_or_default(), reads_text(c))
+        format!("{} ({})", c.value.map(|v| v.to_string()).unwrap_or_default(), verdict::explain::reads_text(&c.reads))
     } else {
-        reads_text(c)
+        verdict::explain::reads_text(&c.reads)
     };
     if c.blocking && !c.failed {
         match (&c.needs, named || c.compared.is_none()) {
@@ -246,11 +246,6 @@ fn condition(c: &ConditionExplanation) -> String {
         }
     }
     format!("{mark} {} → {detail}", c.text)
-}
-
-/// `status = "active", score = 640`: what a condition read.
-fn reads_text(c: &ConditionExplanation) -> String {
-    c.reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect::<Vec<_>>().join(", ")
 }
 
 /// A field, let or element name (`score`, `identity.verified`): shown as `name = value`.

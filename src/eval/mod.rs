@@ -22,6 +22,7 @@ pub use expr::{Ctx, MAX_ELEMENT_VISITS};
 pub use failure::{let_failure, LetFailure};
 pub use split::{arm_of, hash as split_hash, Arm};
 pub use table::{matched_rows, table_match, tables, NamedTable, NearMiss, TableMatch};
+pub(crate) use trace::enum_members;
 pub use trace::{CaseTaken, HookCall, Kept, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, TableTaken, Trace};
 
 use crate::compile::{Program, Rule};

@@ -63,16 +63,11 @@ pub(super) fn mark_failed(
                 let read = reads_of(&mut ctx, &def.value, source);
                 match read.is_empty() {
                     true => failure.message,
-                    false => format!("{} (it read {})", failure.message, reads_text(&read)),
+                    false => format!("{} (it read {})", failure.message, super::reads_text(&read)),
                 }
             }
         });
     }
-}
-
-/// `balance = 10, credit_limit = 0`.
-fn reads_text(reads: &[super::Read]) -> String {
-    reads.iter().map(|r| format!("{} = {}", r.expr, r.value)).collect::<Vec<_>>().join(", ")
 }
 
 /// The values of the account fields and lets `e` reads directly (each
@@ -88,11 +83,7 @@ fn reads_of<'a>(ctx: &mut crate::eval::Ctx<'a>, e: &'a TExpr, source: &str) -> V
             continue;
         }
         if let Ok(v) = ctx.eval(r) {
-            let members = match &r.ty.base {
-                crate::ir::Base::Enum(m) => Some(&**m),
-                _ => None,
-            };
-            out.push(super::Read { expr: text, value: Traced::of(v, members) });
+            out.push(super::Read { expr: text, value: Traced::of_shared(v, crate::eval::enum_members(r)) });
         }
     }
     out
@@ -249,27 +240,25 @@ fn deciding_element<'a>(
         Some((key, slot)) => format!("{key}={}", Traced::of(element.val(*slot), None)),
         None => index.to_string(),
     };
-    let mut slots = Vec::new();
-    element_reads(filter, &mut slots);
+    let mut fields = Vec::new();
+    element_reads(filter, &mut fields);
     let mut out: Vec<super::Read> = Vec::new();
-    for slot in slots {
-        let Some((name, field)) = element_leaves.iter().find(|(_, f)| f.slot == Some(slot)) else { continue };
+    for (slot, field) in fields {
+        let Some((name, _)) = element_leaves.iter().find(|(_, f)| f.slot == Some(slot)) else { continue };
         let expr = format!("{list_name}[{which}].{name}");
         if out.iter().all(|r| r.expr != expr) {
-            let members = match &field.kind {
-                crate::schema::FieldKind::Scalar(crate::schema::ScalarType::Enum(m)) => Some(&**m),
-                _ => None,
-            };
-            out.push(super::Read { expr, value: Traced::of(element.val(slot), members) });
+            let value = Traced::of_shared(element.val(slot), crate::eval::enum_members(field));
+            out.push(super::Read { expr, value });
         }
     }
     Some(out)
 }
 
-/// The slots of the list element a `where` condition reads, in order.
-fn element_reads(e: &TExpr, out: &mut Vec<usize>) {
+/// The list element's fields a `where` condition reads (each slot with
+/// the expression reading it), in order.
+fn element_reads<'e>(e: &'e TExpr, out: &mut Vec<(usize, &'e TExpr)>) {
     match &e.kind {
-        TKind::Field { frame: crate::ir::Frame::Element, slot } => out.push(*slot),
+        TKind::Field { frame: crate::ir::Frame::Element, slot } => out.push((*slot, e)),
         TKind::Agg(_) => {}
         _ => e.children().into_iter().for_each(|c| element_reads(c, out)),
     }
