@@ -60,7 +60,7 @@ impl Checker<'_> {
                     cell.span,
                     format!("`{input}` is never absent, so `none` matches nothing"),
                 )
-                .help = Some("`none` is for an optional input; use `_` for any value".into());
+                .help = Some(none_cell_help(domain));
                 None
             }
             CellKind::Cmp { op, lit } => {
@@ -306,5 +306,16 @@ pub(super) fn never_negative(e: &TExpr, lets: &[crate::ir::LetDef]) -> bool {
         TKind::Call { func, .. } => matches!(func, Builtin::LenStr | Builtin::LenSet),
         TKind::Let(i) => lets.get(*i).is_some_and(|l| never_negative(&l.value, lets)),
         _ => false,
+    }
+}
+
+/// The help for a `none` cell on an input that is never absent: an enum with
+/// a member named `none` is matched by the quoted name, as any member is.
+fn none_cell_help(domain: &Domain) -> String {
+    match &domain.kind {
+        DomainKind::Enum(members) if members.iter().any(|m| &**m == "none") => {
+            "unquoted, `none` is the absent value; the member named none is written `\"none\"`".into()
+        }
+        _ => "`none` is for an optional input; use `_` for any value".into(),
     }
 }

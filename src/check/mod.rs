@@ -608,11 +608,10 @@ impl<'a> Checker<'a> {
                 ok &= self.fits_entity(this, action.span, false);
             }
             if let (Some(prev), Some(_)) = (status, this_status) {
-                let kinds = if self.schema.is_application() {
-                    "approve, refer, decline"
-                } else {
-                    "close, freeze, restrict, reinstate"
-                };
+                // The actions' own kind, not the schema's: two admission
+                // actions in an account policy are listed as what they are.
+                let kinds =
+                    if prev.is_admission() { "approve, refer, decline" } else { "close, freeze, restrict, reinstate" };
                 let message = format!(
                     "rule \"{}\" already has the status action `{}`; a rule takes at most one of {kinds}",
                     rule.name.node,
