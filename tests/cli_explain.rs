@@ -401,3 +401,25 @@ rule \"paid\" { when all(dues where paid != none) then tag \"clean\" }\n";
     let reads = &json["rules"][1]["conditions"][1]["reads"];
     assert_eq!(reads, &serde_json::json!([{"expr": "dues[on=2026-02-01].days", "value": 45}]), "{out}");
 }
+
+#[test]
+fn a_table_of_named_outputs_is_traced_by_its_outputs_not_as_a_value() {
+    // `plan` alone is not a value (E0403 where a policy reads it): the trace
+    // lists `plan.factor` and `plan.tier` among the lets and the row under
+    // `tables`, never a `plan` holding the row number.
+    let dir = common::temp_folder("explain", "named-outputs-trace");
+    std::fs::write(dir.join("s.yaml"), "entity: account\nkey: id\nfields:\n  id: string\n  score: int\n").unwrap();
+    let policy = "policy \"p\" version \"1\"\nschema \"s.yaml\"
+let plan = table (score) -> (factor: decimal, tier: int) {
+  < 650  => 0.5, 1
+  else   => 0.9, 2
+}
+rule \"r\" { when plan.tier == 2 then tag \"prime\" }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    std::fs::write(dir.join("b.jsonl"), "{\"id\":\"A1\",\"as_of\":\"2026-11-01\",\"score\":700}\n").unwrap();
+    let (code, out, err) = common::verdict_in(&dir, &["eval", "-q", "p.policy", "b.jsonl", "--trace"]);
+    assert_eq!(code, 0, "{err}");
+    let record: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(record["trace"]["lets"], serde_json::json!({"plan.tier": 2}), "{out}");
+    assert_eq!(record["trace"]["tables"], serde_json::json!([{"let": "plan", "row": 2}]), "{out}");
+}

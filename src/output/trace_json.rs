@@ -206,8 +206,15 @@ struct LetsView<'a>(&'a Trace, &'a Program);
 impl Serialize for LetsView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (trace, program) = (self.0, self.1);
-        let mut named: Vec<(&str, &Operand)> =
-            trace.lets.iter().filter_map(|(i, v)| Some((program.lets.get(*i)?.name.as_str(), v))).collect();
+        // A table of named outputs is no value of its own (`plan` alone is
+        // not one): its outputs are listed (`plan.stage`), its row under `tables`.
+        let mut named: Vec<(&str, &Operand)> = trace
+            .lets
+            .iter()
+            .filter_map(|(i, v)| program.lets.get(*i).map(|def| (def, v)))
+            .filter(|(def, _)| !matches!(def.value.kind, crate::ir::TKind::TableRow(_)))
+            .map(|(def, v)| (def.name.as_str(), v))
+            .collect();
         let mut m = s.serialize_map(None)?;
         for (name, value) in sorted_last_of_each(&mut named) {
             m.serialize_entry(name, &TracedJson(&trace.operand(value)))?;
