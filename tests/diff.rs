@@ -99,7 +99,8 @@ fn example_figures_match_the_hand_worked_ones() {
     assert_eq!(ids(&seen), ["A-1001", "A-1007", "A-1011", "A-1017", "A-1024", "A-1026", "A-1034", "A-1035", "A-1039"]);
     assert_eq!(ids(&r.accounts), ids(&seen));
     let e = r.exposure.as_ref().expect("the schema has credit_limit");
-    assert_eq!((e.accounts, e.without_limit), (40, 3));
+    // The three unreadable snapshots are left out, not counted as without a limit.
+    assert_eq!((e.accounts, e.without_limit, e.undecided), (40, 0, 3));
     let dec = |s: &str| Some(s.parse::<rust_decimal::Decimal>().unwrap());
     assert_eq!(e.current, dec("383512.375"));
     assert_eq!(e.old, dec("313612.625"));
@@ -368,6 +369,34 @@ fn an_application_policy_and_an_account_policy_are_refused() {
         Differ::new((&dir.join("old.policy"), &o), (&dir.join("new.policy"), &n), DiffOptions::default()).unwrap_err();
     assert_eq!(e.code(), "D001");
     assert!(e.to_string().contains("the old policy decides accounts, the new one applications"), "{e}");
+}
+
+#[test]
+fn accounts_a_version_could_not_decide_are_left_out_of_the_exposure() {
+    // The new version fails on B (a negative limit) and C (a division by
+    // zero): what it would do to their limits is unknown, so neither counts
+    // as unchanged nor adds its current limit to a total; D has no current
+    // limit; A alone is in the totals, on all three of them.
+    let schema = SCHEMA.replace("credit_limit: money", "credit_limit: money?\n  cut: money");
+    let old = "rule \"r\" { when true then set limit to 100 }\n";
+    let new = "rule \"r\" { when true then set limit to (credit_limit ?? 1000) * 100 / cut - 500 }\n";
+    let dir = pair(old, &schema, new);
+    std::fs::write(dir.join("old.schema.yaml"), &schema).unwrap();
+    let book = "{\"id\":\"A\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1000\",\"cut\":\"40\",\"score\":1}\n\
+                {\"id\":\"B\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"2000\",\"cut\":\"1000\",\"score\":1}\n\
+                {\"id\":\"C\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"4000\",\"cut\":\"0\",\"score\":1}\n\
+                {\"id\":\"D\",\"as_of\":\"2026-11-01\",\"cut\":\"100\",\"score\":1}\n";
+    std::fs::write(dir.join("book.jsonl"), book).unwrap();
+    let (r, _) =
+        diff(&dir.join("old.policy"), &dir.join("new.policy"), &[&dir.join("book.jsonl")], DiffOptions::default());
+    let e = r.exposure.as_ref().expect("the schema has credit_limit");
+    assert_eq!((e.accounts, e.without_limit, e.undecided), (1, 1, 2));
+    let dec = |s: &str| Some(s.parse::<rust_decimal::Decimal>().unwrap());
+    // A: 1000 now, 100 after the old version (a cut over 50%), 1000 * 100 / 40 - 500 = 2000
+    // after the new (a raise over 50%).
+    assert_eq!((e.current, e.old, e.new), (dec("1000"), dec("100"), dec("2000")));
+    assert_eq!(e.buckets_old, [1, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(e.buckets_new, [0, 0, 0, 0, 0, 0, 1]);
 }
 
 #[test]

@@ -393,6 +393,18 @@ fn outcomes(h: &mut String, r: &DiffReport) {
     );
 }
 
+/// The records the exposure totals leave out, and why.
+fn left_out(e: &Exposure) -> String {
+    match (e.without_limit, e.undecided) {
+        (0, 0) => String::new(),
+        (without, 0) => format!(" ({without} records without one)"),
+        (0, undecided) => format!(" ({undecided} records left out: a version could not decide them)"),
+        (without, undecided) => {
+            format!(" ({without} records without one; {undecided} left out: a version could not decide them)")
+        }
+    }
+}
+
 fn exposure(h: &mut String, r: &DiffReport) {
     h.push_str("<section id=\"exposure\">\n<h2>Limit exposure</h2>\n");
     let Some(e) = &r.exposure else {
@@ -405,7 +417,7 @@ fn exposure(h: &mut String, r: &DiffReport) {
          decision is the limit it sets (0 for a close), else the current one.</p>\n<table class=\"exposure\">\n",
         e.accounts,
         esc(&e.field),
-        if e.without_limit > 0 { format!(" ({} records without one)", e.without_limit) } else { String::new() }
+        left_out(e)
     );
     let amount = |d: Option<Decimal>| d.map_or("overflow".into(), format_decimal);
     let change = |from, to| Exposure::change(from, to).map_or(String::new(), signed);

@@ -176,6 +176,7 @@ impl Serialize for ExposureView<'_> {
         m.serialize_entry("field", &e.field)?;
         m.serialize_entry("accounts", &e.accounts)?;
         m.serialize_entry("without_limit", &e.without_limit)?;
+        m.serialize_entry("undecided", &e.undecided)?;
         m.serialize_entry("current", &exact(e.current))?;
         m.serialize_entry("old", &exact(e.old))?;
         m.serialize_entry("new", &exact(e.new))?;

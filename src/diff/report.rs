@@ -272,6 +272,7 @@ struct Fires {
 struct ExposureTally {
     accounts: u64,
     without: u64,
+    undecided: u64,
     /// Totals; `None` once a sum overflowed.
     current: Option<Decimal>,
     old: Option<Decimal>,
@@ -301,6 +302,7 @@ impl Tally {
             exposure: differ.limit.as_ref().map(|_| ExposureTally {
                 accounts: 0,
                 without: 0,
+                undecided: 0,
                 current: Some(Decimal::ZERO),
                 old: Some(Decimal::ZERO),
                 new: Some(Decimal::ZERO),
@@ -371,13 +373,20 @@ impl Tally {
             }
         }
         if let Some(e) = &mut self.exposure {
+            // What a version would have done with an account it could not
+            // decide is unknown: counting its current limit would report an
+            // unchanged limit, so such accounts are left out of every total
+            // and band (as are unreadable snapshots, which neither decides).
+            let (Ok(old_decision), Ok(new_decision)) = (&j.old, &j.new) else {
+                e.undecided += 1;
+                return;
+            };
             let Some(current) = j.current_limit else {
                 e.without += 1;
                 return;
             };
-            // An account a version could not decide keeps its current limit under that version.
-            let after = |o: &Outputs| o.as_ref().ok().and_then(|d| d.limit).unwrap_or(current);
-            let (old_after, new_after) = (after(&j.old), after(&j.new));
+            let after = |d: &crate::Decision| d.limit.unwrap_or(current);
+            let (old_after, new_after) = (after(old_decision), after(new_decision));
             e.accounts += 1;
             e.current = e.current.and_then(|t| t.checked_add(current));
             e.old = e.old.and_then(|t| t.checked_add(old_after));
@@ -460,8 +469,11 @@ pub struct Exposure {
     pub field: String,
     /// Accounts with a known current limit (the totals are over these).
     pub accounts: u64,
-    /// Records without one (unreadable snapshot, or the optional field absent).
+    /// Accounts both versions decided without a current limit (the optional field absent).
     pub without_limit: u64,
+    /// Records left out because a version could not decide them (an unreadable
+    /// snapshot, an `eval` or `hook` error): their limit after is unknown.
+    pub undecided: u64,
     /// Total current limit (`None`: the sum overflowed).
     pub current: Option<Decimal>,
     /// Total limit after the old version's decisions.
@@ -699,6 +711,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         field: source.field.clone(),
         accounts: e.accounts,
         without_limit: e.without,
+        undecided: e.undecided,
         current: e.current,
         old: e.old,
         new: e.new,

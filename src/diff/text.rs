@@ -292,14 +292,20 @@ fn changed_accounts(out: &mut String, r: &DiffReport) {
     }
 }
 
+/// The records the exposure totals leave out, and why.
+fn left_out(e: &Exposure) -> String {
+    let mut text = String::new();
+    if e.without_limit > 0 {
+        let _ = write!(text, "; {} without a current limit", e.without_limit);
+    }
+    if e.undecided > 0 {
+        let _ = write!(text, "; {} left out, a version could not decide them", e.undecided);
+    }
+    text
+}
+
 fn exposure(out: &mut String, e: &Exposure) {
-    let _ = writeln!(
-        out,
-        "\nLimit exposure ({}, {}{})",
-        escape(&e.field),
-        plural(e.accounts, "account"),
-        if e.without_limit > 0 { format!("; {} without a current limit", e.without_limit) } else { "".into() }
-    );
+    let _ = writeln!(out, "\nLimit exposure ({}, {}{})", escape(&e.field), plural(e.accounts, "account"), left_out(e));
     let amount = |d: Option<Decimal>| d.map_or("overflow".into(), format_decimal);
     let change = |from, to| Exposure::change(from, to).map_or(String::new(), |c| format!("({})", signed(c)));
     let rows = vec![
