@@ -7,6 +7,7 @@
 //! - `W0111` a rule of a `first` group that is never reached: whenever it
 //!   matches, an earlier rule of the group matches too.
 //! - `W0112` a rule that closes an account without notifying the customer.
+//! - `W0117` a limit set from a quotient that is not rounded.
 //!
 //! The reasoning: a condition is put in disjunctive normal form with `not`
 //! pushed down to the comparisons (lets that are conditions are expanded),
@@ -17,7 +18,7 @@
 use super::facts::{contradiction, Conflict, Lit};
 use super::CheckedPolicy;
 use crate::diagnostic::{codes, Diagnostic, Span};
-use crate::ir::{Base, CmpKind, CmpOp, Const, LetDef, TExpr, TKind, TRule, Ty};
+use crate::ir::{ArithOp, Base, Builtin, CmpKind, CmpOp, Const, LetDef, TAction, TExpr, TKind, TRule, Ty};
 use crate::syntax::ast::{ActionKind, Item, PolicyAst, RuleDecl};
 use std::path::Path;
 
@@ -103,6 +104,7 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
         );
     }
     shadowed(&rules, &never, policy, file, &mut diags);
+    unrounded_limits(&rules, &policy.lets, file, &mut diags);
     for (decl, _) in &rules {
         diags.extend(limit_without_effect(decl, file));
         let closes = decl.actions.iter().find(|a| matches!(a.kind, ActionKind::Close));
@@ -141,6 +143,77 @@ fn limit_without_effect(decl: &RuleDecl, file: &Path) -> Option<Diagnostic> {
             .with_label("never in a decision")
             .with_help(format!("drop `set limit`, or move it to a rule that does not `{outcome}`")),
     )
+}
+
+/// `W0117`: a `set limit` whose value is a quotient not rounded, found
+/// through arithmetic, `??`, `case` values, lets and table outputs (a
+/// division inside a condition or under `round`, `floor` or `ceil` is not
+/// one). Once per division, at the division, naming the first rule.
+fn unrounded_limits(rules: &[(&RuleDecl, &TRule)], lets: &[LetDef], file: &Path, diags: &mut Vec<Diagnostic>) {
+    let mut warned: Vec<Span> = Vec::new();
+    for (decl, rule) in rules {
+        for action in &rule.actions {
+            let TAction::SetLimit(value) = action else { continue };
+            let Some(division) = unrounded_quotient(value, lets, 0) else { continue };
+            if warned.contains(&division) {
+                continue;
+            }
+            warned.push(division);
+            let message = format!("rule \"{}\" sets a limit from a quotient that is not rounded", decl.name.node);
+            diags.push(
+                Diagnostic::warning(codes::UNROUNDED_LIMIT, file, division, message)
+                    .with_label("up to 28 decimal places")
+                    .with_help(
+                        "round the limit to the places it is kept in (`round(x, 2)`, `floor(x)`): \
+                         a Parquet decision's limit (DECIMAL(38, 18)) cannot hold 28 places",
+                    ),
+            );
+        }
+    }
+}
+
+/// The span of a division whose quotient, unrounded, becomes `value`.
+fn unrounded_quotient(value: &TExpr, lets: &[LetDef], depth: usize) -> Option<Span> {
+    let inner = |e: &TExpr| unrounded_quotient(e, lets, depth);
+    match &value.kind {
+        TKind::Arith { op: ArithOp::Div, lhs, rhs, .. } if terminating(rhs) => inner(lhs),
+        TKind::Arith { op: ArithOp::Div, .. } => Some(value.span),
+        TKind::Arith { lhs, rhs, .. } | TKind::Coalesce(lhs, rhs) => inner(lhs).or_else(|| inner(rhs)),
+        TKind::Neg(_, operand) | TKind::ToDec(operand) => inner(operand),
+        TKind::Call { func: Builtin::Abs | Builtin::Min2 | Builtin::Max2, args } => args.iter().find_map(inner),
+        TKind::Case { branches, otherwise } => {
+            branches.iter().map(|(_, v)| v).chain(otherwise.as_deref()).find_map(inner)
+        }
+        TKind::TableOut { table, output, .. } => {
+            (0..table.row_count()).filter_map(|row| table.value(row, *output)).find_map(inner)
+        }
+        TKind::Let(i) if depth < MAX_LET_DEPTH => {
+            lets.get(*i).and_then(|def| unrounded_quotient(&def.value, lets, depth + 1))
+        }
+        _ => None,
+    }
+}
+
+/// Whether dividing by `divisor` keeps a few places at most: a literal whose
+/// digits are a product of 2s and 5s (`2`, `4`, `100`, `0.5`, `1.25`, as an
+/// int or a decimal) divides any amount exactly.
+fn terminating(divisor: &TExpr) -> bool {
+    let digits = match &divisor.kind {
+        TKind::ToDec(inner) => return terminating(inner),
+        TKind::Const(Const::Int(i)) => i.unsigned_abs(),
+        TKind::Const(Const::Dec(d)) => match u64::try_from(d.mantissa().unsigned_abs()) {
+            Ok(digits) => digits,
+            Err(_) => return false,
+        },
+        _ => return false,
+    };
+    let mut rest = digits;
+    for factor in [2, 5] {
+        while rest != 0 && rest % factor == 0 {
+            rest /= factor;
+        }
+    }
+    rest == 1
 }
 
 /// `W0111`: in each `first` group, a rule whose condition implies the

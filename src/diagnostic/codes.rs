@@ -217,6 +217,8 @@ registry! {
         "A rule sets a limit beside an outcome that gives none: `close` makes the new limit 0, and a `decline`d or `refer`red application gets no limit. The `set limit` is never seen in a decision: drop it, or move it to a rule of its own.";
     LIST_LIKE_A_RANGE = "W0115", "list-like-a-range", Warning,
         "`x in [a, b]` with two ascending numbers or dates and values between them: in a condition a list holds its items only, though a table's cell writes the range from `a` to `b` the same way. Write `x >= a and x <= b` for the range, or `x == a or x == b` for the two values.";
+    UNROUNDED_LIMIT = "W0117", "unrounded-limit", Warning,
+        "A limit is set from a quotient that is not rounded (`set limit to credit_limit / 3`): it carries up to 28 decimal places (`333.3333333333333333333333333`), more than any ledger keeps, and a decision written as Parquet (`limit` DECIMAL(38, 18)) cannot hold it, so that account's row would be an `eval` error there. Round it to the places the limit is kept in: `round(credit_limit / 3, 2)`, `floor(...)`.";
     UNUSED_ALLOW = "W0116", "unused-allow", Warning,
         "A `# verdict: allow(CODE, ...)` comment silences nothing: a code it names is not a warning's (unknown, or an error's, which cannot be allowed), no such warning is reported where it applies (the declaration it stands above, ends the last line of, or stands inside), or it is not written as one. Remove it or correct it: a stale allow would hide the next real problem there.";
     CONSTANT_FAILS = "W0141", "constant-fails-for-every-account", Warning,
