@@ -184,6 +184,9 @@ fn timestamp_columns_of_midnights_are_dates_in_every_unit() {
                 assert!(b.message.contains(&format!("{column}: {found}: ")), "{context}: {}", b.message);
             }
             assert_eq!(b.id.as_ref().map(ToString::to_string).as_deref(), Some("B"));
+            // A zone other than UTC is named, with the way to a DATE column.
+            let named = b.message.contains("this column's zone is +05:00") && b.message.contains("to_date");
+            assert_eq!(named, zone == Some("+05:00"), "{context}: {}", b.message);
         }
     }
 }

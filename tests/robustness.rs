@@ -186,7 +186,10 @@ fn a_json_array_element_that_is_not_utf8_is_its_own_error_record() {
     assert_eq!(ids, ["A-1001", "A-1002", "A-1003"]);
     assert!(records[0].get("error").is_none() && records[2].get("error").is_none(), "{stdout}");
     let message = records[1]["error"]["message"].as_str().unwrap();
-    assert!(message.starts_with("the array element at line 3, column 1: not UTF-8 text (its byte "), "{message}");
+    assert!(
+        message.starts_with("the array element at line 3, column 1: not UTF-8 text (the byte at position "),
+        "{message}"
+    );
 
     // A file of one object is that snapshot's error record, as a JSON line is.
     let one: Vec<u8> =
@@ -197,7 +200,10 @@ fn a_json_array_element_that_is_not_utf8_is_its_own_error_record() {
     let record: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(record["id"], "A-1002");
     let message = record["error"]["message"].as_str().unwrap();
-    assert_eq!(message, "the file's one JSON object: not UTF-8 text (its byte 14 is not part of a UTF-8 character)");
+    assert_eq!(
+        message,
+        "the file's one JSON object: not UTF-8 text (the byte at position 14 is not part of a UTF-8 character)"
+    );
 }
 
 /// A YAML list item, or document, with a byte that is not UTF-8 is that
@@ -225,7 +231,7 @@ fn a_yaml_snapshot_that_is_not_utf8_is_its_own_error_record() {
         assert_eq!(ids, ["A-1001", "A-1002", "A-1003"], "{name}");
         assert!(records[0].get("error").is_none() && records[2].get("error").is_none(), "{name}: {stdout}");
         let message = records[1]["error"]["message"].as_str().unwrap();
-        assert!(message.starts_with(&format!("{place}, column 1: not UTF-8 text (its byte ")), "{message}");
+        assert!(message.starts_with(&format!("{place}, column 1: not UTF-8 text (the byte at position ")), "{message}");
     }
 }
 

@@ -618,7 +618,7 @@ pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<Rea
             id: id_despite_bad_bytes(bytes, line, schema),
             // A byte count, not a column: the line is not text to count characters of.
             message: format!(
-                "line {line}: not UTF-8 text (byte {} is not part of a UTF-8 character)",
+                "line {line}: not UTF-8 text (the byte at position {} is not part of a UTF-8 character)",
                 e.valid_up_to() + 1
             ),
         }),
@@ -671,7 +671,8 @@ pub(super) fn bad_in(bad: &[usize], start: usize, end: usize) -> &[usize] {
     bad.get(from..to).unwrap_or_default()
 }
 
-/// The message of a snapshot at `place` whose byte `byte` (from 1) is not UTF-8.
-pub(super) fn not_utf8_message(place: &str, byte: usize) -> String {
-    format!("{place}: not UTF-8 text (its byte {byte} is not part of a UTF-8 character)")
+/// The message of a snapshot at `place` whose byte at `position` (from 1) is
+/// not UTF-8: a position, said so, since a bare number reads as the byte's value.
+pub(super) fn not_utf8_message(place: &str, position: usize) -> String {
+    format!("{place}: not UTF-8 text (the byte at position {position} is not part of a UTF-8 character)")
 }

@@ -20,6 +20,8 @@ pub(crate) struct Timestamps {
     counts: Int64Array,
     unit: TimeUnit,
     zoned: bool,
+    /// The zone the column names, when it is not UTC, for the message.
+    local_zone: Option<std::sync::Arc<str>>,
 }
 
 impl Timestamps {
@@ -38,7 +40,8 @@ impl Timestamps {
                 array.as_primitive_opt::<TimestampNanosecondType>()?.reinterpret_cast::<Int64Type>()
             }
         };
-        Some(Timestamps { counts, unit: *unit, zoned: zone.is_some() })
+        let local_zone = zone.clone().filter(|z| !matches!(&**z, "UTC" | "Etc/UTC" | "Z" | "+00:00" | "utc"));
+        Some(Timestamps { counts, unit: *unit, zoned: zone.is_some(), local_zone })
     }
 
     /// The non-null cell at `row` as a date, or why it is not one.
@@ -47,12 +50,21 @@ impl Timestamps {
         let count = self.counts.value(row);
         match day_of(count, per_second(self.unit) * 86_400) {
             Day::Whole(day) => Ok(Value::Date(day)),
-            Day::Partial => Err(format!(
-                "expected date (YYYY-MM-DD), found the timestamp {}, which is not midnight{}: \
-                 a date stored as a timestamp must be a whole day",
-                self.shown(count),
-                if self.zoned { " UTC" } else { "" }
-            )),
+            Day::Partial => Err(match &self.local_zone {
+                // Local midnight in a zone east or west of UTC is another time of day in UTC.
+                Some(zone) => format!(
+                    "expected date (YYYY-MM-DD), found the timestamp {}, which is not midnight UTC: \
+                     a zoned timestamp (this column's zone is {zone}) is an instant, a date only at \
+                     midnight UTC; write the column as a DATE (Spark `to_date`, pandas `.dt.date`)",
+                    self.shown(count)
+                ),
+                None => format!(
+                    "expected date (YYYY-MM-DD), found the timestamp {}, which is not midnight{}: \
+                     a date stored as a timestamp must be a whole day",
+                    self.shown(count),
+                    if self.zoned { " UTC" } else { "" }
+                ),
+            }),
             Day::OutOfRange => {
                 Err(format!("expected date (YYYY-MM-DD), found the timestamp {count} ({:?}), out of range", self.unit))
             }
