@@ -231,6 +231,35 @@ fn a_body_over_the_limit_is_refused_before_it_is_read() {
     assert_eq!(server.post("/v1/decide", Some("application/json"), &at_limit).status, 200);
 }
 
+/// A compressed body is refused with 415 naming its coding, before it is
+/// read, rather than read as text that is not UTF-8; `identity` is no coding.
+#[test]
+fn a_compressed_body_is_refused_as_an_unsupported_encoding() {
+    let server = Server::start(Path::new(POLICY), &[]);
+    let snapshot = portfolio_lines().remove(0);
+    let mut stream = server.connect();
+    let head = format!(
+        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        snapshot.len()
+    );
+    send(&mut stream, head.as_bytes());
+    send(&mut stream, snapshot.as_bytes());
+    let answer = read_all(&mut stream);
+    assert!(answer.starts_with("HTTP/1.1 415"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("accept-encoding: identity"), "{answer}");
+    assert!(answer.contains("Content-Encoding: gzip") && answer.contains(r#""kind":"request""#), "{answer}");
+
+    let mut stream = server.connect();
+    let head = format!(
+        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: identity\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        snapshot.len()
+    );
+    send(&mut stream, head.as_bytes());
+    send(&mut stream, snapshot.as_bytes());
+    let answer = read_all(&mut stream);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
 /// A body's bytes do not bound its response (a 3-byte line of `{}` is
 /// answered with an error record of about 225): the lines of a JSON Lines
 /// body are bounded too, exactly at the limit, a last line without its line

@@ -6,7 +6,9 @@ use super::log::Entry;
 use super::reload::reload;
 use super::state::Service;
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderMap, HeaderName, HeaderValue, ALLOW, CONNECTION, CONTENT_TYPE, RETRY_AFTER};
+use hyper::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, ALLOW, CONNECTION, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER,
+};
 use hyper::{Method, Request, Response, StatusCode};
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -64,6 +66,11 @@ pub async fn handle(service: Arc<Service>, request: Request<Incoming>) -> Result
 /// `POST /v1/decide`: one JSON snapshot, or JSON Lines.
 async fn decide(service: &Arc<Service>, request: Request<Incoming>) -> Response<Body> {
     let received = SystemTime::now();
+    if let Some(refused) = encoded(request.headers()) {
+        let mut response = refusal(refused);
+        response.headers_mut().insert(ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+        return response;
+    }
     let lines = is_json_lines(request.headers());
     let (body, turn) = match read_body(service, request, lines).await {
         Ok(read) => read,
@@ -180,6 +187,27 @@ fn too_many_lines(body: &[u8], max: usize) -> Option<Refused> {
         status: StatusCode::PAYLOAD_TOO_LARGE,
         message: format!("the body has more than {max} lines (--max-request-lines): send its snapshots in parts"),
         close: false,
+    })
+}
+
+/// A body sent compressed (`Content-Encoding: gzip`), refused with 415 before
+/// it is read (RFC 9110 §15.5.16): read as it is, its bytes would be
+/// reported as text that is not UTF-8, which names no cause.
+fn encoded(headers: &HeaderMap) -> Option<Refused> {
+    let codings: Vec<String> = headers
+        .get_all(CONTENT_ENCODING)
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or("?").split(','))
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty() && c != "identity")
+        .collect();
+    (!codings.is_empty()).then(|| Refused {
+        status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        message: format!(
+            "the body is sent with Content-Encoding: {}; this service reads bodies as they are (identity): send it uncompressed",
+            codings.join(", ")
+        ),
+        close: true,
     })
 }
 

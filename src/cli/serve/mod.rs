@@ -28,6 +28,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use verdict::eval::EvalOptions;
+use verdict::terminal::escape;
 
 /// The largest request body unless `--max-request-bytes` says otherwise.
 const DEFAULT_MAX_REQUEST_BYTES: u64 = 16 << 20;
@@ -166,7 +167,9 @@ async fn serve(mut service: Service, addr: &str, decision_log: Option<PathBuf>, 
     let served = service.policy.load_full();
     eprintln!(
         "verdict serve: {} {} ({}) listening on http://{bound}",
-        served.program.name, served.program.version, served.program.fingerprint
+        escape(&served.program.name),
+        escape(&served.program.version),
+        served.program.fingerprint
     );
     drop(served);
     let service = Arc::new(service);

@@ -8,6 +8,7 @@ use crate::cli::render::{diagnostics_json, render_all};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
+use verdict::terminal::escape;
 
 /// What a reload came to: the HTTP status and body that say so.
 pub struct Reloaded {
@@ -65,7 +66,10 @@ pub async fn reload(service: Arc<Service>, why: &str) -> Reloaded {
             service.metrics.serving(&served.program, unix_seconds(now));
             eprintln!(
                 "verdict serve: reloaded ({why}): {} {} ({}), was {}",
-                served.program.name, served.program.version, served.program.fingerprint, old.program.fingerprint
+                escape(&served.program.name),
+                escape(&served.program.version),
+                served.program.fingerprint,
+                old.program.fingerprint
             );
             service.policy.store(Arc::new(served));
             service.metrics.reloaded(true);
