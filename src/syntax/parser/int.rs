@@ -30,7 +30,10 @@ impl AstBuilder<'_> {
                     format!("number too large ({bound})"),
                 )
                 .with_label("not a whole number an int can hold")
-                .with_help(format!("an int is 64 bits; a larger amount is written as {other}")),
+                .with_help(format!(
+                    "an int is 64 bits, so no int field or input holds this value; to compare with one, \
+                     write it as {other}"
+                )),
             )
         })
     }
