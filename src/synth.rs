@@ -15,6 +15,7 @@
 
 use crate::schema::{FieldDef, FieldKind, ListLayout, RecordLayout, ScalarType, Schema};
 use crate::value::Date;
+use chrono::Datelike;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -73,7 +74,7 @@ pub fn write_portfolio_parquet<W: Write + ?Sized>(
 pub fn snapshot_json(schema: &Schema, seed: u64, index: u64, as_of: Date, out: &mut String) {
     let mut rng = Rng::for_account(seed, index);
     let profile = Profile::draw(&mut rng);
-    let mut gen = Gen { rng, as_of, profile, index, key: &schema.key, out };
+    let mut gen = Gen { rng, as_of, profile, index, key: &schema.key, out, late: 0 };
     gen.record(&schema.root, Place::Root);
 }
 
@@ -134,6 +135,29 @@ impl Rng {
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
         items.get(self.below(items.len() as u64) as usize)
+    }
+}
+
+/// The range of an int field known only by its name: the words credit
+/// data uses for ages, durations, counts and percentages get values of
+/// their kind (`age_in_years` 18–75, `duration_in_month` 4–72), any other
+/// int 0–1000.
+fn int_range(name: &str) -> (i64, i64) {
+    let name = name.to_ascii_lowercase();
+    let words: Vec<&str> = name.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    let has = |w: &str| words.contains(&w);
+    if has("age") {
+        (18, 75)
+    } else if has("month") || has("months") {
+        (4, 72)
+    } else if has("percent") || has("percentage") || has("pct") {
+        (1, 100)
+    } else if has("number") || has("count") || has("num") {
+        (0, 5)
+    } else if has("since") || has("years") {
+        (0, 20)
+    } else {
+        (0, 1000)
     }
 }
 
@@ -223,6 +247,9 @@ struct Gen<'s, 'o> {
     index: u64,
     key: &'s str,
     out: &'o mut String,
+    /// Days past due of the overdue being written, drawn before its fields so
+    /// that `days` and `repaid_on` agree whatever order the schema lists them in.
+    late: i64,
 }
 
 impl Gen<'_, '_> {
@@ -360,7 +387,13 @@ impl Gen<'_, '_> {
                 self.string(g);
             }
             (Place::Root, "birth_year", ScalarType::Int) => {
-                let _ = write!(self.out, "{}", self.rng.range(1950, 2005));
+                // An adult when the account was opened: 18 to 70.
+                let opened = self.days_ago(p.opened_days_ago).year();
+                let _ = write!(self.out, "{}", i64::from(opened) - self.rng.range(18, 70));
+            }
+            (Place::Root, "status_since", ScalarType::Date) => {
+                let ago = self.rng.range(0, p.opened_days_ago);
+                self.date(self.days_ago(ago));
             }
             (Place::Nested, "verified", ScalarType::Bool) => {
                 self.out.push_str(if p.unverified { "false" } else { "true" });
@@ -375,7 +408,8 @@ impl Gen<'_, '_> {
         match ty {
             ScalarType::Bool => self.out.push_str(if self.rng.chance(500) { "true" } else { "false" }),
             ScalarType::Int => {
-                let _ = write!(self.out, "{}", self.rng.range(0, 1000));
+                let (lo, hi) = int_range(name);
+                let _ = write!(self.out, "{}", self.rng.range(lo, hi));
             }
             ScalarType::Money => {
                 let cents = self.rng.range(0, 1_000_000);
@@ -390,7 +424,8 @@ impl Gen<'_, '_> {
                 self.string(&word);
             }
             ScalarType::Date => {
-                let ago = self.rng.range(1, 1825);
+                // Not before the account was opened.
+                let ago = self.rng.range(1, self.profile.opened_days_ago.clamp(1, 1825));
                 self.date(self.days_ago(ago));
             }
             ScalarType::Enum(members) => {
@@ -476,6 +511,9 @@ impl Gen<'_, '_> {
     }
 
     fn element(&mut self, list_name: &str, list: &ListLayout, by: Option<&str>, age: i64) {
+        if list_name == "overdues" {
+            self.late = self.days_late(age);
+        }
         self.out.push('{');
         let mut first = true;
         let place = Place::Element(list_name);
@@ -497,6 +535,18 @@ impl Gen<'_, '_> {
         self.out.push('}');
     }
 
+    /// Days past due of an overdue that fell due `age` days before `as_of`:
+    /// all of them for one still open, else repaid that many days after it
+    /// fell due, on `as_of` at the latest.
+    fn days_late(&mut self, age: i64) -> i64 {
+        let days = match self.profile.overdue {
+            Overdue::Open => age,
+            Overdue::Severe if self.rng.chance(300) => self.rng.range(91, 150),
+            _ => self.rng.range(1, 30),
+        };
+        days.clamp(0, age.max(0))
+    }
+
     /// Values for the fields of the example schema's lists.
     fn known_element(&mut self, list: &str, name: &str, kind: &FieldKind, age: i64) -> bool {
         let FieldKind::Scalar(ty) = kind else {
@@ -513,21 +563,13 @@ impl Gen<'_, '_> {
                 let _ = write!(self.out, "{}", value.clamp(300, 850));
             }
             ("overdues", "days", ScalarType::Int) => {
-                let days = match p.overdue {
-                    Overdue::Open => self.rng.range(1, age.max(1)),
-                    Overdue::Severe if self.rng.chance(300) => self.rng.range(91, 150),
-                    _ => self.rng.range(1, 30),
-                };
-                let _ = write!(self.out, "{days}");
+                let _ = write!(self.out, "{}", self.late);
             }
             ("overdues", "amount", _) if money => {
                 let cents = self.rng.range(5_000, (p.limit * 20).max(5_001));
                 self.money(cents);
             }
-            ("overdues", "repaid_on", ScalarType::Date) => {
-                let repaid = (age - self.rng.range(1, 30)).max(0);
-                self.date(self.days_ago(repaid));
-            }
+            ("overdues", "repaid_on", ScalarType::Date) => self.date(self.days_ago(age - self.late)),
             ("applications", "amount", _) if money => {
                 let cents = self.rng.range(10_000, p.limit * 100);
                 self.money(cents);

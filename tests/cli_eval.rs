@@ -145,6 +145,47 @@ fn synth_is_deterministic_for_a_seed() {
     insta::assert_snapshot!(String::from_utf8(fewer.stdout).unwrap());
 }
 
+/// A generated account's history agrees with itself: an overdue's `days`
+/// are the days from its due date to its repayment (or to `as_of`, while
+/// open), no status starts before the account opened, and the holder was an
+/// adult at opening; an application's ages and durations are of their kind.
+#[test]
+fn synth_histories_agree_with_themselves() {
+    let out = verdict(&["synth", "policies/account.schema.yaml", "--count", "5000", "--seed", "7"]);
+    assert!(out.status.success());
+    let date = |v: &serde_json::Value| chrono::NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let (mut overdues, mut open) = (0, 0);
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (as_of, opened) = (date(&r["as_of"]), date(&r["opened_on"]));
+        if !r["status_since"].is_null() {
+            assert!(date(&r["status_since"]) >= opened, "{line}");
+        }
+        if let Some(born) = r["birth_year"].as_i64() {
+            assert!((18..=70).contains(&(i64::from(chrono::Datelike::year(&opened)) - born)), "{line}");
+        }
+        for o in r["overdues"].as_array().unwrap() {
+            overdues += 1;
+            let until = if o["repaid_on"].is_null() {
+                open += 1;
+                as_of
+            } else {
+                date(&o["repaid_on"])
+            };
+            assert!(until <= as_of, "{line}");
+            assert_eq!((until - date(&o["due_on"])).num_days(), o["days"].as_i64().unwrap(), "{line}");
+        }
+    }
+    assert!(overdues > 500 && open > 50, "{overdues} overdues, {open} open");
+
+    let out = verdict(&["synth", "policies/application.schema.yaml", "--count", "500", "--seed", "7"]);
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!((18..=75).contains(&r["age_in_years"].as_i64().unwrap()), "{line}");
+        assert!((4..=72).contains(&r["duration_in_month"].as_i64().unwrap()), "{line}");
+    }
+}
+
 #[test]
 fn synth_output_reads_back_for_any_schema() {
     let schema = scratch("every-type.schema.yaml");
