@@ -195,13 +195,25 @@ pub fn number(text: &str) -> Result<Decimal, String> {
     } else {
         None
     };
-    parsed.map(|d| d.normalize()).ok_or_else(|| {
+    if let Some(value) = parsed {
+        // Written into the policy, a whole number is an int literal, and one
+        // beyond an int would not check (P003): refused here, where it is read.
+        return if value.trunc().abs() > Decimal::from(i64::MAX) {
+            Err(format!("`{text}` is beyond the numbers a policy writes (at most 9223372036854775807 either way)"))
+        } else {
+            Ok(value.normalize())
+        };
+    }
+    Err({
         let digits = plain.strip_prefix('-').unwrap_or(plain);
+        let scientific = plain.contains(['e', 'E']) && plain.parse::<f64>().is_ok_and(f64::is_finite);
         let decimal = digits.bytes().any(|b| b.is_ascii_digit())
             && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
             && digits.bytes().filter(|&b| b == b'.').count() <= 1;
         if decimal {
             format!("`{text}` has more digits than an exact decimal holds (28 significant digits, 28 decimal places)")
+        } else if scientific {
+            format!("`{text}` is beyond what an exact decimal holds (28 significant digits, 28 decimal places)")
         } else {
             format!("`{text}` is not a number")
         }

@@ -100,6 +100,14 @@ fn numbers_are_exact_and_normalised() {
     assert_eq!(number("104.38").unwrap().to_string(), "104.38");
     assert!(number("inf").is_err());
     assert!(number("abc").is_err());
+    // A whole number beyond an int would be written as a literal the policy refuses (P003).
+    assert_eq!(number("9223372036854775807").unwrap().to_string(), "9223372036854775807");
+    assert_eq!(number("-9223372036854775807.5").unwrap().to_string(), "-9223372036854775807.5");
+    assert!(number("12345678901234567890123456789").unwrap_err().contains("beyond the numbers a policy writes"));
+    assert!(number("1e20").unwrap_err().contains("beyond the numbers a policy writes"));
+    // Beyond an exact decimal, in scientific notation: said so, not "not a number".
+    assert!(number("1e30").unwrap_err().contains("beyond what an exact decimal holds"), "{:?}", number("1e30"));
+    assert_eq!(number("1e5").unwrap().to_string(), "100000");
     assert!(number("").is_err());
 }
 
