@@ -237,26 +237,22 @@ fn a_body_over_the_limit_is_refused_before_it_is_read() {
 fn a_compressed_body_is_refused_as_an_unsupported_encoding() {
     let server = Server::start(Path::new(POLICY), &[]);
     let snapshot = portfolio_lines().remove(0);
-    let mut stream = server.connect();
-    let head = format!(
-        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
-        snapshot.len()
-    );
-    send(&mut stream, head.as_bytes());
-    send(&mut stream, snapshot.as_bytes());
-    let answer = read_all(&mut stream);
+    let answer_to = |coding: &str| {
+        let mut stream = server.connect();
+        let head = format!(
+            "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: {coding}\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            snapshot.len()
+        );
+        send(&mut stream, head.as_bytes());
+        send(&mut stream, snapshot.as_bytes());
+        read_all(&mut stream)
+    };
+    let answer = answer_to("gzip");
     assert!(answer.starts_with("HTTP/1.1 415"), "{answer}");
     assert!(answer.to_ascii_lowercase().contains("accept-encoding: identity"), "{answer}");
     assert!(answer.contains("Content-Encoding: gzip") && answer.contains(r#""kind":"request""#), "{answer}");
-
-    let mut stream = server.connect();
-    let head = format!(
-        "POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: identity\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        snapshot.len()
-    );
-    send(&mut stream, head.as_bytes());
-    send(&mut stream, snapshot.as_bytes());
-    let answer = read_all(&mut stream);
+    let answer = answer_to("identity");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
 
