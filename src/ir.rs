@@ -322,6 +322,14 @@ pub struct LetDef {
     pub span: Span,
 }
 
+impl LetDef {
+    /// Whether the let is a table of named outputs: no value of its own (its
+    /// row is), read by its outputs (`plan.stage`).
+    pub fn is_table_of_outputs(&self) -> bool {
+        matches!(self.value.kind, TKind::TableRow(_))
+    }
+}
+
 /// Notification channels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Channel {

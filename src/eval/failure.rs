@@ -16,6 +16,8 @@ pub struct LetFailure {
     /// that one (`` through `ratio` ``): the root cause is said once, at the
     /// let it happened in.
     pub message: String,
+    /// The let it read that failed, when the failure happened there.
+    pub through: Option<String>,
     /// For a scorecard, the first characteristic (by index) whose input fails.
     pub characteristic: Option<usize>,
 }
@@ -33,13 +35,14 @@ pub fn let_failure(
     let own = format!(" (in let `{name}`)");
     let message = failure.message.strip_suffix(&own).unwrap_or(&failure.message);
     // Each let the failure went through added its name: the last is the one this let read.
-    let message = match message.strip_suffix("`)").and_then(|m| m.rsplit_once(" (in let `")) {
-        Some((_, read)) => format!("through `{read}`"),
+    let through = message.strip_suffix("`)").and_then(|m| m.rsplit_once(" (in let `")).map(|(_, read)| read.to_owned());
+    let message = match &through {
+        Some(read) => format!("through `{read}`"),
         None => message.to_owned(),
     };
     let characteristic = scorecard_of(program, index).and_then(|card| {
         let mut ctx = Ctx::new(program, &snapshot.record, as_of);
         card.characteristics.iter().position(|c| ctx.eval(&c.input).is_err())
     });
-    Some(LetFailure { message, characteristic })
+    Some(LetFailure { message, through, characteristic })
 }

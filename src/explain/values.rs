@@ -23,7 +23,7 @@ pub(super) fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExp
             definition: definition_text(&def.value, source),
             value,
             branch: trace.cases.iter().find(|c| c.at == def.value.span).map(|c| branch_text(c, source)),
-            is_row: matches!(def.value.kind, TKind::TableRow(_)),
+            is_row: def.is_table_of_outputs(),
             failed: None,
         })
         .collect()
@@ -53,7 +53,7 @@ pub(super) fn mark_failed(
                 format!("{}, in characteristic {} `{input}`", failure.message, c.code)
             }
             // Failed through another let: that one says why.
-            None if failure.message.starts_with("through ") => failure.message,
+            None if failure.through.is_some() => failure.message,
             None => {
                 // What it read, so that `division by zero` comes with `credit_limit = 0`.
                 let Some((def, as_of)) = program.lets.get(index).zip(snapshot.as_of.or(default_as_of)) else {

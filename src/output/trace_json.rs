@@ -212,7 +212,7 @@ impl Serialize for LetsView<'_> {
             .lets
             .iter()
             .filter_map(|(i, v)| program.lets.get(*i).map(|def| (def, v)))
-            .filter(|(def, _)| !matches!(def.value.kind, crate::ir::TKind::TableRow(_)))
+            .filter(|(def, _)| !def.is_table_of_outputs())
             .map(|(def, v)| (def.name.as_str(), v))
             .collect();
         let mut m = s.serialize_map(None)?;
