@@ -283,7 +283,7 @@ impl Loader {
             }
             Ok(Ok((checked, _warnings))) => self.load_files(&checked, policy).2,
             Ok(Err(mut diags)) => {
-                diags.retain(|d| !salvaged.lost.may_explain(d, text));
+                diags.retain(|d| !salvaged.may_explain(d, text));
                 diags.extend(self.named_file_problems(&salvaged.ast, policy));
                 diags
             }

@@ -224,6 +224,15 @@ impl<'a> AstBuilder<'a> {
         }
     }
 
+    /// Builds a top-level item whose only errors are literals given stand-ins
+    /// (an impossible date, a number too large), with where those literals
+    /// are; `None` when building stopped.
+    fn item_with_stand_ins(&self, pair: Pair<'_, Rule>) -> Option<(Item, Vec<Span>)> {
+        let built = self.item(pair);
+        let noted = self.noted.take();
+        built.ok().map(|item| (item, noted.iter().map(|d| d.span).collect()))
+    }
+
     /// The date a `date_lit` writes; an impossible one (`2026-02-30`) is
     /// noted and stands as a placeholder, so that building goes on.
     fn date(&self, pair: &Pair<'_, Rule>) -> Date {
@@ -231,6 +240,15 @@ impl<'a> AstBuilder<'a> {
             self.noted.borrow_mut().push(*self.bad(pair, format!("`{}` is not a calendar date", pair.as_str())));
             Date::default()
         })
+    }
+
+    /// Notes a literal that cannot stand for what it writes (too large, too
+    /// precise) and gives `stand_in` in its place, of the same type and
+    /// never zero (no division by it), so that building, and checking what
+    /// else the item says, go on; the item itself is still an error.
+    fn stand_in<T>(&self, failure: Box<Diagnostic>, stand_in: T) -> T {
+        self.noted.borrow_mut().push(*failure);
+        stand_in
     }
 
     fn bad(&self, pair: &Pair<'_, Rule>, message: impl Into<String>) -> Box<Diagnostic> {
@@ -554,6 +572,17 @@ impl<'a> AstBuilder<'a> {
             .map_err(|_| self.bad(pair, "number too large or too precise for an exact decimal"))
     }
 
+    /// A `percent_lit`'s value: `2%` is `0.02`.
+    fn percentage(&self, pair: &Pair<'_, Rule>) -> Built<Decimal> {
+        let number = self.decimal_text(pair, pair.as_str().trim_end_matches('%'))?;
+        // Division rounds past 28 decimal places: a quotient that does
+        // not give the number back is refused, never rounded.
+        number
+            .checked_div(Decimal::ONE_HUNDRED)
+            .filter(|v| v.checked_mul(Decimal::ONE_HUNDRED) == Some(number))
+            .ok_or_else(|| self.bad(pair, "percentage too precise for an exact decimal"))
+    }
+
     fn duration(&self, pair: &Pair<'_, Rule>) -> Built<Duration> {
         let mut it = pair.clone().into_inner();
         let n = self.next(&mut it, pair)?;
@@ -644,20 +673,25 @@ impl<'a> AstBuilder<'a> {
                 e.span = span;
                 return Ok(e);
             }
-            Rule::int_lit => ExprKind::Int(self.int(&pair)?),
-            Rule::decimal_lit => ExprKind::Decimal { value: self.decimal_text(&pair, pair.as_str())?, percent: false },
+            Rule::int_lit => match self.int(&pair) {
+                Ok(n) => ExprKind::Int(n),
+                // The smallest int is only a value after its minus, which
+                // reads this failure (`negated_literal`).
+                Err(failure) if Self::is_min_magnitude(&pair) => return Err(failure),
+                Err(failure) => ExprKind::Int(self.stand_in(failure, 1)),
+            },
+            Rule::decimal_lit => {
+                let value = self.decimal_text(&pair, pair.as_str()).unwrap_or_else(|f| self.stand_in(f, Decimal::ONE));
+                ExprKind::Decimal { value, percent: false }
+            }
             Rule::percent_lit => {
-                let number = self.decimal_text(&pair, pair.as_str().trim_end_matches('%'))?;
-                // Division rounds past 28 decimal places: a quotient that does
-                // not give the number back is refused, never rounded.
-                let value = number
-                    .checked_div(Decimal::ONE_HUNDRED)
-                    .filter(|v| v.checked_mul(Decimal::ONE_HUNDRED) == Some(number))
-                    .ok_or_else(|| self.bad(&pair, "percentage too precise for an exact decimal"))?;
+                let value = self.percentage(&pair).unwrap_or_else(|f| self.stand_in(f, Decimal::new(1, 2)));
                 ExprKind::Decimal { value, percent: true }
             }
             Rule::date_lit => ExprKind::Date(self.date(&pair)),
-            Rule::duration_lit => ExprKind::Duration(self.duration(&pair)?),
+            Rule::duration_lit => {
+                ExprKind::Duration(self.duration(&pair).unwrap_or_else(|f| self.stand_in(f, Duration::Days(1))))
+            }
             Rule::string_lit => ExprKind::Str(self.string(pair)?.node),
             Rule::true_lit => ExprKind::Bool(true),
             Rule::false_lit => ExprKind::Bool(false),

@@ -38,6 +38,11 @@ impl AstBuilder<'_> {
         })
     }
 
+    /// Whether `pair` writes the smallest int's digits, a value only after a minus.
+    pub(super) fn is_min_magnitude(pair: &Pair<'_, Rule>) -> bool {
+        pair.as_str().replace('_', "") == MIN_MAGNITUDE
+    }
+
     /// `-` applied to an operand that could not be built: when the operand is
     /// the literal `9223372036854775808` right after the sign, the two are
     /// the smallest int; any other failure stays what it was.

@@ -22,6 +22,21 @@ pub struct Salvage {
     pub text: String,
     /// What the broken items declared.
     pub lost: LostItems,
+    /// The literals that stand in for ones written wrong (`2026-02-30`, a
+    /// number too large): their items are kept, so that the errors beside
+    /// them are found, but nothing said about the stand-ins is true.
+    pub stand_ins: Vec<Span>,
+}
+
+impl Salvage {
+    /// Whether `diagnostic`, found by checking the salvaged items, may be
+    /// about what the broken items took away or a stand-in put in.
+    #[must_use]
+    pub fn may_explain(&self, diagnostic: &Diagnostic, text: &str) -> bool {
+        let at = diagnostic.span;
+        self.lost.may_explain(diagnostic, text)
+            || self.stand_ins.iter().any(|s| s.start < at.end.max(at.start.saturating_add(1)) && at.start < s.end)
+    }
 }
 
 /// The declarations that were in broken items.
@@ -122,15 +137,19 @@ pub fn salvage(file: &Path, text: &str) -> Option<Salvage> {
     let mut pairs = PolicyParser::parse(Rule::policy_file, &text).ok()?;
     let builder = AstBuilder::new(file);
     let mut items = Vec::new();
+    let mut stand_ins = Vec::new();
     let top = pairs.next().map(|file| file.into_inner()).into_iter().flatten();
     for pair in top.filter(|p| is_item(p.as_rule())) {
         let written = pair.as_str();
-        match builder.whole_item(pair) {
-            Ok(item) => items.push(item),
-            Err(_) => lost.note(written),
+        match builder.item_with_stand_ins(pair) {
+            Some((item, at)) => {
+                items.push(item);
+                stand_ins.extend(at);
+            }
+            None => lost.note(written),
         }
     }
-    Some(Salvage { ast: PolicyAst { items }, text, lost })
+    Some(Salvage { ast: PolicyAst { items }, text, lost, stand_ins })
 }
 
 /// Replaces text by spaces, keeping its line ends (and so every line and column after it).
