@@ -289,6 +289,34 @@ fn a_golden_test_over_an_empty_portfolio_is_invalid() {
     assert!(!dir.join("ladder.golden.jsonl").exists());
 }
 
+/// A golden file holds what `verdict eval` writes, error records included:
+/// a snapshot without a date, in a test file that gives none, is refused in
+/// `eval`'s words, so an accepted file equals `eval`'s output and passes.
+#[test]
+fn a_golden_record_of_a_snapshot_without_a_date_is_what_eval_writes() {
+    let dir = golden_workdir();
+    std::fs::write(
+        dir.join("ladder.test.yaml"),
+        "policy: ladder.policy\ngolden: ladder.golden.jsonl\nsnapshots: portfolio.jsonl\n",
+    )
+    .unwrap();
+    let dated = PORTFOLIO.replacen(r#""id":"G-1","#, r#""id":"G-1","as_of":"2026-11-01","#, 1);
+    std::fs::write(dir.join("portfolio.jsonl"), dated).unwrap();
+    let eval = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["eval", "ladder.policy", "portfolio.jsonl"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let eval = String::from_utf8_lossy(&eval.stdout).into_owned();
+    assert!(eval.contains("no default was given"), "{eval}");
+    std::fs::write(dir.join("ladder.golden.jsonl"), &eval).unwrap();
+    let (code, out) = verdict(&dir, &["test"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = verdict(&dir, &["test", "--accept"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(std::fs::read_to_string(dir.join("ladder.golden.jsonl")).unwrap(), eval);
+}
+
 #[test]
 fn golden_files_are_written_by_accept_and_compared_after() {
     let dir = golden_workdir();
