@@ -333,8 +333,15 @@ fn as_written(node: saphyr::Yaml<'_>) -> saphyr::Yaml<'_> {
 /// other YAML 1.1 readers also take `2024_0001`, `0b1010` and `1_000.5` for
 /// numbers and `2026-11-01` for a date: any text that starts with a digit or
 /// a sign is quoted (an id such as `7abc` gains quotes it did not need).
+/// YAML 1.1 also reads `y`, `N`, `on`, `Off` as booleans, `~` as null,
+/// `.inf` and `.NaN` as numbers, and `<<` and `=` as keys of their own.
 fn may_read_as_non_string(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+    const YAML_1_1_WORDS: &[&str] = &[
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", ".inf", ".Inf", ".INF", ".nan", ".NaN",
+        ".NAN", "<<", "=",
+    ];
+    text.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-') || YAML_1_1_WORDS.contains(&text)
 }
 
 #[cfg(test)]
@@ -350,6 +357,12 @@ mod tests {
             text,
             "- id: \"2024_0001\"\n  a:\n    - \"0b1010\"\n    - \"1__0\"\n    - \"1_\"\n    - \"0.1_0\"\n    \
              - \"+8\"\n    - \"2026-11-01\"\n    - A-1\n    - \"say \\\"x\\\"\"\n  n: 7\n"
+        );
+        // Booleans, nulls and numbers only a YAML 1.1 reader sees.
+        let text = record_as_list_item(r#"["y","N","On","off","~",".NaN","<<","=","yo","Nope"]"#).unwrap();
+        assert_eq!(
+            text,
+            "- - \"y\"\n  - \"N\"\n  - \"On\"\n  - \"off\"\n  - \"~\"\n  - \".NaN\"\n  - \"<<\"\n  - \"=\"\n  - yo\n  - Nope\n"
         );
     }
 
