@@ -15,7 +15,11 @@
 
 use super::atoms::Atoms;
 use super::{Bits, Domain, Sample, ValueSet};
-use std::collections::HashSet;
+use foldhash::fast::FixedState;
+
+/// The walk's sets: keyed by row bitsets, hashed often, never by an adversary
+/// who could choose collisions (the cells are the policy author's own).
+type HashSet<T> = std::collections::HashSet<T, FixedState>;
 
 /// Most cases a proof visits before it gives up (see [`Findings::too_large`]).
 pub const MAX_CASES: usize = 1_000_000;
@@ -49,9 +53,12 @@ struct Walk<'a> {
     atoms: Vec<Atoms>,
     /// `members[c][a]`: the rows whose cell in column `c` holds atom `a`.
     members: Vec<Vec<Bits>>,
-    rows: usize,
     out: Findings,
     cases: usize,
+    /// The (earlier row, later row) pairs already in [`Findings::covered_by`].
+    covers: HashSet<(usize, usize)>,
+    /// The rows already in [`Findings::overlaps`] as the later row.
+    overlapped: Bits,
     /// The (column, rows still matching) already walked from.
     walked: HashSet<(usize, Bits)>,
     point: Vec<Sample>,
@@ -88,7 +95,18 @@ pub fn prove(grid: &Grid<'_>) -> Findings {
         covered_by: vec![Vec::new(); rows],
         ..Findings::default()
     };
-    let mut walk = Walk { atoms, members, rows, out, cases: 0, walked: HashSet::new(), point: Vec::new(), grid };
+    let mut walk = Walk {
+        atoms,
+        members,
+
+        out,
+        cases: 0,
+        covers: HashSet::default(),
+        overlapped: Bits::none(rows),
+        walked: HashSet::default(),
+        point: Vec::new(),
+        grid,
+    };
     walk.column(0, Bits::all(rows));
     walk.out
 }
@@ -112,7 +130,7 @@ impl Walk<'_> {
             return;
         };
         // Atoms that leave the same rows lead to the same findings: walk one.
-        let mut seen: HashSet<Bits> = HashSet::new();
+        let mut seen: HashSet<Bits> = HashSet::default();
         let classes: Vec<(usize, Bits)> = per_atom
             .iter()
             .enumerate()
@@ -154,8 +172,8 @@ impl Walk<'_> {
             self.out.too_large = true;
             return;
         }
-        let matching: Vec<usize> = (0..self.rows).filter(|r| live.contains(*r)).collect();
-        let Some(&first) = matching.first() else {
+        let mut matching = live.members();
+        let Some(first) = matching.next() else {
             if self.out.gap.is_none() {
                 self.out.gap = Some(self.point.clone());
             }
@@ -164,21 +182,21 @@ impl Walk<'_> {
         if let Some(flag) = self.out.first_of_some.get_mut(first) {
             *flag = true;
         }
-        for &r in &matching {
+        if let Some(slot @ None) = self.out.matched_by.get_mut(first) {
+            *slot = Some(self.point.clone());
+        }
+        for r in matching {
             if let Some(slot @ None) = self.out.matched_by.get_mut(r) {
                 *slot = Some(self.point.clone());
             }
-            if r != first {
+            if self.covers.insert((first, r)) {
                 if let Some(cover) = self.out.covered_by.get_mut(r) {
-                    if !cover.contains(&first) {
-                        cover.push(first);
-                    }
+                    cover.push(first);
                 }
             }
-        }
-        for &later in matching.iter().skip(1) {
-            if !self.out.overlaps.iter().any(|(_, l, _)| *l == later) {
-                self.out.overlaps.push((first, later, self.point.clone()));
+            if !self.overlapped.contains(r) {
+                self.overlapped.insert(r);
+                self.out.overlaps.push((first, r, self.point.clone()));
             }
         }
     }

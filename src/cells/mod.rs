@@ -102,6 +102,19 @@ impl Bits {
     pub fn first(&self) -> Option<usize> {
         self.words.iter().enumerate().find(|(_, w)| **w != 0).map(|(i, w)| i * 64 + w.trailing_zeros() as usize)
     }
+    /// Its members, lowest first.
+    pub fn members(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    i * 64 + bit
+                })
+            })
+        })
+    }
     /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
         self.words.iter().all(|w| *w == 0)

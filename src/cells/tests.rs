@@ -138,3 +138,14 @@ fn an_enum_member_is_shown_quoted_as_a_policy_writes_it() {
     assert_eq!(d.show(&Sample::Enum(1)), "\"a\\\"b\"");
     assert_eq!(d.show(&Sample::Enum(2)), "\"x\\\\y\"");
 }
+
+#[test]
+fn bits_list_their_members_in_order_across_words() {
+    let mut bits = Bits::none(200);
+    for i in [0, 5, 63, 64, 130, 199, 250] {
+        bits.insert(i);
+    }
+    assert_eq!(bits.members().collect::<Vec<_>>(), [0, 5, 63, 64, 130, 199]);
+    assert_eq!(Bits::none(70).members().count(), 0);
+    assert_eq!(Bits::all(70).members().count(), 70);
+}
