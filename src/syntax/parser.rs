@@ -246,8 +246,8 @@ impl<'a> AstBuilder<'a> {
     /// precise) and gives `stand_in` in its place, of the same type and
     /// never zero (no division by it), so that building, and checking what
     /// else the item says, go on; the item itself is still an error.
-    fn stand_in<T>(&self, failure: Box<Diagnostic>, stand_in: T) -> T {
-        self.noted.borrow_mut().push(*failure);
+    fn stand_in<T>(&self, failure: Diagnostic, stand_in: T) -> T {
+        self.noted.borrow_mut().push(failure);
         stand_in
     }
 
@@ -678,19 +678,19 @@ impl<'a> AstBuilder<'a> {
                 // The smallest int is only a value after its minus, which
                 // reads this failure (`negated_literal`).
                 Err(failure) if Self::is_min_magnitude(&pair) => return Err(failure),
-                Err(failure) => ExprKind::Int(self.stand_in(failure, 1)),
+                Err(failure) => ExprKind::Int(self.stand_in(*failure, 1)),
             },
             Rule::decimal_lit => {
-                let value = self.decimal_text(&pair, pair.as_str()).unwrap_or_else(|f| self.stand_in(f, Decimal::ONE));
+                let value = self.decimal_text(&pair, pair.as_str()).unwrap_or_else(|f| self.stand_in(*f, Decimal::ONE));
                 ExprKind::Decimal { value, percent: false }
             }
             Rule::percent_lit => {
-                let value = self.percentage(&pair).unwrap_or_else(|f| self.stand_in(f, Decimal::new(1, 2)));
+                let value = self.percentage(&pair).unwrap_or_else(|f| self.stand_in(*f, Decimal::new(1, 2)));
                 ExprKind::Decimal { value, percent: true }
             }
             Rule::date_lit => ExprKind::Date(self.date(&pair)),
             Rule::duration_lit => {
-                ExprKind::Duration(self.duration(&pair).unwrap_or_else(|f| self.stand_in(f, Duration::Days(1))))
+                ExprKind::Duration(self.duration(&pair).unwrap_or_else(|f| self.stand_in(*f, Duration::Days(1))))
             }
             Rule::string_lit => ExprKind::Str(self.string(pair)?.node),
             Rule::true_lit => ExprKind::Bool(true),
