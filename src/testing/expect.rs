@@ -133,17 +133,25 @@ fn read_scores(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Ch
     names_some(entries.is_empty(), node, "scores", "scores: {app_score: 585}", r)?;
     let names: Vec<&str> = program.scorecards().map(|l| l.name.as_str()).collect();
     let mut out = Vec::new();
+    // Every entry is read, so that one run reports each one wrong.
+    let mut wrong = false;
     for (key, value) in entries {
-        let name = r.text(key, "a scorecard's name")?;
+        let Some(name) = r.text(key, "a scorecard's name") else {
+            wrong = true;
+            continue;
+        };
         if !names.contains(&name) {
             let help = did_you_mean(name, names.iter().copied()).unwrap_or_else(|| match names.as_slice() {
                 [] => "the policy declares no scorecard".to_owned(),
                 _ => format!("the policy's scorecards are: {}", names.join(", ")),
             });
             r.error_help(codes::TEST_VALUE, key.span, format!("the policy has no scorecard `{name}`"), help);
-            return None;
+            wrong = true;
         }
-        let text = r.text(value, "a score")?;
+        let Some(text) = r.text(value, "a score") else {
+            wrong = true;
+            continue;
+        };
         let Some(score) = parse_decimal(text) else {
             r.error_help(
                 codes::TEST_VALUE,
@@ -151,11 +159,12 @@ fn read_scores(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Ch
                 format!("the score `{text}` is not an exact number"),
                 "write it as a number, e.g. 585",
             );
-            return None;
+            wrong = true;
+            continue;
         };
         out.push((name.to_string(), score));
     }
-    Some(Check::Scores(out))
+    (!wrong).then_some(Check::Scores(out))
 }
 
 /// An outcome the policy's entity can have: an account's are not an
@@ -350,9 +359,14 @@ fn read_arms(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Chec
     let entries = r.map(node, "`arms`")?;
     names_some(entries.is_empty(), node, "arms", "arms: {limit_test: challenger}", r)?;
     let mut arms = Vec::new();
+    // Every entry is read, so that one run reports each one wrong.
+    let mut wrong = false;
     for (key, value) in entries {
         let split_name = key.as_scalar().unwrap_or_default();
-        let arm = r.text(value, &format!("`arms.{split_name}`"))?.to_string();
+        let Some(arm) = r.text(value, &format!("`arms.{split_name}`")).map(str::to_string) else {
+            wrong = true;
+            continue;
+        };
         let Some(split) = program.splits.iter().find(|s| &*s.name == split_name) else {
             let names: Vec<&str> = program.splits.iter().map(|s| &*s.name).collect();
             let help = did_you_mean(split_name, names.iter().copied()).unwrap_or_else(|| match names.is_empty() {
@@ -360,17 +374,19 @@ fn read_arms(node: &YNode, program: &Program, r: &mut Reader<'_>) -> Option<Chec
                 false => format!("the policy's splits are {}", names.join(", ")),
             });
             r.error_help(codes::TEST_VALUE, key.span, format!("`{split_name}` is not a split of the policy"), help);
-            return None;
+            wrong = true;
+            continue;
         };
         if !split.arms.iter().any(|a| **a == *arm) {
             let help = did_you_mean(&arm, split.arms.iter().map(|a| &**a))
                 .unwrap_or_else(|| format!("the arms of `{split_name}` are {}", split.arms.join(", ")));
             r.error_help(codes::TEST_VALUE, value.span, format!("`{arm}` is not an arm of `{split_name}`"), help);
-            return None;
+            wrong = true;
+            continue;
         }
         arms.push((split_name.to_string(), arm));
     }
-    Some(Check::Arms(arms))
+    (!wrong).then_some(Check::Arms(arms))
 }
 
 fn read_error(node: &YNode, r: &mut Reader<'_>) -> Option<Check> {
