@@ -153,6 +153,25 @@ pub fn parse_document(text: &str) -> Result<YNode, YamlError> {
     }
 }
 
+/// The tab a scanner error about one means, as a character index of `text`:
+/// the scanner reports where it stopped, which is just after a tab that
+/// indents, or the end of the token before it (often on the line above).
+fn tab_near(text: &str, at: usize) -> usize {
+    if at > 0 && text.chars().nth(at - 1) == Some('\t') {
+        return at - 1;
+    }
+    let mut line_ends = 0;
+    for (n, c) in text.chars().skip(at).enumerate() {
+        match c {
+            '\t' => return at + n,
+            '\n' if line_ends == 1 => break,
+            '\n' => line_ends += 1,
+            _ => {}
+        }
+    }
+    at
+}
+
 enum Frame {
     Seq(Span, Vec<YNode>),
     Map(Span, Vec<(YNode, YNode)>, Option<YNode>),
@@ -179,7 +198,11 @@ impl Builder {
                     self.on_event(event, span);
                 }
                 Err(e) => {
-                    let at = base_chars + e.marker().index();
+                    let mut at = e.marker().index();
+                    if e.info().contains("tab") {
+                        at = tab_near(text, at);
+                    }
+                    let at = base_chars + at;
                     return Some(YamlError { message: e.info().to_string(), span: offsets.span(at, at + 1) });
                 }
             }
@@ -364,6 +387,16 @@ mod tests {
             text,
             "- - \"y\"\n  - \"N\"\n  - \"On\"\n  - \"off\"\n  - \"~\"\n  - \".NaN\"\n  - \"<<\"\n  - \"=\"\n  - yo\n  - Nope\n"
         );
+    }
+
+    #[test]
+    fn a_tab_is_pointed_at_where_it_is() {
+        for text in ["cases:\n  - name: x\n\tsnapshot: 1\n", "cases:\n\t- name: x\n"] {
+            let tab = text.find('\t').unwrap_or_default();
+            let Err(e) = parse_document(text) else { panic!("{text:?} parsed") };
+            assert!(e.message.contains("tab"), "{}", e.message);
+            assert_eq!(e.span.start as usize, tab, "{text:?}: {}", e.message);
+        }
     }
 
     #[test]
