@@ -451,6 +451,14 @@ impl<'a> Checker<'a> {
                             None => "compare dates with dates, e.g. `opened_on < as_of - 6 months`".to_string(),
                         })
                     }
+                    (Base::Str, b) | (b, Base::Str)
+                        if b.is_numeric() && quoted_number(&l).or(quoted_number(&r)).is_some() =>
+                    {
+                        let number = quoted_number(&l).or(quoted_number(&r)).unwrap_or_default();
+                        Some(format!(
+                            "drop the quotes: `{number}` without quotes is a number, `\"{number}\"` is a string"
+                        ))
+                    }
                     _ if ordered && !l.ty.base.is_numeric() => {
                         Some("`<`, `<=`, `>`, `>=` compare numbers or dates".to_string())
                     }
@@ -623,6 +631,20 @@ fn slashed_date(text: &str) -> Option<String> {
 fn quoted_date(t: &TExpr) -> Option<String> {
     match &t.kind {
         TKind::Const(Const::Str(s)) if crate::value::parse_date(s).is_some() => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+/// The text of a string literal that reads as a plain number (`"1000"`, `"0.25"`).
+fn quoted_number(t: &TExpr) -> Option<String> {
+    match &t.kind {
+        TKind::Const(Const::Str(s))
+            if s.bytes().any(|b| b.is_ascii_digit())
+                && s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+                && rust_decimal::Decimal::from_str_exact(s).is_ok() =>
+        {
+            Some(s.to_string())
+        }
         _ => None,
     }
 }
