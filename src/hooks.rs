@@ -502,7 +502,7 @@ impl Hook {
                 let text = result.into_immutable_string().map_err(wrong)?;
                 crate::value::parse_date(&text)
                     .map(Val::Date)
-                    .ok_or_else(|| wrong(&format!("\"{text}\", which is not a YYYY-MM-DD date")))
+                    .ok_or_else(|| wrong(&format!("\"{text}\", which is {}", crate::value::not_a_date(&text))))
             }
             // The checker only lets hooks return bool, int, decimal, money or date.
             other => Err(self.failure(None, &format!("internal: hooks cannot return {}", other.describe()))),

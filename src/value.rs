@@ -188,6 +188,19 @@ pub fn parse_date(text: &str) -> Option<Date> {
     NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
+/// What `text`, which [`parse_date`] refused, is not, for a message: `not a
+/// calendar date` when it has a date's shape (`2027-02-31`), else `not a
+/// YYYY-MM-DD date`.
+pub fn not_a_date(text: &str) -> &'static str {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if shaped {
+        "not a calendar date"
+    } else {
+        "not a YYYY-MM-DD date"
+    }
+}
+
 /// Parses an exact decimal from plain decimal text such as `12000.10`, `-3`
 /// or `+5` (surrounding whitespace ignored). Anything else is refused: `1e3`
 /// (exponents are ambiguous for money), and `12_50`, `1.`, `.5`, which
@@ -564,6 +577,13 @@ mod tests {
 
     fn d(s: &str) -> Date {
         parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn a_date_that_is_not_is_told_by_its_shape() {
+        assert_eq!(not_a_date("2027-02-31"), "not a calendar date");
+        assert_eq!(not_a_date("2027-2-3"), "not a YYYY-MM-DD date");
+        assert_eq!(not_a_date("2027/02/03"), "not a YYYY-MM-DD date");
     }
 
     #[test]

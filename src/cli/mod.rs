@@ -167,7 +167,7 @@ pub fn file_beside_the_report(text: &str) -> Result<std::path::PathBuf, String> 
 /// `--as-of DATE`: a strict `YYYY-MM-DD` date, checked by clap so a wrong one
 /// is a command-line error (exit 2) in every subcommand alike.
 pub fn as_of_date(text: &str) -> Result<verdict::value::Date, String> {
-    verdict::value::parse_date(text).ok_or_else(|| format!("`{text}` is not a YYYY-MM-DD date"))
+    verdict::value::parse_date(text).ok_or_else(|| format!("`{text}` is {}", verdict::value::not_a_date(text)))
 }
 
 /// `--jobs N`: worker threads, 0 for one per core, at most

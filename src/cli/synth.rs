@@ -54,7 +54,7 @@ pub fn run(args: SynthArgs) -> Exit {
         }
     };
     let Some(as_of) = parse_date(&args.as_of) else {
-        eprintln!("error: --as-of `{}` is not a YYYY-MM-DD date", args.as_of);
+        eprintln!("error: --as-of `{}` is {}", args.as_of, verdict::value::not_a_date(&args.as_of));
         return Exit::Invalid;
     };
     let output = args.output.as_ref().and_then(super::OutputPath::file);

@@ -123,7 +123,7 @@ impl Reader<'_> {
         let text = self.text(node, what)?;
         let date = parse_date(text);
         if date.is_none() {
-            self.error(codes::TEST_VALUE, node.span, format!("{what} `{text}` is not a YYYY-MM-DD date"));
+            self.error(codes::TEST_VALUE, node.span, format!("{what} `{text}` is {}", crate::value::not_a_date(text)));
         }
         date
     }
