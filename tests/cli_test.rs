@@ -146,6 +146,16 @@ fn unreadable_files_point_at_the_line_naming_them() {
     insta::assert_snapshot!(out);
 }
 
+/// A misspelt policy file is named with the file it likely means, as a
+/// misspelt schema is in a policy.
+#[test]
+fn a_misspelt_policy_is_named_with_the_file_meant() {
+    let (code, out) = verdict(repo(), &["test", "tests/testing/misspelt-policy.invalid.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[T008] cannot read `tests/testing/laddr.policy`"), "{out}");
+    assert!(out.contains("help: did you mean `tests/testing/ladder.policy`?"), "{out}");
+}
+
 /// A test file without a single case could never fail: it is an invalid
 /// test file (exit 2, like any test file that cannot be run as written),
 /// not a pass, and it is named.

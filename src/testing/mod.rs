@@ -448,8 +448,12 @@ impl Runner {
             }
             Err(e) if e.sources.get(path).is_none() => {
                 // The policy file itself could not be read: point at the line naming it.
-                let why = e.diagnostics.first().map_or_else(String::new, |d| d.message.clone());
-                r.error(codes::TEST_FILE, span, why);
+                let first = e.diagnostics.first();
+                let why = first.map_or_else(String::new, |d| d.message.clone());
+                match first.and_then(|d| d.help.clone()) {
+                    Some(help) => r.error_help(codes::TEST_FILE, span, why, help),
+                    None => r.error(codes::TEST_FILE, span, why),
+                }
                 None
             }
             Err(e) => {
