@@ -89,6 +89,35 @@ fn check_json_diagnostics() {
     assert!(related["file"].as_str().unwrap().ends_with("E0606_table_overlap.policy"), "{related}");
 }
 
+/// A folder stands for the policies under it, as for `fmt` and `test`; one
+/// that holds none is an error (exit 2), never a quiet success.
+#[test]
+fn check_takes_a_folder_of_policies() {
+    let (code, _, err) = verdict(&["check", "policies"], None);
+    assert_eq!(code, 0, "{err}");
+    for name in ["admission", "lifecycle", "lifecycle-v2", "simple"] {
+        assert!(err.contains(&format!("policies/{name}.policy: ok")), "{name}: {err}");
+    }
+    let (code, _, err) = verdict(&["check", "policies/tests"], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error: no policy (`*.policy`) under `policies/tests`"), "{err}");
+}
+
+/// A test file, schema or portfolio given to `check` is said to be one, with
+/// the command that reads it.
+#[test]
+fn check_says_what_a_file_that_is_no_policy_is() {
+    for (file, said) in [
+        ("policies/tests/lifecycle.test.yaml", "is a test file, not a policy: run it with `verdict test"),
+        ("policies/account.schema.yaml", "is a schema, not a policy"),
+        ("policies/portfolio.jsonl", "looks like a portfolio, not a policy"),
+    ] {
+        let (code, _, err) = verdict(&["check", file], None);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("[P001]") && err.replace("\n        ", " ").contains(said), "{file}: {err}");
+    }
+}
+
 #[test]
 fn deny_warnings_turns_warnings_into_exit_2() {
     let (code, _, _) = verdict(&["check", "tests/fixtures/valid/W0101_unused_let.policy"], None);

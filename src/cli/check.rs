@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(clap::Args)]
 #[command(after_help = super::examples_and_exit_codes("  verdict check policies/lifecycle.policy\n  verdict check --deny-warnings --error-format json policies/*.policy"))]
 pub struct CheckArgs {
-    /// The policy file(s).
+    /// The policy files, or folders: a folder stands for the `.policy` files under it.
     #[arg(required = true)]
     policies: Vec<PathBuf>,
     /// Treat warnings as errors (exit 2 when there are any).
@@ -20,11 +20,14 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> Exit {
-    let mut exit = Exit::Ok;
-    for path in &args.policies {
+    let (policies, mut exit) = policies_named(&args.policies);
+    for path in &policies {
         let (diags, sources, ok) = match verdict::load_policy(path) {
             Ok(loaded) => (loaded.warnings, loaded.sources, true),
-            Err(e) => (e.diagnostics, e.sources, false),
+            Err(mut e) => {
+                told_what_it_is(path, &mut e.diagnostics);
+                (e.diagnostics, e.sources, false)
+            }
         };
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags.len() - errors;
@@ -55,4 +58,53 @@ pub fn run(args: CheckArgs) -> Exit {
         }
     }
     exit
+}
+
+/// The policies to check: a folder stands for the `.policy` files under it
+/// (as for `fmt` and `test`); any other path is checked as named, so that a
+/// missing one gets its diagnostic. Exit 2 for a folder that holds none.
+fn policies_named(paths: &[PathBuf]) -> (Vec<PathBuf>, Exit) {
+    let mut out = Vec::new();
+    let mut exit = Exit::Ok;
+    for path in paths {
+        if !path.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        match verdict::walk::find_files(std::slice::from_ref(path), ".policy") {
+            Ok(found) if found.is_empty() => {
+                eprintln!("error: no policy (`*.policy`) under `{}`", path.display());
+                exit = Exit::Invalid;
+            }
+            Ok(found) => out.extend(found),
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit = Exit::Invalid;
+            }
+        }
+    }
+    (out, exit)
+}
+
+/// A schema, test file or portfolio given to `check` fails as a policy with
+/// a syntax error that does not say why: the first error says what the file
+/// looks like, and which command reads it.
+fn told_what_it_is(path: &std::path::Path, diags: &mut [verdict::diagnostic::Diagnostic]) {
+    let Some(first) = diags.first_mut().filter(|d| d.code.starts_with('P') && d.help.is_none()) else {
+        return;
+    };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let shown = path.display();
+    let ends = |endings: &[&str]| endings.iter().any(|e| name.ends_with(e));
+    first.help = if ends(&[".test.yaml", ".test.yml"]) {
+        Some(format!("`{name}` is a test file, not a policy: run it with `verdict test {shown}`"))
+    } else if ends(&[".schema.yaml", ".schema.yml"]) {
+        Some(format!(
+            "`{name}` is a schema, not a policy: it is checked with the policy that names it (`schema \"{name}\"`)"
+        ))
+    } else if ends(&[".yaml", ".yml", ".json", ".jsonl", ".csv", ".parquet"]) {
+        Some(format!("`{name}` looks like a portfolio, not a policy: decide it with `verdict eval POLICY {shown}`"))
+    } else {
+        None
+    };
 }
