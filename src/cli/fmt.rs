@@ -82,10 +82,11 @@ pub fn run(args: FmtArgs) -> Exit {
     let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
     let verb = if args.check { "would be reformatted" } else { "reformatted" };
     let failed = if failed > 0 { format!(", {} could not be formatted", files(failed)) } else { String::new() };
-    // A filter's output is the formatted policy alone: a summary would be
-    // noise in the editor or pipe that reads it.
+    // A filter's output is the formatted policy alone, or the diagnostics
+    // of one that does not parse: a summary would be noise in the editor or
+    // pipe that reads it.
     let filter_only = !args.check && files_given(&args.files) == 0;
-    if (!super::render::quiet() && !filter_only) || !failed.is_empty() {
+    if !filter_only && (!super::render::quiet() || !failed.is_empty()) {
         eprintln!("{} {verb}, {unchanged} already formatted{failed}", files(changed));
     }
     exit.max(super::files::stdout_failure())
