@@ -3,7 +3,7 @@
 //! split's weight without its `%`, `'text'`, `if`, actions joined by `and`
 //! or `,`, `set limit =`, `escalate` without `to`, a notification without
 //! its template, a decimal where a whole number goes (`for 1.5 months`), a
-//! duration in shorthand (`within 90d`).
+//! duration in shorthand (`within 90d`), a comment in `//` or `/* */`.
 //! Each gives the help a risk officer needs to write it the language's
 //! way, with their own operands where the line shows them.
 
@@ -18,6 +18,17 @@ pub(super) fn idiom_help(stop: &Stop<'_>) -> Option<String> {
         .or_else(|| weight_without_percent(stop))
         .or_else(|| single_quoted(stop))
         .or_else(|| half_open_list(stop))
+        .or_else(|| c_comment(stop))
+}
+
+/// `// why` or `/* why */`: a comment in another language's marks.
+fn c_comment(stop: &Stop<'_>) -> Option<String> {
+    // After a value, pest reads the first `/` as a division and stops at the second mark.
+    let divided = stop.before.ends_with('/');
+    let marks = ["//", "/*"].into_iter().find(|m| {
+        stop.rest.starts_with(m) || (divided && m.get(1..).is_some_and(|second| stop.rest.starts_with(second)))
+    })?;
+    Some(format!("a comment starts with `#` and runs to the end of its line; `{marks}` starts none"))
 }
 
 /// `score in [600, 700)`: a table's half-open interval in a condition.
