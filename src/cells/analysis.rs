@@ -65,8 +65,43 @@ struct Walk<'a> {
     grid: &'a Grid<'a>,
 }
 
+/// Tables with fewer rows are proved afresh each time (in well under a millisecond).
+const REMEMBERED_FROM_ROWS: usize = 64;
+/// How many large tables' proofs are remembered.
+const REMEMBERED: usize = 8;
+
+/// The last large tables' proofs, by their grid written out: an editor
+/// checks a policy again on every keystroke, and a large table's proof,
+/// which can take seconds, changes only when the table does. The key is the
+/// whole grid, so a remembered proof is exactly the one proving it afresh
+/// gives.
+static REMEMBERED_PROOFS: std::sync::Mutex<std::collections::VecDeque<(String, Findings)>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
+
 /// Proves a grid: every finding at once.
 pub fn prove(grid: &Grid<'_>) -> Findings {
+    if grid.rows.len() < REMEMBERED_FROM_ROWS {
+        return prove_afresh(grid);
+    }
+    let key = format!("{:?}\n{:?}", grid.domains, grid.rows);
+    let remembered = |key: &str| {
+        // A poisoned lock only means another check panicked: its list is still whole.
+        let proofs = REMEMBERED_PROOFS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        proofs.iter().find(|(k, _)| k == key).map(|(_, found)| found.clone())
+    };
+    if let Some(found) = remembered(&key) {
+        return found;
+    }
+    let found = prove_afresh(grid);
+    let mut proofs = REMEMBERED_PROOFS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if proofs.len() >= REMEMBERED {
+        proofs.pop_front();
+    }
+    proofs.push_back((key, found.clone()));
+    found
+}
+
+pub(super) fn prove_afresh(grid: &Grid<'_>) -> Findings {
     let rows = grid.rows.len();
     let mut atoms = Vec::with_capacity(grid.domains.len());
     let mut members = Vec::with_capacity(grid.domains.len());

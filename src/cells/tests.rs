@@ -1,4 +1,4 @@
-use super::analysis::{prove, Grid};
+use super::analysis::{prove, prove_afresh, Grid};
 use super::atoms::Atoms;
 use super::*;
 
@@ -148,4 +148,26 @@ fn bits_list_their_members_in_order_across_words() {
     assert_eq!(bits.members().collect::<Vec<_>>(), [0, 5, 63, 64, 130, 199]);
     assert_eq!(Bits::none(70).members().count(), 0);
     assert_eq!(Bits::all(70).members().count(), 70);
+}
+
+/// A large table's proof is remembered by the whole grid: two tables that
+/// differ only in their last row are proved each as itself, however often
+/// and in whatever order they are checked.
+#[test]
+fn a_remembered_proof_is_the_proof_of_that_very_table() {
+    let d = [int_domain(false)];
+    // 100 one-value rows from 0, then everything from 101 on: 100 is a gap.
+    let mut with_gap: Vec<Vec<ValueSet>> = (0..100).map(|i| vec![ints(Cut::Below(i), Cut::Above(i))]).collect();
+    with_gap.insert(0, vec![ints(Cut::NegInf, Cut::Below(0))]);
+    let mut closed = with_gap.clone();
+    with_gap.push(vec![ints(Cut::Below(101), Cut::PosInf)]);
+    closed.push(vec![ints(Cut::Below(100), Cut::PosInf)]);
+    for _ in 0..2 {
+        for rows in [&with_gap, &closed] {
+            let grid = Grid { domains: &d, rows };
+            assert_eq!(prove(&grid), prove_afresh(&grid));
+        }
+    }
+    assert_eq!(prove(&Grid { domains: &d, rows: &with_gap }).gap, Some(vec![Sample::Int(100)]));
+    assert_eq!(prove(&Grid { domains: &d, rows: &closed }).gap, None);
 }
