@@ -8,8 +8,7 @@ use crate::hooks::Hook;
 use crate::schema::{load_schema, Schema};
 use crate::syntax::{
     ast::{Item, PolicyAst},
-    parse_policy,
-    parser::salvage,
+    parser::{parse_policy_or_salvage, Salvage, Unparsed},
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -110,10 +109,11 @@ pub(crate) fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> std::i
 }
 
 fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<LoadedPolicy, LoadError> {
-    let ast = match parse_policy(path, text) {
+    let ast = match parse_policy_or_salvage(path, text) {
         Ok(ast) => ast,
-        Err(mut diags) => {
-            diags.extend(loader.beyond_syntax(path, text));
+        Err(unparsed) => {
+            let Unparsed { diagnostics: mut diags, salvage } = *unparsed;
+            diags.extend(loader.beyond_syntax(path, text, salvage));
             in_reading_order(&mut diags, path);
             return Err(loader.fail(diags));
         }
@@ -248,8 +248,8 @@ impl Loader {
     /// them all. Left out: errors that only say a name a broken item
     /// declares is missing, and warnings (an unused let may be used by a
     /// broken rule).
-    fn beyond_syntax(&mut self, policy: &Path, text: &str) -> Vec<Diagnostic> {
-        self.beyond_syntax_keeping(policy, text).0
+    fn beyond_syntax(&mut self, policy: &Path, text: &str, salvaged: Option<Salvage>) -> Vec<Diagnostic> {
+        self.beyond_syntax_keeping(policy, text, salvaged).0
     }
 
     /// [`Loader::beyond_syntax`], keeping the items that parse and the schema
@@ -258,8 +258,9 @@ impl Loader {
         &mut self,
         policy: &Path,
         text: &str,
+        salvaged: Option<Salvage>,
     ) -> (Vec<Diagnostic>, Option<PolicyAst>, Option<Schema>) {
-        let Some(salvaged) = salvage(policy, text) else {
+        let Some(salvaged) = salvaged else {
             return (Vec::new(), None, None);
         };
         let Some((schema_path, span)) = check::schema_declaration(&salvaged.ast, policy) else {

@@ -8,7 +8,7 @@ use crate::check::{self, CheckedPolicy};
 use crate::diagnostic::{codes, Diagnostic, SourceMap, Span};
 use crate::schema::{load_schema, Schema};
 use crate::syntax::ast::{Item, PolicyAst};
-use crate::syntax::parse_policy;
+use crate::syntax::parser::{parse_policy_or_salvage, Unparsed};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -54,10 +54,11 @@ fn analyze(path: &Path, text: &str) -> Analysis {
     let mut loader = Loader::default();
     loader.sources.add(path, text.into());
     let mut out = Analysis::default();
-    let ast = match parse_policy(path, text) {
+    let ast = match parse_policy_or_salvage(path, text) {
         Ok(ast) => ast,
-        Err(mut diagnostics) => {
-            let (found, salvaged, schema) = loader.beyond_syntax_keeping(path, text);
+        Err(unparsed) => {
+            let Unparsed { mut diagnostics, salvage } = *unparsed;
+            let (found, salvaged, schema) = loader.beyond_syntax_keeping(path, text, salvage);
             diagnostics.extend(found);
             in_reading_order(&mut diagnostics, path);
             let schema = schema.map(Arc::new);

@@ -18,6 +18,7 @@ mod stop;
 
 pub use keywords::keyword_texts;
 pub use salvage::{salvage, LostItems, Salvage};
+
 mod table;
 
 use super::ast::*;
@@ -89,6 +90,40 @@ pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic
             }
         }
         Err(first) => Err(recover_errors(file, text, syntax_error(file, &first, (text, 0)))),
+    }
+}
+
+/// A policy that does not parse: every syntax error, and the items that do
+/// parse, ready to check (`None` when nothing can be).
+#[derive(Debug)]
+pub struct Unparsed {
+    /// Every syntax error found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What can still be checked.
+    pub salvage: Option<Salvage>,
+}
+
+/// [`parse_policy`], with the [`salvage`] of a policy that does not parse:
+/// the items found broken while reporting its errors are not parsed again
+/// to find them (an editor checks a half-typed policy on every keystroke).
+pub fn parse_policy_or_salvage(file: &Path, text: &str) -> Result<PolicyAst, Box<Unparsed>> {
+    if too_deep_at(text).is_some() {
+        let diagnostics = parse_policy(file, text).err().unwrap_or_default();
+        return Err(Box::new(Unparsed { diagnostics, salvage: None }));
+    }
+    match PolicyParser::parse(Rule::policy_file, text) {
+        Ok(pairs) => match build_items(file, pairs) {
+            (items, diags) if diags.is_empty() => Ok(PolicyAst { items }),
+            // Every item parses; some do not build (an impossible date).
+            (_, diagnostics) => {
+                Err(Box::new(Unparsed { diagnostics, salvage: salvage::salvage_around(file, text, &[]) }))
+            }
+        },
+        Err(first) => {
+            let first = syntax_error(file, &first, (text, 0));
+            let (diagnostics, broken) = errors::recover_errors_noting_broken(file, text, first);
+            Err(Box::new(Unparsed { diagnostics, salvage: salvage::salvage_around(file, text, &broken) }))
+        }
     }
 }
 

@@ -8,6 +8,17 @@ use crate::syntax::LINE_END;
 
 /// After a syntax error, parse each top-level item on its own to find the others.
 pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<Diagnostic> {
+    recover_errors_noting_broken(file, text, first).0
+}
+
+/// [`recover_errors`], with the byte ranges of the items that do not parse
+/// on their own (which [`super::salvage`] blanks out).
+pub(super) fn recover_errors_noting_broken(
+    file: &Path,
+    text: &str,
+    first: Diagnostic,
+) -> (Vec<Diagnostic>, Vec<std::ops::Range<usize>>) {
+    let mut broken = Vec::new();
     // Where errors were reported, so a file of many broken items is not
     // compared error by error.
     let mut reported: HashSet<u32> = HashSet::from([first.span.start]);
@@ -26,6 +37,7 @@ pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<
         let holds_first = (start..end).contains(&(first.span.start as usize));
         match PolicyParser::parse(Rule::policy_file, chunk) {
             Err(e) => {
+                broken.push(start..end);
                 let d = syntax_error(file, &e, (chunk, start));
                 if reported.insert(d.span.start) {
                     diags.push(d);
@@ -45,7 +57,7 @@ pub(super) fn recover_errors(file: &Path, text: &str, first: Diagnostic) -> Vec<
         diags.push(first);
     }
     diags.sort_by_key(|d| d.span.start);
-    diags.into_iter().map(|d| note_unclosed(d, file, text, &starts)).collect()
+    (diags.into_iter().map(|d| note_unclosed(d, file, text, &starts)).collect(), broken)
 }
 
 /// A diagnostic found in a text that starts at `offset` of the file, placed in the file.

@@ -118,17 +118,29 @@ pub fn salvage(file: &Path, text: &str) -> Option<Salvage> {
     if too_deep_at(text).is_some() {
         return None;
     }
+    let starts = item_starts(text);
+    let broken: Vec<std::ops::Range<usize>> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| start..starts.get(i + 1).copied().unwrap_or(text.len()))
+        .filter(|item| text.get(item.clone()).is_some_and(|chunk| !parses(chunk)))
+        .collect();
+    salvage_around(file, text, &broken)
+}
+
+/// [`salvage`] of a text whose items that do not parse on their own are
+/// already known (`broken`, found while reporting its syntax errors).
+pub(super) fn salvage_around(file: &Path, text: &str, broken: &[std::ops::Range<usize>]) -> Option<Salvage> {
     let mut lost = LostItems::default();
     let mut kept = text.as_bytes().to_vec();
-    let mut bounds = item_starts(text);
-    bounds.insert(0, 0);
-    bounds.push(text.len());
-    for pair in bounds.windows(2) {
-        let &[start, end] = pair else { continue };
-        let (Some(chunk), Some(kept_chunk)) = (text.get(start..end), kept.get_mut(start..end)) else {
+    // Text before the first item (comments, or a misspelt first declaration).
+    let first = item_starts(text).first().copied().unwrap_or(text.len());
+    let lead = (first > 0).then_some(0..first);
+    for item in lead.iter().filter(|lead| text.get((*lead).clone()).is_some_and(|t| !parses(t))).chain(broken) {
+        let (Some(chunk), Some(kept_chunk)) = (text.get(item.clone()), kept.get_mut(item.clone())) else {
             continue;
         };
-        if !chunk.is_empty() && PolicyParser::parse(Rule::policy_file, chunk).is_err() {
+        if !chunk.is_empty() {
             lost.note(chunk);
             blank(kept_chunk);
         }
@@ -150,6 +162,10 @@ pub fn salvage(file: &Path, text: &str) -> Option<Salvage> {
         }
     }
     Some(Salvage { ast: PolicyAst { items }, text, lost, stand_ins })
+}
+
+fn parses(chunk: &str) -> bool {
+    chunk.is_empty() || PolicyParser::parse(Rule::policy_file, chunk).is_ok()
 }
 
 /// Replaces text by spaces, keeping its line ends (and so every line and column after it).
@@ -180,6 +196,23 @@ mod tests {
         assert_eq!(item_span(&s.ast.items[1]).start as usize, b);
         assert_eq!(s.lost.names, ["a"]);
         assert!(!s.lost.unnamed && !s.lost.header);
+    }
+
+    /// The salvage made while reporting a policy's errors, from the items
+    /// found broken then, is the one made afresh.
+    #[test]
+    fn the_salvage_of_a_parse_is_the_salvage_made_afresh() {
+        for text in [
+            "policy \"p\"\nlet a = = 1\nlet b = 2\nrule \"r\" { when b > 1 then close }\n",
+            "# lead\npolcy \"p\"\nrule \"r\" { when true then close }\nrule \"s\" { when then }\n",
+            "policy \"p\"\nlet d = 2026-02-30\nrule \"r\" { when d > as_of then close }\n",
+            "policy \"p\"\nrule \"r\" { when (1 then close }\nlet x = 1\n",
+        ] {
+            let file = Path::new("t.policy");
+            let Err(unparsed) = super::super::parse_policy_or_salvage(file, text) else { panic!("{text} parsed") };
+            assert_eq!(format!("{:?}", unparsed.salvage), format!("{:?}", salvage(file, text)), "{text}");
+            assert_eq!(Some(unparsed.diagnostics), parse_policy(file, text).err(), "{text}");
+        }
     }
 
     #[test]
