@@ -101,6 +101,7 @@ pub fn prove(grid: &Grid<'_>) -> Findings {
     found
 }
 
+/// Proves a grid without looking among the remembered proofs.
 pub(super) fn prove_afresh(grid: &Grid<'_>) -> Findings {
     let rows = grid.rows.len();
     let mut atoms = Vec::with_capacity(grid.domains.len());
@@ -133,7 +134,6 @@ pub(super) fn prove_afresh(grid: &Grid<'_>) -> Findings {
     let mut walk = Walk {
         atoms,
         members,
-
         out,
         cases: 0,
         covers: HashSet::default(),

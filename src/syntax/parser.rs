@@ -18,7 +18,6 @@ mod stop;
 
 pub use keywords::keyword_texts;
 pub use salvage::{salvage, LostItems, Salvage};
-
 mod table;
 
 use super::ast::*;
