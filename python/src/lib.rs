@@ -135,7 +135,7 @@ fn options(as_of: Option<&str>) -> PyResult<EvalOptions> {
         None => None,
         Some(text) => Some(
             verdict::value::parse_date(text)
-                .ok_or_else(|| PyValueError::new_err(format!("as_of `{text}` is not a YYYY-MM-DD date")))?,
+                .ok_or_else(|| PyValueError::new_err(format!("as_of `{text}` is {}", verdict::value::not_a_date(text))))?,
         ),
     };
     Ok(EvalOptions { default_as_of, ..EvalOptions::default() })
@@ -170,13 +170,42 @@ fn decide_all(
         let bound = if plan.schema() == batch.schema() { plan.with_batch(batch) } else { bind(batch)? };
         let tasks: Vec<ParquetBatch> = slices(&bound);
         let decided: Vec<Result<RecordBatch, ArrowError>> =
-            tasks.par_iter().map(|task| decide_batch(program, task, options)).collect();
+            pool()?.install(|| tasks.par_iter().map(|task| decide_batch(program, task, options)).collect());
         for batch in decided {
             out.push(batch?);
         }
         plan = bound;
     }
     Ok(out)
+}
+
+/// The threads that decide tables, started by this process. A process
+/// forked from one that had decided (Python's `multiprocessing` and
+/// `concurrent.futures` fork by default on Linux) inherits a pool whose
+/// threads it does not have: work handed to rayon's global pool there
+/// waits forever. So the pool is kept with the id of the process that
+/// started it, and a forked child starts its own.
+fn pool() -> Result<Arc<rayon::ThreadPool>, ArrowError> {
+    static POOL: std::sync::Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = std::sync::Mutex::new(None);
+    let process = std::process::id();
+    let mut slot = POOL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((started_by, pool)) = slot.as_ref() {
+        if *started_by == process {
+            return Ok(Arc::clone(pool));
+        }
+        // The parent's pool: its threads are not in this process, and
+        // dropping it would wait for them. It is left, never used.
+        if let Some((_, inherited)) = slot.take() {
+            std::mem::forget(inherited);
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("verdict-decide-{i}"))
+        .build()
+        .map(Arc::new)
+        .map_err(|e| ArrowError::ExternalError(Box::new(e)))?;
+    *slot = Some((process, Arc::clone(&pool)));
+    Ok(pool)
 }
 
 /// What went wrong deciding a table, as the user reads it: a column the

@@ -255,14 +255,18 @@ def test_a_policy_pickles_by_its_files_and_leaves_no_folder_behind(tmp_path):
     assert (again.fingerprint, twice.fingerprint) == (policy.fingerprint, policy.fingerprint)
     assert again.decide(snapshot) == twice.decide(snapshot) == copy.deepcopy(policy).decide(snapshot) == policy.decide(snapshot)
     assert set(glob.glob(f"{tempfile.gettempdir()}/verdict-policy-*")) == before
-    # A file changed on disk since the load is refused, not shipped as if it were the same.
+    # It ships the files as they were loaded: edited or deleted since, the
+    # policy that arrives is the one that was loaded.
     folder = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", folder)
     copied = verdict.load(folder / "lifecycle.policy")
     schema = folder / "account.schema.yaml"
     schema.write_text(schema.read_text() + "\n# edited\n")
-    with pytest.raises(ValueError, match="changed on disk since it was loaded"):
-        pickle.loads(pickle.dumps(copied))
+    assert pickle.loads(pickle.dumps(copied)).fingerprint == copied.fingerprint
+    shutil.rmtree(folder)
+    shipped = pickle.loads(pickle.dumps(copied))
+    assert shipped.fingerprint == copied.fingerprint
+    assert shipped.decide(snapshot) == policy.decide(snapshot)
 
 
 def test_decide_takes_a_pandas_row_as_its_dict():

@@ -547,3 +547,24 @@ def test_a_pandas_int_beyond_64_bits_is_named_with_its_column_and_row(generated)
         policy.decide_table(frame)
     message = str(raised.value)
     assert "column `credit_limit`" in message and "row 1 holds 100000000000000000000" in message, message
+
+
+def _outcomes(policy, table):
+    return policy.decide_table(table).column("outcome").to_pylist()
+
+
+def test_a_forked_process_decides_tables_after_its_parent_has(generated):
+    """``multiprocessing`` and ``concurrent.futures`` fork by default on
+    Linux: a child of a process that had decided a table inherits no
+    deciding threads, and must start its own rather than wait forever."""
+    import concurrent.futures
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0])  # 4,000 rows: more than one task of 2,048
+    expected = _outcomes(policy, table)
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        assert pool.submit(_outcomes, policy, table).result(timeout=120) == expected

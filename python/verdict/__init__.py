@@ -272,15 +272,18 @@ class Policy:
             raise TypeError(f"load a policy with verdict.load({inner!r}), not verdict.Policy(...)")
         self._inner = inner
         self._fields = inner.field_types
-        # The files it was loaded from, when they came by their contents
-        # (an unpickled policy): its folder is gone, so they travel on.
+        # The files it was loaded from, read when it was loaded (`load`), or
+        # the contents it came by (an unpickled policy): what it pickles as.
         self._shipped: Optional[Tuple[str, Dict[str, bytes]]] = None
 
     def __reduce__(self) -> Any:
         """Pickled as the contents of every file it was loaded from (policy,
-        schema, hooks, batches) and its fingerprint: unpickling loads it again
-        from them (for ``multiprocessing``, ``concurrent.futures``, Spark),
-        and refuses files that changed on disk since it was loaded."""
+        schema, hooks, batches), as they were when it was loaded, and its
+        fingerprint: unpickling loads it again from them (for
+        ``multiprocessing``, ``concurrent.futures``, Spark), wherever the
+        files are now. A file named by an absolute path is read from that
+        path when unpickled: name files relative to the policy to ship it
+        whole."""
         name, contents = self._shipped or _files_of(self)
         return (_from_contents, (name, contents, self.fingerprint))
 
@@ -610,8 +613,17 @@ def load(path: Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"]) ->
         raise TypeError(f"load takes a path (str, bytes or os.PathLike), not {type(path).__name__}")
     try:
         # A bytes path as the file system decodes it (`os.fsdecode`), as `open` takes it.
-        return Policy(_verdict.load(_os.fsdecode(path)))
+        policy = Policy(_verdict.load(_os.fsdecode(path)))
     except ValueError as error:
         if len(error.args) == 2 and isinstance(error.args[1], list):
             raise PolicyError(error.args[0], error.args[1]) from None
         raise
+    # What it pickles as, read now: a policy is shipped (to a process pool,
+    # to Spark's executors) as the files it was loaded from, even after they
+    # were moved or deleted. Files that cannot be read again (a pipe) are
+    # read when it is pickled.
+    try:
+        policy._shipped = _files_of(policy)
+    except OSError:
+        pass
+    return policy
