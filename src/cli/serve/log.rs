@@ -17,7 +17,7 @@ use hyper::body::Bytes;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -132,7 +132,7 @@ pub struct LogWriter {
 
 /// Opens (or creates) `path` for appending and starts its writer.
 pub fn open(path: &Path) -> std::io::Result<(LogSender, LogWriter)> {
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let file = LogFile::open(path)?;
     let (sender, receiver) = mpsc::channel(QUEUE);
     let health = Arc::new(Health::default());
     let shared = Arc::clone(&health);
@@ -161,6 +161,10 @@ const BATCH: usize = 1 << 20;
 
 /// What the log is appended to: a file, or in tests one that fails on cue.
 trait Sink: Write {
+    /// Makes sure the lines go to the file now at the log's path (see [`LogFile`]).
+    fn follow_path(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
     /// Its length now.
     fn len(&self) -> std::io::Result<u64>;
     /// Cuts it back to `len`.
@@ -169,15 +173,72 @@ trait Sink: Write {
     fn sync(&self) -> std::io::Result<()>;
 }
 
-impl Sink for File {
+/// The log's file, kept at its path. A log rotated away (`mv`, as
+/// logrotate does) or removed would otherwise take every later line into a
+/// file nobody reads, or into none: before each write the path is looked
+/// at, and a file that is no longer there is synced and left for a new one.
+struct LogFile {
+    file: File,
+    path: PathBuf,
+}
+
+impl LogFile {
+    fn open(path: &Path) -> std::io::Result<LogFile> {
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+        Ok(LogFile { file, path: path.to_path_buf() })
+    }
+
+    /// Whether the file at the path is the one being written.
+    fn still_at_its_path(&self) -> std::io::Result<bool> {
+        let at_path = match std::fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let open = self.file.metadata()?;
+            Ok((open.dev(), open.ino()) == (at_path.dev(), at_path.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = at_path;
+            Ok(true)
+        }
+    }
+}
+
+impl Write for LogFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Sink for LogFile {
+    fn follow_path(&mut self) -> std::io::Result<()> {
+        if self.still_at_its_path()? {
+            return Ok(());
+        }
+        let _ = self.file.sync_data();
+        *self = LogFile::open(&self.path)?;
+        eprintln!(
+            "verdict serve: the decision log `{}` was moved or removed; writing to a new one at that path",
+            verdict::terminal::escape(&self.path.display().to_string())
+        );
+        Ok(())
+    }
     fn len(&self) -> std::io::Result<u64> {
-        self.metadata().map(|m| m.len())
+        self.file.metadata().map(|m| m.len())
     }
     fn truncate(&self, len: u64) -> std::io::Result<()> {
-        self.set_len(len)
+        self.file.set_len(len)
     }
     fn sync(&self) -> std::io::Result<()> {
-        self.sync_data()
+        self.file.sync_data()
     }
 }
 
@@ -205,7 +266,7 @@ fn write_all(
             let Ok(message) = receiver.try_recv() else { break };
             pending.take(message);
         }
-        match append(&mut sink, &pending.lines) {
+        match sink.follow_path().and_then(|()| append(&mut sink, &pending.lines)) {
             Ok(()) => {
                 health.written(pending.line_count());
                 pending.written();
@@ -426,6 +487,33 @@ mod tests {
             .map(|v| v["decision_id"].as_str().unwrap().to_string())
             .collect();
         assert_eq!(ids, ["A-1", "A-2", "A-3", "B-1", "B-2"]);
+    }
+
+    /// A log rotated away (`mv`) or removed is not written into a file
+    /// nobody reads: the next lines go to a new file at the log's path.
+    #[test]
+    fn a_log_moved_or_removed_is_written_anew_at_its_path() {
+        let dir = std::env::temp_dir().join(format!("verdict-log-rotated-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (path, rotated) = (dir.join("decisions.log"), dir.join("decisions.log.1"));
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        let health = Arc::new(Health::default());
+        let (sink, shared) = (LogFile::open(&path).unwrap(), Arc::clone(&health));
+        let thread = std::thread::spawn(move || write_all(sink, receiver, &shared, Duration::from_millis(20)));
+        let lines = |p: &Path| std::fs::read_to_string(p).unwrap_or_default().lines().count();
+        sender.blocking_send(Message::Entry(entry("A", 2), share())).unwrap();
+        wait_until(|| lines(&path) == 2);
+        std::fs::rename(&path, &rotated).unwrap();
+        sender.blocking_send(Message::Entry(entry("B", 1), share())).unwrap();
+        wait_until(|| lines(&path) == 1);
+        std::fs::remove_file(&path).unwrap();
+        sender.blocking_send(Message::Entry(entry("C", 3), share())).unwrap();
+        sender.blocking_send(Message::Close).unwrap();
+        thread.join().unwrap().unwrap();
+        assert_eq!((lines(&rotated), lines(&path)), (2, 3));
+        assert!(!health.failing.load(Ordering::SeqCst));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// At shutdown, lines the disk still refuses are counted, never dropped quietly.
