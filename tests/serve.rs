@@ -78,6 +78,7 @@ fn the_other_endpoints_answer() {
     let fingerprint = policy["fingerprint"].as_str().unwrap().to_string();
     assert!(fingerprint.starts_with("sha256:"));
     assert!(policy["loaded_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(policy["engine"], concat!("verdict ", env!("CARGO_PKG_VERSION")));
     let decided = server.decide_lines(&std::fs::read_to_string(PORTFOLIO).unwrap());
     assert_eq!(decided.fingerprint.as_deref(), Some(fingerprint.as_str()));
     let _ = server.get("/v1/decide");
@@ -800,6 +801,7 @@ fn the_decision_log_has_one_whole_line_per_record() {
     let single_id = single.decision_id.unwrap();
     assert_eq!(logged[0]["decision_id"], single_id.as_str());
     assert_eq!(logged[0]["snapshot_sha256"], sha(&lines[0]));
+    assert_eq!(logged[0]["engine"], concat!("verdict ", env!("CARGO_PKG_VERSION")));
     assert_eq!(logged[0]["decision"], serde_json::from_str::<serde_json::Value>(&single.body).unwrap());
     let many_id = many.decision_id.unwrap();
     let records: Vec<&str> = many.body.lines().collect();

@@ -358,6 +358,8 @@ fn append_lines(buf: &mut Vec<u8>, entry: &Entry) {
         buf.extend_from_slice(time.as_bytes());
         buf.extend_from_slice(b"\",\"fingerprint\":\"");
         buf.extend_from_slice(entry.fingerprint.as_bytes());
+        buf.extend_from_slice(b"\",\"engine\":\"");
+        buf.extend_from_slice(super::state::ENGINE.as_bytes());
         buf.extend_from_slice(b"\",\"snapshot_sha256\":\"");
         buf.extend_from_slice(hex(&Sha256::digest(snapshot)).as_bytes());
         buf.extend_from_slice(b"\",\"decision\":");

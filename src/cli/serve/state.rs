@@ -30,6 +30,7 @@ impl Served {
             version: program.version.to_string(),
             fingerprint: program.fingerprint.to_string(),
             loaded_at: timestamp(loaded),
+            engine: ENGINE,
         };
         let mut info_body = serde_json::to_vec(&info).unwrap_or_default();
         info_body.push(b'\n');
@@ -46,7 +47,14 @@ pub struct PolicyInfo {
     pub fingerprint: String,
     /// When it was loaded, UTC.
     pub loaded_at: String,
+    /// The engine that decides with it ([`ENGINE`]).
+    pub engine: &'static str,
 }
+
+/// The engine's version, in `/v1/policy` and on every line of the decision
+/// log: the same files can decide otherwise under another engine (a fix in
+/// how a value is read), so replaying a decision needs both.
+pub const ENGINE: &str = concat!("verdict ", env!("CARGO_PKG_VERSION"));
 
 /// Limits on what a client may send, and how slowly.
 #[derive(Clone, Copy, Debug)]
