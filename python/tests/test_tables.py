@@ -13,6 +13,11 @@ from conftest import POLICY, cli_decisions
 COLUMNS = ["id", "outcome", "until", "limit", "reasons", "actions", "fired", "scores", "arms", "error_kind", "error_message"]
 
 
+def rows_as_json_keys():
+    """The members of a JSON decision that the decision table's rows hold."""
+    return ("id", "outcome", "until", "limit", "reasons", "actions", "fired", "error")
+
+
 def rows_as_json(table: pa.Table):
     """The decision table's rows in the shape of the JSON decisions, for comparison."""
     return dicts_as_json(table.to_pylist())
@@ -542,11 +547,20 @@ def test_a_pandas_int_beyond_64_bits_is_named_with_its_column_and_row(generated)
 
     policy = verdict.load(POLICY)
     frame = pq.read_table(generated[0]).slice(0, 4).to_pandas()
-    frame["credit_limit"] = pd.Series([5000, 10**20, 1, 2], dtype=object)
+    ints = frame.copy()
+    ints["score"] = pd.Series([700, 10**20, 1, 2], dtype=object)
     with pytest.raises(ValueError) as raised:
-        policy.decide_table(frame)
+        policy.decide_table(ints)
     message = str(raised.value)
-    assert "column `credit_limit`" in message and "row 1 holds 100000000000000000000" in message, message
+    assert "column `score`" in message and "row 1 holds 100000000000000000000" in message, message
+    # An amount that large is money all the same: read exactly, as `decide` reads it.
+    frame["credit_limit"] = pd.Series([5000, 10**20, 1, 2], dtype=object)
+    decided = policy.decide_table(frame).to_pylist()
+    assert decided[1]["error_kind"] is None, decided[1]
+    assert rows_as_json(policy.decide_table(frame)) == [
+        {k: v for k, v in policy.decide(frame.iloc[i].to_dict()).items() if k in rows_as_json_keys()}
+        for i in range(4)
+    ]
 
 
 def _outcomes(policy, table):
@@ -568,3 +582,31 @@ def test_a_forked_process_decides_tables_after_its_parent_has(generated):
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
         assert pool.submit(_outcomes, policy, table).result(timeout=120) == expected
+
+
+def test_a_pandas_column_of_amounts_or_dates_of_mixed_kinds_is_read_row_by_row():
+    """Money may be Decimals, ints or strings, dates ``date``s or strings,
+    in one column of Python objects (pyarrow refuses such a column whole):
+    each value is read as the engine reads text, and one that is no amount
+    or date is its own row's error record, as ``decide`` gives it."""
+    import datetime
+
+    pandas = pytest.importorskip("pandas")
+    from conftest import parse_exact, portfolio_lines
+
+    policy = verdict.load(POLICY)
+    rows = [parse_exact(line) for line in portfolio_lines()[:6]]
+    amounts = [Decimal("1000"), 2000, "3000.50", "abc", None, Decimal("12.5")]
+    dates = ["2020-01-01", datetime.date(2021, 2, 3), datetime.datetime(2019, 5, 6), "2020-13-01", None, "2018-07-08"]
+    for row, amount, day in zip(rows, amounts, dates):
+        row["credit_limit"], row["opened_on"] = amount, day
+    table = policy.decide_table(pandas.DataFrame(rows), as_of="2026-11-01")
+    decided = [policy.decide(row, as_of="2026-11-01") for row in rows]
+    assert rows_as_json(table) == [{k: v for k, v in d.items() if k in rows_as_json_keys()} for d in decided]
+    errors = table.column("error_message").to_pylist()
+    assert [e is not None for e in errors] == [False, False, False, True, True, False], errors
+    assert "credit_limit" in errors[3] and "opened_on" in errors[3], errors[3]
+    # A float among amounts has already rounded one: the column is still refused whole.
+    rows[0]["credit_limit"] = 0.1
+    with pytest.raises(ValueError, match="credit_limit"):
+        policy.decide_table(pandas.DataFrame(rows), as_of="2026-11-01")

@@ -360,7 +360,7 @@ class Policy:
         import pyarrow as pa
 
         raised: List[BaseException] = []
-        capsule = _stream_capsule(data, pa, raised, self._inner.columns)
+        capsule = _stream_capsule(data, pa, raised, self._inner.columns, self._fields)
         try:
             return pa.table(self._inner.decide_stream(capsule, _as_of_text(as_of)))
         except ValueError:
@@ -402,7 +402,9 @@ def _as_of_text(as_of: Any) -> Optional[str]:
     raise TypeError(f"as_of is a YYYY-MM-DD string or a datetime.date, not {type(as_of).__name__}")
 
 
-def _stream_capsule(data: Any, pa: Any, raised: List[BaseException], names: List[str]) -> Any:
+def _stream_capsule(
+    data: Any, pa: Any, raised: List[BaseException], names: List[str], fields: Optional[Dict[str, Any]] = None
+) -> Any:
     """An ``arrow_array_stream`` capsule for any tabular input; an exception
     a ``RecordBatchReader`` raises while read is put in ``raised``. Of a
     pandas frame only the columns under ``names`` (the schema's top-level
@@ -413,7 +415,7 @@ def _stream_capsule(data: Any, pa: Any, raised: List[BaseException], names: List
         return _batches_as_declared(data, pa, raised).__arrow_c_stream__()
     module = type(data).__module__.split(".")[0]
     if module == "pandas" and hasattr(data, "columns"):
-        return _pandas_table(data, pa, names).__arrow_c_stream__()
+        return _pandas_table(data, pa, names, fields or {}).__arrow_c_stream__()
     if _is_pandas_series(data):
         raise TypeError("decide_table takes a table, not a pandas Series: decide one row with decide(row)")
     if module == "pyarrow" and hasattr(data, "scanner") and hasattr(data, "files"):
@@ -435,7 +437,7 @@ def _stream_capsule(data: Any, pa: Any, raised: List[BaseException], names: List
     raise TypeError(f"decide_table takes Arrow data (a pyarrow Table, pandas or polars DataFrame), not {type(data).__name__}")
 
 
-def _pandas_table(frame: Any, pa: Any, names: List[str]) -> Any:
+def _pandas_table(frame: Any, pa: Any, names: List[str], fields: Dict[str, Any]) -> Any:
     """A pandas DataFrame as a pyarrow Table, of only the columns the schema
     reads (under ``names``, its top-level fields) when another stops the
     conversion; a column pyarrow cannot convert (Python objects of mixed
@@ -451,6 +453,12 @@ def _pandas_table(frame: Any, pa: Any, names: List[str]) -> Any:
         return _all_missing_as_null(pa.Table.from_pandas(frame, preserve_index=False), pa)
     except failures as error:
         failure = error
+    texted = _amounts_and_dates_as_text(frame, fields)
+    if texted is not None:
+        try:
+            return _all_missing_as_null(pa.Table.from_pandas(texted, preserve_index=False), pa)
+        except failures:
+            pass  # another column: said below, of the frame as given
     # A column the schema does not name is never read (as the JSON reader
     # ignores a key it does not know), so it must not stop the table:
     # pyarrow converts a whole frame or nothing, and a scratch column of
@@ -465,6 +473,90 @@ def _pandas_table(frame: Any, pa: Any, names: List[str]) -> Any:
         except failures as error:
             failure = error
     raise _not_converted(frame, failure) from failure
+
+
+def _amounts_and_dates_as_text(frame: Any, fields: Dict[str, Any]) -> Any:
+    """``frame`` with the money, decimal and date values in its columns of
+    Python objects (a field's column, or the records of a list or a nested
+    record) written as text, when their values mix kinds the engine reads
+    from text (``Decimal``, int and str amounts; ``date`` and str dates),
+    which pyarrow refuses to put in one column; ``None`` when no column
+    changes. Read as text, a value that is no amount or date is its own
+    row's error record instead of the whole table's refusal. A float among
+    amounts, or any other object, leaves its column as it is (to be refused:
+    a float has already rounded the amount)."""
+    texts: Dict[Any, List[Any]] = {}
+    for column in frame.columns:
+        kind = fields.get(column) if isinstance(column, str) else None
+        if kind is None or frame[column].dtype != object or not _holds_amounts_or_dates(kind):
+            continue
+        column_texts = [_as_text(value, kind) for value in frame[column]]
+        if not any(value is _LEFT for value in column_texts):
+            texts[column] = column_texts
+    if not texts:
+        return None
+    frame = frame.copy()
+    for column, column_texts in texts.items():
+        frame[column] = column_texts
+    return frame
+
+
+def _holds_amounts_or_dates(kind: Any) -> bool:
+    if isinstance(kind, str):
+        return kind.rstrip("?") in ("money", "decimal", "date")
+    if isinstance(kind, list):
+        return any(_holds_amounts_or_dates(k) for k in kind)
+    if isinstance(kind, dict):
+        return any(_holds_amounts_or_dates(k) for k in kind.values())
+    return False
+
+
+def _as_text(value: Any, kind: Any) -> Any:
+    """``value`` of a field of ``kind`` with its amounts and dates as text;
+    ``_LEFT`` when one of them is a value not to be written so."""
+    if isinstance(kind, str):
+        base = kind.rstrip("?")
+        if base in ("money", "decimal"):
+            return _amount_text(value)
+        return _date_text(value) if base == "date" else value
+    if isinstance(kind, list) and kind and isinstance(value, (list, tuple)):
+        elements = [_as_text(element, kind[0]) for element in value]
+        return _LEFT if any(e is _LEFT for e in elements) else elements
+    if isinstance(kind, dict) and isinstance(value, dict):
+        members = {key: _as_text(member, kind.get(key)) for key, member in value.items()}
+        return _LEFT if any(m is _LEFT for m in members.values()) else members
+    return value
+
+
+#: What ``_amount_text`` and ``_date_text`` give for a value they do not write as text.
+_LEFT = object()
+
+
+def _amount_text(value: Any) -> Any:
+    if _missing(value):
+        return None
+    value = _python_value(value)
+    if isinstance(value, bool) or isinstance(value, float):
+        return _LEFT
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, _decimal.Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    return value if isinstance(value, str) else _LEFT
+
+
+def _date_text(value: Any) -> Any:
+    if _missing(value):
+        return None
+    value = _python_value(value)
+    if isinstance(value, _dt.datetime):
+        # A midnight without a zone is its day, as ``decide`` reads it; any
+        # other time is written whole, for its row to be refused.
+        midnight = value.tzinfo is None and value.time() == _dt.time(0)
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value if isinstance(value, str) else _LEFT
 
 
 def _not_converted(frame: Any, error: BaseException) -> ValueError:
