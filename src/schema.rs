@@ -357,7 +357,7 @@ pub fn load_schema(path: &Path, text: &str) -> Result<Schema, Vec<Diagnostic>> {
     let doc = yaml::parse_document(text).map_err(|e| {
         vec![Diagnostic::error(codes::SCHEMA_YAML, path, e.span, format!("invalid YAML: {}", e.message))]
     })?;
-    let mut loader = SchemaLoader { path, diags: Vec::new() };
+    let mut loader = SchemaLoader { path, diags: Vec::new(), in_list: None };
     let schema = loader.schema(&doc);
     match schema {
         Some(schema) if loader.diags.is_empty() => Ok(schema),
@@ -375,6 +375,8 @@ pub fn load_schema(path: &Path, text: &str) -> Result<Schema, Vec<Diagnostic>> {
 struct SchemaLoader<'a> {
     path: &'a Path,
     diags: Vec<Diagnostic>,
+    /// The list whose records are being read, if any: a list inside them is refused.
+    in_list: Option<String>,
 }
 
 impl SchemaLoader<'_> {
@@ -597,7 +599,24 @@ impl SchemaLoader<'_> {
                 None
             }
             YKind::Map(_) if value.get("list").is_some_and(|l| matches!(l.kind, YKind::Map(_))) => {
-                let list = self.list(value)?;
+                if let Some(outer) = self.in_list.clone() {
+                    // The language aggregates a list of an account, not a
+                    // list within each record of another; and a list of
+                    // lists would let a snapshot grow with each level.
+                    self.error(
+                        codes::SCHEMA_LIST,
+                        name_span,
+                        format!("`{name}` is a list inside the records of the list `{outer}`; a list's records hold fields, sets and records, not lists"),
+                    )
+                    .help = Some(format!(
+                        "make `{name}` a list of its own among the account's fields, its records naming the `{outer}` record they belong to"
+                    ));
+                    return None;
+                }
+                self.in_list = Some(name.clone());
+                let list = self.list(value);
+                self.in_list = None;
+                let list = list?;
                 Some(FieldDef {
                     name,
                     kind: FieldKind::List(list),

@@ -66,7 +66,7 @@ registry! {
     SCHEMA_KEY = "S004", "schema-key", Error,
         "The schema has no `key`, or its key is not a required `string` or `int` field of the schema.";
     SCHEMA_LIST = "S005", "schema-list", Error,
-        "A list field is malformed: a key other than `list:` and `by:`, or a `by:` that is not a required `date` field of the list.";
+        "A list field is malformed: a key other than `list:` and `by:`, a `by:` that is not a required `date` field of the list, or a list inside a list's records.";
     SCHEMA_PROHIBITED = "S006", "schema-prohibited", Error,
         "A field listed under `prohibited` is not in the schema.";
     SCHEMA_FIELD_NAME = "S007", "schema-field-name", Error,
