@@ -40,6 +40,12 @@ impl Checker<'_> {
             );
             return None;
         }
+        // A set of enum members holds member names only: a text that names
+        // none (`"zz" in kinds`) could never be in it, as in a comparison.
+        if let (Base::Enum(members), TKind::Const(Const::Str(_))) = (&**elem, &needle.kind) {
+            let members = members.clone();
+            self.enum_literal(needle.clone(), &members)?;
+        }
         Some(texpr(TKind::InSet { negate, needle: Box::new(needle), set: Box::new(set) }, Ty::req(Base::Bool), span))
     }
 
