@@ -25,6 +25,9 @@ fields:
       amount: money
       repaid_on: date?
       fee: money?
+      collector:
+        agency: string?
+        charge: money?
     by: due_on
 "#;
 
@@ -115,6 +118,24 @@ fn windows_exclude_their_lower_edge_and_the_future() {
     assert_eq!(count(&["2026-11-01"]), "1", "as_of itself is inside");
     assert_eq!(count(&["2026-11-02"]), "0", "after as_of is outside");
     assert_eq!(value("count(overdues within 7 days)", &overdues(&["2026-10-25", "2026-10-26"])), "1");
+}
+
+/// An aggregate projects a field of a record inside the list's elements
+/// (`overdues.collector.charge`) as it projects one of the element's own,
+/// `within` and absent values included.
+#[test]
+fn an_aggregate_projects_a_field_of_a_record_in_the_elements() {
+    let overdues = r#"{"overdues":[
+        {"due_on":"2026-01-10","days":40,"amount":"100","collector":{"agency":"X","charge":"7.25"}},
+        {"due_on":"2026-10-20","days":12,"amount":"50","collector":{"charge":"2.5"}},
+        {"due_on":"2026-10-25","days":3,"amount":"10"}]}"#;
+    assert_eq!(value("sum(overdues.collector.charge)", overdues), "9.75");
+    assert_eq!(value("max(overdues.collector.charge within 30 days) ?? 0", overdues), "2.5");
+    // The field of the latest element, which has no collector: none.
+    assert_eq!(value("latest(overdues.collector.charge) ?? 0", overdues), "0");
+    assert_eq!(value("latest(overdues.collector.charge where collector.charge != none) ?? 0", overdues), "2.5");
+    assert_eq!(value("earliest(overdues.collector.agency) ?? \"none\"", overdues), "\"X\"");
+    assert_eq!(value("count(overdues where (collector.charge ?? 0) > 5)", overdues), "1");
 }
 
 /// Every date verdict computes stays within the dates it reads (four-digit

@@ -78,7 +78,7 @@ impl<'a> Checker<'a> {
     fn element_parts(
         &mut self,
         list: &ListLayout,
-        field_seg: Option<&Ident>,
+        field_path: Option<&[Ident]>,
         filter: Option<&Expr>,
     ) -> (Option<Option<TExpr>>, Option<Option<TExpr>>) {
         let elem_scope = Scope { element: Some(&list.element) };
@@ -86,9 +86,13 @@ impl<'a> Checker<'a> {
             Some(f) => self.condition(f, elem_scope, "after `where`").map(Some),
             None => Some(None),
         };
-        let projected = match (&filter_t, field_seg) {
-            (Some(_), Some(seg)) => {
-                self.field_path(&list.element, Frame::Element, std::slice::from_ref(seg), seg.span).map(Some)
+        let projected = match (&filter_t, field_path) {
+            (Some(_), Some(segments)) => {
+                let span = match (segments.first(), segments.last()) {
+                    (Some(first), Some(last)) => first.span.to(last.span),
+                    _ => Span::default(),
+                };
+                self.field_path(&list.element, Frame::Element, segments, span).map(Some)
             }
             (Some(_), None) => Some(None),
             (None, _) => None,
@@ -207,19 +211,12 @@ impl<'a> Checker<'a> {
             match &field.kind {
                 FieldKind::Record(inner) => current = inner,
                 FieldKind::List(layout) => {
+                    // The element's field, through its records (`txns.fee.amount`).
                     let rest = &segments[i + 1..];
-                    if rest.len() > 1 {
-                        self.err(
-                            codes::NOT_AGGREGATABLE,
-                            span,
-                            "an aggregate can project one field of the list element",
-                        );
-                        return None;
-                    }
                     return Some(ListOrSet::List {
                         slot: field.slot.unwrap_or(0),
                         layout,
-                        field: rest.first(),
+                        field: (!rest.is_empty()).then_some(rest),
                         path: path_so_far,
                     });
                 }
@@ -243,5 +240,5 @@ impl<'a> Checker<'a> {
 
 enum ListOrSet<'a, 's> {
     Set(TExpr),
-    List { slot: usize, layout: &'a ListLayout, field: Option<&'s Ident>, path: String },
+    List { slot: usize, layout: &'a ListLayout, field: Option<&'s [Ident]>, path: String },
 }
