@@ -559,9 +559,14 @@ impl fmt::Display for Traced {
             Traced::Date(d) => write!(f, "{d}"),
             Traced::Set(items) => {
                 f.write_str("[")?;
+                // Each member as the policy writes it: text quoted, numbers and dates bare.
                 for (i, item) in items.iter().enumerate() {
                     let sep = if i == 0 { "" } else { ", " };
-                    write!(f, "{sep}{:?}", item.to_string())?;
+                    match item {
+                        SetItem::Str(s) => write!(f, "{sep}{s:?}")?,
+                        SetItem::Int(n) => write!(f, "{sep}{n}")?,
+                        SetItem::Date(d) => write!(f, "{sep}{d}")?,
+                    }
                 }
                 f.write_str("]")
             }
@@ -577,6 +582,14 @@ mod tests {
 
     fn d(s: &str) -> Date {
         parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn a_traced_set_shows_its_members_as_a_policy_writes_them() {
+        let set = |items: Vec<SetItem>| Traced::Set(items.into_boxed_slice()).to_string();
+        assert_eq!(set(vec![SetItem::Int(7), SetItem::Int(-8)]), "[7, -8]");
+        assert_eq!(set(vec![SetItem::Date(d("2026-01-01"))]), "[2026-01-01]");
+        assert_eq!(set(vec![SetItem::Str("a \"b\"".into())]), r#"["a \"b\""]"#);
     }
 
     #[test]
