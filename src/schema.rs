@@ -529,7 +529,7 @@ impl SchemaLoader<'_> {
                 let what =
                     key.as_scalar().map_or_else(|| format!("{} as a key", key.kind_name()), |_| format!("`{name}`"));
                 self.error(codes::SCHEMA_FIELD_NAME, key.span, format!("{what} is not a valid field name")).help =
-                    Some("field names are letters, digits and `_`, starting with a letter or `_`".into());
+                    Some("field names are ASCII letters, digits and `_`, starting with a letter or `_`".into());
                 continue;
             }
             if name == "as_of" && depth == 0 {

@@ -444,6 +444,19 @@ fn a_missing_column_and_a_wrong_column_type_are_named() {
     assert_eq!(error.code(), "R020", "{error}");
 }
 
+/// A field of a list's records is a member of the list column's structs:
+/// the help says where to add it, never a column named `txns[].kind`.
+#[test]
+fn a_missing_member_of_a_list_s_records_is_said_to_go_in_its_structs() {
+    let missing = ReadError::ParquetMissingColumn { field: "txns[].kind".into(), suggestion: None };
+    assert_eq!(
+        missing.help().as_deref(),
+        Some("add `kind` to the structs of the list column `txns` (a list of structs)")
+    );
+    let missing = ReadError::ParquetMissingColumn { field: "identity.verified".into(), suggestion: None };
+    assert_eq!(missing.help().as_deref(), Some("add a column `identity.verified` (or a struct column holding it)"));
+}
+
 #[test]
 fn explain_and_test_read_parquet_snapshot_files() {
     let dir = temp("explain");

@@ -70,7 +70,7 @@ registry! {
     SCHEMA_PROHIBITED = "S006", "schema-prohibited", Error,
         "A field listed under `prohibited` is not in the schema.";
     SCHEMA_FIELD_NAME = "S007", "schema-field-name", Error,
-        "A field name is not valid (letters, digits and `_`, not starting with a digit), is defined twice, is `as_of`, which every snapshot has built in, or is a reserved word of the language (`case`, `end`, `table`, `split`, ...; see docs/reference.md): rename the field.";
+        "A field name is not valid (ASCII letters, digits and `_`, not starting with a digit), is defined twice, is `as_of`, which every snapshot has built in, or is a reserved word of the language (`case`, `end`, `table`, `split`, ...; see docs/reference.md): rename the field.";
 
     // Policies: loading, names and types.
     INTERNAL = "E0001", "internal", Error,

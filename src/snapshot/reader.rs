@@ -286,9 +286,13 @@ impl ReadError {
             ReadError::MissingColumn { field, suggestion } => {
                 Some(suggestion.clone().unwrap_or_else(|| format!("add a column `{field}`")))
             }
-            ReadError::ParquetMissingColumn { field, suggestion } => Some(match suggestion {
-                Some(hint) => hint.clone(),
-                None => format!("add a column `{field}` (or a struct column holding it)"),
+            ReadError::ParquetMissingColumn { field, suggestion } => Some(match (suggestion, field.split_once("[].")) {
+                (Some(hint), _) => hint.clone(),
+                // A field of a list's records is a member of the list column's structs, never a column of its own.
+                (None, Some((list, member))) => {
+                    format!("add `{member}` to the structs of the list column `{list}` (a list of structs)")
+                }
+                (None, None) => format!("add a column `{field}` (or a struct column holding it)"),
             }),
             ReadError::ParquetFloatMoney { .. } => Some(
                 "write the column as DECIMAL (e.g. DECIMAL(18, 2)), as an integer of whole units, or as strings of the \
