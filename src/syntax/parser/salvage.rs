@@ -26,16 +26,37 @@ pub struct Salvage {
     /// number too large): their items are kept, so that the errors beside
     /// them are found, but nothing said about the stand-ins is true.
     pub stand_ins: Vec<Span>,
+    /// The items holding stand-ins.
+    pub items_with_stand_ins: Vec<Span>,
 }
+
+/// What is proved of a whole table, scorecard or effective range: a
+/// stand-in among its values makes any finding about them untrue, wherever
+/// in the item it is said (a gap at the table's header, an overlap at a
+/// later row).
+const PROVED_OF_VALUES: &[&str] = &[
+    codes::EMPTY_CELL,
+    codes::TABLE_GAP,
+    codes::TABLE_OVERLAP,
+    codes::TABLE_TOO_LARGE,
+    codes::SCORECARD_GAP,
+    codes::SCORECARD_OVERLAP,
+    codes::SCORECARD_ELSE,
+    codes::EFFECTIVE_DATES,
+];
 
 impl Salvage {
     /// Whether `diagnostic`, found by checking the salvaged items, may be
     /// about what the broken items took away or a stand-in put in.
     #[must_use]
     pub fn may_explain(&self, diagnostic: &Diagnostic, text: &str) -> bool {
+        let overlaps = |s: &Span, at: Span| s.start < at.end.max(at.start.saturating_add(1)) && at.start < s.end;
         let at = diagnostic.span;
+        let spans = || std::iter::once(at).chain(diagnostic.related.iter().map(|r| r.span));
         self.lost.may_explain(diagnostic, text)
-            || self.stand_ins.iter().any(|s| s.start < at.end.max(at.start.saturating_add(1)) && at.start < s.end)
+            || spans().any(|at| self.stand_ins.iter().any(|s| overlaps(s, at)))
+            || (PROVED_OF_VALUES.contains(&diagnostic.code)
+                && spans().any(|at| self.items_with_stand_ins.iter().any(|item| overlaps(item, at))))
     }
 }
 
@@ -150,18 +171,22 @@ pub(super) fn salvage_around(file: &Path, text: &str, broken: &[std::ops::Range<
     let builder = AstBuilder::new(file);
     let mut items = Vec::new();
     let mut stand_ins = Vec::new();
+    let mut items_with_stand_ins = Vec::new();
     let top = pairs.next().map(|file| file.into_inner()).into_iter().flatten();
     for pair in top.filter(|p| is_item(p.as_rule())) {
         let written = pair.as_str();
         match builder.item_with_stand_ins(pair) {
             Some((item, at)) => {
+                if !at.is_empty() {
+                    items_with_stand_ins.push(item_span(&item));
+                }
                 items.push(item);
                 stand_ins.extend(at);
             }
             None => lost.note(written),
         }
     }
-    Some(Salvage { ast: PolicyAst { items }, text, lost, stand_ins })
+    Some(Salvage { ast: PolicyAst { items }, text, lost, stand_ins, items_with_stand_ins })
 }
 
 fn parses(chunk: &str) -> bool {
