@@ -70,12 +70,15 @@ const REMEMBERED_FROM_ROWS: usize = 64;
 /// How many large tables' proofs are remembered.
 const REMEMBERED: usize = 8;
 
-/// The last large tables' proofs, by their grid written out: an editor
-/// checks a policy again on every keystroke, and a large table's proof,
-/// which can take seconds, changes only when the table does. The key is the
-/// whole grid, so a remembered proof is exactly the one proving it afresh
-/// gives.
-static REMEMBERED_PROOFS: std::sync::Mutex<std::collections::VecDeque<(String, Findings)>> =
+/// A remembered proof: the grid it proves, and what it found.
+type Remembered = (Vec<Domain>, Vec<Vec<ValueSet>>, Findings);
+
+/// The last large tables' proofs, with their grids: an editor checks a
+/// policy again on every keystroke, and a large table's proof, which can
+/// take seconds, changes only when the table does. A proof is taken for a
+/// grid equal to its own (same domains, same cells as sets of values), so
+/// it is exactly the one proving the grid afresh gives.
+static REMEMBERED_PROOFS: std::sync::Mutex<std::collections::VecDeque<Remembered>> =
     std::sync::Mutex::new(std::collections::VecDeque::new());
 
 /// Proves a grid: every finding at once.
@@ -83,21 +86,22 @@ pub fn prove(grid: &Grid<'_>) -> Findings {
     if grid.rows.len() < REMEMBERED_FROM_ROWS {
         return prove_afresh(grid);
     }
-    let key = format!("{:?}\n{:?}", grid.domains, grid.rows);
-    let remembered = |key: &str| {
-        // A poisoned lock only means another check panicked: its list is still whole.
-        let proofs = REMEMBERED_PROOFS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        proofs.iter().find(|(k, _)| k == key).map(|(_, found)| found.clone())
-    };
-    if let Some(found) = remembered(&key) {
+    // A poisoned lock only means another check panicked: its list is still whole.
+    let remembered = || REMEMBERED_PROOFS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let found = remembered()
+        .iter()
+        .find(|(domains, rows, _)| domains.as_slice() == grid.domains && rows.as_slice() == grid.rows)
+        .map(|(_, _, found)| found.clone());
+    if let Some(found) = found {
         return found;
     }
     let found = prove_afresh(grid);
-    let mut proofs = REMEMBERED_PROOFS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let proof = (grid.domains.to_vec(), grid.rows.to_vec(), found.clone());
+    let mut proofs = remembered();
     if proofs.len() >= REMEMBERED {
         proofs.pop_front();
     }
-    proofs.push_back((key, found.clone()));
+    proofs.push_back(proof);
     found
 }
 

@@ -3,6 +3,7 @@
 use super::render::{render_all, render_json, stderr_color};
 use super::Exit;
 use std::path::PathBuf;
+use verdict::diagnostic::codes;
 
 /// Arguments of `verdict check`.
 #[derive(clap::Args)]
@@ -64,11 +65,18 @@ pub fn run(args: CheckArgs) -> Exit {
 /// (as for `fmt` and `test`); any other path is checked as named, so that a
 /// missing one gets its diagnostic. Exit 2 for a folder that holds none.
 fn policies_named(paths: &[PathBuf]) -> (Vec<PathBuf>, Exit) {
-    let mut out = Vec::new();
+    let mut out: Vec<PathBuf> = Vec::new();
     let mut exit = Exit::Ok;
+    // A policy named twice (itself and in its folder) is checked once.
+    let mut seen = std::collections::HashSet::new();
+    let mut take = |out: &mut Vec<PathBuf>, path: PathBuf| {
+        if seen.insert(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
+            out.push(path);
+        }
+    };
     for path in paths {
         if !path.is_dir() {
-            out.push(path.clone());
+            take(&mut out, path.clone());
             continue;
         }
         match verdict::walk::find_files(std::slice::from_ref(path), ".policy") {
@@ -76,7 +84,7 @@ fn policies_named(paths: &[PathBuf]) -> (Vec<PathBuf>, Exit) {
                 eprintln!("error: no policy (`*.policy`) under `{}`", path.display());
                 exit = Exit::Invalid;
             }
-            Ok(found) => out.extend(found),
+            Ok(found) => found.into_iter().for_each(|file| take(&mut out, file)),
             Err(e) => {
                 eprintln!("error: {e}");
                 exit = Exit::Invalid;
@@ -90,7 +98,7 @@ fn policies_named(paths: &[PathBuf]) -> (Vec<PathBuf>, Exit) {
 /// a syntax error that does not say why: the first error says what the file
 /// looks like, and which command reads it.
 fn told_what_it_is(path: &std::path::Path, diags: &mut [verdict::diagnostic::Diagnostic]) {
-    let Some(first) = diags.first_mut().filter(|d| d.code.starts_with('P') && d.help.is_none()) else {
+    let Some(first) = diags.first_mut().filter(|d| d.code == codes::SYNTAX && d.help.is_none()) else {
         return;
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();

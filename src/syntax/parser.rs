@@ -71,13 +71,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// Parses a policy file. On failure, every syntax error found is returned.
 pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic>> {
     if let Some(at) = too_deep_at(text) {
-        return Err(vec![Diagnostic::error(
-            codes::TOO_DEEP,
-            file,
-            Span::new(at, at + 1),
-            format!("expression nested more than {MAX_NESTING} levels deep"),
-        )
-        .with_help("split the expression with `let`")]);
+        return Err(vec![too_deep(file, at)]);
     }
     match PolicyParser::parse(Rule::policy_file, text) {
         Ok(pairs) => {
@@ -90,6 +84,17 @@ pub fn parse_policy(file: &Path, text: &str) -> Result<PolicyAst, Vec<Diagnostic
         }
         Err(first) => Err(recover_errors(file, text, syntax_error(file, &first, (text, 0)))),
     }
+}
+
+/// The error of a text nested deeper than the parser goes, at `at`.
+fn too_deep(file: &Path, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        codes::TOO_DEEP,
+        file,
+        Span::new(at, at + 1),
+        format!("expression nested more than {MAX_NESTING} levels deep"),
+    )
+    .with_help("split the expression with `let`")
 }
 
 /// A policy that does not parse: every syntax error, and the items that do
@@ -106,9 +111,8 @@ pub struct Unparsed {
 /// the items found broken while reporting its errors are not parsed again
 /// to find them (an editor checks a half-typed policy on every keystroke).
 pub fn parse_policy_or_salvage(file: &Path, text: &str) -> Result<PolicyAst, Box<Unparsed>> {
-    if too_deep_at(text).is_some() {
-        let diagnostics = parse_policy(file, text).err().unwrap_or_default();
-        return Err(Box::new(Unparsed { diagnostics, salvage: None }));
+    if let Some(at) = too_deep_at(text) {
+        return Err(Box::new(Unparsed { diagnostics: vec![too_deep(file, at)], salvage: None }));
     }
     match PolicyParser::parse(Rule::policy_file, text) {
         Ok(pairs) => match build_items(file, pairs) {

@@ -493,6 +493,7 @@ mod tests {
 
     /// A log rotated away (`mv`) or removed is not written into a file
     /// nobody reads: the next lines go to a new file at the log's path.
+    #[cfg(unix)]
     #[test]
     fn a_log_moved_or_removed_is_written_anew_at_its_path() {
         let dir = std::env::temp_dir().join(format!("verdict-log-rotated-{}", std::process::id()));
