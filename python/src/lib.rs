@@ -28,8 +28,9 @@ const ROWS_PER_TASK: usize = 2048;
 struct Policy {
     program: Arc<Program>,
     /// Every file read to load it (policy, schema, hooks, batches), as the
-    /// file system names them (a name that is not UTF-8 kept whole).
-    files: Vec<PathBuf>,
+    /// file system names them (a name that is not UTF-8 kept whole), with
+    /// the text read: what the fingerprint covers, and what it pickles as.
+    files: Vec<(PathBuf, Arc<str>)>,
 }
 
 #[pymethods]
@@ -51,7 +52,14 @@ impl Policy {
 
     #[getter]
     fn files(&self) -> Vec<PathBuf> {
-        self.files.clone()
+        self.files.iter().map(|(path, _)| path.clone()).collect()
+    }
+
+    /// The text of each file in [`Policy::files`], in the same order, as
+    /// read when the policy was loaded (bytes: a policy ships as them).
+    #[getter]
+    fn contents<'py>(&self, py: Python<'py>) -> Vec<Bound<'py, pyo3::types::PyBytes>> {
+        self.files.iter().map(|(_, text)| pyo3::types::PyBytes::new(py, text.as_bytes())).collect()
     }
 
     /// The top-level column names a book is read by: the schema's key and
@@ -188,15 +196,13 @@ fn decide_all(
 fn pool() -> Result<Arc<rayon::ThreadPool>, ArrowError> {
     static POOL: std::sync::Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = std::sync::Mutex::new(None);
     let process = std::process::id();
-    let mut slot = POOL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((started_by, pool)) = slot.as_ref() {
+    // The lock is held only to look and to swap, never while threads start:
+    // a fork from another thread while it is held would leave the child a
+    // lock no thread of its own will release.
+    let lock = || POOL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((started_by, pool)) = lock().as_ref() {
         if *started_by == process {
             return Ok(Arc::clone(pool));
-        }
-        // The parent's pool: its threads are not in this process, and
-        // dropping it would wait for them. It is left, never used.
-        if let Some((_, inherited)) = slot.take() {
-            std::mem::forget(inherited);
         }
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -204,7 +210,17 @@ fn pool() -> Result<Arc<rayon::ThreadPool>, ArrowError> {
         .build()
         .map(Arc::new)
         .map_err(|e| ArrowError::ExternalError(Box::new(e)))?;
-    *slot = Some((process, Arc::clone(&pool)));
+    let mut slot = lock();
+    match slot.as_ref() {
+        // Another thread of this process started one meanwhile: that one is used.
+        Some((started_by, theirs)) if *started_by == process => return Ok(Arc::clone(theirs)),
+        _ => {}
+    }
+    // The parent's pool, if any: its threads are not in this process, and
+    // dropping it would wait for them. It is left, never used.
+    if let Some((_, inherited)) = slot.replace((process, Arc::clone(&pool))) {
+        std::mem::forget(inherited);
+    }
     Ok(pool)
 }
 
@@ -285,7 +301,7 @@ impl Stream {
 fn load(py: Python<'_>, path: PathBuf) -> PyResult<Policy> {
     match py.allow_threads(|| verdict::load_policy(&path)) {
         Ok(loaded) => {
-            let files = loaded.sources.files().iter().map(|f| f.path.clone()).collect();
+            let files = loaded.sources.files().iter().map(|f| (f.path.clone(), Arc::clone(&f.text))).collect();
             Ok(Policy { program: loaded.program, files })
         }
         Err(error) => {

@@ -580,8 +580,17 @@ def test_a_forked_process_decides_tables_after_its_parent_has(generated):
     table = pq.read_table(generated[0])  # 4,000 rows: more than one task of 2,048
     expected = _outcomes(policy, table)
     context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
-        assert pool.submit(_outcomes, policy, table).result(timeout=120) == expected
+    pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=context)
+    try:
+        decided = pool.submit(_outcomes, policy, table).result(timeout=120)
+    except BaseException:
+        # A child that hangs must fail the test, not hold it: it is killed.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    assert decided == expected
 
 
 def test_a_pandas_column_of_amounts_or_dates_of_mixed_kinds_is_read_row_by_row():

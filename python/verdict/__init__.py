@@ -272,8 +272,8 @@ class Policy:
             raise TypeError(f"load a policy with verdict.load({inner!r}), not verdict.Policy(...)")
         self._inner = inner
         self._fields = inner.field_types
-        # The files it was loaded from, read when it was loaded (`load`), or
-        # the contents it came by (an unpickled policy): what it pickles as.
+        # The contents it came by (an unpickled policy), which it pickles
+        # as; a loaded one pickles as the texts the engine read (`_files_of`).
         self._shipped: Optional[Tuple[str, Dict[str, bytes]]] = None
 
     def __reduce__(self) -> Any:
@@ -656,13 +656,11 @@ def _schema_difference(declared: Any, found: Any) -> str:
 
 def _files_of(policy: Policy) -> Tuple[str, Dict[str, bytes]]:
     """The policy file's name and the contents of every file the policy was
-    loaded from, by their paths relative to the policy's folder."""
+    loaded from, as the engine read them when it loaded it (what its
+    fingerprint covers), by their paths relative to the policy's folder."""
     files = [_os.path.abspath(path) for path in policy._inner.files]
     base = _os.path.dirname(files[0])
-    contents: Dict[str, bytes] = {}
-    for path in files:
-        with open(path, "rb") as f:
-            contents[_os.path.relpath(path, base)] = f.read()
+    contents = {_os.path.relpath(path, base): text for path, text in zip(files, policy._inner.contents)}
     return _os.path.relpath(files[0], base), contents
 
 
@@ -710,12 +708,4 @@ def load(path: Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"]) ->
         if len(error.args) == 2 and isinstance(error.args[1], list):
             raise PolicyError(error.args[0], error.args[1]) from None
         raise
-    # What it pickles as, read now: a policy is shipped (to a process pool,
-    # to Spark's executors) as the files it was loaded from, even after they
-    # were moved or deleted. Files that cannot be read again (a pipe) are
-    # read when it is pickled.
-    try:
-        policy._shipped = _files_of(policy)
-    except OSError:
-        pass
     return policy
