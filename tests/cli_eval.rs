@@ -515,6 +515,32 @@ fn a_batch_matched_against_an_int_key_reads_whole_numbers() {
     assert!(out.stdout.is_empty(), "nothing is decided by a policy that does not load");
 }
 
+/// A snapshot broken after its int key names its account by the number, in
+/// YAML as in JSON Lines (`"id": 3`, as every decision names it), and a
+/// key written as text stays the text it was.
+#[test]
+fn a_broken_snapshot_names_an_int_key_as_a_number_in_every_format() {
+    let dir = scratch("int-key-broken");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("tests/fixtures/schemas/int-key.schema.yaml", dir.join("s.yaml")).unwrap();
+    let policy = dir.join("p.policy");
+    std::fs::write(&policy, "policy \"p\" version \"1\"\nschema \"s.yaml\"\n").unwrap();
+    let yaml = dir.join("b.yaml");
+    std::fs::write(&yaml, "---\nid: 3\nstatus: [\n---\nid: \"4\"\nstatus: [\n").unwrap();
+    let jsonl = dir.join("b.jsonl");
+    std::fs::write(&jsonl, "{\"id\": 3, \"status\": [\n").unwrap();
+    let ids = |book: &Path| {
+        let out = verdict(&["eval", policy.to_str().unwrap(), book.to_str().unwrap(), "--as-of", "2026-11-01"]);
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&yaml), [serde_json::json!(3), serde_json::json!("4")]);
+    assert_eq!(ids(&jsonl), [serde_json::json!(3)]);
+}
+
 #[test]
 fn standard_input_named_twice_is_refused() {
     let book = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();

@@ -75,7 +75,17 @@ fn key_of(node: &YNode, schema: &Schema) -> Option<Key> {
         _ => node,
     };
     let key = schema.key.split('.').try_fold(snapshot, |record, name| record.get(name))?;
-    key.as_scalar().and_then(key_as_written)
+    let written = key.as_scalar()?;
+    // An int key written as one is named as a number, as the JSON readers
+    // and every decision name it (`"id": 3`, not `"id": "3"`).
+    let int_key = matches!(
+        schema.lookup(&schema.key).map(|field| &field.kind),
+        Some(crate::schema::FieldKind::Scalar(crate::schema::ScalarType::Int))
+    );
+    match written.parse::<i64>() {
+        Ok(number) if int_key && matches!(key.kind, YKind::Scalar { plain: true, .. }) => Some(Key::Int(number)),
+        _ => key_as_written(written),
+    }
 }
 
 /// Lines before a broken line that may be left out (a flow collection opened
