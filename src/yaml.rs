@@ -160,12 +160,15 @@ fn tab_near(text: &str, at: usize) -> usize {
     if at > 0 && text.chars().nth(at - 1) == Some('\t') {
         return at - 1;
     }
-    let mut line_ends = 0;
+    // On the scanner's line, or in the next line's indentation: a tab
+    // inside the next line's value is not the one it means.
+    let mut next_line = false;
     for (n, c) in text.chars().skip(at).enumerate() {
         match c {
             '\t' => return at + n,
-            '\n' if line_ends == 1 => break,
-            '\n' => line_ends += 1,
+            '\n' if !next_line => next_line = true,
+            ' ' | '\r' => {}
+            _ if next_line => break,
             _ => {}
         }
     }
