@@ -43,6 +43,18 @@ pub enum ExplainError {
         /// A close id, or the range of ids, to help.
         help: Option<String>,
     },
+    /// Fewer snapshots have the id than the one asked for (`--nth`).
+    #[error("`--nth {nth}`: only {} of `{}` {} the id `{id}`", if *.same_id == 1 { "one snapshot".to_string() } else { format!("{same_id} snapshots") }, .file.display(), if *.same_id == 1 { "has" } else { "have" })]
+    FewerThanNth {
+        /// The id asked for.
+        id: String,
+        /// The snapshot file.
+        file: PathBuf,
+        /// How many snapshots have the id.
+        same_id: usize,
+        /// Which of them was asked for (1-based).
+        nth: usize,
+    },
 }
 
 /// One account's decision with the reasoning behind it.
@@ -249,7 +261,7 @@ pub fn explain(
     policy: &LoadedPolicy,
     snapshots: &Path,
     format: Option<Format>,
-    id: &str,
+    (id, nth): (&str, usize),
     default_as_of: Option<Date>,
 ) -> Result<Explanation, ExplainError> {
     let format = match format {
@@ -260,7 +272,7 @@ pub fn explain(
     let reader = open_snapshot_file(snapshots, format, schema, ReadLimits::default())
         .and_then(SnapshotReader::refusing_header_faults)
         .map_err(|e| cannot_read(snapshots, &e))?;
-    let found = find(reader, snapshots, id)?;
+    let found = find(reader, snapshots, id, nth)?;
     Ok(explain_found(policy, snapshots, found, id, default_as_of))
 }
 
@@ -275,14 +287,14 @@ pub fn explain_read<R: BufRead>(
     input: R,
     name: &Path,
     format: Format,
-    id: &str,
+    (id, nth): (&str, usize),
     default_as_of: Option<Date>,
 ) -> Result<Explanation, ExplainError> {
     let schema = policy.program.schema.clone();
     let reader = read_snapshots_with(input, format, schema, ReadLimits::default())
         .and_then(SnapshotReader::refusing_header_faults)
         .map_err(|e| cannot_read(name, &e))?;
-    let found = find(reader, name, id)?;
+    let found = find(reader, name, id, nth)?;
     Ok(explain_found(policy, name, found, id, default_as_of))
 }
 
@@ -291,7 +303,7 @@ fn cannot_read(name: &Path, e: &ReadError) -> ExplainError {
 }
 
 /// The explanation of the account found at `position` (1-based) of
-/// `snapshots`, the first of `same_id` snapshots with its id.
+/// `snapshots`, one of `same_id` snapshots with its id.
 fn explain_found(
     policy: &LoadedPolicy,
     snapshots: &Path,
@@ -386,11 +398,12 @@ fn scorecards(program: &Program, trace: &Trace, source: &str) -> Vec<ScorecardEx
         .collect()
 }
 
-/// The first snapshot with `id`, its 1-based position and how many share the id.
+/// The `nth` (1-based) snapshot with `id`, its 1-based position and how many share the id.
 fn find(
     reader: impl Iterator<Item = ReadItem>,
     path: &Path,
     id: &str,
+    nth: usize,
 ) -> Result<(usize, ReadItem, usize), ExplainError> {
     let mut found: Option<(usize, ReadItem)> = None;
     let mut same_id = 0;
@@ -409,7 +422,7 @@ fn find(
         match item_id {
             Some(i) if i == id => {
                 same_id += 1;
-                if found.is_none() {
+                if same_id == nth {
                     found = Some((index + 1, item));
                 }
             }
@@ -419,6 +432,9 @@ fn find(
     }
     match found {
         Some((position, item)) => Ok((position, item, same_id)),
+        None if same_id > 0 => {
+            Err(ExplainError::FewerThanNth { id: id.to_string(), file: path.to_path_buf(), same_id, nth })
+        }
         None => {
             let help = did_you_mean(id, ids.iter().map(String::as_str))
                 .or_else(|| {

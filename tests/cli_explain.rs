@@ -423,3 +423,36 @@ rule \"r\" { when plan.tier == 2 then tag \"prime\" }\n";
     assert_eq!(record["trace"]["lets"], serde_json::json!({"plan.tier": 2}), "{out}");
     assert_eq!(record["trace"]["tables"], serde_json::json!([{"let": "plan", "row": 2}]), "{out}");
 }
+
+/// A book of monthly snapshots holds an account several times: the first is
+/// explained, with a note; `--nth N` explains another; one past the last is
+/// an error (exit 2), never the wrong snapshot.
+#[test]
+fn the_nth_snapshot_of_an_account_is_explained() {
+    let dir = common::temp_folder("explain-nth", "book");
+    let portfolio = std::fs::read_to_string(common::repo_root().join("policies/portfolio.jsonl")).unwrap();
+    let line = portfolio.lines().find(|l| l.contains("\"A-1001\"")).unwrap();
+    let month = |as_of: &str| {
+        let mut snapshot: serde_json::Value = serde_json::from_str(line).unwrap();
+        snapshot["as_of"] = as_of.into();
+        format!("{snapshot}\n")
+    };
+    let book = dir.join("monthly.jsonl");
+    std::fs::write(&book, [month("2026-10-01"), month("2026-11-01")].concat()).unwrap();
+    let policy = common::repo_root().join("policies/lifecycle.policy");
+    let run = |nth: &str| {
+        let (p, b) = (policy.to_str().unwrap(), book.to_str().unwrap());
+        common::verdict_in(&dir, &["explain", p, b, "--id", "A-1001", "--nth", nth])
+    };
+    let (code, out, err) = run("1");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("as of 2026-10-01"), "{out}");
+    assert!(err.contains("2 snapshots of") && err.contains("this is the first (snapshot 1); `--nth N`"), "{err}");
+    let (code, out, err) = run("2");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("(snapshot 2 of") && out.contains("as of 2026-11-01"), "{out}");
+    assert!(err.contains("this is number 2 (snapshot 2)"), "{err}");
+    let (code, out, err) = run("3");
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("`--nth 3`: only 2 snapshots of") && err.contains("have the id `A-1001`"), "{err}");
+}

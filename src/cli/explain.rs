@@ -41,6 +41,10 @@ pub struct ExplainArgs {
     /// The snapshot's date when it has no `as_of` (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = super::as_of_date)]
     as_of: Option<verdict::value::Date>,
+    /// Which of the snapshots with the id, when several have it (a book of
+    /// monthly snapshots): 1 is the first in the file.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    nth: u32,
 }
 
 pub fn run(args: ExplainArgs) -> Exit {
@@ -59,10 +63,11 @@ pub fn run(args: ExplainArgs) -> Exit {
             return Exit::Invalid;
         }
     };
+    let wanted = (args.id.as_str(), usize::try_from(args.nth).unwrap_or(usize::MAX));
     let found = if args.snapshot.as_os_str() == "-" {
-        explain_read(&loaded, std::io::stdin().lock(), &args.snapshot, format, &args.id, as_of)
+        explain_read(&loaded, std::io::stdin().lock(), &args.snapshot, format, wanted, as_of)
     } else {
-        explain(&loaded, &args.snapshot, Some(format), &args.id, as_of)
+        explain(&loaded, &args.snapshot, Some(format), wanted, as_of)
     };
     let x = match found {
         Ok(x) => x,
@@ -75,8 +80,12 @@ pub fn run(args: ExplainArgs) -> Exit {
         }
     };
     if x.same_id > 1 {
+        let which = match args.nth {
+            1 => "the first".to_string(),
+            n => format!("number {n}"),
+        };
         eprintln!(
-            "note: {} snapshots of {} have the id `{}`; this is the first (snapshot {})",
+            "note: {} snapshots of {} have the id `{}`; this is {which} (snapshot {}); `--nth N` explains another",
             x.same_id,
             escape(&input_name(&x.file, true)),
             escape(&x.id),
