@@ -73,6 +73,14 @@ pub const DEFAULT_BUDGET: u64 = 100_000;
 /// ([`crate::eval::MAX_ELEMENT_VISITS`]).
 pub const MAX_BUDGET: u64 = 10_000_000;
 
+/// The stack of every thread that may call a hook. A hook's values nest as
+/// deep as its size limits let them (an array in an array in a map…, up to
+/// [`MAX_ARRAY_SIZE`] + [`MAX_MAP_SIZE`] levels), and rhai copies, measures
+/// and drops them recursively: on a thread's default 2 MiB stack such a
+/// value overflowed it and killed the process. Only the pages a call
+/// touches are ever used.
+pub const HOOK_STACK: usize = 256 << 20;
+
 /// Deepest chain of nested script function calls (runaway recursion stops here).
 pub const MAX_CALL_LEVELS: usize = 32;
 /// Deepest expression nesting, at the top level and inside functions.

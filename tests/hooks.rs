@@ -679,3 +679,30 @@ fn the_example_fraud_score_over_the_example_portfolio() {
     }
     insta::assert_yaml_snapshot!(calls);
 }
+
+/// A hook's values may nest as deep as its size limits let them (an array
+/// in a map in an array…, up to about 20,000 levels): deciding with one is
+/// a decision, never a stack overflow killing the run (10,000 levels here,
+/// which overflowed a worker's default stack; rhai measures the whole value
+/// at each step, so one account takes seconds).
+#[test]
+fn values_nested_as_deep_as_the_limits_allow_do_not_overflow_a_stack() {
+    let script = "fn h(x) {\n  let a = [];\n  for i in 0..9990 { a = [a]; }\n  x * 1.0\n}\n";
+    let dir = workdir(&[("h", script)]);
+    let body = "hook h(x: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when h(score) > 0 then tag \"hit\" }";
+    std::fs::write(dir.join("t.policy"), policy_text(body)).unwrap();
+    let book: String = (1..=1)
+        .map(|i| format!("{{\"id\":\"A{i}\",\"as_of\":\"2026-11-01\",\"status\":\"active\",\"credit_limit\":\"1\",\"balance\":\"1\",\"score\":{i},\"opened_on\":\"2020-01-01\",\"verified\":true,\"tags\":[],\"codes\":[],\"holidays\":[],\"payments\":[]}}\n"))
+        .collect();
+    std::fs::write(dir.join("book.jsonl"), book).unwrap();
+    for jobs in ["2"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_verdict"))
+            .args(["eval", "t.policy", "book.jsonl", "--jobs", jobs])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "--jobs {jobs}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(stdout.matches("\"fired\":[\"r\"]").count(), 1, "--jobs {jobs}: {stdout}");
+    }
+}

@@ -207,6 +207,7 @@ fn pool() -> Result<Arc<rayon::ThreadPool>, ArrowError> {
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("verdict-decide-{i}"))
+        .stack_size(verdict::hooks::HOOK_STACK)
         .build()
         .map(Arc::new)
         .map_err(|e| ArrowError::ExternalError(Box::new(e)))?;

@@ -121,7 +121,50 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
                 .into(),
         ))]);
     }
+    if let Some(pos) = function_pointer(&ast) {
+        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        return Err(vec![Diagnostic::error(
+            codes::SCRIPT_FUNCTION_POINTER,
+            script_path,
+            Span::new(offset, offset + 1),
+            "a hook may not use function pointers or closures (`Fn`, `|x| ...`, `curry`, `call`)",
+        )
+        .with_help_opt(Some(
+            "call the function by name; rhai does not count what a closure captures or a pointer curries \
+             against the size limits, and a closure's name differs from run to run"
+                .into(),
+        ))]);
+    }
     Ok(ast)
+}
+
+/// The first function pointer or closure, anywhere in the script: an
+/// anonymous function (`|x| x + 1`, a constant pointer once parsed), or a
+/// call making or using one (`Fn("f")`, `f.curry(x)`, `f.call(x)`).
+///
+/// Values curried into a pointer or captured by a closure are not counted
+/// against the size limits, so a loop could nest them without bound (until
+/// the memory or the stack gave out), and an anonymous function's name holds
+/// a hash seeded afresh by each process, so printing one could make a
+/// decision differ from run to run. A hook computes a value from its
+/// arguments; it needs none of them.
+fn function_pointer(ast: &AST) -> Option<Position> {
+    const POINTER_FUNCTIONS: [&str; 3] = ["Fn", "curry", "call"];
+    let mut found = None;
+    ast.walk(&mut |path: &[ASTNode]| {
+        let at = match path.last() {
+            Some(ASTNode::Expr(Expr::DynamicConstant(value, pos))) if value.is_fnptr() => Some(*pos),
+            Some(ASTNode::Expr(Expr::FnCall(call, pos) | Expr::MethodCall(call, pos)))
+                if POINTER_FUNCTIONS.contains(&call.name.as_str()) =>
+            {
+                Some(*pos)
+            }
+            _ => None,
+        };
+        found = found.or(at);
+        found.is_none()
+    });
+    found
 }
 
 /// The first assignment into an array element, map entry or property (`a[i] = v`,

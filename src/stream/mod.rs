@@ -202,7 +202,9 @@ pub fn evaluate_stream<W: Write>(
         current: None,
     };
 
-    if options.jobs == 1 {
+    // A hook may need a deep stack (`hooks::HOOK_STACK`), which the calling
+    // thread may not have: one job then runs as the pool does, on a worker.
+    if options.jobs == 1 && program.hooks.is_empty() {
         // One job is one thread: each chunk is read, decided and written in
         // turn, and comes straight back to be filled again.
         let _ = free_tx.send(Chunk::new(program));
@@ -217,6 +219,7 @@ pub fn evaluate_stream<W: Write>(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .thread_name(|i| format!("verdict-worker-{i}"))
+        .stack_size(crate::hooks::HOOK_STACK)
         .build()
         .map_err(|e| io::Error::other(format!("cannot start worker threads: {e}")))?;
     for _ in 0..2 * pool.current_num_threads() + 2 {

@@ -126,7 +126,12 @@ pub fn run(args: ServeArgs) -> Exit {
     };
     let served = Served::new(loaded.program, SystemTime::now());
     let service = Service::new(served, args.policy.clone(), eval, limits, metrics);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // Hooks run on the runtime's threads, and may need a deep stack (`HOOK_STACK`).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(verdict::hooks::HOOK_STACK)
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the service's threads: {e}");
