@@ -187,9 +187,22 @@ impl std::fmt::Debug for Hook {
     }
 }
 
+/// Fixes rhai's hashing seed before the process's first engine: rhai seeds
+/// it afresh in each process otherwise, and an anonymous function's name
+/// holds such a hash, so a hook printing one (`(|| 0).to_string()`) could
+/// decide differently from run to run. Every engine is made after this.
+pub(crate) fn fix_hashing_seed() {
+    static FIXED: std::sync::Once = std::sync::Once::new();
+    FIXED.call_once(|| {
+        // Refused only when already set, which nothing else in the process does.
+        let _ = rhai::config::hashing::set_hashing_seed(Some([0x7665_7264, 0x6963_7421, 0x686f_6f6b, 0x7321_0001]));
+    });
+}
+
 /// A sandboxed engine with the given operation budget per call (the wall-clock
 /// backstop applies to calls made through [`Hook::call`]).
 pub fn sandbox(budget: u64) -> Engine {
+    fix_hashing_seed();
     let mut engine = Engine::new_raw();
     engine.register_global_module(ArithmeticPackage::new().as_shared_module());
     engine.register_global_module(LogicPackage::new().as_shared_module());

@@ -76,6 +76,7 @@ pub fn function_defined(script: &str, name: &str) -> Option<usize> {
 /// of whatever kind rhai has, spaced however rhai allows.
 fn definition(script: &str, name: &str) -> Option<(Position, Position)> {
     use rhai::Token;
+    super::fix_hashing_seed();
     let engine = Engine::new_raw();
     let (tokens, _) = engine.lex([&script]);
     let mut previous: [Option<(Token, Position)>; 2] = [None, None];
@@ -107,61 +108,48 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
             format!("the script does not compile: {}", e.err_type()),
         )]
     })?;
+    // A diagnostic at `pos` of the script.
+    let refused = |code, pos: Position, message: &str, help: &str| {
+        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        vec![Diagnostic::error(code, script_path, Span::new(offset, offset + 1), message).with_help(help)]
+    };
     if let Some(pos) = element_assignment(&ast) {
-        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-        return Err(vec![Diagnostic::error(
+        return Err(refused(
             codes::SCRIPT_ELEMENT_ASSIGNMENT,
-            script_path,
-            Span::new(offset, offset + 1),
+            pos,
             "a hook may not assign into an element or property",
-        )
-        .with_help_opt(Some(
             "build a new value instead: `a.push(x)`, `a + [x]`, `m + #{ k: v }`; rhai does not count what \
-             such an assignment adds against the size limits"
-                .into(),
-        ))]);
+             such an assignment adds against the size limits",
+        ));
     }
-    if let Some(pos) = function_pointer(&ast) {
-        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-        return Err(vec![Diagnostic::error(
-            codes::SCRIPT_FUNCTION_POINTER,
-            script_path,
-            Span::new(offset, offset + 1),
-            "a hook may not use function pointers or closures (`Fn`, `|x| ...`, `curry`, `call`)",
-        )
-        .with_help_opt(Some(
-            "call the function by name; rhai does not count what a closure captures or a pointer curries \
-             against the size limits, and a closure's name differs from run to run"
-                .into(),
-        ))]);
+    if let Some(pos) = curried(&ast) {
+        return Err(refused(
+            codes::SCRIPT_CURRY,
+            pos,
+            "a hook may not curry a function pointer, nor capture a variable in a closure",
+            "pass the value as an argument instead; rhai does not count what a pointer curries (or a closure \
+             captures) against the size limits",
+        ));
     }
     Ok(ast)
 }
 
-/// The first function pointer or closure, anywhere in the script: an
-/// anonymous function (`|x| x + 1`, a constant pointer once parsed), or a
-/// call making or using one (`Fn("f")`, `f.curry(x)`, `f.call(x)`).
+/// The first `curry`, anywhere in the script: written (`f.curry(x)`), or
+/// made by a closure that captures a variable (rhai curries what it
+/// captures into the function pointer).
 ///
-/// Values curried into a pointer or captured by a closure are not counted
-/// against the size limits, so a loop could nest them without bound (until
-/// the memory or the stack gave out), and an anonymous function's name holds
-/// a hash seeded afresh by each process, so printing one could make a
-/// decision differ from run to run. A hook computes a value from its
-/// arguments; it needs none of them.
-fn function_pointer(ast: &AST) -> Option<Position> {
-    const POINTER_FUNCTIONS: [&str; 3] = ["Fn", "curry", "call"];
+/// Values curried into a pointer are not counted against the size limits,
+/// so a loop could nest them without bound, until the memory or the stack
+/// gave out. An anonymous function that captures nothing (a comparator for
+/// `sort`, a `filter` or `map` step) holds no value and stays allowed.
+fn curried(ast: &AST) -> Option<Position> {
     let mut found = None;
     ast.walk(&mut |path: &[ASTNode]| {
-        let at = match path.last() {
-            Some(ASTNode::Expr(Expr::DynamicConstant(value, pos))) if value.is_fnptr() => Some(*pos),
-            Some(ASTNode::Expr(Expr::FnCall(call, pos) | Expr::MethodCall(call, pos)))
-                if POINTER_FUNCTIONS.contains(&call.name.as_str()) =>
-            {
-                Some(*pos)
+        if let Some(ASTNode::Expr(Expr::FnCall(call, pos) | Expr::MethodCall(call, pos))) = path.last() {
+            if call.name.as_str() == "curry" {
+                found = Some(*pos);
             }
-            _ => None,
-        };
-        found = found.or(at);
+        }
         found.is_none()
     });
     found
