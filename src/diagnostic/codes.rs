@@ -130,7 +130,7 @@ registry! {
     SCRIPT_ELEMENT_ASSIGNMENT = "E0312", "script-element-assignment", Error,
         "A hook's script assigns into an element or property, which rhai does not hold to its size limits. Build a new value instead.";
     SCRIPT_CURRY = "E0313", "script-curry", Error,
-        "A hook's script curries a function pointer, or captures a variable in a closure: what is curried or captured is not held to the size limits. Pass values as arguments.";
+        "A hook's script curries a function pointer (`f.curry(x)`): what is curried is not held to the size limits. Pass values as arguments.";
     POLICY_HEADER = "E0401", "policy-header", Error,
         "The policy has no `policy \"name\" version \"1\"` line, or names its policy or schema twice.";
     DUPLICATE_RULE = "E0402", "duplicate-rule", Error,

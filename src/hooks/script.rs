@@ -126,17 +126,17 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
         return Err(refused(
             codes::SCRIPT_CURRY,
             pos,
-            "a hook may not curry a function pointer, nor capture a variable in a closure",
-            "pass the value as an argument instead; rhai does not count what a pointer curries (or a closure \
-             captures) against the size limits",
+            "a hook may not curry a function pointer",
+            "pass the value as an argument instead; rhai does not count what a pointer curries against the \
+             size limits",
         ));
     }
     Ok(ast)
 }
 
-/// The first `curry`, anywhere in the script: written (`f.curry(x)`), or
-/// made by a closure that captures a variable (rhai curries what it
-/// captures into the function pointer).
+/// The first `curry` written in the script (`f.curry(x)`). A closure that
+/// captures a variable is curried by rhai too, but not in a form this walk
+/// finds: such closures are not refused here.
 ///
 /// Values curried into a pointer are not counted against the size limits,
 /// so a loop could nest them without bound, until the memory or the stack
