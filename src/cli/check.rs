@@ -110,7 +110,7 @@ fn told_what_it_is(path: &std::path::Path, diags: &mut [verdict::diagnostic::Dia
         Some(format!(
             "`{name}` is a schema, not a policy: it is checked with the policy that names it (`schema \"{name}\"`)"
         ))
-    } else if ends(&[".yaml", ".yml", ".json", ".jsonl", ".csv", ".parquet"]) {
+    } else if verdict::snapshot::Format::of_file(path).is_ok() {
         Some(format!("`{name}` looks like a portfolio, not a policy: decide it with `verdict eval POLICY {shown}`"))
     } else {
         None
