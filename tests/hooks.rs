@@ -296,6 +296,18 @@ fn string_doubling_hits_the_size_limit() {
 }
 
 #[test]
+fn anonymous_functions_that_capture_nothing_run() {
+    // sort, filter and map with anonymous functions: score 700 gives [2, 3] doubled, 0.7 + 10
+    let script = "fn h(score) {\n  let a = [3, 1, 2];\n  a.sort(|p, q| p - q);\n  \
+                  let b = a.filter(|x| x > 1).map(|x| x * 2);\n  score / 1000.0 + b[0] + b[1]\n}\n";
+    let p = load(
+        "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when true then set limit to h(score) }",
+        script,
+    );
+    assert_eq!(limit(&decide(&p, "{}").unwrap()), "10.7");
+}
+
+#[test]
 fn a_huge_array_hits_the_size_limit() {
     let script = "fn h(score) {\n  if score == 666 { let a = []; a.pad(100000000, 0); }\n  score / 1000.0\n}\n";
     assert_contained(&hostile(script), "Size of array/BLOB over the limit");

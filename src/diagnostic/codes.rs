@@ -124,7 +124,7 @@ registry! {
     HOOK_RESULT = "E0305", "hook-result", Error,
         "A hook is declared to return a type it cannot: a hook returns bool, int, decimal, money or date.";
     SCRIPT_SYNTAX = "E0310", "script-syntax", Error,
-        "A hook's rhai script does not compile.";
+        "A hook's rhai script does not compile, or uses a variable it does not define (an anonymous function sees only its own parameters: what a closure captured would escape the size limits).";
     SCRIPT_FUNCTION = "E0311", "script-function", Error,
         "A hook's script does not define the declared function, or defines it with another number of parameters.";
     SCRIPT_ELEMENT_ASSIGNMENT = "E0312", "script-element-assignment", Error,

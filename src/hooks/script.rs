@@ -3,8 +3,8 @@
 //! scripts' errors are said with its own), and where it defines a function.
 
 use super::{line_col, sandbox, DEFAULT_BUDGET};
-use crate::diagnostic::{codes, Diagnostic, Span};
-use rhai::{ASTNode, Engine, Expr, Position, Stmt, AST};
+use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
+use rhai::{ASTNode, Engine, Expr, ParseErrorType, Position, Stmt, AST};
 use std::path::Path;
 
 /// A hook script's own problems, found without the declaration that names
@@ -101,12 +101,16 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
     let ast = engine.compile(script).map_err(|e| {
         let pos = e.position();
         let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
-        vec![Diagnostic::error(
+        let d = Diagnostic::error(
             codes::SCRIPT_SYNTAX,
             script_path,
             Span::new(offset, offset + 1),
             format!("the script does not compile: {}", e.err_type()),
-        )]
+        );
+        vec![match e.err_type() {
+            ParseErrorType::VariableUndefined(name) => d.with_help(undefined_variable_help(name, script)),
+            _ => d,
+        }]
     })?;
     // A diagnostic at `pos` of the script.
     let refused = |code, pos: Position, message: &str, help: &str| {
@@ -134,9 +138,41 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
     Ok(ast)
 }
 
-/// The first `curry` written in the script (`f.curry(x)`). A closure that
-/// captures a variable is curried by rhai too, but not in a form this walk
-/// finds: such closures are not refused here.
+/// What to say of a variable the script uses but never defines: the name
+/// it likely meant, and what a hook can see. An anonymous function sees only
+/// its own parameters (rhai's `no_closure`: what a closure captures is not
+/// counted against the size limits, so a chain of closures each holding a
+/// long string could fill the memory); a capture is refused here too.
+fn undefined_variable_help(name: &str, script: &str) -> String {
+    let scope = "a hook sees only its parameters and the variables it defines with `let`; an anonymous function \
+                 (`|x| ...`) sees only its own parameters, not the variables around it";
+    // Written elsewhere in the script: most likely a closure reaching out.
+    if identifiers(script).filter(|w| *w == name).count() > 1 {
+        return format!("`{name}` is not in scope here: {scope}; pass it as an argument instead");
+    }
+    // A one- or two-letter name is one edit from too many others to guess.
+    let words = identifiers(script).filter(|w| *w != name && !KEYWORDS.contains(w));
+    match did_you_mean(name, words).filter(|_| name.chars().count() > 2) {
+        Some(suggestion) => format!("{suggestion} ({scope})"),
+        None => scope.to_string(),
+    }
+}
+
+/// rhai's keywords a hook may write, never what an undefined name meant.
+const KEYWORDS: &[&str] = &[
+    "let", "const", "fn", "if", "else", "switch", "while", "loop", "do", "until", "for", "in", "break", "continue",
+    "return", "throw", "try", "catch", "true", "false", "this", "private", "global",
+];
+
+/// The words of a script that could name a variable, in order.
+fn identifiers(script: &str) -> impl Iterator<Item = &str> {
+    script
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_'))
+}
+
+/// The first `curry` written in the script (`f.curry(x)`). (A closure that
+/// captures a variable does not compile: rhai is built with `no_closure`.)
 ///
 /// Values curried into a pointer are not counted against the size limits,
 /// so a loop could nest them without bound, until the memory or the stack
