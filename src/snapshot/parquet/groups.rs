@@ -15,7 +15,9 @@ use ::parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder, RowSelection,
     RowSelector,
 };
+use ::parquet::basic::Compression;
 use ::parquet::errors::Result as ParquetResult;
+use ::parquet::file::metadata::ParquetMetaData;
 use ::parquet::file::reader::{ChunkReader, Length};
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
@@ -312,6 +314,12 @@ pub(super) fn footer<C: ChunkReader>(input: &C) -> Result<ArrowReaderMetadata, R
         footer = load(ArrowReaderOptions::new().with_schema(plain))?;
     }
     let meta = footer.metadata();
+    if let Some(codec) = unread_codec(meta) {
+        return Err(ReadError::Parquet(format!(
+            "the file is compressed with {codec}, which verdict does not read: write it with Snappy or Zstandard \
+             (pyarrow: `compression=\"zstd\"`), or uncompressed"
+        )));
+    }
     let groups: Option<i64> = meta
         .row_groups()
         .iter()
@@ -322,6 +330,21 @@ pub(super) fn footer<C: ChunkReader>(input: &C) -> Result<ArrowReaderMetadata, R
         return Err(ReadError::Parquet(message.into()));
     }
     Ok(footer)
+}
+
+/// The first codec of a column chunk that this build cannot decompress
+/// (only Snappy and Zstandard are built in), by its name. Every column is
+/// decoded, so a sound file in such a codec would lose every row, each
+/// as a "damaged" row group: it is refused whole instead, saying why.
+fn unread_codec(meta: &ParquetMetaData) -> Option<&'static str> {
+    let chunks = meta.row_groups().iter().flat_map(|group| group.columns());
+    chunks.map(|chunk| chunk.compression()).find_map(|codec| match codec {
+        Compression::UNCOMPRESSED | Compression::SNAPPY | Compression::ZSTD(_) => None,
+        Compression::GZIP(_) => Some("gzip"),
+        Compression::BROTLI(_) => Some("Brotli"),
+        Compression::LZO => Some("LZO"),
+        Compression::LZ4 | Compression::LZ4_RAW => Some("LZ4"),
+    })
 }
 
 /// The file's Arrow schema with each dictionary of values other than text
