@@ -250,6 +250,18 @@ fn an_existing_file_that_is_not_ours_is_never_overwritten() {
         let out = verdict(&["eval", POLICY, s(&long), "-o", s(&long_out)]);
         assert_eq!(code(&out), 0, "run {run}: {}", stderr(&out));
     }
+    // A book whose first snapshot is that long is not: by what follows the
+    // id (a note after it, or the id itself past the 8 MiB), never outcome.
+    let note = first.replacen("\"as_of\"", &format!("\"note\":\"{}\",\"as_of\"", "n".repeat(9 << 20)), 1);
+    for (name, first_line) in [("noted.jsonl", note), ("long-book.jsonl", std::fs::read_to_string(&long).unwrap())] {
+        let book = dir.join(name);
+        std::fs::write(&book, first_line.trim_end().to_owned() + "\n").unwrap();
+        let before = std::fs::read(&book).unwrap();
+        let out = verdict(&["eval", POLICY, PORTFOLIO, "-o", s(&book)]);
+        assert_eq!(code(&out), 2, "{name}: {}", stderr(&out));
+        assert!(stderr(&out).contains("exists and is not a file verdict wrote"), "{}", stderr(&out));
+        assert!(std::fs::read(&book).unwrap() == before, "{name} is untouched");
+    }
     let (changed, html, summary) = (dir.join("changed.jsonl"), dir.join("impact.html"), dir.join("run.json"));
     for _ in 0..2 {
         let out = verdict(&["diff", POLICY, v2, PORTFOLIO, "--changed", s(&changed), "--html", s(&html)]);

@@ -7,12 +7,15 @@
 //! Told by the file's first bytes (and a Parquet file's footer), not by its
 //! name: `decisions.jsonl` may hold a portfolio, `out.txt` decisions.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// How much of the file's start is read to tell what it holds: its first
 /// record whole, however long (a trace of a large policy, a long id).
 const HEAD: u64 = 8 << 20;
+
+/// The longest id of a first record that [`cut_record_is_ours`] reads past.
+const MAX_ID: u64 = 1 << 30;
 
 /// How many lines of a YAML list may pass before its first record shows
 /// its `outcome` and `fired` (its reasons and actions come between).
@@ -43,9 +46,7 @@ pub fn not_ours(path: &Path) -> Option<String> {
             false => Some("it is a Parquet file of other data than decisions".into()),
         };
     }
-    // A first record longer than the head (a trace of a large policy, a
-    // huge id) is taken by its start, which every record of ours shares.
-    let cut_record = head.len() as u64 == HEAD && !head.contains(&b'\n') && head.starts_with(b"{\"id\":");
+    let cut_record = head.len() as u64 == HEAD && !head.contains(&b'\n') && cut_record_is_ours(&mut file);
     let text = String::from_utf8_lossy(&head);
     let text = text.trim_start_matches('\u{feff}');
     if cut_record || text.trim().is_empty() || text_is_ours(text) {
@@ -53,6 +54,36 @@ pub fn not_ours(path: &Path) -> Option<String> {
     } else {
         Some(format!("it begins `{}`, which is not verdict's output", first_line(text)))
     }
+}
+
+/// Whether a first record longer than the head (a trace of a large policy,
+/// a huge id) is one of ours, by what follows its id: a decision's `as_of`
+/// and `outcome`, or an error record's `error` and `kind`. A snapshot starts
+/// with `{"id":` too, and often `"as_of"` after it, but never `"outcome"` or
+/// `"error"` right behind. The id is read past (however long, up to
+/// [`MAX_ID`]) without keeping the file's text.
+fn cut_record_is_ours(file: &mut std::fs::File) -> bool {
+    const START: &[u8] = b"{\"id\":";
+    let mut start = [0u8; START.len()];
+    if file.seek(SeekFrom::Start(0)).is_err() || file.read_exact(&mut start).is_err() || start != START {
+        return false;
+    }
+    let id_text = io::BufReader::new((&*file).take(MAX_ID));
+    let mut values = serde_json::Deserializer::from_reader(id_text).into_iter::<serde::de::IgnoredAny>();
+    if !matches!(values.next(), Some(Ok(_))) {
+        return false;
+    }
+    let mut after_id = Vec::new();
+    let after = START.len() as u64 + values.byte_offset() as u64;
+    if file.seek(SeekFrom::Start(after)).is_err() || (&*file).take(40).read_to_end(&mut after_id).is_err() {
+        return false;
+    }
+    // `,"as_of":"2026-11-01","outcome":` (a decision's date is always given)
+    let decision = after_id
+        .strip_prefix(b",\"as_of\":\"")
+        .and_then(|r| r.get(11..))
+        .is_some_and(|r| r.starts_with(b",\"outcome\":"));
+    decision || after_id.starts_with(b",\"error\":{\"kind\":")
 }
 
 /// Whether a Parquet file's columns are those of `eval --format parquet`.
