@@ -94,6 +94,13 @@ impl OutputFile {
                 (file, How::Through)
             }
             Plan::Replace(path, existing) => {
+                // A rename needs no right to write the file it replaces: one
+                // made read-only (`chmod a-w`) to keep it is refused, as the
+                // shell's `>` refuses it.
+                if existing.as_ref().is_some_and(|meta| meta.permissions().readonly()) {
+                    let why = "it is read-only (make it writable, `chmod u+w`, if it may be replaced)";
+                    return Err(naming(target, io::Error::new(io::ErrorKind::PermissionDenied, why)));
+                }
                 let (temp, file) = create_temp(&path, existing.as_ref()).map_err(|e| naming(target, e))?;
                 (file, How::Replace { target: path, temp, committed: false })
             }
@@ -353,5 +360,20 @@ mod tests {
         write_whole(&file, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
         assert_eq!(std::fs::metadata(&file).unwrap().permissions(), before);
+    }
+
+    #[test]
+    fn a_read_only_file_is_not_replaced() {
+        let dir = scratch("read-only");
+        let file = dir.join("kept.jsonl");
+        std::fs::write(&file, "old").unwrap();
+        let mut read_only = std::fs::metadata(&file).unwrap().permissions();
+        read_only.set_readonly(true);
+        std::fs::set_permissions(&file, read_only).unwrap();
+        let err = write_whole(&file, b"new").expect_err("refused");
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+        assert!(err.to_string().contains("kept.jsonl`: it is read-only"), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file is left");
     }
 }
