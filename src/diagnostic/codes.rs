@@ -253,7 +253,7 @@ registry! {
     EMPTY_JSON = "R010", "empty-json", Error,
         "A `.json` file holds nothing but whitespace, which is not JSON: most likely an export that failed.";
     CSV_NO_SCHEMA_COLUMNS = "R011", "csv-no-schema-columns", Error,
-        "No column of a CSV header names a field of the schema (another delimiter, other letter case, no header row): every row is an error record naming the columns expected, rather than a book of no snapshots.";
+        "No column of a CSV header names a field of the schema (another delimiter, other letter case, no header row, whose first snapshot would be lost as the header): the file is refused whole (exit 2), naming the columns expected.";
     PARQUET_MALFORMED = "R020", "parquet-malformed", Error,
         "A Parquet file cannot be read (the `parquet` reader's error is shown): not Parquet, damaged or cut off.";
     PARQUET_MISSING_COLUMN = "R021", "parquet-missing-column", Error,

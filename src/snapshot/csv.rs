@@ -114,6 +114,13 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     if !done {
         check_header(&schema, &columns, &names, &seen, &mut problems);
     }
+    // No cell names a field: the first line may be a snapshot (the header row
+    // is missing), whose record would be lost, or a header in another
+    // delimiter or letter case; either way no row could be read, so the file
+    // is refused whole, as one that cannot be read is.
+    if let [ReadError::NoSchemaColumns { .. }] = problems.as_slice() {
+        return Err(problems.remove(0));
+    }
     let header_fault = ReadError::all(problems).err();
     let header_message = header_fault.as_ref().map(header_message);
     Ok(CsvRows {
