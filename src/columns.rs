@@ -58,10 +58,16 @@ pub fn date32(date: Date) -> i32 {
     date.num_days_from_ce() - UNIX_EPOCH_CE_DAYS
 }
 
-/// A `Date32` (days since 1970-01-01) as a date, if it is one chrono holds.
+/// Days from 0001-01-01 to 9999-12-31: the dates `YYYY-MM-DD` writes.
+const LAST_CE_DAY: i32 = 3_652_059;
+
+/// A `Date32` (days since 1970-01-01) as a date, if it is one `YYYY-MM-DD`
+/// can write (years 1 to 9999, as the text readers take): chrono holds
+/// years far beyond, which decisions would then show as `+26059-12-28`.
 #[must_use]
 pub fn from_date32(days: i32) -> Option<Date> {
-    Date::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_CE_DAYS)?)
+    let ce_day = days.checked_add(UNIX_EPOCH_CE_DAYS)?;
+    (1..=LAST_CE_DAY).contains(&ce_day).then(|| Date::from_num_days_from_ce_opt(ce_day)).flatten()
 }
 
 fn reason_fields() -> Fields {
