@@ -342,16 +342,32 @@ fn as_written(node: saphyr::Yaml<'_>) -> saphyr::Yaml<'_> {
     use std::borrow::Cow;
     match node {
         Yaml::Value(Scalar::Null) => Yaml::Representation(Cow::Borrowed("null"), ScalarStyle::Plain, None),
-        Yaml::Value(Scalar::String(text)) if may_read_as_non_string(&text) => {
-            // A JSON string is a YAML double-quoted scalar, escapes included.
+        Yaml::Value(Scalar::String(text)) if may_read_as_non_string(&text) || text.contains(breaks_yaml_1_1) => {
+            // A JSON string is a YAML double-quoted scalar, escapes included;
+            // JSON leaves the characters below as they are, YAML escapes them.
             let quoted = serde_json::to_string(text.as_ref()).unwrap_or_default();
-            let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default().to_owned();
-            Yaml::Representation(Cow::Owned(inner), ScalarStyle::DoubleQuoted, None)
+            let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
+            let mut escaped = String::with_capacity(inner.len());
+            for c in inner.chars() {
+                match breaks_yaml_1_1(c) {
+                    true => escaped.push_str(&format!("\\u{:04x}", u32::from(c))),
+                    false => escaped.push(c),
+                }
+            }
+            Yaml::Representation(Cow::Owned(escaped), ScalarStyle::DoubleQuoted, None)
         }
         Yaml::Sequence(items) => Yaml::Sequence(items.into_iter().map(as_written).collect()),
         Yaml::Mapping(fields) => Yaml::Mapping(fields.into_iter().map(|(k, v)| (k, as_written(v))).collect()),
         other => other,
     }
+}
+
+/// A character a YAML 1.1 reader (PyYAML) takes for a line break (NEL,
+/// U+2028, U+2029) or refuses as unprintable (the C1 controls, U+FFFE,
+/// U+FFFF) wherever it stands, quoted or not: only its escape is read back.
+/// saphyr's emitter writes these as they are.
+fn breaks_yaml_1_1(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// Whether a plain scalar of this text might be read as other than a string.
@@ -390,6 +406,25 @@ mod tests {
             text,
             "- - \"y\"\n  - \"N\"\n  - \"On\"\n  - \"off\"\n  - \"~\"\n  - \".NaN\"\n  - \"<<\"\n  - \"=\"\n  - yo\n  - Nope\n"
         );
+    }
+
+    #[test]
+    fn line_breaks_and_controls_a_yaml_1_1_reader_sees_are_escaped() {
+        let record =
+            "{\"id\":\"A\u{2028}B\",\"a\":[\"A\u{2029}B\",\"A\u{85}B\",\"A\u{9f}B\",\"A\u{fffe}B\",\"6\u{2028}\"]}";
+        let text = record_as_list_item(record).unwrap();
+        assert_eq!(
+            text,
+            "- id: \"A\\u2028B\"\n  a:\n    - \"A\\u2029B\"\n    - \"A\\u0085B\"\n    - \"A\\u009fB\"\n    \
+             - \"A\\ufffeB\"\n    - \"6\\u2028\"\n"
+        );
+        // and read back as written
+        let read = parse_document(&text).unwrap();
+        let YKind::Seq(items) = &read.kind else { panic!("{text}") };
+        let Some(YKind::Scalar { text: id, .. }) = items.first().and_then(|i| i.get("id")).map(|v| &v.kind) else {
+            panic!("{text}")
+        };
+        assert_eq!(id, "A\u{2028}B");
     }
 
     #[test]
