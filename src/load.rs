@@ -152,10 +152,12 @@ fn load_policy_text(path: &Path, text: &str, mut loader: Loader) -> Result<Loade
     Ok(LoadedPolicy { program: Arc::new(program), warnings, sources: loader.sources, ast })
 }
 
-/// A file beside the missing `path` whose name is a likely misspelling of
-/// its name (`fraud_rsk.rhai` for `fraud_risk.rhai`), among the first
-/// thousands of its folder's entries.
-fn sibling_named_alike(path: &Path) -> Option<PathBuf> {
+/// The name of a file beside the missing `path` that is a likely
+/// misspelling of its name (`fraud_risk.rhai` for `fraud_rsk.rhai`), among
+/// the first thousands of its folder's entries. Only the name: the folder
+/// is as written, and a path would be relative to the policy's folder where
+/// written, to the working folder where shown.
+fn sibling_named_alike(path: &Path) -> Option<String> {
     const MOST_ENTRIES: usize = 10_000;
     let name = path.file_name()?.to_str()?;
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -168,7 +170,7 @@ fn sibling_named_alike(path: &Path) -> Option<PathBuf> {
         })
         .collect();
     let nearest = crate::diagnostic::nearest_names(name, names.iter().map(String::as_str), 1);
-    nearest.first().map(|found| path.with_file_name(found))
+    nearest.first().map(|found| (*found).to_string())
 }
 
 /// Sorts diagnostics by where they are in the policy (those in other files after, in their order).
@@ -236,7 +238,7 @@ impl Loader {
                 )
                 .with_label("named here");
                 if e.kind() == std::io::ErrorKind::NotFound {
-                    d.help = sibling_named_alike(path).map(|p| format!("did you mean `{}`?", p.display()));
+                    d.help = sibling_named_alike(path).map(|name| format!("did you mean `{name}`?"));
                 }
                 Err(Box::new(d))
             }

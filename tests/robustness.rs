@@ -518,3 +518,25 @@ fn a_file_that_is_not_utf8_is_said_at_its_byte() {
         "{said}"
     );
 }
+
+/// A misspelt file name is answered with the name of the file beside it
+/// that is likely meant: only the name, since the folder is written in the
+/// policy relative to the policy's folder, not to where `check` runs (a
+/// path from there, followed, named `shipcopy/shipcopy/...`).
+#[test]
+fn a_misspelt_file_is_answered_with_the_name_meant() {
+    let dir = common::temp_folder("robustness", "misspelt-file");
+    let copy = dir.join("shipcopy");
+    std::fs::create_dir_all(copy.join("hooks")).unwrap();
+    std::fs::create_dir_all(copy.join("batches")).unwrap();
+    for file in ["lifecycle.policy", "account.schema.yaml", "hooks/fraud_risk.rhai", "batches/reg-2023-q3.txt"] {
+        std::fs::copy(format!("policies/{file}"), copy.join(file)).unwrap();
+    }
+    let policy = std::fs::read_to_string(copy.join("lifecycle.policy")).unwrap();
+    let misspelt = policy.replace("reg-2023-q3.txt", "reg-2023-q3.tx").replace("fraud_risk.rhai", "fraud-risk.rhai");
+    std::fs::write(copy.join("lifecycle.policy"), misspelt).unwrap();
+    let (code, _, stderr) = common::verdict_in(&dir, &["check", "shipcopy/lifecycle.policy"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("help: did you mean `reg-2023-q3.txt`?"), "{stderr}");
+    assert!(stderr.contains("help: did you mean `fraud_risk.rhai`?"), "{stderr}");
+}
