@@ -847,6 +847,42 @@ fn rename_changes_a_name_everywhere_or_says_why_it_cannot() {
     client.finish();
 }
 
+/// A split's salt is its name when not written (§10.2): renamed, it keeps
+/// the old name as its salt, so that no account changes arm; one with a
+/// salt of its own is renamed alone.
+#[test]
+fn renaming_a_split_keeps_its_arms() {
+    let mut client = Client::initialized("rename-split");
+    let uri = client.uri("s.policy");
+    let text = "policy \"s\"\nschema \"account.schema.yaml\"\nsplit trial by id { champion 50% challenger 50% }\n\
+                split salted by id salt \"x\" { a 50% b 50% }\n\
+                rule \"r\" { when trial == \"challenger\" and salted == \"a\" then tag \"t\" }\n";
+    open(&mut client, "s.policy", text);
+    client.diagnostics(&uri);
+    let rename = |client: &mut Client, line: u32, character: u32, new_name: &str| -> Vec<(Value, String)> {
+        let mut params = client.at("s.policy", line, character);
+        params["newName"] = json!(new_name);
+        let edit = client.request("textDocument/rename", params);
+        let edits = edit["changes"][&uri].as_array().unwrap().iter();
+        edits.map(|e| (e["range"].clone(), e["newText"].as_str().unwrap().to_string())).collect()
+    };
+    let renamed = rename(&mut client, 4, 17, "limit_test");
+    assert_eq!(
+        renamed,
+        [
+            (range(2, 6, 11), "limit_test".to_string()),
+            (range(4, 16, 21), "limit_test".to_string()),
+            (range(2, 17, 17), " salt \"trial\"".to_string()),
+        ]
+    );
+    let renamed = rename(&mut client, 3, 7, "other");
+    assert_eq!(renamed.len(), 2, "{renamed:?}");
+    assert!(renamed.iter().all(|(_, text)| text == "other"), "{renamed:?}");
+    // Renamed to itself, nothing changes.
+    assert!(rename(&mut client, 2, 7, "trial").iter().all(|(_, text)| text == "trial"));
+    client.finish();
+}
+
 #[test]
 fn a_suggested_name_is_a_quick_fix() {
     let mut client = Client::initialized("quick-fix");

@@ -1,7 +1,8 @@
 //! Rename: a let's (a table's, a scorecard's, a split's), a batch's or a
 //! table output's name, at its declaration and every use, in one edit. A
 //! rename that would change what the policy means is refused with the
-//! reason, as `verdict check` would give it afterwards.
+//! reason, as `verdict check` would give it afterwards; a split without a
+//! salt is given its old name as one, so that no account changes arm.
 
 use super::document::Document;
 use super::index::Target;
@@ -24,9 +25,30 @@ pub fn rename(doc: &Document, offset: usize, new_name: &str) -> Result<Workspace
     if new_name != old {
         refuse_clash(doc, &target, new_name)?;
     }
-    let edits: Vec<TextEdit> =
+    let mut edits: Vec<TextEdit> =
         doc.index.of(&target).map(|o| TextEdit::new(doc.lines.range(&doc.text, o.span), new_name.to_owned())).collect();
+    if new_name != old {
+        edits.extend(keep_salt(doc, &target, old));
+    }
     Ok(WorkspaceEdit { changes: Some(HashMap::from([(doc.uri.clone(), edits)])), ..WorkspaceEdit::default() })
+}
+
+/// For a split without a `salt`, whose salt is its name (§10.2): the edit
+/// writing the old name as its salt, so that every account keeps its arm.
+/// Renamed without it, the split would assign other accounts to each arm.
+fn keep_salt(doc: &Document, target: &Target, old: &str) -> Option<TextEdit> {
+    let Target::Let(name) = target else { return None };
+    let items = doc.analysis.ast.as_ref()?.items.as_slice();
+    let split = items.iter().find_map(|item| match item {
+        Item::Split(split) if split.name.node == *name => Some(split),
+        _ => None,
+    })?;
+    if split.salt.is_some() {
+        return None;
+    }
+    let by = split.by.last()?.span;
+    let at = doc.lines.range(&doc.text, crate::diagnostic::Span { start: by.end, end: by.end });
+    Some(TextEdit::new(at, format!(" salt \"{old}\"")))
 }
 
 /// The occurrence at `offset` and its target, or why it cannot be renamed.
