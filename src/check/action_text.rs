@@ -6,12 +6,25 @@
 use super::expr::{member_name, Scope};
 use super::Checker;
 use crate::diagnostic::codes;
+use crate::diagnostic::Span;
 use crate::ir::*;
-use crate::syntax::ast::{Expr, ExprKind};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind};
 
 impl Checker<'_> {
     /// Checks the string `what` of an action (e.g. "the stage of `escalate to`").
-    pub(super) fn action_text(&mut self, e: &Expr, what: &str) -> Option<TText> {
+    /// With `empty`, a text that may be empty (`""`, also as a fallback or a
+    /// case's value) is that code's error: a blank code, stage or template
+    /// would go out in the decision as such.
+    pub(super) fn action_text(&mut self, e: &Expr, what: &str, empty: Option<&'static str>) -> Option<TText> {
+        if let Some((code, at)) = empty.zip(empty_text_it_may_take(e)) {
+            let literal = matches!(&e.kind, ExprKind::Str(_));
+            let d = self.err(code, at, format!("{what} cannot be empty"));
+            if !literal {
+                d.label = Some("it would be empty here".into());
+                d.help = Some("give a text that says what happened (e.g. `\"UNSPECIFIED\"`)".into());
+            }
+            return None;
+        }
         if let ExprKind::Str(s) = &e.kind {
             return Some(TText::Lit(s.as_str().into()));
         }
@@ -48,5 +61,21 @@ impl Checker<'_> {
                 None => format!("texts are quoted: {quoted}"),
             });
         }
+    }
+}
+
+/// Where `e` may be a blank string literal: itself, either side of `??`, a
+/// case's value or its `else`.
+fn empty_text_it_may_take(e: &Expr) -> Option<Span> {
+    match &e.kind {
+        ExprKind::Str(s) if s.trim().is_empty() => Some(e.span),
+        ExprKind::Binary { op, lhs, rhs } if op.node == BinaryOp::Coalesce => {
+            empty_text_it_may_take(lhs).or_else(|| empty_text_it_may_take(rhs))
+        }
+        ExprKind::Case { branches, otherwise } => branches
+            .iter()
+            .find_map(|b| empty_text_it_may_take(&b.then))
+            .or_else(|| otherwise.as_deref().and_then(empty_text_it_may_take)),
+        _ => None,
     }
 }

@@ -78,6 +78,8 @@ impl<'a> Checker<'a> {
             let name = self.source_text(t.span);
             let default = match t.ty.base {
                 Base::Bool => "false",
+                // An action's text may not be empty (E0408, E0411).
+                Base::Str | Base::Enum(_) if self.in_actions => "\"UNSPECIFIED\"",
                 Base::Str | Base::Enum(_) => "\"\"",
                 Base::Date => "as_of",
                 _ => "0",

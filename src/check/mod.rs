@@ -697,23 +697,28 @@ impl<'a> Checker<'a> {
                         .help = Some(help);
                     return None;
                 };
-                TAction::Notify(*ch, self.action_text(template, "the template of `notify`")?)
+                TAction::Notify(
+                    *ch,
+                    self.action_text(template, "the template of `notify`", Some(codes::EMPTY_ACTION_TEXT))?,
+                )
             }
-            ActionKind::Escalate(s) => TAction::Escalate(self.action_text(s, "the stage of `escalate to`")?),
-            ActionKind::Review(s) => TAction::Review(self.action_text(s, "the queue of `review`")?),
+            ActionKind::Escalate(s) => {
+                TAction::Escalate(self.action_text(s, "the stage of `escalate to`", Some(codes::EMPTY_ACTION_TEXT))?)
+            }
+            ActionKind::Review(s) => {
+                TAction::Review(self.action_text(s, "the queue of `review`", Some(codes::EMPTY_ACTION_TEXT))?)
+            }
             ActionKind::Reason { code, text } => {
-                if matches!(&code.kind, ast::ExprKind::Str(c) if c.trim().is_empty()) {
-                    self.err(codes::EMPTY_REASON_CODE, code.span, "a reason code cannot be empty");
-                    return None;
-                }
-                let code = self.action_text(code, "a reason's code");
+                let code = self.action_text(code, "a reason's code", Some(codes::EMPTY_REASON_CODE));
                 let text = match text {
-                    Some(t) => Some(self.action_text(t, "a reason's text")?),
+                    Some(t) => Some(self.action_text(t, "a reason's text", None)?),
                     None => None,
                 };
                 TAction::Reason(code?, text)
             }
-            ActionKind::Tag(s) => TAction::Tag(self.action_text(s, "the label of `tag`")?),
+            ActionKind::Tag(s) => {
+                TAction::Tag(self.action_text(s, "the label of `tag`", Some(codes::EMPTY_ACTION_TEXT))?)
+            }
             ActionKind::ReasonsFrom { scorecard, top } => self.reasons_from(scorecard, top.as_ref())?,
         })
     }

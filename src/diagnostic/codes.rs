@@ -146,11 +146,13 @@ registry! {
     UNKNOWN_CHANNEL = "E0407", "unknown-channel", Error,
         "A `notify` names a channel that does not exist. A close channel is suggested.";
     EMPTY_REASON_CODE = "E0408", "empty-reason-code", Error,
-        "A reason code is the empty string.";
+        "A reason code is the empty string, or may be (a `?? \"\"` fallback, a case's value): every decision's reasons name a code.";
     NO_SCHEMA = "E0409", "no-schema", Error,
         "The policy names no schema: add `schema \"account.schema.yaml\"` after the policy line.";
     BLANK_NAME = "E0410", "blank-name", Error,
         "A rule or group is named by an empty or blank string: names identify decisions in the audit trail (`fired`, traces, `diff`).";
+    EMPTY_ACTION_TEXT = "E0411", "empty-action-text", Error,
+        "The template of `notify`, the stage of `escalate to`, the queue of `review` or the label of `tag` is empty, or may be (a `?? \"\"` fallback, a case's value): the decision would carry a blank instruction.";
     EFFECTIVE_DATES = "E0450", "effective-dates", Error,
         "The last day of `effective FROM to TO` is before the first: the rule (or group) would never take part.";
     SPLIT_WEIGHTS = "E0451", "split-weights", Error,
