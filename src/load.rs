@@ -354,6 +354,9 @@ impl Loader {
             match self.read(path, policy, *span) {
                 Ok(text) => {
                     let entries = batch_entries(&text);
+                    if entries.is_empty() {
+                        diags.push(empty_batch(name, path, policy, *span));
+                    }
                     if let Some(used) = int_use {
                         diags.extend(not_whole_numbers(name, path, &entries, (policy, *used)));
                     }
@@ -498,6 +501,16 @@ fn repeated_ids(name: &str, path: &Path, repeated: &[BatchEntry<'_>]) -> Option<
             .with_label("listed again here")
             .with_help("each id counts once; remove the repeated lines, and check that none is a typo for another id"),
     )
+}
+
+/// `W0118`: a batch file that lists no id (empty, or only comments): its
+/// rules can never act, which is what a failed export looks like, so a
+/// regulatory closure would be quietly off. Said at the declaration.
+fn empty_batch(name: &str, path: &Path, policy: &Path, span: Span) -> Diagnostic {
+    let message = format!("batch `{name}` lists no ids: `{}` is empty or holds only comments", path.display());
+    Diagnostic::warning(codes::EMPTY_BATCH, policy, span, message)
+        .with_label("no account is in this batch")
+        .with_help("check that the export writing the file ran; if no account is meant, remove the batch and its rules")
 }
 
 /// Lines of a batch file `E0109` points at, at most (its message counts them all).

@@ -217,6 +217,8 @@ registry! {
         "A rule closes an account without notifying the customer.";
     REPEATED_BATCH_ID = "W0113", "repeated-batch-id", Warning,
         "A batch file lists an id more than once; each id counts once. One warning per file, at the first repeat.";
+    EMPTY_BATCH = "W0118", "empty-batch", Warning,
+        "A batch file lists no ids (it is empty, or holds only comments): its rules can never act, as when the export writing it failed.";
     LIMIT_WITHOUT_EFFECT = "W0114", "limit-without-effect", Warning,
         "A rule sets a limit beside an outcome that gives none: `close` makes the new limit 0, and a `decline`d or `refer`red application gets no limit. The `set limit` is never seen in a decision: drop it, or move it to a rule of its own.";
     LIST_LIKE_A_RANGE = "W0115", "list-like-a-range", Warning,
