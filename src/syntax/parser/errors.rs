@@ -156,15 +156,27 @@ pub(super) const ITEM_KEYWORDS: [&str; 9] =
 pub(super) const UNITS: [&str; 8] = ["days", "weeks", "months", "years", "day", "week", "month", "year"];
 
 /// Byte offsets of lines that start a top-level item (outside braces, strings, comments).
+///
+/// A brace left open (a rule being typed) would hide every item after it:
+/// an item keyword at the start of a line (no indent) also starts an item
+/// inside braces, unless it is a `rule` inside a `group`, where rules stand.
+/// The item before it is then broken on its own, and the rest still read.
 pub(super) fn item_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut depth = 0i32;
     let mut offset = 0;
+    let mut open_item = "";
     for line in text.split_inclusive(LINE_END) {
         let trimmed = line.trim_start();
-        let first_word: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        if depth <= 0 && ITEM_KEYWORDS.contains(&first_word.as_str()) {
+        let first_word: &str =
+            &trimmed[..trimmed.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(trimmed.len())];
+        let keyword = ITEM_KEYWORDS.iter().find(|k| **k == first_word);
+        let at_margin = trimmed.len() == line.len();
+        let restarts = depth > 0 && at_margin && !(open_item == "group" && first_word == "rule");
+        if let Some(keyword) = keyword.filter(|_| depth <= 0 || restarts) {
             starts.push(offset + (line.len() - trimmed.len()));
+            open_item = keyword;
+            depth = 0;
         }
         depth += brace_balance(line);
         offset += line.len();
