@@ -847,6 +847,39 @@ fn rename_changes_a_name_everywhere_or_says_why_it_cannot() {
     client.finish();
 }
 
+/// `as_of` is every policy's without a declaration: hovered, completed,
+/// found as a reference, never renamed. A table's `money` output is shown
+/// as money, as declared (the checked type calls it decimal).
+#[test]
+fn as_of_and_money_outputs_are_known_to_the_editor() {
+    let mut client = Client::initialized("as-of");
+    let uri = client.uri("a.policy");
+    let text = "policy \"a\"\nschema \"account.schema.yaml\"\n\
+                let plan = table (score) -> (cap: money) {\n  < 600 => 100\n  >= 600 => 200\n}\n\
+                rule \"r\" { when as_of > 2026-01-01 and plan.cap > 150 then set limit to plan.cap }\n\
+                rule \"s\" { when days_between(as_of, as_of) == 0 then tag \"t\" }\n";
+    open(&mut client, "a.policy", text);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    let hover = client.request("textDocument/hover", client.at("a.policy", 6, 18));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("as_of: date"), "{hover}");
+    let hover = client.request("textDocument/hover", client.at("a.policy", 6, 46));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("plan.cap: money"), "{hover}");
+    let hover = client.request("textDocument/hover", client.at("a.policy", 2, 5));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("`plan.cap`: money"), "{hover}");
+    let mut refs = client.at("a.policy", 6, 18);
+    refs["context"] = json!({"includeDeclaration": true});
+    let found = client.request("textDocument/references", refs);
+    assert_eq!(found.as_array().map(Vec::len), Some(3), "{found}");
+    let mut params = client.at("a.policy", 6, 18);
+    params["newName"] = json!("today");
+    let response = client.request_full("textDocument/rename", params);
+    assert!(response["error"]["message"].as_str().unwrap_or_default().contains("snapshot's date"), "{response}");
+    let mut at = client.at("a.policy", 7, 0);
+    at["context"] = json!({"triggerKind": 1});
+    assert!(labels(&client.request("textDocument/completion", at)).iter().any(|l| l == "as_of"));
+    client.finish();
+}
+
 /// A split's salt is its name when not written (§10.2): renamed, it keeps
 /// the old name as its salt, so that no account changes arm; one with a
 /// salt of its own is renamed alone.

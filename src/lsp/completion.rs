@@ -306,6 +306,7 @@ fn everything(doc: &Document) -> Vec<CompletionItem> {
     for name in declared(&doc.text, "split") {
         items.push(item(name, CompletionItemKind::ENUM, Some("split")));
     }
+    items.push(item("as_of", CompletionItemKind::CONSTANT, Some("date: the snapshot's date")));
     for f in BUILTINS {
         items.push(CompletionItem {
             detail: Some(f.signature()),

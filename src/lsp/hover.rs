@@ -27,6 +27,9 @@ pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
         }
         Target::Batch(name) => batch(doc, name)?,
         Target::Output { table, output } => super::shape::output(doc, table, output)?,
+        Target::AsOf => "```verdict\nas_of: date\n```\nThe snapshot's date: its own `as_of`, else the run's \
+                         default (`--as-of`, `as_of=` in Python). Every policy reads it; no schema declares it."
+            .to_string(),
     };
     let range = Some(doc.lines.range(&doc.text, occurrence.span));
     Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }), range })

@@ -24,6 +24,8 @@ pub enum Target {
     /// A schema field: its dotted path from the account (through lists) and
     /// the span of its type in the schema file, which identifies it.
     Field { path: String, schema_span: Span },
+    /// `as_of`, the snapshot's date, which every policy reads without declaring it.
+    AsOf,
 }
 
 /// One name written in the policy.
@@ -231,6 +233,9 @@ impl<'a> Walker<'a> {
         }
         if !element_field && self.declared.batches.contains(&first.node) {
             return self.push(first.span, Target::Batch(first.node.clone()), false);
+        }
+        if !element_field && crate::check::RESERVED_NAMES.contains(&first.node.as_str()) {
+            return self.push(first.span, Target::AsOf, false);
         }
         let Some((mut path, mut field)) = self.field_in_scope(&first.node) else { return };
         self.push(first.span, Target::Field { path: path.clone(), schema_span: field.span }, false);

@@ -33,7 +33,7 @@ pub fn definition(doc: &Document, offset: usize) -> Option<Location> {
             let range = field_line(&source.text, *schema_span);
             file_location(&schema.path, range)
         }
-        Target::Function(_) => None,
+        Target::Function(_) | Target::AsOf => None,
     }
 }
 

@@ -65,6 +65,7 @@ fn renamable(doc: &Document, offset: usize) -> Result<(crate::diagnostic::Span, 
         }
         Target::Field { .. } => Err("a field is named by the schema: rename it there, and in every policy".into()),
         Target::Function(name) => Err(format!("`{name}` is a built-in function")),
+        Target::AsOf => Err("`as_of` is the snapshot's date, which every policy reads by that name".into()),
     }
 }
 

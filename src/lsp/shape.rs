@@ -36,11 +36,9 @@ pub fn output(doc: &Document, table: &str, output: &str) -> Option<String> {
         },
         _ => None,
     })?;
-    let (i, declared) =
-        written.outputs.iter().enumerate().find(|(_, o)| o.name.as_ref().is_some_and(|n| n.node == output))?;
-    let ty = checked_table(doc, table)
-        .and_then(|t| t.outputs.get(i))
-        .map_or_else(|| declared.ty.node.clone(), |(_, ty)| ty.describe());
+    let declared = written.outputs.iter().find(|o| o.name.as_ref().is_some_and(|n| n.node == output))?;
+    // As declared: `money` stays money (the checked type calls it decimal).
+    let ty = &declared.ty.node;
     Some(format!("```verdict\n{table}.{output}: {ty}\n```\nan output of the decision table `{table}`"))
 }
 
@@ -50,15 +48,15 @@ fn table_shape(doc: &Document, name: &str, table: &TableExpr) -> String {
     let header = doc.text.get(table.header.range()).map_or("table".into(), one_line);
     let mut text = format!("```verdict\nlet {name} = {header}\n```\nhit policy: {policy}\n\ninputs:\n");
     for (i, input) in table.inputs.iter().enumerate() {
-        let ty = checked
-            .and_then(|t| t.inputs.get(i))
-            .map(|input| input.ty.describe())
-            .or_else(|| input_field_type(doc, input));
+        // A field's type as the schema writes it (`money`, which the checked type calls decimal).
+        let ty =
+            input_field_type(doc, input).or_else(|| checked.and_then(|t| t.inputs.get(i)).map(|i| i.ty.describe()));
         let _ = writeln!(text, "- `{}`{}", written(doc, input), ty.map(|t| format!(": {t}")).unwrap_or_default());
     }
     text.push_str("\noutputs:\n");
-    for (i, output) in table.outputs.iter().enumerate() {
-        let ty = checked.and_then(|t| t.outputs.get(i)).map_or_else(|| output.ty.node.clone(), |(_, ty)| ty.describe());
+    for output in &table.outputs {
+        // As declared: `money` stays money (the checked type calls it decimal).
+        let ty = &output.ty.node;
         let _ = match &output.name {
             Some(out) => writeln!(text, "- `{name}.{}`: {ty}", out.node),
             None => writeln!(text, "- {ty}"),
@@ -112,10 +110,8 @@ fn scorecard_shape(doc: &Document, name: &str, card: &ScorecardDecl) -> String {
         high.normalize()
     );
     for (i, c) in card.characteristics.iter().enumerate() {
-        let ty = checked
-            .and_then(|s| s.characteristics.get(i))
-            .map(|c| c.input.ty.describe())
-            .or_else(|| input_field_type(doc, &c.input))
+        let ty = input_field_type(doc, &c.input)
+            .or_else(|| checked.and_then(|s| s.characteristics.get(i)).map(|c| c.input.ty.describe()))
             .map(|ty| format!(": {ty}"));
         let reason = c.text.as_ref().map_or(String::new(), |t| format!(" {}", in_cell(&t.node)));
         let _ = writeln!(

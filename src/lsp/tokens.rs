@@ -36,7 +36,7 @@ pub fn legend() -> SemanticTokensLegend {
 fn kind(target: &Target) -> (u32, u32) {
     match target {
         Target::Field { .. } | Target::Output { .. } => (0, 0),
-        Target::Let(_) => (1, READONLY),
+        Target::Let(_) | Target::AsOf => (1, READONLY),
         Target::Hook(_) => (2, 0),
         Target::Function(_) => (2, DEFAULT_LIBRARY),
         Target::Batch(_) => (3, 0),
