@@ -366,7 +366,7 @@ impl<'a> AstBuilder<'a> {
                 Rule::hook_budget => {
                     let mut it = p.clone().into_inner();
                     let n = self.next_non_kw(&mut it, &p)?;
-                    let value = self.int(&n)?;
+                    let value = self.whole(&n, "a hook's budget (at most 10000000)")?;
                     let value = u64::try_from(value).map_err(|_| self.bad(&n, "a budget must be positive"))?;
                     budget = Some(Spanned::new(value, span_of(&n)));
                 }
@@ -403,7 +403,7 @@ impl<'a> AstBuilder<'a> {
                 GuardBound::Percent(self.decimal_text(&bound_pair, bound_pair.as_str().trim_end_matches('%'))?)
             }
             _ => {
-                let n = self.int(&bound_pair)?;
+                let n = self.whole(&bound_pair, "a guard's bound")?;
                 GuardBound::Count(u64::try_from(n).map_err(|_| self.bad(&bound_pair, "a bound must not be negative"))?)
             }
         };
@@ -444,7 +444,7 @@ impl<'a> AstBuilder<'a> {
                 Rule::priority => {
                     let mut it = p.clone().into_inner();
                     let n = self.next_non_kw(&mut it, &p)?;
-                    priority = Some(Spanned::new(self.int(&n)?, span_of(&n)));
+                    priority = Some(Spanned::new(self.whole(&n, "a priority")?, span_of(&n)));
                 }
                 Rule::effective => effective = Some(self.effective(p)?),
                 Rule::expr => when = Some(self.expr(p)?),
@@ -600,6 +600,16 @@ impl<'a> AstBuilder<'a> {
 
     fn int(&self, pair: &Pair<'_, Rule>) -> Built<i64> {
         self.signed_int(pair, false)
+    }
+
+    /// A whole number that is no expression's (a guard's bound, a
+    /// priority, a budget): too large, its help says what it may be, not
+    /// to write a decimal, which it cannot take.
+    fn whole(&self, pair: &Pair<'_, Rule>, what: &str) -> Built<i64> {
+        self.int(pair).map_err(|mut d| {
+            d.help = Some(format!("{what} is a whole number, at most 9223372036854775807"));
+            d
+        })
     }
 
     fn decimal_text(&self, pair: &Pair<'_, Rule>, text: &str) -> Built<Decimal> {
