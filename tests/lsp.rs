@@ -847,6 +847,28 @@ fn rename_changes_a_name_everywhere_or_says_why_it_cannot() {
     client.finish();
 }
 
+/// A let's enum members come from the last check that succeeded: the
+/// comparison being typed is itself an error, and still completes.
+#[test]
+fn a_lets_members_complete_while_the_text_has_errors() {
+    let mut client = Client::initialized("let-members");
+    let uri = client.uri("t.policy");
+    let text = "policy \"t\"\nschema \"account.schema.yaml\"\n\
+                let tier = case when score >= 700 then \"prime\" when score >= 600 then \"near-prime\" else \"subprime\" end\n\
+                rule \"r\" { when tier == \"prime\" then tag \"p\" }\n";
+    open(&mut client, "t.policy", text);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    let typing = json!({"range": range(4, 0, 0), "text": "rule \"new\" {\n  when tier == "});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [typing]}),
+    );
+    assert!(!client.diagnostics(&uri).is_empty());
+    let members = client.request("textDocument/completion", client.at("t.policy", 5, 15));
+    assert_eq!(labels(&members), ["\"prime\"", "\"near-prime\"", "\"subprime\""]);
+    client.finish();
+}
+
 /// `as_of` is every policy's without a declaration: hovered, completed,
 /// found as a reference, never renamed. A table's `money` output is shown
 /// as money, as declared (the checked type calls it decimal).

@@ -5,7 +5,7 @@
 
 use super::document::Document;
 use crate::builtins::BUILTINS;
-use crate::ir::{Base, Channel};
+use crate::ir::Channel;
 use crate::schema::{lookup_through_lists, FieldDef, FieldKind, RecordLayout, ScalarType, Schema};
 use crate::syntax::ast::{ExprKind, Item};
 use crate::syntax::parser::keyword_texts;
@@ -221,11 +221,8 @@ fn enum_members(doc: &Document, path: &str) -> Option<Vec<String>> {
     if let Some(arms) = split_arms(doc, path) {
         return Some(arms);
     }
-    let checked = doc.analysis.checked.as_ref()?;
-    match &checked.lets.iter().find(|l| l.name == path)?.value.ty.base {
-        Base::Enum(members) => Some(members.iter().map(|m| m.to_string()).collect()),
-        _ => None,
-    }
+    // From the last check that succeeded: a comparison being typed is an error.
+    doc.let_members.iter().find(|(name, _)| name == path).map(|(_, members)| members.clone())
 }
 
 /// The arms of the split called `name`, from the last parse.

@@ -2,6 +2,7 @@
 
 use super::index::Index;
 use super::position::LineMap;
+use crate::ir::Base;
 use crate::load::{analyze_policy_source, load_schema_file, Analysis};
 use crate::schema::Schema;
 use crate::syntax::ast::PolicyAst;
@@ -33,6 +34,10 @@ pub struct Document {
     /// The last parse that succeeded, kept while the text does not parse
     /// (a name half typed), so completion still knows tables and splits.
     pub last_parsed: Option<PolicyAst>,
+    /// The members of each let holding an enum, from the last check that
+    /// succeeded: kept while the text has errors (a comparison half typed),
+    /// so that `tier == ` still completes them.
+    pub let_members: Vec<(String, Vec<String>)>,
     /// Changed since the last check.
     pub dirty: bool,
 }
@@ -55,6 +60,7 @@ impl Document {
             index: Index::default(),
             schema: None,
             last_parsed: None,
+            let_members: Vec::new(),
             dirty: true,
         }
     }
@@ -82,6 +88,13 @@ impl Document {
             Some(_) => None,
             None => before.ast.or(self.last_parsed.take()),
         };
+        if let Some(checked) = &self.analysis.checked {
+            let enums = checked.lets.iter().filter_map(|l| match &l.value.ty.base {
+                Base::Enum(members) => Some((l.name.to_string(), members.iter().map(|m| m.to_string()).collect())),
+                _ => None,
+            });
+            self.let_members = enums.collect();
+        }
         // While the text does not parse, the names of the items that do.
         self.index = match self.items() {
             Some(ast) => Index::build(ast, self.analysis.schema.as_deref()),
