@@ -118,6 +118,15 @@ fn an_unclosed_csv_quote_reports_the_rows_it_hides() {
     assert_eq!(outline(&items).len(), 2);
     assert!(items.iter().all(Result::is_err), "{:?}", outline(&items));
 
+    // A quote opened in the key's cell: that cell is the rest of the file, not an id.
+    let input = format!("{HEADER}\nA,active,10,700,true,t\n\"B,active,10,700,true,t\nC,active,10,700,true,t\n");
+    let never_closed = "line 3, column 1: this quote is never closed, so the rest of the file was read as one cell";
+    let hidden = "line 4: not read: it lies inside the quote opened at line 3, column 1";
+    assert_eq!(
+        outline(&read(Format::Csv, &input)),
+        ["A: ok".to_string(), format!("-: {never_closed}"), format!("C: {hidden}")]
+    );
+
     // A quoted cell that spans lines and is closed is one cell, as before.
     let input = format!("{HEADER}\nA,active,10,700,true,\"t\nu\"\nB,active,10,700,true,t\n");
     assert_eq!(outline(&read(Format::Csv, &input)), ["A: ok", "B: ok"]);

@@ -356,7 +356,10 @@ impl<R> CsvRows<R> {
         let message = format!(
             "line {line}, column {column}: this quote is never closed, so the rest of the file was read as one cell"
         );
-        Err(SnapshotError { id: self.read_key(), message })
+        // A key in the cell the quote opened is the rest of the file, not an id.
+        let mut before_quote = self.row.clone();
+        before_quote.truncate(self.row.len().saturating_sub(1));
+        Err(SnapshotError { id: self.key_in(&before_quote), message })
     }
 
     /// The key of the current row, read on its own (for a row that is otherwise unreadable).
