@@ -643,3 +643,20 @@ fn every_problem_of_a_csv_header_is_reported_at_once() {
         ]
     );
 }
+
+/// A folder given as an input is one that cannot be read (exit 2), said
+/// once, and adds no record: a record stands for a snapshot.
+#[test]
+fn a_folder_given_as_an_input_is_refused_without_a_record() {
+    let folder = scratch("folder.jsonl");
+    std::fs::create_dir_all(&folder).unwrap();
+    let out = verdict(&["eval", "policies/simple.policy", folder.to_str().unwrap(), "policies/simple-portfolio.csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let records = String::from_utf8_lossy(&out.stdout).lines().count();
+    let rows = std::fs::read_to_string("policies/simple-portfolio.csv").unwrap().lines().count() - 1;
+    assert_eq!(records, rows, "the book's records alone");
+    assert!(stderr(&out).contains("it is a folder, not a file of snapshots"), "{}", stderr(&out));
+    let explained = verdict(&["explain", "policies/simple.policy", folder.to_str().unwrap(), "--id", "S-01"]);
+    assert_eq!(explained.status.code(), Some(2), "{}", stderr(&explained));
+    assert!(stderr(&explained).contains("it is a folder"), "{}", stderr(&explained));
+}

@@ -282,7 +282,7 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
             size = None;
             Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
         } else {
-            match std::fs::File::open(input) {
+            match verdict::snapshot::open_input_file(input) {
                 Ok(f) => {
                     let len = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
                     size = size.zip(len).map(|(a, b)| a + b);

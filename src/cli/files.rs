@@ -319,7 +319,7 @@ pub fn open_snapshots(
     let reader: Box<dyn io::BufRead> = if input.as_os_str() == "-" {
         Box::new(io::BufReader::new(std::io::stdin()))
     } else {
-        let file = std::fs::File::open(input).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        let file = verdict::snapshot::open_input_file(input).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
         Box::new(io::BufReader::with_capacity(1 << 16, file))
     };
     Ok((reader, format))

@@ -98,8 +98,8 @@ pub use parquet::{
 };
 pub(crate) use reader::id_of_long_snapshot;
 pub use reader::{
-    json_line_content, open_snapshot_file, opening_error, parse_json_line, read_snapshots, read_snapshots_with,
-    reading_stopped, Format, ReadError, SnapshotReader, UnknownFormat,
+    json_line_content, open_input_file, open_snapshot_file, opening_error, parse_json_line, read_snapshots,
+    read_snapshots_with, reading_stopped, Format, ReadError, SnapshotReader, UnknownFormat,
 };
 pub use yaml::snapshot_from_yaml;
 

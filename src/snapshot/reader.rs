@@ -392,13 +392,30 @@ pub fn open_snapshot_file(
     schema: Arc<Schema>,
     limits: ReadLimits,
 ) -> Result<SnapshotReader<std::io::BufReader<std::fs::File>>, ReadError> {
-    let file = std::fs::File::open(path)?;
+    let file = open_input_file(path)?;
     if format != Format::Parquet {
         return read_snapshots_with(std::io::BufReader::with_capacity(1 << 16, file), format, schema, limits);
     }
     let batches = open_parquet(file, &schema, DEFAULT_BATCH_ROWS)?;
     let inner = Inner::Parquet(Box::new(ParquetRows::new(batches, schema)));
     Ok(SnapshotReader { inner, failure: None, name: None })
+}
+
+/// Opens an input file of snapshots. A folder opens, and fails only at its
+/// first read: it is refused here, as a file that cannot be opened, not
+/// read into a "reading stopped" record that stands for no snapshot.
+///
+/// # Errors
+///
+/// When the file cannot be opened, or is a folder.
+pub fn open_input_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let file = std::fs::File::open(path)?;
+    match file.metadata() {
+        Ok(meta) if meta.is_dir() => {
+            Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder, not a file of snapshots"))
+        }
+        _ => Ok(file),
+    }
 }
 
 /// A failure of [`open_snapshot_file`] as a message after "cannot read `PATH`: ":
