@@ -226,6 +226,15 @@ pub fn sandbox(budget: u64) -> Engine {
         Ok(places) => Ok(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)),
         Err(_) => Err(Box::<EvalAltResult>::from(format!("round({x}, {places}): places must be 0 or more"))),
     });
+    // rhai's `**` on decimals (rust_decimal's `checked_powd`) takes the power
+    // of |x| and puts x's sign back: `(-8.0) ** 0.5` was -2.83. Overridden;
+    // the override is looked up only with rhai's fast operators off (a
+    // built-in operator on built-in types is otherwise called directly),
+    // which [`Hook::load`] turns off for a script that writes `**` alone:
+    // it makes every operator a function lookup, twice as slow in a loop.
+    engine.register_fn("**", decimal_power);
+    engine.register_fn("**", |x: INT, y: Decimal| decimal_power(Decimal::from(x), y));
+    engine.register_fn("**=", |x: &mut Decimal, y: Decimal| decimal_power(*x, y).map(|power| *x = power));
     // `eval` would run code built from strings at run time, past the check.
     engine.disable_symbol("eval");
     // A variable the script never defines is a check-time error, not a per-account one.
@@ -247,6 +256,19 @@ pub fn sandbox(budget: u64) -> Engine {
     engine
 }
 
+/// `x ** y` on decimals as rhai's own (`decimal_functions::power`: whole
+/// exponents up to a million, rust_decimal's `checked_powd`), except that a
+/// negative number to a power that is not whole has no real result.
+fn decimal_power(x: Decimal, y: Decimal) -> Result<Decimal, Box<EvalAltResult>> {
+    if x.is_sign_negative() && !x.is_zero() && !y.fract().is_zero() {
+        return Err(format!("{x} ** {y} has no real result (a negative number to a power that is not whole)").into());
+    }
+    if u32::try_from(y.round()).map_or(true, |v| v > 1_000_000) {
+        return Err(format!("Exponential overflow: {x} ** {y}").into());
+    }
+    x.checked_powd(y).ok_or_else(|| format!("Exponential overflow: {x} ** {y}").into())
+}
+
 fn rhai_math(result: Option<Decimal>, name: &str, x: impl std::fmt::Display) -> Result<Decimal, Box<EvalAltResult>> {
     result.ok_or_else(|| format!("{name}({x}) has no decimal result").into())
 }
@@ -254,7 +276,10 @@ fn rhai_math(result: Option<Decimal>, name: &str, x: impl std::fmt::Display) -> 
 impl Hook {
     /// Compiles a hook's script and checks that it defines the declared function.
     pub fn load(sig: HookSig, script_path: &Path, script: &str, decl_file: &Path) -> Result<Hook, Vec<Diagnostic>> {
-        let engine = sandbox(sig.budget.unwrap_or(DEFAULT_BUDGET));
+        let mut engine = sandbox(sig.budget.unwrap_or(DEFAULT_BUDGET));
+        if script::raises_to_a_power(&mut engine, script) {
+            engine.set_fast_operators(false);
+        }
         let ast = compile_script(&engine, script_path, script)?;
         let declared = Declared { name: &sig.name, arity: sig.params.len(), file: decl_file, span: sig.span };
         match declared.defined_in(&ast, script_path) {

@@ -295,6 +295,31 @@ fn string_doubling_hits_the_size_limit() {
     assert_contained(&hostile(script), "Length of string over the limit");
 }
 
+/// A negative number to a power that is not whole has no real result:
+/// rhai's own `**` (rust_decimal's `checked_powd`) gave the power of its
+/// absolute value with its sign, `(-8.0) ** 0.5` = -2.83, also when folded
+/// as a constant and through `**=`. Whole powers of negatives stay exact.
+#[test]
+fn a_negative_number_to_a_fractional_power_is_a_hook_error() {
+    let script = "fn h(score) {\n  let b = (600 - score) * 1.0;\n  \
+                  if score == 601 { return b ** 0.5; }\n  \
+                  if score == 602 { let x = b; x **= 0.5; return x; }\n  \
+                  if score == 603 { return (-8.0) ** 0.5; }\n  \
+                  if score == 604 { return (600 - score) ** 0.5; }\n  \
+                  if score == 605 { return (-2.0) ** 2 + (-2.0) ** 3.0 + 100; }\n  \
+                  2.0 ** 0.5\n}\n";
+    let p = load(
+        "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when true then set limit to h(score) }",
+        script,
+    );
+    for score in 601..=604 {
+        let err = decide(&p, &format!(r#"{{"score":{score}}}"#)).expect_err("no real result");
+        assert!(err.message.contains("** 0.5 has no real result"), "{score}: {}", err.message);
+    }
+    assert_eq!(limit(&decide(&p, r#"{"score":605}"#).unwrap()), "96");
+    assert_eq!(limit(&decide(&p, r#"{"score":700}"#).unwrap()), "1.4142135623730950488016887244");
+}
+
 #[test]
 fn anonymous_functions_that_capture_nothing_run() {
     // sort, filter and map with anonymous functions: score 700 gives [2, 3] doubled, 0.7 + 10
