@@ -17,7 +17,7 @@
 
 mod ours;
 
-pub use ours::not_ours;
+pub use ours::{not_ours, OutputKind};
 use std::fs::{File, Metadata, OpenOptions};
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufWriter, Write};

@@ -225,7 +225,7 @@ fn an_existing_file_that_is_not_ours_is_never_overwritten() {
         let said = if args[0] == "synth" {
             "exists: synth writes a new book"
         } else {
-            "exists and is not a file verdict wrote"
+            "exists and is not a file verdict may write over"
         };
         assert!(stderr(&out).contains(said), "{}", stderr(&out));
         assert!(out.stdout.is_empty(), "{args:?}: refused before anything ran");
@@ -259,7 +259,7 @@ fn an_existing_file_that_is_not_ours_is_never_overwritten() {
         let before = std::fs::read(&book).unwrap();
         let out = verdict(&["eval", POLICY, PORTFOLIO, "-o", s(&book)]);
         assert_eq!(code(&out), 2, "{name}: {}", stderr(&out));
-        assert!(stderr(&out).contains("exists and is not a file verdict wrote"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("exists and is not a file verdict may write over"), "{}", stderr(&out));
         assert!(std::fs::read(&book).unwrap() == before, "{name} is untouched");
     }
     let (changed, html, summary) = (dir.join("changed.jsonl"), dir.join("impact.html"), dir.join("run.json"));
@@ -548,4 +548,37 @@ fn a_reader_that_goes_away_ends_the_run_quietly_with_141() {
     }
     drop(stdin);
     assert_eq!(child.wait().unwrap().code(), Some(141));
+}
+
+/// Each output replaces only a file of its own kind: a diff's changed
+/// accounts never replace a test's golden decisions (the test could no
+/// longer run), an impact page never replaces decisions, decisions never a
+/// run's summary or a diff's changed accounts.
+#[test]
+fn an_output_replaces_only_a_file_of_its_own_kind() {
+    let dir = scratch("own-kind");
+    let v2 = "policies/lifecycle-v2.policy";
+    let golden = dir.join("lifecycle.golden.jsonl");
+    let changed = dir.join("changed.jsonl");
+    let summary = dir.join("run.json");
+    assert_eq!(code(&verdict(&["eval", POLICY, PORTFOLIO, "-o", s(&golden), "--summary", s(&summary)])), 1);
+    assert_eq!(code(&verdict(&["diff", POLICY, v2, PORTFOLIO, "--changed", s(&changed)])), 1);
+    let kept: Vec<Vec<u8>> = [&golden, &changed, &summary].iter().map(|f| std::fs::read(f).unwrap()).collect();
+    for (args, holds) in [
+        (
+            vec!["diff", POLICY, v2, PORTFOLIO, "--changed", s(&golden)],
+            "it holds decisions, not a diff's changed accounts",
+        ),
+        (vec!["diff", POLICY, v2, PORTFOLIO, "--html", s(&golden)], "it holds decisions, not a diff's impact page"),
+        (vec!["eval", POLICY, PORTFOLIO, "-o", s(&changed)], "it holds a diff's changed accounts, not decisions"),
+        (vec!["eval", POLICY, PORTFOLIO, "-o", s(&summary)], "it holds a run's summary, not decisions"),
+        (vec!["eval", POLICY, PORTFOLIO, "--summary", s(&golden)], "it holds decisions, not a run's summary"),
+    ] {
+        let out = verdict(&args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(holds), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}: refused before anything ran");
+    }
+    let now: Vec<Vec<u8>> = [&golden, &changed, &summary].iter().map(|f| std::fs::read(f).unwrap()).collect();
+    assert!(now == kept, "every file is untouched");
 }

@@ -205,9 +205,9 @@ pub fn refuse_not_ours(outputs: &[Named<'_>]) -> bool {
         if path.as_os_str() == "-" || !verdict::outfile::replaces(path) {
             continue;
         }
-        if let Some(why) = verdict::outfile::not_ours(path) {
+        if let Some(why) = verdict::outfile::not_ours(path, output_kind(what)) {
             eprintln!(
-                "error: `{}` ({what}) exists and is not a file verdict wrote ({why}); refusing to overwrite it\n  \
+                "error: `{}` ({what}) exists and is not a file verdict may write over ({why}); refusing to overwrite it\n  \
                  help: name a new file, or remove this one first if its contents may go",
                 path.display()
             );
@@ -215,6 +215,17 @@ pub fn refuse_not_ours(outputs: &[Named<'_>]) -> bool {
         }
     }
     refused
+}
+
+/// What the output named `what` holds: each replaces only a file of its kind.
+fn output_kind(what: &str) -> verdict::outfile::OutputKind {
+    use verdict::outfile::OutputKind;
+    match what {
+        "--summary" => OutputKind::Summary,
+        "--changed" => OutputKind::Changed,
+        "--html" => OutputKind::Html,
+        _ => OutputKind::Decisions,
+    }
 }
 
 /// What makes a named file itself (`-` is standard input); `None` for a

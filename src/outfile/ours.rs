@@ -5,7 +5,9 @@
 //! not destroy it.
 //!
 //! Told by the file's first bytes (and a Parquet file's footer), not by its
-//! name: `decisions.jsonl` may hold a portfolio, `out.txt` decisions.
+//! name: `decisions.jsonl` may hold a portfolio, `out.txt` decisions. An
+//! output replaces only a file of its own kind: a diff's `--changed` never
+//! replaces a test's golden decisions, which it would make unrunnable.
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -21,11 +23,35 @@ const MAX_ID: u64 = 1 << 30;
 /// its `outcome` and `fired` (its reasons and actions come between).
 const YAML_LINES: usize = 2000;
 
-/// Why the regular file at `path` is not verdict's to write over, if it
-/// exists and is not; `None` for a file that may be replaced (absent,
-/// empty, or verdict's output).
+/// What one of verdict's outputs holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Decision and error records, in any `--format` (`eval --output`, a golden file).
+    Decisions,
+    /// A run's summary (`eval --summary`).
+    Summary,
+    /// A diff's changed accounts (`diff --changed`).
+    Changed,
+    /// A diff's impact page (`diff --html`).
+    Html,
+}
+
+impl OutputKind {
+    fn describe(self) -> &'static str {
+        match self {
+            OutputKind::Decisions => "decisions",
+            OutputKind::Summary => "a run's summary",
+            OutputKind::Changed => "a diff's changed accounts",
+            OutputKind::Html => "a diff's impact page",
+        }
+    }
+}
+
+/// Why the regular file at `path` is not verdict's to write `kind` over, if
+/// it exists and is not; `None` for a file that may be replaced (absent,
+/// empty, or verdict's output of that kind).
 #[must_use]
-pub fn not_ours(path: &Path) -> Option<String> {
+pub fn not_ours(path: &Path, kind: OutputKind) -> Option<String> {
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
@@ -40,19 +66,25 @@ pub fn not_ours(path: &Path) -> Option<String> {
     if (&mut file).take(HEAD).read_to_end(&mut head).is_err() {
         return Some("it cannot be read to tell what it holds".into());
     }
+    let other_kind =
+        |found: OutputKind| (found != kind).then(|| format!("it holds {}, not {}", found.describe(), kind.describe()));
     if head.starts_with(b"PAR1") {
         return match decisions_parquet(file) {
-            true => None,
+            true => other_kind(OutputKind::Decisions),
             false => Some("it is a Parquet file of other data than decisions".into()),
         };
     }
-    let cut_record = head.len() as u64 == HEAD && !head.contains(&b'\n') && cut_record_is_ours(&mut file);
+    if head.len() as u64 == HEAD && !head.contains(&b'\n') && cut_record_is_ours(&mut file) {
+        return other_kind(OutputKind::Decisions);
+    }
     let text = String::from_utf8_lossy(&head);
     let text = text.trim_start_matches('\u{feff}');
-    if cut_record || text.trim().is_empty() || text_is_ours(text) {
-        None
-    } else {
-        Some(format!("it begins `{}`, which is not verdict's output", first_line(text)))
+    if text.trim().is_empty() {
+        return None;
+    }
+    match kind_of(text) {
+        Some(found) => other_kind(found),
+        None => Some(format!("it begins `{}`, which is not verdict's output", first_line(text))),
     }
 }
 
@@ -108,38 +140,43 @@ fn first_line(text: &str) -> String {
     }
 }
 
-/// Whether `text`, a file's start, is one of verdict's outputs.
-fn text_is_ours(text: &str) -> bool {
+/// Which of verdict's outputs `text`, a file's start, is, if it is one.
+fn kind_of(text: &str) -> Option<OutputKind> {
     let mut lines = text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty());
-    let Some(first) = lines.next() else { return true };
+    let first = lines.next()?;
+    let decisions = |is: bool| is.then_some(OutputKind::Decisions);
     match first {
         // `--format json`: an array of records, one per line, or none.
-        "[]" => true,
-        "[" => lines.next().is_some_and(|l| json_record(l.trim().trim_end_matches(','))),
+        "[]" => Some(OutputKind::Decisions),
+        "[" => lines.next().and_then(|l| json_record(l.trim().trim_end_matches(','))),
         // A run's summary, pretty-printed.
-        "{" => summary(text),
+        "{" => summary(text).then_some(OutputKind::Summary),
         line if line.starts_with('{') => json_record(line),
         // `--format yaml`: a list of records.
-        line if line.starts_with("- id:") => yaml_record(text),
-        line => {
+        line if line.starts_with("- id:") => decisions(yaml_record(text)),
+        line if line == "<!DOCTYPE html>" && text.contains("<title>Policy impact") => Some(OutputKind::Html),
+        line => decisions(
             line.starts_with("id,as_of,outcome,until,limit,reasons,actions,fired")
                 || (line.starts_with("ID ")
-                    && ["OUTCOME", "UNTIL", "LIMIT", "REASONS", "ACTIONS"].iter().all(|c| line.contains(c)))
-                || (line == "<!DOCTYPE html>" && text.contains("<title>Policy impact"))
-        }
+                    && ["OUTCOME", "UNTIL", "LIMIT", "REASONS", "ACTIONS"].iter().all(|c| line.contains(c))),
+        ),
     }
 }
 
 /// A decision or error record (`eval`), or a changed account (`diff --changed`).
-fn json_record(line: &str) -> bool {
+fn json_record(line: &str) -> Option<OutputKind> {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(line) else {
-        return false;
+        return None;
     };
     let has = |k: &str| map.contains_key(k);
     let decision = has("outcome") && has("fired") && has("policy");
     let error = map.get("error").is_some_and(|e| e.get("kind").is_some() && e.get("message").is_some());
     let changed = has("differs") && has("old") && has("new");
-    has("id") && (decision || error || changed)
+    match (has("id"), decision || error, changed) {
+        (true, true, _) => Some(OutputKind::Decisions),
+        (true, false, true) => Some(OutputKind::Changed),
+        _ => None,
+    }
 }
 
 /// A YAML list whose first record is a decision or an error record.
@@ -159,24 +196,29 @@ fn summary(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::text_is_ours;
+    use super::{kind_of, OutputKind};
+
+    fn text_is_ours(text: &str) -> bool {
+        kind_of(text).is_some()
+    }
 
     #[test]
     fn verdicts_outputs_are_told_from_other_text() {
+        use OutputKind::{Changed, Decisions, Html, Summary};
         let ours = [
-            "{\"id\":\"A\",\"outcome\":\"none\",\"fired\":[],\"policy\":{}}\n",
-            "{\"id\":null,\"error\":{\"kind\":\"snapshot\",\"message\":\"x\"}}\n",
-            "[\n  {\"id\":\"A\",\"outcome\":\"close\",\"fired\":[],\"policy\":{}},\n",
-            "{\n  \"policy\": {},\n  \"accounts\": 3,\n  \"decided\": 2,\n  \"outcomes\": {}\n}\n",
-            "- id: A-1\n  as_of: \"2026-11-01\"\n  outcome: limit\n  fired: []\n  policy:\n    name: p\n- id: A-2\n",
-            "- id: X\n  error:\n    kind: snapshot\n    message: bad\n",
-            "id,as_of,outcome,until,limit,reasons,actions,fired,error_kind\n",
-            "ID      OUTCOME           UNTIL       LIMIT  REASONS  ACTIONS\n",
-            "{\"input\":\"b.jsonl\",\"record\":1,\"id\":\"A\",\"differs\":[],\"old\":{},\"new\":{}}\n",
-            "<!DOCTYPE html>\n<html>\n<title>Policy impact: a</title>\n",
+            ("{\"id\":\"A\",\"outcome\":\"none\",\"fired\":[],\"policy\":{}}\n", Decisions),
+            ("{\"id\":null,\"error\":{\"kind\":\"snapshot\",\"message\":\"x\"}}\n", Decisions),
+            ("[\n  {\"id\":\"A\",\"outcome\":\"close\",\"fired\":[],\"policy\":{}},\n", Decisions),
+            ("{\n  \"policy\": {},\n  \"accounts\": 3,\n  \"decided\": 2,\n  \"outcomes\": {}\n}\n", Summary),
+            ("- id: A-1\n  as_of: \"2026-11-01\"\n  outcome: limit\n  fired: []\n  policy:\n    name: p\n- id: A-2\n", Decisions),
+            ("- id: X\n  error:\n    kind: snapshot\n    message: bad\n", Decisions),
+            ("id,as_of,outcome,until,limit,reasons,actions,fired,error_kind\n", Decisions),
+            ("ID      OUTCOME           UNTIL       LIMIT  REASONS  ACTIONS\n", Decisions),
+            ("{\"input\":\"b.jsonl\",\"record\":1,\"id\":\"A\",\"differs\":[],\"old\":{},\"new\":{}}\n", Changed),
+            ("<!DOCTYPE html>\n<html>\n<title>Policy impact: a</title>\n", Html),
         ];
-        for text in ours {
-            assert!(text_is_ours(text), "{text}");
+        for (text, kind) in ours {
+            assert_eq!(kind_of(text), Some(kind), "{text}");
         }
         let theirs = [
             "my precious notes\n",
