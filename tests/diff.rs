@@ -13,7 +13,9 @@ use verdict::snapshot::Format;
 
 /// An output file of an earlier run (a decision record), which a run that
 /// does not finish must leave as it was.
-const PREVIOUS: &str = "{\"id\":\"previous\",\"as_of\":\"2026-11-01\",\"outcome\":\"none\",\"until\":null,\"limit\":null,\"reasons\":[],\"actions\":[],\"fired\":[],\"policy\":{\"name\":\"p\",\"version\":\"1\",\"fingerprint\":\"sha256:0\"}}\n";
+/// A previous run's `--changed` file, which a failed diff must leave as it is.
+const PREVIOUS: &str =
+    "{\"input\":\"book.jsonl\",\"record\":1,\"id\":\"previous\",\"differs\":[\"outcome\"],\"old\":{},\"new\":{}}\n";
 
 const OLD: &str = "policies/lifecycle.policy";
 const NEW: &str = "policies/lifecycle-v2.policy";
@@ -731,4 +733,41 @@ fn by_arm_lists_every_declared_arm_of_both_versions_and_every_account() {
     assert!(text.contains(": 0 accounts, 0 changed; old - → new -\n"), "{text}");
     assert!(text.contains(": 1 account, "), "{text}");
     assert!(text.contains("  1 snapshot could not be read and has no arm\n"), "{text}");
+}
+
+/// A changed rule's condition, actions or priority, old and new, and an
+/// added rule's text, are shown as written; a removed rule whose text an
+/// added one has is named as a likely rename.
+#[test]
+fn a_changed_rules_text_is_shown_old_and_new() {
+    let out = verdict(&["diff", OLD, NEW, PORTFOLIO]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = text.find("  rule score-drop-freeze: changed\n").expect("the changed rule's lines");
+    let lines: Vec<&str> = text[at..].lines().skip(1).take(2).map(str::trim).collect();
+    assert!(lines[0].starts_with("- when ") && lines[0].contains("score_drop >= 100"), "{text}");
+    assert!(lines[1].starts_with("+ when ") && lines[1].contains("score_drop >= 80"), "{text}");
+    assert!(text.contains("    + when is_open and open_overdue_days > 60\n"), "{text}");
+    assert!(text.contains("    + then restrict reason \"R07\""), "{text}");
+    let page = workdir().join("impact-rules.html");
+    let out = verdict(&["diff", OLD, NEW, PORTFOLIO, "--html", page.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<code>rule score-drop-freeze</code> changed\n- when "), "the page shows them too");
+    assert!(html.contains("score_drop &gt;= 80"), "escaped");
+
+    let body = "rule \"old-name\" priority 5 { when score < 500 then restrict }\n";
+    let dir = pair(body, SCHEMA, &body.replace("old-name", "new-name"));
+    let [old, new] = [dir.join("old.policy"), dir.join("new.policy")].map(|p| p.to_str().unwrap().to_string());
+    std::fs::write(
+        dir.join("book.jsonl"),
+        "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":400}\n",
+    )
+    .unwrap();
+    let book = dir.join("book.jsonl").to_str().unwrap().to_string();
+    let out = verdict(&["diff", &old, &new, &book]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("  rule new-name: added\n    = the text of the removed rule `old-name`: renamed?\n"),
+        "{text}"
+    );
 }

@@ -479,6 +479,16 @@ fn rules(h: &mut String, r: &DiffReport) {
     let rows: Vec<_> = r.rules.iter().map(|x| (x.rule.clone(), x.old_fires, x.new_fires)).collect();
     let width = r.rules.iter().map(|x| x.rule.chars().count() as u64).max().unwrap_or(10).clamp(10, 34) * 7 + 12;
     let _ = write!(h, "<div>{}</div>\n</div>\n", bars("rule-bars", "Rule fires, in force and proposed", &rows, width));
+    // Each changed or added rule's text, old and new, as the text report shows it.
+    for rule in r.rules.iter().filter(|rule| !rule.lines.is_empty()) {
+        let _ = writeln!(
+            h,
+            "<pre class=\"small\"><code>rule {}</code> {}\n{}</pre>",
+            esc(&rule.rule),
+            rule.status.name(),
+            esc(&rule.lines.join("\n"))
+        );
+    }
     if !r.lets.is_empty() {
         h.push_str("<p class=\"small\">Lets: ");
         let lets: Vec<String> = r

@@ -452,6 +452,11 @@ pub struct RuleRow {
     pub parts: Vec<&'static str>,
     /// Changed lets the rule reads (directly or through other lets).
     pub via_lets: Vec<String>,
+    /// What changed in its text, as written: `- when OLD` / `+ when NEW`,
+    /// `- then` / `+ then`, `- priority` / `+ priority` (an added rule's
+    /// `+` lines alone).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<String>,
     /// Decisions it fired in under the old version (`null`: not in that version).
     pub old_fires: Option<u64>,
     /// Decisions it fired in under the new version (`null`: not in that version).
@@ -660,6 +665,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
             status: change.map_or(ChangeStatus::Unchanged, |c| c.status),
             parts: change.map(|c| c.parts.clone()).unwrap_or_default(),
             via_lets: change.map(|c| c.via_lets.clone()).unwrap_or_default(),
+            lines: change.map(|c| c.lines.clone()).unwrap_or_default(),
             old_fires: in_old.then_some(fires.old),
             new_fires: in_new.then_some(fires.new),
             gained: fires.gained,

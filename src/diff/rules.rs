@@ -58,6 +58,10 @@ pub struct RuleChange {
     /// Lets that changed (or appeared or vanished) and that the rule reads, directly or
     /// through other lets: a rule whose own text is unchanged can still decide differently.
     pub via_lets: Vec<String>,
+    /// What changed, as written: `- when OLD` / `+ when NEW` for the
+    /// condition, `- then` / `+ then` for the actions, `- priority` /
+    /// `+ priority`; for an added rule its `+ when` and `+ then`.
+    pub lines: Vec<String>,
 }
 
 /// How one `let` differs.
@@ -261,18 +265,30 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst, files: Vec<LetChange>) -> TextC
     for info in &new_rules {
         let name = info.decl.name.node.as_str();
         let via_lets = lets_read(info.decl, &new_let_map, &changed_lets);
-        let (status, parts) = match old_map.get(name) {
-            None => (ChangeStatus::Added, Vec::new()),
+        let (status, parts, lines) = match old_map.get(name) {
+            None => {
+                // A removed rule with the same text: most likely renamed, which
+                // a diff matching rules by name shows as removed and added.
+                let same = old_rules.iter().find(|o| {
+                    !new_names.contains(o.decl.name.node.as_str()) && changed_lines(Some(o.decl), info.decl).is_empty()
+                });
+                let lines = match same {
+                    Some(o) => vec![format!("= the text of the removed rule `{}`: renamed?", o.decl.name.node)],
+                    None => changed_lines(None, info.decl),
+                };
+                (ChangeStatus::Added, Vec::new(), lines)
+            }
             Some(old_info) => {
                 let mut parts = differing_parts(old_info, info);
+                let lines = changed_lines(Some(old_info.decl), info.decl);
                 if parts.is_empty() && old_before.get(name) != new_before.get(name) {
                     parts.push("order");
                 }
                 let status = if parts.is_empty() { ChangeStatus::Unchanged } else { ChangeStatus::Changed };
-                (status, parts)
+                (status, parts, lines)
             }
         };
-        rules.insert(name.to_string(), RuleChange { rule: name.into(), status, parts, via_lets });
+        rules.insert(name.to_string(), RuleChange { rule: name.into(), status, parts, via_lets, lines });
     }
     for info in &old_rules {
         let name = info.decl.name.node.as_str();
@@ -280,7 +296,13 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst, files: Vec<LetChange>) -> TextC
             let via_lets = lets_read(info.decl, &old_let_map, &changed_lets);
             rules.insert(
                 name.to_string(),
-                RuleChange { rule: name.into(), status: ChangeStatus::Removed, parts: Vec::new(), via_lets },
+                RuleChange {
+                    rule: name.into(),
+                    status: ChangeStatus::Removed,
+                    parts: Vec::new(),
+                    via_lets,
+                    lines: Vec::new(),
+                },
             );
         }
     }
@@ -301,6 +323,27 @@ fn ties_before<'a>(rules: &[RuleInfo<'a>], in_both: &BTreeSet<&str>) -> HashMap<
         out.insert(info.decl.name.node.as_str(), before);
     }
     out
+}
+
+/// A rule's condition, actions and priority where they differ from `old`'s
+/// (all of them for a rule `old` lacks), as `- ...` / `+ ...` lines: what
+/// a reviewer signs off, written as `fmt` would write it.
+fn changed_lines(old: Option<&RuleDecl>, new: &RuleDecl) -> Vec<String> {
+    use crate::format::{actions_text, condition_text};
+    let mut lines = Vec::new();
+    let mut part = |old: Option<String>, new: String, keyword: &str| {
+        if old.as_ref() != Some(&new) {
+            lines.extend(old.map(|o| format!("- {keyword} {o}")));
+            lines.push(format!("+ {keyword} {new}"));
+        }
+    };
+    part(old.map(|o| condition_text(&o.when)), condition_text(&new.when), "when");
+    part(old.map(|o| actions_text(&o.actions)), actions_text(&new.actions), "then");
+    if let Some(old) = old.filter(|o| o.priority() != new.priority()) {
+        lines.push(format!("- priority {}", old.priority()));
+        lines.push(format!("+ priority {}", new.priority()));
+    }
+    lines
 }
 
 /// The parts of a rule that differ. The derived equality of [`RuleDecl`] and

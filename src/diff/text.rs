@@ -211,6 +211,12 @@ fn rules(out: &mut String, r: &DiffReport) {
         ]);
     }
     out.push_str(&table(&rows, &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right]));
+    for rule in r.rules.iter().filter(|rule| !rule.lines.is_empty()) {
+        let _ = writeln!(out, "  rule {}: {}", rule.rule, rule.status.name());
+        for line in &rule.lines {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
     for l in &r.lets {
         let _ = writeln!(out, "  {} {}: {}", l.kind, l.name, l.status.name());
         for row in &l.rows {

@@ -159,6 +159,18 @@ pub fn bin_text(bin: &crate::syntax::scorecard::BinDecl) -> String {
     format!("{cell} => {}", bin.points.node.value)
 }
 
+/// A rule's condition in canonical form on one line (`score < 500 and ...`), for reports.
+pub fn condition_text(when: &crate::syntax::ast::Expr) -> String {
+    let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };
+    crate::syntax::one_line(&super::doc::render(&printer.expr(when)))
+}
+
+/// A rule's actions in canonical form on one line (`freeze notify sms "x"`), for reports.
+pub fn actions_text(actions: &[crate::syntax::ast::Action]) -> String {
+    let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };
+    crate::syntax::one_line(&super::doc::render(&printer.actions(actions, 0)))
+}
+
 /// A row in canonical form on one line (`[600, 680) | < 30% => 1.0`), for reports.
 pub fn row_text(row: &crate::syntax::table::TableRow) -> String {
     let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };
