@@ -507,6 +507,46 @@ fn sigterm_answers_requests_in_flight_then_flushes_the_log() {
     assert_eq!(logged.lines().count(), 2, "{logged}");
 }
 
+/// A keep-alive connection idle when SIGTERM comes is not closed at once:
+/// a request its client sends just then (or had sent, still unread in the
+/// socket) is answered, with `connection: close`, within the linger.
+#[test]
+fn sigterm_answers_a_request_sent_on_an_idle_keep_alive_connection() {
+    let mut server = Server::start(Path::new(POLICY), &[]);
+    let snapshot = portfolio_lines().remove(0);
+    let mut stream = server.connect();
+    let request = format!("{}{snapshot}", decide_head(Some("application/json"), snapshot.len()));
+    send(&mut stream, request.as_bytes());
+    let first = read_one_response(&mut stream);
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    server.signal("TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    send(&mut stream, request.as_bytes());
+    let second = read_all(&mut stream);
+    assert!(second.starts_with("HTTP/1.1 200"), "the request after SIGTERM is answered: {second:?}");
+    assert!(second.to_ascii_lowercase().contains("connection: close"), "{second}");
+    assert_eq!(server.wait(Duration::from_secs(30)), Some(0));
+}
+
+/// One HTTP/1.1 response with a `content-length`, read off a kept-alive connection.
+fn read_one_response(stream: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).expect("a response head");
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|n| n.trim().parse().unwrap()))
+        .expect("a content-length");
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).expect("its body");
+    head + &String::from_utf8_lossy(&body)
+}
+
 /// A client that sends a large JSON Lines body and does not read its
 /// response holds that response's memory, and a turn among the bodies
 /// decided at once, only until it has read nothing for the client timeout:

@@ -60,6 +60,10 @@ pub async fn handle(service: Arc<Service>, request: Request<Incoming>) -> Result
         }
     };
     service.metrics.respond(endpoint, response.status().as_u16());
+    let mut response = response;
+    if service.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+        response.headers_mut().insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+    }
     Ok(response)
 }
 

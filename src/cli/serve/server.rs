@@ -17,9 +17,17 @@ use tokio_io_timeout::TimeoutStream;
 /// How long requests in flight may take to finish once shutdown begins, by default.
 pub const DRAIN: Duration = Duration::from_secs(30);
 
-/// Serves until SIGTERM or Ctrl-C, then drains: new connections are no
-/// longer accepted, idle ones are closed, requests in flight are answered.
-/// Returns whether every connection finished within `drain`.
+/// How long the service goes on serving after SIGTERM before it drains: a
+/// keep-alive connection idle at the signal is closed by the drain, and a
+/// request its client had already sent (still in the socket's buffer, not
+/// yet read) would be lost with it; so would connections still waiting in
+/// the listener's queue. Meanwhile those are read and answered as usual.
+pub const LINGER: Duration = Duration::from_secs(1);
+
+/// Serves until SIGTERM or Ctrl-C, then for [`LINGER`] more (within
+/// `drain`), then drains: new connections are no longer accepted, idle ones
+/// are closed, requests in flight are answered. Returns whether every
+/// connection finished within `drain`.
 pub async fn serve(listener: TcpListener, service: Arc<Service>, drain: Duration) -> std::io::Result<bool> {
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -34,44 +42,75 @@ pub async fn serve(listener: TcpListener, service: Arc<Service>, drain: Duration
     // A client that takes longer than this to send its request's headers is
     // disconnected (its body has the same time, in `http::read_body`).
     builder.timer(TokioTimer::new()).header_read_timeout(service.limits.client_timeout);
-    let graceful = GracefulShutdown::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    // Responses are written whole: no reason to wait for more.
-                    let _ = stream.set_nodelay(true);
-                    // A client that stops reading its response is disconnected
-                    // after as long without progress, its response dropped.
-                    let mut stream = TimeoutStream::new(stream);
-                    stream.set_write_timeout(Some(service.limits.client_timeout));
-                    let io = TokioIo::new(Box::pin(stream));
-                    let shared = Arc::clone(&service);
-                    let svc = service_fn(move |request| handle(Arc::clone(&shared), request));
-                    let connection = graceful.watch(builder.serve_connection(io, svc));
-                    let service = Arc::clone(&service);
-                    tokio::spawn(async move {
-                        // A client that goes away or breaks the protocol ends only its connection.
-                        if let Err(e) = connection.await {
-                            if let Some(code) = answered_by_hyper(&e) {
-                                service.metrics.respond("other", code);
-                            }
-                        }
-                    });
-                }
-                Err(e) => {
-                    // Out of file descriptors, most often: wait for some to close.
-                    eprintln!("verdict serve: cannot accept a connection: {e}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            },
-            _ = terminate.recv() => break,
-            _ = interrupt.recv() => break,
+    let accepting = Accepting { listener, builder, graceful: GracefulShutdown::new(), service };
+    accepting
+        .until(async {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        })
+        .await;
+    accepting.service.stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+    let linger = LINGER.min(drain);
+    eprintln!(
+        "verdict serve: shutting down; answering what is sent for {} ms more, then the requests in flight",
+        linger.as_millis()
+    );
+    accepting.until(tokio::time::sleep(linger)).await;
+    let Accepting { listener, graceful, .. } = accepting;
+    drop(listener);
+    Ok(tokio::time::timeout(drain - linger, graceful.shutdown()).await.is_ok())
+}
+
+/// The listener and what serves each connection it accepts.
+struct Accepting {
+    listener: TcpListener,
+    builder: http1::Builder,
+    graceful: GracefulShutdown,
+    service: Arc<Service>,
+}
+
+impl Accepting {
+    /// Accepts and serves connections until `stop` completes.
+    async fn until(&self, stop: impl std::future::Future<Output = ()>) {
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) => self.serve(stream),
+                    Err(e) => {
+                        // Out of file descriptors, most often: wait for some to close.
+                        eprintln!("verdict serve: cannot accept a connection: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                },
+                () = &mut stop => return,
+            }
         }
     }
-    drop(listener);
-    eprintln!("verdict serve: shutting down; answering the requests in flight");
-    Ok(tokio::time::timeout(drain, graceful.shutdown()).await.is_ok())
+
+    fn serve(&self, stream: tokio::net::TcpStream) {
+        // Responses are written whole: no reason to wait for more.
+        let _ = stream.set_nodelay(true);
+        // A client that stops reading its response is disconnected
+        // after as long without progress, its response dropped.
+        let mut stream = TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(self.service.limits.client_timeout));
+        let io = TokioIo::new(Box::pin(stream));
+        let shared = Arc::clone(&self.service);
+        let svc = service_fn(move |request| handle(Arc::clone(&shared), request));
+        let connection = self.graceful.watch(self.builder.serve_connection(io, svc));
+        let service = Arc::clone(&self.service);
+        tokio::spawn(async move {
+            // A client that goes away or breaks the protocol ends only its connection.
+            if let Err(e) = connection.await {
+                if let Some(code) = answered_by_hyper(&e) {
+                    service.metrics.respond("other", code);
+                }
+            }
+        });
+    }
 }
 
 /// Reloads the policy on every SIGHUP, each reload a task of its own: one

@@ -101,6 +101,10 @@ pub struct Service {
     /// next body read: 13% fewer decisions/s with four clients
     /// (`benches/serve.sh 3`); two keep it busy.
     pub turns: Arc<tokio::sync::Semaphore>,
+    /// Set at SIGTERM: each response from then on says `connection: close`,
+    /// so that a client stops sending on its kept-alive connection while
+    /// the service still answers (the drain's linger).
+    pub stopping: std::sync::atomic::AtomicBool,
     ids: Ids,
 }
 
@@ -118,6 +122,7 @@ impl Service {
             log_path: None,
             reloading: tokio::sync::Mutex::new(()),
             turns: Arc::new(tokio::sync::Semaphore::new(limits.json_lines_at_once)),
+            stopping: std::sync::atomic::AtomicBool::new(false),
             ids: Ids::new(),
         }
     }
