@@ -320,8 +320,8 @@ fn output_file_is_written_whole_or_not_at_all() {
 
 #[test]
 fn an_input_that_cannot_be_read_is_named_and_exits_2() {
-    // The readable input is decided; the unreadable one is an error record
-    // where its snapshots would be, named on stderr.
+    // The readable input is decided; the unreadable one (a folder) is named
+    // on stderr, with no record (a record stands for a snapshot), and exit 2.
     let args = ["eval", "policies/lifecycle.policy", "-", "policies", "--input-format", "jsonl"];
     insta::assert_snapshot!(transcript(&args, Some(GOOD)));
     let args =

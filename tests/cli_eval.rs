@@ -656,6 +656,7 @@ fn a_folder_given_as_an_input_is_refused_without_a_record() {
     let rows = std::fs::read_to_string("policies/simple-portfolio.csv").unwrap().lines().count() - 1;
     assert_eq!(records, rows, "the book's records alone");
     assert!(stderr(&out).contains("it is a folder, not a file of snapshots"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("note: the run is incomplete (1 input could not be read)"), "{}", stderr(&out));
     let explained = verdict(&["explain", "policies/simple.policy", folder.to_str().unwrap(), "--id", "S-01"]);
     assert_eq!(explained.status.code(), Some(2), "{}", stderr(&explained));
     assert!(stderr(&explained).contains("it is a folder"), "{}", stderr(&explained));

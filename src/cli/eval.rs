@@ -94,6 +94,7 @@ pub fn run(args: EvalArgs) -> Exit {
     let program = &loaded.program;
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
     let (sources, size, mut exit) = open_sources(&inputs, args.input_format);
+    let unopened = inputs.len() - sources.len();
 
     let bar = progress_bar(size);
     // A run that could not read all its inputs, or whose hook calls met the
@@ -126,9 +127,9 @@ pub fn run(args: EvalArgs) -> Exit {
         not_written(path, timed_out);
     }
     let summary = summarize(program, &report, started, args.summary.as_ref());
-    if !report.input_errors.is_empty() && !super::render::quiet() {
-        // The counts and guards above look like a run's; they are only what was read.
-        let n = report.input_errors.len();
+    // The counts and guards above look like a run's; they are only what was read.
+    let n = report.input_errors.len() + unopened;
+    if n > 0 && !super::render::quiet() {
         eprintln!(
             "note: the run is incomplete ({n} input{} could not be read): the counts and guards above cover only \
              the snapshots that were",
