@@ -17,7 +17,8 @@ use crate::ir::{CmpKind, CmpOp, Shape, TExpr, TKind};
 use crate::load::LoadedPolicy;
 use crate::output::{RecordView, TracedJson};
 use crate::snapshot::{
-    open_snapshot_file, opening_error, read_snapshots_with, Format, ReadError, ReadItem, ReadLimits, SnapshotReader,
+    open_snapshot_file, opening_error, read_snapshots_with, Format, Key, ReadError, ReadItem, ReadLimits,
+    SnapshotReader,
 };
 use crate::value::{format_decimal, Date, Traced};
 use rust_decimal::Decimal;
@@ -349,18 +350,12 @@ fn explain_found(
     if let (Ok(snapshot), Err(error)) = (&item, &record) {
         values::mark_failed(&mut lets, program, snapshot, default_as_of, &error.message, source);
     }
-    Explanation {
-        id: id.to_string(),
-        file: snapshots.to_path_buf(),
-        position,
-        same_id,
-        record,
-        rules,
-        lets,
-        hooks,
-        tables,
-        scorecards,
-    }
+    // As the key is written in decisions (`--id 007` finds account 7).
+    let id = match &item {
+        Ok(snapshot) => snapshot.id.to_string(),
+        Err(e) => e.id.as_ref().map_or_else(|| id.to_string(), ToString::to_string),
+    };
+    Explanation { id, file: snapshots.to_path_buf(), position, same_id, record, rules, lets, hooks, tables, scorecards }
 }
 
 fn scorecards(program: &Program, trace: &Trace, source: &str) -> Vec<ScorecardExplanation> {
@@ -412,10 +407,16 @@ fn find(
     let mut first_unread: Option<String> = None;
     for (index, item) in reader.enumerate() {
         count += 1;
-        let item_id = match &item {
-            Ok(s) => Some(s.id.to_string()),
-            Err(e) => e.id.as_ref().map(ToString::to_string),
+        let key = match &item {
+            Ok(s) => Some(&s.id),
+            Err(e) => e.id.as_ref(),
         };
+        // An int key is asked for as a number: `--id 007` is account 7, as a batch file reads it.
+        let asked_for = |key: &Key| match key {
+            Key::Int(n) => id.trim().parse::<i64>() == Ok(*n),
+            Key::Str(s) => &**s == id,
+        };
+        let item_id = key.map(|k| if asked_for(k) { id.to_string() } else { k.to_string() });
         if let (None, Err(e)) = (&first_unread, &item) {
             first_unread = Some(e.message.clone());
         }

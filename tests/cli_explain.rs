@@ -456,3 +456,26 @@ fn the_nth_snapshot_of_an_account_is_explained() {
     assert_eq!((code, out.as_str()), (2, ""), "{err}");
     assert!(err.contains("`--nth 3`: only 2 snapshots of") && err.contains("have the id `A-1001`"), "{err}");
 }
+
+/// An int key is asked for as a number: `--id 007` and `--id +7` find
+/// account 7, as a batch file reads `007`; the account is named as its
+/// decision names it.
+#[test]
+fn an_int_key_is_found_by_its_number() {
+    let dir = common::temp_folder("cli_explain", "int-key");
+    std::fs::write(dir.join("s.schema.yaml"), "entity: account\nkey: id\nfields:\n  id: int\n  score: int\n").unwrap();
+    std::fs::write(
+        dir.join("p.policy"),
+        "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nrule \"low\" { when score < 500 then restrict }\n",
+    )
+    .unwrap();
+    let book = "{\"id\":7,\"as_of\":\"2026-11-01\",\"score\":400}\n{\"id\":8,\"as_of\":\"2026-11-01\",\"score\":700}\n";
+    std::fs::write(dir.join("b.jsonl"), book).unwrap();
+    for asked in ["7", "007", "+7"] {
+        let (code, stdout, stderr) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", asked]);
+        assert_eq!(code, 0, "{asked}: {stderr}");
+        assert!(stdout.starts_with("account 7 (snapshot 1 of b.jsonl)"), "{asked}: {stdout}");
+    }
+    let (code, _, stderr) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "9"]);
+    assert_eq!(code, 2, "{stderr}");
+}
