@@ -771,3 +771,32 @@ fn a_changed_rules_text_is_shown_old_and_new() {
         "{text}"
     );
 }
+
+/// Two versions whose fingerprints differ are told apart for a reviewer:
+/// the same policy written otherwise (comments, layout) says so, and two
+/// different policies under one version name are told to raise it.
+#[test]
+fn fingerprints_that_differ_are_explained() {
+    let body = "rule \"r\" { when score < 500 then restrict }\n";
+    let dir = pair(body, SCHEMA, &format!("# a note\n{}", body.replace("when", "when  ")));
+    let [old, new] = [dir.join("old.policy"), dir.join("new.policy")].map(|p| p.to_str().unwrap().to_string());
+    std::fs::write(
+        dir.join("book.jsonl"),
+        "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":400}\n",
+    )
+    .unwrap();
+    let book = dir.join("book.jsonl").to_str().unwrap().to_string();
+    let text = String::from_utf8_lossy(&verdict(&["diff", &old, &new, &book]).stdout).into_owned();
+    assert!(text.contains("(the same policy written otherwise: only comments or layout differ"), "{text}");
+
+    let dir = pair(body, SCHEMA, &body.replace("500", "600"));
+    let [old, new] = [dir.join("old.policy"), dir.join("new.policy")].map(|p| p.to_str().unwrap().to_string());
+    let same_version = std::fs::read_to_string(&new).unwrap().replace("version \"2\"", "version \"1\"");
+    std::fs::write(&new, same_version).unwrap();
+    let text = String::from_utf8_lossy(&verdict(&["diff", &old, &new, &book]).stdout).into_owned();
+    assert!(
+        text.contains("both versions are called `1`: their decisions are told apart by fingerprint alone"),
+        "{text}"
+    );
+    assert!(!text.contains("written otherwise"), "{text}");
+}

@@ -147,7 +147,11 @@ fn header(h: &mut String, r: &DiffReport, title: &str) {
             esc(&p.fingerprint)
         );
     }
-    h.push_str("</table>\n</header>\n");
+    h.push_str("</table>\n");
+    if let Some(note) = super::text::versions_note(r) {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&note));
+    }
+    h.push_str("</header>\n");
 }
 
 fn card(h: &mut String, class: &str, label: &str, value: &str, detail: &str) {

@@ -84,6 +84,7 @@ impl Serialize for DiffReport {
         m.serialize_entry("generated", &self.meta.generated)?;
         m.serialize_entry("inputs", &self.meta.inputs)?;
         m.serialize_entry("schemas", if self.same_schema { "same" } else { "different" })?;
+        m.serialize_entry("policy_text", if self.same_text { "same" } else { "different" })?;
         m.serialize_entry("records", &self.records)?;
         let decided = |total: &dyn Fn(Row) -> u64| self.records - total(Row::Error);
         let summary = [

@@ -143,6 +143,10 @@ pub struct Differ {
     pub new: Arc<Program>,
     /// Whether both read snapshots with the same layout (one read serves both).
     pub same_schema: bool,
+    /// Whether the two are the same policy written otherwise: the same
+    /// items once printed (comments, layout, the `policy` and `schema`
+    /// lines aside), the same schema layout, batches and hook scripts.
+    pub same_text: bool,
     /// Paths the policies were loaded from, for the report.
     paths: (String, String),
     limit: Option<LimitSource>,
@@ -172,8 +176,12 @@ impl Differ {
             keys_compatible(&old_program.schema, &new_program.schema)?;
         }
         let (limit, limit_note) = limit_source(&old_program.schema, &new_program.schema, &options)?;
+        let changed_files = files::changed_files(&old_program, &new_program);
+        let same_text =
+            same_schema && changed_files.is_empty() && deciding_text(&old.1.ast) == deciding_text(&new.1.ast);
         Ok(Differ {
-            text: rules::compare(&old.1.ast, &new.1.ast, files::changed_files(&old_program, &new_program)),
+            text: rules::compare(&old.1.ast, &new.1.ast, changed_files),
+            same_text,
             old: old_program,
             new: new_program,
             same_schema,
@@ -487,6 +495,15 @@ fn read_limit(item: &ReadItem, slot: usize) -> Option<Decimal> {
 }
 
 /// Whether two schemas lay snapshots out alike (spans and file paths aside).
+/// A policy's items as `fmt` prints them, without comments and without its
+/// `policy` and `schema` lines (a version raised, a schema copied under
+/// another name and compared by its layout): what decides.
+fn deciding_text(ast: &crate::syntax::ast::PolicyAst) -> String {
+    use crate::syntax::ast::{Item, PolicyAst};
+    let deciding = ast.items.iter().filter(|item| !matches!(item, Item::Policy { .. } | Item::Schema { .. }));
+    crate::format::print_ast(&PolicyAst { items: deciding.cloned().collect() })
+}
+
 fn same_layout(a: &Schema, b: &Schema) -> bool {
     a.key == b.key && a.key_slot == b.key_slot && record_eq(&a.root, &b.root)
 }

@@ -565,6 +565,8 @@ pub struct DiffReport {
     pub new: PolicyInfo,
     /// Both versions read snapshots with the same schema layout.
     pub same_schema: bool,
+    /// The same policy written otherwise (see [`super::Differ::same_text`]).
+    pub same_text: bool,
     /// Snapshots read.
     pub records: u64,
     /// Accounts by old row × new row, indexed by [`Row::index`].
@@ -689,6 +691,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         old: PolicyInfo::of(&differ.paths.0, old),
         new: PolicyInfo::of(&differ.paths.1, new),
         same_schema: differ.same_schema,
+        same_text: differ.same_text,
         records: tally.records,
         matrix: tally.matrix,
         same_outcome_changed: tally.same_outcome_changed,

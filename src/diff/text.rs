@@ -162,6 +162,31 @@ fn header(out: &mut String, r: &DiffReport) {
     if !r.same_schema {
         let _ = writeln!(out, "  (the schemas differ: each snapshot was read with each version's schema)");
     }
+    if let Some(note) = versions_note(r) {
+        let _ = writeln!(out, "  ({})", escape(&note));
+    }
+}
+
+/// What a reviewer should know of two versions whose fingerprints differ:
+/// that they are one policy written otherwise, or that they share a version
+/// (plain text: each report escapes it as its medium needs).
+pub(crate) fn versions_note(r: &DiffReport) -> Option<String> {
+    if r.old.fingerprint == r.new.fingerprint {
+        return None;
+    }
+    if r.same_text {
+        return Some(
+            "the same policy written otherwise: only comments or layout differ, in the policy or the files it \
+             loads; no decision can change, and the fingerprints differ as they are over the files' bytes"
+                .into(),
+        );
+    }
+    (r.old.version == r.new.version).then(|| {
+        format!(
+            "both versions are called `{}`: their decisions are told apart by fingerprint alone; raise the version",
+            r.new.version
+        )
+    })
 }
 
 /// Which outcome each account had under each version.
