@@ -54,7 +54,7 @@ use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Position, Scope, AST, 
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 use std::cell::{Cell, RefCell};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Operations a hook call may use unless the policy sets `budget N`.
@@ -103,6 +103,22 @@ pub const MAX_MAP_SIZE: usize = 10_000;
 /// (a `timeout` record, exit 5), because whether it is met depends on the
 /// machine and its load.
 pub const DEFAULT_BACKSTOP: Duration = Duration::from_secs(60);
+/// Whether every later hook call of the process gives up at once after one
+/// met its backstop ([`give_up_after_a_timeout`]).
+static GIVE_UP_AFTER_A_TIMEOUT: AtomicBool = AtomicBool::new(false);
+/// Whether a hook call of the process met its backstop.
+static A_CALL_MET_THE_BACKSTOP: AtomicBool = AtomicBool::new(false);
+
+/// For a process that runs one batch (`eval`, `diff`): once a hook call has
+/// met its wall-clock backstop the run has failed (exit 5, its output
+/// withheld), so every later call gives up at once, a `timeout` of its own,
+/// instead of running up to the backstop too (a book of N such accounts took
+/// N minutes to fail). Not for the service or the library, whose calls
+/// belong to requests of their own.
+pub fn give_up_after_a_timeout() {
+    GIVE_UP_AFTER_A_TIMEOUT.store(true, Ordering::Relaxed);
+}
+
 /// Lines of `print`/`debug` output a traced call keeps.
 pub const MAX_PRINTED_LINES: usize = 64;
 /// Characters kept of one printed line.
@@ -392,6 +408,15 @@ impl Hook {
     /// Runs the hook's function in rhai.
     fn run_script(&self, args: &[Val<'_>], backstop: Duration) -> Result<Dynamic, EvalFailure> {
         OPERATIONS.with(|o| o.set(0));
+        if GIVE_UP_AFTER_A_TIMEOUT.load(Ordering::Relaxed) && A_CALL_MET_THE_BACKSTOP.load(Ordering::Relaxed) {
+            return Err(EvalFailure {
+                kind: FailureKind::Timeout,
+                message: format!(
+                    "hook `{}` was not called: a call before it met the wall-clock backstop, so the run is incomplete",
+                    self.sig.name
+                ),
+            });
+        }
         let mut values = Vec::with_capacity(args.len());
         for a in args {
             values.push(self.to_dynamic(*a)?);
@@ -507,6 +532,7 @@ impl Hook {
     /// The failure of a call stopped by the wall-clock backstop: not the
     /// account's decision, but a run that cannot be trusted to be whole.
     fn past_backstop(&self, at: Option<(usize, usize)>, backstop: Duration) -> EvalFailure {
+        A_CALL_MET_THE_BACKSTOP.store(true, Ordering::Relaxed);
         let place = at.map(|(line, col)| format!(" (at {}:{line}:{col})", self.sig.path.display())).unwrap_or_default();
         EvalFailure {
             kind: FailureKind::Timeout,

@@ -549,7 +549,10 @@ fn a_hook_past_the_backstop_fails_the_diff() {
     let out = verdict(&["diff", &old, &new, &book, "--hook-backstop-ms", "200", "--changed", &changed]);
     assert_eq!(code(&out), 5, "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error: 2 hook calls ran past the wall-clock backstop of 0.2 s"), "{stderr}");
+    assert!(
+        stderr.contains("error: a hook call ran past the wall-clock backstop of 0.2 s, and 2 decisions"),
+        "{stderr}"
+    );
     assert!(out.stdout.is_empty(), "no report of a partial diff");
     assert_eq!(std::fs::read_to_string(&changed).unwrap(), PREVIOUS);
 }

@@ -562,14 +562,23 @@ fn cli_engine_panics_are_quiet_and_the_backstop_fails_the_run() {
         [(700, "A-1"), (2, "A-2"), (650, "A-3")].map(|(s, id)| account(&format!(r#"{{"id":"{id}","score":{s}}}"#)));
     std::fs::write(dir.join("slow.jsonl"), slow.join("\n") + "\n").unwrap();
     std::fs::write(dir.join("out.jsonl"), "{\"id\":\"previous\",\"as_of\":\"2026-11-01\",\"outcome\":\"none\",\"until\":null,\"limit\":null,\"reasons\":[],\"actions\":[],\"fired\":[],\"policy\":{\"name\":\"p\",\"version\":\"1\",\"fingerprint\":\"sha256:0\"}}\n").unwrap();
-    let args = ["eval", "t.policy", "slow.jsonl", "--hook-backstop-ms", "300"];
+    let args = ["eval", "t.policy", "slow.jsonl", "--hook-backstop-ms", "300", "--jobs", "1"];
     let (code, stdout, stderr) = verdict(&dir, &args);
     assert_eq!(code, 5, "{stderr}");
     let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(records.len(), 3, "the other accounts are still decided");
+    assert_eq!(records.len(), 3, "every account has its record");
+    assert!(records[0].get("outcome").is_some(), "decided before the backstop was met: {}", records[0]);
     assert_eq!(records[1]["error"]["kind"], "timeout");
+    // The run has failed: the calls after the one that met the backstop give
+    // up at once, instead of each running up to the backstop too.
+    assert_eq!(records[2]["error"]["kind"], "timeout");
+    let given_up = records[2]["error"]["message"].as_str().unwrap();
     assert!(
-        stderr.contains("error: 1 hook call ran past the wall-clock backstop of 0.3 s: the run is incomplete"),
+        given_up.starts_with("hook `h` was not called: a call before it met the wall-clock backstop"),
+        "{given_up}"
+    );
+    assert!(
+        stderr.contains("error: a hook call ran past the wall-clock backstop of 0.3 s, and 2 accounts are not decided"),
         "{stderr}"
     );
     let (code, _, stderr) = verdict(&dir, &[&args[..], &["--output", "out.jsonl"]].concat());

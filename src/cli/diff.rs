@@ -73,6 +73,8 @@ pub struct DiffArgs {
 
 /// Runs the diff and reports it; see the module doc for the exit codes.
 pub fn run(args: DiffArgs) -> Exit {
+    // One run a process: after a call meets its backstop, the rest give up at once.
+    verdict::hooks::give_up_after_a_timeout();
     match diff(&args) {
         Ok(exit) | Err(exit) => exit,
     }
@@ -198,10 +200,10 @@ fn refuse_timeouts(timeouts: u64, args: &DiffArgs) -> Result<(), Exit> {
         return Ok(());
     }
     eprintln!(
-        "error: {timeouts} hook call{} ran past the wall-clock backstop of {} s: the diff is incomplete, and no \
-         report or changed accounts are written",
-        if timeouts == 1 { "" } else { "s" },
-        super::hook_backstop(args.hook_backstop_ms).as_secs_f64()
+        "error: a hook call ran past the wall-clock backstop of {} s, and {timeouts} decision{} not made (the \
+         calls after it are given up): the diff is incomplete, and no report or changed accounts are written",
+        super::hook_backstop(args.hook_backstop_ms).as_secs_f64(),
+        if timeouts == 1 { " is" } else { "s are" }
     );
     Err(Exit::HookTimeout)
 }

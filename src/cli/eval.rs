@@ -59,6 +59,8 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs) -> Exit {
     let started = Instant::now();
+    // One run a process: after a call meets its backstop, the rest give up at once.
+    verdict::hooks::give_up_after_a_timeout();
     let loaded = match verdict::load_policy(&args.policy) {
         Ok(l) => l,
         Err(e) => {
@@ -161,10 +163,10 @@ fn report_incomplete(report: &RunReport, timed_out: u64, backstop: std::time::Du
     }
     if timed_out > 0 {
         eprintln!(
-            "error: {timed_out} hook call{} ran past the wall-clock backstop of {} s: the run is incomplete, as \
-             those accounts are not decided and meeting the backstop depends on the machine",
-            if timed_out == 1 { "" } else { "s" },
-            backstop.as_secs_f64()
+            "error: a hook call ran past the wall-clock backstop of {} s, and {timed_out} account{} not decided \
+             (the calls after it are given up): the run is incomplete, as meeting the backstop depends on the machine",
+            backstop.as_secs_f64(),
+            if timed_out == 1 { " is" } else { "s are" }
         );
         exit = exit.max(Exit::HookTimeout);
     }
