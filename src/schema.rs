@@ -160,6 +160,28 @@ pub struct FieldDef {
     pub span: Span,
 }
 
+impl FieldDef {
+    /// Its type as a schema writes it: `money?`, `set<string>`, `record`,
+    /// `list (by due_on)`.
+    #[must_use]
+    pub fn type_text(&self) -> String {
+        let base = match &self.kind {
+            FieldKind::Scalar(t) => t.describe(),
+            FieldKind::Set(t) => format!("set<{}>", t.describe()),
+            FieldKind::Record(_) => "record".into(),
+            FieldKind::List(list) => match &list.by {
+                Some((by, _)) => format!("list (by {by})"),
+                None => "list".into(),
+            },
+        };
+        if self.optional {
+            format!("{base}?")
+        } else {
+            base
+        }
+    }
+}
+
 /// The fields of a record and the number of slots its frame needs.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RecordLayout {

@@ -803,3 +803,29 @@ fn fingerprints_that_differ_are_explained() {
     );
     assert!(!text.contains("written otherwise"), "{text}");
 }
+
+/// When the schemas differ, the fields that were added, removed or retyped
+/// are named (the terminal, JSON's `schema_changes`): a field made required
+/// turned most accounts into errors with nothing saying which.
+#[test]
+fn schema_changes_name_their_fields() {
+    let body = "rule \"r\" { when score < 500 then restrict }\n";
+    let new_schema = "entity: account\nkey: id\nfields:\n  id: string\n  credit_limit: money?\n  score: int\n  \
+                      overdues:\n    list:\n      days: int\n";
+    let dir = pair(body, new_schema, body);
+    let [old, new] = [dir.join("old.policy"), dir.join("new.policy")].map(|p| p.to_str().unwrap().to_string());
+    std::fs::write(
+        dir.join("book.jsonl"),
+        "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":400}\n",
+    )
+    .unwrap();
+    let book = dir.join("book.jsonl").to_str().unwrap().to_string();
+    let text = String::from_utf8_lossy(&verdict(&["diff", &old, &new, &book]).stdout).into_owned();
+    assert!(
+        text.contains("    ~ credit_limit: money → money?\n    + overdues: list\n    + overdues[].days: int\n"),
+        "{text}"
+    );
+    let json = verdict(&["diff", &old, &new, &book, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["schema_changes"][0], "~ credit_limit: money → money?");
+}

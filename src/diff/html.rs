@@ -148,6 +148,14 @@ fn header(h: &mut String, r: &DiffReport, title: &str) {
         );
     }
     h.push_str("</table>\n");
+    if !r.schema_changes.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">The schemas differ: each snapshot was read with each version's schema.</p>\n\
+             <pre class=\"small\">{}</pre>",
+            esc(&r.schema_changes.join("\n"))
+        );
+    }
     if let Some(note) = super::text::versions_note(r) {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&note));
     }

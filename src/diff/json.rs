@@ -85,6 +85,9 @@ impl Serialize for DiffReport {
         m.serialize_entry("inputs", &self.meta.inputs)?;
         m.serialize_entry("schemas", if self.same_schema { "same" } else { "different" })?;
         m.serialize_entry("policy_text", if self.same_text { "same" } else { "different" })?;
+        if !self.schema_changes.is_empty() {
+            m.serialize_entry("schema_changes", &self.schema_changes)?;
+        }
         m.serialize_entry("records", &self.records)?;
         let decided = |total: &dyn Fn(Row) -> u64| self.records - total(Row::Error);
         let summary = [

@@ -143,6 +143,9 @@ pub struct Differ {
     pub new: Arc<Program>,
     /// Whether both read snapshots with the same layout (one read serves both).
     pub same_schema: bool,
+    /// How the new schema's fields differ from the old's, when they do:
+    /// `+ PATH: TYPE`, `- PATH: TYPE`, `~ PATH: OLD → NEW`.
+    pub schema_changes: Vec<String>,
     /// Whether the two are the same policy written otherwise: the same
     /// items once printed (comments, layout, the `policy` and `schema`
     /// lines aside), the same schema layout, batches and hook scripts.
@@ -181,6 +184,7 @@ impl Differ {
             same_schema && changed_files.is_empty() && deciding_text(&old.1.ast) == deciding_text(&new.1.ast);
         Ok(Differ {
             text: rules::compare(&old.1.ast, &new.1.ast, changed_files),
+            schema_changes: schema_changes(&old_program.schema, &new_program.schema),
             same_text,
             old: old_program,
             new: new_program,
@@ -495,6 +499,39 @@ fn read_limit(item: &ReadItem, slot: usize) -> Option<Decimal> {
 }
 
 /// Whether two schemas lay snapshots out alike (spans and file paths aside).
+/// The fields added, removed or retyped from `old` to `new` (a list's
+/// element fields as `list[].field`), in the new schema's order, then the
+/// removed ones in the old's.
+fn schema_changes(old: &Schema, new: &Schema) -> Vec<String> {
+    let (old, new) = (all_fields(&old.root, ""), all_fields(&new.root, ""));
+    let mut out = Vec::new();
+    for (path, ty) in &new {
+        match old.iter().find(|(p, _)| p == path) {
+            None => out.push(format!("+ {path}: {ty}")),
+            Some((_, before)) if before != ty => out.push(format!("~ {path}: {before} → {ty}")),
+            Some(_) => {}
+        }
+    }
+    let gone = old.iter().filter(|(path, _)| !new.iter().any(|(p, _)| p == path));
+    out.extend(gone.map(|(path, ty)| format!("- {path}: {ty}")));
+    out
+}
+
+/// Every field below `record` with its type as a schema writes it.
+fn all_fields(record: &RecordLayout, prefix: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for field in &record.fields {
+        let path = format!("{prefix}{}", field.name);
+        out.push((path.clone(), field.type_text()));
+        match &field.kind {
+            FieldKind::Record(inner) => out.extend(all_fields(inner, &format!("{path}."))),
+            FieldKind::List(list) => out.extend(all_fields(&list.element, &format!("{path}[]."))),
+            FieldKind::Scalar(_) | FieldKind::Set(_) => {}
+        }
+    }
+    out
+}
+
 /// A policy's items as `fmt` prints them, without comments and without its
 /// `policy` and `schema` lines (a version raised, a schema copied under
 /// another name and compared by its layout): what decides.

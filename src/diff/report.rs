@@ -565,6 +565,8 @@ pub struct DiffReport {
     pub new: PolicyInfo,
     /// Both versions read snapshots with the same schema layout.
     pub same_schema: bool,
+    /// How the schemas' fields differ (see [`super::Differ::schema_changes`]).
+    pub schema_changes: Vec<String>,
     /// The same policy written otherwise (see [`super::Differ::same_text`]).
     pub same_text: bool,
     /// Snapshots read.
@@ -692,6 +694,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         new: PolicyInfo::of(&differ.paths.1, new),
         same_schema: differ.same_schema,
         same_text: differ.same_text,
+        schema_changes: differ.schema_changes.clone(),
         records: tally.records,
         matrix: tally.matrix,
         same_outcome_changed: tally.same_outcome_changed,

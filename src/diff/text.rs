@@ -161,6 +161,9 @@ fn header(out: &mut String, r: &DiffReport) {
     );
     if !r.same_schema {
         let _ = writeln!(out, "  (the schemas differ: each snapshot was read with each version's schema)");
+        for change in &r.schema_changes {
+            let _ = writeln!(out, "    {}", escape(change));
+        }
     }
     if let Some(note) = versions_note(r) {
         let _ = writeln!(out, "  ({})", escape(&note));

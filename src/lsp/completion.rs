@@ -333,7 +333,7 @@ fn push_fields(schema: &Schema, record: &RecordLayout, prefix: &str, items: &mut
 }
 
 fn field_item(label: &str, field: &FieldDef) -> CompletionItem {
-    item(label, CompletionItemKind::FIELD, Some(&super::hover::field_type(field)))
+    item(label, CompletionItemKind::FIELD, Some(&field.type_text()))
 }
 
 fn item(label: &str, kind: CompletionItemKind, detail: Option<&str>) -> CompletionItem {

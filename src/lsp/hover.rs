@@ -7,7 +7,7 @@ use super::document::Document;
 use super::index::Target;
 use crate::builtins;
 use crate::diagnostic::Span;
-use crate::schema::{FieldDef, FieldKind, Schema};
+use crate::schema::Schema;
 use crate::syntax::ast::Item;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
@@ -38,30 +38,12 @@ pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
 fn field(doc: &Document, path: &str) -> Option<String> {
     let schema = doc.analysis.schema.as_deref()?;
     let def = crate::schema::lookup_through_lists(&schema.root, path)?;
-    let mut text = format!("```verdict\n{path}: {}\n```", field_type(def));
+    let mut text = format!("```verdict\n{path}: {}\n```", def.type_text());
     if let Some(comment) = schema_comment(doc, schema, def.span) {
         text.push('\n');
         text.push_str(&comment);
     }
     Some(text)
-}
-
-/// A field's type as a schema writes it (`money?`, `set<string>`, `list`, `record`).
-pub fn field_type(def: &FieldDef) -> String {
-    let base = match &def.kind {
-        FieldKind::Scalar(t) => t.describe(),
-        FieldKind::Set(t) => format!("set<{}>", t.describe()),
-        FieldKind::Record(_) => "record".into(),
-        FieldKind::List(list) => match &list.by {
-            Some((by, _)) => format!("list (by {by})"),
-            None => "list".into(),
-        },
-    };
-    if def.optional {
-        format!("{base}?")
-    } else {
-        base
-    }
 }
 
 /// The comment the schema has for a field: full-line comments right above

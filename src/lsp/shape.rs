@@ -5,7 +5,6 @@
 //! schema for an input that is a field.
 
 use super::document::Document;
-use super::hover::field_type;
 use crate::ir::table::TTable;
 use crate::ir::{TExpr, TKind};
 use crate::syntax::ast::{Expr, ExprKind, Item, SplitDecl};
@@ -147,7 +146,7 @@ fn input_field_type(doc: &Document, input: &Expr) -> Option<String> {
     let ExprKind::Path(segments) = &input.kind else { return None };
     let path: Vec<&str> = segments.iter().map(|s| s.node.as_str()).collect();
     let schema = doc.analysis.schema.as_deref()?;
-    crate::schema::lookup_through_lists(&schema.root, &path.join(".")).map(field_type)
+    crate::schema::lookup_through_lists(&schema.root, &path.join(".")).map(crate::schema::FieldDef::type_text)
 }
 
 /// An expression as written, on one line (a `|` escaped: it stands in a Markdown table).
