@@ -159,21 +159,18 @@ fn completion_offers_fields_members_and_channels() {
     open(&mut client, "c.policy", text);
     let _ = client.diagnostics(&client.uri("c.policy"));
 
+    // In a condition: names, functions and the words of an expression, no
+    // item, action or header keyword.
     let all = labels(&client.request("textDocument/completion", client.at("c.policy", 4, 7)));
-    for wanted in [
-        "score",
-        "identity.verified",
-        "overdues",
-        "late",
-        "count",
-        "months_between",
-        "when",
-        "scorecard",
-        "first",
-        "and",
-        "none",
-        "reinstate",
-    ] {
+    for wanted in ["score", "identity.verified", "overdues", "late", "count", "months_between", "and", "none", "not"] {
+        assert!(all.iter().any(|l| l == wanted), "{wanted} in {all:?}");
+    }
+    for unwanted in ["rule", "policy", "reinstate", "scorecard", "first", "approve"] {
+        assert!(!all.iter().any(|l| l == unwanted), "{unwanted} in {all:?}");
+    }
+    // Elsewhere, every word.
+    let all = labels(&client.request("textDocument/completion", client.at("c.policy", 8, 0)));
+    for wanted in ["rule", "when", "scorecard", "first", "reinstate", "score"] {
         assert!(all.iter().any(|l| l == wanted), "{wanted} in {all:?}");
     }
     let members = client.request("textDocument/completion", client.at("c.policy", 4, 17));
@@ -866,6 +863,23 @@ fn a_lets_members_complete_while_the_text_has_errors() {
     assert!(!client.diagnostics(&uri).is_empty());
     let members = client.request("textDocument/completion", client.at("t.policy", 5, 15));
     assert_eq!(labels(&members), ["\"prime\"", "\"near-prime\"", "\"subprime\""]);
+    client.finish();
+}
+
+/// After `reasons from` only the policy's scorecards are offered, as soon
+/// as the space is typed.
+#[test]
+fn reasons_from_completes_the_scorecards() {
+    let mut client = Client::initialized("reasons-from");
+    let uri = client.uri("r.policy");
+    let text = "policy \"r\"\nschema \"account.schema.yaml\"\n\
+                let card = scorecard base 500 {\n  score \"S1\" \"Score\" {\n    < 600 => 0\n    >= 600 => 50\n  }\n}\n\
+                let late = 1\nrule \"r\" { when card < 520 then restrict reasons from ";
+    open(&mut client, "r.policy", text);
+    client.diagnostics(&uri);
+    let mut at = client.at("r.policy", 9, 54);
+    at["context"] = json!({"triggerKind": 2, "triggerCharacter": " "});
+    assert_eq!(labels(&client.request("textDocument/completion", at)), ["card"]);
     client.finish();
 }
 

@@ -58,10 +58,19 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
         let range = replace(offset - partial.len(), offset);
         return nested_fields(doc, prefix, range);
     }
+    let trimmed = head.trim_end();
+    if ends_with_word(trimmed, "from") && trimmed.trim_end_matches("from").trim_end().ends_with("reasons") {
+        // `reasons from` names a scorecard, and nothing else.
+        return scorecards(doc);
+    }
     if by_character {
         return Vec::new();
     }
     let mut items = everything(doc);
+    if in_condition(text.get(..word_start).unwrap_or("")) {
+        // A condition is an expression: no item, action or header keyword.
+        items.retain(|i| i.kind != Some(CompletionItemKind::KEYWORD) || EXPRESSION_WORDS.contains(&i.label.as_str()));
+    }
     if let Some(list) = element {
         // In `where`, the element's fields are names of their own.
         let range = replace(word_start, offset);
@@ -170,6 +179,32 @@ fn member_rest(members: &[String], typed: &str, line_rest: &str) -> usize {
 }
 
 /// `text` ends with `word` as a whole word (`notify`, not `should_notify`).
+/// The words an expression may hold (a `case` inside a condition included).
+const EXPRESSION_WORDS: &[&str] =
+    &["and", "or", "not", "in", "true", "false", "none", "case", "when", "then", "else", "end", "within", "where"];
+
+/// Whether `before` (the text up to the word being typed) ends inside a
+/// rule's condition: its last `when`, `then` or brace is a `when`. A `case`
+/// inside the condition ends it early here, and then everything is offered.
+fn in_condition(before: &str) -> bool {
+    let words = before.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '{' || c == '}'));
+    let mut last = words.map(|w| if w.contains(['{', '}']) { "{" } else { w }).rev();
+    last.find(|w| matches!(*w, "when" | "then" | "{")).is_some_and(|w| w == "when")
+}
+
+/// The scorecards the policy declares, for `reasons from`.
+fn scorecards(doc: &Document) -> Vec<CompletionItem> {
+    let Some(items) = doc.declarations() else { return Vec::new() };
+    items
+        .items
+        .iter()
+        .filter_map(|declared| match declared {
+            Item::Scorecard { name, .. } => Some(item(&name.node, CompletionItemKind::VARIABLE, Some("scorecard"))),
+            _ => None,
+        })
+        .collect()
+}
+
 fn ends_with_word(text: &str, word: &str) -> bool {
     text.strip_suffix(word)
         .is_some_and(|rest| !rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
