@@ -521,6 +521,13 @@ fn sigterm_answers_a_request_sent_on_an_idle_keep_alive_connection() {
     assert!(first.starts_with("HTTP/1.1 200"), "{first}");
     server.signal("TERM");
     std::thread::sleep(Duration::from_millis(300));
+    // A load balancer's probe is told to send new requests elsewhere.
+    let probe = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let mut probing = server.connect();
+    send(&mut probing, probe.as_bytes());
+    let health = read_all(&mut probing);
+    assert!(health.starts_with("HTTP/1.1 503"), "{health}");
+    assert!(health.ends_with("{\"status\":\"stopping\",\"reason\":\"the service is shutting down: it answers only what was already sent\"}\n"), "{health}");
     send(&mut stream, request.as_bytes());
     let second = read_all(&mut stream);
     assert!(second.starts_with("HTTP/1.1 200"), "the request after SIGTERM is answered: {second:?}");

@@ -161,16 +161,20 @@ fn log_failure(service: &Service) -> Option<String> {
 /// `GET /healthz`: 503 while decisions are refused for the decision log, so
 /// that a load balancer sends them elsewhere.
 fn health(service: &Service) -> Response<Body> {
-    match log_failure(service) {
-        None => respond(StatusCode::OK, JSON, &b"{\"status\":\"ok\"}\n"[..]),
-        Some(reason) => {
-            let reason = format!("the decision log cannot be written: {reason}");
-            let mut body =
-                serde_json::to_vec(&serde_json::json!({"status": "failing", "reason": reason})).unwrap_or_default();
-            body.push(b'\n');
-            respond(StatusCode::SERVICE_UNAVAILABLE, JSON, body)
-        }
+    // `status` first, as the docs show it (a JSON map would sort the keys).
+    let unavailable = |status: &str, reason: &str| {
+        let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
+        let body = format!("{{\"status\":{},\"reason\":{}}}\n", quoted(status), quoted(reason));
+        respond(StatusCode::SERVICE_UNAVAILABLE, JSON, body)
+    };
+    if let Some(reason) = log_failure(service) {
+        return unavailable("failing", &format!("the decision log cannot be written: {reason}"));
     }
+    // Shutting down (SIGTERM): a load balancer's probe sends the next requests elsewhere.
+    if service.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+        return unavailable("stopping", "the service is shutting down: it answers only what was already sent");
+    }
+    respond(StatusCode::OK, JSON, &b"{\"status\":\"ok\"}\n"[..])
 }
 
 /// The response to a request refused before any snapshot was read.
