@@ -829,3 +829,22 @@ fn schema_changes_name_their_fields() {
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["schema_changes"][0], "~ credit_limit: money → money?");
 }
+
+/// A book both versions fail on says why: the error records by kind under
+/// each version, and the first of them (a book without `as_of` read "0
+/// decided ... 0 decisions change" with the cause nowhere).
+#[test]
+fn error_records_are_counted_by_kind_with_the_first_said() {
+    let body = "rule \"r\" { when score < 500 then restrict }\n";
+    let dir = pair(body, SCHEMA, body);
+    let [old, new] = [dir.join("old.policy"), dir.join("new.policy")].map(|p| p.to_str().unwrap().to_string());
+    std::fs::write(dir.join("book.jsonl"), "{\"id\":\"A-1\",\"credit_limit\":\"1\",\"score\":400}\n").unwrap();
+    let book = dir.join("book.jsonl").to_str().unwrap().to_string();
+    let out = verdict(&["diff", &old, &new, &book]);
+    assert_eq!(code(&out), 1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("  errors (old · new): snapshot 1 · 1; the first: A-1: the snapshot has no `as_of` date"),
+        "{text}"
+    );
+}

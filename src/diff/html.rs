@@ -156,6 +156,9 @@ fn header(h: &mut String, r: &DiffReport, title: &str) {
             esc(&r.schema_changes.join("\n"))
         );
     }
+    if let Some(errors) = super::text::errors_line(r) {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&errors));
+    }
     if let Some(note) = super::text::versions_note(r) {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&note));
     }

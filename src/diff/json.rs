@@ -85,6 +85,15 @@ impl Serialize for DiffReport {
         m.serialize_entry("inputs", &self.meta.inputs)?;
         m.serialize_entry("schemas", if self.same_schema { "same" } else { "different" })?;
         m.serialize_entry("policy_text", if self.same_text { "same" } else { "different" })?;
+        if !self.errors.is_empty() {
+            let kinds: serde_json::Map<String, serde_json::Value> = self
+                .errors
+                .iter()
+                .map(|(kind, old, new)| ((*kind).to_string(), serde_json::json!({"old": old, "new": new})))
+                .collect();
+            m.serialize_entry("errors_by_kind", &kinds)?;
+            m.serialize_entry("first_error", &self.first_error)?;
+        }
         if !self.schema_changes.is_empty() {
             m.serialize_entry("schema_changes", &self.schema_changes)?;
         }

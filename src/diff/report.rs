@@ -206,6 +206,10 @@ pub(crate) struct Tally {
     /// Hook calls of either version stopped by the wall-clock backstop: no
     /// decisions to compare, so the diff is incomplete.
     pub(crate) timeouts: u64,
+    /// Error records by kind: the kind's name, under the old version and the new.
+    errors: Vec<(&'static str, u64, u64)>,
+    /// The first error record's account and message, under either version.
+    first_error: Option<String>,
     /// Accounts by arm.
     arms: super::arms::ArmTally,
     /// Whether either version has a split.
@@ -310,6 +314,8 @@ impl Tally {
                 buckets_new: [0; 7],
             }),
             timeouts: 0,
+            errors: Vec::new(),
+            first_error: None,
             arms: super::arms::ArmTally::default(),
             splits: !(differ.old.splits.is_empty() && differ.new.splits.is_empty()),
             scores: Vec::new(),
@@ -317,10 +323,32 @@ impl Tally {
         }
     }
 
+    /// Counts the pair's error records by kind, and keeps the first message.
+    fn count_errors(&mut self, j: &Judged) {
+        for (side, outputs) in [(0, &j.old), (1, &j.new)] {
+            let Err(e) = outputs else { continue };
+            let at = match self.errors.iter().position(|(kind, ..)| *kind == e.kind.name()) {
+                Some(at) => at,
+                None => {
+                    self.errors.push((e.kind.name(), 0, 0));
+                    self.errors.len() - 1
+                }
+            };
+            if let Some((_, old, new)) = self.errors.get_mut(at) {
+                *(if side == 0 { old } else { new }) += 1;
+            }
+            if self.first_error.is_none() {
+                let id = e.id.as_ref().map_or_else(|| "a snapshot".to_string(), ToString::to_string);
+                self.first_error = Some(format!("{id}: {}", e.message));
+            }
+        }
+    }
+
     pub(crate) fn add(&mut self, j: &Judged, differs: &[&'static str]) {
         self.records += 1;
         let timed_out = |o: &Outputs| matches!(o, Err(e) if e.kind == crate::eval::ErrorKind::Timeout);
         self.timeouts += u64::from(timed_out(&j.old)) + u64::from(timed_out(&j.new));
+        self.count_errors(j);
         self.arms.add(j, !differs.is_empty(), self.splits);
         if let Some(p) = &mut self.performance {
             p.add(j);
@@ -567,6 +595,12 @@ pub struct DiffReport {
     pub same_schema: bool,
     /// How the schemas' fields differ (see [`super::Differ::schema_changes`]).
     pub schema_changes: Vec<String>,
+    /// Error records by kind (`snapshot`, `eval`, `hook`, `timeout`): the
+    /// kind, how many under the old version and under the new.
+    pub errors: Vec<(&'static str, u64, u64)>,
+    /// The first error record, `ID: message`, so that a book every version
+    /// fails on (no `as_of`, a wrong file) says why.
+    pub first_error: Option<String>,
     /// The same policy written otherwise (see [`super::Differ::same_text`]).
     pub same_text: bool,
     /// Snapshots read.
@@ -698,6 +732,8 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         records: tally.records,
         matrix: tally.matrix,
         same_outcome_changed: tally.same_outcome_changed,
+        errors: tally.errors.clone(),
+        first_error: tally.first_error.clone(),
         changed: tally.changed,
         parts: [("", 0); 6],
         rules,

@@ -159,6 +159,9 @@ fn header(out: &mut String, r: &DiffReport) {
         plural(r.changed, "decision"),
         if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) },
     );
+    if let Some(errors) = errors_line(r) {
+        let _ = writeln!(out, "  {}", escape(&errors));
+    }
     if !r.same_schema {
         let _ = writeln!(out, "  (the schemas differ: each snapshot was read with each version's schema)");
         for change in &r.schema_changes {
@@ -168,6 +171,15 @@ fn header(out: &mut String, r: &DiffReport) {
     if let Some(note) = versions_note(r) {
         let _ = writeln!(out, "  ({})", escape(&note));
     }
+}
+
+/// The error records by kind under each version, and the first of them
+/// (`errors (old · new): snapshot 3 · 3; the first: A-1: ...`): a book both
+/// versions fail on must say why (plain text, escaped by each report).
+pub(crate) fn errors_line(r: &DiffReport) -> Option<String> {
+    let kinds: Vec<String> = r.errors.iter().map(|(kind, old, new)| format!("{kind} {old} · {new}")).collect();
+    let first = r.first_error.as_deref()?;
+    Some(format!("errors (old · new): {}; the first: {first}", kinds.join(", ")))
 }
 
 /// What a reviewer should know of two versions whose fingerprints differ:
