@@ -188,6 +188,13 @@ fn pair(old_body: &str, new_schema: &str, new_body: &str) -> PathBuf {
     dir
 }
 
+/// The paths of [`pair`]'s two policies and of a book written beside them
+/// holding `book`, as command-line arguments.
+fn pair_with_book(dir: &Path, book: &str) -> [String; 3] {
+    std::fs::write(dir.join("book.jsonl"), book).unwrap();
+    ["old.policy", "new.policy", "book.jsonl"].map(|f| dir.join(f).to_str().unwrap().to_string())
+}
+
 /// A scorecard characteristic whose bins changed lists them as a changed
 /// table lists its rows (the old version's numbering for a removed bin, the
 /// new one's for an added bin), and says when what it scores changed; the
@@ -760,13 +767,8 @@ fn a_changed_rules_text_is_shown_old_and_new() {
 
     let body = "rule \"old-name\" priority 5 { when score < 500 then restrict }\n";
     let dir = pair(body, SCHEMA, &body.replace("old-name", "new-name"));
-    let [old, new] = [dir.join("old.policy"), dir.join("new.policy")].map(|p| p.to_str().unwrap().to_string());
-    std::fs::write(
-        dir.join("book.jsonl"),
-        "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":400}\n",
-    )
-    .unwrap();
-    let book = dir.join("book.jsonl").to_str().unwrap().to_string();
+    let [old, new, book] =
+        pair_with_book(&dir, "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":400}\n");
     let out = verdict(&["diff", &old, &new, &book]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -782,13 +784,8 @@ fn a_changed_rules_text_is_shown_old_and_new() {
 fn fingerprints_that_differ_are_explained() {
     let body = "rule \"r\" { when score < 500 then restrict }\n";
     let dir = pair(body, SCHEMA, &format!("# a note\n{}", body.replace("when", "when  ")));
-    let [old, new] = [dir.join("old.policy"), dir.join("new.policy")].map(|p| p.to_str().unwrap().to_string());
-    std::fs::write(
-        dir.join("book.jsonl"),
-        "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":400}\n",
-    )
-    .unwrap();
-    let book = dir.join("book.jsonl").to_str().unwrap().to_string();
+    let [old, new, book] =
+        pair_with_book(&dir, "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":400}\n");
     let text = String::from_utf8_lossy(&verdict(&["diff", &old, &new, &book]).stdout).into_owned();
     assert!(text.contains("(the same policy written otherwise: only comments or layout differ"), "{text}");
 
@@ -813,13 +810,8 @@ fn schema_changes_name_their_fields() {
     let new_schema = "entity: account\nkey: id\nfields:\n  id: string\n  credit_limit: money?\n  score: int\n  \
                       overdues:\n    list:\n      days: int\n";
     let dir = pair(body, new_schema, body);
-    let [old, new] = [dir.join("old.policy"), dir.join("new.policy")].map(|p| p.to_str().unwrap().to_string());
-    std::fs::write(
-        dir.join("book.jsonl"),
-        "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":400}\n",
-    )
-    .unwrap();
-    let book = dir.join("book.jsonl").to_str().unwrap().to_string();
+    let [old, new, book] =
+        pair_with_book(&dir, "{\"id\":\"A-1\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"1\",\"score\":400}\n");
     let text = String::from_utf8_lossy(&verdict(&["diff", &old, &new, &book]).stdout).into_owned();
     assert!(
         text.contains("    ~ credit_limit: money → money?\n    + overdues: list\n    + overdues[].days: int\n"),
@@ -837,9 +829,7 @@ fn schema_changes_name_their_fields() {
 fn error_records_are_counted_by_kind_with_the_first_said() {
     let body = "rule \"r\" { when score < 500 then restrict }\n";
     let dir = pair(body, SCHEMA, body);
-    let [old, new] = [dir.join("old.policy"), dir.join("new.policy")].map(|p| p.to_str().unwrap().to_string());
-    std::fs::write(dir.join("book.jsonl"), "{\"id\":\"A-1\",\"credit_limit\":\"1\",\"score\":400}\n").unwrap();
-    let book = dir.join("book.jsonl").to_str().unwrap().to_string();
+    let [old, new, book] = pair_with_book(&dir, "{\"id\":\"A-1\",\"credit_limit\":\"1\",\"score\":400}\n");
     let out = verdict(&["diff", &old, &new, &book]);
     assert_eq!(code(&out), 1);
     let text = String::from_utf8_lossy(&out.stdout);
