@@ -6,7 +6,7 @@
 //! still gives its arm, from the snapshot; only a snapshot that could not be
 //! read has none.
 
-use super::report::{Row, ROWS};
+use super::axes::{Row, ROWS};
 use super::Judged;
 use crate::eval::{Arm, Outputs};
 use crate::ir::split::TSplit;

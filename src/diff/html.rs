@@ -6,7 +6,8 @@
 //! XML: a strict XML parser can check it in tests. Every piece of text from the
 //! policies or snapshots goes through [`esc`].
 
-use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row};
+use super::axes::{Bucket, Row};
+use super::report::{ChangedAccount, DiffReport, Exposure};
 use super::rules::ChangeStatus;
 use super::text::{side_summary, signed};
 use crate::markup::escape as esc;

@@ -3,7 +3,8 @@
 //! decisions `eval` writes, without `id`, `as_of` and `policy`.
 
 use super::arms::ArmRow;
-use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, Row, ScoreShift, ROWS};
+use super::axes::{Bucket, Row, ROWS};
+use super::report::{ChangedAccount, DiffReport, Exposure, ScoreShift};
 use crate::decision::fields;
 use crate::eval::Outputs;
 use crate::output::{ActionView, ArmsView, ErrorView, KeyView, Reasons, Scores};

@@ -17,6 +17,7 @@
 //! whose key fields differ cannot be paired and are refused.
 
 mod arms;
+mod axes;
 mod files;
 mod guards;
 mod html;
@@ -30,12 +31,11 @@ mod swap_sets;
 mod tee;
 mod text;
 
+pub use axes::{Bucket, Row, ROWS};
 pub use html::render_html;
 pub use json::SideView;
 pub use performance::{Performance, PerformanceError, Realised};
-pub use report::{
-    Bucket, ChangedAccount, DiffReport, Exposure, GuardRow, MatrixCell, PolicyInfo, ReportMeta, Row, RuleRow, ROWS,
-};
+pub use report::{ChangedAccount, DiffReport, Exposure, GuardRow, MatrixCell, PolicyInfo, ReportMeta, RuleRow};
 pub use rules::{compare as compare_text, ChangeStatus, LetChange, RuleChange, TextChanges};
 pub use swap_sets::{taken_rows, ArmGrid, Figures, Grid, PerformanceReport, SwapSet};
 pub use text::render_text;

@@ -1,7 +1,8 @@
 //! Swap sets with realised performance in the three report formats: a JSON
 //! member, a text section and an HTML section (see `swap_sets.rs`).
 
-use super::report::{DiffReport, Row};
+use super::axes::Row;
+use super::report::DiffReport;
 use super::swap_sets::{Figures, Grid, PerformanceReport, SwapSet};
 use crate::markup::escape as esc;
 use crate::terminal::escape;

@@ -14,8 +14,8 @@
 //! - **undecided**: either version could not decide it (an `error`).
 
 use super::arms::ArmRow;
+use super::axes::{Row, ROWS};
 use super::performance::Performance;
-use super::report::{Row, ROWS};
 use super::Judged;
 use crate::eval::Arm;
 use crate::snapshot::Key;

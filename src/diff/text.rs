@@ -1,6 +1,7 @@
 //! The diff report as a compact text for a terminal.
 
-use super::report::{Bucket, ChangedAccount, DiffReport, Exposure, FiredSet, Row};
+use super::axes::{Bucket, Row};
+use super::report::{ChangedAccount, DiffReport, Exposure, FiredSet};
 use super::rules::ChangeStatus;
 use crate::eval::Outputs;
 use crate::terminal::escape;
