@@ -183,7 +183,7 @@ fn a_case_without_a_name_is_pointed_at_by_its_first_line() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("[T004] this case has no `name`"), "{out}");
     assert!(out.contains("nameless.test.yaml:3:5]"), "{out}");
-    assert!(out.contains(" 3 │   - snapshot: {id: S-01}\n   ·     ────────\n"), "{out}");
+    assert!(out.contains(" 3 │   - snapshot: {id: S-01}\n   ·     ^^^^^^^^\n"), "{out}");
     assert!(!out.contains('▶'), "{out}");
     // An empty name names nothing either; and a policy without a scorecard says so.
     let text = format!(

@@ -22,6 +22,14 @@ fn a_hundred_thousand_operators_are_a_diagnostic() {
     assert_eq!(codes(load("chain", &format!("rule \"r\" {{ when {chain} > 0 then restrict }}\n"))), ["P002"]);
     let nots = "not ".repeat(100_000);
     assert_eq!(codes(load("nots", &format!("rule \"r\" {{ when {nots}true then restrict }}\n"))), ["P002"]);
+    // Pointed at the operator past the bound, not the whole expression: an
+    // excerpt of a 10,000-line `case` printed every line.
+    let body = format!("rule \"r\" {{ when {chain} > 0 then restrict }}\n");
+    let Err(diags) = load("chain_at", &body) else { panic!("a chain of 100,000 operators loaded") };
+    let header = "policy \"limits\" version \"1\"\nschema \"account.schema.yaml\"\n".len();
+    let operator_1001 = body.match_indices('+').nth(1000).map(|(at, _)| header + at);
+    let spans: Vec<(usize, usize)> = diags.iter().map(|d| (d.span.start as usize, d.span.end as usize)).collect();
+    assert_eq!(spans, [(operator_1001.unwrap_or_default(), operator_1001.unwrap_or_default() + 1)]);
 }
 
 #[test]

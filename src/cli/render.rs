@@ -154,13 +154,22 @@ fn render_one<S: miette::SourceCode>(handler: &GraphicalReportHandler, report: &
     out
 }
 
+/// miette's box-drawing theme with carets under the span (`^^^^`, as a
+/// compiler marks it) where miette draws a line: the mark a reader looks for
+/// under the source line, and one that survives a terminal without the
+/// box-drawing glyphs.
+fn theme(color: bool) -> GraphicalTheme {
+    let mut theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    theme.characters.underline = '^';
+    theme
+}
+
 /// Renders diagnostics for a terminal (plain when `color` is false, as in tests and pipes).
 pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme(color)).with_width(100).with_links(false);
     let mut files = PreparedFiles::new(sources);
     let mut out = String::new();
-    for diag in diags {
+    for diag in diags.iter().take(MAX_RENDERED) {
         let (line, col) = files.line_col(&diag.file, diag.span.start);
         let location = format!("{}:{line}:{col}", diag.file.display());
         let source = files.get(&diag.file).map(|p| {
@@ -184,8 +193,22 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Str
         out.push_str(&rendered);
         out.push('\n');
     }
+    if let Some(rest) = diags.get(MAX_RENDERED..).filter(|rest| !rest.is_empty()) {
+        let errors = rest.iter().filter(|d| d.is_error()).count();
+        out.push_str(&format!(
+            "… and {} more not shown ({errors} errors, {} warnings): fix the first ones and run again \
+             (`verdict check --error-format json` lists every diagnostic of a policy)\n\n",
+            rest.len(),
+            rest.len() - errors
+        ));
+    }
     out
 }
+
+/// Diagnostics drawn in full in one run; the rest are counted. A generated
+/// policy with 100,000 misspelt members wrote 43 MB of excerpts, of which a
+/// reader needs the first few to see the pattern.
+const MAX_RENDERED: usize = 500;
 
 /// `--color`: when diagnostics, summaries and help are colored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -299,8 +322,7 @@ mod tests {
     /// Rendering as it was before files were prepared once: every diagnostic
     /// with a fresh copy of the whole text, read by miette's own scan.
     fn render_each_with_whole_text(diags: &[Diagnostic], sources: &SourceMap) -> String {
-        let handler =
-            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100).with_links(false);
+        let handler = GraphicalReportHandler::new_themed(theme(false)).with_width(100).with_links(false);
         let mut out = String::new();
         for diag in diags {
             let (line, col) = sources.line_col(&diag.file, diag.span.start);
@@ -353,6 +375,30 @@ mod tests {
     }
 
     #[test]
+    fn past_the_first_five_hundred_diagnostics_are_counted_not_drawn() {
+        let text: String = (0..600).map(|i| format!("let a{i} = oops\n")).collect();
+        let mut sources = SourceMap::default();
+        sources.add(Path::new("a.policy"), Arc::from(text.as_str()));
+        let diags: Vec<Diagnostic> = text
+            .match_indices("oops")
+            .enumerate()
+            .map(|(i, (at, _))| {
+                let d = |code| Diagnostic::error(code, Path::new("a.policy"), Span::new(at, at + 4), "unknown name");
+                if i % 3 == 0 {
+                    d(codes::UNKNOWN_NAME)
+                } else {
+                    Diagnostic { severity: verdict::diagnostic::Severity::Warning, ..d(codes::UNKNOWN_NAME) }
+                }
+            })
+            .collect();
+        let shown = render_all(&diags, &sources, false);
+        assert_eq!(shown.matches("╭─[a.policy:").count(), 500, "{shown}");
+        assert!(shown.contains("╭─[a.policy:500:12]") && !shown.contains("╭─[a.policy:501:"), "{shown}");
+        assert!(shown.ends_with("… and 100 more not shown (33 errors, 67 warnings): fix the first ones and run again (`verdict check --error-format json` lists every diagnostic of a policy)\n\n"), "{shown}");
+        assert!(!render_all(&diags[..500], &sources, false).contains("more not shown"));
+    }
+
+    #[test]
     fn a_diagnostic_on_a_line_too_long_to_show_whole_shows_the_part_around_it() {
         // miette panics padding a caret past column 65,535.
         let long = format!("policy \"p\" version \"1\"\n{}oops\nlet b = 1\n", " ".repeat(70_000));
@@ -366,7 +412,7 @@ mod tests {
         let below = long.find("let b").unwrap_or_default();
         let diags = [at(oops, oops + 4), at(below, below + 3), at(0, 6)];
         let shown = render_all(&diags, &sources, false);
-        let clipped = format!(" 2 │ …{}oops\n   · {}────\n", " ".repeat(60), " ".repeat(61));
+        let clipped = format!(" 2 │ …{}oops\n   · {}^^^^\n", " ".repeat(60), " ".repeat(61));
         assert!(shown.contains(&format!("╭─[a.policy:2:70001]\n{clipped}")), "{shown}");
         assert!(shown.contains("did you mean `ok`?"), "{shown}");
         // The lines next to it show their own line only, without it.

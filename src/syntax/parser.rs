@@ -649,22 +649,24 @@ impl<'a> AstBuilder<'a> {
         // A chain of operators becomes a tree as deep as the chain is long, and
         // every later stage walks it recursively: bound it here, before the
         // Pratt parser recurses, so no policy can overflow a stack.
-        let operators = pair
+        let beyond = pair
             .clone()
             .into_inner()
             .flatten()
             .filter(|p| is_operator(p.as_rule()) || matches!(p.as_rule(), Rule::op_not | Rule::op_neg))
-            .count();
-        if operators > MAX_OPERATORS {
-            return Err(Box::new(
-                Diagnostic::error(
-                    codes::TOO_DEEP,
-                    self.file,
-                    span_of(&pair),
-                    format!("expression has more than {MAX_OPERATORS} operators"),
-                )
-                .with_help("split it into several `let`s"),
-            ));
+            .nth(MAX_OPERATORS);
+        if let Some(operator) = beyond {
+            // Pointed at the operator past the bound, not the whole expression:
+            // an excerpt of a 10,000-line expression printed every line.
+            let mut d = Diagnostic::error(
+                codes::TOO_DEEP,
+                self.file,
+                span_of(&operator),
+                format!("expression has more than {MAX_OPERATORS} operators"),
+            )
+            .with_help("split it into several `let`s");
+            d.label = Some(format!("operator {}", MAX_OPERATORS + 1));
+            return Err(Box::new(d));
         }
         PRATT
             .map_primary(|p| self.primary(p))
