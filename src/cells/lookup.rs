@@ -34,12 +34,10 @@ impl Lookup {
             let cells: Vec<&ValueSet> = rows.iter().filter_map(|r| r.get(c)).collect();
             let atoms = Atoms::of(domain, &cells);
             let mut col = vec![0u64; atoms.len() * words];
-            for (a, sample) in atoms.samples.iter().enumerate() {
-                for (r, cell) in cells.iter().enumerate() {
-                    if cell.contains_sample(sample) {
-                        if let Some(w) = col.get_mut(a * words + r / 64) {
-                            *w |= 1 << (r % 64);
-                        }
+            for (r, cell) in cells.iter().enumerate() {
+                for a in atoms.held_by(cell) {
+                    if let Some(w) = col.get_mut(a * words + r / 64) {
+                        *w |= 1 << (r % 64);
                     }
                 }
             }

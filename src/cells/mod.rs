@@ -115,6 +115,14 @@ impl Bits {
             })
         })
     }
+    /// How many members it could hold.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// The words it is stored in (its length over 64, rounded up).
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
     /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
         self.words.iter().all(|w| *w == 0)

@@ -171,3 +171,80 @@ fn a_remembered_proof_is_the_proof_of_that_very_table() {
     assert_eq!(prove(&Grid { domains: &d, rows: &with_gap }).gap, Some(vec![Sample::Int(100)]));
     assert_eq!(prove(&Grid { domains: &d, rows: &closed }).gap, None);
 }
+
+/// `held_by` finds by search exactly the atoms a test of every atom finds,
+/// for every kind of cell: ints, dates, decimals (points and open ends),
+/// enum members, strings listed and all but some, with absence or not.
+mod held_by {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn tested(atoms: &Atoms, cell: &ValueSet) -> Vec<usize> {
+        (0..atoms.len()).filter(|a| atoms.samples.get(*a).is_some_and(|s| cell.contains_sample(s))).collect()
+    }
+
+    fn cut_i(kind: u8, v: i64) -> Cut<i64> {
+        match kind % 4 {
+            0 => Cut::NegInf,
+            1 => Cut::Below(v),
+            2 => Cut::Above(v),
+            _ => Cut::PosInf,
+        }
+    }
+
+    fn cut_d(kind: u8, v: i64) -> Cut<Decimal> {
+        let d = Decimal::new(v, 1);
+        match kind % 4 {
+            0 => Cut::NegInf,
+            1 => Cut::Below(d),
+            2 => Cut::Above(d),
+            _ => Cut::PosInf,
+        }
+    }
+
+    fn same_for(domain: &Domain, cells: &[ValueSet]) {
+        let refs: Vec<&ValueSet> = cells.iter().collect();
+        let atoms = Atoms::of(domain, &refs);
+        for cell in cells.iter().chain([&domain.universe(), &domain.nothing()]) {
+            assert_eq!(atoms.held_by(cell), tested(&atoms, cell), "{cell:?} over {atoms:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn over_numbers(rows in proptest::collection::vec((0u8..4, -20i64..20, 0u8..4, -20i64..20, any::<bool>()), 1..12), optional: bool, dates: bool) {
+            let kind = if dates { DomainKind::Date } else { DomainKind::Int { non_negative: false } };
+            let domain = Domain { kind, optional };
+            let cells: Vec<ValueSet> = rows.iter().map(|&(a, x, b, y, absent)| {
+                let set = IntervalSet::between(cut_i(a, x.min(y)), cut_i(b, x.max(y)));
+                ValueSet { values: Values::Ints(set), absent: absent && optional }
+            }).collect();
+            same_for(&domain, &cells);
+            let domain = Domain { kind: DomainKind::Dec, optional };
+            let cells: Vec<ValueSet> = rows.iter().map(|&(a, x, b, y, absent)| {
+                let lo = IntervalSet::between(cut_d(a, x.min(y)), cut_d(b, x.max(y)));
+                let set = if a == b { lo.union(&IntervalSet::point(Decimal::new(y, 1))) } else { lo };
+                ValueSet { values: Values::Decs(set), absent: absent && optional }
+            }).collect();
+            same_for(&domain, &cells);
+        }
+
+        #[test]
+        fn over_members_and_strings(rows in proptest::collection::vec((0u8..8, any::<bool>()), 1..8)) {
+            let domain = enum_domain();
+            let cells: Vec<ValueSet> = rows.iter().map(|&(m, _)| {
+                let mut bits = Bits::none(3);
+                (0..3).filter(|i| m & (1 << i) != 0).for_each(|i| bits.insert(i));
+                ValueSet { values: Values::Bits(bits), absent: false }
+            }).collect();
+            same_for(&domain, &cells);
+            let domain = Domain { kind: DomainKind::Str, optional: true };
+            let names = ["A", "B", "C"];
+            let cells: Vec<ValueSet> = rows.iter().map(|&(m, cofinite)| {
+                let items = (0..3).filter(|i| m & (1 << i) != 0).filter_map(|i| names.get(i)).map(|n| Arc::from(*n)).collect();
+                ValueSet { values: Values::Strs(StrSet { items, cofinite }), absent: m % 2 == 0 }
+            }).collect();
+            same_for(&domain, &cells);
+        }
+    }
+}

@@ -129,14 +129,16 @@ impl Checker<'_> {
         let refs: Vec<&ValueSet> = bins.iter().filter_map(|b| b.cell.as_ref()).collect();
         let atoms = Atoms::of(&domain, &refs);
         let else_bin = if has_else { u32::try_from(bins.len() - 1).ok() } else { None };
-        let atom_bin = atoms
-            .samples
-            .iter()
-            .map(|s| {
-                let found = bins.iter().position(|b| b.cell.as_ref().is_some_and(|c| c.contains_sample(s)));
-                found.and_then(|b| u32::try_from(b).ok()).or(else_bin).unwrap_or(u32::MAX)
-            })
-            .collect();
+        // Each atom's first bin: bins marked last to first, so the first holding an atom has it.
+        let mut first_bin: Vec<Option<u32>> = vec![None; atoms.len()];
+        for (b, bin) in bins.iter().enumerate().rev() {
+            for a in bin.cell.as_ref().map(|cell| atoms.held_by(cell)).unwrap_or_default() {
+                if let Some(slot) = first_bin.get_mut(a) {
+                    *slot = u32::try_from(b).ok();
+                }
+            }
+        }
+        let atom_bin = first_bin.into_iter().map(|b| b.or(else_bin).unwrap_or(u32::MAX)).collect();
         let best = bins.iter().map(|b| b.points).max().unwrap_or_default();
         let text = decl.text.as_ref().map(|t| t.node.as_str().into());
         Some(TCharacteristic {
