@@ -18,6 +18,7 @@ mod expr;
 mod facts;
 mod hook_decl;
 mod hook_list;
+mod invisible;
 mod lint;
 mod membership;
 pub use membership::range_or_values;
@@ -166,6 +167,7 @@ pub fn check(
     if !has_errors {
         diags.extend(lint::lint(ast, &policy, file, source));
     }
+    diags.extend(invisible::characters(file, source));
     allow::silence_allowed(ast, file, source, &mut diags, !has_errors);
     diags.sort_by_key(|d| (d.span.start, d.code));
     related::first_definitions(ast, file, schema, &mut diags);

@@ -135,7 +135,89 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
              size limits",
         ));
     }
+    if let Some((pos, name, arity, help)) = unknown_call(engine, &ast) {
+        let with = arguments(arity);
+        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        let message = format!("the script calls `{name}` with {with}, and no function `{name}` takes {with}");
+        return Err(vec![Diagnostic::error(
+            codes::SCRIPT_UNKNOWN_FUNCTION,
+            script_path,
+            Span::new(offset, offset + name.len()),
+            message,
+        )
+        .with_help(help)]);
+    }
     Ok(ast)
+}
+
+/// rhai's keyword functions, called like functions but not registered as any.
+const KEYWORD_FUNCTIONS: &[&str] =
+    &["print", "debug", "type_of", "Fn", "call", "curry", "is_shared", "is_def_var", "is_def_fn"];
+
+/// The first call of a function that neither the script nor the sandbox
+/// defines with that many arguments (`riskk(x)`, `abs(x, y)`), with where it
+/// is and a help: the arguments the function takes, or a name it may have meant. rhai finds a function only
+/// when the call runs, so such a call compiled and then failed for every
+/// account that reached it. Calls by method (`x.abs()`) and through a
+/// variable holding a function pointer are left to run time.
+fn unknown_call(engine: &Engine, ast: &AST) -> Option<(Position, String, usize, String)> {
+    let mut known: std::collections::HashSet<(String, usize)> = engine
+        .collect_fn_metadata(None, |f| Some((f.metadata.name.to_string(), f.metadata.num_params)), true)
+        .into_iter()
+        .collect();
+    known.extend(ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())));
+    // Names a script binds to a value: `f(x)` may call a pointer held in one.
+    let mut bound: std::collections::HashSet<String> =
+        ast.iter_functions().flat_map(|f| f.params.iter().map(|p| p.to_string()).collect::<Vec<_>>()).collect();
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Stmt(Stmt::Var(x, ..))) = path.last() {
+            bound.insert(x.0.name.to_string());
+        }
+        true
+    });
+    let mut found = None;
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Expr(Expr::FnCall(call, pos)) | ASTNode::Stmt(Stmt::FnCall(call, pos))) = path.last() {
+            let name = call.name.as_str();
+            let plain = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && !KEYWORD_FUNCTIONS.contains(&name)
+                && !bound.contains(name);
+            if plain && !known.contains(&(name.to_string(), call.args.len())) {
+                found = Some((*pos, name.to_string(), call.args.len()));
+            }
+        }
+        found.is_none()
+    });
+    let (pos, name, arity) = found?;
+    let mut arities: Vec<usize> = known.iter().filter(|(n, _)| *n == name).map(|(_, a)| *a).collect();
+    arities.sort_unstable();
+    arities.dedup();
+    let help = match arities.as_slice() {
+        [] => {
+            let names: std::collections::BTreeSet<&str> =
+                known.iter().map(|(n, _)| n.as_str()).filter(|n| !n.contains('$')).collect();
+            did_you_mean(&name, names).unwrap_or_else(|| {
+                "a hook calls the functions its script defines and rhai's own (`abs`, `min`, `max`, `round`, \
+                 `floor`, `exp`, `ln`, `sqrt`, string and array functions)"
+                    .into()
+            })
+        }
+        [one] => format!("`{name}` takes {}", arguments(*one)),
+        [rest @ .., last] => {
+            let rest: Vec<String> = rest.iter().map(usize::to_string).collect();
+            format!("`{name}` takes {} or {}", rest.join(", "), arguments(*last))
+        }
+    };
+    Some((pos, name, arity, help))
+}
+
+/// `1 argument`, `2 arguments`.
+fn arguments(count: usize) -> String {
+    if count == 1 {
+        "1 argument".into()
+    } else {
+        format!("{count} arguments")
+    }
 }
 
 /// What to say of a variable the script uses but never defines: the name
@@ -269,6 +351,32 @@ mod tests {
         assert_eq!(function_defined(script, "risk"), script.find("risk"));
         let script = "/* a /* fn risk(x) */ fn risk(y) */\nfn risk(z) { z }\n";
         assert_eq!(function_defined(script, "risk"), script.rfind("risk"));
+    }
+
+    #[test]
+    fn calls_of_functions_that_exist_compile_and_others_are_named() {
+        let engine = sandbox(DEFAULT_BUDGET);
+        let path = Path::new("h.rhai");
+        let codes = |script: &str| match compile_script(&engine, path, script) {
+            Ok(_) => Vec::new(),
+            Err(diags) => diags.iter().map(|d| (d.code, d.message.clone())).collect(),
+        };
+        // rhai's own functions, keyword functions, methods, a pointer called
+        // through the variable holding it, and the script's own functions.
+        let fine = "fn helper(x) { x }\nfn h(x) {\n  let f = Fn(\"helper\");\n  print(x); debug(x);\n  \
+                    let n = 0; for i in range(0, 3) { n += i; }\n  \
+                    let s = type_of(x); let t = parse_int(\"3\") + s.len() + [1, 2].filter(|v| v > 1).len();\n  \
+                    if is_def_fn(\"helper\", 1) { f(x) + f.call(x) + helper(x) + abs(x) + max(x, t) } else { round(x, 2) }\n}\n";
+        assert_eq!(codes(fine), []);
+        assert_eq!(
+            codes("fn h(x) { helpr(x) }\nfn helper(x) { x }"),
+            [(
+                codes::SCRIPT_UNKNOWN_FUNCTION,
+                "the script calls `helpr` with 1 argument, and no function `helpr` takes 1 argument".to_string()
+            )]
+        );
+        assert_eq!(codes("fn h(x) { helper(x, 2) }\nfn helper(x) { x }").len(), 1);
+        assert_eq!(codes("fn h(x) { if x > 1 { return abs(x, 1); } x }").len(), 1);
     }
 
     #[test]

@@ -1,0 +1,75 @@
+//! `W0119`: characters a reader of the policy cannot see, in its texts and
+//! comments (anywhere else the parser refuses them). A bidirectional
+//! control makes a line display otherwise than it runs (the Trojan Source
+//! trick); a NUL or a zero-width space in a reason code reaches every
+//! decision that names it, unseen.
+
+use crate::diagnostic::{codes, Diagnostic, Span};
+use std::path::Path;
+
+/// What an invisible character is, or `None` for a character one can see.
+fn invisible(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "a bidirectional control",
+        '\u{200e}' | '\u{200f}' | '\u{61c}' => "a direction mark",
+        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => "a zero-width character",
+        '\0' => "a NUL",
+        '\t' | '\n' | '\r' => return None,
+        c if c.is_control() => "a control character",
+        _ => return None,
+    })
+}
+
+/// One warning per line holding an invisible character, at the first of them.
+pub(super) fn characters(file: &Path, source: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in source.split_inclusive('\n') {
+        let found = line.char_indices().find_map(|(at, c)| {
+            // A byte-order mark opening the file is the encoding's, not the text's.
+            let bom = c == '\u{feff}' && line_start + at == 0;
+            invisible(c).filter(|_| !bom).map(|what| (at, c, what))
+        });
+        if let Some((at, c, what)) = found {
+            let start = line_start + at;
+            let span = Span::new(start, start + c.len_utf8());
+            let code_point = format!("U+{:04X}", u32::from(c));
+            let mut d = Diagnostic::warning(
+                codes::INVISIBLE_CHARACTER,
+                file,
+                span,
+                format!("{code_point} ({what}) is in this line, invisible to whoever reads it"),
+            );
+            d.help = Some(if what == "a bidirectional control" {
+                "delete it: it can make the line display otherwise than it runs".into()
+            } else {
+                "delete it: a text keeps it, and every decision naming the text carries it unseen".into()
+            });
+            out.push(d);
+        }
+        line_start += line.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_line_with_an_invisible_character_is_named_once() {
+        let source =
+            "\u{feff}policy \"p\" version \"1\"\n# ok \u{202e} here\nlet a = \"R\u{0}\u{0}\"\nlet b = \"a\tb\"\n";
+        let found = characters(Path::new("p.policy"), source);
+        let shown: Vec<(usize, &str)> = found.iter().map(|d| (d.span.start as usize, d.message.as_str())).collect();
+        let rlo = source.find('\u{202e}').unwrap_or_default();
+        let nul = source.find('\0').unwrap_or_default();
+        assert_eq!(
+            shown,
+            [
+                (rlo, "U+202E (a bidirectional control) is in this line, invisible to whoever reads it"),
+                (nul, "U+0000 (a NUL) is in this line, invisible to whoever reads it"),
+            ]
+        );
+    }
+}
