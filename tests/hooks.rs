@@ -348,8 +348,22 @@ fn a_huge_array_hits_the_size_limit() {
 
 #[test]
 fn an_undefined_function_fails_at_its_call() {
+    // Called as a method, a function is looked up when the call runs.
+    let script = "fn h(score) {\n  if score == 666 { return score.nope(); }\n  score / 1000.0\n}\n";
+    assert_contained(&hostile(script), "hooks/h.rhai:2:34: Function not found: nope (i64)");
+    // Called as a function, it is refused when the policy is checked (E0314).
     let script = "fn h(score) {\n  if score == 666 { return nope(score); }\n  score / 1000.0\n}\n";
-    assert_contained(&hostile(script), "hooks/h.rhai:2:28: Function not found: nope (i64)");
+    assert_eq!(load_codes(script), ["E0314"]);
+}
+
+/// The codes of loading a policy whose hook `h` is defined by `script` (none when it loads).
+fn load_codes(script: &str) -> Vec<&'static str> {
+    let dir = workdir(&[("h", script)]);
+    let body = "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when h(score) > 0 then tag \"x\" }";
+    match verdict::load_policy_source(&dir.join("t.policy"), &policy_text(body)) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.diagnostics.iter().map(|d| d.code).collect(),
+    }
 }
 
 #[test]
@@ -427,8 +441,13 @@ fn scripts_cannot_reach_outside_the_sandbox() {
             .expect_err(&format!("{what} must not compile"));
         assert_eq!(err.diagnostics[0].code, "E0310", "{what}: {:?}", err.diagnostics);
     }
-    // functions of the clock, files and the environment are not there to call
+    // functions of the clock, files and the environment are not there to
+    // call: refused when checked, and not found as methods at run time
     for call in ["timestamp()", "open_file(\"/etc/passwd\")", "env(\"HOME\")", "sleep(10)"] {
+        let script = format!("fn h(score) {{\n  if score == 666 {{ return {call}; }}\n  score / 1000.0\n}}\n");
+        assert_eq!(load_codes(&script), ["E0314"], "{call}");
+    }
+    for call in ["\"/etc/passwd\".open_file()", "\"HOME\".env()", "score.sleep()"] {
         let script = format!("fn h(score) {{\n  if score == 666 {{ return {call}; }}\n  score / 1000.0\n}}\n");
         assert_contained(&hostile(&script), "Function not found");
     }

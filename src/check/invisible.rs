@@ -7,12 +7,16 @@
 use crate::diagnostic::{codes, Diagnostic, Span};
 use std::path::Path;
 
+/// What a bidirectional control is called.
+const BIDI: &str = "a bidirectional control";
+
 /// What an invisible character is, or `None` for a character one can see.
 fn invisible(c: char) -> Option<&'static str> {
     Some(match c {
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "a bidirectional control",
-        '\u{200e}' | '\u{200f}' | '\u{61c}' => "a direction mark",
-        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => "a zero-width character",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => BIDI,
+        // Joiners (U+200C, U+200D) and direction marks belong to the text
+        // they sit in (an emoji sequence, a Persian word, Hebrew): not said.
+        '\u{200b}' | '\u{2060}' | '\u{feff}' => "a zero-width character",
         '\0' => "a NUL",
         '\t' | '\n' | '\r' => return None,
         c if c.is_control() => "a control character",
@@ -25,11 +29,17 @@ pub(super) fn characters(file: &Path, source: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut line_start = 0;
     for line in source.split_inclusive('\n') {
-        let found = line.char_indices().find_map(|(at, c)| {
+        let mut found = line.char_indices().filter_map(|(at, c)| {
             // A byte-order mark opening the file is the encoding's, not the text's.
             let bom = c == '\u{feff}' && line_start + at == 0;
             invisible(c).filter(|_| !bom).map(|what| (at, c, what))
         });
+        // A bidirectional control is the one to name, wherever it stands on the line.
+        let first = found.next();
+        let found = match first {
+            Some((.., BIDI)) => first,
+            _ => found.find(|(.., what)| *what == BIDI).or(first),
+        };
         if let Some((at, c, what)) = found {
             let start = line_start + at;
             let span = Span::new(start, start + c.len_utf8());
@@ -40,7 +50,7 @@ pub(super) fn characters(file: &Path, source: &str) -> Vec<Diagnostic> {
                 span,
                 format!("{code_point} ({what}) is in this line, invisible to whoever reads it"),
             );
-            d.help = Some(if what == "a bidirectional control" {
+            d.help = Some(if what == BIDI {
                 "delete it: it can make the line display otherwise than it runs".into()
             } else {
                 "delete it: a text keeps it, and every decision naming the text carries it unseen".into()
@@ -59,16 +69,19 @@ mod tests {
     #[test]
     fn each_line_with_an_invisible_character_is_named_once() {
         let source =
-            "\u{feff}policy \"p\" version \"1\"\n# ok \u{202e} here\nlet a = \"R\u{0}\u{0}\"\nlet b = \"a\tb\"\n";
+            "\u{feff}policy \"p\" version \"1\"\n# ok \u{202e} here\nlet a = \"R\u{0}\u{0}\"\nlet b = \"a\tb\"\n\
+             let c = \"👨\u{200d}👩\u{200d}👧 می\u{200c}خواهم \u{200f}שלום\"\n# a\u{200b}b \u{202e} c\n";
         let found = characters(Path::new("p.policy"), source);
         let shown: Vec<(usize, &str)> = found.iter().map(|d| (d.span.start as usize, d.message.as_str())).collect();
         let rlo = source.find('\u{202e}').unwrap_or_default();
         let nul = source.find('\0').unwrap_or_default();
+        let second_rlo = source.rfind('\u{202e}').unwrap_or_default();
         assert_eq!(
             shown,
             [
                 (rlo, "U+202E (a bidirectional control) is in this line, invisible to whoever reads it"),
                 (nul, "U+0000 (a NUL) is in this line, invisible to whoever reads it"),
+                (second_rlo, "U+202E (a bidirectional control) is in this line, invisible to whoever reads it"),
             ]
         );
     }

@@ -169,7 +169,19 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Str
     let handler = GraphicalReportHandler::new_themed(theme(color)).with_width(100).with_links(false);
     let mut files = PreparedFiles::new(sources);
     let mut out = String::new();
-    for diag in diags.iter().take(MAX_RENDERED) {
+    // Past the cap, errors before warnings: the error that fails the run is
+    // drawn even behind hundreds of warnings. The order of the file is kept.
+    let (mut errors_left, mut warnings_left) = (MAX_RENDERED, MAX_RENDERED.saturating_sub(count_errors(diags)));
+    let drawn: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| {
+            let left = if d.is_error() { &mut errors_left } else { &mut warnings_left };
+            let draw = *left > 0;
+            *left = left.saturating_sub(1);
+            draw
+        })
+        .collect();
+    for diag in drawn.iter().copied() {
         let (line, col) = files.line_col(&diag.file, diag.span.start);
         let location = format!("{}:{line}:{col}", diag.file.display());
         let source = files.get(&diag.file).map(|p| {
@@ -193,16 +205,22 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Str
         out.push_str(&rendered);
         out.push('\n');
     }
-    if let Some(rest) = diags.get(MAX_RENDERED..).filter(|rest| !rest.is_empty()) {
-        let errors = rest.iter().filter(|d| d.is_error()).count();
+    let hidden = diags.len() - drawn.len();
+    if hidden > 0 {
+        let errors = count_errors(diags) - count_errors(drawn.iter().copied());
+        let counted = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         out.push_str(&format!(
-            "… and {} more not shown ({errors} errors, {} warnings): fix the first ones and run again \
+            "… and {hidden} more not shown ({}, {}): fix the first ones and run again \
              (`verdict check --error-format json` lists every diagnostic of a policy)\n\n",
-            rest.len(),
-            rest.len() - errors
+            counted(errors, "error"),
+            counted(hidden - errors, "warning"),
         ));
     }
     out
+}
+
+fn count_errors<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> usize {
+    diags.into_iter().filter(|d| d.is_error()).count()
 }
 
 /// Diagnostics drawn in full in one run; the rest are counted. A generated
@@ -393,9 +411,18 @@ mod tests {
             .collect();
         let shown = render_all(&diags, &sources, false);
         assert_eq!(shown.matches("╭─[a.policy:").count(), 500, "{shown}");
-        assert!(shown.contains("╭─[a.policy:500:12]") && !shown.contains("╭─[a.policy:501:"), "{shown}");
-        assert!(shown.ends_with("… and 100 more not shown (33 errors, 67 warnings): fix the first ones and run again (`verdict check --error-format json` lists every diagnostic of a policy)\n\n"), "{shown}");
+        // Every one of the 200 errors is drawn, and the first 300 warnings.
+        assert!(shown.contains("× [E0101] unknown name\n     ╭─[a.policy:598:12]"), "{shown}");
+        assert!(shown.contains("╭─[a.policy:450:12]") && !shown.contains("╭─[a.policy:452:"), "{shown}");
+        assert!(shown.ends_with("… and 100 more not shown (0 errors, 100 warnings): fix the first ones and run again (`verdict check --error-format json` lists every diagnostic of a policy)\n\n"), "{shown}");
         assert!(!render_all(&diags[..500], &sources, false).contains("more not shown"));
+        // 501 warnings then an error: the error is drawn, a warning is not.
+        let warning = |d: &Diagnostic| Diagnostic { severity: verdict::diagnostic::Severity::Warning, ..d.clone() };
+        let mut late: Vec<Diagnostic> = diags.iter().take(599).map(warning).collect();
+        late.extend(diags.get(599).map(|d| Diagnostic { severity: verdict::diagnostic::Severity::Error, ..d.clone() }));
+        let shown = render_all(&late, &sources, false);
+        assert!(shown.contains("× [E0101] unknown name\n     ╭─[a.policy:600:"), "{shown}");
+        assert!(shown.ends_with("… and 100 more not shown (0 errors, 100 warnings): fix the first ones and run again (`verdict check --error-format json` lists every diagnostic of a policy)\n\n"), "{shown}");
     }
 
     #[test]

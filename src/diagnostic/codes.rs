@@ -132,7 +132,7 @@ registry! {
     SCRIPT_CURRY = "E0313", "script-curry", Error,
         "A hook's script curries a function pointer (`f.curry(x)`): what is curried is not held to the size limits. Pass values as arguments.";
     SCRIPT_UNKNOWN_FUNCTION = "E0314", "script-unknown-function", Error,
-        "A hook's script calls a function that neither it nor the sandbox defines with that many arguments (`riskk(x)`, `abs(x, y)`): rhai looks a function up only when the call runs, so every account reaching the call would be a `hook` error record. Calls by method (`x.abs()`) and through a variable holding a function pointer are looked up when they run.";
+        "A hook's script calls a function that neither it nor the sandbox defines with that many arguments (`riskk(x)`, `abs(x, y)`): rhai looks a function up only when the call runs, so every account reaching the call would be a `hook` error record. A function pointer held in a variable is called with `f.call(x)` (`f(x)` fails too). Calls by method (`x.abs()`) and calls guarded by `is_def_fn(\"name\", n)` are looked up when they run.";
     POLICY_HEADER = "E0401", "policy-header", Error,
         "The policy has no `policy \"name\" version \"1\"` line, or names its policy or schema twice.";
     DUPLICATE_RULE = "E0402", "duplicate-rule", Error,
@@ -222,7 +222,7 @@ registry! {
     EMPTY_BATCH = "W0118", "empty-batch", Warning,
         "A batch file lists no ids (it is empty, or holds only comments): its rules can never act, as when the export writing it failed.";
     INVISIBLE_CHARACTER = "W0119", "invisible-character", Warning,
-        "A text or a comment holds a character that is invisible or that reorders what is shown: a bidirectional control (U+202A–U+202E, U+2066–U+2069, the Trojan Source trick: a line that reads one way and runs another), a zero-width character, or a control character such as a NUL. Reason codes and texts carry it into every decision; a reviewer cannot see it. Delete it (one warning per line).";
+        "A text or a comment holds a character that is invisible or that reorders what is shown: a bidirectional control (U+202A–U+202E, U+2066–U+2069, the Trojan Source trick: a line that reads one way and runs another), a zero-width space or word joiner, or a control character such as a NUL. Joiners inside emoji sequences or words (U+200C, U+200D) and direction marks are part of the text and not said. Reason codes and texts carry it into every decision; a reviewer cannot see it. Delete it (one warning per line).";
     LIMIT_WITHOUT_EFFECT = "W0114", "limit-without-effect", Warning,
         "A rule sets a limit beside an outcome that gives none: `close` makes the new limit 0, and a `decline`d or `refer`red application gets no limit. The `set limit` is never seen in a decision: drop it, or move it to a rule of its own.";
     LIST_LIKE_A_RANGE = "W0115", "list-like-a-range", Warning,

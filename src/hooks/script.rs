@@ -158,15 +158,27 @@ const KEYWORD_FUNCTIONS: &[&str] =
 /// defines with that many arguments (`riskk(x)`, `abs(x, y)`), with where it
 /// is and a help: the arguments the function takes, or a name it may have meant. rhai finds a function only
 /// when the call runs, so such a call compiled and then failed for every
-/// account that reached it. Calls by method (`x.abs()`) and through a
-/// variable holding a function pointer are left to run time.
+/// account that reached it. Calls by method (`x.abs()`, `f.call(x)`) are
+/// left to run time, as are calls the script guards with `is_def_fn`.
 fn unknown_call(engine: &Engine, ast: &AST) -> Option<(Position, String, usize, String)> {
-    let mut known: std::collections::HashSet<(String, usize)> = engine
-        .collect_fn_metadata(None, |f| Some((f.metadata.name.to_string(), f.metadata.num_params)), true)
-        .into_iter()
-        .collect();
-    known.extend(ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())));
-    // Names a script binds to a value: `f(x)` may call a pointer held in one.
+    let sandbox = sandbox_functions(engine);
+    let own: std::collections::HashSet<(String, usize)> =
+        ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
+    let known = || sandbox.iter().chain(&own);
+    // Names the script asks about with `is_def_fn("name", n)`: a call of one
+    // stands behind that test (`if is_def_fn("boost", 1) { boost(x) }`).
+    let mut asked: std::collections::HashSet<String> = std::collections::HashSet::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Expr(Expr::FnCall(call, _)) | ASTNode::Stmt(Stmt::FnCall(call, _))) = path.last() {
+            if let (true, Some(Expr::StringConstant(name, _))) = (call.name.as_str() == "is_def_fn", call.args.first())
+            {
+                asked.insert(name.to_string());
+            }
+        }
+        true
+    });
+    // Variables: `f(x)` on a variable holding a function pointer is not a
+    // call of it (rhai wants `f.call(x)`), so it fails too, with its own help.
     let mut bound: std::collections::HashSet<String> =
         ast.iter_functions().flat_map(|f| f.params.iter().map(|p| p.to_string()).collect::<Vec<_>>()).collect();
     ast.walk(&mut |path: &[ASTNode]| {
@@ -179,23 +191,25 @@ fn unknown_call(engine: &Engine, ast: &AST) -> Option<(Position, String, usize, 
     ast.walk(&mut |path: &[ASTNode]| {
         if let Some(ASTNode::Expr(Expr::FnCall(call, pos)) | ASTNode::Stmt(Stmt::FnCall(call, pos))) = path.last() {
             let name = call.name.as_str();
-            let plain = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-                && !KEYWORD_FUNCTIONS.contains(&name)
-                && !bound.contains(name);
-            if plain && !known.contains(&(name.to_string(), call.args.len())) {
+            let plain = is_identifier(name) && !KEYWORD_FUNCTIONS.contains(&name) && !asked.contains(name);
+            let key = (name.to_string(), call.args.len());
+            if plain && !sandbox.contains(&key) && !own.contains(&key) {
                 found = Some((*pos, name.to_string(), call.args.len()));
             }
         }
         found.is_none()
     });
     let (pos, name, arity) = found?;
-    let mut arities: Vec<usize> = known.iter().filter(|(n, _)| *n == name).map(|(_, a)| *a).collect();
+    let mut arities: Vec<usize> = known().filter(|(n, _)| *n == name).map(|(_, a)| *a).collect();
     arities.sort_unstable();
     arities.dedup();
     let help = match arities.as_slice() {
+        [] if bound.contains(&name) => {
+            format!("`{name}` is a variable: a function pointer held in one is called with `{name}.call(...)`")
+        }
         [] => {
             let names: std::collections::BTreeSet<&str> =
-                known.iter().map(|(n, _)| n.as_str()).filter(|n| !n.contains('$')).collect();
+                known().map(|(n, _)| n.as_str()).filter(|n| is_identifier(n)).collect();
             did_you_mean(&name, names).unwrap_or_else(|| {
                 "a hook calls the functions its script defines and rhai's own (`abs`, `min`, `max`, `round`, \
                  `floor`, `exp`, `ln`, `sqrt`, string and array functions)"
@@ -209,6 +223,26 @@ fn unknown_call(engine: &Engine, ast: &AST) -> Option<(Position, String, usize, 
         }
     };
     Some((pos, name, arity, help))
+}
+
+/// The functions the sandbox registers, by name and number of parameters:
+/// the same for every hook (a budget or an operator setting changes none),
+/// so listed once per process rather than at every load (a keystroke in
+/// the editor checks the policy again).
+fn sandbox_functions(engine: &Engine) -> &'static std::collections::HashSet<(String, usize)> {
+    static KNOWN: std::sync::OnceLock<std::collections::HashSet<(String, usize)>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        engine
+            .collect_fn_metadata(None, |f| Some((f.metadata.name.to_string(), f.metadata.num_params)), true)
+            .into_iter()
+            .collect()
+    })
+}
+
+/// A name a script could call by: not an operator (`!`, `+`) nor a getter (`get$len`).
+fn is_identifier(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// `1 argument`, `2 arguments`.
@@ -366,7 +400,8 @@ mod tests {
         let fine = "fn helper(x) { x }\nfn h(x) {\n  let f = Fn(\"helper\");\n  print(x); debug(x);\n  \
                     let n = 0; for i in range(0, 3) { n += i; }\n  \
                     let s = type_of(x); let t = parse_int(\"3\") + s.len() + [1, 2].filter(|v| v > 1).len();\n  \
-                    if is_def_fn(\"helper\", 1) { f(x) + f.call(x) + helper(x) + abs(x) + max(x, t) } else { round(x, 2) }\n}\n";
+                    if is_def_fn(\"helper\", 1) { f.call(x) + helper(x) + abs(x) + max(x, t) } else { round(x, 2) }\n  \
+                    if is_def_fn(\"boost\", 1) { boost(x) } else { x }\n}\n";
         assert_eq!(codes(fine), []);
         assert_eq!(
             codes("fn h(x) { helpr(x) }\nfn helper(x) { x }"),
@@ -376,6 +411,16 @@ mod tests {
             )]
         );
         assert_eq!(codes("fn h(x) { helper(x, 2) }\nfn helper(x) { x }").len(), 1);
+        // A pointer held in a variable is called with `.call`: `f(x)` fails at run time.
+        let pointer = "fn h(x) { let f = Fn(\"helper\"); f(x) }\nfn helper(x) { x }";
+        let Err(diags) = compile_script(&engine, path, pointer) else { panic!("`f(x)` on a pointer compiled") };
+        assert_eq!(
+            diags.iter().map(|d| d.help.as_deref()).collect::<Vec<_>>(),
+            [Some("`f` is a variable: a function pointer held in one is called with `f.call(...)`")]
+        );
+        // Operators are no name to suggest.
+        let suggested = compile_script(&engine, path, "fn h(x) { g(x) }").err().unwrap_or_default();
+        assert!(suggested.iter().all(|d| !d.help.as_deref().unwrap_or("").contains("`!`")), "{suggested:?}");
         assert_eq!(codes("fn h(x) { if x > 1 { return abs(x, 1); } x }").len(), 1);
     }
 
