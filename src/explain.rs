@@ -80,6 +80,22 @@ pub struct Explanation {
     pub tables: Vec<crate::eval::TableMatch>,
     /// Each scorecard, characteristic by characteristic (empty without scorecards or a decision).
     pub scorecards: Vec<ScorecardExplanation>,
+    /// How the decision's new limit was computed (none without one, or for a `close`).
+    pub limit: Option<LimitExplanation>,
+}
+
+/// The `set limit to` a decision's limit comes from: the first rule to fire
+/// with one, its expression as written and the values it read, so that
+/// `13000` is seen to be `round(credit_limit * (review_factor + 0.1), 0)`
+/// with `credit_limit = 10000, review_factor = 1.2`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LimitExplanation {
+    /// The rule.
+    pub rule: String,
+    /// The expression as written.
+    pub expr: String,
+    /// The account fields and lets it read directly, with their values.
+    pub reads: Vec<Read>,
 }
 
 /// A scorecard's part in the decision.
@@ -349,12 +365,31 @@ fn explain_found(
     if let (Ok(snapshot), Err(error)) = (&item, &record) {
         values::mark_failed(&mut lets, program, snapshot, default_as_of, &error.message, source);
     }
+    let limit = match (&item, &record) {
+        // A close sets the limit to 0 itself, whatever a rule computed.
+        (Ok(snapshot), Ok(d)) if d.limit.is_some() && d.outcome != crate::ir::Outcome::Close => {
+            values::limit(&rules, program, snapshot, default_as_of, source)
+        }
+        _ => None,
+    };
     // As the key is written in decisions (`--id 007` finds account 7).
     let id = match &item {
         Ok(snapshot) => snapshot.id.to_string(),
         Err(e) => e.id.as_ref().map_or_else(|| id.to_string(), ToString::to_string),
     };
-    Explanation { id, file: snapshots.to_path_buf(), position, same_id, record, rules, lets, hooks, tables, scorecards }
+    Explanation {
+        id,
+        file: snapshots.to_path_buf(),
+        position,
+        same_id,
+        record,
+        rules,
+        lets,
+        hooks,
+        tables,
+        scorecards,
+        limit,
+    }
 }
 
 fn scorecards(program: &Program, trace: &Trace, source: &str) -> Vec<ScorecardExplanation> {
@@ -618,6 +653,7 @@ impl Explanation {
             hooks: &self.hooks,
             tables: &self.tables,
             scorecards: &self.scorecards,
+            limit: self.limit.as_ref(),
         }
     }
 }
@@ -634,6 +670,8 @@ struct ExplanationView<'a> {
     tables: &'a [crate::eval::TableMatch],
     #[serde(skip_serializing_if = "<[ScorecardExplanation]>::is_empty")]
     scorecards: &'a [ScorecardExplanation],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<&'a LimitExplanation>,
 }
 
 /// A value as typed JSON, as in a decision's trace.

@@ -198,7 +198,7 @@ fn as_of_comes_from_the_command_line_when_the_snapshot_has_none() {
         explain(&["policies/simple.policy", "tests/testing/no-as-of.yaml", "--id", "N-1", "--as-of", "2026-11-01"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(", as of 2026-11-01\n"), "{out}");
-    assert!(out.contains("  limit    4000\n"), "{out}");
+    assert!(out.contains("  limit    4000 (high-utilization-cut)\n           = round(credit_limit * 80%, 0)\n           with credit_limit = 5000\n"), "{out}");
     let (code, out) =
         explain(&["policies/simple.policy", "tests/testing/no-as-of.yaml", "--id", "N-1", "--as-of", "soon"]);
     assert_eq!(code, 2, "{out}");

@@ -128,7 +128,14 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
             let dash = || "-".to_string();
             field(&mut out, fields::OUTCOME, &[d.outcome.name().to_string()]);
             field(&mut out, fields::UNTIL, &[d.until.map_or_else(dash, |u| u.to_string())]);
-            field(&mut out, fields::LIMIT, &[d.limit.map_or_else(dash, format_decimal)]);
+            let mut limit = vec![d.limit.map_or_else(dash, format_decimal)];
+            if let Some(computed) = &x.limit {
+                limit = vec![format!("{} ({})", limit.join(""), computed.rule), format!("= {}", computed.expr)];
+                if !computed.reads.is_empty() {
+                    limit.push(format!("with {}", verdict::explain::reads_text(&computed.reads)));
+                }
+            }
+            field(&mut out, fields::LIMIT, &limit);
             let reasons: Vec<String> = d
                 .reasons
                 .iter()

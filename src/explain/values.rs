@@ -4,7 +4,7 @@
 use super::{squash, Argument, HookExplanation, LetExplanation};
 use crate::compile::Program;
 use crate::eval::Trace;
-use crate::ir::{TExpr, TKind};
+use crate::ir::{TAction, TExpr, TKind};
 use crate::value::{format_decimal, Traced};
 
 pub(super) fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
@@ -68,6 +68,30 @@ pub(super) fn mark_failed(
             }
         });
     }
+}
+
+/// How the decision's limit was computed: the first rule to fire with a
+/// `set limit to` (the one whose limit a decision carries), its expression
+/// and what it read, worked out again on the account's values.
+pub(super) fn limit(
+    rules: &[super::RuleExplanation],
+    program: &Program,
+    snapshot: &crate::snapshot::Snapshot,
+    default_as_of: Option<crate::value::Date>,
+    source: &str,
+) -> Option<super::LimitExplanation> {
+    let as_of = snapshot.as_of.or(default_as_of)?;
+    let (explained, expr) = rules.iter().zip(&program.rules).find_map(|(explained, rule)| {
+        let fired = matches!(explained.status, super::RuleOutcome::Fired);
+        let set = rule.actions.iter().find_map(|a| if let TAction::SetLimit(e) = a { Some(e) } else { None });
+        set.filter(|_| fired).map(|e| (explained, e))
+    })?;
+    let mut ctx = crate::eval::Ctx::new(program, &snapshot.record, as_of);
+    Some(super::LimitExplanation {
+        rule: explained.rule.clone(),
+        expr: squash(source.get(expr.span.range()).unwrap_or("?")),
+        reads: reads_of(&mut ctx, expr, source),
+    })
 }
 
 /// The values of the account fields and lets `e` reads directly (each
