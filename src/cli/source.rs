@@ -29,6 +29,10 @@ impl FileSource {
         // miette's excerpt splits lines at `\n` only: a lone `\r` becomes a `\n`,
         // one byte for one, so every span still points where it did.
         let text = if text.contains('\r') { lone_carriage_returns_as_newlines(&text).into() } else { text };
+        // A bidirectional control printed in an excerpt would reorder the
+        // excerpt on the reader's terminal (W0119 names it); each is three
+        // bytes, as U+FFFD is, so the spans still point where they did.
+        let text = if text.chars().any(is_bidi_control) { bidi_controls_shown(&text).into() } else { text };
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         for (i, &b) in bytes.iter().enumerate() {
@@ -209,6 +213,16 @@ impl SourceCode for ClippedLine {
 }
 
 /// `text` with each `\r` that is not followed by `\n` replaced by `\n`.
+/// U+202A–U+202E and U+2066–U+2069: embeddings, overrides and isolates.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with each bidirectional control replaced by U+FFFD (three bytes for three).
+fn bidi_controls_shown(text: &str) -> String {
+    text.chars().map(|c| if is_bidi_control(c) { '\u{fffd}' } else { c }).collect()
+}
+
 fn lone_carriage_returns_as_newlines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -266,6 +280,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn bidirectional_controls_are_shown_as_replacement_characters_in_place() {
+        let text = "# a \u{202e}b\u{2066} c\nlet x = 1\n";
+        let shown = bidi_controls_shown(text);
+        assert_eq!(shown, "# a \u{fffd}b\u{fffd} c\nlet x = 1\n");
+        assert_eq!(shown.len(), text.len());
+        let source = FileSource::new("p.policy".into(), Arc::from(text));
+        assert!(!source.text.contains('\u{202e}') && source.line_starts == [0, 14, 24], "{:?}", source.line_starts);
     }
 
     #[test]
