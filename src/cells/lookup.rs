@@ -20,6 +20,10 @@ pub struct Lookup {
     bits: Vec<Vec<u64>>,
     /// Words per atom (rows / 64, rounded up).
     words: usize,
+    /// For a table of one input, the first row of each atom (`u32::MAX`: none),
+    /// in place of `bits`: a 40,000-row table's bitsets took 400 MB, and
+    /// finding a row in them read 625 words.
+    single: Option<Vec<u32>>,
     /// The first row of every combination of atoms, for a table with few.
     dense: Option<Dense>,
 }
@@ -30,9 +34,25 @@ impl Lookup {
         let words = rows.len().div_ceil(64).max(1);
         let mut columns = Vec::with_capacity(domains.len());
         let mut bits = Vec::with_capacity(domains.len());
+        let mut single = None;
         for (c, domain) in domains.iter().enumerate() {
             let cells: Vec<&ValueSet> = rows.iter().filter_map(|r| r.get(c)).collect();
             let atoms = Atoms::of(domain, &cells);
+            if domains.len() == 1 {
+                // Rows marked last to first: the first row holding an atom keeps it.
+                let mut first = vec![u32::MAX; atoms.len()];
+                for (r, cell) in cells.iter().enumerate().rev() {
+                    for a in atoms.held_by(cell) {
+                        if let (Some(slot), Ok(r)) = (first.get_mut(a), u32::try_from(r)) {
+                            *slot = r;
+                        }
+                    }
+                }
+                single = Some(first);
+                columns.push(atoms);
+                bits.push(Vec::new());
+                continue;
+            }
             let mut col = vec![0u64; atoms.len() * words];
             for (r, cell) in cells.iter().enumerate() {
                 for a in atoms.held_by(cell) {
@@ -44,7 +64,7 @@ impl Lookup {
             columns.push(atoms);
             bits.push(col);
         }
-        let mut lookup = Lookup { columns, bits, words, dense: None };
+        let mut lookup = Lookup { columns, bits, words, single, dense: None };
         let radixes = lookup.columns.iter().map(Atoms::len).collect();
         lookup.dense = Dense::build(radixes, rows.len(), |atoms| lookup.first_row_in_bits(atoms));
         lookup
@@ -92,6 +112,10 @@ impl Lookup {
     /// bitsets: what the array is filled from, and the search for larger tables.
     #[inline]
     pub fn first_row_in_bits(&self, atoms: &[usize]) -> Option<usize> {
+        if let Some(single) = &self.single {
+            let row = *single.get(*atoms.first()?)?;
+            return (row != u32::MAX).then_some(row as usize);
+        }
         for w in 0..self.words {
             let mut acc = u64::MAX;
             for (col, atom) in self.bits.iter().zip(atoms) {
