@@ -498,7 +498,6 @@ fn read_limit(item: &ReadItem, slot: usize) -> Option<Decimal> {
     }
 }
 
-/// Whether two schemas lay snapshots out alike (spans and file paths aside).
 /// The fields added, removed or retyped from `old` to `new` (a list's
 /// element fields as `list[].field`), in the new schema's order, then the
 /// removed ones in the old's.
@@ -541,6 +540,7 @@ fn deciding_text(ast: &crate::syntax::ast::PolicyAst) -> String {
     crate::format::print_ast(&PolicyAst { items: deciding.cloned().collect() })
 }
 
+/// Whether two schemas lay snapshots out alike (spans and file paths aside).
 fn same_layout(a: &Schema, b: &Schema) -> bool {
     a.key == b.key && a.key_slot == b.key_slot && record_eq(&a.root, &b.root)
 }
