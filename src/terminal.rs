@@ -36,10 +36,15 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// True for a character that moves the cursor, starts an escape sequence or
 /// reorders the text around it rather than printing as itself.
 fn acts_on_terminal(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{61c}' | '\u{200e}' | '\u{200f}')
-        || ('\u{202a}'..='\u{202e}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{61c}' | '\u{200e}' | '\u{200f}') || is_bidi_control(c)
+}
+
+/// A bidirectional embedding, override or isolate (U+202A–U+202E,
+/// U+2066–U+2069): it reorders the text after it as shown, not as read
+/// (the Trojan Source trick). Escaped here, named by `check` (`W0119`), and
+/// replaced in diagnostic excerpts.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The columns `text` takes on a terminal: East Asian wide characters take

@@ -13,7 +13,7 @@ const BIDI: &str = "a bidirectional control";
 /// What an invisible character is, or `None` for a character one can see.
 fn invisible(c: char) -> Option<&'static str> {
     Some(match c {
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => BIDI,
+        c if crate::terminal::is_bidi_control(c) => BIDI,
         // Joiners (U+200C, U+200D) and direction marks belong to the text
         // they sit in (an emoji sequence, a Persian word, Hebrew): not said.
         '\u{200b}' | '\u{2060}' | '\u{feff}' => "a zero-width character",

@@ -14,6 +14,7 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
+use verdict::terminal::is_bidi_control;
 
 /// One file's text, its name as diagnostics print it, and where its lines start.
 #[derive(Debug)]
@@ -213,11 +214,6 @@ impl SourceCode for ClippedLine {
 }
 
 /// `text` with each `\r` that is not followed by `\n` replaced by `\n`.
-/// U+202A–U+202E and U+2066–U+2069: embeddings, overrides and isolates.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
 /// `text` with each bidirectional control replaced by U+FFFD (three bytes for three).
 fn bidi_controls_shown(text: &str) -> String {
     text.chars().map(|c| if is_bidi_control(c) { '\u{fffd}' } else { c }).collect()
