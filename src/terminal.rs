@@ -47,6 +47,13 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A count with its noun, as reports and messages say it: `1 argument`,
+/// `2 arguments`, `0 errors`.
+pub fn counted<N: PartialEq + From<u8> + std::fmt::Display>(n: N, noun: &str) -> String {
+    let s = if n == N::from(1) { "" } else { "s" };
+    format!("{n} {noun}{s}")
+}
+
 /// The columns `text` takes on a terminal: East Asian wide characters take
 /// two, combining marks none (Unicode's East Asian Width), so tables of
 /// Chinese ids or template names line up.

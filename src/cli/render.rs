@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 use verdict::diagnostic::{Diagnostic, LineIndex, Severity, SourceFile, SourceMap};
-use verdict::terminal::escape;
+use verdict::terminal::{counted, escape};
 
 /// One diagnostic as miette sees it. `S` is generic so a test can render
 /// with miette's own whole-text source and compare.
@@ -208,7 +208,6 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Str
     let hidden = diags.len() - drawn.len();
     if hidden > 0 {
         let errors = count_errors(diags) - count_errors(drawn.iter().copied());
-        let counted = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         out.push_str(&format!(
             "… and {hidden} more not shown ({}, {}): fix the first ones and run again \
              (`verdict check --error-format json` lists every diagnostic of a policy)\n\n",

@@ -4,7 +4,7 @@ use super::axes::{Bucket, Row};
 use super::report::{ChangedAccount, DiffReport, Exposure, FiredSet};
 use super::rules::ChangeStatus;
 use crate::eval::Outputs;
-use crate::terminal::escape;
+use crate::terminal::{counted, escape};
 use crate::value::format_decimal;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -58,10 +58,6 @@ fn count(n: u64) -> String {
     } else {
         n.to_string()
     }
-}
-
-fn plural(n: u64, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A signed amount: `+1200`, `-350.5`, `0`.
@@ -156,8 +152,8 @@ fn header(out: &mut String, r: &DiffReport) {
     let _ = writeln!(
         out,
         "{} · {decided_old} decided by the old version, {decided_new} by the new · {} change{}",
-        plural(r.records, "snapshot"),
-        plural(r.changed, "decision"),
+        counted(r.records, "snapshot"),
+        counted(r.changed, "decision"),
         if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) },
     );
     if let Some(errors) = errors_line(r) {
@@ -352,7 +348,7 @@ fn left_out(e: &Exposure) -> String {
 }
 
 fn exposure(out: &mut String, e: &Exposure) {
-    let _ = writeln!(out, "\nLimit exposure ({}, {}{})", escape(&e.field), plural(e.accounts, "account"), left_out(e));
+    let _ = writeln!(out, "\nLimit exposure ({}, {}{})", escape(&e.field), counted(e.accounts, "account"), left_out(e));
     let amount = |d: Option<Decimal>| d.map_or("overflow".into(), format_decimal);
     let change = |from, to| Exposure::change(from, to).map_or(String::new(), |c| format!("({})", signed(c)));
     let rows = vec![

@@ -4,6 +4,7 @@
 
 use super::{line_col, sandbox, DEFAULT_BUDGET};
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
+use crate::terminal::counted;
 use rhai::{ASTNode, Engine, Expr, OptimizationLevel, ParseErrorType, Position, Stmt, AST};
 use std::path::Path;
 
@@ -136,7 +137,7 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
         ));
     }
     if let Some((pos, name, arity, help)) = unknown_call(engine, &ast) {
-        let with = arguments(arity);
+        let with = counted(arity, "argument");
         let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
         let message = format!("the script calls `{name}` with {with}, and no function `{name}` takes {with}");
         return Err(vec![Diagnostic::error(
@@ -216,10 +217,10 @@ fn unknown_call(engine: &Engine, ast: &AST) -> Option<(Position, String, usize, 
                     .into()
             })
         }
-        [one] => format!("`{name}` takes {}", arguments(*one)),
+        [one] => format!("`{name}` takes {}", counted(*one, "argument")),
         [rest @ .., last] => {
             let rest: Vec<String> = rest.iter().map(usize::to_string).collect();
-            format!("`{name}` takes {} or {}", rest.join(", "), arguments(*last))
+            format!("`{name}` takes {} or {}", rest.join(", "), counted(*last, "argument"))
         }
     };
     Some((pos, name, arity, help))
@@ -243,15 +244,6 @@ fn sandbox_functions(engine: &Engine) -> &'static std::collections::HashSet<(Str
 fn is_identifier(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-}
-
-/// `1 argument`, `2 arguments`.
-fn arguments(count: usize) -> String {
-    if count == 1 {
-        "1 argument".into()
-    } else {
-        format!("{count} arguments")
-    }
 }
 
 /// What to say of a variable the script uses but never defines: the name
