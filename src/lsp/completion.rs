@@ -178,7 +178,6 @@ fn member_rest(members: &[String], typed: &str, line_rest: &str) -> usize {
     word + usize::from(line_rest.get(word..).is_some_and(|r| r.starts_with('"')))
 }
 
-/// `text` ends with `word` as a whole word (`notify`, not `should_notify`).
 /// The words an expression may hold (a `case` inside a condition included).
 const EXPRESSION_WORDS: &[&str] =
     &["and", "or", "not", "in", "true", "false", "none", "case", "when", "then", "else", "end", "within", "where"];
@@ -205,6 +204,7 @@ fn scorecards(doc: &Document) -> Vec<CompletionItem> {
         .collect()
 }
 
+/// `text` ends with `word` as a whole word (`notify`, not `should_notify`).
 fn ends_with_word(text: &str, word: &str) -> bool {
     text.strip_suffix(word)
         .is_some_and(|rest| !rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
