@@ -213,12 +213,12 @@ impl SourceCode for ClippedLine {
     }
 }
 
-/// `text` with each `\r` that is not followed by `\n` replaced by `\n`.
 /// `text` with each bidirectional control replaced by U+FFFD (three bytes for three).
 fn bidi_controls_shown(text: &str) -> String {
     text.chars().map(|c| if is_bidi_control(c) { '\u{fffd}' } else { c }).collect()
 }
 
+/// `text` with each `\r` that is not followed by `\n` replaced by `\n`.
 fn lone_carriage_returns_as_newlines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
