@@ -32,7 +32,7 @@ pub enum ExplainError {
     #[error("{0}")]
     Read(String),
     /// No snapshot of the file has the id.
-    #[error("no account `{id}` in `{}` ({count} snapshot{})", .file.display(), if *.count == 1 { "" } else { "s" })]
+    #[error("no account `{id}` in `{}` ({})", .file.display(), crate::terminal::counted(*.count, "snapshot"))]
     NotFound {
         /// The id asked for.
         id: String,

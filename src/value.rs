@@ -89,7 +89,7 @@ impl fmt::Display for Duration {
             Duration::Months(m) if m % 12 == 0 && m != 0 => (m / 12, "year"),
             Duration::Months(m) => (m, "month"),
         };
-        write!(f, "{n} {unit}{}", if n == 1 { "" } else { "s" })
+        f.write_str(&crate::terminal::counted(n, unit))
     }
 }
 

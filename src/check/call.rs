@@ -6,6 +6,7 @@ use crate::builtins::{self, FnKind, ScalarFn, BUILTINS};
 use crate::diagnostic::{codes, Span};
 use crate::ir::*;
 use crate::syntax::ast::{Expr, Ident, Spanned};
+use crate::terminal::counted;
 use crate::value::Duration;
 
 /// A call as written: `name(args) where filter within window`.
@@ -102,8 +103,7 @@ impl Checker<'_> {
         let is_pair = matches!(scalar, ScalarFn::Pair(_));
         if !is_pair && targs.len() != builtin.arity {
             let n = builtin.arity;
-            let message =
-                format!("`{fname}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, targs.len());
+            let message = format!("`{fname}` takes {}, found {}", counted(n, "argument"), targs.len());
             self.err(codes::ARITY, call.span, message);
             return None;
         }

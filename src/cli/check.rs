@@ -4,6 +4,7 @@ use super::render::{render_all, render_json, stderr_color};
 use super::Exit;
 use std::path::PathBuf;
 use verdict::diagnostic::codes;
+use verdict::terminal::counted;
 
 /// Arguments of `verdict check`.
 #[derive(clap::Args)]
@@ -39,19 +40,13 @@ pub fn run(args: CheckArgs) -> Exit {
         } else {
             eprint!("{}", render_all(&diags, &sources, stderr_color()));
             if ok && args.deny_warnings && warnings > 0 {
-                let plural = if warnings == 1 { "" } else { "s" };
-                eprintln!("{}: {warnings} warning{plural}, denied by --deny-warnings", path.display());
+                eprintln!("{}: {}, denied by --deny-warnings", path.display(), counted(warnings, "warning"));
             } else if ok {
                 if !super::render::quiet() {
-                    eprintln!("{}: ok ({warnings} warning{})", path.display(), if warnings == 1 { "" } else { "s" });
+                    eprintln!("{}: ok ({})", path.display(), counted(warnings, "warning"));
                 }
             } else {
-                eprintln!(
-                    "{}: {errors} error{}, {warnings} warning{}",
-                    path.display(),
-                    if errors == 1 { "" } else { "s" },
-                    if warnings == 1 { "" } else { "s" }
-                );
+                eprintln!("{}: {}, {}", path.display(), counted(errors, "error"), counted(warnings, "warning"));
             }
         }
         if !ok || (args.deny_warnings && warnings > 0) {

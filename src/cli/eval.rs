@@ -16,6 +16,7 @@ use verdict::output::OutputFormat;
 use verdict::snapshot::Format;
 use verdict::stream::STANDARD_INPUT;
 use verdict::stream::{evaluate_stream, Progress, RuleCount, RunReport, Source, StreamOptions, Summary, DEFAULT_CHUNK};
+use verdict::terminal::counted;
 
 /// Arguments of `verdict eval`.
 #[derive(clap::Args)]
@@ -133,9 +134,9 @@ pub fn run(args: EvalArgs) -> Exit {
     let n = report.input_errors.len() + unopened;
     if n > 0 && !super::render::quiet() {
         eprintln!(
-            "note: the run is incomplete ({n} input{} could not be read): the counts and guards above cover only \
-             the snapshots that were",
-            if n == 1 { "" } else { "s" }
+            "note: the run is incomplete ({} could not be read): the counts and guards above cover only the \
+             snapshots that were",
+            counted(n, "input")
         );
     }
     exit.max(summary)
@@ -381,20 +382,17 @@ fn guard_line(g: &verdict::stream::GuardReport, decided: u64) -> String {
 
 /// The summary for people: the classic first line, then errors, fires and guards.
 fn render_summary(s: &Summary, timed: bool) -> String {
-    let plural = |n: u64| if n == 1 { "" } else { "s" };
-    let counted = |o: &verdict::stream::OutcomeCounts| -> Vec<String> {
+    let by_name = |o: &verdict::stream::OutcomeCounts| -> Vec<String> {
         o.pairs().iter().filter(|(_, n)| *n > 0).map(|(name, n)| format!("{name} {n}")).collect()
     };
-    let outcomes = counted(&s.outcomes);
+    let outcomes = by_name(&s.outcomes);
     // Nothing decided reads "0 decided", not "0 decided (none)", which reads as the outcome `none`.
     let by_outcome = if outcomes.is_empty() { String::new() } else { format!(" ({})", outcomes.join(", ")) };
     let mut out = format!(
-        "verdict: {} snapshot{}: {} decided{by_outcome}, {} error{}\n",
-        s.accounts,
-        plural(s.accounts),
+        "verdict: {}: {} decided{by_outcome}, {}\n",
+        counted(s.accounts, "snapshot"),
         s.decided,
-        s.errors.total,
-        plural(s.errors.total),
+        counted(s.errors.total, "error"),
     );
     if s.errors.total > 0 {
         let e = &s.errors;
@@ -418,7 +416,7 @@ fn render_summary(s: &Summary, timed: bool) -> String {
         }
         let list: Vec<String> =
             fired.iter().map(|r| format!("{} {}", verdict::terminal::escape(&r.rule), r.count)).collect();
-        let rest = if more > 0 { format!(", and {more} more rule{}", plural(more as u64)) } else { String::new() };
+        let rest = if more > 0 { format!(", and {}", counted(more, "more rule")) } else { String::new() };
         out.push_str(&format!("  fired: {}{rest}\n", list.join(", ")));
     }
     for split in &s.arms {
@@ -426,7 +424,7 @@ fn render_summary(s: &Summary, timed: bool) -> String {
             .arms
             .iter()
             .map(|a| {
-                let outcomes = counted(&a.outcomes);
+                let outcomes = by_name(&a.outcomes);
                 let detail = if outcomes.is_empty() { String::new() } else { format!(" ({})", outcomes.join(", ")) };
                 format!("{} {}{detail}", verdict::terminal::escape(&a.arm), a.decided)
             })

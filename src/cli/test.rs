@@ -9,7 +9,7 @@ use super::render::{render_all, stderr_color};
 use super::Exit;
 use std::borrow::Cow;
 use std::path::PathBuf;
-use verdict::terminal::escape;
+use verdict::terminal::{counted, escape};
 use verdict::testing::{
     discover_each, AccountChange, CaseResult, Failure, FileReport, Mismatch, PolicyCoverage, Runner, Shown, TestOptions,
 };
@@ -129,7 +129,7 @@ fn say_file(report: &FileReport) {
     if !report.is_valid() {
         let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
         let ran = if report.cases.is_empty() { "not run: " } else { "" };
-        say!("  {ran}{errors} error{} in the test file, its policy or a file it names", plural(errors));
+        say!("  {ran}{} in the test file, its policy or a file it names", counted(errors, "error"));
     }
     for case in &report.cases {
         match &case.result {
@@ -141,14 +141,6 @@ fn say_file(report: &FileReport) {
                 say!(raw failure_text(failure));
             }
         }
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 
@@ -232,7 +224,7 @@ fn shown_text(label: &str, shown: &Shown, indent: &str, out: &mut String) {
 
 fn coverage_text(c: &PolicyCoverage) -> String {
     let policy = escape(&c.policy.display().to_string()).into_owned();
-    let mut out = format!("coverage of {policy} ({} record{} evaluated)\n", c.records, plural(c.records));
+    let mut out = format!("coverage of {policy} ({} evaluated)\n", counted(c.records, "record"));
     for file in &c.not_run {
         out.push_str(&format!(
             "  {} did not run (an error in the file): its cases are not counted\n",

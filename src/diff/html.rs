@@ -11,6 +11,7 @@ use super::report::{ChangedAccount, DiffReport, Exposure};
 use super::rules::ChangeStatus;
 use super::text::{side_summary, signed};
 use crate::markup::escape as esc;
+use crate::terminal::counted;
 use crate::value::format_decimal;
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -333,8 +334,8 @@ fn moves(h: &mut String, r: &DiffReport) {
     if same > 0 {
         let _ = writeln!(
             h,
-            "<p class=\"note\">{same} more account{} keep their outcome but change limit, dates, reasons or actions.</p>",
-            if same == 1 { "" } else { "s" }
+            "<p class=\"note\">{} keep their outcome but change limit, dates, reasons or actions.</p>",
+            counted(same, "more account")
         );
     }
     h.push_str("</div>\n");
@@ -602,11 +603,10 @@ fn reasons(o: &crate::eval::Outputs) -> String {
 fn changed(h: &mut String, r: &DiffReport) {
     let _ = write!(
         h,
-        "<section id=\"changed\">\n<h2>Changed accounts</h2>\n<p class=\"note\">{} account{} whose decision differs \
+        "<section id=\"changed\">\n<h2>Changed accounts</h2>\n<p class=\"note\">{} whose decision differs \
          (outcome, until, limit, reasons or actions){}. Rules in green fire only under the proposed policy, struck \
          out only under the policy in force.</p>\n",
-        r.changed,
-        if r.changed == 1 { "" } else { "s" },
+        counted(r.changed, "account"),
         if (r.accounts.len() as u64) < r.changed {
             format!("; the first {} are listed, every one is in the <code>--changed</code> file", r.accounts.len())
         } else {

@@ -5,7 +5,7 @@ use super::axes::Row;
 use super::report::DiffReport;
 use super::swap_sets::{Figures, Grid, PerformanceReport, SwapSet};
 use crate::markup::escape as esc;
-use crate::terminal::escape;
+use crate::terminal::{counted, escape};
 use crate::value::format_decimal;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -172,13 +172,11 @@ fn set_rows(p: &PerformanceReport, grid: &Grid) -> Vec<Vec<String>> {
 fn join_summary(p: &PerformanceReport) -> String {
     let total = p.total(&p.all);
     let mut s = format!(
-        "{} row{}, {} in the book, {} not in the book; {} account{} without performance",
-        p.rows,
-        if p.rows == 1 { "" } else { "s" },
+        "{}, {} in the book, {} not in the book; {} without performance",
+        counted(p.rows, "row"),
         p.matched(),
         p.not_in_book,
-        total.no_performance(),
-        if total.no_performance() == 1 { "" } else { "s" }
+        counted(total.no_performance(), "account"),
     );
     if p.repeated_in_book > 0 {
         let n = p.repeated_in_book;

@@ -275,7 +275,7 @@ pub(super) fn duration_text(d: Duration) -> String {
         Duration::Days(n) => (n, "day"),
         Duration::Months(n) => (n, "month"),
     };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+    crate::terminal::counted(n, unit)
 }
 
 /// A string literal for `s`, escaped as the grammar reads it.
