@@ -234,6 +234,14 @@ impl Builder {
         match event {
             Event::Scalar(text, style, _, _) => {
                 let plain = style == ScalarStyle::Plain;
+                if plain && text == "<<" && self.expects_key() {
+                    // YAML 1.1's merge key: a reader that takes it as a field
+                    // would silently drop the fields it was meant to merge.
+                    return Err(YamlError {
+                        message: "YAML merge keys (`<<`) are not supported; write the fields out".into(),
+                        span,
+                    });
+                }
                 self.push(YNode { kind: YKind::Scalar { text: text.into_owned(), plain }, span });
             }
             Event::SequenceStart(..) => self.open(Frame::Seq(span, Vec::new()))?,
@@ -255,6 +263,11 @@ impl Builder {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => {}
         }
         Ok(())
+    }
+
+    /// Whether the next node is a mapping's key.
+    fn expects_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map(_, _, None)))
     }
 
     fn open(&mut self, frame: Frame) -> Result<(), YamlError> {
@@ -451,6 +464,19 @@ mod tests {
         let doc = parse_document(text).unwrap();
         let span = doc.get("kind").unwrap().span;
         assert_eq!(&text[span.range()], "badtype");
+    }
+
+    #[test]
+    fn refuses_merge_keys_but_not_the_text() {
+        for text in ["a: 1\n<<: {b: 2}\n", "- {<<: {b: 2}}\n", "x:\n  <<:\n    b: 2\n"] {
+            let err = parse_document(text).err().unwrap_or_else(|| panic!("{text:?} refused"));
+            assert!(err.message.contains("merge keys"), "{text:?}: {}", err.message);
+            assert_eq!(text.get(err.span.start as usize..err.span.end as usize), Some("<<"), "{text:?}");
+        }
+        // Quoted, or as a value, it is only text.
+        for text in ["\"<<\": 1\n", "a: <<\n", "- <<\n"] {
+            assert!(parse_document(text).is_ok(), "{text:?}");
+        }
     }
 
     #[test]

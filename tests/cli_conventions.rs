@@ -159,6 +159,11 @@ fn test_results_as_json_and_junit() {
     assert_eq!((doc["passed"].as_u64(), doc["failed"].as_u64()), (Some(0), Some(1)));
     assert_eq!(doc["files"][0]["cases"][0]["result"], "failed");
     assert!(doc["files"][0]["cases"][0]["failure"].as_str().unwrap().contains("outcome"));
+    // The same difference as data, for a CI system to show in its own way.
+    let differences = &doc["files"][0]["cases"][0]["differences"];
+    assert_eq!(differences[0]["field"], "outcome");
+    assert_eq!((differences[0]["expected"].as_str(), differences[0]["got"].as_str()), (Some("close"), Some("none")));
+    assert_eq!(differences.as_array().map(Vec::len), Some(1), "only the outcome is expected");
 
     let (code, xml, _) = verdict(&["test", failing.to_str().unwrap(), "policies/tests", "--format", "junit"]);
     assert_eq!(code, 1);

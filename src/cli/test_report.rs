@@ -4,7 +4,7 @@
 use super::render::diagnostics_json;
 use super::test::failure_text;
 use serde_json::{json, Value};
-use verdict::testing::{CaseResult, FileReport, PolicyCoverage};
+use verdict::testing::{AccountChange, CaseResult, Failure, FileReport, Mismatch, PolicyCoverage, Shown};
 
 /// Every file, case, failure and diagnostic as one JSON document.
 pub fn json(reports: &[FileReport], coverage: &[PolicyCoverage], passed: usize, failed: usize) -> String {
@@ -28,7 +28,8 @@ fn file_json(report: &FileReport) -> Value {
                 json!({ "name": case.name, "line": case.line, "result": "passed", "note": note })
             }
             CaseResult::Failed(failure) => json!({
-                "name": case.name, "line": case.line, "result": "failed", "failure": failure_text(failure)
+                "name": case.name, "line": case.line, "result": "failed", "failure": failure_text(failure),
+                "differences": differences_json(failure),
             }),
         })
         .collect();
@@ -39,6 +40,35 @@ fn file_json(report: &FileReport) -> Value {
         "diagnostics": diagnostics_json(&report.diagnostics, &report.sources),
         "cases": cases,
     })
+}
+
+/// A failure as data: each field that differs with what was expected and
+/// what was decided (a string, or a list of strings for `reasons`,
+/// `actions`, `fired`); for a golden test, each account with its change.
+fn differences_json(failure: &Failure) -> Value {
+    match failure {
+        Failure::Fields(mismatches) => mismatches.iter().map(mismatch_json).collect(),
+        Failure::GoldenMissing { path } => json!([{ "golden_missing": path.display().to_string() }]),
+        Failure::Golden(accounts) => accounts
+            .iter()
+            .map(|a| match &a.change {
+                AccountChange::Changed(fields) => json!({
+                    "account": a.account, "change": "changed",
+                    "fields": fields.iter().map(mismatch_json).collect::<Vec<_>>(),
+                }),
+                AccountChange::Added(record) => json!({ "account": a.account, "change": "new", "record": record }),
+                AccountChange::Removed(record) => json!({ "account": a.account, "change": "gone", "record": record }),
+            })
+            .collect(),
+    }
+}
+
+fn mismatch_json(m: &Mismatch) -> Value {
+    let shown = |s: &Shown| match s {
+        Shown::One(v) => json!(v),
+        Shown::List(items) => json!(items),
+    };
+    json!({ "field": m.field, "expected": shown(&m.expected), "got": shown(&m.actual) })
 }
 
 fn coverage_json(c: &PolicyCoverage) -> Value {

@@ -430,7 +430,7 @@ impl Expectation {
             (Some(e), false) => {
                 // Nothing else can be compared: an account that fails has no decision.
                 let mut out: Vec<Mismatch> = self.checks.iter().filter_map(|c| self.check_id(c, actual)).collect();
-                out.push(one(fields::ERROR, "none (a decision)", show_error(e)));
+                out.push(one(fields::ERROR, "no error (a decision)", show_error(e)));
                 return out;
             }
             (None, true) => {
@@ -441,7 +441,7 @@ impl Expectation {
                 return vec![one(
                     fields::ERROR,
                     wanted.unwrap_or_default(),
-                    format!("none: decided {}", summary(actual)),
+                    format!("no error: decided {}", summary(actual)),
                 )];
             }
             _ => {}
@@ -582,6 +582,16 @@ pub(crate) fn show(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// A record's object member (`scores`, `arms`) as `name value, name value`,
+/// the way a case's expectation of it is shown; `none` when empty.
+pub(crate) fn show_members(v: &Value) -> String {
+    match v.as_object() {
+        Some(m) if m.is_empty() => "none".into(),
+        Some(m) => m.iter().map(|(k, v)| format!("{k} {}", show(v))).collect::<Vec<_>>().join(", "),
+        None => show(v),
     }
 }
 

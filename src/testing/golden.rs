@@ -6,7 +6,7 @@
 //! the policy (which changes its fingerprint) does not fail a golden test; the
 //! fingerprint is still written, so a reviewer sees which policy decided.
 
-use super::expect::{show, show_action, show_error, show_reason, summary};
+use super::expect::{show, show_action, show_error, show_members, show_reason, summary};
 use super::file::{GoldenSpec, Reader};
 use super::{AccountChange, AccountDiff, CaseResult, Failure, Mismatch, Shown};
 use crate::decision::fields;
@@ -258,14 +258,24 @@ fn keys(records: &[Value]) -> Vec<(String, usize)> {
         .collect()
 }
 
-/// An account as reports name it: its id, and which of the records with that
-/// id when it is not the first (a book may hold an id twice; the second is
-/// new when the golden file has it once).
-fn named((id, n): &(String, usize)) -> String {
-    if *n > 1 {
-        format!("{id} (record {n} with this id)")
-    } else {
-        id.clone()
+/// How many records have each id, in whichever of the two files has more.
+fn repeats<'k>(golden: &'k [(String, usize)], actual: &'k [(String, usize)]) -> HashMap<&'k str, usize> {
+    let mut most: HashMap<&str, usize> = HashMap::new();
+    for (id, n) in golden.iter().chain(actual) {
+        let m = most.entry(id.as_str()).or_default();
+        *m = (*m).max(*n);
+    }
+    most
+}
+
+/// An account as reports name it: its id, and which of the records with
+/// that id when there are several (a book may hold an id twice, matched to
+/// the golden file's in order; the second is new when the golden file has
+/// it once).
+fn named((id, n): &(String, usize), repeats: &HashMap<&str, usize>) -> String {
+    match repeats.get(id.as_str()) {
+        Some(&total) if total > 1 => format!("{id} (record {n} of {total} with this id)"),
+        _ => id.clone(),
     }
 }
 
@@ -273,10 +283,11 @@ fn named((id, n): &(String, usize)) -> String {
 fn compare(golden: &[Value], actual: &[Value]) -> Vec<AccountDiff> {
     let golden_keys = keys(golden);
     let actual_keys = keys(actual);
+    let repeats = repeats(&golden_keys, &actual_keys);
     let index: HashMap<&(String, usize), &Value> = golden_keys.iter().zip(golden).collect();
     let mut diffs = Vec::new();
     for (key, record) in actual_keys.iter().zip(actual) {
-        let account = named(key);
+        let account = named(key, &repeats);
         match index.get(key) {
             None => diffs.push(AccountDiff { account, change: AccountChange::Added(describe(record)) }),
             Some(expected) => {
@@ -290,7 +301,7 @@ fn compare(golden: &[Value], actual: &[Value]) -> Vec<AccountDiff> {
     let present: std::collections::HashSet<&(String, usize)> = actual_keys.iter().collect();
     for (key, record) in golden_keys.iter().zip(golden) {
         if !present.contains(key) {
-            diffs.push(AccountDiff { account: named(key), change: AccountChange::Removed(describe(record)) });
+            diffs.push(AccountDiff { account: named(key, &repeats), change: AccountChange::Removed(describe(record)) });
         }
     }
     diffs
@@ -375,6 +386,7 @@ fn shown(field: &str, v: &Value) -> Shown {
         fields::ACTIONS => Shown::List(items().iter().map(|a| show_action(a, true)).collect()),
         fields::FIRED => Shown::List(items().iter().map(show).collect()),
         fields::ERROR => Shown::One(show_error(v)),
+        _ if v.is_object() => Shown::One(show_members(v)),
         _ => Shown::One(show(v)),
     }
 }
@@ -432,10 +444,29 @@ mod tests {
         let diffs = compare(&golden, &actual);
         assert_eq!(diffs.len(), 1);
         assert!(matches!(diffs[0].change, AccountChange::Added(_)));
-        assert_eq!(diffs[0].account, "A (record 2 with this id)");
+        assert_eq!(diffs[0].account, "A (record 2 of 2 with this id)");
         let removed = compare(&actual, &golden);
         assert!(matches!(removed[0].change, AccountChange::Removed(_)));
-        assert_eq!(removed[0].account, "A (record 2 with this id)");
+        assert_eq!(removed[0].account, "A (record 2 of 2 with this id)");
+        // The first of two records is named as such too.
+        let both = recs(&[r#"{"id":"A","outcome":"freeze"}"#, r#"{"id":"A","outcome":"close"}"#]);
+        let first = compare(&both, &actual);
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].account, "A (record 1 of 2 with this id)");
+    }
+
+    #[test]
+    fn object_members_read_as_a_case_shows_them() {
+        let golden = recs(&[r#"{"id":"A","outcome":"none","scores":{"behaviour":"710","fraud":"0.1"}}"#]);
+        let actual = recs(&[r#"{"id":"A","outcome":"none","scores":{"behaviour":"670","fraud":"0.1"}}"#]);
+        let diffs = compare(&golden, &actual);
+        let AccountChange::Changed(fields) = &diffs[0].change else { panic!("A changed") };
+        let one = |s: &str| Shown::One(s.into());
+        assert_eq!(fields[0].expected, one("behaviour 710, fraud 0.1"));
+        assert_eq!(fields[0].actual, one("behaviour 670, fraud 0.1"));
+        let none = compare(&golden, &recs(&[r#"{"id":"A","outcome":"none","scores":{}}"#]));
+        let AccountChange::Changed(fields) = &none[0].change else { panic!("A changed") };
+        assert_eq!(fields[0].actual, one("none"));
     }
 
     #[test]
