@@ -1156,13 +1156,10 @@ fn a_member_with_spaces_is_replaced_whole_and_text_is_never_a_member() {
     client.finish();
 }
 
-/// A request cancelled while the server was busy is answered
-/// `RequestCancelled` without being worked on.
-#[test]
-fn a_request_cancelled_while_the_server_was_busy_is_not_worked_on() {
-    let dir = workspace("cancel");
-    // A table whose proof takes the server a while (it gives up, E0607):
-    // one bool input per row, each row asking `true` of its own.
+/// A policy whose check takes the server a while: `tables` tables it gives
+/// up proving (E0607), each with one bool input per row and each row asking
+/// `true` of its own. Its schema is written into `dir`.
+fn slow_policy(dir: &Path, tables: usize) -> String {
     let n = 22;
     let fields: String = (0..n).map(|i| format!("  b{i}: bool\n")).collect();
     std::fs::write(dir.join("many.schema.yaml"), format!("entity: account\nkey: id\nfields:\n  id: string\n{fields}"))
@@ -1174,10 +1171,18 @@ fn a_request_cancelled_while_the_server_was_busy_is_not_worked_on() {
             format!("  {} => {r}\n", cells.join(" | "))
         })
         .collect();
-    let slow = format!(
-        "policy \"s\"\nschema \"many.schema.yaml\"\nlet t = table ({}) -> int first {{\n{rows}  else => -1\n}}\nrule \"r\" {{ when t > 1 then tag \"x\" }}\n",
-        inputs.join(", ")
-    );
+    let table =
+        |t: usize| format!("let t{t} = table ({}) -> int first {{\n{rows}  else => -1\n}}\n", inputs.join(", "));
+    let tables: String = (0..tables).map(table).collect();
+    format!("policy \"s\"\nschema \"many.schema.yaml\"\n{tables}rule \"r\" {{ when t0 > 1 then tag \"x\" }}\n")
+}
+
+/// A request cancelled while the server was busy is answered
+/// `RequestCancelled` without being worked on.
+#[test]
+fn a_request_cancelled_while_the_server_was_busy_is_not_worked_on() {
+    let dir = workspace("cancel");
+    let slow = slow_policy(&dir, 1);
     let mut client = Client::start(&dir);
     client.initialize();
     open(&mut client, "slow.policy", &slow);
@@ -1201,4 +1206,65 @@ fn a_request_cancelled_while_the_server_was_busy_is_not_worked_on() {
     let cancelled = client.wait_for(|m| m["id"] == 902);
     assert_eq!(cancelled["error"]["code"], -32800, "{cancelled}");
     client.finish();
+}
+
+/// A client serving several languages may open a schema or a hook script:
+/// it is not checked as a policy (its own problems stay as they were
+/// published); a notification that does not read is said in the log.
+#[test]
+fn documents_that_are_not_policies_are_left_alone() {
+    let dir = workspace("not-policies");
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let schema = client.uri("account.schema.yaml");
+    let item = json!({"uri": schema, "languageId": "yaml", "version": 1, "text": SCHEMA});
+    client.notify("textDocument/didOpen", json!({"textDocument": item}));
+    let log = client.wait_for(|m| m["method"] == "window/logMessage");
+    assert!(log["params"]["message"].as_str().unwrap().contains("not a policy (language `yaml`)"), "{log}");
+    // A document named `.policy` is one whatever its language id, and the
+    // next thing published is its diagnostics, not the schema's.
+    let item = json!({"uri": client.uri("p.policy"), "languageId": "plaintext", "version": 1, "text": "policy \"p\"\nschema \"account.schema.yaml\"\nrule \"r\" { when scroe < 1 then close }\n"});
+    client.notify("textDocument/didOpen", json!({"textDocument": item}));
+    let published = client.wait_for(|m| m["method"] == "textDocument/publishDiagnostics");
+    assert_eq!(published["params"]["uri"], client.uri("p.policy").as_str(), "{published}");
+    assert!(codes(published["params"]["diagnostics"].as_array().unwrap()).contains(&"E0101"), "{published}");
+    // A URI with a raw space does not read: the log says so.
+    let item = json!({"uri": "file:///tmp/a b.policy", "languageId": "verdict-policy", "version": 1, "text": "policy \"p\"\n"});
+    client.notify("textDocument/didOpen", json!({"textDocument": item}));
+    let log = client.wait_for(|m| m["method"] == "window/logMessage");
+    assert_eq!(log["params"]["type"], 2, "a warning: {log}");
+    assert!(log["params"]["message"].as_str().unwrap().starts_with("textDocument/didOpen ignored: "), "{log}");
+    client.finish();
+}
+
+/// A long check of one policy holds up no answer about another document,
+/// nor `shutdown`: the check runs on a thread of its own.
+#[test]
+fn a_long_check_of_one_policy_holds_up_no_other_answer() {
+    let dir = workspace("slow-other");
+    let slow = slow_policy(&dir, 6);
+    let mut client = Client::start(&dir);
+    client.initialize();
+    open(
+        &mut client,
+        "other.policy",
+        "policy \"o\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then close }\n",
+    );
+    let other = client.uri("other.policy");
+    client.diagnostics(&other);
+    open(&mut client, "slow.policy", &slow);
+    let slow_uri = client.uri("slow.policy");
+    let is_slow_checked =
+        move |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == slow_uri.as_str();
+    // Time for the server to take the document and start its check.
+    std::thread::sleep(Duration::from_millis(300));
+    client.send(&json!({"jsonrpc": "2.0", "id": 911, "method": "textDocument/hover", "params": client.at("other.policy", 2, 20)}));
+    let first = client.wait_for(|m| m["id"] == 911 || is_slow_checked(m));
+    assert_eq!(first["id"], 911, "the hover waited for the other policy's check: {first}");
+    assert!(first["result"]["contents"].to_string().contains("score"), "{first}");
+    client.send(&json!({"jsonrpc": "2.0", "id": 912, "method": "shutdown", "params": null}));
+    let first = client.wait_for(|m| m["id"] == 912 || is_slow_checked(m));
+    assert_eq!(first["id"], 912, "shutdown waited for a check: {first}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0);
 }

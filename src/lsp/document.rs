@@ -8,6 +8,7 @@ use crate::schema::Schema;
 use crate::syntax::ast::PolicyAst;
 use lsp_types::{Position, TextDocumentContentChangeEvent, Uri};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// An open policy document.
@@ -40,6 +41,13 @@ pub struct Document {
     pub let_members: Vec<(String, Vec<String>)>,
     /// Changed since the last check.
     pub dirty: bool,
+    /// Which state of the text and the files it names this is (unique in
+    /// the process, so a document closed and opened again never takes the
+    /// check of its former text): a check's result is kept only if nothing
+    /// changed while it ran.
+    pub generation: u64,
+    /// The generation a check running in the background was given, if one is.
+    pub checking: Option<u64>,
 }
 
 impl Document {
@@ -62,7 +70,15 @@ impl Document {
             last_parsed: None,
             let_members: Vec::new(),
             dirty: true,
+            generation: next_generation(),
+            checking: None,
         }
+    }
+
+    /// Marks the last check stale: the text or a file it names changed.
+    pub fn mark_stale(&mut self) {
+        self.dirty = true;
+        self.generation = next_generation();
     }
 
     /// Applies the editor's changes, in order (a change without a range replaces the text).
@@ -78,12 +94,18 @@ impl Document {
             }
             self.lines = LineMap::new(&self.text);
         }
-        self.dirty = true;
+        self.mark_stale();
     }
 
-    /// Checks the text again.
+    /// Checks the text again, here and now.
     pub fn check(&mut self) {
-        let before = std::mem::replace(&mut self.analysis, analyze_policy_source(&self.path, &self.text));
+        let analysis = analyze_policy_source(&self.path, &self.text);
+        self.install(analysis);
+    }
+
+    /// Takes the check of the current text (made here or in the background).
+    pub fn install(&mut self, analysis: Analysis) {
+        let before = std::mem::replace(&mut self.analysis, analysis);
         self.last_parsed = match self.analysis.ast {
             Some(_) => None,
             None => before.ast.or(self.last_parsed.take()),
@@ -133,6 +155,12 @@ impl Document {
     pub fn offset(&self, position: Position) -> usize {
         self.lines.offset(&self.text, position)
     }
+}
+
+/// A number no document state had before.
+fn next_generation() -> u64 {
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    LAST.fetch_add(1, Ordering::Relaxed) + 1
 }
 
 /// The schema of a policy that does not parse, from its `schema "..."` line, so completion still knows the fields.

@@ -162,26 +162,39 @@ impl Server {
         let Notification { method, params } = n;
         match method.as_str() {
             "textDocument/didOpen" => {
-                let Ok(p) = parse::<lsp::DidOpenTextDocumentParams>(params) else { return };
+                let Some(p) = read::<lsp::DidOpenTextDocumentParams>(params, &method, output) else { return };
                 let item = p.text_document;
+                if !is_policy(&item) {
+                    // A client serving several languages may send its schema
+                    // or hook files too: checked as policies, their own
+                    // problems would be replaced by nonsense.
+                    let message =
+                        format!("{} is not a policy (language `{}`): not checked", item.uri.as_str(), item.language_id);
+                    super::notify(
+                        output,
+                        "window/logMessage",
+                        lsp::LogMessageParams { typ: lsp::MessageType::LOG, message },
+                    );
+                    return;
+                }
                 let doc = Document::new(item.uri.clone(), item.text, item.version);
                 self.docs.insert(item.uri, doc);
             }
             "textDocument/didChange" => {
-                let Ok(p) = parse::<lsp::DidChangeTextDocumentParams>(params) else { return };
+                let Some(p) = read::<lsp::DidChangeTextDocumentParams>(params, &method, output) else { return };
                 if let Some(doc) = self.docs.get_mut(&p.text_document.uri) {
                     doc.version = p.text_document.version;
                     doc.apply(p.content_changes);
                 }
             }
             "textDocument/didSave" => {
-                let Ok(p) = parse::<lsp::DidSaveTextDocumentParams>(params) else { return };
+                let Some(p) = read::<lsp::DidSaveTextDocumentParams>(params, &method, output) else { return };
                 if let Some(doc) = self.docs.get_mut(&p.text_document.uri) {
-                    doc.dirty = true;
+                    doc.mark_stale();
                 }
             }
             "textDocument/didClose" => {
-                let Ok(p) = parse::<lsp::DidCloseTextDocumentParams>(params) else { return };
+                let Some(p) = read::<lsp::DidCloseTextDocumentParams>(params, &method, output) else { return };
                 let uri = p.text_document.uri;
                 self.docs.remove(&uri);
                 let elsewhere = self.published_elsewhere.remove(&uri).unwrap_or_default();
@@ -198,15 +211,41 @@ impl Server {
                 }
             }
             "workspace/didChangeWatchedFiles" => {
-                let Ok(p) = parse::<lsp::DidChangeWatchedFilesParams>(params) else { return };
+                let Some(p) = read::<lsp::DidChangeWatchedFilesParams>(params, &method, output) else { return };
                 let changed: Vec<_> = p.changes.iter().filter_map(|c| super::uri::to_path(&c.uri)).collect();
                 for doc in self.docs.values_mut() {
                     if changed.iter().any(|file| doc.depends_on(file)) {
-                        doc.dirty = true;
+                        doc.mark_stale();
                     }
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// The language ids editors give policies (VS Code and Helix, Neovim's
+/// filetype, the bare word); any other document is still a policy when
+/// its name ends in `.policy`.
+const POLICY_LANGUAGES: [&str; 3] = ["verdict-policy", "verdict", "policy"];
+
+fn is_policy(item: &lsp::TextDocumentItem) -> bool {
+    POLICY_LANGUAGES.contains(&item.language_id.as_str()) || item.uri.path().as_str().ends_with(".policy")
+}
+
+/// A notification's parameters; when they do not read (a URI with a raw
+/// space, say), the client's log says why, as a notification has no answer.
+fn read<T: DeserializeOwned>(params: Value, method: &str, output: &mut impl Write) -> Option<T> {
+    match parse(params) {
+        Ok(p) => Some(p),
+        Err((_, why)) => {
+            let message = format!("{method} ignored: {why}");
+            super::notify(
+                output,
+                "window/logMessage",
+                lsp::LogMessageParams { typ: lsp::MessageType::WARNING, message },
+            );
+            None
         }
     }
 }

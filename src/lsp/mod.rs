@@ -2,10 +2,12 @@
 //! and output (docs/editors.md).
 //!
 //! One thread reads frames ([`transport`]); the server answers them in
-//! order on the calling thread. Changes are applied as they come and a
-//! document is checked again once no more messages wait (a burst of
-//! keystrokes is checked once), or before a request about it is answered.
-//! A request cancelled within the burst it came in is answered
+//! order on the calling thread. Changes are applied as they come; once no
+//! more messages wait (a burst of keystrokes is one change), each changed
+//! document is checked again on a thread of its own, so that a long check
+//! of one policy holds up no answer about another (nor `shutdown`). A
+//! request about a document waits for that document's check only. A
+//! request cancelled within the burst it came in is answered
 //! `RequestCancelled` without being worked on.
 
 mod actions;
@@ -42,26 +44,43 @@ pub enum Ending {
     Abrupt,
 }
 
+/// What the server's thread waits for: a frame from the client, the end
+/// of its input, or a check finished in the background.
+enum Event {
+    Frame(Incoming),
+    InputClosed,
+    Checked { uri: Uri, generation: u64, analysis: Box<crate::load::Analysis> },
+}
+
 /// Serves one client on `input` and `output` until it exits or goes away.
 pub fn serve(input: impl BufRead + Send + 'static, mut output: impl Write) -> Ending {
     let (sender, receiver) = mpsc::channel();
+    let frames_to = sender.clone();
     // The reader ends when the input does or the server stops listening.
     std::thread::spawn(move || {
         let mut frames = transport::Frames::new(input);
         while let Ok(Some(incoming)) = frames.read() {
-            if sender.send(incoming).is_err() {
-                break;
+            if frames_to.send(Event::Frame(incoming)).is_err() {
+                return;
             }
         }
+        let _ = frames_to.send(Event::InputClosed);
     });
-    let mut server = Server::default();
+    let mut server = Server::new(Events { sender, receiver, held: Vec::new() });
     loop {
-        let Ok(first) = receiver.recv() else { return Ending::Abrupt };
+        let Some(waiting) = server.next_burst() else { return Ending::Abrupt };
         // Everything that waits, taken at once: a request cancelled by a
         // later message of the same burst is not worked on.
-        let waiting: Vec<Incoming> = std::iter::once(first).chain(receiver.try_iter()).collect();
         let cancelled: Vec<RequestId> = waiting.iter().filter_map(cancelled_id).collect();
-        for incoming in waiting {
+        for event in waiting {
+            let incoming = match event {
+                Event::Frame(incoming) => incoming,
+                Event::InputClosed => return Ending::Abrupt,
+                Event::Checked { uri, generation, analysis } => {
+                    server.install(&mut output, &uri, generation, *analysis);
+                    continue;
+                }
+            };
             if let Incoming::Message(Message::Request(r)) = &incoming {
                 if cancelled.contains(&r.id) && server.initialized && !server.shutting_down {
                     send(&mut output, error(r.id.clone(), ErrorCode::RequestCanceled, "cancelled".into()));
@@ -72,14 +91,22 @@ pub fn serve(input: impl BufRead + Send + 'static, mut output: impl Write) -> En
                 return ending;
             }
         }
-        server.check_changed(&mut output, None);
+        server.start_checks(&mut output);
     }
 }
 
+/// The server's side of its event channel.
+struct Events {
+    sender: mpsc::Sender<Event>,
+    receiver: mpsc::Receiver<Event>,
+    /// Events received while waiting for a check, in order, for the next burst.
+    held: Vec<Event>,
+}
+
 /// The request a `$/cancelRequest` notification cancels.
-fn cancelled_id(incoming: &Incoming) -> Option<RequestId> {
-    match incoming {
-        Incoming::Message(Message::Notification(n)) if n.method == "$/cancelRequest" => {
+fn cancelled_id(event: &Event) -> Option<RequestId> {
+    match event {
+        Event::Frame(Incoming::Message(Message::Notification(n))) if n.method == "$/cancelRequest" => {
             transport::request_id(n.params.get("id")?.clone())
         }
         _ => None,
@@ -97,7 +124,6 @@ fn named_by_another<'a>(
 }
 
 /// The server's state between messages.
-#[derive(Default)]
 struct Server {
     initialized: bool,
     shutting_down: bool,
@@ -108,9 +134,23 @@ struct Server {
     /// (a schema, a hook script), to clear them once they are gone.
     published_elsewhere: HashMap<Uri, Vec<Uri>>,
     next_request: i32,
+    /// The channel frames and finished checks arrive on.
+    events: Events,
 }
 
 impl Server {
+    fn new(events: Events) -> Server {
+        Server {
+            initialized: false,
+            shutting_down: false,
+            can_watch: false,
+            docs: HashMap::new(),
+            published_elsewhere: HashMap::new(),
+            next_request: 0,
+            events,
+        }
+    }
+
     /// Handles one frame; `Some` when the session ends.
     fn take(&mut self, incoming: Incoming, output: &mut impl Write) -> Option<Ending> {
         match incoming {
@@ -123,10 +163,9 @@ impl Server {
                 // (the others are checked once no message waits), and
                 // `shutdown` none: a long check of another policy must not
                 // hold up an answer.
-                if request.method != "shutdown" {
-                    let about = request.params.get("textDocument").and_then(|d| d.get("uri")).and_then(|u| u.as_str());
-                    let about = about.and_then(|u| u.parse::<Uri>().ok());
-                    self.check_changed(output, about.as_ref());
+                let about = request.params.get("textDocument").and_then(|d| d.get("uri")).and_then(|u| u.as_str());
+                if let Some(about) = about.and_then(|u| u.parse::<Uri>().ok()) {
+                    self.check_now(output, &about);
                 }
                 let response = self.request(request);
                 send(output, response);
@@ -171,25 +210,91 @@ impl Server {
         }
     }
 
-    /// Checks every changed document again (or only `only`, when given)
-    /// and publishes its diagnostics.
-    fn check_changed(&mut self, output: &mut impl Write, only: Option<&Uri>) {
-        for doc in self.docs.values_mut().filter(|d| d.dirty && only.is_none_or(|u| *u == d.uri)) {
+    /// The events waiting now: those held back first, then at least one more.
+    fn next_burst(&mut self) -> Option<Vec<Event>> {
+        let mut burst = std::mem::take(&mut self.events.held);
+        if burst.is_empty() {
+            burst.push(self.events.receiver.recv().ok()?);
+        }
+        burst.extend(self.events.receiver.try_iter());
+        Some(burst)
+    }
+
+    /// Starts a check of every changed document not already being checked.
+    fn start_checks(&mut self, output: &mut impl Write) {
+        let mut in_place = Vec::new();
+        for doc in self.docs.values_mut().filter(|d| d.dirty && d.checking.is_none()) {
+            let (sender, uri, generation) = (self.events.sender.clone(), doc.uri.clone(), doc.generation);
+            let (path, text) = (doc.path.clone(), doc.text.clone());
+            let started = std::thread::Builder::new().name("verdict-lsp-check".into()).spawn(move || {
+                let analysis = Box::new(crate::load::analyze_policy_source(&path, &text));
+                // The server may have stopped meanwhile: nobody to tell.
+                let _ = sender.send(Event::Checked { uri, generation, analysis });
+            });
+            match started {
+                Ok(_) => doc.checking = Some(generation),
+                Err(_) => in_place.push(doc.uri.clone()),
+            }
+        }
+        for uri in in_place {
+            self.check_now(output, &uri);
+        }
+    }
+
+    /// Makes `uri`'s diagnostics current before a request about it is
+    /// answered: waits for its check when one of its current text runs,
+    /// else checks it here.
+    fn check_now(&mut self, output: &mut impl Write, uri: &Uri) {
+        let Some(doc) = self.docs.get(uri).filter(|d| d.dirty) else { return };
+        if doc.checking == Some(doc.generation) {
+            let generation = doc.generation;
+            while let Ok(event) = self.events.receiver.recv() {
+                match event {
+                    Event::Checked { uri: checked, generation: g, analysis } => {
+                        self.install(output, &checked, g, *analysis);
+                        if checked == *uri && g == generation {
+                            return;
+                        }
+                    }
+                    other => self.events.held.push(other),
+                }
+            }
+        }
+        if let Some(doc) = self.docs.get_mut(uri).filter(|d| d.dirty) {
             doc.check();
-            let lists = diagnostics::publish(doc);
-            let elsewhere: Vec<Uri> = lists.iter().skip(1).map(|p| p.uri.clone()).collect();
-            let before = self.published_elsewhere.insert(doc.uri.clone(), elsewhere.clone()).unwrap_or_default();
-            let shared = |file: &Uri| named_by_another(&self.published_elsewhere, file, &doc.uri);
-            for gone in before.into_iter().filter(|uri| !elsewhere.contains(uri) && !shared(uri)) {
-                notify(
-                    output,
-                    "textDocument/publishDiagnostics",
-                    lsp_types::PublishDiagnosticsParams::new(gone, vec![], None),
-                );
-            }
-            for list in lists {
-                notify(output, "textDocument/publishDiagnostics", list);
-            }
+            self.publish(output, uri);
+        }
+    }
+
+    /// Takes a check finished in the background, unless the document
+    /// changed (or closed) while it ran: a newer check is started then.
+    fn install(&mut self, output: &mut impl Write, uri: &Uri, generation: u64, analysis: crate::load::Analysis) {
+        let Some(doc) = self.docs.get_mut(uri) else { return };
+        if doc.checking == Some(generation) {
+            doc.checking = None;
+        }
+        if doc.dirty && doc.generation == generation {
+            doc.install(analysis);
+            self.publish(output, uri);
+        }
+    }
+
+    /// Publishes a document's diagnostics, and clears those it no longer has in other files.
+    fn publish(&mut self, output: &mut impl Write, uri: &Uri) {
+        let Some(doc) = self.docs.get(uri) else { return };
+        let lists = diagnostics::publish(doc);
+        let elsewhere: Vec<Uri> = lists.iter().skip(1).map(|p| p.uri.clone()).collect();
+        let before = self.published_elsewhere.insert(doc.uri.clone(), elsewhere.clone()).unwrap_or_default();
+        let shared = |file: &Uri| named_by_another(&self.published_elsewhere, file, &doc.uri);
+        for gone in before.into_iter().filter(|uri| !elsewhere.contains(uri) && !shared(uri)) {
+            notify(
+                output,
+                "textDocument/publishDiagnostics",
+                lsp_types::PublishDiagnosticsParams::new(gone, vec![], None),
+            );
+        }
+        for list in lists {
+            notify(output, "textDocument/publishDiagnostics", list);
         }
     }
 
