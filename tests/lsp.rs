@@ -231,6 +231,17 @@ fn completion_offers_fields_members_and_channels() {
     assert_eq!(names.get(..2), Some(&["due_on".to_string(), "days".to_string()][..]), "{names:?}");
     assert_eq!(offered[0]["textEdit"]["range"], range(10, 50, 52));
 
+    // Inside a word, the whole word is replaced: `identity.ver|ified`.
+    let line = "rule \"m\" { when identity.verified then close }\n";
+    let end = json!({"range": range(11, 0, 0), "text": line});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 5}, "contentChanges": [end]}),
+    );
+    let offered = client.request("textDocument/completion", client.at("c.policy", 11, 28));
+    assert_eq!(labels(&offered), ["verified"]);
+    assert_eq!(offered[0]["textEdit"], json!({"range": range(11, 25, 33), "newText": "verified"}));
+
     // A policy that does not parse is not formatted.
     let refused = client.request_full(
         "textDocument/formatting",
@@ -1234,6 +1245,92 @@ fn documents_that_are_not_policies_are_left_alone() {
     let log = client.wait_for(|m| m["method"] == "window/logMessage");
     assert_eq!(log["params"]["type"], 2, "a warning: {log}");
     assert!(log["params"]["message"].as_str().unwrap().starts_with("textDocument/didOpen ignored: "), "{log}");
+    client.finish();
+}
+
+/// Edits and requests about two documents, sent without waiting, while
+/// their checks finish in the background: every request is answered, in
+/// order, about the text as last changed.
+#[test]
+fn requests_among_background_checks_are_all_answered() {
+    let dir = workspace("interleaved");
+    let mut client = Client::start(&dir);
+    client.initialize();
+    let text = |n: usize| {
+        format!("policy \"p\"\nschema \"account.schema.yaml\"\nlet l{n} = score + {n}\nrule \"r\" {{ when l{n} > 1 then close }}\n")
+    };
+    for name in ["a.policy", "b.policy"] {
+        open(&mut client, name, &text(0));
+    }
+    let rounds = 150;
+    for n in 1..=rounds {
+        for (d, name) in ["a.policy", "b.policy"].iter().enumerate() {
+            let whole = json!({"text": text(n)});
+            client.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": client.uri(name), "version": n + 1}, "contentChanges": [whole]}),
+            );
+            let id = n * 2 + d;
+            client.send(
+                &json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": client.at(name, 2, 5)}),
+            );
+        }
+    }
+    for id in 2..=rounds * 2 + 1 {
+        let answer = client.wait_for(|m| m.get("method").is_none() && m.get("id").is_some());
+        assert_eq!(answer["id"], id, "answers in order: {answer}");
+        let n = id / 2;
+        let shown = answer["result"]["contents"].to_string();
+        assert!(shown.contains(&format!("score + {n}")), "the hover of text {n}: {shown}");
+    }
+    client.finish();
+}
+
+/// `text` with its `k`-th `true` (from 0) made `false`: a table whose proof
+/// no earlier check made.
+fn flipped(text: &str, k: usize) -> String {
+    let at = text.match_indices("true").nth(k).map(|(i, _)| i).unwrap();
+    format!("{}false{}", &text[..at], &text[at + 4..])
+}
+
+/// A request about a document whose background check finishes while the
+/// server is busy (checking another policy in place): the request and the
+/// finished check are taken together, in that order, and the request is
+/// answered (it once waited for the check it had been taken with).
+#[test]
+fn a_check_finished_while_the_server_was_busy_is_taken() {
+    let dir = workspace("finished-meanwhile");
+    let slow = slow_policy(&dir, 1);
+    let mut client = Client::start(&dir);
+    client.initialize();
+    open(&mut client, "e.policy", &slow);
+    assert_eq!(codes(&client.diagnostics(&client.uri("e.policy"))), ["E0607"]);
+    open(&mut client, "d.policy", &flipped(&slow, 1));
+    assert_eq!(codes(&client.diagnostics(&client.uri("d.policy"))), ["E0607"]);
+    let change = |client: &mut Client, name: &str, text: &str| {
+        let whole = json!({"text": text});
+        let params = json!({"textDocument": {"uri": client.uri(name), "version": 2}, "contentChanges": [whole]});
+        client.notify("textDocument/didChange", params);
+    };
+    // `d.policy` changes: its check (seconds: a new table) starts once the
+    // change is taken; so does `e.policy`'s, which changes again at once, and
+    // a hover on it has the server check its last text in place, for as
+    // long. Meanwhile a hover on `d.policy` comes, then its check ends.
+    change(&mut client, "d.policy", &flipped(&slow, 2).replace("let t0", "let d0"));
+    std::thread::sleep(Duration::from_millis(100));
+    change(&mut client, "e.policy", &flipped(&slow, 3));
+    std::thread::sleep(Duration::from_millis(100));
+    change(&mut client, "e.policy", &flipped(&slow, 4));
+    client.send(
+        &json!({"jsonrpc": "2.0", "id": 921, "method": "textDocument/hover", "params": client.at("e.policy", 2, 5)}),
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    client.send(
+        &json!({"jsonrpc": "2.0", "id": 922, "method": "textDocument/hover", "params": client.at("d.policy", 2, 5)}),
+    );
+    assert_eq!(client.wait_for(|m| m["id"] == 921)["id"], 921);
+    let hover = client.wait_for(|m| m["id"] == 922);
+    assert!(hover["result"]["contents"].to_string().contains("d0"), "the hover of the changed text: {hover}");
     client.finish();
 }
 

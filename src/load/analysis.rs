@@ -39,15 +39,18 @@ pub struct Analysis {
 /// batches and hooks are read from disk relative to `path`. Nothing is
 /// compiled; the diagnostics are those loading the policy would report.
 pub fn analyze_policy_source(path: &Path, text: &str) -> Analysis {
-    on_large_stack(|| analyze(path, text)).unwrap_or_else(|e| Analysis {
-        diagnostics: vec![Diagnostic::error(
-            codes::INTERNAL,
-            path,
-            Span::default(),
-            format!("cannot start a thread to check the policy: {e}"),
-        )],
-        ..Analysis::default()
-    })
+    on_large_stack(|| analyze(path, text))
+        .unwrap_or_else(|e| Analysis::failed(path, format!("cannot start a thread to check the policy: {e}")))
+}
+
+impl Analysis {
+    /// A check that could not be made: only why.
+    pub fn failed(path: &Path, why: String) -> Analysis {
+        Analysis {
+            diagnostics: vec![Diagnostic::error(codes::INTERNAL, path, Span::default(), why)],
+            ..Analysis::default()
+        }
+    }
 }
 
 fn analyze(path: &Path, text: &str) -> Analysis {

@@ -37,7 +37,11 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
         before.len() - before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.').len();
     let (head, word) = before.split_at(before.len() - word_len);
     let word_start = line_start + head.len();
-    let replace = |from: usize, to: usize| doc.lines.range(text, crate::diagnostic::Span::new(from, to));
+    // Completing inside a word replaces the whole word: `identity.ver|ified`
+    // and accepting `verified` gives `verified`, not `verifiedified`.
+    let rest = text.get(offset..).unwrap_or("");
+    let word_end = offset + rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_').len();
+    let replace = |from: usize| doc.lines.range(text, crate::diagnostic::Span::new(from, word_end));
     let inside = inside_of(before);
     match inside {
         Inside::Comment => return Vec::new(),
@@ -52,10 +56,10 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
     }
     let element = where_list(head);
     if let Some(members) = compared_enum(doc, head, element) {
-        return members.iter().map(|m| member_item(m, replace(word_start, offset))).collect();
+        return members.iter().map(|m| member_item(m, replace(word_start))).collect();
     }
     if let Some((prefix, partial)) = word.rsplit_once('.') {
-        let range = replace(offset - partial.len(), offset);
+        let range = replace(offset - partial.len());
         return nested_fields(doc, prefix, range);
     }
     let trimmed = head.trim_end();
@@ -73,7 +77,7 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
     }
     if let Some(list) = element {
         // In `where`, the element's fields are names of their own.
-        let range = replace(word_start, offset);
+        let range = replace(word_start);
         let fields = nested_fields(doc, list, range).into_iter().map(|mut f| {
             f.sort_text = Some(format!("0{}", f.label));
             f

@@ -72,14 +72,21 @@ pub fn serve(input: impl BufRead + Send + 'static, mut output: impl Write) -> En
         // Everything that waits, taken at once: a request cancelled by a
         // later message of the same burst is not worked on.
         let cancelled: Vec<RequestId> = waiting.iter().filter_map(cancelled_id).collect();
-        for event in waiting {
+        // Finished checks first: a request of the burst about their document
+        // would otherwise wait for a result already taken off the channel.
+        // (Each is kept only if its document has not changed since.)
+        let (checked, frames): (Vec<Event>, Vec<Event>) =
+            waiting.into_iter().partition(|e| matches!(e, Event::Checked { .. }));
+        for event in checked {
+            if let Event::Checked { uri, generation, analysis } = event {
+                server.install(&mut output, &uri, generation, *analysis);
+            }
+        }
+        for event in frames {
             let incoming = match event {
                 Event::Frame(incoming) => incoming,
                 Event::InputClosed => return Ending::Abrupt,
-                Event::Checked { uri, generation, analysis } => {
-                    server.install(&mut output, &uri, generation, *analysis);
-                    continue;
-                }
+                Event::Checked { .. } => continue,
             };
             if let Incoming::Message(Message::Request(r)) = &incoming {
                 if cancelled.contains(&r.id) && server.initialized && !server.shutting_down {
@@ -227,7 +234,12 @@ impl Server {
             let (sender, uri, generation) = (self.events.sender.clone(), doc.uri.clone(), doc.generation);
             let (path, text) = (doc.path.clone(), doc.text.clone());
             let started = std::thread::Builder::new().name("verdict-lsp-check".into()).spawn(move || {
-                let analysis = Box::new(crate::load::analyze_policy_source(&path, &text));
+                // A check that panics still answers: a request waiting for it would wait forever.
+                let check = std::panic::AssertUnwindSafe(|| crate::load::analyze_policy_source(&path, &text));
+                let analysis = std::panic::catch_unwind(check).unwrap_or_else(|_| {
+                    crate::load::Analysis::failed(&path, "internal error checking this policy".into())
+                });
+                let analysis = Box::new(analysis);
                 // The server may have stopped meanwhile: nobody to tell.
                 let _ = sender.send(Event::Checked { uri, generation, analysis });
             });
