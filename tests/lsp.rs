@@ -86,6 +86,17 @@ fn a_session_from_a_broken_policy_to_a_clean_one() {
     assert_eq!(ranges, [&range(5, 4, 8), &range(10, 7, 11)]);
     params["context"] = json!({"includeDeclaration": false});
     assert_eq!(client.request("textDocument/references", params).as_array().unwrap().len(), 1);
+    // Of a field: its line in the schema is its declaration.
+    let mut params = client.at("p.policy", 10, 22);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client.request("textDocument/references", params.clone());
+    let places: Vec<(&Value, &Value)> =
+        references.as_array().unwrap().iter().map(|l| (&l["uri"], &l["range"])).collect();
+    let schema_uri = json!(client.uri("account.schema.yaml"));
+    let uri_value = json!(client.uri("p.policy"));
+    assert_eq!(places, [(&schema_uri, &range(5, 2, 38)), (&uri_value, &range(10, 20, 26))]);
+    params["context"] = json!({"includeDeclaration": false});
+    assert_eq!(client.request("textDocument/references", params).as_array().unwrap().len(), 1);
 
     // The outline.
     let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
@@ -168,6 +179,14 @@ fn completion_offers_fields_members_and_channels() {
     for unwanted in ["rule", "policy", "reinstate", "scorecard", "first", "approve"] {
         assert!(!all.iter().any(|l| l == unwanted), "{unwanted} in {all:?}");
     }
+    // In a let's value, the same, and the words of a table or a scorecard.
+    let all = labels(&client.request("textDocument/completion", client.at("c.policy", 2, 11)));
+    for wanted in ["score", "count", "case", "table", "scorecard", "first"] {
+        assert!(all.iter().any(|l| l == wanted), "{wanted} in {all:?}");
+    }
+    for unwanted in ["rule", "policy", "reinstate", "approve", "notify"] {
+        assert!(!all.iter().any(|l| l == unwanted), "{unwanted} in {all:?}");
+    }
     // Elsewhere, every word.
     let all = labels(&client.request("textDocument/completion", client.at("c.policy", 8, 0)));
     for wanted in ["rule", "when", "scorecard", "first", "reinstate", "score"] {
@@ -204,6 +223,11 @@ fn completion_offers_fields_members_and_channels() {
     );
     let members = client.request("textDocument/completion", client.at("c.policy", 4, 32));
     assert_eq!(members[1]["textEdit"], json!({"range": range(4, 31, 37), "newText": "\"frozen\""}));
+    // A member the list already holds is not offered again.
+    let listing = "policy \"p\"\nschema \"account.schema.yaml\"\nrule \"l\" { when status in [\"active\", \n";
+    open(&mut client, "l.policy", listing);
+    let members = client.request("textDocument/completion", client.at("l.policy", 2, 37));
+    assert_eq!(labels(&members), ["\"frozen\"", "\"closed\""]);
 
     // Nothing inside a comment or inside a text that is not an enum's member.
     let lines = "# a comment sta\nrule \"z\" { when true then tag \"abc \\\"d \n";

@@ -79,7 +79,7 @@ pub fn run(args: FmtArgs) -> Exit {
             }
         }
     }
-    let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+    let files = |n: usize| verdict::terminal::counted(n, "file");
     let verb = if args.check { "would be reformatted" } else { "reformatted" };
     let failed = if failed > 0 { format!(", {} could not be formatted", files(failed)) } else { String::new() };
     // A filter's output is the formatted policy alone, or the diagnostics

@@ -5,6 +5,7 @@ use super::{squash, Argument, HookExplanation, LetExplanation};
 use crate::compile::Program;
 use crate::eval::Trace;
 use crate::ir::{TAction, TExpr, TKind};
+use crate::terminal::counted;
 use crate::value::{format_decimal, Traced};
 
 pub(super) fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExplanation> {
@@ -127,14 +128,11 @@ fn definition_text(value: &TExpr, source: &str) -> String {
         }
         TKind::TableOut { table, .. } | TKind::TableRow(table) => {
             let otherwise = if table.else_values.is_some() { " and else" } else { "" };
-            let rows = table.rows.len();
-            let noun = if rows == 1 { "row" } else { "rows" };
-            format!("{} {{ {rows} {noun}{otherwise} }}", head(text))
+            format!("{} {{ {}{otherwise} }}", head(text), counted(table.rows.len(), "row"))
         }
         TKind::Scorecard(card) => {
-            let count = card.characteristics.len();
-            let noun = if count == 1 { "characteristic" } else { "characteristics" };
-            format!("scorecard base {} {{ {count} {noun} }}", format_decimal(card.base))
+            let count = counted(card.characteristics.len(), "characteristic");
+            format!("scorecard base {} {{ {count} }}", format_decimal(card.base))
         }
         _ => squash(text),
     }

@@ -71,9 +71,14 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
         return Vec::new();
     }
     let mut items = everything(doc);
-    if in_condition(text.get(..word_start).unwrap_or("")) {
+    let before_word = text.get(..word_start).unwrap_or("");
+    if in_condition(before_word) {
         // A condition is an expression: no item, action or header keyword.
         items.retain(|i| i.kind != Some(CompletionItemKind::KEYWORD) || EXPRESSION_WORDS.contains(&i.label.as_str()));
+    } else if in_let_value(before_word) {
+        // So is a let's value, which may also be a table or a scorecard.
+        let allowed = |w: &str| EXPRESSION_WORDS.contains(&w) || LET_VALUE_WORDS.contains(&w);
+        items.retain(|i| i.kind != Some(CompletionItemKind::KEYWORD) || allowed(&i.label));
     }
     if let Some(list) = element {
         // In `where`, the element's fields are names of their own.
@@ -186,6 +191,28 @@ fn member_rest(members: &[String], typed: &str, line_rest: &str) -> usize {
 const EXPRESSION_WORDS: &[&str] =
     &["and", "or", "not", "in", "true", "false", "none", "case", "when", "then", "else", "end", "within", "where"];
 
+/// The words a let's value may hold beyond an expression's.
+const LET_VALUE_WORDS: &[&str] = &["table", "first", "scorecard", "base"];
+
+/// The keywords that begin a declaration (an item of the policy).
+const DECLARATION_WORDS: &[&str] = &["policy", "schema", "hook", "batch", "let", "guard", "rule", "group", "split"];
+
+/// Whether `before` (the text up to the word being typed) ends inside a
+/// let's value: the last line that begins a declaration begins a `let`,
+/// and its `=` is written.
+fn in_let_value(before: &str) -> bool {
+    let mut lines = before.split(crate::syntax::LINE_END).rev();
+    let mut since: Vec<&str> = Vec::new();
+    for line in lines.by_ref() {
+        since.push(line);
+        let first = line.split_whitespace().next().unwrap_or("");
+        if DECLARATION_WORDS.contains(&first) {
+            return first == "let" && since.iter().any(|l| l.contains('='));
+        }
+    }
+    false
+}
+
 /// Whether `before` (the text up to the word being typed) ends inside a
 /// rule's condition: its last `when`, `then` or brace is a `when`. A `case`
 /// inside the condition ends it early here, and then everything is offered.
@@ -226,6 +253,8 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
 /// inside `where` of the list `element`, its element's fields are names too.
 fn compared_enum(doc: &Document, head: &str, element: Option<&str>) -> Option<Vec<String>> {
     let trimmed = head.trim_end();
+    // The members a list being written already holds are not offered again.
+    let mut listed: Vec<&str> = Vec::new();
     let lhs = if let Some(rest) = trimmed.strip_suffix("==").or_else(|| trimmed.strip_suffix("!=")) {
         rest
     } else {
@@ -234,6 +263,7 @@ fn compared_enum(doc: &Document, head: &str, element: Option<&str>) -> Option<Ve
         if trimmed.get(open..)?.contains(']') {
             return None;
         }
+        listed = trimmed.get(open + 1..)?.split('"').skip(1).step_by(2).collect();
         let before_list = trimmed.get(..open)?.trim_end();
         let rest = before_list.strip_suffix("in").filter(|r| r.ends_with(char::is_whitespace))?;
         rest.trim_end().strip_suffix("not").filter(|r| r.ends_with(char::is_whitespace)).unwrap_or(rest)
@@ -243,7 +273,9 @@ fn compared_enum(doc: &Document, head: &str, element: Option<&str>) -> Option<Ve
     let path = lhs.get(lhs.len() - path_len..)?;
     // Inside `where`, an element field shadows an account field of the same name.
     let in_element = element.and_then(|list| enum_members(doc, &format!("{list}.{path}")));
-    in_element.or_else(|| enum_members(doc, path))
+    let mut members = in_element.or_else(|| enum_members(doc, path))?;
+    members.retain(|m| !listed.contains(&m.as_str()));
+    Some(members)
 }
 
 /// The members of the enum a field or a let named `path` holds.

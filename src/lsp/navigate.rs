@@ -37,14 +37,20 @@ pub fn definition(doc: &Document, offset: usize) -> Option<Location> {
     }
 }
 
-/// Every use of the name at `offset` (and its declaration, when asked).
+/// Every use of the name at `offset` (and its declaration, when asked: a
+/// field's is its line in the schema).
 pub fn references(doc: &Document, offset: usize, include_declaration: bool) -> Vec<Location> {
     let Some(occurrence) = doc.index.at(offset) else { return Vec::new() };
-    doc.index
+    let in_schema = match occurrence.target {
+        Target::Field { .. } if include_declaration => definition(doc, offset),
+        _ => None,
+    };
+    let uses = doc
+        .index
         .of(&occurrence.target)
         .filter(|o| include_declaration || !o.declaration)
-        .map(|o| Location::new(doc.uri.clone(), doc.lines.range(&doc.text, o.span)))
-        .collect()
+        .map(|o| Location::new(doc.uri.clone(), doc.lines.range(&doc.text, o.span)));
+    in_schema.into_iter().chain(uses).collect()
 }
 
 /// A hook's `fn NAME(` in its script, else the script's start.

@@ -65,8 +65,8 @@ fn table_shape(doc: &Document, name: &str, table: &TableExpr) -> String {
     let has_else = table.rows.iter().any(|r| r.is_else);
     let _ = write!(
         text,
-        "\n{rows} {}{}",
-        if rows == 1 { "row" } else { "rows" },
+        "\n{}{}",
+        crate::terminal::counted(rows, "row"),
         if has_else { ", the last an `else` row" } else { ", no `else` row" }
     );
     text

@@ -60,7 +60,8 @@ fn outline(item: &Item) -> Option<Outline> {
             entry(&format!("guard {}", guard.outcome.node), None, SymbolKind::CONSTANT, guard.span, guard.outcome.span)
         }
         Item::Scorecard { name, card, span } => {
-            let detail = format!("scorecard, {} characteristics", card.characteristics.len());
+            let detail =
+                format!("scorecard, {}", crate::terminal::counted(card.characteristics.len(), "characteristic"));
             entry(&name.node, Some(detail), SymbolKind::CLASS, *span, name.span)
         }
         Item::Split(split) => {
