@@ -199,15 +199,23 @@ const DECLARATION_WORDS: &[&str] = &["policy", "schema", "hook", "batch", "let",
 
 /// Whether `before` (the text up to the word being typed) ends inside a
 /// let's value: the last line that begins a declaration begins a `let`,
-/// and its `=` is written.
+/// its `=` is written, and the value has not ended: a word at the start of
+/// a line begins a declaration, and so does one after a line that closes a
+/// table or scorecard (`}`) or a `case` (`end`) at the start of a line.
 fn in_let_value(before: &str) -> bool {
-    let mut lines = before.split(crate::syntax::LINE_END).rev();
-    let mut since: Vec<&str> = Vec::new();
-    for line in lines.by_ref() {
-        since.push(line);
+    let lines: Vec<&str> = before.split(crate::syntax::LINE_END).collect();
+    if lines.last().is_none_or(|current| current.is_empty()) {
+        return false;
+    }
+    for (n, line) in lines.iter().enumerate().rev() {
         let first = line.split_whitespace().next().unwrap_or("");
+        let at_start = !line.starts_with(char::is_whitespace);
+        let is_current = n + 1 == lines.len();
+        if !is_current && at_start && (first.starts_with('}') || first == "end") {
+            return false;
+        }
         if DECLARATION_WORDS.contains(&first) {
-            return first == "let" && since.iter().any(|l| l.contains('='));
+            return first == "let" && lines.get(n..).is_some_and(|value| value.iter().any(|l| l.contains('=')));
         }
     }
     false
@@ -436,7 +444,26 @@ fn declared<'t>(text: &'t str, keyword: &str) -> Vec<&'t str> {
 
 #[cfg(test)]
 mod tests {
-    use super::where_list;
+    use super::{in_let_value, where_list};
+
+    #[test]
+    fn a_lets_value_ends_where_a_declaration_may_begin() {
+        for inside in ["let x = ", "let x = score +\n  ", "let x = case\n  when a then 1\n  else "] {
+            assert!(in_let_value(inside), "{inside:?}");
+        }
+        let after = [
+            "let ",
+            "let x = score > 700\n",
+            "let x = score > 700\n\n",
+            "let x = 1 # note\n# more\n",
+            "let x = case\n  when a then 1\nend\n  ",
+            "let t = table (a) -> int {\n  < 1 => 2\n}\n  ",
+            "rule \"r\" {\n  when ",
+        ];
+        for outside in after {
+            assert!(!in_let_value(outside), "{outside:?}");
+        }
+    }
 
     #[test]
     fn the_list_of_an_open_where_is_found_before_the_cursor() {

@@ -185,6 +185,7 @@ impl Server {
                 if let Some(doc) = self.docs.get_mut(&p.text_document.uri) {
                     doc.version = p.text_document.version;
                     doc.apply(p.content_changes);
+                    self.text_changed(output, &p.text_document.uri);
                 }
             }
             "textDocument/didSave" => {
@@ -196,7 +197,12 @@ impl Server {
             "textDocument/didClose" => {
                 let Some(p) = read::<lsp::DidCloseTextDocumentParams>(params, &method, output) else { return };
                 let uri = p.text_document.uri;
-                self.docs.remove(&uri);
+                // A document never taken (not a policy) leaves what policies
+                // published to its file (a schema's own problems) as it is.
+                if self.docs.remove(&uri).is_none() {
+                    return;
+                }
+                self.text_changed(output, &uri);
                 let elsewhere = self.published_elsewhere.remove(&uri).unwrap_or_default();
                 let elsewhere: Vec<_> = elsewhere
                     .into_iter()

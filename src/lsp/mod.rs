@@ -1,16 +1,18 @@
 //! `verdict lsp`: a language server for `.policy` files, over standard input
 //! and output (docs/editors.md).
 //!
-//! One thread reads frames ([`transport`]); the server answers them in
+//! One thread reads frames ([`transport`]); the server handles them in
 //! order on the calling thread. Changes are applied as they come; once no
 //! more messages wait (a burst of keystrokes is one change), each changed
-//! document is checked again on a thread of its own, so that a long check
-//! of one policy holds up no answer about another (nor `shutdown`). A
-//! request about a document waits for that document's check only. A
-//! request cancelled within the burst it came in is answered
-//! `RequestCancelled` without being worked on.
+//! document is checked again on a thread of its own ([`checks`]). A request
+//! about a document whose check is under way is parked until that check
+//! lands (answers may come out of order, as the protocol allows), so a
+//! long check of one policy holds up no answer about another, nor
+//! `shutdown`. A request cancelled before it is worked on is answered
+//! `RequestCancelled`.
 
 mod actions;
+mod checks;
 mod completion;
 mod diagnostics;
 mod document;
@@ -66,27 +68,21 @@ pub fn serve(input: impl BufRead + Send + 'static, mut output: impl Write) -> En
         }
         let _ = frames_to.send(Event::InputClosed);
     });
-    let mut server = Server::new(Events { sender, receiver, held: Vec::new() });
+    let mut server = Server::new(Events { sender, receiver });
     loop {
         let Some(waiting) = server.next_burst() else { return Ending::Abrupt };
         // Everything that waits, taken at once: a request cancelled by a
         // later message of the same burst is not worked on.
         let cancelled: Vec<RequestId> = waiting.iter().filter_map(cancelled_id).collect();
-        // Finished checks first: a request of the burst about their document
-        // would otherwise wait for a result already taken off the channel.
-        // (Each is kept only if its document has not changed since.)
-        let (checked, frames): (Vec<Event>, Vec<Event>) =
-            waiting.into_iter().partition(|e| matches!(e, Event::Checked { .. }));
-        for event in checked {
-            if let Event::Checked { uri, generation, analysis } = event {
-                server.install(&mut output, &uri, generation, *analysis);
-            }
-        }
-        for event in frames {
+        server.cancel_parked(&cancelled, &mut output);
+        for event in waiting {
             let incoming = match event {
                 Event::Frame(incoming) => incoming,
                 Event::InputClosed => return Ending::Abrupt,
-                Event::Checked { .. } => continue,
+                Event::Checked { uri, generation, analysis } => {
+                    server.install(&mut output, &uri, generation, *analysis);
+                    continue;
+                }
             };
             if let Incoming::Message(Message::Request(r)) = &incoming {
                 if cancelled.contains(&r.id) && server.initialized && !server.shutting_down {
@@ -106,8 +102,6 @@ pub fn serve(input: impl BufRead + Send + 'static, mut output: impl Write) -> En
 struct Events {
     sender: mpsc::Sender<Event>,
     receiver: mpsc::Receiver<Event>,
-    /// Events received while waiting for a check, in order, for the next burst.
-    held: Vec<Event>,
 }
 
 /// The request a `$/cancelRequest` notification cancels.
@@ -143,6 +137,11 @@ struct Server {
     next_request: i32,
     /// The channel frames and finished checks arrive on.
     events: Events,
+    /// How many checks run in the background.
+    running: usize,
+    /// Requests about a document being checked, in the order they came,
+    /// answered when its check lands.
+    parked: Vec<(Uri, Request)>,
 }
 
 impl Server {
@@ -155,6 +154,8 @@ impl Server {
             published_elsewhere: HashMap::new(),
             next_request: 0,
             events,
+            running: 0,
+            parked: Vec::new(),
         }
     }
 
@@ -166,16 +167,15 @@ impl Server {
                 None
             }
             Incoming::Message(Message::Request(request)) => {
-                // Only the document a request is about needs its check now
-                // (the others are checked once no message waits), and
-                // `shutdown` none: a long check of another policy must not
-                // hold up an answer.
-                let about = request.params.get("textDocument").and_then(|d| d.get("uri")).and_then(|u| u.as_str());
-                if let Some(about) = about.and_then(|u| u.parse::<Uri>().ok()) {
-                    self.check_now(output, &about);
+                // A request about a document whose check is under way waits
+                // for it alone; any other is answered now.
+                if let Some(request) = self.park_if_checking(request) {
+                    if request.method == "shutdown" {
+                        self.refuse_parked(output, "the server is shutting down");
+                    }
+                    let response = self.request(request);
+                    send(output, response);
                 }
-                let response = self.request(request);
-                send(output, response);
                 None
             }
             Incoming::Message(Message::Notification(n)) if n.method == "exit" => {
@@ -214,99 +214,6 @@ impl Server {
             Ok(Ok(value)) => Response { id, response_result: Ok(value) },
             Ok(Err((code, message))) => error(id, code, message),
             Err(_) => error(id, ErrorCode::InternalError, "internal error answering this request".into()),
-        }
-    }
-
-    /// The events waiting now: those held back first, then at least one more.
-    fn next_burst(&mut self) -> Option<Vec<Event>> {
-        let mut burst = std::mem::take(&mut self.events.held);
-        if burst.is_empty() {
-            burst.push(self.events.receiver.recv().ok()?);
-        }
-        burst.extend(self.events.receiver.try_iter());
-        Some(burst)
-    }
-
-    /// Starts a check of every changed document not already being checked.
-    fn start_checks(&mut self, output: &mut impl Write) {
-        let mut in_place = Vec::new();
-        for doc in self.docs.values_mut().filter(|d| d.dirty && d.checking.is_none()) {
-            let (sender, uri, generation) = (self.events.sender.clone(), doc.uri.clone(), doc.generation);
-            let (path, text) = (doc.path.clone(), doc.text.clone());
-            let started = std::thread::Builder::new().name("verdict-lsp-check".into()).spawn(move || {
-                // A check that panics still answers: a request waiting for it would wait forever.
-                let check = std::panic::AssertUnwindSafe(|| crate::load::analyze_policy_source(&path, &text));
-                let analysis = std::panic::catch_unwind(check).unwrap_or_else(|_| {
-                    crate::load::Analysis::failed(&path, "internal error checking this policy".into())
-                });
-                let analysis = Box::new(analysis);
-                // The server may have stopped meanwhile: nobody to tell.
-                let _ = sender.send(Event::Checked { uri, generation, analysis });
-            });
-            match started {
-                Ok(_) => doc.checking = Some(generation),
-                Err(_) => in_place.push(doc.uri.clone()),
-            }
-        }
-        for uri in in_place {
-            self.check_now(output, &uri);
-        }
-    }
-
-    /// Makes `uri`'s diagnostics current before a request about it is
-    /// answered: waits for its check when one of its current text runs,
-    /// else checks it here.
-    fn check_now(&mut self, output: &mut impl Write, uri: &Uri) {
-        let Some(doc) = self.docs.get(uri).filter(|d| d.dirty) else { return };
-        if doc.checking == Some(doc.generation) {
-            let generation = doc.generation;
-            while let Ok(event) = self.events.receiver.recv() {
-                match event {
-                    Event::Checked { uri: checked, generation: g, analysis } => {
-                        self.install(output, &checked, g, *analysis);
-                        if checked == *uri && g == generation {
-                            return;
-                        }
-                    }
-                    other => self.events.held.push(other),
-                }
-            }
-        }
-        if let Some(doc) = self.docs.get_mut(uri).filter(|d| d.dirty) {
-            doc.check();
-            self.publish(output, uri);
-        }
-    }
-
-    /// Takes a check finished in the background, unless the document
-    /// changed (or closed) while it ran: a newer check is started then.
-    fn install(&mut self, output: &mut impl Write, uri: &Uri, generation: u64, analysis: crate::load::Analysis) {
-        let Some(doc) = self.docs.get_mut(uri) else { return };
-        if doc.checking == Some(generation) {
-            doc.checking = None;
-        }
-        if doc.dirty && doc.generation == generation {
-            doc.install(analysis);
-            self.publish(output, uri);
-        }
-    }
-
-    /// Publishes a document's diagnostics, and clears those it no longer has in other files.
-    fn publish(&mut self, output: &mut impl Write, uri: &Uri) {
-        let Some(doc) = self.docs.get(uri) else { return };
-        let lists = diagnostics::publish(doc);
-        let elsewhere: Vec<Uri> = lists.iter().skip(1).map(|p| p.uri.clone()).collect();
-        let before = self.published_elsewhere.insert(doc.uri.clone(), elsewhere.clone()).unwrap_or_default();
-        let shared = |file: &Uri| named_by_another(&self.published_elsewhere, file, &doc.uri);
-        for gone in before.into_iter().filter(|uri| !elsewhere.contains(uri) && !shared(uri)) {
-            notify(
-                output,
-                "textDocument/publishDiagnostics",
-                lsp_types::PublishDiagnosticsParams::new(gone, vec![], None),
-            );
-        }
-        for list in lists {
-            notify(output, "textDocument/publishDiagnostics", list);
         }
     }
 
