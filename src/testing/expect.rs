@@ -475,10 +475,11 @@ fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
         Check::Arms(arms) => {
             let got = field(fields::ARMS);
             let wrong = arms.iter().any(|(split, arm)| got.get(split).and_then(Value::as_str) != Some(arm.as_str()));
-            let shown = |pairs: Vec<String>| format!("{{{}}}", pairs.join(", "));
-            let expected = shown(arms.iter().map(|(s, a)| format!("{s}: {a}")).collect());
+            // As scores are shown: `pricing control, limit none`.
+            let shown = |pairs: Vec<String>| pairs.join(", ");
+            let expected = shown(arms.iter().map(|(s, a)| format!("{s} {a}")).collect());
             let actual =
-                shown(arms.iter().map(|(s, _)| format!("{s}: {}", show(got.get(s).unwrap_or(&Value::Null)))).collect());
+                shown(arms.iter().map(|(s, _)| format!("{s} {}", got.get(s).map_or("none".into(), show))).collect());
             wrong.then(|| one(fields::ARMS, expected, actual))
         }
         Check::Reasons(pats) => {
@@ -668,4 +669,23 @@ fn show_action_pat(p: &ActionPat) -> String {
         map.insert(fields::RULE.into(), Value::String(rule.clone()));
     }
     show_action(&Value::Object(map), p.rule.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check, Check};
+    use crate::testing::Shown;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn scores_and_arms_read_alike() {
+        let actual = serde_json::json!({"id": "A", "scores": {"s": "700"}, "arms": {"pricing": "control"}});
+        let arms = vec![("pricing".to_string(), "test".to_string()), ("limit".to_string(), "b".to_string())];
+        let differs = check(&Check::Arms(arms), &actual).expect("the arms differ");
+        assert_eq!(differs.expected, Shown::One("pricing test, limit b".into()));
+        assert_eq!(differs.actual, Shown::One("pricing control, limit none".into()));
+        let differs =
+            check(&Check::Scores(vec![("s".into(), Decimal::from(710))]), &actual).expect("the scores differ");
+        assert_eq!((differs.expected, differs.actual), (Shown::One("s 710".into()), Shown::One("s 700".into())));
+    }
 }
