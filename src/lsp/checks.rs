@@ -68,18 +68,14 @@ impl Server {
         }
         for uri in in_place {
             if let Some(doc) = self.docs.get_mut(&uri) {
-                let generation = doc.generation;
-                let analysis = crate::load::analyze_policy_source(&doc.path, &doc.text);
-                doc.checking = Some(generation);
-                self.running += 1;
-                self.install(output, &uri, generation, analysis);
+                doc.check();
+                self.checked(output, &uri);
             }
         }
     }
 
-    /// Takes a check that ended, unless its document changed (or closed)
-    /// while it ran (a newer check starts then), and answers the requests
-    /// parked for it.
+    /// Takes a check that ended in the background, unless its document
+    /// changed (or closed) while it ran (a newer check starts then).
     pub(super) fn install(
         &mut self,
         output: &mut impl Write,
@@ -92,15 +88,16 @@ impl Server {
         if doc.checking == Some(generation) {
             doc.checking = None;
         }
-        if !(doc.dirty && doc.generation == generation) {
-            return;
+        if doc.dirty && doc.generation == generation {
+            doc.install(analysis);
+            self.checked(output, uri);
         }
-        doc.install(analysis);
+    }
+
+    /// After `uri`'s check: its diagnostics published, the requests parked for it answered.
+    fn checked(&mut self, output: &mut impl Write, uri: &Uri) {
         self.publish(output, uri);
-        let (ready, still): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.parked).into_iter().partition(|(u, _)| u == uri);
-        self.parked = still;
-        for (_, request) in ready {
+        for request in self.unpark(|about, _| about == uri) {
             let response = self.request(request);
             send(output, response);
         }
@@ -110,29 +107,31 @@ impl Server {
     /// text they were asked about has changed or closed (the client asks
     /// again if it still wants to know).
     pub(super) fn text_changed(&mut self, output: &mut impl Write, uri: &Uri) {
-        let (stale, still): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.parked).into_iter().partition(|(u, _)| u == uri);
-        self.parked = still;
-        for (_, request) in stale {
+        for request in self.unpark(|about, _| about == uri) {
             send(output, error(request.id, ErrorCode::ContentModified, "the document changed".into()));
         }
     }
 
     /// Answers the parked requests a `$/cancelRequest` names.
     pub(super) fn cancel_parked(&mut self, cancelled: &[RequestId], output: &mut impl Write) {
-        let (gone, still): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.parked).into_iter().partition(|(_, r)| cancelled.contains(&r.id));
-        self.parked = still;
-        for (_, request) in gone {
+        for request in self.unpark(|_, request| cancelled.contains(&request.id)) {
             send(output, error(request.id, ErrorCode::RequestCanceled, "cancelled".into()));
         }
     }
 
     /// Answers every parked request with an error (at `shutdown`).
     pub(super) fn refuse_parked(&mut self, output: &mut impl Write, why: &str) {
-        for (_, request) in std::mem::take(&mut self.parked) {
+        for request in self.unpark(|_, _| true) {
             send(output, error(request.id, ErrorCode::RequestCanceled, why.into()));
         }
+    }
+
+    /// Takes out the parked requests `which` picks, in the order they came.
+    fn unpark(&mut self, which: impl Fn(&Uri, &Request) -> bool) -> Vec<Request> {
+        let (picked, still): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.parked).into_iter().partition(|(about, request)| which(about, request));
+        self.parked = still;
+        picked.into_iter().map(|(_, request)| request).collect()
     }
 
     /// Publishes a document's diagnostics, and clears those it no longer has in other files.

@@ -170,11 +170,7 @@ impl Server {
                     // problems would be replaced by nonsense.
                     let message =
                         format!("{} is not a policy (language `{}`): not checked", item.uri.as_str(), item.language_id);
-                    super::notify(
-                        output,
-                        "window/logMessage",
-                        lsp::LogMessageParams { typ: lsp::MessageType::LOG, message },
-                    );
+                    log(output, lsp::MessageType::LOG, message);
                     return;
                 }
                 let doc = Document::new(item.uri.clone(), item.text, item.version);
@@ -245,15 +241,15 @@ fn read<T: DeserializeOwned>(params: Value, method: &str, output: &mut impl Writ
     match parse(params) {
         Ok(p) => Some(p),
         Err((_, why)) => {
-            let message = format!("{method} ignored: {why}");
-            super::notify(
-                output,
-                "window/logMessage",
-                lsp::LogMessageParams { typ: lsp::MessageType::WARNING, message },
-            );
+            log(output, lsp::MessageType::WARNING, format!("{method} ignored: {why}"));
             None
         }
     }
+}
+
+/// A line in the client's log.
+fn log(output: &mut impl Write, typ: lsp::MessageType, message: String) {
+    super::notify(output, "window/logMessage", lsp::LogMessageParams { typ, message });
 }
 
 fn parse<T: DeserializeOwned>(params: Value) -> Result<T, Failure> {
