@@ -476,10 +476,12 @@ fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
             let got = field(fields::ARMS);
             let wrong = arms.iter().any(|(split, arm)| got.get(split).and_then(Value::as_str) != Some(arm.as_str()));
             // As scores are shown: `pricing control, limit none`.
-            let shown = |pairs: Vec<String>| pairs.join(", ");
-            let expected = shown(arms.iter().map(|(s, a)| format!("{s} {a}")).collect());
-            let actual =
-                shown(arms.iter().map(|(s, _)| format!("{s} {}", got.get(s).map_or("none".into(), show))).collect());
+            let expected = arms.iter().map(|(s, a)| format!("{s} {a}")).collect::<Vec<_>>().join(", ");
+            let actual = arms
+                .iter()
+                .map(|(s, _)| format!("{s} {}", got.get(s).map_or("none".into(), show)))
+                .collect::<Vec<_>>()
+                .join(", ");
             wrong.then(|| one(fields::ARMS, expected, actual))
         }
         Check::Reasons(pats) => {
