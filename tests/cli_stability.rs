@@ -93,6 +93,34 @@ fn a_shifted_portfolio_is_flagged() {
 }
 
 #[test]
+fn a_long_characteristic_keeps_its_csi_in_the_column() {
+    let dir = dir("a_long_characteristic_keeps_its_csi_in_the_column");
+    let long = "installment_rate_in_percentage_of_disposable_income";
+    let schema = format!("{SCHEMA}  {long}: int\n");
+    std::fs::write(dir.join("account.schema.yaml"), schema).unwrap();
+    let policy = POLICY.replace("  status \"ST1\"", &format!("  {long} \"L01\" {{ _ => 0 }}\n  status \"ST1\""));
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let book: String = (0..20)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"A{i}\",\"as_of\":\"2026-11-01\",\"score\":{},\"status\":\"active\",\"{long}\":3}}\n",
+                500 + 9 * i
+            )
+        })
+        .collect();
+    std::fs::write(dir.join("book.jsonl"), book).unwrap();
+    let out = verdict(&dir, &["stability", "p.policy", "book.jsonl", "book.jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    let column = |code: &str| {
+        let line = shown.lines().find(|l| l.trim_start().starts_with(code)).unwrap();
+        line.find("0 ").unwrap_or_else(|| panic!("{line}"))
+    };
+    assert_eq!(column("S01"), column("L01"), "{shown}");
+    assert_eq!(column("ST1"), column("L01"), "{shown}");
+}
+
+#[test]
 fn exit_codes() {
     let dir = dir("exit_codes");
     portfolio(&dir, "base.jsonl", 20, 500, 2);
@@ -105,11 +133,11 @@ fn exit_codes() {
     assert_eq!(out.status.code(), Some(1), "a snapshot that cannot be scored");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("1 of the current snapshots could not be scored and are left out (the first: "),
+        stderr.contains("1 of the current snapshots could not be scored: left out of the index (the first: "),
         "{stderr}"
     );
     assert!(String::from_utf8_lossy(&out.stdout)
-        .starts_with("baseline 20 accounts, current 1 accounts (1 left out: not scored)"));
+        .starts_with("baseline 20 accounts, current 1 account (1 left out: not scored)"));
     // Why, and how many, for a program too.
     std::fs::write(dir.join("no-as-of.jsonl"), "{\"id\":\"A9\",\"score\":600,\"status\":\"active\"}\n").unwrap();
     let out = verdict(&dir, &["stability", "p.policy", "base.jsonl", "no-as-of.jsonl", "--format", "json"]);

@@ -10,6 +10,7 @@ use verdict::compile::Program;
 use verdict::eval::scorecard::score_snapshot;
 use verdict::snapshot::{read_snapshots, Format};
 use verdict::stability::{report, Flag, Portfolio, Report, StabilityIndex};
+use verdict::terminal::counted;
 
 /// Arguments of `verdict stability`.
 #[derive(clap::Args)]
@@ -79,7 +80,7 @@ pub fn run(args: StabilityArgs) -> Exit {
         if p.failed > 0 {
             let first = p.first_failure.as_deref().unwrap_or_default();
             eprintln!(
-                "verdict: {} of the {name} snapshots could not be scored and are left out (the first: {first}; \
+                "verdict: {} of the {name} snapshots could not be scored: left out of the index (the first: {first}; \
                  `verdict eval` gives each its error record)",
                 p.failed
             );
@@ -158,10 +159,10 @@ fn flag_text(index: &Option<StabilityIndex>) -> String {
 fn text_report(report: &Report) -> String {
     let left_out = |n: u64| if n > 0 { format!(" ({n} left out: not scored)") } else { String::new() };
     let mut out = format!(
-        "baseline {} accounts{}, current {} accounts{}\n",
-        report.counts.0,
+        "baseline {}{}, current {}{}\n",
+        counted(report.counts.0, "account"),
         left_out(report.unscored.0),
-        report.counts.1,
+        counted(report.counts.1, "account"),
         left_out(report.unscored.1)
     );
     for card in &report.scorecards {
@@ -178,13 +179,13 @@ fn text_report(report: &Report) -> String {
             }
         }
         out.push_str("  characteristic CSI:\n");
-        for c in &card.characteristics {
-            out.push_str(&format!(
-                "    {:<6} {:<30} {}\n",
-                c.code,
-                verdict::terminal::escape(&c.input),
-                flag_text(&c.csi)
-            ));
+        // As wide as the longest input (at least 30 columns), so a long
+        // characteristic does not push its CSI out of the column.
+        let inputs: Vec<_> = card.characteristics.iter().map(|c| verdict::terminal::escape(&c.input)).collect();
+        let columns = inputs.iter().map(|i| verdict::terminal::width(i)).max().unwrap_or(0).max(30);
+        for (c, input) in card.characteristics.iter().zip(&inputs) {
+            let input = verdict::terminal::pad_right(input, columns);
+            out.push_str(&format!("    {:<6} {input} {}\n", c.code, flag_text(&c.csi)));
         }
     }
     out

@@ -113,6 +113,7 @@ pub fn read_table(path: &Path, text: &str) -> Result<ScorecardTable, Vec<Diagnos
         dialect,
         table: ScorecardTable { dialect, base: None, characteristics: Vec::new() },
         rows: Vec::new(),
+        base_row: None,
         errors: Vec::new(),
     };
     let starts: Vec<usize> = rows.iter().map(|r| r.position().map_or(0, |p| p.byte() as usize)).collect();
@@ -163,6 +164,8 @@ struct Builder<'a> {
     table: ScorecardTable,
     /// Each characteristic's bins' rows in the text, for errors about a bin.
     rows: Vec<Vec<std::ops::Range<usize>>>,
+    /// Where the `basepoints` row is, once read.
+    base_row: Option<std::ops::Range<usize>>,
     errors: Vec<Diagnostic>,
 }
 
@@ -196,7 +199,7 @@ impl Builder<'_> {
             self.error(codes::IMPORT_POINTS, &extent, points, format!("the points of {named} are not exact: {why}"));
         });
         if variable.eq_ignore_ascii_case("basepoints") && bin.trim().is_empty() {
-            self.table.base = points.ok();
+            self.base(points.ok(), extent);
             return;
         }
         let parts = parse_bin_each(bin, self.dialect).map_err(|problems| {
@@ -207,6 +210,25 @@ impl Builder<'_> {
         });
         if let (Ok(points), Ok(parts), false) = (points, parts, variable.is_empty()) {
             self.push(variable, Bin { text: bin.trim().to_owned(), parts, points }, extent.clone());
+        }
+    }
+
+    /// The `basepoints` row. A second one (two cards concatenated) is an
+    /// error at it: taking either base would be a silently wrong score.
+    fn base(&mut self, points: Option<Decimal>, extent: std::ops::Range<usize>) {
+        match &self.base_row {
+            Some(first) => {
+                let line = self.text.get(..first.start).unwrap_or_default().matches('\n').count() + 1;
+                let message = format!("a second `basepoints` row: the first is at line {line}");
+                self.error(codes::IMPORT_TABLE, &extent, "", message);
+                if let Some(last) = self.errors.last_mut() {
+                    last.help = Some("a scorecard has one base: keep one row, or import each card alone".into());
+                }
+            }
+            None => {
+                self.table.base = points;
+                self.base_row = Some(extent);
+            }
         }
     }
 
@@ -346,5 +368,26 @@ mod tests {
         assert_eq!(base_alone[0].message, "the table has no characteristics, only its `basepoints` row");
         assert_eq!(base_alone[0].code, codes::IMPORT_TABLE);
         assert_eq!(read("").unwrap_err()[0].code, codes::IMPORT_TABLE);
+    }
+
+    #[test]
+    fn one_characteristic_is_named_by_one_reason_code_not_a_range() {
+        let text = "variable,bin,points\nage,\"[-inf,26.0)\",-5\nage,\"[26.0,inf)\",5\n";
+        let block = import_scorecard(Path::new("card.csv"), text, &ImportOptions::default()).unwrap();
+        assert!(
+            block.contains("# Reason code R01 names the characteristic; its reason text is its name.\n"),
+            "{block}"
+        );
+        assert!(!block.contains("R01..R01"), "{block}");
+    }
+
+    #[test]
+    fn a_second_basepoints_row_is_an_error_at_it() {
+        let text = "variable,bin,points\nbasepoints,,400\nx,\"[-inf,0.0)\",-5\nbasepoints,,500\nx,\"[0.0,inf)\",5\n";
+        let errors = read(text).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, codes::IMPORT_TABLE);
+        assert_eq!(errors[0].message, "a second `basepoints` row: the first is at line 2");
+        assert_eq!(&text[errors[0].span.range()], "basepoints,,500");
     }
 }

@@ -84,7 +84,12 @@ pub fn parse_bin_each(text: &str, dialect: Dialect) -> Result<Vec<Part>, Vec<Bin
     if dialect == Dialect::Optbinning && text == "Special" {
         return Ok(vec![Part::Special]);
     }
-    if text.starts_with('[') && text.get(1..).is_some_and(|rest| rest.trim_start().starts_with(['\'', '"'])) {
+    // A numpy list (optbinning's categorical bins): quoted strings, or, for
+    // a numeric variable binned as categories, numbers with no comma between
+    // them (`[1 2]`), which no interval is.
+    let quoted_first = text.get(1..).is_some_and(|rest| rest.trim_start().starts_with(['\'', '"']));
+    let bracketed_without_comma = text.ends_with(']') && !text.contains([',', '~']);
+    if text.starts_with('[') && (quoted_first || bracketed_without_comma) {
         return numpy_list(text).map_err(whole);
     }
     let pieces: Vec<&str> = match dialect {
@@ -253,6 +258,12 @@ fn numpy_list(text: &str) -> Result<Vec<Part>, String> {
                     return Err(format!("the list `{text}` holds something other than quoted strings"));
                 }
                 parts.push(Part::Missing);
+            }
+            c if c.is_ascii_digit() || c == '-' || c == '.' => {
+                return Err(format!(
+                    "the list `{text}` holds numbers: a scorecard's list bins hold strings; \
+                     bin a numeric variable by intervals"
+                ))
             }
             _ => return Err(format!("the list `{text}` holds something other than quoted strings")),
         }

@@ -121,7 +121,13 @@ fn malformed_bins_say_what_is_wrong() {
     assert_eq!(err("(5, 5)", Optbinning), "the interval `(5, 5)` holds no value");
     assert_eq!(err("[1,2,3)", Scorecardpy), "the interval `[1,2,3)` needs exactly two ends");
     assert_eq!(err("['A11' 'A12'", Optbinning), "the list `['A11' 'A12'` is not closed with `]`");
-    assert_eq!(err("['A11' 12]", Optbinning), "the list `['A11' 12]` holds something other than quoted strings");
+    let numbers = "holds numbers: a scorecard's list bins hold strings; bin a numeric variable by intervals";
+    assert_eq!(err("['A11' 12]", Optbinning), format!("the list `['A11' 12]` {numbers}"));
+    // optbinning's numpy list for a numeric variable binned as categories.
+    assert_eq!(err("[1 2]", Optbinning), format!("the list `[1 2]` {numbers}"));
+    assert_eq!(err("[3]", Scorecardpy), format!("the list `[3]` {numbers}"));
+    assert_eq!(err("[-1.5  2.]", Toad), format!("the list `[-1.5  2.]` {numbers}"));
+    assert_eq!(err("['A11' True]", Optbinning), "the list `['A11' True]` holds something other than quoted strings");
     assert_eq!(err("['A11]", Optbinning), "a string in the list `['A11]` is not closed");
     assert_eq!(err("A11%,%", Scorecardpy), "the bin has an empty part");
     // A single point is a bin.

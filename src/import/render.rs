@@ -48,7 +48,9 @@ pub fn render_block(table: &ScorecardTable, path: &Path, options: &ImportOptions
         one_line(&file),
         table.dialect.package()
     );
-    if count > 0 {
+    if count == 1 {
+        let _ = writeln!(out, "# Reason code {} names the characteristic; its reason text is its name.", code(1));
+    } else if count > 1 {
         let _ = writeln!(
             out,
             "# Reason codes {}..{} number the characteristics in the table's order; reason texts are their names.",
