@@ -577,6 +577,20 @@ overdues: []\n";
         .message
         .ends_with("; a `-` starts a list item only with a space after it (`- id: …`)"));
 
+    // A list indented as a whole, and a flow list of one mapping a line,
+    // are read item by item too.
+    let flat = |id: &str| one.replace("Y-1", id).trim_end().replace('\n', ", ").replace(": []", ": [ ]");
+    let indented = format!("  - {{{}}}\n  - {{id: Y-2, score: [5, tags: 1}}\n  - {{{}}}\n", flat("Y-1"), flat("Y-3"));
+    let flow = format!("[{{{}}},\n {{id: Y-2, score: [5, tags: 1}},\n {{{}}}]\n", flat("Y-1"), flat("Y-3"));
+    for text in [indented, flow] {
+        let items = read(Format::Yaml, &text, &s);
+        let outline: Vec<_> =
+            items.iter().map(|i| i.as_ref().map(|s| s.id.to_string()).map_err(|e| e.message.clone())).collect();
+        assert_eq!(outline.len(), 3, "{text}\n{outline:?}");
+        assert_eq!((&outline[0], &outline[2]), (&Ok("Y-1".into()), &Ok("Y-3".into())), "{text}");
+        assert!(outline[1].as_ref().is_err_and(|e| e.starts_with("invalid YAML at line ")), "{outline:?}");
+    }
+
     // An alias in an item is refused as an alias, though alone it is an unknown anchor.
     let aliased = "- id: Y-1\n  note: &n x\n- id: Y-2\n  score: *n\n";
     let items = read(Format::Yaml, aliased, &s);

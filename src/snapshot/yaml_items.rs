@@ -24,13 +24,18 @@ pub(super) fn read_items_apart(
     let error_at = error.span.start as usize;
     let (start, end) = document_around(text, error_at);
     let document = text.get(start..end)?;
-    let starts = item_starts(document)?;
-    if starts.len() < 2 {
+    let ranges = match item_starts(document) {
+        Some(starts) => {
+            let ends = starts.iter().skip(1).copied().chain([document.len()]);
+            starts.iter().copied().zip(ends).collect()
+        }
+        None => flow_items(document)?,
+    };
+    if ranges.len() < 2 {
         return None;
     }
-    let mut items = Vec::with_capacity(starts.len());
-    for (i, &from) in starts.iter().enumerate() {
-        let to = starts.get(i + 1).copied().unwrap_or(document.len());
+    let mut items = Vec::with_capacity(ranges.len());
+    for (from, to) in ranges {
         let item = (start + from, document.get(from..to)?);
         match not_utf8(text, item, "list item", bad, schema) {
             Some(not_utf8) => items.push(Err(not_utf8)),
@@ -152,26 +157,89 @@ pub(super) fn document_around(text: &str, at: usize) -> (usize, usize) {
     (start, text.len())
 }
 
-/// Where each item of a list at the left margin starts, or `None` when the
-/// document does not begin as one. A line at the margin that is not an item
-/// (a key that lost its indentation) belongs to the item before it, which
-/// then fails alone; a `-` glued to its key (`-id: A-2`) starts an item.
+/// Where each item of a block list starts, or `None` when the document does
+/// not begin as one. The list's margin is the indent of its first item (a
+/// list indented as a whole reads as one at the left margin). A line at the
+/// margin that is not an item (a key that lost its indentation) belongs to
+/// the item before it, which then fails alone; a `-` glued to its key
+/// (`-id: A-2`) starts an item; a line left of the margin ends the list.
 fn item_starts(document: &str) -> Option<Vec<usize>> {
     let mut starts = Vec::new();
+    let mut margin = None;
     let mut offset = 0;
     for line in document.split_inclusive('\n') {
         let here = offset;
         offset += line.len();
         let trimmed = line.trim_end();
-        let filler = is_blank_or_comment(trimmed) || is_document_marker(line);
-        if is_item(trimmed) || (!starts.is_empty() && !filler && is_glued_item(trimmed)) {
-            starts.push(here);
-        } else if !filler && starts.is_empty() {
-            // Content before the first item: not a list at the margin.
-            return None;
+        if is_blank_or_comment(trimmed) || is_document_marker(line) {
+            continue;
         }
+        let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
+        let at_margin = trimmed.get(indent..).unwrap_or_default();
+        match margin {
+            None if is_item(at_margin) => margin = Some(indent),
+            // Content before the first item: not a list.
+            None => return None,
+            Some(m) if indent < m => return None,
+            Some(m) if indent > m => continue,
+            Some(_) if is_item(at_margin) || is_glued_item(at_margin) => {}
+            Some(_) => continue,
+        }
+        starts.push(here);
     }
     Some(starts)
+}
+
+/// The byte ranges of the mappings of a flow list written one per line
+/// (`[{id: A-1, …},` then ` {id: A-2, …}]`), each without its `,` and the
+/// list's brackets; `None` when the document is not such a list. An item
+/// starts at each line whose first character is a `{` in the first item's
+/// column, so a nested mapping opened at the start of a line deeper in is
+/// no item of its own.
+fn flow_items(document: &str) -> Option<Vec<(usize, usize)>> {
+    let mut starts = Vec::new();
+    let mut column = None;
+    let mut offset = 0;
+    for line in document.split_inclusive('\n') {
+        let here = offset;
+        offset += line.len();
+        if is_blank_or_comment(line.trim_end()) || is_document_marker(line) {
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let content = line.get(indent..).unwrap_or_default();
+        let brace = match column {
+            None => {
+                let inner = content.strip_prefix('[')?;
+                let brace = 1 + inner.len() - inner.trim_start_matches([' ', '\t']).len();
+                if content.get(brace..)?.starts_with('{') {
+                    column = Some(indent + brace);
+                    indent + brace
+                } else if content.get(brace..)?.trim().is_empty() {
+                    // `[` alone on its line: the first item is on the next.
+                    column = Some(usize::MAX);
+                    continue;
+                } else {
+                    return None;
+                }
+            }
+            Some(usize::MAX) if content.starts_with('{') => {
+                column = Some(indent);
+                indent
+            }
+            Some(c) if c == indent && content.starts_with('{') => indent,
+            Some(_) => continue,
+        };
+        starts.push(here + brace);
+    }
+    let ends = starts.iter().skip(1).copied().chain([document.len()]);
+    let ranges = starts.iter().copied().zip(ends).map(|(from, to)| {
+        let item = document.get(from..to).unwrap_or_default().trim_end();
+        let item = item.strip_suffix(']').map_or(item, str::trim_end);
+        let item = item.strip_suffix(',').unwrap_or(item);
+        (from, from + item.len())
+    });
+    Some(ranges.collect())
 }
 
 fn is_item(line: &str) -> bool {
@@ -187,16 +255,33 @@ fn is_glued_item(line: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{document_around, item_starts};
+    use super::{document_around, flow_items, item_starts};
 
     #[test]
     fn items_start_at_the_margin_and_nothing_else_is_there() {
         assert_eq!(item_starts("---\n# c\n- a: 1\n  b: 2\n-\n  a: 3\n- [x\n"), Some(vec![8, 22, 31]));
         assert_eq!(item_starts("a: 1\n- b\n"), None);
         assert_eq!(item_starts("  - a\n- b\n"), None);
+        // A list indented as a whole has its margin at its first item.
+        assert_eq!(item_starts("  - a: 1\n    b: 2\n  - [x\n  -c: 3\n"), Some(vec![0, 18, 25]));
+        assert_eq!(item_starts("    - a\n  - b\n"), None);
         // A line at the margin after an item is part of it; a glued `-` starts one.
         assert_eq!(item_starts("- {a: 1,\nb: 2}\n"), Some(vec![0]));
         assert_eq!(item_starts("- a: 1\nb: 2\n-c: 3\n- d\n"), Some(vec![0, 12, 18]));
+    }
+
+    #[test]
+    fn a_flow_list_of_one_mapping_a_line_is_cut_into_its_mappings() {
+        fn cut(document: &str) -> Option<Vec<&str>> {
+            flow_items(document).map(|ranges| ranges.iter().map(|&(a, b)| &document[a..b]).collect())
+        }
+        let text = "# book\n[{id: A, n: {x: 1}},\n {id: B, n: [5},\n {id: C}]\n";
+        assert_eq!(cut(text), Some(vec!["{id: A, n: {x: 1}}", "{id: B, n: [5}", "{id: C}"]));
+        // `[` alone on its line; a nested mapping opened deeper in is no item.
+        let text = "[\n  {id: A,\n    n:\n    {x: 1}},\n  {id: B}\n]\n";
+        assert_eq!(cut(text), Some(vec!["{id: A,\n    n:\n    {x: 1}}", "{id: B}"]));
+        assert_eq!(cut("- {id: A}\n"), None);
+        assert_eq!(cut("[1, 2]\n"), None);
     }
 
     #[test]
