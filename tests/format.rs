@@ -137,6 +137,31 @@ fn a_comment_at_any_token_boundary_survives_and_formatting_stays_idempotent() {
     }
 }
 
+/// A comment at every token boundary at once, in three mixes of trailing
+/// and own-line comments: an own-line comment before a `{` or `(` and a
+/// trailing one after it merged into one comment, out of order, and a
+/// trailing comment slid one token on at each formatting.
+#[test]
+fn comments_at_every_token_boundary_at_once_survive_and_formatting_stays_idempotent() {
+    let files = policies_in(&["policies"]);
+    let rich = files.iter().filter(|(p, _)| p.file_name().is_some_and(|n| n != "lifecycle-v2.policy"));
+    for (path, text) in rich {
+        let (ends, _) = code_and_comments(text);
+        (0..3).into_par_iter().for_each(|phase| {
+            let mut t = text.clone();
+            for (n, &at) in ends.iter().enumerate().rev() {
+                let style = match (n + phase) % 3 {
+                    0 => format!(" # t{n}\n"),
+                    1 => format!("\n# o{n}\n"),
+                    _ => format!("\n# o{n}\n # t{n}\n"),
+                };
+                t.insert_str(at, &style);
+            }
+            assert_formats_well(path, &t);
+        });
+    }
+}
+
 /// Two trailing comments at neighbouring token boundaries (`and  # a` then
 /// `(  # b`): the second waits for a line of its own, which must be where
 /// the next formatting puts it.

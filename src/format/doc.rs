@@ -86,6 +86,15 @@ impl Renderer {
                 self.doc(inner, here);
             }
             Doc::Fill(items) => self.fill(items, indent),
+            // A trailing comment with no code before it on its line (the
+            // code it followed was laid out on an earlier line, before an
+            // own-line comment) has nothing to trail: it gets its own line
+            // here, in order. Held for the line's end, it would end the
+            // next comment's line, inside that comment's text.
+            Doc::Suffix(s) if self.at_start => {
+                self.text(s, indent);
+                self.newline(indent);
+            }
             Doc::Suffix(s) => self.pending.push(s.clone()),
             Doc::OwnLine(s) => {
                 self.newline(indent);
@@ -225,6 +234,23 @@ mod tests {
             Doc::text("}"),
         ]);
         assert_eq!(render(&doc), "x {\n  # c\n  y\n}\n");
+    }
+
+    #[test]
+    fn a_trailing_comment_at_the_start_of_a_line_takes_its_own_line_in_order() {
+        let doc = Doc::Concat(vec![
+            Doc::text("r {"),
+            Doc::Indent(
+                2,
+                Box::new(Doc::Concat(vec![
+                    Doc::OwnLine("# c1".into()),
+                    Doc::Suffix("# c2".into()),
+                    Doc::OwnLine("# c3".into()),
+                    Doc::text("when"),
+                ])),
+            ),
+        ]);
+        assert_eq!(render(&doc), "r {\n  # c1\n  # c2\n  # c3\n  when\n");
     }
 
     #[test]
