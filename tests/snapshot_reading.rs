@@ -206,6 +206,32 @@ fn enums_must_be_members() {
     assert!(e.contains(r#"found "ACTIVE" (did you mean "active"?"#), "{e}");
 }
 
+/// `"active\n"` is no member and `" 5 "` no number in JSON (or YAML, or
+/// Parquet): the value is taken as written, and the message says why. CSV
+/// trims its cells, as spreadsheets pad them (see `csv_rows_with_sets_…`).
+#[test]
+fn values_with_spaces_around_them_are_refused_outside_csv() {
+    let s = schema(SCHEMA);
+    let spaced = " (with no spaces or line breaks around it)";
+    let cases = [
+        (
+            "status",
+            r#""active\n""#,
+            "status: expected one of (active, restricted, frozen, closed), found \"active\\n\"",
+        ),
+        ("credit_limit", r#"" 5 ""#, "credit_limit: expected money, found \" 5 \""),
+        ("opened_on", r#"" 2024-03-15""#, "opened_on: expected date (YYYY-MM-DD), found \" 2024-03-15\""),
+    ];
+    for (field, raw, message) in cases {
+        let e = err_message(parse_json_snapshot(&with(&[(field, Some(raw))]), &s));
+        assert_eq!(e, format!("{message}{spaced}"));
+        let lines = read(Format::Jsonl, &format!("{}\n", with(&[(field, Some(raw))])), &s);
+        assert_eq!(lines.into_iter().map(err_message).collect::<Vec<_>>(), [format!("{message}{spaced}")]);
+    }
+    let yaml = read(Format::Yaml, "- {id: A-1, as_of: \"2026-11-01 \"}\n", &s);
+    assert!(yaml.into_iter().next().map(err_message).unwrap_or_default().contains(spaced));
+}
+
 #[test]
 fn sets_are_sorted_and_deduplicated() {
     let s = schema(SCHEMA);
