@@ -651,6 +651,33 @@ fn assigning_into_elements_is_rejected_at_load() {
     assert_eq!(limit(&decide(&p, "{}").unwrap()), "6");
 }
 
+/// A number past an exact decimal's 28 places is rounded by rhai, and a
+/// shift by 64 loses every bit, both without a word: refused at load.
+#[test]
+fn numbers_rhai_would_round_and_bit_shifts_are_rejected_at_load() {
+    let body = "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when h(score) > 0 then tag \"x\" }";
+    for (script, said) in [
+        (
+            "fn h(score) { 1.99999999999999999999999999999 }",
+            "the number `1.99999999999999999999999999999` has more digits",
+        ),
+        ("fn h(score) {\n  0.00000000000000000000000000009 }", "the number `0.00000000000000000000000000009`"),
+        ("fn h(score) { 1 << 64 }", "a hook may not shift bits (`<<`)"),
+        ("fn h(score) { let x = score; x >>= 1; x }", "a hook may not shift bits (`>>=`)"),
+    ] {
+        let dir = workdir(&[("h", script)]);
+        let err = verdict::load_policy_source(&dir.join("t.policy"), &policy_text(body)).expect_err(script);
+        assert_eq!(err.diagnostics[0].code, "E0315", "{script}: {:?}", err.diagnostics);
+        assert!(err.diagnostics[0].message.contains(said), "{script}: {:?}", err.diagnostics);
+    }
+    // 28 places, digit groups and a whole number past i64 are exact.
+    let p = load(
+        "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when true then set limit to h(score) }",
+        "fn h(score) { 1_000.25 + 0.0000000000000000000000000001 * 0 + 99999999999999999999 * 0 }",
+    );
+    assert_eq!(limit(&decide(&p, "{}").unwrap()), "1000.25");
+}
+
 /// A script within its budget but slow per operation (each `contains` is one
 /// operation comparing 10,000 items) is not decided by the clock: past the
 /// wall-clock backstop, far beyond any legitimate call, its account is a

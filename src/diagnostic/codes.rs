@@ -133,6 +133,8 @@ registry! {
         "A hook's script curries a function pointer (`f.curry(x)`): what is curried is not held to the size limits. Pass values as arguments.";
     SCRIPT_UNKNOWN_FUNCTION = "E0314", "script-unknown-function", Error,
         "A hook's script calls a function that neither it nor the sandbox defines with that many arguments (`riskk(x)`, `abs(x, y)`): rhai looks a function up only when the call runs, so every account reaching the call would be a `hook` error record. A function pointer held in a variable is called with `f.call(x)` (`f(x)` fails too). Calls by method (`x.abs()`) and calls guarded by `is_def_fn(\"name\", n)` are looked up when they run.";
+    SCRIPT_INEXACT = "E0315", "script-inexact", Error,
+        "A hook's script writes a number with more digits than an exact decimal holds (`0.000000000000000000000000000009`: rhai would round it without a word), or shifts bits (`<<`, `>>`: a shift by 64 or more gives 0 without an error). Write at most 28 decimal places; multiply or divide by a power of two.";
     POLICY_HEADER = "E0401", "policy-header", Error,
         "The policy has no `policy \"name\" version \"1\"` line, or names its policy or schema twice.";
     DUPLICATE_RULE = "E0402", "duplicate-rule", Error,

@@ -136,6 +136,11 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
              size limits",
         ));
     }
+    if let Some((pos, written, message, help)) = inexact(engine, script) {
+        let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        let span = Span::new(offset, offset + written.len());
+        return Err(vec![Diagnostic::error(codes::SCRIPT_INEXACT, script_path, span, message).with_help(help)]);
+    }
     if let Some((pos, name, arity, help)) = unknown_call(engine, &ast) {
         let with = counted(arity, "argument");
         let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
@@ -149,6 +154,39 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
         .with_help(help)]);
     }
     Ok(ast)
+}
+
+/// The first number the script writes with more digits than an exact
+/// decimal holds, or its first bit shift: rhai rounds the one and lets the
+/// other lose every bit (`1 << 64` is 0) without an error, where every other
+/// overflow of a hook is one. Found by rhai's own tokenizer, which keeps a
+/// decimal's text as written.
+/// Where, what is written there, the message and its help.
+fn inexact(engine: &Engine, script: &str) -> Option<(Position, String, String, &'static str)> {
+    use rhai::Token;
+    let (tokens, _) = engine.lex([&script]);
+    for (token, pos) in tokens {
+        match token {
+            Token::EOF => break,
+            Token::DecimalConstant(constant) => {
+                let written = constant.1.as_str();
+                let plain = !written.contains(['e', 'E']);
+                if plain && rust_decimal::Decimal::from_str_exact(written).is_err() {
+                    let message = format!("the number `{written}` has more digits than an exact decimal holds");
+                    let help = "write at most 28 decimal places: rhai would round it silently";
+                    return Some((pos, written.to_owned(), message, help));
+                }
+            }
+            Token::LeftShift | Token::RightShift | Token::LeftShiftAssign | Token::RightShiftAssign => {
+                let written = token.literal_syntax().to_owned();
+                let message = format!("a hook may not shift bits (`{written}`)");
+                let help = "a shift by 64 or more gives 0 without an error: multiply or divide by a power of two";
+                return Some((pos, written, message, help));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// rhai's keyword functions, called like functions but not registered as any.
