@@ -325,6 +325,36 @@ fn an_empty_input_is_said_to_be_empty() {
     assert!(!stderr(&out).contains("warning:"), "{}", stderr(&out));
 }
 
+/// A CSV or YAML file cut off inside its last value reads as a whole row
+/// (`12000.50` cut to `120`): its last line without a line end is the one
+/// sign of it, and it is said. A JSON Lines line cut off does not parse.
+#[test]
+fn a_csv_or_yaml_file_whose_last_line_has_no_line_end_is_said() {
+    let book = std::fs::read_to_string("policies/simple-portfolio.csv").unwrap();
+    assert!(book.ends_with('\n'));
+    let cut = scratch("cut.csv");
+    std::fs::write(&cut, book.trim_end()).unwrap();
+    let out = verdict(&["eval", "policies/simple.policy", cut.to_str().unwrap()]);
+    let whole = verdict(&["eval", "policies/simple.policy", "policies/simple-portfolio.csv"]);
+    // The decisions and the exit code are the whole file's: a warning only.
+    assert_eq!((out.status.code(), &out.stdout), (whole.status.code(), &whole.stdout));
+    let warning = format!(
+        "warning: the last line of `{}` has no line end: if the file was cut off, its last snapshot was decided \
+         on what was left of it\n",
+        cut.display()
+    );
+    assert!(stderr(&out).contains(&warning), "{}", stderr(&out));
+    assert!(!stderr(&whole).contains("line end"), "{}", stderr(&whole));
+    let yaml = std::fs::read_to_string("policies/portfolio.yaml").unwrap();
+    let out = common::verdict_with_stdin(
+        &["eval", "policies/lifecycle.policy", "-", "--input-format", "yaml"],
+        yaml.trim_end(),
+    );
+    assert!(stderr(&out).contains("warning: the last line of standard input has no line end"), "{}", stderr(&out));
+    let out = verdict(&["eval", "--quiet", "policies/simple.policy", cut.to_str().unwrap()]);
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+}
+
 #[test]
 fn an_empty_json_file_exits_2_and_a_csv_header_naming_no_field_fails_each_row() {
     let empty = scratch("empty.json");

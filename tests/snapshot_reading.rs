@@ -654,7 +654,7 @@ S-5,,active,1,1,true,,
     let e = items[2].as_ref().unwrap_err();
     assert_eq!(
         (e.id.clone(), e.message.as_str()),
-        (Some(Key::Str("S-3".into())), r#"score: expected int, found "n/a""#)
+        (Some(Key::Str("S-3".into())), r#"line 4: score: expected int, found "n/a""#)
     );
     let e = items[3].as_ref().unwrap_err();
     assert_eq!(e.id, Some(Key::Str("S-4".into())));
@@ -688,6 +688,10 @@ fn csv_row_lines_count_empty_lines_and_quoted_line_breaks() {
             "line 6: expected 8 cells (one per header column), found 2"
         ]
     );
+    // A line of spaces or a tab is skipped as an empty one is, not a row.
+    let input = format!("{header}\nS-1,2026-11-01,active,1,640,true,,\n \n\t\n  \t \r\nS-2,1\n \n");
+    assert_eq!(lines(&input), ["line 6: expected 8 cells (one per header column), found 2"]);
+    assert_eq!(read(Format::Csv, &input, &s).len(), 2);
     // Old Mac line ends: a lone `\r` ends a row, and so a line.
     let input = format!("{header}\rS-1,2026-11-01,active,1,640,true,,\r\rS-2,1\r\"S\r3\",1\rS-4,1");
     assert_eq!(

@@ -162,6 +162,13 @@ fn report_incomplete(report: &RunReport, timed_out: u64, backstop: std::time::Du
         let name = super::files::quoted_input_name(name);
         eprintln!("warning: {name} holds no snapshots; nothing was decided from it");
     }
+    for name in report.unterminated_inputs.iter().filter(|_| !super::render::quiet()) {
+        let name = super::files::quoted_input_name(name);
+        eprintln!(
+            "warning: the last line of {name} has no line end: if the file was cut off, its last snapshot was \
+             decided on what was left of it"
+        );
+    }
     if timed_out > 0 {
         eprintln!(
             "error: a hook call ran past the wall-clock backstop of {} s, and {timed_out} account{} not decided \

@@ -259,24 +259,27 @@ impl<R: Read> Iterator for CsvRows<R> {
         if self.done {
             return None;
         }
-        match self.reader.read_byte_record(&mut self.row) {
-            Ok(true) => {
-                self.note_line();
-                match self.reader.get_ref().unclosed() {
-                    Some(opened) => {
-                        self.done = true;
-                        Some(Ok(self.unclosed_quote(opened)))
+        loop {
+            match self.reader.read_byte_record(&mut self.row) {
+                Ok(true) => {
+                    self.note_line();
+                    match self.reader.get_ref().unclosed() {
+                        Some(opened) => {
+                            self.done = true;
+                            return Some(Ok(self.unclosed_quote(opened)));
+                        }
+                        None if self.blank_row() => {}
+                        None => return Some(Ok(self.convert_row())),
                     }
-                    None => Some(Ok(self.convert_row())),
                 }
-            }
-            Ok(false) => {
-                self.done = true;
-                None
-            }
-            Err(e) => {
-                self.done = true;
-                Some(Err(csv_error(e)))
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(csv_error(e)));
+                }
             }
         }
     }
@@ -291,6 +294,14 @@ impl<R: Read> CsvRows<R> {
 }
 
 impl<R> CsvRows<R> {
+    /// A line of spaces or tabs alone: skipped as an empty line is (the csv
+    /// crate skips those), not a row of one cell short of the header's.
+    fn blank_row(&self) -> bool {
+        self.columns.len() > 1
+            && self.row.len() == 1
+            && self.row.as_slice().iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+    }
+
     /// What is wrong with the header, if anything (taken: a second call
     /// gives `None`); the rows are error items naming it either way.
     pub(crate) fn take_header_fault(&mut self) -> Option<ReadError> {
@@ -333,7 +344,13 @@ impl<R> CsvRows<R> {
                 }
             }
         }
-        named_as_written(finish_snapshot(&self.schema, frame, as_of, errors), || self.read_key())
+        // Its line, as every other error of a row says it: a row's place
+        // among the records is not its line (quoted line breaks, skipped
+        // empty lines), and a row without its key has no other name.
+        let line = self.line;
+        let read = finish_snapshot(&self.schema, frame, as_of, errors)
+            .map_err(|e| SnapshotError { message: format!("line {line}: {}", e.message), ..e });
+        named_as_written(read, || self.read_key())
     }
 
     /// The error record of the row whose quote at `opened` is never closed

@@ -43,7 +43,7 @@ use crate::snapshot::{
 };
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 
@@ -142,11 +142,19 @@ struct ReadNotes {
     empty: Vec<String>,
     /// CSV headers that do not fit the schema (their rows are error records).
     header_faults: Vec<InputError>,
+    /// CSV and YAML inputs whose last line has no line end.
+    unterminated: Vec<String>,
 }
 
 impl ReadNotes {
     fn report(self, tally: Tally) -> RunReport {
-        RunReport { tally, input_errors: self.errors, empty_inputs: self.empty, header_faults: self.header_faults }
+        RunReport {
+            tally,
+            input_errors: self.errors,
+            empty_inputs: self.empty,
+            header_faults: self.header_faults,
+            unterminated_inputs: self.unterminated,
+        }
     }
 }
 
@@ -164,6 +172,10 @@ pub struct RunReport {
     /// is an error record naming the fault (the run is complete, its
     /// output whole), and the fault itself is reported once.
     pub header_faults: Vec<InputError>,
+    /// CSV and YAML inputs whose last line has no line end: a file cut off
+    /// inside its last value (`12000.50` cut to `120`) reads as a whole row
+    /// or item, unlike a JSON one, so this is the one sign of it.
+    pub unterminated_inputs: Vec<String>,
 }
 
 /// Decides every snapshot of `sources` with `program`, writing one record per
@@ -445,7 +457,8 @@ impl<'a> Reader<'a> {
             }
             self.current = several.then(|| Arc::from(source.name.as_str()));
             let records_before = self.records;
-            let input = Counted { inner: source.input, bytes: self.bytes.clone() };
+            let last_byte = Arc::new(AtomicU32::new(NO_BYTE));
+            let input = Counted { inner: source.input, bytes: self.bytes.clone(), last: last_byte.clone() };
             let (schema, limits) = (&self.shared.program.schema, self.shared.options.limits);
             // A failure part-way is an error record in place (written by the
             // reading itself) and an input error, so the caller hears of it.
@@ -466,9 +479,12 @@ impl<'a> Reader<'a> {
             if let Some(error) = header_fault {
                 self.notes.header_faults.push(InputError { name: source.name.clone(), error });
             }
+            let unterminated = matches!(source.format, Format::Csv | Format::Yaml)
+                && !matches!(last_byte.load(Ordering::Relaxed), NO_BYTE | 0x0a | 0x0d);
             match failure {
                 Some(error) => self.notes.errors.push(InputError { name: source.name, error }),
                 None if self.records == records_before && !self.stopped() => self.notes.empty.push(source.name),
+                None if unterminated && !self.stopped() => self.notes.unterminated.push(source.name),
                 None => {}
             }
         }
@@ -700,12 +716,20 @@ impl<'a, W: Write, P: FnMut(Progress)> InOrder<'a, W, P> {
 struct Counted<R> {
     inner: R,
     bytes: Arc<AtomicU64>,
+    /// The last byte read, or [`NO_BYTE`].
+    last: Arc<AtomicU32>,
 }
+
+/// [`Counted::last`] before a byte was read.
+const NO_BYTE: u32 = u32::MAX;
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(&last) = buf.get(..n).and_then(<[u8]>::last) {
+            self.last.store(u32::from(last), Ordering::Relaxed);
+        }
         Ok(n)
     }
 }
@@ -716,6 +740,10 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
     fn consume(&mut self, amount: usize) {
         self.bytes.fetch_add(amount as u64, Ordering::Relaxed);
+        // The buffer is still filled: looking at it reads nothing.
+        if let Some(Ok(Some(&last))) = amount.checked_sub(1).map(|i| self.inner.fill_buf().map(|b| b.get(i))) {
+            self.last.store(u32::from(last), Ordering::Relaxed);
+        }
         self.inner.consume(amount);
     }
 }
