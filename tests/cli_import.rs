@@ -174,3 +174,17 @@ fn shifted_rows_and_overlong_points_are_refused_for_what_they_are() {
     assert!(!stderr.contains("shifted.csv:2:"), "trailing empty cell: {stderr}");
     assert!(stderr.contains("has more digits") && !stderr.contains("is not a number"), "{stderr}");
 }
+
+/// A table saved in a spreadsheet's own encoding (Latin-1 here) is said to
+/// be that, with where and how to save it, not "stream did not contain
+/// valid UTF-8".
+#[test]
+fn a_table_not_in_utf8_is_said_with_its_line() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("latin1.csv");
+    std::fs::write(&path, b"variable,bin,points\nage,\"[-inf,26.0)\",-5\ncity,M\xfcnchen,3\n").unwrap();
+    let out = verdict(&["import", "scorecard", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", shown(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("is not UTF-8 text: line 3, byte 7 is not part of a UTF-8 character"), "{said}");
+    assert!(said.contains("help: save the table as UTF-8"), "{said}");
+}

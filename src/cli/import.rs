@@ -74,14 +74,28 @@ fn points(text: &str) -> Result<rust_decimal::Decimal, String> {
 pub fn run(args: ImportArgs) -> Exit {
     let ImportWhat::Scorecard(args) = args.what;
     let read = if args.file.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin().lock())
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
     } else {
-        std::fs::read_to_string(&args.file)
+        std::fs::read(&args.file)
     };
-    let text = match read {
-        Ok(text) => text,
+    let name = verdict::terminal::escape(&args.file.display().to_string()).into_owned();
+    let text = match read.map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(e)) => {
+            // A spreadsheet's own encoding (Latin-1, GBK): say where, and how to save it.
+            let valid = e.utf8_error().valid_up_to();
+            let before = e.as_bytes().get(..valid).unwrap_or_default();
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            eprintln!(
+                "error: `{name}` is not UTF-8 text: line {line}, byte {column} is not part of a UTF-8 character\n  \
+                 help: save the table as UTF-8 (in Excel, \"CSV UTF-8\"; in pandas, `to_csv(..., encoding=\"utf-8\")`)"
+            );
+            return Exit::Invalid;
+        }
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", verdict::terminal::escape(&args.file.display().to_string()));
+            eprintln!("error: cannot read `{name}`: {e}");
             return Exit::Invalid;
         }
     };
