@@ -383,7 +383,10 @@ fn json_lines_yield_one_item_per_line() {
     assert_eq!(ids, [Some("A-1".into()), Some("A-2".into()), Some("A-3".into()), Some("A-4".into()), None]);
     let broken = items[2].as_ref().unwrap_err();
     assert!(broken.message.starts_with("invalid JSON at line 4, column"), "{}", broken.message);
-    assert_eq!(items[4].as_ref().unwrap_err().message, "expected a JSON object (one snapshot), found a list");
+    // A record without an id names its line (blank lines make its place no guide).
+    assert_eq!(items[4].as_ref().unwrap_err().message, "line 7: expected a JSON object (one snapshot), found a list");
+    let no_id = read(Format::Jsonl, &format!("\n\n{}\n", with(&[("id", None)])), &s);
+    assert_eq!(no_id.into_iter().map(err_message).collect::<Vec<_>>(), ["line 3: id: missing required field"]);
 }
 
 #[test]
@@ -813,7 +816,11 @@ fn values_that_are_not_objects_are_error_items() {
     let s = schema(SCHEMA);
     let items = read(Format::Jsonl, "1.5\nnull\n\"x\"\n7\n", &s);
     let messages: Vec<String> = items.into_iter().map(err_message).collect();
-    let expected = ["1.5", "null", "\"x\"", "7"].map(|f| format!("expected a JSON object (one snapshot), found {f}"));
+    let expected = ["1.5", "null", "\"x\"", "7"]
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("line {}: expected a JSON object (one snapshot), found {f}", i + 1))
+        .collect::<Vec<_>>();
     assert_eq!(messages, expected);
 }
 

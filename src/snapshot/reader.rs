@@ -634,7 +634,7 @@ pub fn json_line_content(bytes: &[u8], line: usize) -> Option<&[u8]> {
 pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<ReadItem> {
     let bytes = json_line_content(bytes, line)?;
     Some(match std::str::from_utf8(bytes) {
-        Ok(text) => parse_at(text, schema, Origin { line, column: 1 }).map_err(|e| lone_cr_hint(e, text)),
+        Ok(text) => parse_at(text, schema, Origin { line, column: 1 }).map_err(|e| placed(lone_cr_hint(e, text), line)),
         Err(e) => Err(SnapshotError {
             id: id_despite_bad_bytes(bytes, line, schema),
             // A byte count, not a column: the line is not text to count characters of.
@@ -644,6 +644,16 @@ pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<Rea
             ),
         }),
     })
+}
+
+/// An error record without an id names its line: blank lines are skipped,
+/// so a record's place among the output's is no guide to it, and nothing
+/// else would find it. (A syntax error's message says its line already.)
+fn placed(mut e: SnapshotError, line: usize) -> SnapshotError {
+    if e.id.is_none() && !e.message.starts_with("invalid JSON at line ") {
+        e.message = format!("line {line}: {}", e.message);
+    }
+    e
 }
 
 /// An error of a line holding `}` and `{` parted by a lone `\r`: most likely
