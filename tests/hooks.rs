@@ -662,6 +662,7 @@ fn numbers_rhai_would_round_and_bit_shifts_are_rejected_at_load() {
             "the number `1.99999999999999999999999999999` has more digits",
         ),
         ("fn h(score) {\n  0.00000000000000000000000000009 }", "the number `0.00000000000000000000000000009`"),
+        ("fn h(score) { 9.0000000000000000000000000001 }", "the number `9.0000000000000000000000000001` has more"),
         ("fn h(score) { 1 << 64 }", "a hook may not shift bits (`<<`)"),
         ("fn h(score) { let x = score; x >>= 1; x }", "a hook may not shift bits (`>>=`)"),
     ] {
@@ -673,7 +674,7 @@ fn numbers_rhai_would_round_and_bit_shifts_are_rejected_at_load() {
     // 28 places, digit groups and a whole number past i64 are exact.
     let p = load(
         "hook h(score: int) -> decimal from \"hooks/h.rhai\"\nrule \"r\" { when true then set limit to h(score) }",
-        "fn h(score) { 1_000.25 + 0.0000000000000000000000000001 * 0 + 99999999999999999999 * 0 }",
+        "fn h(score) { 1_000.25 + 0.0000000000000000000000000001 * 0 + 99999999999999999999 * 0 + 0.0000000000000000000000000000000 }",
     );
     assert_eq!(limit(&decide(&p, "{}").unwrap()), "1000.25");
 }

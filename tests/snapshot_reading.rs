@@ -228,6 +228,15 @@ fn values_with_spaces_around_them_are_refused_outside_csv() {
         let lines = read(Format::Jsonl, &format!("{}\n", with(&[(field, Some(raw))])), &s);
         assert_eq!(lines.into_iter().map(err_message).collect::<Vec<_>>(), [format!("{message}{spaced}")]);
     }
+    // Not said where the value is refused without them too (an int in
+    // quotes); a member in another case is still named.
+    let e = err_message(parse_json_snapshot(&with(&[("score", Some(r#"" 640""#))]), &s));
+    assert_eq!(e, r#"score: expected int, found " 640""#);
+    let e = err_message(parse_json_snapshot(&with(&[("status", Some(r#"" Active ""#))]), &s));
+    assert!(
+        e.ends_with(r#"found " Active " (did you mean "active"? members are matched exactly, case included)"#),
+        "{e}"
+    );
     let yaml = read(Format::Yaml, "- {id: A-1, as_of: \"2026-11-01 \"}\n", &s);
     assert!(yaml.into_iter().next().map(err_message).unwrap_or_default().contains(spaced));
 }
@@ -695,6 +704,11 @@ fn csv_row_lines_count_empty_lines_and_quoted_line_breaks() {
     let input = format!("{header}\nS-1,2026-11-01,active,1,640,true,,\n \n\t\n  \t \r\nS-2,1\n \n");
     assert_eq!(lines(&input), ["line 6: expected 8 cells (one per header column), found 2"]);
     assert_eq!(read(Format::Csv, &input, &s).len(), 2);
+    // In a one-column book too.
+    let one = schema("key: id\nfields:\n  id: string\n");
+    let ids: Vec<_> =
+        read(Format::Csv, "id\nA\n   \n\t\nB\n", &one).into_iter().map(|i| ok(i).id.to_string()).collect();
+    assert_eq!(ids, ["A", "B"]);
     // Old Mac line ends: a lone `\r` ends a row, and so a line.
     let input = format!("{header}\rS-1,2026-11-01,active,1,640,true,,\r\rS-2,1\r\"S\r3\",1\rS-4,1");
     assert_eq!(

@@ -171,9 +171,12 @@ fn inexact(engine: &Engine, script: &str) -> Option<(Position, String, String, &
             Token::DecimalConstant(constant) => {
                 let written = constant.1.as_str();
                 let plain = !written.contains(['e', 'E']);
-                if plain && rust_decimal::Decimal::from_str_exact(written).is_err() {
+                // Zeros that end a fraction add no value (`0.1` and thirty zeros is 0.1).
+                let fraction = if written.contains('.') { written.trim_end_matches('0') } else { written };
+                if plain && rust_decimal::Decimal::from_str_exact(fraction).is_err() {
                     let message = format!("the number `{written}` has more digits than an exact decimal holds");
-                    let help = "write at most 28 decimal places: rhai would round it silently";
+                    let help = "an exact decimal holds at most 28 decimal places and 28 significant digits: \
+                                rhai would round this one silently";
                     return Some((pos, written.to_owned(), message, help));
                 }
             }

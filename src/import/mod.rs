@@ -116,7 +116,11 @@ pub fn read_table(path: &Path, text: &str) -> Result<ScorecardTable, Vec<Diagnos
         base_row: None,
         errors: Vec::new(),
     };
-    let starts: Vec<usize> = rows.iter().map(|r| r.position().map_or(0, |p| p.byte() as usize)).collect();
+    // On a CRLF table the csv crate puts a row's start at the `\r` that ends
+    // the line before: a row starts after any line end.
+    let row_start =
+        |at: usize| at + text.get(at..).map_or(0, |rest| rest.len() - rest.trim_start_matches(['\r', '\n']).len());
+    let starts: Vec<usize> = rows.iter().map(|r| r.position().map_or(0, |p| row_start(p.byte() as usize))).collect();
     for (i, record) in rows.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
         let start = starts.get(i).copied().unwrap_or(0);
@@ -389,5 +393,9 @@ mod tests {
         assert_eq!(errors[0].code, codes::IMPORT_TABLE);
         assert_eq!(errors[0].message, "a second `basepoints` row: the first is at line 2");
         assert_eq!(&text[errors[0].span.range()], "basepoints,,500");
+        let crlf = text.replace('\n', "\r\n");
+        let errors = read(&crlf).unwrap_err();
+        assert_eq!(errors[0].message, "a second `basepoints` row: the first is at line 2");
+        assert_eq!(&crlf[errors[0].span.range()], "basepoints,,500");
     }
 }

@@ -86,10 +86,14 @@ pub fn parse_bin_each(text: &str, dialect: Dialect) -> Result<Vec<Part>, Vec<Bin
     }
     // A numpy list (optbinning's categorical bins): quoted strings, or, for
     // a numeric variable binned as categories, numbers with no comma between
-    // them (`[1 2]`), which no interval is.
+    // them (`[1 2]`), which no interval is. `[unknown]` stays a category.
     let quoted_first = text.get(1..).is_some_and(|rest| rest.trim_start().starts_with(['\'', '"']));
-    let bracketed_without_comma = text.ends_with(']') && !text.contains([',', '~']);
-    if text.starts_with('[') && (quoted_first || bracketed_without_comma) {
+    let numbers_first = text.get(1..).is_some_and(|rest| {
+        let rest = rest.trim_start();
+        rest.strip_prefix('-').unwrap_or(rest).starts_with(|c: char| c.is_ascii_digit())
+    });
+    let numeric_list = numbers_first && text.ends_with(']') && !text.contains([',', '~']);
+    if text.starts_with('[') && (quoted_first || numeric_list) {
         return numpy_list(text).map_err(whole);
     }
     let pieces: Vec<&str> = match dialect {

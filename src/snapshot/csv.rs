@@ -297,9 +297,7 @@ impl<R> CsvRows<R> {
     /// A line of spaces or tabs alone: skipped as an empty line is (the csv
     /// crate skips those), not a row of one cell short of the header's.
     fn blank_row(&self) -> bool {
-        self.columns.len() > 1
-            && self.row.len() == 1
-            && self.row.as_slice().iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        self.row.len() == 1 && self.row.as_slice().iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
     }
 
     /// What is wrong with the header, if anything (taken: a second call
