@@ -627,7 +627,29 @@ overdues: []\n";
         assert_eq!(outline.len(), 3, "{text}\n{outline:?}");
         assert_eq!((&outline[0], &outline[2]), (&Ok("Y-1".into()), &Ok("Y-3".into())), "{text}");
         assert!(outline[1].as_ref().is_err_and(|e| e.starts_with("invalid YAML at line ")), "{outline:?}");
+        // The broken item's id, from its entries before the break.
+        assert_eq!(items[1].as_ref().unwrap_err().id, Some(Key::Str("Y-2".into())), "{text}");
     }
+    // The broken item last, another document after it (where the parser
+    // finds the break): the list before is still read item by item.
+    let last_broken =
+        format!("  - {{{}}}\n  - {{id: Y-2, score: [5, tags: 1}}\n---\n- {{{}}}\n", flat("Y-1"), flat("Y-3"));
+    let outline: Vec<_> = read(Format::Yaml, &last_broken, &s)
+        .iter()
+        .map(|i| i.as_ref().map(|s| s.id.to_string()).map_err(|e| e.id.clone()))
+        .collect();
+    assert_eq!(outline, [Ok("Y-1".into()), Err(Some(Key::Str("Y-2".into()))), Ok("Y-3".into())], "{last_broken}");
+    // Comments around a flow list's items, and a nested mapping opening a
+    // line in the items' column, cost no item its record.
+    let flow = format!(
+        "[  # a book\n{{{}}},  # first\n# between\n {{id: Y-2, score: [5, tags: 1}},\n {{{}, identity:\n {{verified: true, mismatch_fields: []}}}}]  # end\n",
+        flat("Y-1"),
+        flat("Y-3").replace(", identity: {verified: true, mismatch_fields: [ ]}", ""),
+    );
+    let items = read(Format::Yaml, &flow, &s);
+    let outline: Vec<_> =
+        items.iter().map(|i| i.as_ref().map(|s| s.id.to_string()).map_err(|e| e.id.clone())).collect();
+    assert_eq!(outline, [Ok("Y-1".into()), Err(Some(Key::Str("Y-2".into()))), Ok("Y-3".into())], "{flow}");
 
     // An alias in an item is refused as an alias, though alone it is an unknown anchor.
     let aliased = "- id: Y-1\n  note: &n x\n- id: Y-2\n  score: *n\n";

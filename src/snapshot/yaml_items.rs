@@ -23,20 +23,43 @@ pub(super) fn read_items_apart(
 ) -> Option<Vec<ReadItem>> {
     let error_at = error.span.start as usize;
     let (start, end) = document_around(text, error_at);
+    items_apart((text, bad), (start, end), error, schema).or_else(|| {
+        // An item left open at a document's end is found broken only on
+        // the next document's first line: the list is the one before.
+        let between = text.get(start..error_at)?;
+        let first_line =
+            between.matches('\n').count() == 1 && between.rsplit('\n').next().is_some_and(|l| l.trim().is_empty());
+        let before = document_around(text, start.checked_sub(1).filter(|_| first_line)?);
+        items_apart((text, bad), before, error, schema)
+    })
+}
+
+/// [`read_items_apart`] for the document at `start..end` of `text`.
+fn items_apart(
+    (text, bad): (&str, &[usize]),
+    (start, end): (usize, usize),
+    error: &YamlError,
+    schema: &Schema,
+) -> Option<Vec<ReadItem>> {
     let document = text.get(start..end)?;
-    let ranges = match item_starts(document) {
+    // A flow list is cut and read with its comments blanked out (offsets kept).
+    let (source, ranges): (std::borrow::Cow<'_, str>, Vec<(usize, usize)>) = match item_starts(document) {
         Some(starts) => {
             let ends = starts.iter().skip(1).copied().chain([document.len()]);
-            starts.iter().copied().zip(ends).collect()
+            (document.into(), starts.iter().copied().zip(ends).collect())
         }
-        None => flow_items(document)?,
+        None => {
+            let blanked = blank_comments(document);
+            let ranges = flow_items(&blanked)?;
+            (blanked.into(), ranges)
+        }
     };
     if ranges.len() < 2 {
         return None;
     }
     let mut items = Vec::with_capacity(ranges.len());
     for (from, to) in ranges {
-        let item = (start + from, document.get(from..to)?);
+        let item = (start + from, source.get(from..to)?);
         match not_utf8(text, item, "list item", bad, schema) {
             Some(not_utf8) => items.push(Err(not_utf8)),
             None => items.extend(read_item(text, item, error, schema)),
@@ -101,6 +124,28 @@ const LINES_DROPPED_FOR_AN_ID: usize = 8;
 /// from its lines before the one of byte `error_at` (within `unit`), where
 /// its syntax broke: an error record's id "as far as it could be read".
 pub(super) fn id_before(unit: &str, error_at: usize, schema: &Schema) -> Option<Key> {
+    id_before_line(unit, error_at, schema).or_else(|| id_in_flow_mapping(unit, error_at, schema))
+}
+
+/// The key of a flow mapping (`{id: A-1, score: [5, …}`, or a block list's
+/// item that is one) broken at byte
+/// `error_at`, from its entries before the break: the text up to each `,`
+/// before it (the last first), closed with a `}`.
+fn id_in_flow_mapping(unit: &str, error_at: usize, schema: &Schema) -> Option<Key> {
+    // Alone, or as a block list's item (`- {id: A-1, …`).
+    let opening = unit.trim_start();
+    let opening = opening.strip_prefix('-').map_or(opening, str::trim_start);
+    if !opening.starts_with('{') {
+        return None;
+    }
+    let before = unit.get(..error_at.min(unit.len()))?;
+    before.rmatch_indices(',').take(LINES_DROPPED_FOR_AN_ID).find_map(|(comma, _)| {
+        let closed = format!("{}}}", before.get(..comma)?);
+        parse_document(&closed).ok().and_then(|node| key_of(&node, schema))
+    })
+}
+
+fn id_before_line(unit: &str, error_at: usize, schema: &Schema) -> Option<Key> {
     let mut end = error_at.min(unit.len());
     for _ in 0..=LINES_DROPPED_FOR_AN_ID {
         end = unit.get(..end)?.rfind('\n').map_or(0, |i| i + 1);
@@ -190,56 +235,142 @@ fn item_starts(document: &str) -> Option<Vec<usize>> {
     Some(starts)
 }
 
-/// The byte ranges of the mappings of a flow list written one per line
-/// (`[{id: A-1, …},` then ` {id: A-2, …}]`), each without its `,` and the
-/// list's brackets; `None` when the document is not such a list. An item
-/// starts at each line whose first character is a `{` in the first item's
-/// column, so a nested mapping opened at the start of a line deeper in is
-/// no item of its own.
+/// The byte ranges of the mappings of a flow list written one mapping a
+/// line (`[{id: A-1, …},` then ` {id: A-2, …}]`; its comments blanked by
+/// [`blank_comments`]), each without its `,` and the list's brackets;
+/// `None` when the document is not such a list. A mapping starts at each
+/// line whose first character is a `{`; one that does not read alone but
+/// does with the lines after it (a nested mapping opened at the start of a
+/// line) is taken with them.
 fn flow_items(document: &str) -> Option<Vec<(usize, usize)>> {
     let mut starts = Vec::new();
-    let mut column = None;
+    let mut opened = false;
     let mut offset = 0;
     for line in document.split_inclusive('\n') {
         let here = offset;
         offset += line.len();
-        if is_blank_or_comment(line.trim_end()) || is_document_marker(line) {
+        let content = line.trim_start_matches([' ', '\t']);
+        let indent = line.len() - content.len();
+        if content.trim().is_empty() || is_document_marker(line) || content.starts_with('%') {
             continue;
         }
-        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        let content = line.get(indent..).unwrap_or_default();
-        let brace = match column {
-            None => {
-                let inner = content.strip_prefix('[')?;
-                let brace = 1 + inner.len() - inner.trim_start_matches([' ', '\t']).len();
-                if content.get(brace..)?.starts_with('{') {
-                    column = Some(indent + brace);
-                    indent + brace
-                } else if content.get(brace..)?.trim().is_empty() {
-                    // `[` alone on its line: the first item is on the next.
-                    column = Some(usize::MAX);
-                    continue;
-                } else {
-                    return None;
-                }
+        if !opened {
+            // The list's `[`, and its first mapping on that line or the next.
+            let inner = content.strip_prefix('[')?;
+            opened = true;
+            let brace = inner.len() - inner.trim_start_matches([' ', '\t']).len();
+            match inner.get(brace..) {
+                Some(rest) if rest.starts_with('{') => starts.push(here + indent + 1 + brace),
+                Some(rest) if rest.trim().is_empty() => {}
+                _ => return None,
             }
-            Some(usize::MAX) if content.starts_with('{') => {
-                column = Some(indent);
-                indent
-            }
-            Some(c) if c == indent && content.starts_with('{') => indent,
-            Some(_) => continue,
-        };
-        starts.push(here + brace);
+        } else if content.starts_with('{') {
+            starts.push(here + indent);
+        }
     }
+    let last = starts.len().checked_sub(1)?;
     let ends = starts.iter().skip(1).copied().chain([document.len()]);
-    let ranges = starts.iter().copied().zip(ends).map(|(from, to)| {
-        let item = document.get(from..to).unwrap_or_default().trim_end();
-        let item = item.strip_suffix(']').map_or(item, str::trim_end);
-        let item = item.strip_suffix(',').unwrap_or(item);
-        (from, from + item.len())
-    });
-    Some(ranges.collect())
+    let pieces: Vec<(usize, usize)> = starts
+        .iter()
+        .copied()
+        .zip(ends)
+        .enumerate()
+        .map(|(i, (from, to))| {
+            let item = document.get(from..to).unwrap_or_default().trim_end();
+            let item = if i == last { item.strip_suffix(']').map_or(item, str::trim_end) } else { item };
+            let item = item.strip_suffix(',').unwrap_or(item);
+            (from, from + item.len())
+        })
+        .collect();
+    Some(joined_where_whole(document, &pieces))
+}
+
+/// Pieces of a flow list, each joined to the pieces after it (up to
+/// [`PIECES_JOINED`]) when it does not read as a mapping alone but does with
+/// them: a mapping nested in an item, opened at the start of a line.
+fn joined_where_whole(document: &str, pieces: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mapping = |from: usize, to: usize| {
+        document.get(from..to).and_then(|t| parse_document(t).ok()).is_some_and(|n| matches!(n.kind, YKind::Map(_)))
+    };
+    let mut joined = Vec::with_capacity(pieces.len());
+    let mut i = 0;
+    while let Some(&(from, to)) = pieces.get(i) {
+        let whole = (!mapping(from, to))
+            .then(|| {
+                (i + 1..pieces.len().min(i + 1 + PIECES_JOINED))
+                    .find(|&j| pieces.get(j).is_some_and(|p| mapping(from, p.1)))
+            })
+            .flatten();
+        match whole.and_then(|j| Some((j, pieces.get(j)?.1))) {
+            Some((j, end)) => {
+                joined.push((from, end));
+                i = j + 1;
+            }
+            None => {
+                joined.push((from, to));
+                i += 1;
+            }
+        }
+    }
+    joined
+}
+
+/// How many lines opening a mapping one item of a flow list may span.
+const PIECES_JOINED: usize = 8;
+
+/// `text` with its comments replaced by spaces, byte for byte (so offsets
+/// stay): a `#` at a line's start or after a space or tab, outside a quoted
+/// scalar, to the line's end. A quote opens a scalar only where one may
+/// begin (after `[`, `{`, `,`, `:` or a line's start, spaces between), so
+/// the `'` of `O'Brien` opens none.
+fn blank_comments(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let (mut quote, mut comment, mut escaped) = (None, false, false);
+    // A `'` right after the one that closed a single-quoted scalar is its
+    // escape (`'O''Brien'`): the scalar goes on.
+    let mut single_closed = false;
+    let mut before = b'\n';
+    for &b in text.as_bytes() {
+        let reopens = std::mem::take(&mut single_closed) && b == b'\'';
+        let blank = match (quote, b) {
+            _ if reopens => {
+                quote = Some(b);
+                false
+            }
+            (_, b'\n') => {
+                comment = false;
+                false
+            }
+            _ if comment => true,
+            (Some(q), _) => {
+                if escaped {
+                    escaped = false;
+                } else if q == b'"' && b == b'\\' {
+                    escaped = true;
+                } else if b == q {
+                    quote = None;
+                    single_closed = q == b'\'';
+                }
+                false
+            }
+            (None, b'#') if matches!(before, b' ' | b'\t' | b'\n' | b'\r') => {
+                comment = true;
+                true
+            }
+            (None, b'"' | b'\'') if matches!(before, b'[' | b'{' | b',' | b':' | b' ' | b'\t' | b'\n') => {
+                let opener = out.iter().rev().find(|c: &&u8| !matches!(c, b' ' | b'\t')).copied().unwrap_or(b'\n');
+                if matches!(opener, b'[' | b'{' | b',' | b':' | b'\n') {
+                    quote = Some(b);
+                }
+                false
+            }
+            _ => false,
+        };
+        out.push(if blank { b' ' } else { b });
+        before = b;
+    }
+    // Only ASCII bytes were replaced, each whole character of a comment.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 fn is_item(line: &str) -> bool {
@@ -255,7 +386,7 @@ fn is_glued_item(line: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{document_around, flow_items, item_starts};
+    use super::{blank_comments, document_around, flow_items, item_starts};
 
     #[test]
     fn items_start_at_the_margin_and_nothing_else_is_there() {
@@ -272,16 +403,29 @@ mod tests {
 
     #[test]
     fn a_flow_list_of_one_mapping_a_line_is_cut_into_its_mappings() {
-        fn cut(document: &str) -> Option<Vec<&str>> {
-            flow_items(document).map(|ranges| ranges.iter().map(|&(a, b)| &document[a..b]).collect())
+        fn cut(document: &str) -> Option<Vec<String>> {
+            let blanked = blank_comments(document);
+            let ranges = flow_items(&blanked)?;
+            Some(ranges.iter().map(|&(a, b)| blanked[a..b].trim_end().to_owned()).collect())
         }
         let text = "# book\n[{id: A, n: {x: 1}},\n {id: B, n: [5},\n {id: C}]\n";
-        assert_eq!(cut(text), Some(vec!["{id: A, n: {x: 1}}", "{id: B, n: [5}", "{id: C}"]));
-        // `[` alone on its line; a nested mapping opened deeper in is no item.
-        let text = "[\n  {id: A,\n    n:\n    {x: 1}},\n  {id: B}\n]\n";
-        assert_eq!(cut(text), Some(vec!["{id: A,\n    n:\n    {x: 1}}", "{id: B}"]));
+        assert_eq!(cut(text).unwrap(), ["{id: A, n: {x: 1}}", "{id: B, n: [5}", "{id: C}"]);
+        // `[` alone on its line; a nested mapping opening a line is its item's.
+        let text = "[\n  {id: A,\n    n:\n  {x: 1}},\n  {id: B}\n]\n";
+        assert_eq!(cut(text).unwrap(), ["{id: A,\n    n:\n  {x: 1}}", "{id: B}"]);
+        // Comments anywhere, items in other columns.
+        let text = "[  # book\n{id: A, n: 'O''Brien # not a comment'},  # first\n# between\n   {id: B, n: [x},\n {id: C}]  # end\n";
+        assert_eq!(cut(text).unwrap(), ["{id: A, n: 'O''Brien # not a comment'}", "{id: B, n: [x}", "{id: C}"]);
         assert_eq!(cut("- {id: A}\n"), None);
         assert_eq!(cut("[1, 2]\n"), None);
+    }
+
+    #[test]
+    fn comments_are_blanked_byte_for_byte_outside_quotes() {
+        let text = "a: \"x # y\" # c é\nb: O'Brien # d\n#e\n";
+        let blanked = blank_comments(text);
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(blanked.split('\n').map(str::trim_end).collect::<Vec<_>>(), ["a: \"x # y\"", "b: O'Brien", "", ""]);
     }
 
     #[test]
