@@ -353,6 +353,16 @@ fn a_csv_or_yaml_file_whose_last_line_has_no_line_end_is_said() {
     assert!(stderr(&out).contains("warning: the last line of standard input has no line end"), "{}", stderr(&out));
     let out = verdict(&["eval", "--quiet", "policies/simple.policy", cut.to_str().unwrap()]);
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    // A last line of spaces, or a YAML comment, holds no snapshot to cut.
+    let spaces = scratch("spaces.csv");
+    std::fs::write(&spaces, format!("{book}   ")).unwrap();
+    let out = verdict(&["eval", "policies/simple.policy", spaces.to_str().unwrap()]);
+    assert!(!stderr(&out).contains("line end"), "{}", stderr(&out));
+    let out = common::verdict_with_stdin(
+        &["eval", "policies/lifecycle.policy", "-", "--input-format", "yaml"],
+        &format!("{yaml}# the end"),
+    );
+    assert!(!stderr(&out).contains("line end"), "{}", stderr(&out));
 }
 
 #[test]

@@ -43,9 +43,9 @@ use crate::snapshot::{
 };
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Snapshots per chunk unless [`StreamOptions::chunk`] says otherwise.
 pub const DEFAULT_CHUNK: usize = 1024;
@@ -457,8 +457,10 @@ impl<'a> Reader<'a> {
             }
             self.current = several.then(|| Arc::from(source.name.as_str()));
             let records_before = self.records;
-            let last_byte = Arc::new(AtomicU32::new(NO_BYTE));
-            let input = Counted { inner: source.input, bytes: self.bytes.clone(), last: last_byte.clone() };
+            // Only where a cut-off last line reads as a whole one.
+            let last_line =
+                matches!(source.format, Format::Csv | Format::Yaml).then(|| Arc::new(Mutex::new(LastLine::default())));
+            let input = Counted { inner: source.input, bytes: self.bytes.clone(), last: last_line.clone() };
             let (schema, limits) = (&self.shared.program.schema, self.shared.options.limits);
             // A failure part-way is an error record in place (written by the
             // reading itself) and an input error, so the caller hears of it.
@@ -479,8 +481,8 @@ impl<'a> Reader<'a> {
             if let Some(error) = header_fault {
                 self.notes.header_faults.push(InputError { name: source.name.clone(), error });
             }
-            let unterminated = matches!(source.format, Format::Csv | Format::Yaml)
-                && !matches!(last_byte.load(Ordering::Relaxed), NO_BYTE | 0x0a | 0x0d);
+            let unterminated = last_line
+                .is_some_and(|last| last.lock().is_ok_and(|last| last.unterminated(source.format == Format::Yaml)));
             match failure {
                 Some(error) => self.notes.errors.push(InputError { name: source.name, error }),
                 None if self.records == records_before && !self.stopped() => self.notes.empty.push(source.name),
@@ -716,19 +718,45 @@ impl<'a, W: Write, P: FnMut(Progress)> InOrder<'a, W, P> {
 struct Counted<R> {
     inner: R,
     bytes: Arc<AtomicU64>,
-    /// The last byte read, or [`NO_BYTE`].
-    last: Arc<AtomicU32>,
+    /// What the input's last line holds so far (CSV and YAML inputs).
+    last: Option<Arc<Mutex<LastLine>>>,
 }
 
-/// [`Counted::last`] before a byte was read.
-const NO_BYTE: u32 = u32::MAX;
+/// The start of the last line read (after the last `\n`), up to
+/// [`LastLine::KEPT`] bytes: whether the input ends in a line that is not
+/// ended, and holds more than spaces or (YAML's) a comment.
+#[derive(Default)]
+struct LastLine {
+    kept: Vec<u8>,
+}
+
+impl LastLine {
+    const KEPT: usize = 64;
+
+    fn read(&mut self, bytes: &[u8]) {
+        let after = match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(at) => {
+                self.kept.clear();
+                bytes.get(at + 1..).unwrap_or_default()
+            }
+            None => bytes,
+        };
+        let room = Self::KEPT.saturating_sub(self.kept.len());
+        self.kept.extend(after.iter().take(room));
+    }
+
+    fn unterminated(&self, comments: bool) -> bool {
+        let line = self.kept.trim_ascii();
+        !(line.is_empty() || self.kept.ends_with(b"\r") || (comments && line.starts_with(b"#")))
+    }
+}
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.bytes.fetch_add(n as u64, Ordering::Relaxed);
-        if let Some(&last) = buf.get(..n).and_then(<[u8]>::last) {
-            self.last.store(u32::from(last), Ordering::Relaxed);
+        if let (Some(read), Some(Ok(mut last))) = (buf.get(..n), self.last.as_ref().map(|l| l.lock())) {
+            last.read(read);
         }
         Ok(n)
     }
@@ -740,9 +768,11 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
     fn consume(&mut self, amount: usize) {
         self.bytes.fetch_add(amount as u64, Ordering::Relaxed);
-        // The buffer is still filled: looking at it reads nothing.
-        if let Some(Ok(Some(&last))) = amount.checked_sub(1).map(|i| self.inner.fill_buf().map(|b| b.get(i))) {
-            self.last.store(u32::from(last), Ordering::Relaxed);
+        // The buffer holds what is consumed: looking at it reads nothing.
+        if let (Some(last), true) = (&self.last, amount > 0) {
+            if let (Ok(filled), Ok(mut last)) = (self.inner.fill_buf(), last.lock()) {
+                last.read(filled.get(..amount).unwrap_or_default());
+            }
         }
         self.inner.consume(amount);
     }
