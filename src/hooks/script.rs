@@ -160,8 +160,8 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
 /// decimal holds, or its first bit shift: rhai rounds the one and lets the
 /// other lose every bit (`1 << 64` is 0) without an error, where every other
 /// overflow of a hook is one. Found by rhai's own tokenizer, which keeps a
-/// decimal's text as written.
-/// Where, what is written there, the message and its help.
+/// decimal's text as written. Gives where, what is written there, the
+/// message and its help.
 fn inexact(engine: &Engine, script: &str) -> Option<(Position, String, String, &'static str)> {
     use rhai::Token;
     let (tokens, _) = engine.lex([&script]);

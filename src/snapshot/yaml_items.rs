@@ -1,8 +1,9 @@
 //! A YAML list of snapshots whose syntax breaks in one item: the parser
 //! cannot go on past a syntax error, so the document would be one error
-//! record for all its snapshots. A list at the left margin (`- id: A-1`) is
-//! read again item by item, so that every snapshot still yields its own
-//! record, in order: the broken item its error, the others their decisions.
+//! record for all its snapshots. A block list (`- id: A-1`, at the margin or
+//! indented as a whole) or a flow list of one mapping a line is read again
+//! item by item, so that every snapshot still yields its own record, in
+//! order: the broken item its error, the others their decisions.
 
 use super::convert::key_as_written;
 use super::reader::{bad_in, not_utf8_message, unless_replaced};
@@ -13,9 +14,9 @@ use crate::schema::Schema;
 use crate::yaml::{is_blank_or_comment, is_document_marker, parse_document, YKind, YNode, YamlError};
 
 /// The records of the document around byte `error_at` (where its syntax
-/// error was found), one per item, when it is a list at the left margin of
-/// two items or more and an item alone fails too; `None` otherwise (the
-/// document's own error is then its one record).
+/// error was found, or the one before it), one per item, when it is a block
+/// or flow list of two items or more and an item alone fails too; `None`
+/// otherwise (the document's own error is then its one record).
 pub(super) fn read_items_apart(
     (text, bad): (&str, &[usize]),
     error: &YamlError,
@@ -127,10 +128,10 @@ pub(super) fn id_before(unit: &str, error_at: usize, schema: &Schema) -> Option<
     id_before_line(unit, error_at, schema).or_else(|| id_in_flow_mapping(unit, error_at, schema))
 }
 
-/// The key of a flow mapping (`{id: A-1, score: [5, …}`, or a block list's
-/// item that is one) broken at byte
-/// `error_at`, from its entries before the break: the text up to each `,`
-/// before it (the last first), closed with a `}`.
+/// The key of a flow mapping (`{id: A-1, score: [5, …}`, alone or as a
+/// block list's item) broken at byte `error_at`, from its entries before
+/// the break: the text up to each `,` before it (the last first), closed
+/// with a `}`.
 fn id_in_flow_mapping(unit: &str, error_at: usize, schema: &Schema) -> Option<Key> {
     // Alone, or as a block list's item (`- {id: A-1, …`).
     let opening = unit.trim_start();
@@ -183,15 +184,22 @@ fn read_item(text: &str, (offset, item): (usize, &str), error: &YamlError, schem
     }
 }
 
+/// Each line of `text` (with its line end) and the offset it starts at.
+fn lines_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |offset, line| {
+        let here = *offset;
+        *offset += line.len();
+        Some((here, line))
+    })
+}
+
 /// The byte range of the document holding byte `at`: from its `---` line (or
 /// the text's start) to the next `---` line (or the text's end). An error at
 /// the very start of a `---` line was found at the end of the document
 /// before it.
 pub(super) fn document_around(text: &str, at: usize) -> (usize, usize) {
-    let (mut start, mut offset) = (0, 0);
-    for line in text.split_inclusive('\n') {
-        let here = offset;
-        offset += line.len();
+    let mut start = 0;
+    for (here, line) in lines_at(text) {
         if is_document_marker(line) {
             if here >= at {
                 return (start, here);
@@ -211,10 +219,7 @@ pub(super) fn document_around(text: &str, at: usize) -> (usize, usize) {
 fn item_starts(document: &str) -> Option<Vec<usize>> {
     let mut starts = Vec::new();
     let mut margin = None;
-    let mut offset = 0;
-    for line in document.split_inclusive('\n') {
-        let here = offset;
-        offset += line.len();
+    for (here, line) in lines_at(document) {
         let trimmed = line.trim_end();
         if is_blank_or_comment(trimmed) || is_document_marker(line) {
             continue;
@@ -245,10 +250,7 @@ fn item_starts(document: &str) -> Option<Vec<usize>> {
 fn flow_items(document: &str) -> Option<Vec<(usize, usize)>> {
     let mut starts = Vec::new();
     let mut opened = false;
-    let mut offset = 0;
-    for line in document.split_inclusive('\n') {
-        let here = offset;
-        offset += line.len();
+    for (here, line) in lines_at(document) {
         let content = line.trim_start_matches([' ', '\t']);
         let indent = line.len() - content.len();
         if content.trim().is_empty() || is_document_marker(line) || content.starts_with('%') {
@@ -369,7 +371,8 @@ fn blank_comments(text: &str) -> String {
         out.push(if blank { b' ' } else { b });
         before = b;
     }
-    // Only ASCII bytes were replaced, each whole character of a comment.
+    // Every byte of a comment is replaced, to its line's end: no character
+    // is cut, so the text is still UTF-8.
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
