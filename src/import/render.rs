@@ -156,6 +156,8 @@ pub fn default_name(path: &Path, table: &ScorecardTable) -> String {
         stem => stem.map(|s| s.to_string_lossy()).unwrap_or_default(),
     };
     let name = identifier(&stem.to_lowercase());
+    // A file named in another script (`年龄.csv`) gives no letter to name by.
+    let name = if name.chars().any(|c| c.is_ascii_alphanumeric()) { name } else { "imported".into() };
     let mut name =
         if name.ends_with("score") && name != "score" { name } else { format!("{}_score", name.trim_end_matches('_')) };
     while table.characteristics.iter().any(|c| identifier(&c.variable) == name) {
@@ -255,6 +257,9 @@ mod tests {
         assert_eq!(name("score.csv", &["age"]), "score_score");
         assert_eq!(name("scorecard.csv", &["age"]), "scorecard_score");
         assert_eq!(name("2026 card.csv", &["age"]), "v_2026_card_score");
+        // A file named in another script gives no letter to name by.
+        assert_eq!(name("年龄.csv", &["age"]), "imported_score");
+        assert_eq!(name("é.csv", &["age"]), "imported_score");
         // A variable of that name is a field the policy reads: the let may not take it.
         assert_eq!(name("credit_score.csv", &["credit_score", "age"]), "credit_score_card");
     }
