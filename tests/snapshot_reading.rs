@@ -396,6 +396,15 @@ fn json_lines_yield_one_item_per_line() {
     assert_eq!(items[4].as_ref().unwrap_err().message, "line 7: expected a JSON object (one snapshot), found a list");
     let no_id = read(Format::Jsonl, &format!("\n\n{}\n", with(&[("id", None)])), &s);
     assert_eq!(no_id.into_iter().map(err_message).collect::<Vec<_>>(), ["line 3: id: missing required field"]);
+    // So does a JSON array's element, or a YAML list's item: the line it starts on.
+    let array = format!("[{},\n\n  {}]\n", with(&[("id", Some(r#""A-1""#))]), with(&[("id", None)]));
+    let errors: Vec<_> =
+        read(Format::Json, &array, &s).into_iter().filter_map(Result::err).map(|e| e.message).collect();
+    assert_eq!(errors, ["line 3: id: missing required field"]);
+    let yaml = "- {id: A-1, as_of: 2026-11-01}\n\n# no id:\n- as_of: 2026-11-01\n";
+    let errors: Vec<_> = read(Format::Yaml, yaml, &s).into_iter().map(err_message).collect();
+    assert!(!errors[0].starts_with("line"), "{errors:?}");
+    assert!(errors[1].starts_with("line 4: id: missing required field"), "{errors:?}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 
 use super::json::{parse_at, Origin, INVALID_JSON};
 use super::limits::ReadLimits;
-use super::reader::{bad_in, id_despite_bad_bytes, id_of_long_snapshot, not_utf8_message};
+use super::reader::{bad_in, id_despite_bad_bytes, id_of_long_snapshot, not_utf8_message, placed};
 use super::{ReadItem, SnapshotError};
 use crate::schema::Schema;
 use std::sync::Arc;
@@ -195,7 +195,7 @@ impl JsonArray {
             let id = id_of_long_snapshot(text.as_bytes(), origin.line, &self.schema);
             Err(self.limits.oversize_snapshot(&place(), text.len() as u64, id))
         } else {
-            parse_at(text, &self.schema, origin)
+            parse_at(text, &self.schema, origin).map_err(|e| placed(e, origin.line))
         }
     }
 

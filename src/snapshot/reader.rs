@@ -646,11 +646,13 @@ pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<Rea
     })
 }
 
-/// An error record without an id names its line: blank lines are skipped,
-/// so a record's place among the output's is no guide to it, and nothing
-/// else would find it. (A syntax error's message says its line already.)
-fn placed(mut e: SnapshotError, line: usize) -> SnapshotError {
-    if e.id.is_none() && !e.message.starts_with("invalid JSON at line ") {
+/// An error record without an id names the line its snapshot starts on:
+/// blank lines are skipped (and a JSON array's or YAML list's elements
+/// span lines), so a record's place among the output's is no guide to it,
+/// and nothing else would find it. (A syntax error's message says its line
+/// already.)
+pub(super) fn placed(mut e: SnapshotError, line: usize) -> SnapshotError {
+    if e.id.is_none() && !e.message.starts_with("invalid JSON at line ") && !e.message.starts_with("invalid YAML at") {
         e.message = format!("line {line}: {}", e.message);
     }
     e

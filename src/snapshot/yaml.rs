@@ -6,8 +6,10 @@ use super::convert::{
     finish_list, finish_set, finish_snapshot, key_as_written, named_as_written, scalar, set_item, Errors, Frame, Leaf,
     Lexeme, PathSeg, SeenKeys, DATE,
 };
+use super::reader::placed;
 use super::yaml_items::{document_around, id_before, invalid_yaml, not_utf8, read_items_apart};
 use super::{ReadItem, SnapshotError};
+use crate::diagnostic::line_col;
 use crate::schema::{FieldKind, RecordLayout, Schema};
 use crate::value::{Date, Value};
 use crate::yaml::{parse_each_document, YKind, YNode, YamlError};
@@ -34,7 +36,8 @@ pub(crate) fn read_yaml(text: &str, bad: &[usize], schema: &Schema) -> Vec<ReadI
         let read = |node: &YNode, what: &str| {
             let (start, end) = (node.span.start as usize, node.span.end as usize);
             let unit = (start, text.get(start..end).unwrap_or_default());
-            not_utf8(text, unit, what, bad, schema).map_or_else(|| snapshot_from_yaml(node, schema), Err)
+            not_utf8(text, unit, what, bad, schema)
+                .map_or_else(|| snapshot_from_yaml(node, schema).map_err(|e| placed(e, line_col(text, start).0)), Err)
         };
         match &doc.kind {
             YKind::Seq(snapshots) => items.extend(snapshots.iter().map(|s| read(s, "list item"))),
