@@ -63,7 +63,7 @@ Exit codes (when several apply, the largest wins):
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Only diagnostics (errors and warnings) and breached guards on standard error: no summaries, progress or "ok" lines.
+    /// Only a policy's diagnostics (errors and warnings), errors and breached guards on standard error: no summaries, progress, "ok" lines or warnings about the inputs read.
     #[arg(long, short, global = true)]
     quiet: bool,
     /// When to color diagnostics, summaries and help (`auto`: on a terminal, unless NO_COLOR is set).
