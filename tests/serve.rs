@@ -44,7 +44,10 @@ fn every_snapshot_alone_and_the_whole_book_decide_as_eval_does() {
 
 #[test]
 fn generated_books_decide_as_eval_does() {
+    // Emptied first: a folder left by an earlier run whose process had this
+    // id holds books that synth, rightly, will not write over.
     let dir = std::env::temp_dir().join(format!("verdict-serve-synth-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let server = Server::start(Path::new(POLICY), &[]);
     for seed in 1..=4 {
