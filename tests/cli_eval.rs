@@ -353,6 +353,11 @@ fn a_csv_or_yaml_file_whose_last_line_has_no_line_end_is_said() {
     assert!(stderr(&out).contains("warning: the last line of standard input has no line end"), "{}", stderr(&out));
     let out = verdict(&["eval", "--quiet", "policies/simple.policy", cut.to_str().unwrap()]);
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    // Old Mac line ends: the last line ends with its `\r`, however long.
+    let cr = scratch("cr.csv");
+    std::fs::write(&cr, book.replace('\n', "\r")).unwrap();
+    let out = verdict(&["eval", "policies/simple.policy", cr.to_str().unwrap()]);
+    assert!(!stderr(&out).contains("line end"), "{}", stderr(&out));
     // A last line of spaces, or a YAML comment, holds no snapshot to cut.
     let spaces = scratch("spaces.csv");
     std::fs::write(&spaces, format!("{book}   ")).unwrap();

@@ -723,17 +723,22 @@ struct Counted<R> {
 }
 
 /// The start of the last line read (after the last `\n`), up to
-/// [`LastLine::KEPT`] bytes: whether the input ends in a line that is not
-/// ended, and holds more than spaces or (YAML's) a comment.
+/// [`LastLine::KEPT`] bytes, and whether the last byte ended a line: whether
+/// the input ends in a line that is not ended, and holds more than spaces
+/// or (YAML's) a comment.
 #[derive(Default)]
 struct LastLine {
     kept: Vec<u8>,
+    ended: bool,
 }
 
 impl LastLine {
     const KEPT: usize = 64;
 
     fn read(&mut self, bytes: &[u8]) {
+        if let Some(&last) = bytes.last() {
+            self.ended = matches!(last, b'\n' | b'\r');
+        }
         let after = match bytes.iter().rposition(|&b| b == b'\n') {
             Some(at) => {
                 self.kept.clear();
@@ -747,7 +752,7 @@ impl LastLine {
 
     fn unterminated(&self, comments: bool) -> bool {
         let line = self.kept.trim_ascii();
-        !(line.is_empty() || self.kept.ends_with(b"\r") || (comments && line.starts_with(b"#")))
+        !(self.ended || line.is_empty() || (comments && line.starts_with(b"#")))
     }
 }
 
