@@ -476,12 +476,8 @@ fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
             let got = field(fields::ARMS);
             let wrong = arms.iter().any(|(split, arm)| got.get(split).and_then(Value::as_str) != Some(arm.as_str()));
             // As scores are shown: `pricing control, limit none`.
-            let expected = arms.iter().map(|(s, a)| format!("{s} {a}")).collect::<Vec<_>>().join(", ");
-            let actual = arms
-                .iter()
-                .map(|(s, _)| format!("{s} {}", got.get(s).map_or("none".into(), show)))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let expected = named_values(arms.iter().map(|(s, a)| (s, a.clone())));
+            let actual = named_values(arms.iter().map(|(s, _)| (s, got.get(s).map_or("none".into(), show))));
             wrong.then(|| one(fields::ARMS, expected, actual))
         }
         Check::Reasons(pats) => {
@@ -520,12 +516,11 @@ fn check(c: &Check, actual: &Value) -> Option<Mismatch> {
             let value_of = |name: &str| got.get(name).and_then(Value::as_str).and_then(parse_decimal);
             let differ = expected.iter().any(|(name, v)| value_of(name) != Some(*v));
             differ.then(|| {
-                let show_all = |f: &dyn Fn(&str, Decimal) -> String| {
-                    expected.iter().map(|(n, v)| f(n, *v)).collect::<Vec<_>>().join(", ")
-                };
-                let actual =
-                    show_all(&|n, _| format!("{n} {}", value_of(n).map_or_else(|| "none".into(), format_decimal)));
-                one(fields::SCORES, show_all(&|n, v| format!("{n} {}", format_decimal(v))), actual)
+                let wanted = named_values(expected.iter().map(|(n, v)| (n, format_decimal(*v))));
+                let actual = named_values(
+                    expected.iter().map(|(n, _)| (n, value_of(n).map_or_else(|| "none".into(), format_decimal))),
+                );
+                one(fields::SCORES, wanted, actual)
             })
         }
         Check::Error { kind, message } => {
@@ -593,9 +588,15 @@ pub(crate) fn show(v: &Value) -> String {
 pub(crate) fn show_members(v: &Value) -> String {
     match v.as_object() {
         Some(m) if m.is_empty() => "none".into(),
-        Some(m) => m.iter().map(|(k, v)| format!("{k} {}", show(v))).collect::<Vec<_>>().join(", "),
+        Some(m) => named_values(m.iter().map(|(k, v)| (k, show(v)))),
         None => show(v),
     }
+}
+
+/// Named values as a test's messages show them: `pricing control, limit none`
+/// (arms, scores, an object's members).
+fn named_values<'a>(pairs: impl Iterator<Item = (&'a String, String)>) -> String {
+    pairs.map(|(name, value)| format!("{name} {value}")).collect::<Vec<_>>().join(", ")
 }
 
 /// An error record's `error` member: `kind: message`.
