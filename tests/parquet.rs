@@ -321,7 +321,7 @@ fn a_row_that_does_not_fit_is_an_error_record_in_its_place() {
     let message = |i: usize| items[i].as_ref().unwrap_err().message.clone();
     assert_eq!(message(1), r#"grade: expected one of (a, b), found "z""#);
     assert_eq!(message(2), r#"opened_on: expected date (YYYY-MM-DD), found "2026-13-01""#);
-    assert_eq!(message(3), "id: expected string, found null");
+    assert_eq!(message(3), "row 4: id: expected string, found null");
     assert_eq!(message(4), "score: expected int, found null");
     assert_eq!(items[1].as_ref().unwrap_err().id.as_ref().map(ToString::to_string).as_deref(), Some("B"));
 
@@ -342,6 +342,9 @@ fn a_row_that_does_not_fit_is_an_error_record_in_its_place() {
             })
             .collect();
         assert_eq!(kinds, [r#""none""#, r#""snapshot""#, r#""snapshot""#, r#""snapshot""#, r#""snapshot""#], "{out}");
+        // The record without an id names its row of the file, across chunks.
+        let fourth: serde_json::Value = serde_json::from_str(out.lines().nth(3).unwrap()).unwrap();
+        assert_eq!(fourth["error"]["message"], "row 4: id: expected string, found null", "{out}");
     }
 }
 

@@ -87,7 +87,8 @@ pub(super) struct RowGroups {
 
 /// What reading a row group gives next.
 pub(super) enum Read {
-    Rows(RecordBatch),
+    /// A batch, and the file's row number (1-based) of its first row.
+    Rows(RecordBatch, u64),
     Lost(Lost),
 }
 
@@ -160,9 +161,10 @@ impl RowGroups {
             };
             match caught::catch(|| decoder.next()) {
                 Ok(Some(Ok(batch))) => {
+                    let first_row = self.before + self.given + 1;
                     self.given += batch.num_rows() as u64;
                     self.lost_in_a_row = 0;
-                    return Some(Read::Rows(batch));
+                    return Some(Read::Rows(batch, first_row));
                 }
                 // A range read to its end (one that ends short is damage, below).
                 Ok(None) if range.is_some_and(|(_, hi)| self.given >= hi) => {

@@ -69,6 +69,11 @@ impl std::fmt::Debug for ParquetBatches {
 pub struct ParquetBatch {
     plan: Arc<FilePlan>,
     batch: RecordBatch,
+    /// The file's row number (1-based) of the batch's first row, when it
+    /// came from a file: an error record without an id then names its row.
+    /// (A table's rows give their records in place, one for one; a Spark
+    /// partition's batch numbers nothing the user sees.)
+    first_row: Option<u64>,
 }
 
 impl ParquetBatch {
@@ -86,14 +91,14 @@ impl ParquetBatch {
 
     /// Appends one [`ReadItem`] per row to `out`, in order.
     pub fn convert(&self, schema: &Schema, out: &mut Vec<ReadItem>) {
-        rows::convert(&self.plan, schema, &self.batch, out);
+        rows::convert(&self.plan, schema, &self.batch, self.first_row, out);
     }
 
     /// The rows bound for conversion a block at a time ([`BatchRows::convert`]),
     /// for a caller that decides each block before converting the next.
     #[must_use]
     pub fn rows(&self) -> BatchRows<'_> {
-        BatchRows::bind(&self.plan, &self.batch)
+        BatchRows::bind(&self.plan, &self.batch, self.first_row)
     }
 }
 
@@ -105,7 +110,7 @@ impl ParquetBatch {
 /// When the columns cannot hold the schema (see [`open_parquet`]).
 pub fn bind_batch(schema: &Schema, batch: RecordBatch) -> Result<ParquetBatch, ReadError> {
     let plan = bind::bind(schema, batch.schema().fields())?;
-    Ok(ParquetBatch { plan: Arc::new(plan), batch })
+    Ok(ParquetBatch { plan: Arc::new(plan), batch, first_row: None })
 }
 
 impl ParquetBatch {
@@ -114,7 +119,8 @@ impl ParquetBatch {
     pub fn slice(&self, offset: usize, len: usize) -> ParquetBatch {
         let offset = offset.min(self.len());
         let len = len.min(self.len() - offset);
-        ParquetBatch { plan: self.plan.clone(), batch: self.batch.slice(offset, len) }
+        let first_row = self.first_row.map(|row| row + offset as u64);
+        ParquetBatch { plan: self.plan.clone(), batch: self.batch.slice(offset, len), first_row }
     }
 
     /// The batch's columns.
@@ -126,7 +132,7 @@ impl ParquetBatch {
     /// The same plan over another batch of the same columns (see [`ParquetBatch::schema`]).
     #[must_use]
     pub fn with_batch(&self, batch: RecordBatch) -> ParquetBatch {
-        ParquetBatch { plan: self.plan.clone(), batch }
+        ParquetBatch { plan: self.plan.clone(), batch, first_row: None }
     }
 }
 
@@ -161,7 +167,9 @@ impl Iterator for ParquetBatches {
 
     fn next(&mut self) -> Option<Piece> {
         Some(match self.groups.next()? {
-            groups::Read::Rows(batch) => Piece::Rows(ParquetBatch { plan: self.plan.clone(), batch }),
+            groups::Read::Rows(batch, first_row) => {
+                Piece::Rows(ParquetBatch { plan: self.plan.clone(), batch, first_row: Some(first_row) })
+            }
             groups::Read::Lost(lost) => Piece::Lost(lost),
         })
     }

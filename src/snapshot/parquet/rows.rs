@@ -25,8 +25,14 @@ use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::DataType;
 
 /// Appends one [`ReadItem`] per row of `batch` to `out`, in order.
-pub(crate) fn convert(plan: &FilePlan, schema: &Schema, batch: &RecordBatch, out: &mut Vec<ReadItem>) {
-    let mut rows = BatchRows::bind(plan, batch);
+pub(crate) fn convert(
+    plan: &FilePlan,
+    schema: &Schema,
+    batch: &RecordBatch,
+    first_row: Option<u64>,
+    out: &mut Vec<ReadItem>,
+) {
+    let mut rows = BatchRows::bind(plan, batch, first_row);
     let len = rows.len();
     rows.convert(schema, 0..len, out);
 }
@@ -53,15 +59,17 @@ pub struct BatchRows<'p> {
     next: usize,
     /// The block's frames while it is read; emptied by each block, its capacity kept.
     frames: Vec<(Frame, Errors)>,
+    /// The file's row number of the batch's first row, if it came from a file.
+    first_row: Option<u64>,
 }
 
 impl<'p> BatchRows<'p> {
     /// `batch`'s columns bound to `plan` (each column resolved to its typed array once).
-    pub(crate) fn bind(plan: &'p FilePlan, batch: &RecordBatch) -> BatchRows<'p> {
+    pub(crate) fn bind(plan: &'p FilePlan, batch: &RecordBatch, first_row: Option<u64>) -> BatchRows<'p> {
         let columns = batch.columns();
         let root = bind_record(&plan.root, columns, None);
         let as_of = plan.as_of.and_then(|i| columns.get(i)).map(|array| Cells::new(&DATE, array, None));
-        BatchRows { root, as_of, rows: batch.num_rows(), next: 0, frames: Vec::new() }
+        BatchRows { root, as_of, rows: batch.num_rows(), next: 0, frames: Vec::new(), first_row }
     }
 
     /// Rows in the batch.
@@ -105,9 +113,25 @@ impl<'p> BatchRows<'p> {
         out.reserve(rows.len());
         for (row, (frame, mut errors)) in rows.zip(self.frames.drain(..)) {
             let as_of = as_of_at(self.as_of.as_ref(), row, &mut errors);
-            out.push(finish_snapshot(schema, frame, as_of, errors));
+            let item = finish_snapshot(schema, frame, as_of, errors);
+            out.push(match self.first_row {
+                Some(first) => in_row(item, first + row as u64),
+                None => item,
+            });
         }
     }
+}
+
+/// An error record without an id names the file's row it came from: nothing
+/// else would find that row among a million (a lost row's record says its
+/// row already, see `Lost`).
+fn in_row(item: ReadItem, row: u64) -> ReadItem {
+    item.map_err(|mut e| {
+        if e.id.is_none() {
+            e.message = format!("row {row}: {}", e.message);
+        }
+        e
+    })
 }
 
 /// The `as_of` date of `row`, if the file has the column and the row a date there.
