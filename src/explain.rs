@@ -32,8 +32,10 @@ pub enum ExplainError {
     #[error("{0}")]
     Read(String),
     /// No snapshot of the file has the id.
-    #[error("no account `{id}` in `{}` ({})", .file.display(), crate::terminal::counted(*.count, "snapshot"))]
+    #[error("no {entity} `{id}` in `{}` ({})", .file.display(), crate::terminal::counted(*.count, "snapshot"))]
     NotFound {
+        /// What the schema's snapshots are of (`account`, `application`).
+        entity: String,
         /// The id asked for.
         id: String,
         /// The snapshot file.
@@ -288,7 +290,7 @@ pub fn explain(
     let reader = open_snapshot_file(snapshots, format, schema, ReadLimits::default())
         .and_then(SnapshotReader::refusing_header_faults)
         .map_err(|e| cannot_read(snapshots, &e))?;
-    let found = find::find(reader, snapshots, id, nth)?;
+    let found = find::find(reader, snapshots, (id, nth), &policy.program.schema.entity)?;
     Ok(explain_found(policy, snapshots, found, id, default_as_of))
 }
 
@@ -310,7 +312,7 @@ pub fn explain_read<R: BufRead>(
     let reader = read_snapshots_with(input, format, schema, ReadLimits::default())
         .and_then(SnapshotReader::refusing_header_faults)
         .map_err(|e| cannot_read(name, &e))?;
-    let found = find::find(reader, name, id, nth)?;
+    let found = find::find(reader, name, (id, nth), &policy.program.schema.entity)?;
     Ok(explain_found(policy, name, found, id, default_as_of))
 }
 

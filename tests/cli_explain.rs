@@ -479,3 +479,14 @@ fn an_int_key_is_found_by_its_number() {
     let (code, _, stderr) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "9"]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn an_application_is_called_one() {
+    // The schema's entity names what is explained, and what is not found.
+    let (code, out) = explain(&["policies/admission.policy", "policies/applications.jsonl", "--id", "GC-0004"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("--- stdout\napplication GC-0004 (snapshot 1 of policies/applications.jsonl)"), "{out}");
+    let (code, out) = explain(&["policies/admission.policy", "policies/applications.jsonl", "--id", "GC-0"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("error: no application `GC-0` in `policies/applications.jsonl`"), "{out}");
+}

@@ -32,7 +32,7 @@ pub struct ExplainArgs {
     /// Format of the snapshots when it cannot be told from the file name (stdin).
     #[arg(long)]
     input_format: Option<Format>,
-    /// The account's id (the schema's key field).
+    /// The account's (or application's) id: the schema's key field.
     #[arg(long)]
     id: String,
     /// `text` for a terminal (default) or `json`.
@@ -115,7 +115,7 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
     };
     push_wrapped(
         &mut out,
-        &format!("account {} (snapshot {} of {}){as_of}", x.id, x.position, input_name(&x.file, false)),
+        &format!("{} {} (snapshot {} of {}){as_of}", program.schema.entity, x.id, x.position, input_name(&x.file, false)),
         "",
         "  ",
     );
@@ -160,7 +160,7 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
         Err(e) => field(&mut out, fields::ERROR, &[format!("{} error: {}", e.kind.name(), e.message)]),
     }
     if x.rules.is_empty() {
-        out.push_str("\nno rule was evaluated: the account has no decision\n");
+        out.push_str(&format!("\nno rule was evaluated: the {} has no decision\n", program.schema.entity));
         return out;
     }
     out.push_str("\nrules in evaluation order (✓ fired or holds, ✗ did not, · not evaluated)\n");

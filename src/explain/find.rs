@@ -7,12 +7,13 @@ use crate::diagnostic::did_you_mean;
 use crate::snapshot::{Key, ReadItem};
 use std::path::Path;
 
-/// The `nth` (1-based) snapshot with `id`, its 1-based position and how many share the id.
+/// The `nth` (1-based) snapshot with `id`, its 1-based position and how
+/// many share the id; `entity` names what a snapshot is of, for the error.
 pub(super) fn find(
     reader: impl Iterator<Item = ReadItem>,
     path: &Path,
-    id: &str,
-    nth: usize,
+    (id, nth): (&str, usize),
+    entity: &str,
 ) -> Result<(usize, ReadItem, usize), ExplainError> {
     let mut found: Option<(usize, ReadItem)> = None;
     let mut same_id = 0;
@@ -71,7 +72,7 @@ pub(super) fn find(
                          if the file is in another format, say which with `--input-format`"
                     ))
                 });
-            Err(ExplainError::NotFound { id: id.to_string(), file: path.to_path_buf(), count, help })
+            Err(ExplainError::NotFound { entity: entity.to_string(), id: id.to_string(), file: path.to_path_buf(), count, help })
         }
     }
 }
