@@ -320,7 +320,7 @@ fn a_row_that_does_not_fit_is_an_error_record_in_its_place() {
     assert!(items[0].is_ok());
     let message = |i: usize| items[i].as_ref().unwrap_err().message.clone();
     assert_eq!(message(1), r#"grade: expected one of (a, b), found "z""#);
-    assert_eq!(message(2), r#"opened_on: expected date (YYYY-MM-DD), found "2026-13-01""#);
+    assert_eq!(message(2), r#"opened_on: expected date (YYYY-MM-DD), found "2026-13-01" (not a calendar date)"#);
     assert_eq!(message(3), "row 4: id: expected string, found null");
     assert_eq!(message(4), "score: expected int, found null");
     assert_eq!(items[1].as_ref().unwrap_err().id.as_ref().map(ToString::to_string).as_deref(), Some("B"));

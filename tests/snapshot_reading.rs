@@ -187,7 +187,12 @@ fn null_or_missing_optional_fields_are_none() {
     assert_eq!(ok(parse_json_snapshot(&with(&[("as_of", None)]), &s)).as_of, None);
     assert_eq!(ok(parse_json_snapshot(&with(&[("as_of", Some("null"))]), &s)).as_of, None);
     let e = err_message(parse_json_snapshot(&with(&[("as_of", Some(r#""2026-13-01""#))]), &s));
-    assert_eq!(e, r#"as_of: expected date (YYYY-MM-DD), found "2026-13-01""#);
+    assert_eq!(e, r#"as_of: expected date (YYYY-MM-DD), found "2026-13-01" (not a calendar date)"#);
+    let e = err_message(parse_json_snapshot(&with(&[("as_of", Some(r#""2026-02-29""#))]), &s));
+    assert_eq!(e, r#"as_of: expected date (YYYY-MM-DD), found "2026-02-29" (not a calendar date)"#);
+    // A text of another shape is no date at all: nothing more is said.
+    let e = err_message(parse_json_snapshot(&with(&[("as_of", Some(r#""2026-2-28""#))]), &s));
+    assert_eq!(e, r#"as_of: expected date (YYYY-MM-DD), found "2026-2-28""#);
 }
 
 #[test]

@@ -115,7 +115,13 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
     };
     push_wrapped(
         &mut out,
-        &format!("{} {} (snapshot {} of {}){as_of}", program.schema.entity, x.id, x.position, input_name(&x.file, false)),
+        &format!(
+            "{} {} (snapshot {} of {}){as_of}",
+            program.schema.entity,
+            x.id,
+            x.position,
+            input_name(&x.file, false)
+        ),
         "",
         "  ",
     );

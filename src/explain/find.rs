@@ -72,7 +72,13 @@ pub(super) fn find(
                          if the file is in another format, say which with `--input-format`"
                     ))
                 });
-            Err(ExplainError::NotFound { entity: entity.to_string(), id: id.to_string(), file: path.to_path_buf(), count, help })
+            Err(ExplainError::NotFound {
+                entity: entity.to_string(),
+                id: id.to_string(),
+                file: path.to_path_buf(),
+                count,
+                help,
+            })
         }
     }
 }

@@ -427,7 +427,12 @@ fn scalar_as_written(ty: &ScalarType, lexeme: Lexeme<'_>) -> Result<Value, Strin
         ) => exact_decimal(text).map(Value::Dec).map_err(|why| format!("{}{why}", mismatch())),
         (ScalarType::String, Lexeme::Plain(text) | Lexeme::Quoted(text)) => Ok(Value::Str(text.into())),
         (ScalarType::Date, Lexeme::Plain(text) | Lexeme::Quoted(text)) => {
-            date(text).map(Value::Date).ok_or_else(mismatch)
+            // A date's shape with no such day (`2026-02-29`) is said to be
+            // one: "expected YYYY-MM-DD" alone reads as wrong for it.
+            date(text).map(Value::Date).ok_or_else(|| match crate::value::not_a_date(text) {
+                "not a calendar date" => format!("{} (not a calendar date)", mismatch()),
+                _ => mismatch(),
+            })
         }
         (ScalarType::Enum(members), Lexeme::Plain(text) | Lexeme::Quoted(text)) => member(members, text)
             .map(Value::Enum)
