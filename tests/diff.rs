@@ -301,6 +301,12 @@ fn a_changed_batch_file_or_hook_script_is_named_and_its_rules_list_it() {
     assert!(r.lets[0].rows[1].ends_with("(1 added, 0 removed)"), "{:?}", r.lets[0].rows);
     let reading = |name: &str| r.rules.iter().filter(|row| row.via_lets.iter().any(|l| l == name)).count();
     assert!(reading("reg_2023_q3") > 0 && reading("fraud_risk") > 0, "{:?}", r.rules);
+    // Each is called what it is, not a let.
+    let reads: Vec<String> =
+        r.rules.iter().filter(|row| !row.via_lets.is_empty()).map(|row| r.reads_changed(row)).collect();
+    assert!(reads.contains(&"batch reg_2023_q3".to_string()), "{reads:?}");
+    assert!(reads.contains(&"hook fraud_risk".to_string()), "{reads:?}");
+    assert!(reads.iter().all(|text| !text.contains("let")), "{reads:?}");
 }
 
 #[test]
@@ -667,7 +673,7 @@ fn the_rule_table_says_which_changed_lets_an_unchanged_rule_reads() {
     let out = verdict(&["diff", OLD, NEW, PORTFOLIO]);
     let text = String::from_utf8_lossy(&out.stdout);
     let line = |rule: &str| text.lines().find(|l| l.trim_start().starts_with(&format!("{rule} "))).unwrap_or("");
-    assert!(line("limit-raise").contains("unchanged; reads changed let limit_matrix"), "{text}");
+    assert!(line("limit-raise").contains("unchanged; reads changed table limit_matrix"), "{text}");
     // A rule the new version dropped reads nothing in it.
     assert!(line("push").contains("removed") && !line("push").contains("reads"), "{text}");
 }

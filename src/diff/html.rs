@@ -476,9 +476,8 @@ fn rules(h: &mut String, r: &DiffReport) {
             let _ = write!(status, " <span class=\"small muted\">{}</span>", esc(&rule.parts.join(", ")));
         }
         if !rule.via_lets.is_empty() && rule.status != ChangeStatus::Removed {
-            let noun = if rule.via_lets.len() == 1 { "let" } else { "lets" };
-            let lets = esc(&rule.via_lets.join(", "));
-            let _ = write!(status, " <span class=\"small muted\">reads changed {noun} {lets}</span>");
+            let reads = esc(&r.reads_changed(rule));
+            let _ = write!(status, " <span class=\"small muted\">reads changed {reads}</span>");
         }
         let fires = |f: Option<u64>| f.map_or("—".to_string(), |n| n.to_string());
         let _ = writeln!(

@@ -464,6 +464,27 @@ pub struct DiffReport {
 }
 
 impl DiffReport {
+    /// What changed that `rule` reads though its text did not, each name
+    /// called what the policy declares it (`let a, b; batch reg`): a batch or
+    /// a split read as "let" sent a reviewer looking for a let that is not there.
+    pub fn reads_changed(&self, rule: &RuleRow) -> String {
+        let kind_of = |name: &str| self.lets.iter().find(|l| l.name == name).map_or("let", |l| l.kind);
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for name in &rule.via_lets {
+            let kind = kind_of(name);
+            match groups.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, names)) => names.push(name),
+                None => groups.push((kind, vec![name])),
+            }
+        }
+        let plural = |kind: &str| if kind.ends_with('h') { format!("{kind}es") } else { format!("{kind}s") };
+        let group = |(kind, names): &(&str, Vec<&str>)| {
+            let noun = if names.len() == 1 { (*kind).to_string() } else { plural(kind) };
+            format!("{noun} {}", names.join(", "))
+        };
+        groups.iter().map(group).collect::<Vec<_>>().join("; ")
+    }
+
     /// Accounts in one cell of the matrix.
     pub fn cell(&self, old: Row, new: Row) -> u64 {
         self.matrix.get(old.index()).and_then(|r| r.get(new.index())).copied().unwrap_or(0)

@@ -234,8 +234,7 @@ fn rules(out: &mut String, r: &DiffReport) {
         }
         // A rule the new version no longer has reads nothing in it.
         if !rule.via_lets.is_empty() && rule.status != ChangeStatus::Removed {
-            let noun = if rule.via_lets.len() == 1 { "let" } else { "lets" };
-            let _ = write!(status, "; reads changed {noun} {}", rule.via_lets.join(", "));
+            let _ = write!(status, "; reads changed {}", r.reads_changed(rule));
         }
         let fires = |f: Option<u64>| f.map_or("—".into(), |n| n.to_string());
         rows.push(vec![
