@@ -104,6 +104,7 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
         );
     }
     shadowed(&rules, &never, policy, file, &mut diags);
+    diags.extend(super::reason_texts::reason_texts(ast, file));
     unrounded_limits(&rules, &policy.lets, file, &mut diags);
     for (decl, _) in &rules {
         diags.extend(limit_without_effect(decl, file));

@@ -23,6 +23,7 @@ mod lint;
 mod membership;
 pub use membership::range_or_values;
 mod narrow;
+mod reason_texts;
 mod reinstate;
 mod related;
 mod scorecard;

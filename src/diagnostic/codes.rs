@@ -225,6 +225,8 @@ registry! {
         "A batch file lists no ids (it is empty, or holds only comments): its rules can never act, as when the export writing it failed.";
     INVISIBLE_CHARACTER = "W0119", "invisible-character", Warning,
         "A text or a comment holds a character that is invisible or that reorders what is shown: a bidirectional control (U+202A–U+202E, U+2066–U+2069, the Trojan Source trick: a line that reads one way and runs another), a zero-width space or word joiner, or a control character such as a NUL. Joiners inside emoji sequences or words (U+200C, U+200D) and direction marks are part of the text and not said. Reason codes and texts carry it into every decision; a reviewer cannot see it. Delete it (one warning per line).";
+    REASON_CODE_TEXTS = "W0120", "reason-code-texts", Warning,
+        "One reason code is given two different texts (by two rules, a rule and a scorecard's characteristic, or two scorecards): a decision carries the text of whichever rule fired, so a letter or report keyed on the code gets two meanings. Give the code one text, or give the other text a code of its own. Two characteristics of one scorecard sharing a code are `W0613`'s.";
     LIMIT_WITHOUT_EFFECT = "W0114", "limit-without-effect", Warning,
         "A rule sets a limit beside an outcome that gives none: `close` makes the new limit 0, and a `decline`d or `refer`red application gets no limit. The `set limit` is never seen in a decision: drop it, or move it to a rule of its own.";
     LIST_LIKE_A_RANGE = "W0115", "list-like-a-range", Warning,

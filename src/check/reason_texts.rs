@@ -1,0 +1,77 @@
+//! `W0120`: one reason code given two different texts (by two rules, a rule
+//! and a scorecard's characteristic, or two scorecards). A decision carries
+//! both code and text, and a downstream system keyed on the code (an
+//! adverse-action letter, a complaints report) would get two meanings for
+//! one code depending on which rule fired. Only literal codes and texts are
+//! compared; two characteristics of one scorecard sharing a code are
+//! `W0613`'s.
+
+use crate::diagnostic::{codes, Diagnostic, Span};
+use crate::syntax::ast::{ActionKind, ExprKind, Item, PolicyAst, RuleDecl};
+use std::path::Path;
+
+/// A reason code written with its text, where the text is written.
+struct Given<'a> {
+    code: &'a str,
+    text: &'a str,
+    at: Span,
+    /// The scorecard item it is a characteristic of, if it is one.
+    card: Option<usize>,
+}
+
+/// One warning for each text of a code that differs from its first text.
+pub(super) fn reason_texts(ast: &PolicyAst, file: &Path) -> Vec<Diagnostic> {
+    let given = given(ast);
+    let mut out = Vec::new();
+    for (i, later) in given.iter().enumerate() {
+        let earlier = given.iter().take(i).filter(|g| g.code == later.code);
+        let same_card = |g: &Given<'_>| g.card.is_some() && g.card == later.card;
+        let Some(first) = earlier.filter(|g| !same_card(g)).find(|g| g.text != later.text) else { continue };
+        // Said once per text: a third rule repeating the second text adds nothing.
+        let repeated = given.iter().take(i).any(|g| g.code == later.code && g.text == later.text);
+        if repeated {
+            continue;
+        }
+        let message = format!(
+            "the reason code `{}` is given another text here than before: {:?} and {:?}",
+            later.code, first.text, later.text
+        );
+        out.push(
+            Diagnostic::warning(codes::REASON_CODE_TEXTS, file, later.at, message)
+                .with_label("another text")
+                .with_related(file, first.at, "first given here")
+                .with_help("give one code one text (or a code of its own to this text): decisions, letters and reports read the code"),
+        );
+    }
+    out
+}
+
+/// Every literal code with a literal text, in file order.
+fn given(ast: &PolicyAst) -> Vec<Given<'_>> {
+    let mut out = Vec::new();
+    for (index, item) in ast.items.iter().enumerate() {
+        match item {
+            Item::Rule(decl) => rule(decl, &mut out),
+            Item::Group(group) => group.rules.iter().for_each(|decl| rule(decl, &mut out)),
+            Item::Scorecard { card, .. } => {
+                for c in &card.characteristics {
+                    if let Some(text) = &c.text {
+                        out.push(Given { code: &c.code.node, text: &text.node, at: text.span, card: Some(index) });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A rule's reasons whose code and text are both literals.
+fn rule<'a>(decl: &'a RuleDecl, out: &mut Vec<Given<'a>>) {
+    for action in &decl.actions {
+        let ActionKind::Reason { code, text: Some(text) } = &action.kind else { continue };
+        if let (ExprKind::Str(code), ExprKind::Str(written)) = (&code.kind, &text.kind) {
+            out.push(Given { code, text: written, at: text.span, card: None });
+        }
+    }
+}
