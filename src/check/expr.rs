@@ -206,9 +206,28 @@ impl<'a> Checker<'a> {
         if schema.root.field(&segments[0].node).is_some() {
             return self.field_path(&schema.root, Frame::Account, segments, span);
         }
-        let help = self.suggest_name(&name, scope);
+        let help = self.value_unquoted(&name).or_else(|| self.suggest_name(&name, scope));
         self.err(codes::UNKNOWN_NAME, span, format!("unknown name `{name}`")).help = help;
         None
+    }
+
+    /// The help for a bare word that is an arm of a split or a member of an
+    /// enum field (`t == champion`, `status == frozen`): a value, written
+    /// in quotes, where the checker looked for a name.
+    fn value_unquoted(&self, word: &str) -> Option<String> {
+        let quoted = format!("write it in quotes, `\"{word}\"`");
+        if let Some(split) = self.splits.iter().find(|s| s.arms.iter().any(|arm| &**arm == word)) {
+            return Some(format!("`{word}` is an arm of split `{}`: {quoted}", split.name));
+        }
+        let member = |ty: &ScalarType| matches!(ty, ScalarType::Enum(members) if members.iter().any(|m| &**m == word));
+        let (path, _) = self.schema.root.leaves().into_iter().find(|(path, field)| {
+            let of_enum = match &field.kind {
+                FieldKind::Scalar(ty) | FieldKind::Set(ty) => member(ty),
+                _ => false,
+            };
+            of_enum && !self.schema.is_prohibited(path)
+        })?;
+        Some(format!("`{word}` is a member of `{path}`: {quoted}"))
     }
 
     /// The "did you mean" for an unknown name: the closest schema field, let

@@ -474,8 +474,14 @@ impl<'a> Checker<'a> {
                 }
                 Item::Split(s) => {
                     let name = &s.name.node;
-                    if self.name_taken(name) || self.schema.root.field(name).is_some() {
+                    if self.name_taken(name) {
                         self.err(codes::DUPLICATE_NAME, s.name.span, format!("`{name}` is already defined"));
+                        continue;
+                    }
+                    if self.schema.root.field(name).is_some() {
+                        let message = format!("split `{name}` would hide the schema field of the same name");
+                        self.err(codes::DUPLICATE_NAME, s.name.span, message).help =
+                            Some("choose another name: a condition reading it would read the split's arm".into());
                         continue;
                     }
                     match self.split(s) {

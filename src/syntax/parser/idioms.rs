@@ -16,6 +16,8 @@ pub(super) fn idiom_help(stop: &Stop<'_>) -> Option<String> {
         .or_else(|| dotted_range(stop))
         .or_else(|| effective_from(stop))
         .or_else(|| weight_without_percent(stop))
+        .or_else(|| effective_until(stop))
+        .or_else(|| split_punctuation(stop))
         .or_else(|| single_quoted(stop))
         .or_else(|| half_open_list(stop))
         .or_else(|| c_comment(stop))
@@ -181,6 +183,49 @@ fn effective_from(stop: &Stop<'_>) -> Option<String> {
     })
 }
 
+/// `effective 2026-01-01 until 2026-12-31`: the last day follows `to`.
+fn effective_until(stop: &Stop<'_>) -> Option<String> {
+    let last_day = matches!(stop.word, "until" | "till" | "through" | "thru");
+    (last_day && stop.wants(&[Rule::kw_to]) && stop.before.contains("effective")).then(|| {
+        format!(
+            "did you mean `to`? The last day follows `to`: `effective 2026-01-01 to 2026-12-31` (`{}` is no keyword)",
+            stop.word
+        )
+    })
+}
+
+/// `champion: 90%` or `champion 90%, challenger 10%` in a split: an arm is
+/// its name and its weight, one after another.
+fn split_punctuation(stop: &Stop<'_>) -> Option<String> {
+    let colon = stop.at() == Some(':') && stop.positives == [Rule::percent_lit];
+    let comma = stop.at() == Some(',') && stop.before.trim_end().ends_with('%') && stop.wants(&[Rule::ident]);
+    (colon || comma).then(|| {
+        "an arm is its name and its weight, with nothing between or after them: `champion 90%` \
+         then `challenger 10%`, on one line or several"
+            .to_owned()
+    })
+}
+
+/// `freeze until 2027-01-01`, `reinstate for 30 days`: a restriction or a
+/// freeze lasts `for` a duration, and a reinstatement has none.
+fn duration_idiom(stop: &Stop<'_>) -> Option<Diagnostic> {
+    let action = stop.before.split_whitespace().next_back()?;
+    match (action, stop.word) {
+        ("freeze" | "restrict", "until") => Some(stop.said(
+            format!("`{action}` lasts for a duration, not until a date"),
+            format!(
+                "write `{action} for 30 days` (or weeks, months, years): the decision's `until` is worked out from \
+                 the snapshot's `as_of`"
+            ),
+        )),
+        ("reinstate", "for" | "until") => Some(stop.said(
+            "`reinstate` takes no duration",
+            "a reinstated account is active again with no end date (its decision's `until` is null): write `reinstate` alone",
+        )),
+        _ => None,
+    }
+}
+
 /// `a 50` in a split: a weight is a percentage.
 fn weight_without_percent(stop: &Stop<'_>) -> Option<String> {
     let word = stop.word;
@@ -207,6 +252,9 @@ pub(super) fn action_idiom(stop: &Stop<'_>) -> Option<Diagnostic> {
         return Some(stop.said("`set limit` takes `to`, not `=`", format!("write `set limit to {value}`")));
     }
     if let Some(fixed) = without_to(stop) {
+        return Some(fixed);
+    }
+    if let Some(fixed) = duration_idiom(stop) {
         return Some(fixed);
     }
     let mut last_two = stop.before.split_whitespace().rev();
