@@ -173,6 +173,30 @@ fn the_eval_summary_breaks_outcomes_down_by_arm() {
     assert_eq!(arms["arms"][0]["outcomes"]["none"], 18);
 }
 
+/// An account read but not decided still fell in an arm: a challenger
+/// failing more accounts than its champion shows in the summary.
+#[test]
+fn the_eval_summary_counts_each_arm_s_errors() {
+    let dir = time::scratch("split-summary-errors");
+    let failing = format!("{LIMIT_TEST}rule \"ratio\" {{ when balance / credit_limit > 2 then tag \"over\" }}\n");
+    time::write_policy(&dir, "p.policy", &failing);
+    let mut lines: String =
+        (1..=20).map(|i| time::account(&format!(r#"{{"id":"A-{i}","credit_limit":"0"}}"#)) + "\n").collect();
+    lines.push_str("{\"id\":\"A-21\"}\n");
+    std::fs::write(dir.join("book.jsonl"), lines).unwrap();
+    let (code, _, err) =
+        time::verdict_in(&dir, &["eval", "p.policy", "book.jsonl", "--summary", "s.json", "--output", "out.jsonl"]);
+    assert_eq!(code, 1, "{err}");
+    // The unreadable snapshot (A-21) has no arm: it is counted among the errors alone.
+    assert!(err.contains("  arms of limit_test: champion 0 (18 errors); challenger 0 (2 errors)\n"), "{err}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("s.json")).unwrap()).unwrap();
+    assert_eq!(summary["arms"][0]["arms"][0]["errors"], 18);
+    assert_eq!(summary["arms"][0]["arms"][1]["errors"], 2);
+    assert_eq!(summary["errors"]["eval"], 20);
+    assert_eq!(summary["errors"]["snapshot"], 1);
+}
+
 #[test]
 fn diff_breaks_outcomes_down_by_arm() {
     let dir = time::scratch("split-diff");

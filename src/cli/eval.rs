@@ -431,7 +431,10 @@ fn render_summary(s: &Summary, timed: bool) -> String {
             .arms
             .iter()
             .map(|a| {
-                let outcomes = by_name(&a.outcomes);
+                let mut outcomes = by_name(&a.outcomes);
+                if a.errors > 0 {
+                    outcomes.push(counted(a.errors, "error").to_string());
+                }
                 let detail = if outcomes.is_empty() { String::new() } else { format!(" ({})", outcomes.join(", ")) };
                 format!("{} {}{detail}", verdict::terminal::escape(&a.arm), a.decided)
             })

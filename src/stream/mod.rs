@@ -351,7 +351,13 @@ impl Chunk {
         macro_rules! decide {
             ($item:expr) => {{
                 let record = match $item {
-                    Ok(snapshot) => evaluate(program, &snapshot, options.eval),
+                    Ok(snapshot) => {
+                        let record = evaluate(program, &snapshot, options.eval);
+                        if record.is_err() && !program.splits.is_empty() {
+                            self.tally.add_failed_in_arms(program, &snapshot.record);
+                        }
+                        record
+                    }
                     Err(e) => Err(in_source(e, source.as_deref()).into()),
                 };
                 let record = if columnar { fit_decimal_limit(record) } else { record };

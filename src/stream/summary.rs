@@ -3,8 +3,9 @@
 //! guards with their counts and bounds.
 
 use crate::compile::Program;
-use crate::eval::{guard_check, ErrorKind, Outputs};
+use crate::eval::{arm_of, guard_check, ErrorKind, Outputs};
 use crate::ir::Outcome;
+use crate::value::Record;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -24,6 +25,10 @@ pub struct Tally {
     /// Decisions per arm and outcome: the arms of every split one after the
     /// other, [`OUTCOMES`] counts each, indexed by `Outcome as usize`.
     pub arms: Vec<u64>,
+    /// Accounts per arm (in [`Tally::arms`]' order of arms) that were read
+    /// but not decided (an eval, hook or timeout error): a challenger that
+    /// fails more accounts than its champion is told apart by this.
+    pub arm_errors: Vec<u64>,
 }
 
 /// Counts kept per outcome (indexed by `Outcome as usize`).
@@ -51,7 +56,12 @@ impl Tally {
     /// Zero counts for `program`'s rules.
     pub fn new(program: &Program) -> Tally {
         let arms: usize = program.splits.iter().map(|s| s.arms.len()).sum();
-        Tally { fired: vec![0; program.rules.len()], arms: vec![0; arms * OUTCOMES], ..Tally::default() }
+        Tally {
+            fired: vec![0; program.rules.len()],
+            arms: vec![0; arms * OUTCOMES],
+            arm_errors: vec![0; arms],
+            ..Tally::default()
+        }
     }
 
     /// Back to zero, keeping the rule count.
@@ -62,6 +72,17 @@ impl Tally {
         self.errors = [0; 4];
         self.fired.iter_mut().for_each(|n| *n = 0);
         self.arms.iter_mut().for_each(|n| *n = 0);
+        self.arm_errors.iter_mut().for_each(|n| *n = 0);
+    }
+
+    /// Counts a snapshot that was read but not decided in its arm of each
+    /// split (its error record, counted by [`Tally::add`], names none).
+    pub fn add_failed_in_arms(&mut self, program: &Program, record: &Record) {
+        for (offset, split) in arm_offsets(program).zip(&program.splits) {
+            if let Some(n) = self.arm_errors.get_mut(offset + arm_of(split, record).index as usize) {
+                *n += 1;
+            }
+        }
     }
 
     /// Counts one output record of `program`.
@@ -125,6 +146,12 @@ impl Tally {
             self.arms.resize(other.arms.len(), 0);
         }
         for (a, b) in self.arms.iter_mut().zip(&other.arms) {
+            *a += b;
+        }
+        if self.arm_errors.len() < other.arm_errors.len() {
+            self.arm_errors.resize(other.arm_errors.len(), 0);
+        }
+        for (a, b) in self.arm_errors.iter_mut().zip(&other.arm_errors) {
             *a += b;
         }
     }
@@ -226,6 +253,8 @@ pub struct ArmCounts {
     pub decided: u64,
     /// Those decisions per outcome.
     pub outcomes: OutcomeCounts,
+    /// Its accounts that were read but not decided (eval, hook or timeout errors).
+    pub errors: u64,
 }
 
 impl OutcomeCounts {
@@ -260,7 +289,8 @@ fn split_counts(program: &Program, tally: &Tally) -> Vec<SplitCounts> {
                 .map(|(i, name)| {
                     let outcomes = OutcomeCounts::of(program, |o| tally.arm_outcome(offset + i, o));
                     let decided = outcomes.pairs().iter().map(|(_, n)| n).sum();
-                    ArmCounts { arm: name.to_string(), decided, outcomes }
+                    let errors = tally.arm_errors.get(offset + i).copied().unwrap_or(0);
+                    ArmCounts { arm: name.to_string(), decided, outcomes, errors }
                 })
                 .collect(),
         })
