@@ -238,6 +238,44 @@ fn admission_swap_sets_are_about_approvals() {
     assert!(text.contains("  swapped in          2           1    1   100.00%     —\n"), "{text}");
 }
 
+/// An application has no limit before its decision: the exposure of an
+/// admission diff is the credit each version's approvals grant, the sum of
+/// their decisions' limits as `eval` writes them, with no band; a field
+/// named as the "current limit" is refused.
+#[test]
+fn admission_exposure_is_the_credit_granted() {
+    let (dir, text) = time::admission_scratch("exposure-admission");
+    std::fs::write(dir.join("old.policy"), &text).unwrap();
+    let new = text.replace("bureau_score >= 700", "bureau_score >= 610").replace("< 40%", "< 10%");
+    std::fs::write(dir.join("new.policy"), new).unwrap();
+    let granted = |policy: &str| {
+        let (_, out, _) = verdict_in(&dir, &["eval", policy, "applications.jsonl"]);
+        out.lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|d| d["outcome"] == "approve")
+            .filter_map(|d| d["limit"].as_str().and_then(|l| l.parse::<rust_decimal::Decimal>().ok()))
+            .sum::<rust_decimal::Decimal>()
+    };
+    let (old, new) = (granted("old.policy"), granted("new.policy"));
+    assert_ne!(old, new, "the versions grant differently");
+    let args = ["diff", "old.policy", "new.policy", "applications.jsonl"];
+    let (code, out, err) = verdict_in(&dir, &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let e = serde_json::from_str::<serde_json::Value>(&out).unwrap()["exposure"].clone();
+    assert_eq!(e["granted"], true);
+    assert_eq!(e["current"], "0");
+    assert_eq!(e["old"], old.to_string());
+    assert_eq!(e["new"], new.to_string());
+    assert_eq!(e["new_vs_old"], (new - old).to_string());
+    assert!(e["buckets"].as_array().unwrap().iter().all(|b| b["old"] == 0 && b["new"] == 0), "{e}");
+    let (_, text, _) = verdict_in(&dir, &args);
+    assert!(text.contains("\nCredit granted (7 applications)\n"), "{text}");
+    assert!(!text.contains("Limit exposure") && !text.contains("cut > 50%"), "{text}");
+    let (code, _, err) = verdict_in(&dir, &[&args[..], &["--limit-field", "requested_limit"]].concat());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("an application has no current limit"), "{err}");
+}
+
 /// The file's problems: exit 2, the code, the file and line, and a hint.
 #[test]
 fn a_bad_performance_file_exits_2_naming_the_line() {

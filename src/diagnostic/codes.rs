@@ -281,7 +281,7 @@ registry! {
     INCOMPATIBLE_SCHEMAS = "D001", "incompatible-schemas", Error,
         "The two policies' schemas cannot be paired snapshot by snapshot: their keys differ, or one decides applications and the other accounts.";
     LIMIT_FIELD = "D002", "limit-field", Error,
-        "`--limit-field` names no money or decimal field of the account in either schema.";
+        "`--limit-field` names no money or decimal field of the account in either schema, or is given for application policies (an application has no current limit: their diff counts the credit granted).";
     DIFF_READ = "D003", "diff-read", Error,
         "An input cannot be read under one of the two schemas (e.g. a CSV header that fits only one).";
     PERFORMANCE_FILE = "D004", "performance-file", Error,

@@ -423,11 +423,16 @@ fn left_out(e: &Exposure) -> String {
 }
 
 fn exposure(h: &mut String, r: &DiffReport) {
-    h.push_str("<section id=\"exposure\">\n<h2>Limit exposure</h2>\n");
+    let heading = if r.exposure.as_ref().is_some_and(|e| e.granted) { "Credit granted" } else { "Limit exposure" };
+    let _ = writeln!(h, "<section id=\"exposure\">\n<h2>{heading}</h2>");
     let Some(e) = &r.exposure else {
         let _ = writeln!(h, "<p class=\"note\">{}</p>\n</section>", esc(r.exposure_note.as_deref().unwrap_or("")));
         return;
     };
+    if e.granted {
+        granted(h, e);
+        return;
+    }
     let _ = write!(
         h,
         "<p class=\"note\">Total credit limit over the {} accounts with a current <code>{}</code>{}: the limit after a \
@@ -460,6 +465,27 @@ fn exposure(h: &mut String, r: &DiffReport) {
         .collect();
     h.push_str(&bars("limit-bars", "Accounts by band of limit change", &rows, 100));
     h.push_str("\n</section>\n");
+}
+
+/// An application policy's exposure: the credit each version's approvals grant.
+fn granted(h: &mut String, e: &Exposure) {
+    let _ = write!(
+        h,
+        "<p class=\"note\">Credit granted to the {} applications both versions decided{}: the sum of the limits \
+         their approvals give.</p>\n<table class=\"exposure\">\n",
+        e.accounts,
+        left_out(e)
+    );
+    let amount = |d: Option<Decimal>| d.map_or("overflow".into(), format_decimal);
+    let rows = [
+        ("by the policy in force", "exposure-old", amount(e.old)),
+        ("by the proposed policy", "exposure-new", amount(e.new)),
+        ("proposed − in force", "exposure-delta", Exposure::change(e.old, e.new).map_or(String::new(), signed)),
+    ];
+    for (label, id, value) in rows {
+        let _ = writeln!(h, "<tr><td>{label}</td><td class=\"amount\" id=\"{id}\">{}</td></tr>", esc(&value));
+    }
+    h.push_str("</table>\n</section>\n");
 }
 
 fn rules(h: &mut String, r: &DiffReport) {

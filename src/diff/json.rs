@@ -188,6 +188,7 @@ impl Serialize for ExposureView<'_> {
         let e = self.0;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("field", &e.field)?;
+        m.serialize_entry("granted", &e.granted)?;
         m.serialize_entry("accounts", &e.accounts)?;
         m.serialize_entry("without_limit", &e.without_limit)?;
         m.serialize_entry("undecided", &e.undecided)?;

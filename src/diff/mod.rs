@@ -124,6 +124,9 @@ impl Default for DiffOptions {
 enum LimitSide {
     Old,
     New,
+    /// Applications: none has a current limit; the exposure is the credit
+    /// the approvals grant (see [`report::Exposure::granted`]).
+    Granted,
 }
 
 /// Where the current credit limit lives.
@@ -132,6 +135,13 @@ struct LimitSource {
     field: String,
     side: LimitSide,
     slot: usize,
+}
+
+impl LimitSource {
+    /// Whether the exposure is the credit granted to applications.
+    fn granted(&self) -> bool {
+        self.side == LimitSide::Granted
+    }
 }
 
 /// Two compiled policies ready to be compared over snapshots.
@@ -247,6 +257,7 @@ impl Differ {
         };
         let (old, new) = (decide(&self.old, old_item), decide(&self.new, new_item));
         let current_limit = self.limit.as_ref().and_then(|l| match (l.side, pair) {
+            (LimitSide::Granted, _) => None,
             (_, Pair::Shared(item)) => read_limit(item, l.slot),
             (LimitSide::Old, Pair::Split { old, .. }) => read_limit(old, l.slot),
             (LimitSide::New, Pair::Split { new, .. }) => read_limit(new, l.slot),
@@ -600,6 +611,18 @@ fn limit_source(
     new: &Schema,
     options: &DiffOptions,
 ) -> Result<(Option<LimitSource>, Option<String>), DiffError> {
+    if old.is_application() {
+        // An application has no limit yet: what a version changes is the
+        // credit it grants. A field named as the "current limit" (the amount
+        // requested) would count every declined application at its request.
+        if let Some(field) = &options.limit_field {
+            let problem = "an application has no current limit; a diff of application policies counts the credit \
+                           their approvals grant, with no field named"
+                .to_string();
+            return Err(DiffError::LimitField { field: field.clone(), problem });
+        }
+        return Ok((Some(LimitSource { field: fields::LIMIT.into(), side: LimitSide::Granted, slot: 0 }), None));
+    }
     let field = options.limit_field.clone().unwrap_or_else(|| DEFAULT_LIMIT_FIELD.into());
     let slot_in = |schema: &Schema| -> Result<usize, String> {
         let Some(def) = schema.lookup(&field) else {

@@ -97,6 +97,8 @@ struct Fires {
 }
 
 struct ExposureTally {
+    /// Applications: the current limit of each is 0 and no band is counted.
+    granted: bool,
     accounts: u64,
     without: u64,
     undecided: u64,
@@ -126,7 +128,8 @@ impl Tally {
             changed: 0,
             parts: [0; 6],
             fires: HashMap::new(),
-            exposure: differ.limit.as_ref().map(|_| ExposureTally {
+            exposure: differ.limit.as_ref().map(|limit| ExposureTally {
+                granted: limit.granted(),
                 accounts: 0,
                 without: 0,
                 undecided: 0,
@@ -232,9 +235,14 @@ impl Tally {
                 e.undecided += 1;
                 return;
             };
-            let Some(current) = j.current_limit else {
-                e.without += 1;
-                return;
+            let current = match j.current_limit {
+                Some(current) => current,
+                // An application's credit before its decision: none.
+                None if e.granted => Decimal::ZERO,
+                None => {
+                    e.without += 1;
+                    return;
+                }
             };
             let after = |d: &crate::Decision| d.limit.unwrap_or(current);
             let (old_after, new_after) = (after(old_decision), after(new_decision));
@@ -242,8 +250,11 @@ impl Tally {
             e.current = e.current.and_then(|t| t.checked_add(current));
             e.old = e.old.and_then(|t| t.checked_add(old_after));
             e.new = e.new.and_then(|t| t.checked_add(new_after));
-            bump(&mut e.buckets_old, Bucket::of(current, old_after) as usize);
-            bump(&mut e.buckets_new, Bucket::of(current, new_after) as usize);
+            // A change from nothing has no percentage: applications count in no band.
+            if !e.granted {
+                bump(&mut e.buckets_old, Bucket::of(current, old_after) as usize);
+                bump(&mut e.buckets_new, Bucket::of(current, new_after) as usize);
+            }
         }
     }
 }
@@ -321,8 +332,12 @@ pub struct RuleRow {
 /// Total credit limits before and after, and how limits move.
 #[derive(Clone, Debug)]
 pub struct Exposure {
-    /// The field read as the current limit.
+    /// The field read as the current limit (`limit` for applications).
     pub field: String,
+    /// Application policies: no application has a current limit, so
+    /// `current` is 0, `old` and `new` are the credit each version's
+    /// approvals grant (the decisions' `limit`), and no band is counted.
+    pub granted: bool,
     /// Accounts with a known current limit (the totals are over these).
     pub accounts: u64,
     /// Accounts both versions decided without a current limit (the optional field absent).
@@ -601,6 +616,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
     }
     report.exposure = tally.exposure.zip(differ.limit.as_ref()).map(|(e, source)| Exposure {
         field: source.field.clone(),
+        granted: e.granted,
         accounts: e.accounts,
         without_limit: e.without,
         undecided: e.undecided,

@@ -334,6 +334,19 @@ fn changed_accounts(out: &mut String, r: &DiffReport) {
     }
 }
 
+/// An application policy's exposure: the credit each version's approvals
+/// grant (no application has a limit before its decision, so no band).
+fn granted(out: &mut String, e: &Exposure) {
+    let amount = |d: Option<Decimal>| d.map_or("overflow".into(), format_decimal);
+    let _ = writeln!(out, "\nCredit granted ({}{})", counted(e.accounts, "application"), left_out(e));
+    let rows = vec![
+        vec!["by old".into(), amount(e.old)],
+        vec!["by new".into(), amount(e.new)],
+        vec!["new − old".into(), Exposure::change(e.old, e.new).map_or("—".into(), signed)],
+    ];
+    out.push_str(&table(&rows, &[Align::Left, Align::Right]));
+}
+
 /// The records the exposure totals leave out, and why.
 fn left_out(e: &Exposure) -> String {
     let mut text = String::new();
@@ -347,8 +360,12 @@ fn left_out(e: &Exposure) -> String {
 }
 
 fn exposure(out: &mut String, e: &Exposure) {
-    let _ = writeln!(out, "\nLimit exposure ({}, {}{})", escape(&e.field), counted(e.accounts, "account"), left_out(e));
     let amount = |d: Option<Decimal>| d.map_or("overflow".into(), format_decimal);
+    if e.granted {
+        granted(out, e);
+        return;
+    }
+    let _ = writeln!(out, "\nLimit exposure ({}, {}{})", escape(&e.field), counted(e.accounts, "account"), left_out(e));
     let change = |from, to| Exposure::change(from, to).map_or(String::new(), |c| format!("({})", signed(c)));
     let rows = vec![
         vec!["current".into(), amount(e.current), String::new()],
