@@ -195,6 +195,10 @@ pub struct ConditionExplanation {
     pub needs: Option<String>,
     /// How far it was from holding (`1 below the bound`).
     pub gap: Option<String>,
+    /// The fallbacks it took: the `x` of each `x ?? d` that was none (its
+    /// value `null`), so a default is told from a value that equals it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fallbacks: Vec<Read>,
     /// The reads are what the condition looked at beside its value (a
     /// flag's field, the element an `any` found), not the operands of a
     /// comparison or membership that say the value themselves.
@@ -252,6 +256,9 @@ pub struct LetExplanation {
     /// whose input failed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
+    /// The fallbacks its value took (see [`ConditionExplanation::fallbacks`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fallbacks: Vec<Read>,
 }
 
 /// A hook call.
@@ -363,6 +370,7 @@ fn explain_found(
     let (mut rules, mut lets) = (rules, lets);
     if let Ok(snapshot) = &item {
         values::fill_reads(&mut rules, program, snapshot, default_as_of, source);
+        values::fill_fallbacks(&mut rules, &mut lets, program, snapshot, default_as_of, source);
     }
     if let (Ok(snapshot), Err(error)) = (&item, &record) {
         values::mark_failed(&mut lets, program, snapshot, default_as_of, &error.message, source);
@@ -517,6 +525,7 @@ fn conditions(
                 compared: None,
                 needs: None,
                 gap: None,
+                fallbacks: Vec::new(),
                 reads_beside: false,
             };
             describe(&mut c, &leaf.expr, leaf.negated, operands, trace, program, source);

@@ -490,3 +490,45 @@ fn an_application_is_called_one() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("error: no application `GC-0` in `policies/applications.jsonl`"), "{out}");
 }
+
+#[test]
+fn a_default_taken_is_told_from_a_value_equal_to_it() {
+    // `income` absent and `income` 0 compare alike; only the first took `?? 0`.
+    let dir = common::temp_folder("explain", "fallbacks");
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  income: money?\n  last_review_on: date?\n  opened_on: date\n";
+    std::fs::write(dir.join("s.yaml"), schema).unwrap();
+    let policy = "policy \"n\" version \"1\"\nschema \"s.yaml\"\n\
+                  let review_due = (last_review_on ?? opened_on) + 6 months <= as_of\n\
+                  rule \"e\" { when (income ?? 0) > 500 or review_due then tag \"e\" }\n";
+    std::fs::write(dir.join("n.policy"), policy).unwrap();
+    let book = "{\"id\":\"absent\",\"as_of\":\"2026-11-01\",\"opened_on\":\"2020-01-01\"}\n\
+                {\"id\":\"zero\",\"as_of\":\"2026-11-01\",\"income\":\"0\",\"opened_on\":\"2020-01-01\",\"last_review_on\":\"2020-01-01\"}\n";
+    std::fs::write(dir.join("d.jsonl"), book).unwrap();
+    let run = |id: &str, json: bool| {
+        let mut args = vec!["n.policy", "d.jsonl", "--id", id];
+        if json {
+            args.extend(["--format", "json"]);
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+            .arg("explain")
+            .args(&args)
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let absent = run("absent", false);
+    assert!(absent.contains("✗ (income ?? 0) > 500 → 0 > 500 (income = none)"), "{absent}");
+    assert!(absent.contains("with last_review_on = none"), "{absent}");
+    let zero = run("zero", false);
+    assert!(zero.contains("✗ (income ?? 0) > 500 → 0 > 500\n"), "{zero}");
+    assert!(!zero.contains("= none"), "{zero}");
+    let json: serde_json::Value = serde_json::from_str(&run("absent", true)).unwrap();
+    let condition = &json["rules"][0]["conditions"][0];
+    assert_eq!(condition["fallbacks"], serde_json::json!([{"expr": "income", "value": null}]));
+    assert_eq!(json["lets"][0]["fallbacks"], serde_json::json!([{"expr": "last_review_on", "value": null}]));
+    let json: serde_json::Value = serde_json::from_str(&run("zero", true)).unwrap();
+    assert!(json["rules"][0]["conditions"][0].get("fallbacks").is_none(), "{json}");
+}

@@ -257,6 +257,13 @@ fn condition(c: &ConditionExplanation) -> String {
     } else {
         verdict::explain::reads_text(&c.reads)
     };
+    // `0 > 500 (income = none)`: a default taken, unless the reads said it.
+    let shown_reads = c.compared.is_none() || named;
+    let fallbacks: Vec<_> =
+        c.fallbacks.iter().filter(|f| !(shown_reads && c.reads.iter().any(|r| r.expr == f.expr))).cloned().collect();
+    if !fallbacks.is_empty() && c.value.is_some() && !c.failed {
+        detail.push_str(&format!(" ({})", verdict::explain::reads_text(&fallbacks)));
+    }
     if c.blocking && !c.failed {
         match (&c.needs, named || c.compared.is_none()) {
             (Some(needs), true) => detail.push_str(&format!(", rule needs {needs}")),
@@ -307,6 +314,10 @@ fn lets(out: &mut String, x: &Explanation) {
         push_wrapped(out, &l.definition, &head, &indent);
         if let Some(branch) = &l.branch {
             push_wrapped(out, branch, &format!("{indent}took "), &format!("{indent}     "));
+        }
+        if !l.fallbacks.is_empty() {
+            let text = verdict::explain::reads_text(&l.fallbacks);
+            push_wrapped(out, &text, &format!("{indent}with "), &format!("{indent}     "));
         }
         if let Some(why) = &l.failed {
             push_wrapped(out, why, &format!("{indent}failed: "), &format!("{indent}        "));

@@ -26,6 +26,7 @@ pub(super) fn lets(program: &Program, trace: &Trace, source: &str) -> Vec<LetExp
             branch: trace.cases.iter().find(|c| c.at == def.value.span).map(|c| branch_text(c, source)),
             is_row: def.is_table_of_outputs(),
             failed: None,
+            fallbacks: Vec::new(),
         })
         .collect()
 }
@@ -209,6 +210,63 @@ pub(super) fn fill_reads(
                 }
             }
         }
+    }
+}
+
+/// Marks each evaluated condition and computed let with the fallbacks it
+/// took: the `x` of each `x ?? d` in it that was none, so `(income ?? 0) >
+/// 500 → 0 > 500` says whether `income` was 0 or absent (an auditor cannot
+/// tell otherwise). Worked out again on its own, as [`fill_reads`] does.
+pub(super) fn fill_fallbacks(
+    rules: &mut [super::RuleExplanation],
+    lets: &mut [LetExplanation],
+    program: &Program,
+    snapshot: &crate::snapshot::Snapshot,
+    default_as_of: Option<crate::value::Date>,
+    source: &str,
+) {
+    let Some(as_of) = snapshot.as_of.or(default_as_of) else { return };
+    let mut ctx = crate::eval::Ctx::new(program, &snapshot.record, as_of);
+    for (explained, rule) in rules.iter_mut().zip(&program.rules) {
+        for (c, leaf) in explained.conditions.iter_mut().zip(&rule.condition.leaves) {
+            if c.value.is_some() {
+                fallbacks_taken(&mut ctx, &leaf.expr, source, &mut c.fallbacks);
+            }
+        }
+    }
+    for (l, def) in lets.iter_mut().zip(&program.lets) {
+        if l.value.is_some() {
+            fallbacks_taken(&mut ctx, &def.value, source, &mut l.fallbacks);
+        }
+    }
+}
+
+/// The `x` of each `x ?? d` in `e` whose `x` (a field or let of the
+/// account, an aggregate over an empty list) is none, in order. Only where `e` is always evaluated: not in
+/// a case's branches, after `and`/`or`, in an aggregate's `where`, a
+/// table or a scorecard (those say what they read themselves).
+fn fallbacks_taken<'a>(ctx: &mut crate::eval::Ctx<'a>, e: &'a TExpr, source: &str, out: &mut Vec<super::Read>) {
+    match &e.kind {
+        TKind::Coalesce(first, _) => {
+            // An element's field is the aggregate's to say.
+            let read = !matches!(first.kind, TKind::Const(_) | TKind::Field { frame: crate::ir::Frame::Element, .. });
+            if read && matches!(ctx.eval(first), Ok(crate::value::Val::None)) {
+                let expr = squash(source.get(first.span.range()).unwrap_or("?"));
+                if out.iter().all(|r| r.expr != expr) {
+                    out.push(super::Read { expr, value: Traced::of_shared(crate::value::Val::None, None) });
+                }
+            } else {
+                fallbacks_taken(ctx, first, source, out);
+            }
+        }
+        TKind::Case { .. }
+        | TKind::And(..)
+        | TKind::Or(..)
+        | TKind::Agg(_)
+        | TKind::TableRow(_)
+        | TKind::TableOut { .. }
+        | TKind::Scorecard(_) => {}
+        _ => e.children().into_iter().for_each(|c| fallbacks_taken(ctx, c, source, out)),
     }
 }
 
