@@ -216,7 +216,45 @@ fn diff_breaks_outcomes_down_by_arm() {
         time::verdict_in(&dir, &["diff", "old.policy", "new.policy", "book.jsonl", "--html", "r.html"]);
     assert_eq!(code, 0, "{err}");
     let html = std::fs::read_to_string(dir.join("r.html")).unwrap();
-    assert!(html.contains("<td>limit_test</td><td>challenger</td><td class=\"num\">2</td><td class=\"num\">2</td><td>none 2</td><td>limit 2</td>"), "{html}");
+    assert!(html.contains("<td>limit_test</td><td>challenger</td><td class=\"num\">2</td><td class=\"num\">2</td><td class=\"num\">0</td><td>none 2</td><td>limit 2</td>"), "{html}");
+}
+
+/// Weights changed, rules the same: no decision changes, but the accounts
+/// that moved arm are counted in the arm they moved to.
+#[test]
+fn diff_counts_the_accounts_that_changed_arm() {
+    let dir = time::scratch("split-moves");
+    let split = |a: u32, b: u32| {
+        format!("split t by id {{\n  control {a}%\n  test {b}%\n}}\nrule \"r\" {{ when score > 900 then tag \"x\" }}")
+    };
+    time::write_policy(&dir, "old.policy", &split(50, 50));
+    time::write_policy(&dir, "new.policy", &split(10, 90));
+    let ids: Vec<String> = (1..=400).map(|i| format!("A-{i}")).collect();
+    std::fs::write(dir.join("book.jsonl"), book(&ids.iter().map(String::as_str).collect::<Vec<_>>())).unwrap();
+    // The arms each version gives, from its own decisions.
+    let arms = |policy: &str| -> Vec<String> {
+        let (_, out, _) = time::verdict_in(&dir, &["eval", policy, "book.jsonl"]);
+        out.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["arms"]["t"].to_string()).collect()
+    };
+    let (old, new) = (arms("old.policy"), arms("new.policy"));
+    let moved_to = |arm: &str| old.iter().zip(&new).filter(|(o, n)| o != n && n.contains(arm)).count() as u64;
+    let (to_control, to_test) = (moved_to("control"), moved_to("test"));
+    assert!(to_test > 100, "about 40% of 400 move to test: {to_test}");
+    let (code, json, err) =
+        time::verdict_in(&dir, &["diff", "old.policy", "new.policy", "book.jsonl", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["changed"]["total"], 0);
+    assert_eq!(report["arms"][0]["moved_in"], to_control);
+    assert_eq!(report["arms"][1]["moved_in"], to_test);
+    let (_, text, _) = time::verdict_in(&dir, &["diff", "old.policy", "new.policy", "book.jsonl"]);
+    assert!(
+        text.contains(&format!(
+            "  t=test: {} accounts ({to_test} from another arm), 0 changed;",
+            report["arms"][1]["accounts"]
+        )),
+        "{text}"
+    );
 }
 
 #[test]

@@ -52,6 +52,10 @@ pub struct ArmRow {
     pub accounts: u64,
     /// Those whose decision differs.
     pub changed: u64,
+    /// Those the old version put in another arm of the same split (its
+    /// weights, salt or `by` changed): they change arm, whatever their
+    /// decision does.
+    pub moved_in: u64,
     /// Their rows under the old version, indexed by [`Row::index`].
     pub old: [u64; ROWS.len()],
     /// Their rows under the new version.
@@ -70,7 +74,9 @@ impl ArmTally {
             return;
         }
         let (old_row, new_row) = (Row::of(&j.old), Row::of(&j.new));
+        let old_arms: Vec<&Arm> = decided(&j.old).iter().chain(&j.arms_of_failed.0).collect();
         for Arm { split, arm, index } in &arms {
+            let moved = old_arms.iter().any(|o| o.split == *split && o.arm != *arm);
             let at = match self.arms.iter().position(|r| r.split == *split && r.arm == *arm) {
                 Some(at) => at,
                 None => {
@@ -80,6 +86,7 @@ impl ArmTally {
                         index: *index,
                         accounts: 0,
                         changed: 0,
+                        moved_in: 0,
                         old: [0; ROWS.len()],
                         new: [0; ROWS.len()],
                     };
@@ -90,6 +97,7 @@ impl ArmTally {
             if let Some(row) = self.arms.get_mut(at) {
                 row.accounts += 1;
                 row.changed += u64::from(changed);
+                row.moved_in += u64::from(moved);
                 bump(&mut row.old, old_row.index());
                 bump(&mut row.new, new_row.index());
             }
@@ -111,6 +119,7 @@ impl ArmTally {
                         index: u32::try_from(index).unwrap_or(u32::MAX),
                         accounts: 0,
                         changed: 0,
+                        moved_in: 0,
                         old: [0; ROWS.len()],
                         new: [0; ROWS.len()],
                     });
@@ -152,9 +161,10 @@ pub(crate) fn render(out: &mut String, arms: &[ArmRow], rows: &[Row], unassigned
         }
     };
     for a in arms {
+        let moved = if a.moved_in > 0 { format!(" ({} from another arm)", a.moved_in) } else { String::new() };
         let _ = writeln!(
             out,
-            "  {}={}: {} {}, {} changed; old {} → new {}",
+            "  {}={}: {} {}{moved}, {} changed; old {} → new {}",
             crate::terminal::escape(&a.split),
             crate::terminal::escape(&a.arm),
             a.accounts,
@@ -180,7 +190,8 @@ pub(crate) fn html(h: &mut String, arms: &[ArmRow], rows: &[Row]) {
         "<section id=\"arms\">\n<h2>By arm</h2>\n<p class=\"note\">Accounts by the arm of each split (the \
          proposed policy's), how many changed, and their outcomes under each version.</p>\n\
          <table class=\"grid\" id=\"arm-table\">\n<thead><tr><th>split</th><th>arm</th>\
-         <th class=\"num\">accounts</th><th class=\"num\">changed</th><th>in force</th><th>proposed</th></tr>\
+         <th class=\"num\">accounts</th><th class=\"num\">changed</th><th class=\"num\">from another arm</th>\
+         <th>in force</th><th>proposed</th></tr>\
          </thead>\n<tbody>\n",
     );
     let shown = |counts: &[u64; ROWS.len()]| {
@@ -190,11 +201,13 @@ pub(crate) fn html(h: &mut String, arms: &[ArmRow], rows: &[Row]) {
     for a in arms {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td>{}</td><td>{}</td></tr>",
             esc(&a.split),
             esc(&a.arm),
             a.accounts,
             a.changed,
+            a.moved_in,
             esc(&shown(&a.old)),
             esc(&shown(&a.new))
         );

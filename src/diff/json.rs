@@ -230,11 +230,12 @@ impl Serialize for ArmView<'_> {
             rows.iter().map(|r| (r.name(), c.get(r.index()).copied().unwrap_or(0))).collect()
         };
         let (old, new) = (counts(&a.old), counts(&a.new));
-        let mut m = s.serialize_map(Some(6))?;
+        let mut m = s.serialize_map(Some(7))?;
         m.serialize_entry("split", &*a.split)?;
         m.serialize_entry("arm", &*a.arm)?;
         m.serialize_entry("accounts", &a.accounts)?;
         m.serialize_entry("changed", &a.changed)?;
+        m.serialize_entry("moved_in", &a.moved_in)?;
         m.serialize_entry("old", &Ordered(&old))?;
         m.serialize_entry("new", &Ordered(&new))?;
         m.end()
