@@ -69,4 +69,9 @@ fn the_warning_reasons_through_status_comparisons_and_lets() {
     assert!(!warns(&format!("{with_let}{}", rule("held and score > 600"))));
     assert!(warns(&format!("{with_let}{}", rule("held or score > 600"))));
     assert!(!warns(REINSTATE));
+    // A let that names the field is the field.
+    let alias = "let st = status\n";
+    assert!(!warns(&format!("{alias}{}", rule("st == \"frozen\""))));
+    assert!(!warns(&format!("{alias}{}", rule("st in [\"restricted\", \"frozen\"] and score > 1"))));
+    assert!(warns(&format!("{alias}{}", rule("st == \"active\""))));
 }

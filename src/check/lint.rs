@@ -450,8 +450,48 @@ fn dnf_of_expr(e: &TExpr, positive: bool, lets: &[LetDef], depth: usize, steps: 
             }
             _ => Some(vec![vec![Lit::new(e, positive, &|t| super::cell::known_range(t, lets))]]),
         },
-        _ => Some(vec![vec![Lit::new(e, positive, &|t| super::cell::known_range(t, lets))]]),
+        _ => {
+            let leaf = through_aliases(e, lets);
+            Some(vec![vec![Lit::new(&leaf, positive, &|t| super::cell::known_range(t, lets))]])
+        }
     }
+}
+
+/// A comparison or membership test with each operand that is a let naming
+/// a field (`let st = status`) read as that field, so `st == "frozen"` and
+/// `status == "frozen"` are one term to the reasoning.
+fn through_aliases<'e>(e: &'e TExpr, lets: &[LetDef]) -> std::borrow::Cow<'e, TExpr> {
+    let field_of = |operand: &TExpr| match &operand.kind {
+        TKind::Let(i) => lets.get(*i).map(|d| &d.value).filter(|v| matches!(v.kind, TKind::Field { .. })).cloned(),
+        _ => None,
+    };
+    let aliased = match &e.kind {
+        TKind::Cmp { lhs, rhs, .. } => [field_of(lhs), field_of(rhs)],
+        TKind::InList { needle, .. } => [field_of(needle), None],
+        _ => [None, None],
+    };
+    if aliased.iter().all(Option::is_none) {
+        return std::borrow::Cow::Borrowed(e);
+    }
+    let mut out = e.clone();
+    let [first, second] = aliased;
+    match &mut out.kind {
+        TKind::Cmp { lhs, rhs, .. } => {
+            if let Some(field) = first {
+                **lhs = field;
+            }
+            if let Some(field) = second {
+                **rhs = field;
+            }
+        }
+        TKind::InList { needle, .. } => {
+            if let Some(field) = first {
+                **needle = field;
+            }
+        }
+        _ => {}
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether condition `e` is proven never to hold (`false` when it may, or
