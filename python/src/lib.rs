@@ -114,7 +114,10 @@ impl Policy {
         let reader = import_stream(capsule)?;
         let program = self.program.clone();
         let batches = py.allow_threads(move || decide_all(&program, reader, options));
-        let batches = batches.map_err(|e| PyValueError::new_err(table_error(e)))?;
+        let batches = batches.map_err(|e| match e {
+            Stopped::Table(e) => PyValueError::new_err(table_error(e)),
+            Stopped::Signal(e) => e,
+        })?;
         // The policy that decided, in the result's schema metadata (as `eval --format parquet` writes it).
         let metadata = verdict::columns::policy_metadata(&self.program).map(|(k, v)| (k.to_owned(), v));
         let schema = DecisionColumns::new(LimitColumn::String).schema();
@@ -132,20 +135,22 @@ fn record_types<'py>(py: Python<'py>, record: &RecordLayout) -> PyResult<Bound<'
             FieldKind::Scalar(t) => dict.set_item(&field.name, format!("{}{optional}", t.describe()))?,
             FieldKind::Set(t) => dict.set_item(&field.name, format!("set<{}>{optional}", t.describe()))?,
             FieldKind::Record(inner) => dict.set_item(&field.name, record_types(py, inner)?)?,
-            FieldKind::List(list) => dict.set_item(&field.name, PyList::new(py, [record_types(py, &list.element)?])?)?,
+            FieldKind::List(list) => {
+                dict.set_item(&field.name, PyList::new(py, [record_types(py, &list.element)?])?)?
+            }
         }
     }
     Ok(dict)
 }
 
 fn options(as_of: Option<&str>) -> PyResult<EvalOptions> {
-    let default_as_of = match as_of {
-        None => None,
-        Some(text) => Some(
-            verdict::value::parse_date(text)
-                .ok_or_else(|| PyValueError::new_err(format!("as_of `{text}` is {}", verdict::value::not_a_date(text))))?,
-        ),
-    };
+    let default_as_of =
+        match as_of {
+            None => None,
+            Some(text) => Some(verdict::value::parse_date(text).ok_or_else(|| {
+                PyValueError::new_err(format!("as_of `{text}` is {}", verdict::value::not_a_date(text)))
+            })?),
+        };
     Ok(EvalOptions { default_as_of, ..EvalOptions::default() })
 }
 
@@ -162,18 +167,36 @@ fn import_stream(capsule: &Bound<'_, PyCapsule>) -> PyResult<ArrowArrayStreamRea
     unsafe { ArrowArrayStreamReader::from_raw(pointer) }.map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
+/// Why deciding a table stopped.
+enum Stopped {
+    /// The table could not be read or decided.
+    Table(ArrowError),
+    /// A signal's handler raised (Ctrl-C: `KeyboardInterrupt`).
+    Signal(PyErr),
+}
+
+impl From<ArrowError> for Stopped {
+    fn from(e: ArrowError) -> Stopped {
+        Stopped::Table(e)
+    }
+}
+
 /// Decides every batch of `reader` on all cores, keeping input order.
+/// Between batches, Python's signal handlers run: a stream fed by Arrow's
+/// own readers (a dataset of many files) runs no Python code, so without
+/// this a Ctrl-C would wait for the whole table to be decided.
 fn decide_all(
     program: &Program,
     reader: ArrowArrayStreamReader,
     options: EvalOptions,
-) -> Result<Vec<RecordBatch>, ArrowError> {
+) -> Result<Vec<RecordBatch>, Stopped> {
     let bind = |batch| bind_batch(&program.schema, batch).map_err(|e| ArrowError::InvalidArgumentError(read_error(&e)));
     // Bound before the first batch, so columns that cannot hold the schema
     // are refused even for a stream of no rows, as the CLI refuses such a file.
     let mut plan = bind(RecordBatch::new_empty(reader.schema()))?;
     let mut out = Vec::new();
     for batch in reader {
+        Python::with_gil(|py| py.check_signals()).map_err(Stopped::Signal)?;
         let batch = batch?;
         let bound = if plan.schema() == batch.schema() { plan.with_batch(batch) } else { bind(batch)? };
         let tasks: Vec<ParquetBatch> = slices(&bound);

@@ -410,6 +410,43 @@ def test_an_exception_of_the_code_feeding_a_stream_reaches_the_caller_as_it_is(g
     with pytest.raises(ValueError) as raised:
         policy.decide_table(_stream(good, narrow))
     assert str(raised.value).startswith("batch 2 of the stream"), raised.value
+    # A Ctrl-C or an exit in the feeding code is no bad table: not a ValueError.
+    for stop in (KeyboardInterrupt(), SystemExit(3)):
+
+        def stopped(stop=stop):
+            yield good
+            raise stop
+
+        with pytest.raises(type(stop)):
+            policy.decide_table(pa.RecordBatchReader.from_batches(good.schema, stopped()))
+
+
+def test_ctrl_c_stops_a_table_between_batches(generated, tmp_path):
+    # A dataset of many files is read by Arrow alone, running no Python code:
+    # the signal's handler runs between batches, not once the whole table
+    # is decided. The handler here records when it ran and raises nothing,
+    # so the whole table is decided all the same and the two times compare.
+    import signal
+    import time
+
+    import pyarrow.dataset as ds
+
+    policy = verdict.load(POLICY)
+    files = [str(generated[0])] * 400  # 1.6 million rows, 4,000 a batch
+    ran = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: ran.append(time.monotonic()))
+    try:
+        start = time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        decided = policy.decide_table(ds.dataset(files))
+        took = time.monotonic() - start
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert decided.num_rows == 1_600_000
+    assert ran, "the handler ran"
+    # Within a few batches of the signal, where the whole table took seconds.
+    assert ran[0] - start < 0.2 + took / 4, (ran[0] - start, took)
 
 
 def test_list_columns_that_are_empty_in_every_row_decide(generated):
@@ -443,6 +480,18 @@ def test_a_field_given_by_two_columns_is_refused(generated):
     flat_too = table.append_column("identity.verified", identity.field("verified"))
     with pytest.raises(ValueError, match=r"the field `identity.verified` in 2 columns"):
         policy.decide_table(flat_too)
+
+
+def test_a_field_given_by_two_columns_of_a_pandas_frame_is_refused(generated):
+    pandas = pytest.importorskip("pandas")
+    policy = verdict.load(POLICY)
+    frame = pq.read_table(generated[0]).slice(0, 5).to_pandas()
+    with pytest.raises(ValueError, match=r"the table gives the field `score` in 2 columns"):
+        policy.decide_table(pandas.concat([frame, frame[["score"]]], axis=1))
+    # A column no field reads may come twice: it is never read.
+    scratch = pandas.concat([frame, frame[["score"]].rename(columns={"score": "note"})] * 1, axis=1)
+    twice = pandas.concat([scratch, scratch[["note"]]], axis=1)
+    assert policy.decide_table(twice).num_rows == 5
 
 
 def test_a_parquet_category_of_decimals_or_booleans_decides_as_in_memory(generated, tmp_path):

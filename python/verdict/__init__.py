@@ -20,6 +20,7 @@ import decimal as _decimal
 import json as _json
 import math as _math
 import os as _os
+from collections import Counter as _Counter
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _verdict
@@ -448,6 +449,14 @@ def _pandas_table(frame: Any, pa: Any, names: List[str], fields: Dict[str, Any])
     named = [name for name in frame.index.names if name is not None and name not in frame.columns]
     if named:
         frame = frame.reset_index(level=named)
+    # A field's column twice (`pd.concat` of overlapping frames): refused as
+    # the engine refuses it in a pyarrow table, before pyarrow's own refusal.
+    for name, count in _Counter(c for c in frame.columns if isinstance(c, str)).items():
+        if count > 1 and name.split(".", 1)[0] in names:
+            raise ValueError(
+                f"the table gives the field `{name}` in {count} columns (keep one column for `{name}`: "
+                "two columns of one name could each be the one meant)"
+            )
     failures = (pa.ArrowTypeError, ValueError, OverflowError)  # ArrowInvalid is a ValueError
     try:
         return _all_missing_as_null(pa.Table.from_pandas(frame, preserve_index=False), pa)
@@ -636,8 +645,11 @@ def _batches_as_declared(reader: Any, pa: Any, raised: List[BaseException]) -> A
                 if batch.schema.names != schema.names or batch.schema.types != schema.types:
                     raise ValueError(f"batch {number} of the stream {_schema_difference(schema, batch.schema)}")
                 yield batch
-        except Exception as error:
-            # Crossing the C stream turns it into a ValueError: kept, to be raised as it is.
+        except GeneratorExit:
+            raise  # the stream closed early: the engine's own error says why
+        except BaseException as error:
+            # Crossing the C stream turns it into a ValueError: kept, to be
+            # raised as it is (a KeyboardInterrupt is no bad table).
             raised.append(error)
             raise
 
