@@ -482,6 +482,17 @@ def test_a_field_given_by_two_columns_is_refused(generated):
         policy.decide_table(flat_too)
 
 
+def test_a_dataset_scanner_is_decided_as_its_rows(generated):
+    import pyarrow.dataset as ds
+
+    policy = verdict.load(POLICY)
+    dataset = ds.dataset([str(generated[0])])
+    scanner = dataset.scanner(filter=ds.field("score") > 700)
+    expected = policy.decide_table(dataset.to_table(filter=ds.field("score") > 700))
+    assert policy.decide_table(scanner).equals(expected)
+    assert 0 < expected.num_rows < 4000
+
+
 def test_a_field_given_by_two_columns_of_a_pandas_frame_is_refused(generated):
     pandas = pytest.importorskip("pandas")
     policy = verdict.load(POLICY)

@@ -348,7 +348,7 @@ class Policy:
         """Decides every row of a table; returns a ``pyarrow.Table``, one row per input row, in order.
 
         ``data`` is a pyarrow Table, RecordBatch or dataset (a folder of
-        Parquet files, streamed), a pandas or a polars DataFrame, or any
+        Parquet files, streamed) or a dataset's scanner, a pandas or a polars DataFrame, or any
         object with ``__arrow_c_stream__`` or ``__arrow_c_array__``. Columns are named by field paths (or nested as
         structs); money from DECIMAL, integer or string columns, never floats.
 
@@ -423,6 +423,9 @@ def _stream_capsule(
         # A pyarrow.dataset (a folder of Parquet files in a lake): streamed
         # batch by batch, never read whole, in the order of its files.
         return data.scanner().to_reader().__arrow_c_stream__()
+    if module == "pyarrow" and type(data).__name__ == "Scanner":
+        # A dataset's scan with its filter or columns (`dataset.scanner(filter=...)`).
+        return data.to_reader().__arrow_c_stream__()
     if module == "polars" and type(data).__name__ == "LazyFrame":
         data = data.collect()  # a query: its rows are what is decided
     if hasattr(data, "__arrow_c_stream__"):
