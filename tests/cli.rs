@@ -160,6 +160,14 @@ fn fmt_leaves_a_read_only_file_and_a_layout_that_would_not_parse_and_formats_a_f
     let dotted = format!("{}/./twice.policy", dir.display());
     let (code, stdout, _) = verdict(&["fmt", "--check", twice.to_str().unwrap(), &dotted], None);
     assert_eq!((code, stdout.lines().count()), (1, 1), "{stdout}");
+    // A FIFO named as a file is refused at once: reading it would block the
+    // run (no writer), and replacing it would leave a regular file there.
+    let fifo = dir.join("pipe.policy");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (code, _, stderr) = verdict(&["fmt", fifo.to_str().unwrap()], None);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is not a regular file"), "{stderr}");
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&std::fs::metadata(&fifo).unwrap().file_type()), "still a FIFO");
     let mut perms = std::fs::metadata(&ro).unwrap().permissions();
     #[allow(clippy::permissions_set_readonly_false)]
     perms.set_readonly(false);

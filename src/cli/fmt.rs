@@ -98,6 +98,16 @@ fn files_given(args: &[PathBuf]) -> usize {
 }
 
 fn one_file(path: &Path, check: bool) -> Outcome {
+    // A FIFO or a device named as a file would block the run, or be read
+    // and then replaced by a regular file: fmt rewrites files in place.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        eprintln!(
+            "verdict fmt: {} is not a regular file (a FIFO, socket or device): left as it is; \
+             to format a stream, pipe it into `verdict fmt -`",
+            path.display()
+        );
+        return Outcome::Failed(Exit::Invalid);
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
