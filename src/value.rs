@@ -188,13 +188,18 @@ pub fn parse_date(text: &str) -> Option<Date> {
     NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
+/// Whether `text` has a date's shape, `DDDD-DD-DD` (a day that may not exist).
+#[must_use]
+pub fn is_date_shaped(text: &str) -> bool {
+    text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+}
+
 /// What `text`, which [`parse_date`] refused, is not, for a message: `not a
 /// calendar date` when it has a date's shape (`2027-02-31`), else `not a
 /// YYYY-MM-DD date`.
 pub fn not_a_date(text: &str) -> &'static str {
-    let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if shaped {
+    if is_date_shaped(text) {
         "not a calendar date"
     } else {
         "not a YYYY-MM-DD date"

@@ -495,11 +495,12 @@ fn an_application_is_called_one() {
 fn a_default_taken_is_told_from_a_value_equal_to_it() {
     // `income` absent and `income` 0 compare alike; only the first took `?? 0`.
     let dir = common::temp_folder("explain", "fallbacks");
-    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  income: money?\n  last_review_on: date?\n  opened_on: date\n";
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  income: money?\n  salary: money?\n  last_review_on: date?\n  opened_on: date\n";
     std::fs::write(dir.join("s.yaml"), schema).unwrap();
     let policy = "policy \"n\" version \"1\"\nschema \"s.yaml\"\n\
                   let review_due = (last_review_on ?? opened_on) + 6 months <= as_of\n\
-                  rule \"e\" { when (income ?? 0) > 500 or review_due then tag \"e\" }\n";
+                  rule \"e\" { when (income ?? 0) > 500 or review_due then tag \"e\" }\n\
+                  rule \"f\" { when (income ?? salary ?? 0) > 500 then tag \"f\" }\n";
     std::fs::write(dir.join("n.policy"), policy).unwrap();
     let book = "{\"id\":\"absent\",\"as_of\":\"2026-11-01\",\"opened_on\":\"2020-01-01\"}\n\
                 {\"id\":\"zero\",\"as_of\":\"2026-11-01\",\"income\":\"0\",\"opened_on\":\"2020-01-01\",\"last_review_on\":\"2020-01-01\"}\n";
@@ -522,6 +523,8 @@ fn a_default_taken_is_told_from_a_value_equal_to_it() {
     let absent = run("absent", false);
     assert!(absent.contains("✗ (income ?? 0) > 500 → 0 > 500 (income = none)"), "{absent}");
     assert!(absent.contains("with last_review_on = none"), "{absent}");
+    // A chain takes each default in turn: both `income` and `salary` were none.
+    assert!(absent.contains("→ 0 > 500 (income = none, salary = none)"), "{absent}");
     let zero = run("zero", false);
     assert!(zero.contains("✗ (income ?? 0) > 500 → 0 > 500\n"), "{zero}");
     assert!(!zero.contains("= none"), "{zero}");

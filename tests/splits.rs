@@ -188,13 +188,26 @@ fn the_eval_summary_counts_each_arm_s_errors() {
         time::verdict_in(&dir, &["eval", "p.policy", "book.jsonl", "--summary", "s.json", "--output", "out.jsonl"]);
     assert_eq!(code, 1, "{err}");
     // The unreadable snapshot (A-21) has no arm: it is counted among the errors alone.
-    assert!(err.contains("  arms of limit_test: champion 0 (18 errors); challenger 0 (2 errors)\n"), "{err}");
+    assert!(err.contains("  arms of limit_test: champion 18 (18 errors); challenger 2 (2 errors)\n"), "{err}");
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("s.json")).unwrap()).unwrap();
     assert_eq!(summary["arms"][0]["arms"][0]["errors"], 18);
     assert_eq!(summary["arms"][0]["arms"][1]["errors"], 2);
     assert_eq!(summary["errors"]["eval"], 20);
     assert_eq!(summary["errors"]["snapshot"], 1);
+
+    // A limit Parquet's column cannot hold is that account's eval error
+    // there, and its arm's: an unrounded third of every limit.
+    let third = format!("{LIMIT_TEST}rule \"third\" {{ when score > 0 then set limit to credit_limit / 3 }}\n");
+    time::write_policy(&dir, "third.policy", &third);
+    let book: String =
+        (1..=20).map(|i| time::account(&format!(r#"{{"id":"A-{i}","credit_limit":"1000"}}"#)) + "\n").collect();
+    std::fs::write(dir.join("thirds.jsonl"), book).unwrap();
+    let args = ["eval", "third.policy", "thirds.jsonl", "--format", "parquet", "--output", "out.parquet"];
+    let (code, _, err) = time::verdict_in(&dir, &args);
+    assert_eq!(code, 1, "{err}");
+    // The challengers' raise comes first and fits.
+    assert!(err.contains("  arms of limit_test: champion 18 (18 errors); challenger 2 (limit 2)\n"), "{err}");
 }
 
 #[test]

@@ -167,6 +167,11 @@ fn import_stream(capsule: &Bound<'_, PyCapsule>) -> PyResult<ArrowArrayStreamRea
     unsafe { ArrowArrayStreamReader::from_raw(pointer) }.map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
+/// How often, at most, deciding a table runs Python's signal handlers
+/// (between batches): soon enough for Ctrl-C, rarely enough that other
+/// Python threads keep the GIL.
+const SIGNAL_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Why deciding a table stopped.
 enum Stopped {
     /// The table could not be read or decided.
@@ -195,8 +200,13 @@ fn decide_all(
     // are refused even for a stream of no rows, as the CLI refuses such a file.
     let mut plan = bind(RecordBatch::new_empty(reader.schema()))?;
     let mut out = Vec::new();
+    let mut signals_checked = std::time::Instant::now();
     for batch in reader {
-        Python::with_gil(|py| py.check_signals()).map_err(Stopped::Signal)?;
+        // At most every SIGNAL_CHECK: taking the GIL makes a busy Python thread yield it.
+        if signals_checked.elapsed() >= SIGNAL_CHECK {
+            Python::with_gil(|py| py.check_signals()).map_err(Stopped::Signal)?;
+            signals_checked = std::time::Instant::now();
+        }
         let batch = batch?;
         let bound = if plan.schema() == batch.schema() { plan.with_batch(batch) } else { bind(batch)? };
         let tasks: Vec<ParquetBatch> = slices(&bound);

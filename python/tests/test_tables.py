@@ -500,7 +500,7 @@ def test_a_field_given_by_two_columns_of_a_pandas_frame_is_refused(generated):
     with pytest.raises(ValueError, match=r"the table gives the field `score` in 2 columns"):
         policy.decide_table(pandas.concat([frame, frame[["score"]]], axis=1))
     # A column no field reads may come twice: it is never read.
-    scratch = pandas.concat([frame, frame[["score"]].rename(columns={"score": "note"})] * 1, axis=1)
+    scratch = pandas.concat([frame, frame[["score"]].rename(columns={"score": "note"})], axis=1)
     twice = pandas.concat([scratch, scratch[["note"]]], axis=1)
     assert policy.decide_table(twice).num_rows == 5
 

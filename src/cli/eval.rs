@@ -436,7 +436,7 @@ fn render_summary(s: &Summary, timed: bool) -> String {
                     outcomes.push(counted(a.errors, "error").to_string());
                 }
                 let detail = if outcomes.is_empty() { String::new() } else { format!(" ({})", outcomes.join(", ")) };
-                format!("{} {}{detail}", verdict::terminal::escape(&a.arm), a.decided)
+                format!("{} {}{detail}", verdict::terminal::escape(&a.arm), a.decided + a.errors)
             })
             .collect();
         out.push_str(&format!(

@@ -74,9 +74,8 @@ impl ArmTally {
             return;
         }
         let (old_row, new_row) = (Row::of(&j.old), Row::of(&j.new));
-        let old_arms: Vec<&Arm> = decided(&j.old).iter().chain(&j.arms_of_failed.0).collect();
         for Arm { split, arm, index } in &arms {
-            let moved = old_arms.iter().any(|o| o.split == *split && o.arm != *arm);
+            let moved = decided(&j.old).iter().chain(&j.arms_of_failed.0).any(|o| o.split == *split && o.arm != *arm);
             let at = match self.arms.iter().position(|r| r.split == *split && r.arm == *arm) {
                 Some(at) => at,
                 None => {

@@ -176,7 +176,7 @@ impl Differ {
     ///
     /// [`DiffError::IncompatibleSchemas`] when the schemas' keys differ, and
     /// [`DiffError::LimitField`] when an explicit limit field is not a money or
-    /// decimal field of the account.
+    /// decimal field of the account, or is given for application policies.
     pub fn new(
         old: (&std::path::Path, &LoadedPolicy),
         new: (&std::path::Path, &LoadedPolicy),
@@ -206,9 +206,10 @@ impl Differ {
         })
     }
 
-    /// The field read as the current credit limit, if any.
+    /// The field read as the current credit limit, if any (none for
+    /// applications, which have no current limit: see [`report::Exposure::granted`]).
     pub fn limit_field(&self) -> Option<&str> {
-        self.limit.as_ref().map(|l| l.field.as_str())
+        self.limit.as_ref().filter(|l| !l.granted()).map(|l| l.field.as_str())
     }
 
     /// Starts reading snapshot pairs from one input.
@@ -621,6 +622,7 @@ fn limit_source(
                 .to_string();
             return Err(DiffError::LimitField { field: field.clone(), problem });
         }
+        // `field` names the decisions' field the totals sum; no slot is read.
         return Ok((Some(LimitSource { field: fields::LIMIT.into(), side: LimitSide::Granted, slot: 0 }), None));
     }
     let field = options.limit_field.clone().unwrap_or_else(|| DEFAULT_LIMIT_FIELD.into());

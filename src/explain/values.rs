@@ -247,7 +247,7 @@ pub(super) fn fill_fallbacks(
 /// table or a scorecard (those say what they read themselves).
 fn fallbacks_taken<'a>(ctx: &mut crate::eval::Ctx<'a>, e: &'a TExpr, source: &str, out: &mut Vec<super::Read>) {
     match &e.kind {
-        TKind::Coalesce(first, _) => {
+        TKind::Coalesce(first, default) => {
             // An element's field is the aggregate's to say.
             let read = !matches!(first.kind, TKind::Const(_) | TKind::Field { frame: crate::ir::Frame::Element, .. });
             if read && matches!(ctx.eval(first), Ok(crate::value::Val::None)) {
@@ -255,6 +255,8 @@ fn fallbacks_taken<'a>(ctx: &mut crate::eval::Ctx<'a>, e: &'a TExpr, source: &st
                 if out.iter().all(|r| r.expr != expr) {
                     out.push(super::Read { expr, value: Traced::of_shared(crate::value::Val::None, None) });
                 }
+                // The default was evaluated in its place: `a ?? b ?? 0` may take `b`'s too.
+                fallbacks_taken(ctx, default, source, out);
             } else {
                 fallbacks_taken(ctx, first, source, out);
             }

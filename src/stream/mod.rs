@@ -353,6 +353,8 @@ impl Chunk {
                 let record = match $item {
                     Ok(snapshot) => {
                         let record = evaluate(program, &snapshot, options.eval);
+                        // A limit Parquet cannot hold is an error record too, counted in its arm.
+                        let record = if columnar { fit_decimal_limit(record) } else { record };
                         if record.is_err() && !program.splits.is_empty() {
                             self.tally.add_failed_in_arms(program, &snapshot.record);
                         }
@@ -360,7 +362,6 @@ impl Chunk {
                     }
                     Err(e) => Err(in_source(e, source.as_deref()).into()),
                 };
-                let record = if columnar { fit_decimal_limit(record) } else { record };
                 self.tally.add(&record, program);
                 if columnar {
                     self.columnar.push(&record);

@@ -77,6 +77,10 @@ impl Tally {
 
     /// Counts a snapshot that was read but not decided in its arm of each
     /// split (its error record, counted by [`Tally::add`], names none).
+    /// Out of line: it sits in the run's per-snapshot loop, whose body is
+    /// kept small (see `decide!` in `stream/mod.rs`).
+    #[cold]
+    #[inline(never)]
     pub fn add_failed_in_arms(&mut self, program: &Program, record: &Record) {
         for (offset, split) in arm_offsets(program).zip(&program.splits) {
             if let Some(n) = self.arm_errors.get_mut(offset + arm_of(split, record).index as usize) {
