@@ -369,8 +369,7 @@ fn explain_found(
     let scorecards = trace.as_ref().map(|t| scorecards(program, t, source)).unwrap_or_default();
     let (mut rules, mut lets) = (rules, lets);
     if let Ok(snapshot) = &item {
-        values::fill_reads(&mut rules, program, snapshot, default_as_of, source);
-        values::fill_fallbacks(&mut rules, &mut lets, program, snapshot, default_as_of, source);
+        values::fill_reads(&mut rules, &mut lets, program, snapshot, default_as_of, source);
     }
     if let (Ok(snapshot), Err(error)) = (&item, &record) {
         values::mark_failed(&mut lets, program, snapshot, default_as_of, &error.message, source);

@@ -181,8 +181,14 @@ pub(super) fn hooks(program: &Program, trace: &Trace) -> Vec<HookExplanation> {
 /// so that `(closure_requested ?? false) → false` says whether the field was
 /// absent or false. Fields read inside an aggregate's `where` are an
 /// element's, not the account's, and are left to the aggregate.
+///
+/// And marks each evaluated condition and computed let with the fallbacks
+/// it took: the `x` of each `x ?? d` in it that was none, so that
+/// `(income ?? 0) > 500 → 0 > 500` says whether `income` was 0 or absent
+/// (an auditor cannot tell otherwise).
 pub(super) fn fill_reads(
     rules: &mut [super::RuleExplanation],
+    lets: &mut [LetExplanation],
     program: &Program,
     snapshot: &crate::snapshot::Snapshot,
     default_as_of: Option<crate::value::Date>,
@@ -192,10 +198,14 @@ pub(super) fn fill_reads(
     let mut ctx = crate::eval::Ctx::new(program, &snapshot.record, as_of);
     for (explained, rule) in rules.iter_mut().zip(&program.rules) {
         for (c, leaf) in explained.conditions.iter_mut().zip(&rule.condition.leaves) {
+            if c.value.is_none() {
+                continue;
+            }
+            fallbacks_taken(&mut ctx, &leaf.expr, source, &mut c.fallbacks);
             // Under `not`, the leaf's own value is already its first read
             // (`any(...) = true`); what it looked at follows, as reads of their own.
             let own_value_only = leaf.negated && c.reads.len() == 1 && c.reads.iter().all(|r| r.expr == leaf.text);
-            if !(c.reads.is_empty() || own_value_only) || c.value.is_none() {
+            if !(c.reads.is_empty() || own_value_only) {
                 continue;
             }
             c.reads_beside = !own_value_only;
@@ -208,29 +218,6 @@ pub(super) fn fill_reads(
                 if c.reads.iter().all(|r| r.expr != read.expr) {
                     c.reads.push(read);
                 }
-            }
-        }
-    }
-}
-
-/// Marks each evaluated condition and computed let with the fallbacks it
-/// took: the `x` of each `x ?? d` in it that was none, so `(income ?? 0) >
-/// 500 → 0 > 500` says whether `income` was 0 or absent (an auditor cannot
-/// tell otherwise). Worked out again on its own, as [`fill_reads`] does.
-pub(super) fn fill_fallbacks(
-    rules: &mut [super::RuleExplanation],
-    lets: &mut [LetExplanation],
-    program: &Program,
-    snapshot: &crate::snapshot::Snapshot,
-    default_as_of: Option<crate::value::Date>,
-    source: &str,
-) {
-    let Some(as_of) = snapshot.as_of.or(default_as_of) else { return };
-    let mut ctx = crate::eval::Ctx::new(program, &snapshot.record, as_of);
-    for (explained, rule) in rules.iter_mut().zip(&program.rules) {
-        for (c, leaf) in explained.conditions.iter_mut().zip(&rule.condition.leaves) {
-            if c.value.is_some() {
-                fallbacks_taken(&mut ctx, &leaf.expr, source, &mut c.fallbacks);
             }
         }
     }
