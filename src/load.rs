@@ -204,7 +204,7 @@ impl Loader {
                 Diagnostic::error(codes::UNREADABLE_FILE, from, span, message).with_label("named here"),
             ));
         }
-        match std::fs::read(path) {
+        match read_bounded(path) {
             Ok(bytes) => match crate::diagnostic::utf8_text(codes::UNREADABLE_FILE, path, bytes) {
                 Ok(text) => {
                     self.sources.add(path, text.as_str().into());
@@ -548,6 +548,21 @@ pub fn load_schema_file(path: &Path) -> Result<Schema, LoadError> {
     let mut loader = Loader::default();
     let text = loader.read(path, path, Span::default()).map_err(|d| loader.fail_ref(vec![*d]))?;
     load_schema(path, &text).map_err(|d| loader.fail_ref(d))
+}
+
+/// A file's bytes, up to the bound of files read whole: the policy itself
+/// may come from a pipe (`verdict check /dev/stdin`), so it is not refused
+/// for being no regular file, but a device without end (`/dev/zero`) must
+/// not fill the memory.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = crate::snapshot::DEFAULT_MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!("it holds more than the {limit} bytes read whole")));
+    }
+    Ok(bytes)
 }
 
 /// Why a file a policy names (a schema, a hook script, a batch) is not one to

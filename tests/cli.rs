@@ -549,3 +549,17 @@ fn a_file_whose_name_tells_no_format_is_refused_alike_everywhere() {
     assert_eq!(code, 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A policy named on the command line may be a pipe (`/dev/stdin`), but a
+/// device without end is read only up to the bound of files read whole.
+#[test]
+fn a_policy_without_end_is_read_only_to_the_bound() {
+    let (code, _, stderr) = verdict(&["check", "/dev/zero"], None);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("more than the 1073741824 bytes"), "{stderr}");
+    // Paths in a piped policy are relative to its name's folder (`/dev`): this one names its schema whole.
+    let schema = format!("\"{}/policies/simple.schema.yaml\"", env!("CARGO_MANIFEST_DIR"));
+    let policy = std::fs::read_to_string("policies/simple.policy").unwrap().replace("\"simple.schema.yaml\"", &schema);
+    let (code, stdout, stderr) = verdict(&["check", "/dev/stdin"], Some(&policy));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}

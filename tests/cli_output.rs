@@ -303,6 +303,23 @@ fn a_golden_file_behind_a_link_is_written_through_it() {
     assert_eq!(names_in(&dir.join("kept")), ["ladder.jsonl"]);
 }
 
+/// A device or a FIFO named as the golden file is refused before anything
+/// is read from it (`/dev/zero` was read until the memory ran out).
+#[test]
+fn a_golden_file_that_is_a_device_or_a_fifo_is_refused() {
+    let dir = golden_workdir();
+    mkfifo(&dir.join("pipe.jsonl"));
+    for golden in ["/dev/zero", "pipe.jsonl"] {
+        write_test_file(&dir, golden);
+        for accept in [false, true] {
+            let args: &[&str] = if accept { &["test", "--accept"] } else { &["test"] };
+            let out = Command::new(BIN).args(args).current_dir(&dir).stdin(Stdio::null()).output().unwrap();
+            assert_eq!(code(&out), 2, "{golden}: {}", stderr(&out));
+            assert!(stderr(&out).contains("is not a regular file"), "{golden}: {}", stderr(&out));
+        }
+    }
+}
+
 /// A scratch folder with the ladder policy, its schema, a portfolio and a golden test file.
 fn golden_workdir() -> PathBuf {
     let dir = scratch("golden");
@@ -581,4 +598,59 @@ fn an_output_replaces_only_a_file_of_its_own_kind() {
     }
     let now: Vec<Vec<u8>> = [&golden, &changed, &summary].iter().map(|f| std::fs::read(f).unwrap()).collect();
     assert!(now == kept, "every file is untouched");
+}
+
+/// `--summary` is opened with `--output`, before any snapshot is read: one
+/// that cannot be written stops the run with the decisions' file as it was,
+/// and one FIFO named by both is one stream to its reader.
+#[test]
+fn a_summary_that_cannot_be_written_leaves_the_decisions_as_they_were() {
+    let dir = scratch("summary-first");
+    let decisions = dir.join("d.jsonl");
+    let out = verdict(&["eval", POLICY, PORTFOLIO, "-q", "--output", s(&decisions)]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let before = std::fs::read(&decisions).unwrap();
+    let one = dir.join("one.jsonl");
+    let first = std::fs::read_to_string(PORTFOLIO).unwrap().lines().next().unwrap().to_string();
+    std::fs::write(&one, first + "\n").unwrap();
+    // Read-only, in no folder, and a full disk: exit 4, the decisions untouched.
+    let summary = dir.join("s.json");
+    let out = verdict(&["eval", POLICY, PORTFOLIO, "-q", "--output", s(&decisions), "--summary", s(&summary)]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    std::fs::set_permissions(&summary, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let missing = dir.join("no-such-folder/s.json");
+    for target in [s(&summary), s(&missing), "/dev/full"] {
+        let out = verdict(&["eval", POLICY, s(&one), "-q", "--output", s(&decisions), "--summary", target]);
+        assert_eq!(code(&out), 4, "{target}: {}", stderr(&out));
+        assert_eq!(std::fs::read(&decisions).unwrap(), before, "{target}: the decisions were replaced");
+    }
+    std::fs::set_permissions(&summary, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(names_in(&dir), ["d.jsonl", "one.jsonl", "s.json"], "no temporary file left behind");
+    // One FIFO for both: the decisions, then the summary, to one reader.
+    let fifo = dir.join("both");
+    mkfifo(&fifo);
+    let reader = read_fifo(&fifo);
+    let out = verdict(&["eval", POLICY, PORTFOLIO, "-q", "--output", s(&fifo), "--summary", s(&fifo)]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let both = fifo_content(&fifo, reader);
+    assert_eq!(both.lines().filter(|l| l.starts_with("{\"id\"")).count(), RECORDS, "{both}");
+    assert!(both.contains("\"accounts\": 43"), "{both}");
+}
+
+/// A closed standard input is a pipe never attached, not an empty book.
+#[test]
+fn a_closed_standard_input_is_refused_not_read_as_empty() {
+    let dir = scratch("closed-stdin");
+    let decisions = dir.join("d.jsonl");
+    let out = verdict(&["eval", POLICY, PORTFOLIO, "-q", "--output", s(&decisions)]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let before = std::fs::read(&decisions).unwrap();
+    let eval: &[&str] = &["eval", POLICY, "-q", "--output", s(&decisions)];
+    let explain: &[&str] = &["explain", POLICY, "-", "--id", "A-1001"];
+    for args in [eval, explain] {
+        let out = verdict_redirected(args, "<&-");
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("standard input is closed"), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(std::fs::read(&decisions).unwrap(), before);
 }

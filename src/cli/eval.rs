@@ -95,6 +95,14 @@ pub fn run(args: EvalArgs) -> Exit {
         limits: args.limits.limits(),
     };
     let program = &loaded.program;
+    // Opened before any snapshot is read, as the decisions' file is: a
+    // summary that cannot be written (read-only, no such folder) stops the
+    // run at once rather than after the decisions replaced their file.
+    let mut summary_file = match args.summary.as_ref().and_then(super::OutputPath::file).map(OutputFile::create) {
+        Some(Ok(file)) => Some(file),
+        Some(Err(e)) => return output_failed(&e),
+        None => None,
+    };
     let inputs = if args.snapshots.is_empty() { vec![PathBuf::from("-")] } else { args.snapshots.clone() };
     let (sources, size, mut exit) = open_sources(&inputs, args.input_format);
     let unopened = inputs.len() - sources.len();
@@ -108,12 +116,17 @@ pub fn run(args: EvalArgs) -> Exit {
     let report = with_output_if(
         args.output.as_ref().and_then(super::OutputPath::file),
         |out| {
-            evaluate_stream(program, sources, out, &options, |p| {
+            let (report, _) = evaluate_stream(program, sources, out, &options, |p| {
                 if let Some(bar) = &bar {
                     show_progress(bar, p, size, started);
                 }
-            })
-            .map(|(report, _)| report)
+            })?;
+            // Written before the decisions replace their file: an error here
+            // (a full disk) leaves both outputs as they were.
+            if let Some(file) = summary_file.take() {
+                write_summary(file, program, &report, started, complete(&report))?;
+            }
+            Ok(report)
         },
         complete,
     );
@@ -236,16 +249,36 @@ fn summarize(program: &Program, report: &RunReport, started: Instant, summary_to
     if summary.breached() {
         exit = exit.max(Exit::Guard);
     }
-    if let Some(to) = summary_to {
-        let written = with_output(to.file(), |out| {
-            serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::other)?;
-            out.write_all(b"\n")
-        });
+    // A summary file was written with the decisions (see `write_summary`).
+    if let Some(super::OutputPath::Stdout) = summary_to {
+        let written = with_output(None, |out| summary_json(out, &summary));
         if let Err(e) = written {
             exit = exit.max(output_failed(&e));
         }
     }
     exit
+}
+
+/// The `--summary` file of a run, replacing what it held only when the run
+/// is `complete` (as the decisions' file is).
+fn write_summary(
+    mut file: OutputFile,
+    program: &Program,
+    report: &RunReport,
+    started: Instant,
+    complete: bool,
+) -> std::io::Result<()> {
+    let summary = Summary::new(program, &report.tally).timed(started.elapsed().as_secs_f64());
+    summary_json(&mut file, &summary)?;
+    if complete {
+        file.commit()?;
+    }
+    Ok(())
+}
+
+fn summary_json(out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, summary).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 /// Names, and refuses, an output that is also an input or the other output,
@@ -289,6 +322,11 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
             }
         };
         let mut file = None;
+        if let Some(closed) = is_stdin.then(super::files::stdin_closed).flatten() {
+            eprintln!("error: {closed}");
+            exit = Exit::Invalid;
+            continue;
+        }
         let reader: Box<dyn BufRead + Send> = if is_stdin {
             size = None;
             Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))

@@ -64,6 +64,10 @@ pub fn run(args: ExplainArgs) -> Exit {
         }
     };
     let wanted = (args.id.as_str(), usize::try_from(args.nth).unwrap_or(usize::MAX));
+    if let Some(closed) = (args.snapshot.as_os_str() == "-").then(super::files::stdin_closed).flatten() {
+        eprintln!("error: {closed}");
+        return Exit::Invalid;
+    }
     let found = if args.snapshot.as_os_str() == "-" {
         explain_read(&loaded, std::io::stdin().lock(), &args.snapshot, format, wanted, as_of)
     } else {

@@ -32,6 +32,9 @@ pub fn remove_partial_files_on_interrupt() {
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 /// Standard error was closed when verdict started (`2>&-`).
 static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
+/// Standard input was closed when verdict started (`<&-`): std reads it as
+/// `/dev/null`, an empty book, where a pipe that was never attached is meant.
+static STDIN_CLOSED: AtomicBool = AtomicBool::new(false);
 /// The worst failure writing to standard error, as an [`Exit`] (0: none).
 static STDERR_LOST: AtomicU8 = AtomicU8::new(0);
 
@@ -49,8 +52,20 @@ static NOTE_CLOSED_STANDARD_STREAMS: extern "C" fn() = note_closed_standard_stre
 
 #[cfg(target_os = "linux")]
 extern "C" fn note_closed_standard_streams() {
+    STDIN_CLOSED.store(closed(0), Ordering::Relaxed);
     STDOUT_CLOSED.store(closed(1), Ordering::Relaxed);
     STDERR_CLOSED.store(closed(2), Ordering::Relaxed);
+}
+
+/// The error for reading standard input when verdict was started with it
+/// closed; `None` when it is open (a pipe, a file, a terminal).
+pub fn stdin_closed() -> Option<String> {
+    STDIN_CLOSED.load(Ordering::Relaxed).then(|| {
+        format!(
+            "{} is closed: there is nothing to read (name the snapshot file, or give the pipe)",
+            verdict::stream::STANDARD_INPUT
+        )
+    })
 }
 
 /// True when descriptor `fd` is not open (its `/proc` entry is missing; with
@@ -328,6 +343,9 @@ pub fn open_snapshots(
     let path = input.display().to_string();
     let shown = verdict::terminal::escape(&path);
     let reader: Box<dyn io::BufRead> = if input.as_os_str() == "-" {
+        if let Some(closed) = stdin_closed() {
+            return Err(closed);
+        }
         Box::new(io::BufReader::new(std::io::stdin()))
     } else {
         let file = verdict::snapshot::open_input_file(input).map_err(|e| format!("cannot read `{shown}`: {e}"))?;

@@ -52,6 +52,13 @@ pub(crate) fn refuse_an_input(
     (run, accept): (&RunFiles, bool),
     r: &mut Reader<'_>,
 ) {
+    // A device or a pipe is no file to compare with or write over (`/dev/zero`
+    // would be read without end).
+    if let Some(why) = crate::load::not_a_file_to_read(&spec.golden) {
+        let message = format!("the golden file `{}` cannot be used: {why}", spec.golden.display());
+        r.error_help(codes::TEST_FILE, spec.golden_span, message, "name a regular file for the golden records");
+        return;
+    }
     let Some(golden) = FileIdentity::of(&spec.golden) else { return };
     let same = |p: &Path| FileIdentity::of(p).as_ref() == Some(&golden);
     let own =
