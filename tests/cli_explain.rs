@@ -500,7 +500,9 @@ fn a_default_taken_is_told_from_a_value_equal_to_it() {
     let policy = "policy \"n\" version \"1\"\nschema \"s.yaml\"\n\
                   let review_due = (last_review_on ?? opened_on) + 6 months <= as_of\n\
                   rule \"e\" { when (income ?? 0) > 500 or review_due then tag \"e\" }\n\
-                  rule \"f\" { when (income ?? salary ?? 0) > 500 then tag \"f\" }\n";
+                  rule \"f\" { when (income ?? salary ?? 0) > 500 then tag \"f\" }\n\
+                  let paid = case when opened_on < as_of then income ?? 0 else 1 end\n\
+                  rule \"g\" { when paid > 500 then tag \"g\" }\n";
     std::fs::write(dir.join("n.policy"), policy).unwrap();
     let book = "{\"id\":\"absent\",\"as_of\":\"2026-11-01\",\"opened_on\":\"2020-01-01\"}\n\
                 {\"id\":\"zero\",\"as_of\":\"2026-11-01\",\"income\":\"0\",\"opened_on\":\"2020-01-01\",\"last_review_on\":\"2020-01-01\"}\n";
@@ -525,6 +527,9 @@ fn a_default_taken_is_told_from_a_value_equal_to_it() {
     assert!(absent.contains("with last_review_on = none"), "{absent}");
     // A chain takes each default in turn: both `income` and `salary` were none.
     assert!(absent.contains("→ 0 > 500 (income = none, salary = none)"), "{absent}");
+    // In the branch a case took.
+    let paid = absent.lines().skip_while(|l| !l.trim_start().starts_with("paid ")).nth(2).unwrap_or("");
+    assert!(paid.trim_start() == "with income = none", "{absent}");
     let zero = run("zero", false);
     assert!(zero.contains("✗ (income ?? 0) > 500 → 0 > 500\n"), "{zero}");
     assert!(!zero.contains("= none"), "{zero}");

@@ -274,6 +274,14 @@ fn admission_exposure_is_the_credit_granted() {
     let (code, _, err) = verdict_in(&dir, &[&args[..], &["--limit-field", "requested_limit"]].concat());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("an application has no current limit"), "{err}");
+    // The page: no column of blank current limits, no bands in its footer.
+    let (code, _, err) = verdict_in(&dir, &[&args[..], &["--html", "r.html"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(dir.join("r.html")).unwrap();
+    assert!(html.contains("<h2>Credit granted</h2>") && html.contains("id=\"changed-table\""), "{html}");
+    assert!(!html.contains("<th class=\"num\">current limit</th>") && !html.contains("Limit bands"), "{html}");
+    let options = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
+    roxmltree::Document::parse_with_options(&html, options).expect("the page stays well-formed XHTML");
 }
 
 /// The file's problems: exit 2, the code, the file and line, and a hint.

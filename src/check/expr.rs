@@ -220,14 +220,25 @@ impl<'a> Checker<'a> {
             return Some(format!("`{word}` is an arm of split `{}`: {quoted}", split.name));
         }
         let member = |ty: &ScalarType| matches!(ty, ScalarType::Enum(members) if members.iter().any(|m| &**m == word));
-        let (path, _) = self.schema.root.leaves().into_iter().find(|(path, field)| {
-            let of_enum = match &field.kind {
-                FieldKind::Scalar(ty) | FieldKind::Set(ty) => member(ty),
-                _ => false,
-            };
-            of_enum && !self.schema.is_prohibited(path)
-        })?;
-        Some(format!("`{word}` is a member of `{path}`: {quoted}"))
+        let fields: Vec<String> = self
+            .schema
+            .root
+            .leaves()
+            .into_iter()
+            .filter(|(path, field)| {
+                let of_enum = match &field.kind {
+                    FieldKind::Scalar(ty) | FieldKind::Set(ty) => member(ty),
+                    _ => false,
+                };
+                of_enum && !self.schema.is_prohibited(path)
+            })
+            .map(|(path, _)| format!("`{path}`"))
+            .collect();
+        let whose = match fields.split_last()? {
+            (last, []) => last.clone(),
+            (last, rest) => format!("{} and {last}", rest.join(", ")),
+        };
+        Some(format!("`{word}` is a member of {whose}: {quoted}"))
     }
 
     /// The "did you mean" for an unknown name: the closest schema field, let

@@ -642,24 +642,30 @@ fn changed(h: &mut String, r: &DiffReport) {
         h.push_str("</section>\n");
         return;
     }
-    h.push_str(
+    // An application has no current limit: no column of blanks for it.
+    let limits = !r.exposure.as_ref().is_some_and(|e| e.granted);
+    let _ = write!(
+        h,
         "<table class=\"grid\" id=\"changed-table\">\n<thead><tr><th>record</th><th>account</th>\
-         <th class=\"num\">current limit</th><th>in force</th><th>proposed</th><th>differs</th>\
+         {}<th>in force</th><th>proposed</th><th>differs</th>\
          <th>rules fired, in force</th><th>rules fired, proposed</th></tr></thead>\n<tbody>\n",
+        if limits { "<th class=\"num\">current limit</th>" } else { "" }
     );
     for a in &r.accounts {
+        let current = a.current_limit.map(format_decimal).unwrap_or_default();
+        let current = if limits { format!("<td class=\"num\">{current}</td>") } else { String::new() };
         let id = a.id.as_ref().map_or_else(|| "—".to_string(), ToString::to_string);
         let differs: Vec<String> = a.differs.iter().map(|d| format!("<span class=\"badge part\">{d}</span>")).collect();
         let _ = writeln!(
             h,
-            "<tr><td class=\"small muted\" title=\"{}\">{}:{}</td><td class=\"id\"><b>{}</b></td><td class=\"num\">{}</td>\
+            "<tr><td class=\"small muted\" title=\"{}\">{}:{}</td><td class=\"id\"><b>{}</b></td>{}\
              <td class=\"dec\">{}<div class=\"small muted\">{}</div></td><td class=\"dec\">{}<div class=\"small muted\">{}</div></td>\
              <td>{}</td><td class=\"small\">{}</td><td class=\"small\">{}</td></tr>",
             esc(&a.input),
             esc(std::path::Path::new(&*a.input).file_name().map_or(&*a.input, |n| n.to_str().unwrap_or(&a.input))),
             a.record,
             esc(&id),
-            a.current_limit.map(format_decimal).unwrap_or_default(),
+            current,
             esc(&side_summary(&a.old)),
             reasons(&a.old),
             esc(&side_summary(&a.new)) + limit_delta(a).as_str(),
@@ -673,12 +679,17 @@ fn changed(h: &mut String, r: &DiffReport) {
 }
 
 fn footer(h: &mut String, r: &DiffReport) {
+    let bands = if r.exposure.as_ref().is_some_and(|e| e.granted) {
+        "An application has no current limit: the exposure is the credit the approvals grant."
+    } else {
+        "Limit bands compare the limit after a decision with the current limit; a cut or raise of exactly 20% or \
+         50% falls in the 20–50% band."
+    };
     let _ = writeln!(
         h,
         "<footer>Made by <code>verdict diff</code>. Both versions decided the same {} snapshots in one pass{}. A \
          decision differs when its outcome, until date, limit, reasons or actions differ (the rule names attached \
-         to them are not compared). Limit bands compare the limit after a decision with the current limit; a cut \
-         or raise of exactly 20% or 50% falls in the 20–50% band.</footer>",
+         to them are not compared). {bands}</footer>",
         r.records,
         if r.same_schema { "" } else { ", each read with each version's schema" }
     );

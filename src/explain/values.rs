@@ -229,9 +229,9 @@ pub(super) fn fill_reads(
 }
 
 /// The `x` of each `x ?? d` in `e` whose `x` (a field or let of the
-/// account, an aggregate over an empty list) is none, in order. Only where `e` is always evaluated: not in
-/// a case's branches, after `and`/`or`, in an aggregate's `where`, a
-/// table or a scorecard (those say what they read themselves).
+/// account, an aggregate over an empty list) is none, in order, where `e`
+/// was evaluated (not in an aggregate's `where`, whose elements the
+/// aggregate says).
 fn fallbacks_taken<'a>(ctx: &mut crate::eval::Ctx<'a>, e: &'a TExpr, source: &str, out: &mut Vec<super::Read>) {
     match &e.kind {
         TKind::Coalesce(first, default) => {
@@ -248,13 +248,33 @@ fn fallbacks_taken<'a>(ctx: &mut crate::eval::Ctx<'a>, e: &'a TExpr, source: &st
                 fallbacks_taken(ctx, first, source, out);
             }
         }
-        TKind::Case { .. }
-        | TKind::And(..)
-        | TKind::Or(..)
-        | TKind::Agg(_)
-        | TKind::TableRow(_)
-        | TKind::TableOut { .. }
-        | TKind::Scorecard(_) => {}
+        // Only what was evaluated: the right of `and`/`or` when the left did
+        // not decide, a case's conditions up to the one that held and its value.
+        TKind::And(a, b) | TKind::Or(a, b) => {
+            fallbacks_taken(ctx, a, source, out);
+            let deciding = matches!(e.kind, TKind::Or(..));
+            if ctx.truth(a).is_ok_and(|held| held != deciding) {
+                fallbacks_taken(ctx, b, source, out);
+            }
+        }
+        TKind::Case { branches, otherwise } => {
+            for (when, then) in branches {
+                fallbacks_taken(ctx, when, source, out);
+                match ctx.truth(when) {
+                    Ok(true) => return fallbacks_taken(ctx, then, source, out),
+                    Ok(false) => {}
+                    Err(_) => return,
+                }
+            }
+            if let Some(value) = otherwise {
+                fallbacks_taken(ctx, value, source, out);
+            }
+        }
+        // A table's output: its row's inputs (a table's or scorecard's
+        // inputs are its children, all evaluated); an element's fields are
+        // the aggregate's to say.
+        TKind::TableOut { row, .. } => fallbacks_taken(ctx, row, source, out),
+        TKind::Agg(_) => {}
         _ => e.children().into_iter().for_each(|c| fallbacks_taken(ctx, c, source, out)),
     }
 }

@@ -211,7 +211,7 @@ fn split_punctuation(stop: &Stop<'_>) -> Option<String> {
 fn duration_idiom(stop: &Stop<'_>) -> Option<Diagnostic> {
     let action = stop.before.split_whitespace().next_back()?;
     match (action, stop.word) {
-        ("freeze" | "restrict", "until") => Some(stop.said(
+        ("freeze" | "restrict", "until" | "till" | "through") => Some(stop.said(
             format!("`{action}` lasts for a duration, not until a date"),
             format!(
                 "write `{action} for 30 days` (or weeks, months, years): the decision's `until` is worked out from \
@@ -226,12 +226,25 @@ fn duration_idiom(stop: &Stop<'_>) -> Option<Diagnostic> {
     }
 }
 
-/// `a 50` in a split: a weight is a percentage.
+/// `a 50` in a split: a weight is a percentage. A share written as a
+/// fraction (`a 0.9`) is turned into the percentage it stands for.
 fn weight_without_percent(stop: &Stop<'_>) -> Option<String> {
-    let word = stop.word;
-    let is_number = !word.is_empty() && word.chars().all(|c| c.is_ascii_digit());
-    (stop.positives == [Rule::percent_lit] && is_number)
-        .then(|| format!("a split's weight is a percentage: `{word}%` (the weights add up to 100%)"))
+    let number: &str = stop.rest.split(|c: char| !(c.is_ascii_digit() || c == '.')).next().unwrap_or("");
+    let is_number = !number.is_empty() && number.chars().next().is_some_and(|c| c.is_ascii_digit());
+    if stop.positives != [Rule::percent_lit] || !is_number {
+        return None;
+    }
+    let fraction = number
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|d| number.contains('.') && *d <= rust_decimal::Decimal::ONE);
+    Some(match fraction {
+        Some(share) => format!(
+            "a split's weight is a percentage: `{}%` for a share of {number} (the weights add up to 100%)",
+            (share * rust_decimal::Decimal::ONE_HUNDRED).normalize()
+        ),
+        None => format!("a split's weight is a percentage: `{number}%` (the weights add up to 100%)"),
+    })
 }
 
 /// Between or in a rule's actions: `restrict and notify …`, `restrict,
