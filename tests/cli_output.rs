@@ -625,6 +625,12 @@ fn a_summary_that_cannot_be_written_leaves_the_decisions_as_they_were() {
         assert_eq!(std::fs::read(&decisions).unwrap(), before, "{target}: the decisions were replaced");
     }
     std::fs::set_permissions(&summary, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // An input that cannot be read: neither output is replaced, and both are named.
+    let kept = std::fs::read(&summary).unwrap();
+    let out = verdict(&["eval", POLICY, s(&one), "missing.jsonl", "--output", s(&decisions), "--summary", s(&summary)]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!((std::fs::read(&decisions).unwrap(), std::fs::read(&summary).unwrap()), (before.clone(), kept));
+    assert!(stderr(&out).contains("s.json` was not written"), "{}", stderr(&out));
     assert_eq!(names_in(&dir), ["d.jsonl", "one.jsonl", "s.json"], "no temporary file left behind");
     // One FIFO for both: the decisions, then the summary, to one reader.
     let fifo = dir.join("both");

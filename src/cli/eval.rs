@@ -139,8 +139,11 @@ pub fn run(args: EvalArgs) -> Exit {
     };
     let timed_out = timeouts(&report);
     exit = exit.max(report_incomplete(&report, timed_out, options.eval.hook_backstop));
-    if let (Some(path), false) = (args.output.as_ref().and_then(super::OutputPath::file), complete(&report)) {
-        not_written(path, timed_out);
+    if !complete(&report) {
+        let outputs = [args.output.as_ref(), args.summary.as_ref()];
+        for path in outputs.into_iter().flatten().filter_map(super::OutputPath::file) {
+            not_written(path, timed_out);
+        }
     }
     let summary = summarize(program, &report, started, args.summary.as_ref());
     // The counts and guards above look like a run's; they are only what was read.
@@ -232,8 +235,8 @@ fn not_written(path: &Path, timed_out: u64) {
     }
 }
 
-/// Prints the run's summary (and writes it to `--summary FILE`); the exit
-/// code its errors and guards call for.
+/// Prints the run's summary (and writes it to `--summary -`; a file was
+/// written with the decisions); the exit code its errors and guards call for.
 fn summarize(program: &Program, report: &RunReport, started: Instant, summary_to: Option<&super::OutputPath>) -> Exit {
     let mut exit = Exit::Ok;
     let summary = Summary::new(program, &report.tally).timed(started.elapsed().as_secs_f64());
