@@ -135,22 +135,20 @@ fn record_types<'py>(py: Python<'py>, record: &RecordLayout) -> PyResult<Bound<'
             FieldKind::Scalar(t) => dict.set_item(&field.name, format!("{}{optional}", t.describe()))?,
             FieldKind::Set(t) => dict.set_item(&field.name, format!("set<{}>{optional}", t.describe()))?,
             FieldKind::Record(inner) => dict.set_item(&field.name, record_types(py, inner)?)?,
-            FieldKind::List(list) => {
-                dict.set_item(&field.name, PyList::new(py, [record_types(py, &list.element)?])?)?
-            }
+            FieldKind::List(list) => dict.set_item(&field.name, PyList::new(py, [record_types(py, &list.element)?])?)?,
         }
     }
     Ok(dict)
 }
 
 fn options(as_of: Option<&str>) -> PyResult<EvalOptions> {
-    let default_as_of =
-        match as_of {
-            None => None,
-            Some(text) => Some(verdict::value::parse_date(text).ok_or_else(|| {
-                PyValueError::new_err(format!("as_of `{text}` is {}", verdict::value::not_a_date(text)))
-            })?),
-        };
+    let default_as_of = match as_of {
+        None => None,
+        Some(text) => Some(
+            verdict::value::parse_date(text)
+                .ok_or_else(|| PyValueError::new_err(format!("as_of `{text}` is {}", verdict::value::not_a_date(text))))?,
+        ),
+    };
     Ok(EvalOptions { default_as_of, ..EvalOptions::default() })
 }
 
