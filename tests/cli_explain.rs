@@ -539,4 +539,17 @@ fn a_default_taken_is_told_from_a_value_equal_to_it() {
     assert_eq!(json["lets"][0]["fallbacks"], serde_json::json!([{"expr": "last_review_on", "value": null}]));
     let json: serde_json::Value = serde_json::from_str(&run("zero", true)).unwrap();
     assert!(json["rules"][0]["conditions"][0].get("fallbacks").is_none(), "{json}");
+
+    // The decision's own trace says the same of its leaves.
+    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["eval", "n.policy", "d.jsonl", "--trace"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let traced: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let leaf = |record: &serde_json::Value, rule: usize| record["trace"]["rules"][rule]["conditions"][0].clone();
+    assert_eq!(leaf(&traced[0], 0)["fallbacks"], serde_json::json!(["income"]));
+    assert_eq!(leaf(&traced[0], 1)["fallbacks"], serde_json::json!(["income", "salary"]));
+    assert!(leaf(&traced[1], 0).get("fallbacks").is_none() && leaf(&traced[1], 1).get("fallbacks").is_none());
 }

@@ -114,6 +114,31 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Runs `f` as an aside that leaves no mark on the account's evaluation:
+    /// the work it does is not counted against the bound, and the hook
+    /// calls, case branches and table rows it meets are not recorded (a
+    /// trace looking again at what a leaf read).
+    pub(crate) fn aside<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let visits = self.visits;
+        let logged = (
+            self.hook_log.as_ref().map(Vec::len),
+            self.case_log.as_ref().map(Vec::len),
+            self.table_log.as_ref().map(Vec::len),
+        );
+        let out = f(self);
+        self.visits = visits;
+        if let (Some(log), Some(len)) = (&mut self.hook_log, logged.0) {
+            log.truncate(len);
+        }
+        if let (Some(log), Some(len)) = (&mut self.case_log, logged.1) {
+            log.truncate(len);
+        }
+        if let (Some(log), Some(len)) = (&mut self.table_log, logged.2) {
+            log.truncate(len);
+        }
+        out
+    }
+
     /// Counts `work` (list elements, hook operations) toward the account's bound.
     pub(crate) fn charge(&mut self, work: usize) -> Result<(), EvalFailure> {
         self.visits = self.visits.saturating_add(work);

@@ -212,6 +212,9 @@ pub struct LeafTrace {
     /// What it read: both sides of a comparison, the needle of an `in` test;
     /// `None` for other leaves and for leaves not evaluated.
     pub operands: Option<Operands>,
+    /// The leaf's fallbacks ([`crate::ir::Leaf::fallbacks`]) that were none,
+    /// a bit each: the defaults it took.
+    pub fallbacks: u16,
 }
 
 /// The values a leaf condition read, so a reader can see how far it was
@@ -383,6 +386,9 @@ impl<'a> Walker<'_, 'a> {
             // and copied into the record (a stalled store forward, by perf).
             Ok(b) => {
                 slot.value = Some(b);
+                if !leaf.fallbacks.is_empty() {
+                    slot.fallbacks = fallbacks_taken(self.ctx, &leaf.fallbacks);
+                }
                 Ok(b)
             }
             Err(e) => self.stop(Some(i), e),
@@ -396,6 +402,21 @@ impl<'a> Walker<'_, 'a> {
         self.failure = Some(failure);
         Err(Stopped)
     }
+}
+
+/// Which of a leaf's fallbacks were none, a bit each: each evaluated again
+/// on its own (only when tracing, and only for a leaf with a `??`), one
+/// after a fallback only when that one was none, as the leaf evaluated it.
+#[cold]
+fn fallbacks_taken<'a>(ctx: &mut Ctx<'a>, fallbacks: &'a [crate::ir::condition::Fallback]) -> u16 {
+    let mut taken = 0u16;
+    for (bit, f) in fallbacks.iter().enumerate().take(crate::ir::condition::MAX_FALLBACKS) {
+        let reached = f.after.is_none_or(|earlier| taken & (1 << earlier) != 0);
+        if reached && ctx.aside(|ctx| matches!(ctx.eval(&f.first), Ok(Val::None))) {
+            taken |= 1 << bit;
+        }
+    }
+    taken
 }
 
 /// `r - l`: exact for numbers, in days for dates; `None` for other types

@@ -14,6 +14,7 @@ use super::json_parts::DecimalText;
 use crate::compile::Program;
 use crate::eval::scorecard::{scorecard_of, CharacteristicTrace, ScorecardTrace};
 use crate::eval::{CaseTaken, HookCall, LeafTrace, Operand, Operands, RuleStatus, RuleTrace, TableTaken, Trace};
+use crate::ir::condition::{Fallback, Leaf};
 use crate::ir::scorecard::TCharacteristic;
 use crate::value::{SetItem, Traced};
 use rust_decimal::Decimal;
@@ -134,34 +135,52 @@ impl Serialize for RuleView<'_> {
                 m.serialize_entry("skipped", &format_args!("not in effect ({days})"))?;
             }
         }
-        let written = program.rules.get(r.index).map(|rule| &rule.condition.leaves);
-        let texts = |i: usize| written.and_then(|w| w.get(i)).map_or(("?", false), |l| (l.text.as_str(), l.negated));
-        m.serialize_entry("conditions", &LeavesView(trace, trace.leaves_of(r), texts))?;
+        let written = program.rules.get(r.index).map_or(&[][..], |rule| &rule.condition.leaves[..]);
+        m.serialize_entry("conditions", &LeavesView(trace, trace.leaves_of(r), written))?;
         m.end()
     }
 }
 
-/// A rule's leaves (of the trace), each with its text as written and
-/// whether it stands under `not` (`texts` by leaf index).
-struct LeavesView<'a, F>(&'a Trace, &'a [LeafTrace], F);
+/// A rule's leaves (of the trace), each with the compiled leaf it traced
+/// (its text as written, whether it stands under `not`, its fallbacks).
+struct LeavesView<'a>(&'a Trace, &'a [LeafTrace], &'a [Leaf]);
 
-impl<'a, F: Fn(usize) -> (&'a str, bool)> Serialize for LeavesView<'_, F> {
+impl Serialize for LeavesView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.1.len()))?;
         for (i, leaf) in self.1.iter().enumerate() {
-            let (text, negated) = (self.2)(i);
-            seq.serialize_element(&LeafView { text, negated, leaf, trace: self.0 })?;
+            let written = self.2.get(i);
+            let (text, negated) = written.map_or(("?", false), |l| (l.text.as_str(), l.negated));
+            let fallbacks = written.map_or(&[][..], |l| &l.fallbacks[..]);
+            seq.serialize_element(&LeafView { text, negated, fallbacks, leaf, trace: self.0 })?;
         }
         seq.end()
     }
 }
 
+/// The fallbacks a leaf took, as written: `["income"]`.
+struct TakenView<'a>(&'a [Fallback], u16);
+
+impl Serialize for TakenView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut taken: Vec<&str> = Vec::new();
+        for (bit, f) in self.0.iter().enumerate() {
+            if self.1 & (1 << bit) != 0 && !taken.contains(&f.text.as_str()) {
+                taken.push(&f.text);
+            }
+        }
+        s.collect_seq(taken)
+    }
+}
+
 /// One leaf of a traced condition: as written, its value, and what it read
 /// (both sides of a comparison, the needle of an `in` and the set it looked
-/// in). Keys sorted: `evaluated`, `expr`, `left`, `needle`, `negated`, `op`,
-/// `right`, `set`, `value`. The trace holds what the leaf's operands refer to.
+/// in, the `x` of each `x ?? d` that was none). Keys sorted: `evaluated`,
+/// `expr`, `fallbacks`, `left`, `needle`, `negated`, `op`, `right`, `set`,
+/// `value`. The trace holds what the leaf's operands refer to.
 struct LeafView<'a> {
     text: &'a str,
+    fallbacks: &'a [Fallback],
     /// Under an odd number of `not`s: the leaf's `value` is the opposite of
     /// what it gives the condition (`not identity.verified` traces
     /// `identity.verified`, `true`, `negated`).
@@ -178,6 +197,9 @@ impl Serialize for LeafView<'_> {
             m.serialize_entry("evaluated", &false)?;
         }
         m.serialize_entry("expr", self.text)?;
+        if leaf.fallbacks != 0 {
+            m.serialize_entry("fallbacks", &TakenView(self.fallbacks, leaf.fallbacks))?;
+        }
         let negated = |m: &mut S::SerializeMap| if self.negated { m.serialize_entry("negated", &true) } else { Ok(()) };
         match &leaf.operands {
             Some(Operands::Compare { op, left, right, .. }) => {
