@@ -412,7 +412,12 @@ fn fallbacks_taken<'a>(ctx: &mut Ctx<'a>, fallbacks: &'a [crate::ir::condition::
     let mut taken = 0u16;
     for (bit, f) in fallbacks.iter().enumerate().take(crate::ir::condition::MAX_FALLBACKS) {
         let reached = f.after.is_none_or(|earlier| taken & (1 << earlier) != 0);
-        if reached && ctx.aside(|ctx| matches!(ctx.eval(&f.first), Ok(Val::None))) {
+        let none = |ctx: &mut Ctx<'a>| match f.first.kind {
+            // Read in place: most defaults are an optional field's.
+            TKind::Field { frame: crate::ir::Frame::Account, slot } => matches!(ctx.account.val(slot), Val::None),
+            _ => ctx.aside(|ctx| matches!(ctx.eval(&f.first), Ok(Val::None))),
+        };
+        if reached && none(ctx) {
             taken |= 1 << bit;
         }
     }
