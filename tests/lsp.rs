@@ -265,6 +265,21 @@ fn completion_offers_fields_members_and_channels() {
     let offered = client.request("textDocument/completion", client.at("c.policy", 11, 28));
     assert_eq!(labels(&offered), ["verified"]);
     assert_eq!(offered[0]["textEdit"], json!({"range": range(11, 25, 33), "newText": "verified"}));
+    // So is a plain name's: `sco|re` and accepting `score` gives `score`,
+    // not `scorere` (every offered item carries the edit, keywords too).
+    let line = "rule \"n\" { when score > 1 then close }\n";
+    let end = json!({"range": range(12, 0, 0), "text": line});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 6}, "contentChanges": [end]}),
+    );
+    let offered = client.request("textDocument/completion", client.at("c.policy", 12, 19));
+    let offered = offered.as_array().expect("a list of items");
+    let score = offered.iter().find(|i| i["label"] == "score").expect("score offered");
+    assert_eq!(score["textEdit"], json!({"range": range(12, 16, 21), "newText": "score"}));
+    for item in offered {
+        assert_eq!(item["textEdit"]["range"], range(12, 16, 21), "{item}");
+    }
 
     // A policy that does not parse is not formatted.
     let refused = client.request_full(

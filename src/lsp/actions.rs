@@ -86,6 +86,9 @@ fn range_rewrites(written: &str) -> Vec<(String, String)> {
     if written.contains('#') {
         return Vec::new();
     }
+    // The test as written in parentheses (`not (score in [600, 700])`) is
+    // the diagnostic's span with them: rewritten inside them.
+    let written = without_outer_parentheses(written);
     // The list is the last bracket: the left side may hold one of its own
     // (`count(overdues where days in [1, 2]) in [1, 5]`).
     let Some((head, list)) = written.rsplit_once('[') else { return Vec::new() };
@@ -104,6 +107,38 @@ fn range_rewrites(written: &str) -> Vec<(String, String)> {
         (format!("{range_title}: `{range}`"), format!("({range})")),
         (format!("Keep the two values: `{values}`"), format!("({values})")),
     ]
+}
+
+/// `text` without the parentheses around all of it, however many pairs:
+/// `((a in [1, 2]))` gives `a in [1, 2]`; `(a) + (b)` is left as it is.
+fn without_outer_parentheses(mut text: &str) -> &str {
+    while let Some(inner) = text.trim().strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        if !balanced(inner) {
+            break;
+        }
+        text = inner;
+    }
+    text.trim()
+}
+
+/// Every parenthesis of `text` outside its quoted texts closes one opened
+/// before it, and all are closed.
+fn balanced(text: &str) -> bool {
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for c in text.chars() {
+        match (quoted, c) {
+            (true, _) if escaped => escaped = false,
+            (true, '\\') => escaped = true,
+            (true, '"') | (false, '"') => quoted = !quoted,
+            (false, '(') => depth += 1,
+            (false, ')') => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0 && !quoted
 }
 
 /// The names a diagnostic's help suggests: "did you mean `a`?" or "did you mean `a` or `b`?".
@@ -164,6 +199,16 @@ mod tests {
         assert_eq!(
             fixes[0].1,
             "(count(overdues where days in [1, 2, 3]) >= 1 and count(overdues where days in [1, 2, 3]) <= 5)"
+        );
+        // In parentheses (the diagnostic's span then holds them), rewritten inside them.
+        for written in ["(score in [600, 700])", "( (score in [600, 700]) )"] {
+            let texts: Vec<String> = range_rewrites(written).into_iter().map(|(_, t)| t).collect();
+            assert_eq!(texts, ["(score >= 600 and score <= 700)", "(score == 600 or score == 700)"], "{written}");
+        }
+        assert_eq!(without_outer_parentheses("(a) + (b)"), "(a) + (b)");
+        assert_eq!(
+            without_outer_parentheses("(count(x where k == \")\") in [1, 5])"),
+            "count(x where k == \")\") in [1, 5]"
         );
         // A comment inside would swallow the closing bracket of the rewrite.
         assert!(range_rewrites("score in [600, 700 # upper\n  ]").is_empty());

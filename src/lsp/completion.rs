@@ -89,6 +89,13 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
         });
         items.splice(0..0, fields);
     }
+    // Every item replaces the whole word, as a field's after a dot does:
+    // without an edit the client inserts at the cursor, and `sco|re` with
+    // `score` accepted read `scorere`.
+    let word = replace(word_start);
+    for item in items.iter_mut().filter(|i| i.text_edit.is_none()) {
+        item.text_edit = Some(CompletionTextEdit::Edit(TextEdit::new(word, item.label.clone())));
+    }
     items
 }
 
