@@ -135,6 +135,16 @@ fn bad_requests_get_their_status_and_an_error_record() {
     }
     let missing = server.decide("{\"id\": \"A-9\"}");
     assert_eq!(serde_json::from_str::<serde_json::Value>(&missing.body).unwrap()["id"], "A-9");
+    // A body is one JSON snapshot: its record is the one `eval` writes for a
+    // `.json` file holding it, with no "line 1:" before a message without id.
+    for body in ["{\"id\": null}", "\"str\"", "{\n  \"id\": null,\n  \"score\": 1\n}"] {
+        let reply = server.decide(body);
+        assert_eq!(reply.status, 422, "{body:?}: {}", reply.body);
+        let file = std::env::temp_dir().join(format!("verdict-serve-one-{}.json", std::process::id()));
+        std::fs::write(&file, body).unwrap();
+        assert_eq!(reply.body, eval(Path::new(POLICY), &file), "{body:?}");
+        assert!(!reply.body.contains("line 1:"), "{}", reply.body);
+    }
     // Without `as_of` the record says how to give one here: the service has no default.
     let mut dateless: serde_json::Value = serde_json::from_str(&portfolio_lines()[0]).unwrap();
     dateless.as_object_mut().unwrap().remove("as_of");

@@ -6,7 +6,7 @@ use std::ops::Range;
 use verdict::compile::Program;
 use verdict::eval::{evaluate, ErrorKind, EvalOptions, Outputs};
 use verdict::output::{OutputFormat, RecordWriter};
-use verdict::snapshot::{json_line_content, parse_json_line};
+use verdict::snapshot::{json_line_content, parse_json_line, parse_json_snapshot};
 
 /// What a body held and what became of it.
 pub struct Decided {
@@ -77,7 +77,15 @@ fn encode(out: &mut Vec<u8>, record: &Outputs, program: &Program) -> Range<usize
 /// record `verdict eval` would write), anything decided 200 (an `eval`,
 /// `hook` or `timeout` error record included).
 pub fn decide_single(program: &Program, body: &[u8], options: EvalOptions) -> Decided {
-    let read = parse_json_line(body, 1, &program.schema).unwrap_or_else(|| {
+    // Read as `eval` reads a `.json` file holding one object: the body is no
+    // line of a book, so a record without id names no line. Bytes that are
+    // not UTF-8 get the reader's message, which says where.
+    let text = json_line_content(body, 1).map(std::str::from_utf8);
+    let read = match text {
+        Some(Ok(text)) => Some(parse_json_snapshot(text, &program.schema)),
+        _ => parse_json_line(body, 1, &program.schema),
+    };
+    let read = read.unwrap_or_else(|| {
         Err(verdict::snapshot::SnapshotError {
             id: None,
             message: "the body is empty: expected a JSON snapshot".into(),
