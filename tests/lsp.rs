@@ -930,6 +930,14 @@ fn reasons_from_completes_the_scorecards() {
     let mut at = client.at("r.policy", 9, 54);
     at["context"] = json!({"triggerKind": 2, "triggerCharacter": " "});
     assert_eq!(labels(&client.request("textDocument/completion", at)), ["card"]);
+    // Inside a name already written, the scorecard replaces it whole.
+    let change = json!({"range": range(9, 54, 54), "text": "cxrd"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]}),
+    );
+    let offered = client.request("textDocument/completion", client.at("r.policy", 9, 55));
+    assert_eq!(offered[0]["textEdit"], json!({"range": range(9, 54, 58), "newText": "card"}));
     client.finish();
 }
 

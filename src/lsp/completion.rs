@@ -65,7 +65,7 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
     let trimmed = head.trim_end();
     if ends_with_word(trimmed, "from") && trimmed.trim_end_matches("from").trim_end().ends_with("reasons") {
         // `reasons from` names a scorecard, and nothing else.
-        return scorecards(doc);
+        return replacing(scorecards(doc), replace(word_start));
     }
     if by_character {
         return Vec::new();
@@ -89,10 +89,13 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
         });
         items.splice(0..0, fields);
     }
-    // Every item replaces the whole word, as a field's after a dot does:
-    // without an edit the client inserts at the cursor, and `sco|re` with
-    // `score` accepted read `scorere`.
-    let word = replace(word_start);
+    replacing(items, replace(word_start))
+}
+
+/// `items`, each replacing the whole word at `word` (unless it says what it
+/// replaces), as a field's after a dot does: without an edit the client
+/// inserts at the cursor, and `sco|re` with `score` accepted read `scorere`.
+fn replacing(mut items: Vec<CompletionItem>, word: Range) -> Vec<CompletionItem> {
     for item in items.iter_mut().filter(|i| i.text_edit.is_none()) {
         item.text_edit = Some(CompletionTextEdit::Edit(TextEdit::new(word, item.label.clone())));
     }
