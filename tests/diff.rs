@@ -231,6 +231,37 @@ fn a_changed_scorecard_bin_is_listed_old_and_new() {
     );
 }
 
+/// A change of effective dates is shown with the dates, and the report
+/// says the date it decided as of: `--as-of` 2026-12-31 and 2027-01-01 give
+/// opposite reports for the same two versions, which a committee could not
+/// tell apart when neither said its date.
+#[test]
+fn effective_dates_and_the_date_decided_as_of_are_shown() {
+    let rule = |dates: &str| format!("rule \"raise\" {dates} {{ when score > 700 then close reason \"S05\" }}\n");
+    let dir = pair(&rule("effective 2026-01-01 to 2026-12-31"), SCHEMA, &rule("effective 2027-01-01"));
+    let [old, new, book] = pair_with_book(&dir, "{\"id\":\"A\",\"credit_limit\":\"10\",\"score\":720}\n");
+    for (as_of, moved) in [("2026-12-31", "old 1, new 0"), ("2027-01-01", "old 0, new 1")] {
+        let out = verdict(&["diff", &old, &new, &book, "--as-of", as_of]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("1 snapshot as of {as_of} · ")), "{text}");
+        assert!(
+            text.contains("- effective 2026-01-01 to 2026-12-31\n") && text.contains("+ effective 2027-01-01\n"),
+            "{text}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_slice(&verdict(&["diff", &old, &new, &book, "--as-of", as_of, "--format", "json"]).stdout)
+                .unwrap();
+        assert_eq!(json["as_of"], serde_json::json!({"from": as_of, "to": as_of}));
+        let raise = json["rules"].as_array().unwrap().iter().find(|r| r["rule"] == "raise").unwrap();
+        assert_eq!(
+            raise["lines"],
+            serde_json::json!(["- effective 2026-01-01 to 2026-12-31", "+ effective 2027-01-01"])
+        );
+        let fires = format!("old {}, new {}", raise["old_fires"], raise["new_fires"]);
+        assert_eq!(fires, moved);
+    }
+}
+
 /// A snapshot the new schema cannot read (a field it requires is missing)
 /// still falls in the new version's arm, hashed from the id the old schema
 /// read: it was counted in the old version's arm, under the old weights.

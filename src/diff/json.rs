@@ -84,6 +84,8 @@ impl Serialize for DiffReport {
         m.serialize_entry("new", &self.new)?;
         m.serialize_entry("generated", &self.meta.generated)?;
         m.serialize_entry("inputs", &self.meta.inputs)?;
+        let as_of = self.as_of.map(|(from, to)| serde_json::json!({"from": from.to_string(), "to": to.to_string()}));
+        m.serialize_entry("as_of", &as_of)?;
         m.serialize_entry("schemas", if self.same_schema { "same" } else { "different" })?;
         m.serialize_entry("policy_text", if self.same_text { "same" } else { "different" })?;
         if !self.errors.is_empty() {

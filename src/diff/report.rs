@@ -41,6 +41,8 @@ pub(crate) struct Tally {
     scores: Vec<ScoreShift>,
     /// Realised performance joined to the matrix, with `--performance`.
     pub(crate) performance: Option<super::swap_sets::PerfTally>,
+    /// The earliest and latest date a decision was made as of.
+    as_of: Option<(Date, Date)>,
 }
 
 /// How one scorecard's score moved between the versions, over the accounts
@@ -122,6 +124,7 @@ fn bump<const N: usize>(counts: &mut [u64; N], index: usize) {
 impl Tally {
     pub(crate) fn new(differ: &Differ) -> Tally {
         Tally {
+            as_of: None,
             records: 0,
             matrix: [[0; ROWS.len()]; ROWS.len()],
             same_outcome_changed: [0; ROWS.len()],
@@ -172,6 +175,11 @@ impl Tally {
 
     pub(crate) fn add(&mut self, j: &Judged, differs: &[&'static str]) {
         self.records += 1;
+        for decided in [&j.old, &j.new].into_iter().flatten() {
+            let (first, last) = self.as_of.get_or_insert((decided.as_of, decided.as_of));
+            *first = (*first).min(decided.as_of);
+            *last = (*last).max(decided.as_of);
+        }
         let timed_out = |o: &Outputs| matches!(o, Err(e) if e.kind == crate::eval::ErrorKind::Timeout);
         self.timeouts += u64::from(timed_out(&j.old)) + u64::from(timed_out(&j.new));
         self.count_errors(j);
@@ -441,6 +449,10 @@ pub struct DiffReport {
     pub first_error: Option<String>,
     /// The same policy written otherwise (see [`super::Differ::same_text`]).
     pub same_text: bool,
+    /// The earliest and the latest date the decisions were made as of (each
+    /// snapshot's `as_of`, else the default given): what effective dates
+    /// were judged against. `None` when no snapshot was decided.
+    pub as_of: Option<(Date, Date)>,
     /// Snapshots read.
     pub records: u64,
     /// Accounts by old row × new row, indexed by [`Row::index`].
@@ -479,6 +491,15 @@ pub struct DiffReport {
 }
 
 impl DiffReport {
+    /// The dates decided as of, as the reports say them: `as of 2026-11-01`,
+    /// or `as of 2026-10-01 to 2026-11-01` when the snapshots' dates differ.
+    pub fn as_of_text(&self) -> Option<String> {
+        self.as_of.map(|(first, last)| match first == last {
+            true => format!("as of {first}"),
+            false => format!("as of {first} to {last}"),
+        })
+    }
+
     /// What changed that `rule` reads though its text did not, each name
     /// called what the policy declares it (`let a, b; batch reg`): a batch or
     /// a split read as "let" sent a reviewer looking for a let that is not there.
@@ -593,6 +614,7 @@ pub(crate) fn build(differ: &Differ, tally: Tally, kept: Vec<ChangedAccount>, me
         same_outcome_changed: tally.same_outcome_changed,
         errors: tally.errors.clone(),
         first_error: tally.first_error.clone(),
+        as_of: tally.as_of,
         changed: tally.changed,
         parts: [("", 0); 6],
         rules,

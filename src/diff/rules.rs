@@ -60,7 +60,10 @@ pub struct RuleChange {
     pub via_lets: Vec<String>,
     /// What changed, as written: `- when OLD` / `+ when NEW` for the
     /// condition, `- then` / `+ then` for the actions, `- priority` /
-    /// `+ priority`; for an added rule its `+ when` and `+ then`.
+    /// `+ priority`, `- effective` / `+ effective` for its own dates, `-
+    /// group` / `+ group` for its group (name, `first`, dates); for an
+    /// added rule its `+ when`, `+ then` and, when it has them, `+ effective`
+    /// and `+ group`.
     pub lines: Vec<String>,
 }
 
@@ -270,17 +273,17 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst, files: Vec<LetChange>) -> TextC
                 // A removed rule with the same text: most likely renamed, which
                 // a diff matching rules by name shows as removed and added.
                 let same = old_rules.iter().find(|o| {
-                    !new_names.contains(o.decl.name.node.as_str()) && changed_lines(Some(o.decl), info.decl).is_empty()
+                    !new_names.contains(o.decl.name.node.as_str()) && changed_lines(Some(o), info).is_empty()
                 });
                 let lines = match same {
                     Some(o) => vec![format!("= the text of the removed rule `{}`: renamed?", o.decl.name.node)],
-                    None => changed_lines(None, info.decl),
+                    None => changed_lines(None, info),
                 };
                 (ChangeStatus::Added, Vec::new(), lines)
             }
             Some(old_info) => {
                 let mut parts = differing_parts(old_info, info);
-                let lines = changed_lines(Some(old_info.decl), info.decl);
+                let lines = changed_lines(Some(old_info), info);
                 if parts.is_empty() && old_before.get(name) != new_before.get(name) {
                     parts.push("order");
                 }
@@ -325,25 +328,51 @@ fn ties_before<'a>(rules: &[RuleInfo<'a>], in_both: &BTreeSet<&str>) -> HashMap<
     out
 }
 
-/// A rule's condition, actions and priority where they differ from `old`'s
-/// (all of them for a rule `old` lacks), as `- ...` / `+ ...` lines: what
-/// a reviewer signs off, written as `fmt` would write it.
-fn changed_lines(old: Option<&RuleDecl>, new: &RuleDecl) -> Vec<String> {
+/// A rule's condition, actions, priority, dates and group where they
+/// differ from `old`'s (for a rule `old` lacks: its condition, actions,
+/// dates and group), as `- ...` / `+ ...` lines: what a reviewer signs off,
+/// written as `fmt` would write it. A part one side lacks (no dates, no
+/// group) has only the other side's line.
+fn changed_lines(old: Option<&RuleInfo>, new: &RuleInfo) -> Vec<String> {
     use crate::format::{actions_text, condition_text};
     let mut lines = Vec::new();
-    let mut part = |old: Option<String>, new: String, keyword: &str| {
-        if old.as_ref() != Some(&new) {
-            lines.extend(old.map(|o| format!("- {keyword} {o}")));
-            lines.push(format!("+ {keyword} {new}"));
+    let mut part = |old: Option<String>, new: Option<String>, added: bool| {
+        if added || old != new {
+            lines.extend(old.map(|o| format!("- {o}")));
+            lines.extend(new.map(|n| format!("+ {n}")));
         }
     };
-    part(old.map(|o| condition_text(&o.when)), condition_text(&new.when), "when");
-    part(old.map(|o| actions_text(&o.actions)), actions_text(&new.actions), "then");
-    if let Some(old) = old.filter(|o| o.priority() != new.priority()) {
-        lines.push(format!("- priority {}", old.priority()));
-        lines.push(format!("+ priority {}", new.priority()));
+    let added = old.is_none();
+    let when = |r: &RuleInfo| Some(format!("when {}", condition_text(&r.decl.when)));
+    let then = |r: &RuleInfo| Some(format!("then {}", actions_text(&r.decl.actions)));
+    part(old.and_then(when), when(new), added);
+    part(old.and_then(then), then(new), added);
+    if let Some(old) = old.filter(|o| o.decl.priority() != new.decl.priority()) {
+        part(
+            Some(format!("priority {}", old.decl.priority())),
+            Some(format!("priority {}", new.decl.priority())),
+            false,
+        );
     }
+    let dates = |r: &RuleInfo| r.decl.effective.as_ref().map(effective_text);
+    part(old.and_then(dates), dates(new), false);
+    part(old.and_then(group_text), group_text(new), false);
     lines
+}
+
+/// `effective FROM [to TO]`, as `fmt` writes it.
+fn effective_text(e: &Effective) -> String {
+    match &e.to {
+        Some(to) => format!("effective {} to {}", e.from.node, to.node),
+        None => format!("effective {}", e.from.node),
+    }
+}
+
+/// The group a rule is in, as its header is written: `group "g" first effective 2027-01-01`.
+fn group_text(r: &RuleInfo) -> Option<String> {
+    let (name, first) = r.group?;
+    let days = r.group_days.map(|e| format!(" {}", effective_text(e))).unwrap_or_default();
+    Some(format!("group {}{}{days}", crate::format::quote(name), if first { " first" } else { "" }))
 }
 
 /// The parts of a rule that differ. The derived equality of [`RuleDecl`] and
@@ -443,6 +472,27 @@ mod tests {
             c.lets,
             vec![LetChange { name: "a".into(), kind: "let", status: ChangeStatus::Changed, rows: Vec::new() }]
         );
+    }
+
+    #[test]
+    fn changed_dates_and_groups_are_shown_as_written() {
+        let old = ast("rule \"raise\" effective 2026-01-01 to 2026-12-31 { when score > 1 then close }\n\
+             group \"g\" first effective 2026-01-01 { rule \"in-g\" { when score > 2 then close } }\n\
+             rule \"undated\" { when score > 3 then close }");
+        let new = ast("rule \"raise\" effective 2027-01-01 { when score > 1 then close }\n\
+             group \"g\" first effective 2026-07-01 to 2027-06-30 { rule \"in-g\" { when score > 2 then close } }\n\
+             rule \"undated\" effective 2027-01-01 { when score > 3 then close }\n\
+             rule \"fresh\" effective 2027-01-01 { when score > 4 then close }");
+        let c = compare(&old, &new, Vec::new());
+        let lines = |n: &str| c.rules.get(n).unwrap().lines.clone();
+        assert_eq!(lines("raise"), ["- effective 2026-01-01 to 2026-12-31", "+ effective 2027-01-01"]);
+        assert_eq!(
+            lines("in-g"),
+            ["- group \"g\" first effective 2026-01-01", "+ group \"g\" first effective 2026-07-01 to 2027-06-30"]
+        );
+        assert_eq!(lines("undated"), ["+ effective 2027-01-01"]);
+        assert_eq!(lines("fresh"), ["+ when score > 4", "+ then close", "+ effective 2027-01-01"]);
+        assert_eq!(c.rules.get("raise").unwrap().parts, ["effective"]);
     }
 
     #[test]

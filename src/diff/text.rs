@@ -151,8 +151,9 @@ fn header(out: &mut String, r: &DiffReport) {
     let parts: Vec<String> = r.parts.iter().filter(|(_, n)| *n > 0).map(|(p, n)| format!("{p} {n}")).collect();
     let _ = writeln!(
         out,
-        "{} · {decided_old} decided by the old version, {decided_new} by the new · {} change{}",
+        "{}{} · {decided_old} decided by the old version, {decided_new} by the new · {} change{}",
         counted(r.records, "snapshot"),
+        r.as_of_text().map(|d| format!(" {d}")).unwrap_or_default(),
         counted(r.changed, "decision"),
         if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) },
     );
