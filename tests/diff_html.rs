@@ -190,13 +190,17 @@ fn text_from_the_policies_is_escaped() {
     let policy =
         |version: &str, body: &str| format!("policy \"p<&>\" version \"{version}\"\nschema \"s.yaml\"\n{body}\n");
     let rule = format!(
-        "rule \"{}\" {{ when credit_limit > 0 then close reason \"R<1>\" \"a & b\" }}",
+        "rule \"{}\" {{ when credit_limit > 0 then close reason \"R<1>\" \"a & b \u{202e}desrever\u{202c}\" }}",
         evil.replace('"', "\\\"")
     );
     std::fs::write(dir.join("old.policy"), policy("1", "")).unwrap();
     std::fs::write(dir.join("new.policy"), policy("2\\\"/><b>", &rule)).unwrap();
-    std::fs::write(dir.join("s.jsonl"), "{\"id\":\"<A&1>\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"10\"}\n")
-        .unwrap();
+    std::fs::write(
+        dir.join("s.jsonl"),
+        "{\"id\":\"<A&1>\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"10\"}\n\
+         {\"id\":\"B  2\\tx\",\"as_of\":\"2026-10-01\",\"credit_limit\":\"10\"}\n",
+    )
+    .unwrap();
     let path = |f: &str| dir.join(f).display().to_string();
     let (_, html, _) = report(&path("old.policy"), &path("new.policy"), &path("s.jsonl"));
     assert!(!html.contains("<script"), "{html}");
@@ -206,6 +210,13 @@ fn text_from_the_policies_is_escaped() {
     assert!(text.contains(evil), "the rule name reads as written");
     assert!(text.contains("<A&1>") && text.contains("p<&> 1 → 2\"/><b>"), "{text}");
     assert!(text.contains("R<1>"));
+    // What would not read as itself is written as the text report writes it:
+    // a bidirectional override (which reorders what follows on screen) and a
+    // tab (which HTML shows as a space) are escaped, so the id reads as it is.
+    assert!(text.contains("a & b \\u{202e}desrever\\u{202c}") && !text.contains('\u{202e}'), "{text}");
+    assert!(text.contains("B  2\\tx"), "{text}");
+    // The dates the book was decided as of, which effective dates are judged against.
+    assert_eq!(text_of(by_id(&doc, "as-of")), "as of 2026-10-01 to 2026-11-01");
 }
 
 // ---- headless Chromium ----------------------------------------------------------
@@ -313,5 +324,65 @@ fn chromium_renders_the_page() {
     );
     assert!(dom.contains(&row), "{row} is not in {dom}");
     // Chromium profiles are large; keep /tmp tidy when the test passes.
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The page laid out by Chromium at 1280 pixels: the rules table and its
+/// chart side by side without overlapping (the chart once covered the
+/// table's counts), and a long account id wrapped inside its table rather
+/// than widening the page. Measured by a page of the test's own that loads
+/// the report in a frame and writes the boxes into its DOM.
+#[test]
+fn chromium_lays_out_the_page_without_overlap() {
+    if !Path::new(CHROMIUM).exists() {
+        eprintln!("\n!!! SKIPPED chromium_lays_out_the_page_without_overlap: {CHROMIUM} is not installed !!!\n");
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "{CHROMIUM} is missing under CI");
+        return;
+    }
+    let dir = workdir();
+    let long_id = format!("A-1011-{}", "X".repeat(150));
+    let book = std::fs::read_to_string(PORTFOLIO).unwrap().replace("\"A-1011\"", &format!("\"{long_id}\""));
+    let book_path = dir.join("book.jsonl");
+    std::fs::write(&book_path, book).unwrap();
+    let (_, _, html) = report(OLD, NEW, book_path.to_str().unwrap());
+    let probe = html.with_file_name("probe.html");
+    std::fs::write(
+        &probe,
+        format!(
+            "<html><body><iframe id=\"f\" src=\"{}\" style=\"width:1280px;height:4000px;border:0\"></iframe>\
+             <pre id=\"out\">not measured</pre><script>\
+             document.getElementById('f').onload = function () {{\
+               var d = this.contentDocument;\
+               var box = function (id) {{ return d.getElementById(id).getBoundingClientRect(); }};\
+               var t = box('rule-table'), c = box('rule-bars'), a = box('changed-table'), s = box('changed');\
+               var overlap = t.right > c.left && c.right > t.left && t.bottom > c.top && c.bottom > t.top;\
+               document.getElementById('out').textContent = JSON.stringify({{\
+                 overlap: overlap, page: d.documentElement.scrollWidth, frame: d.documentElement.clientWidth,\
+                 table_right: Math.round(a.right), section_right: Math.round(s.right) }});\
+             }};</script></body></html>",
+            html.file_name().unwrap().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let url = format!("file://{}", probe.display());
+    let out = chromium(
+        &dir.join("profile-layout"),
+        &[
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=10000",
+            "--window-size=1400,2000",
+            "--dump-dom",
+            &url,
+        ],
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let measured = dom.split("<pre id=\"out\">").nth(1).and_then(|r| r.split("</pre>").next()).unwrap_or("");
+    let boxes: serde_json::Value = serde_json::from_str(measured).unwrap_or_else(|_| panic!("no measures: {dom}"));
+    assert_eq!(boxes["overlap"], false, "the rules table and its chart overlap: {boxes}");
+    assert!(boxes["page"].as_u64() <= boxes["frame"].as_u64(), "the page is wider than its window: {boxes}");
+    assert!(
+        boxes["table_right"].as_i64() <= boxes["section_right"].as_i64(),
+        "the changed accounts spill out of their section: {boxes}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -181,7 +181,7 @@ pub(crate) fn render(out: &mut String, arms: &[ArmRow], rows: &[Row], unassigned
 
 /// The HTML report's section: a table of arms (nothing without splits).
 pub(crate) fn html(h: &mut String, arms: &[ArmRow], rows: &[Row]) {
-    use crate::markup::escape as esc;
+    use super::html::esc;
     if arms.is_empty() {
         return;
     }

@@ -10,7 +10,6 @@ use super::axes::{Bucket, Row};
 use super::report::{ChangedAccount, DiffReport, Exposure};
 use super::rules::ChangeStatus;
 use super::text::{side_summary, signed};
-use crate::markup::escape as esc;
 use crate::terminal::counted;
 use crate::value::format_decimal;
 use rust_decimal::Decimal;
@@ -56,13 +55,16 @@ table.matrix th.corner { font-size: 11px; text-align: left; color: var(--muted);
 .matrix-box { flex: 0 0 auto; }
 .moves { flex: 1 1 260px; }
 h3 { font-size: 14px; margin: 4px 0 8px; }
-td.id, #rule-table td { white-space: nowrap; }
+#rule-table td { white-space: nowrap; }
+table.grid td { overflow-wrap: anywhere; }
+td.id { white-space: pre-wrap; min-width: 6em; }
 td.dec { min-width: 170px; }
 .rules-box { flex: 0 0 auto; }
 .legend { display: flex; gap: 16px; color: var(--muted); font-size: 12px; margin-top: 10px; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; vertical-align: -2px; margin-right: 5px; }
 .row2 { display: flex; flex-wrap: wrap; gap: 20px; }
 .row2 section, .row2 > div { flex: 1 1 520px; min-width: 0; }
+.row2 > .rules-box, .row2 > .matrix-box { flex: 0 0 auto; }
 svg { max-width: 100%; height: auto; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 11px; font-weight: 600; white-space: nowrap; }
 .badge.unchanged { background: #eef1f4; color: var(--muted); }
@@ -86,6 +88,14 @@ table.exposure td.amount { text-align: right; font-weight: 600; }
 }
 footer { color: var(--muted); font-size: 12px; padding: 0 40px 30px; max-width: 1320px; }
 "#;
+
+/// Text from the policies and the book as the page shows it: markup
+/// escaped, and what would not read as itself written visibly as the text
+/// report writes it (a tab as `\t`, a bidirectional override as
+/// `\u{202e}`, which would otherwise reorder what follows it on screen).
+pub(super) fn esc(text: &str) -> String {
+    crate::markup::escape(&crate::terminal::escape_keeping_lines(text))
+}
 
 /// The report as a self-contained HTML page.
 pub fn render_html(r: &DiffReport) -> String {
@@ -131,12 +141,13 @@ fn header(h: &mut String, r: &DiffReport, title: &str) {
     let _ = write!(
         h,
         "<header>\n<p class=\"kicker\">Policy impact analysis</p>\n<h1 id=\"title\">{}</h1>\n\
-         <p class=\"sub\">Generated {} · {} snapshots from {} · {} decisions change</p>\n\
+         <p class=\"sub\">Generated {} · {} snapshots from {}{} · {} decisions change</p>\n\
          <table class=\"ids\">\n",
         esc(title),
         generated(&r.meta.generated),
         r.records,
         esc(&inputs),
+        r.as_of_text().map(|d| format!(", <span id=\"as-of\">{d}</span>")).unwrap_or_default(),
         r.changed
     );
     for (label, p) in [("In force", &r.old), ("Proposed", &r.new)] {
@@ -633,7 +644,7 @@ fn changed(h: &mut String, r: &DiffReport) {
          out only under the policy in force.</p>\n",
         counted(r.changed, "account"),
         if (r.accounts.len() as u64) < r.changed {
-            format!("; the first {} are listed, every one is in the <code>--changed</code> file", r.accounts.len())
+            format!("; the first {} are listed (<code>--changed FILE</code> writes every one)", r.accounts.len())
         } else {
             String::new()
         }

@@ -2,9 +2,9 @@
 //! member, a text section and an HTML section (see `swap_sets.rs`).
 
 use super::axes::Row;
+use super::html::esc;
 use super::report::DiffReport;
 use super::swap_sets::{Figures, Grid, PerformanceReport, SwapSet};
-use crate::markup::escape as esc;
 use crate::terminal::{counted, escape};
 use crate::value::format_decimal;
 use serde::Serialize;
