@@ -28,7 +28,8 @@ fn invisible(c: char) -> Option<&'static str> {
 pub(super) fn characters(file: &Path, source: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut line_start = 0;
-    for line in source.split_inclusive('\n') {
+    // Lines end as the parser ends them: a lone `\r` too.
+    for line in source.split_inclusive(crate::syntax::LINE_END) {
         let mut found = line.char_indices().filter_map(|(at, c)| {
             // A byte-order mark opening the file is the encoding's, not the text's.
             let bom = c == '\u{feff}' && line_start + at == 0;
@@ -84,5 +85,14 @@ mod tests {
                 (second_rlo, "U+202E (a bidirectional control) is in this line, invisible to whoever reads it"),
             ]
         );
+    }
+
+    #[test]
+    fn lines_ended_by_a_lone_carriage_return_are_lines_too() {
+        let source = "policy \"p\"\r# a\u{202e}b\rlet a = \"L\u{200b}X\"\r\nlet b = \"\u{0}\"\r";
+        let found: Vec<usize> =
+            characters(Path::new("p.policy"), source).iter().map(|d| d.span.start as usize).collect();
+        let at = |c: char| source.find(c).unwrap_or_default();
+        assert_eq!(found, [at('\u{202e}'), at('\u{200b}'), at('\0')]);
     }
 }
