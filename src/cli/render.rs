@@ -451,6 +451,16 @@ mod tests {
         sources.add(Path::new("b.policy"), Arc::from(short.as_str()));
         let first = Diagnostic::error(codes::UNKNOWN_NAME, Path::new("b.policy"), Span::new(0, 6), "unknown");
         assert!(render_all(&[first], &sources, false).contains("╭─[b.policy:1:1]"));
+        // Beside a long line, a first line after a byte-order mark: the mark
+        // is neither shown nor counted, as in JSON.
+        let bom = format!("\u{feff}rule \"r\" {{ when scroe > 1 }}\n# {}\n", "x".repeat(5_000));
+        let mut sources = SourceMap::default();
+        sources.add(Path::new("c.policy"), Arc::from(bom.as_str()));
+        let scroe = bom.find("scroe").unwrap_or_default();
+        let d = Diagnostic::error(codes::UNKNOWN_NAME, Path::new("c.policy"), Span::new(scroe, scroe + 5), "unknown");
+        let shown = render_all(&[d], &sources, false);
+        assert!(shown.contains("╭─[c.policy:1:17]\n 1 │ rule \"r\" { when scroe > 1 }\n"), "{shown}");
+        assert!(shown.contains(&format!("   · {}^^^^^\n", " ".repeat(16))), "{shown}");
     }
 
     #[test]

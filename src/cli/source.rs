@@ -165,11 +165,17 @@ impl FileSource {
         let next = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
         let line_text = self.text.get(begin..next).unwrap_or_default();
         let line_end = begin + line_text.trim_end_matches(['\n', '\r']).len();
-        let start = self.char_start(start.clamp(begin, line_end));
+        // What the line shows starts after a byte-order mark opening the
+        // file: it is no character of the line, nor a column.
+        let shown = match begin {
+            0 => self.text.strip_prefix('\u{feff}').map_or(0, |rest| self.text.len() - rest.len()),
+            _ => begin,
+        };
+        let start = self.char_start(start.clamp(shown, line_end));
         let end = self.char_start(end.min(line_end));
         let back = |from: usize, chars: usize| {
-            let before = self.text.get(begin..from).unwrap_or_default();
-            before.char_indices().rev().nth(chars.saturating_sub(1)).map_or(begin, |(i, _)| begin + i)
+            let before = self.text.get(shown..from).unwrap_or_default();
+            before.char_indices().rev().nth(chars.saturating_sub(1)).map_or(shown, |(i, _)| shown + i)
         };
         let ahead = |from: usize, chars: usize| {
             let after = self.text.get(from..line_end).unwrap_or_default();
@@ -180,7 +186,7 @@ impl FileSource {
         let kept_end = ahead(shown_end, CLIPPED_CONTEXT_CHARS);
         let kept = self.text.get(kept_start..kept_end).unwrap_or_default();
         let (before, after) =
-            (if kept_start > begin { LEFT_OUT } else { "" }, if kept_end < line_end { LEFT_OUT } else { "" });
+            (if kept_start > shown { LEFT_OUT } else { "" }, if kept_end < line_end { LEFT_OUT } else { "" });
         ClippedLine {
             name: self.name.clone(),
             text: format!("{before}{kept}{after}"),
