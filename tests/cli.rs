@@ -368,6 +368,13 @@ fn snapshot_and_file_maximums() {
     let (code, stdout, _) =
         verdict(&["eval", "policies/lifecycle.policy", "--max-snapshot-bytes", "1KiB"], Some(&input));
     assert_eq!((code, stdout.lines().filter(|l| l.contains("\"error\"")).count()), (0, 0));
+    // A long first snapshot after a byte-order mark keeps its id.
+    let (code, stdout, _) = verdict(
+        &["eval", "policies/lifecycle.policy", "--max-snapshot-bytes", "300"],
+        Some(&format!("\u{feff}{long}\n")),
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("{\"id\":\"A-LONG\",\"error\":{\"kind\":\"snapshot\""), "{stdout}");
     insta::assert_snapshot!(transcript(
         &["eval", "policies/lifecycle.policy", "policies/portfolio.yaml", "--max-file-bytes", "1kb"],
         None

@@ -53,6 +53,10 @@ fn a_snapshot_over_the_maximum_is_an_error_record_in_its_place() {
     let early = format!("{{\"tags\": [\"{big_tag}\"], \"id\": \"E\"}}");
     assert_eq!(read_limited(Format::Jsonl, &early, 300), [("E".into(), over("line 1", early.len()))]);
     assert_eq!(read_limited(Format::Jsonl, &a, 5), [("A".into(), over_by(5, a.len() as u64))]);
+    // After a byte-order mark opening the file, too (as a snapshot of any size is read).
+    let marked = format!("\u{feff}{big}\n");
+    assert_eq!(read_limited(Format::Jsonl, &marked, 300)[0].0, "B");
+    assert_eq!(read_limited(Format::Json, &marked, 300)[0].0, "B");
     let late = format!("{{\"tags\": [\"{}\"], \"id\": \"L\"}}", "x".repeat(5000));
     assert_eq!(read_limited(Format::Jsonl, &late, 300), [("-".into(), over("line 1", late.len()))]);
 

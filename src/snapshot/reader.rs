@@ -675,6 +675,11 @@ fn lone_cr_hint(mut e: SnapshotError, text: &str) -> SnapshotError {
 /// The key of a snapshot over the maximum size, from its first bytes (as
 /// [`read_line_bounded`] keeps of a long line): exports name the id first.
 pub(crate) fn id_of_long_snapshot(text: &[u8], line: usize, schema: &Schema) -> Option<Key> {
+    // A byte-order mark opening the file is skipped, as it is before a snapshot of any size.
+    let text = match line {
+        1 => text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text),
+        _ => text,
+    };
     let kept = text.get(..KEPT_OF_A_LONG_LINE).unwrap_or(text);
     id_despite_bad_bytes(kept, line, schema)
 }
