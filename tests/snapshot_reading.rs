@@ -607,8 +607,20 @@ overdues: []\n";
     // Its id as far as it could be read: from its lines before the break.
     assert_eq!(broken.id, Some(Key::Str("Y-2".into())));
 
+    // Lines ended by a lone CR, as the parser ends them: the same records
+    // (the recovery once split at `\n` alone, and the book became one error).
+    for ending in ["\r", "\r\n"] {
+        let items = read(Format::Yaml, &list.replace('\n', ending), &s);
+        let outline: Vec<_> =
+            items.iter().map(|i| i.as_ref().map(|s| s.id.clone()).map_err(|e| e.id.clone())).collect();
+        let key = |id: &str| Key::Str(id.into());
+        assert_eq!(outline, [Ok(key("Y-1")), Err(Some(key("Y-2"))), Ok(key("Y-3"))], "{ending:?}");
+    }
+
     // The same list as a second document: the first is read as it was.
     let docs = format!("{}\n---\n{list}", item("Y-0"));
+    let lone_cr = read(Format::Yaml, &docs.replace('\n', "\r"), &s);
+    assert_eq!(lone_cr.iter().map(Result::is_ok).collect::<Vec<_>>(), [true, true, false, true]);
     assert_eq!(read(Format::Yaml, &docs, &s).iter().map(Result::is_ok).collect::<Vec<_>>(), [true, true, false, true]);
     // Not a list at the margin: one record for the document, as before.
     let items = read(Format::Yaml, "snapshots:\n- {id: [unclosed\n- id: B\n", &s);

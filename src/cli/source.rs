@@ -14,6 +14,7 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
+use verdict::syntax::lone_carriage_returns_as_newlines;
 use verdict::terminal::is_bidi_control;
 
 /// One file's text, its name as diagnostics print it, and where its lines start.
@@ -29,7 +30,10 @@ impl FileSource {
     pub(super) fn new(name: String, text: Arc<str>) -> FileSource {
         // miette's excerpt splits lines at `\n` only: a lone `\r` becomes a `\n`,
         // one byte for one, so every span still points where it did.
-        let text = if text.contains('\r') { lone_carriage_returns_as_newlines(&text).into() } else { text };
+        let text = match lone_carriage_returns_as_newlines(&text) {
+            std::borrow::Cow::Owned(shown) => shown.into(),
+            std::borrow::Cow::Borrowed(_) => text,
+        };
         // A bidirectional control printed in an excerpt would reorder the
         // excerpt on the reader's terminal (W0119 names it); each is three
         // bytes, as U+FFFD is, so the spans still point where they did.
@@ -222,16 +226,6 @@ impl SourceCode for ClippedLine {
 /// `text` with each bidirectional control replaced by U+FFFD (three bytes for three).
 fn bidi_controls_shown(text: &str) -> String {
     text.chars().map(|c| if is_bidi_control(c) { '\u{fffd}' } else { c }).collect()
-}
-
-/// `text` with each `\r` that is not followed by `\n` replaced by `\n`.
-fn lone_carriage_returns_as_newlines(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
-    }
-    out
 }
 
 /// The 0-based column of byte `offset` in characters, given miette's column

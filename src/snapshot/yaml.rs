@@ -21,6 +21,10 @@ use crate::yaml::{parse_each_document, YKind, YNode, YamlError};
 /// ([`read_items_apart`]). `bad` lists the offsets of bytes that were not
 /// UTF-8 (now NULs): the snapshot holding one is its error record.
 pub(crate) fn read_yaml(text: &str, bad: &[usize], schema: &Schema) -> Vec<ReadItem> {
+    // A lone `\r` ends a line for YAML as `\n` does (and a scalar's line
+    // breaks read as `\n` either way); written so, one byte for one, the
+    // recovery of a broken item finds the lines the parser counted.
+    let text = &*crate::syntax::lone_carriage_returns_as_newlines(text);
     let mut items = Vec::new();
     for doc in parse_each_document(text) {
         let doc = match doc {

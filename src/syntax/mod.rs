@@ -37,6 +37,23 @@ pub const ACTION_WORDS: [&str; 14] = [
 /// and the parser's span trimming end a comment at the same places.
 pub const LINE_END: [char; 2] = ['\n', '\r'];
 
+/// `text` with each `\r` not followed by `\n` written `\n`: the same lines at
+/// the same byte offsets, for code that ends lines at `\n` alone (miette's
+/// excerpts, the YAML reader's recovery of a broken book item by item).
+pub fn lone_carriage_returns_as_newlines(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The line end a text is saved with: that of its first line (`\r\n`, a
 /// lone `\r`, or `\n`, also when it has none). `fmt` writes its lines so,
 /// and the editor's edits insert lines so.
