@@ -87,6 +87,9 @@ pub fn parse_documents(text: &str) -> Result<Vec<YNode>, YamlError> {
 /// it are still read. After a syntax error the parser cannot go on, so
 /// reading starts afresh at the next `---` line.
 pub fn parse_each_document(text: &str) -> Vec<Result<YNode, YamlError>> {
+    // The next `---` is looked for line by line, at `\n`: a lone `\r`, a line
+    // end for the parser, is written so (one byte for one, spans unchanged).
+    let text = &*crate::syntax::lone_carriage_returns_as_newlines(text);
     let offsets = CharOffsets::new(text);
     let mut builder = Builder { stack: Vec::new(), docs: Vec::new(), failed: None, done_to: 0 };
     let (mut base, mut base_chars) = (0, 0);
@@ -494,6 +497,8 @@ mod tests {
     #[test]
     fn a_bad_document_spoils_only_itself() {
         assert_eq!(outline("id: a\n---\nid: &x b\nc: *x\n---\nid: c\n"), ["a", "!", "c"]);
+        // Lines ended by a lone CR: the next `---` is found all the same.
+        assert_eq!(outline("id: a\r---\rid: [b\r---\rid: c\r"), ["a", "!", "c"]);
         // Broken syntax in the first, implicit, document; then in the last one.
         assert_eq!(outline("id: [a\n---\nid: b\n--- \nid: c\n---\nid: {d\n"), ["!", "b", "c", "!"]);
         // An unclosed flow collection runs into the next `---`: that document is still read.
