@@ -257,21 +257,21 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, (parse
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let col = match error.line_col {
-        pest::error::LineColLocation::Pos((_, c)) | pest::error::LineColLocation::Span((_, c), _) => c,
-    };
+    // The line and column as the language ends lines (a lone `\r` too), not
+    // as pest does (at `\n` alone): after a lone `\r` pest's line and column
+    // disagreed by one, and the word at the error lost a letter.
+    let (line, col) = line_and_column(parsed, pos);
     // The word at the error (`weekz`), or else the character, whole: a span
     // ending inside a multi-byte character (an emoji) is not a place an
     // editor can show.
-    let word = word_at_col(error.line(), col.saturating_sub(1));
+    let word = word_at_col(line, col);
     let width = match word.len() {
-        0 => error.line().chars().nth(col.saturating_sub(1)).map_or(1, char::len_utf8),
+        0 => line.chars().nth(col).map_or(1, char::len_utf8),
         len => len,
     };
     let span = Span::new(base + pos, base + pos + width);
     let diagnostic = Diagnostic::error(codes::SYNTAX, file, span, message_of(error, parsed.get(..pos)));
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        let (line, col) = (error.line(), col.saturating_sub(1));
         let stop = Stop::new(&diagnostic, positives, line, (col, base + pos), &word);
         let idiom = idioms::action_idiom(&stop)
             .or_else(|| idioms::decimal_for_whole(&stop))
@@ -404,6 +404,17 @@ fn unclosed_string(diagnostic: &Diagnostic, line: &str, col: usize, start: usize
 fn holds_in_order(word: &str, letters: &str) -> bool {
     let mut rest = word.chars();
     letters.chars().all(|l| rest.any(|c| c == l))
+}
+
+/// The line of `text` holding byte `pos` (without its line end) and the
+/// 0-based column of `pos` in it, in characters; lines end at `\n` or a lone
+/// `\r`, as the grammar's and the diagnostics' do.
+fn line_and_column(text: &str, pos: usize) -> (&str, usize) {
+    let before = text.get(..pos).unwrap_or_default();
+    let start = before.rfind(crate::syntax::LINE_END).map_or(0, |i| i + 1);
+    let rest = text.get(start..).unwrap_or_default();
+    let line = rest.get(..rest.find(crate::syntax::LINE_END).unwrap_or(rest.len())).unwrap_or_default();
+    (line, before.get(start..).map_or(0, |b| b.chars().count()))
 }
 
 /// The word (letters, digits, `_`) at character column `col` of `line`.
