@@ -1439,3 +1439,20 @@ fn a_long_check_of_one_policy_holds_up_no_other_answer() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), 0);
 }
+
+/// A policy whose lines end with a lone CR (old Mac files) completes as any
+/// other: its lets, hooks and splits are found on their own lines, and its
+/// schema's fields while it does not parse (names were looked for at `\n`
+/// alone, so only the first line's were found).
+#[test]
+fn a_policy_with_lone_carriage_returns_completes_its_names() {
+    let mut client = Client::initialized("lone-cr");
+    let text = "policy \"p\"\rschema \"account.schema.yaml\"\rlet late = count(overdues where days > 30)\r\
+                split trial by id salt \"s\" { a 50%, b 50% }\rrule \"r\" { when la";
+    open(&mut client, "cr.policy", text);
+    let offered = labels(&client.request("textDocument/completion", client.at("cr.policy", 4, 19)));
+    for name in ["late", "trial", "score", "identity.verified"] {
+        assert!(offered.iter().any(|l| l == name), "{name} not in {offered:?}");
+    }
+    client.finish();
+}

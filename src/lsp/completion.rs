@@ -442,7 +442,8 @@ fn let_type(doc: &Document, name: &str) -> Option<String> {
 /// The names declared with `keyword NAME` at the start of a line, read from
 /// the text so that they complete while the policy does not parse.
 fn declared<'t>(text: &'t str, keyword: &str) -> Vec<&'t str> {
-    text.lines()
+    // Lines end as the parser ends them: a lone `\r` too.
+    text.split(crate::syntax::LINE_END)
         .filter_map(|line| line.trim_start().strip_prefix(keyword)?.strip_prefix([' ', '\t']))
         .filter_map(|rest| {
             let rest = rest.trim_start();

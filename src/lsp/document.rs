@@ -165,6 +165,8 @@ fn next_generation() -> u64 {
 
 /// The schema of a policy that does not parse, from its `schema "..."` line, so completion still knows the fields.
 fn declared_schema(path: &Path, text: &str) -> Option<Arc<Schema>> {
+    // Lines as the parser ends them: a lone `\r` too.
+    let text = &*crate::syntax::lone_carriage_returns_as_newlines(text);
     let line = text.lines().map(str::trim_start).find(|line| line.starts_with("schema "))?;
     let written = line.strip_prefix("schema")?.trim_start().strip_prefix('"')?;
     let written = written.get(..written.find('"')?)?;

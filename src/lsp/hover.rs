@@ -50,7 +50,8 @@ fn field(doc: &Document, path: &str) -> Option<String> {
 /// its line, and a comment after it on its own line.
 fn schema_comment(doc: &Document, schema: &Schema, span: Span) -> Option<String> {
     let source = doc.analysis.sources.get(&schema.path)?;
-    let text: &str = &source.text;
+    // A lone `\r` ends a line too: written `\n`, one byte for one.
+    let text = &*crate::syntax::lone_carriage_returns_as_newlines(&source.text);
     let line_start = text.get(..span.start as usize)?.rfind('\n').map_or(0, |i| i + 1);
     let line = text.get(line_start..)?.lines().next()?;
     let mut comments: Vec<&str> = text

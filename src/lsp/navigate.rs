@@ -72,6 +72,8 @@ fn hook(doc: &Document, name: &str) -> Option<Location> {
 
 /// The line a schema field is written on, from its indentation to the end of its type.
 fn field_line(text: &str, span: Span) -> Range {
+    // A lone `\r` ends a line too: written `\n`, one byte for one.
+    let text = &*crate::syntax::lone_carriage_returns_as_newlines(text);
     let lines = LineMap::new(text);
     let type_end = lines.position(text, span.end as usize);
     let line_start = text.get(..span.start as usize).and_then(|before| before.rfind('\n')).map_or(0, |i| i + 1);
