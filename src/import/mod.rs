@@ -222,7 +222,7 @@ impl Builder<'_> {
     fn base(&mut self, points: Option<Decimal>, extent: std::ops::Range<usize>) {
         match &self.base_row {
             Some(first) => {
-                let line = self.text.get(..first.start).unwrap_or_default().matches('\n').count() + 1;
+                let line = crate::diagnostic::line_col(self.text, first.start).0;
                 let message = format!("a second `basepoints` row: the first is at line {line}");
                 self.error(codes::IMPORT_TABLE, &extent, "", message);
                 if let Some(last) = self.errors.last_mut() {
@@ -397,5 +397,8 @@ mod tests {
         let errors = read(&crlf).unwrap_err();
         assert_eq!(errors[0].message, "a second `basepoints` row: the first is at line 2");
         assert_eq!(&crlf[errors[0].span.range()], "basepoints,,500");
+        // Lone CRs end the CSV's lines too, and its line numbers.
+        let errors = read(&text.replace('\n', "\r")).unwrap_err();
+        assert_eq!(errors[0].message, "a second `basepoints` row: the first is at line 2");
     }
 }
