@@ -336,27 +336,22 @@ fn ties_before<'a>(rules: &[RuleInfo<'a>], in_both: &BTreeSet<&str>) -> HashMap<
 fn changed_lines(old: Option<&RuleInfo>, new: &RuleInfo) -> Vec<String> {
     use crate::format::{actions_text, condition_text};
     let mut lines = Vec::new();
-    let mut part = |old: Option<String>, new: Option<String>, added: bool| {
-        if added || old != new {
+    let mut part = |old: Option<String>, new: Option<String>| {
+        if old != new {
             lines.extend(old.map(|o| format!("- {o}")));
             lines.extend(new.map(|n| format!("+ {n}")));
         }
     };
-    let added = old.is_none();
     let when = |r: &RuleInfo| Some(format!("when {}", condition_text(&r.decl.when)));
     let then = |r: &RuleInfo| Some(format!("then {}", actions_text(&r.decl.actions)));
-    part(old.and_then(when), when(new), added);
-    part(old.and_then(then), then(new), added);
+    part(old.and_then(when), when(new));
+    part(old.and_then(then), then(new));
     if let Some(old) = old.filter(|o| o.decl.priority() != new.decl.priority()) {
-        part(
-            Some(format!("priority {}", old.decl.priority())),
-            Some(format!("priority {}", new.decl.priority())),
-            false,
-        );
+        part(Some(format!("priority {}", old.decl.priority())), Some(format!("priority {}", new.decl.priority())));
     }
     let dates = |r: &RuleInfo| r.decl.effective.as_ref().map(effective_text);
-    part(old.and_then(dates), dates(new), false);
-    part(old.and_then(group_text), group_text(new), false);
+    part(old.and_then(dates), dates(new));
+    part(old.and_then(group_text), group_text(new));
     lines
 }
 
