@@ -223,14 +223,15 @@ fn date64_columns_read_whole_days_and_refuse_a_time_of_day() {
     assert_eq!(b.id.as_ref().map(ToString::to_string).as_deref(), Some("B"));
 }
 
-/// A DATE column holds days far beyond the years 1 to 9999 that
+/// A DATE column holds days far beyond 0000-01-01 to 9999-12-31, the dates
 /// `YYYY-MM-DD` writes (and the text readers take): such a day is its row's
-/// error, never a decision dated `+26059-12-28`.
+/// error, never a decision dated `+26059-12-28`. Year 0 is read as in text
+/// (it was refused in a column and decided in JSON).
 #[test]
-fn date32_days_outside_years_1_to_9999_are_their_rows_errors() {
+fn date32_days_outside_years_0_to_9999_are_their_rows_errors() {
     let schema = "entity: account\nkey: id\nfields:\n  id: string\n  opened_on: date\n";
     let (dir, schema) = scratch("date32-range", schema);
-    let days = vec![-719_162, 2_932_896, -719_163, 2_932_897, 8_798_688, -7_191_620];
+    let days = vec![-719_528, 2_932_896, -719_529, 2_932_897, 8_798_688, -7_191_620];
     let batch = RecordBatch::try_from_iter(vec![
         ("id", Arc::new(StringArray::from(vec!["A", "B", "C", "D", "E", "F"])) as ArrayRef),
         ("opened_on", Arc::new(Date32Array::from(days))),
@@ -241,12 +242,12 @@ fn date32_days_outside_years_1_to_9999_are_their_rows_errors() {
         parse_json_snapshot(&format!(r#"{{"id": "{id}", "opened_on": "{date}"}}"#), &schema).unwrap()
     };
     assert_eq!(items.len(), 6);
-    assert_eq!(items[0].as_ref().unwrap(), &json("A", "0001-01-01"));
+    assert_eq!(items[0].as_ref().unwrap(), &json("A", "0000-01-01"));
     assert_eq!(items[1].as_ref().unwrap(), &json("B", "9999-12-31"));
     for item in &items[2..] {
         let e = item.as_ref().unwrap_err();
         assert!(
-            e.message.contains("opened_on: expected date (YYYY-MM-DD), found a date outside the years 1 to 9999"),
+            e.message.contains("opened_on: expected date (YYYY-MM-DD), found a date outside 0000-01-01 to 9999-12-31"),
             "{}",
             e.message
         );

@@ -100,7 +100,7 @@ impl Cells {
             Read::Date32(a, days) => days
                 .date(a.value(row))
                 .map(Value::Date)
-                .ok_or_else(|| Leaf::Scalar(&ScalarType::Date).mismatch("a date outside the years 1 to 9999")),
+                .ok_or_else(|| Leaf::Scalar(&ScalarType::Date).mismatch(crate::columns::OUTSIDE_THE_DATES)),
             Read::Timestamp(t) => t.date(row),
             Read::Utf8(a, ty) => scalar(ty, Lexeme::Quoted(a.value(row))),
             Read::Dictionary(keys, values) => match keys.get(row) {
@@ -207,7 +207,7 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
         },
         (ScalarType::Date, DataType::Date32) => {
             let days = array.as_primitive_opt::<Date32Type>().map(|a| a.value(row));
-            days.and_then(from_date32).map(Value::Date).ok_or_else(|| mismatch("a date outside the years 1 to 9999"))
+            days.and_then(from_date32).map(Value::Date).ok_or_else(|| mismatch(crate::columns::OUTSIDE_THE_DATES))
         }
         (ScalarType::Date, DataType::Timestamp(..)) => match Timestamps::of(array) {
             Some(t) => t.date(row),
@@ -225,7 +225,7 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
                     "expected date (YYYY-MM-DD), found the DATE64 value {ms} ms, which is not a whole day: \
                      a date must be stored as midnight"
                 )),
-                Day::OutOfRange => Err(mismatch("a date outside the years 1 to 9999")),
+                Day::OutOfRange => Err(mismatch(crate::columns::OUTSIDE_THE_DATES)),
             }
         }
         _ => Err(mismatch("another type")),
