@@ -254,6 +254,31 @@ fn date32_days_outside_years_0_to_9999_are_their_rows_errors() {
     }
 }
 
+/// An int key written as a number its type cannot hold (an unsigned one past
+/// `i64`, a fraction) still names its row's error record, as the JSON reader
+/// names it (`9223372036854775808`, `7.5`): the id was lost.
+#[test]
+fn an_int_key_out_of_its_type_names_its_error_record() {
+    use arrow_array::{Float64Array, UInt64Array};
+    let schema = "entity: account\nkey: id\nfields:\n  id: int\n  score: int\n";
+    let (dir, schema) = scratch("int-key", schema);
+    let ids: [(&str, ArrayRef); 2] = [
+        ("unsigned", Arc::new(UInt64Array::from(vec![1, 1 << 63]))),
+        ("float", Arc::new(Float64Array::from(vec![1.0, 7.5]))),
+    ];
+    for (what, id) in ids {
+        let batch =
+            RecordBatch::try_from_iter(vec![("id", id), ("score", Arc::new(Int32Array::from(vec![1, 2])) as ArrayRef)])
+                .unwrap();
+        let items = write_and_read(&dir.join(format!("{what}.parquet")), &batch, &schema);
+        assert_eq!(items[0].as_ref().map(|s| s.id.to_string()).ok().as_deref(), Some("1"), "{what}");
+        let e = items[1].as_ref().unwrap_err();
+        let expected = if what == "float" { "7.5" } else { "9223372036854775808" };
+        assert_eq!(e.id.as_ref().map(ToString::to_string).as_deref(), Some(expected), "{what}: {}", e.message);
+        assert!(e.message.starts_with("id: expected int"), "{}", e.message);
+    }
+}
+
 /// pyarrow, pandas and polars type a list column whose every list is empty as
 /// `list<null>`: it fits a set and a list of records alike, each row read as
 /// the same snapshot in JSON, a null item failing its row as in JSON.

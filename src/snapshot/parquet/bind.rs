@@ -54,6 +54,9 @@ pub(crate) struct FilePlan {
     pub(crate) root: RecordPlan,
     /// The `as_of` column's index, if the file has one.
     pub(crate) as_of: Option<usize>,
+    /// The key's column, if the file has it at the top level: a cell not of
+    /// the key's type still names its row's error record.
+    pub(crate) key: Option<usize>,
 }
 
 /// Binds `schema` to a file's top-level `columns`. Every column problem is
@@ -66,7 +69,9 @@ pub(crate) fn bind(schema: &Schema, columns: &Fields) -> Result<FilePlan, ReadEr
         problems.extend(check_type(&crate::snapshot::convert::DATE, field, "as_of").err());
     }
     ReadError::all(problems)?;
-    Ok(FilePlan { root: RecordPlan { leaves }, as_of: as_of.and_then(|(path, _)| path.first().copied()) })
+    let key = find(columns, &[schema.key.as_str()]).filter(|(path, _)| path.len() == 1);
+    let top = |found: Option<(Vec<usize>, &Field)>| found.and_then(|(path, _)| path.first().copied());
+    Ok(FilePlan { root: RecordPlan { leaves }, as_of: top(as_of), key: top(key) })
 }
 
 /// Binds a record's leaves (nested records flattened) below `prefix`.

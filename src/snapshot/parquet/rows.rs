@@ -16,7 +16,10 @@
 use super::bind::{FilePlan, LeafKind, LeafPlan, RecordPlan};
 use super::cells::Cells;
 use crate::schema::{ListLayout, RecordLayout, ScalarType, Schema};
-use crate::snapshot::convert::{finish_list, finish_set, finish_snapshot, Errors, Frame, Leaf, PathSeg, DATE};
+use crate::snapshot::convert::{
+    finish_list, finish_set, finish_snapshot, key_as_written, named_as_written, Errors, Frame, Leaf, PathSeg, DATE,
+};
+use crate::snapshot::Key;
 use crate::snapshot::ReadItem;
 use crate::value::{Date, Record, SetItem, Value};
 use arrow_array::cast::AsArray;
@@ -54,6 +57,8 @@ const ROWS_PER_BLOCK: usize = 64;
 pub struct BatchRows<'p> {
     root: BoundRecord<'p>,
     as_of: Option<Cells>,
+    /// The key's column, to name a row whose key is not of the key's type.
+    key: Option<ArrayRef>,
     rows: usize,
     /// The first row [`BatchRows::next_block`] has not converted.
     next: usize,
@@ -69,7 +74,8 @@ impl<'p> BatchRows<'p> {
         let columns = batch.columns();
         let root = bind_record(&plan.root, columns, None);
         let as_of = plan.as_of.and_then(|i| columns.get(i)).map(|array| Cells::new(&DATE, array, None));
-        BatchRows { root, as_of, rows: batch.num_rows(), next: 0, frames: Vec::new(), first_row }
+        let key = plan.key.and_then(|i| columns.get(i)).cloned();
+        BatchRows { root, as_of, key, rows: batch.num_rows(), next: 0, frames: Vec::new(), first_row }
     }
 
     /// Rows in the batch.
@@ -114,12 +120,34 @@ impl<'p> BatchRows<'p> {
         for (row, (frame, mut errors)) in rows.zip(self.frames.drain(..)) {
             let as_of = as_of_at(self.as_of.as_ref(), row, &mut errors);
             let item = finish_snapshot(schema, frame, as_of, errors);
+            let item = named_as_written(item, || self.key.as_ref().and_then(|key| key_written(key, row)));
             out.push(match self.first_row {
                 Some(first) => in_row(item, first + row as u64),
                 None => item,
             });
         }
     }
+}
+
+/// A key cell of a number type the key's cannot hold (an unsigned one past
+/// `i64`, a fraction for an int key) as the text a JSON reader keeps of it:
+/// the id its row's error record names it by. `None` for a null or another type.
+fn key_written(key: &ArrayRef, row: usize) -> Option<Key> {
+    use arrow_array::types::{Float32Type, Float64Type, UInt64Type};
+    if key.is_null(row) {
+        return None;
+    }
+    let text = match key.data_type() {
+        DataType::UInt64 => key.as_primitive_opt::<UInt64Type>()?.value(row).to_string(),
+        DataType::Float64 => {
+            Some(key.as_primitive_opt::<Float64Type>()?.value(row)).filter(|f| f.is_finite())?.to_string()
+        }
+        DataType::Float32 => {
+            Some(key.as_primitive_opt::<Float32Type>()?.value(row)).filter(|f| f.is_finite())?.to_string()
+        }
+        _ => return None,
+    };
+    key_as_written(&text)
 }
 
 /// An error record without an id names the file's row it came from: nothing
