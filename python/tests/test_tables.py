@@ -107,6 +107,23 @@ def test_a_pandas_row_with_dotted_columns_decides_as_its_table_does(generated):
     assert policy.decide(part) == policy.decide(rows[0])
 
 
+def test_a_stream_of_tiny_batches_is_decided_as_one_table(generated):
+    # A producer yielding a row at a time: its batches are gathered into
+    # tasks of about 2,048 rows (each tiny batch was decided, dispatched and
+    # written as a batch of its own, about 100 times slower), with the same
+    # rows in the same order.
+    parquet, _ = generated
+    policy = verdict.load(POLICY)
+    table = pq.read_table(parquet).combine_chunks()
+    expected = policy.decide_table(table)
+    for rows in (1, 7):
+        tiny = pa.Table.from_batches(table.to_batches(max_chunksize=rows))
+        assert tiny.column(0).num_chunks == -(-table.num_rows // rows)
+        decided = policy.decide_table(tiny)
+        assert decided.equals(expected)
+        assert decided.column(0).num_chunks <= 3, decided.column(0).num_chunks
+
+
 def test_record_batches_pandas_and_polars_give_the_same_table(generated):
     parquet, _ = generated
     policy = verdict.load(POLICY)
