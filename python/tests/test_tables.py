@@ -565,6 +565,10 @@ def test_a_pyarrow_dataset_of_files_decides_in_file_order(generated, tmp_path):
     pandas = pytest.importorskip("pandas")
     with pytest.raises(TypeError, match="not a pandas Series: decide one row with decide"):
         policy.decide_table(pandas.Series([1, 2]))
+    # One column of a table is no table either; a struct column is read as one.
+    for column in (table.column("id"), table.column("id").combine_chunks()):
+        with pytest.raises(TypeError, match="not one column .* pass the pyarrow Table or RecordBatch"):
+            policy.decide_table(column)
 
 
 def test_zoned_timestamps_in_lists_of_records_are_read_as_the_zones_wall_clock():

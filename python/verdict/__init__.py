@@ -419,6 +419,13 @@ def _stream_capsule(
         return _pandas_table(data, pa, names, fields or {}).__arrow_c_stream__()
     if _is_pandas_series(data):
         raise TypeError("decide_table takes a table, not a pandas Series: decide one row with decide(row)")
+    if isinstance(data, (pa.Array, pa.ChunkedArray)) and not pa.types.is_struct(data.type):
+        # One column: pyarrow's own error for it ("ArrowSchema describes
+        # non-struct type") did not say what to pass.
+        raise TypeError(
+            f"decide_table takes a table, not one column ({type(data).__name__} of {data.type}): "
+            "pass the pyarrow Table or RecordBatch holding it"
+        )
     if module == "pyarrow" and hasattr(data, "scanner") and hasattr(data, "files"):
         # A pyarrow.dataset (a folder of Parquet files in a lake): streamed
         # batch by batch, never read whole, in the order of its files.
