@@ -58,21 +58,21 @@ pub fn date32(date: Date) -> i32 {
     date.num_days_from_ce() - UNIX_EPOCH_CE_DAYS
 }
 
-/// 0000-01-01 and 9999-12-31 counted from the common era (0001-01-01 is
-/// day 1; year 0 is a leap year): the dates `YYYY-MM-DD` writes.
-const FIRST_CE_DAY: i32 = -365;
-const LAST_CE_DAY: i32 = 3_652_059;
-
-/// What a column's date outside [`from_date32`]'s range is called.
-pub const OUTSIDE_THE_DATES: &str = "a date outside 0000-01-01 to 9999-12-31";
-
 /// A `Date32` (days since 1970-01-01) as a date, if it is one `YYYY-MM-DD`
-/// can write (0000-01-01 to 9999-12-31, as the text readers take): chrono
-/// holds years far beyond, which decisions would then show as `+26059-12-28`.
+/// can write (the text readers' range, [`crate::value::in_written_range`]):
+/// chrono holds years far beyond, which decisions would then show as
+/// `+26059-12-28`.
 #[must_use]
 pub fn from_date32(days: i32) -> Option<Date> {
     let ce_day = days.checked_add(UNIX_EPOCH_CE_DAYS)?;
-    (FIRST_CE_DAY..=LAST_CE_DAY).contains(&ce_day).then(|| Date::from_num_days_from_ce_opt(ce_day)).flatten()
+    Date::from_num_days_from_ce_opt(ce_day).filter(|date| crate::value::in_written_range(*date))
+}
+
+/// What a column's date outside [`from_date32`]'s range is called.
+#[must_use]
+pub fn outside_the_dates() -> String {
+    use crate::value::{FIRST_WRITTEN_DATE, LAST_WRITTEN_DATE};
+    format!("a date outside {FIRST_WRITTEN_DATE} to {LAST_WRITTEN_DATE}")
 }
 
 fn reason_fields() -> Fields {

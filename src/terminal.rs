@@ -33,17 +33,6 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// [`escape`] for text of many lines (a page's `<pre>`, a list joined by
-/// line ends): its line ends kept, every other character [`escape`] writes
-/// visibly written so.
-pub fn escape_keeping_lines(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c != '\n' && acts_on_terminal(c)) {
-        return Cow::Borrowed(text);
-    }
-    let lines: Vec<Cow<'_, str>> = text.split('\n').map(escape).collect();
-    Cow::Owned(lines.join("\n"))
-}
-
 /// True for a character that moves the cursor, starts an escape sequence or
 /// reorders the text around it rather than printing as itself.
 fn acts_on_terminal(c: char) -> bool {
@@ -89,8 +78,6 @@ mod tests {
     #[test]
     fn control_characters_are_written_visibly() {
         assert_eq!(escape("A-1\nB\r\tC"), "A-1\\nB\\r\\tC");
-        assert_eq!(escape_keeping_lines("a\tb\n\u{202e}c"), "a\\tb\n\\u{202e}c");
-        assert_eq!(escape_keeping_lines("plain\ntext"), "plain\ntext");
         assert_eq!(escape("\u{1b}]0;title\u{7}\u{1b}[2J"), "\\u{1b}]0;title\\u{7}\\u{1b}[2J");
         assert_eq!(escape("\u{7f}\u{9b}\u{202e}\u{2028}"), "\\u{7f}\\u{9b}\\u{202e}\\u{2028}");
     }

@@ -198,7 +198,8 @@ fn text_from_the_policies_is_escaped() {
     std::fs::write(
         dir.join("s.jsonl"),
         "{\"id\":\"<A&1>\",\"as_of\":\"2026-11-01\",\"credit_limit\":\"10\"}\n\
-         {\"id\":\"B  2\\tx\",\"as_of\":\"2026-10-01\",\"credit_limit\":\"10\"}\n",
+         {\"id\":\"B  2\\tx\",\"as_of\":\"2026-10-01\",\"credit_limit\":\"10\"}\n\
+         {\"id\":\"C\\nD\",\"as_of\":\"2026-10-01\",\"credit_limit\":\"10\"}\n",
     )
     .unwrap();
     let path = |f: &str| dir.join(f).display().to_string();
@@ -214,7 +215,7 @@ fn text_from_the_policies_is_escaped() {
     // a bidirectional override (which reorders what follows on screen) and a
     // tab (which HTML shows as a space) are escaped, so the id reads as it is.
     assert!(text.contains("a & b \\u{202e}desrever\\u{202c}") && !text.contains('\u{202e}'), "{text}");
-    assert!(text.contains("B  2\\tx"), "{text}");
+    assert!(text.contains("B  2\\tx") && text.contains("C\\nD"), "{text}");
     // The dates the book was decided as of, which effective dates are judged against.
     assert_eq!(text_of(by_id(&doc, "as-of")), "as of 2026-10-01 to 2026-11-01");
 }

@@ -1456,3 +1456,17 @@ fn a_policy_with_lone_carriage_returns_completes_its_names() {
     }
     client.finish();
 }
+
+/// A channel after `notify`, offered inside a channel's name, replaces it whole.
+#[test]
+fn a_channel_offered_inside_a_word_replaces_it() {
+    let mut client = Client::initialized("channel-word");
+    let text = "policy \"p\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then close notify emxx \"t\" }\n";
+    open(&mut client, "n.policy", text);
+    let mut at = client.at("n.policy", 2, 49);
+    at["context"] = json!({"triggerKind": 1});
+    let offered = client.request("textDocument/completion", at);
+    let email = offered.as_array().unwrap().iter().find(|i| i["label"] == "email").expect("email offered");
+    assert_eq!(email["textEdit"], json!({"range": range(2, 46, 50), "newText": "email"}));
+    client.finish();
+}

@@ -242,17 +242,23 @@ impl Tasks {
     /// Tasks decided at once, so that the rows held before deciding stay bounded.
     const AT_ONCE: usize = 64;
 
-    /// Adds `batch`'s rows, `bound` its binding.
+    /// Adds `batch`'s rows, `bound` its binding: first what the open task
+    /// has room for (if it is of this schema), then tasks of
+    /// [`ROWS_PER_TASK`] rows, each a zero-copy slice.
     fn add(&mut self, bound: &ParquetBatch, batch: &RecordBatch) {
         let rows = batch.num_rows();
-        for start in (0..rows).step_by(ROWS_PER_TASK) {
-            let piece = batch.slice(start, ROWS_PER_TASK.min(rows - start));
-            match self.tasks.last_mut() {
-                Some(task) if task.rows < ROWS_PER_TASK && task.plan.schema() == batch.schema() => {
+        let mut start = 0;
+        while start < rows {
+            let open = self.tasks.last_mut().filter(|t| t.rows < ROWS_PER_TASK && t.plan.schema() == batch.schema());
+            let room = open.as_ref().map_or(ROWS_PER_TASK, |task| ROWS_PER_TASK - task.rows);
+            let piece = batch.slice(start, room.min(rows - start));
+            start += piece.num_rows();
+            match open {
+                Some(task) => {
                     task.rows += piece.num_rows();
                     task.pieces.push(piece);
                 }
-                _ => self.tasks.push(Task { plan: bound.clone(), rows: piece.num_rows(), pieces: vec![piece] }),
+                None => self.tasks.push(Task { plan: bound.clone(), rows: piece.num_rows(), pieces: vec![piece] }),
             }
         }
     }

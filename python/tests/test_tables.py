@@ -122,6 +122,12 @@ def test_a_stream_of_tiny_batches_is_decided_as_one_table(generated):
         decided = policy.decide_table(tiny)
         assert decided.equals(expected)
         assert decided.column(0).num_chunks <= 3, decided.column(0).num_chunks
+    # A large batch after small ones first fills the open task: no task
+    # grows past 2,048 rows (a whole slice once joined a task of one row).
+    mixed = pa.Table.from_batches(table.slice(0, 3).to_batches(max_chunksize=1) + table.slice(3).to_batches())
+    decided = policy.decide_table(mixed)
+    assert decided.equals(expected)
+    assert max(len(chunk) for chunk in decided.column(0).chunks) <= 2048
 
 
 def test_record_batches_pandas_and_polars_give_the_same_table(generated):

@@ -91,10 +91,16 @@ footer { color: var(--muted); font-size: 12px; padding: 0 40px 30px; max-width: 
 
 /// Text from the policies and the book as the page shows it: markup
 /// escaped, and what would not read as itself written visibly as the text
-/// report writes it (a tab as `\t`, a bidirectional override as
-/// `\u{202e}`, which would otherwise reorder what follows it on screen).
+/// report writes it (a line end or a tab as `\n`, `\t`; a bidirectional
+/// override as `\u{202e}`, which would otherwise reorder what follows it
+/// on screen). An id holding a line end is one line, not two.
 pub(super) fn esc(text: &str) -> String {
-    crate::markup::escape(&crate::terminal::escape_keeping_lines(text))
+    crate::markup::escape(&crate::terminal::escape(text))
+}
+
+/// [`esc`] for the lines of a `<pre>`, joined by the line ends it keeps.
+fn esc_lines(lines: &[String]) -> String {
+    lines.iter().map(|line| esc(line)).collect::<Vec<_>>().join("\n")
 }
 
 /// The report as a self-contained HTML page.
@@ -166,7 +172,7 @@ fn header(h: &mut String, r: &DiffReport, title: &str) {
             h,
             "<p class=\"note\">The schemas differ: each snapshot was read with each version's schema.</p>\n\
              <pre class=\"small\">{}</pre>",
-            esc(&r.schema_changes.join("\n"))
+            esc_lines(&r.schema_changes)
         );
     }
     if let Some(errors) = super::text::errors_line(r) {
@@ -539,7 +545,7 @@ fn rules(h: &mut String, r: &DiffReport) {
             "<pre class=\"small\"><code>rule {}</code> {}\n{}</pre>",
             esc(&rule.rule),
             rule.status.name(),
-            esc(&rule.lines.join("\n"))
+            esc_lines(&rule.lines)
         );
     }
     if !r.lets.is_empty() {
@@ -556,8 +562,7 @@ fn rules(h: &mut String, r: &DiffReport) {
         h.push_str("</p>\n");
         // A table's changed rows and a scorecard's base, old and new, as the text report shows them.
         for l in r.lets.iter().filter(|l| !l.rows.is_empty()) {
-            let _ =
-                writeln!(h, "<pre class=\"small\"><code>{}</code>\n{}</pre>", esc(&l.name), esc(&l.rows.join("\n")));
+            let _ = writeln!(h, "<pre class=\"small\"><code>{}</code>\n{}</pre>", esc(&l.name), esc_lines(&l.rows));
         }
     }
     h.push_str("</section>\n");

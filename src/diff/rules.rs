@@ -386,10 +386,12 @@ fn differing_parts(old: &RuleInfo, new: &RuleInfo) -> Vec<&'static str> {
     if old.decl.priority() != new.decl.priority() {
         parts.push("priority");
     }
-    if old.group != new.group {
+    // A group's dates are its header's, shown on the `group` lines: a
+    // change of them is the part `group`, as the lines say.
+    if old.group != new.group || old.group_days != new.group_days {
         parts.push("group");
     }
-    if (&old.decl.effective, old.group_days) != (&new.decl.effective, new.group_days) {
+    if old.decl.effective != new.decl.effective {
         parts.push("effective");
     }
     parts
@@ -488,6 +490,7 @@ mod tests {
         assert_eq!(lines("undated"), ["+ effective 2027-01-01"]);
         assert_eq!(lines("fresh"), ["+ when score > 4", "+ then close", "+ effective 2027-01-01"]);
         assert_eq!(c.rules.get("raise").unwrap().parts, ["effective"]);
+        assert_eq!(c.rules.get("in-g").unwrap().parts, ["group"]);
     }
 
     #[test]

@@ -49,10 +49,9 @@ pub fn complete(doc: &Document, offset: usize, by_character: bool) -> Vec<Comple
         Inside::Code => {}
     }
     if ends_with_word(head.trim_end(), "notify") && head.ends_with(char::is_whitespace) && !word.contains('.') {
-        return Channel::ALL
-            .iter()
-            .map(|(name, _)| item(name, CompletionItemKind::ENUM_MEMBER, Some("channel")))
-            .collect();
+        let channels =
+            Channel::ALL.iter().map(|(name, _)| item(name, CompletionItemKind::ENUM_MEMBER, Some("channel")));
+        return replacing(channels.collect(), replace(word_start));
     }
     let element = where_list(head);
     if let Some(members) = compared_enum(doc, head, element) {

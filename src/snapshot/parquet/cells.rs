@@ -100,7 +100,7 @@ impl Cells {
             Read::Date32(a, days) => days
                 .date(a.value(row))
                 .map(Value::Date)
-                .ok_or_else(|| Leaf::Scalar(&ScalarType::Date).mismatch(crate::columns::OUTSIDE_THE_DATES)),
+                .ok_or_else(|| Leaf::Scalar(&ScalarType::Date).mismatch(&crate::columns::outside_the_dates())),
             Read::Timestamp(t) => t.date(row),
             Read::Utf8(a, ty) => scalar(ty, Lexeme::Quoted(a.value(row))),
             Read::Dictionary(keys, values) => match keys.get(row) {
@@ -159,11 +159,7 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
     match (ty, array.data_type()) {
         (ScalarType::Bool, DataType::Boolean) => Ok(Value::Bool(array.as_boolean().value(row))),
         (ScalarType::Int, DataType::Float64 | DataType::Float32) => {
-            let value = match array.data_type() {
-                DataType::Float64 => array.as_primitive_opt::<Float64Type>().map(|a| a.value(row)),
-                _ => array.as_primitive_opt::<Float32Type>().map(|a| f64::from(a.value(row))),
-            };
-            match value {
+            match float_at(array, row) {
                 // Whole and within ±2^53, where every f64 is an exact integer.
                 Some(v) if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 => Ok(Value::Int(v as i64)),
                 Some(v) => Err(mismatch(&v.to_string())),
@@ -207,7 +203,7 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
         },
         (ScalarType::Date, DataType::Date32) => {
             let days = array.as_primitive_opt::<Date32Type>().map(|a| a.value(row));
-            days.and_then(from_date32).map(Value::Date).ok_or_else(|| mismatch(crate::columns::OUTSIDE_THE_DATES))
+            days.and_then(from_date32).map(Value::Date).ok_or_else(|| mismatch(&crate::columns::outside_the_dates()))
         }
         (ScalarType::Date, DataType::Timestamp(..)) => match Timestamps::of(array) {
             Some(t) => t.date(row),
@@ -225,7 +221,7 @@ pub(crate) fn scalar_at(ty: &ScalarType, array: &dyn Array, row: usize) -> Resul
                     "expected date (YYYY-MM-DD), found the DATE64 value {ms} ms, which is not a whole day: \
                      a date must be stored as midnight"
                 )),
-                Day::OutOfRange => Err(mismatch(crate::columns::OUTSIDE_THE_DATES)),
+                Day::OutOfRange => Err(mismatch(&crate::columns::outside_the_dates())),
             }
         }
         _ => Err(mismatch("another type")),
@@ -310,7 +306,16 @@ fn text_at(array: &dyn Array, row: usize) -> Option<&str> {
 }
 
 /// The value of an integer column at `row`; `None` for other columns.
-fn int_at(array: &dyn Array, row: usize) -> Option<i128> {
+/// A floating-point cell as an `f64` (a `Float32` widened); `None` for another type.
+pub(super) fn float_at(array: &dyn Array, row: usize) -> Option<f64> {
+    match array.data_type() {
+        DataType::Float64 => array.as_primitive_opt::<Float64Type>().map(|a| a.value(row)),
+        DataType::Float32 => array.as_primitive_opt::<Float32Type>().map(|a| f64::from(a.value(row))),
+        _ => None,
+    }
+}
+
+pub(super) fn int_at(array: &dyn Array, row: usize) -> Option<i128> {
     Some(match array.data_type() {
         DataType::Int8 => i128::from(array.as_primitive_opt::<Int8Type>()?.value(row)),
         DataType::Int16 => i128::from(array.as_primitive_opt::<Int16Type>()?.value(row)),

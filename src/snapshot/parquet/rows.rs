@@ -130,22 +130,16 @@ impl<'p> BatchRows<'p> {
 }
 
 /// A key cell of a number type the key's cannot hold (an unsigned one past
-/// `i64`, a fraction for an int key) as the text a JSON reader keeps of it:
-/// the id its row's error record names it by. `None` for a null or another type.
+/// `i64`, a fraction for an int key) as the text its error message shows:
+/// the id its row's error record names it by, as a JSON reader keeps it.
+/// `None` for a null or another type.
 fn key_written(key: &ArrayRef, row: usize) -> Option<Key> {
-    use arrow_array::types::{Float32Type, Float64Type, UInt64Type};
     if key.is_null(row) {
         return None;
     }
-    let text = match key.data_type() {
-        DataType::UInt64 => key.as_primitive_opt::<UInt64Type>()?.value(row).to_string(),
-        DataType::Float64 => {
-            Some(key.as_primitive_opt::<Float64Type>()?.value(row)).filter(|f| f.is_finite())?.to_string()
-        }
-        DataType::Float32 => {
-            Some(key.as_primitive_opt::<Float32Type>()?.value(row)).filter(|f| f.is_finite())?.to_string()
-        }
-        _ => return None,
+    let text = match super::cells::int_at(key, row) {
+        Some(int) => int.to_string(),
+        None => super::cells::float_at(key, row).filter(|f| f.is_finite())?.to_string(),
     };
     key_as_written(&text)
 }
