@@ -1461,7 +1461,8 @@ fn a_policy_with_lone_carriage_returns_completes_its_names() {
 #[test]
 fn a_channel_offered_inside_a_word_replaces_it() {
     let mut client = Client::initialized("channel-word");
-    let text = "policy \"p\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then close notify emxx \"t\" }\n";
+    let text =
+        "policy \"p\"\nschema \"account.schema.yaml\"\nrule \"r\" { when score < 500 then close notify emxx \"t\" }\n";
     open(&mut client, "n.policy", text);
     let mut at = client.at("n.policy", 2, 49);
     at["context"] = json!({"triggerKind": 1});

@@ -38,14 +38,9 @@ impl FileSource {
         // excerpt on the reader's terminal (W0119 names it); each is three
         // bytes, as U+FFFD is, so the spans still point where they did.
         let text = if text.chars().any(is_bidi_control) { bidi_controls_shown(&text).into() } else { text };
-        let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-            if ends_line {
-                line_starts.push(i + 1);
-            }
-        }
+        // Every line ends with `\n` now.
+        let ends = text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1);
+        let line_starts = std::iter::once(0).chain(ends).collect();
         FileSource { name, text, line_starts }
     }
 

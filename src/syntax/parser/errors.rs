@@ -411,9 +411,12 @@ fn holds_in_order(word: &str, letters: &str) -> bool {
 /// `\r`, as the grammar's and the diagnostics' do.
 fn line_and_column(text: &str, pos: usize) -> (&str, usize) {
     let before = text.get(..pos).unwrap_or_default();
-    let start = before.rfind(crate::syntax::LINE_END).map_or(0, |i| i + 1);
+    // The `\n` of a `\r\n` is the end of the line the `\r` ends.
+    let inside_crlf = before.ends_with('\r') && text.get(pos..).is_some_and(|rest| rest.starts_with('\n'));
+    let before = if inside_crlf { before.get(..pos - 1).unwrap_or_default() } else { before };
+    let start = before.rfind(LINE_END).map_or(0, |i| i + 1);
     let rest = text.get(start..).unwrap_or_default();
-    let line = rest.get(..rest.find(crate::syntax::LINE_END).unwrap_or(rest.len())).unwrap_or_default();
+    let line = rest.get(..rest.find(LINE_END).unwrap_or(rest.len())).unwrap_or_default();
     (line, before.get(start..).map_or(0, |b| b.chars().count()))
 }
 
@@ -764,5 +767,14 @@ mod tests {
             let found: Vec<&str> = diagnostics.iter().filter_map(|d| text.get(d.span.range())).collect();
             assert_eq!(found, ["2026-02-30", "2026-02-31", "="], "{line_end:?}");
         }
+    }
+
+    #[test]
+    fn a_position_is_on_the_line_the_language_ends() {
+        let text = "ab\rcd\r\néf";
+        assert_eq!(super::line_and_column(text, 4), ("cd", 1));
+        // At the `\n` of a `\r\n`: the end of the line before it.
+        assert_eq!(super::line_and_column(text, 6), ("cd", 2));
+        assert_eq!(super::line_and_column(text, 9), ("éf", 1));
     }
 }
