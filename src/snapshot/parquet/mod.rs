@@ -114,15 +114,6 @@ pub fn bind_batch(schema: &Schema, batch: RecordBatch) -> Result<ParquetBatch, R
 }
 
 impl ParquetBatch {
-    /// Rows `offset..offset + len` (zero-copy), to share a batch out among threads.
-    #[must_use]
-    pub fn slice(&self, offset: usize, len: usize) -> ParquetBatch {
-        let offset = offset.min(self.len());
-        let len = len.min(self.len() - offset);
-        let first_row = self.first_row.map(|row| row + offset as u64);
-        ParquetBatch { plan: self.plan.clone(), batch: self.batch.slice(offset, len), first_row }
-    }
-
     /// The batch's columns.
     #[must_use]
     pub fn schema(&self) -> arrow_schema::SchemaRef {
