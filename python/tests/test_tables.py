@@ -575,6 +575,9 @@ def test_a_pyarrow_dataset_of_files_decides_in_file_order(generated, tmp_path):
     for column in (table.column("id"), table.column("id").combine_chunks()):
         with pytest.raises(TypeError, match="not one column .* pass the pyarrow Table or RecordBatch"):
             policy.decide_table(column)
+    polars = pytest.importorskip("polars")
+    with pytest.raises(TypeError, match=r"not one column \(Series\): pass the pyarrow Table"):
+        policy.decide_table(polars.Series("id", ["A-1"]))
 
 
 def test_zoned_timestamps_in_lists_of_records_are_read_as_the_zones_wall_clock():

@@ -420,12 +420,7 @@ def _stream_capsule(
     if _is_pandas_series(data):
         raise TypeError("decide_table takes a table, not a pandas Series: decide one row with decide(row)")
     if isinstance(data, (pa.Array, pa.ChunkedArray)) and not pa.types.is_struct(data.type):
-        # One column: pyarrow's own error for it ("ArrowSchema describes
-        # non-struct type") did not say what to pass.
-        raise TypeError(
-            f"decide_table takes a table, not one column ({type(data).__name__} of {data.type}): "
-            "pass the pyarrow Table or RecordBatch holding it"
-        )
+        raise _one_column(data, f" of {data.type}")
     if module == "pyarrow" and hasattr(data, "scanner") and hasattr(data, "files"):
         # A pyarrow.dataset (a folder of Parquet files in a lake): streamed
         # batch by batch, never read whole, in the order of its files.
@@ -440,12 +435,27 @@ def _stream_capsule(
         # every type as the C data interface specifies: polars exports a
         # column of nulls (an optional field never given) with a buffer the
         # interface does not have, which the engine's importer refuses.
-        return pa.RecordBatchReader.from_stream(data).__arrow_c_stream__()
+        try:
+            return pa.RecordBatchReader.from_stream(data).__arrow_c_stream__()
+        except pa.ArrowInvalid as e:
+            # A column of another library (a polars Series) exports a stream of one column.
+            if "non-struct type" in str(e):
+                raise _one_column(data, "") from None
+            raise
     if hasattr(data, "__arrow_c_array__"):
         return pa.record_batch(data).__arrow_c_stream__()
     if module == "polars":
         return data.to_arrow().__arrow_c_stream__()
     raise TypeError(f"decide_table takes Arrow data (a pyarrow Table, pandas or polars DataFrame), not {type(data).__name__}")
+
+
+def _one_column(data: Any, of_type: str) -> TypeError:
+    """The error for one column given where a table is: pyarrow's own for it
+    ("ArrowSchema describes non-struct type") did not say what to pass."""
+    return TypeError(
+        f"decide_table takes a table, not one column ({type(data).__name__}{of_type}): "
+        "pass the pyarrow Table or RecordBatch holding it"
+    )
 
 
 def _pandas_table(frame: Any, pa: Any, names: List[str], fields: Dict[str, Any]) -> Any:

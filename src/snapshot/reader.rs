@@ -448,7 +448,7 @@ fn read_whole<R: BufRead>(input: R, limits: ReadLimits) -> Result<Vec<u8>, ReadE
 /// one snapshot's error record, not a file that cannot be read.
 fn read_text_marking_bad_bytes<R: BufRead>(input: R, limits: ReadLimits) -> Result<(String, Vec<usize>), ReadError> {
     let mut bytes = read_whole(input, limits)?;
-    let bom = if bytes.starts_with("\u{feff}".as_bytes()) { '\u{feff}'.len_utf8() } else { 0 };
+    let bom = bytes.len() - without_bom(&bytes, 1).len();
     let mut bad = Vec::new();
     let mut from = bom;
     while let Err(e) = std::str::from_utf8(bytes.get(from..).unwrap_or_default()) {
@@ -609,15 +609,21 @@ impl<R: BufRead> JsonLines<R> {
     }
 }
 
+/// `bytes` without the byte-order mark it starts with when it is `line` 1
+/// of its input: the encoding's mark, not the text's.
+fn without_bom(bytes: &[u8], line: usize) -> &[u8] {
+    match line {
+        1 => bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes),
+        _ => bytes,
+    }
+}
+
 /// The content of line number `line` (1-based) of a JSON Lines input, without
 /// its line ending (and, on line 1, a byte-order mark); `None` when the line is
 /// blank, which is no snapshot.
 #[must_use]
 pub fn json_line_content(bytes: &[u8], line: usize) -> Option<&[u8]> {
-    let mut bytes = bytes;
-    if line == 1 {
-        bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    }
+    let mut bytes = without_bom(bytes, line);
     bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -676,10 +682,7 @@ fn lone_cr_hint(mut e: SnapshotError, text: &str) -> SnapshotError {
 /// [`read_line_bounded`] keeps of a long line): exports name the id first.
 pub(crate) fn id_of_long_snapshot(text: &[u8], line: usize, schema: &Schema) -> Option<Key> {
     // A byte-order mark opening the file is skipped, as it is before a snapshot of any size.
-    let text = match line {
-        1 => text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text),
-        _ => text,
-    };
+    let text = without_bom(text, line);
     let kept = text.get(..KEPT_OF_A_LONG_LINE).unwrap_or(text);
     id_despite_bad_bytes(kept, line, schema)
 }
