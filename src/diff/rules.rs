@@ -334,7 +334,7 @@ fn ties_before<'a>(rules: &[RuleInfo<'a>], in_both: &BTreeSet<&str>) -> HashMap<
 /// written as `fmt` would write it. A part one side lacks (no dates, no
 /// group) has only the other side's line.
 fn changed_lines(old: Option<&RuleInfo>, new: &RuleInfo) -> Vec<String> {
-    use crate::format::{actions_text, condition_text};
+    use crate::format::{actions_text, condition_text, effective_text};
     let mut lines = Vec::new();
     let mut part = |old: Option<String>, new: Option<String>| {
         if old != new {
@@ -355,18 +355,10 @@ fn changed_lines(old: Option<&RuleInfo>, new: &RuleInfo) -> Vec<String> {
     lines
 }
 
-/// `effective FROM [to TO]`, as `fmt` writes it.
-fn effective_text(e: &Effective) -> String {
-    match &e.to {
-        Some(to) => format!("effective {} to {}", e.from.node, to.node),
-        None => format!("effective {}", e.from.node),
-    }
-}
-
 /// The group a rule is in, as its header is written: `group "g" first effective 2027-01-01`.
 fn group_text(r: &RuleInfo) -> Option<String> {
     let (name, first) = r.group?;
-    let days = r.group_days.map(|e| format!(" {}", effective_text(e))).unwrap_or_default();
+    let days = r.group_days.map(|e| format!(" {}", crate::format::effective_text(e))).unwrap_or_default();
     Some(format!("group {}{}{days}", crate::format::quote(name), if first { " first" } else { "" }))
 }
 

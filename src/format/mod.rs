@@ -18,7 +18,7 @@ mod table;
 pub(crate) use expr::quote;
 
 pub use doc::WIDTH;
-pub use table::{actions_text, bin_text, characteristic_head, condition_text, row_text, split_text};
+pub use table::{actions_text, bin_text, characteristic_head, condition_text, effective_text, row_text, split_text};
 
 use crate::diagnostic::{codes, Diagnostic, Span};
 use crate::syntax::ast::{

@@ -171,6 +171,13 @@ pub fn actions_text(actions: &[crate::syntax::ast::Action]) -> String {
     crate::syntax::one_line(&super::doc::render(&printer.actions(actions, 0)))
 }
 
+/// An `effective FROM [to TO]` clause in canonical form, for reports: the
+/// printer's own (which, without a source, writes `effective` and `to`).
+pub fn effective_text(effective: &crate::syntax::ast::Effective) -> String {
+    let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };
+    crate::syntax::one_line(&super::doc::render(&printer.effective(effective))).trim().to_owned()
+}
+
 /// A row in canonical form on one line (`[600, 680) | < 30% => 1.0`), for reports.
 pub fn row_text(row: &crate::syntax::table::TableRow) -> String {
     let mut printer = Printer { src: None, comments: super::source::CommentQueue::new(Vec::new()) };
