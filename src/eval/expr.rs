@@ -85,6 +85,18 @@ pub const MAX_ELEMENT_VISITS: usize = 100_000_000;
 /// than a binary search ([`Ctx::window`]).
 const LINEAR_WINDOW: usize = 16;
 
+/// How many records a log of the trace holds (none when not tracing).
+fn log_len<T>(log: &Option<Vec<T>>) -> usize {
+    log.as_ref().map_or(0, Vec::len)
+}
+
+/// Forgets what a log recorded after its first `len` records.
+fn truncate_log<T>(log: &mut Option<Vec<T>>, len: usize) {
+    if let Some(log) = log {
+        log.truncate(len);
+    }
+}
+
 impl<'a> Ctx<'a> {
     /// A fresh context for one account. Inlined: called, it built the
     /// 500-byte context through a pointer behind six saved registers, and
@@ -120,22 +132,12 @@ impl<'a> Ctx<'a> {
     /// trace looking again at what a leaf read).
     pub(crate) fn aside<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
         let visits = self.visits;
-        let logged = (
-            self.hook_log.as_ref().map(Vec::len),
-            self.case_log.as_ref().map(Vec::len),
-            self.table_log.as_ref().map(Vec::len),
-        );
+        let logged = (log_len(&self.hook_log), log_len(&self.case_log), log_len(&self.table_log));
         let out = f(self);
         self.visits = visits;
-        if let (Some(log), Some(len)) = (&mut self.hook_log, logged.0) {
-            log.truncate(len);
-        }
-        if let (Some(log), Some(len)) = (&mut self.case_log, logged.1) {
-            log.truncate(len);
-        }
-        if let (Some(log), Some(len)) = (&mut self.table_log, logged.2) {
-            log.truncate(len);
-        }
+        truncate_log(&mut self.hook_log, logged.0);
+        truncate_log(&mut self.case_log, logged.1);
+        truncate_log(&mut self.table_log, logged.2);
         out
     }
 
