@@ -460,7 +460,26 @@ fn misspelt_keyword(positives: &[Rule], word: &str) -> Option<String> {
     let units = UNITS.into_iter().filter(|_| positives.contains(&Rule::unit));
     let outcomes = GUARD_OUTCOMES.into_iter().filter(|_| positives.contains(&Rule::guard_outcome));
     let first = positives.iter().any(|r| matches!(r, Rule::table_first | Rule::group_first)).then_some("first");
-    crate::diagnostic::did_you_mean(word, keywords.chain(units).chain(outcomes).chain(first))
+    let candidates: Vec<&str> = keywords.chain(units).chain(outcomes).chain(first).collect();
+    number_glued_to_keyword(word, &candidates)
+        .or_else(|| crate::diagnostic::did_you_mean(word, candidates.iter().copied()))
+}
+
+/// A keyword with its number glued on (`priorit100`, `priority100`): the
+/// keyword meant with the number kept, so that a quick fix taking the
+/// suggestion does not drop the number.
+fn number_glued_to_keyword(word: &str, candidates: &[&str]) -> Option<String> {
+    let prefix = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    let number = &word[prefix.len()..];
+    if number.is_empty() || prefix.is_empty() {
+        return None;
+    }
+    let meant = candidates
+        .iter()
+        .copied()
+        .find(|c| *c == prefix)
+        .or_else(|| crate::diagnostic::nearest_names(prefix, candidates.iter().copied(), 1).first().copied())?;
+    Some(format!("did you mean `{meant} {number}`?"))
 }
 
 /// The outcomes a guard may bound, as the grammar's `guard_outcome` spells them.
