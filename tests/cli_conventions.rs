@@ -138,6 +138,18 @@ fn every_subcommand_help_has_an_example_and_the_exit_codes() {
         assert!(help.contains("Examples:\n  verdict "), "{subcommand}: {help}");
         assert!(help.contains("Exit codes"), "{subcommand}");
     }
+    // Each lists the codes it can end with, in its own words: `fmt` has no
+    // guard, and its 1 is `--check`'s.
+    let exit_codes = |subcommand: &str| {
+        let (_, help, _) = verdict(&[subcommand, "--help"]);
+        help.split_once("Exit codes").map(|(_, codes)| codes.to_owned()).unwrap_or_default()
+    };
+    let fmt = exit_codes("fmt");
+    assert!(fmt.contains("  1    with --check: a file would be reformatted\n"), "{fmt}");
+    assert!(!fmt.contains("  3 ") && !fmt.contains("  5 ") && fmt.contains("  4 "), "{fmt}");
+    let eval = exit_codes("eval");
+    assert!(eval.contains("  3    a guard was breached\n") && eval.contains("  141  "), "{eval}");
+    assert!(!exit_codes("check").contains("  1 "), "`check` has no 1");
 }
 
 #[test]

@@ -390,6 +390,24 @@ fn golden_files_are_written_by_accept_and_compared_after() {
 }
 
 #[test]
+fn a_golden_file_accept_cannot_write_is_left_as_it_was_and_the_run_exits_4() {
+    let dir = golden_workdir();
+    let golden = dir.join("ladder.golden.jsonl");
+    let (code, out) = verdict(&dir, &["test", "--accept"]);
+    assert_eq!(code, 0, "{out}");
+    let accepted = std::fs::read_to_string(&golden).unwrap();
+    std::fs::write(dir.join("portfolio.jsonl"), PORTFOLIO.replace(r#""score":450"#, r#""score":550"#)).unwrap();
+    let mut read_only = std::fs::metadata(&golden).unwrap().permissions();
+    read_only.set_readonly(true);
+    std::fs::set_permissions(&golden, read_only).unwrap();
+    let (code, out) = verdict(&dir, &["test", "--accept"]);
+    assert_eq!(code, 4, "{out}");
+    assert!(out.contains("[T011] cannot write the golden file") && out.contains("read-only"), "{out}");
+    assert_eq!(std::fs::read_to_string(&golden).unwrap(), accepted);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_case_snapshot_is_read_as_strictly_as_a_book() {
     let (code, out) = verdict(repo(), &["test", "tests/testing/repeated-key.fails.yaml"]);
     assert_eq!(code, 1, "{out}");

@@ -8,7 +8,10 @@ use verdict::terminal::counted;
 
 /// Arguments of `verdict check`.
 #[derive(clap::Args)]
-#[command(after_help = super::examples_and_exit_codes("  verdict check policies/lifecycle.policy\n  verdict check --deny-warnings --error-format json policies/*.policy"))]
+#[command(after_help = super::examples_and_exit_codes("  verdict check policies/lifecycle.policy\n  verdict check --deny-warnings --error-format json policies/*.policy", &[
+    (0, "every policy compiles (warnings allowed, unless --deny-warnings)"),
+    (2, "a policy (or schema, hook, batch) does not compile or cannot be read, a warning under --deny-warnings, or the command line is wrong"),
+]))]
 pub struct CheckArgs {
     /// The policy files, or folders: a folder stands for the `.policy` files under it.
     #[arg(required = true)]

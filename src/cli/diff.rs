@@ -25,7 +25,13 @@ use verdict::LoadedPolicy;
 
 /// Arguments of `verdict diff`.
 #[derive(clap::Args)]
-#[command(after_help = super::examples_and_exit_codes("  verdict diff policies/lifecycle.policy policies/lifecycle-v2.policy policies/portfolio.jsonl\n  verdict diff old.policy new.policy book.jsonl --html impact.html --fail-on-change\n  verdict diff old.policy new.policy book.jsonl --performance outcomes.csv --html impact.html"))]
+#[command(after_help = super::examples_and_exit_codes("  verdict diff policies/lifecycle.policy policies/lifecycle-v2.policy policies/portfolio.jsonl\n  verdict diff old.policy new.policy book.jsonl --html impact.html --fail-on-change\n  verdict diff old.policy new.policy book.jsonl --performance outcomes.csv --html impact.html", &[
+    (0, "the run completed: differences are the report, not a failure"),
+    (1, "a snapshot failed under either version, or --fail-on-change and a decision differs"),
+    (2, "a policy does not compile, the schemas cannot be paired, an input cannot be read or is also an output, the book holds no snapshot, or the command line is wrong"),
+    (3, "a guard of the new version was breached"),
+    (5, "a hook call of either version ran past the wall-clock backstop: no report is written"),
+]))]
 pub struct DiffArgs {
     /// The policy in force.
     old: PathBuf,

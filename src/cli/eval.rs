@@ -20,7 +20,13 @@ use verdict::terminal::counted;
 
 /// Arguments of `verdict eval`.
 #[derive(clap::Args)]
-#[command(after_help = super::examples_and_exit_codes("  verdict eval policies/lifecycle.policy policies/portfolio.jsonl --format table\n  verdict eval policy.policy book.jsonl -j 2 -o decisions.jsonl --summary run.json\n  cat book.jsonl | verdict eval policy.policy --trace -q"))]
+#[command(after_help = super::examples_and_exit_codes("  verdict eval policies/lifecycle.policy policies/portfolio.jsonl --format table\n  verdict eval policy.policy book.jsonl -j 2 -o decisions.jsonl --summary run.json\n  cat book.jsonl | verdict eval policy.policy --trace -q", &[
+    (0, "success: every snapshot decided"),
+    (1, "some snapshots failed (each has its error record)"),
+    (2, "the policy (or schema, hook, batch) does not compile, an input cannot be read or is also an output, or the command line is wrong"),
+    (3, "a guard was breached"),
+    (5, "a hook call ran past the wall-clock backstop (a minute): the run is not whole"),
+]))]
 pub struct EvalArgs {
     /// The policy file.
     policy: PathBuf,

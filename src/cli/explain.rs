@@ -22,7 +22,11 @@ const WIDTH: usize = 100;
 
 /// Arguments of `verdict explain`.
 #[derive(clap::Args)]
-#[command(after_help = super::examples_and_exit_codes("  verdict explain policies/lifecycle.policy policies/portfolio.jsonl --id A-1008"))]
+#[command(after_help = super::examples_and_exit_codes("  verdict explain policies/lifecycle.policy policies/portfolio.jsonl --id A-1008", &[
+    (0, "the account was decided"),
+    (1, "the account's snapshot could not be decided (its error is shown)"),
+    (2, "the policy (or schema, hook, batch) does not compile, the input cannot be read, no snapshot has the id, or the command line is wrong"),
+]))]
 pub struct ExplainArgs {
     /// The policy file.
     policy: PathBuf,

@@ -18,7 +18,11 @@ use verdict::format::format_source;
 
 /// Arguments of `verdict fmt`.
 #[derive(clap::Args)]
-#[command(after_help = super::examples_and_exit_codes("  verdict fmt policies/\n  verdict fmt --check policies/lifecycle.policy"))]
+#[command(after_help = super::examples_and_exit_codes("  verdict fmt policies/\n  verdict fmt --check policies/lifecycle.policy", &[
+    (0, "every file is in the canonical layout (rewritten, without --check)"),
+    (1, "with --check: a file would be reformatted"),
+    (2, "a file does not parse or cannot be read, or the command line is wrong"),
+]))]
 pub struct FmtArgs {
     /// Policy files, or folders to search for `*.policy`; `-` formats stdin to stdout.
     #[arg(required = true)]

@@ -9,7 +9,8 @@ use clap::CommandFactory;
 /// Arguments of `verdict completions`.
 #[derive(clap::Args)]
 #[command(after_help = super::examples_and_exit_codes(
-    "  verdict completions bash > ~/.local/share/bash-completion/completions/verdict\n  verdict completions zsh > ~/.zfunc/_verdict"
+    "  verdict completions bash > ~/.local/share/bash-completion/completions/verdict\n  verdict completions zsh > ~/.zfunc/_verdict",
+    &[(0, "the script was written"), (2, "the command line is wrong")]
 ))]
 pub struct CompletionsArgs {
     /// The shell to complete for.
@@ -20,7 +21,8 @@ pub struct CompletionsArgs {
 #[derive(clap::Args)]
 #[command(after_help = super::examples_and_exit_codes(
     "  verdict man > ~/.local/share/man/man1/verdict.1 && man verdict\n  \
-     for c in check eval test fmt explain diff; do verdict man $c > ~/.local/share/man/man1/verdict-$c.1; done"
+     for c in check eval test fmt explain diff; do verdict man $c > ~/.local/share/man/man1/verdict-$c.1; done",
+    &[(0, "the page was written"), (2, "no such subcommand, or the command line is wrong")]
 ))]
 pub struct ManArgs {
     /// A subcommand, for its own page (`verdict-eval(1)`, as the main page's list names it).

@@ -8,9 +8,15 @@ use std::sync::Arc;
 use verdict::diagnostic::SourceMap;
 use verdict::import::{import_scorecard, number, ImportOptions};
 
+/// What `verdict import`'s exit codes mean.
+const IMPORT_EXIT_CODES: &[(u8, &str)] = &[
+    (0, "the scorecard block was written"),
+    (2, "the table cannot be read or imported (I001 to I005), or the command line is wrong"),
+];
+
 /// Arguments of `verdict import`.
 #[derive(clap::Args)]
-#[command(after_help = super::examples_and_exit_codes("  verdict import scorecard card.csv --name behaviour"))]
+#[command(after_help = super::examples_and_exit_codes("  verdict import scorecard card.csv --name behaviour", IMPORT_EXIT_CODES))]
 pub struct ImportArgs {
     #[command(subcommand)]
     what: ImportWhat,
@@ -25,7 +31,8 @@ enum ImportWhat {
 /// Arguments of `verdict import scorecard`.
 #[derive(clap::Args)]
 #[command(after_help = super::examples_and_exit_codes(
-    "  verdict import scorecard card.csv --name behaviour --reason-prefix B >> lifecycle.policy"
+    "  verdict import scorecard card.csv --name behaviour --reason-prefix B >> lifecycle.policy",
+    IMPORT_EXIT_CODES
 ))]
 struct ScorecardArgs {
     /// The scorecard table (CSV with variable, bin and points columns; `-`: standard input).

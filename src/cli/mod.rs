@@ -119,9 +119,22 @@ pub enum ErrorFormat {
     Json,
 }
 
-/// A subcommand's `--help` epilogue: its examples, then the exit codes.
-pub fn examples_and_exit_codes(examples: &str) -> String {
-    format!("Examples:\n{examples}\n\n{EXIT_CODES}")
+/// A subcommand's `--help` epilogue: its examples, then the exit codes it
+/// can end with, `codes` saying what each of its own means (0 to 3, 5),
+/// followed by those every subcommand shares (4, 130, 141). A code the
+/// subcommand never gives is not listed: `fmt --help` has no guard.
+pub fn examples_and_exit_codes(examples: &str, codes: &[(u8, &str)]) -> String {
+    let mut text = format!("Examples:\n{examples}\n\nExit codes (when several apply, the largest wins):\n");
+    let shared = [
+        (Exit::Output as u8, "an output could not be written (a read-only file, a full disk, a closed standard output)"),
+        (files::INTERRUPTED, "interrupted (Ctrl-C, SIGTERM)"),
+        (Exit::BrokenPipe as u8, "the reader of the output went away (a closed pipe, as with `| head`)"),
+    ];
+    for (code, meaning) in codes.iter().copied().chain(shared) {
+        text.push_str(&format!("  {code:<4} {meaning}\n"));
+    }
+    text.truncate(text.trim_end().len());
+    text
 }
 
 /// Where `--output` writes: a file, or standard output for `-` (as for

@@ -16,7 +16,12 @@ use verdict::terminal::counted;
 #[derive(clap::Args)]
 #[command(after_help = super::examples_and_exit_codes(
     "  verdict stability policies/lifecycle.policy baseline.jsonl current.jsonl\n  \
-     verdict stability policies/lifecycle.policy baseline.parquet current.parquet --format json"
+     verdict stability policies/lifecycle.policy baseline.parquet current.parquet --format json",
+    &[
+        (0, "every snapshot of both books was scored"),
+        (1, "some snapshots could not be scored (left out of the index; stderr says how many)"),
+        (2, "the policy (or schema, hook, batch) does not compile, an input cannot be read, or the command line is wrong"),
+    ]
 ))]
 pub struct StabilityArgs {
     /// The policy whose scorecards are compared.

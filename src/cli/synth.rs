@@ -14,7 +14,10 @@ const DEFAULT_AS_OF: &str = "2026-11-01";
 
 /// Arguments of `verdict synth`.
 #[derive(clap::Args)]
-#[command(after_help = super::examples_and_exit_codes("  verdict synth policies/account.schema.yaml -n 1000000 --seed 7 -o book.jsonl"))]
+#[command(after_help = super::examples_and_exit_codes("  verdict synth policies/account.schema.yaml -n 1000000 --seed 7 -o book.jsonl", &[
+    (0, "the book was written"),
+    (2, "the schema cannot be read, or the command line is wrong"),
+]))]
 pub struct SynthArgs {
     /// The snapshot schema (YAML).
     schema: PathBuf,

@@ -34,7 +34,11 @@ const LIST_WIDTH: usize = 80;
 
 /// Arguments of `verdict test`.
 #[derive(clap::Args)]
-#[command(after_help = super::examples_and_exit_codes("  verdict test policies/\n  verdict test --coverage policies/tests/lifecycle.test.yaml"))]
+#[command(after_help = super::examples_and_exit_codes("  verdict test policies/\n  verdict test --coverage policies/tests/lifecycle.test.yaml", &[
+    (0, "every case passed"),
+    (1, "a case failed"),
+    (2, "a test file or its policy is invalid, a path does not exist, or no test file was found"),
+]))]
 pub struct TestArgs {
     /// Test files, or folders searched recursively for `*.test.yaml` (default: the current folder).
     paths: Vec<PathBuf>,
@@ -115,6 +119,11 @@ impl Counts {
         let mut exit = if failed > 0 { Exit::Failures } else { Exit::Ok };
         if !report.is_valid() {
             exit = exit.max(Exit::Invalid);
+        }
+        // A golden file `--accept` could not write is an output lost, as
+        // for every other command, not a test file in error.
+        if report.diagnostics.iter().any(|d| d.code == verdict::diagnostic::codes::TEST_GOLDEN_WRITE) {
+            exit = exit.max(Exit::Output);
         }
         exit
     }

@@ -312,6 +312,8 @@ registry! {
         "The policy does not compile; its own diagnostics are shown with the first test file that names it.";
     TEST_SNAPSHOT_KEY = "T010", "test-snapshot-key", Warning,
         "A key of a case's inline snapshot (or of `base_snapshot`) names no field of the schema: most likely a misspelt field (`balanse`), so the case reads the base snapshot's value or none. Ignored, as a book's extra columns are; the closest field is suggested.";
+    TEST_GOLDEN_WRITE = "T011", "test-golden-write", Error,
+        "`--accept` cannot write the golden file (it is read-only, a folder stands in its place, the disk is full): the file is left as it was and the run exits 4, as for any output that cannot be written.";
 
     // Imported scorecard tables (`verdict import scorecard`).
     IMPORT_TABLE = "I001", "import-table", Error,

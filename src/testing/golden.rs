@@ -179,7 +179,7 @@ pub(crate) fn check_golden(
         // `refuse_an_input` before the cases ran: this one holds records.
         crate::outfile::write_whole(&spec.golden, text.as_bytes()).map_err(|e| {
             Box::new(Diagnostic::error(
-                codes::TEST_FILE,
+                codes::TEST_GOLDEN_WRITE,
                 test_file,
                 spec.golden_span,
                 format!("cannot write the golden file: {e}"),
