@@ -61,6 +61,26 @@ pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     is(product, negative, exact, a.scale() + b.scale()).then_some(product)
 }
 
+/// `a / b` for a `b` that is not zero, or `None` when it overflows or would
+/// be rounded above [`KEPT_PLACES`]: a quotient is exact, or rounded at its
+/// 28th or 29th significant digit with at least [`KEPT_PLACES`] places after
+/// the point left (`1 / 3`), never at the units (`100000000000000000000 / 3`
+/// keeps nine places; `Decimal::MAX / 2` would lose its `.5`).
+#[inline]
+pub fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let quotient = a.checked_div(b)?;
+    // A zero from a non-zero dividend is a quotient under 0.5e-28 rounded, as
+    // for a product.
+    if quotient.scale() >= KEPT_PLACES || quotient.is_zero() {
+        return Some(quotient);
+    }
+    // Fewer places: exact (`1 / 4` is `0.25`) only if the quotient times the
+    // divisor gives the dividend back.
+    let product = Wide::from(magnitude(quotient)).times(magnitude(b))?;
+    let negative = quotient.is_sign_negative() != b.is_sign_negative();
+    is(a, negative, product, quotient.scale() + b.scale()).then_some(quotient)
+}
+
 #[cold]
 fn is_exact_sum(result: Decimal, a: Decimal, b: Decimal) -> bool {
     let scale = a.scale().max(b.scale());
@@ -211,6 +231,21 @@ mod tests {
         // Ten places survive at any size a decimal holds with them.
         let big = d("1234567890123456.0123456789");
         assert_eq!(mul(big, d("1.0000000001")), Some(d("1234567890246912.8013580245012")));
+    }
+
+    #[test]
+    fn quotients_are_exact_or_rounded_below_the_kept_places() {
+        assert_eq!(div(d("1"), d("4")), Some(d("0.25")));
+        assert_eq!(div(d("-1234.56"), d("5000")), Some(d("-0.246912")));
+        assert_eq!(div(d("100000000000000000000"), d("4")), Some(d("25000000000000000000")));
+        assert_eq!(div(d("1.000"), d("2")).map(|q| q == d("0.5")), Some(true));
+        assert_eq!(div(d("1"), d("3")), Some(d("0.3333333333333333333333333333")));
+        assert_eq!(div(d("0.0000000000000000000000000001"), d("3")).map(|q| q.is_zero()), Some(true));
+        // Rounded with fewer than ten places left: at the units, or the ninth place.
+        assert_eq!(div(Decimal::MAX, d("2")), None);
+        assert_eq!(div(d("100000000000000000000"), d("3")), None);
+        assert_eq!(div(d("2"), d("0.0000000000000000000000000003")), None);
+        assert_eq!(div(Decimal::MAX, d("0.5")), None);
     }
 
     #[test]

@@ -162,12 +162,13 @@ impl ArithOp {
     }
 }
 
-/// `a / b`, exact, failing on a zero divisor or an overflow.
+/// `a / b`, exact or rounded only below [`super::exact::KEPT_PLACES`],
+/// failing on a zero divisor or an overflow.
 pub fn divide(a: Decimal, b: Decimal) -> Result<Decimal, EvalFailure> {
     if b.is_zero() {
         return Err(EvalFailure::eval("division by zero"));
     }
-    a.checked_div(b).ok_or_else(EvalFailure::overflow)
+    super::exact::div(a, b).ok_or_else(EvalFailure::overflow)
 }
 
 #[cfg(test)]
