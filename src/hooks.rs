@@ -31,6 +31,7 @@
 //! without the script engine once its first call through rhai has told its
 //! operation count: same value, and on any failure the call runs through rhai.
 
+mod arithmetic;
 mod exp;
 mod exp_tables;
 mod native;
@@ -243,11 +244,14 @@ pub fn sandbox(budget: u64) -> Engine {
         Err(_) => Err(Box::<EvalAltResult>::from(format!("round({x}, {places}): places must be 0 or more"))),
     });
     // rhai's `**` on decimals (rust_decimal's `checked_powd`) takes the power
-    // of |x| and puts x's sign back: `(-8.0) ** 0.5` was -2.83. Overridden;
-    // the override is looked up only with rhai's fast operators off (a
-    // built-in operator on built-in types is otherwise called directly),
-    // which [`Hook::load`] turns off for a script that writes `**` alone:
-    // it makes every operator a function lookup, twice as slow in a loop.
+    // of |x| and puts x's sign back: `(-8.0) ** 0.5` was -2.83. Overridden,
+    // as `+ - * /` on decimals are (exact, or an error: `arithmetic`); an
+    // override is looked up only with rhai's fast operators off (a built-in
+    // operator on built-in types is otherwise called directly). That makes
+    // every operator a function lookup, about twice as slow in a loop; a
+    // straight-line hook does not pay it, running without rhai (`native`).
+    engine.set_fast_operators(false);
+    arithmetic::register_exact_operators(&mut engine);
     engine.register_fn("**", decimal_power);
     engine.register_fn("**", |x: INT, y: Decimal| decimal_power(Decimal::from(x), y));
     engine.register_fn("**=", |x: &mut Decimal, y: Decimal| decimal_power(*x, y).map(|power| *x = power));
@@ -292,10 +296,7 @@ fn rhai_math(result: Option<Decimal>, name: &str, x: impl std::fmt::Display) -> 
 impl Hook {
     /// Compiles a hook's script and checks that it defines the declared function.
     pub fn load(sig: HookSig, script_path: &Path, script: &str, decl_file: &Path) -> Result<Hook, Vec<Diagnostic>> {
-        let mut engine = sandbox(sig.budget.unwrap_or(DEFAULT_BUDGET));
-        if script::raises_to_a_power(&mut engine, script) {
-            engine.set_fast_operators(false);
-        }
+        let engine = sandbox(sig.budget.unwrap_or(DEFAULT_BUDGET));
         let ast = compile_script(&engine, script_path, script)?;
         let declared = Declared { name: &sig.name, arity: sig.params.len(), file: decl_file, span: sig.span };
         match declared.defined_in(&ast, script_path) {

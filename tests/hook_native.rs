@@ -252,6 +252,45 @@ fn the_shipped_fraud_risk_runs_natively_with_rhais_results() {
     }
 }
 
+/// Decimal arithmetic in a hook is exact or an error, natively and through
+/// rhai, as in the policy: a sum, difference, product or quotient that
+/// would be rounded above the tenth place after the point (the cents of a
+/// sum near the largest decimal; a quotient rounded at the units) is a hook
+/// error, never a changed amount.
+#[test]
+fn a_result_rounded_above_the_tenth_place_is_a_hook_error_natively_and_through_rhai() {
+    let d = |s: &str| Val::Dec(s.parse::<Decimal>().expect("a decimal"));
+    let max = "79228162514264337593543950335";
+    let refused = [
+        ("a + b", d("7922816251426433759354395033.5"), d("0.05")),
+        ("a + b", d("123456789012345678901"), d("0.1234567890123")),
+        ("a - b", d(max), d("0.5")),
+        ("a * b", d(max), d("0.5")),
+        ("a / b", d(max), d("2")),
+        ("a / b", d("100000000000000000000"), d("3")),
+    ];
+    for (body, a, b) in refused {
+        let p = load_hook("(a: decimal, b: decimal) -> decimal", body, "f(balance, balance) > 0");
+        let hook = &p.program.hooks[0];
+        assert!(hook.has_native_form(), "{body}");
+        let args = [a, b];
+        assert_eq!(hook.native_number(&args).map(exact), None, "{body} {args:?}: natively");
+        let err = hook.call(&args).expect_err("refused");
+        assert!(err.message.contains("arithmetic overflow"), "{body}: {}", err.message);
+        // The same through the interpreter: a loop keeps the hook off the native path.
+        let looped = format!("let r = a; for i in 0..1 {{ r {}= b; }} r", &body[2..3]);
+        let p = load_hook("(a: decimal, b: decimal) -> decimal", &looped, "f(balance, balance) > 0");
+        let err = p.program.hooks[0].call(&args).expect_err("refused through rhai");
+        assert!(err.message.contains("arithmetic overflow"), "{looped}: {}", err.message);
+    }
+    // Exact results, and quotients rounded below the tenth place, are kept.
+    let p = load_hook("(a: decimal, b: decimal) -> decimal", "a / b + a * b - b", "f(balance, balance) > 0");
+    let hook = &p.program.hooks[0];
+    let args = [d("1"), d("3")];
+    assert_eq!(hook.call(&args), Ok(Val::Dec("0.3333333333333333333333333333".parse::<Decimal>().expect("d"))));
+    assert_eq!(hook.call(&[d("7922816251426433759354395033.5"), d("1")]).map(|_| ()), Ok(()));
+}
+
 /// The native form waits for a call through rhai to learn the operation
 /// count, then charges the same: the account's work bound binds at the same
 /// number of hook calls.

@@ -9,14 +9,15 @@
 //! form evaluates the same operations on `i64` and `Decimal` directly.
 //!
 //! Exactness: each operation below calls the same rust_decimal or `i64`
-//! function, on the same argument types, as the rhai function it stands for
-//! (named at each one, in rhai 1.27's source). On any failure (overflow,
+//! function, on the same argument types, as the sandbox function it stands
+//! for (rhai's, named at each one in rhai 1.27's source, or the sandbox's
+//! own, such as the exact decimal operators of `super::arithmetic`). On any failure (overflow,
 //! division by zero, a math function without a result, an argument of an
 //! unexpected kind) the native form gives up and the call runs through rhai,
 //! which then reports the error with its own message and position. rhai's
 //! optimizer has already folded constant operators in the AST this is compiled
-//! from, with the same built-in functions, so evaluating what is left gives the
-//! same values.
+//! from, with the same functions (it leaves an overridden operator, on
+//! decimals, unfolded), so evaluating what is left gives the same values.
 //!
 //! Everything else (conditions, loops, comparisons, `&&`/`||`, strings,
 //! arrays, maps, method calls, calls of the script's own functions, `print`)
@@ -26,7 +27,7 @@ use super::exp::exp;
 use rhai::{ASTFlags, ASTNode, Expr, FnCallExpr, Stmt, Token, AST, INT};
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 
-use crate::ir::{Base, HookSig};
+use crate::ir::{exact, Base, HookSig};
 
 /// Most parameters and `let`s a recognised body may have (its slots live on
 /// the stack during a call).
@@ -323,7 +324,9 @@ fn eval(node: &Node, slots: &[Number; MAX_SLOTS]) -> Option<Number> {
     }
 }
 
-/// rhai's built-in operators (`get_builtin_binary_op_fn`, src/func/builtin.rs).
+/// The sandbox's operators: rhai's built-ins on two `INT`s
+/// (`get_builtin_binary_op_fn`, src/func/builtin.rs), the sandbox's exact
+/// ones on decimals (`super::arithmetic`).
 fn binary(op: BinOp, x: Number, y: Number) -> Option<Number> {
     match (x, y) {
         // INT with INT: `arith_basic::INT::functions` (src/packages/arithmetic.rs):
@@ -340,16 +343,16 @@ fn binary(op: BinOp, x: Number, y: Number) -> Option<Number> {
             value.map(Number::Int)
         }
         // A decimal with a decimal or an INT (either side): the INT through
-        // `Decimal::from`, then `decimal_functions::builtin` (src/packages/arithmetic.rs):
-        // `checked_*`, and `/` by zero is an error before `checked_div`.
+        // `Decimal::from`, then the sandbox's exact operators
+        // (`super::arithmetic`): `/` by zero is an error before the division.
         _ => {
             let (x, y) = (x.dec(), y.dec());
             let value = match op {
-                BinOp::Add => x.checked_add(y),
-                BinOp::Sub => x.checked_sub(y),
-                BinOp::Mul => x.checked_mul(y),
+                BinOp::Add => exact::add(x, y),
+                BinOp::Sub => exact::sub(x, y),
+                BinOp::Mul => exact::mul(x, y),
                 BinOp::Div if y.is_zero() => None,
-                BinOp::Div => x.checked_div(y),
+                BinOp::Div => exact::div(x, y),
             };
             value.map(Number::Dec)
         }

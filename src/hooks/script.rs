@@ -5,7 +5,7 @@
 use super::{line_col, sandbox, DEFAULT_BUDGET};
 use crate::diagnostic::{codes, did_you_mean, Diagnostic, Span};
 use crate::terminal::counted;
-use rhai::{ASTNode, Engine, Expr, OptimizationLevel, ParseErrorType, Position, Stmt, AST};
+use rhai::{ASTNode, Engine, Expr, ParseErrorType, Position, Stmt, AST};
 use std::path::Path;
 
 /// A hook script's own problems, found without the declaration that names
@@ -318,28 +318,6 @@ fn identifiers(script: &str) -> impl Iterator<Item = &str> {
     script
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_'))
-}
-
-/// Whether the script writes `**` or `**=` anywhere (see `decimal_power`),
-/// read before rhai's optimizer folds constant powers away with its built-in.
-pub(super) fn raises_to_a_power(engine: &mut Engine, script: &str) -> bool {
-    let level = engine.optimization_level();
-    engine.set_optimization_level(OptimizationLevel::None);
-    let written = engine.compile(script);
-    engine.set_optimization_level(level);
-    let Ok(ast) = written else { return false };
-    let mut found = false;
-    ast.walk(&mut |path: &[ASTNode]| {
-        found = match path.last() {
-            Some(ASTNode::Expr(Expr::FnCall(call, _))) => call.name.as_str() == "**",
-            Some(ASTNode::Stmt(Stmt::Assignment(x))) => {
-                x.0.get_op_assignment_info().is_some_and(|(.., operator)| operator == "**")
-            }
-            _ => false,
-        };
-        !found
-    });
-    found
 }
 
 /// The first `curry` written in the script (`f.curry(x)`). (A closure that
