@@ -46,6 +46,10 @@ pub async fn serve(listener: TcpListener, service: Arc<Service>, drain: Duration
     // A client that takes longer than this to send its request's headers is
     // disconnected (its body has the same time, in `http::read_body`).
     builder.timer(TokioTimer::new()).header_read_timeout(service.limits.client_timeout);
+    // A client may close its sending side once its request is sent (`nc -N`,
+    // `socat`, some proxies) and still read the answer; without this, hyper
+    // took the end of input for an abort and dropped the request unanswered.
+    builder.half_close(true);
     let accepting = Accepting { listener, builder, graceful: GracefulShutdown::new(), service };
     accepting
         .until(async {
