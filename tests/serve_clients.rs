@@ -30,3 +30,21 @@ fn a_client_that_half_closes_after_its_request_is_answered() {
         }
     }
 }
+
+/// A request whose target is no path (`CONNECT host:port`, `OPTIONS *`) is
+/// told which request found no endpoint, not an empty name.
+#[test]
+fn a_request_without_a_path_is_named_by_its_request_line() {
+    let server = Server::start(Path::new(POLICY), &[]);
+    for (request, named) in [
+        ("CONNECT x:80 HTTP/1.1\r\nHost: x:80\r\n\r\n", "no endpoint `CONNECT x:80`"),
+        ("OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "no endpoint `OPTIONS *`"),
+    ] {
+        let mut stream = server.connect();
+        send(&mut stream, request.as_bytes());
+        stream.shutdown(Shutdown::Write).expect("half-closed");
+        let response = read_all(&mut stream);
+        assert!(response.starts_with("HTTP/1.1 404"), "{request:?}: {response}");
+        assert!(response.contains(named), "{request:?}: {response}");
+    }
+}

@@ -126,7 +126,10 @@ pub enum ErrorFormat {
 pub fn examples_and_exit_codes(examples: &str, codes: &[(u8, &str)]) -> String {
     let mut text = format!("Examples:\n{examples}\n\nExit codes (when several apply, the largest wins):\n");
     let shared = [
-        (Exit::Output as u8, "an output could not be written (a read-only file, a full disk, a closed standard output)"),
+        (
+            Exit::Output as u8,
+            "an output could not be written (a read-only file, a full disk, a closed standard output)",
+        ),
         (files::INTERRUPTED, "interrupted (Ctrl-C, SIGTERM)"),
         (Exit::BrokenPipe as u8, "the reader of the output went away (a closed pipe, as with `| head`)"),
     ];

@@ -39,7 +39,14 @@ pub async fn handle(service: Arc<Service>, request: Request<Incoming>) -> Result
     // HEAD is GET without the body (hyper leaves the body out, keeping its length).
     let takes = |method: &Method| *method == allowed || (allowed == Method::GET && *method == Method::HEAD);
     let response = if endpoint == "other" {
-        error(StatusCode::NOT_FOUND, &format!("no endpoint `{}`", printable(path)))
+        // A `CONNECT host:port` (or `OPTIONS *`) names no path: the request
+        // line's method and target say what was asked.
+        let target = if path.is_empty() || !path.starts_with('/') {
+            format!("{} {}", request.method(), request.uri())
+        } else {
+            path.to_owned()
+        };
+        error(StatusCode::NOT_FOUND, &format!("no endpoint `{}`", printable(&target)))
     } else if !takes(request.method()) {
         let mut r = error(StatusCode::METHOD_NOT_ALLOWED, &format!("{endpoint} takes {allowed}"));
         r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
