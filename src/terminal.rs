@@ -33,9 +33,16 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A file's path as reports for people name it, [`escape`]d: a file named
+/// with an escape sequence in it (one bad name in a checked-out folder is
+/// enough) must not act on the terminal of whoever checks the folder.
+pub fn shown_path(path: &std::path::Path) -> String {
+    escape(&path.display().to_string()).into_owned()
+}
+
 /// True for a character that moves the cursor, starts an escape sequence or
 /// reorders the text around it rather than printing as itself.
-fn acts_on_terminal(c: char) -> bool {
+pub fn acts_on_terminal(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{61c}' | '\u{200e}' | '\u{200f}') || is_bidi_control(c)
 }
 

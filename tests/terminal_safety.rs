@@ -114,3 +114,61 @@ fn diagnostics_show_data_escaped() {
     assert_safe("a diagnostic", &stderr);
     assert!(stderr.contains("`clo\\u{1b}[2Jse` is not an outcome"), "{stderr}");
 }
+
+/// The lines under a changed rule quote both versions' text: an escape
+/// sequence written raw in a string is shown, not sent (a reset written into
+/// a reason made the two lines look alike on screen), and spaces inside a
+/// string are kept (two spaces for one was a change with no line at all).
+#[test]
+fn the_diff_report_shows_the_changed_text_as_written_and_escaped() {
+    let dir = scratch("the_diff_report_shows_the_changed_text_as_written_and_escaped");
+    let policy = |text: &str| {
+        format!("policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nrule \"r\" {{ when score > 1 then restrict reason \"R1\" \"{text}\" }}\n")
+    };
+    std::fs::write(dir.join("a.policy"), policy("low score")).unwrap();
+    std::fs::write(dir.join("b.policy"), policy("low\u{1b}[m score")).unwrap();
+    std::fs::write(dir.join("c.policy"), policy("low  score")).unwrap();
+    let (_, stdout, stderr) = verdict(&dir, &["diff", "a.policy", "b.policy", "s.jsonl"]);
+    assert_safe("the diff report", &stdout);
+    assert_safe("diff's stderr", &stderr);
+    assert!(stdout.contains("+ then restrict reason \"R1\" \"low\\u{1b}[m score\""), "{stdout}");
+    let (_, stdout, _) = verdict(&dir, &["diff", "a.policy", "c.policy", "s.jsonl"]);
+    assert!(stdout.contains("- then restrict reason \"R1\" \"low score\""), "{stdout}");
+    assert!(stdout.contains("+ then restrict reason \"R1\" \"low  score\""), "{stdout}");
+}
+
+/// A file named with an escape sequence, and a line of it holding one, are
+/// named and quoted visibly by `check` and `fmt --check`.
+#[test]
+fn paths_and_source_lines_are_shown_escaped() {
+    let dir = scratch("paths_and_source_lines_are_shown_escaped");
+    let name = "bad\u{1b}[2J\u{7}.policy";
+    let text = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nrule \"r\" { when scor > 1 and note != \"\u{1b}]0;t\u{7}\" then  close }\n";
+    std::fs::write(dir.join(name), text).unwrap();
+    let (code, stdout, stderr) = verdict(&dir, &["check", name]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_safe("check's stderr", &stderr);
+    assert!(stderr.contains("bad\\u{1b}[2J\\u{7}.policy:3:"), "{stderr}");
+    assert!(stderr.contains("note != \"?]0;t?\""), "the excerpt: {stderr}");
+    std::fs::write(dir.join(name), text.replace("scor ", "score ")).unwrap();
+    let (code, stdout_fmt, stderr) = verdict(&dir, &["fmt", "--check", name]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_safe("fmt --check", &stdout_fmt);
+    assert_eq!(stdout_fmt.trim(), "bad\\u{1b}[2J\\u{7}.policy");
+}
+
+/// `stability` names a book's ids and a scorecard's codes visibly.
+#[test]
+fn the_stability_report_shows_ids_and_codes_escaped() {
+    let dir = scratch("the_stability_report_shows_ids_and_codes_escaped");
+    let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\n\
+                  let card = scorecard base 600 {\n  score \"S\u{1b}]0;x\u{7}\" \"Score\" {\n    < 10 => -5\n    >= 10 => 5\n  }\n}\n\
+                  rule \"r\" { when card < 600 then restrict }\n";
+    std::fs::write(dir.join("card.policy"), policy).unwrap();
+    let (code, stdout, stderr) = verdict(&dir, &["stability", "card.policy", "s.jsonl", "s.jsonl"]);
+    assert_eq!(code, 1, "the broken snapshot is left out: {stdout}{stderr}");
+    assert_safe("the stability report", &stdout);
+    assert_safe("stability's stderr", &stderr);
+    assert!(stdout.contains("S\\u{1b}]0;x\\u{7}"), "{stdout}");
+    assert!(stderr.contains("B\\u{1b}[2J"), "{stderr}");
+}

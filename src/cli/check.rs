@@ -43,13 +43,22 @@ pub fn run(args: CheckArgs) -> Exit {
         } else {
             eprint!("{}", render_all(&diags, &sources, stderr_color()));
             if ok && args.deny_warnings && warnings > 0 {
-                eprintln!("{}: {}, denied by --deny-warnings", path.display(), counted(warnings, "warning"));
+                eprintln!(
+                    "{}: {}, denied by --deny-warnings",
+                    verdict::terminal::shown_path(path),
+                    counted(warnings, "warning")
+                );
             } else if ok {
                 if !super::render::quiet() {
-                    eprintln!("{}: ok ({})", path.display(), counted(warnings, "warning"));
+                    eprintln!("{}: ok ({})", verdict::terminal::shown_path(path), counted(warnings, "warning"));
                 }
             } else {
-                eprintln!("{}: {}, {}", path.display(), counted(errors, "error"), counted(warnings, "warning"));
+                eprintln!(
+                    "{}: {}, {}",
+                    verdict::terminal::shown_path(path),
+                    counted(errors, "error"),
+                    counted(warnings, "warning")
+                );
             }
         }
         if !ok || (args.deny_warnings && warnings > 0) {
@@ -79,7 +88,7 @@ fn policies_named(paths: &[PathBuf]) -> (Vec<PathBuf>, Exit) {
         }
         match verdict::walk::find_files(std::slice::from_ref(path), ".policy") {
             Ok(found) if found.is_empty() => {
-                eprintln!("error: no policy (`*.policy`) under `{}`", path.display());
+                eprintln!("error: no policy (`*.policy`) under `{}`", verdict::terminal::shown_path(path));
                 exit = Exit::Invalid;
             }
             Ok(found) => found.into_iter().for_each(|file| take(&mut out, file)),
@@ -100,7 +109,7 @@ fn told_what_it_is(path: &std::path::Path, diags: &mut [verdict::diagnostic::Dia
         return;
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let shown = path.display();
+    let shown = verdict::terminal::shown_path(path);
     let ends = |endings: &[&str]| endings.iter().any(|e| name.ends_with(e));
     first.help = if ends(&[".test.yaml", ".test.yml"]) {
         Some(format!("`{name}` is a test file, not a policy: run it with `verdict test {shown}`"))

@@ -387,7 +387,7 @@ fn push_wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
 /// How the explanation names its input: as `eval`'s error records do, a
 /// file quoted in running text.
 fn input_name(file: &std::path::Path, quoted: bool) -> String {
-    let shown = file.display().to_string();
+    let shown = verdict::terminal::shown_path(file);
     if quoted {
         super::files::quoted_input_name(&shown)
     } else {

@@ -108,14 +108,14 @@ fn one_file(path: &Path, check: bool) -> Outcome {
         eprintln!(
             "verdict fmt: {} is not a regular file (a FIFO, socket or device): left as it is; \
              to format a stream, pipe it into `verdict fmt -`",
-            path.display()
+            verdict::terminal::shown_path(path)
         );
         return Outcome::Failed(Exit::Invalid);
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("verdict fmt: cannot read {}: {e}", path.display());
+            eprintln!("verdict fmt: cannot read {}: {e}", verdict::terminal::shown_path(path));
             return Outcome::Failed(Exit::Invalid);
         }
     };
@@ -134,14 +134,17 @@ fn one_file(path: &Path, check: bool) -> Outcome {
         // Replacing the file by a rename would ignore its own write bit: a
         // file its owner made read-only is left as it is, and said so.
         if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
-            eprintln!("verdict fmt: {} is read-only: left as it is (it would be reformatted)", path.display());
+            eprintln!(
+                "verdict fmt: {} is read-only: left as it is (it would be reformatted)",
+                verdict::terminal::shown_path(path)
+            );
             return Outcome::Failed(Exit::Output);
         }
         if let Err(e) = super::files::write_whole(path, formatted.as_bytes()) {
             return Outcome::Failed(super::files::output_failed(&e));
         }
     }
-    super::files::print_or_remember(&format!("{}\n", path.display()));
+    super::files::print_or_remember(&format!("{}\n", verdict::terminal::shown_path(path)));
     Outcome::Changed
 }
 

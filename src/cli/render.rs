@@ -97,7 +97,7 @@ struct Prepared<'s> {
 
 impl<'s> Prepared<'s> {
     fn new(file: &'s SourceFile) -> Self {
-        let name = file.path.display().to_string();
+        let name = verdict::terminal::shown_path(&file.path);
         Prepared {
             file,
             lines: LineIndex::new(&file.text),
@@ -183,11 +183,11 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Str
         .collect();
     for diag in drawn.iter().copied() {
         let (line, col) = files.line_col(&diag.file, diag.span.start);
-        let location = format!("{}:{line}:{col}", diag.file.display());
+        let location = format!("{}:{line}:{col}", verdict::terminal::shown_path(&diag.file));
         let source = files.get(&diag.file).map(|p| {
             // miette cannot point past the end; give an end-of-file caret a place to stand.
             if diag.span.start as usize >= p.file.text.len() {
-                let name = diag.file.display().to_string();
+                let name = verdict::terminal::shown_path(&diag.file);
                 &*p.padded.get_or_insert_with(|| FileSource::new(name, Arc::from(format!("{} ", p.file.text))))
             } else {
                 &p.source
@@ -343,13 +343,13 @@ mod tests {
         let mut out = String::new();
         for diag in diags {
             let (line, col) = sources.line_col(&diag.file, diag.span.start);
-            let location = format!("{}:{line}:{col}", diag.file.display());
+            let location = format!("{}:{line}:{col}", verdict::terminal::shown_path(&diag.file));
             let source = sources.get(&diag.file).map(|f| {
                 let mut text = f.text.to_string();
                 if diag.span.start as usize >= text.len() {
                     text.push(' ');
                 }
-                NamedSource::new(diag.file.display().to_string(), text)
+                NamedSource::new(verdict::terminal::shown_path(&diag.file), text)
             });
             let report = Report { diag, source: source.as_ref(), location, clip: None };
             if handler.render_report(&mut out, &report).is_err() {

@@ -15,7 +15,7 @@
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 use verdict::syntax::lone_carriage_returns_as_newlines;
-use verdict::terminal::is_bidi_control;
+use verdict::terminal::acts_on_terminal;
 
 /// One file's text, its name as diagnostics print it, and where its lines start.
 #[derive(Debug)]
@@ -34,10 +34,12 @@ impl FileSource {
             std::borrow::Cow::Owned(shown) => shown.into(),
             std::borrow::Cow::Borrowed(_) => text,
         };
-        // A bidirectional control printed in an excerpt would reorder the
-        // excerpt on the reader's terminal (W0119 names it); each is three
-        // bytes, as U+FFFD is, so the spans still point where they did.
-        let text = if text.chars().any(is_bidi_control) { bidi_controls_shown(&text).into() } else { text };
+        // A character a terminal acts on, printed in an excerpt, would clear
+        // the reader's screen (an escape sequence), ring, or reorder the
+        // excerpt (a bidirectional control): each is shown as a character of
+        // as many bytes, so the spans still point where they did (W0119
+        // names it by its code point).
+        let text = if text.chars().any(shown_otherwise) { controls_shown(&text).into() } else { text };
         // Every line ends with `\n` now.
         let ends = text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1);
         let line_starts = std::iter::once(0).chain(ends).collect();
@@ -218,9 +220,23 @@ impl SourceCode for ClippedLine {
     }
 }
 
-/// `text` with each bidirectional control replaced by U+FFFD (three bytes for three).
-fn bidi_controls_shown(text: &str) -> String {
-    text.chars().map(|c| if is_bidi_control(c) { '\u{fffd}' } else { c }).collect()
+/// A character an excerpt does not print as itself: one a terminal acts on,
+/// but for the tab and the line ends, which miette lays out.
+fn shown_otherwise(c: char) -> bool {
+    acts_on_terminal(c) && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `text` with each character [`shown_otherwise`] replaced by one of as
+/// many bytes: `?` for an ASCII control (ESC, BEL, DEL), `¿` for a
+/// two-byte one (a C1 control such as U+009B, which some terminals take as
+/// ESC `[`), U+FFFD for a bidirectional control or line separator.
+fn controls_shown(text: &str) -> String {
+    let shown = |c: char| match c.len_utf8() {
+        1 => '?',
+        2 => '\u{bf}',
+        _ => '\u{fffd}',
+    };
+    text.chars().map(|c| if shown_otherwise(c) { shown(c) } else { c }).collect()
 }
 
 /// The 0-based column of byte `offset` in characters, given miette's column
@@ -274,13 +290,13 @@ mod tests {
     }
 
     #[test]
-    fn bidirectional_controls_are_shown_as_replacement_characters_in_place() {
-        let text = "# a \u{202e}b\u{2066} c\nlet x = 1\n";
-        let shown = bidi_controls_shown(text);
-        assert_eq!(shown, "# a \u{fffd}b\u{fffd} c\nlet x = 1\n");
+    fn controls_are_shown_as_characters_of_as_many_bytes_in_place() {
+        let text = "# a \u{202e}b\u{2066} c\u{1b}[2J\u{7f}\u{9b}\tx\nlet x = 1\n";
+        let shown = controls_shown(text);
+        assert_eq!(shown, "# a \u{fffd}b\u{fffd} c?[2J?\u{bf}\tx\nlet x = 1\n");
         assert_eq!(shown.len(), text.len());
         let source = FileSource::new("p.policy".into(), Arc::from(text));
-        assert!(!source.text.contains('\u{202e}') && source.line_starts == [0, 14, 24], "{:?}", source.line_starts);
+        assert!(!source.text.contains('\u{202e}') && source.line_starts == [0, 23, 33], "{:?}", source.line_starts);
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn run(args: StabilityArgs) -> Exit {
     };
     let program = &policy.program;
     if !program.lets.iter().any(|l| matches!(l.value.kind, verdict::ir::TKind::Scorecard(_))) {
-        eprintln!("error: `{}` declares no scorecard", args.policy.display());
+        eprintln!("error: `{}` declares no scorecard", verdict::terminal::shown_path(&args.policy));
         return Exit::Invalid;
     }
     if super::files::refuse_stdin_twice(&[args.baseline.clone(), args.current.clone()]) {
@@ -83,7 +83,8 @@ pub fn run(args: StabilityArgs) -> Exit {
     }
     for (name, p) in [("baseline", &baseline), ("current", &current)] {
         if p.failed > 0 {
-            let first = p.first_failure.as_deref().unwrap_or_default();
+            // An id and a value of the book: data, escaped for the terminal.
+            let first = verdict::terminal::escape(p.first_failure.as_deref().unwrap_or_default());
             eprintln!(
                 "verdict: {} of the {name} snapshots could not be scored: left out of the index (the first: {first}; \
                  `verdict eval` gives each its error record)",
@@ -108,7 +109,7 @@ fn refuse_empty(portfolios: &[(&str, &PathBuf, &Portfolio)]) -> Option<Exit> {
             eprintln!(
                 "error: the {name} portfolio `{}` holds no snapshots: a stability index compares two \
                  populations, so nothing was compared",
-                path.display()
+                verdict::terminal::shown_path(path)
             );
             exit = Some(Exit::Invalid);
         }
@@ -126,7 +127,7 @@ fn score(
     let (input, format) = super::files::open_snapshots(path, input_format)?;
     let mut reader = read_snapshots(input, format, program.schema.clone())
         .and_then(verdict::snapshot::SnapshotReader::refusing_header_faults)
-        .map_err(|e| format!("cannot read `{}`: {}", path.display(), e.with_help()))?;
+        .map_err(|e| format!("cannot read `{}`: {}", verdict::terminal::shown_path(path), e.with_help()))?;
     let mut portfolio = Portfolio::new(program);
     for item in reader.by_ref() {
         match item {
@@ -140,7 +141,7 @@ fn score(
     // Reading that stopped part-way (a folder, a failing device) leaves a
     // population short of what the file holds: no index of it is reported.
     if let Some(e) = reader.take_error() {
-        return Err(format!("cannot read `{}`: reading stopped part-way: {e}", path.display()));
+        return Err(format!("cannot read `{}`: reading stopped part-way: {e}", verdict::terminal::shown_path(path)));
     }
     Ok(portfolio)
 }
@@ -175,8 +176,9 @@ fn text_report(report: &Report) -> String {
         if let Some(psi) = &card.psi {
             out.push_str("  band                  baseline   current  contribution\n");
             for (band, t) in card.bands.iter().zip(&psi.terms) {
+                let band = verdict::terminal::pad_right(&verdict::terminal::escape(band), 20);
                 out.push_str(&format!(
-                    "  {band:<20} {:>8}% {:>8}%  {}\n",
+                    "  {band} {:>8}% {:>8}%  {}\n",
                     percent(t.expected_share),
                     percent(t.actual_share),
                     verdict::value::round_half_away(t.contribution, 4)
@@ -190,7 +192,9 @@ fn text_report(report: &Report) -> String {
         let columns = inputs.iter().map(|i| verdict::terminal::width(i)).max().unwrap_or(0).max(30);
         for (c, input) in card.characteristics.iter().zip(&inputs) {
             let input = verdict::terminal::pad_right(input, columns);
-            out.push_str(&format!("    {:<6} {input} {}\n", c.code, flag_text(&c.csi)));
+            // A reason code is policy text: escaped, and padded by its width on screen.
+            let code = verdict::terminal::pad_right(&verdict::terminal::escape(&c.code), 6);
+            out.push_str(&format!("    {code} {input} {}\n", flag_text(&c.csi)));
         }
     }
     out

@@ -59,7 +59,7 @@ pub fn run(args: TestArgs) -> Exit {
     let files: Vec<PathBuf> = found.iter().filter_map(|f| f.as_ref().ok().cloned()).collect();
     let mut exit = Exit::Ok;
     if found.is_empty() {
-        let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        let names: Vec<String> = paths.iter().map(|p| format!("`{}`", verdict::terminal::shown_path(p))).collect();
         eprintln!("error: no `*.test.yaml` file under {}", names.join(", "));
         exit = Exit::Invalid;
     }
@@ -131,7 +131,7 @@ impl Counts {
 
 /// One file's results as text: its name, its problems, a line per case.
 fn say_file(report: &FileReport) {
-    say!("{}", report.path.display());
+    say!("{}", verdict::terminal::shown_path(&report.path));
     if !report.diagnostics.is_empty() {
         eprint!("{}", render_all(&report.diagnostics, &report.sources, stderr_color()));
     }
@@ -165,7 +165,7 @@ pub(super) fn failure_text(failure: &Failure) -> String {
         Failure::GoldenMissing { path } => {
             out.push_str(&format!(
                 "      the golden file `{}` does not exist yet: run `verdict test --accept` to write it\n",
-                path.display()
+                verdict::terminal::shown_path(path)
             ));
         }
         Failure::Golden(accounts) => {

@@ -248,16 +248,19 @@ fn rules(out: &mut String, r: &DiffReport) {
         ]);
     }
     out.push_str(&table(&rows, &[Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right]));
+    // Names, conditions, actions and rows quote the policies' text, which may
+    // hold what a terminal would act on (an escape sequence, a bidirectional
+    // override): written visibly, so that the lines show what changed.
     for rule in r.rules.iter().filter(|rule| !rule.lines.is_empty()) {
-        let _ = writeln!(out, "  rule {}: {}", rule.rule, rule.status.name());
+        let _ = writeln!(out, "  rule {}: {}", escape(&rule.rule), rule.status.name());
         for line in &rule.lines {
-            let _ = writeln!(out, "    {line}");
+            let _ = writeln!(out, "    {}", escape(line));
         }
     }
     for l in &r.lets {
-        let _ = writeln!(out, "  {} {}: {}", l.kind, l.name, l.status.name());
+        let _ = writeln!(out, "  {} {}: {}", l.kind, escape(&l.name), l.status.name());
         for row in &l.rows {
-            let _ = writeln!(out, "    {row}");
+            let _ = writeln!(out, "    {}", escape(row));
         }
     }
     for s in &r.scores {

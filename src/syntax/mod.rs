@@ -68,32 +68,44 @@ pub fn line_end_of(text: &str) -> &'static str {
 
 /// Source text on one line, as traces, reports and messages quote it:
 /// comments left out (a `#` outside a string, to the end of its line) and
-/// every run of whitespace one space.
+/// every run of whitespace outside strings one space. A string keeps its
+/// spaces: `"a  b"` is another text than `"a b"`, and a report that showed
+/// both alike would hide the change.
 pub fn one_line(text: &str) -> String {
-    let mut code = String::with_capacity(text.len());
-    let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped, mut in_comment, mut space) = (false, false, false, false);
     for c in text.chars() {
         if in_comment {
             if LINE_END.contains(&c) {
                 in_comment = false;
-                code.push(' ');
+                space = true;
             }
             continue;
         }
-        match c {
-            _ if in_string && escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            '#' if !in_string => {
-                in_comment = true;
-                code.push(' ');
-                continue;
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
             }
-            _ => {}
+            out.push(c);
+            continue;
         }
-        code.push(c);
+        match c {
+            '#' => (in_comment, space) = (true, true),
+            _ if c.is_whitespace() => space = true,
+            _ => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                in_string = c == '"';
+                out.push(c);
+            }
+        }
     }
-    code.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 #[cfg(test)]
@@ -106,5 +118,9 @@ mod tests {
         assert_eq!(one_line("tag == \"#1 \\\"#\\\"\" # why\n"), "tag == \"#1 \\\"#\\\"\"");
         assert_eq!(one_line("a\n\tand  b"), "a and b");
         assert_eq!(one_line("# only a comment"), "");
+        assert_eq!(
+            one_line("reason \"R1\"  \"two  spaces\t\"\n  tag \"x\""),
+            "reason \"R1\" \"two  spaces\t\" tag \"x\""
+        );
     }
 }
