@@ -136,7 +136,7 @@ pub static BUILTINS: &[BuiltinFn] = &[
         result: "optional decimal",
         arity: 1,
         kind: FnKind::Aggregate(AggFunc::Avg),
-        doc: "The mean of a number field over the selected elements (none when there is none).",
+        doc: "The mean of a number field over the selected elements (none when there is none): their sum divided by their count, a quotient as any other (exact, or rounded below the tenth place after the point).",
     },
     BuiltinFn {
         name: "any",

@@ -21,6 +21,10 @@ use rust_decimal::Decimal;
 /// precision limit every quotient already has, never a changed amount.
 pub const KEPT_PLACES: u32 = 10;
 
+/// Below this, a decimal has room for [`KEPT_PLACES`] places after its point:
+/// `2^96 / 10^10`, rounded down.
+const ROOM_FOR_KEPT_PLACES: Decimal = Decimal::from_parts(1_593_240_287, 1_844_674_407, 0, false, 0);
+
 /// Whether a result at `scale` kept enough of the operands' `natural` scale.
 #[inline]
 fn kept(scale: u32, natural: u32) -> bool {
@@ -70,8 +74,12 @@ pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
 pub fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
     let quotient = a.checked_div(b)?;
     // A zero from a non-zero dividend is a quotient under 0.5e-28 rounded, as
-    // for a product.
-    if quotient.scale() >= KEPT_PLACES || quotient.is_zero() {
+    // for a product. A quotient with room for ten places after its point was
+    // rounded, if at all, below them: rust_decimal fills the room it has, and
+    // drops the zeros that end it (`2770083102493074792.243767313` is
+    // `…2.2437673130` rounded at the tenth place), so its scale alone does
+    // not say where it was rounded.
+    if quotient.scale() >= KEPT_PLACES || quotient.is_zero() || quotient.abs() < ROOM_FOR_KEPT_PLACES {
         return Some(quotient);
     }
     // Fewer places: exact (`1 / 4` is `0.25`) only if the quotient times the
@@ -252,6 +260,13 @@ mod tests {
     }
 
     #[test]
+    fn room_for_the_kept_places_is_two_to_the_96_over_ten_to_the_ten() {
+        assert_eq!(ROOM_FOR_KEPT_PLACES, d("7922816251426433759"));
+        assert!(ROOM_FOR_KEPT_PLACES.mantissa() * 10_000_000_000 <= Decimal::MAX.mantissa());
+        assert!((ROOM_FOR_KEPT_PLACES.mantissa() + 1) * 10_000_000_000 > Decimal::MAX.mantissa());
+    }
+
+    #[test]
     fn quotients_are_exact_or_rounded_below_the_kept_places() {
         assert_eq!(div(d("1"), d("4")), Some(d("0.25")));
         assert_eq!(div(d("-1234.56"), d("5000")), Some(d("-0.246912")));
@@ -259,6 +274,13 @@ mod tests {
         assert_eq!(div(d("1.000"), d("2")).map(|q| q == d("0.5")), Some(true));
         assert_eq!(div(d("1"), d("3")), Some(d("0.3333333333333333333333333333")));
         assert_eq!(div(d("0.0000000000000000000000000001"), d("3")).map(|q| q.is_zero()), Some(true));
+        // Rounded at the tenth place, its final zero dropped by rust_decimal.
+        assert_eq!(div(d("10000000000000000000.0"), d("3.61")), Some(d("2770083102493074792.243767313")));
+        assert_eq!(
+            div(d("37872747497.783167321827468641"), d("0.0450545420060805")).map(|q| q.scale() < 10),
+            Some(true)
+        );
+        assert!(div(d("3961408125713216879677197516.7"), d("4294967296")).is_some());
         // Rounded with fewer than ten places left: at the units, or the ninth place.
         assert_eq!(div(Decimal::MAX, d("2")), None);
         assert_eq!(div(d("100000000000000000000"), d("3")), None);
