@@ -283,6 +283,23 @@ fn a_result_rounded_above_the_tenth_place_is_a_hook_error_natively_and_through_r
         let err = p.program.hooks[0].call(&args).expect_err("refused through rhai");
         assert!(err.message.contains("arithmetic overflow"), "{looped}: {}", err.message);
     }
+    // Through rhai only: a constant its optimizer could have folded with the
+    // built-in, an `INT` variable given a decimal, a power.
+    for (script, args) in [
+        ("fn f(a, b) { 7922816251426433759354395033.5 + 0.05 }", [d("1"), d("1")]),
+        ("fn f(a, b) { let x = 3; x /= 0.0000000000000000000000000007; x }", [d("1"), d("1")]),
+        ("fn f(a, b) { let x = 100000000000000000000; x / 3 }", [d("1"), d("1")]),
+        ("fn f(a, b) { a ** 2 }", [d("7922816251426.4337593543950335"), d("1")]),
+        ("fn f(a, b) { let x = a; x **= 3; x }", [d("12345678.1234"), d("1")]),
+    ] {
+        let p = load_script("(a: decimal, b: decimal) -> decimal", script, "f(balance, balance) > 0");
+        let err = p.program.hooks[0].call(&args).expect_err(script);
+        let message = &err.message;
+        assert!(
+            message.contains("arithmetic overflow") || message.contains("Exponential overflow"),
+            "{script}: {message}"
+        );
+    }
     // Exact results, and quotients rounded below the tenth place, are kept.
     let p = load_hook("(a: decimal, b: decimal) -> decimal", "a / b + a * b - b", "f(balance, balance) > 0");
     let hook = &p.program.hooks[0];

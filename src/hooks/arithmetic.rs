@@ -5,65 +5,121 @@
 //! one that fits: `7922816251426433759354395033.5 + 0.05` came out as
 //! `7922816251426433759354395034`, the cents gone, where the same sum in a
 //! policy is an `eval` error record. The sandbox overrides the four
-//! operators (and their assignments) on decimals with [`crate::ir::exact`]'s,
-//! so that a formula moved between a policy and a hook gives the same value
-//! or the same refusal. An override is looked up only with rhai's fast
-//! operators off, which [`super::Hook::load`] sets for every script.
+//! operators (and their assignments) on decimals with the policy's own
+//! ([`ArithOp::decimals`]), and `**` with a whole power worked out by those
+//! products, so that a formula moved between a policy and a hook gives the
+//! same value or the same refusal. An override is looked up only with rhai's
+//! fast operators off, which the sandbox sets for every script.
 
 use crate::ir::exact;
-use rhai::{Engine, EvalAltResult, INT};
-use rust_decimal::Decimal;
+use crate::ir::ops::ArithOp;
+use rhai::{Engine, EvalAltResult, Position, INT};
+use rust_decimal::{Decimal, MathematicalOps};
 
-/// One of the four operators, as the sandbox computes it on decimals.
-#[derive(Clone, Copy)]
-enum Op {
-    Add,
-    Sub,
-    Mul,
-    Div,
-}
-
-impl Op {
-    fn symbol(self) -> &'static str {
-        match self {
-            Op::Add => "+",
-            Op::Sub => "-",
-            Op::Mul => "*",
-            Op::Div => "/",
-        }
-    }
-
-    /// `x OP y` exactly (a quotient rounded only below the tenth place), or
-    /// the script's error: rhai's own words for a zero divisor.
-    fn apply(self, x: Decimal, y: Decimal) -> Result<Decimal, Box<EvalAltResult>> {
-        let value = match self {
-            Op::Add => exact::add(x, y),
-            Op::Sub => exact::sub(x, y),
-            Op::Mul => exact::mul(x, y),
-            Op::Div if y.is_zero() => return Err(format!("Division by zero: {x} / {y}").into()),
-            Op::Div => exact::div(x, y),
-        };
-        value.ok_or_else(|| {
-            let symbol = self.symbol();
-            format!(
-                "arithmetic overflow: {x} {symbol} {y} needs more digits than an exact decimal holds \
-                 (it would be rounded above the tenth place after the point)"
-            )
-            .into()
-        })
-    }
-}
+/// The largest power `**` raises to, as rhai's own `power` allows.
+const MAX_POWER: u32 = 1_000_000;
 
 /// Registers the exact operators on decimals, a decimal beside an `INT`
-/// (widened, as rhai's built-ins widen it), and their assignments.
+/// (widened, as rhai's built-ins widen it), their assignments, and `**`.
 pub(super) fn register_exact_operators(engine: &mut Engine) {
-    for op in [Op::Add, Op::Sub, Op::Mul, Op::Div] {
+    for op in [ArithOp::Add, ArithOp::Sub, ArithOp::Mul, ArithOp::Div] {
         let symbol = op.symbol();
         let assign = format!("{symbol}=");
-        engine.register_fn(symbol, move |x: Decimal, y: Decimal| op.apply(x, y));
-        engine.register_fn(symbol, move |x: Decimal, y: INT| op.apply(x, Decimal::from(y)));
-        engine.register_fn(symbol, move |x: INT, y: Decimal| op.apply(Decimal::from(x), y));
-        engine.register_fn(&assign, move |x: &mut Decimal, y: Decimal| op.apply(*x, y).map(|v| *x = v));
-        engine.register_fn(&assign, move |x: &mut Decimal, y: INT| op.apply(*x, Decimal::from(y)).map(|v| *x = v));
+        engine.register_fn(symbol, move |x: Decimal, y: Decimal| apply(op, x, y));
+        engine.register_fn(symbol, move |x: Decimal, y: INT| apply(op, x, Decimal::from(y)));
+        engine.register_fn(symbol, move |x: INT, y: Decimal| apply(op, Decimal::from(x), y));
+        engine.register_fn(&assign, move |x: &mut Decimal, y: Decimal| apply(op, *x, y).map(|v| *x = v));
+        engine.register_fn(&assign, move |x: &mut Decimal, y: INT| apply(op, *x, Decimal::from(y)).map(|v| *x = v));
+    }
+    engine.register_fn("**", power);
+    engine.register_fn("**", |x: INT, y: Decimal| power(Decimal::from(x), y));
+    engine.register_fn("**", |x: Decimal, y: INT| power(x, Decimal::from(y)));
+    engine.register_fn("**=", |x: &mut Decimal, y: Decimal| power(*x, y).map(|v| *x = v));
+    engine.register_fn("**=", |x: &mut Decimal, y: INT| power(*x, Decimal::from(y)).map(|v| *x = v));
+}
+
+/// `x OP y` as the policy computes it; its failure in rhai's words (an
+/// arithmetic error, as rhai's built-ins raise).
+fn apply(op: ArithOp, x: Decimal, y: Decimal) -> Result<Decimal, Box<EvalAltResult>> {
+    let symbol = op.symbol();
+    if op == ArithOp::Div && y.is_zero() {
+        return Err(arithmetic_error(format!("Division by zero: {x} / {y}")));
+    }
+    op.decimals(x, y).map_err(|_| {
+        arithmetic_error(format!(
+            "arithmetic overflow: {x} {symbol} {y} does not fit an exact decimal to ten places after the point"
+        ))
+    })
+}
+
+/// `x ** y`: a whole power from 0 to a million by exact products (an error
+/// where one would be rounded above the tenth place, as for `x * x`); a
+/// power that is not whole by rust_decimal's `checked_powd`, which is as
+/// near as a decimal holds, not exact; a negative number to such a power
+/// has no real result (rhai's took |x|'s power and put the sign back:
+/// `(-8.0) ** 0.5` was -2.83).
+fn power(x: Decimal, y: Decimal) -> Result<Decimal, Box<EvalAltResult>> {
+    let whole = y.fract().is_zero();
+    if x.is_sign_negative() && !x.is_zero() && !whole {
+        return Err(format!("{x} ** {y} has no real result (a negative number to a power that is not whole)").into());
+    }
+    let overflow = || arithmetic_error(format!("Exponential overflow: {x} ** {y}"));
+    let n = u32::try_from(y.round()).ok().filter(|n| *n <= MAX_POWER).ok_or_else(overflow)?;
+    if !whole {
+        return x.checked_powd(y).ok_or_else(overflow);
+    }
+    exact_power(x, n).ok_or_else(overflow)
+}
+
+/// `x ** n` by squaring, each product exact (or rounded below the tenth place).
+fn exact_power(x: Decimal, mut n: u32) -> Option<Decimal> {
+    let (mut result, mut base) = (Decimal::ONE, x);
+    while n > 0 {
+        if n & 1 == 1 {
+            result = exact::mul(result, base)?;
+        }
+        n >>= 1;
+        if n > 0 {
+            base = exact::mul(base, base)?;
+        }
+    }
+    Some(result)
+}
+
+fn arithmetic_error(message: String) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorArithmetic(message, Position::NONE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        text.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn whole_powers_are_exact_or_refused() {
+        assert_eq!(power(d("1.1"), d("2")).ok(), Some(d("1.21")));
+        assert_eq!(power(d("-2.0"), d("3")).ok(), Some(d("-8.000")));
+        assert_eq!(power(d("1.01"), d("10")).ok(), Some(d("1.10462212541120451001")));
+        // 1881676016690875476274.676136120904 would keep six places: refused.
+        assert!(power(d("12345678.1234"), d("3")).is_err());
+        assert_eq!(power(d("5"), d("0")).ok(), Some(Decimal::ONE));
+        // 7922816251426.4337593543950335 squared needs more digits above the tenth place.
+        assert!(power(d("7922816251426.4337593543950335"), d("2")).is_err());
+        assert!(power(d("2"), d("-1")).is_err());
+        assert!(power(d("-8.0"), d("0.5")).is_err());
+        // Not whole: as near as rust_decimal's `powd` comes.
+        let root = power(d("4"), d("0.5")).unwrap_or_default();
+        assert!((root - d("2")).abs() < d("0.000000000000000000001"), "{root}");
+    }
+
+    #[test]
+    fn operator_errors_are_arithmetic_errors() {
+        let err = apply(ArithOp::Div, d("1"), Decimal::ZERO).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with("Division by zero: 1 / 0"), "{err}");
+        let err = apply(ArithOp::Add, Decimal::MAX, d("1")).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with("arithmetic overflow: 79228162514264337593543950335 + 1"), "{err}");
     }
 }

@@ -27,7 +27,8 @@ use super::exp::exp;
 use rhai::{ASTFlags, ASTNode, Expr, FnCallExpr, Stmt, Token, AST, INT};
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 
-use crate::ir::{exact, Base, HookSig};
+use crate::ir::ops::ArithOp;
+use crate::ir::{Base, HookSig};
 
 /// Most parameters and `let`s a recognised body may have (its slots live on
 /// the stack during a call).
@@ -68,15 +69,6 @@ enum Kind {
     Dec,
 }
 
-/// A binary arithmetic operator.
-#[derive(Clone, Copy, Debug)]
-enum BinOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-}
-
 /// A function of one argument the sandbox provides for numbers.
 #[derive(Clone, Copy, Debug)]
 enum Func {
@@ -101,7 +93,7 @@ enum Node {
     Slot(usize),
     /// Unary `-`.
     Neg(Box<Node>),
-    Binary(BinOp, Box<(Node, Node)>),
+    Binary(ArithOp, Box<(Node, Node)>),
     Call(Func, Box<Node>),
     /// `round(x, places)`.
     RoundTo(Box<(Node, Node)>),
@@ -248,10 +240,10 @@ impl Builder {
             (Some(Token::Plus | Token::UnaryPlus), [x]) => self.expr(x),
             (Some(token), [x, y]) => {
                 let op = match token {
-                    Token::Plus => BinOp::Add,
-                    Token::Minus => BinOp::Sub,
-                    Token::Multiply => BinOp::Mul,
-                    Token::Divide => BinOp::Div,
+                    Token::Plus => ArithOp::Add,
+                    Token::Minus => ArithOp::Sub,
+                    Token::Multiply => ArithOp::Mul,
+                    Token::Divide => ArithOp::Div,
                     _ => return None,
                 };
                 let ((x, kx), (y, ky)) = (self.expr(x)?, self.expr(y)?);
@@ -327,35 +319,25 @@ fn eval(node: &Node, slots: &[Number; MAX_SLOTS]) -> Option<Number> {
 /// The sandbox's operators: rhai's built-ins on two `INT`s
 /// (`get_builtin_binary_op_fn`, src/func/builtin.rs), the sandbox's exact
 /// ones on decimals (`super::arithmetic`).
-fn binary(op: BinOp, x: Number, y: Number) -> Option<Number> {
+fn binary(op: ArithOp, x: Number, y: Number) -> Option<Number> {
     match (x, y) {
         // INT with INT: `arith_basic::INT::functions` (src/packages/arithmetic.rs):
         // checked arithmetic, overflow is an error; `/` is `checked_div`
         // (truncating; `i64::MIN / -1` overflows) after a zero check.
         (Number::Int(x), Number::Int(y)) => {
             let value = match op {
-                BinOp::Add => x.checked_add(y),
-                BinOp::Sub => x.checked_sub(y),
-                BinOp::Mul => x.checked_mul(y),
-                BinOp::Div if y == 0 => None,
-                BinOp::Div => x.checked_div(y),
+                ArithOp::Add => x.checked_add(y),
+                ArithOp::Sub => x.checked_sub(y),
+                ArithOp::Mul => x.checked_mul(y),
+                ArithOp::Div if y == 0 => None,
+                ArithOp::Div => x.checked_div(y),
             };
             value.map(Number::Int)
         }
         // A decimal with a decimal or an INT (either side): the INT through
         // `Decimal::from`, then the sandbox's exact operators
         // (`super::arithmetic`): `/` by zero is an error before the division.
-        _ => {
-            let (x, y) = (x.dec(), y.dec());
-            let value = match op {
-                BinOp::Add => exact::add(x, y),
-                BinOp::Sub => exact::sub(x, y),
-                BinOp::Mul => exact::mul(x, y),
-                BinOp::Div if y.is_zero() => None,
-                BinOp::Div => exact::div(x, y),
-            };
-            value.map(Number::Dec)
-        }
+        _ => op.decimals(x.dec(), y.dec()).ok().map(Number::Dec),
     }
 }
 
