@@ -149,6 +149,8 @@ fn every_subcommand_help_has_an_example_and_the_exit_codes() {
     assert!(!fmt.contains("  3 ") && !fmt.contains("  5 ") && fmt.contains("  4 "), "{fmt}");
     let eval = exit_codes("eval");
     assert!(eval.contains("  3    a guard was breached\n") && eval.contains("  141  "), "{eval}");
+    let listed: Vec<u32> = eval.lines().filter_map(|l| l.split_whitespace().next()?.parse().ok()).collect();
+    assert!(listed.windows(2).all(|w| w[0] < w[1]), "in order: {listed:?}");
     assert!(!exit_codes("check").contains("  1 "), "`check` has no 1");
 }
 

@@ -133,7 +133,9 @@ pub fn examples_and_exit_codes(examples: &str, codes: &[(u8, &str)]) -> String {
         (files::INTERRUPTED, "interrupted (Ctrl-C, SIGTERM)"),
         (Exit::BrokenPipe as u8, "the reader of the output went away (a closed pipe, as with `| head`)"),
     ];
-    for (code, meaning) in codes.iter().copied().chain(shared) {
+    let mut all: Vec<(u8, &str)> = codes.iter().copied().chain(shared).collect();
+    all.sort_by_key(|&(code, _)| code);
+    for (code, meaning) in all {
         text.push_str(&format!("  {code:<4} {meaning}\n"));
     }
     text.truncate(text.trim_end().len());

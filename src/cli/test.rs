@@ -37,7 +37,7 @@ const LIST_WIDTH: usize = 80;
 #[command(after_help = super::examples_and_exit_codes("  verdict test policies/\n  verdict test --coverage policies/tests/lifecycle.test.yaml", &[
     (0, "every case passed"),
     (1, "a case failed"),
-    (2, "a test file or its policy is invalid, a path does not exist, or no test file was found"),
+    (2, "a test file or its policy is invalid, a path does not exist, no test file was found, or the command line is wrong"),
 ]))]
 pub struct TestArgs {
     /// Test files, or folders searched recursively for `*.test.yaml` (default: the current folder).

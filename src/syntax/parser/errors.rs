@@ -465,20 +465,22 @@ fn misspelt_keyword(positives: &[Rule], word: &str) -> Option<String> {
         .or_else(|| crate::diagnostic::did_you_mean(word, candidates.iter().copied()))
 }
 
-/// A keyword with its number glued on (`priorit100`, `priority100`): the
-/// keyword meant with the number kept, so that a quick fix taking the
-/// suggestion does not drop the number.
+/// A keyword a number follows with that number glued on (`priorit100`,
+/// `priority1_000`): the keyword meant with the number kept, so that a quick
+/// fix taking the suggestion does not drop it. Only keywords a number
+/// follows: `when1` is `when`, not `when 1`.
 fn number_glued_to_keyword(word: &str, candidates: &[&str]) -> Option<String> {
-    let prefix = word.trim_end_matches(|c: char| c.is_ascii_digit());
-    let number = &word[prefix.len()..];
-    if number.is_empty() || prefix.is_empty() {
+    const NUMBER_AFTER: [&str; 6] = ["priority", "most", "top", "base", "for", "within"];
+    let (prefix, number) = word.split_at(word.find(|c: char| c.is_ascii_digit())?);
+    if prefix.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '_') {
         return None;
     }
-    let meant = candidates
+    let wanted: Vec<&str> = candidates.iter().copied().filter(|c| NUMBER_AFTER.contains(c)).collect();
+    let meant = wanted
         .iter()
         .copied()
         .find(|c| *c == prefix)
-        .or_else(|| crate::diagnostic::nearest_names(prefix, candidates.iter().copied(), 1).first().copied())?;
+        .or_else(|| crate::diagnostic::nearest_names(prefix, wanted.iter().copied(), 1).first().copied())?;
     Some(format!("did you mean `{meant} {number}`?"))
 }
 
