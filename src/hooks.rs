@@ -32,6 +32,7 @@
 //! operation count: same value, and on any failure the call runs through rhai.
 
 mod arithmetic;
+mod bounded;
 mod exp;
 mod exp_tables;
 mod native;
@@ -251,6 +252,7 @@ pub fn sandbox(budget: u64) -> Engine {
     // pay it, running without rhai (`native`).
     engine.set_fast_operators(false);
     arithmetic::register_exact_operators(&mut engine);
+    bounded::register_bounded_strings(&mut engine);
     // `eval` would run code built from strings at run time, past the check.
     engine.disable_symbol("eval");
     // A variable the script never defines is a check-time error, not a per-account one.
