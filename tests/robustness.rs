@@ -140,6 +140,28 @@ fn parquet_is_not_written_to_a_terminal() {
     }
 }
 
+/// Decisions written to the terminal the progress bar is drawn on were glued
+/// to its redraws: the bar is drawn only when the decisions go elsewhere.
+#[test]
+fn no_progress_bar_is_drawn_over_decisions_written_to_the_terminal() {
+    let dir = workdir("progress-tty");
+    let (code, _, stderr) =
+        common::verdict_in(&dir, &["synth", "account.schema.yaml", "-n", "100000", "-o", "book.jsonl"]);
+    assert_eq!(code, 0, "{stderr}");
+    write_small_policy(&dir);
+    let verdict = env!("CARGO_BIN_EXE_verdict");
+    let Some((to_terminal, _)) = on_a_terminal(&dir, &format!("{verdict} eval p.policy book.jsonl --format table"))
+    else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    assert!(!to_terminal.contains("ETA"), "no bar among the rows");
+    assert!(to_terminal.contains("A-0100000"), "every row shown");
+    let (to_file, _) =
+        on_a_terminal(&dir, &format!("{verdict} eval p.policy book.jsonl -o out.jsonl")).unwrap_or_default();
+    assert!(to_file.contains("ETA"), "the bar, with the decisions in a file: {to_file}");
+}
+
 #[test]
 fn a_json_line_that_is_not_utf8_is_an_error_record_with_its_id_when_readable() {
     let dir = workdir("utf8-line");

@@ -113,7 +113,9 @@ pub fn run(args: EvalArgs) -> Exit {
     let (sources, size, mut exit) = open_sources(&inputs, args.input_format);
     let unopened = inputs.len() - sources.len();
 
-    let bar = progress_bar(size);
+    // Decisions written to the terminal the bar is drawn on would be glued to
+    // its redraws: no bar then (the records are the progress).
+    let bar = if to_stdout && std::io::stdout().is_terminal() { None } else { progress_bar(size) };
     // A run that could not read all its inputs, or whose hook calls met the
     // backstop, is not the book's decisions: the output file is then left as it was.
     let all_opened = exit == Exit::Ok;

@@ -66,7 +66,7 @@ pub struct Cli {
     /// Only a policy's diagnostics (errors and warnings), errors and breached guards on standard error: no summaries, progress, "ok" lines or warnings about the inputs read.
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// When to color diagnostics, summaries and help (`auto`: on a terminal, unless NO_COLOR is set).
+    /// When to color diagnostics and help (`auto`: on a terminal, unless NO_COLOR is set to something or TERM is `dumb`).
     #[arg(long, value_name = "WHEN", global = true, default_value = "auto")]
     color: render::ColorChoice,
 }
@@ -268,19 +268,29 @@ fn clap_text(e: &clap::Error, color: bool) -> String {
     }
 }
 
+/// What clap stopped at: a command-line error on stderr (exit 2), or the
+/// `--help` or `--version` asked for on standard output.
+fn clap_failure(e: &clap::Error) -> std::process::ExitCode {
+    if e.use_stderr() {
+        eprint!("{}", clap_text(e, render::stderr_color()));
+        return std::process::ExitCode::from(Exit::Invalid.max(files::stderr_failure()) as u8);
+    }
+    let color = render::color_for(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    let exit = files::print(&clap_text(e, color)).map_or_else(|e| files::output_failed(&e), |()| Exit::Ok);
+    std::process::ExitCode::from(exit.max(files::stderr_failure()) as u8)
+}
+
 /// Parses the command line and runs the subcommand.
 pub fn run() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) if e.use_stderr() => {
-            eprint!("{}", clap_text(&e, render::stderr_color()));
-            return std::process::ExitCode::from(Exit::Invalid.max(files::stderr_failure()) as u8);
-        }
         Err(e) => {
-            // `--help` and `--version`: the text asked for, on standard output.
-            let color = render::color_for(std::io::IsTerminal::is_terminal(&std::io::stdout()));
-            let exit = files::print(&clap_text(&e, color)).map_or_else(|e| files::output_failed(&e), |()| Exit::Ok);
-            return std::process::ExitCode::from(exit.max(files::stderr_failure()) as u8);
+            // The options are not set: `--color` as written decides.
+            render::set_presentation(render::Presentation {
+                color: render::color_in_args(std::env::args_os()),
+                quiet: false,
+            });
+            return clap_failure(&e);
         }
     };
     render::set_presentation(render::Presentation { color: cli.color, quiet: cli.quiet });

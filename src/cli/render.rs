@@ -227,10 +227,10 @@ fn count_errors<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> usize {
 /// reader needs the first few to see the pattern.
 const MAX_RENDERED: usize = 500;
 
-/// `--color`: when diagnostics, summaries and help are colored.
+/// `--color`: when diagnostics and help are colored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// When the stream is a terminal and `NO_COLOR` is not set.
+    /// When the stream is a terminal, `NO_COLOR` is not set to something and `TERM` is not `dumb`.
     #[default]
     Auto,
     /// Always, even into a file or a pipe.
@@ -270,8 +270,39 @@ pub fn color_for(is_terminal: bool) -> bool {
     match presentation().color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            is_terminal && colors_allowed(std::env::var_os("NO_COLOR").as_deref(), std::env::var_os("TERM").as_deref())
+        }
     }
+}
+
+/// `NO_COLOR` set to something (an empty value does not count, as
+/// no-color.org says) or a terminal that says it is `dumb` turns color off.
+fn colors_allowed(no_color: Option<&std::ffi::OsStr>, term: Option<&std::ffi::OsStr>) -> bool {
+    let no_color = no_color.is_some_and(|v| !v.is_empty());
+    let dumb = term.is_some_and(|t| t == "dumb");
+    !no_color && !dumb
+}
+
+/// `--color` as the command line gives it, read before clap parses it, for
+/// the help and the command-line errors clap renders before the options are
+/// set (`verdict check --help --color never`).
+pub fn color_in_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> ColorChoice {
+    let mut args = args.into_iter().map(|a| a.to_string_lossy().into_owned());
+    let mut choice = ColorChoice::Auto;
+    while let Some(arg) = args.next() {
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.next(),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => continue,
+        };
+        choice = match value.as_deref() {
+            Some("always") => ColorChoice::Always,
+            Some("never") => ColorChoice::Never,
+            _ => ColorChoice::Auto,
+        };
+    }
+    choice
 }
 
 /// True when stderr gets colors (`--color`, else a terminal without NO_COLOR).
@@ -335,6 +366,24 @@ mod tests {
     use super::*;
     use miette::NamedSource;
     use verdict::diagnostic::{codes, Span};
+
+    #[test]
+    fn the_environment_turns_colors_off_with_a_non_empty_no_color_or_a_dumb_terminal() {
+        let os = |s: &'static str| Some(std::ffi::OsStr::new(s));
+        assert!(colors_allowed(None, os("xterm-256color")));
+        assert!(colors_allowed(os(""), None), "an empty NO_COLOR does not count");
+        assert!(!colors_allowed(os("1"), os("xterm")));
+        assert!(!colors_allowed(None, os("dumb")));
+    }
+
+    #[test]
+    fn color_is_read_from_the_command_line_as_written() {
+        let args = |line: &str| line.split(' ').map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(color_in_args(args("verdict check --help --color never")), ColorChoice::Never);
+        assert_eq!(color_in_args(args("verdict --color=always check --help")), ColorChoice::Always);
+        assert_eq!(color_in_args(args("verdict check --help")), ColorChoice::Auto);
+        assert_eq!(color_in_args(args("verdict check --color")), ColorChoice::Auto);
+    }
 
     /// Rendering as it was before files were prepared once: every diagnostic
     /// with a fresh copy of the whole text, read by miette's own scan.

@@ -36,6 +36,31 @@ pub(super) fn register_exact_operators(engine: &mut Engine) {
     engine.register_fn("**", |x: Decimal, y: INT| power(x, Decimal::from(y)));
     engine.register_fn("**=", |x: &mut Decimal, y: Decimal| power(*x, y).map(|v| *x = v));
     engine.register_fn("**=", |x: &mut Decimal, y: INT| power(*x, Decimal::from(y)).map(|v| *x = v));
+    engine.register_fn("parse_decimal", parse_decimal);
+}
+
+/// rhai's `parse_decimal`, refusing a number with more digits than an exact
+/// decimal holds, which rhai's rounded silently (`"12.3456789012345678901234567890123"`);
+/// the same digits written as a literal are refused by `check` (`E0315`).
+/// Zeros ending the digits after the point are not digits lost.
+fn parse_decimal(text: &str) -> Result<Decimal, Box<EvalAltResult>> {
+    use std::str::FromStr;
+    if !text.contains(['e', 'E']) {
+        let digits = if text.contains('.') { text.trim_end_matches('0') } else { text };
+        match Decimal::from_str_exact(digits) {
+            Ok(value) => return Ok(value),
+            Err(_) if Decimal::from_str(text).is_ok() => {
+                return Err(arithmetic_error(format!(
+                    "Error parsing decimal number '{text}': it has more digits than an exact decimal holds (28 \
+                     after the point, 29 in all)"
+                )))
+            }
+            Err(_) => {}
+        }
+    }
+    Decimal::from_str(text)
+        .or_else(|_| Decimal::from_scientific(text))
+        .map_err(|err| arithmetic_error(format!("Error parsing decimal number '{text}': {err}")))
 }
 
 /// `x OP y` as the policy computes it; its failure in rhai's words (an
@@ -113,6 +138,15 @@ mod tests {
         // Not whole: as near as rust_decimal's `powd` comes.
         let root = power(d("4"), d("0.5")).unwrap_or_default();
         assert!((root - d("2")).abs() < d("0.000000000000000000001"), "{root}");
+    }
+
+    #[test]
+    fn parsed_decimals_are_exact_or_refused() {
+        assert_eq!(parse_decimal("12.50").ok(), Some(d("12.5")));
+        assert_eq!(parse_decimal("0.10000000000000000000000000000000").ok(), Some(d("0.1")));
+        assert_eq!(parse_decimal("1.5e3").ok(), Some(d("1500")));
+        assert!(parse_decimal("12.3456789012345678901234567890123").is_err());
+        assert!(parse_decimal("abc").is_err());
     }
 
     #[test]
