@@ -404,6 +404,13 @@ fn a_golden_file_accept_cannot_write_is_left_as_it_was_and_the_run_exits_4() {
     assert_eq!(code, 4, "{out}");
     assert!(out.contains("[T011] cannot write the golden file") && out.contains("read-only"), "{out}");
     assert_eq!(std::fs::read_to_string(&golden).unwrap(), accepted);
+    // The cases ran: JUnit says what failed, not that the file could not run.
+    let (code, junit) = verdict(&dir, &["test", "--accept", "--format", "junit"]);
+    assert_eq!(code, 4, "{junit}");
+    assert!(
+        junit.contains("<error message=\"the golden file could not be written\">") && junit.contains("T011"),
+        "{junit}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -116,8 +116,12 @@ fn suite(report: &FileReport, out: &mut String) {
             .filter(|d| d.is_error())
             .map(|d| format!("{}: [{}] {}", d.file.display(), d.code, d.message))
             .collect();
+        // A golden file `--accept` could not write (`T011`) comes after the
+        // cases ran; any other error stopped them from running.
+        let unwritten = report.diagnostics.iter().any(|d| d.code == verdict::diagnostic::codes::TEST_GOLDEN_WRITE);
+        let what = if unwritten { "the golden file could not be written" } else { "the test file could not run" };
         out.push_str(&format!(
-            "    <testcase name=\"{name}\" classname=\"{name}\">\n      <error message=\"the test file could not run\">{}</error>\n    </testcase>\n",
+            "    <testcase name=\"{name}\" classname=\"{name}\">\n      <error message=\"{what}\">{}</error>\n    </testcase>\n",
             verdict::markup::escape(&messages.join("\n"))
         ));
     }
