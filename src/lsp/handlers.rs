@@ -178,11 +178,23 @@ impl Server {
             }
             "textDocument/didChange" => {
                 let Some(p) = read::<lsp::DidChangeTextDocumentParams>(params, &method, output) else { return };
-                if let Some(doc) = self.docs.get_mut(&p.text_document.uri) {
-                    doc.version = p.text_document.version;
-                    doc.apply(p.content_changes);
-                    self.text_changed(output, &p.text_document.uri);
+                let Some(doc) = self.docs.get_mut(&p.text_document.uri) else { return };
+                // Versions only grow (LSP): a change of a version the text is
+                // already past was made to another text, and its ranges would
+                // edit the wrong places.
+                if p.text_document.version <= doc.version {
+                    let message = format!(
+                        "{}: a change of version {} ignored, the document being at version {}",
+                        p.text_document.uri.as_str(),
+                        p.text_document.version,
+                        doc.version
+                    );
+                    log(output, lsp::MessageType::WARNING, message);
+                    return;
                 }
+                doc.version = p.text_document.version;
+                doc.apply(p.content_changes);
+                self.text_changed(output, &p.text_document.uri);
             }
             "textDocument/didSave" => {
                 let Some(p) = read::<lsp::DidSaveTextDocumentParams>(params, &method, output) else { return };
