@@ -9,7 +9,8 @@ use super::Exit;
 
 Exit codes:
   0    the client sent `shutdown`, then `exit`
-  1    `exit` without `shutdown`, or the input closed")]
+  1    `exit` without `shutdown`, or the input closed
+  2    the command line is wrong")]
 pub struct LspArgs {
     /// Talk over standard input and output (the only transport; accepted because editors pass it).
     #[arg(long)]

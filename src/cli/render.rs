@@ -291,6 +291,10 @@ pub fn color_in_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Colo
     let mut args = args.into_iter().map(|a| a.to_string_lossy().into_owned());
     let mut choice = ColorChoice::Auto;
     while let Some(arg) = args.next() {
+        // After `--` every argument is a file's name, whatever it looks like.
+        if arg == "--" {
+            break;
+        }
         let value = match arg.strip_prefix("--color") {
             Some("") => args.next(),
             Some(rest) => rest.strip_prefix('=').map(str::to_owned),
@@ -383,6 +387,7 @@ mod tests {
         assert_eq!(color_in_args(args("verdict --color=always check --help")), ColorChoice::Always);
         assert_eq!(color_in_args(args("verdict check --help")), ColorChoice::Auto);
         assert_eq!(color_in_args(args("verdict check --color")), ColorChoice::Auto);
+        assert_eq!(color_in_args(args("verdict check --bogus -- --color=always")), ColorChoice::Auto);
     }
 
     /// Rendering as it was before files were prepared once: every diagnostic

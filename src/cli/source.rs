@@ -231,6 +231,8 @@ fn shown_otherwise(c: char) -> bool {
 /// two-byte one (a C1 control such as U+009B, which some terminals take as
 /// ESC `[`), U+FFFD for a bidirectional control or line separator.
 fn controls_shown(text: &str) -> String {
+    // The characters a terminal acts on are 1 to 3 bytes long (C0, C1, and
+    // the format and separator characters of the BMP), as their stand-ins.
     let shown = |c: char| match c.len_utf8() {
         1 => '?',
         2 => '\u{bf}',

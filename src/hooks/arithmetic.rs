@@ -39,28 +39,27 @@ pub(super) fn register_exact_operators(engine: &mut Engine) {
     engine.register_fn("parse_decimal", parse_decimal);
 }
 
-/// rhai's `parse_decimal`, refusing a number with more digits than an exact
-/// decimal holds, which rhai's rounded silently (`"12.3456789012345678901234567890123"`);
-/// the same digits written as a literal are refused by `check` (`E0315`).
-/// Zeros ending the digits after the point are not digits lost.
+/// rhai's `parse_decimal` (plain or scientific notation, the scale as
+/// written), refusing a number whose digits an exact decimal cannot all hold,
+/// which rhai's rounded silently (`"12.3456789012345678901234567890123"`,
+/// `"1.2345e-27"`); the same digits written as a literal are refused by
+/// `check` (`E0315`). Zeros before or after the digits are not digits lost.
 fn parse_decimal(text: &str) -> Result<Decimal, Box<EvalAltResult>> {
     use std::str::FromStr;
-    if !text.contains(['e', 'E']) {
-        let digits = if text.contains('.') { text.trim_end_matches('0') } else { text };
-        match Decimal::from_str_exact(digits) {
-            Ok(value) => return Ok(value),
-            Err(_) if Decimal::from_str(text).is_ok() => {
-                return Err(arithmetic_error(format!(
-                    "Error parsing decimal number '{text}': it has more digits than an exact decimal holds (28 \
-                     after the point, 29 in all)"
-                )))
-            }
-            Err(_) => {}
-        }
-    }
-    Decimal::from_str(text)
+    let value = Decimal::from_str(text)
         .or_else(|_| Decimal::from_scientific(text))
-        .map_err(|err| arithmetic_error(format!("Error parsing decimal number '{text}': {err}")))
+        .map_err(|err| arithmetic_error(format!("Error parsing decimal number '{text}': {err}")))?;
+    let written = text.split(['e', 'E']).next().unwrap_or_default();
+    let written: String = written.chars().filter(char::is_ascii_digit).collect();
+    let written = written.trim_start_matches('0').trim_end_matches('0').len();
+    let kept = if value.is_zero() { 0 } else { value.normalize().mantissa().unsigned_abs().to_string().len() };
+    if kept < written {
+        return Err(arithmetic_error(format!(
+            "Error parsing decimal number '{text}': it has more digits than an exact decimal holds (28 after the \
+             point, 29 in all)"
+        )));
+    }
+    Ok(value)
 }
 
 /// `x OP y` as the policy computes it; its failure in rhai's words (an
@@ -86,7 +85,9 @@ fn apply(op: ArithOp, x: Decimal, y: Decimal) -> Result<Decimal, Box<EvalAltResu
 fn power(x: Decimal, y: Decimal) -> Result<Decimal, Box<EvalAltResult>> {
     let whole = y.fract().is_zero();
     if x.is_sign_negative() && !x.is_zero() && !whole {
-        return Err(format!("{x} ** {y} has no real result (a negative number to a power that is not whole)").into());
+        return Err(arithmetic_error(format!(
+            "{x} ** {y} has no real result (a negative number to a power that is not whole)"
+        )));
     }
     let overflow = || arithmetic_error(format!("Exponential overflow: {x} ** {y}"));
     let n = u32::try_from(y.round()).ok().filter(|n| *n <= MAX_POWER).ok_or_else(overflow)?;
@@ -96,20 +97,35 @@ fn power(x: Decimal, y: Decimal) -> Result<Decimal, Box<EvalAltResult>> {
     exact_power(x, n).ok_or_else(overflow)
 }
 
-/// `x ** n` by squaring, each product exact (or rounded below the tenth place).
+/// `x ** n` by squaring, each product exact or rounded below the tenth
+/// place. Roundings carry into the products after them: a power for which
+/// one was rounded is kept only below [`ROUNDED_POWER_BOUND`], where what
+/// they add up to stays below the tenth place. Each rounding is at most 5e-28
+/// of the value rounded (28 significant digits at least from 1 up; below 1,
+/// the products shrink what was rounded), and squaring twenty times (a
+/// power up to a million) doubles it twenty times: about 1e-21 of the result
+/// in all, under 1e-11 for a result under 1e10.
 fn exact_power(x: Decimal, mut n: u32) -> Option<Decimal> {
-    let (mut result, mut base) = (Decimal::ONE, x);
+    let (mut result, mut base, mut rounded) = (Decimal::ONE, x, false);
+    let mut times = |a: Decimal, b: Decimal| {
+        let product = exact::mul(a, b)?;
+        rounded |= product.scale() < a.scale() + b.scale();
+        Some(product)
+    };
     while n > 0 {
         if n & 1 == 1 {
-            result = exact::mul(result, base)?;
+            result = times(result, base)?;
         }
         n >>= 1;
         if n > 0 {
-            base = exact::mul(base, base)?;
+            base = times(base, base)?;
         }
     }
-    Some(result)
+    (!rounded || result.abs() < ROUNDED_POWER_BOUND).then_some(result)
 }
+
+/// See [`exact_power`]: 10^10.
+const ROUNDED_POWER_BOUND: Decimal = Decimal::from_parts(1_410_065_408, 2, 0, false, 0);
 
 fn arithmetic_error(message: String) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorArithmetic(message, Position::NONE))
@@ -135,6 +151,13 @@ mod tests {
         assert!(power(d("7922816251426.4337593543950335"), d("2")).is_err());
         assert!(power(d("2"), d("-1")).is_err());
         assert!(power(d("-8.0"), d("0.5")).is_err());
+        // Roundings carried through twenty squarings reach the eighth place:
+        // refused above 1e10; below it they stay far below the tenth.
+        assert!(power(d("1.0001"), d("400000")).is_err());
+        assert!(power(d("1.1"), d("450")).is_err());
+        assert_eq!(ROUNDED_POWER_BOUND, d("10000000000"));
+        let small = power(d("1.0001"), d("100000")).unwrap_or_default();
+        assert!(small > d("22015") && small < d("22016"), "{small}");
         // Not whole: as near as rust_decimal's `powd` comes.
         let root = power(d("4"), d("0.5")).unwrap_or_default();
         assert!((root - d("2")).abs() < d("0.000000000000000000001"), "{root}");
@@ -142,10 +165,13 @@ mod tests {
 
     #[test]
     fn parsed_decimals_are_exact_or_refused() {
-        assert_eq!(parse_decimal("12.50").ok(), Some(d("12.5")));
+        assert_eq!(parse_decimal("12.50").map(|v| v.to_string()).ok(), Some("12.50".into()));
         assert_eq!(parse_decimal("0.10000000000000000000000000000000").ok(), Some(d("0.1")));
+        assert_eq!(parse_decimal("-0.000").map(|v| v.is_zero()).ok(), Some(true));
         assert_eq!(parse_decimal("1.5e3").ok(), Some(d("1500")));
         assert!(parse_decimal("12.3456789012345678901234567890123").is_err());
+        assert!(parse_decimal("1.2345e-27").is_err());
+        assert!(parse_decimal("9.99999999999999999999999999999").is_err());
         assert!(parse_decimal("abc").is_err());
     }
 

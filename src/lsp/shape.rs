@@ -112,13 +112,13 @@ fn scorecard_shape(doc: &Document, name: &str, card: &ScorecardDecl) -> String {
         let ty = input_field_type(doc, &c.input)
             .or_else(|| checked.and_then(|s| s.characteristics.get(i)).map(|c| c.input.ty.describe()))
             .map(|ty| format!(": {ty}"));
-        let reason = c.text.as_ref().map_or(String::new(), |t| format!(" {}", in_cell(&t.node)));
+        let reason = c.text.as_ref().map_or(String::new(), |t| format!(" {}", text_in_cell(&t.node)));
         let _ = writeln!(
             text,
             "| `{}`{} | `{}`{} | {} |",
             written(doc, &c.input),
             ty.unwrap_or_default(),
-            in_cell(&c.code.node),
+            text_in_cell(&c.code.node),
             reason,
             c.bins.len()
         );
@@ -157,6 +157,13 @@ fn written(doc: &Document, expr: &Expr) -> String {
 /// Text on one line with its `|` escaped, to stand in a Markdown table's cell.
 fn in_cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
+}
+
+/// A text's value (not source: no comments, no strings) on one line, its
+/// `|` escaped and what a terminal would act on written visibly.
+fn text_in_cell(text: &str) -> String {
+    let spaced = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::terminal::escape(&spaced).replace('|', "\\|")
 }
 
 fn one_line(text: &str) -> String {

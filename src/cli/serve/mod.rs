@@ -53,7 +53,7 @@ const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 Exit codes:
   0    stopped by SIGTERM or Ctrl-C, every request in flight answered and the log written
   1    stopped, but a request was still running after the 30 s it is given (it is left unanswered)
-  2    the policy does not compile, the address cannot be taken, or the log cannot be opened
+  2    the policy does not compile, the address cannot be taken, the log cannot be opened, or the command line is wrong
   4    the decision log could not be written whole")]
 pub struct ServeArgs {
     /// The policy file (loaded again on `POST /v1/reload` and SIGHUP).

@@ -461,27 +461,8 @@ fn misspelt_keyword(positives: &[Rule], word: &str) -> Option<String> {
     let outcomes = GUARD_OUTCOMES.into_iter().filter(|_| positives.contains(&Rule::guard_outcome));
     let first = positives.iter().any(|r| matches!(r, Rule::table_first | Rule::group_first)).then_some("first");
     let candidates: Vec<&str> = keywords.chain(units).chain(outcomes).chain(first).collect();
-    number_glued_to_keyword(word, &candidates)
+    super::keywords::number_glued_to_keyword(word, &candidates)
         .or_else(|| crate::diagnostic::did_you_mean(word, candidates.iter().copied()))
-}
-
-/// A keyword a number follows with that number glued on (`priorit100`,
-/// `priority1_000`): the keyword meant with the number kept, so that a quick
-/// fix taking the suggestion does not drop it. Only keywords a number
-/// follows: `when1` is `when`, not `when 1`.
-fn number_glued_to_keyword(word: &str, candidates: &[&str]) -> Option<String> {
-    const NUMBER_AFTER: [&str; 6] = ["priority", "most", "top", "base", "for", "within"];
-    let (prefix, number) = word.split_at(word.find(|c: char| c.is_ascii_digit())?);
-    if prefix.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '_') {
-        return None;
-    }
-    let wanted: Vec<&str> = candidates.iter().copied().filter(|c| NUMBER_AFTER.contains(c)).collect();
-    let meant = wanted
-        .iter()
-        .copied()
-        .find(|c| *c == prefix)
-        .or_else(|| crate::diagnostic::nearest_names(prefix, wanted.iter().copied(), 1).first().copied())?;
-    Some(format!("did you mean `{meant} {number}`?"))
 }
 
 /// The outcomes a guard may bound, as the grammar's `guard_outcome` spells them.

@@ -71,6 +71,26 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
     KEYWORDS.iter().any(|(keyword, _)| *keyword == rule)
 }
 
+/// A keyword a number follows with that number glued on (`priorit100`,
+/// `priority1_000`): the keyword meant with the number kept, so that a quick
+/// fix taking the suggestion does not drop it. Only keywords a number
+/// follows: `when1` is `when`, not `when 1`.
+pub(super) fn number_glued_to_keyword(word: &str, candidates: &[&str]) -> Option<String> {
+    const NUMBER_AFTER: [&str; 8] = ["priority", "most", "top", "base", "for", "within", "budget", "to"];
+    let (prefix, number) = word.split_at(word.find(|c: char| c.is_ascii_digit())?);
+    let number = number.trim_end_matches('_');
+    if prefix.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        return None;
+    }
+    let wanted: Vec<&str> = candidates.iter().copied().filter(|c| NUMBER_AFTER.contains(c)).collect();
+    let meant = wanted
+        .iter()
+        .copied()
+        .find(|c| *c == prefix)
+        .or_else(|| crate::diagnostic::nearest_names(prefix, wanted.iter().copied(), 1).first().copied())?;
+    Some(format!("did you mean `{meant} {number}`?"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::PolicyParser;
