@@ -169,3 +169,17 @@ fn text_in_cell(text: &str) -> String {
 fn one_line(text: &str) -> String {
     crate::syntax::one_line(text)
 }
+
+#[cfg(test)]
+mod tests {
+    /// A reason text is a value: a line end, a `#` or a `"` in it is text,
+    /// written on the row's one line (a line end split the table in two).
+    #[test]
+    fn a_texts_value_stands_on_its_row() {
+        assert_eq!(
+            super::text_in_cell("Overdue  \"repayments\nin the #last | 12"),
+            "Overdue \"repayments in the #last \\| 12"
+        );
+        assert_eq!(super::text_in_cell("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+    }
+}
