@@ -251,6 +251,13 @@ pub const MAX_SUGGESTED_NAME_CHARS: usize = 128;
 /// byte and the text to show it in: the bytes with each bad sequence as
 /// U+FFFD (identical up to the span, which covers that replacement).
 pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<String, (Box<Diagnostic>, String)> {
+    if let Some(encoding) = utf16_by_its_mark(&bytes) {
+        let message = format!("`{}` is {encoding} text (its first two bytes say so), not UTF-8", path.display());
+        let d = Diagnostic::error(code, path, Span::new(0, 0), message).with_help(
+            "save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell 5: `Out-File -Encoding utf8`, or `>` in PowerShell 7)",
+        );
+        return Err((Box::new(d), String::new()));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let byte = e.as_bytes().get(at).copied().unwrap_or_default();
@@ -261,6 +268,18 @@ pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<Stri
             .with_help("save the file as UTF-8 (a file saved by Excel or on Windows may be in Latin-1 or GBK)");
         (Box::new(d), shown)
     })
+}
+
+/// `UTF-16 LE` or `UTF-16 BE` when `bytes` start with that encoding's
+/// byte-order mark (what Excel's "Unicode text" and PowerShell 5's `>`
+/// write): text that would otherwise be read as bytes that are not UTF-8,
+/// or as text with a NUL after each letter.
+pub fn utf16_by_its_mark(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some("UTF-16 LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 BE"),
+        _ => None,
+    }
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.

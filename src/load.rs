@@ -238,7 +238,8 @@ impl Loader {
                 )
                 .with_label("named here");
                 if e.kind() == std::io::ErrorKind::NotFound {
-                    d.help = sibling_named_alike(path).map(|name| format!("did you mean `{name}`?"));
+                    d.help = written_with_backslashes(path)
+                        .or_else(|| sibling_named_alike(path).map(|name| format!("did you mean `{name}`?")));
                 }
                 Err(Box::new(d))
             }
@@ -580,4 +581,13 @@ pub(crate) fn not_a_file_to_read(path: &Path) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A path written with Windows' `\` (`schemas\account.schema.yaml`): not
+/// found where `\` is no separator, and a file "named alike" in the
+/// policy's folder would be another one. The help says to write `/`, which
+/// every system takes.
+fn written_with_backslashes(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    name.contains('\\').then(|| format!("paths are written with `/`, on Windows too: `{}`", name.replace('\\', "/")))
 }

@@ -231,6 +231,23 @@ fn a_changed_scorecard_bin_is_listed_old_and_new() {
     );
 }
 
+/// A rule that reads a scorecard only through `reasons from` reads it all
+/// the same: a changed bin reorders its reasons, and the rule was said to
+/// be "unchanged" with nothing read changed.
+#[test]
+fn a_rule_giving_a_changed_scorecards_reasons_reads_it() {
+    let card = |points: &str| {
+        format!(
+            "let s = scorecard base 600 {{\n  score \"A\" {{\n    < 650 => {points}\n    >= 650 => 0\n  }}\n}}\n\
+             rule \"r\" {{ when score > 0 then close reasons from s }}\n"
+        )
+    };
+    let dir = pair(&card("-20"), SCHEMA, &card("-30"));
+    let (r, _) = diff(&dir.join("old.policy"), &dir.join("new.policy"), &[], DiffOptions::default());
+    let rule = r.rules.iter().find(|c| c.rule == "r").expect("the rule");
+    assert_eq!(rule.via_lets, ["s"], "{rule:?}");
+}
+
 /// A change of effective dates is shown with the dates, and the report
 /// says the date it decided as of: `--as-of` 2026-12-31 and 2027-01-01 give
 /// opposite reports for the same two versions, which a committee could not

@@ -219,7 +219,7 @@ fn completion_offers_fields_members_and_channels() {
     let change = json!({"range": range(4, 32, 32), "text": "froz"});
     client.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 2}, "contentChanges": [change]}),
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 3}, "contentChanges": [change]}),
     );
     let members = client.request("textDocument/completion", client.at("c.policy", 4, 32));
     assert_eq!(members[1]["textEdit"], json!({"range": range(4, 31, 37), "newText": "\"frozen\""}));
@@ -234,7 +234,7 @@ fn completion_offers_fields_members_and_channels() {
     let end = json!({"range": range(8, 0, 0), "text": lines});
     client.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 3}, "contentChanges": [end]}),
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 4}, "contentChanges": [end]}),
     );
     for (line, character) in [(8, 15), (8, 3), (9, 41)] {
         let offered = client.request("textDocument/completion", client.at("c.policy", line, character));
@@ -248,7 +248,7 @@ fn completion_offers_fields_members_and_channels() {
     let end = json!({"range": range(10, 0, 0), "text": line});
     client.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 4}, "contentChanges": [end]}),
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 5}, "contentChanges": [end]}),
     );
     let offered = client.request("textDocument/completion", client.at("c.policy", 10, 52));
     let names = labels(&offered);
@@ -260,7 +260,7 @@ fn completion_offers_fields_members_and_channels() {
     let end = json!({"range": range(11, 0, 0), "text": line});
     client.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 5}, "contentChanges": [end]}),
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 6}, "contentChanges": [end]}),
     );
     let offered = client.request("textDocument/completion", client.at("c.policy", 11, 28));
     assert_eq!(labels(&offered), ["verified"]);
@@ -271,7 +271,7 @@ fn completion_offers_fields_members_and_channels() {
     let end = json!({"range": range(12, 0, 0), "text": line});
     client.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 6}, "contentChanges": [end]}),
+        json!({"textDocument": {"uri": client.uri("c.policy"), "version": 7}, "contentChanges": [end]}),
     );
     let offered = client.request("textDocument/completion", client.at("c.policy", 12, 19));
     let offered = offered.as_array().expect("a list of items");

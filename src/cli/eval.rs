@@ -338,7 +338,7 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
             exit = Exit::Invalid;
             continue;
         }
-        let reader: Box<dyn BufRead + Send> = if is_stdin {
+        let mut reader: Box<dyn BufRead + Send> = if is_stdin {
             size = None;
             Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
         } else {
@@ -361,6 +361,14 @@ fn open_sources(inputs: &[PathBuf], input_format: Option<Format>) -> (Vec<Source
                 }
             }
         };
+        // UTF-16 (Excel's "Unicode text", PowerShell 5's `>`) read as UTF-8
+        // would make every line an error record: the input is refused whole.
+        if let Some(encoding) = reader.fill_buf().ok().and_then(verdict::diagnostic::utf16_by_its_mark) {
+            let error = verdict::snapshot::ReadError::Utf16 { encoding };
+            eprint!("{}", super::render::read_error(&input.display().to_string(), &error));
+            exit = Exit::Invalid;
+            continue;
+        }
         sources.push(Source { name: input.display().to_string(), input: reader, format, file });
     }
     (sources, size, exit)

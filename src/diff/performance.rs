@@ -186,6 +186,11 @@ impl Performance {
         }
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(file, &e, &mut lines))?;
+            // A row of empty cells (`,,`, as a spreadsheet writes under its
+            // table) holds no account, as an empty line does not.
+            if record.iter().all(|cell| cell.trim().is_empty()) {
+                continue;
+            }
             let line = record.position().map_or(0, |p| lines.at(p.byte()));
             let cell = |i: Option<usize>| i.map(|i| record.get(i).unwrap_or("").trim());
             let row = Cells {
@@ -212,12 +217,14 @@ impl Performance {
             let line = n as u64 + 1;
             let text = text
                 .map_err(|e| PerformanceError::File { file: file.into(), message: format!("cannot read it: {e}") })?;
+            // A byte-order mark, as Windows tools save one, starts the first line.
+            let text = if n == 0 { text.strip_prefix('\u{feff}').unwrap_or(&text) } else { &text };
             if text.trim().is_empty() {
                 continue;
             }
             let row_error = |message: String| PerformanceError::Row { file: file.into(), line, message };
             let value: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| row_error(format!("not a JSON object: {e}")))?;
+                serde_json::from_str(text).map_err(|e| row_error(format!("not a JSON object: {e}")))?;
             let serde_json::Value::Object(object) = value else {
                 return Err(row_error("not a JSON object".into()));
             };

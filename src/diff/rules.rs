@@ -397,6 +397,11 @@ fn lets_read(rule: &RuleDecl, lets: &HashMap<&str, &Expr>, changed: &BTreeSet<&s
         for e in action.kind.exprs() {
             names_in(e, &mut names);
         }
+        // `reasons from CARD` reads the card (its bins rank the reasons),
+        // though it is no expression.
+        if let ActionKind::ReasonsFrom { scorecard, .. } = &action.kind {
+            names.push(scorecard.node.clone());
+        }
     }
     // Follow lets through lets; `seen` stops cycles (which `check` forbids anyway).
     let mut seen = BTreeSet::new();

@@ -79,7 +79,9 @@ fn definition(script: &str, name: &str) -> Option<(Position, Position)> {
     use rhai::Token;
     super::fix_hashing_seed();
     let engine = Engine::new_raw();
-    let (tokens, _) = engine.lex([&script]);
+    let read = as_rhai_reads(script);
+    let text: &str = &read;
+    let (tokens, _) = engine.lex([&text]);
     let mut previous: [Option<(Token, Position)>; 2] = [None, None];
     for (token, pos) in tokens {
         if token == Token::EOF {
@@ -99,7 +101,7 @@ fn definition(script: &str, name: &str) -> Option<(Position, Position)> {
 
 /// Compiles a script in `engine`, refusing an assignment into an element or property.
 pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) -> Result<AST, Vec<Diagnostic>> {
-    let ast = engine.compile(script).map_err(|e| {
+    let ast = engine.compile(&*as_rhai_reads(script)).map_err(|e| {
         let pos = e.position();
         let offset = offset_of(script, pos.line().unwrap_or(1), pos.position().unwrap_or(1));
         let d = Diagnostic::error(
@@ -164,7 +166,9 @@ pub(super) fn compile_script(engine: &Engine, script_path: &Path, script: &str) 
 /// message and its help.
 fn inexact(engine: &Engine, script: &str) -> Option<(Position, String, String, &'static str)> {
     use rhai::Token;
-    let (tokens, _) = engine.lex([&script]);
+    let read = as_rhai_reads(script);
+    let text: &str = &read;
+    let (tokens, _) = engine.lex([&text]);
     for (token, pos) in tokens {
         match token {
             Token::EOF => break,
@@ -368,7 +372,25 @@ pub(super) fn fn_location(script: &str, name: &str) -> Option<(usize, usize)> {
     line_col(definition(script, name)?.0)
 }
 
+/// The script as rhai is given it. rhai ends lines at `\n` alone and takes
+/// a byte-order mark for a character it does not know: each lone `\r` is a
+/// `\n` (one byte for one, so every offset stays) and the mark Windows
+/// editors save is left out ([`offset_of`] puts it back in a position).
+fn as_rhai_reads(script: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    match crate::syntax::lone_carriage_returns_as_newlines(script) {
+        Cow::Borrowed(text) => Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Cow::Owned(text) => match text.strip_prefix('\u{feff}') {
+            Some(rest) => Cow::Owned(rest.to_owned()),
+            None => Cow::Owned(text),
+        },
+    }
+}
+
 fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    // rhai's position in the script as it read it (see `compile_script`).
+    let col = if line == 1 && text.starts_with('\u{feff}') { col + 1 } else { col };
+    let text = crate::syntax::lone_carriage_returns_as_newlines(text);
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {

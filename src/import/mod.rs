@@ -97,6 +97,9 @@ pub fn read_table(path: &Path, text: &str) -> Result<ScorecardTable, Vec<Diagnos
     let mut rows = Vec::new();
     for record in reader.records() {
         match record {
+            // A row of empty cells (`,,`, as a spreadsheet writes under its
+            // table) is no row of the table, as an empty line is not.
+            Ok(record) if record.iter().all(|cell| cell.trim().is_empty()) => {}
             Ok(record) => rows.push(record),
             Err(e) => {
                 let at = e.position().map_or(0, |p| p.byte() as usize);

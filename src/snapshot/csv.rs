@@ -294,10 +294,12 @@ impl<R: Read> CsvRows<R> {
 }
 
 impl<R> CsvRows<R> {
-    /// A line of spaces or tabs alone: skipped as an empty line is (the csv
-    /// crate skips those), not a row of one cell short of the header's.
+    /// A line of spaces or tabs alone, or of separators alone (`,,,,`, the
+    /// rows Excel writes under a table once cells below it were formatted or
+    /// cleared): skipped as an empty line is (the csv crate skips those), not
+    /// a row of cells short of the header's or an account with no field.
     fn blank_row(&self) -> bool {
-        self.row.len() == 1 && self.row.as_slice().iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        self.row.as_slice().iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
     }
 
     /// What is wrong with the header, if anything (taken: a second call

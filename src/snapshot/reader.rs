@@ -109,6 +109,14 @@ pub enum ReadError {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// The input starts with a UTF-16 byte-order mark (Excel's "Unicode
+    /// text", PowerShell 5's `>`): read as UTF-8, every line would be an
+    /// error record.
+    #[error("the snapshots are {encoding} text, not UTF-8 (the file's first two bytes say so)")]
+    Utf16 {
+        /// `UTF-16 LE` or `UTF-16 BE`.
+        encoding: &'static str,
+    },
     /// CSV was asked for with a schema that has a list field.
     #[error("a schema with list fields cannot be read from CSV: `{field}` is a list")]
     CsvWithLists {
@@ -243,7 +251,7 @@ impl ReadError {
         match self {
             ReadError::Header(problems) => problems.first().map_or(codes::CSV_MALFORMED, ReadError::code),
             ReadError::Io(_) => codes::READ_IO,
-            ReadError::NotUtf8 { .. } => codes::NOT_UTF8,
+            ReadError::NotUtf8 { .. } | ReadError::Utf16 { .. } => codes::NOT_UTF8,
             ReadError::CsvWithLists { .. } => codes::CSV_WITH_LISTS,
             ReadError::RecordColumn { .. } => codes::CSV_RECORD_COLUMN,
             ReadError::DuplicateColumn { .. } => codes::CSV_DUPLICATE_COLUMN,
@@ -280,6 +288,11 @@ impl ReadError {
     #[must_use]
     pub fn help(&self) -> Option<String> {
         match self {
+            ReadError::Utf16 { .. } => Some(
+                "save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell 5: `Out-File -Encoding utf8`, or `>` in \
+                 PowerShell 7)"
+                    .into(),
+            ),
             ReadError::CsvWithLists { .. } => {
                 Some("keep these snapshots as JSON, JSON Lines or YAML, which can hold lists".into())
             }
@@ -338,11 +351,14 @@ pub fn read_snapshots<R: BufRead>(
 /// snapshot that does not match the schema is not an error here: the reader
 /// yields its error record in its place.
 pub fn read_snapshots_with<R: BufRead>(
-    input: R,
+    mut input: R,
     format: Format,
     schema: Arc<Schema>,
     limits: ReadLimits,
 ) -> Result<SnapshotReader<R>, ReadError> {
+    if let Some(encoding) = crate::diagnostic::utf16_by_its_mark(input.fill_buf()?) {
+        return Err(ReadError::Utf16 { encoding });
+    }
     let inner = match format {
         Format::Jsonl => Inner::Lines(JsonLines { input, buf: Vec::new(), line: 0, schema, limits, done: false }),
         Format::Csv => Inner::Csv(Box::new(csv_rows::open(input, schema, limits)?)),

@@ -590,7 +590,11 @@ impl<'a> AstBuilder<'a> {
                             span,
                             format!("unknown escape `\\{}` in a string", other.map(String::from).unwrap_or_default()),
                         )
-                        .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"),
+                        .with_help(if looks_like_a_path(body) {
+                            "a file's path is written with `/`, on Windows too (`schemas/account.schema.yaml`)"
+                        } else {
+                            "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"
+                        }),
                     ))
                 }
             }
@@ -798,4 +802,10 @@ impl<'a> AstBuilder<'a> {
         let name = name.ok_or_else(|| self.bad(&pair, "call lacks a function name"))?;
         Ok(ExprKind::Call { name, args, filter, window })
     }
+}
+
+/// A string naming a file a policy loads (`schemas\account.schema.yaml`,
+/// written as on Windows), by its extension.
+fn looks_like_a_path(text: &str) -> bool {
+    [".yaml", ".yml", ".rhai", ".txt", ".policy"].iter().any(|extension| text.ends_with(extension))
 }

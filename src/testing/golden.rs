@@ -118,7 +118,14 @@ pub(crate) fn refuse_an_input(
 /// first line that is not a decision or error record), if it is not:
 /// `--accept` writes over golden files only, never over a portfolio, a
 /// policy or a test file named by mistake.
+/// A golden file's text without the byte-order mark a Windows editor saves
+/// it with: its records are what it holds.
+fn without_byte_order_mark(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 fn not_a_golden_file(text: &str) -> Option<String> {
+    let text = without_byte_order_mark(text);
     let lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     for (n, line) in lines {
         let why = match serde_json::from_str::<Value>(line.trim_end()) {
@@ -158,7 +165,7 @@ pub(crate) fn check_golden(
     sources: &mut SourceMap,
 ) -> Result<CaseResult, Box<Diagnostic>> {
     let existing = match std::fs::read_to_string(&spec.golden) {
-        Ok(text) => Some(text),
+        Ok(text) => Some(without_byte_order_mark(&text).to_owned()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             return Err(Box::new(Diagnostic::error(
