@@ -174,9 +174,14 @@ fn text_report(report: &Report) -> String {
     for card in &report.scorecards {
         out.push_str(&format!("\nscorecard {}: PSI {}\n", card.name, flag_text(&card.psi)));
         if let Some(psi) = &card.psi {
-            out.push_str("  band                  baseline   current  contribution\n");
-            for (band, t) in card.bands.iter().zip(&psi.terms) {
-                let band = verdict::terminal::pad_right(&verdict::terminal::escape(band), 20);
+            // As wide as the widest band (at least 20 columns), so a band of
+            // long cuts does not push its shares out of their columns.
+            let bands: Vec<_> = card.bands.iter().map(|b| verdict::terminal::escape(b)).collect();
+            let band_columns = bands.iter().map(|b| verdict::terminal::width(b)).max().unwrap_or(0).max(20);
+            let header = verdict::terminal::pad_right("band", band_columns);
+            out.push_str(&format!("  {header} {:>9} {:>9}  contribution\n", "baseline", "current"));
+            for (band, t) in bands.iter().zip(&psi.terms) {
+                let band = verdict::terminal::pad_right(band, band_columns);
                 out.push_str(&format!(
                     "  {band} {:>8}% {:>8}%  {}\n",
                     percent(t.expected_share),

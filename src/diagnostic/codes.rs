@@ -249,7 +249,7 @@ registry! {
     READ_IO = "R001", "read-io", Error,
         "The snapshots cannot be read (a missing file, a failing device).";
     NOT_UTF8 = "R002", "not-utf8", Error,
-        "An input is not UTF-8 text as a whole: it starts with a UTF-16 byte-order mark (Excel's \"Unicode text\", PowerShell 5's `>`). Save it as UTF-8. (A snapshot holding a byte that is not UTF-8 is that snapshot's own error record.)";
+        "An input is not UTF-8 text as a whole: it starts with a UTF-16 byte-order mark (Excel's \"Unicode text\", PowerShell 5's `>`). Save it as UTF-8; a snapshot holding a byte that is not UTF-8 is that snapshot's own error record.";
     CSV_WITH_LISTS = "R003", "csv-with-lists", Error,
         "CSV is asked for with a schema that has a list field, which a CSV row cannot hold.";
     CSV_RECORD_COLUMN = "R005", "csv-record-column", Error,

@@ -190,10 +190,11 @@ pub fn identifier(variable: &str) -> String {
     out
 }
 
-/// A variable's name in words: `age_in_years` → "Age in years".
+/// A variable's name in words: `age_in_years` → "Age in years",
+/// `num-credits` → "Num credits" (the text of an adverse-action reason).
 fn words(variable: &str) -> String {
-    let spaced: Vec<&str> =
-        variable.split(|c: char| c == '_' || c == '.' || c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let apart = |c: char| matches!(c, '_' | '.' | '-') || c.is_whitespace();
+    let spaced: Vec<&str> = variable.split(apart).filter(|w| !w.is_empty()).collect();
     let joined = spaced.join(" ");
     let mut chars = joined.chars();
     match chars.next() {
@@ -239,6 +240,7 @@ mod tests {
         assert_eq!(identifier(""), "characteristic");
         assert_eq!(words("age_in_years"), "Age in years");
         assert_eq!(words("status.of.account"), "Status of account");
+        assert_eq!(words("num-credits"), "Num credits");
     }
 
     #[test]
