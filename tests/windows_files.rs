@@ -28,6 +28,12 @@ fn utf16(text: &str) -> Vec<u8> {
     bytes
 }
 
+/// `p.policy`: one rule over the schema.
+fn write_policy(dir: &Path) {
+    let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nrule \"r\" { when score > 1 then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+}
+
 fn policy_with_hook(dir: &Path, script: &str) {
     std::fs::write(dir.join("h.rhai"), script).unwrap();
     let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nhook h(score: int) -> int from \"h.rhai\"\n\
@@ -63,11 +69,7 @@ fn a_hook_whose_lines_end_with_a_lone_cr_is_placed_on_its_lines() {
 #[test]
 fn utf16_books_and_policies_are_refused_naming_the_encoding() {
     let dir = folder("utf16");
-    std::fs::write(
-        dir.join("p.policy"),
-        "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nrule \"r\" { when score > 1 then restrict }\n",
-    )
-    .unwrap();
+    write_policy(&dir);
     let book = "{\"id\":\"A\",\"as_of\":\"2026-01-01\",\"score\":3}\r\n{\"id\":\"B\",\"as_of\":\"2026-01-01\",\"score\":0}\r\n";
     std::fs::write(dir.join("b.jsonl"), utf16(book)).unwrap();
     let (code, stdout, stderr) = verdict(&dir, &["eval", "p.policy", "b.jsonl"]);
@@ -77,16 +79,21 @@ fn utf16_books_and_policies_are_refused_naming_the_encoding() {
     let (code, _, stderr) = verdict(&dir, &["check", "u.policy"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("is UTF-16 LE text") && stderr.contains("save the file as UTF-8"), "{stderr}");
+    std::fs::write(dir.join("t.csv"), utf16("variable,bin,points\r\nscore,\"[-inf,600)\",-10\r\n")).unwrap();
+    let (code, _, stderr) = verdict(&dir, &["import", "scorecard", "t.csv"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is UTF-16 LE text, not UTF-8"), "{stderr}");
+    std::fs::write(dir.join("perf.csv"), utf16("id,bad\r\nA,true\r\n")).unwrap();
+    std::fs::write(dir.join("b8.jsonl"), book).unwrap();
+    let (code, _, stderr) = verdict(&dir, &["diff", "p.policy", "p.policy", "b8.jsonl", "--performance", "perf.csv"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("UTF-16 LE text, not UTF-8"), "{stderr}");
 }
 
 #[test]
 fn rows_of_empty_cells_under_a_csv_table_are_no_accounts() {
     let dir = folder("csv-blank-rows");
-    std::fs::write(
-        dir.join("p.policy"),
-        "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nrule \"r\" { when score > 1 then restrict }\n",
-    )
-    .unwrap();
+    write_policy(&dir);
     std::fs::write(dir.join("b.csv"), "id,as_of,score\r\nA,2026-01-01,3\r\n,,\r\n,,\r\n").unwrap();
     let (code, stdout, stderr) = verdict(&dir, &["eval", "p.policy", "b.csv"]);
     assert_eq!((code, stdout.lines().count()), (0, 1), "{stdout}{stderr}");
@@ -103,11 +110,7 @@ fn rows_of_empty_cells_under_a_csv_table_are_no_accounts() {
 #[test]
 fn a_golden_file_and_a_performance_file_saved_with_a_byte_order_mark_are_read() {
     let dir = folder("bom-outputs");
-    std::fs::write(
-        dir.join("p.policy"),
-        "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\nrule \"r\" { when score > 1 then restrict }\n",
-    )
-    .unwrap();
+    write_policy(&dir);
     std::fs::write(dir.join("b.jsonl"), "{\"id\":\"A\",\"as_of\":\"2026-01-01\",\"score\":3}\n").unwrap();
     std::fs::write(dir.join("p.test.yaml"), "policy: p.policy\ngolden: g.jsonl\nsnapshots: b.jsonl\n").unwrap();
     let (code, _, stderr) = verdict(&dir, &["test", "--accept", "p.test.yaml"]);

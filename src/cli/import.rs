@@ -87,6 +87,13 @@ pub fn run(args: ImportArgs) -> Exit {
         std::fs::read(&args.file)
     };
     let name = verdict::terminal::escape(&args.file.display().to_string()).into_owned();
+    if let Some(encoding) = read.as_deref().ok().and_then(verdict::diagnostic::utf16_by_its_mark) {
+        eprintln!(
+            "error: `{name}` is {encoding} text, not UTF-8\n  \
+             help: save the table as UTF-8 (in Excel, \"CSV UTF-8\"; in pandas, `to_csv(..., encoding=\"utf-8\")`)"
+        );
+        return Exit::Invalid;
+    }
     let text = match read.map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(e)) => {

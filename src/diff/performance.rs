@@ -157,6 +157,9 @@ impl Performance {
             _ => return Err(fail("cannot tell its format from its name: name it `.csv` or `.jsonl`".into())),
         };
         let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+        if let Some(encoding) = crate::diagnostic::utf16_by_its_mark(&bytes) {
+            return Err(fail(format!("it is {encoding} text, not UTF-8: save it as UTF-8")));
+        }
         if csv {
             Performance::from_csv(&bytes, &file)
         } else {
