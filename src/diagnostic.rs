@@ -253,9 +253,7 @@ pub const MAX_SUGGESTED_NAME_CHARS: usize = 128;
 pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<String, (Box<Diagnostic>, String)> {
     if let Some(encoding) = utf16_by_its_mark(&bytes) {
         let message = format!("`{}` is {encoding} text (its first two bytes say so), not UTF-8", path.display());
-        let d = Diagnostic::error(code, path, Span::new(0, 0), message).with_help(
-            "save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell 5: `Out-File -Encoding utf8`, or `>` in PowerShell 7)",
-        );
+        let d = Diagnostic::error(code, path, Span::new(0, 0), message).with_help(SAVE_AS_UTF8);
         return Err((Box::new(d), String::new()));
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -269,6 +267,10 @@ pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<Stri
         (Box::new(d), shown)
     })
 }
+
+/// How to save a file that is not UTF-8 (a UTF-16 one) as UTF-8.
+pub const SAVE_AS_UTF8: &str =
+    "save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell 5: `Out-File -Encoding utf8`, or `>` in PowerShell 7)";
 
 /// `UTF-16 LE` or `UTF-16 BE` when `bytes` start with that encoding's
 /// byte-order mark (what Excel's "Unicode text" and PowerShell 5's `>`

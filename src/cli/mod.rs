@@ -40,25 +40,26 @@ pub enum Exit {
     BrokenPipe = 141,
 }
 
-/// The exit codes, for `verdict --help`.
-const EXIT_CODES: &str = "\
-Exit codes (when several apply, the largest wins):
-  0    success
-  1    some snapshots failed, or tests failed
-  2    the policy (or schema, hook, batch) does not compile, an input cannot be read
-       or is also an output, or the command line is wrong
-  3    a guard was breached
-  4    an output could not be written (a full disk, a closed standard output)
-  5    a hook call ran past the wall-clock backstop (a minute): the run is not whole
-  130  interrupted (Ctrl-C, SIGTERM)
-  141  the reader of the output went away (a closed pipe, as with `| head`)";
+/// What each exit code means across the subcommands, for `verdict --help`
+/// (those every subcommand shares are added by [`exit_codes`]).
+const GENERAL_EXIT_CODES: &[(u8, &str)] = &[
+    (0, "success"),
+    (1, "some snapshots failed, or tests failed"),
+    (
+        2,
+        "the policy (or schema, hook, batch) does not compile, an input cannot be read or is also an output, or the \
+         command line is wrong",
+    ),
+    (3, "a guard was breached"),
+    (5, "a hook call ran past the wall-clock backstop (a minute): the run is not whole"),
+];
 
 #[derive(Parser)]
 #[command(
     name = "verdict",
     version,
     about = "Credit-lifecycle policies: check, evaluate, test, format, explain, diff, serve",
-    after_help = EXIT_CODES
+    after_help = exit_codes(GENERAL_EXIT_CODES)
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -124,7 +125,13 @@ pub enum ErrorFormat {
 /// followed by those every subcommand shares (4, 130, 141). A code the
 /// subcommand never gives is not listed: `fmt --help` has no guard.
 pub fn examples_and_exit_codes(examples: &str, codes: &[(u8, &str)]) -> String {
-    let mut text = format!("Examples:\n{examples}\n\nExit codes (when several apply, the largest wins):\n");
+    format!("Examples:\n{examples}\n\n{}", exit_codes(codes))
+}
+
+/// The exit codes `codes` means, with those every subcommand shares (4,
+/// 130, 141), in order.
+fn exit_codes(codes: &[(u8, &str)]) -> String {
+    let mut text = String::from("Exit codes (when several apply, the largest wins):\n");
     let shared = [
         (
             Exit::Output as u8,

@@ -288,11 +288,7 @@ impl ReadError {
     #[must_use]
     pub fn help(&self) -> Option<String> {
         match self {
-            ReadError::Utf16 { .. } => Some(
-                "save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell 5: `Out-File -Encoding utf8`, or `>` in \
-                 PowerShell 7)"
-                    .into(),
-            ),
+            ReadError::Utf16 { .. } => Some(crate::diagnostic::SAVE_AS_UTF8.into()),
             ReadError::CsvWithLists { .. } => {
                 Some("keep these snapshots as JSON, JSON Lines or YAML, which can hold lists".into())
             }
