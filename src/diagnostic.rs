@@ -252,7 +252,7 @@ pub const MAX_SUGGESTED_NAME_CHARS: usize = 128;
 /// U+FFFD (identical up to the span, which covers that replacement).
 pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<String, (Box<Diagnostic>, String)> {
     if let Some(encoding) = utf16_by_its_mark(&bytes) {
-        let message = format!("`{}` is {encoding} text (its first two bytes say so), not UTF-8", path.display());
+        let message = format!("`{}` is {encoding} text (its first bytes say so), not UTF-8", path.display());
         let d = Diagnostic::error(code, path, Span::new(0, 0), message).with_help(SAVE_AS_UTF8);
         return Err((Box::new(d), String::new()));
     }
@@ -263,23 +263,32 @@ pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<Stri
         let message = format!("`{}` is not UTF-8 text: byte 0x{byte:02X} is not part of a character", path.display());
         let d = Diagnostic::error(code, path, Span::new(at, at + '\u{FFFD}'.len_utf8()), message)
             .with_label("not UTF-8")
-            .with_help("save the file as UTF-8 (a file saved by Excel or on Windows may be in Latin-1 or GBK)");
+            .with_help(SAVE_AS_UTF8_NOT_ANSI);
         (Box::new(d), shown)
     })
 }
+
+/// How to save a file in a system's own encoding (Excel's "CSV", Notepad's
+/// "ANSI": GBK on a Chinese Windows, Latin-1 on a Western one) as UTF-8.
+pub const SAVE_AS_UTF8_NOT_ANSI: &str =
+    "save the file as UTF-8 (Excel: \"CSV UTF-8\", not \"CSV\", which writes the system's encoding, such as GBK or Latin-1)";
 
 /// How to save a file that is not UTF-8 (a UTF-16 one) as UTF-8.
 pub const SAVE_AS_UTF8: &str =
     "save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell 5: `Out-File -Encoding utf8`, or `>` in PowerShell 7)";
 
-/// `UTF-16 LE` or `UTF-16 BE` when `bytes` start with that encoding's
-/// byte-order mark (what Excel's "Unicode text" and PowerShell 5's `>`
-/// write): text that would otherwise be read as bytes that are not UTF-8,
-/// or as text with a NUL after each letter.
+/// `UTF-16 LE` or `UTF-16 BE` when `bytes` start as that encoding does:
+/// with its byte-order mark (what Excel's "Unicode text" and PowerShell 5's
+/// `>` write), or, without one, with a NUL beside each of the first two
+/// letters (what some exporters write), which UTF-8 text never holds. Read
+/// as UTF-8, such a file is bytes that are not UTF-8, or text with a NUL
+/// after each letter.
 pub fn utf16_by_its_mark(bytes: &[u8]) -> Option<&'static str> {
     match bytes {
         [0xFF, 0xFE, ..] => Some("UTF-16 LE"),
         [0xFE, 0xFF, ..] => Some("UTF-16 BE"),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some("UTF-16 LE"),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some("UTF-16 BE"),
         _ => None,
     }
 }

@@ -224,7 +224,10 @@ fn a_json_array_element_that_is_not_utf8_is_its_own_error_record() {
     let message = record["error"]["message"].as_str().unwrap();
     assert_eq!(
         message,
-        "the file's one JSON object: not UTF-8 text (the byte at position 14 is not part of a UTF-8 character)"
+        format!(
+            "the file's one JSON object: not UTF-8 text (the byte at position 14 is not part of a UTF-8 character); {}",
+            verdict::diagnostic::SAVE_AS_UTF8_NOT_ANSI
+        )
     );
 }
 

@@ -90,6 +90,57 @@ fn utf16_books_and_policies_are_refused_naming_the_encoding() {
     assert!(stderr.contains("UTF-16 LE text, not UTF-8"), "{stderr}");
 }
 
+/// UTF-16 without a byte-order mark (some exporters write it so) holds a
+/// NUL beside each letter, which UTF-8 text never does: refused as UTF-16,
+/// not read as one error record per line.
+#[test]
+fn utf16_without_a_byte_order_mark_is_refused_naming_the_encoding() {
+    let dir = folder("utf16-no-bom");
+    write_policy(&dir);
+    let book = "{\"id\":\"A\",\"as_of\":\"2026-01-01\",\"score\":3}\n";
+    let little: Vec<u8> = book.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let big: Vec<u8> = book.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for (bytes, encoding) in [(little, "UTF-16 LE"), (big, "UTF-16 BE")] {
+        std::fs::write(dir.join("b.jsonl"), bytes).unwrap();
+        let (code, stdout, stderr) = verdict(&dir, &["eval", "p.policy", "b.jsonl"]);
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(stderr.contains(&format!("{encoding} text")), "{stderr}");
+    }
+}
+
+/// Excel's plain "CSV" on a Chinese Windows writes GBK: each row with
+/// Chinese text is an error record that says how to save the file, and
+/// every other row is decided.
+#[test]
+fn a_gbk_book_says_how_to_save_it_as_utf8() {
+    let dir = folder("gbk");
+    std::fs::write(dir.join("s.schema.yaml"), format!("{SCHEMA}  name: string\n")).unwrap();
+    write_policy(&dir);
+    // "张三" in GBK.
+    let name: &[u8] = &[0xD5, 0xC5, 0xC8, 0xFD];
+    let mut csv = b"id,as_of,score,name\r\nA,2026-01-01,3,Li\r\nB,2026-01-01,3,".to_vec();
+    csv.extend(name);
+    csv.extend(b"\r\nC,2026-01-01,3,Wu\r\n");
+    std::fs::write(dir.join("b.csv"), &csv).unwrap();
+    let mut jsonl = b"{\"id\":\"A\",\"as_of\":\"2026-01-01\",\"score\":3,\"name\":\"Li\"}\n".to_vec();
+    jsonl.extend(b"{\"id\":\"B\",\"as_of\":\"2026-01-01\",\"score\":3,\"name\":\"");
+    jsonl.extend(name);
+    jsonl.extend(b"\"}\n");
+    std::fs::write(dir.join("b.jsonl"), &jsonl).unwrap();
+    for book in ["b.csv", "b.jsonl"] {
+        let (code, stdout, stderr) = verdict(&dir, &["eval", "p.policy", book]);
+        assert_eq!(code, 1, "{stdout}{stderr}");
+        let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let bad: Vec<_> = records.iter().filter(|r| r.get("error").is_some()).collect();
+        assert_eq!((records.len(), bad.len()), (if book == "b.csv" { 3 } else { 2 }, 1), "{stdout}");
+        let message = bad[0]["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("not UTF-8 text") && message.contains("\"CSV UTF-8\"") && message.contains("GBK"),
+            "{message}"
+        );
+    }
+}
+
 #[test]
 fn rows_of_empty_cells_under_a_csv_table_are_no_accounts() {
     let dir = folder("csv-blank-rows");

@@ -413,7 +413,7 @@ fn read_as_of(cell: &[u8], errors: &mut Errors) -> Option<Date> {
 /// empty set for a set; for any other field it is missing.
 fn leaf(cell: &[u8], kind: &CellKind, optional: bool) -> Result<Value, String> {
     let Ok(text) = std::str::from_utf8(cell) else {
-        return Err("the cell is not valid UTF-8".into());
+        return Err(format!("the cell is not UTF-8 text; {}", crate::diagnostic::SAVE_AS_UTF8_NOT_ANSI));
     };
     let empty = text.trim().is_empty();
     match kind {

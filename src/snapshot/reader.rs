@@ -112,7 +112,7 @@ pub enum ReadError {
     /// The input starts with a UTF-16 byte-order mark (Excel's "Unicode
     /// text", PowerShell 5's `>`): read as UTF-8, every line would be an
     /// error record.
-    #[error("the snapshots are {encoding} text, not UTF-8 (the file's first two bytes say so)")]
+    #[error("the snapshots are {encoding} text, not UTF-8 (the file's first bytes say so)")]
     Utf16 {
         /// `UTF-16 LE` or `UTF-16 BE`.
         encoding: &'static str,
@@ -289,6 +289,7 @@ impl ReadError {
     pub fn help(&self) -> Option<String> {
         match self {
             ReadError::Utf16 { .. } => Some(crate::diagnostic::SAVE_AS_UTF8.into()),
+            ReadError::NotUtf8 { .. } => Some(crate::diagnostic::SAVE_AS_UTF8_NOT_ANSI.into()),
             ReadError::CsvWithLists { .. } => {
                 Some("keep these snapshots as JSON, JSON Lines or YAML, which can hold lists".into())
             }
@@ -656,10 +657,7 @@ pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<Rea
         Err(e) => Err(SnapshotError {
             id: id_despite_bad_bytes(bytes, line, schema),
             // A byte count, not a column: the line is not text to count characters of.
-            message: format!(
-                "line {line}: not UTF-8 text (the byte at position {} is not part of a UTF-8 character)",
-                e.valid_up_to() + 1
-            ),
+            message: not_utf8_message(&format!("line {line}"), e.valid_up_to() + 1),
         }),
     })
 }
@@ -727,5 +725,8 @@ pub(super) fn bad_in(bad: &[usize], start: usize, end: usize) -> &[usize] {
 /// The message of a snapshot at `place` whose byte at `position` (from 1) is
 /// not UTF-8: a position, said so, since a bare number reads as the byte's value.
 pub(super) fn not_utf8_message(place: &str, position: usize) -> String {
-    format!("{place}: not UTF-8 text (the byte at position {position} is not part of a UTF-8 character)")
+    format!(
+        "{place}: not UTF-8 text (the byte at position {position} is not part of a UTF-8 character); {}",
+        crate::diagnostic::SAVE_AS_UTF8_NOT_ANSI
+    )
 }
