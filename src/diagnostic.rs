@@ -268,6 +268,18 @@ pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<Stri
     })
 }
 
+/// The help for a CSV header that reads as one cell because its file is
+/// separated by something else (Excel writes `;` where the decimal mark is a
+/// comma; a tab-separated export): `None` when no cell holds such a mark.
+pub fn other_csv_delimiter<'a>(cells: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let cells: Vec<&str> = cells.into_iter().collect();
+    let delimiter = [';', '\t', '|'].into_iter().find(|d| cells.iter().any(|cell| cell.contains(*d)))?;
+    Some(format!(
+        "the header seems to be separated by `{}`: verdict reads comma-separated values",
+        delimiter.escape_default()
+    ))
+}
+
 /// How to save a file in a system's own encoding (Excel's "CSV", Notepad's
 /// "ANSI": GBK on a Chinese Windows, Latin-1 on a Western one) as UTF-8.
 pub const SAVE_AS_UTF8_NOT_ANSI: &str =

@@ -58,6 +58,13 @@ fn overlapping_bins_are_refused_at_their_rows() {
     insta::assert_snapshot!(shown(&verdict(&["import", "scorecard", "tests/fixtures/import/invalid/overlapping.csv"])));
 }
 
+/// Excel separates by `;` where the decimal mark is a comma: the header is
+/// one cell, and the help says why rather than naming the tools' columns.
+#[test]
+fn a_table_separated_by_semicolons_is_said_so() {
+    insta::assert_snapshot!(shown(&verdict(&["import", "scorecard", "tests/fixtures/import/invalid/semicolons.csv"])));
+}
+
 /// Each variable becomes the field its characteristic reads: two that
 /// become one name, or one with nothing ASCII to keep, are refused.
 #[test]

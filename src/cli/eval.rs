@@ -159,7 +159,7 @@ pub fn run(args: EvalArgs) -> Exit {
     if n > 0 && !super::render::quiet() {
         eprintln!(
             "note: the run is incomplete ({} could not be read): the counts and guards above cover only the \
-             snapshots that were",
+             snapshots that were read",
             counted(n, "input")
         );
     }

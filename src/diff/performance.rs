@@ -96,6 +96,9 @@ fn columns_help(found: &[String]) -> String {
         "a performance file gives each account's `{ID}` with a `{BAD}` flag (true/false, 1/0), a `{LOSS}` amount, or both"
     );
     let names: Vec<&str> = found.iter().map(String::as_str).collect();
+    if let Some(delimiter) = crate::diagnostic::other_csv_delimiter(names.iter().copied()) {
+        return format!("{help}; {delimiter}");
+    }
     let guesses: Vec<String> = [ID, BAD, LOSS]
         .iter()
         .filter(|want| !names.contains(want))
@@ -486,5 +489,11 @@ mod tests {
         let e = csv("account,bad\nA,1\n").unwrap_err();
         assert!(e.to_string().contains("no `id` column"), "{e}");
         assert!(e.help().unwrap().ends_with("this one has `account`, `bad`"), "{:?}", e.help());
+        // Excel where the decimal mark is a comma separates by `;`.
+        let e = csv("id;bad\nA;1\n").unwrap_err();
+        assert!(e
+            .help()
+            .unwrap()
+            .ends_with("the header seems to be separated by `;`: verdict reads comma-separated values"));
     }
 }

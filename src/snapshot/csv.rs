@@ -190,16 +190,13 @@ fn no_schema_columns(schema: &Schema, names: &[String]) -> ReadError {
     if wanted.len() > 4 {
         expected.push("…".into());
     }
-    let delimiter = [';', '\t', '|'].into_iter().find(|d| names.iter().any(|n| n.contains(*d)));
+    let delimiter = crate::diagnostic::other_csv_delimiter(names.iter().map(String::as_str));
     let other_case = names.iter().find_map(|n| {
         let field = leaves.iter().find(|(path, _)| path.eq_ignore_ascii_case(n))?;
         Some((n, &field.0))
     });
     let hint = match (delimiter, other_case) {
-        (Some(d), _) => format!(
-            "the header seems to be separated by `{}`: verdict reads comma-separated values",
-            d.escape_default()
-        ),
+        (Some(help), _) => help,
         (None, Some((cell, field))) => {
             format!("column names are field paths and case-sensitive: the column `{cell}` would be `{field}`")
         }
