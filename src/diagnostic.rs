@@ -268,6 +268,38 @@ pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<Stri
     })
 }
 
+/// The ASCII punctuation `c` is the full-width form of (what a Chinese or
+/// Japanese input method types: `，` `：` `（` `）` `＜`), or `,` for the
+/// ideographic comma `、`: a character that looks like the syntax meant.
+pub fn ascii_for_full_width(c: char) -> Option<char> {
+    match c {
+        '\u{3001}' => Some(','),
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).filter(char::is_ascii_punctuation),
+        _ => None,
+    }
+}
+
+/// "`，` (U+FF0C) is a full-width `,`": said the same way wherever one is met.
+pub fn full_width_said(c: char, meant: char) -> String {
+    if c == '\u{3001}' {
+        return format!("`{c}` (U+3001) is an ideographic comma, not `{meant}`");
+    }
+    format!("`{c}` (U+{:04X}) is a full-width `{meant}`", u32::from(c))
+}
+
+/// A help for a YAML syntax error at `span` of `text` whose line, or the
+/// line before it (where a scanner's error about a key often starts), holds
+/// full-width punctuation: `status：int` is a scalar to YAML, not a key.
+pub fn full_width_near(text: &str, span: Span) -> Option<String> {
+    let at = (span.start as usize).min(text.len());
+    let line_start = text.get(..at).and_then(|before| before.rfind('\n')).map_or(0, |i| i + 1);
+    let previous_start = text.get(..line_start.saturating_sub(1)).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+    let line_end = text.get(at..).and_then(|after| after.find('\n')).map_or(text.len(), |i| at + i);
+    let near = text.get(previous_start..line_end)?;
+    let (c, meant) = near.chars().find_map(|c| ascii_for_full_width(c).map(|meant| (c, meant)))?;
+    Some(format!("{}: write `{meant}`", full_width_said(c, meant)))
+}
+
 /// The help for a CSV header that reads as one cell because its file is
 /// separated by something else (Excel writes `;` where the decimal mark is a
 /// comma; a tab-separated export): `None` when no cell holds such a mark.

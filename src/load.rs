@@ -361,6 +361,7 @@ impl Loader {
                     if let Some(used) = int_use {
                         diags.extend(not_whole_numbers(name, path, &entries, (policy, *used)));
                     }
+                    diags.extend(unseen_in_ids(name, path, &entries));
                     let mut ids = HashSet::new();
                     let mut repeated = Vec::new();
                     for &entry in &entries {
@@ -501,6 +502,40 @@ fn repeated_ids(name: &str, path: &Path, repeated: &[BatchEntry<'_>]) -> Option<
         Diagnostic::warning(codes::REPEATED_BATCH_ID, path, first.span, message)
             .with_label("listed again here")
             .with_help("each id counts once; remove the repeated lines, and check that none is a typo for another id"),
+    )
+}
+
+/// What makes a batch id's character one a reader cannot tell apart from
+/// another (or from nothing), or `None`.
+fn unseen(c: char) -> Option<String> {
+    if let Some(what) = crate::terminal::invisible(c) {
+        return Some(format!("U+{:04X} ({what})", u32::from(c)));
+    }
+    let plain = char::from_u32(u32::from(c).wrapping_sub(0xfee0)).filter(char::is_ascii_alphanumeric);
+    plain
+        .filter(|_| ('\u{ff10}'..='\u{ff5a}').contains(&c))
+        .map(|p| format!("`{c}` (U+{:04X}, a full-width `{p}`)", u32::from(c)))
+}
+
+/// `W0121`: one warning for a batch file whose ids hold invisible or
+/// full-width characters: pasted from a document, or two files joined with
+/// their byte-order marks, the id matches no account, and the account it
+/// meant is quietly not in the batch.
+fn unseen_in_ids(name: &str, path: &Path, entries: &[BatchEntry<'_>]) -> Option<Diagnostic> {
+    let mut found = entries.iter().filter_map(|e| e.id.char_indices().find_map(|(at, c)| Some((e, at, c, unseen(c)?))));
+    let (first, at, c, what) = found.next()?;
+    let others = found.count();
+    let start = first.span.start as usize + at;
+    let more = match others {
+        0 => String::new(),
+        n => format!(" (and {})", crate::terminal::counted(n, "more id")),
+    };
+    let message =
+        format!("batch `{name}` lists an id holding {what}{more}: it matches no account id written without it");
+    Some(
+        Diagnostic::warning(codes::BATCH_ID_UNSEEN, path, Span::new(start, start + c.len_utf8()), message)
+            .with_label("here")
+            .with_help("delete the character, or write the id as the book writes it"),
     )
 }
 

@@ -72,6 +72,37 @@ enum EnumProblem {
     Malformed(String),
     /// This member is listed more than once.
     Twice(String),
+    /// An unquoted member holds a full-width comma (`正常，冻结`, typed
+    /// with a Chinese input method): one member where the author meant
+    /// several, which every snapshot would then fail to match.
+    FullWidth {
+        /// The character written.
+        found: char,
+        /// The ASCII one it looks like.
+        meant: char,
+    },
+}
+
+/// `text` with each full-width comma outside double quotes written `,`:
+/// what an author typing with a Chinese input method meant.
+fn ascii_commas_outside_quotes(text: &str) -> String {
+    let mut quoted = false;
+    text.chars()
+        .map(|c| {
+            quoted ^= c == '"';
+            if !quoted && is_full_width_comma(c) {
+                ','
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// `，` or `、`: what a Chinese input method types for `,`. Other full-width
+/// punctuation (`（自然人）`) is at home inside a member's text.
+fn is_full_width_comma(c: char) -> bool {
+    matches!(c, '\u{ff0c}' | '\u{3001}')
 }
 
 impl From<String> for EnumProblem {
@@ -97,6 +128,9 @@ fn parse_enum_members(inner: &str) -> Result<Vec<Box<str>>, EnumProblem> {
                 let word = word.trim();
                 if word.contains(['"', '\\']) {
                     return Err(format!("member `{word}` holds a quote or a backslash: quote the whole member").into());
+                }
+                if let Some(found) = word.chars().find(|c| is_full_width_comma(*c)) {
+                    return Err(EnumProblem::FullWidth { found, meant: ',' });
                 }
                 (word.to_string(), after)
             }

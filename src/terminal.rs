@@ -54,6 +54,37 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// What a bidirectional control is called.
+pub const BIDI: &str = "a bidirectional control";
+
+/// What U+2028 and U+2029 are called.
+pub const LINE_SEPARATOR: &str = "a line or paragraph separator";
+
+/// What an invisible character is, or `None` for a character one can see:
+/// what `check` names in a policy's texts and comments (`W0119`) and in a
+/// batch file's ids (`W0121`), and what a diagnostic's excerpt shows by a
+/// stand-in.
+pub fn invisible(c: char) -> Option<&'static str> {
+    Some(match c {
+        c if is_bidi_control(c) => BIDI,
+        // Joiners (U+200C, U+200D) and direction marks belong to the text
+        // they sit in (an emoji sequence, a Persian word, Hebrew): not said.
+        '\u{200b}' | '\u{2060}' | '\u{feff}' | '\u{180e}' | '\u{034f}' => "a zero-width character",
+        '\u{2061}'..='\u{2064}' => "an invisible operator",
+        '\u{00ad}' => "a soft hyphen",
+        // Blank in most fonts: looks like nothing, or like a space.
+        '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' => "a Hangul filler",
+        '\u{e0000}'..='\u{e007f}' => "a tag character",
+        // An editor breaks the line there; the parser does not, so what
+        // follows in a comment looks like code and is not.
+        '\u{2028}' | '\u{2029}' => LINE_SEPARATOR,
+        '\0' => "a NUL",
+        '\t' | '\n' | '\r' => return None,
+        c if c.is_control() => "a control character",
+        _ => return None,
+    })
+}
+
 /// A count with its noun, as reports and messages say it: `1 argument`,
 /// `2 arguments`, `0 errors`.
 pub fn counted<N: PartialEq + From<u8> + std::fmt::Display>(n: N, noun: &str) -> String {

@@ -5,24 +5,8 @@
 //! decision that names it, unseen.
 
 use crate::diagnostic::{codes, Diagnostic, Span};
+use crate::terminal::{invisible, BIDI, LINE_SEPARATOR};
 use std::path::Path;
-
-/// What a bidirectional control is called.
-const BIDI: &str = "a bidirectional control";
-
-/// What an invisible character is, or `None` for a character one can see.
-fn invisible(c: char) -> Option<&'static str> {
-    Some(match c {
-        c if crate::terminal::is_bidi_control(c) => BIDI,
-        // Joiners (U+200C, U+200D) and direction marks belong to the text
-        // they sit in (an emoji sequence, a Persian word, Hebrew): not said.
-        '\u{200b}' | '\u{2060}' | '\u{feff}' => "a zero-width character",
-        '\0' => "a NUL",
-        '\t' | '\n' | '\r' => return None,
-        c if c.is_control() => "a control character",
-        _ => return None,
-    })
-}
 
 /// One warning per line holding an invisible character, at the first of them.
 pub(super) fn characters(file: &Path, source: &str) -> Vec<Diagnostic> {
@@ -53,6 +37,10 @@ pub(super) fn characters(file: &Path, source: &str) -> Vec<Diagnostic> {
             );
             d.help = Some(if what == BIDI {
                 "delete it: it can make the line display otherwise than it runs".into()
+            } else if what == LINE_SEPARATOR {
+                "delete it: an editor may break the line there, and what follows it in a comment then looks like \
+                 code that runs"
+                    .into()
             } else {
                 "delete it: a text keeps it, and every decision naming the text carries it unseen".into()
             });
@@ -85,6 +73,17 @@ mod tests {
                 (second_rlo, "U+202E (a bidirectional control) is in this line, invisible to whoever reads it"),
             ]
         );
+    }
+
+    /// Characters that show as nothing, or as a space, and one an editor
+    /// breaks the line at: each is said, one warning per line.
+    #[test]
+    fn fillers_soft_hyphens_tags_and_line_separators_are_said() {
+        for c in ['\u{00ad}', '\u{3164}', '\u{115f}', '\u{ffa0}', '\u{2062}', '\u{180e}', '\u{e0041}', '\u{2028}'] {
+            let source = format!("policy \"p\"\nlet a = \"R01{c}\"\n# note{c}rule\n");
+            let found = characters(Path::new("p.policy"), &source);
+            assert_eq!(found.len(), 2, "U+{:04X}: {found:?}", u32::from(c));
+        }
     }
 
     #[test]

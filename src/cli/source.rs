@@ -15,7 +15,7 @@
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 use verdict::syntax::lone_carriage_returns_as_newlines;
-use verdict::terminal::acts_on_terminal;
+use verdict::terminal::{acts_on_terminal, invisible};
 
 /// One file's text, its name as diagnostics print it, and where its lines start.
 #[derive(Debug)]
@@ -223,13 +223,16 @@ impl SourceCode for ClippedLine {
 /// A character an excerpt does not print as itself: one a terminal acts on,
 /// but for the tab and the line ends, which miette lays out.
 fn shown_otherwise(c: char) -> bool {
-    acts_on_terminal(c) && !matches!(c, '\t' | '\n' | '\r')
+    // A tag character (four bytes) has no stand-in of its length; it is
+    // invisible but does nothing to the terminal.
+    (acts_on_terminal(c) || (invisible(c).is_some() && c.len_utf8() < 4)) && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// `text` with each character [`shown_otherwise`] replaced by one of as
 /// many bytes: `?` for an ASCII control (ESC, BEL, DEL), `¿` for a
 /// two-byte one (a C1 control such as U+009B, which some terminals take as
-/// ESC `[`), U+FFFD for a bidirectional control or line separator.
+/// ESC `[`; a soft hyphen), U+FFFD for a bidirectional control, a line
+/// separator or a zero-width character.
 fn controls_shown(text: &str) -> String {
     // The characters a terminal acts on are 1 to 3 bytes long (C0, C1, and
     // the format and separator characters of the BMP), as their stand-ins.
@@ -238,7 +241,16 @@ fn controls_shown(text: &str) -> String {
         2 => '\u{bf}',
         _ => '\u{fffd}',
     };
-    text.chars().map(|c| if shown_otherwise(c) { shown(c) } else { c }).collect()
+    // A byte-order mark opening the file is the encoding's: kept, and not
+    // counted in columns (`char_column`).
+    let (mark, rest) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(mark);
+    out.extend(rest.chars().map(|c| if shown_otherwise(c) { shown(c) } else { c }));
+    out
 }
 
 /// The 0-based column of byte `offset` in characters, given miette's column

@@ -6,7 +6,11 @@ use super::*;
 /// Loads and validates a schema file; every problem is reported, not just the first.
 pub fn load_schema(path: &Path, text: &str) -> Result<Schema, Vec<Diagnostic>> {
     let doc = yaml::parse_document(text).map_err(|e| {
-        vec![Diagnostic::error(codes::SCHEMA_YAML, path, e.span, format!("invalid YAML: {}", e.message))]
+        let d = Diagnostic::error(codes::SCHEMA_YAML, path, e.span, format!("invalid YAML: {}", e.message));
+        vec![match crate::diagnostic::full_width_near(text, e.span) {
+            Some(help) => d.with_help(help),
+            None => d,
+        }]
     })?;
     let mut loader = SchemaLoader { path, diags: Vec::new(), in_list: None };
     let schema = loader.schema(&doc);
@@ -399,16 +403,21 @@ impl SchemaLoader<'_> {
                         Err(problem) => {
                             let (problem, help) = match problem {
                                 EnumProblem::Twice(member) => {
-                                    (format!("member `{member}` is listed twice"), "list each member once")
+                                    (format!("member `{member}` is listed twice"), "list each member once".into())
                                 }
-                                EnumProblem::Malformed(problem) => (problem, "write members as `enum(a, b)`; quote one holding a comma or spaces: `enum(\"car, other\", none)`"),
+                                EnumProblem::Malformed(problem) => (problem, "write members as `enum(a, b)`; quote one holding a comma or spaces: `enum(\"car, other\", none)`".into()),
+                                EnumProblem::FullWidth { found, meant } => (
+                                    crate::diagnostic::full_width_said(found, meant),
+                                    format!("write `{}`; a member that holds `{found}` is quoted", ascii_commas_outside_quotes(ty)),
+                                ),
                             };
-                            self.error(codes::SCHEMA_TYPE, span, format!("`{ty}`: {problem}")).help = Some(help.into());
+                            self.error(codes::SCHEMA_TYPE, span, format!("`{ty}`: {problem}")).help = Some(help);
                             None
                         }
                     };
                 }
-                let help = did_you_mean(ty, TYPE_NAMES)
+                let help = full_width_type(ty)
+                    .or_else(|| did_you_mean(ty, TYPE_NAMES))
                     .or_else(|| type_written_otherwise(ty).map(|t| format!("did you mean `{t}`?")))
                     .unwrap_or_else(|| format!("the types are {}", TYPE_NAMES.join(", ")));
                 let message =
@@ -418,6 +427,23 @@ impl SchemaLoader<'_> {
             }
         })
     }
+}
+
+/// The help for a type written with full-width brackets (`enum（a, b）`,
+/// `set＜string＞`, as a Chinese input method types them).
+fn full_width_type(ty: &str) -> Option<String> {
+    let (name, brackets) = ty.split_at(ty.find(|c: char| !c.is_ascii_alphabetic())?);
+    let (first, last) = (brackets.chars().next()?, brackets.chars().next_back()?);
+    let open = crate::diagnostic::ascii_for_full_width(first).unwrap_or(first);
+    let close = crate::diagnostic::ascii_for_full_width(last).unwrap_or(last);
+    let shaped = matches!((name, open, close), ("enum", '(', ')') | ("set", '<', '>'));
+    if !shaped || (open, close) == (first, last) || brackets.chars().count() < 2 {
+        return None;
+    }
+    let inner = brackets.get(first.len_utf8()..brackets.len() - last.len_utf8())?;
+    let (found, meant) = if open == first { (last, close) } else { (first, open) };
+    let said = crate::diagnostic::full_width_said(found, meant);
+    Some(format!("{said}: did you mean `{name}{open}{inner}{close}`?"))
 }
 
 fn take_slot(next: &mut usize) -> usize {
