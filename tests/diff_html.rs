@@ -345,7 +345,19 @@ fn chromium_lays_out_the_page_without_overlap() {
     let book = std::fs::read_to_string(PORTFOLIO).unwrap().replace("\"A-1011\"", &format!("\"{long_id}\""));
     let book_path = dir.join("book.jsonl");
     std::fs::write(&book_path, book).unwrap();
-    let (_, _, html) = report(OLD, NEW, book_path.to_str().unwrap());
+    // A rule named in Chinese, whose characters take two columns each: its
+    // label must start inside the chart (it was measured as if one column).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let mut new_policy = std::fs::read_to_string(NEW).unwrap();
+    for file in ["account.schema.yaml", "batches/reg-2023-q3.txt", "hooks/fraud_risk.rhai"] {
+        new_policy =
+            new_policy.replace(&format!("\"{file}\""), &format!("{:?}", root.join(file).display().to_string()));
+    }
+    let new_policy =
+        new_policy.replace("rule \"repeated-overdue-closure\"", "rule \"连续逾期销户规则（监管要求第三条第二款）\"");
+    let new_path = dir.join("new.policy");
+    std::fs::write(&new_path, new_policy).unwrap();
+    let (_, _, html) = report(OLD, new_path.to_str().unwrap(), book_path.to_str().unwrap());
     let probe = html.with_file_name("probe.html");
     std::fs::write(
         &probe,
@@ -357,9 +369,12 @@ fn chromium_lays_out_the_page_without_overlap() {
                var box = function (id) {{ return d.getElementById(id).getBoundingClientRect(); }};\
                var t = box('rule-table'), c = box('rule-bars'), a = box('changed-table'), s = box('changed');\
                var overlap = t.right > c.left && c.right > t.left && t.bottom > c.top && c.bottom > t.top;\
+               var labels = d.querySelectorAll('#rule-bars text[text-anchor=end]'), leftmost = c.right;\
+               labels.forEach(function (l) {{ leftmost = Math.min(leftmost, l.getBoundingClientRect().left); }});\
                document.getElementById('out').textContent = JSON.stringify({{\
                  overlap: overlap, page: d.documentElement.scrollWidth, frame: d.documentElement.clientWidth,\
-                 table_right: Math.round(a.right), section_right: Math.round(s.right) }});\
+                 table_right: Math.round(a.right), section_right: Math.round(s.right),\
+                 labels: labels.length, label_overhang: Math.round(c.left - leftmost) }});\
              }};</script></body></html>",
             html.file_name().unwrap().to_str().unwrap()
         ),
@@ -380,6 +395,8 @@ fn chromium_lays_out_the_page_without_overlap() {
     let measured = dom.split("<pre id=\"out\">").nth(1).and_then(|r| r.split("</pre>").next()).unwrap_or("");
     let boxes: serde_json::Value = serde_json::from_str(measured).unwrap_or_else(|_| panic!("no measures: {dom}"));
     assert_eq!(boxes["overlap"], false, "the rules table and its chart overlap: {boxes}");
+    assert!(boxes["labels"].as_u64() > Some(10), "{boxes}");
+    assert!(boxes["label_overhang"].as_i64() <= Some(0), "a rule's name starts left of its chart: {boxes}");
     assert!(boxes["page"].as_u64() <= boxes["frame"].as_u64(), "the page is wider than its window: {boxes}");
     assert!(
         boxes["table_right"].as_i64() <= boxes["section_right"].as_i64(),

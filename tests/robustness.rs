@@ -565,3 +565,24 @@ fn a_misspelt_file_is_answered_with_the_name_meant() {
     assert!(stderr.contains("help: did you mean `reg-2023-q3.txt`?"), "{stderr}");
     assert!(stderr.contains("help: did you mean `fraud_risk.rhai`?"), "{stderr}");
 }
+
+/// A JSON syntax error's column counts characters, as an editor and every
+/// other position do (serde_json counts bytes: three for each `客`), in a
+/// JSON line, inside a JSON array's element and between elements.
+#[test]
+fn a_json_syntax_error_is_placed_in_characters() {
+    let dir = workdir("json-columns-in-characters");
+    write_small_policy(&dir);
+    let element = "{\"id\":\"客户客户\",\"as_of\":\"2026-11-01\",\"score\":5x}";
+    let column = element.chars().position(|c| c == 'x').unwrap() + 1;
+    let cases = [
+        ("b.jsonl", format!("{element}\n"), format!("line 1, column {column}:")),
+        ("b.json", format!("[\n  {element}\n]\n"), format!("line 2, column {}:", column + 2)),
+        ("c.json", "[{\"id\":\"客户\",\"as_of\":\"2026-11-01\"} x]\n".into(), "line 1, column 35:".into()),
+    ];
+    for (name, book, place) in cases {
+        std::fs::write(dir.join(name), book).unwrap();
+        let (_, stdout, stderr) = common::verdict_in(&dir, &["eval", "-q", "p.policy", name, "--format", "jsonl"]);
+        assert!(stdout.contains(&format!("invalid JSON at {place}")), "{name}: {place}: {stdout}{stderr}");
+    }
+}

@@ -358,6 +358,26 @@ fn moves(h: &mut String, r: &DiffReport) {
     h.push_str("</div>\n");
 }
 
+/// The widest label a bar chart shows, in columns (a CJK character takes two).
+const LABEL_COLUMNS: usize = 34;
+
+/// `label` cut to `columns` display columns with `…`, so that a long name
+/// does not run off the chart's left edge (the whole name is its tooltip).
+fn fitted(label: &str, columns: usize) -> String {
+    if crate::terminal::width(label) <= columns {
+        return label.to_string();
+    }
+    let mut out = String::new();
+    for c in label.chars() {
+        if crate::terminal::width(&out) + crate::terminal::width(c.encode_utf8(&mut [0; 4])) + 1 > columns {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// A horizontal bar chart with two bars (in force, proposed) per category, as inline SVG.
 fn bars(id: &str, caption: &str, rows: &[(String, Option<u64>, Option<u64>)], label_width: u64) -> String {
     const WIDTH: u64 = 560;
@@ -385,10 +405,11 @@ fn bars(id: &str, caption: &str, rows: &[(String, Option<u64>, Option<u64>)], la
         let y = TOP + GROUP * i as u64;
         let _ = write!(
             s,
-            "<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1f2933\">{}</text>",
+            "<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1f2933\"><title>{}</title>{}</text>",
             label_width - 8,
             y + BAR + 4,
-            esc(label)
+            esc(label),
+            esc(&fitted(label, LABEL_COLUMNS))
         );
         for (k, (value, colour)) in [(old, "#9aa5b1"), (new, "#2f5fd0")].into_iter().enumerate() {
             let by = y + BAR * k as u64;
@@ -536,7 +557,9 @@ fn rules(h: &mut String, r: &DiffReport) {
     }
     h.push_str("</tbody>\n</table></div>\n");
     let rows: Vec<_> = r.rules.iter().map(|x| (x.rule.clone(), x.old_fires, x.new_fires)).collect();
-    let width = r.rules.iter().map(|x| x.rule.chars().count() as u64).max().unwrap_or(10).clamp(10, 34) * 7 + 12;
+    // About 7 px a column at 12 px: a Chinese name's characters take two.
+    let columns = r.rules.iter().map(|x| crate::terminal::width(&x.rule)).max().unwrap_or(10).clamp(10, LABEL_COLUMNS);
+    let width = columns as u64 * 7 + 12;
     let _ = write!(h, "<div>{}</div>\n</div>\n", bars("rule-bars", "Rule fires, in force and proposed", &rows, width));
     // Each changed or added rule's text, old and new, as the text report shows it.
     for rule in r.rules.iter().filter(|rule| !rule.lines.is_empty()) {

@@ -30,13 +30,22 @@ pub(super) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 pub(crate) struct Origin {
     /// Line of the text's first byte.
     pub(crate) line: usize,
-    /// Column of the text's first byte.
+    /// Column of the text's first byte, in bytes (what the readers' own
+    /// arithmetic counts).
     pub(crate) column: usize,
+    /// The same column in characters, as messages say it (an editor's
+    /// column: `日` is one).
+    pub(crate) shown: usize,
 }
 
 impl Origin {
     /// The start of a file.
-    pub(crate) const START: Origin = Origin { line: 1, column: 1 };
+    pub(crate) const START: Origin = Origin::line_start(1);
+
+    /// The first column of line `line`.
+    pub(crate) const fn line_start(line: usize) -> Origin {
+        Origin { line, column: 1, shown: 1 }
+    }
 }
 
 /// Reads one snapshot from a JSON object (one line of JSON Lines, say).
@@ -90,7 +99,7 @@ pub(crate) fn parse_with_serde(text: &str, schema: &Schema, origin: Origin) -> R
         // The id as far as it could be read: the key, when it was read whole before the break.
         let record = frame.finish(&schema.root, &PathSeg::Root, &mut Errors::default());
         let id = super::convert::key_of(record.slots.get(schema.key_slot));
-        return Err(SnapshotError { id, message: syntax_message(&e, origin) });
+        return Err(SnapshotError { id, message: syntax_message(&e, origin, text) });
     }
     finish_snapshot(schema, frame, as_of, errors)
 }
@@ -98,17 +107,21 @@ pub(crate) fn parse_with_serde(text: &str, schema: &Schema, origin: Origin) -> R
 /// How a syntax error's message begins ([`super::SnapshotError::is_invalid_json`]).
 pub(crate) const INVALID_JSON: &str = "invalid JSON";
 
-/// `invalid JSON at line L, column C: …`, with the position counted in the whole file.
-pub(crate) fn syntax_message(e: &serde_json::Error, origin: Origin) -> String {
-    let text = e.to_string();
-    let what = text.rfind(" at line ").map_or(text.as_str(), |cut| &text[..cut]);
+/// `invalid JSON at line L, column C: …`, with the position counted in the
+/// whole file, the column in characters (`serde_json` counts bytes).
+pub(crate) fn syntax_message(e: &serde_json::Error, origin: Origin, json: &str) -> String {
+    let said = e.to_string();
+    let what = said.rfind(" at line ").map_or(said.as_str(), |cut| &said[..cut]);
     if e.line() == 0 {
         return format!("{INVALID_JSON}: {what}");
     }
     let line = origin.line + e.line() - 1;
-    let column = if e.line() == 1 { origin.column + e.column().saturating_sub(1) } else { e.column() };
-    let column = column.max(1);
-    format!("{INVALID_JSON} at line {line}, column {column}: {what}")
+    let in_line = json.split('\n').nth(e.line() - 1).unwrap_or_default();
+    let before = in_line.as_bytes().get(..e.column().saturating_sub(1)).unwrap_or(in_line.as_bytes());
+    // A byte inside a character counts as that character.
+    let chars = before.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let column = if e.line() == 1 { origin.shown + chars } else { chars + 1 };
+    format!("{INVALID_JSON} at line {line}, column {}: {what}", column.max(1))
 }
 
 /// Which record a reader reads; decides what `null` and `as_of` mean.

@@ -106,7 +106,9 @@ impl JsonArray {
     }
 
     fn origin(&self) -> Origin {
-        Origin { line: self.line, column: self.pos - self.line_start + 1 }
+        let column = self.pos - self.line_start + 1;
+        let before = self.text.get(self.line_start..self.pos);
+        Origin { line: self.line, column, shown: before.map_or(column, |b| b.chars().count() + 1) }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -116,8 +118,8 @@ impl JsonArray {
     /// An error at `pos`, after which nothing more is read.
     fn error_here(&mut self, what: &str) -> SnapshotError {
         self.state = ArrayState::Done;
-        let Origin { line, column } = self.origin();
-        SnapshotError { id: None, message: format!("{INVALID_JSON} at line {line}, column {column}: {what}") }
+        let Origin { line, shown, .. } = self.origin();
+        SnapshotError { id: None, message: format!("{INVALID_JSON} at line {line}, column {shown}: {what}") }
     }
 
     pub(super) fn next(&mut self) -> Option<ReadItem> {
@@ -187,7 +189,7 @@ impl JsonArray {
     /// error record: bytes that are not UTF-8, too large, or not one.
     fn element(&self, range: std::ops::Range<usize>, origin: Origin) -> ReadItem {
         let text = self.text.get(range.clone()).unwrap_or_default();
-        let place = || format!("the array element at line {}, column {}", origin.line, origin.column);
+        let place = || format!("the array element at line {}, column {}", origin.line, origin.shown);
         let bad = bad_in(&self.bad_bytes, range.start, range.end);
         if !bad.is_empty() {
             Err(not_utf8((range.start, text), &place(), bad, &self.schema))
@@ -257,8 +259,8 @@ impl JsonArray {
 /// the file is not JSON there, but both snapshots are whole, so each keeps a
 /// record of its own and the one after the gap says what is missing.
 fn without_comma(item: ReadItem, after: Origin) -> SnapshotError {
-    let Origin { line, column } = after;
-    let what = format!("{INVALID_JSON} at line {line}, column {column}: a `,` is missing between this array element and the one before it");
+    let Origin { line, shown, .. } = after;
+    let what = format!("{INVALID_JSON} at line {line}, column {shown}: a `,` is missing between this array element and the one before it");
     match item {
         Ok(snapshot) => SnapshotError { id: Some(snapshot.id), message: what },
         Err(e) => SnapshotError { id: e.id, message: format!("{what}; {}", e.message) },

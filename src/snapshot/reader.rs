@@ -653,7 +653,7 @@ pub fn json_line_content(bytes: &[u8], line: usize) -> Option<&[u8]> {
 pub fn parse_json_line(bytes: &[u8], line: usize, schema: &Schema) -> Option<ReadItem> {
     let bytes = json_line_content(bytes, line)?;
     Some(match std::str::from_utf8(bytes) {
-        Ok(text) => parse_at(text, schema, Origin { line, column: 1 }).map_err(|e| placed(lone_cr_hint(e, text), line)),
+        Ok(text) => parse_at(text, schema, Origin::line_start(line)).map_err(|e| placed(lone_cr_hint(e, text), line)),
         Err(e) => Err(SnapshotError {
             id: id_despite_bad_bytes(bytes, line, schema),
             // A byte count, not a column: the line is not text to count characters of.
@@ -702,7 +702,7 @@ pub(crate) fn id_of_long_snapshot(text: &[u8], line: usize, schema: &Schema) -> 
 /// one (a key that is not what the file says names no account).
 pub(super) fn id_despite_bad_bytes(bytes: &[u8], line: usize, schema: &Schema) -> Option<Key> {
     let text = String::from_utf8_lossy(bytes);
-    let id = match parse_at(&text, schema, Origin { line, column: 1 }) {
+    let id = match parse_at(&text, schema, Origin::line_start(line)) {
         Ok(snapshot) => Some(snapshot.id),
         Err(e) => e.id,
     };
