@@ -475,7 +475,7 @@ impl Hook {
 
     /// A failure naming the hook and, when known, the script location.
     fn failure(&self, at: Option<(usize, usize)>, message: &str) -> EvalFailure {
-        let path = self.sig.path.display();
+        let path = self.sig.named.display();
         let place = match at {
             Some((line, col)) => format!("at {path}:{line}:{col}"),
             None => format!("in {path}"),
@@ -519,7 +519,8 @@ impl Hook {
     /// account's decision, but a run that cannot be trusted to be whole.
     fn past_backstop(&self, at: Option<(usize, usize)>, backstop: Duration) -> EvalFailure {
         A_CALL_MET_THE_BACKSTOP.store(true, Ordering::Relaxed);
-        let place = at.map(|(line, col)| format!(" (at {}:{line}:{col})", self.sig.path.display())).unwrap_or_default();
+        let place =
+            at.map(|(line, col)| format!(" (at {}:{line}:{col})", self.sig.named.display())).unwrap_or_default();
         EvalFailure {
             kind: FailureKind::Timeout,
             message: format!(

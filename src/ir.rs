@@ -581,6 +581,11 @@ pub struct HookSig {
     pub result: Ty,
     /// Script path as resolved.
     pub path: std::path::PathBuf,
+    /// Script path as the policy writes it, from the policy's folder (`./`
+    /// and `dir/..` folded): what a decision's hook error names, the same
+    /// whichever folder the policy was run from (a golden file accepted in
+    /// one folder passes in another; `diff` of two checkouts agrees).
+    pub named: std::path::PathBuf,
     /// Operation budget per call.
     pub budget: Option<u64>,
     /// The declaration.

@@ -496,6 +496,28 @@ fn write_raise_policy(dir: &Path) {
     std::fs::write(dir.join("t.policy"), policy_text(policy)).unwrap();
 }
 
+/// A hook's error record names its script as the policy writes it, so the
+/// same policy gives the same records from any folder: a golden file
+/// accepted beside the policy passes from its `tests/` folder, from `/` with
+/// an absolute path, and in a copy (a second checkout for `diff`).
+#[test]
+fn a_hook_error_names_its_script_the_same_from_any_folder() {
+    let dir = workdir(&[("h", "fn h(score) {\n  let a = [1];\n  a[score]\n}\n")]);
+    write_raise_policy(&dir);
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::write(dir.join("accounts.jsonl"), account(r#"{"id":"A-1","score":7}"#) + "\n").unwrap();
+    let absolute = dir.join("t.policy").display().to_string();
+    let book = dir.join("accounts.jsonl").display().to_string();
+    let mut records = Vec::new();
+    for (folder, policy) in [(dir.clone(), "t.policy"), (dir.join("tests"), "../t.policy"), ("/".into(), &absolute)] {
+        let (code, stdout, stderr) = verdict(&folder, &["eval", policy, &book]);
+        assert_eq!(code, 1, "{stderr}");
+        records.push(stdout);
+    }
+    assert!(records[0].contains("failed at hooks/h.rhai:3:5"), "{}", records[0]);
+    assert!(records.iter().all(|r| *r == records[0]), "{records:#?}");
+}
+
 /// Hostile accounts among good ones: each fails alone, the others are decided, nothing is printed.
 #[test]
 fn cli_eval_contains_hostile_hooks() {

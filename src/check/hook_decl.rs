@@ -73,6 +73,7 @@ impl Checker<'_> {
             params,
             result,
             path: resolve(self.file, &h.path.node),
+            named: super::fold(std::path::Path::new(&h.path.node)),
             budget: h.budget.as_ref().map(|b| b.node),
             span: h.span,
         })
