@@ -89,6 +89,28 @@ fn check_json_diagnostics() {
     assert!(related["file"].as_str().unwrap().ends_with("E0606_table_overlap.policy"), "{related}");
 }
 
+/// Several policies give one JSON document (a pipeline's `json.load` read
+/// the first array and failed on the next), each diagnostic naming the
+/// policy whose check found it; a clean policy adds nothing.
+#[test]
+fn check_json_of_several_policies_is_one_document() {
+    let policies = [
+        "tests/fixtures/invalid/E0101_unknown_field.policy",
+        "policies/simple.policy",
+        "tests/fixtures/invalid/E0606_table_overlap.policy",
+    ];
+    let (code, stdout, _) = verdict(&[&["check", "--error-format", "json"][..], &policies].concat(), None);
+    assert_eq!(code, 2);
+    let parsed: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    let found: Vec<(&str, &str)> = parsed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["policy"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [(policies[0], "E0101"), (policies[2], "E0606")]);
+}
+
 /// A folder stands for the policies under it, as for `fmt` and `test`; one
 /// that holds none is an error (exit 2), never a quiet success.
 #[test]

@@ -1,6 +1,6 @@
 //! `verdict check POLICY`: parse, type-check and lint.
 
-use super::render::{render_all, render_json, stderr_color};
+use super::render::{diagnostics_json, render_all, stderr_color};
 use super::Exit;
 use std::path::PathBuf;
 use verdict::diagnostic::codes;
@@ -26,6 +26,9 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> Exit {
     let (policies, mut exit) = policies_named(&args.policies);
+    // Every policy's diagnostics in one array, each naming the policy whose
+    // check found it: one document a pipeline parses, however many files.
+    let mut as_json = Vec::new();
     for path in &policies {
         let (diags, sources, ok) = match verdict::load_policy(path) {
             Ok(loaded) => (loaded.warnings, loaded.sources, true),
@@ -37,9 +40,13 @@ pub fn run(args: CheckArgs) -> Exit {
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags.len() - errors;
         if args.error_format == super::ErrorFormat::Json {
-            if let Err(e) = super::files::print(&format!("{}\n", render_json(&diags, &sources))) {
-                return exit.max(super::files::output_failed(&e));
-            }
+            let policy = serde_json::Value::from(path.display().to_string());
+            as_json.extend(diagnostics_json(&diags, &sources).into_iter().map(|mut d| {
+                if let Some(fields) = d.as_object_mut() {
+                    fields.insert("policy".into(), policy.clone());
+                }
+                d
+            }));
         } else {
             eprint!("{}", render_all(&diags, &sources, stderr_color()));
             if ok && args.deny_warnings && warnings > 0 {
@@ -63,6 +70,12 @@ pub fn run(args: CheckArgs) -> Exit {
         }
         if !ok || (args.deny_warnings && warnings > 0) {
             exit = exit.max(Exit::Invalid);
+        }
+    }
+    if args.error_format == super::ErrorFormat::Json {
+        let document = serde_json::to_string_pretty(&as_json).unwrap_or_default();
+        if let Err(e) = super::files::print(&format!("{document}\n")) {
+            return exit.max(super::files::output_failed(&e));
         }
     }
     exit

@@ -327,11 +327,6 @@ pub fn read_error(name: &str, error: &verdict::snapshot::ReadError) -> String {
     out
 }
 
-/// Diagnostics as JSON, one object each, for editors and pipelines.
-pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    serde_json::to_string_pretty(&diagnostics_json(diags, sources)).unwrap_or_default()
-}
-
 /// Diagnostics as JSON values (file, line, column, code, message, help), for
 /// `check --error-format json`, `test --format json` and the service's refused reloads.
 pub fn diagnostics_json(diags: &[Diagnostic], sources: &SourceMap) -> Vec<serde_json::Value> {
@@ -524,8 +519,8 @@ mod tests {
         let diags: Vec<Diagnostic> = (0..10)
             .map(|i| Diagnostic::error(codes::UNKNOWN_NAME, Path::new("a.policy"), Span::new(i, i + 1), "unknown"))
             .collect();
-        let json: serde_json::Value = serde_json::from_str(&render_json(&diags, &sources)).unwrap();
-        for (d, item) in diags.iter().zip(json.as_array().unwrap()) {
+        let json = diagnostics_json(&diags, &sources);
+        for (d, item) in diags.iter().zip(&json) {
             let (line, col) = sources.line_col(&d.file, d.span.start);
             assert_eq!((item["line"].as_u64(), item["column"].as_u64()), (Some(line as u64), Some(col as u64)));
         }
