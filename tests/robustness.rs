@@ -586,3 +586,38 @@ fn a_json_syntax_error_is_placed_in_characters() {
         assert!(stdout.contains(&format!("invalid JSON at {place}")), "{name}: {place}: {stdout}{stderr}");
     }
 }
+
+/// A column renamed upstream (`Appeal_Open`) or misspelt, beside a schema
+/// whose optional `appeal_open` no column gives: each row reads the field as
+/// `none` (spec §3), and the run says so once per input, naming the column
+/// and the field, in CSV and Parquet alike. `--quiet` keeps it back.
+#[test]
+fn a_column_like_an_optional_field_no_column_gives_is_warned_of() {
+    let dir = workdir("near-miss-columns");
+    let schema = "entity: account\nkey: id\nfields:\n  id: string\n  score: int\n  appeal_open: bool?\n";
+    std::fs::write(dir.join("s.schema.yaml"), schema).unwrap();
+    std::fs::write(dir.join("renamed.schema.yaml"), schema.replace("appeal_open", "Appeal_Open")).unwrap();
+    let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\n\
+                  rule \"r\" { when score < 500 and not (appeal_open ?? false) then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    std::fs::write(dir.join("b.csv"), "id,as_of,score,Appeal_Open\nA,2026-11-01,300,true\n").unwrap();
+    let (code, _, stderr) =
+        common::verdict_in(&dir, &["synth", "renamed.schema.yaml", "--count", "3", "-o", "b.parquet"]);
+    assert_eq!(code, 0, "{stderr}");
+    for book in ["b.csv", "b.parquet"] {
+        let (code, stdout, stderr) = common::verdict_in(&dir, &["eval", "p.policy", book]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stdout.is_empty());
+        let said = format!(
+            "warning: `{book}`: the column `Appeal_Open` is no field of the schema: is it `appeal_open`? That \
+             optional field is in no column, so every row reads it as none"
+        );
+        assert!(stderr.contains(&said), "{stderr}");
+        let (_, _, stderr) = common::verdict_in(&dir, &["eval", "-q", "p.policy", book]);
+        assert!(!stderr.contains("Appeal_Open"), "{stderr}");
+    }
+    // A column the schema does not name and nothing like it is no warning.
+    std::fs::write(dir.join("c.csv"), "id,as_of,score,appeal_open,region\nA,2026-11-01,300,true,east\n").unwrap();
+    let (_, _, stderr) = common::verdict_in(&dir, &["eval", "p.policy", "c.csv"]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+}

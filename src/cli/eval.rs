@@ -186,6 +186,13 @@ fn report_incomplete(report: &RunReport, timed_out: u64, backstop: std::time::Du
         let name = super::files::quoted_input_name(name);
         eprintln!("warning: {name} holds no snapshots; nothing was decided from it");
     }
+    for (name, near) in report.near_misses.iter().filter(|_| !super::render::quiet()) {
+        eprintln!(
+            "warning: {}: {}",
+            super::files::quoted_input_name(name),
+            verdict::terminal::escape(&near.to_string())
+        );
+    }
     for name in report.unterminated_inputs.iter().filter(|_| !super::render::quiet()) {
         let name = super::files::quoted_input_name(name);
         eprintln!(

@@ -71,6 +71,8 @@ pub(crate) struct CsvRows<R> {
     header_fault: Option<ReadError>,
     /// That fault's words, the message of every row's error item.
     header_message: Option<String>,
+    /// Columns that look like an optional field no column gives, until the caller takes them.
+    near_misses: Vec<super::NearMiss>,
 }
 
 /// Opens a CSV stream and checks its header against the schema.
@@ -121,6 +123,7 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
     if let [ReadError::NoSchemaColumns { .. }] = problems.as_slice() {
         return Err(problems.remove(0));
     }
+    let near_misses = super::near_misses(&schema, names.iter().map(String::as_str));
     let header_fault = ReadError::all(problems).err();
     let header_message = header_fault.as_ref().map(header_message);
     Ok(CsvRows {
@@ -134,6 +137,7 @@ pub(crate) fn open<R: Read>(input: R, schema: Arc<Schema>, limits: ReadLimits) -
         done,
         header_fault,
         header_message,
+        near_misses,
     })
 }
 
@@ -303,6 +307,10 @@ impl<R> CsvRows<R> {
     /// gives `None`); the rows are error items naming it either way.
     pub(crate) fn take_header_fault(&mut self) -> Option<ReadError> {
         self.header_fault.take()
+    }
+
+    pub(crate) fn take_near_misses(&mut self) -> Vec<super::NearMiss> {
+        std::mem::take(&mut self.near_misses)
     }
 
     fn convert_row(&self) -> ReadItem {

@@ -81,6 +81,7 @@ mod json_array;
 mod json_direct;
 mod json_tokens;
 mod limits;
+mod near_miss;
 mod parquet;
 mod reader;
 mod table_terms;
@@ -93,6 +94,8 @@ pub(crate) use json_direct::read as read_json_direct;
 pub use limits::{
     read_line_bounded, LineRead, ReadLimits, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SNAPSHOT_BYTES, KEPT_OF_A_LONG_LINE,
 };
+pub use near_miss::NearMiss;
+pub(crate) use near_miss::{near_misses, near_misses_among};
 pub use parquet::{
     bind_batch, open_parquet, BatchRows, BookWriter, Lost, ParquetBatch, ParquetBatches, Piece, DEFAULT_BATCH_ROWS,
 };

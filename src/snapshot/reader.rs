@@ -520,6 +520,16 @@ impl<R> SnapshotReader<R> {
         }
     }
 
+    /// The columns of a CSV header that name no field but look like an
+    /// optional field no column gives ([`super::NearMiss`]), for the caller
+    /// to warn of (taken: a second call gives none).
+    pub fn take_near_misses(&mut self) -> Vec<super::NearMiss> {
+        match &mut self.inner {
+            Inner::Csv(rows) => rows.take_near_misses(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The reader, or its CSV header's fault as an error: for a caller that
     /// reads a book for one account or one figure (`explain`, a test's
     /// snapshot file, `stability`), where a record per row is no answer and

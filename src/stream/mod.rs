@@ -144,6 +144,8 @@ struct ReadNotes {
     header_faults: Vec<InputError>,
     /// CSV and YAML inputs whose last line has no line end.
     unterminated: Vec<String>,
+    /// Columns that look like an optional field no column gives, by input.
+    near_misses: Vec<(String, crate::snapshot::NearMiss)>,
 }
 
 impl ReadNotes {
@@ -154,6 +156,7 @@ impl ReadNotes {
             empty_inputs: self.empty,
             header_faults: self.header_faults,
             unterminated_inputs: self.unterminated,
+            near_misses: self.near_misses,
         }
     }
 }
@@ -176,6 +179,10 @@ pub struct RunReport {
     /// inside its last value (`12000.50` cut to `120`) reads as a whole row
     /// or item, unlike a JSON one, so this is the one sign of it.
     pub unterminated_inputs: Vec<String>,
+    /// Columns (CSV, Parquet) that name no field and look like an optional
+    /// field no column gives, by input name: every row read that field as
+    /// `none`, which may not be what the book means.
+    pub near_misses: Vec<(String, crate::snapshot::NearMiss)>,
 }
 
 /// Decides every snapshot of `sources` with `program`, writing one record per
@@ -473,12 +480,14 @@ impl<'a> Reader<'a> {
             // reading itself) and an input error, so the caller hears of it.
             let mut header_fault = None;
             let failure = match (source.format, source.file) {
-                (Format::Parquet, Some(file)) => self.read_parquet(file, sink),
+                (Format::Parquet, Some(file)) => self.read_parquet(file, &source.name, sink),
                 (Format::Jsonl, _) => self.read_lines(input, &source.name, sink),
                 (format, _) => match read_snapshots_with(input, format, schema.clone(), limits) {
                     Ok(items) => {
                         let mut items = if several { items } else { items.named(&source.name) };
                         header_fault = items.take_header_fault();
+                        let near = items.take_near_misses();
+                        self.notes.near_misses.extend(near.into_iter().map(|n| (source.name.clone(), n)));
                         self.read_items(&mut items, sink);
                         items.take_error()
                     }
@@ -595,7 +604,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a Parquet file a batch at a time into chunks, which the workers
     /// convert; the error that stopped reading, if any.
-    fn read_parquet<'s>(&mut self, file: std::fs::File, sink: &mut Sink<'_, 's>) -> Option<ReadError>
+    fn read_parquet<'s>(&mut self, file: std::fs::File, name: &str, sink: &mut Sink<'_, 's>) -> Option<ReadError>
     where
         'a: 's,
     {
@@ -605,6 +614,7 @@ impl<'a> Reader<'a> {
             Ok(batches) => batches,
             Err(error) => return Some(error),
         };
+        self.notes.near_misses.extend(batches.near_misses().iter().map(|n| (name.to_string(), n.clone())));
         // Progress in bytes: the file's size shared out over its rows.
         let per_row = size as f64 / batches.rows().max(1) as f64;
         for piece in batches {

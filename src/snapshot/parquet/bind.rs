@@ -57,6 +57,9 @@ pub(crate) struct FilePlan {
     /// The key's column, if the file has it at the top level: a cell not of
     /// the key's type still names its row's error record.
     pub(crate) key: Option<usize>,
+    /// Top-level columns that name no field but look like an optional
+    /// field the file gives no column for.
+    pub(crate) near_misses: Vec<crate::snapshot::NearMiss>,
 }
 
 /// Binds `schema` to a file's top-level `columns`. Every column problem is
@@ -71,7 +74,24 @@ pub(crate) fn bind(schema: &Schema, columns: &Fields) -> Result<FilePlan, ReadEr
     ReadError::all(problems)?;
     let key = find(columns, &[schema.key.as_str()]).filter(|(path, _)| path.len() == 1);
     let top = |found: Option<(Vec<usize>, &Field)>| found.and_then(|(path, _)| path.first().copied());
-    Ok(FilePlan { root: RecordPlan { leaves }, as_of: top(as_of), key: top(key) })
+    let near_misses = near_misses(schema, columns, &leaves);
+    Ok(FilePlan { root: RecordPlan { leaves }, as_of: top(as_of), key: top(key), near_misses })
+}
+
+/// The file's top-level columns that no field path starts with, each that
+/// looks like an optional field bound to no column.
+fn near_misses(schema: &Schema, columns: &Fields, leaves: &[LeafPlan]) -> Vec<crate::snapshot::NearMiss> {
+    let absent: Vec<&str> =
+        leaves.iter().filter(|l| l.optional && l.column.is_empty()).map(|l| l.name.as_str()).collect();
+    let paths = schema.root.leaves();
+    let names_a_field = |column: &str| {
+        column == "as_of"
+            || paths
+                .iter()
+                .any(|(path, _)| path.strip_prefix(column).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
+    };
+    let unknown = columns.iter().map(|c| c.name().as_str()).filter(|c| !names_a_field(c));
+    crate::snapshot::near_misses_among(unknown, &absent)
 }
 
 /// Binds a record's leaves (nested records flattened) below `prefix`.

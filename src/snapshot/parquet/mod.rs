@@ -148,6 +148,15 @@ pub fn open_parquet<C: ChunkReader + 'static>(
     Ok(ParquetBatches { plan: Arc::new(plan), groups, rows })
 }
 
+impl ParquetBatches {
+    /// Top-level columns that name no field but look like an optional field
+    /// the file gives no column for ([`crate::snapshot::NearMiss`]).
+    #[must_use]
+    pub fn near_misses(&self) -> &[crate::snapshot::NearMiss] {
+        &self.plan.near_misses
+    }
+}
+
 /// The error for a file whose decoding panicked.
 fn damaged(panic: String) -> ReadError {
     ReadError::Parquet(format!("the file is damaged: its decoder failed ({panic})"))
