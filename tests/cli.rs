@@ -592,3 +592,21 @@ fn a_policy_without_end_is_read_only_to_the_bound() {
     let (code, stdout, stderr) = verdict(&["check", "/dev/stdin"], Some(&policy));
     assert_eq!(code, 0, "{stdout}{stderr}");
 }
+
+/// `--as-of` dates only snapshots without an `as_of` of their own: a
+/// back-dated run over a book whose every snapshot carries one decided as of
+/// the book's dates, and says so; one that dated some says nothing.
+#[test]
+fn as_of_that_dated_no_snapshot_is_noted() {
+    let args = ["eval", "policies/simple.policy", "-", "--as-of", "2026-06-30"];
+    let dated =
+        "{\"id\":\"A\",\"as_of\":\"2026-11-01\",\"status\":\"active\",\"credit_limit\":\"10\",\"balance\":\"1\",\
+                 \"score\":700,\"opened_on\":\"2020-01-01\",\"identity\":{\"verified\":true},\"tags\":[]}\n";
+    let (code, stdout, stderr) = verdict(&args, Some(dated));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"as_of\":\"2026-11-01\""), "{stdout}");
+    assert!(stderr.contains("note: --as-of 2026-06-30 dated no snapshot: each carries its own `as_of`"), "{stderr}");
+    let undated = dated.replace("\"as_of\":\"2026-11-01\",", "");
+    let (_, stdout, stderr) = verdict(&args, Some(&format!("{dated}{undated}")));
+    assert!(stdout.contains("\"as_of\":\"2026-06-30\"") && !stderr.contains("note:"), "{stdout}{stderr}");
+}

@@ -154,6 +154,17 @@ pub fn run(args: EvalArgs) -> Exit {
         }
     }
     let summary = summarize(program, &report, started, args.summary.as_ref());
+    // Every snapshot carried its own `as_of`, which comes first: a
+    // back-dated run ("what would we have decided on ...") decided nothing
+    // as of the date it names.
+    if let Some(default) = args.as_of.filter(|_| report.tally.decided > 0 && report.tally.undated == 0) {
+        if !super::render::quiet() {
+            eprintln!(
+                "note: --as-of {default} dated no snapshot: each carries its own `as_of`, which comes first; to \
+                 decide as of {default}, drop `as_of` from the snapshots"
+            );
+        }
+    }
     // The counts and guards above look like a run's; they are only what was read.
     let n = report.input_errors.len() + unopened;
     if n > 0 && !super::render::quiet() {

@@ -359,6 +359,7 @@ impl Chunk {
             ($item:expr) => {{
                 let record = match $item {
                     Ok(snapshot) => {
+                        self.tally.undated += u64::from(snapshot.as_of.is_none());
                         let record = evaluate(program, &snapshot, options.eval);
                         // A limit Parquet cannot hold is an error record too, counted in its arm.
                         let record = if columnar { fit_decimal_limit(record) } else { record };

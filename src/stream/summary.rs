@@ -29,6 +29,9 @@ pub struct Tally {
     /// but not decided (an eval, hook or timeout error): a challenger that
     /// fails more accounts than its champion is told apart by this.
     pub arm_errors: Vec<u64>,
+    /// Snapshots read without an `as_of` of their own: decided as of the
+    /// run's default (`--as-of`), or an error without one.
+    pub undated: u64,
 }
 
 /// Counts kept per outcome (indexed by `Outcome as usize`).
@@ -73,6 +76,7 @@ impl Tally {
         self.fired.iter_mut().for_each(|n| *n = 0);
         self.arms.iter_mut().for_each(|n| *n = 0);
         self.arm_errors.iter_mut().for_each(|n| *n = 0);
+        self.undated = 0;
     }
 
     /// Counts a snapshot that was read but not decided in its arm of each
@@ -132,6 +136,7 @@ impl Tally {
 
     /// Adds another tally of the same program.
     pub fn merge(&mut self, other: &Tally) {
+        self.undated += other.undated;
         self.records += other.records;
         self.decided += other.decided;
         for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
