@@ -35,13 +35,49 @@ const MAX_LINKS: usize = 40;
 /// clash means something is planting files).
 const TEMP_ATTEMPTS: usize = 16;
 
-/// Removes every temporary file not yet committed (for an interrupt handler,
-/// which then exits).
-pub fn remove_partial_files() {
+/// Held while outputs are renamed into place, so that an interrupt comes
+/// before a run's renames or after them, never between two of them; true
+/// once the run's outputs are all in place ([`commit_together`]), when an
+/// interrupt comes too late to leave them as they were.
+static RENAMING: Mutex<bool> = Mutex::new(false);
+
+/// Removes every temporary file not yet committed, for an interrupt handler:
+/// true when it should then exit, false when the run's outputs were already
+/// all replaced ([`commit_together`]) and the run is only finishing (an
+/// exit saying "interrupted, outputs left as they were" would be untrue).
+/// Waits for renames under way.
+pub fn remove_partial_files() -> bool {
+    let done = RENAMING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if *done {
+        return false;
+    }
     let partial = PARTIAL.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
     for path in partial {
         let _ = std::fs::remove_file(path);
     }
+    // Held until the process exits: no rename starts after the files are gone.
+    std::mem::forget(done);
+    true
+}
+
+/// Renames each of `files` into place, in order, with no interrupt between
+/// them, and marks the run's outputs as replaced (see
+/// [`remove_partial_files`]). A run with several outputs (decisions and
+/// their summary, a diff's changed accounts and its HTML report) prepares
+/// them all first, so a failure or an interrupt while writing leaves every
+/// one as it was; the most important goes first, so a failing rename
+/// leaves the others, not it, as they were.
+///
+/// # Errors
+///
+/// The first rename that fails; the files after it are removed unrenamed.
+pub fn commit_together(files: Vec<Prepared>) -> io::Result<()> {
+    let mut done = RENAMING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for file in files {
+        file.rename()?;
+    }
+    *done = true;
+    Ok(())
 }
 
 fn track(path: &Path, pending: bool) {
@@ -114,16 +150,58 @@ impl OutputFile {
     /// # Errors
     ///
     /// When flushing, syncing or renaming fails; a temporary file is then removed.
-    pub fn commit(mut self) -> io::Result<()> {
+    pub fn commit(self) -> io::Result<()> {
+        let prepared = self.prepare()?;
+        let _renaming = RENAMING.lock();
+        prepared.rename()
+    }
+
+    /// Flushes the file and, for a replacement, syncs it to disk: what is
+    /// left is the rename, by [`commit_together`] with the run's other outputs.
+    ///
+    /// # Errors
+    ///
+    /// When flushing or syncing fails; a temporary file is then removed.
+    pub fn prepare(mut self) -> io::Result<Prepared> {
         self.flush()?;
         let How::Replace { target, temp, committed } = &mut self.how else {
-            return Ok(());
+            return Ok(Prepared { rename: None, named: std::mem::take(&mut self.named) });
         };
-        let synced = self.writer.get_ref().sync_all().and_then(|()| std::fs::rename(&*temp, &*target));
-        synced.map_err(|e| naming(&self.named, e))?;
+        self.writer.get_ref().sync_all().map_err(|e| naming(&self.named, e))?;
+        // The temporary file is the prepared one's to rename or remove now.
         *committed = true;
-        track(temp, false);
-        Ok(())
+        let rename = Some((std::mem::take(temp), std::mem::take(target)));
+        Ok(Prepared { rename, named: std::mem::take(&mut self.named) })
+    }
+}
+
+/// An output written and synced, waiting to be renamed into place; removed
+/// if dropped unrenamed.
+#[must_use = "a prepared output is removed unless it is committed"]
+pub struct Prepared {
+    /// The temporary file and its target; `None` for an output written through.
+    rename: Option<(PathBuf, PathBuf)>,
+    named: PathBuf,
+}
+
+impl Prepared {
+    fn rename(mut self) -> io::Result<()> {
+        let Some((temp, target)) = self.rename.take() else { return Ok(()) };
+        let renamed = std::fs::rename(&temp, &target).map_err(|e| naming(&self.named, e));
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        track(&temp, false);
+        renamed
+    }
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        if let Some((temp, _)) = self.rename.take() {
+            let _ = std::fs::remove_file(&temp);
+            track(&temp, false);
+        }
     }
 }
 
@@ -321,6 +399,32 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    /// Prepared outputs replace nothing until committed together, in order;
+    /// one dropped unrenamed leaves no temporary file behind.
+    #[test]
+    fn prepared_outputs_replace_their_files_together_in_order() {
+        let dir = scratch("together");
+        let (a, b) = (dir.join("a"), dir.join("sub").join("b"));
+        std::fs::create_dir(dir.join("sub")).unwrap();
+        std::fs::write(&a, "old a").unwrap();
+        let write = |path: &Path, text: &str| {
+            let mut file = OutputFile::create(path).unwrap();
+            file.write_all(text.as_bytes()).unwrap();
+            file.prepare().unwrap()
+        };
+        let (first, second) = (write(&a, "new a"), write(&b, "new b"));
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert!(!b.exists());
+        // The second's folder goes away: its rename fails, after the first's.
+        std::fs::rename(dir.join("sub"), dir.join("moved")).unwrap();
+        assert!(commit_together(vec![first, second]).is_err());
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
+        drop(write(&a, "newer a"));
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "only `a` and `moved`: {names:?}");
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
     }
 
     #[test]

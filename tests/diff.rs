@@ -618,6 +618,30 @@ fn a_hook_past_the_backstop_fails_the_diff() {
     assert_eq!(std::fs::read_to_string(&changed).unwrap(), PREVIOUS);
 }
 
+/// The changed accounts and the HTML report replace their files together,
+/// before the report is printed: an HTML file that cannot be replaced (kept
+/// read-only) leaves the changed accounts' file as it was too, and prints no
+/// report, where the changed accounts were replaced and the report printed
+/// before the HTML failed.
+#[test]
+fn changed_accounts_and_the_html_report_are_replaced_together() {
+    let dir = workdir();
+    let (changed, html) = (dir.join("changed.jsonl"), dir.join("report.html"));
+    let files = ["--changed", changed.to_str().unwrap(), "--html", html.to_str().unwrap()];
+    let out = verdict(&[&["diff", OLD, NEW, PORTFOLIO][..], &files].concat());
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let (earlier, kept) = (std::fs::read_to_string(&changed).unwrap(), std::fs::read_to_string(&html).unwrap());
+    let mut readonly = std::fs::metadata(&html).unwrap().permissions();
+    readonly.set_readonly(true);
+    std::fs::set_permissions(&html, readonly).unwrap();
+    // The other way round: other changed accounts, another report.
+    let out = verdict(&[&["diff", NEW, OLD, PORTFOLIO][..], &files].concat());
+    assert_eq!(code(&out), 4, "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "no report beside files left as they were");
+    assert_eq!(std::fs::read_to_string(&changed).unwrap(), earlier);
+    assert_eq!(std::fs::read_to_string(&html).unwrap(), kept);
+}
+
 #[test]
 fn changed_accounts_are_written_as_json_lines() {
     let dir = workdir();

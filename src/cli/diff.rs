@@ -11,8 +11,7 @@
 //! report is written). When several apply, the largest wins.
 
 use super::files::{
-    output_failed, policy_files, refuse_clashes, refuse_not_ours, refuse_stdin_twice, standard_output, write_whole,
-    OutputFile,
+    output_failed, policy_files, refuse_clashes, refuse_not_ours, refuse_stdin_twice, standard_output, OutputFile,
 };
 use super::render::{read_error, render_all, stderr_color};
 use super::Exit;
@@ -20,6 +19,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use verdict::diff::{ChangedAccount, DiffOptions, DiffReport, DiffRun, Differ, Performance, ReportMeta};
 use verdict::eval::EvalOptions;
+use verdict::outfile::Prepared;
 use verdict::snapshot::Format;
 use verdict::LoadedPolicy;
 
@@ -135,13 +135,11 @@ fn diff(args: &DiffArgs) -> Result<Exit, Exit> {
     }
     refuse_timeouts(run.timeouts(), args)?;
     refuse_empty(run.records(), &inputs)?;
-    if let Some(Err(e)) = changed_out.map(OutputFile::commit) {
-        return Err(output_failed(&e));
-    }
+    let changed = changed_out.map(OutputFile::prepare).transpose().map_err(|e| output_failed(&e))?;
     let any_change = run.any_change();
     let meta = ReportMeta { generated: now(), inputs: inputs.iter().map(|p| p.display().to_string()).collect() };
     let report = run.finish(meta);
-    write_report(args, &report)?;
+    write_report(args, &report, changed)?;
     Ok(exit_for(args, any_change, &report))
 }
 
@@ -231,8 +229,11 @@ fn refuse_empty(records: u64, inputs: &[PathBuf]) -> Result<(), Exit> {
     Err(Exit::Invalid)
 }
 
-/// Writes the report to standard output (text or JSON) and, if asked, as HTML.
-fn write_report(args: &DiffArgs, report: &DiffReport) -> Result<(), Exit> {
+/// Writes the report to standard output (text or JSON) and, if asked, as
+/// HTML. The files (the changed accounts, prepared, and the HTML) replace
+/// theirs together before the report is printed: a failure or an interrupt
+/// before leaves both as they were and prints nothing.
+fn write_report(args: &DiffArgs, report: &DiffReport, changed: Option<Prepared>) -> Result<(), Exit> {
     let text = if args.format == super::ReportFormat::Json {
         match serde_json::to_string_pretty(report) {
             Ok(mut t) => {
@@ -247,11 +248,14 @@ fn write_report(args: &DiffArgs, report: &DiffReport) -> Result<(), Exit> {
     } else {
         verdict::diff::render_text(report)
     };
-    super::files::print(&text).map_err(|e| output_failed(&e))?;
-    if let Some(path) = &args.html {
-        write_whole(path, verdict::diff::render_html(report).as_bytes()).map_err(|e| output_failed(&e))?;
-    }
-    Ok(())
+    let html = args.html.as_deref().map(|path| -> std::io::Result<Prepared> {
+        let mut file = OutputFile::create(path)?;
+        file.write_all(verdict::diff::render_html(report).as_bytes())?;
+        file.prepare()
+    });
+    let html = html.transpose().map_err(|e| output_failed(&e))?;
+    verdict::outfile::commit_together(changed.into_iter().chain(html).collect()).map_err(|e| output_failed(&e))?;
+    super::files::print(&text).map_err(|e| output_failed(&e))
 }
 
 /// The exit code of a completed diff: `--fail-on-change` and the new policy's guards.

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use verdict::compile::Program;
 use verdict::eval::{ErrorKind, EvalOptions};
+use verdict::outfile::Prepared;
 use verdict::output::OutputFormat;
 use verdict::snapshot::Format;
 use verdict::stream::STANDARD_INPUT;
@@ -129,14 +130,17 @@ pub fn run(args: EvalArgs) -> Exit {
                     show_progress(bar, p, size, started);
                 }
             })?;
-            // Written before the decisions replace their file: an error here
-            // (a full disk) leaves both outputs as they were.
-            if let Some(file) = summary_file.take() {
-                write_summary(file, program, &report, started, complete(&report))?;
-            }
             Ok(report)
         },
         complete,
+        // Written and synced before either file is replaced, then renamed
+        // after the decisions: an error (a full disk) or an interrupt before
+        // leaves both as they were, and a summary never stands beside
+        // decisions it does not describe.
+        |report, complete| match summary_file.take() {
+            Some(file) => write_summary(file, program, report, started, complete),
+            None => Ok(None),
+        },
     );
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -296,13 +300,13 @@ fn write_summary(
     report: &RunReport,
     started: Instant,
     complete: bool,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<Prepared>> {
     let summary = Summary::new(program, &report.tally).timed(started.elapsed().as_secs_f64());
     summary_json(&mut file, &summary)?;
     if complete {
-        file.commit()?;
+        return file.prepare().map(Some);
     }
-    Ok(())
+    Ok(None)
 }
 
 fn summary_json(out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
@@ -538,32 +542,39 @@ pub(super) fn with_output<T>(
     path: Option<&Path>,
     body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
 ) -> std::io::Result<T> {
-    with_output_if(path, body, |_| true)
+    with_output_if(path, body, |_| true, |_, _| Ok(None))
 }
 
 /// As [`with_output`], but the file replaces `path` only if `complete` says
-/// the result is whole; otherwise the temporary file is removed.
+/// the result is whole; otherwise the temporary file is removed. `beside`
+/// writes a second output from the result (told whether it is whole) and
+/// hands it back prepared: it is renamed after the first, with no
+/// interrupt between them.
 pub(super) fn with_output_if<T>(
     path: Option<&Path>,
     body: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
     complete: impl FnOnce(&T) -> bool,
+    beside: impl FnOnce(&T, bool) -> std::io::Result<Option<Prepared>>,
 ) -> std::io::Result<T> {
-    match path {
+    let (result, first) = match path {
         None => {
             let mut out = super::files::stdout()?;
             let result = body(&mut out)?;
             out.flush()?;
-            Ok(result)
+            (result, None)
         }
         Some(path) => {
             let mut file = OutputFile::create(path)?;
-            let result = body(&mut file)?;
-            if complete(&result) {
-                file.commit()?;
-            }
-            Ok(result)
+            (body(&mut file)?, Some(file))
         }
+    };
+    let whole = complete(&result);
+    let second = beside(&result, whole)?;
+    if whole {
+        let first = first.map(OutputFile::prepare).transpose()?;
+        verdict::outfile::commit_together(first.into_iter().chain(second).collect())?;
     }
+    Ok(result)
 }
 
 /// How many of the decisions a guard counted, as a sentence's subject and

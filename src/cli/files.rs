@@ -23,8 +23,11 @@ pub const INTERRUPTED: u8 = 130;
 /// context, so it may touch the file system.
 pub fn remove_partial_files_on_interrupt() {
     let _ = ctrlc::set_handler(|| {
-        verdict::outfile::remove_partial_files();
-        std::process::exit(i32::from(INTERRUPTED));
+        // False when the run's outputs were all replaced already: it is only
+        // finishing, and "interrupted, outputs as they were" would be untrue.
+        if verdict::outfile::remove_partial_files() {
+            std::process::exit(i32::from(INTERRUPTED));
+        }
     });
 }
 

@@ -184,7 +184,18 @@ struct LogFile {
 
 impl LogFile {
     fn open(path: &Path) -> std::io::Result<LogFile> {
-        let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+        let mut file = std::fs::OpenOptions::new().create(true).read(true).append(true).open(path)?;
+        if ends_inside_a_line(&mut file)? {
+            // A run killed while writing (`kill -9`, a power cut) leaves its
+            // last line cut: the next line would be glued to it, and a line
+            // of this run's lost to every reader of the log.
+            file.write_all(b"\n")?;
+            eprintln!(
+                "verdict serve: the decision log `{}` ended inside a line (a run stopped while writing it); a line \
+                 end was added, so that its lines and this run's stay apart",
+                verdict::terminal::escape(&path.display().to_string())
+            );
+        }
         Ok(LogFile { file, path: path.to_path_buf() })
     }
 
@@ -207,6 +218,18 @@ impl LogFile {
             Ok(true)
         }
     }
+}
+
+/// Whether `file` holds bytes and its last is not a line end.
+fn ends_inside_a_line(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8];
+    file.read_exact(&mut last)?;
+    Ok(last != *b"\n")
 }
 
 impl Write for LogFile {
@@ -390,6 +413,23 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::cli::serve::decide::RecordSpan;
+
+    /// A log cut inside its last line (a run killed while writing) gets a
+    /// line end on opening, so the next run's first line is not glued to it;
+    /// a whole log, or an empty one, is left as it is.
+    #[test]
+    fn a_log_cut_inside_a_line_is_ended_before_new_lines() {
+        let dir = std::env::temp_dir().join(format!("verdict-log-cut-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (before, after) in [("{\"a\":1}\n{\"b\"", "{\"a\":1}\n{\"b\"\n"), ("{\"a\":1}\n", "{\"a\":1}\n"), ("", "")]
+        {
+            let path = dir.join("log.jsonl");
+            std::fs::write(&path, before).unwrap();
+            drop(LogFile::open(&path).unwrap());
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     /// A file on a disk with `room` bytes left (`None`: all it needs).
     #[derive(Clone, Default)]
