@@ -532,6 +532,11 @@ fn a_standard_error_that_cannot_be_written_is_no_panic() {
     assert_eq!(code(&out), 4, "the summary was lost");
     let out = verdict_redirected(&["check", POLICY], "2>&-");
     assert_eq!(code(&out), 4, "the verdict of the check was lost");
+    // A quiet run with nothing to say loses nothing: its own exit code.
+    let out = verdict_redirected(&["check", "-q", POLICY], "2>&-");
+    assert_eq!(code(&out), 0, "nothing was lost");
+    let out = verdict_redirected(&["fmt", "--check", "-q", POLICY], "2>&-");
+    assert_eq!(code(&out), 0, "nothing was lost");
 }
 
 #[test]
