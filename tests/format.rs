@@ -248,8 +248,10 @@ let s = scorecard base 600 {
     assert_eq!(arrow_columns[3], arrow_columns[4], "{out}");
 }
 
-/// A comment among a row's cells or before its `=>` ends the row's line:
-/// left where it was, it broke the row, and its value read as another row.
+/// A comment among a row's cells or before its `=>` ends the row's line, or
+/// (when the row's last code has a comment of its own, which ends the line
+/// after the code it followed) goes on its own line above the row: left
+/// where it was, it broke the row, and its value read as another row.
 #[test]
 fn a_comment_inside_a_table_row_ends_the_rows_line() {
     let src = r#"policy "p" version "1"
@@ -267,14 +269,15 @@ let t = table (score, segment) -> int {
     let rows: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("let t")).skip(1).take(4).collect();
     assert_eq!(
         rows,
-        ["  < 600  | \"a\" => 1  # why", "  # one", "  >= 600 | _   => 2  # two", "  else         => 3  # three"],
+        ["  # why", "  < 600  | \"a\" => 1  # one", "  >= 600 | _   => 2  # two", "  else         => 3  # three"],
         "{out}"
     );
 }
 
 /// Several comments a line collects (inside a row, after a scorecard's
-/// last bin) stay in their block's indentation, in their order, and a
-/// second formatting changes nothing.
+/// last bin) stay in their block's indentation, in their order: the last
+/// ends the line, after the code it followed, the others stand above it.
+/// A second formatting changes nothing.
 #[test]
 fn comments_a_row_or_bin_collects_keep_their_order_and_indentation() {
     let src = r#"policy "p" version "1"
@@ -306,20 +309,20 @@ let s = scorecard base 1 {
         [
             "let t = table (status) -> int {",
             "  \"active\"                           => 1  # c0",
-            "  [\"frozen\", \"restricted\", \"closed\"] => 2  # c1",
+            "  # c1",
             "  # c2",
-            "  # c3",
+            "  [\"frozen\", \"restricted\", \"closed\"] => 2  # c3",
             "}",
             "let u = table (score) -> (a: string, n: int) {",
-            "  < 600  => \"x\", 1  # d1",
-            "  # d2",
+            "  # d1",
+            "  < 600  => \"x\", 1  # d2",
             "  >= 600 => \"y\", 2",
             "}",
             "let s = scorecard base 1 {",
             "  score \"S\" {",
             "    < 0  => 1",
-            "    >= 0 => -45  # z1",
-            "    # z2",
+            "    # z1",
+            "    >= 0 => -45  # z2",
             "  }",
             "}",
         ],

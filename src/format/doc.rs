@@ -138,13 +138,14 @@ impl Renderer {
         self.col += crate::terminal::width(s);
     }
 
-    /// Ends the line with its trailing comment. When several wait (their code
-    /// between them was not a token of its own, e.g. `first # a` then `{ # b`),
-    /// the first ends the line and the others follow on lines of their own, so
-    /// that no comment swallows another, indented as the code that ends the
-    /// line: where the next formatting, seeing them on lines of their own,
-    /// puts them (a block's body ends its own last line, see [`Doc::braced`]).
-    fn newline(&mut self, indent: usize) {
+    /// Ends the line with its trailing comment. When several wait (the code
+    /// each followed is now inside one line: a table row written over two,
+    /// `>= 600  # a` then `| _ => 1.0  # b`), the last ends the line, after
+    /// the code it followed, and the others go on lines of their own just
+    /// above it, in order, indented as it is: where the next formatting,
+    /// seeing them on lines of their own before the line's first token, puts
+    /// them. No comment swallows another.
+    fn newline(&mut self, _indent: usize) {
         if self.at_start {
             return;
         }
@@ -153,17 +154,19 @@ impl Renderer {
         // spaces after the code, or formatting would not be idempotent.
         let trimmed = self.out.trim_end_matches(' ').len();
         self.out.truncate(trimmed);
-        let mut pending = std::mem::take(&mut self.pending).into_iter();
-        if let Some(first) = pending.next() {
+        let mut pending = std::mem::take(&mut self.pending);
+        if let Some(last) = pending.pop() {
             self.out.push_str("  ");
-            self.out.push_str(&first);
+            self.out.push_str(&last);
+        }
+        if !pending.is_empty() {
+            let line_start = self.out.rfind('\n').map_or(0, |i| i + 1);
+            let line = self.out.get(line_start..).unwrap_or_default();
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            let above: String = pending.iter().map(|c| format!("{}{c}\n", " ".repeat(indent))).collect();
+            self.out.insert_str(line_start, &above);
         }
         self.out.push('\n');
-        for comment in pending {
-            self.out.push_str(&" ".repeat(indent));
-            self.out.push_str(&comment);
-            self.out.push('\n');
-        }
         self.at_start = true;
         self.col = 0;
     }
