@@ -387,6 +387,29 @@ fn filtered_latest_and_earliest_pick_by_date_among_the_matches() {
     assert_eq!(value("latest(overdues.days where days > 100) ?? -1", o), "-1");
 }
 
+/// Elements sharing a date keep the order the snapshot lists them in: of
+/// two on one day the latest is the one listed last, the earliest the one
+/// listed first, with or without a `where`, traced or not (the documented
+/// rule; a book whose exporter does not keep a list's order must sort it).
+#[test]
+fn elements_of_one_date_are_latest_in_the_order_listed() {
+    let listed = |first: u32, second: u32| {
+        format!(
+            r#"{{"overdues":[{{"due_on":"2026-10-01","days":{first},"amount":"1"}},
+               {{"due_on":"2026-10-01","days":{second},"amount":"1"}}]}}"#
+        )
+    };
+    for (first, second) in [(20, 70), (70, 20)] {
+        let o = listed(first, second);
+        assert_eq!(value("latest(overdues.days) ?? 0", &o), second.to_string());
+        assert_eq!(value("earliest(overdues.days) ?? 0", &o), first.to_string());
+        assert_eq!(value("latest(overdues.days where days > 0) ?? 0", &o), second.to_string());
+        assert_eq!(value("earliest(overdues.days where days > 0) ?? 0", &o), first.to_string());
+        assert!(holds(&format!("(latest(overdues.days) ?? 0) == {second}"), &o), "untraced");
+        assert!(holds(&format!("(earliest(overdues.days where days > 0) ?? 0) == {first}"), &o), "untraced");
+    }
+}
+
 #[test]
 fn aggregates_of_an_optional_field_skip_absent_values() {
     let o = r#"{"overdues":[
