@@ -12,10 +12,12 @@ use std::fmt::Write;
 
 /// `text` with every character a terminal would act on written visibly, as
 /// Rust writes it: `\n`, `\r`, `\t`, and `\u{1b}` for the others (control
-/// characters, Unicode line separators and bidirectional overrides). Other
-/// text, backslashes and quotes included, is unchanged.
+/// characters, Unicode line separators and bidirectional overrides), and
+/// every [`invisible`] one too (`A4` and `A4` with a zero-width space read
+/// apart). Other text, backslashes and quotes included, is unchanged.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(acts_on_terminal) {
+    let shown_otherwise = |c: char| acts_on_terminal(c) || invisible(c).is_some();
+    if !text.chars().any(shown_otherwise) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -24,7 +26,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if acts_on_terminal(c) => {
+            c if shown_otherwise(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
             c => out.push(c),
@@ -85,6 +87,18 @@ pub fn invisible(c: char) -> Option<&'static str> {
     })
 }
 
+/// `text` in double quotes, as Rust's `{:?}` writes it (`\"`, `\\`, `\n`,
+/// and `\u{..}` for a control or invisible character), but for the
+/// combining marks inside it: Thai, Hindi or Vietnamese text keeps its
+/// vowel signs and tones (`"สวัสดี"`, where `{:?}` wrote `"สว\u{e31}สด\u{e35}"`).
+/// One that opens the text is still escaped, as it would join the quote.
+pub fn quoted(text: &str) -> String {
+    // `str::escape_debug` escapes a combining mark only at the start; it
+    // also escapes `'`, which `{:?}` of a string leaves as it is.
+    let escaped = text.escape_debug().to_string().replace("\\'", "'");
+    format!("\"{escaped}\"")
+}
+
 /// A count with its noun, as reports and messages say it: `1 argument`,
 /// `2 arguments`, `0 errors`.
 pub fn counted<N: PartialEq + From<u8> + std::fmt::Display>(n: N, noun: &str) -> String {
@@ -114,10 +128,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn quoted_text_is_debug_quoting_but_keeps_combining_marks() {
+        for text in ["plain", "a \"q\" and \\ and 'a'", "tab\tnl\n\0", "\u{202e}x\u{200b}", "\\'", "日本"] {
+            assert_eq!(quoted(text), format!("{text:?}"), "{text:?}");
+        }
+        assert_eq!(quoted("สวัสดี"), "\"สวัสดี\"");
+        assert_eq!(quoted("\u{301}e"), "\"\\u{301}e\"");
+    }
+
+    #[test]
     fn control_characters_are_written_visibly() {
         assert_eq!(escape("A-1\nB\r\tC"), "A-1\\nB\\r\\tC");
         assert_eq!(escape("\u{1b}]0;title\u{7}\u{1b}[2J"), "\\u{1b}]0;title\\u{7}\\u{1b}[2J");
         assert_eq!(escape("\u{7f}\u{9b}\u{202e}\u{2028}"), "\\u{7f}\\u{9b}\\u{202e}\\u{2028}");
+        assert_eq!(escape("A4\u{200b} \u{feff}x\u{ad}"), "A4\\u{200b} \\u{feff}x\\u{ad}");
     }
 
     #[test]

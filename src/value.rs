@@ -558,9 +558,9 @@ impl fmt::Display for Traced {
             Traced::Bool(b) => write!(f, "{b}"),
             Traced::Int(i) => write!(f, "{i}"),
             Traced::Dec(d) => f.write_str(&format_decimal(*d)),
-            Traced::Str(s) => write!(f, "{s:?}"),
-            Traced::ShortStr(s) => write!(f, "{s:?}"),
-            Traced::Member { .. } => write!(f, "{:?}", self.member_name().unwrap_or_default()),
+            Traced::Str(s) => f.write_str(&crate::terminal::quoted(s)),
+            Traced::ShortStr(s) => f.write_str(&crate::terminal::quoted(s.as_str())),
+            Traced::Member { .. } => f.write_str(&crate::terminal::quoted(self.member_name().unwrap_or_default())),
             Traced::Date(d) => write!(f, "{d}"),
             Traced::Set(items) => {
                 f.write_str("[")?;
@@ -568,7 +568,7 @@ impl fmt::Display for Traced {
                 for (i, item) in items.iter().enumerate() {
                     let sep = if i == 0 { "" } else { ", " };
                     match item {
-                        SetItem::Str(s) => write!(f, "{sep}{s:?}")?,
+                        SetItem::Str(s) => write!(f, "{sep}{}", crate::terminal::quoted(s))?,
                         SetItem::Int(n) => write!(f, "{sep}{n}")?,
                         SetItem::Date(d) => write!(f, "{sep}{d}")?,
                     }

@@ -58,6 +58,20 @@ fn overlapping_bins_are_refused_at_their_rows() {
     insta::assert_snapshot!(shown(&verdict(&["import", "scorecard", "tests/fixtures/import/invalid/overlapping.csv"])));
 }
 
+/// Categories in Chinese line up their `=>` by display width (two columns a
+/// character), as `fmt` lays a scorecard out: the imported text is already
+/// formatted.
+#[test]
+fn chinese_categories_line_up_as_fmt_lays_them_out() {
+    let out = verdict(&["import", "scorecard", "tests/fixtures/import/chinese-categories.csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", shown(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let arrows: Vec<usize> =
+        text.lines().filter_map(|l| l.find(" => ").map(|at| unicode_width::UnicodeWidthStr::width(&l[..at]))).collect();
+    assert_eq!(arrows.len(), 3, "{text}");
+    assert!(arrows.iter().all(|a| *a == arrows[0]), "{arrows:?}\n{text}");
+}
+
 /// Excel separates by `;` where the decimal mark is a comma: the header is
 /// one cell, and the help says why rather than naming the tools' columns.
 #[test]

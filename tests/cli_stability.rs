@@ -98,7 +98,9 @@ fn a_long_characteristic_keeps_its_csi_in_the_column() {
     let long = "installment_rate_in_percentage_of_disposable_income";
     let schema = format!("{SCHEMA}  {long}: int\n");
     std::fs::write(dir.join("account.schema.yaml"), schema).unwrap();
-    let policy = POLICY.replace("  status \"ST1\"", &format!("  {long} \"L01\" {{ _ => 0 }}\n  status \"ST1\""));
+    // A reason code wider than six columns (Chinese takes two a character).
+    let policy =
+        POLICY.replace("  status \"ST1\"", &format!("  {long} \"收入占比L01\" {{ _ => 0 }}\n  status \"ST1\""));
     std::fs::write(dir.join("p.policy"), policy).unwrap();
     let book: String = (0..20)
         .map(|i| {
@@ -112,12 +114,21 @@ fn a_long_characteristic_keeps_its_csi_in_the_column() {
     let out = verdict(&dir, &["stability", "p.policy", "book.jsonl", "book.jsonl"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let shown = String::from_utf8_lossy(&out.stdout);
+    // In display columns: where a terminal shows the CSI.
     let column = |code: &str| {
         let line = shown.lines().find(|l| l.trim_start().starts_with(code)).unwrap();
-        line.find("0 ").unwrap_or_else(|| panic!("{line}"))
+        let at = line.find("0 ").unwrap_or_else(|| panic!("{line}"));
+        unicode_width::UnicodeWidthStr::width(&line[..at])
     };
-    assert_eq!(column("S01"), column("L01"), "{shown}");
-    assert_eq!(column("ST1"), column("L01"), "{shown}");
+    assert_eq!(column("S01"), column("收入占比L01"), "{shown}");
+    assert_eq!(column("ST1"), column("收入占比L01"), "{shown}");
+    // And by name: the input column starts after the widest code.
+    let input = |code: &str| {
+        let line = shown.lines().find(|l| l.trim_start().starts_with(code)).unwrap();
+        let at = line.find(|c: char| c.is_ascii_lowercase()).unwrap_or_else(|| panic!("{line}"));
+        unicode_width::UnicodeWidthStr::width(&line[..at])
+    };
+    assert_eq!(input("S01"), input("收入占比L01"), "{shown}");
 }
 
 #[test]

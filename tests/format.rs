@@ -958,3 +958,13 @@ fn a_hook_parameter_after_a_comment_lines_up_under_the_first() {
     let expected = "policy \"h\" version \"1\"\nschema \"s.yaml\"\n\nhook f(a: int,  # first\n       b: int) -> int from \"x.rhai\"\n";
     assert_eq!(assert_formats_well(Path::new("h.policy"), text), expected);
 }
+
+/// Spaces and tabs ending a comment's line are layout and go; any other
+/// character is the comment's text and stays (a full-width space typed
+/// with a Chinese input method, a no-break space).
+#[test]
+fn a_comment_keeps_its_text_to_the_last_character_but_trailing_spaces() {
+    let src = "policy \"p\" version \"1\"\nschema \"s.yaml\"\n# 注释\u{3000}\nlet a = 1  # x\u{a0} \t\n";
+    let out = assert_formats_well(Path::new("t.policy"), src);
+    assert!(out.contains("# 注释\u{3000}\n") && out.contains("# x\u{a0}\n"), "{out:?}");
+}

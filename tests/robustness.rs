@@ -621,3 +621,29 @@ fn a_column_like_an_optional_field_no_column_gives_is_warned_of() {
     let (_, _, stderr) = common::verdict_in(&dir, &["eval", "p.policy", "c.csv"]);
     assert!(!stderr.contains("warning"), "{stderr}");
 }
+
+/// A value quoted in a message keeps the combining marks of its script
+/// (Thai vowel signs and tones), which `{:?}` wrote as `\u{e31}`, and still
+/// escapes what would act on a terminal or hide.
+#[test]
+fn a_quoted_value_keeps_its_scripts_combining_marks() {
+    let dir = workdir("quoted-combining-marks");
+    write_small_policy(&dir);
+    let text = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();
+    let line = text.lines().next().unwrap();
+    let book = [r#""status": "สวัสดี""#, r#""status": "a\u202eb""#]
+        .iter()
+        .map(|status| line.replacen(r#""status": "active""#, status, 1))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.join("b.jsonl"), book + "\n").unwrap();
+    let (_, stdout, _) = common::verdict_in(&dir, &["eval", "-q", "p.policy", "b.jsonl"]);
+    let messages: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["error"]["message"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert!(messages[0].ends_with("found \"สวัสดี\""), "{messages:?}");
+    assert!(messages[1].ends_with("found \"a\\u{202e}b\""), "{messages:?}");
+}

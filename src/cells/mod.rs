@@ -261,11 +261,11 @@ impl Domain {
             Sample::Date(d) => d.to_string(),
             Sample::Enum(i) => match &self.kind {
                 // Quoted as the policy writes it: `"car, other"`, `"a\"b"`.
-                DomainKind::Enum(m) => format!("{:?}", m.get(*i as usize).map_or("?", |s| s)),
+                DomainKind::Enum(m) => crate::terminal::quoted(m.get(*i as usize).map_or("?", |s| s)),
                 _ => i.to_string(),
             },
             Sample::Bool(b) => b.to_string(),
-            Sample::Str(s) => format!("{s:?}"),
+            Sample::Str(s) => crate::terminal::quoted(s),
         }
     }
 

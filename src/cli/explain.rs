@@ -154,7 +154,7 @@ fn render(x: &Explanation, program: &verdict::compile::Program) -> String {
                 .reasons
                 .iter()
                 .map(|r| match &r.text {
-                    Some(t) => format!("{} {t:?} ({})", r.code, r.rule),
+                    Some(t) => format!("{} {} ({})", r.code, verdict::terminal::quoted(t), r.rule),
                     None => format!("{} ({})", r.code, r.rule),
                 })
                 .collect();

@@ -195,10 +195,12 @@ fn text_report(report: &Report) -> String {
         // characteristic does not push its CSI out of the column.
         let inputs: Vec<_> = card.characteristics.iter().map(|c| verdict::terminal::escape(&c.input)).collect();
         let columns = inputs.iter().map(|i| verdict::terminal::width(i)).max().unwrap_or(0).max(30);
-        for (c, input) in card.characteristics.iter().zip(&inputs) {
+        // Reason codes are policy text: escaped, and padded to the widest on screen.
+        let codes: Vec<_> = card.characteristics.iter().map(|c| verdict::terminal::escape(&c.code)).collect();
+        let code_columns = codes.iter().map(|c| verdict::terminal::width(c)).max().unwrap_or(0).max(6);
+        for ((c, input), code) in card.characteristics.iter().zip(&inputs).zip(&codes) {
             let input = verdict::terminal::pad_right(input, columns);
-            // A reason code is policy text: escaped, and padded by its width on screen.
-            let code = verdict::terminal::pad_right(&verdict::terminal::escape(&c.code), 6);
+            let code = verdict::terminal::pad_right(code, code_columns);
             out.push_str(&format!("    {code} {input} {}\n", flag_text(&c.csi)));
         }
     }

@@ -111,11 +111,12 @@ impl ActionRecord {
     /// The action as a policy writes it: `notify sms "overdue-reminder"`,
     /// `escalate to "legal"`, `review "closure-desk"`, `tag "kyc-refresh"`.
     pub fn policy_text(&self) -> String {
+        use crate::terminal::quoted;
         match self {
-            ActionRecord::Notify { channel, template, .. } => format!("notify {} {template:?}", channel.name()),
-            ActionRecord::Escalate { stage, .. } => format!("escalate to {stage:?}"),
-            ActionRecord::Review { queue, .. } => format!("review {queue:?}"),
-            ActionRecord::Tag { label, .. } => format!("tag {label:?}"),
+            ActionRecord::Notify { channel, template, .. } => format!("notify {} {}", channel.name(), quoted(template)),
+            ActionRecord::Escalate { stage, .. } => format!("escalate to {}", quoted(stage)),
+            ActionRecord::Review { queue, .. } => format!("review {}", quoted(queue)),
+            ActionRecord::Tag { label, .. } => format!("tag {}", quoted(label)),
         }
     }
 

@@ -75,12 +75,16 @@ fn write_characteristic(out: &mut String, characteristic: &Characteristic, code:
     }
     let _ = writeln!(out, "  {name} {} {} {{", quote(code), quote(&words(&characteristic.variable)));
     let lines: Vec<Line> = characteristic.bins.iter().flat_map(lines_of).collect();
-    let width =
-        lines.iter().filter_map(|l| if let Line::Row(cell, _) = l { Some(cell.chars().count()) } else { None }).max();
+    // In display columns, as `fmt` aligns: a Chinese category takes two a character.
+    let width = lines
+        .iter()
+        .filter_map(|l| if let Line::Row(cell, _) = l { Some(crate::terminal::width(cell)) } else { None })
+        .max()
+        .unwrap_or(0);
     for line in lines {
         match line {
             Line::Row(cell, points) => {
-                let _ = writeln!(out, "    {cell:<w$} => {}", points.normalize(), w = width.unwrap_or(0));
+                let _ = writeln!(out, "    {} => {}", crate::terminal::pad_right(&cell, width), points.normalize());
             }
             Line::Comment(text) => {
                 let _ = writeln!(out, "    # {}", one_line(&text));

@@ -376,7 +376,7 @@ impl Lexeme<'_> {
     pub(crate) fn found(self) -> String {
         match self {
             Lexeme::Number(text) | Lexeme::Bool(text) => shorten(text),
-            Lexeme::Quoted(text) | Lexeme::Plain(text) => format!("{:?}", shorten(text)),
+            Lexeme::Quoted(text) | Lexeme::Plain(text) => crate::terminal::quoted(&shorten(text)),
         }
     }
 }
@@ -505,10 +505,9 @@ fn calendar_date(year: u32, month: u32, day: u32) -> Option<Date> {
 /// system often capitalises them.
 fn member_hint(members: &[Box<str>], text: &str) -> String {
     let text = text.trim();
-    members
-        .iter()
-        .find(|m| m.eq_ignore_ascii_case(text) && &***m != text)
-        .map_or_else(String::new, |m| format!(" (did you mean {:?}? members are matched exactly, case included)", &**m))
+    members.iter().find(|m| m.eq_ignore_ascii_case(text) && &***m != text).map_or_else(String::new, |m| {
+        format!(" (did you mean {}? members are matched exactly, case included)", crate::terminal::quoted(m))
+    })
 }
 
 /// The index of `text` among an enum's members.

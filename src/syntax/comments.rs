@@ -46,7 +46,10 @@ pub fn lex_comments(src: &str) -> Vec<Comment> {
             }
             '#' => {
                 let end = src[i..].find(LINE_END).map_or(src.len(), |n| i + n);
-                let text = src[i..end].trim_end().to_string();
+                // Spaces and tabs that end the line are layout; any other
+                // character (a full-width space, a no-break space) is the
+                // comment's text, kept as written.
+                let text = src[i..end].trim_end_matches([' ', '\t']).to_string();
                 comments.push(Comment { start: i, end: i + text.len(), text, trailing: code_on_line });
                 // Skip to the newline, which the loop then sees.
                 while chars.clone().next().is_some_and(|(j, _)| j < end) {
