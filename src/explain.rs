@@ -204,6 +204,10 @@ pub struct ConditionExplanation {
     /// comparison or membership that say the value themselves.
     #[serde(skip)]
     pub reads_beside: bool,
+    /// A condition that did not hold in a rule that fired: another part of
+    /// an `or` (or of a `not (.. and ..)`) held, so the rule did not need it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_needed: bool,
 }
 
 /// `balance = 10, credit_limit = 0`: values read, as the text report and a
@@ -502,10 +506,13 @@ fn conditions(
     let traced = trace.leaves_of(rule_trace);
     let leaves = &rule.condition.leaves;
     let vals: Vec<Option<bool>> = (0..leaves.len()).map(|i| traced.get(i).and_then(|l| l.value)).collect();
-    let mut blocking = Vec::new();
-    if *status == RuleOutcome::NotMatched {
-        blame(&rule.condition.shape, &vals, &mut blocking);
+    // What decided the condition's value: in a rule that did not match, the
+    // conditions that blocked it; in one that fired, the ones it needed.
+    let mut deciding = Vec::new();
+    if matches!(status, RuleOutcome::NotMatched | RuleOutcome::Fired) {
+        blame(&rule.condition.shape, &vals, &mut deciding);
     }
+    let blocking = if *status == RuleOutcome::NotMatched { deciding.as_slice() } else { &[] };
     leaves
         .iter()
         .enumerate()
@@ -519,6 +526,7 @@ fn conditions(
                 value,
                 holds,
                 blocking: blocking.contains(&i),
+                not_needed: *status == RuleOutcome::Fired && holds == Some(false) && !deciding.contains(&i),
                 failed: matches!(status, RuleOutcome::Failed { .. }) && i == traced.len(),
                 reads: Vec::new(),
                 compared: None,

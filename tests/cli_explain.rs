@@ -531,7 +531,8 @@ fn a_default_taken_is_told_from_a_value_equal_to_it() {
     let paid = absent.lines().skip_while(|l| !l.trim_start().starts_with("paid ")).nth(2).unwrap_or("");
     assert!(paid.trim_start() == "with income = none", "{absent}");
     let zero = run("zero", false);
-    assert!(zero.contains("✗ (income ?? 0) > 500 → 0 > 500\n"), "{zero}");
+    // The rule fired on `review_due`: the income condition was not needed.
+    assert!(zero.contains("✗ (income ?? 0) > 500 → 0 > 500 (not needed: the rest of the condition held)\n"), "{zero}");
     assert!(!zero.contains("= none"), "{zero}");
     let json: serde_json::Value = serde_json::from_str(&run("absent", true)).unwrap();
     let condition = &json["rules"][0]["conditions"][0];
@@ -552,4 +553,29 @@ fn a_default_taken_is_told_from_a_value_equal_to_it() {
     assert_eq!(leaf(&traced[0], 0)["fallbacks"], serde_json::json!(["income"]));
     assert_eq!(leaf(&traced[0], 1)["fallbacks"], serde_json::json!(["income", "salary"]));
     assert!(leaf(&traced[1], 0).get("fallbacks").is_none() && leaf(&traced[1], 1).get("fallbacks").is_none());
+}
+
+/// A rule that fired on `not (A and B)` with A true: `not A` did not hold
+/// and was not needed, which the text says, so it does not read as a failed
+/// condition of a fired rule; one that decided is left as it was.
+#[test]
+fn a_condition_a_fired_rule_did_not_need_is_said_so() {
+    let dir = common::temp_folder("cli-explain", "not-needed");
+    std::fs::copy("policies/simple.schema.yaml", dir.join("s.schema.yaml")).unwrap();
+    let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\n\
+                  rule \"small-or-low\" { when not (score > 600 and balance > 1000) then restrict }\n";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let book =
+        "{\"id\":\"N\",\"as_of\":\"2026-11-01\",\"status\":\"active\",\"credit_limit\":\"5000\",\"balance\":\"500\",\
+                \"score\":700,\"opened_on\":\"2020-01-01\",\"identity\":{\"verified\":true},\"tags\":[]}\n";
+    std::fs::write(dir.join("b.jsonl"), book).unwrap();
+    let (code, out, _) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "N"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("✗ not (score > 600) → score = 700 (not needed: the rest of the condition held)\n"), "{out}");
+    assert!(out.contains("✓ not (balance > 1000) → balance = 500\n"), "{out}");
+    let (_, json, _) = common::verdict_in(&dir, &["explain", "p.policy", "b.jsonl", "--id", "N", "--format", "json"]);
+    let x: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let needed: Vec<_> =
+        x["rules"][0]["conditions"].as_array().unwrap().iter().map(|c| c.get("not_needed").cloned()).collect();
+    assert_eq!(needed, [Some(true.into()), None]);
 }

@@ -282,6 +282,9 @@ fn condition(c: &ConditionExplanation) -> String {
             detail.push_str(&format!(" ({gap})"));
         }
     }
+    if c.not_needed {
+        detail.push_str(" (not needed: the rest of the condition held)");
+    }
     format!("{mark} {} → {detail}", c.text)
 }
 
