@@ -12,10 +12,13 @@ use crate::syntax::ast::{ActionKind, ExprKind, Item, PolicyAst, RuleDecl};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// A reason code written with its text, where the text is written.
+/// A reason code written with its text (or without one), where the text
+/// (or the code) is written.
 struct Given<'a> {
     code: &'a str,
-    text: &'a str,
+    /// `None` for a rule's `reason "S01"` without a text: its decisions
+    /// carry the code with a `null` text.
+    text: Option<&'a str>,
     at: Span,
     /// The scorecard item it is a characteristic of, if it is one.
     card: Option<usize>,
@@ -34,18 +37,30 @@ pub(super) fn reason_texts(ast: &PolicyAst, file: &Path) -> Vec<Diagnostic> {
             continue;
         };
         let same_card = later.card.is_some() && later.card == earlier.card;
-        if earlier.text == later.text || same_card || !said.insert((later.code, later.text)) {
+        if earlier.text == later.text || same_card || !said.insert((later.code, later.text.unwrap_or_default())) {
             continue;
         }
+        let said_as = |text: Option<&str>| text.map_or_else(|| "no text".to_string(), crate::terminal::quoted);
         let message = format!(
-            "the reason code `{}` is given another text here than before: {:?} and {:?}",
-            later.code, earlier.text, later.text
+            "the reason code `{}` is given another text here than before: {} and {}",
+            later.code,
+            said_as(earlier.text),
+            said_as(later.text)
         );
         out.push(
             Diagnostic::warning(codes::REASON_CODE_TEXTS, file, later.at, message)
-                .with_label("another text")
+                .with_label(if later.text.is_some() { "another text" } else { "no text" })
                 .with_related(file, earlier.at, "first given here")
-                .with_help("give one code one text (or a code of its own to this text): decisions, letters and reports read the code"),
+                .with_help(match (later.text, earlier.text) {
+                    (None, Some(text)) => format!(
+                        "give it its text, `reason \"{}\" {}`: decisions, letters and reports read the code",
+                        later.code,
+                        crate::terminal::quoted(text)
+                    ),
+                    _ => "give one code one text (or a code of its own to this text): decisions, letters and reports \
+                          read the code"
+                        .into(),
+                }),
         );
     }
     out
@@ -77,7 +92,12 @@ fn given(ast: &PolicyAst) -> Vec<Given<'_>> {
             Item::Scorecard { name, card, .. } if giving_reasons(&name.node) => {
                 for c in &card.characteristics {
                     if let Some(text) = &c.text {
-                        out.push(Given { code: &c.code.node, text: &text.node, at: text.span, card: Some(index) });
+                        out.push(Given {
+                            code: &c.code.node,
+                            text: Some(&text.node),
+                            at: text.span,
+                            card: Some(index),
+                        });
                     }
                 }
             }
@@ -87,12 +107,19 @@ fn given(ast: &PolicyAst) -> Vec<Given<'_>> {
     out
 }
 
-/// A rule's reasons whose code and text are both literals.
+/// A rule's reasons whose code is a literal, with their text when it is a
+/// literal too, or none when none is written (an adverse-action letter keyed
+/// on the code then gets no wording from this rule).
 fn rule<'a>(decl: &'a RuleDecl, out: &mut Vec<Given<'a>>) {
     for action in &decl.actions {
-        let ActionKind::Reason { code, text: Some(text) } = &action.kind else { continue };
-        if let (ExprKind::Str(code), ExprKind::Str(written)) = (&code.kind, &text.kind) {
-            out.push(Given { code, text: written, at: text.span, card: None });
+        let ActionKind::Reason { code, text } = &action.kind else { continue };
+        let ExprKind::Str(code_text) = &code.kind else { continue };
+        match text.as_ref().map(|t| (&t.kind, t.span)) {
+            Some((ExprKind::Str(written), at)) => {
+                out.push(Given { code: code_text, text: Some(written), at, card: None })
+            }
+            Some(_) => {}
+            None => out.push(Given { code: code_text, text: None, at: code.span, card: None }),
         }
     }
 }
