@@ -81,18 +81,28 @@ pub struct LetChange {
     pub status: ChangeStatus,
     /// For a changed decision table, its rows that changed: `- row N: ...` as
     /// the old version wrote it, `+ row N: ...` as the new one does (rows
-    /// numbered from 1 in each version); for a scorecard whose base changed,
-    /// `- base OLD` and `+ base NEW`.
+    /// numbered from 1 in each version); for another changed let, its old
+    /// and new definitions (`- NAME = ...`, `+ NAME = ...`); for a scorecard
+    /// whose base changed, `- base OLD` and `+ base NEW`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<String>,
 }
 
-/// The rows of two versions of a table that are not in the other, as `- row N: ...` / `+ row N: ...`.
-fn changed_rows(old: &Expr, new: &Expr) -> Vec<String> {
-    let (ExprKind::Table(old), ExprKind::Table(new)) = (&old.kind, &new.kind) else {
-        return Vec::new();
-    };
-    numbered_changes("row", &old.rows, &new.rows, crate::format::row_text)
+/// What changed in a let: for two versions of a table, the rows that are
+/// not in the other, as `- row N: ...` / `+ row N: ...`; for any other
+/// definition, the old and the new one as written (`- tier = case when
+/// score >= 720 ...` / `+ tier = case when score >= 700 ...`): a moved cut
+/// is the change a committee reads the report for.
+fn changed_rows(name: &str, old: &Expr, new: &Expr) -> Vec<String> {
+    match (&old.kind, &new.kind) {
+        (ExprKind::Table(old), ExprKind::Table(new)) => {
+            numbered_changes("row", &old.rows, &new.rows, crate::format::row_text)
+        }
+        _ => {
+            let text = |e: &Expr| crate::format::condition_text(e);
+            vec![format!("- {name} = {}", text(old)), format!("+ {name} = {}", text(new))]
+        }
+    }
 }
 
 /// The items of two versions of a list (a table's rows, a characteristic's
@@ -241,7 +251,7 @@ pub fn compare(old: &PolicyAst, new: &PolicyAst, files: Vec<LetChange>) -> TextC
                 name: (*name).into(),
                 kind: let_kind(value),
                 status: ChangeStatus::Changed,
-                rows: changed_rows(old_value, value),
+                rows: changed_rows(name, old_value, value),
             }),
             Some(_) => {}
         }
@@ -464,7 +474,12 @@ mod tests {
         assert_eq!(get("uses-b").via_lets, vec!["a".to_string()]);
         assert_eq!(
             c.lets,
-            vec![LetChange { name: "a".into(), kind: "let", status: ChangeStatus::Changed, rows: Vec::new() }]
+            vec![LetChange {
+                name: "a".into(),
+                kind: "let",
+                status: ChangeStatus::Changed,
+                rows: vec!["- a = 1".into(), "+ a = 2".into()]
+            }]
         );
     }
 
