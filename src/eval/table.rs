@@ -139,7 +139,8 @@ pub struct TableMatch {
     /// The row matched, numbered from 1 (`else` last).
     pub row: usize,
     /// The nearest row with other values: the fewest cells that do not hold
-    /// the account's inputs, ties to the earlier row.
+    /// the account's inputs, ties to the row nearest the one matched, then
+    /// to the earlier.
     pub nearest: Option<NearMiss>,
 }
 
@@ -225,6 +226,8 @@ pub fn table_match(
         // A row no input reaches is no near miss; one this account matches
         // too is shown still, as why the table took another.
         .filter(|n| n.missed.is_empty() || can_be_taken.get(n.row - 1).copied().unwrap_or(true))
-        .min_by_key(|n| (n.missed.len(), n.row));
+        // Ties go to the row nearest the one matched: in a ladder (days past
+        // due, tiers) the bucket next door, not always the first row.
+        .min_by_key(|n| (n.missed.len(), n.row.abs_diff(row + 1), n.row));
     Some(TableMatch { table: named.name.clone(), inputs, row: row + 1, nearest })
 }
