@@ -119,7 +119,9 @@ pub(super) fn lint(ast: &PolicyAst, policy: &CheckedPolicy, file: &Path, source:
                     format!("rule \"{}\" closes the account without notifying the customer", decl.name.node),
                 )
                 .with_help(
-                    "customers must be told before their account is closed: add e.g. `notify letter \"closure-notice\"`",
+                    "customers must be told of a closure: `notify letter \"closure-notice\"` sends the notice with this \
+                     decision; where notice must come first, send it from an earlier rule and close only once it is \
+                     old enough (`closure_notice_on + 30 days <= as_of`)",
                 ),
             );
         }
