@@ -185,6 +185,7 @@ impl<'a> Checker<'a> {
                 return Some(texpr(TKind::Split(index), Ty::req(Base::Enum(arms)), span));
             }
             if self.let_names_pending.contains(first.as_str()) {
+                self.lets_named_early.insert(first.to_string());
                 self.err(
                     codes::LET_ORDER,
                     span,

@@ -146,6 +146,7 @@ pub fn check(
         poisoned: HashSet::new(),
         failed_hook_arity: std::collections::HashMap::new(),
         used_lets: HashSet::new(),
+        lets_named_early: HashSet::new(),
         used_batches: HashSet::new(),
         int_batch_uses: std::collections::HashMap::new(),
         used_hooks: HashSet::new(),
@@ -198,6 +199,9 @@ pub(crate) struct Checker<'a> {
     /// error: a call's argument count is still checked against it.
     failed_hook_arity: std::collections::HashMap<String, usize>,
     used_lets: HashSet<usize>,
+    /// Lets named before their declaration (`E0104`): used, though wrongly,
+    /// so not also "never used".
+    lets_named_early: HashSet<String>,
     used_batches: HashSet<usize>,
     /// The first use of each batch against an `int`, by batch index.
     int_batch_uses: std::collections::HashMap<usize, Span>,
@@ -734,7 +738,7 @@ impl<'a> Checker<'a> {
 
     fn unused(&mut self, out: &CheckedPolicy) {
         for (i, l) in self.lets.clone().iter().enumerate() {
-            if !self.used_lets.contains(&i) {
+            if !self.used_lets.contains(&i) && !self.lets_named_early.contains(&l.name) {
                 self.warn(codes::UNUSED_LET, l.span, format!("let `{}` is never used", l.name)).help =
                     Some("remove it, or use it in a rule".into());
             }
