@@ -303,6 +303,7 @@ pub(super) fn syntax_error(file: &Path, error: &pest::error::Error<Rule>, (parse
             .or_else(|| idioms::idiom_help(&stop))
             .or_else(|| operator_from_elsewhere(positives, line, col))
             .or_else(|| thousands_separator(positives, line, col))
+            .or_else(|| percent_apart(line, col))
             .or_else(|| scorecard_inside(positives, &word))
             .or_else(|| unquoted_text(positives, &word))
             .or_else(|| reserved_word(positives, &word))
@@ -642,6 +643,18 @@ fn thousands_separator(positives: &[Rule], line: &str, col: usize) -> Option<Str
     let token = chars.get(col - before..)?.iter().take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.'));
     let number: String = token.filter(|c| **c != ',').collect();
     Some(format!("numbers are written without thousands separators: `{number}`"))
+}
+
+/// `20 %`: a percentage is one token, its `%` against its number.
+fn percent_apart(line: &str, col: usize) -> Option<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let before: String = chars.get(..col)?.iter().collect();
+    let spaced = before.len() - before.trim_end().len();
+    let digits = before.trim_end().chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').count();
+    (chars.get(col) == Some(&'%') && spaced > 0 && digits > 0).then(|| {
+        let number: String = before.trim_end().chars().skip(before.trim_end().chars().count() - digits).collect();
+        format!("a percentage is written against its number: `{number}%`")
+    })
 }
 
 /// A bare word where only a quoted string may stand (`rule r {`, `notify sms x`).
