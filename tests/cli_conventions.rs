@@ -187,7 +187,10 @@ fn test_results_as_json_and_junit() {
     assert_eq!(suites[0].attribute("failures"), Some("1"));
     let case = doc.descendants().find(|n| n.has_tag_name("testcase")).unwrap();
     assert_eq!(case.attribute("name"), Some("a <wrong> & \"quoted\" expectation"));
-    assert!(case.children().any(|n| n.has_tag_name("failure")));
+    let failure = case.children().find(|n| n.has_tag_name("failure")).unwrap();
+    // The one line a CI server lists: where, and the first difference.
+    let message = failure.attribute("message").unwrap();
+    assert!(message.starts_with("line 4: ") && message.contains("outcome"), "{message}");
     let passed: usize = suites[1..].iter().map(|s| s.attribute("tests").unwrap().parse::<usize>().unwrap()).sum();
     assert_eq!(passed, 66, "the shipped tests all pass");
 }

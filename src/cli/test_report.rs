@@ -131,11 +131,17 @@ fn suite(report: &FileReport, out: &mut String) {
             CaseResult::Passed { .. } => {
                 out.push_str(&format!("    <testcase name=\"{case_name}\" classname=\"{name}\"/>\n"));
             }
-            CaseResult::Failed(failure) => out.push_str(&format!(
-                "    <testcase name=\"{case_name}\" classname=\"{name}\">\n      <failure message=\"line {}\">{}</failure>\n    </testcase>\n",
-                case.line,
-                verdict::markup::escape(&failure_text(failure))
-            )),
+            CaseResult::Failed(failure) => {
+                let text = failure_text(failure);
+                // What a CI server shows as the failure's one line: where, and the first difference.
+                let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+                let summary = format!("line {}: {}", case.line, first);
+                out.push_str(&format!(
+                    "    <testcase name=\"{case_name}\" classname=\"{name}\">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                    verdict::markup::escape(&summary),
+                    verdict::markup::escape(&text)
+                ));
+            }
         }
     }
     out.push_str("  </testsuite>\n");
