@@ -162,6 +162,31 @@ fn no_progress_bar_is_drawn_over_decisions_written_to_the_terminal() {
     assert!(to_file.contains("ETA"), "the bar, with the decisions in a file: {to_file}");
 }
 
+/// Ctrl-C under a progress bar clears the bar's line and says the run was
+/// interrupted: the bar's last state ("39% … ETA 3s") stayed on the
+/// terminal as if the run were still going. Exit 130, no output left.
+#[test]
+fn an_interrupt_clears_the_progress_bar_and_says_so() {
+    let dir = workdir("interrupt-tty");
+    let (code, _, stderr) =
+        common::verdict_in(&dir, &["synth", "account.schema.yaml", "-n", "300000", "-o", "book.jsonl"]);
+    assert_eq!(code, 0, "{stderr}");
+    write_small_policy(&dir);
+    let verdict = env!("CARGO_BIN_EXE_verdict");
+    let run = format!("{verdict} eval p.policy book.jsonl -o out.jsonl & pid=$!; sleep 1; kill -INT $pid; wait $pid");
+    let Some((shown, exit)) = on_a_terminal(&dir, &run) else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    if exit == "0" {
+        eprintln!("skipped: the run ended within a second, before the interrupt");
+        return;
+    }
+    assert_eq!(exit, "130", "{shown}");
+    assert!(shown.contains("\r\x1b[2Kverdict: interrupted"), "{shown:?}");
+    assert!(!dir.join("out.jsonl").exists());
+}
+
 #[test]
 fn a_json_line_that_is_not_utf8_is_an_error_record_with_its_id_when_readable() {
     let dir = workdir("utf8-line");

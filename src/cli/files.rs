@@ -26,6 +26,11 @@ pub fn remove_partial_files_on_interrupt() {
         // False when the run's outputs were all replaced already: it is only
         // finishing, and "interrupted, outputs as they were" would be untrue.
         if verdict::outfile::remove_partial_files() {
+            // A progress bar's last line would stay on the terminal, as if
+            // the run were still going: cleared, and the stop said.
+            if io::stderr().is_terminal() {
+                let _ = io::stderr().write_all(b"\r\x1b[2Kverdict: interrupted\n");
+            }
             std::process::exit(i32::from(INTERRUPTED));
         }
     });
