@@ -37,27 +37,50 @@ const TEMP_ATTEMPTS: usize = 16;
 
 /// Held while outputs are renamed into place, so that an interrupt comes
 /// before a run's renames or after them, never between two of them; true
-/// once the run's outputs are all in place ([`commit_together`]), when an
-/// interrupt comes too late to leave them as they were.
+/// once the run's outputs are all in place ([`commit_together`]).
 static RENAMING: Mutex<bool> = Mutex::new(false);
 
-/// Removes every temporary file not yet committed, for an interrupt handler:
-/// true when it should then exit, false when the run's outputs were already
-/// all replaced ([`commit_together`]) and the run is only finishing (an
-/// exit saying "interrupted, outputs left as they were" would be untrue).
-/// Waits for renames under way.
+/// Removes every temporary file not yet committed, for an interrupt handler
+/// (which then exits): waits for renames under way ([`commit_together`]),
+/// so that a run's outputs are all replaced or all left as they were. True
+/// when the run's outputs were all replaced already (it was printing its
+/// report): nothing was left as it was.
 pub fn remove_partial_files() -> bool {
     let done = RENAMING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if *done {
-        return false;
-    }
+    let replaced = *done;
     let partial = PARTIAL.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
     for path in partial {
         let _ = std::fs::remove_file(path);
     }
     // Held until the process exits: no rename starts after the files are gone.
     std::mem::forget(done);
-    true
+    replaced
+}
+
+/// Temporary files of earlier runs beside `target` (`.NAME.<16 hex>.partial`,
+/// as [`OutputFile::create`] names them, none of this process's): what a
+/// run killed before it could remove them leaves (`kill -9`, an
+/// out-of-memory kill, a power cut), hidden and as large as the output it
+/// was writing; or the file of another run writing `target` now.
+#[must_use]
+pub fn left_beside(target: &Path) -> Vec<PathBuf> {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else { return Vec::new() };
+    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+    let Ok(entries) = std::fs::read_dir(folder) else { return Vec::new() };
+    let ours = PARTIAL.lock().map(|p| p.clone()).unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let is_temporary = |file: &str| {
+        let hex = file.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".partial"));
+        hex.is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_str().is_some_and(is_temporary))
+        .filter(|e| !ours.iter().any(|o| o.file_name() == Some(e.file_name().as_os_str())))
+        .map(|e| target.with_file_name(e.file_name()))
+        .collect();
+    found.sort();
+    found
 }
 
 /// Renames each of `files` into place, in order, with no interrupt between

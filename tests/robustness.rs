@@ -672,3 +672,25 @@ fn a_quoted_value_keeps_its_scripts_combining_marks() {
     assert!(messages[0].ends_with("found \"สวัสดี\""), "{messages:?}");
     assert!(messages[1].ends_with("found \"a\\u{202e}b\""), "{messages:?}");
 }
+
+/// A run killed before it could remove its temporary file (`kill -9`, an
+/// out-of-memory kill) leaves it hidden beside the output, as large as the
+/// decisions: the next run names it, and leaves it (it may be another
+/// run's, still writing).
+#[test]
+fn a_temporary_file_a_killed_run_left_is_named() {
+    let dir = workdir("left-beside");
+    write_small_policy(&dir);
+    let book = std::fs::read_to_string("policies/portfolio.jsonl").unwrap();
+    std::fs::write(dir.join("b.jsonl"), book.lines().next().unwrap().to_string() + "\n").unwrap();
+    let left = dir.join(".out.jsonl.0123456789abcdef.partial");
+    std::fs::write(&left, "{\"id\":").unwrap();
+    std::fs::write(dir.join(".out.jsonl.not-ours.partial"), "").unwrap();
+    let (code, _, stderr) = common::verdict_in(&dir, &["eval", "p.policy", "b.jsonl", "-o", "out.jsonl"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("note: `.out.jsonl.0123456789abcdef.partial` beside `out.jsonl` was left"), "{stderr}");
+    assert!(!stderr.contains("not-ours"), "{stderr}");
+    assert!(left.exists() && dir.join("out.jsonl").exists());
+    let (_, _, stderr) = common::verdict_in(&dir, &["eval", "-q", "p.policy", "b.jsonl", "-o", "out.jsonl"]);
+    assert!(!stderr.contains("note:"), "{stderr}");
+}

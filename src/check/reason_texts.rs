@@ -25,45 +25,55 @@ struct Given<'a> {
 }
 
 /// One warning for each text of a code that differs from its first text
-/// (given outside the first text's scorecard), once per text.
+/// (given outside the first text's scorecard), once per text; and one for
+/// each rule giving the code without a text where it has one (before or
+/// after), at that rule.
 pub(super) fn reason_texts(ast: &PolicyAst, file: &Path) -> Vec<Diagnostic> {
+    let given = given(ast);
     let mut first: HashMap<&str, &Given<'_>> = HashMap::new();
+    for g in given.iter().filter(|g| g.text.is_some()) {
+        first.entry(g.code).or_insert(g);
+    }
     let mut said: HashSet<(&str, &str)> = HashSet::new();
     let mut out = Vec::new();
-    let given = given(ast);
     for later in &given {
-        let Some(earlier) = first.get(later.code).copied() else {
-            first.insert(later.code, later);
+        let Some(earlier) = first.get(later.code).copied() else { continue };
+        let same_card = later.card.is_some() && later.card == earlier.card;
+        let (Some(text), Some(first_text)) = (later.text, earlier.text) else {
+            if let (None, Some(first_text)) = (later.text, earlier.text) {
+                out.push(without_text(file, later, earlier, first_text));
+            }
             continue;
         };
-        let same_card = later.card.is_some() && later.card == earlier.card;
-        if earlier.text == later.text || same_card || !said.insert((later.code, later.text.unwrap_or_default())) {
+        if std::ptr::eq(later, earlier) || text == first_text || same_card || !said.insert((later.code, text)) {
             continue;
         }
-        let said_as = |text: Option<&str>| text.map_or_else(|| "no text".to_string(), crate::terminal::quoted);
-        let message = format!(
-            "the reason code `{}` is given another text here than before: {} and {}",
-            later.code,
-            said_as(earlier.text),
-            said_as(later.text)
-        );
+        let (first_text, text) = (crate::terminal::quoted(first_text), crate::terminal::quoted(text));
+        let message =
+            format!("the reason code `{}` is given another text here than before: {first_text} and {text}", later.code);
         out.push(
             Diagnostic::warning(codes::REASON_CODE_TEXTS, file, later.at, message)
-                .with_label(if later.text.is_some() { "another text" } else { "no text" })
+                .with_label("another text")
                 .with_related(file, earlier.at, "first given here")
-                .with_help(match (later.text, earlier.text) {
-                    (None, Some(text)) => format!(
-                        "give it its text, `reason \"{}\" {}`: decisions, letters and reports read the code",
-                        later.code,
-                        crate::terminal::quoted(text)
-                    ),
-                    _ => "give one code one text (or a code of its own to this text): decisions, letters and reports \
-                          read the code"
-                        .into(),
-                }),
+                .with_help("give one code one text (or a code of its own to this text): decisions, letters and reports read the code"),
         );
     }
+    out.sort_by_key(|d| d.span.start);
     out
+}
+
+/// A rule's `reason "S01"` without a text where `S01` has one: its decisions
+/// carry the code with no wording.
+fn without_text(file: &Path, bare: &Given<'_>, given: &Given<'_>, text: &str) -> Diagnostic {
+    let code = bare.code;
+    let text = crate::terminal::quoted(text);
+    let message = format!("the reason code `{code}` is given no text here, and {text} elsewhere");
+    Diagnostic::warning(codes::REASON_CODE_TEXTS, file, bare.at, message)
+        .with_label("no text")
+        .with_related(file, given.at, "its text")
+        .with_help(format!(
+            "give it its text, `reason \"{code}\" {text}`: decisions, letters and reports read the code"
+        ))
 }
 
 /// Every literal code with a literal text, in file order: rules' reasons,

@@ -134,9 +134,10 @@ pub fn run(args: EvalArgs) -> Exit {
         },
         complete,
         // Written and synced before either file is replaced, then renamed
-        // after the decisions: an error (a full disk) or an interrupt before
-        // leaves both as they were, and a summary never stands beside
-        // decisions it does not describe.
+        // after the decisions with no interrupt between: an error (a full
+        // disk) or an interrupt before leaves both as they were; only a
+        // failing rename of the summary (its folder removed) leaves it
+        // behind the decisions.
         |report, complete| match summary_file.take() {
             Some(file) => write_summary(file, program, report, started, complete),
             None => Ok(None),
@@ -565,6 +566,7 @@ pub(super) fn with_output_if<T>(
         }
         Some(path) => {
             let mut file = OutputFile::create(path)?;
+            super::files::note_left_beside(path);
             (body(&mut file)?, Some(file))
         }
     };

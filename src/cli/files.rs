@@ -23,17 +23,38 @@ pub const INTERRUPTED: u8 = 130;
 /// context, so it may touch the file system.
 pub fn remove_partial_files_on_interrupt() {
     let _ = ctrlc::set_handler(|| {
-        // False when the run's outputs were all replaced already: it is only
-        // finishing, and "interrupted, outputs as they were" would be untrue.
-        if verdict::outfile::remove_partial_files() {
-            // A progress bar's last line would stay on the terminal, as if
-            // the run were still going: cleared, and the stop said.
-            if io::stderr().is_terminal() {
-                let _ = io::stderr().write_all(b"\r\x1b[2Kverdict: interrupted\n");
-            }
-            std::process::exit(i32::from(INTERRUPTED));
+        let replaced = verdict::outfile::remove_partial_files();
+        // A progress bar's last line would stay on the terminal, as if the
+        // run were still going: cleared, and the stop said.
+        if io::stderr().is_terminal() {
+            let said: &[u8] = if replaced {
+                b"\r\x1b[2Kverdict: interrupted (the output files were already written)\n"
+            } else {
+                b"\r\x1b[2Kverdict: interrupted\n"
+            };
+            let _ = io::stderr().write_all(said);
         }
+        std::process::exit(i32::from(INTERRUPTED));
     });
+}
+
+/// Notes the temporary files earlier runs left beside `target`
+/// ([`verdict::outfile::left_beside`]): hidden, and as large as a book's
+/// decisions, they would pile up unseen after each killed run. Not removed:
+/// one may be another run's, writing now.
+pub fn note_left_beside(target: &Path) {
+    if super::render::quiet() {
+        return;
+    }
+    for file in verdict::outfile::left_beside(target) {
+        eprintln!(
+            "note: `{}` beside `{}` was left by a run that was killed (or is another run's, still writing): \
+             delete it if no run is writing `{}`",
+            verdict::terminal::shown_path(&file),
+            verdict::terminal::shown_path(target),
+            verdict::terminal::shown_path(target)
+        );
+    }
 }
 
 /// Standard output was closed when verdict started (`>&-`).

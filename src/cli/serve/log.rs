@@ -184,8 +184,8 @@ struct LogFile {
 
 impl LogFile {
     fn open(path: &Path) -> std::io::Result<LogFile> {
-        let mut file = std::fs::OpenOptions::new().create(true).read(true).append(true).open(path)?;
-        if ends_inside_a_line(&mut file)? {
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+        if ends_inside_a_line(path) {
             // A run killed while writing (`kill -9`, a power cut) leaves its
             // last line cut: the next line would be glued to it, and a line
             // of this run's lost to every reader of the log.
@@ -220,16 +220,19 @@ impl LogFile {
     }
 }
 
-/// Whether `file` holds bytes and its last is not a line end.
-fn ends_inside_a_line(file: &mut std::fs::File) -> std::io::Result<bool> {
+/// Whether the file at `path` holds bytes and its last is not a line end.
+/// Read through a handle of its own: a log the service may append to but
+/// not read (mode 0200, a hardened audit set-up) is taken as whole.
+fn ends_inside_a_line(path: &Path) -> bool {
     use std::io::{Read, Seek, SeekFrom};
-    if file.metadata()?.len() == 0 {
-        return Ok(false);
+    // A device or a FIFO has no length, and no last line of ours.
+    if std::fs::metadata(path).map_or(true, |m| !m.is_file() || m.len() == 0) {
+        return false;
     }
-    file.seek(SeekFrom::End(-1))?;
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
     let mut last = [0u8];
-    file.read_exact(&mut last)?;
-    Ok(last != *b"\n")
+    let read = file.seek(SeekFrom::End(-1)).and_then(|_| file.read_exact(&mut last));
+    read.is_ok() && last != *b"\n"
 }
 
 impl Write for LogFile {
