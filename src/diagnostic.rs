@@ -289,15 +289,29 @@ pub fn full_width_said(c: char, meant: char) -> String {
 
 /// A help for a YAML syntax error at `span` of `text` whose line, or the
 /// line before it (where a scanner's error about a key often starts), holds
-/// full-width punctuation: `status：int` is a scalar to YAML, not a key.
+/// a full-width colon outside quotes and comments: `status：int` is a
+/// scalar to YAML, not a key. (Other full-width punctuation is at home in
+/// a value's or a comment's text.)
 pub fn full_width_near(text: &str, span: Span) -> Option<String> {
     let at = (span.start as usize).min(text.len());
     let line_start = text.get(..at).and_then(|before| before.rfind('\n')).map_or(0, |i| i + 1);
     let previous_start = text.get(..line_start.saturating_sub(1)).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
     let line_end = text.get(at..).and_then(|after| after.find('\n')).map_or(text.len(), |i| at + i);
     let near = text.get(previous_start..line_end)?;
-    let (c, meant) = near.chars().find_map(|c| ascii_for_full_width(c).map(|meant| (c, meant)))?;
-    Some(format!("{}: write `{meant}`", full_width_said(c, meant)))
+    let colon = near.lines().any(|line| {
+        let mut quote = None;
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '#') if i == 0 || line[..i].ends_with([' ', '\t']) => return false,
+                (None, '\u{ff1a}') => return true,
+                _ => {}
+            }
+        }
+        false
+    });
+    colon.then(|| format!("{}: write `:`", full_width_said('\u{ff1a}', ':')))
 }
 
 /// The help for a CSV header that reads as one cell because its file is
@@ -373,6 +387,16 @@ pub fn nearest_names<'a>(name: &str, candidates: impl IntoIterator<Item = &'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A full-width colon where a key's belongs is named; one in a comment
+    /// or a quoted value is text, and the error there is another's.
+    #[test]
+    fn a_full_width_colon_is_named_only_outside_quotes_and_comments() {
+        let at = |text: &str| full_width_near(text, Span::new(text.len() - 3, text.len() - 3));
+        assert!(at("fields:\n  status：int\n  score: int\n").is_some_and(|h| h.contains("U+FF1A")));
+        assert_eq!(at("fields:\n  status: [a, b   # 账户状态：必填\n  x: 1\n"), None);
+        assert_eq!(at("fields:\n  note: \"备注：自由文本\n  x: 1\n"), None);
+    }
 
     #[test]
     fn line_col_counts_characters() {

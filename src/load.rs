@@ -361,7 +361,10 @@ impl Loader {
                     if let Some(used) = int_use {
                         diags.extend(not_whole_numbers(name, path, &entries, (policy, *used)));
                     }
-                    diags.extend(unseen_in_ids(name, path, &entries));
+                    // Against an int, such a line is not a whole number: `E0109` names it.
+                    if int_use.is_none() {
+                        diags.extend(unseen_in_ids(name, path, &entries));
+                    }
                     let mut ids = HashSet::new();
                     let mut repeated = Vec::new();
                     for &entry in &entries {
@@ -511,9 +514,10 @@ fn unseen(c: char) -> Option<String> {
     if let Some(what) = crate::terminal::invisible(c) {
         return Some(format!("U+{:04X} ({what})", u32::from(c)));
     }
-    let plain = char::from_u32(u32::from(c).wrapping_sub(0xfee0)).filter(char::is_ascii_alphanumeric);
+    // A full-width letter, digit or mark (`Ａ`, `７`, `－`), as a Chinese input method types them.
+    let plain = char::from_u32(u32::from(c).wrapping_sub(0xfee0)).filter(char::is_ascii_graphic);
     plain
-        .filter(|_| ('\u{ff10}'..='\u{ff5a}').contains(&c))
+        .filter(|_| ('\u{ff01}'..='\u{ff5e}').contains(&c))
         .map(|p| format!("`{c}` (U+{:04X}, a full-width `{p}`)", u32::from(c)))
 }
 

@@ -641,8 +641,8 @@ fn a_column_like_an_optional_field_no_column_gives_is_warned_of() {
         let (_, _, stderr) = common::verdict_in(&dir, &["eval", "-q", "p.policy", book]);
         assert!(!stderr.contains("Appeal_Open"), "{stderr}");
     }
-    // A column the schema does not name and nothing like it is no warning.
-    std::fs::write(dir.join("c.csv"), "id,as_of,score,appeal_open,region\nA,2026-11-01,300,true,east\n").unwrap();
+    // A column the schema does not name and like no absent field is no warning.
+    std::fs::write(dir.join("c.csv"), "id,as_of,score,region\nA,2026-11-01,300,east\n").unwrap();
     let (_, _, stderr) = common::verdict_in(&dir, &["eval", "p.policy", "c.csv"]);
     assert!(!stderr.contains("warning"), "{stderr}");
 }

@@ -199,6 +199,34 @@ pub(super) fn failure_text(failure: &Failure) -> String {
     out
 }
 
+/// The first difference of a failure on one line (`reasons: expected [S01,
+/// S04], got [S04]`, `A-1: outcome: expected close, got none`): what a CI
+/// server lists for a failed case (JUnit's `message`).
+pub(super) fn first_difference(failure: &Failure) -> String {
+    let one_line = |m: &Mismatch| {
+        let shown = |s: &Shown| match s {
+            Shown::One(v) => escape(v).into_owned(),
+            Shown::List(items) => format!("[{}]", items.iter().map(|i| escape(i)).collect::<Vec<_>>().join(", ")),
+        };
+        format!("{}: expected {}, got {}", escape(&m.field), shown(&m.expected), shown(&m.actual))
+    };
+    match failure {
+        Failure::Fields(mismatches) => mismatches.first().map(one_line).unwrap_or_default(),
+        Failure::Golden(accounts) => {
+            let Some(a) = accounts.first() else { return String::new() };
+            let account = escape(&a.account);
+            match &a.change {
+                AccountChange::Changed(fields) => {
+                    format!("{account}: {}", fields.first().map(one_line).unwrap_or_else(|| "changed".into()))
+                }
+                AccountChange::Added(_) => format!("{account} is new (not in the golden file)"),
+                AccountChange::Removed(_) => format!("{account} is gone (in the golden file, not in the portfolio)"),
+            }
+        }
+        Failure::GoldenMissing { .. } => failure_text(failure).trim().to_string(),
+    }
+}
+
 /// `field: expected X, got Y`, or both lists under the field's name.
 fn mismatch_text(m: &Mismatch, indent: &str, out: &mut String) {
     match (&m.expected, &m.actual) {

@@ -134,8 +134,7 @@ fn suite(report: &FileReport, out: &mut String) {
             CaseResult::Failed(failure) => {
                 let text = failure_text(failure);
                 // What a CI server shows as the failure's one line: where, and the first difference.
-                let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
-                let summary = format!("line {}: {}", case.line, first);
+                let summary = format!("line {}: {}", case.line, super::test::first_difference(failure));
                 out.push_str(&format!(
                     "    <testcase name=\"{case_name}\" classname=\"{name}\">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
                     verdict::markup::escape(&summary),
