@@ -42,6 +42,16 @@ fn portfolio(id: &str) -> (i32, String) {
     (code, out)
 }
 
+/// A scratch folder holding the example's simple schema and `file`, a
+/// policy over it with the given rules.
+fn beside_the_simple_schema(test: &str, file: &str, rules: &str) -> std::path::PathBuf {
+    let dir = common::temp_folder("explain", test);
+    std::fs::copy("policies/simple.schema.yaml", dir.join("simple.schema.yaml")).unwrap();
+    let policy = format!("policy \"c\" version \"1\"\nschema \"simple.schema.yaml\"\n{rules}");
+    std::fs::write(dir.join(file), policy).unwrap();
+    dir
+}
+
 fn fits_a_terminal(out: &str) {
     for line in out.lines() {
         assert!(line.chars().count() <= 100, "wider than 100 columns: {line:?}");
@@ -266,11 +276,11 @@ rule \"r\" { when plan.a > 0 and plan.a < 100000 then tag plan.b set limit to pl
 
 #[test]
 fn a_comment_inside_a_condition_is_not_quoted_with_it() {
-    let dir = common::temp_folder("explain", "comment-in-condition");
-    std::fs::copy("policies/simple.schema.yaml", dir.join("simple.schema.yaml")).unwrap();
-    let policy = "policy \"c\" version \"1\"\nschema \"simple.schema.yaml\"\n\
-                  rule \"r\" {\n  when score # the bureau's\n    > 600 and \"#1\" not in tags\n  then freeze\n}\n";
-    std::fs::write(dir.join("c.policy"), policy).unwrap();
+    let dir = beside_the_simple_schema(
+        "comment-in-condition",
+        "c.policy",
+        "rule \"r\" {\n  when score # the bureau's\n    > 600 and \"#1\" not in tags\n  then freeze\n}\n",
+    );
     let book = r##"{"id":"C-1","as_of":"2026-11-01","status":"active","credit_limit":"10","balance":"1","score":700,"opened_on":"2020-01-01","identity":{"verified":true},"tags":[]}"##;
     std::fs::write(dir.join("c.jsonl"), format!("{book}\n")).unwrap();
     let (code, out, err) = common::verdict_in(&dir, &["eval", "-q", "c.policy", "c.jsonl", "--trace"]);
@@ -560,11 +570,11 @@ fn a_default_taken_is_told_from_a_value_equal_to_it() {
 /// condition of a fired rule; one that decided is left as it was.
 #[test]
 fn a_condition_a_fired_rule_did_not_need_is_said_so() {
-    let dir = common::temp_folder("cli-explain", "not-needed");
-    std::fs::copy("policies/simple.schema.yaml", dir.join("s.schema.yaml")).unwrap();
-    let policy = "policy \"p\" version \"1\"\nschema \"s.schema.yaml\"\n\
-                  rule \"small-or-low\" { when not (score > 600 and balance > 1000) then restrict }\n";
-    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    let dir = beside_the_simple_schema(
+        "not-needed",
+        "p.policy",
+        "rule \"small-or-low\" { when not (score > 600 and balance > 1000) then restrict }\n",
+    );
     let book =
         "{\"id\":\"N\",\"as_of\":\"2026-11-01\",\"status\":\"active\",\"credit_limit\":\"5000\",\"balance\":\"500\",\
                 \"score\":700,\"opened_on\":\"2020-01-01\",\"identity\":{\"verified\":true},\"tags\":[]}\n";
