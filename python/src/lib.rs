@@ -197,6 +197,13 @@ fn decide_all(
     // Bound before the first batch, so columns that cannot hold the schema
     // are refused even for a stream of no rows, as the CLI refuses such a file.
     let mut plan = bind(RecordBatch::new_empty(reader.schema()))?;
+    // A column renamed upstream reads its field as none in every row: said
+    // as a Python warning, as `eval` says it on standard error.
+    for near in plan.near_misses() {
+        let message = std::ffi::CString::new(near.to_string()).unwrap_or_default();
+        Python::with_gil(|py| PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1))
+            .map_err(Stopped::Signal)?;
+    }
     let mut out = Vec::new();
     let mut tasks = Tasks::default();
     let mut signals_checked = std::time::Instant::now();

@@ -709,3 +709,20 @@ def test_a_pandas_column_of_amounts_or_dates_of_mixed_kinds_is_read_row_by_row()
     rows[0]["credit_limit"] = 0.1
     with pytest.raises(ValueError, match="credit_limit"):
         policy.decide_table(pandas.DataFrame(rows), as_of="2026-11-01")
+
+
+def test_a_column_like_an_absent_optional_field_is_warned_of(generated):
+    # A lake column renamed upstream (`Appeal_Open`) reads the schema's
+    # optional `appeal_open` as none in every row: said as a UserWarning,
+    # as `verdict eval` says it on standard error; nothing said otherwise.
+    import warnings
+
+    policy = verdict.load(POLICY)
+    table = pq.read_table(generated[0]).slice(0, 10)
+    assert "appeal_open" in table.column_names
+    renamed = table.rename_columns(["Appeal_Open" if n == "appeal_open" else n for n in table.column_names])
+    with pytest.warns(UserWarning, match=r"column `Appeal_Open` is no field of the schema: is it `appeal_open`"):
+        policy.decide_table(renamed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        policy.decide_table(table)

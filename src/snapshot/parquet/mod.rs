@@ -120,6 +120,13 @@ impl ParquetBatch {
         self.batch.schema()
     }
 
+    /// Top-level columns that name no field but look like an optional field
+    /// no column gives ([`crate::snapshot::NearMiss`]).
+    #[must_use]
+    pub fn near_misses(&self) -> &[crate::snapshot::NearMiss] {
+        &self.plan.near_misses
+    }
+
     /// The same plan over another batch of the same columns (see [`ParquetBatch::schema`]).
     #[must_use]
     pub fn with_batch(&self, batch: RecordBatch) -> ParquetBatch {
