@@ -268,14 +268,20 @@ pub fn utf8_text(code: &'static str, path: &Path, bytes: Vec<u8>) -> Result<Stri
     })
 }
 
+/// The ASCII character `c` is the full-width form of (U+FF01–U+FF5E:
+/// `Ａ`, `７`, `－`, `，`), as Chinese and Japanese input methods type them.
+pub fn full_width_form_of(c: char) -> Option<char> {
+    let ascii = u32::from(c).checked_sub(0xfee0).and_then(char::from_u32);
+    ascii.filter(|_| ('\u{ff01}'..='\u{ff5e}').contains(&c))
+}
+
 /// The ASCII punctuation `c` is the full-width form of (what a Chinese or
 /// Japanese input method types: `，` `：` `（` `）` `＜`), or `,` for the
 /// ideographic comma `、`: a character that looks like the syntax meant.
 pub fn ascii_for_full_width(c: char) -> Option<char> {
     match c {
         '\u{3001}' => Some(','),
-        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).filter(char::is_ascii_punctuation),
-        _ => None,
+        c => full_width_form_of(c).filter(char::is_ascii_punctuation),
     }
 }
 

@@ -515,10 +515,7 @@ fn unseen(c: char) -> Option<String> {
         return Some(format!("U+{:04X} ({what})", u32::from(c)));
     }
     // A full-width letter, digit or mark (`Ａ`, `７`, `－`), as a Chinese input method types them.
-    let plain = char::from_u32(u32::from(c).wrapping_sub(0xfee0)).filter(char::is_ascii_graphic);
-    plain
-        .filter(|_| ('\u{ff01}'..='\u{ff5e}').contains(&c))
-        .map(|p| format!("`{c}` (U+{:04X}, a full-width `{p}`)", u32::from(c)))
+    crate::diagnostic::full_width_form_of(c).map(|p| format!("`{c}` (U+{:04X}, a full-width `{p}`)", u32::from(c)))
 }
 
 /// `W0121`: one warning for a batch file whose ids hold invisible or

@@ -491,6 +491,9 @@ pub(super) fn look_alike(line: &str, col: usize) -> Option<String> {
     if c.is_ascii() {
         return None;
     }
+    if let Some(plain) = crate::diagnostic::full_width_form_of(c) {
+        return Some(format!("`{c}` ({code}) is a full-width `{plain}`: write `{plain}`"));
+    }
     let (what, meant): (String, &str) = match c {
         '\u{a0}' | '\u{202f}' => (format!("{code} (a no-break space)"), "a plain space"),
         '\u{3000}' => (format!("{code} (a full-width space)"), "a plain space"),
@@ -507,10 +510,6 @@ pub(super) fn look_alike(line: &str, col: usize) -> Option<String> {
         '\u{2010}'..='\u{2015}' | '\u{2212}' => (format!("`{c}` ({code}, a dash)"), "`-`"),
         '×' => (format!("`{c}` ({code})"), "`*`"),
         '÷' => (format!("`{c}` ({code})"), "`/`"),
-        '\u{ff01}'..='\u{ff5e}' => {
-            let plain = char::from_u32(u32::from(c) - 0xfee0).unwrap_or('?');
-            return Some(format!("`{c}` ({code}) is a full-width `{plain}`: write `{plain}`"));
-        }
         '\u{3001}' => return Some(format!("`{c}` ({code}) is an ideographic comma: write `,`")),
         _ => {
             return Some(format!(
